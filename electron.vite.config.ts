@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { defineConfig } from 'electron-vite';
+import { rendererConfig } from './renderer/vite.config';
+
+/**
+ * The packaged app's bundles: main (CommonJS, Node deps external), the sandboxed preload
+ * (CommonJS, everything bundled: a sandboxed preload cannot require node_modules) and the renderer.
+ */
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      lib: { entry: path.resolve('main/electron/main.ts'), formats: ['cjs'], fileName: () => 'main.cjs' },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      externalizeDeps: false,
+      lib: { entry: path.resolve('preload/electron-preload.ts'), formats: ['cjs'], fileName: () => 'electron-preload.cjs' },
+    },
+  },
+  renderer: {
+    ...rendererConfig,
+    build: {
+      ...rendererConfig.build,
+      outDir: path.resolve('out/renderer'),
+      rolldownOptions: { input: path.resolve('renderer/index.html') },
+    },
+  },
+});

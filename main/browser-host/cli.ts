@@ -1,0 +1,67 @@
+/**
+ * `npm run start:browser -- [--port <p>] [--data <dir>]`: runs the main-process core under Node
+ * behind the browser host and prints one line `browser host ready: <url>`.
+ */
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createAppCore } from '../core/app-core';
+import { createLogger } from '../logging/logger';
+import { appVersion } from '../core/app-version';
+import { startBrowserHost } from './browser-host';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function fail(message: string): never {
+  process.stderr.write(`wardline browser host: ${message}\n`);
+  process.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        data: { type: 'string', default: path.join(os.homedir(), '.wardline-browser-host') },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : 'bad arguments');
+  }
+})();
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535, got "${values.port}"`);
+const dataDir = path.resolve(values.data);
+mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+const logger = createLogger();
+const host = await startBrowserHost({
+  port,
+  logger,
+  rendererDir: path.join(repoRoot, 'dist/renderer'),
+  browserPreloadFile: path.join(repoRoot, 'dist/browser-preload/browser-preload.js'),
+  createCore: (origin) =>
+    createAppCore({
+      dataDir,
+      host: 'browser-host',
+      environment: 'development',
+      version: appVersion(),
+      trustedOrigin: origin,
+      logger,
+    }),
+}).catch((error: unknown) => {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return fail(code === 'ENOENT' ? 'the renderer is not built: run `npm run build:web` first' : `could not start (${code ?? 'error'})`);
+});
+
+process.stdout.write(`browser host ready: ${host.url}\n`);
+
+const shutdown = () => {
+  void host.close().then(() => process.exit(0));
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

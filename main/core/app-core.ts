@@ -1,0 +1,76 @@
+/**
+ * The main-process core: everything main does except Electron glue. Electron and the browser
+ * host each wrap it with their own transport; nothing here imports Electron.
+ */
+import { channels, type EventName, type EventPayload } from '../../shared/ipc/contract';
+import { ok } from '../../shared/ipc/result';
+import { createRouter, type Router, type RouterLog } from '../ipc/router';
+import type { Logger } from '../logging/logger';
+import { createSessionService } from '../session/session-service';
+import type { AppInfo } from '../../shared/ipc/contract';
+
+export interface AppCoreOptions {
+  readonly dataDir: string;
+  readonly host: AppInfo['host'];
+  readonly environment: AppInfo['environment'];
+  readonly version: string;
+  /** Origin of the only page allowed to call: `app://wardline` or the browser host's own. */
+  readonly trustedOrigin: string;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+export type CoreEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+
+export interface AppCore {
+  readonly router: Router;
+  /** Subscribes a transport to main-to-renderer events. */
+  onEvent(listener: CoreEventListener): () => void;
+  close(): Promise<void>;
+}
+
+export function createAppCore(options: AppCoreOptions): AppCore {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const session = createSessionService();
+  const listeners = new Set<CoreEventListener>();
+  const emit: CoreEventListener = (name, payload) => {
+    for (const listener of listeners) listener(name, payload);
+  };
+  session.onChange((state) => emit('session.changed', state));
+
+  const log: RouterLog = {
+    rejected: (channel, code) => options.logger.warn({ channel, code }, 'ipc request rejected'),
+    handlerFailed: (channel, errorName) => options.logger.error({ channel, errorName }, 'ipc handler failed'),
+  };
+
+  const router = createRouter({
+    contract: channels,
+    trustedOrigin: options.trustedOrigin,
+    currentRole: () => session.role(),
+    log,
+    handlers: {
+      'app.getInfo': () =>
+        Promise.resolve(
+          ok({ name: 'Wardline' as const, version: options.version, host: options.host, environment: options.environment }),
+        ),
+      'system.health': () =>
+        Promise.resolve(ok({ status: 'ok' as const, uptimeSeconds: Math.max(0, (now() - startedAt) / 1000) })),
+      'session.getState': () => Promise.resolve(ok(session.state())),
+      'session.signIn': ({ userId, password }) => session.signIn(userId, password),
+      'session.signOut': () => session.signOut(),
+    },
+  });
+
+  return {
+    router,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    async close() {
+      listeners.clear();
+      await Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Electron glue, and only glue: hardening switches, the `app://` protocol, the window, and the
+ * IPC transport to the core. Every decision it applies lives in a plain module under `shell/`
+ * and is unit-tested there; the core is the same one the browser host runs.
+ */
+import { app, BrowserWindow, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { channels } from '../../shared/ipc/contract';
+import { EVENT_CHANNEL } from '../../shared/ipc/event-channel';
+import { createAppCore } from '../core/app-core';
+import { appVersion } from '../core/app-version';
+import { createLogger } from '../logging/logger';
+import { contentTypeOf, resolveAssetPath } from '../shell/app-assets';
+import { APP_ENTRY_URL, APP_HOST, APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES } from '../shell/app-protocol';
+import { securityHeaders } from '../shell/content-security-policy';
+import { decideWindowOpen, mayAttachWebview, mayNavigate, type ExternalLinkPolicy } from '../shell/navigation-policy';
+import { isPermissionAllowed } from '../shell/permission-policy';
+import { createWindowOptions } from '../shell/window-options';
+
+const isDevelopment = !app.isPackaged;
+const logger = createLogger();
+const externalLinks: ExternalLinkPolicy = { allowedHosts: [] };
+const rendererDir = path.join(__dirname, '../renderer');
+
+app.enableSandbox();
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('web-contents-created', (_event, contents) => guardContents(contents));
+  void app.whenReady().then(start);
+}
+
+function guardContents(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!mayNavigate(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!mayNavigate(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => {
+    if (!mayAttachWebview()) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    if (decideWindowOpen(url, externalLinks).openExternally) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+async function start(): Promise<void> {
+  const appSession = session.defaultSession;
+  appSession.setPermissionRequestHandler((contents, permission, callback) => {
+    callback(isPermissionAllowed(permission, originOfContents(contents), APP_ORIGIN));
+  });
+  appSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    isPermissionAllowed(permission, requestingOrigin, APP_ORIGIN),
+  );
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === APP_HOST ? resolveAssetPath(rendererDir, url.pathname) : null;
+    if (file === null) return new Response('Not found', { status: 404 });
+    try {
+      const body = await readFile(file);
+      return new Response(body, { headers: { ...securityHeaders(), 'Content-Type': contentTypeOf(file) } });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+
+  const core = createAppCore({
+    dataDir: app.getPath('userData'),
+    host: 'electron',
+    environment: isDevelopment ? 'development' : 'production',
+    version: appVersion(),
+    trustedOrigin: APP_ORIGIN,
+    logger,
+  });
+
+  const window = new BrowserWindow(
+    createWindowOptions({ preloadPath: path.join(__dirname, '../preload/electron-preload.cjs'), isDevelopment }),
+  );
+  window.setContentProtection(true);
+  // The title never follows the page: it must not carry a patient or sender name.
+  window.on('page-title-updated', (event) => event.preventDefault());
+  window.once('ready-to-show', () => window.show());
+
+  for (const channel of Object.keys(channels)) {
+    ipcMain.handle(channel, (event, payload: unknown) =>
+      core.router.dispatch(channel, payload, {
+        url: event.senderFrame?.url ?? '',
+        isTopFrame: event.senderFrame !== null && event.senderFrame === event.sender.mainFrame,
+      }),
+    );
+  }
+  core.onEvent((name, payload) => {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { name, payload });
+  });
+
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('window-all-closed', () => {
+    void core.close().then(() => app.quit());
+  });
+
+  await window.loadURL(APP_ENTRY_URL);
+}
+
+function originOfContents(contents: WebContents | null): string {
+  try {
+    const url = new URL(contents?.getURL() ?? '');
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return '';
+  }
+}

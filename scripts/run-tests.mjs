@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// `npm test`: lint, typecheck, build, every Vitest tier (unit, integration, security, e2e) and
+// Electronegativity, then one line `N passed, N failed[, N skipped]` summing them all. Static
+// checks count as one test each. The line is also written to test-results/summary.txt for .ci/run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = path.join(root, 'test-results');
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const run = (label, command, args) => {
+  process.stdout.write(`\n== ${label}\n`);
+  const started = Date.now();
+  const status = spawnSync(command, args, { cwd: root, stdio: 'inherit' }).status;
+  process.stdout.write(`== ${label}: ${status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  return status === 0;
+};
+const check = (label, command, args) => {
+  if (run(label, command, args)) totals.passed += 1;
+  else totals.failed += 1;
+};
+
+check('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
+check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+const built = run('build renderer', 'npm', ['run', '--silent', 'build:web']);
+process.env.WARDLINE_SKIP_WEB_BUILD = '1';
+if (!built) totals.failed += 1;
+
+const report = path.join(resultsDir, 'vitest.json');
+run('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+if (existsSync(report)) {
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  totals.passed += json.numPassedTests;
+  totals.failed += json.numFailedTests;
+  totals.skipped += json.numPendingTests + json.numTodoTests;
+  // A suite that failed to load has no test counted in it: count it as a failure.
+  const brokenSuites = json.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0);
+  totals.failed += brokenSuites.length;
+} else {
+  totals.failed += 1;
+}
+
+check('electronegativity', 'node', ['scripts/electronegativity.mjs']);
+
+const summary = `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;
+writeFileSync(path.join(resultsDir, 'summary.txt'), `${summary}\n`);
+process.stdout.write(`\n${summary}\n`);
+process.exit(totals.failed === 0 ? 0 : 1);

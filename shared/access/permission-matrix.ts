@@ -1,0 +1,34 @@
+/**
+ * Who may do what: the one place roles meet permissions. Main enforces it on every channel
+ * (the router asks `roleHas`); the renderer may read it only to hide what a role cannot use.
+ */
+export const ROLES = ['nurse', 'physician', 'front-desk', 'it-admin', 'compliance-officer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  /** Manage one's own session: sign out, lock, see own sessions. */
+  'session.own',
+  /** Read and send clinical messages. */
+  'messages.use',
+  /** Search and export the audit trail. */
+  'audit.read',
+  /** Deactivate accounts, wipe devices, set legal holds. */
+  'admin.manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const MATRIX: Readonly<Record<Role, readonly Permission[]>> = {
+  nurse: ['session.own', 'messages.use'],
+  physician: ['session.own', 'messages.use'],
+  'front-desk': ['session.own', 'messages.use'],
+  'it-admin': ['session.own', 'admin.manage'],
+  'compliance-officer': ['session.own', 'audit.read'],
+};
+
+export function roleHas(role: Role, permission: Permission): boolean {
+  return MATRIX[role].includes(permission);
+}
+
+export function permissionsOf(role: Role): readonly Permission[] {
+  return MATRIX[role];
+}

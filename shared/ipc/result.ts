@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { ERROR_CODES, type AppError } from '../errors';
+
+/** Every IPC answer: a value, or a typed error. Never a thrown exception across the bridge. */
+export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppError };
+
+export const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value });
+export const fail = (error: AppError): IpcResult<never> => ({ ok: false, error });
+
+export const appErrorSchema = z.strictObject({
+  code: z.enum(ERROR_CODES),
+  message: z.string().max(200),
+});
+
+/** Schema of an IpcResult wrapping `value`, used where a result crosses an untrusted wire. */
+export function ipcResultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.strictObject({ ok: z.literal(true), value }),
+    z.strictObject({ ok: z.literal(false), error: appErrorSchema }),
+  ]);
+}

@@ -1,0 +1,70 @@
+/** The sign-in screen as a clinician meets it, in Chromium through the browser host. */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium';
+import { startHostProcess, type HostProcess } from '../support/browser-host-process';
+
+let host: HostProcess;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  host = await startHostProcess();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(host.url);
+});
+
+afterAll(async () => {
+  await browser.close();
+  await host.stop();
+});
+
+describe('sign-in screen', () => {
+  it('shows labelled User ID and Password fields and a Sign in button', async () => {
+    await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByLabel('User ID').isVisible()).resolves.toBe(true);
+    await expect(page.getByLabel('Password').getAttribute('type')).resolves.toBe('password');
+    await expect(page.getByRole('button', { name: 'Sign in' }).isEnabled()).resolves.toBe(true);
+  });
+
+  it('has banner, main and contentinfo landmarks and a generic title', async () => {
+    for (const role of ['banner', 'main', 'contentinfo'] as const) {
+      await expect(page.getByRole(role).count(), role).resolves.toBe(1);
+    }
+    await expect(page.title()).resolves.toBe('Wardline');
+  });
+
+  it('asks for both fields before calling main', async () => {
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').innerText()).resolves.toBe('Enter your user ID and password.');
+  });
+
+  it('answers a sign-in attempt with the typed "not available yet" error, and clears nothing else', async () => {
+    await page.getByLabel('User ID').fill('nurse.adams');
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'not available' }).waitFor();
+    await expect(page.getByLabel('User ID').inputValue()).resolves.toBe('nurse.adams');
+  });
+
+  it('starts in the User ID field and moves through the form by keyboard alone', async () => {
+    await page.reload();
+    await page.getByLabel('User ID').waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
+    await expect(focused()).resolves.toBe('user-id');
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('password');
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('Sign in');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    await expect(focused()).resolves.toBe('Skip to main content');
+  });
+
+  it('reports the app info of the browser host', async () => {
+    const info = await page.evaluate(() => window.wardline!.app.getInfo());
+    expect(info).toEqual({ ok: true, value: { name: 'Wardline', version: '0.1.0', host: 'browser-host', environment: 'development' } });
+  });
+});
