@@ -10,7 +10,16 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      lib: { entry: path.resolve('main/electron/main.ts'), formats: ['cjs'], fileName: () => 'main.cjs' },
+      // Workers are bundles of their own beside main.cjs (see main/workers/spawn-worker.ts).
+      lib: {
+        entry: {
+          main: path.resolve('main/electron/main.ts'),
+          'store-worker': path.resolve('main/store/store-worker.ts'),
+          'kdf-worker': path.resolve('main/keys/kdf-worker.ts'),
+        },
+        formats: ['cjs'],
+        fileName: (_format, name) => `${name}.cjs`,
+      },
     },
   },
   preload: {

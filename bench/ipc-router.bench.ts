@@ -20,6 +20,8 @@ export const benchmark: Benchmark = {
       version: 'bench',
       trustedOrigin: ORIGIN,
       logger: createLogger({ level: 'silent' }),
+      device: null,
+      allowUnprotectedDevice: false,
     });
     const sender = { url: `${ORIGIN}/index.html`, isTopFrame: true };
     const request = { userId: 'nurse.adams', password: 'x'.repeat(32) };

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppCore } from '../core/app-core';
+import { createMachineFileProtector } from '../keys/device-protector';
 import { createLogger } from '../logging/logger';
 import { appVersion } from '../core/app-version';
 import { startBrowserHost } from './browser-host';
@@ -52,6 +53,10 @@ const host = await startBrowserHost({
       version: appVersion(),
       trustedOrigin: origin,
       logger,
+      // No OS keystore is reachable from a plain Node process: the browser host binds vaults to
+      // this machine with a machine secret file in its data folder.
+      device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
+      allowUnprotectedDevice: false,
     }),
 }).catch((error: unknown) => {
   const code = (error as NodeJS.ErrnoException | null)?.code;

@@ -8,6 +8,9 @@ import { createRouter, type Router, type RouterLog } from '../ipc/router';
 import type { Logger } from '../logging/logger';
 import { createSessionService } from '../session/session-service';
 import type { AppInfo } from '../../shared/ipc/contract';
+import { randomBytes } from 'node:crypto';
+import type { DeviceProtector } from '../keys/device-protector';
+import { createVaultManager, type VaultManager } from '../vault/vault-manager';
 
 export interface AppCoreOptions {
   readonly dataDir: string;
@@ -17,6 +20,10 @@ export interface AppCoreOptions {
   /** Origin of the only page allowed to call: `app://wardline` or the browser host's own. */
   readonly trustedOrigin: string;
   readonly logger: Logger;
+  /** This machine's key protector (OS keystore, or a machine secret file), or null if none. */
+  readonly device: DeviceProtector | null;
+  /** Policy: whether vaults may be created without device protection when there is none. */
+  readonly allowUnprotectedDevice: boolean;
   readonly now?: () => number;
 }
 
@@ -24,6 +31,8 @@ export type CoreEventListener = <E extends EventName>(name: E, payload: EventPay
 
 export interface AppCore {
   readonly router: Router;
+  /** The clinicians' encrypted vaults on this workstation. */
+  readonly vaults: VaultManager;
   /** Subscribes a transport to main-to-renderer events. */
   onEvent(listener: CoreEventListener): () => void;
   close(): Promise<void>;
@@ -33,6 +42,13 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const now = options.now ?? Date.now;
   const startedAt = now();
   const session = createSessionService();
+  const vaults = createVaultManager({
+    dataDir: options.dataDir,
+    device: options.device,
+    allowUnprotectedDevice: options.allowUnprotectedDevice,
+    now,
+    randomBytes: (length) => new Uint8Array(randomBytes(length)),
+  });
   const listeners = new Set<CoreEventListener>();
   const emit: CoreEventListener = (name, payload) => {
     for (const listener of listeners) listener(name, payload);
@@ -64,13 +80,14 @@ export function createAppCore(options: AppCoreOptions): AppCore {
 
   return {
     router,
+    vaults,
     onEvent(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
     async close() {
       listeners.clear();
-      await Promise.resolve();
+      await vaults.lockAll();
     },
   };
 }

@@ -3,7 +3,7 @@
  * IPC transport to the core. Every decision it applies lives in a plain module under `shell/`
  * and is unit-tested there; the core is the same one the browser host runs.
  */
-import { app, BrowserWindow, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell, type WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { channels } from '../../shared/ipc/contract';
@@ -17,6 +17,7 @@ import { securityHeaders } from '../shell/content-security-policy';
 import { decideWindowOpen, mayAttachWebview, mayNavigate, type ExternalLinkPolicy } from '../shell/navigation-policy';
 import { isPermissionAllowed } from '../shell/permission-policy';
 import { createWindowOptions } from '../shell/window-options';
+import { createSafeStorageProtector } from './safe-storage-protector';
 
 const isDevelopment = !app.isPackaged;
 const logger = createLogger();
@@ -70,7 +71,12 @@ async function start(): Promise<void> {
     }
   });
 
+  // The OS keystore binds each vault to this machine; where there is none (or only Linux's
+  // basic_text obfuscation), there is no device layer and policy decides (issue: policy).
+  const protector = await createSafeStorageProtector(safeStorage, process.platform);
   const core = createAppCore({
+    device: 'unavailable' in protector ? null : protector,
+    allowUnprotectedDevice: false,
     dataDir: app.getPath('userData'),
     host: 'electron',
     environment: isDevelopment ? 'development' : 'production',

@@ -13,6 +13,21 @@ const TEXT: Record<ErrorCode, string> = {
   NOT_PERMITTED: 'Your role does not allow this.',
   NOT_AVAILABLE: 'Sign-in is not available in this build yet.',
   DISCONNECTED: 'Wardline lost contact with its secure core. Close and reopen Wardline.',
+  WRONG_PASSWORD: 'That user ID and password did not match. Check them and try again.',
+  WRONG_DEVICE: 'Your messages on this workstation were protected by another computer. Call the IT service desk.',
+  VAULT_NOT_FOUND: 'There are no saved messages for you on this workstation yet.',
+  VAULT_EXISTS: 'This workstation already holds your messages.',
+  VAULT_LOCKED: 'Wardline is locked. Unlock to continue.',
+  VAULT_IN_USE: 'Your messages are open in another Wardline window. Close it and try again.',
+  VAULT_CORRUPT:
+    'Your saved messages on this workstation are damaged. Nothing was deleted; IT can recover them, and your history can be fetched again from the server.',
+  VAULT_TOO_NEW: 'Your saved messages were written by a newer Wardline. Ask IT to update this workstation.',
+  KEY_FILE_MISSING: 'A file that protects your saved messages is missing. Nothing was deleted. Call the IT service desk.',
+  KEY_FILE_CORRUPT: 'A file that protects your saved messages is damaged. Nothing was deleted. Call the IT service desk.',
+  KEY_FILE_TAMPERED: 'A file that protects your saved messages has been altered. Nothing was deleted. Call the IT service desk.',
+  KDF_TOO_WEAK: 'The security settings on this workstation are below the hospital minimum. Call the IT service desk.',
+  DEVICE_PROTECTION_UNAVAILABLE: 'This workstation cannot protect your messages as policy requires. Call the IT service desk.',
+  DISK_FULL: 'This workstation’s disk is full. Nothing was lost. Call the IT service desk.',
   INTERNAL: 'Something went wrong. Your messages are safe. Try again, or call the IT service desk.',
 };
 

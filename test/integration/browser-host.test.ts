@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appError } from '../../shared/errors';
 import { createAppCore } from '../../main/core/app-core';
 import { createLogger } from '../../main/logging/logger';
+import { createMachineFileProtector } from '../../main/keys/device-protector';
 import { startBrowserHost, type BrowserHost } from '../../main/browser-host/browser-host';
 import { repoRoot } from '../support/browser-host-process';
 import { connectRaw, sessionCookie, TOKEN_COOKIE } from '../support/loopback-client';
@@ -21,7 +22,16 @@ beforeAll(async () => {
     rendererDir: path.join(repoRoot, 'dist/renderer'),
     browserPreloadFile: path.join(repoRoot, 'dist/browser-preload/browser-preload.js'),
     createCore: (origin) =>
-      createAppCore({ dataDir, host: 'browser-host', environment: 'development', version: '0.0.0-test', trustedOrigin: origin, logger }),
+      createAppCore({
+        dataDir,
+        host: 'browser-host',
+        environment: 'development',
+        version: '0.0.0-test',
+        trustedOrigin: origin,
+        logger,
+        device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
+        allowUnprotectedDevice: false,
+      }),
   });
   cookie = await sessionCookie(host.url);
 });

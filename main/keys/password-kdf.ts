@@ -1,0 +1,105 @@
+/**
+ * Password → keys. Argon2id (in a worker thread that exits afterwards) turns the password and
+ * the server's salt into a master key; HKDF-SHA256 splits that into the auth key (sent to the
+ * server) and the wrap key (never leaves main). The master key itself is zeroed at once.
+ */
+import { hkdfSync } from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../workers/spawn-worker';
+import { checkKdfParams, type KdfParams, type KdfParamsError } from './kdf-params';
+import type { KdfRequest, KdfResponse } from './kdf-worker';
+import { loadSodium } from './sodium';
+
+export const SALT_BYTES = 16;
+export const KEY_BYTES = 32;
+
+const AUTH_KEY_INFO = 'wardline/v1/auth-key';
+const WRAP_KEY_INFO = 'wardline/v1/wrap-key';
+
+export interface PasswordKeys {
+  readonly authKey: Uint8Array;
+  readonly wrapKey: Uint8Array;
+}
+
+export type KeyDerivationErrorCode = KdfParamsError | 'BAD_SALT' | 'KDF_FAILED';
+
+/** Carries a code and a fixed message: never the password, the salt or libsodium's text. */
+export class KeyDerivationError extends Error {
+  readonly code: KeyDerivationErrorCode;
+
+  constructor(code: KeyDerivationErrorCode) {
+    super(`Key derivation failed (${code}).`);
+    this.name = 'KeyDerivationError';
+    this.code = code;
+  }
+}
+
+// One derivation at a time: two unlock attempts must not double a peak of up to gigabytes.
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Throws KeyDerivationError: KDF_TOO_WEAK or KDF_INVALID for params outside policy, BAD_SALT for
+ * a salt that is not 16 bytes (both before any worker starts), KDF_FAILED if the worker fails.
+ */
+export async function derivePasswordKeys(password: string, salt: Uint8Array, params: KdfParams): Promise<PasswordKeys> {
+  // Params come from a key file or the server: checked again here, whatever the caller did.
+  const checked = checkKdfParams(params);
+  if (!checked.ok) throw new KeyDerivationError(checked.error);
+  if (!(salt instanceof Uint8Array) || salt.length !== SALT_BYTES) throw new KeyDerivationError('BAD_SALT');
+
+  const run = queue.then(() => runArgon2id(password, salt, checked.value));
+  queue = run.catch(() => undefined);
+  const masterKey = await run;
+  const sodium = await loadSodium();
+  try {
+    return Object.freeze({
+      authKey: new Uint8Array(hkdfSync('sha256', masterKey, salt, AUTH_KEY_INFO, KEY_BYTES)),
+      wrapKey: new Uint8Array(hkdfSync('sha256', masterKey, salt, WRAP_KEY_INFO, KEY_BYTES)),
+    });
+  } finally {
+    sodium.memzero(masterKey);
+  }
+}
+
+export async function zeroPasswordKeys(keys: PasswordKeys): Promise<void> {
+  const sodium = await loadSodium();
+  sodium.memzero(keys.authKey);
+  sodium.memzero(keys.wrapKey);
+}
+
+/** Resolves only after the worker has exited, i.e. once its memory is released. */
+function runArgon2id(password: string, salt: Uint8Array, params: KdfParams): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    // NFC, so the same password typed on another workstation's keyboard gives the same bytes.
+    // The string itself cannot be wiped; the bytes are transferred to the worker, which zeroes them.
+    const passwordBytes = new TextEncoder().encode(password.normalize('NFC'));
+    let worker: Worker;
+    try {
+      worker = spawnWorker('kdf-worker');
+    } catch {
+      passwordBytes.fill(0);
+      reject(new KeyDerivationError('KDF_FAILED'));
+      return;
+    }
+    let masterKey: Uint8Array | null = null;
+    worker.once('message', (response: KdfResponse) => {
+      if (!response.ok) return;
+      const received = new Uint8Array(response.masterKey);
+      if (received.length === KEY_BYTES) masterKey = received;
+      else received.fill(0);
+    });
+    // An 'error' is always followed by 'exit', which settles the promise.
+    worker.on('error', () => undefined);
+    worker.once('exit', () => {
+      if (masterKey) resolve(masterKey);
+      else reject(new KeyDerivationError('KDF_FAILED'));
+    });
+    try {
+      const request: KdfRequest = { password: passwordBytes, salt, memoryMiB: params.memoryMiB, passes: params.passes, keyBytes: KEY_BYTES };
+      worker.postMessage(request, [passwordBytes.buffer]);
+    } catch {
+      passwordBytes.fill(0);
+      void worker.terminate();
+    }
+  });
+}

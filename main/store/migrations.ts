@@ -1,0 +1,31 @@
+/**
+ * Forward-only, versioned migrations, each in its own transaction, tracked in
+ * `PRAGMA user_version`. A vault written by a newer Wardline is refused, never "repaired".
+ */
+import type { Database } from 'better-sqlite3';
+import { SCHEMA_V1 } from './schema-v1';
+import { StoreError } from './store-error';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: SCHEMA_V1 }];
+
+export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) throw new StoreError('VAULT_TOO_NEW');
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${String(migration.version)}`);
+    })();
+  }
+  return Math.max(current, latest);
+}

@@ -1,0 +1,18 @@
+/** Messages between the store client (main thread) and the store worker. */
+import type { StoreErrorCode } from './store-error';
+
+export interface StoreWorkerData {
+  readonly file: string;
+  /** The vault's data key; the worker zeroes its copy once SQLite has it. */
+  readonly key: Uint8Array;
+  readonly create: boolean;
+}
+
+export type ToWorker = { type: 'call'; id: number; op: string; args: unknown } | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'failed'; code: StoreErrorCode }
+  | { type: 'result'; id: number; ok: true; value: unknown }
+  | { type: 'result'; id: number; ok: false; code: StoreErrorCode }
+  | { type: 'closed' };

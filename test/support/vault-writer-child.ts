@@ -1,0 +1,28 @@
+/**
+ * Child process for the kill -9 test: opens a vault and commits one message per transaction,
+ * printing `committed <n>` only after each commit has returned. Killed mid-stream by the test.
+ */
+import { createMachineFileProtector } from '../../main/keys/device-protector';
+import { createVaultManager } from '../../main/vault/vault-manager';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { conversation, message } from './vault-fixtures';
+
+const [dataDir, wrapKeyHex] = process.argv.slice(2) as [string, string];
+const manager = createVaultManager({
+  dataDir,
+  device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
+  allowUnprotectedDevice: false,
+  now: Date.now,
+  randomBytes: (length) => new Uint8Array(randomBytes(length)),
+});
+const opened = await manager.unlock('nurse.adams', new Uint8Array(Buffer.from(wrapKeyHex, 'hex')));
+if (!opened.ok) {
+  process.stdout.write(`failed ${opened.error}\n`);
+  process.exit(1);
+}
+await opened.value.store.call('conversation.upsert', conversation);
+for (let i = 0; ; i += 1) {
+  await opened.value.store.call('message.insertMany', [message(i * 2), message(i * 2 + 1)]);
+  process.stdout.write(`committed ${String(i * 2 + 2)}\n`);
+}
