@@ -2,20 +2,11 @@
  * Child process for the kill -9 test: opens a vault and commits one message per transaction,
  * printing `committed <n>` only after each commit has returned. Killed mid-stream by the test.
  */
-import { createMachineFileProtector } from '../../main/keys/device-protector';
-import { createVaultManager } from '../../main/vault/vault-manager';
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { conversation, message } from './vault-fixtures';
+import { conversation, makeManager, message } from './vault-fixtures';
 
 const [dataDir, wrapKeyHex] = process.argv.slice(2) as [string, string];
-const manager = createVaultManager({
-  dataDir,
-  device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
-  allowUnprotectedDevice: false,
-  now: Date.now,
-  randomBytes: (length) => new Uint8Array(randomBytes(length)),
-});
+// Same machine secret location as the parent's manager, so this is the same workstation.
+const { manager } = makeManager({ dataDir });
 const opened = await manager.unlock('nurse.adams', new Uint8Array(Buffer.from(wrapKeyHex, 'hex')));
 if (!opened.ok) {
   process.stdout.write(`failed ${opened.error}\n`);
