@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createMachineFileProtector } from '../../../main/keys/device-protector';
 import { KDF_FLOOR } from '../../../main/keys/kdf-params';
 import { parseKeyFile, serializeKeyFile } from '../../../main/vault/key-file';
-import { databaseFiles, vaultIdOf, vaultPaths } from '../../../main/vault/vault-layout';
+import { databaseFiles, vaultIdOf, vaultPaths, type VaultPaths } from '../../../main/vault/vault-layout';
 import { conversation, fingerprint, floorKdf, makeManager, message, randomKey, tempDir } from '../../support/vault-fixtures';
 
 async function vaultWithMessages(manager: ReturnType<typeof makeManager>['manager'], userId = 'nurse.adams') {
@@ -89,24 +89,20 @@ describe('vault failures leave the files untouched', () => {
     expect(fingerprint(allFiles(deps.dataDir, vaultId))).toEqual(before);
   });
 
-  it('truncated database', async () => {
+  it.each([
+    ['truncated database', 'VAULT_CORRUPT', (paths: VaultPaths) => truncateSync(paths.database, 1000)],
+    [
+      'corrupted database (first page overwritten)',
+      'VAULT_CORRUPT',
+      (paths: VaultPaths) => writeFileSync(paths.database, readFileSync(paths.database).fill(0x41, 100, 600)),
+    ],
+    ['damaged key file', 'KEY_FILE_CORRUPT', (paths: VaultPaths) => writeFileSync(paths.keyFile, readFileSync(paths.keyFile).subarray(0, 120))],
+  ] as const)('%s → %s', async (_label, code, damage) => {
     const { manager, deps } = makeManager();
     const { wrapKey, vaultId } = await vaultWithMessages(manager);
-    truncateSync(vaultPaths(deps.dataDir, vaultId).database, 1000);
+    damage(vaultPaths(deps.dataDir, vaultId));
     const before = fingerprint(allFiles(deps.dataDir, vaultId));
-    expect(await manager.unlock('nurse.adams', wrapKey)).toEqual({ ok: false, error: 'VAULT_CORRUPT' });
-    expect(fingerprint(allFiles(deps.dataDir, vaultId))).toEqual(before);
-  });
-
-  it('corrupted database (first page overwritten)', async () => {
-    const { manager, deps } = makeManager();
-    const { wrapKey, vaultId } = await vaultWithMessages(manager);
-    const file = vaultPaths(deps.dataDir, vaultId).database;
-    const bytes = readFileSync(file);
-    bytes.fill(0x41, 100, 600);
-    writeFileSync(file, bytes);
-    const before = fingerprint(allFiles(deps.dataDir, vaultId));
-    expect(await manager.unlock('nurse.adams', wrapKey)).toEqual({ ok: false, error: 'VAULT_CORRUPT' });
+    expect(await manager.unlock('nurse.adams', wrapKey)).toEqual({ ok: false, error: code });
     expect(fingerprint(allFiles(deps.dataDir, vaultId))).toEqual(before);
   });
 
@@ -117,16 +113,6 @@ describe('vault failures leave the files untouched', () => {
     expect(await manager.unlock('nurse.adams', wrapKey)).toEqual({ ok: false, error: 'KEY_FILE_MISSING' });
     expect(existsSync(vaultPaths(deps.dataDir, vaultId).database)).toBe(true);
     expect(manager.list()).toEqual([expect.objectContaining({ vaultId, readable: false })]);
-  });
-
-  it('damaged key file', async () => {
-    const { manager, deps } = makeManager();
-    const { wrapKey, vaultId } = await vaultWithMessages(manager);
-    const keyFile = vaultPaths(deps.dataDir, vaultId).keyFile;
-    writeFileSync(keyFile, readFileSync(keyFile).subarray(0, 120));
-    const before = fingerprint(allFiles(deps.dataDir, vaultId));
-    expect(await manager.unlock('nurse.adams', wrapKey)).toEqual({ ok: false, error: 'KEY_FILE_CORRUPT' });
-    expect(fingerprint(allFiles(deps.dataDir, vaultId))).toEqual(before);
   });
 
   it('tampered key file: a KDF downgrade, and an edited header with a recomputed checksum', async () => {
