@@ -13,6 +13,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(host.url);
+  // isVisible() does not wait: let React paint the form before the first assertion.
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
 });
 
 afterAll(async () => {
