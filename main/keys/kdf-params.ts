@@ -9,7 +9,9 @@ export interface KdfParams {
 }
 
 export const KDF_FLOOR: KdfParams = Object.freeze({ memoryMiB: 64, passes: 3 });
-export const KDF_CEILING: KdfParams = Object.freeze({ memoryMiB: 4096, passes: 20 });
+// 2000 MiB: libsodium.js's WebAssembly heap cannot grow to 2 GiB, so a higher cost could never
+// succeed; it would fail only after the user had waited.
+export const KDF_CEILING: KdfParams = Object.freeze({ memoryMiB: 2000, passes: 20 });
 
 export type KdfParamsError = 'KDF_TOO_WEAK' | 'KDF_INVALID';
 

@@ -67,8 +67,12 @@ export async function zeroPasswordKeys(keys: PasswordKeys): Promise<void> {
   sodium.memzero(keys.wrapKey);
 }
 
-/** Resolves only after the worker has exited, i.e. once its memory is released. */
-function runArgon2id(password: string, salt: Uint8Array, params: KdfParams): Promise<Uint8Array> {
+/**
+ * Resolves only after the worker has exited, i.e. once its memory is released. Exported for the
+ * test that makes libsodium itself fail; everything else goes through derivePasswordKeys, which
+ * checks the parameters first.
+ */
+export function runArgon2id(password: string, salt: Uint8Array, params: KdfParams): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     // NFC, so the same password typed on another workstation's keyboard gives the same bytes.
     // The string itself cannot be wiped; the bytes are transferred to the worker, which zeroes them.
