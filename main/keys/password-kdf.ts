@@ -5,6 +5,7 @@
  */
 import { hkdfSync } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
+import { AUTH_KEY_INFO, WRAP_KEY_INFO } from '../../shared/protocol/auth';
 import { spawnWorker } from '../workers/spawn-worker';
 import { checkKdfParams, type KdfParams, type KdfParamsError } from './kdf-params';
 import type { KdfRequest, KdfResponse } from './kdf-worker';
@@ -13,8 +14,6 @@ import { loadSodium } from './sodium';
 export const SALT_BYTES = 16;
 export const KEY_BYTES = 32;
 
-const AUTH_KEY_INFO = 'wardline/v1/auth-key';
-const WRAP_KEY_INFO = 'wardline/v1/wrap-key';
 
 export interface PasswordKeys {
   readonly authKey: Uint8Array;

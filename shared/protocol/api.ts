@@ -1,0 +1,242 @@
+/**
+ * The server's versioned HTTP API (`/v1`): every route with its method, path, whether it needs a
+ * session, and its request and response schemas. The server registers exactly these routes and
+ * validates requests with these schemas; the client validates every response with them too.
+ *
+ * Every request and response is a JSON object. Routes that need a session take
+ * `Authorization: Bearer <token>`.
+ */
+import { z } from 'zod';
+import { ROLES } from '../access/permission-matrix';
+import { publicKey, signature } from './binary';
+import { accessToken, authKey, deviceProof, kdfParams, salt, totpCode } from './auth';
+import { envelope } from './envelope';
+import { conversationId, epochMs, messageId, roleAddressId, userId, uuid } from './identifiers';
+import { fingerprint, identityPublicKeys, identityRecord, wrappedPrivateKeys } from './identity';
+import { feedEvent } from './feed';
+
+export const API_VERSION = 'v1';
+
+const empty = z.strictObject({});
+const text = (max: number) => z.string().max(max);
+
+export const account = z.strictObject({
+  userId,
+  displayName: text(200),
+  role: z.enum(ROLES),
+  department: text(200),
+  title: text(200),
+});
+export type Account = z.infer<typeof account>;
+
+export const session = z.strictObject({
+  /** Public id of the session (listing, ending it); the token itself is secret. */
+  sessionId: uuid,
+  token: accessToken,
+  expiresAt: epochMs,
+  /** The password is needed again after this, however often the token is refreshed. */
+  maxExpiresAt: epochMs,
+  account,
+  /** Null until the user's first sign-in anywhere has published identity keys. */
+  identity: identityRecord.nullable(),
+});
+export type Session = z.infer<typeof session>;
+
+export const directoryUser = z.strictObject({
+  kind: z.literal('user'),
+  userId,
+  displayName: text(200),
+  role: z.enum(ROLES),
+  department: text(200),
+  title: text(200),
+  active: z.boolean(),
+  /** Null for a user who has never signed in (no keys yet: cannot receive messages). */
+  fingerprint: fingerprint.nullable(),
+});
+export type DirectoryUser = z.infer<typeof directoryUser>;
+
+export const directoryRole = z.strictObject({
+  kind: z.literal('role'),
+  addressId: roleAddressId,
+  displayName: text(200),
+  department: text(200),
+  description: text(500),
+  /** Current members: a message to the address goes to each of them. */
+  members: z.array(directoryUser).max(100),
+});
+export type DirectoryRole = z.infer<typeof directoryRole>;
+
+export const directoryEntry = z.discriminatedUnion('kind', [directoryUser, directoryRole]);
+export type DirectoryEntry = z.infer<typeof directoryEntry>;
+
+export const userKeys = z.strictObject({
+  user: directoryUser,
+  publicKeys: identityPublicKeys.nullable(),
+});
+export type UserKeys = z.infer<typeof userKeys>;
+
+export const storedEnvelope = z.strictObject({
+  envelope,
+  acceptedAt: epochMs,
+  recalledAt: epochMs.nullable(),
+});
+export type StoredEnvelope = z.infer<typeof storedEnvelope>;
+
+export const sessionSummary = z.strictObject({
+  sessionId: uuid,
+  deviceId: uuid,
+  deviceName: text(200),
+  createdAt: epochMs,
+  lastSeenAt: epochMs,
+  current: z.boolean(),
+});
+
+interface RouteSpec {
+  readonly method: 'GET' | 'POST';
+  readonly path: `/v1/${string}`;
+  readonly auth: 'none' | 'session';
+  readonly request: z.ZodType;
+  readonly response: z.ZodType;
+}
+
+export const routes = {
+  health: {
+    method: 'GET',
+    path: '/v1/health',
+    auth: 'none',
+    request: empty,
+    response: z.strictObject({ status: z.literal('ok'), version: text(50) }),
+  },
+  /**
+   * The salt and cost for deriving this user's keys. An unknown user gets a salt that is stable
+   * for that id and indistinguishable from a real one, so user ids cannot be enumerated.
+   */
+  prelogin: {
+    method: 'POST',
+    path: '/v1/auth/prelogin',
+    auth: 'none',
+    request: z.strictObject({ userId }),
+    response: z.strictObject({ salt, kdf: kdfParams }),
+  },
+  /** First factor. The device key signs `loginProofBytes`; a new device id is registered. */
+  login: {
+    method: 'POST',
+    path: '/v1/auth/login',
+    auth: 'none',
+    request: z.strictObject({
+      userId,
+      authKey,
+      device: z.strictObject({ publicKey, name: text(200) }),
+      proof: deviceProof,
+    }),
+    response: z.discriminatedUnion('step', [
+      z.strictObject({ step: z.literal('mfa'), challengeId: uuid, expiresAt: epochMs }),
+      /** MFA is required and not yet set up: show the URI (and its QR code), then verify a code. */
+      z.strictObject({ step: z.literal('enroll-mfa'), challengeId: uuid, expiresAt: epochMs, otpauthUri: text(512) }),
+      z.strictObject({ step: z.literal('signed-in'), session }),
+    ]),
+  },
+  /** Second factor, or confirmation of a new enrollment. */
+  verifyMfa: {
+    method: 'POST',
+    path: '/v1/auth/mfa',
+    auth: 'none',
+    request: z.strictObject({ challengeId: uuid, code: totpCode }),
+    response: z.strictObject({ session }),
+  },
+  /** A new token for the same session; the device key signs `refreshProofBytes`. */
+  refresh: {
+    method: 'POST',
+    path: '/v1/auth/refresh',
+    auth: 'session',
+    request: z.strictObject({ proof: deviceProof }),
+    response: z.strictObject({ token: accessToken, expiresAt: epochMs }),
+  },
+  logout: { method: 'POST', path: '/v1/auth/logout', auth: 'session', request: empty, response: empty },
+  listSessions: {
+    method: 'GET',
+    path: '/v1/auth/sessions',
+    auth: 'session',
+    request: empty,
+    response: z.strictObject({ sessions: z.array(sessionSummary).max(100) }),
+  },
+  endSession: {
+    method: 'POST',
+    path: '/v1/auth/sessions/end',
+    auth: 'session',
+    request: z.strictObject({ sessionId: uuid }),
+    response: empty,
+  },
+  /** Publishes (or, after a reset, replaces) the caller's identity keys. */
+  publishIdentity: {
+    method: 'POST',
+    path: '/v1/keys/identity',
+    auth: 'session',
+    request: z.strictObject({ publicKeys: identityPublicKeys, wrappedPrivateKeys }),
+    response: z.strictObject({ fingerprint }),
+  },
+  searchDirectory: {
+    method: 'POST',
+    path: '/v1/directory/search',
+    auth: 'session',
+    request: z.strictObject({ query: z.string().trim().max(100), limit: z.number().int().min(1).max(50) }),
+    response: z.strictObject({ entries: z.array(directoryEntry).max(50) }),
+  },
+  /** Public keys of named users; unknown ids are simply absent from the answer. */
+  lookupKeys: {
+    method: 'POST',
+    path: '/v1/directory/keys',
+    auth: 'session',
+    request: z.strictObject({ userIds: z.array(userId).min(1).max(100) }),
+    response: z.strictObject({ users: z.array(userKeys).max(100) }),
+  },
+  /**
+   * Stores the envelope once (its id is the idempotency key) and delivers it. The server checks
+   * the sender is the signed-in user, every recipient exists and is active, each sealed key
+   * targets the recipient's current key, and the signature verifies.
+   */
+  send: {
+    method: 'POST',
+    path: '/v1/messages/send',
+    auth: 'session',
+    request: z.strictObject({ envelope }),
+    response: z.strictObject({ messageId, acceptedAt: epochMs, duplicate: z.boolean() }),
+  },
+  receipts: {
+    method: 'POST',
+    path: '/v1/messages/receipts',
+    auth: 'session',
+    request: z.strictObject({
+      receipts: z.array(z.strictObject({ messageId, kind: z.enum(['delivered', 'read']) })).min(1).max(500),
+    }),
+    response: z.strictObject({ accepted: z.number().int().nonnegative() }),
+  },
+  /** Signed by the sender over `recallSignedBytes`. Deleted where undelivered, hidden where delivered. */
+  recall: {
+    method: 'POST',
+    path: '/v1/messages/recall',
+    auth: 'session',
+    request: z.strictObject({ messageId, recalledAt: epochMs, signature }),
+    response: z.strictObject({ recalledAt: epochMs }),
+  },
+  /** Events for the caller after `after` (0 for everything still held), oldest first. */
+  feed: {
+    method: 'POST',
+    path: '/v1/feed',
+    auth: 'session',
+    request: z.strictObject({ after: z.number().int().nonnegative(), limit: z.number().int().min(1).max(500) }),
+    response: z.strictObject({ events: z.array(feedEvent).max(500), cursor: z.number().int().nonnegative(), more: z.boolean() }),
+  },
+  /** Older messages of one conversation the caller took part in, newest first. */
+  history: {
+    method: 'POST',
+    path: '/v1/conversations/history',
+    auth: 'session',
+    request: z.strictObject({ conversationId, before: epochMs.nullable(), limit: z.number().int().min(1).max(200) }),
+    response: z.strictObject({ envelopes: z.array(storedEnvelope).max(200), more: z.boolean() }),
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteName = keyof typeof routes;
+export type RouteRequest<R extends RouteName> = z.input<(typeof routes)[R]['request']>;
+export type RouteResponse<R extends RouteName> = z.output<(typeof routes)[R]['response']>;

@@ -1,0 +1,135 @@
+/**
+ * The sealed envelope: what one client hands the server for delivery, and all the server ever
+ * holds of a message. The header is plaintext metadata the relay needs (who, to whom, when,
+ * expiry, priority); the body is ciphertext; the content key is sealed once per key recipient;
+ * the sender signs all of it.
+ *
+ * Canonical bytes are built here, once, so the sealing client, the verifying server and the
+ * opening client can never disagree about what was signed or bound as associated data. The
+ * bytes are JSON arrays in a fixed order with a domain tag, not JSON objects, so property order
+ * cannot vary.
+ *
+ * Version 1. `keys` may hold entries beyond the header's recipients (the sender's own copy, and
+ * later an organisational archive key, `archive:<id>`), so adding a key recipient is not a
+ * format change.
+ */
+import { z } from 'zod';
+import { boundedBytes, fixedBytes, NONCE_BYTES, publicKey, signature } from './binary';
+import { conversationId, deviceId, epochMs, messageId, roleAddressId, userId } from './identifiers';
+
+export const ENVELOPE_VERSION = 1;
+export const PRIORITIES = ['routine', 'urgent', 'stat'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const MAX_RECIPIENTS = 100;
+/** Longest message text, in characters. */
+export const MAX_TEXT_CHARS = 10_000;
+/** Upper bound on the sealed body (text as UTF-8 plus conversation details and the AEAD tag). */
+export const MAX_CIPHERTEXT_BYTES = 64 * 1024;
+/** Upper bound on a whole envelope as JSON, checked before parsing. */
+export const MAX_ENVELOPE_JSON_BYTES = 256 * 1024;
+/** crypto_box_seal of a 32-byte content key: 32-byte ephemeral key + 16-byte tag + 32. */
+export const SEALED_KEY_BYTES = 80;
+
+/** A key recipient: a user id, or an extra recipient such as an archive (`archive:<id>`). */
+export const keyRecipient = z.union([userId, z.string().max(80).regex(/^archive:[a-z0-9-]+$/)]);
+
+export const envelopeHeader = z.strictObject({
+  v: z.literal(ENVELOPE_VERSION),
+  id: messageId,
+  conversationId,
+  sender: z.strictObject({ userId, deviceId }),
+  recipients: z
+    .array(userId)
+    .min(1)
+    .max(MAX_RECIPIENTS)
+    .refine((list) => new Set(list).size === list.length, { message: 'duplicate recipient' }),
+  sentAt: epochMs,
+  expiresAt: epochMs.nullable(),
+  priority: z.enum(PRIORITIES),
+});
+export type EnvelopeHeader = z.infer<typeof envelopeHeader>;
+
+export const sealedKey = z.strictObject({
+  recipient: keyRecipient,
+  /** The X25519 public key the content key was sealed to, so a stale pin is detectable. */
+  publicKey,
+  sealedKey: fixedBytes(SEALED_KEY_BYTES),
+});
+export type SealedKey = z.infer<typeof sealedKey>;
+
+export const envelope = z
+  .strictObject({
+    header: envelopeHeader,
+    nonce: fixedBytes(NONCE_BYTES),
+    ciphertext: boundedBytes(17, MAX_CIPHERTEXT_BYTES),
+    keys: z.array(sealedKey).min(1).max(MAX_RECIPIENTS + 4),
+    /** Ed25519 by the sender's identity key over `envelopeSignedBytes`. */
+    signature,
+  })
+  .superRefine((value, context) => {
+    const keyed = new Set<string>();
+    for (const entry of value.keys) {
+      if (keyed.has(entry.recipient)) context.addIssue({ code: 'custom', message: 'duplicate key recipient' });
+      keyed.add(entry.recipient);
+    }
+    for (const recipient of value.header.recipients) {
+      if (!keyed.has(recipient)) context.addIssue({ code: 'custom', message: 'recipient without a sealed key' });
+    }
+    if (value.header.expiresAt !== null && value.header.expiresAt <= value.header.sentAt) {
+      context.addIssue({ code: 'custom', message: 'expiry before sending' });
+    }
+  });
+export type Envelope = z.infer<typeof envelope>;
+
+/** What the ciphertext holds once opened. Conversation details are PHI-capable (a title may name a patient), so they travel inside. */
+export const conversationKinds = ['direct', 'group', 'role'] as const;
+export const messageBody = z.strictObject({
+  kind: z.literal('text'),
+  text: z.string().min(1).max(MAX_TEXT_CHARS),
+  conversation: z.strictObject({
+    kind: z.enum(conversationKinds),
+    title: z.string().max(200).nullable(),
+    participants: z.array(userId).min(1).max(MAX_RECIPIENTS + 1),
+    roleAddress: z.strictObject({ id: roleAddressId, displayName: z.string().max(200) }).nullable(),
+  }),
+});
+export type MessageBody = z.infer<typeof messageBody>;
+
+const encoder = new TextEncoder();
+const utf8 = (value: unknown) => encoder.encode(JSON.stringify(value));
+
+function headerArray(header: EnvelopeHeader): unknown[] {
+  return [
+    header.v,
+    header.id,
+    header.conversationId,
+    header.sender.userId,
+    header.sender.deviceId,
+    header.recipients,
+    header.sentAt,
+    header.expiresAt,
+    header.priority,
+  ];
+}
+
+/** Associated data of the body's AEAD: the body cannot be moved under another header. */
+export function envelopeHeaderBytes(header: EnvelopeHeader): Uint8Array {
+  return utf8(['wardline/envelope/header/v1', ...headerArray(header)]);
+}
+
+/** What the sender signs: header, nonce, ciphertext and every sealed key. */
+export function envelopeSignedBytes(value: Pick<Envelope, 'header' | 'nonce' | 'ciphertext' | 'keys'>): Uint8Array {
+  return utf8([
+    'wardline/envelope/signed/v1',
+    headerArray(value.header),
+    value.nonce,
+    value.ciphertext,
+    value.keys.map((entry) => [entry.recipient, entry.publicKey, entry.sealedKey]),
+  ]);
+}
+
+/** A recall is signed by the sender, so the server cannot recall on anyone's behalf. */
+export function recallSignedBytes(input: { messageId: string; senderId: string; recalledAt: number }): Uint8Array {
+  return utf8(['wardline/recall/v1', input.messageId, input.senderId, input.recalledAt]);
+}

@@ -1,0 +1,45 @@
+/**
+ * Every error the server answers with: a code and, for throttling, when to retry. Never a
+ * message, a stack or an echo of the request. The client maps codes to its own typed errors.
+ */
+import { z } from 'zod';
+
+export const PROTOCOL_ERRORS = {
+  MALFORMED_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  DEVICE_PROOF_INVALID: 401,
+  MFA_INVALID: 401,
+  MFA_EXPIRED: 401,
+  ACCOUNT_DISABLED: 403,
+  FORBIDDEN: 403,
+  SENDER_MISMATCH: 403,
+  NOT_FOUND: 404,
+  ENVELOPE_INVALID: 400,
+  SIGNATURE_INVALID: 400,
+  UNKNOWN_RECIPIENT: 400,
+  RECIPIENT_KEY_MISMATCH: 409,
+  IDEMPOTENCY_CONFLICT: 409,
+  MESSAGE_EXPIRED: 410,
+  PAYLOAD_TOO_LARGE: 413,
+  ACCOUNT_LOCKED: 423,
+  THROTTLED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  /** WebSocket only: a frame that was not valid JSON or not a known frame. */
+  MALFORMED_FRAME: 400,
+} as const;
+
+export type ProtocolErrorCode = keyof typeof PROTOCOL_ERRORS;
+export const protocolErrorCodes = Object.keys(PROTOCOL_ERRORS) as [ProtocolErrorCode, ...ProtocolErrorCode[]];
+
+export const errorResponse = z.strictObject({
+  error: z.enum(protocolErrorCodes),
+  /** Seconds until another attempt may succeed (ACCOUNT_LOCKED, THROTTLED). */
+  retryAfterSeconds: z.number().int().positive().optional(),
+});
+export type ErrorResponse = z.infer<typeof errorResponse>;
+
+export function httpStatusOf(code: ProtocolErrorCode): number {
+  return PROTOCOL_ERRORS[code];
+}

@@ -1,0 +1,27 @@
+/**
+ * A user's feed: every event for one user, in one order, with one cursor. The same events are
+ * pushed over the WebSocket and fetched with `/v1/feed` after a reconnect, so a workstation
+ * that was offline catches up by asking for everything after the last sequence it stored.
+ */
+import { z } from 'zod';
+import { signature } from './binary';
+import { envelope } from './envelope';
+import { epochMs, messageId, userId } from './identifiers';
+
+const seq = z.number().int().positive();
+
+export const feedEvent = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('envelope'), seq, envelope, acceptedAt: epochMs }),
+  /** `userId` delivered or read `messageId` (sent to the sender and to that user's other devices). */
+  z.strictObject({
+    type: z.literal('receipt'),
+    seq,
+    messageId,
+    userId,
+    kind: z.enum(['delivered', 'read']),
+    at: epochMs,
+  }),
+  /** The sender recalled it; clients verify the signature and hide the message. */
+  z.strictObject({ type: z.literal('recall'), seq, messageId, senderId: userId, recalledAt: epochMs, signature }),
+]);
+export type FeedEvent = z.infer<typeof feedEvent>;

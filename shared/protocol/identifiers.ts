@@ -1,0 +1,35 @@
+/**
+ * Identifiers shared by client and server. User ids are short, case-insensitive handles
+ * (`nurse.adams`); message and conversation ids are client-generated UUIDs, so a resent envelope
+ * carries the same id and the server stores it once (the id is the idempotency key).
+ */
+import { z } from 'zod';
+
+export const USER_ID_MAX = 64;
+
+/** Lower-case letters, digits, dot, dash, underscore; starts with a letter or digit. */
+export const userId = z
+  .string()
+  .min(1)
+  .max(USER_ID_MAX)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/);
+export type UserId = z.infer<typeof userId>;
+
+/** Users type ids in any case and with stray spaces; everything else sees this form. */
+export function normalizeUserId(input: string): string {
+  return input.trim().toLowerCase();
+}
+
+export const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
+export const messageId = uuid;
+export const conversationId = uuid;
+export const deviceId = uuid;
+/** A role address such as `role:oncall-cardiology`. */
+export const roleAddressId = z
+  .string()
+  .max(80)
+  .regex(/^role:[a-z0-9][a-z0-9-]*$/);
+
+/** Milliseconds since the epoch, as every timestamp on the wire. */
+export const epochMs = z.number().int().nonnegative().max(8.64e15);
