@@ -42,3 +42,4 @@ export function refreshProofBytes(input: { sessionId: string; deviceId: string; 
 
 export const deviceProof = z.strictObject({ deviceId, timestamp: epochMs, signature });
 
+export type DeviceProof = z.infer<typeof deviceProof>;

@@ -5,7 +5,12 @@
  */
 import { z } from 'zod';
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * Canonical base64 only: the character before padding must have its unused low bits zero, so
+ * each byte string has exactly one spelling (a key cannot get two fingerprints, a signature
+ * cannot be re-spelled past a string comparison).
+ */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$/;
 
 /** Length in bytes of a well-formed base64 string. */
 export function base64ByteLength(text: string): number {

@@ -24,8 +24,11 @@ export type Priority = (typeof PRIORITIES)[number];
 export const MAX_RECIPIENTS = 100;
 /** Longest message text, in characters. */
 export const MAX_TEXT_CHARS = 10_000;
-/** Upper bound on the sealed body (text as UTF-8 plus conversation details and the AEAD tag). */
-export const MAX_CIPHERTEXT_BYTES = 64 * 1024;
+/**
+ * Upper bound on the sealed body: the longest text as JSON (control characters escape to six
+ * bytes each) plus conversation details and the AEAD tag.
+ */
+export const MAX_CIPHERTEXT_BYTES = 96 * 1024;
 /** Upper bound on a whole envelope as JSON, checked before parsing. */
 export const MAX_ENVELOPE_JSON_BYTES = 256 * 1024;
 /** crypto_box_seal of a 32-byte content key: 32-byte ephemeral key + 16-byte tag + 32. */

@@ -1,0 +1,88 @@
+/**
+ * Creating and deactivating accounts, for the admin API, tests and the demo. A password given
+ * here goes through the client's own derivation (auth-key-derivation.ts), so the account signs
+ * in from a real client exactly like one created any other way.
+ */
+import { randomBytes } from 'node:crypto';
+import { ROLES, type Role } from '../../shared/access/permission-matrix';
+import { account as accountSchema } from '../../shared/protocol/api';
+import { SALT_BYTES } from '../../shared/protocol/binary';
+import type { Clock } from '../clock';
+import { deriveAuthKey } from '../crypto/auth-key-derivation';
+import type { PasswordHasher } from '../crypto/password-hasher';
+import type { Database } from '../db/database';
+import { insertAccount, setAccountActive } from './account-store';
+import { endSessionsOfUser } from './session-store';
+
+export interface NewAccount {
+  readonly userId: string;
+  readonly password: string;
+  readonly role: Role;
+  readonly displayName: string;
+  readonly department: string;
+  readonly title: string;
+  /** Base32. Pre-enrolled TOTP (demo, provisioning); without it the first sign-in enrolls. */
+  readonly totpSecret?: string | undefined;
+}
+
+export interface AccountAdminDeps {
+  readonly db: Database;
+  readonly hasher: PasswordHasher;
+  readonly clock: Clock;
+  /** The client KDF cost for new accounts. */
+  readonly kdf: { readonly memoryMiB: number; readonly passes: number };
+}
+
+/** Admin input that is not acceptable; carries a code, never the input. */
+export class AccountAdminError extends Error {
+  constructor(readonly code: 'INVALID_ACCOUNT' | 'ACCOUNT_EXISTS' | 'UNKNOWN_ACCOUNT') {
+    super(`Account administration failed (${code}).`);
+    this.name = 'AccountAdminError';
+  }
+}
+
+export async function createAccount(deps: AccountAdminDeps, input: NewAccount): Promise<void> {
+  const checked = accountSchema.safeParse({
+    userId: input.userId,
+    displayName: input.displayName,
+    role: input.role,
+    department: input.department,
+    title: input.title,
+  });
+  if (!checked.success || !ROLES.includes(input.role) || input.password.length === 0) throw new AccountAdminError('INVALID_ACCOUNT');
+  if (input.totpSecret !== undefined && !/^[A-Z2-7]{16,}=*$/.test(input.totpSecret)) throw new AccountAdminError('INVALID_ACCOUNT');
+  const salt = randomBytes(SALT_BYTES);
+  const authKey = await deriveAuthKey(deps.hasher, input.password, salt, deps.kdf);
+  const authKeyHash = await deps.hasher.hash(authKey);
+  const inserted = await insertAccount(
+    deps.db,
+    {
+      ...checked.data,
+      salt: salt.toString('base64'),
+      kdf: { ...deps.kdf },
+      authKeyHash,
+      totpSecret: input.totpSecret ?? null,
+    },
+    deps.clock(),
+  );
+  if (!inserted) throw new AccountAdminError('ACCOUNT_EXISTS');
+}
+
+/** The account can no longer sign in; its sessions end now and its open streams are told why. */
+export async function deactivateAccount(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string): Promise<void> {
+  const found = await deps.db.transaction(async (tx) => {
+    if (!(await setAccountActive(tx, userId, false))) return false;
+    await endSessionsOfUser(tx, userId, 'deactivated', deps.clock());
+    return true;
+  });
+  if (!found) throw new AccountAdminError('UNKNOWN_ACCOUNT');
+}
+
+export async function reactivateAccount(deps: Pick<AccountAdminDeps, 'db'>, userId: string): Promise<void> {
+  if (!(await setAccountActive(deps.db, userId, true))) throw new AccountAdminError('UNKNOWN_ACCOUNT');
+}
+
+/** Ends every session of the account (a lost badge, a suspected compromise); it may sign in again. */
+export async function revokeSessions(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string): Promise<number> {
+  return deps.db.transaction((tx) => endSessionsOfUser(tx, userId, 'revoked', deps.clock()));
+}

@@ -1,0 +1,102 @@
+/** Accounts in the database: who may sign in, with what role, and their credential hashes. */
+import type { Role } from '../../shared/access/permission-matrix';
+import type { Account } from '../../shared/protocol/api';
+import type { Queryable } from '../db/database';
+
+export interface AccountRecord {
+  readonly userId: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly department: string;
+  readonly title: string;
+  readonly active: boolean;
+  /** Base64, 16 bytes: the client's Argon2id salt. */
+  readonly salt: string;
+  readonly kdf: { readonly memoryMiB: number; readonly passes: number };
+  /** `crypto_pwhash_str` of the client's auth key. */
+  readonly authKeyHash: string;
+  /** Base32; null until the user has confirmed an enrollment. */
+  readonly totpSecret: string | null;
+  readonly totpLastStep: number | null;
+}
+
+interface AccountRow {
+  user_id: string;
+  display_name: string;
+  role: Role;
+  department: string;
+  title: string;
+  active: boolean;
+  salt: string;
+  kdf_memory_mib: number;
+  kdf_passes: number;
+  auth_key_hash: string;
+  totp_secret: string | null;
+  totp_last_step: number | null;
+  [column: string]: unknown;
+}
+
+const fromRow = (row: AccountRow): AccountRecord => ({
+  userId: row.user_id,
+  displayName: row.display_name,
+  role: row.role,
+  department: row.department,
+  title: row.title,
+  active: row.active,
+  salt: row.salt,
+  kdf: { memoryMiB: row.kdf_memory_mib, passes: row.kdf_passes },
+  authKeyHash: row.auth_key_hash,
+  totpSecret: row.totp_secret,
+  totpLastStep: row.totp_last_step,
+});
+
+export function accountOf(record: AccountRecord): Account {
+  return { userId: record.userId, displayName: record.displayName, role: record.role, department: record.department, title: record.title };
+}
+
+export async function findAccount(db: Queryable, userId: string): Promise<AccountRecord | null> {
+  const rows = await db.query<AccountRow>('SELECT * FROM accounts WHERE user_id = $1', [userId]);
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** False if the id is taken. */
+export async function insertAccount(db: Queryable, record: Omit<AccountRecord, 'totpLastStep' | 'active'>, now: number): Promise<boolean> {
+  const rows = await db.query(
+    `INSERT INTO accounts (user_id, display_name, role, department, title, salt, kdf_memory_mib, kdf_passes, auth_key_hash, totp_secret, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (user_id) DO NOTHING RETURNING user_id`,
+    [
+      record.userId,
+      record.displayName,
+      record.role,
+      record.department,
+      record.title,
+      record.salt,
+      record.kdf.memoryMiB,
+      record.kdf.passes,
+      record.authKeyHash,
+      record.totpSecret,
+      now,
+    ],
+  );
+  return rows.length === 1;
+}
+
+export async function setAccountActive(db: Queryable, userId: string, active: boolean): Promise<boolean> {
+  const rows = await db.query('UPDATE accounts SET active = $2 WHERE user_id = $1 RETURNING user_id', [userId, active]);
+  return rows.length === 1;
+}
+
+/**
+ * Uses up TOTP step `step` (and, on enrollment, stores the confirmed secret), only if no code of
+ * that step or a later one has been used: one statement, so two instances racing with the same
+ * code cannot both succeed.
+ */
+export async function consumeTotpStep(db: Queryable, userId: string, step: number, enrolledSecret: string | null): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE accounts SET totp_last_step = $2, totp_secret = COALESCE($3, totp_secret)
+     WHERE user_id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING user_id`,
+    [userId, step, enrolledSecret],
+  );
+  return rows.length === 1;
+}

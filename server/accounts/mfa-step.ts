@@ -1,0 +1,45 @@
+/**
+ * Second factor (`verifyMfa`): a TOTP code for the challenge's account (or, on enrollment, for
+ * the secret just shown). A code is good once: its time step is used up atomically together
+ * with the challenge, and the session opens in the same transaction.
+ */
+import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
+import { transactionOutcome } from '../db/outcome-transaction';
+import { fail, succeed, type Outcome } from '../outcome';
+import { consumeTotpStep, findAccount } from './account-store';
+import { consumeChallenge, findChallenge } from './mfa-challenge-store';
+import { clearAccountFailures, countFailure, openSession, throttleGate, type SignInDeps } from './sign-in-steps';
+import { matchingTotpStep } from './totp';
+import { totpStepAccepted } from './totp-replay';
+
+export async function mfaStep(
+  deps: SignInDeps,
+  request: RouteRequest<'verifyMfa'>,
+  remoteAddress: string,
+): Promise<Outcome<RouteResponse<'verifyMfa'>>> {
+  const now = deps.clock();
+  const challenge = await findChallenge(deps.db, request.challengeId);
+  if (challenge === null || challenge.expiresAt <= now) return fail('MFA_EXPIRED');
+  const { userId } = challenge;
+  const throttled = await throttleGate(deps, userId, remoteAddress, now);
+  if (throttled) return throttled;
+
+  const account = await findAccount(deps.db, userId);
+  if (account === null || !account.active) return fail('ACCOUNT_DISABLED');
+  const secret = challenge.enrollmentSecret ?? account.totpSecret;
+  if (secret === null) return fail('MFA_EXPIRED');
+
+  const step = matchingTotpStep(secret, request.code, now);
+  if (step === null || !totpStepAccepted(account.totpLastStep, step)) return countFailure(deps, userId, remoteAddress, now, 'MFA_INVALID');
+
+  const device = { deviceId: challenge.deviceId, publicKey: challenge.devicePublicKey, name: challenge.deviceName };
+  const opened = await transactionOutcome(deps.db, async (tx) => {
+    if (!(await consumeChallenge(tx, challenge.challengeId, now))) return fail('MFA_EXPIRED');
+    // Lost a race with the same code on another request: that one signed in, this one did not.
+    if (!(await consumeTotpStep(tx, userId, step, challenge.enrollmentSecret))) return fail('MFA_INVALID');
+    return openSession(tx, account, device, now);
+  });
+  if (!opened.ok) return opened;
+  await clearAccountFailures(deps, userId);
+  return succeed({ session: opened.value });
+}

@@ -1,0 +1,70 @@
+/**
+ * First factor (`login`): the device proves its key, the client's auth key is checked against
+ * the stored Argon2id hash off the event loop, and then either a session opens (MFA off) or a
+ * TOTP challenge is issued: `mfa`, or `enroll-mfa` with a fresh secret for an account that has
+ * none yet.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
+import { MFA_CHALLENGE_TTL_MS } from '../../shared/protocol/auth';
+import { PasswordHasherError } from '../crypto/password-hasher';
+import { transactionOutcome } from '../db/outcome-transaction';
+import { fail, succeed, type Outcome } from '../outcome';
+import { findAccount } from './account-store';
+import { loginProofValid } from './device-proof';
+import { deviceKeyOf } from './device-store';
+import { insertChallenge } from './mfa-challenge-store';
+import { clearAccountFailures, countFailure, openSession, throttleGate, type SignInDeps } from './sign-in-steps';
+import { newTotpSecret, otpauthUri } from './totp';
+
+export async function passwordStep(
+  deps: SignInDeps,
+  request: RouteRequest<'login'>,
+  remoteAddress: string,
+): Promise<Outcome<RouteResponse<'login'>>> {
+  const now = deps.clock();
+  const { userId, device, proof } = request;
+  const throttled = await throttleGate(deps, userId, remoteAddress, now);
+  if (throttled) return throttled;
+
+  // The proof costs the caller nothing to make with a key of their own; it is checked first
+  // because a known device id must come with its registered key.
+  if (!(await loginProofValid(userId, proof, device.publicKey, now))) return fail('DEVICE_PROOF_INVALID');
+  const registeredKey = await deviceKeyOf(deps.db, proof.deviceId);
+  if (registeredKey !== null && registeredKey !== device.publicKey) return fail('DEVICE_PROOF_INVALID');
+
+  const account = await findAccount(deps.db, userId);
+  let matches: boolean;
+  try {
+    const hash = account?.authKeyHash ?? (await deps.decoyHash());
+    matches = (await deps.hasher.verify(hash, Buffer.from(request.authKey, 'base64'))) && account !== null;
+  } catch (error) {
+    if (error instanceof PasswordHasherError) return fail('UNAVAILABLE');
+    throw error;
+  }
+  if (!matches || account === null) return countFailure(deps, userId, remoteAddress, now, 'INVALID_CREDENTIALS');
+  if (!account.active) return fail('ACCOUNT_DISABLED');
+
+  const signInDevice = { deviceId: proof.deviceId, publicKey: device.publicKey, name: device.name };
+  if (!deps.mfaRequired) {
+    const opened = await transactionOutcome(deps.db, (tx) => openSession(tx, account, signInDevice, now));
+    if (!opened.ok) return opened;
+    await clearAccountFailures(deps, userId);
+    return succeed({ step: 'signed-in', session: opened.value });
+  }
+
+  const enrollmentSecret = account.totpSecret === null ? newTotpSecret() : null;
+  const challengeId = randomUUID();
+  const expiresAt = now + MFA_CHALLENGE_TTL_MS;
+  await insertChallenge(deps.db, {
+    challengeId,
+    userId,
+    deviceId: proof.deviceId,
+    devicePublicKey: device.publicKey,
+    deviceName: device.name,
+    enrollmentSecret,
+    expiresAt,
+  });
+  if (enrollmentSecret === null) return succeed({ step: 'mfa', challengeId, expiresAt });
+  return succeed({ step: 'enroll-mfa', challengeId, expiresAt, otpauthUri: otpauthUri(enrollmentSecret, userId) });
+}

@@ -1,0 +1,50 @@
+/**
+ * What a signed-in user does with sessions: refresh the token (device proof required), sign
+ * out, list their sessions, end one of them.
+ */
+import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
+import type { Clock } from '../clock';
+import type { Database } from '../db/database';
+import { fail, succeed, type Outcome } from '../outcome';
+import { refreshProofValid } from './device-proof';
+import { deviceKeyOf } from './device-store';
+import { endSession, liveSessionsOf, rotateToken, type AuthenticatedSession } from './session-store';
+
+export interface SessionDeps {
+  readonly db: Database;
+  readonly clock: Clock;
+}
+
+export async function refreshSession(
+  deps: SessionDeps,
+  session: AuthenticatedSession,
+  request: RouteRequest<'refresh'>,
+): Promise<Outcome<RouteResponse<'refresh'>>> {
+  const now = deps.clock();
+  const { proof } = request;
+  if (proof.deviceId !== session.deviceId) return fail('DEVICE_PROOF_INVALID');
+  const deviceKey = await deviceKeyOf(deps.db, session.deviceId);
+  if (deviceKey === null || !(await refreshProofValid(session.sessionId, proof, deviceKey, now))) return fail('DEVICE_PROOF_INVALID');
+  const issued = await rotateToken(deps.db, session.sessionId, now);
+  return issued ? succeed(issued) : fail('UNAUTHENTICATED');
+}
+
+export async function signOut(deps: SessionDeps, session: AuthenticatedSession): Promise<Outcome<RouteResponse<'logout'>>> {
+  await deps.db.transaction((tx) => endSession(tx, session.sessionId, 'signed-out', deps.clock()));
+  return succeed({});
+}
+
+export async function listSessions(deps: SessionDeps, session: AuthenticatedSession): Promise<Outcome<RouteResponse<'listSessions'>>> {
+  const sessions = await liveSessionsOf(deps.db, session.userId, deps.clock());
+  return succeed({ sessions: sessions.map((entry) => ({ ...entry, current: entry.sessionId === session.sessionId })) });
+}
+
+/** Only the caller's own sessions; anyone else's id is as unknown as a made-up one. */
+export async function endOwnSession(
+  deps: SessionDeps,
+  session: AuthenticatedSession,
+  request: RouteRequest<'endSession'>,
+): Promise<Outcome<RouteResponse<'endSession'>>> {
+  const ended = await deps.db.transaction((tx) => endSession(tx, request.sessionId, 'revoked', deps.clock(), session.userId));
+  return ended ? succeed({}) : fail('NOT_FOUND');
+}

@@ -1,0 +1,158 @@
+/**
+ * Sessions in the database. The token is stored only as a digest; ending a session (logout,
+ * revocation, deactivation) is a row update plus a notification, so every instance closes that
+ * session's streams.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../../shared/access/permission-matrix';
+import { accessTokenDigest, newAccessToken } from '../crypto/access-tokens';
+import type { Queryable } from '../db/database';
+import { announceSessionEnded, type SessionEndReason } from '../events/channels';
+import { lastSeenStale, newSessionTimes, sessionState, tokenExpiryAt, type SessionState } from './session-policy';
+
+/** What a request knows about its caller once the bearer token checks out. */
+export interface AuthenticatedSession {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly role: Role;
+}
+
+export interface IssuedToken {
+  readonly token: string;
+  readonly expiresAt: number;
+}
+
+export interface CreatedSession extends IssuedToken {
+  readonly sessionId: string;
+  readonly maxExpiresAt: number;
+}
+
+type SessionRow = {
+  session_id: string;
+  user_id: string;
+  device_id: string;
+  device_name: string;
+  role: Role;
+  active: boolean;
+  token_expires_at: number;
+  max_expires_at: number;
+  created_at: number;
+  last_seen_at: number;
+  ended_at: number | null;
+};
+
+const stateOf = (row: SessionRow, now: number): SessionState =>
+  sessionState({ tokenExpiresAt: row.token_expires_at, maxExpiresAt: row.max_expires_at, endedAt: row.ended_at }, now);
+
+export async function createSession(
+  db: Queryable,
+  input: { userId: string; deviceId: string; deviceName: string },
+  now: number,
+): Promise<CreatedSession> {
+  const sessionId = randomUUID();
+  const token = newAccessToken();
+  const times = newSessionTimes(now);
+  await db.query(
+    `INSERT INTO sessions (session_id, user_id, device_id, device_name, token_hash, token_expires_at, created_at, max_expires_at, last_seen_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)`,
+    [sessionId, input.userId, input.deviceId, input.deviceName, accessTokenDigest(token), times.tokenExpiresAt, times.createdAt, times.maxExpiresAt],
+  );
+  return { sessionId, token, expiresAt: times.tokenExpiresAt, maxExpiresAt: times.maxExpiresAt };
+}
+
+const SESSION_COLUMNS = `s.session_id, s.user_id, s.device_id, s.device_name, a.role, a.active, s.token_expires_at,
+  s.max_expires_at, s.created_at, s.last_seen_at, s.ended_at`;
+
+/** The live session a bearer token belongs to, or null (unknown, rotated, expired, ended, or the account is inactive). */
+export async function authenticateToken(db: Queryable, token: string, now: number): Promise<AuthenticatedSession | null> {
+  const rows = await db.query<SessionRow>(
+    `SELECT ${SESSION_COLUMNS} FROM sessions s JOIN accounts a ON a.user_id = s.user_id WHERE s.token_hash = $1`,
+    [accessTokenDigest(token)],
+  );
+  const row = rows[0];
+  if (!row?.active || stateOf(row, now) !== 'live') return null;
+  if (lastSeenStale(row.last_seen_at, now)) {
+    await db.query('UPDATE sessions SET last_seen_at = $2 WHERE session_id = $1', [row.session_id, now]);
+  }
+  return { sessionId: row.session_id, userId: row.user_id, deviceId: row.device_id, role: row.role };
+}
+
+export interface SessionStatus {
+  readonly state: SessionState;
+  /** Why it ended, when it has. */
+  readonly endReason: SessionEndReason | null;
+}
+
+/** Whether a session can still be used at `now` (what an open stream checks from time to time). */
+export async function sessionStatus(db: Queryable, sessionId: string, now: number): Promise<SessionStatus | null> {
+  const rows = await db.query<SessionRow & { end_reason: SessionEndReason | null }>(
+    `SELECT ${SESSION_COLUMNS}, s.end_reason FROM sessions s JOIN accounts a ON a.user_id = s.user_id WHERE s.session_id = $1`,
+    [sessionId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  if (!row.active) return { state: 'ended', endReason: row.end_reason ?? 'deactivated' };
+  return { state: stateOf(row, now), endReason: row.end_reason };
+}
+
+/** A new token for a live session; the old one stops working at once. */
+export async function rotateToken(db: Queryable, sessionId: string, now: number): Promise<IssuedToken | null> {
+  const token = newAccessToken();
+  const rows = await db.query<{ token_expires_at: number }>(
+    `UPDATE sessions SET token_hash = $2, token_expires_at = LEAST($3::bigint, max_expires_at), last_seen_at = $4
+     WHERE session_id = $1 AND ended_at IS NULL AND max_expires_at > $4 RETURNING token_expires_at`,
+    [sessionId, accessTokenDigest(token), tokenExpiryAt(now, Number.MAX_SAFE_INTEGER), now],
+  );
+  const row = rows[0];
+  return row ? { token, expiresAt: row.token_expires_at } : null;
+}
+
+export async function endSession(db: Queryable, sessionId: string, reason: SessionEndReason, now: number, onlyForUser?: string): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE sessions SET ended_at = $2, end_reason = $3
+     WHERE session_id = $1 AND ended_at IS NULL AND ($4::text IS NULL OR user_id = $4) RETURNING session_id`,
+    [sessionId, now, reason, onlyForUser ?? null],
+  );
+  if (rows.length === 0) return false;
+  await announceSessionEnded(db, sessionId, reason);
+  return true;
+}
+
+export async function endSessionsOfUser(db: Queryable, userId: string, reason: SessionEndReason, now: number): Promise<number> {
+  const rows = await db.query<{ session_id: string }>(
+    'UPDATE sessions SET ended_at = $2, end_reason = $3 WHERE user_id = $1 AND ended_at IS NULL RETURNING session_id',
+    [userId, now, reason],
+  );
+  for (const row of rows) await announceSessionEnded(db, row.session_id, reason);
+  return rows.length;
+}
+
+export interface SessionListing {
+  readonly sessionId: string;
+  readonly deviceId: string;
+  readonly deviceName: string;
+  readonly createdAt: number;
+  readonly lastSeenAt: number;
+}
+
+export async function liveSessionsOf(db: Queryable, userId: string, now: number): Promise<SessionListing[]> {
+  const rows = await db.query<SessionRow>(
+    `SELECT ${SESSION_COLUMNS} FROM sessions s JOIN accounts a ON a.user_id = s.user_id
+     WHERE s.user_id = $1 AND s.ended_at IS NULL AND s.token_expires_at > $2 AND s.max_expires_at > $2
+     ORDER BY s.created_at DESC LIMIT 100`,
+    [userId, now],
+  );
+  return rows.map((row) => ({
+    sessionId: row.session_id,
+    deviceId: row.device_id,
+    deviceName: row.device_name,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+  }));
+}
+
+/** Deletes sessions that ended, or reached their maximum age, before `before`. */
+export async function deleteDeadSessions(db: Queryable, before: number): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE (ended_at IS NOT NULL AND ended_at < $1) OR max_expires_at < $1', [before]);
+}

@@ -1,0 +1,27 @@
+/**
+ * The embedded database: PGlite (PostgreSQL compiled to WebAssembly) persisting to a folder in
+ * the data dir. One process, one connection: PGlite runs every query and transaction one at a
+ * time, and its notifications reach listeners in this same process.
+ */
+import { PGlite, types } from '@electric-sql/pglite';
+import type { Database, NotificationHandler, Queryable, Row } from './database';
+
+export async function openPgliteDatabase(directory: string): Promise<Database> {
+  const pg = await PGlite.create(directory, {
+    parsers: { [types.INT8]: (value: string) => Number(value) },
+  });
+  const queryable = (target: Pick<PGlite, 'query'>): Queryable => ({
+    query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => (await target.query<R>(sql, [...params])).rows,
+  });
+  const direct = queryable(pg);
+  return {
+    kind: 'pglite',
+    query: <R extends Row = Row>(sql: string, params?: readonly unknown[]) => direct.query<R>(sql, params),
+    transaction: (work) => pg.transaction((tx) => work(queryable(tx))),
+    async listen(channel: string, handler: NotificationHandler) {
+      const unlisten = await pg.listen(channel, (payload) => handler(payload));
+      return unlisten;
+    },
+    close: () => pg.close(),
+  };
+}

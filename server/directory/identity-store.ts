@@ -1,0 +1,41 @@
+/**
+ * Identity keys as users publish them: public keys and fingerprint for the directory, and the
+ * private keys wrapped by the user's wrap key (opaque here) so they can sign in anywhere.
+ */
+import type { IdentityPublicKeys, IdentityRecord } from '../../shared/protocol/identity';
+import type { Queryable } from '../db/database';
+
+type IdentityRow = {
+  user_id: string;
+  signing_key: string;
+  encryption_key: string;
+  wrapped_private_keys: string;
+  fingerprint: string;
+};
+
+const recordOf = (row: IdentityRow): IdentityRecord => ({
+  publicKeys: { signing: row.signing_key, encryption: row.encryption_key },
+  wrappedPrivateKeys: row.wrapped_private_keys,
+  fingerprint: row.fingerprint,
+});
+
+export async function findIdentity(db: Queryable, userId: string): Promise<IdentityRecord | null> {
+  const rows = await db.query<IdentityRow>('SELECT * FROM identities WHERE user_id = $1', [userId]);
+  return rows[0] ? recordOf(rows[0]) : null;
+}
+
+/** Public keys of those of `userIds` who have published any. */
+export async function publicKeysOf(db: Queryable, userIds: readonly string[]): Promise<Map<string, IdentityPublicKeys>> {
+  const rows = await db.query<IdentityRow>('SELECT * FROM identities WHERE user_id = ANY($1::text[])', [[...userIds]]);
+  return new Map(rows.map((row) => [row.user_id, recordOf(row).publicKeys]));
+}
+
+export async function storeIdentity(db: Queryable, userId: string, record: IdentityRecord, now: number): Promise<void> {
+  await db.query(
+    `INSERT INTO identities (user_id, signing_key, encryption_key, wrapped_private_keys, fingerprint, published_at)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (user_id) DO UPDATE SET signing_key = EXCLUDED.signing_key, encryption_key = EXCLUDED.encryption_key,
+       wrapped_private_keys = EXCLUDED.wrapped_private_keys, fingerprint = EXCLUDED.fingerprint, published_at = EXCLUDED.published_at`,
+    [userId, record.publicKeys.signing, record.publicKeys.encryption, record.wrappedPrivateKeys, record.fingerprint, now],
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * Registers the `/v1` routes exactly as the protocol's route table lists them: method, path,
+ * session requirement, request schema. Each route is one handler over an already-validated
+ * body; handlers answer an Outcome and never touch the reply.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { routes, type RouteName, type RouteResponse } from '../../shared/protocol/api';
+import { MAX_ENVELOPE_JSON_BYTES } from '../../shared/protocol/envelope';
+import type { AuthenticatedSession } from '../accounts/session-store';
+import { fail, type Outcome } from '../outcome';
+import type { Authenticator } from './bearer-auth';
+import { sendFailure } from './error-reply';
+
+type Spec<R extends RouteName> = (typeof routes)[R];
+
+export interface RouteContext<R extends RouteName> {
+  readonly body: z.output<Spec<R>['request']>;
+  readonly session: Spec<R>['auth'] extends 'session' ? AuthenticatedSession : null;
+  readonly remoteAddress: string;
+}
+
+export type RouteHandler<R extends RouteName> = (context: RouteContext<R>) => Promise<Outcome<RouteResponse<R>>>;
+export type RouteHandlers = { readonly [R in RouteName]: RouteHandler<R> };
+
+/** Everything but `send` is small; a body over its limit is refused before it is parsed. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+/** `{"envelope":` + the envelope + `}`: the envelope limit plus the wrapper, checked before parsing. */
+export const SEND_BODY_LIMIT = MAX_ENVELOPE_JSON_BYTES + '{"envelope":}'.length;
+
+const envelopeWrapper = z.strictObject({ envelope: z.unknown() });
+
+/** A body the schema refused: for `send`, a well-formed request with a bad envelope says so. */
+function refusalOf(name: RouteName, body: unknown) {
+  return name === 'send' && envelopeWrapper.safeParse(body).success ? fail('ENVELOPE_INVALID') : fail('MALFORMED_REQUEST');
+}
+
+export function registerApiRoutes(app: FastifyInstance, handlers: RouteHandlers, authenticate: Authenticator): void {
+  for (const name of Object.keys(routes) as RouteName[]) {
+    const spec: Spec<RouteName> = routes[name];
+    // One loop over a union of routes: the handler and its context are paired by `name`.
+    const handler = handlers[name] as (context: RouteContext<RouteName>) => Promise<Outcome<unknown>>;
+    app.route({
+      method: spec.method,
+      url: spec.path,
+      bodyLimit: name === 'send' ? SEND_BODY_LIMIT : DEFAULT_BODY_LIMIT,
+      handler: async (request, reply) => {
+        let session: AuthenticatedSession | null = null;
+        if (spec.auth === 'session') {
+          session = await authenticate(request.headers.authorization);
+          if (session === null) return sendFailure(request, reply, fail('UNAUTHENTICATED'));
+          request.logFields.userId = session.userId;
+        }
+        // GET routes have no body; an empty POST is the empty object.
+        const body: unknown = request.body ?? {};
+        const parsed = spec.request.safeParse(body);
+        if (!parsed.success) return sendFailure(request, reply, refusalOf(name, body));
+        const outcome = await handler({ body: parsed.data, session, remoteAddress: request.ip } as RouteContext<RouteName>);
+        if (!outcome.ok) return sendFailure(request, reply, outcome);
+        void reply.header('cache-control', 'no-store');
+        return reply.code(200).send(outcome.value);
+      },
+    });
+  }
+}

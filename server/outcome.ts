@@ -1,0 +1,22 @@
+/**
+ * Errors are values: every service answers `Outcome`, a result or a protocol error code (with a
+ * retry hint for throttling). Only the HTTP and stream edges turn a failure into a response, so
+ * no code path can leak an exception's text to a client.
+ */
+import type { ProtocolErrorCode } from '../shared/protocol/errors';
+
+export interface Failure {
+  readonly ok: false;
+  readonly error: ProtocolErrorCode;
+  readonly retryAfterSeconds?: number;
+}
+
+export type Outcome<T> = { readonly ok: true; readonly value: T } | Failure;
+
+export function succeed<T>(value: T): Outcome<T> {
+  return { ok: true, value };
+}
+
+export function fail(error: ProtocolErrorCode, retryAfterSeconds?: number): Failure {
+  return retryAfterSeconds === undefined ? { ok: false, error } : { ok: false, error, retryAfterSeconds };
+}

@@ -1,0 +1,39 @@
+/**
+ * The relay's checks on an envelope that need no database: who may send it, whether it has
+ * already expired, and whether every sealed key targets the key its recipient has published.
+ * Pure; send-message.ts supplies the directory's view.
+ */
+import type { Envelope } from '../../shared/protocol/envelope';
+import { userId as userIdSchema } from '../../shared/protocol/identifiers';
+import type { ProtocolErrorCode } from '../../shared/protocol/errors';
+
+export function senderMatches(envelope: Envelope, caller: { userId: string; deviceId: string }): boolean {
+  return envelope.header.sender.userId === caller.userId && envelope.header.sender.deviceId === caller.deviceId;
+}
+
+export function envelopeExpired(envelope: Envelope, now: number): boolean {
+  return envelope.header.expiresAt !== null && envelope.header.expiresAt <= now;
+}
+
+/**
+ * Every key entry for a user must be for a header recipient or the sender (their own copy) and
+ * must target that user's current encryption key; entries for extra recipients such as an
+ * archive (`archive:<id>`) are not users and are not checked here.
+ */
+export function sealedKeysFailure(
+  envelope: Envelope,
+  encryptionKeys: ReadonlyMap<string, string>,
+): Extract<ProtocolErrorCode, 'RECIPIENT_KEY_MISMATCH' | 'ENVELOPE_INVALID'> | null {
+  const allowed = new Set([...envelope.header.recipients, envelope.header.sender.userId]);
+  for (const entry of envelope.keys) {
+    if (!userIdSchema.safeParse(entry.recipient).success) continue;
+    if (!allowed.has(entry.recipient)) return 'ENVELOPE_INVALID';
+    if (encryptionKeys.get(entry.recipient) !== entry.publicKey) return 'RECIPIENT_KEY_MISMATCH';
+  }
+  return null;
+}
+
+/** Everyone who gets a feed event for the envelope: each recipient and the sender's other devices. */
+export function envelopeAudience(envelope: Envelope): string[] {
+  return [...new Set([...envelope.header.recipients, envelope.header.sender.userId])];
+}

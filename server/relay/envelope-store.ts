@@ -1,0 +1,64 @@
+/**
+ * Envelopes as the relay holds them: the envelope JSON (ciphertext, sealed keys, header) plus
+ * the routing columns queries need. A recalled envelope keeps its row without the JSON, so its
+ * id stays taken; an expired one is deleted with everything that refers to it.
+ */
+import type { Envelope } from '../../shared/protocol/envelope';
+import type { Queryable } from '../db/database';
+
+export interface EnvelopeIdentity {
+  readonly senderId: string;
+  readonly digest: string;
+  readonly acceptedAt: number;
+}
+
+export async function envelopeIdentity(db: Queryable, messageId: string): Promise<EnvelopeIdentity | null> {
+  const rows = await db.query<{ sender_id: string; digest: string; accepted_at: number }>(
+    'SELECT sender_id, digest, accepted_at FROM envelopes WHERE message_id = $1',
+    [messageId],
+  );
+  const row = rows[0];
+  return row ? { senderId: row.sender_id, digest: row.digest, acceptedAt: row.accepted_at } : null;
+}
+
+/** False if the id is already taken (a concurrent resend won). */
+export async function insertEnvelope(db: Queryable, envelope: Envelope, digest: string, acceptedAt: number): Promise<boolean> {
+  const { header } = envelope;
+  const rows = await db.query(
+    `INSERT INTO envelopes (message_id, conversation_id, sender_id, accepted_at, expires_at, digest, envelope_json)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+    [header.id, header.conversationId, header.sender.userId, acceptedAt, header.expiresAt, digest, JSON.stringify(envelope)],
+  );
+  if (rows.length === 0) return false;
+  await db.query('INSERT INTO envelope_recipients (message_id, user_id) SELECT $1, unnest($2::text[])', [header.id, header.recipients]);
+  return true;
+}
+
+export interface HeldEnvelope {
+  readonly messageId: string;
+  readonly senderId: string;
+  readonly recipients: readonly string[];
+  readonly expiresAt: number | null;
+  readonly recalledAt: number | null;
+}
+
+export async function heldEnvelope(db: Queryable, messageId: string, now: number): Promise<HeldEnvelope | null> {
+  const rows = await db.query<{ sender_id: string; expires_at: number | null; recalled_at: number | null; recipients: string[] }>(
+    `SELECT e.sender_id, e.expires_at, e.recalled_at,
+       ARRAY(SELECT r.user_id FROM envelope_recipients r WHERE r.message_id = e.message_id ORDER BY r.user_id) AS recipients
+     FROM envelopes e WHERE e.message_id = $1 AND (e.expires_at IS NULL OR e.expires_at > $2)`,
+    [messageId, now],
+  );
+  const row = rows[0];
+  return row ? { messageId, senderId: row.sender_id, recipients: row.recipients, expiresAt: row.expires_at, recalledAt: row.recalled_at } : null;
+}
+
+export function parseStoredEnvelope(json: string): Envelope {
+  // Written by insertEnvelope from an envelope that passed the protocol schema.
+  return JSON.parse(json) as Envelope;
+}
+
+export async function deleteExpiredEnvelopes(db: Queryable, now: number): Promise<number> {
+  const rows = await db.query('DELETE FROM envelopes WHERE expires_at IS NOT NULL AND expires_at <= $1 RETURNING message_id', [now]);
+  return rows.length;
+}

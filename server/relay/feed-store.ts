@@ -1,0 +1,93 @@
+/**
+ * Each user's feed: envelope, receipt and recall events in one global sequence, read per user.
+ *
+ * Appends take one transaction-scoped advisory lock, so events become visible in sequence
+ * order: a reader that has seen event N can never later find a committed event below N that it
+ * skipped. Without it, two concurrent sends could commit out of order and a stream that moved
+ * its cursor past the later one would never deliver the earlier.
+ */
+import type { FeedEvent } from '../../shared/protocol/feed';
+import type { Queryable } from '../db/database';
+import { announceFeed } from '../events/channels';
+import { parseStoredEnvelope } from './envelope-store';
+
+/** Arbitrary, fixed: the advisory lock id that orders feed appends. */
+const FEED_APPEND_LOCK_ID = 0x46_45_45_44;
+
+export type FeedAppend =
+  | { readonly type: 'envelope'; readonly messageId: string }
+  | { readonly type: 'receipt'; readonly messageId: string; readonly userId: string; readonly kind: 'delivered' | 'read'; readonly at: number }
+  | { readonly type: 'recall'; readonly messageId: string; readonly senderId: string; readonly recalledAt: number; readonly signature: string };
+
+/** Appends one event per user (inside the caller's transaction) and announces it on commit. */
+export async function appendFeedEvents(tx: Queryable, userIds: readonly string[], event: FeedAppend, now: number): Promise<void> {
+  if (userIds.length === 0) return;
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_APPEND_LOCK_ID]);
+  const actor = event.type === 'receipt' ? event.userId : event.type === 'recall' ? event.senderId : null;
+  const at = event.type === 'receipt' ? event.at : event.type === 'recall' ? event.recalledAt : null;
+  await tx.query(
+    `INSERT INTO feed_events (user_id, type, message_id, actor_id, receipt_kind, at, signature, created_at)
+     SELECT u, $2, $3, $4, $5, $6, $7, $8 FROM unnest($1::text[]) AS u`,
+    [
+      [...new Set(userIds)],
+      event.type,
+      event.messageId,
+      actor,
+      event.type === 'receipt' ? event.kind : null,
+      at,
+      event.type === 'recall' ? event.signature : null,
+      now,
+    ],
+  );
+  await announceFeed(tx, userIds);
+}
+
+type FeedRow = {
+  seq: number;
+  type: FeedEvent['type'];
+  message_id: string;
+  actor_id: string | null;
+  receipt_kind: 'delivered' | 'read' | null;
+  at: number | null;
+  signature: string | null;
+  envelope_json: string | null;
+  accepted_at: number | null;
+};
+
+function eventOf(row: FeedRow): FeedEvent | null {
+  switch (row.type) {
+    case 'envelope':
+      if (row.envelope_json === null || row.accepted_at === null) return null;
+      return { type: 'envelope', seq: row.seq, envelope: parseStoredEnvelope(row.envelope_json), acceptedAt: row.accepted_at };
+    case 'receipt':
+      if (row.actor_id === null || row.receipt_kind === null || row.at === null) return null;
+      return { type: 'receipt', seq: row.seq, messageId: row.message_id, userId: row.actor_id, kind: row.receipt_kind, at: row.at };
+    case 'recall':
+      if (row.actor_id === null || row.at === null || row.signature === null) return null;
+      return { type: 'recall', seq: row.seq, messageId: row.message_id, senderId: row.actor_id, recalledAt: row.at, signature: row.signature };
+  }
+}
+
+export interface FeedPage {
+  readonly events: FeedEvent[];
+  /** The last sequence this page covers: `after` for the next call. */
+  readonly cursor: number;
+  readonly more: boolean;
+}
+
+/**
+ * Events for `userId` after `after`, oldest first. An envelope past its expiry is left out even
+ * before the sweeper deletes it.
+ */
+export async function readFeed(db: Queryable, userId: string, after: number, limit: number, now: number): Promise<FeedPage> {
+  const rows = await db.query<FeedRow>(
+    `SELECT f.seq, f.type, f.message_id, f.actor_id, f.receipt_kind, f.at, f.signature, e.envelope_json, e.accepted_at
+     FROM feed_events f JOIN envelopes e ON e.message_id = f.message_id
+     WHERE f.user_id = $1 AND f.seq > $2 AND (e.expires_at IS NULL OR e.expires_at > $3)
+     ORDER BY f.seq LIMIT $4`,
+    [userId, after, now, limit + 1],
+  );
+  const page = rows.slice(0, limit);
+  const events = page.map(eventOf).filter((event): event is FeedEvent => event !== null);
+  return { events, cursor: page.at(-1)?.seq ?? after, more: rows.length > limit };
+}

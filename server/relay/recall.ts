@@ -1,0 +1,59 @@
+/**
+ * `recall`: the sender takes a message back, signed over `recallSignedBytes` so the server
+ * cannot recall on anyone's behalf. The ciphertext is deleted for everyone. Recipients who had
+ * not received it (no delivered or read receipt) simply never will: their envelope events go.
+ * Recipients who had, and the sender's own devices, get a `recall` event and hide it.
+ *
+ * The envelope's row stays as a header-only tombstone (recalledAt, the recall signature) so a
+ * resend of the same id is a duplicate, never a resurrection; `history` leaves it out.
+ */
+import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
+import { recallSignedBytes } from '../../shared/protocol/envelope';
+import type { AuthenticatedSession } from '../accounts/session-store';
+import { signatureValid } from '../crypto/signatures';
+import { transactionOutcome } from '../db/outcome-transaction';
+import { publicKeysOf } from '../directory/identity-store';
+import { fail, succeed, type Outcome } from '../outcome';
+import { heldEnvelope } from './envelope-store';
+import { appendFeedEvents } from './feed-store';
+import type { RelayDeps } from './send-message';
+
+export async function recallMessage(
+  deps: RelayDeps,
+  session: AuthenticatedSession,
+  request: RouteRequest<'recall'>,
+): Promise<Outcome<RouteResponse<'recall'>>> {
+  const now = deps.clock();
+  const held = await heldEnvelope(deps.db, request.messageId, now);
+  if (held === null) return fail('NOT_FOUND');
+  if (held.senderId !== session.userId) return fail('FORBIDDEN');
+  if (held.recalledAt !== null) return succeed({ recalledAt: held.recalledAt });
+
+  const signingKey = (await publicKeysOf(deps.db, [session.userId])).get(session.userId)?.signing;
+  const signed = recallSignedBytes({ messageId: request.messageId, senderId: session.userId, recalledAt: request.recalledAt });
+  if (signingKey === undefined || !(await signatureValid(signingKey, signed, request.signature))) return fail('SIGNATURE_INVALID');
+
+  return transactionOutcome(deps.db, async (tx) => {
+    const updated = await tx.query(
+      `UPDATE envelopes SET envelope_json = NULL, recalled_at = $2, recall_signature = $3
+       WHERE message_id = $1 AND recalled_at IS NULL RETURNING message_id`,
+      [request.messageId, request.recalledAt, request.signature],
+    );
+    if (updated.length === 0) {
+      // A concurrent recall (or the sweeper) got there first: answer with what stands.
+      const rows = await tx.query<{ recalled_at: number | null }>('SELECT recalled_at FROM envelopes WHERE message_id = $1', [request.messageId]);
+      const recalledAt = rows[0]?.recalled_at ?? null;
+      return recalledAt === null ? fail('NOT_FOUND') : succeed({ recalledAt });
+    }
+    await tx.query("DELETE FROM feed_events WHERE message_id = $1 AND type = 'envelope'", [request.messageId]);
+    const received = await tx.query<{ user_id: string }>('SELECT DISTINCT user_id FROM receipts WHERE message_id = $1', [request.messageId]);
+    const audience = [session.userId, ...received.map((row) => row.user_id)];
+    await appendFeedEvents(
+      tx,
+      audience,
+      { type: 'recall', messageId: request.messageId, senderId: session.userId, recalledAt: request.recalledAt, signature: request.signature },
+      now,
+    );
+    return succeed({ recalledAt: request.recalledAt });
+  });
+}

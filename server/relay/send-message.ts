@@ -1,0 +1,72 @@
+/**
+ * `send`: checks an envelope and stores it once, with one feed event for each recipient and one
+ * for the sender's other devices. The envelope id is the idempotency key: the identical
+ * envelope again answers `duplicate: true` and changes nothing; a different envelope under a
+ * taken id is IDEMPOTENCY_CONFLICT.
+ *
+ * Order of checks: sender (cheap, and stops anyone resending another user's envelope), then the
+ * id (a resend of something already accepted is answered from what was stored), expiry,
+ * recipients and their keys, and the signature last (the only costly one).
+ */
+import type { RouteResponse } from '../../shared/protocol/api';
+import { envelopeSignedBytes, type Envelope } from '../../shared/protocol/envelope';
+import type { AuthenticatedSession } from '../accounts/session-store';
+import type { Clock } from '../clock';
+import { signatureValid } from '../crypto/signatures';
+import type { Database } from '../db/database';
+import { transactionOutcome } from '../db/outcome-transaction';
+import { directoryUsers } from '../directory/directory-search';
+import { publicKeysOf } from '../directory/identity-store';
+import { fail, succeed, type Outcome } from '../outcome';
+import { envelopeDigest } from './envelope-digest';
+import { envelopeAudience, envelopeExpired, sealedKeysFailure, senderMatches } from './envelope-rules';
+import { envelopeIdentity, insertEnvelope } from './envelope-store';
+import { appendFeedEvents } from './feed-store';
+
+export interface RelayDeps {
+  readonly db: Database;
+  readonly clock: Clock;
+}
+
+type SendResponse = RouteResponse<'send'>;
+
+async function answerForTakenId(deps: RelayDeps, envelope: Envelope, digest: string): Promise<Outcome<SendResponse> | null> {
+  const existing = await envelopeIdentity(deps.db, envelope.header.id);
+  if (existing === null) return null;
+  if (existing.senderId !== envelope.header.sender.userId || existing.digest !== digest) return fail('IDEMPOTENCY_CONFLICT');
+  return succeed({ messageId: envelope.header.id, acceptedAt: existing.acceptedAt, duplicate: true });
+}
+
+export async function sendMessage(deps: RelayDeps, session: AuthenticatedSession, envelope: Envelope): Promise<Outcome<SendResponse>> {
+  const now = deps.clock();
+  if (!senderMatches(envelope, session)) return fail('SENDER_MISMATCH');
+  const digest = envelopeDigest(envelope);
+  const earlier = await answerForTakenId(deps, envelope, digest);
+  if (earlier) return earlier;
+  if (envelopeExpired(envelope, now)) return fail('MESSAGE_EXPIRED');
+
+  const { recipients } = envelope.header;
+  const senderId = session.userId;
+  const users = await directoryUsers(deps.db, recipients);
+  const keys = await publicKeysOf(deps.db, [...recipients, senderId]);
+  const reachable = (userId: string) => users.get(userId)?.active === true && keys.has(userId);
+  if (!recipients.every(reachable)) return fail('UNKNOWN_RECIPIENT');
+
+  const encryptionKeys = new Map([...keys].map(([userId, published]) => [userId, published.encryption]));
+  const keysFailure = sealedKeysFailure(envelope, encryptionKeys);
+  if (keysFailure) return fail(keysFailure);
+
+  const signingKey = keys.get(senderId)?.signing;
+  if (signingKey === undefined || !(await signatureValid(signingKey, envelopeSignedBytes(envelope), envelope.signature))) {
+    return fail('SIGNATURE_INVALID');
+  }
+
+  const stored = await transactionOutcome(deps.db, async (tx) => {
+    if (!(await insertEnvelope(tx, envelope, digest, now))) return fail('IDEMPOTENCY_CONFLICT');
+    await appendFeedEvents(tx, envelopeAudience(envelope), { type: 'envelope', messageId: envelope.header.id }, now);
+    return succeed({ messageId: envelope.header.id, acceptedAt: now, duplicate: false });
+  });
+  // A concurrent resend of the same envelope got there first: answer as the duplicate it is.
+  if (!stored.ok && stored.error === 'IDEMPOTENCY_CONFLICT') return (await answerForTakenId(deps, envelope, digest)) ?? stored;
+  return stored;
+}

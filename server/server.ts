@@ -1,0 +1,143 @@
+/**
+ * The reference server, started programmatically (tests, the CLI, an app embedding it):
+ * `startServer(options)` → `{ url, port, caCertPath, admin, close() }`.
+ *
+ * Composition only: TLS material and the database are opened, the services are wired to the
+ * routes and the stream, the demo is seeded if asked, and the server listens. `close()` undoes
+ * it in reverse: streams closed, HTTP stopped, timers cleared, worker and database closed.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { ACCOUNT_THROTTLE, ADDRESS_THROTTLE, type ThrottlePolicy } from './accounts/attempt-throttle';
+import { PRELOGIN_SECRET_NAME } from './accounts/prelogin';
+import { serverSecret } from './accounts/server-secret';
+import { createServerAdmin, type ServerAdmin } from './admin/server-admin';
+import { createApiHandlers } from './api-handlers';
+import { systemClock, type Clock } from './clock';
+import { createPasswordHasher, type HashCost } from './crypto/password-hasher';
+import { openDatabase } from './db/open-database';
+import { seedDemo } from './demo/seed-demo';
+import { registerApiRoutes } from './http/api-routes';
+import { createAuthenticator } from './http/bearer-auth';
+import { createHttpApp } from './http/http-app';
+import { createServerLogger, type ServerLogOptions } from './logging/server-logger';
+import { registerStreamRoute } from './stream/stream-route';
+import { startStreamRegistry } from './stream/stream-registry';
+import { loadOrCreateTlsMaterial } from './tls/tls-files';
+
+export interface ServerOptions {
+  /** TLS material, the embedded database and demo files live here. */
+  readonly dataDir: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Defaults to 127.0.0.1: the certificate names only loopback addresses. */
+  readonly host?: string;
+  /** `postgres://…`: use PostgreSQL instead of the embedded PGlite (required for several instances). */
+  readonly databaseUrl?: string;
+  /** Seed the demo directory if the database has no accounts yet. */
+  readonly demo?: boolean;
+  /** TOTP on every sign-in. Default true. */
+  readonly mfaRequired?: boolean;
+  readonly now?: Clock;
+  readonly log?: ServerLogOptions;
+  readonly throttle?: { readonly account?: ThrottlePolicy; readonly address?: ThrottlePolicy };
+  /** Client KDF cost for new accounts (and what unknown ids are told). Default 64 MiB, 3 passes. */
+  readonly accountKdf?: { readonly memoryMiB: number; readonly passes: number };
+  /** Cost of the stored auth key hashes. Default libsodium's interactive (64 MiB, 2 passes). */
+  readonly authKeyHashCost?: HashCost;
+}
+
+export interface RunningServer {
+  /** `https://<host>:<port>`, no trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  /** Absolute path of the CA certificate clients must pin. */
+  readonly caCertPath: string;
+  readonly admin: ServerAdmin;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_ACCOUNT_KDF = Object.freeze({ memoryMiB: 64, passes: 3 });
+const HOUSEKEEPING_INTERVAL_MS = 60 * 1000;
+const SESSION_CHECK_INTERVAL_MS = 15 * 1000;
+const STREAM_CLOSE_GRACE_MS = 500;
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const clock = options.now ?? systemClock;
+  const logger = createServerLogger(options.log);
+  const host = options.host ?? '127.0.0.1';
+  const accountKdf = options.accountKdf ?? DEFAULT_ACCOUNT_KDF;
+  const accountThrottle = options.throttle?.account ?? ACCOUNT_THROTTLE;
+  const addressThrottle = options.throttle?.address ?? ADDRESS_THROTTLE;
+
+  const tls = await loadOrCreateTlsMaterial(options.dataDir, clock());
+  const db = await openDatabase({
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    onListenerLost: () => logger.warn({ event: 'db-listener-lost' }, 'database'),
+  });
+  const hasher = createPasswordHasher(options.authKeyHashCost);
+  const cleanups: (() => Promise<void>)[] = [() => db.close(), () => hasher.close()];
+  const undo = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+
+  try {
+    const preloginSecret = await serverSecret(db, PRELOGIN_SECRET_NAME);
+    let decoy: Promise<string> | undefined;
+    const decoyHash = () => (decoy ??= hasher.hash(randomBytes(32)));
+    void decoyHash().catch(() => undefined);
+
+    const streams = await startStreamRegistry(db, clock);
+    cleanups.push(() => streams.stop());
+    const housekeeping = { db, clock, streams, throttleWindowMs: Math.max(accountThrottle.windowMs, addressThrottle.windowMs) };
+    const admin = createServerAdmin({ ...housekeeping, hasher, kdf: accountKdf });
+
+    if (options.demo === true) await seedDemo(options.dataDir, { db, ...admin });
+
+    const authenticate = createAuthenticator(db, clock);
+    const app = await createHttpApp({ tls, logger, beforeClose: () => streams.closeAll(STREAM_CLOSE_GRACE_MS) });
+    cleanups.push(() => app.close());
+    registerApiRoutes(
+      app,
+      createApiHandlers({
+        db,
+        clock,
+        hasher,
+        mfaRequired: options.mfaRequired ?? true,
+        accountThrottle,
+        addressThrottle,
+        decoyHash,
+        preloginSecret,
+        accountKdf,
+      }),
+      authenticate,
+    );
+    registerStreamRoute(app, { db, clock, authenticate, registry: streams, logger });
+    await app.listen({ port: options.port, host });
+    const port = (app.server.address() as AddressInfo).port;
+
+    const timers = [
+      setInterval(() => void admin.sweepExpired().catch(() => logger.warn({ event: 'housekeeping-failed' }, 'housekeeping')), HOUSEKEEPING_INTERVAL_MS),
+      setInterval(() => void streams.checkSessions().catch(() => undefined), SESSION_CHECK_INTERVAL_MS),
+    ];
+    for (const timer of timers) timer.unref();
+    cleanups.push(() => {
+      for (const timer of timers) clearInterval(timer);
+      return Promise.resolve();
+    });
+
+    logger.info({ event: 'listening', port, database: db.kind }, 'server');
+    let closing: Promise<void> | undefined;
+    return {
+      url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      port,
+      caCertPath: tls.caCertPath,
+      admin,
+      close: () => (closing ??= undo().then(() => logger.info({ event: 'closed' }, 'server'))),
+    };
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+}

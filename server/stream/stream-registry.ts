@@ -1,0 +1,99 @@
+/**
+ * Every open stream on this instance, by user and by session, and the two notifications that
+ * drive them: a user's feed changed (pump that user's streams) and a session ended (tell its
+ * streams why and close them). Notifications come through the database, so a change made on
+ * any instance reaches streams on all of them.
+ *
+ * Expiry is not announced by anyone: `checkSessions` looks at every stream's session (run on a
+ * timer and by the housekeeping sweep) and ends those whose token or maximum age has run out.
+ */
+import { sessionStatus } from '../accounts/session-store';
+import type { Clock } from '../clock';
+import type { Database } from '../db/database';
+import { FEED_CHANNEL, parseSessionEnded, SESSION_ENDED_CHANNEL } from '../events/channels';
+import type { StreamConnection } from './stream-connection';
+
+export interface StreamRegistry {
+  add(connection: StreamConnection): void;
+  checkSessions(): Promise<void>;
+  /** Closes every stream (server shutdown) and waits until they are closed, at most `timeoutMs`. */
+  closeAll(timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+  readonly size: number;
+}
+
+/** How often each stream is pinged; one missed answer and it is closed. */
+const HEARTBEAT_INTERVAL_MS = 30_000;
+
+export async function startStreamRegistry(db: Database, clock: Clock): Promise<StreamRegistry> {
+  const byUser = new Map<string, Set<StreamConnection>>();
+  const all = new Set<StreamConnection>();
+
+  const remove = (connection: StreamConnection) => {
+    all.delete(connection);
+    const set = byUser.get(connection.session.userId);
+    set?.delete(connection);
+    if (set?.size === 0) byUser.delete(connection.session.userId);
+  };
+
+  const stopFeed = await db.listen(FEED_CHANNEL, (userId) => {
+    // null: notifications may have been lost while the listener reconnected, so re-read all.
+    const targets = userId === null ? all : (byUser.get(userId) ?? []);
+    for (const connection of targets) connection.feedChanged();
+  });
+  const stopSessions = await db.listen(SESSION_ENDED_CHANNEL, (payload) => {
+    if (payload === null) {
+      void checkSessions();
+      return;
+    }
+    const ended = parseSessionEnded(payload);
+    if (ended === null) return;
+    for (const connection of all) if (connection.session.sessionId === ended.sessionId) connection.endSession(ended.reason);
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const connection of all) connection.heartbeat();
+  }, HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
+
+  async function checkSessions(): Promise<void> {
+    const now = clock();
+    for (const connection of [...all]) {
+      const status = await sessionStatus(db, connection.session.sessionId, now);
+      if (status === null) connection.endSession('revoked');
+      else if (status.state === 'expired') connection.endSession('expired');
+      else if (status.state === 'ended') connection.endSession(status.endReason ?? 'revoked');
+    }
+  }
+
+  return {
+    add(connection) {
+      all.add(connection);
+      let set = byUser.get(connection.session.userId);
+      if (!set) {
+        set = new Set();
+        byUser.set(connection.session.userId, set);
+      }
+      set.add(connection);
+      void connection.closed.then(() => remove(connection));
+    },
+    checkSessions,
+    async closeAll(timeoutMs) {
+      const closing = [...all].map((connection) => {
+        connection.shutdown();
+        return connection.closed;
+      });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(closing), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+    },
+    async stop() {
+      clearInterval(heartbeat);
+      await stopFeed();
+      await stopSessions();
+    },
+    get size() {
+      return all.size;
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The one database interface over PGlite and PostgreSQL: transactions commit or roll back as
+ * a whole, notifications go out on commit only, and migrations run once, forward only, even
+ * when two instances start together.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../../server/db/database';
+import { migrate, SchemaTooNewError } from '../../../server/db/migrations';
+import { openDatabase } from '../../../server/db/open-database';
+import { MIGRATIONS } from '../../../server/db/schema';
+import { usePostgres } from '../../support/postgres';
+import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate } from '../../support/server-fixtures';
+
+const postgres = usePostgres();
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+}, HOOK_TIMEOUT_MS);
+
+async function open(backend: (typeof BACKENDS)[number], databaseUrl?: string): Promise<Database> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-db-'));
+  const url = backend === 'postgres' ? (databaseUrl ?? (await postgres().createDatabase())) : undefined;
+  if (backend === 'pglite') await seedPgliteFromTemplate(dataDir);
+  const db = await openDatabase({ dataDir, databaseUrl: url });
+  cleanups.push(async () => {
+    await db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return db;
+}
+
+const until = (predicate: () => boolean, timeoutMs = 3000) =>
+  new Promise<void>((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (predicate()) {
+        clearInterval(timer);
+        resolve();
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(timer);
+        reject(new Error('condition not met'));
+      }
+    }, 10);
+  });
+
+describe.each(BACKENDS)('database on %s', (backend) => {
+  it('migrates to the newest version once and refuses a schema from a newer server', async () => {
+    const db = await open(backend);
+    const versions = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(versions.map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version));
+    expect(await migrate(db)).toEqual([]);
+    await db.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, $1, 0)', ['from the future']);
+    await expect(migrate(db)).rejects.toBeInstanceOf(SchemaTooNewError);
+  });
+
+  it('commits a transaction whole or not at all, and returns 64-bit numbers as numbers', async () => {
+    const db = await open(backend);
+    const now = 1_795_000_000_123;
+    await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO server_secrets (name, value) VALUES ($1, $2)', ['kept', 'x']);
+    });
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO server_secrets (name, value) VALUES ($1, $2)', ['dropped', 'x']);
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect((await db.query<{ name: string }>('SELECT name FROM server_secrets ORDER BY name')).map((row) => row.name)).toEqual(['kept']);
+    const [row] = await db.query<{ big: unknown }>('SELECT $1::bigint AS big', [now]);
+    expect(row?.big).toBe(now);
+  });
+
+  it('delivers a notification on commit, not on rollback', async () => {
+    const db = await open(backend);
+    const received: (string | null)[] = [];
+    const stop = await db.listen('wardline_test', (payload) => received.push(payload));
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query("SELECT pg_notify('wardline_test', 'rolled back')");
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    await db.transaction(async (tx) => {
+      await tx.query("SELECT pg_notify('wardline_test', 'committed')");
+    });
+    await until(() => received.length > 0);
+    expect(received).toEqual(['committed']);
+    await stop();
+  });
+});
+
+describe('two instances migrating one PostgreSQL at once', () => {
+  it('apply each migration exactly once', async () => {
+    const databaseUrl = await postgres().createDatabase();
+    const [first, second] = await Promise.all([open('postgres', databaseUrl), open('postgres', databaseUrl)]);
+    const rows = await first.query<{ version: number }>('SELECT version FROM schema_migrations');
+    expect(rows).toHaveLength(MIGRATIONS.length);
+    expect(await second.query('SELECT 1 FROM accounts')).toEqual([]);
+  });
+});

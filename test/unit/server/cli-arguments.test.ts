@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PORT, parseCliArguments } from '../../../server/cli-arguments';
+
+describe('server command line', () => {
+  it('reads the data dir, port, demo flag and database URL', () => {
+    expect(parseCliArguments(['--data', '/srv/wardline', '--port', '0', '--demo'], {})).toEqual({
+      ok: true,
+      options: { dataDir: '/srv/wardline', port: 0, host: '127.0.0.1', demo: true },
+    });
+    expect(parseCliArguments(['--data', 'd', '--database-url', 'postgres://db/wardline', '--host', '::1'], {})).toEqual({
+      ok: true,
+      options: { dataDir: 'd', port: DEFAULT_PORT, host: '::1', demo: false, databaseUrl: 'postgres://db/wardline' },
+    });
+  });
+
+  it('takes DATABASE_URL from the environment unless the flag overrides it', () => {
+    expect(parseCliArguments(['--data', 'd'], { DATABASE_URL: 'postgres://env/db' })).toMatchObject({ ok: true, options: { databaseUrl: 'postgres://env/db' } });
+    expect(parseCliArguments(['--data', 'd', '--database-url', 'postgres://flag/db'], { DATABASE_URL: 'postgres://env/db' })).toMatchObject({
+      ok: true,
+      options: { databaseUrl: 'postgres://flag/db' },
+    });
+    expect(parseCliArguments(['--data', 'd'], { DATABASE_URL: '' })).toEqual({ ok: true, options: { dataDir: 'd', port: DEFAULT_PORT, host: '127.0.0.1', demo: false } });
+  });
+
+  it('refuses a missing data dir, a bad port, a flag without its value and unknown flags', () => {
+    for (const argv of [[], ['--port', '8443'], ['--data'], ['--data', '--demo'], ['--data', 'd', '--port', '70000'], ['--data', 'd', '--port', 'x'], ['--data', 'd', '--verbose']]) {
+      expect(parseCliArguments(argv, {}).ok).toBe(false);
+    }
+  });
+});
