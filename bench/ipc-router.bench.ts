@@ -20,6 +20,7 @@ export const benchmark: Benchmark = {
       version: 'bench',
       trustedOrigin: ORIGIN,
       logger: createLogger({ level: 'silent' }),
+      server: null,
       device: null,
       allowUnprotectedDevice: false,
     });

@@ -39,7 +39,7 @@ function message(i: number): MessageInput {
     senderId: 'dr.okafor',
     sentAt: 1_700_000_000_000 + i,
     receivedAt: null,
-    priority: 'normal',
+    priority: 'routine',
     expiresAt: null,
     envelope: new Uint8Array(randomBytes(160)),
     body: body(i),

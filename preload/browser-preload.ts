@@ -3,6 +3,7 @@
  * transport, defined on `window` as a non-writable, non-configurable, frozen property.
  * Loaded as a classic script before the renderer's module script, so the API exists first.
  */
+import './zod-jitless';
 import { createWardlineApi } from './api-factory';
 import { createLoopbackTransport } from './loopback-transport';
 

@@ -2,6 +2,7 @@
  * Electron preload: exposes the contract-built API and nothing else. `ipcRenderer` stays here;
  * the page receives only plain payloads.
  */
+import './zod-jitless';
 import { contextBridge, ipcRenderer } from 'electron';
 import { createWardlineApi } from './api-factory';
 import { EVENT_CHANNEL } from '../shared/ipc/event-channel';

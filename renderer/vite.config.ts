@@ -36,6 +36,9 @@ export const rendererConfig: UserConfig = {
     assetsInlineLimit: 0,
     sourcemap: false,
     minify: true,
+    // One bundle read from the app's own files (never a network), so size matters less than
+    // a single script the CSP can pin to 'self'.
+    chunkSizeWarningLimit: 1024,
   },
 };
 

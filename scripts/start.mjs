@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm start`: the desktop app when the Electron runtime is installed; otherwise, in plain words,
 // the browser host running the same core, with the address to open.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,11 +20,36 @@ function electronBinary() {
   return existsSync(binary) ? binary : null;
 }
 
+/**
+ * With no `--server`, the desktop app gets the embedded demo server as a separate process (the
+ * packaged app never contains the server), started first and stopped when the app exits.
+ */
+async function startDemoServer() {
+  const dataDir = path.join(os.homedir(), '.wardline-demo-server');
+  const child = spawn('npm', ['run', '--silent', 'server', '--', '--data', dataDir, '--port', '0', '--demo'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) {
+    const match = /^server ready: (\S+) ca=(.+)$/.exec(line);
+    if (match) {
+      process.stderr.write(`Demo server: ${match[1]} (demo accounts: ${path.join(dataDir, 'demo-accounts.json')}; codes: npm run demo:code -- --data ${dataDir})\n`);
+      return { child, url: match[1], ca: match[2] };
+    }
+  }
+  throw new Error('the demo server did not start');
+}
+
 const electron = electronBinary();
 if (electron !== null) {
   const built = run('npm', ['run', 'build:electron']);
   if (built !== 0) process.exit(built);
-  process.exit(run(electron, [root, ...args]));
+  if (args.includes('--server')) process.exit(run(electron, [root, ...args]));
+  const demo = await startDemoServer();
+  const status = run(electron, [root, '--server', demo.url, '--ca', demo.ca, ...args]);
+  demo.child.kill('SIGTERM');
+  process.exit(status);
 }
 
 process.stderr.write(

@@ -1,8 +1,10 @@
 /**
- * `npm run start:browser -- [--port <p>] [--data <dir>]`: runs the main-process core under Node
- * behind the browser host and prints one line `browser host ready: <url>`.
+ * `npm run start:browser -- [--port <p>] [--data <dir>] [--server <url> --ca <file>]`: runs the
+ * main-process core under Node behind the browser host and prints one line
+ * `browser host ready: <url>`. Without `--server` it first starts the embedded demo server in
+ * `<data>/server` (development only: the demo accounts are in `<data>/server/demo-accounts.json`).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +13,9 @@ import { createAppCore } from '../core/app-core';
 import { createMachineFileProtector } from '../keys/device-protector';
 import { createLogger } from '../logging/logger';
 import { appVersion } from '../core/app-version';
+import { readServerEndpoint } from '../server-link/server-config';
+import type { ServerEndpoint } from '../server-link/server-endpoint';
+import { startServer } from '../../server/server';
 import { startBrowserHost } from './browser-host';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,6 +31,8 @@ const { values } = (() => {
       options: {
         port: { type: 'string', default: '0' },
         data: { type: 'string', default: path.join(os.homedir(), '.wardline-browser-host') },
+        server: { type: 'string' },
+        ca: { type: 'string' },
       },
       strict: true,
     });
@@ -40,6 +47,20 @@ const dataDir = path.resolve(values.data);
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
 const logger = createLogger();
+
+if ((values.server === undefined) !== (values.ca === undefined)) fail('--server and --ca go together');
+let embedded: { close(): Promise<void> } | null = null;
+let endpoint: ServerEndpoint;
+if (values.server !== undefined && values.ca !== undefined) {
+  const configured = readServerEndpoint({ url: values.server, caFile: values.ca });
+  if (!configured.ok) fail(`server configuration refused (${configured.error})`);
+  endpoint = configured.value;
+} else {
+  const server = await startServer({ dataDir: path.join(dataDir, 'server'), port: 0, demo: true });
+  embedded = server;
+  endpoint = { url: server.url, caPem: readFileSync(server.caCertPath, 'utf8') };
+  process.stdout.write(`embedded demo server: ${server.url} accounts=${path.join(dataDir, 'server', 'demo-accounts.json')}\n`);
+}
 const host = await startBrowserHost({
   port,
   logger,
@@ -57,6 +78,7 @@ const host = await startBrowserHost({
       // this machine with a machine secret file in its data folder.
       device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
       allowUnprotectedDevice: false,
+      server: endpoint,
     }),
 }).catch((error: unknown) => {
   const code = (error as NodeJS.ErrnoException | null)?.code;
@@ -66,7 +88,10 @@ const host = await startBrowserHost({
 process.stdout.write(`browser host ready: ${host.url}\n`);
 
 const shutdown = () => {
-  void host.close().then(() => process.exit(0));
+  void host
+    .close()
+    .then(() => embedded?.close())
+    .then(() => process.exit(0));
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);

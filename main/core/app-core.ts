@@ -3,7 +3,8 @@
  * host each wrap it with their own transport; nothing here imports Electron.
  */
 import { channels, type EventName, type EventPayload } from '../../shared/ipc/contract';
-import { ok } from '../../shared/ipc/result';
+import { appError } from '../../shared/errors';
+import { fail, ok, type IpcResult } from '../../shared/ipc/result';
 import { createRouter, type Router, type RouterLog } from '../ipc/router';
 import type { Logger } from '../logging/logger';
 import { createSessionService } from '../session/session-service';
@@ -11,6 +12,11 @@ import type { AppInfo } from '../../shared/ipc/contract';
 import { randomBytes } from 'node:crypto';
 import type { DeviceProtector } from '../keys/device-protector';
 import { createVaultManager, type VaultManager } from '../vault/vault-manager';
+import { loadOrCreateDeviceIdentity } from '../device/device-identity';
+import { derivePasswordKeys } from '../keys/password-kdf';
+import type { MessagingService } from '../messaging/messaging-service';
+import { createApiClient } from '../server-link/api-client';
+import type { ServerEndpoint } from '../server-link/server-endpoint';
 
 export interface AppCoreOptions {
   readonly dataDir: string;
@@ -24,6 +30,8 @@ export interface AppCoreOptions {
   readonly device: DeviceProtector | null;
   /** Policy: whether vaults may be created without device protection when there is none. */
   readonly allowUnprotectedDevice: boolean;
+  /** The server this workstation talks to, with its pinned CA; null if none is configured. */
+  readonly server: ServerEndpoint | null;
   readonly now?: () => number;
 }
 
@@ -41,7 +49,6 @@ export interface AppCore {
 export function createAppCore(options: AppCoreOptions): AppCore {
   const now = options.now ?? Date.now;
   const startedAt = now();
-  const session = createSessionService();
   const vaults = createVaultManager({
     dataDir: options.dataDir,
     device: options.device,
@@ -53,7 +60,27 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const emit: CoreEventListener = (name, payload) => {
     for (const listener of listeners) listener(name, payload);
   };
-  session.onChange((state) => emit('session.changed', state));
+  const api = options.server === null ? null : createApiClient(options.server);
+  const session = createSessionService({
+    vaults,
+    server: options.server === null || api === null ? null : { endpoint: options.server, api },
+    deviceIdentity: () =>
+      loadOrCreateDeviceIdentity({ dataDir: options.dataDir, device: options.device, allowUnprotectedDevice: options.allowUnprotectedDevice }),
+    derive: derivePasswordKeys,
+    now,
+    logger: options.logger,
+    events: {
+      session: (state) => emit('session.changed', state),
+      connection: (state) => emit('connection.changed', state),
+      listChanged: () => emit('conversations.changed', {}),
+      threadChanged: (conversationId) => emit('thread.changed', { conversationId }),
+    },
+  });
+  /** Runs `task` with the signed-in clinician's messaging (the router has already checked the role). */
+  const withMessaging = async <T>(task: (messaging: MessagingService) => Promise<IpcResult<T>>): Promise<IpcResult<T>> => {
+    const messaging = session.messaging();
+    return messaging === null ? fail(appError('NOT_SIGNED_IN')) : task(messaging);
+  };
 
   const log: RouterLog = {
     rejected: (channel, code) => options.logger.warn({ channel, code }, 'ipc request rejected'),
@@ -74,7 +101,17 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         Promise.resolve(ok({ status: 'ok' as const, uptimeSeconds: Math.max(0, (now() - startedAt) / 1000) })),
       'session.getState': () => Promise.resolve(ok(session.state())),
       'session.signIn': ({ userId, password }) => session.signIn(userId, password),
+      'session.verifyMfa': ({ code }) => session.verifyMfa(code),
+      'session.cancelSignIn': () => Promise.resolve(session.cancelSignIn()),
       'session.signOut': () => session.signOut(),
+      'connection.getState': () => withMessaging((m) => Promise.resolve(ok(m.connectionState()))),
+      'directory.search': ({ query }) => withMessaging((m) => m.searchDirectory(query)),
+      'conversations.list': ({ offset, limit }) => withMessaging((m) => m.listConversations(offset, limit)),
+      'conversation.open': ({ conversationId }) => withMessaging((m) => m.openConversation(conversationId)),
+      'conversation.loadOlder': ({ conversationId, before }) => withMessaging((m) => m.loadOlder(conversationId, before)),
+      'message.send': (request) => withMessaging((m) => m.send(request)),
+      'message.recall': ({ messageId }) => withMessaging((m) => m.recall(messageId)),
+      'contact.acceptKeyChange': ({ userId }) => withMessaging((m) => m.acceptKeyChange(userId)),
     },
   });
 
@@ -87,7 +124,9 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     },
     async close() {
       listeners.clear();
+      await session.close();
       await vaults.lockAll();
+      api?.close();
     },
   };
 }

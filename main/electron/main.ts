@@ -18,6 +18,8 @@ import { decideWindowOpen, mayAttachWebview, mayNavigate, type ExternalLinkPolic
 import { isPermissionAllowed } from '../shell/permission-policy';
 import { createWindowOptions } from '../shell/window-options';
 import { createSafeStorageProtector } from './safe-storage-protector';
+import { readServerEndpoint } from '../server-link/server-config';
+import type { ServerEndpoint } from '../server-link/server-endpoint';
 
 const isDevelopment = !app.isPackaged;
 const logger = createLogger();
@@ -83,6 +85,9 @@ async function start(): Promise<void> {
     version: appVersion(),
     trustedOrigin: APP_ORIGIN,
     logger,
+    // Until machine policy carries it (session-security issue), the server comes from
+    // `--server <url> --ca <file>`; without them sign-in says no server is configured.
+    server: serverFromArguments(process.argv, logger),
   });
 
   const window = new BrowserWindow(
@@ -123,4 +128,18 @@ function originOfContents(contents: WebContents | null): string {
   } catch {
     return '';
   }
+}
+
+function serverFromArguments(argv: readonly string[], log: typeof logger): ServerEndpoint | null {
+  const valueOf = (flag: string) => {
+    const index = argv.indexOf(flag);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const url = valueOf('--server');
+  const caFile = valueOf('--ca');
+  if (url === undefined || caFile === undefined) return null;
+  const endpoint = readServerEndpoint({ url, caFile });
+  if (endpoint.ok) return endpoint.value;
+  log.error({ code: endpoint.error }, 'server configuration refused');
+  return null;
 }

@@ -33,7 +33,7 @@ CREATE TABLE messages (
   sender_id TEXT NOT NULL,
   sent_at INTEGER NOT NULL,
   received_at INTEGER,
-  priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('normal', 'urgent', 'stat')),
+  priority TEXT NOT NULL DEFAULT 'routine' CHECK (priority IN ('routine', 'urgent', 'stat')),
   expires_at INTEGER,
   recalled_at INTEGER,
   envelope BLOB,

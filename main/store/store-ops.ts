@@ -5,8 +5,9 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { ftsQuery } from './fts-query';
+import { messagingOps } from './messaging-ops';
 
-export type Priority = 'normal' | 'urgent' | 'stat';
+export type Priority = 'routine' | 'urgent' | 'stat';
 
 export interface ConversationInput {
   readonly id: string;
@@ -221,6 +222,8 @@ export const storeOps = {
   /** Full structural check; slow on large vaults, so it is asked for, not run on every unlock. */
   'store.integrityCheck': (db: Database, _args: Record<string, never>): boolean =>
     (db.pragma('quick_check', { simple: true }) as string) === 'ok',
+
+  ...messagingOps,
 } as const;
 
 export type StoreOps = typeof storeOps;

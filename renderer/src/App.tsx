@@ -3,6 +3,7 @@ import type { WardlineApi } from '../../preload/api-factory';
 import type { AppInfo, SessionState } from '../../shared/ipc/contract';
 import { AppFrame } from './components/AppFrame';
 import { describeError } from './error-messages';
+import { SignedInScreen } from './screens/SignedInScreen';
 import { SignInScreen } from './screens/SignInScreen';
 
 export function App({ bridge }: { readonly bridge: WardlineApi }) {
@@ -20,6 +21,10 @@ export function App({ bridge }: { readonly bridge: WardlineApi }) {
     return stop;
   }, [bridge]);
 
+  if (session?.state === 'unlocked') {
+    return <SignedInScreen bridge={bridge} info={info} user={session.user} onSessionChange={setSession} />;
+  }
+
   return (
     <AppFrame info={info}>
       {startupError !== null ? (
@@ -31,12 +36,9 @@ export function App({ bridge }: { readonly bridge: WardlineApi }) {
         <p className="loading" role="status">
           Starting Wardline…
         </p>
-      ) : session.state === 'signed-out' ? (
-        <SignInScreen bridge={bridge} onSignedIn={setSession} />
       ) : (
-        <section className="card" aria-labelledby="signed-in-heading">
-          <h1 id="signed-in-heading">Signed in</h1>
-        </section>
+        // Locked or signed out: the same sign-in, which opens this user's workstation vault again.
+        <SignInScreen bridge={bridge} onSignedIn={setSession} lockedFor={session.state === 'locked' ? (session.displayName ?? '') : null} />
       )}
     </AppFrame>
   );

@@ -1,9 +1,10 @@
+// Base styles first: each screen's own stylesheet builds on (and may override) them.
+import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { getBridge } from './bridge';
 import { ErrorBoundary } from './components/ErrorBoundary';
-import './styles.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('missing #root');

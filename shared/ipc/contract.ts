@@ -8,6 +8,9 @@
  */
 import { z } from 'zod';
 import { ROLES, type Permission } from '../access/permission-matrix';
+import { directoryEntry } from '../protocol/api';
+import { MAX_TEXT_CHARS, PRIORITIES } from '../protocol/envelope';
+import { conversationId, messageId, roleAddressId, userId as protocolUserId } from '../protocol/identifiers';
 
 export interface ChannelSpec {
   readonly request: z.ZodType;
@@ -47,6 +50,106 @@ export const appInfoSchema = z.strictObject({
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
+/** What sign-in needs next: the second factor, enrollment of one, or nothing (signed in). */
+export const signInStepSchema = z.discriminatedUnion('step', [
+  z.strictObject({ step: z.literal('mfa') }),
+  /** Show the URI as a QR code and as text for manual entry, then ask for a code. */
+  z.strictObject({ step: z.literal('enroll-mfa'), otpauthUri: z.string().max(512) }),
+  z.strictObject({ step: z.literal('signed-in'), state: sessionStateSchema }),
+]);
+export type SignInStep = z.infer<typeof signInStepSchema>;
+
+const text = (max: number) => z.string().max(max);
+const time = z.number().int().nonnegative();
+
+export const connectionStateSchema = z.strictObject({
+  /** `offline`: the server cannot be reached; sent messages wait in the encrypted outbox. */
+  state: z.enum(['online', 'connecting', 'offline']),
+});
+export type ConnectionState = z.infer<typeof connectionStateSchema>;
+
+export const participantSchema = z.strictObject({
+  userId: protocolUserId,
+  displayName: text(200),
+  role: z.enum(ROLES).nullable(),
+  department: text(200).nullable(),
+  title: text(200).nullable(),
+  /** The contact's identity key changed since it was pinned; sending waits for acceptance. */
+  keyChanged: z.boolean(),
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+export const conversationSummarySchema = z.strictObject({
+  id: conversationId,
+  kind: z.enum(['direct', 'group', 'role']),
+  /** What the list shows: the title, else the role address, else the other participants' names. */
+  label: text(500),
+  unreadCount: z.number().int().nonnegative(),
+  lastMessageAt: time.nullable(),
+  /** Highest priority among unread messages, so an urgent thread stands out in the list. */
+  unreadPriority: z.enum(PRIORITIES).nullable(),
+});
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
+
+export const messageViewSchema = z.strictObject({
+  id: messageId,
+  senderId: protocolUserId,
+  senderName: text(200),
+  direction: z.enum(['in', 'out']),
+  /** Null once recalled or expired: the body is gone from this workstation. */
+  text: text(MAX_TEXT_CHARS).nullable(),
+  sentAt: time,
+  priority: z.enum(PRIORITIES),
+  expiresAt: time.nullable(),
+  recalledAt: time.nullable(),
+  expired: z.boolean(),
+  /** For outgoing: pending (in the outbox), sent (accepted by the server), delivered, read, failed. */
+  state: z.enum(['pending', 'sent', 'delivered', 'read', 'failed', 'received']),
+  deliveredCount: z.number().int().nonnegative(),
+  readCount: z.number().int().nonnegative(),
+  recipientCount: z.number().int().nonnegative(),
+});
+export type MessageView = z.infer<typeof messageViewSchema>;
+
+export const threadSchema = z.strictObject({
+  conversation: z.strictObject({
+    id: conversationId,
+    kind: z.enum(['direct', 'group', 'role']),
+    label: text(500),
+    roleAddress: z.strictObject({ id: roleAddressId, displayName: text(200) }).nullable(),
+    participants: z.array(participantSchema).max(101),
+  }),
+  /** Oldest first. */
+  messages: z.array(messageViewSchema).max(500),
+  /** Older messages exist (on this workstation or on the server). */
+  more: z.boolean(),
+});
+export type Thread = z.infer<typeof threadSchema>;
+
+export const recipientSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('user'), userId: protocolUserId }),
+  z.strictObject({ kind: z.literal('role'), addressId: roleAddressId }),
+]);
+export type Recipient = z.infer<typeof recipientSchema>;
+
+export const sendRequestSchema = z.union([
+  z.strictObject({
+    /** A new conversation with these recipients. */
+    to: z.array(recipientSchema).min(1).max(20),
+    title: text(200).nullable(),
+    text: z.string().trim().min(1).max(MAX_TEXT_CHARS),
+    priority: z.enum(PRIORITIES),
+    expiresInSeconds: z.number().int().min(60).max(30 * 24 * 3600).nullable(),
+  }),
+  z.strictObject({
+    conversationId,
+    text: z.string().trim().min(1).max(MAX_TEXT_CHARS),
+    priority: z.enum(PRIORITIES),
+    expiresInSeconds: z.number().int().min(60).max(30 * 24 * 3600).nullable(),
+  }),
+]);
+export type SendRequest = z.infer<typeof sendRequestSchema>;
+
 export const channels = {
   'app.getInfo': { request: empty, response: appInfoSchema, permission: null },
   'system.health': {
@@ -57,10 +160,48 @@ export const channels = {
   'session.getState': { request: empty, response: sessionStateSchema, permission: null },
   'session.signIn': {
     request: z.strictObject({ userId: userIdSchema, password: passwordSchema }),
+    response: signInStepSchema,
+    permission: null,
+  },
+  /** The second factor (or the first code of a new enrollment) for the sign-in in progress. */
+  'session.verifyMfa': {
+    request: z.strictObject({ code: z.string().trim().regex(/^\d{6}$/) }),
     response: sessionStateSchema,
     permission: null,
   },
+  'session.cancelSignIn': { request: empty, response: sessionStateSchema, permission: null },
   'session.signOut': { request: empty, response: sessionStateSchema, permission: 'session.own' },
+  'connection.getState': { request: empty, response: connectionStateSchema, permission: 'session.own' },
+  'directory.search': {
+    request: z.strictObject({ query: z.string().trim().min(1).max(100) }),
+    response: z.strictObject({ entries: z.array(directoryEntry).max(50) }),
+    permission: 'messages.use',
+  },
+  'conversations.list': {
+    request: z.strictObject({ offset: z.number().int().nonnegative().max(1_000_000), limit: z.number().int().min(1).max(500) }),
+    response: z.strictObject({ items: z.array(conversationSummarySchema).max(500), total: z.number().int().nonnegative() }),
+    permission: 'messages.use',
+  },
+  /** Opens a thread (marks it read, sends read receipts) and answers its newest messages. */
+  'conversation.open': {
+    request: z.strictObject({ conversationId }),
+    response: threadSchema,
+    permission: 'messages.use',
+  },
+  /** Messages older than `before`, from this workstation or, before its first sign-in, the server. */
+  'conversation.loadOlder': {
+    request: z.strictObject({ conversationId, before: time }),
+    response: z.strictObject({ messages: z.array(messageViewSchema).max(500), more: z.boolean() }),
+    permission: 'messages.use',
+  },
+  'message.send': {
+    request: sendRequestSchema,
+    response: z.strictObject({ conversationId, messageId }),
+    permission: 'messages.use',
+  },
+  'message.recall': { request: z.strictObject({ messageId }), response: empty, permission: 'messages.use' },
+  /** After the warning was shown: pin the contact's new identity key so sending can resume. */
+  'contact.acceptKeyChange': { request: z.strictObject({ userId: protocolUserId }), response: empty, permission: 'messages.use' },
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;
 
 export type Contract = Record<string, ChannelSpec>;
@@ -71,6 +212,11 @@ export type ResponseOf<C extends ChannelName> = z.output<(typeof channels)[C]['r
 /** Main-to-renderer events. Payloads are validated in preload before any listener sees them. */
 export const events = {
   'session.changed': sessionStateSchema,
+  'connection.changed': connectionStateSchema,
+  /** Something in the list changed; the renderer asks again. Carries no PHI. */
+  'conversations.changed': z.strictObject({}),
+  /** Messages of one conversation changed (new, receipt, recall, expiry); the renderer asks again. */
+  'thread.changed': z.strictObject({ conversationId }),
 } as const satisfies Record<`${string}.${string}`, z.ZodType>;
 
 export type EventName = keyof typeof events;

@@ -42,12 +42,13 @@ describe('sign-in screen', () => {
     await expect(page.getByRole('alert').innerText()).resolves.toBe('Enter your user ID and password.');
   });
 
-  it('answers a sign-in attempt with the typed "not available yet" error, and clears nothing else', async () => {
+  it('answers a wrong password with the fixed message, keeps the user ID and clears the password', async () => {
     await page.getByLabel('User ID').fill('nurse.adams');
     await page.getByLabel('Password').fill('correct horse battery staple');
     await page.keyboard.press('Enter');
-    await page.getByRole('alert').filter({ hasText: 'not available' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'That user ID and password did not match' }).waitFor();
     await expect(page.getByLabel('User ID').inputValue()).resolves.toBe('nurse.adams');
+    await expect(page.getByLabel('Password').inputValue()).resolves.toBe('');
   });
 
   it('starts in the User ID field and moves through the form by keyboard alone', async () => {

@@ -31,6 +31,7 @@ beforeAll(async () => {
         logger,
         device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
         allowUnprotectedDevice: false,
+        server: null,
       }),
   });
   cookie = await sessionCookie(host.url);

@@ -36,7 +36,7 @@ export function message(i: number, overrides: Partial<MessageInput> = {}): Messa
     senderId: 'dr.okafor',
     sentAt: 1_700_000_000_000 + i,
     receivedAt: 1_700_000_000_500 + i,
-    priority: 'normal',
+    priority: 'routine',
     expiresAt: null,
     envelope: new Uint8Array([1, 2, 3, i % 256]),
     body: `Patient Bartholomew Quigley bed ${String(i)} potassium 5.9 recheck`,

@@ -150,7 +150,7 @@ describe('the real contract', () => {
     const open = Object.entries(channels)
       .filter(([, spec]) => spec.permission === null)
       .map(([name]) => name);
-    expect(open.sort()).toEqual(['app.getInfo', 'session.getState', 'session.signIn', 'system.health']);
+    expect(open.sort()).toEqual(['app.getInfo', 'session.cancelSignIn', 'session.getState', 'session.signIn', 'session.verifyMfa', 'system.health']);
   });
 
   it('uses strict request schemas everywhere', () => {

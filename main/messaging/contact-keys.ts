@@ -1,0 +1,137 @@
+/**
+ * Contacts' identity keys as this clinician has pinned them. The first key seen for a contact is
+ * pinned (trust on first use); a different key in the directory later is held as pending and
+ * shown as a warning, and nothing is sealed to that contact until the clinician accepts it. The
+ * fingerprint is computed here from the keys themselves, never taken from the server.
+ */
+import type { DirectoryUser, UserKeys } from '../../shared/protocol/api';
+import { fingerprintOf } from '../crypto/identity-keys';
+import type { ApiClient, ApiError } from '../server-link/api-client';
+import type { StoreClient } from '../store/store-client';
+
+export type KeysForSending =
+  /** `user` is null when the directory could not be asked (offline): the pinned key is used alone. */
+  | { readonly ok: true; readonly users: ReadonlyMap<string, { readonly user: DirectoryUser | null; readonly encryptionKey: string }> }
+  | { readonly ok: false; readonly error: 'KEY_CHANGED' | 'RECIPIENT_UNAVAILABLE'; readonly userIds: readonly string[] }
+  | { readonly ok: false; readonly error: 'API'; readonly api: ApiError };
+
+export interface ContactKeys {
+  /** Directory details and pinned encryption keys of every recipient, or why not all can be used. */
+  keysForSending(userIds: readonly string[]): Promise<KeysForSending>;
+  /** The pinned signing key of a sender, pinning it first if this is the first message from them. */
+  signingKeyFor(userId: string): Promise<{ readonly pinned: string; readonly pending: string | null } | null>;
+  /** Directory details (cached for the session) of users, e.g. participants of an incoming conversation. */
+  describe(userIds: readonly string[]): Promise<ReadonlyMap<string, DirectoryUser>>;
+  accept(userId: string): Promise<boolean>;
+  hasPendingChange(userId: string): Promise<boolean>;
+}
+
+export interface ContactKeysDeps {
+  readonly api: ApiClient;
+  readonly store: StoreClient;
+  readonly token: () => string | null;
+  readonly now: () => number;
+}
+
+export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
+  const directory = new Map<string, DirectoryUser>();
+
+  async function lookup(userIds: readonly string[]): Promise<{ ok: true; users: Map<string, UserKeys> } | { ok: false; error: ApiError }> {
+    const result = await deps.api.call('lookupKeys', { userIds: [...new Set(userIds)] }, deps.token());
+    if (!result.ok) return { ok: false, error: result.error };
+    const users = new Map<string, UserKeys>();
+    for (const entry of result.value.users) {
+      users.set(entry.user.userId, entry);
+      directory.set(entry.user.userId, entry.user);
+    }
+    return { ok: true, users };
+  }
+
+  /** Pins on first sight; records a pending change when the directory disagrees with the pin. */
+  async function reconcile(entry: UserKeys): Promise<'pinned' | 'changed'> {
+    const keys = entry.publicKeys;
+    if (keys === null) return 'pinned';
+    const fingerprint = await fingerprintOf(keys);
+    const pinned = await deps.store.call('contactKey.get', { userId: entry.user.userId });
+    const record = { userId: entry.user.userId, encryptionKey: keys.encryption, signingKey: keys.signing, fingerprint, at: deps.now() };
+    if (pinned === null) {
+      await deps.store.call('contactKey.pin', record);
+      return 'pinned';
+    }
+    if (pinned.fingerprint === fingerprint) return pinned.pendingFingerprint === null ? 'pinned' : 'changed';
+    await deps.store.call('contactKey.setPending', record);
+    return 'changed';
+  }
+
+  /**
+   * The server is unreachable: a message to contacts whose keys are already pinned (and not in
+   * doubt) is sealed to those keys and waits in the outbox; anyone else needs the directory.
+   */
+  async function offline(userIds: readonly string[], error: ApiError): Promise<KeysForSending> {
+    const users = new Map<string, { user: DirectoryUser | null; encryptionKey: string }>();
+    for (const id of userIds) {
+      const pinned = await deps.store.call('contactKey.get', { userId: id });
+      if (pinned === null) return { ok: false, error: 'API', api: error };
+      if (pinned.pendingFingerprint !== null) return { ok: false, error: 'KEY_CHANGED', userIds: [id] };
+      users.set(id, { user: directory.get(id) ?? null, encryptionKey: pinned.encryptionKey });
+    }
+    return { ok: true, users };
+  }
+
+  return {
+    async keysForSending(userIds) {
+      const found = await lookup(userIds);
+      if (!found.ok) {
+        if (found.error.code !== 'UNREACHABLE' && found.error.code !== 'UNAVAILABLE') return { ok: false, error: 'API', api: found.error };
+        return offline(userIds, found.error);
+      }
+      const unavailable = userIds.filter((id) => {
+        const entry = found.users.get(id);
+        return entry === undefined || !entry.user.active || entry.publicKeys === null;
+      });
+      if (unavailable.length > 0) return { ok: false, error: 'RECIPIENT_UNAVAILABLE', userIds: unavailable };
+      const changed: string[] = [];
+      const users = new Map<string, { user: DirectoryUser; encryptionKey: string }>();
+      for (const id of userIds) {
+        const entry = found.users.get(id);
+        if (entry === undefined) continue;
+        if ((await reconcile(entry)) === 'changed') changed.push(id);
+        const pinned = await deps.store.call('contactKey.get', { userId: id });
+        if (pinned) users.set(id, { user: entry.user, encryptionKey: pinned.encryptionKey });
+      }
+      if (changed.length > 0) return { ok: false, error: 'KEY_CHANGED', userIds: changed };
+      return { ok: true, users };
+    },
+
+    async signingKeyFor(userId) {
+      let pinned = await deps.store.call('contactKey.get', { userId });
+      if (pinned === null) {
+        const found = await lookup([userId]);
+        const entry = found.ok ? found.users.get(userId) : undefined;
+        if (!entry?.publicKeys) return null;
+        await reconcile(entry);
+        pinned = await deps.store.call('contactKey.get', { userId });
+        if (pinned === null) return null;
+      }
+      return { pinned: pinned.signingKey, pending: pinned.pendingSigningKey };
+    },
+
+    async describe(userIds) {
+      const missing = userIds.filter((id) => !directory.has(id));
+      if (missing.length > 0) await lookup(missing);
+      const answer = new Map<string, DirectoryUser>();
+      for (const id of userIds) {
+        const user = directory.get(id);
+        if (user) answer.set(id, user);
+      }
+      return answer;
+    },
+
+    accept: (userId) => deps.store.call('contactKey.accept', { userId, at: deps.now() }),
+
+    async hasPendingChange(userId) {
+      const pinned = await deps.store.call('contactKey.get', { userId });
+      return pinned?.pendingFingerprint != null;
+    },
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * Handles one feed event at a time and stores its effect before the cursor moves past it:
+ * envelopes are verified against the sender's pinned key, opened and stored (once, however
+ * often they arrive); receipts update delivery state; recalls, verified against the sender's
+ * key, remove the body. An event that fails verification is dropped, never shown, and does not
+ * block the events after it.
+ */
+import type { FeedEvent } from '../../shared/protocol/feed';
+import type { Envelope, MessageBody } from '../../shared/protocol/envelope';
+import { openEnvelope, type EnvelopeReader } from '../crypto/envelope-open';
+import { verifyRecall } from '../crypto/recall-signature';
+import type { StoreClient } from '../store/store-client';
+import type { ConversationRecord } from '../store/messaging-ops';
+import type { ContactKeys } from './contact-keys';
+
+export const FEED_CURSOR_SETTING = 'feed.cursor';
+
+export interface Self {
+  readonly userId: string;
+  readonly signingPublicKey: string;
+  readonly encryption: EnvelopeReader['encryption'];
+}
+
+export interface FeedReceiverDeps {
+  readonly store: StoreClient;
+  readonly contacts: ContactKeys;
+  readonly self: Self;
+  readonly now: () => number;
+  readonly onThreadChanged: (conversationId: string) => void;
+  readonly onListChanged: () => void;
+  /** A message from someone else is stored: acknowledge delivery. */
+  readonly onDelivered: (messageId: string) => void;
+  /** Something was refused (bad signature, undecryptable): a code for the log, never content. */
+  readonly onRejected: (reason: string) => void;
+}
+
+export interface FeedReceiver {
+  handle(event: FeedEvent): Promise<void>;
+  /** Verifies, opens and stores an envelope fetched outside the feed (history); the cursor stays. */
+  ingest(envelope: Envelope): Promise<void>;
+  cursor(): Promise<number>;
+}
+
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((id) => right.has(id));
+}
+
+function participantsMatch(header: Envelope['header'], body: MessageBody): boolean {
+  return sameMembers([header.sender.userId, ...header.recipients], body.conversation.participants);
+}
+
+export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
+  const reader: EnvelopeReader = { recipient: deps.self.userId, encryption: deps.self.encryption };
+
+  /** Opens with the pinned key; if that fails, with a key the directory now shows (the warning then stays up). */
+  async function open(envelope: Envelope): Promise<MessageBody | null> {
+    const sender = envelope.header.sender.userId;
+    if (sender === deps.self.userId) {
+      const own = await openEnvelope(envelope, reader, deps.self.signingPublicKey);
+      return own.ok ? own.body : null;
+    }
+    let keys = await deps.contacts.signingKeyFor(sender);
+    if (keys === null) return null;
+    const first = await openEnvelope(envelope, reader, keys.pinned);
+    if (first.ok) return first.body;
+    if (first.error !== 'SIGNATURE_INVALID') return null;
+    if (keys.pending === null) {
+      // The sender may have new keys we have not noticed yet: asking the directory records them as pending.
+      await deps.contacts.keysForSending([sender]);
+      keys = await deps.contacts.signingKeyFor(sender);
+    }
+    if (keys?.pending == null) return null;
+    const second = await openEnvelope(envelope, reader, keys.pending);
+    return second.ok ? second.body : null;
+  }
+
+  async function conversationOf(envelope: Envelope, body: MessageBody): Promise<ConversationRecord> {
+    const ids = [...new Set([...body.conversation.participants, envelope.header.sender.userId])];
+    const known = await deps.contacts.describe(ids);
+    return {
+      id: envelope.header.conversationId,
+      kind: body.conversation.kind,
+      title: body.conversation.title,
+      roleAddressId: body.conversation.roleAddress?.id ?? null,
+      roleAddressName: body.conversation.roleAddress?.displayName ?? null,
+      createdAt: envelope.header.sentAt,
+      participants: ids.map((userId) => {
+        const user = known.get(userId);
+        return {
+          userId,
+          displayName: user?.displayName ?? userId,
+          role: user?.role ?? null,
+          department: user?.department ?? null,
+          title: user?.title ?? null,
+        };
+      }),
+    };
+  }
+
+  async function onEnvelope(envelope: Envelope): Promise<void> {
+    const header = envelope.header;
+    if (header.expiresAt !== null && header.expiresAt <= deps.now()) return;
+    const body = await open(envelope);
+    if (body === null) {
+      deps.onRejected('ENVELOPE_REJECTED');
+      return;
+    }
+    if (!participantsMatch(header, body)) {
+      // The sealed conversation details must name exactly who the signed header addresses.
+      deps.onRejected('PARTICIPANTS_MISMATCH');
+      return;
+    }
+    const existing = await deps.store.call('conversation.get', { id: header.conversationId });
+    if (existing !== null && !sameMembers(existing.participants.map((p) => p.userId), body.conversation.participants)) {
+      // Nobody joins a conversation by reusing its id: members are fixed when it starts.
+      deps.onRejected('CONVERSATION_MISMATCH');
+      return;
+    }
+    const direction = header.sender.userId === deps.self.userId ? 'out' : 'in';
+    const { inserted } = await deps.store.call('message.receive', {
+      conversation: await conversationOf(envelope, body),
+      message: {
+        id: header.id,
+        conversationId: header.conversationId,
+        senderId: header.sender.userId,
+        sentAt: header.sentAt,
+        receivedAt: deps.now(),
+        priority: header.priority,
+        expiresAt: header.expiresAt,
+        recipientCount: header.recipients.filter((id) => id !== header.sender.userId).length,
+        envelope: new TextEncoder().encode(JSON.stringify(envelope)),
+        body: body.text,
+        direction,
+      },
+    });
+    if (direction === 'in') deps.onDelivered(header.id);
+    if (inserted) {
+      deps.onThreadChanged(header.conversationId);
+      deps.onListChanged();
+    }
+  }
+
+  async function onRecall(event: Extract<FeedEvent, { type: 'recall' }>): Promise<void> {
+    const key = event.senderId === deps.self.userId ? deps.self.signingPublicKey : (await deps.contacts.signingKeyFor(event.senderId))?.pinned;
+    const message = await deps.store.call('message.find', { id: event.messageId });
+    if (key === undefined || message === null || message.senderId !== event.senderId) return;
+    const input = { messageId: event.messageId, senderId: event.senderId, recalledAt: event.recalledAt };
+    if (!(await verifyRecall(input, event.signature, key))) {
+      deps.onRejected('RECALL_REJECTED');
+      return;
+    }
+    if (await deps.store.call('message.recall', { id: event.messageId, recalledAt: event.recalledAt })) {
+      deps.onThreadChanged(message.conversationId);
+      deps.onListChanged();
+    }
+  }
+
+  return {
+    async handle(event) {
+      switch (event.type) {
+        case 'envelope':
+          await onEnvelope(event.envelope);
+          break;
+        case 'receipt': {
+          const { conversationId } = await deps.store.call('receipt.record', {
+            messageId: event.messageId,
+            userId: event.userId,
+            kind: event.kind,
+            at: event.at,
+          });
+          if (conversationId !== null) deps.onThreadChanged(conversationId);
+          break;
+        }
+        case 'recall':
+          await onRecall(event);
+          break;
+      }
+      const current = Number((await deps.store.call('setting.get', { key: FEED_CURSOR_SETTING })) ?? '0');
+      if (event.seq > current) await deps.store.call('setting.set', { key: FEED_CURSOR_SETTING, value: String(event.seq) });
+    },
+    ingest: onEnvelope,
+    async cursor() {
+      return Number((await deps.store.call('setting.get', { key: FEED_CURSOR_SETTING })) ?? '0');
+    },
+  };
+}

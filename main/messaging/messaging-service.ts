@@ -1,0 +1,356 @@
+/**
+ * One signed-in clinician's messaging: compose and seal, the outbox, the live feed, receipts,
+ * recall, expiry and the views the renderer asks for. Everything it stores goes to the
+ * clinician's vault; everything it sends is sealed first. The renderer only ever gets views
+ * (`MessageView`, `ConversationSummary`) and change notices without content.
+ */
+import { randomUUID } from 'node:crypto';
+import { appError, type ErrorCode } from '../../shared/errors';
+import type { ConnectionState, SendRequest, Thread, MessageView, ConversationSummary, Participant } from '../../shared/ipc/contract';
+import { ROLES, type Role } from '../../shared/access/permission-matrix';
+import type { DirectoryEntry, DirectoryRole } from '../../shared/protocol/api';
+import type { EnvelopeHeader, MessageBody } from '../../shared/protocol/envelope';
+import { sealEnvelope, SealError } from '../crypto/envelope-seal';
+import { signRecall } from '../crypto/recall-signature';
+import type { IdentityKeyPairs } from '../crypto/identity-keys';
+import type { ApiClient } from '../server-link/api-client';
+import { appCodeOf } from '../server-link/api-error-code';
+import { createFeedStream, type SessionEndReason, type StreamState } from '../server-link/feed-stream';
+import type { ServerEndpoint } from '../server-link/server-endpoint';
+import type { StoreClient } from '../store/store-client';
+import type { ConversationRecord, ParticipantRecord } from '../store/messaging-ops';
+import { createContactKeys } from './contact-keys';
+import { createFeedReceiver } from './feed-receiver';
+import { toConversationSummary, toMessageView, conversationLabel } from './message-view';
+import { createOutboxSender } from './outbox-sender';
+import { createReceiptQueue } from './receipt-queue';
+
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ReturnType<typeof appError> };
+const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+const failWith = (code: ErrorCode): Outcome<never> => ({ ok: false, error: appError(code) });
+
+export interface SelfAccount {
+  readonly userId: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly department: string;
+  readonly title: string;
+}
+
+export interface MessagingDeps {
+  readonly api: ApiClient;
+  readonly endpoint: ServerEndpoint;
+  readonly store: StoreClient;
+  readonly token: () => string | null;
+  readonly identity: IdentityKeyPairs;
+  readonly self: SelfAccount;
+  readonly deviceId: string;
+  readonly now: () => number;
+  readonly onConnection: (state: ConnectionState) => void;
+  readonly onListChanged: () => void;
+  readonly onThreadChanged: (conversationId: string) => void;
+  readonly onSessionEnded: (reason: SessionEndReason) => void;
+  /** PHI-free codes only. */
+  readonly onRejected: (reason: string) => void;
+}
+
+const THREAD_PAGE = 100;
+const EXPIRY_SWEEP_MS = 15_000;
+const OUTBOX_RETRY_MS = 5_000;
+
+/**
+ * Whether older messages may exist elsewhere: this workstation's oldest message is later than
+ * the conversation's first (it was joined here after it began). A conversation started here, or
+ * first seen with its first message, has nothing older.
+ */
+function startsAfterCreation(createdAt: number, messages: readonly { sentAt: number }[]): boolean {
+  const oldest = messages[0];
+  return oldest !== undefined && oldest.sentAt > createdAt;
+}
+
+const isRole = (value: string | null): value is Role => value !== null && (ROLES as readonly string[]).includes(value);
+
+export function createMessagingService(deps: MessagingDeps) {
+  const { store, api, self } = deps;
+  const contacts = createContactKeys({ api, store, token: deps.token, now: deps.now });
+  const receipts = createReceiptQueue({ api, token: deps.token });
+  const roles = new Map<string, DirectoryRole>();
+  const historyDone = new Set<string>();
+  let connection: StreamState = 'connecting';
+  let sweeper: NodeJS.Timeout | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+  const outbox = createOutboxSender({
+    api,
+    store,
+    token: deps.token,
+    now: deps.now,
+    onChanged: (conversationId) => {
+      deps.onThreadChanged(conversationId);
+      deps.onListChanged();
+    },
+    onUnreachable: () => stream.nudge(),
+  });
+
+  const receiver = createFeedReceiver({
+    store,
+    contacts,
+    self: { userId: self.userId, signingPublicKey: b64(deps.identity.signing.publicKey), encryption: deps.identity.encryption },
+    now: deps.now,
+    onThreadChanged: deps.onThreadChanged,
+    onListChanged: deps.onListChanged,
+    onDelivered: (messageId) => receipts.add(messageId, 'delivered'),
+    onRejected: deps.onRejected,
+  });
+
+  const stream = createFeedStream({
+    endpoint: deps.endpoint,
+    token: deps.token,
+    cursor: () => receiver.cursor(),
+    onEvent: (event) => receiver.handle(event),
+    onState: (state) => {
+      connection = state;
+      deps.onConnection({ state });
+      if (state === 'online') {
+        void outbox.drainNow();
+        void receipts.flush();
+      }
+    },
+    onSessionEnded: deps.onSessionEnded,
+  });
+
+  async function sweepExpired() {
+    const touched = await store.call('message.expire', { now: deps.now() });
+    for (const id of touched) deps.onThreadChanged(id);
+    if (touched.length > 0) deps.onListChanged();
+  }
+
+  function selfParticipant(): ParticipantRecord {
+    return { userId: self.userId, displayName: self.displayName, role: self.role, department: self.department, title: self.title };
+  }
+
+  /** Who a new message goes to, and the conversation it starts or continues. */
+  async function resolve(request: SendRequest): Promise<Outcome<{ conversation: ConversationRecord; recipients: string[]; isNew: boolean }>> {
+    if ('conversationId' in request) {
+      const conversation = await store.call('conversation.get', { id: request.conversationId });
+      if (conversation === null) return failWith('NOT_FOUND');
+      const recipients = conversation.participants.map((p) => p.userId).filter((id) => id !== self.userId);
+      if (recipients.length === 0) return failWith('BAD_REQUEST');
+      return ok({ conversation, recipients, isNew: false });
+    }
+    const userIds = new Set<string>();
+    let role: DirectoryRole | null = null;
+    for (const to of request.to) {
+      if (to.kind === 'user') userIds.add(to.userId);
+      else {
+        // Role addresses are resolved to their members now, at sending time.
+        const entry = roles.get(to.addressId);
+        if (entry === undefined) return failWith('RECIPIENT_UNAVAILABLE');
+        role = entry;
+        for (const member of entry.members) if (member.active) userIds.add(member.userId);
+      }
+    }
+    userIds.delete(self.userId);
+    const recipients = [...userIds];
+    if (recipients.length === 0) return failWith('RECIPIENT_UNAVAILABLE');
+    // A message to one role address is a role conversation; a role among others is a group.
+    const onlyRole: DirectoryRole | null = request.to.length === 1 ? role : null;
+    const conversation: ConversationRecord = {
+      id: randomUUID(),
+      kind: onlyRole ? 'role' : recipients.length === 1 ? 'direct' : 'group',
+      title: request.title,
+      roleAddressId: onlyRole?.addressId ?? null,
+      roleAddressName: onlyRole?.displayName ?? null,
+      createdAt: deps.now(),
+      participants: [],
+    };
+    return ok({ conversation, recipients, isNew: true });
+  }
+
+  const service = {
+    start() {
+      stream.start();
+      void sweepExpired();
+      sweeper = setInterval(() => void sweepExpired(), EXPIRY_SWEEP_MS);
+      sweeper.unref();
+      retry = setInterval(() => void outbox.drain(), OUTBOX_RETRY_MS);
+      retry.unref();
+    },
+
+    async stop() {
+      if (sweeper) clearInterval(sweeper);
+      if (retry) clearInterval(retry);
+      sweeper = retry = null;
+      await stream.stop();
+    },
+
+    connectionState: (): ConnectionState => ({ state: connection }),
+
+    async searchDirectory(query: string): Promise<Outcome<{ entries: DirectoryEntry[] }>> {
+      const result = await api.call('searchDirectory', { query, limit: 20 }, deps.token());
+      if (!result.ok) return failWith(appCodeOf(result.error.code));
+      for (const entry of result.value.entries) if (entry.kind === 'role') roles.set(entry.addressId, entry);
+      return ok({ entries: result.value.entries });
+    },
+
+    async listConversations(offset: number, limit: number): Promise<Outcome<{ items: ConversationSummary[]; total: number }>> {
+      const page = await store.call('conversation.page', { selfId: self.userId, offset, limit });
+      return ok({ items: page.rows.map(toConversationSummary), total: page.total });
+    },
+
+    async send(request: SendRequest): Promise<Outcome<{ conversationId: string; messageId: string }>> {
+      const resolved = await resolve(request);
+      if (!resolved.ok) return resolved;
+      const { conversation, recipients, isNew } = resolved.value;
+      const keys = await contacts.keysForSending(recipients);
+      if (!keys.ok) return failWith(keys.error === 'API' ? appCodeOf(keys.api.code) : keys.error);
+      const known = new Map(conversation.participants.map((p) => [p.userId, p]));
+      const participants: ParticipantRecord[] = [
+        selfParticipant(),
+        ...recipients.map((id): ParticipantRecord => {
+          const user = keys.users.get(id)?.user;
+          if (!user) return known.get(id) ?? { userId: id, displayName: id, role: null, department: null, title: null };
+          return { userId: id, displayName: user.displayName, role: user.role, department: user.department, title: user.title };
+        }),
+      ];
+      // A new conversation begins with this message: same instant, so nothing is "earlier".
+      const sentAt = isNew ? conversation.createdAt : deps.now();
+      const header: EnvelopeHeader = {
+        v: 1,
+        id: randomUUID(),
+        conversationId: conversation.id,
+        sender: { userId: self.userId, deviceId: deps.deviceId },
+        recipients,
+        sentAt,
+        expiresAt: request.expiresInSeconds === null ? null : sentAt + request.expiresInSeconds * 1000,
+        priority: request.priority,
+      };
+      const body: MessageBody = {
+        kind: 'text',
+        text: request.text,
+        conversation: {
+          kind: conversation.kind,
+          title: conversation.title,
+          participants: participants.map((p) => p.userId),
+          roleAddress:
+            conversation.roleAddressId !== null && conversation.roleAddressName !== null
+              ? { id: conversation.roleAddressId, displayName: conversation.roleAddressName }
+              : null,
+        },
+      };
+      let sealed;
+      try {
+        sealed = await sealEnvelope({
+          header,
+          body,
+          recipientKeys: [
+            ...recipients.map((id) => ({ recipient: id, encryptionKey: keys.users.get(id)?.encryptionKey ?? '' })),
+            { recipient: self.userId, encryptionKey: b64(deps.identity.encryption.publicKey) },
+          ],
+          signingKey: deps.identity.signing.privateKey,
+        });
+      } catch (error) {
+        return failWith(error instanceof SealError && error.code === 'BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL');
+      }
+      await store.call('message.queueOutgoing', {
+        conversation: { ...conversation, participants },
+        message: { id: header.id, senderId: self.userId, sentAt, priority: header.priority, expiresAt: header.expiresAt, recipientCount: recipients.length, body: request.text },
+        envelope: new TextEncoder().encode(JSON.stringify(sealed)),
+      });
+      deps.onThreadChanged(conversation.id);
+      deps.onListChanged();
+      void outbox.drain();
+      return ok({ conversationId: conversation.id, messageId: header.id });
+    },
+
+    async openConversation(conversationId: string): Promise<Outcome<Thread>> {
+      const conversation = await store.call('conversation.get', { id: conversationId });
+      if (conversation === null) return failWith('NOT_FOUND');
+      await sweepExpired();
+      const newlyRead = await store.call('conversation.markRead', { conversationId, at: deps.now() });
+      for (const id of newlyRead) receipts.add(id, 'read');
+      if (newlyRead.length > 0) deps.onListChanged();
+      const messages = await store.call('message.thread', { conversationId, before: null, limit: THREAD_PAGE });
+      const names = new Map(conversation.participants.map((p) => [p.userId, p.displayName]));
+      const participants: Participant[] = [];
+      for (const p of conversation.participants) {
+        participants.push({
+          userId: p.userId,
+          displayName: p.displayName,
+          role: isRole(p.role) ? p.role : null,
+          department: p.department,
+          title: p.title,
+          keyChanged: p.userId !== self.userId && (await contacts.hasPendingChange(p.userId)),
+        });
+      }
+      const now = deps.now();
+      return ok({
+        conversation: {
+          id: conversation.id,
+          kind: conversation.kind,
+          label: conversationLabel({
+            title: conversation.title,
+            roleAddressName: conversation.roleAddressName,
+            otherNames: conversation.participants.filter((p) => p.userId !== self.userId).map((p) => p.displayName),
+          }).slice(0, 500),
+          roleAddress:
+            conversation.roleAddressId !== null && conversation.roleAddressName !== null
+              ? { id: conversation.roleAddressId, displayName: conversation.roleAddressName }
+              : null,
+          participants,
+        },
+        messages: messages.map((m) => toMessageView(m, names.get(m.senderId) ?? m.senderId, now)),
+        more: messages.length === THREAD_PAGE || (!historyDone.has(conversationId) && startsAfterCreation(conversation.createdAt, messages)),
+      });
+    },
+
+    /** Older messages: from the vault, else from the server's history (decrypted and stored here). */
+    async loadOlder(conversationId: string, before: number): Promise<Outcome<{ messages: MessageView[]; more: boolean }>> {
+      const conversation = await store.call('conversation.get', { id: conversationId });
+      if (conversation === null) return failWith('NOT_FOUND');
+      let local = await store.call('message.thread', { conversationId, before, limit: THREAD_PAGE });
+      let more = local.length === THREAD_PAGE;
+      if (local.length < THREAD_PAGE && !historyDone.has(conversationId)) {
+        const history = await api.call('history', { conversationId, before, limit: THREAD_PAGE }, deps.token());
+        if (!history.ok) return failWith(appCodeOf(history.error.code));
+        for (const stored of history.value.envelopes) {
+          if (stored.recalledAt !== null) continue;
+          await receiver.ingest(stored.envelope);
+        }
+        if (!history.value.more) historyDone.add(conversationId);
+        local = await store.call('message.thread', { conversationId, before, limit: THREAD_PAGE });
+        more = history.value.more || local.length === THREAD_PAGE;
+      }
+      const names = new Map(conversation.participants.map((p) => [p.userId, p.displayName]));
+      const now = deps.now();
+      return ok({ messages: local.map((m) => toMessageView(m, names.get(m.senderId) ?? m.senderId, now)), more });
+    },
+
+    async recall(messageId: string): Promise<Outcome<Record<string, never>>> {
+      const message = await store.call('message.find', { id: messageId });
+      if (message === null) return failWith('NOT_FOUND');
+      if (message.senderId !== self.userId || message.recalledAt !== null) return failWith('RECALL_NOT_ALLOWED');
+      const recalledAt = deps.now();
+      if (message.sendState === 'pending') {
+        // Never left this workstation: recalling it is removing it from the outbox.
+        await store.call('outbox.rejected', { id: messageId });
+      } else {
+        const signature = await signRecall({ messageId, senderId: self.userId, recalledAt }, deps.identity.signing.privateKey);
+        const result = await api.call('recall', { messageId, recalledAt, signature }, deps.token());
+        if (!result.ok) return failWith(result.error.code === 'FORBIDDEN' ? 'RECALL_NOT_ALLOWED' : appCodeOf(result.error.code));
+      }
+      await store.call('message.recall', { id: messageId, recalledAt });
+      deps.onThreadChanged(message.conversationId);
+      deps.onListChanged();
+      return ok({});
+    },
+
+    async acceptKeyChange(userId: string): Promise<Outcome<Record<string, never>>> {
+      return (await contacts.accept(userId)) ? ok({}) : failWith('NOT_FOUND');
+    },
+  };
+  return service;
+}
+
+export type MessagingService = ReturnType<typeof createMessagingService>;

@@ -1,0 +1,49 @@
+/**
+ * What the clinician is told when the server says no. Sign-in failures keep the server's
+ * deliberate vagueness: nothing here distinguishes an unknown user id from a wrong password.
+ */
+import type { ErrorCode } from '../../shared/errors';
+import type { ApiErrorCode } from './api-client';
+
+export function appCodeOf(code: ApiErrorCode): ErrorCode {
+  switch (code) {
+    case 'INVALID_CREDENTIALS':
+    case 'MFA_INVALID':
+    case 'MFA_EXPIRED':
+    case 'ACCOUNT_LOCKED':
+    case 'ACCOUNT_DISABLED':
+    case 'THROTTLED':
+    case 'PAYLOAD_TOO_LARGE':
+    case 'NOT_FOUND':
+      return code;
+    case 'UNREACHABLE':
+    case 'UNAVAILABLE':
+      return 'SERVER_UNREACHABLE';
+    case 'UNTRUSTED':
+      return 'SERVER_UNTRUSTED';
+    case 'UNAUTHENTICATED':
+      return 'SESSION_EXPIRED';
+    case 'UNKNOWN_RECIPIENT':
+      return 'RECIPIENT_UNAVAILABLE';
+    case 'RECIPIENT_KEY_MISMATCH':
+      return 'KEY_CHANGED';
+    case 'MALFORMED_REQUEST':
+    case 'DEVICE_PROOF_INVALID':
+    case 'FORBIDDEN':
+    case 'SENDER_MISMATCH':
+    case 'ENVELOPE_INVALID':
+    case 'SIGNATURE_INVALID':
+    case 'IDEMPOTENCY_CONFLICT':
+    case 'MESSAGE_EXPIRED':
+    case 'MALFORMED_FRAME':
+    case 'BAD_RESPONSE':
+      return 'SERVER_REJECTED';
+    case 'INTERNAL':
+      return 'SERVER_UNREACHABLE';
+  }
+}
+
+/** Transient failures are retried from the outbox; anything else is final for that envelope. */
+export function isTransient(code: ApiErrorCode): boolean {
+  return code === 'UNREACHABLE' || code === 'UNAVAILABLE' || code === 'INTERNAL' || code === 'THROTTLED' || code === 'UNAUTHENTICATED';
+}

@@ -1,0 +1,171 @@
+/**
+ * Sign-in, step by step: the server's salt → Argon2id → auth key to the server (with a device
+ * proof) → second factor → identity keys (created and published on a user's very first sign-in,
+ * otherwise unwrapped from the server's copy) → this workstation's vault (created on the first
+ * sign-in here, unlocked after). The wrap key lives only between the password step and the
+ * end of the flow, and is zeroed on every path out.
+ */
+import { appError, type AppError } from '../../shared/errors';
+import { MFA_CHALLENGE_TTL_MS, type DeviceProof } from '../../shared/protocol/auth';
+import type { Session } from '../../shared/protocol/api';
+import { normalizeUserId } from '../../shared/protocol/identifiers';
+import { generateIdentityKeys, publicKeysOf, unwrapIdentityKeys, wrapIdentityKeys, zeroIdentityKeys, type IdentityKeyPairs } from '../crypto/identity-keys';
+import { KeyDerivationError, type PasswordKeys } from '../keys/password-kdf';
+import type { KdfParams } from '../keys/kdf-params';
+import type { ApiClient, ApiError } from '../server-link/api-client';
+import { appCodeOf } from '../server-link/api-error-code';
+import type { OpenVault, VaultManager } from '../vault/vault-manager';
+
+export interface SignInDeps {
+  readonly api: ApiClient;
+  readonly vaults: VaultManager;
+  readonly device: { readonly publicKey: string; loginProof(userId: string): Promise<DeviceProof> };
+  /** Shown to the user in their list of sessions; the workstation's name, never a person's. */
+  readonly deviceName: string;
+  readonly derive: (password: string, salt: Uint8Array, params: KdfParams) => Promise<PasswordKeys>;
+  readonly now: () => number;
+}
+
+export interface SignedIn {
+  readonly session: Session;
+  readonly identity: IdentityKeyPairs;
+  readonly vault: OpenVault;
+}
+
+export type SignInStep = { readonly step: 'mfa' } | { readonly step: 'enroll-mfa'; readonly otpauthUri: string } | { readonly step: 'signed-in'; readonly signedIn: SignedIn };
+
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppError };
+const failWith = (code: Parameters<typeof appError>[0]): Outcome<never> => ({ ok: false, error: appError(code) });
+const apiFailure = (error: ApiError): Outcome<never> => failWith(appCodeOf(error.code));
+
+interface Pending {
+  readonly userId: string;
+  readonly challengeId: string;
+  readonly expiresAt: number;
+  readonly wrapKey: Uint8Array;
+  readonly salt: Uint8Array;
+  readonly kdf: KdfParams;
+}
+
+export interface SignInFlow {
+  begin(userId: string, password: string): Promise<Outcome<SignInStep>>;
+  verify(code: string): Promise<Outcome<SignedIn>>;
+  cancel(): void;
+  readonly inProgress: boolean;
+}
+
+export function createSignInFlow(deps: SignInDeps): SignInFlow {
+  let pending: Pending | null = null;
+
+  const forget = () => {
+    pending?.wrapKey.fill(0);
+    pending = null;
+  };
+
+  /** After the server said yes: identity keys, then the vault. Zeroes the wrap key. */
+  async function complete(session: Session, wrapKey: Uint8Array, salt: Uint8Array, kdf: KdfParams): Promise<Outcome<SignedIn>> {
+    let identity: IdentityKeyPairs | null = null;
+    try {
+      if (session.identity === null) {
+        identity = await generateIdentityKeys();
+        const published = await deps.api.call(
+          'publishIdentity',
+          { publicKeys: publicKeysOf(identity), wrappedPrivateKeys: await wrapIdentityKeys(identity, wrapKey) },
+          session.token,
+        );
+        if (!published.ok) {
+          await zeroIdentityKeys(identity);
+          await deps.api.call('logout', {}, session.token);
+          return apiFailure(published.error);
+        }
+      } else {
+        identity = await unwrapIdentityKeys(session.identity.wrappedPrivateKeys, session.identity.publicKeys, wrapKey);
+        if (identity === null) {
+          await deps.api.call('logout', {}, session.token);
+          return failWith('IDENTITY_KEYS_DAMAGED');
+        }
+      }
+      const userId = session.account.userId;
+      const existing = deps.vaults.readKdf(userId);
+      const opened =
+        existing.ok || existing.error !== 'VAULT_NOT_FOUND'
+          ? await deps.vaults.unlock(userId, wrapKey)
+          : await deps.vaults.create(userId, wrapKey, { salt, params: kdf });
+      if (!opened.ok) {
+        await zeroIdentityKeys(identity);
+        await deps.api.call('logout', {}, session.token);
+        return failWith(opened.error);
+      }
+      return { ok: true, value: { session, identity, vault: opened.value } };
+    } finally {
+      wrapKey.fill(0);
+    }
+  }
+
+  return {
+    get inProgress() {
+      return pending !== null;
+    },
+
+    async begin(rawUserId, password) {
+      forget();
+      const userId = normalizeUserId(rawUserId);
+      const pre = await deps.api.call('prelogin', { userId });
+      if (!pre.ok) return apiFailure(pre.error);
+      const salt = new Uint8Array(Buffer.from(pre.value.salt, 'base64'));
+      let keys: PasswordKeys;
+      try {
+        keys = await deps.derive(password, salt, pre.value.kdf);
+      } catch (error) {
+        // The server asked for a cost below our floor (or above the ceiling): refuse, do not derive.
+        if (error instanceof KeyDerivationError && error.code === 'KDF_TOO_WEAK') return failWith('KDF_TOO_WEAK');
+        return failWith('INTERNAL');
+      }
+      const authKey = Buffer.from(keys.authKey).toString('base64');
+      keys.authKey.fill(0);
+      const login = await deps.api.call('login', {
+        userId,
+        authKey,
+        device: { publicKey: deps.device.publicKey, name: deps.deviceName },
+        proof: await deps.device.loginProof(userId),
+      });
+      if (!login.ok) {
+        keys.wrapKey.fill(0);
+        return apiFailure(login.error);
+      }
+      const answer = login.value;
+      if (answer.step === 'signed-in') {
+        const done = await complete(answer.session, keys.wrapKey, salt, pre.value.kdf);
+        return done.ok ? { ok: true, value: { step: 'signed-in', signedIn: done.value } } : done;
+      }
+      pending = {
+        userId,
+        challengeId: answer.challengeId,
+        expiresAt: Math.min(answer.expiresAt, deps.now() + MFA_CHALLENGE_TTL_MS),
+        wrapKey: keys.wrapKey,
+        salt,
+        kdf: pre.value.kdf,
+      };
+      return { ok: true, value: answer.step === 'mfa' ? { step: 'mfa' } : { step: 'enroll-mfa', otpauthUri: answer.otpauthUri } };
+    },
+
+    async verify(code) {
+      const current = pending;
+      if (current === null) return failWith('NO_SIGN_IN_IN_PROGRESS');
+      if (deps.now() > current.expiresAt) {
+        forget();
+        return failWith('MFA_EXPIRED');
+      }
+      const result = await deps.api.call('verifyMfa', { challengeId: current.challengeId, code });
+      if (!result.ok) {
+        // A wrong code may be retried; an expired challenge or a lockout ends this attempt.
+        if (result.error.code !== 'MFA_INVALID') forget();
+        return apiFailure(result.error);
+      }
+      pending = null;
+      return complete(result.value.session, current.wrapKey, current.salt, current.kdf);
+    },
+
+    cancel: forget,
+  };
+}

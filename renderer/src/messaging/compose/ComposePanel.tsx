@@ -1,0 +1,111 @@
+import { useId, useRef, useState, type KeyboardEvent, type SubmitEvent } from 'react';
+import type { WardlineApi } from '../../../../preload/api-factory';
+import type { Priority } from '../../../../shared/protocol/envelope';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { describeError } from '../../error-messages';
+import { MessageField } from '../message/MessageField';
+import { ExpiryField } from './ExpiryField';
+import { PriorityField } from './PriorityField';
+import type { RecipientChoice } from './recipient-choice';
+import { RecipientPicker } from './RecipientPicker';
+import './compose.css';
+
+/**
+ * A new conversation: `To`, optional `Subject`, `Message`, `Priority`, `Expires`, then `Send`
+ * (or Ctrl+Enter anywhere in the form). `Cancel` or Escape closes it; on success the new
+ * conversation opens.
+ */
+export function ComposePanel({
+  bridge,
+  selfId,
+  onClose,
+  onSent,
+}: {
+  readonly bridge: WardlineApi;
+  readonly selfId: string;
+  readonly onClose: () => void;
+  readonly onSent: (conversationId: string) => void;
+}) {
+  const [recipients, setRecipients] = useState<readonly RecipientChoice[]>([]);
+  const [subject, setSubject] = useState('');
+  const [text, setText] = useState('');
+  const [priority, setPriority] = useState<Priority>('routine');
+  const [expiry, setExpiry] = useState<number | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState<{ readonly to: boolean; readonly text: boolean }>({ to: false, text: false });
+  const id = useId();
+  // State updates land after this event; a ref stops a second submit in the same tick.
+  const sending = useRef(false);
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (sending.current) return;
+    const missing = { to: recipients.length === 0, text: text.trim() === '' };
+    setInvalid(missing);
+    if (missing.to || missing.text) {
+      setError(missing.to ? 'Add at least one recipient.' : 'Write a message first.');
+      return;
+    }
+    sending.current = true;
+    setBusy(true);
+    setError(null);
+    const result = await bridge.message.send({
+      to: recipients.map((choice) => choice.recipient),
+      title: subject.trim() === '' ? null : subject.trim(),
+      text,
+      priority,
+      expiresInSeconds: expiry,
+    });
+    sending.current = false;
+    setBusy(false);
+    if (result.ok) onSent(result.value.conversationId);
+    else setError(describeError(result.error));
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLFormElement>) {
+    // The Message field handles its own Ctrl+Enter (and marks it handled).
+    if (event.defaultPrevented) return;
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      event.currentTarget.requestSubmit();
+    } else if (event.key === 'Escape' && !busy && !closesPopup(event.target)) {
+      onClose();
+    }
+  }
+
+  return (
+    <section className="compose" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>New message</h2>
+      <form onSubmit={(event) => void submit(event)} onKeyDown={onKeyDown} noValidate>
+        <RecipientPicker bridge={bridge} selfId={selfId} recipients={recipients} onChange={setRecipients} invalid={invalid.to} autoFocus />
+        <div className="field">
+          <label htmlFor={`${id}-subject`}>
+            Subject <span className="optional">(optional)</span>
+          </label>
+          <input id={`${id}-subject`} maxLength={200} value={subject} onChange={(event) => setSubject(event.target.value)} />
+        </div>
+        <MessageField id={`${id}-message`} value={text} onChange={setText} invalid={invalid.text} rows={6} />
+        <div className="compose-options">
+          <PriorityField value={priority} onChange={setPriority} />
+          <ExpiryField id={`${id}-expiry`} value={expiry} onChange={setExpiry} />
+        </div>
+        <ErrorAlert message={error} />
+        <div className="button-row">
+          <button type="submit" className="button button-primary" disabled={busy} aria-busy={busy}>
+            {busy ? 'Sending…' : 'Send'}
+          </button>
+          <button type="button" className="button button-secondary" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <span className="field-hint">Ctrl+Enter sends</span>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** An Escape aimed at an open list (the To field's suggestions) closes that list, not the form. */
+function closesPopup(target: EventTarget): boolean {
+  return target instanceof HTMLElement && target.getAttribute('aria-expanded') === 'true';
+}

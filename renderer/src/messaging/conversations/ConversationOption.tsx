@@ -1,0 +1,81 @@
+import type { CSSProperties, Ref } from 'react';
+import type { ConversationSummary } from '../../../../shared/ipc/contract';
+import { listTime } from '../message/message-time';
+import { PriorityMarker } from '../message/PriorityMarker';
+
+/**
+ * One row of the conversation listbox: label, time, unread count, and an Urgent/STAT marker for
+ * unread priority messages. A row whose page has not arrived yet is a quiet placeholder.
+ */
+export function ConversationOption({
+  id,
+  index,
+  setSize,
+  conversation,
+  selected,
+  active,
+  now,
+  measureRef,
+  style,
+  onPick,
+}: {
+  readonly id: string;
+  readonly index: number;
+  readonly setSize: number;
+  readonly conversation: ConversationSummary | undefined;
+  readonly selected: boolean;
+  readonly active: boolean;
+  readonly now: number;
+  readonly measureRef: Ref<HTMLDivElement>;
+  readonly style: CSSProperties;
+  readonly onPick: (index: number) => void;
+}) {
+  const common = {
+    id,
+    ref: measureRef,
+    role: 'option',
+    'data-index': index,
+    'aria-setsize': setSize,
+    'aria-posinset': index + 1,
+    'data-active': active || undefined,
+    style,
+  } as const;
+
+  if (conversation === undefined) {
+    return (
+      <div {...common} className="conversation conversation-loading" aria-selected={false} aria-disabled>
+        Loading…
+      </div>
+    );
+  }
+  const unread = conversation.unreadCount > 0;
+  return (
+    <div
+      {...common}
+      className="conversation"
+      aria-selected={selected}
+      data-unread={unread || undefined}
+      data-priority={unread ? (conversation.unreadPriority ?? undefined) : undefined}
+      onClick={() => onPick(index)}
+    >
+      <span className="conversation-top">
+        <span className="conversation-label">{conversation.label}</span>
+        {conversation.lastMessageAt !== null && (
+          <time className="conversation-time" dateTime={new Date(conversation.lastMessageAt).toISOString()}>
+            <span className="visually-hidden">, </span>
+            {listTime(conversation.lastMessageAt, now)}
+          </time>
+        )}
+      </span>
+      <span className="conversation-bottom">
+        {unread && <PriorityMarker priority={conversation.unreadPriority} />}
+        {unread && (
+          <span className="unread-count">
+            <span className="visually-hidden">, </span>
+            {conversation.unreadCount} unread
+          </span>
+        )}
+      </span>
+    </div>
+  );
+}

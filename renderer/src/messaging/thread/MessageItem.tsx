@@ -1,0 +1,42 @@
+import type { WardlineApi } from '../../../../preload/api-factory';
+import type { MessageView } from '../../../../shared/ipc/contract';
+import { MessageBody } from '../message/MessageBody';
+import { messageTime } from '../message/message-time';
+import { PriorityMarker } from '../message/PriorityMarker';
+import { ReceiptLine } from '../message/ReceiptLine';
+import { RecallButton } from './RecallButton';
+
+/** One message in the log: who, when, priority, the text, and for one's own: delivery and Recall. */
+export function MessageItem({
+  bridge,
+  message,
+  now,
+  onRecalled,
+}: {
+  readonly bridge: WardlineApi;
+  readonly message: MessageView;
+  readonly now: number;
+  readonly onRecalled: () => void;
+}) {
+  const own = message.direction === 'out';
+  const canRecall = own && message.text !== null && message.recalledAt === null && !message.expired && message.state !== 'failed';
+  return (
+    <li className="message" data-direction={message.direction} data-priority={message.priority}>
+      <div className="message-meta">
+        <span className="message-sender">{own ? 'You' : message.senderName}</span>
+        <time dateTime={new Date(message.sentAt).toISOString()}>{messageTime(message.sentAt, now)}</time>
+        <PriorityMarker priority={message.priority} />
+      </div>
+      <MessageBody message={message} />
+      {(own || (message.expiresAt !== null && message.text !== null)) && (
+        <div className="message-foot">
+          <ReceiptLine message={message} />
+          {message.expiresAt !== null && message.text !== null && (
+            <span className="message-expiry">Expires {messageTime(message.expiresAt, now)}</span>
+          )}
+          {canRecall && <RecallButton bridge={bridge} messageId={message.id} onRecalled={onRecalled} />}
+        </div>
+      )}
+    </li>
+  );
+}

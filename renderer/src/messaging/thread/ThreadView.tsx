@@ -1,0 +1,91 @@
+import { useCallback, useEffect, useId, useRef } from 'react';
+import type { WardlineApi } from '../../../../preload/api-factory';
+import type { MessageView } from '../../../../shared/ipc/contract';
+import { useAnnounce } from '../../components/use-announce';
+import { describeError } from '../../error-messages';
+import { KeyChangeWarning } from './KeyChangeWarning';
+import { MessageLog } from './MessageLog';
+import { ReplyBox } from './ReplyBox';
+import { ThreadHeader } from './ThreadHeader';
+import { useThread } from './use-thread';
+import './thread.css';
+
+/**
+ * The open conversation: heading and participants, the key-change warning when needed, the
+ * message log, and the reply box. Focus moves to the heading once the thread has loaded.
+ * New incoming messages are announced by sender and priority only, never by content.
+ */
+export function ThreadView({
+  bridge,
+  conversationId,
+  selfId,
+}: {
+  readonly bridge: WardlineApi;
+  readonly conversationId: string;
+  readonly selfId: string;
+}) {
+  const announce = useAnnounce();
+  const onIncoming = useCallback(
+    (messages: readonly MessageView[]) => {
+      const last = messages[messages.length - 1];
+      if (last === undefined) return;
+      const urgency = last.priority === 'stat' ? 'STAT message' : last.priority === 'urgent' ? 'urgent message' : 'message';
+      announce(messages.length === 1 ? `New ${urgency} from ${last.senderName}` : `${String(messages.length)} new messages`);
+    },
+    [announce],
+  );
+  const state = useThread(bridge, conversationId, onIncoming);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const log = useRef<HTMLDivElement>(null);
+  const headingId = useId();
+  const loaded = state.thread !== null;
+
+  useEffect(() => {
+    if (loaded) heading.current?.focus();
+  }, [loaded]);
+
+  const { reload } = state;
+  const afterRecall = useCallback(() => {
+    log.current?.focus();
+    void reload();
+  }, [reload]);
+
+  if (state.thread === null) {
+    return (
+      <section className="thread" aria-label="Conversation">
+        {state.error !== null ? (
+          <div className="alert" role="alert">
+            {describeError(state.error)}
+          </div>
+        ) : (
+          <p className="loading" role="status">
+            Opening conversation…
+          </p>
+        )}
+      </section>
+    );
+  }
+
+  const { conversation } = state.thread;
+  return (
+    <section className="thread" aria-labelledby={headingId}>
+      <ThreadHeader headingId={headingId} headingRef={heading} conversation={conversation} selfId={selfId} />
+      <KeyChangeWarning bridge={bridge} participants={conversation.participants} onAccepted={reload} />
+      {state.error !== null && (
+        <div className="alert" role="alert">
+          {describeError(state.error)}
+        </div>
+      )}
+      <MessageLog
+        bridge={bridge}
+        messages={state.messages}
+        more={state.more}
+        loadingOlder={state.loadingOlder}
+        logRef={log}
+        onLoadOlder={() => void state.loadOlder()}
+        onRecalled={afterRecall}
+      />
+      <ReplyBox bridge={bridge} conversationId={conversation.id} onSent={() => void reload()} onKeyChanged={() => void reload()} />
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * One open conversation: opened through `conversation.open` (which also marks it read), asked
+ * again on every `thread.changed` for its id, and extended backwards with `loadOlder`. New
+ * incoming messages are handed to `onIncoming` so the screen can announce them. The owning
+ * component is keyed by conversation id, so nothing leaks from one thread to the next.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { WardlineApi } from '../../../../preload/api-factory';
+import type { AppError } from '../../../../shared/errors';
+import type { MessageView, Thread } from '../../../../shared/ipc/contract';
+
+export interface ThreadState {
+  readonly thread: Thread | null;
+  /** Oldest first: older pages loaded on request, then the newest page. */
+  readonly messages: readonly MessageView[];
+  readonly more: boolean;
+  readonly error: AppError | null;
+  readonly loadingOlder: boolean;
+  readonly reload: () => Promise<void>;
+  readonly loadOlder: () => Promise<void>;
+}
+
+export function useThread(
+  bridge: WardlineApi,
+  conversationId: string,
+  onIncoming: (messages: readonly MessageView[]) => void,
+): ThreadState {
+  const [thread, setThread] = useState<Thread | null>(null);
+  const [older, setOlder] = useState<{ readonly messages: readonly MessageView[]; readonly more: boolean } | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const latestRequest = useRef(0);
+  const known = useRef<Set<string> | null>(null);
+
+  // The latest callback, for answers that arrive later (read in callbacks, never during render).
+  const tell = useRef(onIncoming);
+  useEffect(() => {
+    tell.current = onIncoming;
+  }, [onIncoming]);
+
+  const noticeIncoming = useCallback((fresh: Thread) => {
+    const seen = known.current;
+    known.current = new Set([...(seen ?? []), ...fresh.messages.map((message) => message.id)]);
+    if (seen === null) return;
+    const incoming = fresh.messages.filter((message) => message.direction === 'in' && !seen.has(message.id));
+    if (incoming.length > 0) tell.current(incoming);
+  }, []);
+
+  const reload = useCallback(() => {
+    latestRequest.current += 1;
+    const mine = latestRequest.current;
+    return bridge.conversation.open({ conversationId }).then((result) => {
+      if (mine !== latestRequest.current) return;
+      if (!result.ok) {
+        setError(result.error);
+        return;
+      }
+      setError(null);
+      noticeIncoming(result.value);
+      setThread(result.value);
+    });
+  }, [bridge, conversationId, noticeIncoming]);
+
+  useEffect(() => {
+    void reload();
+    const stop = bridge.events.subscribe('thread.changed', (event) => {
+      if (event.conversationId === conversationId) void reload();
+    });
+    return () => {
+      stop();
+      // Answers still on their way belong to a thread that is no longer on screen.
+      latestRequest.current += 1;
+    };
+  }, [bridge, conversationId, reload]);
+
+  const messages = merge(older?.messages ?? [], thread?.messages ?? []);
+  const more = older === null ? (thread?.more ?? false) : older.more;
+  const oldest = messages[0]?.sentAt;
+
+  const loadOlder = useCallback(async () => {
+    if (oldest === undefined) return;
+    setLoadingOlder(true);
+    const result = await bridge.conversation.loadOlder({ conversationId, before: oldest });
+    setLoadingOlder(false);
+    if (!result.ok) {
+      setError(result.error);
+      return;
+    }
+    setOlder((previous) => ({ messages: merge(result.value.messages, previous?.messages ?? []), more: result.value.more }));
+  }, [bridge, conversationId, oldest]);
+
+  return { thread, messages, more, error, loadingOlder, reload, loadOlder };
+}
+
+/** Joins two oldest-first lists; where both hold a message, the later list's copy wins. */
+function merge(earlier: readonly MessageView[], later: readonly MessageView[]): readonly MessageView[] {
+  if (earlier.length === 0) return later;
+  const laterIds = new Set(later.map((message) => message.id));
+  return [...earlier.filter((message) => !laterIds.has(message.id)), ...later].sort((a, b) => a.sentAt - b.sentAt);
+}

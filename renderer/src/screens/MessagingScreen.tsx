@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { WardlineApi } from '../../../preload/api-factory';
+import { ComposePanel } from '../messaging/compose/ComposePanel';
+import { ConversationList } from '../messaging/conversations/ConversationList';
+import { EmptyPane } from '../messaging/EmptyPane';
+import { ThreadView } from '../messaging/thread/ThreadView';
+import '../messaging/messaging.css';
+
+type Pane = { readonly kind: 'empty' } | { readonly kind: 'thread'; readonly id: string } | { readonly kind: 'compose' };
+
+/**
+ * The messaging workspace: the conversation list on the left, and on the right either the open
+ * thread or the compose form. Focus follows the clinician: into the thread when one is opened,
+ * into compose when it opens, and back to `New message` when compose closes.
+ */
+export function MessagingScreen({ bridge, selfId }: { readonly bridge: WardlineApi; readonly selfId: string }) {
+  const [pane, setPane] = useState<Pane>({ kind: 'empty' });
+  const newMessageButton = useRef<HTMLButtonElement>(null);
+  const openId = pane.kind === 'thread' ? pane.id : null;
+
+  const openConversation = useCallback((id: string) => setPane({ kind: 'thread', id }), []);
+  const returnFocus = useRef<HTMLElement | null>(null);
+  const closeCompose = useCallback(() => {
+    returnFocus.current = newMessageButton.current;
+    setPane({ kind: 'empty' });
+  }, []);
+  const backToList = useCallback(() => {
+    returnFocus.current = document.getElementById('conversation-listbox');
+    setPane({ kind: 'empty' });
+  }, []);
+  useEffect(() => {
+    // After React has removed the form, so focus does not land on a vanishing element.
+    if (pane.kind === 'empty') returnFocus.current?.focus();
+    returnFocus.current = null;
+  }, [pane]);
+
+  return (
+    // On narrow windows (or zoomed in) only one side shows: the list, or what is open.
+    <div className="workspace" data-pane={pane.kind === 'empty' ? 'closed' : 'open'}>
+      <section className="sidebar" aria-labelledby="conversations-heading">
+        <div className="sidebar-head">
+          <h1 id="conversations-heading">Conversations</h1>
+          <button
+            ref={newMessageButton}
+            type="button"
+            className="button button-primary"
+            aria-expanded={pane.kind === 'compose'}
+            onClick={() => setPane({ kind: 'compose' })}
+          >
+            New message
+          </button>
+        </div>
+        <ConversationList
+          bridge={bridge}
+          id="conversation-listbox"
+          labelledBy="conversations-heading"
+          openId={openId}
+          onOpen={openConversation}
+        />
+      </section>
+      <div className="pane">
+        {pane.kind !== 'empty' && (
+          <button type="button" className="button button-secondary button-small back-to-list" onClick={backToList}>
+            <span aria-hidden="true">←</span>
+            Back to conversations
+          </button>
+        )}
+        {pane.kind === 'compose' ? (
+          <ComposePanel bridge={bridge} selfId={selfId} onClose={closeCompose} onSent={openConversation} />
+        ) : pane.kind === 'thread' ? (
+          <ThreadView key={pane.id} bridge={bridge} conversationId={pane.id} selfId={selfId} />
+        ) : (
+          <EmptyPane />
+        )}
+      </div>
+    </div>
+  );
+}

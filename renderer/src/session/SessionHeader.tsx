@@ -1,0 +1,40 @@
+import { useState } from 'react';
+import type { ConnectionState } from '../../../shared/ipc/contract';
+import { roleLabel } from '../people/role-label';
+import type { Role } from '../../../shared/access/permission-matrix';
+import { ConnectionStatus } from './ConnectionStatus';
+import './session.css';
+
+/** The signed-in part of the banner: who is signed in, the connection, and Sign out. */
+export function SessionHeader({
+  displayName,
+  role,
+  connection,
+  onSignOut,
+}: {
+  readonly displayName: string;
+  readonly role: Role;
+  readonly connection: ConnectionState['state'];
+  readonly onSignOut: () => Promise<void>;
+}) {
+  const [busy, setBusy] = useState(false);
+
+  async function signOut() {
+    setBusy(true);
+    await onSignOut();
+    setBusy(false);
+  }
+
+  return (
+    <div className="session-header">
+      <ConnectionStatus state={connection} />
+      <span className="who">
+        <span className="who-name">{displayName}</span>
+        <span className="who-role">{roleLabel(role)}</span>
+      </span>
+      <button type="button" className="button button-on-dark" disabled={busy} onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </div>
+  );
+}

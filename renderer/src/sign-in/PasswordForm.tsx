@@ -1,0 +1,90 @@
+import { useId, useRef, useState, type SubmitEvent } from 'react';
+import { ErrorAlert } from '../components/ErrorAlert';
+
+/** First step: User ID and Password. The password is cleared from state as soon as it is sent. */
+export function PasswordForm({
+  initialUserId,
+  initialError,
+  lockedFor,
+  onSubmit,
+}: {
+  readonly initialUserId: string;
+  readonly initialError: string | null;
+  readonly lockedFor: string | null;
+  readonly onSubmit: (userId: string, password: string) => Promise<string | null>;
+}) {
+  const [userId, setUserId] = useState(initialUserId);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(initialError);
+  const [invalid, setInvalid] = useState(false);
+  const errorId = useId();
+  // State updates land after this event; a ref stops a second submit (a double Enter) at once.
+  const pending = useRef(false);
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (pending.current) return;
+    if (userId.trim() === '' || password === '') {
+      setInvalid(true);
+      setError('Enter your user ID and password.');
+      return;
+    }
+    setBusy(true);
+    setInvalid(false);
+    setError(null);
+    const sent = password;
+    setPassword('');
+    pending.current = true;
+    const failure = await onSubmit(userId, sent);
+    pending.current = false;
+    setBusy(false);
+    setError(failure);
+  }
+
+  return (
+    <section className="card sign-in" aria-labelledby="sign-in-heading">
+      <h1 id="sign-in-heading">Sign in</h1>
+      <p className="hint">
+        {lockedFor === null
+          ? 'Use your hospital user ID. Wardline locks itself when you step away.'
+          : `Wardline locked itself${lockedFor === '' ? '' : ` for ${lockedFor}`}. Sign in again to continue.`}
+      </p>
+      <form onSubmit={(event) => void submit(event)} noValidate aria-describedby={error ? errorId : undefined}>
+        <div className="field">
+          <label htmlFor="user-id">User ID</label>
+          <input
+            id="user-id"
+            name="userId"
+            // The first thing a clinician does here is type their ID.
+            autoFocus
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            maxLength={64}
+            value={userId}
+            onChange={(event) => setUserId(event.target.value)}
+            aria-invalid={invalid}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="password">Password</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            maxLength={1024}
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            aria-invalid={invalid}
+          />
+        </div>
+        <ErrorAlert id={errorId} message={error} />
+        <button type="submit" className="button button-primary button-wide" disabled={busy} aria-busy={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </section>
+  );
+}

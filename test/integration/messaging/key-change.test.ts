@@ -1,0 +1,130 @@
+/**
+ * A contact's identity key changes: the sender is warned before the next message and nothing is
+ * sealed to the new key until they accept it. A hostile but authenticated sender cannot plant a
+ * message whose sealed conversation details disagree with its signed header.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateIdentityKeys, publicKeysOf, wrapIdentityKeys } from '../../../main/crypto/identity-keys';
+import { sealEnvelope } from '../../../main/crypto/envelope-seal';
+import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
+import { openRawSession } from '../../support/raw-session';
+import { createWorkstation, type Workstation } from '../../support/workstation';
+
+const nurse = account('nurse.fox', 'nurse', 'Harriet Fox', 'Ward 9', 'Staff Nurse');
+const doctor = account('dr.mensah', 'physician', 'Kwame Mensah', 'Renal', 'Consultant Nephrologist');
+const mallory = account('nurse.grey', 'nurse', 'Morgan Grey', 'Ward 9', 'Staff Nurse');
+
+let server: TestServer;
+let a: Workstation;
+let b: Workstation;
+let m: Workstation;
+let conversationId = '';
+
+beforeAll(async () => {
+  server = await startTestServer([nurse, doctor, mallory]);
+  a = createWorkstation(server.endpoint);
+  b = createWorkstation(server.endpoint);
+  m = createWorkstation(server.endpoint);
+  await signIn(a, nurse);
+  await signIn(b, doctor);
+  await signIn(m, mallory);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([a.close(), b.close(), m.close()]);
+  await server.server.close();
+});
+
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read().catch(() => undefined);
+    if (value !== undefined && check(value)) return value;
+    if (Date.now() > deadline) throw new Error('condition not met');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('contact key change', () => {
+  it('warns before the next message to a contact whose key changed, and sends after acceptance', async () => {
+    const sent = await a.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'first', priority: 'routine', expiresInSeconds: null });
+    if (!sent.ok) throw new Error(sent.error.code);
+    conversationId = sent.value.conversationId;
+
+    // The doctor's keys are replaced from another device (as after a password reset).
+    const other = await openRawSession(server.endpoint, doctor, 1);
+    const fresh = await generateIdentityKeys();
+    const published = await other.api.call(
+      'publishIdentity',
+      { publicKeys: publicKeysOf(fresh), wrappedPrivateKeys: await wrapIdentityKeys(fresh, other.wrapKey) },
+      other.session.token,
+    );
+    expect(published.ok).toBe(true);
+    other.close();
+
+    const refused = await a.call('message.send', { conversationId, text: 'second', priority: 'routine', expiresInSeconds: null });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'KEY_CHANGED' } });
+    const warned = await a.call('conversation.open', { conversationId });
+    expect(warned.ok && warned.value.conversation.participants.find((p) => p.userId === doctor.userId)?.keyChanged).toBe(true);
+
+    expect(await a.call('contact.acceptKeyChange', { userId: doctor.userId })).toEqual({ ok: true, value: {} });
+    const cleared = await a.call('conversation.open', { conversationId });
+    expect(cleared.ok && cleared.value.conversation.participants.find((p) => p.userId === doctor.userId)?.keyChanged).toBe(false);
+    expect((await a.call('message.send', { conversationId, text: 'second', priority: 'routine', expiresInSeconds: null })).ok).toBe(true);
+  });
+
+  it('drops signed envelopes whose participants disagree with the header or with the conversation they claim', async () => {
+    const raw = await openRawSession(server.endpoint, mallory, 1);
+    if (raw.identity === null) throw new Error('no identity');
+    const lookup = await raw.api.call('lookupKeys', { userIds: [nurse.userId] }, raw.session.token);
+    const nurseKey = lookup.ok ? lookup.value.users[0]?.publicKeys?.encryption : undefined;
+    if (nurseKey === undefined) throw new Error('no key');
+    const own = Buffer.from(raw.identity.encryption.publicKey).toString('base64');
+    const envelope = await sealEnvelope({
+      header: {
+        v: 1,
+        id: randomUUID(),
+        conversationId,
+        sender: { userId: mallory.userId, deviceId: raw.deviceId },
+        recipients: [nurse.userId],
+        sentAt: Date.now(),
+        expiresAt: null,
+        priority: 'stat',
+      },
+      // Claims to continue the nurse's conversation with the doctor, who never sent it.
+      body: { kind: 'text', text: 'Planted instruction', conversation: { kind: 'direct', title: null, participants: [nurse.userId, doctor.userId], roleAddress: null } },
+      recipientKeys: [
+        { recipient: nurse.userId, encryptionKey: nurseKey },
+        { recipient: mallory.userId, encryptionKey: own },
+      ],
+      signingKey: raw.identity.signing.privateKey,
+    });
+    expect((await raw.api.call('send', { envelope }, raw.session.token)).ok).toBe(true);
+
+    // Consistent with its own header this time, but reusing the nurse and doctor's conversation id.
+    const joined = await sealEnvelope({
+      header: { v: 1, id: randomUUID(), conversationId, sender: { userId: mallory.userId, deviceId: raw.deviceId }, recipients: [nurse.userId], sentAt: Date.now(), expiresAt: null, priority: 'stat' },
+      body: { kind: 'text', text: 'Gatecrashed instruction', conversation: { kind: 'direct', title: null, participants: [nurse.userId, mallory.userId], roleAddress: null } },
+      recipientKeys: [
+        { recipient: nurse.userId, encryptionKey: nurseKey },
+        { recipient: mallory.userId, encryptionKey: own },
+      ],
+      signingKey: raw.identity.signing.privateKey,
+    });
+    expect((await raw.api.call('send', { envelope: joined }, raw.session.token)).ok).toBe(true);
+    raw.close();
+
+    // A genuine message sent after it proves the nurse's feed, handled in order, moved past the planted one.
+    const marker = await m.call('message.send', { to: [{ kind: 'user', userId: nurse.userId }], title: null, text: 'after the plant', priority: 'routine', expiresInSeconds: null });
+    if (!marker.ok) throw new Error(marker.error.code);
+    await eventually(
+      () => a.call('conversation.open', { conversationId: marker.value.conversationId }),
+      (t) => t.ok && t.value.messages.some((msg) => msg.text === 'after the plant'),
+    );
+    const thread = await a.call('conversation.open', { conversationId });
+    expect(thread.ok && thread.value.messages.map((msg) => msg.text)).not.toContain('Planted instruction');
+    expect(thread.ok && thread.value.messages.map((msg) => msg.text)).not.toContain('Gatecrashed instruction');
+    expect(thread.ok && thread.value.conversation.participants.map((p) => p.userId).sort()).toEqual([doctor.userId, nurse.userId]);
+  });
+});

@@ -1,0 +1,123 @@
+/** Messaging operations on a real vault: outbox, receipts, read state, expiry, contact keys. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { openStore, type StoreClient } from '../../../main/store/store-client';
+import type { ConversationRecord } from '../../../main/store/messaging-ops';
+import { randomKey, tempDir } from '../../support/vault-fixtures';
+
+let store: StoreClient;
+const me = { userId: 'nurse.adams', displayName: 'Philippa Adams', role: 'nurse', department: 'Ward 7B', title: 'Staff Nurse' };
+const doctor = { userId: 'dr.okafor', displayName: 'Chidinma Okafor', role: 'physician', department: 'Cardiology', title: 'Consultant' };
+
+function conversationRecord(id: string, overrides: Partial<ConversationRecord> = {}): ConversationRecord {
+  return { id, kind: 'direct', title: null, roleAddressId: null, roleAddressName: null, createdAt: 1000, participants: [me, doctor], ...overrides };
+}
+
+function incoming(id: string, conversationId: string, sentAt: number, overrides: Record<string, unknown> = {}) {
+  return {
+    conversation: conversationRecord(conversationId),
+    message: {
+      id,
+      conversationId,
+      senderId: 'dr.okafor',
+      sentAt,
+      receivedAt: sentAt + 5,
+      priority: 'routine' as const,
+      expiresAt: null,
+      recipientCount: 1,
+      envelope: new Uint8Array([1, 2, 3]),
+      body: `body ${id}`,
+      direction: 'in' as const,
+      ...overrides,
+    },
+  };
+}
+
+beforeAll(async () => {
+  store = await openStore(path.join(tempDir(), 'vault.db'), randomKey(), { create: true });
+});
+afterAll(async () => {
+  await store.close();
+});
+
+describe('messaging store operations', () => {
+  it('stores an incoming message once however often it arrives, and counts it unread', async () => {
+    expect(await store.call('message.receive', incoming('m-1', 'c-1', 2000))).toEqual({ inserted: true });
+    expect(await store.call('message.receive', incoming('m-1', 'c-1', 2000))).toEqual({ inserted: false });
+    const page = await store.call('conversation.page', { selfId: 'nurse.adams', limit: 10, offset: 0 });
+    expect(page.total).toBe(1);
+    expect(page.rows[0]).toMatchObject({ id: 'c-1', unreadCount: 1, otherNames: ['Chidinma Okafor'], lastMessageAt: 2000 });
+  });
+
+  it('reports the highest unread priority and orders conversations newest first', async () => {
+    await store.call('message.receive', incoming('m-2', 'c-2', 3000, { priority: 'urgent' }));
+    await store.call('message.receive', incoming('m-3', 'c-2', 3100, { priority: 'stat' }));
+    await store.call('message.receive', incoming('m-4', 'c-2', 3200, { priority: 'routine' }));
+    const page = await store.call('conversation.page', { selfId: 'nurse.adams', limit: 10, offset: 0 });
+    expect(page.rows.map((row) => row.id)).toEqual(['c-2', 'c-1']);
+    expect(page.rows[0]).toMatchObject({ unreadCount: 3, unreadPriority: 'stat' });
+  });
+
+  it('marks a conversation read and answers exactly the messages that were unread', async () => {
+    expect((await store.call('conversation.markRead', { conversationId: 'c-2', at: 4000 })).sort()).toEqual(['m-2', 'm-3', 'm-4']);
+    expect(await store.call('conversation.markRead', { conversationId: 'c-2', at: 4001 })).toEqual([]);
+    const page = await store.call('conversation.page', { selfId: 'nurse.adams', limit: 10, offset: 0 });
+    expect(page.rows.find((row) => row.id === 'c-2')).toMatchObject({ unreadCount: 0, unreadPriority: null });
+  });
+
+  it('queues an outgoing message as pending and shows it sent once the server accepted it', async () => {
+    await store.call('message.queueOutgoing', {
+      conversation: conversationRecord('c-3'),
+      message: { id: 'm-out', senderId: 'nurse.adams', sentAt: 5000, priority: 'urgent', expiresAt: null, recipientCount: 1, body: 'out' },
+      envelope: new Uint8Array([9, 9]),
+    });
+    expect(await store.call('outbox.list', { limit: 10 })).toHaveLength(1);
+    expect(await store.call('message.find', { id: 'm-out' })).toMatchObject({ direction: 'out', sendState: 'pending' });
+    await store.call('outbox.retryLater', { id: 'm-out', errorCode: 'UNREACHABLE', nextAttemptAt: 6000 });
+    expect((await store.call('outbox.list', { limit: 10 }))[0]).toMatchObject({ attempts: 1, nextAttemptAt: 6000 });
+    await store.call('outbox.accepted', { id: 'm-out' });
+    expect(await store.call('outbox.list', { limit: 10 })).toEqual([]);
+    expect(await store.call('message.find', { id: 'm-out' })).toMatchObject({ sendState: 'sent' });
+  });
+
+  it('counts receipts per recipient, a read receipt implying delivery', async () => {
+    expect(await store.call('receipt.record', { messageId: 'm-out', userId: 'dr.okafor', kind: 'read', at: 7000 })).toEqual({ conversationId: 'c-3' });
+    expect(await store.call('receipt.record', { messageId: 'm-out', userId: 'dr.okafor', kind: 'delivered', at: 7100 })).toEqual({ conversationId: 'c-3' });
+    expect(await store.call('message.find', { id: 'm-out' })).toMatchObject({ deliveredCount: 1, readCount: 1 });
+    expect(await store.call('receipt.record', { messageId: 'unknown', userId: 'dr.okafor', kind: 'read', at: 7000 })).toEqual({ conversationId: null });
+  });
+
+  it('removes expired bodies and the outbox entries of expired messages', async () => {
+    await store.call('message.receive', incoming('m-exp', 'c-4', 8000, { expiresAt: 9000 }));
+    await store.call('message.queueOutgoing', {
+      conversation: conversationRecord('c-4'),
+      message: { id: 'm-exp-out', senderId: 'nurse.adams', sentAt: 8100, priority: 'routine', expiresAt: 9000, recipientCount: 1, body: 'gone soon' },
+      envelope: new Uint8Array([1]),
+    });
+    expect(await store.call('message.expire', { now: 8999 })).toEqual([]);
+    expect(await store.call('message.expire', { now: 9000 })).toEqual(['c-4']);
+    expect(await store.call('message.find', { id: 'm-exp' })).toMatchObject({ body: null, expiredAt: 9000 });
+    expect(await store.call('outbox.list', { limit: 10 })).toEqual([]);
+    expect(await store.call('message.search', { text: 'gone soon', limit: 5 })).toEqual([]);
+  });
+
+  it('answers a thread oldest first, paging backwards with `before`', async () => {
+    const all = await store.call('message.thread', { conversationId: 'c-2', before: null, limit: 10 });
+    expect(all.map((m) => m.id)).toEqual(['m-2', 'm-3', 'm-4']);
+    const older = await store.call('message.thread', { conversationId: 'c-2', before: 3200, limit: 1 });
+    expect(older.map((m) => m.id)).toEqual(['m-3']);
+  });
+
+  it('pins the first key, holds a different one as pending, and swaps on acceptance', async () => {
+    const keys = (n: number) => ({ encryptionKey: Buffer.alloc(32, n).toString('base64'), signingKey: Buffer.alloc(32, n + 1).toString('base64') });
+    await store.call('contactKey.pin', { userId: 'dr.okafor', ...keys(1), fingerprint: 'a'.repeat(64), at: 1 });
+    // Pinning again never overwrites: a changed key must go through acceptance.
+    await store.call('contactKey.pin', { userId: 'dr.okafor', ...keys(5), fingerprint: 'b'.repeat(64), at: 2 });
+    expect(await store.call('contactKey.get', { userId: 'dr.okafor' })).toMatchObject({ ...keys(1), pendingFingerprint: null });
+    await store.call('contactKey.setPending', { userId: 'dr.okafor', ...keys(5), fingerprint: 'b'.repeat(64), at: 3 });
+    expect(await store.call('contactKey.get', { userId: 'dr.okafor' })).toMatchObject({ ...keys(1), pendingFingerprint: 'b'.repeat(64), pendingSigningKey: keys(5).signingKey });
+    expect(await store.call('contactKey.accept', { userId: 'dr.okafor', at: 4 })).toBe(true);
+    expect(await store.call('contactKey.get', { userId: 'dr.okafor' })).toMatchObject({ ...keys(5), fingerprint: 'b'.repeat(64), pendingFingerprint: null });
+    expect(await store.call('contactKey.accept', { userId: 'dr.okafor', at: 5 })).toBe(false);
+  });
+});

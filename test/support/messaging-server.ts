@@ -1,0 +1,52 @@
+/**
+ * A real reference server for client integration tests, with accounts whose passwords and
+ * TOTP secrets the test knows, plus helpers to sign a workstation in as one of them.
+ */
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import type { Role } from '../../shared/access/permission-matrix';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/server';
+import { newTotpSecret, totpCodeAt } from '../../server/accounts/totp';
+import type { ServerEndpoint } from '../../main/server-link/server-endpoint';
+import { tempDir } from './vault-fixtures';
+import type { Workstation } from './workstation';
+
+export interface TestAccount {
+  readonly userId: string;
+  readonly password: string;
+  readonly totpSecret: string;
+  readonly role: Role;
+  readonly displayName: string;
+  readonly department: string;
+  readonly title: string;
+}
+
+export function account(userId: string, role: Role, displayName: string, department = 'Cardiology', title = 'Staff'): TestAccount {
+  return { userId, role, displayName, department, title, password: `pw-${userId}-correct horse`, totpSecret: newTotpSecret() };
+}
+
+export interface TestServer {
+  readonly server: RunningServer;
+  readonly endpoint: ServerEndpoint;
+  readonly dataDir: string;
+}
+
+export async function startTestServer(accounts: readonly TestAccount[], options: Partial<ServerOptions> = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDir('wardline-server-');
+  const server = await startServer({ dataDir, port: 0, log: { level: 'silent' }, ...options });
+  for (const a of accounts) await server.admin.createAccount(a);
+  return { server, dataDir, endpoint: { url: server.url, caPem: readFileSync(server.caCertPath, 'utf8') } };
+}
+
+/** A code for the TOTP step `offset` steps from now (a second sign-in in the same 30 s needs the next one). */
+export function totpCode(a: TestAccount, offset = 0): string {
+  return totpCodeAt(a.totpSecret, Date.now() + offset * 30_000);
+}
+
+/** Password, then the authentication code: the clinician is signed in. */
+export async function signIn(station: Workstation, a: TestAccount, codeOffset = 0): Promise<void> {
+  const first = await station.call('session.signIn', { userId: a.userId, password: a.password });
+  expect(first).toEqual({ ok: true, value: { step: 'mfa' } });
+  const second = await station.call('session.verifyMfa', { code: totpCode(a, codeOffset) });
+  expect(second.ok && second.value.state).toBe('unlocked');
+}

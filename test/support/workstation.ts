@@ -1,0 +1,91 @@
+/**
+ * A workstation for integration tests: the real main-process core (vaults, device key, sign-in,
+ * messaging) in its own data folder, driven through its real router as the renderer would, and
+ * recording the events main sends the renderer.
+ */
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createAppCore, type AppCore } from '../../main/core/app-core';
+import { createMachineFileProtector } from '../../main/keys/device-protector';
+import { createLogger } from '../../main/logging/logger';
+import type { ServerEndpoint } from '../../main/server-link/server-endpoint';
+import type { ChannelName, EventName, EventPayload, RequestOf, ResponseOf } from '../../shared/ipc/contract';
+import type { IpcResult } from '../../shared/ipc/result';
+import { tempDir } from './vault-fixtures';
+
+const ORIGIN = 'app://wardline';
+const SENDER = { url: `${ORIGIN}/index.html`, isTopFrame: true };
+
+export interface RecordedEvent {
+  readonly name: EventName;
+  readonly payload: unknown;
+}
+
+export interface Workstation {
+  readonly core: AppCore;
+  readonly dataDir: string;
+  readonly events: RecordedEvent[];
+  call<C extends ChannelName>(channel: C, payload: RequestOf<C>): Promise<IpcResult<ResponseOf<C>>>;
+  /** Resolves with the first event (already recorded or still to come) that matches. */
+  waitForEvent<E extends EventName>(name: E, match?: (payload: EventPayload<E>) => boolean, timeoutMs?: number): Promise<EventPayload<E>>;
+  close(): Promise<void>;
+}
+
+export function createWorkstation(server: ServerEndpoint | null, options: { dataDir?: string; logLines?: string[] } = {}): Workstation {
+  const dataDir = options.dataDir ?? tempDir('wardline-ws-');
+  const lines = options.logLines;
+  const logger = createLogger({
+    level: lines ? 'info' : 'silent',
+    ...(lines
+      ? {
+          destination: new Writable({
+            write(chunk: Buffer, _encoding, done) {
+              lines.push(chunk.toString('utf8'));
+              done();
+            },
+          }),
+        }
+      : {}),
+  });
+  const core = createAppCore({
+    dataDir,
+    host: 'browser-host',
+    environment: 'development',
+    version: '0.0.0-test',
+    trustedOrigin: ORIGIN,
+    logger,
+    device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
+    allowUnprotectedDevice: false,
+    server,
+  });
+  const events: RecordedEvent[] = [];
+  const waiters = new Set<() => void>();
+  core.onEvent((name, payload) => {
+    events.push({ name, payload });
+    for (const wake of waiters) wake();
+  });
+  return {
+    core,
+    dataDir,
+    events,
+    call: (channel, payload) => core.router.dispatch(channel, payload, SENDER) as never,
+    waitForEvent(name, match = () => true, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = events.find((event) => event.name === name && match(event.payload as never));
+          if (!found) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found.payload as never);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no ${name} event within ${String(timeoutMs)} ms`));
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      });
+    },
+    close: () => core.close(),
+  };
+}
