@@ -3,17 +3,9 @@
  * outgoing messages, the outbox, receipts, expiry, and pinned contact keys. Like store-ops.ts,
  * they run synchronously inside the store worker.
  */
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { sql } from './statement-cache';
 import type { Priority } from './store-ops';
-
-const statements = new WeakMap<Database, Map<string, Statement>>();
-function sql(db: Database, text: string): Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map<string, Statement>()));
-  let statement = cache.get(text);
-  if (!statement) cache.set(text, (statement = db.prepare(text)));
-  return statement;
-}
 
 export type ConversationKind = 'direct' | 'group' | 'role';
 

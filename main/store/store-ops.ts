@@ -3,9 +3,10 @@
  * are derived from this table, so a call and its implementation cannot drift apart. Operations
  * are synchronous on purpose: they run on the worker's thread, never on main's.
  */
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { ftsQuery } from './fts-query';
 import { messagingOps } from './messaging-ops';
+import { sql } from './statement-cache';
 
 export type Priority = 'routine' | 'urgent' | 'stat';
 
@@ -47,17 +48,6 @@ export interface SearchHit {
   readonly messageId: string;
   readonly conversationId: string;
   readonly sentAt: number;
-}
-
-const statements = new WeakMap<Database, Map<string, Statement>>();
-
-/** Prepared once per connection and reused: preparing is a large share of a point query. */
-function sql(db: Database, text: string): Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map<string, Statement>()));
-  let statement = cache.get(text);
-  if (!statement) cache.set(text, (statement = db.prepare(text)));
-  return statement;
 }
 
 interface RawMessage {

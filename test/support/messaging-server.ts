@@ -4,26 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { Role } from '../../shared/access/permission-matrix';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/server';
-import { newTotpSecret, totpCodeAt } from '../../server/accounts/totp';
+import { totpCodeAt } from '../../server/accounts/totp';
+import type { TestAccount } from './test-account';
 import type { ServerEndpoint } from '../../main/server-link/server-endpoint';
 import { tempDir } from './vault-fixtures';
 import type { Workstation } from './workstation';
 
-export interface TestAccount {
-  readonly userId: string;
-  readonly password: string;
-  readonly totpSecret: string;
-  readonly role: Role;
-  readonly displayName: string;
-  readonly department: string;
-  readonly title: string;
-}
-
-export function account(userId: string, role: Role, displayName: string, department = 'Cardiology', title = 'Staff'): TestAccount {
-  return { userId, role, displayName, department, title, password: `pw-${userId}-correct horse`, totpSecret: newTotpSecret() };
-}
+export { account, type TestAccount } from './test-account';
 
 export interface TestServer {
   readonly server: RunningServer;

@@ -9,7 +9,7 @@ import { createAppCore, type AppCore } from '../../main/core/app-core';
 import { createMachineFileProtector } from '../../main/keys/device-protector';
 import { createLogger } from '../../main/logging/logger';
 import type { ServerEndpoint } from '../../main/server-link/server-endpoint';
-import type { ChannelName, EventName, EventPayload, RequestOf, ResponseOf } from '../../shared/ipc/contract';
+import type { ChannelName, EventName, EventPayload, RequestOf, ResponseOf, Thread } from '../../shared/ipc/contract';
 import type { IpcResult } from '../../shared/ipc/result';
 import { tempDir } from './vault-fixtures';
 
@@ -88,4 +88,25 @@ export function createWorkstation(server: ServerEndpoint | null, options: { data
     },
     close: () => core.close(),
   };
+}
+
+/** Opens a thread through the router; throws the error code if it cannot be opened. */
+export async function openThread(station: Workstation, conversationId: string): Promise<Thread> {
+  const opened = await station.call('conversation.open', { conversationId });
+  if (!opened.ok) throw new Error(opened.error.code);
+  return opened.value;
+}
+
+/**
+ * Reads until `check` holds: pushes and receipts arrive asynchronously. A read that fails
+ * (e.g. NOT_FOUND before the first push) counts as "not yet".
+ */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read().catch(() => undefined);
+    if (value !== undefined && check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(value).slice(0, 300)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -9,7 +9,7 @@ import { generateIdentityKeys, publicKeysOf, wrapIdentityKeys } from '../../../m
 import { sealEnvelope } from '../../../main/crypto/envelope-seal';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { openRawSession } from '../../support/raw-session';
-import { createWorkstation, type Workstation } from '../../support/workstation';
+import { createWorkstation, eventually, type Workstation } from '../../support/workstation';
 
 const nurse = account('nurse.fox', 'nurse', 'Harriet Fox', 'Ward 9', 'Staff Nurse');
 const doctor = account('dr.mensah', 'physician', 'Kwame Mensah', 'Renal', 'Consultant Nephrologist');
@@ -36,15 +36,6 @@ afterAll(async () => {
   await server.server.close();
 });
 
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch(() => undefined);
-    if (value !== undefined && check(value)) return value;
-    if (Date.now() > deadline) throw new Error('condition not met');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('contact key change', () => {
   it('warns before the next message to a contact whose key changed, and sends after acceptance', async () => {

@@ -3,9 +3,8 @@
  * as pending, and are delivered exactly once when it returns. A restarted server has lost nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Thread } from '../../../shared/ipc/contract';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
-import { createWorkstation, type Workstation } from '../../support/workstation';
+import { createWorkstation, eventually, openThread, type Workstation } from '../../support/workstation';
 import { startServer } from '../../../server/server';
 
 const nurse = account('nurse.baker', 'nurse', 'Tomasz Baker', 'Ward 3A', 'Charge Nurse');
@@ -30,45 +29,30 @@ afterAll(async () => {
   await restarted?.close();
 });
 
-async function thread(station: Workstation, conversationId: string): Promise<Thread> {
-  const opened = await station.call('conversation.open', { conversationId });
-  if (!opened.ok) throw new Error(opened.error.code);
-  return opened.value;
-}
 
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    // Not there yet (e.g. NOT_FOUND before the first push) counts as "not yet".
-    const value = await read().catch(() => undefined);
-    if (value !== undefined && check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('offline outbox', () => {
   it('keeps messages pending while the server is down and delivers each exactly once when it is back', async () => {
     const first = await a.call('message.send', { to: [{ kind: 'user', userId: 'dr.lindqvist' }], title: 'Bed 12', text: 'Before the outage', priority: 'routine', expiresInSeconds: null });
     if (!first.ok) throw new Error(first.error.code);
     const conversationId = first.value.conversationId;
-    await eventually(() => thread(b, conversationId), (t) => t.messages.length === 1);
+    await eventually(() => openThread(b, conversationId), (t) => t.messages.length === 1);
 
     await server.server.close();
     await a.waitForEvent('connection.changed', (p) => p.state === 'offline', 15_000);
     for (const text of ['During the outage one', 'During the outage two']) {
       expect((await a.call('message.send', { conversationId, text, priority: 'urgent', expiresInSeconds: null })).ok).toBe(true);
     }
-    const waiting = await thread(a, conversationId);
+    const waiting = await openThread(a, conversationId);
     expect(waiting.messages.map((m) => m.state)).toEqual(['read', 'pending', 'pending']);
 
     // Same data folder and port: the hospital's server came back.
     restarted = await startServer({ dataDir: server.dataDir, port: server.server.port, log: { level: 'silent' } });
-    const delivered = await eventually(() => thread(b, conversationId), (t) => t.messages.length === 3);
+    const delivered = await eventually(() => openThread(b, conversationId), (t) => t.messages.length === 3);
     expect(delivered.messages.map((m) => m.text)).toEqual(['Before the outage', 'During the outage one', 'During the outage two']);
-    await eventually(() => thread(a, conversationId), (t) => t.messages.every((m) => m.state !== 'pending'));
+    await eventually(() => openThread(a, conversationId), (t) => t.messages.every((m) => m.state !== 'pending'));
     // Exactly once: nothing arrives twice, even after the feed is replayed from the start.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await thread(b, conversationId)).messages).toHaveLength(3);
+    expect((await openThread(b, conversationId)).messages).toHaveLength(3);
   });
 });

@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageView, Thread } from '../../../shared/ipc/contract';
+import type { MessageView } from '../../../shared/ipc/contract';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
-import { createWorkstation, type Workstation } from '../../support/workstation';
+import { createWorkstation, eventually, openThread, type Workstation } from '../../support/workstation';
 
 const nurse = account('nurse.adams', 'nurse', 'Philippa Adams', 'Ward 7B', 'Staff Nurse');
 const doctor = account('dr.okafor', 'physician', 'Chidinma Okafor', 'Cardiology', 'Consultant Cardiologist');
@@ -38,23 +38,7 @@ afterAll(async () => {
   await server.server.close();
 });
 
-async function thread(station: Workstation, conversationId: string): Promise<Thread> {
-  const opened = await station.call('conversation.open', { conversationId });
-  if (!opened.ok) throw new Error(opened.error.code);
-  return opened.value;
-}
 
-/** Polls a view until `check` holds: receipts and pushes arrive asynchronously. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    // Not there yet (e.g. NOT_FOUND before the first push) counts as "not yet".
-    const value = await read().catch(() => undefined);
-    if (value !== undefined && check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 let conversationId = '';
 let firstMessage: MessageView;
@@ -83,18 +67,18 @@ describe('two workstations, one server', () => {
     expect(list.ok && list.value.items).toEqual([
       expect.objectContaining({ id: conversationId, label: 'Philippa Adams', unreadCount: 1, unreadPriority: 'urgent' }),
     ]);
-    const received = await thread(b, conversationId);
+    const received = await openThread(b, conversationId);
     expect(received.messages).toHaveLength(1);
     firstMessage = received.messages[0]!;
     expect(firstMessage).toMatchObject({ text: SECRET_TEXT, senderName: 'Philippa Adams', direction: 'in', priority: 'urgent' });
     // Both sides hold the conversation from its first message: nothing earlier to offer.
     expect(received.more).toBe(false);
-    expect((await thread(a, conversationId)).more).toBe(false);
+    expect((await openThread(a, conversationId)).more).toBe(false);
   });
 
   it('shows the sender the message delivered, then read', async () => {
     const seen = await eventually(
-      () => thread(a, conversationId),
+      () => openThread(a, conversationId),
       (t) => t.messages[0]?.state === 'read',
     );
     expect(seen.messages[0]).toMatchObject({ text: SECRET_TEXT, direction: 'out', deliveredCount: 1, readCount: 1, recipientCount: 1 });
@@ -104,7 +88,7 @@ describe('two workstations, one server', () => {
     const reply = await b.call('message.send', { conversationId, text: REPLY_TEXT, priority: 'routine', expiresInSeconds: null });
     expect(reply.ok).toBe(true);
     const t = await eventually(
-      () => thread(a, conversationId),
+      () => openThread(a, conversationId),
       (value) => value.messages.length === 2,
     );
     expect(t.messages.map((m) => [m.senderName, m.text])).toEqual([
@@ -116,7 +100,7 @@ describe('two workstations, one server', () => {
   it('recalls a message: it disappears from the recipient', async () => {
     expect(await a.call('message.recall', { messageId: firstMessage.id })).toEqual({ ok: true, value: {} });
     const t = await eventually(
-      () => thread(b, conversationId),
+      () => openThread(b, conversationId),
       (value) => value.messages.find((m) => m.id === firstMessage.id)?.recalledAt !== null,
     );
     expect(t.messages.find((m) => m.id === firstMessage.id)).toMatchObject({ text: null });
