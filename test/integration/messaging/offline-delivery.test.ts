@@ -37,6 +37,8 @@ describe('offline outbox', () => {
     if (!first.ok) throw new Error(first.error.code);
     const conversationId = first.value.conversationId;
     await eventually(() => openThread(b, conversationId), (t) => t.messages.length === 1);
+    // B opened it: wait for the read receipt, so the outage below starts from a settled state.
+    await eventually(() => openThread(a, conversationId), (t) => t.messages[0]?.state === 'read');
 
     await server.server.close();
     await a.waitForEvent('connection.changed', (p) => p.state === 'offline', 15_000);
