@@ -4,7 +4,7 @@
  * `browser host ready: <url>`. Without `--server` it first starts the embedded demo server in
  * `<data>/server` (development only: the demo accounts are in `<data>/server/demo-accounts.json`).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { readServerEndpoint } from '../server-link/server-config';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import { startServer } from '../../server/server';
 import { startBrowserHost } from './browser-host';
+import { publishDemoIdentities } from './demo-identities';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -56,10 +57,16 @@ if (values.server !== undefined && values.ca !== undefined) {
   if (!configured.ok) fail(`server configuration refused (${configured.error})`);
   endpoint = configured.value;
 } else {
+  const accountsFile = path.join(dataDir, 'server', 'demo-accounts.json');
+  const firstStart = !existsSync(accountsFile);
   const server = await startServer({ dataDir: path.join(dataDir, 'server'), port: 0, demo: true });
   embedded = server;
   endpoint = { url: server.url, caPem: readFileSync(server.caCertPath, 'utf8') };
-  process.stdout.write(`embedded demo server: ${server.url} accounts=${path.join(dataDir, 'server', 'demo-accounts.json')}\n`);
+  if (firstStart) {
+    process.stdout.write('embedded demo server: publishing the demo accounts\' keys (first start only)\n');
+    await publishDemoIdentities(endpoint, accountsFile, logger);
+  }
+  process.stdout.write(`embedded demo server: ${server.url} accounts=${accountsFile}\n`);
 }
 const host = await startBrowserHost({
   port,

@@ -11,10 +11,12 @@ export interface HostProcess {
   readonly origin: string;
   readonly dataDir: string;
   readonly child: ChildProcess;
+  /** Everything the host printed on stdout up to its ready line. */
+  readonly output: string;
   stop(): Promise<void>;
 }
 
-export async function startHostProcess(extraArgs: readonly string[] = []): Promise<HostProcess> {
+export async function startHostProcess(extraArgs: readonly string[] = [], options: { timeoutMs?: number } = {}): Promise<HostProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-host-'));
   const child = spawn(
     process.execPath,
@@ -23,9 +25,9 @@ export async function startHostProcess(extraArgs: readonly string[] = []): Promi
   );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let stdout = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`browser host did not start: ${stderr}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`browser host did not start: ${stderr}`)), options.timeoutMs ?? 30_000);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const match = /^browser host ready: (\S+)$/m.exec(stdout);
@@ -44,6 +46,7 @@ export async function startHostProcess(extraArgs: readonly string[] = []): Promi
     origin: new URL(url).origin,
     dataDir,
     child,
+    output: stdout,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) {

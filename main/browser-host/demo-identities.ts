@@ -1,0 +1,59 @@
+/**
+ * Development only (the browser host's embedded demo; never packaged). Demo accounts are seeded
+ * without identity keys, exactly like real ones, so until each has signed in once nobody can
+ * message them and a lone tester could message nobody. This signs every demo account in once,
+ * through the real core in a throwaway folder, so each publishes its keys the way a clinician's
+ * first sign-in does. The code used is the previous TOTP step's, leaving the current one free
+ * for the person who signs in next.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as OTPAuth from 'otpauth';
+import { createAppCore } from '../core/app-core';
+import { createMachineFileProtector } from '../keys/device-protector';
+import type { Logger } from '../logging/logger';
+import type { ServerEndpoint } from '../server-link/server-endpoint';
+
+const ORIGIN = 'app://wardline-demo-seed';
+const SENDER = { url: `${ORIGIN}/`, isTopFrame: true };
+
+interface DemoAccount {
+  readonly userId: string;
+  readonly password: string;
+  readonly totpSecret: string;
+}
+
+/** Answers how many demo accounts now have keys. */
+export async function publishDemoIdentities(endpoint: ServerEndpoint, accountsFile: string, logger: Logger, now = Date.now): Promise<number> {
+  const accounts = JSON.parse(readFileSync(accountsFile, 'utf8')) as DemoAccount[];
+  let published = 0;
+  for (const account of accounts) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-demo-seed-'));
+    const core = createAppCore({
+      dataDir,
+      host: 'browser-host',
+      environment: 'development',
+      version: 'demo-seed',
+      trustedOrigin: ORIGIN,
+      logger,
+      device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
+      allowUnprotectedDevice: false,
+      server: endpoint,
+    });
+    try {
+      const first = await core.router.dispatch('session.signIn', { userId: account.userId, password: account.password }, SENDER);
+      const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(account.totpSecret), period: 30, digits: 6 }).generate({
+        timestamp: now() - 30_000,
+      });
+      const done = first.ok ? await core.router.dispatch('session.verifyMfa', { code }, SENDER) : first;
+      if (done.ok) published += 1;
+      else logger.warn({ userId: account.userId, code: done.error.code }, 'demo identity not published');
+      await core.router.dispatch('session.signOut', {}, SENDER);
+    } finally {
+      await core.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  return published;
+}
