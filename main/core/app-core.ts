@@ -16,6 +16,7 @@ import { loadOrCreateDeviceIdentity } from '../device/device-identity';
 import { derivePasswordKeys } from '../keys/password-kdf';
 import type { MessagingService } from '../messaging/messaging-service';
 import { createApiClient } from '../server-link/api-client';
+import { appCodeOfStoreError, StoreError } from '../store/store-error';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 
 export interface AppCoreOptions {
@@ -79,7 +80,16 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   /** Runs `task` with the signed-in clinician's messaging (the router has already checked the role). */
   const withMessaging = async <T>(task: (messaging: MessagingService) => Promise<IpcResult<T>>): Promise<IpcResult<T>> => {
     const messaging = session.messaging();
-    return messaging === null ? fail(appError('NOT_SIGNED_IN')) : task(messaging);
+    if (messaging === null) return fail(appError('NOT_SIGNED_IN'));
+    try {
+      return await task(messaging);
+    } catch (error) {
+      // A full disk or a vault closed mid-call is said as such; nothing was half-written
+      // (every store operation is one transaction).
+      if (!(error instanceof StoreError)) throw error;
+      options.logger.warn({ code: error.code }, 'vault operation failed');
+      return fail(appError(appCodeOfStoreError(error)));
+    }
   };
 
   const log: RouterLog = {

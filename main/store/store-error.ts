@@ -23,3 +23,19 @@ export function storeErrorFrom(error: unknown): StoreError {
   if (code === 'SQLITE_IOERR_SHORT_READ') return new StoreError('VAULT_CORRUPT');
   return new StoreError('STORE_FAILED');
 }
+
+/** The code a clinician is told for a store failure: the vault's own codes, else INTERNAL. */
+export function appCodeOfStoreError(error: unknown): 'VAULT_CORRUPT' | 'VAULT_IN_USE' | 'VAULT_TOO_NEW' | 'DISK_FULL' | 'VAULT_LOCKED' | 'INTERNAL' {
+  if (!(error instanceof StoreError)) return 'INTERNAL';
+  switch (error.code) {
+    case 'VAULT_CORRUPT':
+    case 'VAULT_IN_USE':
+    case 'VAULT_TOO_NEW':
+    case 'DISK_FULL':
+      return error.code;
+    case 'STORE_CLOSED':
+      return 'VAULT_LOCKED';
+    case 'STORE_FAILED':
+      return 'INTERNAL';
+  }
+}

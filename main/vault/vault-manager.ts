@@ -17,7 +17,7 @@ import { checkKdfParams, type KdfParams } from '../keys/kdf-params';
 import { unwrapSecret, wrapSecret } from '../keys/key-wrap';
 import { derivePasswordKeys, SALT_BYTES, zeroPasswordKeys } from '../keys/password-kdf';
 import { openStore, type StoreClient } from '../store/store-client';
-import { StoreError } from '../store/store-error';
+import { appCodeOfStoreError } from '../store/store-error';
 import {
   headerAssociatedData,
   KEY_FILE_FORMAT,
@@ -87,20 +87,7 @@ export interface VaultListing {
   readonly readable: boolean;
 }
 
-function storeFailure(error: unknown): VaultErrorCode {
-  if (!(error instanceof StoreError)) return 'INTERNAL';
-  switch (error.code) {
-    case 'VAULT_CORRUPT':
-    case 'VAULT_IN_USE':
-    case 'VAULT_TOO_NEW':
-    case 'DISK_FULL':
-      return error.code;
-    case 'STORE_CLOSED':
-      return 'VAULT_LOCKED';
-    case 'STORE_FAILED':
-      return 'INTERNAL';
-  }
-}
+const storeFailure = (error: unknown): VaultErrorCode => appCodeOfStoreError(error);
 
 function isDiskFull(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOSPC';
