@@ -18,6 +18,7 @@ import { appCodeOf } from '../server-link/api-error-code';
 import { createFeedStream, type SessionEndReason, type StreamState } from '../server-link/feed-stream';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import type { StoreClient } from '../store/store-client';
+import { StoreError } from '../store/store-error';
 import type { ConversationRecord, ParticipantRecord } from '../store/messaging-ops';
 import { createContactKeys } from './contact-keys';
 import { createFeedReceiver } from './feed-receiver';
@@ -80,6 +81,12 @@ export function createMessagingService(deps: MessagingDeps) {
   let sweeper: NodeJS.Timeout | null = null;
   let retry: NodeJS.Timeout | null = null;
   const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+  /**
+   * Work nobody awaits (outbox drains, sweeps) can meet a vault closed by sign-out or a full
+   * disk; it is retried later, and its failure is logged by code, never left unhandled.
+   */
+  const background = (work: Promise<unknown>) =>
+    void work.catch((error: unknown) => deps.onRejected(error instanceof StoreError ? error.code : 'BACKGROUND_FAILED'));
 
   const outbox = createOutboxSender({
     api,
@@ -113,8 +120,8 @@ export function createMessagingService(deps: MessagingDeps) {
       connection = state;
       deps.onConnection({ state });
       if (state === 'online') {
-        void outbox.drainNow();
-        void receipts.flush();
+        background(outbox.drainNow());
+        background(receipts.flush());
       }
     },
     onSessionEnded: deps.onSessionEnded,
@@ -171,10 +178,10 @@ export function createMessagingService(deps: MessagingDeps) {
   const service = {
     start() {
       stream.start();
-      void sweepExpired();
-      sweeper = setInterval(() => void sweepExpired(), EXPIRY_SWEEP_MS);
+      background(sweepExpired());
+      sweeper = setInterval(() => background(sweepExpired()), EXPIRY_SWEEP_MS);
       sweeper.unref();
-      retry = setInterval(() => void outbox.drain(), OUTBOX_RETRY_MS);
+      retry = setInterval(() => background(outbox.drain()), OUTBOX_RETRY_MS);
       retry.unref();
     },
 
@@ -260,7 +267,7 @@ export function createMessagingService(deps: MessagingDeps) {
       });
       deps.onThreadChanged(conversation.id);
       deps.onListChanged();
-      void outbox.drain();
+      background(outbox.drain());
       return ok({ conversationId: conversation.id, messageId: header.id });
     },
 

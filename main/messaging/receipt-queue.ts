@@ -40,6 +40,7 @@ export function createReceiptQueue(deps: { api: ApiClient; token: () => string |
       // One tick later, so receipts for a burst of messages go together.
       setImmediate(() => {
         scheduled = false;
+        // flush never rejects: the API client answers failures as values.
         void queue.flush();
       });
     },

@@ -100,7 +100,9 @@ export function createFeedStream(options: FeedStreamOptions): FeedStream {
     if (!running) return;
     const token = options.token();
     if (token === null) return;
-    setState('connecting');
+    // Retries after an outage stay "offline" until one succeeds: the header must not flicker
+    // between Offline and Connecting every few seconds while the server is down.
+    if (state !== 'offline') setState('connecting');
     let after: number;
     try {
       after = await options.cursor();

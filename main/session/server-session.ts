@@ -51,7 +51,13 @@ export function createServerSession(deps: ServerSessionDeps): ServerSession {
 
   async function refresh() {
     if (token === null) return;
-    const proof = await deps.refreshProof(deps.session.sessionId);
+    let proof: DeviceProof;
+    try {
+      proof = await deps.refreshProof(deps.session.sessionId);
+    } catch {
+      // The device key is closed (the app is shutting down): nothing left to refresh.
+      return;
+    }
     const result = await deps.api.call('refresh', { proof }, token);
     // end() may have run while the refresh was in flight.
     if (currentToken() === null) return;

@@ -112,7 +112,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
       session: signedIn.session,
       refreshProof: (sessionId) => refreshProof(signer, sessionId, deps.now()),
       now: deps.now,
-      onEnded: () => void endedByServer('expired'),
+      onEnded: () => void endedByServer('expired').catch(() => undefined),
     });
     const messaging = createMessagingService({
       api: server.api,
@@ -126,7 +126,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
       onConnection: deps.events.connection,
       onListChanged: deps.events.listChanged,
       onThreadChanged: deps.events.threadChanged,
-      onSessionEnded: (reason) => void endedByServer(reason),
+      onSessionEnded: (reason) => void endedByServer(reason).catch(() => undefined),
       onRejected: (reason) => deps.logger.warn({ reason }, 'feed event rejected'),
     });
     active = { signedIn, server: serverSession, messaging, vault: signedIn.vault };
