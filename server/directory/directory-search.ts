@@ -82,8 +82,3 @@ export async function lookupKeys(db: Queryable, userIds: readonly string[]): Pro
   return { users: rows.map((row) => ({ user: userEntry(row), publicKeys: keys.get(row.user_id) ?? null })) };
 }
 
-/** Directory entries for these ids (active or not), keyed by id: what `send` checks recipients against. */
-export async function directoryUsers(db: Queryable, userIds: readonly string[]): Promise<Map<string, DirectoryUser>> {
-  const rows = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM ${USERS} WHERE a.user_id = ANY($1::text[])`, [[...userIds]]);
-  return new Map(rows.map((row) => [row.user_id, userEntry(row)]));
-}

@@ -39,3 +39,15 @@ export async function storeIdentity(db: Queryable, userId: string, record: Ident
     [userId, record.publicKeys.signing, record.publicKeys.encryption, record.wrappedPrivateKeys, record.fingerprint, now],
   );
 }
+
+/**
+ * Published keys of those of `userIds` whose accounts are active: what `send` checks recipients
+ * and the signature against, in one query.
+ */
+export async function activePublicKeysOf(db: Queryable, userIds: readonly string[]): Promise<Map<string, IdentityPublicKeys>> {
+  const rows = await db.query<IdentityRow>(
+    `SELECT i.* FROM identities i JOIN accounts a ON a.user_id = i.user_id WHERE a.active AND i.user_id = ANY($1::text[])`,
+    [[...new Set(userIds)]],
+  );
+  return new Map(rows.map((row) => [row.user_id, recordOf(row).publicKeys]));
+}

@@ -14,8 +14,11 @@ export const SESSION_ENDED_CHANNEL = 'wardline_session_ended';
 
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
+/** One statement however many users: a send to a role of twenty is one round trip, not twenty. */
 export async function announceFeed(tx: Queryable, userIds: Iterable<string>): Promise<void> {
-  for (const userId of new Set(userIds)) await notify(tx, FEED_CHANNEL, userId);
+  const unique = [...new Set(userIds)];
+  if (unique.length === 1) return notify(tx, FEED_CHANNEL, unique[0]!);
+  if (unique.length > 1) await tx.query('SELECT pg_notify($1, u) FROM unnest($2::text[]) AS u', [FEED_CHANNEL, unique]);
 }
 
 export async function announceSessionEnded(tx: Queryable, sessionId: string, reason: SessionEndReason): Promise<void> {

@@ -24,14 +24,16 @@ export async function envelopeIdentity(db: Queryable, messageId: string): Promis
 /** False if the id is already taken (a concurrent resend won). */
 export async function insertEnvelope(db: Queryable, envelope: Envelope, digest: string, acceptedAt: number): Promise<boolean> {
   const { header } = envelope;
+  // One statement: the recipients are written only if the envelope row was (a header always names one).
   const rows = await db.query(
-    `INSERT INTO envelopes (message_id, conversation_id, sender_id, accepted_at, expires_at, digest, envelope_json)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-    [header.id, header.conversationId, header.sender.userId, acceptedAt, header.expiresAt, digest, JSON.stringify(envelope)],
+    `WITH inserted AS (
+       INSERT INTO envelopes (message_id, conversation_id, sender_id, accepted_at, expires_at, digest, envelope_json)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING RETURNING message_id)
+     INSERT INTO envelope_recipients (message_id, user_id)
+     SELECT inserted.message_id, r FROM inserted, unnest($8::text[]) AS r RETURNING message_id`,
+    [header.id, header.conversationId, header.sender.userId, acceptedAt, header.expiresAt, digest, JSON.stringify(envelope), [...new Set(header.recipients)]],
   );
-  if (rows.length === 0) return false;
-  await db.query('INSERT INTO envelope_recipients (message_id, user_id) SELECT $1, unnest($2::text[])', [header.id, header.recipients]);
-  return true;
+  return rows.length > 0;
 }
 
 export interface HeldEnvelope {

@@ -15,8 +15,7 @@ import type { Clock } from '../clock';
 import { signatureValid } from '../crypto/signatures';
 import type { Database } from '../db/database';
 import { transactionOutcome } from '../db/outcome-transaction';
-import { directoryUsers } from '../directory/directory-search';
-import { publicKeysOf } from '../directory/identity-store';
+import { activePublicKeysOf } from '../directory/identity-store';
 import { fail, succeed, type Outcome } from '../outcome';
 import { envelopeDigest } from './envelope-digest';
 import { envelopeAudience, envelopeExpired, sealedKeysFailure, senderMatches } from './envelope-rules';
@@ -47,10 +46,8 @@ export async function sendMessage(deps: RelayDeps, session: AuthenticatedSession
 
   const { recipients } = envelope.header;
   const senderId = session.userId;
-  const users = await directoryUsers(deps.db, recipients);
-  const keys = await publicKeysOf(deps.db, [...recipients, senderId]);
-  const reachable = (userId: string) => users.get(userId)?.active === true && keys.has(userId);
-  if (!recipients.every(reachable)) return fail('UNKNOWN_RECIPIENT');
+  const keys = await activePublicKeysOf(deps.db, [...recipients, senderId]);
+  if (!recipients.every((userId) => keys.has(userId))) return fail('UNKNOWN_RECIPIENT');
 
   const encryptionKeys = new Map([...keys].map(([userId, published]) => [userId, published.encryption]));
   const keysFailure = sealedKeysFailure(envelope, encryptionKeys);
