@@ -26,6 +26,8 @@ function electronBinary() {
  */
 async function startDemoServer() {
   const dataDir = path.join(os.homedir(), '.wardline-demo-server');
+  const accounts = path.join(dataDir, 'demo-accounts.json');
+  const firstStart = !existsSync(accounts);
   const child = spawn('npm', ['run', '--silent', 'server', '--', '--data', dataDir, '--port', '0', '--demo'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -34,7 +36,12 @@ async function startDemoServer() {
   for await (const line of lines) {
     const match = /^server ready: (\S+) ca=(.+)$/.exec(line);
     if (match) {
-      process.stderr.write(`Demo server: ${match[1]} (demo accounts: ${path.join(dataDir, 'demo-accounts.json')}; codes: npm run demo:code -- --data ${dataDir})\n`);
+      // Demo accounts are seeded without keys, like real ones: each signs in once so they can be messaged.
+      if (firstStart && run('npm', ['run', '--silent', 'demo:publish', '--', '--server', match[1], '--ca', match[2], '--accounts', accounts]) !== 0) {
+        child.kill('SIGTERM');
+        throw new Error('the demo accounts could not publish their keys');
+      }
+      process.stderr.write(`Demo server: ${match[1]} (demo accounts: ${accounts}; codes: npm run demo:code -- --data ${dataDir})\n`);
       return { child, url: match[1], ca: match[2] };
     }
   }

@@ -17,7 +17,7 @@ import { readServerEndpoint } from '../server-link/server-config';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import { startServer } from '../../server/server';
 import { startBrowserHost } from './browser-host';
-import { publishDemoIdentities } from './demo-identities';
+import { publishDemoIdentities } from '../demo/demo-identities';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
