@@ -55,6 +55,11 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface AppError {
   readonly code: ErrorCode;
   readonly message: string;
+  /**
+   * Directory user ids the error is about, when the UI must act on them: the recipients whose
+   * key changed or who cannot receive. Identifiers the renderer already holds, never content.
+   */
+  readonly subjects?: readonly string[] | undefined;
 }
 
 const MESSAGES: Record<ErrorCode, string> = {
@@ -102,6 +107,6 @@ const MESSAGES: Record<ErrorCode, string> = {
 };
 
 /** The only way to build an AppError: the message always comes from the fixed table. */
-export function appError(code: ErrorCode): AppError {
-  return { code, message: MESSAGES[code] };
+export function appError(code: ErrorCode, subjects?: readonly string[]): AppError {
+  return subjects !== undefined && subjects.length > 0 ? { code, message: MESSAGES[code], subjects: [...subjects] } : { code, message: MESSAGES[code] };
 }

@@ -108,7 +108,15 @@ async function startRelay(setup: SetupParams): Promise<Relay> {
   const store = await openStore(path.join(mkdtempSync(path.join(setup.dataDir, 'relay-')), 'vault.db'), new Uint8Array(randomBytes(32)), { create: true });
   const token = () => client.server.token();
   const receipts = createReceiptQueue({ api: client.api, token });
-  const outbox = createOutboxSender({ api: client.api, store, token, now: Date.now, onChanged: () => undefined, onUnreachable: () => undefined });
+  const outbox = createOutboxSender({
+    api: client.api,
+    store,
+    token,
+    now: Date.now,
+    onChanged: () => undefined,
+    onUnreachable: () => undefined,
+    onKeyMismatch: () => Promise.resolve('retry' as const),
+  });
   const self = setup.baseline.userId;
 
   /** As the core's feed receiver, minus the pinned-key lookup and opening: the body stored is the known text, not decrypted. */

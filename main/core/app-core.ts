@@ -34,6 +34,8 @@ export interface AppCoreOptions {
   /** The server this workstation talks to, with its pinned CA; null if none is configured. */
   readonly server: ServerEndpoint | null;
   readonly now?: () => number;
+  /** How far back a first sign-in here syncs at once (default 30 days); older is fetched on demand. */
+  readonly initialSyncWindowMs?: number;
 }
 
 export type CoreEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -70,6 +72,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     derive: derivePasswordKeys,
     now,
     logger: options.logger,
+    ...(options.initialSyncWindowMs === undefined ? {} : { initialSyncWindowMs: options.initialSyncWindowMs }),
     events: {
       session: (state) => emit('session.changed', state),
       connection: (state) => emit('connection.changed', state),

@@ -16,8 +16,15 @@ export type KeysForSending =
   | { readonly ok: false; readonly error: 'API'; readonly api: ApiError };
 
 export interface ContactKeys {
-  /** Directory details and pinned encryption keys of every recipient, or why not all can be used. */
-  keysForSending(userIds: readonly string[]): Promise<KeysForSending>;
+  /**
+   * Pinned encryption keys of every recipient, or why not all can be used. Keys pinned and not
+   * in doubt are used without asking the directory (the relay refuses an envelope sealed to a
+   * key its recipient no longer has, which `refresh` then turns into a warning); the directory
+   * is asked for anyone not yet pinned, and for details when `details` is set and not cached.
+   */
+  keysForSending(userIds: readonly string[], options?: { readonly details: boolean }): Promise<KeysForSending>;
+  /** Asks the directory again; the users whose key now differs from the pin (held as pending). */
+  refresh(userIds: readonly string[]): Promise<{ readonly ok: true; readonly changed: readonly string[] } | { readonly ok: false; readonly api: ApiError }>;
   /** The pinned signing key of a sender, pinning it first if this is the first message from them. */
   signingKeyFor(userId: string): Promise<{ readonly pinned: string; readonly pending: string | null } | null>;
   /** Directory details (cached for the session) of users, e.g. participants of an incoming conversation. */
@@ -78,8 +85,23 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
     return { ok: true, users };
   }
 
+  /** Every recipient pinned, none in doubt: the pins alone, or null to ask the directory. */
+  async function fromPins(userIds: readonly string[], details: boolean): Promise<KeysForSending | null> {
+    const users = new Map<string, { user: DirectoryUser | null; encryptionKey: string }>();
+    const changed: string[] = [];
+    for (const id of userIds) {
+      const pinned = await deps.store.call('contactKey.get', { userId: id });
+      if (pinned === null || (details && !directory.has(id))) return null;
+      if (pinned.pendingFingerprint !== null) changed.push(id);
+      users.set(id, { user: directory.get(id) ?? null, encryptionKey: pinned.encryptionKey });
+    }
+    return changed.length > 0 ? { ok: false, error: 'KEY_CHANGED', userIds: changed } : { ok: true, users };
+  }
+
   return {
-    async keysForSending(userIds) {
+    async keysForSending(userIds, options = { details: true }) {
+      const pinned = await fromPins(userIds, options.details);
+      if (pinned !== null) return pinned;
       const found = await lookup(userIds);
       if (!found.ok) {
         if (found.error.code !== 'UNREACHABLE' && found.error.code !== 'UNAVAILABLE') return { ok: false, error: 'API', api: found.error };
@@ -101,6 +123,14 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
       }
       if (changed.length > 0) return { ok: false, error: 'KEY_CHANGED', userIds: changed };
       return { ok: true, users };
+    },
+
+    async refresh(userIds) {
+      const found = await lookup(userIds);
+      if (!found.ok) return { ok: false, api: found.error };
+      const changed: string[] = [];
+      for (const entry of found.users.values()) if ((await reconcile(entry)) === 'changed') changed.push(entry.user.userId);
+      return { ok: true, changed };
     },
 
     async signingKeyFor(userId) {

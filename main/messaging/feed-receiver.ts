@@ -68,7 +68,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     if (first.error !== 'SIGNATURE_INVALID') return null;
     if (keys.pending === null) {
       // The sender may have new keys we have not noticed yet: asking the directory records them as pending.
-      await deps.contacts.keysForSending([sender]);
+      await deps.contacts.refresh([sender]);
       keys = await deps.contacts.signingKeyFor(sender);
     }
     if (keys?.pending == null) return null;
@@ -85,7 +85,8 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       title: body.conversation.title,
       roleAddressId: body.conversation.roleAddress?.id ?? null,
       roleAddressName: body.conversation.roleAddress?.displayName ?? null,
-      createdAt: envelope.header.sentAt,
+      // Never later than this message; a claim of an earlier start only offers an empty history.
+      createdAt: Math.min(body.conversation.startedAt ?? envelope.header.sentAt, envelope.header.sentAt),
       participants: ids.map((userId) => {
         const user = known.get(userId);
         return {

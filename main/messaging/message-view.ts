@@ -7,7 +7,7 @@ import type { ConversationListRow, StoredMessage } from '../store/messaging-ops'
 
 export function messageState(message: StoredMessage): MessageView['state'] {
   if (message.direction === 'in') return 'received';
-  if (message.sendState === 'pending') return 'pending';
+  if (message.sendState === 'pending') return message.held ? 'held' : 'pending';
   if (message.sendState === 'failed') return 'failed';
   if (message.recipientCount > 0 && message.readCount >= message.recipientCount) return 'read';
   if (message.recipientCount > 0 && message.deliveredCount >= message.recipientCount) return 'delivered';

@@ -9,7 +9,8 @@ import { appError, type ErrorCode } from '../../shared/errors';
 import type { ConnectionState, SendRequest, Thread, MessageView, ConversationSummary, Participant } from '../../shared/ipc/contract';
 import { ROLES, type Role } from '../../shared/access/permission-matrix';
 import type { DirectoryEntry, DirectoryRole } from '../../shared/protocol/api';
-import type { EnvelopeHeader, MessageBody } from '../../shared/protocol/envelope';
+import { envelope as envelopeSchema, type EnvelopeHeader, type MessageBody } from '../../shared/protocol/envelope';
+import { openEnvelope } from '../crypto/envelope-open';
 import { sealEnvelope, SealError } from '../crypto/envelope-seal';
 import { signRecall } from '../crypto/recall-signature';
 import type { IdentityKeyPairs } from '../crypto/identity-keys';
@@ -53,9 +54,15 @@ export interface MessagingDeps {
   readonly onSessionEnded: (reason: SessionEndReason) => void;
   /** PHI-free codes only. */
   readonly onRejected: (reason: string) => void;
+  /**
+   * How far back a workstation's first sync reaches; older messages come from the server's
+   * history when a conversation is scrolled back. Default 30 days.
+   */
+  readonly initialSyncWindowMs?: number;
 }
 
 const THREAD_PAGE = 100;
+const INITIAL_SYNC_WINDOW_MS = 30 * 24 * 3600_000;
 const EXPIRY_SWEEP_MS = 15_000;
 const OUTBOX_RETRY_MS = 5_000;
 
@@ -67,6 +74,14 @@ const OUTBOX_RETRY_MS = 5_000;
 function startsAfterCreation(createdAt: number, messages: readonly { sentAt: number }[]): boolean {
   const oldest = messages[0];
   return oldest !== undefined && oldest.sentAt > createdAt;
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return null;
+  }
 }
 
 const isRole = (value: string | null): value is Role => value !== null && (ROLES as readonly string[]).includes(value);
@@ -98,7 +113,47 @@ export function createMessagingService(deps: MessagingDeps) {
       deps.onListChanged();
     },
     onUnreachable: () => stream.nudge(),
+    async onKeyMismatch(envelope) {
+      const refreshed = await contacts.refresh(envelope.header.recipients);
+      return refreshed.ok && refreshed.changed.length > 0 ? 'held' : 'retry';
+    },
   });
+
+  const ownReader = { recipient: self.userId, encryption: deps.identity.encryption };
+  const ownSigningKey = b64(deps.identity.signing.publicKey);
+
+  /** Recipients' keys as pinned, plus the sender's own copy: what every envelope is sealed to. */
+  const sealedTo = (recipients: readonly string[], keyOf: (userId: string) => string) => [
+    ...recipients.map((id) => ({ recipient: id, encryptionKey: keyOf(id) })),
+    { recipient: self.userId, encryptionKey: b64(deps.identity.encryption.publicKey) },
+  ];
+
+  /**
+   * Held messages whose recipients' keys are all accepted now are sealed again to those keys,
+   * unchanged otherwise (same id, time and text, read back from the sender's own sealed copy),
+   * and go out in their original order.
+   */
+  async function resealHeld(): Promise<void> {
+    const held = await store.call('outbox.list', { limit: 1000, held: true });
+    for (const entry of held) {
+      const checked = envelopeSchema.safeParse(parseJson(entry.envelope));
+      if (!checked.success) continue;
+      const { header } = checked.data;
+      const keys = await contacts.keysForSending(header.recipients, { details: false });
+      if (!keys.ok) continue;
+      const own = await openEnvelope(checked.data, ownReader, ownSigningKey);
+      if (!own.ok) continue;
+      const resealed = await sealEnvelope({
+        header,
+        body: own.body,
+        recipientKeys: sealedTo(header.recipients, (id) => keys.users.get(id)?.encryptionKey ?? ''),
+        signingKey: deps.identity.signing.privateKey,
+      });
+      await store.call('outbox.reseal', { id: entry.id, envelope: new TextEncoder().encode(JSON.stringify(resealed)) });
+      deps.onThreadChanged(entry.conversationId);
+    }
+    background(outbox.drainNow());
+  }
 
   const receiver = createFeedReceiver({
     store,
@@ -115,6 +170,7 @@ export function createMessagingService(deps: MessagingDeps) {
     endpoint: deps.endpoint,
     token: deps.token,
     cursor: () => receiver.cursor(),
+    since: () => deps.now() - (deps.initialSyncWindowMs ?? INITIAL_SYNC_WINDOW_MS),
     onEvent: (event) => receiver.handle(event),
     onState: (state) => {
       connection = state;
@@ -210,8 +266,9 @@ export function createMessagingService(deps: MessagingDeps) {
       const resolved = await resolve(request);
       if (!resolved.ok) return resolved;
       const { conversation, recipients, isNew } = resolved.value;
-      const keys = await contacts.keysForSending(recipients);
-      if (!keys.ok) return failWith(keys.error === 'API' ? appCodeOf(keys.api.code) : keys.error);
+      // A reply in a known conversation needs no directory details, only the pinned keys.
+      const keys = await contacts.keysForSending(recipients, { details: isNew });
+      if (!keys.ok) return keys.error === 'API' ? failWith(appCodeOf(keys.api.code)) : { ok: false, error: appError(keys.error, keys.userIds) };
       const known = new Map(conversation.participants.map((p) => [p.userId, p]));
       const participants: ParticipantRecord[] = [
         selfParticipant(),
@@ -244,6 +301,7 @@ export function createMessagingService(deps: MessagingDeps) {
             conversation.roleAddressId !== null && conversation.roleAddressName !== null
               ? { id: conversation.roleAddressId, displayName: conversation.roleAddressName }
               : null,
+          startedAt: conversation.createdAt,
         },
       };
       let sealed;
@@ -251,10 +309,7 @@ export function createMessagingService(deps: MessagingDeps) {
         sealed = await sealEnvelope({
           header,
           body,
-          recipientKeys: [
-            ...recipients.map((id) => ({ recipient: id, encryptionKey: keys.users.get(id)?.encryptionKey ?? '' })),
-            { recipient: self.userId, encryptionKey: b64(deps.identity.encryption.publicKey) },
-          ],
+          recipientKeys: sealedTo(recipients, (id) => keys.users.get(id)?.encryptionKey ?? ''),
           signingKey: deps.identity.signing.privateKey,
         });
       } catch (error) {
@@ -354,7 +409,10 @@ export function createMessagingService(deps: MessagingDeps) {
     },
 
     async acceptKeyChange(userId: string): Promise<Outcome<Record<string, never>>> {
-      return (await contacts.accept(userId)) ? ok({}) : failWith('NOT_FOUND');
+      if (!(await contacts.accept(userId))) return failWith('NOT_FOUND');
+      await resealHeld();
+      deps.onListChanged();
+      return ok({});
     },
   };
   return service;

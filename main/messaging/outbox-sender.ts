@@ -2,9 +2,10 @@
  * Drains the encrypted outbox, oldest first, one envelope at a time. The envelope was sealed
  * once when the clinician pressed Send and is resent byte for byte: its id is the server's
  * idempotency key, so a send that reached the server but whose answer was lost is stored once.
- * Transient failures wait with backoff; a final refusal marks the message failed.
+ * Transient failures wait with backoff; a final refusal marks the message failed. An envelope
+ * sealed to a key its recipient no longer has is held (not failed) for the sender to review.
  */
-import { envelope as envelopeSchema } from '../../shared/protocol/envelope';
+import { envelope as envelopeSchema, type Envelope } from '../../shared/protocol/envelope';
 import type { ApiClient } from '../server-link/api-client';
 import { isTransient } from '../server-link/api-error-code';
 import type { StoreClient } from '../store/store-client';
@@ -18,6 +19,11 @@ export interface OutboxSenderDeps {
   readonly onChanged: (conversationId: string) => void;
   /** The server could not be reached: the connection is probably down. */
   readonly onUnreachable: () => void;
+  /**
+   * The relay says a recipient's key is not the one sealed to: `held` once the new key is
+   * recorded for review, `retry` if that could not be established now.
+   */
+  readonly onKeyMismatch: (envelope: Envelope) => Promise<'held' | 'retry'>;
 }
 
 export interface OutboxSender {
@@ -58,10 +64,14 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
           continue;
         }
         const result = await deps.api.call('send', { envelope: checked.data }, token);
+        const mismatch = !result.ok && result.error.code === 'RECIPIENT_KEY_MISMATCH' ? await deps.onKeyMismatch(checked.data) : null;
         if (result.ok) {
           await deps.store.call('outbox.accepted', { id: entry.id });
           deps.onChanged(entry.conversationId);
-        } else if (isTransient(result.error.code)) {
+        } else if (mismatch === 'held') {
+          await deps.store.call('outbox.hold', { id: entry.id });
+          deps.onChanged(entry.conversationId);
+        } else if (mismatch === 'retry' || isTransient(result.error.code)) {
           await deps.store.call('outbox.retryLater', {
             id: entry.id,
             errorCode: result.error.code,

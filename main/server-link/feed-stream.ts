@@ -7,7 +7,7 @@
  */
 import { randomInt } from 'node:crypto';
 import WebSocket from 'ws';
-import { serverFrame, STREAM_PATH, type ServerFrame, SESSION_END_REASONS } from '../../shared/protocol/stream';
+import { serverFrame, STREAM_PATH, type ClientFrame, type ServerFrame, SESSION_END_REASONS } from '../../shared/protocol/stream';
 import type { FeedEvent } from '../../shared/protocol/feed';
 import { classifyTransportError, type ServerEndpoint } from './server-endpoint';
 
@@ -20,6 +20,8 @@ export interface FeedStreamOptions {
   readonly token: () => string | null;
   /** The last sequence stored in the vault. */
   readonly cursor: () => Promise<number>;
+  /** While nothing is stored (cursor 0): the time before which the first sync skips events. */
+  readonly since?: () => number;
   readonly onEvent: (event: FeedEvent) => Promise<void>;
   readonly onState: (state: StreamState) => void;
   readonly onSessionEnded: (reason: SessionEndReason) => void;
@@ -122,7 +124,8 @@ export function createFeedStream(options: FeedStreamOptions): FeedStream {
     socket = ws;
     let alive = true;
     ws.on('open', () => {
-      ws.send(JSON.stringify({ type: 'resume', after }));
+      const resume: ClientFrame = after === 0 && options.since ? { type: 'resume', after, since: options.since() } : { type: 'resume', after };
+      ws.send(JSON.stringify(resume));
       ping = setInterval(() => {
         if (!alive) {
           ws.terminate();

@@ -41,6 +41,8 @@ export interface SessionDeps {
   readonly logger: Logger;
   readonly events: SessionEvents;
   readonly deviceName?: string;
+  /** See MessagingDeps.initialSyncWindowMs. */
+  readonly initialSyncWindowMs?: number;
 }
 
 interface Active {
@@ -128,6 +130,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
       onThreadChanged: deps.events.threadChanged,
       onSessionEnded: (reason) => void endedByServer(reason).catch(() => undefined),
       onRejected: (reason) => deps.logger.warn({ reason }, 'feed event rejected'),
+      ...(deps.initialSyncWindowMs === undefined ? {} : { initialSyncWindowMs: deps.initialSyncWindowMs }),
     });
     active = { signedIn, server: serverSession, messaging, vault: signedIn.vault };
     serverSession.start();

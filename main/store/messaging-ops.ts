@@ -50,6 +50,8 @@ export interface StoredMessage {
   readonly recalledAt: number | null;
   readonly expiredAt: number | null;
   readonly sendState: 'pending' | 'sent' | 'failed' | null;
+  /** Pending, but held until a recipient's changed key is accepted. */
+  readonly held: boolean;
   readonly recipientCount: number;
   readonly body: string | null;
   readonly deliveredCount: number;
@@ -102,6 +104,7 @@ interface RawStored {
   recalled_at: number | null;
   expired_at: number | null;
   send_state: StoredMessage['sendState'];
+  held: number | null;
   recipient_count: number;
   body: string | null;
   delivered_count: number;
@@ -110,6 +113,7 @@ interface RawStored {
 
 const STORED_COLUMNS = `m.id, m.conversation_id, m.sender_id, m.direction, m.sent_at, m.priority, m.expires_at,
   m.recalled_at, m.expired_at, m.send_state, m.recipient_count, m.body,
+  (SELECT o.held FROM outbox o WHERE o.id = m.id) AS held,
   (SELECT count(*) FROM receipts r WHERE r.message_id = m.id AND r.delivered_at IS NOT NULL) AS delivered_count,
   (SELECT count(*) FROM receipts r WHERE r.message_id = m.id AND r.read_at IS NOT NULL) AS read_count`;
 
@@ -125,6 +129,7 @@ function toStored(raw: RawStored): StoredMessage {
     recalledAt: raw.recalled_at,
     expiredAt: raw.expired_at,
     sendState: raw.send_state,
+    held: raw.held === 1,
     recipientCount: raw.recipient_count,
     body: raw.body,
     deliveredCount: raw.delivered_count,
@@ -280,9 +285,11 @@ export const messagingOps = {
     return null;
   },
 
-  'outbox.list': (db: Database, args: { limit: number }): OutboxEntry[] =>
+  /** What may be sent: everything not held for a key change, oldest first. */
+  'outbox.list': (db: Database, args: { limit: number; held?: boolean }): OutboxEntry[] =>
     (
-      sql(db, 'SELECT id, conversation_id, envelope, attempts, next_attempt_at FROM outbox ORDER BY created_at, id LIMIT ?').all(
+      sql(db, 'SELECT id, conversation_id, envelope, attempts, next_attempt_at FROM outbox WHERE held = ? ORDER BY created_at, id LIMIT ?').all(
+        args.held === true ? 1 : 0,
         args.limit,
       ) as { id: string; conversation_id: string; envelope: Buffer; attempts: number; next_attempt_at: number | null }[]
     ).map((row) => ({
@@ -308,6 +315,22 @@ export const messagingOps = {
       args.nextAttemptAt,
       args.id,
     );
+    return null;
+  },
+
+  /** Sealed to a key the recipient no longer has: kept, not sent, until resealed. */
+  'outbox.hold': (db: Database, args: { id: string }): null => {
+    sql(db, 'UPDATE outbox SET held = 1, attempts = attempts + 1 WHERE id = ?').run(args.id);
+    return null;
+  },
+
+  /** Sealed again to the keys now accepted: sent next, as if just queued. */
+  'outbox.reseal': (db: Database, args: { id: string; envelope: Uint8Array }): null => {
+    db.transaction(() => {
+      const envelope = Buffer.from(args.envelope);
+      sql(db, 'UPDATE outbox SET envelope = ?, held = 0, attempts = 0, next_attempt_at = NULL WHERE id = ?').run(envelope, args.id);
+      sql(db, 'UPDATE messages SET envelope = ? WHERE id = ?').run(envelope, args.id);
+    })();
     return null;
   },
 

@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import { SCHEMA_V1 } from './schema-v1';
 import { SCHEMA_V2 } from './schema-v2';
+import { SCHEMA_V3 } from './schema-v3';
 import { StoreError } from './store-error';
 
 export interface Migration {
@@ -16,6 +17,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: SCHEMA_V1 },
   { version: 2, name: 'messaging', sql: SCHEMA_V2 },
+  { version: 3, name: 'held outgoing messages', sql: SCHEMA_V3 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

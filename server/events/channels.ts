@@ -17,7 +17,8 @@ export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 /** One statement however many users: a send to a role of twenty is one round trip, not twenty. */
 export async function announceFeed(tx: Queryable, userIds: Iterable<string>): Promise<void> {
   const unique = [...new Set(userIds)];
-  if (unique.length === 1) return notify(tx, FEED_CHANNEL, unique[0]!);
+  const [only] = unique;
+  if (unique.length === 1 && only !== undefined) return notify(tx, FEED_CHANNEL, only);
   if (unique.length > 1) await tx.query('SELECT pg_notify($1, u) FROM unnest($2::text[]) AS u', [FEED_CHANNEL, unique]);
 }
 

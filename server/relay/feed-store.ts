@@ -42,6 +42,15 @@ export async function appendFeedEvents(tx: Queryable, userIds: readonly string[]
   await announceFeed(tx, userIds);
 }
 
+/** The cursor before this user's first event at or after `since`: where a new workstation starts. */
+export async function feedCursorBefore(db: Queryable, userId: string, since: number): Promise<number> {
+  const rows = await db.query<{ seq: number | string | null }>('SELECT max(seq) AS seq FROM feed_events WHERE user_id = $1 AND created_at < $2', [
+    userId,
+    since,
+  ]);
+  return Number(rows[0]?.seq ?? 0);
+}
+
 type FeedRow = {
   seq: number;
   type: FeedEvent['type'];

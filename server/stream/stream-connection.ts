@@ -10,7 +10,7 @@ import type { AuthenticatedSession } from '../accounts/session-store';
 import type { Clock } from '../clock';
 import type { Queryable } from '../db/database';
 import type { SessionEndReason } from '../events/channels';
-import { readFeed } from '../relay/feed-store';
+import { feedCursorBefore, readFeed } from '../relay/feed-store';
 import { frameBytes, parseClientFrame } from './client-frames';
 
 const PAGE_SIZE = 200;
@@ -37,6 +37,8 @@ export interface StreamConnectionDeps {
 
 export function openStreamConnection(socket: WebSocket, session: AuthenticatedSession, deps: StreamConnectionDeps): StreamConnection {
   let cursor: number | null = null;
+  /** A first sync's window start, turned into a cursor by the pump. */
+  let since: number | null = null;
   /** Bumped by every `resume`: a page read for an older resume is dropped, not sent. */
   let generation = 0;
   let readyOwed = false;
@@ -67,6 +69,13 @@ export function openStreamConnection(socket: WebSocket, session: AuthenticatedSe
       while (!ended && cursor !== null) {
         dirty = false;
         const started = generation;
+        if (since !== null) {
+          const start = since;
+          since = null;
+          const from = await feedCursorBefore(deps.db, session.userId, start);
+          if (superseded(started)) continue;
+          cursor = from;
+        }
         const page = await readFeed(deps.db, session.userId, cursor, PAGE_SIZE, deps.clock());
         if (superseded(started)) continue;
         for (const event of page.events) {
@@ -108,6 +117,7 @@ export function openStreamConnection(socket: WebSocket, session: AuthenticatedSe
     }
     generation += 1;
     cursor = frame.after;
+    since = frame.after === 0 && frame.since !== undefined ? frame.since : null;
     readyOwed = true;
     void pump();
   });

@@ -103,8 +103,8 @@ export const messageViewSchema = z.strictObject({
   expiresAt: time.nullable(),
   recalledAt: time.nullable(),
   expired: z.boolean(),
-  /** For outgoing: pending (in the outbox), sent (accepted by the server), delivered, read, failed. */
-  state: z.enum(['pending', 'sent', 'delivered', 'read', 'failed', 'received']),
+  /** For outgoing: pending (in the outbox), held (a recipient's key changed and awaits review), sent (accepted by the server), delivered, read, failed. */
+  state: z.enum(['pending', 'held', 'sent', 'delivered', 'read', 'failed', 'received']),
   deliveredCount: z.number().int().nonnegative(),
   readCount: z.number().int().nonnegative(),
   recipientCount: z.number().int().nonnegative(),

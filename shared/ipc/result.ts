@@ -10,6 +10,7 @@ export const fail = (error: AppError): IpcResult<never> => ({ ok: false, error }
 export const appErrorSchema = z.strictObject({
   code: z.enum(ERROR_CODES),
   message: z.string().max(200),
+  subjects: z.array(z.string().max(64)).min(1).max(200).readonly().optional(),
 });
 
 /** Schema of an IpcResult wrapping `value`, used where a result crosses an untrusted wire. */

@@ -95,6 +95,11 @@ export const messageBody = z.strictObject({
     title: z.string().max(200).nullable(),
     participants: z.array(userId).min(1).max(MAX_RECIPIENTS + 1),
     roleAddress: z.strictObject({ id: roleAddressId, displayName: z.string().max(200) }).nullable(),
+    /**
+     * When the conversation began (ms): a workstation that first sees it later knows older
+     * messages exist and can fetch them. Absent from the earliest Wardline builds.
+     */
+    startedAt: z.number().int().nonnegative().optional(),
   }),
 });
 export type MessageBody = z.infer<typeof messageBody>;

@@ -11,7 +11,15 @@ export const STREAM_PATH = '/v1/stream';
 export const MAX_CLIENT_FRAME_BYTES = 4 * 1024;
 
 export const clientFrame = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('resume'), after: z.number().int().nonnegative() }),
+  z.strictObject({
+    type: z.literal('resume'),
+    after: z.number().int().nonnegative(),
+    /**
+     * With `after: 0` (a workstation that has stored nothing yet): skip events created before
+     * this time (ms). Older messages are fetched per conversation, on demand, from history.
+     */
+    since: z.number().int().nonnegative().optional(),
+  }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 

@@ -31,7 +31,14 @@ export interface Workstation {
   close(): Promise<void>;
 }
 
-export function createWorkstation(server: ServerEndpoint | null, options: { dataDir?: string; logLines?: string[] } = {}): Workstation {
+export interface WorkstationOptions {
+  readonly dataDir?: string;
+  readonly logLines?: string[];
+  readonly now?: () => number;
+  readonly initialSyncWindowMs?: number;
+}
+
+export function createWorkstation(server: ServerEndpoint | null, options: WorkstationOptions = {}): Workstation {
   const dataDir = options.dataDir ?? tempDir('wardline-ws-');
   const lines = options.logLines;
   const logger = createLogger({
@@ -57,6 +64,8 @@ export function createWorkstation(server: ServerEndpoint | null, options: { data
     device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
     allowUnprotectedDevice: false,
     server,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.initialSyncWindowMs === undefined ? {} : { initialSyncWindowMs: options.initialSyncWindowMs }),
   });
   const events: RecordedEvent[] = [];
   const waiters = new Set<() => void>();

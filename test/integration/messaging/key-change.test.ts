@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentityKeys, publicKeysOf, wrapIdentityKeys } from '../../../main/crypto/identity-keys';
+import { openEnvelope } from '../../../main/crypto/envelope-open';
 import { sealEnvelope } from '../../../main/crypto/envelope-seal';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { openRawSession } from '../../support/raw-session';
@@ -38,10 +39,14 @@ afterAll(async () => {
 
 
 describe('contact key change', () => {
-  it('warns before the next message to a contact whose key changed, and sends after acceptance', async () => {
+  it('holds a message sealed to a replaced key, warns, and sends it to the new key once accepted', async () => {
     const sent = await a.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'first', priority: 'routine', expiresInSeconds: null });
     if (!sent.ok) throw new Error(sent.error.code);
     conversationId = sent.value.conversationId;
+    await eventually(
+      () => a.call('conversation.open', { conversationId }),
+      (t) => t.ok && t.value.messages[0]?.state !== 'pending',
+    );
 
     // The doctor's keys are replaced from another device (as after a password reset).
     const other = await openRawSession(server.endpoint, doctor, 1);
@@ -52,17 +57,42 @@ describe('contact key change', () => {
       other.session.token,
     );
     expect(published.ok).toBe(true);
-    other.close();
 
-    const refused = await a.call('message.send', { conversationId, text: 'second', priority: 'routine', expiresInSeconds: null });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'KEY_CHANGED' } });
-    const warned = await a.call('conversation.open', { conversationId });
-    expect(warned.ok && warned.value.conversation.participants.find((p) => p.userId === doctor.userId)?.keyChanged).toBe(true);
+    // A reply is sealed to the pinned key without asking the directory; the relay refuses that
+    // key, and the message is held (not failed, not sent to a key nobody accepted).
+    const second = await a.call('message.send', { conversationId, text: 'second', priority: 'routine', expiresInSeconds: null });
+    if (!second.ok) throw new Error(second.error.code);
+    const held = await eventually(
+      () => a.call('conversation.open', { conversationId }),
+      (t) => t.ok && t.value.messages.find((msg) => msg.id === second.value.messageId)?.state === 'held',
+    );
+    expect(held.ok && held.value.conversation.participants.find((p) => p.userId === doctor.userId)?.keyChanged).toBe(true);
+
+    // While the change is pending, nothing new is sealed to either key, and the refusal names who.
+    const refused = await a.call('message.send', { conversationId, text: 'third', priority: 'routine', expiresInSeconds: null });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'KEY_CHANGED', subjects: [doctor.userId] } });
+    const composed = await a.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'fourth', priority: 'routine', expiresInSeconds: null });
+    expect(composed).toMatchObject({ ok: false, error: { code: 'KEY_CHANGED', subjects: [doctor.userId] } });
 
     expect(await a.call('contact.acceptKeyChange', { userId: doctor.userId })).toEqual({ ok: true, value: {} });
-    const cleared = await a.call('conversation.open', { conversationId });
+    const cleared = await eventually(
+      () => a.call('conversation.open', { conversationId }),
+      (t) => t.ok && t.value.messages.find((msg) => msg.id === second.value.messageId)?.state === 'sent',
+    );
     expect(cleared.ok && cleared.value.conversation.participants.find((p) => p.userId === doctor.userId)?.keyChanged).toBe(false);
-    expect((await a.call('message.send', { conversationId, text: 'second', priority: 'routine', expiresInSeconds: null })).ok).toBe(true);
+
+    // The held message went out sealed to the new key, unchanged: the doctor's new keys open it.
+    const feed = await other.api.call('feed', { after: 0, limit: 500 }, other.session.token);
+    if (!feed.ok) throw new Error(feed.error.code);
+    const envelope = feed.value.events.flatMap((event) => (event.type === 'envelope' && event.envelope.header.id === second.value.messageId ? [event.envelope] : []))[0];
+    const nurseKeys = await other.api.call('lookupKeys', { userIds: [nurse.userId] }, other.session.token);
+    const signing = nurseKeys.ok ? nurseKeys.value.users[0]?.publicKeys?.signing : undefined;
+    if (envelope === undefined || signing === undefined) throw new Error('not relayed');
+    const opened = await openEnvelope(envelope, { recipient: doctor.userId, encryption: fresh.encryption }, signing);
+    expect(opened).toMatchObject({ ok: true, body: { text: 'second' } });
+    other.close();
+
+    expect((await a.call('message.send', { conversationId, text: 'third', priority: 'routine', expiresInSeconds: null })).ok).toBe(true);
   });
 
   it('drops signed envelopes whose participants disagree with the header or with the conversation they claim', async () => {

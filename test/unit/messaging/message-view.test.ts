@@ -13,6 +13,7 @@ const base: StoredMessage = {
   recalledAt: null,
   expiredAt: null,
   sendState: 'sent',
+  held: false,
   recipientCount: 3,
   body: 'Bed 4 potassium 5.9',
   deliveredCount: 0,
@@ -23,6 +24,7 @@ describe('message state', () => {
   it.each([
     [{ direction: 'in' as const, sendState: null }, 'received'],
     [{ sendState: 'pending' as const }, 'pending'],
+    [{ sendState: 'pending' as const, held: true }, 'held'],
     [{ sendState: 'failed' as const }, 'failed'],
     [{ deliveredCount: 2 }, 'sent'],
     [{ deliveredCount: 3 }, 'delivered'],

@@ -14,6 +14,7 @@ describe('receiptFor', () => {
     expect(receiptFor({ ...out, state: 'delivered', deliveredCount: 1 })?.text).toBe('Delivered');
     expect(receiptFor({ ...out, state: 'read', deliveredCount: 1, readCount: 1 })?.text).toBe('Read');
     expect(receiptFor({ ...out, state: 'failed' })).toEqual({ text: 'Failed', tone: 'failed' });
+    expect(receiptFor({ ...out, state: 'held' })).toEqual({ text: 'Not sent: key changed', tone: 'failed' });
   });
 
   it('counts readers in a group, so nobody is assumed to have seen it', () => {

@@ -1,9 +1,11 @@
 import { useId, useRef, useState, type KeyboardEvent, type SubmitEvent } from 'react';
 import type { WardlineApi } from '../../../../preload/api-factory';
+import type { Participant } from '../../../../shared/ipc/contract';
 import type { Priority } from '../../../../shared/protocol/envelope';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { describeError } from '../../error-messages';
 import { MessageField } from '../message/MessageField';
+import { KeyChangeWarning } from '../thread/KeyChangeWarning';
 import { ExpiryField } from './ExpiryField';
 import { PriorityField } from './PriorityField';
 import type { RecipientChoice } from './recipient-choice';
@@ -33,6 +35,8 @@ export function ComposePanel({
   const [expiry, setExpiry] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Recipients whose security key changed: named here so they can be reviewed without leaving compose.
+  const [keyChanged, setKeyChanged] = useState<readonly Participant[]>([]);
   const [invalid, setInvalid] = useState<{ readonly to: boolean; readonly text: boolean }>({ to: false, text: false });
   const id = useId();
   // State updates land after this event; a ref stops a second submit in the same tick.
@@ -60,7 +64,10 @@ export function ComposePanel({
     sending.current = false;
     setBusy(false);
     if (result.ok) onSent(result.value.conversationId);
-    else setError(describeError(result.error));
+    else {
+      setError(describeError(result.error));
+      if (result.error.code === 'KEY_CHANGED') setKeyChanged(changedPeople(recipients, result.error.subjects ?? []));
+    }
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLFormElement>) {
@@ -90,6 +97,15 @@ export function ComposePanel({
           <PriorityField value={priority} onChange={setPriority} />
           <ExpiryField id={`${id}-expiry`} value={expiry} onChange={setExpiry} />
         </div>
+        <KeyChangeWarning
+          bridge={bridge}
+          participants={keyChanged}
+          onAccepted={() => {
+            setKeyChanged([]);
+            setError(null);
+            return Promise.resolve();
+          }}
+        />
         <ErrorAlert message={error} />
         <div className="button-row">
           <button type="submit" className="button button-primary" disabled={busy} aria-busy={busy}>
@@ -108,4 +124,9 @@ export function ComposePanel({
 /** An Escape aimed at an open list (the To field's suggestions) closes that list, not the form. */
 function closesPopup(target: EventTarget): boolean {
   return target instanceof HTMLElement && target.getAttribute('aria-expanded') === 'true';
+}
+
+function changedPeople(recipients: readonly RecipientChoice[], userIds: readonly string[]): Participant[] {
+  const names = new Map(recipients.flatMap((choice) => choice.people.map((person) => [person.userId, person.name] as const)));
+  return userIds.map((userId) => ({ userId, displayName: names.get(userId) ?? userId, role: null, department: null, title: null, keyChanged: true }));
 }

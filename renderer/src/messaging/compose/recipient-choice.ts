@@ -14,6 +14,8 @@ export interface RecipientChoice {
   readonly details: string;
   /** Why it cannot be chosen, or null when it can. */
   readonly unavailable: string | null;
+  /** The people a message to it reaches (a role's current members), to name them in a warning. */
+  readonly people: readonly { readonly userId: string; readonly name: string }[];
 }
 
 export function recipientChoice(entry: DirectoryEntry): RecipientChoice {
@@ -24,6 +26,7 @@ export function recipientChoice(entry: DirectoryEntry): RecipientChoice {
       name: entry.displayName,
       details: personDetails(entry),
       unavailable: !entry.active ? 'Account not active' : entry.fingerprint === null ? 'Has not signed in to Wardline yet' : null,
+      people: [{ userId: entry.userId, name: entry.displayName }],
     };
   }
   return {
@@ -32,5 +35,6 @@ export function recipientChoice(entry: DirectoryEntry): RecipientChoice {
     name: entry.displayName,
     details: roleAddressDetails({ department: entry.department, memberCount: entry.members.length }),
     unavailable: entry.members.length === 0 ? 'No one holds this role right now' : null,
+    people: entry.members.map((member) => ({ userId: member.userId, name: member.displayName })),
   };
 }

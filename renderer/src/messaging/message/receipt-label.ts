@@ -19,6 +19,9 @@ export function receiptFor(message: ReceiptFacts): Receipt | null {
   switch (state) {
     case 'pending':
       return { text: 'Pending', tone: 'waiting' };
+    case 'held':
+      // Waits for the sender to review a recipient's new key (the thread shows the warning).
+      return { text: 'Not sent: key changed', tone: 'failed' };
     case 'failed':
       return { text: 'Failed', tone: 'failed' };
     case 'received':
