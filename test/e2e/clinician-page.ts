@@ -64,7 +64,9 @@ export async function snapshot(page: Page, name: string): Promise<void> {
 }
 
 /** WCAG 2.1 A and AA violations axe-core finds on the page as it is now, one line each. */
-export async function accessibilityViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+/** WCAG 2.1 A and AA violations on the page, or only within `include` (a CSS selector). */
+export async function accessibilityViolations(page: Page, include?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  const result = await (include === undefined ? builder : builder.include(include)).analyze();
   return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }
