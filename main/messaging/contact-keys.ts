@@ -7,6 +7,7 @@
 import type { DirectoryUser, UserKeys } from '../../shared/protocol/api';
 import { fingerprintOf } from '../crypto/identity-keys';
 import type { ApiClient, ApiError } from '../server-link/api-client';
+import type { ContactKeyRecord } from '../store/messaging-ops';
 import type { StoreClient } from '../store/store-client';
 
 export type KeysForSending =
@@ -42,6 +43,26 @@ export interface ContactKeysDeps {
 
 export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
   const directory = new Map<string, DirectoryUser>();
+  /**
+   * Pins as read from the vault, kept for the session: every send and every incoming message
+   * needs one, and only this module writes them (each write drops the cached entry).
+   */
+  const pins = new Map<string, ContactKeyRecord | null>();
+  const writes = { count: 0 };
+  async function pinOf(userId: string): Promise<ContactKeyRecord | null> {
+    const cached = pins.get(userId);
+    if (cached !== undefined) return cached;
+    const before = writes.count;
+    const read = await deps.store.call('contactKey.get', { userId });
+    // A write that landed while this read was in flight may have made it stale: not cached.
+    if (writes.count === before) pins.set(userId, read);
+    return read;
+  }
+  /** Called before and after each write, so no read overlapping it is cached. */
+  const forget = (userId: string) => {
+    writes.count += 1;
+    pins.delete(userId);
+  };
 
   async function lookup(userIds: readonly string[]): Promise<{ ok: true; users: Map<string, UserKeys> } | { ok: false; error: ApiError }> {
     const result = await deps.api.call('lookupKeys', { userIds: [...new Set(userIds)] }, deps.token());
@@ -59,14 +80,18 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
     const keys = entry.publicKeys;
     if (keys === null) return 'pinned';
     const fingerprint = await fingerprintOf(keys);
-    const pinned = await deps.store.call('contactKey.get', { userId: entry.user.userId });
+    const pinned = await pinOf(entry.user.userId);
     const record = { userId: entry.user.userId, encryptionKey: keys.encryption, signingKey: keys.signing, fingerprint, at: deps.now() };
     if (pinned === null) {
+      forget(entry.user.userId);
       await deps.store.call('contactKey.pin', record);
+      forget(entry.user.userId);
       return 'pinned';
     }
     if (pinned.fingerprint === fingerprint) return pinned.pendingFingerprint === null ? 'pinned' : 'changed';
+    forget(entry.user.userId);
     await deps.store.call('contactKey.setPending', record);
+    forget(entry.user.userId);
     return 'changed';
   }
 
@@ -77,7 +102,7 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
   async function offline(userIds: readonly string[], error: ApiError): Promise<KeysForSending> {
     const users = new Map<string, { user: DirectoryUser | null; encryptionKey: string }>();
     for (const id of userIds) {
-      const pinned = await deps.store.call('contactKey.get', { userId: id });
+      const pinned = await pinOf(id);
       if (pinned === null) return { ok: false, error: 'API', api: error };
       if (pinned.pendingFingerprint !== null) return { ok: false, error: 'KEY_CHANGED', userIds: [id] };
       users.set(id, { user: directory.get(id) ?? null, encryptionKey: pinned.encryptionKey });
@@ -90,7 +115,7 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
     const users = new Map<string, { user: DirectoryUser | null; encryptionKey: string }>();
     const changed: string[] = [];
     for (const id of userIds) {
-      const pinned = await deps.store.call('contactKey.get', { userId: id });
+      const pinned = await pinOf(id);
       if (pinned === null || (details && !directory.has(id))) return null;
       if (pinned.pendingFingerprint !== null) changed.push(id);
       users.set(id, { user: directory.get(id) ?? null, encryptionKey: pinned.encryptionKey });
@@ -118,7 +143,7 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
         const entry = found.users.get(id);
         if (entry === undefined) continue;
         if ((await reconcile(entry)) === 'changed') changed.push(id);
-        const pinned = await deps.store.call('contactKey.get', { userId: id });
+        const pinned = await pinOf(id);
         if (pinned) users.set(id, { user: entry.user, encryptionKey: pinned.encryptionKey });
       }
       if (changed.length > 0) return { ok: false, error: 'KEY_CHANGED', userIds: changed };
@@ -134,13 +159,13 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
     },
 
     async signingKeyFor(userId) {
-      let pinned = await deps.store.call('contactKey.get', { userId });
+      let pinned = await pinOf(userId);
       if (pinned === null) {
         const found = await lookup([userId]);
         const entry = found.ok ? found.users.get(userId) : undefined;
         if (!entry?.publicKeys) return null;
         await reconcile(entry);
-        pinned = await deps.store.call('contactKey.get', { userId });
+        pinned = await pinOf(userId);
         if (pinned === null) return null;
       }
       return { pinned: pinned.signingKey, pending: pinned.pendingSigningKey };
@@ -157,10 +182,15 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
       return answer;
     },
 
-    accept: (userId) => deps.store.call('contactKey.accept', { userId, at: deps.now() }),
+    async accept(userId) {
+      forget(userId);
+      const accepted = await deps.store.call('contactKey.accept', { userId, at: deps.now() });
+      forget(userId);
+      return accepted;
+    },
 
     async hasPendingChange(userId) {
-      const pinned = await deps.store.call('contactKey.get', { userId });
+      const pinned = await pinOf(userId);
       return pinned?.pendingFingerprint != null;
     },
   };

@@ -158,6 +158,13 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     }
   }
 
+  /** The vault's cursor, read once: only this receiver moves it, and only after the vault has it. */
+  let stored: number | null = null;
+  async function cursor(): Promise<number> {
+    stored ??= Number((await deps.store.call('setting.get', { key: FEED_CURSOR_SETTING })) ?? '0');
+    return stored;
+  }
+
   return {
     async handle(event) {
       switch (event.type) {
@@ -178,12 +185,12 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
           await onRecall(event);
           break;
       }
-      const current = Number((await deps.store.call('setting.get', { key: FEED_CURSOR_SETTING })) ?? '0');
-      if (event.seq > current) await deps.store.call('setting.set', { key: FEED_CURSOR_SETTING, value: String(event.seq) });
+      if (event.seq > (await cursor())) {
+        await deps.store.call('setting.set', { key: FEED_CURSOR_SETTING, value: String(event.seq) });
+        stored = event.seq;
+      }
     },
     ingest: onEnvelope,
-    async cursor() {
-      return Number((await deps.store.call('setting.get', { key: FEED_CURSOR_SETTING })) ?? '0');
-    },
+    cursor,
   };
 }

@@ -4,9 +4,10 @@
  * envelope again answers `duplicate: true` and changes nothing; a different envelope under a
  * taken id is IDEMPOTENCY_CONFLICT.
  *
- * Order of checks: sender (cheap, and stops anyone resending another user's envelope), then the
- * id (a resend of something already accepted is answered from what was stored), expiry,
- * recipients and their keys, and the signature last (the only costly one).
+ * Order of checks: sender (cheap, and stops anyone resending another user's envelope), expiry,
+ * recipients and their keys, the signature (the only costly one), then the insert, whose
+ * conflict on the id finds a resend. Any refusal is checked against the stored id before it is
+ * given, so a resend of something already accepted is answered as a duplicate whatever changed.
  */
 import type { RouteResponse } from '../../shared/protocol/api';
 import { envelopeSignedBytes, type Envelope } from '../../shared/protocol/envelope';
@@ -37,15 +38,22 @@ async function answerForTakenId(deps: RelayDeps, envelope: Envelope, digest: str
 }
 
 export async function sendMessage(deps: RelayDeps, session: AuthenticatedSession, envelope: Envelope): Promise<Outcome<SendResponse>> {
-  const now = deps.clock();
   if (!senderMatches(envelope, session)) return fail('SENDER_MISMATCH');
   const digest = envelopeDigest(envelope);
-  const earlier = await answerForTakenId(deps, envelope, digest);
-  if (earlier) return earlier;
+  const accepted = await acceptNew(deps, envelope, digest);
+  // A refusal may be a resend of something already accepted (whose recipient has since left,
+  // or which has since expired): that is answered from what was stored, as a duplicate.
+  if (!accepted.ok) return (await answerForTakenId(deps, envelope, digest)) ?? accepted;
+  return accepted;
+}
+
+/** The checks and the insert, assuming the envelope is new (nearly always: resends are rare). */
+async function acceptNew(deps: RelayDeps, envelope: Envelope, digest: string): Promise<Outcome<SendResponse>> {
+  const now = deps.clock();
   if (envelopeExpired(envelope, now)) return fail('MESSAGE_EXPIRED');
 
   const { recipients } = envelope.header;
-  const senderId = session.userId;
+  const senderId = envelope.header.sender.userId;
   const keys = await activePublicKeysOf(deps.db, [...recipients, senderId]);
   if (!recipients.every((userId) => keys.has(userId))) return fail('UNKNOWN_RECIPIENT');
 
@@ -58,12 +66,10 @@ export async function sendMessage(deps: RelayDeps, session: AuthenticatedSession
     return fail('SIGNATURE_INVALID');
   }
 
-  const stored = await transactionOutcome(deps.db, async (tx) => {
+  return transactionOutcome(deps.db, async (tx) => {
+    // Taken (a resend, or a concurrent one that got there first): the caller answers from the stored row.
     if (!(await insertEnvelope(tx, envelope, digest, now))) return fail('IDEMPOTENCY_CONFLICT');
     await appendFeedEvents(tx, envelopeAudience(envelope), { type: 'envelope', messageId: envelope.header.id }, now);
     return succeed({ messageId: envelope.header.id, acceptedAt: now, duplicate: false });
   });
-  // A concurrent resend of the same envelope got there first: answer as the duplicate it is.
-  if (!stored.ok && stored.error === 'IDEMPOTENCY_CONFLICT') return (await answerForTakenId(deps, envelope, digest)) ?? stored;
-  return stored;
 }
