@@ -1,0 +1,74 @@
+/**
+ * Reads the machine-wide policy once at start: `--policy <file>` if given (tests, and IT
+ * trying a policy out), else the OS location (the registry on Windows, `/etc/wardline/
+ * policy.json` elsewhere). No policy at all means the documented defaults. A policy that exists
+ * but cannot be read, or says something invalid, is refused whole: the app shows why and lets
+ * nobody sign in, rather than run with settings IT did not choose.
+ */
+import { readFile } from 'node:fs/promises';
+import { policySchema, type Policy, type PolicySource } from '../../shared/policy/policy-schema';
+import { readRegistryPolicy, type RegistryRead } from './registry-policy';
+
+export const LINUX_POLICY_FILE = '/etc/wardline/policy.json';
+
+export type PolicyLoadError =
+  /** The file or registry key exists but could not be read (permissions, I/O). */
+  | { readonly code: 'POLICY_UNREADABLE'; readonly keys: readonly string[] }
+  /** Not JSON, or a value out of range, of the wrong type, or a key that does not exist. */
+  | { readonly code: 'POLICY_INVALID'; readonly keys: readonly string[] };
+
+export type PolicyLoad =
+  | { readonly ok: true; readonly policy: Policy; readonly source: PolicySource; readonly location: string | null }
+  | { readonly ok: false; readonly error: PolicyLoadError; readonly location: string | null };
+
+export interface PolicySources {
+  readonly platform: NodeJS.Platform;
+  /** `--policy <file>`, or null. */
+  readonly overrideFile: string | null;
+  readonly readText?: (file: string) => Promise<string>;
+  readonly readRegistry?: () => Promise<RegistryRead>;
+}
+
+/** Key names only (never values) say what is wrong: a policy value could be anything. */
+function validate(raw: unknown, source: PolicySource, location: string | null): PolicyLoad {
+  const checked = policySchema.safeParse(raw);
+  if (checked.success) return { ok: true, policy: checked.data, source, location };
+  const keys = [...new Set(checked.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys : issue.path.slice(0, 1).map(String))))];
+  return { ok: false, error: { code: 'POLICY_INVALID', keys }, location };
+}
+
+async function fromFile(file: string, source: PolicySource, readText: (file: string) => Promise<string>, missingIsDefault: boolean): Promise<PolicyLoad> {
+  let text: string;
+  try {
+    text = await readText(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (missingIsDefault && code === 'ENOENT') return validate({}, 'defaults', null);
+    return { ok: false, error: { code: 'POLICY_UNREADABLE', keys: [] }, location: file };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, error: { code: 'POLICY_INVALID', keys: [] }, location: file };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: { code: 'POLICY_INVALID', keys: [] }, location: file };
+  return validate(raw, source, file);
+}
+
+export async function loadPolicy(sources: PolicySources): Promise<PolicyLoad> {
+  const readText = sources.readText ?? ((file: string) => readFile(file, 'utf8'));
+  // An override that is missing is an error: whoever named it meant it to be used.
+  if (sources.overrideFile !== null) return fromFile(sources.overrideFile, 'override', readText, false);
+  if (sources.platform === 'win32') {
+    const read = await (sources.readRegistry ?? readRegistryPolicy)();
+    const location = 'HKLM\\Software\\Policies\\Wardline';
+    if (!read.ok) {
+      return read.key === null
+        ? { ok: false, error: { code: 'POLICY_UNREADABLE', keys: [] }, location }
+        : { ok: false, error: { code: 'POLICY_INVALID', keys: [read.key] }, location };
+    }
+    return read.values === null ? validate({}, 'defaults', null) : validate(read.values, 'registry', location);
+  }
+  return fromFile(LINUX_POLICY_FILE, 'file', readText, true);
+}

@@ -1,0 +1,181 @@
+/**
+ * The workstation session's rules, as a pure state machine: `signed-out → unlocked ⇄ locked →
+ * signed-out`. Time comes in with every event and decisions go out as effects, so each rule
+ * (idle lock with a countdown, auto-logoff while locked, re-authentication every 12 hours, PIN
+ * attempts, a colleague signing in) is tested with a fake clock and no sleeping. The session
+ * service carries the effects out: closing the vault, zeroing keys, ending the server session.
+ */
+
+export interface SessionTimings {
+  /** Idle time (no input in the app or anywhere on the machine) before the screen locks. */
+  readonly idleLockMs: number;
+  /** How long before the idle lock the countdown shows; any input cancels it. */
+  readonly warningMs: number;
+  /** Locked this long, the user is signed out (store closed, keys zeroed, server session ended). */
+  readonly autoLogoffMs: number;
+  /** The full password is asked for at least this often, whatever the activity. */
+  readonly reauthMs: number;
+  /** Whether a PIN may unlock, and how many wrong ones before only the password will. */
+  readonly pinAllowed: boolean;
+  readonly pinAttempts: number;
+}
+
+export const REAUTH_MS = 12 * 3600_000;
+export const PIN_ATTEMPTS = 5;
+
+export type LockReason = 'idle' | 'request' | 'os-lock' | 'suspend' | 'reauth';
+export type LogoffReason = 'signed-out' | 'auto-logoff' | 'user-switch' | 'server-ended';
+
+export type MachineState =
+  | { readonly kind: 'signed-out' }
+  | {
+      readonly kind: 'unlocked';
+      readonly userId: string;
+      /** When the full password was last given. */
+      readonly authenticatedAt: number;
+      readonly lastActivityAt: number;
+      /** When the pre-lock countdown began, or null when none shows. */
+      readonly warningSince: number | null;
+    }
+  | {
+      readonly kind: 'locked';
+      readonly userId: string;
+      readonly authenticatedAt: number;
+      readonly lockedAt: number;
+      readonly reason: LockReason;
+      readonly pinFailures: number;
+    };
+
+export type MachineEvent =
+  /** The full password (and second factor) was accepted. */
+  | { readonly type: 'signed-in'; readonly userId: string; readonly at: number }
+  /** Input in the app (rate-limited by the renderer). */
+  | { readonly type: 'activity'; readonly at: number }
+  /** The periodic check; `systemIdleMs` is the OS's idle time, null where it cannot be read. */
+  | { readonly type: 'tick'; readonly at: number; readonly systemIdleMs: number | null }
+  | { readonly type: 'lock'; readonly at: number; readonly reason: Exclude<LockReason, 'idle' | 'reauth'> }
+  | { readonly type: 'unlocked'; readonly at: number; readonly method: 'pin' | 'password' }
+  | { readonly type: 'pin-failed'; readonly at: number }
+  /** Someone else is signing in at this workstation. */
+  | { readonly type: 'other-user'; readonly at: number }
+  | { readonly type: 'signed-out'; readonly at: number; readonly reason: Exclude<LogoffReason, 'auto-logoff' | 'user-switch'> };
+
+export type MachineEffect =
+  | { readonly type: 'countdown'; readonly lockAt: number }
+  | { readonly type: 'countdown-cancelled' }
+  | { readonly type: 'lock'; readonly reason: LockReason }
+  | { readonly type: 'logoff'; readonly reason: LogoffReason }
+  /** Too many wrong PINs, or the 12 hours are up: only the password unlocks now. */
+  | { readonly type: 'pin-disabled' };
+
+export interface Transition {
+  readonly state: MachineState;
+  readonly effects: readonly MachineEffect[];
+}
+
+export const SIGNED_OUT: MachineState = { kind: 'signed-out' };
+
+const stay = (state: MachineState): Transition => ({ state, effects: [] });
+
+/** Whether a PIN may unlock this locked session now. */
+export function pinUsable(state: MachineState, timings: SessionTimings, now: number): boolean {
+  return (
+    state.kind === 'locked' &&
+    timings.pinAllowed &&
+    state.pinFailures < timings.pinAttempts &&
+    state.reason !== 'reauth' &&
+    now - state.authenticatedAt < timings.reauthMs
+  );
+}
+
+/** When the next tick matters (a countdown, a lock or a logoff is due), for the timer. */
+export function nextDeadline(state: MachineState, timings: SessionTimings): number | null {
+  switch (state.kind) {
+    case 'signed-out':
+      return null;
+    case 'unlocked':
+      return Math.min(
+        state.warningSince === null ? state.lastActivityAt + timings.idleLockMs - timings.warningMs : state.lastActivityAt + timings.idleLockMs,
+        state.authenticatedAt + timings.reauthMs,
+      );
+    case 'locked':
+      return state.lockedAt + timings.autoLogoffMs;
+  }
+}
+
+function lock(state: Extract<MachineState, { kind: 'unlocked' }>, at: number, reason: LockReason): Transition {
+  return {
+    state: { kind: 'locked', userId: state.userId, authenticatedAt: state.authenticatedAt, lockedAt: at, reason, pinFailures: 0 },
+    effects: [...(state.warningSince === null ? [] : [{ type: 'countdown-cancelled' } as const]), { type: 'lock', reason }],
+  };
+}
+
+function unlockedTick(state: Extract<MachineState, { kind: 'unlocked' }>, at: number, systemIdleMs: number | null, timings: SessionTimings): Transition {
+  if (at - state.authenticatedAt >= timings.reauthMs) return lock(state, at, 'reauth');
+  // Input anywhere on the machine counts as presence, not only input in this window.
+  const systemActiveAt = systemIdleMs === null ? state.lastActivityAt : Math.max(state.lastActivityAt, at - systemIdleMs);
+  const idle = at - systemActiveAt;
+  if (idle >= timings.idleLockMs) return lock(state, at, 'idle');
+  if (idle >= timings.idleLockMs - timings.warningMs) {
+    if (state.warningSince !== null) return stay(state);
+    return { state: { ...state, lastActivityAt: systemActiveAt, warningSince: at }, effects: [{ type: 'countdown', lockAt: systemActiveAt + timings.idleLockMs }] };
+  }
+  if (state.warningSince !== null) {
+    return { state: { ...state, lastActivityAt: systemActiveAt, warningSince: null }, effects: [{ type: 'countdown-cancelled' }] };
+  }
+  return stay({ ...state, lastActivityAt: systemActiveAt });
+}
+
+export function step(state: MachineState, event: MachineEvent, timings: SessionTimings): Transition {
+  switch (event.type) {
+    case 'signed-in':
+      return {
+        state: { kind: 'unlocked', userId: event.userId, authenticatedAt: event.at, lastActivityAt: event.at, warningSince: null },
+        effects: [],
+      };
+
+    case 'signed-out':
+      if (state.kind === 'signed-out') return stay(state);
+      return { state: SIGNED_OUT, effects: [{ type: 'logoff', reason: event.reason }] };
+
+    case 'other-user':
+      // On a shared workstation a colleague signing in ends this user's session outright.
+      if (state.kind === 'signed-out') return stay(state);
+      return { state: SIGNED_OUT, effects: [{ type: 'logoff', reason: 'user-switch' }] };
+
+    case 'activity':
+      if (state.kind !== 'unlocked') return stay(state);
+      if (state.warningSince !== null) {
+        return { state: { ...state, lastActivityAt: event.at, warningSince: null }, effects: [{ type: 'countdown-cancelled' }] };
+      }
+      return stay({ ...state, lastActivityAt: Math.max(state.lastActivityAt, event.at) });
+
+    case 'tick':
+      if (state.kind === 'unlocked') return unlockedTick(state, event.at, event.systemIdleMs, timings);
+      if (state.kind === 'locked' && event.at - state.lockedAt >= timings.autoLogoffMs) {
+        return { state: SIGNED_OUT, effects: [{ type: 'logoff', reason: 'auto-logoff' }] };
+      }
+      return stay(state);
+
+    case 'lock':
+      // Suspend or an OS lock while already locked changes nothing (the logoff clock keeps running).
+      if (state.kind !== 'unlocked') return stay(state);
+      return lock(state, event.at, event.reason);
+
+    case 'unlocked': {
+      if (state.kind !== 'locked') return stay(state);
+      if (event.method === 'pin' && !pinUsable(state, timings, event.at)) return stay(state);
+      const authenticatedAt = event.method === 'password' ? event.at : state.authenticatedAt;
+      return {
+        state: { kind: 'unlocked', userId: state.userId, authenticatedAt, lastActivityAt: event.at, warningSince: null },
+        effects: [],
+      };
+    }
+
+    case 'pin-failed': {
+      if (state.kind !== 'locked') return stay(state);
+      const next = { ...state, pinFailures: state.pinFailures + 1 };
+      return { state: next, effects: next.pinFailures === timings.pinAttempts ? [{ type: 'pin-disabled' }] : [] };
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPolicy, LINUX_POLICY_FILE } from '../../../main/policy/policy-loader';
+import { parseRegQuery } from '../../../main/policy/registry-policy';
+
+const DEFAULTS = {
+  serverUrl: null,
+  caCertificate: null,
+  idleLockSeconds: 300,
+  autoLogoffSeconds: 1800,
+  pinAllowed: true,
+  pinMinLength: 6,
+  notificationContent: 'count',
+  sharedWorkstation: true,
+  lockScreenShowsName: false,
+  mfaRequired: true,
+  kdfMemoryMiB: 64,
+  kdfPasses: 3,
+};
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-policy-'));
+let files = 0;
+function policyFile(content: string): string {
+  files += 1;
+  const file = path.join(dir, `policy-${String(files)}.json`);
+  writeFileSync(file, content);
+  return file;
+}
+const linux = (readText: (file: string) => Promise<string>) => loadPolicy({ platform: 'linux', overrideFile: null, readText });
+const enoent = () => Promise.reject(Object.assign(new Error('missing'), { code: 'ENOENT' }));
+
+describe('policy from a file', () => {
+  it('uses the documented defaults when no policy is set', async () => {
+    await expect(linux(enoent)).resolves.toEqual({ ok: true, policy: DEFAULTS, source: 'defaults', location: null });
+  });
+
+  it('reads /etc/wardline/policy.json, filling what it leaves out with defaults', async () => {
+    const read = await linux((file) => Promise.resolve(file === LINUX_POLICY_FILE ? '{"idleLockSeconds": 120, "notificationContent": "sender"}' : ''));
+    expect(read).toEqual({ ok: true, policy: { ...DEFAULTS, idleLockSeconds: 120, notificationContent: 'sender' }, source: 'file', location: LINUX_POLICY_FILE });
+  });
+
+  it('takes --policy over the OS location, and refuses an override that is missing', async () => {
+    const file = policyFile(JSON.stringify({ pinAllowed: false, sharedWorkstation: false, serverUrl: 'https://wardline.hospital.example:8443' }));
+    await expect(loadPolicy({ platform: 'linux', overrideFile: file })).resolves.toMatchObject({
+      ok: true,
+      source: 'override',
+      policy: { pinAllowed: false, sharedWorkstation: false, serverUrl: 'https://wardline.hospital.example:8443' },
+    });
+    await expect(loadPolicy({ platform: 'linux', overrideFile: path.join(dir, 'nope.json') })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'POLICY_UNREADABLE' },
+    });
+  });
+
+  it.each([
+    ['a value out of range', { idleLockSeconds: 0 }, ['idleLockSeconds']],
+    ['a value of the wrong type', { pinAllowed: 'yes' }, ['pinAllowed']],
+    ['an unknown key (a typo)', { idleLockSecs: 60 }, ['idleLockSecs']],
+    ['a plain-http server', { serverUrl: 'http://wardline.hospital.example' }, ['serverUrl']],
+    ['a notification level that does not exist', { notificationContent: 'full' }, ['notificationContent']],
+    ['a KDF below the floor', { kdfMemoryMiB: 32, kdfPasses: 1 }, ['kdfMemoryMiB', 'kdfPasses']],
+    ['a PIN too short to mean anything', { pinMinLength: 2 }, ['pinMinLength']],
+  ])('refuses %s whole, naming the key and never the value', async (_name, content, keys) => {
+    const read = await loadPolicy({ platform: 'linux', overrideFile: policyFile(JSON.stringify(content)) });
+    expect(read).toMatchObject({ ok: false, error: { code: 'POLICY_INVALID', keys } });
+    expect(JSON.stringify(read)).not.toContain('wardline.hospital.example');
+  });
+
+  it('refuses a file that is not a JSON object', async () => {
+    for (const text of ['{"idleLockSeconds": ', '[]', 'null', '']) {
+      await expect(loadPolicy({ platform: 'linux', overrideFile: policyFile(text) })).resolves.toMatchObject({ ok: false, error: { code: 'POLICY_INVALID' } });
+    }
+  });
+
+  it('refuses a policy file it may not read (fails closed, not to defaults)', async () => {
+    await expect(linux(() => Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' })))).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'POLICY_UNREADABLE' },
+      location: LINUX_POLICY_FILE,
+    });
+    if (process.getuid?.() !== 0) {
+      const file = policyFile('{}');
+      chmodSync(file, 0);
+      await expect(loadPolicy({ platform: 'linux', overrideFile: file })).resolves.toMatchObject({ ok: false, error: { code: 'POLICY_UNREADABLE' } });
+    }
+  });
+});
+
+const REG_OUTPUT = [
+  '',
+  'HKEY_LOCAL_MACHINE\\Software\\Policies\\Wardline',
+  '    serverUrl    REG_SZ    https://wardline.hospital.example',
+  '    idleLockSeconds    REG_DWORD    0x78',
+  '    pinAllowed    REG_DWORD    0x0',
+  '    sharedWorkstation    REG_DWORD    0x1',
+  '    notificationContent    REG_SZ    sender',
+  '',
+].join('\r\n');
+
+describe('policy from the Windows registry', () => {
+  it('reads REG_SZ as text and REG_DWORD as numbers, or as booleans for on/off keys', () => {
+    expect(parseRegQuery(REG_OUTPUT)).toEqual({
+      ok: true,
+      values: { serverUrl: 'https://wardline.hospital.example', idleLockSeconds: 120, pinAllowed: false, sharedWorkstation: true, notificationContent: 'sender' },
+    });
+  });
+
+  it('refuses registry types no policy uses, and an on/off DWORD other than 0 or 1', () => {
+    expect(parseRegQuery('    pinAllowed    REG_BINARY    01')).toEqual({ ok: false, key: 'pinAllowed' });
+    expect(parseRegQuery('    pinAllowed    REG_DWORD    0x2')).toEqual({ ok: false, key: 'pinAllowed' });
+  });
+
+  it('validates registry values like the file, and uses defaults when the key is absent', async () => {
+    await expect(loadPolicy({ platform: 'win32', overrideFile: null, readRegistry: () => Promise.resolve(parseRegQuery(REG_OUTPUT)) })).resolves.toMatchObject({
+      ok: true,
+      source: 'registry',
+      policy: { idleLockSeconds: 120, pinAllowed: false, notificationContent: 'sender' },
+    });
+    await expect(loadPolicy({ platform: 'win32', overrideFile: null, readRegistry: () => Promise.resolve({ ok: true, values: null }) })).resolves.toMatchObject({
+      ok: true,
+      source: 'defaults',
+    });
+    await expect(
+      loadPolicy({ platform: 'win32', overrideFile: null, readRegistry: () => Promise.resolve(parseRegQuery('    idleLockSeconds    REG_DWORD    0x0')) }),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'POLICY_INVALID', keys: ['idleLockSeconds'] } });
+    await expect(loadPolicy({ platform: 'win32', overrideFile: null, readRegistry: () => Promise.resolve({ ok: false, key: null }) })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'POLICY_UNREADABLE' },
+    });
+  });
+});
