@@ -47,6 +47,16 @@ export const ERROR_CODES = [
   'RECIPIENT_UNAVAILABLE',
   'KEY_CHANGED',
   'RECALL_NOT_ALLOWED',
+  // Machine-wide policy and the workstation session (main/policy/, main/session/).
+  'POLICY_INVALID',
+  'POLICY_UNREADABLE',
+  'MFA_NOT_ENFORCED',
+  'NOT_LOCKED',
+  'PIN_NOT_ALLOWED',
+  'PIN_NOT_SET',
+  'PIN_TOO_SHORT',
+  'PIN_WRONG',
+  'PIN_DISABLED',
   'INTERNAL',
 ] as const;
 
@@ -63,6 +73,15 @@ export interface AppError {
 }
 
 const MESSAGES: Record<ErrorCode, string> = {
+  POLICY_INVALID: 'The workstation policy is not valid. Nobody can sign in until IT corrects it.',
+  POLICY_UNREADABLE: 'The workstation policy could not be read. Nobody can sign in until IT corrects it.',
+  MFA_NOT_ENFORCED: 'The server did not ask for a second factor, which this workstation requires.',
+  NOT_LOCKED: 'The session is not locked.',
+  PIN_NOT_ALLOWED: 'Policy does not allow unlocking with a PIN.',
+  PIN_NOT_SET: 'No PIN is set for this session.',
+  PIN_TOO_SHORT: 'The PIN is shorter than policy requires.',
+  PIN_WRONG: 'The PIN is not correct.',
+  PIN_DISABLED: 'Too many wrong PINs, or the daily password check is due: unlock with the password.',
   BAD_REQUEST: 'The request was not in the expected form.',
   PAYLOAD_TOO_LARGE: 'The request was larger than allowed.',
   UNKNOWN_CHANNEL: 'The request named an operation that does not exist.',

@@ -7,7 +7,9 @@ import { appError } from '../../shared/errors';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
 import { createRouter, type Router, type RouterLog } from '../ipc/router';
 import type { Logger } from '../logging/logger';
-import { createSessionService } from '../session/session-service';
+import { createSessionService, type SessionService, type SystemIdle } from '../session/session-service';
+import type { PolicyLoad } from '../policy/policy-loader';
+import { policySchema } from '../../shared/policy/policy-schema';
 import type { AppInfo } from '../../shared/ipc/contract';
 import { randomBytes } from 'node:crypto';
 import type { DeviceProtector } from '../keys/device-protector';
@@ -34,6 +36,12 @@ export interface AppCoreOptions {
   /** The server this workstation talks to, with its pinned CA; null if none is configured. */
   readonly server: ServerEndpoint | null;
   readonly now?: () => number;
+  /** The machine-wide policy as loaded at start (default: the documented defaults). */
+  readonly policy?: PolicyLoad;
+  /** The OS's idle time (Electron's powerMonitor); none in the browser host. */
+  readonly systemIdle?: SystemIdle;
+  /** How often session deadlines are checked (tests shorten it). */
+  readonly sessionTickMs?: number;
   /** How far back a first sign-in here syncs at once (default 30 days); older is fetched on demand. */
   readonly initialSyncWindowMs?: number;
 }
@@ -42,6 +50,8 @@ export type CoreEventListener = <E extends EventName>(name: E, payload: EventPay
 
 export interface AppCore {
   readonly router: Router;
+  /** The workstation session (the Electron glue feeds it OS lock and suspend). */
+  readonly session: SessionService;
   /** The clinicians' encrypted vaults on this workstation. */
   readonly vaults: VaultManager;
   /** Subscribes a transport to main-to-renderer events. */
@@ -64,7 +74,14 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     for (const listener of listeners) listener(name, payload);
   };
   const api = options.server === null ? null : createApiClient(options.server);
+  const policyLoad: PolicyLoad = options.policy ?? { ok: true, policy: policySchema.parse({}), source: 'defaults', location: null };
+  // An invalid policy lets nobody sign in; the session runs on defaults only to say so.
+  const policyError = policyLoad.ok ? null : appError(policyLoad.error.code, policyLoad.error.keys);
+  const policy = policyLoad.ok ? policyLoad.policy : policySchema.parse({});
   const session = createSessionService({
+    policy,
+    ...(options.systemIdle ? { systemIdle: options.systemIdle } : {}),
+    ...(options.sessionTickMs === undefined ? {} : { tickMs: options.sessionTickMs }),
     vaults,
     server: options.server === null || api === null ? null : { endpoint: options.server, api },
     deviceIdentity: () =>
@@ -75,6 +92,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     ...(options.initialSyncWindowMs === undefined ? {} : { initialSyncWindowMs: options.initialSyncWindowMs }),
     events: {
       session: (state) => emit('session.changed', state),
+      lockWarning: (lockAt) => emit('session.lockWarning', { lockAt }),
       connection: (state) => emit('connection.changed', state),
       listChanged: () => emit('conversations.changed', {}),
       threadChanged: (conversationId) => emit('thread.changed', { conversationId }),
@@ -82,10 +100,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   });
   /** Runs `task` with the signed-in clinician's messaging (the router has already checked the role). */
   const withMessaging = async <T>(task: (messaging: MessagingService) => Promise<IpcResult<T>>): Promise<IpcResult<T>> => {
-    const messaging = session.messaging();
-    if (messaging === null) return fail(appError('NOT_SIGNED_IN'));
     try {
-      return await task(messaging);
+      return await session.withMessaging(task);
     } catch (error) {
       // A full disk or a vault closed mid-call is said as such; nothing was half-written
       // (every store operation is one transaction).
@@ -113,10 +129,19 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'system.health': () =>
         Promise.resolve(ok({ status: 'ok' as const, uptimeSeconds: Math.max(0, (now() - startedAt) / 1000) })),
       'session.getState': () => Promise.resolve(ok(session.state())),
-      'session.signIn': ({ userId, password }) => session.signIn(userId, password),
+      'session.signIn': ({ userId, password }) => (policyError ? Promise.resolve(fail(policyError)) : session.signIn(userId, password)),
       'session.verifyMfa': ({ code }) => session.verifyMfa(code),
       'session.cancelSignIn': () => Promise.resolve(session.cancelSignIn()),
       'session.signOut': () => session.signOut(),
+      'session.lock': () => session.lock('request'),
+      'session.unlock': (secret) => session.unlock(secret),
+      'session.activity': () => {
+        session.activity();
+        return Promise.resolve(ok({}));
+      },
+      'session.setPin': ({ pin, password }) => session.setPin(pin, password),
+      'session.switchUser': () => session.switchUser(),
+      'policy.get': () => Promise.resolve(policyLoad.ok ? ok({ policy: policyLoad.policy, source: policyLoad.source }) : fail(policyError ?? appError('POLICY_INVALID'))),
       'connection.getState': () => withMessaging((m) => Promise.resolve(ok(m.connectionState()))),
       'directory.search': ({ query }) => withMessaging((m) => m.searchDirectory(query)),
       'conversations.list': ({ offset, limit }) => withMessaging((m) => m.listConversations(offset, limit)),
@@ -130,6 +155,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
 
   return {
     router,
+    session,
     vaults,
     onEvent(listener) {
       listeners.add(listener);

@@ -1,8 +1,8 @@
 /**
  * The workstation session's rules, as a pure state machine: `signed-out → unlocked ⇄ locked →
  * signed-out`. Time comes in with every event and decisions go out as effects, so each rule
- * (idle lock with a countdown, auto-logoff while locked, re-authentication every 12 hours, PIN
- * attempts, a colleague signing in) is tested with a fake clock and no sleeping. The session
+ * (idle lock with a countdown, auto-logoff while locked, re-authentication every 12 hours, five
+ * wrong PINs end the session, a colleague signing in) is tested with a fake clock and no sleeping. The session
  * service carries the effects out: closing the vault, zeroing keys, ending the server session.
  */
 
@@ -24,7 +24,7 @@ export const REAUTH_MS = 12 * 3600_000;
 export const PIN_ATTEMPTS = 5;
 
 export type LockReason = 'idle' | 'request' | 'os-lock' | 'suspend' | 'reauth';
-export type LogoffReason = 'signed-out' | 'auto-logoff' | 'user-switch' | 'server-ended';
+export type LogoffReason = 'signed-out' | 'auto-logoff' | 'user-switch' | 'server-ended' | 'pin-attempts';
 
 export type MachineState =
   | { readonly kind: 'signed-out' }
@@ -55,18 +55,17 @@ export type MachineEvent =
   | { readonly type: 'tick'; readonly at: number; readonly systemIdleMs: number | null }
   | { readonly type: 'lock'; readonly at: number; readonly reason: Exclude<LockReason, 'idle' | 'reauth'> }
   | { readonly type: 'unlocked'; readonly at: number; readonly method: 'pin' | 'password' }
-  | { readonly type: 'pin-failed'; readonly at: number }
+  /** A wrong PIN, or a wrong password on the lock screen (which no server throttles). */
+  | { readonly type: 'unlock-failed'; readonly at: number }
   /** Someone else is signing in at this workstation. */
   | { readonly type: 'other-user'; readonly at: number }
-  | { readonly type: 'signed-out'; readonly at: number; readonly reason: Exclude<LogoffReason, 'auto-logoff' | 'user-switch'> };
+  | { readonly type: 'signed-out'; readonly at: number; readonly reason: Exclude<LogoffReason, 'auto-logoff' | 'user-switch' | 'pin-attempts'> };
 
 export type MachineEffect =
   | { readonly type: 'countdown'; readonly lockAt: number }
   | { readonly type: 'countdown-cancelled' }
   | { readonly type: 'lock'; readonly reason: LockReason }
-  | { readonly type: 'logoff'; readonly reason: LogoffReason }
-  /** Too many wrong PINs, or the 12 hours are up: only the password unlocks now. */
-  | { readonly type: 'pin-disabled' };
+  | { readonly type: 'logoff'; readonly reason: LogoffReason };
 
 export interface Transition {
   readonly state: MachineState;
@@ -172,10 +171,12 @@ export function step(state: MachineState, event: MachineEvent, timings: SessionT
       };
     }
 
-    case 'pin-failed': {
+    case 'unlock-failed': {
       if (state.kind !== 'locked') return stay(state);
-      const next = { ...state, pinFailures: state.pinFailures + 1 };
-      return { state: next, effects: next.pinFailures === timings.pinAttempts ? [{ type: 'pin-disabled' }] : [] };
+      // The fifth wrong PIN or password ends the session: only a full sign-in (password and code,
+      // throttled by the server) comes back.
+      if (state.pinFailures + 1 >= timings.pinAttempts) return { state: SIGNED_OUT, effects: [{ type: 'logoff', reason: 'pin-attempts' }] };
+      return stay({ ...state, pinFailures: state.pinFailures + 1 });
     }
   }
 }

@@ -1,15 +1,23 @@
 /**
  * The workstation's session: who is signed in, and everything that exists only while they are
- * (the server session, their open vault, their identity keys, their messaging). Sign-out and a
- * session ended by the server both tear all of it down: messaging stopped, vault closed, keys
- * zeroed. The lock and auto-logoff rules arrive with the session-security issue and build on this.
+ * (the server session, their open vault, their identity keys, their messaging). The rules of
+ * lock, unlock and logoff are session-machine.ts; this module carries its effects out.
+ *
+ * - Lock: the renderer is told first (it drops every piece of PHI at once), then messaging
+ *   stops once calls in flight have finished (a send being sealed is queued, not lost), the
+ *   vault closes and every key is zeroed. What stays in memory is only what unlocking needs:
+ *   the wrapped identity keys, the KDF salt, and the PIN-sealed unlock secret. The server
+ *   session stays (the device key refreshes it), so nothing has to sign in again.
+ * - Logoff (sign-out, auto-logoff, another user, five wrong PINs, the server ending it): all of
+ *   the above, the server session revoked, and the unlock material zeroed too.
  */
 import os from 'node:os';
 import type { Role } from '../../shared/access/permission-matrix';
 import { appError, type AppError } from '../../shared/errors';
 import type { SessionState, SignInStep as IpcSignInStep } from '../../shared/ipc/contract';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
-import { zeroIdentityKeys } from '../crypto/identity-keys';
+import type { Policy } from '../../shared/policy/policy-schema';
+import { unwrapIdentityKeys, zeroIdentityKeys, type IdentityKeyPairs } from '../crypto/identity-keys';
 import type { DeviceIdentityResult } from '../device/device-identity';
 import { loginProof, refreshProof } from '../device/device-proof';
 import type { KdfParams } from '../keys/kdf-params';
@@ -19,15 +27,24 @@ import { createMessagingService, type MessagingService } from '../messaging/mess
 import type { ApiClient } from '../server-link/api-client';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import type { ConnectionState } from '../../shared/ipc/contract';
+import { StoreError } from '../store/store-error';
 import type { VaultManager, OpenVault } from '../vault/vault-manager';
+import { openWithPin, parsePinRecord, pinWellFormed, sealWithPin, type PinRecord } from './pin-unlock';
 import { createServerSession, type ServerSession } from './server-session';
-import { createSignInFlow, type SignedIn, type SignInFlow } from './sign-in-flow';
+import { nextDeadline, PIN_ATTEMPTS, pinUsable, REAUTH_MS, SIGNED_OUT, step, type LockReason, type LogoffReason, type MachineEvent, type MachineState, type SessionTimings } from './session-machine';
+import { createSignInFlow, type SignedIn, type SignInFlow, type UnlockMaterial } from './sign-in-flow';
 
 export interface SessionEvents {
   readonly session: (state: SessionState) => void;
+  readonly lockWarning: (lockAt: number | null) => void;
   readonly connection: (state: ConnectionState) => void;
   readonly listChanged: () => void;
   readonly threadChanged: (conversationId: string) => void;
+}
+
+/** The OS's idle time and lock/suspend signals (Electron's powerMonitor); absent in the browser host. */
+export interface SystemIdle {
+  idleMs(): number | null;
 }
 
 export interface SessionDeps {
@@ -40,16 +57,36 @@ export interface SessionDeps {
   readonly now: () => number;
   readonly logger: Logger;
   readonly events: SessionEvents;
+  readonly policy: Policy;
+  readonly systemIdle?: SystemIdle;
   readonly deviceName?: string;
   /** See MessagingDeps.initialSyncWindowMs. */
   readonly initialSyncWindowMs?: number;
+  /** How often the idle and logoff deadlines are checked. Default 1 s. */
+  readonly tickMs?: number;
 }
 
+const PIN_SETTING = 'session.pin';
+/** How long a locking session waits for messaging calls in flight before closing the vault anyway. */
+const IN_FLIGHT_GRACE_MS = 5_000;
+
+interface Account {
+  readonly userId: string;
+  readonly displayName: string;
+  readonly role: Role;
+}
+
+/** A signed-in user, locked or not. Everything here is dropped and zeroed at logoff. */
 interface Active {
+  readonly account: Account;
   readonly signedIn: SignedIn;
   readonly server: ServerSession;
-  readonly messaging: MessagingService;
-  readonly vault: OpenVault;
+  readonly unlock: Omit<UnlockMaterial, 'wrapKey'>;
+  /** Only while unlocked. */
+  open: { vault: OpenVault; identity: IdentityKeyPairs; wrapKey: Uint8Array; messaging: MessagingService } | null;
+  pin: PinRecord | null;
+  /** No PIN yet and the password was just given: one may be chosen without asking it again. */
+  pinOffered: boolean;
 }
 
 export interface SessionService {
@@ -59,17 +96,42 @@ export interface SessionService {
   verifyMfa(code: string): Promise<IpcResult<SessionState>>;
   cancelSignIn(): IpcResult<SessionState>;
   signOut(): Promise<IpcResult<SessionState>>;
-  /** The signed-in clinician's messaging, or null when nobody is signed in. */
-  messaging(): MessagingService | null;
+  lock(reason?: Extract<LockReason, 'request' | 'os-lock' | 'suspend'>): Promise<IpcResult<SessionState>>;
+  unlock(secret: { pin: string } | { password: string }): Promise<IpcResult<SessionState>>;
+  activity(): void;
+  setPin(pin: string, password: string | null): Promise<IpcResult<SessionState>>;
+  switchUser(): Promise<IpcResult<SessionState>>;
+  /** Runs `task` with the unlocked user's messaging; a lock waits for it before closing the vault. */
+  withMessaging<T>(task: (messaging: MessagingService) => Promise<IpcResult<T>>): Promise<IpcResult<T>>;
+  /** Whether this user's vault is open now (for the host's handle report and tests). */
+  vaultOpen(): boolean;
   close(): Promise<void>;
 }
 
+export function timingsOf(policy: Policy): SessionTimings {
+  const idleLockMs = policy.idleLockSeconds * 1000;
+  return {
+    idleLockMs,
+    // A countdown long enough to notice, never most of the idle time.
+    warningMs: Math.min(30_000, Math.floor(idleLockMs / 4)),
+    autoLogoffMs: policy.autoLogoffSeconds * 1000,
+    reauthMs: REAUTH_MS,
+    pinAllowed: policy.pinAllowed,
+    pinAttempts: PIN_ATTEMPTS,
+  };
+}
+
 export function createSessionService(deps: SessionDeps): SessionService {
+  const timings = timingsOf(deps.policy);
+  let machine: MachineState = SIGNED_OUT;
   let current: SessionState = { state: 'signed-out' };
   let active: Active | null = null;
   let flow: SignInFlow | null = null;
   let device: Extract<DeviceIdentityResult, { ok: true }>['value'] | null = null;
-  // One sign-in or sign-out at a time: a double click must not open two sessions.
+  let ticker: NodeJS.Timeout | null = null;
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  // One sign-in, lock, unlock or sign-out at a time: a double click must not open two sessions.
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
     const run = chain.then(task);
@@ -81,6 +143,19 @@ export function createSessionService(deps: SessionDeps): SessionService {
     current = next;
     deps.events.session(next);
   };
+
+  function pinState(session: Active): Extract<SessionState, { state: 'unlocked' }>['pin'] {
+    if (!deps.policy.pinAllowed) return 'not-allowed';
+    if (session.pin !== null) return 'set';
+    return session.pinOffered ? 'offered' : 'unset';
+  }
+
+  const unlockedState = (session: Active): SessionState => ({ state: 'unlocked', user: session.account, pin: pinState(session) });
+  const lockedState = (session: Active): SessionState => ({
+    state: 'locked',
+    displayName: deps.policy.lockScreenShowsName ? session.account.displayName : null,
+    unlockWith: session.pin !== null && pinUsable(machine, timings, deps.now()) ? 'pin' : 'password',
+  });
 
   async function ensureFlow(): Promise<{ ok: true; flow: SignInFlow } | { ok: false; error: AppError }> {
     if (deps.server === null) return { ok: false, error: appError('NO_SERVER_CONFIGURED') };
@@ -100,66 +175,179 @@ export function createSessionService(deps: SessionDeps): SessionService {
       deviceName: deps.deviceName ?? os.hostname().slice(0, 200),
       derive: deps.derive,
       now: deps.now,
+      mfaRequired: deps.policy.mfaRequired,
+      kdfFloor: { memoryMiB: deps.policy.kdfMemoryMiB, passes: deps.policy.kdfPasses },
     });
     return { ok: true, flow };
   }
 
-  function activate(signedIn: SignedIn): SessionState {
+  function startMessaging(session: Active, vault: OpenVault, identity: IdentityKeyPairs): MessagingService {
     const server = deps.server;
     const signer = device;
-    if (server === null || signer === null) throw new Error('activate without server or device');
-    const account = signedIn.session.account;
-    const serverSession = createServerSession({
-      api: server.api,
-      session: signedIn.session,
-      refreshProof: (sessionId) => refreshProof(signer, sessionId, deps.now()),
-      now: deps.now,
-      onEnded: () => void endedByServer('expired').catch(() => undefined),
-    });
+    if (server === null || signer === null) throw new Error('messaging without a server or device');
     const messaging = createMessagingService({
       api: server.api,
       endpoint: server.endpoint,
-      store: signedIn.vault.store,
-      token: () => serverSession.token(),
-      identity: signedIn.identity,
-      self: account,
+      store: vault.store,
+      token: () => session.server.token(),
+      identity,
+      self: session.signedIn.session.account,
       deviceId: signer.deviceId,
       now: deps.now,
       onConnection: deps.events.connection,
       onListChanged: deps.events.listChanged,
       onThreadChanged: deps.events.threadChanged,
-      onSessionEnded: (reason) => void endedByServer(reason).catch(() => undefined),
+      onSessionEnded: (reason) => void dispatch({ type: 'signed-out', at: deps.now(), reason: 'server-ended' }, reason),
       onRejected: (reason) => deps.logger.warn({ reason }, 'feed event rejected'),
       ...(deps.initialSyncWindowMs === undefined ? {} : { initialSyncWindowMs: deps.initialSyncWindowMs }),
     });
-    active = { signedIn, server: serverSession, messaging, vault: signedIn.vault };
-    serverSession.start();
     messaging.start();
+    return messaging;
+  }
+
+  async function activate(signedIn: SignedIn): Promise<SessionState> {
+    const signer = device;
+    if (deps.server === null || signer === null) throw new Error('activate without server or device');
+    const api = deps.server.api;
+    const account = signedIn.session.account;
+    const { wrapKey, ...unlock } = signedIn.unlock;
+    const pin = parsePinRecord(await signedIn.vault.store.call('setting.get', { key: PIN_SETTING }).catch(() => null));
+    const session: Active = {
+      account: { userId: account.userId, displayName: account.displayName, role: account.role },
+      signedIn,
+      server: createServerSession({
+        api,
+        session: signedIn.session,
+        refreshProof: (sessionId) => refreshProof(signer, sessionId, deps.now()),
+        now: deps.now,
+        onEnded: () => void dispatch({ type: 'signed-out', at: deps.now(), reason: 'server-ended' }, 'expired'),
+      }),
+      unlock,
+      open: null,
+      pin,
+      pinOffered: pin === null,
+    };
+    active = session;
+    session.open = { vault: signedIn.vault, identity: signedIn.identity, wrapKey, messaging: startMessaging(session, signedIn.vault, signedIn.identity) };
+    session.server.start();
+    machine = step(machine, { type: 'signed-in', userId: account.userId, at: deps.now() }, timings).state;
+    startTicker();
     deps.logger.info({ userId: account.userId, role: account.role }, 'signed in');
-    const state: SessionState = { state: 'unlocked', user: { userId: account.userId, displayName: account.displayName, role: account.role } };
+    const state = unlockedState(session);
     set(state);
     return state;
   }
 
-  /** Everything of the signed-in clinician is closed and zeroed, in this order. */
-  async function teardown(tellServer: boolean): Promise<void> {
-    const ending = active;
-    active = null;
-    if (ending === null) return;
-    await ending.messaging.stop();
-    if (tellServer) await ending.server.end();
-    else ending.server.drop();
-    await ending.vault.lock();
-    await zeroIdentityKeys(ending.signedIn.identity);
+  /** Waits (briefly) for messaging calls already running, so a lock never cuts a send in half. */
+  async function settleInFlight(): Promise<void> {
+    if (inFlight === 0) return;
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        drained = resolve;
+      }),
+      new Promise<void>((resolve) => setTimeout(resolve, IN_FLIGHT_GRACE_MS).unref()),
+    ]);
+    drained = null;
   }
 
-  function endedByServer(reason: string): Promise<void> {
-    return serial(async () => {
-      if (active === null) return;
-      deps.logger.info({ reason }, 'session ended by server');
-      await teardown(false);
-      set({ state: 'signed-out' });
-    });
+  /** Closes what only an unlocked session has: messaging, the vault, the keys. */
+  async function closeOpen(session: Active): Promise<void> {
+    const open = session.open;
+    session.open = null;
+    if (open === null) return;
+    await settleInFlight();
+    await open.messaging.stop();
+    await open.vault.lock();
+    await zeroIdentityKeys(open.identity);
+    open.wrapKey.fill(0);
+  }
+
+  async function doLock(session: Active, reason: LockReason): Promise<void> {
+    // The screen first: the renderer drops PHI now, not after the vault has closed.
+    session.pinOffered = false;
+    set(lockedState(session));
+    deps.events.lockWarning(null);
+    await closeOpen(session);
+    deps.logger.info({ userId: session.account.userId, reason }, 'session locked');
+  }
+
+  async function doLogoff(reason: LogoffReason, tellServer: boolean): Promise<void> {
+    const ending = active;
+    active = null;
+    stopTicker();
+    if (ending === null) return;
+    set({ state: 'signed-out' });
+    deps.events.lockWarning(null);
+    await closeOpen(ending);
+    if (tellServer) await ending.server.end();
+    else ending.server.drop();
+    deps.logger.info({ userId: ending.account.userId, reason }, 'signed out');
+  }
+
+  /** Feeds the machine and carries out what it decides. Serialised with every other change. */
+  function dispatch(event: MachineEvent, serverReason?: string): Promise<void> {
+    return serial(() => apply(event, serverReason));
+  }
+
+  async function apply(event: MachineEvent, serverReason?: string): Promise<void> {
+    const before = machine;
+    const next = step(machine, event, timings);
+    machine = next.state;
+    for (const effect of next.effects) {
+      switch (effect.type) {
+        case 'countdown':
+          deps.events.lockWarning(effect.lockAt);
+          break;
+        case 'countdown-cancelled':
+          deps.events.lockWarning(null);
+          break;
+        case 'lock':
+          if (active !== null) await doLock(active, effect.reason);
+          break;
+        case 'logoff':
+          if (effect.reason === 'server-ended') deps.logger.info({ reason: serverReason ?? 'ended' }, 'session ended by server');
+          // The server already ended it when it says so; otherwise it is told, so the token dies now.
+          await doLogoff(effect.reason, effect.reason !== 'server-ended');
+          break;
+      }
+    }
+    if (before.kind === 'locked' && machine.kind === 'locked' && active !== null && current.state === 'locked') {
+      const state = lockedState(active);
+      if (state.state === 'locked' && current.unlockWith !== state.unlockWith) set(state);
+    }
+  }
+
+  function startTicker() {
+    stopTicker();
+    ticker = setInterval(() => {
+      if (nextDeadline(machine, timings) === null) return;
+      void dispatch({ type: 'tick', at: deps.now(), systemIdleMs: deps.systemIdle?.idleMs() ?? null }).catch((error: unknown) =>
+        deps.logger.error({ errorName: error instanceof Error ? error.name : 'unknown' }, 'session tick failed'),
+      );
+    }, deps.tickMs ?? 1000);
+    ticker.unref();
+  }
+
+  function stopTicker() {
+    if (ticker) clearInterval(ticker);
+    ticker = null;
+  }
+
+  /** Opens the vault and identity keys again with the wrap key; zeroes it on failure. */
+  async function reopen(session: Active, wrapKey: Uint8Array): Promise<AppError | null> {
+    const vault = await deps.vaults.unlock(session.account.userId, wrapKey);
+    if (!vault.ok) {
+      wrapKey.fill(0);
+      return appError(vault.error);
+    }
+    const identity = await unwrapIdentityKeys(session.unlock.wrappedIdentity.wrappedPrivateKeys, session.unlock.wrappedIdentity.publicKeys, wrapKey);
+    if (identity === null) {
+      await vault.value.lock();
+      wrapKey.fill(0);
+      return appError('IDENTITY_KEYS_DAMAGED');
+    }
+    session.open = { vault: vault.value, identity, wrapKey, messaging: startMessaging(session, vault.value, identity) };
+    return null;
   }
 
   return {
@@ -168,7 +356,12 @@ export function createSessionService(deps: SessionDeps): SessionService {
 
     signIn: (userId, password) =>
       serial(async (): Promise<IpcResult<IpcSignInStep>> => {
-        if (active !== null) return fail(appError('VAULT_IN_USE'));
+        if (active !== null) {
+          // Someone is signed in (locked): on a shared workstation a colleague's sign-in ends
+          // their session at once; on a personal one it waits for them.
+          if (!deps.policy.sharedWorkstation) return fail(appError('VAULT_IN_USE'));
+          await apply({ type: 'other-user', at: deps.now() });
+        }
         const ready = await ensureFlow();
         if (!ready.ok) return fail(ready.error);
         const result = await ready.flow.begin(userId, password);
@@ -176,9 +369,9 @@ export function createSessionService(deps: SessionDeps): SessionService {
           deps.logger.info({ code: result.error.code }, 'sign-in refused');
           return fail(result.error);
         }
-        const step = result.value;
-        if (step.step === 'signed-in') return ok({ step: 'signed-in', state: activate(step.signedIn) });
-        return ok(step);
+        const stepResult = result.value;
+        if (stepResult.step === 'signed-in') return ok({ step: 'signed-in', state: await activate(stepResult.signedIn) });
+        return ok(stepResult);
       }),
 
     verifyMfa: (code) =>
@@ -189,7 +382,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
           deps.logger.info({ code: result.error.code }, 'second factor refused');
           return fail(result.error);
         }
-        return ok(activate(result.value));
+        return ok(await activate(result.value));
       }),
 
     cancelSignIn() {
@@ -200,17 +393,109 @@ export function createSessionService(deps: SessionDeps): SessionService {
     signOut: () =>
       serial(async () => {
         flow?.cancel();
-        await teardown(true);
-        set({ state: 'signed-out' });
+        await apply({ type: 'signed-out', at: deps.now(), reason: 'signed-out' });
         return ok(current);
       }),
 
-    messaging: () => active?.messaging ?? null,
+    lock: (reason = 'request') =>
+      serial(async () => {
+        if (active === null) return fail(appError('NOT_SIGNED_IN'));
+        await apply({ type: 'lock', at: deps.now(), reason });
+        return ok(current);
+      }),
+
+    unlock: (secret) =>
+      serial(async (): Promise<IpcResult<SessionState>> => {
+        const session = active;
+        if (session === null || machine.kind !== 'locked' || session.open !== null) return fail(appError('NOT_LOCKED'));
+        let wrapKey: Uint8Array | null;
+        if ('pin' in secret) {
+          if (!deps.policy.pinAllowed) return fail(appError('PIN_NOT_ALLOWED'));
+          if (session.pin === null) return fail(appError('PIN_NOT_SET'));
+          if (!pinUsable(machine, timings, deps.now())) return fail(appError('PIN_DISABLED'));
+          wrapKey = await openWithPin(deps.derive, secret.pin, session.pin);
+          if (wrapKey === null) {
+            deps.logger.info({ userId: session.account.userId }, 'wrong PIN');
+            await apply({ type: 'unlock-failed', at: deps.now() });
+            return fail(appError(active === null ? 'SESSION_EXPIRED' : 'PIN_WRONG'));
+          }
+        } else {
+          const keys = await deps.derive(secret.password, session.unlock.salt, session.unlock.kdf);
+          keys.authKey.fill(0);
+          wrapKey = keys.wrapKey;
+        }
+        const failed = await reopen(session, wrapKey);
+        if (failed !== null) {
+          // A wrong password opens nothing: the vault's own check says so, and it counts like a wrong PIN.
+          deps.logger.info({ code: failed.code }, 'unlock refused');
+          if (failed.code === 'WRONG_PASSWORD') await apply({ type: 'unlock-failed', at: deps.now() });
+          return fail(active === null ? appError('SESSION_EXPIRED') : failed);
+        }
+        await apply({ type: 'unlocked', at: deps.now(), method: 'pin' in secret ? 'pin' : 'password' });
+        const state = unlockedState(session);
+        set(state);
+        return ok(state);
+      }),
+
+    activity() {
+      if (machine.kind === 'unlocked') void dispatch({ type: 'activity', at: deps.now() });
+    },
+
+    setPin: (pin, password) =>
+      serial(async (): Promise<IpcResult<SessionState>> => {
+        const session = active;
+        if (session === null || session.open === null) return fail(appError('NOT_SIGNED_IN'));
+        if (!deps.policy.pinAllowed) return fail(appError('PIN_NOT_ALLOWED'));
+        if (!pinWellFormed(pin, deps.policy.pinMinLength)) return fail(appError('PIN_TOO_SHORT'));
+        if (!session.pinOffered) {
+          if (password === null) return fail(appError('WRONG_PASSWORD'));
+          const keys = await deps.derive(password, session.unlock.salt, session.unlock.kdf);
+          keys.authKey.fill(0);
+          const same = keys.wrapKey.length === session.open.wrapKey.length && keys.wrapKey.every((byte, i) => byte === session.open?.wrapKey[i]);
+          keys.wrapKey.fill(0);
+          if (!same) return fail(appError('WRONG_PASSWORD'));
+        }
+        const floor = { memoryMiB: deps.policy.kdfMemoryMiB, passes: deps.policy.kdfPasses };
+        const record = await sealWithPin(deps.derive, pin, session.open.wrapKey, floor);
+        try {
+          await session.open.vault.store.call('setting.set', { key: PIN_SETTING, value: JSON.stringify(record) });
+        } catch (error) {
+          if (error instanceof StoreError) return fail(appError(error.code === 'DISK_FULL' ? 'DISK_FULL' : 'INTERNAL'));
+          throw error;
+        }
+        session.pin = record;
+        session.pinOffered = false;
+        const state = unlockedState(session);
+        set(state);
+        return ok(state);
+      }),
+
+    switchUser: () =>
+      serial(async () => {
+        flow?.cancel();
+        if (active !== null) await apply({ type: 'other-user', at: deps.now() });
+        return ok(current);
+      }),
+
+    async withMessaging(task) {
+      const messaging = active?.open?.messaging ?? null;
+      if (messaging === null || current.state !== 'unlocked') return fail(appError('NOT_SIGNED_IN'));
+      inFlight += 1;
+      try {
+        return await task(messaging);
+      } finally {
+        inFlight -= 1;
+        if (inFlight === 0) drained?.();
+      }
+    },
+
+    vaultOpen: () => active?.open != null,
 
     close: () =>
       serial(async () => {
         flow?.cancel();
-        await teardown(true);
+        await doLogoff('signed-out', true);
+        machine = SIGNED_OUT;
         device?.close();
         device = null;
       }),

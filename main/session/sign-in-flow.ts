@@ -8,6 +8,7 @@
 import { appError, type AppError } from '../../shared/errors';
 import { MFA_CHALLENGE_TTL_MS, type DeviceProof } from '../../shared/protocol/auth';
 import type { Session } from '../../shared/protocol/api';
+import type { IdentityPublicKeys } from '../../shared/protocol/identity';
 import { normalizeUserId } from '../../shared/protocol/identifiers';
 import { generateIdentityKeys, publicKeysOf, unwrapIdentityKeys, wrapIdentityKeys, zeroIdentityKeys, type IdentityKeyPairs } from '../crypto/identity-keys';
 import { KeyDerivationError, type PasswordKeys } from '../keys/password-kdf';
@@ -24,12 +25,27 @@ export interface SignInDeps {
   readonly deviceName: string;
   readonly derive: (password: string, salt: Uint8Array, params: KdfParams) => Promise<PasswordKeys>;
   readonly now: () => number;
+  /** Policy: refuse a server that lets the user in without a second factor. */
+  readonly mfaRequired: boolean;
+  /** Policy: the cheapest password derivation accepted from the server (above the built-in floor). */
+  readonly kdfFloor: KdfParams;
+}
+
+/** What unlocking a locked session needs again, without the server: see session-service.ts. */
+export interface UnlockMaterial {
+  /** The password-derived wrap key: opens the vault and the identity keys. Owned (zeroed) by the caller. */
+  readonly wrapKey: Uint8Array;
+  readonly salt: Uint8Array;
+  readonly kdf: KdfParams;
+  /** The identity keys wrapped by the wrap key, as the server keeps them. */
+  readonly wrappedIdentity: { readonly wrappedPrivateKeys: string; readonly publicKeys: IdentityPublicKeys };
 }
 
 export interface SignedIn {
   readonly session: Session;
   readonly identity: IdentityKeyPairs;
   readonly vault: OpenVault;
+  readonly unlock: UnlockMaterial;
 }
 
 export type SignInStep = { readonly step: 'mfa' } | { readonly step: 'enroll-mfa'; readonly otpauthUri: string } | { readonly step: 'signed-in'; readonly signedIn: SignedIn };
@@ -65,14 +81,12 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
   /** After the server said yes: identity keys, then the vault. Zeroes the wrap key. */
   async function complete(session: Session, wrapKey: Uint8Array, salt: Uint8Array, kdf: KdfParams): Promise<Outcome<SignedIn>> {
     let identity: IdentityKeyPairs | null = null;
+    let wrappedIdentity: UnlockMaterial['wrappedIdentity'] | null = session.identity;
     try {
       if (session.identity === null) {
         identity = await generateIdentityKeys();
-        const published = await deps.api.call(
-          'publishIdentity',
-          { publicKeys: publicKeysOf(identity), wrappedPrivateKeys: await wrapIdentityKeys(identity, wrapKey) },
-          session.token,
-        );
+        wrappedIdentity = { publicKeys: publicKeysOf(identity), wrappedPrivateKeys: await wrapIdentityKeys(identity, wrapKey) };
+        const published = await deps.api.call('publishIdentity', wrappedIdentity, session.token);
         if (!published.ok) {
           await zeroIdentityKeys(identity);
           await deps.api.call('logout', {}, session.token);
@@ -96,7 +110,8 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
         await deps.api.call('logout', {}, session.token);
         return failWith(opened.error);
       }
-      return { ok: true, value: { session, identity, vault: opened.value } };
+      if (wrappedIdentity === null) throw new Error('unreachable: identity neither published nor unwrapped');
+      return { ok: true, value: { session, identity, vault: opened.value, unlock: { wrapKey: wrapKey.slice(), salt, kdf, wrappedIdentity } } };
     } finally {
       wrapKey.fill(0);
     }
@@ -113,6 +128,7 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
       const pre = await deps.api.call('prelogin', { userId });
       if (!pre.ok) return apiFailure(pre.error);
       const salt = new Uint8Array(Buffer.from(pre.value.salt, 'base64'));
+      if (pre.value.kdf.memoryMiB < deps.kdfFloor.memoryMiB || pre.value.kdf.passes < deps.kdfFloor.passes) return failWith('KDF_TOO_WEAK');
       let keys: PasswordKeys;
       try {
         keys = await deps.derive(password, salt, pre.value.kdf);
@@ -134,6 +150,12 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
         return apiFailure(login.error);
       }
       const answer = login.value;
+      if (answer.step === 'signed-in' && deps.mfaRequired) {
+        // Policy trusts no server that skips the second factor: end what it opened, say why.
+        keys.wrapKey.fill(0);
+        await deps.api.call('logout', {}, answer.session.token);
+        return failWith('MFA_NOT_ENFORCED');
+      }
       if (answer.step === 'signed-in') {
         const done = await complete(answer.session, keys.wrapKey, salt, pre.value.kdf);
         return done.ok ? { ok: true, value: { step: 'signed-in', signedIn: done.value } } : done;

@@ -5,6 +5,15 @@
 import type { AppError, ErrorCode } from '../../shared/errors';
 
 const TEXT: Record<ErrorCode, string> = {
+  POLICY_INVALID: 'This workstation’s Wardline policy has a mistake in it, so nobody can sign in here. Call the IT service desk.',
+  POLICY_UNREADABLE: 'This workstation’s Wardline policy could not be read, so nobody can sign in here. Call the IT service desk.',
+  MFA_NOT_ENFORCED: 'The server did not ask for an authentication code, which this workstation requires. Call the IT service desk.',
+  NOT_LOCKED: 'Wardline is not locked.',
+  PIN_NOT_ALLOWED: 'This workstation does not allow unlocking with a PIN. Use your password.',
+  PIN_NOT_SET: 'You have no PIN for this session. Use your password.',
+  PIN_TOO_SHORT: 'That PIN is too short.',
+  PIN_WRONG: 'That PIN is not correct.',
+  PIN_DISABLED: 'Unlock with your password this time.',
   BAD_REQUEST: 'Wardline could not read that request. Check what you entered and try again.',
   PAYLOAD_TOO_LARGE: 'That is longer than Wardline accepts.',
   UNKNOWN_CHANNEL: 'Wardline did not recognise that action.',

@@ -11,6 +11,7 @@ import { ROLES, type Permission } from '../access/permission-matrix';
 import { directoryEntry } from '../protocol/api';
 import { MAX_TEXT_CHARS, PRIORITIES } from '../protocol/envelope';
 import { conversationId, messageId, roleAddressId, userId as protocolUserId } from '../protocol/identifiers';
+import { policySchema, policySourceSchema } from '../policy/policy-schema';
 
 export interface ChannelSpec {
   readonly request: z.ZodType;
@@ -27,6 +28,7 @@ const empty = z.strictObject({});
 
 export const userIdSchema = z.string().trim().min(1).max(64);
 export const passwordSchema = z.string().min(1).max(1024);
+export const pinSchema = z.string().regex(/^\d{4,12}$/);
 
 export const userSummarySchema = z.strictObject({
   userId: userIdSchema,
@@ -34,10 +36,17 @@ export const userSummarySchema = z.strictObject({
   role: z.enum(ROLES),
 });
 
+/**
+ * The unlock PIN as the signed-in user stands: `set`; `offered` (none yet, and it may be chosen
+ * now without the password, just after a full sign-in); `unset`; or `not-allowed` by policy.
+ */
+export const PIN_STATES = ['set', 'offered', 'unset', 'not-allowed'] as const;
+
 export const sessionStateSchema = z.discriminatedUnion('state', [
   z.strictObject({ state: z.literal('signed-out') }),
-  z.strictObject({ state: z.literal('unlocked'), user: userSummarySchema }),
-  z.strictObject({ state: z.literal('locked'), displayName: z.string().max(200).nullable() }),
+  z.strictObject({ state: z.literal('unlocked'), user: userSummarySchema, pin: z.enum(PIN_STATES) }),
+  /** The name only if policy lets the lock screen show it; what unlocks it now. */
+  z.strictObject({ state: z.literal('locked'), displayName: z.string().max(200).nullable(), unlockWith: z.enum(['pin', 'password']) }),
 ]);
 export type SessionState = z.infer<typeof sessionStateSchema>;
 
@@ -171,6 +180,30 @@ export const channels = {
   },
   'session.cancelSignIn': { request: empty, response: sessionStateSchema, permission: null },
   'session.signOut': { request: empty, response: sessionStateSchema, permission: 'session.own' },
+  /** The Lock button and shortcut. */
+  'session.lock': { request: empty, response: sessionStateSchema, permission: 'session.own' },
+  /** From the lock screen: the PIN (if set and allowed) or the password. */
+  'session.unlock': {
+    request: z.union([z.strictObject({ pin: pinSchema }), z.strictObject({ password: passwordSchema })]),
+    response: sessionStateSchema,
+    permission: null,
+  },
+  /** Input in the window (the renderer sends at most one every few seconds): resets the idle time. */
+  'session.activity': { request: empty, response: empty, permission: 'session.own' },
+  /** Sets or replaces the unlock PIN; the password is needed unless the PIN is `offered`. */
+  'session.setPin': {
+    request: z.strictObject({ pin: pinSchema, password: passwordSchema.nullable() }),
+    response: sessionStateSchema,
+    permission: 'session.own',
+  },
+  /** `Switch user` on the lock screen: the locked user is signed out so another can sign in. */
+  'session.switchUser': { request: empty, response: sessionStateSchema, permission: null },
+  /** The machine-wide policy in force, read-only (the Settings view). */
+  'policy.get': {
+    request: empty,
+    response: z.strictObject({ policy: policySchema, source: policySourceSchema }),
+    permission: null,
+  },
   'connection.getState': { request: empty, response: connectionStateSchema, permission: 'session.own' },
   'directory.search': {
     request: z.strictObject({ query: z.string().trim().min(1).max(100) }),
@@ -212,6 +245,8 @@ export type ResponseOf<C extends ChannelName> = z.output<(typeof channels)[C]['r
 /** Main-to-renderer events. Payloads are validated in preload before any listener sees them. */
 export const events = {
   'session.changed': sessionStateSchema,
+  /** The idle countdown: when the screen will lock, or null once input cancelled it. */
+  'session.lockWarning': z.strictObject({ lockAt: time.nullable() }),
   'connection.changed': connectionStateSchema,
   /** Something in the list changed; the renderer asks again. Carries no PHI. */
   'conversations.changed': z.strictObject({}),

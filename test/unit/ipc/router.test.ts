@@ -146,11 +146,21 @@ describe('IPC router', () => {
 });
 
 describe('the real contract', () => {
-  it('declares a permission (or null) for every channel, and null only for sign-in-screen channels', () => {
+  it('declares a permission (or null) for every channel, and null only for sign-in and lock-screen channels', () => {
     const open = Object.entries(channels)
       .filter(([, spec]) => spec.permission === null)
       .map(([name]) => name);
-    expect(open.sort()).toEqual(['app.getInfo', 'session.cancelSignIn', 'session.getState', 'session.signIn', 'session.verifyMfa', 'system.health']);
+    expect(open.sort()).toEqual([
+      'app.getInfo',
+      'policy.get',
+      'session.cancelSignIn',
+      'session.getState',
+      'session.signIn',
+      'session.switchUser',
+      'session.unlock',
+      'session.verifyMfa',
+      'system.health',
+    ]);
   });
 
   it('uses strict request schemas everywhere', () => {

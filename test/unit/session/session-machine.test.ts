@@ -122,16 +122,19 @@ describe('session machine: while locked', () => {
     expect(state).toEqual({ kind: 'unlocked', userId: 'nurse.adams', authenticatedAt: T0, lastActivityAt: T0 + 70_000, warningSince: null });
   });
 
-  it('takes the PIN out of use after five wrong ones; the password still unlocks', () => {
-    const wrong: MachineEvent = { type: 'pin-failed', at: T0 + 61_000 };
+  it('ends the session on the fifth wrong PIN, so only a full sign-in comes back', () => {
+    const wrong: MachineEvent = { type: 'unlock-failed', at: T0 + 61_000 };
     const four = run(locked, [wrong, wrong, wrong, wrong]);
     expect(four.effects).toEqual([]);
+    expect(four.state).toMatchObject({ kind: 'locked', pinFailures: 4 });
     expect(pinUsable(four.state, timings, T0 + 61_000)).toBe(true);
-    const five = step(four.state, wrong, timings);
-    expect(five.effects).toEqual([{ type: 'pin-disabled' }]);
-    expect(pinUsable(five.state, timings, T0 + 61_000)).toBe(false);
-    expect(step(five.state, { type: 'unlocked', at: T0 + 62_000, method: 'pin' }, timings).state).toBe(five.state);
-    expect(step(five.state, { type: 'unlocked', at: T0 + 62_000, method: 'password' }, timings).state).toMatchObject({
+    // A right PIN before the fifth still unlocks.
+    expect(step(four.state, { type: 'unlocked', at: T0 + 62_000, method: 'pin' }, timings).state).toMatchObject({ kind: 'unlocked' });
+    expect(step(four.state, wrong, timings)).toEqual({ state: SIGNED_OUT, effects: [{ type: 'logoff', reason: 'pin-attempts' }] });
+  });
+
+  it('unlocks with the password, which renews the 12-hour clock', () => {
+    expect(step(locked, { type: 'unlocked', at: T0 + 62_000, method: 'password' }, timings).state).toMatchObject({
       kind: 'unlocked',
       authenticatedAt: T0 + 62_000,
     });
