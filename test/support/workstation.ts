@@ -12,6 +12,8 @@ import type { ServerEndpoint } from '../../main/server-link/server-endpoint';
 import type { ChannelName, EventName, EventPayload, RequestOf, ResponseOf, Thread } from '../../shared/ipc/contract';
 import type { IpcResult } from '../../shared/ipc/result';
 import { tempDir } from './vault-fixtures';
+import type { PolicyLoad } from '../../main/policy/policy-loader';
+import { policySchema, type PolicyInput } from '../../shared/policy/policy-schema';
 
 const ORIGIN = 'app://wardline';
 const SENDER = { url: `${ORIGIN}/index.html`, isTopFrame: true };
@@ -36,6 +38,14 @@ export interface WorkstationOptions {
   readonly logLines?: string[];
   readonly now?: () => number;
   readonly initialSyncWindowMs?: number;
+  /** Policy values on top of the defaults (validated like a policy file), or a load result as is. */
+  readonly policy?: PolicyInput | PolicyLoad;
+  readonly sessionTickMs?: number;
+}
+
+function policyLoadOf(policy: PolicyInput | PolicyLoad): PolicyLoad {
+  if ('ok' in policy) return policy;
+  return { ok: true, policy: policySchema.parse(policy), source: 'override', location: null };
 }
 
 export function createWorkstation(server: ServerEndpoint | null, options: WorkstationOptions = {}): Workstation {
@@ -66,6 +76,8 @@ export function createWorkstation(server: ServerEndpoint | null, options: Workst
     server,
     ...(options.now ? { now: options.now } : {}),
     ...(options.initialSyncWindowMs === undefined ? {} : { initialSyncWindowMs: options.initialSyncWindowMs }),
+    ...(options.policy === undefined ? {} : { policy: policyLoadOf(options.policy) }),
+    ...(options.sessionTickMs === undefined ? {} : { sessionTickMs: options.sessionTickMs }),
   });
   const events: RecordedEvent[] = [];
   const waiters = new Set<() => void>();
