@@ -21,6 +21,9 @@ import { contentTypeOf, resolveAssetPath } from '../shell/app-assets';
 import { securityHeaders } from '../shell/content-security-policy';
 import { generateHostToken, tokenCookie, tokenFromCookieHeader, tokensMatch } from './host-token';
 
+/** The host's report of open vault handles (the session-security tests ask it). */
+export const OPEN_VAULTS_PATH = '/host/open-vaults';
+
 export interface BrowserHostOptions {
   /** Builds the core once the host knows its own origin (the only origin the router trusts). */
   readonly createCore: (origin: string) => AppCore;
@@ -88,6 +91,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       if (url.pathname === '/' || url.pathname === '/index.html') {
         response.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' });
         return response.end(indexHtml);
+      }
+      if (url.pathname === OPEN_VAULTS_PATH) {
+        // For tests and support: which users' vaults this core holds open now (ids only).
+        const open = new Set(core.vaults.openVaultIds());
+        const openVaults = core.vaults
+          .list()
+          .filter((vault) => open.has(vault.vaultId))
+          .map((vault) => ({ vaultId: vault.vaultId, userId: vault.userId }));
+        response.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
+        return response.end(JSON.stringify({ openVaults }));
       }
       if (url.pathname === BROWSER_PRELOAD_PATH) {
         response.writeHead(200, { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' });

@@ -1,8 +1,10 @@
 /**
- * `npm run start:browser -- [--port <p>] [--data <dir>] [--server <url> --ca <file>]`: runs the
- * main-process core under Node behind the browser host and prints one line
- * `browser host ready: <url>`. Without `--server` it first starts the embedded demo server in
- * `<data>/server` (development only: the demo accounts are in `<data>/server/demo-accounts.json`).
+ * `npm run start:browser -- [--port <p>] [--data <dir>] [--server <url> --ca <file>] [--policy <file>]`:
+ * runs the main-process core under Node behind the browser host and prints one line
+ * `browser host ready: <url>`. Policy comes from `--policy`, else `/etc/wardline/policy.json`;
+ * a server it names wins over `--server`. With neither, it first starts the embedded demo
+ * server in `<data>/server` (development only: the demo accounts are in
+ * `<data>/server/demo-accounts.json`).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +20,8 @@ import type { ServerEndpoint } from '../server-link/server-endpoint';
 import { startServer } from '../../server/server';
 import { startBrowserHost } from './browser-host';
 import { publishDemoIdentities } from '../demo/demo-identities';
+import { loadPolicy, type PolicyLoad } from '../policy/policy-loader';
+import { policyEndpoint } from '../policy/policy-endpoint';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -34,6 +38,7 @@ const { values } = (() => {
         data: { type: 'string', default: path.join(os.homedir(), '.wardline-browser-host') },
         server: { type: 'string' },
         ca: { type: 'string' },
+        policy: { type: 'string' },
       },
       strict: true,
     });
@@ -50,9 +55,20 @@ mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const logger = createLogger();
 
 if ((values.server === undefined) !== (values.ca === undefined)) fail('--server and --ca go together');
+// Machine-wide policy first: a server it names is the only one used, whatever the command line says.
+let policy: PolicyLoad = await loadPolicy({ platform: process.platform, overrideFile: values.policy === undefined ? null : path.resolve(values.policy) });
+let policyServer: ServerEndpoint | null = null;
+if (policy.ok) {
+  const named = policyEndpoint(policy.policy, policy.location);
+  if (named.ok) policyServer = named.endpoint;
+  else policy = named.invalid;
+}
+if (!policy.ok) process.stdout.write(`policy refused (${policy.error.code}${policy.error.keys.length > 0 ? `: ${policy.error.keys.join(', ')}` : ''}); nobody can sign in\n`);
 let embedded: { close(): Promise<void> } | null = null;
 let endpoint: ServerEndpoint;
-if (values.server !== undefined && values.ca !== undefined) {
+if (policyServer !== null) {
+  endpoint = policyServer;
+} else if (values.server !== undefined && values.ca !== undefined) {
   const configured = readServerEndpoint({ url: values.server, caFile: values.ca });
   if (!configured.ok) fail(`server configuration refused (${configured.error})`);
   endpoint = configured.value;
@@ -86,6 +102,7 @@ const host = await startBrowserHost({
       device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
       allowUnprotectedDevice: false,
       server: endpoint,
+      policy,
     }),
 }).catch((error: unknown) => {
   const code = (error as NodeJS.ErrnoException | null)?.code;

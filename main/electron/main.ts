@@ -3,7 +3,7 @@
  * IPC transport to the core. Every decision it applies lives in a plain module under `shell/`
  * and is unit-tested there; the core is the same one the browser host runs.
  */
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, powerMonitor, protocol, safeStorage, session, shell, type WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { channels } from '../../shared/ipc/contract';
@@ -19,6 +19,8 @@ import { isPermissionAllowed } from '../shell/permission-policy';
 import { createWindowOptions } from '../shell/window-options';
 import { createSafeStorageProtector } from './safe-storage-protector';
 import { readServerEndpoint } from '../server-link/server-config';
+import { loadPolicy, type PolicyLoad } from '../policy/policy-loader';
+import { policyEndpoint } from '../policy/policy-endpoint';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 
 const isDevelopment = !app.isPackaged;
@@ -76,6 +78,16 @@ async function start(): Promise<void> {
   // The OS keystore binds each vault to this machine; where there is none (or only Linux's
   // basic_text obfuscation), there is no device layer and policy decides (issue: policy).
   const protector = await createSafeStorageProtector(safeStorage, process.platform);
+  // Machine-wide policy (registry or /etc/wardline/policy.json; `--policy <file>` to try one):
+  // a server it names is the only one used. An invalid policy lets nobody sign in.
+  let policy: PolicyLoad = await loadPolicy({ platform: process.platform, overrideFile: valueOf(process.argv, '--policy') ?? null });
+  let server = serverFromArguments(process.argv, logger);
+  if (policy.ok) {
+    const named = policyEndpoint(policy.policy, policy.location);
+    if (!named.ok) policy = named.invalid;
+    else if (named.endpoint !== null) server = named.endpoint;
+  }
+  if (!policy.ok) logger.error({ code: policy.error.code, keys: policy.error.keys }, 'policy refused');
   const core = createAppCore({
     device: 'unavailable' in protector ? null : protector,
     allowUnprotectedDevice: false,
@@ -85,10 +97,13 @@ async function start(): Promise<void> {
     version: appVersion(),
     trustedOrigin: APP_ORIGIN,
     logger,
-    // Until machine policy carries it (session-security issue), the server comes from
-    // `--server <url> --ca <file>`; without them sign-in says no server is configured.
-    server: serverFromArguments(process.argv, logger),
+    server,
+    policy,
+    systemIdle: { idleMs: () => powerMonitor.getSystemIdleTime() * 1000 },
   });
+  // The OS locking its screen, or the machine going to sleep, locks Wardline too.
+  powerMonitor.on('lock-screen', () => void core.session.lock('os-lock'));
+  powerMonitor.on('suspend', () => void core.session.lock('suspend'));
 
   const window = new BrowserWindow(
     createWindowOptions({ preloadPath: path.join(__dirname, '../preload/electron-preload.cjs'), isDevelopment }),
@@ -130,13 +145,14 @@ function originOfContents(contents: WebContents | null): string {
   }
 }
 
+function valueOf(argv: readonly string[], flag: string): string | undefined {
+  const index = argv.indexOf(flag);
+  return index >= 0 ? argv[index + 1] : undefined;
+}
+
 function serverFromArguments(argv: readonly string[], log: typeof logger): ServerEndpoint | null {
-  const valueOf = (flag: string) => {
-    const index = argv.indexOf(flag);
-    return index >= 0 ? argv[index + 1] : undefined;
-  };
-  const url = valueOf('--server');
-  const caFile = valueOf('--ca');
+  const url = valueOf(argv, '--server');
+  const caFile = valueOf(argv, '--ca');
   if (url === undefined || caFile === undefined) return null;
   const endpoint = readServerEndpoint({ url, caFile });
   if (endpoint.ok) return endpoint.value;

@@ -8,7 +8,10 @@ import type { ServerEndpoint } from './server-endpoint';
 
 export type ServerConfigError = 'SERVER_URL_INVALID' | 'CA_FILE_UNREADABLE' | 'CA_FILE_INVALID';
 
-export function readServerEndpoint(input: { url: string; caFile: string }): { ok: true; value: ServerEndpoint } | { ok: false; error: ServerConfigError } {
+/** The CA comes as a file to read (`caFile`) or as PEM text already read (`caPem`, e.g. from policy). */
+export function readServerEndpoint(
+  input: { url: string; caFile: string } | { url: string; caPem: string },
+): { ok: true; value: ServerEndpoint } | { ok: false; error: ServerConfigError } {
   let url: URL;
   try {
     url = new URL(input.url);
@@ -19,10 +22,13 @@ export function readServerEndpoint(input: { url: string; caFile: string }): { ok
     return { ok: false, error: 'SERVER_URL_INVALID' };
   }
   let caPem: string;
-  try {
-    caPem = readFileSync(input.caFile, 'utf8');
-  } catch {
-    return { ok: false, error: 'CA_FILE_UNREADABLE' };
+  if ('caPem' in input) caPem = input.caPem;
+  else {
+    try {
+      caPem = readFileSync(input.caFile, 'utf8');
+    } catch {
+      return { ok: false, error: 'CA_FILE_UNREADABLE' };
+    }
   }
   if (!/^-----BEGIN CERTIFICATE-----\r?\n[\s\S]+?\r?\n-----END CERTIFICATE-----\s*$/.test(caPem.trim() + '\n')) {
     return { ok: false, error: 'CA_FILE_INVALID' };

@@ -39,7 +39,10 @@ const policyShape = {
     kdfPasses: z.number().int().min(3).max(20).default(3),
 };
 
-export const policySchema = z.strictObject(policyShape);
+export const policySchema = z.strictObject(policyShape).refine((policy) => (policy.serverUrl === null) === (policy.caCertificate === null), {
+  message: 'serverUrl and caCertificate are set together',
+  path: ['caCertificate'],
+});
 
 export type Policy = z.output<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;

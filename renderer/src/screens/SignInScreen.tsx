@@ -10,12 +10,9 @@ import '../sign-in/sign-in.css';
 export function SignInScreen({
   bridge,
   onSignedIn,
-  lockedFor = null,
 }: {
   readonly bridge: WardlineApi;
   readonly onSignedIn: (state: SessionState) => void;
-  /** Set when Wardline locked itself: whose session it was ('' when main did not say). */
-  readonly lockedFor?: string | null;
 }) {
   const flow = useSignInFlow(bridge, onSignedIn);
   switch (flow.step.step) {
@@ -24,7 +21,6 @@ export function SignInScreen({
         <PasswordForm
           initialUserId={flow.userId}
           initialError={flow.carriedError}
-          lockedFor={lockedFor}
           onSubmit={flow.submitPassword}
         />
       );

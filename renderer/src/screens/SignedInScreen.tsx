@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { WardlineApi } from '../../../preload/api-factory';
 import { roleHas } from '../../../shared/access/permission-matrix';
 import type { AppInfo, SessionState } from '../../../shared/ipc/contract';
@@ -7,9 +7,16 @@ import { AppFrame } from '../components/AppFrame';
 import { OfflineNotice } from '../session/OfflineNotice';
 import { SessionHeader } from '../session/SessionHeader';
 import { useConnectionState } from '../session/use-connection-state';
+import { LockCountdown } from '../lock/LockCountdown';
+import { PinSetup } from '../lock/PinSetup';
+import { useActivityReporter } from '../lock/use-activity-reporter';
+import { SettingsPanel } from '../settings/SettingsPanel';
 import { MessagingScreen } from './MessagingScreen';
 
-type SignedInUser = Extract<SessionState, { state: 'unlocked' }>['user'];
+type Unlocked = Extract<SessionState, { state: 'unlocked' }>;
+
+/** Ctrl+Shift+L (Cmd+Shift+L): Ctrl+L alone belongs to the browser host's address bar. */
+const isLockShortcut = (event: KeyboardEvent) => (event.ctrlKey || event.metaKey) && event.shiftKey && event.key.toLowerCase() === 'l';
 
 /**
  * Everything behind sign-in. Unmounting this (sign-out, lock) drops every message, label and
@@ -18,15 +25,35 @@ type SignedInUser = Extract<SessionState, { state: 'unlocked' }>['user'];
 export function SignedInScreen({
   bridge,
   info,
-  user,
+  session,
+  pinMinLength,
   onSessionChange,
 }: {
   readonly bridge: WardlineApi;
   readonly info: AppInfo | null;
-  readonly user: SignedInUser;
+  readonly session: Unlocked;
+  readonly pinMinLength: number;
   readonly onSessionChange: (state: SessionState) => void;
 }) {
+  const { user } = session;
   const connection = useConnectionState(bridge);
+  const [view, setView] = useState<'messages' | 'settings'>('messages');
+  const [pinDismissed, setPinDismissed] = useState(false);
+  useActivityReporter(bridge);
+  const lock = useCallback(() => {
+    void bridge.session.lock().then((result) => {
+      if (result.ok) onSessionChange(result.value);
+    });
+  }, [bridge, onSessionChange]);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!isLockShortcut(event)) return;
+      event.preventDefault();
+      lock();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [lock]);
   const signOut = useCallback(async () => {
     const result = await bridge.session.signOut();
     // Signed out either way for the person at the keyboard; main's event confirms it.
@@ -38,10 +65,25 @@ export function SignedInScreen({
     <AppFrame
       info={info}
       layout={canMessage ? 'workspace' : 'centered'}
-      banner={<SessionHeader displayName={user.displayName} role={user.role} connection={connection} onSignOut={signOut} />}
+      banner={
+        <SessionHeader
+          displayName={user.displayName}
+          role={user.role}
+          connection={connection}
+          onLock={lock}
+          onSettings={() => setView(view === 'settings' ? 'messages' : 'settings')}
+          onSignOut={signOut}
+        />
+      }
     >
+      <LockCountdown bridge={bridge} />
       <OfflineNotice state={connection} />
-      {canMessage ? (
+      {session.pin === 'offered' && !pinDismissed && view === 'messages' && (
+        <PinSetup bridge={bridge} minLength={pinMinLength} needsPassword={false} onDone={onSessionChange} onDismiss={() => setPinDismissed(true)} />
+      )}
+      {view === 'settings' ? (
+        <SettingsPanel bridge={bridge} pin={session.pin} onSessionChange={onSessionChange} onClose={() => setView('messages')} />
+      ) : canMessage ? (
         <Announcer>
           <MessagingScreen bridge={bridge} selfId={user.userId} />
         </Announcer>

@@ -5,16 +5,20 @@ import type { Role } from '../../../shared/access/permission-matrix';
 import { ConnectionStatus } from './ConnectionStatus';
 import './session.css';
 
-/** The signed-in part of the banner: who is signed in, the connection, and Sign out. */
+/** The signed-in part of the banner: who is signed in, the connection, Settings, Lock and Sign out. */
 export function SessionHeader({
   displayName,
   role,
   connection,
+  onLock,
+  onSettings,
   onSignOut,
 }: {
   readonly displayName: string;
   readonly role: Role;
   readonly connection: ConnectionState['state'];
+  readonly onLock: () => void;
+  readonly onSettings: () => void;
   readonly onSignOut: () => Promise<void>;
 }) {
   const [busy, setBusy] = useState(false);
@@ -32,6 +36,12 @@ export function SessionHeader({
         <span className="who-name">{displayName}</span>
         <span className="who-role">{roleLabel(role)}</span>
       </span>
+      <button type="button" className="button button-on-dark" onClick={onSettings}>
+        Settings
+      </button>
+      <button type="button" className="button button-on-dark" aria-keyshortcuts="Control+Shift+L" title="Lock (Ctrl+Shift+L)" onClick={onLock}>
+        Lock
+      </button>
       <button type="button" className="button button-on-dark" disabled={busy} onClick={() => void signOut()}>
         Sign out
       </button>

@@ -5,12 +5,10 @@ import { ErrorAlert } from '../components/ErrorAlert';
 export function PasswordForm({
   initialUserId,
   initialError,
-  lockedFor,
   onSubmit,
 }: {
   readonly initialUserId: string;
   readonly initialError: string | null;
-  readonly lockedFor: string | null;
   readonly onSubmit: (userId: string, password: string) => Promise<string | null>;
 }) {
   const [userId, setUserId] = useState(initialUserId);
@@ -46,9 +44,7 @@ export function PasswordForm({
     <section className="card sign-in" aria-labelledby="sign-in-heading">
       <h1 id="sign-in-heading">Sign in</h1>
       <p className="hint">
-        {lockedFor === null
-          ? 'Use your hospital user ID. Wardline locks itself when you step away.'
-          : `Wardline locked itself${lockedFor === '' ? '' : ` for ${lockedFor}`}. Sign in again to continue.`}
+        Use your hospital user ID. Wardline locks itself when you step away.
       </p>
       <form onSubmit={(event) => void submit(event)} noValidate aria-describedby={error ? errorId : undefined}>
         <div className="field">

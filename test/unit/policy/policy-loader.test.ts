@@ -42,7 +42,7 @@ describe('policy from a file', () => {
   });
 
   it('takes --policy over the OS location, and refuses an override that is missing', async () => {
-    const file = policyFile(JSON.stringify({ pinAllowed: false, sharedWorkstation: false, serverUrl: 'https://wardline.hospital.example:8443' }));
+    const file = policyFile(JSON.stringify({ pinAllowed: false, sharedWorkstation: false, serverUrl: 'https://wardline.hospital.example:8443', caCertificate: 'C:\\Wardline\\ca.pem' }));
     await expect(loadPolicy({ platform: 'linux', overrideFile: file })).resolves.toMatchObject({
       ok: true,
       source: 'override',
@@ -58,7 +58,8 @@ describe('policy from a file', () => {
     ['a value out of range', { idleLockSeconds: 0 }, ['idleLockSeconds']],
     ['a value of the wrong type', { pinAllowed: 'yes' }, ['pinAllowed']],
     ['an unknown key (a typo)', { idleLockSecs: 60 }, ['idleLockSecs']],
-    ['a plain-http server', { serverUrl: 'http://wardline.hospital.example' }, ['serverUrl']],
+    ['a plain-http server', { serverUrl: 'http://wardline.hospital.example', caCertificate: '/etc/wardline/ca.pem' }, ['serverUrl']],
+    ['a server without the CA to pin', { serverUrl: 'https://wardline.hospital.example' }, ['caCertificate']],
     ['a notification level that does not exist', { notificationContent: 'full' }, ['notificationContent']],
     ['a KDF below the floor', { kdfMemoryMiB: 32, kdfPasses: 1 }, ['kdfMemoryMiB', 'kdfPasses']],
     ['a PIN too short to mean anything', { pinMinLength: 2 }, ['pinMinLength']],
@@ -92,6 +93,7 @@ const REG_OUTPUT = [
   '',
   'HKEY_LOCAL_MACHINE\\Software\\Policies\\Wardline',
   '    serverUrl    REG_SZ    https://wardline.hospital.example',
+  '    caCertificate    REG_SZ    C:\\ProgramData\\Wardline\\ca.pem',
   '    idleLockSeconds    REG_DWORD    0x78',
   '    pinAllowed    REG_DWORD    0x0',
   '    sharedWorkstation    REG_DWORD    0x1',
@@ -103,7 +105,7 @@ describe('policy from the Windows registry', () => {
   it('reads REG_SZ as text and REG_DWORD as numbers, or as booleans for on/off keys', () => {
     expect(parseRegQuery(REG_OUTPUT)).toEqual({
       ok: true,
-      values: { serverUrl: 'https://wardline.hospital.example', idleLockSeconds: 120, pinAllowed: false, sharedWorkstation: true, notificationContent: 'sender' },
+      values: { serverUrl: 'https://wardline.hospital.example', caCertificate: 'C:\\ProgramData\\Wardline\\ca.pem', idleLockSeconds: 120, pinAllowed: false, sharedWorkstation: true, notificationContent: 'sender' },
     });
   });
 

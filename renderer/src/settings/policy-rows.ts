@@ -1,0 +1,36 @@
+/**
+ * The policy as the Settings view lists it: a plain label and value for each key, in the order
+ * IT's documentation gives them. Pure, so the wording is tested without a browser.
+ */
+import type { Policy } from '../../../shared/policy/policy-schema';
+
+export interface PolicyRow {
+  readonly key: keyof Policy;
+  readonly label: string;
+  readonly value: string;
+}
+
+function duration(seconds: number): string {
+  if (seconds % 3600 === 0) return `${String(seconds / 3600)} h`;
+  if (seconds % 60 === 0) return `${String(seconds / 60)} min`;
+  return `${String(seconds)} s`;
+}
+
+const yesNo = (value: boolean) => (value ? 'Yes' : 'No');
+
+export function policyRows(policy: Policy): PolicyRow[] {
+  return [
+    { key: 'serverUrl', label: 'Server', value: policy.serverUrl ?? 'Not set by policy' },
+    { key: 'caCertificate', label: 'Pinned certificate authority', value: policy.caCertificate === null ? 'Not set by policy' : 'Set' },
+    { key: 'idleLockSeconds', label: 'Lock after idle', value: duration(policy.idleLockSeconds) },
+    { key: 'autoLogoffSeconds', label: 'Sign out after locked for', value: duration(policy.autoLogoffSeconds) },
+    { key: 'pinAllowed', label: 'Unlock with a PIN', value: yesNo(policy.pinAllowed) },
+    { key: 'pinMinLength', label: 'Shortest PIN', value: `${String(policy.pinMinLength)} digits` },
+    { key: 'notificationContent', label: 'Notifications show', value: policy.notificationContent === 'count' ? 'That a message arrived' : 'The sender’s name' },
+    { key: 'sharedWorkstation', label: 'Shared workstation', value: yesNo(policy.sharedWorkstation) },
+    { key: 'lockScreenShowsName', label: 'Lock screen shows your name', value: yesNo(policy.lockScreenShowsName) },
+    { key: 'mfaRequired', label: 'Authentication code required', value: yesNo(policy.mfaRequired) },
+    { key: 'kdfMemoryMiB', label: 'Password hashing memory (minimum)', value: `${String(policy.kdfMemoryMiB)} MiB` },
+    { key: 'kdfPasses', label: 'Password hashing passes (minimum)', value: String(policy.kdfPasses) },
+  ];
+}

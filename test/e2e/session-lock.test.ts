@@ -1,0 +1,173 @@
+/**
+ * A nurse walks away from a shared ward workstation mid-conversation. Real server, a real
+ * browser host running the core under a short idle policy, and Chromium: after the idle
+ * period the page holds no message text and no name, the PIN brings the thread back, and a
+ * physician switching in sees only their own conversations while the nurse's vault is closed.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ACCOUNT_KDF } from '../../server/server';
+import { OPEN_VAULTS_PATH } from '../../main/browser-host/browser-host';
+import { launchChromium } from '../support/chromium';
+import { startHostProcess, type HostProcess } from '../support/browser-host-process';
+import { createUser, startTestServer, type TestServer, type TestUser } from '../support/server-fixtures';
+import { accessibilityViolations, openClinicianPage, signInWithCode, snapshot, type ClinicianPage } from './clinician-page';
+
+const TEXT = 'Bay 2 bed 6: BP 88/50, repeat obs in 15 min and call if below 85 systolic.';
+const PIN = '2468';
+
+let target: TestServer;
+let nurse: TestUser;
+let registrar: TestUser;
+let doctor: TestUser;
+let host: HostProcess;
+let broken: HostProcess;
+let browser: Browser;
+let ward: ClinicianPage;
+
+beforeAll(async () => {
+  target = await startTestServer('pglite', { accountKdf: DEFAULT_ACCOUNT_KDF });
+  nurse = await createUser(target, { userId: 'nurse.okoro', displayName: 'Ada Okoro', role: 'nurse', department: 'Ward 7', title: 'Charge Nurse' });
+  registrar = await createUser(target, { userId: 'dr.silva', displayName: 'Dr. Marta Silva', role: 'physician', department: 'Acute Medicine', title: 'Registrar' });
+  doctor = await createUser(target, { userId: 'dr.wong', displayName: 'Dr. Lee Wong', role: 'physician', department: 'Surgery', title: 'Consultant' });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-policy-'));
+  const policy = path.join(dir, 'policy.json');
+  writeFileSync(policy, JSON.stringify({ idleLockSeconds: 8, autoLogoffSeconds: 600, pinMinLength: 4 }));
+  const invalid = path.join(dir, 'invalid.json');
+  writeFileSync(invalid, JSON.stringify({ idleLockSeconds: 8, notificationContent: 'everything' }));
+  const serverArgs = ['--server', target.server.url, '--ca', target.server.caCertPath];
+  [host, broken] = await Promise.all([startHostProcess([...serverArgs, '--policy', policy]), startHostProcess([...serverArgs, '--policy', invalid])]);
+  browser = await launchChromium();
+  ward = await openClinicianPage(browser, host.url);
+  // The registrar has signed in once somewhere, so the nurse can message them.
+  const desk = await openClinicianPage(browser, host.url);
+  await signInWithCode(desk.page, target, registrar);
+  await desk.page.getByRole('button', { name: 'Sign out' }).click();
+  await desk.page.getByRole('button', { name: 'Sign in' }).waitFor();
+  await desk.page.context().close();
+}, 120_000);
+
+afterAll(async () => {
+  await browser.close();
+  await Promise.all([host.stop(), broken.stop()]);
+  await target.dispose();
+}, 60_000);
+
+const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
+
+async function openVaults(page: Page): Promise<string[]> {
+  const answer = await page.request.get(new URL(OPEN_VAULTS_PATH, host.url).toString());
+  const body = (await answer.json()) as { openVaults: { userId: string | null }[] };
+  return body.openVaults.map((vault) => vault.userId ?? '');
+}
+
+describe('a shared ward workstation', () => {
+  it('offers a PIN after the first sign-in, and the nurse sets one', async () => {
+    const { page } = ward;
+    await signInWithCode(page, target, nurse);
+    const offer = page.getByRole('region', { name: 'Choose an unlock PIN' });
+    await offer.waitFor();
+    await snapshot(page, 'pin-offer');
+    await offer.getByLabel('New PIN').fill(PIN);
+    await offer.getByLabel('Repeat PIN').fill(PIN);
+    await offer.getByRole('button', { name: 'Set PIN' }).click();
+    await offer.waitFor({ state: 'detached' });
+  });
+
+  it('locks itself when idle, after a countdown, leaving no PHI in the page', async () => {
+    const { page } = ward;
+    await page.getByRole('button', { name: 'New message' }).click();
+    await page.getByRole('combobox', { name: 'To' }).fill('Silva');
+    await page.getByRole('option', { name: /Marta Silva/ }).click();
+    await page.getByRole('textbox', { name: 'Message', exact: true }).fill(TEXT);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await log(page).getByText(TEXT).waitFor({ timeout: 30_000 });
+
+    // Hands off: the countdown shows, then the lock screen.
+    await page.getByRole('alertdialog', { name: 'Locking soon' }).waitFor({ timeout: 20_000 });
+    await snapshot(page, 'lock-countdown');
+    await page.getByRole('heading', { name: 'Locked' }).waitFor({ timeout: 20_000 });
+    await snapshot(page, 'locked');
+    const html = await page.content();
+    const tree = await page.locator('body').ariaSnapshot();
+    for (const secret of [TEXT, 'BP 88/50', 'Marta Silva', 'Ada Okoro', 'Silva', 'Okoro']) {
+      expect(html).not.toContain(secret);
+      expect(tree).not.toContain(secret);
+    }
+    expect(await page.title()).toBe('Wardline');
+    await expect(page.getByRole('button', { name: 'Unlock' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Switch user' }).isVisible()).resolves.toBe(true);
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
+    expect(await openVaults(page)).toEqual([]);
+  });
+
+  it('unlocks with the PIN and the thread is back', async () => {
+    const { page } = ward;
+    await page.getByLabel('PIN').fill('0000');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'PIN is not correct' }).waitFor();
+    await page.getByLabel('PIN').fill(PIN);
+    await page.keyboard.press('Enter');
+    await page.getByRole('option', { name: /Marta Silva/ }).click();
+    await log(page).getByText(TEXT).waitFor({ timeout: 30_000 });
+    expect(await openVaults(page)).toEqual([nurse.userId]);
+  });
+
+  it('locks from the keyboard; Switch user lets a physician in, who sees only their own conversations', async () => {
+    const { page } = ward;
+    await page.keyboard.press('Control+Shift+L');
+    await page.getByRole('heading', { name: 'Locked' }).waitFor();
+    await page.getByRole('button', { name: 'Switch user' }).click();
+    await signInWithCode(page, target, doctor);
+    const list = page.getByRole('listbox', { name: 'Conversations' });
+    await expect(list.getByRole('option').count()).resolves.toBe(0);
+    expect(await page.content()).not.toContain(TEXT);
+    // The nurse's vault is closed; only the physician's is open.
+    expect(await openVaults(page)).toEqual([doctor.userId]);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await openVaults(page)).toEqual([]);
+  });
+
+  it("gives the nurse their conversation back at their next sign-in", async () => {
+    const { page } = ward;
+    await signInWithCode(page, target, nurse);
+    await page.getByRole('option', { name: /Marta Silva/ }).click();
+    await log(page).getByText(TEXT).waitFor({ timeout: 30_000 });
+  });
+
+  it('shows the policy in force, read-only, in Settings', async () => {
+    const { page } = ward;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('region', { name: 'Settings' });
+    await settings.getByText('Lock after idle').waitFor();
+    await expect(settings.getByText('8 s', { exact: true }).isVisible()).resolves.toBe(true);
+    // Read-only: the policy is a list of terms and values, nothing to edit.
+    await expect(settings.locator('dl input, dl select, dl button').count()).resolves.toBe(0);
+    await snapshot(page, 'settings');
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
+    await settings.getByRole('button', { name: 'Close settings' }).click();
+  });
+});
+
+describe('an invalid policy', () => {
+  it('shows why on an error screen, and offers no sign-in', async () => {
+    const page = (await openPage(browser, broken.url)).page;
+    await page.getByRole('heading', { name: 'Wardline cannot be used on this workstation' }).waitFor({ timeout: 30_000 });
+    await expect(page.getByText('notificationContent').isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Sign in' }).count()).resolves.toBe(0);
+    await expect(page.getByLabel('Password').count()).resolves.toBe(0);
+    await snapshot(page, 'policy-invalid');
+  });
+});
+
+/** A page that does not wait for the sign-in form (there is none under an invalid policy). */
+async function openPage(chromium: Browser, url: string): Promise<{ page: Page }> {
+  const context = await chromium.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  return { page };
+}
