@@ -93,6 +93,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     events: {
       session: (state) => emit('session.changed', state),
       lockWarning: (lockAt) => emit('session.lockWarning', { lockAt }),
+      notify: (notice) => emit('notification.show', notice),
+      badge: (unread) => emit('badge.changed', { unread }),
       connection: (state) => emit('connection.changed', state),
       listChanged: () => emit('conversations.changed', {}),
       threadChanged: (conversationId) => emit('thread.changed', { conversationId }),

@@ -3,10 +3,10 @@
  * IPC transport to the core. Every decision it applies lives in a plain module under `shell/`
  * and is unit-tested there; the core is the same one the browser host runs.
  */
-import { app, BrowserWindow, ipcMain, powerMonitor, protocol, safeStorage, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, powerMonitor, protocol, safeStorage, session, shell, type WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { channels } from '../../shared/ipc/contract';
+import { channels, type EventPayload } from '../../shared/ipc/contract';
 import { EVENT_CHANNEL } from '../../shared/ipc/event-channel';
 import { createAppCore } from '../core/app-core';
 import { appVersion } from '../core/app-version';
@@ -123,6 +123,12 @@ async function start(): Promise<void> {
   }
   core.onEvent((name, payload) => {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { name, payload });
+    // Notices are decided PHI-free in main/notifications/; the badge is a number.
+    if (name === 'notification.show' && Notification.isSupported()) {
+      const notice = payload as EventPayload<'notification.show'>;
+      new Notification({ title: notice.title, body: notice.body }).show();
+    }
+    if (name === 'badge.changed') app.setBadgeCount((payload as EventPayload<'badge.changed'>).unread);
   });
 
   app.on('second-instance', () => {

@@ -32,6 +32,8 @@ export interface FeedReceiverDeps {
   readonly onDelivered: (messageId: string) => void;
   /** Something was refused (bad signature, undecryptable): a code for the log, never content. */
   readonly onRejected: (reason: string) => void;
+  /** A new incoming message was stored: who sent it (a display name), for a PHI-free notification. */
+  readonly onIncoming?: (senderName: string | null) => void;
 }
 
 export interface FeedReceiver {
@@ -120,8 +122,9 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       return;
     }
     const direction = header.sender.userId === deps.self.userId ? 'out' : 'in';
+    const conversation = await conversationOf(envelope, body);
     const { inserted } = await deps.store.call('message.receive', {
-      conversation: await conversationOf(envelope, body),
+      conversation,
       message: {
         id: header.id,
         conversationId: header.conversationId,
@@ -140,6 +143,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     if (inserted) {
       deps.onThreadChanged(header.conversationId);
       deps.onListChanged();
+      if (direction === 'in') deps.onIncoming?.(conversation.participants.find((p) => p.userId === header.sender.userId)?.displayName ?? null);
     }
   }
 

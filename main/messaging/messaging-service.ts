@@ -51,6 +51,8 @@ export interface MessagingDeps {
   readonly onConnection: (state: ConnectionState) => void;
   readonly onListChanged: () => void;
   readonly onThreadChanged: (conversationId: string) => void;
+  /** A new incoming message was stored (the sender's display name only). */
+  readonly onIncoming?: (senderName: string | null) => void;
   readonly onSessionEnded: (reason: SessionEndReason) => void;
   /** PHI-free codes only. */
   readonly onRejected: (reason: string) => void;
@@ -163,6 +165,7 @@ export function createMessagingService(deps: MessagingDeps) {
     onThreadChanged: deps.onThreadChanged,
     onListChanged: deps.onListChanged,
     onDelivered: (messageId) => receipts.add(messageId, 'delivered'),
+    ...(deps.onIncoming ? { onIncoming: deps.onIncoming } : {}),
     onRejected: deps.onRejected,
   });
 
@@ -249,6 +252,12 @@ export function createMessagingService(deps: MessagingDeps) {
     },
 
     connectionState: (): ConnectionState => ({ state: connection }),
+
+    /** The feed position stored in the vault: where a locked session's watch resumes. */
+    cursor: () => receiver.cursor(),
+
+    /** Incoming messages not yet read, over all conversations: the taskbar badge. */
+    unreadCount: () => store.call('message.unreadCount', {}),
 
     async searchDirectory(query: string): Promise<Outcome<{ entries: DirectoryEntry[] }>> {
       const result = await api.call('searchDirectory', { query, limit: 20 }, deps.token());

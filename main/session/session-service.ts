@@ -24,6 +24,8 @@ import type { KdfParams } from '../keys/kdf-params';
 import type { PasswordKeys } from '../keys/password-kdf';
 import type { Logger } from '../logging/logger';
 import { createMessagingService, type MessagingService } from '../messaging/messaging-service';
+import { noticeFor, type Notice } from '../notifications/notification-content';
+import { createFeedStream, type FeedStream } from '../server-link/feed-stream';
 import type { ApiClient } from '../server-link/api-client';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import type { ConnectionState } from '../../shared/ipc/contract';
@@ -37,6 +39,8 @@ import { createSignInFlow, type SignedIn, type SignInFlow, type UnlockMaterial }
 export interface SessionEvents {
   readonly session: (state: SessionState) => void;
   readonly lockWarning: (lockAt: number | null) => void;
+  readonly notify: (notice: Notice) => void;
+  readonly badge: (unread: number) => void;
   readonly connection: (state: ConnectionState) => void;
   readonly listChanged: () => void;
   readonly threadChanged: (conversationId: string) => void;
@@ -87,6 +91,14 @@ interface Active {
   pin: PinRecord | null;
   /** No PIN yet and the password was just given: one may be chosen without asking it again. */
   pinOffered: boolean;
+  /**
+   * While locked: a stream that only watches (the vault is closed, nothing is stored), so a
+   * session IT revokes ends within seconds and new messages still raise a name-free notice.
+   */
+  watch: FeedStream | null;
+  /** Incoming messages since the clinician last used the window, and the last badge count. */
+  unseen: number;
+  badge: number;
 }
 
 export interface SessionService {
@@ -195,8 +207,15 @@ export function createSessionService(deps: SessionDeps): SessionService {
       deviceId: signer.deviceId,
       now: deps.now,
       onConnection: deps.events.connection,
-      onListChanged: deps.events.listChanged,
+      onListChanged: () => {
+        deps.events.listChanged();
+        refreshBadge(session);
+      },
       onThreadChanged: deps.events.threadChanged,
+      onIncoming: (senderName) => {
+        session.unseen += 1;
+        deps.events.notify(noticeFor({ content: deps.policy.notificationContent, locked: false, unseen: session.unseen, senderName }));
+      },
       onSessionEnded: (reason) => void dispatch({ type: 'signed-out', at: deps.now(), reason: 'server-ended' }, reason),
       onRejected: (reason) => deps.logger.warn({ reason }, 'feed event rejected'),
       ...(deps.initialSyncWindowMs === undefined ? {} : { initialSyncWindowMs: deps.initialSyncWindowMs }),
@@ -226,6 +245,9 @@ export function createSessionService(deps: SessionDeps): SessionService {
       open: null,
       pin,
       pinOffered: pin === null,
+      watch: null,
+      unseen: 0,
+      badge: 0,
     };
     active = session;
     session.open = { vault: signedIn.vault, identity: signedIn.identity, wrapKey, messaging: startMessaging(session, signedIn.vault, signedIn.identity) };
@@ -250,16 +272,68 @@ export function createSessionService(deps: SessionDeps): SessionService {
     drained = null;
   }
 
+  let badgeTimer: NodeJS.Timeout | null = null;
+  /** Recounts unread messages for the badge, at most a few times a second. */
+  function refreshBadge(session: Active): void {
+    if (badgeTimer !== null) return;
+    badgeTimer = setTimeout(() => {
+      badgeTimer = null;
+      const messaging = session.open?.messaging;
+      if (messaging === undefined || active !== session) return;
+      void messaging
+        .unreadCount()
+        .then((unread) => {
+          session.badge = unread;
+          deps.events.badge(unread);
+        })
+        .catch(() => undefined);
+    }, 250);
+    badgeTimer.unref();
+  }
+
+  /** While locked: session-ended frames end the session; new envelopes raise a count-only notice. */
+  function startWatch(session: Active, cursor: number): void {
+    const server = deps.server;
+    if (server === null) return;
+    const counted = new Set<string>();
+    session.watch = createFeedStream({
+      endpoint: server.endpoint,
+      token: () => session.server.token(),
+      // The vault's cursor: events after it are seen (and counted once) but not stored.
+      cursor: () => Promise.resolve(cursor),
+      onEvent: (event) => {
+        if (event.type === 'envelope' && event.envelope.header.sender.userId !== session.account.userId && !counted.has(event.envelope.header.id)) {
+          counted.add(event.envelope.header.id);
+          session.unseen += 1;
+          deps.events.notify(noticeFor({ content: deps.policy.notificationContent, locked: true, unseen: session.unseen, senderName: null }));
+          deps.events.badge(session.badge + counted.size);
+        }
+        return Promise.resolve();
+      },
+      onState: () => undefined,
+      onSessionEnded: (reason) => void dispatch({ type: 'signed-out', at: deps.now(), reason: 'server-ended' }, reason),
+    });
+    session.watch.start();
+  }
+
+  async function stopWatch(session: Active): Promise<void> {
+    const watch = session.watch;
+    session.watch = null;
+    await watch?.stop();
+  }
+
   /** Closes what only an unlocked session has: messaging, the vault, the keys. */
-  async function closeOpen(session: Active): Promise<void> {
+  async function closeOpen(session: Active): Promise<number | null> {
     const open = session.open;
     session.open = null;
-    if (open === null) return;
+    if (open === null) return null;
     await settleInFlight();
+    const cursor = await open.messaging.cursor().catch(() => null);
     await open.messaging.stop();
     await open.vault.lock();
     await zeroIdentityKeys(open.identity);
     open.wrapKey.fill(0);
+    return cursor;
   }
 
   async function doLock(session: Active, reason: LockReason): Promise<void> {
@@ -267,7 +341,8 @@ export function createSessionService(deps: SessionDeps): SessionService {
     session.pinOffered = false;
     set(lockedState(session));
     deps.events.lockWarning(null);
-    await closeOpen(session);
+    const cursor = await closeOpen(session);
+    if (cursor !== null && active === session) startWatch(session, cursor);
     deps.logger.info({ userId: session.account.userId, reason }, 'session locked');
   }
 
@@ -278,6 +353,8 @@ export function createSessionService(deps: SessionDeps): SessionService {
     if (ending === null) return;
     set({ state: 'signed-out' });
     deps.events.lockWarning(null);
+    deps.events.badge(0);
+    await stopWatch(ending);
     await closeOpen(ending);
     if (tellServer) await ending.server.end();
     else ending.server.drop();
@@ -335,6 +412,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
 
   /** Opens the vault and identity keys again with the wrap key; zeroes it on failure. */
   async function reopen(session: Active, wrapKey: Uint8Array): Promise<AppError | null> {
+    await stopWatch(session);
     const vault = await deps.vaults.unlock(session.account.userId, wrapKey);
     if (!vault.ok) {
       wrapKey.fill(0);
@@ -432,13 +510,18 @@ export function createSessionService(deps: SessionDeps): SessionService {
           return fail(active === null ? appError('SESSION_EXPIRED') : failed);
         }
         await apply({ type: 'unlocked', at: deps.now(), method: 'pin' in secret ? 'pin' : 'password' });
+        session.unseen = 0;
+        refreshBadge(session);
         const state = unlockedState(session);
         set(state);
         return ok(state);
       }),
 
     activity() {
-      if (machine.kind === 'unlocked') void dispatch({ type: 'activity', at: deps.now() });
+      if (machine.kind !== 'unlocked') return;
+      // Someone is looking at the window: later notices count from here.
+      if (active !== null) active.unseen = 0;
+      void dispatch({ type: 'activity', at: deps.now() });
     },
 
     setPin: (pin, password) =>

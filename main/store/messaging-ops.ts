@@ -360,6 +360,10 @@ export const messagingOps = {
   },
 
   /** Marks every unread incoming message of the conversation read; answers their ids for receipts. */
+  /** Incoming messages not yet read, in every conversation (the taskbar badge); uses messages_unread. */
+  'message.unreadCount': (db: Database, _args: Record<string, never>): number =>
+    (sql(db, "SELECT count(*) AS n FROM messages WHERE direction = 'in' AND read_at IS NULL AND body IS NOT NULL").get() as { n: number }).n,
+
   'conversation.markRead': (db: Database, args: { conversationId: string; at: number }): string[] =>
     db.transaction(() => {
       const ids = (

@@ -247,6 +247,10 @@ export const events = {
   'session.changed': sessionStateSchema,
   /** The idle countdown: when the screen will lock, or null once input cancelled it. */
   'session.lockWarning': z.strictObject({ lockAt: time.nullable() }),
+  /** An OS notification to show: decided by main/notifications/ (never message text). */
+  'notification.show': z.strictObject({ title: z.literal('Wardline'), body: z.string().max(120) }),
+  /** Unread incoming messages, for the taskbar or tray badge. */
+  'badge.changed': z.strictObject({ unread: z.number().int().nonnegative() }),
   'connection.changed': connectionStateSchema,
   /** Something in the list changed; the renderer asks again. Carries no PHI. */
   'conversations.changed': z.strictObject({}),
