@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
-import { createWorkstation, type RecordedEvent, type Workstation } from '../../support/workstation';
+import { createWorkstation, type Workstation } from '../../support/workstation';
 
 const nurse = account('nurse.varga', 'nurse', 'Ilona Varga', 'Ward 3', 'Staff Nurse');
 const doctor = account('dr.osei', 'physician', 'Kofi Osei', 'Cardiology', 'Registrar');
@@ -19,7 +19,6 @@ const station = (policy: Record<string, unknown>) => {
   stations.push(created);
   return created;
 };
-const notices = (events: readonly RecordedEvent[]) => events.filter((e) => e.name === 'notification.show').map((e) => e.payload as { title: string; body: string });
 
 beforeAll(async () => {
   server = await startTestServer([nurse, doctor, other]);
