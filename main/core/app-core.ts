@@ -143,6 +143,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       },
       'session.setPin': ({ pin, password }) => session.setPin(pin, password),
       'session.switchUser': () => session.switchUser(),
+      'sessions.list': () => session.listSessions(),
+      'sessions.end': ({ sessionId }) => session.endOtherSession(sessionId),
       'policy.get': () => Promise.resolve(policyLoad.ok ? ok({ policy: policyLoad.policy, source: policyLoad.source }) : fail(policyError ?? appError('POLICY_INVALID'))),
       'connection.getState': () => withMessaging((m) => Promise.resolve(ok(m.connectionState()))),
       'directory.search': ({ query }) => withMessaging((m) => m.searchDirectory(query)),

@@ -26,7 +26,9 @@ import type { Logger } from '../logging/logger';
 import { createMessagingService, type MessagingService } from '../messaging/messaging-service';
 import { noticeFor, type Notice } from '../notifications/notification-content';
 import { createFeedStream, type FeedStream } from '../server-link/feed-stream';
+import type { RouteResponse } from '../../shared/protocol/api';
 import type { ApiClient } from '../server-link/api-client';
+import { appCodeOf } from '../server-link/api-error-code';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import type { ConnectionState } from '../../shared/ipc/contract';
 import { StoreError } from '../store/store-error';
@@ -113,6 +115,8 @@ export interface SessionService {
   activity(): void;
   setPin(pin: string, password: string | null): Promise<IpcResult<SessionState>>;
   switchUser(): Promise<IpcResult<SessionState>>;
+  listSessions(): Promise<IpcResult<{ sessions: RouteResponse<'listSessions'>['sessions'] }>>;
+  endOtherSession(sessionId: string): Promise<IpcResult<Record<string, never>>>;
   /** Runs `task` with the unlocked user's messaging; a lock waits for it before closing the vault. */
   withMessaging<T>(task: (messaging: MessagingService) => Promise<IpcResult<T>>): Promise<IpcResult<T>>;
   /** Whether this user's vault is open now (for the host's handle report and tests). */
@@ -570,6 +574,24 @@ export function createSessionService(deps: SessionDeps): SessionService {
         inFlight -= 1;
         if (inFlight === 0) drained?.();
       }
+    },
+
+    async listSessions() {
+      const session = active;
+      if (session === null || deps.server === null) return fail(appError('NOT_SIGNED_IN'));
+      const listed = await deps.server.api.call('listSessions', {}, session.server.token());
+      return listed.ok ? ok({ sessions: listed.value.sessions }) : fail(appError(appCodeOf(listed.error.code)));
+    },
+
+    async endOtherSession(sessionId) {
+      const session = active;
+      if (session === null || deps.server === null) return fail(appError('NOT_SIGNED_IN'));
+      // This workstation's own session ends with Sign out, which also closes the vault.
+      if (sessionId === session.server.sessionId) return fail(appError('BAD_REQUEST'));
+      const ended = await deps.server.api.call('endSession', { sessionId }, session.server.token());
+      if (!ended.ok) return fail(appError(appCodeOf(ended.error.code)));
+      deps.logger.info({ userId: session.account.userId }, 'ended another session');
+      return ok({});
     },
 
     vaultOpen: () => active?.open != null,

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { ROLES, type Permission } from '../access/permission-matrix';
-import { directoryEntry } from '../protocol/api';
+import { directoryEntry, sessionSummary } from '../protocol/api';
 import { MAX_TEXT_CHARS, PRIORITIES } from '../protocol/envelope';
 import { conversationId, messageId, roleAddressId, userId as protocolUserId } from '../protocol/identifiers';
 import { policySchema, policySourceSchema } from '../policy/policy-schema';
@@ -198,6 +198,14 @@ export const channels = {
   },
   /** `Switch user` on the lock screen: the locked user is signed out so another can sign in. */
   'session.switchUser': { request: empty, response: sessionStateSchema, permission: null },
+  /** The user's signed-in sessions on every workstation (this one marked `current`). */
+  'sessions.list': {
+    request: empty,
+    response: z.strictObject({ sessions: z.array(sessionSummary).max(100) }),
+    permission: 'session.own',
+  },
+  /** Ends one of the user's other sessions (a workstation left signed in elsewhere). */
+  'sessions.end': { request: z.strictObject({ sessionId: z.uuid() }), response: empty, permission: 'session.own' },
   /** The machine-wide policy in force, read-only (the Settings view). */
   'policy.get': {
     request: empty,

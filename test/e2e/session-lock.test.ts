@@ -145,6 +145,7 @@ describe('a shared ward workstation', () => {
     const settings = page.getByRole('region', { name: 'Settings' });
     await settings.getByText('Lock after idle').waitFor();
     await expect(settings.getByText('8 s', { exact: true }).isVisible()).resolves.toBe(true);
+    await settings.getByRole('region', { name: 'Where you are signed in' }).getByText('(this workstation)').waitFor();
     // Read-only: the policy is a list of terms and values, nothing to edit.
     await expect(settings.locator('dl input, dl select, dl button').count()).resolves.toBe(0);
     await snapshot(page, 'settings');

@@ -5,6 +5,7 @@ import type { Policy, PolicySource } from '../../../shared/policy/policy-schema'
 import { describeError } from '../error-messages';
 import { PinSetup } from '../lock/PinSetup';
 import { policyRows } from './policy-rows';
+import { SessionList } from './SessionList';
 import './settings.css';
 
 const SOURCE_TEXT: Record<PolicySource, string> = {
@@ -14,7 +15,7 @@ const SOURCE_TEXT: Record<PolicySource, string> = {
   override: 'Set by a policy file given when Wardline was started.',
 };
 
-/** The policy in force, read-only (only IT can change it), and the unlock PIN. */
+/** The policy in force, read-only (only IT can change it), the user's sessions, and the unlock PIN. */
 export function SettingsPanel({
   bridge,
   pin,
@@ -59,6 +60,7 @@ export function SettingsPanel({
           </>
         )}
       </section>
+      <SessionList bridge={bridge} />
       {pin !== 'not-allowed' && policy !== null && (
         <PinSetup bridge={bridge} minLength={policy.policy.pinMinLength} needsPassword={pin !== 'offered'} onDone={onSessionChange} onDismiss={null} />
       )}

@@ -11,6 +11,7 @@ import { createWorkstation, type Workstation } from '../../support/workstation';
 const nurse = account('nurse.varga', 'nurse', 'Ilona Varga', 'Ward 3', 'Staff Nurse');
 const doctor = account('dr.osei', 'physician', 'Kofi Osei', 'Cardiology', 'Registrar');
 const other = account('nurse.roux', 'nurse', 'Claire Roux', 'Ward 3', 'Staff Nurse');
+const roaming = account('dr.kahn', 'physician', 'Sara Kahn', 'Oncology', 'Consultant');
 
 let server: TestServer;
 const stations: Workstation[] = [];
@@ -21,7 +22,7 @@ const station = (policy: Record<string, unknown>) => {
 };
 
 beforeAll(async () => {
-  server = await startTestServer([nurse, doctor, other]);
+  server = await startTestServer([nurse, doctor, other, roaming]);
 }, 60_000);
 
 afterAll(async () => {
@@ -81,5 +82,27 @@ describe('a session IT ends', () => {
     await server.server.admin.deactivate(other.userId);
     await other_.waitForEvent('session.changed', (p) => p.state === 'signed-out', 10_000);
     expect(other_.core.session.vaultOpen()).toBe(false);
+  });
+});
+
+describe("the user's own sessions", () => {
+  it('lists every workstation the user is signed in at, and ends another from here', async () => {
+    const clinic = station({});
+    const ward = station({});
+    await signIn(clinic, roaming);
+    await signIn(ward, roaming, 1);
+    const listed = await ward.call('sessions.list', {});
+    if (!listed.ok) throw new Error(listed.error.code);
+    expect(listed.value.sessions.map((s) => s.current).sort()).toEqual([false, true]);
+    const elsewhere = listed.value.sessions.find((s) => !s.current);
+    const here = listed.value.sessions.find((s) => s.current);
+    if (elsewhere === undefined || here === undefined) throw new Error('sessions');
+    // This workstation's own session ends with Sign out, not from the list.
+    expect(await ward.call('sessions.end', { sessionId: here.sessionId })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await ward.call('sessions.end', { sessionId: elsewhere.sessionId })).toEqual({ ok: true, value: {} });
+    await clinic.waitForEvent('session.changed', (p) => p.state === 'signed-out', 10_000);
+    expect(clinic.core.session.vaultOpen()).toBe(false);
+    const after = await ward.call('sessions.list', {});
+    expect(after.ok && after.value.sessions.map((s) => s.current)).toEqual([true]);
   });
 });
