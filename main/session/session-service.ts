@@ -258,7 +258,12 @@ export function createSessionService(deps: SessionDeps): SessionService {
     session.server.start();
     machine = step(machine, { type: 'signed-in', userId: account.userId, at: deps.now() }, timings).state;
     startTicker();
-    deps.logger.info({ userId: account.userId, role: account.role }, 'signed in');
+    const round = (ms: number) => Math.round(ms * 10) / 10;
+    const spent = signedIn.timings;
+    deps.logger.info(
+      { userId: account.userId, role: account.role, timingsMs: { server: round(spent.server), kdf: round(spent.kdf), identity: round(spent.identity), vault: round(spent.vault) } },
+      'signed in',
+    );
     const state = unlockedState(session);
     set(state);
     return state;

@@ -41,7 +41,16 @@ export interface UnlockMaterial {
   readonly wrappedIdentity: { readonly wrappedPrivateKeys: string; readonly publicKeys: IdentityPublicKeys };
 }
 
+/** Where a sign-in's time went (ms), for the log and the user-switch benchmark. No PHI. */
+export interface SignInTimings {
+  server: number;
+  kdf: number;
+  identity: number;
+  vault: number;
+}
+
 export interface SignedIn {
+  readonly timings: SignInTimings;
   readonly session: Session;
   readonly identity: IdentityKeyPairs;
   readonly vault: OpenVault;
@@ -55,6 +64,7 @@ const failWith = (code: Parameters<typeof appError>[0]): Outcome<never> => ({ ok
 const apiFailure = (error: ApiError): Outcome<never> => failWith(appCodeOf(error.code));
 
 interface Pending {
+  readonly timings: SignInTimings;
   readonly userId: string;
   readonly challengeId: string;
   readonly expiresAt: number;
@@ -79,7 +89,8 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
   };
 
   /** After the server said yes: identity keys, then the vault. Zeroes the wrap key. */
-  async function complete(session: Session, wrapKey: Uint8Array, salt: Uint8Array, kdf: KdfParams): Promise<Outcome<SignedIn>> {
+  async function complete(session: Session, wrapKey: Uint8Array, salt: Uint8Array, kdf: KdfParams, timings: SignInTimings): Promise<Outcome<SignedIn>> {
+    const identityStarted = performance.now();
     let identity: IdentityKeyPairs | null = null;
     let wrappedIdentity: UnlockMaterial['wrappedIdentity'] | null = session.identity;
     try {
@@ -100,6 +111,8 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
         }
       }
       const userId = session.account.userId;
+      const vaultStarted = performance.now();
+      timings.identity += vaultStarted - identityStarted;
       const existing = deps.vaults.readKdf(userId);
       const opened =
         existing.ok || existing.error !== 'VAULT_NOT_FOUND'
@@ -111,7 +124,8 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
         return failWith(opened.error);
       }
       if (wrappedIdentity === null) throw new Error('unreachable: identity neither published nor unwrapped');
-      return { ok: true, value: { session, identity, vault: opened.value, unlock: { wrapKey: wrapKey.slice(), salt, kdf, wrappedIdentity } } };
+      timings.vault += performance.now() - vaultStarted;
+      return { ok: true, value: { timings, session, identity, vault: opened.value, unlock: { wrapKey: wrapKey.slice(), salt, kdf, wrappedIdentity } } };
     } finally {
       wrapKey.fill(0);
     }
@@ -125,13 +139,18 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
     async begin(rawUserId, password) {
       forget();
       const userId = normalizeUserId(rawUserId);
+      const timings: SignInTimings = { server: 0, kdf: 0, identity: 0, vault: 0 };
+      let started = performance.now();
       const pre = await deps.api.call('prelogin', { userId });
+      timings.server += performance.now() - started;
       if (!pre.ok) return apiFailure(pre.error);
       const salt = new Uint8Array(Buffer.from(pre.value.salt, 'base64'));
       if (pre.value.kdf.memoryMiB < deps.kdfFloor.memoryMiB || pre.value.kdf.passes < deps.kdfFloor.passes) return failWith('KDF_TOO_WEAK');
       let keys: PasswordKeys;
       try {
+        started = performance.now();
         keys = await deps.derive(password, salt, pre.value.kdf);
+        timings.kdf += performance.now() - started;
       } catch (error) {
         // The server asked for a cost below our floor (or above the ceiling): refuse, do not derive.
         if (error instanceof KeyDerivationError && error.code === 'KDF_TOO_WEAK') return failWith('KDF_TOO_WEAK');
@@ -139,12 +158,14 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
       }
       const authKey = Buffer.from(keys.authKey).toString('base64');
       keys.authKey.fill(0);
+      started = performance.now();
       const login = await deps.api.call('login', {
         userId,
         authKey,
         device: { publicKey: deps.device.publicKey, name: deps.deviceName },
         proof: await deps.device.loginProof(userId),
       });
+      timings.server += performance.now() - started;
       if (!login.ok) {
         keys.wrapKey.fill(0);
         return apiFailure(login.error);
@@ -157,10 +178,11 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
         return failWith('MFA_NOT_ENFORCED');
       }
       if (answer.step === 'signed-in') {
-        const done = await complete(answer.session, keys.wrapKey, salt, pre.value.kdf);
+        const done = await complete(answer.session, keys.wrapKey, salt, pre.value.kdf, timings);
         return done.ok ? { ok: true, value: { step: 'signed-in', signedIn: done.value } } : done;
       }
       pending = {
+        timings,
         userId,
         challengeId: answer.challengeId,
         expiresAt: Math.min(answer.expiresAt, deps.now() + MFA_CHALLENGE_TTL_MS),
@@ -178,14 +200,16 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
         forget();
         return failWith('MFA_EXPIRED');
       }
+      const started = performance.now();
       const result = await deps.api.call('verifyMfa', { challengeId: current.challengeId, code });
+      current.timings.server += performance.now() - started;
       if (!result.ok) {
         // A wrong code may be retried; an expired challenge or a lockout ends this attempt.
         if (result.error.code !== 'MFA_INVALID') forget();
         return apiFailure(result.error);
       }
       pending = null;
-      return complete(result.value.session, current.wrapKey, current.salt, current.kdf);
+      return complete(result.value.session, current.wrapKey, current.salt, current.kdf, current.timings);
     },
 
     cancel: forget,

@@ -16,15 +16,33 @@ export interface HostProcess {
   stop(): Promise<void>;
 }
 
-export async function startHostProcess(extraArgs: readonly string[] = [], options: { timeoutMs?: number } = {}): Promise<HostProcess> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-host-'));
+export interface HostOptions {
+  readonly timeoutMs?: number;
+  /** An existing workstation data folder (default: a new one). */
+  readonly dataDir?: string;
+  /** The core's log level (default `warn`). */
+  readonly logLevel?: string;
+  /** Each line the core logs (JSON, on stderr). */
+  readonly onLogLine?: (line: string) => void;
+}
+
+export async function startHostProcess(extraArgs: readonly string[] = [], options: HostOptions = {}): Promise<HostProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'wardline-host-'));
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(repoRoot, 'main/browser-host/cli.ts'), '--port', '0', '--data', dataDir, ...extraArgs],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WARDLINE_LOG_LEVEL: 'warn' } },
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WARDLINE_LOG_LEVEL: options.logLevel ?? 'warn' } },
   );
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let partial = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (options.onLogLine === undefined) return;
+    partial += chunk.toString();
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) options.onLogLine(line);
+  });
   let stdout = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`browser host did not start: ${stderr}`)), options.timeoutMs ?? 30_000);
