@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Shared-workstation speed, in Chromium through the real browser host, core and server:
  *
@@ -174,8 +175,7 @@ async function signInThroughPage(page: Page, user: TestAccount, totp: string): P
   await page.getByLabel('Authentication code').fill(totp);
   const t2 = performance.now();
   await page.keyboard.press('Enter');
-  // A string: this file is compiled without the DOM library; the page runs it as is.
-  await page.waitForFunction('document.querySelector(\'[role="listbox"][aria-label="Conversations"] [role="option"]\') !== null', undefined, {
+  await page.waitForFunction(() => document.querySelector('[role="listbox"][aria-label="Conversations"] [role="option"]') !== null, undefined, {
     polling: 'raf',
     timeout: 30_000,
   });
@@ -187,42 +187,41 @@ async function openFirstConversation(page: Page): Promise<void> {
   await page.getByRole('log', { name: 'Messages' }).getByText('Round note', { exact: false }).first().waitFor({ timeout: 30_000 });
 }
 
-/** In-page scripts (strings: this file is compiled without the DOM library). */
-const WATCH_LOCK = `(() => {
-  const state = { pressed: 0, clean: 0 };
-  window.__lock = state;
-  window.addEventListener('keydown', () => { state.pressed ||= performance.now(); }, { capture: true, once: true });
-  const observer = new MutationObserver(() => {
-    if (state.pressed !== 0 && !document.body.textContent.includes('Round note')) {
-      state.clean = performance.now();
-      observer.disconnect();
-    }
-  });
-  observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-})()`;
-const READ_LOCK = 'window.__lock';
-const IPC_SAMPLES = `(async () => {
-  const out = [];
-  for (let i = 0; i < 60; i += 1) {
-    const started = performance.now();
-    await window.wardline.app.getInfo();
-    out.push(performance.now() - started);
-  }
-  return out.slice(10);
-})()`;
+type LockWatch = { pressed: number; clean: number };
 
 /** Keydown of Ctrl+Shift+L to the first moment the page's text holds no message, in page time. */
 async function lockMs(page: Page): Promise<number> {
-  await page.evaluate(WATCH_LOCK);
+  await page.evaluate(() => {
+    const state: LockWatch = { pressed: 0, clean: 0 };
+    (window as unknown as { __lock: LockWatch }).__lock = state;
+    window.addEventListener('keydown', () => (state.pressed ||= performance.now()), { capture: true, once: true });
+    const observer = new MutationObserver(() => {
+      if (state.pressed !== 0 && !document.body.textContent.includes('Round note')) {
+        state.clean = performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
   await page.keyboard.press('Control+Shift+L');
   await page.getByRole('heading', { name: 'Locked' }).waitFor({ timeout: 30_000 });
-  const { pressed, clean } = await page.evaluate<{ pressed: number; clean: number }>(READ_LOCK);
+  const { pressed, clean } = await page.evaluate(() => (window as unknown as { __lock: LockWatch }).__lock);
   if (pressed === 0 || clean === 0) throw new Error('lock not observed');
   return clean - pressed;
 }
 
 async function ipcRoundTripMs(page: Page): Promise<number> {
-  return median(await page.evaluate<number[]>(IPC_SAMPLES));
+  const samples = await page.evaluate(async () => {
+    const bridge = (window as unknown as { wardline: { app: { getInfo(): Promise<unknown> } } }).wardline;
+    const out: number[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      const started = performance.now();
+      await bridge.app.getInfo();
+      out.push(performance.now() - started);
+    }
+    return out.slice(10);
+  });
+  return median(samples);
 }
 
 /**
