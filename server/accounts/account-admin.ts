@@ -13,6 +13,7 @@ import type { PasswordHasher } from '../crypto/password-hasher';
 import type { Database } from '../db/database';
 import { insertAccount, setAccountActive } from './account-store';
 import { endSessionsOfUser } from './session-store';
+import { recordAccountEvent, SERVER_OPERATOR } from './account-events';
 
 export interface NewAccount {
   readonly userId: string;
@@ -72,17 +73,29 @@ export async function createAccount(deps: AccountAdminDeps, input: NewAccount): 
 export async function deactivateAccount(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string): Promise<void> {
   const found = await deps.db.transaction(async (tx) => {
     if (!(await setAccountActive(tx, userId, false))) return false;
-    await endSessionsOfUser(tx, userId, 'deactivated', deps.clock());
+    const at = deps.clock();
+    const sessionsEnded = await endSessionsOfUser(tx, userId, 'deactivated', at);
+    await recordAccountEvent(tx, { at, actor: SERVER_OPERATOR, action: 'account.deactivated', targetUserId: userId, sessionsEnded });
     return true;
   });
   if (!found) throw new AccountAdminError('UNKNOWN_ACCOUNT');
 }
 
-export async function reactivateAccount(deps: Pick<AccountAdminDeps, 'db'>, userId: string): Promise<void> {
-  if (!(await setAccountActive(deps.db, userId, true))) throw new AccountAdminError('UNKNOWN_ACCOUNT');
+export async function reactivateAccount(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string): Promise<void> {
+  const found = await deps.db.transaction(async (tx) => {
+    if (!(await setAccountActive(tx, userId, true))) return false;
+    await recordAccountEvent(tx, { at: deps.clock(), actor: SERVER_OPERATOR, action: 'account.reactivated', targetUserId: userId, sessionsEnded: 0 });
+    return true;
+  });
+  if (!found) throw new AccountAdminError('UNKNOWN_ACCOUNT');
 }
 
 /** Ends every session of the account (a lost badge, a suspected compromise); it may sign in again. */
 export async function revokeSessions(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string): Promise<number> {
-  return deps.db.transaction((tx) => endSessionsOfUser(tx, userId, 'revoked', deps.clock()));
+  return deps.db.transaction(async (tx) => {
+    const at = deps.clock();
+    const sessionsEnded = await endSessionsOfUser(tx, userId, 'revoked', at);
+    await recordAccountEvent(tx, { at, actor: SERVER_OPERATOR, action: 'sessions.revoked', targetUserId: userId, sessionsEnded });
+    return sessionsEnded;
+  });
 }

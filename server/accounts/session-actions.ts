@@ -6,6 +6,7 @@ import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { fail, succeed, type Outcome } from '../outcome';
+import { recordAccountEvent } from './account-events';
 import { refreshProofValid } from './device-proof';
 import { deviceKeyOf } from './device-store';
 import { endSession, liveSessionsOf, rotateToken, type AuthenticatedSession } from './session-store';
@@ -45,6 +46,11 @@ export async function endOwnSession(
   session: AuthenticatedSession,
   request: RouteRequest<'endSession'>,
 ): Promise<Outcome<RouteResponse<'endSession'>>> {
-  const ended = await deps.db.transaction((tx) => endSession(tx, request.sessionId, 'revoked', deps.clock(), session.userId));
+  const ended = await deps.db.transaction(async (tx) => {
+    const at = deps.clock();
+    if (!(await endSession(tx, request.sessionId, 'revoked', at, session.userId))) return false;
+    await recordAccountEvent(tx, { at, actor: session.userId, action: 'session.ended-by-user', targetUserId: session.userId, sessionsEnded: 1 });
+    return true;
+  });
   return ended ? succeed({}) : fail('NOT_FOUND');
 }

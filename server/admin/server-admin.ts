@@ -3,6 +3,7 @@
  * use to manage accounts. Not reachable over the network in this version.
  */
 import { createAccount, deactivateAccount, reactivateAccount, revokeSessions, type AccountAdminDeps, type NewAccount } from '../accounts/account-admin';
+import { accountEventsOf, type AccountEvent } from '../accounts/account-events';
 import type { RoleAddress } from '../directory/role-address-store';
 import { storeRoleAddress } from '../directory/role-address-store';
 import { sweepExpired, type HousekeepingDeps, type SweepResult } from './housekeeping';
@@ -16,6 +17,8 @@ export interface ServerAdmin {
   /** Ends every session of the account (`session-ended: revoked`); returns how many. */
   revokeSessions(userId: string): Promise<number>;
   sweepExpired(): Promise<SweepResult>;
+  /** Who ended or restored this account's access, and when (for compliance). */
+  accountEvents(userId: string): Promise<AccountEvent[]>;
 }
 
 export function createServerAdmin(deps: AccountAdminDeps & HousekeepingDeps): ServerAdmin {
@@ -26,5 +29,6 @@ export function createServerAdmin(deps: AccountAdminDeps & HousekeepingDeps): Se
     reactivate: (userId) => reactivateAccount(deps, userId),
     revokeSessions: (userId) => revokeSessions(deps, userId),
     sweepExpired: () => sweepExpired(deps),
+    accountEvents: (userId) => accountEventsOf(deps.db, userId),
   };
 }

@@ -134,4 +134,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX feed_events_by_message ON feed_events (message_id)`,
     ],
   },
+  {
+    version: 2,
+    name: 'account and session events',
+    statements: [
+      // Who ended whose access, when: kept for audit (issue 6 carries it into the audit trail).
+      `CREATE TABLE account_events (
+        id bigserial PRIMARY KEY,
+        at bigint NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        target_user_id text NOT NULL,
+        sessions_ended integer NOT NULL DEFAULT 0
+      )`,
+      `CREATE INDEX account_events_by_target ON account_events (target_user_id, id)`,
+    ],
+  },
 ];

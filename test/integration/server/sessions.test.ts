@@ -126,6 +126,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
 
     await target.api.ok('endSession', { sessionId: first.sessionId }, second.token);
     expect(await target.api.refused('listSessions', {}, first.token)).toEqual(UNAUTHENTICATED);
+    expect((await target.server.admin.accountEvents(grace.userId)).map((event) => [event.actor, event.action])).toEqual([[grace.userId, 'session.ended-by-user']]);
     expect((await target.api.ok('listSessions', {}, second.token)).sessions.map((entry) => entry.sessionId)).toEqual([second.sessionId]);
   });
 
@@ -136,6 +137,10 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     await stream.untilReady();
     expect(await target.server.admin.revokeSessions(grace.userId)).toBe(1);
     expect(await stream.next()).toEqual({ type: 'session-ended', reason: 'revoked' });
+    // The server keeps who ended whose access, and when.
+    expect(await target.server.admin.accountEvents(grace.userId)).toEqual([
+      { at: expect.any(Number) as number, actor: 'server-operator', action: 'sessions.revoked', targetUserId: grace.userId, sessionsEnded: 1 },
+    ]);
     expect(await target.api.refused('listSessions', {}, token(grace))).toEqual(UNAUTHENTICATED);
     await signIn(target, grace);
   });
@@ -151,6 +156,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     }
     await target.server.admin.deactivate(grace.userId);
     expect(await stream.next()).toEqual({ type: 'session-ended', reason: 'deactivated' });
+    expect((await target.server.admin.accountEvents(grace.userId)).map((event) => [event.action, event.sessionsEnded])).toEqual([['account.deactivated', 1]]);
     expect(await target.api.refused('listSessions', {}, token(grace))).toEqual(UNAUTHENTICATED);
     const login = await target.api.refused('login', {
       userId: grace.userId,
