@@ -13,6 +13,7 @@ const nurse = account('nurse.quinn', 'nurse', 'Rosa Quinn', 'Ward 5', 'Staff Nur
 const doctor = account('dr.bakr', 'physician', 'Omar Bakr', 'Geriatrics', 'Consultant');
 const porter = account('nurse.lund', 'nurse', 'Erik Lund', 'Ward 5', 'Staff Nurse');
 const agency = account('nurse.ito', 'nurse', 'Aiko Ito', 'Ward 5', 'Agency Nurse');
+const nightShift = account('nurse.park', 'nurse', 'Min-jun Park', 'Ward 5', 'Staff Nurse');
 
 let server: TestServer;
 const stations: Workstation[] = [];
@@ -26,7 +27,7 @@ function station(policy: Record<string, unknown> = {}): Workstation {
 }
 
 beforeAll(async () => {
-  server = await startTestServer([nurse, doctor, porter, agency]);
+  server = await startTestServer([nurse, doctor, porter, agency, nightShift]);
 }, 60_000);
 
 afterAll(async () => {
@@ -148,6 +149,26 @@ describe('switching user on a shared workstation', () => {
     await signIn(shared, porter, 1);
     const again = await openThread(shared, mine.value.conversationId);
     expect(again.messages.map((m) => m.text)).toEqual(['Transfer to X-ray at 10']);
+  });
+});
+
+describe('auto-logoff', () => {
+  it('signs the user out after the locked period and ends the server session with it', async () => {
+    clock.offset = 0;
+    const ward = station({ autoLogoffSeconds: 10 });
+    await signIn(ward, nightShift);
+    await ward.call('session.lock', {});
+    clock.offset += 9_000;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await ward.call('session.getState', {})).toMatchObject({ ok: true, value: { state: 'locked' } });
+    clock.offset += 2_000;
+    await ward.waitForEvent('session.changed', (p) => p.state === 'signed-out');
+    expect(ward.core.session.vaultOpen()).toBe(false);
+    clock.offset = 0;
+    const look = await openRawSession(server.endpoint, nightShift, 1);
+    const sessions = await look.api.call('listSessions', {}, look.session.token);
+    expect(sessions.ok && sessions.value.sessions.map((s) => s.current)).toEqual([true]);
+    look.close();
   });
 });
 
