@@ -3,7 +3,7 @@
  * IPC transport to the core. Every decision it applies lives in a plain module under `shell/`
  * and is unit-tested there; the core is the same one the browser host runs.
  */
-import { app, BrowserWindow, ipcMain, Notification, powerMonitor, protocol, safeStorage, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, nativeImage, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray, type WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { channels, type EventPayload } from '../../shared/ipc/contract';
@@ -21,6 +21,7 @@ import { createSafeStorageProtector } from './safe-storage-protector';
 import { readServerEndpoint } from '../server-link/server-config';
 import { loadPolicy, type PolicyLoad } from '../policy/policy-loader';
 import { policyEndpoint } from '../policy/policy-endpoint';
+import { badgePng, badgeText, markPng } from './taskbar-images';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 
 const isDevelopment = !app.isPackaged;
@@ -128,7 +129,15 @@ async function start(): Promise<void> {
       const notice = payload as EventPayload<'notification.show'>;
       new Notification({ title: notice.title, body: notice.body }).show();
     }
-    if (name === 'badge.changed') app.setBadgeCount((payload as EventPayload<'badge.changed'>).unread);
+    if (name === 'badge.changed') showUnread(window, (payload as EventPayload<'badge.changed'>).unread);
+  });
+  // The tray's tooltip is fixed: it never names a person or says anything of a message.
+  const tray = new Tray(nativeImage.createFromBuffer(markPng()));
+  tray.setToolTip('Wardline');
+  tray.on('click', () => {
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
   });
 
   app.on('second-instance', () => {
@@ -149,6 +158,16 @@ function originOfContents(contents: WebContents | null): string {
   } catch {
     return '';
   }
+}
+
+/** The unread count on the taskbar: a badge where the OS has one, an overlay image on Windows. */
+function showUnread(window: BrowserWindow, unread: number): void {
+  if (process.platform !== 'win32') {
+    app.setBadgeCount(unread);
+    return;
+  }
+  if (window.isDestroyed()) return;
+  window.setOverlayIcon(unread > 0 ? nativeImage.createFromBuffer(badgePng(unread)) : null, unread > 0 ? `${badgeText(unread)} unread` : '');
 }
 
 function valueOf(argv: readonly string[], flag: string): string | undefined {
