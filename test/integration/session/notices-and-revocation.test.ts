@@ -52,9 +52,12 @@ describe('notices and the badge', () => {
     const everything = JSON.stringify([...ward.events]);
     for (const secret of ['troponin', 'ECG', 'Bed 9', 'Kofi', 'Osei']) expect(everything).not.toContain(secret);
 
-    // Unlocked, the vault takes in what arrived while locked.
+    // Unlocked, the vault takes in what arrived while locked, and the badge is counted from it.
+    ward.events.length = 0;
     expect((await ward.call('session.unlock', { pin: '5173' })).ok).toBe(true);
     await ward.waitForEvent('badge.changed', (p) => p.unread === 2);
+    const thread = await ward.call('conversation.open', { conversationId: first.value.conversationId });
+    expect(thread.ok && thread.value.messages.map((m) => m.text)).toEqual(['Bed 9 troponin rising', 'Repeat ECG now please']);
   });
 
   it('say only that a message arrived under the default policy', async () => {
