@@ -34,6 +34,29 @@ function splitPoint(n: number): number {
 const half = (x: number) => Math.floor(x / 2);
 const odd = (x: number) => x % 2 === 1;
 
+/**
+ * The walk both verifiers share (RFC 9162 §2.1.3.2 and §2.1.4.2): each proof element joins on
+ * the left or on the right of the running hash, while `fn` (our node) and `sn` (the tree's last
+ * node) climb. False if the proof is longer than the path, else whether it reached the top.
+ */
+function walkPath(fn: number, sn: number, proof: readonly Hash[], join: { left(p: Hash): void; right(p: Hash): void }): boolean {
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (odd(fn) || fn === sn) {
+      join.left(p);
+      while (!odd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
+    } else {
+      join.right(p);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return sn === 0;
+}
+
 /** The tree's operations over a given SHA-256. */
 export function merkleTree(sha256: Sha256) {
   const leafHash = (data: Uint8Array): Hash => sha256(LEAF_PREFIX, data);
@@ -75,26 +98,12 @@ export function merkleTree(sha256: Sha256) {
   /** RFC 9162 §2.1.3.2: whether `proof` puts `leaf` at `index` in the tree of `size` with `root`. */
   function verifyInclusion(leaf: Hash, index: number, size: number, proof: readonly Hash[], root: Hash): boolean {
     if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
-    let fn = index;
-    let sn = size - 1;
     let r = leaf;
-    for (const p of proof) {
-      if (sn === 0) return false;
-      if (odd(fn) || fn === sn) {
-        r = nodeHash(p, r);
-        if (!odd(fn)) {
-          while (!odd(fn) && fn !== 0) {
-            fn = half(fn);
-            sn = half(sn);
-          }
-        }
-      } else {
-        r = nodeHash(r, p);
-      }
-      fn = half(fn);
-      sn = half(sn);
-    }
-    return sn === 0 && sameHash(r, root);
+    const reached = walkPath(index, size - 1, proof, {
+      left: (p) => (r = nodeHash(p, r)),
+      right: (p) => (r = nodeHash(r, p)),
+    });
+    return reached && sameHash(r, root);
   }
 
   /** RFC 9162 §2.1.4.2: whether `proof` shows the tree of `newSize` extends the tree of `oldSize`. */
@@ -113,24 +122,14 @@ export function merkleTree(sha256: Sha256) {
     }
     let fr = first;
     let sr = first;
-    for (const c of rest) {
-      if (sn === 0) return false;
-      if (odd(fn) || fn === sn) {
+    const reached = walkPath(fn, sn, rest, {
+      left: (c) => {
         fr = nodeHash(c, fr);
         sr = nodeHash(c, sr);
-        if (!odd(fn)) {
-          while (!odd(fn) && fn !== 0) {
-            fn = half(fn);
-            sn = half(sn);
-          }
-        }
-      } else {
-        sr = nodeHash(sr, c);
-      }
-      fn = half(fn);
-      sn = half(sn);
-    }
-    return sn === 0 && sameHash(fr, oldRoot) && sameHash(sr, newRoot);
+      },
+      right: (c) => (sr = nodeHash(sr, c)),
+    });
+    return reached && sameHash(fr, oldRoot) && sameHash(sr, newRoot);
   }
 
   return { leafHash, nodeHash, rootHash, inclusionProof, consistencyProof, verifyInclusion, verifyConsistency };
