@@ -1,0 +1,88 @@
+/**
+ * The audit event catalogue, in one place: every action Wardline records, and the one shape a
+ * record takes. Who (user and role), what (action), which object (conversation, message,
+ * patient reference, setting, account, vault, search), when (UTC and the device's sequence
+ * number), where (workstation), and the outcome with a reason code.
+ *
+ * There is no free-text field anywhere: every value is an enumerated word, an identifier of a
+ * fixed form, a number or a time. Message text, search text, names and passwords have nowhere
+ * to go, and an identifier field that is handed anything else is refused (the caller records
+ * the event without it, never with it).
+ */
+import { z } from 'zod';
+import { ROLES } from '../access/permission-matrix';
+import { POLICY_KEYS } from '../policy/policy-schema';
+import { userId, uuid } from '../protocol/identifiers';
+
+export const AUDIT_ACTIONS = [
+  'sign-in.succeeded',
+  'sign-in.failed',
+  'mfa.failed',
+  'account.locked-out',
+  'session.locked',
+  'session.unlocked',
+  'session.auto-logoff',
+  'session.user-switched',
+  'conversation.opened',
+  'message.sent',
+  'message.received',
+  'message.read',
+  'message.recalled',
+  'message.expired',
+  'search.performed',
+  'attachment.opened',
+  'export.created',
+  'key-change.shown',
+  'key-change.accepted',
+  'policy.loaded',
+  'policy.rejected',
+  'admin.action',
+  'vault.created',
+  'vault.shredded',
+  'vault.purged',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** An opaque patient reference from the hospital's systems: a token, never a name or a birth date. */
+const patientReference = z.string().regex(/^pat-[A-Za-z0-9]{4,40}$/);
+
+/** The object an event is about: identified by id only. A search is recorded without its text. */
+export const auditObject = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('conversation'), id: uuid }),
+  z.strictObject({ kind: z.literal('message'), id: uuid, conversationId: uuid }),
+  z.strictObject({ kind: z.literal('patient'), id: patientReference }),
+  z.strictObject({ kind: z.literal('setting'), id: z.enum(POLICY_KEYS as [string, ...string[]]) }),
+  z.strictObject({ kind: z.literal('account'), id: userId }),
+  z.strictObject({ kind: z.literal('vault'), id: uuid }),
+  z.strictObject({ kind: z.literal('search'), resultCount: z.number().int().nonnegative().max(100_000) }),
+  z.strictObject({ kind: z.literal('none') }),
+]);
+export type AuditObject = z.infer<typeof auditObject>;
+
+export const auditRecord = z.strictObject({
+  /** The acting user; null before anyone is signed in (a refused sign-in names no account). */
+  actor: z.strictObject({ userId: userId.nullable(), role: z.enum(ROLES).nullable() }),
+  action: z.enum(AUDIT_ACTIONS),
+  object: auditObject,
+  /** UTC, ms since the epoch. */
+  at: z.number().int().nonnegative(),
+  /** This workstation's sequence number: gaps and reordering show. */
+  seq: z.number().int().nonnegative(),
+  workstationId: uuid,
+  outcome: z.enum(['success', 'failure']),
+  /** A reason code for a failure (an app error code), never a message. */
+  reason: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]{1,39}$/)
+    .nullable(),
+});
+export type AuditRecord = z.infer<typeof auditRecord>;
+
+export type AuditRecordResult = { readonly ok: true; readonly record: AuditRecord } | { readonly ok: false; readonly fields: readonly string[] };
+
+/** Checks a record; a field that is not what the catalogue allows is named, its value never. */
+export function checkAuditRecord(input: unknown): AuditRecordResult {
+  const parsed = auditRecord.safeParse(input);
+  if (parsed.success) return { ok: true, record: parsed.data };
+  return { ok: false, fields: [...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.') || '(record)'))] };
+}
