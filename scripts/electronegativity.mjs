@@ -26,7 +26,13 @@ if (result.status !== 0) {
   process.stderr.write('electronegativity failed\n');
   process.exit(1);
 }
-const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).filter(Boolean);
+// A row starts with its check's name; a line that does not is the rest of the row before it
+// (the tool has been seen to break a description across lines).
+const rows = [];
+for (const line of readFileSync(csv, 'utf8').trim().split('\n').slice(1)) {
+  if (/^[A-Z][A-Z0-9_]*,/.test(line) || rows.length === 0) rows.push(line);
+  else rows[rows.length - 1] += line;
+}
 const unexplained = [];
 for (const row of rows) {
   const [check, , , file, location] = row.split(',').map((cell) => cell.replace(/^"|"$/g, ''));
