@@ -144,7 +144,11 @@ export function createMessagingService(deps: MessagingDeps) {
       const keys = await contacts.keysForSending(header.recipients, { details: false });
       if (!keys.ok) continue;
       const own = await openEnvelope(checked.data, ownReader, ownSigningKey);
-      if (!own.ok) continue;
+      if (!own.ok) {
+        // Our own sealed copy no longer opens (a damaged outbox row): it stays held, and IT hears of it.
+        deps.onRejected('HELD_MESSAGE_UNREADABLE');
+        continue;
+      }
       const resealed = await sealEnvelope({
         header,
         body: own.body,

@@ -11,6 +11,7 @@
  * - Logoff (sign-out, auto-logoff, another user, five wrong PINs, the server ending it): all of
  *   the above, the server session revoked, and the unlock material zeroed too.
  */
+import { timingSafeEqual } from 'node:crypto';
 import os from 'node:os';
 import type { Role } from '../../shared/access/permission-matrix';
 import { appError, type AppError } from '../../shared/errors';
@@ -31,7 +32,7 @@ import type { ApiClient } from '../server-link/api-client';
 import { appCodeOf } from '../server-link/api-error-code';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import type { ConnectionState } from '../../shared/ipc/contract';
-import { StoreError } from '../store/store-error';
+import { appCodeOfStoreError, StoreError } from '../store/store-error';
 import type { VaultManager, OpenVault } from '../vault/vault-manager';
 import { openWithPin, parsePinRecord, pinWellFormed, sealWithPin, type PinRecord } from './pin-unlock';
 import { createServerSession, type ServerSession } from './server-session';
@@ -543,7 +544,8 @@ export function createSessionService(deps: SessionDeps): SessionService {
           if (password === null) return fail(appError('WRONG_PASSWORD'));
           const keys = await deps.derive(password, session.unlock.salt, session.unlock.kdf);
           keys.authKey.fill(0);
-          const same = keys.wrapKey.length === session.open.wrapKey.length && keys.wrapKey.every((byte, i) => byte === session.open?.wrapKey[i]);
+          // Constant time: the comparison must not tell how much of a guessed password was right.
+          const same = keys.wrapKey.length === session.open.wrapKey.length && timingSafeEqual(keys.wrapKey, session.open.wrapKey);
           keys.wrapKey.fill(0);
           if (!same) return fail(appError('WRONG_PASSWORD'));
         }
@@ -552,7 +554,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
         try {
           await session.open.vault.store.call('setting.set', { key: PIN_SETTING, value: JSON.stringify(record) });
         } catch (error) {
-          if (error instanceof StoreError) return fail(appError(error.code === 'DISK_FULL' ? 'DISK_FULL' : 'INTERNAL'));
+          if (error instanceof StoreError) return fail(appError(appCodeOfStoreError(error)));
           throw error;
         }
         session.pin = record;
