@@ -57,6 +57,8 @@ export const ERROR_CODES = [
   'PIN_TOO_SHORT',
   'PIN_WRONG',
   'PIN_DISABLED',
+  // The audit trail (main/audit/): an action that cannot be recorded is not done.
+  'AUDIT_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 
@@ -82,6 +84,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   PIN_TOO_SHORT: 'The PIN is shorter than policy requires.',
   PIN_WRONG: 'The PIN is not correct.',
   PIN_DISABLED: 'Too many wrong PINs, or the daily password check is due: unlock with the password.',
+  AUDIT_UNAVAILABLE: 'This could not be recorded in the audit trail, so it was not done. Call the service desk.',
   BAD_REQUEST: 'The request was not in the expected form.',
   PAYLOAD_TOO_LARGE: 'The request was larger than allowed.',
   UNKNOWN_CHANNEL: 'The request named an operation that does not exist.',

@@ -54,6 +54,12 @@ export interface DeviceIdentity {
   readonly protection: DeviceIdentityFileContent['sealedBy'];
   /** Detached Ed25519 signature. Rejects with DeviceIdentityClosedError after `close()`. */
   sign(message: Uint8Array): Promise<Uint8Array>;
+  /**
+   * A 32-byte key for one local purpose (the device audit log's database key), derived from the
+   * device seed with keyed BLAKE2b, so it is as protected as the device key itself. The caller
+   * zeroes it. Throws DeviceIdentityClosedError after `close()`.
+   */
+  deriveKey(purpose: string): Uint8Array;
   /** Zeroes the private key. */
   close(): void;
 }
@@ -230,6 +236,10 @@ function identityOf(sodium: Sodium, id: string, pair: { publicKey: Uint8Array; p
         if (closed) throw new DeviceIdentityClosedError();
         resolve(sodium.crypto_sign_detached(message, privateKey));
       });
+    },
+    deriveKey(purpose: string): Uint8Array {
+      if (closed) throw new DeviceIdentityClosedError();
+      return sodium.crypto_generichash(32, new TextEncoder().encode(`wardline/device-subkey/v1\0${purpose}`), privateKey.subarray(0, 32));
     },
     close(): void {
       closed = true;

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { Database as Db } from 'better-sqlite3';
 import { closeSync, openSync } from 'node:fs';
-import { migrate } from './migrations';
+import { migrate, MIGRATIONS, type Migration } from './migrations';
 import { StoreError, storeErrorFrom } from './store-error';
 
 /** Page size of vault files. Part of the file format: readers must use the same value. */
@@ -30,6 +30,8 @@ export const VAULT_PRAGMAS: readonly string[] = [
 export interface OpenOptions {
   /** Create the file (mode 0600) if it does not exist; otherwise it must exist. */
   readonly create: boolean;
+  /** The schema this database follows (default: a clinician's vault). */
+  readonly migrations?: readonly Migration[];
 }
 
 /** better-sqlite3-multiple-ciphers' keying call, which takes a buffer we can zero afterwards. */
@@ -84,7 +86,7 @@ export function openSqlCipher(file: string, key: Uint8Array, options: OpenOption
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new StoreError('STORE_FAILED');
     for (const pragma of VAULT_PRAGMAS) db.pragma(pragma);
-    migrate(db);
+    migrate(db, options.migrations ?? MIGRATIONS);
     return db;
   } catch (error) {
     db.close();

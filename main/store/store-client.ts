@@ -1,22 +1,33 @@
 /**
- * Main thread's handle on an open vault database. It only routes: every statement runs in the
- * store worker. Calls are typed from the operation table in store-ops.ts.
+ * Main thread's handle on an open encrypted database. It only routes: every statement runs in
+ * the store worker. Calls are typed from the kind's operation table (database-kinds.ts).
  */
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers/spawn-worker';
 import { StoreError, type StoreErrorCode } from './store-error';
-import type { StoreOpArgs, StoreOpName, StoreOpResult } from './store-ops';
+import type { DatabaseKind, OpsOf, OpTable } from './database-kinds';
+import type { StoreOps } from './store-ops';
 import type { FromWorker, StoreWorkerData, ToWorker } from './store-protocol';
 
-export interface StoreClient {
-  call<K extends StoreOpName>(op: K, args: StoreOpArgs<K>): Promise<StoreOpResult<K>>;
+export interface StoreClient<Ops extends OpTable = StoreOps> {
+  call<K extends keyof Ops & string>(op: K, args: Parameters<Ops[K]>[1]): Promise<ReturnType<Ops[K]>>;
   /** Closes the database and ends the worker; resolves once the worker has exited. */
   close(): Promise<void>;
   readonly isOpen: boolean;
 }
 
+/** Opens a clinician's vault database. */
 export function openStore(file: string, key: Uint8Array, options: { create: boolean }): Promise<StoreClient> {
-  const data: StoreWorkerData = { file, key: Uint8Array.from(key), create: options.create };
+  return openEncryptedDatabase('vault', file, key, options);
+}
+
+export function openEncryptedDatabase<K extends DatabaseKind>(
+  kind: K,
+  file: string,
+  key: Uint8Array,
+  options: { create: boolean },
+): Promise<StoreClient<OpsOf<K>>> {
+  const data: StoreWorkerData = { kind, file, key: Uint8Array.from(key), create: options.create };
   const worker: Worker = spawnWorker('store-worker', data);
   // Our copy was cloned into the worker; wipe it here too.
   data.key.fill(0);
@@ -30,7 +41,7 @@ export function openStore(file: string, key: Uint8Array, options: { create: bool
     pending.clear();
   };
 
-  return new Promise<StoreClient>((resolveOpen, rejectOpen) => {
+  return new Promise<StoreClient<OpsOf<K>>>((resolveOpen, rejectOpen) => {
     worker.on('message', (message: FromWorker) => {
       switch (message.type) {
         case 'ready':
@@ -63,7 +74,7 @@ export function openStore(file: string, key: Uint8Array, options: { create: bool
       rejectOpen(new StoreError('STORE_FAILED'));
     });
 
-    const client: StoreClient = {
+    const client: StoreClient<OpsOf<K>> = {
       get isOpen() {
         return open;
       },

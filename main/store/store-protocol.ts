@@ -1,9 +1,11 @@
 /** Messages between the store client (main thread) and the store worker. */
+import type { DatabaseKind } from './database-kinds';
 import type { StoreErrorCode } from './store-error';
 
 export interface StoreWorkerData {
+  readonly kind: DatabaseKind;
   readonly file: string;
-  /** The vault's data key; the worker zeroes its copy once SQLite has it. */
+  /** The database key; the worker zeroes its copy once SQLite has it. */
   readonly key: Uint8Array;
   readonly create: boolean;
 }

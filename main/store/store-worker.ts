@@ -1,12 +1,13 @@
 /**
- * The store worker: owns the vault's SQLite connection, so a long query never blocks main's
- * IPC or the window. One worker per open vault; it exits when the vault closes.
+ * The store worker: owns one encrypted database's SQLite connection (a vault, or the device
+ * audit log), so a long query or an fsync never blocks main's IPC or the window. One worker per
+ * open database; it exits when the database closes.
  */
 import type { Database } from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqlCipher } from './sqlcipher-connection';
 import { storeErrorFrom } from './store-error';
-import { storeOps } from './store-ops';
+import { DATABASE_KINDS, type OpTable } from './database-kinds';
 import type { FromWorker, StoreWorkerData, ToWorker } from './store-protocol';
 
 const port = parentPort;
@@ -14,15 +15,20 @@ if (port === null) throw new Error('store-worker must run as a worker thread');
 const post = (message: FromWorker) => port.postMessage(message);
 const data = workerData as StoreWorkerData;
 
+const kind = DATABASE_KINDS[data.kind];
+const ops: OpTable = kind.ops;
+
 let db: Database | null = null;
-try {
-  db = openSqlCipher(data.file, data.key, { create: data.create });
-  post({ type: 'ready' });
-} catch (error) {
-  post({ type: 'failed', code: storeErrorFrom(error).code });
-} finally {
-  data.key.fill(0);
-}
+// No top-level await: the Electron bundle runs workers as CommonJS. The client sends nothing
+// before 'ready'.
+void kind
+  .prepare()
+  .then(() => {
+    db = openSqlCipher(data.file, data.key, { create: data.create, migrations: kind.migrations });
+    post({ type: 'ready' });
+  })
+  .catch((error: unknown) => post({ type: 'failed', code: storeErrorFrom(error).code }))
+  .finally(() => data.key.fill(0));
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') {
@@ -32,13 +38,13 @@ port.on('message', (message: ToWorker) => {
     port.close();
     return;
   }
-  const op = Object.hasOwn(storeOps, message.op) ? storeOps[message.op as keyof typeof storeOps] : undefined;
+  const op = Object.hasOwn(ops, message.op) ? ops[message.op] : undefined;
   if (db === null || op === undefined) {
     post({ type: 'result', id: message.id, ok: false, code: 'STORE_FAILED' });
     return;
   }
   try {
-    const value = (op as (db: Database, args: unknown) => unknown)(db, message.args);
+    const value = op(db, message.args);
     post({ type: 'result', id: message.id, ok: true, value });
   } catch (error) {
     post({ type: 'result', id: message.id, ok: false, code: storeErrorFrom(error).code });

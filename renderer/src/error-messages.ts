@@ -14,6 +14,7 @@ const TEXT: Record<ErrorCode, string> = {
   PIN_TOO_SHORT: 'That PIN is too short.',
   PIN_WRONG: 'That PIN is not correct.',
   PIN_DISABLED: 'Unlock with your password this time.',
+  AUDIT_UNAVAILABLE: 'Wardline could not record this in the audit trail, so it did not do it. Call the IT service desk.',
   BAD_REQUEST: 'Wardline could not read that request. Check what you entered and try again.',
   PAYLOAD_TOO_LARGE: 'That is longer than Wardline accepts.',
   UNKNOWN_CHANNEL: 'Wardline did not recognise that action.',

@@ -40,6 +40,8 @@ export const AUDIT_ACTIONS = [
   'vault.created',
   'vault.shredded',
   'vault.purged',
+  /** The workstation found the server's acknowledgement or tree head does not add up. */
+  'audit.alert',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -53,7 +55,8 @@ export const auditObject = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('patient'), id: patientReference }),
   z.strictObject({ kind: z.literal('setting'), id: z.enum(POLICY_KEYS as [string, ...string[]]) }),
   z.strictObject({ kind: z.literal('account'), id: userId }),
-  z.strictObject({ kind: z.literal('vault'), id: uuid }),
+  /** A vault by its folder id (a hash of the user id, see main/vault/vault-layout.ts). */
+  z.strictObject({ kind: z.literal('vault'), id: z.string().regex(/^[0-9a-f]{32}$/) }),
   z.strictObject({ kind: z.literal('search'), resultCount: z.number().int().nonnegative().max(100_000) }),
   z.strictObject({ kind: z.literal('none') }),
 ]);

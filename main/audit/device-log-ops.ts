@@ -1,0 +1,165 @@
+/**
+ * The device audit log's operations, run in its store worker. Appends arrive in groups (one
+ * transaction, one fsync for all of them: that is what makes a durable append cheap), each
+ * record is given the next sequence number and chained to the previous record's hash.
+ *
+ * Nothing here decides what may be recorded: main checks every record against the catalogue
+ * before it is queued (shared/audit/audit-event.ts).
+ */
+import type { Database } from 'better-sqlite3';
+import { canonicalRecord, entryHash, GENESIS_HASH, hex } from '../../shared/audit/audit-chain';
+import type { ChainedEntry } from '../../shared/audit/audit-entry';
+import type { AuditRecord } from '../../shared/audit/audit-event';
+import { sql } from '../store/statement-cache';
+import { blake2b256 } from './blake2b';
+
+/** A record before the log places it: the log assigns the sequence number and the workstation. */
+export type UnplacedRecord = Omit<AuditRecord, 'seq' | 'workstationId'>;
+
+export interface ChainState {
+  readonly deviceId: string;
+  readonly lastSeq: number;
+  readonly lastHash: string;
+  readonly ackedSeq: number;
+  readonly ackedHash: string;
+}
+
+export type ChainProblem =
+  /** A record's hash does not match its content and the previous hash. */
+  | 'hash-mismatch'
+  /** A record's previous hash is not the hash of the record before it. */
+  | 'chain-broken'
+  /** Sequence numbers skip (a deleted record) or the record's own seq differs from its place. */
+  | 'sequence-gap'
+  /** The records end before the chain's last sequence number (a cut tail). */
+  | 'tail-missing'
+  /** A record's text is not the canonical form of a valid record. */
+  | 'record-unreadable';
+
+export type ChainCheck =
+  | { readonly ok: true; readonly lastSeq: number; readonly records: number }
+  | { readonly ok: false; readonly seq: number; readonly problem: ChainProblem };
+
+interface ChainRow {
+  device_id: string;
+  last_seq: number;
+  last_hash: Buffer;
+  acked_seq: number;
+  acked_hash: Buffer;
+}
+
+interface RecordRow {
+  seq: number;
+  record: string;
+  previous_hash: Buffer;
+  hash: Buffer;
+}
+
+function chainRow(db: Database): ChainRow | undefined {
+  return sql(db, 'SELECT device_id, last_seq, last_hash, acked_seq, acked_hash FROM chain WHERE id = 1').get() as ChainRow | undefined;
+}
+
+function stateOf(row: ChainRow): ChainState {
+  return { deviceId: row.device_id, lastSeq: row.last_seq, lastHash: hex(row.last_hash), ackedSeq: row.acked_seq, ackedHash: hex(row.acked_hash) };
+}
+
+function requireChain(db: Database): ChainRow {
+  const row = chainRow(db);
+  if (row === undefined) throw new Error('device audit log not initialised');
+  return row;
+}
+
+export const deviceLogOps = {
+  /** Binds a new log to this device; an existing log must belong to it. */
+  'log.init': (db: Database, args: { deviceId: string }): { ok: true; state: ChainState } | { ok: false } => {
+    const row = chainRow(db);
+    if (row !== undefined) return row.device_id === args.deviceId ? { ok: true, state: stateOf(row) } : { ok: false };
+    const genesis = Buffer.from(GENESIS_HASH);
+    sql(db, 'INSERT INTO chain (id, device_id, last_seq, last_hash, acked_seq, acked_hash) VALUES (1, ?, 0, ?, 0, ?)').run(args.deviceId, genesis, genesis);
+    return { ok: true, state: stateOf(requireChain(db)) };
+  },
+
+  /** Appends in one transaction; the records are on disk when this returns. */
+  'log.append': (db: Database, args: { records: readonly UnplacedRecord[] }): { seq: number; hash: string }[] =>
+    db.transaction(() => {
+      const chain = requireChain(db);
+      let seq = chain.last_seq;
+      let previous: Uint8Array = chain.last_hash;
+      const insert = sql(db, 'INSERT INTO records (seq, record, previous_hash, hash) VALUES (?, ?, ?, ?)');
+      const placed: { seq: number; hash: string }[] = [];
+      for (const unplaced of args.records) {
+        seq += 1;
+        const record: AuditRecord = { ...unplaced, seq, workstationId: chain.device_id };
+        const hash = entryHash(blake2b256, previous, record);
+        insert.run(seq, canonicalRecord(record), Buffer.from(previous), Buffer.from(hash));
+        placed.push({ seq, hash: hex(hash) });
+        previous = hash;
+      }
+      sql(db, 'UPDATE chain SET last_seq = ?, last_hash = ? WHERE id = 1').run(seq, Buffer.from(previous));
+      return placed;
+    })(),
+
+  /** The oldest unacknowledged records, in order, with the hash they chain from. */
+  'log.pending': (db: Database, args: { limit: number }): { state: ChainState; entries: ChainedEntry[] } => {
+    const chain = requireChain(db);
+    const rows = sql(db, 'SELECT seq, record, previous_hash, hash FROM records WHERE seq > ? ORDER BY seq LIMIT ?').all(chain.acked_seq, args.limit) as RecordRow[];
+    return {
+      state: stateOf(chain),
+      entries: rows.map((row) => ({ record: JSON.parse(row.record) as AuditRecord, previousHash: hex(row.previous_hash), hash: hex(row.hash) })),
+    };
+  },
+
+  /**
+   * The server holds everything up to `seq`: those records are deleted and the acknowledged
+   * point moves. Refused (false) unless `hash` is the hash this log has for `seq`.
+   */
+  'log.acknowledge': (db: Database, args: { seq: number; hash: string }): boolean =>
+    db.transaction(() => {
+      const chain = requireChain(db);
+      if (args.seq <= chain.acked_seq || args.seq > chain.last_seq) return false;
+      const row = sql(db, 'SELECT hash FROM records WHERE seq = ?').get(args.seq) as { hash: Buffer } | undefined;
+      if (row === undefined || hex(row.hash) !== args.hash) return false;
+      sql(db, 'DELETE FROM records WHERE seq <= ?').run(args.seq);
+      sql(db, 'UPDATE chain SET acked_seq = ?, acked_hash = ? WHERE id = 1').run(args.seq, row.hash);
+      return true;
+    })(),
+
+  'log.state': (db: Database, _args: Record<string, never>): ChainState => stateOf(requireChain(db)),
+
+  'log.pendingCount': (db: Database, _args: Record<string, never>): number =>
+    (sql(db, 'SELECT count(*) AS n FROM records').get() as { n: number }).n,
+
+  /**
+   * Walks the unacknowledged records from the acknowledged point to the chain's last record:
+   * each must be the canonical text of a valid record, in sequence, chained and hashed right.
+   * Names the first record that breaks it.
+   */
+  'log.verify': (db: Database, _args: Record<string, never>): ChainCheck => {
+    const chain = requireChain(db);
+    let expectedSeq = chain.acked_seq + 1;
+    let previous: Uint8Array = chain.acked_hash;
+    let count = 0;
+    for (const row of sql(db, 'SELECT seq, record, previous_hash, hash FROM records ORDER BY seq').iterate() as IterableIterator<RecordRow>) {
+      if (row.seq !== expectedSeq) return { ok: false, seq: expectedSeq, problem: 'sequence-gap' };
+      let record: AuditRecord;
+      try {
+        record = JSON.parse(row.record) as AuditRecord;
+        if (canonicalRecord(record) !== row.record) throw new Error('not canonical');
+      } catch {
+        return { ok: false, seq: row.seq, problem: 'record-unreadable' };
+      }
+      if (record.seq !== row.seq || record.workstationId !== chain.device_id) return { ok: false, seq: row.seq, problem: 'sequence-gap' };
+      if (!Buffer.from(previous).equals(row.previous_hash)) return { ok: false, seq: row.seq, problem: 'chain-broken' };
+      const hash = entryHash(blake2b256, previous, record);
+      if (!Buffer.from(hash).equals(row.hash)) return { ok: false, seq: row.seq, problem: 'hash-mismatch' };
+      previous = hash;
+      expectedSeq += 1;
+      count += 1;
+    }
+    if (expectedSeq - 1 !== chain.last_seq) return { ok: false, seq: expectedSeq, problem: 'tail-missing' };
+    if (!Buffer.from(previous).equals(chain.last_hash)) return { ok: false, seq: chain.last_seq, problem: 'chain-broken' };
+    return { ok: true, lastSeq: chain.last_seq, records: count };
+  },
+} as const;
+
+export type DeviceLogOps = typeof deviceLogOps;

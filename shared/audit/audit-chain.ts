@@ -1,0 +1,100 @@
+/**
+ * How audit records are chained, signed and placed in the server's Merkle tree. Shared by the
+ * workstation (which writes the chain), the server (which checks it) and the offline verifier,
+ * so all three hash exactly the same bytes.
+ *
+ * - A record's canonical form is JSON with a fixed key order, so a hash never depends on how a
+ *   parser ordered properties.
+ * - Entry hash: BLAKE2b-256(label || previous hash || canonical record). Each workstation's
+ *   records form one chain, starting from 32 zero bytes.
+ * - A batch is signed (Ed25519, the device key) over its range and its first previous and last
+ *   hashes: with the chain, that commits to every record in it.
+ * - The Merkle leaf of an entry is its 32-byte hash; the tree head signs size, time and root.
+ *
+ * Hash functions are passed in (shared/ imports nothing process-specific).
+ */
+import type { AuditObject, AuditRecord } from './audit-event';
+
+export type Blake2b256 = (...parts: readonly Uint8Array[]) => Uint8Array;
+
+export const HASH_BYTES = 32;
+/** The previous hash of a chain's first record. */
+export const GENESIS_HASH: Uint8Array = new Uint8Array(HASH_BYTES);
+
+const encoder = new TextEncoder();
+const ENTRY_LABEL = encoder.encode('wardline/audit-entry/v1\0');
+const BATCH_LABEL = 'wardline/audit-batch/v1';
+const HEAD_LABEL = 'wardline/audit-tree-head/v1';
+
+function canonicalObject(object: AuditObject): unknown {
+  switch (object.kind) {
+    case 'message':
+      return { kind: object.kind, id: object.id, conversationId: object.conversationId };
+    case 'search':
+      return { kind: object.kind, resultCount: object.resultCount };
+    case 'none':
+      return { kind: object.kind };
+    default:
+      return { kind: object.kind, id: object.id };
+  }
+}
+
+/** The record as hashed: every field, in a fixed order. */
+export function canonicalRecord(record: AuditRecord): string {
+  return JSON.stringify({
+    actor: { userId: record.actor.userId, role: record.actor.role },
+    action: record.action,
+    object: canonicalObject(record.object),
+    at: record.at,
+    seq: record.seq,
+    workstationId: record.workstationId,
+    outcome: record.outcome,
+    reason: record.reason,
+  });
+}
+
+export function entryHash(blake2b: Blake2b256, previous: Uint8Array, record: AuditRecord): Uint8Array {
+  return blake2b(ENTRY_LABEL, previous, encoder.encode(canonicalRecord(record)));
+}
+
+export interface BatchRange {
+  readonly deviceId: string;
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  /** Hash before the first record of the batch. */
+  readonly previousHash: Uint8Array;
+  /** Hash of the last record. */
+  readonly lastHash: Uint8Array;
+}
+
+/** What the device signs for a batch. */
+export function batchSigningBytes(batch: BatchRange): Uint8Array {
+  return encoder.encode(
+    [BATCH_LABEL, batch.deviceId, String(batch.firstSeq), String(batch.lastSeq), hex(batch.previousHash), hex(batch.lastHash)].join('\n'),
+  );
+}
+
+export interface TreeHead {
+  readonly treeSize: number;
+  /** ms since the epoch, when the server signed it. */
+  readonly timestamp: number;
+  readonly rootHash: Uint8Array;
+}
+
+/** What the server's audit key signs for a tree head. */
+export function treeHeadSigningBytes(head: TreeHead): Uint8Array {
+  return encoder.encode([HEAD_LABEL, String(head.treeSize), String(head.timestamp), hex(head.rootHash)].join('\n'));
+}
+
+export function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
+  return out;
+}
+
+export function fromHex(text: string): Uint8Array | null {
+  if (!/^(?:[0-9a-f]{2})*$/.test(text)) return null;
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

@@ -1,0 +1,34 @@
+/**
+ * An audit record as it travels and is exported: the record, its place in its workstation's
+ * hash chain, and (once the server holds it) its index in the server's Merkle tree. Hashes are
+ * lower-case hex, signatures base64.
+ */
+import { z } from 'zod';
+import { auditRecord } from './audit-event';
+
+export const hashHex = z.string().regex(/^[0-9a-f]{64}$/);
+export const signatureBase64 = z.string().regex(/^[A-Za-z0-9+/]{86}==$/);
+
+export const chainedEntry = z.strictObject({
+  record: auditRecord,
+  /** Hash of the same workstation's previous record (GENESIS_HASH for its first). */
+  previousHash: hashHex,
+  /** entryHash(previousHash, record). */
+  hash: hashHex,
+});
+export type ChainedEntry = z.infer<typeof chainedEntry>;
+
+export const storedEntry = chainedEntry.extend({
+  /** Position in the server's Merkle tree (0-based leaf index). */
+  treeIndex: z.number().int().nonnegative(),
+});
+export type StoredEntry = z.infer<typeof storedEntry>;
+
+export const signedTreeHead = z.strictObject({
+  treeSize: z.number().int().nonnegative(),
+  timestamp: z.number().int().nonnegative(),
+  rootHash: hashHex,
+  /** Ed25519 by the server's audit key over treeHeadSigningBytes. */
+  signature: signatureBase64,
+});
+export type SignedTreeHead = z.infer<typeof signedTreeHead>;
