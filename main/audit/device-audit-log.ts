@@ -133,9 +133,9 @@ export async function openDeviceAuditLog(options: { dataDir: string; identity: D
       const checked = checkAuditRecord({ ...record, seq: 0, workstationId: deviceId });
       if (!checked.ok) return Promise.reject(new AuditError('AUDIT_RECORD_INVALID', checked.fields));
       if (!store.isOpen) return Promise.reject(new AuditError('AUDIT_UNAVAILABLE'));
-      const { actor, action, object, at, outcome, reason } = checked.record;
+      const { actor, action, object, patient, at, outcome, reason } = checked.record;
       return new Promise<Placed>((resolve, reject) => {
-        queue.push({ record: { actor, action, object, at, outcome, reason }, resolve, reject });
+        queue.push({ record: { actor, action, object, patient, at, outcome, reason }, resolve, reject });
         // Everything appended in this turn of the event loop goes in one transaction.
         if (!writing) {
           writing = true;

@@ -45,6 +45,7 @@ export function canonicalRecord(record: AuditRecord): string {
     actor: { userId: record.actor.userId, role: record.actor.role },
     action: record.action,
     object: canonicalObject(record.object),
+    patient: record.patient,
     at: record.at,
     seq: record.seq,
     workstationId: record.workstationId,

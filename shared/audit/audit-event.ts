@@ -46,7 +46,7 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** An opaque patient reference from the hospital's systems: a token, never a name or a birth date. */
-const patientReference = z.string().regex(/^pat-[A-Za-z0-9]{4,40}$/);
+export const patientReference = z.string().regex(/^pat-[A-Za-z0-9]{4,40}$/);
 
 /** The object an event is about: identified by id only. A search is recorded without its text. */
 export const auditObject = z.discriminatedUnion('kind', [
@@ -67,6 +67,8 @@ export const auditRecord = z.strictObject({
   actor: z.strictObject({ userId: userId.nullable(), role: z.enum(ROLES).nullable() }),
   action: z.enum(AUDIT_ACTIONS),
   object: auditObject,
+  /** The patient the object concerns (a conversation's patient reference), so compliance can ask "who saw this patient". */
+  patient: patientReference.nullable(),
   /** UTC, ms since the epoch. */
   at: z.number().int().nonnegative(),
   /** This workstation's sequence number: gaps and reordering show. */

@@ -16,6 +16,7 @@ const opened = (userId: string, at: number): UnplacedRecord => ({
   actor: { userId, role: 'nurse' },
   action: 'conversation.opened',
   object: { kind: 'conversation', id: CONVERSATION },
+  patient: null,
   at,
   outcome: 'success',
   reason: null,
