@@ -19,11 +19,13 @@ import { conversationHistory } from './relay/history';
 import { recallMessage } from './relay/recall';
 import { recordReceipts } from './relay/receipts';
 import { sendMessage, type RelayDeps } from './relay/send-message';
+import { acceptAuditBatch, type AuditIntakeDeps } from './audit/audit-intake';
 
 export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
   readonly preloginSecret: Buffer;
   /** The KDF cost new accounts get, and unknown ids are told. */
   readonly accountKdf: { readonly memoryMiB: number; readonly passes: number };
+  readonly audit: AuditIntakeDeps;
 }
 
 export function createApiHandlers(deps: ApiDeps): RouteHandlers {
@@ -45,5 +47,6 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
     recall: ({ body, session }) => recallMessage(deps, session, body),
     feed: async ({ body, session }) => succeed(await readFeed(db, session.userId, body.after, body.limit, clock())),
     history: async ({ body, session }) => succeed(await conversationHistory(deps, session, body)),
+    auditBatch: ({ body }) => acceptAuditBatch(deps.audit, body),
   };
 }

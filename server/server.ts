@@ -13,6 +13,8 @@ import { PRELOGIN_SECRET_NAME } from './accounts/prelogin';
 import { serverSecret } from './accounts/server-secret';
 import { createServerAdmin, type ServerAdmin } from './admin/server-admin';
 import { createApiHandlers } from './api-handlers';
+import { loadAuditSigningKey } from './audit/audit-signing-key';
+import { createAuditTree } from './audit/audit-tree';
 import { systemClock, type Clock } from './clock';
 import { createPasswordHasher, type HashCost } from './crypto/password-hasher';
 import { openDatabase } from './db/open-database';
@@ -95,6 +97,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
     if (options.demo === true) await seedDemo(options.dataDir, { db, ...admin });
 
+    const auditKey = await loadAuditSigningKey(db);
+    const auditTree = createAuditTree(auditKey);
+    await auditTree.catchUp(db);
+
     const authenticate = createAuthenticator(db, clock);
     const app = await createHttpApp({ tls, logger, beforeClose: () => streams.closeAll(STREAM_CLOSE_GRACE_MS) });
     cleanups.push(() => app.close());
@@ -110,6 +116,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         decoyHash,
         preloginSecret,
         accountKdf,
+        audit: { db, clock, tree: auditTree, key: auditKey },
       }),
       authenticate,
     );

@@ -36,6 +36,9 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'IDEMPOTENCY_CONFLICT':
     case 'MESSAGE_EXPIRED':
     case 'MALFORMED_FRAME':
+    case 'AUDIT_DEVICE_UNKNOWN':
+    case 'AUDIT_SIGNATURE_INVALID':
+    case 'AUDIT_CHAIN_BROKEN':
     case 'BAD_RESPONSE':
       return 'SERVER_REJECTED';
     case 'INTERNAL':

@@ -7,6 +7,9 @@ import { accountEventsOf, type AccountEvent } from '../accounts/account-events';
 import type { RoleAddress } from '../directory/role-address-store';
 import { storeRoleAddress } from '../directory/role-address-store';
 import { sweepExpired, type HousekeepingDeps, type SweepResult } from './housekeeping';
+import type { SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
+import { auditAlerts, type AuditAlert } from '../audit/audit-alerts';
+import { searchAuditRecords, treeHeads, type AuditFilter } from '../audit/audit-query';
 
 export interface ServerAdmin {
   createAccount(input: NewAccount): Promise<void>;
@@ -19,6 +22,11 @@ export interface ServerAdmin {
   sweepExpired(): Promise<SweepResult>;
   /** Who ended or restored this account's access, and when (for compliance). */
   accountEvents(userId: string): Promise<AccountEvent[]>;
+  /** The audit trail, filtered as the compliance view filters it. */
+  auditRecords(filter?: AuditFilter): Promise<StoredEntry[]>;
+  auditAlerts(): Promise<AuditAlert[]>;
+  /** Every signed tree head, oldest first. */
+  auditHeads(): Promise<SignedTreeHead[]>;
 }
 
 export function createServerAdmin(deps: AccountAdminDeps & HousekeepingDeps): ServerAdmin {
@@ -30,5 +38,8 @@ export function createServerAdmin(deps: AccountAdminDeps & HousekeepingDeps): Se
     revokeSessions: (userId) => revokeSessions(deps, userId),
     sweepExpired: () => sweepExpired(deps),
     accountEvents: (userId) => accountEventsOf(deps.db, userId),
+    auditRecords: (filter = {}) => searchAuditRecords(deps.db, filter),
+    auditAlerts: () => auditAlerts(deps.db),
+    auditHeads: () => treeHeads(deps.db),
   };
 }

@@ -28,6 +28,9 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
 /** `{"envelope":` + the envelope + `}`: the envelope limit plus the wrapper, checked before parsing. */
 export const SEND_BODY_LIMIT = MAX_ENVELOPE_JSON_BYTES + '{"envelope":}'.length;
 
+/** A full audit batch (AUDIT_BATCH_MAX records of a few hundred bytes each). */
+export const AUDIT_BODY_LIMIT = 1024 * 1024;
+
 const envelopeWrapper = z.strictObject({ envelope: z.unknown() });
 
 /** A body the schema refused: for `send`, a well-formed request with a bad envelope says so. */
@@ -43,7 +46,7 @@ export function registerApiRoutes(app: FastifyInstance, handlers: RouteHandlers,
     app.route({
       method: spec.method,
       url: spec.path,
-      bodyLimit: name === 'send' ? SEND_BODY_LIMIT : DEFAULT_BODY_LIMIT,
+      bodyLimit: name === 'send' ? SEND_BODY_LIMIT : name === 'auditBatch' ? AUDIT_BODY_LIMIT : DEFAULT_BODY_LIMIT,
       handler: async (request, reply) => {
         let session: AuthenticatedSession | null = null;
         if (spec.auth === 'session') {

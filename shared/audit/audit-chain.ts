@@ -99,3 +99,52 @@ export function fromHex(text: string): Uint8Array | null {
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(text.slice(2 * i, 2 * i + 2), 16);
   return out;
 }
+
+export type ChainBreakProblem =
+  /** The entry's hash is not the hash of its content and previous hash: the record was edited. */
+  | 'hash-mismatch'
+  /** The entry's previous hash is not its predecessor's hash: something was removed, inserted or reordered. */
+  | 'chain-broken'
+  /** Sequence numbers do not run on by one. */
+  | 'sequence-gap'
+  /** The entry names another workstation than its chain's. */
+  | 'workstation-mismatch';
+
+export interface ChainBreak {
+  readonly seq: number;
+  readonly problem: ChainBreakProblem;
+}
+
+/** What an entry needs for checking: its record and its two hashes (hex). */
+export interface HashedEntry {
+  readonly record: AuditRecord;
+  readonly previousHash: string;
+  readonly hash: string;
+}
+
+/**
+ * Checks a run of one workstation's entries: each continues the one before, by sequence number
+ * and by hash, and each hash is right for its content. `from` pins where the run must start
+ * (omitted: it starts wherever its first entry says). The first break is named.
+ */
+export function checkEntries(
+  blake2b: Blake2b256,
+  entries: readonly HashedEntry[],
+  workstationId: string,
+  from?: { readonly seq: number; readonly previousHash: string },
+): ChainBreak | null {
+  let expectedSeq = from?.seq ?? entries[0]?.record.seq ?? 0;
+  let previous = from?.previousHash ?? entries[0]?.previousHash ?? '';
+  for (const entry of entries) {
+    const { record } = entry;
+    if (record.workstationId !== workstationId) return { seq: record.seq, problem: 'workstation-mismatch' };
+    if (record.seq !== expectedSeq) return { seq: expectedSeq, problem: 'sequence-gap' };
+    if (entry.previousHash !== previous) return { seq: record.seq, problem: 'chain-broken' };
+    const previousBytes = fromHex(entry.previousHash);
+    if (previousBytes === null || previousBytes.length !== HASH_BYTES) return { seq: record.seq, problem: 'chain-broken' };
+    if (hex(entryHash(blake2b, previousBytes, record)) !== entry.hash) return { seq: record.seq, problem: 'hash-mismatch' };
+    previous = entry.hash;
+    expectedSeq += 1;
+  }
+  return null;
+}

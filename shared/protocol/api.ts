@@ -11,9 +11,13 @@ import { ROLES } from '../access/permission-matrix';
 import { publicKey, signature } from './binary';
 import { accessToken, authKey, deviceProof, kdfParams, salt, totpCode } from './auth';
 import { envelope } from './envelope';
-import { conversationId, epochMs, messageId, roleAddressId, userId, uuid } from './identifiers';
+import { conversationId, deviceId, epochMs, messageId, roleAddressId, userId, uuid } from './identifiers';
 import { fingerprint, identityPublicKeys, identityRecord, wrappedPrivateKeys } from './identity';
 import { feedEvent } from './feed';
+import { chainedEntry, hashHex, signedTreeHead } from '../audit/audit-entry';
+
+/** Records per audit batch: a catch-up after a long outage goes in several. */
+export const AUDIT_BATCH_MAX = 500;
 
 export const API_VERSION = 'v1';
 
@@ -234,6 +238,33 @@ export const routes = {
     auth: 'session',
     request: z.strictObject({ conversationId, before: epochMs.nullable(), limit: z.number().int().min(1).max(200) }),
     response: z.strictObject({ envelopes: z.array(storedEnvelope).max(200), more: z.boolean() }),
+  },
+  /**
+   * A workstation's audit records, in order, signed by its device key (no session: the log
+   * syncs with nobody signed in). The answer acknowledges by sequence number, with the signed
+   * tree head, the last record's inclusion proof, and a consistency proof from the head the
+   * workstation already holds (`knownTreeSize`, 0 for none).
+   */
+  auditBatch: {
+    method: 'POST',
+    path: '/v1/audit/batches',
+    auth: 'none',
+    request: z.strictObject({
+      deviceId,
+      entries: z.array(chainedEntry).min(1).max(AUDIT_BATCH_MAX),
+      signature,
+      knownTreeSize: z.number().int().nonnegative(),
+    }),
+    response: z.strictObject({
+      ackedSeq: z.number().int().positive(),
+      /** The acknowledged record's leaf index in the tree. */
+      leafIndex: z.number().int().nonnegative(),
+      head: signedTreeHead,
+      /** The server's audit key (Ed25519, base64): the workstation pins it on first use. */
+      auditKey: publicKey,
+      inclusion: z.array(hashHex).max(64),
+      consistency: z.array(hashHex).max(128),
+    }),
   },
 } as const satisfies Record<string, RouteSpec>;
 

@@ -24,6 +24,11 @@ export const PROTOCOL_ERRORS = {
   PAYLOAD_TOO_LARGE: 413,
   ACCOUNT_LOCKED: 423,
   THROTTLED: 429,
+  /** Audit batches: the device key is not registered (no one has signed in here yet). */
+  AUDIT_DEVICE_UNKNOWN: 401,
+  AUDIT_SIGNATURE_INVALID: 400,
+  /** The batch's hashes do not chain, or it does not continue what the server holds (a fork). */
+  AUDIT_CHAIN_BROKEN: 409,
   INTERNAL: 500,
   UNAVAILABLE: 503,
   /** WebSocket only: a frame that was not valid JSON or not a known frame. */

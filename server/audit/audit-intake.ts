@@ -1,0 +1,185 @@
+/**
+ * Receives a workstation's signed audit batch: checks the device's signature and the chain,
+ * appends the records to the tree, signs the new head, and acknowledges by sequence number
+ * with the proofs the workstation verifies. A resent batch (its acknowledgement was lost) is
+ * acknowledged again, not stored twice. Bad signatures, forks and gaps leave an alert.
+ */
+import { batchSigningBytes, canonicalRecord, checkEntries, fromHex, GENESIS_HASH, hex } from '../../shared/audit/audit-chain';
+import { blake2b256 } from '../../shared/audit/blake2b';
+import type { ChainedEntry, SignedTreeHead } from '../../shared/audit/audit-entry';
+import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
+import type { Clock } from '../clock';
+import { signatureValid } from '../crypto/signatures';
+import { loadSodium } from '../crypto/sodium';
+import type { Database, Queryable } from '../db/database';
+import { fail, succeed, type Outcome } from '../outcome';
+import { recordAuditAlert } from './audit-alerts';
+import type { AuditSigningKey } from './audit-signing-key';
+import { AUDIT_TREE_LOCK_ID, leafHashOfEntry, type AuditTree } from './audit-tree';
+
+export interface AuditIntakeDeps {
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly tree: AuditTree;
+  readonly key: AuditSigningKey;
+  /** Told of every new signed head (forwarded to the SIEM). */
+  readonly onHead?: (head: SignedTreeHead) => void;
+}
+
+type Batch = RouteRequest<'auditBatch'>;
+type Ack = RouteResponse<'auditBatch'>;
+
+interface ChainEnd {
+  readonly lastSeq: number;
+  readonly lastHash: string;
+}
+
+async function chainEnd(tx: Queryable, workstationId: string): Promise<ChainEnd> {
+  const rows = await tx.query<{ last_seq: number | string; last_hash: string }>(
+    'SELECT last_seq, last_hash FROM audit_batches WHERE workstation_id = $1 ORDER BY last_seq DESC LIMIT 1',
+    [workstationId],
+  );
+  const row = rows[0];
+  return row === undefined ? { lastSeq: 0, lastHash: hex(GENESIS_HASH) } : { lastSeq: Number(row.last_seq), lastHash: row.last_hash };
+}
+
+async function storedAt(tx: Queryable, workstationId: string, seq: number): Promise<{ treeIndex: number; hash: string } | null> {
+  const rows = await tx.query<{ tree_index: number | string; hash: string }>('SELECT tree_index, hash FROM audit_records WHERE workstation_id = $1 AND seq = $2', [
+    workstationId,
+    seq,
+  ]);
+  const row = rows[0];
+  return row === undefined ? null : { treeIndex: Number(row.tree_index), hash: row.hash };
+}
+
+async function latestHead(tx: Queryable): Promise<SignedTreeHead | null> {
+  const rows = await tx.query<{ tree_size: number | string; signed_at: number | string; root_hash: string; signature: string }>(
+    'SELECT tree_size, signed_at, root_hash, signature FROM audit_tree_heads ORDER BY tree_size DESC LIMIT 1',
+  );
+  const row = rows[0];
+  return row === undefined ? null : { treeSize: Number(row.tree_size), timestamp: Number(row.signed_at), rootHash: row.root_hash, signature: row.signature };
+}
+
+async function appendEntries(tx: Queryable, entries: readonly ChainedEntry[], firstIndex: number, receivedAt: number): Promise<void> {
+  const indexes = entries.map((_, i) => firstIndex + i);
+  await tx.query('INSERT INTO audit_leaves (tree_index, leaf_hash) SELECT * FROM unnest($1::bigint[], $2::text[])', [
+    indexes,
+    entries.map((entry) => hex(leafHashOfEntry(entry.hash))),
+  ]);
+  const column = <T>(pick: (entry: ChainedEntry) => T) => entries.map(pick);
+  await tx.query(
+    `INSERT INTO audit_records (tree_index, workstation_id, seq, at, actor_user_id, actor_role, action, object_kind, object_id,
+       conversation_id, patient, outcome, reason, record, previous_hash, hash, received_at)
+     SELECT i, w, s, a, u, r, act, ok, oid, cid, p, o, rsn, rec, ph, h, $17
+     FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+       $10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+       AS t(i, w, s, a, u, r, act, ok, oid, cid, p, o, rsn, rec, ph, h)`,
+    [
+      indexes,
+      column((e) => e.record.workstationId),
+      column((e) => e.record.seq),
+      column((e) => e.record.at),
+      column((e) => e.record.actor.userId),
+      column((e) => e.record.actor.role),
+      column((e) => e.record.action),
+      column((e) => e.record.object.kind),
+      column((e) => ('id' in e.record.object ? e.record.object.id : null)),
+      column((e) => (e.record.object.kind === 'message' ? e.record.object.conversationId : e.record.object.kind === 'conversation' ? e.record.object.id : null)),
+      column((e) => e.record.patient),
+      column((e) => e.record.outcome),
+      column((e) => e.record.reason),
+      column((e) => canonicalText(e)),
+      column((e) => e.previousHash),
+      column((e) => e.hash),
+      receivedAt,
+    ],
+  );
+}
+
+const canonicalText = (entry: ChainedEntry) => canonicalRecord(entry.record);
+
+function proofs(tree: AuditTree, leafIndex: number, size: number, knownTreeSize: number): { inclusion: string[]; consistency: string[] } {
+  const inclusion = tree.log.inclusionProof(leafIndex, size).map(hex);
+  const consistency = knownTreeSize > 0 && knownTreeSize <= size ? tree.log.consistencyProof(knownTreeSize, size).map(hex) : [];
+  return { inclusion, consistency };
+}
+
+export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Promise<Outcome<Ack>> {
+  const { db, clock, tree } = deps;
+  const workstationId = batch.deviceId;
+  const devices = await db.query<{ public_key: string }>('SELECT public_key FROM devices WHERE device_id = $1', [workstationId]);
+  const devicePublicKey = devices[0]?.public_key;
+  if (devicePublicKey === undefined) return fail('AUDIT_DEVICE_UNKNOWN');
+
+  const first = batch.entries[0] as ChainedEntry;
+  const last = batch.entries.at(-1) as ChainedEntry;
+  await loadSodium();
+  const broken = checkEntries(blake2b256, batch.entries, workstationId);
+  if (broken !== null) {
+    await recordAuditAlert(db, { at: clock(), workstationId, kind: 'bad-chain', seq: broken.seq });
+    return fail('AUDIT_CHAIN_BROKEN');
+  }
+  const previousHash = fromHex(first.previousHash) as Uint8Array;
+  const signed = batchSigningBytes({ deviceId: workstationId, firstSeq: first.record.seq, lastSeq: last.record.seq, previousHash, lastHash: fromHex(last.hash) as Uint8Array });
+  if (!(await signatureValid(devicePublicKey, signed, batch.signature))) {
+    await recordAuditAlert(db, { at: clock(), workstationId, kind: 'bad-signature', seq: first.record.seq });
+    return fail('AUDIT_SIGNATURE_INVALID');
+  }
+
+  let newHead = null as SignedTreeHead | null;
+  // Where this copy of the tree stood before appending inside the transaction: if the
+  // transaction does not commit, the copy forgets those leaves again.
+  let appendedFrom = null as number | null;
+  const result = await db.transaction(async (tx): Promise<Outcome<Ack>> => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_TREE_LOCK_ID]);
+    await tree.catchUp(tx);
+    const end = await chainEnd(tx, workstationId);
+    let fresh: readonly ChainedEntry[] = batch.entries;
+
+    if (first.record.seq <= end.lastSeq) {
+      // Some or all of it is here already (a lost acknowledgement): the overlap must match.
+      const overlapEnd = Math.min(last.record.seq, end.lastSeq);
+      const stored = await storedAt(tx, workstationId, overlapEnd);
+      const sent = batch.entries[overlapEnd - first.record.seq] as ChainedEntry;
+      if (stored === null || stored.hash !== sent.hash) {
+        await recordAuditAlert(tx, { at: clock(), workstationId, kind: 'fork', seq: overlapEnd });
+        return fail('AUDIT_CHAIN_BROKEN');
+      }
+      fresh = batch.entries.slice(overlapEnd - first.record.seq + 1);
+    } else if (first.record.seq > end.lastSeq + 1) {
+      // Records were lost on the workstation: keep what arrived, and say what is missing.
+      await recordAuditAlert(tx, { at: clock(), workstationId, kind: 'gap', seq: end.lastSeq + 1 });
+    } else if (first.previousHash !== end.lastHash) {
+      await recordAuditAlert(tx, { at: clock(), workstationId, kind: 'fork', seq: first.record.seq });
+      return fail('AUDIT_CHAIN_BROKEN');
+    }
+
+    if (fresh.length === 0) {
+      const head = await latestHead(tx);
+      const stored = await storedAt(tx, workstationId, last.record.seq);
+      if (head === null || stored === null) return fail('INTERNAL');
+      return succeed({ ackedSeq: last.record.seq, leafIndex: stored.treeIndex, head, auditKey: deps.key.publicKey, ...proofs(tree, stored.treeIndex, head.treeSize, batch.knownTreeSize) });
+    }
+
+    const firstIndex = tree.log.size;
+    const now = clock();
+    await appendEntries(tx, fresh, firstIndex, now);
+    await tx.query(
+      `INSERT INTO audit_batches (workstation_id, first_seq, last_seq, previous_hash, last_hash, signature, device_public_key, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [workstationId, first.record.seq, last.record.seq, first.previousHash, last.hash, batch.signature, devicePublicKey, now],
+    );
+    appendedFrom = firstIndex;
+    tree.log.append(fresh.map((entry) => leafHashOfEntry(entry.hash)));
+    const size = tree.log.size;
+    const head = tree.signHead(size, now);
+    await tx.query('INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES ($1, $2, $3, $4)', [head.treeSize, head.timestamp, head.rootHash, head.signature]);
+    newHead = head;
+    return succeed({ ackedSeq: last.record.seq, leafIndex: size - 1, head, auditKey: deps.key.publicKey, ...proofs(tree, size - 1, size, batch.knownTreeSize) });
+  }).catch((error: unknown) => {
+    if (appendedFrom !== null) tree.log.truncate(appendedFrom);
+    throw error;
+  });
+  if (newHead !== null) deps.onHead?.(newHead);
+  return result;
+}

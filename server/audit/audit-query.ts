@@ -1,0 +1,107 @@
+/**
+ * Reading the trail back: records by user, patient, workstation, action and time (what the
+ * compliance view filters on), the signed tree heads, and each workstation's signed batches.
+ * Every record comes back exactly as it was hashed (its canonical text), with its chain hashes
+ * and tree position, so whatever reads it can verify it.
+ */
+import { z } from 'zod';
+import { chainedEntry, type SignedTreeHead, type StoredEntry } from '../../shared/audit/audit-entry';
+import { AUDIT_ACTIONS } from '../../shared/audit/audit-event';
+import type { Queryable } from '../db/database';
+
+export const auditFilter = z.strictObject({
+  userId: z.string().max(64).nullable().default(null),
+  patient: z.string().max(64).nullable().default(null),
+  workstationId: z.string().max(64).nullable().default(null),
+  /** Records about this conversation or its messages. */
+  conversationId: z.string().max(64).nullable().default(null),
+  action: z.enum(AUDIT_ACTIONS).nullable().default(null),
+  since: z.number().int().nonnegative().nullable().default(null),
+  until: z.number().int().nonnegative().nullable().default(null),
+  /** Paging: records after this tree index. */
+  afterIndex: z.number().int().min(-1).default(-1),
+  limit: z.number().int().min(1).max(100_000).default(500),
+});
+export type AuditFilter = z.input<typeof auditFilter>;
+
+type RecordRow = {
+  tree_index: number | string;
+  record: string;
+  previous_hash: string;
+  hash: string;
+};
+
+function entryOf(row: RecordRow): StoredEntry {
+  // The stored text was checked on the way in; a row that no longer parses was altered, and is
+  // handed on as it is for the verifier to name (never silently skipped).
+  const parsed = chainedEntry.parse({ record: JSON.parse(row.record) as unknown, previousHash: row.previous_hash, hash: row.hash });
+  return { ...parsed, treeIndex: Number(row.tree_index) };
+}
+
+export async function searchAuditRecords(db: Queryable, input: AuditFilter): Promise<StoredEntry[]> {
+  const filter = auditFilter.parse(input);
+  const rows = await db.query<RecordRow>(
+    `SELECT tree_index, record, previous_hash, hash FROM audit_records
+     WHERE tree_index > $1
+       AND ($2::text IS NULL OR actor_user_id = $2)
+       AND ($3::text IS NULL OR patient = $3)
+       AND ($4::text IS NULL OR workstation_id::text = $4)
+       AND ($5::text IS NULL OR conversation_id::text = $5)
+       AND ($6::text IS NULL OR action = $6)
+       AND ($7::bigint IS NULL OR at >= $7)
+       AND ($8::bigint IS NULL OR at < $8)
+     ORDER BY tree_index LIMIT $9`,
+    [filter.afterIndex, filter.userId, filter.patient, filter.workstationId, filter.conversationId, filter.action, filter.since, filter.until, filter.limit],
+  );
+  return rows.map(entryOf);
+}
+
+/** Every record of one workstation, in sequence order (the verifier walks the chain). */
+export async function workstationRecords(db: Queryable, workstationId: string): Promise<StoredEntry[]> {
+  const rows = await db.query<RecordRow>('SELECT tree_index, record, previous_hash, hash FROM audit_records WHERE workstation_id = $1 ORDER BY seq', [workstationId]);
+  return rows.map(entryOf);
+}
+
+export async function treeHeads(db: Queryable): Promise<SignedTreeHead[]> {
+  const rows = await db.query<{ tree_size: number | string; signed_at: number | string; root_hash: string; signature: string }>(
+    'SELECT tree_size, signed_at, root_hash, signature FROM audit_tree_heads ORDER BY tree_size',
+  );
+  return rows.map((row) => ({ treeSize: Number(row.tree_size), timestamp: Number(row.signed_at), rootHash: row.root_hash, signature: row.signature }));
+}
+
+export interface StoredBatch {
+  readonly workstationId: string;
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  readonly previousHash: string;
+  readonly lastHash: string;
+  readonly signature: string;
+  readonly devicePublicKey: string;
+}
+
+export async function auditBatches(db: Queryable): Promise<StoredBatch[]> {
+  const rows = await db.query<{
+    workstation_id: string;
+    first_seq: number | string;
+    last_seq: number | string;
+    previous_hash: string;
+    last_hash: string;
+    signature: string;
+    device_public_key: string;
+  }>('SELECT workstation_id, first_seq, last_seq, previous_hash, last_hash, signature, device_public_key FROM audit_batches ORDER BY id');
+  return rows.map((row) => ({
+    workstationId: row.workstation_id,
+    firstSeq: Number(row.first_seq),
+    lastSeq: Number(row.last_seq),
+    previousHash: row.previous_hash,
+    lastHash: row.last_hash,
+    signature: row.signature,
+    devicePublicKey: row.device_public_key,
+  }));
+}
+
+/** Every leaf hash in tree order (the verifier recomputes heads from them). */
+export async function leafHashes(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ leaf_hash: string }>('SELECT leaf_hash FROM audit_leaves ORDER BY tree_index');
+  return rows.map((row) => row.leaf_hash);
+}
