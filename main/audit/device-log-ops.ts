@@ -11,7 +11,7 @@ import { canonicalRecord, entryHash, GENESIS_HASH, hex } from '../../shared/audi
 import type { ChainedEntry } from '../../shared/audit/audit-entry';
 import type { AuditRecord } from '../../shared/audit/audit-event';
 import { sql } from '../store/statement-cache';
-import { blake2b256 } from './blake2b';
+import { blake2b256 } from '../../shared/audit/blake2b';
 
 /** A record before the log places it: the log assigns the sequence number and the workstation. */
 export type UnplacedRecord = Omit<AuditRecord, 'seq' | 'workstationId'>;

@@ -14,7 +14,8 @@ import type { AppInfo } from '../../shared/ipc/contract';
 import { randomBytes } from 'node:crypto';
 import type { DeviceProtector } from '../keys/device-protector';
 import { createVaultManager, type VaultManager } from '../vault/vault-manager';
-import { loadOrCreateDeviceIdentity } from '../device/device-identity';
+import { loadOrCreateDeviceIdentity, type DeviceIdentityResult } from '../device/device-identity';
+import { createAuditTrail, type AuditTrail } from '../audit/audit-trail';
 import { derivePasswordKeys } from '../keys/password-kdf';
 import type { MessagingService } from '../messaging/messaging-service';
 import { createApiClient } from '../server-link/api-client';
@@ -44,6 +45,8 @@ export interface AppCoreOptions {
   readonly sessionTickMs?: number;
   /** How far back a first sign-in here syncs at once (default 30 days); older is fetched on demand. */
   readonly initialSyncWindowMs?: number;
+  /** Audit sync retry waits (tests shorten them). */
+  readonly auditSyncBackoff?: { readonly initialMs: number; readonly maxMs: number };
 }
 
 export type CoreEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -54,6 +57,8 @@ export interface AppCore {
   readonly session: SessionService;
   /** The clinicians' encrypted vaults on this workstation. */
   readonly vaults: VaultManager;
+  /** This workstation's audit trail. */
+  readonly audit: AuditTrail;
   /** Subscribes a transport to main-to-renderer events. */
   onEvent(listener: CoreEventListener): () => void;
   close(): Promise<void>;
@@ -62,30 +67,58 @@ export interface AppCore {
 export function createAppCore(options: AppCoreOptions): AppCore {
   const now = options.now ?? Date.now;
   const startedAt = now();
+  const api = options.server === null ? null : createApiClient(options.server);
+  // One device identity for the process: it signs sign-ins and audit batches, and keys the audit log.
+  let identityLoad: Promise<DeviceIdentityResult> | null = null;
+  const deviceIdentity = (): Promise<DeviceIdentityResult> => {
+    const loading = (identityLoad ??= loadOrCreateDeviceIdentity({
+      dataDir: options.dataDir,
+      device: options.device,
+      allowUnprotectedDevice: options.allowUnprotectedDevice,
+    }));
+    // A failure is not cached: IT may fix the file while the app runs.
+    void loading.then((loaded) => {
+      if (!loaded.ok && identityLoad === loading) identityLoad = null;
+    });
+    return loading;
+  };
+  const audit = createAuditTrail({
+    dataDir: options.dataDir,
+    identity: deviceIdentity,
+    api,
+    now,
+    logger: options.logger,
+    ...(options.auditSyncBackoff ? { syncBackoff: options.auditSyncBackoff } : {}),
+  });
   const vaults = createVaultManager({
     dataDir: options.dataDir,
     device: options.device,
     allowUnprotectedDevice: options.allowUnprotectedDevice,
     now,
     randomBytes: (length) => new Uint8Array(randomBytes(length)),
+    onLifecycle: ({ action, vaultId, userId }) => audit.note({ actor: { userId, role: null }, action, object: { kind: 'vault', id: vaultId } }),
   });
   const listeners = new Set<CoreEventListener>();
   const emit: CoreEventListener = (name, payload) => {
     for (const listener of listeners) listener(name, payload);
   };
-  const api = options.server === null ? null : createApiClient(options.server);
   const policyLoad: PolicyLoad = options.policy ?? { ok: true, policy: policySchema.parse({}), source: 'defaults', location: null };
   // An invalid policy lets nobody sign in; the session runs on defaults only to say so.
   const policyError = policyLoad.ok ? null : appError(policyLoad.error.code, policyLoad.error.keys);
   const policy = policyLoad.ok ? policyLoad.policy : policySchema.parse({});
+  void audit.note(
+    policyLoad.ok
+      ? { actor: { userId: null, role: null }, action: 'policy.loaded', reason: policyLoad.source.toUpperCase().replace(/[^A-Z]/g, '_') }
+      : { actor: { userId: null, role: null }, action: 'policy.rejected', outcome: 'failure', reason: policyLoad.error.code },
+  );
   const session = createSessionService({
     policy,
     ...(options.systemIdle ? { systemIdle: options.systemIdle } : {}),
     ...(options.sessionTickMs === undefined ? {} : { tickMs: options.sessionTickMs }),
     vaults,
+    audit,
     server: options.server === null || api === null ? null : { endpoint: options.server, api },
-    deviceIdentity: () =>
-      loadOrCreateDeviceIdentity({ dataDir: options.dataDir, device: options.device, allowUnprotectedDevice: options.allowUnprotectedDevice }),
+    deviceIdentity,
     derive: derivePasswordKeys,
     now,
     logger: options.logger,
@@ -161,6 +194,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     router,
     session,
     vaults,
+    audit,
     onEvent(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
@@ -169,6 +203,9 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       listeners.clear();
       await session.close();
       await vaults.lockAll();
+      await audit.close();
+      const identity = await identityLoad?.catch(() => null);
+      if (identity?.ok) identity.value.close();
       api?.close();
     },
   };

@@ -34,6 +34,8 @@ export interface FeedReceiverDeps {
   readonly onRejected: (reason: string) => void;
   /** A new incoming message was stored: who sent it (a display name), for a PHI-free notification. */
   readonly onIncoming?: (senderName: string | null) => void;
+  /** A new incoming message was stored (ids only, for the audit trail). */
+  readonly onReceived?: (message: { id: string; conversationId: string }) => Promise<void>;
 }
 
 export interface FeedReceiver {
@@ -139,6 +141,8 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
         direction,
       },
     });
+    // Recorded before the delivery receipt goes: the sender learns of it only once it is in the trail.
+    if (direction === 'in' && inserted) await deps.onReceived?.({ id: header.id, conversationId: header.conversationId });
     if (direction === 'in') deps.onDelivered(header.id);
     if (inserted) {
       deps.onThreadChanged(header.conversationId);

@@ -26,6 +26,8 @@ import { createFeedReceiver } from './feed-receiver';
 import { toConversationSummary, toMessageView, conversationLabel } from './message-view';
 import { createOutboxSender } from './outbox-sender';
 import { createReceiptQueue } from './receipt-queue';
+import type { ActorAudit } from '../audit/audit-trail';
+import { AuditError } from '../audit/device-audit-log';
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ReturnType<typeof appError> };
 const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
@@ -56,6 +58,11 @@ export interface MessagingDeps {
   readonly onSessionEnded: (reason: SessionEndReason) => void;
   /** PHI-free codes only. */
   readonly onRejected: (reason: string) => void;
+  /**
+   * Records what the clinician does and receives. Awaited before an action is reported done;
+   * a view or a send that cannot be recorded is refused (AUDIT_UNAVAILABLE).
+   */
+  readonly audit: ActorAudit;
   /**
    * How far back a workstation's first sync reaches; older messages come from the server's
    * history when a conversation is scrolled back. Default 30 days.
@@ -104,6 +111,17 @@ export function createMessagingService(deps: MessagingDeps) {
    */
   const background = (work: Promise<unknown>) =>
     void work.catch((error: unknown) => deps.onRejected(error instanceof StoreError ? error.code : 'BACKGROUND_FAILED'));
+  /**
+   * Records an action the clinician asked for; if it cannot be recorded the action is not done,
+   * and this is the code to say why (a full disk is said as such: nothing was lost).
+   */
+  const auditRefusal = (event: Parameters<ActorAudit>[0]): Promise<ErrorCode | null> =>
+    deps.audit(event).then(
+      () => null,
+      (error: unknown) => (error instanceof AuditError && error.code === 'AUDIT_DISK_FULL' ? 'DISK_FULL' : 'AUDIT_UNAVAILABLE'),
+    );
+  /** Recorded but not blocking: things that happened to the clinician (a message arrived, one expired). */
+  const noted = (event: Parameters<ActorAudit>[0]) => background(deps.audit(event));
 
   const outbox = createOutboxSender({
     api,
@@ -169,6 +187,7 @@ export function createMessagingService(deps: MessagingDeps) {
     onThreadChanged: deps.onThreadChanged,
     onListChanged: deps.onListChanged,
     onDelivered: (messageId) => receipts.add(messageId, 'delivered'),
+    onReceived: (message) => deps.audit({ action: 'message.received', object: { kind: 'message', id: message.id, conversationId: message.conversationId } }),
     ...(deps.onIncoming ? { onIncoming: deps.onIncoming } : {}),
     onRejected: deps.onRejected,
   });
@@ -191,9 +210,11 @@ export function createMessagingService(deps: MessagingDeps) {
   });
 
   async function sweepExpired() {
-    const touched = await store.call('message.expire', { now: deps.now() });
+    const expired = await store.call('message.expire', { now: deps.now() });
+    for (const message of expired) noted({ action: 'message.expired', object: { kind: 'message', id: message.id, conversationId: message.conversationId } });
+    const touched = new Set(expired.map((message) => message.conversationId));
     for (const id of touched) deps.onThreadChanged(id);
-    if (touched.length > 0) deps.onListChanged();
+    if (touched.size > 0) deps.onListChanged();
   }
 
   function selfParticipant(): ParticipantRecord {
@@ -266,6 +287,9 @@ export function createMessagingService(deps: MessagingDeps) {
     async searchDirectory(query: string): Promise<Outcome<{ entries: DirectoryEntry[] }>> {
       const result = await api.call('searchDirectory', { query, limit: 20 }, deps.token());
       if (!result.ok) return failWith(appCodeOf(result.error.code));
+      // The result count only: the query can be a patient's name.
+      const refused = await auditRefusal({ action: 'search.performed', object: { kind: 'search', resultCount: result.value.entries.length } });
+      if (refused !== null) return failWith(refused);
       for (const entry of result.value.entries) if (entry.kind === 'role') roles.set(entry.addressId, entry);
       return ok({ entries: result.value.entries });
     },
@@ -281,7 +305,11 @@ export function createMessagingService(deps: MessagingDeps) {
       const { conversation, recipients, isNew } = resolved.value;
       // A reply in a known conversation needs no directory details, only the pinned keys.
       const keys = await contacts.keysForSending(recipients, { details: isNew });
-      if (!keys.ok) return keys.error === 'API' ? failWith(appCodeOf(keys.api.code)) : { ok: false, error: appError(keys.error, keys.userIds) };
+      if (!keys.ok) {
+        if (keys.error === 'API') return failWith(appCodeOf(keys.api.code));
+        if (keys.error === 'KEY_CHANGED') for (const userId of keys.userIds) noted({ action: 'key-change.shown', object: { kind: 'account', id: userId } });
+        return { ok: false, error: appError(keys.error, keys.userIds) };
+      }
       const known = new Map(conversation.participants.map((p) => [p.userId, p]));
       const participants: ParticipantRecord[] = [
         selfParticipant(),
@@ -328,6 +356,8 @@ export function createMessagingService(deps: MessagingDeps) {
       } catch (error) {
         return failWith(error instanceof SealError && error.code === 'BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL');
       }
+      const refused = await auditRefusal({ action: 'message.sent', object: { kind: 'message', id: header.id, conversationId: conversation.id } });
+      if (refused !== null) return failWith(refused);
       await store.call('message.queueOutgoing', {
         conversation: { ...conversation, participants },
         message: { id: header.id, senderId: self.userId, sentAt, priority: header.priority, expiresAt: header.expiresAt, recipientCount: recipients.length, body: request.text },
@@ -342,8 +372,11 @@ export function createMessagingService(deps: MessagingDeps) {
     async openConversation(conversationId: string): Promise<Outcome<Thread>> {
       const conversation = await store.call('conversation.get', { id: conversationId });
       if (conversation === null) return failWith('NOT_FOUND');
+      const refused = await auditRefusal({ action: 'conversation.opened', object: { kind: 'conversation', id: conversationId } });
+      if (refused !== null) return failWith(refused);
       await sweepExpired();
       const newlyRead = await store.call('conversation.markRead', { conversationId, at: deps.now() });
+      for (const id of newlyRead) noted({ action: 'message.read', object: { kind: 'message', id, conversationId } });
       for (const id of newlyRead) receipts.add(id, 'read');
       if (newlyRead.length > 0) deps.onListChanged();
       const messages = await store.call('message.thread', { conversationId, before: null, limit: THREAD_PAGE });
@@ -359,6 +392,7 @@ export function createMessagingService(deps: MessagingDeps) {
           keyChanged: p.userId !== self.userId && (await contacts.hasPendingChange(p.userId)),
         });
       }
+      for (const p of participants) if (p.keyChanged) noted({ action: 'key-change.shown', object: { kind: 'account', id: p.userId } });
       const now = deps.now();
       return ok({
         conversation: {
@@ -416,12 +450,15 @@ export function createMessagingService(deps: MessagingDeps) {
         if (!result.ok) return failWith(result.error.code === 'FORBIDDEN' ? 'RECALL_NOT_ALLOWED' : appCodeOf(result.error.code));
       }
       await store.call('message.recall', { id: messageId, recalledAt });
+      await deps.audit({ action: 'message.recalled', object: { kind: 'message', id: messageId, conversationId: message.conversationId } }).catch(() => undefined);
       deps.onThreadChanged(message.conversationId);
       deps.onListChanged();
       return ok({});
     },
 
     async acceptKeyChange(userId: string): Promise<Outcome<Record<string, never>>> {
+      const refused = await auditRefusal({ action: 'key-change.accepted', object: { kind: 'account', id: userId } });
+      if (refused !== null) return failWith(refused);
       if (!(await contacts.accept(userId))) return failWith('NOT_FOUND');
       await resealHeld();
       deps.onListChanged();

@@ -37,6 +37,8 @@ import type { VaultManager, OpenVault } from '../vault/vault-manager';
 import { openWithPin, parsePinRecord, pinWellFormed, sealWithPin, type PinRecord } from './pin-unlock';
 import { createServerSession, type ServerSession } from './server-session';
 import { nextDeadline, PIN_ATTEMPTS, pinUsable, REAUTH_MS, SIGNED_OUT, step, type LockReason, type LogoffReason, type MachineEvent, type MachineState, type SessionTimings } from './session-machine';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { AuditAction } from '../../shared/audit/audit-event';
 import { createSignInFlow, type SignedIn, type SignInFlow, type UnlockMaterial } from './sign-in-flow';
 
 export interface SessionEvents {
@@ -56,6 +58,8 @@ export interface SystemIdle {
 
 export interface SessionDeps {
   readonly vaults: VaultManager;
+  /** Every sign-in, lock, unlock and logoff is recorded; an access that cannot be recorded is refused. */
+  readonly audit: AuditTrail;
   /** Null when no server is configured: sign-in says so instead of failing obscurely. */
   readonly server: { readonly endpoint: ServerEndpoint; readonly api: ApiClient } | null;
   /** Loads this workstation's device key on first use. */
@@ -138,6 +142,20 @@ export function timingsOf(policy: Policy): SessionTimings {
   };
 }
 
+/** Why a session locked, as the audit record's reason code. */
+const LOCK_REASON_CODES: Record<LockReason, string> = { idle: 'IDLE', request: 'REQUESTED', 'os-lock': 'OS_LOCKED', suspend: 'SUSPENDED', reauth: 'PASSWORD_DUE' };
+
+const LOGOFF_RECORDS: Record<LogoffReason, { action: AuditAction; reason: string | null }> = {
+  'signed-out': { action: 'session.signed-out', reason: null },
+  'auto-logoff': { action: 'session.auto-logoff', reason: 'IDLE' },
+  'user-switch': { action: 'session.user-switched', reason: null },
+  'server-ended': { action: 'session.auto-logoff', reason: 'SERVER_ENDED' },
+  'pin-attempts': { action: 'session.auto-logoff', reason: 'TOO_MANY_ATTEMPTS' },
+};
+
+const actorOf = (session: { account: { userId: string; role: Role } }) => ({ userId: session.account.userId, role: session.account.role });
+const NOBODY = { userId: null, role: null } as const;
+
 export function createSessionService(deps: SessionDeps): SessionService {
   const timings = timingsOf(deps.policy);
   let machine: MachineState = SIGNED_OUT;
@@ -210,6 +228,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
       identity,
       self: session.signedIn.session.account,
       deviceId: signer.deviceId,
+      audit: (event) => deps.audit.record({ actor: actorOf(session), ...event }),
       now: deps.now,
       onConnection: deps.events.connection,
       onListChanged: () => {
@@ -229,7 +248,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
     return messaging;
   }
 
-  async function activate(signedIn: SignedIn): Promise<SessionState> {
+  async function activate(signedIn: SignedIn): Promise<IpcResult<SessionState>> {
     const signer = device;
     if (deps.server === null || signer === null) throw new Error('activate without server or device');
     const api = deps.server.api;
@@ -265,9 +284,17 @@ export function createSessionService(deps: SessionDeps): SessionService {
       { userId: account.userId, role: account.role, timingsMs: { server: round(spent.server), kdf: round(spent.kdf), identity: round(spent.identity), vault: round(spent.vault) } },
       'signed in',
     );
+    try {
+      await deps.audit.record({ actor: actorOf(session), action: 'sign-in.succeeded' });
+    } catch {
+      // Nobody gets in unrecorded: the session ends before the renderer has been shown anything.
+      deps.logger.error({ userId: account.userId }, 'sign-in could not be recorded; refused');
+      await doLogoff('signed-out', true);
+      return fail(appError('AUDIT_UNAVAILABLE'));
+    }
     const state = unlockedState(session);
     set(state);
-    return state;
+    return ok(state);
   }
 
   /** Waits (briefly) for messaging calls already running, so a lock never cuts a send in half. */
@@ -354,6 +381,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
     const cursor = await closeOpen(session);
     if (cursor !== null && active === session) startWatch(session, cursor);
     deps.logger.info({ userId: session.account.userId, reason }, 'session locked');
+    await deps.audit.note({ actor: actorOf(session), action: 'session.locked', reason: LOCK_REASON_CODES[reason] });
   }
 
   async function doLogoff(reason: LogoffReason, tellServer: boolean): Promise<void> {
@@ -369,6 +397,8 @@ export function createSessionService(deps: SessionDeps): SessionService {
     if (tellServer) await ending.server.end();
     else ending.server.drop();
     deps.logger.info({ userId: ending.account.userId, reason }, 'signed out');
+    const logoff = LOGOFF_RECORDS[reason];
+    await deps.audit.note({ actor: actorOf(ending), action: logoff.action, reason: logoff.reason });
   }
 
   /** Feeds the machine and carries out what it decides. Serialised with every other change. */
@@ -455,11 +485,15 @@ export function createSessionService(deps: SessionDeps): SessionService {
         const result = await ready.flow.begin(userId, password);
         if (!result.ok) {
           deps.logger.info({ code: result.error.code }, 'sign-in refused');
+          // No account is named: a user id field can hold a mistyped password.
+          const action = result.error.code === 'ACCOUNT_LOCKED' ? 'account.locked-out' : 'sign-in.failed';
+          await deps.audit.note({ actor: NOBODY, action, outcome: 'failure', reason: result.error.code });
           return fail(result.error);
         }
         const stepResult = result.value;
-        if (stepResult.step === 'signed-in') return ok({ step: 'signed-in', state: await activate(stepResult.signedIn) });
-        return ok(stepResult);
+        if (stepResult.step !== 'signed-in') return ok(stepResult);
+        const activated = await activate(stepResult.signedIn);
+        return activated.ok ? ok({ step: 'signed-in', state: activated.value }) : activated;
       }),
 
     verifyMfa: (code) =>
@@ -468,9 +502,11 @@ export function createSessionService(deps: SessionDeps): SessionService {
         const result = await flow.verify(code);
         if (!result.ok) {
           deps.logger.info({ code: result.error.code }, 'second factor refused');
+          const action = result.error.code === 'ACCOUNT_LOCKED' ? 'account.locked-out' : 'mfa.failed';
+          await deps.audit.note({ actor: NOBODY, action, outcome: 'failure', reason: result.error.code });
           return fail(result.error);
         }
-        return ok(await activate(result.value));
+        return activate(result.value);
       }),
 
     cancelSignIn() {
@@ -504,6 +540,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
           wrapKey = await openWithPin(deps.derive, secret.pin, session.pin);
           if (wrapKey === null) {
             deps.logger.info({ userId: session.account.userId }, 'wrong PIN');
+            await deps.audit.note({ actor: actorOf(session), action: 'session.unlocked', outcome: 'failure', reason: 'PIN_WRONG' });
             await apply({ type: 'unlock-failed', at: deps.now() });
             return fail(appError(active === null ? 'SESSION_EXPIRED' : 'PIN_WRONG'));
           }
@@ -516,10 +553,18 @@ export function createSessionService(deps: SessionDeps): SessionService {
         if (failed !== null) {
           // A wrong password opens nothing: the vault's own check says so, and it counts like a wrong PIN.
           deps.logger.info({ code: failed.code }, 'unlock refused');
+          await deps.audit.note({ actor: actorOf(session), action: 'session.unlocked', outcome: 'failure', reason: failed.code });
           if (failed.code === 'WRONG_PASSWORD') await apply({ type: 'unlock-failed', at: deps.now() });
           return fail(active === null ? appError('SESSION_EXPIRED') : failed);
         }
         await apply({ type: 'unlocked', at: deps.now(), method: 'pin' in secret ? 'pin' : 'password' });
+        try {
+          await deps.audit.record({ actor: actorOf(session), action: 'session.unlocked', reason: 'pin' in secret ? 'PIN' : 'PASSWORD' });
+        } catch {
+          // Nothing is shown unrecorded: locked again at once.
+          await apply({ type: 'lock', at: deps.now(), reason: 'request' });
+          return fail(appError('AUDIT_UNAVAILABLE'));
+        }
         session.unseen = 0;
         refreshBadge(session);
         const state = unlockedState(session);
@@ -608,7 +653,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
         flow?.cancel();
         await doLogoff('signed-out', true);
         machine = SIGNED_OUT;
-        device?.close();
+        // The device identity belongs to the core (the audit trail signs with it too).
         device = null;
       }),
   };

@@ -397,19 +397,20 @@ export const messagingOps = {
   },
 
   /** Removes bodies (and envelopes) past their expiry; answers the conversations touched. */
-  'message.expire': (db: Database, args: { now: number }): string[] =>
+  /** Expires what is due; answers which messages expired (the audit trail records each). */
+  'message.expire': (db: Database, args: { now: number }): { id: string; conversationId: string }[] =>
     db.transaction(() => {
       const rows = sql(
         db,
-        'SELECT DISTINCT conversation_id FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? AND expired_at IS NULL',
-      ).all(args.now) as { conversation_id: string }[];
+        'SELECT id, conversation_id FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? AND expired_at IS NULL ORDER BY seq',
+      ).all(args.now) as { id: string; conversation_id: string }[];
       sql(
         db,
         `UPDATE messages SET body = NULL, envelope = NULL, expired_at = ?
          WHERE expires_at IS NOT NULL AND expires_at <= ? AND expired_at IS NULL`,
       ).run(args.now, args.now);
       sql(db, 'DELETE FROM outbox WHERE id IN (SELECT id FROM messages WHERE expired_at IS NOT NULL)').run();
-      return rows.map((row) => row.conversation_id);
+      return rows.map((row) => ({ id: row.id, conversationId: row.conversation_id }));
     })(),
 
   'contactKey.get': (db: Database, args: { userId: string }): ContactKeyRecord | null => {

@@ -67,6 +67,11 @@ export interface VaultDeps {
   readonly now: () => number;
   /** Source of key material; injected so tests can check every key buffer is wiped. */
   readonly randomBytes: (length: number) => Uint8Array;
+  /**
+   * Told when a vault is created, shredded or purged (the audit trail). Awaited, and never
+   * allowed to fail the operation: the vault change has happened either way.
+   */
+  readonly onLifecycle?: (event: { action: 'vault.created' | 'vault.shredded' | 'vault.purged'; vaultId: string; userId: string | null }) => Promise<void>;
 }
 
 export interface OpenVault {
@@ -223,7 +228,9 @@ export function createVaultManager(deps: VaultDeps) {
         return fail(isDiskFull(error) ? 'DISK_FULL' : 'INTERNAL');
       }
       try {
-        return ok(await openWithDataKey(normalized, paths, vaultId, dataKey, true));
+        const created = await openWithDataKey(normalized, paths, vaultId, dataKey, true);
+        await deps.onLifecycle?.({ action: 'vault.created', vaultId, userId: normalized }).catch(() => undefined);
+        return ok(created);
       } catch (error) {
         // Nothing of the clinician's is in a vault that never opened: remove the new files.
         rmSync(paths.dir, { recursive: true, force: true });
@@ -328,7 +335,7 @@ export function createVaultManager(deps: VaultDeps) {
      * Crypto-shred: the wrapped key is destroyed first, and from that moment the database is
      * unreadable ciphertext; then the database files and the folder go.
      */
-    async shred(vaultId: string): Promise<VaultResult<null>> {
+    async shred(vaultId: string, why: 'vault.shredded' | 'vault.purged' = 'vault.shredded'): Promise<VaultResult<null>> {
       if (!/^[0-9a-f]{32}$/.test(vaultId)) return fail('VAULT_NOT_FOUND');
       await open.get(vaultId)?.lock();
       const paths = vaultPaths(deps.dataDir, vaultId);
@@ -337,10 +344,11 @@ export function createVaultManager(deps: VaultDeps) {
         destroyFile(paths.keyFile);
         for (const file of databaseFiles(paths)) rmSync(file, { force: true });
         rmSync(paths.dir, { recursive: true, force: true });
-        return ok(null);
       } catch {
         return fail('INTERNAL');
       }
+      await deps.onLifecycle?.({ action: why, vaultId, userId: null }).catch(() => undefined);
+      return ok(null);
     },
 
     list(): VaultListing[] {
@@ -385,7 +393,7 @@ export function createVaultManager(deps: VaultDeps) {
       const purged: string[] = [];
       for (const listing of manager.list()) {
         if (!listing.readable || open.has(listing.vaultId) || listing.lastUsedAt === null || listing.lastUsedAt >= cutoff) continue;
-        if ((await manager.shred(listing.vaultId)).ok) purged.push(listing.vaultId);
+        if ((await manager.shred(listing.vaultId, 'vault.purged')).ok) purged.push(listing.vaultId);
       }
       return purged;
     },

@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'session.locked',
   'session.unlocked',
   'session.auto-logoff',
+  'session.signed-out',
   'session.user-switched',
   'conversation.opened',
   'message.sent',

@@ -1,6 +1,7 @@
 /**
  * The workstation's disk fills up mid-shift (a real tiny tmpfs): sending says DISK_FULL, plainly,
- * nothing already stored is lost, and sending works again once there is room.
+ * and so does opening a conversation, because the view cannot be recorded in the audit trail
+ * (fail closed). Nothing already stored is lost, and both work again once there is room.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -60,9 +61,10 @@ describe('a full disk at the workstation', () => {
     const refused = await a.call('message.send', { conversationId, text: long, priority: 'urgent', expiresInSeconds: null });
     expect(refused).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } });
     expect(JSON.stringify(refused)).not.toContain('Chemotherapy');
-    expect((await openThread(a, conversationId)).messages.map((m) => m.text)).toEqual(['Before the disk filled']);
+    expect(await a.call('conversation.open', { conversationId })).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } });
 
     rmSync(filler);
+    expect((await openThread(a, conversationId)).messages.map((m) => m.text)).toEqual(['Before the disk filled']);
     expect((await a.call('message.send', { conversationId, text: 'After clearing space', priority: 'routine', expiresInSeconds: null })).ok).toBe(true);
     const delivered = await eventually(() => openThread(b, conversationId), (t) => t.messages.length === 2);
     expect(delivered.messages.map((m) => m.text)).toEqual(['Before the disk filled', 'After clearing space']);

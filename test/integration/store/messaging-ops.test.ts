@@ -95,7 +95,10 @@ describe('messaging store operations', () => {
       envelope: new Uint8Array([1]),
     });
     expect(await store.call('message.expire', { now: 8999 })).toEqual([]);
-    expect(await store.call('message.expire', { now: 9000 })).toEqual(['c-4']);
+    expect(await store.call('message.expire', { now: 9000 })).toEqual([
+      { id: 'm-exp', conversationId: 'c-4' },
+      { id: 'm-exp-out', conversationId: 'c-4' },
+    ]);
     expect(await store.call('message.find', { id: 'm-exp' })).toMatchObject({ body: null, expiredAt: 9000 });
     expect(await store.call('outbox.list', { limit: 10 })).toEqual([]);
     expect(await store.call('message.search', { text: 'gone soon', limit: 5 })).toEqual([]);

@@ -1,0 +1,149 @@
+/**
+ * The audit trail as the rest of main uses it: `record` an event and await it before reporting
+ * the action done (it rejects if the record cannot be made durable, and the action is then
+ * refused: fail closed), or `note` one for protective actions (lock, sign-out) that must happen
+ * whether or not the record can be written. Opens the device log on first use and keeps it
+ * syncing to the server whenever one is configured.
+ */
+import { randomInt, createHash } from 'node:crypto';
+import type { AuditAction, AuditObject, AuditRecord } from '../../shared/audit/audit-event';
+import type { Hash } from '../../shared/audit/merkle-tree';
+import type { DeviceIdentity, DeviceIdentityResult } from '../device/device-identity';
+import { loadSodium } from '../keys/sodium';
+import type { Logger } from '../logging/logger';
+import type { ApiClient } from '../server-link/api-client';
+import { createAuditSync, type AuditSync, type SyncOutcome } from './audit-sync';
+import { AuditError, openDeviceAuditLog, type DeviceAuditLog } from './device-audit-log';
+import { readWitnessedHead, writeWitnessedHead } from './witnessed-head-file';
+
+export interface AuditEvent {
+  readonly actor: AuditRecord['actor'];
+  readonly action: AuditAction;
+  readonly object?: AuditObject;
+  readonly patient?: string | null;
+  readonly outcome?: AuditRecord['outcome'];
+  readonly reason?: string | null;
+}
+
+/** An event on behalf of a known actor (the signed-in clinician). */
+export type ActorAudit = (event: Omit<AuditEvent, 'actor'>) => Promise<void>;
+
+export interface AuditTrail {
+  /** Durable when it resolves; rejects with an AuditError. */
+  record(event: AuditEvent): Promise<void>;
+  /**
+   * For actions that happen whether or not they can be recorded (a lock, a sign-out, a refusal):
+   * never rejects; a failure is logged by code. Await it to report the action after its record.
+   */
+  note(event: AuditEvent): Promise<void>;
+  /** Syncs now (tests, the compliance view's refresh). Null when no server is configured. */
+  syncNow(): Promise<SyncOutcome | null>;
+  /** The open device log (tests, benchmarks). */
+  log(): Promise<DeviceAuditLog>;
+  close(): Promise<void>;
+}
+
+export interface AuditTrailOptions {
+  readonly dataDir: string;
+  readonly identity: () => Promise<DeviceIdentityResult>;
+  readonly api: ApiClient | null;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly syncBackoff?: { readonly initialMs: number; readonly maxMs: number };
+}
+
+const sha256 = (...parts: readonly Uint8Array[]): Hash => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return new Uint8Array(hash.digest());
+};
+
+export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
+  let opening: Promise<{ log: DeviceAuditLog; sync: AuditSync | null }> | null = null;
+  let closed = false;
+
+  async function open(identity: DeviceIdentity) {
+    const log = await openDeviceAuditLog({ dataDir: options.dataDir, identity });
+    if (options.api === null) return { log, sync: null };
+    const sodium = await loadSodium();
+    const witnessed = readWitnessedHead(options.dataDir);
+    const known = witnessed.ok ? witnessed.value : null;
+    const sync = createAuditSync({
+      log,
+      api: options.api,
+      identity,
+      witnessed: { read: () => known, write: (head) => writeWitnessedHead(options.dataDir, head) },
+      sha256,
+      verifySignature: (key, message, signature) => {
+        try {
+          return sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), message, Buffer.from(key, 'base64'));
+        } catch {
+          return false;
+        }
+      },
+      now: options.now,
+      random: () => randomInt(0, 1 << 30) / (1 << 30),
+      logger: options.logger,
+      ...(options.syncBackoff ? { backoff: options.syncBackoff } : {}),
+    });
+    // A head file that is there but unreadable, or gone while records were acknowledged, means
+    // someone changed what this workstation witnessed: say so in the trail itself.
+    const state = await log.state();
+    if (!witnessed.ok || (known === null && state.ackedSeq > 0)) {
+      await log.append({ actor: { userId: null, role: null }, action: 'audit.alert', object: { kind: 'none' }, patient: null, at: options.now(), outcome: 'failure', reason: 'AUDIT_HEAD_LOST' });
+    }
+    if (state.lastSeq > state.ackedSeq) sync.kick();
+    return { log, sync };
+  }
+
+  function opened() {
+    opening ??= options.identity().then((loaded) => {
+      if (!loaded.ok) throw new AuditError('AUDIT_UNAVAILABLE');
+      return open(loaded.value);
+    });
+    // A failed open is tried again next time (the identity or disk may have been fixed).
+    opening.catch(() => {
+      opening = null;
+    });
+    return opening;
+  }
+
+  async function record(event: AuditEvent): Promise<void> {
+    if (closed) throw new AuditError('AUDIT_UNAVAILABLE');
+    const { log, sync } = await opened();
+    await log.append({
+      actor: event.actor,
+      action: event.action,
+      object: event.object ?? { kind: 'none' },
+      patient: event.patient ?? null,
+      at: options.now(),
+      outcome: event.outcome ?? 'success',
+      reason: event.reason ?? null,
+    });
+    sync?.kick();
+  }
+
+  return {
+    record,
+    note(event) {
+      return record(event).catch((error: unknown) =>
+        options.logger.error({ code: error instanceof AuditError ? error.code : 'AUDIT_UNAVAILABLE', action: event.action }, 'audit record not written'),
+      );
+    },
+    async syncNow() {
+      const { sync } = await opened();
+      return sync === null ? null : sync.syncNow();
+    },
+    async log() {
+      return (await opened()).log;
+    },
+    async close() {
+      closed = true;
+      if (opening === null) return;
+      const current = await opening.catch(() => null);
+      if (current === null) return;
+      await current.sync?.stop();
+      await current.log.close();
+    },
+  };
+}

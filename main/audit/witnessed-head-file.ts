@@ -1,0 +1,41 @@
+/**
+ * The last tree head this workstation verified, kept beside (not inside) the audit database:
+ * `<dataDir>/machine/audit-head.json`. Someone who rolls the database back cannot roll this back
+ * with it, and the next acknowledgement must be consistent with it.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { signedTreeHead } from '../../shared/audit/audit-entry';
+import { publicKey } from '../../shared/protocol/binary';
+import { writeFileAtomic } from '../fs/atomic-file';
+import type { WitnessedHead } from './ack-check';
+
+const fileSchema = z.strictObject({ format: z.literal('wardline-audit-head'), version: z.literal(1), auditKey: publicKey, head: signedTreeHead });
+
+export function witnessedHeadFile(dataDir: string): string {
+  return path.join(dataDir, 'machine', 'audit-head.json');
+}
+
+export type WitnessedHeadRead = { readonly ok: true; readonly value: WitnessedHead | null } | { readonly ok: false };
+
+/** null when there is none yet; not ok when the file is there but unreadable or not ours. */
+export function readWitnessedHead(dataDir: string): WitnessedHeadRead {
+  let text: string;
+  try {
+    text = readFileSync(witnessedHeadFile(dataDir), 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { ok: true, value: null } : { ok: false };
+  }
+  try {
+    const parsed = fileSchema.safeParse(JSON.parse(text));
+    return parsed.success ? { ok: true, value: { auditKey: parsed.data.auditKey, head: parsed.data.head } } : { ok: false };
+  } catch {
+    return { ok: false };
+  }
+}
+
+export function writeWitnessedHead(dataDir: string, witnessed: WitnessedHead): void {
+  const content = { format: 'wardline-audit-head', version: 1, auditKey: witnessed.auditKey, head: witnessed.head };
+  writeFileAtomic(witnessedHeadFile(dataDir), Buffer.from(`${JSON.stringify(content, null, 2)}\n`, 'utf8'));
+}
