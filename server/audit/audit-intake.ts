@@ -6,7 +6,7 @@
  */
 import { batchSigningBytes, canonicalRecord, checkEntries, fromHex, GENESIS_HASH, hex } from '../../shared/audit/audit-chain';
 import { blake2b256 } from '../../shared/audit/blake2b';
-import type { ChainedEntry, SignedTreeHead } from '../../shared/audit/audit-entry';
+import type { ChainedEntry, SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import type { Clock } from '../clock';
 import { signatureValid } from '../crypto/signatures';
@@ -22,8 +22,8 @@ export interface AuditIntakeDeps {
   readonly clock: Clock;
   readonly tree: AuditTree;
   readonly key: AuditSigningKey;
-  /** Told of every new signed head (forwarded to the SIEM). */
-  readonly onHead?: (head: SignedTreeHead) => void;
+  /** Told, after commit, of the entries stored and the head that now covers them (the SIEM forwarder). */
+  readonly onAppended?: (entries: readonly StoredEntry[], head: SignedTreeHead) => void;
 }
 
 type Batch = RouteRequest<'auditBatch'>;
@@ -126,7 +126,7 @@ export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Pro
     return fail('AUDIT_SIGNATURE_INVALID');
   }
 
-  let newHead = null as SignedTreeHead | null;
+  let appended = null as { entries: StoredEntry[]; head: SignedTreeHead } | null;
   // Where this copy of the tree stood before appending inside the transaction: if the
   // transaction does not commit, the copy forgets those leaves again.
   let appendedFrom = null as number | null;
@@ -174,12 +174,12 @@ export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Pro
     const size = tree.log.size;
     const head = tree.signHead(size, now);
     await tx.query('INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES ($1, $2, $3, $4)', [head.treeSize, head.timestamp, head.rootHash, head.signature]);
-    newHead = head;
+    appended = { entries: fresh.map((entry, i) => ({ ...entry, treeIndex: firstIndex + i })), head };
     return succeed({ ackedSeq: last.record.seq, leafIndex: size - 1, head, auditKey: deps.key.publicKey, ...proofs(tree, size - 1, size, batch.knownTreeSize) });
   }).catch((error: unknown) => {
     if (appendedFrom !== null) tree.log.truncate(appendedFrom);
     throw error;
   });
-  if (newHead !== null) deps.onHead?.(newHead);
+  if (appended !== null) deps.onAppended?.(appended.entries, appended.head);
   return result;
 }
