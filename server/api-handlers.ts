@@ -20,6 +20,7 @@ import { recallMessage } from './relay/recall';
 import { recordReceipts } from './relay/receipts';
 import { sendMessage, type RelayDeps } from './relay/send-message';
 import { acceptAuditBatch, type AuditIntakeDeps } from './audit/audit-intake';
+import { searchAudit } from './audit/audit-search';
 
 export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
   readonly preloginSecret: Buffer;
@@ -48,5 +49,6 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
     feed: async ({ body, session }) => succeed(await readFeed(db, session.userId, body.after, body.limit, clock())),
     history: async ({ body, session }) => succeed(await conversationHistory(deps, session, body)),
     auditBatch: ({ body }) => acceptAuditBatch(deps.audit, body),
+    auditSearch: ({ body, session }) => searchAudit(deps.audit, session, body),
   };
 }

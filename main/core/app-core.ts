@@ -16,6 +16,8 @@ import type { DeviceProtector } from '../keys/device-protector';
 import { createVaultManager, type VaultManager } from '../vault/vault-manager';
 import { loadOrCreateDeviceIdentity, type DeviceIdentityResult } from '../device/device-identity';
 import { createAuditTrail, type AuditTrail } from '../audit/audit-trail';
+import { createComplianceSearch } from '../audit/compliance-search';
+import { readWitnessedHead } from '../audit/witnessed-head-file';
 import { derivePasswordKeys } from '../keys/password-kdf';
 import type { MessagingService } from '../messaging/messaging-service';
 import { createApiClient } from '../server-link/api-client';
@@ -146,6 +148,18 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     }
   };
 
+  const compliance =
+    api === null
+      ? null
+      : createComplianceSearch({
+          api,
+          token: () => session.serverToken(),
+          witnessed: () => {
+            const read = readWitnessedHead(options.dataDir);
+            return read.ok ? read.value : null;
+          },
+        });
+
   const log: RouterLog = {
     rejected: (channel, code) => options.logger.warn({ channel, code }, 'ipc request rejected'),
     handlerFailed: (channel, errorName) => options.logger.error({ channel, errorName }, 'ipc handler failed'),
@@ -187,6 +201,21 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'message.send': (request) => withMessaging((m) => m.send(request)),
       'message.recall': ({ messageId }) => withMessaging((m) => m.recall(messageId)),
       'contact.acceptKeyChange': ({ userId }) => withMessaging((m) => m.acceptKeyChange(userId)),
+      'audit.search': async ({ filter, afterIndex }) => {
+        if (compliance === null) return fail(appError('NO_SERVER_CONFIGURED'));
+        const found = await compliance.search(filter, afterIndex);
+        if (!found.ok) return found;
+        const actor = session.state();
+        // A compliance search is itself an access to the trail: recorded, by result count only.
+        if (actor.state === 'unlocked') {
+          try {
+            await audit.record({ actor: { userId: actor.user.userId, role: actor.user.role }, action: 'search.performed', object: { kind: 'search', resultCount: found.value.records.length } });
+          } catch {
+            return fail(appError('AUDIT_UNAVAILABLE'));
+          }
+        }
+        return found;
+      },
     },
   });
 

@@ -122,6 +122,8 @@ export interface SessionService {
   switchUser(): Promise<IpcResult<SessionState>>;
   listSessions(): Promise<IpcResult<{ sessions: RouteResponse<'listSessions'>['sessions'] }>>;
   endOtherSession(sessionId: string): Promise<IpcResult<Record<string, never>>>;
+  /** The unlocked user's server token (null when locked or signed out): for calls outside messaging. */
+  serverToken(): string | null;
   /** Runs `task` with the unlocked user's messaging; a lock waits for it before closing the vault. */
   withMessaging<T>(task: (messaging: MessagingService) => Promise<IpcResult<T>>): Promise<IpcResult<T>>;
   /** Whether this user's vault is open now (for the host's handle report and tests). */
@@ -615,6 +617,8 @@ export function createSessionService(deps: SessionDeps): SessionService {
         if (active !== null) await apply({ type: 'other-user', at: deps.now() });
         return ok(current);
       }),
+
+    serverToken: () => (current.state === 'unlocked' ? (active?.server.token() ?? null) : null),
 
     async withMessaging(task) {
       const messaging = active?.open?.messaging ?? null;

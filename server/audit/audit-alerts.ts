@@ -6,7 +6,8 @@
  */
 import type { Queryable } from '../db/database';
 
-export const AUDIT_ALERT_KINDS = ['gap', 'fork', 'bad-signature', 'bad-chain'] as const;
+import { AUDIT_ALERT_KINDS } from '../../shared/audit/audit-entry';
+
 export type AuditAlertKind = (typeof AUDIT_ALERT_KINDS)[number];
 
 export interface AuditAlert {

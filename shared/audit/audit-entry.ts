@@ -4,7 +4,8 @@
  * lower-case hex, signatures base64.
  */
 import { z } from 'zod';
-import { auditRecord } from './audit-event';
+import { AUDIT_ACTIONS, auditRecord, patientReference } from './audit-event';
+import { epochMs, userId, uuid } from '../protocol/identifiers';
 
 export const hashHex = z.string().regex(/^[0-9a-f]{64}$/);
 export const signatureBase64 = z.string().regex(/^[A-Za-z0-9+/]{86}==$/);
@@ -32,3 +33,25 @@ export const signedTreeHead = z.strictObject({
   signature: signatureBase64,
 });
 export type SignedTreeHead = z.infer<typeof signedTreeHead>;
+
+/** What compliance searches by (all optional); the same on the wire and over IPC. */
+export const auditSearchFilter = z.strictObject({
+  userId: userId.nullable(),
+  patient: patientReference.nullable(),
+  workstationId: uuid.nullable(),
+  conversationId: uuid.nullable(),
+  action: z.enum(AUDIT_ACTIONS).nullable(),
+  since: epochMs.nullable(),
+  until: epochMs.nullable(),
+});
+export type AuditSearchFilter = z.infer<typeof auditSearchFilter>;
+
+export const AUDIT_ALERT_KINDS = ['gap', 'fork', 'bad-signature', 'bad-chain'] as const;
+
+export const auditAlert = z.strictObject({
+  at: epochMs,
+  workstationId: uuid.nullable(),
+  kind: z.enum(AUDIT_ALERT_KINDS),
+  seq: z.number().int().nonnegative().nullable(),
+});
+export type AuditAlertView = z.infer<typeof auditAlert>;

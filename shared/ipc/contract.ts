@@ -12,6 +12,8 @@ import { directoryEntry, sessionSummary } from '../protocol/api';
 import { MAX_TEXT_CHARS, PRIORITIES } from '../protocol/envelope';
 import { conversationId, messageId, roleAddressId, userId as protocolUserId } from '../protocol/identifiers';
 import { policySchema, policySourceSchema } from '../policy/policy-schema';
+import { auditAlert, auditSearchFilter } from '../audit/audit-entry';
+import { auditRecord } from '../audit/audit-event';
 
 export interface ChannelSpec {
   readonly request: z.ZodType;
@@ -159,6 +161,22 @@ export const sendRequestSchema = z.union([
 ]);
 export type SendRequest = z.infer<typeof sendRequestSchema>;
 
+/** One record as the compliance view shows it: the record itself and its place in the server's tree. */
+export const auditRowSchema = z.strictObject({ treeIndex: z.number().int().nonnegative(), record: auditRecord });
+
+/**
+ * What this workstation found when it checked what the server showed it: every record hashes to
+ * what it claims, is proven to be in the latest signed head, and that head extends the one this
+ * workstation witnessed before. `broken` lists what failed (ids and positions, never content).
+ */
+export const auditVerificationSchema = z.strictObject({
+  status: z.enum(['verified', 'broken', 'empty']),
+  headSize: z.number().int().nonnegative(),
+  headAt: time.nullable(),
+  checked: z.number().int().nonnegative(),
+  problems: z.array(z.strictObject({ treeIndex: z.number().int().nonnegative().nullable(), problem: z.string().max(200) })).max(20),
+});
+
 export const channels = {
   'app.getInfo': { request: empty, response: appInfoSchema, permission: null },
   'system.health': {
@@ -243,6 +261,17 @@ export const channels = {
   'message.recall': { request: z.strictObject({ messageId }), response: empty, permission: 'messages.use' },
   /** After the warning was shown: pin the contact's new identity key so sending can resume. */
   'contact.acceptKeyChange': { request: z.strictObject({ userId: protocolUserId }), response: empty, permission: 'messages.use' },
+  /** Compliance officers only: the router refuses every other role before main does anything. */
+  'audit.search': {
+    request: z.strictObject({ filter: auditSearchFilter, afterIndex: z.number().int().min(-1) }),
+    response: z.strictObject({
+      records: z.array(auditRowSchema).max(500),
+      more: z.boolean(),
+      verification: auditVerificationSchema,
+      alerts: z.array(auditAlert).max(1000),
+    }),
+    permission: 'audit.read',
+  },
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;
 
 export type Contract = Record<string, ChannelSpec>;

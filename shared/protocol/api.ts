@@ -14,7 +14,7 @@ import { envelope } from './envelope';
 import { conversationId, deviceId, epochMs, messageId, roleAddressId, userId, uuid } from './identifiers';
 import { fingerprint, identityPublicKeys, identityRecord, wrappedPrivateKeys } from './identity';
 import { feedEvent } from './feed';
-import { chainedEntry, hashHex, signedTreeHead } from '../audit/audit-entry';
+import { auditAlert, auditSearchFilter, chainedEntry, hashHex, signedTreeHead, storedEntry } from '../audit/audit-entry';
 
 /** Records per audit batch: a catch-up after a long outage goes in several. */
 export const AUDIT_BATCH_MAX = 500;
@@ -264,6 +264,30 @@ export const routes = {
       auditKey: publicKey,
       inclusion: z.array(hashHex).max(64),
       consistency: z.array(hashHex).max(128),
+    }),
+  },
+  /**
+   * Compliance search (role with `audit.read` only): records matching the filter after a tree
+   * index, each with its inclusion proof against the latest signed head, and a consistency proof
+   * from the head the workstation already holds, so the workstation verifies what it is shown.
+   */
+  auditSearch: {
+    method: 'POST',
+    path: '/v1/audit/search',
+    auth: 'session',
+    request: z.strictObject({
+      filter: auditSearchFilter,
+      afterIndex: z.number().int().min(-1),
+      limit: z.number().int().min(1).max(AUDIT_BATCH_MAX),
+      knownTreeSize: z.number().int().nonnegative(),
+    }),
+    response: z.strictObject({
+      entries: z.array(z.strictObject({ entry: storedEntry, proof: z.array(hashHex).max(64) })).max(AUDIT_BATCH_MAX),
+      more: z.boolean(),
+      head: signedTreeHead.nullable(),
+      auditKey: publicKey.nullable(),
+      consistency: z.array(hashHex).max(128),
+      alerts: z.array(auditAlert).max(1000),
     }),
   },
 } as const satisfies Record<string, RouteSpec>;

@@ -73,7 +73,7 @@ describe('renderer isolation in Chromium', () => {
       configurable: false,
       replaced: false,
       methodSwapped: false,
-      keys: ['app', 'connection', 'contact', 'conversation', 'conversations', 'directory', 'events', 'message', 'policy', 'session', 'sessions', 'system'],
+      keys: ['app', 'audit', 'connection', 'contact', 'conversation', 'conversations', 'directory', 'events', 'message', 'policy', 'session', 'sessions', 'system'],
     });
   });
 

@@ -1,0 +1,47 @@
+/**
+ * The compliance officer's search: records by the view's filter, each with its inclusion proof
+ * against the latest signed head, plus a consistency proof from the head the asking workstation
+ * already holds and the alerts about the trail. Only a role with `audit.read` may ask.
+ */
+import { hex } from '../../shared/audit/audit-chain';
+import { roleHas } from '../../shared/access/permission-matrix';
+import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
+import type { AuthenticatedSession } from '../accounts/session-store';
+import type { Queryable } from '../db/database';
+import { fail, succeed, type Outcome } from '../outcome';
+import { auditAlerts } from './audit-alerts';
+import { searchAuditRecords, treeHeads } from './audit-query';
+import type { AuditSigningKey } from './audit-signing-key';
+import type { AuditTree } from './audit-tree';
+
+export interface AuditSearchDeps {
+  readonly db: Queryable;
+  readonly tree: AuditTree;
+  readonly key: AuditSigningKey;
+}
+
+export async function searchAudit(
+  deps: AuditSearchDeps,
+  session: AuthenticatedSession,
+  request: RouteRequest<'auditSearch'>,
+): Promise<Outcome<RouteResponse<'auditSearch'>>> {
+  if (!roleHas(session.role, 'audit.read')) return fail('FORBIDDEN');
+  await deps.tree.catchUp(deps.db);
+  const heads = await treeHeads(deps.db);
+  const head = heads.at(-1) ?? null;
+  const size = head?.treeSize ?? 0;
+  const { filter } = request;
+  const found = await searchAuditRecords(deps.db, { ...filter, afterIndex: request.afterIndex, limit: request.limit + 1 });
+  // Only what the signed head covers is shown: a record appended a moment ago waits for the next head.
+  const covered = found.filter((entry) => entry.treeIndex < size);
+  const page = covered.slice(0, request.limit);
+  const known = request.knownTreeSize;
+  return succeed({
+    entries: page.map((entry) => ({ entry, proof: deps.tree.log.inclusionProof(entry.treeIndex, size).map(hex) })),
+    more: covered.length > request.limit,
+    head,
+    auditKey: head === null ? null : deps.key.publicKey,
+    consistency: known > 0 && known < size ? deps.tree.log.consistencyProof(known, size).map(hex) : [],
+    alerts: (await auditAlerts(deps.db, { ...(filter.since === null ? {} : { since: filter.since }), ...(filter.until === null ? {} : { until: filter.until }), ...(filter.workstationId === null ? {} : { workstationId: filter.workstationId }) })).slice(-1000),
+  });
+}
