@@ -1,0 +1,214 @@
+/**
+ * The offline verifier over a real (in-memory) trail: BLAKE2b chains from three workstations,
+ * Ed25519-signed batches, signed tree heads. An edit, a deletion, a reordering, an insertion, a
+ * cut tail, a forged batch and a rewritten history are each found and named.
+ */
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSodium, type Sodium } from '../../../main/keys/sodium';
+import { createMerkleLog } from '../../../server/audit/merkle-log';
+import type { StoredBatch } from '../../../server/audit/audit-query';
+import { verifyTrail, type ExportedEntry, type TrailExport, type VerifyCrypto } from '../../../server/audit/trail-verifier';
+import { batchSigningBytes, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
+import { blake2b256 } from '../../../shared/audit/blake2b';
+import type { SignedTreeHead, StoredEntry } from '../../../shared/audit/audit-entry';
+import type { AuditRecord } from '../../../shared/audit/audit-event';
+import { merkleTree } from '../../../shared/audit/merkle-tree';
+
+const sha256 = (...parts: readonly Uint8Array[]) => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return new Uint8Array(hash.digest());
+};
+const WORKSTATIONS = ['aa11bb22-cc33-4d44-8e55-ff6677889900', 'bb11bb22-cc33-4d44-8e55-ff6677889901', 'cc11bb22-cc33-4d44-8e55-ff6677889902'];
+const CONVERSATION = '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b';
+
+let sodium: Sodium;
+let crypto: VerifyCrypto;
+let trail: TrailExport;
+let serverKeys: { publicKey: Uint8Array; privateKey: Uint8Array };
+
+beforeAll(async () => {
+  sodium = await loadSodium();
+  crypto = {
+    sha256,
+    blake2b: blake2b256,
+    verifySignature: (key, message, signature) => {
+      try {
+        return sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), message, Buffer.from(key, 'base64'));
+      } catch {
+        return false;
+      }
+    },
+  };
+  serverKeys = sodium.crypto_sign_keypair();
+  trail = buildTrail();
+});
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+function signHead(treeSize: number, root: Uint8Array, at: number, keys = serverKeys): SignedTreeHead {
+  return { treeSize, timestamp: at, rootHash: hex(root), signature: b64(sodium.crypto_sign_detached(treeHeadSigningBytes({ treeSize, timestamp: at, rootHash: root }), keys.privateKey)) };
+}
+
+/** Three workstations, batches of 4 interleaved in the tree, a head after each batch. */
+function buildTrail(): TrailExport {
+  const devices = WORKSTATIONS.map((id) => ({ id, keys: sodium.crypto_sign_keypair(), seq: 0, last: hex(GENESIS_HASH) }));
+  const entries: ExportedEntry[] = [];
+  const batches: StoredBatch[] = [];
+  const heads: SignedTreeHead[] = [];
+  const log = createMerkleLog(sha256);
+  const tree = merkleTree(sha256);
+  for (let round = 0; round < 3; round++) {
+    for (const device of devices) {
+      const batch: StoredEntry[] = [];
+      const previousHash = device.last;
+      for (let i = 0; i < 4; i++) {
+        device.seq += 1;
+        const record: AuditRecord = {
+          actor: { userId: 'nurse.adams', role: 'nurse' },
+          action: 'conversation.opened',
+          object: { kind: 'conversation', id: CONVERSATION },
+          patient: null,
+          at: 1_795_000_000_000 + entries.length * 1000,
+          seq: device.seq,
+          workstationId: device.id,
+          outcome: 'success',
+          reason: null,
+        };
+        const hash = hex(entryHash(blake2b256, fromHex(device.last) as Uint8Array, record));
+        const entry: StoredEntry = { record, previousHash: device.last, hash, treeIndex: log.size + batch.length };
+        batch.push(entry);
+        device.last = hash;
+      }
+      log.append(batch.map((e) => tree.leafHash(fromHex(e.hash) as Uint8Array)));
+      entries.push(...batch.map((entry) => ({ entry, inclusionProof: null })));
+      const first = batch[0] as StoredEntry;
+      const last = batch.at(-1) as StoredEntry;
+      const signed = batchSigningBytes({ deviceId: device.id, firstSeq: first.record.seq, lastSeq: last.record.seq, previousHash: fromHex(previousHash) as Uint8Array, lastHash: fromHex(last.hash) as Uint8Array });
+      batches.push({ workstationId: device.id, firstSeq: first.record.seq, lastSeq: last.record.seq, previousHash, lastHash: last.hash, signature: b64(sodium.crypto_sign_detached(signed, device.keys.privateKey)), devicePublicKey: b64(device.keys.publicKey) });
+      heads.push(signHead(log.size, log.root(), 1_795_000_100_000 + heads.length));
+    }
+  }
+  return { entries, heads, batches, auditKey: b64(serverKeys.publicKey) };
+}
+
+const clone = (t: TrailExport): TrailExport => structuredClone(t) as TrailExport;
+const withEntries = (t: TrailExport, change: (entries: ExportedEntry[]) => ExportedEntry[]): TrailExport => ({ ...t, entries: change(clone(t).entries.slice()) });
+
+describe('the trail verifier', () => {
+  it('passes the untouched trail: chains, batch signatures, every head', () => {
+    const report = verifyTrail(trail, crypto);
+    expect(report.breaks).toEqual([]);
+    expect(report).toMatchObject({ ok: true, records: 36, workstations: 3, batches: 9, heads: 9 });
+  });
+
+  it('names an edited record (any visible field)', () => {
+    for (const edit of [
+      (r: AuditRecord): AuditRecord => ({ ...r, at: r.at + 1 }),
+      (r: AuditRecord): AuditRecord => ({ ...r, actor: { userId: 'nurse.brown', role: 'nurse' } }),
+      (r: AuditRecord): AuditRecord => ({ ...r, action: 'message.read' }),
+      (r: AuditRecord): AuditRecord => ({ ...r, object: { kind: 'conversation', id: '0a1b2c3d-4e5f-4a6b-9c8d-7e6f5a4b3c2d' } }),
+      (r: AuditRecord): AuditRecord => ({ ...r, outcome: 'failure', reason: 'FORBIDDEN' }),
+    ]) {
+      const edited = withEntries(trail, (entries) => {
+        const target = entries[17] as ExportedEntry;
+        entries[17] = { ...target, entry: { ...target.entry, record: edit(target.entry.record) } };
+        return entries;
+      });
+      const report = verifyTrail(edited, crypto);
+      const target = trail.entries[17]?.entry as StoredEntry;
+      expect(report.ok).toBe(false);
+      expect(report.breaks[0]).toEqual({ kind: 'record', workstationId: target.record.workstationId, seq: target.record.seq, treeIndex: 17, problem: 'hash-mismatch' });
+    }
+  });
+
+  it('names a deleted record', () => {
+    const report = verifyTrail(withEntries(trail, (entries) => entries.filter((_, i) => i !== 9)), crypto);
+    const target = trail.entries[9]?.entry as StoredEntry;
+    expect(report.breaks).toContainEqual({ kind: 'record', workstationId: target.record.workstationId, seq: target.record.seq, treeIndex: null, problem: 'sequence-gap' });
+    expect(report.breaks).toContainEqual({ kind: 'tree', treeIndex: 9, problem: 'record missing from the export' });
+  });
+
+  it('names reordered records', () => {
+    const report = verifyTrail(
+      withEntries(trail, (entries) => {
+        const a = entries[4] as ExportedEntry;
+        const b = entries[5] as ExportedEntry;
+        entries[4] = { ...b, entry: { ...b.entry, treeIndex: 4 } };
+        entries[5] = { ...a, entry: { ...a.entry, treeIndex: 5 } };
+        return entries;
+      }),
+      crypto,
+    );
+    expect(report.ok).toBe(false);
+    expect(report.breaks).toContainEqual({ kind: 'head', treeSize: 8, problem: 'root does not match the records at tree index 4 to 7' });
+  });
+
+  it('names an inserted record', () => {
+    const report = verifyTrail(
+      withEntries(trail, (entries) => {
+        const copy = structuredClone(entries[6]) as ExportedEntry;
+        return [...entries.slice(0, 7), { ...copy, entry: { ...copy.entry, treeIndex: 7 } }, ...entries.slice(7)];
+      }),
+      crypto,
+    );
+    expect(report.ok).toBe(false);
+    expect(report.breaks).toContainEqual({ kind: 'tree', treeIndex: 8, problem: 'two records claim this place in the tree' });
+  });
+
+  it('names a cut tail: against its own heads, and against a head trusted from before even when the later heads are gone too', () => {
+    const cut = withEntries(trail, (entries) => entries.slice(0, 30));
+    expect(verifyTrail(cut, crypto).breaks).toContainEqual({ kind: 'head', treeSize: 32, problem: 'covers 32 records, the export has 30' });
+    const trusted = { auditKey: trail.auditKey as string, head: trail.heads.at(-1) as SignedTreeHead };
+    const cutClean = { ...withEntries(trail, (entries) => entries.slice(0, 28)), heads: trail.heads.slice(0, 7), batches: trail.batches.slice(0, 7) };
+    expect(verifyTrail(cutClean, crypto).ok).toBe(true);
+    expect(verifyTrail(cutClean, crypto, { sinceHead: trusted }).breaks).toEqual([{ kind: 'head', treeSize: 36, problem: 'the trusted head covers records this export does not have (cut tail)' }]);
+  });
+
+  it('names a batch whose device signature is forged or whose records differ from what was signed', () => {
+    const forged = clone(trail);
+    const batch = forged.batches[4] as StoredBatch;
+    (forged.batches as StoredBatch[])[4] = { ...batch, signature: b64(new Uint8Array(64).fill(3)) };
+    expect(verifyTrail(forged, crypto).breaks).toEqual([{ kind: 'batch', workstationId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, problem: 'device signature does not verify' }]);
+  });
+
+  it('catches a server that rewrites history and re-signs every head: the trusted earlier head no longer fits', () => {
+    // The server drops workstation 2's first batch, rebuilds the tree, and signs new heads with its own key.
+    const dropped = new Set([8, 9, 10, 11]);
+    const kept = trail.entries.filter((_, i) => !dropped.has(i));
+    const log = createMerkleLog(sha256);
+    const tree = merkleTree(sha256);
+    const rewrittenEntries = kept.map((e, i) => ({ ...e, entry: { ...e.entry, treeIndex: i } }));
+    log.append(rewrittenEntries.map((e) => tree.leafHash(fromHex(e.entry.hash) as Uint8Array)));
+    const rewritten: TrailExport = {
+      entries: rewrittenEntries,
+      heads: [signHead(log.size, log.root(), 1_795_000_200_000)],
+      batches: trail.batches.filter((b) => !(b.workstationId === WORKSTATIONS[2] && b.firstSeq === 1)),
+      auditKey: trail.auditKey,
+    };
+    const report = verifyTrail(rewritten, crypto, { sinceHead: { auditKey: trail.auditKey as string, head: trail.heads[5] as SignedTreeHead } });
+    expect(report.breaks).toContainEqual({ kind: 'head', treeSize: 24, problem: 'the trusted head is not consistent with this export (history rewritten)' });
+    expect(report.breaks).toContainEqual({ kind: 'record', workstationId: WORKSTATIONS[2], seq: 1, treeIndex: null, problem: 'sequence-gap' });
+  });
+
+  it('refuses heads signed with another key than the trusted one', () => {
+    const other = sodium.crypto_sign_keypair();
+    const report = verifyTrail({ ...trail, auditKey: b64(other.publicKey) }, crypto, { sinceHead: { auditKey: trail.auditKey as string, head: trail.heads[0] as SignedTreeHead } });
+    expect(report.breaks[0]).toEqual({ kind: 'head', treeSize: 4, problem: 'the export is signed with another audit key than the trusted head' });
+  });
+
+  it('verifies a selection by inclusion proofs, and names a record whose proof fails', () => {
+    const log = createMerkleLog(sha256);
+    const tree = merkleTree(sha256);
+    log.append(trail.entries.map((e) => tree.leafHash(fromHex(e.entry.hash) as Uint8Array)));
+    const latest = trail.heads.at(-1) as SignedTreeHead;
+    const picked = [3, 17, 30].map((i) => ({ entry: (trail.entries[i] as ExportedEntry).entry, inclusionProof: { treeSize: latest.treeSize, path: log.inclusionProof(i, latest.treeSize).map(hex) } }));
+    const selection: TrailExport = { entries: picked, heads: [latest], batches: [], auditKey: trail.auditKey };
+    expect(verifyTrail(selection, crypto).breaks).toEqual([]);
+    const bad = structuredClone(selection) as TrailExport;
+    const victim = bad.entries[1] as ExportedEntry;
+    (bad.entries as ExportedEntry[])[1] = { ...victim, entry: { ...victim.entry, treeIndex: 16 } };
+    expect(verifyTrail(bad, crypto).breaks).toEqual([{ kind: 'record', workstationId: victim.entry.record.workstationId, seq: victim.entry.record.seq, treeIndex: 16, problem: 'not proven to be in a signed tree head' }]);
+  });
+});
