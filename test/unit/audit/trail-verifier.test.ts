@@ -93,7 +93,7 @@ function buildTrail(): TrailExport {
   return { entries, heads, batches, auditKey: b64(serverKeys.publicKey) };
 }
 
-const clone = (t: TrailExport): TrailExport => structuredClone(t) as TrailExport;
+const clone = (t: TrailExport): TrailExport => structuredClone<TrailExport>(t);
 const withEntries = (t: TrailExport, change: (entries: ExportedEntry[]) => ExportedEntry[]): TrailExport => ({ ...t, entries: change(clone(t).entries.slice()) });
 
 describe('the trail verifier', () => {
@@ -206,7 +206,7 @@ describe('the trail verifier', () => {
     const picked = [3, 17, 30].map((i) => ({ entry: (trail.entries[i] as ExportedEntry).entry, inclusionProof: { treeSize: latest.treeSize, path: log.inclusionProof(i, latest.treeSize).map(hex) } }));
     const selection: TrailExport = { entries: picked, heads: [latest], batches: [], auditKey: trail.auditKey };
     expect(verifyTrail(selection, crypto).breaks).toEqual([]);
-    const bad = structuredClone(selection) as TrailExport;
+    const bad = structuredClone<TrailExport>(selection);
     const victim = bad.entries[1] as ExportedEntry;
     (bad.entries as ExportedEntry[])[1] = { ...victim, entry: { ...victim.entry, treeIndex: 16 } };
     expect(verifyTrail(bad, crypto).breaks).toEqual([{ kind: 'record', workstationId: victim.entry.record.workstationId, seq: victim.entry.record.seq, treeIndex: 16, problem: 'not proven to be in a signed tree head' }]);
