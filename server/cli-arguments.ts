@@ -1,6 +1,7 @@
 /**
- * `npm run server -- --data <dir> --port <p> [--demo] [--host <h>] [--database-url <url>]`.
- * Pure: argv and environment in, options or a usage error out.
+ * `npm run server -- --data <dir> --port <p> [--demo] [--host <h>] [--database-url <url>]
+ * [--siem-host <h> --siem-port <p> --siem-ca <pem file>]`.
+ * Pure: argv and environment in, options or a usage error out (the CA file is read by cli.ts).
  */
 export interface CliOptions {
   readonly dataDir: string;
@@ -8,9 +9,13 @@ export interface CliOptions {
   readonly host: string;
   readonly demo: boolean;
   readonly databaseUrl?: string;
+  /** Where to forward the audit trail: a SIEM over syslog/TLS, its certificate from the CA in `caFile`. */
+  readonly siem?: { readonly host: string; readonly port: number; readonly caFile: string };
 }
 
-export const USAGE = 'usage: npm run server -- --data <dir> [--port <port>] [--host <host>] [--demo] [--database-url postgres://…]';
+export const USAGE =
+  'usage: npm run server -- --data <dir> [--port <port>] [--host <host>] [--demo] [--database-url postgres://…] ' +
+  '[--siem-host <host> --siem-port <port> --siem-ca <CA pem file>]';
 export const DEFAULT_PORT = 8443;
 
 export type CliParse = { readonly ok: true; readonly options: CliOptions } | { readonly ok: false; readonly error: string };
@@ -21,6 +26,9 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
   let host = '127.0.0.1';
   let demo = false;
   let databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+  let siemHost: string | undefined;
+  let siemPort: number | undefined;
+  let siemCa: string | undefined;
   for (let index = 0; index < argv.length; index += 1) {
     const flag = argv[index];
     const value = argv[index + 1];
@@ -58,10 +66,33 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
         databaseUrl = taken;
         break;
       }
+      case '--siem-host': {
+        const taken = takeValue();
+        if (taken === null) return { ok: false, error: '--siem-host needs an address' };
+        siemHost = taken;
+        break;
+      }
+      case '--siem-port': {
+        const taken = takeValue();
+        const parsed = taken === null ? Number.NaN : Number(taken);
+        if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) return { ok: false, error: '--siem-port needs a port number (1-65535)' };
+        siemPort = parsed;
+        break;
+      }
+      case '--siem-ca': {
+        const taken = takeValue();
+        if (taken === null) return { ok: false, error: '--siem-ca needs a PEM file' };
+        siemCa = taken;
+        break;
+      }
       default:
         return { ok: false, error: `unknown argument: ${String(flag)}` };
     }
   }
   if (dataDir === undefined) return { ok: false, error: '--data is required' };
-  return { ok: true, options: { dataDir, port, host, demo, ...(databaseUrl === undefined ? {} : { databaseUrl }) } };
+  const siemGiven = [siemHost, siemPort, siemCa].filter((value) => value !== undefined).length;
+  // Half a SIEM configuration would silently forward nothing.
+  if (siemGiven !== 0 && siemGiven !== 3) return { ok: false, error: '--siem-host, --siem-port and --siem-ca go together' };
+  const siem = siemHost !== undefined && siemPort !== undefined && siemCa !== undefined ? { host: siemHost, port: siemPort, caFile: siemCa } : undefined;
+  return { ok: true, options: { dataDir, port, host, demo, ...(databaseUrl === undefined ? {} : { databaseUrl }), ...(siem === undefined ? {} : { siem }) } };
 }

@@ -1,12 +1,14 @@
 /**
- * Runs the server alone: `npm run server -- --data <dir> --port <p> [--demo]`. Prints exactly
+ * Runs the server alone: `npm run server -- --data <dir> --port <p> [--demo] [--siem-…]`. Prints exactly
  * one line on stdout once it accepts connections, `server ready: <url> ca=<CA certificate
  * path>`; logs go to stderr. SIGINT or SIGTERM closes it gracefully.
  */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCliArguments, USAGE } from './cli-arguments';
 import { faultOf } from './logging/fault';
-import { startServer } from './server';
+import { startServer, type ServerOptions } from './server';
 
 const parsed = parseCliArguments(process.argv.slice(2), process.env);
 if (!parsed.ok) {
@@ -14,6 +16,19 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const { options } = parsed;
+
+let siem: ServerOptions['siem'];
+if (options.siem !== undefined) {
+  try {
+    const caPem = readFileSync(path.resolve(options.siem.caFile), 'utf8');
+    // Checked now: a CA the forwarder cannot load would only show as endless reconnects.
+    new X509Certificate(caPem);
+    siem = { host: options.siem.host, port: options.siem.port, caPem };
+  } catch (error) {
+    process.stderr.write(`--siem-ca must be a readable PEM certificate (${faultOf(error)})\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
 
 // Registered before anything can print the ready line: whoever reads that line may signal at once.
 let stopServer: (() => void) | undefined;
@@ -32,6 +47,7 @@ try {
     host: options.host,
     demo: options.demo,
     ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+    ...(siem === undefined ? {} : { siem }),
   });
   stopServer = () => {
     void server.close().then(

@@ -7,6 +7,7 @@
  * it in reverse: streams closed, HTTP stopped, timers cleared, worker and database closed.
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { ACCOUNT_THROTTLE, ADDRESS_THROTTLE, type ThrottlePolicy } from './accounts/attempt-throttle';
 import { PRELOGIN_SECRET_NAME } from './accounts/prelogin';
@@ -15,6 +16,9 @@ import { createServerAdmin, type ServerAdmin } from './admin/server-admin';
 import { createApiHandlers } from './api-handlers';
 import { loadAuditSigningKey } from './audit/audit-signing-key';
 import { createAuditTree } from './audit/audit-tree';
+import { exportTrail } from './audit/trail-export';
+import { localAdminFile, newLocalAdminToken, registerLocalAdmin, removeLocalAdmin } from './admin/local-admin';
+import { writeFile } from 'node:fs/promises';
 import { systemClock, type Clock } from './clock';
 import { createPasswordHasher, type HashCost } from './crypto/password-hasher';
 import { openDatabase } from './db/open-database';
@@ -23,6 +27,8 @@ import { registerApiRoutes } from './http/api-routes';
 import { createAuthenticator } from './http/bearer-auth';
 import { createHttpApp } from './http/http-app';
 import { createServerLogger, type ServerLogOptions } from './logging/server-logger';
+import { startSiemRelay } from './siem/siem-relay';
+import { createSyslogForwarder } from './siem/syslog-forwarder';
 import { registerStreamRoute } from './stream/stream-route';
 import { startStreamRegistry } from './stream/stream-registry';
 import { loadOrCreateTlsMaterial } from './tls/tls-files';
@@ -47,6 +53,8 @@ export interface ServerOptions {
   readonly accountKdf?: { readonly memoryMiB: number; readonly passes: number };
   /** Cost of the stored auth key hashes. Default libsodium's interactive (64 MiB, 2 passes). */
   readonly authKeyHashCost?: HashCost;
+  /** Forward the audit trail to this SIEM over syslog/TLS (RFC 5425), trusting only `caPem`. */
+  readonly siem?: { readonly host: string; readonly port: number; readonly caPem: string };
 }
 
 export interface RunningServer {
@@ -100,6 +108,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const auditKey = await loadAuditSigningKey(db);
     const auditTree = createAuditTree(auditKey);
     await auditTree.catchUp(db);
+    let onAppended: (() => void) | undefined;
+    if (options.siem !== undefined) {
+      const forwarder = createSyslogForwarder({ host: options.siem.host, port: options.siem.port, ca: options.siem.caPem, logger });
+      const relay = startSiemRelay({ db, forwarder, hostname: os.hostname(), logger });
+      // Closed after HTTP (no more appends) and before the database (it moves its cursor last).
+      cleanups.push(() => relay.close());
+      onAppended = () => relay.wake();
+    }
 
     const authenticate = createAuthenticator(db, clock);
     const app = await createHttpApp({ tls, logger, beforeClose: () => streams.closeAll(STREAM_CLOSE_GRACE_MS) });
@@ -116,13 +132,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         decoyHash,
         preloginSecret,
         accountKdf,
-        audit: { db, clock, tree: auditTree, key: auditKey },
+        audit: { db, clock, tree: auditTree, key: auditKey, ...(onAppended === undefined ? {} : { onAppended }) },
       }),
       authenticate,
     );
     registerStreamRoute(app, { db, clock, authenticate, registry: streams, logger });
+    const adminToken = newLocalAdminToken();
+    registerLocalAdmin(app, adminToken, () => exportTrail(db));
     await app.listen({ port: options.port, host });
     const port = (app.server.address() as AddressInfo).port;
+    const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    await writeFile(localAdminFile(options.dataDir), JSON.stringify({ url, token: adminToken, pid: process.pid }), { mode: 0o600 });
+    cleanups.push(() => {
+      removeLocalAdmin(options.dataDir);
+      return Promise.resolve();
+    });
 
     const timers = [
       setInterval(() => void admin.sweepExpired().catch(() => logger.warn({ event: 'housekeeping-failed' }, 'housekeeping')), HOUSEKEEPING_INTERVAL_MS),
@@ -137,7 +161,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.info({ event: 'listening', port, database: db.kind }, 'server');
     let closing: Promise<void> | undefined;
     return {
-      url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      url,
       port,
       caCertPath: tls.caCertPath,
       admin,

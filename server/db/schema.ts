@@ -256,4 +256,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE TRIGGER account_events_append_only BEFORE UPDATE OR DELETE ON account_events FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`,
     ],
   },
+  {
+    version: 4,
+    name: 'siem forwarding cursor, batch lookup',
+    statements: [
+      // The next audit tree index to forward to the SIEM (server/siem/siem-relay.ts): one row, so
+      // forwarding resumes where it stopped after a restart.
+      `CREATE TABLE siem_cursor (id integer PRIMARY KEY CHECK (id = 1), next_index bigint NOT NULL)`,
+      // A workstation's chain end (every audit batch) and the relay's batch per record.
+      `CREATE INDEX audit_batches_by_workstation ON audit_batches (workstation_id, last_seq)`,
+    ],
+  },
 ];

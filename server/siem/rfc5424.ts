@@ -4,10 +4,13 @@
  *
  * Every field of an entry goes into STRUCTURED-DATA and there is no MSG part: a SIEM indexes
  * named parameters without a parsing rule, and audit content is ids and codes only, never text.
+ * Entries, the devices' signed batches and the signed tree heads all go, so the SIEM's copy is
+ * enough for an offline verifier; audit-syslog.ts reads each form back exactly.
  */
 import { domainToASCII } from 'node:url';
 import type { AuditRecord } from '../../shared/audit/audit-event';
 import type { SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
+import type { StoredBatch } from '../audit/audit-query';
 
 /**
  * The private enterprise number in our SD-IDs. 32473 is reserved for documentation (RFC 5612);
@@ -16,6 +19,7 @@ import type { SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry
 export const ENTERPRISE_NUMBER = '32473';
 export const AUDIT_SD_ID = `audit@${ENTERPRISE_NUMBER}`;
 export const TREE_HEAD_SD_ID = `treehead@${ENTERPRISE_NUMBER}`;
+export const BATCH_SD_ID = `batch@${ENTERPRISE_NUMBER}`;
 
 /** "log audit" (RFC 5424 table 1). */
 const FACILITY_LOG_AUDIT = 13;
@@ -27,6 +31,7 @@ const NILVALUE = '-';
 const HOSTNAME_MAX = 255;
 const MSGID_MAX = 32;
 const TREE_HEAD_MSGID = 'tree-head';
+const BATCH_MSGID = 'audit-batch';
 
 const PRINTUSASCII = /^[\x21-\x7e]+$/;
 const NOT_PRINTUSASCII = /[^\x21-\x7e]/gu;
@@ -135,6 +140,25 @@ export function formatTreeHead(head: SignedTreeHead, options: FormatOptions & { 
     ['sig', head.signature],
   ]);
   return `${header(SEVERITY_INFORMATIONAL, options.at, options.hostname, TREE_HEAD_MSGID)} ${data}`;
+}
+
+/**
+ * A workstation's signed batch, so that whoever holds the SIEM's copy can check every device
+ * signature offline (batchSigningBytes). `prev` is the hash before record `first` and `hash` the
+ * hash of record `last`: the same values as those entries' own `prev` and `hash`. `at` is when
+ * the server stored the batch, so a message sent again is the same message.
+ */
+export function formatBatch(batch: StoredBatch, options: FormatOptions & { readonly at: number }): string {
+  const data = sdElement(BATCH_SD_ID, [
+    ['ws', batch.workstationId],
+    ['first', batch.firstSeq],
+    ['last', batch.lastSeq],
+    ['prev', batch.previousHash],
+    ['hash', batch.lastHash],
+    ['sig', batch.signature],
+    ['key', batch.devicePublicKey],
+  ]);
+  return `${header(SEVERITY_INFORMATIONAL, options.at, options.hostname, BATCH_MSGID)} ${data}`;
 }
 
 /** RFC 5425 octet counting: MSG-LEN (bytes of the UTF-8 message) SP SYSLOG-MSG. */

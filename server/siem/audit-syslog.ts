@@ -1,0 +1,281 @@
+/**
+ * Reading a syslog export of the audit trail back into exactly what was hashed and signed: the
+ * inverse of the forms in rfc5424.ts (entries, devices' signed batches, tree heads), for the
+ * offline verifier that checks a SIEM's copy of the trail.
+ *
+ * Each reader parses strictly, decodes, formats the decoded value again and refuses anything
+ * that is not byte for byte that line. Only the HOSTNAME may differ: a relay may rewrite it, and
+ * it is no part of anything hashed or signed. So an edited field is either refused or decodes to
+ * a different record, whose hash then no longer continues its chain.
+ *
+ * A problem names the field (a header field such as `TIMESTAMP`, or `<SD-ID> <param>`), never
+ * its value: the line may be hostile, and a value may be a patient reference.
+ */
+import { z } from 'zod';
+import { signedTreeHead, storedEntry, hashHex, type SignedTreeHead, type StoredEntry } from '../../shared/audit/audit-entry';
+import { uuid } from '../../shared/protocol/identifiers';
+import { publicKey, signature } from '../../shared/protocol/binary';
+import type { StoredBatch } from '../audit/audit-query';
+import { AUDIT_SD_ID, BATCH_SD_ID, formatAuditEntry, formatBatch, formatTreeHead, TREE_HEAD_SD_ID } from './rfc5424';
+import { parseRfc5424, type SdElement, type SyslogMessage } from './rfc5424-parse';
+
+export type Refused = { readonly ok: false; readonly problem: string };
+export type EntryFromSyslog = { readonly ok: true; readonly entry: StoredEntry } | Refused;
+export type HeadFromSyslog = { readonly ok: true; readonly head: SignedTreeHead } | Refused;
+export type BatchFromSyslog = { readonly ok: true; readonly batch: StoredBatch } | Refused;
+export type AuditSyslogLine =
+  | { readonly ok: true; readonly kind: 'entry'; readonly entry: StoredEntry }
+  | { readonly ok: true; readonly kind: 'tree-head'; readonly head: SignedTreeHead }
+  | { readonly ok: true; readonly kind: 'batch'; readonly batch: StoredBatch }
+  | Refused;
+
+const refuse = (problem: string): Refused => ({ ok: false, problem });
+
+const seqNumber = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** StoredBatch as the server accepts it: the device key and signature as the API checked them. */
+const storedBatch = z
+  .strictObject({
+    workstationId: uuid,
+    firstSeq: seqNumber,
+    lastSeq: seqNumber,
+    previousHash: hashHex,
+    lastHash: hashHex,
+    signature,
+    devicePublicKey: publicKey,
+  })
+  .refine((batch) => batch.firstSeq <= batch.lastSeq, { path: ['lastSeq'] });
+
+/** Where each decoded field came from, to name it in a problem. */
+const ENTRY_FIELDS: Readonly<Record<string, string>> = {
+  'record.actor.userId': `${AUDIT_SD_ID} user`,
+  'record.actor.role': `${AUDIT_SD_ID} role`,
+  'record.action': `${AUDIT_SD_ID} act`,
+  'record.object': `${AUDIT_SD_ID} obj`,
+  'record.object.id': `${AUDIT_SD_ID} objId`,
+  'record.object.conversationId': `${AUDIT_SD_ID} conv`,
+  'record.object.resultCount': `${AUDIT_SD_ID} count`,
+  'record.patient': `${AUDIT_SD_ID} patient`,
+  'record.at': 'TIMESTAMP',
+  'record.seq': `${AUDIT_SD_ID} seq`,
+  'record.workstationId': `${AUDIT_SD_ID} ws`,
+  'record.outcome': `${AUDIT_SD_ID} outcome`,
+  'record.reason': `${AUDIT_SD_ID} reason`,
+  previousHash: `${AUDIT_SD_ID} prev`,
+  hash: `${AUDIT_SD_ID} hash`,
+  treeIndex: `${AUDIT_SD_ID} idx`,
+};
+const HEAD_FIELDS: Readonly<Record<string, string>> = {
+  treeSize: `${TREE_HEAD_SD_ID} size`,
+  timestamp: `${TREE_HEAD_SD_ID} ts`,
+  rootHash: `${TREE_HEAD_SD_ID} root`,
+  signature: `${TREE_HEAD_SD_ID} sig`,
+};
+const BATCH_FIELDS: Readonly<Record<string, string>> = {
+  workstationId: `${BATCH_SD_ID} ws`,
+  firstSeq: `${BATCH_SD_ID} first`,
+  lastSeq: `${BATCH_SD_ID} last`,
+  previousHash: `${BATCH_SD_ID} prev`,
+  lastHash: `${BATCH_SD_ID} hash`,
+  signature: `${BATCH_SD_ID} sig`,
+  devicePublicKey: `${BATCH_SD_ID} key`,
+};
+
+/** The field a schema issue is about: the longest known prefix of its path. */
+function fieldOf(error: z.ZodError, fields: Readonly<Record<string, string>>, fallback: string): string {
+  const path = error.issues[0]?.path.map(String) ?? [];
+  for (let length = path.length; length > 0; length -= 1) {
+    const field = fields[path.slice(0, length).join('.')];
+    if (field !== undefined) return field;
+  }
+  return fallback;
+}
+
+const DECIMAL = /^(?:0|[1-9]\d{0,15})$/;
+/** What rfc5424.ts writes for a time: RFC 3339 UTC with exactly three fraction digits. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function decimal(value: string | undefined): number | undefined {
+  return value !== undefined && DECIMAL.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined;
+}
+
+function timeOf(message: SyslogMessage): number | undefined {
+  const value = message.timestamp;
+  if (value === null || !TIMESTAMP.test(value)) return undefined;
+  const at = Date.parse(value);
+  return Number.isFinite(at) && new Date(at).toISOString() === value ? at : undefined;
+}
+
+type Parsed = { readonly ok: true; readonly message: SyslogMessage; readonly params: ReadonlyMap<string, string> } | Refused;
+
+/** Parses strictly and finds the one element to decode; its params by name (first of a repeat: the rebuild refuses repeats). */
+function parse(line: string, sdId: string): Parsed {
+  let message: SyslogMessage;
+  try {
+    message = parseRfc5424(line);
+  } catch {
+    // The parser's message can quote the line; only the fact is passed on.
+    return refuse('RFC 5424 syntax');
+  }
+  const element = message.structuredData.find((candidate) => candidate.id === sdId);
+  if (element === undefined) return refuse(`STRUCTURED-DATA (no ${sdId})`);
+  const params = new Map<string, string>();
+  for (const [name, value] of element.params) if (!params.has(name)) params.set(name, value);
+  return { ok: true, message, params };
+}
+
+function paramDifference(id: string, actual: SdElement['params'], expected: SdElement['params']): string | null {
+  for (let i = 0; i < Math.max(actual.length, expected.length); i += 1) {
+    const want = expected[i];
+    const got = actual[i];
+    // A name the formatter would not write is text from the line: it is not echoed.
+    if (want === undefined) return `${id} (unexpected param)`;
+    if (got === undefined || got[0] !== want[0] || got[1] !== want[1]) return `${id} ${want[0]}`;
+  }
+  return null;
+}
+
+/** The first field in which a line differs from its rebuilt form, or null if it is that line exactly. */
+function difference(line: string, actual: SyslogMessage, rebuiltLine: string): string | null {
+  const expected = parseRfc5424(rebuiltLine);
+  if (actual.pri !== expected.pri) return 'PRI';
+  if (actual.version !== expected.version) return 'VERSION';
+  if (actual.timestamp !== expected.timestamp) return 'TIMESTAMP';
+  if (actual.appName !== expected.appName) return 'APP-NAME';
+  if (actual.procId !== expected.procId) return 'PROCID';
+  if (actual.msgId !== expected.msgId) return 'MSGID';
+  for (let i = 0; i < Math.max(actual.structuredData.length, expected.structuredData.length); i += 1) {
+    const want = expected.structuredData[i];
+    const got = actual.structuredData[i];
+    if (want === undefined) return 'STRUCTURED-DATA (unexpected element)';
+    if (got?.id !== want.id) return `STRUCTURED-DATA (${want.id})`;
+    const params = paramDifference(want.id, got.params, want.params);
+    if (params !== null) return params;
+  }
+  if (actual.msg !== expected.msg) return 'MSG';
+  // Same fields, other bytes: a value escaped where the formatter would not have (or a BOM).
+  return line === rebuiltLine ? null : 'STRUCTURED-DATA (escaping)';
+}
+
+/** Formats the decoded value again, keeping the line's own HOSTNAME, and requires the very same line. */
+function exact(line: string, message: SyslogMessage, rebuild: (hostname: string) => string): string | null {
+  let rebuilt: string;
+  try {
+    // A parsed HOSTNAME is already PRINTUSASCII within 255, so the formatter keeps it as it is.
+    rebuilt = rebuild(message.hostname ?? '-');
+  } catch {
+    return '(cannot be formatted)';
+  }
+  return difference(line, message, rebuilt);
+}
+
+function decodeObject(params: ReadonlyMap<string, string>): unknown {
+  const kind = params.get('obj');
+  switch (kind) {
+    case 'message':
+      return { kind, id: params.get('objId'), conversationId: params.get('conv') };
+    case 'search':
+      return { kind, resultCount: decimal(params.get('count')) ?? params.get('count') };
+    case 'none':
+      return { kind };
+    default:
+      return { kind, id: params.get('objId') };
+  }
+}
+
+/** The exact inverse of formatAuditEntry. */
+export function entryFromSyslog(line: string): EntryFromSyslog {
+  const parsed = parse(line, AUDIT_SD_ID);
+  if (!parsed.ok) return parsed;
+  const { message, params } = parsed;
+  const at = timeOf(message);
+  if (at === undefined) return refuse('TIMESTAMP');
+  const number = (name: string) => decimal(params.get(name)) ?? params.get(name);
+  const candidate = storedEntry.safeParse({
+    record: {
+      actor: { userId: params.get('user') ?? null, role: params.get('role') ?? null },
+      action: params.get('act'),
+      object: decodeObject(params),
+      patient: params.get('patient') ?? null,
+      at,
+      seq: number('seq'),
+      workstationId: params.get('ws'),
+      outcome: params.get('outcome'),
+      reason: params.get('reason') ?? null,
+    },
+    previousHash: params.get('prev'),
+    hash: params.get('hash'),
+    treeIndex: number('idx'),
+  });
+  if (!candidate.success) return refuse(fieldOf(candidate.error, ENTRY_FIELDS, AUDIT_SD_ID));
+  const entry = candidate.data;
+  const problem = exact(line, message, (hostname) => formatAuditEntry(entry, { hostname }));
+  return problem === null ? { ok: true, entry } : refuse(problem);
+}
+
+/** The exact inverse of formatTreeHead. The message's own time (when it was sent) is not part of the head. */
+export function headFromSyslog(line: string): HeadFromSyslog {
+  const parsed = parse(line, TREE_HEAD_SD_ID);
+  if (!parsed.ok) return parsed;
+  const { message, params } = parsed;
+  const at = timeOf(message);
+  if (at === undefined) return refuse('TIMESTAMP');
+  const candidate = signedTreeHead.safeParse({
+    treeSize: decimal(params.get('size')) ?? params.get('size'),
+    timestamp: decimal(params.get('ts')) ?? params.get('ts'),
+    rootHash: params.get('root'),
+    signature: params.get('sig'),
+  });
+  if (!candidate.success) return refuse(fieldOf(candidate.error, HEAD_FIELDS, TREE_HEAD_SD_ID));
+  const head = candidate.data;
+  const problem = exact(line, message, (hostname) => formatTreeHead(head, { hostname, at }));
+  return problem === null ? { ok: true, head } : refuse(problem);
+}
+
+/** The exact inverse of formatBatch. The message's time (when the server stored the batch) is not part of what the device signed. */
+export function batchFromSyslog(line: string): BatchFromSyslog {
+  const parsed = parse(line, BATCH_SD_ID);
+  if (!parsed.ok) return parsed;
+  const { message, params } = parsed;
+  const at = timeOf(message);
+  if (at === undefined) return refuse('TIMESTAMP');
+  const candidate = storedBatch.safeParse({
+    workstationId: params.get('ws'),
+    firstSeq: decimal(params.get('first')) ?? params.get('first'),
+    lastSeq: decimal(params.get('last')) ?? params.get('last'),
+    previousHash: params.get('prev'),
+    lastHash: params.get('hash'),
+    signature: params.get('sig'),
+    devicePublicKey: params.get('key'),
+  });
+  if (!candidate.success) return refuse(fieldOf(candidate.error, BATCH_FIELDS, BATCH_SD_ID));
+  const batch = candidate.data;
+  const problem = exact(line, message, (hostname) => formatBatch(batch, { hostname, at }));
+  return problem === null ? { ok: true, batch } : refuse(problem);
+}
+
+/** Any line of an export: which kind it is goes by its first SD-ID, and then it must be exactly that kind. */
+export function auditFromSyslog(line: string): AuditSyslogLine {
+  let first: string | undefined;
+  try {
+    first = parseRfc5424(line).structuredData[0]?.id;
+  } catch {
+    return refuse('RFC 5424 syntax');
+  }
+  switch (first) {
+    case AUDIT_SD_ID: {
+      const read = entryFromSyslog(line);
+      return read.ok ? { ok: true, kind: 'entry', entry: read.entry } : read;
+    }
+    case TREE_HEAD_SD_ID: {
+      const read = headFromSyslog(line);
+      return read.ok ? { ok: true, kind: 'tree-head', head: read.head } : read;
+    }
+    case BATCH_SD_ID: {
+      const read = batchFromSyslog(line);
+      return read.ok ? { ok: true, kind: 'batch', batch: read.batch } : read;
+    }
+    default:
+      return refuse('STRUCTURED-DATA (not an audit message)');
+  }
+}

@@ -1,0 +1,392 @@
+/**
+ * The syslog forms read back exactly: every entry, batch and head round-trips, and an edit to
+ * any visible field is either refused or yields a record whose hash chain (or a head or batch
+ * whose signature) no longer checks out.
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSodium, type Sodium } from '../../../main/keys/sodium';
+import { ROLES } from '../../../shared/access/permission-matrix';
+import { batchSigningBytes, checkEntries, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
+import type { SignedTreeHead, StoredEntry } from '../../../shared/audit/audit-entry';
+import { AUDIT_ACTIONS, type AuditAction, type AuditObject, type AuditRecord } from '../../../shared/audit/audit-event';
+import { blake2b256 } from '../../../shared/audit/blake2b';
+import { POLICY_KEYS } from '../../../shared/policy/policy-schema';
+import type { StoredBatch } from '../../../server/audit/audit-query';
+import { auditFromSyslog, batchFromSyslog, entryFromSyslog, headFromSyslog } from '../../../server/siem/audit-syslog';
+import { formatAuditEntry, formatBatch, formatTreeHead } from '../../../server/siem/rfc5424';
+
+const WORKSTATION = 'aa11bb22-cc33-4d44-8e55-ff6677889900';
+const CONVERSATION = '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b';
+const HOSTNAME = 'wardline-1.hospital.example';
+const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const OBJECT_KINDS = ['conversation', 'message', 'patient', 'setting', 'account', 'vault', 'search', 'none'] as const satisfies readonly AuditObject['kind'][];
+
+/** Every problem is one of these shapes: fixed words and our own SD-IDs and param names, never a value. */
+const PROBLEM =
+  /^(?:RFC 5424 syntax|PRI|VERSION|TIMESTAMP|APP-NAME|PROCID|MSGID|MSG|\(cannot be formatted\)|STRUCTURED-DATA \((?:no (?:audit|treehead|batch)@32473|(?:audit|treehead|batch)@32473|unexpected element|escaping|not an audit message)\)|(?:audit|treehead|batch)@32473(?: [a-zA-Z]+| \(unexpected param\))?)$/;
+
+let sodium: Sodium;
+beforeAll(async () => {
+  sodium = await loadSodium();
+});
+
+const hexBytes = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((value) => hex(value));
+const base64Bytes = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((value) => Buffer.from(value).toString('base64'));
+const userIds = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,30}$/);
+const patients = fc.stringMatching(/^pat-[A-Za-z0-9]{4,40}$/);
+
+function objects(kind: AuditObject['kind']): fc.Arbitrary<AuditObject> {
+  switch (kind) {
+    case 'conversation':
+      return fc.uuid().map((id) => ({ kind, id }));
+    case 'message':
+      return fc.record({ id: fc.uuid(), conversationId: fc.uuid() }).map((ids) => ({ kind, ...ids }));
+    case 'patient':
+      return patients.map((id) => ({ kind, id }));
+    case 'setting':
+      return fc.constantFrom(...POLICY_KEYS).map((id) => ({ kind, id }));
+    case 'account':
+      return userIds.map((id) => ({ kind, id }));
+    case 'vault':
+      return hexBytes(16).map((id) => ({ kind, id }));
+    case 'search':
+      return fc.nat({ max: 100_000 }).map((resultCount) => ({ kind, resultCount }));
+    case 'none':
+      return fc.constant({ kind });
+  }
+}
+
+function records(action: fc.Arbitrary<AuditAction>, object: fc.Arbitrary<AuditObject>): fc.Arbitrary<AuditRecord> {
+  return fc.record({
+    actor: fc.record({ userId: fc.option(userIds, { nil: null }), role: fc.option(fc.constantFrom(...ROLES), { nil: null }) }),
+    action,
+    object,
+    patient: fc.option(patients, { nil: null }),
+    at: fc.integer({ min: 0, max: LAST_MS }),
+    seq: fc.maxSafeNat(),
+    workstationId: fc.uuid(),
+    outcome: fc.constantFrom('success' as const, 'failure' as const),
+    reason: fc.option(fc.stringMatching(/^[A-Z][A-Z0-9_]{1,39}$/), { nil: null }),
+  });
+}
+
+const anyObject = fc.constantFrom(...OBJECT_KINDS).chain(objects);
+const entries = (record: fc.Arbitrary<AuditRecord>): fc.Arbitrary<StoredEntry> =>
+  fc.record({ record, previousHash: hexBytes(32), hash: hexBytes(32), treeIndex: fc.maxSafeNat() });
+const hostnames = fc.oneof(fc.constant(HOSTNAME), fc.constant('-'), fc.stringMatching(/^[\x21-\x7e]{1,255}$/));
+
+function expectRoundTrip(entry: StoredEntry, hostname: string): void {
+  const line = formatAuditEntry(entry, { hostname });
+  expect(entryFromSyslog(line)).toEqual({ ok: true, entry });
+  expect(auditFromSyslog(line)).toEqual({ ok: true, kind: 'entry', entry });
+}
+
+describe('entryFromSyslog: the exact inverse of formatAuditEntry', () => {
+  it.each(AUDIT_ACTIONS)('round-trips %s with any object, actor, patient, reason and time', (action) => {
+    fc.assert(fc.property(entries(records(fc.constant(action), anyObject)), hostnames, expectRoundTrip), { numRuns: 50 });
+  });
+
+  it.each(OBJECT_KINDS)('round-trips a %s object with any action', (kind) => {
+    fc.assert(fc.property(entries(records(fc.constantFrom(...AUDIT_ACTIONS), objects(kind))), hostnames, expectRoundTrip), { numRuns: 100 });
+  });
+
+  it('keeps the time to the millisecond, from the epoch to the last instant of year 9999', () => {
+    const base = fc.sample(entries(records(fc.constant('message.read'), anyObject)), { numRuns: 1, seed: 7 })[0]!;
+    for (const at of [0, 1, 999, 1_000, Date.UTC(2026, 2, 14, 9, 26, 53, 589), LAST_MS]) {
+      const entry = { ...base, record: { ...base.record, at } };
+      const read = entryFromSyslog(formatAuditEntry(entry, { hostname: 'h' }));
+      expect(read.ok && read.entry.record.at).toBe(at);
+    }
+  });
+
+  it('refuses a record whose time the formatter could only write as the NILVALUE', () => {
+    const base = fc.sample(entries(records(fc.constant('message.read'), anyObject)), { numRuns: 1, seed: 9 })[0]!;
+    const line = formatAuditEntry({ ...base, record: { ...base.record, at: LAST_MS + 1 } }, { hostname: 'h' });
+    expect(entryFromSyslog(line)).toEqual({ ok: false, problem: 'TIMESTAMP' });
+  });
+
+  it('accepts any HOSTNAME, since a relay may rewrite it', () => {
+    const entry = fc.sample(entries(records(fc.constant('message.sent'), objects('message'))), { numRuns: 1, seed: 3 })[0]!;
+    const line = formatAuditEntry(entry, { hostname: HOSTNAME });
+    for (const hostname of ['-', '192.0.2.7', 'relay.siem.example', 'x'.repeat(255)]) {
+      expect(entryFromSyslog(line.replace(` ${HOSTNAME} `, ` ${hostname} `))).toEqual({ ok: true, entry });
+    }
+  });
+});
+
+/** Three chained records of one workstation; the middle one is what the tamper tests edit. */
+function chain(): StoredEntry[] {
+  const base: Omit<AuditRecord, 'seq' | 'at'> = {
+    actor: { userId: 'nurse.adams', role: 'nurse' },
+    action: 'conversation.opened',
+    object: { kind: 'conversation', id: CONVERSATION },
+    patient: 'pat-Q7x2Lm9',
+    workstationId: WORKSTATION,
+    outcome: 'failure',
+    reason: 'NOT_PERMITTED',
+  };
+  const stored: StoredEntry[] = [];
+  let previous = GENESIS_HASH;
+  for (let i = 0; i < 3; i += 1) {
+    const record: AuditRecord = { ...base, seq: 40 + i, at: Date.UTC(2026, 2, 14, 9, 26, 53, 589) + i };
+    const hash = entryHash(blake2b256, previous, record);
+    stored.push({ record, previousHash: hex(previous), hash: hex(hash), treeIndex: 100 + i });
+    previous = hash;
+  }
+  return stored;
+}
+
+type Verdict = { readonly refused: string } | { readonly broken: string } | { readonly intact: StoredEntry };
+
+/** What a verifier concludes from the three lines with the middle one replaced. */
+function verdict(stored: readonly StoredEntry[], middleLine: string): Verdict {
+  const read = entryFromSyslog(middleLine);
+  if (!read.ok) {
+    expect(read.problem).toMatch(PROBLEM);
+    return { refused: read.problem };
+  }
+  const broken = checkEntries(blake2b256, [stored[0]!, read.entry, stored[2]!], WORKSTATION);
+  return broken === null ? { intact: read.entry } : { broken: broken.problem };
+}
+
+describe('an edited entry line is refused or breaks the chain', () => {
+  const stored = chain();
+  const line = () => formatAuditEntry(stored[1]!, { hostname: HOSTNAME });
+  const edit = (from: string, to: string) => {
+    const original = line();
+    expect(original).toContain(from);
+    return original.replace(from, to);
+  };
+
+  it('reads the unedited chain back intact', () => {
+    const read = stored.map((entry) => entryFromSyslog(formatAuditEntry(entry, { hostname: HOSTNAME })));
+    const back = read.map((result) => (result.ok ? result.entry : null));
+    expect(back).toEqual(stored);
+    expect(checkEntries(blake2b256, stored, WORKSTATION)).toBeNull();
+    expect(verdict(stored, line())).toEqual({ intact: stored[1] });
+  });
+
+  it.each([
+    ['the time', '09:26:53.590Z', '09:26:53.591Z', { broken: 'hash-mismatch' }],
+    ['the time, to another day', '2026-03-14T', '2026-03-15T', { broken: 'hash-mismatch' }],
+    ['the user', 'user="nurse.adams"', 'user="nurse.baker"', { broken: 'hash-mismatch' }],
+    ['the user, removed', ' user="nurse.adams"', '', { broken: 'hash-mismatch' }],
+    ['the role', 'role="nurse"', 'role="physician"', { broken: 'hash-mismatch' }],
+    ['the MSGID alone', ' conversation.opened [', ' message.read [', { refused: 'MSGID' }],
+    ['the action param alone', 'act="conversation.opened"', 'act="message.read"', { refused: 'MSGID' }],
+    ['the object id', `objId="${CONVERSATION}"`, `objId="${CONVERSATION.replace('6f1c', '7f1c')}"`, { broken: 'hash-mismatch' }],
+    ['the object kind', 'obj="conversation"', 'obj="patient"', { refused: 'audit@32473 objId' }],
+    ['the outcome alone', 'outcome="failure"', 'outcome="success"', { refused: 'PRI' }],
+    ['the outcome and its severity', '<108>', '<109>', { refused: 'PRI' }],
+    ['the reason', 'reason="NOT_PERMITTED"', 'reason="SESSION_LOCKED"', { broken: 'hash-mismatch' }],
+    ['the reason, removed', ' reason="NOT_PERMITTED"', '', { broken: 'hash-mismatch' }],
+    ['the patient', 'patient="pat-Q7x2Lm9"', 'patient="pat-Q7x2Lm8"', { broken: 'hash-mismatch' }],
+    ['the patient, removed', ' patient="pat-Q7x2Lm9"', '', { broken: 'hash-mismatch' }],
+    ['the sequence number', 'seq="41"', 'seq="42"', { broken: 'sequence-gap' }],
+    ['the workstation', `ws="${WORKSTATION}"`, `ws="${WORKSTATION.replace('aa11', 'bb11')}"`, { broken: 'workstation-mismatch' }],
+    ['the previous hash', `prev="${stored[1]!.previousHash}"`, `prev="${stored[2]!.hash}"`, { broken: 'chain-broken' }],
+    ['the hash', `hash="${stored[1]!.hash}"`, `hash="${stored[0]!.hash}"`, { broken: 'hash-mismatch' }],
+    ['the sequence number with a leading zero', 'seq="41"', 'seq="041"', { refused: 'audit@32473 seq' }],
+    ['the time without milliseconds', '09:26:53.590Z', '09:26:53Z', { refused: 'TIMESTAMP' }],
+    ['the time in another zone', '09:26:53.590Z', '10:26:53.590+01:00', { refused: 'TIMESTAMP' }],
+    ['a param added', ' outcome=', ' note="x" outcome=', { refused: 'audit@32473 outcome' }],
+    ['a param repeated', ' outcome="failure"', ' outcome="failure" outcome="success"', { refused: 'audit@32473 reason' }],
+    ['a param moved', ' user="nurse.adams" role="nurse"', ' role="nurse" user="nurse.adams"', { refused: 'audit@32473 user' }],
+    ['a value escaped needlessly', 'role="nurse"', 'role="nur\\se"', { refused: 'audit@32473 role' }],
+    ['an element added', `"]`, `"][origin ip="192.0.2.1"]`, { refused: 'STRUCTURED-DATA (unexpected element)' }],
+    ['a MSG added', `"]`, `"] free text`, { refused: 'MSG' }],
+    ['the APP-NAME', ' wardline - ', ' other - ', { refused: 'APP-NAME' }],
+    ['the PROCID', ' wardline - ', ' wardline 4242 ', { refused: 'PROCID' }],
+    ['the version', '>1 ', '>2 ', { refused: 'VERSION' }],
+    ['an unescaped bracket', 'role="nurse"', 'role="nur]se"', { refused: 'RFC 5424 syntax' }],
+  ] as const)('%s', (_name, from, to, expected) => {
+    expect(verdict(stored, edit(from, to))).toEqual(expected);
+  });
+
+  it('breaks the chain when the action and its MSGID change together', () => {
+    const edited = line().replace(' conversation.opened [', ' message.read [').replace('act="conversation.opened"', 'act="message.read"');
+    expect(verdict(stored, edited)).toEqual({ broken: 'hash-mismatch' });
+  });
+
+  it('breaks the chain when the outcome and its severity change together', () => {
+    const edited = line().replace('<108>', '<109>').replace('outcome="failure"', 'outcome="success"');
+    expect(verdict(stored, edited)).toEqual({ broken: 'hash-mismatch' });
+  });
+
+  it('moves an edited tree index to another leaf (checked against the Merkle tree, not the chain)', () => {
+    const read = entryFromSyslog(line().replace('idx="101"', 'idx="102"'));
+    expect(read.ok && read.entry.treeIndex).toBe(102);
+  });
+
+  it('survives any one-character edit only in the HOSTNAME or the tree index', () => {
+    const original = line();
+    const hostnameStart = original.indexOf(` ${HOSTNAME} `) + 1;
+    const idxStart = original.indexOf('idx="') + 'idx="'.length;
+    const harmless = (position: number) =>
+      (position >= hostnameStart && position <= hostnameStart + HOSTNAME.length) || (position >= idxStart && position <= idxStart + 3);
+    const edits = fc.record({
+      position: fc.nat({ max: original.length - 1 }),
+      kind: fc.constantFrom('replace', 'insert', 'delete'),
+      char: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)),
+    });
+    fc.assert(
+      fc.property(edits, ({ position, kind, char }) => {
+        const edited =
+          kind === 'delete'
+            ? original.slice(0, position) + original.slice(position + 1)
+            : original.slice(0, position) + char + original.slice(kind === 'replace' ? position + 1 : position);
+        if (edited === original) return;
+        const result = verdict(stored, edited);
+        if ('intact' in result) {
+          expect(harmless(position)).toBe(true);
+          expect({ ...result.intact, treeIndex: 0 }).toEqual({ ...stored[1]!, treeIndex: 0 });
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('never repeats a value in a problem', () => {
+    const hostile = [
+      edit('patient="pat-Q7x2Lm9"', 'patient="SECRET-Smith"'),
+      edit('user="nurse.adams"', 'user="Jane Smith"'),
+      edit('obj="conversation"', 'obj="SECRET"'),
+      edit(' outcome=', ' SECRET="1" outcome='),
+      edit('[audit@32473', '[SECRET@32473 a="1"][audit@32473'),
+      edit('>1 ', '>1 SECRET '),
+      `<13>1 - - - - - [SECRET x="1"]`,
+    ];
+    for (const text of hostile) {
+      const read = entryFromSyslog(text);
+      expect(read.ok).toBe(false);
+      if (read.ok) continue;
+      expect(read.problem).toMatch(PROBLEM);
+      expect(read.problem).not.toMatch(/SECRET|Smith/);
+    }
+  });
+});
+
+function signedHead(keys: { publicKey: Uint8Array; privateKey: Uint8Array }, treeSize: number, timestamp: number, root: Uint8Array): SignedTreeHead {
+  const signature = sodium.crypto_sign_detached(treeHeadSigningBytes({ treeSize, timestamp, rootHash: root }), keys.privateKey);
+  return { treeSize, timestamp, rootHash: hex(root), signature: Buffer.from(signature).toString('base64') };
+}
+
+function headVerifies(publicKey: Uint8Array, head: SignedTreeHead): boolean {
+  const bytes = treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: fromHex(head.rootHash)! });
+  return sodium.crypto_sign_verify_detached(Buffer.from(head.signature, 'base64'), bytes, publicKey);
+}
+
+describe('headFromSyslog: the exact inverse of formatTreeHead', () => {
+  it('round-trips any head sent at any time', () => {
+    const heads = fc.record({ treeSize: fc.maxSafeNat(), timestamp: fc.maxSafeNat(), rootHash: hexBytes(32), signature: base64Bytes(64) });
+    fc.assert(
+      fc.property(heads, fc.integer({ min: 0, max: LAST_MS }), hostnames, (head, at, hostname) => {
+        const line = formatTreeHead(head, { hostname, at });
+        expect(headFromSyslog(line)).toEqual({ ok: true, head });
+        expect(auditFromSyslog(line)).toEqual({ ok: true, kind: 'tree-head', head });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([
+    ['size', (line: string) => line.replace('size="1024"', 'size="1025"')],
+    ['ts', (line: string) => line.replace(/ts="(\d+)"/, (_match, ts: string) => `ts="${String(Number(ts) + 1)}"`)],
+    ['root', (line: string) => line.replace(/root="(.)/, (_match, first: string) => `root="${first === 'a' ? 'b' : 'a'}`)],
+    ['sig', (line: string) => line.replace(/sig="(.)/, (_match, first: string) => `sig="${first === 'A' ? 'B' : 'A'}`)],
+  ])('refuses an edited %s or reads a head whose signature fails', async (_field, tamper) => {
+    const keys = (await loadSodium()).crypto_sign_keypair();
+    const head = signedHead(keys, 1024, Date.UTC(2026, 2, 14, 9, 30), sodium.randombytes_buf(32));
+    const line = formatTreeHead(head, { hostname: HOSTNAME, at: Date.UTC(2026, 2, 14, 9, 30, 1) });
+    const read = headFromSyslog(line);
+    expect(read.ok && headVerifies(keys.publicKey, read.head)).toBe(true);
+    const edited = tamper(line);
+    expect(edited).not.toBe(line);
+    const tampered = headFromSyslog(edited);
+    if (tampered.ok) expect(headVerifies(keys.publicKey, tampered.head)).toBe(false);
+    else expect(tampered.problem).toMatch(PROBLEM);
+  });
+
+  it('refuses a head line with a changed MSGID, severity or extra param', () => {
+    const head: SignedTreeHead = { treeSize: 3, timestamp: 5, rootHash: 'a'.repeat(64), signature: `${'A'.repeat(86)}==` };
+    const line = formatTreeHead(head, { hostname: 'h', at: 6 });
+    expect(headFromSyslog(line.replace(' tree-head ', ' tree-heads '))).toEqual({ ok: false, problem: 'MSGID' });
+    expect(headFromSyslog(line.replace('<110>', '<109>'))).toEqual({ ok: false, problem: 'PRI' });
+    expect(headFromSyslog(line.replace('"]', '" size="4"]'))).toEqual({ ok: false, problem: 'treehead@32473 (unexpected param)' });
+    expect(headFromSyslog(formatAuditEntry(chain()[0]!, { hostname: 'h' }))).toEqual({ ok: false, problem: 'STRUCTURED-DATA (no treehead@32473)' });
+  });
+});
+
+describe('formatBatch and batchFromSyslog', () => {
+  const signedBatch = (keys: { publicKey: Uint8Array; privateKey: Uint8Array }): StoredBatch => {
+    const stored = chain();
+    const range = { deviceId: WORKSTATION, firstSeq: 40, lastSeq: 42, previousHash: fromHex(stored[0]!.previousHash)!, lastHash: fromHex(stored[2]!.hash)! };
+    return {
+      workstationId: WORKSTATION,
+      firstSeq: 40,
+      lastSeq: 42,
+      previousHash: stored[0]!.previousHash,
+      lastHash: stored[2]!.hash,
+      signature: Buffer.from(sodium.crypto_sign_detached(batchSigningBytes(range), keys.privateKey)).toString('base64'),
+      devicePublicKey: Buffer.from(keys.publicKey).toString('base64'),
+    };
+  };
+  const batchVerifies = (batch: StoredBatch): boolean =>
+    sodium.crypto_sign_verify_detached(
+      Buffer.from(batch.signature, 'base64'),
+      batchSigningBytes({ deviceId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, previousHash: fromHex(batch.previousHash)!, lastHash: fromHex(batch.lastHash)! }),
+      Buffer.from(batch.devicePublicKey, 'base64'),
+    );
+
+  it('writes one informational audit-batch message', () => {
+    const batch = signedBatch(sodium.crypto_sign_keypair());
+    const line = formatBatch(batch, { hostname: 'srv', at: Date.UTC(2026, 2, 14, 9, 30, 1) });
+    expect(line).toBe(
+      `<110>1 2026-03-14T09:30:01.000Z srv wardline - audit-batch [batch@32473 ws="${WORKSTATION}" first="40" last="42" ` +
+        `prev="${batch.previousHash}" hash="${batch.lastHash}" sig="${batch.signature}" key="${batch.devicePublicKey}"]`,
+    );
+    const read = batchFromSyslog(line);
+    expect(read).toEqual({ ok: true, batch });
+    expect(read.ok && batchVerifies(read.batch)).toBe(true);
+    expect(auditFromSyslog(line)).toEqual({ ok: true, kind: 'batch', batch });
+  });
+
+  it('round-trips any batch', () => {
+    const batches = fc
+      .record({ workstationId: fc.uuid(), a: fc.maxSafeNat(), b: fc.maxSafeNat(), previousHash: hexBytes(32), lastHash: hexBytes(32), signature: base64Bytes(64), devicePublicKey: base64Bytes(32) })
+      .map(({ a, b, ...rest }): StoredBatch => ({ ...rest, firstSeq: Math.min(a, b), lastSeq: Math.max(a, b) }));
+    fc.assert(
+      fc.property(batches, fc.integer({ min: 0, max: LAST_MS }), hostnames, (batch, at, hostname) => {
+        expect(batchFromSyslog(formatBatch(batch, { hostname, at }))).toEqual({ ok: true, batch });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([
+    ['ws', (line: string) => line.replace('ws="aa11', 'ws="bb11')],
+    ['first', (line: string) => line.replace('first="40"', 'first="41"')],
+    ['last', (line: string) => line.replace('last="42"', 'last="41"')],
+    ['first after last', (line: string) => line.replace('first="40"', 'first="43"')],
+    ['prev', (line: string) => line.replace(/prev="(.)/, (_match, first: string) => `prev="${first === 'a' ? 'b' : 'a'}`)],
+    ['hash', (line: string) => line.replace(/hash="(.)/, (_match, first: string) => `hash="${first === 'a' ? 'b' : 'a'}`)],
+    ['sig', (line: string) => line.replace(/sig="(.)/, (_match, first: string) => `sig="${first === 'A' ? 'B' : 'A'}`)],
+    ['key', (line: string) => line.replace(/key="(.)/, (_match, first: string) => `key="${first === 'A' ? 'B' : 'A'}`)],
+    ['MSGID', (line: string) => line.replace(' audit-batch ', ' audit-batches ')],
+  ])('refuses an edited %s or reads a batch whose signature fails', (_field, tamper) => {
+    const line = formatBatch(signedBatch(sodium.crypto_sign_keypair()), { hostname: HOSTNAME, at: 1 });
+    const edited = tamper(line);
+    expect(edited).not.toBe(line);
+    const read = batchFromSyslog(edited);
+    if (read.ok) expect(batchVerifies(read.batch)).toBe(false);
+    else expect(read.problem).toMatch(PROBLEM);
+  });
+});
+
+describe('auditFromSyslog', () => {
+  it('refuses what is not one of the audit forms', () => {
+    expect(auditFromSyslog('<13>1 - - - - - [meta x="1"]')).toEqual({ ok: false, problem: 'STRUCTURED-DATA (not an audit message)' });
+    expect(auditFromSyslog('not syslog')).toEqual({ ok: false, problem: 'RFC 5424 syntax' });
+  });
+});
