@@ -25,11 +25,29 @@
  * The exact Wardline action is always the first subtype, in a Wardline CodeSystem. Wardline's
  * own URLs are under `.invalid` so that no real host is named; a hospital that publishes its own
  * NamingSystems changes WARDLINE_FHIR_BASE.
+ *
+ * An export alone is enough for the offline verifier (`npm run audit:verify`), which checks each
+ * workstation's hash chain, each batch's device signature, that the records are in a signed tree
+ * head, and that the heads are consistent. So the Bundle carries:
+ * - per event, in the audit-chain entity's details: seq, previousHash, hash, treeIndex and, for a
+ *   filtered selection (whose tree root cannot be recomputed from its leaves), the inclusion
+ *   proof: `treeSize` once, then one `auditPath` detail per hash, leaf to root;
+ * - per signed tree head, a Provenance; the server's audit key rides on each head's signature
+ *   as the ed25519-public-key extension (the same key on every head);
+ * - per device-signed batch, a Provenance aimed at the workstation's chain, with the range and
+ *   hashes in the audit-batch extension and the device key on its signature.
+ * Keys in an export vouch only for the export's consistency: the verifier pins the audit key
+ * (and, to name the devices, their keys) from outside it.
  */
 import { createHash } from 'node:crypto';
-import type { AuditEvent, AuditEventAgent, AuditEventEntity, Bundle, Coding, Provenance } from '@medplum/fhirtypes';
+import type { AuditEvent, AuditEventAgent, AuditEventEntity, Coding, Element, Extension, Provenance, Signature } from '@medplum/fhirtypes';
+import { z } from 'zod';
 import type { AuditAction, AuditObject, AuditRecord } from '../../shared/audit/audit-event';
-import { signedTreeHead, storedEntry, type SignedTreeHead, type StoredEntry } from '../../shared/audit/audit-entry';
+import { hashHex, signedTreeHead, storedEntry, type SignedTreeHead, type StoredEntry } from '../../shared/audit/audit-entry';
+import { KEY_BYTES, SIGNATURE_BYTES } from '../../shared/protocol/binary';
+import { uuid } from '../../shared/protocol/identifiers';
+import { isCanonicalBase64 } from '../crypto/canonical-base64';
+import type { StoredBatch } from './audit-query';
 
 export const WARDLINE_FHIR_BASE = 'https://wardline.invalid/fhir';
 
@@ -50,6 +68,10 @@ export const WARDLINE_FHIR = {
   /** The server's Merkle tree, by root hash. */
   auditTreeRoots: `${WARDLINE_FHIR_BASE}/sid/audit-tree-root`,
   treeSizeExtension: `${WARDLINE_FHIR_BASE}/StructureDefinition/audit-tree-size`,
+  /** A device-signed batch: sub-extensions firstSeq, lastSeq (decimal), previousHash, lastHash (hex). */
+  auditBatchExtension: `${WARDLINE_FHIR_BASE}/StructureDefinition/audit-batch`,
+  /** On a Signature: the base64 Ed25519 public key that verifies it. */
+  ed25519KeyExtension: `${WARDLINE_FHIR_BASE}/StructureDefinition/ed25519-public-key`,
 } as const;
 
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
@@ -125,7 +147,16 @@ const OBJECT_ENTITIES: Readonly<Record<IdentifiedKind, { readonly system: string
 };
 
 /** Entity detail types: names of numbers and ids, never text. */
-const DETAIL = { conversation: 'conversationId', resultCount: 'resultCount', seq: 'seq', previousHash: 'previousHash', hash: 'hash', treeIndex: 'treeIndex' } as const;
+const DETAIL = {
+  conversation: 'conversationId',
+  resultCount: 'resultCount',
+  seq: 'seq',
+  previousHash: 'previousHash',
+  hash: 'hash',
+  treeIndex: 'treeIndex',
+  treeSize: 'treeSize',
+  auditPath: 'auditPath',
+} as const;
 
 /** The last instant FHIR (four-digit years) can hold. */
 const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -133,6 +164,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const DECIMAL = /^(?:0|[1-9]\d{0,15})$/;
 /** FHIR's id datatype. */
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const HASH_HEX = /^[0-9a-f]{64}$/;
 
 function instant(at: number, field: string): string {
   if (!Number.isSafeInteger(at) || at < 0 || at > LAST_INSTANT) throw new RangeError(`${field} is outside what a FHIR instant holds`);
@@ -165,9 +197,33 @@ export function auditEventId(record: Pick<AuditRecord, 'workstationId' | 'seq'>)
   return `${record.workstationId}.${String(record.seq)}`;
 }
 
-/** One stored entry as an R4 AuditEvent. Throws a RangeError for a time a FHIR instant cannot hold. */
-export function toAuditEvent(entry: StoredEntry): AuditEvent {
+/** An RFC 6962 audit path: the entry's leaf is in the tree of `treeSize` leaves (a signed head's size). */
+export interface InclusionProof {
+  readonly treeSize: number;
+  /** Hex hashes, leaf to root. */
+  readonly path: readonly string[];
+}
+
+export interface AuditEventOptions {
+  /** For a filtered selection, whose tree root a reader cannot recompute from the leaves it has. */
+  readonly inclusionProof?: InclusionProof;
+}
+
+/** Which part of a proof cannot belong to an entry at `treeIndex` (a detail name), or null. */
+function proofProblem(proof: InclusionProof, treeIndex: number): string | null {
+  if (!Number.isSafeInteger(proof.treeSize) || proof.treeSize <= treeIndex) return DETAIL.treeSize;
+  return proof.path.every((hash) => HASH_HEX.test(hash)) ? null : DETAIL.auditPath;
+}
+
+/**
+ * One stored entry as an R4 AuditEvent, with its inclusion proof if given. Throws a RangeError for
+ * a time a FHIR instant cannot hold, or a proof whose tree does not reach the entry.
+ */
+export function toAuditEvent(entry: StoredEntry, options: AuditEventOptions = {}): AuditEvent {
   const { record } = entry;
+  const proof = options.inclusionProof;
+  const wrongProof = proof === undefined ? null : proofProblem(proof, entry.treeIndex);
+  if (wrongProof !== null) throw new RangeError(`inclusionProof ${wrongProof} does not fit the entry`);
   const mapping = ACTIONS[record.action];
   const user: AuditEventAgent = {
     type: { coding: [{ system: PARTICIPATION_TYPE, code: 'IRCP', display: 'information recipient' }] },
@@ -194,6 +250,9 @@ export function toAuditEvent(entry: StoredEntry): AuditEvent {
         { type: DETAIL.previousHash, valueString: entry.previousHash },
         { type: DETAIL.hash, valueString: entry.hash },
         { type: DETAIL.treeIndex, valueString: String(entry.treeIndex) },
+        ...(proof === undefined
+          ? []
+          : [{ type: DETAIL.treeSize, valueString: String(proof.treeSize) }, ...proof.path.map((hash) => ({ type: DETAIL.auditPath, valueString: hash }))]),
       ],
     },
   ];
@@ -212,7 +271,9 @@ export function toAuditEvent(entry: StoredEntry): AuditEvent {
   };
 }
 
-export type FromAuditEventResult = { readonly ok: true; readonly entry: StoredEntry } | { readonly ok: false; readonly problem: string };
+export type FromAuditEventResult =
+  | { readonly ok: true; readonly entry: StoredEntry; readonly inclusionProof: InclusionProof | null }
+  | { readonly ok: false; readonly problem: string };
 
 type Json = Readonly<Record<string, unknown>>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -302,8 +363,23 @@ function decodeObject(entity: unknown): Decoded<AuditObject> {
   return problem('entity.what');
 }
 
+/** The chain entity's proof details, if it has any; order is the path's order. */
+function decodeProof(chain: unknown, treeIndex: number): Decoded<InclusionProof | null> {
+  const treeSizeText = detail(chain, DETAIL.treeSize);
+  const path = list(get(chain, 'detail'))
+    .filter((item) => get(item, 'type') === DETAIL.auditPath)
+    .map((item) => get(item, 'valueString'));
+  if (treeSizeText === undefined && path.length === 0) return { ok: true, value: null };
+  const treeSize = decimal(treeSizeText);
+  if (treeSize === undefined) return problem(`entity (audit chain).detail.${DETAIL.treeSize}`);
+  if (!path.every((hash): hash is string => typeof hash === 'string')) return problem(`entity (audit chain).detail.${DETAIL.auditPath}`);
+  const proof = { treeSize, path };
+  const wrong = proofProblem(proof, treeIndex);
+  return wrong === null ? { ok: true, value: proof } : problem(`entity (audit chain).detail.${wrong}`);
+}
+
 /** Reads the fields a record is made of; exactness is checked afterwards by re-encoding. */
-function decode(resource: Json): Decoded<unknown> {
+function decode(resource: Json): Decoded<{ readonly entry: unknown; readonly inclusionProof: InclusionProof | null }> {
   const action = text(get(list(resource.subtype).find((coding) => get(coding, 'system') === WARDLINE_FHIR.actionSystem), 'code'));
   if (action === undefined) return problem('subtype');
   const at = parseInstant(resource.recorded);
@@ -340,14 +416,19 @@ function decode(resource: Json): Decoded<unknown> {
   if (seq === undefined) return problem('entity (audit chain).detail.seq');
   const treeIndex = decimal(detail(chain, DETAIL.treeIndex));
   if (treeIndex === undefined) return problem('entity (audit chain).detail.treeIndex');
+  const proof = decodeProof(chain, treeIndex);
+  if (!proof.ok) return proof;
 
   return {
     ok: true,
     value: {
-      record: { actor: { userId, role }, action, object: object.value, patient, at, seq, workstationId, outcome, reason },
-      previousHash: detail(chain, DETAIL.previousHash),
-      hash: detail(chain, DETAIL.hash),
-      treeIndex,
+      entry: {
+        record: { actor: { userId, role }, action, object: object.value, patient, at, seq, workstationId, outcome, reason },
+        previousHash: detail(chain, DETAIL.previousHash),
+        hash: detail(chain, DETAIL.hash),
+        treeIndex,
+      },
+      inclusionProof: proof.value,
     },
   };
 }
@@ -362,11 +443,26 @@ export function fromAuditEvent(resource: unknown): FromAuditEventResult {
   if (content === null) return problem('meta');
   const decoded = decode(content);
   if (!decoded.ok) return decoded;
-  const parsed = storedEntry.safeParse(decoded.value);
+  const parsed = storedEntry.safeParse(decoded.value.entry);
   if (!parsed.success) return problem(parsed.error.issues[0]?.path.map(String).join('.') ?? '(entry)');
-  const difference = firstDifference(content, toAuditEvent(parsed.data), '');
-  return difference === null ? { ok: true, entry: parsed.data } : problem(difference);
+  const { inclusionProof } = decoded.value;
+  const difference = firstDifference(content, toAuditEvent(parsed.data, inclusionProof === null ? {} : { inclusionProof }), '');
+  return difference === null ? { ok: true, entry: parsed.data, inclusionProof } : problem(difference);
 }
+
+const ASTM_SIGNATURE_TYPE = 'urn:iso-astm:E1762-95:2013';
+const PARTICIPANT_TYPE = 'http://terminology.hl7.org/CodeSystem/provenance-participant-type';
+/** Both signatures are raw 64-byte Ed25519 (RFC 8032) over text lines; `data` is its base64. */
+const SIGNATURE_FORMAT = { targetFormat: 'text/plain', sigFormat: 'application/octet-stream' } as const;
+
+const isEd25519Key = (value: unknown): value is string => typeof value === 'string' && isCanonicalBase64(value, KEY_BYTES);
+const keyExtension = (key: string): Extension => ({ url: WARDLINE_FHIR.ed25519KeyExtension, valueBase64Binary: key });
+/** What a signature's key extension holds; undefined if it has none. */
+const signerKeyValue = (signature: unknown): unknown =>
+  get(
+    list(get(signature, 'extension')).find((item) => get(item, 'url') === WARDLINE_FHIR.ed25519KeyExtension),
+    'valueBase64Binary',
+  );
 
 const TREE_HEAD_SIGNER = { display: 'Wardline audit server' };
 /** Namespace for the name-based UUIDs of tree heads (fixed, random). */
@@ -374,9 +470,11 @@ const TREE_HEAD_NAMESPACE = 'b5ca7dcb-5d91-4c55-892d-1c60950eeb58';
 
 /**
  * A signed tree head as Provenance: the server (verifier) attests the tree with this root and
- * size. The signature is Ed25519 over treeHeadSigningBytes (text lines, hence text/plain).
+ * size. The signature is Ed25519 over treeHeadSigningBytes. With `auditKey` (base64), the key
+ * that verifies it is on the signature. Throws a RangeError for a key that is not one.
  */
-export function treeHeadProvenance(head: SignedTreeHead): Provenance {
+export function treeHeadProvenance(head: SignedTreeHead, auditKey?: string): Provenance {
+  if (auditKey !== undefined && !isEd25519Key(auditKey)) throw new RangeError('auditKey is not an Ed25519 public key in canonical base64');
   const when = instant(head.timestamp, 'head.timestamp');
   return {
     resourceType: 'Provenance',
@@ -384,20 +482,23 @@ export function treeHeadProvenance(head: SignedTreeHead): Provenance {
     extension: [{ url: WARDLINE_FHIR.treeSizeExtension, valueString: String(head.treeSize) }],
     target: [identifier(WARDLINE_FHIR.auditTreeRoots, head.rootHash)],
     recorded: when,
-    agent: [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'verifier', display: 'Verifier' }] }, who: TREE_HEAD_SIGNER }],
+    agent: [{ type: { coding: [{ system: PARTICIPANT_TYPE, code: 'verifier', display: 'Verifier' }] }, who: TREE_HEAD_SIGNER }],
     signature: [
       {
-        type: [{ system: 'urn:iso-astm:E1762-95:2013', code: '1.2.840.10065.1.12.1.5', display: 'Verification Signature' }],
+        ...(auditKey === undefined ? {} : { extension: [keyExtension(auditKey)] }),
+        type: [{ system: ASTM_SIGNATURE_TYPE, code: '1.2.840.10065.1.12.1.5', display: 'Verification Signature' }],
         when,
         who: TREE_HEAD_SIGNER,
-        targetFormat: 'text/plain',
+        ...SIGNATURE_FORMAT,
         data: head.signature,
       },
     ],
   };
 }
 
-export type FromTreeHeadResult = { readonly ok: true; readonly head: SignedTreeHead } | { readonly ok: false; readonly problem: string };
+export type FromTreeHeadResult =
+  | { readonly ok: true; readonly head: SignedTreeHead; readonly auditKey: string | null }
+  | { readonly ok: false; readonly problem: string };
 
 /** The exact inverse of treeHeadProvenance; the problem names a field, never its value. */
 export function fromTreeHeadProvenance(resource: unknown): FromTreeHeadResult {
@@ -408,6 +509,8 @@ export function fromTreeHeadProvenance(resource: unknown): FromTreeHeadResult {
   if (treeSize === undefined) return problem('extension (tree size)');
   const timestamp = parseInstant(content.recorded);
   if (timestamp === undefined) return problem('recorded');
+  const key = signerKeyValue(get(content, 'signature', 0));
+  if (key !== undefined && !isEd25519Key(key)) return problem('signature.extension (public key)');
   const parsed = signedTreeHead.safeParse({
     treeSize,
     timestamp,
@@ -415,8 +518,121 @@ export function fromTreeHeadProvenance(resource: unknown): FromTreeHeadResult {
     signature: get(content, 'signature', 0, 'data'),
   });
   if (!parsed.success) return problem(parsed.error.issues[0]?.path.map(String).join('.') ?? '(head)');
-  const difference = firstDifference(content, treeHeadProvenance(parsed.data), '');
-  return difference === null ? { ok: true, head: parsed.data } : problem(difference);
+  const difference = firstDifference(content, treeHeadProvenance(parsed.data, key), '');
+  return difference === null ? { ok: true, head: parsed.data, auditKey: key ?? null } : problem(difference);
+}
+
+const storedBatch = z
+  .strictObject({
+    workstationId: uuid,
+    firstSeq: z.number().int().nonnegative(),
+    lastSeq: z.number().int().nonnegative(),
+    previousHash: hashHex,
+    lastHash: hashHex,
+    // Canonical only: a second spelling of the same bytes would be an edit that still verifies.
+    signature: z.string().refine((value) => isCanonicalBase64(value, SIGNATURE_BYTES)),
+    devicePublicKey: z.string().refine(isEd25519Key),
+  })
+  .refine((batch) => batch.lastSeq >= batch.firstSeq, { path: ['lastSeq'] });
+
+/** Where each batch field is in its Provenance: what a problem names. */
+const BATCH_FIELDS: Readonly<Record<keyof StoredBatch, string>> = {
+  workstationId: 'target',
+  firstSeq: 'extension (audit batch).firstSeq',
+  lastSeq: 'extension (audit batch).lastSeq',
+  previousHash: 'extension (audit batch).previousHash',
+  lastHash: 'extension (audit batch).lastHash',
+  signature: 'signature.data',
+  devicePublicKey: 'signature.extension (public key)',
+};
+
+function batchProblem(error: z.ZodError): string {
+  const field = error.issues[0]?.path[0];
+  return typeof field === 'string' && Object.hasOwn(BATCH_FIELDS, field) ? BATCH_FIELDS[field as keyof StoredBatch] : '(batch)';
+}
+
+/**
+ * R4 requires Provenance.recorded and Signature.when, and a batch has no time of its own: the
+ * device signs none and StoredBatch keeps none. FHIR's answer for a required value that is not
+ * known is a primitive with only a data-absent-reason extension, so no time is made up.
+ */
+const unknownValue = (): Element => ({ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] });
+
+/** A Provenance with `_recorded` and `_when` (no values, see unknownValue); Medplum's types have only the values. */
+export type BatchProvenance = Omit<Provenance, 'recorded' | 'signature'> & {
+  readonly _recorded: Element;
+  readonly signature: (Omit<Signature, 'when'> & { readonly _when: Element })[];
+};
+
+/** The workstation's own namespace, as for its events; first and last make the batch. */
+const batchUuid = (batch: StoredBatch): string => nameUuid(batch.workstationId, `audit-batch/${String(batch.firstSeq)}/${String(batch.lastSeq)}`);
+
+/**
+ * A device-signed batch as Provenance: the workstation (author, a Device by identifier) signed
+ * records firstSeq..lastSeq of its chain, which the target names by identifier rather than
+ * listing every AuditEvent. The range and the two hashes it signed are the audit-batch extension,
+ * so batchSigningBytes can be rebuilt; the device key is on the signature. Author's Signature,
+ * not Verification: the device wrote what it signs. Throws a RangeError for an invalid batch.
+ */
+export function batchProvenance(batch: StoredBatch): BatchProvenance {
+  const checked = storedBatch.safeParse(batch);
+  if (!checked.success) throw new RangeError(`batch ${batchProblem(checked.error)} is not valid`);
+  const device = { type: 'Device' as const, ...identifier(WARDLINE_FHIR.workstationIds, batch.workstationId) };
+  return {
+    resourceType: 'Provenance',
+    id: batchUuid(batch),
+    extension: [
+      {
+        url: WARDLINE_FHIR.auditBatchExtension,
+        extension: [
+          { url: 'firstSeq', valueString: String(batch.firstSeq) },
+          { url: 'lastSeq', valueString: String(batch.lastSeq) },
+          { url: 'previousHash', valueString: batch.previousHash },
+          { url: 'lastHash', valueString: batch.lastHash },
+        ],
+      },
+    ],
+    target: [identifier(WARDLINE_FHIR.auditChains, batch.workstationId)],
+    _recorded: unknownValue(),
+    agent: [{ type: { coding: [{ system: PARTICIPANT_TYPE, code: 'author', display: 'Author' }] }, who: device }],
+    signature: [
+      {
+        extension: [keyExtension(batch.devicePublicKey)],
+        type: [{ system: ASTM_SIGNATURE_TYPE, code: '1.2.840.10065.1.12.1.1', display: "Author's Signature" }],
+        _when: unknownValue(),
+        who: device,
+        ...SIGNATURE_FORMAT,
+        data: batch.signature,
+      },
+    ],
+  };
+}
+
+export type FromBatchProvenanceResult = { readonly ok: true; readonly batch: StoredBatch } | { readonly ok: false; readonly problem: string };
+
+/** The exact inverse of batchProvenance; the problem names a field, never its value. */
+export function fromBatchProvenance(resource: unknown): FromBatchProvenanceResult {
+  if (!isObject(resource) || resource.resourceType !== 'Provenance') return problem('resourceType');
+  const content = withoutServerMeta(resource);
+  if (content === null) return problem('meta');
+  const range = list(content.extension).find((item) => get(item, 'url') === WARDLINE_FHIR.auditBatchExtension);
+  const part = (name: string): unknown => get(list(get(range, 'extension')).find((item) => get(item, 'url') === name), 'valueString');
+  const firstSeq = decimal(text(part('firstSeq')));
+  if (firstSeq === undefined) return problem(BATCH_FIELDS.firstSeq);
+  const lastSeq = decimal(text(part('lastSeq')));
+  if (lastSeq === undefined) return problem(BATCH_FIELDS.lastSeq);
+  const parsed = storedBatch.safeParse({
+    workstationId: identifierValue({ what: get(content, 'target', 0) }, WARDLINE_FHIR.auditChains),
+    firstSeq,
+    lastSeq,
+    previousHash: part('previousHash'),
+    lastHash: part('lastHash'),
+    signature: get(content, 'signature', 0, 'data'),
+    devicePublicKey: signerKeyValue(get(content, 'signature', 0)),
+  });
+  if (!parsed.success) return problem(batchProblem(parsed.error));
+  const difference = firstDifference(content, batchProvenance(parsed.data), '');
+  return difference === null ? { ok: true, batch: parsed.data } : problem(difference);
 }
 
 /** RFC 9562 name-based UUID (version 5): the same input always gives the same fullUrl. */
@@ -431,6 +647,12 @@ function nameUuid(namespace: string, name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+// Entries are not on a server, so each fullUrl is a name-based urn:uuid: events by workstation
+// and sequence number, heads by content, batches by workstation and range.
+const eventUrl = (entry: StoredEntry) => `urn:uuid:${nameUuid(entry.record.workstationId, `audit-event/${String(entry.record.seq)}`)}`;
+const headUrl = (head: SignedTreeHead) => `urn:uuid:${nameUuid(TREE_HEAD_NAMESPACE, `${String(head.treeSize)}/${String(head.timestamp)}/${head.rootHash}`)}`;
+const batchUrl = (batch: StoredBatch) => `urn:uuid:${batchUuid(batch)}`;
+
 export interface AuditBundleOptions {
   /** The Bundle's id (FHIR id: letters, digits, '-' and '.', at most 64). */
   readonly id: string;
@@ -438,27 +660,147 @@ export interface AuditBundleOptions {
   readonly timestamp: number;
   /** Signed tree heads that let a reader check the entries against the server's Merkle tree. */
   readonly heads?: readonly SignedTreeHead[];
+  /** Device-signed batches, so a reader can check who wrote each chain. */
+  readonly batches?: readonly StoredBatch[];
+  /** Inclusion proofs by tree index, for a selection: an entry with no proof here gets none. */
+  readonly proofs?: ReadonlyMap<number, InclusionProof>;
+  /** The server's audit key (base64 Ed25519), written on every head's signature; with no heads, nowhere. */
+  readonly auditKey?: string;
+}
+
+export interface AuditBundleEntry {
+  readonly fullUrl: string;
+  readonly resource: AuditEvent | Provenance | BatchProvenance;
+}
+
+/** A `collection` Bundle; `entry` is left out when empty, since FHIR JSON has no empty arrays. */
+export interface AuditBundle {
+  readonly resourceType: 'Bundle';
+  readonly id: string;
+  readonly type: 'collection';
+  readonly timestamp: string;
+  readonly entry?: readonly AuditBundleEntry[];
 }
 
 /**
  * An export as a `collection` Bundle: a set of resources gathered to be kept and read together.
  * Not `searchset`, which is a server's answer to a search (with self link, total and search
- * modes), nor `document`, which needs a Composition. Entries are not on a server, so each
- * fullUrl is a name-based urn:uuid: events by workstation and sequence number, heads by content.
+ * modes), nor `document`, which needs a Composition. Events come first, then heads, then
+ * batches. Throws a RangeError for a bad id, time or key, and for the same resource twice
+ * (FHIR requires fullUrls to be unique).
  */
-export function auditBundle(entries: readonly StoredEntry[], options: AuditBundleOptions): Bundle<AuditEvent | Provenance> {
+export function auditBundle(entries: readonly StoredEntry[], options: AuditBundleOptions): AuditBundle {
   if (!FHIR_ID.test(options.id)) throw new RangeError('bundle id is not a FHIR id');
+  if (options.auditKey !== undefined && !isEd25519Key(options.auditKey)) throw new RangeError('auditKey is not an Ed25519 public key in canonical base64');
+  const resources: AuditBundleEntry[] = [
+    ...entries.map((entry) => {
+      const inclusionProof = options.proofs?.get(entry.treeIndex);
+      return { fullUrl: eventUrl(entry), resource: toAuditEvent(entry, inclusionProof === undefined ? {} : { inclusionProof }) };
+    }),
+    ...(options.heads ?? []).map((head) => ({ fullUrl: headUrl(head), resource: treeHeadProvenance(head, options.auditKey) })),
+    ...(options.batches ?? []).map((batch) => ({ fullUrl: batchUrl(batch), resource: batchProvenance(batch) })),
+  ];
+  if (new Set(resources.map((item) => item.fullUrl)).size !== resources.length) throw new RangeError('the same event, head or batch is in the bundle twice');
   return {
     resourceType: 'Bundle',
     id: options.id,
     type: 'collection',
     timestamp: instant(options.timestamp, 'timestamp'),
-    entry: [
-      ...entries.map((entry) => ({ fullUrl: `urn:uuid:${nameUuid(entry.record.workstationId, `audit-event/${String(entry.record.seq)}`)}`, resource: toAuditEvent(entry) })),
-      ...(options.heads ?? []).map((head) => ({
-        fullUrl: `urn:uuid:${nameUuid(TREE_HEAD_NAMESPACE, `${String(head.treeSize)}/${String(head.timestamp)}/${head.rootHash}`)}`,
-        resource: treeHeadProvenance(head),
-      })),
-    ],
+    ...(resources.length === 0 ? {} : { entry: resources }),
   };
+}
+
+export interface ReadAuditEvent {
+  readonly entry: StoredEntry;
+  readonly inclusionProof: InclusionProof | null;
+}
+
+export type ReadAuditBundleResult =
+  | {
+      readonly ok: true;
+      readonly entries: ReadAuditEvent[];
+      readonly heads: SignedTreeHead[];
+      readonly batches: StoredBatch[];
+      readonly auditKey: string | null;
+    }
+  | { readonly ok: false; readonly problem: string; readonly index?: number };
+
+/** An export's resource kinds, in the order auditBundle writes them. */
+const KINDS = ['event', 'head', 'batch'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** Heads and batches are both Provenance: what they attest (target) tells them apart. */
+function kindOf(resource: unknown): Kind | undefined {
+  if (get(resource, 'resourceType') === 'AuditEvent') return 'event';
+  if (get(resource, 'resourceType') !== 'Provenance') return undefined;
+  const target = get(resource, 'target', 0, 'identifier', 'system');
+  return target === WARDLINE_FHIR.auditTreeRoots ? 'head' : target === WARDLINE_FHIR.auditChains ? 'batch' : undefined;
+}
+
+/** A difference at `entry[i]...` is entry i's problem, named within the entry (`fullUrl`, `resource.id`). */
+function bundleProblem(path: string): { readonly ok: false; readonly problem: string; readonly index?: number } {
+  const match = /^entry\[(\d+)\]\.?(.*)$/.exec(path);
+  return match === null ? problem(path) : { ok: false, problem: match[2] || '(entry)', index: Number(match[1]) };
+}
+
+/**
+ * The exact inverse of auditBundle: reads every resource back (a problem names the index of the
+ * first entry that fails, and its field within the entry, never a value), then requires it to be what
+ * auditBundle writes for what was read, fullUrls and order included. The audit key is as
+ * found on the heads, or null; whether it is the right key is for the verifier to check.
+ */
+export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
+  if (!isObject(bundle) || bundle.resourceType !== 'Bundle') return problem('resourceType');
+  const content = withoutServerMeta(bundle);
+  if (content === null) return problem('meta');
+  const id = text(content.id);
+  if (id === undefined || !FHIR_ID.test(id)) return problem('id');
+  const timestamp = parseInstant(content.timestamp);
+  if (timestamp === undefined || timestamp < 0) return problem('timestamp');
+  if (content.entry !== undefined && !Array.isArray(content.entry)) return problem('entry');
+
+  const entries: ReadAuditEvent[] = [];
+  const heads: SignedTreeHead[] = [];
+  const batches: StoredBatch[] = [];
+  let auditKey: string | null = null;
+  const fullUrls = new Set<string>();
+  let rank = 0;
+  for (const [index, item] of list(content.entry).entries()) {
+    const resource = get(item, 'resource');
+    const kind = kindOf(resource);
+    if (kind === undefined) return { ok: false, problem: get(resource, 'resourceType') === 'Provenance' ? 'resource.target' : 'resource.resourceType', index };
+    if (KINDS.indexOf(kind) < rank) return { ok: false, problem: '(order)', index };
+    rank = KINDS.indexOf(kind);
+    let fullUrl: string;
+    if (kind === 'event') {
+      const read = fromAuditEvent(resource);
+      if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
+      entries.push({ entry: read.entry, inclusionProof: read.inclusionProof });
+      fullUrl = eventUrl(read.entry);
+    } else if (kind === 'head') {
+      const read = fromTreeHeadProvenance(resource);
+      if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
+      heads.push(read.head);
+      auditKey ??= read.auditKey;
+      fullUrl = headUrl(read.head);
+    } else {
+      const read = fromBatchProvenance(resource);
+      if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
+      batches.push(read.batch);
+      fullUrl = batchUrl(read.batch);
+    }
+    if (fullUrls.has(fullUrl)) return { ok: false, problem: 'fullUrl (duplicate)', index };
+    fullUrls.add(fullUrl);
+  }
+
+  // Each resource read back already; compare the rest (fullUrls, fields, a head without the key).
+  const proofs = new Map(entries.flatMap(({ entry, inclusionProof }) => (inclusionProof === null ? [] : [[entry.treeIndex, inclusionProof] as const])));
+  const expected = auditBundle(
+    entries.map((item) => item.entry),
+    { id, timestamp, heads, batches, proofs, ...(auditKey === null ? {} : { auditKey }) },
+  );
+  // Resources may carry a FHIR server's meta, which their readers allowed.
+  const actual = content.entry === undefined ? content : { ...content, entry: list(content.entry).map((item) => (isObject(item) && isObject(item.resource) ? { ...item, resource: withoutServerMeta(item.resource) } : item)) };
+  const difference = firstDifference(actual, expected, '');
+  return difference === null ? { ok: true, entries, heads, batches, auditKey } : bundleProblem(difference);
 }

