@@ -111,7 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     let onAppended: (() => void) | undefined;
     if (options.siem !== undefined) {
       const forwarder = createSyslogForwarder({ host: options.siem.host, port: options.siem.port, ca: options.siem.caPem, logger });
-      const relay = startSiemRelay({ db, forwarder, hostname: os.hostname(), logger });
+      const relay = startSiemRelay({ db, forwarder, hostname: os.hostname(), logger, auditKey: auditKey.publicKey });
       // Closed after HTTP (no more appends) and before the database (it moves its cursor last).
       cleanups.push(() => relay.close());
       onAppended = () => relay.wake();

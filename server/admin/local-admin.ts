@@ -15,7 +15,7 @@ import type { TrailExport } from '../audit/trail-verifier';
 export const LOCAL_ADMIN_FILE = 'admin-endpoint.json';
 export const TRAIL_PATH = '/admin/v1/audit/trail';
 
-const fileSchema = z.strictObject({ url: z.url(), token: z.string().regex(/^[0-9a-f]{64}$/), pid: z.number().int().positive() });
+const fileSchema = z.strictObject({ url: z.url(), token: z.string().regex(/^[A-Za-z0-9_-]{43}$/), pid: z.number().int().positive() });
 export type LocalAdminEndpoint = z.infer<typeof fileSchema>;
 
 export function registerLocalAdmin(app: FastifyInstance, token: string, trail: () => Promise<TrailExport>): void {
@@ -29,7 +29,7 @@ export function registerLocalAdmin(app: FastifyInstance, token: string, trail: (
 }
 
 export function newLocalAdminToken(): string {
-  return randomBytes(32).toString('hex');
+  return randomBytes(32).toString('base64url');
 }
 
 export function localAdminFile(dataDir: string): string {

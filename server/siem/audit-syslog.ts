@@ -21,11 +21,11 @@ import { parseRfc5424, type SdElement, type SyslogMessage } from './rfc5424-pars
 
 export type Refused = { readonly ok: false; readonly problem: string };
 export type EntryFromSyslog = { readonly ok: true; readonly entry: StoredEntry } | Refused;
-export type HeadFromSyslog = { readonly ok: true; readonly head: SignedTreeHead } | Refused;
+export type HeadFromSyslog = { readonly ok: true; readonly head: SignedTreeHead; readonly auditKey: string | null } | Refused;
 export type BatchFromSyslog = { readonly ok: true; readonly batch: StoredBatch } | Refused;
 export type AuditSyslogLine =
   | { readonly ok: true; readonly kind: 'entry'; readonly entry: StoredEntry }
-  | { readonly ok: true; readonly kind: 'tree-head'; readonly head: SignedTreeHead }
+  | { readonly ok: true; readonly kind: 'tree-head'; readonly head: SignedTreeHead; readonly auditKey: string | null }
   | { readonly ok: true; readonly kind: 'batch'; readonly batch: StoredBatch }
   | Refused;
 
@@ -228,8 +228,10 @@ export function headFromSyslog(line: string): HeadFromSyslog {
   });
   if (!candidate.success) return refuse(fieldOf(candidate.error, HEAD_FIELDS, TREE_HEAD_SD_ID));
   const head = candidate.data;
-  const problem = exact(line, message, (hostname) => formatTreeHead(head, { hostname, at }));
-  return problem === null ? { ok: true, head } : refuse(problem);
+  const key = params.get('key') ?? null;
+  if (key !== null && !publicKey.safeParse(key).success) return refuse(`${TREE_HEAD_SD_ID} key`);
+  const problem = exact(line, message, (hostname) => formatTreeHead(head, { hostname, at, auditKey: key }));
+  return problem === null ? { ok: true, head, auditKey: key } : refuse(problem);
 }
 
 /** The exact inverse of formatBatch. The message's time (when the server stored the batch) is not part of what the device signed. */
@@ -269,7 +271,7 @@ export function auditFromSyslog(line: string): AuditSyslogLine {
     }
     case TREE_HEAD_SD_ID: {
       const read = headFromSyslog(line);
-      return read.ok ? { ok: true, kind: 'tree-head', head: read.head } : read;
+      return read.ok ? { ok: true, kind: 'tree-head', head: read.head, auditKey: read.auditKey } : read;
     }
     case BATCH_SD_ID: {
       const read = batchFromSyslog(line);

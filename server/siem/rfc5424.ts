@@ -132,12 +132,14 @@ export function formatAuditEntry(entry: StoredEntry, options: FormatOptions): st
 }
 
 /** A signed tree head, so the SIEM holds what it needs to check the log was not rewritten. */
-export function formatTreeHead(head: SignedTreeHead, options: FormatOptions & { readonly at: number }): string {
+/** `auditKey`: the server's audit key (base64), so an export or the SIEM can check the head's signature. */
+export function formatTreeHead(head: SignedTreeHead, options: FormatOptions & { readonly at: number; readonly auditKey?: string | null }): string {
   const data = sdElement(TREE_HEAD_SD_ID, [
     ['size', head.treeSize],
     ['ts', head.timestamp],
     ['root', head.rootHash],
     ['sig', head.signature],
+    ['key', options.auditKey ?? null],
   ]);
   return `${header(SEVERITY_INFORMATIONAL, options.at, options.hostname, TREE_HEAD_MSGID)} ${data}`;
 }

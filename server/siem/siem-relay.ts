@@ -28,6 +28,8 @@ export interface SiemRelayDeps {
   readonly forwarder: SyslogForwarder;
   /** HOSTNAME of every message: this server. */
   readonly hostname: string;
+  /** The server's audit key (base64), carried with every head so the SIEM can check it. */
+  readonly auditKey?: string;
   readonly logger?: { warn(obj: object, msg: string): void };
   /** Tree indexes per pass (and per flush). */
   readonly pageSize?: number;
@@ -137,7 +139,7 @@ export function startSiemRelay(deps: SiemRelayDeps): SiemRelay {
     const heads = await db.query<HeadRow>('SELECT tree_size, signed_at, root_hash, signature FROM audit_tree_heads WHERE tree_size > $1 AND tree_size <= $2', [from, to]);
     for (const row of heads) {
       const head: SignedTreeHead = { treeSize: Number(row.tree_size), timestamp: Number(row.signed_at), rootHash: row.root_hash, signature: row.signature };
-      outgoing.push({ index: head.treeSize - 1, order: 2, text: formatTreeHead(head, { hostname, at: head.timestamp }) });
+      outgoing.push({ index: head.treeSize - 1, order: 2, text: formatTreeHead(head, { hostname, at: head.timestamp, auditKey: deps.auditKey ?? null }) });
     }
     outgoing.sort((a, b) => a.index - b.index || a.order - b.order);
     return outgoing.map((message) => message.text);

@@ -281,10 +281,10 @@ describe('headFromSyslog: the exact inverse of formatTreeHead', () => {
   it('round-trips any head sent at any time', () => {
     const heads = fc.record({ treeSize: fc.maxSafeNat(), timestamp: fc.maxSafeNat(), rootHash: hexBytes(32), signature: base64Bytes(64) });
     fc.assert(
-      fc.property(heads, fc.integer({ min: 0, max: LAST_MS }), hostnames, (head, at, hostname) => {
-        const line = formatTreeHead(head, { hostname, at });
-        expect(headFromSyslog(line)).toEqual({ ok: true, head });
-        expect(auditFromSyslog(line)).toEqual({ ok: true, kind: 'tree-head', head });
+      fc.property(heads, fc.integer({ min: 0, max: LAST_MS }), hostnames, fc.option(base64Bytes(32), { nil: null }), (head, at, hostname, auditKey) => {
+        const line = formatTreeHead(head, { hostname, at, auditKey });
+        expect(headFromSyslog(line)).toEqual({ ok: true, head, auditKey });
+        expect(auditFromSyslog(line)).toEqual({ ok: true, kind: 'tree-head', head, auditKey });
       }),
       { numRuns: 300 },
     );

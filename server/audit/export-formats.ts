@@ -1,0 +1,81 @@
+/**
+ * The two export formats, written and read back: a FHIR R4 collection Bundle (AuditEvents,
+ * tree-head and batch Provenances) and RFC 5424 syslog lines (one message per record, batch
+ * signature and tree head, as the SIEM receives them). Reading is the exact inverse of writing,
+ * so what a reader sees in an export is exactly what gets verified.
+ */
+import { formatAuditEntry, formatBatch, formatTreeHead } from '../siem/rfc5424';
+import { auditFromSyslog } from '../siem/audit-syslog';
+import type { SignedTreeHead } from '../../shared/audit/audit-entry';
+import { auditBundle, readAuditBundle, type InclusionProof } from './fhir-audit-event';
+import type { StoredBatch } from './audit-query';
+import type { ExportedEntry, TrailExport } from './trail-verifier';
+
+export const EXPORT_FORMATS = ['fhir', 'syslog'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface WriteOptions {
+  /** When the export was made (the Bundle's timestamp, the syslog batch lines' time). */
+  readonly at: number;
+  /** Identifies this export (the Bundle id); a UUID. */
+  readonly id: string;
+  readonly hostname: string;
+}
+
+export function writeExport(trail: TrailExport, format: ExportFormat, options: WriteOptions): string {
+  if (format === 'fhir') {
+    const proofs = new Map<number, InclusionProof>();
+    for (const { entry, inclusionProof } of trail.entries) if (inclusionProof !== null) proofs.set(entry.treeIndex, inclusionProof);
+    const bundle = auditBundle(
+      trail.entries.map((e) => e.entry),
+      { id: options.id, timestamp: options.at, heads: trail.heads, batches: trail.batches, proofs, ...(trail.auditKey === null ? {} : { auditKey: trail.auditKey }) },
+    );
+    return `${JSON.stringify(bundle, null, 1)}\n`;
+  }
+  // A syslog line has no room for a proof: a syslog export is always the whole trail.
+  if (trail.entries.some((e) => e.inclusionProof !== null)) throw new Error('a selection is exported as FHIR');
+  const lines = [
+    ...trail.entries.map(({ entry }) => formatAuditEntry(entry, { hostname: options.hostname })),
+    ...trail.batches.map((batch) => formatBatch(batch, { hostname: options.hostname, at: options.at })),
+    ...trail.heads.map((head) => formatTreeHead(head, { hostname: options.hostname, at: head.timestamp, auditKey: trail.auditKey })),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export type ReadExport =
+  | { readonly ok: true; readonly format: ExportFormat; readonly trail: TrailExport }
+  | { readonly ok: false; readonly problem: string; readonly where: string | null };
+
+export function readExport(text: string): ReadExport {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(trimmed);
+    } catch {
+      return { ok: false, problem: 'not valid JSON', where: null };
+    }
+    const read = readAuditBundle(json);
+    if (!read.ok) return { ok: false, problem: read.problem, where: read.index === undefined ? null : `Bundle.entry[${String(read.index)}]` };
+    return { ok: true, format: 'fhir', trail: { entries: read.entries, heads: read.heads, batches: read.batches, auditKey: read.auditKey } };
+  }
+  const entries: ExportedEntry[] = [];
+  const heads: SignedTreeHead[] = [];
+  const batches: StoredBatch[] = [];
+  let auditKey: string | null = null;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line === '') continue;
+    const read = auditFromSyslog(line);
+    if (!read.ok) return { ok: false, problem: read.problem, where: `line ${String(i + 1)}` };
+    if (read.kind === 'entry') entries.push({ entry: read.entry, inclusionProof: null });
+    else if (read.kind === 'batch') batches.push(read.batch);
+    else {
+      if (read.auditKey !== null && auditKey !== null && read.auditKey !== auditKey) return { ok: false, problem: 'tree heads name different audit keys', where: `line ${String(i + 1)}` };
+      auditKey = read.auditKey ?? auditKey;
+      heads.push(read.head);
+    }
+  }
+  return { ok: true, format: 'syslog', trail: { entries, heads, batches, auditKey } };
+}
