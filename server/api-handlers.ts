@@ -20,7 +20,7 @@ import { recallMessage } from './relay/recall';
 import { recordReceipts } from './relay/receipts';
 import { sendMessage, type RelayDeps } from './relay/send-message';
 import { acceptAuditBatch, type AuditIntakeDeps } from './audit/audit-intake';
-import { searchAudit } from './audit/audit-search';
+import { exportAuditSelection, searchAudit } from './audit/audit-search';
 
 export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
   readonly preloginSecret: Buffer;
@@ -50,5 +50,6 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
     history: async ({ body, session }) => succeed(await conversationHistory(deps, session, body)),
     auditBatch: ({ body }) => acceptAuditBatch(deps.audit, body),
     auditSearch: ({ body, session }) => searchAudit(deps.audit, session, body),
+    auditExport: ({ body, session }) => exportAuditSelection(deps.audit, session, body),
   };
 }

@@ -13,7 +13,7 @@ import { merkleTree, type Hash } from '../../shared/audit/merkle-tree';
 import { appError } from '../../shared/errors';
 import type { ResponseOf } from '../../shared/ipc/contract';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
-import type { RouteResponse } from '../../shared/protocol/api';
+import { AUDIT_EXPORT_MAX_RECORDS, type RouteResponse } from '../../shared/protocol/api';
 import { loadSodium } from '../keys/sodium';
 import type { ApiClient } from '../server-link/api-client';
 import { appCodeOf } from '../server-link/api-error-code';
@@ -73,8 +73,42 @@ export function verifyAnswer(answer: Answer, witnessed: WitnessedHead | null, ve
   return { status: problems.length === 0 ? 'verified' : 'broken', headSize: head.treeSize, headAt: head.timestamp, checked: answer.entries.length, problems };
 }
 
+/** Where exports go, and how they are named: by time only (a file name must not carry a filter value). */
+export function exportFileName(at: number): string {
+  return `wardline-audit-${new Date(at).toISOString().replace(/[:.]/g, '-')}.fhir.json`;
+}
+
 export function createComplianceSearch(deps: ComplianceSearchDeps) {
-  return {
+  const service = {
+    /**
+     * The selection as a verified FHIR export: every page of the search is verified first, then
+     * the server writes the Bundle against the last head verified, and it is saved whole.
+     */
+    async exportSelection(filter: AuditSearchFilter, save: (fileName: string, content: string, records: number) => Promise<void>, now: number): Promise<IpcResult<ResponseOf<'audit.export'>>> {
+      let afterIndex = -1;
+      let records = 0;
+      const problems: Verification['problems'][number][] = [];
+      let page = await service.search(filter, afterIndex);
+      for (;;) {
+        if (!page.ok) return page;
+        records += page.value.records.length;
+        if (records > AUDIT_EXPORT_MAX_RECORDS) return fail(appError('PAYLOAD_TOO_LARGE'));
+        problems.push(...page.value.verification.problems);
+        const last = page.value.records.at(-1);
+        if (!page.value.more || last === undefined) break;
+        afterIndex = last.treeIndex;
+        page = await service.search(filter, afterIndex);
+      }
+      // The last page's head covers every earlier page's records: the export is proven against it.
+      const verification: Verification = { ...page.value.verification, checked: records, problems: problems.slice(0, MAX_PROBLEMS), status: problems.length > 0 ? 'broken' : page.value.verification.status };
+      if (verification.headSize === 0) return fail(appError('NOT_FOUND'));
+      const exported = await deps.api.call('auditExport', { filter, treeSize: verification.headSize }, deps.token());
+      if (!exported.ok) return fail(appError(appCodeOf(exported.error.code)));
+      const fileName = exportFileName(now);
+      await save(fileName, exported.value.bundle, exported.value.records);
+      return ok({ fileName, records: exported.value.records, verification });
+    },
+
     async search(filter: AuditSearchFilter, afterIndex: number): Promise<IpcResult<ResponseOf<'audit.search'>>> {
       const witnessed = deps.witnessed();
       const answer = await deps.api.call('auditSearch', { filter, afterIndex, limit: PAGE, knownTreeSize: witnessed?.head.treeSize ?? 0 }, deps.token());
@@ -95,5 +129,6 @@ export function createComplianceSearch(deps: ComplianceSearchDeps) {
       });
     },
   };
+  return service;
 }
 

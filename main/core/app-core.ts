@@ -18,6 +18,10 @@ import { loadOrCreateDeviceIdentity, type DeviceIdentityResult } from '../device
 import { createAuditTrail, type AuditTrail } from '../audit/audit-trail';
 import { createComplianceSearch } from '../audit/compliance-search';
 import { readWitnessedHead } from '../audit/witnessed-head-file';
+import { writeFileAtomic } from '../fs/atomic-file';
+import { AuditError } from '../audit/device-audit-log';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { derivePasswordKeys } from '../keys/password-kdf';
 import type { MessagingService } from '../messaging/messaging-service';
 import { createApiClient } from '../server-link/api-client';
@@ -201,6 +205,28 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'message.send': (request) => withMessaging((m) => m.send(request)),
       'message.recall': ({ messageId }) => withMessaging((m) => m.recall(messageId)),
       'contact.acceptKeyChange': ({ userId }) => withMessaging((m) => m.acceptKeyChange(userId)),
+      'audit.export': async ({ filter }) => {
+        if (compliance === null) return fail(appError('NO_SERVER_CONFIGURED'));
+        const actor = session.state();
+        if (actor.state !== 'unlocked') return fail(appError('NOT_SIGNED_IN'));
+        const exportsDir = path.join(options.dataDir, 'exports');
+        try {
+          return await compliance.exportSelection(
+            filter,
+            async (fileName, content, records) => {
+              // Recorded before the file exists: no export leaves unrecorded.
+              await audit.record({ actor: { userId: actor.user.userId, role: actor.user.role }, action: 'export.created', object: { kind: 'search', resultCount: records } });
+              await mkdir(exportsDir, { recursive: true, mode: 0o700 });
+              writeFileAtomic(path.join(exportsDir, fileName), Buffer.from(content, 'utf8'));
+            },
+            now(),
+          );
+        } catch (error) {
+          if (error instanceof AuditError) return fail(appError('AUDIT_UNAVAILABLE'));
+          if ((error as NodeJS.ErrnoException).code === 'ENOSPC') return fail(appError('DISK_FULL'));
+          throw error;
+        }
+      },
       'audit.search': async ({ filter, afterIndex }) => {
         if (compliance === null) return fail(appError('NO_SERVER_CONFIGURED'));
         const found = await compliance.search(filter, afterIndex);

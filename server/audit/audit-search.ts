@@ -3,7 +3,11 @@
  * against the latest signed head, plus a consistency proof from the head the asking workstation
  * already holds and the alerts about the trail. Only a role with `audit.read` may ask.
  */
+import { randomUUID } from 'node:crypto';
 import { hex } from '../../shared/audit/audit-chain';
+import { AUDIT_EXPORT_MAX_BYTES, AUDIT_EXPORT_MAX_RECORDS } from '../../shared/protocol/api';
+import { writeExport } from './export-formats';
+import { exportSelection } from './trail-export';
 import { roleHas } from '../../shared/access/permission-matrix';
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import type { AuthenticatedSession } from '../accounts/session-store';
@@ -44,4 +48,19 @@ export async function searchAudit(
     consistency: known > 0 && known < size ? deps.tree.log.consistencyProof(known, size).map(hex) : [],
     alerts: (await auditAlerts(deps.db, { ...(filter.since === null ? {} : { since: filter.since }), ...(filter.until === null ? {} : { until: filter.until }), ...(filter.workstationId === null ? {} : { workstationId: filter.workstationId }) })).slice(-1000),
   });
+}
+
+/** The same selection as a FHIR Bundle with proofs, against a head the workstation has verified. */
+export async function exportAuditSelection(
+  deps: AuditSearchDeps & { readonly clock: () => number },
+  session: AuthenticatedSession,
+  request: RouteRequest<'auditExport'>,
+): Promise<Outcome<RouteResponse<'auditExport'>>> {
+  if (!roleHas(session.role, 'audit.read')) return fail('FORBIDDEN');
+  const trail = await exportSelection(deps.db, deps.tree, { ...request.filter, limit: AUDIT_EXPORT_MAX_RECORDS + 1 }, request.treeSize);
+  if (trail.heads.length === 0) return fail('NOT_FOUND');
+  if (trail.entries.length > AUDIT_EXPORT_MAX_RECORDS) return fail('PAYLOAD_TOO_LARGE');
+  const bundle = writeExport(trail, 'fhir', { at: deps.clock(), id: randomUUID(), hostname: 'wardline-server' });
+  if (bundle.length > AUDIT_EXPORT_MAX_BYTES) return fail('PAYLOAD_TOO_LARGE');
+  return succeed({ records: trail.entries.length, bundle });
 }

@@ -32,11 +32,11 @@ export async function exportTrail(db: Queryable): Promise<TrailExport> {
   return { entries, heads: await treeHeads(db), batches: await auditBatches(db), auditKey: await auditPublicKey(db) };
 }
 
-/** A filtered selection, each record with its proof against the latest head. */
-export async function exportSelection(db: Queryable, tree: AuditTree, filter: AuditFilter): Promise<TrailExport> {
+/** A filtered selection, each record with its proof against the head of `treeSize` (default: the latest). */
+export async function exportSelection(db: Queryable, tree: AuditTree, filter: AuditFilter, treeSize?: number): Promise<TrailExport> {
   await tree.catchUp(db);
   const heads = await treeHeads(db);
-  const latest = heads.at(-1);
+  const latest = treeSize === undefined ? heads.at(-1) : heads.find((head) => head.treeSize === treeSize);
   const selected = await searchAuditRecords(db, filter);
   const entries = selected
     .filter((entry) => latest !== undefined && entry.treeIndex < latest.treeSize)

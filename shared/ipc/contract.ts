@@ -272,6 +272,12 @@ export const channels = {
     }),
     permission: 'audit.read',
   },
+  /** The selection, verified, saved as a FHIR R4 Bundle in the workstation's exports folder. */
+  'audit.export': {
+    request: z.strictObject({ filter: auditSearchFilter }),
+    response: z.strictObject({ fileName: z.string().max(120), records: z.number().int().nonnegative(), verification: auditVerificationSchema }),
+    permission: 'audit.read',
+  },
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;
 
 export type Contract = Record<string, ChannelSpec>;

@@ -18,6 +18,9 @@ import { auditAlert, auditSearchFilter, chainedEntry, hashHex, signedTreeHead, s
 
 /** Records per audit batch: a catch-up after a long outage goes in several. */
 export const AUDIT_BATCH_MAX = 500;
+/** A compliance export holds at most this many records (narrow the filter for more). */
+export const AUDIT_EXPORT_MAX_RECORDS = 5000;
+export const AUDIT_EXPORT_MAX_BYTES = 15 * 1024 * 1024;
 
 export const API_VERSION = 'v1';
 
@@ -289,6 +292,18 @@ export const routes = {
       consistency: z.array(hashHex).max(128),
       alerts: z.array(auditAlert).max(1000),
     }),
+  },
+  /**
+   * A compliance selection as a FHIR R4 Bundle (role with `audit.read` only): the records the
+   * filter matches, each with its inclusion proof against the head of `treeSize` (the head the
+   * workstation verified the same selection against), the batches and that head.
+   */
+  auditExport: {
+    method: 'POST',
+    path: '/v1/audit/export',
+    auth: 'session',
+    request: z.strictObject({ filter: auditSearchFilter, treeSize: z.number().int().positive() }),
+    response: z.strictObject({ records: z.number().int().nonnegative(), bundle: z.string().max(AUDIT_EXPORT_MAX_BYTES) }),
   },
 } as const satisfies Record<string, RouteSpec>;
 

@@ -4,7 +4,14 @@
  * the server; and when the server's store is rewritten behind its back, the view says broken
  * and names the record.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSodium } from '../../../main/keys/sodium';
+import { readExport } from '../../../server/audit/export-formats';
+import { verifyTrail } from '../../../server/audit/trail-verifier';
+import { blake2b256 } from '../../../shared/audit/blake2b';
 import { openDatabase } from '../../../server/db/open-database';
 import { startServer } from '../../../server/server';
 import type { AuditSearchFilter } from '../../../shared/audit/audit-entry';
@@ -66,6 +73,29 @@ describe('the compliance search', () => {
     const signIns = await governance.call('audit.search', { filter: { ...noFilter, action: 'sign-in.succeeded' }, afterIndex: -1 });
     if (!signIns.ok) throw new Error(signIns.error.code);
     expect(new Set(signIns.value.records.map((r) => r.record.actor.userId))).toEqual(new Set([nurse.userId, doctor.userId, officer.userId]));
+  });
+
+  it('exports the selection, verified, as a FHIR Bundle that audit:verify accepts, and records the export', async () => {
+    const exported = await governance.call('audit.export', { filter: { ...noFilter, conversationId } });
+    if (!exported.ok) throw new Error(exported.error.code);
+    expect(exported.value.verification).toMatchObject({ status: 'verified', problems: [] });
+    expect(exported.value.fileName).toMatch(/^wardline-audit-[0-9TZ-]+\.fhir\.json$/);
+    const text = readFileSync(path.join(governance.dataDir, 'exports', exported.value.fileName), 'utf8');
+    const read = readExport(text);
+    if (!read.ok) throw new Error(read.problem);
+    expect(read.trail.entries).toHaveLength(exported.value.records);
+    expect(read.trail.entries.every((e) => e.inclusionProof !== null)).toBe(true);
+    const sodium = await loadSodium();
+    const report = verifyTrail(read.trail, {
+      sha256: (...parts) => new Uint8Array(parts.reduce((h, p) => h.update(p), createHash('sha256')).digest()),
+      blake2b: blake2b256,
+      verifySignature: (key, message, signature) => sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), message, Buffer.from(key, 'base64')),
+    });
+    expect(report.breaks).toEqual([]);
+    expect(await governance.core.audit.syncNow()).toMatchObject({ kind: 'synced' });
+    const recorded = await governance.call('audit.search', { filter: { ...noFilter, userId: officer.userId, action: 'export.created' }, afterIndex: -1 });
+    expect(recorded.ok && recorded.value.records.map((r) => r.record.object)).toEqual([{ kind: 'search', resultCount: exported.value.records }]);
+    expect(await ward.call('audit.export', { filter: noFilter })).toMatchObject({ ok: false, error: { code: 'NOT_PERMITTED' } });
   });
 
   it('refuses a nurse: the channel before main acts, and the server too', async () => {
