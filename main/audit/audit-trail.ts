@@ -14,7 +14,7 @@ import type { Logger } from '../logging/logger';
 import type { ApiClient } from '../server-link/api-client';
 import { createAuditSync, type AuditSync, type SyncOutcome } from './audit-sync';
 import { AuditError, openDeviceAuditLog, type DeviceAuditLog } from './device-audit-log';
-import { readWitnessedHead, writeWitnessedHead } from './witnessed-head-file';
+import { readWitnessedHead, removeStaleHeadTemps, writeWitnessedHead } from './witnessed-head-file';
 
 export interface AuditEvent {
   readonly actor: AuditRecord['actor'];
@@ -66,6 +66,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     const log = await openDeviceAuditLog({ dataDir: options.dataDir, identity });
     if (options.api === null) return { log, sync: null };
     const sodium = await loadSodium();
+    removeStaleHeadTemps(options.dataDir);
     const witnessed = readWitnessedHead(options.dataDir);
     const known = witnessed.ok ? witnessed.value : null;
     const sync = createAuditSync({

@@ -3,7 +3,7 @@
  * `<dataDir>/machine/audit-head.json`. Someone who rolls the database back cannot roll this back
  * with it, and the next acknowledgement must be consistent with it.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { signedTreeHead } from '../../shared/audit/audit-entry';
@@ -38,4 +38,15 @@ export function readWitnessedHead(dataDir: string): WitnessedHeadRead {
 export function writeWitnessedHead(dataDir: string, witnessed: WitnessedHead): void {
   const content = { format: 'wardline-audit-head', version: 1, auditKey: witnessed.auditKey, head: witnessed.head };
   writeFileAtomic(witnessedHeadFile(dataDir), Buffer.from(`${JSON.stringify(content, null, 2)}\n`, 'utf8'));
+}
+
+/** Temporary files a crash left mid-write (the head itself was never half-replaced): removed at start. */
+export function removeStaleHeadTemps(dataDir: string): void {
+  const dir = path.dirname(witnessedHeadFile(dataDir));
+  const prefix = `${path.basename(witnessedHeadFile(dataDir))}.`;
+  try {
+    for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith('.tmp')) rmSync(path.join(dir, name), { force: true });
+  } catch {
+    // No machine folder yet: nothing to remove.
+  }
 }
