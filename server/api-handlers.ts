@@ -27,6 +27,8 @@ export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
   /** The KDF cost new accounts get, and unknown ids are told. */
   readonly accountKdf: { readonly memoryMiB: number; readonly passes: number };
   readonly audit: AuditIntakeDeps;
+  /** An account event was written (a user ended one of their sessions): fold it into the trail. */
+  readonly onAccountEvent?: () => void;
 }
 
 export function createApiHandlers(deps: ApiDeps): RouteHandlers {
@@ -39,7 +41,11 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
     refresh: ({ body, session }) => refreshSession(deps, session, body),
     logout: ({ session }) => signOut(deps, session),
     listSessions: ({ session }) => listSessions(deps, session),
-    endSession: ({ body, session }) => endOwnSession(deps, session, body),
+    endSession: async ({ body, session }) => {
+      const ended = await endOwnSession(deps, session, body);
+      if (ended.ok) deps.onAccountEvent?.();
+      return ended;
+    },
     publishIdentity: ({ body, session }) => publishIdentity(db, session.userId, body, clock()),
     searchDirectory: async ({ body }) => succeed(await searchDirectory(db, body.query, body.limit)),
     lookupKeys: async ({ body }) => succeed(await lookupKeys(db, body.userIds)),

@@ -16,6 +16,7 @@ import { createServerAdmin, type ServerAdmin } from './admin/server-admin';
 import { createApiHandlers } from './api-handlers';
 import { loadAuditSigningKey } from './audit/audit-signing-key';
 import { createAuditTree } from './audit/audit-tree';
+import { createServerTrail, serverChainId } from './audit/server-trail';
 import { exportTrail } from './audit/trail-export';
 import { localAdminFile, newLocalAdminToken, registerLocalAdmin, removeLocalAdmin } from './admin/local-admin';
 import { writeFile } from 'node:fs/promises';
@@ -117,6 +118,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       onAppended = () => relay.wake();
     }
 
+    // Account events written while the server was down (or before this version) join the trail now.
+    const serverTrail = createServerTrail({ db, tree: auditTree, key: auditKey, clock, chainId: await serverChainId(db) });
+    await serverTrail.fold();
+    const foldAccountEvents = () =>
+      void serverTrail.fold().then(
+        (folded) => {
+          if (folded > 0) onAppended?.();
+        },
+        () => logger.warn({ event: 'audit-fold-failed' }, 'audit'),
+      );
+
     const authenticate = createAuthenticator(db, clock);
     const app = await createHttpApp({ tls, logger, beforeClose: () => streams.closeAll(STREAM_CLOSE_GRACE_MS) });
     cleanups.push(() => app.close());
@@ -133,6 +145,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         preloginSecret,
         accountKdf,
         audit: { db, clock, tree: auditTree, key: auditKey, ...(onAppended === undefined ? {} : { onAppended }) },
+        onAccountEvent: foldAccountEvents,
       }),
       authenticate,
     );
@@ -164,7 +177,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       url,
       port,
       caCertPath: tls.caCertPath,
-      admin,
+      // Each access change is in the trail (and on its way to the SIEM) before the call returns.
+      admin: {
+        ...admin,
+        deactivate: async (userId) => {
+          await admin.deactivate(userId);
+          if ((await serverTrail.fold()) > 0) onAppended?.();
+        },
+        reactivate: async (userId) => {
+          await admin.reactivate(userId);
+          if ((await serverTrail.fold()) > 0) onAppended?.();
+        },
+        revokeSessions: async (userId) => {
+          const ended = await admin.revokeSessions(userId);
+          if ((await serverTrail.fold()) > 0) onAppended?.();
+          return ended;
+        },
+      },
       close: () => (closing ??= undo().then(() => logger.info({ event: 'closed' }, 'server'))),
     };
   } catch (error) {

@@ -34,7 +34,7 @@ interface ChainEnd {
   readonly lastHash: string;
 }
 
-async function chainEnd(tx: Queryable, workstationId: string): Promise<ChainEnd> {
+export async function chainEnd(tx: Queryable, workstationId: string): Promise<ChainEnd> {
   const rows = await tx.query<{ last_seq: number | string; last_hash: string }>(
     'SELECT last_seq, last_hash FROM audit_batches WHERE workstation_id = $1 ORDER BY last_seq DESC LIMIT 1',
     [workstationId],
@@ -104,6 +104,39 @@ function proofs(tree: AuditTree, leafIndex: number, size: number, knownTreeSize:
   return { inclusion, consistency };
 }
 
+export interface SignedRange {
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  readonly previousHash: string;
+  readonly lastHash: string;
+  readonly signature: string;
+  readonly devicePublicKey: string;
+}
+
+/**
+ * Inside a transaction that holds the tree lock and has caught the tree up: stores the new
+ * records, their leaves and the signed batch, appends them to this copy of the tree, and signs
+ * and stores the new head. The caller truncates the tree again if the transaction fails.
+ */
+export async function appendBatch(
+  tx: Queryable,
+  tree: AuditTree,
+  input: { readonly workstationId: string; readonly fresh: readonly ChainedEntry[]; readonly signed: SignedRange; readonly now: number },
+): Promise<{ entries: StoredEntry[]; head: SignedTreeHead }> {
+  const firstIndex = tree.log.size;
+  const { signed } = input;
+  await appendEntries(tx, input.fresh, firstIndex, input.now);
+  await tx.query(
+    `INSERT INTO audit_batches (workstation_id, first_seq, last_seq, previous_hash, last_hash, signature, device_public_key, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [input.workstationId, signed.firstSeq, signed.lastSeq, signed.previousHash, signed.lastHash, signed.signature, signed.devicePublicKey, input.now],
+  );
+  tree.log.append(input.fresh.map((entry) => leafHashOfEntry(entry.hash)));
+  const head = tree.signHead(tree.log.size, input.now);
+  await tx.query('INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES ($1, $2, $3, $4)', [head.treeSize, head.timestamp, head.rootHash, head.signature]);
+  return { entries: input.fresh.map((entry, i) => ({ ...entry, treeIndex: firstIndex + i })), head };
+}
+
 export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Promise<Outcome<Ack>> {
   const { db, clock, tree } = deps;
   const workstationId = batch.deviceId;
@@ -161,20 +194,15 @@ export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Pro
       return succeed({ ackedSeq: last.record.seq, leafIndex: stored.treeIndex, head, auditKey: deps.key.publicKey, ...proofs(tree, stored.treeIndex, head.treeSize, batch.knownTreeSize) });
     }
 
-    const firstIndex = tree.log.size;
-    const now = clock();
-    await appendEntries(tx, fresh, firstIndex, now);
-    await tx.query(
-      `INSERT INTO audit_batches (workstation_id, first_seq, last_seq, previous_hash, last_hash, signature, device_public_key, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [workstationId, first.record.seq, last.record.seq, first.previousHash, last.hash, batch.signature, devicePublicKey, now],
-    );
-    appendedFrom = firstIndex;
-    tree.log.append(fresh.map((entry) => leafHashOfEntry(entry.hash)));
-    const size = tree.log.size;
-    const head = tree.signHead(size, now);
-    await tx.query('INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES ($1, $2, $3, $4)', [head.treeSize, head.timestamp, head.rootHash, head.signature]);
-    appended = { entries: fresh.map((entry, i) => ({ ...entry, treeIndex: firstIndex + i })), head };
+    appendedFrom = tree.log.size;
+    appended = await appendBatch(tx, tree, {
+      workstationId,
+      fresh,
+      signed: { firstSeq: first.record.seq, lastSeq: last.record.seq, previousHash: first.previousHash, lastHash: last.hash, signature: batch.signature, devicePublicKey },
+      now: clock(),
+    });
+    const head = appended.head;
+    const size = head.treeSize;
     return succeed({ ackedSeq: last.record.seq, leafIndex: size - 1, head, auditKey: deps.key.publicKey, ...proofs(tree, size - 1, size, batch.knownTreeSize) });
   }).catch((error: unknown) => {
     if (appendedFrom !== null) tree.log.truncate(appendedFrom);

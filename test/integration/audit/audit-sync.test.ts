@@ -10,7 +10,7 @@ import { witnessedHeadFile } from '../../../main/audit/witnessed-head-file';
 import { loadOrCreateDeviceIdentity, type DeviceIdentity } from '../../../main/device/device-identity';
 import { createMachineFileProtector } from '../../../main/keys/device-protector';
 import { createApiClient } from '../../../main/server-link/api-client';
-import { batchSigningBytes, entryHash, fromHex, GENESIS_HASH, hex } from '../../../shared/audit/audit-chain';
+import { batchSigningBytes, checkEntries, entryHash, fromHex, GENESIS_HASH, hex } from '../../../shared/audit/audit-chain';
 import { blake2b256 } from '../../../shared/audit/blake2b';
 import type { ChainedEntry } from '../../../shared/audit/audit-entry';
 import type { AuditRecord } from '../../../shared/audit/audit-event';
@@ -183,5 +183,24 @@ describe('audit sync', () => {
       client.close();
       expect(answer).toEqual({ ok: false, error: { code: 'AUDIT_DEVICE_UNKNOWN' } });
     });
+  });
+});
+
+describe("the server's own records", () => {
+  it('puts each access change into the trail on a chain of its own, signed with the audit key', async () => {
+    await server.server.admin.revokeSessions(doctor.userId);
+    await server.server.admin.deactivate(doctor.userId);
+    await server.server.admin.reactivate(doctor.userId);
+    const admin = await server.server.admin.auditRecords({ action: 'admin.action' });
+    expect(admin.map((e) => ({ actor: e.record.actor.userId, object: e.record.object, reason: e.record.reason }))).toEqual([
+      { actor: 'server-operator', object: { kind: 'account', id: doctor.userId }, reason: 'SESSIONS_REVOKED' },
+      { actor: 'server-operator', object: { kind: 'account', id: doctor.userId }, reason: 'ACCOUNT_DEACTIVATED' },
+      { actor: 'server-operator', object: { kind: 'account', id: doctor.userId }, reason: 'ACCOUNT_REACTIVATED' },
+    ]);
+    const chain = new Set(admin.map((e) => e.record.workstationId));
+    expect(chain.size).toBe(1);
+    expect(admin.map((e) => e.record.seq)).toEqual([1, 2, 3]);
+    await loadSodium();
+    expect(checkEntries(blake2b256, admin, [...chain][0] as string, { seq: 1, previousHash: hex(GENESIS_HASH) })).toBeNull();
   });
 });
