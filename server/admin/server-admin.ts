@@ -10,6 +10,7 @@ import { sweepExpired, type HousekeepingDeps, type SweepResult } from './houseke
 import type { SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
 import { auditAlerts, type AuditAlert } from '../audit/audit-alerts';
 import { searchAuditRecords, treeHeads, type AuditFilter } from '../audit/audit-query';
+import { legalHolds, placeLegalHold, purgeExpiredAudit, releaseLegalHold, type LegalHold } from '../audit/audit-retention';
 
 export interface ServerAdmin {
   createAccount(input: NewAccount): Promise<void>;
@@ -27,6 +28,12 @@ export interface ServerAdmin {
   auditAlerts(): Promise<AuditAlert[]>;
   /** Every signed tree head, oldest first. */
   auditHeads(): Promise<SignedTreeHead[]>;
+  /** Keeps every audit record (userId null) or one user's, past retention, until released. */
+  placeLegalHold(userId: string | null, actor: string): Promise<string>;
+  releaseLegalHold(holdId: string, actor: string): Promise<boolean>;
+  legalHolds(): Promise<LegalHold[]>;
+  /** Removes the content of records older than the retention (at least six years) and under no hold. */
+  purgeExpiredAudit(retentionYears: number): Promise<number>;
 }
 
 export function createServerAdmin(deps: AccountAdminDeps & HousekeepingDeps): ServerAdmin {
@@ -41,5 +48,9 @@ export function createServerAdmin(deps: AccountAdminDeps & HousekeepingDeps): Se
     auditRecords: (filter = {}) => searchAuditRecords(deps.db, filter),
     auditAlerts: () => auditAlerts(deps.db),
     auditHeads: () => treeHeads(deps.db),
+    placeLegalHold: (userId, actor) => placeLegalHold(deps.db, deps.clock, { userId, actor }),
+    releaseLegalHold: (holdId, actor) => releaseLegalHold(deps.db, deps.clock, { holdId, actor }),
+    legalHolds: () => legalHolds(deps.db),
+    purgeExpiredAudit: (retentionYears) => purgeExpiredAudit(deps.db, deps.clock, retentionYears),
   };
 }

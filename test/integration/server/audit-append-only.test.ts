@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../server/db/database';
 import { openDatabase } from '../../../server/db/open-database';
+import { legalHolds, placeLegalHold, purgeExpiredAudit, releaseLegalHold } from '../../../server/audit/audit-retention';
 import { usePostgres } from '../../support/postgres';
 import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate } from '../../support/server-fixtures';
 
@@ -96,5 +97,30 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
     const leaves = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_leaves');
     const records = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_records');
     expect([leaves[0]?.n, records[0]?.n]).toEqual([3, 1]);
+  });
+
+  it('purges only past the retention and outside legal holds, and refuses a retention under six years', async () => {
+    const db = await open(backend);
+    const now = Date.now();
+    const clock = () => now;
+    await insertRecord(db, 0, now - 7 * YEAR, 'nurse.adams');
+    await insertRecord(db, 1, now - 7 * YEAR, 'dr.okafor');
+    await insertRecord(db, 2, now - 6.5 * YEAR, 'dr.okafor');
+    await insertRecord(db, 3, now - 1 * YEAR, 'nurse.adams');
+    await expect(purgeExpiredAudit(db, clock, 5)).rejects.toBeInstanceOf(RangeError);
+
+    const hold = await placeLegalHold(db, clock, { userId: 'dr.okafor', actor: 'compliance.lee' });
+    expect(await legalHolds(db)).toEqual([{ holdId: hold, userId: 'dr.okafor', placedAt: now, placedBy: 'compliance.lee' }]);
+    expect(await purgeExpiredAudit(db, clock, 6)).toBe(1);
+    expect(await purgeExpiredAudit(db, clock, 10)).toBe(0);
+
+    expect(await releaseLegalHold(db, clock, { holdId: hold, actor: 'compliance.lee' })).toBe(true);
+    expect(await releaseLegalHold(db, clock, { holdId: hold, actor: 'compliance.lee' })).toBe(false);
+    expect(await legalHolds(db)).toEqual([]);
+    expect(await purgeExpiredAudit(db, clock, 6)).toBe(2);
+    const left = await db.query<{ tree_index: number }>('SELECT tree_index::int AS tree_index FROM audit_records ORDER BY tree_index');
+    expect(left.map((row) => row.tree_index)).toEqual([3]);
+    const leaves = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_leaves');
+    expect(leaves[0]?.n).toBe(4);
   });
 });
