@@ -3,6 +3,7 @@ import type { WardlineApi } from '../../../preload/api-factory';
 import { roleHas } from '../../../shared/access/permission-matrix';
 import type { AppInfo, SessionState } from '../../../shared/ipc/contract';
 import { Announcer } from '../components/Announcer';
+import { ComplianceScreen } from '../compliance/ComplianceScreen';
 import { AppFrame } from '../components/AppFrame';
 import { OfflineNotice } from '../session/OfflineNotice';
 import { SessionHeader } from '../session/SessionHeader';
@@ -60,11 +61,13 @@ export function SignedInScreen({
     onSessionChange(result.ok ? result.value : { state: 'signed-out' });
   }, [bridge, onSessionChange]);
   const canMessage = roleHas(user.role, 'messages.use');
+  // Compliance officers read the audit trail; a role that can message keeps messaging as its view.
+  const canAudit = !canMessage && roleHas(user.role, 'audit.read');
 
   return (
     <AppFrame
       info={info}
-      layout={canMessage ? 'workspace' : 'centered'}
+      layout={canMessage || canAudit ? 'workspace' : 'centered'}
       banner={
         <SessionHeader
           displayName={user.displayName}
@@ -86,6 +89,10 @@ export function SignedInScreen({
       ) : canMessage ? (
         <Announcer>
           <MessagingScreen bridge={bridge} selfId={user.userId} />
+        </Announcer>
+      ) : canAudit ? (
+        <Announcer>
+          <ComplianceScreen bridge={bridge} />
         </Announcer>
       ) : (
         <section className="card" aria-labelledby="no-messaging-heading">

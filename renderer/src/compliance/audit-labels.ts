@@ -1,0 +1,129 @@
+/**
+ * How the compliance view words the audit trail: each action, each kind of object, each alert
+ * about the trail, and the times. Records hold ids and codes only (no PHI), so everything here
+ * is a fixed word or an identifier. Pure, so the wording is tested without a browser; it imports
+ * types only, so the catalogue's schemas stay out of the page bundle.
+ */
+import type { AuditAlertKind } from './audit-types';
+import type { AuditAction, AuditObject, AuditRecord } from '../../../shared/audit/audit-event';
+
+/** Every action in the catalogue (the type makes it exhaustive), in the catalogue's order. */
+const ACTION_LABELS: Record<AuditAction, string> = {
+  'sign-in.succeeded': 'Signed in',
+  'sign-in.failed': 'Sign-in failed',
+  'mfa.failed': 'Authentication code failed',
+  'account.locked-out': 'Account locked out',
+  'session.locked': 'Session locked',
+  'session.unlocked': 'Session unlocked',
+  'session.auto-logoff': 'Signed out automatically',
+  'session.signed-out': 'Signed out',
+  'session.user-switched': 'User switched',
+  'conversation.opened': 'Conversation opened',
+  'message.sent': 'Message sent',
+  'message.received': 'Message received',
+  'message.read': 'Message read',
+  'message.recalled': 'Message recalled',
+  'message.expired': 'Message expired',
+  'search.performed': 'Search performed',
+  'attachment.opened': 'Attachment opened',
+  'export.created': 'Export created',
+  'key-change.shown': 'Key change shown',
+  'key-change.accepted': 'Key change accepted',
+  'policy.loaded': 'Policy loaded',
+  'policy.rejected': 'Policy rejected',
+  'admin.action': 'Administrative action',
+  'vault.created': 'Vault created',
+  'vault.shredded': 'Vault shredded',
+  'vault.purged': 'Vault purged',
+  'audit.alert': 'Audit alert',
+};
+
+export function actionLabel(action: AuditAction): string {
+  return ACTION_LABELS[action];
+}
+
+/** The Action filter's choices: every action, by its label. */
+export const ACTION_OPTIONS: readonly { readonly value: AuditAction; readonly label: string }[] = (Object.keys(ACTION_LABELS) as AuditAction[]).map((value) => ({
+  value,
+  label: ACTION_LABELS[value],
+}));
+
+export function isAuditAction(value: string): value is AuditAction {
+  return Object.hasOwn(ACTION_LABELS, value);
+}
+
+/** The first block of a UUID (or the first 8 characters of a hex id): enough to tell rows apart. */
+export function shortId(id: string): string {
+  return id.length > 8 ? `${id.slice(0, 8)}…` : id;
+}
+
+/** The object an event concerns, as the table shows it; `full` is the whole id for a tooltip. */
+export interface ObjectText {
+  readonly text: string;
+  readonly full: string | null;
+}
+
+export function objectText(object: AuditObject): ObjectText {
+  switch (object.kind) {
+    case 'conversation':
+      return { text: `Conversation ${shortId(object.id)}`, full: object.id };
+    case 'message':
+      return { text: `Message ${shortId(object.id)}`, full: `${object.id} in conversation ${object.conversationId}` };
+    case 'patient':
+      return { text: `Patient ${object.id}`, full: null };
+    case 'setting':
+      return { text: `Setting ${object.id}`, full: null };
+    case 'account':
+      return { text: `Account ${object.id}`, full: null };
+    case 'vault':
+      return { text: `Vault ${shortId(object.id)}`, full: object.id };
+    case 'search':
+      return { text: `Search: ${String(object.resultCount)} ${object.resultCount === 1 ? 'result' : 'results'}`, full: null };
+    case 'none':
+      return { text: '—', full: null };
+  }
+}
+
+export function outcomeLabel(outcome: AuditRecord['outcome']): string {
+  return outcome === 'success' ? 'Success' : 'Failure';
+}
+
+const ALERT_LABELS: Record<AuditAlertKind, string> = {
+  gap: 'Records missing (a gap in the workstation’s sequence)',
+  fork: 'Conflicting records (the workstation’s chain forked)',
+  'bad-signature': 'A batch signature did not verify',
+  'bad-chain': 'Records that do not chain together',
+};
+
+export function alertLabel(kind: AuditAlertKind): string {
+  return ALERT_LABELS[kind];
+}
+
+export interface TimeFormatOptions {
+  /** The workstation's zone unless given (tests pin it). */
+  readonly timeZone?: string;
+}
+
+/**
+ * A record's time in the workstation's local time, to the second, year first so it reads the
+ * same on every workstation and sorts as it reads: `2025-05-12 14:05:09`.
+ */
+export function localTime(at: number, options: TimeFormatOptions = {}): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
+  }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')}`;
+}
+
+/** The same instant in UTC, as ISO 8601: `2025-05-12T13:05:09.120Z`. */
+export function utcTime(at: number): string {
+  return new Date(at).toISOString();
+}
