@@ -10,7 +10,7 @@
  *   export) is a prefix of this trail, so nothing it covered was cut or rewritten.
  * Pure: the hash and signature functions are passed in.
  */
-import { batchSigningBytes, checkEntries, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes, type Blake2b256 } from '../../shared/audit/audit-chain';
+import { batchSigningBytes, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes, type Blake2b256 } from '../../shared/audit/audit-chain';
 import type { SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
 import { merkleTree, sameHash, type Hash, type Sha256 } from '../../shared/audit/merkle-tree';
 import type { StoredBatch } from './audit-query';
@@ -55,12 +55,43 @@ export interface VerifyCrypto {
   readonly sha256: Sha256;
   readonly blake2b: Blake2b256;
   readonly verifySignature: (publicKeyBase64: string, message: Uint8Array, signatureBase64: string) => boolean;
+  /**
+   * The tree's root at each of `sizes`, over the leaves of the first `count` entry hashes in
+   * `entryHashes` (32 bytes each, tree order). Default: computed here; Node's verifier runs it on
+   * a worker thread while this one checks the chains (merkle-roots.ts).
+   */
+  readonly treeRoots?: (entryHashes: Uint8Array, count: number, sizes: readonly number[]) => Promise<Uint8Array[]>;
+}
+
+/** The tree roots, computed on this thread. */
+export function treeRootsHere(sha256: Sha256): NonNullable<VerifyCrypto['treeRoots']> {
+  const tree = merkleTree(sha256);
+  return (entryHashes, count, sizes) => {
+    const log = createMerkleLog(sha256);
+    const leaves: Hash[] = [];
+    for (let i = 0; i < count; i++) leaves.push(tree.leafHash(entryHashes.subarray(i * 32, i * 32 + 32)));
+    log.append(leaves);
+    return Promise.resolve(sizes.map((size) => log.root(size)));
+  };
 }
 
 /** Stops collecting after this many: one break is enough to fail, a flood helps nobody. */
 const MAX_BREAKS = 100;
+const GENESIS_HEX = hex(GENESIS_HASH);
 
-export function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, options: { sinceHead?: TrustedHead } = {}): VerifyReport {
+/**
+ * 32 bytes from 64 hex digits, or null. Buffer's decoder stops at the first non-hex pair, so a
+ * short result means a bad string (the readers already held every hash to lower-case hex).
+ */
+function hexBytes(text: string): Buffer | null {
+  if (text.length !== 64) return null;
+  const bytes = Buffer.from(text, 'hex');
+  return bytes.length === 32 ? bytes : null;
+}
+const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+const bySeq = (a: StoredEntry, b: StoredEntry) => a.record.seq - b.record.seq;
+
+export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, options: { sinceHead?: TrustedHead } = {}): Promise<VerifyReport> {
   const breaks: TrailBreak[] = [];
   const report = (b: TrailBreak) => {
     if (breaks.length < MAX_BREAKS) breaks.push(b);
@@ -79,23 +110,61 @@ export function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, options: {
     byWorkstation.set(entry.record.workstationId, list);
   }
   const selection = trail.entries.some((e) => e.inclusionProof !== null);
+  const heads = [...trail.heads].sort((a, b) => a.treeSize - b.treeSize);
 
+  // A full export: every record in tree order, each hash decoded once into one shared buffer, and
+  // the heads' roots started over it (on a worker where there is one) before the chains are walked.
+  let prefix = 0;
+  let entryHashes: Buffer = Buffer.alloc(0);
+  let roots: Promise<Uint8Array[]> | null = null;
+  const rootSizes: number[] = [];
+  if (!selection) {
+    const ordered = [...trail.entries].map((e) => e.entry).sort((a, b) => a.treeIndex - b.treeIndex);
+    entryHashes = Buffer.from(new SharedArrayBuffer(ordered.length * 32));
+    for (const entry of ordered) {
+      if (entry.treeIndex !== prefix) {
+        report({ kind: 'tree', treeIndex: prefix, problem: entry.treeIndex < prefix ? 'two records claim this place in the tree' : 'record missing from the export' });
+        break;
+      }
+      const bytes = hexBytes(entry.hash);
+      if (bytes !== null) bytes.copy(entryHashes, prefix * 32);
+      prefix += 1;
+    }
+    for (const head of heads) if (head.treeSize <= prefix) rootSizes.push(head.treeSize);
+    if (options.sinceHead && options.sinceHead.head.treeSize <= prefix) rootSizes.push(options.sinceHead.head.treeSize);
+    roots = (crypto.treeRoots ?? treeRootsHere(crypto.sha256))(entryHashes, prefix, rootSizes);
+  }
+  const claimedOf = (entry: StoredEntry): Buffer | null =>
+    !selection && entry.treeIndex < prefix ? entryHashes.subarray(entry.treeIndex * 32, entry.treeIndex * 32 + 32) : hexBytes(entry.hash);
+
+  // Each record's hash recomputed once, as bytes (hex strings and per-call hash objects cost more
+  // than the hashing): compared with what the record claims, and chained to its predecessor.
   for (const [workstationId, list] of byWorkstation) {
-    list.sort((a, b) => a.record.seq - b.record.seq);
-    if (!selection) {
-      const broken = checkEntries(crypto.blake2b, list, workstationId, { seq: 1, previousHash: hex(GENESIS_HASH) });
-      if (broken !== null) {
-        const at = list.find((e) => e.record.seq === broken.seq);
-        report({ kind: 'record', workstationId, seq: broken.seq, treeIndex: at?.treeIndex ?? null, problem: broken.problem });
+    list.sort(bySeq);
+    let expectedSeq = selection ? (list[0]?.record.seq ?? 1) : 1;
+    let previousHex = selection ? null : GENESIS_HEX;
+    let previousBytes: Uint8Array | null = selection ? null : GENESIS_HASH;
+    for (const entry of list) {
+      const { record } = entry;
+      if (!selection && record.seq !== expectedSeq) {
+        report({ kind: 'record', workstationId, seq: expectedSeq, treeIndex: null, problem: 'sequence-gap' });
+        break;
       }
-    } else {
-      // A selection holds some records only: each must still hash to what it says it is.
-      for (const entry of list) {
-        const previous = fromHex(entry.previousHash);
-        if (previous === null || previous.length !== 32 || hex(entryHash(crypto.blake2b, previous, entry.record)) !== entry.hash) {
-          report({ kind: 'record', workstationId, seq: entry.record.seq, treeIndex: entry.treeIndex, problem: 'hash-mismatch' });
-        }
+      if (!selection && entry.previousHash !== previousHex) {
+        report({ kind: 'record', workstationId, seq: record.seq, treeIndex: entry.treeIndex, problem: 'chain-broken' });
+        break;
       }
+      const previous = !selection && previousBytes !== null ? previousBytes : hexBytes(entry.previousHash);
+      const computed = previous === null ? null : entryHash(crypto.blake2b, previous, record, utf8);
+      const claimed = claimedOf(entry);
+      if (computed === null || claimed === null || !claimed.equals(computed)) {
+        report({ kind: 'record', workstationId, seq: record.seq, treeIndex: entry.treeIndex, problem: 'hash-mismatch' });
+        if (!selection) break;
+        continue;
+      }
+      previousHex = entry.hash;
+      previousBytes = claimed;
+      expectedSeq = record.seq + 1;
     }
   }
 
@@ -127,7 +196,6 @@ export function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, options: {
   }
 
   // Tree heads: signed by the audit key.
-  const heads = [...trail.heads].sort((a, b) => a.treeSize - b.treeSize);
   for (const head of heads) {
     const root = fromHex(head.rootHash) as Uint8Array;
     if (auditKey === null || !crypto.verifySignature(auditKey, treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: root }), head.signature)) {
@@ -137,26 +205,17 @@ export function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, options: {
   const latest = heads.at(-1) ?? null;
 
   if (!selection) {
-    // Every leaf, in tree order, and every head recomputed from them.
-    const ordered = [...trail.entries].map((e) => e.entry).sort((a, b) => a.treeIndex - b.treeIndex);
-    const leaves: Hash[] = [];
-    for (const entry of ordered) {
-      if (entry.treeIndex !== leaves.length) {
-        report({ kind: 'tree', treeIndex: leaves.length, problem: entry.treeIndex < leaves.length ? 'two records claim this place in the tree' : 'record missing from the export' });
-        break;
-      }
-      leaves.push(tree.leafHash(fromHex(entry.hash) as Uint8Array));
-    }
-    // One incremental tree over all leaves: any head's root is then O(log n), not a pass over the leaves.
-    const log = createMerkleLog(crypto.sha256);
-    log.append(leaves);
+    // Every head recomputed from the leaves: a later head is then proven to extend every earlier one.
+    const computed = await (roots as Promise<Uint8Array[]>);
+    const rootOf = new Map(rootSizes.map((size, i) => [size, computed[i] as Uint8Array]));
     let lastGood = 0;
     for (const head of heads) {
-      if (head.treeSize > leaves.length) {
-        report({ kind: 'head', treeSize: head.treeSize, problem: `covers ${String(head.treeSize)} records, the export has ${String(leaves.length)}` });
+      const root = rootOf.get(head.treeSize);
+      if (root === undefined) {
+        report({ kind: 'head', treeSize: head.treeSize, problem: `covers ${String(head.treeSize)} records, the export has ${String(prefix)}` });
         continue;
       }
-      if (!sameHash(log.root(head.treeSize), fromHex(head.rootHash) as Uint8Array)) {
+      if (!sameHash(root, fromHex(head.rootHash) as Uint8Array)) {
         report({ kind: 'head', treeSize: head.treeSize, problem: `root does not match the records at tree index ${String(lastGood)} to ${String(head.treeSize - 1)}` });
       } else {
         lastGood = head.treeSize;
@@ -164,8 +223,9 @@ export function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, options: {
     }
     if (options.sinceHead) {
       const trusted = options.sinceHead.head;
-      if (trusted.treeSize > leaves.length) report({ kind: 'head', treeSize: trusted.treeSize, problem: 'the trusted head covers records this export does not have (cut tail)' });
-      else if (!sameHash(log.root(trusted.treeSize), fromHex(trusted.rootHash) as Uint8Array)) {
+      const root = rootOf.get(trusted.treeSize);
+      if (root === undefined) report({ kind: 'head', treeSize: trusted.treeSize, problem: 'the trusted head covers records this export does not have (cut tail)' });
+      else if (!sameHash(root, fromHex(trusted.rootHash) as Uint8Array)) {
         report({ kind: 'head', treeSize: trusted.treeSize, problem: 'the trusted head is not consistent with this export (history rewritten)' });
       }
     }

@@ -4,17 +4,16 @@
  * before: a workstation's machine/audit-head.json, or one this tool wrote last time) and names
  * each break. Exits 0 when the trail holds, 1 on any break, 2 when the files cannot be read.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { signedTreeHead } from '../../shared/audit/audit-entry';
-import { blake2b256 } from '../../shared/audit/blake2b';
 import { publicKey } from '../../shared/protocol/binary';
 import { loadSodium } from '../crypto/sodium';
 import { readExport } from './export-formats';
 import { verifyTrail, type TrailBreak, type TrustedHead } from './trail-verifier';
+import { nodeVerifyCrypto } from './verify-crypto';
 
 export const VERIFY_USAGE = 'usage: npm run audit:verify -- <export file> [--since-head <head file>] [--write-head <head file>]';
 
@@ -86,25 +85,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const sodium = await loadSodium();
-  const report = verifyTrail(
-    read.trail,
-    {
-      sha256: (...parts) => {
-        const hash = createHash('sha256');
-        for (const part of parts) hash.update(part);
-        return new Uint8Array(hash.digest());
-      },
-      blake2b: blake2b256,
-      verifySignature: (key, message, signature) => {
-        try {
-          return sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), message, Buffer.from(key, 'base64'));
-        } catch {
-          return false;
-        }
-      },
-    },
-    trusted === undefined ? {} : { sinceHead: trusted },
-  );
+  const report = await verifyTrail(read.trail, nodeVerifyCrypto(sodium), trusted === undefined ? {} : { sinceHead: trusted });
   const summary = `${String(report.records)} records from ${String(report.workstations)} workstations, ${String(report.batches)} signed batches, ${String(report.heads)} tree heads (${read.format})`;
   if (!report.ok) {
     process.stdout.write(`BROKEN: ${summary}\n`);

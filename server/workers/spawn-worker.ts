@@ -7,11 +7,12 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-export type ServerWorkerName = 'password-hash-worker';
+export type ServerWorkerName = 'password-hash-worker' | 'merkle-roots-worker';
 
 /** Source paths, relative to this module. */
 const SOURCES: Record<ServerWorkerName, string> = {
   'password-hash-worker': '../crypto/password-hash-worker.ts',
+  'merkle-roots-worker': '../audit/merkle-roots-worker.ts',
 };
 
 const here = fileURLToPath(import.meta.url);

@@ -86,7 +86,7 @@ describe('the compliance search', () => {
     expect(read.trail.entries).toHaveLength(exported.value.records);
     expect(read.trail.entries.every((e) => e.inclusionProof !== null)).toBe(true);
     const sodium = await loadSodium();
-    const report = verifyTrail(read.trail, {
+    const report = await verifyTrail(read.trail, {
       sha256: (...parts) => new Uint8Array(parts.reduce((h, p) => h.update(p), createHash('sha256')).digest()),
       blake2b: blake2b256,
       verifySignature: (key, message, signature) => sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), message, Buffer.from(key, 'base64')),

@@ -923,7 +923,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     expect(checkEntries(blake2b256, [first], first.record.workstationId, { seq: first.record.seq, previousHash: first.previousHash })).toEqual({ seq: first.record.seq, problem: 'hash-mismatch' });
   });
 
-  it('is all the offline verifier needs, for the whole trail and for a selection', () => {
+  it('is all the offline verifier needs, for the whole trail and for a selection', async () => {
     const { ORIGINAL } = sodium.base64_variants;
     const verifyCrypto: VerifyCrypto = {
       sha256,
@@ -940,12 +940,12 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     for (const bundle of [whole, selectionExport().bundle]) {
       const read = readAuditBundle(viaJson(bundle));
       if (!read.ok) throw new Error(read.problem);
-      expect(verifyTrail(read, verifyCrypto).breaks, bundle.id).toEqual([]);
+      expect((await verifyTrail(read, verifyCrypto)).breaks, bundle.id).toEqual([]);
       // An edited record reads back, as another record, and the verifier names it.
       const tampered = readAuditBundle(edited(viaJson(bundle), ['entry', 0, 'resource', 'outcome'], (old) => (old === '0' ? '4' : '0')));
       if (!tampered.ok) throw new Error(tampered.problem);
       const first = tampered.entries[0]!.entry;
-      expect(verifyTrail(tampered, verifyCrypto).breaks, bundle.id).toContainEqual({ kind: 'record', workstationId: first.record.workstationId, seq: first.record.seq, treeIndex: first.treeIndex, problem: 'hash-mismatch' });
+      expect((await verifyTrail(tampered, verifyCrypto)).breaks, bundle.id).toContainEqual({ kind: 'record', workstationId: first.record.workstationId, seq: first.record.seq, treeIndex: first.treeIndex, problem: 'hash-mismatch' });
     }
   });
 

@@ -97,13 +97,13 @@ const clone = (t: TrailExport): TrailExport => structuredClone<TrailExport>(t);
 const withEntries = (t: TrailExport, change: (entries: ExportedEntry[]) => ExportedEntry[]): TrailExport => ({ ...t, entries: change(clone(t).entries.slice()) });
 
 describe('the trail verifier', () => {
-  it('passes the untouched trail: chains, batch signatures, every head', () => {
-    const report = verifyTrail(trail, crypto);
+  it('passes the untouched trail: chains, batch signatures, every head', async () => {
+    const report = await verifyTrail(trail, crypto);
     expect(report.breaks).toEqual([]);
     expect(report).toMatchObject({ ok: true, records: 36, workstations: 3, batches: 9, heads: 9 });
   });
 
-  it('names an edited record (any visible field)', () => {
+  it('names an edited record (any visible field)', async () => {
     for (const edit of [
       (r: AuditRecord): AuditRecord => ({ ...r, at: r.at + 1 }),
       (r: AuditRecord): AuditRecord => ({ ...r, actor: { userId: 'nurse.brown', role: 'nurse' } }),
@@ -116,22 +116,22 @@ describe('the trail verifier', () => {
         entries[17] = { ...target, entry: { ...target.entry, record: edit(target.entry.record) } };
         return entries;
       });
-      const report = verifyTrail(edited, crypto);
+      const report = await verifyTrail(edited, crypto);
       const target = trail.entries[17]?.entry as StoredEntry;
       expect(report.ok).toBe(false);
       expect(report.breaks[0]).toEqual({ kind: 'record', workstationId: target.record.workstationId, seq: target.record.seq, treeIndex: 17, problem: 'hash-mismatch' });
     }
   });
 
-  it('names a deleted record', () => {
-    const report = verifyTrail(withEntries(trail, (entries) => entries.filter((_, i) => i !== 9)), crypto);
+  it('names a deleted record', async () => {
+    const report = await verifyTrail(withEntries(trail, (entries) => entries.filter((_, i) => i !== 9)), crypto);
     const target = trail.entries[9]?.entry as StoredEntry;
     expect(report.breaks).toContainEqual({ kind: 'record', workstationId: target.record.workstationId, seq: target.record.seq, treeIndex: null, problem: 'sequence-gap' });
     expect(report.breaks).toContainEqual({ kind: 'tree', treeIndex: 9, problem: 'record missing from the export' });
   });
 
-  it('names reordered records', () => {
-    const report = verifyTrail(
+  it('names reordered records', async () => {
+    const report = await verifyTrail(
       withEntries(trail, (entries) => {
         const a = entries[4] as ExportedEntry;
         const b = entries[5] as ExportedEntry;
@@ -145,8 +145,8 @@ describe('the trail verifier', () => {
     expect(report.breaks).toContainEqual({ kind: 'head', treeSize: 8, problem: 'root does not match the records at tree index 4 to 7' });
   });
 
-  it('names an inserted record', () => {
-    const report = verifyTrail(
+  it('names an inserted record', async () => {
+    const report = await verifyTrail(
       withEntries(trail, (entries) => {
         const copy = structuredClone(entries[6]) as ExportedEntry;
         return [...entries.slice(0, 7), { ...copy, entry: { ...copy.entry, treeIndex: 7 } }, ...entries.slice(7)];
@@ -157,23 +157,23 @@ describe('the trail verifier', () => {
     expect(report.breaks).toContainEqual({ kind: 'tree', treeIndex: 8, problem: 'two records claim this place in the tree' });
   });
 
-  it('names a cut tail: against its own heads, and against a head trusted from before even when the later heads are gone too', () => {
+  it('names a cut tail: against its own heads, and against a head trusted from before even when the later heads are gone too', async () => {
     const cut = withEntries(trail, (entries) => entries.slice(0, 30));
-    expect(verifyTrail(cut, crypto).breaks).toContainEqual({ kind: 'head', treeSize: 32, problem: 'covers 32 records, the export has 30' });
+    expect((await verifyTrail(cut, crypto)).breaks).toContainEqual({ kind: 'head', treeSize: 32, problem: 'covers 32 records, the export has 30' });
     const trusted = { auditKey: trail.auditKey as string, head: trail.heads.at(-1) as SignedTreeHead };
     const cutClean = { ...withEntries(trail, (entries) => entries.slice(0, 28)), heads: trail.heads.slice(0, 7), batches: trail.batches.slice(0, 7) };
-    expect(verifyTrail(cutClean, crypto).ok).toBe(true);
-    expect(verifyTrail(cutClean, crypto, { sinceHead: trusted }).breaks).toEqual([{ kind: 'head', treeSize: 36, problem: 'the trusted head covers records this export does not have (cut tail)' }]);
+    expect((await verifyTrail(cutClean, crypto)).ok).toBe(true);
+    expect((await verifyTrail(cutClean, crypto, { sinceHead: trusted })).breaks).toEqual([{ kind: 'head', treeSize: 36, problem: 'the trusted head covers records this export does not have (cut tail)' }]);
   });
 
-  it('names a batch whose device signature is forged or whose records differ from what was signed', () => {
+  it('names a batch whose device signature is forged or whose records differ from what was signed', async () => {
     const forged = clone(trail);
     const batch = forged.batches[4] as StoredBatch;
     (forged.batches as StoredBatch[])[4] = { ...batch, signature: b64(new Uint8Array(64).fill(3)) };
-    expect(verifyTrail(forged, crypto).breaks).toEqual([{ kind: 'batch', workstationId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, problem: 'device signature does not verify' }]);
+    expect((await verifyTrail(forged, crypto)).breaks).toEqual([{ kind: 'batch', workstationId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, problem: 'device signature does not verify' }]);
   });
 
-  it('catches a server that rewrites history and re-signs every head: the trusted earlier head no longer fits', () => {
+  it('catches a server that rewrites history and re-signs every head: the trusted earlier head no longer fits', async () => {
     // The server drops workstation 2's first batch, rebuilds the tree, and signs new heads with its own key.
     const dropped = new Set([8, 9, 10, 11]);
     const kept = trail.entries.filter((_, i) => !dropped.has(i));
@@ -187,28 +187,28 @@ describe('the trail verifier', () => {
       batches: trail.batches.filter((b) => !(b.workstationId === WORKSTATIONS[2] && b.firstSeq === 1)),
       auditKey: trail.auditKey,
     };
-    const report = verifyTrail(rewritten, crypto, { sinceHead: { auditKey: trail.auditKey as string, head: trail.heads[5] as SignedTreeHead } });
+    const report = await verifyTrail(rewritten, crypto, { sinceHead: { auditKey: trail.auditKey as string, head: trail.heads[5] as SignedTreeHead } });
     expect(report.breaks).toContainEqual({ kind: 'head', treeSize: 24, problem: 'the trusted head is not consistent with this export (history rewritten)' });
     expect(report.breaks).toContainEqual({ kind: 'record', workstationId: WORKSTATIONS[2], seq: 1, treeIndex: null, problem: 'sequence-gap' });
   });
 
-  it('refuses heads signed with another key than the trusted one', () => {
+  it('refuses heads signed with another key than the trusted one', async () => {
     const other = sodium.crypto_sign_keypair();
-    const report = verifyTrail({ ...trail, auditKey: b64(other.publicKey) }, crypto, { sinceHead: { auditKey: trail.auditKey as string, head: trail.heads[0] as SignedTreeHead } });
+    const report = await verifyTrail({ ...trail, auditKey: b64(other.publicKey) }, crypto, { sinceHead: { auditKey: trail.auditKey as string, head: trail.heads[0] as SignedTreeHead } });
     expect(report.breaks[0]).toEqual({ kind: 'head', treeSize: 4, problem: 'the export is signed with another audit key than the trusted head' });
   });
 
-  it('verifies a selection by inclusion proofs, and names a record whose proof fails', () => {
+  it('verifies a selection by inclusion proofs, and names a record whose proof fails', async () => {
     const log = createMerkleLog(sha256);
     const tree = merkleTree(sha256);
     log.append(trail.entries.map((e) => tree.leafHash(fromHex(e.entry.hash) as Uint8Array)));
     const latest = trail.heads.at(-1) as SignedTreeHead;
     const picked = [3, 17, 30].map((i) => ({ entry: (trail.entries[i] as ExportedEntry).entry, inclusionProof: { treeSize: latest.treeSize, path: log.inclusionProof(i, latest.treeSize).map(hex) } }));
     const selection: TrailExport = { entries: picked, heads: [latest], batches: [], auditKey: trail.auditKey };
-    expect(verifyTrail(selection, crypto).breaks).toEqual([]);
+    expect((await verifyTrail(selection, crypto)).breaks).toEqual([]);
     const bad = structuredClone<TrailExport>(selection);
     const victim = bad.entries[1] as ExportedEntry;
     (bad.entries as ExportedEntry[])[1] = { ...victim, entry: { ...victim.entry, treeIndex: 16 } };
-    expect(verifyTrail(bad, crypto).breaks).toEqual([{ kind: 'record', workstationId: victim.entry.record.workstationId, seq: victim.entry.record.seq, treeIndex: 16, problem: 'not proven to be in a signed tree head' }]);
+    expect((await verifyTrail(bad, crypto)).breaks).toEqual([{ kind: 'record', workstationId: victim.entry.record.workstationId, seq: victim.entry.record.seq, treeIndex: 16, problem: 'not proven to be in a signed tree head' }]);
   });
 });

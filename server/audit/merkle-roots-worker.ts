@@ -1,0 +1,27 @@
+/**
+ * Worker thread: the audit tree's roots over a block of entry hashes shared with the verifier
+ * (a SharedArrayBuffer: nothing is copied), so the hashing of leaves and nodes runs beside the
+ * chain walk on the main thread.
+ */
+import { parentPort } from 'node:worker_threads';
+import { treeRootsHere } from './trail-verifier';
+import { fastSha256 } from './verify-crypto';
+
+export interface RootsRequest {
+  readonly id: number;
+  readonly entryHashes: Uint8Array;
+  readonly count: number;
+  readonly sizes: readonly number[];
+}
+export type RootsResponse = { readonly id: number; readonly ok: true; readonly roots: Uint8Array[] } | { readonly id: number; readonly ok: false };
+
+const port = parentPort;
+if (port === null) throw new Error('merkle-roots-worker must run as a worker thread');
+const roots = treeRootsHere(fastSha256());
+
+port.on('message', (request: RootsRequest) => {
+  roots(request.entryHashes, request.count, request.sizes).then(
+    (computed) => port.postMessage({ id: request.id, ok: true, roots: computed } satisfies RootsResponse),
+    () => port.postMessage({ id: request.id, ok: false } satisfies RootsResponse),
+  );
+});
