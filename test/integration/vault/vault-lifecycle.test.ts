@@ -167,8 +167,9 @@ describe('password, shredding and purging', () => {
     await manager.lockAll();
   });
 
-  it('crypto-shreds: key file destroyed, files gone, even while open', async () => {
-    const { manager, deps } = makeManager();
+  it('crypto-shreds: key file destroyed, files gone, even while open; creation and shredding are told to the audit trail', async () => {
+    const told: unknown[] = [];
+    const { manager, deps } = makeManager({ onLifecycle: (event) => Promise.resolve(void told.push(event)) });
     const { wrapKey, vaultId } = await vaultWithMessages(manager);
     await manager.unlock('nurse.adams', wrapKey);
     expect(await manager.shred(vaultId)).toEqual({ ok: true, value: null });
@@ -176,11 +177,16 @@ describe('password, shredding and purging', () => {
     expect(manager.openVaultIds()).toEqual([]);
     expect(await manager.unlock('nurse.adams', wrapKey)).toEqual({ ok: false, error: 'VAULT_NOT_FOUND' });
     expect(await manager.shred('not-a-vault-id')).toEqual({ ok: false, error: 'VAULT_NOT_FOUND' });
+    expect(told).toEqual([
+      { action: 'vault.created', vaultId, userId: 'nurse.adams' },
+      { action: 'vault.shredded', vaultId, userId: null },
+    ]);
   });
 
   it('lists vaults and purges those unused for N days, keeping unreadable and open ones', async () => {
     let now = 1_800_000_000_000;
-    const { manager, deps } = makeManager({ now: () => now });
+    const told: { action: string; vaultId: string }[] = [];
+    const { manager, deps } = makeManager({ now: () => now, onLifecycle: (event) => Promise.resolve(void told.push(event)) });
     const old = await vaultWithMessages(manager, 'nurse.adams');
     now += 40 * 86_400_000;
     const recent = await vaultWithMessages(manager, 'dr.okafor');
@@ -190,6 +196,7 @@ describe('password, shredding and purging', () => {
     expect(manager.list().map((v) => v.userId ?? '(unreadable)').sort()).toEqual(['(unreadable)', 'dr.okafor', 'nurse.adams']);
     expect(await manager.purgeUnused(30)).toEqual([old.vaultId]);
     expect(manager.list().map((v) => v.vaultId).sort()).toEqual([recent.vaultId, damaged.vaultId].sort());
+    expect(told.filter((event) => event.action !== 'vault.created')).toEqual([{ action: 'vault.purged', vaultId: old.vaultId, userId: null }]);
   });
 
   it('wipes every key buffer it allocated once the vault is locked', async () => {
