@@ -4,14 +4,13 @@
  * the server; and when the server's store is rewritten behind its back, the view says broken
  * and names the record.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSodium } from '../../../main/keys/sodium';
 import { readExport } from '../../../server/audit/export-formats';
 import { verifyTrail } from '../../../server/audit/trail-verifier';
-import { blake2b256 } from '../../../shared/audit/blake2b';
+import { nodeVerifyCrypto } from '../../../server/audit/verify-crypto';
 import { openDatabase } from '../../../server/db/open-database';
 import { startServer } from '../../../server/server';
 import type { AuditSearchFilter } from '../../../shared/audit/audit-entry';
@@ -86,11 +85,7 @@ describe('the compliance search', () => {
     expect(read.trail.entries).toHaveLength(exported.value.records);
     expect(read.trail.entries.every((e) => e.inclusionProof !== null)).toBe(true);
     const sodium = await loadSodium();
-    const report = await verifyTrail(read.trail, {
-      sha256: (...parts) => new Uint8Array(parts.reduce((h, p) => h.update(p), createHash('sha256')).digest()),
-      blake2b: blake2b256,
-      verifySignature: (key, message, signature) => sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), message, Buffer.from(key, 'base64')),
-    });
+    const report = await verifyTrail(read.trail, nodeVerifyCrypto(sodium));
     expect(report.breaks).toEqual([]);
     expect(await governance.core.audit.syncNow()).toMatchObject({ kind: 'synced' });
     const recorded = await governance.call('audit.search', { filter: { ...noFilter, userId: officer.userId, action: 'export.created' }, afterIndex: -1 });

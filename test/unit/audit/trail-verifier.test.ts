@@ -9,6 +9,7 @@ import { loadSodium, type Sodium } from '../../../main/keys/sodium';
 import { createMerkleLog } from '../../../server/audit/merkle-log';
 import type { StoredBatch } from '../../../server/audit/audit-query';
 import { verifyTrail, type ExportedEntry, type TrailExport, type VerifyCrypto } from '../../../server/audit/trail-verifier';
+import { nodeVerifyCrypto } from '../../../server/audit/verify-crypto';
 import { batchSigningBytes, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
 import { blake2b256 } from '../../../shared/audit/blake2b';
 import type { SignedTreeHead, StoredEntry } from '../../../shared/audit/audit-entry';
@@ -30,17 +31,8 @@ let serverKeys: { publicKey: Uint8Array; privateKey: Uint8Array };
 
 beforeAll(async () => {
   sodium = await loadSodium();
-  crypto = {
-    sha256,
-    blake2b: blake2b256,
-    verifySignature: (key, message, signature) => {
-      try {
-        return sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), message, Buffer.from(key, 'base64'));
-      } catch {
-        return false;
-      }
-    },
-  };
+  // What audit:verify runs on, tree roots on the worker thread included.
+  crypto = nodeVerifyCrypto(sodium);
   serverKeys = sodium.crypto_sign_keypair();
   trail = buildTrail();
 });
