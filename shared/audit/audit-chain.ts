@@ -26,8 +26,15 @@ const ENTRY_LABEL = encoder.encode('wardline/audit-entry/v1\0');
 const BATCH_LABEL = 'wardline/audit-batch/v1';
 const HEAD_LABEL = 'wardline/audit-tree-head/v1';
 
-/** JSON for a string (quotes and escapes); numbers and null are written by String(). */
-const str = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
+/** Characters JSON.stringify would escape: quote, backslash, controls and (lone) surrogates. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/**
+ * JSON for a string; numbers and null are written by String(). Ids and codes rarely need
+ * escaping, and quoting them directly halves the cost of a verifier's pass over a trail; any
+ * string that might need it (a tampered export can hold anything) goes through JSON.stringify.
+ */
+const str = (value: string | null): string => (value === null ? 'null' : NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`);
 
 function canonicalObject(object: AuditObject): string {
   switch (object.kind) {

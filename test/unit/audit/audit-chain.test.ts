@@ -55,6 +55,18 @@ describe('the canonical form of a record', () => {
     );
   });
 
+  it('is exactly JSON.stringify for any strings at all, as a tampered export may hold', () => {
+    // Quotes, backslashes, controls, lone and paired surrogates: what the fast path must not quote raw.
+    const hostile = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('"', '\\', '\u0000', '\u001f', '\ud800', '\udfff', '\u{1f600}', 'a"b', '\u2028'));
+    fc.assert(
+      fc.property(records, hostile, hostile, hostile, (record, userId, id, reason) => {
+        const tampered = { ...record, actor: { userId, role: record.actor.role }, object: { kind: 'conversation', id }, reason } as AuditRecord;
+        expect(canonicalRecord(tampered)).toBe(reference(tampered));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('does not depend on the order properties were given in', () => {
     const record: AuditRecord = { actor: { userId: 'nurse.adams', role: 'nurse' }, action: 'conversation.opened', object: { kind: 'conversation', id: '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b' }, patient: null, at: 1, seq: 2, workstationId: 'aa11bb22-cc33-4d44-8e55-ff6677889900', outcome: 'success', reason: null };
     const shuffled = Object.fromEntries(Object.entries(record).reverse()) as AuditRecord;
