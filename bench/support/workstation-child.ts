@@ -133,6 +133,7 @@ async function startRelay(setup: SetupParams): Promise<Relay> {
         roleAddressId: null,
         roleAddressName: null,
         createdAt: header.sentAt,
+        patient: null,
         participants: ids.map((userId) => ({ userId, displayName: userId, role: null, department: null, title: null })),
       },
       message: {
@@ -274,6 +275,7 @@ serveChild(
         title: null,
         roleAddressId: null,
         roleAddressName: null,
+        patient: null,
         createdAt: Date.now(),
         participants: [participant(relay.client.userId), participant(args.baselineTo)],
       };

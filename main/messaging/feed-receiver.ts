@@ -35,7 +35,8 @@ export interface FeedReceiverDeps {
   /** A new incoming message was stored: who sent it (a display name), for a PHI-free notification. */
   readonly onIncoming?: (senderName: string | null) => void;
   /** A new incoming message was stored (ids only, for the audit trail). */
-  readonly onReceived?: (message: { id: string; conversationId: string }) => Promise<void>;
+  /** `patient`: the reference of the patient the conversation is about, as this vault holds it. */
+  readonly onReceived?: (message: { id: string; conversationId: string; patient: string | null }) => Promise<void>;
 }
 
 export interface FeedReceiver {
@@ -91,6 +92,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       roleAddressName: body.conversation.roleAddress?.displayName ?? null,
       // Never later than this message; a claim of an earlier start only offers an empty history.
       createdAt: Math.min(body.conversation.startedAt ?? envelope.header.sentAt, envelope.header.sentAt),
+      patient: body.conversation.patient ?? null,
       participants: ids.map((userId) => {
         const user = known.get(userId);
         return {
@@ -142,7 +144,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       },
     });
     // Recorded before the delivery receipt goes: the sender learns of it only once it is in the trail.
-    if (direction === 'in' && inserted) await deps.onReceived?.({ id: header.id, conversationId: header.conversationId });
+    if (direction === 'in' && inserted) await deps.onReceived?.({ id: header.id, conversationId: header.conversationId, patient: (existing ?? conversation).patient?.ref ?? null });
     if (direction === 'in') deps.onDelivered(header.id);
     if (inserted) {
       deps.onThreadChanged(header.conversationId);

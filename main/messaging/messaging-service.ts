@@ -187,7 +187,8 @@ export function createMessagingService(deps: MessagingDeps) {
     onThreadChanged: deps.onThreadChanged,
     onListChanged: deps.onListChanged,
     onDelivered: (messageId) => receipts.add(messageId, 'delivered'),
-    onReceived: (message) => deps.audit({ action: 'message.received', object: { kind: 'message', id: message.id, conversationId: message.conversationId } }),
+    onReceived: (message) =>
+      deps.audit({ action: 'message.received', object: { kind: 'message', id: message.id, conversationId: message.conversationId }, patient: message.patient }),
     ...(deps.onIncoming ? { onIncoming: deps.onIncoming } : {}),
     onRejected: deps.onRejected,
   });
@@ -254,6 +255,7 @@ export function createMessagingService(deps: MessagingDeps) {
       roleAddressId: onlyRole?.addressId ?? null,
       roleAddressName: onlyRole?.displayName ?? null,
       createdAt: deps.now(),
+      patient: request.patient,
       participants: [],
     };
     return ok({ conversation, recipients, isNew: true });
@@ -343,6 +345,7 @@ export function createMessagingService(deps: MessagingDeps) {
               ? { id: conversation.roleAddressId, displayName: conversation.roleAddressName }
               : null,
           startedAt: conversation.createdAt,
+          patient: conversation.patient,
         },
       };
       let sealed;
@@ -356,7 +359,11 @@ export function createMessagingService(deps: MessagingDeps) {
       } catch (error) {
         return failWith(error instanceof SealError && error.code === 'BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL');
       }
-      const refused = await auditRefusal({ action: 'message.sent', object: { kind: 'message', id: header.id, conversationId: conversation.id } });
+      const refused = await auditRefusal({
+        action: 'message.sent',
+        object: { kind: 'message', id: header.id, conversationId: conversation.id },
+        patient: conversation.patient?.ref ?? null,
+      });
       if (refused !== null) return failWith(refused);
       await store.call('message.queueOutgoing', {
         conversation: { ...conversation, participants },
@@ -372,11 +379,12 @@ export function createMessagingService(deps: MessagingDeps) {
     async openConversation(conversationId: string): Promise<Outcome<Thread>> {
       const conversation = await store.call('conversation.get', { id: conversationId });
       if (conversation === null) return failWith('NOT_FOUND');
-      const refused = await auditRefusal({ action: 'conversation.opened', object: { kind: 'conversation', id: conversationId } });
+      const patient = conversation.patient?.ref ?? null;
+      const refused = await auditRefusal({ action: 'conversation.opened', object: { kind: 'conversation', id: conversationId }, patient });
       if (refused !== null) return failWith(refused);
       await sweepExpired();
       const newlyRead = await store.call('conversation.markRead', { conversationId, at: deps.now() });
-      for (const id of newlyRead) noted({ action: 'message.read', object: { kind: 'message', id, conversationId } });
+      for (const id of newlyRead) noted({ action: 'message.read', object: { kind: 'message', id, conversationId }, patient });
       for (const id of newlyRead) receipts.add(id, 'read');
       if (newlyRead.length > 0) deps.onListChanged();
       const messages = await store.call('message.thread', { conversationId, before: null, limit: THREAD_PAGE });
@@ -407,6 +415,7 @@ export function createMessagingService(deps: MessagingDeps) {
             conversation.roleAddressId !== null && conversation.roleAddressName !== null
               ? { id: conversation.roleAddressId, displayName: conversation.roleAddressName }
               : null,
+          patient: conversation.patient,
           participants,
         },
         messages: messages.map((m) => toMessageView(m, names.get(m.senderId) ?? m.senderId, now)),

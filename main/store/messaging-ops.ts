@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { sql } from './statement-cache';
+import type { PatientContext } from '../../shared/protocol/envelope';
 import type { Priority } from './store-ops';
 
 export type ConversationKind = 'direct' | 'group' | 'role';
@@ -24,6 +25,8 @@ export interface ConversationRecord {
   readonly roleAddressId: string | null;
   readonly roleAddressName: string | null;
   readonly createdAt: number;
+  /** The patient the conversation is about, as its starter named them. */
+  readonly patient: PatientContext | null;
   readonly participants: readonly ParticipantRecord[];
 }
 
@@ -140,9 +143,19 @@ function toStored(raw: RawStored): StoredMessage {
 function upsertConversation(db: Database, input: ConversationRecord): void {
   sql(
     db,
-    `INSERT INTO conversations (id, kind, title, patient_ref, created_at, updated_at, role_address_id, role_address_name)
-     VALUES (?, ?, ?, NULL, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-  ).run(input.id, input.kind, input.title, input.createdAt, input.createdAt, input.roleAddressId, input.roleAddressName);
+    `INSERT INTO conversations (id, kind, title, patient_ref, patient_label, created_at, updated_at, role_address_id, role_address_name)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+  ).run(
+    input.id,
+    input.kind,
+    input.title,
+    input.patient?.ref ?? null,
+    input.patient?.label ?? null,
+    input.createdAt,
+    input.createdAt,
+    input.roleAddressId,
+    input.roleAddressName,
+  );
   for (const p of input.participants) {
     sql(
       db,
@@ -169,9 +182,20 @@ export const messagingOps = {
   },
 
   'conversation.get': (db: Database, args: { id: string }): ConversationRecord | null => {
-    const row = sql(db, 'SELECT id, kind, title, role_address_id, role_address_name, created_at FROM conversations WHERE id = ?').get(
+    const row = sql(db, 'SELECT id, kind, title, role_address_id, role_address_name, created_at, patient_ref, patient_label FROM conversations WHERE id = ?').get(
       args.id,
-    ) as { id: string; kind: ConversationKind; title: string | null; role_address_id: string | null; role_address_name: string | null; created_at: number } | undefined;
+    ) as
+      | {
+          id: string;
+          kind: ConversationKind;
+          title: string | null;
+          role_address_id: string | null;
+          role_address_name: string | null;
+          created_at: number;
+          patient_ref: string | null;
+          patient_label: string | null;
+        }
+      | undefined;
     if (!row) return null;
     const participants = (
       sql(db, 'SELECT user_id, display_name, role, department, title FROM participants WHERE conversation_id = ? ORDER BY display_name').all(
@@ -185,6 +209,7 @@ export const messagingOps = {
       roleAddressId: row.role_address_id,
       roleAddressName: row.role_address_name,
       createdAt: row.created_at,
+      patient: row.patient_ref === null ? null : { ref: row.patient_ref, label: row.patient_label },
       participants,
     };
   },

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { ROLES } from '../access/permission-matrix';
 import { POLICY_KEYS } from '../policy/policy-schema';
-import { userId, uuid } from '../protocol/identifiers';
+import { patientReference, userId, uuid } from '../protocol/identifiers';
 
 export const AUDIT_ACTIONS = [
   'sign-in.succeeded',
@@ -46,8 +46,7 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** An opaque patient reference from the hospital's systems: a token, never a name or a birth date. */
-export const patientReference = z.string().regex(/^pat-[A-Za-z0-9]{4,40}$/);
+export { patientReference };
 
 /** The object an event is about: identified by id only. A search is recorded without its text. */
 export const auditObject = z.discriminatedUnion('kind', [

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { ROLES, type Permission } from '../access/permission-matrix';
 import { directoryEntry, sessionSummary } from '../protocol/api';
-import { MAX_TEXT_CHARS, PRIORITIES } from '../protocol/envelope';
+import { MAX_TEXT_CHARS, patientContext, PRIORITIES } from '../protocol/envelope';
 import { conversationId, messageId, roleAddressId, userId as protocolUserId } from '../protocol/identifiers';
 import { policySchema, policySourceSchema } from '../policy/policy-schema';
 import { auditAlert, auditSearchFilter } from '../audit/audit-entry';
@@ -128,6 +128,8 @@ export const threadSchema = z.strictObject({
     kind: z.enum(['direct', 'group', 'role']),
     label: text(500),
     roleAddress: z.strictObject({ id: roleAddressId, displayName: text(200) }).nullable(),
+    /** The patient the thread is about, if its starter named one. */
+    patient: patientContext.nullable(),
     participants: z.array(participantSchema).max(101),
   }),
   /** Oldest first. */
@@ -148,6 +150,8 @@ export const sendRequestSchema = z.union([
     /** A new conversation with these recipients. */
     to: z.array(recipientSchema).min(1).max(20),
     title: text(200).nullable(),
+    /** The patient the conversation is about; every access to it is then audited against this reference. */
+    patient: patientContext.nullable().default(null),
     text: z.string().trim().min(1).max(MAX_TEXT_CHARS),
     priority: z.enum(PRIORITIES),
     expiresInSeconds: z.number().int().min(60).max(30 * 24 * 3600).nullable(),

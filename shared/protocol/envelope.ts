@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import { boundedBytes, fixedBytes, NONCE_BYTES, publicKey, signature } from './binary';
-import { conversationId, deviceId, epochMs, messageId, roleAddressId, userId } from './identifiers';
+import { conversationId, deviceId, epochMs, messageId, patientReference, roleAddressId, userId } from './identifiers';
 
 export const ENVELOPE_VERSION = 1;
 export const PRIORITIES = ['routine', 'urgent', 'stat'] as const;
@@ -85,6 +85,17 @@ export const envelope = z
   });
 export type Envelope = z.infer<typeof envelope>;
 
+/**
+ * The patient a conversation is about: the hospital's opaque reference (what audit records name)
+ * and a label for the people in the thread ("Bed 12, J. Smith"), which is PHI and so travels
+ * only inside the sealed body.
+ */
+export const patientContext = z.strictObject({
+  ref: patientReference,
+  label: z.string().trim().min(1).max(120).nullable(),
+});
+export type PatientContext = z.infer<typeof patientContext>;
+
 /** What the ciphertext holds once opened. Conversation details are PHI-capable (a title may name a patient), so they travel inside. */
 export const conversationKinds = ['direct', 'group', 'role'] as const;
 export const messageBody = z.strictObject({
@@ -100,6 +111,8 @@ export const messageBody = z.strictObject({
      * messages exist and can fetch them. Absent from the earliest Wardline builds.
      */
     startedAt: z.number().int().nonnegative().optional(),
+    /** Absent from builds before patient context; null when the thread concerns no one patient. */
+    patient: patientContext.nullable().optional(),
   }),
 });
 export type MessageBody = z.infer<typeof messageBody>;

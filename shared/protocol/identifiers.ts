@@ -31,5 +31,12 @@ export const roleAddressId = z
   .max(80)
   .regex(/^role:[a-z0-9][a-z0-9-]*$/);
 
+/**
+ * An opaque patient reference issued by the hospital's systems (a wristband or chart token),
+ * never a name or a birth date: it is what audit records carry to say which patient an access
+ * concerned. The readable patient label travels only inside sealed message bodies.
+ */
+export const patientReference = z.string().regex(/^pat-[A-Za-z0-9]{4,40}$/);
+
 /** Milliseconds since the epoch, as every timestamp on the wire. */
 export const epochMs = z.number().int().nonnegative().max(8.64e15);

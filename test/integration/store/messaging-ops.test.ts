@@ -10,7 +10,7 @@ const me = { userId: 'nurse.adams', displayName: 'Philippa Adams', role: 'nurse'
 const doctor = { userId: 'dr.okafor', displayName: 'Chidinma Okafor', role: 'physician', department: 'Cardiology', title: 'Consultant' };
 
 function conversationRecord(id: string, overrides: Partial<ConversationRecord> = {}): ConversationRecord {
-  return { id, kind: 'direct', title: null, roleAddressId: null, roleAddressName: null, createdAt: 1000, participants: [me, doctor], ...overrides };
+  return { id, kind: 'direct', title: null, roleAddressId: null, roleAddressName: null, createdAt: 1000, patient: null, participants: [me, doctor], ...overrides };
 }
 
 function incoming(id: string, conversationId: string, sentAt: number, overrides: Record<string, unknown> = {}) {
@@ -49,12 +49,21 @@ describe('messaging store operations', () => {
     expect(page.rows[0]).toMatchObject({ id: 'c-1', unreadCount: 1, otherNames: ['Chidinma Okafor'], lastMessageAt: 2000 });
   });
 
+  it('keeps the patient a conversation is about, as its first message named them', async () => {
+    const patient = { ref: 'pat-7QX2K9', label: 'Bed 12, J. Smith' };
+    await store.call('message.receive', { ...incoming('m-p1', 'c-p', 2100), conversation: conversationRecord('c-p', { patient }) });
+    // A later message cannot move the thread to another patient.
+    await store.call('message.receive', { ...incoming('m-p2', 'c-p', 2200), conversation: conversationRecord('c-p', { patient: { ref: 'pat-Other99', label: null } }) });
+    expect((await store.call('conversation.get', { id: 'c-p' }))?.patient).toEqual(patient);
+    expect((await store.call('conversation.get', { id: 'c-1' }))?.patient).toBeNull();
+  });
+
   it('reports the highest unread priority and orders conversations newest first', async () => {
     await store.call('message.receive', incoming('m-2', 'c-2', 3000, { priority: 'urgent' }));
     await store.call('message.receive', incoming('m-3', 'c-2', 3100, { priority: 'stat' }));
     await store.call('message.receive', incoming('m-4', 'c-2', 3200, { priority: 'routine' }));
     const page = await store.call('conversation.page', { selfId: 'nurse.adams', limit: 10, offset: 0 });
-    expect(page.rows.map((row) => row.id)).toEqual(['c-2', 'c-1']);
+    expect(page.rows.map((row) => row.id)).toEqual(['c-2', 'c-p', 'c-1']);
     expect(page.rows[0]).toMatchObject({ unreadCount: 3, unreadPriority: 'stat' });
   });
 
