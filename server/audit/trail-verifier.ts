@@ -2,17 +2,21 @@
  * Verifies an exported audit trail offline, and says exactly what breaks it:
  * - each workstation's records chain from its first (hash of content and predecessor, sequence
  *   numbers without gaps);
- * - every batch the workstation signed covers those records and carries its device's signature;
+ * - every record lies in a batch its workstation signed, and that batch's device signature
+ *   verifies over the records it covers;
  * - every tree head is signed by the server's audit key and is the root over the records'
- *   leaves (a full export), or each record comes with a proof that it is in a signed head
- *   (a selection);
+ *   leaves, and the latest covers every record (a full export), or each record comes with a
+ *   proof that it is in a signed head (a selection);
  * - a head the reader already trusts (`sinceHead`: from a workstation, the SIEM or an earlier
- *   export) is a prefix of this trail, so nothing it covered was cut or rewritten.
+ *   export) is a prefix of this trail, so nothing it covered was cut or rewritten: recomputed
+ *   from the leaves of a full export, or by the RFC 6962 consistency proof a selection carries.
+ * The audit key is the pinned one (`auditKey`, or the trusted head's) when given; otherwise the
+ * export's own, which the report says, since a key read from the export vouches for nothing.
  * Pure: the hash and signature functions are passed in.
  */
 import { batchSigningBytes, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes, type Blake2b256 } from '../../shared/audit/audit-chain';
 import type { SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
-import { merkleTree, sameHash, type Hash, type Sha256 } from '../../shared/audit/merkle-tree';
+import { merkleTree, sameHash, type Hash, type MerkleTree, type Sha256 } from '../../shared/audit/merkle-tree';
 import type { StoredBatch } from './audit-query';
 import { createMerkleLog } from './merkle-log';
 
@@ -22,12 +26,32 @@ export interface ExportedEntry {
   readonly inclusionProof: { readonly treeSize: number; readonly path: readonly string[] } | null;
 }
 
+/** RFC 6962 PROOF(fromSize, D[toSize]): the tree of `toSize` (a head in the export) extends the tree of `fromSize`. */
+export interface ConsistencyProof {
+  readonly fromSize: number;
+  readonly toSize: number;
+  /** Hex hashes, in the RFC's order. */
+  readonly path: readonly string[];
+}
+
+/** A stored record that no longer reads as one (rewritten behind the server): what is still known of it. */
+export interface UnreadableRecord {
+  readonly treeIndex: number;
+  readonly workstationId: string | null;
+  readonly seq: number | null;
+  /** Its stored entry hash, when that is still 64 hex digits: its place in the tree stays checkable. */
+  readonly hash: string | null;
+}
+
 export interface TrailExport {
   readonly entries: readonly ExportedEntry[];
   readonly heads: readonly SignedTreeHead[];
   readonly batches: readonly StoredBatch[];
-  /** The server's audit key (base64) as the export states it; `sinceHead` can pin it instead. */
+  /** The server's audit key (base64) as the export states it; a pinned key overrides it. */
   readonly auditKey: string | null;
+  /** Proofs that the latest head extends earlier tree sizes (a selection needs one to be checked against a trusted head). */
+  readonly consistency?: readonly ConsistencyProof[];
+  readonly unreadable?: readonly UnreadableRecord[];
 }
 
 export interface TrustedHead {
@@ -35,8 +59,16 @@ export interface TrustedHead {
   readonly head: SignedTreeHead;
 }
 
+export interface VerifyOptions {
+  /** A head the reader already trusts; it pins the audit key too. */
+  readonly sinceHead?: TrustedHead;
+  /** The server's audit key (base64), pinned from outside the export. */
+  readonly auditKey?: string;
+}
+
 export type TrailBreak =
   | { readonly kind: 'record'; readonly workstationId: string; readonly seq: number; readonly treeIndex: number | null; readonly problem: string }
+  | { readonly kind: 'unreadable'; readonly workstationId: string | null; readonly seq: number | null; readonly treeIndex: number; readonly problem: string }
   | { readonly kind: 'batch'; readonly workstationId: string; readonly firstSeq: number; readonly lastSeq: number; readonly problem: string }
   | { readonly kind: 'head'; readonly treeSize: number; readonly problem: string }
   | { readonly kind: 'tree'; readonly treeIndex: number; readonly problem: string };
@@ -48,6 +80,10 @@ export interface VerifyReport {
   readonly batches: number;
   readonly heads: number;
   readonly latestHead: SignedTreeHead | null;
+  /** Whether the heads were checked against a pinned key, or only against the one the export states. */
+  readonly auditKey: 'pinned' | 'from-export' | 'none';
+  /** The trusted head's size once this trail is proven to extend it; null if none was given or it is not proven. */
+  readonly consistentWith: number | null;
   readonly breaks: readonly TrailBreak[];
 }
 
@@ -90,16 +126,53 @@ function hexBytes(text: string): Buffer | null {
 }
 const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 const bySeq = (a: StoredEntry, b: StoredEntry) => a.record.seq - b.record.seq;
+const byTreeIndex = (a: { readonly treeIndex: number }, b: { readonly treeIndex: number }) => a.treeIndex - b.treeIndex;
 
-export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, options: { sinceHead?: TrustedHead } = {}): Promise<VerifyReport> {
+/** The entry with this sequence number in a list sorted by it: by offset when the run has no gaps (the usual case), else by halving. */
+function entryAt(list: readonly StoredEntry[], seq: number): StoredEntry | undefined {
+  const direct = list[seq - (list[0]?.record.seq ?? 0)];
+  if (direct?.record.seq === seq) return direct;
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = (list[middle] as StoredEntry).record.seq;
+    if (at === seq) return list[middle];
+    if (at < seq) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
+
+type Range = { readonly firstSeq: number; readonly lastSeq: number };
+const byFirstSeq = (a: Range, b: Range) => a.firstSeq - b.firstSeq;
+
+export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, options: VerifyOptions = {}): Promise<VerifyReport> {
   const breaks: TrailBreak[] = [];
   const report = (b: TrailBreak) => {
     if (breaks.length < MAX_BREAKS) breaks.push(b);
   };
   const tree = merkleTree(crypto.sha256);
-  const auditKey = options.sinceHead?.auditKey ?? trail.auditKey;
-  if (options.sinceHead && trail.auditKey !== null && trail.auditKey !== options.sinceHead.auditKey) {
-    report({ kind: 'head', treeSize: options.sinceHead.head.treeSize, problem: 'the export is signed with another audit key than the trusted head' });
+  const heads = [...trail.heads].sort((a, b) => a.treeSize - b.treeSize);
+  const latest = heads.at(-1) ?? null;
+  const trusted = options.sinceHead;
+  const unreadable = trail.unreadable ?? [];
+  const proofs = trail.consistency ?? [];
+
+  // The key the heads must verify with: pinned from outside when it can be, else the export's own.
+  const pinned = options.auditKey ?? trusted?.auditKey ?? null;
+  const auditKey = pinned ?? trail.auditKey;
+  const keyHeadSize = trusted?.head.treeSize ?? latest?.treeSize ?? 0;
+  if (options.auditKey !== undefined && trusted !== undefined && trusted.auditKey !== options.auditKey) {
+    report({ kind: 'head', treeSize: trusted.head.treeSize, problem: 'the trusted head names another audit key than the pinned one' });
+  }
+  if (pinned !== null && trail.auditKey !== null && trail.auditKey !== pinned) {
+    report({ kind: 'head', treeSize: keyHeadSize, problem: 'the export names another audit key than the pinned one' });
+  }
+  if (heads.length === 0) report({ kind: 'head', treeSize: 0, problem: 'the export has no signed tree head' });
+
+  for (const lost of unreadable) {
+    report({ kind: 'unreadable', workstationId: lost.workstationId, seq: lost.seq, treeIndex: lost.treeIndex, problem: 'the stored record no longer reads as an audit record' });
   }
 
   // Records by workstation, in sequence order.
@@ -110,32 +183,43 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     byWorkstation.set(entry.record.workstationId, list);
   }
   const selection = trail.entries.some((e) => e.inclusionProof !== null);
-  const heads = [...trail.heads].sort((a, b) => a.treeSize - b.treeSize);
 
   // A full export: every record in tree order, each hash decoded once into one shared buffer, and
   // the heads' roots started over it (on a worker where there is one) before the chains are walked.
+  // An unreadable record keeps its place by its stored hash, so the rest of the tree still checks.
   let prefix = 0;
   let entryHashes: Buffer = Buffer.alloc(0);
   let roots: Promise<Uint8Array[]> | null = null;
+  let ordered: readonly (StoredEntry | UnreadableRecord)[] = [];
   const rootSizes: number[] = [];
   if (!selection) {
-    const ordered = [...trail.entries].map((e) => e.entry).sort((a, b) => a.treeIndex - b.treeIndex);
+    const readable = trail.entries.map((e) => e.entry);
+    ordered = (unreadable.length === 0 ? readable : [...readable, ...unreadable]).sort(byTreeIndex);
     entryHashes = Buffer.from(new SharedArrayBuffer(ordered.length * 32));
     for (const entry of ordered) {
       if (entry.treeIndex !== prefix) {
         report({ kind: 'tree', treeIndex: prefix, problem: entry.treeIndex < prefix ? 'two records claim this place in the tree' : 'record missing from the export' });
         break;
       }
-      const bytes = hexBytes(entry.hash);
+      const bytes = entry.hash === null ? null : hexBytes(entry.hash);
+      if (bytes === null && !('record' in entry)) {
+        report({ kind: 'tree', treeIndex: prefix, problem: 'the place of an unreadable record cannot be checked' });
+        break;
+      }
       if (bytes !== null) bytes.copy(entryHashes, prefix * 32);
       prefix += 1;
     }
-    for (const head of heads) if (head.treeSize <= prefix) rootSizes.push(head.treeSize);
-    if (options.sinceHead && options.sinceHead.head.treeSize <= prefix) rootSizes.push(options.sinceHead.head.treeSize);
+    const wanted = new Set<number>();
+    for (const head of heads) if (head.treeSize <= prefix) wanted.add(head.treeSize);
+    if (trusted && trusted.head.treeSize <= prefix) wanted.add(trusted.head.treeSize);
+    for (const proof of proofs) if (proof.toSize <= prefix) wanted.add(proof.fromSize).add(proof.toSize);
+    rootSizes.push(...wanted);
     roots = (crypto.treeRoots ?? treeRootsHere(crypto.sha256))(entryHashes, prefix, rootSizes);
   }
   const claimedOf = (entry: StoredEntry): Buffer | null =>
     !selection && entry.treeIndex < prefix ? entryHashes.subarray(entry.treeIndex * 32, entry.treeIndex * 32 + 32) : hexBytes(entry.hash);
+  // An unreadable record is named already: its place in its chain is not a gap as well.
+  const lostAt = new Set(unreadable.map((lost) => `${lost.workstationId ?? ''}/${String(lost.seq)}`));
 
   // Each record's hash recomputed once, as bytes (hex strings and per-call hash objects cost more
   // than the hashing): compared with what the record claims, and chained to its predecessor.
@@ -147,7 +231,7 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     for (const entry of list) {
       const { record } = entry;
       if (!selection && record.seq !== expectedSeq) {
-        report({ kind: 'record', workstationId, seq: expectedSeq, treeIndex: null, problem: 'sequence-gap' });
+        if (!lostAt.has(`${workstationId}/${String(expectedSeq)}`)) report({ kind: 'record', workstationId, seq: expectedSeq, treeIndex: null, problem: 'sequence-gap' });
         break;
       }
       if (!selection && entry.previousHash !== previousHex) {
@@ -168,8 +252,10 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     }
   }
 
-  // Device signatures over batches, against the records they cover.
+  // Device signatures over batches, against the records they cover. A batch that holds is a
+  // range its records are covered by.
   const keys = new Map<string, string>();
+  const signedRanges = new Map<string, Range[]>();
   for (const batch of trail.batches) {
     const known = keys.get(batch.workstationId);
     if (known !== undefined && known !== batch.devicePublicKey) {
@@ -186,12 +272,30 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
       report({ kind: 'batch', workstationId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, problem: 'device signature does not verify' });
       continue;
     }
+    // An end a selection does not hold, or an unreadable record named already, cannot be compared.
     const list = byWorkstation.get(batch.workstationId) ?? [];
-    const first = list.find((e) => e.record.seq === batch.firstSeq);
-    const lastEntry = list.find((e) => e.record.seq === batch.lastSeq);
-    if (selection && (first === undefined || lastEntry === undefined)) continue;
-    if (first?.previousHash !== batch.previousHash || lastEntry?.hash !== batch.lastHash) {
+    const first = entryAt(list, batch.firstSeq);
+    const lastEntry = entryAt(list, batch.lastSeq);
+    const excused = (seq: number) => selection || lostAt.has(`${batch.workstationId}/${String(seq)}`);
+    const firstDiffers = first === undefined ? !excused(batch.firstSeq) : first.previousHash !== batch.previousHash;
+    const lastDiffers = lastEntry === undefined ? !excused(batch.lastSeq) : lastEntry.hash !== batch.lastHash;
+    if (firstDiffers || lastDiffers) {
       report({ kind: 'batch', workstationId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, problem: 'records differ from what the device signed' });
+      continue;
+    }
+    const ranges = signedRanges.get(batch.workstationId) ?? [];
+    ranges.push(batch);
+    signedRanges.set(batch.workstationId, ranges);
+  }
+  // Every record in a range that held: one sweep per workstation over its records and its sorted ranges.
+  for (const [workstationId, list] of byWorkstation) {
+    const ranges = (signedRanges.get(workstationId) ?? []).sort(byFirstSeq);
+    let r = 0;
+    for (const entry of list) {
+      const seq = entry.record.seq;
+      while (r < ranges.length && (ranges[r] as Range).lastSeq < seq) r += 1;
+      if (r < ranges.length && (ranges[r] as Range).firstSeq <= seq) continue;
+      report({ kind: 'record', workstationId, seq, treeIndex: entry.treeIndex, problem: 'not covered by a device-signed batch' });
     }
   }
 
@@ -202,8 +306,8 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
       report({ kind: 'head', treeSize: head.treeSize, problem: 'signature does not verify with the audit key' });
     }
   }
-  const latest = heads.at(-1) ?? null;
 
+  let consistentWith: number | null = null;
   if (!selection) {
     // Every head recomputed from the leaves: a later head is then proven to extend every earlier one.
     const computed = await (roots as Promise<Uint8Array[]>);
@@ -221,12 +325,27 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
         lastGood = head.treeSize;
       }
     }
-    if (options.sinceHead) {
-      const trusted = options.sinceHead.head;
-      const root = rootOf.get(trusted.treeSize);
-      if (root === undefined) report({ kind: 'head', treeSize: trusted.treeSize, problem: 'the trusted head covers records this export does not have (cut tail)' });
-      else if (!sameHash(root, fromHex(trusted.rootHash) as Uint8Array)) {
-        report({ kind: 'head', treeSize: trusted.treeSize, problem: 'the trusted head is not consistent with this export (history rewritten)' });
+    // Records past the latest head are vouched for by no signature of the server's: a forged tail.
+    if (latest !== null) {
+      for (let i = ordered.length - 1; i >= 0; i--) {
+        const entry = ordered[i] as StoredEntry | UnreadableRecord;
+        if (entry.treeIndex < latest.treeSize) break;
+        if ('record' in entry) report({ kind: 'record', workstationId: entry.record.workstationId, seq: entry.record.seq, treeIndex: entry.treeIndex, problem: 'not covered by any signed tree head' });
+      }
+    }
+    if (trusted) {
+      const root = rootOf.get(trusted.head.treeSize);
+      if (root === undefined) report({ kind: 'head', treeSize: trusted.head.treeSize, problem: 'the trusted head covers records this export does not have (cut tail)' });
+      else if (!sameHash(root, fromHex(trusted.head.rootHash) as Uint8Array)) {
+        report({ kind: 'head', treeSize: trusted.head.treeSize, problem: 'the trusted head is not consistent with this export (history rewritten)' });
+      } else consistentWith = trusted.head.treeSize;
+    }
+    // Proofs are redundant beside the leaves, but what an export carries is checked all the same.
+    for (const proof of proofs) {
+      const from = rootOf.get(proof.fromSize);
+      const to = rootOf.get(proof.toSize);
+      if (from === undefined || to === undefined || !verifyProof(tree, proof, from, to)) {
+        report({ kind: 'head', treeSize: proof.fromSize, problem: `the consistency proof to tree size ${String(proof.toSize)} does not verify` });
       }
     }
   } else {
@@ -241,22 +360,64 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
         report({ kind: 'record', workstationId: entry.record.workstationId, seq: entry.record.seq, treeIndex: entry.treeIndex, problem: 'not proven to be in a signed tree head' });
       }
     }
-    if (options.sinceHead && latest !== null) {
-      const trusted = options.sinceHead.head;
-      if (trusted.treeSize > latest.treeSize) report({ kind: 'head', treeSize: trusted.treeSize, problem: 'the trusted head is newer than this export' });
-      else if (trusted.treeSize === latest.treeSize && trusted.rootHash !== latest.rootHash) {
-        report({ kind: 'head', treeSize: trusted.treeSize, problem: 'the trusted head is not consistent with this export (history rewritten)' });
-      }
-    }
+    if (trusted) consistentWith = selectionConsistency(tree, trusted.head, latest, proofs, report);
   }
 
   return {
     ok: breaks.length === 0,
-    records: trail.entries.length,
+    records: trail.entries.length + unreadable.length,
     workstations: byWorkstation.size,
     batches: trail.batches.length,
     heads: heads.length,
     latestHead: latest,
+    auditKey: pinned !== null ? 'pinned' : auditKey !== null ? 'from-export' : 'none',
+    consistentWith,
     breaks,
   };
+}
+
+function verifyProof(tree: MerkleTree, proof: ConsistencyProof, fromRoot: Uint8Array, toRoot: Uint8Array): boolean {
+  const path: Uint8Array[] = [];
+  for (const hash of proof.path) {
+    const bytes = hexBytes(hash);
+    if (bytes === null) return false;
+    path.push(bytes);
+  }
+  return tree.verifyConsistency(proof.fromSize, proof.toSize, path, fromRoot, toRoot);
+}
+
+/**
+ * A selection has no leaves to recompute: the trusted head is proven a prefix of the latest one
+ * only by a consistency proof the export carries, and without one nothing is claimed. Answers the
+ * trusted size once proven, else null (the break is reported).
+ */
+function selectionConsistency(
+  tree: MerkleTree,
+  trusted: SignedTreeHead,
+  latest: SignedTreeHead | null,
+  proofs: readonly ConsistencyProof[],
+  report: (b: TrailBreak) => void,
+): number | null {
+  const rewritten = 'the trusted head is not consistent with this export (history rewritten)';
+  if (latest === null) return null; // the missing head is reported already
+  if (trusted.treeSize > latest.treeSize) {
+    report({ kind: 'head', treeSize: trusted.treeSize, problem: 'the trusted head is newer than this export' });
+    return null;
+  }
+  if (trusted.treeSize === latest.treeSize || trusted.treeSize === 0) {
+    // An empty tree is a prefix of any; a head of the same size must be the same head.
+    if (trusted.treeSize === 0 || trusted.rootHash === latest.rootHash) return trusted.treeSize;
+    report({ kind: 'head', treeSize: trusted.treeSize, problem: rewritten });
+    return null;
+  }
+  const proof = proofs.find((p) => p.fromSize === trusted.treeSize && p.toSize === latest.treeSize);
+  if (proof === undefined) {
+    report({ kind: 'head', treeSize: trusted.treeSize, problem: `no consistency proof from tree size ${String(trusted.treeSize)}` });
+    return null;
+  }
+  if (!verifyProof(tree, proof, fromHex(trusted.rootHash) as Uint8Array, fromHex(latest.rootHash) as Uint8Array)) {
+    report({ kind: 'head', treeSize: trusted.treeSize, problem: rewritten });
+    return null;
+  }
+  return trusted.treeSize;
 }

@@ -1,8 +1,11 @@
 /**
- * `npm run audit:verify -- <export> [--since-head <file>] [--write-head <file>]`: checks an export
- * offline (chains, device signatures, every tree head, and consistency with a head trusted from
- * before: a workstation's machine/audit-head.json, or one this tool wrote last time) and names
- * each break. Exits 0 when the trail holds, 1 on any break, 2 when the files cannot be read.
+ * `npm run audit:verify -- <export> [--audit-key <key or file>] [--since-head <file>] [--write-head <file>]`:
+ * checks an export offline (chains, device signatures, every tree head, and consistency with a
+ * head trusted from before: a workstation's machine/audit-head.json, or one this tool wrote last
+ * time) and names each break. The server's audit key is pinned by --audit-key (the base64 key, a
+ * file holding it, or a head file) or by the --since-head file; without either it is read from
+ * the export itself, which proves nothing against a server that re-signs, and the output says so.
+ * Exits 0 when the trail holds, 1 on any break, 2 when the files cannot be read.
  */
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
@@ -15,24 +18,26 @@ import { readExport } from './export-formats';
 import { verifyTrail, type TrailBreak, type TrustedHead } from './trail-verifier';
 import { nodeVerifyCrypto } from './verify-crypto';
 
-export const VERIFY_USAGE = 'usage: npm run audit:verify -- <export file> [--since-head <head file>] [--write-head <head file>]';
+export const VERIFY_USAGE =
+  'usage: npm run audit:verify -- <export file> [--audit-key <base64 key | key file | head file>] [--since-head <head file>] [--write-head <head file>]';
 
 /** A trusted head: this tool's own --write-head output, or a workstation's audit-head.json. */
 const headFile = z.looseObject({ auditKey: publicKey, head: signedTreeHead });
 
-export type VerifyArguments = { ok: true; file: string; sinceHead?: string; writeHead?: string } | { ok: false; error: string };
+export type VerifyArguments = { ok: true; file: string; auditKey?: string; sinceHead?: string; writeHead?: string } | { ok: false; error: string };
+
+const FLAGS = ['--audit-key', '--since-head', '--write-head'] as const;
+type Flag = (typeof FLAGS)[number];
 
 export function parseVerifyArguments(argv: readonly string[]): VerifyArguments {
   let file: string | undefined;
-  let sinceHead: string | undefined;
-  let writeHead: string | undefined;
+  const values = new Map<Flag, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === '--since-head' || arg === '--write-head') {
+    if ((FLAGS as readonly string[]).includes(arg)) {
       const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) return { ok: false, error: `${arg} needs a file` };
-      if (arg === '--since-head') sinceHead = path.resolve(value);
-      else writeHead = path.resolve(value);
+      if (value === undefined || value.startsWith('--')) return { ok: false, error: `${arg} needs ${arg === '--audit-key' ? 'a key or a file' : 'a file'}` };
+      values.set(arg as Flag, value);
       i += 1;
     } else if (arg.startsWith('--') || file !== undefined) {
       return { ok: false, error: 'unexpected argument' };
@@ -41,13 +46,43 @@ export function parseVerifyArguments(argv: readonly string[]): VerifyArguments {
     }
   }
   if (file === undefined) return { ok: false, error: 'the export file is required' };
-  return { ok: true, file, ...(sinceHead === undefined ? {} : { sinceHead }), ...(writeHead === undefined ? {} : { writeHead }) };
+  const auditKey = values.get('--audit-key');
+  const sinceHead = values.get('--since-head');
+  const writeHead = values.get('--write-head');
+  return {
+    ok: true,
+    file,
+    // A key is taken as given; anything else is a file, resolved when it is read.
+    ...(auditKey === undefined ? {} : { auditKey }),
+    ...(sinceHead === undefined ? {} : { sinceHead: path.resolve(sinceHead) }),
+    ...(writeHead === undefined ? {} : { writeHead: path.resolve(writeHead) }),
+  };
+}
+
+/** The --audit-key value: a base64 key, or a file holding one alone or as a head file's `auditKey`; null if it is none of these. */
+export function readAuditKey(value: string): string | null {
+  if (publicKey.safeParse(value).success) return value;
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(value), 'utf8').trim();
+  } catch {
+    return null;
+  }
+  if (publicKey.safeParse(text).success) return text;
+  try {
+    const read = headFile.safeParse(JSON.parse(text));
+    return read.success ? read.data.auditKey : null;
+  } catch {
+    return null;
+  }
 }
 
 export function describeBreak(b: TrailBreak): string {
   switch (b.kind) {
     case 'record':
       return `record workstation=${b.workstationId} seq=${String(b.seq)}${b.treeIndex === null ? '' : ` tree-index=${String(b.treeIndex)}`}: ${b.problem}`;
+    case 'unreadable':
+      return `record${b.workstationId === null ? '' : ` workstation=${b.workstationId}`}${b.seq === null ? '' : ` seq=${String(b.seq)}`} tree-index=${String(b.treeIndex)}: ${b.problem}`;
     case 'batch':
       return `batch workstation=${b.workstationId} seq=${String(b.firstSeq)}-${String(b.lastSeq)}: ${b.problem}`;
     case 'head':
@@ -57,49 +92,58 @@ export function describeBreak(b: TrailBreak): string {
   }
 }
 
-async function main(): Promise<number> {
-  const parsed = parseVerifyArguments(process.argv.slice(2));
-  if (!parsed.ok) {
-    process.stderr.write(`${parsed.error}\n${VERIFY_USAGE}\n`);
-    return 2;
-  }
+export const UNPINNED_WARNING =
+  'WARNING: the audit key was taken from the export itself and is not pinned: a server that re-signed its heads would pass. Pin it with --audit-key or --since-head.';
+
+export interface VerifyRun {
+  readonly code: 0 | 1 | 2;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The whole command, as text out and an exit code; main() only prints it. */
+export async function runVerify(argv: readonly string[]): Promise<VerifyRun> {
+  const parsed = parseVerifyArguments(argv);
+  if (!parsed.ok) return { code: 2, stdout: '', stderr: `${parsed.error}\n${VERIFY_USAGE}\n` };
   let text: string;
   let trusted: TrustedHead | undefined;
+  let pinnedKey: string | undefined;
   try {
     text = readFileSync(parsed.file, 'utf8');
     if (parsed.sinceHead !== undefined) {
       const read = headFile.safeParse(JSON.parse(readFileSync(parsed.sinceHead, 'utf8')));
-      if (!read.success) {
-        process.stderr.write('the --since-head file is not a tree head this tool can read\n');
-        return 2;
-      }
+      if (!read.success) return { code: 2, stdout: '', stderr: 'the --since-head file is not a tree head this tool can read\n' };
       trusted = { auditKey: read.data.auditKey, head: read.data.head };
     }
   } catch {
-    process.stderr.write('cannot read the files given\n');
-    return 2;
+    return { code: 2, stdout: '', stderr: 'cannot read the files given\n' };
+  }
+  if (parsed.auditKey !== undefined) {
+    const key = readAuditKey(parsed.auditKey);
+    if (key === null) return { code: 2, stdout: '', stderr: 'the --audit-key value is neither an audit key nor a file holding one\n' };
+    pinnedKey = key;
   }
   const read = readExport(text);
-  if (!read.ok) {
-    process.stdout.write(`BROKEN: ${read.where ?? 'the export'} cannot be read back: ${read.problem}\n`);
-    return 1;
-  }
+  if (!read.ok) return { code: 1, stdout: `BROKEN: ${read.where ?? 'the export'} cannot be read back: ${read.problem}\n`, stderr: '' };
   const sodium = await loadSodium();
-  const report = await verifyTrail(read.trail, nodeVerifyCrypto(sodium), trusted === undefined ? {} : { sinceHead: trusted });
+  const report = await verifyTrail(read.trail, nodeVerifyCrypto(sodium), { ...(trusted === undefined ? {} : { sinceHead: trusted }), ...(pinnedKey === undefined ? {} : { auditKey: pinnedKey }) });
   const summary = `${String(report.records)} records from ${String(report.workstations)} workstations, ${String(report.batches)} signed batches, ${String(report.heads)} tree heads (${read.format})`;
-  if (!report.ok) {
-    process.stdout.write(`BROKEN: ${summary}\n`);
-    for (const b of report.breaks) process.stdout.write(`  ${describeBreak(b)}\n`);
-    return 1;
-  }
-  const key = read.trail.auditKey ?? trusted?.auditKey ?? null;
-  process.stdout.write(`OK: ${summary}${trusted === undefined ? '' : `, consistent with the trusted head of ${String(trusted.head.treeSize)}`}\n`);
+  if (!report.ok) return { code: 1, stdout: [`BROKEN: ${summary}`, ...report.breaks.map((b) => `  ${describeBreak(b)}`)].join('\n') + '\n', stderr: '' };
+  // Consistency is claimed only where it was proven, never because a head was merely given.
+  const consistent = report.consistentWith === null ? '' : `, consistent with the trusted head of ${String(report.consistentWith)}`;
+  const lines = [`OK: ${summary}${consistent}`, ...(report.auditKey === 'pinned' ? [] : [UNPINNED_WARNING])];
+  const key = pinnedKey ?? trusted?.auditKey ?? read.trail.auditKey;
   if (parsed.writeHead !== undefined && report.latestHead !== null && key !== null) {
     const temp = `${parsed.writeHead}.tmp`;
     await writeFile(temp, `${JSON.stringify({ auditKey: key, head: report.latestHead }, null, 2)}\n`, { mode: 0o600 });
     await rename(temp, parsed.writeHead);
   }
-  return 0;
+  return { code: 0, stdout: `${lines.join('\n')}\n`, stderr: '' };
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) process.exitCode = await main();
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  const run = await runVerify(process.argv.slice(2));
+  process.stdout.write(run.stdout);
+  process.stderr.write(run.stderr);
+  process.exitCode = run.code;
+}

@@ -1,7 +1,8 @@
 /**
  * The offline verifier over a real (in-memory) trail: BLAKE2b chains from three workstations,
  * Ed25519-signed batches, signed tree heads. An edit, a deletion, a reordering, an insertion, a
- * cut tail, a forged batch and a rewritten history are each found and named.
+ * cut tail, a forged tail, a forged batch, re-signed heads and a rewritten history are each found
+ * and named.
  */
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -162,7 +163,10 @@ describe('the trail verifier', () => {
     const forged = clone(trail);
     const batch = forged.batches[4] as StoredBatch;
     (forged.batches as StoredBatch[])[4] = { ...batch, signature: b64(new Uint8Array(64).fill(3)) };
-    expect((await verifyTrail(forged, crypto)).breaks).toEqual([{ kind: 'batch', workstationId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, problem: 'device signature does not verify' }]);
+    const breaks = (await verifyTrail(forged, crypto)).breaks;
+    expect(breaks[0]).toEqual({ kind: 'batch', workstationId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, problem: 'device signature does not verify' });
+    // Its records are then covered by no signature of their device's.
+    expect(breaks.slice(1).map((b) => b.kind === 'record' && [b.seq, b.problem])).toEqual([5, 6, 7, 8].map((seq) => [seq, 'not covered by a device-signed batch']));
   });
 
   it('catches a server that rewrites history and re-signs every head: the trusted earlier head no longer fits', async () => {
@@ -187,7 +191,7 @@ describe('the trail verifier', () => {
   it('refuses heads signed with another key than the trusted one', async () => {
     const other = sodium.crypto_sign_keypair();
     const report = await verifyTrail({ ...trail, auditKey: b64(other.publicKey) }, crypto, { sinceHead: { auditKey: trail.auditKey as string, head: trail.heads[0] as SignedTreeHead } });
-    expect(report.breaks[0]).toEqual({ kind: 'head', treeSize: 4, problem: 'the export is signed with another audit key than the trusted head' });
+    expect(report.breaks[0]).toEqual({ kind: 'head', treeSize: 4, problem: 'the export names another audit key than the pinned one' });
   });
 
   it('verifies a selection by inclusion proofs, and names a record whose proof fails', async () => {
@@ -196,11 +200,153 @@ describe('the trail verifier', () => {
     log.append(trail.entries.map((e) => tree.leafHash(fromHex(e.entry.hash) as Uint8Array)));
     const latest = trail.heads.at(-1) as SignedTreeHead;
     const picked = [3, 17, 30].map((i) => ({ entry: (trail.entries[i] as ExportedEntry).entry, inclusionProof: { treeSize: latest.treeSize, path: log.inclusionProof(i, latest.treeSize).map(hex) } }));
-    const selection: TrailExport = { entries: picked, heads: [latest], batches: [], auditKey: trail.auditKey };
+    const selection: TrailExport = { entries: picked, heads: [latest], batches: trail.batches, auditKey: trail.auditKey };
     expect((await verifyTrail(selection, crypto)).breaks).toEqual([]);
     const bad = structuredClone<TrailExport>(selection);
     const victim = bad.entries[1] as ExportedEntry;
     (bad.entries as ExportedEntry[])[1] = { ...victim, entry: { ...victim.entry, treeIndex: 16 } };
     expect((await verifyTrail(bad, crypto)).breaks).toEqual([{ kind: 'record', workstationId: victim.entry.record.workstationId, seq: victim.entry.record.seq, treeIndex: 16, problem: 'not proven to be in a signed tree head' }]);
+  });
+
+  /** One more record at the end of a workstation's chain, hashed correctly, at the next tree index. */
+  function appended(t: TrailExport, workstationId: string): ExportedEntry {
+    const last = t.entries.filter((e) => e.entry.record.workstationId === workstationId).at(-1)!.entry;
+    const record: AuditRecord = { ...last.record, seq: last.record.seq + 1, at: last.record.at + 60_000, action: 'message.read' };
+    const hash = hex(entryHash(blake2b256, fromHex(last.hash)!, record));
+    return { entry: { record, previousHash: last.hash, hash, treeIndex: t.entries.length }, inclusionProof: null };
+  }
+
+  it('names a forged tail: a correctly chained record past the latest head, in no signed batch', async () => {
+    const fake = appended(trail, WORKSTATIONS[1]!);
+    const named = { kind: 'record', workstationId: WORKSTATIONS[1], seq: fake.entry.record.seq, treeIndex: 36 };
+    const report = await verifyTrail({ ...trail, entries: [...trail.entries, fake] }, crypto);
+    expect(report.breaks).toEqual([
+      { ...named, problem: 'not covered by a device-signed batch' },
+      { ...named, problem: 'not covered by any signed tree head' },
+    ]);
+    // Signed as a batch with a key of the forger's own, it is still past every head, and the key is another.
+    const forger = sodium.crypto_sign_keypair();
+    const bytes = batchSigningBytes({ deviceId: WORKSTATIONS[1]!, firstSeq: fake.entry.record.seq, lastSeq: fake.entry.record.seq, previousHash: fromHex(fake.entry.previousHash)!, lastHash: fromHex(fake.entry.hash)! });
+    const forgedBatch: StoredBatch = {
+      workstationId: WORKSTATIONS[1]!,
+      firstSeq: fake.entry.record.seq,
+      lastSeq: fake.entry.record.seq,
+      previousHash: fake.entry.previousHash,
+      lastHash: fake.entry.hash,
+      signature: b64(sodium.crypto_sign_detached(bytes, forger.privateKey)),
+      devicePublicKey: b64(forger.publicKey),
+    };
+    const signed = await verifyTrail({ ...trail, entries: [...trail.entries, fake], batches: [...trail.batches, forgedBatch] }, crypto);
+    expect(signed.breaks).toEqual([
+      { kind: 'batch', workstationId: WORKSTATIONS[1], firstSeq: fake.entry.record.seq, lastSeq: fake.entry.record.seq, problem: 'device key changed within one chain' },
+      { ...named, problem: 'not covered by any signed tree head' },
+    ]);
+  });
+
+  it('names every record of a whole forged workstation, whose own batch verifies, as covered by no signed head', async () => {
+    const forger = { id: 'dd11bb22-cc33-4d44-8e55-ff6677889903', keys: sodium.crypto_sign_keypair() };
+    let previous = GENESIS_HASH;
+    const fakes: ExportedEntry[] = [1, 2, 3].map((seq, i) => {
+      const record: AuditRecord = { ...(trail.entries[0] as ExportedEntry).entry.record, seq, workstationId: forger.id };
+      const hash = entryHash(blake2b256, previous, record);
+      const entry = { record, previousHash: hex(previous), hash: hex(hash), treeIndex: 36 + i };
+      previous = hash;
+      return { entry, inclusionProof: null };
+    });
+    const bytes = batchSigningBytes({ deviceId: forger.id, firstSeq: 1, lastSeq: 3, previousHash: GENESIS_HASH, lastHash: previous });
+    const batch: StoredBatch = { workstationId: forger.id, firstSeq: 1, lastSeq: 3, previousHash: hex(GENESIS_HASH), lastHash: hex(previous), signature: b64(sodium.crypto_sign_detached(bytes, forger.keys.privateKey)), devicePublicKey: b64(forger.keys.publicKey) };
+    const report = await verifyTrail({ ...trail, entries: [...trail.entries, ...fakes], batches: [...trail.batches, batch] }, crypto);
+    expect(report.breaks).toEqual(fakes.map(({ entry }) => ({ kind: 'record', workstationId: forger.id, seq: entry.record.seq, treeIndex: entry.treeIndex, problem: 'not covered by any signed tree head' })).reverse());
+  });
+
+  it('names the records no verifying device batch covers, and an export without any signed head', async () => {
+    const batch = trail.batches[4] as StoredBatch;
+    const report = await verifyTrail({ ...trail, batches: trail.batches.filter((b) => b !== batch) }, crypto);
+    const covered = trail.entries.filter((e) => e.entry.record.workstationId === batch.workstationId && e.entry.record.seq >= batch.firstSeq && e.entry.record.seq <= batch.lastSeq);
+    expect(covered).toHaveLength(4);
+    expect(report.breaks).toEqual(covered.map(({ entry }) => ({ kind: 'record', workstationId: batch.workstationId, seq: entry.record.seq, treeIndex: entry.treeIndex, problem: 'not covered by a device-signed batch' })));
+    // A batch whose signature fails covers nothing either.
+    const forged = trail.batches.map((b) => (b === batch ? { ...b, signature: b64(new Uint8Array(64).fill(7)) } : b));
+    expect((await verifyTrail({ ...trail, batches: forged }, crypto)).breaks).toHaveLength(5);
+    expect((await verifyTrail({ ...trail, heads: [] }, crypto)).breaks).toEqual([{ kind: 'head', treeSize: 0, problem: 'the export has no signed tree head' }]);
+  });
+
+  it('checks the heads against a pinned key: heads re-signed with another key are caught, and a key read from the export is reported as unpinned', async () => {
+    const forger = sodium.crypto_sign_keypair();
+    const resigned: TrailExport = { ...trail, heads: trail.heads.map((h) => signHead(h.treeSize, fromHex(h.rootHash)!, h.timestamp, forger)), auditKey: b64(forger.publicKey) };
+    expect(await verifyTrail(resigned, crypto)).toMatchObject({ ok: true, auditKey: 'from-export' });
+    const key = trail.auditKey as string;
+    const pinned = await verifyTrail(resigned, crypto, { auditKey: key });
+    expect(pinned.breaks).toEqual([
+      { kind: 'head', treeSize: 36, problem: 'the export names another audit key than the pinned one' },
+      ...trail.heads.map((h) => ({ kind: 'head', treeSize: h.treeSize, problem: 'signature does not verify with the audit key' })),
+    ]);
+    // Stripped of the key it names, a re-signed export still fails against the pinned one; the real one passes.
+    expect((await verifyTrail({ ...resigned, auditKey: null }, crypto, { auditKey: key })).breaks).toHaveLength(9);
+    expect(await verifyTrail({ ...trail, auditKey: null }, crypto, { auditKey: key })).toMatchObject({ ok: true, auditKey: 'pinned' });
+    expect(await verifyTrail({ ...trail, auditKey: null }, crypto)).toMatchObject({ ok: false, auditKey: 'none' });
+    // A trusted head pins the key too, and must agree with a key pinned beside it.
+    expect(await verifyTrail(trail, crypto, { sinceHead: { auditKey: key, head: trail.heads[2]! } })).toMatchObject({ ok: true, auditKey: 'pinned', consistentWith: 12 });
+    expect((await verifyTrail(trail, crypto, { auditKey: b64(forger.publicKey), sinceHead: { auditKey: key, head: trail.heads[2]! } })).breaks[0]).toEqual({
+      kind: 'head',
+      treeSize: 12,
+      problem: 'the trusted head names another audit key than the pinned one',
+    });
+  });
+
+  describe('consistency with a trusted head', () => {
+    const log = () => {
+      const built = createMerkleLog(sha256);
+      built.append(trail.entries.map((e) => merkleTree(sha256).leafHash(fromHex(e.entry.hash)!)));
+      return built;
+    };
+    /** Records 3, 17 and 30, each with its proof against the latest head, and their batches. */
+    function selection(): TrailExport {
+      const built = log();
+      const latest = trail.heads.at(-1)!;
+      const entries = [3, 17, 30].map((i) => ({ entry: trail.entries[i]!.entry, inclusionProof: { treeSize: latest.treeSize, path: built.inclusionProof(i, latest.treeSize).map(hex) } }));
+      return { entries, heads: [latest], batches: trail.batches, auditKey: trail.auditKey };
+    }
+    const trusted = () => ({ auditKey: trail.auditKey as string, head: trail.heads[3]! });
+
+    it('claims nothing for a selection without a proof from the trusted size', async () => {
+      const report = await verifyTrail(selection(), crypto, { sinceHead: trusted() });
+      expect(report.breaks).toEqual([{ kind: 'head', treeSize: 16, problem: 'no consistency proof from tree size 16' }]);
+      expect(report.consistentWith).toBeNull();
+      // A proof from another size is no proof from this one.
+      const other = { fromSize: 12, toSize: 36, path: log().consistencyProof(12, 36).map(hex) };
+      expect((await verifyTrail({ ...selection(), consistency: [other] }, crypto, { sinceHead: trusted() })).breaks).toEqual(report.breaks);
+    });
+
+    it('proves a selection consistent by the proof it carries, and names a head from another history', async () => {
+      const proof = { fromSize: 16, toSize: 36, path: log().consistencyProof(16, 36).map(hex) };
+      const proven = await verifyTrail({ ...selection(), consistency: [proof] }, crypto, { sinceHead: trusted() });
+      expect(proven).toMatchObject({ ok: true, consistentWith: 16, breaks: [] });
+      const rewritten = 'the trusted head is not consistent with this export (history rewritten)';
+      const elsewhere = { auditKey: trail.auditKey as string, head: signHead(16, sha256(new TextEncoder().encode('another history')), trail.heads[3]!.timestamp) };
+      expect((await verifyTrail({ ...selection(), consistency: [proof] }, crypto, { sinceHead: elsewhere })).breaks).toEqual([{ kind: 'head', treeSize: 16, problem: rewritten }]);
+      const edited = { ...proof, path: proof.path.map((h, i) => (i === 0 ? h.replace(/^./, (c) => (c === '0' ? '1' : '0')) : h)) };
+      expect((await verifyTrail({ ...selection(), consistency: [edited] }, crypto, { sinceHead: trusted() })).breaks).toEqual([{ kind: 'head', treeSize: 16, problem: rewritten }]);
+      expect((await verifyTrail(selection(), crypto, { sinceHead: { auditKey: trail.auditKey as string, head: trail.heads.at(-1)! } })).consistentWith).toBe(36);
+    });
+
+    it('checks a proof a full export carries against the recomputed roots', async () => {
+      const proof = { fromSize: 16, toSize: 36, path: log().consistencyProof(16, 36).map(hex) };
+      expect(await verifyTrail({ ...trail, consistency: [proof] }, crypto, { sinceHead: trusted() })).toMatchObject({ ok: true, consistentWith: 16 });
+      const wrong = { ...proof, fromSize: 20 };
+      expect((await verifyTrail({ ...trail, consistency: [wrong] }, crypto)).breaks).toEqual([{ kind: 'head', treeSize: 20, problem: 'the consistency proof to tree size 36 does not verify' }]);
+    });
+  });
+
+  it('names a stored record that no longer reads, by tree index, workstation and seq, and checks the rest around it', async () => {
+    const victim = trail.entries[16]!.entry; // the first record of a batch
+    const lost = { treeIndex: 16, workstationId: victim.record.workstationId, seq: victim.record.seq, hash: victim.hash };
+    const named = { kind: 'unreadable', treeIndex: 16, workstationId: victim.record.workstationId, seq: victim.record.seq, problem: 'the stored record no longer reads as an audit record' };
+    const report = await verifyTrail({ ...trail, entries: trail.entries.filter((_, i) => i !== 16), unreadable: [lost] }, crypto);
+    expect(report.breaks).toEqual([named]);
+    expect(report.records).toBe(36);
+    // Without its hash, its place in the tree cannot be checked either.
+    const blind = await verifyTrail({ ...trail, entries: trail.entries.filter((_, i) => i !== 16), unreadable: [{ ...lost, hash: null }] }, crypto);
+    expect(blind.breaks.slice(0, 2)).toEqual([named, { kind: 'tree', treeIndex: 16, problem: 'the place of an unreadable record cannot be checked' }]);
   });
 });
