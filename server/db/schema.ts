@@ -13,6 +13,9 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
+/** Six years of 365.25 days: the least any audit record is kept, counted from its receipt. */
+export const SIX_YEARS_MS = 189_345_600_000;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -267,6 +270,79 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX audit_batches_by_workstation ON audit_batches (workstation_id, last_seq)`,
       // The last account_events row folded into the server's own audit chain (server/audit/server-trail.ts).
       `CREATE TABLE audit_server_cursor (id integer PRIMARY KEY CHECK (id = 1), last_event bigint NOT NULL)`,
+    ],
+  },
+  {
+    version: 5,
+    name: 'admin actions outbox for the server audit chain',
+    statements: [
+      // Every administrative action other than an access change (those are account_events): who
+      // did what to which object, and for a purge how many records received before when. Ids,
+      // codes and numbers only. Written in the transaction of the change it records, folded into
+      // the server's audit chain afterwards (server/audit/server-trail.ts), never changed.
+      `CREATE TABLE admin_events (
+        id bigserial PRIMARY KEY,
+        at bigint NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        target_user_id text,
+        subject text,
+        affected bigint,
+        received_before bigint,
+        outcome text NOT NULL CHECK (outcome IN ('success', 'failure')),
+        reason text
+      )`,
+      `CREATE TRIGGER admin_events_append_only BEFORE UPDATE OR DELETE ON admin_events FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`,
+      `CREATE TRIGGER admin_events_no_truncate BEFORE TRUNCATE ON admin_events FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`,
+      `CREATE TRIGGER account_events_no_truncate BEFORE TRUNCATE ON account_events FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`,
+      `ALTER TABLE audit_server_cursor ADD COLUMN last_admin_event bigint NOT NULL DEFAULT 0`,
+    ],
+  },
+  {
+    version: 6,
+    name: 'audit retention from the server receive time, purge through one checked function',
+    statements: [
+      // `at` is the workstation's clock: a record stamped 1970 must not be purgeable the moment it
+      // arrives. Retention counts from received_at, which only the server sets (at intake).
+      `CREATE INDEX audit_records_by_received ON audit_records (received_at)`,
+      `CREATE OR REPLACE FUNCTION audit_record_delete() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF OLD.received_at >= (extract(epoch FROM clock_timestamp()) * 1000)::bigint - ${String(SIX_YEARS_MS)} THEN
+          RAISE EXCEPTION 'audit records are kept at least six years' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF EXISTS (
+          SELECT 1 FROM audit_legal_holds placed
+          WHERE placed.event = 'placed' AND (placed.user_id IS NULL OR placed.user_id = OLD.actor_user_id)
+            AND NOT EXISTS (SELECT 1 FROM audit_legal_holds released WHERE released.event = 'released' AND released.hold_id = placed.hold_id)
+        ) THEN
+          RAISE EXCEPTION 'audit record under legal hold' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN OLD;
+      END
+      $fn$`,
+      // The only way a runtime role without DELETE (server/db/runtime-role.ts) removes content:
+      // runs as the owner, never reaches past six years before the database's own clock whatever
+      // it is asked, skips held records, and writes its own admin_events row, so no purge goes
+      // unrecorded. The delete trigger checks every row again.
+      `CREATE FUNCTION audit_purge_expired(p_received_before bigint, p_actor text, p_at bigint) RETURNS bigint
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+      DECLARE
+        v_bound bigint := LEAST(p_received_before, (extract(epoch FROM clock_timestamp()) * 1000)::bigint - ${String(SIX_YEARS_MS)});
+        v_gone bigint;
+      BEGIN
+        WITH purged AS (
+          DELETE FROM audit_records r WHERE r.received_at < v_bound AND NOT EXISTS (
+            SELECT 1 FROM audit_legal_holds placed
+            WHERE placed.event = 'placed' AND (placed.user_id IS NULL OR placed.user_id = r.actor_user_id)
+              AND NOT EXISTS (SELECT 1 FROM audit_legal_holds released WHERE released.event = 'released' AND released.hold_id = placed.hold_id))
+          RETURNING 1)
+        SELECT count(*) INTO v_gone FROM purged;
+        INSERT INTO admin_events (at, actor, action, affected, received_before, outcome)
+          VALUES (p_at, p_actor, 'audit.purged', v_gone, v_bound, 'success');
+        RETURN v_gone;
+      END
+      $fn$`,
+      `REVOKE ALL ON FUNCTION audit_purge_expired(bigint, text, bigint) FROM PUBLIC`,
     ],
   },
 ];

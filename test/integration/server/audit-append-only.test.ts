@@ -1,8 +1,9 @@
 /**
  * The audit tables are append-only in the database itself, for the role the server connects
  * with (on PostgreSQL a superuser, the strongest case): no UPDATE, DELETE or TRUNCATE. A
- * record's content may go only after six years and outside every legal hold; its leaf never.
- * Checked on real PostgreSQL and on the embedded PGlite alike.
+ * record's content may go only six years after the server received it (whatever time the
+ * workstation stamped on it) and outside every legal hold; its leaf never. Checked on real
+ * PostgreSQL and on the embedded PGlite alike.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../server/db/database';
 import { openDatabase } from '../../../server/db/open-database';
-import { legalHolds, placeLegalHold, purgeExpiredAudit, releaseLegalHold } from '../../../server/audit/audit-retention';
+import { migrate } from '../../../server/db/migrations';
+import { MIGRATIONS } from '../../../server/db/schema';
+import { openPgliteDatabase } from '../../../server/db/pglite-database';
+import { openPostgresDatabase } from '../../../server/db/postgres-database';
+import { legalHolds, placeLegalHold, purgeExpiredAudit, releaseLegalHold, RetentionTooShortError } from '../../../server/audit/audit-retention';
+import { adminEvents } from '../../../server/admin/admin-events';
 import { usePostgres } from '../../support/postgres';
 import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate } from '../../support/server-fixtures';
 
@@ -32,19 +38,35 @@ async function open(backend: (typeof BACKENDS)[number]): Promise<Database> {
   return db;
 }
 
+/** A database as an earlier server version left it: migrated only up to `version`. */
+async function openAt(backend: (typeof BACKENDS)[number], version: number): Promise<Database> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-audit-db-'));
+  if (backend === 'pglite') await seedPgliteFromTemplate(dataDir);
+  const db = backend === 'postgres' ? await openPostgresDatabase(await postgres().createDatabase()) : await openPgliteDatabase(path.join(dataDir, 'pglite'));
+  cleanups.push(async () => {
+    await db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  await migrate(db, MIGRATIONS.filter((migration) => migration.version <= version));
+  return db;
+}
+
 const WORKSTATION = 'aa11bb22-cc33-4d44-8e55-ff6677889900';
 const YEAR = 365.25 * 24 * 3600 * 1000;
 const hash = (n: number) => n.toString(16).padStart(64, '0');
 
-async function insertRecord(db: Database, index: number, at: number, userId = 'nurse.adams'): Promise<void> {
+/** A record the workstation stamped `at` and the server received at `receivedAt` (by default the same). */
+async function insertRecord(db: Database, index: number, at: number, userId = 'nurse.adams', receivedAt = at): Promise<void> {
   await db.query('INSERT INTO audit_leaves (tree_index, leaf_hash) VALUES ($1, $2)', [index, hash(index + 1000)]);
   await db.query(
     `INSERT INTO audit_records (tree_index, workstation_id, seq, at, actor_user_id, actor_role, action, object_kind, object_id,
        conversation_id, patient, outcome, reason, record, previous_hash, hash, received_at)
-     VALUES ($1, $2, $3, $4, $5, 'nurse', 'conversation.opened', 'none', NULL, NULL, NULL, 'success', NULL, '{}', $6, $7, $4)`,
-    [index, WORKSTATION, index + 1, at, userId, hash(index), hash(index + 1)],
+     VALUES ($1, $2, $3, $4, $5, 'nurse', 'conversation.opened', 'none', NULL, NULL, NULL, 'success', NULL, '{}', $6, $7, $8)`,
+    [index, WORKSTATION, index + 1, at, userId, hash(index), hash(index + 1), receivedAt],
   );
 }
+
+const count = async (db: Database, table: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]?.n;
 
 /** SQLSTATE 42501 (insufficient_privilege), raised by the triggers. */
 const refused = { code: '42501' };
@@ -58,6 +80,7 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
       VALUES ($1, 1, 1, $2, $3, 'sig', 'key', 1)`, [WORKSTATION, hash(0), hash(1)]);
     await db.query(`INSERT INTO audit_alerts (at, workstation_id, kind, seq) VALUES (1, $1, 'gap', 1)`, [WORKSTATION]);
     await db.query(`INSERT INTO account_events (at, actor, action, target_user_id) VALUES (1, 'it.admin', 'account.deactivated', 'nurse.adams')`);
+    await db.query(`INSERT INTO admin_events (at, actor, action, target_user_id, outcome) VALUES (1, 'it.admin', 'account.created', 'nurse.adams', 'success')`);
 
     const attempts = [
       `UPDATE audit_records SET actor_user_id = 'nurse.brown'`,
@@ -74,6 +97,10 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
       `DELETE FROM audit_alerts`,
       `UPDATE account_events SET actor = 'nobody'`,
       `DELETE FROM account_events`,
+      `TRUNCATE account_events`,
+      `UPDATE admin_events SET affected = 0`,
+      `DELETE FROM admin_events`,
+      `TRUNCATE admin_events`,
     ];
     for (const sql of attempts) await expect(db.query(sql), sql).rejects.toMatchObject(refused);
     const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_records');
@@ -107,7 +134,7 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
     await insertRecord(db, 1, now - 7 * YEAR, 'dr.okafor');
     await insertRecord(db, 2, now - 6.5 * YEAR, 'dr.okafor');
     await insertRecord(db, 3, now - 1 * YEAR, 'nurse.adams');
-    await expect(purgeExpiredAudit(db, clock, 5)).rejects.toBeInstanceOf(RangeError);
+    await expect(purgeExpiredAudit(db, clock, 5)).rejects.toBeInstanceOf(RetentionTooShortError);
 
     const hold = await placeLegalHold(db, clock, { userId: 'dr.okafor', actor: 'compliance.lee' });
     expect(await legalHolds(db)).toEqual([{ holdId: hold, userId: 'dr.okafor', placedAt: now, placedBy: 'compliance.lee' }]);
@@ -122,5 +149,69 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
     expect(left.map((row) => row.tree_index)).toEqual([3]);
     const leaves = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_leaves');
     expect(leaves[0]?.n).toBe(4);
+
+    // Each purge is recorded with how many went and from before when; the refused one too.
+    const purges = await adminEvents(db, { action: 'audit.purged' });
+    const sixYearsBefore = Math.floor(now - 6 * YEAR);
+    expect(purges.map(({ actor, affected, receivedBefore, outcome, reason }) => ({ actor, affected, receivedBefore, outcome, reason }))).toEqual([
+      { actor: 'server-operator', affected: null, receivedBefore: null, outcome: 'failure', reason: 'AUDIT_RETENTION_TOO_SHORT' },
+      { actor: 'server-operator', affected: 1, receivedBefore: sixYearsBefore, outcome: 'success', reason: null },
+      { actor: 'server-operator', affected: 0, receivedBefore: Math.floor(now - 10 * YEAR), outcome: 'success', reason: null },
+      { actor: 'server-operator', affected: 2, receivedBefore: sixYearsBefore, outcome: 'success', reason: null },
+    ]);
+    expect((await adminEvents(db)).map((event) => [event.action, event.actor, event.targetUserId, event.subject])).toEqual([
+      ['audit.purged', 'server-operator', null, null],
+      ['legal-hold.placed', 'compliance.lee', 'dr.okafor', hold],
+      ['audit.purged', 'server-operator', null, null],
+      ['audit.purged', 'server-operator', null, null],
+      ['legal-hold.released', 'compliance.lee', 'dr.okafor', hold],
+      ['audit.purged', 'server-operator', null, null],
+    ]);
+  });
+
+  it('counts retention from when the server received a record, not from the time the workstation stamped on it', async () => {
+    const db = await open(backend);
+    const now = Date.now();
+    // Stamped 1970 by a workstation with a wrong clock, received just now.
+    await insertRecord(db, 0, 0, 'nurse.adams', now);
+    // Received 5.9 years ago (stamped then too): still inside the six years.
+    await insertRecord(db, 1, now - 5.9 * YEAR, 'nurse.adams', now - 5.9 * YEAR);
+    // Stamped yesterday by a workstation whose clock ran fast, but received 6.1 years ago: expired.
+    await insertRecord(db, 2, now - 24 * 3600 * 1000, 'nurse.adams', now - 6.1 * YEAR);
+
+    await expect(db.query('DELETE FROM audit_records WHERE tree_index = 0'), 'the trigger').rejects.toMatchObject(refused);
+    await expect(db.query('DELETE FROM audit_records WHERE tree_index = 1'), 'the trigger').rejects.toMatchObject(refused);
+    expect(await purgeExpiredAudit(db, () => now, 6)).toBe(1);
+    const left = await db.query<{ tree_index: number }>('SELECT tree_index::int AS tree_index FROM audit_records ORDER BY tree_index');
+    expect(left.map((row) => row.tree_index)).toEqual([0, 1]);
+  });
+
+  it('moves an existing database to receive-time retention when it is upgraded', async () => {
+    const db = await openAt(backend, 4);
+    const now = Date.now();
+    await insertRecord(db, 0, 0, 'nurse.adams', now);
+    await insertRecord(db, 1, now, 'nurse.adams', now - 7 * YEAR);
+    expect(await migrate(db)).toEqual(MIGRATIONS.filter((migration) => migration.version > 4).map((migration) => migration.version));
+    await expect(db.query('DELETE FROM audit_records WHERE tree_index = 0')).rejects.toMatchObject(refused);
+    expect(await purgeExpiredAudit(db, () => now, 6)).toBe(1);
+    const left = await db.query<{ tree_index: number }>('SELECT tree_index::int AS tree_index FROM audit_records');
+    expect(left.map((row) => row.tree_index)).toEqual([0]);
+  });
+
+  it('purges through the function only what six years by the database clock allow, whatever time it is asked to use', async () => {
+    const db = await open(backend);
+    const now = Date.now();
+    await insertRecord(db, 0, 0, 'nurse.adams', now - 1000);
+    await insertRecord(db, 1, now - 7 * YEAR, 'nurse.adams', now - 7 * YEAR);
+    // A caller claiming it is a hundred years later (a moved server clock, or a hand-written call).
+    const [row] = await db.query<{ n: number }>('SELECT audit_purge_expired($1, $2, $3)::int AS n', [now + 100 * YEAR, 'it.admin', now]);
+    expect(row?.n).toBe(1);
+    expect(await purgeExpiredAudit(db, () => now + 100 * YEAR, 6)).toBe(0);
+    expect(await count(db, 'audit_records')).toBe(1);
+    // The purge wrote its own record, bounded at six years before the database's now.
+    const [purge] = await adminEvents(db, { action: 'audit.purged' });
+    expect(purge).toMatchObject({ actor: 'it.admin', affected: 1, outcome: 'success' });
+    expect(purge?.receivedBefore).toBeLessThanOrEqual(Date.now() - 6 * YEAR);
+    expect(purge?.receivedBefore).toBeGreaterThan(now - 6 * YEAR - 60_000);
   });
 });
