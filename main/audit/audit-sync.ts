@@ -157,7 +157,10 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
   async function run(): Promise<SyncOutcome> {
     if (running !== null) return running;
     const appendedBefore = appendedCount;
-    running = sendAll();
+    // Anything that throws on the way (the head file cannot be written, the device key is closed,
+    // the log's worker died) is a failure like any other: counted and retried after a backoff.
+    // Left to reject, it would escape the timer unhandled and nothing would ever retry.
+    running = sendAll().catch((): SyncOutcome => ({ kind: 'failed', code: 'AUDIT_UNAVAILABLE' }));
     const outcome = await running.finally(() => {
       running = null;
     });
@@ -167,6 +170,7 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
       if (appendedCount !== appendedBefore) schedule(debounceMs);
     } else {
       failures += 1;
+      if (outcome.code === 'AUDIT_UNAVAILABLE') logger.warn({ code: outcome.code }, 'audit sync failed');
       schedule(backoffDelay(failures, backoff, options.random));
     }
     return outcome;
