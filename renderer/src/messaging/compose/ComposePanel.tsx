@@ -7,13 +7,15 @@ import { describeError } from '../../error-messages';
 import { MessageField } from '../message/MessageField';
 import { KeyChangeWarning } from '../thread/KeyChangeWarning';
 import { ExpiryField } from './ExpiryField';
+import { EMPTY_PATIENT, patientFromForm, type PatientForm } from './patient-choice';
+import { PatientFields } from './PatientFields';
 import { PriorityField } from './PriorityField';
 import type { RecipientChoice } from './recipient-choice';
 import { RecipientPicker } from './RecipientPicker';
 import './compose.css';
 
 /**
- * A new conversation: `To`, optional `Subject`, `Message`, `Priority`, `Expires`, then `Send`
+ * A new conversation: `To`, optional `Subject` and `Patient`, `Message`, `Priority`, `Expires`, then `Send`
  * (or Ctrl+Enter anywhere in the form). `Cancel` or Escape closes it; on success the new
  * conversation opens.
  */
@@ -30,6 +32,8 @@ export function ComposePanel({
 }) {
   const [recipients, setRecipients] = useState<readonly RecipientChoice[]>([]);
   const [subject, setSubject] = useState('');
+  const [patientForm, setPatientForm] = useState<PatientForm>(EMPTY_PATIENT);
+  const [patientError, setPatientError] = useState<string | null>(null);
   const [text, setText] = useState('');
   const [priority, setPriority] = useState<Priority>('routine');
   const [expiry, setExpiry] = useState<number | null>(null);
@@ -51,12 +55,20 @@ export function ComposePanel({
       setError(missing.to ? 'Add at least one recipient.' : 'Write a message first.');
       return;
     }
+    const patient = patientFromForm(patientForm);
+    setPatientError(patient.ok ? null : patient.message);
+    if (!patient.ok) {
+      setError('Check the patient reference.');
+      document.getElementById(`${id}-patient-ref`)?.focus();
+      return;
+    }
     sending.current = true;
     setBusy(true);
     setError(null);
     const result = await bridge.message.send({
       to: recipients.map((choice) => choice.recipient),
       title: subject.trim() === '' ? null : subject.trim(),
+      patient: patient.patient,
       text,
       priority,
       expiresInSeconds: expiry,
@@ -92,6 +104,7 @@ export function ComposePanel({
           </label>
           <input id={`${id}-subject`} maxLength={200} value={subject} onChange={(event) => setSubject(event.target.value)} />
         </div>
+        <PatientFields id={`${id}-patient`} value={patientForm} onChange={setPatientForm} error={patientError} />
         <MessageField id={`${id}-message`} value={text} onChange={setText} invalid={invalid.text} rows={6} />
         <div className="compose-options">
           <PriorityField value={priority} onChange={setPriority} />

@@ -4,7 +4,8 @@ import { ParticipantList } from './ParticipantList';
 
 /**
  * The thread's heading (focused when the thread opens, so a screen reader says where you are) and
- * its participants. A role-address thread says which role it was sent to.
+ * its participants. A role-address thread says which role it was sent to; a thread about a patient
+ * says who, so nobody writes about the wrong one.
  */
 export function ThreadHeader({
   headingId,
@@ -26,6 +27,12 @@ export function ThreadHeader({
       {conversation.roleAddress !== null && (
         <p className="thread-role">
           Sent to the role <strong>{conversation.roleAddress.displayName}</strong>
+        </p>
+      )}
+      {conversation.patient !== null && (
+        <p className="thread-patient">
+          Patient: {conversation.patient.label !== null && <strong>{conversation.patient.label}</strong>}{' '}
+          <span className="thread-patient-ref">{conversation.patient.ref}</span>
         </p>
       )}
       <ParticipantList participants={others} />
