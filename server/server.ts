@@ -13,6 +13,7 @@ import { ACCOUNT_THROTTLE, ADDRESS_THROTTLE, type ThrottlePolicy } from './accou
 import { PRELOGIN_SECRET_NAME } from './accounts/prelogin';
 import { serverSecret } from './accounts/server-secret';
 import { createServerAdmin, type ServerAdmin } from './admin/server-admin';
+import { recordSiemConfiguration } from './admin/siem-configuration';
 import { createApiHandlers } from './api-handlers';
 import { loadAuditSigningKey } from './audit/audit-signing-key';
 import { createAuditTree } from './audit/audit-tree';
@@ -118,9 +119,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       onAppended = () => relay.wake();
     }
 
-    // Account events written while the server was down (or before this version) join the trail now.
+    await recordSiemConfiguration(db, clock, options.siem);
+    // Admin actions written while the server was down (or before this version) join the trail now.
     const serverTrail = createServerTrail({ db, tree: auditTree, key: auditKey, clock, chainId: await serverChainId(db) });
     await serverTrail.fold();
+    /** The admin call, then its record folded into the trail; a refused call may have recorded its refusal. */
+    const recorded =
+      <A extends unknown[], R>(action: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        let result: R;
+        try {
+          result = await action(...args);
+        } catch (error) {
+          await serverTrail.fold().then(
+            (folded) => (folded > 0 ? onAppended?.() : undefined),
+            () => logger.warn({ event: 'audit-fold-failed' }, 'audit'),
+          );
+          throw error;
+        }
+        if ((await serverTrail.fold()) > 0) onAppended?.();
+        return result;
+      };
     const foldAccountEvents = () =>
       void serverTrail.fold().then(
         (folded) => {
@@ -177,22 +196,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       url,
       port,
       caCertPath: tls.caCertPath,
-      // Each access change is in the trail (and on its way to the SIEM) before the call returns.
+      // Each admin action is in the trail (and on its way to the SIEM) before the call returns.
       admin: {
         ...admin,
-        deactivate: async (userId) => {
-          await admin.deactivate(userId);
-          if ((await serverTrail.fold()) > 0) onAppended?.();
-        },
-        reactivate: async (userId) => {
-          await admin.reactivate(userId);
-          if ((await serverTrail.fold()) > 0) onAppended?.();
-        },
-        revokeSessions: async (userId) => {
-          const ended = await admin.revokeSessions(userId);
-          if ((await serverTrail.fold()) > 0) onAppended?.();
-          return ended;
-        },
+        createAccount: recorded((input) => admin.createAccount(input)),
+        createRoleAddress: recorded((input) => admin.createRoleAddress(input)),
+        deactivate: recorded((userId) => admin.deactivate(userId)),
+        reactivate: recorded((userId) => admin.reactivate(userId)),
+        revokeSessions: recorded((userId) => admin.revokeSessions(userId)),
+        placeLegalHold: recorded((userId, actor) => admin.placeLegalHold(userId, actor)),
+        releaseLegalHold: recorded((holdId, actor) => admin.releaseLegalHold(holdId, actor)),
+        purgeExpiredAudit: recorded((retentionYears, actor) => admin.purgeExpiredAudit(retentionYears, actor)),
       },
       close: () => (closing ??= undo().then(() => logger.info({ event: 'closed' }, 'server'))),
     };

@@ -1,5 +1,6 @@
 /**
- * Creating and deactivating accounts, for the admin API, tests and the demo. A password given
+ * Creating and deactivating accounts, for the admin API, tests and the demo. Each change is
+ * recorded (admin_events or account_events) in its own transaction, for the audit trail. A password given
  * here goes through the client's own derivation (auth-key-derivation.ts), so the account signs
  * in from a real client exactly like one created any other way.
  */
@@ -14,6 +15,7 @@ import type { Database } from '../db/database';
 import { insertAccount, setAccountActive } from './account-store';
 import { endSessionsOfUser } from './session-store';
 import { recordAccountEvent, SERVER_OPERATOR } from './account-events';
+import { recordAdminEvent } from '../admin/admin-events';
 
 export interface NewAccount {
   readonly userId: string;
@@ -55,17 +57,13 @@ export async function createAccount(deps: AccountAdminDeps, input: NewAccount): 
   const salt = randomBytes(SALT_BYTES);
   const authKey = await deriveAuthKey(deps.hasher, input.password, salt, deps.kdf);
   const authKeyHash = await deps.hasher.hash(authKey);
-  const inserted = await insertAccount(
-    deps.db,
-    {
-      ...checked.data,
-      salt: salt.toString('base64'),
-      kdf: { ...deps.kdf },
-      authKeyHash,
-      totpSecret: input.totpSecret ?? null,
-    },
-    deps.clock(),
-  );
+  const inserted = await deps.db.transaction(async (tx) => {
+    const at = deps.clock();
+    const created = await insertAccount(tx, { ...checked.data, salt: salt.toString('base64'), kdf: { ...deps.kdf }, authKeyHash, totpSecret: input.totpSecret ?? null }, at);
+    // Who made the account, when: the role it was given is the accounts row's, not the trail's.
+    if (created) await recordAdminEvent(tx, { at, actor: SERVER_OPERATOR, action: 'account.created', targetUserId: checked.data.userId });
+    return created;
+  });
   if (!inserted) throw new AccountAdminError('ACCOUNT_EXISTS');
 }
 

@@ -1,11 +1,13 @@
 /**
  * The server's programmatic administration: what tests, the demo seeder and an embedding app
- * use to manage accounts. Not reachable over the network in this version.
+ * use to manage accounts. Not reachable over the network in this version. Every change here is
+ * recorded (account_events or admin_events) and joins the server's audit chain.
  */
 import { createAccount, deactivateAccount, reactivateAccount, revokeSessions, type AccountAdminDeps, type NewAccount } from '../accounts/account-admin';
 import { accountEventsOf, type AccountEvent } from '../accounts/account-events';
 import type { RoleAddress } from '../directory/role-address-store';
-import { storeRoleAddress } from '../directory/role-address-store';
+import { saveRoleAddress } from '../directory/role-address-admin';
+import { adminEvents, type AdminEvent, type AdminEventAction } from './admin-events';
 import { sweepExpired, type HousekeepingDeps, type SweepResult } from './housekeeping';
 import type { SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
 import { auditAlerts, type AuditAlert } from '../audit/audit-alerts';
@@ -32,14 +34,16 @@ export interface ServerAdmin {
   placeLegalHold(userId: string | null, actor: string): Promise<string>;
   releaseLegalHold(holdId: string, actor: string): Promise<boolean>;
   legalHolds(): Promise<LegalHold[]>;
-  /** Removes the content of records older than the retention (at least six years) and under no hold. */
-  purgeExpiredAudit(retentionYears: number): Promise<number>;
+  /** Removes the content of records received longer ago than the retention (at least six years) and under no hold. */
+  purgeExpiredAudit(retentionYears: number, actor?: string): Promise<number>;
+  /** The administrative actions recorded besides access changes, with a purge's count and range. */
+  adminEvents(filter?: { action?: AdminEventAction }): Promise<AdminEvent[]>;
 }
 
 export function createServerAdmin(deps: AccountAdminDeps & HousekeepingDeps): ServerAdmin {
   return {
     createAccount: (input) => createAccount(deps, input),
-    createRoleAddress: (input) => deps.db.transaction((tx) => storeRoleAddress(tx, input, input.members)),
+    createRoleAddress: (input) => saveRoleAddress(deps, input),
     deactivate: (userId) => deactivateAccount(deps, userId),
     reactivate: (userId) => reactivateAccount(deps, userId),
     revokeSessions: (userId) => revokeSessions(deps, userId),
@@ -51,6 +55,7 @@ export function createServerAdmin(deps: AccountAdminDeps & HousekeepingDeps): Se
     placeLegalHold: (userId, actor) => placeLegalHold(deps.db, deps.clock, { userId, actor }),
     releaseLegalHold: (holdId, actor) => releaseLegalHold(deps.db, deps.clock, { holdId, actor }),
     legalHolds: () => legalHolds(deps.db),
-    purgeExpiredAudit: (retentionYears) => purgeExpiredAudit(deps.db, deps.clock, retentionYears),
+    purgeExpiredAudit: (retentionYears, actor) => purgeExpiredAudit(deps.db, deps.clock, retentionYears, actor),
+    adminEvents: (filter) => adminEvents(deps.db, filter),
   };
 }

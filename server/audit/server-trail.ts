@@ -1,22 +1,24 @@
 /**
  * The server's own records in the audit trail: who ended or restored someone's access
  * (account_events: deactivated, reactivated, sessions revoked, a session ended by its user from
- * elsewhere). The server keeps one chain like a workstation's, under its own chain id, signed with
- * its audit key. account_events is the outbox: each row is written in the same transaction as the
- * change it records, and folded into the chain in order afterwards (at start and after every
- * change), with the folded point kept in the same transaction as the fold, so a crash between
- * the two only delays a record.
+ * elsewhere) and every other administrative action (admin_events: accounts created, role
+ * addresses and their members, legal holds, purges, SIEM forwarding). The server keeps one chain
+ * like a workstation's, under its own chain id, signed with its audit key. The two tables are
+ * the outbox: each row is written in the same transaction as the change it records, and folded
+ * into the chain in order afterwards (at start and after every change), with the folded points
+ * kept in the same transaction as the fold, so a crash between the two only delays a record.
  */
 import { batchSigningBytes, entryHash, fromHex, hex } from '../../shared/audit/audit-chain';
 import { blake2b256 } from '../../shared/audit/blake2b';
 import type { ChainedEntry } from '../../shared/audit/audit-entry';
-import type { AuditRecord } from '../../shared/audit/audit-event';
+import type { AuditObject, AuditRecord } from '../../shared/audit/audit-event';
 import { ROLES, type Role } from '../../shared/access/permission-matrix';
 import type { AccountEventAction } from '../accounts/account-events';
 import { serverSecret } from '../accounts/server-secret';
+import { adminEventsAfter, isUserId, type AdminEventAction } from '../admin/admin-events';
 import type { Clock } from '../clock';
 import { loadSodium } from '../crypto/sodium';
-import type { Database } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 import { appendBatch, chainEnd } from './audit-intake';
 import type { AuditSigningKey } from './audit-signing-key';
 import { AUDIT_TREE_LOCK_ID, type AuditTree } from './audit-tree';
@@ -24,13 +26,33 @@ import { AUDIT_TREE_LOCK_ID, type AuditTree } from './audit-tree';
 export const SERVER_CHAIN_SECRET = 'audit-server-chain';
 const FOLD_PAGE = 500;
 
-/** The reason code each account event is recorded with, under the catalogue's `admin.action`. */
-const REASONS: Record<AccountEventAction, string> = {
+/** The reason code each event is recorded with, under the catalogue's `admin.action`. */
+const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'account.deactivated': 'ACCOUNT_DEACTIVATED',
   'account.reactivated': 'ACCOUNT_REACTIVATED',
   'sessions.revoked': 'SESSIONS_REVOKED',
   'session.ended-by-user': 'SESSION_ENDED_BY_USER',
+  'account.created': 'ACCOUNT_CREATED',
+  'role-address.saved': 'ROLE_ADDRESS_SAVED',
+  'role-address.member-added': 'ROLE_MEMBER_ADDED',
+  'role-address.member-removed': 'ROLE_MEMBER_REMOVED',
+  'legal-hold.placed': 'LEGAL_HOLD_PLACED',
+  'legal-hold.released': 'LEGAL_HOLD_RELEASED',
+  'audit.purged': 'AUDIT_PURGED',
+  'siem.enabled': 'SIEM_FORWARDING_ENABLED',
+  'siem.disabled': 'SIEM_FORWARDING_DISABLED',
+  'siem.changed': 'SIEM_DESTINATION_CHANGED',
 };
+
+/** One outbox row, ready to become a record of the server's chain. */
+interface TrailEvent {
+  readonly at: number;
+  readonly actor: string;
+  readonly action: AccountEventAction | AdminEventAction;
+  readonly targetUserId: string | null;
+  readonly outcome: 'success' | 'failure';
+  readonly reason: string | null;
+}
 
 /** A UUID (v4 layout) made from the server secret, so every instance uses the same chain id. */
 export async function serverChainId(db: Database): Promise<string> {
@@ -41,6 +63,35 @@ export async function serverChainId(db: Database): Promise<string> {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+const REASON_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
+
+/**
+ * The record for an event. Both outboxes are written by checked code, but a row that would not
+ * fit the catalogue (a hand-written actor, say) must not stop the fold forever: such a field is
+ * left out (an unknown actor, no object), never carried as it is.
+ */
+function recordOf(event: TrailEvent, roles: ReadonlyMap<string, Role>, chainId: string, seq: number): AuditRecord {
+  const actor = isUserId(event.actor) ? event.actor : null;
+  const object: AuditObject = event.targetUserId !== null && isUserId(event.targetUserId) ? { kind: 'account', id: event.targetUserId } : { kind: 'none' };
+  const failure = event.outcome === 'failure' && event.reason !== null && REASON_CODE.test(event.reason) ? event.reason : null;
+  return {
+    actor: { userId: actor, role: actor === null ? null : (roles.get(actor) ?? null) },
+    action: 'admin.action',
+    object,
+    patient: null,
+    at: event.at,
+    seq,
+    workstationId: chainId,
+    outcome: event.outcome,
+    reason: failure ?? REASONS[event.action],
+  };
+}
+
+async function rolesOf(tx: Queryable, userIds: readonly string[]): Promise<Map<string, Role>> {
+  const rows = await tx.query<{ user_id: string; role: string }>('SELECT user_id, role FROM accounts WHERE user_id = ANY($1::text[])', [[...new Set(userIds)]]);
+  return new Map(rows.flatMap((row) => ((ROLES as readonly string[]).includes(row.role) ? [[row.user_id, row.role as Role] as const] : [])));
+}
+
 export interface ServerTrail {
   /** Folds every account event not yet in the trail; safe to call at any time, from any instance. */
   fold(): Promise<number>;
@@ -49,7 +100,7 @@ export interface ServerTrail {
 export function createServerTrail(deps: { db: Database; tree: AuditTree; key: AuditSigningKey; clock: Clock; chainId: string }): ServerTrail {
   let running: Promise<number> | null = null;
 
-  async function foldPage(): Promise<number> {
+  async function foldPage(): Promise<{ folded: number; full: boolean }> {
     await loadSodium();
     let appendedFrom = null as number | null;
     try {
@@ -57,31 +108,26 @@ export function createServerTrail(deps: { db: Database; tree: AuditTree; key: Au
         await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_TREE_LOCK_ID]);
         await deps.tree.catchUp(tx);
         await tx.query('INSERT INTO audit_server_cursor (id, last_event) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
-        const [cursor] = await tx.query<{ last_event: number | string }>('SELECT last_event FROM audit_server_cursor WHERE id = 1');
-        const events = await tx.query<{ id: number | string; at: number | string; actor: string; action: AccountEventAction; target_user_id: string; role: string | null }>(
-          `SELECT e.id, e.at, e.actor, e.action, e.target_user_id, a.role FROM account_events e LEFT JOIN accounts a ON a.user_id = e.actor
-           WHERE e.id > $1 ORDER BY e.id LIMIT $2`,
+        const [cursor] = await tx.query<{ last_event: number | string; last_admin_event: number | string }>('SELECT last_event, last_admin_event FROM audit_server_cursor WHERE id = 1');
+        const accountRows = await tx.query<{ id: number | string; at: number | string; actor: string; action: AccountEventAction; target_user_id: string }>(
+          'SELECT id, at, actor, action, target_user_id FROM account_events WHERE id > $1 ORDER BY id LIMIT $2',
           [Number(cursor?.last_event ?? 0), FOLD_PAGE],
         );
-        if (events.length === 0) return 0;
+        const adminRows = await adminEventsAfter(tx, Number(cursor?.last_admin_event ?? 0), FOLD_PAGE);
+        if (accountRows.length === 0 && adminRows.length === 0) return { folded: 0, full: false };
+        // Both outboxes, in the order things happened (a stable sort keeps each table's order).
+        const events: TrailEvent[] = [
+          ...accountRows.map((row) => ({ at: Number(row.at), actor: row.actor, action: row.action, targetUserId: row.target_user_id, outcome: 'success' as const, reason: null })),
+          ...adminRows,
+        ].sort((a, b) => a.at - b.at);
+        const roles = await rolesOf(tx, events.map((event) => event.actor));
         const end = await chainEnd(tx, deps.chainId);
         const fresh: ChainedEntry[] = [];
         let previous = end.lastHash;
         let seq = end.lastSeq;
         for (const event of events) {
           seq += 1;
-          const role = event.role !== null && (ROLES as readonly string[]).includes(event.role) ? (event.role as Role) : null;
-          const record: AuditRecord = {
-            actor: { userId: event.actor, role },
-            action: 'admin.action',
-            object: { kind: 'account', id: event.target_user_id },
-            patient: null,
-            at: Number(event.at),
-            seq,
-            workstationId: deps.chainId,
-            outcome: 'success',
-            reason: REASONS[event.action],
-          };
+          const record = recordOf(event, roles, deps.chainId, seq);
           const hash = hex(entryHash(blake2b256, fromHex(previous) as Uint8Array, record));
           fresh.push({ record, previousHash: previous, hash });
           previous = hash;
@@ -98,8 +144,11 @@ export function createServerTrail(deps: { db: Database; tree: AuditTree; key: Au
           signed: { firstSeq: first.record.seq, lastSeq: last.record.seq, previousHash: first.previousHash, lastHash: last.hash, signature, devicePublicKey: deps.key.publicKey },
           now: deps.clock(),
         });
-        await tx.query('UPDATE audit_server_cursor SET last_event = $1 WHERE id = 1', [Number(events.at(-1)?.id)]);
-        return events.length;
+        await tx.query('UPDATE audit_server_cursor SET last_event = GREATEST(last_event, $1), last_admin_event = GREATEST(last_admin_event, $2) WHERE id = 1', [
+          Number(accountRows.at(-1)?.id ?? 0),
+          adminRows.at(-1)?.id ?? 0,
+        ]);
+        return { folded: events.length, full: accountRows.length === FOLD_PAGE || adminRows.length === FOLD_PAGE };
       });
     } catch (error) {
       if (appendedFrom !== null) deps.tree.log.truncate(appendedFrom);
@@ -110,9 +159,9 @@ export function createServerTrail(deps: { db: Database; tree: AuditTree; key: Au
   async function foldAll(): Promise<number> {
     let total = 0;
     for (;;) {
-      const folded = await foldPage();
+      const { folded, full } = await foldPage();
       total += folded;
-      if (folded < FOLD_PAGE) return total;
+      if (!full) return total;
     }
   }
 

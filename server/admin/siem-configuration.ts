@@ -1,0 +1,47 @@
+/**
+ * Where the audit trail is forwarded is set when the server starts (`--siem-…`), so a change
+ * shows only between starts: each start compares its SIEM destination with the last one recorded
+ * and records forwarding switched on, off, or pointed elsewhere. Switching off forwarding is how
+ * someone would hide what follows, so it is in the trail like any other admin action.
+ */
+import { createHash, X509Certificate } from 'node:crypto';
+import { SERVER_OPERATOR } from '../accounts/account-events';
+import type { Clock } from '../clock';
+import type { Database } from '../db/database';
+import { recordAdminEvent } from './admin-events';
+
+/** Arbitrary, fixed: two instances starting together record one change, not two. */
+const SIEM_CONFIGURATION_LOCK_ID = 0x53_49_45_4d;
+
+export interface SiemDestination {
+  readonly host: string;
+  readonly port: number;
+  readonly caPem: string;
+}
+
+/** Host, port and the CA trusted for it (by fingerprint): a new trust anchor is a change too. */
+export function siemDestinationText(siem: SiemDestination): string {
+  let fingerprint: string;
+  try {
+    fingerprint = new X509Certificate(siem.caPem).fingerprint256.replaceAll(':', '').toLowerCase();
+  } catch {
+    fingerprint = createHash('sha256').update(siem.caPem.trim()).digest('hex');
+  }
+  return `${siem.host}:${String(siem.port)} ca-sha256:${fingerprint.slice(0, 32)}`;
+}
+
+/** Records the change, if any; returns what was recorded. */
+export async function recordSiemConfiguration(db: Database, clock: Clock, siem: SiemDestination | undefined): Promise<'enabled' | 'disabled' | 'changed' | null> {
+  const now = siem === undefined ? null : siemDestinationText(siem);
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [SIEM_CONFIGURATION_LOCK_ID]);
+    const [last] = await tx.query<{ action: string; subject: string | null }>(
+      `SELECT action, subject FROM admin_events WHERE action IN ('siem.enabled', 'siem.disabled', 'siem.changed') ORDER BY id DESC LIMIT 1`,
+    );
+    const before = last === undefined || last.action === 'siem.disabled' ? null : last.subject;
+    if (before === now) return null;
+    const change = now === null ? 'disabled' : before === null ? 'enabled' : 'changed';
+    await recordAdminEvent(tx, { at: clock(), actor: SERVER_OPERATOR, action: `siem.${change}`, targetUserId: null, subject: now });
+    return change;
+  });
+}
