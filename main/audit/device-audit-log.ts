@@ -49,6 +49,10 @@ export interface DeviceAuditLog {
   acknowledge(seq: number, hash: string): Promise<boolean>;
   state(): Promise<ChainState>;
   pendingCount(): Promise<number>;
+  /**
+   * Checks the records not yet acknowledged, chained from the acknowledged hash (older ones are
+   * deleted: the server holds and checked them). In steps; appends go on meanwhile.
+   */
   verify(): Promise<ChainCheck>;
   close(): Promise<void>;
 }
@@ -57,6 +61,8 @@ export const DEVICE_LOG_FILE = 'audit.db';
 const SUBKEY_PURPOSE = 'device-audit-log';
 /** A bound on one transaction, so a burst cannot hold the worker for long. */
 const MAX_GROUP = 5000;
+/** Records verified per worker call: appends queued behind a verification wait for one step at most. */
+const VERIFY_STEP = 2000;
 
 export function deviceLogFile(dataDir: string): string {
   return path.join(dataDir, 'machine', DEVICE_LOG_FILE);
@@ -147,7 +153,17 @@ export async function openDeviceAuditLog(options: { dataDir: string; identity: D
     acknowledge: (seq, hash) => call(() => store.call('log.acknowledge', { seq, hash })),
     state: () => call(() => store.call('log.state', {})),
     pendingCount: () => call(() => store.call('log.pendingCount', {})),
-    verify: () => call(() => store.call('log.verify', {})),
+    async verify() {
+      let from: { seq: number; hash: string } | null = null;
+      let records = 0;
+      for (;;) {
+        const step = await call(() => store.call('log.verifyFrom', { from, limit: VERIFY_STEP }));
+        if (!step.ok) return step;
+        records += step.records;
+        if (step.done) return { ok: true, lastSeq: step.lastSeq, records };
+        from = { seq: step.seq, hash: step.hash };
+      }
+    },
     async close() {
       while (writing) await new Promise((resolve) => setImmediate(resolve));
       await store.close();

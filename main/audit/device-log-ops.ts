@@ -40,6 +40,12 @@ export type ChainCheck =
   | { readonly ok: true; readonly lastSeq: number; readonly records: number }
   | { readonly ok: false; readonly seq: number; readonly problem: ChainProblem };
 
+/** One step of a verification: broken, done, or verified up to `seq` (ending in `hash`) so far. */
+export type VerifyStep =
+  | { readonly ok: false; readonly seq: number; readonly problem: ChainProblem }
+  | { readonly ok: true; readonly done: true; readonly lastSeq: number; readonly records: number }
+  | { readonly ok: true; readonly done: false; readonly seq: number; readonly hash: string; readonly records: number };
+
 interface ChainRow {
   device_id: string;
   last_seq: number;
@@ -130,16 +136,32 @@ export const deviceLogOps = {
     (sql(db, 'SELECT count(*) AS n FROM records').get() as { n: number }).n,
 
   /**
-   * Walks the unacknowledged records from the acknowledged point to the chain's last record:
-   * each must be the canonical text of a valid record, in sequence, chained and hashed right.
-   * Names the first record that breaks it.
+   * Verifies the next `limit` unacknowledged records, from `from` (the last record an earlier step
+   * verified) or, first, from the acknowledged point: each must be the canonical text of a valid
+   * record, in sequence, chained and hashed right. Names the first record that breaks it. Done
+   * when it reaches the chain's last record. In steps so that a long backlog never holds the
+   * worker (and the appends queued behind it) for long.
    */
-  'log.verify': (db: Database, _args: Record<string, never>): ChainCheck => {
+  'log.verifyFrom': (db: Database, args: { from: { seq: number; hash: string } | null; limit: number }): VerifyStep => {
     const chain = requireChain(db);
-    let expectedSeq = chain.acked_seq + 1;
-    let previous: Uint8Array = chain.acked_hash;
+    let expectedSeq: number;
+    let previous: Uint8Array;
+    if (args.from === null || args.from.seq < chain.acked_seq) {
+      // The first step, or the sync acknowledged past where the last step ended: the server
+      // already checked those, so go on from the hash it acknowledged.
+      if (args.from === null) {
+        const lowest = (sql(db, 'SELECT min(seq) AS seq FROM records').get() as { seq: number | null }).seq;
+        if (lowest !== null && lowest <= chain.acked_seq) return { ok: false, seq: chain.acked_seq + 1, problem: 'sequence-gap' };
+      }
+      expectedSeq = chain.acked_seq + 1;
+      previous = chain.acked_hash;
+    } else {
+      expectedSeq = args.from.seq + 1;
+      previous = Buffer.from(args.from.hash, 'hex');
+    }
     let count = 0;
-    for (const row of sql(db, 'SELECT seq, record, previous_hash, hash FROM records ORDER BY seq').iterate() as IterableIterator<RecordRow>) {
+    const rows = sql(db, 'SELECT seq, record, previous_hash, hash FROM records WHERE seq >= ? ORDER BY seq LIMIT ?').all(expectedSeq, args.limit) as RecordRow[];
+    for (const row of rows) {
       if (row.seq !== expectedSeq) return { ok: false, seq: expectedSeq, problem: 'sequence-gap' };
       let record: AuditRecord;
       try {
@@ -156,9 +178,10 @@ export const deviceLogOps = {
       expectedSeq += 1;
       count += 1;
     }
+    if (rows.length === args.limit) return { ok: true, done: false, seq: expectedSeq - 1, hash: hex(previous), records: count };
     if (expectedSeq - 1 !== chain.last_seq) return { ok: false, seq: expectedSeq, problem: 'tail-missing' };
     if (!Buffer.from(previous).equals(chain.last_hash)) return { ok: false, seq: chain.last_seq, problem: 'chain-broken' };
-    return { ok: true, lastSeq: chain.last_seq, records: count };
+    return { ok: true, done: true, lastSeq: chain.last_seq, records: count };
   },
 } as const;
 

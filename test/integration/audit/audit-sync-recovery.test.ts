@@ -9,7 +9,9 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditSync } from '../../../main/audit/audit-sync';
 import { createAuditTrail } from '../../../main/audit/audit-trail';
-import { openDeviceAuditLog } from '../../../main/audit/device-audit-log';
+import { deviceLogFile, deviceLogKey, openDeviceAuditLog } from '../../../main/audit/device-audit-log';
+import { DEVICE_LOG_MIGRATIONS } from '../../../main/audit/device-log-schema';
+import { openSqlCipher } from '../../../main/store/sqlcipher-connection';
 import { readWitnessedHead, writeWitnessedHead } from '../../../main/audit/witnessed-head-file';
 import { loadOrCreateDeviceIdentity, type DeviceIdentity } from '../../../main/device/device-identity';
 import { createMachineFileProtector } from '../../../main/keys/device-protector';
@@ -154,6 +156,36 @@ describe('audit sync recovery', () => {
     } finally {
       await sync.stop();
       await log.close();
+      api.close();
+    }
+  }, 60_000);
+
+  // Last: it leaves this workstation's chain broken for good.
+  it('a local chain broken before it was sent: the workstation notes it at start, the server refuses it and says where', async () => {
+    const log = await openDeviceAuditLog({ dataDir, identity });
+    for (let i = 0; i < 3; i++) await log.append({ actor, action: 'session.locked', object: { kind: 'none' }, patient: null, at: Date.now(), outcome: 'success', reason: 'IDLE' });
+    const { ackedSeq } = await log.state();
+    await log.close();
+    const key = deviceLogKey(identity);
+    const db = openSqlCipher(deviceLogFile(dataDir), key, { create: false, migrations: DEVICE_LOG_MIGRATIONS });
+    key.fill(0);
+    try {
+      const row = db.prepare('SELECT record FROM records WHERE seq = ?').get(ackedSeq + 2) as { record: string };
+      db.prepare('UPDATE records SET record = ? WHERE seq = ?').run(row.record.replace('"IDLE"', '"REQUESTED"'), ackedSeq + 2);
+    } finally {
+      db.close();
+    }
+    const api = createApiClient(server.endpoint);
+    const trail = createAuditTrail({ dataDir, identity: () => Promise.resolve({ ok: true, value: identity }), api, now: Date.now, logger: createLogger({ level: 'silent' }) });
+    try {
+      expect(await trail.chainCheck()).toEqual({ ok: false, seq: ackedSeq + 2, problem: 'hash-mismatch' });
+      const { entries } = await (await trail.log()).pending(100);
+      expect(entries.map((e) => e.record.reason)).toContain('AUDIT_LOCAL_HASH_MISMATCH');
+      expect(await trail.syncNow()).toEqual({ kind: 'failed', code: 'AUDIT_CHAIN_BROKEN' });
+      const alerts = await server.server.admin.auditAlerts();
+      expect(alerts.filter((a) => a.workstationId === identity.deviceId).map(({ kind, seq }) => ({ kind, seq }))).toContainEqual({ kind: 'bad-chain', seq: ackedSeq + 2 });
+    } finally {
+      await trail.close();
       api.close();
     }
   }, 60_000);

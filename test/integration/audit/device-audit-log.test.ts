@@ -5,7 +5,9 @@ import type { Database } from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEVICE_LOG_MIGRATIONS } from '../../../main/audit/device-log-schema';
 import { AuditError, deviceLogFile, deviceLogKey, openDeviceAuditLog, type DeviceAuditLog } from '../../../main/audit/device-audit-log';
-import type { UnplacedRecord } from '../../../main/audit/device-log-ops';
+import { deviceLogOps, type UnplacedRecord } from '../../../main/audit/device-log-ops';
+import { createAuditTrail, type AuditTrail } from '../../../main/audit/audit-trail';
+import { createLogger } from '../../../main/logging/logger';
 import { loadOrCreateDeviceIdentity, type DeviceIdentity } from '../../../main/device/device-identity';
 import { createMachineFileProtector } from '../../../main/keys/device-protector';
 import { openSqlCipher } from '../../../main/store/sqlcipher-connection';
@@ -147,6 +149,84 @@ describe('the device audit log', () => {
 
     it('a cut tail', async () => {
       expect(await tampered((db) => db.prepare('DELETE FROM records WHERE seq >= 5').run())).toEqual({ ok: false, seq: 5, problem: 'tail-missing' });
+    });
+  });
+
+  it('verifies a backlog longer than one step, and names a break past the first step', async () => {
+    const { dataDir, identity, log } = await freshLog();
+    await Promise.all(Array.from({ length: 4500 }, (_, i) => log.append(opened('nurse.adams', 1_795_000_000_000 + i))));
+    expect(await log.verify()).toEqual({ ok: true, lastSeq: 4500, records: 4500 });
+    await log.close();
+    open.splice(0);
+    const db = raw(dataDir, identity);
+    try {
+      const text = (db.prepare('SELECT record FROM records WHERE seq = 3100').get() as { record: string }).record;
+      db.prepare('UPDATE records SET record = ? WHERE seq = 3100').run(text.replace('"success"', '"failure"'));
+    } finally {
+      db.close();
+    }
+    const reopened = await openDeviceAuditLog({ dataDir, identity });
+    open.push(reopened);
+    expect(await reopened.verify()).toEqual({ ok: false, seq: 3100, problem: 'hash-mismatch' });
+  });
+
+  it('goes on from the acknowledged hash when the sync acknowledges past a verification step', async () => {
+    const { dataDir, identity, log } = await freshLog();
+    const placed = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => log.append(opened('nurse.adams', i))));
+    await log.close();
+    open.splice(0);
+    const db = raw(dataDir, identity);
+    try {
+      const first = deviceLogOps['log.verifyFrom'](db, { from: null, limit: 2 });
+      expect(first).toEqual({ ok: true, done: false, seq: 2, hash: placed[1]?.hash, records: 2 });
+      expect(deviceLogOps['log.acknowledge'](db, { seq: 4, hash: placed[3]?.hash ?? '' })).toBe(true);
+      if (!first.ok || first.done) throw new Error('unreachable');
+      expect(deviceLogOps['log.verifyFrom'](db, { from: { seq: first.seq, hash: first.hash }, limit: 2 })).toEqual({ ok: true, done: false, seq: 6, hash: placed[5]?.hash, records: 2 });
+      expect(deviceLogOps['log.verifyFrom'](db, { from: { seq: 6, hash: placed[5]?.hash ?? '' }, limit: 2 })).toEqual({ ok: true, done: true, lastSeq: 6, records: 0 });
+      // A record left below the acknowledged point is not what acknowledging leaves behind.
+      db.prepare('INSERT INTO records (seq, record, previous_hash, hash) VALUES (3, ?, ?, ?)').run('{}', Buffer.alloc(32), Buffer.alloc(32));
+      expect(deviceLogOps['log.verifyFrom'](db, { from: null, limit: 2 })).toEqual({ ok: false, seq: 5, problem: 'sequence-gap' });
+    } finally {
+      db.close();
+    }
+  });
+
+  describe('checked by the audit trail when it opens', () => {
+    const trails: AuditTrail[] = [];
+    afterEach(async () => {
+      for (const trail of trails.splice(0)) await trail.close();
+    });
+    const trailOn = (dataDir: string, identity: DeviceIdentity) => {
+      const trail = createAuditTrail({ dataDir, identity: () => Promise.resolve({ ok: true, value: identity }), api: null, now: () => 1_795_000_009_000, logger: createLogger({ level: 'silent' }) });
+      trails.push(trail);
+      return trail;
+    };
+
+    it('an intact log: checked, nothing added', async () => {
+      const { dataDir, identity, log } = await freshLog();
+      for (let i = 1; i <= 3; i++) await log.append(opened('nurse.adams', i));
+      await log.close();
+      open.splice(0);
+      const trail = trailOn(dataDir, identity);
+      expect(await trail.chainCheck()).toEqual({ ok: true, lastSeq: 3, records: 3 });
+      expect(await (await trail.log()).pendingCount()).toBe(3);
+    });
+
+    it('a tampered log: an alert with the reason is appended, to go to the server with the rest', async () => {
+      const { dataDir, identity, log } = await freshLog();
+      for (let i = 1; i <= 5; i++) await log.append(opened('nurse.adams', i));
+      await log.close();
+      open.splice(0);
+      const db = raw(dataDir, identity);
+      try {
+        db.prepare('DELETE FROM records WHERE seq = 2').run();
+      } finally {
+        db.close();
+      }
+      const trail = trailOn(dataDir, identity);
+      expect(await trail.chainCheck()).toEqual({ ok: false, seq: 2, problem: 'sequence-gap' });
+      const { entries } = await (await trail.log()).pending(100);
+      expect(entries.at(-1)?.record).toMatchObject({ seq: 6, action: 'audit.alert', actor: { userId: null, role: null }, outcome: 'failure', reason: 'AUDIT_LOCAL_SEQUENCE_GAP' });
     });
   });
 
