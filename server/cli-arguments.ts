@@ -1,6 +1,7 @@
 /**
  * `npm run server -- --data <dir> --port <p> [--demo] [--host <h>] [--database-url <url>]
- * [--siem-host <h> --siem-port <p> --siem-ca <pem file>]`.
+ * [--siem-host <h> --siem-port <p> --siem-ca <pem file>]`, or, as the database owner,
+ * `npm run server -- --migrate-only --database-url <url> [--runtime-role <role>]`.
  * Pure: argv and environment in, options or a usage error out (the CA file is read by cli.ts).
  */
 export interface CliOptions {
@@ -13,12 +14,22 @@ export interface CliOptions {
   readonly siem?: { readonly host: string; readonly port: number; readonly caFile: string };
 }
 
+/** Apply the schema (as its owner) and grant the runtime role what the server needs, then exit. */
+export interface MigrateOptions {
+  readonly databaseUrl: string;
+  readonly runtimeRole?: string;
+}
+
 export const USAGE =
   'usage: npm run server -- --data <dir> [--port <port>] [--host <host>] [--demo] [--database-url postgres://…] ' +
-  '[--siem-host <host> --siem-port <port> --siem-ca <CA pem file>]';
+  '[--siem-host <host> --siem-port <port> --siem-ca <CA pem file>]\n' +
+  '       npm run server -- --migrate-only --database-url postgres://<owner>@… [--runtime-role <role>]';
 export const DEFAULT_PORT = 8443;
 
-export type CliParse = { readonly ok: true; readonly options: CliOptions } | { readonly ok: false; readonly error: string };
+export type CliParse =
+  | { readonly ok: true; readonly options: CliOptions }
+  | { readonly ok: true; readonly migrate: MigrateOptions }
+  | { readonly ok: false; readonly error: string };
 
 export function parseCliArguments(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliParse {
   let dataDir: string | undefined;
@@ -29,6 +40,10 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
   let siemHost: string | undefined;
   let siemPort: number | undefined;
   let siemCa: string | undefined;
+  let migrateOnly = false;
+  let runtimeRole: string | undefined;
+  /** Flags that only a running server uses, so --migrate-only refuses them rather than ignore them. */
+  const serving: string[] = [];
   for (let index = 0; index < argv.length; index += 1) {
     const flag = argv[index];
     const value = argv[index + 1];
@@ -37,7 +52,17 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
       index += 1;
       return value;
     };
+    if (flag !== undefined && ['--demo', '--data', '--port', '--host', '--siem-host', '--siem-port', '--siem-ca'].includes(flag)) serving.push(flag);
     switch (flag) {
+      case '--migrate-only':
+        migrateOnly = true;
+        break;
+      case '--runtime-role': {
+        const taken = takeValue();
+        if (taken === null) return { ok: false, error: '--runtime-role needs a role name' };
+        runtimeRole = taken;
+        break;
+      }
       case '--demo':
         demo = true;
         break;
@@ -89,6 +114,13 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
         return { ok: false, error: `unknown argument: ${String(flag)}` };
     }
   }
+  if (migrateOnly) {
+    if (serving.length > 0) return { ok: false, error: `${serving[0] ?? ''} is not used with --migrate-only` };
+    // The embedded database migrates itself at start and has no roles to grant.
+    if (databaseUrl === undefined) return { ok: false, error: '--migrate-only needs --database-url (PostgreSQL)' };
+    return { ok: true, migrate: { databaseUrl, ...(runtimeRole === undefined ? {} : { runtimeRole }) } };
+  }
+  if (runtimeRole !== undefined) return { ok: false, error: '--runtime-role goes with --migrate-only' };
   if (dataDir === undefined) return { ok: false, error: '--data is required' };
   const siemGiven = [siemHost, siemPort, siemCa].filter((value) => value !== undefined).length;
   // Half a SIEM configuration would silently forward nothing.

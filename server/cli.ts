@@ -2,18 +2,42 @@
  * Runs the server alone: `npm run server -- --data <dir> --port <p> [--demo] [--siem-…]`. Prints exactly
  * one line on stdout once it accepts connections, `server ready: <url> ca=<CA certificate
  * path>`; logs go to stderr. SIGINT or SIGTERM closes it gracefully.
+ *
+ * `--migrate-only --database-url <owner's URL> [--runtime-role <role>]` instead brings the
+ * PostgreSQL schema up to date as its owner, grants the runtime role what the server needs
+ * (db/runtime-role.ts), prints `schema migrated: version <n>[; runtime role <role> granted]` and exits.
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCliArguments, USAGE } from './cli-arguments';
 import { faultOf } from './logging/fault';
+import { openDatabase } from './db/open-database';
+import { grantRuntimeRole } from './db/runtime-role';
 import { startServer, type ServerOptions } from './server';
 
 const parsed = parseCliArguments(process.argv.slice(2), process.env);
 if (!parsed.ok) {
   process.stderr.write(`${parsed.error}\n${USAGE}\n`);
   process.exit(2);
+}
+if ('migrate' in parsed) {
+  const { databaseUrl, runtimeRole } = parsed.migrate;
+  try {
+    // The URL is PostgreSQL's, so no data dir is opened.
+    const db = await openDatabase({ dataDir: process.cwd(), databaseUrl });
+    try {
+      if (runtimeRole !== undefined) await grantRuntimeRole(db, runtimeRole);
+      const [row] = await db.query<{ version: number }>('SELECT max(version) AS version FROM schema_migrations');
+      process.stdout.write(`schema migrated: version ${String(row?.version)}${runtimeRole === undefined ? '' : `; runtime role ${runtimeRole} granted`}\n`);
+    } finally {
+      await db.close();
+    }
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(`migration failed (${faultOf(error)})\n`);
+    process.exit(1);
+  }
 }
 const { options } = parsed;
 

@@ -1,7 +1,9 @@
 /**
  * Brings the schema up to date. All pending migrations run in one transaction under an advisory
  * lock, so two instances starting together on one PostgreSQL never both apply a migration, and a
- * failed migration leaves the database as it was.
+ * failed migration leaves the database as it was. A schema already up to date needs no
+ * privilege beyond reading schema_migrations, so a server running as a runtime role that owns
+ * nothing (runtime-role.ts) starts; one behind is refused until its owner migrates it.
  */
 import type { Database } from './database';
 import { MIGRATIONS, type Migration } from './schema';
@@ -16,14 +18,29 @@ export class SchemaTooNewError extends Error {
   }
 }
 
+/** Pending migrations, and the role connected may not apply them (it is not the schema's owner). */
+export class MigrationNotPermittedError extends Error {
+  readonly code = 'MIGRATION_NOT_PERMITTED';
+  constructor() {
+    super('The database schema is behind and this role may not migrate it: run `--migrate-only` as the database owner.');
+    this.name = 'MigrationNotPermittedError';
+  }
+}
+
+/** SQLSTATE 42501 (insufficient_privilege): PostgreSQL's "permission denied" and "must be owner" alike. */
+const isPermissionDenied = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '42501';
+
 export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS, now: number = Date.now()): Promise<number[]> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
-    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version integer PRIMARY KEY,
-      name text NOT NULL,
-      applied_at bigint NOT NULL
-    )`);
+    const [existing] = await tx.query<{ found: boolean }>(`SELECT to_regclass('schema_migrations') IS NOT NULL AS found`);
+    if (existing?.found !== true) {
+      await tx.query(`CREATE TABLE schema_migrations (
+        version integer PRIMARY KEY,
+        name text NOT NULL,
+        applied_at bigint NOT NULL
+      )`);
+    }
     const rows = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
     const applied = new Set(rows.map((row) => row.version));
     const newest = Math.max(0, ...migrations.map((migration) => migration.version));
@@ -36,5 +53,7 @@ export async function migrate(db: Database, migrations: readonly Migration[] = M
       ran.push(migration.version);
     }
     return ran;
+  }).catch((error: unknown) => {
+    throw isPermissionDenied(error) ? new MigrationNotPermittedError() : error;
   });
 }

@@ -27,4 +27,19 @@ describe('server command line', () => {
       expect(parseCliArguments(argv, {}).ok).toBe(false);
     }
   });
+
+  it('reads --migrate-only with the owner\'s database URL and an optional runtime role', () => {
+    expect(parseCliArguments(['--migrate-only', '--database-url', 'postgres://owner@db/wardline', '--runtime-role', 'wardline_app'], {})).toEqual({
+      ok: true,
+      migrate: { databaseUrl: 'postgres://owner@db/wardline', runtimeRole: 'wardline_app' },
+    });
+    expect(parseCliArguments(['--migrate-only'], { DATABASE_URL: 'postgres://owner@db/wardline' })).toEqual({ ok: true, migrate: { databaseUrl: 'postgres://owner@db/wardline' } });
+  });
+
+  it('refuses --migrate-only without a PostgreSQL URL or with serving flags, and a runtime role without it', () => {
+    expect(parseCliArguments(['--migrate-only'], {})).toEqual({ ok: false, error: '--migrate-only needs --database-url (PostgreSQL)' });
+    expect(parseCliArguments(['--migrate-only', '--database-url', 'postgres://db/w', '--demo'], {})).toEqual({ ok: false, error: '--demo is not used with --migrate-only' });
+    expect(parseCliArguments(['--migrate-only', '--database-url', 'postgres://db/w', '--runtime-role'], {}).ok).toBe(false);
+    expect(parseCliArguments(['--data', 'd', '--runtime-role', 'wardline_app'], {})).toEqual({ ok: false, error: '--runtime-role goes with --migrate-only' });
+  });
 });
