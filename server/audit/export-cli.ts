@@ -1,8 +1,10 @@
 /**
  * `npm run audit:export -- --data <server data dir> --format fhir|syslog --out <file>
- * [--database-url postgres://…]`: writes the whole audit trail as a FHIR R4 Bundle or as RFC 5424
- * syslog lines, whether the server is running or stopped. Prints one summary line; exits 2 on a
- * usage error, 1 if the trail cannot be read or written.
+ * [--since-head <head file>] [--database-url postgres://…]`: writes the whole audit trail as a
+ * FHIR R4 Bundle or as RFC 5424 syslog lines, whether the server is running or stopped. With
+ * --since-head (a workstation's audit-head.json or an audit:verify --write-head file), a FHIR
+ * export carries the consistency proof from that head's tree size to its latest head. Prints one
+ * summary line; exits 2 on a usage error, 1 if the trail cannot be read, proven or written.
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -10,18 +12,23 @@ import path from 'node:path';
 import { rename, writeFile } from 'node:fs/promises';
 import { faultOf } from '../logging/fault';
 import { EXPORT_FORMATS, writeExport, type ExportFormat } from './export-formats';
+import { readHeadFile } from './head-file';
+import { withConsistencyFrom } from './trail-export';
 import { readTrail } from './trail-source';
 
-export const EXPORT_USAGE = 'usage: npm run audit:export -- --data <server data dir> --format fhir|syslog --out <file> [--database-url postgres://…]';
+export const EXPORT_USAGE =
+  'usage: npm run audit:export -- --data <server data dir> --format fhir|syslog --out <file> [--since-head <head file>] [--database-url postgres://…]';
 
-export type ExportArguments = { ok: true; dataDir: string; format: ExportFormat; out: string; databaseUrl?: string } | { ok: false; error: string };
+export type ExportArguments =
+  | { ok: true; dataDir: string; format: ExportFormat; out: string; sinceHead?: string; databaseUrl?: string }
+  | { ok: false; error: string };
 
 export function parseExportArguments(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ExportArguments {
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i] as string;
     const value = argv[i + 1];
-    if (!['--data', '--format', '--out', '--database-url'].includes(flag)) return { ok: false, error: `unknown argument ${flag.startsWith('--') ? flag : '(value without a flag)'}` };
+    if (!['--data', '--format', '--out', '--since-head', '--database-url'].includes(flag)) return { ok: false, error: `unknown argument ${flag.startsWith('--') ? flag : '(value without a flag)'}` };
     if (value === undefined || value.startsWith('--')) return { ok: false, error: `${flag} needs a value` };
     values.set(flag, value);
   }
@@ -30,8 +37,18 @@ export function parseExportArguments(argv: readonly string[], env: Readonly<Reco
   const out = values.get('--out');
   if (dataDir === undefined || format === undefined || out === undefined) return { ok: false, error: '--data, --format and --out are required' };
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) return { ok: false, error: '--format must be fhir or syslog' };
+  const sinceHead = values.get('--since-head');
+  // A syslog line has no room for a proof, and needs none: audit:verify recomputes it from the records.
+  if (sinceHead !== undefined && format !== 'fhir') return { ok: false, error: '--since-head is for --format fhir (a syslog export is checked against a head from its records)' };
   const databaseUrl = values.get('--database-url') ?? (env.DATABASE_URL === '' ? undefined : env.DATABASE_URL);
-  return { ok: true, dataDir: path.resolve(dataDir), format: format as ExportFormat, out: path.resolve(out), ...(databaseUrl === undefined ? {} : { databaseUrl }) };
+  return {
+    ok: true,
+    dataDir: path.resolve(dataDir),
+    format: format as ExportFormat,
+    out: path.resolve(out),
+    ...(sinceHead === undefined ? {} : { sinceHead: path.resolve(sinceHead) }),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+  };
 }
 
 async function main(): Promise<number> {
@@ -40,8 +57,24 @@ async function main(): Promise<number> {
     process.stderr.write(`${parsed.error}\n${EXPORT_USAGE}\n`);
     return 2;
   }
+  let fromSize: number | null = null;
+  if (parsed.sinceHead !== undefined) {
+    const head = readHeadFile(parsed.sinceHead);
+    if (!head.ok) {
+      process.stderr.write(`the --since-head file ${head.problem === 'unreadable' ? 'cannot be read' : 'is not a tree head this tool can read'}\n`);
+      return 2;
+    }
+    fromSize = head.trusted.head.treeSize;
+  }
   try {
-    const { trail, source } = await readTrail(parsed);
+    const read = await readTrail(parsed);
+    const proven = fromSize === null ? { ok: true as const, trail: read.trail } : withConsistencyFrom(read.trail, fromSize);
+    if (!proven.ok) {
+      process.stderr.write(`export failed: no consistency proof from tree size ${String(fromSize)} (${proven.problem})\n`);
+      return 1;
+    }
+    const { trail } = proven;
+    const { source } = read;
     const text = writeExport(trail, parsed.format, { at: Date.now(), id: randomUUID(), hostname: os.hostname() });
     // Whole or not at all: a half-written export would read as a cut trail.
     const temp = `${parsed.out}.${randomUUID()}.tmp`;
@@ -50,7 +83,8 @@ async function main(): Promise<number> {
     const latest = trail.heads.at(-1);
     process.stdout.write(
       `exported ${String(trail.entries.length)} records, ${String(trail.batches.length)} batches, ${String(trail.heads.length)} tree heads ` +
-        `(latest covers ${String(latest?.treeSize ?? 0)}) as ${parsed.format} from the ${source === 'running-server' ? 'running server' : 'database'} to ${parsed.out}\n`,
+        `(latest covers ${String(latest?.treeSize ?? 0)})${fromSize === null ? '' : `, with a consistency proof from tree size ${String(fromSize)},`} as ${parsed.format} ` +
+        `from the ${source === 'running-server' ? 'running server' : 'database'} to ${parsed.out}\n`,
     );
     return 0;
   } catch (error) {

@@ -28,12 +28,22 @@ export function writeExport(trail: TrailExport, format: ExportFormat, options: W
     for (const { entry, inclusionProof } of trail.entries) if (inclusionProof !== null) proofs.set(entry.treeIndex, inclusionProof);
     const bundle = auditBundle(
       trail.entries.map((e) => e.entry),
-      { id: options.id, timestamp: options.at, heads: trail.heads, batches: trail.batches, proofs, ...(trail.auditKey === null ? {} : { auditKey: trail.auditKey }) },
+      {
+        id: options.id,
+        timestamp: options.at,
+        heads: trail.heads,
+        batches: trail.batches,
+        proofs,
+        consistency: trail.consistency ?? [],
+        ...(trail.auditKey === null ? {} : { auditKey: trail.auditKey }),
+      },
     );
     return `${JSON.stringify(bundle, null, 1)}\n`;
   }
-  // A syslog line has no room for a proof: a syslog export is always the whole trail.
+  // A syslog line has no room for a proof: a syslog export is always the whole trail, and its
+  // consistency with an earlier head is recomputed from its records.
   if (trail.entries.some((e) => e.inclusionProof !== null)) throw new Error('a selection is exported as FHIR');
+  if ((trail.consistency ?? []).length > 0) throw new Error('consistency proofs are exported as FHIR');
   const lines = [
     ...trail.entries.map(({ entry }) => formatAuditEntry(entry, { hostname: options.hostname })),
     ...trail.batches.map((batch) => formatBatch(batch, { hostname: options.hostname, at: options.at })),
@@ -57,7 +67,7 @@ export function readExport(text: string): ReadExport {
     }
     const read = readAuditBundle(json);
     if (!read.ok) return { ok: false, problem: read.problem, where: read.index === undefined ? null : `Bundle.entry[${String(read.index)}]` };
-    return { ok: true, format: 'fhir', trail: { entries: read.entries, heads: read.heads, batches: read.batches, auditKey: read.auditKey } };
+    return { ok: true, format: 'fhir', trail: { entries: read.entries, heads: read.heads, batches: read.batches, auditKey: read.auditKey, consistency: read.consistency } };
   }
   const entries: ExportedEntry[] = [];
   const heads: SignedTreeHead[] = [];

@@ -33,7 +33,10 @@
  *   filtered selection (whose tree root cannot be recomputed from its leaves), the inclusion
  *   proof: `treeSize` once, then one `auditPath` detail per hash, leaf to root;
  * - per signed tree head, a Provenance; the server's audit key rides on each head's signature
- *   as the ed25519-public-key extension (the same key on every head);
+ *   as the ed25519-public-key extension (the same key on every head), and a consistency proof
+ *   from an earlier tree size to this head (RFC 6962), when the export carries one, is the
+ *   head's audit-consistency extension: `fromSize` once, then one `path` per hash, in order,
+ *   as an inclusion proof rides on its event;
  * - per device-signed batch, a Provenance aimed at the workstation's chain, with the range and
  *   hashes in the audit-batch extension and the device key on its signature.
  * Keys in an export vouch only for the export's consistency: the verifier pins the audit key
@@ -48,6 +51,7 @@ import { KEY_BYTES, SIGNATURE_BYTES } from '../../shared/protocol/binary';
 import { uuid } from '../../shared/protocol/identifiers';
 import { isCanonicalBase64 } from '../crypto/canonical-base64';
 import type { StoredBatch } from './audit-query';
+import type { ConsistencyProof } from './trail-verifier';
 
 export const WARDLINE_FHIR_BASE = 'https://wardline.invalid/fhir';
 
@@ -68,6 +72,8 @@ export const WARDLINE_FHIR = {
   /** The server's Merkle tree, by root hash. */
   auditTreeRoots: `${WARDLINE_FHIR_BASE}/sid/audit-tree-root`,
   treeSizeExtension: `${WARDLINE_FHIR_BASE}/StructureDefinition/audit-tree-size`,
+  /** On a tree head: a consistency proof to it, sub-extensions fromSize (decimal) and path (hex, repeated). */
+  consistencyExtension: `${WARDLINE_FHIR_BASE}/StructureDefinition/audit-consistency`,
   /** A device-signed batch: sub-extensions firstSeq, lastSeq (decimal), previousHash, lastHash (hex). */
   auditBatchExtension: `${WARDLINE_FHIR_BASE}/StructureDefinition/audit-batch`,
   /** On a Signature: the base64 Ed25519 public key that verifies it. */
@@ -468,18 +474,34 @@ const TREE_HEAD_SIGNER = { display: 'Wardline audit server' };
 /** Namespace for the name-based UUIDs of tree heads (fixed, random). */
 const TREE_HEAD_NAMESPACE = 'b5ca7dcb-5d91-4c55-892d-1c60950eeb58';
 
+/** Which part of a consistency proof cannot lead to a head of `treeSize` (a sub-extension name), or null. */
+function consistencyProblem(proof: ConsistencyProof, treeSize: number): string | null {
+  if (proof.toSize !== treeSize || !Number.isSafeInteger(proof.fromSize) || proof.fromSize < 1 || proof.fromSize > treeSize) return 'fromSize';
+  return proof.path.every((hash) => HASH_HEX.test(hash)) ? null : 'path';
+}
+
+const consistencyExtension = (proof: ConsistencyProof): Extension => ({
+  url: WARDLINE_FHIR.consistencyExtension,
+  extension: [{ url: 'fromSize', valueString: String(proof.fromSize) }, ...proof.path.map((hash) => ({ url: 'path', valueString: hash }))],
+});
+
 /**
  * A signed tree head as Provenance: the server (verifier) attests the tree with this root and
  * size. The signature is Ed25519 over treeHeadSigningBytes. With `auditKey` (base64), the key
- * that verifies it is on the signature. Throws a RangeError for a key that is not one.
+ * that verifies it is on the signature; with `proofs`, the consistency proofs that end at this
+ * head. Throws a RangeError for a key that is not one, or a proof that does not end here.
  */
-export function treeHeadProvenance(head: SignedTreeHead, auditKey?: string): Provenance {
+export function treeHeadProvenance(head: SignedTreeHead, auditKey?: string, proofs: readonly ConsistencyProof[] = []): Provenance {
   if (auditKey !== undefined && !isEd25519Key(auditKey)) throw new RangeError('auditKey is not an Ed25519 public key in canonical base64');
+  for (const proof of proofs) {
+    const wrong = consistencyProblem(proof, head.treeSize);
+    if (wrong !== null) throw new RangeError(`consistency proof ${wrong} does not fit the head`);
+  }
   const when = instant(head.timestamp, 'head.timestamp');
   return {
     resourceType: 'Provenance',
     id: `tree-head-${String(head.treeSize)}-${String(head.timestamp)}`,
-    extension: [{ url: WARDLINE_FHIR.treeSizeExtension, valueString: String(head.treeSize) }],
+    extension: [{ url: WARDLINE_FHIR.treeSizeExtension, valueString: String(head.treeSize) }, ...proofs.map(consistencyExtension)],
     target: [identifier(WARDLINE_FHIR.auditTreeRoots, head.rootHash)],
     recorded: when,
     agent: [{ type: { coding: [{ system: PARTICIPANT_TYPE, code: 'verifier', display: 'Verifier' }] }, who: TREE_HEAD_SIGNER }],
@@ -497,8 +519,25 @@ export function treeHeadProvenance(head: SignedTreeHead, auditKey?: string): Pro
 }
 
 export type FromTreeHeadResult =
-  | { readonly ok: true; readonly head: SignedTreeHead; readonly auditKey: string | null }
+  | { readonly ok: true; readonly head: SignedTreeHead; readonly auditKey: string | null; readonly consistency: ConsistencyProof[] }
   | { readonly ok: false; readonly problem: string };
+
+/** The head's consistency proofs, in order; exactness is checked by re-encoding. */
+function decodeConsistency(content: Json, treeSize: number): Decoded<ConsistencyProof[]> {
+  const proofs: ConsistencyProof[] = [];
+  for (const item of list(content.extension).filter((candidate) => get(candidate, 'url') === WARDLINE_FHIR.consistencyExtension)) {
+    const parts = list(get(item, 'extension'));
+    const fromSize = decimal(text(get(parts.find((part) => get(part, 'url') === 'fromSize'), 'valueString')));
+    const path = parts.filter((part) => get(part, 'url') === 'path').map((part) => get(part, 'valueString'));
+    if (fromSize === undefined) return problem('extension (consistency).fromSize');
+    if (!path.every((hash): hash is string => typeof hash === 'string')) return problem('extension (consistency).path');
+    const proof = { fromSize, toSize: treeSize, path };
+    const wrong = consistencyProblem(proof, treeSize);
+    if (wrong !== null) return problem(`extension (consistency).${wrong}`);
+    proofs.push(proof);
+  }
+  return { ok: true, value: proofs };
+}
 
 /** The exact inverse of treeHeadProvenance; the problem names a field, never its value. */
 export function fromTreeHeadProvenance(resource: unknown): FromTreeHeadResult {
@@ -511,6 +550,8 @@ export function fromTreeHeadProvenance(resource: unknown): FromTreeHeadResult {
   if (timestamp === undefined) return problem('recorded');
   const key = signerKeyValue(get(content, 'signature', 0));
   if (key !== undefined && !isEd25519Key(key)) return problem('signature.extension (public key)');
+  const consistency = decodeConsistency(content, treeSize);
+  if (!consistency.ok) return consistency;
   const parsed = signedTreeHead.safeParse({
     treeSize,
     timestamp,
@@ -518,8 +559,8 @@ export function fromTreeHeadProvenance(resource: unknown): FromTreeHeadResult {
     signature: get(content, 'signature', 0, 'data'),
   });
   if (!parsed.success) return problem(parsed.error.issues[0]?.path.map(String).join('.') ?? '(head)');
-  const difference = firstDifference(content, treeHeadProvenance(parsed.data, key), '');
-  return difference === null ? { ok: true, head: parsed.data, auditKey: key ?? null } : problem(difference);
+  const difference = firstDifference(content, treeHeadProvenance(parsed.data, key, consistency.value), '');
+  return difference === null ? { ok: true, head: parsed.data, auditKey: key ?? null, consistency: consistency.value } : problem(difference);
 }
 
 const storedBatch = z
@@ -666,6 +707,8 @@ export interface AuditBundleOptions {
   readonly proofs?: ReadonlyMap<number, InclusionProof>;
   /** The server's audit key (base64 Ed25519), written on every head's signature; with no heads, nowhere. */
   readonly auditKey?: string;
+  /** Consistency proofs, each carried on the head it ends at (which must be in `heads`). */
+  readonly consistency?: readonly ConsistencyProof[];
 }
 
 export interface AuditBundleEntry {
@@ -692,12 +735,19 @@ export interface AuditBundle {
 export function auditBundle(entries: readonly StoredEntry[], options: AuditBundleOptions): AuditBundle {
   if (!FHIR_ID.test(options.id)) throw new RangeError('bundle id is not a FHIR id');
   if (options.auditKey !== undefined && !isEd25519Key(options.auditKey)) throw new RangeError('auditKey is not an Ed25519 public key in canonical base64');
+  const heads = options.heads ?? [];
+  const proofsAt = new Map<SignedTreeHead, ConsistencyProof[]>();
+  for (const proof of options.consistency ?? []) {
+    const head = heads.find((candidate) => candidate.treeSize === proof.toSize);
+    if (head === undefined) throw new RangeError('a consistency proof ends at no head in the bundle');
+    proofsAt.set(head, [...(proofsAt.get(head) ?? []), proof]);
+  }
   const resources: AuditBundleEntry[] = [
     ...entries.map((entry) => {
       const inclusionProof = options.proofs?.get(entry.treeIndex);
       return { fullUrl: eventUrl(entry), resource: toAuditEvent(entry, inclusionProof === undefined ? {} : { inclusionProof }) };
     }),
-    ...(options.heads ?? []).map((head) => ({ fullUrl: headUrl(head), resource: treeHeadProvenance(head, options.auditKey) })),
+    ...heads.map((head) => ({ fullUrl: headUrl(head), resource: treeHeadProvenance(head, options.auditKey, proofsAt.get(head)) })),
     ...(options.batches ?? []).map((batch) => ({ fullUrl: batchUrl(batch), resource: batchProvenance(batch) })),
   ];
   if (new Set(resources.map((item) => item.fullUrl)).size !== resources.length) throw new RangeError('the same event, head or batch is in the bundle twice');
@@ -718,10 +768,14 @@ export interface ReadAuditEvent {
 export type ReadAuditBundleResult =
   | {
       readonly ok: true;
+      /** The Bundle's id and timestamp (ms), so the same export can be written again. */
+      readonly id: string;
+      readonly timestamp: number;
       readonly entries: ReadAuditEvent[];
       readonly heads: SignedTreeHead[];
       readonly batches: StoredBatch[];
       readonly auditKey: string | null;
+      readonly consistency: ConsistencyProof[];
     }
   | { readonly ok: false; readonly problem: string; readonly index?: number };
 
@@ -763,6 +817,7 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
   const heads: SignedTreeHead[] = [];
   const batches: StoredBatch[] = [];
   let auditKey: string | null = null;
+  const consistency: ConsistencyProof[] = [];
   const fullUrls = new Set<string>();
   let rank = 0;
   for (const [index, item] of list(content.entry).entries()) {
@@ -781,6 +836,7 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
       const read = fromTreeHeadProvenance(resource);
       if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
       heads.push(read.head);
+      consistency.push(...read.consistency);
       auditKey ??= read.auditKey;
       fullUrl = headUrl(read.head);
     } else {
@@ -797,10 +853,10 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
   const proofs = new Map(entries.flatMap(({ entry, inclusionProof }) => (inclusionProof === null ? [] : [[entry.treeIndex, inclusionProof] as const])));
   const expected = auditBundle(
     entries.map((item) => item.entry),
-    { id, timestamp, heads, batches, proofs, ...(auditKey === null ? {} : { auditKey }) },
+    { id, timestamp, heads, batches, proofs, consistency, ...(auditKey === null ? {} : { auditKey }) },
   );
   // Resources may carry a FHIR server's meta, which their readers allowed.
   const actual = content.entry === undefined ? content : { ...content, entry: list(content.entry).map((item) => (isObject(item) && isObject(item.resource) ? { ...item, resource: withoutServerMeta(item.resource) } : item)) };
   const difference = firstDifference(actual, expected, '');
-  return difference === null ? { ok: true, entries, heads, batches, auditKey } : bundleProblem(difference);
+  return difference === null ? { ok: true, id, timestamp, entries, heads, batches, auditKey, consistency } : bundleProblem(difference);
 }

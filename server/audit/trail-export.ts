@@ -2,13 +2,16 @@
  * Reads the trail out of the server's database for export: every record as it was hashed, every
  * signed batch and tree head, and the audit public key. A selection (the compliance view's
  * filter) also gets, for each record, its inclusion proof against the latest head, so a
- * selection can be verified without the rest of the trail.
+ * selection can be verified without the rest of the trail. Either can carry a consistency proof
+ * from an earlier tree size (a head the reader trusts) to its latest head.
  */
 import { hex } from '../../shared/audit/audit-chain';
+import type { Hash } from '../../shared/audit/merkle-tree';
 import type { Queryable } from '../db/database';
 import { AUDIT_KEY_SECRET_NAME, loadAuditSigningKey } from './audit-signing-key';
 import { auditBatches, searchAuditRecords, treeHeads, type AuditFilter } from './audit-query';
-import type { AuditTree } from './audit-tree';
+import { leafHashOfEntry, sha256, type AuditTree } from './audit-tree';
+import { createMerkleLog } from './merkle-log';
 import type { TrailExport } from './trail-verifier';
 
 const PAGE = 50_000;
@@ -48,4 +51,30 @@ export async function exportSelection(db: Queryable, tree: AuditTree, filter: Au
     batches: (await auditBatches(db)).filter((batch) => workstations.has(batch.workstationId)),
     auditKey: await auditPublicKey(db),
   };
+}
+
+export type WithConsistency = { readonly ok: true; readonly trail: TrailExport } | { readonly ok: false; readonly problem: 'no-head' | 'newer-than-trail' | 'records-missing' };
+
+/**
+ * A whole trail with the RFC 6962 proof that its latest head extends the tree of `fromSize`,
+ * computed from its own records' hashes (an unreadable record still has its stored hash). A trail
+ * that lacks a record before that head cannot prove it, and says so rather than guess.
+ */
+export function withConsistencyFrom(trail: TrailExport, fromSize: number): WithConsistency {
+  const latest = trail.heads.reduce<number | null>((size, head) => (size === null || head.treeSize > size ? head.treeSize : size), null);
+  if (latest === null) return { ok: false, problem: 'no-head' };
+  if (fromSize > latest) return { ok: false, problem: 'newer-than-trail' };
+  if (fromSize < 1) return { ok: true, trail };
+  const hashes = new Array<string | null>(latest).fill(null);
+  for (const { entry } of trail.entries) if (entry.treeIndex < latest) hashes[entry.treeIndex] = entry.hash;
+  for (const lost of trail.unreadable ?? []) if (lost.treeIndex < latest) hashes[lost.treeIndex] = lost.hash;
+  const leaves: Hash[] = [];
+  for (const hash of hashes) {
+    if (hash === null || !/^[0-9a-f]{64}$/.test(hash)) return { ok: false, problem: 'records-missing' };
+    leaves.push(leafHashOfEntry(hash));
+  }
+  const log = createMerkleLog(sha256);
+  log.append(leaves);
+  const proof = { fromSize, toSize: latest, path: log.consistencyProof(fromSize, latest).map(hex) };
+  return { ok: true, trail: { ...trail, consistency: [...(trail.consistency ?? []), proof] } };
 }

@@ -10,19 +10,15 @@
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
-import { signedTreeHead } from '../../shared/audit/audit-entry';
 import { publicKey } from '../../shared/protocol/binary';
 import { loadSodium } from '../crypto/sodium';
 import { readExport } from './export-formats';
+import { parseHeadFile, readHeadFile } from './head-file';
 import { verifyTrail, type TrailBreak, type TrustedHead } from './trail-verifier';
 import { nodeVerifyCrypto } from './verify-crypto';
 
 export const VERIFY_USAGE =
   'usage: npm run audit:verify -- <export file> [--audit-key <base64 key | key file | head file>] [--since-head <head file>] [--write-head <head file>]';
-
-/** A trusted head: this tool's own --write-head output, or a workstation's audit-head.json. */
-const headFile = z.looseObject({ auditKey: publicKey, head: signedTreeHead });
 
 export type VerifyArguments = { ok: true; file: string; auditKey?: string; sinceHead?: string; writeHead?: string } | { ok: false; error: string };
 
@@ -69,12 +65,7 @@ export function readAuditKey(value: string): string | null {
     return null;
   }
   if (publicKey.safeParse(text).success) return text;
-  try {
-    const read = headFile.safeParse(JSON.parse(text));
-    return read.success ? read.data.auditKey : null;
-  } catch {
-    return null;
-  }
+  return parseHeadFile(text)?.auditKey ?? null;
 }
 
 export function describeBreak(b: TrailBreak): string {
@@ -110,13 +101,13 @@ export async function runVerify(argv: readonly string[]): Promise<VerifyRun> {
   let pinnedKey: string | undefined;
   try {
     text = readFileSync(parsed.file, 'utf8');
-    if (parsed.sinceHead !== undefined) {
-      const read = headFile.safeParse(JSON.parse(readFileSync(parsed.sinceHead, 'utf8')));
-      if (!read.success) return { code: 2, stdout: '', stderr: 'the --since-head file is not a tree head this tool can read\n' };
-      trusted = { auditKey: read.data.auditKey, head: read.data.head };
-    }
   } catch {
     return { code: 2, stdout: '', stderr: 'cannot read the files given\n' };
+  }
+  if (parsed.sinceHead !== undefined) {
+    const read = readHeadFile(parsed.sinceHead);
+    if (!read.ok) return { code: 2, stdout: '', stderr: read.problem === 'unreadable' ? 'cannot read the files given\n' : 'the --since-head file is not a tree head this tool can read\n' };
+    trusted = read.trusted;
   }
   if (parsed.auditKey !== undefined) {
     const key = readAuditKey(parsed.auditKey);

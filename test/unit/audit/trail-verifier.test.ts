@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSodium, type Sodium } from '../../../main/keys/sodium';
 import { createMerkleLog } from '../../../server/audit/merkle-log';
+import { withConsistencyFrom } from '../../../server/audit/trail-export';
 import type { StoredBatch } from '../../../server/audit/audit-query';
 import { verifyTrail, type ExportedEntry, type TrailExport, type VerifyCrypto } from '../../../server/audit/trail-verifier';
 import { nodeVerifyCrypto } from '../../../server/audit/verify-crypto';
@@ -328,6 +329,16 @@ describe('the trail verifier', () => {
       const edited = { ...proof, path: proof.path.map((h, i) => (i === 0 ? h.replace(/^./, (c) => (c === '0' ? '1' : '0')) : h)) };
       expect((await verifyTrail({ ...selection(), consistency: [edited] }, crypto, { sinceHead: trusted() })).breaks).toEqual([{ kind: 'head', treeSize: 16, problem: rewritten }]);
       expect((await verifyTrail(selection(), crypto, { sinceHead: { auditKey: trail.auditKey as string, head: trail.heads.at(-1)! } })).consistentWith).toBe(36);
+    });
+
+    it('gives an export the proof from a trusted size, computed from its records, or says why it cannot', async () => {
+      const carried = withConsistencyFrom(trail, 16);
+      if (!carried.ok) throw new Error(carried.problem);
+      expect(carried.trail.consistency).toEqual([{ fromSize: 16, toSize: 36, path: log().consistencyProof(16, 36).map(hex) }]);
+      expect(await verifyTrail({ ...selection(), consistency: carried.trail.consistency! }, crypto, { sinceHead: trusted() })).toMatchObject({ ok: true, consistentWith: 16 });
+      expect(withConsistencyFrom(withEntries(trail, (entries) => entries.filter((_, i) => i !== 5)), 16)).toEqual({ ok: false, problem: 'records-missing' });
+      expect(withConsistencyFrom(trail, 37)).toEqual({ ok: false, problem: 'newer-than-trail' });
+      expect(withConsistencyFrom({ ...trail, heads: [] }, 16)).toEqual({ ok: false, problem: 'no-head' });
     });
 
     it('checks a proof a full export carries against the recomputed roots', async () => {
