@@ -4,6 +4,12 @@
  * to be in the latest signed head; the head must be signed by the audit key this workstation
  * pinned, and extend (consistency proof) the head it witnessed when it last synced. A server that
  * hides, edits or rewrites records cannot make the view say "verified".
+ *
+ * An export is the server's FHIR Bundle of the same selection. Before it is saved it is read back
+ * and run through the offline verifier (what `audit:verify` runs), against the key and head this
+ * workstation pinned, and must hold exactly the records and head the search verified; it is saved
+ * with the consistency proof from the witnessed head added, so whoever checks the file later
+ * against that head (`audit:verify --since-head`) has the proof too. Anything else is refused.
  */
 import { createHash } from 'node:crypto';
 import { entryHash, fromHex, hex, treeHeadSigningBytes } from '../../shared/audit/audit-chain';
@@ -14,7 +20,9 @@ import { appError } from '../../shared/errors';
 import type { ResponseOf } from '../../shared/ipc/contract';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
 import { AUDIT_EXPORT_MAX_RECORDS, type RouteResponse } from '../../shared/protocol/api';
-import { loadSodium } from '../keys/sodium';
+import { auditBundle, readAuditBundle } from '../../server/audit/fhir-audit-event';
+import { verifyTrail, type ConsistencyProof, type VerifyCrypto } from '../../server/audit/trail-verifier';
+import { loadSodium, type Sodium } from '../keys/sodium';
 import type { ApiClient } from '../server-link/api-client';
 import { appCodeOf } from '../server-link/api-error-code';
 import type { WitnessedHead } from './ack-check';
@@ -31,6 +39,69 @@ const tree = merkleTree(sha256);
 
 type Answer = RouteResponse<'auditSearch'>;
 type Verification = ResponseOf<'audit.search'>['verification'];
+
+const ed25519 =
+  (sodium: Sodium) =>
+  (key: string, message: Uint8Array, signature: string): boolean => {
+    try {
+      return sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), message, Buffer.from(key, 'base64'));
+    } catch {
+      return false;
+    }
+  };
+
+/** Why a Bundle the server wrote is not saved (a typed reason for the log and tests; the renderer is told SERVER_UNTRUSTED). */
+export type BundleRefusal = 'unreadable' | 'does-not-verify' | 'not-what-was-verified';
+
+/** What the search pages verified, that the server's Bundle must hold exactly. */
+export interface VerifiedSelection {
+  readonly head: SignedTreeHead;
+  readonly auditKey: string;
+  /** Entry hash by tree index, for every record the pages returned. */
+  readonly hashes: ReadonlyMap<number, string>;
+  readonly witnessed: WitnessedHead | null;
+  /** The server's consistency proof from the witnessed head to `head` (from the search answer). */
+  readonly consistency: readonly string[];
+}
+
+/**
+ * The server's Bundle, checked: read back exactly, the witnessed consistency proof added, run
+ * through the offline verifier against the pinned key and witnessed head, and holding exactly the
+ * verified head and records. Answers the text to save, or why not.
+ */
+export async function checkExportBundle(
+  text: string,
+  verified: VerifiedSelection,
+  crypto: VerifyCrypto,
+): Promise<{ readonly ok: true; readonly bundle: string } | { readonly ok: false; readonly refusal: BundleRefusal }> {
+  let read: ReturnType<typeof readAuditBundle>;
+  try {
+    read = readAuditBundle(JSON.parse(text));
+  } catch {
+    return { ok: false, refusal: 'unreadable' };
+  }
+  if (!read.ok) return { ok: false, refusal: 'unreadable' };
+  const old = verified.witnessed?.head;
+  const carried: ConsistencyProof[] =
+    old !== undefined && old.treeSize > 0 && old.treeSize < verified.head.treeSize ? [{ fromSize: old.treeSize, toSize: verified.head.treeSize, path: verified.consistency }] : [];
+  const consistency = [...read.consistency, ...carried];
+  const trail = { entries: read.entries, heads: read.heads, batches: read.batches, auditKey: read.auditKey, consistency };
+  const report = await verifyTrail(trail, crypto, { auditKey: verified.auditKey, ...(verified.witnessed === null ? {} : { sinceHead: verified.witnessed }) });
+  if (!report.ok) return { ok: false, refusal: 'does-not-verify' };
+  const latest = report.latestHead;
+  const same =
+    latest?.treeSize === verified.head.treeSize &&
+    latest.rootHash === verified.head.rootHash &&
+    read.entries.length === verified.hashes.size &&
+    read.entries.every(({ entry }) => verified.hashes.get(entry.treeIndex) === entry.hash);
+  if (!same) return { ok: false, refusal: 'not-what-was-verified' };
+  const proofs = new Map(read.entries.flatMap(({ entry, inclusionProof }) => (inclusionProof === null ? [] : [[entry.treeIndex, inclusionProof] as const])));
+  const bundle = auditBundle(
+    read.entries.map((item) => item.entry),
+    { id: read.id, timestamp: read.timestamp, heads: read.heads, batches: read.batches, proofs, consistency, ...(read.auditKey === null ? {} : { auditKey: read.auditKey }) },
+  );
+  return { ok: true, bundle: `${JSON.stringify(bundle, null, 1)}\n` };
+}
 
 export interface ComplianceSearchDeps {
   readonly api: ApiClient;
@@ -79,56 +150,69 @@ export function exportFileName(at: number): string {
 }
 
 export function createComplianceSearch(deps: ComplianceSearchDeps) {
-  const service = {
+  /** One page, asked and verified, with the answer and the witnessed head it was checked against. */
+  async function ask(filter: AuditSearchFilter, afterIndex: number): Promise<IpcResult<{ answer: Answer; witnessed: WitnessedHead | null; verification: Verification }>> {
+    const witnessed = deps.witnessed();
+    const answer = await deps.api.call('auditSearch', { filter, afterIndex, limit: PAGE, knownTreeSize: witnessed?.head.treeSize ?? 0 }, deps.token());
+    if (!answer.ok) return fail(appError(appCodeOf(answer.error.code)));
+    const sodium = await loadSodium();
+    return ok({ answer: answer.value, witnessed, verification: verifyAnswer(answer.value, witnessed, ed25519(sodium)) });
+  }
+
+  return {
     /**
      * The selection as a verified FHIR export: every page of the search is verified first, then
-     * the server writes the Bundle against the last head verified, and it is saved whole.
+     * the server writes the Bundle against the last head verified, which is checked against what
+     * the pages verified (checkExportBundle) and saved whole, or refused.
      */
     async exportSelection(filter: AuditSearchFilter, save: (fileName: string, content: string, records: number) => Promise<void>, now: number): Promise<IpcResult<ResponseOf<'audit.export'>>> {
-      let afterIndex = -1;
-      let records = 0;
+      const hashes = new Map<number, string>();
       const problems: Verification['problems'][number][] = [];
-      let page = await service.search(filter, afterIndex);
+      let page = await ask(filter, -1);
       for (;;) {
         if (!page.ok) return page;
-        records += page.value.records.length;
-        if (records > AUDIT_EXPORT_MAX_RECORDS) return fail(appError('PAYLOAD_TOO_LARGE'));
+        for (const { entry } of page.value.answer.entries) hashes.set(entry.treeIndex, entry.hash);
+        if (hashes.size > AUDIT_EXPORT_MAX_RECORDS) return fail(appError('PAYLOAD_TOO_LARGE'));
         problems.push(...page.value.verification.problems);
-        const last = page.value.records.at(-1);
-        if (!page.value.more || last === undefined) break;
-        afterIndex = last.treeIndex;
-        page = await service.search(filter, afterIndex);
+        const last = page.value.answer.entries.at(-1);
+        if (!page.value.answer.more || last === undefined) break;
+        page = await ask(filter, last.entry.treeIndex);
       }
       // The last page's head covers every earlier page's records: the export is proven against it.
-      const verification: Verification = { ...page.value.verification, checked: records, problems: problems.slice(0, MAX_PROBLEMS), status: problems.length > 0 ? 'broken' : page.value.verification.status };
-      if (verification.headSize === 0) return fail(appError('NOT_FOUND'));
-      const exported = await deps.api.call('auditExport', { filter, treeSize: verification.headSize }, deps.token());
+      const { answer, witnessed } = page.value;
+      const verification: Verification = {
+        ...page.value.verification,
+        checked: hashes.size,
+        problems: problems.slice(0, MAX_PROBLEMS),
+        status: problems.length > 0 ? 'broken' : page.value.verification.status,
+      };
+      // Nothing selected, nothing to prove: an empty Bundle would not verify as an export.
+      if (answer.head === null || answer.auditKey === null || hashes.size === 0) return fail(appError('NOT_FOUND'));
+      const exported = await deps.api.call('auditExport', { filter, treeSize: answer.head.treeSize }, deps.token());
       if (!exported.ok) return fail(appError(appCodeOf(exported.error.code)));
+      const sodium = await loadSodium();
+      const checked = await checkExportBundle(
+        exported.value.bundle,
+        { head: answer.head, auditKey: witnessed?.auditKey ?? answer.auditKey, hashes, witnessed, consistency: answer.consistency },
+        { sha256, blake2b: blake2b256, verifySignature: ed25519(sodium) },
+      );
+      // The server wrote something other than what was verified (or what does not verify): not saved.
+      if (!checked.ok) return fail(appError('SERVER_UNTRUSTED'));
       const fileName = exportFileName(now);
-      await save(fileName, exported.value.bundle, exported.value.records);
-      return ok({ fileName, records: exported.value.records, verification });
+      await save(fileName, checked.bundle, hashes.size);
+      return ok({ fileName, records: hashes.size, verification });
     },
 
     async search(filter: AuditSearchFilter, afterIndex: number): Promise<IpcResult<ResponseOf<'audit.search'>>> {
-      const witnessed = deps.witnessed();
-      const answer = await deps.api.call('auditSearch', { filter, afterIndex, limit: PAGE, knownTreeSize: witnessed?.head.treeSize ?? 0 }, deps.token());
-      if (!answer.ok) return fail(appError(appCodeOf(answer.error.code)));
-      const sodium = await loadSodium();
-      const verification = verifyAnswer(answer.value, witnessed, (key, message, signature) => {
-        try {
-          return sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), message, Buffer.from(key, 'base64'));
-        } catch {
-          return false;
-        }
-      });
+      const asked = await ask(filter, afterIndex);
+      if (!asked.ok) return asked;
+      const { answer, verification } = asked.value;
       return ok({
-        records: answer.value.entries.map(({ entry }) => ({ treeIndex: entry.treeIndex, record: entry.record })),
-        more: answer.value.more,
+        records: answer.entries.map(({ entry }) => ({ treeIndex: entry.treeIndex, record: entry.record })),
+        more: answer.more,
         verification,
-        alerts: answer.value.alerts,
+        alerts: answer.alerts,
       });
     },
   };
-  return service;
 }
-

@@ -1,15 +1,20 @@
 /**
  * The compliance officer's search through the real core and server: it finds the nurse's
- * "conversation opened" record and shows it verified; a nurse is refused by the channel and by
- * the server; and when the server's store is rewritten behind its back, the view says broken
- * and names the record.
+ * "conversation opened" record and shows it verified; its export carries the proof that the trail
+ * extends the head this workstation witnessed, and a Bundle the server tampers with on the way is
+ * not saved; a nurse is refused by the channel and by the server; and when the server's store is
+ * rewritten behind its back, the view says broken and names the record.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createComplianceSearch } from '../../../main/audit/compliance-search';
+import { readWitnessedHead, witnessedHeadFile } from '../../../main/audit/witnessed-head-file';
 import { loadSodium } from '../../../main/keys/sodium';
+import type { ApiClient } from '../../../main/server-link/api-client';
 import { readExport } from '../../../server/audit/export-formats';
 import { verifyTrail } from '../../../server/audit/trail-verifier';
+import { runVerify } from '../../../server/audit/verify-cli';
 import { nodeVerifyCrypto } from '../../../server/audit/verify-crypto';
 import { openDatabase } from '../../../server/db/open-database';
 import { startServer } from '../../../server/server';
@@ -75,6 +80,11 @@ describe('the compliance search', () => {
   });
 
   it('exports the selection, verified, as a FHIR Bundle that audit:verify accepts, and records the export', async () => {
+    // The trail grows past the head this workstation witnessed: the export must prove it extends it.
+    const witnessed = readWitnessedHead(governance.dataDir);
+    if (!witnessed.ok || witnessed.value === null) throw new Error('no witnessed head');
+    await ward.call('conversation.open', { conversationId });
+    expect(await ward.core.audit.syncNow()).toMatchObject({ kind: 'synced' });
     const exported = await governance.call('audit.export', { filter: { ...noFilter, conversationId } });
     if (!exported.ok) throw new Error(exported.error.code);
     expect(exported.value.verification).toMatchObject({ status: 'verified', problems: [] });
@@ -87,10 +97,63 @@ describe('the compliance search', () => {
     const sodium = await loadSodium();
     const report = await verifyTrail(read.trail, nodeVerifyCrypto(sodium));
     expect(report.breaks).toEqual([]);
+    const old = witnessed.value.head.treeSize;
+    expect(read.trail.consistency?.map((proof) => proof.fromSize)).toEqual([old]);
+    expect(report.latestHead?.treeSize).toBeGreaterThan(old);
+    // What audit:verify says of the file: consistent with the head the workstation witnessed, once pinned.
+    const file = path.join(governance.dataDir, 'exports', exported.value.fileName);
+    const pinned = await runVerify([file, '--since-head', witnessedHeadFile(governance.dataDir)]);
+    expect(pinned).toMatchObject({ code: 0, stderr: '' });
+    expect(pinned.stdout).toMatch(new RegExp(`^OK: .*, consistent with the trusted head of ${String(old)}\n$`));
+    const unpinned = await runVerify([file]);
+    expect(unpinned.code).toBe(0);
+    expect(unpinned.stdout).toContain('WARNING: the audit key was taken from the export itself and is not pinned');
     expect(await governance.core.audit.syncNow()).toMatchObject({ kind: 'synced' });
     const recorded = await governance.call('audit.search', { filter: { ...noFilter, userId: officer.userId, action: 'export.created' }, afterIndex: -1 });
     expect(recorded.ok && recorded.value.records.map((r) => r.record.object)).toEqual([{ kind: 'search', resultCount: exported.value.records }]);
     expect(await ward.call('audit.export', { filter: noFilter })).toMatchObject({ ok: false, error: { code: 'NOT_PERMITTED' } });
+  });
+
+  it('saves no Bundle that differs from what was verified: an edited or a dropped record is refused', async () => {
+    const raw = await openRawSession(server.endpoint, officer, 1);
+    try {
+      type Bundle = { entry: { resource: Record<string, unknown> & { resourceType: string } }[] };
+      const tamperings: Record<string, (bundle: Bundle) => void> = {
+        'an outcome flipped': (bundle) => {
+          const event = bundle.entry.find((item) => item.resource.resourceType === 'AuditEvent')!.resource;
+          event.outcome = event.outcome === '0' ? '4' : '0';
+        },
+        'a record dropped': (bundle) => {
+          bundle.entry.splice(bundle.entry.findIndex((item) => item.resource.resourceType === 'AuditEvent'), 1);
+        },
+      };
+      for (const [name, tamper] of Object.entries(tamperings)) {
+        // The server as seen through a path that edits the Bundle it writes.
+        const api: ApiClient = {
+          async call(route, request, token) {
+            const answer = await raw.api.call(route, request, token);
+            if (route !== 'auditExport' || !answer.ok) return answer;
+            const value = answer.value as { records: number; bundle: string };
+            const bundle = JSON.parse(value.bundle) as Bundle;
+            tamper(bundle);
+            return { ok: true, value: { ...value, bundle: JSON.stringify(bundle) } } as typeof answer;
+          },
+          close: () => undefined,
+        };
+        const search = createComplianceSearch({ api, token: () => raw.session.token, witnessed: () => null });
+        const saved: string[] = [];
+        const result = await search.exportSelection({ ...noFilter, conversationId }, (fileName) => Promise.resolve(void saved.push(fileName)), Date.now());
+        expect(result, name).toMatchObject({ ok: false, error: { code: 'SERVER_UNTRUSTED' } });
+        expect(saved, name).toEqual([]);
+      }
+      // The same path without an edit saves.
+      const honest = createComplianceSearch({ api: raw.api, token: () => raw.session.token, witnessed: () => null });
+      const saved: string[] = [];
+      expect(await honest.exportSelection({ ...noFilter, conversationId }, (_fileName, content) => Promise.resolve(void saved.push(content)), Date.now())).toMatchObject({ ok: true });
+      expect(saved).toHaveLength(1);
+    } finally {
+      raw.close();
+    }
   });
 
   it('refuses a nurse: the channel before main acts, and the server too', async () => {
