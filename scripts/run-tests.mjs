@@ -38,8 +38,11 @@ if (existsSync(report)) {
   totals.passed += json.numPassedTests;
   totals.failed += json.numFailedTests;
   totals.skipped += json.numPendingTests + json.numTodoTests;
-  // A suite that failed to load has no test counted in it: count it as a failure.
-  const brokenSuites = json.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0);
+  // A suite that failed to load, or whose setup failed (its tests then show as skipped), has no
+  // failed test counted in it: count it as a failure, so a broken beforeAll never passes as a skip.
+  const brokenSuites = json.testResults.filter(
+    (suite) => suite.status === 'failed' && !suite.assertionResults.some((test) => test.status === 'failed'),
+  );
   totals.failed += brokenSuites.length;
 } else {
   totals.failed += 1;
