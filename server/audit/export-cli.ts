@@ -7,7 +7,6 @@
  * summary line; exits 2 on a usage error, 1 if the trail cannot be read, proven or written.
  */
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { rename, writeFile } from 'node:fs/promises';
 import { faultOf } from '../logging/fault';
@@ -75,7 +74,7 @@ async function main(): Promise<number> {
     }
     const { trail } = proven;
     const { source } = read;
-    const text = writeExport(trail, parsed.format, { at: Date.now(), id: randomUUID(), hostname: os.hostname() });
+    const text = writeExport(trail, parsed.format, { at: Date.now(), id: randomUUID() });
     // Whole or not at all: a half-written export would read as a cut trail.
     const temp = `${parsed.out}.${randomUUID()}.tmp`;
     await writeFile(temp, text, { mode: 0o600, flush: true });

@@ -15,11 +15,12 @@ export const EXPORT_FORMATS = ['fhir', 'syslog'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface WriteOptions {
-  /** When the export was made (the Bundle's timestamp, the syslog batch lines' time). */
+  /** When the export was made (the Bundle's timestamp). */
   readonly at: number;
   /** Identifies this export (the Bundle id); a UUID. */
   readonly id: string;
-  readonly hostname: string;
+  /** Ignored: a syslog line's HOSTNAME comes from its signed content. Accepted until the last caller stops passing it. */
+  readonly hostname?: string;
 }
 
 export function writeExport(trail: TrailExport, format: ExportFormat, options: WriteOptions): string {
@@ -44,10 +45,11 @@ export function writeExport(trail: TrailExport, format: ExportFormat, options: W
   // consistency with an earlier head is recomputed from its records.
   if (trail.entries.some((e) => e.inclusionProof !== null)) throw new Error('a selection is exported as FHIR');
   if ((trail.consistency ?? []).length > 0) throw new Error('consistency proofs are exported as FHIR');
+  // Every header field comes from the signed content (rfc5424.ts): the export's own time and host are nowhere in it.
   const lines = [
-    ...trail.entries.map(({ entry }) => formatAuditEntry(entry, { hostname: options.hostname })),
-    ...trail.batches.map((batch) => formatBatch(batch, { hostname: options.hostname, at: options.at })),
-    ...trail.heads.map((head) => formatTreeHead(head, { hostname: options.hostname, at: head.timestamp, auditKey: trail.auditKey })),
+    ...trail.entries.map(({ entry }) => formatAuditEntry(entry)),
+    ...trail.batches.map((batch) => formatBatch(batch)),
+    ...trail.heads.map((head) => formatTreeHead(head, { auditKey: trail.auditKey })),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -4,9 +4,10 @@
  * offline verifier that checks a SIEM's copy of the trail.
  *
  * Each reader parses strictly, decodes, formats the decoded value again and refuses anything
- * that is not byte for byte that line. Only the HOSTNAME may differ: a relay may rewrite it, and
- * it is no part of anything hashed or signed. So an edited field is either refused or decodes to
- * a different record, whose hash then no longer continues its chain.
+ * that is not byte for byte that line, header included: every header field is derived from what
+ * was hashed or signed (rfc5424.ts), so a HOSTNAME or a head's TIMESTAMP that differs is a break
+ * like any other. So an edited field is either refused or decodes to a different record, whose
+ * hash then no longer continues its chain (or a head or batch whose signature fails).
  *
  * A problem names the field (a header field such as `TIMESTAMP`, or `<SD-ID> <param>`), never
  * its value: the line may be hostile, and a value may be a patient reference.
@@ -141,6 +142,7 @@ function difference(line: string, actual: SyslogMessage, rebuiltLine: string): s
   if (actual.pri !== expected.pri) return 'PRI';
   if (actual.version !== expected.version) return 'VERSION';
   if (actual.timestamp !== expected.timestamp) return 'TIMESTAMP';
+  if (actual.hostname !== expected.hostname) return 'HOSTNAME';
   if (actual.appName !== expected.appName) return 'APP-NAME';
   if (actual.procId !== expected.procId) return 'PROCID';
   if (actual.msgId !== expected.msgId) return 'MSGID';
@@ -157,12 +159,11 @@ function difference(line: string, actual: SyslogMessage, rebuiltLine: string): s
   return line === rebuiltLine ? null : 'STRUCTURED-DATA (escaping)';
 }
 
-/** Formats the decoded value again, keeping the line's own HOSTNAME, and requires the very same line. */
-function exact(line: string, message: SyslogMessage, rebuild: (hostname: string) => string): string | null {
+/** Formats the decoded value again and requires the very same line. */
+function exact(line: string, message: SyslogMessage, rebuild: () => string): string | null {
   let rebuilt: string;
   try {
-    // A parsed HOSTNAME is already PRINTUSASCII within 255, so the formatter keeps it as it is.
-    rebuilt = rebuild(message.hostname ?? '-');
+    rebuilt = rebuild();
   } catch {
     return '(cannot be formatted)';
   }
@@ -209,17 +210,15 @@ export function entryFromSyslog(line: string): EntryFromSyslog {
   });
   if (!candidate.success) return refuse(fieldOf(candidate.error, ENTRY_FIELDS, AUDIT_SD_ID));
   const entry = candidate.data;
-  const problem = exact(line, message, (hostname) => formatAuditEntry(entry, { hostname }));
+  const problem = exact(line, message, () => formatAuditEntry(entry));
   return problem === null ? { ok: true, entry } : refuse(problem);
 }
 
-/** The exact inverse of formatTreeHead. The message's own time (when it was sent) is not part of the head. */
+/** The exact inverse of formatTreeHead: its TIMESTAMP must be the signed time. */
 export function headFromSyslog(line: string): HeadFromSyslog {
   const parsed = parse(line, TREE_HEAD_SD_ID);
   if (!parsed.ok) return parsed;
   const { message, params } = parsed;
-  const at = timeOf(message);
-  if (at === undefined) return refuse('TIMESTAMP');
   const candidate = signedTreeHead.safeParse({
     treeSize: decimal(params.get('size')) ?? params.get('size'),
     timestamp: decimal(params.get('ts')) ?? params.get('ts'),
@@ -230,17 +229,15 @@ export function headFromSyslog(line: string): HeadFromSyslog {
   const head = candidate.data;
   const key = params.get('key') ?? null;
   if (key !== null && !publicKey.safeParse(key).success) return refuse(`${TREE_HEAD_SD_ID} key`);
-  const problem = exact(line, message, (hostname) => formatTreeHead(head, { hostname, at, auditKey: key }));
+  const problem = exact(line, message, () => formatTreeHead(head, { auditKey: key }));
   return problem === null ? { ok: true, head, auditKey: key } : refuse(problem);
 }
 
-/** The exact inverse of formatBatch. The message's time (when the server stored the batch) is not part of what the device signed. */
+/** The exact inverse of formatBatch: no TIMESTAMP (the device signed none), its workstation as HOSTNAME. */
 export function batchFromSyslog(line: string): BatchFromSyslog {
   const parsed = parse(line, BATCH_SD_ID);
   if (!parsed.ok) return parsed;
   const { message, params } = parsed;
-  const at = timeOf(message);
-  if (at === undefined) return refuse('TIMESTAMP');
   const candidate = storedBatch.safeParse({
     workstationId: params.get('ws'),
     firstSeq: decimal(params.get('first')) ?? params.get('first'),
@@ -252,7 +249,7 @@ export function batchFromSyslog(line: string): BatchFromSyslog {
   });
   if (!candidate.success) return refuse(fieldOf(candidate.error, BATCH_FIELDS, BATCH_SD_ID));
   const batch = candidate.data;
-  const problem = exact(line, message, (hostname) => formatBatch(batch, { hostname, at }));
+  const problem = exact(line, message, () => formatBatch(batch));
   return problem === null ? { ok: true, batch } : refuse(problem);
 }
 

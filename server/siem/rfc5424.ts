@@ -6,6 +6,12 @@
  * named parameters without a parsing rule, and audit content is ids and codes only, never text.
  * Entries, the devices' signed batches and the signed tree heads all go, so the SIEM's copy is
  * enough for an offline verifier; audit-syslog.ts reads each form back exactly.
+ *
+ * Every header field a SIEM shows is bound to what was hashed or signed, so none can be edited
+ * unseen: an entry's TIMESTAMP is the record's time and its HOSTNAME the workstation that wrote
+ * it (where the event happened); a batch's HOSTNAME is the workstation that signed it and its
+ * TIMESTAMP the NILVALUE (a device signs no time, as the FHIR export says with data-absent-reason);
+ * a tree head's TIMESTAMP is the time the server signed and its HOSTNAME the fixed SERVER_HOSTNAME.
  */
 import { domainToASCII } from 'node:url';
 import type { AuditRecord } from '../../shared/audit/audit-event';
@@ -36,8 +42,16 @@ const BATCH_MSGID = 'audit-batch';
 const PRINTUSASCII = /^[\x21-\x7e]+$/;
 const NOT_PRINTUSASCII = /[^\x21-\x7e]/gu;
 
-export interface FormatOptions {
-  readonly hostname: string;
+/** The HOSTNAME of the server's own messages (tree heads): fixed, since no host name is signed. */
+export const SERVER_HOSTNAME = 'wardline-server';
+
+/**
+ * What callers passed before every header field came from signed content: accepted and ignored,
+ * until the last caller (the SIEM relay) stops passing them.
+ */
+export interface LegacyLineOptions {
+  readonly hostname?: string;
+  readonly at?: number;
 }
 
 /** Audit events are what a SIEM alerts on, so a failure is a warning and a success a notice. */
@@ -89,8 +103,8 @@ function sdElement(id: string, params: readonly (readonly [string, ParamValue])[
   return `${element}]`;
 }
 
-function header(severity: number, at: number, hostname: string, id: string): string {
-  return `${pri(severity)}1 ${timestamp(at)} ${sanitizeHostname(hostname)} ${APP_NAME} ${NILVALUE} ${msgId(id)}`;
+function header(severity: number, time: string, hostname: string, id: string): string {
+  return `${pri(severity)}1 ${time} ${sanitizeHostname(hostname)} ${APP_NAME} ${NILVALUE} ${msgId(id)}`;
 }
 
 function objectParams(object: AuditRecord['object']): [string, ParamValue][] {
@@ -110,7 +124,7 @@ function objectParams(object: AuditRecord['object']): [string, ParamValue][] {
 }
 
 /** One stored audit entry as one RFC 5424 message (no framing). */
-export function formatAuditEntry(entry: StoredEntry, options: FormatOptions): string {
+export function formatAuditEntry(entry: StoredEntry, _legacy?: LegacyLineOptions): string {
   const { record } = entry;
   const severity = record.outcome === 'failure' ? SEVERITY_WARNING : SEVERITY_NOTICE;
   const data = sdElement(AUDIT_SD_ID, [
@@ -128,12 +142,14 @@ export function formatAuditEntry(entry: StoredEntry, options: FormatOptions): st
     ['prev', entry.previousHash],
     ['hash', entry.hash],
   ]);
-  return `${header(severity, record.at, options.hostname, record.action)} ${data}`;
+  return `${header(severity, timestamp(record.at), record.workstationId, record.action)} ${data}`;
 }
 
-/** A signed tree head, so the SIEM holds what it needs to check the log was not rewritten. */
-/** `auditKey`: the server's audit key (base64), so an export or the SIEM can check the head's signature. */
-export function formatTreeHead(head: SignedTreeHead, options: FormatOptions & { readonly at: number; readonly auditKey?: string | null }): string {
+/**
+ * A signed tree head, so the SIEM holds what it needs to check the log was not rewritten.
+ * `auditKey`: the server's audit key (base64), so an export or the SIEM can check the head's signature.
+ */
+export function formatTreeHead(head: SignedTreeHead, options: LegacyLineOptions & { readonly auditKey?: string | null } = {}): string {
   const data = sdElement(TREE_HEAD_SD_ID, [
     ['size', head.treeSize],
     ['ts', head.timestamp],
@@ -141,16 +157,16 @@ export function formatTreeHead(head: SignedTreeHead, options: FormatOptions & { 
     ['sig', head.signature],
     ['key', options.auditKey ?? null],
   ]);
-  return `${header(SEVERITY_INFORMATIONAL, options.at, options.hostname, TREE_HEAD_MSGID)} ${data}`;
+  return `${header(SEVERITY_INFORMATIONAL, timestamp(head.timestamp), SERVER_HOSTNAME, TREE_HEAD_MSGID)} ${data}`;
 }
 
 /**
  * A workstation's signed batch, so that whoever holds the SIEM's copy can check every device
  * signature offline (batchSigningBytes). `prev` is the hash before record `first` and `hash` the
- * hash of record `last`: the same values as those entries' own `prev` and `hash`. `at` is when
- * the server stored the batch, so a message sent again is the same message.
+ * hash of record `last`: the same values as those entries' own `prev` and `hash`. A message sent
+ * again is the same message: nothing in it depends on when it is sent.
  */
-export function formatBatch(batch: StoredBatch, options: FormatOptions & { readonly at: number }): string {
+export function formatBatch(batch: StoredBatch, _legacy?: LegacyLineOptions): string {
   const data = sdElement(BATCH_SD_ID, [
     ['ws', batch.workstationId],
     ['first', batch.firstSeq],
@@ -160,7 +176,7 @@ export function formatBatch(batch: StoredBatch, options: FormatOptions & { reado
     ['sig', batch.signature],
     ['key', batch.devicePublicKey],
   ]);
-  return `${header(SEVERITY_INFORMATIONAL, options.at, options.hostname, BATCH_MSGID)} ${data}`;
+  return `${header(SEVERITY_INFORMATIONAL, NILVALUE, batch.workstationId, BATCH_MSGID)} ${data}`;
 }
 
 /** RFC 5425 octet counting: MSG-LEN (bytes of the UTF-8 message) SP SYSLOG-MSG. */

@@ -126,7 +126,8 @@ describe('forwarding the audit trail to a SIEM over syslog/TLS', () => {
         severity: stored.record.outcome === 'failure' ? 4 : 5,
         version: 1,
         timestamp: new Date(stored.record.at).toISOString(),
-        hostname: HOSTNAME,
+        // Bound to the record: the workstation it happened on (see rfc5424.ts).
+        hostname: stored.record.workstationId,
         appName: 'wardline',
         procId: null,
         msgId: stored.record.action,
@@ -136,7 +137,7 @@ describe('forwarding the audit trail to a SIEM over syslog/TLS', () => {
       expect(paramsOf(message.structuredData[0]!)).toEqual(expectedParams(stored));
     });
     const headMessage = parsed[entries.length]!;
-    expect(headMessage).toMatchObject({ facility: 13, severity: 6, msgId: 'tree-head', timestamp: new Date(AT + 11).toISOString(), msg: null });
+    expect(headMessage).toMatchObject({ facility: 13, severity: 6, msgId: 'tree-head', timestamp: new Date(head.timestamp).toISOString(), msg: null });
     expect(headMessage.structuredData.map((element) => element.id)).toEqual(['treehead@32473']);
     expect(paramsOf(headMessage.structuredData[0]!)).toEqual({ size: '6', ts: String(head.timestamp), root: head.rootHash, sig: head.signature });
     expect(paramsOf(parsed[5]!.structuredData[0]!).reason).toBe('Q"UOTE\\SLASH]BRACKET');

@@ -1,7 +1,7 @@
 /**
  * The syslog forms read back exactly: every entry, batch and head round-trips, and an edit to
- * any visible field is either refused or yields a record whose hash chain (or a head or batch
- * whose signature) no longer checks out.
+ * any visible field, header fields included, is either refused or yields a record whose hash
+ * chain (or a head or batch whose signature) no longer checks out.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { blake2b256 } from '../../../shared/audit/blake2b';
 import { POLICY_KEYS } from '../../../shared/policy/policy-schema';
 import type { StoredBatch } from '../../../server/audit/audit-query';
 import { auditFromSyslog, batchFromSyslog, entryFromSyslog, headFromSyslog } from '../../../server/siem/audit-syslog';
-import { formatAuditEntry, formatBatch, formatTreeHead } from '../../../server/siem/rfc5424';
+import { formatAuditEntry, formatBatch, formatTreeHead, SERVER_HOSTNAME } from '../../../server/siem/rfc5424';
 
 const WORKSTATION = 'aa11bb22-cc33-4d44-8e55-ff6677889900';
 const CONVERSATION = '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b';
@@ -24,7 +24,7 @@ const OBJECT_KINDS = ['conversation', 'message', 'patient', 'setting', 'account'
 
 /** Every problem is one of these shapes: fixed words and our own SD-IDs and param names, never a value. */
 const PROBLEM =
-  /^(?:RFC 5424 syntax|PRI|VERSION|TIMESTAMP|APP-NAME|PROCID|MSGID|MSG|\(cannot be formatted\)|STRUCTURED-DATA \((?:no (?:audit|treehead|batch)@32473|(?:audit|treehead|batch)@32473|unexpected element|escaping|not an audit message)\)|(?:audit|treehead|batch)@32473(?: [a-zA-Z]+| \(unexpected param\))?)$/;
+  /^(?:RFC 5424 syntax|PRI|VERSION|TIMESTAMP|HOSTNAME|APP-NAME|PROCID|MSGID|MSG|\(cannot be formatted\)|STRUCTURED-DATA \((?:no (?:audit|treehead|batch)@32473|(?:audit|treehead|batch)@32473|unexpected element|escaping|not an audit message)\)|(?:audit|treehead|batch)@32473(?: [a-zA-Z]+| \(unexpected param\))?)$/;
 
 let sodium: Sodium;
 beforeAll(async () => {
@@ -74,43 +74,45 @@ function records(action: fc.Arbitrary<AuditAction>, object: fc.Arbitrary<AuditOb
 const anyObject = fc.constantFrom(...OBJECT_KINDS).chain(objects);
 const entries = (record: fc.Arbitrary<AuditRecord>): fc.Arbitrary<StoredEntry> =>
   fc.record({ record, previousHash: hexBytes(32), hash: hexBytes(32), treeIndex: fc.maxSafeNat() });
-const hostnames = fc.oneof(fc.constant(HOSTNAME), fc.constant('-'), fc.stringMatching(/^[\x21-\x7e]{1,255}$/));
 
-function expectRoundTrip(entry: StoredEntry, hostname: string): void {
-  const line = formatAuditEntry(entry, { hostname });
+function expectRoundTrip(entry: StoredEntry): void {
+  const line = formatAuditEntry(entry);
+  expect(line.split(' ')[2]).toBe(entry.record.workstationId);
   expect(entryFromSyslog(line)).toEqual({ ok: true, entry });
   expect(auditFromSyslog(line)).toEqual({ ok: true, kind: 'entry', entry });
 }
 
 describe('entryFromSyslog: the exact inverse of formatAuditEntry', () => {
   it.each(AUDIT_ACTIONS)('round-trips %s with any object, actor, patient, reason and time', (action) => {
-    fc.assert(fc.property(entries(records(fc.constant(action), anyObject)), hostnames, expectRoundTrip), { numRuns: 50 });
+    fc.assert(fc.property(entries(records(fc.constant(action), anyObject)), expectRoundTrip), { numRuns: 50 });
   });
 
   it.each(OBJECT_KINDS)('round-trips a %s object with any action', (kind) => {
-    fc.assert(fc.property(entries(records(fc.constantFrom(...AUDIT_ACTIONS), objects(kind))), hostnames, expectRoundTrip), { numRuns: 100 });
+    fc.assert(fc.property(entries(records(fc.constantFrom(...AUDIT_ACTIONS), objects(kind))), expectRoundTrip), { numRuns: 100 });
   });
 
   it('keeps the time to the millisecond, from the epoch to the last instant of year 9999', () => {
     const base = fc.sample(entries(records(fc.constant('message.read'), anyObject)), { numRuns: 1, seed: 7 })[0]!;
     for (const at of [0, 1, 999, 1_000, Date.UTC(2026, 2, 14, 9, 26, 53, 589), LAST_MS]) {
       const entry = { ...base, record: { ...base.record, at } };
-      const read = entryFromSyslog(formatAuditEntry(entry, { hostname: 'h' }));
+      const read = entryFromSyslog(formatAuditEntry(entry));
       expect(read.ok && read.entry.record.at).toBe(at);
     }
   });
 
   it('refuses a record whose time the formatter could only write as the NILVALUE', () => {
     const base = fc.sample(entries(records(fc.constant('message.read'), anyObject)), { numRuns: 1, seed: 9 })[0]!;
-    const line = formatAuditEntry({ ...base, record: { ...base.record, at: LAST_MS + 1 } }, { hostname: 'h' });
+    const line = formatAuditEntry({ ...base, record: { ...base.record, at: LAST_MS + 1 } });
     expect(entryFromSyslog(line)).toEqual({ ok: false, problem: 'TIMESTAMP' });
   });
 
-  it('accepts any HOSTNAME, since a relay may rewrite it', () => {
+  it('refuses any HOSTNAME but the workstation that wrote the record, whatever the caller passed', () => {
     const entry = fc.sample(entries(records(fc.constant('message.sent'), objects('message'))), { numRuns: 1, seed: 3 })[0]!;
     const line = formatAuditEntry(entry, { hostname: HOSTNAME });
-    for (const hostname of ['-', '192.0.2.7', 'relay.siem.example', 'x'.repeat(255)]) {
-      expect(entryFromSyslog(line.replace(` ${HOSTNAME} `, ` ${hostname} `))).toEqual({ ok: true, entry });
+    expect(line).toBe(formatAuditEntry(entry));
+    expect(line).toContain(` ${entry.record.workstationId} wardline `);
+    for (const hostname of ['-', '192.0.2.7', 'relay.siem.example', HOSTNAME, 'x'.repeat(255), WORKSTATION]) {
+      expect(entryFromSyslog(line.replace(` ${entry.record.workstationId} `, ` ${hostname} `))).toEqual({ ok: false, problem: 'HOSTNAME' });
     }
   });
 });
@@ -152,7 +154,7 @@ function verdict(stored: readonly StoredEntry[], middleLine: string): Verdict {
 
 describe('an edited entry line is refused or breaks the chain', () => {
   const stored = chain();
-  const line = () => formatAuditEntry(stored[1]!, { hostname: HOSTNAME });
+  const line = () => formatAuditEntry(stored[1]!);
   const edit = (from: string, to: string) => {
     const original = line();
     expect(original).toContain(from);
@@ -160,7 +162,7 @@ describe('an edited entry line is refused or breaks the chain', () => {
   };
 
   it('reads the unedited chain back intact', () => {
-    const read = stored.map((entry) => entryFromSyslog(formatAuditEntry(entry, { hostname: HOSTNAME })));
+    const read = stored.map((entry) => entryFromSyslog(formatAuditEntry(entry)));
     const back = read.map((result) => (result.ok ? result.entry : null));
     expect(back).toEqual(stored);
     expect(checkEntries(blake2b256, stored, WORKSTATION)).toBeNull();
@@ -184,7 +186,7 @@ describe('an edited entry line is refused or breaks the chain', () => {
     ['the patient', 'patient="pat-Q7x2Lm9"', 'patient="pat-Q7x2Lm8"', { broken: 'hash-mismatch' }],
     ['the patient, removed', ' patient="pat-Q7x2Lm9"', '', { broken: 'hash-mismatch' }],
     ['the sequence number', 'seq="41"', 'seq="42"', { broken: 'sequence-gap' }],
-    ['the workstation', `ws="${WORKSTATION}"`, `ws="${WORKSTATION.replace('aa11', 'bb11')}"`, { broken: 'workstation-mismatch' }],
+    ['the workstation (the HOSTNAME names it too)', `ws="${WORKSTATION}"`, `ws="${WORKSTATION.replace('aa11', 'bb11')}"`, { refused: 'HOSTNAME' }],
     ['the previous hash', `prev="${stored[1]!.previousHash}"`, `prev="${stored[2]!.hash}"`, { broken: 'chain-broken' }],
     ['the hash', `hash="${stored[1]!.hash}"`, `hash="${stored[0]!.hash}"`, { broken: 'hash-mismatch' }],
     ['the sequence number with a leading zero', 'seq="41"', 'seq="041"', { refused: 'audit@32473 seq' }],
@@ -197,6 +199,8 @@ describe('an edited entry line is refused or breaks the chain', () => {
     ['an element added', `"]`, `"][origin ip="192.0.2.1"]`, { refused: 'STRUCTURED-DATA (unexpected element)' }],
     ['a MSG added', `"]`, `"] free text`, { refused: 'MSG' }],
     ['the APP-NAME', ' wardline - ', ' other - ', { refused: 'APP-NAME' }],
+    ['the HOSTNAME', ` ${WORKSTATION} wardline `, ' relay.siem.example wardline ', { refused: 'HOSTNAME' }],
+    ['the HOSTNAME, to the NILVALUE', ` ${WORKSTATION} wardline `, ' - wardline ', { refused: 'HOSTNAME' }],
     ['the PROCID', ' wardline - ', ' wardline 4242 ', { refused: 'PROCID' }],
     ['the version', '>1 ', '>2 ', { refused: 'VERSION' }],
     ['an unescaped bracket', 'role="nurse"', 'role="nur]se"', { refused: 'RFC 5424 syntax' }],
@@ -219,12 +223,10 @@ describe('an edited entry line is refused or breaks the chain', () => {
     expect(read.ok && read.entry.treeIndex).toBe(102);
   });
 
-  it('survives any one-character edit only in the HOSTNAME or the tree index', () => {
+  it('survives any one-character edit only in the tree index (which the Merkle tree checks)', () => {
     const original = line();
-    const hostnameStart = original.indexOf(` ${HOSTNAME} `) + 1;
     const idxStart = original.indexOf('idx="') + 'idx="'.length;
-    const harmless = (position: number) =>
-      (position >= hostnameStart && position <= hostnameStart + HOSTNAME.length) || (position >= idxStart && position <= idxStart + 3);
+    const harmless = (position: number) => position >= idxStart && position <= idxStart + 3;
     const edits = fc.record({
       position: fc.nat({ max: original.length - 1 }),
       kind: fc.constantFrom('replace', 'insert', 'delete'),
@@ -278,11 +280,14 @@ function headVerifies(publicKey: Uint8Array, head: SignedTreeHead): boolean {
 }
 
 describe('headFromSyslog: the exact inverse of formatTreeHead', () => {
-  it('round-trips any head sent at any time', () => {
+  it('round-trips any head, its TIMESTAMP the signed time and its HOSTNAME the server', () => {
     const heads = fc.record({ treeSize: fc.maxSafeNat(), timestamp: fc.maxSafeNat(), rootHash: hexBytes(32), signature: base64Bytes(64) });
     fc.assert(
-      fc.property(heads, fc.integer({ min: 0, max: LAST_MS }), hostnames, fc.option(base64Bytes(32), { nil: null }), (head, at, hostname, auditKey) => {
-        const line = formatTreeHead(head, { hostname, at, auditKey });
+      fc.property(heads, fc.option(base64Bytes(32), { nil: null }), (head, auditKey) => {
+        const line = formatTreeHead(head, { auditKey });
+        const [, time, hostname] = line.split(' ');
+        expect(time).toBe(head.timestamp <= LAST_MS ? new Date(head.timestamp).toISOString() : '-');
+        expect(hostname).toBe(SERVER_HOSTNAME);
         expect(headFromSyslog(line)).toEqual({ ok: true, head, auditKey });
         expect(auditFromSyslog(line)).toEqual({ ok: true, kind: 'tree-head', head, auditKey });
       }),
@@ -298,7 +303,7 @@ describe('headFromSyslog: the exact inverse of formatTreeHead', () => {
   ])('refuses an edited %s or reads a head whose signature fails', async (_field, tamper) => {
     const keys = (await loadSodium()).crypto_sign_keypair();
     const head = signedHead(keys, 1024, Date.UTC(2026, 2, 14, 9, 30), sodium.randombytes_buf(32));
-    const line = formatTreeHead(head, { hostname: HOSTNAME, at: Date.UTC(2026, 2, 14, 9, 30, 1) });
+    const line = formatTreeHead(head);
     const read = headFromSyslog(line);
     expect(read.ok && headVerifies(keys.publicKey, read.head)).toBe(true);
     const edited = tamper(line);
@@ -310,11 +315,11 @@ describe('headFromSyslog: the exact inverse of formatTreeHead', () => {
 
   it('refuses a head line with a changed MSGID, severity or extra param', () => {
     const head: SignedTreeHead = { treeSize: 3, timestamp: 5, rootHash: 'a'.repeat(64), signature: `${'A'.repeat(86)}==` };
-    const line = formatTreeHead(head, { hostname: 'h', at: 6 });
+    const line = formatTreeHead(head);
     expect(headFromSyslog(line.replace(' tree-head ', ' tree-heads '))).toEqual({ ok: false, problem: 'MSGID' });
     expect(headFromSyslog(line.replace('<110>', '<109>'))).toEqual({ ok: false, problem: 'PRI' });
     expect(headFromSyslog(line.replace('"]', '" size="4"]'))).toEqual({ ok: false, problem: 'treehead@32473 (unexpected param)' });
-    expect(headFromSyslog(formatAuditEntry(chain()[0]!, { hostname: 'h' }))).toEqual({ ok: false, problem: 'STRUCTURED-DATA (no treehead@32473)' });
+    expect(headFromSyslog(formatAuditEntry(chain()[0]!))).toEqual({ ok: false, problem: 'STRUCTURED-DATA (no treehead@32473)' });
   });
 });
 
@@ -343,7 +348,7 @@ describe('formatBatch and batchFromSyslog', () => {
     const batch = signedBatch(sodium.crypto_sign_keypair());
     const line = formatBatch(batch, { hostname: 'srv', at: Date.UTC(2026, 2, 14, 9, 30, 1) });
     expect(line).toBe(
-      `<110>1 2026-03-14T09:30:01.000Z srv wardline - audit-batch [batch@32473 ws="${WORKSTATION}" first="40" last="42" ` +
+      `<110>1 - ${WORKSTATION} wardline - audit-batch [batch@32473 ws="${WORKSTATION}" first="40" last="42" ` +
         `prev="${batch.previousHash}" hash="${batch.lastHash}" sig="${batch.signature}" key="${batch.devicePublicKey}"]`,
     );
     const read = batchFromSyslog(line);
@@ -357,8 +362,8 @@ describe('formatBatch and batchFromSyslog', () => {
       .record({ workstationId: fc.uuid(), a: fc.maxSafeNat(), b: fc.maxSafeNat(), previousHash: hexBytes(32), lastHash: hexBytes(32), signature: base64Bytes(64), devicePublicKey: base64Bytes(32) })
       .map(({ a, b, ...rest }): StoredBatch => ({ ...rest, firstSeq: Math.min(a, b), lastSeq: Math.max(a, b) }));
     fc.assert(
-      fc.property(batches, fc.integer({ min: 0, max: LAST_MS }), hostnames, (batch, at, hostname) => {
-        expect(batchFromSyslog(formatBatch(batch, { hostname, at }))).toEqual({ ok: true, batch });
+      fc.property(batches, (batch) => {
+        expect(batchFromSyslog(formatBatch(batch))).toEqual({ ok: true, batch });
       }),
       { numRuns: 300 },
     );
@@ -375,12 +380,52 @@ describe('formatBatch and batchFromSyslog', () => {
     ['key', (line: string) => line.replace(/key="(.)/, (_match, first: string) => `key="${first === 'A' ? 'B' : 'A'}`)],
     ['MSGID', (line: string) => line.replace(' audit-batch ', ' audit-batches ')],
   ])('refuses an edited %s or reads a batch whose signature fails', (_field, tamper) => {
-    const line = formatBatch(signedBatch(sodium.crypto_sign_keypair()), { hostname: HOSTNAME, at: 1 });
+    const line = formatBatch(signedBatch(sodium.crypto_sign_keypair()));
     const edited = tamper(line);
     expect(edited).not.toBe(line);
     const read = batchFromSyslog(edited);
     if (read.ok) expect(batchVerifies(read.batch)).toBe(false);
     else expect(read.problem).toMatch(PROBLEM);
+  });
+});
+
+describe('every header field a SIEM shows is bound to what was hashed or signed', () => {
+  const head: SignedTreeHead = { treeSize: 3, timestamp: Date.UTC(2026, 2, 14, 9, 30), rootHash: 'a'.repeat(64), signature: `${'A'.repeat(86)}==` };
+  const batch: StoredBatch = { workstationId: WORKSTATION, firstSeq: 40, lastSeq: 42, previousHash: 'a'.repeat(64), lastHash: 'b'.repeat(64), signature: `${'A'.repeat(86)}==`, devicePublicKey: `${'A'.repeat(42)}E=` };
+  const lines = { entry: formatAuditEntry(chain()[1]!), 'tree head': formatTreeHead(head), batch: formatBatch(batch) };
+  /** The line with header token `index` (0 PRI and VERSION, 1 TIMESTAMP, 2 HOSTNAME, 3 APP-NAME, 4 PROCID, 5 MSGID) replaced. */
+  const withHeader = (line: string, index: number, value: string) => line.split(' ').map((token, i) => (i === index ? value : token)).join(' ');
+  const read = (line: string) => auditFromSyslog(line);
+
+  it.each(Object.keys(lines))('reads the %s line back as written', (kind) => {
+    expect(read(lines[kind as keyof typeof lines]).ok).toBe(true);
+  });
+
+  it.each([
+    ['PRI', 0, (token: string) => token.replace(/^<(\d+)>/, (_m, pri: string) => `<${String(Number(pri) + 1)}>`)],
+    ['VERSION', 0, (token: string) => token.replace(/1$/, '2')],
+    ['HOSTNAME', 2, () => 'relay.siem.example'],
+    ['HOSTNAME', 2, () => SERVER_HOSTNAME],
+    ['APP-NAME', 3, () => 'other'],
+    ['PROCID', 4, () => '4242'],
+    ['MSGID', 5, () => 'x'],
+  ] as const)('refuses an edited %s on every kind of line', (field, index, change) => {
+    for (const [kind, line] of Object.entries(lines)) {
+      const edited = withHeader(line, index, change(line.split(' ')[index]!));
+      if (edited === line) continue; // the server's own HOSTNAME on its own line
+      const result = read(edited);
+      expect(result, kind).toEqual({ ok: false, problem: field });
+    }
+  });
+
+  it('refuses a TIMESTAMP that is not the signed one on a head or batch line, and reads an entry’s as another record', () => {
+    const moved = (line: string) => withHeader(line, 1, '2026-03-14T09:30:01.000Z');
+    expect(read(moved(lines['tree head']))).toEqual({ ok: false, problem: 'TIMESTAMP' });
+    expect(read(withHeader(lines['tree head'], 1, '-'))).toEqual({ ok: false, problem: 'TIMESTAMP' });
+    expect(read(moved(lines.batch))).toEqual({ ok: false, problem: 'TIMESTAMP' });
+    const stored = chain();
+    const entry = read(moved(lines.entry));
+    expect(entry.ok && entry.kind === 'entry' && checkEntries(blake2b256, [stored[0]!, entry.entry, stored[2]!], WORKSTATION)).toEqual({ seq: 41, problem: 'hash-mismatch' });
   });
 });
 

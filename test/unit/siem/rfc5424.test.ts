@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../shared/audit/audit-event';
 import { type SignedTreeHead, type StoredEntry, signedTreeHead, storedEntry } from '../../../shared/audit/audit-entry';
-import { AUDIT_SD_ID, escapeParamValue, formatAuditEntry, formatTreeHead, frame, sanitizeHostname, TREE_HEAD_SD_ID } from '../../../server/siem/rfc5424';
+import { AUDIT_SD_ID, escapeParamValue, formatAuditEntry, formatTreeHead, frame, sanitizeHostname, SERVER_HOSTNAME, TREE_HEAD_SD_ID } from '../../../server/siem/rfc5424';
 import { paramsOf, parseRfc5424, Rfc5424Error, unframe } from '../../support/rfc5424-parse';
 
 const WORKSTATION = 'aa11bb22-cc33-4d44-8e55-ff6677889900';
@@ -40,10 +40,11 @@ const HEAD: SignedTreeHead = signedTreeHead.parse({
 });
 
 describe('formatAuditEntry', () => {
-  it('writes one RFC 5424 message with every field in structured data and no MSG', () => {
-    const text = formatAuditEntry(entry(), { hostname: 'wardline-1.hospital.example' });
+  it('writes one RFC 5424 message with every field in structured data and no MSG, its HOSTNAME the workstation', () => {
+    const text = formatAuditEntry(entry());
+    expect(formatAuditEntry(entry(), { hostname: 'wardline-1.hospital.example' })).toBe(text);
     expect(text).toBe(
-      `<109>1 2026-03-14T09:26:53.589Z wardline-1.hospital.example wardline - message.sent ` +
+      `<109>1 2026-03-14T09:26:53.589Z ${WORKSTATION} wardline - message.sent ` +
         `[audit@32473 idx="7" ws="${WORKSTATION}" seq="41" user="nurse.adams" role="nurse" act="message.sent" obj="message" ` +
         `objId="${MESSAGE}" conv="${CONVERSATION}" outcome="success" prev="${PREV}" hash="${HASH}"]`,
     );
@@ -54,7 +55,7 @@ describe('formatAuditEntry', () => {
 
   it('loses no field of the record or the entry', () => {
     const full = entry({ patient: 'pat-Q7x2Lm9', outcome: 'failure', reason: 'NOT_PERMITTED' });
-    const params = paramsOf(parseRfc5424(formatAuditEntry(full, { hostname: 'h' })).structuredData[0]!);
+    const params = paramsOf(parseRfc5424(formatAuditEntry(full)).structuredData[0]!);
     // Every field, by the param that carries it: a field added to the record fails here until it is forwarded.
     const carriedBy: Record<string, (value: never) => Record<string, string>> = {
       actor: (actor: AuditRecord['actor']) => ({ user: actor.userId ?? '', role: actor.role ?? '' }),
@@ -71,11 +72,11 @@ describe('formatAuditEntry', () => {
     const expected = { idx: '7', prev: PREV, hash: HASH };
     for (const [key, value] of Object.entries(full.record)) Object.assign(expected, carriedBy[key]!(value as never));
     expect(params).toEqual(expected);
-    expect(parseRfc5424(formatAuditEntry(full, { hostname: 'h' })).timestamp).toBe(new Date(full.record.at).toISOString());
+    expect(parseRfc5424(formatAuditEntry(full)).timestamp).toBe(new Date(full.record.at).toISOString());
   });
 
   it('makes a failure a warning and carries its reason code', () => {
-    const parsed = parseRfc5424(formatAuditEntry(entry({ action: 'sign-in.failed', outcome: 'failure', reason: 'BAD_PASSWORD' }), { hostname: 'h' }));
+    const parsed = parseRfc5424(formatAuditEntry(entry({ action: 'sign-in.failed', outcome: 'failure', reason: 'BAD_PASSWORD' })));
     expect(parsed.pri).toBe(13 * 8 + 4);
     expect(paramsOf(parsed.structuredData[0]!)).toMatchObject({ outcome: 'failure', reason: 'BAD_PASSWORD' });
   });
@@ -89,39 +90,39 @@ describe('formatAuditEntry', () => {
     [{ kind: 'search', resultCount: 0 }, { obj: 'search', count: '0' }],
     [{ kind: 'none' }, { obj: 'none' }],
   ] as const)('names a %j object by id only', (object, expected) => {
-    const params = paramsOf(parseRfc5424(formatAuditEntry(entry({ object }), { hostname: 'h' })).structuredData[0]!);
+    const params = paramsOf(parseRfc5424(formatAuditEntry(entry({ object }))).structuredData[0]!);
     expect(params).toMatchObject(expected);
     for (const name of ['objId', 'conv', 'count'] as const) if (!(name in expected)) expect(params).not.toHaveProperty(name);
   });
 
   it('omits the user and role of an anonymous event rather than writing empty values', () => {
-    const text = formatAuditEntry(entry({ actor: { userId: null, role: null }, action: 'sign-in.failed', object: { kind: 'none' } }), { hostname: 'h' });
+    const text = formatAuditEntry(entry({ actor: { userId: null, role: null }, action: 'sign-in.failed', object: { kind: 'none' } }));
     expect(text).not.toMatch(/user=|role=|reason=/);
     expect(paramsOf(parseRfc5424(text).structuredData[0]!)).not.toHaveProperty('user');
   });
 
   it.each(AUDIT_ACTIONS)('uses %s as a valid MSGID', (action: AuditAction) => {
-    expect(parseRfc5424(formatAuditEntry(entry({ action }), { hostname: 'h' })).msgId).toBe(action);
+    expect(parseRfc5424(formatAuditEntry(entry({ action }))).msgId).toBe(action);
   });
 
   it('refuses an action that is not a valid MSGID', () => {
     const bad = { ...entry(), record: { ...entry().record, action: 'x'.repeat(33) as AuditAction } };
-    expect(() => formatAuditEntry(bad, { hostname: 'h' })).toThrow(RangeError);
+    expect(() => formatAuditEntry(bad)).toThrow(RangeError);
     const spaced = { ...entry(), record: { ...entry().record, action: 'a b' as AuditAction } };
-    expect(() => formatAuditEntry(spaced, { hostname: 'h' })).toThrow(RangeError);
+    expect(() => formatAuditEntry(spaced)).toThrow(RangeError);
   });
 
   it('escapes ", \\ and ] in values so they round-trip', () => {
     const awkward = 'A"B\\C]D\\x';
     expect(escapeParamValue(awkward)).toBe('A\\"B\\\\C\\]D\\\\x');
-    const text = formatAuditEntry({ ...entry(), record: { ...entry().record, reason: awkward } }, { hostname: 'h' });
+    const text = formatAuditEntry({ ...entry(), record: { ...entry().record, reason: awkward } });
     expect(text).toContain('reason="A\\"B\\\\C\\]D\\\\x"');
     expect(paramsOf(parseRfc5424(text).structuredData[0]!).reason).toBe(awkward);
   });
 
   it('writes the epoch as RFC 3339 and a time past year 9999 as the NILVALUE', () => {
-    expect(parseRfc5424(formatAuditEntry(entry({ at: 0 }), { hostname: 'h' })).timestamp).toBe('1970-01-01T00:00:00.000Z');
-    expect(parseRfc5424(formatAuditEntry(entry({ at: 8.64e15 }), { hostname: 'h' })).timestamp).toBeNull();
+    expect(parseRfc5424(formatAuditEntry(entry({ at: 0 }))).timestamp).toBe('1970-01-01T00:00:00.000Z');
+    expect(parseRfc5424(formatAuditEntry(entry({ at: 8.64e15 }))).timestamp).toBeNull();
   });
 });
 
@@ -138,10 +139,10 @@ describe('sanitizeHostname', () => {
 });
 
 describe('formatTreeHead', () => {
-  it('writes the signed tree head as informational structured data', () => {
+  it('writes the signed tree head as informational structured data, at the time it was signed, from the server', () => {
     const text = formatTreeHead(HEAD, { hostname: 'srv', at: Date.UTC(2026, 2, 14, 9, 30, 1) });
     expect(text).toBe(
-      `<110>1 2026-03-14T09:30:01.000Z srv wardline - tree-head [treehead@32473 size="1024" ts="${String(HEAD.timestamp)}" root="${HEAD.rootHash}" sig="${HEAD.signature}"]`,
+      `<110>1 2026-03-14T09:30:00.000Z ${SERVER_HOSTNAME} wardline - tree-head [treehead@32473 size="1024" ts="${String(HEAD.timestamp)}" root="${HEAD.rootHash}" sig="${HEAD.signature}"]`,
     );
     const parsed = parseRfc5424(text);
     expect(parsed.structuredData[0]?.id).toBe(TREE_HEAD_SD_ID);
@@ -155,8 +156,8 @@ describe('frame (RFC 5425 octet counting)', () => {
     expect(frame('\u{1F3E5}')).toEqual(Buffer.concat([Buffer.from('4 '), Buffer.from('\u{1F3E5}')]));
   });
 
-  it('frames a message from a non-ASCII hostname as pure ASCII with the right length', () => {
-    const text = formatAuditEntry(entry(), { hostname: 'Pflegest\u00fctzpunkt 3' });
+  it('frames a message as pure ASCII with the right length', () => {
+    const text = formatAuditEntry(entry({ actor: { userId: 'pflege.stuetzpunkt', role: 'nurse' } }));
     expect(text).toMatch(/^[\x20-\x7e]+$/);
     const framed = frame(text);
     expect(framed.subarray(0, framed.indexOf(0x20)).toString()).toBe(String(Buffer.byteLength(text)));
@@ -164,7 +165,7 @@ describe('frame (RFC 5425 octet counting)', () => {
   });
 
   it('deframes back to the same messages', () => {
-    const messages = [formatAuditEntry(entry(), { hostname: 'a' }), formatTreeHead(HEAD, { hostname: 'b', at: 1 }), 'é'];
+    const messages = [formatAuditEntry(entry()), formatTreeHead(HEAD), 'é'];
     expect(unframe(Buffer.concat(messages.map(frame)))).toEqual(messages);
   });
 });
