@@ -34,8 +34,11 @@ export interface FeedReceiverDeps {
   readonly onRejected: (reason: string) => void;
   /** A new incoming message was stored: who sent it (a display name), for a PHI-free notification. */
   readonly onIncoming?: (senderName: string | null) => void;
-  /** A new incoming message was stored (ids only, for the audit trail). */
-  /** `patient`: the reference of the patient the conversation is about, as this vault holds it. */
+  /**
+   * A new incoming message is about to be stored (ids only, for the audit trail). Awaited first:
+   * if it rejects, nothing is stored and the event is not acknowledged, so it comes again.
+   * `patient`: the reference of the patient the conversation is about, as this vault holds it.
+   */
   readonly onReceived?: (message: { id: string; conversationId: string; patient: string | null }) => Promise<void>;
 }
 
@@ -127,6 +130,12 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     }
     const direction = header.sender.userId === deps.self.userId ? 'out' : 'in';
     const conversation = await conversationOf(envelope, body);
+    // Recorded before it is stored: once stored it is no longer new, so a record that failed
+    // after the store would never be written. A store that fails after the record only means the
+    // record is written again when the event comes again.
+    if (direction === 'in' && (await deps.store.call('message.find', { id: header.id })) === null) {
+      await deps.onReceived?.({ id: header.id, conversationId: header.conversationId, patient: (existing ?? conversation).patient?.ref ?? null });
+    }
     const { inserted } = await deps.store.call('message.receive', {
       conversation,
       message: {
@@ -143,8 +152,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
         direction,
       },
     });
-    // Recorded before the delivery receipt goes: the sender learns of it only once it is in the trail.
-    if (direction === 'in' && inserted) await deps.onReceived?.({ id: header.id, conversationId: header.conversationId, patient: (existing ?? conversation).patient?.ref ?? null });
+    // The delivery receipt goes only after the record above: the sender learns of it once it is in the trail.
     if (direction === 'in') deps.onDelivered(header.id);
     if (inserted) {
       deps.onThreadChanged(header.conversationId);

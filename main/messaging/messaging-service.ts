@@ -115,13 +115,17 @@ export function createMessagingService(deps: MessagingDeps) {
    * Records an action the clinician asked for; if it cannot be recorded the action is not done,
    * and this is the code to say why (a full disk is said as such: nothing was lost).
    */
-  const auditRefusal = (event: Parameters<ActorAudit>[0]): Promise<ErrorCode | null> =>
-    deps.audit(event).then(
-      () => null,
-      (error: unknown) => (error instanceof AuditError && error.code === 'AUDIT_DISK_FULL' ? 'DISK_FULL' : 'AUDIT_UNAVAILABLE'),
-    );
-  /** Recorded but not blocking: things that happened to the clinician (a message arrived, one expired). */
-  const noted = (event: Parameters<ActorAudit>[0]) => background(deps.audit(event));
+  const refusalOf = (error: unknown): ErrorCode => (error instanceof AuditError && error.code === 'AUDIT_DISK_FULL' ? 'DISK_FULL' : 'AUDIT_UNAVAILABLE');
+  const auditRefusal = (event: Parameters<ActorAudit>[0]): Promise<ErrorCode | null> => deps.audit(event).then(() => null, refusalOf);
+  /** The first refusal among records written together (one group commit), or null. */
+  const auditRefusals = async (events: readonly Parameters<ActorAudit>[0][]): Promise<ErrorCode | null> =>
+    (await Promise.all(events.map(auditRefusal))).find((code) => code !== null) ?? null;
+  /**
+   * For what happens whether or not it can be recorded (a body expiring, a key-change warning
+   * shown): awaited, so it is durable before the effect is reported; a failure is logged by code.
+   */
+  const noted = (event: Parameters<ActorAudit>[0]): Promise<void> =>
+    deps.audit(event).catch((error: unknown) => deps.onRejected(error instanceof AuditError ? error.code : 'AUDIT_UNAVAILABLE'));
 
   const outbox = createOutboxSender({
     api,
@@ -211,8 +215,10 @@ export function createMessagingService(deps: MessagingDeps) {
   });
 
   async function sweepExpired() {
+    // The vault expires and names what it expired in one transaction (it has no way to list what
+    // is due without expiring it), so the record follows the removal, before anything reports it.
     const expired = await store.call('message.expire', { now: deps.now() });
-    for (const message of expired) noted({ action: 'message.expired', object: { kind: 'message', id: message.id, conversationId: message.conversationId } });
+    await Promise.all(expired.map((message) => noted({ action: 'message.expired', object: { kind: 'message', id: message.id, conversationId: message.conversationId } })));
     const touched = new Set(expired.map((message) => message.conversationId));
     for (const id of touched) deps.onThreadChanged(id);
     if (touched.size > 0) deps.onListChanged();
@@ -309,7 +315,7 @@ export function createMessagingService(deps: MessagingDeps) {
       const keys = await contacts.keysForSending(recipients, { details: isNew });
       if (!keys.ok) {
         if (keys.error === 'API') return failWith(appCodeOf(keys.api.code));
-        if (keys.error === 'KEY_CHANGED') for (const userId of keys.userIds) noted({ action: 'key-change.shown', object: { kind: 'account', id: userId } });
+        if (keys.error === 'KEY_CHANGED') await Promise.all(keys.userIds.map((userId) => noted({ action: 'key-change.shown', object: { kind: 'account', id: userId } })));
         return { ok: false, error: appError(keys.error, keys.userIds) };
       }
       const known = new Map(conversation.participants.map((p) => [p.userId, p]));
@@ -384,7 +390,11 @@ export function createMessagingService(deps: MessagingDeps) {
       if (refused !== null) return failWith(refused);
       await sweepExpired();
       const newlyRead = await store.call('conversation.markRead', { conversationId, at: deps.now() });
-      for (const id of newlyRead) noted({ action: 'message.read', object: { kind: 'message', id, conversationId }, patient });
+      // Reading is an access: recorded before a read receipt goes or the thread is shown, and an
+      // unrecordable read shows nothing. (The vault has already marked them read; listing unread
+      // ids without marking them would take a store operation this module does not own.)
+      const unrecorded = await auditRefusals(newlyRead.map((id) => ({ action: 'message.read' as const, object: { kind: 'message' as const, id, conversationId }, patient })));
+      if (unrecorded !== null) return failWith(unrecorded);
       for (const id of newlyRead) receipts.add(id, 'read');
       if (newlyRead.length > 0) deps.onListChanged();
       const messages = await store.call('message.thread', { conversationId, before: null, limit: THREAD_PAGE });
@@ -400,7 +410,7 @@ export function createMessagingService(deps: MessagingDeps) {
           keyChanged: p.userId !== self.userId && (await contacts.hasPendingChange(p.userId)),
         });
       }
-      for (const p of participants) if (p.keyChanged) noted({ action: 'key-change.shown', object: { kind: 'account', id: p.userId } });
+      await Promise.all(participants.filter((p) => p.keyChanged).map((p) => noted({ action: 'key-change.shown', object: { kind: 'account', id: p.userId } })));
       const now = deps.now();
       return ok({
         conversation: {
@@ -432,9 +442,15 @@ export function createMessagingService(deps: MessagingDeps) {
       if (local.length < THREAD_PAGE && !historyDone.has(conversationId)) {
         const history = await api.call('history', { conversationId, before, limit: THREAD_PAGE }, deps.token());
         if (!history.ok) return failWith(appCodeOf(history.error.code));
-        for (const stored of history.value.envelopes) {
-          if (stored.recalledAt !== null) continue;
-          await receiver.ingest(stored.envelope);
+        try {
+          for (const stored of history.value.envelopes) {
+            if (stored.recalledAt !== null) continue;
+            await receiver.ingest(stored.envelope);
+          }
+        } catch (error) {
+          // A message that cannot be recorded as received is not stored, nor shown.
+          if (error instanceof AuditError) return failWith(refusalOf(error));
+          throw error;
         }
         if (!history.value.more) historyDone.add(conversationId);
         local = await store.call('message.thread', { conversationId, before, limit: THREAD_PAGE });
@@ -450,25 +466,43 @@ export function createMessagingService(deps: MessagingDeps) {
       if (message === null) return failWith('NOT_FOUND');
       if (message.senderId !== self.userId || message.recalledAt !== null) return failWith('RECALL_NOT_ALLOWED');
       const recalledAt = deps.now();
+      const object = { kind: 'message' as const, id: messageId, conversationId: message.conversationId };
+      // Recorded before anything is recalled: the server's recall cannot be undone, so recording
+      // after its yes could leave a recall done but unrecorded with no way left to refuse it.
+      // One that cannot be recorded is not attempted; one that then fails is followed by a
+      // failure record with its code, so the trail shows the attempt and its outcome.
+      const refused = await auditRefusal({ action: 'message.recalled', object });
+      if (refused !== null) return failWith(refused);
       if (message.sendState === 'pending') {
         // Never left this workstation: recalling it is removing it from the outbox.
         await store.call('outbox.rejected', { id: messageId });
       } else {
         const signature = await signRecall({ messageId, senderId: self.userId, recalledAt }, deps.identity.signing.privateKey);
         const result = await api.call('recall', { messageId, recalledAt, signature }, deps.token());
-        if (!result.ok) return failWith(result.error.code === 'FORBIDDEN' ? 'RECALL_NOT_ALLOWED' : appCodeOf(result.error.code));
+        if (!result.ok) {
+          const code = result.error.code === 'FORBIDDEN' ? 'RECALL_NOT_ALLOWED' : appCodeOf(result.error.code);
+          await noted({ action: 'message.recalled', object, outcome: 'failure', reason: code });
+          return failWith(code);
+        }
       }
       await store.call('message.recall', { id: messageId, recalledAt });
-      await deps.audit({ action: 'message.recalled', object: { kind: 'message', id: messageId, conversationId: message.conversationId } }).catch(() => undefined);
       deps.onThreadChanged(message.conversationId);
       deps.onListChanged();
       return ok({});
     },
 
     async acceptKeyChange(userId: string): Promise<Outcome<Record<string, never>>> {
-      const refused = await auditRefusal({ action: 'key-change.accepted', object: { kind: 'account', id: userId } });
+      const object = { kind: 'account' as const, id: userId };
+      const notFound = async () => {
+        await noted({ action: 'key-change.accepted', object, outcome: 'failure', reason: 'NOT_FOUND' });
+        return failWith('NOT_FOUND');
+      };
+      if (!(await contacts.hasPendingChange(userId))) return notFound();
+      // Recorded before the new key is trusted: from then on messages are sealed to it.
+      const refused = await auditRefusal({ action: 'key-change.accepted', object });
       if (refused !== null) return failWith(refused);
-      if (!(await contacts.accept(userId))) return failWith('NOT_FOUND');
+      // Accepted meanwhile by another call: the record above is followed by its real outcome.
+      if (!(await contacts.accept(userId))) return notFound();
       await resealHeld();
       deps.onListChanged();
       return ok({});
