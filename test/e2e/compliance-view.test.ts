@@ -14,6 +14,7 @@ import { DEFAULT_ACCOUNT_KDF } from '../../server/server';
 import type { AuditSearchFilter } from '../../shared/audit/audit-entry';
 import { launchChromium } from '../support/chromium';
 import { startHostProcess, type HostProcess } from '../support/browser-host-process';
+import { chainRecords, chainStart, pointAfter, signedBatch } from '../support/audit-batches';
 import { createUser, freshTotpCode, publishIdentity, signIn as apiSignIn, startTestServer, type TestServer, type TestUser } from '../support/server-fixtures';
 import { accessibilityViolations, openClinicianPage, signInWithCode, snapshot, submitPassword, type ClinicianPage } from './clinician-page';
 
@@ -183,6 +184,7 @@ describe('in information governance', () => {
     const done = page.getByRole('status').filter({ hasText: /Exported \d+ records? as a FHIR Bundle to wardline-audit-[0-9TZ-]+\.fhir\.json/ });
     await done.waitFor({ timeout: 30_000 });
     const fileName = await done.locator('code').innerText();
+    const exportedCount = Number(/Exported (\d+) record/.exec(await done.innerText())?.[1]);
     expect(existsSync(path.join(officeHost.dataDir, 'exports', fileName))).toBe(true);
     await snapshot(page, 'compliance-exported');
 
@@ -194,7 +196,10 @@ describe('in information governance', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     const row = bodyRows(page).filter({ hasText: 'Export created' });
     await row.waitFor({ timeout: 30_000 });
-    await expect(row.locator('td').allInnerTexts()).resolves.toEqual(expect.arrayContaining(['Compliance officer', 'Export created', 'Search: 2 results']));
+    // The export's record holds how many records it carried, and nothing of them.
+    await expect(row.locator('td').allInnerTexts()).resolves.toEqual(
+      expect.arrayContaining(['Compliance officer', 'Export created', `Search: ${String(exportedCount)} ${exportedCount === 1 ? 'result' : 'results'}`]),
+    );
     await auditTable(page).scrollIntoViewIfNeeded();
     await snapshot(page, 'compliance-officer-records');
   });
@@ -234,6 +239,40 @@ describe('in information governance', () => {
     await expect(page.getByRole('status').filter({ hasText: `Verified: ${expected.toLocaleString('en-GB')} records proven` }).count()).resolves.toBe(1);
     await expect(bodyRows(page).first().locator('td').nth(4).innerText()).resolves.toMatch(/^Search: \d+ results?$/);
     await snapshot(page, 'compliance-load-more');
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
+  });
+
+  it('shows an alert the server raised about a workstation whose records went missing', async () => {
+    const { page } = office;
+    // The physician's workstation (registered at its sign-in) sends records 1 and 2, then 5:
+    // 3 and 4 never arrive, and the server keeps what came and says what is missing.
+    const station = doctor.device;
+    const first = await chainRecords(station.deviceId, chainStart(), [{ actor: { userId: doctor.userId, role: 'physician' } }, { actor: { userId: doctor.userId, role: 'physician' }, action: 'session.locked' }]);
+    await target.api.ok('auditBatch', await signedBatch(station, first));
+    const afterGap = await chainRecords(station.deviceId, { ...pointAfter(first), seq: 4 }, [{ actor: { userId: doctor.userId, role: 'physician' } }]);
+    await target.api.ok('auditBatch', await signedBatch(station, afterGap));
+
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Workstation ID').fill(station.deviceId);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const alerts = page.getByRole('region', { name: '1 alert about the trail' });
+    await alerts.waitFor({ timeout: 30_000 });
+    const item = alerts.getByRole('listitem');
+    await expect(item.count()).resolves.toBe(1);
+    const text = await item.innerText();
+    expect(text).toContain('Records missing (a gap in the workstation’s sequence)');
+    expect(text).toContain(`Workstation ${station.deviceId}`);
+    expect(text).toContain('First missing: the workstation’s record no. 3');
+    expect(text).toMatch(/Noticed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+    // The records that did arrive are listed and proven all the same, each with the workstation's
+    // own number, so the officer sees where the gap is: after no. 2, before no. 5.
+    await page.getByRole('status').filter({ hasText: /Verified: 3 records proven/ }).waitFor({ timeout: 30_000 });
+    const workstationCells = await bodyRows(page).locator('td:nth-of-type(7)').allInnerTexts();
+    expect(workstationCells.map((cell) => cell.replace(/\s+/g, ' ').trim())).toEqual([1, 2, 5].map((n) => `${station.deviceId.slice(0, 8)}… no. ${String(n)}`));
+    await snapshot(page, 'compliance-trail-alert');
+    await auditTable(page).scrollIntoViewIfNeeded();
+    await snapshot(page, 'compliance-trail-alert-table');
+    if (process.env.WARDLINE_COMPLIANCE_SCREENSHOT) await page.screenshot({ path: process.env.WARDLINE_COMPLIANCE_SCREENSHOT, fullPage: true });
     await expect(accessibilityViolations(page)).resolves.toEqual([]);
   });
 

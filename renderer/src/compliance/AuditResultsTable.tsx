@@ -6,7 +6,8 @@ import type { AuditRow } from './audit-types';
 /**
  * The records found, oldest first, as a real table (caption, column headers, a row header per
  * record). Times are local with UTC in the tooltip; long ids are shortened with the whole id in
- * the tooltip. Rows that failed verification say so in their first cell. Records carry ids and
+ * the tooltip. Rows that failed verification say so in their first cell. Each row also carries the
+ * workstation's own record number, so a trail alert's place can be found. Records carry ids and
  * codes only, never names or message text.
  */
 export function AuditResultsTable({
@@ -31,7 +32,8 @@ export function AuditResultsTable({
         </caption>
         <thead>
           <tr>
-            <th scope="col">Record</th>
+            {/* The record's place in the server's whole trail, told apart from the workstation's own number. */}
+            <th scope="col">Trail no.</th>
             <th scope="col">Time</th>
             <th scope="col">User</th>
             <th scope="col">Role</th>
@@ -62,11 +64,16 @@ export function AuditResultsTable({
                 <td>{record.actor.role === null ? <span className="audit-none">—</span> : roleLabel(record.actor.role)}</td>
                 <td>{actionLabel(record.action)}</td>
                 <td>
-                  <span title={object.full ?? undefined}>{object.text}</span>
+                  {/* No object reads as the other empty cells do, not as a value. */}
+                  <span title={object.full ?? undefined} className={record.object.kind === 'none' ? 'audit-none' : undefined}>
+                    {object.text}
+                  </span>
                 </td>
                 <td className="audit-code">{record.patient ?? <span className="audit-none">—</span>}</td>
                 <td className="audit-code">
                   <span title={record.workstationId}>{shortId(record.workstationId)}</span>
+                  {/* The workstation's own record number, which the trail alerts refer to. */}
+                  <span className="audit-seq">no. {record.seq}</span>
                 </td>
                 <td data-outcome={record.outcome}>{outcomeLabel(record.outcome)}</td>
                 <td className="audit-code">{record.reason ?? <span className="audit-none">—</span>}</td>

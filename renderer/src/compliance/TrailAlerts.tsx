@@ -1,11 +1,12 @@
 import { useId } from 'react';
-import { alertLabel, localTime, utcTime } from './audit-labels';
+import { alertLabel, alertPlace, localTime, utcTime } from './audit-labels';
 import type { TrailAlert } from './audit-types';
 
 /**
  * What the server noticed about the trail as workstations sent it (records missing, a forked
  * chain, a signature that did not verify), for the time and workstation searched. Listed only
- * when there is something to list.
+ * when there is something to list. Said apart from the verification above it: the records shown
+ * can be proven and still have neighbours that never arrived.
  */
 export function TrailAlerts({ alerts }: { readonly alerts: readonly TrailAlert[] }) {
   const id = useId();
@@ -15,16 +16,20 @@ export function TrailAlerts({ alerts }: { readonly alerts: readonly TrailAlert[]
       <h2 id={`${id}-heading`}>
         {alerts.length === 1 ? '1 alert about the trail' : `${alerts.length.toLocaleString('en-GB')} alerts about the trail`}
       </h2>
+      <p className="trail-alerts-intro">Problems the server found when workstations sent their records. The verification above covers only the records listed, not what never arrived.</p>
       <ul>
         {alerts.map((alert, index) => (
           <li key={`${String(alert.at)}-${String(index)}`}>
             <strong>{alertLabel(alert.kind)}</strong>
             <span className="trail-alert-facts">
-              <time dateTime={utcTime(alert.at)} title={`UTC ${utcTime(alert.at)}`}>
-                {localTime(alert.at)}
-              </time>
+              <span>
+                Noticed{' '}
+                <time dateTime={utcTime(alert.at)} title={`UTC ${utcTime(alert.at)}`}>
+                  {localTime(alert.at)}
+                </time>
+              </span>
               <span>Workstation {alert.workstationId ?? 'unknown'}</span>
-              <span>{alert.seq === null ? 'No sequence number' : `Sequence number ${String(alert.seq)}`}</span>
+              <span>{alertPlace(alert.kind, alert.seq)}</span>
             </span>
           </li>
         ))}

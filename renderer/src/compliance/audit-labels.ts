@@ -99,6 +99,27 @@ export function alertLabel(kind: AuditAlertKind): string {
   return ALERT_LABELS[kind];
 }
 
+/**
+ * Where in the workstation's own numbering the alert points, said for what the number means in
+ * each kind: the first record that never arrived, the record sent twice differently, the first
+ * record of the refused batch, the first that does not chain. The table's Workstation column
+ * shows the same numbers, so the place can be found among the records.
+ */
+export function alertPlace(kind: AuditAlertKind, seq: number | null): string {
+  if (seq === null) return 'No record number';
+  const n = `no. ${String(seq)}`;
+  switch (kind) {
+    case 'gap':
+      return `First missing: the workstation’s record ${n}`;
+    case 'fork':
+      return `Conflict at the workstation’s record ${n}`;
+    case 'bad-signature':
+      return `Refused batch from the workstation’s record ${n}`;
+    case 'bad-chain':
+      return `Chain breaks at the workstation’s record ${n}`;
+  }
+}
+
 export interface TimeFormatOptions {
   /** The workstation's zone unless given (tests pin it). */
   readonly timeZone?: string;
