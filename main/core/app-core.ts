@@ -13,9 +13,9 @@ import { policySchema } from '../../shared/policy/policy-schema';
 import type { AppInfo } from '../../shared/ipc/contract';
 import { randomBytes } from 'node:crypto';
 import type { DeviceProtector } from '../keys/device-protector';
-import { createVaultManager, type VaultManager } from '../vault/vault-manager';
+import { createVaultManager, type VaultEvent, type VaultManager } from '../vault/vault-manager';
 import { loadOrCreateDeviceIdentity, type DeviceIdentityResult } from '../device/device-identity';
-import { createAuditTrail, type AuditTrail } from '../audit/audit-trail';
+import { createAuditTrail, type AuditEvent, type AuditTrail } from '../audit/audit-trail';
 import { createComplianceSearch } from '../audit/compliance-search';
 import { readWitnessedHead } from '../audit/witnessed-head-file';
 import { writeFileAtomic } from '../fs/atomic-file';
@@ -54,6 +54,14 @@ export interface AppCoreOptions {
   /** Audit sync retry waits (tests shorten them). */
   readonly auditSyncBackoff?: { readonly initialMs: number; readonly maxMs: number };
 }
+
+const vaultAuditEvent = ({ action, vaultId, actor, outcome, reason }: VaultEvent): AuditEvent => ({
+  actor,
+  action,
+  object: { kind: 'vault', id: vaultId },
+  outcome: outcome ?? 'success',
+  reason: reason ?? null,
+});
 
 export type CoreEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -102,7 +110,10 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     allowUnprotectedDevice: options.allowUnprotectedDevice,
     now,
     randomBytes: (length) => new Uint8Array(randomBytes(length)),
-    onLifecycle: ({ action, vaultId, userId }) => audit.note({ actor: { userId, role: null }, action, object: { kind: 'vault', id: vaultId } }),
+    audit: {
+      record: (event) => audit.record(vaultAuditEvent(event)),
+      note: (event) => audit.note(vaultAuditEvent(event)),
+    },
   });
   const listeners = new Set<CoreEventListener>();
   const emit: CoreEventListener = (name, payload) => {

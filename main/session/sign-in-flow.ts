@@ -117,7 +117,7 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
       const opened =
         existing.ok || existing.error !== 'VAULT_NOT_FOUND'
           ? await deps.vaults.unlock(userId, wrapKey)
-          : await deps.vaults.create(userId, wrapKey, { salt, params: kdf });
+          : await deps.vaults.create(userId, wrapKey, { salt, params: kdf }, session.account.role);
       if (!opened.ok) {
         await zeroIdentityKeys(identity);
         await deps.api.call('logout', {}, session.token);

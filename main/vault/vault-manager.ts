@@ -10,7 +10,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
+import type { Role } from '../../shared/access/permission-matrix';
 import type { ErrorCode } from '../../shared/errors';
+import { AuditError } from '../audit/device-audit-log';
 import { destroyFile, writeFileAtomic } from '../fs/atomic-file';
 import type { DeviceProtector } from '../keys/device-protector';
 import { checkKdfParams, type KdfParams } from '../keys/kdf-params';
@@ -45,6 +47,7 @@ export type VaultErrorCode = Extract<
   | 'KDF_TOO_WEAK'
   | 'DEVICE_PROTECTION_UNAVAILABLE'
   | 'DISK_FULL'
+  | 'AUDIT_UNAVAILABLE'
   | 'INTERNAL'
 >;
 
@@ -68,10 +71,25 @@ export interface VaultDeps {
   /** Source of key material; injected so tests can check every key buffer is wiped. */
   readonly randomBytes: (length: number) => Uint8Array;
   /**
-   * Told when a vault is created, shredded or purged (the audit trail). Awaited, and never
-   * allowed to fail the operation: the vault change has happened either way.
+   * The audit trail, told of every vault created, shredded or purged before the change is made.
+   * `record` is durable when it resolves and rejects if it cannot be: a vault is then not created.
+   * `note` never rejects: shredding protects the clinician's data, so it happens either way.
    */
-  readonly onLifecycle?: (event: { action: 'vault.created' | 'vault.shredded' | 'vault.purged'; vaultId: string; userId: string | null }) => Promise<void>;
+  readonly audit?: { record(event: VaultEvent): Promise<void>; note(event: VaultEvent): Promise<void> };
+}
+
+export interface VaultEvent {
+  readonly action: 'vault.created' | 'vault.shredded' | 'vault.purged';
+  readonly vaultId: string;
+  /**
+   * Who asked, when the caller says (the clinician signing in, IT shredding); otherwise the
+   * vault's owner from its key file, the one person the event can be tied to (the vault id is a
+   * one-way hash of the user id). Role null when not known.
+   */
+  readonly actor: { readonly userId: string | null; readonly role: Role | null };
+  /** A failure record follows the first when the change then could not be made. */
+  readonly outcome?: 'failure';
+  readonly reason?: VaultErrorCode;
 }
 
 export interface OpenVault {
@@ -193,8 +211,11 @@ export function createVaultManager(deps: VaultDeps) {
   }
 
   const manager = {
-    /** Creates a new vault for `userId`, protected by `wrapKey` (derived from the password with `kdf`). */
-    async create(userId: string, wrapKey: Uint8Array, kdf: KdfDescriptor): Promise<VaultResult<OpenVault>> {
+    /**
+     * Creates a new vault for `userId` (of `role`), protected by `wrapKey` (derived from the
+     * password with `kdf`).
+     */
+    async create(userId: string, wrapKey: Uint8Array, kdf: KdfDescriptor, role: Role | null = null): Promise<VaultResult<OpenVault>> {
       const params = checkKdfParams(kdf.params);
       if (!params.ok) return fail(params.error === 'KDF_TOO_WEAK' ? 'KDF_TOO_WEAK' : 'INTERNAL');
       const layer = sealingLayer();
@@ -203,6 +224,20 @@ export function createVaultManager(deps: VaultDeps) {
       const vaultId = vaultIdOf(normalized);
       const paths = vaultPaths(deps.dataDir, vaultId);
       if (existsSync(paths.keyFile) || existsSync(paths.database)) return fail('VAULT_EXISTS');
+
+      // Recorded before the first file is written: a crash after the record at worst records a
+      // creation twice (the next sign-in creates it again); one after the files but before a
+      // record would leave a vault that is unlocked from then on and never recorded.
+      const event: VaultEvent = { action: 'vault.created', vaultId, actor: { userId: normalized, role } };
+      try {
+        await deps.audit?.record(event);
+      } catch (error) {
+        return fail(error instanceof AuditError && error.code === 'AUDIT_DISK_FULL' ? 'DISK_FULL' : 'AUDIT_UNAVAILABLE');
+      }
+      const failed = async (code: VaultErrorCode) => {
+        await deps.audit?.note({ ...event, outcome: 'failure', reason: code });
+        return fail(code);
+      };
 
       const dataKey = deps.randomBytes(32);
       try {
@@ -225,16 +260,14 @@ export function createVaultManager(deps: VaultDeps) {
       } catch (error) {
         dataKey.fill(0);
         rmSync(paths.dir, { recursive: true, force: true });
-        return fail(isDiskFull(error) ? 'DISK_FULL' : 'INTERNAL');
+        return failed(isDiskFull(error) ? 'DISK_FULL' : 'INTERNAL');
       }
       try {
-        const created = await openWithDataKey(normalized, paths, vaultId, dataKey, true);
-        await deps.onLifecycle?.({ action: 'vault.created', vaultId, userId: normalized }).catch(() => undefined);
-        return ok(created);
+        return ok(await openWithDataKey(normalized, paths, vaultId, dataKey, true));
       } catch (error) {
         // Nothing of the clinician's is in a vault that never opened: remove the new files.
         rmSync(paths.dir, { recursive: true, force: true });
-        return fail(storeFailure(error));
+        return failed(storeFailure(error));
       }
     },
 
@@ -333,21 +366,32 @@ export function createVaultManager(deps: VaultDeps) {
 
     /**
      * Crypto-shred: the wrapped key is destroyed first, and from that moment the database is
-     * unreadable ciphertext; then the database files and the folder go.
+     * unreadable ciphertext; then the database files and the folder go. `by`: who asked, when
+     * known (see VaultEvent).
      */
-    async shred(vaultId: string, why: 'vault.shredded' | 'vault.purged' = 'vault.shredded'): Promise<VaultResult<null>> {
+    async shred(
+      vaultId: string,
+      why: 'vault.shredded' | 'vault.purged' = 'vault.shredded',
+      by: VaultEvent['actor'] | null = null,
+    ): Promise<VaultResult<null>> {
       if (!/^[0-9a-f]{32}$/.test(vaultId)) return fail('VAULT_NOT_FOUND');
       await open.get(vaultId)?.lock();
       const paths = vaultPaths(deps.dataDir, vaultId);
       if (!existsSync(paths.dir)) return fail('VAULT_NOT_FOUND');
+      // The owner is read before the key file that names them is destroyed.
+      const content = readKeyFile(paths);
+      const event: VaultEvent = { action: why, vaultId, actor: by ?? { userId: content.ok ? content.value.userId : null, role: null } };
+      // Noted (awaited) before the key is destroyed, as a creation is: shredding protects data, so
+      // it goes ahead even if the note cannot be written (the note's own failure is logged).
+      await deps.audit?.note(event);
       try {
         destroyFile(paths.keyFile);
         for (const file of databaseFiles(paths)) rmSync(file, { force: true });
         rmSync(paths.dir, { recursive: true, force: true });
       } catch {
+        await deps.audit?.note({ ...event, outcome: 'failure', reason: 'INTERNAL' });
         return fail('INTERNAL');
       }
-      await deps.onLifecycle?.({ action: why, vaultId, userId: null }).catch(() => undefined);
       return ok(null);
     },
 

@@ -9,6 +9,8 @@ import { createMachineFileProtector } from '../../../main/keys/device-protector'
 import { KDF_FLOOR } from '../../../main/keys/kdf-params';
 import { parseKeyFile, serializeKeyFile } from '../../../main/vault/key-file';
 import { databaseFiles, vaultIdOf, vaultPaths, type VaultPaths } from '../../../main/vault/vault-layout';
+import type { VaultEvent } from '../../../main/vault/vault-manager';
+import { AuditError } from '../../../main/audit/device-audit-log';
 import { conversation, fingerprint, floorKdf, makeManager, message, randomKey, tempDir } from '../../support/vault-fixtures';
 
 async function vaultWithMessages(manager: ReturnType<typeof makeManager>['manager'], userId = 'nurse.adams') {
@@ -19,6 +21,16 @@ async function vaultWithMessages(manager: ReturnType<typeof makeManager>['manage
   await created.value.store.call('message.insertMany', [message(1), message(2)]);
   await created.value.lock();
   return { wrapKey, vaultId: created.value.vaultId };
+}
+
+/** An audit trail that keeps what it is told, as the vault manager tells it. */
+function tellingAudit() {
+  const told: VaultEvent[] = [];
+  const keep = (event: VaultEvent) => {
+    told.push(event);
+    return Promise.resolve();
+  };
+  return { told, audit: { record: keep, note: keep } };
 }
 
 function allFiles(dataDir: string, vaultId: string) {
@@ -168,8 +180,8 @@ describe('password, shredding and purging', () => {
   });
 
   it('crypto-shreds: key file destroyed, files gone, even while open; creation and shredding are told to the audit trail', async () => {
-    const told: unknown[] = [];
-    const { manager, deps } = makeManager({ onLifecycle: (event) => Promise.resolve(void told.push(event)) });
+    const { audit, told } = tellingAudit();
+    const { manager, deps } = makeManager({ audit });
     const { wrapKey, vaultId } = await vaultWithMessages(manager);
     await manager.unlock('nurse.adams', wrapKey);
     expect(await manager.shred(vaultId)).toEqual({ ok: true, value: null });
@@ -177,16 +189,17 @@ describe('password, shredding and purging', () => {
     expect(manager.openVaultIds()).toEqual([]);
     expect(await manager.unlock('nurse.adams', wrapKey)).toEqual({ ok: false, error: 'VAULT_NOT_FOUND' });
     expect(await manager.shred('not-a-vault-id')).toEqual({ ok: false, error: 'VAULT_NOT_FOUND' });
+    // No one said who asked: the owner, read from the key file before it was destroyed.
     expect(told).toEqual([
-      { action: 'vault.created', vaultId, userId: 'nurse.adams' },
-      { action: 'vault.shredded', vaultId, userId: null },
+      { action: 'vault.created', vaultId, actor: { userId: 'nurse.adams', role: null } },
+      { action: 'vault.shredded', vaultId, actor: { userId: 'nurse.adams', role: null } },
     ]);
   });
 
   it('lists vaults and purges those unused for N days, keeping unreadable and open ones', async () => {
     let now = 1_800_000_000_000;
-    const told: { action: string; vaultId: string }[] = [];
-    const { manager, deps } = makeManager({ now: () => now, onLifecycle: (event) => Promise.resolve(void told.push(event)) });
+    const { audit, told } = tellingAudit();
+    const { manager, deps } = makeManager({ now: () => now, audit });
     const old = await vaultWithMessages(manager, 'nurse.adams');
     now += 40 * 86_400_000;
     const recent = await vaultWithMessages(manager, 'dr.okafor');
@@ -196,7 +209,70 @@ describe('password, shredding and purging', () => {
     expect(manager.list().map((v) => v.userId ?? '(unreadable)').sort()).toEqual(['(unreadable)', 'dr.okafor', 'nurse.adams']);
     expect(await manager.purgeUnused(30)).toEqual([old.vaultId]);
     expect(manager.list().map((v) => v.vaultId).sort()).toEqual([recent.vaultId, damaged.vaultId].sort());
-    expect(told.filter((event) => event.action !== 'vault.created')).toEqual([{ action: 'vault.purged', vaultId: old.vaultId, userId: null }]);
+    expect(told.filter((event) => event.action !== 'vault.created')).toEqual([{ action: 'vault.purged', vaultId: old.vaultId, actor: { userId: 'nurse.adams', role: null } }]);
+  });
+
+  it('records a creation before its first file is written, with the role; a failure after it follows it', async () => {
+    const { audit, told } = tellingAudit();
+    const { manager } = makeManager({ audit });
+    const existedWhenRecorded: boolean[] = [];
+    const created = await manager.create('dr.okafor', randomKey(), floorKdf(), 'physician');
+    expect(created.ok).toBe(true);
+    expect(told).toEqual([{ action: 'vault.created', vaultId: vaultIdOf('dr.okafor'), actor: { userId: 'dr.okafor', role: 'physician' } }]);
+    await manager.lockAll();
+
+    const broken = makeManager({
+      device: { kind: 'machine-file', protect: () => Promise.reject(new Error('keystore gone')), unprotect: () => Promise.resolve(null) },
+      audit: {
+        record: (event) => {
+          existedWhenRecorded.push(existsSync(vaultPaths(broken.deps.dataDir, event.vaultId).dir));
+          return audit.record(event);
+        },
+        note: audit.note,
+      },
+    });
+    told.length = 0;
+    expect(await broken.manager.create('dr.okafor', randomKey(), floorKdf(), 'physician')).toEqual({ ok: false, error: 'INTERNAL' });
+    expect(existedWhenRecorded).toEqual([false]);
+    expect(told.map((event) => [event.action, event.outcome ?? 'success', event.reason ?? null])).toEqual([
+      ['vault.created', 'success', null],
+      ['vault.created', 'failure', 'INTERNAL'],
+    ]);
+  });
+
+  it('creates no vault whose creation cannot be recorded (fail closed), and says a full disk as such', async () => {
+    for (const [code, answer] of [
+      ['AUDIT_UNAVAILABLE', 'AUDIT_UNAVAILABLE'],
+      ['AUDIT_DISK_FULL', 'DISK_FULL'],
+    ] as const) {
+      const { manager, deps } = makeManager({ audit: { record: () => Promise.reject(new AuditError(code)), note: () => Promise.resolve() } });
+      expect(await manager.create('nurse.adams', randomKey(), floorKdf(), 'nurse')).toEqual({ ok: false, error: answer });
+      expect(existsSync(vaultPaths(deps.dataDir, vaultIdOf('nurse.adams')).dir)).toBe(false);
+      expect(manager.openVaultIds()).toEqual([]);
+    }
+  });
+
+  it('shreds only once the note is durable, noted before the key is destroyed, naming who asked', async () => {
+    const order: string[] = [];
+    let keyFileAtNote: boolean | null = null;
+    const { manager, deps } = makeManager({
+      audit: {
+        record: () => Promise.resolve(),
+        note: async (event) => {
+          keyFileAtNote = existsSync(vaultPaths(deps.dataDir, event.vaultId).keyFile);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          order.push(`${event.action} by ${event.actor.userId ?? 'nobody'} (${event.actor.role ?? 'no role'})`);
+        },
+      },
+    });
+    const { vaultId } = await vaultWithMessages(manager);
+    const shredding = manager.shred(vaultId, 'vault.shredded', { userId: 'it.morgan', role: 'it-admin' }).then((result) => {
+      order.push('shred reported');
+      return result;
+    });
+    expect(await shredding).toEqual({ ok: true, value: null });
+    expect(keyFileAtNote).toBe(true);
+    expect(order).toEqual(['vault.shredded by it.morgan (it-admin)', 'shred reported']);
   });
 
   it('wipes every key buffer it allocated once the vault is locked', async () => {
