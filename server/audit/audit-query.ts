@@ -2,12 +2,15 @@
  * Reading the trail back: records by user, patient, workstation, action and time (what the
  * compliance view filters on), the signed tree heads, and each workstation's signed batches.
  * Every record comes back exactly as it was hashed (its canonical text), with its chain hashes
- * and tree position, so whatever reads it can verify it.
+ * and tree position, so whatever reads it can verify it. A stored row that no longer reads as a
+ * record (rewritten behind the server's back) comes back as what is still known of it, its tree
+ * index, workstation, sequence number and hash, so an export carries it to the verifier to name.
  */
 import { z } from 'zod';
 import { chainedEntry, type SignedTreeHead, type StoredEntry } from '../../shared/audit/audit-entry';
 import { AUDIT_ACTIONS } from '../../shared/audit/audit-event';
 import type { Queryable } from '../db/database';
+import type { UnreadableRecord } from './trail-verifier';
 
 export const auditFilter = z.strictObject({
   userId: z.string().max(64).nullable().default(null),
@@ -26,22 +29,72 @@ export type AuditFilter = z.input<typeof auditFilter>;
 
 type RecordRow = {
   tree_index: number | string;
+  workstation_id: string;
+  seq: number | string;
   record: string;
   previous_hash: string;
   hash: string;
 };
+const RECORD_COLUMNS = 'tree_index, workstation_id::text AS workstation_id, seq, record, previous_hash, hash';
 
-function entryOf(row: RecordRow): StoredEntry {
-  // The stored text was checked on the way in; a row that no longer parses was altered, and is
-  // handed on as it is for the verifier to name (never silently skipped).
-  const parsed = chainedEntry.parse({ record: JSON.parse(row.record) as unknown, previousHash: row.previous_hash, hash: row.hash });
-  return { ...parsed, treeIndex: Number(row.tree_index) };
+/** A stored row: the entry as it was hashed, or what is still known of a row that no longer reads as one. */
+export type AuditRow = { readonly ok: true; readonly entry: StoredEntry } | { readonly ok: false; readonly unreadable: UnreadableRecord };
+
+/** Thrown by the readers that promise entries only, for a row that no longer reads as one; names its place, never its content. */
+export class UnreadableAuditRecordError extends Error {
+  constructor(readonly treeIndex: number) {
+    super(`the audit record at tree index ${String(treeIndex)} no longer reads as one`);
+    this.name = 'UnreadableAuditRecordError';
+  }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const HASH = /^[0-9a-f]{64}$/;
+
+function rowOf(row: RecordRow): AuditRow {
+  const treeIndex = Number(row.tree_index);
+  // The stored text was checked on the way in; a row that no longer parses was altered, and is
+  // handed on as what is known of it for the verifier to name (never silently skipped).
+  let record: unknown;
+  try {
+    record = JSON.parse(row.record);
+  } catch {
+    record = undefined;
+  }
+  const parsed = record === undefined ? null : chainedEntry.safeParse({ record, previousHash: row.previous_hash, hash: row.hash });
+  if (parsed?.success === true) return { ok: true, entry: { ...parsed.data, treeIndex } };
+  const seq = Number(row.seq);
+  return {
+    ok: false,
+    unreadable: {
+      treeIndex,
+      workstationId: UUID.test(row.workstation_id) ? row.workstation_id : null,
+      seq: Number.isSafeInteger(seq) && seq >= 0 ? seq : null,
+      hash: HASH.test(row.hash) ? row.hash : null,
+    },
+  };
+}
+
+function entryOf(row: RecordRow): StoredEntry {
+  const read = rowOf(row);
+  if (!read.ok) throw new UnreadableAuditRecordError(read.unreadable.treeIndex);
+  return read.entry;
+}
+
+/** Records by the filter, in tree order, as they are stored: unreadable rows included, for an export. */
+export async function readAuditRows(db: Queryable, input: AuditFilter): Promise<AuditRow[]> {
+  return (await queryRecords(db, input)).map(rowOf);
+}
+
+/** Records by the filter, in tree order; throws UnreadableAuditRecordError at a row that no longer reads. */
 export async function searchAuditRecords(db: Queryable, input: AuditFilter): Promise<StoredEntry[]> {
+  return (await queryRecords(db, input)).map(entryOf);
+}
+
+async function queryRecords(db: Queryable, input: AuditFilter): Promise<RecordRow[]> {
   const filter = auditFilter.parse(input);
-  const rows = await db.query<RecordRow>(
-    `SELECT tree_index, record, previous_hash, hash FROM audit_records
+  return db.query<RecordRow>(
+    `SELECT ${RECORD_COLUMNS} FROM audit_records
      WHERE tree_index > $1
        AND ($2::text IS NULL OR actor_user_id = $2)
        AND ($3::text IS NULL OR patient = $3)
@@ -53,12 +106,11 @@ export async function searchAuditRecords(db: Queryable, input: AuditFilter): Pro
      ORDER BY tree_index LIMIT $9`,
     [filter.afterIndex, filter.userId, filter.patient, filter.workstationId, filter.conversationId, filter.action, filter.since, filter.until, filter.limit],
   );
-  return rows.map(entryOf);
 }
 
 /** Every record of one workstation, in sequence order (the verifier walks the chain). */
 export async function workstationRecords(db: Queryable, workstationId: string): Promise<StoredEntry[]> {
-  const rows = await db.query<RecordRow>('SELECT tree_index, record, previous_hash, hash FROM audit_records WHERE workstation_id = $1 ORDER BY seq', [workstationId]);
+  const rows = await db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM audit_records WHERE workstation_id = $1 ORDER BY seq`, [workstationId]);
   return rows.map(entryOf);
 }
 

@@ -4,12 +4,12 @@
  * signature and tree head, as the SIEM receives them). Reading is the exact inverse of writing,
  * so what a reader sees in an export is exactly what gets verified.
  */
-import { formatAuditEntry, formatBatch, formatTreeHead } from '../siem/rfc5424';
-import { auditFromSyslog } from '../siem/audit-syslog';
+import { formatAuditEntry, formatBatch, formatTreeHead, formatUnreadable } from '../siem/rfc5424';
+import { exportLineFromSyslog } from '../siem/audit-syslog';
 import type { SignedTreeHead } from '../../shared/audit/audit-entry';
 import { auditBundle, readAuditBundle, type InclusionProof } from './fhir-audit-event';
 import type { StoredBatch } from './audit-query';
-import type { ExportedEntry, TrailExport } from './trail-verifier';
+import type { ExportedEntry, TrailExport, UnreadableRecord } from './trail-verifier';
 
 export const EXPORT_FORMATS = ['fhir', 'syslog'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -36,6 +36,7 @@ export function writeExport(trail: TrailExport, format: ExportFormat, options: W
         batches: trail.batches,
         proofs,
         consistency: trail.consistency ?? [],
+        unreadable: trail.unreadable ?? [],
         ...(trail.auditKey === null ? {} : { auditKey: trail.auditKey }),
       },
     );
@@ -48,6 +49,7 @@ export function writeExport(trail: TrailExport, format: ExportFormat, options: W
   // Every header field comes from the signed content (rfc5424.ts): the export's own time and host are nowhere in it.
   const lines = [
     ...trail.entries.map(({ entry }) => formatAuditEntry(entry)),
+    ...(trail.unreadable ?? []).map(formatUnreadable),
     ...trail.batches.map((batch) => formatBatch(batch)),
     ...trail.heads.map((head) => formatTreeHead(head, { auditKey: trail.auditKey })),
   ];
@@ -69,25 +71,28 @@ export function readExport(text: string): ReadExport {
     }
     const read = readAuditBundle(json);
     if (!read.ok) return { ok: false, problem: read.problem, where: read.index === undefined ? null : `Bundle.entry[${String(read.index)}]` };
-    return { ok: true, format: 'fhir', trail: { entries: read.entries, heads: read.heads, batches: read.batches, auditKey: read.auditKey, consistency: read.consistency } };
+    const { entries, heads, batches, auditKey, consistency, unreadable } = read;
+    return { ok: true, format: 'fhir', trail: { entries, heads, batches, auditKey, consistency, unreadable } };
   }
   const entries: ExportedEntry[] = [];
   const heads: SignedTreeHead[] = [];
   const batches: StoredBatch[] = [];
+  const unreadable: UnreadableRecord[] = [];
   let auditKey: string | null = null;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
     if (line === '') continue;
-    const read = auditFromSyslog(line);
+    const read = exportLineFromSyslog(line);
     if (!read.ok) return { ok: false, problem: read.problem, where: `line ${String(i + 1)}` };
     if (read.kind === 'entry') entries.push({ entry: read.entry, inclusionProof: null });
     else if (read.kind === 'batch') batches.push(read.batch);
+    else if (read.kind === 'unreadable') unreadable.push(read.unreadable);
     else {
       if (read.auditKey !== null && auditKey !== null && read.auditKey !== auditKey) return { ok: false, problem: 'tree heads name different audit keys', where: `line ${String(i + 1)}` };
       auditKey = read.auditKey ?? auditKey;
       heads.push(read.head);
     }
   }
-  return { ok: true, format: 'syslog', trail: { entries, heads, batches, auditKey } };
+  return { ok: true, format: 'syslog', trail: { entries, heads, batches, auditKey, unreadable } };
 }

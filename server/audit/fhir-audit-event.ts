@@ -38,12 +38,15 @@
  *   head's audit-consistency extension: `fromSize` once, then one `path` per hash, in order,
  *   as an inclusion proof rides on its event;
  * - per device-signed batch, a Provenance aimed at the workstation's chain, with the range and
- *   hashes in the audit-batch extension and the device key on its signature.
+ *   hashes in the audit-batch extension and the device key on its signature;
+ * - per stored record that no longer reads as one (rewritten behind the server), an
+ *   OperationOutcome (error) whose audit-unreadable extension says where it was: tree index and,
+ *   where still known, workstation, sequence number and entry hash. The verifier names it.
  * Keys in an export vouch only for the export's consistency: the verifier pins the audit key
  * (and, to name the devices, their keys) from outside it.
  */
 import { createHash } from 'node:crypto';
-import type { AuditEvent, AuditEventAgent, AuditEventEntity, Coding, Element, Extension, Provenance, Signature } from '@medplum/fhirtypes';
+import type { AuditEvent, AuditEventAgent, AuditEventEntity, Coding, Element, Extension, OperationOutcome, Provenance, Signature } from '@medplum/fhirtypes';
 import { z } from 'zod';
 import type { AuditAction, AuditObject, AuditRecord } from '../../shared/audit/audit-event';
 import { hashHex, signedTreeHead, storedEntry, type SignedTreeHead, type StoredEntry } from '../../shared/audit/audit-entry';
@@ -51,7 +54,7 @@ import { KEY_BYTES, SIGNATURE_BYTES } from '../../shared/protocol/binary';
 import { uuid } from '../../shared/protocol/identifiers';
 import { isCanonicalBase64 } from '../crypto/canonical-base64';
 import type { StoredBatch } from './audit-query';
-import type { ConsistencyProof } from './trail-verifier';
+import type { ConsistencyProof, UnreadableRecord } from './trail-verifier';
 
 export const WARDLINE_FHIR_BASE = 'https://wardline.invalid/fhir';
 
@@ -78,6 +81,10 @@ export const WARDLINE_FHIR = {
   auditBatchExtension: `${WARDLINE_FHIR_BASE}/StructureDefinition/audit-batch`,
   /** On a Signature: the base64 Ed25519 public key that verifies it. */
   ed25519KeyExtension: `${WARDLINE_FHIR_BASE}/StructureDefinition/ed25519-public-key`,
+  /** On an OperationOutcome: an unreadable record's place, sub-extensions treeIndex, workstationId, seq, hash. */
+  unreadableExtension: `${WARDLINE_FHIR_BASE}/StructureDefinition/audit-unreadable`,
+  /** What went wrong with the trail, for OperationOutcome.issue.details. */
+  auditProblemSystem: `${WARDLINE_FHIR_BASE}/CodeSystem/audit-problem`,
 } as const;
 
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
@@ -676,6 +683,68 @@ export function fromBatchProvenance(resource: unknown): FromBatchProvenanceResul
   return difference === null ? { ok: true, batch: parsed.data } : problem(difference);
 }
 
+/** Namespace for the name-based UUIDs of unreadable records (fixed, random). */
+const UNREADABLE_NAMESPACE = '5f0e6c1a-8d2b-4c3e-9a47-61b2d8e0f3c9';
+const unreadableIssue = () => ({
+  severity: 'error' as const,
+  code: 'processing' as const,
+  details: {
+    coding: [{ system: WARDLINE_FHIR.auditProblemSystem, code: 'unreadable-record', display: 'Unreadable audit record' }],
+    text: 'The stored audit record at this place in the trail no longer reads as an audit record.',
+  },
+});
+
+/**
+ * A stored record that no longer reads as one, as an OperationOutcome: an error at its place in
+ * the trail, with only what is still known of it (never its content, which may not be ours).
+ * Throws a RangeError for a value that is not of its form.
+ */
+export function unreadableOutcome(lost: UnreadableRecord): OperationOutcome {
+  if (!Number.isSafeInteger(lost.treeIndex) || lost.treeIndex < 0) throw new RangeError('unreadable treeIndex is not a tree index');
+  if (lost.workstationId !== null && !uuid.safeParse(lost.workstationId).success) throw new RangeError('unreadable workstationId is not a UUID');
+  if (lost.seq !== null && (!Number.isSafeInteger(lost.seq) || lost.seq < 0)) throw new RangeError('unreadable seq is not a sequence number');
+  if (lost.hash !== null && !HASH_HEX.test(lost.hash)) throw new RangeError('unreadable hash is not a hash');
+  return {
+    resourceType: 'OperationOutcome',
+    id: `unreadable-${String(lost.treeIndex)}`,
+    extension: [
+      {
+        url: WARDLINE_FHIR.unreadableExtension,
+        extension: [
+          { url: 'treeIndex', valueString: String(lost.treeIndex) },
+          ...(lost.workstationId === null ? [] : [{ url: 'workstationId', valueString: lost.workstationId }]),
+          ...(lost.seq === null ? [] : [{ url: 'seq', valueString: String(lost.seq) }]),
+          ...(lost.hash === null ? [] : [{ url: 'hash', valueString: lost.hash }]),
+        ],
+      },
+    ],
+    issue: [unreadableIssue()],
+  };
+}
+
+export type FromUnreadableResult = { readonly ok: true; readonly unreadable: UnreadableRecord } | { readonly ok: false; readonly problem: string };
+
+/** The exact inverse of unreadableOutcome; the problem names a field, never its value. */
+export function fromUnreadableOutcome(resource: unknown): FromUnreadableResult {
+  if (!isObject(resource) || resource.resourceType !== 'OperationOutcome') return problem('resourceType');
+  const content = withoutServerMeta(resource);
+  if (content === null) return problem('meta');
+  const place = list(content.extension).find((item) => get(item, 'url') === WARDLINE_FHIR.unreadableExtension);
+  const part = (name: string): string | undefined => text(get(list(get(place, 'extension')).find((item) => get(item, 'url') === name), 'valueString'));
+  const treeIndex = decimal(part('treeIndex'));
+  if (treeIndex === undefined) return problem('extension (unreadable).treeIndex');
+  const workstationId = part('workstationId') ?? null;
+  if (workstationId !== null && !uuid.safeParse(workstationId).success) return problem('extension (unreadable).workstationId');
+  const seqText = part('seq');
+  const seq = seqText === undefined ? null : decimal(seqText);
+  if (seq === undefined) return problem('extension (unreadable).seq');
+  const hash = part('hash') ?? null;
+  if (hash !== null && !HASH_HEX.test(hash)) return problem('extension (unreadable).hash');
+  const unreadable = { treeIndex, workstationId, seq, hash };
+  const difference = firstDifference(content, unreadableOutcome(unreadable), '');
+  return difference === null ? { ok: true, unreadable } : problem(difference);
+}
+
 /** RFC 9562 name-based UUID (version 5): the same input always gives the same fullUrl. */
 function nameUuid(namespace: string, name: string): string {
   const digest = createHash('sha1')
@@ -693,6 +762,7 @@ function nameUuid(namespace: string, name: string): string {
 const eventUrl = (entry: StoredEntry) => `urn:uuid:${nameUuid(entry.record.workstationId, `audit-event/${String(entry.record.seq)}`)}`;
 const headUrl = (head: SignedTreeHead) => `urn:uuid:${nameUuid(TREE_HEAD_NAMESPACE, `${String(head.treeSize)}/${String(head.timestamp)}/${head.rootHash}`)}`;
 const batchUrl = (batch: StoredBatch) => `urn:uuid:${batchUuid(batch)}`;
+const unreadableUrl = (lost: UnreadableRecord) => `urn:uuid:${nameUuid(UNREADABLE_NAMESPACE, `unreadable/${String(lost.treeIndex)}`)}`;
 
 export interface AuditBundleOptions {
   /** The Bundle's id (FHIR id: letters, digits, '-' and '.', at most 64). */
@@ -709,11 +779,13 @@ export interface AuditBundleOptions {
   readonly auditKey?: string;
   /** Consistency proofs, each carried on the head it ends at (which must be in `heads`). */
   readonly consistency?: readonly ConsistencyProof[];
+  /** Stored records that no longer read as records, by what is still known of them. */
+  readonly unreadable?: readonly UnreadableRecord[];
 }
 
 export interface AuditBundleEntry {
   readonly fullUrl: string;
-  readonly resource: AuditEvent | Provenance | BatchProvenance;
+  readonly resource: AuditEvent | OperationOutcome | Provenance | BatchProvenance;
 }
 
 /** A `collection` Bundle; `entry` is left out when empty, since FHIR JSON has no empty arrays. */
@@ -747,6 +819,7 @@ export function auditBundle(entries: readonly StoredEntry[], options: AuditBundl
       const inclusionProof = options.proofs?.get(entry.treeIndex);
       return { fullUrl: eventUrl(entry), resource: toAuditEvent(entry, inclusionProof === undefined ? {} : { inclusionProof }) };
     }),
+    ...(options.unreadable ?? []).map((lost) => ({ fullUrl: unreadableUrl(lost), resource: unreadableOutcome(lost) })),
     ...heads.map((head) => ({ fullUrl: headUrl(head), resource: treeHeadProvenance(head, options.auditKey, proofsAt.get(head)) })),
     ...(options.batches ?? []).map((batch) => ({ fullUrl: batchUrl(batch), resource: batchProvenance(batch) })),
   ];
@@ -776,16 +849,18 @@ export type ReadAuditBundleResult =
       readonly batches: StoredBatch[];
       readonly auditKey: string | null;
       readonly consistency: ConsistencyProof[];
+      readonly unreadable: UnreadableRecord[];
     }
   | { readonly ok: false; readonly problem: string; readonly index?: number };
 
 /** An export's resource kinds, in the order auditBundle writes them. */
-const KINDS = ['event', 'head', 'batch'] as const;
+const KINDS = ['event', 'unreadable', 'head', 'batch'] as const;
 type Kind = (typeof KINDS)[number];
 
 /** Heads and batches are both Provenance: what they attest (target) tells them apart. */
 function kindOf(resource: unknown): Kind | undefined {
   if (get(resource, 'resourceType') === 'AuditEvent') return 'event';
+  if (get(resource, 'resourceType') === 'OperationOutcome') return 'unreadable';
   if (get(resource, 'resourceType') !== 'Provenance') return undefined;
   const target = get(resource, 'target', 0, 'identifier', 'system');
   return target === WARDLINE_FHIR.auditTreeRoots ? 'head' : target === WARDLINE_FHIR.auditChains ? 'batch' : undefined;
@@ -818,6 +893,7 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
   const batches: StoredBatch[] = [];
   let auditKey: string | null = null;
   const consistency: ConsistencyProof[] = [];
+  const unreadable: UnreadableRecord[] = [];
   const fullUrls = new Set<string>();
   let rank = 0;
   for (const [index, item] of list(content.entry).entries()) {
@@ -832,6 +908,11 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
       if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
       entries.push({ entry: read.entry, inclusionProof: read.inclusionProof });
       fullUrl = eventUrl(read.entry);
+    } else if (kind === 'unreadable') {
+      const read = fromUnreadableOutcome(resource);
+      if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
+      unreadable.push(read.unreadable);
+      fullUrl = unreadableUrl(read.unreadable);
     } else if (kind === 'head') {
       const read = fromTreeHeadProvenance(resource);
       if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
@@ -853,10 +934,10 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
   const proofs = new Map(entries.flatMap(({ entry, inclusionProof }) => (inclusionProof === null ? [] : [[entry.treeIndex, inclusionProof] as const])));
   const expected = auditBundle(
     entries.map((item) => item.entry),
-    { id, timestamp, heads, batches, proofs, consistency, ...(auditKey === null ? {} : { auditKey }) },
+    { id, timestamp, heads, batches, proofs, consistency, unreadable, ...(auditKey === null ? {} : { auditKey }) },
   );
   // Resources may carry a FHIR server's meta, which their readers allowed.
   const actual = content.entry === undefined ? content : { ...content, entry: list(content.entry).map((item) => (isObject(item) && isObject(item.resource) ? { ...item, resource: withoutServerMeta(item.resource) } : item)) };
   const difference = firstDifference(actual, expected, '');
-  return difference === null ? { ok: true, id, timestamp, entries, heads, batches, auditKey, consistency } : bundleProblem(difference);
+  return difference === null ? { ok: true, id, timestamp, entries, heads, batches, auditKey, consistency, unreadable } : bundleProblem(difference);
 }

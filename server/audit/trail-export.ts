@@ -9,10 +9,10 @@ import { hex } from '../../shared/audit/audit-chain';
 import type { Hash } from '../../shared/audit/merkle-tree';
 import type { Queryable } from '../db/database';
 import { AUDIT_KEY_SECRET_NAME, loadAuditSigningKey } from './audit-signing-key';
-import { auditBatches, searchAuditRecords, treeHeads, type AuditFilter } from './audit-query';
+import { auditBatches, readAuditRows, treeHeads, type AuditFilter } from './audit-query';
 import { leafHashOfEntry, sha256, type AuditTree } from './audit-tree';
 import { createMerkleLog } from './merkle-log';
-import type { TrailExport } from './trail-verifier';
+import type { ExportedEntry, TrailExport, UnreadableRecord } from './trail-verifier';
 
 const PAGE = 50_000;
 
@@ -22,17 +22,21 @@ async function auditPublicKey(db: Queryable): Promise<string | null> {
   return rows.length === 0 ? null : (await loadAuditSigningKey(db)).publicKey;
 }
 
-/** The whole trail. */
+/** The whole trail; rows that no longer read as records go as `unreadable` (only when there are any). */
 export async function exportTrail(db: Queryable): Promise<TrailExport> {
-  const entries = [];
+  const entries: ExportedEntry[] = [];
+  const unreadable: UnreadableRecord[] = [];
   for (let afterIndex = -1; ; ) {
-    const page = await searchAuditRecords(db, { afterIndex, limit: PAGE });
-    for (const entry of page) entries.push({ entry, inclusionProof: null });
+    const page = await readAuditRows(db, { afterIndex, limit: PAGE });
+    for (const row of page) {
+      if (row.ok) entries.push({ entry: row.entry, inclusionProof: null });
+      else unreadable.push(row.unreadable);
+    }
     const last = page.at(-1);
     if (last === undefined || page.length < PAGE) break;
-    afterIndex = last.treeIndex;
+    afterIndex = last.ok ? last.entry.treeIndex : last.unreadable.treeIndex;
   }
-  return { entries, heads: await treeHeads(db), batches: await auditBatches(db), auditKey: await auditPublicKey(db) };
+  return { entries, heads: await treeHeads(db), batches: await auditBatches(db), auditKey: await auditPublicKey(db), ...(unreadable.length === 0 ? {} : { unreadable }) };
 }
 
 /** A filtered selection, each record with its proof against the head of `treeSize` (default: the latest). */
@@ -40,16 +44,17 @@ export async function exportSelection(db: Queryable, tree: AuditTree, filter: Au
   await tree.catchUp(db);
   const heads = await treeHeads(db);
   const latest = treeSize === undefined ? heads.at(-1) : heads.find((head) => head.treeSize === treeSize);
-  const selected = await searchAuditRecords(db, filter);
-  const entries = selected
-    .filter((entry) => latest !== undefined && entry.treeIndex < latest.treeSize)
-    .map((entry) => ({ entry, inclusionProof: { treeSize: (latest as { treeSize: number }).treeSize, path: tree.log.inclusionProof(entry.treeIndex, (latest as { treeSize: number }).treeSize).map(hex) } }));
+  const rows = (await readAuditRows(db, filter)).filter((row) => latest !== undefined && (row.ok ? row.entry.treeIndex : row.unreadable.treeIndex) < latest.treeSize);
+  const size = latest?.treeSize ?? 0;
+  const entries = rows.flatMap((row) => (row.ok ? [{ entry: row.entry, inclusionProof: { treeSize: size, path: tree.log.inclusionProof(row.entry.treeIndex, size).map(hex) } }] : []));
+  const unreadable = rows.flatMap((row) => (row.ok ? [] : [row.unreadable]));
   const workstations = new Set(entries.map((e) => e.entry.record.workstationId));
   return {
     entries,
     heads: latest === undefined ? [] : [latest],
     batches: (await auditBatches(db)).filter((batch) => workstations.has(batch.workstationId)),
     auditKey: await auditPublicKey(db),
+    ...(unreadable.length === 0 ? {} : { unreadable }),
   };
 }
 

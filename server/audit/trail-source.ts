@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { z } from 'zod';
-import { signedTreeHead, storedEntry } from '../../shared/audit/audit-entry';
+import { hashHex, signedTreeHead, storedEntry } from '../../shared/audit/audit-entry';
 import { publicKey } from '../../shared/protocol/binary';
+import { uuid } from '../../shared/protocol/identifiers';
 import { readLocalAdmin, TRAIL_PATH } from '../admin/local-admin';
 import { openDatabase } from '../db/open-database';
 import { TLS_DIRECTORY } from '../tls/tls-files';
@@ -30,6 +31,16 @@ const trailSchema = z.strictObject({
     }),
   ),
   auditKey: publicKey.nullable(),
+  unreadable: z
+    .array(
+      z.strictObject({
+        treeIndex: z.number().int().nonnegative(),
+        workstationId: uuid.nullable(),
+        seq: z.number().int().nonnegative().nullable(),
+        hash: hashHex.nullable(),
+      }),
+    )
+    .optional(),
 });
 
 export type TrailSource = 'running-server' | 'database';
@@ -53,7 +64,8 @@ export async function readTrail(options: { dataDir: string; databaseUrl?: string
     try {
       const caPem = readFileSync(path.join(options.dataDir, TLS_DIRECTORY, 'ca-cert.pem'), 'utf8');
       const text = await fetchFromServer(endpoint.url, endpoint.token, caPem);
-      return { trail: trailSchema.parse(JSON.parse(text)), source: 'running-server' };
+      const { unreadable, ...trail } = trailSchema.parse(JSON.parse(text));
+      return { trail: { ...trail, ...(unreadable === undefined ? {} : { unreadable }) }, source: 'running-server' };
     } catch (error) {
       // A server that stopped without removing its file (killed) leaves a stale address: read the database.
       const code = (error as NodeJS.ErrnoException).code;

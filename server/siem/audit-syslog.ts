@@ -17,13 +17,15 @@ import { signedTreeHead, storedEntry, hashHex, type SignedTreeHead, type StoredE
 import { uuid } from '../../shared/protocol/identifiers';
 import { publicKey, signature } from '../../shared/protocol/binary';
 import type { StoredBatch } from '../audit/audit-query';
-import { AUDIT_SD_ID, BATCH_SD_ID, formatAuditEntry, formatBatch, formatTreeHead, TREE_HEAD_SD_ID } from './rfc5424';
+import type { UnreadableRecord } from '../audit/trail-verifier';
+import { AUDIT_SD_ID, BATCH_SD_ID, formatAuditEntry, formatBatch, formatTreeHead, formatUnreadable, TREE_HEAD_SD_ID, UNREADABLE_SD_ID } from './rfc5424';
 import { parseRfc5424, type SdElement, type SyslogMessage } from './rfc5424-parse';
 
 export type Refused = { readonly ok: false; readonly problem: string };
 export type EntryFromSyslog = { readonly ok: true; readonly entry: StoredEntry } | Refused;
 export type HeadFromSyslog = { readonly ok: true; readonly head: SignedTreeHead; readonly auditKey: string | null } | Refused;
 export type BatchFromSyslog = { readonly ok: true; readonly batch: StoredBatch } | Refused;
+export type UnreadableFromSyslog = { readonly ok: true; readonly unreadable: UnreadableRecord } | Refused;
 export type AuditSyslogLine =
   | { readonly ok: true; readonly kind: 'entry'; readonly entry: StoredEntry }
   | { readonly ok: true; readonly kind: 'tree-head'; readonly head: SignedTreeHead; readonly auditKey: string | null }
@@ -253,6 +255,32 @@ export function batchFromSyslog(line: string): BatchFromSyslog {
   return problem === null ? { ok: true, batch } : refuse(problem);
 }
 
+const unreadableRecord = z.strictObject({
+  treeIndex: seqNumber,
+  workstationId: uuid.nullable(),
+  seq: seqNumber.nullable(),
+  hash: hashHex.nullable(),
+});
+const UNREADABLE_FIELDS: Readonly<Record<string, string>> = {
+  treeIndex: `${UNREADABLE_SD_ID} idx`,
+  workstationId: `${UNREADABLE_SD_ID} ws`,
+  seq: `${UNREADABLE_SD_ID} seq`,
+  hash: `${UNREADABLE_SD_ID} hash`,
+};
+
+/** The exact inverse of formatUnreadable. */
+export function unreadableFromSyslog(line: string): UnreadableFromSyslog {
+  const parsed = parse(line, UNREADABLE_SD_ID);
+  if (!parsed.ok) return parsed;
+  const { message, params } = parsed;
+  const number = (name: string) => (params.has(name) ? (decimal(params.get(name)) ?? params.get(name)) : null);
+  const candidate = unreadableRecord.safeParse({ treeIndex: number('idx'), workstationId: params.get('ws') ?? null, seq: number('seq'), hash: params.get('hash') ?? null });
+  if (!candidate.success) return refuse(fieldOf(candidate.error, UNREADABLE_FIELDS, UNREADABLE_SD_ID));
+  const unreadable = candidate.data;
+  const problem = exact(line, message, () => formatUnreadable(unreadable));
+  return problem === null ? { ok: true, unreadable } : refuse(problem);
+}
+
 /** Any line of an export: which kind it is goes by its first SD-ID, and then it must be exactly that kind. */
 export function auditFromSyslog(line: string): AuditSyslogLine {
   let first: string | undefined;
@@ -277,4 +305,13 @@ export function auditFromSyslog(line: string): AuditSyslogLine {
     default:
       return refuse('STRUCTURED-DATA (not an audit message)');
   }
+}
+
+export type ExportSyslogLine = AuditSyslogLine | { readonly ok: true; readonly kind: 'unreadable'; readonly unreadable: UnreadableRecord };
+
+/** Any line of an export file: what the SIEM receives, and an export's unreadable-record lines (which the relay never sends). */
+export function exportLineFromSyslog(line: string): ExportSyslogLine {
+  if (!line.includes(`[${UNREADABLE_SD_ID} `)) return auditFromSyslog(line);
+  const read = unreadableFromSyslog(line);
+  return read.ok ? { ok: true, kind: 'unreadable', unreadable: read.unreadable } : read;
 }

@@ -17,6 +17,7 @@ import { domainToASCII } from 'node:url';
 import type { AuditRecord } from '../../shared/audit/audit-event';
 import type { SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
 import type { StoredBatch } from '../audit/audit-query';
+import type { UnreadableRecord } from '../audit/trail-verifier';
 
 /**
  * The private enterprise number in our SD-IDs. 32473 is reserved for documentation (RFC 5612);
@@ -26,6 +27,7 @@ export const ENTERPRISE_NUMBER = '32473';
 export const AUDIT_SD_ID = `audit@${ENTERPRISE_NUMBER}`;
 export const TREE_HEAD_SD_ID = `treehead@${ENTERPRISE_NUMBER}`;
 export const BATCH_SD_ID = `batch@${ENTERPRISE_NUMBER}`;
+export const UNREADABLE_SD_ID = `unreadable@${ENTERPRISE_NUMBER}`;
 
 /** "log audit" (RFC 5424 table 1). */
 const FACILITY_LOG_AUDIT = 13;
@@ -38,6 +40,7 @@ const HOSTNAME_MAX = 255;
 const MSGID_MAX = 32;
 const TREE_HEAD_MSGID = 'tree-head';
 const BATCH_MSGID = 'audit-batch';
+const UNREADABLE_MSGID = 'audit-unreadable';
 
 const PRINTUSASCII = /^[\x21-\x7e]+$/;
 const NOT_PRINTUSASCII = /[^\x21-\x7e]/gu;
@@ -177,6 +180,21 @@ export function formatBatch(batch: StoredBatch, _legacy?: LegacyLineOptions): st
     ['key', batch.devicePublicKey],
   ]);
   return `${header(SEVERITY_INFORMATIONAL, NILVALUE, batch.workstationId, BATCH_MSGID)} ${data}`;
+}
+
+/**
+ * A stored record that no longer reads as one, in an export: a warning at its place in the trail
+ * with what is still known of it, so the verifier can name it. No TIMESTAMP (its time is part of
+ * what no longer reads); its workstation as HOSTNAME when known, else the server.
+ */
+export function formatUnreadable(lost: UnreadableRecord): string {
+  const data = sdElement(UNREADABLE_SD_ID, [
+    ['idx', lost.treeIndex],
+    ['ws', lost.workstationId],
+    ['seq', lost.seq],
+    ['hash', lost.hash],
+  ]);
+  return `${header(SEVERITY_WARNING, NILVALUE, lost.workstationId ?? SERVER_HOSTNAME, UNREADABLE_MSGID)} ${data}`;
 }
 
 /** RFC 5425 octet counting: MSG-LEN (bytes of the UTF-8 message) SP SYSLOG-MSG. */

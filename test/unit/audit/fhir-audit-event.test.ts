@@ -13,9 +13,11 @@ import {
   fromAuditEvent,
   fromBatchProvenance,
   fromTreeHeadProvenance,
+  fromUnreadableOutcome,
   readAuditBundle,
   toAuditEvent,
   treeHeadProvenance,
+  unreadableOutcome,
   WARDLINE_FHIR,
   type InclusionProof,
 } from '../../../server/audit/fhir-audit-event';
@@ -891,9 +893,10 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
       batches: server.batches,
       auditKey: server.auditKey,
       consistency: [],
+      unreadable: [],
     });
     const full = auditBundle(server.entries, { id: 'full', timestamp: 0 });
-    expect(readAuditBundle(viaJson(full))).toEqual({ ok: true, id: 'full', timestamp: 0, entries: server.entries.map((item) => ({ entry: item, inclusionProof: null })), heads: [], batches: [], auditKey: null, consistency: [] });
+    expect(readAuditBundle(viaJson(full))).toEqual({ ok: true, id: 'full', timestamp: 0, entries: server.entries.map((item) => ({ entry: item, inclusionProof: null })), heads: [], batches: [], auditKey: null, consistency: [], unreadable: [] });
   });
 
   it('carries everything an offline check of a selection needs', () => {
@@ -1039,11 +1042,48 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     expect(() => treeHeadProvenance(latest, server.auditKey, [{ ...proof, fromSize: latest.treeSize + 1 }])).toThrow(RangeError);
   });
 
+  it('carries a record that no longer reads as an OperationOutcome at its place, which validates, reads back and the verifier names', async () => {
+    const victim = server.entries[4]!;
+    const lost = { treeIndex: victim.treeIndex, workstationId: victim.record.workstationId, seq: victim.record.seq, hash: victim.hash };
+    const outcome = unreadableOutcome(lost);
+    expect(issuesOf(viaJson(outcome))).toEqual([]);
+    expect(outcome.issue[0]).toMatchObject({ severity: 'error', code: 'processing' });
+    expect(fromUnreadableOutcome(viaJson(outcome))).toEqual({ ok: true, unreadable: lost });
+    const bare = { treeIndex: 9, workstationId: null, seq: null, hash: null };
+    expect(fromUnreadableOutcome(viaJson(unreadableOutcome(bare)))).toEqual({ ok: true, unreadable: bare });
+
+    const entries = server.entries.filter((item) => item !== victim);
+    const bundle = auditBundle(entries, { id: 'unreadable', timestamp: 1_795_001_000_000, heads: server.heads, batches: server.batches, auditKey: server.auditKey, unreadable: [lost] });
+    expect(issuesOf(viaJson(bundle))).toEqual([]);
+    const read = readAuditBundle(viaJson(bundle));
+    if (!read.ok) throw new Error(read.problem);
+    expect(read.unreadable).toEqual([lost]);
+    const { ORIGINAL } = sodium.base64_variants;
+    const verifyCrypto: VerifyCrypto = {
+      sha256,
+      blake2b: blake2b256,
+      verifySignature: (key, message, signature) => sodium.crypto_sign_verify_detached(sodium.from_base64(signature, ORIGINAL), message, sodium.from_base64(key, ORIGINAL)),
+    };
+    expect((await verifyTrail(read, verifyCrypto)).breaks).toEqual([
+      { kind: 'unreadable', treeIndex: lost.treeIndex, workstationId: lost.workstationId, seq: lost.seq, problem: 'the stored record no longer reads as an audit record' },
+    ]);
+
+    // What cannot be such a place is refused, and named without its value.
+    const at = entries.length;
+    const place = (index: number) => ['entry', at, 'resource', 'extension', 0, 'extension', index, 'valueString'];
+    for (const [index, field] of [[0, 'treeIndex'], [1, 'workstationId'], [2, 'seq'], [3, 'hash']] as const) {
+      const result = readAuditBundle(edited(viaJson(bundle), place(index), () => 'Grace Adams'));
+      expect(result).toEqual({ ok: false, problem: `resource.extension (unreadable).${field}`, index: at });
+    }
+    expect(readAuditBundle(edited(viaJson(bundle), ['entry', at, 'resource', 'issue', 0, 'severity'], () => 'warning'))).toEqual({ ok: false, problem: 'resource.issue[0].severity', index: at });
+    expect(() => unreadableOutcome({ ...lost, workstationId: 'not-a-uuid' })).toThrow(RangeError);
+  });
+
   it('writes and reads an empty export without an empty array', () => {
     const empty = auditBundle([], { id: 'empty', timestamp: 0, auditKey: server.auditKey });
     expect(empty).not.toHaveProperty('entry');
     expect(issuesOf(viaJson(empty))).toEqual([]);
-    expect(readAuditBundle(viaJson(empty))).toEqual({ ok: true, id: 'empty', timestamp: 0, entries: [], heads: [], batches: [], auditKey: null, consistency: [] });
+    expect(readAuditBundle(viaJson(empty))).toEqual({ ok: true, id: 'empty', timestamp: 0, entries: [], heads: [], batches: [], auditKey: null, consistency: [], unreadable: [] });
     expect(readAuditBundle({ ...(viaJson(empty) as object), entry: [] })).toEqual({ ok: false, problem: '(unexpected field)' });
   });
 
@@ -1085,6 +1125,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
             batches: uniqueBatches,
             auditKey: uniqueHeads.length === 0 ? null : (auditKey ?? null),
             consistency: [],
+            unreadable: [],
           });
         },
       ),

@@ -13,8 +13,8 @@ import { AUDIT_ACTIONS, type AuditAction, type AuditObject, type AuditRecord } f
 import { blake2b256 } from '../../../shared/audit/blake2b';
 import { POLICY_KEYS } from '../../../shared/policy/policy-schema';
 import type { StoredBatch } from '../../../server/audit/audit-query';
-import { auditFromSyslog, batchFromSyslog, entryFromSyslog, headFromSyslog } from '../../../server/siem/audit-syslog';
-import { formatAuditEntry, formatBatch, formatTreeHead, SERVER_HOSTNAME } from '../../../server/siem/rfc5424';
+import { auditFromSyslog, batchFromSyslog, entryFromSyslog, exportLineFromSyslog, headFromSyslog } from '../../../server/siem/audit-syslog';
+import { formatAuditEntry, formatBatch, formatTreeHead, formatUnreadable, SERVER_HOSTNAME } from '../../../server/siem/rfc5424';
 
 const WORKSTATION = 'aa11bb22-cc33-4d44-8e55-ff6677889900';
 const CONVERSATION = '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b';
@@ -24,7 +24,7 @@ const OBJECT_KINDS = ['conversation', 'message', 'patient', 'setting', 'account'
 
 /** Every problem is one of these shapes: fixed words and our own SD-IDs and param names, never a value. */
 const PROBLEM =
-  /^(?:RFC 5424 syntax|PRI|VERSION|TIMESTAMP|HOSTNAME|APP-NAME|PROCID|MSGID|MSG|\(cannot be formatted\)|STRUCTURED-DATA \((?:no (?:audit|treehead|batch)@32473|(?:audit|treehead|batch)@32473|unexpected element|escaping|not an audit message)\)|(?:audit|treehead|batch)@32473(?: [a-zA-Z]+| \(unexpected param\))?)$/;
+  /^(?:RFC 5424 syntax|PRI|VERSION|TIMESTAMP|HOSTNAME|APP-NAME|PROCID|MSGID|MSG|\(cannot be formatted\)|STRUCTURED-DATA \((?:no (?:audit|treehead|batch|unreadable)@32473|(?:audit|treehead|batch|unreadable)@32473|unexpected element|escaping|not an audit message)\)|(?:audit|treehead|batch|unreadable)@32473(?: [a-zA-Z]+| \(unexpected param\))?)$/;
 
 let sodium: Sodium;
 beforeAll(async () => {
@@ -426,6 +426,34 @@ describe('every header field a SIEM shows is bound to what was hashed or signed'
     const stored = chain();
     const entry = read(moved(lines.entry));
     expect(entry.ok && entry.kind === 'entry' && checkEntries(blake2b256, [stored[0]!, entry.entry, stored[2]!], WORKSTATION)).toEqual({ seq: 41, problem: 'hash-mismatch' });
+  });
+});
+
+describe('a record that no longer reads, in a syslog export', () => {
+  const lost = { treeIndex: 101, workstationId: WORKSTATION, seq: 41, hash: 'c'.repeat(64) };
+
+  it('round-trips with what is known of it, and with nothing but its place', () => {
+    const line = formatUnreadable(lost);
+    expect(line).toBe(`<108>1 - ${WORKSTATION} wardline - audit-unreadable [unreadable@32473 idx="101" ws="${WORKSTATION}" seq="41" hash="${'c'.repeat(64)}"]`);
+    expect(exportLineFromSyslog(line)).toEqual({ ok: true, kind: 'unreadable', unreadable: lost });
+    const bare = { treeIndex: 7, workstationId: null, seq: null, hash: null };
+    expect(formatUnreadable(bare)).toBe(`<108>1 - ${SERVER_HOSTNAME} wardline - audit-unreadable [unreadable@32473 idx="7"]`);
+    expect(exportLineFromSyslog(formatUnreadable(bare))).toEqual({ ok: true, kind: 'unreadable', unreadable: bare });
+    // The SIEM is never sent one: as a SIEM line it is not an audit message.
+    expect(auditFromSyslog(line)).toEqual({ ok: false, problem: 'STRUCTURED-DATA (not an audit message)' });
+    expect(exportLineFromSyslog(formatAuditEntry(chain()[0]!))).toEqual({ ok: true, kind: 'entry', entry: chain()[0] });
+  });
+
+  it.each([
+    ['idx', (line: string) => line.replace('idx="101"', 'idx="x"'), 'unreadable@32473 idx'],
+    ['ws', (line: string) => line.replace(`ws="${WORKSTATION}"`, 'ws="Jane Smith"'), 'unreadable@32473 ws'],
+    ['HOSTNAME', (line: string) => line.replace(` ${WORKSTATION} wardline`, ' relay wardline'), 'HOSTNAME'],
+    ['TIMESTAMP', (line: string) => line.replace('<108>1 - ', '<108>1 2026-03-14T09:30:01.000Z '), 'TIMESTAMP'],
+    ['an added param', (line: string) => line.replace('"]', '" at="1"]'), 'unreadable@32473 (unexpected param)'],
+  ])('refuses an edited %s', (_name, tamper, problem) => {
+    const read = exportLineFromSyslog(tamper(formatUnreadable(lost)));
+    expect(read).toEqual({ ok: false, problem });
+    expect(JSON.stringify(read)).not.toContain('Smith');
   });
 });
 
