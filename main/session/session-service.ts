@@ -14,7 +14,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import os from 'node:os';
 import type { Role } from '../../shared/access/permission-matrix';
-import { appError, type AppError } from '../../shared/errors';
+import { appError, type AppError, type ErrorCode } from '../../shared/errors';
+import { normalizeUserId, userId as userIdSchema } from '../../shared/protocol/identifiers';
 import type { SessionState, SignInStep as IpcSignInStep } from '../../shared/ipc/contract';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
 import type { Policy } from '../../shared/policy/policy-schema';
@@ -37,9 +38,9 @@ import type { VaultManager, OpenVault } from '../vault/vault-manager';
 import { openWithPin, parsePinRecord, pinWellFormed, sealWithPin, type PinRecord } from './pin-unlock';
 import { createServerSession, type ServerSession } from './server-session';
 import { nextDeadline, PIN_ATTEMPTS, pinUsable, REAUTH_MS, SIGNED_OUT, step, type LockReason, type LogoffReason, type MachineEvent, type MachineState, type SessionTimings } from './session-machine';
-import type { AuditTrail } from '../audit/audit-trail';
+import type { AuditEvent, AuditTrail } from '../audit/audit-trail';
 import type { AuditAction } from '../../shared/audit/audit-event';
-import { createSignInFlow, type SignedIn, type SignInFlow, type UnlockMaterial } from './sign-in-flow';
+import { createSignInFlow, type ConfirmedAccount, type SignedIn, type SignInFlow, type UnlockMaterial } from './sign-in-flow';
 
 export interface SessionEvents {
   readonly session: (state: SessionState) => void;
@@ -158,6 +159,22 @@ const LOGOFF_RECORDS: Record<LogoffReason, { action: AuditAction; reason: string
 const actorOf = (session: { account: { userId: string; role: Role } }) => ({ userId: session.account.userId, role: session.account.role });
 const NOBODY = { userId: null, role: null } as const;
 
+/**
+ * The record of a refused sign-in step, and whom it names. An id typed at the password step is
+ * not named as the actor: the field can hold a mistyped password, and the server answers an
+ * unknown id exactly as a wrong password, so it confirms nothing. Once the server has accepted
+ * the password (a second factor refused, a later step failing), the account exists and is named,
+ * with its role when the server has said it. A lockout names the account the server locked, the
+ * id as typed (normalised) when it is a well-formed id: that account is what the record is about,
+ * and only repeated attempts at that same id lock it.
+ */
+function refusal(code: ErrorCode, failed: 'sign-in.failed' | 'mfa.failed', confirmed: ConfirmedAccount | null, typed: string | null): AuditEvent {
+  const actor = confirmed === null ? NOBODY : { userId: confirmed.userId, role: confirmed.role };
+  if (code !== 'ACCOUNT_LOCKED') return { actor, action: failed, outcome: 'failure', reason: code };
+  const locked = confirmed?.userId ?? (typed === null ? null : userIdSchema.safeParse(normalizeUserId(typed)).data ?? null);
+  return { actor, action: 'account.locked-out', object: locked === null ? { kind: 'none' } : { kind: 'account', id: locked }, outcome: 'failure', reason: code };
+}
+
 export function createSessionService(deps: SessionDeps): SessionService {
   const timings = timingsOf(deps.policy);
   let machine: MachineState = SIGNED_OUT;
@@ -255,6 +272,16 @@ export function createSessionService(deps: SessionDeps): SessionService {
     if (deps.server === null || signer === null) throw new Error('activate without server or device');
     const api = deps.server.api;
     const account = signedIn.session.account;
+    // Recorded before anything of the clinician's becomes reachable: messaging, the feed and the
+    // server session start only after it, and the renderer hears of the sign-in after that.
+    try {
+      await deps.audit.record({ actor: { userId: account.userId, role: account.role }, action: 'sign-in.succeeded' });
+    } catch {
+      // Nobody gets in unrecorded: what the sign-in opened is closed again, unused.
+      deps.logger.error({ userId: account.userId }, 'sign-in could not be recorded; refused');
+      await discard(signedIn);
+      return fail(appError('AUDIT_UNAVAILABLE'));
+    }
     const { wrapKey, ...unlock } = signedIn.unlock;
     const pin = parsePinRecord(await signedIn.vault.store.call('setting.get', { key: PIN_SETTING }).catch(() => null));
     const session: Active = {
@@ -286,17 +313,17 @@ export function createSessionService(deps: SessionDeps): SessionService {
       { userId: account.userId, role: account.role, timingsMs: { server: round(spent.server), kdf: round(spent.kdf), identity: round(spent.identity), vault: round(spent.vault) } },
       'signed in',
     );
-    try {
-      await deps.audit.record({ actor: actorOf(session), action: 'sign-in.succeeded' });
-    } catch {
-      // Nobody gets in unrecorded: the session ends before the renderer has been shown anything.
-      deps.logger.error({ userId: account.userId }, 'sign-in could not be recorded; refused');
-      await doLogoff('signed-out', true);
-      return fail(appError('AUDIT_UNAVAILABLE'));
-    }
     const state = unlockedState(session);
     set(state);
     return ok(state);
+  }
+
+  /** Closes what a completed sign-in opened, for one refused before it was used. */
+  async function discard(signedIn: SignedIn): Promise<void> {
+    await signedIn.vault.lock();
+    await zeroIdentityKeys(signedIn.identity);
+    signedIn.unlock.wrapKey.fill(0);
+    await deps.server?.api.call('logout', {}, signedIn.session.token);
   }
 
   /** Waits (briefly) for messaging calls already running, so a lock never cuts a send in half. */
@@ -487,9 +514,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
         const result = await ready.flow.begin(userId, password);
         if (!result.ok) {
           deps.logger.info({ code: result.error.code }, 'sign-in refused');
-          // No account is named: a user id field can hold a mistyped password.
-          const action = result.error.code === 'ACCOUNT_LOCKED' ? 'account.locked-out' : 'sign-in.failed';
-          await deps.audit.note({ actor: NOBODY, action, outcome: 'failure', reason: result.error.code });
+          await deps.audit.note(refusal(result.error.code, 'sign-in.failed', ready.flow.confirmed, userId));
           return fail(result.error);
         }
         const stepResult = result.value;
@@ -504,8 +529,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
         const result = await flow.verify(code);
         if (!result.ok) {
           deps.logger.info({ code: result.error.code }, 'second factor refused');
-          const action = result.error.code === 'ACCOUNT_LOCKED' ? 'account.locked-out' : 'mfa.failed';
-          await deps.audit.note({ actor: NOBODY, action, outcome: 'failure', reason: result.error.code });
+          await deps.audit.note(refusal(result.error.code, 'mfa.failed', flow.confirmed, null));
           return fail(result.error);
         }
         return activate(result.value);

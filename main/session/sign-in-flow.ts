@@ -5,6 +5,7 @@
  * sign-in here, unlocked after). The wrap key lives only between the password step and the
  * end of the flow, and is zeroed on every path out.
  */
+import type { Role } from '../../shared/access/permission-matrix';
 import { appError, type AppError } from '../../shared/errors';
 import { MFA_CHALLENGE_TTL_MS, type DeviceProof } from '../../shared/protocol/auth';
 import type { Session } from '../../shared/protocol/api';
@@ -73,15 +74,25 @@ interface Pending {
   readonly kdf: KdfParams;
 }
 
+/** An account the server accepted the password for: it exists, whatever happens next. */
+export interface ConfirmedAccount {
+  readonly userId: string;
+  /** Known once the server has answered with a session; the second-factor step does not say it. */
+  readonly role: Role | null;
+}
+
 export interface SignInFlow {
   begin(userId: string, password: string): Promise<Outcome<SignInStep>>;
   verify(code: string): Promise<Outcome<SignedIn>>;
   cancel(): void;
   readonly inProgress: boolean;
+  /** The account the latest attempt got past the password step with, or null (for the audit trail). */
+  readonly confirmed: ConfirmedAccount | null;
 }
 
 export function createSignInFlow(deps: SignInDeps): SignInFlow {
   let pending: Pending | null = null;
+  let confirmed: ConfirmedAccount | null = null;
 
   const forget = () => {
     pending?.wrapKey.fill(0);
@@ -90,6 +101,7 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
 
   /** After the server said yes: identity keys, then the vault. Zeroes the wrap key. */
   async function complete(session: Session, wrapKey: Uint8Array, salt: Uint8Array, kdf: KdfParams, timings: SignInTimings): Promise<Outcome<SignedIn>> {
+    confirmed = { userId: session.account.userId, role: session.account.role };
     const identityStarted = performance.now();
     let identity: IdentityKeyPairs | null = null;
     let wrappedIdentity: UnlockMaterial['wrappedIdentity'] | null = session.identity;
@@ -136,8 +148,13 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
       return pending !== null;
     },
 
+    get confirmed() {
+      return confirmed;
+    },
+
     async begin(rawUserId, password) {
       forget();
+      confirmed = null;
       const userId = normalizeUserId(rawUserId);
       const timings: SignInTimings = { server: 0, kdf: 0, identity: 0, vault: 0 };
       let started = performance.now();
@@ -171,6 +188,7 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
         return apiFailure(login.error);
       }
       const answer = login.value;
+      confirmed = answer.step === 'signed-in' ? { userId: answer.session.account.userId, role: answer.session.account.role } : { userId, role: null };
       if (answer.step === 'signed-in' && deps.mfaRequired) {
         // Policy trusts no server that skips the second factor: end what it opened, say why.
         keys.wrapKey.fill(0);

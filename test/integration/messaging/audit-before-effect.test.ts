@@ -4,61 +4,15 @@
  * record can be held (to see what waits for it) or refused (to see what is then not done).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditError, type DeviceAuditLog } from '../../../main/audit/device-audit-log';
-import type { UnplacedRecord } from '../../../main/audit/device-log-ops';
 import { generateIdentityKeys, publicKeysOf, wrapIdentityKeys } from '../../../main/crypto/identity-keys';
-import type { AuditAction } from '../../../shared/audit/audit-event';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { openRawSession } from '../../support/raw-session';
+import { settlesWithin, tap, type Tap } from '../../support/audit-tap';
 import { createWorkstation, eventually, openThread, type Workstation } from '../../support/workstation';
 
 const nurse = account('nurse.achebe', 'nurse', 'Ngozi Achebe', 'Ward 3', 'Staff Nurse');
 const doctor = account('dr.lindqvist', 'physician', 'Erik Lindqvist', 'Haematology', 'Registrar');
 const charge = account('nurse.tanaka', 'nurse', 'Yui Tanaka', 'Ward 3', 'Charge Nurse');
-
-interface Tap {
-  /** Records the log made durable, in order. */
-  readonly written: UnplacedRecord[];
-  /** Actions whose records are refused as the log would refuse them. */
-  readonly refuse: Set<AuditAction>;
-  /** Holds records of `action` until the returned function is called. */
-  hold(action: AuditAction): () => void;
-  /** Records of `action` that reached the log (held or not). */
-  reached(action: AuditAction): number;
-}
-
-async function tap(station: Workstation): Promise<Tap> {
-  const log = (await station.core.audit.log()) as { -readonly [K in keyof DeviceAuditLog]: DeviceAuditLog[K] };
-  const append = log.append;
-  const holds = new Map<AuditAction, Promise<void>>();
-  const reached: UnplacedRecord[] = [];
-  const state: Tap = {
-    written: [],
-    refuse: new Set(),
-    hold(action) {
-      let release: () => void = () => undefined;
-      holds.set(action, new Promise<void>((resolve) => (release = resolve)));
-      return () => {
-        holds.delete(action);
-        release();
-      };
-    },
-    reached: (action) => reached.filter((record) => record.action === action).length,
-  };
-  log.append = async (record) => {
-    reached.push(record);
-    await holds.get(record.action);
-    if (state.refuse.has(record.action)) throw new AuditError('AUDIT_UNAVAILABLE');
-    const placed = await append(record);
-    state.written.push(record);
-    return placed;
-  };
-  return state;
-}
-
-/** Whether `promise` settles within `ms`. */
-const settlesWithin = (promise: Promise<unknown>, ms: number) =>
-  Promise.race([promise.then(() => true, () => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
