@@ -6,9 +6,11 @@
  * Patient), DICOM event types.
  *
  * No BALP profile is claimed in meta.profile: BALP's profiles describe RESTful client/server
- * interactions (agents with network addresses for both ends, restful-interaction subtypes) and a
- * workstation's events are not that, so claiming one would make a profile-aware validator reject
- * the export. The patterns are followed; the profiles are not asserted.
+ * interactions and a workstation's events are not that. IHE.BasicAudit.Read, for one, fixes type
+ * to audit-event-type#rest, needs a restful-interaction subtype, client and server agents (DCM
+ * 110152/110153) with network addresses, and outcome 0; Wardline's events carry DICOM event types
+ * and record failures. Claiming a profile would make a profile-aware validator reject the export.
+ * The patterns are followed; the profiles are not asserted.
  *
  * The mapping is a bijection, because an offline verifier reads an AuditEvent back into the exact
  * record that was hashed. `fromAuditEvent` decodes, then re-encodes and requires the input to be

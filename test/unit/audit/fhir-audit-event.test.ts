@@ -210,7 +210,14 @@ describe('toAuditEvent and fromAuditEvent', () => {
 
 type Edit = (event: AuditEvent) => void;
 
-/** Edits to what a reader sees: time, user, action, object, patient, outcome. */
+const OTHER_WORKSTATION_ID = 'ff11bb22-cc33-4d44-8e55-ff6677889999';
+
+/**
+ * Edits to what a reader sees, every visible element: time (recorded, an added period), the user
+ * agent (who, role, requestor, type), the workstation agent (who, network), source (observer,
+ * type), type, subtype, action, outcome and its description, the object and patient entities
+ * (what, role, type) and the chain entity's details.
+ */
 const EDITS: Readonly<Record<string, Edit>> = {
   'recorded +1 ms': (event) => {
     event.recorded = new Date(Date.parse(event.recorded) + 1).toISOString();
@@ -249,6 +256,66 @@ const EDITS: Readonly<Record<string, Edit>> = {
   },
   'outcomeDesc changed': (event) => {
     event.outcomeDesc = 'TAMPERED';
+  },
+  'outcomeDesc removed': (event) => {
+    delete event.outcomeDesc;
+  },
+  'period added': (event) => {
+    event.period = { start: event.recorded, end: event.recorded };
+  },
+  'agent requestor moved to the workstation': (event) => {
+    event.agent[0]!.requestor = false;
+    event.agent[1]!.requestor = true;
+  },
+  'agent type, another participation': (event) => {
+    event.agent[0]!.type = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'AUT', display: 'author' }] };
+  },
+  'agent role removed': (event) => {
+    delete event.agent[0]!.role;
+  },
+  'workstation agent who, another workstation': (event) => {
+    event.agent[1]!.who = { identifier: { system: WARDLINE_FHIR.workstationIds, value: OTHER_WORKSTATION_ID } };
+  },
+  'workstation agent network, another address': (event) => {
+    event.agent[1]!.network = { address: `urn:uuid:${OTHER_WORKSTATION_ID}`, type: '5' };
+  },
+  'workstation agent network, another type': (event) => {
+    event.agent[1]!.network = { ...event.agent[1]!.network, type: '2' };
+  },
+  'an agent added': (event) => {
+    event.agent.push({ who: { identifier: { system: WARDLINE_FHIR.userIds, value: 'someone.else' } }, requestor: false });
+  },
+  'source observer, another workstation': (event) => {
+    event.source.observer = { identifier: { system: WARDLINE_FHIR.workstationIds, value: OTHER_WORKSTATION_ID } };
+  },
+  'source type, another kind of source': (event) => {
+    event.source.type = [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }];
+  },
+  'type, another DICOM event type': (event) => {
+    event.type = { ...event.type, code: event.type.code === '110100' ? '110113' : '110100' };
+  },
+  'subtype, Login and Logout swapped or added': (event) => {
+    const session = event.subtype?.[1];
+    if (session) session.code = session.code === '110122' ? '110123' : '110122';
+    else event.subtype!.push({ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110122', display: 'Login' });
+  },
+  'action, another CRUDE code': (event) => {
+    event.action = event.action === 'R' ? 'U' : 'R';
+  },
+  'entity role, another role': (event) => {
+    const first = event.entity![0]!;
+    first.role = { ...first.role, code: first.role?.code === '24' ? '4' : '24' };
+  },
+  'entity type, Person and System Object swapped': (event) => {
+    const first = event.entity![0]!;
+    first.type = { ...first.type, code: first.type?.code === '1' ? '2' : '1' };
+  },
+  'patient entity removed': (event) => {
+    event.entity = event.entity!.filter((item) => item.role?.code !== '1');
+  },
+  'chain entity, another seq': (event) => {
+    const seq = event.entity!.at(-1)!.detail!.find((item) => item.type === 'seq')!;
+    seq.valueString = String(Number(seq.valueString) + 1);
   },
 };
 
@@ -1131,5 +1198,45 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('every visible field of an AuditEvent is bound', () => {
+  /** Entries that between them write every element: user and role, patient, each object shape, a failure with its reason, a proof. */
+  const originals: { entry: StoredEntry; proof: InclusionProof | null }[] = [
+    { entry: entry({ outcome: 'failure', reason: 'NOT_PERMITTED' }), proof: { treeSize: 12, path: [HASH_A, HASH_B] } },
+    { entry: entry({ action: 'sign-in.failed', actor: { userId: null, role: null }, object: { kind: 'none' }, patient: null }), proof: null },
+    { entry: entry({ action: 'search.performed', object: { kind: 'search', resultCount: 3 }, patient: null }), proof: null },
+    { entry: entry({ action: 'conversation.opened', object: { kind: 'conversation', id: CONVERSATION } }), proof: null },
+  ];
+
+  it('refuses any change to any element, or reads it as another entry (whose hash, chain or tree place then fails)', () => {
+    const seen = { refused: 0, changed: 0 };
+    for (const { entry: original, proof } of originals) {
+      const good = viaJson(toAuditEvent(original, proof === null ? {} : { inclusionProof: proof }));
+      expect(fromAuditEvent(good)).toEqual({ ok: true, entry: original, inclusionProof: proof });
+      for (const path of leafPaths(good)) {
+        const value = path.reduce<unknown>((at, step) => (at as Record<string | number, unknown>)[step], good);
+        const length = typeof value === 'string' ? value.length : 1;
+        const variants = [
+          ...[0, Math.floor(length / 2), length - 1].map((position) => edited(good, path, (old) => tweak(old, position))),
+          edited(good, path, () => REMOVED),
+          edited(good, path, () => 0),
+          ...(path.length > 1 ? [edited(good, path.slice(0, -1), () => REMOVED)] : []),
+        ];
+        for (const variant of variants) {
+          const result = fromAuditEvent(variant);
+          if (!result.ok) {
+            seen.refused += 1;
+            continue;
+          }
+          // Read back, it must not be what was hashed and placed: some check downstream then fails.
+          expect({ entry: result.entry, proof: result.inclusionProof }, path.join('.')).not.toEqual({ entry: original, proof });
+          seen.changed += 1;
+        }
+      }
+    }
+    expect(seen.refused).toBeGreaterThan(100);
+    expect(seen.changed).toBeGreaterThan(10);
   });
 });
