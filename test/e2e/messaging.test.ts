@@ -30,6 +30,7 @@ import {
 } from './clinician-page';
 
 const SUBJECT = 'Bed 12 potassium';
+const PATIENT = { ref: 'pat-7QX2K9', label: 'Bed 12, J. Smith' };
 /** Markup, a link and an image in a message body: all of it must stay text. */
 const HOSTILE_TEXT = 'K+ 5.9 <img src=x onerror="document.title=1"> <b>not bold</b> see https://example.org/labs?id=12';
 const REPLY = 'Seen. Insulin-dextrose now, repeat K+ in 2 hours.';
@@ -184,7 +185,15 @@ describe('messaging between two workstations', () => {
   it('sends with Ctrl+Enter and opens the new thread, showing the text as text', async () => {
     const { page } = a;
     await page.getByLabel('Subject (optional)').fill(SUBJECT);
+    // A name without the reference is refused beside the field, and nothing is sent.
+    await page.getByLabel('Name or bed').fill(PATIENT.label);
     await messageField(page).fill(HOSTILE_TEXT);
+    await messageField(page).press('Control+Enter');
+    await page.getByText('Add the patient reference from the wristband or chart, or clear the patient name.').waitFor();
+    await expect(focused(page)).resolves.toMatch(/-patient-ref$/);
+    await page.getByLabel('Patient reference').fill(PATIENT.ref);
+    await expect(page.getByLabel('Patient reference').getAttribute('aria-invalid')).resolves.toBe('false');
+    await snapshot(page, 'compose-with-patient');
     await page.getByRole('radio', { name: 'Urgent' }).check();
     await messageField(page).press('Control+Enter');
 
@@ -215,7 +224,10 @@ describe('messaging between two workstations', () => {
     const heading = page.getByRole('heading', { level: 2, name: SUBJECT });
     await heading.waitFor({ timeout: 30_000 });
     await expect(heading.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
-    await expect(page.getByRole('region', { name: SUBJECT }).innerText()).resolves.toContain('Grace Adams');
+    const region = await page.getByRole('region', { name: SUBJECT }).innerText();
+    expect(region).toContain('Grace Adams');
+    // The patient the sender named, read from the sealed body.
+    expect(region).toContain(`Patient: ${PATIENT.label} ${PATIENT.ref}`);
     await log(page).getByText(HOSTILE_TEXT, { exact: true }).waitFor();
 
     await messageField(page).fill(REPLY);

@@ -104,7 +104,16 @@ export function ComposePanel({
           </label>
           <input id={`${id}-subject`} maxLength={200} value={subject} onChange={(event) => setSubject(event.target.value)} />
         </div>
-        <PatientFields id={`${id}-patient`} value={patientForm} onChange={setPatientForm} error={patientError} />
+        <PatientFields
+          id={`${id}-patient`}
+          value={patientForm}
+          onChange={(value) => {
+            // The complaint was about what was there before: a corrected field stops being red.
+            setPatientForm(value);
+            setPatientError(null);
+          }}
+          error={patientError}
+        />
         <MessageField id={`${id}-message`} value={text} onChange={setText} invalid={invalid.text} rows={6} />
         <div className="compose-options">
           <PriorityField value={priority} onChange={setPriority} />
