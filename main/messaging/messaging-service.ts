@@ -214,11 +214,26 @@ export function createMessagingService(deps: MessagingDeps) {
     onSessionEnded: deps.onSessionEnded,
   });
 
+  /** The patient reference of each conversation named, for the records about its messages. */
+  async function patientsOf(conversationIds: Iterable<string>): Promise<Map<string, string | null>> {
+    const patients = new Map<string, string | null>();
+    for (const id of new Set(conversationIds)) patients.set(id, (await store.call('conversation.get', { id }))?.patient?.ref ?? null);
+    return patients;
+  }
+
   async function sweepExpired() {
-    // The vault expires and names what it expired in one transaction (it has no way to list what
-    // is due without expiring it), so the record follows the removal, before anything reports it.
-    const expired = await store.call('message.expire', { now: deps.now() });
-    await Promise.all(expired.map((message) => noted({ action: 'message.expired', object: { kind: 'message', id: message.id, conversationId: message.conversationId } })));
+    // Listed, recorded, then removed: the trail has each expiry before the text is gone. Expiry
+    // is protective, so a record that cannot be written is logged by code and the text goes anyway.
+    const now = deps.now();
+    const due = await store.call('message.dueToExpire', { now });
+    if (due.length === 0) return;
+    const patients = await patientsOf(due.map((message) => message.conversationId));
+    await Promise.all(
+      due.map((message) =>
+        noted({ action: 'message.expired', object: { kind: 'message', id: message.id, conversationId: message.conversationId }, patient: patients.get(message.conversationId) ?? null }),
+      ),
+    );
+    const expired = await store.call('message.expire', { ids: due.map((message) => message.id), now });
     const touched = new Set(expired.map((message) => message.conversationId));
     for (const id of touched) deps.onThreadChanged(id);
     if (touched.size > 0) deps.onListChanged();
@@ -389,12 +404,12 @@ export function createMessagingService(deps: MessagingDeps) {
       const refused = await auditRefusal({ action: 'conversation.opened', object: { kind: 'conversation', id: conversationId }, patient });
       if (refused !== null) return failWith(refused);
       await sweepExpired();
-      const newlyRead = await store.call('conversation.markRead', { conversationId, at: deps.now() });
-      // Reading is an access: recorded before a read receipt goes or the thread is shown, and an
-      // unrecordable read shows nothing. (The vault has already marked them read; listing unread
-      // ids without marking them would take a store operation this module does not own.)
-      const unrecorded = await auditRefusals(newlyRead.map((id) => ({ action: 'message.read' as const, object: { kind: 'message' as const, id, conversationId }, patient })));
+      // Reading is an access: recorded before the messages are marked read, a read receipt goes or
+      // the thread is shown. An unrecordable read shows nothing and leaves them unread.
+      const unread = await store.call('conversation.unread', { conversationId });
+      const unrecorded = await auditRefusals(unread.map((id) => ({ action: 'message.read' as const, object: { kind: 'message' as const, id, conversationId }, patient })));
       if (unrecorded !== null) return failWith(unrecorded);
+      const newlyRead = await store.call('conversation.markRead', { conversationId, ids: unread, at: deps.now() });
       for (const id of newlyRead) receipts.add(id, 'read');
       if (newlyRead.length > 0) deps.onListChanged();
       const messages = await store.call('message.thread', { conversationId, before: null, limit: THREAD_PAGE });
@@ -467,11 +482,12 @@ export function createMessagingService(deps: MessagingDeps) {
       if (message.senderId !== self.userId || message.recalledAt !== null) return failWith('RECALL_NOT_ALLOWED');
       const recalledAt = deps.now();
       const object = { kind: 'message' as const, id: messageId, conversationId: message.conversationId };
+      const patient = (await patientsOf([message.conversationId])).get(message.conversationId) ?? null;
       // Recorded before anything is recalled: the server's recall cannot be undone, so recording
       // after its yes could leave a recall done but unrecorded with no way left to refuse it.
       // One that cannot be recorded is not attempted; one that then fails is followed by a
       // failure record with its code, so the trail shows the attempt and its outcome.
-      const refused = await auditRefusal({ action: 'message.recalled', object });
+      const refused = await auditRefusal({ action: 'message.recalled', object, patient });
       if (refused !== null) return failWith(refused);
       if (message.sendState === 'pending') {
         // Never left this workstation: recalling it is removing it from the outbox.
@@ -481,7 +497,7 @@ export function createMessagingService(deps: MessagingDeps) {
         const result = await api.call('recall', { messageId, recalledAt, signature }, deps.token());
         if (!result.ok) {
           const code = result.error.code === 'FORBIDDEN' ? 'RECALL_NOT_ALLOWED' : appCodeOf(result.error.code);
-          await noted({ action: 'message.recalled', object, outcome: 'failure', reason: code });
+          await noted({ action: 'message.recalled', object, patient, outcome: 'failure', reason: code });
           return failWith(code);
         }
       }

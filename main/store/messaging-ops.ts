@@ -389,18 +389,33 @@ export const messagingOps = {
   'message.unreadCount': (db: Database, _args: Record<string, never>): number =>
     (sql(db, "SELECT count(*) AS n FROM messages WHERE direction = 'in' AND read_at IS NULL AND body IS NOT NULL").get() as { n: number }).n,
 
-  'conversation.markRead': (db: Database, args: { conversationId: string; at: number }): string[] =>
+  /** Incoming messages not yet read, whose text is still here: what opening the thread will show. */
+  'conversation.unread': (db: Database, args: { conversationId: string }): string[] =>
+    (
+      sql(db, "SELECT id FROM messages WHERE conversation_id = ? AND direction = 'in' AND read_at IS NULL AND body IS NOT NULL ORDER BY seq").all(
+        args.conversationId,
+      ) as { id: string }[]
+    ).map((row) => row.id),
+
+  /**
+   * Marks read exactly `ids` (which the caller has recorded in the audit trail first), plus any
+   * unread message whose text is already gone (nothing of it is shown); answers the ids of `ids`
+   * that were unread. A message that arrived after the list was taken stays unread.
+   */
+  'conversation.markRead': (db: Database, args: { conversationId: string; ids: readonly string[]; at: number }): string[] =>
     db.transaction(() => {
+      const listed = JSON.stringify(args.ids);
       const ids = (
         sql(
           db,
-          "SELECT id FROM messages WHERE conversation_id = ? AND direction = 'in' AND read_at IS NULL AND body IS NOT NULL",
-        ).all(args.conversationId) as { id: string }[]
+          "SELECT id FROM messages WHERE conversation_id = ? AND direction = 'in' AND read_at IS NULL AND id IN (SELECT value FROM json_each(?)) ORDER BY seq",
+        ).all(args.conversationId, listed) as { id: string }[]
       ).map((row) => row.id);
-      sql(db, "UPDATE messages SET read_at = ? WHERE conversation_id = ? AND direction = 'in' AND read_at IS NULL").run(
-        args.at,
-        args.conversationId,
-      );
+      sql(
+        db,
+        `UPDATE messages SET read_at = ? WHERE conversation_id = ? AND direction = 'in' AND read_at IS NULL
+           AND (body IS NULL OR id IN (SELECT value FROM json_each(?)))`,
+      ).run(args.at, args.conversationId, listed);
       return ids;
     })(),
 
@@ -423,17 +438,32 @@ export const messagingOps = {
 
   /** Removes bodies (and envelopes) past their expiry; answers the conversations touched. */
   /** Expires what is due; answers which messages expired (the audit trail records each). */
-  'message.expire': (db: Database, args: { now: number }): { id: string; conversationId: string }[] =>
-    db.transaction(() => {
-      const rows = sql(
+  /** Messages whose expiry has come and whose text is still here, without touching them. */
+  'message.dueToExpire': (db: Database, args: { now: number }): { id: string; conversationId: string }[] =>
+    (
+      sql(
         db,
         'SELECT id, conversation_id FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? AND expired_at IS NULL ORDER BY seq',
-      ).all(args.now) as { id: string; conversation_id: string }[];
+      ).all(args.now) as { id: string; conversation_id: string }[]
+    ).map((row) => ({ id: row.id, conversationId: row.conversation_id })),
+
+  /**
+   * Removes the text of exactly `ids` (listed by message.dueToExpire and recorded by the caller
+   * first) if their expiry has come; answers those it expired.
+   */
+  'message.expire': (db: Database, args: { ids: readonly string[]; now: number }): { id: string; conversationId: string }[] =>
+    db.transaction(() => {
+      const listed = JSON.stringify(args.ids);
+      const rows = sql(
+        db,
+        `SELECT id, conversation_id FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? AND expired_at IS NULL
+           AND id IN (SELECT value FROM json_each(?)) ORDER BY seq`,
+      ).all(args.now, listed) as { id: string; conversation_id: string }[];
       sql(
         db,
         `UPDATE messages SET body = NULL, envelope = NULL, expired_at = ?
-         WHERE expires_at IS NOT NULL AND expires_at <= ? AND expired_at IS NULL`,
-      ).run(args.now, args.now);
+         WHERE expires_at IS NOT NULL AND expires_at <= ? AND expired_at IS NULL AND id IN (SELECT value FROM json_each(?))`,
+      ).run(args.now, args.now, listed);
       sql(db, 'DELETE FROM outbox WHERE id IN (SELECT id FROM messages WHERE expired_at IS NOT NULL)').run();
       return rows.map((row) => ({ id: row.id, conversationId: row.conversation_id }));
     })(),

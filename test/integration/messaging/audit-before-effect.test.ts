@@ -68,6 +68,9 @@ describe('records before effects (messaging)', () => {
     } finally {
       wardTap.refuse.delete('message.read');
     }
+    // Nor is it marked read: it is still waiting for the nurse, and will be recorded when she reads it.
+    const list = await ward.call('conversations.list', { offset: 0, limit: 50 });
+    expect(list.ok && list.value.items.find((c) => c.id === conversationId)?.unreadCount).toBe(1);
     await pause(1500);
     expect((await openThread(office, conversationId)).messages[0]?.readCount).toBe(0);
   });

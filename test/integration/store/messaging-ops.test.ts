@@ -67,9 +67,16 @@ describe('messaging store operations', () => {
     expect(page.rows[0]).toMatchObject({ unreadCount: 3, unreadPriority: 'stat' });
   });
 
-  it('marks a conversation read and answers exactly the messages that were unread', async () => {
-    expect((await store.call('conversation.markRead', { conversationId: 'c-2', at: 4000 })).sort()).toEqual(['m-2', 'm-3', 'm-4']);
-    expect(await store.call('conversation.markRead', { conversationId: 'c-2', at: 4001 })).toEqual([]);
+  it('lists the unread without marking them, then marks read exactly those listed', async () => {
+    const unread = await store.call('conversation.unread', { conversationId: 'c-2' });
+    expect(unread).toEqual(['m-2', 'm-3', 'm-4']);
+    expect(await store.call('conversation.unread', { conversationId: 'c-2' })).toEqual(unread);
+    // One arrives between the list (which the audit trail records) and the marking: it stays unread.
+    await store.call('message.receive', incoming('m-late', 'c-2', 3300));
+    expect(await store.call('conversation.markRead', { conversationId: 'c-2', ids: unread, at: 4000 })).toEqual(['m-2', 'm-3', 'm-4']);
+    expect(await store.call('conversation.unread', { conversationId: 'c-2' })).toEqual(['m-late']);
+    expect(await store.call('conversation.markRead', { conversationId: 'c-2', ids: ['m-late'], at: 4001 })).toEqual(['m-late']);
+    expect(await store.call('conversation.markRead', { conversationId: 'c-2', ids: ['m-late'], at: 4002 })).toEqual([]);
     const page = await store.call('conversation.page', { selfId: 'nurse.adams', limit: 10, offset: 0 });
     expect(page.rows.find((row) => row.id === 'c-2')).toMatchObject({ unreadCount: 0, unreadPriority: null });
   });
@@ -103,8 +110,16 @@ describe('messaging store operations', () => {
       message: { id: 'm-exp-out', senderId: 'nurse.adams', sentAt: 8100, priority: 'routine', expiresAt: 9000, recipientCount: 1, body: 'gone soon' },
       envelope: new Uint8Array([1]),
     });
-    expect(await store.call('message.expire', { now: 8999 })).toEqual([]);
-    expect(await store.call('message.expire', { now: 9000 })).toEqual([
+    expect(await store.call('message.dueToExpire', { now: 8999 })).toEqual([]);
+    const due = await store.call('message.dueToExpire', { now: 9000 });
+    expect(due).toEqual([
+      { id: 'm-exp', conversationId: 'c-4' },
+      { id: 'm-exp-out', conversationId: 'c-4' },
+    ]);
+    // Listing touches nothing; expiring removes only what was listed, and only once it is due.
+    expect(await store.call('message.find', { id: 'm-exp' })).toMatchObject({ body: 'body m-exp', expiredAt: null });
+    expect(await store.call('message.expire', { ids: ['m-exp'], now: 8999 })).toEqual([]);
+    expect(await store.call('message.expire', { ids: due.map((m) => m.id), now: 9000 })).toEqual([
       { id: 'm-exp', conversationId: 'c-4' },
       { id: 'm-exp-out', conversationId: 'c-4' },
     ]);
@@ -115,7 +130,7 @@ describe('messaging store operations', () => {
 
   it('answers a thread oldest first, paging backwards with `before`', async () => {
     const all = await store.call('message.thread', { conversationId: 'c-2', before: null, limit: 10 });
-    expect(all.map((m) => m.id)).toEqual(['m-2', 'm-3', 'm-4']);
+    expect(all.map((m) => m.id)).toEqual(['m-2', 'm-3', 'm-4', 'm-late']);
     const older = await store.call('message.thread', { conversationId: 'c-2', before: 3200, limit: 1 });
     expect(older.map((m) => m.id)).toEqual(['m-3']);
   });
