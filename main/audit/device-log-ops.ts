@@ -7,11 +7,15 @@
  * before it is queued (shared/audit/audit-event.ts).
  */
 import type { Database } from 'better-sqlite3';
-import { canonicalRecord, entryHash, GENESIS_HASH, hex } from '../../shared/audit/audit-chain';
+import { canonicalRecord, GENESIS_HASH, hex, type EntryHasher } from '../../shared/audit/audit-chain';
 import type { ChainedEntry } from '../../shared/audit/audit-entry';
 import type { AuditRecord } from '../../shared/audit/audit-event';
 import { sql } from '../store/statement-cache';
-import { blake2b256 } from '../../shared/audit/blake2b';
+import { createEntryHasher } from '../../shared/audit/blake2b';
+
+/** Made on first use, on the store worker's thread, after it has awaited libsodium. */
+let hasher: EntryHasher | null = null;
+const entryHashOf: EntryHasher = (previous, record) => (hasher ??= createEntryHasher())(previous, record);
 
 /** A record before the log places it: the log assigns the sequence number and the workstation. */
 export type UnplacedRecord = Omit<AuditRecord, 'seq' | 'workstationId'>;
@@ -96,7 +100,7 @@ export const deviceLogOps = {
       for (const unplaced of args.records) {
         seq += 1;
         const record: AuditRecord = { ...unplaced, seq, workstationId: chain.device_id };
-        const hash = entryHash(blake2b256, previous, record);
+        const hash = entryHashOf(previous, record);
         insert.run(seq, canonicalRecord(record), Buffer.from(previous), Buffer.from(hash));
         placed.push({ seq, hash: hex(hash) });
         previous = hash;
@@ -172,7 +176,7 @@ export const deviceLogOps = {
       }
       if (record.seq !== row.seq || record.workstationId !== chain.device_id) return { ok: false, seq: row.seq, problem: 'sequence-gap' };
       if (!Buffer.from(previous).equals(row.previous_hash)) return { ok: false, seq: row.seq, problem: 'chain-broken' };
-      const hash = entryHash(blake2b256, previous, record);
+      const hash = entryHashOf(previous, record);
       if (!Buffer.from(hash).equals(row.hash)) return { ok: false, seq: row.seq, problem: 'hash-mismatch' };
       previous = hash;
       expectedSeq += 1;

@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { treeRootsHere } from './trail-verifier';
+import { loadSodium } from '../crypto/sodium';
 import { fastSha256 } from './verify-crypto';
 
 export interface RootsRequest {
@@ -17,10 +18,10 @@ export type RootsResponse = { readonly id: number; readonly ok: true; readonly r
 
 const port = parentPort;
 if (port === null) throw new Error('merkle-roots-worker must run as a worker thread');
-const roots = treeRootsHere(fastSha256());
+const roots = loadSodium().then((sodium) => treeRootsHere(fastSha256(sodium)));
 
 port.on('message', (request: RootsRequest) => {
-  roots(request.entryHashes, request.count, request.sizes).then(
+  roots.then((compute) => compute(request.entryHashes, request.count, request.sizes)).then(
     (computed) => port.postMessage({ id: request.id, ok: true, roots: computed } satisfies RootsResponse),
     () => port.postMessage({ id: request.id, ok: false } satisfies RootsResponse),
   );

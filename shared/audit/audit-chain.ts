@@ -22,7 +22,7 @@ export const HASH_BYTES = 32;
 export const GENESIS_HASH: Uint8Array = new Uint8Array(HASH_BYTES);
 
 const encoder = new TextEncoder();
-const ENTRY_LABEL = encoder.encode('wardline/audit-entry/v1\0');
+export const ENTRY_LABEL = encoder.encode('wardline/audit-entry/v1\0');
 const BATCH_LABEL = 'wardline/audit-batch/v1';
 const HEAD_LABEL = 'wardline/audit-tree-head/v1';
 
@@ -61,6 +61,9 @@ export function canonicalRecord(record: AuditRecord): string {
     `"workstationId":${str(record.workstationId)},"outcome":${str(record.outcome)},"reason":${str(record.reason)}}`
   );
 }
+
+/** A record's entry hash after `previous`; the same bytes as `entryHash`, however it is computed. */
+export type EntryHasher = (previous: Uint8Array, record: AuditRecord) => Uint8Array;
 
 /** `utf8` may be passed where a faster encoder exists (Node's Buffer); the bytes are the same. */
 export function entryHash(blake2b: Blake2b256, previous: Uint8Array, record: AuditRecord, utf8: (text: string) => Uint8Array = (text) => encoder.encode(text)): Uint8Array {

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalRecord } from '../../../shared/audit/audit-chain';
+import sodium from 'libsodium-wrappers-sumo';
+import { canonicalRecord, entryHash, hex } from '../../../shared/audit/audit-chain';
+import { blake2b256, createEntryHasher } from '../../../shared/audit/blake2b';
 import { AUDIT_ACTIONS, type AuditObject, type AuditRecord } from '../../../shared/audit/audit-event';
 import { ROLES } from '../../../shared/access/permission-matrix';
 
@@ -71,5 +73,22 @@ describe('the canonical form of a record', () => {
     const record: AuditRecord = { actor: { userId: 'nurse.adams', role: 'nurse' }, action: 'conversation.opened', object: { kind: 'conversation', id: '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b' }, patient: null, at: 1, seq: 2, workstationId: 'aa11bb22-cc33-4d44-8e55-ff6677889900', outcome: 'success', reason: null };
     const shuffled = Object.fromEntries(Object.entries(record).reverse()) as AuditRecord;
     expect(canonicalRecord(shuffled)).toBe(canonicalRecord(record));
+  });
+});
+
+describe('the entry hasher the verifier and the device log use', () => {
+  it('hashes exactly what entryHash hashes, for any record, previous hash and text length', async () => {
+    await sodium.ready;
+    // The fast path is there to be tested (else the hasher falls back to entryHash itself).
+    expect(typeof (sodium as unknown as { libsodium: { _crypto_generichash?: unknown } }).libsodium._crypto_generichash).toBe('function');
+    const hasher = createEntryHasher();
+    const texts = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary', minLength: 16_000, maxLength: 20_000 }));
+    fc.assert(
+      fc.property(records, fc.uint8Array({ minLength: 32, maxLength: 32 }), texts, (record, previous, text) => {
+        const tampered = { ...record, actor: { userId: text, role: record.actor.role } } as AuditRecord;
+        for (const r of [record, tampered]) expect(hex(hasher(previous, r))).toBe(hex(entryHash(blake2b256, previous, r)));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
