@@ -5,7 +5,7 @@
  * sender gave never reaches the trail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditSearchFilter } from '../../../shared/audit/audit-entry';
+import { NO_FILTER as noFilter } from '../../../renderer/src/compliance/audit-filter';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { createWorkstation, eventually, openThread, type Workstation } from '../../support/workstation';
 
@@ -13,8 +13,6 @@ const nurse = account('nurse.osei', 'nurse', 'Abena Osei', 'Ward 9', 'Staff Nurs
 const doctor = account('dr.novak', 'physician', 'Petra Novak', 'Respiratory', 'Registrar');
 const officer = account('compliance.ruiz', 'compliance-officer', 'Ana Ruiz', 'Information Governance', 'Privacy Officer');
 const PATIENT = { ref: 'pat-R3SP1R9', label: 'Bed 4, M. Kowalski' };
-
-const noFilter: AuditSearchFilter = { userId: null, patient: null, workstationId: null, conversationId: null, action: null, since: null, until: null };
 
 let server: TestServer;
 let ward: Workstation;
