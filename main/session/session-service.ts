@@ -15,7 +15,6 @@ import { timingSafeEqual } from 'node:crypto';
 import os from 'node:os';
 import type { Role } from '../../shared/access/permission-matrix';
 import { appError, type AppError, type ErrorCode } from '../../shared/errors';
-import { normalizeUserId, userId as userIdSchema } from '../../shared/protocol/identifiers';
 import type { SessionState, SignInStep as IpcSignInStep } from '../../shared/ipc/contract';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
 import type { Policy } from '../../shared/policy/policy-schema';
@@ -161,18 +160,16 @@ const NOBODY = { userId: null, role: null } as const;
 
 /**
  * The record of a refused sign-in step, and whom it names. An id typed at the password step is
- * not named as the actor: the field can hold a mistyped password, and the server answers an
- * unknown id exactly as a wrong password, so it confirms nothing. Once the server has accepted
- * the password (a second factor refused, a later step failing), the account exists and is named,
- * with its role when the server has said it. A lockout names the account the server locked, the
- * id as typed (normalised) when it is a well-formed id: that account is what the record is about,
- * and only repeated attempts at that same id lock it.
+ * never named: the field can hold a mistyped password (lower-cased, most passwords are well-formed
+ * ids), and the server answers an unknown id exactly as a wrong password and locks it out the
+ * same way, so nothing confirms it is an account. Once the server has accepted the password (a
+ * second factor refused, a later step failing), the account exists and is named, with its role
+ * when the server has said it, and so is a lockout at that point.
  */
-function refusal(code: ErrorCode, failed: 'sign-in.failed' | 'mfa.failed', confirmed: ConfirmedAccount | null, typed: string | null): AuditEvent {
+function refusal(code: ErrorCode, failed: 'sign-in.failed' | 'mfa.failed', confirmed: ConfirmedAccount | null): AuditEvent {
   const actor = confirmed === null ? NOBODY : { userId: confirmed.userId, role: confirmed.role };
   if (code !== 'ACCOUNT_LOCKED') return { actor, action: failed, outcome: 'failure', reason: code };
-  const locked = confirmed?.userId ?? (typed === null ? null : userIdSchema.safeParse(normalizeUserId(typed)).data ?? null);
-  return { actor, action: 'account.locked-out', object: locked === null ? { kind: 'none' } : { kind: 'account', id: locked }, outcome: 'failure', reason: code };
+  return { actor, action: 'account.locked-out', object: confirmed === null ? { kind: 'none' } : { kind: 'account', id: confirmed.userId }, outcome: 'failure', reason: code };
 }
 
 export function createSessionService(deps: SessionDeps): SessionService {
@@ -514,7 +511,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
         const result = await ready.flow.begin(userId, password);
         if (!result.ok) {
           deps.logger.info({ code: result.error.code }, 'sign-in refused');
-          await deps.audit.note(refusal(result.error.code, 'sign-in.failed', ready.flow.confirmed, userId));
+          await deps.audit.note(refusal(result.error.code, 'sign-in.failed', ready.flow.confirmed));
           return fail(result.error);
         }
         const stepResult = result.value;
@@ -529,7 +526,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
         const result = await flow.verify(code);
         if (!result.ok) {
           deps.logger.info({ code: result.error.code }, 'second factor refused');
-          await deps.audit.note(refusal(result.error.code, 'mfa.failed', flow.confirmed, null));
+          await deps.audit.note(refusal(result.error.code, 'mfa.failed', flow.confirmed));
           return fail(result.error);
         }
         return activate(result.value);
