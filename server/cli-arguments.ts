@@ -4,6 +4,8 @@
  * `npm run server -- --migrate-only --database-url <url> [--runtime-role <role>]`.
  * Pure: argv and environment in, options or a usage error out (the CA file is read by cli.ts).
  */
+import { siemHost as siemHostSchema } from '../shared/audit/audit-event';
+
 export interface CliOptions {
   readonly dataDir: string;
   readonly port: number;
@@ -93,7 +95,8 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
       }
       case '--siem-host': {
         const taken = takeValue();
-        if (taken === null) return { ok: false, error: '--siem-host needs an address' };
+        // The destination is recorded in the audit trail, which holds no free text.
+        if (taken === null || !siemHostSchema.safeParse(taken).success) return { ok: false, error: '--siem-host needs a host name or IP address' };
         siemHost = taken;
         break;
       }

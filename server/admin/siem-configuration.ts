@@ -8,6 +8,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { SERVER_OPERATOR } from '../accounts/account-events';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
+import type { AuditObject } from '../../shared/audit/audit-event';
 import { recordAdminEvent } from './admin-events';
 
 /** Arbitrary, fixed: two instances starting together record one change, not two. */
@@ -30,7 +31,16 @@ export function siemDestinationText(siem: SiemDestination): string {
   return `${siem.host}:${String(siem.port)} ca-sha256:${fingerprint.slice(0, 32)}`;
 }
 
-/** Records the change, if any; returns what was recorded. */
+const DESTINATION_TEXT = /^(.+):(\d{1,5}) ca-sha256:([0-9a-f]{32})$/;
+
+/** The audit trail's object for a recorded destination; none for a text that is not one. */
+export function siemDestinationObject(text: string | null): AuditObject {
+  const match = text === null ? null : DESTINATION_TEXT.exec(text);
+  if (match === null) return { kind: 'none' };
+  return { kind: 'siem-destination', host: match[1] ?? '', port: Number(match[2]), caSha256: match[3] ?? '' };
+}
+
+/** Records the change, if any; returns what was recorded. A switch-off names the destination switched off. */
 export async function recordSiemConfiguration(db: Database, clock: Clock, siem: SiemDestination | undefined): Promise<'enabled' | 'disabled' | 'changed' | null> {
   const now = siem === undefined ? null : siemDestinationText(siem);
   return db.transaction(async (tx) => {
@@ -41,7 +51,7 @@ export async function recordSiemConfiguration(db: Database, clock: Clock, siem: 
     const before = last === undefined || last.action === 'siem.disabled' ? null : last.subject;
     if (before === now) return null;
     const change = now === null ? 'disabled' : before === null ? 'enabled' : 'changed';
-    await recordAdminEvent(tx, { at: clock(), actor: SERVER_OPERATOR, action: `siem.${change}`, targetUserId: null, subject: now });
+    await recordAdminEvent(tx, { at: clock(), actor: SERVER_OPERATOR, action: `siem.${change}`, targetUserId: null, subject: now ?? before });
     return change;
   });
 }

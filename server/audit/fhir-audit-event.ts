@@ -72,6 +72,10 @@ export const WARDLINE_FHIR = {
   patientReferences: `${WARDLINE_FHIR_BASE}/sid/hospital-patient-reference`,
   settingKeys: `${WARDLINE_FHIR_BASE}/sid/policy-key`,
   vaultIds: `${WARDLINE_FHIR_BASE}/sid/vault`,
+  legalHoldIds: `${WARDLINE_FHIR_BASE}/sid/legal-hold`,
+  roleAddresses: `${WARDLINE_FHIR_BASE}/sid/role-address`,
+  /** Where the server forwards the trail, as `host:port`. */
+  siemDestinations: `${WARDLINE_FHIR_BASE}/sid/siem-destination`,
   /** A workstation's hash chain; the entity also carries the entry's place and hashes. */
   auditChains: `${WARDLINE_FHIR_BASE}/sid/audit-chain`,
   /** The server's Merkle tree, by root hash. */
@@ -149,8 +153,11 @@ const SYSTEM_OBJECT = entityType('2', 'System Object');
 const objectRole = (code: string, display: string): Coding => ({ system: OBJECT_ROLE, code, display });
 const ROLE_PATIENT = objectRole('1', 'Patient');
 const ROLE_QUERY = objectRole('24', 'Query');
+const ROLE_PURGED_REPOSITORY = objectRole('17', 'Data Repository');
+const ROLE_DATA_DESTINATION = objectRole('16', 'Data Destination');
 
-type IdentifiedKind = Exclude<AuditObject['kind'], 'search' | 'none'>;
+/** Kinds told by an identifier alone (the others carry details that say more). */
+type IdentifiedKind = Exclude<AuditObject['kind'], 'search' | 'none' | 'legal-hold' | 'role-address' | 'audit-purge' | 'siem-destination'>;
 /** The object's entity by kind: BALP's data entity (System Object), with a role that says what it is. */
 const OBJECT_ENTITIES: Readonly<Record<IdentifiedKind, { readonly system: string; readonly role: Coding }>> = {
   conversation: { system: WARDLINE_FHIR.conversationIds, role: objectRole('4', 'Domain Resource') },
@@ -160,11 +167,20 @@ const OBJECT_ENTITIES: Readonly<Record<IdentifiedKind, { readonly system: string
   account: { system: WARDLINE_FHIR.userIds, role: objectRole('11', 'Security User Entity') },
   vault: { system: WARDLINE_FHIR.vaultIds, role: objectRole('17', 'Data Repository') },
 };
+/** Kinds told by an identifier, with the account concerned (a hold's, or a role's member) as a detail. */
+const WITH_USER_ENTITIES: Readonly<Record<'legal-hold' | 'role-address', { readonly system: string; readonly role: Coding }>> = {
+  'legal-hold': { system: WARDLINE_FHIR.legalHoldIds, role: objectRole('13', 'Security Resource') },
+  'role-address': { system: WARDLINE_FHIR.roleAddresses, role: objectRole('12', 'Security User Group') },
+};
 
 /** Entity detail types: names of numbers and ids, never text. */
 const DETAIL = {
   conversation: 'conversationId',
   resultCount: 'resultCount',
+  userId: 'userId',
+  receivedBefore: 'receivedBefore',
+  records: 'records',
+  caSha256: 'caSha256',
   seq: 'seq',
   previousHash: 'previousHash',
   hash: 'hash',
@@ -200,6 +216,28 @@ function objectEntity(object: AuditObject): AuditEventEntity | null {
       const { system, role } = OBJECT_ENTITIES.message;
       return { what: identifier(system, object.id), type: SYSTEM_OBJECT, role, detail: [{ type: DETAIL.conversation, valueString: object.conversationId }] };
     }
+    case 'legal-hold':
+    case 'role-address': {
+      const { system, role } = WITH_USER_ENTITIES[object.kind];
+      return { what: identifier(system, object.id), type: SYSTEM_OBJECT, role, ...(object.userId === null ? {} : { detail: [{ type: DETAIL.userId, valueString: object.userId }] }) };
+    }
+    case 'audit-purge':
+      // The trail itself, whose older content went: no identifier but the details.
+      return {
+        type: SYSTEM_OBJECT,
+        role: ROLE_PURGED_REPOSITORY,
+        detail: [
+          { type: DETAIL.receivedBefore, valueString: instant(object.receivedBefore, 'object.receivedBefore') },
+          { type: DETAIL.records, valueString: String(object.records) },
+        ],
+      };
+    case 'siem-destination':
+      return {
+        what: identifier(WARDLINE_FHIR.siemDestinations, `${object.host}:${String(object.port)}`),
+        type: SYSTEM_OBJECT,
+        role: ROLE_DATA_DESTINATION,
+        detail: [{ type: DETAIL.caSha256, valueString: object.caSha256 }],
+      };
     default: {
       const { system, role } = OBJECT_ENTITIES[object.kind];
       return { what: identifier(system, object.id), type: SYSTEM_OBJECT, role };
@@ -367,6 +405,24 @@ function decodeObject(entity: unknown): Decoded<AuditObject> {
   if (get(entity, 'role', 'code') === ROLE_QUERY.code) {
     const resultCount = decimal(detail(entity, DETAIL.resultCount));
     return resultCount === undefined ? problem('entity.detail.resultCount') : { ok: true, value: { kind: 'search', resultCount } };
+  }
+  if (get(entity, 'role', 'code') === ROLE_PURGED_REPOSITORY.code && get(entity, 'what') === undefined) {
+    const receivedBefore = parseInstant(detail(entity, DETAIL.receivedBefore));
+    if (receivedBefore === undefined) return problem('entity.detail.receivedBefore');
+    const records = decimal(detail(entity, DETAIL.records));
+    return records === undefined ? problem('entity.detail.records') : { ok: true, value: { kind: 'audit-purge', receivedBefore, records } };
+  }
+  const destination = identifierValue(entity, WARDLINE_FHIR.siemDestinations);
+  if (destination !== undefined) {
+    const colon = destination.lastIndexOf(':');
+    const port = decimal(destination.slice(colon + 1));
+    const caSha256 = detail(entity, DETAIL.caSha256);
+    if (colon < 1 || port === undefined) return problem('entity.what');
+    return caSha256 === undefined ? problem('entity.detail.caSha256') : { ok: true, value: { kind: 'siem-destination', host: destination.slice(0, colon), port, caSha256 } };
+  }
+  for (const kind of ['legal-hold', 'role-address'] as const) {
+    const id = identifierValue(entity, WITH_USER_ENTITIES[kind].system);
+    if (id !== undefined) return { ok: true, value: { kind, id, userId: detail(entity, DETAIL.userId) ?? null } };
   }
   for (const kind of Object.keys(OBJECT_ENTITIES) as IdentifiedKind[]) {
     const id = identifierValue(entity, OBJECT_ENTITIES[kind].system);

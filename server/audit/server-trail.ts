@@ -11,11 +11,12 @@
 import { batchSigningBytes, entryHash, fromHex, hex } from '../../shared/audit/audit-chain';
 import { blake2b256 } from '../../shared/audit/blake2b';
 import type { ChainedEntry } from '../../shared/audit/audit-entry';
-import type { AuditObject, AuditRecord } from '../../shared/audit/audit-event';
+import { auditObject, type AuditObject, type AuditRecord } from '../../shared/audit/audit-event';
 import { ROLES, type Role } from '../../shared/access/permission-matrix';
 import type { AccountEventAction } from '../accounts/account-events';
 import { serverSecret } from '../accounts/server-secret';
 import { adminEventsAfter, isUserId, type AdminEventAction } from '../admin/admin-events';
+import { siemDestinationObject } from '../admin/siem-configuration';
 import type { Clock } from '../clock';
 import { loadSodium } from '../crypto/sodium';
 import type { Database, Queryable } from '../db/database';
@@ -50,6 +51,9 @@ interface TrailEvent {
   readonly actor: string;
   readonly action: AccountEventAction | AdminEventAction;
   readonly targetUserId: string | null;
+  readonly subject: string | null;
+  readonly affected: number | null;
+  readonly receivedBefore: number | null;
   readonly outcome: 'success' | 'failure';
   readonly reason: string | null;
 }
@@ -65,6 +69,30 @@ export async function serverChainId(db: Database): Promise<string> {
 
 const REASON_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
 
+/** The object an event is about, in full: which hold, which role address and member, which purge, which destination. */
+function objectOf(event: TrailEvent): AuditObject {
+  const account = event.targetUserId;
+  const target = account !== null && isUserId(account) ? account : null;
+  switch (event.action) {
+    case 'legal-hold.placed':
+    case 'legal-hold.released':
+      return event.subject === null ? { kind: 'none' } : { kind: 'legal-hold', id: event.subject, userId: target };
+    case 'role-address.saved':
+    case 'role-address.member-added':
+    case 'role-address.member-removed':
+      return event.subject === null ? { kind: 'none' } : { kind: 'role-address', id: event.subject, userId: target };
+    case 'audit.purged':
+      // A refused purge removed nothing and never came to a bound.
+      return event.affected === null || event.receivedBefore === null ? { kind: 'none' } : { kind: 'audit-purge', receivedBefore: event.receivedBefore, records: event.affected };
+    case 'siem.enabled':
+    case 'siem.changed':
+    case 'siem.disabled':
+      return siemDestinationObject(event.subject);
+    default:
+      return target === null ? { kind: 'none' } : { kind: 'account', id: target };
+  }
+}
+
 /**
  * The record for an event. Both outboxes are written by checked code, but a row that would not
  * fit the catalogue (a hand-written actor, say) must not stop the fold forever: such a field is
@@ -72,7 +100,8 @@ const REASON_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
  */
 function recordOf(event: TrailEvent, roles: ReadonlyMap<string, Role>, chainId: string, seq: number): AuditRecord {
   const actor = isUserId(event.actor) ? event.actor : null;
-  const object: AuditObject = event.targetUserId !== null && isUserId(event.targetUserId) ? { kind: 'account', id: event.targetUserId } : { kind: 'none' };
+  const candidate = objectOf(event);
+  const object: AuditObject = auditObject.safeParse(candidate).success ? candidate : { kind: 'none' };
   const failure = event.outcome === 'failure' && event.reason !== null && REASON_CODE.test(event.reason) ? event.reason : null;
   return {
     actor: { userId: actor, role: actor === null ? null : (roles.get(actor) ?? null) },
@@ -117,7 +146,17 @@ export function createServerTrail(deps: { db: Database; tree: AuditTree; key: Au
         if (accountRows.length === 0 && adminRows.length === 0) return { folded: 0, full: false };
         // Both outboxes, in the order things happened (a stable sort keeps each table's order).
         const events: TrailEvent[] = [
-          ...accountRows.map((row) => ({ at: Number(row.at), actor: row.actor, action: row.action, targetUserId: row.target_user_id, outcome: 'success' as const, reason: null })),
+          ...accountRows.map((row) => ({
+            at: Number(row.at),
+            actor: row.actor,
+            action: row.action,
+            targetUserId: row.target_user_id,
+            subject: null,
+            affected: null,
+            receivedBefore: null,
+            outcome: 'success' as const,
+            reason: null,
+          })),
           ...adminRows,
         ].sort((a, b) => a.at - b.at);
         const roles = await rolesOf(tx, events.map((event) => event.actor));

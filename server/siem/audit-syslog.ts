@@ -58,6 +58,12 @@ const ENTRY_FIELDS: Readonly<Record<string, string>> = {
   'record.object.id': `${AUDIT_SD_ID} objId`,
   'record.object.conversationId': `${AUDIT_SD_ID} conv`,
   'record.object.resultCount': `${AUDIT_SD_ID} count`,
+  'record.object.userId': `${AUDIT_SD_ID} objUser`,
+  'record.object.receivedBefore': `${AUDIT_SD_ID} before`,
+  'record.object.records': `${AUDIT_SD_ID} count`,
+  'record.object.host': `${AUDIT_SD_ID} host`,
+  'record.object.port': `${AUDIT_SD_ID} port`,
+  'record.object.caSha256': `${AUDIT_SD_ID} ca`,
   'record.patient': `${AUDIT_SD_ID} patient`,
   'record.at': 'TIMESTAMP',
   'record.seq': `${AUDIT_SD_ID} seq`,
@@ -174,11 +180,19 @@ function exact(line: string, message: SyslogMessage, rebuild: () => string): str
 
 function decodeObject(params: ReadonlyMap<string, string>): unknown {
   const kind = params.get('obj');
+  const number = (name: string) => decimal(params.get(name)) ?? params.get(name);
   switch (kind) {
     case 'message':
       return { kind, id: params.get('objId'), conversationId: params.get('conv') };
     case 'search':
-      return { kind, resultCount: decimal(params.get('count')) ?? params.get('count') };
+      return { kind, resultCount: number('count') };
+    case 'legal-hold':
+    case 'role-address':
+      return { kind, id: params.get('objId'), userId: params.get('objUser') ?? null };
+    case 'audit-purge':
+      return { kind, receivedBefore: number('before'), records: number('count') };
+    case 'siem-destination':
+      return { kind, host: params.get('host'), port: number('port'), caSha256: params.get('ca') };
     case 'none':
       return { kind };
     default:

@@ -119,6 +119,23 @@ function objectParams(object: AuditRecord['object']): [string, ParamValue][] {
       ];
     case 'search':
       return [['count', object.resultCount]];
+    case 'legal-hold':
+    case 'role-address':
+      return [
+        ['objId', object.id],
+        ['objUser', object.userId],
+      ];
+    case 'audit-purge':
+      return [
+        ['before', object.receivedBefore],
+        ['count', object.records],
+      ];
+    case 'siem-destination':
+      return [
+        ['host', object.host],
+        ['port', object.port],
+        ['ca', object.caSha256],
+      ];
     case 'none':
       return [];
     default:

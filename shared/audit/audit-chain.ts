@@ -44,6 +44,13 @@ function canonicalObject(object: AuditObject): string {
       return `{"kind":"search","resultCount":${String(object.resultCount)}}`;
     case 'none':
       return '{"kind":"none"}';
+    case 'legal-hold':
+    case 'role-address':
+      return `{"kind":${str(object.kind)},"id":${str(object.id)},"userId":${str(object.userId)}}`;
+    case 'audit-purge':
+      return `{"kind":"audit-purge","receivedBefore":${String(object.receivedBefore)},"records":${String(object.records)}}`;
+    case 'siem-destination':
+      return `{"kind":"siem-destination","host":${str(object.host)},"port":${String(object.port)},"caSha256":${str(object.caSha256)}}`;
     default:
       return `{"kind":${str(object.kind)},"id":${str(object.id)}}`;
   }

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { ROLES } from '../access/permission-matrix';
 import { POLICY_KEYS } from '../policy/policy-schema';
-import { patientReference, userId, uuid } from '../protocol/identifiers';
+import { epochMs, patientReference, roleAddressId, userId, uuid } from '../protocol/identifiers';
 
 export const AUDIT_ACTIONS = [
   'sign-in.succeeded',
@@ -48,6 +48,12 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export { patientReference };
 
+/** A DNS name or an IP address (v6 without brackets): never free text. */
+export const siemHost = z
+  .string()
+  .max(253)
+  .regex(/^[A-Za-z0-9:][A-Za-z0-9.:-]*$/);
+
 /** The object an event is about: identified by id only. A search is recorded without its text. */
 export const auditObject = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('conversation'), id: uuid }),
@@ -58,6 +64,14 @@ export const auditObject = z.discriminatedUnion('kind', [
   /** A vault by its folder id (a hash of the user id, see main/vault/vault-layout.ts). */
   z.strictObject({ kind: z.literal('vault'), id: z.string().regex(/^[0-9a-f]{32}$/) }),
   z.strictObject({ kind: z.literal('search'), resultCount: z.number().int().nonnegative().max(100_000) }),
+  /** A legal hold by its id, and whose records it covers (null: the whole trail). */
+  z.strictObject({ kind: z.literal('legal-hold'), id: uuid, userId: userId.nullable() }),
+  /** A role address, and the member added or removed (null: the address itself was saved). */
+  z.strictObject({ kind: z.literal('role-address'), id: roleAddressId, userId: userId.nullable() }),
+  /** A purge of audit content: records received before `receivedBefore`, `records` of them. */
+  z.strictObject({ kind: z.literal('audit-purge'), receivedBefore: epochMs, records: z.number().int().nonnegative() }),
+  /** Where the trail is forwarded: host, port and the first 128 bits of its CA's SHA-256. */
+  z.strictObject({ kind: z.literal('siem-destination'), host: siemHost, port: z.number().int().min(1).max(65_535), caSha256: z.string().regex(/^[0-9a-f]{32}$/) }),
   z.strictObject({ kind: z.literal('none') }),
 ]);
 export type AuditObject = z.infer<typeof auditObject>;

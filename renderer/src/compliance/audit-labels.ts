@@ -63,6 +63,9 @@ export interface ObjectText {
   readonly full: string | null;
 }
 
+/** A purge bound past year 9999 is allowed by the catalogue but is no date anyone can read. */
+const LAST_ISO_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 export function objectText(object: AuditObject): ObjectText {
   switch (object.kind) {
     case 'conversation':
@@ -79,6 +82,17 @@ export function objectText(object: AuditObject): ObjectText {
       return { text: `Vault ${shortId(object.id)}`, full: object.id };
     case 'search':
       return { text: `Search: ${String(object.resultCount)} ${object.resultCount === 1 ? 'result' : 'results'}`, full: null };
+    case 'legal-hold':
+      return { text: `Legal hold ${shortId(object.id)} on ${object.userId ?? 'the whole trail'}`, full: object.id };
+    case 'role-address':
+      return { text: object.userId === null ? `Role address ${object.id}` : `Role address ${object.id}, member ${object.userId}`, full: null };
+    case 'audit-purge':
+      return {
+        text: `Purge: ${String(object.records)} ${object.records === 1 ? 'record' : 'records'} received before ${object.receivedBefore <= LAST_ISO_MS ? utcTime(object.receivedBefore).slice(0, 10) : '—'}`,
+        full: object.receivedBefore <= LAST_ISO_MS ? `Received before ${utcTime(object.receivedBefore)}` : null,
+      };
+    case 'siem-destination':
+      return { text: `SIEM ${object.host}:${String(object.port)}`, full: `CA certificate SHA-256 ${object.caSha256}…` };
     case 'none':
       return { text: '—', full: null };
   }

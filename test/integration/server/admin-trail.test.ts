@@ -2,10 +2,11 @@
  * Every administrative action reaches the server's own tamper-evident chain, with who did what to
  * which object and never a name: accounts created, role addresses saved and their members added
  * or removed, legal holds placed and released, audit purges (refused ones too), and SIEM
- * forwarding switched on, pointed elsewhere or off between starts. The finer facts (which hold,
- * which role address, how many records purged from before when) are in admin_events, which is as
- * append-only as the trail.
+ * forwarding switched on, pointed elsewhere or off between starts. Each record names its object
+ * in full (which hold on whose records, which role address and member, how many records purged
+ * from before when, which SIEM destination), so the signed chain alone says what was done.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEntries, GENESIS_HASH, hex } from '../../../shared/audit/audit-chain';
@@ -79,16 +80,17 @@ describe("admin actions in the server's audit chain", () => {
     await createUser(target, { userId: 'dr.owusu', displayName: 'Yaw Owusu', role: 'physician' });
     const address = { addressId: 'role:oncall-renal', displayName: 'On-call renal', department: 'Renal', description: 'Renal registrar on call' };
     const first = await newRecords(() => target.server.admin.createRoleAddress({ ...address, members: ['dr.appiah', 'dr.boateng'] }));
+    const role = (userId: string | null) => ({ kind: 'role-address', id: 'role:oncall-renal', userId }) as const;
     expect(first).toEqual([
-      { ...operator, object: { kind: 'none' }, reason: 'ROLE_ADDRESS_SAVED' },
-      { ...operator, object: { kind: 'account', id: 'dr.appiah' }, reason: 'ROLE_MEMBER_ADDED' },
-      { ...operator, object: { kind: 'account', id: 'dr.boateng' }, reason: 'ROLE_MEMBER_ADDED' },
+      { ...operator, object: role(null), reason: 'ROLE_ADDRESS_SAVED' },
+      { ...operator, object: role('dr.appiah'), reason: 'ROLE_MEMBER_ADDED' },
+      { ...operator, object: role('dr.boateng'), reason: 'ROLE_MEMBER_ADDED' },
     ]);
     const second = await newRecords(() => target.server.admin.createRoleAddress({ ...address, members: ['dr.boateng', 'dr.owusu'] }));
     expect(second).toEqual([
-      { ...operator, object: { kind: 'none' }, reason: 'ROLE_ADDRESS_SAVED' },
-      { ...operator, object: { kind: 'account', id: 'dr.owusu' }, reason: 'ROLE_MEMBER_ADDED' },
-      { ...operator, object: { kind: 'account', id: 'dr.appiah' }, reason: 'ROLE_MEMBER_REMOVED' },
+      { ...operator, object: role(null), reason: 'ROLE_ADDRESS_SAVED' },
+      { ...operator, object: role('dr.owusu'), reason: 'ROLE_MEMBER_ADDED' },
+      { ...operator, object: role('dr.appiah'), reason: 'ROLE_MEMBER_REMOVED' },
     ]);
     const events = await target.server.admin.adminEvents();
     expect(events.filter((event) => event.action.startsWith('role-address.')).every((event) => event.subject === 'role:oncall-renal')).toBe(true);
@@ -105,8 +107,8 @@ describe("admin actions in the server's audit chain", () => {
       onAll = await target.server.admin.placeLegalHold(null, 'compliance.lee');
     });
     expect(placed).toEqual([
-      { ...officer, object: { kind: 'account', id: 'dr.appiah' }, reason: 'LEGAL_HOLD_PLACED' },
-      { ...officer, object: { kind: 'none' }, reason: 'LEGAL_HOLD_PLACED' },
+      { ...officer, object: { kind: 'legal-hold', id: onUser, userId: 'dr.appiah' }, reason: 'LEGAL_HOLD_PLACED' },
+      { ...officer, object: { kind: 'legal-hold', id: onAll, userId: null }, reason: 'LEGAL_HOLD_PLACED' },
     ]);
     const released = await newRecords(async () => {
       expect(await target.server.admin.releaseLegalHold(onUser, 'compliance.lee')).toBe(true);
@@ -114,8 +116,8 @@ describe("admin actions in the server's audit chain", () => {
       expect(await target.server.admin.releaseLegalHold(onAll, 'compliance.lee')).toBe(true);
     });
     expect(released).toEqual([
-      { ...officer, object: { kind: 'account', id: 'dr.appiah' }, reason: 'LEGAL_HOLD_RELEASED' },
-      { ...officer, object: { kind: 'none' }, reason: 'LEGAL_HOLD_RELEASED' },
+      { ...officer, object: { kind: 'legal-hold', id: onUser, userId: 'dr.appiah' }, reason: 'LEGAL_HOLD_RELEASED' },
+      { ...officer, object: { kind: 'legal-hold', id: onAll, userId: null }, reason: 'LEGAL_HOLD_RELEASED' },
     ]);
     const holds = (await target.server.admin.adminEvents()).filter((event) => event.action.startsWith('legal-hold.'));
     expect(holds.map((event) => [event.action, event.subject])).toEqual([
@@ -135,16 +137,14 @@ describe("admin actions in the server's audit chain", () => {
       expect(await target.server.admin.purgeExpiredAudit(7, 'compliance.lee')).toBe(0);
       await expect(target.server.admin.purgeExpiredAudit(2)).rejects.toBeInstanceOf(RetentionTooShortError);
     });
+    const purges = await target.server.admin.adminEvents({ action: 'audit.purged' });
+    const receivedBefore = purges[0]?.receivedBefore ?? Number.NaN;
+    expect(receivedBefore).toBeLessThanOrEqual(target.clock.now() - 7 * 365.25 * 24 * 3600 * 1000 + 1000);
+    // The refused purge came to no bound and removed nothing, so it names no purge.
     expect(records).toEqual([
-      { actor: 'compliance.lee', role: 'compliance-officer', outcome: 'success', object: { kind: 'none' }, reason: 'AUDIT_PURGED' },
+      { actor: 'compliance.lee', role: 'compliance-officer', outcome: 'success', object: { kind: 'audit-purge', receivedBefore, records: 0 }, reason: 'AUDIT_PURGED' },
       { ...operator, outcome: 'failure', object: { kind: 'none' }, reason: 'AUDIT_RETENTION_TOO_SHORT' },
     ]);
-    const purges = await target.server.admin.adminEvents({ action: 'audit.purged' });
-    expect(purges.map(({ actor, affected, outcome }) => ({ actor, affected, outcome }))).toEqual([
-      { actor: 'compliance.lee', affected: 0, outcome: 'success' },
-      { actor: 'server-operator', affected: null, outcome: 'failure' },
-    ]);
-    expect(purges[0]?.receivedBefore).toBeLessThanOrEqual(target.clock.now() - 7 * 365.25 * 24 * 3600 * 1000 + 1000);
   });
 
   it('keeps every admin record on one chain, signed and whole, with ids and codes only', async () => {
@@ -168,17 +168,15 @@ describe('SIEM forwarding, compared at each start', () => {
       target = await startTestServer('pglite', { dataDir, clock: target.clock, ...(siem === undefined ? {} : { siem }) });
       return (await adminRecords()).slice(before).map(seen);
     };
-    const siemReason = (records: Seen[]) => records.filter((record) => record.reason?.startsWith('SIEM_')).map((record) => record.reason);
-    expect(siemReason(await restart({ host: '127.0.0.1', port: 6514, caPem }))).toEqual(['SIEM_FORWARDING_ENABLED']);
-    expect(siemReason(await restart({ host: '127.0.0.1', port: 6514, caPem }))).toEqual([]);
-    expect(siemReason(await restart({ host: '127.0.0.1', port: 6515, caPem }))).toEqual(['SIEM_DESTINATION_CHANGED']);
-    expect(siemReason(await restart(undefined))).toEqual(['SIEM_FORWARDING_DISABLED']);
-    expect(siemReason(await restart(undefined))).toEqual([]);
-    const siem = (await target.server.admin.adminEvents()).filter((event) => event.action.startsWith('siem.'));
-    expect(siem.map((event) => [event.action, event.subject === null ? null : event.subject.replace(/ca-sha256:[0-9a-f]{32}$/, 'ca')])).toEqual([
-      ['siem.enabled', '127.0.0.1:6514 ca'],
-      ['siem.changed', '127.0.0.1:6515 ca'],
-      ['siem.disabled', null],
-    ]);
+    const siemRecords = (records: Seen[]) => records.filter((record) => record.reason?.startsWith('SIEM_')).map(({ reason, object }) => [reason, object]);
+    const caSha256 = new X509Certificate(caPem).fingerprint256.replaceAll(':', '').toLowerCase().slice(0, 32);
+    const destination = (port: number) => ({ kind: 'siem-destination', host: '127.0.0.1', port, caSha256 });
+    expect(siemRecords(await restart({ host: '127.0.0.1', port: 6514, caPem }))).toEqual([['SIEM_FORWARDING_ENABLED', destination(6514)]]);
+    expect(siemRecords(await restart({ host: '127.0.0.1', port: 6514, caPem }))).toEqual([]);
+    expect(siemRecords(await restart({ host: '127.0.0.1', port: 6515, caPem }))).toEqual([['SIEM_DESTINATION_CHANGED', destination(6515)]]);
+    // Switching off names what was switched off.
+    expect(siemRecords(await restart(undefined))).toEqual([['SIEM_FORWARDING_DISABLED', destination(6515)]]);
+    expect(siemRecords(await restart(undefined))).toEqual([]);
+    expect(siemRecords(await restart({ host: '127.0.0.1', port: 6515, caPem }))).toEqual([['SIEM_FORWARDING_ENABLED', destination(6515)]]);
   });
 });

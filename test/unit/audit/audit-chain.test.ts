@@ -3,37 +3,33 @@ import { describe, expect, it } from 'vitest';
 import sodium from 'libsodium-wrappers-sumo';
 import { canonicalRecord, entryHash, hex } from '../../../shared/audit/audit-chain';
 import { blake2b256, createEntryHasher } from '../../../shared/audit/blake2b';
-import { AUDIT_ACTIONS, type AuditObject, type AuditRecord } from '../../../shared/audit/audit-event';
-import { ROLES } from '../../../shared/access/permission-matrix';
+import type { AuditRecord } from '../../../shared/audit/audit-event';
+import { auditRecordArb } from '../../support/audit-arbitraries';
 
-const uuid = fc.uuid();
-const objects: fc.Arbitrary<AuditObject> = fc.oneof(
-  uuid.map((id) => ({ kind: 'conversation' as const, id })),
-  fc.tuple(uuid, uuid).map(([id, conversationId]) => ({ kind: 'message' as const, id, conversationId })),
-  fc.stringMatching(/^pat-[A-Za-z0-9]{4,40}$/).map((id) => ({ kind: 'patient' as const, id })),
-  fc.constantFrom('idleLockSeconds', 'pinAllowed').map((id) => ({ kind: 'setting' as const, id })),
-  fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,20}$/).map((id) => ({ kind: 'account' as const, id })),
-  fc.stringMatching(/^[0-9a-f]{32}$/).map((id) => ({ kind: 'vault' as const, id })),
-  fc.nat(100_000).map((resultCount) => ({ kind: 'search' as const, resultCount })),
-  fc.constant({ kind: 'none' as const }),
-);
-const records: fc.Arbitrary<AuditRecord> = fc.record({
-  actor: fc.record({ userId: fc.option(fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,30}$/), { nil: null }), role: fc.option(fc.constantFrom(...ROLES), { nil: null }) }),
-  action: fc.constantFrom(...AUDIT_ACTIONS),
-  object: objects,
-  patient: fc.option(fc.stringMatching(/^pat-[A-Za-z0-9]{4,40}$/), { nil: null }),
-  at: fc.nat(),
-  seq: fc.nat(),
-  workstationId: uuid,
-  outcome: fc.constantFrom('success' as const, 'failure' as const),
-  reason: fc.option(fc.stringMatching(/^[A-Z][A-Z0-9_]{1,39}$/), { nil: null }),
-});
+const records = auditRecordArb();
 
 /** The definition the hand-written form must equal: JSON.stringify with the keys in this order. */
 function reference(record: AuditRecord): string {
   const o = record.object;
-  const object =
-    o.kind === 'message' ? { kind: o.kind, id: o.id, conversationId: o.conversationId } : o.kind === 'search' ? { kind: o.kind, resultCount: o.resultCount } : o.kind === 'none' ? { kind: o.kind } : { kind: o.kind, id: o.id };
+  const object = (() => {
+    switch (o.kind) {
+      case 'message':
+        return { kind: o.kind, id: o.id, conversationId: o.conversationId };
+      case 'search':
+        return { kind: o.kind, resultCount: o.resultCount };
+      case 'legal-hold':
+      case 'role-address':
+        return { kind: o.kind, id: o.id, userId: o.userId };
+      case 'audit-purge':
+        return { kind: o.kind, receivedBefore: o.receivedBefore, records: o.records };
+      case 'siem-destination':
+        return { kind: o.kind, host: o.host, port: o.port, caSha256: o.caSha256 };
+      case 'none':
+        return { kind: o.kind };
+      default:
+        return { kind: o.kind, id: o.id };
+    }
+  })();
   return JSON.stringify({
     actor: { userId: record.actor.userId, role: record.actor.role },
     action: record.action,

@@ -27,7 +27,7 @@ import { AUDIT_ACTIONS, type AuditObject, type AuditRecord } from '../../../shar
 import { storedEntry, type SignedTreeHead, type StoredEntry } from '../../../shared/audit/audit-entry';
 import { blake2b256 } from '../../../shared/audit/blake2b';
 import { merkleTree } from '../../../shared/audit/merkle-tree';
-import { POLICY_KEYS } from '../../../shared/policy/policy-schema';
+import { auditRecordArb, LAST_INSTANT_MS, uuidArb } from '../../support/audit-arbitraries';
 
 // The FHIR export must read back into exactly the entry that was hashed, and what it writes must
 // be R4 as the HL7 StructureDefinitions (via Medplum's validator) define it.
@@ -37,7 +37,7 @@ const CONVERSATION = '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b';
 const MESSAGE = '0a1b2c3d-4e5f-4a6b-9c8d-7e6f5a4b3c2d';
 const HASH_A = 'a'.repeat(64);
 const HASH_B = 'b'.repeat(64);
-const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const LAST_INSTANT = LAST_INSTANT_MS;
 
 /** One object of every kind. */
 const OBJECTS: readonly AuditObject[] = [
@@ -48,6 +48,12 @@ const OBJECTS: readonly AuditObject[] = [
   { kind: 'account', id: 'nurse.adams' },
   { kind: 'vault', id: '0123456789abcdef0123456789abcdef' },
   { kind: 'search', resultCount: 12 },
+  { kind: 'legal-hold', id: CONVERSATION, userId: 'dr.okafor' },
+  { kind: 'legal-hold', id: MESSAGE, userId: null },
+  { kind: 'role-address', id: 'role:oncall-renal', userId: 'dr.appiah' },
+  { kind: 'role-address', id: 'role:oncall-renal', userId: null },
+  { kind: 'audit-purge', receivedBefore: 1_600_000_000_000, records: 0 },
+  { kind: 'siem-destination', host: 'siem.hospital.example', port: 6514, caSha256: '0123456789abcdef0123456789abcdef' },
   { kind: 'none' },
 ];
 
@@ -99,30 +105,7 @@ function catalogue(): StoredEntry[] {
 }
 
 const hexOf = (pattern: number) => new RegExp(`^[0-9a-f]{${String(pattern)}}$`);
-const uuidArb = fc.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-const userIdArb = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,63}$/);
-const patientArb = fc.stringMatching(/^pat-[A-Za-z0-9]{4,40}$/);
-const objectArb: fc.Arbitrary<AuditObject> = fc.oneof(
-  uuidArb.map((id) => ({ kind: 'conversation' as const, id })),
-  fc.tuple(uuidArb, uuidArb).map(([id, conversationId]) => ({ kind: 'message' as const, id, conversationId })),
-  patientArb.map((id) => ({ kind: 'patient' as const, id })),
-  fc.constantFrom(...POLICY_KEYS).map((id) => ({ kind: 'setting' as const, id })),
-  userIdArb.map((id) => ({ kind: 'account' as const, id })),
-  fc.stringMatching(hexOf(32)).map((id) => ({ kind: 'vault' as const, id })),
-  fc.integer({ min: 0, max: 100_000 }).map((resultCount) => ({ kind: 'search' as const, resultCount })),
-  fc.constant({ kind: 'none' as const }),
-);
-const recordArb: fc.Arbitrary<AuditRecord> = fc.record({
-  actor: fc.record({ userId: fc.option(userIdArb, { nil: null }), role: fc.option(fc.constantFrom(...ROLES), { nil: null }) }),
-  action: fc.constantFrom(...AUDIT_ACTIONS),
-  object: objectArb,
-  patient: fc.option(patientArb, { nil: null }),
-  at: fc.integer({ min: 0, max: LAST_INSTANT }),
-  seq: fc.maxSafeNat(),
-  workstationId: uuidArb,
-  outcome: fc.constantFrom('success' as const, 'failure' as const),
-  reason: fc.option(fc.stringMatching(/^[A-Z][A-Z0-9_]{1,39}$/), { nil: null }),
-});
+const recordArb = auditRecordArb();
 const entryArb: fc.Arbitrary<StoredEntry> = fc
   .record({ record: recordArb, previousHash: fc.stringMatching(hexOf(64)), hash: fc.stringMatching(hexOf(64)), treeIndex: fc.maxSafeNat() })
   .map((value) => storedEntry.parse(value));

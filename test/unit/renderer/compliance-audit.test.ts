@@ -25,6 +25,16 @@ describe('the action labels', () => {
     expect(objectText({ kind: 'patient', id: 'pat-A1B2C3' }).text).toBe('Patient pat-A1B2C3');
     expect(objectText({ kind: 'account', id: 'nurse.adams' }).text).toBe('Account nurse.adams');
     expect(objectText({ kind: 'none' }).text).toBe('—');
+    expect(objectText({ kind: 'legal-hold', id: CONVERSATION, userId: 'dr.appiah' })).toEqual({ text: 'Legal hold 3f2a9c1e… on dr.appiah', full: CONVERSATION });
+    expect(objectText({ kind: 'legal-hold', id: CONVERSATION, userId: null }).text).toBe('Legal hold 3f2a9c1e… on the whole trail');
+    expect(objectText({ kind: 'role-address', id: 'role:oncall-renal', userId: null }).text).toBe('Role address role:oncall-renal');
+    expect(objectText({ kind: 'role-address', id: 'role:oncall-renal', userId: 'dr.owusu' }).text).toBe('Role address role:oncall-renal, member dr.owusu');
+    expect(objectText({ kind: 'audit-purge', receivedBefore: Date.UTC(2019, 4, 1, 8), records: 1 })).toEqual({
+      text: 'Purge: 1 record received before 2019-05-01',
+      full: 'Received before 2019-05-01T08:00:00.000Z',
+    });
+    expect(objectText({ kind: 'audit-purge', receivedBefore: 8.64e15, records: 0 }).text).toBe('Purge: 0 records received before —');
+    expect(objectText({ kind: 'siem-destination', host: 'siem.hospital.example', port: 6514, caSha256: 'ab'.repeat(16) }).text).toBe('SIEM siem.hospital.example:6514');
     expect(shortId(CONVERSATION)).toBe('3f2a9c1e…');
     expect(alertLabel('gap')).toContain('missing');
   });

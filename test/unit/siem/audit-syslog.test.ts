@@ -6,12 +6,11 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSodium, type Sodium } from '../../../main/keys/sodium';
-import { ROLES } from '../../../shared/access/permission-matrix';
 import { batchSigningBytes, checkEntries, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
 import type { SignedTreeHead, StoredEntry } from '../../../shared/audit/audit-entry';
-import { AUDIT_ACTIONS, type AuditAction, type AuditObject, type AuditRecord } from '../../../shared/audit/audit-event';
+import { AUDIT_ACTIONS, type AuditRecord } from '../../../shared/audit/audit-event';
 import { blake2b256 } from '../../../shared/audit/blake2b';
-import { POLICY_KEYS } from '../../../shared/policy/policy-schema';
+import { anyAuditObjectArb, AUDIT_OBJECT_KINDS, auditObjectArb, auditRecordArb, LAST_INSTANT_MS } from '../../support/audit-arbitraries';
 import type { StoredBatch } from '../../../server/audit/audit-query';
 import { auditFromSyslog, batchFromSyslog, entryFromSyslog, exportLineFromSyslog, headFromSyslog } from '../../../server/siem/audit-syslog';
 import { formatAuditEntry, formatBatch, formatTreeHead, formatUnreadable, SERVER_HOSTNAME } from '../../../server/siem/rfc5424';
@@ -19,8 +18,7 @@ import { formatAuditEntry, formatBatch, formatTreeHead, formatUnreadable, SERVER
 const WORKSTATION = 'aa11bb22-cc33-4d44-8e55-ff6677889900';
 const CONVERSATION = '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b';
 const HOSTNAME = 'wardline-1.hospital.example';
-const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-const OBJECT_KINDS = ['conversation', 'message', 'patient', 'setting', 'account', 'vault', 'search', 'none'] as const satisfies readonly AuditObject['kind'][];
+const LAST_MS = LAST_INSTANT_MS;
 
 /** Every problem is one of these shapes: fixed words and our own SD-IDs and param names, never a value. */
 const PROBLEM =
@@ -33,45 +31,8 @@ beforeAll(async () => {
 
 const hexBytes = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((value) => hex(value));
 const base64Bytes = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((value) => Buffer.from(value).toString('base64'));
-const userIds = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,30}$/);
-const patients = fc.stringMatching(/^pat-[A-Za-z0-9]{4,40}$/);
-
-function objects(kind: AuditObject['kind']): fc.Arbitrary<AuditObject> {
-  switch (kind) {
-    case 'conversation':
-      return fc.uuid().map((id) => ({ kind, id }));
-    case 'message':
-      return fc.record({ id: fc.uuid(), conversationId: fc.uuid() }).map((ids) => ({ kind, ...ids }));
-    case 'patient':
-      return patients.map((id) => ({ kind, id }));
-    case 'setting':
-      return fc.constantFrom(...POLICY_KEYS).map((id) => ({ kind, id }));
-    case 'account':
-      return userIds.map((id) => ({ kind, id }));
-    case 'vault':
-      return hexBytes(16).map((id) => ({ kind, id }));
-    case 'search':
-      return fc.nat({ max: 100_000 }).map((resultCount) => ({ kind, resultCount }));
-    case 'none':
-      return fc.constant({ kind });
-  }
-}
-
-function records(action: fc.Arbitrary<AuditAction>, object: fc.Arbitrary<AuditObject>): fc.Arbitrary<AuditRecord> {
-  return fc.record({
-    actor: fc.record({ userId: fc.option(userIds, { nil: null }), role: fc.option(fc.constantFrom(...ROLES), { nil: null }) }),
-    action,
-    object,
-    patient: fc.option(patients, { nil: null }),
-    at: fc.integer({ min: 0, max: LAST_MS }),
-    seq: fc.maxSafeNat(),
-    workstationId: fc.uuid(),
-    outcome: fc.constantFrom('success' as const, 'failure' as const),
-    reason: fc.option(fc.stringMatching(/^[A-Z][A-Z0-9_]{1,39}$/), { nil: null }),
-  });
-}
-
-const anyObject = fc.constantFrom(...OBJECT_KINDS).chain(objects);
+const records = auditRecordArb;
+const anyObject = anyAuditObjectArb;
 const entries = (record: fc.Arbitrary<AuditRecord>): fc.Arbitrary<StoredEntry> =>
   fc.record({ record, previousHash: hexBytes(32), hash: hexBytes(32), treeIndex: fc.maxSafeNat() });
 
@@ -87,8 +48,8 @@ describe('entryFromSyslog: the exact inverse of formatAuditEntry', () => {
     fc.assert(fc.property(entries(records(fc.constant(action), anyObject)), expectRoundTrip), { numRuns: 50 });
   });
 
-  it.each(OBJECT_KINDS)('round-trips a %s object with any action', (kind) => {
-    fc.assert(fc.property(entries(records(fc.constantFrom(...AUDIT_ACTIONS), objects(kind))), expectRoundTrip), { numRuns: 100 });
+  it.each(AUDIT_OBJECT_KINDS)('round-trips a %s object with any action', (kind) => {
+    fc.assert(fc.property(entries(records(fc.constantFrom(...AUDIT_ACTIONS), auditObjectArb(kind))), expectRoundTrip), { numRuns: 100 });
   });
 
   it('keeps the time to the millisecond, from the epoch to the last instant of year 9999', () => {
@@ -107,7 +68,7 @@ describe('entryFromSyslog: the exact inverse of formatAuditEntry', () => {
   });
 
   it('refuses any HOSTNAME but the workstation that wrote the record, whatever the caller passed', () => {
-    const entry = fc.sample(entries(records(fc.constant('message.sent'), objects('message'))), { numRuns: 1, seed: 3 })[0]!;
+    const entry = fc.sample(entries(records(fc.constant('message.sent'), auditObjectArb('message'))), { numRuns: 1, seed: 3 })[0]!;
     const line = formatAuditEntry(entry, { hostname: HOSTNAME });
     expect(line).toBe(formatAuditEntry(entry));
     expect(line).toContain(` ${entry.record.workstationId} wardline `);

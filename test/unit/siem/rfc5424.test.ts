@@ -88,11 +88,19 @@ describe('formatAuditEntry', () => {
     [{ kind: 'account', id: 'dr.okafor' }, { obj: 'account', objId: 'dr.okafor' }],
     [{ kind: 'vault', id: 'a'.repeat(32) }, { obj: 'vault', objId: 'a'.repeat(32) }],
     [{ kind: 'search', resultCount: 0 }, { obj: 'search', count: '0' }],
+    [{ kind: 'legal-hold', id: CONVERSATION, userId: 'dr.okafor' }, { obj: 'legal-hold', objId: CONVERSATION, objUser: 'dr.okafor' }],
+    [{ kind: 'legal-hold', id: CONVERSATION, userId: null }, { obj: 'legal-hold', objId: CONVERSATION }],
+    [{ kind: 'role-address', id: 'role:oncall-renal', userId: 'dr.okafor' }, { obj: 'role-address', objId: 'role:oncall-renal', objUser: 'dr.okafor' }],
+    [{ kind: 'audit-purge', receivedBefore: 1_600_000_000_000, records: 3 }, { obj: 'audit-purge', before: '1600000000000', count: '3' }],
+    [
+      { kind: 'siem-destination', host: 'siem.hospital.example', port: 6514, caSha256: 'c'.repeat(32) },
+      { obj: 'siem-destination', host: 'siem.hospital.example', port: '6514', ca: 'c'.repeat(32) },
+    ],
     [{ kind: 'none' }, { obj: 'none' }],
-  ] as const)('names a %j object by id only', (object, expected) => {
+  ] as const)('names a %j object by ids and numbers only', (object, expected) => {
     const params = paramsOf(parseRfc5424(formatAuditEntry(entry({ object }))).structuredData[0]!);
     expect(params).toMatchObject(expected);
-    for (const name of ['objId', 'conv', 'count'] as const) if (!(name in expected)) expect(params).not.toHaveProperty(name);
+    for (const name of ['objId', 'objUser', 'conv', 'count', 'before', 'host', 'port', 'ca'] as const) if (!(name in expected)) expect(params).not.toHaveProperty(name);
   });
 
   it('omits the user and role of an anonymous event rather than writing empty values', () => {

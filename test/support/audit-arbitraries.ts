@@ -1,0 +1,92 @@
+/**
+ * Generators for catalogue records, for the property tests of every form a record takes
+ * (canonical JSON, FHIR, syslog): one place, so a new kind of object reaches all of them.
+ */
+import fc from 'fast-check';
+import { ROLES } from '../../shared/access/permission-matrix';
+import { AUDIT_ACTIONS, type AuditAction, type AuditObject, type AuditRecord } from '../../shared/audit/audit-event';
+import { POLICY_KEYS } from '../../shared/policy/policy-schema';
+
+/** The last instant a FHIR instant (four-digit year) holds. */
+export const LAST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+export const AUDIT_OBJECT_KINDS = [
+  'conversation',
+  'message',
+  'patient',
+  'setting',
+  'account',
+  'vault',
+  'search',
+  'legal-hold',
+  'role-address',
+  'audit-purge',
+  'siem-destination',
+  'none',
+] as const satisfies readonly AuditObject['kind'][];
+
+export const uuidArb = fc.uuid();
+/** Strings over `alphabet`, `min` to `max` long (stringMatching is several times slower). */
+const over = (alphabet: string, min: number, max: number) => fc.string({ unit: fc.constantFrom(...Array.from(alphabet)), minLength: min, maxLength: max });
+const LOWER_DIGITS = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const ALNUM = `${LOWER_DIGITS}ABCDEFGHIJKLMNOPQRSTUVWXYZ`;
+export const userIdArb = fc.tuple(over(LOWER_DIGITS, 1, 1), over(`${LOWER_DIGITS}._-`, 0, 63)).map(([first, rest]) => first + rest);
+export const patientArb = over(ALNUM, 4, 40).map((tail) => `pat-${tail}`);
+const hexArb = (digits: number) => over('0123456789abcdef', digits, digits);
+
+/** Objects of one kind; the switch makes a kind without a generator a type error. */
+export function auditObjectArb(kind: AuditObject['kind']): fc.Arbitrary<AuditObject> {
+  switch (kind) {
+    case 'conversation':
+      return uuidArb.map((id) => ({ kind, id }));
+    case 'message':
+      return fc.record({ id: uuidArb, conversationId: uuidArb }).map((ids) => ({ kind, ...ids }));
+    case 'patient':
+      return patientArb.map((id) => ({ kind, id }));
+    case 'setting':
+      return fc.constantFrom(...POLICY_KEYS).map((id) => ({ kind, id }));
+    case 'account':
+      return userIdArb.map((id) => ({ kind, id }));
+    case 'vault':
+      return hexArb(32).map((id) => ({ kind, id }));
+    case 'search':
+      return fc.nat({ max: 100_000 }).map((resultCount) => ({ kind, resultCount }));
+    case 'legal-hold':
+      return fc.record({ id: uuidArb, userId: fc.option(userIdArb, { nil: null }) }).map((fields) => ({ kind, ...fields }));
+    case 'role-address':
+      return fc
+        .record({ id: fc.tuple(over(LOWER_DIGITS, 1, 1), over(`${LOWER_DIGITS}-`, 0, 74)).map(([first, rest]) => `role:${first}${rest}`), userId: fc.option(userIdArb, { nil: null }) })
+        .map((fields) => ({ kind, ...fields }));
+    case 'audit-purge':
+      return fc.record({ receivedBefore: fc.integer({ min: 0, max: LAST_INSTANT_MS }), records: fc.maxSafeNat() }).map((fields) => ({ kind, ...fields }));
+    case 'siem-destination':
+      return fc
+        .record({
+          host: fc.oneof(fc.tuple(over(LOWER_DIGITS, 1, 1), over(`${LOWER_DIGITS}.-`, 0, 60)).map(([first, rest]) => first + rest), fc.constantFrom('127.0.0.1', '::1', 'fd00::5:1')),
+          port: fc.integer({ min: 1, max: 65_535 }),
+          caSha256: hexArb(32),
+        })
+        .map((fields) => ({ kind, ...fields }));
+    case 'none':
+      return fc.constant({ kind });
+  }
+}
+
+export const anyAuditObjectArb: fc.Arbitrary<AuditObject> = fc.constantFrom(...AUDIT_OBJECT_KINDS).chain(auditObjectArb);
+
+export function auditRecordArb(
+  action: fc.Arbitrary<AuditAction> = fc.constantFrom(...AUDIT_ACTIONS),
+  object: fc.Arbitrary<AuditObject> = anyAuditObjectArb,
+): fc.Arbitrary<AuditRecord> {
+  return fc.record({
+    actor: fc.record({ userId: fc.option(userIdArb, { nil: null }), role: fc.option(fc.constantFrom(...ROLES), { nil: null }) }),
+    action,
+    object,
+    patient: fc.option(patientArb, { nil: null }),
+    at: fc.integer({ min: 0, max: LAST_INSTANT_MS }),
+    seq: fc.maxSafeNat(),
+    workstationId: uuidArb,
+    outcome: fc.constantFrom('success' as const, 'failure' as const),
+    reason: fc.option(fc.stringMatching(/^[A-Z][A-Z0-9_]{1,39}$/), { nil: null }),
+  });
+}
