@@ -28,6 +28,13 @@ describe('server command line', () => {
     }
   });
 
+  it('takes a SIEM destination only whole, and only a host name or address, since the trail records it', () => {
+    const siem = (host: string) => parseCliArguments(['--data', 'd', '--siem-host', host, '--siem-port', '6514', '--siem-ca', 'ca.pem'], {});
+    for (const host of ['siem.hospital.example', '10.0.4.2', 'fd00::5:1']) expect(siem(host)).toMatchObject({ ok: true, options: { siem: { host, port: 6514, caFile: 'ca.pem' } } });
+    for (const host of ['siem host', 'Maria Lopez, MRN 4411', '-flag', '']) expect(siem(host)).toEqual({ ok: false, error: '--siem-host needs a host name or IP address' });
+    expect(parseCliArguments(['--data', 'd', '--siem-host', 'siem.hospital.example'], {})).toEqual({ ok: false, error: '--siem-host, --siem-port and --siem-ca go together' });
+  });
+
   it('reads --migrate-only with the owner\'s database URL and an optional runtime role', () => {
     expect(parseCliArguments(['--migrate-only', '--database-url', 'postgres://owner@db/wardline', '--runtime-role', 'wardline_app'], {})).toEqual({
       ok: true,
