@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { chainedEntry, type SignedTreeHead, type StoredEntry } from '../../shared/audit/audit-entry';
 import { AUDIT_ACTIONS } from '../../shared/audit/audit-event';
 import type { Queryable } from '../db/database';
-import type { UnreadableRecord } from './trail-verifier';
+import type { PurgedRecord, UnreadableRecord } from './trail-verifier';
 
 export const auditFilter = z.strictObject({
   userId: z.string().max(64).nullable().default(null),
@@ -150,6 +150,26 @@ export async function auditBatches(db: Queryable): Promise<StoredBatch[]> {
     signature: row.signature,
     devicePublicKey: row.device_public_key,
   }));
+}
+
+/**
+ * What stays of the records purged under retention, in tree order. A stub that does not read as
+ * one (altered behind the server) goes with the unreadable records, for the verifier to name.
+ */
+export async function purgedRecords(db: Queryable): Promise<{ purged: PurgedRecord[]; unreadable: UnreadableRecord[] }> {
+  const rows = await db.query<{ tree_index: number | string; workstation_id: string; seq: number | string; hash: string }>(
+    'SELECT tree_index, workstation_id::text AS workstation_id, seq, hash FROM audit_purged ORDER BY tree_index',
+  );
+  const purged: PurgedRecord[] = [];
+  const unreadable: UnreadableRecord[] = [];
+  for (const row of rows) {
+    const treeIndex = Number(row.tree_index);
+    const seq = Number(row.seq);
+    const known = { workstationId: UUID.test(row.workstation_id) ? row.workstation_id : null, seq: Number.isSafeInteger(seq) && seq >= 0 ? seq : null, hash: HASH.test(row.hash) ? row.hash : null };
+    if (known.workstationId !== null && known.seq !== null && known.hash !== null) purged.push({ treeIndex, workstationId: known.workstationId, seq: known.seq, hash: known.hash });
+    else unreadable.push({ treeIndex, ...known });
+  }
+  return { purged, unreadable };
 }
 
 /** Every leaf hash in tree order (the verifier recomputes heads from them). */

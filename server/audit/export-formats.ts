@@ -1,15 +1,16 @@
 /**
  * The two export formats, written and read back: a FHIR R4 collection Bundle (AuditEvents,
  * tree-head and batch Provenances) and RFC 5424 syslog lines (one message per record, batch
- * signature and tree head, as the SIEM receives them). Reading is the exact inverse of writing,
+ * signature and tree head, as the SIEM receives them), each with the place and hash of every
+ * record purged under retention and of any that no longer reads. Reading is the exact inverse of writing,
  * so what a reader sees in an export is exactly what gets verified.
  */
-import { formatAuditEntry, formatBatch, formatTreeHead, formatUnreadable } from '../siem/rfc5424';
+import { formatAuditEntry, formatBatch, formatPurged, formatTreeHead, formatUnreadable } from '../siem/rfc5424';
 import { exportLineFromSyslog } from '../siem/audit-syslog';
 import type { SignedTreeHead } from '../../shared/audit/audit-entry';
 import { auditBundle, readAuditBundle, type InclusionProof } from './fhir-audit-event';
 import type { StoredBatch } from './audit-query';
-import type { ExportedEntry, TrailExport, UnreadableRecord } from './trail-verifier';
+import type { ExportedEntry, PurgedRecord, TrailExport, UnreadableRecord } from './trail-verifier';
 
 export const EXPORT_FORMATS = ['fhir', 'syslog'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -37,6 +38,7 @@ export function writeExport(trail: TrailExport, format: ExportFormat, options: W
         proofs,
         consistency: trail.consistency ?? [],
         unreadable: trail.unreadable ?? [],
+        purged: trail.purged ?? [],
         ...(trail.auditKey === null ? {} : { auditKey: trail.auditKey }),
       },
     );
@@ -50,6 +52,7 @@ export function writeExport(trail: TrailExport, format: ExportFormat, options: W
   const lines = [
     ...trail.entries.map(({ entry }) => formatAuditEntry(entry)),
     ...(trail.unreadable ?? []).map(formatUnreadable),
+    ...(trail.purged ?? []).map(formatPurged),
     ...trail.batches.map((batch) => formatBatch(batch)),
     ...trail.heads.map((head) => formatTreeHead(head, { auditKey: trail.auditKey })),
   ];
@@ -71,13 +74,14 @@ export function readExport(text: string): ReadExport {
     }
     const read = readAuditBundle(json);
     if (!read.ok) return { ok: false, problem: read.problem, where: read.index === undefined ? null : `Bundle.entry[${String(read.index)}]` };
-    const { entries, heads, batches, auditKey, consistency, unreadable } = read;
-    return { ok: true, format: 'fhir', trail: { entries, heads, batches, auditKey, consistency, unreadable } };
+    const { entries, heads, batches, auditKey, consistency, unreadable, purged } = read;
+    return { ok: true, format: 'fhir', trail: { entries, heads, batches, auditKey, consistency, unreadable, purged } };
   }
   const entries: ExportedEntry[] = [];
   const heads: SignedTreeHead[] = [];
   const batches: StoredBatch[] = [];
   const unreadable: UnreadableRecord[] = [];
+  const purged: PurgedRecord[] = [];
   let auditKey: string | null = null;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -88,11 +92,12 @@ export function readExport(text: string): ReadExport {
     if (read.kind === 'entry') entries.push({ entry: read.entry, inclusionProof: null });
     else if (read.kind === 'batch') batches.push(read.batch);
     else if (read.kind === 'unreadable') unreadable.push(read.unreadable);
+    else if (read.kind === 'purged') purged.push(read.purged);
     else {
       if (read.auditKey !== null && auditKey !== null && read.auditKey !== auditKey) return { ok: false, problem: 'tree heads name different audit keys', where: `line ${String(i + 1)}` };
       auditKey = read.auditKey ?? auditKey;
       heads.push(read.head);
     }
   }
-  return { ok: true, format: 'syslog', trail: { entries, heads, batches, auditKey, unreadable } };
+  return { ok: true, format: 'syslog', trail: { entries, heads, batches, auditKey, unreadable, purged } };
 }

@@ -43,7 +43,9 @@
  *   hashes in the audit-batch extension and the device key on its signature;
  * - per stored record that no longer reads as one (rewritten behind the server), an
  *   OperationOutcome (error) whose audit-unreadable extension says where it was: tree index and,
- *   where still known, workstation, sequence number and entry hash. The verifier names it.
+ *   where still known, workstation, sequence number and entry hash. The verifier names it;
+ * - per record purged under retention, an OperationOutcome (information) whose audit-purged
+ *   extension keeps its place: tree index, workstation, sequence number and entry hash.
  * Keys in an export vouch only for the export's consistency: the verifier pins the audit key
  * (and, to name the devices, their keys) from outside it.
  */
@@ -56,7 +58,7 @@ import { KEY_BYTES, SIGNATURE_BYTES } from '../../shared/protocol/binary';
 import { uuid } from '../../shared/protocol/identifiers';
 import { isCanonicalBase64 } from '../crypto/canonical-base64';
 import type { StoredBatch } from './audit-query';
-import type { ConsistencyProof, UnreadableRecord } from './trail-verifier';
+import type { ConsistencyProof, PurgedRecord, UnreadableRecord } from './trail-verifier';
 
 export const WARDLINE_FHIR_BASE = 'https://wardline.invalid/fhir';
 
@@ -89,6 +91,8 @@ export const WARDLINE_FHIR = {
   ed25519KeyExtension: `${WARDLINE_FHIR_BASE}/StructureDefinition/ed25519-public-key`,
   /** On an OperationOutcome: an unreadable record's place, sub-extensions treeIndex, workstationId, seq, hash. */
   unreadableExtension: `${WARDLINE_FHIR_BASE}/StructureDefinition/audit-unreadable`,
+  /** On an OperationOutcome: a purged record's place, sub-extensions treeIndex, workstationId, seq, hash. */
+  purgedExtension: `${WARDLINE_FHIR_BASE}/StructureDefinition/audit-purged`,
   /** What went wrong with the trail, for OperationOutcome.issue.details. */
   auditProblemSystem: `${WARDLINE_FHIR_BASE}/CodeSystem/audit-problem`,
 } as const;
@@ -803,6 +807,61 @@ export function fromUnreadableOutcome(resource: unknown): FromUnreadableResult {
   return difference === null ? { ok: true, unreadable } : problem(difference);
 }
 
+const purgedIssue = () => ({
+  severity: 'information' as const,
+  code: 'informational' as const,
+  details: {
+    coding: [{ system: WARDLINE_FHIR.auditProblemSystem, code: 'purged-record', display: 'Audit record purged under retention' }],
+    text: 'The audit record at this place in the trail was purged under the retention policy; its place and hash remain.',
+  },
+});
+
+/** A record purged under retention, as an OperationOutcome that keeps its place. Throws a RangeError for a value not of its form. */
+export function purgedOutcome(stub: PurgedRecord): OperationOutcome {
+  if (!Number.isSafeInteger(stub.treeIndex) || stub.treeIndex < 0) throw new RangeError('purged treeIndex is not a tree index');
+  if (!uuid.safeParse(stub.workstationId).success) throw new RangeError('purged workstationId is not a UUID');
+  if (!Number.isSafeInteger(stub.seq) || stub.seq < 0) throw new RangeError('purged seq is not a sequence number');
+  if (!HASH_HEX.test(stub.hash)) throw new RangeError('purged hash is not a hash');
+  return {
+    resourceType: 'OperationOutcome',
+    id: `purged-${String(stub.treeIndex)}`,
+    extension: [
+      {
+        url: WARDLINE_FHIR.purgedExtension,
+        extension: [
+          { url: 'treeIndex', valueString: String(stub.treeIndex) },
+          { url: 'workstationId', valueString: stub.workstationId },
+          { url: 'seq', valueString: String(stub.seq) },
+          { url: 'hash', valueString: stub.hash },
+        ],
+      },
+    ],
+    issue: [purgedIssue()],
+  };
+}
+
+export type FromPurgedResult = { readonly ok: true; readonly purged: PurgedRecord } | { readonly ok: false; readonly problem: string };
+
+/** The exact inverse of purgedOutcome; the problem names a field, never its value. */
+export function fromPurgedOutcome(resource: unknown): FromPurgedResult {
+  if (!isObject(resource) || resource.resourceType !== 'OperationOutcome') return problem('resourceType');
+  const content = withoutServerMeta(resource);
+  if (content === null) return problem('meta');
+  const place = list(content.extension).find((item) => get(item, 'url') === WARDLINE_FHIR.purgedExtension);
+  const part = (name: string): string | undefined => text(get(list(get(place, 'extension')).find((item) => get(item, 'url') === name), 'valueString'));
+  const treeIndex = decimal(part('treeIndex'));
+  if (treeIndex === undefined) return problem('extension (purged).treeIndex');
+  const workstationId = part('workstationId');
+  if (workstationId === undefined || !uuid.safeParse(workstationId).success) return problem('extension (purged).workstationId');
+  const seq = decimal(part('seq'));
+  if (seq === undefined) return problem('extension (purged).seq');
+  const hash = part('hash');
+  if (hash === undefined || !HASH_HEX.test(hash)) return problem('extension (purged).hash');
+  const purged = { treeIndex, workstationId, seq, hash };
+  const difference = firstDifference(content, purgedOutcome(purged), '');
+  return difference === null ? { ok: true, purged } : problem(difference);
+}
+
 /** RFC 9562 name-based UUID (version 5): the same input always gives the same fullUrl. */
 function nameUuid(namespace: string, name: string): string {
   const digest = createHash('sha1')
@@ -821,6 +880,7 @@ const eventUrl = (entry: StoredEntry) => `urn:uuid:${nameUuid(entry.record.works
 const headUrl = (head: SignedTreeHead) => `urn:uuid:${nameUuid(TREE_HEAD_NAMESPACE, `${String(head.treeSize)}/${String(head.timestamp)}/${head.rootHash}`)}`;
 const batchUrl = (batch: StoredBatch) => `urn:uuid:${batchUuid(batch)}`;
 const unreadableUrl = (lost: UnreadableRecord) => `urn:uuid:${nameUuid(UNREADABLE_NAMESPACE, `unreadable/${String(lost.treeIndex)}`)}`;
+const purgedUrl = (stub: PurgedRecord) => `urn:uuid:${nameUuid(UNREADABLE_NAMESPACE, `purged/${String(stub.treeIndex)}`)}`;
 
 export interface AuditBundleOptions {
   /** The Bundle's id (FHIR id: letters, digits, '-' and '.', at most 64). */
@@ -839,6 +899,8 @@ export interface AuditBundleOptions {
   readonly consistency?: readonly ConsistencyProof[];
   /** Stored records that no longer read as records, by what is still known of them. */
   readonly unreadable?: readonly UnreadableRecord[];
+  /** Records purged under retention, by their place and hash. */
+  readonly purged?: readonly PurgedRecord[];
 }
 
 export interface AuditBundleEntry {
@@ -877,6 +939,7 @@ export function auditBundle(entries: readonly StoredEntry[], options: AuditBundl
       const inclusionProof = options.proofs?.get(entry.treeIndex);
       return { fullUrl: eventUrl(entry), resource: toAuditEvent(entry, inclusionProof === undefined ? {} : { inclusionProof }) };
     }),
+    ...(options.purged ?? []).map((stub) => ({ fullUrl: purgedUrl(stub), resource: purgedOutcome(stub) })),
     ...(options.unreadable ?? []).map((lost) => ({ fullUrl: unreadableUrl(lost), resource: unreadableOutcome(lost) })),
     ...heads.map((head) => ({ fullUrl: headUrl(head), resource: treeHeadProvenance(head, options.auditKey, proofsAt.get(head)) })),
     ...(options.batches ?? []).map((batch) => ({ fullUrl: batchUrl(batch), resource: batchProvenance(batch) })),
@@ -908,17 +971,20 @@ export type ReadAuditBundleResult =
       readonly auditKey: string | null;
       readonly consistency: ConsistencyProof[];
       readonly unreadable: UnreadableRecord[];
+      readonly purged: PurgedRecord[];
     }
   | { readonly ok: false; readonly problem: string; readonly index?: number };
 
 /** An export's resource kinds, in the order auditBundle writes them. */
-const KINDS = ['event', 'unreadable', 'head', 'batch'] as const;
+const KINDS = ['event', 'purged', 'unreadable', 'head', 'batch'] as const;
 type Kind = (typeof KINDS)[number];
 
 /** Heads and batches are both Provenance: what they attest (target) tells them apart. */
 function kindOf(resource: unknown): Kind | undefined {
   if (get(resource, 'resourceType') === 'AuditEvent') return 'event';
-  if (get(resource, 'resourceType') === 'OperationOutcome') return 'unreadable';
+  if (get(resource, 'resourceType') === 'OperationOutcome') {
+    return list(get(resource, 'extension')).some((item) => get(item, 'url') === WARDLINE_FHIR.purgedExtension) ? 'purged' : 'unreadable';
+  }
   if (get(resource, 'resourceType') !== 'Provenance') return undefined;
   const target = get(resource, 'target', 0, 'identifier', 'system');
   return target === WARDLINE_FHIR.auditTreeRoots ? 'head' : target === WARDLINE_FHIR.auditChains ? 'batch' : undefined;
@@ -952,6 +1018,7 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
   let auditKey: string | null = null;
   const consistency: ConsistencyProof[] = [];
   const unreadable: UnreadableRecord[] = [];
+  const purged: PurgedRecord[] = [];
   const fullUrls = new Set<string>();
   let rank = 0;
   for (const [index, item] of list(content.entry).entries()) {
@@ -966,6 +1033,11 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
       if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
       entries.push({ entry: read.entry, inclusionProof: read.inclusionProof });
       fullUrl = eventUrl(read.entry);
+    } else if (kind === 'purged') {
+      const read = fromPurgedOutcome(resource);
+      if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
+      purged.push(read.purged);
+      fullUrl = purgedUrl(read.purged);
     } else if (kind === 'unreadable') {
       const read = fromUnreadableOutcome(resource);
       if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
@@ -992,10 +1064,10 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
   const proofs = new Map(entries.flatMap(({ entry, inclusionProof }) => (inclusionProof === null ? [] : [[entry.treeIndex, inclusionProof] as const])));
   const expected = auditBundle(
     entries.map((item) => item.entry),
-    { id, timestamp, heads, batches, proofs, consistency, unreadable, ...(auditKey === null ? {} : { auditKey }) },
+    { id, timestamp, heads, batches, proofs, consistency, unreadable, purged, ...(auditKey === null ? {} : { auditKey }) },
   );
   // Resources may carry a FHIR server's meta, which their readers allowed.
   const actual = content.entry === undefined ? content : { ...content, entry: list(content.entry).map((item) => (isObject(item) && isObject(item.resource) ? { ...item, resource: withoutServerMeta(item.resource) } : item)) };
   const difference = firstDifference(actual, expected, '');
-  return difference === null ? { ok: true, id, timestamp, entries, heads, batches, auditKey, consistency, unreadable } : bundleProblem(difference);
+  return difference === null ? { ok: true, id, timestamp, entries, heads, batches, auditKey, consistency, unreadable, purged } : bundleProblem(difference);
 }

@@ -9,7 +9,7 @@ import { hex } from '../../shared/audit/audit-chain';
 import type { Hash } from '../../shared/audit/merkle-tree';
 import type { Queryable } from '../db/database';
 import { AUDIT_KEY_SECRET_NAME, loadAuditSigningKey } from './audit-signing-key';
-import { auditBatches, readAuditRows, treeHeads, type AuditFilter } from './audit-query';
+import { auditBatches, purgedRecords, readAuditRows, treeHeads, type AuditFilter } from './audit-query';
 import { leafHashOfEntry, sha256, type AuditTree } from './audit-tree';
 import { createMerkleLog } from './merkle-log';
 import type { ExportedEntry, TrailExport, UnreadableRecord } from './trail-verifier';
@@ -22,7 +22,7 @@ async function auditPublicKey(db: Queryable): Promise<string | null> {
   return rows.length === 0 ? null : (await loadAuditSigningKey(db)).publicKey;
 }
 
-/** The whole trail; rows that no longer read as records go as `unreadable` (only when there are any). */
+/** The whole trail; rows that no longer read as records go as `unreadable`, purged ones as `purged` (each only when there are any). */
 export async function exportTrail(db: Queryable): Promise<TrailExport> {
   const entries: ExportedEntry[] = [];
   const unreadable: UnreadableRecord[] = [];
@@ -36,7 +36,17 @@ export async function exportTrail(db: Queryable): Promise<TrailExport> {
     if (last === undefined || page.length < PAGE) break;
     afterIndex = last.ok ? last.entry.treeIndex : last.unreadable.treeIndex;
   }
-  return { entries, heads: await treeHeads(db), batches: await auditBatches(db), auditKey: await auditPublicKey(db), ...(unreadable.length === 0 ? {} : { unreadable }) };
+  const stubs = await purgedRecords(db);
+  unreadable.push(...stubs.unreadable);
+  unreadable.sort((a, b) => a.treeIndex - b.treeIndex);
+  return {
+    entries,
+    heads: await treeHeads(db),
+    batches: await auditBatches(db),
+    auditKey: await auditPublicKey(db),
+    ...(unreadable.length === 0 ? {} : { unreadable }),
+    ...(stubs.purged.length === 0 ? {} : { purged: stubs.purged }),
+  };
 }
 
 /** A filtered selection, each record with its proof against the head of `treeSize` (default: the latest). */
@@ -62,7 +72,7 @@ export type WithConsistency = { readonly ok: true; readonly trail: TrailExport }
 
 /**
  * A whole trail with the RFC 6962 proof that its latest head extends the tree of `fromSize`,
- * computed from its own records' hashes (an unreadable record still has its stored hash). A trail
+ * computed from its own records' hashes (an unreadable or purged record still has its stored hash). A trail
  * that lacks a record before that head cannot prove it, and says so rather than guess.
  */
 export function withConsistencyFrom(trail: TrailExport, fromSize: number): WithConsistency {
@@ -73,6 +83,7 @@ export function withConsistencyFrom(trail: TrailExport, fromSize: number): WithC
   const hashes = new Array<string | null>(latest).fill(null);
   for (const { entry } of trail.entries) if (entry.treeIndex < latest) hashes[entry.treeIndex] = entry.hash;
   for (const lost of trail.unreadable ?? []) if (lost.treeIndex < latest) hashes[lost.treeIndex] = lost.hash;
+  for (const stub of trail.purged ?? []) if (stub.treeIndex < latest) hashes[stub.treeIndex] = stub.hash;
   const leaves: Hash[] = [];
   for (const hash of hashes) {
     if (hash === null || !/^[0-9a-f]{64}$/.test(hash)) return { ok: false, problem: 'records-missing' };

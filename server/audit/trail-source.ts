@@ -41,6 +41,9 @@ const trailSchema = z.strictObject({
       }),
     )
     .optional(),
+  purged: z
+    .array(z.strictObject({ treeIndex: z.number().int().nonnegative(), workstationId: uuid, seq: z.number().int().nonnegative(), hash: hashHex }))
+    .optional(),
 });
 
 export type TrailSource = 'running-server' | 'database';
@@ -64,8 +67,8 @@ export async function readTrail(options: { dataDir: string; databaseUrl?: string
     try {
       const caPem = readFileSync(path.join(options.dataDir, TLS_DIRECTORY, 'ca-cert.pem'), 'utf8');
       const text = await fetchFromServer(endpoint.url, endpoint.token, caPem);
-      const { unreadable, ...trail } = trailSchema.parse(JSON.parse(text));
-      return { trail: { ...trail, ...(unreadable === undefined ? {} : { unreadable }) }, source: 'running-server' };
+      const { unreadable, purged, ...trail } = trailSchema.parse(JSON.parse(text));
+      return { trail: { ...trail, ...(unreadable === undefined ? {} : { unreadable }), ...(purged === undefined ? {} : { purged }) }, source: 'running-server' };
     } catch (error) {
       // A server that stopped without removing its file (killed) leaves a stale address: read the database.
       const code = (error as NodeJS.ErrnoException).code;

@@ -7,6 +7,9 @@
  * - every tree head is signed by the server's audit key and is the root over the records'
  *   leaves, and the latest covers every record (a full export), or each record comes with a
  *   proof that it is in a signed head (a selection);
+ * - a record purged under retention leaves its place, sequence number and hash: the chain and the
+ *   tree check across it, and it must be explained by a purge recorded in the server's chain
+ *   whose bound (six years before the purge at least) a signed head shows it was received before;
  * - a head the reader already trusts (`sinceHead`: from a workstation, the SIEM or an earlier
  *   export) is a prefix of this trail, so nothing it covered was cut or rewritten: recomputed
  *   from the leaves of a full export, or by the RFC 6962 consistency proof a selection carries.
@@ -18,6 +21,7 @@ import { batchSigningBytes, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigni
 import type { SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
 import { merkleTree, sameHash, type Hash, type MerkleTree, type Sha256 } from '../../shared/audit/merkle-tree';
 import type { StoredBatch } from './audit-query';
+import { SIX_YEARS_MS } from '../db/schema';
 import { createMerkleLog } from './merkle-log';
 
 export interface ExportedEntry {
@@ -43,6 +47,14 @@ export interface UnreadableRecord {
   readonly hash: string | null;
 }
 
+/** What stays of a record purged under retention: its place in the tree and in its chain, and its entry hash. */
+export interface PurgedRecord {
+  readonly treeIndex: number;
+  readonly workstationId: string;
+  readonly seq: number;
+  readonly hash: string;
+}
+
 export interface TrailExport {
   readonly entries: readonly ExportedEntry[];
   readonly heads: readonly SignedTreeHead[];
@@ -52,6 +64,8 @@ export interface TrailExport {
   /** Proofs that the latest head extends earlier tree sizes (a selection needs one to be checked against a trusted head). */
   readonly consistency?: readonly ConsistencyProof[];
   readonly unreadable?: readonly UnreadableRecord[];
+  /** Records purged under retention (a full export; a selection leaves them out). */
+  readonly purged?: readonly PurgedRecord[];
 }
 
 export interface TrustedHead {
@@ -76,6 +90,8 @@ export type TrailBreak =
 export interface VerifyReport {
   readonly ok: boolean;
   readonly records: number;
+  /** Records purged under retention, of which the export holds only their place and hash. */
+  readonly purged: number;
   readonly workstations: number;
   readonly batches: number;
   readonly heads: number;
@@ -159,6 +175,7 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
   const latest = heads.at(-1) ?? null;
   const trusted = options.sinceHead;
   const unreadable = trail.unreadable ?? [];
+  const purged = trail.purged ?? [];
   const proofs = trail.consistency ?? [];
 
   // The key the heads must verify with: pinned from outside when it can be, else the export's own.
@@ -192,11 +209,11 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
   let prefix = 0;
   let entryHashes: Buffer = Buffer.alloc(0);
   let roots: Promise<Uint8Array[]> | null = null;
-  let ordered: readonly (StoredEntry | UnreadableRecord)[] = [];
+  let ordered: readonly (StoredEntry | UnreadableRecord | PurgedRecord)[] = [];
   const rootSizes: number[] = [];
   if (!selection) {
     const readable = trail.entries.map((e) => e.entry);
-    ordered = (unreadable.length === 0 ? readable : [...readable, ...unreadable]).sort(byTreeIndex);
+    ordered = (unreadable.length === 0 && purged.length === 0 ? readable : [...readable, ...unreadable, ...purged]).sort(byTreeIndex);
     entryHashes = Buffer.from(new SharedArrayBuffer(ordered.length * 32));
     for (const entry of ordered) {
       if (entry.treeIndex !== prefix) {
@@ -222,6 +239,8 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     !selection && entry.treeIndex < prefix ? entryHashes.subarray(entry.treeIndex * 32, entry.treeIndex * 32 + 32) : hexBytes(entry.hash);
   // An unreadable record is named already: its place in its chain is not a gap as well.
   const lostAt = new Set(unreadable.map((lost) => `${lost.workstationId ?? ''}/${String(lost.seq)}`));
+  // A purged record carries its chain on by its hash (a selection has no chains to carry).
+  const purgedAt = new Map<string, PurgedRecord>(selection ? [] : purged.map((stub) => [`${stub.workstationId}/${String(stub.seq)}`, stub]));
 
   const hashEntry: EntryHasher = crypto.entryHash ?? ((previous, record) => entryHash(crypto.blake2b, previous, record, utf8));
   // Each record's hash recomputed once, as bytes (hex strings and per-call hash objects cost more
@@ -233,6 +252,11 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     let previousBytes: Uint8Array | null = selection ? null : GENESIS_HASH;
     for (const entry of list) {
       const { record } = entry;
+      for (let stub = purgedAt.get(`${workstationId}/${String(expectedSeq)}`); stub !== undefined && record.seq > expectedSeq; stub = purgedAt.get(`${workstationId}/${String(expectedSeq)}`)) {
+        previousHex = stub.hash;
+        previousBytes = hexBytes(stub.hash);
+        expectedSeq += 1;
+      }
       if (!selection && record.seq !== expectedSeq) {
         if (!lostAt.has(`${workstationId}/${String(expectedSeq)}`)) report({ kind: 'record', workstationId, seq: expectedSeq, treeIndex: null, problem: 'sequence-gap' });
         break;
@@ -280,8 +304,12 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     const first = entryAt(list, batch.firstSeq);
     const lastEntry = entryAt(list, batch.lastSeq);
     const excused = (seq: number) => selection || lostAt.has(`${batch.workstationId}/${String(seq)}`);
-    const firstDiffers = first === undefined ? !excused(batch.firstSeq) : first.previousHash !== batch.previousHash;
-    const lastDiffers = lastEntry === undefined ? !excused(batch.lastSeq) : lastEntry.hash !== batch.lastHash;
+    // A purged first record's predecessor is gone with it; a purged last record still has its hash.
+    const purgedFirst = purgedAt.has(`${batch.workstationId}/${String(batch.firstSeq)}`);
+    const purgedLast = purgedAt.get(`${batch.workstationId}/${String(batch.lastSeq)}`);
+    const firstDiffers = first === undefined ? !(purgedFirst || excused(batch.firstSeq)) : first.previousHash !== batch.previousHash;
+    const lastDiffers =
+      lastEntry === undefined ? (purgedLast === undefined ? !excused(batch.lastSeq) : purgedLast.hash !== batch.lastHash) : lastEntry.hash !== batch.lastHash;
     if (firstDiffers || lastDiffers) {
       report({ kind: 'batch', workstationId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, problem: 'records differ from what the device signed' });
       continue;
@@ -309,6 +337,8 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
       report({ kind: 'head', treeSize: head.treeSize, problem: 'signature does not verify with the audit key' });
     }
   }
+
+  if (!selection) checkPurges(trail, heads, purged, report);
 
   let consistentWith: number | null = null;
   if (!selection) {
@@ -369,6 +399,7 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
   return {
     ok: breaks.length === 0,
     records: trail.entries.length + unreadable.length,
+    purged: purged.length,
     workstations: byWorkstation.size,
     batches: trail.batches.length,
     heads: heads.length,
@@ -377,6 +408,44 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     consistentWith,
     breaks,
   };
+}
+
+/** The smallest head (heads sorted by size) that covers tree index `index`, by halving. */
+function firstHeadCovering(heads: readonly SignedTreeHead[], index: number): SignedTreeHead | undefined {
+  let low = 0;
+  let high = heads.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((heads[middle] as SignedTreeHead).treeSize > index) high = middle;
+    else low = middle + 1;
+  }
+  return heads[low];
+}
+
+/**
+ * Every purged record must be explained by a recorded purge: the server's chain (verified with the
+ * rest) holds each successful purge with its bound, which counts as no later than six years before
+ * the purge, and the first signed head that covers the record must predate that bound, so its
+ * receipt did. Retention is then proven from signatures alone, not from a stored column.
+ */
+function checkPurges(trail: TrailExport, heads: readonly SignedTreeHead[], purged: readonly PurgedRecord[], report: (b: TrailBreak) => void): void {
+  if (purged.length === 0) return;
+  let bound: number | null = null;
+  for (const { entry } of trail.entries) {
+    const { record } = entry;
+    if (record.action !== 'admin.action' || record.object.kind !== 'audit-purge' || record.outcome !== 'success') continue;
+    const effective = Math.min(record.object.receivedBefore, record.at - SIX_YEARS_MS);
+    if (bound === null || effective > bound) bound = effective;
+  }
+  for (const stub of [...purged].sort(byTreeIndex)) {
+    const where = { kind: 'record', workstationId: stub.workstationId, seq: stub.seq, treeIndex: stub.treeIndex } as const;
+    if (bound === null) {
+      report({ ...where, problem: 'purged, but the trail records no purge' });
+      continue;
+    }
+    const covering = firstHeadCovering(heads, stub.treeIndex);
+    if (covering === undefined || covering.timestamp >= bound) report({ ...where, problem: 'purged, but no signed head shows it was received before the purge bound' });
+  }
 }
 
 function verifyProof(tree: MerkleTree, proof: ConsistencyProof, fromRoot: Uint8Array, toRoot: Uint8Array): boolean {

@@ -118,7 +118,8 @@ export async function runVerify(argv: readonly string[]): Promise<VerifyRun> {
   if (!read.ok) return { code: 1, stdout: `BROKEN: ${read.where ?? 'the export'} cannot be read back: ${read.problem}\n`, stderr: '' };
   const sodium = await loadSodium();
   const report = await verifyTrail(read.trail, nodeVerifyCrypto(sodium), { ...(trusted === undefined ? {} : { sinceHead: trusted }), ...(pinnedKey === undefined ? {} : { auditKey: pinnedKey }) });
-  const summary = `${String(report.records)} records from ${String(report.workstations)} workstations, ${String(report.batches)} signed batches, ${String(report.heads)} tree heads (${read.format})`;
+  const purged = report.purged === 0 ? '' : ` and ${String(report.purged)} purged under retention`;
+  const summary = `${String(report.records)} records${purged} from ${String(report.workstations)} workstations, ${String(report.batches)} signed batches, ${String(report.heads)} tree heads (${read.format})`;
   if (!report.ok) return { code: 1, stdout: [`BROKEN: ${summary}`, ...report.breaks.map((b) => `  ${describeBreak(b)}`)].join('\n') + '\n', stderr: '' };
   // Consistency is claimed only where it was proven, never because a head was merely given.
   const consistent = report.consistentWith === null ? '' : `, consistent with the trusted head of ${String(report.consistentWith)}`;

@@ -14,6 +14,7 @@ import type { Database } from './database';
 export const APPEND_ONLY_TABLES = [
   'audit_leaves',
   'audit_records',
+  'audit_purged',
   'audit_batches',
   'audit_tree_heads',
   'audit_alerts',

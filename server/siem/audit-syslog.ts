@@ -17,8 +17,8 @@ import { signedTreeHead, storedEntry, hashHex, type SignedTreeHead, type StoredE
 import { uuid } from '../../shared/protocol/identifiers';
 import { publicKey, signature } from '../../shared/protocol/binary';
 import type { StoredBatch } from '../audit/audit-query';
-import type { UnreadableRecord } from '../audit/trail-verifier';
-import { AUDIT_SD_ID, BATCH_SD_ID, formatAuditEntry, formatBatch, formatTreeHead, formatUnreadable, TREE_HEAD_SD_ID, UNREADABLE_SD_ID } from './rfc5424';
+import type { PurgedRecord, UnreadableRecord } from '../audit/trail-verifier';
+import { AUDIT_SD_ID, BATCH_SD_ID, formatAuditEntry, formatBatch, formatPurged, formatTreeHead, formatUnreadable, PURGED_SD_ID, TREE_HEAD_SD_ID, UNREADABLE_SD_ID } from './rfc5424';
 import { parseRfc5424, type SdElement, type SyslogMessage } from './rfc5424-parse';
 
 export type Refused = { readonly ok: false; readonly problem: string };
@@ -26,6 +26,7 @@ export type EntryFromSyslog = { readonly ok: true; readonly entry: StoredEntry }
 export type HeadFromSyslog = { readonly ok: true; readonly head: SignedTreeHead; readonly auditKey: string | null } | Refused;
 export type BatchFromSyslog = { readonly ok: true; readonly batch: StoredBatch } | Refused;
 export type UnreadableFromSyslog = { readonly ok: true; readonly unreadable: UnreadableRecord } | Refused;
+export type PurgedFromSyslog = { readonly ok: true; readonly purged: PurgedRecord } | Refused;
 export type AuditSyslogLine =
   | { readonly ok: true; readonly kind: 'entry'; readonly entry: StoredEntry }
   | { readonly ok: true; readonly kind: 'tree-head'; readonly head: SignedTreeHead; readonly auditKey: string | null }
@@ -295,6 +296,27 @@ export function unreadableFromSyslog(line: string): UnreadableFromSyslog {
   return problem === null ? { ok: true, unreadable } : refuse(problem);
 }
 
+const purgedRecord = z.strictObject({ treeIndex: seqNumber, workstationId: uuid, seq: seqNumber, hash: hashHex });
+const PURGED_FIELDS: Readonly<Record<string, string>> = {
+  treeIndex: `${PURGED_SD_ID} idx`,
+  workstationId: `${PURGED_SD_ID} ws`,
+  seq: `${PURGED_SD_ID} seq`,
+  hash: `${PURGED_SD_ID} hash`,
+};
+
+/** The exact inverse of formatPurged. */
+export function purgedFromSyslog(line: string): PurgedFromSyslog {
+  const parsed = parse(line, PURGED_SD_ID);
+  if (!parsed.ok) return parsed;
+  const { message, params } = parsed;
+  const number = (name: string) => decimal(params.get(name)) ?? params.get(name);
+  const candidate = purgedRecord.safeParse({ treeIndex: number('idx'), workstationId: params.get('ws'), seq: number('seq'), hash: params.get('hash') });
+  if (!candidate.success) return refuse(fieldOf(candidate.error, PURGED_FIELDS, PURGED_SD_ID));
+  const purged = candidate.data;
+  const problem = exact(line, message, () => formatPurged(purged));
+  return problem === null ? { ok: true, purged } : refuse(problem);
+}
+
 /** Any line of an export: which kind it is goes by its first SD-ID, and then it must be exactly that kind. */
 export function auditFromSyslog(line: string): AuditSyslogLine {
   let first: string | undefined;
@@ -321,11 +343,20 @@ export function auditFromSyslog(line: string): AuditSyslogLine {
   }
 }
 
-export type ExportSyslogLine = AuditSyslogLine | { readonly ok: true; readonly kind: 'unreadable'; readonly unreadable: UnreadableRecord };
+export type ExportSyslogLine =
+  | AuditSyslogLine
+  | { readonly ok: true; readonly kind: 'unreadable'; readonly unreadable: UnreadableRecord }
+  | { readonly ok: true; readonly kind: 'purged'; readonly purged: PurgedRecord };
 
-/** Any line of an export file: what the SIEM receives, and an export's unreadable-record lines (which the relay never sends). */
+/** Any line of an export file: what the SIEM receives, and an export's unreadable and purged records (which the relay never sends). */
 export function exportLineFromSyslog(line: string): ExportSyslogLine {
-  if (!line.includes(`[${UNREADABLE_SD_ID} `)) return auditFromSyslog(line);
-  const read = unreadableFromSyslog(line);
-  return read.ok ? { ok: true, kind: 'unreadable', unreadable: read.unreadable } : read;
+  if (line.includes(`[${UNREADABLE_SD_ID} `)) {
+    const read = unreadableFromSyslog(line);
+    return read.ok ? { ok: true, kind: 'unreadable', unreadable: read.unreadable } : read;
+  }
+  if (line.includes(`[${PURGED_SD_ID} `)) {
+    const read = purgedFromSyslog(line);
+    return read.ok ? { ok: true, kind: 'purged', purged: read.purged } : read;
+  }
+  return auditFromSyslog(line);
 }

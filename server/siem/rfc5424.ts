@@ -17,7 +17,7 @@ import { domainToASCII } from 'node:url';
 import type { AuditRecord } from '../../shared/audit/audit-event';
 import type { SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
 import type { StoredBatch } from '../audit/audit-query';
-import type { UnreadableRecord } from '../audit/trail-verifier';
+import type { PurgedRecord, UnreadableRecord } from '../audit/trail-verifier';
 
 /**
  * The private enterprise number in our SD-IDs. 32473 is reserved for documentation (RFC 5612);
@@ -28,6 +28,7 @@ export const AUDIT_SD_ID = `audit@${ENTERPRISE_NUMBER}`;
 export const TREE_HEAD_SD_ID = `treehead@${ENTERPRISE_NUMBER}`;
 export const BATCH_SD_ID = `batch@${ENTERPRISE_NUMBER}`;
 export const UNREADABLE_SD_ID = `unreadable@${ENTERPRISE_NUMBER}`;
+export const PURGED_SD_ID = `purged@${ENTERPRISE_NUMBER}`;
 
 /** "log audit" (RFC 5424 table 1). */
 const FACILITY_LOG_AUDIT = 13;
@@ -41,6 +42,7 @@ const MSGID_MAX = 32;
 const TREE_HEAD_MSGID = 'tree-head';
 const BATCH_MSGID = 'audit-batch';
 const UNREADABLE_MSGID = 'audit-unreadable';
+const PURGED_MSGID = 'audit-purged';
 
 const PRINTUSASCII = /^[\x21-\x7e]+$/;
 const NOT_PRINTUSASCII = /[^\x21-\x7e]/gu;
@@ -212,6 +214,20 @@ export function formatUnreadable(lost: UnreadableRecord): string {
     ['hash', lost.hash],
   ]);
   return `${header(SEVERITY_WARNING, NILVALUE, lost.workstationId ?? SERVER_HOSTNAME, UNREADABLE_MSGID)} ${data}`;
+}
+
+/**
+ * A record purged under retention, in an export: its place in the tree and its chain, and its
+ * entry hash, as a notice. No TIMESTAMP (the record's time went with it); its workstation as HOSTNAME.
+ */
+export function formatPurged(stub: PurgedRecord): string {
+  const data = sdElement(PURGED_SD_ID, [
+    ['idx', stub.treeIndex],
+    ['ws', stub.workstationId],
+    ['seq', stub.seq],
+    ['hash', stub.hash],
+  ]);
+  return `${header(SEVERITY_NOTICE, NILVALUE, stub.workstationId, PURGED_MSGID)} ${data}`;
 }
 
 /** RFC 5425 octet counting: MSG-LEN (bytes of the UTF-8 message) SP SYSLOG-MSG. */

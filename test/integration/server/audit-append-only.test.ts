@@ -55,15 +55,19 @@ const WORKSTATION = 'aa11bb22-cc33-4d44-8e55-ff6677889900';
 const YEAR = 365.25 * 24 * 3600 * 1000;
 const hash = (n: number) => n.toString(16).padStart(64, '0');
 
-/** A record the workstation stamped `at` and the server received at `receivedAt` (by default the same). */
-async function insertRecord(db: Database, index: number, at: number, userId = 'nurse.adams', receivedAt = at): Promise<void> {
+/**
+ * A record the workstation stamped `at` and the server received at `receivedAt` (by default the
+ * same), with the tree head that intake signs over it at `headAt` (by default on receipt).
+ */
+async function insertRecord(db: Database, index: number, at: number, userId = 'nurse.adams', receivedAt = at, more: { headAt?: number; objectKind?: string } = {}): Promise<void> {
   await db.query('INSERT INTO audit_leaves (tree_index, leaf_hash) VALUES ($1, $2)', [index, hash(index + 1000)]);
   await db.query(
     `INSERT INTO audit_records (tree_index, workstation_id, seq, at, actor_user_id, actor_role, action, object_kind, object_id,
        conversation_id, patient, outcome, reason, record, previous_hash, hash, received_at)
-     VALUES ($1, $2, $3, $4, $5, 'nurse', 'conversation.opened', 'none', NULL, NULL, NULL, 'success', NULL, '{}', $6, $7, $8)`,
-    [index, WORKSTATION, index + 1, at, userId, hash(index), hash(index + 1), receivedAt],
+     VALUES ($1, $2, $3, $4, $5, 'nurse', 'conversation.opened', $9, NULL, NULL, NULL, 'success', NULL, '{}', $6, $7, $8)`,
+    [index, WORKSTATION, index + 1, at, userId, hash(index), hash(index + 1), receivedAt, more.objectKind ?? 'none'],
   );
+  await db.query(`INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES ($1, $2, $3, 'sig')`, [index + 1, Math.floor(more.headAt ?? receivedAt), hash(index + 2000)]);
 }
 
 const count = async (db: Database, table: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]?.n;
@@ -75,7 +79,6 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
   it('refuse UPDATE, DELETE and TRUNCATE of every audit table, the server role included', async () => {
     const db = await open(backend);
     await insertRecord(db, 0, Date.now());
-    await db.query(`INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES (1, 1, $1, 'sig')`, [hash(7)]);
     await db.query(`INSERT INTO audit_batches (workstation_id, first_seq, last_seq, previous_hash, last_hash, signature, device_public_key, received_at)
       VALUES ($1, 1, 1, $2, $3, 'sig', 'key', 1)`, [WORKSTATION, hash(0), hash(1)]);
     await db.query(`INSERT INTO audit_alerts (at, workstation_id, kind, seq) VALUES (1, $1, 'gap', 1)`, [WORKSTATION]);
@@ -92,6 +95,7 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
       `TRUNCATE audit_leaves CASCADE`,
       `UPDATE audit_tree_heads SET root_hash = '${hash(9)}'`,
       `DELETE FROM audit_tree_heads`,
+      `TRUNCATE audit_purged`,
       `DELETE FROM audit_batches`,
       `UPDATE audit_batches SET signature = 'forged'`,
       `DELETE FROM audit_alerts`,
@@ -213,5 +217,31 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
     expect(purge).toMatchObject({ actor: 'it.admin', affected: 1, outcome: 'success' });
     expect(purge?.receivedBefore).toBeLessThanOrEqual(Date.now() - 6 * YEAR);
     expect(purge?.receivedBefore).toBeGreaterThan(now - 6 * YEAR - 60_000);
+  });
+
+  it('keeps the place and hash of each purged record, and never purges a purge record or one no old enough head covers', async () => {
+    const db = await open(backend);
+    const now = Date.now();
+    await insertRecord(db, 0, now - 7 * YEAR);
+    await insertRecord(db, 1, now - 7 * YEAR, 'it.admin', now - 7 * YEAR, { objectKind: 'audit-purge' });
+    await insertRecord(db, 2, now - 7 * YEAR);
+    // Received seven years ago by its column, but the first head over it was signed last week: the column was set by hand.
+    await insertRecord(db, 3, now - 7 * YEAR, 'nurse.adams', now - 7 * YEAR, { headAt: now - 7 * 24 * 3600 * 1000 });
+
+    await expect(db.query('DELETE FROM audit_records WHERE tree_index = 1'), 'the trigger').rejects.toMatchObject(refused);
+    await expect(db.query('DELETE FROM audit_records WHERE tree_index = 3'), 'the trigger').rejects.toMatchObject(refused);
+    // An owner's direct delete of an expired record leaves its stub as well.
+    await db.query('DELETE FROM audit_records WHERE tree_index = 2');
+    expect(await purgeExpiredAudit(db, () => now, 6)).toBe(1);
+    const left = await db.query<{ tree_index: number }>('SELECT tree_index::int AS tree_index FROM audit_records ORDER BY tree_index');
+    expect(left.map((row) => row.tree_index)).toEqual([1, 3]);
+    const stubs = await db.query<{ tree_index: number; workstation_id: string; seq: number; hash: string }>(
+      'SELECT tree_index::int AS tree_index, workstation_id::text AS workstation_id, seq::int AS seq, hash FROM audit_purged ORDER BY tree_index',
+    );
+    expect(stubs).toEqual([
+      { tree_index: 0, workstation_id: WORKSTATION, seq: 1, hash: hash(1) },
+      { tree_index: 2, workstation_id: WORKSTATION, seq: 3, hash: hash(3) },
+    ]);
+    for (const sql of ['UPDATE audit_purged SET seq = 9', 'DELETE FROM audit_purged', 'TRUNCATE audit_purged']) await expect(db.query(sql), sql).rejects.toMatchObject(refused);
   });
 });

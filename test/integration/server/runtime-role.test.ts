@@ -25,7 +25,7 @@ import { createUser, HOOK_TIMEOUT_MS, signIn, startTestServer, token, type TestS
 const postgres = usePostgres();
 const YEAR = 365.25 * 24 * 3600 * 1000;
 /** Each append-only table's key, for an UPDATE that parses (the tables without an `id`). */
-const KEY_COLUMN: Readonly<Record<string, string>> = { audit_leaves: 'tree_index', audit_records: 'tree_index', audit_tree_heads: 'tree_size' };
+const KEY_COLUMN: Readonly<Record<string, string>> = { audit_leaves: 'tree_index', audit_records: 'tree_index', audit_purged: 'tree_index', audit_tree_heads: 'tree_size' };
 const noFilter = { userId: null, patient: null, workstationId: null, conversationId: null, action: null, since: null, until: null };
 
 /** The URL of the same database as another role (the test cluster trusts local connections). */
@@ -183,6 +183,8 @@ describe('the server running as the runtime role', () => {
       `INSERT INTO audit_records (tree_index, workstation_id, seq, at, actor_user_id, actor_role, action, object_kind, object_id, conversation_id, patient, outcome, reason, record, previous_hash, hash, received_at)
        VALUES (${String(next)}, '0f0e0d0c-0b0a-4909-8807-060504030201', 1, 0, 'dr.gone', 'physician', 'session.locked', 'none', NULL, NULL, NULL, 'success', NULL, '{}', '${'b'.repeat(64)}', '${'c'.repeat(64)}', ${String(old)})`,
     );
+    // And the head signed over it on receipt, which is what proves its age.
+    await postgres().execute(superUrl, `INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES (${String(next + 1)}, ${String(old)}, '${'d'.repeat(64)}', 'sig')`);
     // The runtime role cannot delete it directly, however old it is.
     expect(await sqlState(appUrl, 'DELETE FROM audit_records WHERE tree_index = $1', [next])).toBe('42501');
     const hold = await target.server.admin.placeLegalHold('dr.gone', 'compliance.lee');

@@ -18,6 +18,8 @@ import {
   toAuditEvent,
   treeHeadProvenance,
   unreadableOutcome,
+  purgedOutcome,
+  fromPurgedOutcome,
   WARDLINE_FHIR,
   type InclusionProof,
 } from '../../../server/audit/fhir-audit-event';
@@ -944,9 +946,10 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
       auditKey: server.auditKey,
       consistency: [],
       unreadable: [],
+      purged: [],
     });
     const full = auditBundle(server.entries, { id: 'full', timestamp: 0 });
-    expect(readAuditBundle(viaJson(full))).toEqual({ ok: true, id: 'full', timestamp: 0, entries: server.entries.map((item) => ({ entry: item, inclusionProof: null })), heads: [], batches: [], auditKey: null, consistency: [], unreadable: [] });
+    expect(readAuditBundle(viaJson(full))).toEqual({ ok: true, id: 'full', timestamp: 0, entries: server.entries.map((item) => ({ entry: item, inclusionProof: null })), heads: [], batches: [], auditKey: null, consistency: [], unreadable: [], purged: [] });
   });
 
   it('carries everything an offline check of a selection needs', () => {
@@ -1129,11 +1132,39 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     expect(() => unreadableOutcome({ ...lost, workstationId: 'not-a-uuid' })).toThrow(RangeError);
   });
 
+  it('carries a record purged under retention as an informational OperationOutcome at its place, which validates and reads back exactly', () => {
+    const victim = server.entries[4]!;
+    const stub = { treeIndex: victim.treeIndex, workstationId: victim.record.workstationId, seq: victim.record.seq, hash: victim.hash };
+    const outcome = purgedOutcome(stub);
+    expect(issuesOf(viaJson(outcome))).toEqual([]);
+    expect(outcome.issue[0]).toMatchObject({ severity: 'information', code: 'informational' });
+    expect(fromPurgedOutcome(viaJson(outcome))).toEqual({ ok: true, purged: stub });
+
+    const lost = { treeIndex: 9, workstationId: null, seq: null, hash: null };
+    const entries = server.entries.filter((item) => item !== victim);
+    const bundle = auditBundle(entries, { id: 'purged', timestamp: 1_795_001_000_000, heads: server.heads, batches: server.batches, auditKey: server.auditKey, purged: [stub], unreadable: [lost] });
+    expect(issuesOf(viaJson(bundle))).toEqual([]);
+    const read = readAuditBundle(viaJson(bundle));
+    if (!read.ok) throw new Error(read.problem);
+    expect([read.purged, read.unreadable]).toEqual([[stub], [lost]]);
+
+    // What cannot be such a place is refused, and named without its value; a purged record is not an unreadable one.
+    const at = entries.length;
+    const place = (index: number) => ['entry', at, 'resource', 'extension', 0, 'extension', index, 'valueString'];
+    for (const [index, field] of [[0, 'treeIndex'], [1, 'workstationId'], [2, 'seq'], [3, 'hash']] as const) {
+      const result = readAuditBundle(edited(viaJson(bundle), place(index), () => 'Grace Adams'));
+      expect(result).toEqual({ ok: false, problem: `resource.extension (purged).${field}`, index: at });
+    }
+    expect(readAuditBundle(edited(viaJson(bundle), ['entry', at, 'resource', 'issue', 0, 'severity'], () => 'error'))).toEqual({ ok: false, problem: 'resource.issue[0].severity', index: at });
+    expect(fromUnreadableOutcome(viaJson(outcome))).toMatchObject({ ok: false });
+    expect(() => purgedOutcome({ ...stub, hash: 'nope' })).toThrow(RangeError);
+  });
+
   it('writes and reads an empty export without an empty array', () => {
     const empty = auditBundle([], { id: 'empty', timestamp: 0, auditKey: server.auditKey });
     expect(empty).not.toHaveProperty('entry');
     expect(issuesOf(viaJson(empty))).toEqual([]);
-    expect(readAuditBundle(viaJson(empty))).toEqual({ ok: true, id: 'empty', timestamp: 0, entries: [], heads: [], batches: [], auditKey: null, consistency: [], unreadable: [] });
+    expect(readAuditBundle(viaJson(empty))).toEqual({ ok: true, id: 'empty', timestamp: 0, entries: [], heads: [], batches: [], auditKey: null, consistency: [], unreadable: [], purged: [] });
     expect(readAuditBundle({ ...(viaJson(empty) as object), entry: [] })).toEqual({ ok: false, problem: '(unexpected field)' });
   });
 
@@ -1176,6 +1207,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
             auditKey: uniqueHeads.length === 0 ? null : (auditKey ?? null),
             consistency: [],
             unreadable: [],
+            purged: [],
           });
         },
       ),

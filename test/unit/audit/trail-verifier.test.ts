@@ -360,4 +360,84 @@ describe('the trail verifier', () => {
     const blind = await verifyTrail({ ...trail, entries: trail.entries.filter((_, i) => i !== 16), unreadable: [{ ...lost, hash: null }] }, crypto);
     expect(blind.breaks.slice(0, 2)).toEqual([named, { kind: 'tree', treeIndex: 16, problem: 'the place of an unreadable record cannot be checked' }]);
   });
+
+  describe('records purged under retention', () => {
+    const SERVER_CHAIN = 'dd11bb22-cc33-4d44-8e55-ff6677889903';
+    const lastHeadAt = () => (trail.heads.at(-1) as SignedTreeHead).timestamp;
+
+    /**
+     * The trail with the records at `indexes` purged (their place and hash kept), and, unless
+     * `record` is false, the purge recorded on the server's chain at `at` with its bound.
+     */
+    function purgedTrail(indexes: readonly number[], purge: { at: number; receivedBefore: number } | false): TrailExport {
+      const base = clone(trail);
+      const purged = indexes.map((i) => {
+        const { entry } = base.entries[i] as ExportedEntry;
+        return { treeIndex: entry.treeIndex, workstationId: entry.record.workstationId, seq: entry.record.seq, hash: entry.hash };
+      });
+      const entries = base.entries.filter((_, i) => !indexes.includes(i));
+      if (purge === false) return { ...base, entries, purged };
+      const record: AuditRecord = {
+        actor: { userId: 'compliance.lee', role: 'compliance-officer' },
+        action: 'admin.action',
+        object: { kind: 'audit-purge', receivedBefore: purge.receivedBefore, records: indexes.length },
+        patient: null,
+        at: purge.at,
+        seq: 1,
+        workstationId: SERVER_CHAIN,
+        outcome: 'success',
+        reason: 'AUDIT_PURGED',
+      };
+      const hash = hex(entryHash(blake2b256, GENESIS_HASH, record));
+      const keys = sodium.crypto_sign_keypair();
+      const signed = batchSigningBytes({ deviceId: SERVER_CHAIN, firstSeq: 1, lastSeq: 1, previousHash: GENESIS_HASH, lastHash: fromHex(hash) as Uint8Array });
+      const log = createMerkleLog(sha256);
+      log.append([...trail.entries.map(({ entry }) => merkleTree(sha256).leafHash(fromHex(entry.hash) as Uint8Array)), merkleTree(sha256).leafHash(fromHex(hash) as Uint8Array)]);
+      return {
+        ...base,
+        entries: [...entries, { entry: { record, previousHash: hex(GENESIS_HASH), hash, treeIndex: 36 }, inclusionProof: null }],
+        batches: [...base.batches, { workstationId: SERVER_CHAIN, firstSeq: 1, lastSeq: 1, previousHash: hex(GENESIS_HASH), lastHash: hash, signature: b64(sodium.crypto_sign_detached(signed, keys.privateKey)), devicePublicKey: b64(keys.publicKey) }],
+        heads: [...base.heads, signHead(37, log.root(), purge.at)],
+        purged,
+      };
+    }
+
+    const SIX_YEARS = 189_345_600_000;
+    // Ws 1's first batch (0-3) and the first two records of ws 2's (4, 5); a record in the middle of ws 3's second batch (22).
+    const INDEXES = [0, 1, 2, 3, 4, 5, 22];
+
+    it('checks the chains and the tree across the purged records, explained by the recorded purge', async () => {
+      const at = lastHeadAt() + SIX_YEARS + 86_400_000;
+      const report = await verifyTrail(purgedTrail(INDEXES, { at, receivedBefore: at - SIX_YEARS }), crypto);
+      expect(report.breaks).toEqual([]);
+      expect(report).toMatchObject({ ok: true, records: 30, purged: 7, heads: 10 });
+    });
+
+    it('names each purged record no recorded purge explains, and one received after its bound by the signed heads', async () => {
+      const unexplained = await verifyTrail(purgedTrail([4, 22], false), crypto);
+      expect(unexplained.breaks).toEqual([
+        { kind: 'record', workstationId: WORKSTATIONS[1], seq: 1, treeIndex: 4, problem: 'purged, but the trail records no purge' },
+        { kind: 'record', workstationId: WORKSTATIONS[2], seq: 7, treeIndex: 22, problem: 'purged, but the trail records no purge' },
+      ]);
+      // The bound falls between the heads that cover index 4 and index 22.
+      const between = trail.heads[3]!.timestamp;
+      const early = await verifyTrail(purgedTrail([4, 22], { at: lastHeadAt() + SIX_YEARS * 2, receivedBefore: between }), crypto);
+      expect(early.breaks).toEqual([{ kind: 'record', workstationId: WORKSTATIONS[2], seq: 7, treeIndex: 22, problem: 'purged, but no signed head shows it was received before the purge bound' }]);
+      // A purge less than six years after the receipt is not lawful, whatever bound it states.
+      const soon = await verifyTrail(purgedTrail([34], { at: lastHeadAt() + SIX_YEARS - 1, receivedBefore: lastHeadAt() + 1 }), crypto);
+      expect(soon.breaks).toEqual([{ kind: 'record', workstationId: WORKSTATIONS[2], seq: 11, treeIndex: 34, problem: 'purged, but no signed head shows it was received before the purge bound' }]);
+    });
+
+    it('names a purged record whose hash was changed, or whose stub is gone, by its place in the tree', async () => {
+      const at = lastHeadAt() + SIX_YEARS + 86_400_000;
+      const lawful = purgedTrail(INDEXES, { at, receivedBefore: at - SIX_YEARS });
+      const edited = { ...lawful, purged: lawful.purged!.map((stub) => (stub.treeIndex === 22 ? { ...stub, hash: 'f'.repeat(64) } : stub)) };
+      const report = await verifyTrail(edited, crypto);
+      expect(report.ok).toBe(false);
+      expect(report.breaks).toContainEqual({ kind: 'record', workstationId: WORKSTATIONS[2], seq: 8, treeIndex: 23, problem: 'chain-broken' });
+      expect(report.breaks).toContainEqual({ kind: 'head', treeSize: 24, problem: 'root does not match the records at tree index 20 to 23' });
+      const dropped = await verifyTrail({ ...lawful, purged: lawful.purged!.filter((stub) => stub.treeIndex !== 22) }, crypto);
+      expect(dropped.breaks).toContainEqual({ kind: 'tree', treeIndex: 22, problem: 'record missing from the export' });
+    });
+  });
 });

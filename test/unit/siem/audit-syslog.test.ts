@@ -13,7 +13,7 @@ import { blake2b256 } from '../../../shared/audit/blake2b';
 import { anyAuditObjectArb, AUDIT_OBJECT_KINDS, auditObjectArb, auditRecordArb, LAST_INSTANT_MS } from '../../support/audit-arbitraries';
 import type { StoredBatch } from '../../../server/audit/audit-query';
 import { auditFromSyslog, batchFromSyslog, entryFromSyslog, exportLineFromSyslog, headFromSyslog } from '../../../server/siem/audit-syslog';
-import { formatAuditEntry, formatBatch, formatTreeHead, formatUnreadable, SERVER_HOSTNAME } from '../../../server/siem/rfc5424';
+import { formatAuditEntry, formatBatch, formatPurged, formatTreeHead, formatUnreadable, SERVER_HOSTNAME } from '../../../server/siem/rfc5424';
 
 const WORKSTATION = 'aa11bb22-cc33-4d44-8e55-ff6677889900';
 const CONVERSATION = '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b';
@@ -413,6 +413,29 @@ describe('a record that no longer reads, in a syslog export', () => {
     ['an added param', (line: string) => line.replace('"]', '" at="1"]'), 'unreadable@32473 (unexpected param)'],
   ])('refuses an edited %s', (_name, tamper, problem) => {
     const read = exportLineFromSyslog(tamper(formatUnreadable(lost)));
+    expect(read).toEqual({ ok: false, problem });
+    expect(JSON.stringify(read)).not.toContain('Smith');
+  });
+});
+
+describe('a record purged under retention, in a syslog export', () => {
+  const stub = { treeIndex: 101, workstationId: WORKSTATION, seq: 41, hash: 'c'.repeat(64) };
+
+  it('round-trips its place and hash, as a notice the SIEM is never sent', () => {
+    const line = formatPurged(stub);
+    expect(line).toBe(`<109>1 - ${WORKSTATION} wardline - audit-purged [purged@32473 idx="101" ws="${WORKSTATION}" seq="41" hash="${'c'.repeat(64)}"]`);
+    expect(exportLineFromSyslog(line)).toEqual({ ok: true, kind: 'purged', purged: stub });
+    expect(auditFromSyslog(line)).toEqual({ ok: false, problem: 'STRUCTURED-DATA (not an audit message)' });
+  });
+
+  it.each([
+    ['idx', (line: string) => line.replace('idx="101"', 'idx="x"'), 'purged@32473 idx'],
+    ['ws', (line: string) => line.replace(`ws="${WORKSTATION}"`, 'ws="Jane Smith"'), 'purged@32473 ws'],
+    ['hash', (line: string) => line.replace(` hash="${'c'.repeat(64)}"`, ''), 'purged@32473 hash'],
+    ['HOSTNAME', (line: string) => line.replace(` ${WORKSTATION} wardline`, ' relay wardline'), 'HOSTNAME'],
+    ['an added param', (line: string) => line.replace('"]', '" at="1"]'), 'purged@32473 (unexpected param)'],
+  ])('refuses an edited %s', (_name, tamper, problem) => {
+    const read = exportLineFromSyslog(tamper(formatPurged(stub)));
     expect(read).toEqual({ ok: false, problem });
     expect(JSON.stringify(read)).not.toContain('Smith');
   });
