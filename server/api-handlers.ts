@@ -27,8 +27,6 @@ export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
   /** The KDF cost new accounts get, and unknown ids are told. */
   readonly accountKdf: { readonly memoryMiB: number; readonly passes: number };
   readonly audit: AuditIntakeDeps;
-  /** An account event was written (a user ended one of their sessions): fold it into the trail. */
-  readonly onAccountEvent?: () => void;
 }
 
 export function createApiHandlers(deps: ApiDeps): RouteHandlers {

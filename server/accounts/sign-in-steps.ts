@@ -12,6 +12,7 @@ import type { PasswordHasher } from '../crypto/password-hasher';
 import type { Database, Queryable } from '../db/database';
 import { findIdentity } from '../directory/identity-store';
 import { fail, succeed, type Failure, type Outcome } from '../outcome';
+import { recordAdminEvent, SERVER_ITSELF } from '../admin/admin-events';
 import { accountOf, type AccountRecord } from './account-store';
 import { throttleVerdict, type ThrottlePolicy } from './attempt-throttle';
 import { registerDevice } from './device-store';
@@ -27,6 +28,8 @@ export interface SignInDeps {
   readonly addressThrottle: ThrottlePolicy;
   /** A hash of a random key at the real cost, verified against for unknown ids so they take as long. */
   readonly decoyHash: () => Promise<string>;
+  /** An account or admin event was written (a lockout, a session ended): fold it into the trail. */
+  readonly onAccountEvent?: () => void;
 }
 
 /** Refuses at once while the account id or the address is locked out. */
@@ -46,7 +49,14 @@ export async function countFailure(
   now: number,
   code: 'INVALID_CREDENTIALS' | 'MFA_INVALID',
 ): Promise<Failure> {
-  const account = await recordThrottleFailure(deps.db, accountThrottleKey(userId), deps.accountThrottle, now);
+  let lockedOut = false;
+  // A real account's lockout joins the server's chain; an unknown id records nothing (it may be anything typed).
+  const account = await recordThrottleFailure(deps.db, accountThrottleKey(userId), deps.accountThrottle, now, async (tx) => {
+    if ((await tx.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length === 0) return;
+    await recordAdminEvent(tx, { at: now, actor: SERVER_ITSELF, action: 'account.locked-out', targetUserId: userId, outcome: 'failure', reason: code });
+    lockedOut = true;
+  });
+  if (lockedOut) deps.onAccountEvent?.();
   const remote = await recordThrottleFailure(deps.db, addressThrottleKey(address), deps.addressThrottle, now);
   const accountVerdict = throttleVerdict(account, now);
   if (!accountVerdict.allowed) return fail('ACCOUNT_LOCKED', accountVerdict.retryAfterSeconds);

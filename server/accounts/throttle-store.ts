@@ -26,7 +26,17 @@ export async function readThrottle(db: Queryable, key: string): Promise<Throttle
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
-export async function recordThrottleFailure(db: Database, key: string, policy: ThrottlePolicy, now: number): Promise<ThrottleState> {
+/**
+ * Counts one failure; `onLocked` runs in the same transaction when this failure locks the key
+ * (not when it lands on a lock already in force), so what it writes stands or falls with the lock.
+ */
+export async function recordThrottleFailure(
+  db: Database,
+  key: string,
+  policy: ThrottlePolicy,
+  now: number,
+  onLocked?: (tx: Queryable) => Promise<void>,
+): Promise<ThrottleState> {
   return db.transaction(async (tx) => {
     // Inserting first gives the row lock something to hold even on the first failure.
     await tx.query('INSERT INTO auth_throttle (key, failures, window_started_at) VALUES ($1, 0, $2) ON CONFLICT (key) DO NOTHING', [key, now]);
@@ -39,6 +49,8 @@ export async function recordThrottleFailure(db: Database, key: string, policy: T
       next.windowStartedAt,
       next.lockedUntil,
     ]);
+    const alreadyLocked = current?.lockedUntil != null && current.lockedUntil > now;
+    if (next.lockedUntil !== null && !alreadyLocked) await onLocked?.(tx);
     return next;
   });
 }

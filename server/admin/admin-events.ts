@@ -1,7 +1,8 @@
 /**
  * The record of every administrative action that is not an access change (those are
  * account_events): an account created, a role address saved and its members changed, a legal
- * hold placed or released, audit records purged, SIEM forwarding switched on, off or elsewhere.
+ * hold placed or released, audit records purged, SIEM forwarding switched on, off or elsewhere,
+ * and an account locked out by failed sign-ins (the server's own doing).
  * Who, what, to which object, and for a purge how many records received before when; never
  * names or content. Written in the transaction of the change (or by the purge function itself)
  * and folded into the server's audit chain afterwards (server/audit/server-trail.ts).
@@ -20,6 +21,7 @@ export const ADMIN_EVENT_ACTIONS = [
   'siem.enabled',
   'siem.disabled',
   'siem.changed',
+  'account.locked-out',
 ] as const;
 export type AdminEventAction = (typeof ADMIN_EVENT_ACTIONS)[number];
 
@@ -40,6 +42,9 @@ export interface AdminEvent {
   /** A failure's code. */
   readonly reason: string | null;
 }
+
+/** The actor of what the server does by itself (a lockout): no user id, so the trail names no one. */
+export const SERVER_ITSELF = '(server)';
 
 /** Admin input that cannot be recorded as given; carries a code, never the input. */
 export class AdminInputError extends Error {

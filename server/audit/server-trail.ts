@@ -2,7 +2,8 @@
  * The server's own records in the audit trail: who ended or restored someone's access
  * (account_events: deactivated, reactivated, sessions revoked, a session ended by its user from
  * elsewhere) and every other administrative action (admin_events: accounts created, role
- * addresses and their members, legal holds, purges, SIEM forwarding). The server keeps one chain
+ * addresses and their members, legal holds, purges, SIEM forwarding, and lockouts of real
+ * accounts, which the server records as `account.locked-out` with no actor). The server keeps one chain
  * like a workstation's, under its own chain id, signed with its audit key. The two tables are
  * the outbox: each row is written in the same transaction as the change it records, and folded
  * into the chain in order afterwards (at start and after every change), with the folded points
@@ -43,7 +44,11 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'siem.enabled': 'SIEM_FORWARDING_ENABLED',
   'siem.disabled': 'SIEM_FORWARDING_DISABLED',
   'siem.changed': 'SIEM_DESTINATION_CHANGED',
+  'account.locked-out': 'ACCOUNT_LOCKED_OUT',
 };
+
+/** Catalogue actions of their own; every other event is an `admin.action` with its reason code. */
+const ACTIONS: Partial<Record<AccountEventAction | AdminEventAction, AuditRecord['action']>> = { 'account.locked-out': 'account.locked-out' };
 
 /** One outbox row, ready to become a record of the server's chain. */
 interface TrailEvent {
@@ -105,7 +110,7 @@ function recordOf(event: TrailEvent, roles: ReadonlyMap<string, Role>, chainId: 
   const failure = event.outcome === 'failure' && event.reason !== null && REASON_CODE.test(event.reason) ? event.reason : null;
   return {
     actor: { userId: actor, role: actor === null ? null : (roles.get(actor) ?? null) },
-    action: 'admin.action',
+    action: ACTIONS[event.action] ?? 'admin.action',
     object,
     patient: null,
     at: event.at,

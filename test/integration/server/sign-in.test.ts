@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MFA_CHALLENGE_TTL_MS, PROOF_WINDOW_MS } from '../../../shared/protocol/auth';
 import { usePostgres } from '../../support/postgres';
 import type { ApiClient } from '../../support/server-client';
@@ -198,6 +198,16 @@ describe.each(BACKENDS)('sign-in on %s', (backend) => {
   });
 
   describe('throttling', () => {
+    /** The lockouts of this account in the server's chain, once the fold that follows a lockout has run. */
+    async function lockoutsOf(userId: string) {
+      const of = async () =>
+        (await target.server.admin.auditRecords({ action: 'account.locked-out', limit: 1000 }))
+          .filter((entry) => entry.record.object.kind === 'account' && entry.record.object.id === userId)
+          .map(({ record }) => ({ actor: record.actor, object: record.object, outcome: record.outcome, reason: record.reason }));
+      await vi.waitFor(async () => expect(await of()).not.toEqual([]));
+      return of();
+    }
+
     it('locks an account after five failures, even for the right key, until the lockout ends', async () => {
       const api = target.apiFrom(ownAddress());
       const grace = await user('Grace Adams');
@@ -213,6 +223,8 @@ describe.each(BACKENDS)('sign-in on %s', (backend) => {
       expect((await attempt(api, grace, rightKey)).body.error).toBe('ACCOUNT_LOCKED');
       // From another address too: the lock is the account's.
       expect((await attempt(target.apiFrom(ownAddress()), grace, rightKey)).body.error).toBe('ACCOUNT_LOCKED');
+      // The server's own chain records the lockout once, naming the account and no actor.
+      expect(await lockoutsOf(grace.userId)).toEqual([{ actor: { userId: null, role: null }, object: { kind: 'account', id: grace.userId }, outcome: 'failure', reason: 'INVALID_CREDENTIALS' }]);
       target.clock.advance(15 * MINUTE + 1000);
       await signIn(target, grace, api);
     });
@@ -225,6 +237,9 @@ describe.each(BACKENDS)('sign-in on %s', (backend) => {
       expect(codes.slice(0, 4)).toEqual(Array(4).fill({ error: 'INVALID_CREDENTIALS' }));
       expect(codes.slice(4).map((body) => body.error)).toEqual(['ACCOUNT_LOCKED', 'ACCOUNT_LOCKED']);
       expect(codes[5]?.retryAfterSeconds).toBeGreaterThan(0);
+      // Whatever was typed as an id goes nowhere near the trail.
+      const events = await target.server.admin.adminEvents({ action: 'account.locked-out' });
+      expect(events.map((event) => event.targetUserId)).not.toContain(ghost.userId);
     });
 
     it('counts wrong TOTP codes towards the account lockout', async () => {
@@ -241,6 +256,7 @@ describe.each(BACKENDS)('sign-in on %s', (backend) => {
       for (let failure = 1; failure <= 5; failure += 1) answers.push((await api.refused('verifyMfa', { challengeId: login.challengeId, code: '000000' })).body.error);
       expect(answers).toEqual(['MFA_INVALID', 'MFA_INVALID', 'MFA_INVALID', 'MFA_INVALID', 'ACCOUNT_LOCKED']);
       expect((await api.refused('verifyMfa', { challengeId: login.challengeId, code: freshTotpCode(target, grace) })).body.error).toBe('ACCOUNT_LOCKED');
+      expect(await lockoutsOf(grace.userId)).toEqual([{ actor: { userId: null, role: null }, object: { kind: 'account', id: grace.userId }, outcome: 'failure', reason: 'MFA_INVALID' }]);
       target.clock.advance(15 * MINUTE + 1000);
     });
 
