@@ -49,14 +49,14 @@ export async function countFailure(
   now: number,
   code: 'INVALID_CREDENTIALS' | 'MFA_INVALID',
 ): Promise<Failure> {
-  let lockedOut = false;
+  const recorded = { lockout: false };
   // A real account's lockout joins the server's chain; an unknown id records nothing (it may be anything typed).
   const account = await recordThrottleFailure(deps.db, accountThrottleKey(userId), deps.accountThrottle, now, async (tx) => {
     if ((await tx.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length === 0) return;
     await recordAdminEvent(tx, { at: now, actor: SERVER_ITSELF, action: 'account.locked-out', targetUserId: userId, outcome: 'failure', reason: code });
-    lockedOut = true;
+    recorded.lockout = true;
   });
-  if (lockedOut) deps.onAccountEvent?.();
+  if (recorded.lockout) deps.onAccountEvent?.();
   const remote = await recordThrottleFailure(deps.db, addressThrottleKey(address), deps.addressThrottle, now);
   const accountVerdict = throttleVerdict(account, now);
   if (!accountVerdict.allowed) return fail('ACCOUNT_LOCKED', accountVerdict.retryAfterSeconds);
