@@ -49,6 +49,8 @@ export interface AppCoreOptions {
   readonly systemIdle?: SystemIdle;
   /** How often session deadlines are checked (tests shorten it). */
   readonly sessionTickMs?: number;
+  /** How often vaults unused past the policy's vaultPurgeAfterDays are looked for (default hourly, and at start). */
+  readonly vaultPurgeCheckMs?: number;
   /** How far back a first sign-in here syncs at once (default 30 days); older is fetched on demand. */
   readonly initialSyncWindowMs?: number;
   /** Audit sync retry waits (tests shorten them). */
@@ -150,6 +152,23 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       threadChanged: (conversationId) => emit('thread.changed', { conversationId }),
     },
   });
+  // Vaults unused past the policy's limit go at start and then hourly, and only while no one is
+  // signed in here, so a vault is never shredded under a sign-in that is opening it.
+  const purgeUnusedVaults = async (): Promise<void> => {
+    if (policy.vaultPurgeAfterDays === null || policyError !== null || session.state().state !== 'signed-out') return;
+    try {
+      const purged = await vaults.purgeUnused(policy.vaultPurgeAfterDays);
+      if (purged.length > 0) options.logger.info({ vaults: purged.length }, 'unused vaults purged by policy');
+    } catch (error) {
+      options.logger.warn({ errorName: (error as Error).name }, 'unused vault purge failed');
+    }
+  };
+  let vaultPurge: Promise<void> = purgeUnusedVaults();
+  const vaultPurgeTimer = setInterval(() => {
+    vaultPurge = vaultPurge.then(purgeUnusedVaults);
+  }, options.vaultPurgeCheckMs ?? 3_600_000);
+  vaultPurgeTimer.unref();
+
   /** Runs `task` with the signed-in clinician's messaging (the router has already checked the role). */
   const withMessaging = async <T>(task: (messaging: MessagingService) => Promise<IpcResult<T>>): Promise<IpcResult<T>> => {
     try {
@@ -267,6 +286,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     },
     async close() {
       listeners.clear();
+      clearInterval(vaultPurgeTimer);
+      await vaultPurge;
       await session.close();
       await vaults.lockAll();
       await audit.close();

@@ -82,14 +82,16 @@ export interface VaultEvent {
   readonly action: 'vault.created' | 'vault.shredded' | 'vault.purged';
   readonly vaultId: string;
   /**
-   * Who asked, when the caller says (the clinician signing in, IT shredding); otherwise the
-   * vault's owner from its key file, the one person the event can be tied to (the vault id is a
-   * one-way hash of the user id). Role null when not known.
+   * Who asked, when the caller says (the clinician signing in, IT shredding; no one for a purge
+   * by policy, which the workstation does by itself); otherwise the vault's owner from its key
+   * file, the one person the event can be tied to (the vault id is a one-way hash of the user
+   * id). Role null when not known.
    */
   readonly actor: { readonly userId: string | null; readonly role: Role | null };
   /** A failure record follows the first when the change then could not be made. */
   readonly outcome?: 'failure';
-  readonly reason?: VaultErrorCode;
+  /** Why: a failure's code, or VAULT_UNUSED for a purge by policy. */
+  readonly reason?: VaultErrorCode | 'VAULT_UNUSED';
 }
 
 export interface OpenVault {
@@ -115,6 +117,9 @@ const storeFailure = (error: unknown): VaultErrorCode => appCodeOfStoreError(err
 function isDiskFull(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOSPC';
 }
+
+/** A purge by policy: the workstation's own doing, no person's. */
+const BY_POLICY: VaultEvent['actor'] = { userId: null, role: null };
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const unb64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
@@ -380,7 +385,12 @@ export function createVaultManager(deps: VaultDeps) {
       if (!existsSync(paths.dir)) return fail('VAULT_NOT_FOUND');
       // The owner is read before the key file that names them is destroyed.
       const content = readKeyFile(paths);
-      const event: VaultEvent = { action: why, vaultId, actor: by ?? { userId: content.ok ? content.value.userId : null, role: null } };
+      const event: VaultEvent = {
+        action: why,
+        vaultId,
+        actor: by ?? { userId: content.ok ? content.value.userId : null, role: null },
+        ...(why === 'vault.purged' ? { reason: 'VAULT_UNUSED' as const } : {}),
+      };
       // Noted (awaited) before the key is destroyed, as a creation is: shredding protects data, so
       // it goes ahead even if the note cannot be written (the note's own failure is logged).
       await deps.audit?.note(event);
@@ -430,14 +440,14 @@ export function createVaultManager(deps: VaultDeps) {
 
     /**
      * Shreds readable vaults not unlocked for `maxIdleDays` (policy). Vaults that cannot be read
-     * are kept for IT, and open ones are never touched.
+     * are kept for IT, and open ones are never touched. No one asked: the records name no actor.
      */
     async purgeUnused(maxIdleDays: number): Promise<string[]> {
       const cutoff = deps.now() - maxIdleDays * 86_400_000;
       const purged: string[] = [];
       for (const listing of manager.list()) {
         if (!listing.readable || open.has(listing.vaultId) || listing.lastUsedAt === null || listing.lastUsedAt >= cutoff) continue;
-        if ((await manager.shred(listing.vaultId, 'vault.purged')).ok) purged.push(listing.vaultId);
+        if ((await manager.shred(listing.vaultId, 'vault.purged', BY_POLICY)).ok) purged.push(listing.vaultId);
       }
       return purged;
     },

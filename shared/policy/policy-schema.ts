@@ -37,6 +37,12 @@ const policyShape = {
     /** The cheapest password derivation a vault may use: Argon2id memory in MiB (default 64, at least 64) and passes (default 3, at least 3). */
     kdfMemoryMiB: z.number().int().min(64).max(2000).default(64),
     kdfPasses: z.number().int().min(3).max(20).default(3),
+    /**
+     * Shred a clinician's vault on this workstation once it has not been unlocked for this many
+     * days (their messages stay on the server; a later sign-in starts a fresh vault). Default:
+     * never; 1 to 3650 days.
+     */
+    vaultPurgeAfterDays: z.number().int().min(1).max(3650).nullable().default(null),
 };
 
 export const policySchema = z.strictObject(policyShape).refine((policy) => (policy.serverUrl === null) === (policy.caCertificate === null), {

@@ -32,5 +32,10 @@ export function policyRows(policy: Policy): PolicyRow[] {
     { key: 'mfaRequired', label: 'Authentication code required', value: yesNo(policy.mfaRequired) },
     { key: 'kdfMemoryMiB', label: 'Password hashing memory (minimum)', value: `${String(policy.kdfMemoryMiB)} MiB` },
     { key: 'kdfPasses', label: 'Password hashing passes (minimum)', value: String(policy.kdfPasses) },
+    {
+      key: 'vaultPurgeAfterDays',
+      label: 'Remove a clinician’s data from this workstation when unused for',
+      value: policy.vaultPurgeAfterDays === null ? 'Never' : `${String(policy.vaultPurgeAfterDays)} ${policy.vaultPurgeAfterDays === 1 ? 'day' : 'days'}`,
+    },
   ];
 }

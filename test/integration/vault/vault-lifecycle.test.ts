@@ -209,7 +209,7 @@ describe('password, shredding and purging', () => {
     expect(manager.list().map((v) => v.userId ?? '(unreadable)').sort()).toEqual(['(unreadable)', 'dr.okafor', 'nurse.adams']);
     expect(await manager.purgeUnused(30)).toEqual([old.vaultId]);
     expect(manager.list().map((v) => v.vaultId).sort()).toEqual([recent.vaultId, damaged.vaultId].sort());
-    expect(told.filter((event) => event.action !== 'vault.created')).toEqual([{ action: 'vault.purged', vaultId: old.vaultId, actor: { userId: 'nurse.adams', role: null } }]);
+    expect(told.filter((event) => event.action !== 'vault.created')).toEqual([{ action: 'vault.purged', vaultId: old.vaultId, actor: { userId: null, role: null }, reason: 'VAULT_UNUSED' }]);
   });
 
   it('records a creation before its first file is written, with the role; a failure after it follows it', async () => {

@@ -18,6 +18,7 @@ const DEFAULTS = {
   mfaRequired: true,
   kdfMemoryMiB: 64,
   kdfPasses: 3,
+  vaultPurgeAfterDays: null,
 };
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-policy-'));
@@ -63,6 +64,7 @@ describe('policy from a file', () => {
     ['a notification level that does not exist', { notificationContent: 'full' }, ['notificationContent']],
     ['a KDF below the floor', { kdfMemoryMiB: 32, kdfPasses: 1 }, ['kdfMemoryMiB', 'kdfPasses']],
     ['a PIN too short to mean anything', { pinMinLength: 2 }, ['pinMinLength']],
+    ['a vault purge after no days at all', { vaultPurgeAfterDays: 0 }, ['vaultPurgeAfterDays']],
   ])('refuses %s whole, naming the key and never the value', async (_name, content, keys) => {
     const read = await loadPolicy({ platform: 'linux', overrideFile: policyFile(JSON.stringify(content)) });
     expect(read).toMatchObject({ ok: false, error: { code: 'POLICY_INVALID', keys } });
