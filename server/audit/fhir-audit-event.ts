@@ -756,57 +756,6 @@ const unreadableIssue = () => ({
   },
 });
 
-/**
- * A stored record that no longer reads as one, as an OperationOutcome: an error at its place in
- * the trail, with only what is still known of it (never its content, which may not be ours).
- * Throws a RangeError for a value that is not of its form.
- */
-export function unreadableOutcome(lost: UnreadableRecord): OperationOutcome {
-  if (!Number.isSafeInteger(lost.treeIndex) || lost.treeIndex < 0) throw new RangeError('unreadable treeIndex is not a tree index');
-  if (lost.workstationId !== null && !uuid.safeParse(lost.workstationId).success) throw new RangeError('unreadable workstationId is not a UUID');
-  if (lost.seq !== null && (!Number.isSafeInteger(lost.seq) || lost.seq < 0)) throw new RangeError('unreadable seq is not a sequence number');
-  if (lost.hash !== null && !HASH_HEX.test(lost.hash)) throw new RangeError('unreadable hash is not a hash');
-  return {
-    resourceType: 'OperationOutcome',
-    id: `unreadable-${String(lost.treeIndex)}`,
-    extension: [
-      {
-        url: WARDLINE_FHIR.unreadableExtension,
-        extension: [
-          { url: 'treeIndex', valueString: String(lost.treeIndex) },
-          ...(lost.workstationId === null ? [] : [{ url: 'workstationId', valueString: lost.workstationId }]),
-          ...(lost.seq === null ? [] : [{ url: 'seq', valueString: String(lost.seq) }]),
-          ...(lost.hash === null ? [] : [{ url: 'hash', valueString: lost.hash }]),
-        ],
-      },
-    ],
-    issue: [unreadableIssue()],
-  };
-}
-
-export type FromUnreadableResult = { readonly ok: true; readonly unreadable: UnreadableRecord } | { readonly ok: false; readonly problem: string };
-
-/** The exact inverse of unreadableOutcome; the problem names a field, never its value. */
-export function fromUnreadableOutcome(resource: unknown): FromUnreadableResult {
-  if (!isObject(resource) || resource.resourceType !== 'OperationOutcome') return problem('resourceType');
-  const content = withoutServerMeta(resource);
-  if (content === null) return problem('meta');
-  const place = list(content.extension).find((item) => get(item, 'url') === WARDLINE_FHIR.unreadableExtension);
-  const part = (name: string): string | undefined => text(get(list(get(place, 'extension')).find((item) => get(item, 'url') === name), 'valueString'));
-  const treeIndex = decimal(part('treeIndex'));
-  if (treeIndex === undefined) return problem('extension (unreadable).treeIndex');
-  const workstationId = part('workstationId') ?? null;
-  if (workstationId !== null && !uuid.safeParse(workstationId).success) return problem('extension (unreadable).workstationId');
-  const seqText = part('seq');
-  const seq = seqText === undefined ? null : decimal(seqText);
-  if (seq === undefined) return problem('extension (unreadable).seq');
-  const hash = part('hash') ?? null;
-  if (hash !== null && !HASH_HEX.test(hash)) return problem('extension (unreadable).hash');
-  const unreadable = { treeIndex, workstationId, seq, hash };
-  const difference = firstDifference(content, unreadableOutcome(unreadable), '');
-  return difference === null ? { ok: true, unreadable } : problem(difference);
-}
-
 const purgedIssue = () => ({
   severity: 'information' as const,
   code: 'informational' as const,
@@ -816,50 +765,91 @@ const purgedIssue = () => ({
   },
 });
 
-/** A record purged under retention, as an OperationOutcome that keeps its place. Throws a RangeError for a value not of its form. */
-export function purgedOutcome(stub: PurgedRecord): OperationOutcome {
-  if (!Number.isSafeInteger(stub.treeIndex) || stub.treeIndex < 0) throw new RangeError('purged treeIndex is not a tree index');
-  if (!uuid.safeParse(stub.workstationId).success) throw new RangeError('purged workstationId is not a UUID');
-  if (!Number.isSafeInteger(stub.seq) || stub.seq < 0) throw new RangeError('purged seq is not a sequence number');
-  if (!HASH_HEX.test(stub.hash)) throw new RangeError('purged hash is not a hash');
+/** The two kinds of place without a readable record: its extension and what its issue says. */
+const PLACES = {
+  unreadable: { url: WARDLINE_FHIR.unreadableExtension, issue: unreadableIssue },
+  purged: { url: WARDLINE_FHIR.purgedExtension, issue: purgedIssue },
+} as const;
+type PlaceKind = keyof typeof PLACES;
+
+/** A place in the trail as an OperationOutcome: what is known of it as sub-extensions, never content. */
+function placeOutcome(kind: PlaceKind, place: UnreadableRecord): OperationOutcome {
+  if (!Number.isSafeInteger(place.treeIndex) || place.treeIndex < 0) throw new RangeError(`${kind} treeIndex is not a tree index`);
+  if (place.workstationId !== null && !uuid.safeParse(place.workstationId).success) throw new RangeError(`${kind} workstationId is not a UUID`);
+  if (place.seq !== null && (!Number.isSafeInteger(place.seq) || place.seq < 0)) throw new RangeError(`${kind} seq is not a sequence number`);
+  if (place.hash !== null && !HASH_HEX.test(place.hash)) throw new RangeError(`${kind} hash is not a hash`);
   return {
     resourceType: 'OperationOutcome',
-    id: `purged-${String(stub.treeIndex)}`,
+    id: `${kind}-${String(place.treeIndex)}`,
     extension: [
       {
-        url: WARDLINE_FHIR.purgedExtension,
+        url: PLACES[kind].url,
         extension: [
-          { url: 'treeIndex', valueString: String(stub.treeIndex) },
-          { url: 'workstationId', valueString: stub.workstationId },
-          { url: 'seq', valueString: String(stub.seq) },
-          { url: 'hash', valueString: stub.hash },
+          { url: 'treeIndex', valueString: String(place.treeIndex) },
+          ...(place.workstationId === null ? [] : [{ url: 'workstationId', valueString: place.workstationId }]),
+          ...(place.seq === null ? [] : [{ url: 'seq', valueString: String(place.seq) }]),
+          ...(place.hash === null ? [] : [{ url: 'hash', valueString: place.hash }]),
         ],
       },
     ],
-    issue: [purgedIssue()],
+    issue: [PLACES[kind].issue()],
   };
+}
+
+/** The exact inverse of placeOutcome; the problem names a field, never its value. */
+function readPlace(kind: PlaceKind, resource: unknown): { readonly ok: true; readonly place: UnreadableRecord } | { readonly ok: false; readonly problem: string } {
+  if (!isObject(resource) || resource.resourceType !== 'OperationOutcome') return problem('resourceType');
+  const content = withoutServerMeta(resource);
+  if (content === null) return problem('meta');
+  const extension = list(content.extension).find((item) => get(item, 'url') === PLACES[kind].url);
+  const part = (name: string): string | undefined => text(get(list(get(extension, 'extension')).find((item) => get(item, 'url') === name), 'valueString'));
+  const treeIndex = decimal(part('treeIndex'));
+  if (treeIndex === undefined) return problem(`extension (${kind}).treeIndex`);
+  const workstationId = part('workstationId') ?? null;
+  if (workstationId !== null && !uuid.safeParse(workstationId).success) return problem(`extension (${kind}).workstationId`);
+  const seqText = part('seq');
+  const seq = seqText === undefined ? null : decimal(seqText);
+  if (seq === undefined) return problem(`extension (${kind}).seq`);
+  const hash = part('hash') ?? null;
+  if (hash !== null && !HASH_HEX.test(hash)) return problem(`extension (${kind}).hash`);
+  const place = { treeIndex, workstationId, seq, hash };
+  const difference = firstDifference(content, placeOutcome(kind, place), '');
+  return difference === null ? { ok: true, place } : problem(difference);
+}
+
+/**
+ * A stored record that no longer reads as one, as an OperationOutcome: an error at its place in
+ * the trail, with only what is still known of it (never its content, which may not be ours).
+ * Throws a RangeError for a value that is not of its form.
+ */
+export function unreadableOutcome(lost: UnreadableRecord): OperationOutcome {
+  return placeOutcome('unreadable', lost);
+}
+
+export type FromUnreadableResult = { readonly ok: true; readonly unreadable: UnreadableRecord } | { readonly ok: false; readonly problem: string };
+
+/** The exact inverse of unreadableOutcome; the problem names a field, never its value. */
+export function fromUnreadableOutcome(resource: unknown): FromUnreadableResult {
+  const read = readPlace('unreadable', resource);
+  return read.ok ? { ok: true, unreadable: read.place } : read;
+}
+
+/** A record purged under retention, as an informational OperationOutcome that keeps its place. Throws a RangeError for a value not of its form. */
+export function purgedOutcome(stub: PurgedRecord): OperationOutcome {
+  return placeOutcome('purged', stub);
 }
 
 export type FromPurgedResult = { readonly ok: true; readonly purged: PurgedRecord } | { readonly ok: false; readonly problem: string };
 
-/** The exact inverse of purgedOutcome; the problem names a field, never its value. */
+/** The exact inverse of purgedOutcome: every part of the place is known, or it is not a purged record. */
 export function fromPurgedOutcome(resource: unknown): FromPurgedResult {
-  if (!isObject(resource) || resource.resourceType !== 'OperationOutcome') return problem('resourceType');
-  const content = withoutServerMeta(resource);
-  if (content === null) return problem('meta');
-  const place = list(content.extension).find((item) => get(item, 'url') === WARDLINE_FHIR.purgedExtension);
-  const part = (name: string): string | undefined => text(get(list(get(place, 'extension')).find((item) => get(item, 'url') === name), 'valueString'));
-  const treeIndex = decimal(part('treeIndex'));
-  if (treeIndex === undefined) return problem('extension (purged).treeIndex');
-  const workstationId = part('workstationId');
-  if (workstationId === undefined || !uuid.safeParse(workstationId).success) return problem('extension (purged).workstationId');
-  const seq = decimal(part('seq'));
-  if (seq === undefined) return problem('extension (purged).seq');
-  const hash = part('hash');
-  if (hash === undefined || !HASH_HEX.test(hash)) return problem('extension (purged).hash');
-  const purged = { treeIndex, workstationId, seq, hash };
-  const difference = firstDifference(content, purgedOutcome(purged), '');
-  return difference === null ? { ok: true, purged } : problem(difference);
+  const read = readPlace('purged', resource);
+  if (!read.ok) return read;
+  const { treeIndex, workstationId, seq, hash } = read.place;
+  if (workstationId === null) return problem('extension (purged).workstationId');
+  if (seq === null) return problem('extension (purged).seq');
+  if (hash === null) return problem('extension (purged).hash');
+  return { ok: true, purged: { treeIndex, workstationId, seq, hash } };
 }
 
 /** RFC 9562 name-based UUID (version 5): the same input always gives the same fullUrl. */

@@ -270,51 +270,33 @@ export function batchFromSyslog(line: string): BatchFromSyslog {
   return problem === null ? { ok: true, batch } : refuse(problem);
 }
 
-const unreadableRecord = z.strictObject({
-  treeIndex: seqNumber,
-  workstationId: uuid.nullable(),
-  seq: seqNumber.nullable(),
-  hash: hashHex.nullable(),
-});
-const UNREADABLE_FIELDS: Readonly<Record<string, string>> = {
-  treeIndex: `${UNREADABLE_SD_ID} idx`,
-  workstationId: `${UNREADABLE_SD_ID} ws`,
-  seq: `${UNREADABLE_SD_ID} seq`,
-  hash: `${UNREADABLE_SD_ID} hash`,
-};
+const unreadableRecord = z.strictObject({ treeIndex: seqNumber, workstationId: uuid.nullable(), seq: seqNumber.nullable(), hash: hashHex.nullable() });
+const purgedRecord = z.strictObject({ treeIndex: seqNumber, workstationId: uuid, seq: seqNumber, hash: hashHex });
+const placeFields = (sdId: string): Readonly<Record<string, string>> => ({ treeIndex: `${sdId} idx`, workstationId: `${sdId} ws`, seq: `${sdId} seq`, hash: `${sdId} hash` });
 
-/** The exact inverse of formatUnreadable. */
-export function unreadableFromSyslog(line: string): UnreadableFromSyslog {
-  const parsed = parse(line, UNREADABLE_SD_ID);
+/** A place without a readable record, read back exactly: `schema` says which parts it must have. */
+function placeFromSyslog<T extends UnreadableRecord>(line: string, sdId: string, schema: z.ZodType<T>, format: (place: T) => string): { readonly ok: true; readonly place: T } | Refused {
+  const parsed = parse(line, sdId);
   if (!parsed.ok) return parsed;
   const { message, params } = parsed;
   const number = (name: string) => (params.has(name) ? (decimal(params.get(name)) ?? params.get(name)) : null);
-  const candidate = unreadableRecord.safeParse({ treeIndex: number('idx'), workstationId: params.get('ws') ?? null, seq: number('seq'), hash: params.get('hash') ?? null });
-  if (!candidate.success) return refuse(fieldOf(candidate.error, UNREADABLE_FIELDS, UNREADABLE_SD_ID));
-  const unreadable = candidate.data;
-  const problem = exact(line, message, () => formatUnreadable(unreadable));
-  return problem === null ? { ok: true, unreadable } : refuse(problem);
+  const candidate = schema.safeParse({ treeIndex: number('idx'), workstationId: params.get('ws') ?? null, seq: number('seq'), hash: params.get('hash') ?? null });
+  if (!candidate.success) return refuse(fieldOf(candidate.error, placeFields(sdId), sdId));
+  const place = candidate.data;
+  const problem = exact(line, message, () => format(place));
+  return problem === null ? { ok: true, place } : refuse(problem);
 }
 
-const purgedRecord = z.strictObject({ treeIndex: seqNumber, workstationId: uuid, seq: seqNumber, hash: hashHex });
-const PURGED_FIELDS: Readonly<Record<string, string>> = {
-  treeIndex: `${PURGED_SD_ID} idx`,
-  workstationId: `${PURGED_SD_ID} ws`,
-  seq: `${PURGED_SD_ID} seq`,
-  hash: `${PURGED_SD_ID} hash`,
-};
+/** The exact inverse of formatUnreadable. */
+export function unreadableFromSyslog(line: string): UnreadableFromSyslog {
+  const read = placeFromSyslog(line, UNREADABLE_SD_ID, unreadableRecord, formatUnreadable);
+  return read.ok ? { ok: true, unreadable: read.place } : read;
+}
 
 /** The exact inverse of formatPurged. */
 export function purgedFromSyslog(line: string): PurgedFromSyslog {
-  const parsed = parse(line, PURGED_SD_ID);
-  if (!parsed.ok) return parsed;
-  const { message, params } = parsed;
-  const number = (name: string) => decimal(params.get(name)) ?? params.get(name);
-  const candidate = purgedRecord.safeParse({ treeIndex: number('idx'), workstationId: params.get('ws'), seq: number('seq'), hash: params.get('hash') });
-  if (!candidate.success) return refuse(fieldOf(candidate.error, PURGED_FIELDS, PURGED_SD_ID));
-  const purged = candidate.data;
-  const problem = exact(line, message, () => formatPurged(purged));
-  return problem === null ? { ok: true, purged } : refuse(problem);
+  const read = placeFromSyslog(line, PURGED_SD_ID, purgedRecord, formatPurged);
+  return read.ok ? { ok: true, purged: read.place } : read;
 }
 
 /** Any line of an export: which kind it is goes by its first SD-ID, and then it must be exactly that kind. */

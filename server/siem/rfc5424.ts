@@ -201,33 +201,29 @@ export function formatBatch(batch: StoredBatch, _legacy?: LegacyLineOptions): st
   return `${header(SEVERITY_INFORMATIONAL, NILVALUE, batch.workstationId, BATCH_MSGID)} ${data}`;
 }
 
-/**
- * A stored record that no longer reads as one, in an export: a warning at its place in the trail
- * with what is still known of it, so the verifier can name it. No TIMESTAMP (its time is part of
- * what no longer reads); its workstation as HOSTNAME when known, else the server.
- */
-export function formatUnreadable(lost: UnreadableRecord): string {
-  const data = sdElement(UNREADABLE_SD_ID, [
-    ['idx', lost.treeIndex],
-    ['ws', lost.workstationId],
-    ['seq', lost.seq],
-    ['hash', lost.hash],
+/** A place in the trail without a readable record: what is still known of it, no TIMESTAMP (its time went with it). */
+function formatPlace(sdId: string, severity: number, msgId: string, place: UnreadableRecord): string {
+  const data = sdElement(sdId, [
+    ['idx', place.treeIndex],
+    ['ws', place.workstationId],
+    ['seq', place.seq],
+    ['hash', place.hash],
   ]);
-  return `${header(SEVERITY_WARNING, NILVALUE, lost.workstationId ?? SERVER_HOSTNAME, UNREADABLE_MSGID)} ${data}`;
+  return `${header(severity, NILVALUE, place.workstationId ?? SERVER_HOSTNAME, msgId)} ${data}`;
 }
 
 /**
- * A record purged under retention, in an export: its place in the tree and its chain, and its
- * entry hash, as a notice. No TIMESTAMP (the record's time went with it); its workstation as HOSTNAME.
+ * A stored record that no longer reads as one, in an export: a warning at its place in the trail
+ * with what is still known of it, so the verifier can name it. Its workstation as HOSTNAME when
+ * known, else the server.
  */
+export function formatUnreadable(lost: UnreadableRecord): string {
+  return formatPlace(UNREADABLE_SD_ID, SEVERITY_WARNING, UNREADABLE_MSGID, lost);
+}
+
+/** A record purged under retention, in an export: a notice keeping its place in the tree and its chain, and its entry hash. */
 export function formatPurged(stub: PurgedRecord): string {
-  const data = sdElement(PURGED_SD_ID, [
-    ['idx', stub.treeIndex],
-    ['ws', stub.workstationId],
-    ['seq', stub.seq],
-    ['hash', stub.hash],
-  ]);
-  return `${header(SEVERITY_NOTICE, NILVALUE, stub.workstationId, PURGED_MSGID)} ${data}`;
+  return formatPlace(PURGED_SD_ID, SEVERITY_NOTICE, PURGED_MSGID, stub);
 }
 
 /** RFC 5425 octet counting: MSG-LEN (bytes of the UTF-8 message) SP SYSLOG-MSG. */
