@@ -204,6 +204,22 @@ describe('in information governance', () => {
     await snapshot(page, 'compliance-officer-records');
   });
 
+  it("words the server's own records by what they acted on: a legal hold on the nurse's records", async () => {
+    const { page } = office;
+    const holdId = await target.server.admin.placeLegalHold(nurse.userId, officer.userId);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Action').selectOption({ label: 'Administrative action' });
+    await page.getByRole('button', { name: 'Search' }).click();
+    const row = bodyRows(page).filter({ hasText: 'Legal hold' });
+    await row.waitFor({ timeout: 30_000 });
+    const cells = await row.locator('th, td').allInnerTexts();
+    expect(cells.slice(2, 6)).toEqual([officer.userId, 'Compliance officer', 'Administrative action', `Legal hold ${holdId.slice(0, 8)}… on ${nurse.userId}`]);
+    await expect(row.locator(`[title="${holdId}"]`).count()).resolves.toBe(1);
+    await auditTable(page).scrollIntoViewIfNeeded();
+    await snapshot(page, 'compliance-admin-records');
+    expect(await target.server.admin.releaseLegalHold(holdId, officer.userId)).toBe(true);
+  });
+
   it('pages through a long result with Load more, by keyboard', async () => {
     const { page } = office;
     const filter = { ...noFilter, userId: nurse.userId, action: 'search.performed' as const };
