@@ -338,7 +338,7 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     }
   }
 
-  if (!selection) checkPurges(trail, heads, purged, report);
+  if (!selection) checkPurges(trail, heads, purged, auditKey, report);
 
   let consistentWith: number | null = null;
   if (!selection) {
@@ -426,14 +426,23 @@ function firstHeadCovering(heads: readonly SignedTreeHead[], index: number): Sig
  * Every purged record must be explained by a recorded purge: the server's chain (verified with the
  * rest) holds each successful purge with its bound, which counts as no later than six years before
  * the purge, and the first signed head that covers the record must predate that bound, so its
- * receipt did. Retention is then proven from signatures alone, not from a stored column.
+ * receipt did. Retention is then proven from signatures alone, not from a stored column. Only the
+ * server's own chain can record a purge: the one whose batches the audit key signs (a
+ * workstation could write a record that looks like one into its own chain).
  */
-function checkPurges(trail: TrailExport, heads: readonly SignedTreeHead[], purged: readonly PurgedRecord[], report: (b: TrailBreak) => void): void {
+function checkPurges(
+  trail: TrailExport,
+  heads: readonly SignedTreeHead[],
+  purged: readonly PurgedRecord[],
+  auditKey: string | null,
+  report: (b: TrailBreak) => void,
+): void {
   if (purged.length === 0) return;
+  const serverChains = new Set(trail.batches.filter((batch) => auditKey !== null && batch.devicePublicKey === auditKey).map((batch) => batch.workstationId));
   let bound: number | null = null;
   for (const { entry } of trail.entries) {
     const { record } = entry;
-    if (record.action !== 'admin.action' || record.object.kind !== 'audit-purge' || record.outcome !== 'success') continue;
+    if (!serverChains.has(record.workstationId) || record.action !== 'admin.action' || record.object.kind !== 'audit-purge' || record.outcome !== 'success') continue;
     const effective = Math.min(record.object.receivedBefore, record.at - SIX_YEARS_MS);
     if (bound === null || effective > bound) bound = effective;
   }

@@ -388,7 +388,9 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE OR REPLACE FUNCTION audit_purge_expired(p_received_before bigint, p_actor text, p_at bigint) RETURNS bigint
       LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
       DECLARE
-        v_bound bigint := LEAST(p_received_before, (extract(epoch FROM clock_timestamp()) * 1000)::bigint - ${String(SIX_YEARS_MS)});
+        -- Six years before the purge by the database's clock and by the server's (whose time the
+        -- purge record and the heads carry), so the verifier's reading of the bound is this one.
+        v_bound bigint := LEAST(p_received_before, (extract(epoch FROM clock_timestamp()) * 1000)::bigint - ${String(SIX_YEARS_MS)}, p_at - ${String(SIX_YEARS_MS)});
         v_gone bigint;
       BEGIN
         WITH purged AS (

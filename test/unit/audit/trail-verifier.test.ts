@@ -369,7 +369,7 @@ describe('the trail verifier', () => {
      * The trail with the records at `indexes` purged (their place and hash kept), and, unless
      * `record` is false, the purge recorded on the server's chain at `at` with its bound.
      */
-    function purgedTrail(indexes: readonly number[], purge: { at: number; receivedBefore: number } | false): TrailExport {
+    function purgedTrail(indexes: readonly number[], purge: { at: number; receivedBefore: number; signedBy?: 'server' | 'workstation' } | false): TrailExport {
       const base = clone(trail);
       const purged = indexes.map((i) => {
         const { entry } = base.entries[i] as ExportedEntry;
@@ -389,7 +389,8 @@ describe('the trail verifier', () => {
         reason: 'AUDIT_PURGED',
       };
       const hash = hex(entryHash(blake2b256, GENESIS_HASH, record));
-      const keys = sodium.crypto_sign_keypair();
+      // The server signs its own chain's batches with its audit key; a workstation with its device key.
+      const keys = purge.signedBy === 'workstation' ? sodium.crypto_sign_keypair() : serverKeys;
       const signed = batchSigningBytes({ deviceId: SERVER_CHAIN, firstSeq: 1, lastSeq: 1, previousHash: GENESIS_HASH, lastHash: fromHex(hash) as Uint8Array });
       const log = createMerkleLog(sha256);
       log.append([...trail.entries.map(({ entry }) => merkleTree(sha256).leafHash(fromHex(entry.hash) as Uint8Array)), merkleTree(sha256).leafHash(fromHex(hash) as Uint8Array)]);
@@ -426,6 +427,12 @@ describe('the trail verifier', () => {
       // A purge less than six years after the receipt is not lawful, whatever bound it states.
       const soon = await verifyTrail(purgedTrail([34], { at: lastHeadAt() + SIX_YEARS - 1, receivedBefore: lastHeadAt() + 1 }), crypto);
       expect(soon.breaks).toEqual([{ kind: 'record', workstationId: WORKSTATIONS[2], seq: 11, treeIndex: 34, problem: 'purged, but no signed head shows it was received before the purge bound' }]);
+    });
+
+    it('takes a purge only from the server’s own chain, not a look-alike record a workstation signed', async () => {
+      const at = lastHeadAt() + SIX_YEARS + 86_400_000;
+      const forged = await verifyTrail(purgedTrail([4], { at, receivedBefore: at - SIX_YEARS, signedBy: 'workstation' }), crypto);
+      expect(forged.breaks).toEqual([{ kind: 'record', workstationId: WORKSTATIONS[1], seq: 1, treeIndex: 4, problem: 'purged, but the trail records no purge' }]);
     });
 
     it('names a purged record whose hash was changed, or whose stub is gone, by its place in the tree', async () => {
