@@ -6,6 +6,7 @@
 import https from 'node:https';
 import { routes, type RouteName, type RouteRequest, type RouteResponse } from '../../shared/protocol/api';
 import { errorResponse, type ProtocolErrorCode } from '../../shared/protocol/errors';
+import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
 import { classifyTransportError, type ServerEndpoint } from './server-endpoint';
 
 export type ApiErrorCode = ProtocolErrorCode | 'UNREACHABLE' | 'UNTRUSTED' | 'BAD_RESPONSE';
@@ -29,7 +30,7 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 export function createApiClient(endpoint: ServerEndpoint, options: { timeoutMs?: number } = {}): ApiClient {
   const base = new URL(endpoint.url);
   // Kept alive: a clinician's sends and receipts reuse one TLS connection instead of a handshake each.
-  const agent = new https.Agent({ ca: endpoint.caPem, keepAlive: true, minVersion: 'TLSv1.2', maxSockets: 8 });
+  const agent = new https.Agent({ ca: endpoint.caPem, keepAlive: true, ...TLS_OPTIONS, maxSockets: 8 });
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   function send(method: 'GET' | 'POST', path: string, body: string | null, token: string | null) {

@@ -9,6 +9,7 @@ import { randomInt } from 'node:crypto';
 import WebSocket from 'ws';
 import { serverFrame, STREAM_PATH, type ClientFrame, type ServerFrame, SESSION_END_REASONS } from '../../shared/protocol/stream';
 import type { FeedEvent } from '../../shared/protocol/feed';
+import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
 import { classifyTransportError, type ServerEndpoint } from './server-endpoint';
 
 export type StreamState = 'connecting' | 'online' | 'offline';
@@ -116,7 +117,7 @@ export function createFeedStream(options: FeedStreamOptions): FeedStream {
     if (!isRunning()) return;
     const ws = new WebSocket(new URL(STREAM_PATH, options.endpoint.url), {
       ca: options.endpoint.caPem,
-      minVersion: 'TLSv1.2',
+      ...TLS_OPTIONS,
       headers: { authorization: `Bearer ${token}` },
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
       maxPayload: 1024 * 1024,

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { hashHex, signedTreeHead, storedEntry } from '../../shared/audit/audit-entry';
 import { publicKey } from '../../shared/protocol/binary';
 import { uuid } from '../../shared/protocol/identifiers';
+import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
 import { readLocalAdmin, TRAIL_PATH } from '../admin/local-admin';
 import { openDatabase } from '../db/open-database';
 import { TLS_DIRECTORY } from '../tls/tls-files';
@@ -51,7 +52,7 @@ export type TrailSource = 'running-server' | 'database';
 function fetchFromServer(url: string, token: string, caPem: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const target = new URL(TRAIL_PATH, url);
-    const request = https.get(target, { ca: caPem, headers: { authorization: `Bearer ${token}` }, minVersion: 'TLSv1.2' }, (response) => {
+    const request = https.get(target, { ca: caPem, headers: { authorization: `Bearer ${token}` }, ...TLS_OPTIONS }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => (response.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`server answered ${String(response.statusCode)}`))));

@@ -1,5 +1,6 @@
 /**
- * The Fastify instance: HTTPS only (TLS 1.2 and later), WebSocket support, typed error replies
+ * The Fastify instance: HTTPS only (TLS 1.2 and later, ECDHE with AEAD ciphers only:
+ * shared/protocol/tls-policy.ts), WebSocket support, typed error replies
  * and the fixed-field request log. Routes are registered by the caller.
  */
 import fastifyWebsocket from '@fastify/websocket';
@@ -7,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { TlsMaterial } from '../tls/tls-files';
 import { MAX_ENVELOPE_JSON_BYTES } from '../../shared/protocol/envelope';
+import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
 import { DEFAULT_BODY_LIMIT } from './api-routes';
 import { registerErrorReplies } from './error-reply';
 import { registerRequestLog } from './request-log';
@@ -27,7 +29,7 @@ export interface HttpAppOptions {
 
 export async function createHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    https: { key: options.tls.serverKeyPem, cert: options.tls.serverCertPem, minVersion: 'TLSv1.2' },
+    https: { key: options.tls.serverKeyPem, cert: options.tls.serverCertPem, ...TLS_OPTIONS, honorCipherOrder: true },
     logger: false,
     bodyLimit: DEFAULT_BODY_LIMIT,
     forceCloseConnections: true,

@@ -15,6 +15,7 @@
 import { randomInt } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
+import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
 import { faultOf } from '../logging/fault';
 import { frame } from './rfc5424';
 
@@ -202,7 +203,7 @@ export function createSyslogForwarder(options: SyslogForwarderOptions): SyslogFo
         servername,
         ca: [options.ca],
         rejectUnauthorized: true,
-        minVersion: 'TLSv1.2',
+        ...TLS_OPTIONS,
       });
     } catch (error) {
       warn('siem.connect-failed', { code: faultOf(error) });

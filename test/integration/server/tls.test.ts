@@ -30,6 +30,18 @@ function handshake(port: number, options: tls.ConnectionOptions): Promise<string
   });
 }
 
+/** Resolves with the OpenSSL name of the suite agreed, or rejects with the handshake error. */
+function handshakeCipher(port: number, options: tls.ConnectionOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ...options }, () => {
+      const { name } = socket.getCipher();
+      socket.end();
+      resolve(name);
+    });
+    socket.once('error', reject);
+  });
+}
+
 function httpsGet(url: string, options: https.RequestOptions): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = https.get(url, { ...options, agent: false }, (response) => {
@@ -112,6 +124,20 @@ describe('TLS connections', () => {
     const refusedByServer = { code: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION' };
     await expect(handshake(port, { ...legacy, minVersion: 'TLSv1.1', maxVersion: 'TLSv1.1' })).rejects.toMatchObject(refusedByServer);
     await expect(handshake(port, { ...legacy, minVersion: 'TLSv1', maxVersion: 'TLSv1' })).rejects.toMatchObject(refusedByServer);
+  });
+
+  it('on TLS 1.2 agree only ECDHE with AES-GCM or ChaCha20-Poly1305, refusing CBC, CCM8 and ARIA', async () => {
+    const { port } = target.server;
+    const offering = (ciphers: string) => handshakeCipher(port, { ca: target.caPem, maxVersion: 'TLSv1.2', ciphers: `${ciphers}:@SECLEVEL=0` });
+    expect(await offering('ECDHE-ECDSA-AES128-GCM-SHA256')).toBe('ECDHE-ECDSA-AES128-GCM-SHA256');
+    expect(await offering('ECDHE-ECDSA-AES256-GCM-SHA384')).toBe('ECDHE-ECDSA-AES256-GCM-SHA384');
+    expect(await offering('ECDHE-ECDSA-CHACHA20-POLY1305')).toBe('ECDHE-ECDSA-CHACHA20-POLY1305');
+    // The server's preference, not the client's order, picks among what both allow.
+    expect(await offering('ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES128-GCM-SHA256')).toBe('ECDHE-ECDSA-AES128-GCM-SHA256');
+    const refusedByServer = { code: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE' };
+    for (const weak of ['ECDHE-ECDSA-AES128-SHA256', 'ECDHE-ECDSA-AES256-SHA384', 'ECDHE-ECDSA-AES128-SHA', 'ECDHE-ECDSA-AES128-CCM8', 'ECDHE-ECDSA-AES128-CCM', 'ECDHE-ECDSA-ARIA128-GCM-SHA256']) {
+      await expect(offering(weak), weak).rejects.toMatchObject(refusedByServer);
+    }
   });
 
   it('refuse a client that does not pin the CA (system trust store only), or pins another CA', async () => {
