@@ -11,6 +11,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCliArguments, USAGE } from './cli-arguments';
+import { DataFolderUnsafeError } from './data-folder';
 import { faultOf } from './logging/fault';
 import { openDatabase } from './db/open-database';
 import { grantRuntimeRole } from './db/runtime-role';
@@ -83,6 +84,8 @@ try {
   if (signalled.stop) stopServer();
   else process.stdout.write(`server ready: ${server.url} ca=${server.caCertPath}\n`);
 } catch (error) {
+  // The operator's own folder path and what to do about it; nothing from inside the folder.
+  if (error instanceof DataFolderUnsafeError) process.stderr.write(`${error.message}\n`);
   process.stderr.write(`server failed to start (${faultOf(error)})\n`);
   process.exit(1);
 }

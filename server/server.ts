@@ -29,6 +29,7 @@ import { registerApiRoutes } from './http/api-routes';
 import { createAuthenticator } from './http/bearer-auth';
 import { createHttpApp } from './http/http-app';
 import { createServerLogger, type ServerLogOptions } from './logging/server-logger';
+import { secureDataFolder } from './data-folder';
 import { startSiemRelay } from './siem/siem-relay';
 import { createSyslogForwarder } from './siem/syslog-forwarder';
 import { registerStreamRoute } from './stream/stream-route';
@@ -82,6 +83,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const accountThrottle = options.throttle?.account ?? ACCOUNT_THROTTLE;
   const addressThrottle = options.throttle?.address ?? ADDRESS_THROTTLE;
 
+  // Before anything in the data folder is read or created: refused if others can write it.
+  await secureDataFolder(options.dataDir);
   const tls = await loadOrCreateTlsMaterial(options.dataDir, clock());
   const db = await openDatabase({
     dataDir: options.dataDir,
