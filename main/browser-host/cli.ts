@@ -22,6 +22,7 @@ import { startBrowserHost } from './browser-host';
 import { publishDemoIdentities } from '../demo/demo-identities';
 import { loadPolicy, type PolicyLoad } from '../policy/policy-loader';
 import { policyEndpoint } from '../policy/policy-endpoint';
+import { decideLaunchSources } from '../policy/launch-sources';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -55,8 +56,13 @@ mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const logger = createLogger();
 
 if ((values.server === undefined) !== (values.ca === undefined)) fail('--server and --ca go together');
+// The browser host is never packaged: the same rule as Electron's, as an unpackaged build.
+const sources = decideLaunchSources(
+  { packaged: false },
+  { policyFile: values.policy === undefined ? null : path.resolve(values.policy), serverUrl: values.server ?? null, caFile: values.ca ?? null },
+);
 // Machine-wide policy first: a server it names is the only one used, whatever the command line says.
-let policy: PolicyLoad = await loadPolicy({ platform: process.platform, overrideFile: values.policy === undefined ? null : path.resolve(values.policy) });
+let policy: PolicyLoad = await loadPolicy({ platform: process.platform, overrideFile: sources.policyFile });
 let policyServer: ServerEndpoint | null = null;
 if (policy.ok) {
   const named = policyEndpoint(policy.policy, policy.location);
@@ -68,8 +74,8 @@ let embedded: { close(): Promise<void> } | null = null;
 let endpoint: ServerEndpoint;
 if (policyServer !== null) {
   endpoint = policyServer;
-} else if (values.server !== undefined && values.ca !== undefined) {
-  const configured = readServerEndpoint({ url: values.server, caFile: values.ca });
+} else if (sources.server !== null) {
+  const configured = readServerEndpoint(sources.server);
   if (!configured.ok) fail(`server configuration refused (${configured.error})`);
   endpoint = configured.value;
 } else {

@@ -21,6 +21,7 @@ import { createSafeStorageProtector } from './safe-storage-protector';
 import { readServerEndpoint } from '../server-link/server-config';
 import { loadPolicy, type PolicyLoad } from '../policy/policy-loader';
 import { policyEndpoint } from '../policy/policy-endpoint';
+import { commandLineSources, decideLaunchSources } from '../policy/launch-sources';
 import { badgePng, badgeText, markPng } from './taskbar-images';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 
@@ -79,10 +80,13 @@ async function start(): Promise<void> {
   // The OS keystore binds each vault to this machine; where there is none (or only Linux's
   // basic_text obfuscation), there is no device layer and policy decides (issue: policy).
   const protector = await createSafeStorageProtector(safeStorage, process.platform);
-  // Machine-wide policy (registry or /etc/wardline/policy.json; `--policy <file>` to try one):
-  // a server it names is the only one used. An invalid policy lets nobody sign in.
-  let policy: PolicyLoad = await loadPolicy({ platform: process.platform, overrideFile: valueOf(process.argv, '--policy') ?? null });
-  let server = serverFromArguments(process.argv, logger);
+  // Machine-wide policy (registry or /etc/wardline/policy.json) is the only source in a packaged
+  // build; `--policy`, `--server` and `--ca` count only unpackaged (main/policy/launch-sources.ts).
+  // A server policy names is the only one used. An invalid policy lets nobody sign in.
+  const sources = decideLaunchSources({ packaged: app.isPackaged }, commandLineSources(process.argv));
+  if (sources.ignored.length > 0) logger.warn({ flags: sources.ignored }, 'command-line policy and server are ignored in a packaged build');
+  let policy: PolicyLoad = await loadPolicy({ platform: process.platform, overrideFile: sources.policyFile });
+  let server = sources.server === null ? null : serverFromCommandLine(sources.server, logger);
   if (policy.ok) {
     const named = policyEndpoint(policy.policy, policy.location);
     if (!named.ok) policy = named.invalid;
@@ -170,16 +174,8 @@ function showUnread(window: BrowserWindow, unread: number): void {
   window.setOverlayIcon(unread > 0 ? nativeImage.createFromBuffer(badgePng(unread)) : null, unread > 0 ? `${badgeText(unread)} unread` : '');
 }
 
-function valueOf(argv: readonly string[], flag: string): string | undefined {
-  const index = argv.indexOf(flag);
-  return index >= 0 ? argv[index + 1] : undefined;
-}
-
-function serverFromArguments(argv: readonly string[], log: typeof logger): ServerEndpoint | null {
-  const url = valueOf(argv, '--server');
-  const caFile = valueOf(argv, '--ca');
-  if (url === undefined || caFile === undefined) return null;
-  const endpoint = readServerEndpoint({ url, caFile });
+function serverFromCommandLine(given: { url: string; caFile: string }, log: typeof logger): ServerEndpoint | null {
+  const endpoint = readServerEndpoint(given);
   if (endpoint.ok) return endpoint.value;
   log.error({ code: endpoint.error }, 'server configuration refused');
   return null;

@@ -1,9 +1,10 @@
 /**
- * Reads the machine-wide policy once at start: `--policy <file>` if given (tests, and IT
- * trying a policy out), else the OS location (the registry on Windows, `/etc/wardline/
- * policy.json` elsewhere). No policy at all means the documented defaults. A policy that exists
- * but cannot be read, or says something invalid, is refused whole: the app shows why and lets
- * nobody sign in, rather than run with settings IT did not choose.
+ * Reads the machine-wide policy once at start: an override file if given (`--policy <file>`,
+ * honoured only in an unpackaged build: see launch-sources.ts), else the OS location (the
+ * registry on Windows, `/etc/wardline/policy.json` elsewhere). No policy at all means the
+ * documented defaults. A policy that exists but cannot be read, or says something invalid, is
+ * refused whole: the app shows why and lets nobody sign in, rather than run with settings IT did
+ * not choose.
  */
 import { readFile } from 'node:fs/promises';
 import { policySchema, type Policy, type PolicySource } from '../../shared/policy/policy-schema';
@@ -23,7 +24,7 @@ export type PolicyLoad =
 
 export interface PolicySources {
   readonly platform: NodeJS.Platform;
-  /** `--policy <file>`, or null. */
+  /** `--policy <file>` where launch-sources.ts allows it (never in a packaged build), or null. */
   readonly overrideFile: string | null;
   readonly readText?: (file: string) => Promise<string>;
   readonly readRegistry?: () => Promise<RegistryRead>;
