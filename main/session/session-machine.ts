@@ -5,10 +5,17 @@
  * wrong PINs end the session, a colleague signing in) is tested with a fake clock and no sleeping. The session
  * service carries the effects out: closing the vault, zeroing keys, ending the server session.
  */
+import type { IdleSource } from '../../shared/policy/policy-schema';
 
 export interface SessionTimings {
-  /** Idle time (no input in the app or anywhere on the machine) before the screen locks. */
+  /** Idle time (no input that counts as presence, see `idleSource`) before the screen locks. */
   readonly idleLockMs: number;
+  /**
+   * What counts as presence: `app`, input in Wardline only; `system`, input anywhere on the
+   * machine too. On a shared workstation a colleague typing in another program is not the
+   * signed-in user, so there only `app` keeps the session open (policy `idleSource`).
+   */
+  readonly idleSource: IdleSource;
   /** How long before the idle lock the countdown shows; any input cancels it. */
   readonly warningMs: number;
   /** Locked this long, the user is signed out (store closed, keys zeroed, server session ended). */
@@ -51,7 +58,7 @@ export type MachineEvent =
   | { readonly type: 'signed-in'; readonly userId: string; readonly at: number }
   /** Input in the app (rate-limited by the renderer). */
   | { readonly type: 'activity'; readonly at: number }
-  /** The periodic check; `systemIdleMs` is the OS's idle time, null where it cannot be read. */
+  /** The periodic check; `systemIdleMs` is the OS's idle time, null where it cannot be read (ignored under `app`). */
   | { readonly type: 'tick'; readonly at: number; readonly systemIdleMs: number | null }
   | { readonly type: 'lock'; readonly at: number; readonly reason: Exclude<LockReason, 'idle' | 'reauth'> }
   | { readonly type: 'unlocked'; readonly at: number; readonly method: 'pin' | 'password' }
@@ -111,18 +118,18 @@ function lock(state: Extract<MachineState, { kind: 'unlocked' }>, at: number, re
 
 function unlockedTick(state: Extract<MachineState, { kind: 'unlocked' }>, at: number, systemIdleMs: number | null, timings: SessionTimings): Transition {
   if (at - state.authenticatedAt >= timings.reauthMs) return lock(state, at, 'reauth');
-  // Input anywhere on the machine counts as presence, not only input in this window.
-  const systemActiveAt = systemIdleMs === null ? state.lastActivityAt : Math.max(state.lastActivityAt, at - systemIdleMs);
-  const idle = at - systemActiveAt;
+  // Under `system`, input anywhere on the machine counts as presence; under `app`, only input here.
+  const presentAt = timings.idleSource === 'app' || systemIdleMs === null ? state.lastActivityAt : Math.max(state.lastActivityAt, at - systemIdleMs);
+  const idle = at - presentAt;
   if (idle >= timings.idleLockMs) return lock(state, at, 'idle');
   if (idle >= timings.idleLockMs - timings.warningMs) {
     if (state.warningSince !== null) return stay(state);
-    return { state: { ...state, lastActivityAt: systemActiveAt, warningSince: at }, effects: [{ type: 'countdown', lockAt: systemActiveAt + timings.idleLockMs }] };
+    return { state: { ...state, lastActivityAt: presentAt, warningSince: at }, effects: [{ type: 'countdown', lockAt: presentAt + timings.idleLockMs }] };
   }
   if (state.warningSince !== null) {
-    return { state: { ...state, lastActivityAt: systemActiveAt, warningSince: null }, effects: [{ type: 'countdown-cancelled' }] };
+    return { state: { ...state, lastActivityAt: presentAt, warningSince: null }, effects: [{ type: 'countdown-cancelled' }] };
   }
-  return stay({ ...state, lastActivityAt: systemActiveAt });
+  return stay({ ...state, lastActivityAt: presentAt });
 }
 
 export function step(state: MachineState, event: MachineEvent, timings: SessionTimings): Transition {

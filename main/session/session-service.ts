@@ -17,7 +17,7 @@ import type { Role } from '../../shared/access/permission-matrix';
 import { appError, type AppError, type ErrorCode } from '../../shared/errors';
 import type { SessionState, SignInStep as IpcSignInStep } from '../../shared/ipc/contract';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
-import type { Policy } from '../../shared/policy/policy-schema';
+import { idleSourceOf, type Policy } from '../../shared/policy/policy-schema';
 import { unwrapIdentityKeys, zeroIdentityKeys, type IdentityKeyPairs } from '../crypto/identity-keys';
 import type { DeviceIdentityResult } from '../device/device-identity';
 import { loginProof, refreshProof } from '../device/device-proof';
@@ -135,6 +135,7 @@ export function timingsOf(policy: Policy): SessionTimings {
   const idleLockMs = policy.idleLockSeconds * 1000;
   return {
     idleLockMs,
+    idleSource: idleSourceOf(policy),
     // A countdown long enough to notice, never most of the idle time.
     warningMs: Math.min(30_000, Math.floor(idleLockMs / 4)),
     autoLogoffMs: policy.autoLogoffSeconds * 1000,

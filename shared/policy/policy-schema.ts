@@ -10,6 +10,10 @@ import { z } from 'zod';
 export const NOTIFICATION_CONTENT = ['count', 'sender'] as const;
 export type NotificationContent = (typeof NOTIFICATION_CONTENT)[number];
 
+/** What counts as someone at the workstation: input in Wardline (`app`) or anywhere on it (`system`). */
+export const IDLE_SOURCES = ['app', 'system'] as const;
+export type IdleSource = (typeof IDLE_SOURCES)[number];
+
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
 
 /** Every key, its bounds and its default. Strict: an unknown key is a typo, not ignored. */
@@ -30,6 +34,14 @@ const policyShape = {
     notificationContent: z.enum(NOTIFICATION_CONTENT).default('count'),
     /** A workstation used by many people: another user's sign-in ends the previous session at once. Default true. */
     sharedWorkstation: z.boolean().default(true),
+    /**
+     * What keeps the session from locking as idle: `app` (input in Wardline only) or `system`
+     * (input anywhere on this computer, as the OS reports it). Default (unset or null): `app` on
+     * a shared workstation, where a colleague using the EHR on the same PC must not keep the
+     * previous user's messages open; `system` otherwise, where the one person at the PC may be
+     * working in another program. See `idleSourceOf`.
+     */
+    idleSource: z.enum(IDLE_SOURCES).nullable().default(null),
     /** Whether the lock screen may show whose session is locked. Default false. */
     lockScreenShowsName: z.boolean().default(false),
     /** Whether sign-in must use a second factor. Default true. */
@@ -54,6 +66,11 @@ export type Policy = z.output<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;
 
 export const POLICY_KEYS = Object.keys(policyShape) as (keyof Policy)[];
+
+/** The idle source in force: the policy's, else the default for the kind of workstation. */
+export function idleSourceOf(policy: Pick<Policy, 'idleSource' | 'sharedWorkstation'>): IdleSource {
+  return policy.idleSource ?? (policy.sharedWorkstation ? 'app' : 'system');
+}
 
 /** Where the effective policy came from, for the Settings view and for IT. */
 export const policySourceSchema = z.enum(['defaults', 'file', 'registry', 'override']);

@@ -2,7 +2,7 @@
  * The policy as the Settings view lists it: a plain label and value for each key, in the order
  * IT's documentation gives them. Pure, so the wording is tested without a browser.
  */
-import type { Policy } from '../../../shared/policy/policy-schema';
+import { idleSourceOf, type Policy } from '../../../shared/policy/policy-schema';
 
 export interface PolicyRow {
   readonly key: keyof Policy;
@@ -18,6 +18,13 @@ function duration(seconds: number): string {
 
 const yesNo = (value: boolean) => (value ? 'Yes' : 'No');
 
+/** The source in force, and when policy leaves it unset, that it follows the kind of workstation. */
+function idleSourceText(policy: Policy): string {
+  const text = idleSourceOf(policy) === 'app' ? 'Input in Wardline only' : 'Input anywhere on this computer';
+  if (policy.idleSource !== null) return text;
+  return `${text} (the default for a ${policy.sharedWorkstation ? 'shared' : 'personal'} workstation)`;
+}
+
 export function policyRows(policy: Policy): PolicyRow[] {
   return [
     { key: 'serverUrl', label: 'Server', value: policy.serverUrl ?? 'Not set by policy' },
@@ -28,6 +35,7 @@ export function policyRows(policy: Policy): PolicyRow[] {
     { key: 'pinMinLength', label: 'Shortest PIN', value: `${String(policy.pinMinLength)} digits` },
     { key: 'notificationContent', label: 'Notifications show', value: policy.notificationContent === 'count' ? 'That a message arrived' : 'The sender’s name' },
     { key: 'sharedWorkstation', label: 'Shared workstation', value: yesNo(policy.sharedWorkstation) },
+    { key: 'idleSource', label: 'Stays unlocked while there is', value: idleSourceText(policy) },
     { key: 'lockScreenShowsName', label: 'Lock screen shows your name', value: yesNo(policy.lockScreenShowsName) },
     { key: 'mfaRequired', label: 'Authentication code required', value: yesNo(policy.mfaRequired) },
     { key: 'kdfMemoryMiB', label: 'Password hashing memory (minimum)', value: `${String(policy.kdfMemoryMiB)} MiB` },

@@ -14,6 +14,7 @@ const DEFAULTS = {
   pinMinLength: 6,
   notificationContent: 'count',
   sharedWorkstation: true,
+  idleSource: null,
   lockScreenShowsName: false,
   mfaRequired: true,
   kdfMemoryMiB: 64,
@@ -65,6 +66,7 @@ describe('policy from a file', () => {
     ['a KDF below the floor', { kdfMemoryMiB: 32, kdfPasses: 1 }, ['kdfMemoryMiB', 'kdfPasses']],
     ['a PIN too short to mean anything', { pinMinLength: 2 }, ['pinMinLength']],
     ['a vault purge after no days at all', { vaultPurgeAfterDays: 0 }, ['vaultPurgeAfterDays']],
+    ['an idle source that does not exist', { idleSource: 'anywhere' }, ['idleSource']],
   ])('refuses %s whole, naming the key and never the value', async (_name, content, keys) => {
     const read = await loadPolicy({ platform: 'linux', overrideFile: policyFile(JSON.stringify(content)) });
     expect(read).toMatchObject({ ok: false, error: { code: 'POLICY_INVALID', keys } });

@@ -9,9 +9,12 @@ import {
   type MachineState,
   type SessionTimings,
 } from '../../../main/session/session-machine';
+import { timingsOf } from '../../../main/session/session-service';
+import { policySchema, type PolicyInput } from '../../../shared/policy/policy-schema';
 
 const timings: SessionTimings = {
   idleLockMs: 120_000,
+  idleSource: 'system',
   warningMs: 30_000,
   autoLogoffMs: 900_000,
   reauthMs: REAUTH_MS,
@@ -76,7 +79,7 @@ describe('session machine: idle lock', () => {
     expect(step(state, tick(T0 + 190_000), timings).effects).toEqual([{ type: 'countdown', lockAt: T0 + 220_000 }]);
   });
 
-  it('counts input elsewhere on the machine (system idle time) as presence', () => {
+  it('under idleSource system, counts input elsewhere on the machine (system idle time) as presence', () => {
     // The clinician is typing in another program: the OS reports 2 s idle.
     const { state, effects } = run(signedIn, [tick(T0 + 95_000, 2_000)]);
     expect(effects).toEqual([]);
@@ -84,6 +87,28 @@ describe('session machine: idle lock', () => {
     // ...and moving the mouse during the countdown cancels it.
     const warned = run(signedIn, [tick(T0 + 95_000, 95_000), tick(T0 + 100_000, 1_000)]);
     expect(warned.effects).toEqual([{ type: 'countdown', lockAt: T0 + 120_000 }, { type: 'countdown-cancelled' }]);
+  });
+
+  it('under idleSource app (a shared workstation), input elsewhere on the machine is not presence', () => {
+    // A colleague works in the EHR on the same PC: the OS keeps reporting 1 s idle throughout.
+    const app = { ...timings, idleSource: 'app' } as const;
+    const { state, effects } = run(signedIn, [tick(T0 + 90_000, 1_000), tick(T0 + 100_000, 1_000), tick(T0 + 120_000, 1_000)], app);
+    expect(effects).toEqual([{ type: 'countdown', lockAt: T0 + 120_000 }, { type: 'countdown-cancelled' }, { type: 'lock', reason: 'idle' }]);
+    expect(state).toMatchObject({ kind: 'locked', lockedAt: T0 + 120_000, reason: 'idle' });
+    // Input in Wardline itself still counts.
+    const here = run(signedIn, [tick(T0 + 95_000, 1_000), { type: 'activity', at: T0 + 100_000 }, tick(T0 + 120_000, 1_000)], app);
+    expect(here.effects).toEqual([{ type: 'countdown', lockAt: T0 + 120_000 }, { type: 'countdown-cancelled' }]);
+    expect(here.state).toMatchObject({ kind: 'unlocked', lastActivityAt: T0 + 100_000 });
+  });
+
+  it('takes the idle source from policy: app on a shared workstation unless set, system on a personal one', () => {
+    const source = (values: PolicyInput) => timingsOf(policySchema.parse(values)).idleSource;
+    expect(source({})).toBe('app');
+    expect(source({ sharedWorkstation: false })).toBe('system');
+    expect(source({ sharedWorkstation: true, idleSource: 'system' })).toBe('system');
+    expect(source({ sharedWorkstation: false, idleSource: 'app' })).toBe('app');
+    expect(source({ idleSource: null })).toBe('app');
+    expect(policySchema.safeParse({ idleSource: 'anywhere' }).success).toBe(false);
   });
 
   it('locks on request, on the OS screen lock and on suspend, ending any countdown', () => {
