@@ -4,6 +4,15 @@
  * often they arrive); receipts update delivery state; recalls, verified against the sender's
  * key, remove the body. An event that fails verification is dropped, never shown, and does not
  * block the events after it.
+ *
+ * What a sender says about a conversation is not taken on trust where it would name someone:
+ * participants are stored by their directory names, a role address by the directory's name for
+ * its id (none if the directory does not know it), and the kind follows from those facts. The
+ * sender's title is kept as the subject, which views never show in the place of a name.
+ *
+ * Nor is the sender's clock: a message is stored, ordered and shown at the server's acceptance
+ * time (`acceptedAt`), a recall at the server's time of the recall. The sender's signed times stay
+ * in the stored envelope, where the signature covers them (shared/protocol/clock-skew.ts).
  */
 import type { FeedEvent } from '../../shared/protocol/feed';
 import type { Envelope, MessageBody } from '../../shared/protocol/envelope';
@@ -12,6 +21,8 @@ import { verifyRecall } from '../crypto/recall-signature';
 import type { StoreClient } from '../store/store-client';
 import type { ConversationRecord } from '../store/messaging-ops';
 import type { ContactKeys } from './contact-keys';
+import type { RoleDirectory } from './role-directory';
+import { displayTextOrNull } from '../../shared/text/display-text';
 
 export const FEED_CURSOR_SETTING = 'feed.cursor';
 
@@ -24,6 +35,8 @@ export interface Self {
 export interface FeedReceiverDeps {
   readonly store: StoreClient;
   readonly contacts: ContactKeys;
+  /** Names role addresses: the directory's name for an id, never the sender's. */
+  readonly roles: Pick<RoleDirectory, 'lookup'>;
   readonly self: Self;
   readonly now: () => number;
   readonly onThreadChanged: (conversationId: string) => void;
@@ -45,7 +58,7 @@ export interface FeedReceiverDeps {
 export interface FeedReceiver {
   handle(event: FeedEvent): Promise<void>;
   /** Verifies, opens and stores an envelope fetched outside the feed (history); the cursor stays. */
-  ingest(envelope: Envelope): Promise<void>;
+  ingest(envelope: Envelope, acceptedAt: number): Promise<void>;
   cursor(): Promise<number>;
 }
 
@@ -84,17 +97,27 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     return second.ok ? second.body : null;
   }
 
-  async function conversationOf(envelope: Envelope, body: MessageBody): Promise<ConversationRecord> {
+  /**
+   * The conversation as this vault records it. `isNew`: only a new conversation's details are
+   * stored (an existing one keeps its own), so only then is the directory asked about its role.
+   */
+  async function conversationOf(envelope: Envelope, body: MessageBody, isNew: boolean, acceptedAt: number): Promise<ConversationRecord> {
     const ids = [...new Set([...body.conversation.participants, envelope.header.sender.userId])];
     const known = await deps.contacts.describe(ids);
+    const roleAddressId = body.conversation.roleAddress?.id ?? null;
+    // Unknown to the directory, or the directory not answering: no name (shown as unknown until
+    // the directory names it; the names are asked again at each sign-in).
+    const role = roleAddressId !== null && isNew ? await deps.roles.lookup(roleAddressId) : null;
     return {
       id: envelope.header.conversationId,
-      kind: body.conversation.kind,
+      kind: roleAddressId !== null ? 'role' : ids.length <= 2 ? 'direct' : 'group',
       title: body.conversation.title,
-      roleAddressId: body.conversation.roleAddress?.id ?? null,
-      roleAddressName: body.conversation.roleAddress?.displayName ?? null,
-      // Never later than this message; a claim of an earlier start only offers an empty history.
-      createdAt: Math.min(body.conversation.startedAt ?? envelope.header.sentAt, envelope.header.sentAt),
+      roleAddressId,
+      roleAddressName: role?.displayName ?? null,
+      // On the server's clock like the messages: never later than this message; a claim of an
+      // earlier start (joined after it began) keeps its distance before it, and at worst offers
+      // an empty history.
+      createdAt: acceptedAt - Math.max(0, envelope.header.sentAt - (body.conversation.startedAt ?? envelope.header.sentAt)),
       patient: body.conversation.patient ?? null,
       participants: ids.map((userId) => {
         const user = known.get(userId);
@@ -109,7 +132,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     };
   }
 
-  async function onEnvelope(envelope: Envelope): Promise<void> {
+  async function onEnvelope(envelope: Envelope, acceptedAt: number): Promise<void> {
     const header = envelope.header;
     if (header.expiresAt !== null && header.expiresAt <= deps.now()) return;
     const body = await open(envelope);
@@ -129,7 +152,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       return;
     }
     const direction = header.sender.userId === deps.self.userId ? 'out' : 'in';
-    const conversation = await conversationOf(envelope, body);
+    const conversation = await conversationOf(envelope, body, existing === null, acceptedAt);
     // Recorded before it is stored: once stored it is no longer new, so a record that failed
     // after the store would never be written. A store that fails after the record only means the
     // record is written again when the event comes again.
@@ -142,7 +165,8 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
         id: header.id,
         conversationId: header.conversationId,
         senderId: header.sender.userId,
-        sentAt: header.sentAt,
+        // The server's clock orders the thread: a sender's clock cannot put a message on top.
+        sentAt: acceptedAt,
         receivedAt: deps.now(),
         priority: header.priority,
         expiresAt: header.expiresAt,
@@ -157,7 +181,10 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     if (inserted) {
       deps.onThreadChanged(header.conversationId);
       deps.onListChanged();
-      if (direction === 'in') deps.onIncoming?.(conversation.participants.find((p) => p.userId === header.sender.userId)?.displayName ?? null);
+      if (direction === 'in') {
+        const sender = conversation.participants.find((p) => p.userId === header.sender.userId)?.displayName ?? null;
+        deps.onIncoming?.(displayTextOrNull(sender, 200));
+      }
     }
   }
 
@@ -170,7 +197,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       deps.onRejected('RECALL_REJECTED');
       return;
     }
-    if (await deps.store.call('message.recall', { id: event.messageId, recalledAt: event.recalledAt })) {
+    if (await deps.store.call('message.recall', { id: event.messageId, recalledAt: event.acceptedAt })) {
       deps.onThreadChanged(message.conversationId);
       deps.onListChanged();
     }
@@ -187,7 +214,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     async handle(event) {
       switch (event.type) {
         case 'envelope':
-          await onEnvelope(event.envelope);
+          await onEnvelope(event.envelope, event.acceptedAt);
           break;
         case 'receipt': {
           const { conversationId } = await deps.store.call('receipt.record', {

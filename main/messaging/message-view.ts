@@ -1,9 +1,28 @@
 /**
  * How stored messages and conversations look to the renderer. Pure: no I/O, so the rules
  * (what state an outgoing message is in, what a conversation is called) are tested directly.
+ *
+ * Every name, subject and label leaves main through here, passed through `displayText` (the one
+ * rule for displayed text, shared/text/display-text.ts). A conversation is called by who it is
+ * with, in the directory's names; the subject its starter typed is a separate field, never a name.
  */
-import type { ConversationSummary, MessageView } from '../../shared/ipc/contract';
-import type { ConversationListRow, StoredMessage } from '../store/messaging-ops';
+import type { ConversationSummary, MessageView, Participant, Thread } from '../../shared/ipc/contract';
+import { ROLES, type Role } from '../../shared/access/permission-matrix';
+import type { DirectoryEntry, DirectoryUser } from '../../shared/protocol/api';
+import { displayText, displayTextOrNull } from '../../shared/text/display-text';
+import type { ConversationListRow, ConversationRecord, StoredMessage } from '../store/messaging-ops';
+
+const NAME_CHARS = 200;
+const SUBJECT_CHARS = 200;
+const PATIENT_LABEL_CHARS = 120;
+
+/** What a list or header says for a role address the directory does not know. */
+export const UNKNOWN_ROLE_ADDRESS = 'Unknown role address';
+
+/** A name as displayed; `fallback` (an id, safe by its format) when nothing visible is left. */
+const nameOf = (value: string, fallback: string): string => displayTextOrNull(value, NAME_CHARS) ?? fallback;
+const detailOf = (value: string | null): string | null => displayTextOrNull(value, NAME_CHARS);
+const isRole = (value: string | null): value is Role => value !== null && (ROLES as readonly string[]).includes(value);
 
 export function messageState(message: StoredMessage): MessageView['state'] {
   if (message.direction === 'in') return 'received';
@@ -19,7 +38,7 @@ export function toMessageView(message: StoredMessage, senderName: string, now: n
   return {
     id: message.id,
     senderId: message.senderId,
-    senderName,
+    senderName: nameOf(senderName, message.senderId),
     direction: message.direction,
     // An expired body not yet swept is still never shown.
     text: expired || message.recalledAt !== null ? null : message.body,
@@ -35,12 +54,17 @@ export function toMessageView(message: StoredMessage, senderName: string, now: n
   };
 }
 
-export function conversationLabel(input: { title: string | null; roleAddressName: string | null; otherNames: readonly string[] }): string {
-  if (input.title !== null && input.title.trim() !== '') return input.title;
-  if (input.roleAddressName !== null) return input.roleAddressName;
-  if (input.otherNames.length === 0) return 'Notes to self';
-  if (input.otherNames.length <= 3) return input.otherNames.join(', ');
-  return `${input.otherNames.slice(0, 2).join(', ')} and ${String(input.otherNames.length - 2)} others`;
+/**
+ * Who a conversation is with: a role address by the directory's name (or as unknown), else the
+ * other participants' names. The subject is deliberately not an input: a sender's words never
+ * stand where a name goes.
+ */
+export function conversationLabel(input: { roleAddressId: string | null; roleAddressName: string | null; otherNames: readonly string[] }): string {
+  if (input.roleAddressId !== null) return displayTextOrNull(input.roleAddressName, NAME_CHARS) ?? UNKNOWN_ROLE_ADDRESS;
+  const names = input.otherNames.map((name) => nameOf(name, 'Unnamed'));
+  if (names.length === 0) return 'Notes to self';
+  if (names.length <= 3) return names.join(', ');
+  return `${names.slice(0, 2).join(', ')} and ${String(names.length - 2)} others`;
 }
 
 export function toConversationSummary(row: ConversationListRow): ConversationSummary {
@@ -48,8 +72,53 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
     id: row.id,
     kind: row.kind,
     label: conversationLabel(row).slice(0, 500),
+    subject: displayTextOrNull(row.title, SUBJECT_CHARS),
     unreadCount: row.unreadCount,
     lastMessageAt: row.lastMessageAt,
     unreadPriority: row.unreadPriority,
+  };
+}
+
+/** A stored conversation as the thread header shows it; `keyChanged` lists contacts whose key awaits acceptance. */
+export function toThreadConversation(conversation: ConversationRecord, selfId: string, keyChanged: ReadonlySet<string>): Thread['conversation'] {
+  const participants = conversation.participants.map(
+    (p): Participant => ({
+      userId: p.userId,
+      displayName: nameOf(p.displayName, p.userId),
+      role: isRole(p.role) ? p.role : null,
+      department: detailOf(p.department),
+      title: detailOf(p.title),
+      keyChanged: keyChanged.has(p.userId),
+    }),
+  );
+  const roleName = displayTextOrNull(conversation.roleAddressName, NAME_CHARS);
+  return {
+    id: conversation.id,
+    kind: conversation.kind,
+    label: conversationLabel({
+      roleAddressId: conversation.roleAddressId,
+      roleAddressName: roleName,
+      otherNames: participants.filter((p) => p.userId !== selfId).map((p) => p.displayName),
+    }).slice(0, 500),
+    subject: displayTextOrNull(conversation.title, SUBJECT_CHARS),
+    roleAddress: conversation.roleAddressId === null ? null : { id: conversation.roleAddressId, displayName: roleName },
+    patient: conversation.patient === null ? null : { ref: conversation.patient.ref, label: displayTextOrNull(conversation.patient.label, PATIENT_LABEL_CHARS) },
+    participants,
+  };
+}
+
+function toDirectoryUserView(user: DirectoryUser): DirectoryUser {
+  return { ...user, displayName: nameOf(user.displayName, user.userId), department: displayText(user.department, NAME_CHARS), title: displayText(user.title, NAME_CHARS) };
+}
+
+/** A directory search result as the recipient picker shows it. */
+export function toDirectoryEntryView(entry: DirectoryEntry): DirectoryEntry {
+  if (entry.kind === 'user') return toDirectoryUserView(entry);
+  return {
+    ...entry,
+    displayName: nameOf(entry.displayName, entry.addressId),
+    department: displayText(entry.department, NAME_CHARS),
+    description: displayText(entry.description, 500),
+    members: entry.members.map(toDirectoryUserView),
   };
 }

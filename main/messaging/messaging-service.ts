@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appError, type ErrorCode } from '../../shared/errors';
-import type { ConnectionState, SendRequest, Thread, MessageView, ConversationSummary, Participant } from '../../shared/ipc/contract';
-import { ROLES, type Role } from '../../shared/access/permission-matrix';
+import type { ConnectionState, SendRequest, Thread, MessageView, ConversationSummary } from '../../shared/ipc/contract';
+import type { Role } from '../../shared/access/permission-matrix';
 import type { DirectoryEntry, DirectoryRole } from '../../shared/protocol/api';
 import { envelope as envelopeSchema, type EnvelopeHeader, type MessageBody } from '../../shared/protocol/envelope';
 import { openEnvelope } from '../crypto/envelope-open';
@@ -23,7 +23,8 @@ import { StoreError } from '../store/store-error';
 import type { ConversationRecord, ParticipantRecord } from '../store/messaging-ops';
 import { createContactKeys } from './contact-keys';
 import { createFeedReceiver } from './feed-receiver';
-import { toConversationSummary, toMessageView, conversationLabel } from './message-view';
+import { toConversationSummary, toDirectoryEntryView, toMessageView, toThreadConversation } from './message-view';
+import { createRoleDirectory } from './role-directory';
 import { createOutboxSender } from './outbox-sender';
 import { createReceiptQueue } from './receipt-queue';
 import type { ActorAudit } from '../audit/audit-trail';
@@ -93,13 +94,11 @@ function parseJson(bytes: Uint8Array): unknown {
   }
 }
 
-const isRole = (value: string | null): value is Role => value !== null && (ROLES as readonly string[]).includes(value);
-
 export function createMessagingService(deps: MessagingDeps) {
   const { store, api, self } = deps;
   const contacts = createContactKeys({ api, store, token: deps.token, now: deps.now });
   const receipts = createReceiptQueue({ api, token: deps.token });
-  const roles = new Map<string, DirectoryRole>();
+  const roles = createRoleDirectory({ api, token: deps.token });
   const historyDone = new Set<string>();
   let connection: StreamState = 'connecting';
   let sweeper: NodeJS.Timeout | null = null;
@@ -186,6 +185,7 @@ export function createMessagingService(deps: MessagingDeps) {
   const receiver = createFeedReceiver({
     store,
     contacts,
+    roles,
     self: { userId: self.userId, signingPublicKey: b64(deps.identity.signing.publicKey), encryption: deps.identity.encryption },
     now: deps.now,
     onThreadChanged: deps.onThreadChanged,
@@ -239,6 +239,20 @@ export function createMessagingService(deps: MessagingDeps) {
     if (touched.size > 0) deps.onListChanged();
   }
 
+  /**
+   * Stored role conversations take the directory's current name for their address (or none, if it
+   * no longer knows it): a rename reaches them, and no name from before this rule outlives it.
+   */
+  async function renameRoleAddresses(): Promise<void> {
+    let changed = false;
+    for (const addressId of await store.call('conversation.roleAddressIds', {})) {
+      const entry = await roles.lookup(addressId);
+      if (entry === undefined) continue;
+      if (await store.call('conversation.nameRoleAddress', { addressId, name: entry?.displayName ?? null })) changed = true;
+    }
+    if (changed) deps.onListChanged();
+  }
+
   function selfParticipant(): ParticipantRecord {
     return { userId: self.userId, displayName: self.displayName, role: self.role, department: self.department, title: self.title };
   }
@@ -258,7 +272,7 @@ export function createMessagingService(deps: MessagingDeps) {
       if (to.kind === 'user') userIds.add(to.userId);
       else {
         // Role addresses are resolved to their members now, at sending time.
-        const entry = roles.get(to.addressId);
+        const entry = roles.cached(to.addressId);
         if (entry === undefined) return failWith('RECIPIENT_UNAVAILABLE');
         role = entry;
         for (const member of entry.members) if (member.active) userIds.add(member.userId);
@@ -286,6 +300,7 @@ export function createMessagingService(deps: MessagingDeps) {
     start() {
       stream.start();
       background(sweepExpired());
+      background(renameRoleAddresses());
       sweeper = setInterval(() => background(sweepExpired()), EXPIRY_SWEEP_MS);
       sweeper.unref();
       retry = setInterval(() => background(outbox.drain()), OUTBOX_RETRY_MS);
@@ -313,8 +328,8 @@ export function createMessagingService(deps: MessagingDeps) {
       // The result count only: the query can be a patient's name.
       const refused = await auditRefusal({ action: 'search.performed', object: { kind: 'search', resultCount: result.value.entries.length } });
       if (refused !== null) return failWith(refused);
-      for (const entry of result.value.entries) if (entry.kind === 'role') roles.set(entry.addressId, entry);
-      return ok({ entries: result.value.entries });
+      roles.remember(result.value.entries);
+      return ok({ entries: result.value.entries.map(toDirectoryEntryView) });
     },
 
     async listConversations(offset: number, limit: number): Promise<Outcome<{ items: ConversationSummary[]; total: number }>> {
@@ -414,35 +429,12 @@ export function createMessagingService(deps: MessagingDeps) {
       if (newlyRead.length > 0) deps.onListChanged();
       const messages = await store.call('message.thread', { conversationId, before: null, limit: THREAD_PAGE });
       const names = new Map(conversation.participants.map((p) => [p.userId, p.displayName]));
-      const participants: Participant[] = [];
-      for (const p of conversation.participants) {
-        participants.push({
-          userId: p.userId,
-          displayName: p.displayName,
-          role: isRole(p.role) ? p.role : null,
-          department: p.department,
-          title: p.title,
-          keyChanged: p.userId !== self.userId && (await contacts.hasPendingChange(p.userId)),
-        });
-      }
-      await Promise.all(participants.filter((p) => p.keyChanged).map((p) => noted({ action: 'key-change.shown', object: { kind: 'account', id: p.userId } })));
+      const keyChanged = new Set<string>();
+      for (const p of conversation.participants) if (p.userId !== self.userId && (await contacts.hasPendingChange(p.userId))) keyChanged.add(p.userId);
+      await Promise.all([...keyChanged].map((userId) => noted({ action: 'key-change.shown', object: { kind: 'account', id: userId } })));
       const now = deps.now();
       return ok({
-        conversation: {
-          id: conversation.id,
-          kind: conversation.kind,
-          label: conversationLabel({
-            title: conversation.title,
-            roleAddressName: conversation.roleAddressName,
-            otherNames: conversation.participants.filter((p) => p.userId !== self.userId).map((p) => p.displayName),
-          }).slice(0, 500),
-          roleAddress:
-            conversation.roleAddressId !== null && conversation.roleAddressName !== null
-              ? { id: conversation.roleAddressId, displayName: conversation.roleAddressName }
-              : null,
-          patient: conversation.patient,
-          participants,
-        },
+        conversation: toThreadConversation(conversation, self.userId, keyChanged),
         messages: messages.map((m) => toMessageView(m, names.get(m.senderId) ?? m.senderId, now)),
         more: messages.length === THREAD_PAGE || (!historyDone.has(conversationId) && startsAfterCreation(conversation.createdAt, messages)),
       });
@@ -460,7 +452,7 @@ export function createMessagingService(deps: MessagingDeps) {
         try {
           for (const stored of history.value.envelopes) {
             if (stored.recalledAt !== null) continue;
-            await receiver.ingest(stored.envelope);
+            await receiver.ingest(stored.envelope, stored.acceptedAt);
           }
         } catch (error) {
           // A message that cannot be recorded as received is not stored, nor shown.

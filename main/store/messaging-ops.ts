@@ -34,6 +34,7 @@ export interface ConversationListRow {
   readonly id: string;
   readonly kind: ConversationKind;
   readonly title: string | null;
+  readonly roleAddressId: string | null;
   readonly roleAddressName: string | null;
   /** Other participants' names, in a stable order, for a label when there is no title. */
   readonly otherNames: readonly string[];
@@ -214,10 +215,19 @@ export const messagingOps = {
     };
   },
 
+  /** Every role address a stored conversation was sent to, so their names can be asked of the directory again. */
+  'conversation.roleAddressIds': (db: Database, _args: Record<string, never>): string[] =>
+    (sql(db, 'SELECT DISTINCT role_address_id AS id FROM conversations WHERE role_address_id IS NOT NULL').all() as { id: string }[]).map((row) => row.id),
+
+  /** The directory's name for a role address (null: it does not know the address); whether any conversation changed. */
+  'conversation.nameRoleAddress': (db: Database, args: { addressId: string; name: string | null }): boolean =>
+    sql(db, 'UPDATE conversations SET role_address_name = ? WHERE role_address_id = ? AND role_address_name IS NOT ?').run(args.name, args.addressId, args.name)
+      .changes > 0,
+
   'conversation.page': (db: Database, args: { selfId: string; limit: number; offset: number }): { rows: ConversationListRow[]; total: number } => {
     const rows = sql(
       db,
-      `SELECT c.id, c.kind, c.title, c.role_address_name, c.last_message_at,
+      `SELECT c.id, c.kind, c.title, c.role_address_id, c.role_address_name, c.last_message_at,
          (SELECT group_concat(display_name, char(31)) FROM (SELECT display_name FROM participants p
             WHERE p.conversation_id = c.id AND p.user_id <> ? ORDER BY display_name)) AS other_names,
          (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in'
@@ -229,6 +239,7 @@ export const messagingOps = {
       id: string;
       kind: ConversationKind;
       title: string | null;
+      role_address_id: string | null;
       role_address_name: string | null;
       last_message_at: number | null;
       other_names: string | null;
@@ -243,6 +254,7 @@ export const messagingOps = {
         id: row.id,
         kind: row.kind,
         title: row.title,
+        roleAddressId: row.role_address_id,
         roleAddressName: row.role_address_name,
         otherNames: row.other_names === null ? [] : row.other_names.split('\u001f'),
         lastMessageAt: row.last_message_at,

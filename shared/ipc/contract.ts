@@ -93,8 +93,13 @@ export type Participant = z.infer<typeof participantSchema>;
 export const conversationSummarySchema = z.strictObject({
   id: conversationId,
   kind: z.enum(['direct', 'group', 'role']),
-  /** What the list shows: the title, else the role address, else the other participants' names. */
+  /**
+   * Who the conversation is with: the role address by the directory's name for its id, else the
+   * other participants' directory names. Never words a sender chose (those are the subject).
+   */
   label: text(500),
+  /** The subject its starter typed: a sender's words, shown only as a subject, never as a name. */
+  subject: text(200).nullable(),
   unreadCount: z.number().int().nonnegative(),
   lastMessageAt: time.nullable(),
   /** Highest priority among unread messages, so an urgent thread stands out in the list. */
@@ -126,8 +131,12 @@ export const threadSchema = z.strictObject({
   conversation: z.strictObject({
     id: conversationId,
     kind: z.enum(['direct', 'group', 'role']),
+    /** As in the list: identities only, by the directory's names. */
     label: text(500),
-    roleAddress: z.strictObject({ id: roleAddressId, displayName: text(200) }).nullable(),
+    /** The sender's words, shown as a subject. */
+    subject: text(200).nullable(),
+    /** `displayName` is the directory's name for the id, null when the directory does not know it. */
+    roleAddress: z.strictObject({ id: roleAddressId, displayName: text(200).nullable() }).nullable(),
     /** The patient the thread is about, if its starter named one. */
     patient: patientContext.nullable(),
     participants: z.array(participantSchema).max(101),

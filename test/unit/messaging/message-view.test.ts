@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { conversationLabel, messageState, toMessageView } from '../../../main/messaging/message-view';
-import type { StoredMessage } from '../../../main/store/messaging-ops';
+import {
+  UNKNOWN_ROLE_ADDRESS,
+  conversationLabel,
+  messageState,
+  toConversationSummary,
+  toDirectoryEntryView,
+  toMessageView,
+  toThreadConversation,
+} from '../../../main/messaging/message-view';
+import type { ConversationListRow, ConversationRecord, StoredMessage } from '../../../main/store/messaging-ops';
+import type { DirectoryEntry } from '../../../shared/protocol/api';
 
 const base: StoredMessage = {
   id: '00000000-0000-4000-8000-000000000001',
@@ -49,12 +58,89 @@ describe('message view', () => {
   });
 });
 
-describe('conversation label', () => {
-  it('prefers the title, then the role address, then the other people', () => {
-    expect(conversationLabel({ title: 'Bed 4 handover', roleAddressName: 'On-call cardiology', otherNames: ['A'] })).toBe('Bed 4 handover');
-    expect(conversationLabel({ title: '  ', roleAddressName: 'On-call cardiology', otherNames: ['A'] })).toBe('On-call cardiology');
-    expect(conversationLabel({ title: null, roleAddressName: null, otherNames: ['A', 'B'] })).toBe('A, B');
-    expect(conversationLabel({ title: null, roleAddressName: null, otherNames: ['A', 'B', 'C', 'D', 'E'] })).toBe('A, B and 3 others');
-    expect(conversationLabel({ title: null, roleAddressName: null, otherNames: [] })).toBe('Notes to self');
+describe('conversation label: who it is with, by the directory, never the sender\'s subject', () => {
+  it('names a role address by the directory name, else the other people', () => {
+    expect(conversationLabel({ roleAddressId: 'role:oncall-cardiology', roleAddressName: 'On-call cardiology', otherNames: ['A'] })).toBe('On-call cardiology');
+    expect(conversationLabel({ roleAddressId: null, roleAddressName: null, otherNames: ['A', 'B'] })).toBe('A, B');
+    expect(conversationLabel({ roleAddressId: null, roleAddressName: null, otherNames: ['A', 'B', 'C', 'D', 'E'] })).toBe('A, B and 3 others');
+    expect(conversationLabel({ roleAddressId: null, roleAddressName: null, otherNames: [] })).toBe('Notes to self');
+  });
+
+  it('says a role address the directory does not know is unknown', () => {
+    expect(conversationLabel({ roleAddressId: 'role:cmo', roleAddressName: null, otherNames: ['Mallory Grey'] })).toBe(UNKNOWN_ROLE_ADDRESS);
+    expect(conversationLabel({ roleAddressId: 'role:cmo', roleAddressName: '\u200B\u202E', otherNames: [] })).toBe(UNKNOWN_ROLE_ADDRESS);
+  });
+
+  it('keeps the subject apart from the label, and strips invisible characters from both', () => {
+    const row: ConversationListRow = {
+      id: '00000000-0000-4000-8000-000000000002',
+      kind: 'direct',
+      title: '\u202Enayug\u200BN hniM .rD',
+      roleAddressId: null,
+      roleAddressName: null,
+      otherNames: ['Morgan\u2066 Grey\u2069'],
+      lastMessageAt: 1000,
+      unreadCount: 1,
+      unreadPriority: null,
+    };
+    expect(toConversationSummary(row)).toMatchObject({ label: 'Morgan Grey', subject: 'nayugN hniM .rD' });
+    expect(toConversationSummary({ ...row, title: '\u2066\u2069 ' }).subject).toBeNull();
+  });
+});
+
+describe('thread view', () => {
+  const record: ConversationRecord = {
+    id: '00000000-0000-4000-8000-000000000002',
+    kind: 'role',
+    title: 'Dr. Minh Nguyen\u202E',
+    roleAddressId: 'role:chief-medical-officer',
+    roleAddressName: null,
+    createdAt: 1000,
+    patient: { ref: 'pat-7QX2K9', label: 'Bed\u00AD 12\uFEFF' },
+    participants: [
+      { userId: 'nurse.adams', displayName: 'Grace Adams', role: 'nurse', department: 'Ward 4B', title: null },
+      { userId: 'nurse.grey', displayName: 'Morgan\u200D Grey', role: 'nurse', department: 'Ward\u202E 9', title: 'Staff\tNurse' },
+      { userId: 'x.blank', displayName: '\u200B', role: 'wizard', department: null, title: null },
+    ],
+  };
+
+  it('shows an unknown role address as unknown, the title only as the subject, and every name cleaned', () => {
+    const view = toThreadConversation(record, 'nurse.adams', new Set(['nurse.grey']));
+    expect(view).toMatchObject({
+      label: UNKNOWN_ROLE_ADDRESS,
+      subject: 'Dr. Minh Nguyen',
+      roleAddress: { id: 'role:chief-medical-officer', displayName: null },
+      patient: { ref: 'pat-7QX2K9', label: 'Bed 12' },
+    });
+    expect(view.participants).toEqual([
+      { userId: 'nurse.adams', displayName: 'Grace Adams', role: 'nurse', department: 'Ward 4B', title: null, keyChanged: false },
+      { userId: 'nurse.grey', displayName: 'Morgan Grey', role: 'nurse', department: 'Ward 9', title: 'Staff Nurse', keyChanged: true },
+      // Nothing visible left: the id stands in; an unknown role is none.
+      { userId: 'x.blank', displayName: 'x.blank', role: null, department: null, title: null, keyChanged: false },
+    ]);
+  });
+
+  it('names a known role address by the directory name', () => {
+    const view = toThreadConversation({ ...record, roleAddressName: 'Chief\u2067 Medical Officer' }, 'nurse.adams', new Set());
+    expect(view).toMatchObject({ label: 'Chief Medical Officer', roleAddress: { displayName: 'Chief Medical Officer' } });
+  });
+
+  it('cleans sender names and directory results', () => {
+    expect(toMessageView(base, 'Dr.\u202E Okafor', 0).senderName).toBe('Dr. Okafor');
+    expect(toMessageView(base, '\u2060', 0).senderName).toBe(base.senderId);
+    const entry: DirectoryEntry = {
+      kind: 'role',
+      addressId: 'role:oncall-cardiology',
+      displayName: 'On-call\u200B cardiology',
+      department: 'Cardio\u00ADlogy',
+      description: 'Registrar\u202E',
+      members: [{ kind: 'user', userId: 'dr.patel', displayName: 'Dr.\u2066 Patel', role: 'physician', department: 'Cardiology', title: 'Consultant\uFE0F', active: true, fingerprint: null }],
+    };
+    expect(toDirectoryEntryView(entry)).toMatchObject({
+      displayName: 'On-call cardiology',
+      department: 'Cardiology',
+      description: 'Registrar',
+      members: [{ displayName: 'Dr. Patel', title: 'Consultant' }],
+    });
   });
 });
