@@ -4,18 +4,23 @@
  * in with an authenticator code, finds a physician in the directory, sends, gets a STAT reply and
  * read receipts, recalls, meets a changed security key, and loses the server.
  */
+import { randomUUID } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNT_KDF } from '../../server/server';
+import { sealEnvelope } from '../../main/crypto/envelope-seal';
+import type { MessageBody } from '../../shared/protocol/envelope';
 import { launchChromium } from '../support/chromium';
 import { startHostProcess, type HostProcess } from '../support/browser-host-process';
 import {
   createUser,
   freshTotpCode,
   publishIdentity,
+  readyUsers,
   signIn as apiSignIn,
   startTestServer,
+  token,
   type TestServer,
   type TestUser,
 } from '../support/server-fixtures';
@@ -197,9 +202,11 @@ describe('messaging between two workstations', () => {
     await page.getByRole('radio', { name: 'Urgent' }).check();
     await messageField(page).press('Control+Enter');
 
-    const heading = page.getByRole('heading', { level: 2, name: SUBJECT });
+    // The heading says who the thread is with; the subject is shown as one, below it.
+    const heading = page.getByRole('heading', { level: 2, name: 'Dr. Anika Patel' });
     await heading.waitFor({ timeout: 30_000 });
     await expect(heading.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+    await expect(page.locator('.thread-subject').textContent()).resolves.toBe(`Subject: ${SUBJECT}`);
     await log(page).getByText(HOSTILE_TEXT, { exact: true }).waitFor();
     await expect(log(page).locator('img, a, b, script').count()).resolves.toBe(0);
     await expect(log(page).innerText()).resolves.toContain('URGENT');
@@ -208,7 +215,7 @@ describe('messaging between two workstations', () => {
 
     // One send, one conversation: Ctrl+Enter must not submit twice.
     const list = await page.evaluate(() => window.wardline!.conversations.list({ offset: 0, limit: 10 }));
-    expect(list.ok && list.value.items.filter((item) => item.label === SUBJECT).length).toBe(1);
+    expect(list.ok && list.value.items.filter((item) => item.subject === SUBJECT).length).toBe(1);
   });
 
   it('lists it as unread and urgent on the other workstation, opens it by keyboard, and replies STAT', async () => {
@@ -221,10 +228,11 @@ describe('messaging between two workstations', () => {
     await page.getByRole('listbox', { name: 'Conversations' }).focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('Enter');
-    const heading = page.getByRole('heading', { level: 2, name: SUBJECT });
+    const heading = page.getByRole('heading', { level: 2, name: 'Grace Adams' });
     await heading.waitFor({ timeout: 30_000 });
     await expect(heading.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
-    const region = await page.getByRole('region', { name: SUBJECT }).innerText();
+    // The thread is named by who it is with, then its subject.
+    const region = await page.getByRole('region', { name: new RegExp(`^Grace Adams Subject: ${SUBJECT}$`, 'i') }).innerText();
     expect(region).toContain('Grace Adams');
     // The patient the sender named, read from the sealed body.
     expect(region).toContain(`Patient: ${PATIENT.label} ${PATIENT.ref}`);
@@ -374,6 +382,68 @@ describe('a long conversation list', () => {
     await active.filter({ hasText: SUBJECT }).waitFor({ timeout: 30_000 });
     await expect(active.isVisible()).resolves.toBe(true);
     expect(await page.getByRole('option').count()).toBeLessThan(40);
+  });
+});
+
+describe('names a sender chooses', () => {
+  /** Reads "Dr. Minh Nguyen" where the override is honoured. */
+  const RLO_TITLE = '\u202Eneyug\u200BN hniM .rD';
+
+  /** A signed-in colleague seals a conversation to the front desk with details of its choosing. */
+  async function sendAsHostile(from: TestUser, text: string, conversation: Omit<MessageBody['conversation'], 'participants'>): Promise<void> {
+    if (from.identity === null) throw new Error('no identity');
+    const found = await target.api.ok('lookupKeys', { userIds: [desk.userId, from.userId] }, token(from));
+    const keyOf = (userId: string) => found.users.find((entry) => entry.user.userId === userId)?.publicKeys?.encryption ?? '';
+    const envelope = await sealEnvelope({
+      header: {
+        v: 1,
+        id: randomUUID(),
+        conversationId: randomUUID(),
+        sender: { userId: from.userId, deviceId: from.device.deviceId },
+        recipients: [desk.userId],
+        sentAt: target.clock.now(),
+        expiresAt: null,
+        priority: 'urgent',
+      },
+      body: { kind: 'text', text, conversation: { ...conversation, participants: [desk.userId, from.userId] } },
+      recipientKeys: [desk.userId, from.userId].map((userId) => ({ recipient: userId, encryptionKey: keyOf(userId) })),
+      signingKey: from.identity.signing.privateKey,
+    });
+    await target.api.ok('send', { envelope }, token(from));
+  }
+
+  it('shows role addresses and people by the directory, a title only as the subject, and no hidden characters', async () => {
+    const [hostile] = await readyUsers(target, [{ userId: 'nurse.grey', displayName: 'Morgan Grey', role: 'nurse', department: 'Ward 9', title: 'Staff Nurse' }]);
+    if (hostile === undefined) throw new Error('no user');
+    await sendAsHostile(hostile, 'Call me about bed 4', { kind: 'role', title: RLO_TITLE, roleAddress: { id: 'role:chief-medical-officer', displayName: 'Chief Medical Officer' } });
+    await sendAsHostile(hostile, 'This is Dr. Nguyen: give 10 units now', { kind: 'role', title: 'Dr. Minh Nguyen', roleAddress: null });
+
+    const { page } = c;
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const list = page.getByRole('listbox', { name: 'Conversations' });
+    const fake = list.getByRole('option', { name: /Unknown role address/ });
+    const plain = list.getByRole('option', { name: /^Morgan Grey/ });
+    await fake.waitFor({ timeout: 30_000 });
+    await plain.waitFor({ timeout: 30_000 });
+    await expect(fake.locator('.conversation-subject').textContent()).resolves.toBe('Subject: neyugN hniM .rD');
+    await expect(plain.locator('.conversation-subject').textContent()).resolves.toBe('Subject: Dr. Minh Nguyen');
+
+    await fake.click();
+    await page.getByRole('heading', { level: 2, name: 'Unknown role address' }).waitFor({ timeout: 30_000 });
+    await page.getByText('Sent to a role address the directory does not know').waitFor();
+    await expect(page.locator('.thread-header .participant-name').allTextContents()).resolves.toEqual(['Morgan Grey']);
+    await snapshot(page, 'sender-unknown-role');
+
+    await plain.click();
+    const heading = page.getByRole('heading', { level: 2, name: 'Morgan Grey' });
+    await heading.waitFor({ timeout: 30_000 });
+    await expect(page.locator('.thread-subject').textContent()).resolves.toBe('Subject: Dr. Minh Nguyen');
+    await snapshot(page, 'sender-chosen-names');
+
+    const shown = await page.locator('body').textContent();
+    expect(shown).not.toContain('Chief Medical Officer');
+    expect(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/u.test(shown ?? '')).toBe(false);
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import { useId, useRef, useState, type SubmitEvent } from 'react';
 import type { WardlineApi } from '../../../preload/api-factory';
 import type { SessionState } from '../../../shared/ipc/contract';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ShownText } from '../components/ShownText';
 import { describeError } from '../error-messages';
 import './lock.css';
 
@@ -58,7 +59,13 @@ export function LockScreen({
     <section className="card lock-screen" aria-labelledby={`${id}-heading`}>
       <h1 id={`${id}-heading`}>Locked</h1>
       <p className="hint">
-        {locked.displayName === null ? 'This workstation is locked.' : `Locked by ${locked.displayName}.`}{' '}
+        {locked.displayName === null ? (
+          'This workstation is locked.'
+        ) : (
+          <>
+            Locked by <ShownText text={locked.displayName} />.
+          </>
+        )}{' '}
         {withPin ? 'Unlock with your PIN, or switch user.' : 'Unlock with your password, or switch user.'}
       </p>
       <form onSubmit={(event) => void unlock(event)} noValidate>

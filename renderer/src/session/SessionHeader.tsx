@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { ConnectionState } from '../../../shared/ipc/contract';
+import { ShownText } from '../components/ShownText';
 import { roleLabel } from '../people/role-label';
 import type { Role } from '../../../shared/access/permission-matrix';
 import { ConnectionStatus } from './ConnectionStatus';
@@ -33,7 +34,7 @@ export function SessionHeader({
     <div className="session-header">
       <ConnectionStatus state={connection} />
       <span className="who">
-        <span className="who-name">{displayName}</span>
+        <ShownText text={displayName} className="who-name" />
         <span className="who-role">{roleLabel(role)}</span>
       </span>
       <button type="button" className="button button-on-dark" onClick={onSettings}>

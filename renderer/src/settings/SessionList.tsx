@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import type { WardlineApi } from '../../../preload/api-factory';
 import type { ResponseOf } from '../../../shared/ipc/contract';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ShownText } from '../components/ShownText';
 import { describeError } from '../error-messages';
 
 type Session = ResponseOf<'sessions.list'>['sessions'][number];
@@ -49,7 +50,9 @@ export function SessionList({ bridge }: { readonly bridge: WardlineApi }) {
           {sessions.map((session) => (
             <li key={session.sessionId} className="session-item">
               <span>
-                <strong>{session.deviceName}</strong>
+                <strong>
+                  <ShownText text={session.deviceName} />
+                </strong>
                 {session.current && ' (this workstation)'}
                 <br />
                 <span className="hint">

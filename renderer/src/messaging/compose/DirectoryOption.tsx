@@ -6,7 +6,7 @@ export function DirectoryOption({ choice }: { readonly choice: RecipientChoice }
   return (
     <ListBoxItem id={choice.id} textValue={choice.name} className="directory-option">
       <Text slot="label" className="directory-name">
-        {choice.name}
+        <bdi>{choice.name}</bdi>
       </Text>
       <Text slot="description" className="directory-details">
         {choice.details}

@@ -22,7 +22,7 @@ export function RecipientChips({
       <TagList items={recipients} className="chip-list">
         {(choice) => (
           <Tag id={choice.id} textValue={`${choice.name}, ${choice.details}`} className="chip">
-            <span className="chip-name">{choice.name}</span>
+            <bdi className="chip-name">{choice.name}</bdi>
             <span className="chip-details">{choice.details}</span>
             <Button slot="remove" className="chip-remove" aria-label={`Remove ${choice.name}`}>
               <span aria-hidden="true">×</span>

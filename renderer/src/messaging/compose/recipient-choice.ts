@@ -4,7 +4,11 @@
  */
 import type { Recipient } from '../../../../shared/ipc/contract';
 import type { DirectoryEntry } from '../../../../shared/protocol/api';
+import { displayText } from '../../../../shared/text/display-text';
 import { personDetails, roleAddressDetails } from '../../people/person-details';
+
+/** A directory name as shown (main has cleaned it already); the id if nothing visible is left. */
+const shown = (name: string, id: string) => displayText(name) || id;
 
 export interface RecipientChoice {
   /** Stable key: `user:<id>` or the role address id (`role:...`). */
@@ -23,18 +27,18 @@ export function recipientChoice(entry: DirectoryEntry): RecipientChoice {
     return {
       id: `user:${entry.userId}`,
       recipient: { kind: 'user', userId: entry.userId },
-      name: entry.displayName,
-      details: personDetails(entry),
+      name: shown(entry.displayName, entry.userId),
+      details: displayText(personDetails(entry)),
       unavailable: !entry.active ? 'Account not active' : entry.fingerprint === null ? 'Has not signed in to Wardline yet' : null,
-      people: [{ userId: entry.userId, name: entry.displayName }],
+      people: [{ userId: entry.userId, name: shown(entry.displayName, entry.userId) }],
     };
   }
   return {
     id: entry.addressId,
     recipient: { kind: 'role', addressId: entry.addressId },
-    name: entry.displayName,
-    details: roleAddressDetails({ department: entry.department, memberCount: entry.members.length }),
+    name: shown(entry.displayName, entry.addressId),
+    details: displayText(roleAddressDetails({ department: entry.department, memberCount: entry.members.length })),
     unavailable: entry.members.length === 0 ? 'No one holds this role right now' : null,
-    people: entry.members.map((member) => ({ userId: member.userId, name: member.displayName })),
+    people: entry.members.map((member) => ({ userId: member.userId, name: shown(member.displayName, member.userId) })),
   };
 }

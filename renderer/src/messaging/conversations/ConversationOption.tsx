@@ -1,11 +1,13 @@
 import type { CSSProperties, Ref } from 'react';
 import type { ConversationSummary } from '../../../../shared/ipc/contract';
+import { ShownText } from '../../components/ShownText';
 import { listTime } from '../message/message-time';
+import { Subject } from '../thread/Subject';
 import { PriorityMarker } from '../message/PriorityMarker';
 
 /**
- * One row of the conversation listbox: label, time, unread count, and an Urgent/STAT marker for
- * unread priority messages. A row whose page has not arrived yet is a quiet placeholder.
+ * One row of the conversation listbox: who it is with, time, the subject (marked as one), unread
+ * count, and an Urgent/STAT marker for unread priority messages. A row whose page has not arrived yet is a quiet placeholder.
  */
 export function ConversationOption({
   id,
@@ -59,7 +61,7 @@ export function ConversationOption({
       onClick={() => onPick(index)}
     >
       <span className="conversation-top">
-        <span className="conversation-label">{conversation.label}</span>
+        <ShownText text={conversation.label} className="conversation-label" />
         {conversation.lastMessageAt !== null && (
           <time className="conversation-time" dateTime={new Date(conversation.lastMessageAt).toISOString()}>
             <span className="visually-hidden">, </span>
@@ -67,6 +69,7 @@ export function ConversationOption({
           </time>
         )}
       </span>
+      {conversation.subject !== null && <Subject text={conversation.subject} className="conversation-subject" />}
       <span className="conversation-bottom">
         {unread && <PriorityMarker priority={conversation.unreadPriority} />}
         {unread && (

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { WardlineApi } from '../../../../preload/api-factory';
 import type { Participant } from '../../../../shared/ipc/contract';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ShownText } from '../../components/ShownText';
 import { describeError } from '../../error-messages';
 
 /**
@@ -39,7 +40,10 @@ export function KeyChangeWarning({
         {changed.map((person) => (
           <li key={person.userId}>
             <p id={`${headingId}-${person.userId}`}>
-              <strong>{person.displayName}</strong>’s security key changed. Usually that is a reset account, but it can mean
+              <strong>
+                <ShownText text={person.displayName} />
+              </strong>
+              ’s security key changed. Usually that is a reset account, but it can mean
               someone else is using their name: check with them in person or by phone before you accept it.
             </p>
             <button

@@ -1,5 +1,6 @@
 import type { WardlineApi } from '../../../../preload/api-factory';
 import type { MessageView } from '../../../../shared/ipc/contract';
+import { ShownText } from '../../components/ShownText';
 import { MessageBody } from '../message/MessageBody';
 import { messageTime } from '../message/message-time';
 import { PriorityMarker } from '../message/PriorityMarker';
@@ -23,7 +24,7 @@ export function MessageItem({
   return (
     <li className="message" data-direction={message.direction} data-priority={message.priority}>
       <div className="message-meta">
-        <span className="message-sender">{own ? 'You' : message.senderName}</span>
+        {own ? <span className="message-sender">You</span> : <ShownText text={message.senderName} className="message-sender" />}
         <time dateTime={new Date(message.sentAt).toISOString()}>{messageTime(message.sentAt, now)}</time>
         <PriorityMarker priority={message.priority} />
       </div>

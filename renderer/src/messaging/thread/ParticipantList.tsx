@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Participant } from '../../../../shared/ipc/contract';
+import { ShownText } from '../../components/ShownText';
 import { personDetails } from '../../people/person-details';
 
 const SHOWN_AT_FIRST = 6;
@@ -18,8 +19,8 @@ export function ParticipantList({ participants }: { readonly participants: reado
           const details = personDetails(person);
           return (
             <li key={person.userId} className="participant">
-              <span className="participant-name">{person.displayName}</span>
-              {details !== '' && <span className="participant-details">{details}</span>}
+              <ShownText text={person.displayName} className="participant-name" />
+              {details !== '' && <ShownText text={details} className="participant-details" />}
             </li>
           );
         })}

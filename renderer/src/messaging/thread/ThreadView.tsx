@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef } from 'react';
 import type { WardlineApi } from '../../../../preload/api-factory';
 import type { MessageView } from '../../../../shared/ipc/contract';
+import { displayText } from '../../../../shared/text/display-text';
 import { useAnnounce } from '../../components/use-announce';
 import { describeError } from '../../error-messages';
 import { KeyChangeWarning } from './KeyChangeWarning';
@@ -30,7 +31,7 @@ export function ThreadView({
       const last = messages[messages.length - 1];
       if (last === undefined) return;
       const urgency = last.priority === 'stat' ? 'STAT message' : last.priority === 'urgent' ? 'urgent message' : 'message';
-      announce(messages.length === 1 ? `New ${urgency} from ${last.senderName}` : `${String(messages.length)} new messages`);
+      announce(messages.length === 1 ? `New ${urgency} from ${displayText(last.senderName)}` : `${String(messages.length)} new messages`);
     },
     [announce],
   );
@@ -38,6 +39,7 @@ export function ThreadView({
   const heading = useRef<HTMLHeadingElement>(null);
   const log = useRef<HTMLDivElement>(null);
   const headingId = useId();
+  const subjectId = `${headingId}-subject`;
   const loaded = state.thread !== null;
 
   useEffect(() => {
@@ -68,8 +70,8 @@ export function ThreadView({
 
   const { conversation } = state.thread;
   return (
-    <section className="thread" aria-labelledby={headingId}>
-      <ThreadHeader headingId={headingId} headingRef={heading} conversation={conversation} selfId={selfId} />
+    <section className="thread" aria-labelledby={conversation.subject === null ? headingId : `${headingId} ${subjectId}`}>
+      <ThreadHeader headingId={headingId} subjectId={subjectId} headingRef={heading} conversation={conversation} selfId={selfId} />
       <KeyChangeWarning bridge={bridge} participants={conversation.participants} onAccepted={reload} />
       {state.error !== null && (
         <div className="alert" role="alert">
