@@ -19,7 +19,7 @@ import type { AppCore } from '../core/app-core';
 import type { Logger } from '../logging/logger';
 import { contentTypeOf, resolveAssetPath } from '../shell/app-assets';
 import { securityHeaders } from '../shell/content-security-policy';
-import { generateHostToken, tokenCookie, tokenFromCookieHeader, tokensMatch } from './host-token';
+import { createHostAccess, tokenCookie } from './host-token';
 
 /** The host's report of open vault handles (the session-security tests ask it). */
 export const OPEN_VAULTS_PATH = '/host/open-vaults';
@@ -34,7 +34,7 @@ export interface BrowserHostOptions {
 }
 
 export interface BrowserHost {
-  /** The URL to open, with the one-time token. */
+  /** The URL to open, with the one-time token: it opens the app once, in one browser. */
   readonly url: string;
   readonly origin: string;
   readonly core: AppCore;
@@ -42,6 +42,7 @@ export interface BrowserHost {
 }
 
 const REFUSED_TEXT = 'Refused: open the address the Wardline browser host printed, with its one-time token.\n';
+const SPENT_TEXT = 'Refused: this one-time address has already been used. Use the tab it opened, or restart the browser host for a new address.\n';
 
 /** Text of a frame; `ws` hands fragmented messages over as a list of buffers. */
 function rawText(data: RawData): string {
@@ -54,7 +55,7 @@ function send(socket: WebSocket, frame: ServerFrame): void {
 }
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
-  const token = generateHostToken();
+  const access = createHostAccess();
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -71,9 +72,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   );
   const preloadJs = await readFile(options.browserPreloadFile);
 
-  const refuse = (response: http.ServerResponse, status: number) => {
+  const refuse = (response: http.ServerResponse, status: number, text = status === 404 ? 'Not found\n' : REFUSED_TEXT) => {
     response.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
-    response.end(status === 404 ? 'Not found\n' : REFUSED_TEXT);
+    response.end(text);
   };
 
   server.on('request', (request, response) => {
@@ -82,12 +83,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       if (request.method !== 'GET') return refuse(response, 405);
       const presented = url.searchParams.get('token');
       if (url.pathname === '/' && presented !== null) {
-        if (!tokensMatch(token, presented)) return refuse(response, 403);
-        // Trade the token for a cookie and drop it from the address bar.
-        response.writeHead(303, { ...headers, 'Set-Cookie': tokenCookie(token), Location: '/' });
+        // Trade the token for a cookie, once, and drop it from the address bar.
+        const exchange = access.exchange(presented);
+        if (!exchange.ok) {
+          if (exchange.reason === 'spent') options.logger.warn('browser host refused a one-time address already used');
+          return refuse(response, 403, exchange.reason === 'spent' ? SPENT_TEXT : REFUSED_TEXT);
+        }
+        response.writeHead(303, { ...headers, 'Set-Cookie': tokenCookie(exchange.cookieSecret), Location: '/' });
         return response.end();
       }
-      if (!tokensMatch(token, tokenFromCookieHeader(request.headers.cookie))) return refuse(response, 403);
+      if (!access.admits(request.headers.cookie)) return refuse(response, 403);
       if (url.pathname === '/' || url.pathname === '/index.html') {
         response.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' });
         return response.end(indexHtml);
@@ -124,7 +129,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const authorised =
       url.pathname === LOOPBACK_PATH &&
       request.headers.origin === origin &&
-      tokensMatch(token, tokenFromCookieHeader(request.headers.cookie));
+      access.admits(request.headers.cookie);
     if (!authorised) {
       options.logger.warn({ path: url.pathname }, 'browser host refused a websocket');
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
@@ -160,7 +165,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
 
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/?token=${access.token}`,
     origin,
     core,
     async close() {

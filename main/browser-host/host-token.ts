@@ -1,7 +1,9 @@
 /**
- * The browser host's one-time token: random per run, never stored, compared in constant time.
- * Opening `/?token=…` trades it for an HttpOnly, SameSite=Strict cookie, so every later request
- * (assets, the IPC WebSocket) proves it came from the page that was given the token.
+ * The browser host's one-time token: random per run, never stored, compared in constant time,
+ * and good for one load. Opening `/?token=…` the first time trades it for a different random
+ * secret in an HttpOnly, SameSite=Strict cookie, so every later request (assets, the IPC
+ * WebSocket) proves it came from the browser that was given the token. The token is spent by
+ * that first load: the same address in a second tab, a shell history or a log opens nothing.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -28,6 +30,35 @@ export function tokenFromCookieHeader(header: string | undefined): string | null
   return null;
 }
 
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+export function tokenCookie(secret: string): string {
+  return `${TOKEN_COOKIE}=${secret}; HttpOnly; SameSite=Strict; Path=/`;
+}
+
+/** What presenting a token answered: the cookie secret, or why not. */
+export type TokenExchange = { readonly ok: true; readonly cookieSecret: string } | { readonly ok: false; readonly reason: 'wrong' | 'spent' };
+
+export interface HostAccess {
+  /** The token for the address the host prints. */
+  readonly token: string;
+  /** Trades the token for the cookie secret, once. */
+  exchange(presented: string): TokenExchange;
+  /** Whether a request's `Cookie` header carries the secret the token was traded for. */
+  admits(cookieHeader: string | undefined): boolean;
+}
+
+export function createHostAccess(token: string = generateHostToken()): HostAccess {
+  // Null until the token is spent; never the token itself, so the address cannot stand in for it.
+  let cookieSecret: string | null = null;
+  return {
+    token,
+    exchange(presented) {
+      if (!tokensMatch(token, presented)) return { ok: false, reason: 'wrong' };
+      if (cookieSecret !== null) return { ok: false, reason: 'spent' };
+      cookieSecret = generateHostToken();
+      return { ok: true, cookieSecret };
+    },
+    admits(cookieHeader) {
+      return cookieSecret !== null && tokensMatch(cookieSecret, tokenFromCookieHeader(cookieHeader));
+    },
+  };
 }

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freshTotpCode, type TestServer, type TestUser } from '../support/server-fixtures';
 
 export interface ClinicianPage {
@@ -13,9 +13,18 @@ export interface ClinicianPage {
   violations(): Promise<string[]>;
 }
 
+/**
+ * The host's cookie, by the one-time address that earned it. The address opens the app once
+ * (main/browser-host/host-token.ts); a further page of the same host gets the cookie, as a
+ * second tab of the same browser would, and opens the address without its token.
+ */
+const earned = new Map<string, Awaited<ReturnType<BrowserContext['cookies']>>>();
+
 export async function openClinicianPage(browser: Browser, url: string): Promise<ClinicianPage> {
-  // A context per page: each workstation its own cookies, and what axe-core's runner expects.
+  // A context per page: what axe-core's runner expects.
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const cookies = earned.get(url);
+  if (cookies !== undefined) await context.addCookies(cookies);
   const page = await context.newPage();
   await page.addInitScript(() => {
     const seen: string[] = [];
@@ -24,7 +33,8 @@ export async function openClinicianPage(browser: Browser, url: string): Promise<
       seen.push(`${event.violatedDirective} ${event.sourceFile}:${String(event.lineNumber)}`);
     });
   });
-  await page.goto(url);
+  await page.goto(cookies === undefined ? url : new URL('/', url).toString());
+  if (cookies === undefined) earned.set(url, await context.cookies());
   await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 60_000 });
   return {
     page,

@@ -8,15 +8,16 @@ import { createLogger } from '../../main/logging/logger';
 import { createMachineFileProtector } from '../../main/keys/device-protector';
 import { startBrowserHost, type BrowserHost } from '../../main/browser-host/browser-host';
 import { repoRoot } from '../support/browser-host-process';
-import { connectRaw, sessionCookie, TOKEN_COOKIE } from '../support/loopback-client';
+import { connectRaw, TOKEN_COOKIE } from '../support/loopback-client';
 
 let host: BrowserHost;
 let cookie: string;
+let firstLoad: Response;
 
-beforeAll(async () => {
+function startHost(): Promise<BrowserHost> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-it-'));
   const logger = createLogger({ level: 'silent' });
-  host = await startBrowserHost({
+  return startBrowserHost({
     port: 0,
     logger,
     rendererDir: path.join(repoRoot, 'dist/renderer'),
@@ -34,7 +35,12 @@ beforeAll(async () => {
         server: null,
       }),
   });
-  cookie = await sessionCookie(host.url);
+}
+
+beforeAll(async () => {
+  host = await startHost();
+  firstLoad = await fetch(host.url, { redirect: 'manual' });
+  cookie = (firstLoad.headers.get('set-cookie') ?? '').split(';')[0]!;
 });
 
 afterAll(async () => {
@@ -56,11 +62,36 @@ describe('browser host HTTP', () => {
     expect(response.headers.get('set-cookie')).toBeNull();
   });
 
-  it('trades the right token for an HttpOnly, SameSite=Strict cookie and drops it from the URL', async () => {
-    const response = await fetch(host.url, { redirect: 'manual' });
-    expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/');
-    expect(response.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+  it('trades the right token for an HttpOnly, SameSite=Strict cookie and drops it from the URL', () => {
+    expect(firstLoad.status).toBe(303);
+    expect(firstLoad.headers.get('location')).toBe('/');
+    expect(firstLoad.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+  });
+
+  it('opens the one-time address once: a second load of it (a second tab, a copied URL) is refused, with no cookie', async () => {
+    const again = await fetch(host.url, { redirect: 'manual' });
+    expect(again.status).toBe(403);
+    expect(again.headers.get('set-cookie')).toBeNull();
+    expect(await again.text()).toMatch(/already been used/);
+    // The first browser keeps working with its cookie.
+    expect((await fetch(`${host.origin}/`, { headers: { cookie } })).status).toBe(200);
+  });
+
+  it('never accepts the token itself as the cookie', async () => {
+    const token = new URL(host.url).searchParams.get('token') ?? '';
+    expect(cookie).not.toContain(token);
+    expect((await fetch(`${host.origin}/`, { headers: { cookie: `${TOKEN_COOKIE}=${token}` } })).status).toBe(403);
+  });
+
+  it('gives one cookie when 20 loads of the address race', async () => {
+    const fresh = await startHost();
+    try {
+      const loads = await Promise.all(Array.from({ length: 20 }, () => fetch(fresh.url, { redirect: 'manual' })));
+      expect(loads.map((load) => load.status).sort()).toEqual([303, ...Array<number>(19).fill(403)]);
+      expect(loads.filter((load) => load.headers.get('set-cookie') !== null)).toHaveLength(1);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('serves the page with the CSP and the preload before the app script', async () => {
@@ -86,9 +117,11 @@ describe('browser host HTTP', () => {
 });
 
 describe('browser host loopback IPC', () => {
-  it('refuses a WebSocket without the token cookie, with a wrong one, or from another origin', async () => {
+  it('refuses a WebSocket without the token cookie, with a wrong one, with the token itself, or from another origin', async () => {
     await expect(connectRaw(host.origin, { origin: host.origin })).rejects.toThrow(/refused 403/);
     await expect(connectRaw(host.origin, { origin: host.origin, cookie: `${TOKEN_COOKIE}=nope` })).rejects.toThrow(/refused 403/);
+    const token = new URL(host.url).searchParams.get('token') ?? '';
+    await expect(connectRaw(host.origin, { origin: host.origin, cookie: `${TOKEN_COOKIE}=${token}` })).rejects.toThrow(/refused 403/);
     await expect(connectRaw(host.origin, { origin: 'http://evil.example', cookie })).rejects.toThrow(/refused 403/);
   });
 
