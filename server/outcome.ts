@@ -1,6 +1,6 @@
 /**
  * Errors are values: every service answers `Outcome`, a result or a protocol error code (with a
- * retry hint for throttling). Only the HTTP and stream edges turn a failure into a response, so
+ * retry hint for throttling, or the user ids a refusal is about). Only the HTTP and stream edges turn a failure into a response, so
  * no code path can leak an exception's text to a client.
  */
 import type { ProtocolErrorCode } from '../shared/protocol/errors';
@@ -9,6 +9,8 @@ export interface Failure {
   readonly ok: false;
   readonly error: ProtocolErrorCode;
   readonly retryAfterSeconds?: number;
+  /** The user ids a refusal is about, for the client to name (RECIPIENT_NOT_PERMITTED). */
+  readonly subjects?: readonly string[];
 }
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | Failure;
@@ -19,4 +21,9 @@ export function succeed<T>(value: T): Outcome<T> {
 
 export function fail(error: ProtocolErrorCode, retryAfterSeconds?: number): Failure {
   return retryAfterSeconds === undefined ? { ok: false, error } : { ok: false, error, retryAfterSeconds };
+}
+
+/** A refusal about particular users, named by id (never by name: the client holds the names). */
+export function failAbout(error: ProtocolErrorCode, subjects: readonly string[]): Failure {
+  return { ok: false, error, subjects: [...subjects] };
 }

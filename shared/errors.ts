@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'RECIPIENT_UNAVAILABLE',
   'KEY_CHANGED',
   'RECALL_NOT_ALLOWED',
+  'RECIPIENT_NOT_PERMITTED',
+  'CLOCK_SKEW',
   // Machine-wide policy and the workstation session (main/policy/, main/session/).
   'POLICY_INVALID',
   'POLICY_UNREADABLE',
@@ -69,7 +71,7 @@ export interface AppError {
   readonly message: string;
   /**
    * Directory user ids the error is about, when the UI must act on them: the recipients whose
-   * key changed or who cannot receive. Identifiers the renderer already holds, never content.
+   * key changed, who cannot receive yet, or whose role receives no messages. Identifiers the renderer already holds, never content.
    */
   readonly subjects?: readonly string[] | undefined;
 }
@@ -125,6 +127,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   RECIPIENT_UNAVAILABLE: 'A recipient cannot receive secure messages yet (never signed in, or not active).',
   KEY_CHANGED: "A recipient's security key has changed. Review the warning before sending.",
   RECALL_NOT_ALLOWED: 'Only the sender can recall a message, and only once.',
+  RECIPIENT_NOT_PERMITTED: 'A recipient works in a role that does not receive secure messages (compliance or IT).',
+  CLOCK_SKEW: "This workstation's clock differs from the server's by more than five minutes. Call the service desk.",
   INTERNAL: 'Something went wrong inside Wardline.',
 };
 

@@ -14,6 +14,8 @@ export type ApiErrorCode = ProtocolErrorCode | 'UNREACHABLE' | 'UNTRUSTED' | 'BA
 export interface ApiError {
   readonly code: ApiErrorCode;
   readonly retryAfterSeconds?: number;
+  /** The user ids the server's refusal is about (RECIPIENT_NOT_PERMITTED). */
+  readonly subjects?: readonly string[];
 }
 
 export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
@@ -91,12 +93,10 @@ export function createApiClient(endpoint: ServerEndpoint, options: { timeoutMs?:
       }
       const failure = errorResponse.safeParse(json);
       if (!failure.success) return { ok: false, error: { code: answer.status >= 500 ? 'UNAVAILABLE' : 'BAD_RESPONSE' } };
+      const { error: code, retryAfterSeconds, subjects } = failure.data;
       return {
         ok: false,
-        error:
-          failure.data.retryAfterSeconds === undefined
-            ? { code: failure.data.error }
-            : { code: failure.data.error, retryAfterSeconds: failure.data.retryAfterSeconds },
+        error: { code, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }), ...(subjects === undefined ? {} : { subjects }) },
       };
     },
     close() {

@@ -27,6 +27,9 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
       return 'RECIPIENT_UNAVAILABLE';
     case 'RECIPIENT_KEY_MISMATCH':
       return 'KEY_CHANGED';
+    case 'RECIPIENT_NOT_PERMITTED':
+    case 'CLOCK_SKEW':
+      return code;
     case 'MALFORMED_REQUEST':
     case 'DEVICE_PROOF_INVALID':
     case 'FORBIDDEN':

@@ -40,14 +40,20 @@ export async function storeIdentity(db: Queryable, userId: string, record: Ident
   );
 }
 
+/** An active account's published keys and its role. */
+export interface ActiveIdentity {
+  readonly publicKeys: IdentityPublicKeys;
+  readonly role: string;
+}
+
 /**
- * Published keys of those of `userIds` whose accounts are active: what `send` checks recipients
- * and the signature against, in one query.
+ * Published keys and roles of those of `userIds` whose accounts are active: what `send` checks
+ * recipients, their permission and the signature against, in one query.
  */
-export async function activePublicKeysOf(db: Queryable, userIds: readonly string[]): Promise<Map<string, IdentityPublicKeys>> {
-  const rows = await db.query<IdentityRow>(
-    `SELECT i.* FROM identities i JOIN accounts a ON a.user_id = i.user_id WHERE a.active AND i.user_id = ANY($1::text[])`,
+export async function activeIdentitiesOf(db: Queryable, userIds: readonly string[]): Promise<Map<string, ActiveIdentity>> {
+  const rows = await db.query<IdentityRow & { role: string }>(
+    `SELECT i.*, a.role FROM identities i JOIN accounts a ON a.user_id = i.user_id WHERE a.active AND i.user_id = ANY($1::text[])`,
     [[...new Set(userIds)]],
   );
-  return new Map(rows.map((row) => [row.user_id, recordOf(row).publicKeys]));
+  return new Map(rows.map((row) => [row.user_id, { publicKeys: recordOf(row).publicKeys, role: row.role }]));
 }

@@ -1,5 +1,5 @@
 /**
- * Every error response: `{ error: <code>, retryAfterSeconds? }` with the code's HTTP status,
+ * Every error response: `{ error: <code>, retryAfterSeconds?, subjects? }` with the code's HTTP status,
  * including the ones Fastify produces itself before any route runs (bad JSON, wrong content
  * type, a body over the route's limit) and unknown routes.
  */
@@ -10,7 +10,11 @@ import { faultOf } from '../logging/fault';
 
 export function sendFailure(request: FastifyRequest, reply: FastifyReply, failure: Failure): FastifyReply {
   request.logFields.error = failure.error;
-  const body: ErrorResponse = failure.retryAfterSeconds === undefined ? { error: failure.error } : { error: failure.error, retryAfterSeconds: failure.retryAfterSeconds };
+  const body: ErrorResponse = {
+    error: failure.error,
+    ...(failure.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: failure.retryAfterSeconds }),
+    ...(failure.subjects === undefined ? {} : { subjects: [...failure.subjects] }),
+  };
   if (failure.retryAfterSeconds !== undefined) void reply.header('retry-after', String(failure.retryAfterSeconds));
   return reply.code(httpStatusOf(failure.error)).send(body);
 }

@@ -1,8 +1,11 @@
 /**
  * The relay's checks on an envelope that need no database: who may send it, whether it has
- * already expired, and whether every sealed key targets the key its recipient has published.
+ * already expired, whether its signed time is one the server accepts, who may receive it, and
+ * whether every sealed key targets the key its recipient has published.
  * Pure; send-message.ts supplies the directory's view.
  */
+import { receivesMessages } from '../../shared/access/permission-matrix';
+import { sentAtAcceptable } from '../../shared/protocol/clock-skew';
 import type { Envelope } from '../../shared/protocol/envelope';
 import { userId as userIdSchema } from '../../shared/protocol/identifiers';
 import type { ProtocolErrorCode } from '../../shared/protocol/errors';
@@ -13,6 +16,20 @@ export function senderMatches(envelope: Envelope, caller: { userId: string; devi
 
 export function envelopeExpired(envelope: Envelope, now: number): boolean {
   return envelope.header.expiresAt !== null && envelope.header.expiresAt <= now;
+}
+
+/** The sender's signed time, too far ahead of the server's clock or too old (shared/protocol/clock-skew.ts). */
+export function sentAtRefused(envelope: Envelope, now: number): boolean {
+  return !sentAtAcceptable(envelope.header.sentAt, now);
+}
+
+/**
+ * Recipients whose role does not take part in messaging (`messages.use` in the permission
+ * matrix: compliance officers and IT administrators): a message to them would sit unread in a
+ * vault they never open. The same permission that lets a role send lets it receive.
+ */
+export function recipientsWithoutMessaging(envelope: Envelope, roleOf: (userId: string) => string | undefined): string[] {
+  return [...new Set(envelope.header.recipients)].filter((userId) => !receivesMessages(roleOf(userId) ?? ''));
 }
 
 /**

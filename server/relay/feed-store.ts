@@ -61,6 +61,7 @@ type FeedRow = {
   signature: string | null;
   envelope_json: string | null;
   accepted_at: number | null;
+  created_at: number;
 };
 
 function eventOf(row: FeedRow): FeedEvent | null {
@@ -73,7 +74,16 @@ function eventOf(row: FeedRow): FeedEvent | null {
       return { type: 'receipt', seq: row.seq, messageId: row.message_id, userId: row.actor_id, kind: row.receipt_kind, at: row.at };
     case 'recall':
       if (row.actor_id === null || row.at === null || row.signature === null) return null;
-      return { type: 'recall', seq: row.seq, messageId: row.message_id, senderId: row.actor_id, recalledAt: row.at, signature: row.signature };
+      // The server's time of the recall is when it wrote the event; `at` is the sender's, signed.
+      return {
+        type: 'recall',
+        seq: row.seq,
+        messageId: row.message_id,
+        senderId: row.actor_id,
+        recalledAt: row.at,
+        signature: row.signature,
+        acceptedAt: row.created_at,
+      };
   }
 }
 
@@ -90,7 +100,7 @@ export interface FeedPage {
  */
 export async function readFeed(db: Queryable, userId: string, after: number, limit: number, now: number): Promise<FeedPage> {
   const rows = await db.query<FeedRow>(
-    `SELECT f.seq, f.type, f.message_id, f.actor_id, f.receipt_kind, f.at, f.signature, e.envelope_json, e.accepted_at
+    `SELECT f.seq, f.type, f.message_id, f.actor_id, f.receipt_kind, f.at, f.signature, f.created_at, e.envelope_json, e.accepted_at
      FROM feed_events f JOIN envelopes e ON e.message_id = f.message_id
      WHERE f.user_id = $1 AND f.seq > $2 AND (e.expires_at IS NULL OR e.expires_at > $3)
      ORDER BY f.seq LIMIT $4`,

@@ -8,6 +8,7 @@
  * resend of the same id is a duplicate, never a resurrection; `history` leaves it out.
  */
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
+import { recalledAtAcceptable } from '../../shared/protocol/clock-skew';
 import { recallSignedBytes } from '../../shared/protocol/envelope';
 import type { AuthenticatedSession } from '../accounts/session-store';
 import { signatureValid } from '../crypto/signatures';
@@ -28,6 +29,8 @@ export async function recallMessage(
   if (held === null) return fail('NOT_FOUND');
   if (held.senderId !== session.userId) return fail('FORBIDDEN');
   if (held.recalledAt !== null) return succeed({ recalledAt: held.recalledAt });
+  // The signed time is the sender's; the server's own is each recall event's (feed-store.ts).
+  if (!recalledAtAcceptable(request.recalledAt, now)) return fail('CLOCK_SKEW');
 
   const signingKey = (await publicKeysOf(deps.db, [session.userId])).get(session.userId)?.signing;
   const signed = recallSignedBytes({ messageId: request.messageId, senderId: session.userId, recalledAt: request.recalledAt });

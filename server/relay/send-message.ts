@@ -5,7 +5,8 @@
  * taken id is IDEMPOTENCY_CONFLICT.
  *
  * Order of checks: sender (cheap, and stops anyone resending another user's envelope), expiry,
- * recipients and their keys, the signature (the only costly one), then the insert, whose
+ * the signed time (CLOCK_SKEW), recipients (active, with keys, and in a role that takes part in
+ * messaging) and their keys, the signature (the only costly one), then the insert, whose
  * conflict on the id finds a resend. Any refusal is checked against the stored id before it is
  * given, so a resend of something already accepted is answered as a duplicate whatever changed.
  */
@@ -16,10 +17,10 @@ import type { Clock } from '../clock';
 import { signatureValid } from '../crypto/signatures';
 import type { Database } from '../db/database';
 import { transactionOutcome } from '../db/outcome-transaction';
-import { activePublicKeysOf } from '../directory/identity-store';
-import { fail, succeed, type Outcome } from '../outcome';
+import { activeIdentitiesOf } from '../directory/identity-store';
+import { fail, failAbout, succeed, type Outcome } from '../outcome';
 import { envelopeDigest } from './envelope-digest';
-import { envelopeAudience, envelopeExpired, sealedKeysFailure, senderMatches } from './envelope-rules';
+import { envelopeAudience, envelopeExpired, recipientsWithoutMessaging, sealedKeysFailure, senderMatches, sentAtRefused } from './envelope-rules';
 import { envelopeIdentity, insertEnvelope } from './envelope-store';
 import { appendFeedEvents } from './feed-store';
 
@@ -51,17 +52,20 @@ export async function sendMessage(deps: RelayDeps, session: AuthenticatedSession
 async function acceptNew(deps: RelayDeps, envelope: Envelope, digest: string): Promise<Outcome<SendResponse>> {
   const now = deps.clock();
   if (envelopeExpired(envelope, now)) return fail('MESSAGE_EXPIRED');
+  if (sentAtRefused(envelope, now)) return fail('CLOCK_SKEW');
 
   const { recipients } = envelope.header;
   const senderId = envelope.header.sender.userId;
-  const keys = await activePublicKeysOf(deps.db, [...recipients, senderId]);
-  if (!recipients.every((userId) => keys.has(userId))) return fail('UNKNOWN_RECIPIENT');
+  const identities = await activeIdentitiesOf(deps.db, [...recipients, senderId]);
+  if (!recipients.every((userId) => identities.has(userId))) return fail('UNKNOWN_RECIPIENT');
+  const notPermitted = recipientsWithoutMessaging(envelope, (userId) => identities.get(userId)?.role);
+  if (notPermitted.length > 0) return failAbout('RECIPIENT_NOT_PERMITTED', notPermitted);
 
-  const encryptionKeys = new Map([...keys].map(([userId, published]) => [userId, published.encryption]));
+  const encryptionKeys = new Map([...identities].map(([userId, identity]) => [userId, identity.publicKeys.encryption]));
   const keysFailure = sealedKeysFailure(envelope, encryptionKeys);
   if (keysFailure) return fail(keysFailure);
 
-  const signingKey = keys.get(senderId)?.signing;
+  const signingKey = identities.get(senderId)?.publicKeys.signing;
   if (signingKey === undefined || !(await signatureValid(signingKey, envelopeSignedBytes(envelope), envelope.signature))) {
     return fail('SIGNATURE_INVALID');
   }

@@ -32,3 +32,14 @@ export function roleHas(role: Role, permission: Permission): boolean {
 export function permissionsOf(role: Role): readonly Permission[] {
   return MATRIX[role];
 }
+
+/**
+ * Whether messages may be sent to someone of this role: the permission that lets a role send
+ * (`messages.use`) is the one that lets it receive. A compliance officer or IT administrator
+ * never opens a message view, so a message to them would only sit in a vault. The server refuses
+ * such recipients (server/relay/envelope-rules.ts); compose refuses them first by the same rule.
+ * Takes any text, since the server reads roles from its database.
+ */
+export function receivesMessages(role: string): boolean {
+  return (ROLES as readonly string[]).includes(role) && roleHas(role as Role, 'messages.use');
+}

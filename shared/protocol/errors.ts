@@ -3,6 +3,8 @@
  * message, a stack or an echo of the request. The client maps codes to its own typed errors.
  */
 import { z } from 'zod';
+import { MAX_RECIPIENTS } from './envelope';
+import { userId } from './identifiers';
 
 export const PROTOCOL_ERRORS = {
   MALFORMED_REQUEST: 400,
@@ -18,9 +20,13 @@ export const PROTOCOL_ERRORS = {
   ENVELOPE_INVALID: 400,
   SIGNATURE_INVALID: 400,
   UNKNOWN_RECIPIENT: 400,
+  /** A recipient's role does not take part in messaging (shared/access/permission-matrix.ts); `subjects` names them. */
+  RECIPIENT_NOT_PERMITTED: 403,
   RECIPIENT_KEY_MISMATCH: 409,
   IDEMPOTENCY_CONFLICT: 409,
   MESSAGE_EXPIRED: 410,
+  /** A signed time too far from the server's clock (shared/protocol/clock-skew.ts). */
+  CLOCK_SKEW: 400,
   PAYLOAD_TOO_LARGE: 413,
   ACCOUNT_LOCKED: 423,
   THROTTLED: 429,
@@ -42,6 +48,8 @@ export const errorResponse = z.strictObject({
   error: z.enum(protocolErrorCodes),
   /** Seconds until another attempt may succeed (ACCOUNT_LOCKED, THROTTLED). */
   retryAfterSeconds: z.number().int().positive().optional(),
+  /** The user ids the refusal is about, where the client must name them (RECIPIENT_NOT_PERMITTED). */
+  subjects: z.array(userId).min(1).max(MAX_RECIPIENTS).optional(),
 });
 export type ErrorResponse = z.infer<typeof errorResponse>;
 

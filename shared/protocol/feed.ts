@@ -2,6 +2,9 @@
  * A user's feed: every event for one user, in one order, with one cursor. The same events are
  * pushed over the WebSocket and fetched with `/v1/feed` after a reconnect, so a workstation
  * that was offline catches up by asking for everything after the last sequence it stored.
+ *
+ * Times a sender signed (an envelope's `sentAt`, a recall's `recalledAt`) are the sender's clock;
+ * `acceptedAt` beside them is the server's, and is what clients order by (clock-skew.ts).
  */
 import { z } from 'zod';
 import { signature } from './binary';
@@ -21,7 +24,10 @@ export const feedEvent = z.discriminatedUnion('type', [
     kind: z.enum(['delivered', 'read']),
     at: epochMs,
   }),
-  /** The sender recalled it; clients verify the signature and hide the message. */
-  z.strictObject({ type: z.literal('recall'), seq, messageId, senderId: userId, recalledAt: epochMs, signature }),
+  /**
+   * The sender recalled it; clients verify the signature (over the sender's `recalledAt`) and hide
+   * the message. `acceptedAt` is the server's clock when it took the recall.
+   */
+  z.strictObject({ type: z.literal('recall'), seq, messageId, senderId: userId, recalledAt: epochMs, signature, acceptedAt: epochMs }),
 ]);
 export type FeedEvent = z.infer<typeof feedEvent>;

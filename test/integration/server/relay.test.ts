@@ -182,7 +182,15 @@ describe.each(BACKENDS)('relay on %s', (backend) => {
     expect(await target.api.refused('recall', { messageId: randomUUID(), recalledAt, signature }, token(adams))).toEqual({ status: 404, body: { error: 'NOT_FOUND' } });
 
     expect(await target.api.ok('recall', { messageId, recalledAt, signature }, token(adams))).toEqual({ recalledAt });
-    expect(eventOf(await patelStream.next())).toEqual({ type: 'recall', seq: expect.any(Number) as unknown, messageId, senderId: adams.userId, recalledAt, signature });
+    expect(eventOf(await patelStream.next())).toEqual({
+      type: 'recall',
+      seq: expect.any(Number) as unknown,
+      messageId,
+      senderId: adams.userId,
+      recalledAt,
+      signature,
+      acceptedAt: expect.any(Number) as unknown,
+    });
     await nguyenStream.silentFor(200);
 
     expect((await feed(patel)).map(summary)).toEqual([

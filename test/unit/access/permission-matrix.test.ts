@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PERMISSIONS, ROLES, permissionsOf, roleHas } from '../../../shared/access/permission-matrix';
+import { PERMISSIONS, ROLES, permissionsOf, receivesMessages, roleHas } from '../../../shared/access/permission-matrix';
 
 describe('permission matrix', () => {
   it('lets every role manage its own session', () => {
@@ -16,6 +16,11 @@ describe('permission matrix', () => {
 
   it('keeps clinical messages away from IT and compliance roles', () => {
     expect(ROLES.filter((role) => roleHas(role, 'messages.use'))).toEqual(['nurse', 'physician', 'front-desk']);
+  });
+
+  it('sends messages only to roles that take part in messaging: never to compliance or IT, nor to an unknown role', () => {
+    expect(ROLES.filter((role) => receivesMessages(role))).toEqual(['nurse', 'physician', 'front-desk']);
+    for (const role of ['', 'admin', 'Nurse', 'nurse ', '__proto__', 'constructor']) expect(receivesMessages(role)).toBe(false);
   });
 
   it('names only known permissions', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../../shared/protocol/envelope';
-import { envelopeAudience, envelopeExpired, sealedKeysFailure, senderMatches } from '../../../server/relay/envelope-rules';
+import { envelopeAudience, envelopeExpired, recipientsWithoutMessaging, sealedKeysFailure, senderMatches, sentAtRefused } from '../../../server/relay/envelope-rules';
+import { MAX_CLOCK_SKEW_MS, MAX_SEND_DELAY_MS, recalledAtAcceptable } from '../../../shared/protocol/clock-skew';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64');
 const KEY_B = Buffer.alloc(32, 2).toString('base64');
@@ -66,6 +67,31 @@ describe('envelope rules', () => {
     ]);
     expect(sealedKeysFailure(outsider, published)).toBe('ENVELOPE_INVALID');
     expect(sealedKeysFailure(envelope([{ recipient: 'dr.patel', publicKey: KEY_B }]), new Map())).toBe('RECIPIENT_KEY_MISMATCH');
+  });
+
+  it('refuses a sender clock ahead of the server beyond the skew, or an envelope older than an outbox keeps one', () => {
+    const now = 1_800_000_000_000;
+    const at = (sentAt: number) => sentAtRefused(envelope([], { sentAt }), now);
+    expect([now, now + MAX_CLOCK_SKEW_MS, now - MAX_CLOCK_SKEW_MS - 1, now - MAX_SEND_DELAY_MS].map(at)).toEqual([false, false, false, false]);
+    expect([now + MAX_CLOCK_SKEW_MS + 1, now - MAX_SEND_DELAY_MS - 1, 0, Date.UTC(2028, 0, 1)].map(at)).toEqual([true, true, true, true]);
+  });
+
+  it('accepts a recall time within the skew either way, and nothing else', () => {
+    const now = 1_800_000_000_000;
+    expect([now, now - MAX_CLOCK_SKEW_MS, now + MAX_CLOCK_SKEW_MS].map((t) => recalledAtAcceptable(t, now))).toEqual([true, true, true]);
+    expect([now - MAX_CLOCK_SKEW_MS - 1, now + MAX_CLOCK_SKEW_MS + 1, 0].map((t) => recalledAtAcceptable(t, now))).toEqual([false, false, false]);
+  });
+
+  it('names, once each, the recipients whose role receives no messages, and anyone whose role is unknown', () => {
+    const roles = new Map([
+      ['dr.patel', 'physician'],
+      ['co.lee', 'compliance-officer'],
+      ['it.ng', 'it-admin'],
+      ['desk.ruiz', 'front-desk'],
+    ]);
+    const to = envelope([], { recipients: ['dr.patel', 'co.lee', 'it.ng', 'co.lee', 'desk.ruiz', 'ghost'] });
+    expect(recipientsWithoutMessaging(to, (id) => roles.get(id))).toEqual(['co.lee', 'it.ng', 'ghost']);
+    expect(recipientsWithoutMessaging(envelope([], { recipients: ['dr.patel', 'desk.ruiz'] }), (id) => roles.get(id))).toEqual([]);
   });
 
   it('delivers to each recipient and to the sender, once each', () => {
