@@ -21,8 +21,11 @@ import { recordReceipts } from './relay/receipts';
 import { sendMessage, type RelayDeps } from './relay/send-message';
 import { acceptAuditBatch, type AuditIntakeDeps } from './audit/audit-intake';
 import { exportAuditSelection, searchAudit } from './audit/audit-search';
+import { recordServed } from './audit/served-events';
 
 export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
+  /** Something the server served was written to its audit outbox (served-events.ts): fold it soon. */
+  readonly onServed?: () => void;
   readonly preloginSecret: Buffer;
   /** The KDF cost new accounts get, and unknown ids are told. */
   readonly accountKdf: { readonly memoryMiB: number; readonly passes: number };
@@ -31,29 +34,81 @@ export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
 
 export function createApiHandlers(deps: ApiDeps): RouteHandlers {
   const { db, clock } = deps;
+  /** The handler's answer, after asking for a fold of what it recorded on the server's chain. */
+  const served = async <T>(answer: Promise<T>): Promise<T> => {
+    try {
+      return await answer;
+    } finally {
+      deps.onServed?.();
+    }
+  };
   return {
     health: () => Promise.resolve(succeed({ status: 'ok', version: API_VERSION })),
     prelogin: async ({ body }) => succeed(await prelogin(db, deps.preloginSecret, deps.accountKdf, body.userId)),
-    login: ({ body, remoteAddress }) => passwordStep(deps, body, remoteAddress),
-    verifyMfa: ({ body, remoteAddress }) => mfaStep(deps, body, remoteAddress),
+    login: ({ body, remoteAddress }) => served(passwordStep(deps, body, remoteAddress)),
+    verifyMfa: ({ body, remoteAddress }) => served(mfaStep(deps, body, remoteAddress)),
     refresh: ({ body, session }) => refreshSession(deps, session, body),
-    logout: ({ session }) => signOut(deps, session),
+    logout: ({ session }) => served(signOut(deps, session)),
     listSessions: ({ session }) => listSessions(deps, session),
     endSession: async ({ body, session }) => {
-      const ended = await endOwnSession(deps, session, body);
+      const ended = await served(endOwnSession(deps, session, body));
       if (ended.ok) deps.onAccountEvent?.();
       return ended;
     },
     publishIdentity: ({ body, session }) => publishIdentity(db, session.userId, body, clock()),
     searchDirectory: async ({ body }) => succeed(await searchDirectory(db, body.query, body.limit)),
     lookupKeys: async ({ body }) => succeed(await lookupKeys(db, body.userIds)),
-    send: async ({ body, session }) => (roleHas(session.role, 'messages.use') ? sendMessage(deps, session, body.envelope) : fail('FORBIDDEN')),
+    send: ({ body, session }) =>
+      served(
+        (async () => {
+          const sent = roleHas(session.role, 'messages.use') ? await sendMessage(deps, session, body.envelope) : fail('FORBIDDEN');
+          const { id, conversationId } = body.envelope.header;
+          // A duplicate (a resend after a lost answer) was recorded when it was first accepted.
+          if (sent.ok && !sent.value.duplicate) {
+            await recordServed(db, { at: clock(), actor: session.userId, action: 'message.accepted', object: { kind: 'message', id, conversationId } });
+          }
+          return sent;
+        })(),
+      ),
     receipts: async ({ body, session }) => succeed(await recordReceipts(deps, session, body)),
     recall: ({ body, session }) => recallMessage(deps, session, body),
     feed: async ({ body, session }) => succeed(await readFeed(db, session.userId, body.after, body.limit, clock())),
-    history: async ({ body, session }) => succeed(await conversationHistory(deps, session, body)),
+    history: ({ body, session }) =>
+      served(
+        (async () => {
+          const page = await conversationHistory(deps, session, body);
+          await recordServed(db, { at: clock(), actor: session.userId, action: 'history.read', object: { kind: 'conversation', id: body.conversationId } });
+          return succeed(page);
+        })(),
+      ),
     auditBatch: ({ body }) => acceptAuditBatch(deps.audit, body),
-    auditSearch: ({ body, session }) => searchAudit(deps.audit, session, body),
-    auditExport: ({ body, session }) => exportAuditSelection(deps.audit, session, body),
+    auditSearch: ({ body, session }) =>
+      served(
+        (async () => {
+          const found = await searchAudit(deps.audit, session, body);
+          await recordServed(db, {
+            at: clock(),
+            actor: session.userId,
+            action: 'search.performed',
+            object: found.ok ? { kind: 'search', resultCount: found.value.entries.length } : { kind: 'none' },
+            ...(found.ok ? {} : { outcome: 'failure' as const, reason: found.error }),
+          });
+          return found;
+        })(),
+      ),
+    auditExport: ({ body, session }) =>
+      served(
+        (async () => {
+          const exported = await exportAuditSelection(deps.audit, session, body);
+          await recordServed(db, {
+            at: clock(),
+            actor: session.userId,
+            action: 'export.created',
+            object: exported.ok ? { kind: 'search', resultCount: exported.value.records } : { kind: 'none' },
+            ...(exported.ok ? {} : { outcome: 'failure' as const, reason: exported.error }),
+          });
+          return exported;
+        })(),
+      ),
   };
 }

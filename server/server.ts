@@ -67,6 +67,8 @@ export interface RunningServer {
   /** Absolute path of the CA certificate clients must pin. */
   readonly caCertPath: string;
   readonly admin: ServerAdmin;
+  /** Folds what the server served into its chain now, instead of within a quarter second (tests, tools). */
+  foldServerTrail(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -105,7 +107,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
     const streams = await startStreamRegistry(db, clock);
     cleanups.push(() => streams.stop());
-    const housekeeping = { db, clock, streams, throttleWindowMs: Math.max(accountThrottle.windowMs, addressThrottle.windowMs) };
+    const housekeeping = { db, clock, streams, throttles: { account: accountThrottle, address: addressThrottle } };
     const admin = createServerAdmin({ ...housekeeping, hasher, kdf: accountKdf });
 
     if (options.demo === true) await seedDemo(options.dataDir, { db, ...admin });
@@ -124,8 +126,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
     await recordSiemConfiguration(db, clock, options.siem);
     // Admin actions written while the server was down (or before this version) join the trail now.
-    const serverTrail = createServerTrail({ db, tree: auditTree, key: auditKey, clock, chainId: await serverChainId(db) });
+    const chainId = await serverChainId(db);
+    const serverTrail = createServerTrail({
+      db,
+      tree: auditTree,
+      key: auditKey,
+      clock,
+      chainId,
+      onScheduledFold: (outcome) => {
+        if ('error' in outcome) logger.warn({ event: 'audit-fold-failed' }, 'audit');
+        else if (outcome.folded > 0) onAppended?.();
+      },
+    });
     await serverTrail.fold();
+    // After HTTP has closed (pushed before it, so run after it): what was served last is folded too.
+    cleanups.push(() => serverTrail.flush());
     /** The admin call, then its record folded into the trail; a refused call may have recorded its refusal. */
     const recorded =
       <A extends unknown[], R>(action: (...args: A) => Promise<R>) =>
@@ -166,8 +181,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         decoyHash,
         preloginSecret,
         accountKdf,
-        audit: { db, clock, tree: auditTree, key: auditKey, ...(onAppended === undefined ? {} : { onAppended }) },
+        audit: { db, clock, tree: auditTree, key: auditKey, chainId, ...(onAppended === undefined ? {} : { onAppended }) },
         onAccountEvent: foldAccountEvents,
+        onServed: () => serverTrail.schedule(),
       }),
       authenticate,
     );
@@ -207,9 +223,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         deactivate: recorded((userId) => admin.deactivate(userId)),
         reactivate: recorded((userId) => admin.reactivate(userId)),
         revokeSessions: recorded((userId) => admin.revokeSessions(userId)),
+        unlockAccount: recorded((userId, actor) => admin.unlockAccount(userId, actor)),
         placeLegalHold: recorded((userId, actor) => admin.placeLegalHold(userId, actor)),
         releaseLegalHold: recorded((holdId, actor) => admin.releaseLegalHold(holdId, actor)),
         purgeExpiredAudit: recorded((retentionYears, actor) => admin.purgeExpiredAudit(retentionYears, actor)),
+      },
+      foldServerTrail: async () => {
+        if ((await serverTrail.fold()) > 0) onAppended?.();
       },
       close: () => (closing ??= undo().then(() => logger.info({ event: 'closed' }, 'server'))),
     };

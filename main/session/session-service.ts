@@ -164,13 +164,13 @@ const NOBODY = { userId: null, role: null } as const;
  * never named: the field can hold a mistyped password (lower-cased, most passwords are well-formed
  * ids), and the server answers an unknown id exactly as a wrong password and locks it out the
  * same way, so nothing confirms it is an account. Once the server has accepted the password (a
- * second factor refused, a later step failing), the account exists and is named, with its role
- * when the server has said it, and so is a lockout at that point.
+ * second factor refused, a later step failing), the account exists and is named as the object.
+ * Never as the actor: no session of theirs exists yet, so the workstation alone says it, and a
+ * record in a person's name must fall inside one of their sessions (actor-attestation.ts).
  */
 function refusal(code: ErrorCode, failed: 'sign-in.failed' | 'mfa.failed', confirmed: ConfirmedAccount | null): AuditEvent {
-  const actor = confirmed === null ? NOBODY : { userId: confirmed.userId, role: confirmed.role };
-  if (code !== 'ACCOUNT_LOCKED') return { actor, action: failed, outcome: 'failure', reason: code };
-  return { actor, action: 'account.locked-out', object: confirmed === null ? { kind: 'none' } : { kind: 'account', id: confirmed.userId }, outcome: 'failure', reason: code };
+  const object = confirmed === null ? ({ kind: 'none' } as const) : ({ kind: 'account', id: confirmed.userId } as const);
+  return { actor: NOBODY, action: code === 'ACCOUNT_LOCKED' ? 'account.locked-out' : failed, object, outcome: 'failure', reason: code };
 }
 
 export function createSessionService(deps: SessionDeps): SessionService {

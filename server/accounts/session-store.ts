@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Role } from '../../shared/access/permission-matrix';
 import { accessTokenDigest, newAccessToken } from '../crypto/access-tokens';
 import type { Queryable } from '../db/database';
+import { recordServed, SESSION_END_CODES, type ServedEvent } from '../audit/served-events';
 import { announceSessionEnded, type SessionEndReason } from '../events/channels';
 import { lastSeenStale, newSessionTimes, sessionState, tokenExpiryAt, type SessionState } from './session-policy';
 
@@ -58,6 +59,14 @@ export async function createSession(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)`,
     [sessionId, input.userId, input.deviceId, input.deviceName, accessTokenDigest(token), times.tokenExpiresAt, times.createdAt, times.maxExpiresAt],
   );
+  // On the server's chain, in the same transaction: what attests the records the workstation
+  // makes in this person's name (shared/audit/actor-attestation.ts).
+  await recordServed(db, {
+    at: now,
+    actor: input.userId,
+    action: 'session.issued',
+    object: { kind: 'session', id: sessionId, userId: input.userId, workstationId: input.deviceId, until: times.maxExpiresAt },
+  });
   return { sessionId, token, expiresAt: times.tokenExpiresAt, maxExpiresAt: times.maxExpiresAt };
 }
 
@@ -108,22 +117,37 @@ export async function rotateToken(db: Queryable, sessionId: string, now: number)
   return row ? { token, expiresAt: row.token_expires_at } : null;
 }
 
+type EndedRow = { session_id: string; user_id: string; device_id: string };
+
+/** The server's record of sessions it ended: by their user when signed out, else by the server (who asked is on the account events' chain). */
+function endedEvents(rows: readonly EndedRow[], reason: SessionEndReason, now: number): ServedEvent[] {
+  return rows.map((row) => ({
+    at: now,
+    actor: reason === 'signed-out' ? row.user_id : null,
+    action: 'session.ended',
+    object: { kind: 'session', id: row.session_id, userId: row.user_id, workstationId: row.device_id, until: now },
+    reason: SESSION_END_CODES[reason],
+  }));
+}
+
 export async function endSession(db: Queryable, sessionId: string, reason: SessionEndReason, now: number, onlyForUser?: string): Promise<boolean> {
-  const rows = await db.query(
+  const rows = await db.query<EndedRow>(
     `UPDATE sessions SET ended_at = $2, end_reason = $3
-     WHERE session_id = $1 AND ended_at IS NULL AND ($4::text IS NULL OR user_id = $4) RETURNING session_id`,
+     WHERE session_id = $1 AND ended_at IS NULL AND ($4::text IS NULL OR user_id = $4) RETURNING session_id, user_id, device_id`,
     [sessionId, now, reason, onlyForUser ?? null],
   );
   if (rows.length === 0) return false;
+  await recordServed(db, endedEvents(rows, reason, now));
   await announceSessionEnded(db, sessionId, reason);
   return true;
 }
 
 export async function endSessionsOfUser(db: Queryable, userId: string, reason: SessionEndReason, now: number): Promise<number> {
-  const rows = await db.query<{ session_id: string }>(
-    'UPDATE sessions SET ended_at = $2, end_reason = $3 WHERE user_id = $1 AND ended_at IS NULL RETURNING session_id',
+  const rows = await db.query<EndedRow>(
+    'UPDATE sessions SET ended_at = $2, end_reason = $3 WHERE user_id = $1 AND ended_at IS NULL RETURNING session_id, user_id, device_id',
     [userId, now, reason],
   );
+  await recordServed(db, endedEvents(rows, reason, now));
   for (const row of rows) await announceSessionEnded(db, row.session_id, reason);
   return rows.length;
 }

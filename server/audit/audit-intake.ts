@@ -3,6 +3,11 @@
  * appends the records to the tree, signs the new head, and acknowledges by sequence number
  * with the proofs the workstation verifies. A resent batch (its acknowledgement was lost) is
  * acknowledged again, not stored twice. Bad signatures, forks and gaps leave an alert.
+ *
+ * A record in a person's name must fall inside one of that person's sessions on the workstation
+ * (shared/audit/actor-attestation.ts). One that does not is still stored, since refusing it would
+ * stall the workstation's chain and lose the honest records after it, and it leaves an
+ * `unattested-actor` alert naming the workstation and the record; `audit:verify` names it too.
  */
 import { batchSigningBytes, canonicalRecord, checkEntries, fromHex, GENESIS_HASH, hex } from '../../shared/audit/audit-chain';
 import { blake2b256 } from '../../shared/audit/blake2b';
@@ -15,6 +20,7 @@ import type { Database, Queryable } from '../db/database';
 import { fail, succeed, type Outcome } from '../outcome';
 import { recordAuditAlert } from './audit-alerts';
 import type { AuditSigningKey } from './audit-signing-key';
+import { unattestedEntries } from './actor-sessions';
 import { AUDIT_TREE_LOCK_ID, leafHashOfEntry, type AuditTree } from './audit-tree';
 
 export interface AuditIntakeDeps {
@@ -22,6 +28,8 @@ export interface AuditIntakeDeps {
   readonly clock: Clock;
   readonly tree: AuditTree;
   readonly key: AuditSigningKey;
+  /** The server's own chain (server-trail.ts): no workstation may send records under it. */
+  readonly chainId: string;
   /** Told, after commit, of the entries stored and the head that now covers them (the SIEM forwarder). */
   readonly onAppended?: (entries: readonly StoredEntry[], head: SignedTreeHead) => void;
 }
@@ -137,9 +145,13 @@ export async function appendBatch(
   return { entries: input.fresh.map((entry, i) => ({ ...entry, treeIndex: firstIndex + i })), head };
 }
 
+/** One alert per unattested record, up to this many per batch: the verifier names every one. */
+const MAX_ALERTS_PER_BATCH = 100;
+
 export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Promise<Outcome<Ack>> {
   const { db, clock, tree } = deps;
   const workstationId = batch.deviceId;
+  if (workstationId === deps.chainId) return fail('AUDIT_DEVICE_UNKNOWN');
   const devices = await db.query<{ public_key: string }>('SELECT public_key FROM devices WHERE device_id = $1', [workstationId]);
   const devicePublicKey = devices[0]?.public_key;
   if (devicePublicKey === undefined) return fail('AUDIT_DEVICE_UNKNOWN');
@@ -192,6 +204,12 @@ export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Pro
       const stored = await storedAt(tx, workstationId, last.record.seq);
       if (head === null || stored === null) return fail('INTERNAL');
       return succeed({ ackedSeq: last.record.seq, leafIndex: stored.treeIndex, head, auditKey: deps.key.publicKey, ...proofs(tree, stored.treeIndex, head.treeSize, batch.knownTreeSize) });
+    }
+
+    // Checked before the records join the tree, in the same transaction as the alert.
+    const unattested = await unattestedEntries(tx, deps.chainId, workstationId, fresh);
+    for (const entry of unattested.slice(0, MAX_ALERTS_PER_BATCH)) {
+      await recordAuditAlert(tx, { at: clock(), workstationId, kind: 'unattested-actor', seq: entry.record.seq });
     }
 
     appendedFrom = tree.log.size;

@@ -78,6 +78,8 @@ export const WARDLINE_FHIR = {
   roleAddresses: `${WARDLINE_FHIR_BASE}/sid/role-address`,
   /** Where the server forwards the trail, as `host:port`. */
   siemDestinations: `${WARDLINE_FHIR_BASE}/sid/siem-destination`,
+  /** A server session, by its id; its details say whose, on which workstation and until when. */
+  sessionIds: `${WARDLINE_FHIR_BASE}/sid/session`,
   /** A workstation's hash chain; the entity also carries the entry's place and hashes. */
   auditChains: `${WARDLINE_FHIR_BASE}/sid/audit-chain`,
   /** The server's Merkle tree, by root hash. */
@@ -149,6 +151,10 @@ const ACTIONS: Readonly<Record<AuditAction, ActionMapping>> = {
   'vault.shredded': { type: APPLICATION_ACTIVITY, action: 'D' },
   'vault.purged': { type: APPLICATION_ACTIVITY, action: 'D' },
   'audit.alert': { type: SECURITY_ALERT, action: 'E' },
+  'session.issued': { type: AUTHENTICATION, action: 'E', session: LOGIN },
+  'session.ended': { type: AUTHENTICATION, action: 'E', session: LOGOUT },
+  'message.accepted': { type: PATIENT_RECORD, action: 'C' },
+  'history.read': { type: PATIENT_RECORD, action: 'R' },
 };
 
 const entityType = (code: '1' | '2', display: string): Coding => ({ system: ENTITY_TYPE, code, display });
@@ -159,9 +165,10 @@ const ROLE_PATIENT = objectRole('1', 'Patient');
 const ROLE_QUERY = objectRole('24', 'Query');
 const ROLE_PURGED_REPOSITORY = objectRole('17', 'Data Repository');
 const ROLE_DATA_DESTINATION = objectRole('16', 'Data Destination');
+const ROLE_SESSION = objectRole('13', 'Security Resource');
 
 /** Kinds told by an identifier alone (the others carry details that say more). */
-type IdentifiedKind = Exclude<AuditObject['kind'], 'search' | 'none' | 'legal-hold' | 'role-address' | 'audit-purge' | 'siem-destination'>;
+type IdentifiedKind = Exclude<AuditObject['kind'], 'search' | 'none' | 'legal-hold' | 'role-address' | 'audit-purge' | 'siem-destination' | 'session'>;
 /** The object's entity by kind: BALP's data entity (System Object), with a role that says what it is. */
 const OBJECT_ENTITIES: Readonly<Record<IdentifiedKind, { readonly system: string; readonly role: Coding }>> = {
   conversation: { system: WARDLINE_FHIR.conversationIds, role: objectRole('4', 'Domain Resource') },
@@ -185,6 +192,8 @@ const DETAIL = {
   receivedBefore: 'receivedBefore',
   records: 'records',
   caSha256: 'caSha256',
+  workstationId: 'workstationId',
+  until: 'until',
   seq: 'seq',
   previousHash: 'previousHash',
   hash: 'hash',
@@ -241,6 +250,17 @@ function objectEntity(object: AuditObject): AuditEventEntity | null {
         type: SYSTEM_OBJECT,
         role: ROLE_DATA_DESTINATION,
         detail: [{ type: DETAIL.caSha256, valueString: object.caSha256 }],
+      };
+    case 'session':
+      return {
+        what: identifier(WARDLINE_FHIR.sessionIds, object.id),
+        type: SYSTEM_OBJECT,
+        role: ROLE_SESSION,
+        detail: [
+          { type: DETAIL.userId, valueString: object.userId },
+          { type: DETAIL.workstationId, valueString: object.workstationId },
+          { type: DETAIL.until, valueString: instant(object.until, 'object.until') },
+        ],
       };
     default: {
       const { system, role } = OBJECT_ENTITIES[object.kind];
@@ -423,6 +443,15 @@ function decodeObject(entity: unknown): Decoded<AuditObject> {
     const caSha256 = detail(entity, DETAIL.caSha256);
     if (colon < 1 || port === undefined) return problem('entity.what');
     return caSha256 === undefined ? problem('entity.detail.caSha256') : { ok: true, value: { kind: 'siem-destination', host: destination.slice(0, colon), port, caSha256 } };
+  }
+  const sessionId = identifierValue(entity, WARDLINE_FHIR.sessionIds);
+  if (sessionId !== undefined) {
+    const userId = detail(entity, DETAIL.userId);
+    const workstationId = detail(entity, DETAIL.workstationId);
+    const until = parseInstant(detail(entity, DETAIL.until));
+    if (userId === undefined) return problem('entity.detail.userId');
+    if (workstationId === undefined) return problem('entity.detail.workstationId');
+    return until === undefined ? problem('entity.detail.until') : { ok: true, value: { kind: 'session', id: sessionId, userId, workstationId, until } };
   }
   for (const kind of ['legal-hold', 'role-address'] as const) {
     const id = identifierValue(entity, WITH_USER_ENTITIES[kind].system);

@@ -1,10 +1,11 @@
 /**
- * The server's own records in the audit trail: who ended or restored someone's access
+ * The server's own records in the audit trail: what it served (served-events.ts: sessions issued
+ * and ended, envelopes accepted, history read, audit searches and exports), and who ended or restored someone's access
  * (account_events: deactivated, reactivated, sessions revoked, a session ended by its user from
  * elsewhere) and every other administrative action (admin_events: accounts created, role
  * addresses and their members, legal holds, purges, SIEM forwarding, and lockouts of real
  * accounts, which the server records as `account.locked-out` with no actor). The server keeps one chain
- * like a workstation's, under its own chain id, signed with its audit key. The two tables are
+ * like a workstation's, under its own chain id, signed with its audit key. The three tables are
  * the outbox: each row is written in the same transaction as the change it records, and folded
  * into the chain in order afterwards (at start and after every change), with the folded points
  * kept in the same transaction as the fold, so a crash between the two only delays a record.
@@ -22,6 +23,7 @@ import type { Clock } from '../clock';
 import { loadSodium } from '../crypto/sodium';
 import type { Database, Queryable } from '../db/database';
 import { appendBatch, chainEnd } from './audit-intake';
+import { servedEventsAfter, type ServedRow } from './served-events';
 import type { AuditSigningKey } from './audit-signing-key';
 import { AUDIT_TREE_LOCK_ID, type AuditTree } from './audit-tree';
 
@@ -45,6 +47,7 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'siem.disabled': 'SIEM_FORWARDING_DISABLED',
   'siem.changed': 'SIEM_DESTINATION_CHANGED',
   'account.locked-out': 'ACCOUNT_LOCKED_OUT',
+  'account.unlocked': 'ACCOUNT_UNLOCKED',
 };
 
 /** Catalogue actions of their own; every other event is an `admin.action` with its reason code. */
@@ -121,6 +124,24 @@ function recordOf(event: TrailEvent, roles: ReadonlyMap<string, Role>, chainId: 
   };
 }
 
+/** A served event's record: as written at the source, or without what no longer reads (never carried as it is). */
+function servedRecordOf(row: ServedRow, roles: ReadonlyMap<string, Role>, chainId: string, seq: number): AuditRecord {
+  const actor = row.actor !== null && isUserId(row.actor) ? row.actor : null;
+  const action = (SERVED_ACTIONS as readonly string[]).includes(row.action) ? (row.action as AuditRecord['action']) : 'admin.action';
+  return {
+    actor: { userId: actor, role: actor === null ? null : (roles.get(actor) ?? null) },
+    action,
+    object: row.object ?? { kind: 'none' },
+    patient: null,
+    at: row.at,
+    seq,
+    workstationId: chainId,
+    outcome: row.outcome,
+    reason: row.reason !== null && REASON_CODE.test(row.reason) ? row.reason : null,
+  };
+}
+const SERVED_ACTIONS = ['session.issued', 'session.ended', 'message.accepted', 'history.read', 'search.performed', 'export.created'] as const;
+
 async function rolesOf(tx: Queryable, userIds: readonly string[]): Promise<Map<string, Role>> {
   const rows = await tx.query<{ user_id: string; role: string }>('SELECT user_id, role FROM accounts WHERE user_id = ANY($1::text[])', [[...new Set(userIds)]]);
   return new Map(rows.flatMap((row) => ((ROLES as readonly string[]).includes(row.role) ? [[row.user_id, row.role as Role] as const] : [])));
@@ -129,10 +150,33 @@ async function rolesOf(tx: Queryable, userIds: readonly string[]): Promise<Map<s
 export interface ServerTrail {
   /** Folds every account event not yet in the trail; safe to call at any time, from any instance. */
   fold(): Promise<number>;
+  /**
+   * Folds within `foldDelayMs`, once for everything asked meanwhile: what the server serves all
+   * day (sends, history) shares one tree head per batch instead of signing one per request.
+   */
+  schedule(): void;
+  /** Folds what is still scheduled now (before the server closes). */
+  flush(): Promise<void>;
 }
 
-export function createServerTrail(deps: { db: Database; tree: AuditTree; key: AuditSigningKey; clock: Clock; chainId: string }): ServerTrail {
+export interface ServerTrailDeps {
+  readonly db: Database;
+  readonly tree: AuditTree;
+  readonly key: AuditSigningKey;
+  readonly clock: Clock;
+  readonly chainId: string;
+  /** How long a scheduled fold waits for more events. */
+  readonly foldDelayMs?: number;
+  /** Told after a scheduled fold: how many records it folded, or that it failed. */
+  readonly onScheduledFold?: (outcome: { folded: number } | { error: unknown }) => void;
+}
+
+/** A quarter of a second: the server's chain lags what it served by about that much. */
+export const SERVED_FOLD_DELAY_MS = 250;
+
+export function createServerTrail(deps: ServerTrailDeps): ServerTrail {
   let running: Promise<number> | null = null;
+  let timer: NodeJS.Timeout | null = null;
 
   async function foldPage(): Promise<{ folded: number; full: boolean }> {
     await loadSodium();
@@ -142,15 +186,19 @@ export function createServerTrail(deps: { db: Database; tree: AuditTree; key: Au
         await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_TREE_LOCK_ID]);
         await deps.tree.catchUp(tx);
         await tx.query('INSERT INTO audit_server_cursor (id, last_event) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
-        const [cursor] = await tx.query<{ last_event: number | string; last_admin_event: number | string }>('SELECT last_event, last_admin_event FROM audit_server_cursor WHERE id = 1');
+        const [cursor] = await tx.query<{ last_event: number | string; last_admin_event: number | string; last_served_event: number | string }>(
+          'SELECT last_event, last_admin_event, last_served_event FROM audit_server_cursor WHERE id = 1',
+        );
         const accountRows = await tx.query<{ id: number | string; at: number | string; actor: string; action: AccountEventAction; target_user_id: string }>(
           'SELECT id, at, actor, action, target_user_id FROM account_events WHERE id > $1 ORDER BY id LIMIT $2',
           [Number(cursor?.last_event ?? 0), FOLD_PAGE],
         );
         const adminRows = await adminEventsAfter(tx, Number(cursor?.last_admin_event ?? 0), FOLD_PAGE);
-        if (accountRows.length === 0 && adminRows.length === 0) return { folded: 0, full: false };
-        // Both outboxes, in the order things happened (a stable sort keeps each table's order).
-        const events: TrailEvent[] = [
+        const servedRows = await servedEventsAfter(tx, Number(cursor?.last_served_event ?? 0), FOLD_PAGE);
+        if (accountRows.length === 0 && adminRows.length === 0 && servedRows.length === 0) return { folded: 0, full: false };
+        // Every outbox, in the order things happened (a stable sort keeps each table's order).
+        type Pending = { readonly at: number; readonly actor: string | null; readonly build: (roles: ReadonlyMap<string, Role>, seq: number) => AuditRecord };
+        const trailEvents: TrailEvent[] = [
           ...accountRows.map((row) => ({
             at: Number(row.at),
             actor: row.actor,
@@ -163,15 +211,19 @@ export function createServerTrail(deps: { db: Database; tree: AuditTree; key: Au
             reason: null,
           })),
           ...adminRows,
+        ];
+        const events: Pending[] = [
+          ...trailEvents.map((event) => ({ at: event.at, actor: event.actor, build: (roles: ReadonlyMap<string, Role>, seq: number) => recordOf(event, roles, deps.chainId, seq) })),
+          ...servedRows.map((row) => ({ at: row.at, actor: row.actor, build: (roles: ReadonlyMap<string, Role>, seq: number) => servedRecordOf(row, roles, deps.chainId, seq) })),
         ].sort((a, b) => a.at - b.at);
-        const roles = await rolesOf(tx, events.map((event) => event.actor));
+        const roles = await rolesOf(tx, events.flatMap((event) => (event.actor === null ? [] : [event.actor])));
         const end = await chainEnd(tx, deps.chainId);
         const fresh: ChainedEntry[] = [];
         let previous = end.lastHash;
         let seq = end.lastSeq;
         for (const event of events) {
           seq += 1;
-          const record = recordOf(event, roles, deps.chainId, seq);
+          const record = event.build(roles, seq);
           const hash = hex(entryHash(blake2b256, fromHex(previous) as Uint8Array, record));
           fresh.push({ record, previousHash: previous, hash });
           previous = hash;
@@ -188,11 +240,12 @@ export function createServerTrail(deps: { db: Database; tree: AuditTree; key: Au
           signed: { firstSeq: first.record.seq, lastSeq: last.record.seq, previousHash: first.previousHash, lastHash: last.hash, signature, devicePublicKey: deps.key.publicKey },
           now: deps.clock(),
         });
-        await tx.query('UPDATE audit_server_cursor SET last_event = GREATEST(last_event, $1), last_admin_event = GREATEST(last_admin_event, $2) WHERE id = 1', [
-          Number(accountRows.at(-1)?.id ?? 0),
-          adminRows.at(-1)?.id ?? 0,
-        ]);
-        return { folded: events.length, full: accountRows.length === FOLD_PAGE || adminRows.length === FOLD_PAGE };
+        await tx.query(
+          `UPDATE audit_server_cursor SET last_event = GREATEST(last_event, $1), last_admin_event = GREATEST(last_admin_event, $2),
+             last_served_event = GREATEST(last_served_event, $3) WHERE id = 1`,
+          [Number(accountRows.at(-1)?.id ?? 0), adminRows.at(-1)?.id ?? 0, servedRows.at(-1)?.id ?? 0],
+        );
+        return { folded: events.length, full: accountRows.length === FOLD_PAGE || adminRows.length === FOLD_PAGE || servedRows.length === FOLD_PAGE };
       });
     } catch (error) {
       if (appendedFrom !== null) deps.tree.log.truncate(appendedFrom);
@@ -209,12 +262,32 @@ export function createServerTrail(deps: { db: Database; tree: AuditTree; key: Au
     }
   }
 
+  function fold(): Promise<number> {
+    // One fold at a time in this process; a call during one waits for it and runs again.
+    const next = (running ?? Promise.resolve(0)).catch(() => 0).then(foldAll);
+    running = next;
+    return next;
+  }
+
+  function runScheduled(): Promise<void> {
+    timer = null;
+    return fold().then(
+      (folded) => deps.onScheduledFold?.({ folded }),
+      (error: unknown) => deps.onScheduledFold?.({ error }),
+    );
+  }
+
   return {
-    fold() {
-      // One fold at a time in this process; a call during one waits for it and runs again.
-      const next = (running ?? Promise.resolve(0)).catch(() => 0).then(foldAll);
-      running = next;
-      return next;
+    fold,
+    schedule() {
+      if (timer !== null) return;
+      timer = setTimeout(() => void runScheduled(), deps.foldDelayMs ?? SERVED_FOLD_DELAY_MS);
+      timer.unref();
+    },
+    async flush() {
+      if (timer === null) return;
+      clearTimeout(timer);
+      await runScheduled();
     },
   };
 }

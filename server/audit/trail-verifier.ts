@@ -23,6 +23,7 @@ import { merkleTree, sameHash, type Hash, type MerkleTree, type Sha256 } from '.
 import type { StoredBatch } from './audit-query';
 import { SIX_YEARS_MS } from '../db/schema';
 import { createMerkleLog } from './merkle-log';
+import { checkAttestation, serverChainsOf } from './verify-attestation';
 
 export interface ExportedEntry {
   readonly entry: StoredEntry;
@@ -100,6 +101,11 @@ export interface VerifyReport {
   readonly auditKey: 'pinned' | 'from-export' | 'none';
   /** The trusted head's size once this trail is proven to extend it; null if none was given or it is not proven. */
   readonly consistentWith: number | null;
+  /**
+   * How many records in a person's name were checked against that person's sessions
+   * (verify-attestation.ts); null for a selection, which carries no sessions to check against.
+   */
+  readonly attestedRecords: number | null;
   readonly breaks: readonly TrailBreak[];
 }
 
@@ -339,6 +345,7 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
   }
 
   if (!selection) checkPurges(trail, heads, purged, auditKey, report);
+  const attestedRecords = selection ? null : checkAttestation(trail, auditKey, report);
 
   let consistentWith: number | null = null;
   if (!selection) {
@@ -406,6 +413,7 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     latestHead: latest,
     auditKey: pinned !== null ? 'pinned' : auditKey !== null ? 'from-export' : 'none',
     consistentWith,
+    attestedRecords,
     breaks,
   };
 }
@@ -438,7 +446,7 @@ function checkPurges(
   report: (b: TrailBreak) => void,
 ): void {
   if (purged.length === 0) return;
-  const serverChains = new Set(trail.batches.filter((batch) => auditKey !== null && batch.devicePublicKey === auditKey).map((batch) => batch.workstationId));
+  const serverChains = serverChainsOf(trail, auditKey);
   let bound: number | null = null;
   for (const { entry } of trail.entries) {
     const { record } = entry;

@@ -21,6 +21,7 @@ export const APPEND_ONLY_TABLES = [
   'audit_legal_holds',
   'account_events',
   'admin_events',
+  'served_events',
 ] as const;
 const READ_ONLY_TABLES = ['schema_migrations'] as const;
 const PURGE_FUNCTION = 'audit_purge_expired(bigint, text, bigint)';

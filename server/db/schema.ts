@@ -410,4 +410,43 @@ export const MIGRATIONS: readonly Migration[] = [
       `REVOKE ALL ON FUNCTION audit_purge_expired(bigint, text, bigint) FROM PUBLIC`,
     ],
   },
+  {
+    version: 10,
+    name: 'what the server serves joins its audit chain: sessions, envelopes accepted, history, audit searches',
+    statements: [
+      // The outbox of server/audit/served-events.ts: the record's fields, its object as the
+      // catalogue's canonical JSON; folded into the server's chain in id order.
+      `CREATE TABLE served_events (
+        id bigserial PRIMARY KEY,
+        at bigint NOT NULL,
+        actor_user_id text,
+        action text NOT NULL,
+        object text NOT NULL,
+        outcome text NOT NULL CHECK (outcome IN ('success', 'failure')),
+        reason text
+      )`,
+      `CREATE TRIGGER served_events_append_only BEFORE UPDATE OR DELETE ON served_events FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`,
+      `CREATE TRIGGER served_events_no_truncate BEFORE TRUNCATE ON served_events FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`,
+      `ALTER TABLE audit_server_cursor ADD COLUMN last_served_event bigint NOT NULL DEFAULT 0`,
+      // Intake checks each person-record against that person's sessions on the workstation.
+      `CREATE INDEX sessions_by_device_user ON sessions (device_id, user_id, created_at)`,
+    ],
+  },
+  {
+    version: 11,
+    name: 'sign-in throttle: consecutive failures with growing waits and a hard lock; refresh proofs spent once',
+    statements: [
+      // Counted per key since its last success (server/accounts/attempt-throttle.ts): the time of
+      // the last attempt sets the next one's wait, and a hard lock is recorded once, when it starts.
+      `ALTER TABLE auth_throttle RENAME COLUMN window_started_at TO last_attempt_at`,
+      `ALTER TABLE auth_throttle DROP COLUMN locked_until`,
+      `ALTER TABLE auth_throttle ADD COLUMN locked_at bigint`,
+      // A refresh proof's digest once used, until the proof is stale anyway (server/accounts/device-proof.ts).
+      `CREATE TABLE spent_device_proofs (
+        digest text PRIMARY KEY,
+        expires_at bigint NOT NULL
+      )`,
+      `CREATE INDEX spent_device_proofs_by_expiry ON spent_device_proofs (expires_at)`,
+    ],
+  },
 ];

@@ -65,6 +65,8 @@ const ENTRY_FIELDS: Readonly<Record<string, string>> = {
   'record.object.host': `${AUDIT_SD_ID} host`,
   'record.object.port': `${AUDIT_SD_ID} port`,
   'record.object.caSha256': `${AUDIT_SD_ID} ca`,
+  'record.object.workstationId': `${AUDIT_SD_ID} objWs`,
+  'record.object.until': `${AUDIT_SD_ID} until`,
   'record.patient': `${AUDIT_SD_ID} patient`,
   'record.at': 'TIMESTAMP',
   'record.seq': `${AUDIT_SD_ID} seq`,
@@ -194,6 +196,8 @@ function decodeObject(params: ReadonlyMap<string, string>): unknown {
       return { kind, receivedBefore: number('before'), records: number('count') };
     case 'siem-destination':
       return { kind, host: params.get('host'), port: number('port'), caSha256: params.get('ca') };
+    case 'session':
+      return { kind, id: params.get('objId'), userId: params.get('objUser'), workstationId: params.get('objWs'), until: number('until') };
     case 'none':
       return { kind };
     default:

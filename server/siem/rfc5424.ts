@@ -138,6 +138,13 @@ function objectParams(object: AuditRecord['object']): [string, ParamValue][] {
         ['port', object.port],
         ['ca', object.caSha256],
       ];
+    case 'session':
+      return [
+        ['objId', object.id],
+        ['objUser', object.userId],
+        ['objWs', object.workstationId],
+        ['until', object.until],
+      ];
     case 'none':
       return [];
     default:

@@ -36,7 +36,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  */
 const str = (value: string | null): string => (value === null ? 'null' : NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`);
 
-function canonicalObject(object: AuditObject): string {
+export function canonicalObject(object: AuditObject): string {
   switch (object.kind) {
     case 'message':
       return `{"kind":"message","id":${str(object.id)},"conversationId":${str(object.conversationId)}}`;
@@ -51,6 +51,8 @@ function canonicalObject(object: AuditObject): string {
       return `{"kind":"audit-purge","receivedBefore":${String(object.receivedBefore)},"records":${String(object.records)}}`;
     case 'siem-destination':
       return `{"kind":"siem-destination","host":${str(object.host)},"port":${String(object.port)},"caSha256":${str(object.caSha256)}}`;
+    case 'session':
+      return `{"kind":"session","id":${str(object.id)},"userId":${str(object.userId)},"workstationId":${str(object.workstationId)},"until":${String(object.until)}}`;
     default:
       return `{"kind":${str(object.kind)},"id":${str(object.id)}}`;
   }

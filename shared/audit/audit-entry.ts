@@ -46,7 +46,8 @@ export const auditSearchFilter = z.strictObject({
 });
 export type AuditSearchFilter = z.infer<typeof auditSearchFilter>;
 
-export const AUDIT_ALERT_KINDS = ['gap', 'fork', 'bad-signature', 'bad-chain'] as const;
+/** `unattested-actor`: a record names a person who had no session on that workstation at its time (audit-attestation.ts). */
+export const AUDIT_ALERT_KINDS = ['gap', 'fork', 'bad-signature', 'bad-chain', 'unattested-actor'] as const;
 
 export const auditAlert = z.strictObject({
   at: epochMs,

@@ -43,6 +43,11 @@ export const AUDIT_ACTIONS = [
   'vault.purged',
   /** The workstation found the server's acknowledgement or tree head does not add up. */
   'audit.alert',
+  /** What the server itself served, on its own chain (server/audit/served-events.ts). */
+  'session.issued',
+  'session.ended',
+  'message.accepted',
+  'history.read',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -72,6 +77,12 @@ export const auditObject = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('audit-purge'), receivedBefore: epochMs, records: z.number().int().nonnegative() }),
   /** Where the trail is forwarded: host, port and the first 128 bits of its CA's SHA-256. */
   z.strictObject({ kind: z.literal('siem-destination'), host: siemHost, port: z.number().int().min(1).max(65_535), caSha256: z.string().regex(/^[0-9a-f]{32}$/) }),
+  /**
+   * A server session: whose, on which workstation, and until when (issued: when it expires at
+   * the latest; ended: when it ended). The server's chain carries these so that a record a
+   * workstation makes in a person's name can be checked against that person's sessions there.
+   */
+  z.strictObject({ kind: z.literal('session'), id: uuid, userId, workstationId: uuid, until: epochMs }),
   z.strictObject({ kind: z.literal('none') }),
 ]);
 export type AuditObject = z.infer<typeof auditObject>;

@@ -22,6 +22,7 @@ export const AUDIT_OBJECT_KINDS = [
   'role-address',
   'audit-purge',
   'siem-destination',
+  'session',
   'none',
 ] as const satisfies readonly AuditObject['kind'][];
 
@@ -66,6 +67,10 @@ export function auditObjectArb(kind: AuditObject['kind']): fc.Arbitrary<AuditObj
           port: fc.integer({ min: 1, max: 65_535 }),
           caSha256: hexArb(32),
         })
+        .map((fields) => ({ kind, ...fields }));
+    case 'session':
+      return fc
+        .record({ id: uuidArb, userId: userIdArb, workstationId: uuidArb, until: fc.integer({ min: 0, max: LAST_INSTANT_MS }) })
         .map((fields) => ({ kind, ...fields }));
     case 'none':
       return fc.constant({ kind });

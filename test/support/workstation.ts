@@ -41,6 +41,8 @@ export interface WorkstationOptions {
   /** Policy values on top of the defaults (validated like a policy file), or a load result as is. */
   readonly policy?: PolicyInput | PolicyLoad;
   readonly sessionTickMs?: number;
+  /** How long audit sync waits after a failure (its first, before anyone signed in, is one). */
+  readonly auditSyncBackoff?: { readonly initialMs: number; readonly maxMs: number };
 }
 
 function policyLoadOf(policy: PolicyInput | PolicyLoad): PolicyLoad {
@@ -78,6 +80,7 @@ export function createWorkstation(server: ServerEndpoint | null, options: Workst
     ...(options.initialSyncWindowMs === undefined ? {} : { initialSyncWindowMs: options.initialSyncWindowMs }),
     ...(options.policy === undefined ? {} : { policy: policyLoadOf(options.policy) }),
     ...(options.sessionTickMs === undefined ? {} : { sessionTickMs: options.sessionTickMs }),
+    ...(options.auditSyncBackoff === undefined ? {} : { auditSyncBackoff: options.auditSyncBackoff }),
   });
   const events: RecordedEvent[] = [];
   const waiters = new Set<() => void>();

@@ -36,6 +36,10 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'vault.shredded': 'Vault shredded',
   'vault.purged': 'Vault purged',
   'audit.alert': 'Audit alert',
+  'session.issued': 'Session issued (server)',
+  'session.ended': 'Session ended (server)',
+  'message.accepted': 'Message accepted (server)',
+  'history.read': 'History served (server)',
 };
 
 export function actionLabel(action: AuditAction): string {
@@ -93,6 +97,11 @@ export function objectText(object: AuditObject): ObjectText {
       };
     case 'siem-destination':
       return { text: `SIEM ${object.host}:${String(object.port)}`, full: `CA certificate SHA-256 ${object.caSha256}…` };
+    case 'session':
+      return {
+        text: `Session ${shortId(object.id)} of ${object.userId} on workstation ${shortId(object.workstationId)}`,
+        full: object.until <= LAST_ISO_MS ? `Session ${object.id}, workstation ${object.workstationId}, until ${utcTime(object.until)}` : object.id,
+      };
     case 'none':
       return { text: '—', full: null };
   }
@@ -107,6 +116,7 @@ const ALERT_LABELS: Record<AuditAlertKind, string> = {
   fork: 'Conflicting records (the workstation’s chain forked)',
   'bad-signature': 'A batch signature did not verify',
   'bad-chain': 'Records that do not chain together',
+  'unattested-actor': 'Records in the name of someone with no session on that workstation',
 };
 
 export function alertLabel(kind: AuditAlertKind): string {
@@ -131,6 +141,8 @@ export function alertPlace(kind: AuditAlertKind, seq: number | null): string {
       return `Refused batch from the workstation’s record ${n}`;
     case 'bad-chain':
       return `Chain breaks at the workstation’s record ${n}`;
+    case 'unattested-actor':
+      return `The workstation’s record ${n} names someone not signed in there`;
   }
 }
 

@@ -104,7 +104,8 @@ describe('the compliance search', () => {
     const file = path.join(governance.dataDir, 'exports', exported.value.fileName);
     const pinned = await runVerify([file, '--since-head', witnessedHeadFile(governance.dataDir)]);
     expect(pinned).toMatchObject({ code: 0, stderr: '' });
-    expect(pinned.stdout).toMatch(new RegExp(`^OK: .*, consistent with the trusted head of ${String(old)}\n$`));
+    // A selection: who was signed in where is checked on a full export, and the output says so.
+    expect(pinned.stdout).toMatch(new RegExp(`^OK: .*, consistent with the trusted head of ${String(old)}\nNOTE: this is a selection: [^\n]*\n$`));
     const unpinned = await runVerify([file]);
     expect(unpinned.code).toBe(0);
     expect(unpinned.stdout).toContain('WARNING: the audit key was taken from the export itself and is not pinned');

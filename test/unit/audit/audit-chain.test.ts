@@ -24,6 +24,8 @@ function reference(record: AuditRecord): string {
         return { kind: o.kind, receivedBefore: o.receivedBefore, records: o.records };
       case 'siem-destination':
         return { kind: o.kind, host: o.host, port: o.port, caSha256: o.caSha256 };
+      case 'session':
+        return { kind: o.kind, id: o.id, userId: o.userId, workstationId: o.workstationId, until: o.until };
       case 'none':
         return { kind: o.kind };
       default:

@@ -606,6 +606,8 @@ describe('inclusion proofs on an AuditEvent', () => {
   });
 });
 
+const SERVER_CHAIN = '5e7e7e7e-0000-4000-8000-000000000001';
+
 /** An audit server in miniature: workstations send signed batches, each batch extends the tree and gets a signed head. */
 function auditServer(sodium: Sodium) {
   const auditKeys = sodium.crypto_sign_keypair();
@@ -616,7 +618,12 @@ function auditServer(sodium: Sodium) {
   const leaves = () => entries.map((item) => leafHashOfEntry(item.hash));
   const sign = (bytes: Uint8Array, privateKey: Uint8Array) => base64Of(sodium.crypto_sign_detached(bytes, privateKey));
 
-  function receive(workstationId: string, device: { publicKey: Uint8Array; privateKey: Uint8Array }, count: number): void {
+  function receive(
+    workstationId: string,
+    device: { publicKey: Uint8Array; privateKey: Uint8Array },
+    count: number,
+    overrides: (index: number) => Partial<AuditRecord> = () => ({}),
+  ): void {
     // Chains start at seq 1, as workstations number them.
     const start = ends.get(workstationId) ?? { seq: 1, hash: GENESIS_HASH };
     let end = start;
@@ -628,6 +635,7 @@ function auditServer(sodium: Sodium) {
         action: AUDIT_ACTIONS[entries.length % AUDIT_ACTIONS.length]!,
         object: OBJECTS[end.seq % OBJECTS.length]!,
         actor: { userId: end.seq % 2 === 0 ? 'dr.okafor' : 'nurse.adams', role: 'nurse' },
+        ...overrides(i),
       });
       const hash = entryHash(blake2b256, end.hash, content);
       entries.push(storedEntry.parse({ record: content, previousHash: hex(end.hash), hash: hex(hash), treeIndex: entries.length }));
@@ -649,8 +657,26 @@ function auditServer(sodium: Sodium) {
     heads.push({ treeSize: entries.length, timestamp, rootHash: hex(root), signature: sign(treeHeadSigningBytes({ treeSize: entries.length, timestamp, rootHash: root }), auditKeys.privateKey) });
   }
 
+  /**
+   * The server's own chain, signed with the audit key: a session of each person on each of these
+   * workstations, the whole time, so every record in their names is attested.
+   */
+  function issueSessions(workstationIds: readonly string[]): void {
+    const sessions = workstationIds.flatMap((workstationId) => ['dr.okafor', 'nurse.adams'].map((userId) => ({ workstationId, userId })));
+    receive(SERVER_CHAIN, auditKeys, sessions.length, (i) => {
+      const { workstationId, userId } = sessions[i]!;
+      return {
+        actor: { userId, role: 'nurse' },
+        action: 'session.issued',
+        object: { kind: 'session', id: `5e55${String(i).padStart(4, '0')}-0000-4000-8000-000000000000`, userId, workstationId, until: 1_796_000_000_000 },
+        at: 1_794_999_000_000,
+        patient: null,
+      };
+    });
+  }
+
   const proof = (treeIndex: number, treeSize: number): InclusionProof => ({ treeSize, path: rfc6962.inclusionProof(leaves().slice(0, treeSize), treeIndex).map(hex) });
-  return { entries, batches, heads, auditKey: base64Of(auditKeys.publicKey), receive, proof };
+  return { entries, batches, heads, auditKey: base64Of(auditKeys.publicKey), receive, issueSessions, proof };
 }
 
 /** Whether a batch's device signature verifies over the range and hashes it names. */
@@ -900,6 +926,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     server.receive(WORKSTATION, devices.a, 5);
     server.receive(OTHER_WORKSTATION, devices.b, 2);
     server.receive(WORKSTATION, devices.a, 1);
+    server.issueSessions([WORKSTATION, OTHER_WORKSTATION]);
   });
 
   /** A compliance officer's selection: one user's records, each with its proof against the latest head. */

@@ -11,6 +11,7 @@ import { createMerkleLog } from '../../../server/audit/merkle-log';
 import { withConsistencyFrom } from '../../../server/audit/trail-export';
 import type { StoredBatch } from '../../../server/audit/audit-query';
 import { verifyTrail, type ExportedEntry, type TrailExport, type VerifyCrypto } from '../../../server/audit/trail-verifier';
+import { UNATTESTED_PROBLEM } from '../../../server/audit/verify-attestation';
 import { nodeVerifyCrypto } from '../../../server/audit/verify-crypto';
 import { batchSigningBytes, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
 import { blake2b256 } from '../../../shared/audit/blake2b';
@@ -60,7 +61,9 @@ function buildTrail(): TrailExport {
       for (let i = 0; i < 4; i++) {
         device.seq += 1;
         const record: AuditRecord = {
-          actor: { userId: 'nurse.adams', role: 'nurse' },
+          // The workstation's own records: integrity is what these tests are about; a record in a
+          // person's name needs that person's session on the server's chain (verify-attestation.test.ts).
+          actor: { userId: null, role: null },
           action: 'conversation.opened',
           object: { kind: 'conversation', id: CONVERSATION },
           patient: null,
@@ -432,7 +435,11 @@ describe('the trail verifier', () => {
     it('takes a purge only from the server’s own chain, not a look-alike record a workstation signed', async () => {
       const at = lastHeadAt() + SIX_YEARS + 86_400_000;
       const forged = await verifyTrail(purgedTrail([4], { at, receivedBefore: at - SIX_YEARS, signedBy: 'workstation' }), crypto);
-      expect(forged.breaks).toEqual([{ kind: 'record', workstationId: WORKSTATIONS[1], seq: 1, treeIndex: 4, problem: 'purged, but the trail records no purge' }]);
+      expect(forged.breaks).toEqual([
+        { kind: 'record', workstationId: WORKSTATIONS[1], seq: 1, treeIndex: 4, problem: 'purged, but the trail records no purge' },
+        // And the look-alike names an officer who had no session on that "workstation".
+        { kind: 'record', workstationId: SERVER_CHAIN, seq: 1, treeIndex: 36, problem: UNATTESTED_PROBLEM },
+      ]);
     });
 
     it('names a purged record whose hash was changed, or whose stub is gone, by its place in the tree', async () => {

@@ -1,0 +1,61 @@
+/**
+ * The sessions that attest a workstation's records at intake (the rule itself is
+ * shared/audit/actor-attestation.ts). Recent sessions come from the sessions table, written in
+ * the transaction that issued them, so a batch that arrives a moment after sign-in finds its
+ * session before the server's chain has folded it. Sessions the table has forgotten (it keeps
+ * dead ones a day) come from the server's chain, which keeps them as long as the trail: a
+ * workstation that was offline for a month still finds its clinicians' sessions.
+ */
+import { attested, sessionIndex, sessionSpansOf, type SessionSpan } from '../../shared/audit/actor-attestation';
+import type { ChainedEntry } from '../../shared/audit/audit-entry';
+import { auditRecord, type AuditRecord } from '../../shared/audit/audit-event';
+import type { Queryable } from '../db/database';
+
+async function tableSpans(tx: Queryable, workstationId: string, userIds: readonly string[]): Promise<SessionSpan[]> {
+  const rows = await tx.query<{ session_id: string; user_id: string; created_at: number | string; until: number | string }>(
+    `SELECT session_id, user_id, created_at, LEAST(max_expires_at, COALESCE(ended_at, max_expires_at)) AS until
+     FROM sessions WHERE device_id = $1 AND user_id = ANY($2::text[])`,
+    [workstationId, userIds],
+  );
+  return rows.map((row) => ({ sessionId: row.session_id, userId: row.user_id, workstationId, from: Number(row.created_at), until: Number(row.until) }));
+}
+
+function parsed(text: string): AuditRecord | null {
+  try {
+    const record = auditRecord.safeParse(JSON.parse(text));
+    return record.success ? record.data : null;
+  } catch {
+    return null;
+  }
+}
+
+async function chainSpans(tx: Queryable, chainId: string, workstationId: string, userIds: readonly string[]): Promise<SessionSpan[]> {
+  const issued = await tx.query<{ record: string }>(
+    `SELECT record FROM audit_records WHERE workstation_id = $1 AND action = 'session.issued' AND actor_user_id = ANY($2::text[])`,
+    [chainId, userIds],
+  );
+  const opened = issued.flatMap((row) => {
+    const record = parsed(row.record);
+    return record?.object.kind === 'session' && record.object.workstationId === workstationId ? [record] : [];
+  });
+  if (opened.length === 0) return [];
+  const ended = await tx.query<{ record: string }>(
+    `SELECT record FROM audit_records WHERE workstation_id = $1 AND action = 'session.ended' AND object_id = ANY($2::text[])`,
+    [chainId, opened.map((record) => (record.object.kind === 'session' ? record.object.id : ''))],
+  );
+  return sessionSpansOf([...opened, ...ended.flatMap((row) => parsed(row.record) ?? [])]);
+}
+
+/** The entries that name a person who had no session on this workstation at their time. */
+export async function unattestedEntries(tx: Queryable, chainId: string, workstationId: string, entries: readonly ChainedEntry[]): Promise<ChainedEntry[]> {
+  const persons = entries.filter((entry) => entry.record.actor.userId !== null);
+  if (persons.length === 0) return [];
+  const userIds = [...new Set(persons.map((entry) => entry.record.actor.userId as string))];
+  let index = sessionIndex(await tableSpans(tx, workstationId, userIds));
+  let missing = persons.filter((entry) => !attested(entry.record, index));
+  if (missing.length === 0) return [];
+  const missingUsers = [...new Set(missing.map((entry) => entry.record.actor.userId as string))];
+  index = sessionIndex(await chainSpans(tx, chainId, workstationId, missingUsers));
+  missing = missing.filter((entry) => !attested(entry.record, index));
+  return missing;
+}
