@@ -1,8 +1,10 @@
 /**
- * `npm run audit:verify -- <export> [--audit-key <key or file>] [--since-head <file>] [--write-head <file>]`:
- * checks an export offline (chains, device signatures, every tree head, and consistency with a
- * head trusted from before: a workstation's machine/audit-head.json, or one this tool wrote last
- * time) and names each break. The server's audit key is pinned by --audit-key (the base64 key, a
+ * `npm run audit:verify -- <export> [--audit-key <key or file>] [--since-head <file>] [--witness <syslog file>] [--write-head <file>]`:
+ * checks an export offline (chains, device signatures, every tree head, every record in a
+ * person's name against that person's sessions, and consistency with a head trusted from before:
+ * a workstation's machine/audit-head.json, one this tool wrote last time, or the newest signed
+ * head in the SIEM's copy of the trail) and names each break. Without a trusted head a cut tail
+ * cannot be seen, and the output says so. The server's audit key is pinned by --audit-key (the base64 key, a
  * file holding it, or a head file) or by the --since-head file; without either it is read from
  * the export itself, which proves nothing against a server that re-signs, and the output says so.
  * Exits 0 when the trail holds, 1 on any break, 2 when the files cannot be read.
@@ -13,16 +15,19 @@ import path from 'node:path';
 import { publicKey } from '../../shared/protocol/binary';
 import { loadSodium } from '../crypto/sodium';
 import { readExport } from './export-formats';
+import { newestWitnessedHead } from './siem-witness';
 import { parseHeadFile, readHeadFile } from './head-file';
 import { verifyTrail, type TrailBreak, type TrustedHead } from './trail-verifier';
 import { nodeVerifyCrypto } from './verify-crypto';
 
 export const VERIFY_USAGE =
-  'usage: npm run audit:verify -- <export file> [--audit-key <base64 key | key file | head file>] [--since-head <head file>] [--write-head <head file>]';
+  'usage: npm run audit:verify -- <export file> [--audit-key <base64 key | key file | head file>] [--since-head <head file>] [--witness <SIEM syslog file>] [--write-head <head file>]';
 
-export type VerifyArguments = { ok: true; file: string; auditKey?: string; sinceHead?: string; writeHead?: string } | { ok: false; error: string };
+export type VerifyArguments =
+  | { ok: true; file: string; auditKey?: string; sinceHead?: string; witness?: string; writeHead?: string }
+  | { ok: false; error: string };
 
-const FLAGS = ['--audit-key', '--since-head', '--write-head'] as const;
+const FLAGS = ['--audit-key', '--since-head', '--witness', '--write-head'] as const;
 type Flag = (typeof FLAGS)[number];
 
 export function parseVerifyArguments(argv: readonly string[]): VerifyArguments {
@@ -45,12 +50,14 @@ export function parseVerifyArguments(argv: readonly string[]): VerifyArguments {
   const auditKey = values.get('--audit-key');
   const sinceHead = values.get('--since-head');
   const writeHead = values.get('--write-head');
+  const witness = values.get('--witness');
   return {
     ok: true,
     file,
     // A key is taken as given; anything else is a file, resolved when it is read.
     ...(auditKey === undefined ? {} : { auditKey }),
     ...(sinceHead === undefined ? {} : { sinceHead: path.resolve(sinceHead) }),
+    ...(witness === undefined ? {} : { witness: path.resolve(witness) }),
     ...(writeHead === undefined ? {} : { writeHead: path.resolve(writeHead) }),
   };
 }
@@ -82,6 +89,21 @@ export function describeBreak(b: TrailBreak): string {
       return `tree index ${String(b.treeIndex)}: ${b.problem}`;
   }
 }
+
+/** Said whenever no trusted head was proven a prefix of the trail, in words an officer can act on. */
+export const TRUNCATION_WARNING =
+  'WARNING: no trusted head was given, so records cut from the end of the trail cannot be detected: truncation is not ruled out. ' +
+  'Give --since-head with a workstation\'s machine/audit-head.json, or --witness with the SIEM\'s copy of the trail.';
+
+/** Why a --witness file gave no head to trust. */
+const WITNESS_PROBLEMS = {
+  'no-signed-head': 'the --witness file holds no signed tree head',
+  'key-unknown': 'no tree head in the --witness file verifies with the audit key',
+  'keys-differ': 'the --witness file names more than one audit key: pin the right one with --audit-key',
+} as const;
+
+/** A selection carries no sessions: who was signed in where is checked on a full export. */
+export const SELECTION_NOTE = 'NOTE: this is a selection: records in a person\'s name are checked against that person\'s sessions only in a full export.';
 
 export const UNPINNED_WARNING =
   'WARNING: the audit key was taken from the export itself and is not pinned: a server that re-signed its heads would pass. Pin it with --audit-key or --since-head.';
@@ -117,13 +139,31 @@ export async function runVerify(argv: readonly string[]): Promise<VerifyRun> {
   const read = readExport(text);
   if (!read.ok) return { code: 1, stdout: `BROKEN: ${read.where ?? 'the export'} cannot be read back: ${read.problem}\n`, stderr: '' };
   const sodium = await loadSodium();
-  const report = await verifyTrail(read.trail, nodeVerifyCrypto(sodium), { ...(trusted === undefined ? {} : { sinceHead: trusted }), ...(pinnedKey === undefined ? {} : { auditKey: pinnedKey }) });
+  const crypto = nodeVerifyCrypto(sodium);
+  if (parsed.witness !== undefined) {
+    let siem: string;
+    try {
+      siem = readFileSync(parsed.witness, 'utf8');
+    } catch {
+      return { code: 2, stdout: '', stderr: 'cannot read the files given\n' };
+    }
+    const witnessed = newestWitnessedHead(siem, pinnedKey ?? trusted?.auditKey ?? null, crypto.verifySignature);
+    if (!witnessed.ok) return { code: 2, stdout: '', stderr: `${WITNESS_PROBLEMS[witnessed.problem]}\n` };
+    // The newer of the two witnesses proves the most; the other is a prefix of it if both hold.
+    if (trusted === undefined || witnessed.trusted.head.treeSize > trusted.head.treeSize) trusted = witnessed.trusted;
+  }
+  const report = await verifyTrail(read.trail, crypto, { ...(trusted === undefined ? {} : { sinceHead: trusted }), ...(pinnedKey === undefined ? {} : { auditKey: pinnedKey }) });
   const purged = report.purged === 0 ? '' : ` and ${String(report.purged)} purged under retention`;
   const summary = `${String(report.records)} records${purged} from ${String(report.workstations)} workstations, ${String(report.batches)} signed batches, ${String(report.heads)} tree heads (${read.format})`;
   if (!report.ok) return { code: 1, stdout: [`BROKEN: ${summary}`, ...report.breaks.map((b) => `  ${describeBreak(b)}`)].join('\n') + '\n', stderr: '' };
   // Consistency is claimed only where it was proven, never because a head was merely given.
   const consistent = report.consistentWith === null ? '' : `, consistent with the trusted head of ${String(report.consistentWith)}`;
-  const lines = [`OK: ${summary}${consistent}`, ...(report.auditKey === 'pinned' ? [] : [UNPINNED_WARNING])];
+  const lines = [
+    `OK: ${summary}${consistent}`,
+    ...(report.consistentWith === null ? [TRUNCATION_WARNING] : []),
+    ...(report.auditKey === 'pinned' ? [] : [UNPINNED_WARNING]),
+    ...(report.attestedRecords === null ? [SELECTION_NOTE] : []),
+  ];
   const key = pinnedKey ?? trusted?.auditKey ?? read.trail.auditKey;
   if (parsed.writeHead !== undefined && report.latestHead !== null && key !== null) {
     const temp = `${parsed.writeHead}.tmp`;

@@ -18,10 +18,11 @@ import { witnessedHeadFile } from '../../../main/audit/witnessed-head-file';
 import { loadSodium } from '../../../main/keys/sodium';
 import { readExport, writeExport } from '../../../server/audit/export-formats';
 import { parseHeadFile } from '../../../server/audit/head-file';
-import type { TrailExport } from '../../../server/audit/trail-verifier';
-import { runVerify } from '../../../server/audit/verify-cli';
+import { verifyTrail, type TrailExport } from '../../../server/audit/trail-verifier';
+import { nodeVerifyCrypto } from '../../../server/audit/verify-crypto';
+import { runVerify, TRUNCATION_WARNING, UNPINNED_WARNING } from '../../../server/audit/verify-cli';
 import { openDatabase } from '../../../server/db/open-database';
-import { entryHash, fromHex, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
+import { batchSigningBytes, entryHash, fromHex, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
 import { blake2b256 } from '../../../shared/audit/blake2b';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { tempDir } from '../../support/vault-fixtures';
@@ -92,7 +93,13 @@ describe('audit export and verification', () => {
       expect(verified.stdout).toContain('WARNING: the audit key was taken from the export itself and is not pinned');
       const pinned = await runVerify([file, '--audit-key', witnessedHeadFile(ward.dataDir)]);
       expect(pinned.code, pinned.stdout).toBe(0);
-      expect(pinned.stdout).not.toContain('WARNING');
+      expect(pinned.stdout).not.toContain(UNPINNED_WARNING);
+      // A pinned key proves every head is the server's, not that none was cut off the end.
+      expect(pinned.stdout).toContain(TRUNCATION_WARNING);
+      // With a head the workstation witnessed, it is proven, and nothing is left to warn of.
+      const witnessed = await runVerify([file, '--since-head', witnessedHeadFile(ward.dataDir)]);
+      expect(witnessed.code, witnessed.stdout).toBe(0);
+      expect(witnessed.stdout).not.toContain('WARNING');
     }
     // Ids and codes only: message text never reaches an export.
     expect(readFileSync(fhir, 'utf8')).not.toContain('lorazepam');
@@ -161,12 +168,76 @@ describe('audit export and verification', () => {
     expect(verified.stdout).toMatch(/record workstation=[0-9a-f-]{36} seq=\d+ tree-index=\d+: not covered by any signed tree head/);
   });
 
+  it('says a cut tail cannot be ruled out without a witness, and proves it against the SIEM’s copy of the heads', async () => {
+    // What a superuser can do to a copy of the database: drop the newest records and every head
+    // that covers them. Every head left still verifies with the pinned key.
+    const read = readExport(readFileSync(fhir, 'utf8'));
+    if (!read.ok) throw new Error(read.problem);
+    const key = parseHeadFile(readFileSync(witnessedHeadFile(ward.dataDir), 'utf8'))!.auditKey;
+    const cutAt = (size: number): TrailExport => {
+      const entries = read.trail.entries.filter((e) => e.entry.treeIndex < size);
+      const kept = new Set(entries.map((e) => `${e.entry.record.workstationId}/${String(e.entry.record.seq)}`));
+      return {
+        ...read.trail,
+        entries,
+        heads: read.trail.heads.filter((head) => head.treeSize <= size),
+        batches: read.trail.batches.filter((batch) => kept.has(`${batch.workstationId}/${String(batch.lastSeq)}`)),
+      };
+    };
+    // The newest earlier head at which the cut trail holds together by itself.
+    const sodium = await loadSodium();
+    let keep = 0;
+    for (const head of [...read.trail.heads].reverse().slice(1)) {
+      if ((await verifyTrail(cutAt(head.treeSize), nodeVerifyCrypto(sodium), { auditKey: key })).ok) {
+        keep = head.treeSize;
+        break;
+      }
+    }
+    expect(keep).toBeGreaterThan(0);
+    const cut = rewritten(fhir, path.join(out, 'cut.fhir.json'), () => cutAt(keep));
+    const pinnedOnly = await runVerify([cut, '--audit-key', key]);
+    expect(pinnedOnly.code, pinnedOnly.stdout).toBe(0);
+    expect(pinnedOnly.stdout).toContain(TRUNCATION_WARNING);
+    // The SIEM received every signed head as the server signed it (the syslog export carries the
+    // same messages); rsyslog's file format puts its own time and host before each one.
+    const siem = path.join(out, 'siem.log');
+    const lines = readFileSync(syslog, 'utf8').split('\n').filter((line) => line.length > 0);
+    writeFileSync(siem, lines.map((line) => `2026-12-05T10:00:00+00:00 siem-collector ${line}`).join('\n'));
+    const witnessed = await runVerify([cut, '--audit-key', key, '--witness', siem]);
+    expect(witnessed.code).toBe(1);
+    expect(witnessed.stdout).toMatch(/the trusted head covers records this export does not have \(cut tail\)/);
+    // The untouched export is proven consistent with the SIEM's newest head, and nothing is left to warn of.
+    const whole = await runVerify([fhir, '--witness', siem]);
+    expect(whole.code, whole.stdout).toBe(0);
+    expect(whole.stdout).toMatch(/consistent with the trusted head of \d+/);
+    expect(whole.stdout).not.toContain(TRUNCATION_WARNING);
+    // A SIEM file with no head this key signed proves nothing, and says so.
+    writeFileSync(siem, lines.filter((line) => !line.includes('tree-head')).join('\n'));
+    expect(await runVerify([cut, '--audit-key', key, '--witness', siem])).toMatchObject({ code: 2, stderr: 'the --witness file holds no signed tree head\n' });
+  });
+
   it('catches heads re-signed with another key once the server key is pinned, and only warns when it is not', async () => {
     const sodium = await loadSodium();
     const forger = sodium.crypto_sign_keypair();
+    const forgerKey = Buffer.from(forger.publicKey).toString('base64');
     const resigned = rewritten(fhir, path.join(out, 'resigned.fhir.json'), (trail) => ({
       ...trail,
-      auditKey: Buffer.from(forger.publicKey).toString('base64'),
+      auditKey: forgerKey,
+      // A server that re-signs signs its own chain's batches too (they carry its sessions).
+      batches: trail.batches.map((batch) =>
+        batch.devicePublicKey !== trail.auditKey
+          ? batch
+          : {
+              ...batch,
+              devicePublicKey: forgerKey,
+              signature: Buffer.from(
+                sodium.crypto_sign_detached(
+                  batchSigningBytes({ deviceId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, previousHash: fromHex(batch.previousHash)!, lastHash: fromHex(batch.lastHash)! }),
+                  forger.privateKey,
+                ),
+              ).toString('base64'),
+            },
+      ),
       heads: trail.heads.map((head) => ({
         ...head,
         signature: Buffer.from(sodium.crypto_sign_detached(treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: fromHex(head.rootHash)! }), forger.privateKey)).toString('base64'),
