@@ -10,6 +10,7 @@ export interface RawClient {
   close(): void;
 }
 
+/** Trades the host's one-time address for its cookie: this spends the address. */
 export async function sessionCookie(url: string): Promise<string> {
   const response = await fetch(url, { redirect: 'manual' });
   const cookie = response.headers.get('set-cookie');
