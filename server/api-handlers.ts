@@ -58,18 +58,7 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
     publishIdentity: ({ body, session }) => publishIdentity(db, session.userId, body, clock()),
     searchDirectory: async ({ body }) => succeed(await searchDirectory(db, body.query, body.limit)),
     lookupKeys: async ({ body }) => succeed(await lookupKeys(db, body.userIds)),
-    send: ({ body, session }) =>
-      served(
-        (async () => {
-          const sent = roleHas(session.role, 'messages.use') ? await sendMessage(deps, session, body.envelope) : fail('FORBIDDEN');
-          const { id, conversationId } = body.envelope.header;
-          // A duplicate (a resend after a lost answer) was recorded when it was first accepted.
-          if (sent.ok && !sent.value.duplicate) {
-            await recordServed(db, { at: clock(), actor: session.userId, action: 'message.accepted', object: { kind: 'message', id, conversationId } });
-          }
-          return sent;
-        })(),
-      ),
+    send: ({ body, session }) => served(roleHas(session.role, 'messages.use') ? sendMessage(deps, session, body.envelope) : Promise.resolve(fail('FORBIDDEN'))),
     receipts: async ({ body, session }) => succeed(await recordReceipts(deps, session, body)),
     recall: ({ body, session }) => recallMessage(deps, session, body),
     feed: async ({ body, session }) => succeed(await readFeed(db, session.userId, body.after, body.limit, clock())),

@@ -23,6 +23,7 @@ import { envelopeDigest } from './envelope-digest';
 import { envelopeAudience, envelopeExpired, recipientsWithoutMessaging, sealedKeysFailure, senderMatches, sentAtRefused } from './envelope-rules';
 import { envelopeIdentity, insertEnvelope } from './envelope-store';
 import { appendFeedEvents } from './feed-store';
+import { recordServed } from '../audit/served-events';
 
 export interface RelayDeps {
   readonly db: Database;
@@ -74,6 +75,9 @@ async function acceptNew(deps: RelayDeps, envelope: Envelope, digest: string): P
     // Taken (a resend, or a concurrent one that got there first): the caller answers from the stored row.
     if (!(await insertEnvelope(tx, envelope, digest, now))) return fail('IDEMPOTENCY_CONFLICT');
     await appendFeedEvents(tx, envelopeAudience(envelope), { type: 'envelope', messageId: envelope.header.id }, now);
+    // On the server's own chain, stored with the envelope or not at all (served-events.ts).
+    const { id, conversationId } = envelope.header;
+    await recordServed(tx, { at: now, actor: senderId, action: 'message.accepted', object: { kind: 'message', id, conversationId } });
     return succeed({ messageId: envelope.header.id, acceptedAt: now, duplicate: false });
   });
 }
