@@ -4,6 +4,7 @@
  * shown as a warning, and nothing is sealed to that contact until the clinician accepts it. The
  * fingerprint is computed here from the keys themselves, never taken from the server.
  */
+import { receivesMessages } from '../../shared/access/permission-matrix';
 import type { DirectoryUser, UserKeys } from '../../shared/protocol/api';
 import { fingerprintOf } from '../crypto/identity-keys';
 import type { ApiClient, ApiError } from '../server-link/api-client';
@@ -13,7 +14,7 @@ import type { StoreClient } from '../store/store-client';
 export type KeysForSending =
   /** `user` is null when the directory could not be asked (offline): the pinned key is used alone. */
   | { readonly ok: true; readonly users: ReadonlyMap<string, { readonly user: DirectoryUser | null; readonly encryptionKey: string }> }
-  | { readonly ok: false; readonly error: 'KEY_CHANGED' | 'RECIPIENT_UNAVAILABLE'; readonly userIds: readonly string[] }
+  | { readonly ok: false; readonly error: 'KEY_CHANGED' | 'RECIPIENT_UNAVAILABLE' | 'RECIPIENT_NOT_PERMITTED'; readonly userIds: readonly string[] }
   | { readonly ok: false; readonly error: 'API'; readonly api: ApiError };
 
 export interface ContactKeys {
@@ -114,12 +115,16 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
   async function fromPins(userIds: readonly string[], details: boolean): Promise<KeysForSending | null> {
     const users = new Map<string, { user: DirectoryUser | null; encryptionKey: string }>();
     const changed: string[] = [];
+    const notPermitted: string[] = [];
     for (const id of userIds) {
       const pinned = await pinOf(id);
       if (pinned === null || (details && !directory.has(id))) return null;
       if (pinned.pendingFingerprint !== null) changed.push(id);
-      users.set(id, { user: directory.get(id) ?? null, encryptionKey: pinned.encryptionKey });
+      const known = directory.get(id);
+      if (known !== undefined && !receivesMessages(known.role)) notPermitted.push(id);
+      users.set(id, { user: known ?? null, encryptionKey: pinned.encryptionKey });
     }
+    if (notPermitted.length > 0) return { ok: false, error: 'RECIPIENT_NOT_PERMITTED', userIds: notPermitted };
     return changed.length > 0 ? { ok: false, error: 'KEY_CHANGED', userIds: changed } : { ok: true, users };
   }
 
@@ -132,6 +137,12 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
         if (found.error.code !== 'UNREACHABLE' && found.error.code !== 'UNAVAILABLE') return { ok: false, error: 'API', api: found.error };
         return offline(userIds, found.error);
       }
+      // The relay refuses these too (RECIPIENT_NOT_PERMITTED); said here, before anything is sealed.
+      const notPermitted = userIds.filter((id) => {
+        const entry = found.users.get(id);
+        return entry !== undefined && !receivesMessages(entry.user.role);
+      });
+      if (notPermitted.length > 0) return { ok: false, error: 'RECIPIENT_NOT_PERMITTED', userIds: notPermitted };
       const unavailable = userIds.filter((id) => {
         const entry = found.users.get(id);
         return entry === undefined || !entry.user.active || entry.publicKeys === null;

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { appError, type ErrorCode } from '../../shared/errors';
 import type { ConnectionState, SendRequest, Thread, MessageView, ConversationSummary } from '../../shared/ipc/contract';
-import type { Role } from '../../shared/access/permission-matrix';
+import { receivesMessages, type Role } from '../../shared/access/permission-matrix';
 import type { DirectoryEntry, DirectoryRole } from '../../shared/protocol/api';
 import { envelope as envelopeSchema, type EnvelopeHeader, type MessageBody } from '../../shared/protocol/envelope';
 import { openEnvelope } from '../crypto/envelope-open';
@@ -275,7 +275,8 @@ export function createMessagingService(deps: MessagingDeps) {
         const entry = roles.cached(to.addressId);
         if (entry === undefined) return failWith('RECIPIENT_UNAVAILABLE');
         role = entry;
-        for (const member of entry.members) if (member.active) userIds.add(member.userId);
+        // A member whose role receives no messages (shared/access/permission-matrix.ts) is not addressed.
+        for (const member of entry.members) if (member.active && receivesMessages(member.role)) userIds.add(member.userId);
       }
     }
     userIds.delete(self.userId);

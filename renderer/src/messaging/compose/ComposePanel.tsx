@@ -11,6 +11,7 @@ import { EMPTY_PATIENT, patientFromForm, type PatientForm } from './patient-choi
 import { PatientFields } from './PatientFields';
 import { PriorityField } from './PriorityField';
 import type { RecipientChoice } from './recipient-choice';
+import { notPermittedText } from './refused-recipients';
 import { RecipientPicker } from './RecipientPicker';
 import './compose.css';
 
@@ -77,7 +78,7 @@ export function ComposePanel({
     setBusy(false);
     if (result.ok) onSent(result.value.conversationId);
     else {
-      setError(describeError(result.error));
+      setError(result.error.code === 'RECIPIENT_NOT_PERMITTED' ? notPermittedText(recipients, result.error.subjects ?? []) : describeError(result.error));
       if (result.error.code === 'KEY_CHANGED') setKeyChanged(changedPeople(recipients, result.error.subjects ?? []));
     }
   }

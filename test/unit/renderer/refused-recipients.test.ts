@@ -1,0 +1,31 @@
+/**
+ * Compose's words for RECIPIENT_NOT_PERMITTED: the refused recipients by the names the form
+ * shows, and what to do, never just a code.
+ */
+import { describe, expect, it } from 'vitest';
+import { recipientChoice } from '../../../renderer/src/messaging/compose/recipient-choice';
+import { notPermittedText } from '../../../renderer/src/messaging/compose/refused-recipients';
+
+const person = (userId: string, displayName: string, role: 'physician' | 'compliance-officer' | 'it-admin') =>
+  recipientChoice({ kind: 'user', userId, displayName, role, department: 'Admin', title: 'Staff', active: true, fingerprint: 'a'.repeat(64) });
+
+const doctor = person('dr.osei', 'Kofi Osei', 'physician');
+const officer = person('co.marsh', 'Rita Marsh', 'compliance-officer');
+const admin = person('it.ng', 'Sam Ng', 'it-admin');
+
+describe('notPermittedText', () => {
+  it('names one refused recipient and says what to do', () => {
+    expect(notPermittedText([doctor, officer], ['co.marsh'])).toBe(
+      'Rita Marsh works in a role that does not receive secure messages (compliance and IT staff use Wardline for other work). Remove them from To.',
+    );
+  });
+
+  it('names several, once each, in the order the server gave', () => {
+    expect(notPermittedText([officer, doctor, admin], ['it.ng', 'co.marsh', 'it.ng'])).toMatch(/^Sam Ng and Rita Marsh work in roles that do not receive secure messages/);
+  });
+
+  it('falls back to the id for someone the form does not hold, and to plain words for no one', () => {
+    expect(notPermittedText([doctor], ['co.other'])).toMatch(/^co\.other works in a role/);
+    expect(notPermittedText([doctor], [])).toBe('A recipient works in a role that does not receive secure messages. Remove them from To.');
+  });
+});
