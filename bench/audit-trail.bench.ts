@@ -86,6 +86,8 @@ const VERIFY_WORKSTATIONS = 20;
 const VERIFY_REPEATS = 3;
 const BATCH = AUDIT_BATCH_MAX;
 const BASE_AT = 1_795_000_000_000;
+/** The server's own chain in a built export (its sessions attest the workstations' records). */
+const SERVER_CHAIN = '5e7e7e7e-0000-4000-8000-000000000001';
 const ORIGIN = 'app://wardline';
 const SENDER_FRAME = { url: `${ORIGIN}/index.html`, isTopFrame: true };
 
@@ -415,6 +417,41 @@ function buildExport(sodium: Sodium, total: number, workstations: number): Trail
       heads.push({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: hex(head.rootHash), signature: signBase64(sodium, treeHeadSigningBytes(head), auditKey.privateKey) });
     }
   }
+  // The server's own chain, signed with the audit key: a session of every user on every
+  // workstation for the whole run, so each record in a person's name is attested as in life.
+  const sessions = devices.flatMap((device) => USERS.map(([userId, role]) => ({ device, userId, role })));
+  let previous = GENESIS_HASH;
+  const leaves: Hash[] = [];
+  sessions.forEach(({ device, userId, role }, i) => {
+    const record: AuditRecord = {
+      actor: { userId, role },
+      action: 'session.issued',
+      object: { kind: 'session', id: randomUUID(), userId, workstationId: device.id, until: BASE_AT + 20 * total + 3_600_000 },
+      patient: null,
+      at: BASE_AT - 1000,
+      seq: i + 1,
+      workstationId: SERVER_CHAIN,
+      outcome: 'success',
+      reason: null,
+    };
+    const hash = entryHash(blake2b256, previous, record);
+    entries.push({ entry: { record, previousHash: hex(previous), hash: hex(hash), treeIndex: log.size + i }, inclusionProof: null });
+    leaves.push(tree.leafHash(hash));
+    previous = hash;
+  });
+  const signed = batchSigningBytes({ deviceId: SERVER_CHAIN, firstSeq: 1, lastSeq: sessions.length, previousHash: GENESIS_HASH, lastHash: previous });
+  batches.push({
+    workstationId: SERVER_CHAIN,
+    firstSeq: 1,
+    lastSeq: sessions.length,
+    previousHash: hex(GENESIS_HASH),
+    lastHash: hex(previous),
+    signature: signBase64(sodium, signed, auditKey.privateKey),
+    devicePublicKey: Buffer.from(auditKey.publicKey).toString('base64'),
+  });
+  log.append(leaves);
+  const last = { treeSize: log.size, timestamp: BASE_AT + 20 * total + heads.length, rootHash: log.root() };
+  heads.push({ treeSize: last.treeSize, timestamp: last.timestamp, rootHash: hex(last.rootHash), signature: signBase64(sodium, treeHeadSigningBytes(last), auditKey.privateKey) });
   const trail: TrailExport = { entries, heads, batches, auditKey: Buffer.from(auditKey.publicKey).toString('base64') };
   return JSON.parse(JSON.stringify(trail)) as TrailExport;
 }
@@ -453,7 +490,7 @@ async function verification(): Promise<Record<string, Figure>> {
     const verifyStarted = performance.now();
     const result = await verifyTrail(trail, crypto);
     verifyRuns.push(ms(verifyStarted));
-    if (!result.ok || result.records !== VERIFY_RECORDS || result.batches !== trail.batches.length || result.heads !== trail.heads.length) {
+    if (!result.ok || result.records !== VERIFY_RECORDS + VERIFY_WORKSTATIONS * USERS.length || result.batches !== trail.batches.length || result.heads !== trail.heads.length) {
       throw new Error(`export does not verify: ${JSON.stringify(result.breaks.slice(0, 3))}`);
     }
     baselineRuns.push(

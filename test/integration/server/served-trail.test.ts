@@ -20,10 +20,12 @@ let officer: TestUser;
 
 beforeAll(async () => {
   target = await startTestServer('pglite');
-  [nurse, doctor] = await readyUsers(target, [
+  const users = await readyUsers(target, [
     { userId: 'nurse.okafor', displayName: 'Ada Okafor' },
     { userId: 'dr.nguyen', displayName: 'Minh Nguyen', role: 'physician' },
   ]);
+  nurse = users[0]!;
+  doctor = users[1]!;
   officer = await createUser(target, { userId: 'compliance.lee', displayName: 'Jin Lee', role: 'compliance-officer' });
   await signIn(target, officer);
 }, HOOK_TIMEOUT_MS);
