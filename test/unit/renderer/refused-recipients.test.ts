@@ -1,6 +1,7 @@
 /**
- * Compose's words for RECIPIENT_NOT_PERMITTED: the refused recipients by the names the form
- * shows, and what to do, never just a code.
+ * Compose and roles that receive no messages: such people cannot be chosen, role addresses
+ * count only members who receive, and RECIPIENT_NOT_PERMITTED names the refused recipients by
+ * the names the form shows, with what to do, never just a code.
  */
 import { describe, expect, it } from 'vitest';
 import { recipientChoice } from '../../../renderer/src/messaging/compose/recipient-choice';
@@ -12,6 +13,22 @@ const person = (userId: string, displayName: string, role: 'physician' | 'compli
 const doctor = person('dr.osei', 'Kofi Osei', 'physician');
 const officer = person('co.marsh', 'Rita Marsh', 'compliance-officer');
 const admin = person('it.ng', 'Sam Ng', 'it-admin');
+
+describe('recipient choices', () => {
+  it('cannot choose a compliance officer or an IT administrator, and says why', () => {
+    expect([doctor, officer, admin].map((choice) => choice.unavailable)).toEqual([null, 'Does not receive secure messages', 'Does not receive secure messages']);
+  });
+
+  it('count and name only the members of a role address who receive messages', () => {
+    const member = (userId: string, role: 'physician' | 'compliance-officer') => ({ kind: 'user' as const, userId, displayName: userId, role, department: 'Cardiology', title: 'Staff', active: true, fingerprint: 'b'.repeat(64) });
+    const address = (members: ReturnType<typeof member>[]) =>
+      recipientChoice({ kind: 'role', addressId: 'role:nights', displayName: 'Nights', department: 'Cardiology', description: 'On nights', members });
+    const mixed = address([member('dr.a', 'physician'), member('co.b', 'compliance-officer')]);
+    expect(mixed.people.map((person) => person.userId)).toEqual(['dr.a']);
+    expect(mixed.unavailable).toBeNull();
+    expect(address([member('co.b', 'compliance-officer')]).unavailable).toBe('No one holds this role right now');
+  });
+});
 
 describe('notPermittedText', () => {
   it('names one refused recipient and says what to do', () => {

@@ -1,7 +1,9 @@
 /**
  * A directory entry as the compose form holds it: the `Recipient` that `message.send` takes,
- * the words shown for it, and whether it can receive messages at all.
+ * the words shown for it, and whether it can receive messages at all (a compliance or IT account
+ * never does: shared/access/permission-matrix.ts).
  */
+import { receivesMessages } from '../../../../shared/access/permission-matrix';
 import type { Recipient } from '../../../../shared/ipc/contract';
 import type { DirectoryEntry } from '../../../../shared/protocol/api';
 import { displayText } from '../../../../shared/text/display-text';
@@ -29,16 +31,24 @@ export function recipientChoice(entry: DirectoryEntry): RecipientChoice {
       recipient: { kind: 'user', userId: entry.userId },
       name: shown(entry.displayName, entry.userId),
       details: displayText(personDetails(entry)),
-      unavailable: !entry.active ? 'Account not active' : entry.fingerprint === null ? 'Has not signed in to Wardline yet' : null,
+      unavailable: !receivesMessages(entry.role)
+        ? 'Does not receive secure messages'
+        : !entry.active
+          ? 'Account not active'
+          : entry.fingerprint === null
+            ? 'Has not signed in to Wardline yet'
+            : null,
       people: [{ userId: entry.userId, name: shown(entry.displayName, entry.userId) }],
     };
   }
+  // A member whose role receives no messages is not reached by the address (main skips them too).
+  const members = entry.members.filter((member) => receivesMessages(member.role));
   return {
     id: entry.addressId,
     recipient: { kind: 'role', addressId: entry.addressId },
     name: shown(entry.displayName, entry.addressId),
-    details: displayText(roleAddressDetails({ department: entry.department, memberCount: entry.members.length })),
-    unavailable: entry.members.length === 0 ? 'No one holds this role right now' : null,
-    people: entry.members.map((member) => ({ userId: member.userId, name: shown(member.displayName, member.userId) })),
+    details: displayText(roleAddressDetails({ department: entry.department, memberCount: members.length })),
+    unavailable: members.length === 0 ? 'No one holds this role right now' : null,
+    people: members.map((member) => ({ userId: member.userId, name: shown(member.displayName, member.userId) })),
   };
 }
