@@ -74,6 +74,8 @@ export interface AppError {
    * key changed, who cannot receive yet, or whose role receives no messages. Identifiers the renderer already holds, never content.
    */
   readonly subjects?: readonly string[] | undefined;
+  /** Sign-in: how many seconds the server makes the next attempt wait (THROTTLED, or a wrong password or code). */
+  readonly retryAfterSeconds?: number | undefined;
 }
 
 const MESSAGES: Record<ErrorCode, string> = {
@@ -112,9 +114,9 @@ const MESSAGES: Record<ErrorCode, string> = {
   INVALID_CREDENTIALS: 'The user ID or password is not correct.',
   MFA_INVALID: 'The authentication code is not correct. Check the time on your authenticator and try again.',
   MFA_EXPIRED: 'The sign-in took too long. Enter your user ID and password again.',
-  ACCOUNT_LOCKED: 'Too many failed attempts. Sign-in is paused for this account; try again later or call the service desk.',
+  ACCOUNT_LOCKED: 'This account is locked after too many failed attempts. Only the service desk can unlock it.',
   ACCOUNT_DISABLED: 'This account is not active. Call the service desk.',
-  THROTTLED: 'Too many attempts from this workstation. Wait a minute and try again.',
+  THROTTLED: 'Too many failed attempts. Wait before trying again.',
   SERVER_UNREACHABLE: 'The Wardline server cannot be reached. Check the network or try again shortly.',
   SERVER_UNTRUSTED: 'The server did not present the certificate this workstation trusts. Call the service desk.',
   SERVER_REJECTED: 'The server refused the request.',
@@ -135,4 +137,13 @@ const MESSAGES: Record<ErrorCode, string> = {
 /** The only way to build an AppError: the message always comes from the fixed table. */
 export function appError(code: ErrorCode, subjects?: readonly string[]): AppError {
   return subjects !== undefined && subjects.length > 0 ? { code, message: MESSAGES[code], subjects: [...subjects] } : { code, message: MESSAGES[code] };
+}
+
+/** Longest wait an AppError carries: the server's longest delay is 15 minutes; a day is far beyond any. */
+export const MAX_RETRY_AFTER_SECONDS = 24 * 60 * 60;
+
+/** A sign-in error with the server's wait, when it gave a usable one. */
+export function appErrorWithWait(code: ErrorCode, retryAfterSeconds: number | undefined): AppError {
+  const usable = retryAfterSeconds !== undefined && Number.isInteger(retryAfterSeconds) && retryAfterSeconds > 0 && retryAfterSeconds <= MAX_RETRY_AFTER_SECONDS;
+  return usable ? { ...appError(code), retryAfterSeconds } : appError(code);
 }

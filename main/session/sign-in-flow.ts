@@ -6,7 +6,7 @@
  * end of the flow, and is zeroed on every path out.
  */
 import type { Role } from '../../shared/access/permission-matrix';
-import { appError, type AppError } from '../../shared/errors';
+import { appError, appErrorWithWait, type AppError } from '../../shared/errors';
 import { MFA_CHALLENGE_TTL_MS, type DeviceProof } from '../../shared/protocol/auth';
 import type { Session } from '../../shared/protocol/api';
 import type { IdentityPublicKeys } from '../../shared/protocol/identity';
@@ -62,7 +62,7 @@ export type SignInStep = { readonly step: 'mfa' } | { readonly step: 'enroll-mfa
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppError };
 const failWith = (code: Parameters<typeof appError>[0]): Outcome<never> => ({ ok: false, error: appError(code) });
-const apiFailure = (error: ApiError): Outcome<never> => failWith(appCodeOf(error.code));
+const apiFailure = (error: ApiError): Outcome<never> => ({ ok: false, error: appErrorWithWait(appCodeOf(error.code), error.retryAfterSeconds) });
 
 interface Pending {
   readonly timings: SignInTimings;
@@ -222,8 +222,9 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
       const result = await deps.api.call('verifyMfa', { challengeId: current.challengeId, code });
       current.timings.server += performance.now() - started;
       if (!result.ok) {
-        // A wrong code may be retried; an expired challenge or a lockout ends this attempt.
-        if (result.error.code !== 'MFA_INVALID') forget();
+        // A wrong code may be retried, and so may a throttled one once its wait is over; an expired
+        // challenge, a lock or a lost enrollment ends this attempt.
+        if (result.error.code !== 'MFA_INVALID' && result.error.code !== 'THROTTLED') forget();
         return apiFailure(result.error);
       }
       pending = null;

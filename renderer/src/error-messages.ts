@@ -41,9 +41,9 @@ const TEXT: Record<ErrorCode, string> = {
   INVALID_CREDENTIALS: 'That user ID and password did not match. Check them and try again.',
   MFA_INVALID: 'That code did not work. Enter the newest 6-digit code from your authenticator app.',
   MFA_EXPIRED: 'Sign-in took too long. Enter your user ID and password again.',
-  ACCOUNT_LOCKED: 'Sign-in is paused for this account after too many attempts. Try again later, or call the IT service desk.',
+  ACCOUNT_LOCKED: 'This account is locked after too many failed sign-in attempts. Call the IT service desk to unlock it.',
   ACCOUNT_DISABLED: 'This account is not active. Call the IT service desk.',
-  THROTTLED: 'Too many sign-in attempts from this workstation. Wait a minute, then try again.',
+  THROTTLED: 'Too many failed sign-in attempts. Wait a minute, then try again.',
   SERVER_UNREACHABLE: 'Wardline cannot reach its server. Try again shortly; if it keeps happening, call the IT service desk.',
   SERVER_UNTRUSTED: 'Wardline stopped because the server could not prove it is the hospital’s. Call the IT service desk.',
   SERVER_REJECTED: 'The Wardline server refused this request. Try again, or call the IT service desk.',
@@ -63,6 +63,21 @@ const TEXT: Record<ErrorCode, string> = {
   INTERNAL: 'Something went wrong. Your messages are safe. Try again, or call the IT service desk.',
 };
 
+/** "45 seconds", "1 minute", "15 minutes": a wait as a clinician reads it, rounded up. */
+export function waitText(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? '1 second' : `${String(seconds)} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? '1 minute' : `${String(minutes)} minutes`;
+}
+
+/** With the server's wait: when sign-in may be tried again. A lock has no wait: only IT lifts it. */
+const WAITING: Partial<Record<ErrorCode, (wait: string) => string>> = {
+  THROTTLED: (wait) => `Too many failed sign-in attempts. Try again in ${wait}.`,
+  INVALID_CREDENTIALS: (wait) => `That user ID and password did not match. After several failed attempts you must wait: try again in ${wait}.`,
+  MFA_INVALID: (wait) => `That code did not work. After several failed attempts you must wait: try again in ${wait}.`,
+};
+
 export function describeError(error: AppError): string {
-  return TEXT[error.code];
+  const waiting = error.retryAfterSeconds === undefined ? undefined : WAITING[error.code];
+  return waiting === undefined || error.retryAfterSeconds === undefined ? TEXT[error.code] : waiting(waitText(error.retryAfterSeconds));
 }

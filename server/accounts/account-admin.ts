@@ -15,7 +15,8 @@ import type { Database } from '../db/database';
 import { insertAccount, setAccountActive } from './account-store';
 import { endSessionsOfUser } from './session-store';
 import { recordAccountEvent, SERVER_OPERATOR } from './account-events';
-import { recordAdminEvent } from '../admin/admin-events';
+import { checkedActor, recordAdminEvent } from '../admin/admin-events';
+import { accountThrottleKey, clearThrottle, readThrottle, type ThrottleStatus } from './throttle-store';
 
 export interface NewAccount {
   readonly userId: string;
@@ -95,5 +96,26 @@ export async function revokeSessions(deps: Pick<AccountAdminDeps, 'db' | 'clock'
     const sessionsEnded = await endSessionsOfUser(tx, userId, 'revoked', at);
     await recordAccountEvent(tx, { at, actor: SERVER_OPERATOR, action: 'sessions.revoked', targetUserId: userId, sessionsEnded });
     return sessionsEnded;
+  });
+}
+
+/** An account's sign-in throttle as IT sees it: consecutive failures, the last attempt, and when a hard lock was recorded. */
+export async function signInThrottleOf(deps: Pick<AccountAdminDeps, 'db'>, userId: string): Promise<ThrottleStatus | null> {
+  return readThrottle(deps.db, accountThrottleKey(userId));
+}
+
+/**
+ * IT unlocks an account (attempt-throttle.ts): its failed sign-ins are forgotten, lifting the
+ * hard lock and any wait, and `actor` is recorded doing it on the server's chain in the same
+ * transaction. Answers whether a hard lock was in force. Only real accounts: an unknown id
+ * (which may be locked, exactly like a real one) is refused and nothing is recorded.
+ */
+export async function unlockAccount(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string, actor: string): Promise<{ readonly wasLocked: boolean }> {
+  const by = checkedActor(actor);
+  return deps.db.transaction(async (tx) => {
+    if ((await tx.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length === 0) throw new AccountAdminError('UNKNOWN_ACCOUNT');
+    const cleared = await clearThrottle(tx, accountThrottleKey(userId));
+    await recordAdminEvent(tx, { at: deps.clock(), actor: by, action: 'account.unlocked', targetUserId: userId });
+    return { wasLocked: cleared?.lockedAt != null };
   });
 }

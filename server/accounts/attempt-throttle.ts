@@ -1,51 +1,113 @@
 /**
- * Failed sign-in attempts, counted per key (an account id, known or not, and a remote address)
- * within a window; at the limit the key is locked for a while. Pure: the state comes in, the
- * next state goes out, time is an argument. throttle-store.ts keeps the state in the database
- * so every instance of a deployment counts the same attempts.
+ * The sign-in throttle (NIST SP 800-63B §5.2.2), per key: an account id (known or not) and a
+ * remote address. Pure: state in, verdict or next state out, time an argument; throttle-store.ts
+ * keeps the state in the database, shared by every instance.
+ *
+ * - Every attempt takes its place before the password or code is checked: it counts as a
+ *   failure from the moment it is let through (`afterReservation`), and is handed back only
+ *   when it turns out not to be one. Whether to let it through and counting it are one step
+ *   under a row lock, so a burst of requests is checked no more often than the rule allows.
+ * - A few failures are free; after that each further attempt waits, twice as long each time, up
+ *   to a ceiling: a clinician who mistypes is slowed for seconds, a guesser for hours.
+ * - An account id is locked outright after `hardLockAt` consecutive failures, until IT unlocks
+ *   it; at the default delays that takes about a day of guessing. Addresses are never locked.
+ * - Success resets an account's failures; a key with no attempt for `forgetAfterMs` starts
+ *   again (a hard lock never lapses).
  */
 export interface ThrottlePolicy {
-  readonly maxFailures: number;
-  readonly windowMs: number;
-  readonly lockoutMs: number;
+  /** Failures that cost no wait. */
+  readonly freeFailures: number;
+  /** The wait after the first failure past the free ones; it doubles with each further one. */
+  readonly firstDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Consecutive failures that lock the key until IT unlocks it; null: never. */
+  readonly hardLockAt: number | null;
+  /** A key with no attempt for this long is forgotten, unless hard-locked. */
+  readonly forgetAfterMs: number;
 }
 
 export interface ThrottleState {
+  /** Consecutive failures, counting attempts let through and not yet known to have succeeded. */
   readonly failures: number;
-  readonly windowStartedAt: number;
-  readonly lockedUntil: number | null;
+  readonly lastAttemptAt: number;
 }
 
-const MINUTE_MS = 60 * 1000;
+const SECOND_MS = 1000;
+const MINUTE_MS = 60 * SECOND_MS;
+const HOUR_MS = 60 * MINUTE_MS;
 
-/** Per account id: five wrong passwords or codes in 15 minutes lock it for 15 minutes. */
-export const ACCOUNT_THROTTLE: ThrottlePolicy = Object.freeze({ maxFailures: 5, windowMs: 15 * MINUTE_MS, lockoutMs: 15 * MINUTE_MS });
 /**
- * Per remote address: many users share a ward workstation (and a NAT), so this is looser; it
- * stops one machine from walking through many accounts four guesses at a time.
+ * Per account id: five free, then 30 s, 1 min, 2 min … up to 15 min between attempts; locked
+ * at 100 consecutive failures (about 23 hours of guessing at those delays).
  */
-export const ADDRESS_THROTTLE: ThrottlePolicy = Object.freeze({ maxFailures: 30, windowMs: 15 * MINUTE_MS, lockoutMs: 15 * MINUTE_MS });
+export const ACCOUNT_THROTTLE: ThrottlePolicy = Object.freeze({
+  freeFailures: 5,
+  firstDelayMs: 30 * SECOND_MS,
+  maxDelayMs: 15 * MINUTE_MS,
+  hardLockAt: 100,
+  forgetAfterMs: 24 * HOUR_MS,
+});
 
-export type ThrottleVerdict = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+/**
+ * Per remote address: many users share a ward workstation (and a NAT), so thirty failures are
+ * free and the waits stay short; it stops one machine walking through many accounts.
+ */
+export const ADDRESS_THROTTLE: ThrottlePolicy = Object.freeze({
+  freeFailures: 30,
+  firstDelayMs: 10 * SECOND_MS,
+  maxDelayMs: 5 * MINUTE_MS,
+  hardLockAt: null,
+  forgetAfterMs: HOUR_MS,
+});
 
-export function throttleVerdict(state: ThrottleState | null, now: number): ThrottleVerdict {
-  if (state?.lockedUntil == null || state.lockedUntil <= now) return { allowed: true };
-  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((state.lockedUntil - now) / 1000)) };
+export type ThrottleVerdict =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly reason: 'wait'; readonly retryAfterSeconds: number }
+  | { readonly allowed: false; readonly reason: 'locked' };
+
+/** How long the next attempt waits after `failures` consecutive failures. */
+export function delayAfter(failures: number, policy: ThrottlePolicy): number {
+  if (failures < policy.freeFailures) return 0;
+  return Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** (failures - policy.freeFailures));
 }
 
-/** The state after one more failure at `now`. */
-export function afterFailure(state: ThrottleState | null, policy: ThrottlePolicy, now: number): ThrottleState {
-  const fresh =
-    state === null ||
-    now - state.windowStartedAt >= policy.windowMs ||
-    (state.lockedUntil !== null && state.lockedUntil <= now);
-  const failures = fresh ? 1 : state.failures + 1;
-  const windowStartedAt = fresh ? now : state.windowStartedAt;
-  const lockedUntil = failures >= policy.maxFailures ? now + policy.lockoutMs : null;
-  return { failures, windowStartedAt, lockedUntil };
+export function hardLocked(state: ThrottleState | null, policy: ThrottlePolicy): boolean {
+  return state !== null && policy.hardLockAt !== null && state.failures >= policy.hardLockAt;
 }
 
-/** Nothing left to remember: no lock in force and the window has passed. */
+/** Nothing left to remember: no hard lock, and no attempt for `forgetAfterMs`. */
 export function throttleStale(state: ThrottleState, policy: ThrottlePolicy, now: number): boolean {
-  return (state.lockedUntil === null || state.lockedUntil <= now) && now - state.windowStartedAt >= policy.windowMs;
+  return !hardLocked(state, policy) && now - state.lastAttemptAt >= policy.forgetAfterMs;
+}
+
+/** The state as it counts at `now`: a stale one is as good as none. */
+function live(state: ThrottleState | null, policy: ThrottlePolicy, now: number): ThrottleState | null {
+  return state === null || throttleStale(state, policy, now) ? null : state;
+}
+
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / SECOND_MS));
+
+/** Whether an attempt may be checked at `now`. */
+export function throttleVerdict(state: ThrottleState | null, policy: ThrottlePolicy, now: number): ThrottleVerdict {
+  const current = live(state, policy, now);
+  if (current === null) return { allowed: true };
+  if (hardLocked(current, policy)) return { allowed: false, reason: 'locked' };
+  const delay = delayAfter(current.failures, policy);
+  // No wait is no wait: concurrent requests read the clock in any order, so the last attempt
+  // may be stamped a moment after this one's `now`.
+  const wait = delay === 0 ? 0 : current.lastAttemptAt + delay - now;
+  return wait > 0 ? { allowed: false, reason: 'wait', retryAfterSeconds: seconds(wait) } : { allowed: true };
+}
+
+/** The state once an allowed attempt has taken its place (counted as a failure until it proves otherwise). */
+export function afterReservation(state: ThrottleState | null, policy: ThrottlePolicy, now: number): ThrottleState {
+  const current = live(state, policy, now);
+  // Never back in time, whichever of two concurrent attempts read the clock first.
+  return { failures: (current?.failures ?? 0) + 1, lastAttemptAt: Math.max(now, current?.lastAttemptAt ?? now) };
+}
+
+/** How long to tell the caller of the attempt that took place `place` and failed, or null for no wait. */
+export function retryAfterFailure(place: number, policy: ThrottlePolicy): number | null {
+  const delay = delayAfter(place, policy);
+  return delay > 0 ? seconds(delay) : null;
 }

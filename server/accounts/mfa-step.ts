@@ -8,7 +8,7 @@ import { transactionOutcome } from '../db/outcome-transaction';
 import { fail, succeed, type Outcome } from '../outcome';
 import { consumeTotpStep, findAccount } from './account-store';
 import { consumeChallenge, findChallenge } from './mfa-challenge-store';
-import { clearAccountFailures, countFailure, openSession, throttleGate, type SignInDeps } from './sign-in-steps';
+import { attemptFailed, attemptNotCounted, attemptSucceeded, beginAttempt, openSession, type SignInDeps } from './sign-in-steps';
 import { matchingTotpStep } from './totp';
 import { totpStepAccepted } from './totp-replay';
 
@@ -21,16 +21,24 @@ export async function mfaStep(
   const challenge = await findChallenge(deps.db, request.challengeId);
   if (challenge === null || challenge.expiresAt <= now) return fail('MFA_EXPIRED');
   const { userId } = challenge;
-  const throttled = await throttleGate(deps, userId, remoteAddress, now);
-  if (throttled) return throttled;
+  // The attempt's place in the throttle is taken before the code is checked, never after.
+  const begun = await beginAttempt(deps, userId, remoteAddress, now);
+  if (!begun.ok) return begun;
+  const attempt = begun.value;
 
   const account = await findAccount(deps.db, userId);
-  if (account === null || !account.active) return fail('ACCOUNT_DISABLED');
+  if (account === null || !account.active) {
+    await attemptNotCounted(deps, attempt);
+    return fail('ACCOUNT_DISABLED');
+  }
   const secret = challenge.enrollmentSecret ?? account.totpSecret;
-  if (secret === null) return fail('MFA_EXPIRED');
+  if (secret === null) {
+    await attemptNotCounted(deps, attempt);
+    return fail('MFA_EXPIRED');
+  }
 
   const step = matchingTotpStep(secret, request.code, now);
-  if (step === null || !totpStepAccepted(account.totpLastStep, step)) return countFailure(deps, userId, remoteAddress, now, 'MFA_INVALID');
+  if (step === null || !totpStepAccepted(account.totpLastStep, step)) return attemptFailed(deps, attempt, 'MFA_INVALID', now);
 
   const device = { deviceId: challenge.deviceId, publicKey: challenge.devicePublicKey, name: challenge.deviceName };
   const opened = await transactionOutcome(deps.db, async (tx) => {
@@ -39,7 +47,11 @@ export async function mfaStep(
     if (!(await consumeTotpStep(tx, userId, step, challenge.enrollmentSecret))) return fail('MFA_INVALID');
     return openSession(tx, account, device, now);
   });
-  if (!opened.ok) return opened;
-  await clearAccountFailures(deps, userId);
+  if (!opened.ok) {
+    // A right code that lost a race is no guess; the place it took is handed back.
+    await attemptNotCounted(deps, attempt);
+    return opened;
+  }
+  await attemptSucceeded(deps, attempt);
   return succeed({ session: opened.value });
 }

@@ -14,7 +14,7 @@ import { findAccount } from './account-store';
 import { loginProofValid } from './device-proof';
 import { deviceKeyOf } from './device-store';
 import { insertChallenge } from './mfa-challenge-store';
-import { clearAccountFailures, countFailure, openSession, throttleGate, type SignInDeps } from './sign-in-steps';
+import { attemptFailed, attemptNotCounted, attemptSucceeded, beginAttempt, openSession, type SignInDeps } from './sign-in-steps';
 import { newTotpSecret, otpauthUri } from './totp';
 
 export async function passwordStep(
@@ -24,14 +24,16 @@ export async function passwordStep(
 ): Promise<Outcome<RouteResponse<'login'>>> {
   const now = deps.clock();
   const { userId, device, proof } = request;
-  const throttled = await throttleGate(deps, userId, remoteAddress, now);
-  if (throttled) return throttled;
-
   // The proof costs the caller nothing to make with a key of their own; it is checked first
   // because a known device id must come with its registered key.
   if (!(await loginProofValid(userId, proof, device.publicKey, now))) return fail('DEVICE_PROOF_INVALID');
   const registeredKey = await deviceKeyOf(deps.db, proof.deviceId);
   if (registeredKey !== null && registeredKey !== device.publicKey) return fail('DEVICE_PROOF_INVALID');
+
+  // The attempt's place in the throttle is taken before the slow hash check, never after.
+  const begun = await beginAttempt(deps, userId, remoteAddress, now);
+  if (!begun.ok) return begun;
+  const attempt = begun.value;
 
   const account = await findAccount(deps.db, userId);
   let matches: boolean;
@@ -39,20 +41,29 @@ export async function passwordStep(
     const hash = account?.authKeyHash ?? (await deps.decoyHash());
     matches = (await deps.hasher.verify(hash, Buffer.from(request.authKey, 'base64'))) && account !== null;
   } catch (error) {
+    await attemptNotCounted(deps, attempt);
     if (error instanceof PasswordHasherError) return fail('UNAVAILABLE');
     throw error;
   }
-  if (!matches || account === null) return countFailure(deps, userId, remoteAddress, now, 'INVALID_CREDENTIALS');
-  if (!account.active) return fail('ACCOUNT_DISABLED');
+  if (!matches || account === null) return attemptFailed(deps, attempt, 'INVALID_CREDENTIALS', now);
+  if (!account.active) {
+    await attemptNotCounted(deps, attempt);
+    return fail('ACCOUNT_DISABLED');
+  }
 
   const signInDevice = { deviceId: proof.deviceId, publicKey: device.publicKey, name: device.name };
   if (!deps.mfaRequired) {
     const opened = await transactionOutcome(deps.db, (tx) => openSession(tx, account, signInDevice, now));
-    if (!opened.ok) return opened;
-    await clearAccountFailures(deps, userId);
+    if (!opened.ok) {
+      await attemptNotCounted(deps, attempt);
+      return opened;
+    }
+    await attemptSucceeded(deps, attempt);
     return succeed({ step: 'signed-in', session: opened.value });
   }
 
+  // The password was right, but the sign-in is not done: earlier failures stand until the code.
+  await attemptNotCounted(deps, attempt);
   const enrollmentSecret = account.totpSecret === null ? newTotpSecret() : null;
   const challengeId = randomUUID();
   const expiresAt = now + MFA_CHALLENGE_TTL_MS;

@@ -1,7 +1,7 @@
 /**
- * What both sign-in steps (password, then TOTP) share: the throttle in front of them, the
- * failure accounting behind them, and the end of a successful sign-in (device registered,
- * session created, answer built).
+ * What both sign-in steps (password, then TOTP) share: the throttle place each attempt takes
+ * before anything is verified, what becomes of it afterwards, and the end of a successful
+ * sign-in (device registered, session created, answer built).
  *
  * Unknown and known account ids go through exactly the same gates, counters and answers, so
  * neither the codes nor the lockouts tell anyone whether an id exists.
@@ -14,10 +14,10 @@ import { findIdentity } from '../directory/identity-store';
 import { fail, succeed, type Failure, type Outcome } from '../outcome';
 import { recordAdminEvent, SERVER_ITSELF } from '../admin/admin-events';
 import { accountOf, type AccountRecord } from './account-store';
-import { throttleVerdict, type ThrottlePolicy } from './attempt-throttle';
+import { retryAfterFailure, type ThrottlePolicy } from './attempt-throttle';
 import { registerDevice } from './device-store';
 import { createSession } from './session-store';
-import { accountThrottleKey, addressThrottleKey, clearThrottle, readThrottle, recordThrottleFailure } from './throttle-store';
+import { accountThrottleKey, addressThrottleKey, confirmHardLock, giveBack, reserveAttempt, type Place } from './throttle-store';
 
 export interface SignInDeps {
   readonly db: Database;
@@ -32,41 +32,67 @@ export interface SignInDeps {
   readonly onAccountEvent?: () => void;
 }
 
-/** Refuses at once while the account id or the address is locked out. */
-export async function throttleGate(deps: SignInDeps, userId: string, address: string, now: number): Promise<Failure | null> {
-  const account = throttleVerdict(await readThrottle(deps.db, accountThrottleKey(userId)), now);
-  if (!account.allowed) return fail('ACCOUNT_LOCKED', account.retryAfterSeconds);
-  const remote = throttleVerdict(await readThrottle(deps.db, addressThrottleKey(address)), now);
-  if (!remote.allowed) return fail('THROTTLED', remote.retryAfterSeconds);
-  return null;
+/** A sign-in attempt holding its place in the account's and the address's throttle. */
+export interface Attempt {
+  readonly userId: string;
+  readonly address: string;
+  readonly at: number;
+  /** Its place among the account's consecutive failures (counting itself), and the last attempt before it. */
+  readonly account: Place;
+  readonly remote: Place;
 }
 
-/** Counts a failed attempt against the id and the address; the attempt that locks either says so. */
-export async function countFailure(
-  deps: SignInDeps,
-  userId: string,
-  address: string,
-  now: number,
-  code: 'INVALID_CREDENTIALS' | 'MFA_INVALID',
-): Promise<Failure> {
-  const recorded = { lockout: false };
-  // A real account's lockout joins the server's chain; an unknown id records nothing (it may be anything typed).
-  const account = await recordThrottleFailure(deps.db, accountThrottleKey(userId), deps.accountThrottle, now, async (tx) => {
-    if ((await tx.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length === 0) return;
-    await recordAdminEvent(tx, { at: now, actor: SERVER_ITSELF, action: 'account.locked-out', targetUserId: userId, outcome: 'failure', reason: code });
-    recorded.lockout = true;
-  });
-  if (recorded.lockout) deps.onAccountEvent?.();
-  const remote = await recordThrottleFailure(deps.db, addressThrottleKey(address), deps.addressThrottle, now);
-  const accountVerdict = throttleVerdict(account, now);
-  if (!accountVerdict.allowed) return fail('ACCOUNT_LOCKED', accountVerdict.retryAfterSeconds);
-  const remoteVerdict = throttleVerdict(remote, now);
-  if (!remoteVerdict.allowed) return fail('THROTTLED', remoteVerdict.retryAfterSeconds);
-  return fail(code);
+/**
+ * Takes the attempt's place before anything is verified (attempt-throttle.ts): refused at once
+ * while the account id is locked (`ACCOUNT_LOCKED`, until IT unlocks it) or it or the address
+ * must wait (`THROTTLED`, with the seconds to wait).
+ */
+export async function beginAttempt(deps: SignInDeps, userId: string, address: string, now: number): Promise<Outcome<Attempt>> {
+  const reserved = await reserveAttempt(
+    deps.db,
+    [
+      { key: accountThrottleKey(userId), policy: deps.accountThrottle },
+      { key: addressThrottleKey(address), policy: deps.addressThrottle },
+    ],
+    now,
+  );
+  if (!reserved.ok) return reserved.verdict.reason === 'locked' ? fail('ACCOUNT_LOCKED') : fail('THROTTLED', reserved.verdict.retryAfterSeconds);
+  const [account, remote] = reserved.places;
+  if (account === undefined || remote === undefined) throw new Error('a reservation without its places');
+  return succeed({ userId, address, at: now, account, remote });
 }
 
-export async function clearAccountFailures(deps: SignInDeps, userId: string): Promise<void> {
-  await clearThrottle(deps.db, accountThrottleKey(userId));
+/**
+ * A wrong password or code: the attempt stays counted. The answer says how long the next attempt
+ * waits, or, when this failure reached the hard lock, `ACCOUNT_LOCKED`; a real account's lock
+ * joins the server's chain once (an unknown id records nothing: it may be anything typed).
+ */
+export async function attemptFailed(deps: SignInDeps, attempt: Attempt, code: 'INVALID_CREDENTIALS' | 'MFA_INVALID', now: number): Promise<Failure> {
+  const { hardLockAt } = deps.accountThrottle;
+  if (hardLockAt !== null && attempt.account.place >= hardLockAt) {
+    const recorded = { lockout: false };
+    const locked = await confirmHardLock(deps.db, accountThrottleKey(attempt.userId), hardLockAt, now, async (tx) => {
+      if ((await tx.query('SELECT 1 FROM accounts WHERE user_id = $1', [attempt.userId])).length === 0) return;
+      await recordAdminEvent(tx, { at: now, actor: SERVER_ITSELF, action: 'account.locked-out', targetUserId: attempt.userId, outcome: 'failure', reason: code });
+      recorded.lockout = true;
+    });
+    if (recorded.lockout) deps.onAccountEvent?.();
+    if (locked) return fail('ACCOUNT_LOCKED');
+  }
+  const wait = Math.max(retryAfterFailure(attempt.account.place, deps.accountThrottle) ?? 0, retryAfterFailure(attempt.remote.place, deps.addressThrottle) ?? 0);
+  return wait > 0 ? fail(code, wait) : fail(code);
+}
+
+/** Not a failed guess after all (the right password before its code, a code used by a concurrent request, a disabled account): handed back. */
+export async function attemptNotCounted(deps: SignInDeps, attempt: Attempt): Promise<void> {
+  await giveBack(deps.db, accountThrottleKey(attempt.userId), 1, attempt.at, attempt.account.previousAttemptAt);
+  await giveBack(deps.db, addressThrottleKey(attempt.address), 1, attempt.at, attempt.remote.previousAttemptAt);
+}
+
+/** Signed in: the account's failures up to this attempt are forgiven (any after it stand); the address gets this place back. */
+export async function attemptSucceeded(deps: SignInDeps, attempt: Attempt): Promise<void> {
+  await giveBack(deps.db, accountThrottleKey(attempt.userId), attempt.account.place, attempt.at, attempt.account.previousAttemptAt);
+  await giveBack(deps.db, addressThrottleKey(attempt.address), 1, attempt.at, attempt.remote.previousAttemptAt);
 }
 
 export interface SignInDevice {

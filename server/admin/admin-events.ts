@@ -2,7 +2,7 @@
  * The record of every administrative action that is not an access change (those are
  * account_events): an account created, a role address saved and its members changed, a legal
  * hold placed or released, audit records purged, SIEM forwarding switched on, off or elsewhere,
- * and an account locked out by failed sign-ins (the server's own doing).
+ * an account locked out by failed sign-ins (the server's own doing) and unlocked by IT.
  * Who, what, to which object, and for a purge how many records received before when; never
  * names or content. Written in the transaction of the change (or by the purge function itself)
  * and folded into the server's audit chain afterwards (server/audit/server-trail.ts).
@@ -22,6 +22,7 @@ export const ADMIN_EVENT_ACTIONS = [
   'siem.disabled',
   'siem.changed',
   'account.locked-out',
+  'account.unlocked',
 ] as const;
 export type AdminEventAction = (typeof ADMIN_EVENT_ACTIONS)[number];
 

@@ -1,12 +1,12 @@
 /**
  * Periodic clean-up, also callable directly (tests, admin): expired envelopes go with
  * everything that refers to them (recipients, receipts, feed events), and so do expired MFA
- * challenges, stale throttle counters and long-dead sessions. Streams whose session has expired
- * are told so and closed.
+ * challenges, stale throttle counters (never a hard lock) and long-dead sessions. Streams whose session has expired are told so and closed.
  */
+import type { ThrottlePolicy } from '../accounts/attempt-throttle';
 import { deleteExpiredChallenges } from '../accounts/mfa-challenge-store';
 import { deleteDeadSessions } from '../accounts/session-store';
-import { deleteStaleThrottles } from '../accounts/throttle-store';
+import { ACCOUNT_THROTTLE_PREFIX, ADDRESS_THROTTLE_PREFIX, deleteStaleThrottles } from '../accounts/throttle-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { deleteExpiredEnvelopes } from '../relay/envelope-store';
@@ -23,15 +23,16 @@ export interface HousekeepingDeps {
   readonly db: Database;
   readonly clock: Clock;
   readonly streams: StreamRegistry;
-  /** The longest throttle window in force: counters older than this are forgotten. */
-  readonly throttleWindowMs: number;
+  /** The sign-in throttles in force: each says when its counters are forgotten. */
+  readonly throttles: { readonly account: ThrottlePolicy; readonly address: ThrottlePolicy };
 }
 
 export async function sweepExpired(deps: HousekeepingDeps): Promise<SweepResult> {
   const now = deps.clock();
   const expiredEnvelopes = await deleteExpiredEnvelopes(deps.db, now);
   await deleteExpiredChallenges(deps.db, now);
-  await deleteStaleThrottles(deps.db, now, now - deps.throttleWindowMs);
+  await deleteStaleThrottles(deps.db, ACCOUNT_THROTTLE_PREFIX, deps.throttles.account, now);
+  await deleteStaleThrottles(deps.db, ADDRESS_THROTTLE_PREFIX, deps.throttles.address, now);
   await deleteDeadSessions(deps.db, now - DEAD_SESSION_RETENTION_MS);
   await deps.streams.checkSessions();
   return { expiredEnvelopes };

@@ -3,7 +3,17 @@
  * use to manage accounts. Not reachable over the network in this version. Every change here is
  * recorded (account_events or admin_events) and joins the server's audit chain.
  */
-import { createAccount, deactivateAccount, reactivateAccount, revokeSessions, type AccountAdminDeps, type NewAccount } from '../accounts/account-admin';
+import {
+  createAccount,
+  deactivateAccount,
+  reactivateAccount,
+  revokeSessions,
+  signInThrottleOf,
+  unlockAccount,
+  type AccountAdminDeps,
+  type NewAccount,
+} from '../accounts/account-admin';
+import type { ThrottleStatus } from '../accounts/throttle-store';
 import { accountEventsOf, type AccountEvent } from '../accounts/account-events';
 import type { RoleAddress } from '../directory/role-address-store';
 import { saveRoleAddress } from '../directory/role-address-admin';
@@ -22,6 +32,10 @@ export interface ServerAdmin {
   reactivate(userId: string): Promise<void>;
   /** Ends every session of the account (`session-ended: revoked`); returns how many. */
   revokeSessions(userId: string): Promise<number>;
+  /** The account's failed sign-ins as they count now, or null if none (what the admin API shows before an unlock). */
+  signInThrottle(userId: string): Promise<ThrottleStatus | null>;
+  /** IT lifts the account's sign-in lock (and any wait), recorded with `actor` (an IT admin's user id); whether a hard lock was in force. */
+  unlockAccount(userId: string, actor: string): Promise<{ readonly wasLocked: boolean }>;
   sweepExpired(): Promise<SweepResult>;
   /** Who ended or restored this account's access, and when (for compliance). */
   accountEvents(userId: string): Promise<AccountEvent[]>;
@@ -47,6 +61,8 @@ export function createServerAdmin(deps: AccountAdminDeps & HousekeepingDeps): Se
     deactivate: (userId) => deactivateAccount(deps, userId),
     reactivate: (userId) => reactivateAccount(deps, userId),
     revokeSessions: (userId) => revokeSessions(deps, userId),
+    signInThrottle: (userId) => signInThrottleOf(deps, userId),
+    unlockAccount: (userId, actor) => unlockAccount(deps, userId, actor),
     sweepExpired: () => sweepExpired(deps),
     accountEvents: (userId) => accountEventsOf(deps.db, userId),
     auditRecords: (filter = {}) => searchAuditRecords(deps.db, filter),

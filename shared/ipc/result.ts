@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_CODES, type AppError } from '../errors';
+import { ERROR_CODES, MAX_RETRY_AFTER_SECONDS, type AppError } from '../errors';
 
 /** Every IPC answer: a value, or a typed error. Never a thrown exception across the bridge. */
 export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppError };
@@ -11,6 +11,7 @@ export const appErrorSchema = z.strictObject({
   code: z.enum(ERROR_CODES),
   message: z.string().max(200),
   subjects: z.array(z.string().max(64)).min(1).max(200).readonly().optional(),
+  retryAfterSeconds: z.number().int().positive().max(MAX_RETRY_AFTER_SECONDS).optional(),
 });
 
 /** Schema of an IpcResult wrapping `value`, used where a result crosses an untrusted wire. */

@@ -46,7 +46,10 @@ export const protocolErrorCodes = Object.keys(PROTOCOL_ERRORS) as [ProtocolError
 
 export const errorResponse = z.strictObject({
   error: z.enum(protocolErrorCodes),
-  /** Seconds until another attempt may succeed (ACCOUNT_LOCKED, THROTTLED). */
+  /**
+   * Seconds until another attempt may be made: with THROTTLED, and with a wrong password or code
+   * after which the next attempt must wait. ACCOUNT_LOCKED carries none: it lasts until IT unlocks.
+   */
   retryAfterSeconds: z.number().int().positive().optional(),
   /** The user ids the refusal is about, where the client must name them (RECIPIENT_NOT_PERMITTED). */
   subjects: z.array(userId).min(1).max(MAX_RECIPIENTS).optional(),

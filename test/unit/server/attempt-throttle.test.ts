@@ -1,61 +1,113 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_THROTTLE, afterFailure, throttleStale, throttleVerdict, type ThrottlePolicy, type ThrottleState } from '../../../server/accounts/attempt-throttle';
+import {
+  ACCOUNT_THROTTLE,
+  ADDRESS_THROTTLE,
+  afterReservation,
+  delayAfter,
+  hardLocked,
+  retryAfterFailure,
+  throttleStale,
+  throttleVerdict,
+  type ThrottlePolicy,
+  type ThrottleState,
+} from '../../../server/accounts/attempt-throttle';
 
-const policy: ThrottlePolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockoutMs: 15 * 60_000 };
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
 const T0 = 1_700_000_000_000;
+const policy: ThrottlePolicy = ACCOUNT_THROTTLE;
 
-function failures(count: number, at: (index: number) => number): ThrottleState | null {
+/** Attempts let through at each time given, each counted (as every attempt is until it succeeds). */
+function attempts(times: readonly number[], using: ThrottlePolicy = policy): { state: ThrottleState | null; allowed: number } {
   let state: ThrottleState | null = null;
-  for (let index = 0; index < count; index += 1) state = afterFailure(state, policy, at(index));
-  return state;
+  let allowed = 0;
+  for (const time of times) {
+    if (!throttleVerdict(state, using, time).allowed) continue;
+    state = afterReservation(state, using, time);
+    allowed += 1;
+  }
+  return { state, allowed };
 }
 
-describe('attempt throttle', () => {
-  it('allows a key with no failures, and one with fewer than the limit', () => {
-    expect(throttleVerdict(null, T0)).toEqual({ allowed: true });
-    expect(throttleVerdict(failures(4, (i) => T0 + i * 1000), T0 + 5000)).toEqual({ allowed: true });
+describe('the sign-in throttle (NIST SP 800-63B 5.2.2)', () => {
+  it('lets five failures through at once, then makes each further attempt wait twice as long, up to 15 minutes', () => {
+    expect([0, 4].map((failures) => delayAfter(failures, policy))).toEqual([0, 0]);
+    expect([5, 6, 7, 8, 9, 10, 11, 50].map((failures) => delayAfter(failures, policy) / SECOND)).toEqual([30, 60, 120, 240, 480, 900, 900, 900]);
+    const five = attempts(Array(5).fill(T0) as number[]).state;
+    expect(five).toEqual({ failures: 5, lastAttemptAt: T0 });
+    expect(throttleVerdict(five, policy, T0 + 1)).toEqual({ allowed: false, reason: 'wait', retryAfterSeconds: 30 });
+    expect(throttleVerdict(five, policy, T0 + 30 * SECOND - 1)).toEqual({ allowed: false, reason: 'wait', retryAfterSeconds: 1 });
+    expect(throttleVerdict(five, policy, T0 + 30 * SECOND)).toEqual({ allowed: true });
   });
 
-  it('locks at the limit within the window, for the lockout period, and says how long', () => {
-    const locked = failures(5, (i) => T0 + i * 1000)!;
-    expect(locked).toEqual({ failures: 5, windowStartedAt: T0, lockedUntil: T0 + 4000 + policy.lockoutMs });
-    expect(throttleVerdict(locked, T0 + 4000)).toEqual({ allowed: false, retryAfterSeconds: 900 });
-    expect(throttleVerdict(locked, T0 + 4000 + policy.lockoutMs - 1)).toEqual({ allowed: false, retryAfterSeconds: 1 });
-    expect(throttleVerdict(locked, T0 + 4000 + policy.lockoutMs)).toEqual({ allowed: true });
+  it('locks an account outright at 100 consecutive failures, which at these waits takes most of a day, and never forgets it', () => {
+    expect(ACCOUNT_THROTTLE.hardLockAt).toBe(100);
+    let state: ThrottleState | null = null;
+    let now = T0;
+    for (let failure = 0; failure < 100; failure += 1) {
+      const verdict = throttleVerdict(state, policy, now);
+      if (!verdict.allowed) throw new Error(`refused at ${String(failure)}`);
+      state = afterReservation(state, policy, now);
+      now += delayAfter(state.failures, policy);
+    }
+    expect(now - T0).toBeGreaterThan(20 * HOUR);
+    expect(hardLocked(state, policy)).toBe(true);
+    expect(throttleVerdict(state, policy, now + 365 * 24 * HOUR)).toEqual({ allowed: false, reason: 'locked' });
+    expect(throttleStale(state!, policy, now + 365 * 24 * HOUR)).toBe(false);
   });
 
-  it('starts counting afresh once the window has passed, and after a lockout has ended', () => {
-    const spread = failures(5, (i) => T0 + i * (policy.windowMs / 4));
-    expect(spread?.lockedUntil).toBeNull();
-    expect(spread?.failures).toBe(1);
-    const locked = failures(5, (i) => T0 + i)!;
-    expect(afterFailure(locked, policy, locked.lockedUntil!)).toEqual({ failures: 1, windowStartedAt: locked.lockedUntil, lockedUntil: null });
+  it('never locks an address, only slows it: thirty free failures, then short waits', () => {
+    expect(ADDRESS_THROTTLE.hardLockAt).toBeNull();
+    const many = { failures: 10_000, lastAttemptAt: T0 };
+    expect(hardLocked(many, ADDRESS_THROTTLE)).toBe(false);
+    expect(throttleVerdict(many, ADDRESS_THROTTLE, T0 + ADDRESS_THROTTLE.maxDelayMs)).toEqual({ allowed: true });
+    expect(delayAfter(29, ADDRESS_THROTTLE)).toBe(0);
+    expect(delayAfter(30, ADDRESS_THROTTLE)).toBe(ADDRESS_THROTTLE.firstDelayMs);
   });
 
-  it('never locks before the limit and always locks at it, for any timing inside one window', () => {
+  it('forgets a key with no attempt for a while, and counts from one again', () => {
+    const state = attempts([T0, T0, T0]).state!;
+    expect(throttleStale(state, policy, T0 + policy.forgetAfterMs - 1)).toBe(false);
+    expect(throttleStale(state, policy, T0 + policy.forgetAfterMs)).toBe(true);
+    expect(afterReservation(state, policy, T0 + policy.forgetAfterMs)).toEqual({ failures: 1, lastAttemptAt: T0 + policy.forgetAfterMs });
+    expect(afterReservation(state, policy, T0 + 1)).toEqual({ failures: 4, lastAttemptAt: T0 + 1 });
+  });
+
+  it('refuses no free attempt because a concurrent one read the clock a moment later, and never moves the last attempt back', () => {
+    const other = afterReservation(null, policy, T0 + 5);
+    expect(throttleVerdict(other, policy, T0)).toEqual({ allowed: true });
+    expect(afterReservation(other, policy, T0)).toEqual({ failures: 2, lastAttemptAt: T0 + 5 });
+  });
+
+  it('tells a failed attempt how long the next one waits, only once there is a wait', () => {
+    expect([1, 4].map((place) => retryAfterFailure(place, policy))).toEqual([null, null]);
+    expect([5, 6, 100].map((place) => retryAfterFailure(place, policy))).toEqual([30, 60, 900]);
+  });
+
+  it('lets no more attempts through in a burst than the rule allows, whatever came before', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: policy.windowMs - 1 }), { minLength: 5, maxLength: 5 }), (offsets) => {
-        const times = [...offsets].sort((a, b) => a - b).map((offset) => T0 + offset);
-        let state: ThrottleState | null = null;
-        times.forEach((time, index) => {
-          state = afterFailure(state, policy, time);
-          expect(throttleVerdict(state, time).allowed).toBe(index < 4);
-        });
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2 * HOUR }), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 0, max: 3 * HOUR }),
+        (offsets, burst, gap) => {
+          const before = attempts([...offsets].sort((a, b) => a - b).map((offset) => T0 + offset));
+          const at = T0 + 2 * HOUR + gap;
+          const failuresBefore = before.state === null || throttleStale(before.state, policy, at) ? 0 : before.state.failures;
+          let state = before.state;
+          let through = 0;
+          for (let n = 0; n < burst; n += 1) {
+            if (!throttleVerdict(state, policy, at).allowed) continue;
+            state = afterReservation(state, policy, at);
+            through += 1;
+          }
+          // Free places left, or a single attempt once a wait has passed; none when hard-locked.
+          const limit = failuresBefore >= (policy.hardLockAt ?? Infinity) ? 0 : Math.max(policy.freeFailures - failuresBefore, 1);
+          expect(through).toBeLessThanOrEqual(limit);
+        },
+      ),
     );
-  });
-
-  it('is stale only with no lock in force and the window over', () => {
-    const one = afterFailure(null, policy, T0);
-    expect(throttleStale(one, policy, T0 + policy.windowMs - 1)).toBe(false);
-    expect(throttleStale(one, policy, T0 + policy.windowMs)).toBe(true);
-    const locked = failures(5, (i) => T0 + i)!;
-    expect(throttleStale(locked, policy, T0 + policy.windowMs)).toBe(false);
-    expect(throttleStale(locked, policy, locked.lockedUntil!)).toBe(true);
-  });
-
-  it('defaults to five failures per account', () => {
-    expect(ACCOUNT_THROTTLE.maxFailures).toBe(5);
   });
 });
