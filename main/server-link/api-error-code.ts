@@ -10,6 +10,7 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'INVALID_CREDENTIALS':
     case 'MFA_INVALID':
     case 'MFA_EXPIRED':
+    case 'MFA_ALREADY_ENROLLED':
     case 'ACCOUNT_LOCKED':
     case 'ACCOUNT_DISABLED':
     case 'THROTTLED':

@@ -41,6 +41,8 @@ const TEXT: Record<ErrorCode, string> = {
   INVALID_CREDENTIALS: 'That user ID and password did not match. Check them and try again.',
   MFA_INVALID: 'That code did not work. Enter the newest 6-digit code from your authenticator app.',
   MFA_EXPIRED: 'Sign-in took too long. Enter your user ID and password again.',
+  MFA_ALREADY_ENROLLED:
+    'An authenticator app was already set up for this account from another sign-in, so this one was not. Sign in again with that authenticator. If you did not set it up, call the IT service desk now.',
   ACCOUNT_LOCKED: 'This account is locked after too many failed sign-in attempts. Call the IT service desk to unlock it.',
   ACCOUNT_DISABLED: 'This account is not active. Call the IT service desk.',
   THROTTLED: 'Too many failed sign-in attempts. Wait a minute, then try again.',

@@ -88,15 +88,29 @@ export async function setAccountActive(db: Queryable, userId: string, active: bo
 }
 
 /**
- * Uses up TOTP step `step` (and, on enrollment, stores the confirmed secret), only if no code of
- * that step or a later one has been used: one statement, so two instances racing with the same
- * code cannot both succeed.
+ * Uses up TOTP step `step` of the account's confirmed secret, only if no code of that step or a
+ * later one has been used: one statement, so two instances racing with the same code cannot
+ * both succeed. Never touches the secret itself.
  */
-export async function consumeTotpStep(db: Queryable, userId: string, step: number, enrolledSecret: string | null): Promise<boolean> {
+export async function consumeTotpStep(db: Queryable, userId: string, step: number): Promise<boolean> {
   const rows = await db.query(
-    `UPDATE accounts SET totp_last_step = $2, totp_secret = COALESCE($3, totp_secret)
-     WHERE user_id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING user_id`,
-    [userId, step, enrolledSecret],
+    `UPDATE accounts SET totp_last_step = $2
+     WHERE user_id = $1 AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING user_id`,
+    [userId, step],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * Stores a newly enrolled secret (and uses up the step that confirmed it) only while the account
+ * has none: one statement, so of two enrollments confirmed at once exactly one is stored, and a
+ * confirmed secret is never replaced by a later enrollment.
+ */
+export async function confirmTotpEnrollment(db: Queryable, userId: string, secret: string, step: number): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE accounts SET totp_secret = $2, totp_last_step = $3
+     WHERE user_id = $1 AND totp_secret IS NULL RETURNING user_id`,
+    [userId, secret, step],
   );
   return rows.length === 1;
 }

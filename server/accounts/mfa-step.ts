@@ -1,12 +1,15 @@
 /**
  * Second factor (`verifyMfa`): a TOTP code for the challenge's account (or, on enrollment, for
  * the secret just shown). A code is good once: its time step is used up atomically together
- * with the challenge, and the session opens in the same transaction.
+ * with the challenge, and the session opens in the same transaction. An enrollment is confirmed
+ * only while the account has no secret yet, in the same statement that stores it, so of two
+ * enrollments pending at once the first confirmed stands and the other is refused
+ * (`MFA_ALREADY_ENROLLED`), never silently replacing it.
  */
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import { transactionOutcome } from '../db/outcome-transaction';
 import { fail, succeed, type Outcome } from '../outcome';
-import { consumeTotpStep, findAccount } from './account-store';
+import { confirmTotpEnrollment, consumeTotpStep, findAccount } from './account-store';
 import { consumeChallenge, findChallenge } from './mfa-challenge-store';
 import { attemptFailed, attemptNotCounted, attemptSucceeded, beginAttempt, openSession, type SignInDeps } from './sign-in-steps';
 import { matchingTotpStep } from './totp';
@@ -36,6 +39,11 @@ export async function mfaStep(
     await attemptNotCounted(deps, attempt);
     return fail('MFA_EXPIRED');
   }
+  if (challenge.enrollmentSecret !== null && account.totpSecret !== null) {
+    // Another enrollment of this account was confirmed first: that secret stands.
+    await attemptNotCounted(deps, attempt);
+    return fail('MFA_ALREADY_ENROLLED');
+  }
 
   const step = matchingTotpStep(secret, request.code, now);
   if (step === null || !totpStepAccepted(account.totpLastStep, step)) return attemptFailed(deps, attempt, 'MFA_INVALID', now);
@@ -43,8 +51,13 @@ export async function mfaStep(
   const device = { deviceId: challenge.deviceId, publicKey: challenge.devicePublicKey, name: challenge.deviceName };
   const opened = await transactionOutcome(deps.db, async (tx) => {
     if (!(await consumeChallenge(tx, challenge.challengeId, now))) return fail('MFA_EXPIRED');
-    // Lost a race with the same code on another request: that one signed in, this one did not.
-    if (!(await consumeTotpStep(tx, userId, step, challenge.enrollmentSecret))) return fail('MFA_INVALID');
+    if (challenge.enrollmentSecret !== null) {
+      // The same, confirmed by a request running alongside this one.
+      if (!(await confirmTotpEnrollment(tx, userId, challenge.enrollmentSecret, step))) return fail('MFA_ALREADY_ENROLLED');
+    } else if (!(await consumeTotpStep(tx, userId, step))) {
+      // Lost a race with the same code on another request: that one signed in, this one did not.
+      return fail('MFA_INVALID');
+    }
     return openSession(tx, account, device, now);
   });
   if (!opened.ok) {

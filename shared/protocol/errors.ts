@@ -13,6 +13,8 @@ export const PROTOCOL_ERRORS = {
   DEVICE_PROOF_INVALID: 401,
   MFA_INVALID: 401,
   MFA_EXPIRED: 401,
+  /** An enrollment confirmed after another enrollment of the same account: the first one's secret stands. */
+  MFA_ALREADY_ENROLLED: 409,
   ACCOUNT_DISABLED: 403,
   FORBIDDEN: 403,
   SENDER_MISMATCH: 403,

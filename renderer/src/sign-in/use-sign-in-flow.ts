@@ -15,6 +15,7 @@ export type SignInStepView = { readonly step: 'password' } | { readonly step: 'm
 /** Failures after which the server has forgotten this attempt: start again from the password. */
 const RESTART: ReadonlySet<ErrorCode> = new Set([
   'MFA_EXPIRED',
+  'MFA_ALREADY_ENROLLED',
   'NO_SIGN_IN_IN_PROGRESS',
   'SESSION_EXPIRED',
   'ACCOUNT_LOCKED',

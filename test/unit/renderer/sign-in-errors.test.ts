@@ -15,6 +15,10 @@ describe('what the sign-in screen says about the throttle', () => {
     expect(describeError(appErrorWithWait('ACCOUNT_LOCKED', 30))).toBe(locked);
   });
 
+  it('says an enrollment lost to another sign-in, and to call IT if that was not the clinician', () => {
+    expect(describeError(appError('MFA_ALREADY_ENROLLED'))).toMatch(/already set up.*call the IT service desk/);
+  });
+
   it('rounds waits up to what a person reads', () => {
     expect([1, 59, 60, 61, 900].map(waitText)).toEqual(['1 second', '59 seconds', '1 minute', '2 minutes', '15 minutes']);
   });
