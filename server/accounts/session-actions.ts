@@ -1,15 +1,17 @@
 /**
- * What a signed-in user does with sessions: refresh the token (device proof required), sign
- * out, list their sessions, end one of them.
+ * What a signed-in user does with sessions: refresh the token (device proof required, each
+ * proof once), sign out, list their sessions, end one of them.
  */
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
+import { transactionOutcome } from '../db/outcome-transaction';
 import { fail, succeed, type Outcome } from '../outcome';
 import { recordAccountEvent } from './account-events';
-import { refreshProofValid } from './device-proof';
+import { proofSpentUntil, refreshProofDigest, refreshProofValid } from './device-proof';
 import { deviceKeyOf } from './device-store';
 import { endSession, liveSessionsOf, rotateToken, type AuthenticatedSession } from './session-store';
+import { spendProof } from './spent-proof-store';
 
 export interface SessionDeps {
   readonly db: Database;
@@ -26,8 +28,12 @@ export async function refreshSession(
   if (proof.deviceId !== session.deviceId) return fail('DEVICE_PROOF_INVALID');
   const deviceKey = await deviceKeyOf(deps.db, session.deviceId);
   if (deviceKey === null || !(await refreshProofValid(session.sessionId, proof, deviceKey, now))) return fail('DEVICE_PROOF_INVALID');
-  const issued = await rotateToken(deps.db, session.sessionId, now);
-  return issued ? succeed(issued) : fail('UNAUTHENTICATED');
+  return transactionOutcome(deps.db, async (tx) => {
+    // Good once: a copy of the proof (taken with a stolen token) is refused, however soon.
+    if (!(await spendProof(tx, refreshProofDigest(session.sessionId, proof), proofSpentUntil(proof.timestamp)))) return fail('DEVICE_PROOF_INVALID');
+    const issued = await rotateToken(tx, session.sessionId, now);
+    return issued ? succeed(issued) : fail('UNAUTHENTICATED');
+  });
 }
 
 export async function signOut(deps: SessionDeps, session: AuthenticatedSession): Promise<Outcome<RouteResponse<'logout'>>> {

@@ -1,11 +1,13 @@
 /**
  * Periodic clean-up, also callable directly (tests, admin): expired envelopes go with
  * everything that refers to them (recipients, receipts, feed events), and so do expired MFA
- * challenges, stale throttle counters (never a hard lock) and long-dead sessions. Streams whose session has expired are told so and closed.
+ * challenges, stale throttle counters (never a hard lock), spent device proofs past their window
+ * and long-dead sessions. Streams whose session has expired are told so and closed.
  */
 import type { ThrottlePolicy } from '../accounts/attempt-throttle';
 import { deleteExpiredChallenges } from '../accounts/mfa-challenge-store';
 import { deleteDeadSessions } from '../accounts/session-store';
+import { deleteExpiredProofs } from '../accounts/spent-proof-store';
 import { ACCOUNT_THROTTLE_PREFIX, ADDRESS_THROTTLE_PREFIX, deleteStaleThrottles } from '../accounts/throttle-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
@@ -33,6 +35,7 @@ export async function sweepExpired(deps: HousekeepingDeps): Promise<SweepResult>
   await deleteExpiredChallenges(deps.db, now);
   await deleteStaleThrottles(deps.db, ACCOUNT_THROTTLE_PREFIX, deps.throttles.account, now);
   await deleteStaleThrottles(deps.db, ADDRESS_THROTTLE_PREFIX, deps.throttles.address, now);
+  await deleteExpiredProofs(deps.db, now);
   await deleteDeadSessions(deps.db, now - DEAD_SESSION_RETENTION_MS);
   await deps.streams.checkSessions();
   return { expiredEnvelopes };
