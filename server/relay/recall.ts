@@ -6,6 +6,9 @@
  *
  * The envelope's row stays as a header-only tombstone (recalledAt, the recall signature) so a
  * resend of the same id is a duplicate, never a resurrection; `history` leaves it out.
+ *
+ * Only the sender may recall, and anyone else is told `NOT_FOUND`, as for an id that does not
+ * exist: a refusal that said "not yours" would confirm that a guessed message id is real.
  */
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import { recalledAtAcceptable } from '../../shared/protocol/clock-skew';
@@ -26,8 +29,8 @@ export async function recallMessage(
 ): Promise<Outcome<RouteResponse<'recall'>>> {
   const now = deps.clock();
   const held = await heldEnvelope(deps.db, request.messageId, now);
-  if (held === null) return fail('NOT_FOUND');
-  if (held.senderId !== session.userId) return fail('FORBIDDEN');
+  // Someone else's message is answered exactly as a missing one, so no id is confirmed to exist.
+  if (held === null || held.senderId !== session.userId) return fail('NOT_FOUND');
   if (held.recalledAt !== null) return succeed({ recalledAt: held.recalledAt });
   // The signed time is the sender's; the server's own is each recall event's (feed-store.ts).
   if (!recalledAtAcceptable(request.recalledAt, now)) return fail('CLOCK_SKEW');

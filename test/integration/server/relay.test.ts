@@ -174,7 +174,7 @@ describe.each(BACKENDS)('relay on %s', (backend) => {
 
     const recalledAt = target.clock.now();
     const signature = await signRecall({ messageId, senderId: adams.userId, recalledAt }, adams.identity!.signing.privateKey);
-    expect(await target.api.refused('recall', { messageId, recalledAt, signature }, token(okafor))).toEqual({ status: 403, body: { error: 'FORBIDDEN' } });
+    expect(await target.api.refused('recall', { messageId, recalledAt, signature }, token(okafor))).toEqual({ status: 404, body: { error: 'NOT_FOUND' } });
     const forged = await signRecall({ messageId, senderId: adams.userId, recalledAt }, patel.identity!.signing.privateKey);
     expect(await target.api.refused('recall', { messageId, recalledAt, signature: forged }, token(adams))).toEqual({ status: 400, body: { error: 'SIGNATURE_INVALID' } });
     const otherTime = await signRecall({ messageId, senderId: adams.userId, recalledAt: recalledAt + 1 }, adams.identity!.signing.privateKey);
