@@ -77,14 +77,14 @@ describe('sign-in and the device audit log', () => {
     expect(await ward.call('session.verifyMfa', { code: totpCode(agency, 5) })).toMatchObject({ ok: false, error: { code: 'MFA_INVALID' } });
     expect(wardTap.written.map(({ actor, action, object, outcome, reason }) => ({ actor, action, object, outcome, reason }))).toEqual([
       { actor: { userId: null, role: null }, action: 'sign-in.failed', object: { kind: 'none' }, outcome: 'failure', reason: 'INVALID_CREDENTIALS' },
-      // The server does not say the role before the second factor.
-      { actor: { userId: agency.userId, role: null }, action: 'mfa.failed', object: { kind: 'none' }, outcome: 'failure', reason: 'MFA_INVALID' },
+      // The confirmed account is the object, never the actor: no session of theirs exists yet to attest it.
+      { actor: { userId: null, role: null }, action: 'mfa.failed', object: { kind: 'account', id: agency.userId }, outcome: 'failure', reason: 'MFA_INVALID' },
     ]);
     // Not signed in: nothing of theirs was opened.
     expect(ward.core.session.vaultOpen()).toBe(false);
   });
 
-  it('records a lockout by no account at the password step (the id may be a password), by the confirmed account at the second factor', async () => {
+  it('records a lockout by no account at the password step (the id may be a password), naming the confirmed account as its object at the second factor', async () => {
     const ward = station();
     const wardTap = await tap(ward);
     for (let i = 0; i < 3; i++) await ward.call('session.signIn', { userId: ' Dr.Varga ', password: `guess ${String(i)}` });
@@ -95,8 +95,8 @@ describe('sign-in and the device audit log', () => {
       { actor: { userId: null, role: null }, action: 'sign-in.failed', object: { kind: 'none' }, reason: 'INVALID_CREDENTIALS' },
       { actor: { userId: null, role: null }, action: 'sign-in.failed', object: { kind: 'none' }, reason: 'INVALID_CREDENTIALS' },
       { actor: { userId: null, role: null }, action: 'account.locked-out', object: { kind: 'none' }, reason: 'ACCOUNT_LOCKED' },
-      { actor: { userId: agency.userId, role: null }, action: 'mfa.failed', object: { kind: 'none' }, reason: 'MFA_INVALID' },
-      { actor: { userId: agency.userId, role: null }, action: 'account.locked-out', object: { kind: 'account', id: agency.userId }, reason: 'ACCOUNT_LOCKED' },
+      { actor: { userId: null, role: null }, action: 'mfa.failed', object: { kind: 'account', id: agency.userId }, reason: 'MFA_INVALID' },
+      { actor: { userId: null, role: null }, action: 'account.locked-out', object: { kind: 'account', id: agency.userId }, reason: 'ACCOUNT_LOCKED' },
     ]);
     expect(JSON.stringify(wardTap.written)).not.toContain('varga');
   });
