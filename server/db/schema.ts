@@ -411,7 +411,7 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
-    version: 10,
+    version: 8,
     name: 'what the server serves joins its audit chain: sessions, envelopes accepted, history, audit searches',
     statements: [
       // The outbox of server/audit/served-events.ts: the record's fields, its object as the
@@ -433,7 +433,7 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
-    version: 11,
+    version: 9,
     name: 'sign-in throttle: consecutive failures with growing waits and a hard lock; refresh proofs spent once',
     statements: [
       // Counted per key since its last success (server/accounts/attempt-throttle.ts): the time of
