@@ -8,14 +8,18 @@
  * Reads the SIEM's file line by line: each line is one RFC 5424 message, possibly after a prefix
  * the collector added (a receive time and host, as rsyslog's default file format writes).
  * Tree-head messages whose signature verifies with the audit key are kept; every other line is
- * ignored, since a SIEM file holds much else.
+ * ignored, since a SIEM file holds much else. All of them are handed to the verifier, not only the
+ * newest: whoever holds the audit key (it is in the server's database) can sign a new head over a
+ * rewritten history, and only the older heads the SIEM kept then show the rewrite.
  */
 import { treeHeadSigningBytes, fromHex } from '../../shared/audit/audit-chain';
 import { headFromSyslog } from '../siem/audit-syslog';
+import type { SignedTreeHead } from '../../shared/audit/audit-entry';
 import type { TrustedHead } from './trail-verifier';
 
 export type WitnessRead =
-  | { readonly ok: true; readonly trusted: TrustedHead; readonly heads: number }
+  /** The newest head, and every head that verified (the verifier checks the export against each). */
+  | { readonly ok: true; readonly trusted: TrustedHead; readonly heads: readonly SignedTreeHead[] }
   | { readonly ok: false; readonly problem: 'no-signed-head' | 'key-unknown' | 'keys-differ' };
 
 /** Where a syslog message begins in a line: `<PRI>1 `. */
@@ -27,7 +31,7 @@ export function newestWitnessedHead(
   verifySignature: (publicKeyBase64: string, message: Uint8Array, signatureBase64: string) => boolean,
 ): WitnessRead {
   let newest: TrustedHead | null = null;
-  let heads = 0;
+  const heads: SignedTreeHead[] = [];
   const keys = new Set<string>();
   for (const raw of text.split('\n')) {
     const start = raw.search(MESSAGE_START);
@@ -41,12 +45,12 @@ export function newestWitnessedHead(
     if (root === null) continue;
     const bytes = treeHeadSigningBytes({ treeSize: parsed.head.treeSize, timestamp: parsed.head.timestamp, rootHash: root });
     if (!verifySignature(key, bytes, parsed.head.signature)) continue;
-    heads += 1;
+    heads.push(parsed.head);
     if (newest === null || parsed.head.treeSize > newest.head.treeSize) newest = { auditKey: key, head: parsed.head };
   }
   // Unpinned, the SIEM's own copy names the key; two keys there mean the server changed it, which
   // only a pinned key can settle.
   if (pinnedKey === null && keys.size > 1) return { ok: false, problem: 'keys-differ' };
-  if (newest === null) return { ok: false, problem: keys.size === 0 && heads === 0 ? 'no-signed-head' : 'key-unknown' };
+  if (newest === null) return { ok: false, problem: keys.size === 0 ? 'no-signed-head' : 'key-unknown' };
   return { ok: true, trusted: newest, heads };
 }

@@ -77,6 +77,12 @@ export interface TrustedHead {
 export interface VerifyOptions {
   /** A head the reader already trusts; it pins the audit key too. */
   readonly sinceHead?: TrustedHead;
+  /**
+   * More heads a witness kept (the SIEM's copy: every head the server signed), already checked
+   * against the audit key. A full export must agree with every one of them: a rewrite that the
+   * newest alone would not show (history changed, then re-signed) shows against an older one.
+   */
+  readonly witnessHeads?: readonly SignedTreeHead[];
   /** The server's audit key (base64), pinned from outside the export. */
   readonly auditKey?: string;
 }
@@ -180,6 +186,7 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
   const heads = [...trail.heads].sort((a, b) => a.treeSize - b.treeSize);
   const latest = heads.at(-1) ?? null;
   const trusted = options.sinceHead;
+  const trustedHeads = [...(options.witnessHeads ?? []), ...(trusted ? [trusted.head] : [])];
   const unreadable = trail.unreadable ?? [];
   const purged = trail.purged ?? [];
   const proofs = trail.consistency ?? [];
@@ -236,7 +243,7 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     }
     const wanted = new Set<number>();
     for (const head of heads) if (head.treeSize <= prefix) wanted.add(head.treeSize);
-    if (trusted && trusted.head.treeSize <= prefix) wanted.add(trusted.head.treeSize);
+    for (const witnessed of trustedHeads) if (witnessed.treeSize <= prefix) wanted.add(witnessed.treeSize);
     for (const proof of proofs) if (proof.toSize <= prefix) wanted.add(proof.fromSize).add(proof.toSize);
     rootSizes.push(...wanted);
     roots = (crypto.treeRoots ?? treeRootsHere(crypto.sha256))(entryHashes, prefix, rootSizes);
@@ -373,13 +380,18 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
         if ('record' in entry) report({ kind: 'record', workstationId: entry.record.workstationId, seq: entry.record.seq, treeIndex: entry.treeIndex, problem: 'not covered by any signed tree head' });
       }
     }
-    if (trusted) {
-      const root = rootOf.get(trusted.head.treeSize);
-      if (root === undefined) report({ kind: 'head', treeSize: trusted.head.treeSize, problem: 'the trusted head covers records this export does not have (cut tail)' });
-      else if (!sameHash(root, fromHex(trusted.head.rootHash) as Uint8Array)) {
-        report({ kind: 'head', treeSize: trusted.head.treeSize, problem: 'the trusted head is not consistent with this export (history rewritten)' });
-      } else consistentWith = trusted.head.treeSize;
+    // Every head a witness kept, not only the newest: each must be a prefix of this trail.
+    let allProven = trustedHeads.length > 0;
+    for (const witnessed of trustedHeads) {
+      const root = rootOf.get(witnessed.treeSize);
+      const given = fromHex(witnessed.rootHash);
+      if (root === undefined) report({ kind: 'head', treeSize: witnessed.treeSize, problem: 'the trusted head covers records this export does not have (cut tail)' });
+      else if (given === null || !sameHash(root, given)) {
+        report({ kind: 'head', treeSize: witnessed.treeSize, problem: 'the trusted head is not consistent with this export (history rewritten)' });
+      } else continue;
+      allProven = false;
     }
+    if (allProven) consistentWith = Math.max(...trustedHeads.map((head) => head.treeSize));
     // Proofs are redundant beside the leaves, but what an export carries is checked all the same.
     for (const proof of proofs) {
       const from = rootOf.get(proof.fromSize);
@@ -400,7 +412,9 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
         report({ kind: 'record', workstationId: entry.record.workstationId, seq: entry.record.seq, treeIndex: entry.treeIndex, problem: 'not proven to be in a signed tree head' });
       }
     }
-    if (trusted) consistentWith = selectionConsistency(tree, trusted.head, latest, proofs, report);
+    // A selection carries proofs from one size only: the newest trusted head is checked.
+    const newest = trustedHeads.reduce<SignedTreeHead | null>((best, head) => (best === null || head.treeSize > best.treeSize ? head : best), null);
+    if (newest) consistentWith = selectionConsistency(tree, newest, latest, proofs, report);
   }
 
   return {

@@ -14,6 +14,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { publicKey } from '../../shared/protocol/binary';
 import { loadSodium } from '../crypto/sodium';
+import type { SignedTreeHead } from '../../shared/audit/audit-entry';
 import { readExport } from './export-formats';
 import { newestWitnessedHead } from './siem-witness';
 import { parseHeadFile, readHeadFile } from './head-file';
@@ -140,6 +141,7 @@ export async function runVerify(argv: readonly string[]): Promise<VerifyRun> {
   if (!read.ok) return { code: 1, stdout: `BROKEN: ${read.where ?? 'the export'} cannot be read back: ${read.problem}\n`, stderr: '' };
   const sodium = await loadSodium();
   const crypto = nodeVerifyCrypto(sodium);
+  let witnessHeads: readonly SignedTreeHead[] = [];
   if (parsed.witness !== undefined) {
     let siem: string;
     try {
@@ -149,10 +151,12 @@ export async function runVerify(argv: readonly string[]): Promise<VerifyRun> {
     }
     const witnessed = newestWitnessedHead(siem, pinnedKey ?? trusted?.auditKey ?? null, crypto.verifySignature);
     if (!witnessed.ok) return { code: 2, stdout: '', stderr: `${WITNESS_PROBLEMS[witnessed.problem]}\n` };
-    // The newer of the two witnesses proves the most; the other is a prefix of it if both hold.
-    if (trusted === undefined || witnessed.trusted.head.treeSize > trusted.head.treeSize) trusted = witnessed.trusted;
+    // The key: pinned, else the since-head's, else the SIEM copy's. Every head it kept is checked.
+    trusted ??= witnessed.trusted;
+    witnessHeads = witnessed.heads;
   }
-  const report = await verifyTrail(read.trail, crypto, { ...(trusted === undefined ? {} : { sinceHead: trusted }), ...(pinnedKey === undefined ? {} : { auditKey: pinnedKey }) });
+  const report = await verifyTrail(read.trail, crypto, {
+    witnessHeads, ...(trusted === undefined ? {} : { sinceHead: trusted }), ...(pinnedKey === undefined ? {} : { auditKey: pinnedKey }) });
   const purged = report.purged === 0 ? '' : ` and ${String(report.purged)} purged under retention`;
   const summary = `${String(report.records)} records${purged} from ${String(report.workstations)} workstations, ${String(report.batches)} signed batches, ${String(report.heads)} tree heads (${read.format})`;
   if (!report.ok) return { code: 1, stdout: [`BROKEN: ${summary}`, ...report.breaks.map((b) => `  ${describeBreak(b)}`)].join('\n') + '\n', stderr: '' };

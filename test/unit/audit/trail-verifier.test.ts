@@ -192,6 +192,28 @@ describe('the trail verifier', () => {
     expect(report.breaks).toContainEqual({ kind: 'record', workstationId: WORKSTATIONS[2], seq: 1, treeIndex: null, problem: 'sequence-gap' });
   });
 
+  it('checks a full export against every head a witness kept, not only the newest: a re-signed rewrite shows against an older one', async () => {
+    // Whoever holds the audit key rewrites the history and signs a new head over it, which the
+    // SIEM then receives too. The newest head agrees with the rewrite; the older ones the SIEM kept do not.
+    const kept = trail.entries.filter((_, i) => i < 8 || i > 11);
+    const log = createMerkleLog(sha256);
+    const tree = merkleTree(sha256);
+    const entries = kept.map((e, i) => ({ ...e, entry: { ...e.entry, treeIndex: i } }));
+    log.append(entries.map((e) => tree.leafHash(fromHex(e.entry.hash) as Uint8Array)));
+    const resigned = signHead(log.size, log.root(), 1_795_000_200_000);
+    const rewritten: TrailExport = { ...trail, entries, heads: [resigned] };
+    const rewrite = { kind: 'head', treeSize: 24, problem: 'the trusted head is not consistent with this export (history rewritten)' };
+    const newestOnly = await verifyTrail(rewritten, crypto, { sinceHead: { auditKey: trail.auditKey as string, head: resigned } });
+    expect(newestOnly.breaks.filter((b) => b.kind === 'head')).toEqual([]);
+    const everyHead = await verifyTrail(rewritten, crypto, { sinceHead: { auditKey: trail.auditKey as string, head: resigned }, witnessHeads: [...trail.heads, resigned] });
+    expect(everyHead.breaks).toContainEqual(rewrite);
+    expect(everyHead.consistentWith).toBeNull();
+    // The honest trail agrees with every head the SIEM kept, and is proven consistent with the newest.
+    const honest = await verifyTrail(trail, crypto, { witnessHeads: trail.heads });
+    expect(honest.breaks).toEqual([]);
+    expect(honest.consistentWith).toBe(36);
+  });
+
   it('refuses heads signed with another key than the trusted one', async () => {
     const other = sodium.crypto_sign_keypair();
     const report = await verifyTrail({ ...trail, auditKey: b64(other.publicKey) }, crypto, { sinceHead: { auditKey: trail.auditKey as string, head: trail.heads[0] as SignedTreeHead } });
