@@ -8,12 +8,13 @@ import { API_VERSION } from '../shared/protocol/api';
 import { mfaStep } from './accounts/mfa-step';
 import { passwordStep } from './accounts/password-step';
 import { prelogin } from './accounts/prelogin';
+import type { AuthenticatedSession } from './accounts/session-store';
 import { endOwnSession, listSessions, refreshSession, signOut, type SessionDeps } from './accounts/session-actions';
 import type { SignInDeps } from './accounts/sign-in-steps';
 import { lookupKeys, searchDirectory } from './directory/directory-search';
 import { publishIdentity } from './directory/identity-publishing';
 import type { RouteHandlers } from './http/api-routes';
-import { fail, succeed } from './outcome';
+import { fail, succeed, type Outcome } from './outcome';
 import { readFeed } from './relay/feed-store';
 import { conversationHistory } from './relay/history';
 import { recallMessage } from './relay/recall';
@@ -41,6 +42,22 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
     } finally {
       deps.onServed?.();
     }
+  };
+  /** An audit search or export, then its record on the server's chain: its count, or the refusal's code. */
+  const audited = async <T>(
+    session: AuthenticatedSession,
+    action: 'search.performed' | 'export.created',
+    answer: Promise<Outcome<T>>,
+    count: (value: T) => number,
+  ): Promise<Outcome<T>> => {
+    const outcome = await answer;
+    await recordServed(db, {
+      at: clock(),
+      actor: session.userId,
+      action,
+      ...(outcome.ok ? { object: { kind: 'search', resultCount: count(outcome.value) } } : { object: { kind: 'none' }, outcome: 'failure', reason: outcome.error }),
+    });
+    return outcome;
   };
   return {
     health: () => Promise.resolve(succeed({ status: 'ok', version: API_VERSION })),
@@ -72,32 +89,8 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       ),
     auditBatch: ({ body }) => acceptAuditBatch(deps.audit, body),
     auditSearch: ({ body, session }) =>
-      served(
-        (async () => {
-          const found = await searchAudit(deps.audit, session, body);
-          await recordServed(db, {
-            at: clock(),
-            actor: session.userId,
-            action: 'search.performed',
-            object: found.ok ? { kind: 'search', resultCount: found.value.entries.length } : { kind: 'none' },
-            ...(found.ok ? {} : { outcome: 'failure' as const, reason: found.error }),
-          });
-          return found;
-        })(),
-      ),
+      served(audited(session, 'search.performed', searchAudit(deps.audit, session, body), (found) => found.entries.length)),
     auditExport: ({ body, session }) =>
-      served(
-        (async () => {
-          const exported = await exportAuditSelection(deps.audit, session, body);
-          await recordServed(db, {
-            at: clock(),
-            actor: session.userId,
-            action: 'export.created',
-            object: exported.ok ? { kind: 'search', resultCount: exported.value.records } : { kind: 'none' },
-            ...(exported.ok ? {} : { outcome: 'failure' as const, reason: exported.error }),
-          });
-          return exported;
-        })(),
-      ),
+      served(audited(session, 'export.created', exportAuditSelection(deps.audit, session, body), (exported) => exported.records)),
   };
 }

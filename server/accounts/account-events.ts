@@ -4,6 +4,7 @@
  * workstation. Who (the actor), what, whose, when, and how many sessions it ended; never
  * anything about messages. Written in the same transaction as the change it records.
  */
+import { AUDIT_OUTBOX_LOCK_ID } from '../audit/audit-tree';
 import type { Queryable } from '../db/database';
 
 export const ACCOUNT_EVENT_ACTIONS = ['account.deactivated', 'account.reactivated', 'sessions.revoked', 'session.ended-by-user'] as const;
@@ -21,13 +22,12 @@ export interface AccountEvent {
 }
 
 export async function recordAccountEvent(tx: Queryable, event: AccountEvent): Promise<void> {
-  await tx.query('INSERT INTO account_events (at, actor, action, target_user_id, sessions_ended) VALUES ($1, $2, $3, $4, $5)', [
-    event.at,
-    event.actor,
-    event.action,
-    event.targetUserId,
-    event.sessionsEnded,
-  ]);
+  // The outbox lock in the same statement (server/audit/audit-tree.ts: AUDIT_OUTBOX_LOCK_ID).
+  await tx.query(
+    `INSERT INTO account_events (at, actor, action, target_user_id, sessions_ended)
+     SELECT $1, $2, $3, $4, $5 FROM (SELECT pg_advisory_xact_lock_shared($6)) AS outbox`,
+    [event.at, event.actor, event.action, event.targetUserId, event.sessionsEnded, AUDIT_OUTBOX_LOCK_ID],
+  );
 }
 
 export async function accountEventsOf(db: Queryable, targetUserId: string): Promise<AccountEvent[]> {

@@ -8,6 +8,7 @@
  * and folded into the server's audit chain afterwards (server/audit/server-trail.ts).
  */
 import { userId as userIdSchema } from '../../shared/protocol/identifiers';
+import { AUDIT_OUTBOX_LOCK_ID } from '../audit/audit-tree';
 import type { Queryable } from '../db/database';
 
 export const ADMIN_EVENT_ACTIONS = [
@@ -71,9 +72,21 @@ export function checkedUserId(userId: string): string {
 
 export async function recordAdminEvent(tx: Queryable, event: Omit<AdminEvent, 'subject' | 'affected' | 'receivedBefore' | 'reason' | 'outcome'> & Partial<AdminEvent>): Promise<void> {
   await tx.query(
+    // The outbox lock in the same statement (server/audit/audit-tree.ts: AUDIT_OUTBOX_LOCK_ID).
     `INSERT INTO admin_events (at, actor, action, target_user_id, subject, affected, received_before, outcome, reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [event.at, event.actor, event.action, event.targetUserId, event.subject ?? null, event.affected ?? null, event.receivedBefore ?? null, event.outcome ?? 'success', event.reason ?? null],
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM (SELECT pg_advisory_xact_lock_shared($10)) AS outbox`,
+    [
+      event.at,
+      event.actor,
+      event.action,
+      event.targetUserId,
+      event.subject ?? null,
+      event.affected ?? null,
+      event.receivedBefore ?? null,
+      event.outcome ?? 'success',
+      event.reason ?? null,
+      AUDIT_OUTBOX_LOCK_ID,
+    ],
   );
 }
 

@@ -13,6 +13,15 @@ import type { AuditSigningKey } from './audit-signing-key';
 
 /** Arbitrary, fixed: the advisory lock that serialises appends to the tree across instances. */
 export const AUDIT_TREE_LOCK_ID = 0x41_55_44_54;
+/**
+ * Held shared by every statement that writes a row of the server chain's outboxes
+ * (served_events, admin_events, account_events), and exclusively by the fold while it reads
+ * them. Without it, on PostgreSQL, a row whose transaction commits after a later-numbered row's
+ * would fall behind the fold's cursor and never reach the chain.
+ */
+export const AUDIT_OUTBOX_LOCK_ID = 0x4f_55_54_42;
+/** How long a fold waits for outbox writers in flight before giving up until the next one (never a deadlock). */
+export const FOLD_LOCK_TIMEOUT = '500ms';
 
 export const sha256 = (...parts: readonly Uint8Array[]): Hash => {
   const hash = createHash('sha256');

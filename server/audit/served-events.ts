@@ -11,6 +11,7 @@ import { canonicalObject } from '../../shared/audit/audit-chain';
 import { auditObject, type AuditObject, type AuditRecord } from '../../shared/audit/audit-event';
 import type { Queryable } from '../db/database';
 import type { SessionEndReason } from '../events/channels';
+import { AUDIT_OUTBOX_LOCK_ID } from './audit-tree';
 
 export type ServedAction = Extract<AuditRecord['action'], 'session.issued' | 'session.ended' | 'message.accepted' | 'history.read' | 'search.performed' | 'export.created'>;
 
@@ -37,9 +38,12 @@ export async function recordServed(tx: Queryable, events: ServedEvent | readonly
   if (list.length === 0) return;
   // Checked here, at the source: a record the catalogue would refuse is a bug, never stored.
   for (const event of list) auditObject.parse(event.object);
+  // One statement, so the outbox lock is held from before the ids are drawn to the commit
+  // (of the caller's transaction, or of this statement alone).
   await tx.query(
     `INSERT INTO served_events (at, actor_user_id, action, object, outcome, reason)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+     SELECT t.* FROM (SELECT pg_advisory_xact_lock_shared($7)) AS outbox,
+       unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t`,
     [
       list.map((event) => event.at),
       list.map((event) => event.actor),
@@ -47,6 +51,7 @@ export async function recordServed(tx: Queryable, events: ServedEvent | readonly
       list.map((event) => canonicalObject(event.object)),
       list.map((event) => event.outcome ?? 'success'),
       list.map((event) => event.reason ?? null),
+      AUDIT_OUTBOX_LOCK_ID,
     ],
   );
 }

@@ -25,7 +25,7 @@ import type { Database, Queryable } from '../db/database';
 import { appendBatch, chainEnd } from './audit-intake';
 import { servedEventsAfter, type ServedRow } from './served-events';
 import type { AuditSigningKey } from './audit-signing-key';
-import { AUDIT_TREE_LOCK_ID, type AuditTree } from './audit-tree';
+import { AUDIT_OUTBOX_LOCK_ID, AUDIT_TREE_LOCK_ID, FOLD_LOCK_TIMEOUT, type AuditTree } from './audit-tree';
 
 export const SERVER_CHAIN_SECRET = 'audit-server-chain';
 const FOLD_PAGE = 500;
@@ -184,6 +184,12 @@ export function createServerTrail(deps: ServerTrailDeps): ServerTrail {
     try {
       return await deps.db.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_TREE_LOCK_ID]);
+        // Every outbox writer in flight finishes first, so no row commits behind the cursor. A
+        // bounded wait: a writer queued behind this lock while holding what another writer waits
+        // for would otherwise deadlock; the fold then gives up and the next one folds instead.
+        await tx.query(`SET LOCAL lock_timeout = '${FOLD_LOCK_TIMEOUT}'`);
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_OUTBOX_LOCK_ID]);
+        await tx.query('SET LOCAL lock_timeout = 0');
         await deps.tree.catchUp(tx);
         await tx.query('INSERT INTO audit_server_cursor (id, last_event) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
         const [cursor] = await tx.query<{ last_event: number | string; last_admin_event: number | string; last_served_event: number | string }>(

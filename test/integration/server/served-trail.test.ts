@@ -6,7 +6,10 @@
  * send does not wait on the chain.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordServed } from '../../../server/audit/served-events';
 import { readTrail } from '../../../server/audit/trail-source';
+import { openDatabase } from '../../../server/db/open-database';
+import { usePostgres } from '../../support/postgres';
 import type { StoredEntry } from '../../../shared/audit/audit-entry';
 import { createUser, HOOK_TIMEOUT_MS, readyUsers, sealMessage, signIn, startTestServer, token, type TestServer, type TestUser } from '../../support/server-fixtures';
 
@@ -111,4 +114,41 @@ describe("the server's own record of what it served", () => {
     const holding = trail.batches.filter((batch) => batch.workstationId === chain && accepted.some((entry) => entry.record.seq >= batch.firstSeq && entry.record.seq <= batch.lastSeq));
     expect(holding.length).toBeLessThanOrEqual(5);
   });
+});
+
+describe('the fold on PostgreSQL, where transactions commit out of id order', () => {
+  const postgres = usePostgres();
+
+  it('never leaves behind a record whose transaction commits after a later-numbered one was folded', async () => {
+    const pg = await startTestServer('postgres', { postgres: postgres() });
+    const db = await openDatabase({ dataDir: pg.dataDir, databaseUrl: pg.databaseUrl });
+    try {
+      const user = await createUser(pg, { userId: 'nurse.adams', displayName: 'Grace Adams' });
+      await pg.server.foldServerTrail();
+      const early = '1a2b3c4d-0000-4000-8000-00000000000a';
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let drawn!: () => void;
+      const idDrawn = new Promise<void>((resolve) => (drawn = resolve));
+      // A transaction draws its outbox id first and commits last.
+      const slow = db.transaction(async (tx) => {
+        await recordServed(tx, { at: pg.clock.now(), actor: null, action: 'history.read', object: { kind: 'conversation', id: early } });
+        drawn();
+        await held;
+      });
+      await idDrawn;
+      // A later row commits meanwhile (a sign-in's session), and a fold runs.
+      await signIn(pg, user);
+      await pg.server.foldServerTrail().catch(() => undefined);
+      release();
+      await slow;
+      await pg.server.foldServerTrail();
+      const records = await pg.server.admin.auditRecords({ limit: 100_000 });
+      expect(records.some((entry) => entry.record.object.kind === 'conversation' && entry.record.object.id === early)).toBe(true);
+      expect(records.some((entry) => entry.record.action === 'session.issued' && entry.record.actor.userId === 'nurse.adams')).toBe(true);
+    } finally {
+      await db.close();
+      await pg.dispose();
+    }
+  }, 60_000);
 });
