@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { ACCOUNT_THROTTLE, ADDRESS_THROTTLE, type ThrottlePolicy } from './accounts/attempt-throttle';
+import { ACCOUNT_AT_ADDRESS_THROTTLE, ACCOUNT_LOCK, ADDRESS_THROTTLE, type ThrottlePolicy } from './accounts/attempt-throttle';
 import { PRELOGIN_SECRET_NAME } from './accounts/prelogin';
 import { serverSecret } from './accounts/server-secret';
 import { createServerAdmin, type ServerAdmin } from './admin/server-admin';
@@ -51,7 +51,8 @@ export interface ServerOptions {
   readonly mfaRequired?: boolean;
   readonly now?: Clock;
   readonly log?: ServerLogOptions;
-  readonly throttle?: { readonly account?: ThrottlePolicy; readonly address?: ThrottlePolicy };
+  /** Sign-in throttle policies (attempt-throttle.ts): the account-wide lock, the waits per account at an address, per address. */
+  readonly throttle?: { readonly account?: ThrottlePolicy; readonly accountAtAddress?: ThrottlePolicy; readonly address?: ThrottlePolicy };
   /** Client KDF cost for new accounts (and what unknown ids are told). Default 64 MiB, 3 passes. */
   readonly accountKdf?: { readonly memoryMiB: number; readonly passes: number };
   /** Cost of the stored auth key hashes. Default libsodium's interactive (64 MiB, 2 passes). */
@@ -82,7 +83,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logger = createServerLogger(options.log);
   const host = options.host ?? '127.0.0.1';
   const accountKdf = options.accountKdf ?? DEFAULT_ACCOUNT_KDF;
-  const accountThrottle = options.throttle?.account ?? ACCOUNT_THROTTLE;
+  const accountThrottle = options.throttle?.account ?? ACCOUNT_LOCK;
+  const accountAtAddressThrottle = options.throttle?.accountAtAddress ?? ACCOUNT_AT_ADDRESS_THROTTLE;
   const addressThrottle = options.throttle?.address ?? ADDRESS_THROTTLE;
 
   // Before anything in the data folder is read or created: refused if others can write it.
@@ -107,7 +109,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
     const streams = await startStreamRegistry(db, clock);
     cleanups.push(() => streams.stop());
-    const housekeeping = { db, clock, streams, throttles: { account: accountThrottle, address: addressThrottle } };
+    const housekeeping = { db, clock, streams, throttles: { account: accountThrottle, accountAtAddress: accountAtAddressThrottle, address: addressThrottle } };
     const admin = createServerAdmin({ ...housekeeping, hasher, kdf: accountKdf });
 
     if (options.demo === true) await seedDemo(options.dataDir, { db, ...admin });
@@ -177,6 +179,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         hasher,
         mfaRequired: options.mfaRequired ?? true,
         accountThrottle,
+        accountAtAddressThrottle,
         addressThrottle,
         decoyHash,
         preloginSecret,

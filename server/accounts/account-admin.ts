@@ -16,7 +16,7 @@ import { insertAccount, setAccountActive } from './account-store';
 import { endSessionsOfUser } from './session-store';
 import { recordAccountEvent, SERVER_OPERATOR } from './account-events';
 import { checkedActor, recordAdminEvent } from '../admin/admin-events';
-import { accountThrottleKey, clearThrottle, readThrottle, type ThrottleStatus } from './throttle-store';
+import { accountThrottleKey, clearAccountThrottle, readThrottle, type ThrottleStatus } from './throttle-store';
 
 export interface NewAccount {
   readonly userId: string;
@@ -106,7 +106,7 @@ export async function signInThrottleOf(deps: Pick<AccountAdminDeps, 'db'>, userI
 
 /**
  * IT unlocks an account (attempt-throttle.ts): its failed sign-ins are forgotten, lifting the
- * hard lock and any wait, and `actor` is recorded doing it on the server's chain in the same
+ * hard lock and its waits at every address, and `actor` is recorded doing it on the server's chain in the same
  * transaction. Answers whether a hard lock was in force. Only real accounts: an unknown id
  * (which may be locked, exactly like a real one) is refused and nothing is recorded.
  */
@@ -114,7 +114,7 @@ export async function unlockAccount(deps: Pick<AccountAdminDeps, 'db' | 'clock'>
   const by = checkedActor(actor);
   return deps.db.transaction(async (tx) => {
     if ((await tx.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length === 0) throw new AccountAdminError('UNKNOWN_ACCOUNT');
-    const cleared = await clearThrottle(tx, accountThrottleKey(userId));
+    const cleared = await clearAccountThrottle(tx, userId);
     await recordAdminEvent(tx, { at: deps.clock(), actor: by, action: 'account.unlocked', targetUserId: userId });
     return { wasLocked: cleared?.lockedAt != null };
   });

@@ -1,7 +1,16 @@
 /**
- * The sign-in throttle (NIST SP 800-63B §5.2.2), per key: an account id (known or not) and a
- * remote address. Pure: state in, verdict or next state out, time an argument; throttle-store.ts
- * keeps the state in the database, shared by every instance.
+ * The sign-in throttle (NIST SP 800-63B §5.2.2), per key. Pure: state in, verdict or next state
+ * out, time an argument; throttle-store.ts keeps the state in the database, shared by every
+ * instance. Every attempt is counted under three keys, each with its own policy:
+ *
+ * - the account id at one remote address (`ACCOUNT_AT_ADDRESS_THROTTLE`): the growing waits. A
+ *   guesser slows only their own address's attempts on the account, never a clinician signing
+ *   in from her own workstation;
+ * - the remote address (`ADDRESS_THROTTLE`): short waits, so one machine cannot walk through
+ *   many accounts;
+ * - the account id alone, from anywhere (`ACCOUNT_LOCK`): no wait, only the hard lock after
+ *   `hardLockAt` consecutive failures, until IT unlocks it. Guessing from many addresses at
+ *   once ends there.
  *
  * - Every attempt takes its place before the password or code is checked: it counts as a
  *   failure from the moment it is let through (`afterReservation`), and is handed back only
@@ -9,15 +18,13 @@
  *   under a row lock, so a burst of requests is checked no more often than the rule allows.
  * - A few failures are free; after that each further attempt waits, twice as long each time, up
  *   to a ceiling: a clinician who mistypes is slowed for seconds, a guesser for hours.
- * - An account id is locked outright after `hardLockAt` consecutive failures, until IT unlocks
- *   it; at the default delays that takes about a day of guessing. Addresses are never locked.
- * - Success resets an account's failures; a key with no attempt for `forgetAfterMs` starts
- *   again (a hard lock never lapses).
+ * - Success resets the account's failures (and its failures at that address); a key with no
+ *   attempt for `forgetAfterMs` starts again (a hard lock never lapses).
  */
 export interface ThrottlePolicy {
   /** Failures that cost no wait. */
   readonly freeFailures: number;
-  /** The wait after the first failure past the free ones; it doubles with each further one. */
+  /** The wait after the first failure past the free ones; it doubles with each further one. 0: never waits. */
   readonly firstDelayMs: number;
   readonly maxDelayMs: number;
   /** Consecutive failures that lock the key until IT unlocks it; null: never. */
@@ -37,13 +44,26 @@ const MINUTE_MS = 60 * SECOND_MS;
 const HOUR_MS = 60 * MINUTE_MS;
 
 /**
- * Per account id: five free, then 30 s, 1 min, 2 min … up to 15 min between attempts; locked
- * at 100 consecutive failures (about 23 hours of guessing at those delays).
+ * Per account id at one remote address: five free, then 30 s, 1 min, 2 min … up to 15 min
+ * between attempts; never locked (guessing from one address reaches `ACCOUNT_LOCK` after about
+ * 23 hours at these delays).
  */
-export const ACCOUNT_THROTTLE: ThrottlePolicy = Object.freeze({
+export const ACCOUNT_AT_ADDRESS_THROTTLE: ThrottlePolicy = Object.freeze({
   freeFailures: 5,
   firstDelayMs: 30 * SECOND_MS,
   maxDelayMs: 15 * MINUTE_MS,
+  hardLockAt: null,
+  forgetAfterMs: 24 * HOUR_MS,
+});
+
+/**
+ * Per account id, from any address: never a wait (that would let anyone slow a clinician down),
+ * only the hard lock at 100 consecutive failures.
+ */
+export const ACCOUNT_LOCK: ThrottlePolicy = Object.freeze({
+  freeFailures: 100,
+  firstDelayMs: 0,
+  maxDelayMs: 0,
   hardLockAt: 100,
   forgetAfterMs: 24 * HOUR_MS,
 });
@@ -67,7 +87,7 @@ export type ThrottleVerdict =
 
 /** How long the next attempt waits after `failures` consecutive failures. */
 export function delayAfter(failures: number, policy: ThrottlePolicy): number {
-  if (failures < policy.freeFailures) return 0;
+  if (failures < policy.freeFailures || policy.firstDelayMs === 0) return 0;
   return Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** (failures - policy.freeFailures));
 }
 

@@ -17,14 +17,17 @@ import { accountOf, type AccountRecord } from './account-store';
 import { retryAfterFailure, type ThrottlePolicy } from './attempt-throttle';
 import { registerDevice } from './device-store';
 import { createSession } from './session-store';
-import { accountThrottleKey, addressThrottleKey, confirmHardLock, giveBack, reserveAttempt, type Place } from './throttle-store';
+import { accountAtAddressThrottleKey, accountThrottleKey, addressThrottleKey, confirmHardLock, giveBack, reserveAttempt, type Place } from './throttle-store';
 
 export interface SignInDeps {
   readonly db: Database;
   readonly hasher: PasswordHasher;
   readonly clock: Clock;
   readonly mfaRequired: boolean;
+  /** Per account id from anywhere: the hard lock only (attempt-throttle.ts ACCOUNT_LOCK). */
   readonly accountThrottle: ThrottlePolicy;
+  /** Per account id at one address: the growing waits. */
+  readonly accountAtAddressThrottle: ThrottlePolicy;
   readonly addressThrottle: ThrottlePolicy;
   /** A hash of a random key at the real cost, verified against for unknown ids so they take as long. */
   readonly decoyHash: () => Promise<string>;
@@ -32,34 +35,39 @@ export interface SignInDeps {
   readonly onAccountEvent?: () => void;
 }
 
-/** A sign-in attempt holding its place in the account's and the address's throttle. */
+/** A sign-in attempt holding its place in the account's, the account-at-address and the address's throttle. */
 export interface Attempt {
   readonly userId: string;
   readonly address: string;
   readonly at: number;
   /** Its place among the account's consecutive failures (counting itself), and the last attempt before it. */
   readonly account: Place;
+  /** The same among the account's failures from this address. */
+  readonly accountAtAddress: Place;
   readonly remote: Place;
 }
 
 /**
  * Takes the attempt's place before anything is verified (attempt-throttle.ts): refused at once
- * while the account id is locked (`ACCOUNT_LOCKED`, until IT unlocks it) or it or the address
- * must wait (`THROTTLED`, with the seconds to wait).
+ * while the account id is locked (`ACCOUNT_LOCKED`, until IT unlocks it) or the account at this
+ * address, or the address, must wait (`THROTTLED`, with the seconds to wait). Someone else's
+ * guesses from another address never make this one wait.
  */
 export async function beginAttempt(deps: SignInDeps, userId: string, address: string, now: number): Promise<Outcome<Attempt>> {
   const reserved = await reserveAttempt(
     deps.db,
     [
+      // This order, always (throttle-store.ts reserveAttempt).
       { key: accountThrottleKey(userId), policy: deps.accountThrottle },
+      { key: accountAtAddressThrottleKey(userId, address), policy: deps.accountAtAddressThrottle },
       { key: addressThrottleKey(address), policy: deps.addressThrottle },
     ],
     now,
   );
   if (!reserved.ok) return reserved.verdict.reason === 'locked' ? fail('ACCOUNT_LOCKED') : fail('THROTTLED', reserved.verdict.retryAfterSeconds);
-  const [account, remote] = reserved.places;
-  if (account === undefined || remote === undefined) throw new Error('a reservation without its places');
-  return succeed({ userId, address, at: now, account, remote });
+  const [account, accountAtAddress, remote] = reserved.places;
+  if (account === undefined || accountAtAddress === undefined || remote === undefined) throw new Error('a reservation without its places');
+  return succeed({ userId, address, at: now, account, accountAtAddress, remote });
 }
 
 /**
@@ -79,19 +87,29 @@ export async function attemptFailed(deps: SignInDeps, attempt: Attempt, code: 'I
     if (recorded.lockout) deps.onAccountEvent?.();
     if (locked) return fail('ACCOUNT_LOCKED');
   }
-  const wait = Math.max(retryAfterFailure(attempt.account.place, deps.accountThrottle) ?? 0, retryAfterFailure(attempt.remote.place, deps.addressThrottle) ?? 0);
+  const wait = Math.max(
+    retryAfterFailure(attempt.account.place, deps.accountThrottle) ?? 0,
+    retryAfterFailure(attempt.accountAtAddress.place, deps.accountAtAddressThrottle) ?? 0,
+    retryAfterFailure(attempt.remote.place, deps.addressThrottle) ?? 0,
+  );
   return wait > 0 ? fail(code, wait) : fail(code);
 }
 
 /** Not a failed guess after all (the right password before its code, a code used by a concurrent request, a disabled account): handed back. */
 export async function attemptNotCounted(deps: SignInDeps, attempt: Attempt): Promise<void> {
   await giveBack(deps.db, accountThrottleKey(attempt.userId), 1, attempt.at, attempt.account.previousAttemptAt);
+  await giveBack(deps.db, accountAtAddressThrottleKey(attempt.userId, attempt.address), 1, attempt.at, attempt.accountAtAddress.previousAttemptAt);
   await giveBack(deps.db, addressThrottleKey(attempt.address), 1, attempt.at, attempt.remote.previousAttemptAt);
 }
 
-/** Signed in: the account's failures up to this attempt are forgiven (any after it stand); the address gets this place back. */
+/**
+ * Signed in: the account's failures up to this attempt are forgiven, from anywhere and from this
+ * address (any after it stand); the address gets this place back.
+ */
 export async function attemptSucceeded(deps: SignInDeps, attempt: Attempt): Promise<void> {
   await giveBack(deps.db, accountThrottleKey(attempt.userId), attempt.account.place, attempt.at, attempt.account.previousAttemptAt);
+  const atAddress = attempt.accountAtAddress;
+  await giveBack(deps.db, accountAtAddressThrottleKey(attempt.userId, attempt.address), atAddress.place, attempt.at, atAddress.previousAttemptAt);
   await giveBack(deps.db, addressThrottleKey(attempt.address), 1, attempt.at, attempt.remote.previousAttemptAt);
 }
 

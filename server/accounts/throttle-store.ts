@@ -17,8 +17,12 @@ interface ThrottleRow {
 const fromRow = (row: ThrottleRow): ThrottleState => ({ failures: row.failures, lastAttemptAt: Number(row.last_attempt_at) });
 
 export const ACCOUNT_THROTTLE_PREFIX = 'account:';
+export const ACCOUNT_AT_ADDRESS_THROTTLE_PREFIX = 'account-at-address:';
 export const ADDRESS_THROTTLE_PREFIX = 'address:';
 export const accountThrottleKey = (userId: string) => `${ACCOUNT_THROTTLE_PREFIX}${userId}`;
+/** Every key of one account at some address starts so (a user id never holds a `/`). */
+const accountAtAddressPrefix = (userId: string) => `${ACCOUNT_AT_ADDRESS_THROTTLE_PREFIX}${userId}/`;
+export const accountAtAddressThrottleKey = (userId: string, address: string) => `${accountAtAddressPrefix(userId)}${address}`;
 export const addressThrottleKey = (address: string) => `${ADDRESS_THROTTLE_PREFIX}${address}`;
 
 export interface ThrottledKey {
@@ -40,7 +44,8 @@ export type Reservation =
 /**
  * Lets one attempt through every key, counted as a failure on each, or refuses it on the first
  * key that says no and counts nothing. Keys are locked in the order given; callers always give
- * the account before the address, so two attempts never wait on each other in a circle.
+ * the account, then the account at the address, then the address, so two attempts never wait
+ * on each other in a circle.
  */
 export async function reserveAttempt(db: Database, keys: readonly ThrottledKey[], now: number): Promise<Reservation> {
   return db.transaction(async (tx) => {
@@ -109,9 +114,13 @@ export async function readThrottle(db: Queryable, key: string): Promise<Throttle
   return row ? { ...fromRow(row), lockedAt: row.locked_at === null ? null : Number(row.locked_at) } : null;
 }
 
-/** Forgets the key altogether (IT unlocking an account); what it held, or null if nothing. */
-export async function clearThrottle(db: Queryable, key: string): Promise<ThrottleStatus | null> {
-  const rows = await db.query<ThrottleRow>('DELETE FROM auth_throttle WHERE key = $1 RETURNING failures, last_attempt_at, locked_at', [key]);
+/**
+ * Forgets an account's throttle altogether (IT unlocking it): its hard lock and its waits at
+ * every address. What its account-wide key held, or null if nothing.
+ */
+export async function clearAccountThrottle(db: Queryable, userId: string): Promise<ThrottleStatus | null> {
+  await db.query('DELETE FROM auth_throttle WHERE starts_with(key, $1)', [accountAtAddressPrefix(userId)]);
+  const rows = await db.query<ThrottleRow>('DELETE FROM auth_throttle WHERE key = $1 RETURNING failures, last_attempt_at, locked_at', [accountThrottleKey(userId)]);
   const row = rows[0];
   return row ? { ...fromRow(row), lockedAt: row.locked_at === null ? null : Number(row.locked_at) } : null;
 }

@@ -8,7 +8,7 @@ import type { ThrottlePolicy } from '../accounts/attempt-throttle';
 import { deleteExpiredChallenges } from '../accounts/mfa-challenge-store';
 import { deleteDeadSessions } from '../accounts/session-store';
 import { deleteExpiredProofs } from '../accounts/spent-proof-store';
-import { ACCOUNT_THROTTLE_PREFIX, ADDRESS_THROTTLE_PREFIX, deleteStaleThrottles } from '../accounts/throttle-store';
+import { ACCOUNT_AT_ADDRESS_THROTTLE_PREFIX, ACCOUNT_THROTTLE_PREFIX, ADDRESS_THROTTLE_PREFIX, deleteStaleThrottles } from '../accounts/throttle-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { deleteExpiredEnvelopes } from '../relay/envelope-store';
@@ -26,7 +26,7 @@ export interface HousekeepingDeps {
   readonly clock: Clock;
   readonly streams: StreamRegistry;
   /** The sign-in throttles in force: each says when its counters are forgotten. */
-  readonly throttles: { readonly account: ThrottlePolicy; readonly address: ThrottlePolicy };
+  readonly throttles: { readonly account: ThrottlePolicy; readonly accountAtAddress: ThrottlePolicy; readonly address: ThrottlePolicy };
 }
 
 export async function sweepExpired(deps: HousekeepingDeps): Promise<SweepResult> {
@@ -34,6 +34,7 @@ export async function sweepExpired(deps: HousekeepingDeps): Promise<SweepResult>
   const expiredEnvelopes = await deleteExpiredEnvelopes(deps.db, now);
   await deleteExpiredChallenges(deps.db, now);
   await deleteStaleThrottles(deps.db, ACCOUNT_THROTTLE_PREFIX, deps.throttles.account, now);
+  await deleteStaleThrottles(deps.db, ACCOUNT_AT_ADDRESS_THROTTLE_PREFIX, deps.throttles.accountAtAddress, now);
   await deleteStaleThrottles(deps.db, ADDRESS_THROTTLE_PREFIX, deps.throttles.address, now);
   await deleteExpiredProofs(deps.db, now);
   await deleteDeadSessions(deps.db, now - DEAD_SESSION_RETENTION_MS);

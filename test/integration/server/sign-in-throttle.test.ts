@@ -1,16 +1,18 @@
 /**
  * Sign-in throttling against a real server on each backend (server/accounts/attempt-throttle.ts):
  * every attempt takes its place before the password or code is checked, so a burst of requests
- * is verified no more often than the throttle allows; growing waits per account and per
- * address; a hard lock after 100 consecutive failures that only IT lifts, recorded on the
- * server's chain both ways; a success resets the count; unknown ids throttled exactly alike.
+ * is verified no more often than the throttle allows; growing waits per account at one address
+ * (so guesses from elsewhere never slow a clinician at her own workstation) and per address; a
+ * hard lock after 100 consecutive failures of the account from anywhere that only IT lifts,
+ * recorded on the server's chain both ways; a success resets the count; unknown ids throttled
+ * exactly alike.
  */
 import { randomUUID } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes } from '../../../shared/protocol/api';
 import { AccountAdminError } from '../../../server/accounts/account-admin';
-import { ACCOUNT_THROTTLE, ADDRESS_THROTTLE } from '../../../server/accounts/attempt-throttle';
+import { ACCOUNT_AT_ADDRESS_THROTTLE, ACCOUNT_LOCK, ADDRESS_THROTTLE } from '../../../server/accounts/attempt-throttle';
 import { AdminInputError } from '../../../server/admin/admin-events';
 import { AUTH_KEY_HASH_COST } from '../../../server/crypto/password-hasher';
 import { usePostgres } from '../../support/postgres';
@@ -31,7 +33,10 @@ import {
 
 const postgres = usePostgres();
 const BURST = 20;
-const FREE = ACCOUNT_THROTTLE.freeFailures;
+const FREE = ACCOUNT_AT_ADDRESS_THROTTLE.freeFailures;
+const HARD_LOCK = ACCOUNT_LOCK.hardLockAt!;
+/** The account-wide lock on the burst server, low enough to reach in one burst from many addresses. */
+const BURST_LOCK = 12;
 
 let addressCounter = 10;
 /** A loopback source address no other test uses, so throttle counters per address stay apart. */
@@ -71,7 +76,11 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
     let target: TestServer;
     beforeAll(async () => {
       // The real Argon2id cost: each check takes long enough for a whole burst to arrive during it.
-      target = await startTestServer(backend, { postgres: postgres(), authKeyHashCost: AUTH_KEY_HASH_COST });
+      target = await startTestServer(backend, {
+        postgres: postgres(),
+        authKeyHashCost: AUTH_KEY_HASH_COST,
+        throttle: { account: { ...ACCOUNT_LOCK, freeFailures: BURST_LOCK, hardLockAt: BURST_LOCK } },
+      });
     }, HOOK_TIMEOUT_MS);
     afterAll(() => target.dispose(), HOOK_TIMEOUT_MS);
     const { user, login, failures } = suite(() => target);
@@ -100,7 +109,7 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
         expect(only.body.step).toBe('mfa');
         expect(await failures(grace.userId)).toBe(FREE - 1);
       } else {
-        expect(only?.body).toEqual({ error: 'INVALID_CREDENTIALS', retryAfterSeconds: ACCOUNT_THROTTLE.firstDelayMs / 1000 });
+        expect(only?.body).toEqual({ error: 'INVALID_CREDENTIALS', retryAfterSeconds: ACCOUNT_AT_ADDRESS_THROTTLE.firstDelayMs / 1000 });
         expect(await failures(grace.userId)).toBe(FREE);
       }
     });
@@ -119,6 +128,15 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       const [only] = checked;
       // Signed in, which forgives the failures before it; or one more failure, and the wait.
       expect(await failures(grace.userId)).toBe(only?.status === 200 ? 0 : FREE);
+    });
+
+    it(`checks no more than the account-wide lock allows of ${String(BURST)} wrong passwords sent together from ${String(BURST)} addresses`, async () => {
+      const grace = await user();
+      const answers = await Promise.all(Array.from({ length: BURST }, () => login(target.apiFrom(ownAddress()), grace, wrongKey())));
+      // Every checked attempt stays counted: exactly the lock's worth were checked, the last of them locking.
+      expect(await failures(grace.userId)).toBe(BURST_LOCK);
+      expect(answers.filter((answer) => answer.body.error === 'INVALID_CREDENTIALS')).toHaveLength(BURST_LOCK - 1);
+      expect(answers.filter((answer) => answer.body.error === 'ACCOUNT_LOCKED')).toHaveLength(BURST - BURST_LOCK + 1);
     });
   });
 
@@ -140,7 +158,7 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       return of();
     }
 
-    it('makes each attempt after five failures wait twice as long as the last, from any address, until a success resets the count', async () => {
+    it('makes each attempt from an address after five failures there wait twice as long as the last, until a success resets the count', async () => {
       const api = target.apiFrom(ownAddress());
       const grace = await user();
       const answers = [];
@@ -148,7 +166,6 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       expect(answers).toEqual([...Array.from({ length: FREE - 1 }, () => ({ error: 'INVALID_CREDENTIALS' })), { error: 'INVALID_CREDENTIALS', retryAfterSeconds: 30 }]);
       const rightKey = await authKeyOf(api, grace);
       expect(await login(api, grace, rightKey)).toEqual({ status: 429, body: { error: 'THROTTLED', retryAfterSeconds: 30 } });
-      expect((await login(target.apiFrom(ownAddress()), grace, rightKey)).body.error).toBe('THROTTLED');
       target.clock.advance(30_000);
       expect((await login(api, grace, wrongKey())).body).toEqual({ error: 'INVALID_CREDENTIALS', retryAfterSeconds: 60 });
       target.clock.advance(59_000);
@@ -174,7 +191,7 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       const graceApi = target.apiFrom(ownAddress());
       const ghostApi = target.apiFrom(ownAddress());
       const seen: { grace: Answer[]; ghost: Answer[] } = { grace: [], ghost: [] };
-      for (let failure = 1; failure <= ACCOUNT_THROTTLE.hardLockAt!; failure += 1) {
+      for (let failure = 1; failure <= HARD_LOCK; failure += 1) {
         const [forGrace, forGhost] = [await login(graceApi, grace, wrongKey()), await login(ghostApi, ghost, wrongKey())];
         seen.grace.push(forGrace);
         seen.ghost.push(forGhost);
@@ -207,6 +224,36 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       ]);
       await signIn(target, grace, graceApi);
       expect(await target.server.admin.unlockAccount(grace.userId, 'it.admin')).toEqual({ wasLocked: false });
+    });
+
+    it('keeps the waits a guesser earns at their own address: the right password from another address signs in at once', async () => {
+      const grace = await user();
+      const guesser = target.apiFrom(ownAddress());
+      const ward = target.apiFrom('127.0.0.2');
+      for (let failure = 1; failure <= FREE; failure += 1) await login(guesser, grace, wrongKey());
+      const rightKey = await authKeyOf(ward, grace);
+      expect(await login(guesser, grace, rightKey)).toEqual({ status: 429, body: { error: 'THROTTLED', retryAfterSeconds: 30 } });
+      // The clinician at her own workstation: her password and her code checked at once.
+      const first = await login(ward, grace, rightKey);
+      expect(first.body.step).toBe('mfa');
+      expect((await post(ward, 'verifyMfa', { challengeId: first.body.challengeId, code: freshTotpCode(target, grace) })).status).toBe(200);
+      expect(await failures(grace.userId)).toBe(0);
+    });
+
+    it('still locks the account after 100 consecutive failures spread over addresses, none of which had to wait; unlocking lifts every wait', async () => {
+      const grace = await user();
+      const addresses = Array.from({ length: HARD_LOCK / FREE }, () => target.apiFrom(ownAddress()));
+      const answers: Answer[] = [];
+      for (const api of addresses) for (let failure = 1; failure <= FREE; failure += 1) answers.push(await login(api, grace, wrongKey()));
+      expect(answers.filter(refusedBeforeChecking)).toEqual([]);
+      expect(answers.at(-2)?.body.error).toBe('INVALID_CREDENTIALS');
+      expect(answers.at(-1)).toEqual({ status: 423, body: { error: 'ACCOUNT_LOCKED' } });
+      const rightKey = await authKeyOf(target.api, grace);
+      expect(await login(target.apiFrom(ownAddress()), grace, rightKey)).toEqual({ status: 423, body: { error: 'ACCOUNT_LOCKED' } });
+      expect(await target.server.admin.signInThrottle(grace.userId)).toMatchObject({ failures: HARD_LOCK, lockedAt: expect.any(Number) as number });
+      expect(await target.server.admin.unlockAccount(grace.userId, 'it.admin')).toEqual({ wasLocked: true });
+      // The last address had just earned its wait; IT unlocking forgets it too.
+      await signIn(target, grace, addresses.at(-1));
     });
 
     it('counts wrong codes in the same account throttle as wrong passwords', async () => {

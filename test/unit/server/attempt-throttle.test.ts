@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ACCOUNT_THROTTLE,
+  ACCOUNT_AT_ADDRESS_THROTTLE,
+  ACCOUNT_LOCK,
   ADDRESS_THROTTLE,
   afterReservation,
   delayAfter,
@@ -17,7 +18,7 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const T0 = 1_700_000_000_000;
-const policy: ThrottlePolicy = ACCOUNT_THROTTLE;
+const policy: ThrottlePolicy = ACCOUNT_AT_ADDRESS_THROTTLE;
 
 /** Attempts let through at each time given, each counted (as every attempt is until it succeeds). */
 function attempts(times: readonly number[], using: ThrottlePolicy = policy): { state: ThrottleState | null; allowed: number } {
@@ -32,7 +33,7 @@ function attempts(times: readonly number[], using: ThrottlePolicy = policy): { s
 }
 
 describe('the sign-in throttle (NIST SP 800-63B 5.2.2)', () => {
-  it('lets five failures through at once, then makes each further attempt wait twice as long, up to 15 minutes', () => {
+  it('lets five failures of an account at one address through at once, then makes each further attempt wait twice as long, up to 15 minutes', () => {
     expect([0, 4].map((failures) => delayAfter(failures, policy))).toEqual([0, 0]);
     expect([5, 6, 7, 8, 9, 10, 11, 50].map((failures) => delayAfter(failures, policy) / SECOND)).toEqual([30, 60, 120, 240, 480, 900, 900, 900]);
     const five = attempts(Array(5).fill(T0) as number[]).state;
@@ -42,20 +43,33 @@ describe('the sign-in throttle (NIST SP 800-63B 5.2.2)', () => {
     expect(throttleVerdict(five, policy, T0 + 30 * SECOND)).toEqual({ allowed: true });
   });
 
-  it('locks an account outright at 100 consecutive failures, which at these waits takes most of a day, and never forgets it', () => {
-    expect(ACCOUNT_THROTTLE.hardLockAt).toBe(100);
-    let state: ThrottleState | null = null;
+  it('never makes an account wait because of failures from anywhere, and locks it outright at 100 consecutive ones, never forgetting it', () => {
+    expect(ACCOUNT_LOCK.hardLockAt).toBe(100);
+    for (let failures = 0; failures < 100; failures += 1) {
+      expect(delayAfter(failures, ACCOUNT_LOCK)).toBe(0);
+      expect(retryAfterFailure(failures + 1, ACCOUNT_LOCK)).toBeNull();
+    }
+    const burst = attempts(Array(150).fill(T0) as number[], ACCOUNT_LOCK);
+    expect(burst.allowed).toBe(100);
+    expect(hardLocked(burst.state, ACCOUNT_LOCK)).toBe(true);
+    expect(throttleVerdict(burst.state, ACCOUNT_LOCK, T0 + 365 * 24 * HOUR)).toEqual({ allowed: false, reason: 'locked' });
+    expect(throttleStale(burst.state!, ACCOUNT_LOCK, T0 + 365 * 24 * HOUR)).toBe(false);
+  });
+
+  it('never locks an account at one address, only slows it, so reaching the lock from one address takes most of a day', () => {
+    expect(ACCOUNT_AT_ADDRESS_THROTTLE.hardLockAt).toBeNull();
+    let atAddress: ThrottleState | null = null;
+    let account: ThrottleState | null = null;
     let now = T0;
     for (let failure = 0; failure < 100; failure += 1) {
-      const verdict = throttleVerdict(state, policy, now);
-      if (!verdict.allowed) throw new Error(`refused at ${String(failure)}`);
-      state = afterReservation(state, policy, now);
-      now += delayAfter(state.failures, policy);
+      if (!throttleVerdict(atAddress, policy, now).allowed || !throttleVerdict(account, ACCOUNT_LOCK, now).allowed) throw new Error(`refused at ${String(failure)}`);
+      atAddress = afterReservation(atAddress, policy, now);
+      account = afterReservation(account, ACCOUNT_LOCK, now);
+      now += delayAfter(atAddress.failures, policy);
     }
     expect(now - T0).toBeGreaterThan(20 * HOUR);
-    expect(hardLocked(state, policy)).toBe(true);
-    expect(throttleVerdict(state, policy, now + 365 * 24 * HOUR)).toEqual({ allowed: false, reason: 'locked' });
-    expect(throttleStale(state!, policy, now + 365 * 24 * HOUR)).toBe(false);
+    expect(hardLocked(atAddress, policy)).toBe(false);
+    expect(throttleVerdict(account, ACCOUNT_LOCK, now)).toEqual({ allowed: false, reason: 'locked' });
   });
 
   it('never locks an address, only slows it: thirty free failures, then short waits', () => {
@@ -86,14 +100,18 @@ describe('the sign-in throttle (NIST SP 800-63B 5.2.2)', () => {
     expect([5, 6, 100].map((place) => retryAfterFailure(place, policy))).toEqual([30, 60, 900]);
   });
 
-  it('lets no more attempts through in a burst than the rule allows, whatever came before', () => {
+  it.each([
+    ['an account at an address', ACCOUNT_AT_ADDRESS_THROTTLE],
+    ['an account from anywhere', ACCOUNT_LOCK],
+    ['an address', ADDRESS_THROTTLE],
+  ] as const)('lets no more attempts through in a burst than the rule allows for %s, whatever came before', (_name, policy) => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 2 * HOUR }), { maxLength: 30 }),
         fc.integer({ min: 1, max: 50 }),
         fc.integer({ min: 0, max: 3 * HOUR }),
         (offsets, burst, gap) => {
-          const before = attempts([...offsets].sort((a, b) => a - b).map((offset) => T0 + offset));
+          const before = attempts([...offsets].sort((a, b) => a - b).map((offset) => T0 + offset), policy);
           const at = T0 + 2 * HOUR + gap;
           const failuresBefore = before.state === null || throttleStale(before.state, policy, at) ? 0 : before.state.failures;
           let state = before.state;
