@@ -352,7 +352,7 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
   }
 
   if (!selection) checkPurges(trail, heads, purged, auditKey, report);
-  const attestedRecords = selection ? null : checkAttestation(trail, auditKey, report);
+  const attestedRecords = selection ? null : checkAttestation(trail, heads, auditKey, report);
 
   let consistentWith: number | null = null;
   if (!selection) {
@@ -433,7 +433,7 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
 }
 
 /** The smallest head (heads sorted by size) that covers tree index `index`, by halving. */
-function firstHeadCovering(heads: readonly SignedTreeHead[], index: number): SignedTreeHead | undefined {
+export function firstHeadCovering(heads: readonly SignedTreeHead[], index: number): SignedTreeHead | undefined {
   let low = 0;
   let high = heads.length;
   while (low < high) {

@@ -7,13 +7,16 @@
  *
  * A selection carries no sessions, so it is not checked here, and the report says so. After a
  * lawful purge, a session record may be gone while a record it attested, received later, stays:
- * records from before the latest purge bound (plus a session's longest life) are not checked.
+ * records the server received before the latest purge bound (plus a session's longest life) are
+ * not checked. Received is told by the first signed head that covers the record (the server's
+ * clock), never by the record's own time, which the workstation chose.
  */
 import { ATTESTATION_TOLERANCE_MS, attested, namesPerson, sessionIndex, sessionSpansOf } from '../../shared/audit/actor-attestation';
 import type { AuditRecord } from '../../shared/audit/audit-event';
 import { SESSION_MAX_AGE_MS } from '../../shared/protocol/auth';
 import { SIX_YEARS_MS } from '../db/schema';
-import type { TrailBreak, TrailExport } from './trail-verifier';
+import type { SignedTreeHead } from '../../shared/audit/audit-entry';
+import { firstHeadCovering, type TrailBreak, type TrailExport } from './trail-verifier';
 
 export const UNATTESTED_PROBLEM = 'names a person who had no session on this workstation at that time (unattested)';
 
@@ -23,7 +26,7 @@ export function serverChainsOf(trail: TrailExport, auditKey: string | null): Set
 }
 
 /** How many records were checked; each one not attested is reported. */
-export function checkAttestation(trail: TrailExport, auditKey: string | null, report: (b: TrailBreak) => void): number {
+export function checkAttestation(trail: TrailExport, heads: readonly SignedTreeHead[], auditKey: string | null, report: (b: TrailBreak) => void): number {
   const serverChains = serverChainsOf(trail, auditKey);
   const serverRecords: AuditRecord[] = [];
   let purgeBound: number | null = null;
@@ -41,7 +44,8 @@ export function checkAttestation(trail: TrailExport, auditKey: string | null, re
   let checked = 0;
   for (const { entry } of trail.entries) {
     const { record } = entry;
-    if (serverChains.has(record.workstationId) || !namesPerson(record) || record.at < checkedFrom) continue;
+    if (serverChains.has(record.workstationId) || !namesPerson(record)) continue;
+    if (purgeBound !== null && (firstHeadCovering(heads, entry.treeIndex)?.timestamp ?? Number.POSITIVE_INFINITY) < checkedFrom) continue;
     checked += 1;
     if (!attested(record, index)) report({ kind: 'record', workstationId: record.workstationId, seq: record.seq, treeIndex: entry.treeIndex, problem: UNATTESTED_PROBLEM });
   }
