@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { ACCOUNT_AT_ADDRESS_THROTTLE, ACCOUNT_LOCK, ADDRESS_THROTTLE, type ThrottlePolicy } from './accounts/attempt-throttle';
+import { ACCOUNT_AT_ADDRESS_THROTTLE, ACCOUNT_THROTTLE, ADDRESS_THROTTLE, type ThrottlePolicy } from './accounts/attempt-throttle';
 import { PRELOGIN_SECRET_NAME } from './accounts/prelogin';
 import { serverSecret } from './accounts/server-secret';
 import { createServerAdmin, type ServerAdmin } from './admin/server-admin';
@@ -83,7 +83,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logger = createServerLogger(options.log);
   const host = options.host ?? '127.0.0.1';
   const accountKdf = options.accountKdf ?? DEFAULT_ACCOUNT_KDF;
-  const accountThrottle = options.throttle?.account ?? ACCOUNT_LOCK;
+  const accountThrottle = options.throttle?.account ?? ACCOUNT_THROTTLE;
   const accountAtAddressThrottle = options.throttle?.accountAtAddress ?? ACCOUNT_AT_ADDRESS_THROTTLE;
   const addressThrottle = options.throttle?.address ?? ADDRESS_THROTTLE;
 

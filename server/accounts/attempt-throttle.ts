@@ -3,14 +3,14 @@
  * out, time an argument; throttle-store.ts keeps the state in the database, shared by every
  * instance. Every attempt is counted under three keys, each with its own policy:
  *
- * - the account id at one remote address (`ACCOUNT_AT_ADDRESS_THROTTLE`): the growing waits. A
- *   guesser slows only their own address's attempts on the account, never a clinician signing
- *   in from her own workstation;
+ * - the account id at one remote address (`ACCOUNT_AT_ADDRESS_THROTTLE`): the growing waits
+ *   after a few failures. A guesser slows only their own address's attempts on the account;
+ * - the account id alone, from anywhere (`ACCOUNT_THROTTLE`): growing waits too, but only after
+ *   many more failures, and the hard lock at `hardLockAt` until IT unlocks it. Guessing from
+ *   many addresses at once is slowed to hours before it can lock anyone out, and a clinician
+ *   at her own workstation is slowed only once someone has failed that often elsewhere;
  * - the remote address (`ADDRESS_THROTTLE`): short waits, so one machine cannot walk through
- *   many accounts;
- * - the account id alone, from anywhere (`ACCOUNT_LOCK`): no wait, only the hard lock after
- *   `hardLockAt` consecutive failures, until IT unlocks it. Guessing from many addresses at
- *   once ends there.
+ *   many accounts.
  *
  * - Every attempt takes its place before the password or code is checked: it counts as a
  *   failure from the moment it is let through (`afterReservation`), and is handed back only
@@ -45,8 +45,8 @@ const HOUR_MS = 60 * MINUTE_MS;
 
 /**
  * Per account id at one remote address: five free, then 30 s, 1 min, 2 min … up to 15 min
- * between attempts; never locked (guessing from one address reaches `ACCOUNT_LOCK` after about
- * 23 hours at these delays).
+ * between attempts; never locked (guessing from one address reaches the hard lock of
+ * `ACCOUNT_THROTTLE` after about 23 hours at these delays).
  */
 export const ACCOUNT_AT_ADDRESS_THROTTLE: ThrottlePolicy = Object.freeze({
   freeFailures: 5,
@@ -57,13 +57,17 @@ export const ACCOUNT_AT_ADDRESS_THROTTLE: ThrottlePolicy = Object.freeze({
 });
 
 /**
- * Per account id, from any address: never a wait (that would let anyone slow a clinician down),
- * only the hard lock at 100 consecutive failures.
+ * Per account id, from any address. Twenty-five failures cost nothing: the next attempt, a
+ * clinician's at her own workstation too, goes through at once. From the 26th failure on, each
+ * makes the next attempt from anywhere wait 30 s, doubling to 15 min, so however many addresses
+ * guess, reaching the hard lock at 100 consecutive failures (which only IT lifts) takes over
+ * 17 hours. The trade-off: once more than 25 guesses have failed elsewhere, the clinician waits too.
  */
-export const ACCOUNT_LOCK: ThrottlePolicy = Object.freeze({
-  freeFailures: 100,
-  firstDelayMs: 0,
-  maxDelayMs: 0,
+export const ACCOUNT_THROTTLE: ThrottlePolicy = Object.freeze({
+  // Attempts let through at once: the one after 25 failures still is; the 26th failure starts the waits.
+  freeFailures: 26,
+  firstDelayMs: 30 * SECOND_MS,
+  maxDelayMs: 15 * MINUTE_MS,
   hardLockAt: 100,
   forgetAfterMs: 24 * HOUR_MS,
 });

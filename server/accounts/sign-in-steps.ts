@@ -24,7 +24,7 @@ export interface SignInDeps {
   readonly hasher: PasswordHasher;
   readonly clock: Clock;
   readonly mfaRequired: boolean;
-  /** Per account id from anywhere: the hard lock only (attempt-throttle.ts ACCOUNT_LOCK). */
+  /** Per account id from anywhere: waits after many failures, then the hard lock (attempt-throttle.ts ACCOUNT_THROTTLE). */
   readonly accountThrottle: ThrottlePolicy;
   /** Per account id at one address: the growing waits. */
   readonly accountAtAddressThrottle: ThrottlePolicy;
@@ -50,8 +50,9 @@ export interface Attempt {
 /**
  * Takes the attempt's place before anything is verified (attempt-throttle.ts): refused at once
  * while the account id is locked (`ACCOUNT_LOCKED`, until IT unlocks it) or the account at this
- * address, or the address, must wait (`THROTTLED`, with the seconds to wait). Someone else's
- * guesses from another address never make this one wait.
+ * address, the account from anywhere, or the address must wait (`THROTTLED`, with the seconds to
+ * wait). Someone else's guesses from another address make this one wait only once they reach
+ * the account-wide policy's `freeFailures`.
  */
 export async function beginAttempt(deps: SignInDeps, userId: string, address: string, now: number): Promise<Outcome<Attempt>> {
   const reserved = await reserveAttempt(

@@ -2,8 +2,9 @@
  * Sign-in throttling against a real server on each backend (server/accounts/attempt-throttle.ts):
  * every attempt takes its place before the password or code is checked, so a burst of requests
  * is verified no more often than the throttle allows; growing waits per account at one address
- * (so guesses from elsewhere never slow a clinician at her own workstation) and per address; a
- * hard lock after 100 consecutive failures of the account from anywhere that only IT lifts,
+ * (so a few guesses from elsewhere never slow a clinician at her own workstation), per account
+ * from anywhere after 25 failures, and per address; a hard lock after 100 consecutive failures
+ * of the account from anywhere that only IT lifts, taking many hours to reach,
  * recorded on the server's chain both ways; a success resets the count; unknown ids throttled
  * exactly alike.
  */
@@ -12,7 +13,7 @@ import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes } from '../../../shared/protocol/api';
 import { AccountAdminError } from '../../../server/accounts/account-admin';
-import { ACCOUNT_AT_ADDRESS_THROTTLE, ACCOUNT_LOCK, ADDRESS_THROTTLE } from '../../../server/accounts/attempt-throttle';
+import { ACCOUNT_AT_ADDRESS_THROTTLE, ACCOUNT_THROTTLE, ADDRESS_THROTTLE } from '../../../server/accounts/attempt-throttle';
 import { AdminInputError } from '../../../server/admin/admin-events';
 import { AUTH_KEY_HASH_COST } from '../../../server/crypto/password-hasher';
 import { usePostgres } from '../../support/postgres';
@@ -34,7 +35,7 @@ import {
 const postgres = usePostgres();
 const BURST = 20;
 const FREE = ACCOUNT_AT_ADDRESS_THROTTLE.freeFailures;
-const HARD_LOCK = ACCOUNT_LOCK.hardLockAt!;
+const HARD_LOCK = ACCOUNT_THROTTLE.hardLockAt!;
 /** The account-wide lock on the burst server, low enough to reach in one burst from many addresses. */
 const BURST_LOCK = 12;
 
@@ -79,7 +80,7 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       target = await startTestServer(backend, {
         postgres: postgres(),
         authKeyHashCost: AUTH_KEY_HASH_COST,
-        throttle: { account: { ...ACCOUNT_LOCK, freeFailures: BURST_LOCK, hardLockAt: BURST_LOCK } },
+        throttle: { account: { ...ACCOUNT_THROTTLE, freeFailures: BURST_LOCK, hardLockAt: BURST_LOCK } },
       });
     }, HOOK_TIMEOUT_MS);
     afterAll(() => target.dispose(), HOOK_TIMEOUT_MS);
@@ -240,12 +241,45 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       expect(await failures(grace.userId)).toBe(0);
     });
 
-    it('still locks the account after 100 consecutive failures spread over addresses, none of which had to wait; unlocking lifts every wait', async () => {
+    it('lets 25 failures spread over 5 addresses leave a clinician at her own address unthrottled; the 26th from anywhere starts an account-wide wait', async () => {
+      const grace = await user();
+      const ward = target.apiFrom(ownAddress());
+      const guessers = Array.from({ length: 5 }, () => target.apiFrom(ownAddress()));
+      for (const api of guessers) for (let failure = 1; failure <= FREE; failure += 1) expect((await login(api, grace, wrongKey())).status).toBe(401);
+      expect(await failures(grace.userId)).toBe(25);
+      // Her password checked at once (and, the code still to come, not counted).
+      const first = await login(ward, grace, await authKeyOf(ward, grace));
+      expect(first.body.step).toBe('mfa');
+      // The 26th failure, from an address that never failed before, makes every address wait.
+      expect((await login(target.apiFrom(ownAddress()), grace, wrongKey())).body).toEqual({ error: 'INVALID_CREDENTIALS', retryAfterSeconds: 30 });
+      // Refused before the code is looked at, so the clock stays where it is (freshTotpCode may move it).
+      expect(await post(ward, 'verifyMfa', { challengeId: first.body.challengeId, code: codeAt(grace.totpSecret!, target.clock.now()) })).toEqual({
+        status: 429,
+        body: { error: 'THROTTLED', retryAfterSeconds: 30 },
+      });
+      expect((await login(target.apiFrom(ownAddress()), grace, wrongKey())).body).toEqual({ error: 'THROTTLED', retryAfterSeconds: 30 });
+      target.clock.advance(30_000);
+      expect((await post(ward, 'verifyMfa', { challengeId: first.body.challengeId, code: freshTotpCode(target, grace) })).status).toBe(200);
+      expect(await failures(grace.userId)).toBe(0);
+    });
+
+    it('still locks the account after 100 consecutive failures spread over addresses, only after many hours of account-wide waits; unlocking lifts every wait', async () => {
       const grace = await user();
       const addresses = Array.from({ length: HARD_LOCK / FREE }, () => target.apiFrom(ownAddress()));
       const answers: Answer[] = [];
-      for (const api of addresses) for (let failure = 1; failure <= FREE; failure += 1) answers.push(await login(api, grace, wrongKey()));
+      const started = target.clock.now();
+      for (const api of addresses)
+        for (let failure = 1; failure <= FREE; failure += 1) {
+          const answer = await login(api, grace, wrongKey());
+          answers.push(answer);
+          target.clock.advance((answer.body.retryAfterSeconds ?? 0) * 1000);
+        }
+      // Each waited out, none refused; the waits alone took many hours, however many addresses shared the guessing.
       expect(answers.filter(refusedBeforeChecking)).toEqual([]);
+      expect(answers[24]?.body).toEqual({ error: 'INVALID_CREDENTIALS', retryAfterSeconds: 30 });
+      expect(answers[25]?.body).toEqual({ error: 'INVALID_CREDENTIALS', retryAfterSeconds: 30 });
+      expect(answers[26]?.body).toEqual({ error: 'INVALID_CREDENTIALS', retryAfterSeconds: 60 });
+      expect(target.clock.now() - started).toBeGreaterThan(12 * 3600_000);
       expect(answers.at(-2)?.body.error).toBe('INVALID_CREDENTIALS');
       expect(answers.at(-1)).toEqual({ status: 423, body: { error: 'ACCOUNT_LOCKED' } });
       const rightKey = await authKeyOf(target.api, grace);

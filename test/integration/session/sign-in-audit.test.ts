@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vaultIdOf } from '../../../main/vault/vault-layout';
-import { ACCOUNT_LOCK } from '../../../server/accounts/attempt-throttle';
+import { ACCOUNT_THROTTLE } from '../../../server/accounts/attempt-throttle';
 import { settlesWithin, tap } from '../../support/audit-tap';
 import { account, signIn, startTestServer, totpCode, type TestServer } from '../../support/messaging-server';
 import { createWorkstation, eventually, type Workstation } from '../../support/workstation';
@@ -25,7 +25,7 @@ const station = () => {
 
 beforeAll(async () => {
   // Three failures lock an account, so the lockouts take three attempts, not a hundred.
-  server = await startTestServer([nurse, doctor, locum, agency], { throttle: { account: { ...ACCOUNT_LOCK, freeFailures: 3, hardLockAt: 3 } } });
+  server = await startTestServer([nurse, doctor, locum, agency], { throttle: { account: { ...ACCOUNT_THROTTLE, freeFailures: 3, hardLockAt: 3 } } });
 }, 60_000);
 
 afterAll(async () => {
