@@ -157,6 +157,17 @@ const LOGOFF_RECORDS: Record<LogoffReason, { action: AuditAction; reason: string
 };
 
 const actorOf = (session: { account: { userId: string; role: Role } }) => ({ userId: session.account.userId, role: session.account.role });
+
+/**
+ * Whom a sign-out record names. A record in a person's name must fall inside their server
+ * session (shared/audit/actor-attestation.ts). Once the server has ended it, or it has outlived
+ * its longest life (a PC that slept past it), signing out is the workstation's own doing: no
+ * actor, and the account as the object.
+ */
+function speakerOf(session: Active, serverLive: boolean, now: number): Pick<AuditEvent, 'actor' | 'object'> {
+  if (serverLive && now <= session.signedIn.session.maxExpiresAt) return { actor: actorOf(session) };
+  return { actor: NOBODY, object: { kind: 'account', id: session.account.userId } };
+}
 const NOBODY = { userId: null, role: null } as const;
 
 /**
@@ -425,7 +436,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
     else ending.server.drop();
     deps.logger.info({ userId: ending.account.userId, reason }, 'signed out');
     const logoff = LOGOFF_RECORDS[reason];
-    await deps.audit.note({ actor: actorOf(ending), action: logoff.action, reason: logoff.reason });
+    await deps.audit.note({ ...speakerOf(ending, tellServer, deps.now()), action: logoff.action, reason: logoff.reason });
   }
 
   /** Feeds the machine and carries out what it decides. Serialised with every other change. */

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { account, signIn, startTestServer, totpCode, type TestServer } from '../../support/messaging-server';
+import { tap } from '../../support/audit-tap';
 import { openRawSession } from '../../support/raw-session';
 import { createWorkstation, eventually, openThread, type Workstation } from '../../support/workstation';
 
@@ -14,6 +15,7 @@ const doctor = account('dr.bakr', 'physician', 'Omar Bakr', 'Geriatrics', 'Consu
 const porter = account('nurse.lund', 'nurse', 'Erik Lund', 'Ward 5', 'Staff Nurse');
 const agency = account('nurse.ito', 'nurse', 'Aiko Ito', 'Ward 5', 'Agency Nurse');
 const nightShift = account('nurse.park', 'nurse', 'Min-jun Park', 'Ward 5', 'Staff Nurse');
+const sleeper = account('nurse.sato', 'nurse', 'Yui Sato', 'Ward 5', 'Staff Nurse');
 
 let server: TestServer;
 const stations: Workstation[] = [];
@@ -27,7 +29,7 @@ function station(policy: Record<string, unknown> = {}): Workstation {
 }
 
 beforeAll(async () => {
-  server = await startTestServer([nurse, doctor, porter, agency, nightShift]);
+  server = await startTestServer([nurse, doctor, porter, agency, nightShift, sleeper]);
 }, 60_000);
 
 afterAll(async () => {
@@ -156,6 +158,7 @@ describe('auto-logoff', () => {
   it('signs the user out after the locked period and ends the server session with it', async () => {
     clock.offset = 0;
     const ward = station({ autoLogoffSeconds: 10 });
+    const wardTap = await tap(ward);
     await signIn(ward, nightShift);
     await ward.call('session.lock', {});
     clock.offset += 9_000;
@@ -164,11 +167,28 @@ describe('auto-logoff', () => {
     clock.offset += 2_000;
     await ward.waitForEvent('session.changed', (p) => p.state === 'signed-out');
     expect(ward.core.session.vaultOpen()).toBe(false);
+    // Within the server session's life: the record is hers, and her session attests it.
+    const hers = await eventually(() => Promise.resolve(wardTap.written.filter((r) => r.action === 'session.auto-logoff')), (found) => found.length > 0);
+    expect(hers).toEqual([expect.objectContaining({ actor: { userId: nightShift.userId, role: 'nurse' }, object: { kind: 'none' } })]);
     clock.offset = 0;
     const look = await openRawSession(server.endpoint, nightShift, 1);
     const sessions = await look.api.call('listSessions', {}, look.session.token);
     expect(sessions.ok && sessions.value.sessions.map((s) => s.current)).toEqual([true]);
     look.close();
+  });
+
+  it('names nobody when signing out a session the PC slept past: the workstation does it, the account is the object', async () => {
+    clock.offset = 0;
+    const ward = station({ autoLogoffSeconds: 10 });
+    const wardTap = await tap(ward);
+    await signIn(ward, sleeper);
+    await ward.call('session.lock', {});
+    // Asleep overnight, past the session's longest life (12 hours): no session of hers is left to attest a record.
+    clock.offset += 13 * 3_600_000;
+    await ward.waitForEvent('session.changed', (p) => p.state === 'signed-out');
+    const logoffs = await eventually(() => Promise.resolve(wardTap.written.filter((r) => r.action === 'session.auto-logoff')), (found) => found.length > 0);
+    expect(logoffs).toEqual([expect.objectContaining({ actor: { userId: null, role: null }, object: { kind: 'account', id: sleeper.userId } })]);
+    clock.offset = 0;
   });
 });
 
