@@ -13,6 +13,7 @@ import type { Database, Queryable } from '../db/database';
 import { findIdentity } from '../directory/identity-store';
 import { fail, succeed, type Failure, type Outcome } from '../outcome';
 import { recordAdminEvent, SERVER_ITSELF } from '../admin/admin-events';
+import { recordServed } from '../audit/served-events';
 import { accountOf, type AccountRecord } from './account-store';
 import { retryAfterFailure, type ThrottlePolicy } from './attempt-throttle';
 import { registerDevice } from './device-store';
@@ -88,12 +89,23 @@ export async function attemptFailed(deps: SignInDeps, attempt: Attempt, code: 'I
     if (recorded.lockout) deps.onAccountEvent?.();
     if (locked) return fail('ACCOUNT_LOCKED');
   }
+  await recordRefusal(deps.db, attempt.userId, code, now);
   const wait = Math.max(
     retryAfterFailure(attempt.account.place, deps.accountThrottle) ?? 0,
     retryAfterFailure(attempt.accountAtAddress.place, deps.accountAtAddressThrottle) ?? 0,
     retryAfterFailure(attempt.remote.place, deps.addressThrottle) ?? 0,
   );
   return wait > 0 ? fail(code, wait) : fail(code);
+}
+
+/**
+ * The server's own record of a wrong password or code for a real account (served-events.ts), so
+ * a password spray shows in the trail and the SIEM, not only its lockouts. The account is the
+ * object, never the actor (whoever typed it is not known); an unknown id records nothing.
+ */
+async function recordRefusal(db: Queryable, userId: string, code: 'INVALID_CREDENTIALS' | 'MFA_INVALID', now: number): Promise<void> {
+  if ((await db.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length === 0) return;
+  await recordServed(db, { at: now, actor: null, action: code === 'MFA_INVALID' ? 'mfa.failed' : 'sign-in.failed', object: { kind: 'account', id: userId }, outcome: 'failure', reason: code });
 }
 
 /** Not a failed guess after all (the right password before its code, a code used by a concurrent request, a disabled account): handed back. */

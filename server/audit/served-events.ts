@@ -1,6 +1,7 @@
 /**
- * What the server serves, for its own audit chain: sessions issued and ended, envelopes
- * accepted, conversation history read, audit searches and exports. HIPAA's audit controls cover
+ * What the server serves, for its own audit chain: sessions issued and ended (and sign-ins it
+ * refused, for real accounts), envelopes accepted, conversation history read, audit searches and
+ * exports. HIPAA's audit controls cover
  * the server, not only the workstations that report on themselves.
  *
  * Each event is written to the `served_events` outbox in the transaction of what it records (or
@@ -13,7 +14,17 @@ import type { Queryable } from '../db/database';
 import type { SessionEndReason } from '../events/channels';
 import { AUDIT_OUTBOX_LOCK_ID } from './audit-tree';
 
-export type ServedAction = Extract<AuditRecord['action'], 'session.issued' | 'session.ended' | 'message.accepted' | 'history.read' | 'search.performed' | 'export.created'>;
+export const SERVED_ACTIONS = [
+  'session.issued',
+  'session.ended',
+  'message.accepted',
+  'history.read',
+  'search.performed',
+  'export.created',
+  'sign-in.failed',
+  'mfa.failed',
+] as const satisfies readonly AuditRecord['action'][];
+export type ServedAction = (typeof SERVED_ACTIONS)[number];
 
 export interface ServedEvent {
   readonly at: number;

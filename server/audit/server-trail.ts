@@ -23,7 +23,7 @@ import type { Clock } from '../clock';
 import { loadSodium } from '../crypto/sodium';
 import type { Database, Queryable } from '../db/database';
 import { appendBatch, chainEnd } from './audit-intake';
-import { servedEventsAfter, type ServedRow } from './served-events';
+import { SERVED_ACTIONS, servedEventsAfter, type ServedRow } from './served-events';
 import type { AuditSigningKey } from './audit-signing-key';
 import { AUDIT_OUTBOX_LOCK_ID, AUDIT_TREE_LOCK_ID, FOLD_LOCK_TIMEOUT, type AuditTree } from './audit-tree';
 
@@ -140,7 +140,6 @@ function servedRecordOf(row: ServedRow, roles: ReadonlyMap<string, Role>, chainI
     reason: row.reason !== null && REASON_CODE.test(row.reason) ? row.reason : null,
   };
 }
-const SERVED_ACTIONS = ['session.issued', 'session.ended', 'message.accepted', 'history.read', 'search.performed', 'export.created'] as const;
 
 async function rolesOf(tx: Queryable, userIds: readonly string[]): Promise<Map<string, Role>> {
   const rows = await tx.query<{ user_id: string; role: string }>('SELECT user_id, role FROM accounts WHERE user_id = ANY($1::text[])', [[...new Set(userIds)]]);

@@ -11,10 +11,10 @@ import { readTrail } from '../../../server/audit/trail-source';
 import { openDatabase } from '../../../server/db/open-database';
 import { usePostgres } from '../../support/postgres';
 import type { StoredEntry } from '../../../shared/audit/audit-entry';
-import { createUser, HOOK_TIMEOUT_MS, readyUsers, sealMessage, signIn, startTestServer, token, type TestServer, type TestUser } from '../../support/server-fixtures';
+import { authKeyOf, createUser, HOOK_TIMEOUT_MS, loginProof, readyUsers, sealMessage, signIn, startTestServer, token, type TestServer, type TestUser } from '../../support/server-fixtures';
 
 const noFilter = { userId: null, patient: null, workstationId: null, conversationId: null, action: null, since: null, until: null };
-const SERVED = ['session.issued', 'session.ended', 'message.accepted', 'history.read', 'search.performed', 'export.created'];
+const SERVED = ['session.issued', 'session.ended', 'message.accepted', 'history.read', 'search.performed', 'export.created', 'sign-in.failed', 'mfa.failed'];
 
 let target: TestServer;
 let nurse: TestUser;
@@ -84,6 +84,23 @@ describe("the server's own record of what it served", () => {
     ]);
     expect(records.filter((entry) => entry.action === 'export.created')).toEqual([
       { actor: 'compliance.lee', action: 'export.created', object: { kind: 'search', resultCount: exported.records }, outcome: 'success', reason: null },
+    ]);
+  });
+
+  it('records each wrong password for a real account, naming it as the object; an id that is no account records nothing', async () => {
+    for (const userId of ['nurse.okafor', 'no.such.person']) {
+      const authKey = await authKeyOf(target.api, { userId, password: 'not the password' });
+      const refused = await target.api.refused('login', {
+        userId,
+        authKey,
+        device: { publicKey: nurse.device.publicKey, name: nurse.device.name },
+        proof: await loginProof(nurse.device, userId, target.clock.now()),
+      });
+      expect(refused.body.error).toBe('INVALID_CREDENTIALS');
+    }
+    const refusals = (await served()).filter((entry) => entry.record.action === 'sign-in.failed').map(brief);
+    expect(refusals).toEqual([
+      { actor: null, action: 'sign-in.failed', object: { kind: 'account', id: 'nurse.okafor' }, outcome: 'failure', reason: 'INVALID_CREDENTIALS' },
     ]);
   });
 
