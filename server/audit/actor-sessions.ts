@@ -12,12 +12,13 @@ import { auditRecord, type AuditRecord } from '../../shared/audit/audit-event';
 import type { Queryable } from '../db/database';
 
 async function tableSpans(tx: Queryable, workstationId: string, userIds: readonly string[]): Promise<SessionSpan[]> {
-  const rows = await tx.query<{ session_id: string; user_id: string; created_at: number | string; until: number | string }>(
-    `SELECT session_id, user_id, created_at, LEAST(max_expires_at, COALESCE(ended_at, max_expires_at)) AS until
-     FROM sessions WHERE device_id = $1 AND user_id = ANY($2::text[])`,
+  const rows = await tx.query<{ session_id: string; user_id: string; created_at: number | string; until: number | string; role: string }>(
+    `SELECT s.session_id, s.user_id, s.created_at, LEAST(s.max_expires_at, COALESCE(s.ended_at, s.max_expires_at)) AS until, a.role
+     FROM sessions s JOIN accounts a ON a.user_id = s.user_id WHERE s.device_id = $1 AND s.user_id = ANY($2::text[])`,
     [workstationId, userIds],
   );
-  return rows.map((row) => ({ sessionId: row.session_id, userId: row.user_id, workstationId, from: Number(row.created_at), until: Number(row.until) }));
+  // The role the account has now: a role changed mid-session falls back to the chain's record below.
+  return rows.map((row) => ({ sessionId: row.session_id, userId: row.user_id, workstationId, from: Number(row.created_at), until: Number(row.until), role: row.role }));
 }
 
 function parsed(text: string): AuditRecord | null {

@@ -7,7 +7,8 @@
  * session and records each one on its own chain (`session.issued`: whose, on which workstation,
  * until when at the latest; `session.ended`: when it ended). A record that names a person as its
  * actor is attested when that person had a session on the record's workstation at the record's
- * time, give or take ATTESTATION_TOLERANCE_MS for workstation clocks. Records made while nobody
+ * time, give or take ATTESTATION_TOLERANCE_MS for workstation clocks, and in the role the server
+ * knew them by. Records made while nobody
  * is signed in (a refused sign-in, a policy load, a vault purge) name no person and are the
  * workstation's own. The server's own chain is the server speaking, and is not checked here.
  *
@@ -26,6 +27,8 @@ export interface SessionSpan {
   readonly workstationId: string;
   readonly from: number;
   readonly until: number;
+  /** The role the server knew the person by when it issued the session; null when not known. */
+  readonly role: string | null;
 }
 
 const spanKey = (userId: string, workstationId: string) => `${workstationId}\u0000${userId}`;
@@ -51,11 +54,16 @@ export function namesPerson(record: AuditRecord): boolean {
   return record.actor.userId !== null;
 }
 
+/** A record that names a role must name the one the server knew (one naming none claims none). */
+const roleFits = (claimed: string | null, known: string | null) => claimed === null || known === null || claimed === known;
+
 /** Whether a record that names a person falls inside one of that person's sessions on its workstation. */
 export function attested(record: AuditRecord, index: SessionIndex, toleranceMs: number = ATTESTATION_TOLERANCE_MS): boolean {
   const userId = record.actor.userId;
   if (userId === null) return true;
-  return index.spansOf(userId, record.workstationId).some((span) => record.at >= span.from - toleranceMs && record.at <= span.until + toleranceMs);
+  return index
+    .spansOf(userId, record.workstationId)
+    .some((span) => record.at >= span.from - toleranceMs && record.at <= span.until + toleranceMs && roleFits(record.actor.role, span.role));
 }
 
 /**
@@ -64,13 +72,13 @@ export function attested(record: AuditRecord, index: SessionIndex, toleranceMs: 
  * chain may be passed here (the verifier knows which chain is the server's by its key).
  */
 export function sessionSpansOf(records: Iterable<AuditRecord>): SessionSpan[] {
-  const spans = new Map<string, { sessionId: string; userId: string; workstationId: string; from: number; until: number }>();
+  const spans = new Map<string, SessionSpan>();
   const ends = new Map<string, number>();
   for (const record of records) {
     const object = record.object;
     if (object.kind !== 'session' || record.outcome !== 'success') continue;
     if (record.action === 'session.issued') {
-      spans.set(object.id, { sessionId: object.id, userId: object.userId, workstationId: object.workstationId, from: record.at, until: object.until });
+      spans.set(object.id, { sessionId: object.id, userId: object.userId, workstationId: object.workstationId, from: record.at, until: object.until, role: record.actor.role });
     } else if (record.action === 'session.ended') {
       ends.set(object.id, Math.min(object.until, ends.get(object.id) ?? Number.MAX_SAFE_INTEGER));
     }

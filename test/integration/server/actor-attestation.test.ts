@@ -67,9 +67,11 @@ describe.each(BACKENDS)('actor attestation on %s', (backend) => {
       { actor: { userId: 'dr.nguyen', role: 'physician' }, action: 'message.read', patient: 'pat-VIPPATIENT1', at: now },
       // The nurse herself, before her session began (past the clock tolerance).
       { actor: { userId: 'nurse.okafor', role: 'nurse' }, action: 'conversation.opened', at: now - ATTESTATION_TOLERANCE_MS - 60_000 },
+      // The nurse, signed in here, in a role she does not have.
+      { actor: { userId: 'nurse.okafor', role: 'compliance-officer' }, action: 'export.created', at: now },
     ]);
-    expect(ack.ackedSeq).toBe(5);
-    expect(await unattestedAlerts()).toEqual([2, 3, 4, 5].map((seq) => ({ seq, workstationId: workstation() })));
+    expect(ack.ackedSeq).toBe(6);
+    expect(await unattestedAlerts()).toEqual([2, 3, 4, 5, 6].map((seq) => ({ seq, workstationId: workstation() })));
   });
 
   it('attests a colleague who signed in at the same shared workstation, while signed in, within the tolerance', async () => {
@@ -85,11 +87,11 @@ describe.each(BACKENDS)('actor attestation on %s', (backend) => {
       // Nobody named: the workstation's own record needs no session.
       { actor: { userId: null, role: null }, action: 'policy.loaded', reason: 'FILE', at: now - 90 * DAY },
     ]);
-    expect((await unattestedAlerts()).map((alert) => alert.seq)).toEqual([2, 3, 4, 5]);
+    expect((await unattestedAlerts()).map((alert) => alert.seq)).toEqual([2, 3, 4, 5, 6]);
     // After he signs out here, a record in his name well after that is not his.
     await target.api.ok('logout', {}, token(doctor));
     await post([{ actor: { userId: 'dr.nguyen', role: 'physician' }, action: 'message.read', at: target.clock.now() + ATTESTATION_TOLERANCE_MS + 60_000 }]);
-    expect((await unattestedAlerts()).map((alert) => alert.seq)).toEqual([2, 3, 4, 5, 9]);
+    expect((await unattestedAlerts()).map((alert) => alert.seq)).toEqual([2, 3, 4, 5, 6, 10]);
   });
 
   it('names every unattested record in a full export, and audit:verify exits 1', async () => {
@@ -98,19 +100,19 @@ describe.each(BACKENDS)('actor attestation on %s', (backend) => {
     const report = await verifyTrail(trail, nodeVerifyCrypto(await loadSodium()));
     const unattested = report.breaks.filter((b) => b.kind === 'record' && b.problem === UNATTESTED_PROBLEM);
     expect(unattested.map((b) => (b.kind === 'record' ? { workstationId: b.workstationId, seq: b.seq } : null))).toEqual(
-      [2, 3, 4, 5, 9].map((seq) => ({ workstationId: workstation(), seq })),
+      [2, 3, 4, 5, 6, 10].map((seq) => ({ workstationId: workstation(), seq })),
     );
     // Nothing else is wrong with the trail: only the forged records break it.
     expect(report.breaks).toHaveLength(unattested.length);
-    expect(report.attestedRecords).toBeGreaterThanOrEqual(8);
+    expect(report.attestedRecords).toBeGreaterThanOrEqual(9);
 
     const file = path.join(folder, `${backend}.fhir.json`);
     writeFileSync(file, writeExport(trail, 'fhir', { at: target.clock.now(), id: 'attestation-test' }));
     const verified = await runVerify([file, '--audit-key', trail.auditKey ?? '']);
     expect(verified.code).toBe(1);
     expect(verified.stdout).toContain(`record workstation=${workstation()} seq=2 `);
-    expect(verified.stdout).toContain(`seq=9 tree-index=`);
-    expect(verified.stdout.match(/unattested/g)).toHaveLength(5);
+    expect(verified.stdout).toContain(`seq=10 tree-index=`);
+    expect(verified.stdout.match(/unattested/g)).toHaveLength(6);
   });
 
   it("refuses any workstation's batch under the server's own chain id", async () => {

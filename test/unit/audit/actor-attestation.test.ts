@@ -69,12 +69,17 @@ describe('actor attestation', () => {
     expect(attested(record({ at: T0 + 3 * HOUR }), open)).toBe(true);
   });
 
+  it('attests a person only in the role the server knew them by', () => {
+    expect(attested(record({ actor: { userId: 'dr.nguyen', role: 'compliance-officer' } }), open)).toBe(false);
+    expect(attested(record({ actor: { userId: 'dr.nguyen', role: null } }), open)).toBe(true);
+  });
+
   it('needs nothing for a record that names nobody: the workstation’s own', () => {
     expect(attested(record({ actor: { userId: null, role: null }, at: 0 }), sessionIndex([]))).toBe(true);
   });
 
   it('reads sessions only from successful session records', () => {
     expect(sessionSpansOf([{ ...issued, outcome: 'failure' }])).toEqual([]);
-    expect(sessionSpansOf([issued, ended])).toEqual([{ sessionId: SESSION, userId: 'dr.nguyen', workstationId: WARD, from: T0, until: T0 + 2 * HOUR }]);
+    expect(sessionSpansOf([issued, ended])).toEqual([{ sessionId: SESSION, userId: 'dr.nguyen', workstationId: WARD, from: T0, until: T0 + 2 * HOUR, role: 'physician' }]);
   });
 });
