@@ -188,13 +188,14 @@ describe('in information governance', () => {
     expect(existsSync(path.join(officeHost.dataDir, 'exports', fileName))).toBe(true);
     await snapshot(page, 'compliance-exported');
 
-    // The export is in the trail too, by the officer, with the number of records only.
+    // The export is in the trail too, by the officer, with the number of records only: as her
+    // workstation recorded it, and as the server that served it recorded it on its own chain.
     const filter = { ...noFilter, userId: officer.userId, action: 'export.created' as const };
-    await expect.poll(() => countThroughBridge(page, filter), { timeout: 30_000, interval: 500 }).toBe(1);
+    await expect.poll(() => countThroughBridge(page, filter), { timeout: 30_000, interval: 500 }).toBe(2);
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByLabel('User ID').fill(officer.userId);
     await page.getByRole('button', { name: 'Search' }).click();
-    const row = bodyRows(page).filter({ hasText: 'Export created' });
+    const row = bodyRows(page).filter({ hasText: 'Export created' }).first();
     await row.waitFor({ timeout: 30_000 });
     // The export's record holds how many records it carried, and nothing of them.
     await expect(row.locator('td').allInnerTexts()).resolves.toEqual(
