@@ -10,7 +10,7 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // Workers are bundles of their own beside main.cjs (see main/workers/spawn-worker.ts).
+      // Workers are bundles of their own beside main.cjs (see shared/node/workers/spawn-worker.ts).
       lib: {
         entry: {
           main: path.resolve('main/electron/main.ts'),

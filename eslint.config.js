@@ -45,7 +45,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/main/**', '**/server/**'], message: 'The renderer reaches main only through window.wardline.' },
+            { group: ['**/main/**', '**/server/**', '**/launch/**'], message: 'The renderer reaches main only through window.wardline.' },
+            { group: ['**/shared/node/**'], message: 'shared/node/ is Node code; the renderer has no Node.' },
             { group: ['node:*', 'electron'], message: 'The renderer has no Node and no Electron.' },
           ],
         },
@@ -57,12 +58,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/main/**', '**/server/**', '**/renderer/**'], message: 'Preload builds on shared/ only.' }] },
+        {
+          patterns: [
+            { group: ['**/main/**', '**/server/**', '**/renderer/**', '**/launch/**'], message: 'Preload builds on shared/ only.' },
+            { group: ['**/shared/node/**'], message: 'shared/node/ is Node code; a sandboxed preload has no Node.' },
+          ],
+        },
       ],
     },
   },
   {
     files: ['shared/**/*.ts'],
+    ignores: ['shared/node/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -78,6 +85,42 @@ export default tseslint.config(
     },
   },
   {
+    // Node code both sides run (the trail verifier, FHIR and syslog codecs, base64, libsodium,
+    // workers): it must not reach into either side, or the app would bundle the server again.
+    files: ['shared/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'shared/node/ runs under plain Node on both sides.' }],
+          patterns: [
+            {
+              group: ['**/main/**', '**/server/**', '**/renderer/**', '**/preload/**', '**/launch/**'],
+              message: 'shared/node/ imports only shared/ and Node: both the app and the server use it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/renderer/**', '**/preload/**'], message: 'Main does not import page code.' },
+            {
+              group: ['**/server/**', '**/launch/**'],
+              message: 'The app never imports the server: shared code lives in shared/ or shared/node/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['main/**/*.ts'],
     ignores: ['main/electron/**'],
     rules: {
@@ -85,10 +128,38 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'Only main/electron/ imports Electron; the core runs under plain Node.', allowTypeImports: true }],
-          patterns: [{ group: ['**/renderer/**', '**/preload/**'], message: 'Main does not import page code.' }],
+          patterns: [
+            { group: ['**/renderer/**', '**/preload/**'], message: 'Main does not import page code.' },
+            {
+              group: ['**/server/**', '**/launch/**'],
+              message: 'The app never imports the server: shared code lives in shared/ or shared/node/.',
+            },
+          ],
         },
       ],
     },
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The server never runs in Electron.' }],
+          patterns: [
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/launch/**'],
+              message: 'The server never imports the app: shared code lives in shared/ or shared/node/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Launchers wire a server and a workstation together for development and demos; never bundled.
+    files: ['launch/**/*.ts'],
+    languageOptions: { globals: globals.node },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs,js}', '*.config.{ts,js}', '*/vite*.config.ts', 'eslint.config.js'],

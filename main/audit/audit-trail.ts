@@ -9,7 +9,7 @@ import { randomInt, createHash } from 'node:crypto';
 import type { AuditAction, AuditObject, AuditRecord } from '../../shared/audit/audit-event';
 import type { Hash } from '../../shared/audit/merkle-tree';
 import type { DeviceIdentity, DeviceIdentityResult } from '../device/device-identity';
-import { loadSodium } from '../keys/sodium';
+import { loadSodium } from '../../shared/node/crypto/sodium';
 import type { Logger } from '../logging/logger';
 import type { ApiClient } from '../server-link/api-client';
 import { createAuditSync, type AuditSync, type SyncOutcome } from './audit-sync';

@@ -23,8 +23,8 @@ import {
   type MessageBody,
 } from '../../shared/protocol/envelope';
 import { NONCE_BYTES, SIGNATURE_BYTES } from '../../shared/protocol/binary';
-import { loadSodium, type Sodium } from '../keys/sodium';
-import { fromBase64, toBase64 } from './base64';
+import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
+import { fromBase64, toBase64 } from '../../shared/node/crypto/base64';
 
 export type OpenError = 'ENVELOPE_INVALID' | 'SIGNATURE_INVALID' | 'NOT_A_RECIPIENT' | 'KEY_MISMATCH' | 'DECRYPT_FAILED' | 'BODY_INVALID';
 

@@ -23,8 +23,8 @@ import {
   type MessageBody,
   type SealedKey,
 } from '../../shared/protocol/envelope';
-import { loadSodium } from '../keys/sodium';
-import { fromBase64, toBase64 } from './base64';
+import { loadSodium } from '../../shared/node/crypto/sodium';
+import { fromBase64, toBase64 } from '../../shared/node/crypto/base64';
 
 export interface RecipientKey {
   /** A user id, or an extra key recipient such as `archive:<id>`. */

@@ -11,8 +11,8 @@
  */
 import { fingerprintInput, wrappedPrivateKeys, type IdentityPublicKeys } from '../../shared/protocol/identity';
 import { unwrapSecret, wrapSecret } from '../keys/key-wrap';
-import { loadSodium, type Sodium } from '../keys/sodium';
-import { fromBase64, toBase64 } from './base64';
+import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
+import { fromBase64, toBase64 } from '../../shared/node/crypto/base64';
 
 export interface KeyPair {
   readonly publicKey: Uint8Array;

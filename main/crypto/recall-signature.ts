@@ -6,8 +6,8 @@
 import { SIGNATURE_BYTES } from '../../shared/protocol/binary';
 import { recallSignedBytes } from '../../shared/protocol/envelope';
 import { epochMs, messageId, userId } from '../../shared/protocol/identifiers';
-import { loadSodium } from '../keys/sodium';
-import { fromBase64, toBase64 } from './base64';
+import { loadSodium } from '../../shared/node/crypto/sodium';
+import { fromBase64, toBase64 } from '../../shared/node/crypto/base64';
 
 export interface RecallInput {
   readonly messageId: string;

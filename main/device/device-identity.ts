@@ -15,9 +15,9 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-file';
-import { fromBase64, toBase64 } from '../crypto/base64';
+import { fromBase64, toBase64 } from '../../shared/node/crypto/base64';
 import type { DeviceProtector } from '../keys/device-protector';
-import { loadSodium, type Sodium } from '../keys/sodium';
+import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
 import {
   boundSeed,
   DEVICE_IDENTITY_FORMAT,

@@ -6,7 +6,7 @@
  */
 import { loginProofBytes, refreshProofBytes, type DeviceProof } from '../../shared/protocol/auth';
 import { epochMs } from '../../shared/protocol/identifiers';
-import { toBase64 } from '../crypto/base64';
+import { toBase64 } from '../../shared/node/crypto/base64';
 import type { DeviceIdentity } from './device-identity';
 
 export type { DeviceProof };

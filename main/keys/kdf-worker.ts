@@ -4,7 +4,7 @@
  * cost, up to gigabytes) goes back to the OS instead of staying mapped in main for good.
  */
 import { parentPort } from 'node:worker_threads';
-import { loadSodium, type Sodium } from './sodium';
+import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
 
 export interface KdfRequest {
   /** UTF-8, transferred from main: this is the only copy, and it is zeroed here. */

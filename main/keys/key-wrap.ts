@@ -8,7 +8,7 @@
  * tag failing. Callers pass associated data naming what the secret is for, so a blob wrapped for
  * one purpose never opens as another.
  */
-import { loadSodium, type Sodium } from './sodium';
+import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
 
 const VERSION = 0x01;
 const KEY_BYTES = 32;

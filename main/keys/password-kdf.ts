@@ -6,10 +6,10 @@
 import { hkdfSync } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { AUTH_KEY_INFO, WRAP_KEY_INFO } from '../../shared/protocol/auth';
-import { spawnWorker } from '../workers/spawn-worker';
+import { spawnWorker } from '../../shared/node/workers/spawn-worker';
 import { checkKdfParams, type KdfParams, type KdfParamsError } from './kdf-params';
 import type { KdfRequest, KdfResponse } from './kdf-worker';
-import { loadSodium } from './sodium';
+import { loadSodium } from '../../shared/node/crypto/sodium';
 
 export const SALT_BYTES = 16;
 export const KEY_BYTES = 32;
@@ -78,7 +78,7 @@ export function runArgon2id(password: string, salt: Uint8Array, params: KdfParam
     const passwordBytes = new TextEncoder().encode(password.normalize('NFC'));
     let worker: Worker;
     try {
-      worker = spawnWorker('kdf-worker');
+      worker = spawnWorker('kdf-worker', import.meta.url);
     } catch {
       passwordBytes.fill(0);
       reject(new KeyDerivationError('KDF_FAILED'));

@@ -9,7 +9,7 @@
  */
 import type { KdfParams } from '../keys/kdf-params';
 import { SALT_BYTES, type PasswordKeys } from '../keys/password-kdf';
-import { loadSodium } from '../keys/sodium';
+import { loadSodium } from '../../shared/node/crypto/sodium';
 
 export interface PinRecord {
   readonly v: 1;

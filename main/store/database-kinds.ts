@@ -6,7 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import { DEVICE_LOG_MIGRATIONS } from '../audit/device-log-schema';
 import { deviceLogOps } from '../audit/device-log-ops';
-import { loadSodium } from '../keys/sodium';
+import { loadSodium } from '../../shared/node/crypto/sodium';
 import { MIGRATIONS, type Migration } from './migrations';
 import { storeOps } from './store-ops';
 

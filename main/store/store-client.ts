@@ -3,7 +3,7 @@
  * the store worker. Calls are typed from the kind's operation table (database-kinds.ts).
  */
 import type { Worker } from 'node:worker_threads';
-import { spawnWorker } from '../workers/spawn-worker';
+import { spawnWorker } from '../../shared/node/workers/spawn-worker';
 import { StoreError, type StoreErrorCode } from './store-error';
 import type { DatabaseKind, OpsOf, OpTable } from './database-kinds';
 import type { StoreOps } from './store-ops';
@@ -28,7 +28,7 @@ export function openEncryptedDatabase<K extends DatabaseKind>(
   options: { create: boolean },
 ): Promise<StoreClient<OpsOf<K>>> {
   const data: StoreWorkerData = { kind, file, key: Uint8Array.from(key), create: options.create };
-  const worker: Worker = spawnWorker('store-worker', data);
+  const worker: Worker = spawnWorker('store-worker', import.meta.url, data);
   // Our copy was cloned into the worker; wipe it here too.
   data.key.fill(0);
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: StoreError) => void }>();

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { bearerToken } from '../http/bearer-auth';
-import type { TrailExport } from '../audit/trail-verifier';
+import type { TrailExport } from '../../shared/audit/trail-export';
 
 export const LOCAL_ADMIN_FILE = 'admin-endpoint.json';
 export const TRAIL_PATH = '/admin/v1/audit/trail';

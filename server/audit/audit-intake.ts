@@ -15,7 +15,7 @@ import type { ChainedEntry, SignedTreeHead, StoredEntry } from '../../shared/aud
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import type { Clock } from '../clock';
 import { signatureValid } from '../crypto/signatures';
-import { loadSodium } from '../crypto/sodium';
+import { loadSodium } from '../../shared/node/crypto/sodium';
 import type { Database, Queryable } from '../db/database';
 import { fail, succeed, type Outcome } from '../outcome';
 import { recordAuditAlert } from './audit-alerts';

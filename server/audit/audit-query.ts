@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { chainedEntry, type SignedTreeHead, type StoredEntry } from '../../shared/audit/audit-entry';
 import { AUDIT_ACTIONS } from '../../shared/audit/audit-event';
 import type { Queryable } from '../db/database';
-import type { PurgedRecord, UnreadableRecord } from './trail-verifier';
+import type { PurgedRecord, StoredBatch, UnreadableRecord } from '../../shared/audit/trail-export';
 
 export const auditFilter = z.strictObject({
   userId: z.string().max(64).nullable().default(null),
@@ -119,16 +119,6 @@ export async function treeHeads(db: Queryable): Promise<SignedTreeHead[]> {
     'SELECT tree_size, signed_at, root_hash, signature FROM audit_tree_heads ORDER BY tree_size',
   );
   return rows.map((row) => ({ treeSize: Number(row.tree_size), timestamp: Number(row.signed_at), rootHash: row.root_hash, signature: row.signature }));
-}
-
-export interface StoredBatch {
-  readonly workstationId: string;
-  readonly firstSeq: number;
-  readonly lastSeq: number;
-  readonly previousHash: string;
-  readonly lastHash: string;
-  readonly signature: string;
-  readonly devicePublicKey: string;
 }
 
 export async function auditBatches(db: Queryable): Promise<StoredBatch[]> {

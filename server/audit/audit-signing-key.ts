@@ -6,7 +6,7 @@
  */
 import type { Queryable } from '../db/database';
 import { serverSecret } from '../accounts/server-secret';
-import { loadSodium } from '../crypto/sodium';
+import { loadSodium } from '../../shared/node/crypto/sodium';
 
 export const AUDIT_KEY_SECRET_NAME = 'audit-signing-seed';
 

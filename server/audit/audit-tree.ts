@@ -8,7 +8,7 @@ import { fromHex, hex, treeHeadSigningBytes } from '../../shared/audit/audit-cha
 import type { SignedTreeHead } from '../../shared/audit/audit-entry';
 import { merkleTree, type Hash } from '../../shared/audit/merkle-tree';
 import type { Queryable } from '../db/database';
-import { createMerkleLog, type MerkleLog } from './merkle-log';
+import { createMerkleLog, type MerkleLog } from '../../shared/audit/merkle-log';
 import type { AuditSigningKey } from './audit-signing-key';
 
 /** Arbitrary, fixed: the advisory lock that serialises appends to the tree across instances. */

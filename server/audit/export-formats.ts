@@ -5,12 +5,12 @@
  * record purged under retention and of any that no longer reads. Reading is the exact inverse of writing,
  * so what a reader sees in an export is exactly what gets verified.
  */
-import { formatAuditEntry, formatBatch, formatPurged, formatTreeHead, formatUnreadable } from '../siem/rfc5424';
-import { exportLineFromSyslog } from '../siem/audit-syslog';
+import { formatAuditEntry, formatBatch, formatPurged, formatTreeHead, formatUnreadable } from '../../shared/node/syslog/rfc5424';
+import { exportLineFromSyslog } from '../../shared/node/syslog/audit-syslog';
 import type { SignedTreeHead } from '../../shared/audit/audit-entry';
-import { auditBundle, readAuditBundle, type InclusionProof } from './fhir-audit-event';
-import type { StoredBatch } from './audit-query';
-import type { ExportedEntry, PurgedRecord, TrailExport, UnreadableRecord } from './trail-verifier';
+import { auditBundle, readAuditBundle, type InclusionProof } from '../../shared/node/fhir/fhir-audit-event';
+import type { StoredBatch } from '../../shared/audit/trail-export';
+import type { ExportedEntry, PurgedRecord, TrailExport, UnreadableRecord } from '../../shared/audit/trail-export';
 
 export const EXPORT_FORMATS = ['fhir', 'syslog'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { signedTreeHead } from '../../shared/audit/audit-entry';
 import { publicKey } from '../../shared/protocol/binary';
-import type { TrustedHead } from './trail-verifier';
+import type { TrustedHead } from '../../shared/audit/trail-export';
 
 const headFile = z.looseObject({ auditKey: publicKey, head: signedTreeHead });
 

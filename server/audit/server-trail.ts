@@ -20,7 +20,7 @@ import { serverSecret } from '../accounts/server-secret';
 import { adminEventsAfter, isUserId, type AdminEventAction } from '../admin/admin-events';
 import { siemDestinationObject } from '../admin/siem-configuration';
 import type { Clock } from '../clock';
-import { loadSodium } from '../crypto/sodium';
+import { loadSodium } from '../../shared/node/crypto/sodium';
 import type { Database, Queryable } from '../db/database';
 import { appendBatch, chainEnd } from './audit-intake';
 import { SERVED_ACTIONS, servedEventsAfter, type ServedRow } from './served-events';

@@ -11,8 +11,8 @@ import type { Queryable } from '../db/database';
 import { AUDIT_KEY_SECRET_NAME, loadAuditSigningKey } from './audit-signing-key';
 import { auditBatches, purgedRecords, readAuditRows, treeHeads, type AuditFilter } from './audit-query';
 import { leafHashOfEntry, sha256, type AuditTree } from './audit-tree';
-import { createMerkleLog } from './merkle-log';
-import type { ExportedEntry, TrailExport, UnreadableRecord } from './trail-verifier';
+import { createMerkleLog } from '../../shared/audit/merkle-log';
+import type { ExportedEntry, TrailExport, UnreadableRecord } from '../../shared/audit/trail-export';
 
 const PAGE = 50_000;
 

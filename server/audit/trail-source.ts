@@ -15,7 +15,7 @@ import { readLocalAdmin, TRAIL_PATH } from '../admin/local-admin';
 import { openDatabase } from '../db/open-database';
 import { TLS_DIRECTORY } from '../tls/tls-files';
 import { exportTrail } from './trail-export';
-import type { TrailExport } from './trail-verifier';
+import type { TrailExport } from '../../shared/audit/trail-export';
 
 const trailSchema = z.strictObject({
   entries: z.array(z.strictObject({ entry: storedEntry, inclusionProof: z.null() })),

@@ -13,13 +13,14 @@ import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { publicKey } from '../../shared/protocol/binary';
-import { loadSodium } from '../crypto/sodium';
+import { loadSodium } from '../../shared/node/crypto/sodium';
 import type { SignedTreeHead } from '../../shared/audit/audit-entry';
 import { readExport } from './export-formats';
-import { newestWitnessedHead } from './siem-witness';
+import { newestWitnessedHead } from '../../shared/node/audit/siem-witness';
 import { parseHeadFile, readHeadFile } from './head-file';
-import { verifyTrail, type TrailBreak, type TrustedHead } from './trail-verifier';
-import { nodeVerifyCrypto } from './verify-crypto';
+import { verifyTrail, type TrailBreak } from '../../shared/node/audit/trail-verifier';
+import type { TrustedHead } from '../../shared/audit/trail-export';
+import { nodeVerifyCrypto } from '../../shared/node/audit/verify-crypto';
 
 export const VERIFY_USAGE =
   'usage: npm run audit:verify -- <export file> [--audit-key <base64 key | key file | head file>] [--since-head <head file>] [--witness <SIEM syslog file>] [--write-head <head file>]';

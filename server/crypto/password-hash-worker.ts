@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { PasswordHashRequest, PasswordHashResponse } from './password-hash-protocol';
-import { loadSodium, type Sodium } from './sodium';
+import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
 
 const MiB = 1024 * 1024;
 

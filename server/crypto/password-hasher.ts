@@ -5,7 +5,7 @@
  * UNAVAILABLE rather than growing without bound.
  */
 import type { Worker } from 'node:worker_threads';
-import { spawnServerWorker } from '../workers/spawn-worker';
+import { spawnWorker } from '../../shared/node/workers/spawn-worker';
 import type { PasswordHashRequest, PasswordHashResponse } from './password-hash-protocol';
 
 export interface HashCost {
@@ -56,7 +56,7 @@ export function createPasswordHasher(cost: HashCost = AUTH_KEY_HASH_COST): Passw
 
   const ensureWorker = (): Worker => {
     if (worker) return worker;
-    const started = spawnServerWorker('password-hash-worker');
+    const started = spawnWorker('password-hash-worker', import.meta.url);
     started.on('message', (response: PasswordHashResponse) => {
       const entry = pending.get(response.id);
       pending.delete(response.id);

@@ -4,12 +4,12 @@
  * anything libsodium refuses, is simply not a valid signature.
  */
 import { KEY_BYTES, SIGNATURE_BYTES } from '../../shared/protocol/binary';
-import { canonicalBase64Bytes } from './canonical-base64';
-import { loadSodium } from './sodium';
+import { fromBase64 } from '../../shared/node/crypto/base64';
+import { loadSodium } from '../../shared/node/crypto/sodium';
 
 export async function signatureValid(publicKeyBase64: string, message: Uint8Array, signatureBase64: string): Promise<boolean> {
-  const publicKey = canonicalBase64Bytes(publicKeyBase64, KEY_BYTES);
-  const signature = canonicalBase64Bytes(signatureBase64, SIGNATURE_BYTES);
+  const publicKey = fromBase64(publicKeyBase64, KEY_BYTES);
+  const signature = fromBase64(signatureBase64, SIGNATURE_BYTES);
   if (publicKey === null || signature === null) return false;
   const sodium = await loadSodium();
   try {

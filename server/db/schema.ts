@@ -6,6 +6,8 @@
  * departments); everything about messages is ciphertext or routing metadata (ids, times, user
  * ids). Binary values are text (base64 or hex) so both drivers return them the same way.
  */
+import { SIX_YEARS_MS } from '../../shared/audit/retention-window';
+
 export interface Migration {
   readonly version: number;
   readonly name: string;
@@ -13,8 +15,6 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
-/** Six years of 365.25 days: the least any audit record is kept, counted from its receipt. */
-export const SIX_YEARS_MS = 189_345_600_000;
 
 export const MIGRATIONS: readonly Migration[] = [
   {

@@ -4,7 +4,7 @@
  */
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import { KEY_BYTES } from '../../shared/protocol/binary';
-import { isCanonicalBase64 } from '../crypto/canonical-base64';
+import { isCanonicalBase64 } from '../../shared/node/crypto/base64';
 import { fingerprintOf } from '../crypto/fingerprint';
 import type { Queryable } from '../db/database';
 import { fail, succeed, type Outcome } from '../outcome';

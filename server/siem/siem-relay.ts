@@ -17,10 +17,10 @@
  * Logs carry an event name and an error code only.
  */
 import { storedEntry, type SignedTreeHead, type StoredEntry } from '../../shared/audit/audit-entry';
-import type { StoredBatch } from '../audit/audit-query';
+import type { StoredBatch } from '../../shared/audit/trail-export';
 import type { Database, Queryable } from '../db/database';
 import { faultOf } from '../logging/fault';
-import { formatAuditEntry, formatBatch, formatTreeHead } from './rfc5424';
+import { formatAuditEntry, formatBatch, formatTreeHead } from '../../shared/node/syslog/rfc5424';
 import type { SyslogForwarder } from './syslog-forwarder';
 
 export interface SiemRelayDeps {

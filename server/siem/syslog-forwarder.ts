@@ -17,7 +17,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
 import { faultOf } from '../logging/fault';
-import { frame } from './rfc5424';
+import { frame } from '../../shared/node/syslog/rfc5424';
 
 export interface SyslogForwarderOptions {
   readonly host: string;

@@ -9,7 +9,7 @@ import { blake2b256 } from '../../shared/audit/blake2b';
 import type { ChainedEntry } from '../../shared/audit/audit-entry';
 import type { AuditRecord } from '../../shared/audit/audit-event';
 import type { RouteRequest } from '../../shared/protocol/api';
-import { loadSodium } from '../../main/keys/sodium';
+import { loadSodium } from '../../shared/node/crypto/sodium';
 import { signWith, type TestDevice } from './server-fixtures';
 
 /** Where a workstation's chain stands: the last sequence number sent and its hash. */

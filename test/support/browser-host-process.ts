@@ -30,7 +30,7 @@ export async function startHostProcess(extraArgs: readonly string[] = [], option
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'wardline-host-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(repoRoot, 'main/browser-host/cli.ts'), '--port', '0', '--data', dataDir, ...extraArgs],
+    ['--import', 'tsx', path.join(repoRoot, 'launch/browser-host-cli.ts'), '--port', '0', '--data', dataDir, ...extraArgs],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WARDLINE_LOG_LEVEL: options.logLevel ?? 'warn' } },
   );
   let stderr = '';

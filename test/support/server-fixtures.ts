@@ -19,7 +19,7 @@ import { Writable } from 'node:stream';
 import * as OTPAuth from 'otpauth';
 import { fingerprintOf, generateIdentityKeys, publicKeysOf, wrapIdentityKeys, type IdentityKeyPairs } from '../../main/crypto/identity-keys';
 import { sealEnvelope } from '../../main/crypto/envelope-seal';
-import { loadSodium } from '../../main/keys/sodium';
+import { loadSodium } from '../../shared/node/crypto/sodium';
 import type { Role } from '../../shared/access/permission-matrix';
 import type { Session } from '../../shared/protocol/api';
 import { AUTH_KEY_INFO, loginProofBytes, refreshProofBytes, WRAP_KEY_INFO } from '../../shared/protocol/auth';

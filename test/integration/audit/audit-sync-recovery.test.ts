@@ -15,7 +15,7 @@ import { openSqlCipher } from '../../../main/store/sqlcipher-connection';
 import { readWitnessedHead, writeWitnessedHead } from '../../../main/audit/witnessed-head-file';
 import { loadOrCreateDeviceIdentity, type DeviceIdentity } from '../../../main/device/device-identity';
 import { createMachineFileProtector } from '../../../main/keys/device-protector';
-import { loadSodium } from '../../../main/keys/sodium';
+import { loadSodium } from '../../../shared/node/crypto/sodium';
 import { createLogger } from '../../../main/logging/logger';
 import { createApiClient } from '../../../main/server-link/api-client';
 import { startServer } from '../../../server/server';

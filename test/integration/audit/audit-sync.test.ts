@@ -14,7 +14,7 @@ import { batchSigningBytes, checkEntries, entryHash, fromHex, GENESIS_HASH, hex 
 import { blake2b256 } from '../../../shared/audit/blake2b';
 import type { ChainedEntry } from '../../../shared/audit/audit-entry';
 import type { AuditRecord } from '../../../shared/audit/audit-event';
-import { loadSodium } from '../../../main/keys/sodium';
+import { loadSodium } from '../../../shared/node/crypto/sodium';
 import { startServer } from '../../../server/server';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { createWorkstation, openThread, type Workstation } from '../../support/workstation';

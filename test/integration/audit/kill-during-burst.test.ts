@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDeviceAuditLog } from '../../../main/audit/device-audit-log';
 import { loadOrCreateDeviceIdentity } from '../../../main/device/device-identity';
 import { createMachineFileProtector } from '../../../main/keys/device-protector';
-import { loadSodium } from '../../../main/keys/sodium';
+import { loadSodium } from '../../../shared/node/crypto/sodium';
 import { checkEntries, GENESIS_HASH, hex } from '../../../shared/audit/audit-chain';
 import { blake2b256 } from '../../../shared/audit/blake2b';
 import { repoRoot } from '../../support/browser-host-process';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readExport, writeExport, type ExportFormat } from '../../../server/audit/export-formats';
 import { readTrail } from '../../../server/audit/trail-source';
-import type { TrailExport } from '../../../server/audit/trail-verifier';
+import type { TrailExport } from '../../../shared/audit/trail-export';
 import { runVerify } from '../../../server/audit/verify-cli';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { tempDir } from '../../support/vault-fixtures';

@@ -6,7 +6,7 @@ import { DeviceIdentityClosedError, deviceIdentityFile, loadOrCreateDeviceIdenti
 import { parseDeviceIdentityFile, serializeDeviceIdentityFile, type DeviceIdentityFileContent } from '../../../main/device/device-identity-file';
 import { loginProof, refreshProof } from '../../../main/device/device-proof';
 import { createMachineFileProtector, type DeviceProtector } from '../../../main/keys/device-protector';
-import { loadSodium, type Sodium } from '../../../main/keys/sodium';
+import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
 import { loginProofBytes, refreshProofBytes } from '../../../shared/protocol/auth';
 
 const posix = process.platform !== 'win32';

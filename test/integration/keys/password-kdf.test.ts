@@ -6,8 +6,8 @@ import { hkdfSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KDF_FLOOR } from '../../../main/keys/kdf-params';
 import { derivePasswordKeys, KeyDerivationError, runArgon2id, zeroPasswordKeys, type PasswordKeys } from '../../../main/keys/password-kdf';
-import { loadSodium } from '../../../main/keys/sodium';
-import { workerCounts } from '../../../main/workers/spawn-worker';
+import { loadSodium } from '../../../shared/node/crypto/sodium';
+import { workerCounts } from '../../../shared/node/workers/spawn-worker';
 
 // Composed é (U+00E9); the same password typed decomposed is e + U+0301.
 const PASSWORD = 'Caf\u00e9 night-shift 7';

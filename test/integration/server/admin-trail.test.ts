@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEntries, GENESIS_HASH, hex } from '../../../shared/audit/audit-chain';
 import { blake2b256 } from '../../../shared/audit/blake2b';
 import type { StoredEntry } from '../../../shared/audit/audit-entry';
-import { loadSodium } from '../../../main/keys/sodium';
+import { loadSodium } from '../../../shared/node/crypto/sodium';
 import { AdminInputError } from '../../../server/admin/admin-events';
 import { AccountAdminError } from '../../../server/accounts/account-admin';
 import { RetentionTooShortError } from '../../../server/audit/audit-retention';

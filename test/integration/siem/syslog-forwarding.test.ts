@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../../shared/audit/audit-event';
 import { type SignedTreeHead, type StoredEntry, signedTreeHead, storedEntry } from '../../../shared/audit/audit-entry';
-import { formatAuditEntry, formatTreeHead } from '../../../server/siem/rfc5424';
+import { formatAuditEntry, formatTreeHead } from '../../../shared/node/syslog/rfc5424';
 import { createSyslogForwarder, type SyslogForwarder } from '../../../server/siem/syslog-forwarder';
 import { createCertificateAuthority } from '../../../server/tls/certificates';
 import { paramsOf, parseRfc5424 } from '../../support/rfc5424-parse';

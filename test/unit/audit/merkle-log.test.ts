@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMerkleLog, type MerkleLog } from '../../../server/audit/merkle-log';
+import { createMerkleLog, type MerkleLog } from '../../../shared/audit/merkle-log';
 import { merkleTree, type Hash, type Sha256 } from '../../../shared/audit/merkle-tree';
 
 // The incremental log against the linear reference, which the CT vectors already pin down.

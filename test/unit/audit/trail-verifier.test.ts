@@ -6,13 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSodium, type Sodium } from '../../../main/keys/sodium';
-import { createMerkleLog } from '../../../server/audit/merkle-log';
+import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
+import { createMerkleLog } from '../../../shared/audit/merkle-log';
 import { withConsistencyFrom } from '../../../server/audit/trail-export';
-import type { StoredBatch } from '../../../server/audit/audit-query';
-import { verifyTrail, type ExportedEntry, type TrailExport, type VerifyCrypto } from '../../../server/audit/trail-verifier';
-import { UNATTESTED_PROBLEM } from '../../../server/audit/verify-attestation';
-import { nodeVerifyCrypto } from '../../../server/audit/verify-crypto';
+import type { StoredBatch } from '../../../shared/audit/trail-export';
+import { verifyTrail, type VerifyCrypto } from '../../../shared/node/audit/trail-verifier';
+import type { ExportedEntry, TrailExport } from '../../../shared/audit/trail-export';
+import { UNATTESTED_PROBLEM } from '../../../shared/node/audit/verify-attestation';
+import { nodeVerifyCrypto } from '../../../shared/node/audit/verify-crypto';
 import { batchSigningBytes, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
 import { blake2b256 } from '../../../shared/audit/blake2b';
 import type { SignedTreeHead, StoredEntry } from '../../../shared/audit/audit-entry';

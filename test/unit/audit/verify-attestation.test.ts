@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import type { SignedTreeHead, StoredEntry } from '../../../shared/audit/audit-entry';
 import type { AuditRecord } from '../../../shared/audit/audit-event';
-import type { StoredBatch } from '../../../server/audit/audit-query';
-import type { TrailBreak, TrailExport } from '../../../server/audit/trail-verifier';
-import { checkAttestation, UNATTESTED_PROBLEM } from '../../../server/audit/verify-attestation';
+import type { StoredBatch } from '../../../shared/audit/trail-export';
+import type { TrailBreak } from '../../../shared/node/audit/trail-verifier';
+import type { TrailExport } from '../../../shared/audit/trail-export';
+import { checkAttestation, UNATTESTED_PROBLEM } from '../../../shared/node/audit/verify-attestation';
 
 const SERVER = '5e7e7e7e-0000-4000-8000-000000000001';
 const WARD = 'aa11bb22-cc33-4d44-8e55-ff6677889900';

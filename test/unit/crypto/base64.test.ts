@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromBase64, toBase64 } from '../../../main/crypto/base64';
+import { fromBase64, toBase64 } from '../../../shared/node/crypto/base64';
 
 describe('strict base64', () => {
   it('round-trips any bytes, and agrees with Node on canonical input', () => {

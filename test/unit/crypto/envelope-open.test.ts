@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openEnvelope, verifyEnvelopeSignature, type OpenResult } from '../../../main/crypto/envelope-open';
-import { loadSodium, type Sodium } from '../../../main/keys/sodium';
+import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
 import { envelope, envelopeHeaderBytes, type Envelope } from '../../../shared/protocol/envelope';
 import { b64, bodyFor, flipBit, makeUser, readerOf, resign, sealFor, unb64, type TestUser } from './fixtures';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SealError, sealEnvelope, type SealErrorCode, type SealInput } from '../../../main/crypto/envelope-seal';
-import { loadSodium, type Sodium } from '../../../main/keys/sodium';
+import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
 import { envelope, envelopeHeaderBytes, envelopeSignedBytes, MAX_CIPHERTEXT_BYTES, SEALED_KEY_BYTES } from '../../../shared/protocol/envelope';
 import { b64, bodyFor, headerFor, keyOf, makeUser, unb64, type TestUser } from './fixtures';
 

@@ -6,7 +6,7 @@ import type { IdentityPublicKeys } from '../../../shared/protocol/identity';
 import type { EnvelopeReader } from '../../../main/crypto/envelope-open';
 import { sealEnvelope, type RecipientKey } from '../../../main/crypto/envelope-seal';
 import { generateIdentityKeys, publicKeysOf, type IdentityKeyPairs } from '../../../main/crypto/identity-keys';
-import { loadSodium } from '../../../main/keys/sodium';
+import { loadSodium } from '../../../shared/node/crypto/sodium';
 
 export interface TestUser {
   readonly userId: string;

@@ -12,7 +12,7 @@ import {
   type IdentityKeyPairs,
 } from '../../../main/crypto/identity-keys';
 import { wrapSecret } from '../../../main/keys/key-wrap';
-import { loadSodium, type Sodium } from '../../../main/keys/sodium';
+import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
 import { fingerprint, identityPublicKeys, wrappedPrivateKeys } from '../../../shared/protocol/identity';
 import { b64, flipBit, flipChar, unb64 } from './fixtures';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loginProof, refreshProof, type ProofSigner } from '../../../main/device/device-proof';
-import { loadSodium, type Sodium } from '../../../main/keys/sodium';
+import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
 import { deviceProof, loginProofBytes, refreshProofBytes } from '../../../shared/protocol/auth';
 
 let sodium: Sodium;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { unwrapSecret, wrapSecret } from '../../../main/keys/key-wrap';
-import { loadSodium } from '../../../main/keys/sodium';
+import { loadSodium } from '../../../shared/node/crypto/sodium';
 
 const key = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const secret = fc.uint8Array({ minLength: 0, maxLength: 256 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CLIENT_FRAME_BYTES } from '../../../shared/protocol/stream';
 import { decoySalt } from '../../../server/accounts/prelogin';
-import { canonicalBase64Bytes } from '../../../server/crypto/canonical-base64';
+import { fromBase64 as canonicalBase64Bytes } from '../../../shared/node/crypto/base64';
 import { containsPattern } from '../../../server/directory/like-pattern';
 import { parseSessionEnded } from '../../../server/events/channels';
 import { failureOfError } from '../../../server/http/error-reply';

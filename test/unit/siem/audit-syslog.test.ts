@@ -5,15 +5,15 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSodium, type Sodium } from '../../../main/keys/sodium';
+import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
 import { batchSigningBytes, checkEntries, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
 import type { SignedTreeHead, StoredEntry } from '../../../shared/audit/audit-entry';
 import { AUDIT_ACTIONS, type AuditRecord } from '../../../shared/audit/audit-event';
 import { blake2b256 } from '../../../shared/audit/blake2b';
 import { anyAuditObjectArb, AUDIT_OBJECT_KINDS, auditObjectArb, auditRecordArb, LAST_INSTANT_MS } from '../../support/audit-arbitraries';
-import type { StoredBatch } from '../../../server/audit/audit-query';
-import { auditFromSyslog, batchFromSyslog, entryFromSyslog, exportLineFromSyslog, headFromSyslog } from '../../../server/siem/audit-syslog';
-import { formatAuditEntry, formatBatch, formatPurged, formatTreeHead, formatUnreadable, SERVER_HOSTNAME } from '../../../server/siem/rfc5424';
+import type { StoredBatch } from '../../../shared/audit/trail-export';
+import { auditFromSyslog, batchFromSyslog, entryFromSyslog, exportLineFromSyslog, headFromSyslog } from '../../../shared/node/syslog/audit-syslog';
+import { formatAuditEntry, formatBatch, formatPurged, formatTreeHead, formatUnreadable, SERVER_HOSTNAME } from '../../../shared/node/syslog/rfc5424';
 
 const WORKSTATION = 'aa11bb22-cc33-4d44-8e55-ff6677889900';
 const CONVERSATION = '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b';

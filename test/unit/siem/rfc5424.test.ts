@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../shared/audit/audit-event';
 import { type SignedTreeHead, type StoredEntry, signedTreeHead, storedEntry } from '../../../shared/audit/audit-entry';
-import { AUDIT_SD_ID, escapeParamValue, formatAuditEntry, formatTreeHead, frame, sanitizeHostname, SERVER_HOSTNAME, TREE_HEAD_SD_ID } from '../../../server/siem/rfc5424';
+import { AUDIT_SD_ID, escapeParamValue, formatAuditEntry, formatTreeHead, frame, sanitizeHostname, SERVER_HOSTNAME, TREE_HEAD_SD_ID } from '../../../shared/node/syslog/rfc5424';
 import { paramsOf, parseRfc5424, Rfc5424Error, unframe } from '../../support/rfc5424-parse';
 
 const WORKSTATION = 'aa11bb22-cc33-4d44-8e55-ff6677889900';

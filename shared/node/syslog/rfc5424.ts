@@ -14,10 +14,10 @@
  * a tree head's TIMESTAMP is the time the server signed and its HOSTNAME the fixed SERVER_HOSTNAME.
  */
 import { domainToASCII } from 'node:url';
-import type { AuditRecord } from '../../shared/audit/audit-event';
-import type { SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
-import type { StoredBatch } from '../audit/audit-query';
-import type { PurgedRecord, UnreadableRecord } from '../audit/trail-verifier';
+import type { AuditRecord } from '../../audit/audit-event';
+import type { SignedTreeHead, StoredEntry } from '../../audit/audit-entry';
+import type { StoredBatch } from '../../audit/trail-export';
+import type { PurgedRecord, UnreadableRecord } from '../../audit/trail-export';
 
 /**
  * The private enterprise number in our SD-IDs. 32473 is reserved for documentation (RFC 5612);

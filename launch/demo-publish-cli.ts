@@ -4,8 +4,8 @@
  * does this on the server's first start). Development only, like the demo directory itself.
  */
 import { parseArgs } from 'node:util';
-import { createLogger } from '../logging/logger';
-import { readServerEndpoint } from '../server-link/server-config';
+import { createLogger } from '../main/logging/logger';
+import { readServerEndpoint } from '../main/server-link/server-config';
 import { publishDemoIdentities } from './demo-identities';
 
 function fail(message: string): never {

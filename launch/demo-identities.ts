@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as OTPAuth from 'otpauth';
-import { createAppCore } from '../core/app-core';
-import { createMachineFileProtector } from '../keys/device-protector';
-import type { Logger } from '../logging/logger';
-import type { ServerEndpoint } from '../server-link/server-endpoint';
+import { createAppCore } from '../main/core/app-core';
+import { createMachineFileProtector } from '../main/keys/device-protector';
+import type { Logger } from '../main/logging/logger';
+import type { ServerEndpoint } from '../main/server-link/server-endpoint';
 
 const ORIGIN = 'app://wardline-demo-seed';
 const SENDER = { url: `${ORIGIN}/`, isTopFrame: true };

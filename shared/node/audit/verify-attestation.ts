@@ -11,12 +11,13 @@
  * not checked. Received is told by the first signed head that covers the record (the server's
  * clock), never by the record's own time, which the workstation chose.
  */
-import { ATTESTATION_TOLERANCE_MS, attested, namesPerson, sessionIndex, sessionSpansOf } from '../../shared/audit/actor-attestation';
-import type { AuditRecord } from '../../shared/audit/audit-event';
-import { SESSION_MAX_AGE_MS } from '../../shared/protocol/auth';
-import { SIX_YEARS_MS } from '../db/schema';
-import type { SignedTreeHead } from '../../shared/audit/audit-entry';
-import { firstHeadCovering, type TrailBreak, type TrailExport } from './trail-verifier';
+import { ATTESTATION_TOLERANCE_MS, attested, namesPerson, sessionIndex, sessionSpansOf } from '../../audit/actor-attestation';
+import type { AuditRecord } from '../../audit/audit-event';
+import { SESSION_MAX_AGE_MS } from '../../protocol/auth';
+import { SIX_YEARS_MS } from '../../audit/retention-window';
+import type { SignedTreeHead } from '../../audit/audit-entry';
+import { firstHeadCovering, type TrailBreak } from './trail-verifier';
+import type { TrailExport } from '../../audit/trail-export';
 
 export const UNATTESTED_PROBLEM = 'names a person who had no session on this workstation at that time (unattested)';
 

@@ -12,10 +12,10 @@
  * newest: whoever holds the audit key (it is in the server's database) can sign a new head over a
  * rewritten history, and only the older heads the SIEM kept then show the rewrite.
  */
-import { treeHeadSigningBytes, fromHex } from '../../shared/audit/audit-chain';
-import { headFromSyslog } from '../siem/audit-syslog';
-import type { SignedTreeHead } from '../../shared/audit/audit-entry';
-import type { TrustedHead } from './trail-verifier';
+import { treeHeadSigningBytes, fromHex } from '../../audit/audit-chain';
+import { headFromSyslog } from '../syslog/audit-syslog';
+import type { SignedTreeHead } from '../../audit/audit-entry';
+import type { TrustedHead } from '../../audit/trail-export';
 
 export type WitnessRead =
   /** The newest head, and every head that verified (the verifier checks the export against each). */

@@ -4,7 +4,7 @@
  * neither lets the process exit mid-verification nor holds a finished CLI open.
  */
 import type { Worker } from 'node:worker_threads';
-import { spawnServerWorker } from '../workers/spawn-worker';
+import { spawnWorker } from '../workers/spawn-worker';
 import type { RootsRequest, RootsResponse } from './merkle-roots-worker';
 
 let worker: Worker | null = null;
@@ -13,7 +13,7 @@ const waiting = new Map<number, { resolve: (roots: Uint8Array[]) => void; reject
 
 function started(): Worker {
   if (worker !== null) return worker;
-  const spawned = spawnServerWorker('merkle-roots-worker');
+  const spawned = spawnWorker('merkle-roots-worker', import.meta.url);
   spawned.on('message', (response: RootsResponse) => {
     const call = waiting.get(response.id);
     waiting.delete(response.id);

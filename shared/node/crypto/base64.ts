@@ -1,8 +1,9 @@
 /**
- * Wire bytes as standard base64, decoded strictly. Node's decoder skips characters outside the
- * alphabet, accepts base64url, and ignores non-zero bits in the last character, so many strings
- * decode to the same bytes. Here only the one canonical encoding of some bytes is accepted: a
- * signature string with a changed character never verifies, and a key has exactly one spelling.
+ * Wire bytes as standard base64, decoded strictly, for both the workstation and the server.
+ * Node's decoder skips characters outside the alphabet, accepts base64url, and ignores non-zero
+ * bits in the last character, so many strings decode to the same bytes. Here only the one
+ * canonical encoding of some bytes is accepted: a signature string with a changed character never
+ * verifies, and a key has exactly one spelling (what fingerprints and envelope key checks compare).
  */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -26,4 +27,9 @@ export function fromBase64(text: unknown, minBytes: number, maxBytes = minBytes)
     return null;
   }
   return bytes;
+}
+
+/** Whether `text` is the canonical base64 of exactly `bytes` bytes. */
+export function isCanonicalBase64(text: unknown, bytes: number): boolean {
+  return fromBase64(text, bytes) !== null;
 }

@@ -5,9 +5,9 @@
  * and the chain walk use both cores.
  */
 import { hash } from 'node:crypto';
-import { blake2b256, createEntryHasher } from '../../shared/audit/blake2b';
+import { blake2b256, createEntryHasher } from '../../audit/blake2b';
 import type { Sodium } from '../crypto/sodium';
-import type { Sha256 } from '../../shared/audit/merkle-tree';
+import type { Sha256 } from '../../audit/merkle-tree';
 import { treeRootsOnWorker } from './merkle-roots';
 import type { VerifyCrypto } from './trail-verifier';
 

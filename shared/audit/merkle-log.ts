@@ -13,7 +13,7 @@
  * never changes once written, and truncating is forgetting the ones that reach past the new size.
  * Any range RFC 6962 splits a tree into is a run of such subtrees, so it costs O(log n) hashes.
  */
-import { merkleTree, type Hash, type Sha256 } from '../../shared/audit/merkle-tree';
+import { merkleTree, type Hash, type Sha256 } from './merkle-tree';
 
 export interface MerkleLog {
   /** The number of leaves. */

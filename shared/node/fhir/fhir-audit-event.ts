@@ -52,13 +52,13 @@
 import { createHash } from 'node:crypto';
 import type { AuditEvent, AuditEventAgent, AuditEventEntity, Coding, Element, Extension, OperationOutcome, Provenance, Signature } from '@medplum/fhirtypes';
 import { z } from 'zod';
-import type { AuditAction, AuditObject, AuditRecord } from '../../shared/audit/audit-event';
-import { hashHex, signedTreeHead, storedEntry, type SignedTreeHead, type StoredEntry } from '../../shared/audit/audit-entry';
-import { KEY_BYTES, SIGNATURE_BYTES } from '../../shared/protocol/binary';
-import { uuid } from '../../shared/protocol/identifiers';
-import { isCanonicalBase64 } from '../crypto/canonical-base64';
-import type { StoredBatch } from './audit-query';
-import type { ConsistencyProof, PurgedRecord, UnreadableRecord } from './trail-verifier';
+import type { AuditAction, AuditObject, AuditRecord } from '../../audit/audit-event';
+import { hashHex, signedTreeHead, storedEntry, type SignedTreeHead, type StoredEntry } from '../../audit/audit-entry';
+import { KEY_BYTES, SIGNATURE_BYTES } from '../../protocol/binary';
+import { uuid } from '../../protocol/identifiers';
+import { isCanonicalBase64 } from '../crypto/base64';
+import type { StoredBatch } from '../../audit/trail-export';
+import type { ConsistencyProof, PurgedRecord, UnreadableRecord } from '../../audit/trail-export';
 
 export const WARDLINE_FHIR_BASE = 'https://wardline.invalid/fhir';
 

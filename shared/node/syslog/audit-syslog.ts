@@ -13,11 +13,11 @@
  * its value: the line may be hostile, and a value may be a patient reference.
  */
 import { z } from 'zod';
-import { signedTreeHead, storedEntry, hashHex, type SignedTreeHead, type StoredEntry } from '../../shared/audit/audit-entry';
-import { uuid } from '../../shared/protocol/identifiers';
-import { publicKey, signature } from '../../shared/protocol/binary';
-import type { StoredBatch } from '../audit/audit-query';
-import type { PurgedRecord, UnreadableRecord } from '../audit/trail-verifier';
+import { signedTreeHead, storedEntry, hashHex, type SignedTreeHead, type StoredEntry } from '../../audit/audit-entry';
+import { uuid } from '../../protocol/identifiers';
+import { publicKey, signature } from '../../protocol/binary';
+import type { StoredBatch } from '../../audit/trail-export';
+import type { PurgedRecord, UnreadableRecord } from '../../audit/trail-export';
 import { AUDIT_SD_ID, BATCH_SD_ID, formatAuditEntry, formatBatch, formatPurged, formatTreeHead, formatUnreadable, PURGED_SD_ID, TREE_HEAD_SD_ID, UNREADABLE_SD_ID } from './rfc5424';
 import { parseRfc5424, type SdElement, type SyslogMessage } from './rfc5424-parse';
 
