@@ -26,7 +26,11 @@ export default defineConfig({
     build: {
       outDir: 'out/preload',
       externalizeDeps: false,
-      lib: { entry: path.resolve('preload/electron-preload.ts'), formats: ['cjs'], fileName: () => 'electron-preload.cjs' },
+      lib: {
+        entry: path.resolve('preload/electron-preload.ts'),
+        formats: ['cjs'],
+        fileName: () => 'electron-preload.cjs',
+      },
     },
   },
   renderer: {

@@ -25,7 +25,10 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'localStorage', 'sessionStorage', 'indexedDB'],
       'no-restricted-syntax': [
         'error',
-        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Message content is text, never HTML.' },
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'Message content is text, never HTML.',
+        },
         { selector: "MemberExpression[property.name='innerHTML']", message: 'Message content is text, never HTML.' },
         { selector: "CallExpression[callee.name='eval']", message: 'No eval.' },
       ],
@@ -45,7 +48,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/main/**', '**/server/**', '**/launch/**'], message: 'The renderer reaches main only through window.wardline.' },
+            {
+              group: ['**/main/**', '**/server/**', '**/launch/**'],
+              message: 'The renderer reaches main only through window.wardline.',
+            },
             { group: ['**/shared/node/**'], message: 'shared/node/ is Node code; the renderer has no Node.' },
             { group: ['node:*', 'electron'], message: 'The renderer has no Node and no Electron.' },
           ],
@@ -60,7 +66,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/main/**', '**/server/**', '**/renderer/**', '**/launch/**'], message: 'Preload builds on shared/ only.' },
+            {
+              group: ['**/main/**', '**/server/**', '**/renderer/**', '**/launch/**'],
+              message: 'Preload builds on shared/ only.',
+            },
             { group: ['**/shared/node/**'], message: 'shared/node/ is Node code; a sandboxed preload has no Node.' },
           ],
         },
@@ -127,7 +136,13 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Only main/electron/ imports Electron; the core runs under plain Node.', allowTypeImports: true }],
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only main/electron/ imports Electron; the core runs under plain Node.',
+              allowTypeImports: true,
+            },
+          ],
           patterns: [
             { group: ['**/renderer/**', '**/preload/**'], message: 'Main does not import page code.' },
             {
@@ -162,7 +177,14 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs,js}', '*.config.{ts,js}', '*/vite*.config.ts', 'eslint.config.js'],
+    files: [
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.{ts,mjs,js}',
+      '*.config.{ts,js}',
+      '*/vite*.config.ts',
+      'eslint.config.js',
+    ],
     languageOptions: { globals: globals.node },
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
@@ -170,7 +192,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['*.cjs'],
+    languageOptions: { globals: globals.commonjs },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -56,7 +56,15 @@ import { verifyTrail } from '../shared/node/audit/trail-verifier';
 import type { ExportedEntry, TrailExport } from '../shared/audit/trail-export';
 import { nodeVerifyCrypto } from '../shared/node/audit/verify-crypto';
 import type { StoredBatch } from '../shared/audit/trail-export';
-import { batchSigningBytes, canonicalRecord, checkEntries, entryHash, GENESIS_HASH, hex, treeHeadSigningBytes } from '../shared/audit/audit-chain';
+import {
+  batchSigningBytes,
+  canonicalRecord,
+  checkEntries,
+  entryHash,
+  GENESIS_HASH,
+  hex,
+  treeHeadSigningBytes,
+} from '../shared/audit/audit-chain';
 import type { ChainedEntry, SignedTreeHead } from '../shared/audit/audit-entry';
 import { checkAuditRecord, type AuditRecord } from '../shared/audit/audit-event';
 import { blake2b256 } from '../shared/audit/blake2b';
@@ -72,7 +80,9 @@ import { loadOver, machineBusyMs, postgresCpuMs, type LoadReport } from './suppo
 import { profiled } from './support/server-process';
 import { median, percentile, round } from './support/stats';
 
-const PARTS = new Set((process.env.WARDLINE_BENCH_AUDIT_PARTS ?? 'append,verify,sync').split(',').map((part) => part.trim()));
+const PARTS = new Set(
+  (process.env.WARDLINE_BENCH_AUDIT_PARTS ?? 'append,verify,sync').split(',').map((part) => part.trim()),
+);
 const RECORDS = Number(process.env.WARDLINE_BENCH_AUDIT_RECORDS ?? 100_000);
 const DATABASES = (process.env.WARDLINE_BENCH_AUDIT_DATABASES ?? 'pglite,postgres')
   .split(',')
@@ -116,7 +126,10 @@ function idPool(): IdPool {
   return {
     conversations: Array.from({ length: 512 }, () => randomUUID()),
     messages: Array.from({ length: 8192 }, () => randomUUID()),
-    patients: Array.from({ length: 256 }, (_, i) => `pat-${(0x5a00 + i * 37).toString(36).toUpperCase()}${String(i).padStart(4, '0')}`),
+    patients: Array.from(
+      { length: 256 },
+      (_, i) => `pat-${(0x5a00 + i * 37).toString(36).toUpperCase()}${String(i).padStart(4, '0')}`,
+    ),
   };
 }
 
@@ -129,7 +142,15 @@ function unplaced(i: number, ids: IdPool): UnplacedRecord {
   const message = { kind: 'message' as const, id: ids.messages[i % ids.messages.length]!, conversationId };
   switch (i % 6) {
     case 0:
-      return { actor, action: 'conversation.opened', object: { kind: 'conversation', id: conversationId }, patient, at, outcome: 'success', reason: null };
+      return {
+        actor,
+        action: 'conversation.opened',
+        object: { kind: 'conversation', id: conversationId },
+        patient,
+        at,
+        outcome: 'success',
+        reason: null,
+      };
     case 1:
       return { actor, action: 'message.sent', object: message, patient, at, outcome: 'success', reason: null };
     case 2:
@@ -137,15 +158,43 @@ function unplaced(i: number, ids: IdPool): UnplacedRecord {
     case 3:
       return { actor, action: 'message.read', object: message, patient, at, outcome: 'success', reason: null };
     case 4:
-      return { actor, action: 'search.performed', object: { kind: 'search', resultCount: i % 41 }, patient: null, at, outcome: 'success', reason: null };
+      return {
+        actor,
+        action: 'search.performed',
+        object: { kind: 'search', resultCount: i % 41 },
+        patient: null,
+        at,
+        outcome: 'success',
+        reason: null,
+      };
     default:
       return i % 60 === 5
-        ? { actor: { userId: null, role: null }, action: 'sign-in.failed', object: { kind: 'none' }, patient: null, at, outcome: 'failure', reason: 'AUTH_FAILED' }
-        : { actor, action: 'session.locked', object: { kind: 'none' }, patient: null, at, outcome: 'success', reason: null };
+        ? {
+            actor: { userId: null, role: null },
+            action: 'sign-in.failed',
+            object: { kind: 'none' },
+            patient: null,
+            at,
+            outcome: 'failure',
+            reason: 'AUTH_FAILED',
+          }
+        : {
+            actor,
+            action: 'session.locked',
+            object: { kind: 'none' },
+            patient: null,
+            at,
+            outcome: 'success',
+            reason: null,
+          };
   }
 }
 
-const placed = (i: number, ids: IdPool, seq: number, workstationId: string): AuditRecord => ({ ...unplaced(i, ids), seq, workstationId });
+const placed = (i: number, ids: IdPool, seq: number, workstationId: string): AuditRecord => ({
+  ...unplaced(i, ids),
+  seq,
+  workstationId,
+});
 
 const sha256 = (...parts: readonly Uint8Array[]): Hash => {
   const hash = createHash('sha256');
@@ -189,7 +238,15 @@ async function deviceIdentityIn(dataDir: string): Promise<DeviceIdentity> {
  * `count` appends of records `from`..`from+count-1`, issued by `producers` concurrent callers
  * each awaiting its append before its next; latencies (ms) are written from `latencies[at]` on.
  */
-async function drive(log: DeviceAuditLog, ids: IdPool, from: number, count: number, producers: number, latencies: Float64Array | null, at = 0): Promise<number> {
+async function drive(
+  log: DeviceAuditLog,
+  ids: IdPool,
+  from: number,
+  count: number,
+  producers: number,
+  latencies: Float64Array | null,
+  at = 0,
+): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -217,7 +274,13 @@ function watchAppendGroups(): { take(): number[]; stop(): void } {
   let sizes: number[] = [];
   proto.postMessage = function (this: Worker, value: unknown, transferList?: unknown) {
     const message = value as { type?: unknown; op?: unknown; args?: { records?: unknown } } | null;
-    if (message !== null && typeof message === 'object' && message.type === 'call' && message.op === 'log.append' && Array.isArray(message.args?.records)) {
+    if (
+      message !== null &&
+      typeof message === 'object' &&
+      message.type === 'call' &&
+      message.op === 'log.append' &&
+      Array.isArray(message.args?.records)
+    ) {
       sizes.push(message.args.records.length);
     }
     original.call(this, value, transferList);
@@ -283,7 +346,10 @@ async function appendThroughput(root: string): Promise<Record<string, Figure>> {
   // For the breakdown: the log's own append transaction on this thread, without the worker or
   // main's checks, on an unencrypted and on an encrypted (SQLCipher, as the log's) connection.
   const opsPlain = plainDeviceLog(path.join(dataDir, 'ops-plain.db'));
-  const opsEncrypted = openSqlCipher(path.join(dataDir, 'ops-encrypted.db'), new Uint8Array(randomBytes(32)), { create: true, migrations: DEVICE_LOG_MIGRATIONS });
+  const opsEncrypted = openSqlCipher(path.join(dataDir, 'ops-encrypted.db'), new Uint8Array(randomBytes(32)), {
+    create: true,
+    migrations: DEVICE_LOG_MIGRATIONS,
+  });
   for (const db of [opsPlain, opsEncrypted]) deviceLogOps['log.init'](db, { deviceId: identity.deviceId });
   const groups = watchAppendGroups();
   const perRound = Math.floor(RECORDS / APPEND_ROUNDS);
@@ -297,7 +363,12 @@ async function appendThroughput(root: string): Promise<Record<string, Figure>> {
     // Warm-up (JIT, worker, page cache), every side.
     await drive(log, ids, 0, APPEND_WARMUP, PRODUCERS, null);
     const warmGroups = groups.take();
-    plainInserts(plain, Array.from({ length: APPEND_WARMUP }, (_, k) => canonicalRecord(placed(k, ids, k + 1, identity.deviceId))), 1, warmGroups);
+    plainInserts(
+      plain,
+      Array.from({ length: APPEND_WARMUP }, (_, k) => canonicalRecord(placed(k, ids, k + 1, identity.deviceId))),
+      1,
+      warmGroups,
+    );
     const warmRecords = Array.from({ length: APPEND_WARMUP }, (_, k) => unplaced(k, ids));
     directAppends(opsPlain, warmRecords, warmGroups);
     directAppends(opsEncrypted, warmRecords, warmGroups);
@@ -309,13 +380,17 @@ async function appendThroughput(root: string): Promise<Record<string, Figure>> {
       const sizes = groups.take();
       allGroups.push(...sizes);
       // The same canonical text the log stored for these records (seq and workstation included).
-      const texts = Array.from({ length: perRound }, (_, k) => canonicalRecord(placed(from + k, ids, seq + k + 1, identity.deviceId)));
+      const texts = Array.from({ length: perRound }, (_, k) =>
+        canonicalRecord(placed(from + k, ids, seq + k + 1, identity.deviceId)),
+      );
       time.plain += plainInserts(plain, texts, seq + 1, sizes);
       const records = Array.from({ length: perRound }, (_, k) => unplaced(from + k, ids));
       time.opsPlain += directAppends(opsPlain, records, sizes);
       time.opsEncrypted += directAppends(opsEncrypted, records, sizes);
       time.check += timed(() => {
-        for (const record of records) if (!checkAuditRecord({ ...record, seq: 0, workstationId: identity.deviceId }).ok) throw new Error('record refused');
+        for (const record of records)
+          if (!checkAuditRecord({ ...record, seq: 0, workstationId: identity.deviceId }).ok)
+            throw new Error('record refused');
       });
       seq += perRound;
     }
@@ -342,11 +417,32 @@ async function appendThroughput(root: string): Promise<Record<string, Figure>> {
       `min ${String(Math.min(...allGroups))}, max ${String(Math.max(...allGroups))}); ${describeLoad(load)}\n`,
   );
   console.table([
-    { 'append path (same records, same group sizes)': 'plain insert of the canonical text (baseline)', 'µs/record': perRecord(time.plain), 'records/s': Math.round(rate(total, time.plain)) },
-    { 'append path (same records, same group sizes)': "log's append transaction, unencrypted db (+ canonical, BLAKE2b chain)", 'µs/record': perRecord(time.opsPlain), 'records/s': Math.round(rate(total, time.opsPlain)) },
-    { 'append path (same records, same group sizes)': "log's append transaction, SQLCipher db (+ encryption)", 'µs/record': perRecord(time.opsEncrypted), 'records/s': Math.round(rate(total, time.opsEncrypted)) },
-    { 'append path (same records, same group sizes)': 'the device log: + catalogue check, group queue, store worker', 'µs/record': perRecord(time.log), 'records/s': Math.round(logRate) },
-    { 'append path (same records, same group sizes)': '  of which: catalogue check (zod) on main, alone', 'µs/record': perRecord(time.check), 'records/s': Math.round(rate(total, time.check)) },
+    {
+      'append path (same records, same group sizes)': 'plain insert of the canonical text (baseline)',
+      'µs/record': perRecord(time.plain),
+      'records/s': Math.round(rate(total, time.plain)),
+    },
+    {
+      'append path (same records, same group sizes)':
+        "log's append transaction, unencrypted db (+ canonical, BLAKE2b chain)",
+      'µs/record': perRecord(time.opsPlain),
+      'records/s': Math.round(rate(total, time.opsPlain)),
+    },
+    {
+      'append path (same records, same group sizes)': "log's append transaction, SQLCipher db (+ encryption)",
+      'µs/record': perRecord(time.opsEncrypted),
+      'records/s': Math.round(rate(total, time.opsEncrypted)),
+    },
+    {
+      'append path (same records, same group sizes)': 'the device log: + catalogue check, group queue, store worker',
+      'µs/record': perRecord(time.log),
+      'records/s': Math.round(logRate),
+    },
+    {
+      'append path (same records, same group sizes)': '  of which: catalogue check (zod) on main, alone',
+      'µs/record': perRecord(time.check),
+      'records/s': Math.round(rate(total, time.check)),
+    },
   ]);
   return {
     append_per_s: { value: Math.round(logRate), unit: 'appends/s', goal: '>= 20000' },
@@ -355,8 +451,16 @@ async function appendThroughput(root: string): Promise<Record<string, Figure>> {
     append_p50_ms: { value: round(percentile(lat, 50), 3), unit: 'ms', goal: null },
     append_p99_ms: { value: round(percentile(lat, 99), 3), unit: 'ms', goal: null },
     append_mean_group: { value: round(total / allGroups.length, 1), unit: 'records/commit', goal: null },
-    append_direct_transaction_sqlcipher_per_s: { value: Math.round(rate(total, time.opsEncrypted)), unit: 'records/s', goal: null },
-    append_direct_transaction_plain_per_s: { value: Math.round(rate(total, time.opsPlain)), unit: 'records/s', goal: null },
+    append_direct_transaction_sqlcipher_per_s: {
+      value: Math.round(rate(total, time.opsEncrypted)),
+      unit: 'records/s',
+      goal: null,
+    },
+    append_direct_transaction_plain_per_s: {
+      value: Math.round(rate(total, time.opsPlain)),
+      unit: 'records/s',
+      goal: null,
+    },
   };
 }
 
@@ -398,12 +502,21 @@ function buildExport(sodium: Sodium, total: number, workstations: number): Trail
         device.seq += 1;
         const record = placed(counter++, ids, device.seq, device.id);
         const hash = entryHash(blake2b256, device.previous, record);
-        entries.push({ entry: { record, previousHash: hex(device.previous), hash: hex(hash), treeIndex: log.size + k }, inclusionProof: null });
+        entries.push({
+          entry: { record, previousHash: hex(device.previous), hash: hex(hash), treeIndex: log.size + k },
+          inclusionProof: null,
+        });
         leaves.push(tree.leafHash(hash));
         device.previous = hash;
       }
       device.remaining -= n;
-      const signed = batchSigningBytes({ deviceId: device.id, firstSeq: device.seq - n + 1, lastSeq: device.seq, previousHash: firstPrevious, lastHash: device.previous });
+      const signed = batchSigningBytes({
+        deviceId: device.id,
+        firstSeq: device.seq - n + 1,
+        lastSeq: device.seq,
+        previousHash: firstPrevious,
+        lastHash: device.previous,
+      });
       batches.push({
         workstationId: device.id,
         firstSeq: device.seq - n + 1,
@@ -415,7 +528,12 @@ function buildExport(sodium: Sodium, total: number, workstations: number): Trail
       });
       log.append(leaves);
       const head = { treeSize: log.size, timestamp: BASE_AT + round * 1000 + heads.length, rootHash: log.root() };
-      heads.push({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: hex(head.rootHash), signature: signBase64(sodium, treeHeadSigningBytes(head), auditKey.privateKey) });
+      heads.push({
+        treeSize: head.treeSize,
+        timestamp: head.timestamp,
+        rootHash: hex(head.rootHash),
+        signature: signBase64(sodium, treeHeadSigningBytes(head), auditKey.privateKey),
+      });
     }
   }
   // The server's own chain, signed with the audit key: a session of every user on every
@@ -427,7 +545,13 @@ function buildExport(sodium: Sodium, total: number, workstations: number): Trail
     const record: AuditRecord = {
       actor: { userId, role },
       action: 'session.issued',
-      object: { kind: 'session', id: randomUUID(), userId, workstationId: device.id, until: BASE_AT + 20 * total + 3_600_000 },
+      object: {
+        kind: 'session',
+        id: randomUUID(),
+        userId,
+        workstationId: device.id,
+        until: BASE_AT + 20 * total + 3_600_000,
+      },
       patient: null,
       at: BASE_AT - 1000,
       seq: i + 1,
@@ -436,11 +560,20 @@ function buildExport(sodium: Sodium, total: number, workstations: number): Trail
       reason: null,
     };
     const hash = entryHash(blake2b256, previous, record);
-    entries.push({ entry: { record, previousHash: hex(previous), hash: hex(hash), treeIndex: log.size + i }, inclusionProof: null });
+    entries.push({
+      entry: { record, previousHash: hex(previous), hash: hex(hash), treeIndex: log.size + i },
+      inclusionProof: null,
+    });
     leaves.push(tree.leafHash(hash));
     previous = hash;
   });
-  const signed = batchSigningBytes({ deviceId: SERVER_CHAIN, firstSeq: 1, lastSeq: sessions.length, previousHash: GENESIS_HASH, lastHash: previous });
+  const signed = batchSigningBytes({
+    deviceId: SERVER_CHAIN,
+    firstSeq: 1,
+    lastSeq: sessions.length,
+    previousHash: GENESIS_HASH,
+    lastHash: previous,
+  });
   batches.push({
     workstationId: SERVER_CHAIN,
     firstSeq: 1,
@@ -452,7 +585,12 @@ function buildExport(sodium: Sodium, total: number, workstations: number): Trail
   });
   log.append(leaves);
   const last = { treeSize: log.size, timestamp: BASE_AT + 20 * total + heads.length, rootHash: log.root() };
-  heads.push({ treeSize: last.treeSize, timestamp: last.timestamp, rootHash: hex(last.rootHash), signature: signBase64(sodium, treeHeadSigningBytes(last), auditKey.privateKey) });
+  heads.push({
+    treeSize: last.treeSize,
+    timestamp: last.timestamp,
+    rootHash: hex(last.rootHash),
+    signature: signBase64(sodium, treeHeadSigningBytes(last), auditKey.privateKey),
+  });
   const trail: TrailExport = { entries, heads, batches, auditKey: Buffer.from(auditKey.publicKey).toString('base64') };
   return JSON.parse(JSON.stringify(trail)) as TrailExport;
 }
@@ -491,7 +629,12 @@ async function verification(): Promise<Record<string, Figure>> {
     const verifyStarted = performance.now();
     const result = await verifyTrail(trail, crypto);
     verifyRuns.push(ms(verifyStarted));
-    if (!result.ok || result.records !== VERIFY_RECORDS + VERIFY_WORKSTATIONS * USERS.length || result.batches !== trail.batches.length || result.heads !== trail.heads.length) {
+    if (
+      !result.ok ||
+      result.records !== VERIFY_RECORDS + VERIFY_WORKSTATIONS * USERS.length ||
+      result.batches !== trail.batches.length ||
+      result.heads !== trail.heads.length
+    ) {
       throw new Error(`export does not verify: ${JSON.stringify(result.breaks.slice(0, 3))}`);
     }
     baselineRuns.push(
@@ -518,7 +661,11 @@ async function verification(): Promise<Record<string, Figure>> {
     verify_records_per_s: { value: Math.round(verifyRate), unit: 'records/s', goal: '>= 200000' },
     verify_blake2b_baseline_per_s: { value: Math.round(baselineRate), unit: 'records/s', goal: null },
     verify_ratio_vs_blake2b: { value: round(verifyRate / baselineRate, 3), unit: 'ratio', goal: null },
-    verify_blake2b_hash_only_per_s: { value: Math.round(rate(VERIFY_RECORDS, median(hashOnlyRuns))), unit: 'records/s', goal: null },
+    verify_blake2b_hash_only_per_s: {
+      value: Math.round(rate(VERIFY_RECORDS, median(hashOnlyRuns))),
+      unit: 'records/s',
+      goal: null,
+    },
   };
 }
 
@@ -532,13 +679,18 @@ interface Stored {
 }
 
 async function dispatch<C extends ChannelName>(core: AppCore, channel: C, payload: RequestOf<C>): Promise<unknown> {
-  const result = (await core.router.dispatch(channel, payload, SENDER_FRAME)) as { ok: true; value: unknown } | { ok: false; error: { code: string } };
+  const result = (await core.router.dispatch(channel, payload, SENDER_FRAME)) as
+    { ok: true; value: unknown } | { ok: false; error: { code: string } };
   if (!result.ok) throw new Error(`${channel}: ${result.error.code}`);
   return result.value;
 }
 
 /** A device registered by signing in (password with device proof, then TOTP), for the raw baseline. */
-async function registeredDevice(endpoint: ServerEndpoint, account: BenchAccount, dataDir: string): Promise<DeviceIdentity> {
+async function registeredDevice(
+  endpoint: ServerEndpoint,
+  account: BenchAccount,
+  dataDir: string,
+): Promise<DeviceIdentity> {
   const loaded = await loadOrCreateDeviceIdentity({ dataDir, device: null, allowUnprotectedDevice: true });
   if (!loaded.ok) throw new Error(loaded.error);
   const device = loaded.value;
@@ -551,7 +703,8 @@ async function registeredDevice(endpoint: ServerEndpoint, account: BenchAccount,
       device: { publicKey: device.publicKey, name: 'bench raw poster' },
       proof: await loginProof(device, account.userId, Date.now()),
     });
-    if (!login.ok || login.value.step !== 'mfa') throw new Error(`login ${account.userId}: ${login.ok ? login.value.step : login.error.code}`);
+    if (!login.ok || login.value.step !== 'mfa')
+      throw new Error(`login ${account.userId}: ${login.ok ? login.value.step : login.error.code}`);
     const verified = await api.call('verifyMfa', { challengeId: login.value.challengeId, code: totpCode(account) });
     if (!verified.ok) throw new Error(`verifyMfa ${account.userId}: ${verified.error.code}`);
   } finally {
@@ -581,7 +734,15 @@ async function rawBatches(device: DeviceIdentity, ids: IdPool, count: number): P
       previous = hash;
     }
     const last = entries.at(-1)!;
-    const signature = await device.sign(batchSigningBytes({ deviceId: device.deviceId, firstSeq: first, lastSeq: last.record.seq, previousHash: firstPrevious, lastHash: previous }));
+    const signature = await device.sign(
+      batchSigningBytes({
+        deviceId: device.deviceId,
+        firstSeq: first,
+        lastSeq: last.record.seq,
+        previousHash: firstPrevious,
+        lastHash: previous,
+      }),
+    );
     batches.push({ entries, signature: Buffer.from(signature).toString('base64') });
   }
   return batches;
@@ -661,12 +822,25 @@ function batchCosts(batches: readonly RawBatch[], deviceId: string): Record<stri
   const texts = bodies.map((body) => JSON.stringify(body));
   const each = (body: (i: number) => unknown) => median(sample.map((_, i) => timed(() => body(i))));
   const rows: [string, string, number][] = [
-    ['both', 'zod check of the request (client before sending, server route)', each((i) => spec.request.safeParse(bodies[i]))],
+    [
+      'both',
+      'zod check of the request (client before sending, server route)',
+      each((i) => spec.request.safeParse(bodies[i])),
+    ],
     ['client', 'JSON.stringify of the request', each((i) => JSON.stringify(bodies[i]))],
     ['server', 'JSON.parse of the request body', each((i) => JSON.parse(texts[i]!))],
-    ['server', 'checkEntries: the chain of 500 (fromHex, canonical, BLAKE2b, hex)', each((i) => checkEntries(blake2b256, sample[i]!.entries, deviceId))],
+    [
+      'server',
+      'checkEntries: the chain of 500 (fromHex, canonical, BLAKE2b, hex)',
+      each((i) => checkEntries(blake2b256, sample[i]!.entries, deviceId)),
+    ],
   ];
-  return rows.map(([side, step, t]) => ({ side, 'per-batch JS step (measured here)': step, 'ms/batch': round(t, 2), 'request KiB': round((texts[0]?.length ?? 0) / 1024, 0) }));
+  return rows.map(([side, step, t]) => ({
+    side,
+    'per-batch JS step (measured here)': step,
+    'ms/batch': round(t, 2),
+    'request KiB': round((texts[0]?.length ?? 0) / 1024, 0),
+  }));
 }
 
 async function catchUp(database: 'pglite' | 'postgres', root: string): Promise<Record<string, Figure>> {
@@ -685,7 +859,10 @@ async function catchUp(database: 'pglite' | 'postgres', root: string): Promise<R
     const postgresPort = databaseUrl === undefined ? null : Number(new URL(databaseUrl).port);
     const postgresCpu = () => (postgresPort === null ? 0 : (postgresCpuMs(postgresPort) ?? 0));
     server = await startChild(path.join(repoRoot, 'bench/support/audit-server-child.ts'));
-    const endpoint = await server.call<ServerEndpoint>('start', { dataDir: path.join(dir, 'server'), ...(databaseUrl === undefined ? {} : { databaseUrl }) });
+    const endpoint = await server.call<ServerEndpoint>('start', {
+      dataDir: path.join(dir, 'server'),
+      ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    });
     const clinician = benchAccount(`audit.sync.${database}`, 'nurse', 'Philippa Adams');
     const rawAccount = benchAccount(`audit.raw.${database}`, 'nurse', 'Bench Poster');
     await server.call('createAccounts', [clinician, rawAccount], 600_000);
@@ -703,12 +880,15 @@ async function catchUp(database: 'pglite' | 'postgres', root: string): Promise<R
       allowUnprotectedDevice: false,
       server: endpoint,
     });
-    const step = (await dispatch(core, 'session.signIn', { userId: clinician.userId, password: clinician.password })) as { step: string };
+    const step = (await dispatch(core, 'session.signIn', {
+      userId: clinician.userId,
+      password: clinician.password,
+    })) as { step: string };
     if (step.step !== 'mfa') throw new Error(`sign-in: ${step.step}`);
     const state = (await dispatch(core, 'session.verifyMfa', { code: totpCode(clinician) })) as { state: string };
     if (state.state !== 'unlocked') throw new Error(`sign-in: ${state.state}`);
     // What the sign-in recorded goes first (and any sync it kicked has finished).
-    for (let settled = 0; settled < 2; ) {
+    for (let settled = 0; settled < 2;) {
       const outcome = await core.audit.syncNow();
       if (outcome?.kind !== 'synced') throw new Error(`initial sync: ${JSON.stringify(outcome)}`);
       await sleep(400);
@@ -716,7 +896,8 @@ async function catchUp(database: 'pglite' | 'postgres', root: string): Promise<R
     }
     const log = await core.audit.log();
     const before = await log.state();
-    if ((await log.pendingCount()) !== 0 || before.ackedSeq !== before.lastSeq) throw new Error('records still pending after the initial sync');
+    if ((await log.pendingCount()) !== 0 || before.ackedSeq !== before.lastSeq)
+      throw new Error('records still pending after the initial sync');
 
     // The raw poster's device, and its batches, pre-chained and pre-signed.
     rawDevice = await registeredDevice(endpoint, rawAccount, mkdtempSync(path.join(dir, 'raw-')));
@@ -728,9 +909,15 @@ async function catchUp(database: 'pglite' | 'postgres', root: string): Promise<R
     const postRaw = async (list: readonly RawBatch[]): Promise<number> => {
       const started = performance.now();
       for (const batch of list) {
-        const answer = await api.call('auditBatch', { deviceId: rawId, entries: batch.entries, signature: batch.signature, knownTreeSize });
+        const answer = await api.call('auditBatch', {
+          deviceId: rawId,
+          entries: batch.entries,
+          signature: batch.signature,
+          knownTreeSize,
+        });
         if (!answer.ok) throw new Error(`raw batch: ${answer.error.code}`);
-        if (answer.value.ackedSeq !== batch.entries.at(-1)!.record.seq) throw new Error('raw batch acknowledged the wrong seq');
+        if (answer.value.ackedSeq !== batch.entries.at(-1)!.record.seq)
+          throw new Error('raw batch acknowledged the wrong seq');
         knownTreeSize = answer.value.head.treeSize;
       }
       return ms(started);
@@ -742,7 +929,9 @@ async function catchUp(database: 'pglite' | 'postgres', root: string): Promise<R
     const queued = await log.state();
     const pending = await log.pendingCount();
     if (pending !== RECORDS || queued.ackedSeq !== before.ackedSeq || queued.lastSeq !== before.lastSeq + RECORDS) {
-      throw new Error(`expected ${String(RECORDS)} queued records, found ${String(pending)} (acked ${String(queued.ackedSeq)}, was ${String(before.ackedSeq)})`);
+      throw new Error(
+        `expected ${String(RECORDS)} queued records, found ${String(pending)} (acked ${String(queued.ackedSeq)}, was ${String(before.ackedSeq)})`,
+      );
     }
 
     // Baseline, first half.
@@ -761,7 +950,9 @@ async function catchUp(database: 'pglite' | 'postgres', root: string): Promise<R
     const busyBefore = machineBusyMs();
     const started = performance.now();
     const syncing = core.audit;
-    const outcome = await profiled({ server }, `audit-sync-${database}`, () => syncing.syncNow()).finally(() => timedLog.restore());
+    const outcome = await profiled({ server }, `audit-sync-${database}`, () => syncing.syncNow()).finally(() =>
+      timedLog.restore(),
+    );
     const syncMs = ms(started);
     const ownCpu = cpuMs(process.cpuUsage(ownCpuBefore));
     const postgresCpuUsed = postgresCpu() - postgresCpuBefore;
@@ -780,9 +971,12 @@ async function catchUp(database: 'pglite' | 'postgres', root: string): Promise<R
     const stored = await server.call<Stored>('auditStored', { workstationId: log.deviceId }, 600_000);
     const storedRaw = await server.call<Stored>('auditStored', { workstationId: rawId }, 600_000);
     if (stored.records !== before.lastSeq + RECORDS || !stored.inOrder) {
-      throw new Error(`server holds ${String(stored.records)} records of the workstation, expected ${String(before.lastSeq + RECORDS)} (${String(before.lastSeq)} from sign-in)`);
+      throw new Error(
+        `server holds ${String(stored.records)} records of the workstation, expected ${String(before.lastSeq + RECORDS)} (${String(before.lastSeq)} from sign-in)`,
+      );
     }
-    if (storedRaw.records !== RECORDS || !storedRaw.inOrder) throw new Error(`server holds ${String(storedRaw.records)} raw records, expected ${String(RECORDS)}`);
+    if (storedRaw.records !== RECORDS || !storedRaw.inOrder)
+      throw new Error(`server holds ${String(storedRaw.records)} raw records, expected ${String(RECORDS)}`);
 
     const batchCount = Math.ceil(RECORDS / BATCH);
     const queryMs = (trace: ServerTrace) => sum(trace.queries.map((q) => q.totalMs));
@@ -811,12 +1005,23 @@ async function catchUp(database: 'pglite' | 'postgres', root: string): Promise<R
       row('POST round trip (client request → response read)', syncHttp, sum(rawPosts)),
       row('  server: request → response sent', syncServerMs, serverMs(rawServer)),
       row('    of which database queries (wall)', syncQueryMs, rawQueryMs),
-      row('    of which the rest (parse, validate, BLAKE2b chain, Ed25519, tree, JSON)', syncServerMs - syncQueryMs, serverMs(rawServer) - rawQueryMs),
+      row(
+        '    of which the rest (parse, validate, BLAKE2b chain, Ed25519, tree, JSON)',
+        syncServerMs - syncQueryMs,
+        serverMs(rawServer) - rawQueryMs,
+      ),
       row('device: log.acknowledge (delete, fsync)', timedLog.acknowledgeMs(), null),
       row('device: rest (sign, ack validation + proofs, head file fsync)', device, rawMs - sum(rawPosts)),
     ]);
     console.table(batchCosts(batches, rawId));
-    console.table(syncServer.queries.slice(0, 8).map((q) => ({ [`server queries during the sync (${database})`]: q.sql, count: q.count, 'total ms': Math.round(q.totalMs), 'ms/batch': round(q.totalMs / batchCount, 2) })));
+    console.table(
+      syncServer.queries.slice(0, 8).map((q) => ({
+        [`server queries during the sync (${database})`]: q.sql,
+        count: q.count,
+        'total ms': Math.round(q.totalMs),
+        'ms/batch': round(q.totalMs / batchCount, 2),
+      })),
+    );
 
     const syncRate = rate(RECORDS, syncMs);
     const rawRate = rate(RECORDS, rawMs);

@@ -57,7 +57,14 @@ import { startPostgres, type PostgresCluster } from '../test/support/postgres';
 import type { Benchmark, Figure } from './bench-kit';
 import { startChatter, type Chatter } from './support/chatter';
 import { monoMs, repoRoot, startChild, type ChildHandle } from './support/child-rpc';
-import { benchAccount, connectStream, signInMany, type BenchAccount, type RawClient, type StreamConnection } from './support/clients';
+import {
+  benchAccount,
+  connectStream,
+  signInMany,
+  type BenchAccount,
+  type RawClient,
+  type StreamConnection,
+} from './support/clients';
 import { loadOver, machineBusyMs, type LoadReport } from './support/machine-load';
 import { profileDir, profiled, startServerProcess } from './support/server-process';
 import { median, percentile, round } from './support/stats';
@@ -111,7 +118,10 @@ function storedEvents(recipient: ChildHandle) {
       const queued = queues[series].shift();
       if (queued) return Promise.resolve(queued);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${series} message stored within ${String(STORE_TIMEOUT_MS)} ms`)), STORE_TIMEOUT_MS);
+        const timer = setTimeout(
+          () => reject(new Error(`no ${series} message stored within ${String(STORE_TIMEOUT_MS)} ms`)),
+          STORE_TIMEOUT_MS,
+        );
         waiters[series].push((stored) => {
           clearTimeout(timer);
           resolve(stored);
@@ -137,7 +147,8 @@ interface Stages {
   readonly recipientStore: number;
 }
 
-const firstIn = (stamps: readonly HttpStamp[], pathName: string, from: number, to: number) => stamps.find((s) => s.path === pathName && s.start >= from && s.start <= to);
+const firstIn = (stamps: readonly HttpStamp[], pathName: string, from: number, to: number) =>
+  stamps.find((s) => s.path === pathName && s.start >= from && s.start <= to);
 
 function stagesOf(sample: Sample, sender: Trace, server: Trace, recipient: Trace): Stages | null {
   const post = firstIn(sender.http, '/v1/messages/send', sample.t0, sample.t1);
@@ -209,19 +220,35 @@ export function roundTripBenchmark(database: RoundTripDatabase): Benchmark {
         const accountsDone = performance.now();
 
         const workstation = path.join(repoRoot, 'bench/support/workstation-child.ts');
-        const [sender, recipient] = await Promise.all([
-          startChild(workstation),
-          startChild(workstation),
-        ]);
+        const [sender, recipient] = await Promise.all([startChild(workstation), startChild(workstation)]);
         children.push(sender, recipient);
         const stored = storedEvents(recipient);
         const crowdDir = mkdtempSync(path.join(root, 'crowd-'));
         const chatterAccounts = crowdAccounts.slice(0, CHATTER_SESSIONS / SESSIONS_PER_ACCOUNT);
         // The crowd signs in here while the two workstations sign in in their own processes.
         const [, , chatterClients, idleClients] = await Promise.all([
-          recipient.call('setup', { role: 'recipient', endpoint, dataDir: mkdtempSync(path.join(root, 'b-')), real: b, baseline: bBase, text: TEXT }),
-          sender.call('setup', { role: 'sender', endpoint, dataDir: mkdtempSync(path.join(root, 'a-')), real: a, baseline: aBase, text: TEXT }),
-          signInMany(endpoint, chatterAccounts, { sessionsPerAccount: SESSIONS_PER_ACCOUNT, dataDir: crowdDir, identity: true, parallel: 2 }),
+          recipient.call('setup', {
+            role: 'recipient',
+            endpoint,
+            dataDir: mkdtempSync(path.join(root, 'b-')),
+            real: b,
+            baseline: bBase,
+            text: TEXT,
+          }),
+          sender.call('setup', {
+            role: 'sender',
+            endpoint,
+            dataDir: mkdtempSync(path.join(root, 'a-')),
+            real: a,
+            baseline: aBase,
+            text: TEXT,
+          }),
+          signInMany(endpoint, chatterAccounts, {
+            sessionsPerAccount: SESSIONS_PER_ACCOUNT,
+            dataDir: crowdDir,
+            identity: true,
+            parallel: 2,
+          }),
           signInMany(endpoint, crowdAccounts.slice(chatterAccounts.length), {
             sessionsPerAccount: SESSIONS_PER_ACCOUNT,
             dataDir: crowdDir,
@@ -230,7 +257,10 @@ export function roundTripBenchmark(database: RoundTripDatabase): Benchmark {
           }),
         ]);
         crowd.push(...chatterClients, ...idleClients);
-        const opened = await sender.call<{ envelopeBytes: number }>('openConversations', { realTo: b.userId, baselineTo: bBase.userId });
+        const opened = await sender.call<{ envelopeBytes: number }>('openConversations', {
+          realTo: b.userId,
+          baselineTo: bBase.userId,
+        });
         await stored.next('encrypted');
         await stored.next('baseline');
         const setupSeconds = (performance.now() - setupStarted) / 1000;
@@ -254,7 +284,12 @@ export function roundTripBenchmark(database: RoundTripDatabase): Benchmark {
           const expectedSeconds = ((SAMPLES + WARMUP) * 2 * 50) / 1000;
           await sender.call('preseal', { to: bBase.userId, count: SAMPLES + WARMUP });
           chatter = await startChatter(chatterClients.slice(0, Math.max(0, wanted)), rate, expectedSeconds * 2, TEXT);
-          await Promise.all([server.child.call('trace'), sender.call('trace'), recipient.call('trace'), server.child.call('queries')]);
+          await Promise.all([
+            server.child.call('trace'),
+            sender.call('trace'),
+            recipient.call('trace'),
+            server.child.call('queries'),
+          ]);
           const cpuBefore = await Promise.all([server.cpuMs(), cpuOf(sender), cpuOf(recipient), ownCpuMs()]);
           const busyBefore = machineBusyMs();
           const started = monoMs();
@@ -266,9 +301,12 @@ export function roundTripBenchmark(database: RoundTripDatabase): Benchmark {
               for (const series of order) {
                 await sleep(20 + randomInt(26));
                 const waiting = stored.next(series);
-                const sent = await sender.call<{ t0: number; id: string }>(series === 'encrypted' ? 'sendEncrypted' : 'sendBaseline');
+                const sent = await sender.call<{ t0: number; id: string }>(
+                  series === 'encrypted' ? 'sendEncrypted' : 'sendBaseline',
+                );
                 const done = await waiting;
-                if (done.id !== undefined && done.id !== sent.id) throw new Error(`baseline stored ${done.id}, expected ${sent.id}`);
+                if (done.id !== undefined && done.id !== sent.id)
+                  throw new Error(`baseline stored ${done.id}, expected ${sent.id}`);
                 if (i >= WARMUP) samples.push({ series, id: sent.id, t0: sent.t0, t1: done.at });
               }
             }
@@ -277,7 +315,12 @@ export function roundTripBenchmark(database: RoundTripDatabase): Benchmark {
           const seconds = (monoMs() - started) / 1000;
           const busyAfter = machineBusyMs();
           const cpuAfter = await Promise.all([server.cpuMs(), cpuOf(sender), cpuOf(recipient), ownCpuMs()]);
-          const load = loadOver(busyBefore, busyAfter, seconds * 1000, cpuAfter.reduce((sum, v, i) => sum + v - (cpuBefore[i] ?? 0), 0));
+          const load = loadOver(
+            busyBefore,
+            busyAfter,
+            seconds * 1000,
+            cpuAfter.reduce((sum, v, i) => sum + v - (cpuBefore[i] ?? 0), 0),
+          );
           if (profileDir() !== null) printQueries(level, await server.child.call('queries'));
           await chatter.stop();
           const chatterSent = chatter.sent();
@@ -319,7 +362,9 @@ export function roundTripBenchmark(database: RoundTripDatabase): Benchmark {
         const counts = await recipient.call<{ encrypted: number; baseline: number }>('counts');
         const expected = LEVELS.length * (SAMPLES + WARMUP) + 1;
         if (counts.encrypted !== expected || counts.baseline !== expected || stored.pending() > 0) {
-          throw new Error(`recipient stored ${JSON.stringify(counts)} (+${String(stored.pending())} unclaimed), expected ${String(expected)} each`);
+          throw new Error(
+            `recipient stored ${JSON.stringify(counts)} (+${String(stored.pending())} unclaimed), expected ${String(expected)} each`,
+          );
         }
 
         printStages(results);
@@ -336,20 +381,48 @@ export function roundTripBenchmark(database: RoundTripDatabase): Benchmark {
 
         const figures: Record<string, Figure> = {};
         for (const r of results) {
-          figures[`p50_ms_${String(r.level)}`] = { value: round(percentile(r.encrypted, 50), 3), unit: 'ms', goal: null };
-          figures[`p99_ms_${String(r.level)}`] = { value: round(percentile(r.encrypted, 99), 3), unit: 'ms', goal: r.level === 200 ? '<= 25' : null };
+          figures[`p50_ms_${String(r.level)}`] = {
+            value: round(percentile(r.encrypted, 50), 3),
+            unit: 'ms',
+            goal: null,
+          };
+          figures[`p99_ms_${String(r.level)}`] = {
+            value: round(percentile(r.encrypted, 99), 3),
+            unit: 'ms',
+            goal: r.level === 200 ? '<= 25' : null,
+          };
         }
         for (const r of results) {
-          figures[`p50_ms_${String(r.level)}_baseline`] = { value: round(percentile(r.baseline, 50), 3), unit: 'ms', goal: null };
-          figures[`p99_ms_${String(r.level)}_baseline`] = { value: round(percentile(r.baseline, 99), 3), unit: 'ms', goal: null };
+          figures[`p50_ms_${String(r.level)}_baseline`] = {
+            value: round(percentile(r.baseline, 50), 3),
+            unit: 'ms',
+            goal: null,
+          };
+          figures[`p99_ms_${String(r.level)}_baseline`] = {
+            value: round(percentile(r.baseline, 99), 3),
+            unit: 'ms',
+            goal: null,
+          };
         }
         const top = results.find((r) => r.level === 200);
         if (top) {
-          figures.encryption_overhead_ratio_p50_200 = { value: round(percentile(top.encrypted, 50) / percentile(top.baseline, 50), 3), unit: 'ratio', goal: null };
-          figures.encryption_overhead_ratio_p99_200 = { value: round(percentile(top.encrypted, 99) / percentile(top.baseline, 99), 3), unit: 'ratio', goal: null };
+          figures.encryption_overhead_ratio_p50_200 = {
+            value: round(percentile(top.encrypted, 50) / percentile(top.baseline, 50), 3),
+            unit: 'ratio',
+            goal: null,
+          };
+          figures.encryption_overhead_ratio_p99_200 = {
+            value: round(percentile(top.encrypted, 99) / percentile(top.baseline, 99), 3),
+            unit: 'ratio',
+            goal: null,
+          };
           // A reply seals to pinned keys: this should be 0 (a directory round trip was the largest tail).
           const asked = top.stages.encrypted.filter((s) => s.keyLookup !== null).length;
-          figures.directory_lookups_per_send_200 = { value: round(asked / Math.max(1, top.stages.encrypted.length), 3), unit: 'ratio', goal: '0' };
+          figures.directory_lookups_per_send_200 = {
+            value: round(asked / Math.max(1, top.stages.encrypted.length), 3),
+            unit: 'ratio',
+            goal: '0',
+          };
         }
         figures.seal_ms_median = { value: round(crypto.sealMs, 3), unit: 'ms', goal: null };
         figures.open_ms_median = { value: round(crypto.openMs, 3), unit: 'ms', goal: null };
@@ -384,7 +457,15 @@ function describeLoad(load: LoadReport | null): string {
 
 function printQueries(level: number, list: { sql: string; count: number; totalMs: number; maxMs: number }[]): void {
   process.stdout.write(`server queries at level ${String(level)} (wall time, waiting included):\n`);
-  console.table(list.slice(0, 25).map((q) => ({ sql: q.sql, count: q.count, 'mean ms': round(q.totalMs / q.count, 3), 'max ms': round(q.maxMs), 'total ms': round(q.totalMs, 0) })));
+  console.table(
+    list.slice(0, 25).map((q) => ({
+      sql: q.sql,
+      count: q.count,
+      'mean ms': round(q.totalMs / q.count, 3),
+      'max ms': round(q.maxMs),
+      'total ms': round(q.totalMs, 0),
+    })),
+  );
 }
 
 async function cpuOf(child: ChildHandle): Promise<number> {

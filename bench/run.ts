@@ -37,6 +37,9 @@ for (const bench of benchmarks) {
     };
   });
   console.table(rows);
-  writeFileSync(path.join(here, 'results', `${bench.name}.json`), `${JSON.stringify({ name: bench.name, figures }, null, 2)}\n`);
+  writeFileSync(
+    path.join(here, 'results', `${bench.name}.json`),
+    `${JSON.stringify({ name: bench.name, figures }, null, 2)}\n`,
+  );
 }
 process.exit(missed === 0 ? 0 : 1);

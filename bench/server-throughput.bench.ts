@@ -116,8 +116,12 @@ async function rig(database: DatabaseKind, root: string, databaseUrl: string | u
       onChild: (child) => children.push(child),
     });
     const { endpoint } = server;
-    const senderAccounts = Array.from({ length: SENDERS }, (_, i) => benchAccount(`tp.sender.${String(i).padStart(2, '0')}`));
-    const recipientAccounts = Array.from({ length: RECIPIENTS }, (_, i) => benchAccount(`tp.recipient.${String(i).padStart(2, '0')}`, 'physician'));
+    const senderAccounts = Array.from({ length: SENDERS }, (_, i) =>
+      benchAccount(`tp.sender.${String(i).padStart(2, '0')}`),
+    );
+    const recipientAccounts = Array.from({ length: RECIPIENTS }, (_, i) =>
+      benchAccount(`tp.recipient.${String(i).padStart(2, '0')}`, 'physician'),
+    );
     await server.createAccounts([...senderAccounts, ...recipientAccounts]);
     const [senderClients, recipientClients] = await Promise.all([
       signInMany(endpoint, senderAccounts, { sessionsPerAccount: 1, dataDir: dir, identity: true, parallel: 2 }),
@@ -176,7 +180,8 @@ async function rig(database: DatabaseKind, root: string, databaseUrl: string | u
       if (client === undefined || sender === undefined || queue === undefined) throw new Error('no sender');
       while (!until()) {
         const body = queue.shift();
-        if (body === undefined) throw new Error('a sender ran out of sealed envelopes: raise WARDLINE_BENCH_PER_SENDER');
+        if (body === undefined)
+          throw new Error('a sender ran out of sealed envelopes: raise WARDLINE_BENCH_PER_SENDER');
         const token = client.server.token();
         if (token === null) throw new Error('session lost');
         const started = monoMs();
@@ -203,7 +208,10 @@ async function rig(database: DatabaseKind, root: string, databaseUrl: string | u
             return { start, end: await snapshot() };
           })();
           // A refused envelope (a sender's loop rejects) ends the window at once.
-          return await Promise.race([measured, Promise.all(loops).then(() => Promise.reject(new Error('senders stopped early')))]);
+          return await Promise.race([
+            measured,
+            Promise.all(loops).then(() => Promise.reject(new Error('senders stopped early'))),
+          ]);
         } finally {
           stop = true;
           await Promise.allSettled(loops);
@@ -237,7 +245,10 @@ function summarise(r: Rig, windows: readonly { start: Snapshot; end: Snapshot }[
     serverCpu += end.serverCpu - start.serverCpu;
     databaseCpu += end.databaseCpu - start.databaseCpu;
     ownCpu += end.ownCpu - start.ownCpu;
-    busy = busy === null || start.machineBusy === null || end.machineBusy === null ? null : busy + end.machineBusy - start.machineBusy;
+    busy =
+      busy === null || start.machineBusy === null || end.machineBusy === null
+        ? null
+        : busy + end.machineBusy - start.machineBusy;
     latencies.push(...r.latencies(start.at, end.at));
   }
   return {
@@ -270,7 +281,9 @@ export const benchmark: Benchmark = {
       for (let round = 0; round < ROUNDS; round += 1) {
         const order = round % 2 === 0 ? rigs : [...rigs].reverse();
         for (const r of order) {
-          const result = await profiled({ server: r.server.child }, `throughput-${r.database}-${String(round)}`, () => r.window(WARMUP_MS, MEASURE_MS));
+          const result = await profiled({ server: r.server.child }, `throughput-${r.database}-${String(round)}`, () =>
+            r.window(WARMUP_MS, MEASURE_MS),
+          );
           windows.get(r)?.push(result);
           // Let the fan-out of the last envelopes finish before the other server starts.
           const deadline = Date.now() + 30_000;
@@ -280,7 +293,8 @@ export const benchmark: Benchmark = {
       }
       for (const r of rigs) {
         // Every accepted envelope reached its recipient's stream and its sender's.
-        if (r.delivered() !== r.accepted() * 2) throw new Error(`${r.database}: delivered ${String(r.delivered())} of ${String(r.accepted() * 2)} expected`);
+        if (r.delivered() !== r.accepted() * 2)
+          throw new Error(`${r.database}: delivered ${String(r.delivered())} of ${String(r.accepted() * 2)} expected`);
       }
       const [pglite, postgres] = rigs.map((r) => summarise(r, windows.get(r) ?? []));
       if (pglite === undefined || postgres === undefined) throw new Error('missing results');
@@ -291,8 +305,16 @@ export const benchmark: Benchmark = {
         delivered_per_s_pglite: { value: round(pglite.deliveredPerSecond, 1), unit: 'deliveries/s', goal: null },
         accepted_per_s_postgres: { value: round(postgres.acceptedPerSecond, 1), unit: 'envelopes/s', goal: null },
         delivered_per_s_postgres: { value: round(postgres.deliveredPerSecond, 1), unit: 'deliveries/s', goal: null },
-        accepted_ratio_postgres_vs_pglite: { value: round(postgres.acceptedPerSecond / pglite.acceptedPerSecond, 3), unit: 'ratio', goal: null },
-        delivered_ratio_postgres_vs_pglite: { value: round(postgres.deliveredPerSecond / pglite.deliveredPerSecond, 3), unit: 'ratio', goal: null },
+        accepted_ratio_postgres_vs_pglite: {
+          value: round(postgres.acceptedPerSecond / pglite.acceptedPerSecond, 3),
+          unit: 'ratio',
+          goal: null,
+        },
+        delivered_ratio_postgres_vs_pglite: {
+          value: round(postgres.deliveredPerSecond / pglite.deliveredPerSecond, 3),
+          unit: 'ratio',
+          goal: null,
+        },
         server_cpu_ms_per_envelope_pglite: { value: round(pglite.cpuMsPerEnvelope), unit: 'CPU ms', goal: null },
         server_cpu_ms_per_envelope_postgres: { value: round(postgres.cpuMsPerEnvelope), unit: 'CPU ms', goal: null },
         send_p50_ms_pglite: { value: round(pglite.latencyMs.p50), unit: 'ms', goal: null },

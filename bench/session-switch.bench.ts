@@ -83,15 +83,20 @@ export const benchmark: Benchmark = {
       writeFileSync(policy, JSON.stringify({ idleLockSeconds: 3600, autoLogoffSeconds: 3600, pinMinLength: 4 }));
       const signIns: Switch[] = [];
       const timings: { server: number; kdf: number; identity: number; vault: number }[] = [];
-      host = await startHostProcess(['--server', server.server.url, '--ca', server.server.caCertPath, '--policy', policy], {
-        dataDir,
-        logLevel: 'info',
-        onLogLine: (line) => {
-          if (!line.includes('"signed in"')) return;
-          const parsed = JSON.parse(line) as { timingsMs?: { server: number; kdf: number; identity: number; vault: number } };
-          if (parsed.timingsMs) timings.push(parsed.timingsMs);
+      host = await startHostProcess(
+        ['--server', server.server.url, '--ca', server.server.caCertPath, '--policy', policy],
+        {
+          dataDir,
+          logLevel: 'info',
+          onLogLine: (line) => {
+            if (!line.includes('"signed in"')) return;
+            const parsed = JSON.parse(line) as {
+              timingsMs?: { server: number; kdf: number; identity: number; vault: number };
+            };
+            if (parsed.timingsMs) timings.push(parsed.timingsMs);
+          },
         },
-      });
+      );
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
       await page.goto(host.url);
@@ -180,12 +185,14 @@ async function signInThroughPage(page: Page, user: TestAccount, totp: string): P
     window.addEventListener(
       'keydown',
       (event) => {
-        if (event.key === 'Enter' && document.activeElement?.id === 'authentication-code') state.enterAt ||= performance.now();
+        if (event.key === 'Enter' && document.activeElement?.id === 'authentication-code')
+          state.enterAt ||= performance.now();
       },
       { capture: true },
     );
     const observer = new MutationObserver(() => {
-      if (state.codeAt === 0 && document.getElementById('authentication-code') !== null) state.codeAt = performance.now();
+      if (state.codeAt === 0 && document.getElementById('authentication-code') !== null)
+        state.codeAt = performance.now();
       if (state.enterAt !== 0 && document.querySelector('[role="listbox"] [role="option"]') !== null) {
         observer.disconnect();
         // In the DOM now; painted by the next frame.
@@ -200,13 +207,18 @@ async function signInThroughPage(page: Page, user: TestAccount, totp: string): P
   await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().waitFor({ timeout: 30_000 });
   await page.waitForFunction(() => (window as unknown as { __signIn: SignInWatch }).__signIn.listAt !== 0);
   const watch = await page.evaluate(() => (window as unknown as { __signIn: SignInWatch }).__signIn);
-  if (watch.clickAt === 0 || watch.codeAt === 0 || watch.enterAt === 0 || watch.listAt === 0) throw new Error('sign-in not observed');
+  if (watch.clickAt === 0 || watch.codeAt === 0 || watch.enterAt === 0 || watch.listAt === 0)
+    throw new Error('sign-in not observed');
   return watch.codeAt - watch.clickAt + (watch.listAt - watch.enterAt);
 }
 
 async function openFirstConversation(page: Page): Promise<void> {
   await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click();
-  await page.getByRole('log', { name: 'Messages' }).getByText('Round note', { exact: false }).first().waitFor({ timeout: 30_000 });
+  await page
+    .getByRole('log', { name: 'Messages' })
+    .getByText('Round note', { exact: false })
+    .first()
+    .waitFor({ timeout: 30_000 });
 }
 
 type LockWatch = { pressed: number; clean: number };
@@ -250,7 +262,13 @@ async function ipcRoundTripMs(page: Page): Promise<number> {
  * Each clinician signs in once at the workstation (publishing keys, creating their vault); the
  * writer seals 10,000 messages to both; each signs in again and syncs them into their vault.
  */
-async function seed(server: TestServer, dataDir: string, readers: readonly TestAccount[], writer: TestAccount, code: (user: TestAccount) => Promise<string>): Promise<void> {
+async function seed(
+  server: TestServer,
+  dataDir: string,
+  readers: readonly TestAccount[],
+  writer: TestAccount,
+  code: (user: TestAccount) => Promise<string>,
+): Promise<void> {
   const station = createWorkstation(server.endpoint, { dataDir, policy: { pinMinLength: 4 } });
   const signInWith = async (user: TestAccount) => {
     const first = await station.call('session.signIn', { userId: user.userId, password: user.password });
@@ -265,11 +283,18 @@ async function seed(server: TestServer, dataDir: string, readers: readonly TestA
     }
     const raw = await openRawSession(server.endpoint, writer, 0);
     const keys = await generateIdentityKeys();
-    const published = await raw.api.call('publishIdentity', { publicKeys: publicKeysOf(keys), wrappedPrivateKeys: await wrapIdentityKeys(keys, raw.wrapKey) }, raw.session.token);
+    const published = await raw.api.call(
+      'publishIdentity',
+      { publicKeys: publicKeysOf(keys), wrappedPrivateKeys: await wrapIdentityKeys(keys, raw.wrapKey) },
+      raw.session.token,
+    );
     if (!published.ok) throw new Error(published.error.code);
     const looked = await raw.api.call('lookupKeys', { userIds: readers.map((r) => r.userId) }, raw.session.token);
     if (!looked.ok) throw new Error(looked.error.code);
-    const recipientKeys = looked.value.users.map((entry) => ({ recipient: entry.user.userId, encryptionKey: entry.publicKeys?.encryption ?? '' }));
+    const recipientKeys = looked.value.users.map((entry) => ({
+      recipient: entry.user.userId,
+      encryptionKey: entry.publicKeys?.encryption ?? '',
+    }));
     const own = { recipient: writer.userId, encryptionKey: Buffer.from(keys.encryption.publicKey).toString('base64') };
     const recipients = readers.map((r) => r.userId);
     const startedAt = Date.now() - CONVERSATIONS * PER_CONVERSATION * 1000;
@@ -282,11 +307,26 @@ async function seed(server: TestServer, dataDir: string, readers: readonly TestA
         const sentAt = startedAt + (c * PER_CONVERSATION + m) * 1000;
         jobs.push(async () => {
           const envelope = await sealEnvelope({
-            header: { v: 1, id: randomUUID(), conversationId, sender: { userId: writer.userId, deviceId: raw.deviceId }, recipients, sentAt, expiresAt: null, priority: 'routine' },
+            header: {
+              v: 1,
+              id: randomUUID(),
+              conversationId,
+              sender: { userId: writer.userId, deviceId: raw.deviceId },
+              recipients,
+              sentAt,
+              expiresAt: null,
+              priority: 'routine',
+            },
             body: {
               kind: 'text',
               text: `Round note ${String(m + 1)}: obs stable, plan unchanged, review at handover (bench message ${String(c)}-${String(m)}).`,
-              conversation: { kind: 'group', title: `Ward round ${String(c + 1)}`, participants: [writer.userId, ...recipients], roleAddress: null, startedAt },
+              conversation: {
+                kind: 'group',
+                title: `Ward round ${String(c + 1)}`,
+                participants: [writer.userId, ...recipients],
+                roleAddress: null,
+                startedAt,
+              },
             },
             recipientKeys: [...recipientKeys, own],
             signingKey: keys.signing.privateKey,

@@ -72,7 +72,10 @@ function seedConversations(db: Db): void {
 function insertRate(db: Db, start: number, count: number, batch: number): number {
   const started = performance.now();
   for (let i = start; i < start + count; i += batch) {
-    storeOps['message.insertMany'](db, Array.from({ length: batch }, (_, k) => message(i + k)));
+    storeOps['message.insertMany'](
+      db,
+      Array.from({ length: batch }, (_, k) => message(i + k)),
+    );
   }
   return (count * 1000) / (performance.now() - started);
 }
@@ -135,12 +138,29 @@ export const benchmark: Benchmark = {
       const kdfMs = performance.now() - kdfStarted;
       const created = await manager.create('nurse.adams', keys.wrapKey, { salt, params: KDF_FLOOR });
       if (!created.ok) throw new Error(created.error);
-      await created.value.store.call('conversation.upsert', { id: 'c-0', kind: 'direct', title: null, patientRef: null, createdAt: 1, participants: [] });
+      await created.value.store.call('conversation.upsert', {
+        id: 'c-0',
+        kind: 'direct',
+        title: null,
+        patientRef: null,
+        createdAt: 1,
+        participants: [],
+      });
       for (let c = 1; c < 200; c += 1) {
-        await created.value.store.call('conversation.upsert', { id: `c-${String(c)}`, kind: 'direct', title: null, patientRef: null, createdAt: 1, participants: [] });
+        await created.value.store.call('conversation.upsert', {
+          id: `c-${String(c)}`,
+          kind: 'direct',
+          title: null,
+          patientRef: null,
+          createdAt: 1,
+          participants: [],
+        });
       }
       for (let i = 0; i < 100_000; i += 2000) {
-        await created.value.store.call('message.insertMany', Array.from({ length: 2000 }, (_, k) => message(i + k)));
+        await created.value.store.call(
+          'message.insertMany',
+          Array.from({ length: 2000 }, (_, k) => message(i + k)),
+        );
       }
       await created.value.lock();
 
@@ -156,7 +176,16 @@ export const benchmark: Benchmark = {
       }
       if (!open?.ok) throw new Error('vault not open');
       const searches: number[] = [];
-      for (const text of ['potassium', 'troponin review', 'sepsis antibiotics', 'allergy penicillin', 'handover famil', 'insulin', 'chest pain', 'theatre fasting']) {
+      for (const text of [
+        'potassium',
+        'troponin review',
+        'sepsis antibiotics',
+        'allergy penicillin',
+        'handover famil',
+        'insulin',
+        'chest pain',
+        'theatre fasting',
+      ]) {
         for (let repeat = 0; repeat < 3; repeat += 1) {
           const started = performance.now();
           await open.value.store.call('message.search', { text, limit: 50 });

@@ -59,7 +59,11 @@ if ((values.server === undefined) !== (values.ca === undefined)) fail('--server 
 // The browser host is never packaged: the same rule as Electron's, as an unpackaged build.
 const sources = decideLaunchSources(
   { packaged: false },
-  { policyFile: values.policy === undefined ? null : path.resolve(values.policy), serverUrl: values.server ?? null, caFile: values.ca ?? null },
+  {
+    policyFile: values.policy === undefined ? null : path.resolve(values.policy),
+    serverUrl: values.server ?? null,
+    caFile: values.ca ?? null,
+  },
 );
 // Machine-wide policy first: a server it names is the only one used, whatever the command line says.
 let policy: PolicyLoad = await loadPolicy({ platform: process.platform, overrideFile: sources.policyFile });
@@ -69,7 +73,10 @@ if (policy.ok) {
   if (named.ok) policyServer = named.endpoint;
   else policy = named.invalid;
 }
-if (!policy.ok) process.stdout.write(`policy refused (${policy.error.code}${policy.error.keys.length > 0 ? `: ${policy.error.keys.join(', ')}` : ''}); nobody can sign in\n`);
+if (!policy.ok)
+  process.stdout.write(
+    `policy refused (${policy.error.code}${policy.error.keys.length > 0 ? `: ${policy.error.keys.join(', ')}` : ''}); nobody can sign in\n`,
+  );
 let embedded: { close(): Promise<void> } | null = null;
 let endpoint: ServerEndpoint;
 if (policyServer !== null) {
@@ -85,7 +92,7 @@ if (policyServer !== null) {
   embedded = server;
   endpoint = { url: server.url, caPem: readFileSync(server.caCertPath, 'utf8') };
   if (firstStart) {
-    process.stdout.write('embedded demo server: publishing the demo accounts\' keys (first start only)\n');
+    process.stdout.write("embedded demo server: publishing the demo accounts' keys (first start only)\n");
     await publishDemoIdentities(endpoint, accountsFile, logger);
   }
   process.stdout.write(`embedded demo server: ${server.url} accounts=${accountsFile}\n`);
@@ -112,7 +119,11 @@ const host = await startBrowserHost({
     }),
 }).catch((error: unknown) => {
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  return fail(code === 'ENOENT' ? 'the renderer is not built: run `npm run build:web` first' : `could not start (${code ?? 'error'})`);
+  return fail(
+    code === 'ENOENT'
+      ? 'the renderer is not built: run `npm run build:web` first'
+      : `could not start (${code ?? 'error'})`,
+  );
 });
 
 process.stdout.write(`browser host ready: ${host.url}\n`);

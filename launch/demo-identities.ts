@@ -25,7 +25,12 @@ interface DemoAccount {
 }
 
 /** Answers how many demo accounts now have keys. */
-export async function publishDemoIdentities(endpoint: ServerEndpoint, accountsFile: string, logger: Logger, now = Date.now): Promise<number> {
+export async function publishDemoIdentities(
+  endpoint: ServerEndpoint,
+  accountsFile: string,
+  logger: Logger,
+  now = Date.now,
+): Promise<number> {
   const accounts = JSON.parse(readFileSync(accountsFile, 'utf8')) as DemoAccount[];
   let published = 0;
   for (const account of accounts) {
@@ -42,8 +47,16 @@ export async function publishDemoIdentities(endpoint: ServerEndpoint, accountsFi
       server: endpoint,
     });
     try {
-      const first = await core.router.dispatch('session.signIn', { userId: account.userId, password: account.password }, SENDER);
-      const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(account.totpSecret), period: 30, digits: 6 }).generate({
+      const first = await core.router.dispatch(
+        'session.signIn',
+        { userId: account.userId, password: account.password },
+        SENDER,
+      );
+      const code = new OTPAuth.TOTP({
+        secret: OTPAuth.Secret.fromBase32(account.totpSecret),
+        period: 30,
+        digits: 6,
+      }).generate({
         timestamp: now() - 30_000,
       });
       const done = first.ok ? await core.router.dispatch('session.verifyMfa', { code }, SENDER) : first;

@@ -15,12 +15,16 @@ function fail(message: string): never {
 
 const { values } = (() => {
   try {
-    return parseArgs({ options: { server: { type: 'string' }, ca: { type: 'string' }, accounts: { type: 'string' } }, strict: true });
+    return parseArgs({
+      options: { server: { type: 'string' }, ca: { type: 'string' }, accounts: { type: 'string' } },
+      strict: true,
+    });
   } catch (error) {
     return fail(error instanceof Error ? error.message : 'bad arguments');
   }
 })();
-if (values.server === undefined || values.ca === undefined || values.accounts === undefined) fail('--server, --ca and --accounts are required');
+if (values.server === undefined || values.ca === undefined || values.accounts === undefined)
+  fail('--server, --ca and --accounts are required');
 const endpoint = readServerEndpoint({ url: values.server, caFile: values.ca });
 if (!endpoint.ok) fail(`server configuration refused (${endpoint.error})`);
 const published = await publishDemoIdentities(endpoint.value, values.accounts, createLogger());

@@ -24,6 +24,12 @@ try {
 const wanted = positionals[0];
 for (const account of accounts) {
   if (wanted !== undefined && account.userId !== wanted) continue;
-  const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(account.totpSecret), period: 30, digits: 6 }).generate();
-  process.stdout.write(`${account.userId.padEnd(20)} ${account.role.padEnd(19)} password: ${account.password}  code: ${code}\n`);
+  const code = new OTPAuth.TOTP({
+    secret: OTPAuth.Secret.fromBase32(account.totpSecret),
+    period: 30,
+    digits: 6,
+  }).generate();
+  process.stdout.write(
+    `${account.userId.padEnd(20)} ${account.role.padEnd(19)} password: ${account.password}  code: ${code}\n`,
+  );
 }

@@ -15,7 +15,10 @@ export interface AcceptedEntry {
 }
 
 /** Null when some finding cannot be read; `sourceLine` reads a scanned file's 1-based line. */
-export function parseFindings(sarifText: string, sourceLine: (file: string, line: number) => string | undefined): Finding[] | null;
+export function parseFindings(
+  sarifText: string,
+  sourceLine: (file: string, line: number) => string | undefined,
+): Finding[] | null;
 
 export function matchAccepted(
   findings: readonly Finding[],

@@ -33,7 +33,8 @@ export function parseFindings(sarifText, sourceLine) {
     const where = result?.locations?.[0]?.physicalLocation;
     const uri = where?.artifactLocation?.uri;
     const region = where?.region;
-    if (typeof result?.ruleId !== 'string' || typeof uri !== 'string' || !Number.isInteger(region?.startLine)) return null;
+    if (typeof result?.ruleId !== 'string' || typeof uri !== 'string' || !Number.isInteger(region?.startLine))
+      return null;
     const location = `${String(region.startLine)}:${String(region.startColumn ?? 1)}`;
     if (uri === 'file:///') {
       findings.push({ check: result.ruleId, file: NO_FILE, location, snippet: NO_FILE });
@@ -49,7 +50,10 @@ export function parseFindings(sarifText, sourceLine) {
 
 /** An entry is usable only with a check, a file, the quoted code and a real reason. */
 function wellFormed(entry) {
-  return ['check', 'file', 'snippet', 'reason'].every((key) => typeof entry[key] === 'string' && entry[key].length > 0) && entry.reason.length > 20;
+  return (
+    ['check', 'file', 'snippet', 'reason'].every((key) => typeof entry[key] === 'string' && entry[key].length > 0) &&
+    entry.reason.length > 20
+  );
 }
 
 /**
@@ -61,7 +65,9 @@ export function matchAccepted(findings, accepted) {
   const malformed = accepted.filter((entry) => !wellFormed(entry));
   const unexplained = [];
   for (const finding of findings) {
-    const index = unused.findIndex((entry) => entry.check === finding.check && entry.file === finding.file && entry.snippet === finding.snippet);
+    const index = unused.findIndex(
+      (entry) => entry.check === finding.check && entry.file === finding.file && entry.snippet === finding.snippet,
+    );
     if (index === -1) unexplained.push(finding);
     else unused.splice(index, 1);
   }

@@ -19,10 +19,14 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'wardline-eneg-'));
 const input = path.join(work, 'src');
 for (const dir of ['main', 'preload']) cpSync(path.join(root, dir), path.join(input, dir), { recursive: true });
 const report = path.join(work, 'findings.sarif');
-const result = spawnSync('npx', ['electronegativity', '-i', input, '-r', '-v', 'false', '-e', electronVersion, '-o', report], {
-  cwd: root,
-  encoding: 'utf8',
-});
+const result = spawnSync(
+  'npx',
+  ['electronegativity', '-i', input, '-r', '-v', 'false', '-e', electronVersion, '-o', report],
+  {
+    cwd: root,
+    encoding: 'utf8',
+  },
+);
 if (result.status !== 0) {
   process.stderr.write(result.stdout + result.stderr);
   process.stderr.write('electronegativity failed\n');
@@ -37,13 +41,18 @@ const sourceLine = (file, line) => {
 };
 const findings = parseFindings(readFileSync(report, 'utf8'), sourceLine);
 if (findings === null) {
-  process.stderr.write('electronegativity: a finding in the report could not be read; the report\'s format changed\n');
+  process.stderr.write("electronegativity: a finding in the report could not be read; the report's format changed\n");
   process.exit(1);
 }
 const { unexplained, stale } = matchAccepted(findings, accepted);
 rmSync(work, { recursive: true, force: true });
 
-process.stdout.write(`electronegativity: ${findings.length} finding(s), ${unexplained.length} unexplained, ${stale.length} accepted entr(ies) matching none\n`);
+process.stdout.write(
+  `electronegativity: ${findings.length} finding(s), ${unexplained.length} unexplained, ${stale.length} accepted entr(ies) matching none\n`,
+);
 for (const f of unexplained) process.stdout.write(`  unexplained: ${f.file}:${f.location} ${f.check} ${f.snippet}\n`);
-for (const e of stale) process.stdout.write(`  accepted entry that explains no finding (stale, or lacks a check, file, snippet or reason): ${e.file} ${e.check} ${e.snippet}\n`);
+for (const e of stale)
+  process.stdout.write(
+    `  accepted entry that explains no finding (stale, or lacks a check, file, snippet or reason): ${e.file} ${e.check} ${e.snippet}\n`,
+  );
 process.exit(unexplained.length === 0 && stale.length === 0 ? 0 : 1);

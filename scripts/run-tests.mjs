@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: lint, typecheck, build, every Vitest tier (unit, integration, security, e2e) and
+// `npm test`: format, lint, typecheck, build, every Vitest tier (unit, integration, security, e2e) and
 // Electronegativity, then one line `N passed, N failed[, N skipped]` summing them all. Static
 // checks count as one test each. The line is also written to test-results/summary.txt for .ci/run.
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,9 @@ const run = (label, command, args) => {
   process.stdout.write(`\n== ${label}\n`);
   const started = Date.now();
   const status = spawnSync(command, args, { cwd: root, stdio: 'inherit' }).status;
-  process.stdout.write(`== ${label}: ${status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  process.stdout.write(
+    `== ${label}: ${status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+  );
   return status === 0;
 };
 const check = (label, command, args) => {
@@ -25,6 +27,7 @@ const check = (label, command, args) => {
   else totals.failed += 1;
 };
 
+check('format', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']);
 check('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 const built = run('build renderer', 'npm', ['run', '--silent', 'build:web']);

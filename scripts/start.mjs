@@ -37,11 +37,27 @@ async function startDemoServer() {
     const match = /^server ready: (\S+) ca=(.+)$/.exec(line);
     if (match) {
       // Demo accounts are seeded without keys, like real ones: each signs in once so they can be messaged.
-      if (firstStart && run('npm', ['run', '--silent', 'demo:publish', '--', '--server', match[1], '--ca', match[2], '--accounts', accounts]) !== 0) {
+      if (
+        firstStart &&
+        run('npm', [
+          'run',
+          '--silent',
+          'demo:publish',
+          '--',
+          '--server',
+          match[1],
+          '--ca',
+          match[2],
+          '--accounts',
+          accounts,
+        ]) !== 0
+      ) {
         child.kill('SIGTERM');
         throw new Error('the demo accounts could not publish their keys');
       }
-      process.stderr.write(`Demo server: ${match[1]} (demo accounts: ${accounts}; codes: npm run demo:code -- --data ${dataDir})\n`);
+      process.stderr.write(
+        `Demo server: ${match[1]} (demo accounts: ${accounts}; codes: npm run demo:code -- --data ${dataDir})\n`,
+      );
       return { child, url: match[1], ca: match[2] };
     }
   }

@@ -55,7 +55,9 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       at: clock(),
       actor: session.userId,
       action,
-      ...(outcome.ok ? { object: { kind: 'search', resultCount: count(outcome.value) } } : { object: { kind: 'none' }, outcome: 'failure', reason: outcome.error }),
+      ...(outcome.ok
+        ? { object: { kind: 'search', resultCount: count(outcome.value) } }
+        : { object: { kind: 'none' }, outcome: 'failure', reason: outcome.error }),
     });
     return outcome;
   };
@@ -75,7 +77,12 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
     publishIdentity: ({ body, session }) => publishIdentity(db, session.userId, body, clock()),
     searchDirectory: async ({ body }) => succeed(await searchDirectory(db, body.query, body.limit)),
     lookupKeys: async ({ body }) => succeed(await lookupKeys(db, body.userIds)),
-    send: ({ body, session }) => served(roleHas(session.role, 'messages.use') ? sendMessage(deps, session, body.envelope) : Promise.resolve(fail('FORBIDDEN'))),
+    send: ({ body, session }) =>
+      served(
+        roleHas(session.role, 'messages.use')
+          ? sendMessage(deps, session, body.envelope)
+          : Promise.resolve(fail('FORBIDDEN')),
+      ),
     receipts: async ({ body, session }) => succeed(await recordReceipts(deps, session, body)),
     recall: ({ body, session }) => recallMessage(deps, session, body),
     feed: async ({ body, session }) => succeed(await readFeed(db, session.userId, body.after, body.limit, clock())),
@@ -83,14 +90,28 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       served(
         (async () => {
           const page = await conversationHistory(deps, session, body);
-          await recordServed(db, { at: clock(), actor: session.userId, action: 'history.read', object: { kind: 'conversation', id: body.conversationId } });
+          await recordServed(db, {
+            at: clock(),
+            actor: session.userId,
+            action: 'history.read',
+            object: { kind: 'conversation', id: body.conversationId },
+          });
           return succeed(page);
         })(),
       ),
     auditBatch: ({ body }) => acceptAuditBatch(deps.audit, body),
     auditSearch: ({ body, session }) =>
-      served(audited(session, 'search.performed', searchAudit(deps.audit, session, body), (found) => found.entries.length)),
+      served(
+        audited(session, 'search.performed', searchAudit(deps.audit, session, body), (found) => found.entries.length),
+      ),
     auditExport: ({ body, session }) =>
-      served(audited(session, 'export.created', exportAuditSelection(deps.audit, session, body), (exported) => exported.records)),
+      served(
+        audited(
+          session,
+          'export.created',
+          exportAuditSelection(deps.audit, session, body),
+          (exported) => exported.records,
+        ),
+      ),
   };
 }

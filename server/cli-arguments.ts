@@ -33,7 +33,10 @@ export type CliParse =
   | { readonly ok: true; readonly migrate: MigrateOptions }
   | { readonly ok: false; readonly error: string };
 
-export function parseCliArguments(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliParse {
+export function parseCliArguments(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CliParse {
   let dataDir: string | undefined;
   let port = DEFAULT_PORT;
   let host = '127.0.0.1';
@@ -54,7 +57,11 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
       index += 1;
       return value;
     };
-    if (flag !== undefined && ['--demo', '--data', '--port', '--host', '--siem-host', '--siem-port', '--siem-ca'].includes(flag)) serving.push(flag);
+    if (
+      flag !== undefined &&
+      ['--demo', '--data', '--port', '--host', '--siem-host', '--siem-port', '--siem-ca'].includes(flag)
+    )
+      serving.push(flag);
     switch (flag) {
       case '--migrate-only':
         migrateOnly = true;
@@ -77,7 +84,8 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
       case '--port': {
         const taken = takeValue();
         const parsed = taken === null ? Number.NaN : Number(taken);
-        if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) return { ok: false, error: '--port needs a port number (0-65535)' };
+        if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535)
+          return { ok: false, error: '--port needs a port number (0-65535)' };
         port = parsed;
         break;
       }
@@ -96,14 +104,16 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
       case '--siem-host': {
         const taken = takeValue();
         // The destination is recorded in the audit trail, which holds no free text.
-        if (taken === null || !siemHostSchema.safeParse(taken).success) return { ok: false, error: '--siem-host needs a host name or IP address' };
+        if (taken === null || !siemHostSchema.safeParse(taken).success)
+          return { ok: false, error: '--siem-host needs a host name or IP address' };
         siemHost = taken;
         break;
       }
       case '--siem-port': {
         const taken = takeValue();
         const parsed = taken === null ? Number.NaN : Number(taken);
-        if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) return { ok: false, error: '--siem-port needs a port number (1-65535)' };
+        if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535)
+          return { ok: false, error: '--siem-port needs a port number (1-65535)' };
         siemPort = parsed;
         break;
       }
@@ -127,7 +137,21 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
   if (dataDir === undefined) return { ok: false, error: '--data is required' };
   const siemGiven = [siemHost, siemPort, siemCa].filter((value) => value !== undefined).length;
   // Half a SIEM configuration would silently forward nothing.
-  if (siemGiven !== 0 && siemGiven !== 3) return { ok: false, error: '--siem-host, --siem-port and --siem-ca go together' };
-  const siem = siemHost !== undefined && siemPort !== undefined && siemCa !== undefined ? { host: siemHost, port: siemPort, caFile: siemCa } : undefined;
-  return { ok: true, options: { dataDir, port, host, demo, ...(databaseUrl === undefined ? {} : { databaseUrl }), ...(siem === undefined ? {} : { siem }) } };
+  if (siemGiven !== 0 && siemGiven !== 3)
+    return { ok: false, error: '--siem-host, --siem-port and --siem-ca go together' };
+  const siem =
+    siemHost !== undefined && siemPort !== undefined && siemCa !== undefined
+      ? { host: siemHost, port: siemPort, caFile: siemCa }
+      : undefined;
+  return {
+    ok: true,
+    options: {
+      dataDir,
+      port,
+      host,
+      demo,
+      ...(databaseUrl === undefined ? {} : { databaseUrl }),
+      ...(siem === undefined ? {} : { siem }),
+    },
+  };
 }

@@ -30,7 +30,9 @@ if ('migrate' in parsed) {
     try {
       if (runtimeRole !== undefined) await grantRuntimeRole(db, runtimeRole);
       const [row] = await db.query<{ version: number }>('SELECT max(version) AS version FROM schema_migrations');
-      process.stdout.write(`schema migrated: version ${String(row?.version)}${runtimeRole === undefined ? '' : `; runtime role ${runtimeRole} granted`}\n`);
+      process.stdout.write(
+        `schema migrated: version ${String(row?.version)}${runtimeRole === undefined ? '' : `; runtime role ${runtimeRole} granted`}\n`,
+      );
     } finally {
       await db.close();
     }

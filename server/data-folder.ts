@@ -48,7 +48,10 @@ export class DataFolderUnsafeError extends Error {
 }
 
 /** The decision, pure: what is wrong with a folder of this mode and owner, if anything. */
-export function dataFolderProblem(folder: { isDirectory: boolean; mode: number; uid: number }, serverUid: number | undefined): DataFolderProblem | null {
+export function dataFolderProblem(
+  folder: { isDirectory: boolean; mode: number; uid: number },
+  serverUid: number | undefined,
+): DataFolderProblem | null {
   if (!folder.isDirectory) return 'NOT_A_FOLDER';
   if ((folder.mode & GROUP_OTHER_WRITE) !== 0) return 'WRITABLE_BY_OTHERS';
   if (serverUid !== undefined && folder.uid !== serverUid) return 'OWNED_BY_ANOTHER_ACCOUNT';
@@ -75,7 +78,8 @@ export async function tightenFolder(folder: string): Promise<void> {
       const full = path.join(directory, entry.name);
       const info = await unlessGone(lstat(full));
       if (info === null) continue;
-      if ((uid === undefined || info.uid === uid) && (info.mode & GROUP_OTHER_BITS) !== 0) await unlessGone(chmod(full, info.mode & 0o7700));
+      if ((uid === undefined || info.uid === uid) && (info.mode & GROUP_OTHER_BITS) !== 0)
+        await unlessGone(chmod(full, info.mode & 0o7700));
       if (info.isDirectory()) await visit(full);
     }
   };

@@ -9,7 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { ACCOUNT_AT_ADDRESS_THROTTLE, ACCOUNT_THROTTLE, ADDRESS_THROTTLE, type ThrottlePolicy } from './accounts/attempt-throttle';
+import {
+  ACCOUNT_AT_ADDRESS_THROTTLE,
+  ACCOUNT_THROTTLE,
+  ADDRESS_THROTTLE,
+  type ThrottlePolicy,
+} from './accounts/attempt-throttle';
 import { PRELOGIN_SECRET_NAME } from './accounts/prelogin';
 import { serverSecret } from './accounts/server-secret';
 import { createServerAdmin, type ServerAdmin } from './admin/server-admin';
@@ -52,7 +57,11 @@ export interface ServerOptions {
   readonly now?: Clock;
   readonly log?: ServerLogOptions;
   /** Sign-in throttle policies (attempt-throttle.ts): the account-wide lock, the waits per account at an address, per address. */
-  readonly throttle?: { readonly account?: ThrottlePolicy; readonly accountAtAddress?: ThrottlePolicy; readonly address?: ThrottlePolicy };
+  readonly throttle?: {
+    readonly account?: ThrottlePolicy;
+    readonly accountAtAddress?: ThrottlePolicy;
+    readonly address?: ThrottlePolicy;
+  };
   /** Client KDF cost for new accounts (and what unknown ids are told). Default 64 MiB, 3 passes. */
   readonly accountKdf?: { readonly memoryMiB: number; readonly passes: number };
   /** Cost of the stored auth key hashes. Default libsodium's interactive (64 MiB, 2 passes). */
@@ -109,7 +118,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
     const streams = await startStreamRegistry(db, clock);
     cleanups.push(() => streams.stop());
-    const housekeeping = { db, clock, streams, throttles: { account: accountThrottle, accountAtAddress: accountAtAddressThrottle, address: addressThrottle } };
+    const housekeeping = {
+      db,
+      clock,
+      streams,
+      throttles: { account: accountThrottle, accountAtAddress: accountAtAddressThrottle, address: addressThrottle },
+    };
     const admin = createServerAdmin({ ...housekeeping, hasher, kdf: accountKdf });
 
     if (options.demo === true) await seedDemo(options.dataDir, { db, ...admin });
@@ -119,7 +133,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await auditTree.catchUp(db);
     let onAppended: (() => void) | undefined;
     if (options.siem !== undefined) {
-      const forwarder = createSyslogForwarder({ host: options.siem.host, port: options.siem.port, ca: options.siem.caPem, logger });
+      const forwarder = createSyslogForwarder({
+        host: options.siem.host,
+        port: options.siem.port,
+        ca: options.siem.caPem,
+        logger,
+      });
       const relay = startSiemRelay({ db, forwarder, hostname: os.hostname(), logger, auditKey: auditKey.publicKey });
       // Closed after HTTP (no more appends) and before the database (it moves its cursor last).
       cleanups.push(() => relay.close());
@@ -184,7 +203,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         decoyHash,
         preloginSecret,
         accountKdf,
-        audit: { db, clock, tree: auditTree, key: auditKey, chainId, ...(onAppended === undefined ? {} : { onAppended }) },
+        audit: {
+          db,
+          clock,
+          tree: auditTree,
+          key: auditKey,
+          chainId,
+          ...(onAppended === undefined ? {} : { onAppended }),
+        },
         onAccountEvent: foldAccountEvents,
         onServed: () => serverTrail.schedule(),
       }),
@@ -196,14 +222,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await app.listen({ port: options.port, host });
     const port = (app.server.address() as AddressInfo).port;
     const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    await writeFile(localAdminFile(options.dataDir), JSON.stringify({ url, token: adminToken, pid: process.pid }), { mode: 0o600 });
+    await writeFile(localAdminFile(options.dataDir), JSON.stringify({ url, token: adminToken, pid: process.pid }), {
+      mode: 0o600,
+    });
     cleanups.push(() => {
       removeLocalAdmin(options.dataDir);
       return Promise.resolve();
     });
 
     const timers = [
-      setInterval(() => void admin.sweepExpired().catch(() => logger.warn({ event: 'housekeeping-failed' }, 'housekeeping')), HOUSEKEEPING_INTERVAL_MS),
+      setInterval(
+        () => void admin.sweepExpired().catch(() => logger.warn({ event: 'housekeeping-failed' }, 'housekeeping')),
+        HOUSEKEEPING_INTERVAL_MS,
+      ),
       setInterval(() => void streams.checkSessions().catch(() => undefined), SESSION_CHECK_INTERVAL_MS),
     ];
     for (const timer of timers) timer.unref();

@@ -115,7 +115,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   INVALID_CREDENTIALS: 'The user ID or password is not correct.',
   MFA_INVALID: 'The authentication code is not correct. Check the time on your authenticator and try again.',
   MFA_EXPIRED: 'The sign-in took too long. Enter your user ID and password again.',
-  MFA_ALREADY_ENROLLED: 'An authenticator was already set up for this account from another sign-in. Sign in again; if it was not you, call the service desk.',
+  MFA_ALREADY_ENROLLED:
+    'An authenticator was already set up for this account from another sign-in. Sign in again; if it was not you, call the service desk.',
   ACCOUNT_LOCKED: 'This account is locked after too many failed attempts. Only the service desk can unlock it.',
   ACCOUNT_DISABLED: 'This account is not active. Call the service desk.',
   THROTTLED: 'Too many failed attempts. Wait before trying again.',
@@ -125,7 +126,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   NO_SIGN_IN_IN_PROGRESS: 'Start again with your user ID and password.',
   SESSION_EXPIRED: 'Your session has ended. Sign in again.',
   IDENTITY_KEYS_DAMAGED: 'Your message keys could not be opened. Call the service desk.',
-  DEVICE_IDENTITY_UNUSABLE: "This workstation's Wardline registration is damaged or from another machine. Its files were kept; call the service desk.",
+  DEVICE_IDENTITY_UNUSABLE:
+    "This workstation's Wardline registration is damaged or from another machine. Its files were kept; call the service desk.",
   NO_SERVER_CONFIGURED: 'No Wardline server is configured for this workstation. Call the service desk.',
   NOT_FOUND: 'That item no longer exists on this workstation.',
   RECIPIENT_UNAVAILABLE: 'A recipient cannot receive secure messages yet (never signed in, or not active).',
@@ -138,7 +140,9 @@ const MESSAGES: Record<ErrorCode, string> = {
 
 /** The only way to build an AppError: the message always comes from the fixed table. */
 export function appError(code: ErrorCode, subjects?: readonly string[]): AppError {
-  return subjects !== undefined && subjects.length > 0 ? { code, message: MESSAGES[code], subjects: [...subjects] } : { code, message: MESSAGES[code] };
+  return subjects !== undefined && subjects.length > 0
+    ? { code, message: MESSAGES[code], subjects: [...subjects] }
+    : { code, message: MESSAGES[code] };
 }
 
 /** Longest wait an AppError carries: the server's longest delay is 15 minutes; a day is far beyond any. */
@@ -146,6 +150,10 @@ export const MAX_RETRY_AFTER_SECONDS = 24 * 60 * 60;
 
 /** A sign-in error with the server's wait, when it gave a usable one. */
 export function appErrorWithWait(code: ErrorCode, retryAfterSeconds: number | undefined): AppError {
-  const usable = retryAfterSeconds !== undefined && Number.isInteger(retryAfterSeconds) && retryAfterSeconds > 0 && retryAfterSeconds <= MAX_RETRY_AFTER_SECONDS;
+  const usable =
+    retryAfterSeconds !== undefined &&
+    Number.isInteger(retryAfterSeconds) &&
+    retryAfterSeconds > 0 &&
+    retryAfterSeconds <= MAX_RETRY_AFTER_SECONDS;
   return usable ? { ...appError(code), retryAfterSeconds } : appError(code);
 }

@@ -50,7 +50,10 @@ function record(sql: string, started: number): void {
       return result;
     };
   };
-  const lite = PGlite.prototype as unknown as { query: Query; transaction: (this: unknown, work: (tx: { query: Query }) => Promise<unknown>) => Promise<unknown> };
+  const lite = PGlite.prototype as unknown as {
+    query: Query;
+    transaction: (this: unknown, work: (tx: { query: Query }) => Promise<unknown>) => Promise<unknown>;
+  };
   wrapQuery(lite);
   const transaction = lite.transaction;
   lite.transaction = function (this: unknown, work) {
@@ -94,7 +97,7 @@ serveChild(
       const admin = running().admin;
       let records = 0;
       let inOrder = true;
-      for (let afterIndex = -1; ; ) {
+      for (let afterIndex = -1; ;) {
         const page = await admin.auditRecords({ workstationId: params.workstationId, afterIndex, limit: 100_000 });
         for (const entry of page) {
           records += 1;

@@ -20,7 +20,12 @@ export interface Chatter {
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 /** Seals one direct message from `from` to `to` (both with identity keys). */
-export async function sealDirect(from: RawClient, to: RawClient, conversationId: string, text: string): Promise<Envelope> {
+export async function sealDirect(
+  from: RawClient,
+  to: RawClient,
+  conversationId: string,
+  text: string,
+): Promise<Envelope> {
   if (from.identity === null || to.identity === null) throw new Error('chatter clients need identity keys');
   return sealEnvelope({
     header: {
@@ -33,7 +38,11 @@ export async function sealDirect(from: RawClient, to: RawClient, conversationId:
       expiresAt: null,
       priority: 'routine',
     },
-    body: { kind: 'text', text, conversation: { kind: 'direct', title: null, participants: [from.userId, to.userId], roleAddress: null } },
+    body: {
+      kind: 'text',
+      text,
+      conversation: { kind: 'direct', title: null, participants: [from.userId, to.userId], roleAddress: null },
+    },
     recipientKeys: [
       { recipient: to.userId, encryptionKey: b64(to.identity.encryption.publicKey) },
       { recipient: from.userId, encryptionKey: b64(from.identity.encryption.publicKey) },
@@ -46,10 +55,16 @@ export async function sealDirect(from: RawClient, to: RawClient, conversationId:
  * Posts about `ratePerSecond` envelopes a second (exponential gaps, as independent people
  * typing) between random pairs of `clients` of different accounts, for up to `seconds`.
  */
-export async function startChatter(clients: readonly RawClient[], ratePerSecond: number, seconds: number, text: string): Promise<Chatter> {
+export async function startChatter(
+  clients: readonly RawClient[],
+  ratePerSecond: number,
+  seconds: number,
+  text: string,
+): Promise<Chatter> {
   let sent = 0;
   let failed = 0;
-  if (ratePerSecond <= 0 || clients.length < 2) return { sent: () => 0, failed: () => 0, stop: () => Promise.resolve() };
+  if (ratePerSecond <= 0 || clients.length < 2)
+    return { sent: () => 0, failed: () => 0, stop: () => Promise.resolve() };
   const conversations = new Map<string, string>();
   const queue: { from: RawClient; envelope: Envelope }[] = [];
   const count = Math.ceil(ratePerSecond * seconds) + 10;

@@ -20,7 +20,13 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const monoMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 type Request = { readonly kind: 'call'; readonly id: number; readonly method: string; readonly params: unknown };
-type Reply = { readonly kind: 'reply'; readonly id: number; readonly ok: boolean; readonly value?: unknown; readonly error?: string };
+type Reply = {
+  readonly kind: 'reply';
+  readonly id: number;
+  readonly ok: boolean;
+  readonly value?: unknown;
+  readonly error?: string;
+};
 type EventMessage = { readonly kind: 'event'; readonly name: string; readonly data: unknown };
 
 export interface ChildHandle {
@@ -49,7 +55,10 @@ export async function startChild(script: string, options: ChildOptions = {}): Pr
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${script}`);
   let nextId = 1;
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
+  const pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }
+  >();
   const listeners: ((name: string, data: unknown) => void)[] = [];
   let exited = false;
   const exit = new Promise<void>((resolve) => {
@@ -148,7 +157,8 @@ export function serveChild(ownHandlers: Handlers, cleanup: () => Promise<void>):
       .then(() => handler(message.params as never))
       .then(
         (value) => reply({ ok: true, value }),
-        (error: unknown) => reply({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+        (error: unknown) =>
+          reply({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
       );
   });
   process.on('disconnect', () => void shutDown(1));

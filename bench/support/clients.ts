@@ -15,7 +15,14 @@ import type { Role } from '../../shared/access/permission-matrix';
 import type { Session } from '../../shared/protocol/api';
 import type { FeedEvent } from '../../shared/protocol/feed';
 import { totpCodeAt } from '../../server/accounts/totp';
-import { generateIdentityKeys, publicKeysOf, unwrapIdentityKeys, wrapIdentityKeys, zeroIdentityKeys, type IdentityKeyPairs } from '../../main/crypto/identity-keys';
+import {
+  generateIdentityKeys,
+  publicKeysOf,
+  unwrapIdentityKeys,
+  wrapIdentityKeys,
+  zeroIdentityKeys,
+  type IdentityKeyPairs,
+} from '../../main/crypto/identity-keys';
 import { loadOrCreateDeviceIdentity, type DeviceIdentity } from '../../main/device/device-identity';
 import { loginProof, refreshProof } from '../../main/device/device-proof';
 import { derivePasswordKeys, type PasswordKeys } from '../../main/keys/password-kdf';
@@ -43,7 +50,11 @@ export async function deriveAccountKeys(endpoint: ServerEndpoint, account: Bench
   try {
     const pre = await api.call('prelogin', { userId: account.userId });
     if (!pre.ok) throw new Error(`prelogin ${account.userId}: ${pre.error.code}`);
-    return await derivePasswordKeys(account.password, new Uint8Array(Buffer.from(pre.value.salt, 'base64')), pre.value.kdf);
+    return await derivePasswordKeys(
+      account.password,
+      new Uint8Array(Buffer.from(pre.value.salt, 'base64')),
+      pre.value.kdf,
+    );
   } finally {
     api.close();
   }
@@ -77,7 +88,11 @@ export async function signInRaw(options: SignInOptions): Promise<RawClient> {
   const api = createApiClient(options.endpoint);
   let device: DeviceIdentity | null = null;
   try {
-    const loaded = await loadOrCreateDeviceIdentity({ dataDir: mkdtempSync(path.join(options.dataDir, 'device-')), device: null, allowUnprotectedDevice: true });
+    const loaded = await loadOrCreateDeviceIdentity({
+      dataDir: mkdtempSync(path.join(options.dataDir, 'device-')),
+      device: null,
+      allowUnprotectedDevice: true,
+    });
     if (!loaded.ok) throw new Error(loaded.error);
     device = loaded.value;
     const signer = device;
@@ -91,7 +106,10 @@ export async function signInRaw(options: SignInOptions): Promise<RawClient> {
     let session: Session;
     if (login.value.step === 'signed-in') session = login.value.session;
     else if (login.value.step === 'mfa') {
-      const verified = await api.call('verifyMfa', { challengeId: login.value.challengeId, code: totpCode(account, options.codeOffset ?? 0) });
+      const verified = await api.call('verifyMfa', {
+        challengeId: login.value.challengeId,
+        code: totpCode(account, options.codeOffset ?? 0),
+      });
       if (!verified.ok) throw new Error(`verifyMfa ${account.userId}: ${verified.error.code}`);
       session = verified.value.session;
     } else throw new Error(`login ${account.userId}: unexpected ${login.value.step}`);
@@ -102,12 +120,19 @@ export async function signInRaw(options: SignInOptions): Promise<RawClient> {
         identity = await generateIdentityKeys();
         const published = await api.call(
           'publishIdentity',
-          { publicKeys: publicKeysOf(identity), wrappedPrivateKeys: await wrapIdentityKeys(identity, options.keys.wrapKey) },
+          {
+            publicKeys: publicKeysOf(identity),
+            wrappedPrivateKeys: await wrapIdentityKeys(identity, options.keys.wrapKey),
+          },
           session.token,
         );
         if (!published.ok) throw new Error(`publishIdentity ${account.userId}: ${published.error.code}`);
       } else {
-        identity = await unwrapIdentityKeys(session.identity.wrappedPrivateKeys, session.identity.publicKeys, options.keys.wrapKey);
+        identity = await unwrapIdentityKeys(
+          session.identity.wrappedPrivateKeys,
+          session.identity.publicKeys,
+          options.keys.wrapKey,
+        );
         if (identity === null) throw new Error(`identity of ${account.userId} does not unwrap`);
       }
     }
@@ -148,7 +173,8 @@ export async function signInMany(
   accounts: readonly BenchAccount[],
   options: { sessionsPerAccount: number; dataDir: string; identity?: boolean; parallel?: number; total?: number },
 ): Promise<RawClient[]> {
-  if (options.sessionsPerAccount > 3) throw new Error('a TOTP code is single-use: at most three sessions per account at once');
+  if (options.sessionsPerAccount > 3)
+    throw new Error('a TOTP code is single-use: at most three sessions per account at once');
   const clients: RawClient[] = [];
   const wanted = options.total ?? accounts.length * options.sessionsPerAccount;
   let next = 0;
@@ -164,7 +190,14 @@ export async function signInMany(
       try {
         for (let s = 0; s < sessions; s += 1) {
           clients.push(
-            await signInRaw({ endpoint, account, keys, dataDir: options.dataDir, codeOffset: s - 1, ...(options.identity === undefined ? {} : { identity: options.identity }) }),
+            await signInRaw({
+              endpoint,
+              account,
+              keys,
+              dataDir: options.dataDir,
+              codeOffset: s - 1,
+              ...(options.identity === undefined ? {} : { identity: options.identity }),
+            }),
           );
         }
       } finally {
@@ -195,7 +228,11 @@ export interface StreamConnection {
  * in memory: these stand for workstations elsewhere, whose own opening and storing costs nothing
  * on the server and would only burden this machine's two cores.
  */
-export function connectStream(endpoint: ServerEndpoint, client: RawClient, onEnvelope?: (event: Extract<FeedEvent, { type: 'envelope' }>) => void): StreamConnection {
+export function connectStream(
+  endpoint: ServerEndpoint,
+  client: RawClient,
+  onEnvelope?: (event: Extract<FeedEvent, { type: 'envelope' }>) => void,
+): StreamConnection {
   let cursor = 0;
   let envelopes = 0;
   let markOnline: () => void = () => undefined;

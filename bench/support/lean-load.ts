@@ -28,12 +28,22 @@ export function leanSender(endpoint: ServerEndpoint): LeanSender {
           {
             method: 'POST',
             agent,
-            headers: { 'content-type': 'application/json', 'content-length': String(body.length), authorization: `Bearer ${token}`, accept: 'application/json' },
+            headers: {
+              'content-type': 'application/json',
+              'content-length': String(body.length),
+              authorization: `Bearer ${token}`,
+              accept: 'application/json',
+            },
           },
           (response) => {
             const chunks: Buffer[] = [];
             response.on('data', (chunk: Buffer) => chunks.push(chunk));
-            response.on('end', () => resolve({ status: response.statusCode ?? 0, duplicate: Buffer.concat(chunks).includes('"duplicate":true') }));
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                duplicate: Buffer.concat(chunks).includes('"duplicate":true'),
+              }),
+            );
             response.on('error', reject);
           },
         );
@@ -57,7 +67,11 @@ export interface LeanStream {
 
 /** A `/v1/stream` connection that resumes from the start and counts envelope events. */
 export function leanStream(endpoint: ServerEndpoint, token: string): LeanStream {
-  const socket = new WebSocket(new URL(STREAM_PATH, endpoint.url), { ca: endpoint.caPem, headers: { authorization: `Bearer ${token}` }, maxPayload: 1024 * 1024 });
+  const socket = new WebSocket(new URL(STREAM_PATH, endpoint.url), {
+    ca: endpoint.caPem,
+    headers: { authorization: `Bearer ${token}` },
+    maxPayload: 1024 * 1024,
+  });
   let envelopes = 0;
   let markReady: () => void = () => undefined;
   let fail: (error: Error) => void = () => undefined;
@@ -68,7 +82,9 @@ export function leanStream(endpoint: ServerEndpoint, token: string): LeanStream 
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.once('open', () => socket.send(JSON.stringify({ type: 'resume', after: 0 })));
   socket.once('error', (error) => fail(error));
-  socket.once('unexpected-response', (_request, response) => fail(new Error(`stream refused: ${String(response.statusCode)}`)));
+  socket.once('unexpected-response', (_request, response) =>
+    fail(new Error(`stream refused: ${String(response.statusCode)}`)),
+  );
   socket.on('message', (data: Buffer) => {
     if (data.subarray(0, ENVELOPE_EVENT.length).equals(ENVELOPE_EVENT)) envelopes += 1;
     else if (data.subarray(0, READY.length).equals(READY)) markReady();

@@ -28,7 +28,12 @@ export interface LoadReport {
 }
 
 /** `ours`: CPU ms the bench's own processes used over the same interval. */
-export function loadOver(busyBefore: number | null, busyAfter: number | null, elapsedMs: number, ours: number): LoadReport | null {
+export function loadOver(
+  busyBefore: number | null,
+  busyAfter: number | null,
+  elapsedMs: number,
+  ours: number,
+): LoadReport | null {
   if (busyBefore === null || busyAfter === null || elapsedMs <= 0) return null;
   const capacity = elapsedMs * os.availableParallelism();
   const busy = busyAfter - busyBefore;

@@ -40,10 +40,15 @@ if (process.env.WARDLINE_BENCH_PROFILE) {
   const wrapQuery = (target: { query: Query }) => {
     const original = target.query;
     target.query = function (this: unknown, sql: string, ...rest: unknown[]) {
-      return typeof sql === 'string' ? timed(sql, () => original.call(this, sql, ...rest)) : original.call(this, sql, ...rest);
+      return typeof sql === 'string'
+        ? timed(sql, () => original.call(this, sql, ...rest))
+        : original.call(this, sql, ...rest);
     };
   };
-  const lite = PGlite.prototype as unknown as { query: Query; transaction: (this: unknown, work: (tx: { query: Query }) => Promise<unknown>) => Promise<unknown> };
+  const lite = PGlite.prototype as unknown as {
+    query: Query;
+    transaction: (this: unknown, work: (tx: { query: Query }) => Promise<unknown>) => Promise<unknown>;
+  };
   wrapQuery(lite);
   const transaction = lite.transaction;
   lite.transaction = function (this: unknown, work) {

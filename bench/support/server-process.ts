@@ -17,18 +17,30 @@ export interface ServerProcess {
  */
 export const profileDir = (): string | null => process.env.WARDLINE_BENCH_PROFILE ?? null;
 
-export async function profiled<T>(children: Record<string, ChildHandle>, label: string, work: () => Promise<T>): Promise<T> {
+export async function profiled<T>(
+  children: Record<string, ChildHandle>,
+  label: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const dir = profileDir();
   if (dir === null) return work();
   await Promise.all(Object.values(children).map((child) => child.call('profileStart')));
   try {
     return await work();
   } finally {
-    await Promise.all(Object.entries(children).map(([name, child]) => child.call('profileStop', { file: path.join(dir, `${label}-${name}.cpuprofile`) })));
+    await Promise.all(
+      Object.entries(children).map(([name, child]) =>
+        child.call('profileStop', { file: path.join(dir, `${label}-${name}.cpuprofile`) }),
+      ),
+    );
   }
 }
 
-export async function startServerProcess(options: { dataDir: string; databaseUrl?: string; onChild?: (child: ChildHandle) => void }): Promise<ServerProcess> {
+export async function startServerProcess(options: {
+  dataDir: string;
+  databaseUrl?: string;
+  onChild?: (child: ChildHandle) => void;
+}): Promise<ServerProcess> {
   const child = await startChild(path.join(repoRoot, 'bench/support/server-child.ts'));
   options.onChild?.(child);
   const endpoint = await child.call<ServerEndpoint>('start', {

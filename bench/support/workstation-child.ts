@@ -57,7 +57,8 @@ let params: SetupParams | null = null;
 
 async function dispatch<C extends ChannelName>(channel: C, payload: RequestOf<C>) {
   if (core === null) throw new Error('not set up');
-  const result = (await core.router.dispatch(channel, payload, SENDER_FRAME)) as { ok: true; value: unknown } | { ok: false; error: { code: string } };
+  const result = (await core.router.dispatch(channel, payload, SENDER_FRAME)) as
+    { ok: true; value: unknown } | { ok: false; error: { code: string } };
   if (!result.ok) throw new Error(`${channel}: ${result.error.code}`);
   return result.value;
 }
@@ -78,9 +79,12 @@ async function signInCore(setup: SetupParams): Promise<void> {
   core.onEvent((name) => {
     // `conversations.changed`, not `thread.changed`: the latter also fires when this workstation's
     // own delivery receipt comes back on its feed, the former only when a message was stored.
-    if (name === 'conversations.changed' && setup.role === 'recipient') emit('stored', { series: 'encrypted', at: monoMs() });
+    if (name === 'conversations.changed' && setup.role === 'recipient')
+      emit('stored', { series: 'encrypted', at: monoMs() });
   });
-  const step = (await dispatch('session.signIn', { userId: setup.real.userId, password: setup.real.password })) as { step: string };
+  const step = (await dispatch('session.signIn', { userId: setup.real.userId, password: setup.real.password })) as {
+    step: string;
+  };
   if (step.step !== 'mfa') throw new Error(`sign-in: ${step.step}`);
   const state = (await dispatch('session.verifyMfa', { code: totpCode(setup.real) })) as { state: string };
   if (state.state !== 'unlocked') throw new Error(`sign-in: ${state.state}`);
@@ -102,10 +106,20 @@ interface Relay {
 
 async function startRelay(setup: SetupParams): Promise<Relay> {
   const keys = await deriveAccountKeys(setup.endpoint, setup.baseline);
-  const client = await signInRaw({ endpoint: setup.endpoint, account: setup.baseline, keys, dataDir: setup.dataDir, identity: true });
+  const client = await signInRaw({
+    endpoint: setup.endpoint,
+    account: setup.baseline,
+    keys,
+    dataDir: setup.dataDir,
+    identity: true,
+  });
   keys.authKey.fill(0);
   keys.wrapKey.fill(0);
-  const store = await openStore(path.join(mkdtempSync(path.join(setup.dataDir, 'relay-')), 'vault.db'), new Uint8Array(randomBytes(32)), { create: true });
+  const store = await openStore(
+    path.join(mkdtempSync(path.join(setup.dataDir, 'relay-')), 'vault.db'),
+    new Uint8Array(randomBytes(32)),
+    { create: true },
+  );
   const token = () => client.server.token();
   const receipts = createReceiptQueue({ api: client.api, token });
   const outbox = createOutboxSender({
@@ -156,7 +170,13 @@ async function startRelay(setup: SetupParams): Promise<Relay> {
 
   async function onEvent(event: FeedEvent): Promise<void> {
     if (event.type === 'envelope') await onEnvelope(event.envelope);
-    else if (event.type === 'receipt') await store.call('receipt.record', { messageId: event.messageId, userId: event.userId, kind: event.kind, at: event.at });
+    else if (event.type === 'receipt')
+      await store.call('receipt.record', {
+        messageId: event.messageId,
+        userId: event.userId,
+        kind: event.kind,
+        at: event.at,
+      });
     const current = Number((await store.call('setting.get', { key: FEED_CURSOR })) ?? '0');
     if (event.seq > current) await store.call('setting.set', { key: FEED_CURSOR, value: String(event.seq) });
   }
@@ -201,12 +221,17 @@ let baselineRecipientKey = '';
 const pool: Envelope[] = [];
 
 function body(participants: readonly string[], text: string): MessageBody {
-  return { kind: 'text', text, conversation: { kind: 'direct', title: null, participants: [...participants], roleAddress: null } };
+  return {
+    kind: 'text',
+    text,
+    conversation: { kind: 'direct', title: null, participants: [...participants], roleAddress: null },
+  };
 }
 
 /** Seals a baseline envelope exactly as the core would (same text, same two key recipients). */
 async function sealBaseline(to: string): Promise<Envelope> {
-  if (relay?.client.identity == null || params === null || baselineConversation === null) throw new Error('relay not ready');
+  if (relay?.client.identity == null || params === null || baselineConversation === null)
+    throw new Error('relay not ready');
   const identity = relay.client.identity;
   const self = relay.client.userId;
   const header: EnvelopeHeader = {
@@ -235,7 +260,15 @@ async function queueBaseline(envelope: Envelope, conversation: ConversationRecor
   const header = envelope.header;
   await relay.store.call('message.queueOutgoing', {
     conversation,
-    message: { id: header.id, senderId: header.sender.userId, sentAt: header.sentAt, priority: header.priority, expiresAt: header.expiresAt, recipientCount: 1, body: params?.text ?? '' },
+    message: {
+      id: header.id,
+      senderId: header.sender.userId,
+      sentAt: header.sentAt,
+      priority: header.priority,
+      expiresAt: header.expiresAt,
+      recipientCount: 1,
+      body: params?.text ?? '',
+    },
     envelope: new TextEncoder().encode(JSON.stringify(envelope)),
   });
   void relay.outbox.drain();
@@ -264,11 +297,21 @@ serveChild(
       conversationId = sent.conversationId;
 
       if (relay === null) throw new Error('relay not ready');
-      const keys = await relay.client.api.call('lookupKeys', { userIds: [args.baselineTo] }, relay.client.server.token());
+      const keys = await relay.client.api.call(
+        'lookupKeys',
+        { userIds: [args.baselineTo] },
+        relay.client.server.token(),
+      );
       const found = keys.ok ? keys.value.users[0]?.publicKeys : null;
       if (!found) throw new Error('baseline recipient has no keys');
       baselineRecipientKey = found.encryption;
-      const participant = (userId: string): ParticipantRecord => ({ userId, displayName: userId, role: null, department: null, title: null });
+      const participant = (userId: string): ParticipantRecord => ({
+        userId,
+        displayName: userId,
+        role: null,
+        department: null,
+        title: null,
+      });
       baselineConversation = {
         id: randomUUID(),
         kind: 'direct',
@@ -281,7 +324,12 @@ serveChild(
       };
       const first = await sealBaseline(args.baselineTo);
       await queueBaseline(first, baselineConversation);
-      return { conversationId, realMessageId: sent.messageId, baselineMessageId: first.header.id, envelopeBytes: JSON.stringify(first).length };
+      return {
+        conversationId,
+        realMessageId: sent.messageId,
+        baselineMessageId: first.header.id,
+        envelopeBytes: JSON.stringify(first).length,
+      };
     },
 
     /** Sender: seals baseline envelopes now, before any clock runs. */
@@ -293,7 +341,12 @@ serveChild(
     /** Sender: the clinician presses Send; answers when main has taken the message (sealed and queued). */
     async sendEncrypted() {
       const t0 = monoMs();
-      const sent = (await dispatch('message.send', { conversationId, text: params?.text ?? '', priority: 'routine', expiresInSeconds: null })) as {
+      const sent = (await dispatch('message.send', {
+        conversationId,
+        text: params?.text ?? '',
+        priority: 'routine',
+        expiresInSeconds: null,
+      })) as {
         messageId: string;
       };
       return { t0, id: sent.messageId, returned: monoMs() };
@@ -305,7 +358,8 @@ serveChild(
       const t0 = monoMs();
       const conversation = await relay.store.call('conversation.get', { id: baselineConversation.id });
       const envelope = pool.shift();
-      if (conversation === null || envelope === undefined) throw new Error('baseline pool empty or conversation missing');
+      if (conversation === null || envelope === undefined)
+        throw new Error('baseline pool empty or conversation missing');
       await queueBaseline(envelope, conversation);
       return { t0, id: envelope.header.id, returned: monoMs() };
     },
@@ -353,8 +407,14 @@ serveChild(
     /** Recipient: how many messages each client has stored. */
     async counts() {
       if (relay === null) throw new Error('relay not ready');
-      const list = (await dispatch('conversations.list', { offset: 0, limit: 10 })) as { items: { unreadCount: number }[] };
-      const relayList = await relay.store.call('conversation.page', { selfId: relay.client.userId, offset: 0, limit: 10 });
+      const list = (await dispatch('conversations.list', { offset: 0, limit: 10 })) as {
+        items: { unreadCount: number }[];
+      };
+      const relayList = await relay.store.call('conversation.page', {
+        selfId: relay.client.userId,
+        offset: 0,
+        limit: 10,
+      });
       return {
         encrypted: list.items.reduce((sum, item) => sum + item.unreadCount, 0),
         baseline: relayList.rows.reduce((sum, row) => sum + row.unreadCount, 0),

@@ -27,7 +27,8 @@ export type AckProblem =
   | 'tree-shrank'
   | 'head-inconsistent';
 
-export type AckCheck = { readonly ok: true; readonly witnessed: WitnessedHead } | { readonly ok: false; readonly problem: AckProblem };
+export type AckCheck =
+  { readonly ok: true; readonly witnessed: WitnessedHead } | { readonly ok: false; readonly problem: AckProblem };
 
 export type VerifySignature = (publicKeyBase64: string, message: Uint8Array, signatureBase64: string) => boolean;
 
@@ -44,12 +45,14 @@ export function checkAck(options: {
   const head = ack.head;
   const root = fromHex(head.rootHash) as Uint8Array;
   const signed = treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: root });
-  if (!options.verifySignature(ack.auditKey, signed, head.signature)) return { ok: false, problem: 'head-signature-invalid' };
+  if (!options.verifySignature(ack.auditKey, signed, head.signature))
+    return { ok: false, problem: 'head-signature-invalid' };
 
   const tree = merkleTree(options.sha256);
   const leaf = tree.leafHash(fromHex(sent.hash) as Uint8Array);
   const inclusion = ack.inclusion.map((h) => fromHex(h) as Uint8Array);
-  if (ack.leafIndex >= head.treeSize || !tree.verifyInclusion(leaf, ack.leafIndex, head.treeSize, inclusion, root)) return { ok: false, problem: 'not-included' };
+  if (ack.leafIndex >= head.treeSize || !tree.verifyInclusion(leaf, ack.leafIndex, head.treeSize, inclusion, root))
+    return { ok: false, problem: 'not-included' };
 
   if (known !== null) {
     const oldSize = known.head.treeSize;
@@ -58,7 +61,14 @@ export function checkAck(options: {
     const consistent =
       head.treeSize === oldSize
         ? sameHash(oldRoot, root)
-        : oldSize === 0 || tree.verifyConsistency(oldSize, head.treeSize, ack.consistency.map((h) => fromHex(h) as Uint8Array), oldRoot, root);
+        : oldSize === 0 ||
+          tree.verifyConsistency(
+            oldSize,
+            head.treeSize,
+            ack.consistency.map((h) => fromHex(h) as Uint8Array),
+            oldRoot,
+            root,
+          );
     if (!consistent) return { ok: false, problem: 'head-inconsistent' };
   }
   return { ok: true, witnessed: { auditKey: ack.auditKey, head } };

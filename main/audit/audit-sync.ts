@@ -48,7 +48,11 @@ export interface AuditSync {
 const DEFAULT_BACKOFF = { initialMs: 1000, maxMs: 5 * 60 * 1000 };
 
 /** The wait before retry number `attempt` (1-based): doubling, capped, with jitter in [½, 1]. */
-export function backoffDelay(attempt: number, backoff: { initialMs: number; maxMs: number }, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  backoff: { initialMs: number; maxMs: number },
+  random: () => number,
+): number {
   const full = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt - 1, 30));
   return Math.round(full * (0.5 + random() / 2));
 }
@@ -85,7 +89,15 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
     alerted.add(reason);
     const action: AuditAction = 'audit.alert';
     await log
-      .append({ actor: { userId: null, role: null }, action, object: { kind: 'none' }, patient: null, at: options.now(), outcome: 'failure', reason })
+      .append({
+        actor: { userId: null, role: null },
+        action,
+        object: { kind: 'none' },
+        patient: null,
+        at: options.now(),
+        outcome: 'failure',
+        reason,
+      })
       .catch(() => undefined);
   }
 
@@ -128,7 +140,8 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
       // The head first: a crash before the deletion below only means this batch is sent again.
       options.witnessed.write(check.witnessed);
       witnessed = check.witnessed;
-      if (!(await log.acknowledge(last.record.seq, last.hash).catch(() => false))) return { kind: 'failed', code: 'AUDIT_UNAVAILABLE' };
+      if (!(await log.acknowledge(last.record.seq, last.hash).catch(() => false)))
+        return { kind: 'failed', code: 'AUDIT_UNAVAILABLE' };
       sent += pending.entries.length;
     }
   }

@@ -90,7 +90,11 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       sha256,
       verifySignature: (key, message, signature) => {
         try {
-          return sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), message, Buffer.from(key, 'base64'));
+          return sodium.crypto_sign_verify_detached(
+            Buffer.from(signature, 'base64'),
+            message,
+            Buffer.from(key, 'base64'),
+          );
         } catch {
           return false;
         }
@@ -104,7 +108,15 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     // someone changed what this workstation witnessed: say so in the trail itself.
     const state = await log.state();
     if (!witnessed.ok || (known === null && state.ackedSeq > 0)) {
-      await log.append({ actor: { userId: null, role: null }, action: 'audit.alert', object: { kind: 'none' }, patient: null, at: options.now(), outcome: 'failure', reason: 'AUDIT_HEAD_LOST' });
+      await log.append({
+        actor: { userId: null, role: null },
+        action: 'audit.alert',
+        object: { kind: 'none' },
+        patient: null,
+        at: options.now(),
+        outcome: 'failure',
+        reason: 'AUDIT_HEAD_LOST',
+      });
     }
     if (state.lastSeq > state.ackedSeq) sync.kick();
     return { log, sync };
@@ -124,17 +136,32 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       check = await log.verify();
     } catch (error) {
       // Closed meanwhile, or unreadable: the next record says so by its own error.
-      options.logger.warn({ code: error instanceof AuditError ? error.code : 'AUDIT_UNAVAILABLE' }, 'device audit log not verified');
+      options.logger.warn(
+        { code: error instanceof AuditError ? error.code : 'AUDIT_UNAVAILABLE' },
+        'device audit log not verified',
+      );
       return null;
     }
     if (check.ok) return check;
     const reason = CHAIN_ALERTS[check.problem];
     options.logger.error({ code: reason, seq: check.seq }, 'device audit log chain broken');
     await log
-      .append({ actor: { userId: null, role: null }, action: 'audit.alert', object: { kind: 'none' }, patient: null, at: options.now(), outcome: 'failure', reason })
+      .append({
+        actor: { userId: null, role: null },
+        action: 'audit.alert',
+        object: { kind: 'none' },
+        patient: null,
+        at: options.now(),
+        outcome: 'failure',
+        reason,
+      })
       .then(
         () => sync?.kick(),
-        (error: unknown) => options.logger.error({ code: error instanceof AuditError ? error.code : 'AUDIT_UNAVAILABLE', reason }, 'audit alert not written'),
+        (error: unknown) =>
+          options.logger.error(
+            { code: error instanceof AuditError ? error.code : 'AUDIT_UNAVAILABLE', reason },
+            'audit alert not written',
+          ),
       );
     return check;
   }
@@ -172,7 +199,10 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     record,
     note(event) {
       return record(event).catch((error: unknown) =>
-        options.logger.error({ code: error instanceof AuditError ? error.code : 'AUDIT_UNAVAILABLE', action: event.action }, 'audit record not written'),
+        options.logger.error(
+          { code: error instanceof AuditError ? error.code : 'AUDIT_UNAVAILABLE', action: event.action },
+          'audit record not written',
+        ),
       );
     },
     async syncNow() {

@@ -84,10 +84,21 @@ export async function checkExportBundle(
   if (!read.ok) return { ok: false, refusal: 'unreadable' };
   const old = verified.witnessed?.head;
   const carried: ConsistencyProof[] =
-    old !== undefined && old.treeSize > 0 && old.treeSize < verified.head.treeSize ? [{ fromSize: old.treeSize, toSize: verified.head.treeSize, path: verified.consistency }] : [];
+    old !== undefined && old.treeSize > 0 && old.treeSize < verified.head.treeSize
+      ? [{ fromSize: old.treeSize, toSize: verified.head.treeSize, path: verified.consistency }]
+      : [];
   const consistency = [...read.consistency, ...carried];
-  const trail = { entries: read.entries, heads: read.heads, batches: read.batches, auditKey: read.auditKey, consistency };
-  const report = await verifyTrail(trail, crypto, { auditKey: verified.auditKey, ...(verified.witnessed === null ? {} : { sinceHead: verified.witnessed }) });
+  const trail = {
+    entries: read.entries,
+    heads: read.heads,
+    batches: read.batches,
+    auditKey: read.auditKey,
+    consistency,
+  };
+  const report = await verifyTrail(trail, crypto, {
+    auditKey: verified.auditKey,
+    ...(verified.witnessed === null ? {} : { sinceHead: verified.witnessed }),
+  });
   if (!report.ok) return { ok: false, refusal: 'does-not-verify' };
   const latest = report.latestHead;
   const same =
@@ -96,10 +107,22 @@ export async function checkExportBundle(
     read.entries.length === verified.hashes.size &&
     read.entries.every(({ entry }) => verified.hashes.get(entry.treeIndex) === entry.hash);
   if (!same) return { ok: false, refusal: 'not-what-was-verified' };
-  const proofs = new Map(read.entries.flatMap(({ entry, inclusionProof }) => (inclusionProof === null ? [] : [[entry.treeIndex, inclusionProof] as const])));
+  const proofs = new Map(
+    read.entries.flatMap(({ entry, inclusionProof }) =>
+      inclusionProof === null ? [] : [[entry.treeIndex, inclusionProof] as const],
+    ),
+  );
   const bundle = auditBundle(
     read.entries.map((item) => item.entry),
-    { id: read.id, timestamp: read.timestamp, heads: read.heads, batches: read.batches, proofs, consistency, ...(read.auditKey === null ? {} : { auditKey: read.auditKey }) },
+    {
+      id: read.id,
+      timestamp: read.timestamp,
+      heads: read.heads,
+      batches: read.batches,
+      proofs,
+      consistency,
+      ...(read.auditKey === null ? {} : { auditKey: read.auditKey }),
+    },
   );
   return { ok: true, bundle: `${JSON.stringify(bundle, null, 1)}\n` };
 }
@@ -112,17 +135,36 @@ export interface ComplianceSearchDeps {
 }
 
 /** Checks an answer; pure apart from libsodium, which the caller has loaded. */
-export function verifyAnswer(answer: Answer, witnessed: WitnessedHead | null, verifyEd25519: (key: string, message: Uint8Array, signature: string) => boolean): Verification {
+export function verifyAnswer(
+  answer: Answer,
+  witnessed: WitnessedHead | null,
+  verifyEd25519: (key: string, message: Uint8Array, signature: string) => boolean,
+): Verification {
   const problems: Verification['problems'][number][] = [];
   const problem = (treeIndex: number | null, text: string) => {
     if (problems.length < MAX_PROBLEMS) problems.push({ treeIndex, problem: text });
   };
   const head: SignedTreeHead | null = answer.head;
-  if (head === null) return { status: answer.entries.length === 0 ? 'empty' : 'broken', headSize: 0, headAt: null, checked: 0, problems: answer.entries.length === 0 ? [] : [{ treeIndex: null, problem: 'records without a signed head' }] };
+  if (head === null)
+    return {
+      status: answer.entries.length === 0 ? 'empty' : 'broken',
+      headSize: 0,
+      headAt: null,
+      checked: 0,
+      problems: answer.entries.length === 0 ? [] : [{ treeIndex: null, problem: 'records without a signed head' }],
+    };
   const root = fromHex(head.rootHash) as Uint8Array;
   const key = answer.auditKey;
-  if (key === null || (witnessed !== null && witnessed.auditKey !== key)) problem(null, 'the server signs with another audit key than this workstation pinned');
-  else if (!verifyEd25519(key, treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: root }), head.signature)) problem(null, 'the tree head signature does not verify');
+  if (key === null || (witnessed !== null && witnessed.auditKey !== key))
+    problem(null, 'the server signs with another audit key than this workstation pinned');
+  else if (
+    !verifyEd25519(
+      key,
+      treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: root }),
+      head.signature,
+    )
+  )
+    problem(null, 'the tree head signature does not verify');
   if (witnessed !== null) {
     const old = witnessed.head;
     const consistent =
@@ -130,8 +172,19 @@ export function verifyAnswer(answer: Answer, witnessed: WitnessedHead | null, ve
         ? false
         : old.treeSize === head.treeSize
           ? old.rootHash === head.rootHash
-          : old.treeSize === 0 || tree.verifyConsistency(old.treeSize, head.treeSize, answer.consistency.map((h) => fromHex(h) as Uint8Array), fromHex(old.rootHash) as Uint8Array, root);
-    if (!consistent) problem(null, `the trail is not consistent with the head of ${String(old.treeSize)} records this workstation witnessed`);
+          : old.treeSize === 0 ||
+            tree.verifyConsistency(
+              old.treeSize,
+              head.treeSize,
+              answer.consistency.map((h) => fromHex(h) as Uint8Array),
+              fromHex(old.rootHash) as Uint8Array,
+              root,
+            );
+    if (!consistent)
+      problem(
+        null,
+        `the trail is not consistent with the head of ${String(old.treeSize)} records this workstation witnessed`,
+      );
   }
   for (const { entry, proof } of answer.entries) {
     const previous = fromHex(entry.previousHash) as Uint8Array;
@@ -139,10 +192,22 @@ export function verifyAnswer(answer: Answer, witnessed: WitnessedHead | null, ve
       problem(entry.treeIndex, 'the record does not match its hash');
       continue;
     }
-    const included = tree.verifyInclusion(tree.leafHash(fromHex(entry.hash) as Uint8Array), entry.treeIndex, head.treeSize, proof.map((h) => fromHex(h) as Uint8Array), root);
+    const included = tree.verifyInclusion(
+      tree.leafHash(fromHex(entry.hash) as Uint8Array),
+      entry.treeIndex,
+      head.treeSize,
+      proof.map((h) => fromHex(h) as Uint8Array),
+      root,
+    );
     if (!included) problem(entry.treeIndex, 'the record is not in the signed tree head');
   }
-  return { status: problems.length === 0 ? 'verified' : 'broken', headSize: head.treeSize, headAt: head.timestamp, checked: answer.entries.length, problems };
+  return {
+    status: problems.length === 0 ? 'verified' : 'broken',
+    headSize: head.treeSize,
+    headAt: head.timestamp,
+    checked: answer.entries.length,
+    problems,
+  };
 }
 
 /** Where exports go, and how they are named: by time only (a file name must not carry a filter value). */
@@ -152,12 +217,23 @@ export function exportFileName(at: number): string {
 
 export function createComplianceSearch(deps: ComplianceSearchDeps) {
   /** One page, asked and verified, with the answer and the witnessed head it was checked against. */
-  async function ask(filter: AuditSearchFilter, afterIndex: number): Promise<IpcResult<{ answer: Answer; witnessed: WitnessedHead | null; verification: Verification }>> {
+  async function ask(
+    filter: AuditSearchFilter,
+    afterIndex: number,
+  ): Promise<IpcResult<{ answer: Answer; witnessed: WitnessedHead | null; verification: Verification }>> {
     const witnessed = deps.witnessed();
-    const answer = await deps.api.call('auditSearch', { filter, afterIndex, limit: PAGE, knownTreeSize: witnessed?.head.treeSize ?? 0 }, deps.token());
+    const answer = await deps.api.call(
+      'auditSearch',
+      { filter, afterIndex, limit: PAGE, knownTreeSize: witnessed?.head.treeSize ?? 0 },
+      deps.token(),
+    );
     if (!answer.ok) return fail(appError(appCodeOf(answer.error.code)));
     const sodium = await loadSodium();
-    return ok({ answer: answer.value, witnessed, verification: verifyAnswer(answer.value, witnessed, ed25519(sodium)) });
+    return ok({
+      answer: answer.value,
+      witnessed,
+      verification: verifyAnswer(answer.value, witnessed, ed25519(sodium)),
+    });
   }
 
   return {
@@ -166,7 +242,11 @@ export function createComplianceSearch(deps: ComplianceSearchDeps) {
      * the server writes the Bundle against the last head verified, which is checked against what
      * the pages verified (checkExportBundle) and saved whole, or refused.
      */
-    async exportSelection(filter: AuditSearchFilter, save: (fileName: string, content: string, records: number) => Promise<void>, now: number): Promise<IpcResult<ResponseOf<'audit.export'>>> {
+    async exportSelection(
+      filter: AuditSearchFilter,
+      save: (fileName: string, content: string, records: number) => Promise<void>,
+      now: number,
+    ): Promise<IpcResult<ResponseOf<'audit.export'>>> {
       const hashes = new Map<number, string>();
       const problems: Verification['problems'][number][] = [];
       let page = await ask(filter, -1);
@@ -194,7 +274,13 @@ export function createComplianceSearch(deps: ComplianceSearchDeps) {
       const sodium = await loadSodium();
       const checked = await checkExportBundle(
         exported.value.bundle,
-        { head: answer.head, auditKey: witnessed?.auditKey ?? answer.auditKey, hashes, witnessed, consistency: answer.consistency },
+        {
+          head: answer.head,
+          auditKey: witnessed?.auditKey ?? answer.auditKey,
+          hashes,
+          witnessed,
+          consistency: answer.consistency,
+        },
         { sha256, blake2b: blake2b256, verifySignature: ed25519(sodium) },
       );
       // The server wrote something other than what was verified (or what does not verify): not saved.

@@ -79,7 +79,10 @@ function auditErrorOf(error: unknown): AuditError {
   return new AuditError('AUDIT_UNAVAILABLE');
 }
 
-export async function openDeviceAuditLog(options: { dataDir: string; identity: DeviceIdentity }): Promise<DeviceAuditLog> {
+export async function openDeviceAuditLog(options: {
+  dataDir: string;
+  identity: DeviceIdentity;
+}): Promise<DeviceAuditLog> {
   const file = deviceLogFile(options.dataDir);
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const key = deviceLogKey(options.identity);

@@ -66,11 +66,18 @@ interface RecordRow {
 }
 
 function chainRow(db: Database): ChainRow | undefined {
-  return sql(db, 'SELECT device_id, last_seq, last_hash, acked_seq, acked_hash FROM chain WHERE id = 1').get() as ChainRow | undefined;
+  return sql(db, 'SELECT device_id, last_seq, last_hash, acked_seq, acked_hash FROM chain WHERE id = 1').get() as
+    ChainRow | undefined;
 }
 
 function stateOf(row: ChainRow): ChainState {
-  return { deviceId: row.device_id, lastSeq: row.last_seq, lastHash: hex(row.last_hash), ackedSeq: row.acked_seq, ackedHash: hex(row.acked_hash) };
+  return {
+    deviceId: row.device_id,
+    lastSeq: row.last_seq,
+    lastHash: hex(row.last_hash),
+    ackedSeq: row.acked_seq,
+    ackedHash: hex(row.acked_hash),
+  };
 }
 
 function requireChain(db: Database): ChainRow {
@@ -85,7 +92,10 @@ export const deviceLogOps = {
     const row = chainRow(db);
     if (row !== undefined) return row.device_id === args.deviceId ? { ok: true, state: stateOf(row) } : { ok: false };
     const genesis = Buffer.from(GENESIS_HASH);
-    sql(db, 'INSERT INTO chain (id, device_id, last_seq, last_hash, acked_seq, acked_hash) VALUES (1, ?, 0, ?, 0, ?)').run(args.deviceId, genesis, genesis);
+    sql(
+      db,
+      'INSERT INTO chain (id, device_id, last_seq, last_hash, acked_seq, acked_hash) VALUES (1, ?, 0, ?, 0, ?)',
+    ).run(args.deviceId, genesis, genesis);
     return { ok: true, state: stateOf(requireChain(db)) };
   },
 
@@ -112,10 +122,17 @@ export const deviceLogOps = {
   /** The oldest unacknowledged records, in order, with the hash they chain from. */
   'log.pending': (db: Database, args: { limit: number }): { state: ChainState; entries: ChainedEntry[] } => {
     const chain = requireChain(db);
-    const rows = sql(db, 'SELECT seq, record, previous_hash, hash FROM records WHERE seq > ? ORDER BY seq LIMIT ?').all(chain.acked_seq, args.limit) as RecordRow[];
+    const rows = sql(db, 'SELECT seq, record, previous_hash, hash FROM records WHERE seq > ? ORDER BY seq LIMIT ?').all(
+      chain.acked_seq,
+      args.limit,
+    ) as RecordRow[];
     return {
       state: stateOf(chain),
-      entries: rows.map((row) => ({ record: JSON.parse(row.record) as AuditRecord, previousHash: hex(row.previous_hash), hash: hex(row.hash) })),
+      entries: rows.map((row) => ({
+        record: JSON.parse(row.record) as AuditRecord,
+        previousHash: hex(row.previous_hash),
+        hash: hex(row.hash),
+      })),
     };
   },
 
@@ -155,7 +172,8 @@ export const deviceLogOps = {
       // already checked those, so go on from the hash it acknowledged.
       if (args.from === null) {
         const lowest = (sql(db, 'SELECT min(seq) AS seq FROM records').get() as { seq: number | null }).seq;
-        if (lowest !== null && lowest <= chain.acked_seq) return { ok: false, seq: chain.acked_seq + 1, problem: 'sequence-gap' };
+        if (lowest !== null && lowest <= chain.acked_seq)
+          return { ok: false, seq: chain.acked_seq + 1, problem: 'sequence-gap' };
       }
       expectedSeq = chain.acked_seq + 1;
       previous = chain.acked_hash;
@@ -164,7 +182,10 @@ export const deviceLogOps = {
       previous = Buffer.from(args.from.hash, 'hex');
     }
     let count = 0;
-    const rows = sql(db, 'SELECT seq, record, previous_hash, hash FROM records WHERE seq >= ? ORDER BY seq LIMIT ?').all(expectedSeq, args.limit) as RecordRow[];
+    const rows = sql(
+      db,
+      'SELECT seq, record, previous_hash, hash FROM records WHERE seq >= ? ORDER BY seq LIMIT ?',
+    ).all(expectedSeq, args.limit) as RecordRow[];
     for (const row of rows) {
       if (row.seq !== expectedSeq) return { ok: false, seq: expectedSeq, problem: 'sequence-gap' };
       let record: AuditRecord;
@@ -174,7 +195,8 @@ export const deviceLogOps = {
       } catch {
         return { ok: false, seq: row.seq, problem: 'record-unreadable' };
       }
-      if (record.seq !== row.seq || record.workstationId !== chain.device_id) return { ok: false, seq: row.seq, problem: 'sequence-gap' };
+      if (record.seq !== row.seq || record.workstationId !== chain.device_id)
+        return { ok: false, seq: row.seq, problem: 'sequence-gap' };
       if (!Buffer.from(previous).equals(row.previous_hash)) return { ok: false, seq: row.seq, problem: 'chain-broken' };
       const hash = entryHashOf(previous, record);
       if (!Buffer.from(hash).equals(row.hash)) return { ok: false, seq: row.seq, problem: 'hash-mismatch' };
@@ -182,9 +204,11 @@ export const deviceLogOps = {
       expectedSeq += 1;
       count += 1;
     }
-    if (rows.length === args.limit) return { ok: true, done: false, seq: expectedSeq - 1, hash: hex(previous), records: count };
+    if (rows.length === args.limit)
+      return { ok: true, done: false, seq: expectedSeq - 1, hash: hex(previous), records: count };
     if (expectedSeq - 1 !== chain.last_seq) return { ok: false, seq: expectedSeq, problem: 'tail-missing' };
-    if (!Buffer.from(previous).equals(chain.last_hash)) return { ok: false, seq: chain.last_seq, problem: 'chain-broken' };
+    if (!Buffer.from(previous).equals(chain.last_hash))
+      return { ok: false, seq: chain.last_seq, problem: 'chain-broken' };
     return { ok: true, done: true, lastSeq: chain.last_seq, records: count };
   },
 } as const;

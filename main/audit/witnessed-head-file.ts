@@ -11,7 +11,12 @@ import { publicKey } from '../../shared/protocol/binary';
 import { writeFileAtomic } from '../fs/atomic-file';
 import type { WitnessedHead } from './ack-check';
 
-const fileSchema = z.strictObject({ format: z.literal('wardline-audit-head'), version: z.literal(1), auditKey: publicKey, head: signedTreeHead });
+const fileSchema = z.strictObject({
+  format: z.literal('wardline-audit-head'),
+  version: z.literal(1),
+  auditKey: publicKey,
+  head: signedTreeHead,
+});
 
 export function witnessedHeadFile(dataDir: string): string {
   return path.join(dataDir, 'machine', 'audit-head.json');
@@ -29,7 +34,9 @@ export function readWitnessedHead(dataDir: string): WitnessedHeadRead {
   }
   try {
     const parsed = fileSchema.safeParse(JSON.parse(text));
-    return parsed.success ? { ok: true, value: { auditKey: parsed.data.auditKey, head: parsed.data.head } } : { ok: false };
+    return parsed.success
+      ? { ok: true, value: { auditKey: parsed.data.auditKey, head: parsed.data.head } }
+      : { ok: false };
   } catch {
     return { ok: false };
   }
@@ -45,7 +52,8 @@ export function removeStaleHeadTemps(dataDir: string): void {
   const dir = path.dirname(witnessedHeadFile(dataDir));
   const prefix = `${path.basename(witnessedHeadFile(dataDir))}.`;
   try {
-    for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith('.tmp')) rmSync(path.join(dir, name), { force: true });
+    for (const name of readdirSync(dir))
+      if (name.startsWith(prefix) && name.endsWith('.tmp')) rmSync(path.join(dir, name), { force: true });
   } catch {
     // No machine folder yet: nothing to remove.
   }

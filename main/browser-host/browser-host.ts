@@ -42,7 +42,8 @@ export interface BrowserHost {
 }
 
 const REFUSED_TEXT = 'Refused: open the address the Wardline browser host printed, with its one-time token.\n';
-const SPENT_TEXT = 'Refused: this one-time address has already been used. Use the tab it opened, or restart the browser host for a new address.\n';
+const SPENT_TEXT =
+  'Refused: this one-time address has already been used. Use the tab it opened, or restart the browser host for a new address.\n';
 
 /** Text of a frame; `ws` hands fragmented messages over as a list of buffers. */
 function rawText(data: RawData): string {
@@ -72,7 +73,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   );
   const preloadJs = await readFile(options.browserPreloadFile);
 
-  const refuse = (response: http.ServerResponse, status: number, text = status === 404 ? 'Not found\n' : REFUSED_TEXT) => {
+  const refuse = (
+    response: http.ServerResponse,
+    status: number,
+    text = status === 404 ? 'Not found\n' : REFUSED_TEXT,
+  ) => {
     response.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
     response.end(text);
   };
@@ -127,9 +132,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', origin);
     const authorised =
-      url.pathname === LOOPBACK_PATH &&
-      request.headers.origin === origin &&
-      access.admits(request.headers.cookie);
+      url.pathname === LOOPBACK_PATH && request.headers.origin === origin && access.admits(request.headers.cookie);
     if (!authorised) {
       options.logger.warn({ path: url.pathname }, 'browser host refused a websocket');
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
@@ -158,7 +161,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
           return send(ws, { type: 'frame-error', error: appError('BAD_REQUEST') });
         }
         // The page is the app's own top frame: the upgrade proved its origin and token.
-        const result = await core.router.dispatch(frame.channel, frame.payload, { url: `${origin}/`, isTopFrame: true });
+        const result = await core.router.dispatch(frame.channel, frame.payload, {
+          url: `${origin}/`,
+          isTopFrame: true,
+        });
         if (ws.readyState === ws.OPEN) send(ws, { type: 'result', id: frame.id, result });
       })();
     });

@@ -35,7 +35,8 @@ export function tokenCookie(secret: string): string {
 }
 
 /** What presenting a token answered: the cookie secret, or why not. */
-export type TokenExchange = { readonly ok: true; readonly cookieSecret: string } | { readonly ok: false; readonly reason: 'wrong' | 'spent' };
+export type TokenExchange =
+  { readonly ok: true; readonly cookieSecret: string } | { readonly ok: false; readonly reason: 'wrong' | 'spent' };
 
 export interface HostAccess {
   /** The token for the address the host prints. */

@@ -121,14 +121,28 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const emit: CoreEventListener = (name, payload) => {
     for (const listener of listeners) listener(name, payload);
   };
-  const policyLoad: PolicyLoad = options.policy ?? { ok: true, policy: policySchema.parse({}), source: 'defaults', location: null };
+  const policyLoad: PolicyLoad = options.policy ?? {
+    ok: true,
+    policy: policySchema.parse({}),
+    source: 'defaults',
+    location: null,
+  };
   // An invalid policy lets nobody sign in; the session runs on defaults only to say so.
   const policyError = policyLoad.ok ? null : appError(policyLoad.error.code, policyLoad.error.keys);
   const policy = policyLoad.ok ? policyLoad.policy : policySchema.parse({});
   void audit.note(
     policyLoad.ok
-      ? { actor: { userId: null, role: null }, action: 'policy.loaded', reason: policyLoad.source.toUpperCase().replace(/[^A-Z]/g, '_') }
-      : { actor: { userId: null, role: null }, action: 'policy.rejected', outcome: 'failure', reason: policyLoad.error.code },
+      ? {
+          actor: { userId: null, role: null },
+          action: 'policy.loaded',
+          reason: policyLoad.source.toUpperCase().replace(/[^A-Z]/g, '_'),
+        }
+      : {
+          actor: { userId: null, role: null },
+          action: 'policy.rejected',
+          outcome: 'failure',
+          reason: policyLoad.error.code,
+        },
   );
   const session = createSessionService({
     policy,
@@ -170,7 +184,9 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   vaultPurgeTimer.unref();
 
   /** Runs `task` with the signed-in clinician's messaging (the router has already checked the role). */
-  const withMessaging = async <T>(task: (messaging: MessagingService) => Promise<IpcResult<T>>): Promise<IpcResult<T>> => {
+  const withMessaging = async <T>(
+    task: (messaging: MessagingService) => Promise<IpcResult<T>>,
+  ): Promise<IpcResult<T>> => {
     try {
       return await session.withMessaging(task);
     } catch (error) {
@@ -207,12 +223,18 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     handlers: {
       'app.getInfo': () =>
         Promise.resolve(
-          ok({ name: 'Wardline' as const, version: options.version, host: options.host, environment: options.environment }),
+          ok({
+            name: 'Wardline' as const,
+            version: options.version,
+            host: options.host,
+            environment: options.environment,
+          }),
         ),
       'system.health': () =>
         Promise.resolve(ok({ status: 'ok' as const, uptimeSeconds: Math.max(0, (now() - startedAt) / 1000) })),
       'session.getState': () => Promise.resolve(ok(session.state())),
-      'session.signIn': ({ userId, password }) => (policyError ? Promise.resolve(fail(policyError)) : session.signIn(userId, password)),
+      'session.signIn': ({ userId, password }) =>
+        policyError ? Promise.resolve(fail(policyError)) : session.signIn(userId, password),
       'session.verifyMfa': ({ code }) => session.verifyMfa(code),
       'session.cancelSignIn': () => Promise.resolve(session.cancelSignIn()),
       'session.signOut': () => session.signOut(),
@@ -226,12 +248,18 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'session.switchUser': () => session.switchUser(),
       'sessions.list': () => session.listSessions(),
       'sessions.end': ({ sessionId }) => session.endOtherSession(sessionId),
-      'policy.get': () => Promise.resolve(policyLoad.ok ? ok({ policy: policyLoad.policy, source: policyLoad.source }) : fail(policyError ?? appError('POLICY_INVALID'))),
+      'policy.get': () =>
+        Promise.resolve(
+          policyLoad.ok
+            ? ok({ policy: policyLoad.policy, source: policyLoad.source })
+            : fail(policyError ?? appError('POLICY_INVALID')),
+        ),
       'connection.getState': () => withMessaging((m) => Promise.resolve(ok(m.connectionState()))),
       'directory.search': ({ query }) => withMessaging((m) => m.searchDirectory(query)),
       'conversations.list': ({ offset, limit }) => withMessaging((m) => m.listConversations(offset, limit)),
       'conversation.open': ({ conversationId }) => withMessaging((m) => m.openConversation(conversationId)),
-      'conversation.loadOlder': ({ conversationId, before }) => withMessaging((m) => m.loadOlder(conversationId, before)),
+      'conversation.loadOlder': ({ conversationId, before }) =>
+        withMessaging((m) => m.loadOlder(conversationId, before)),
       'message.send': (request) => withMessaging((m) => m.send(request)),
       'message.recall': ({ messageId }) => withMessaging((m) => m.recall(messageId)),
       'contact.acceptKeyChange': ({ userId }) => withMessaging((m) => m.acceptKeyChange(userId)),
@@ -245,7 +273,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
             filter,
             async (fileName, content, records) => {
               // Recorded before the file exists: no export leaves unrecorded.
-              await audit.record({ actor: { userId: actor.user.userId, role: actor.user.role }, action: 'export.created', object: { kind: 'search', resultCount: records } });
+              await audit.record({
+                actor: { userId: actor.user.userId, role: actor.user.role },
+                action: 'export.created',
+                object: { kind: 'search', resultCount: records },
+              });
               await mkdir(exportsDir, { recursive: true, mode: 0o700 });
               writeFileAtomic(path.join(exportsDir, fileName), Buffer.from(content, 'utf8'));
             },
@@ -265,7 +297,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         // A compliance search is itself an access to the trail: recorded, by result count only.
         if (actor.state === 'unlocked') {
           try {
-            await audit.record({ actor: { userId: actor.user.userId, role: actor.user.role }, action: 'search.performed', object: { kind: 'search', resultCount: found.value.records.length } });
+            await audit.record({
+              actor: { userId: actor.user.userId, role: actor.user.role },
+              action: 'search.performed',
+              object: { kind: 'search', resultCount: found.value.records.length },
+            });
           } catch {
             return fail(appError('AUDIT_UNAVAILABLE'));
           }

@@ -26,9 +26,11 @@ import { NONCE_BYTES, SIGNATURE_BYTES } from '../../shared/protocol/binary';
 import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
 import { fromBase64, toBase64 } from '../../shared/node/crypto/base64';
 
-export type OpenError = 'ENVELOPE_INVALID' | 'SIGNATURE_INVALID' | 'NOT_A_RECIPIENT' | 'KEY_MISMATCH' | 'DECRYPT_FAILED' | 'BODY_INVALID';
+export type OpenError =
+  'ENVELOPE_INVALID' | 'SIGNATURE_INVALID' | 'NOT_A_RECIPIENT' | 'KEY_MISMATCH' | 'DECRYPT_FAILED' | 'BODY_INVALID';
 
-export type OpenResult = { readonly ok: true; readonly body: MessageBody } | { readonly ok: false; readonly error: OpenError };
+export type OpenResult =
+  { readonly ok: true; readonly body: MessageBody } | { readonly ok: false; readonly error: OpenError };
 
 export interface EnvelopeReader {
   /** Who I am among the key recipients: my user id, or an archive's `archive:<id>`. */
@@ -46,7 +48,11 @@ export async function verifyEnvelopeSignature(value: unknown, senderSigningKeyB6
   return parsed !== null && signatureValid(await loadSodium(), parsed, senderSigningKeyB64);
 }
 
-export async function openEnvelope(value: unknown, reader: EnvelopeReader, senderSigningKeyB64: string): Promise<OpenResult> {
+export async function openEnvelope(
+  value: unknown,
+  reader: EnvelopeReader,
+  senderSigningKeyB64: string,
+): Promise<OpenResult> {
   const sodium = await loadSodium();
   const parsed = parseEnvelope(value);
   if (parsed === null) return fail('ENVELOPE_INVALID');
@@ -55,7 +61,11 @@ export async function openEnvelope(value: unknown, reader: EnvelopeReader, sende
   const entry = parsed.keys.find((key) => key.recipient === reader.recipient);
   if (entry === undefined) return fail('NOT_A_RECIPIENT');
   const myPublicKey = reader.encryption.publicKey;
-  if (!(myPublicKey instanceof Uint8Array) || myPublicKey.length !== PUBLIC_KEY_BYTES || entry.publicKey !== toBase64(myPublicKey)) {
+  if (
+    !(myPublicKey instanceof Uint8Array) ||
+    myPublicKey.length !== PUBLIC_KEY_BYTES ||
+    entry.publicKey !== toBase64(myPublicKey)
+  ) {
     return fail('KEY_MISMATCH');
   }
 
@@ -71,7 +81,15 @@ export async function openEnvelope(value: unknown, reader: EnvelopeReader, sende
   try {
     plaintext =
       contentKey.length === CONTENT_KEY_BYTES
-        ? attempt(() => sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, envelopeHeaderBytes(parsed.header), nonce, contentKey))
+        ? attempt(() =>
+            sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+              null,
+              ciphertext,
+              envelopeHeaderBytes(parsed.header),
+              nonce,
+              contentKey,
+            ),
+          )
         : null;
   } finally {
     sodium.memzero(contentKey);

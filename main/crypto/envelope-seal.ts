@@ -76,7 +76,8 @@ export async function sealEnvelope(input: SealInput): Promise<Envelope> {
   const header = checkHeader(input.header);
   const body = messageBody.safeParse(input.body);
   if (!body.success) throw new SealError('BODY_INVALID');
-  if (!(input.signingKey instanceof Uint8Array) || input.signingKey.length !== SIGNING_SECRET_BYTES) throw new SealError('SIGNING_KEY_INVALID');
+  if (!(input.signingKey instanceof Uint8Array) || input.signingKey.length !== SIGNING_SECRET_BYTES)
+    throw new SealError('SIGNING_KEY_INVALID');
   const recipients = checkRecipientKeys(input.recipientKeys, header);
 
   const sodium = await loadSodium();
@@ -88,7 +89,13 @@ export async function sealEnvelope(input: SealInput): Promise<Envelope> {
   const contentKey = sodium.crypto_aead_xchacha20poly1305_ietf_keygen();
   try {
     const nonce = sodium.randombytes_buf(NONCE_BYTES);
-    const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, envelopeHeaderBytes(header), null, nonce, contentKey);
+    const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+      plaintext,
+      envelopeHeaderBytes(header),
+      null,
+      nonce,
+      contentKey,
+    );
     const keys: SealedKey[] = recipients.map(({ recipient, encryptionKey, publicKey }) => ({
       recipient,
       publicKey: encryptionKey,
@@ -109,7 +116,8 @@ export async function sealEnvelope(input: SealInput): Promise<Envelope> {
 function checkHeader(value: EnvelopeHeader): EnvelopeHeader {
   const header = envelopeHeader.safeParse(value);
   if (!header.success) throw new SealError('HEADER_INVALID');
-  if (header.data.expiresAt !== null && header.data.expiresAt <= header.data.sentAt) throw new SealError('HEADER_INVALID');
+  if (header.data.expiresAt !== null && header.data.expiresAt <= header.data.sentAt)
+    throw new SealError('HEADER_INVALID');
   return header.data;
 }
 
@@ -118,12 +126,14 @@ function checkRecipientKeys(
   header: EnvelopeHeader,
 ): { recipient: string; encryptionKey: string; publicKey: Uint8Array }[] {
   const list: unknown = value;
-  if (!Array.isArray(list) || value.length === 0 || value.length > MAX_KEY_RECIPIENTS) throw new SealError('RECIPIENT_KEYS_INVALID');
+  if (!Array.isArray(list) || value.length === 0 || value.length > MAX_KEY_RECIPIENTS)
+    throw new SealError('RECIPIENT_KEYS_INVALID');
   const seen = new Set<string>();
   const checked = value.map((entry) => {
     const recipient = keyRecipient.safeParse(entry.recipient);
     const publicKey = fromBase64(entry.encryptionKey, PUBLIC_KEY_BYTES);
-    if (!recipient.success || publicKey === null || seen.has(recipient.data)) throw new SealError('RECIPIENT_KEYS_INVALID');
+    if (!recipient.success || publicKey === null || seen.has(recipient.data))
+      throw new SealError('RECIPIENT_KEYS_INVALID');
     seen.add(recipient.data);
     return { recipient: recipient.data, encryptionKey: entry.encryptionKey, publicKey };
   });

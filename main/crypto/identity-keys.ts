@@ -53,7 +53,8 @@ export function publicKeysOf(keys: IdentityKeyPairs): IdentityPublicKeys {
  * must have one fingerprint, so a second spelling of it is refused rather than hashed.
  */
 export async function fingerprintOf(publicKeys: IdentityPublicKeys): Promise<string> {
-  if (decodePublicKeys(publicKeys) === null) throw new TypeError('Identity public keys must be canonical base64 of 32 bytes.');
+  if (decodePublicKeys(publicKeys) === null)
+    throw new TypeError('Identity public keys must be canonical base64 of 32 bytes.');
   const sodium = await loadSodium();
   return sodium.to_hex(sodium.crypto_generichash(32, fingerprintInput(publicKeys), null));
 }
@@ -88,7 +89,11 @@ export async function wrapIdentityKeys(keys: IdentityKeyPairs, wrapKey: Uint8Arr
  * this wrap key: wrong wrap key, a changed or truncated blob, other public keys. Throws a
  * TypeError only for a wrap key of the wrong size (a caller's bug, not hostile input).
  */
-export async function unwrapIdentityKeys(wrapped: string, publicKeys: IdentityPublicKeys, wrapKey: Uint8Array): Promise<IdentityKeyPairs | null> {
+export async function unwrapIdentityKeys(
+  wrapped: string,
+  publicKeys: IdentityPublicKeys,
+  wrapKey: Uint8Array,
+): Promise<IdentityKeyPairs | null> {
   const sodium = await loadSodium();
   if (decodePublicKeys(publicKeys) === null || !wrappedPrivateKeys.safeParse(wrapped).success) return null;
   const blob = fromBase64(wrapped, 0, 1024);
@@ -123,7 +128,8 @@ function derivePairs(sodium: Sodium, plain: Uint8Array, publicKeys: IdentityPubl
     signing: Object.freeze({ publicKey: signing.publicKey, privateKey: signing.privateKey }),
     encryption: Object.freeze({ publicKey: encryptionPublic, privateKey: encryptionPrivate }),
   });
-  if (sodium.memcmp(signing.publicKey, expected.signing) && sodium.memcmp(encryptionPublic, expected.encryption)) return pairs;
+  if (sodium.memcmp(signing.publicKey, expected.signing) && sodium.memcmp(encryptionPublic, expected.encryption))
+    return pairs;
   zeroPairs(sodium, pairs);
   return null;
 }

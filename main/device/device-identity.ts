@@ -223,7 +223,12 @@ function syncDirectory(dir: string): void {
   }
 }
 
-function identityOf(sodium: Sodium, id: string, pair: { publicKey: Uint8Array; privateKey: Uint8Array }, protection: DeviceIdentity['protection']): DeviceIdentity {
+function identityOf(
+  sodium: Sodium,
+  id: string,
+  pair: { publicKey: Uint8Array; privateKey: Uint8Array },
+  protection: DeviceIdentity['protection'],
+): DeviceIdentity {
   const privateKey = pair.privateKey;
   let closed = false;
   return Object.freeze({
@@ -239,7 +244,11 @@ function identityOf(sodium: Sodium, id: string, pair: { publicKey: Uint8Array; p
     },
     deriveKey(purpose: string): Uint8Array {
       if (closed) throw new DeviceIdentityClosedError();
-      return sodium.crypto_generichash(32, new TextEncoder().encode(`wardline/device-subkey/v1\0${purpose}`), privateKey.subarray(0, 32));
+      return sodium.crypto_generichash(
+        32,
+        new TextEncoder().encode(`wardline/device-subkey/v1\0${purpose}`),
+        privateKey.subarray(0, 32),
+      );
     },
     close(): void {
       closed = true;

@@ -3,7 +3,20 @@
  * IPC transport to the core. Every decision it applies lives in a plain module under `shell/`
  * and is unit-tested there; the core is the same one the browser host runs.
  */
-import { app, BrowserWindow, ipcMain, nativeImage, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  nativeImage,
+  Notification,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+  type WebContents,
+} from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { channels, type EventPayload } from '../../shared/ipc/contract';
@@ -84,7 +97,8 @@ async function start(): Promise<void> {
   // build; `--policy`, `--server` and `--ca` count only unpackaged (main/policy/launch-sources.ts).
   // A server policy names is the only one used. An invalid policy lets nobody sign in.
   const sources = decideLaunchSources({ packaged: app.isPackaged }, commandLineSources(process.argv));
-  if (sources.ignored.length > 0) logger.warn({ flags: sources.ignored }, 'command-line policy and server are ignored in a packaged build');
+  if (sources.ignored.length > 0)
+    logger.warn({ flags: sources.ignored }, 'command-line policy and server are ignored in a packaged build');
   let policy: PolicyLoad = await loadPolicy({ platform: process.platform, overrideFile: sources.policyFile });
   let server = sources.server === null ? null : serverFromCommandLine(sources.server, logger);
   if (policy.ok) {
@@ -171,7 +185,10 @@ function showUnread(window: BrowserWindow, unread: number): void {
     return;
   }
   if (window.isDestroyed()) return;
-  window.setOverlayIcon(unread > 0 ? nativeImage.createFromBuffer(badgePng(unread)) : null, unread > 0 ? `${badgeText(unread)} unread` : '');
+  window.setOverlayIcon(
+    unread > 0 ? nativeImage.createFromBuffer(badgePng(unread)) : null,
+    unread > 0 ? `${badgeText(unread)} unread` : '',
+  );
 }
 
 function serverFromCommandLine(given: { url: string; caFile: string }, log: typeof logger): ServerEndpoint | null {

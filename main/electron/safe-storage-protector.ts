@@ -10,7 +10,10 @@
 import type { SafeStorage } from 'electron';
 import type { DeviceProtector } from '../keys/device-protector';
 
-export type SafeStorageApi = Pick<SafeStorage, 'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'>;
+export type SafeStorageApi = Pick<
+  SafeStorage,
+  'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'
+>;
 
 export interface SafeStorageUnavailable {
   readonly unavailable: 'NO_OS_KEYSTORE' | 'BASIC_TEXT_REFUSED';

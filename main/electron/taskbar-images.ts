@@ -33,7 +33,8 @@ export function badgePixels(count: number): Uint8Array {
   const pixels = new Uint8Array(SIZE * SIZE * 4);
   const put = (x: number, y: number, color: readonly number[]) => pixels.set(color, (y * SIZE + x) * 4);
   const centre = (SIZE - 1) / 2;
-  for (let y = 0; y < SIZE; y += 1) for (let x = 0; x < SIZE; x += 1) if ((x - centre) ** 2 + (y - centre) ** 2 <= 7.8 ** 2) put(x, y, RED);
+  for (let y = 0; y < SIZE; y += 1)
+    for (let x = 0; x < SIZE; x += 1) if ((x - centre) ** 2 + (y - centre) ** 2 <= 7.8 ** 2) put(x, y, RED);
   const text = badgeText(count);
   const width = text.length * 4 - 1;
   const left = Math.floor((SIZE - width) / 2);
@@ -42,7 +43,8 @@ export function badgePixels(count: number): Uint8Array {
   for (let index = 0; index < text.length; index += 1) {
     const rows = GLYPHS[text.charAt(index)] ?? [];
     rows.forEach((row, dy) => {
-      for (let dx = 0; dx < row.length; dx += 1) if (row.charAt(dx) === '1') put(left + index * 4 + dx, top + dy, WHITE);
+      for (let dx = 0; dx < row.length; dx += 1)
+        if (row.charAt(dx) === '1') put(left + index * 4 + dx, top + dy, WHITE);
     });
   }
   return pixels;
@@ -73,7 +75,8 @@ function chunk(type: string, data: Uint8Array): Buffer {
 export function markPixels(): Uint8Array {
   const pixels = new Uint8Array(SIZE * SIZE * 4);
   for (let y = 0; y < SIZE; y += 1) {
-    for (let x = 0; x < SIZE; x += 1) pixels.set(x + y >= SIZE - 1 ? [135, 206, 235, 255] : [10, 74, 110, 255], (y * SIZE + x) * 4);
+    for (let x = 0; x < SIZE; x += 1)
+      pixels.set(x + y >= SIZE - 1 ? [135, 206, 235, 255] : [10, 74, 110, 255], (y * SIZE + x) * 4);
   }
   return pixels;
 }

@@ -18,12 +18,15 @@ export type KdfParamsError = 'KDF_TOO_WEAK' | 'KDF_INVALID';
 export function checkKdfParams(input: unknown): { ok: true; value: KdfParams } | { ok: false; error: KdfParamsError } {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, error: 'KDF_INVALID' };
   const keys = Object.keys(input);
-  if (keys.length !== 2 || !keys.includes('memoryMiB') || !keys.includes('passes')) return { ok: false, error: 'KDF_INVALID' };
+  if (keys.length !== 2 || !keys.includes('memoryMiB') || !keys.includes('passes'))
+    return { ok: false, error: 'KDF_INVALID' };
   const { memoryMiB, passes } = input as Record<string, unknown>;
   if (!Number.isSafeInteger(memoryMiB) || !Number.isSafeInteger(passes)) return { ok: false, error: 'KDF_INVALID' };
   const value: KdfParams = { memoryMiB: memoryMiB as number, passes: passes as number };
   // Weak is checked before too large, so anything below the floor always reads as a downgrade.
-  if (value.memoryMiB < KDF_FLOOR.memoryMiB || value.passes < KDF_FLOOR.passes) return { ok: false, error: 'KDF_TOO_WEAK' };
-  if (value.memoryMiB > KDF_CEILING.memoryMiB || value.passes > KDF_CEILING.passes) return { ok: false, error: 'KDF_INVALID' };
+  if (value.memoryMiB < KDF_FLOOR.memoryMiB || value.passes < KDF_FLOOR.passes)
+    return { ok: false, error: 'KDF_TOO_WEAK' };
+  if (value.memoryMiB > KDF_CEILING.memoryMiB || value.passes > KDF_CEILING.passes)
+    return { ok: false, error: 'KDF_INVALID' };
   return { ok: true, value: Object.freeze(value) };
 }

@@ -16,11 +16,21 @@ const NONCE_BYTES = 24;
 const TAG_BYTES = 16;
 const HEADER_BYTES = 1 + NONCE_BYTES;
 
-export async function wrapSecret(secret: Uint8Array, wrappingKey: Uint8Array, associatedData: Uint8Array): Promise<Uint8Array> {
+export async function wrapSecret(
+  secret: Uint8Array,
+  wrappingKey: Uint8Array,
+  associatedData: Uint8Array,
+): Promise<Uint8Array> {
   checkKey(wrappingKey);
   const sodium = await loadSodium();
   const nonce = sodium.randombytes_buf(NONCE_BYTES);
-  const sealed = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(secret, boundData(associatedData), null, nonce, wrappingKey);
+  const sealed = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+    secret,
+    boundData(associatedData),
+    null,
+    nonce,
+    wrappingKey,
+  );
   const wrapped = new Uint8Array(HEADER_BYTES + sealed.length);
   wrapped[0] = VERSION;
   wrapped.set(nonce, 1);
@@ -29,24 +39,40 @@ export async function wrapSecret(secret: Uint8Array, wrappingKey: Uint8Array, as
 }
 
 /** The secret, or null for any blob this key cannot open: wrong key, tampered, truncated, unknown version. */
-export async function unwrapSecret(wrapped: Uint8Array, wrappingKey: Uint8Array, associatedData: Uint8Array): Promise<Uint8Array | null> {
+export async function unwrapSecret(
+  wrapped: Uint8Array,
+  wrappingKey: Uint8Array,
+  associatedData: Uint8Array,
+): Promise<Uint8Array | null> {
   checkKey(wrappingKey);
   if (wrapped.length < HEADER_BYTES + TAG_BYTES || wrapped[0] !== VERSION) return null;
   const sodium = await loadSodium();
   return open(sodium, wrapped, wrappingKey, associatedData);
 }
 
-function open(sodium: Sodium, wrapped: Uint8Array, wrappingKey: Uint8Array, associatedData: Uint8Array): Uint8Array | null {
+function open(
+  sodium: Sodium,
+  wrapped: Uint8Array,
+  wrappingKey: Uint8Array,
+  associatedData: Uint8Array,
+): Uint8Array | null {
   try {
     const nonce = wrapped.subarray(1, HEADER_BYTES);
-    return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, wrapped.subarray(HEADER_BYTES), boundData(associatedData), nonce, wrappingKey);
+    return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      wrapped.subarray(HEADER_BYTES),
+      boundData(associatedData),
+      nonce,
+      wrappingKey,
+    );
   } catch {
     return null;
   }
 }
 
 function checkKey(key: Uint8Array): void {
-  if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) throw new TypeError(`A wrapping key must be ${KEY_BYTES} bytes.`);
+  if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES)
+    throw new TypeError(`A wrapping key must be ${KEY_BYTES} bytes.`);
 }
 
 function boundData(associatedData: Uint8Array): Uint8Array {

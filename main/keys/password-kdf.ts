@@ -14,7 +14,6 @@ import { loadSodium } from '../../shared/node/crypto/sodium';
 export const SALT_BYTES = 16;
 export const KEY_BYTES = 32;
 
-
 export interface PasswordKeys {
   readonly authKey: Uint8Array;
   readonly wrapKey: Uint8Array;
@@ -98,7 +97,13 @@ export function runArgon2id(password: string, salt: Uint8Array, params: KdfParam
       else reject(new KeyDerivationError('KDF_FAILED'));
     });
     try {
-      const request: KdfRequest = { password: passwordBytes, salt, memoryMiB: params.memoryMiB, passes: params.passes, keyBytes: KEY_BYTES };
+      const request: KdfRequest = {
+        password: passwordBytes,
+        salt,
+        memoryMiB: params.memoryMiB,
+        passes: params.passes,
+        keyBytes: KEY_BYTES,
+      };
       worker.postMessage(request, [passwordBytes.buffer]);
     } catch {
       passwordBytes.fill(0);

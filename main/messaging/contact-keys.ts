@@ -13,8 +13,15 @@ import type { StoreClient } from '../store/store-client';
 
 export type KeysForSending =
   /** `user` is null when the directory could not be asked (offline): the pinned key is used alone. */
-  | { readonly ok: true; readonly users: ReadonlyMap<string, { readonly user: DirectoryUser | null; readonly encryptionKey: string }> }
-  | { readonly ok: false; readonly error: 'KEY_CHANGED' | 'RECIPIENT_UNAVAILABLE' | 'RECIPIENT_NOT_PERMITTED'; readonly userIds: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly users: ReadonlyMap<string, { readonly user: DirectoryUser | null; readonly encryptionKey: string }>;
+    }
+  | {
+      readonly ok: false;
+      readonly error: 'KEY_CHANGED' | 'RECIPIENT_UNAVAILABLE' | 'RECIPIENT_NOT_PERMITTED';
+      readonly userIds: readonly string[];
+    }
   | { readonly ok: false; readonly error: 'API'; readonly api: ApiError };
 
 export interface ContactKeys {
@@ -26,7 +33,11 @@ export interface ContactKeys {
    */
   keysForSending(userIds: readonly string[], options?: { readonly details: boolean }): Promise<KeysForSending>;
   /** Asks the directory again; the users whose key now differs from the pin (held as pending). */
-  refresh(userIds: readonly string[]): Promise<{ readonly ok: true; readonly changed: readonly string[] } | { readonly ok: false; readonly api: ApiError }>;
+  refresh(
+    userIds: readonly string[],
+  ): Promise<
+    { readonly ok: true; readonly changed: readonly string[] } | { readonly ok: false; readonly api: ApiError }
+  >;
   /** The pinned signing key of a sender, pinning it first if this is the first message from them. */
   signingKeyFor(userId: string): Promise<{ readonly pinned: string; readonly pending: string | null } | null>;
   /** Directory details (cached for the session) of users, e.g. participants of an incoming conversation. */
@@ -65,7 +76,9 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
     pins.delete(userId);
   };
 
-  async function lookup(userIds: readonly string[]): Promise<{ ok: true; users: Map<string, UserKeys> } | { ok: false; error: ApiError }> {
+  async function lookup(
+    userIds: readonly string[],
+  ): Promise<{ ok: true; users: Map<string, UserKeys> } | { ok: false; error: ApiError }> {
     const result = await deps.api.call('lookupKeys', { userIds: [...new Set(userIds)] }, deps.token());
     if (!result.ok) return { ok: false, error: result.error };
     const users = new Map<string, UserKeys>();
@@ -82,7 +95,13 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
     if (keys === null) return 'pinned';
     const fingerprint = await fingerprintOf(keys);
     const pinned = await pinOf(entry.user.userId);
-    const record = { userId: entry.user.userId, encryptionKey: keys.encryption, signingKey: keys.signing, fingerprint, at: deps.now() };
+    const record = {
+      userId: entry.user.userId,
+      encryptionKey: keys.encryption,
+      signingKey: keys.signing,
+      fingerprint,
+      at: deps.now(),
+    };
     if (pinned === null) {
       forget(entry.user.userId);
       await deps.store.call('contactKey.pin', record);
@@ -134,7 +153,8 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
       if (pinned !== null) return pinned;
       const found = await lookup(userIds);
       if (!found.ok) {
-        if (found.error.code !== 'UNREACHABLE' && found.error.code !== 'UNAVAILABLE') return { ok: false, error: 'API', api: found.error };
+        if (found.error.code !== 'UNREACHABLE' && found.error.code !== 'UNAVAILABLE')
+          return { ok: false, error: 'API', api: found.error };
         return offline(userIds, found.error);
       }
       // The relay refuses these too (RECIPIENT_NOT_PERMITTED); said here, before anything is sealed.
@@ -165,7 +185,8 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
       const found = await lookup(userIds);
       if (!found.ok) return { ok: false, api: found.error };
       const changed: string[] = [];
-      for (const entry of found.users.values()) if ((await reconcile(entry)) === 'changed') changed.push(entry.user.userId);
+      for (const entry of found.users.values())
+        if ((await reconcile(entry)) === 'changed') changed.push(entry.user.userId);
       return { ok: true, changed };
     },
 

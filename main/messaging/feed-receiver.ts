@@ -101,7 +101,12 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
    * The conversation as this vault records it. `isNew`: only a new conversation's details are
    * stored (an existing one keeps its own), so only then is the directory asked about its role.
    */
-  async function conversationOf(envelope: Envelope, body: MessageBody, isNew: boolean, acceptedAt: number): Promise<ConversationRecord> {
+  async function conversationOf(
+    envelope: Envelope,
+    body: MessageBody,
+    isNew: boolean,
+    acceptedAt: number,
+  ): Promise<ConversationRecord> {
     const ids = [...new Set([...body.conversation.participants, envelope.header.sender.userId])];
     const known = await deps.contacts.describe(ids);
     const roleAddressId = body.conversation.roleAddress?.id ?? null;
@@ -117,7 +122,8 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       // On the server's clock like the messages: never later than this message; a claim of an
       // earlier start (joined after it began) keeps its distance before it, and at worst offers
       // an empty history.
-      createdAt: acceptedAt - Math.max(0, envelope.header.sentAt - (body.conversation.startedAt ?? envelope.header.sentAt)),
+      createdAt:
+        acceptedAt - Math.max(0, envelope.header.sentAt - (body.conversation.startedAt ?? envelope.header.sentAt)),
       patient: body.conversation.patient ?? null,
       participants: ids.map((userId) => {
         const user = known.get(userId);
@@ -146,7 +152,13 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       return;
     }
     const existing = await deps.store.call('conversation.get', { id: header.conversationId });
-    if (existing !== null && !sameMembers(existing.participants.map((p) => p.userId), body.conversation.participants)) {
+    if (
+      existing !== null &&
+      !sameMembers(
+        existing.participants.map((p) => p.userId),
+        body.conversation.participants,
+      )
+    ) {
       // Nobody joins a conversation by reusing its id: members are fixed when it starts.
       deps.onRejected('CONVERSATION_MISMATCH');
       return;
@@ -157,7 +169,11 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     // after the store would never be written. A store that fails after the record only means the
     // record is written again when the event comes again.
     if (direction === 'in' && (await deps.store.call('message.find', { id: header.id })) === null) {
-      await deps.onReceived?.({ id: header.id, conversationId: header.conversationId, patient: (existing ?? conversation).patient?.ref ?? null });
+      await deps.onReceived?.({
+        id: header.id,
+        conversationId: header.conversationId,
+        patient: (existing ?? conversation).patient?.ref ?? null,
+      });
     }
     const { inserted } = await deps.store.call('message.receive', {
       conversation,
@@ -189,7 +205,10 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
   }
 
   async function onRecall(event: Extract<FeedEvent, { type: 'recall' }>): Promise<void> {
-    const key = event.senderId === deps.self.userId ? deps.self.signingPublicKey : (await deps.contacts.signingKeyFor(event.senderId))?.pinned;
+    const key =
+      event.senderId === deps.self.userId
+        ? deps.self.signingPublicKey
+        : (await deps.contacts.signingKeyFor(event.senderId))?.pinned;
     const message = await deps.store.call('message.find', { id: event.messageId });
     if (key === undefined || message === null || message.senderId !== event.senderId) return;
     const input = { messageId: event.messageId, senderId: event.senderId, recalledAt: event.recalledAt };

@@ -59,7 +59,11 @@ export function toMessageView(message: StoredMessage, senderName: string, now: n
  * other participants' names. The subject is deliberately not an input: a sender's words never
  * stand where a name goes.
  */
-export function conversationLabel(input: { roleAddressId: string | null; roleAddressName: string | null; otherNames: readonly string[] }): string {
+export function conversationLabel(input: {
+  roleAddressId: string | null;
+  roleAddressName: string | null;
+  otherNames: readonly string[];
+}): string {
   if (input.roleAddressId !== null) return displayTextOrNull(input.roleAddressName, NAME_CHARS) ?? UNKNOWN_ROLE_ADDRESS;
   const names = input.otherNames.map((name) => nameOf(name, 'Unnamed'));
   if (names.length === 0) return 'Notes to self';
@@ -80,17 +84,19 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
 }
 
 /** A stored conversation as the thread header shows it; `keyChanged` lists contacts whose key awaits acceptance. */
-export function toThreadConversation(conversation: ConversationRecord, selfId: string, keyChanged: ReadonlySet<string>): Thread['conversation'] {
-  const participants = conversation.participants.map(
-    (p): Participant => ({
-      userId: p.userId,
-      displayName: nameOf(p.displayName, p.userId),
-      role: isRole(p.role) ? p.role : null,
-      department: detailOf(p.department),
-      title: detailOf(p.title),
-      keyChanged: keyChanged.has(p.userId),
-    }),
-  );
+export function toThreadConversation(
+  conversation: ConversationRecord,
+  selfId: string,
+  keyChanged: ReadonlySet<string>,
+): Thread['conversation'] {
+  const participants = conversation.participants.map((p): Participant => ({
+    userId: p.userId,
+    displayName: nameOf(p.displayName, p.userId),
+    role: isRole(p.role) ? p.role : null,
+    department: detailOf(p.department),
+    title: detailOf(p.title),
+    keyChanged: keyChanged.has(p.userId),
+  }));
   const roleName = displayTextOrNull(conversation.roleAddressName, NAME_CHARS);
   return {
     id: conversation.id,
@@ -102,13 +108,21 @@ export function toThreadConversation(conversation: ConversationRecord, selfId: s
     }).slice(0, 500),
     subject: displayTextOrNull(conversation.title, SUBJECT_CHARS),
     roleAddress: conversation.roleAddressId === null ? null : { id: conversation.roleAddressId, displayName: roleName },
-    patient: conversation.patient === null ? null : { ref: conversation.patient.ref, label: displayTextOrNull(conversation.patient.label, PATIENT_LABEL_CHARS) },
+    patient:
+      conversation.patient === null
+        ? null
+        : { ref: conversation.patient.ref, label: displayTextOrNull(conversation.patient.label, PATIENT_LABEL_CHARS) },
     participants,
   };
 }
 
 function toDirectoryUserView(user: DirectoryUser): DirectoryUser {
-  return { ...user, displayName: nameOf(user.displayName, user.userId), department: displayText(user.department, NAME_CHARS), title: displayText(user.title, NAME_CHARS) };
+  return {
+    ...user,
+    displayName: nameOf(user.displayName, user.userId),
+    department: displayText(user.department, NAME_CHARS),
+    title: displayText(user.title, NAME_CHARS),
+  };
 }
 
 /** A directory search result as the recipient picker shows it. */

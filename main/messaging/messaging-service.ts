@@ -30,7 +30,8 @@ import { createReceiptQueue } from './receipt-queue';
 import type { ActorAudit } from '../audit/audit-trail';
 import { AuditError } from '../audit/device-audit-log';
 
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ReturnType<typeof appError> };
+type Outcome<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ReturnType<typeof appError> };
 const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
 const failWith = (code: ErrorCode): Outcome<never> => ({ ok: false, error: appError(code) });
 
@@ -109,13 +110,17 @@ export function createMessagingService(deps: MessagingDeps) {
    * disk; it is retried later, and its failure is logged by code, never left unhandled.
    */
   const background = (work: Promise<unknown>) =>
-    void work.catch((error: unknown) => deps.onRejected(error instanceof StoreError ? error.code : 'BACKGROUND_FAILED'));
+    void work.catch((error: unknown) =>
+      deps.onRejected(error instanceof StoreError ? error.code : 'BACKGROUND_FAILED'),
+    );
   /**
    * Records an action the clinician asked for; if it cannot be recorded the action is not done,
    * and this is the code to say why (a full disk is said as such: nothing was lost).
    */
-  const refusalOf = (error: unknown): ErrorCode => (error instanceof AuditError && error.code === 'AUDIT_DISK_FULL' ? 'DISK_FULL' : 'AUDIT_UNAVAILABLE');
-  const auditRefusal = (event: Parameters<ActorAudit>[0]): Promise<ErrorCode | null> => deps.audit(event).then(() => null, refusalOf);
+  const refusalOf = (error: unknown): ErrorCode =>
+    error instanceof AuditError && error.code === 'AUDIT_DISK_FULL' ? 'DISK_FULL' : 'AUDIT_UNAVAILABLE';
+  const auditRefusal = (event: Parameters<ActorAudit>[0]): Promise<ErrorCode | null> =>
+    deps.audit(event).then(() => null, refusalOf);
   /** The first refusal among records written together (one group commit), or null. */
   const auditRefusals = async (events: readonly Parameters<ActorAudit>[0][]): Promise<ErrorCode | null> =>
     (await Promise.all(events.map(auditRefusal))).find((code) => code !== null) ?? null;
@@ -124,7 +129,9 @@ export function createMessagingService(deps: MessagingDeps) {
    * shown): awaited, so it is durable before the effect is reported; a failure is logged by code.
    */
   const noted = (event: Parameters<ActorAudit>[0]): Promise<void> =>
-    deps.audit(event).catch((error: unknown) => deps.onRejected(error instanceof AuditError ? error.code : 'AUDIT_UNAVAILABLE'));
+    deps
+      .audit(event)
+      .catch((error: unknown) => deps.onRejected(error instanceof AuditError ? error.code : 'AUDIT_UNAVAILABLE'));
 
   const outbox = createOutboxSender({
     api,
@@ -186,13 +193,21 @@ export function createMessagingService(deps: MessagingDeps) {
     store,
     contacts,
     roles,
-    self: { userId: self.userId, signingPublicKey: b64(deps.identity.signing.publicKey), encryption: deps.identity.encryption },
+    self: {
+      userId: self.userId,
+      signingPublicKey: b64(deps.identity.signing.publicKey),
+      encryption: deps.identity.encryption,
+    },
     now: deps.now,
     onThreadChanged: deps.onThreadChanged,
     onListChanged: deps.onListChanged,
     onDelivered: (messageId) => receipts.add(messageId, 'delivered'),
     onReceived: (message) =>
-      deps.audit({ action: 'message.received', object: { kind: 'message', id: message.id, conversationId: message.conversationId }, patient: message.patient }),
+      deps.audit({
+        action: 'message.received',
+        object: { kind: 'message', id: message.id, conversationId: message.conversationId },
+        patient: message.patient,
+      }),
     ...(deps.onIncoming ? { onIncoming: deps.onIncoming } : {}),
     onRejected: deps.onRejected,
   });
@@ -217,7 +232,8 @@ export function createMessagingService(deps: MessagingDeps) {
   /** The patient reference of each conversation named, for the records about its messages. */
   async function patientsOf(conversationIds: Iterable<string>): Promise<Map<string, string | null>> {
     const patients = new Map<string, string | null>();
-    for (const id of new Set(conversationIds)) patients.set(id, (await store.call('conversation.get', { id }))?.patient?.ref ?? null);
+    for (const id of new Set(conversationIds))
+      patients.set(id, (await store.call('conversation.get', { id }))?.patient?.ref ?? null);
     return patients;
   }
 
@@ -230,7 +246,11 @@ export function createMessagingService(deps: MessagingDeps) {
     const patients = await patientsOf(due.map((message) => message.conversationId));
     await Promise.all(
       due.map((message) =>
-        noted({ action: 'message.expired', object: { kind: 'message', id: message.id, conversationId: message.conversationId }, patient: patients.get(message.conversationId) ?? null }),
+        noted({
+          action: 'message.expired',
+          object: { kind: 'message', id: message.id, conversationId: message.conversationId },
+          patient: patients.get(message.conversationId) ?? null,
+        }),
       ),
     );
     const expired = await store.call('message.expire', { ids: due.map((message) => message.id), now });
@@ -248,17 +268,26 @@ export function createMessagingService(deps: MessagingDeps) {
     for (const addressId of await store.call('conversation.roleAddressIds', {})) {
       const entry = await roles.lookup(addressId);
       if (entry === undefined) continue;
-      if (await store.call('conversation.nameRoleAddress', { addressId, name: entry?.displayName ?? null })) changed = true;
+      if (await store.call('conversation.nameRoleAddress', { addressId, name: entry?.displayName ?? null }))
+        changed = true;
     }
     if (changed) deps.onListChanged();
   }
 
   function selfParticipant(): ParticipantRecord {
-    return { userId: self.userId, displayName: self.displayName, role: self.role, department: self.department, title: self.title };
+    return {
+      userId: self.userId,
+      displayName: self.displayName,
+      role: self.role,
+      department: self.department,
+      title: self.title,
+    };
   }
 
   /** Who a new message goes to, and the conversation it starts or continues. */
-  async function resolve(request: SendRequest): Promise<Outcome<{ conversation: ConversationRecord; recipients: string[]; isNew: boolean }>> {
+  async function resolve(
+    request: SendRequest,
+  ): Promise<Outcome<{ conversation: ConversationRecord; recipients: string[]; isNew: boolean }>> {
     if ('conversationId' in request) {
       const conversation = await store.call('conversation.get', { id: request.conversationId });
       if (conversation === null) return failWith('NOT_FOUND');
@@ -276,7 +305,8 @@ export function createMessagingService(deps: MessagingDeps) {
         if (entry === undefined) return failWith('RECIPIENT_UNAVAILABLE');
         role = entry;
         // A member whose role receives no messages (shared/access/permission-matrix.ts) is not addressed.
-        for (const member of entry.members) if (member.active && receivesMessages(member.role)) userIds.add(member.userId);
+        for (const member of entry.members)
+          if (member.active && receivesMessages(member.role)) userIds.add(member.userId);
       }
     }
     userIds.delete(self.userId);
@@ -327,13 +357,19 @@ export function createMessagingService(deps: MessagingDeps) {
       const result = await api.call('searchDirectory', { query, limit: 20 }, deps.token());
       if (!result.ok) return failWith(appCodeOf(result.error.code));
       // The result count only: the query can be a patient's name.
-      const refused = await auditRefusal({ action: 'search.performed', object: { kind: 'search', resultCount: result.value.entries.length } });
+      const refused = await auditRefusal({
+        action: 'search.performed',
+        object: { kind: 'search', resultCount: result.value.entries.length },
+      });
       if (refused !== null) return failWith(refused);
       roles.remember(result.value.entries);
       return ok({ entries: result.value.entries.map(toDirectoryEntryView) });
     },
 
-    async listConversations(offset: number, limit: number): Promise<Outcome<{ items: ConversationSummary[]; total: number }>> {
+    async listConversations(
+      offset: number,
+      limit: number,
+    ): Promise<Outcome<{ items: ConversationSummary[]; total: number }>> {
       const page = await store.call('conversation.page', { selfId: self.userId, offset, limit });
       return ok({ items: page.rows.map(toConversationSummary), total: page.total });
     },
@@ -346,7 +382,12 @@ export function createMessagingService(deps: MessagingDeps) {
       const keys = await contacts.keysForSending(recipients, { details: isNew });
       if (!keys.ok) {
         if (keys.error === 'API') return failWith(appCodeOf(keys.api.code));
-        if (keys.error === 'KEY_CHANGED') await Promise.all(keys.userIds.map((userId) => noted({ action: 'key-change.shown', object: { kind: 'account', id: userId } })));
+        if (keys.error === 'KEY_CHANGED')
+          await Promise.all(
+            keys.userIds.map((userId) =>
+              noted({ action: 'key-change.shown', object: { kind: 'account', id: userId } }),
+            ),
+          );
         return { ok: false, error: appError(keys.error, keys.userIds) };
       }
       const known = new Map(conversation.participants.map((p) => [p.userId, p]));
@@ -355,7 +396,13 @@ export function createMessagingService(deps: MessagingDeps) {
         ...recipients.map((id): ParticipantRecord => {
           const user = keys.users.get(id)?.user;
           if (!user) return known.get(id) ?? { userId: id, displayName: id, role: null, department: null, title: null };
-          return { userId: id, displayName: user.displayName, role: user.role, department: user.department, title: user.title };
+          return {
+            userId: id,
+            displayName: user.displayName,
+            role: user.role,
+            department: user.department,
+            title: user.title,
+          };
         }),
       ];
       // A new conversation begins with this message: same instant, so nothing is "earlier".
@@ -394,7 +441,9 @@ export function createMessagingService(deps: MessagingDeps) {
           signingKey: deps.identity.signing.privateKey,
         });
       } catch (error) {
-        return failWith(error instanceof SealError && error.code === 'BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL');
+        return failWith(
+          error instanceof SealError && error.code === 'BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL',
+        );
       }
       const refused = await auditRefusal({
         action: 'message.sent',
@@ -404,7 +453,15 @@ export function createMessagingService(deps: MessagingDeps) {
       if (refused !== null) return failWith(refused);
       await store.call('message.queueOutgoing', {
         conversation: { ...conversation, participants },
-        message: { id: header.id, senderId: self.userId, sentAt, priority: header.priority, expiresAt: header.expiresAt, recipientCount: recipients.length, body: request.text },
+        message: {
+          id: header.id,
+          senderId: self.userId,
+          sentAt,
+          priority: header.priority,
+          expiresAt: header.expiresAt,
+          recipientCount: recipients.length,
+          body: request.text,
+        },
         envelope: new TextEncoder().encode(JSON.stringify(sealed)),
       });
       deps.onThreadChanged(conversation.id);
@@ -417,13 +474,23 @@ export function createMessagingService(deps: MessagingDeps) {
       const conversation = await store.call('conversation.get', { id: conversationId });
       if (conversation === null) return failWith('NOT_FOUND');
       const patient = conversation.patient?.ref ?? null;
-      const refused = await auditRefusal({ action: 'conversation.opened', object: { kind: 'conversation', id: conversationId }, patient });
+      const refused = await auditRefusal({
+        action: 'conversation.opened',
+        object: { kind: 'conversation', id: conversationId },
+        patient,
+      });
       if (refused !== null) return failWith(refused);
       await sweepExpired();
       // Reading is an access: recorded before the messages are marked read, a read receipt goes or
       // the thread is shown. An unrecordable read shows nothing and leaves them unread.
       const unread = await store.call('conversation.unread', { conversationId });
-      const unrecorded = await auditRefusals(unread.map((id) => ({ action: 'message.read' as const, object: { kind: 'message' as const, id, conversationId }, patient })));
+      const unrecorded = await auditRefusals(
+        unread.map((id) => ({
+          action: 'message.read' as const,
+          object: { kind: 'message' as const, id, conversationId },
+          patient,
+        })),
+      );
       if (unrecorded !== null) return failWith(unrecorded);
       const newlyRead = await store.call('conversation.markRead', { conversationId, ids: unread, at: deps.now() });
       for (const id of newlyRead) receipts.add(id, 'read');
@@ -431,18 +498,26 @@ export function createMessagingService(deps: MessagingDeps) {
       const messages = await store.call('message.thread', { conversationId, before: null, limit: THREAD_PAGE });
       const names = new Map(conversation.participants.map((p) => [p.userId, p.displayName]));
       const keyChanged = new Set<string>();
-      for (const p of conversation.participants) if (p.userId !== self.userId && (await contacts.hasPendingChange(p.userId))) keyChanged.add(p.userId);
-      await Promise.all([...keyChanged].map((userId) => noted({ action: 'key-change.shown', object: { kind: 'account', id: userId } })));
+      for (const p of conversation.participants)
+        if (p.userId !== self.userId && (await contacts.hasPendingChange(p.userId))) keyChanged.add(p.userId);
+      await Promise.all(
+        [...keyChanged].map((userId) => noted({ action: 'key-change.shown', object: { kind: 'account', id: userId } })),
+      );
       const now = deps.now();
       return ok({
         conversation: toThreadConversation(conversation, self.userId, keyChanged),
         messages: messages.map((m) => toMessageView(m, names.get(m.senderId) ?? m.senderId, now)),
-        more: messages.length === THREAD_PAGE || (!historyDone.has(conversationId) && startsAfterCreation(conversation.createdAt, messages)),
+        more:
+          messages.length === THREAD_PAGE ||
+          (!historyDone.has(conversationId) && startsAfterCreation(conversation.createdAt, messages)),
       });
     },
 
     /** Older messages: from the vault, else from the server's history (decrypted and stored here). */
-    async loadOlder(conversationId: string, before: number): Promise<Outcome<{ messages: MessageView[]; more: boolean }>> {
+    async loadOlder(
+      conversationId: string,
+      before: number,
+    ): Promise<Outcome<{ messages: MessageView[]; more: boolean }>> {
       const conversation = await store.call('conversation.get', { id: conversationId });
       if (conversation === null) return failWith('NOT_FOUND');
       let local = await store.call('message.thread', { conversationId, before, limit: THREAD_PAGE });
@@ -486,7 +561,10 @@ export function createMessagingService(deps: MessagingDeps) {
         // Never left this workstation: recalling it is removing it from the outbox.
         await store.call('outbox.rejected', { id: messageId });
       } else {
-        const signature = await signRecall({ messageId, senderId: self.userId, recalledAt }, deps.identity.signing.privateKey);
+        const signature = await signRecall(
+          { messageId, senderId: self.userId, recalledAt },
+          deps.identity.signing.privateKey,
+        );
         const result = await api.call('recall', { messageId, recalledAt, signature }, deps.token());
         if (!result.ok) {
           const code = result.error.code === 'FORBIDDEN' ? 'RECALL_NOT_ALLOWED' : appCodeOf(result.error.code);

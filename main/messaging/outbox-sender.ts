@@ -64,7 +64,8 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
           continue;
         }
         const result = await deps.api.call('send', { envelope: checked.data }, token);
-        const mismatch = !result.ok && result.error.code === 'RECIPIENT_KEY_MISMATCH' ? await deps.onKeyMismatch(checked.data) : null;
+        const mismatch =
+          !result.ok && result.error.code === 'RECIPIENT_KEY_MISMATCH' ? await deps.onKeyMismatch(checked.data) : null;
         if (result.ok) {
           await deps.store.call('outbox.accepted', { id: entry.id });
           deps.onChanged(entry.conversationId);

@@ -26,7 +26,12 @@ export function createReceiptQueue(deps: { api: ApiClient; token: () => string |
       const result = await deps.api.call('receipts', { receipts: batch.map(([, receipt]) => receipt) }, token);
       if (!result.ok) {
         // Refused for good (e.g. the message was recalled meanwhile): drop; unreachable: keep for later.
-        if (result.error.code === 'UNREACHABLE' || result.error.code === 'UNAVAILABLE' || result.error.code === 'UNAUTHENTICATED') return;
+        if (
+          result.error.code === 'UNREACHABLE' ||
+          result.error.code === 'UNAVAILABLE' ||
+          result.error.code === 'UNAUTHENTICATED'
+        )
+          return;
       }
       for (const [key] of batch) waiting.delete(key);
     }

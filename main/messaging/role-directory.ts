@@ -19,7 +19,10 @@ export interface RoleDirectory {
   remember(entries: readonly DirectoryEntry[]): void;
 }
 
-export function createRoleDirectory(deps: { readonly api: ApiClient; readonly token: () => string | null }): RoleDirectory {
+export function createRoleDirectory(deps: {
+  readonly api: ApiClient;
+  readonly token: () => string | null;
+}): RoleDirectory {
   const known = new Map<string, DirectoryRole | null>();
   return {
     async lookup(addressId) {
@@ -28,7 +31,10 @@ export function createRoleDirectory(deps: { readonly api: ApiClient; readonly to
       // The search matches ids by substring; only the exact id counts.
       const result = await deps.api.call('searchDirectory', { query: addressId, limit: SEARCH_LIMIT }, deps.token());
       if (!result.ok) return undefined;
-      const entry = result.value.entries.find((found): found is DirectoryRole => found.kind === 'role' && found.addressId === addressId) ?? null;
+      const entry =
+        result.value.entries.find(
+          (found): found is DirectoryRole => found.kind === 'role' && found.addressId === addressId,
+        ) ?? null;
       known.set(addressId, entry);
       return entry;
     },

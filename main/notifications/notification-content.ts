@@ -24,5 +24,8 @@ export function noticeFor(facts: NoticeFacts): Notice {
   if (facts.content === 'sender' && !facts.locked && facts.senderName !== null && facts.unseen === 1) {
     return { title: 'Wardline', body: `New secure message from ${facts.senderName.slice(0, 80)}` };
   }
-  return { title: 'Wardline', body: facts.unseen <= 1 ? 'New secure message' : `${String(Math.min(facts.unseen, 999))} new secure messages` };
+  return {
+    title: 'Wardline',
+    body: facts.unseen <= 1 ? 'New secure message' : `${String(Math.min(facts.unseen, 999))} new secure messages`,
+  };
 }

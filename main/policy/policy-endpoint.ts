@@ -8,13 +8,24 @@ import { readServerEndpoint } from '../server-link/server-config';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import type { PolicyLoad } from './policy-loader';
 
-export type PolicyEndpoint = { readonly ok: true; readonly endpoint: ServerEndpoint | null } | { readonly ok: false; readonly invalid: PolicyLoad };
+export type PolicyEndpoint =
+  | { readonly ok: true; readonly endpoint: ServerEndpoint | null }
+  | { readonly ok: false; readonly invalid: PolicyLoad };
 
 export function policyEndpoint(policy: Policy, location: string | null): PolicyEndpoint {
   if (policy.serverUrl === null || policy.caCertificate === null) return { ok: true, endpoint: null };
-  const ca = policy.caCertificate.trimStart().startsWith('-----BEGIN') ? { caPem: policy.caCertificate } : { caFile: policy.caCertificate };
+  const ca = policy.caCertificate.trimStart().startsWith('-----BEGIN')
+    ? { caPem: policy.caCertificate }
+    : { caFile: policy.caCertificate };
   const read = readServerEndpoint({ url: policy.serverUrl, ...ca });
   if (read.ok) return { ok: true, endpoint: read.value };
   const keys = read.error === 'SERVER_URL_INVALID' ? ['serverUrl'] : ['caCertificate'];
-  return { ok: false, invalid: { ok: false, error: { code: read.error === 'CA_FILE_UNREADABLE' ? 'POLICY_UNREADABLE' : 'POLICY_INVALID', keys }, location } };
+  return {
+    ok: false,
+    invalid: {
+      ok: false,
+      error: { code: read.error === 'CA_FILE_UNREADABLE' ? 'POLICY_UNREADABLE' : 'POLICY_INVALID', keys },
+      location,
+    },
+  };
 }

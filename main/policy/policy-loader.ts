@@ -34,11 +34,22 @@ export interface PolicySources {
 function validate(raw: unknown, source: PolicySource, location: string | null): PolicyLoad {
   const checked = policySchema.safeParse(raw);
   if (checked.success) return { ok: true, policy: checked.data, source, location };
-  const keys = [...new Set(checked.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys : issue.path.slice(0, 1).map(String))))];
+  const keys = [
+    ...new Set(
+      checked.error.issues.flatMap((issue) =>
+        issue.code === 'unrecognized_keys' ? issue.keys : issue.path.slice(0, 1).map(String),
+      ),
+    ),
+  ];
   return { ok: false, error: { code: 'POLICY_INVALID', keys }, location };
 }
 
-async function fromFile(file: string, source: PolicySource, readText: (file: string) => Promise<string>, missingIsDefault: boolean): Promise<PolicyLoad> {
+async function fromFile(
+  file: string,
+  source: PolicySource,
+  readText: (file: string) => Promise<string>,
+  missingIsDefault: boolean,
+): Promise<PolicyLoad> {
   let text: string;
   try {
     text = await readText(file);
@@ -53,7 +64,8 @@ async function fromFile(file: string, source: PolicySource, readText: (file: str
   } catch {
     return { ok: false, error: { code: 'POLICY_INVALID', keys: [] }, location: file };
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: { code: 'POLICY_INVALID', keys: [] }, location: file };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: false, error: { code: 'POLICY_INVALID', keys: [] }, location: file };
   return validate(raw, source, file);
 }
 

@@ -13,7 +13,9 @@ const DEFAULTS = policySchema.parse({});
 /** Keys whose value is a boolean (a DWORD of 0 or 1 in the registry). */
 const BOOLEAN_KEYS: ReadonlySet<string> = new Set(POLICY_KEYS.filter((key) => typeof DEFAULTS[key] === 'boolean'));
 
-export type RegistryRead = { readonly ok: true; readonly values: Record<string, unknown> | null } | { readonly ok: false; readonly key: string | null };
+export type RegistryRead =
+  | { readonly ok: true; readonly values: Record<string, unknown> | null }
+  | { readonly ok: false; readonly key: string | null };
 
 /**
  * `reg query <key>` output to a plain object, or the first value that cannot be a policy value.
@@ -22,7 +24,8 @@ export type RegistryRead = { readonly ok: true; readonly values: Record<string, 
 export function parseRegQuery(output: string): RegistryRead {
   const values: Record<string, unknown> = {};
   for (const line of output.split(/\r?\n/)) {
-    const match = /^\s{2,}(\S+)\s{2,}(REG_[A-Z_]+)\s{2,}(.*?)\s*$/.exec(line) ?? /^\s{2,}(\S+)\s{2,}(REG_[A-Z_]+)\s*$/.exec(line);
+    const match =
+      /^\s{2,}(\S+)\s{2,}(REG_[A-Z_]+)\s{2,}(.*?)\s*$/.exec(line) ?? /^\s{2,}(\S+)\s{2,}(REG_[A-Z_]+)\s*$/.exec(line);
     if (!match) continue;
     const [, name = '', type, data = ''] = match;
     switch (type) {

@@ -21,7 +21,11 @@ export interface ApiError {
 export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
 
 export interface ApiClient {
-  call<R extends RouteName>(route: R, request: RouteRequest<R>, token?: string | null): Promise<ApiResult<RouteResponse<R>>>;
+  call<R extends RouteName>(
+    route: R,
+    request: RouteRequest<R>,
+    token?: string | null,
+  ): Promise<ApiResult<RouteResponse<R>>>;
   /** Ends kept-alive connections. */
   close(): void;
 }
@@ -44,7 +48,16 @@ export function createApiClient(endpoint: ServerEndpoint, options: { timeoutMs?:
       }
       if (token) headers.authorization = `Bearer ${token}`;
       const request = https.request(
-        { protocol: 'https:', hostname: base.hostname, port: base.port, path, method, headers, agent, timeout: timeoutMs },
+        {
+          protocol: 'https:',
+          hostname: base.hostname,
+          port: base.port,
+          path,
+          method,
+          headers,
+          agent,
+          timeout: timeoutMs,
+        },
         (response) => {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -56,7 +69,9 @@ export function createApiClient(endpoint: ServerEndpoint, options: { timeoutMs?:
             }
             chunks.push(chunk);
           });
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
           response.on('error', reject);
         },
       );
@@ -76,7 +91,8 @@ export function createApiClient(endpoint: ServerEndpoint, options: { timeoutMs?:
       try {
         answer = await send(spec.method, spec.path, spec.method === 'GET' ? null : JSON.stringify(checked.data), token);
       } catch (error) {
-        if ((error as { code?: unknown }).code === 'RESPONSE_TOO_LARGE') return { ok: false, error: { code: 'BAD_RESPONSE' } };
+        if ((error as { code?: unknown }).code === 'RESPONSE_TOO_LARGE')
+          return { ok: false, error: { code: 'BAD_RESPONSE' } };
         return { ok: false, error: { code: classifyTransportError(error) } };
       }
       let json: unknown;
@@ -92,11 +108,16 @@ export function createApiClient(endpoint: ServerEndpoint, options: { timeoutMs?:
           : { ok: false, error: { code: 'BAD_RESPONSE' } };
       }
       const failure = errorResponse.safeParse(json);
-      if (!failure.success) return { ok: false, error: { code: answer.status >= 500 ? 'UNAVAILABLE' : 'BAD_RESPONSE' } };
+      if (!failure.success)
+        return { ok: false, error: { code: answer.status >= 500 ? 'UNAVAILABLE' : 'BAD_RESPONSE' } };
       const { error: code, retryAfterSeconds, subjects } = failure.data;
       return {
         ok: false,
-        error: { code, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }), ...(subjects === undefined ? {} : { subjects }) },
+        error: {
+          code,
+          ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+          ...(subjects === undefined ? {} : { subjects }),
+        },
       };
     },
     close() {

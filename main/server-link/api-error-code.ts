@@ -52,5 +52,11 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
 
 /** Transient failures are retried from the outbox; anything else is final for that envelope. */
 export function isTransient(code: ApiErrorCode): boolean {
-  return code === 'UNREACHABLE' || code === 'UNAVAILABLE' || code === 'INTERNAL' || code === 'THROTTLED' || code === 'UNAUTHENTICATED';
+  return (
+    code === 'UNREACHABLE' ||
+    code === 'UNAVAILABLE' ||
+    code === 'INTERNAL' ||
+    code === 'THROTTLED' ||
+    code === 'UNAUTHENTICATED'
+  );
 }

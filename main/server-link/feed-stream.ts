@@ -7,7 +7,13 @@
  */
 import { randomInt } from 'node:crypto';
 import WebSocket from 'ws';
-import { serverFrame, STREAM_PATH, type ClientFrame, type ServerFrame, SESSION_END_REASONS } from '../../shared/protocol/stream';
+import {
+  serverFrame,
+  STREAM_PATH,
+  type ClientFrame,
+  type ServerFrame,
+  SESSION_END_REASONS,
+} from '../../shared/protocol/stream';
 import type { FeedEvent } from '../../shared/protocol/feed';
 import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
 import { classifyTransportError, type ServerEndpoint } from './server-endpoint';
@@ -78,10 +84,12 @@ export function createFeedStream(options: FeedStreamOptions): FeedStream {
     switch (frame.type) {
       case 'event':
         // Serialised: the vault stores event n before event n+1 is looked at.
-        queue = queue.then(() => options.onEvent(frame.event)).catch(() => {
-          // A failed store is not acknowledged: drop the socket so the events come again.
-          ws.terminate();
-        });
+        queue = queue
+          .then(() => options.onEvent(frame.event))
+          .catch(() => {
+            // A failed store is not acknowledged: drop the socket so the events come again.
+            ws.terminate();
+          });
         break;
       case 'ready':
         queue = queue.then(() => {
@@ -125,7 +133,8 @@ export function createFeedStream(options: FeedStreamOptions): FeedStream {
     socket = ws;
     let alive = true;
     ws.on('open', () => {
-      const resume: ClientFrame = after === 0 && options.since ? { type: 'resume', after, since: options.since() } : { type: 'resume', after };
+      const resume: ClientFrame =
+        after === 0 && options.since ? { type: 'resume', after, since: options.since() } : { type: 'resume', after };
       ws.send(JSON.stringify(resume));
       ping = setInterval(() => {
         if (!alive) {
@@ -141,7 +150,9 @@ export function createFeedStream(options: FeedStreamOptions): FeedStream {
       alive = true;
       let parsed: unknown;
       try {
-        parsed = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+        parsed = JSON.parse(
+          Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'),
+        );
       } catch {
         return;
       }

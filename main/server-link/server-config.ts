@@ -18,7 +18,13 @@ export function readServerEndpoint(
   } catch {
     return { ok: false, error: 'SERVER_URL_INVALID' };
   }
-  if (url.protocol !== 'https:' || url.username !== '' || url.password !== '' || (url.pathname !== '/' && url.pathname !== '') || url.search !== '') {
+  if (
+    url.protocol !== 'https:' ||
+    url.username !== '' ||
+    url.password !== '' ||
+    (url.pathname !== '/' && url.pathname !== '') ||
+    url.search !== ''
+  ) {
     return { ok: false, error: 'SERVER_URL_INVALID' };
   }
   let caPem: string;

@@ -35,13 +35,24 @@ async function pinKey(derive: DeriveKeys, pin: string, salt: Uint8Array, kdf: Kd
   return keys.wrapKey;
 }
 
-export async function sealWithPin(derive: DeriveKeys, pin: string, secret: Uint8Array, kdf: KdfParams): Promise<PinRecord> {
+export async function sealWithPin(
+  derive: DeriveKeys,
+  pin: string,
+  secret: Uint8Array,
+  kdf: KdfParams,
+): Promise<PinRecord> {
   const sodium = await loadSodium();
   const salt = sodium.randombytes_buf(SALT_BYTES);
   const key = await pinKey(derive, pin, salt, kdf);
   try {
     const nonce = sodium.randombytes_buf(sodium.crypto_secretbox_NONCEBYTES);
-    return { v: 1, salt: b64(salt), kdf, nonce: b64(nonce), sealed: b64(sodium.crypto_secretbox_easy(secret, nonce, key)) };
+    return {
+      v: 1,
+      salt: b64(salt),
+      kdf,
+      nonce: b64(nonce),
+      sealed: b64(sodium.crypto_secretbox_easy(secret, nonce, key)),
+    };
   } finally {
     key.fill(0);
   }

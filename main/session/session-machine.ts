@@ -66,7 +66,11 @@ export type MachineEvent =
   | { readonly type: 'unlock-failed'; readonly at: number }
   /** Someone else is signing in at this workstation. */
   | { readonly type: 'other-user'; readonly at: number }
-  | { readonly type: 'signed-out'; readonly at: number; readonly reason: Exclude<LogoffReason, 'auto-logoff' | 'user-switch' | 'pin-attempts'> };
+  | {
+      readonly type: 'signed-out';
+      readonly at: number;
+      readonly reason: Exclude<LogoffReason, 'auto-logoff' | 'user-switch' | 'pin-attempts'>;
+    };
 
 export type MachineEffect =
   | { readonly type: 'countdown'; readonly lockAt: number }
@@ -101,7 +105,9 @@ export function nextDeadline(state: MachineState, timings: SessionTimings): numb
       return null;
     case 'unlocked':
       return Math.min(
-        state.warningSince === null ? state.lastActivityAt + timings.idleLockMs - timings.warningMs : state.lastActivityAt + timings.idleLockMs,
+        state.warningSince === null
+          ? state.lastActivityAt + timings.idleLockMs - timings.warningMs
+          : state.lastActivityAt + timings.idleLockMs,
         state.authenticatedAt + timings.reauthMs,
       );
     case 'locked':
@@ -111,23 +117,47 @@ export function nextDeadline(state: MachineState, timings: SessionTimings): numb
 
 function lock(state: Extract<MachineState, { kind: 'unlocked' }>, at: number, reason: LockReason): Transition {
   return {
-    state: { kind: 'locked', userId: state.userId, authenticatedAt: state.authenticatedAt, lockedAt: at, reason, pinFailures: 0 },
-    effects: [...(state.warningSince === null ? [] : [{ type: 'countdown-cancelled' } as const]), { type: 'lock', reason }],
+    state: {
+      kind: 'locked',
+      userId: state.userId,
+      authenticatedAt: state.authenticatedAt,
+      lockedAt: at,
+      reason,
+      pinFailures: 0,
+    },
+    effects: [
+      ...(state.warningSince === null ? [] : [{ type: 'countdown-cancelled' } as const]),
+      { type: 'lock', reason },
+    ],
   };
 }
 
-function unlockedTick(state: Extract<MachineState, { kind: 'unlocked' }>, at: number, systemIdleMs: number | null, timings: SessionTimings): Transition {
+function unlockedTick(
+  state: Extract<MachineState, { kind: 'unlocked' }>,
+  at: number,
+  systemIdleMs: number | null,
+  timings: SessionTimings,
+): Transition {
   if (at - state.authenticatedAt >= timings.reauthMs) return lock(state, at, 'reauth');
   // Under `system`, input anywhere on the machine counts as presence; under `app`, only input here.
-  const presentAt = timings.idleSource === 'app' || systemIdleMs === null ? state.lastActivityAt : Math.max(state.lastActivityAt, at - systemIdleMs);
+  const presentAt =
+    timings.idleSource === 'app' || systemIdleMs === null
+      ? state.lastActivityAt
+      : Math.max(state.lastActivityAt, at - systemIdleMs);
   const idle = at - presentAt;
   if (idle >= timings.idleLockMs) return lock(state, at, 'idle');
   if (idle >= timings.idleLockMs - timings.warningMs) {
     if (state.warningSince !== null) return stay(state);
-    return { state: { ...state, lastActivityAt: presentAt, warningSince: at }, effects: [{ type: 'countdown', lockAt: presentAt + timings.idleLockMs }] };
+    return {
+      state: { ...state, lastActivityAt: presentAt, warningSince: at },
+      effects: [{ type: 'countdown', lockAt: presentAt + timings.idleLockMs }],
+    };
   }
   if (state.warningSince !== null) {
-    return { state: { ...state, lastActivityAt: presentAt, warningSince: null }, effects: [{ type: 'countdown-cancelled' }] };
+    return {
+      state: { ...state, lastActivityAt: presentAt, warningSince: null },
+      effects: [{ type: 'countdown-cancelled' }],
+    };
   }
   return stay({ ...state, lastActivityAt: presentAt });
 }
@@ -136,7 +166,13 @@ export function step(state: MachineState, event: MachineEvent, timings: SessionT
   switch (event.type) {
     case 'signed-in':
       return {
-        state: { kind: 'unlocked', userId: event.userId, authenticatedAt: event.at, lastActivityAt: event.at, warningSince: null },
+        state: {
+          kind: 'unlocked',
+          userId: event.userId,
+          authenticatedAt: event.at,
+          lastActivityAt: event.at,
+          warningSince: null,
+        },
         effects: [],
       };
 
@@ -152,7 +188,10 @@ export function step(state: MachineState, event: MachineEvent, timings: SessionT
     case 'activity':
       if (state.kind !== 'unlocked') return stay(state);
       if (state.warningSince !== null) {
-        return { state: { ...state, lastActivityAt: event.at, warningSince: null }, effects: [{ type: 'countdown-cancelled' }] };
+        return {
+          state: { ...state, lastActivityAt: event.at, warningSince: null },
+          effects: [{ type: 'countdown-cancelled' }],
+        };
       }
       return stay({ ...state, lastActivityAt: Math.max(state.lastActivityAt, event.at) });
 
@@ -173,7 +212,13 @@ export function step(state: MachineState, event: MachineEvent, timings: SessionT
       if (event.method === 'pin' && !pinUsable(state, timings, event.at)) return stay(state);
       const authenticatedAt = event.method === 'password' ? event.at : state.authenticatedAt;
       return {
-        state: { kind: 'unlocked', userId: state.userId, authenticatedAt, lastActivityAt: event.at, warningSince: null },
+        state: {
+          kind: 'unlocked',
+          userId: state.userId,
+          authenticatedAt,
+          lastActivityAt: event.at,
+          warningSince: null,
+        },
         effects: [],
       };
     }
@@ -182,7 +227,8 @@ export function step(state: MachineState, event: MachineEvent, timings: SessionT
       if (state.kind !== 'locked') return stay(state);
       // The fifth wrong PIN or password ends the session: only a full sign-in (password and code,
       // throttled by the server) comes back.
-      if (state.pinFailures + 1 >= timings.pinAttempts) return { state: SIGNED_OUT, effects: [{ type: 'logoff', reason: 'pin-attempts' }] };
+      if (state.pinFailures + 1 >= timings.pinAttempts)
+        return { state: SIGNED_OUT, effects: [{ type: 'logoff', reason: 'pin-attempts' }] };
       return stay({ ...state, pinFailures: state.pinFailures + 1 });
     }
   }

@@ -36,10 +36,28 @@ import { appCodeOfStoreError, StoreError } from '../store/store-error';
 import type { VaultManager, OpenVault } from '../vault/vault-manager';
 import { openWithPin, parsePinRecord, pinWellFormed, sealWithPin, type PinRecord } from './pin-unlock';
 import { createServerSession, type ServerSession } from './server-session';
-import { nextDeadline, PIN_ATTEMPTS, pinUsable, REAUTH_MS, SIGNED_OUT, step, type LockReason, type LogoffReason, type MachineEvent, type MachineState, type SessionTimings } from './session-machine';
+import {
+  nextDeadline,
+  PIN_ATTEMPTS,
+  pinUsable,
+  REAUTH_MS,
+  SIGNED_OUT,
+  step,
+  type LockReason,
+  type LogoffReason,
+  type MachineEvent,
+  type MachineState,
+  type SessionTimings,
+} from './session-machine';
 import type { AuditEvent, AuditTrail } from '../audit/audit-trail';
 import type { AuditAction } from '../../shared/audit/audit-event';
-import { createSignInFlow, type ConfirmedAccount, type SignedIn, type SignInFlow, type UnlockMaterial } from './sign-in-flow';
+import {
+  createSignInFlow,
+  type ConfirmedAccount,
+  type SignedIn,
+  type SignInFlow,
+  type UnlockMaterial,
+} from './sign-in-flow';
 
 export interface SessionEvents {
   readonly session: (state: SessionState) => void;
@@ -146,7 +164,13 @@ export function timingsOf(policy: Policy): SessionTimings {
 }
 
 /** Why a session locked, as the audit record's reason code. */
-const LOCK_REASON_CODES: Record<LockReason, string> = { idle: 'IDLE', request: 'REQUESTED', 'os-lock': 'OS_LOCKED', suspend: 'SUSPENDED', reauth: 'PASSWORD_DUE' };
+const LOCK_REASON_CODES: Record<LockReason, string> = {
+  idle: 'IDLE',
+  request: 'REQUESTED',
+  'os-lock': 'OS_LOCKED',
+  suspend: 'SUSPENDED',
+  reauth: 'PASSWORD_DUE',
+};
 
 const LOGOFF_RECORDS: Record<LogoffReason, { action: AuditAction; reason: string | null }> = {
   'signed-out': { action: 'session.signed-out', reason: null },
@@ -156,7 +180,10 @@ const LOGOFF_RECORDS: Record<LogoffReason, { action: AuditAction; reason: string
   'pin-attempts': { action: 'session.auto-logoff', reason: 'TOO_MANY_ATTEMPTS' },
 };
 
-const actorOf = (session: { account: { userId: string; role: Role } }) => ({ userId: session.account.userId, role: session.account.role });
+const actorOf = (session: { account: { userId: string; role: Role } }) => ({
+  userId: session.account.userId,
+  role: session.account.role,
+});
 
 /**
  * Whom a sign-out record names. A record in a person's name must fall inside their server
@@ -179,9 +206,20 @@ const NOBODY = { userId: null, role: null } as const;
  * Never as the actor: no session of theirs exists yet, so the workstation alone says it, and a
  * record in a person's name must fall inside one of their sessions (actor-attestation.ts).
  */
-function refusal(code: ErrorCode, failed: 'sign-in.failed' | 'mfa.failed', confirmed: ConfirmedAccount | null): AuditEvent {
-  const object = confirmed === null ? ({ kind: 'none' } as const) : ({ kind: 'account', id: confirmed.userId } as const);
-  return { actor: NOBODY, action: code === 'ACCOUNT_LOCKED' ? 'account.locked-out' : failed, object, outcome: 'failure', reason: code };
+function refusal(
+  code: ErrorCode,
+  failed: 'sign-in.failed' | 'mfa.failed',
+  confirmed: ConfirmedAccount | null,
+): AuditEvent {
+  const object =
+    confirmed === null ? ({ kind: 'none' } as const) : ({ kind: 'account', id: confirmed.userId } as const);
+  return {
+    actor: NOBODY,
+    action: code === 'ACCOUNT_LOCKED' ? 'account.locked-out' : failed,
+    object,
+    outcome: 'failure',
+    reason: code,
+  };
 }
 
 export function createSessionService(deps: SessionDeps): SessionService {
@@ -213,7 +251,11 @@ export function createSessionService(deps: SessionDeps): SessionService {
     return session.pinOffered ? 'offered' : 'unset';
   }
 
-  const unlockedState = (session: Active): SessionState => ({ state: 'unlocked', user: session.account, pin: pinState(session) });
+  const unlockedState = (session: Active): SessionState => ({
+    state: 'unlocked',
+    user: session.account,
+    pin: pinState(session),
+  });
   const lockedState = (session: Active): SessionState => ({
     state: 'locked',
     displayName: deps.policy.lockScreenShowsName ? session.account.displayName : null,
@@ -226,7 +268,14 @@ export function createSessionService(deps: SessionDeps): SessionService {
       const loaded = await deps.deviceIdentity();
       if (!loaded.ok) {
         deps.logger.error({ code: loaded.error }, 'device identity unusable');
-        return { ok: false, error: appError(loaded.error === 'DEVICE_PROTECTION_UNAVAILABLE' ? 'DEVICE_PROTECTION_UNAVAILABLE' : 'DEVICE_IDENTITY_UNUSABLE') };
+        return {
+          ok: false,
+          error: appError(
+            loaded.error === 'DEVICE_PROTECTION_UNAVAILABLE'
+              ? 'DEVICE_PROTECTION_UNAVAILABLE'
+              : 'DEVICE_IDENTITY_UNUSABLE',
+          ),
+        };
       }
       device = loaded.value;
     }
@@ -266,7 +315,9 @@ export function createSessionService(deps: SessionDeps): SessionService {
       onThreadChanged: deps.events.threadChanged,
       onIncoming: (senderName) => {
         session.unseen += 1;
-        deps.events.notify(noticeFor({ content: deps.policy.notificationContent, locked: false, unseen: session.unseen, senderName }));
+        deps.events.notify(
+          noticeFor({ content: deps.policy.notificationContent, locked: false, unseen: session.unseen, senderName }),
+        );
       },
       onSessionEnded: (reason) => void dispatch({ type: 'signed-out', at: deps.now(), reason: 'server-ended' }, reason),
       onRejected: (reason) => deps.logger.warn({ reason }, 'feed event rejected'),
@@ -312,14 +363,28 @@ export function createSessionService(deps: SessionDeps): SessionService {
       badge: 0,
     };
     active = session;
-    session.open = { vault: signedIn.vault, identity: signedIn.identity, wrapKey, messaging: startMessaging(session, signedIn.vault, signedIn.identity) };
+    session.open = {
+      vault: signedIn.vault,
+      identity: signedIn.identity,
+      wrapKey,
+      messaging: startMessaging(session, signedIn.vault, signedIn.identity),
+    };
     session.server.start();
     machine = step(machine, { type: 'signed-in', userId: account.userId, at: deps.now() }, timings).state;
     startTicker();
     const round = (ms: number) => Math.round(ms * 10) / 10;
     const spent = signedIn.timings;
     deps.logger.info(
-      { userId: account.userId, role: account.role, timingsMs: { server: round(spent.server), kdf: round(spent.kdf), identity: round(spent.identity), vault: round(spent.vault) } },
+      {
+        userId: account.userId,
+        role: account.role,
+        timingsMs: {
+          server: round(spent.server),
+          kdf: round(spent.kdf),
+          identity: round(spent.identity),
+          vault: round(spent.vault),
+        },
+      },
       'signed in',
     );
     const state = unlockedState(session);
@@ -377,10 +442,21 @@ export function createSessionService(deps: SessionDeps): SessionService {
       // The vault's cursor: events after it are seen (and counted once) but not stored.
       cursor: () => Promise.resolve(cursor),
       onEvent: (event) => {
-        if (event.type === 'envelope' && event.envelope.header.sender.userId !== session.account.userId && !counted.has(event.envelope.header.id)) {
+        if (
+          event.type === 'envelope' &&
+          event.envelope.header.sender.userId !== session.account.userId &&
+          !counted.has(event.envelope.header.id)
+        ) {
           counted.add(event.envelope.header.id);
           session.unseen += 1;
-          deps.events.notify(noticeFor({ content: deps.policy.notificationContent, locked: true, unseen: session.unseen, senderName: null }));
+          deps.events.notify(
+            noticeFor({
+              content: deps.policy.notificationContent,
+              locked: true,
+              unseen: session.unseen,
+              senderName: null,
+            }),
+          );
           deps.events.badge(session.badge + counted.size);
         }
         return Promise.resolve();
@@ -436,7 +512,11 @@ export function createSessionService(deps: SessionDeps): SessionService {
     else ending.server.drop();
     deps.logger.info({ userId: ending.account.userId, reason }, 'signed out');
     const logoff = LOGOFF_RECORDS[reason];
-    await deps.audit.note({ ...speakerOf(ending, tellServer, deps.now()), action: logoff.action, reason: logoff.reason });
+    await deps.audit.note({
+      ...speakerOf(ending, tellServer, deps.now()),
+      action: logoff.action,
+      reason: logoff.reason,
+    });
   }
 
   /** Feeds the machine and carries out what it decides. Serialised with every other change. */
@@ -460,7 +540,8 @@ export function createSessionService(deps: SessionDeps): SessionService {
           if (active !== null) await doLock(active, effect.reason);
           break;
         case 'logoff':
-          if (effect.reason === 'server-ended') deps.logger.info({ reason: serverReason ?? 'ended' }, 'session ended by server');
+          if (effect.reason === 'server-ended')
+            deps.logger.info({ reason: serverReason ?? 'ended' }, 'session ended by server');
           // The server already ended it when it says so; otherwise it is told, so the token dies now.
           await doLogoff(effect.reason, effect.reason !== 'server-ended');
           break;
@@ -476,8 +557,9 @@ export function createSessionService(deps: SessionDeps): SessionService {
     stopTicker();
     ticker = setInterval(() => {
       if (nextDeadline(machine, timings) === null) return;
-      void dispatch({ type: 'tick', at: deps.now(), systemIdleMs: deps.systemIdle?.idleMs() ?? null }).catch((error: unknown) =>
-        deps.logger.error({ errorName: error instanceof Error ? error.name : 'unknown' }, 'session tick failed'),
+      void dispatch({ type: 'tick', at: deps.now(), systemIdleMs: deps.systemIdle?.idleMs() ?? null }).catch(
+        (error: unknown) =>
+          deps.logger.error({ errorName: error instanceof Error ? error.name : 'unknown' }, 'session tick failed'),
       );
     }, deps.tickMs ?? 1000);
     ticker.unref();
@@ -496,7 +578,11 @@ export function createSessionService(deps: SessionDeps): SessionService {
       wrapKey.fill(0);
       return appError(vault.error);
     }
-    const identity = await unwrapIdentityKeys(session.unlock.wrappedIdentity.wrappedPrivateKeys, session.unlock.wrappedIdentity.publicKeys, wrapKey);
+    const identity = await unwrapIdentityKeys(
+      session.unlock.wrappedIdentity.wrappedPrivateKeys,
+      session.unlock.wrappedIdentity.publicKeys,
+      wrapKey,
+    );
     if (identity === null) {
       await vault.value.lock();
       wrapKey.fill(0);
@@ -575,7 +661,12 @@ export function createSessionService(deps: SessionDeps): SessionService {
           wrapKey = await openWithPin(deps.derive, secret.pin, session.pin);
           if (wrapKey === null) {
             deps.logger.info({ userId: session.account.userId }, 'wrong PIN');
-            await deps.audit.note({ actor: actorOf(session), action: 'session.unlocked', outcome: 'failure', reason: 'PIN_WRONG' });
+            await deps.audit.note({
+              actor: actorOf(session),
+              action: 'session.unlocked',
+              outcome: 'failure',
+              reason: 'PIN_WRONG',
+            });
             await apply({ type: 'unlock-failed', at: deps.now() });
             return fail(appError(active === null ? 'SESSION_EXPIRED' : 'PIN_WRONG'));
           }
@@ -588,13 +679,22 @@ export function createSessionService(deps: SessionDeps): SessionService {
         if (failed !== null) {
           // A wrong password opens nothing: the vault's own check says so, and it counts like a wrong PIN.
           deps.logger.info({ code: failed.code }, 'unlock refused');
-          await deps.audit.note({ actor: actorOf(session), action: 'session.unlocked', outcome: 'failure', reason: failed.code });
+          await deps.audit.note({
+            actor: actorOf(session),
+            action: 'session.unlocked',
+            outcome: 'failure',
+            reason: failed.code,
+          });
           if (failed.code === 'WRONG_PASSWORD') await apply({ type: 'unlock-failed', at: deps.now() });
           return fail(active === null ? appError('SESSION_EXPIRED') : failed);
         }
         await apply({ type: 'unlocked', at: deps.now(), method: 'pin' in secret ? 'pin' : 'password' });
         try {
-          await deps.audit.record({ actor: actorOf(session), action: 'session.unlocked', reason: 'pin' in secret ? 'PIN' : 'PASSWORD' });
+          await deps.audit.record({
+            actor: actorOf(session),
+            action: 'session.unlocked',
+            reason: 'pin' in secret ? 'PIN' : 'PASSWORD',
+          });
         } catch {
           // Nothing is shown unrecorded: locked again at once.
           await apply({ type: 'lock', at: deps.now(), reason: 'request' });
@@ -625,7 +725,8 @@ export function createSessionService(deps: SessionDeps): SessionService {
           const keys = await deps.derive(password, session.unlock.salt, session.unlock.kdf);
           keys.authKey.fill(0);
           // Constant time: the comparison must not tell how much of a guessed password was right.
-          const same = keys.wrapKey.length === session.open.wrapKey.length && timingSafeEqual(keys.wrapKey, session.open.wrapKey);
+          const same =
+            keys.wrapKey.length === session.open.wrapKey.length && timingSafeEqual(keys.wrapKey, session.open.wrapKey);
           keys.wrapKey.fill(0);
           if (!same) return fail(appError('WRONG_PASSWORD'));
         }

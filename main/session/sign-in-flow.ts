@@ -11,7 +11,14 @@ import { MFA_CHALLENGE_TTL_MS, type DeviceProof } from '../../shared/protocol/au
 import type { Session } from '../../shared/protocol/api';
 import type { IdentityPublicKeys } from '../../shared/protocol/identity';
 import { normalizeUserId } from '../../shared/protocol/identifiers';
-import { generateIdentityKeys, publicKeysOf, unwrapIdentityKeys, wrapIdentityKeys, zeroIdentityKeys, type IdentityKeyPairs } from '../crypto/identity-keys';
+import {
+  generateIdentityKeys,
+  publicKeysOf,
+  unwrapIdentityKeys,
+  wrapIdentityKeys,
+  zeroIdentityKeys,
+  type IdentityKeyPairs,
+} from '../crypto/identity-keys';
 import { KeyDerivationError, type PasswordKeys } from '../keys/password-kdf';
 import type { KdfParams } from '../keys/kdf-params';
 import type { ApiClient, ApiError } from '../server-link/api-client';
@@ -58,11 +65,17 @@ export interface SignedIn {
   readonly unlock: UnlockMaterial;
 }
 
-export type SignInStep = { readonly step: 'mfa' } | { readonly step: 'enroll-mfa'; readonly otpauthUri: string } | { readonly step: 'signed-in'; readonly signedIn: SignedIn };
+export type SignInStep =
+  | { readonly step: 'mfa' }
+  | { readonly step: 'enroll-mfa'; readonly otpauthUri: string }
+  | { readonly step: 'signed-in'; readonly signedIn: SignedIn };
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppError };
 const failWith = (code: Parameters<typeof appError>[0]): Outcome<never> => ({ ok: false, error: appError(code) });
-const apiFailure = (error: ApiError): Outcome<never> => ({ ok: false, error: appErrorWithWait(appCodeOf(error.code), error.retryAfterSeconds) });
+const apiFailure = (error: ApiError): Outcome<never> => ({
+  ok: false,
+  error: appErrorWithWait(appCodeOf(error.code), error.retryAfterSeconds),
+});
 
 interface Pending {
   readonly timings: SignInTimings;
@@ -100,7 +113,13 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
   };
 
   /** After the server said yes: identity keys, then the vault. Zeroes the wrap key. */
-  async function complete(session: Session, wrapKey: Uint8Array, salt: Uint8Array, kdf: KdfParams, timings: SignInTimings): Promise<Outcome<SignedIn>> {
+  async function complete(
+    session: Session,
+    wrapKey: Uint8Array,
+    salt: Uint8Array,
+    kdf: KdfParams,
+    timings: SignInTimings,
+  ): Promise<Outcome<SignedIn>> {
     confirmed = { userId: session.account.userId, role: session.account.role };
     const identityStarted = performance.now();
     let identity: IdentityKeyPairs | null = null;
@@ -108,7 +127,10 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
     try {
       if (session.identity === null) {
         identity = await generateIdentityKeys();
-        wrappedIdentity = { publicKeys: publicKeysOf(identity), wrappedPrivateKeys: await wrapIdentityKeys(identity, wrapKey) };
+        wrappedIdentity = {
+          publicKeys: publicKeysOf(identity),
+          wrappedPrivateKeys: await wrapIdentityKeys(identity, wrapKey),
+        };
         const published = await deps.api.call('publishIdentity', wrappedIdentity, session.token);
         if (!published.ok) {
           await zeroIdentityKeys(identity);
@@ -137,7 +159,16 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
       }
       if (wrappedIdentity === null) throw new Error('unreachable: identity neither published nor unwrapped');
       timings.vault += performance.now() - vaultStarted;
-      return { ok: true, value: { timings, session, identity, vault: opened.value, unlock: { wrapKey: wrapKey.slice(), salt, kdf, wrappedIdentity } } };
+      return {
+        ok: true,
+        value: {
+          timings,
+          session,
+          identity,
+          vault: opened.value,
+          unlock: { wrapKey: wrapKey.slice(), salt, kdf, wrappedIdentity },
+        },
+      };
     } finally {
       wrapKey.fill(0);
     }
@@ -162,7 +193,8 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
       timings.server += performance.now() - started;
       if (!pre.ok) return apiFailure(pre.error);
       const salt = new Uint8Array(Buffer.from(pre.value.salt, 'base64'));
-      if (pre.value.kdf.memoryMiB < deps.kdfFloor.memoryMiB || pre.value.kdf.passes < deps.kdfFloor.passes) return failWith('KDF_TOO_WEAK');
+      if (pre.value.kdf.memoryMiB < deps.kdfFloor.memoryMiB || pre.value.kdf.passes < deps.kdfFloor.passes)
+        return failWith('KDF_TOO_WEAK');
       let keys: PasswordKeys;
       try {
         started = performance.now();
@@ -188,7 +220,10 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
         return apiFailure(login.error);
       }
       const answer = login.value;
-      confirmed = answer.step === 'signed-in' ? { userId: answer.session.account.userId, role: answer.session.account.role } : { userId, role: null };
+      confirmed =
+        answer.step === 'signed-in'
+          ? { userId: answer.session.account.userId, role: answer.session.account.role }
+          : { userId, role: null };
       if (answer.step === 'signed-in' && deps.mfaRequired) {
         // Policy trusts no server that skips the second factor: end what it opened, say why.
         keys.wrapKey.fill(0);
@@ -208,7 +243,10 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
         salt,
         kdf: pre.value.kdf,
       };
-      return { ok: true, value: answer.step === 'mfa' ? { step: 'mfa' } : { step: 'enroll-mfa', otpauthUri: answer.otpauthUri } };
+      return {
+        ok: true,
+        value: answer.step === 'mfa' ? { step: 'mfa' } : { step: 'enroll-mfa', otpauthUri: answer.otpauthUri },
+      };
     },
 
     async verify(code) {

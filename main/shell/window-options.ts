@@ -9,7 +9,10 @@ export interface WindowOptionsInput {
   readonly isDevelopment: boolean;
 }
 
-export function createWindowOptions({ preloadPath, isDevelopment }: WindowOptionsInput): BrowserWindowConstructorOptions {
+export function createWindowOptions({
+  preloadPath,
+  isDevelopment,
+}: WindowOptionsInput): BrowserWindowConstructorOptions {
   return {
     title: 'Wardline',
     width: 1280,

@@ -168,11 +168,10 @@ function upsertConversation(db: Database, input: ConversationRecord): void {
 }
 
 function touchConversation(db: Database, conversationId: string, at: number): void {
-  sql(db, 'UPDATE conversations SET last_message_at = max(coalesce(last_message_at, 0), ?), updated_at = ? WHERE id = ?').run(
-    at,
-    at,
-    conversationId,
-  );
+  sql(
+    db,
+    'UPDATE conversations SET last_message_at = max(coalesce(last_message_at, 0), ?), updated_at = ? WHERE id = ?',
+  ).run(at, at, conversationId);
 }
 
 export const messagingOps = {
@@ -183,9 +182,10 @@ export const messagingOps = {
   },
 
   'conversation.get': (db: Database, args: { id: string }): ConversationRecord | null => {
-    const row = sql(db, 'SELECT id, kind, title, role_address_id, role_address_name, created_at, patient_ref, patient_label FROM conversations WHERE id = ?').get(
-      args.id,
-    ) as
+    const row = sql(
+      db,
+      'SELECT id, kind, title, role_address_id, role_address_name, created_at, patient_ref, patient_label FROM conversations WHERE id = ?',
+    ).get(args.id) as
       | {
           id: string;
           kind: ConversationKind;
@@ -199,10 +199,23 @@ export const messagingOps = {
       | undefined;
     if (!row) return null;
     const participants = (
-      sql(db, 'SELECT user_id, display_name, role, department, title FROM participants WHERE conversation_id = ? ORDER BY display_name').all(
-        args.id,
-      ) as { user_id: string; display_name: string; role: string | null; department: string | null; title: string | null }[]
-    ).map((p) => ({ userId: p.user_id, displayName: p.display_name, role: p.role, department: p.department, title: p.title }));
+      sql(
+        db,
+        'SELECT user_id, display_name, role, department, title FROM participants WHERE conversation_id = ? ORDER BY display_name',
+      ).all(args.id) as {
+        user_id: string;
+        display_name: string;
+        role: string | null;
+        department: string | null;
+        title: string | null;
+      }[]
+    ).map((p) => ({
+      userId: p.user_id,
+      displayName: p.display_name,
+      role: p.role,
+      department: p.department,
+      title: p.title,
+    }));
     return {
       id: row.id,
       kind: row.kind,
@@ -217,14 +230,23 @@ export const messagingOps = {
 
   /** Every role address a stored conversation was sent to, so their names can be asked of the directory again. */
   'conversation.roleAddressIds': (db: Database, _args: Record<string, never>): string[] =>
-    (sql(db, 'SELECT DISTINCT role_address_id AS id FROM conversations WHERE role_address_id IS NOT NULL').all() as { id: string }[]).map((row) => row.id),
+    (
+      sql(db, 'SELECT DISTINCT role_address_id AS id FROM conversations WHERE role_address_id IS NOT NULL').all() as {
+        id: string;
+      }[]
+    ).map((row) => row.id),
 
   /** The directory's name for a role address (null: it does not know the address); whether any conversation changed. */
   'conversation.nameRoleAddress': (db: Database, args: { addressId: string; name: string | null }): boolean =>
-    sql(db, 'UPDATE conversations SET role_address_name = ? WHERE role_address_id = ? AND role_address_name IS NOT ?').run(args.name, args.addressId, args.name)
-      .changes > 0,
+    sql(
+      db,
+      'UPDATE conversations SET role_address_name = ? WHERE role_address_id = ? AND role_address_name IS NOT ?',
+    ).run(args.name, args.addressId, args.name).changes > 0,
 
-  'conversation.page': (db: Database, args: { selfId: string; limit: number; offset: number }): { rows: ConversationListRow[]; total: number } => {
+  'conversation.page': (
+    db: Database,
+    args: { selfId: string; limit: number; offset: number },
+  ): { rows: ConversationListRow[]; total: number } => {
     const rows = sql(
       db,
       `SELECT c.id, c.kind, c.title, c.role_address_id, c.role_address_name, c.last_message_at,
@@ -265,7 +287,10 @@ export const messagingOps = {
   },
 
   /** Stores a decrypted message once: a message seen again (push and fetch overlap) is ignored. */
-  'message.receive': (db: Database, input: { conversation: ConversationRecord; message: IncomingMessage }): { inserted: boolean } => {
+  'message.receive': (
+    db: Database,
+    input: { conversation: ConversationRecord; message: IncomingMessage },
+  ): { inserted: boolean } => {
     return db.transaction(() => {
       upsertConversation(db, input.conversation);
       const m = input.message;
@@ -299,7 +324,15 @@ export const messagingOps = {
     db: Database,
     input: {
       conversation: ConversationRecord;
-      message: { id: string; senderId: string; sentAt: number; priority: Priority; expiresAt: number | null; recipientCount: number; body: string };
+      message: {
+        id: string;
+        senderId: string;
+        sentAt: number;
+        priority: Priority;
+        expiresAt: number | null;
+        recipientCount: number;
+        body: string;
+      };
       envelope: Uint8Array;
     },
   ): null => {
@@ -311,7 +344,17 @@ export const messagingOps = {
         `INSERT INTO messages (id, conversation_id, sender_id, sent_at, received_at, priority, expires_at, envelope, body,
            direction, send_state, recipient_count)
          VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, 'out', 'pending', ?)`,
-      ).run(m.id, input.conversation.id, m.senderId, m.sentAt, m.priority, m.expiresAt, Buffer.from(input.envelope), m.body, m.recipientCount);
+      ).run(
+        m.id,
+        input.conversation.id,
+        m.senderId,
+        m.sentAt,
+        m.priority,
+        m.expiresAt,
+        Buffer.from(input.envelope),
+        m.body,
+        m.recipientCount,
+      );
       sql(
         db,
         `INSERT INTO outbox (id, conversation_id, idempotency_key, envelope, created_at, attempts, next_attempt_at)
@@ -325,10 +368,16 @@ export const messagingOps = {
   /** What may be sent: everything not held for a key change, oldest first. */
   'outbox.list': (db: Database, args: { limit: number; held?: boolean }): OutboxEntry[] =>
     (
-      sql(db, 'SELECT id, conversation_id, envelope, attempts, next_attempt_at FROM outbox WHERE held = ? ORDER BY created_at, id LIMIT ?').all(
-        args.held === true ? 1 : 0,
-        args.limit,
-      ) as { id: string; conversation_id: string; envelope: Buffer; attempts: number; next_attempt_at: number | null }[]
+      sql(
+        db,
+        'SELECT id, conversation_id, envelope, attempts, next_attempt_at FROM outbox WHERE held = ? ORDER BY created_at, id LIMIT ?',
+      ).all(args.held === true ? 1 : 0, args.limit) as {
+        id: string;
+        conversation_id: string;
+        envelope: Buffer;
+        attempts: number;
+        next_attempt_at: number | null;
+      }[]
     ).map((row) => ({
       id: row.id,
       conversationId: row.conversation_id,
@@ -365,7 +414,10 @@ export const messagingOps = {
   'outbox.reseal': (db: Database, args: { id: string; envelope: Uint8Array }): null => {
     db.transaction(() => {
       const envelope = Buffer.from(args.envelope);
-      sql(db, 'UPDATE outbox SET envelope = ?, held = 0, attempts = 0, next_attempt_at = NULL WHERE id = ?').run(envelope, args.id);
+      sql(db, 'UPDATE outbox SET envelope = ?, held = 0, attempts = 0, next_attempt_at = NULL WHERE id = ?').run(
+        envelope,
+        args.id,
+      );
       sql(db, 'UPDATE messages SET envelope = ? WHERE id = ?').run(envelope, args.id);
     })();
     return null;
@@ -380,9 +432,13 @@ export const messagingOps = {
     return null;
   },
 
-  'receipt.record': (db: Database, args: { messageId: string; userId: string; kind: 'delivered' | 'read'; at: number }): { conversationId: string | null } => {
+  'receipt.record': (
+    db: Database,
+    args: { messageId: string; userId: string; kind: 'delivered' | 'read'; at: number },
+  ): { conversationId: string | null } => {
     return db.transaction(() => {
-      const message = sql(db, 'SELECT conversation_id FROM messages WHERE id = ?').get(args.messageId) as { conversation_id: string } | undefined;
+      const message = sql(db, 'SELECT conversation_id FROM messages WHERE id = ?').get(args.messageId) as
+        { conversation_id: string } | undefined;
       if (!message) return { conversationId: null };
       // Read implies delivered: a read receipt may overtake its delivery receipt.
       sql(
@@ -399,14 +455,20 @@ export const messagingOps = {
   /** Marks every unread incoming message of the conversation read; answers their ids for receipts. */
   /** Incoming messages not yet read, in every conversation (the taskbar badge); uses messages_unread. */
   'message.unreadCount': (db: Database, _args: Record<string, never>): number =>
-    (sql(db, "SELECT count(*) AS n FROM messages WHERE direction = 'in' AND read_at IS NULL AND body IS NOT NULL").get() as { n: number }).n,
+    (
+      sql(
+        db,
+        "SELECT count(*) AS n FROM messages WHERE direction = 'in' AND read_at IS NULL AND body IS NOT NULL",
+      ).get() as { n: number }
+    ).n,
 
   /** Incoming messages not yet read, whose text is still here: what opening the thread will show. */
   'conversation.unread': (db: Database, args: { conversationId: string }): string[] =>
     (
-      sql(db, "SELECT id FROM messages WHERE conversation_id = ? AND direction = 'in' AND read_at IS NULL AND body IS NOT NULL ORDER BY seq").all(
-        args.conversationId,
-      ) as { id: string }[]
+      sql(
+        db,
+        "SELECT id FROM messages WHERE conversation_id = ? AND direction = 'in' AND read_at IS NULL AND body IS NOT NULL ORDER BY seq",
+      ).all(args.conversationId) as { id: string }[]
     ).map((row) => row.id),
 
   /**
@@ -414,7 +476,10 @@ export const messagingOps = {
    * unread message whose text is already gone (nothing of it is shown); answers the ids of `ids`
    * that were unread. A message that arrived after the list was taken stays unread.
    */
-  'conversation.markRead': (db: Database, args: { conversationId: string; ids: readonly string[]; at: number }): string[] =>
+  'conversation.markRead': (
+    db: Database,
+    args: { conversationId: string; ids: readonly string[]; at: number },
+  ): string[] =>
     db.transaction(() => {
       const listed = JSON.stringify(args.ids);
       const ids = (
@@ -432,7 +497,10 @@ export const messagingOps = {
     })(),
 
   /** Newest `limit` messages before `before`, answered oldest first. */
-  'message.thread': (db: Database, args: { conversationId: string; before: number | null; limit: number }): StoredMessage[] =>
+  'message.thread': (
+    db: Database,
+    args: { conversationId: string; before: number | null; limit: number },
+  ): StoredMessage[] =>
     (
       sql(
         db,
@@ -444,7 +512,8 @@ export const messagingOps = {
       .reverse(),
 
   'message.find': (db: Database, args: { id: string }): StoredMessage | null => {
-    const raw = sql(db, `SELECT ${STORED_COLUMNS} FROM messages m WHERE m.id = ?`).get(args.id) as RawStored | undefined;
+    const raw = sql(db, `SELECT ${STORED_COLUMNS} FROM messages m WHERE m.id = ?`).get(args.id) as
+      RawStored | undefined;
     return raw ? toStored(raw) : null;
   },
 
@@ -463,7 +532,10 @@ export const messagingOps = {
    * Removes the text of exactly `ids` (listed by message.dueToExpire and recorded by the caller
    * first) if their expiry has come; answers those it expired.
    */
-  'message.expire': (db: Database, args: { ids: readonly string[]; now: number }): { id: string; conversationId: string }[] =>
+  'message.expire': (
+    db: Database,
+    args: { ids: readonly string[]; now: number },
+  ): { id: string; conversationId: string }[] =>
     db.transaction(() => {
       const listed = JSON.stringify(args.ids);
       const rows = sql(
@@ -509,17 +581,29 @@ export const messagingOps = {
   },
 
   /** First sight of a contact's keys: pinned as they are (trust on first use). */
-  'contactKey.pin': (db: Database, args: { userId: string; encryptionKey: string; signingKey: string; fingerprint: string; at: number }): null => {
+  'contactKey.pin': (
+    db: Database,
+    args: { userId: string; encryptionKey: string; signingKey: string; fingerprint: string; at: number },
+  ): null => {
     sql(
       db,
       `INSERT INTO contact_keys (user_id, encryption_key, signing_key, fingerprint, first_seen_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (user_id) DO NOTHING`,
-    ).run(args.userId, Buffer.from(args.encryptionKey, 'base64'), Buffer.from(args.signingKey, 'base64'), args.fingerprint, args.at);
+    ).run(
+      args.userId,
+      Buffer.from(args.encryptionKey, 'base64'),
+      Buffer.from(args.signingKey, 'base64'),
+      args.fingerprint,
+      args.at,
+    );
     return null;
   },
 
   /** The directory now shows other keys than the pinned ones: held until the clinician accepts. */
-  'contactKey.setPending': (db: Database, args: { userId: string; encryptionKey: string; signingKey: string; fingerprint: string; at: number }): null => {
+  'contactKey.setPending': (
+    db: Database,
+    args: { userId: string; encryptionKey: string; signingKey: string; fingerprint: string; at: number },
+  ): null => {
     sql(
       db,
       `UPDATE contact_keys SET pending_encryption_key = ?, pending_signing_key = ?, pending_fingerprint = ?, changed_at = ?

@@ -2,7 +2,14 @@
  * Why the encrypted store failed, as a code the vault and the UI can act on. SQLite's own
  * message never travels further than this module: it can quote SQL or data.
  */
-export const STORE_ERROR_CODES = ['VAULT_CORRUPT', 'VAULT_IN_USE', 'DISK_FULL', 'VAULT_TOO_NEW', 'STORE_CLOSED', 'STORE_FAILED'] as const;
+export const STORE_ERROR_CODES = [
+  'VAULT_CORRUPT',
+  'VAULT_IN_USE',
+  'DISK_FULL',
+  'VAULT_TOO_NEW',
+  'STORE_CLOSED',
+  'STORE_FAILED',
+] as const;
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 
 export class StoreError extends Error {
@@ -25,7 +32,9 @@ export function storeErrorFrom(error: unknown): StoreError {
 }
 
 /** The code a clinician is told for a store failure: the vault's own codes, else INTERNAL. */
-export function appCodeOfStoreError(error: unknown): 'VAULT_CORRUPT' | 'VAULT_IN_USE' | 'VAULT_TOO_NEW' | 'DISK_FULL' | 'VAULT_LOCKED' | 'INTERNAL' {
+export function appCodeOfStoreError(
+  error: unknown,
+): 'VAULT_CORRUPT' | 'VAULT_IN_USE' | 'VAULT_TOO_NEW' | 'DISK_FULL' | 'VAULT_LOCKED' | 'INTERNAL' {
   if (!(error instanceof StoreError)) return 'INTERNAL';
   switch (error.code) {
     case 'VAULT_CORRUPT':

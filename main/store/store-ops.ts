@@ -16,7 +16,12 @@ export interface ConversationInput {
   readonly title: string | null;
   readonly patientRef: string | null;
   readonly createdAt: number;
-  readonly participants: readonly { userId: string; displayName: string; role: string | null; department: string | null }[];
+  readonly participants: readonly {
+    userId: string;
+    displayName: string;
+    role: string | null;
+    department: string | null;
+  }[];
 }
 
 export interface ConversationSummary {
@@ -78,7 +83,8 @@ function toMessage(raw: RawMessage): MessageRow {
   };
 }
 
-const MESSAGE_COLUMNS = 'id, conversation_id, sender_id, sent_at, received_at, priority, expires_at, recalled_at, envelope, body';
+const MESSAGE_COLUMNS =
+  'id, conversation_id, sender_id, sent_at, received_at, priority, expires_at, recalled_at, envelope, body';
 
 function insertMessage(db: Database, message: MessageInput): void {
   sql(
@@ -96,11 +102,10 @@ function insertMessage(db: Database, message: MessageInput): void {
     message.envelope === null ? null : Buffer.from(message.envelope),
     message.body,
   );
-  sql(db, 'UPDATE conversations SET last_message_at = max(coalesce(last_message_at, 0), ?), updated_at = ? WHERE id = ?').run(
-    message.sentAt,
-    message.sentAt,
-    message.conversationId,
-  );
+  sql(
+    db,
+    'UPDATE conversations SET last_message_at = max(coalesce(last_message_at, 0), ?), updated_at = ? WHERE id = ?',
+  ).run(message.sentAt, message.sentAt, message.conversationId);
 }
 
 export const storeOps = {
@@ -178,10 +183,10 @@ export const storeOps = {
 
   /** Recall: the body and envelope are removed (and, with secure_delete, overwritten); the row stays as a marker. */
   'message.recall': (db: Database, args: { id: string; recalledAt: number }): boolean =>
-    sql(db, 'UPDATE messages SET body = NULL, envelope = NULL, recalled_at = ? WHERE id = ? AND recalled_at IS NULL').run(
-      args.recalledAt,
-      args.id,
-    ).changes === 1,
+    sql(
+      db,
+      'UPDATE messages SET body = NULL, envelope = NULL, recalled_at = ? WHERE id = ? AND recalled_at IS NULL',
+    ).run(args.recalledAt, args.id).changes === 1,
 
   'message.count': (db: Database, _args: Record<string, never>): number =>
     (sql(db, 'SELECT count(*) AS n FROM messages').get() as { n: number }).n,
@@ -202,10 +207,10 @@ export const storeOps = {
     (sql(db, 'SELECT value FROM settings WHERE key = ?').get(args.key) as { value: string } | undefined)?.value ?? null,
 
   'setting.set': (db: Database, args: { key: string; value: string }): null => {
-    sql(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
-      args.key,
-      args.value,
-    );
+    sql(
+      db,
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ).run(args.key, args.value);
     return null;
   },
 

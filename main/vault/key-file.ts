@@ -15,7 +15,10 @@ import { z } from 'zod';
 export const KEY_FILE_FORMAT = 'wardline-vault-keys';
 export const KEY_FILE_VERSION = 1;
 
-const base64 = z.string().max(4096).regex(/^[A-Za-z0-9+/]*={0,2}$/);
+const base64 = z
+  .string()
+  .max(4096)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
 const contentSchema = z.strictObject({
   format: z.literal(KEY_FILE_FORMAT),
@@ -47,7 +50,12 @@ function canonical(content: KeyFileContent): string {
     vaultId: content.vaultId,
     userId: content.userId,
     createdAt: content.createdAt,
-    kdf: { algorithm: content.kdf.algorithm, memoryMiB: content.kdf.memoryMiB, passes: content.kdf.passes, salt: content.kdf.salt },
+    kdf: {
+      algorithm: content.kdf.algorithm,
+      memoryMiB: content.kdf.memoryMiB,
+      passes: content.kdf.passes,
+      salt: content.kdf.salt,
+    },
     passwordCheck: content.passwordCheck,
     sealedBy: content.sealedBy,
     dataKey: content.dataKey,
@@ -56,7 +64,10 @@ function canonical(content: KeyFileContent): string {
 
 export function serializeKeyFile(content: KeyFileContent): Uint8Array {
   const checksum = createHash('sha256').update(canonical(content)).digest('hex');
-  return Buffer.from(`${JSON.stringify({ ...JSON.parse(canonical(content)) as object, checksum }, null, 2)}\n`, 'utf8');
+  return Buffer.from(
+    `${JSON.stringify({ ...(JSON.parse(canonical(content)) as object), checksum }, null, 2)}\n`,
+    'utf8',
+  );
 }
 
 /** Parses a key file; null when it is not a whole, well-formed file with a matching checksum. */

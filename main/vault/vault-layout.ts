@@ -17,7 +17,10 @@ export function normalizeUserId(userId: string): string {
 }
 
 export function vaultIdOf(userId: string): string {
-  return createHash('sha256').update(`wardline/v1/vault-id\0${normalizeUserId(userId)}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`wardline/v1/vault-id\0${normalizeUserId(userId)}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export function vaultsRoot(dataDir: string): string {

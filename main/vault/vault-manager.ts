@@ -51,7 +51,8 @@ export type VaultErrorCode = Extract<
   | 'INTERNAL'
 >;
 
-export type VaultResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: VaultErrorCode };
+export type VaultResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: VaultErrorCode };
 
 const ok = <T>(value: T): VaultResult<T> => ({ ok: true, value });
 const fail = (error: VaultErrorCode): VaultResult<never> => ({ ok: false, error });
@@ -150,7 +151,13 @@ export function createVaultManager(deps: VaultDeps) {
     }
   }
 
-  async function openWithDataKey(userId: string, paths: VaultPaths, vaultId: string, dataKey: Uint8Array, create: boolean) {
+  async function openWithDataKey(
+    userId: string,
+    paths: VaultPaths,
+    vaultId: string,
+    dataKey: Uint8Array,
+    create: boolean,
+  ) {
     let store: StoreClient;
     try {
       store = await openStore(paths.database, dataKey, { create });
@@ -220,7 +227,12 @@ export function createVaultManager(deps: VaultDeps) {
      * Creates a new vault for `userId` (of `role`), protected by `wrapKey` (derived from the
      * password with `kdf`).
      */
-    async create(userId: string, wrapKey: Uint8Array, kdf: KdfDescriptor, role: Role | null = null): Promise<VaultResult<OpenVault>> {
+    async create(
+      userId: string,
+      wrapKey: Uint8Array,
+      kdf: KdfDescriptor,
+      role: Role | null = null,
+    ): Promise<VaultResult<OpenVault>> {
       const params = checkKdfParams(kdf.params);
       if (!params.ok) return fail(params.error === 'KDF_TOO_WEAK' ? 'KDF_TOO_WEAK' : 'INTERNAL');
       const layer = sealingLayer();
@@ -237,7 +249,9 @@ export function createVaultManager(deps: VaultDeps) {
       try {
         await deps.audit?.record(event);
       } catch (error) {
-        return fail(error instanceof AuditError && error.code === 'AUDIT_DISK_FULL' ? 'DISK_FULL' : 'AUDIT_UNAVAILABLE');
+        return fail(
+          error instanceof AuditError && error.code === 'AUDIT_DISK_FULL' ? 'DISK_FULL' : 'AUDIT_UNAVAILABLE',
+        );
       }
       const failed = async (code: VaultErrorCode) => {
         await deps.audit?.note({ ...event, outcome: 'failure', reason: code });
@@ -254,7 +268,12 @@ export function createVaultManager(deps: VaultDeps) {
             vaultId,
             userId: normalized,
             createdAt: deps.now(),
-            kdf: { algorithm: 'argon2id13', memoryMiB: params.value.memoryMiB, passes: params.value.passes, salt: b64(kdf.salt) },
+            kdf: {
+              algorithm: 'argon2id13',
+              memoryMiB: params.value.memoryMiB,
+              passes: params.value.passes,
+              salt: b64(kdf.salt),
+            },
             sealedBy: layer.value,
           },
           dataKey,
@@ -324,7 +343,12 @@ export function createVaultManager(deps: VaultDeps) {
     },
 
     /** Re-wraps the data key under a new wrap key; the database itself is untouched. */
-    async changePassword(userId: string, oldWrapKey: Uint8Array, newWrapKey: Uint8Array, kdf: KdfDescriptor): Promise<VaultResult<null>> {
+    async changePassword(
+      userId: string,
+      oldWrapKey: Uint8Array,
+      newWrapKey: Uint8Array,
+      kdf: KdfDescriptor,
+    ): Promise<VaultResult<null>> {
       const params = checkKdfParams(kdf.params);
       if (!params.ok) return fail(params.error === 'KDF_TOO_WEAK' ? 'KDF_TOO_WEAK' : 'INTERNAL');
       const paths = vaultPaths(deps.dataDir, vaultIdOf(userId));
@@ -340,7 +364,12 @@ export function createVaultManager(deps: VaultDeps) {
             vaultId: content.value.vaultId,
             userId: content.value.userId,
             createdAt: content.value.createdAt,
-            kdf: { algorithm: 'argon2id13', memoryMiB: params.value.memoryMiB, passes: params.value.passes, salt: b64(kdf.salt) },
+            kdf: {
+              algorithm: 'argon2id13',
+              memoryMiB: params.value.memoryMiB,
+              passes: params.value.passes,
+              salt: b64(kdf.salt),
+            },
             sealedBy: content.value.sealedBy,
           },
           dataKey.value,
@@ -355,14 +384,21 @@ export function createVaultManager(deps: VaultDeps) {
       }
     },
 
-    async changePasswordWithPassword(userId: string, oldPassword: string, newPassword: string): Promise<VaultResult<null>> {
+    async changePasswordWithPassword(
+      userId: string,
+      oldPassword: string,
+      newPassword: string,
+    ): Promise<VaultResult<null>> {
       const kdf = manager.readKdf(userId);
       if (!kdf.ok) return kdf;
       const oldKeys = await derivePasswordKeys(oldPassword, kdf.value.salt, kdf.value.params);
       const salt = deps.randomBytes(SALT_BYTES);
       const newKeys = await derivePasswordKeys(newPassword, salt, kdf.value.params);
       try {
-        return await manager.changePassword(userId, oldKeys.wrapKey, newKeys.wrapKey, { salt, params: kdf.value.params });
+        return await manager.changePassword(userId, oldKeys.wrapKey, newKeys.wrapKey, {
+          salt,
+          params: kdf.value.params,
+        });
       } finally {
         await zeroPasswordKeys(oldKeys);
         await zeroPasswordKeys(newKeys);
@@ -446,7 +482,13 @@ export function createVaultManager(deps: VaultDeps) {
       const cutoff = deps.now() - maxIdleDays * 86_400_000;
       const purged: string[] = [];
       for (const listing of manager.list()) {
-        if (!listing.readable || open.has(listing.vaultId) || listing.lastUsedAt === null || listing.lastUsedAt >= cutoff) continue;
+        if (
+          !listing.readable ||
+          open.has(listing.vaultId) ||
+          listing.lastUsedAt === null ||
+          listing.lastUsedAt >= cutoff
+        )
+          continue;
         if ((await manager.shred(listing.vaultId, 'vault.purged', BY_POLICY)).ok) purged.push(listing.vaultId);
       }
       return purged;

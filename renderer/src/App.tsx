@@ -18,13 +18,15 @@ export function App({ bridge }: { readonly bridge: WardlineApi }) {
 
   useEffect(() => {
     const stop = bridge.events.subscribe('session.changed', setSession);
-    void Promise.all([bridge.app.getInfo(), bridge.session.getState(), bridge.policy.get()]).then(([infoResult, stateResult, policyResult]) => {
-      if (infoResult.ok) setInfo(infoResult.value);
-      if (policyResult.ok) setPolicy(policyResult.value.policy);
-      else setPolicyError(policyResult.error);
-      if (stateResult.ok) setSession(stateResult.value);
-      else setStartupError(describeError(stateResult.error));
-    });
+    void Promise.all([bridge.app.getInfo(), bridge.session.getState(), bridge.policy.get()]).then(
+      ([infoResult, stateResult, policyResult]) => {
+        if (infoResult.ok) setInfo(infoResult.value);
+        if (policyResult.ok) setPolicy(policyResult.value.policy);
+        else setPolicyError(policyResult.error);
+        if (stateResult.ok) setSession(stateResult.value);
+        else setStartupError(describeError(stateResult.error));
+      },
+    );
     return stop;
   }, [bridge]);
 
@@ -46,7 +48,15 @@ export function App({ bridge }: { readonly bridge: WardlineApi }) {
   }
 
   if (session?.state === 'unlocked') {
-    return <SignedInScreen bridge={bridge} info={info} session={session} pinMinLength={policy?.pinMinLength ?? 6} onSessionChange={setSession} />;
+    return (
+      <SignedInScreen
+        bridge={bridge}
+        info={info}
+        session={session}
+        pinMinLength={policy?.pinMinLength ?? 6}
+        onSessionChange={setSession}
+      />
+    );
   }
 
   return (

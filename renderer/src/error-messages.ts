@@ -5,16 +5,20 @@
 import type { AppError, ErrorCode } from '../../shared/errors';
 
 const TEXT: Record<ErrorCode, string> = {
-  POLICY_INVALID: 'This workstation’s Wardline policy has a mistake in it, so nobody can sign in here. Call the IT service desk.',
-  POLICY_UNREADABLE: 'This workstation’s Wardline policy could not be read, so nobody can sign in here. Call the IT service desk.',
-  MFA_NOT_ENFORCED: 'The server did not ask for an authentication code, which this workstation requires. Call the IT service desk.',
+  POLICY_INVALID:
+    'This workstation’s Wardline policy has a mistake in it, so nobody can sign in here. Call the IT service desk.',
+  POLICY_UNREADABLE:
+    'This workstation’s Wardline policy could not be read, so nobody can sign in here. Call the IT service desk.',
+  MFA_NOT_ENFORCED:
+    'The server did not ask for an authentication code, which this workstation requires. Call the IT service desk.',
   NOT_LOCKED: 'Wardline is not locked.',
   PIN_NOT_ALLOWED: 'This workstation does not allow unlocking with a PIN. Use your password.',
   PIN_NOT_SET: 'You have no PIN for this session. Use your password.',
   PIN_TOO_SHORT: 'That PIN is too short.',
   PIN_WRONG: 'That PIN is not correct.',
   PIN_DISABLED: 'Unlock with your password this time.',
-  AUDIT_UNAVAILABLE: 'Wardline could not record this in the audit trail, so it did not do it. Call the IT service desk.',
+  AUDIT_UNAVAILABLE:
+    'Wardline could not record this in the audit trail, so it did not do it. Call the IT service desk.',
   BAD_REQUEST: 'Wardline could not read that request. Check what you entered and try again.',
   PAYLOAD_TOO_LARGE: 'That is longer than Wardline accepts.',
   UNKNOWN_CHANNEL: 'Wardline did not recognise that action.',
@@ -32,22 +36,29 @@ const TEXT: Record<ErrorCode, string> = {
   VAULT_CORRUPT:
     'Your saved messages on this workstation are damaged. Nothing was deleted; IT can recover them, and your history can be fetched again from the server.',
   VAULT_TOO_NEW: 'Your saved messages were written by a newer Wardline. Ask IT to update this workstation.',
-  KEY_FILE_MISSING: 'A file that protects your saved messages is missing. Nothing was deleted. Call the IT service desk.',
-  KEY_FILE_CORRUPT: 'A file that protects your saved messages is damaged. Nothing was deleted. Call the IT service desk.',
-  KEY_FILE_TAMPERED: 'A file that protects your saved messages has been altered. Nothing was deleted. Call the IT service desk.',
+  KEY_FILE_MISSING:
+    'A file that protects your saved messages is missing. Nothing was deleted. Call the IT service desk.',
+  KEY_FILE_CORRUPT:
+    'A file that protects your saved messages is damaged. Nothing was deleted. Call the IT service desk.',
+  KEY_FILE_TAMPERED:
+    'A file that protects your saved messages has been altered. Nothing was deleted. Call the IT service desk.',
   KDF_TOO_WEAK: 'The security settings on this workstation are below the hospital minimum. Call the IT service desk.',
-  DEVICE_PROTECTION_UNAVAILABLE: 'This workstation cannot protect your messages as policy requires. Call the IT service desk.',
+  DEVICE_PROTECTION_UNAVAILABLE:
+    'This workstation cannot protect your messages as policy requires. Call the IT service desk.',
   DISK_FULL: 'This workstation’s disk is full. Nothing was lost. Call the IT service desk.',
   INVALID_CREDENTIALS: 'That user ID and password did not match. Check them and try again.',
   MFA_INVALID: 'That code did not work. Enter the newest 6-digit code from your authenticator app.',
   MFA_EXPIRED: 'Sign-in took too long. Enter your user ID and password again.',
   MFA_ALREADY_ENROLLED:
     'An authenticator app was already set up for this account from another sign-in, so this one was not. Sign in again with that authenticator. If you did not set it up, call the IT service desk now.',
-  ACCOUNT_LOCKED: 'This account is locked after too many failed sign-in attempts. Call the IT service desk to unlock it.',
+  ACCOUNT_LOCKED:
+    'This account is locked after too many failed sign-in attempts. Call the IT service desk to unlock it.',
   ACCOUNT_DISABLED: 'This account is not active. Call the IT service desk.',
   THROTTLED: 'Too many failed sign-in attempts. Wait a minute, then try again.',
-  SERVER_UNREACHABLE: 'Wardline cannot reach its server. Try again shortly; if it keeps happening, call the IT service desk.',
-  SERVER_UNTRUSTED: 'Wardline stopped because the server could not prove it is the hospital’s. Call the IT service desk.',
+  SERVER_UNREACHABLE:
+    'Wardline cannot reach its server. Try again shortly; if it keeps happening, call the IT service desk.',
+  SERVER_UNTRUSTED:
+    'Wardline stopped because the server could not prove it is the hospital’s. Call the IT service desk.',
   SERVER_REJECTED: 'The Wardline server refused this request. Try again, or call the IT service desk.',
   DEVICE_IDENTITY_UNUSABLE:
     'This workstation’s Wardline registration is damaged or belongs to another computer. Nothing was deleted. Call the IT service desk.',
@@ -61,7 +72,8 @@ const TEXT: Record<ErrorCode, string> = {
   KEY_CHANGED: 'A recipient’s security key has changed. Check the warning and accept the new key before sending.',
   RECALL_NOT_ALLOWED: 'Only the sender can recall a message, and only once.',
   RECIPIENT_NOT_PERMITTED: 'Compliance and IT staff do not receive secure messages. Remove them from the recipients.',
-  CLOCK_SKEW: 'This workstation’s clock is wrong by more than five minutes, so the server refused it. Call the IT service desk.',
+  CLOCK_SKEW:
+    'This workstation’s clock is wrong by more than five minutes, so the server refused it. Call the IT service desk.',
   INTERNAL: 'Something went wrong. Your messages are safe. Try again, or call the IT service desk.',
 };
 
@@ -75,11 +87,14 @@ export function waitText(seconds: number): string {
 /** With the server's wait: when sign-in may be tried again. A lock has no wait: only IT lifts it. */
 const WAITING: Partial<Record<ErrorCode, (wait: string) => string>> = {
   THROTTLED: (wait) => `Too many failed sign-in attempts. Try again in ${wait}.`,
-  INVALID_CREDENTIALS: (wait) => `That user ID and password did not match. After several failed attempts you must wait: try again in ${wait}.`,
+  INVALID_CREDENTIALS: (wait) =>
+    `That user ID and password did not match. After several failed attempts you must wait: try again in ${wait}.`,
   MFA_INVALID: (wait) => `That code did not work. After several failed attempts you must wait: try again in ${wait}.`,
 };
 
 export function describeError(error: AppError): string {
   const waiting = error.retryAfterSeconds === undefined ? undefined : WAITING[error.code];
-  return waiting === undefined || error.retryAfterSeconds === undefined ? TEXT[error.code] : waiting(waitText(error.retryAfterSeconds));
+  return waiting === undefined || error.retryAfterSeconds === undefined
+    ? TEXT[error.code]
+    : waiting(waitText(error.retryAfterSeconds));
 }

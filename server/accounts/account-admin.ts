@@ -53,16 +53,34 @@ export async function createAccount(deps: AccountAdminDeps, input: NewAccount): 
     department: input.department,
     title: input.title,
   });
-  if (!checked.success || !ROLES.includes(input.role) || input.password.length === 0) throw new AccountAdminError('INVALID_ACCOUNT');
-  if (input.totpSecret !== undefined && !/^[A-Z2-7]{16,}=*$/.test(input.totpSecret)) throw new AccountAdminError('INVALID_ACCOUNT');
+  if (!checked.success || !ROLES.includes(input.role) || input.password.length === 0)
+    throw new AccountAdminError('INVALID_ACCOUNT');
+  if (input.totpSecret !== undefined && !/^[A-Z2-7]{16,}=*$/.test(input.totpSecret))
+    throw new AccountAdminError('INVALID_ACCOUNT');
   const salt = randomBytes(SALT_BYTES);
   const authKey = await deriveAuthKey(deps.hasher, input.password, salt, deps.kdf);
   const authKeyHash = await deps.hasher.hash(authKey);
   const inserted = await deps.db.transaction(async (tx) => {
     const at = deps.clock();
-    const created = await insertAccount(tx, { ...checked.data, salt: salt.toString('base64'), kdf: { ...deps.kdf }, authKeyHash, totpSecret: input.totpSecret ?? null }, at);
+    const created = await insertAccount(
+      tx,
+      {
+        ...checked.data,
+        salt: salt.toString('base64'),
+        kdf: { ...deps.kdf },
+        authKeyHash,
+        totpSecret: input.totpSecret ?? null,
+      },
+      at,
+    );
     // Who made the account, when: the role it was given is the accounts row's, not the trail's.
-    if (created) await recordAdminEvent(tx, { at, actor: SERVER_OPERATOR, action: 'account.created', targetUserId: checked.data.userId });
+    if (created)
+      await recordAdminEvent(tx, {
+        at,
+        actor: SERVER_OPERATOR,
+        action: 'account.created',
+        targetUserId: checked.data.userId,
+      });
     return created;
   });
   if (!inserted) throw new AccountAdminError('ACCOUNT_EXISTS');
@@ -74,7 +92,13 @@ export async function deactivateAccount(deps: Pick<AccountAdminDeps, 'db' | 'clo
     if (!(await setAccountActive(tx, userId, false))) return false;
     const at = deps.clock();
     const sessionsEnded = await endSessionsOfUser(tx, userId, 'deactivated', at);
-    await recordAccountEvent(tx, { at, actor: SERVER_OPERATOR, action: 'account.deactivated', targetUserId: userId, sessionsEnded });
+    await recordAccountEvent(tx, {
+      at,
+      actor: SERVER_OPERATOR,
+      action: 'account.deactivated',
+      targetUserId: userId,
+      sessionsEnded,
+    });
     return true;
   });
   if (!found) throw new AccountAdminError('UNKNOWN_ACCOUNT');
@@ -83,7 +107,13 @@ export async function deactivateAccount(deps: Pick<AccountAdminDeps, 'db' | 'clo
 export async function reactivateAccount(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string): Promise<void> {
   const found = await deps.db.transaction(async (tx) => {
     if (!(await setAccountActive(tx, userId, true))) return false;
-    await recordAccountEvent(tx, { at: deps.clock(), actor: SERVER_OPERATOR, action: 'account.reactivated', targetUserId: userId, sessionsEnded: 0 });
+    await recordAccountEvent(tx, {
+      at: deps.clock(),
+      actor: SERVER_OPERATOR,
+      action: 'account.reactivated',
+      targetUserId: userId,
+      sessionsEnded: 0,
+    });
     return true;
   });
   if (!found) throw new AccountAdminError('UNKNOWN_ACCOUNT');
@@ -94,13 +124,22 @@ export async function revokeSessions(deps: Pick<AccountAdminDeps, 'db' | 'clock'
   return deps.db.transaction(async (tx) => {
     const at = deps.clock();
     const sessionsEnded = await endSessionsOfUser(tx, userId, 'revoked', at);
-    await recordAccountEvent(tx, { at, actor: SERVER_OPERATOR, action: 'sessions.revoked', targetUserId: userId, sessionsEnded });
+    await recordAccountEvent(tx, {
+      at,
+      actor: SERVER_OPERATOR,
+      action: 'sessions.revoked',
+      targetUserId: userId,
+      sessionsEnded,
+    });
     return sessionsEnded;
   });
 }
 
 /** An account's sign-in throttle as IT sees it: consecutive failures, the last attempt, and when a hard lock was recorded. */
-export async function signInThrottleOf(deps: Pick<AccountAdminDeps, 'db'>, userId: string): Promise<ThrottleStatus | null> {
+export async function signInThrottleOf(
+  deps: Pick<AccountAdminDeps, 'db'>,
+  userId: string,
+): Promise<ThrottleStatus | null> {
   return readThrottle(deps.db, accountThrottleKey(userId));
 }
 
@@ -110,10 +149,15 @@ export async function signInThrottleOf(deps: Pick<AccountAdminDeps, 'db'>, userI
  * transaction. Answers whether a hard lock was in force. Only real accounts: an unknown id
  * (which may be locked, exactly like a real one) is refused and nothing is recorded.
  */
-export async function unlockAccount(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string, actor: string): Promise<{ readonly wasLocked: boolean }> {
+export async function unlockAccount(
+  deps: Pick<AccountAdminDeps, 'db' | 'clock'>,
+  userId: string,
+  actor: string,
+): Promise<{ readonly wasLocked: boolean }> {
   const by = checkedActor(actor);
   return deps.db.transaction(async (tx) => {
-    if ((await tx.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length === 0) throw new AccountAdminError('UNKNOWN_ACCOUNT');
+    if ((await tx.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length === 0)
+      throw new AccountAdminError('UNKNOWN_ACCOUNT');
     const cleared = await clearAccountThrottle(tx, userId);
     await recordAdminEvent(tx, { at: deps.clock(), actor: by, action: 'account.unlocked', targetUserId: userId });
     return { wasLocked: cleared?.lockedAt != null };

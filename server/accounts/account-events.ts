@@ -7,7 +7,12 @@
 import { AUDIT_OUTBOX_LOCK_ID } from '../audit/audit-tree';
 import type { Queryable } from '../db/database';
 
-export const ACCOUNT_EVENT_ACTIONS = ['account.deactivated', 'account.reactivated', 'sessions.revoked', 'session.ended-by-user'] as const;
+export const ACCOUNT_EVENT_ACTIONS = [
+  'account.deactivated',
+  'account.reactivated',
+  'sessions.revoked',
+  'session.ended-by-user',
+] as const;
 export type AccountEventAction = (typeof ACCOUNT_EVENT_ACTIONS)[number];
 
 /** The operator's programmatic admin API has no signed-in identity of its own yet. */
@@ -31,9 +36,21 @@ export async function recordAccountEvent(tx: Queryable, event: AccountEvent): Pr
 }
 
 export async function accountEventsOf(db: Queryable, targetUserId: string): Promise<AccountEvent[]> {
-  const rows = await db.query<{ at: number | string; actor: string; action: AccountEventAction; target_user_id: string; sessions_ended: number }>(
+  const rows = await db.query<{
+    at: number | string;
+    actor: string;
+    action: AccountEventAction;
+    target_user_id: string;
+    sessions_ended: number;
+  }>(
     'SELECT at, actor, action, target_user_id, sessions_ended FROM account_events WHERE target_user_id = $1 ORDER BY id',
     [targetUserId],
   );
-  return rows.map((row) => ({ at: Number(row.at), actor: row.actor, action: row.action, targetUserId: row.target_user_id, sessionsEnded: row.sessions_ended }));
+  return rows.map((row) => ({
+    at: Number(row.at),
+    actor: row.actor,
+    action: row.action,
+    targetUserId: row.target_user_id,
+    sessionsEnded: row.sessions_ended,
+  }));
 }

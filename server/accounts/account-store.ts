@@ -51,7 +51,13 @@ const fromRow = (row: AccountRow): AccountRecord => ({
 });
 
 export function accountOf(record: AccountRecord): Account {
-  return { userId: record.userId, displayName: record.displayName, role: record.role, department: record.department, title: record.title };
+  return {
+    userId: record.userId,
+    displayName: record.displayName,
+    role: record.role,
+    department: record.department,
+    title: record.title,
+  };
 }
 
 export async function findAccount(db: Queryable, userId: string): Promise<AccountRecord | null> {
@@ -60,7 +66,11 @@ export async function findAccount(db: Queryable, userId: string): Promise<Accoun
 }
 
 /** False if the id is taken. */
-export async function insertAccount(db: Queryable, record: Omit<AccountRecord, 'totpLastStep' | 'active'>, now: number): Promise<boolean> {
+export async function insertAccount(
+  db: Queryable,
+  record: Omit<AccountRecord, 'totpLastStep' | 'active'>,
+  now: number,
+): Promise<boolean> {
   const rows = await db.query(
     `INSERT INTO accounts (user_id, display_name, role, department, title, salt, kdf_memory_mib, kdf_passes, auth_key_hash, totp_secret, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -106,7 +116,12 @@ export async function consumeTotpStep(db: Queryable, userId: string, step: numbe
  * has none: one statement, so of two enrollments confirmed at once exactly one is stored, and a
  * confirmed secret is never replaced by a later enrollment.
  */
-export async function confirmTotpEnrollment(db: Queryable, userId: string, secret: string, step: number): Promise<boolean> {
+export async function confirmTotpEnrollment(
+  db: Queryable,
+  userId: string,
+  secret: string,
+  step: number,
+): Promise<boolean> {
   const rows = await db.query(
     `UPDATE accounts SET totp_secret = $2, totp_last_step = $3
      WHERE user_id = $1 AND totp_secret IS NULL RETURNING user_id`,

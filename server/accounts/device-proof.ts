@@ -18,14 +18,32 @@ export function proofTimestampFresh(timestamp: number, now: number): boolean {
   return Math.abs(now - timestamp) <= PROOF_WINDOW_MS;
 }
 
-export async function loginProofValid(userId: string, proof: DeviceProof, devicePublicKey: string, now: number): Promise<boolean> {
+export async function loginProofValid(
+  userId: string,
+  proof: DeviceProof,
+  devicePublicKey: string,
+  now: number,
+): Promise<boolean> {
   if (!proofTimestampFresh(proof.timestamp, now)) return false;
-  return signatureValid(devicePublicKey, loginProofBytes({ userId, deviceId: proof.deviceId, timestamp: proof.timestamp }), proof.signature);
+  return signatureValid(
+    devicePublicKey,
+    loginProofBytes({ userId, deviceId: proof.deviceId, timestamp: proof.timestamp }),
+    proof.signature,
+  );
 }
 
-export async function refreshProofValid(sessionId: string, proof: DeviceProof, devicePublicKey: string, now: number): Promise<boolean> {
+export async function refreshProofValid(
+  sessionId: string,
+  proof: DeviceProof,
+  devicePublicKey: string,
+  now: number,
+): Promise<boolean> {
   if (!proofTimestampFresh(proof.timestamp, now)) return false;
-  return signatureValid(devicePublicKey, refreshProofBytes({ sessionId, deviceId: proof.deviceId, timestamp: proof.timestamp }), proof.signature);
+  return signatureValid(
+    devicePublicKey,
+    refreshProofBytes({ sessionId, deviceId: proof.deviceId, timestamp: proof.timestamp }),
+    proof.signature,
+  );
 }
 
 /** What identifies a refresh proof once spent: the digest of what it signs (a signature is not unique to its message). */

@@ -58,7 +58,10 @@ export async function findChallenge(db: Queryable, challengeId: string): Promise
 
 /** Uses the challenge up; false if it was already used or has expired. */
 export async function consumeChallenge(db: Queryable, challengeId: string, now: number): Promise<boolean> {
-  const rows = await db.query('DELETE FROM mfa_challenges WHERE challenge_id = $1 AND expires_at > $2 RETURNING challenge_id', [challengeId, now]);
+  const rows = await db.query(
+    'DELETE FROM mfa_challenges WHERE challenge_id = $1 AND expires_at > $2 RETURNING challenge_id',
+    [challengeId, now],
+  );
   return rows.length === 1;
 }
 

@@ -11,7 +11,14 @@ import { transactionOutcome } from '../db/outcome-transaction';
 import { fail, succeed, type Outcome } from '../outcome';
 import { confirmTotpEnrollment, consumeTotpStep, findAccount } from './account-store';
 import { consumeChallenge, findChallenge } from './mfa-challenge-store';
-import { attemptFailed, attemptNotCounted, attemptSucceeded, beginAttempt, openSession, type SignInDeps } from './sign-in-steps';
+import {
+  attemptFailed,
+  attemptNotCounted,
+  attemptSucceeded,
+  beginAttempt,
+  openSession,
+  type SignInDeps,
+} from './sign-in-steps';
 import { matchingTotpStep } from './totp';
 import { totpStepAccepted } from './totp-replay';
 
@@ -46,14 +53,16 @@ export async function mfaStep(
   }
 
   const step = matchingTotpStep(secret, request.code, now);
-  if (step === null || !totpStepAccepted(account.totpLastStep, step)) return attemptFailed(deps, attempt, 'MFA_INVALID', now);
+  if (step === null || !totpStepAccepted(account.totpLastStep, step))
+    return attemptFailed(deps, attempt, 'MFA_INVALID', now);
 
   const device = { deviceId: challenge.deviceId, publicKey: challenge.devicePublicKey, name: challenge.deviceName };
   const opened = await transactionOutcome(deps.db, async (tx) => {
     if (!(await consumeChallenge(tx, challenge.challengeId, now))) return fail('MFA_EXPIRED');
     if (challenge.enrollmentSecret !== null) {
       // The same, confirmed by a request running alongside this one.
-      if (!(await confirmTotpEnrollment(tx, userId, challenge.enrollmentSecret, step))) return fail('MFA_ALREADY_ENROLLED');
+      if (!(await confirmTotpEnrollment(tx, userId, challenge.enrollmentSecret, step)))
+        return fail('MFA_ALREADY_ENROLLED');
     } else if (!(await consumeTotpStep(tx, userId, step))) {
       // Lost a race with the same code on another request: that one signed in, this one did not.
       return fail('MFA_INVALID');

@@ -14,7 +14,14 @@ import { findAccount } from './account-store';
 import { loginProofValid } from './device-proof';
 import { deviceKeyOf } from './device-store';
 import { insertChallenge } from './mfa-challenge-store';
-import { attemptFailed, attemptNotCounted, attemptSucceeded, beginAttempt, openSession, type SignInDeps } from './sign-in-steps';
+import {
+  attemptFailed,
+  attemptNotCounted,
+  attemptSucceeded,
+  beginAttempt,
+  openSession,
+  type SignInDeps,
+} from './sign-in-steps';
 import { newTotpSecret, otpauthUri } from './totp';
 
 export async function passwordStep(

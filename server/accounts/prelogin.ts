@@ -12,7 +12,11 @@ import { findAccount } from './account-store';
 export const PRELOGIN_SECRET_NAME = 'prelogin-salt';
 
 export function decoySalt(secret: Buffer, userId: string): string {
-  return createHmac('sha256', secret).update(`wardline/prelogin-salt/v1\u0000${userId}`, 'utf8').digest().subarray(0, SALT_BYTES).toString('base64');
+  return createHmac('sha256', secret)
+    .update(`wardline/prelogin-salt/v1\u0000${userId}`, 'utf8')
+    .digest()
+    .subarray(0, SALT_BYTES)
+    .toString('base64');
 }
 
 export async function prelogin(

@@ -6,7 +6,10 @@ import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/database';
 
 export async function serverSecret(db: Queryable, name: string): Promise<Buffer> {
-  await db.query('INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, randomBytes(32).toString('base64')]);
+  await db.query('INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
+    name,
+    randomBytes(32).toString('base64'),
+  ]);
   const rows = await db.query<{ value: string }>('SELECT value FROM server_secrets WHERE name = $1', [name]);
   const value = rows[0]?.value;
   if (value === undefined) throw new Error('server secret missing');

@@ -27,21 +27,29 @@ export async function refreshSession(
   const { proof } = request;
   if (proof.deviceId !== session.deviceId) return fail('DEVICE_PROOF_INVALID');
   const deviceKey = await deviceKeyOf(deps.db, session.deviceId);
-  if (deviceKey === null || !(await refreshProofValid(session.sessionId, proof, deviceKey, now))) return fail('DEVICE_PROOF_INVALID');
+  if (deviceKey === null || !(await refreshProofValid(session.sessionId, proof, deviceKey, now)))
+    return fail('DEVICE_PROOF_INVALID');
   return transactionOutcome(deps.db, async (tx) => {
     // Good once: a copy of the proof (taken with a stolen token) is refused, however soon.
-    if (!(await spendProof(tx, refreshProofDigest(session.sessionId, proof), proofSpentUntil(proof.timestamp)))) return fail('DEVICE_PROOF_INVALID');
+    if (!(await spendProof(tx, refreshProofDigest(session.sessionId, proof), proofSpentUntil(proof.timestamp))))
+      return fail('DEVICE_PROOF_INVALID');
     const issued = await rotateToken(tx, session.sessionId, now);
     return issued ? succeed(issued) : fail('UNAUTHENTICATED');
   });
 }
 
-export async function signOut(deps: SessionDeps, session: AuthenticatedSession): Promise<Outcome<RouteResponse<'logout'>>> {
+export async function signOut(
+  deps: SessionDeps,
+  session: AuthenticatedSession,
+): Promise<Outcome<RouteResponse<'logout'>>> {
   await deps.db.transaction((tx) => endSession(tx, session.sessionId, 'signed-out', deps.clock()));
   return succeed({});
 }
 
-export async function listSessions(deps: SessionDeps, session: AuthenticatedSession): Promise<Outcome<RouteResponse<'listSessions'>>> {
+export async function listSessions(
+  deps: SessionDeps,
+  session: AuthenticatedSession,
+): Promise<Outcome<RouteResponse<'listSessions'>>> {
   const sessions = await liveSessionsOf(deps.db, session.userId, deps.clock());
   return succeed({ sessions: sessions.map((entry) => ({ ...entry, current: entry.sessionId === session.sessionId })) });
 }
@@ -55,7 +63,13 @@ export async function endOwnSession(
   const ended = await deps.db.transaction(async (tx) => {
     const at = deps.clock();
     if (!(await endSession(tx, request.sessionId, 'revoked', at, session.userId))) return false;
-    await recordAccountEvent(tx, { at, actor: session.userId, action: 'session.ended-by-user', targetUserId: session.userId, sessionsEnded: 1 });
+    await recordAccountEvent(tx, {
+      at,
+      actor: session.userId,
+      action: 'session.ended-by-user',
+      targetUserId: session.userId,
+      sessionsEnded: 1,
+    });
     return true;
   });
   return ended ? succeed({}) : fail('NOT_FOUND');

@@ -22,7 +22,10 @@ export function tokenExpiryAt(now: number, maxExpiresAt: number): number {
 
 export type SessionState = 'live' | 'expired' | 'ended';
 
-export function sessionState(session: { tokenExpiresAt: number; maxExpiresAt: number; endedAt: number | null }, now: number): SessionState {
+export function sessionState(
+  session: { tokenExpiresAt: number; maxExpiresAt: number; endedAt: number | null },
+  now: number,
+): SessionState {
   if (session.endedAt !== null) return 'ended';
   if (session.tokenExpiresAt <= now || session.maxExpiresAt <= now) return 'expired';
   return 'live';

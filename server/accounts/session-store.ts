@@ -57,7 +57,16 @@ export async function createSession(
   await db.query(
     `INSERT INTO sessions (session_id, user_id, device_id, device_name, token_hash, token_expires_at, created_at, max_expires_at, last_seen_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)`,
-    [sessionId, input.userId, input.deviceId, input.deviceName, accessTokenDigest(token), times.tokenExpiresAt, times.createdAt, times.maxExpiresAt],
+    [
+      sessionId,
+      input.userId,
+      input.deviceId,
+      input.deviceName,
+      accessTokenDigest(token),
+      times.tokenExpiresAt,
+      times.createdAt,
+      times.maxExpiresAt,
+    ],
   );
   // On the server's chain, in the same transaction: what attests the records the workstation
   // makes in this person's name (shared/audit/actor-attestation.ts).
@@ -65,7 +74,13 @@ export async function createSession(
     at: now,
     actor: input.userId,
     action: 'session.issued',
-    object: { kind: 'session', id: sessionId, userId: input.userId, workstationId: input.deviceId, until: times.maxExpiresAt },
+    object: {
+      kind: 'session',
+      id: sessionId,
+      userId: input.userId,
+      workstationId: input.deviceId,
+      until: times.maxExpiresAt,
+    },
   });
   return { sessionId, token, expiresAt: times.tokenExpiresAt, maxExpiresAt: times.maxExpiresAt };
 }
@@ -74,7 +89,11 @@ const SESSION_COLUMNS = `s.session_id, s.user_id, s.device_id, s.device_name, a.
   s.max_expires_at, s.created_at, s.last_seen_at, s.ended_at`;
 
 /** The live session a bearer token belongs to, or null (unknown, rotated, expired, ended, or the account is inactive). */
-export async function authenticateToken(db: Queryable, token: string, now: number): Promise<AuthenticatedSession | null> {
+export async function authenticateToken(
+  db: Queryable,
+  token: string,
+  now: number,
+): Promise<AuthenticatedSession | null> {
   const rows = await db.query<SessionRow>(
     `SELECT ${SESSION_COLUMNS} FROM sessions s JOIN accounts a ON a.user_id = s.user_id WHERE s.token_hash = $1`,
     [accessTokenDigest(token)],
@@ -130,7 +149,13 @@ function endedEvents(rows: readonly EndedRow[], reason: SessionEndReason, now: n
   }));
 }
 
-export async function endSession(db: Queryable, sessionId: string, reason: SessionEndReason, now: number, onlyForUser?: string): Promise<boolean> {
+export async function endSession(
+  db: Queryable,
+  sessionId: string,
+  reason: SessionEndReason,
+  now: number,
+  onlyForUser?: string,
+): Promise<boolean> {
   const rows = await db.query<EndedRow>(
     `UPDATE sessions SET ended_at = $2, end_reason = $3
      WHERE session_id = $1 AND ended_at IS NULL AND ($4::text IS NULL OR user_id = $4) RETURNING session_id, user_id, device_id`,
@@ -142,7 +167,12 @@ export async function endSession(db: Queryable, sessionId: string, reason: Sessi
   return true;
 }
 
-export async function endSessionsOfUser(db: Queryable, userId: string, reason: SessionEndReason, now: number): Promise<number> {
+export async function endSessionsOfUser(
+  db: Queryable,
+  userId: string,
+  reason: SessionEndReason,
+  now: number,
+): Promise<number> {
   const rows = await db.query<EndedRow>(
     'UPDATE sessions SET ended_at = $2, end_reason = $3 WHERE user_id = $1 AND ended_at IS NULL RETURNING session_id, user_id, device_id',
     [userId, now, reason],
@@ -178,5 +208,7 @@ export async function liveSessionsOf(db: Queryable, userId: string, now: number)
 
 /** Deletes sessions that ended, or reached their maximum age, before `before`. */
 export async function deleteDeadSessions(db: Queryable, before: number): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE (ended_at IS NOT NULL AND ended_at < $1) OR max_expires_at < $1', [before]);
+  await db.query('DELETE FROM sessions WHERE (ended_at IS NOT NULL AND ended_at < $1) OR max_expires_at < $1', [
+    before,
+  ]);
 }

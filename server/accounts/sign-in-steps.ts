@@ -18,7 +18,15 @@ import { accountOf, type AccountRecord } from './account-store';
 import { retryAfterFailure, type ThrottlePolicy } from './attempt-throttle';
 import { registerDevice } from './device-store';
 import { createSession } from './session-store';
-import { accountAtAddressThrottleKey, accountThrottleKey, addressThrottleKey, confirmHardLock, giveBack, reserveAttempt, type Place } from './throttle-store';
+import {
+  accountAtAddressThrottleKey,
+  accountThrottleKey,
+  addressThrottleKey,
+  confirmHardLock,
+  giveBack,
+  reserveAttempt,
+  type Place,
+} from './throttle-store';
 
 export interface SignInDeps {
   readonly db: Database;
@@ -55,7 +63,12 @@ export interface Attempt {
  * wait). Someone else's guesses from another address make this one wait only once they reach
  * the account-wide policy's `freeFailures`.
  */
-export async function beginAttempt(deps: SignInDeps, userId: string, address: string, now: number): Promise<Outcome<Attempt>> {
+export async function beginAttempt(
+  deps: SignInDeps,
+  userId: string,
+  address: string,
+  now: number,
+): Promise<Outcome<Attempt>> {
   const reserved = await reserveAttempt(
     deps.db,
     [
@@ -66,9 +79,13 @@ export async function beginAttempt(deps: SignInDeps, userId: string, address: st
     ],
     now,
   );
-  if (!reserved.ok) return reserved.verdict.reason === 'locked' ? fail('ACCOUNT_LOCKED') : fail('THROTTLED', reserved.verdict.retryAfterSeconds);
+  if (!reserved.ok)
+    return reserved.verdict.reason === 'locked'
+      ? fail('ACCOUNT_LOCKED')
+      : fail('THROTTLED', reserved.verdict.retryAfterSeconds);
   const [account, accountAtAddress, remote] = reserved.places;
-  if (account === undefined || accountAtAddress === undefined || remote === undefined) throw new Error('a reservation without its places');
+  if (account === undefined || accountAtAddress === undefined || remote === undefined)
+    throw new Error('a reservation without its places');
   return succeed({ userId, address, at: now, account, accountAtAddress, remote });
 }
 
@@ -77,13 +94,25 @@ export async function beginAttempt(deps: SignInDeps, userId: string, address: st
  * waits, or, when this failure reached the hard lock, `ACCOUNT_LOCKED`; a real account's lock
  * joins the server's chain once (an unknown id records nothing: it may be anything typed).
  */
-export async function attemptFailed(deps: SignInDeps, attempt: Attempt, code: 'INVALID_CREDENTIALS' | 'MFA_INVALID', now: number): Promise<Failure> {
+export async function attemptFailed(
+  deps: SignInDeps,
+  attempt: Attempt,
+  code: 'INVALID_CREDENTIALS' | 'MFA_INVALID',
+  now: number,
+): Promise<Failure> {
   const { hardLockAt } = deps.accountThrottle;
   if (hardLockAt !== null && attempt.account.place >= hardLockAt) {
     const recorded = { lockout: false };
     const locked = await confirmHardLock(deps.db, accountThrottleKey(attempt.userId), hardLockAt, now, async (tx) => {
       if ((await tx.query('SELECT 1 FROM accounts WHERE user_id = $1', [attempt.userId])).length === 0) return;
-      await recordAdminEvent(tx, { at: now, actor: SERVER_ITSELF, action: 'account.locked-out', targetUserId: attempt.userId, outcome: 'failure', reason: code });
+      await recordAdminEvent(tx, {
+        at: now,
+        actor: SERVER_ITSELF,
+        action: 'account.locked-out',
+        targetUserId: attempt.userId,
+        outcome: 'failure',
+        reason: code,
+      });
       recorded.lockout = true;
     });
     if (recorded.lockout) deps.onAccountEvent?.();
@@ -103,15 +132,33 @@ export async function attemptFailed(deps: SignInDeps, attempt: Attempt, code: 'I
  * a password spray shows in the trail and the SIEM, not only its lockouts. The account is the
  * object, never the actor (whoever typed it is not known); an unknown id records nothing.
  */
-async function recordRefusal(db: Queryable, userId: string, code: 'INVALID_CREDENTIALS' | 'MFA_INVALID', now: number): Promise<void> {
+async function recordRefusal(
+  db: Queryable,
+  userId: string,
+  code: 'INVALID_CREDENTIALS' | 'MFA_INVALID',
+  now: number,
+): Promise<void> {
   if ((await db.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length === 0) return;
-  await recordServed(db, { at: now, actor: null, action: code === 'MFA_INVALID' ? 'mfa.failed' : 'sign-in.failed', object: { kind: 'account', id: userId }, outcome: 'failure', reason: code });
+  await recordServed(db, {
+    at: now,
+    actor: null,
+    action: code === 'MFA_INVALID' ? 'mfa.failed' : 'sign-in.failed',
+    object: { kind: 'account', id: userId },
+    outcome: 'failure',
+    reason: code,
+  });
 }
 
 /** Not a failed guess after all (the right password before its code, a code used by a concurrent request, a disabled account): handed back. */
 export async function attemptNotCounted(deps: SignInDeps, attempt: Attempt): Promise<void> {
   await giveBack(deps.db, accountThrottleKey(attempt.userId), 1, attempt.at, attempt.account.previousAttemptAt);
-  await giveBack(deps.db, accountAtAddressThrottleKey(attempt.userId, attempt.address), 1, attempt.at, attempt.accountAtAddress.previousAttemptAt);
+  await giveBack(
+    deps.db,
+    accountAtAddressThrottleKey(attempt.userId, attempt.address),
+    1,
+    attempt.at,
+    attempt.accountAtAddress.previousAttemptAt,
+  );
   await giveBack(deps.db, addressThrottleKey(attempt.address), 1, attempt.at, attempt.remote.previousAttemptAt);
 }
 
@@ -120,9 +167,21 @@ export async function attemptNotCounted(deps: SignInDeps, attempt: Attempt): Pro
  * address (any after it stand); the address gets this place back.
  */
 export async function attemptSucceeded(deps: SignInDeps, attempt: Attempt): Promise<void> {
-  await giveBack(deps.db, accountThrottleKey(attempt.userId), attempt.account.place, attempt.at, attempt.account.previousAttemptAt);
+  await giveBack(
+    deps.db,
+    accountThrottleKey(attempt.userId),
+    attempt.account.place,
+    attempt.at,
+    attempt.account.previousAttemptAt,
+  );
   const atAddress = attempt.accountAtAddress;
-  await giveBack(deps.db, accountAtAddressThrottleKey(attempt.userId, attempt.address), atAddress.place, attempt.at, atAddress.previousAttemptAt);
+  await giveBack(
+    deps.db,
+    accountAtAddressThrottleKey(attempt.userId, attempt.address),
+    atAddress.place,
+    attempt.at,
+    atAddress.previousAttemptAt,
+  );
   await giveBack(deps.db, addressThrottleKey(attempt.address), 1, attempt.at, attempt.remote.previousAttemptAt);
 }
 
@@ -133,9 +192,18 @@ export interface SignInDevice {
 }
 
 /** Registers the device (first use) and opens the session, inside the caller's transaction. */
-export async function openSession(tx: Queryable, account: AccountRecord, device: SignInDevice, now: number): Promise<Outcome<Session>> {
+export async function openSession(
+  tx: Queryable,
+  account: AccountRecord,
+  device: SignInDevice,
+  now: number,
+): Promise<Outcome<Session>> {
   if (!(await registerDevice(tx, device.deviceId, device.publicKey, now))) return fail('DEVICE_PROOF_INVALID');
-  const created = await createSession(tx, { userId: account.userId, deviceId: device.deviceId, deviceName: device.name }, now);
+  const created = await createSession(
+    tx,
+    { userId: account.userId, deviceId: device.deviceId, deviceName: device.name },
+    now,
+  );
   return succeed({
     sessionId: created.sessionId,
     token: created.token,

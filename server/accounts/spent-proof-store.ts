@@ -7,7 +7,10 @@ import type { Queryable } from '../db/database';
 
 /** Marks the proof spent until `until`; false if it already was. */
 export async function spendProof(db: Queryable, digest: string, until: number): Promise<boolean> {
-  const rows = await db.query('INSERT INTO spent_device_proofs (digest, expires_at) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING RETURNING digest', [digest, until]);
+  const rows = await db.query(
+    'INSERT INTO spent_device_proofs (digest, expires_at) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING RETURNING digest',
+    [digest, until],
+  );
   return rows.length === 1;
 }
 

@@ -5,7 +5,13 @@
  * seeing the places the others took.
  */
 import type { Database, Queryable } from '../db/database';
-import { afterReservation, throttleVerdict, type ThrottlePolicy, type ThrottleState, type ThrottleVerdict } from './attempt-throttle';
+import {
+  afterReservation,
+  throttleVerdict,
+  type ThrottlePolicy,
+  type ThrottleState,
+  type ThrottleVerdict,
+} from './attempt-throttle';
 
 interface ThrottleRow {
   failures: number;
@@ -14,7 +20,10 @@ interface ThrottleRow {
   [column: string]: unknown;
 }
 
-const fromRow = (row: ThrottleRow): ThrottleState => ({ failures: row.failures, lastAttemptAt: Number(row.last_attempt_at) });
+const fromRow = (row: ThrottleRow): ThrottleState => ({
+  failures: row.failures,
+  lastAttemptAt: Number(row.last_attempt_at),
+});
 
 export const ACCOUNT_THROTTLE_PREFIX = 'account:';
 export const ACCOUNT_AT_ADDRESS_THROTTLE_PREFIX = 'account-at-address:';
@@ -22,7 +31,8 @@ export const ADDRESS_THROTTLE_PREFIX = 'address:';
 export const accountThrottleKey = (userId: string) => `${ACCOUNT_THROTTLE_PREFIX}${userId}`;
 /** Every key of one account at some address starts so (a user id never holds a `/`). */
 const accountAtAddressPrefix = (userId: string) => `${ACCOUNT_AT_ADDRESS_THROTTLE_PREFIX}${userId}/`;
-export const accountAtAddressThrottleKey = (userId: string, address: string) => `${accountAtAddressPrefix(userId)}${address}`;
+export const accountAtAddressThrottleKey = (userId: string, address: string) =>
+  `${accountAtAddressPrefix(userId)}${address}`;
 export const addressThrottleKey = (address: string) => `${ADDRESS_THROTTLE_PREFIX}${address}`;
 
 export interface ThrottledKey {
@@ -52,8 +62,14 @@ export async function reserveAttempt(db: Database, keys: readonly ThrottledKey[]
     const states: (ThrottleState | null)[] = [];
     for (const [index, { key, policy }] of keys.entries()) {
       // Inserting first gives the row lock something to hold even on a key's first attempt.
-      await tx.query('INSERT INTO auth_throttle (key, failures, last_attempt_at) VALUES ($1, 0, $2) ON CONFLICT (key) DO NOTHING', [key, now]);
-      const rows = await tx.query<ThrottleRow>('SELECT failures, last_attempt_at, locked_at FROM auth_throttle WHERE key = $1 FOR UPDATE', [key]);
+      await tx.query(
+        'INSERT INTO auth_throttle (key, failures, last_attempt_at) VALUES ($1, 0, $2) ON CONFLICT (key) DO NOTHING',
+        [key, now],
+      );
+      const rows = await tx.query<ThrottleRow>(
+        'SELECT failures, last_attempt_at, locked_at FROM auth_throttle WHERE key = $1 FOR UPDATE',
+        [key],
+      );
       const state = rows[0] && rows[0].failures > 0 ? fromRow(rows[0]) : null;
       const verdict = throttleVerdict(state, policy, now);
       if (!verdict.allowed) return { ok: false, refusedBy: index, verdict };
@@ -63,7 +79,11 @@ export async function reserveAttempt(db: Database, keys: readonly ThrottledKey[]
     for (const [index, { key, policy }] of keys.entries()) {
       const before = states[index] ?? null;
       const next = afterReservation(before, policy, now);
-      await tx.query('UPDATE auth_throttle SET failures = $2, last_attempt_at = $3 WHERE key = $1', [key, next.failures, next.lastAttemptAt]);
+      await tx.query('UPDATE auth_throttle SET failures = $2, last_attempt_at = $3 WHERE key = $1', [
+        key,
+        next.failures,
+        next.lastAttemptAt,
+      ]);
       places.push({ place: next.failures, previousAttemptAt: before?.lastAttemptAt ?? now });
     }
     return { ok: true, places };
@@ -77,7 +97,13 @@ export async function reserveAttempt(db: Database, keys: readonly ThrottledKey[]
  * since, the last attempt is the one before it again, so a right password sets no wait for its
  * code. Every key is then below its hard lock (a place never exceeds it), so no lock is on record.
  */
-export async function giveBack(db: Queryable, key: string, count: number, reservedAt: number, previousAttemptAt: number): Promise<void> {
+export async function giveBack(
+  db: Queryable,
+  key: string,
+  count: number,
+  reservedAt: number,
+  previousAttemptAt: number,
+): Promise<void> {
   await db.query(
     `UPDATE auth_throttle SET failures = GREATEST(failures - $2, 0), locked_at = NULL,
        last_attempt_at = CASE WHEN last_attempt_at = $3 THEN $4 ELSE last_attempt_at END
@@ -91,9 +117,18 @@ export async function giveBack(db: Queryable, key: string, count: number, reserv
  * is on record yet, records it (`onLocked` in the same transaction) and answers true. One
  * statement marks the lock, so it is recorded once however many attempts end together.
  */
-export async function confirmHardLock(db: Database, key: string, hardLockAt: number, now: number, onLocked: (tx: Queryable) => Promise<void>): Promise<boolean> {
+export async function confirmHardLock(
+  db: Database,
+  key: string,
+  hardLockAt: number,
+  now: number,
+  onLocked: (tx: Queryable) => Promise<void>,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const marked = await tx.query('UPDATE auth_throttle SET locked_at = $2 WHERE key = $1 AND failures >= $3 AND locked_at IS NULL RETURNING key', [key, now, hardLockAt]);
+    const marked = await tx.query(
+      'UPDATE auth_throttle SET locked_at = $2 WHERE key = $1 AND failures >= $3 AND locked_at IS NULL RETURNING key',
+      [key, now, hardLockAt],
+    );
     if (marked.length === 0) {
       const rows = await tx.query<ThrottleRow>('SELECT failures FROM auth_throttle WHERE key = $1', [key]);
       return (rows[0]?.failures ?? 0) >= hardLockAt;
@@ -109,7 +144,10 @@ export interface ThrottleStatus extends ThrottleState {
 }
 
 export async function readThrottle(db: Queryable, key: string): Promise<ThrottleStatus | null> {
-  const rows = await db.query<ThrottleRow>('SELECT failures, last_attempt_at, locked_at FROM auth_throttle WHERE key = $1', [key]);
+  const rows = await db.query<ThrottleRow>(
+    'SELECT failures, last_attempt_at, locked_at FROM auth_throttle WHERE key = $1',
+    [key],
+  );
   const row = rows[0];
   return row ? { ...fromRow(row), lockedAt: row.locked_at === null ? null : Number(row.locked_at) } : null;
 }
@@ -120,16 +158,23 @@ export async function readThrottle(db: Queryable, key: string): Promise<Throttle
  */
 export async function clearAccountThrottle(db: Queryable, userId: string): Promise<ThrottleStatus | null> {
   await db.query('DELETE FROM auth_throttle WHERE starts_with(key, $1)', [accountAtAddressPrefix(userId)]);
-  const rows = await db.query<ThrottleRow>('DELETE FROM auth_throttle WHERE key = $1 RETURNING failures, last_attempt_at, locked_at', [accountThrottleKey(userId)]);
+  const rows = await db.query<ThrottleRow>(
+    'DELETE FROM auth_throttle WHERE key = $1 RETURNING failures, last_attempt_at, locked_at',
+    [accountThrottleKey(userId)],
+  );
   const row = rows[0];
   return row ? { ...fromRow(row), lockedAt: row.locked_at === null ? null : Number(row.locked_at) } : null;
 }
 
 /** Forgets the keys under `prefix` that `policy` no longer remembers (attempt-throttle.ts throttleStale). */
-export async function deleteStaleThrottles(db: Queryable, prefix: string, policy: ThrottlePolicy, now: number): Promise<void> {
-  await db.query('DELETE FROM auth_throttle WHERE starts_with(key, $1) AND last_attempt_at <= $2 AND ($3::integer IS NULL OR failures < $3::integer)', [
-    prefix,
-    now - policy.forgetAfterMs,
-    policy.hardLockAt,
-  ]);
+export async function deleteStaleThrottles(
+  db: Queryable,
+  prefix: string,
+  policy: ThrottlePolicy,
+  now: number,
+): Promise<void> {
+  await db.query(
+    'DELETE FROM auth_throttle WHERE starts_with(key, $1) AND last_attempt_at <= $2 AND ($3::integer IS NULL OR failures < $3::integer)',
+    [prefix, now - policy.forgetAfterMs, policy.hardLockAt],
+  );
 }

@@ -70,7 +70,10 @@ export function checkedUserId(userId: string): string {
   return userId;
 }
 
-export async function recordAdminEvent(tx: Queryable, event: Omit<AdminEvent, 'subject' | 'affected' | 'receivedBefore' | 'reason' | 'outcome'> & Partial<AdminEvent>): Promise<void> {
+export async function recordAdminEvent(
+  tx: Queryable,
+  event: Omit<AdminEvent, 'subject' | 'affected' | 'receivedBefore' | 'reason' | 'outcome'> & Partial<AdminEvent>,
+): Promise<void> {
   await tx.query(
     // The outbox lock in the same statement (server/audit/audit-tree.ts: AUDIT_OUTBOX_LOCK_ID).
     `INSERT INTO admin_events (at, actor, action, target_user_id, subject, affected, received_before, outcome, reason)
@@ -121,7 +124,10 @@ export function adminEventOf(row: AdminEventRow): AdminEvent {
 }
 
 export async function adminEvents(db: Queryable, filter: { action?: AdminEventAction } = {}): Promise<AdminEvent[]> {
-  const rows = await db.query<AdminEventRow>('SELECT * FROM admin_events WHERE ($1::text IS NULL OR action = $1) ORDER BY id', [filter.action ?? null]);
+  const rows = await db.query<AdminEventRow>(
+    'SELECT * FROM admin_events WHERE ($1::text IS NULL OR action = $1) ORDER BY id',
+    [filter.action ?? null],
+  );
   return rows.map(adminEventOf);
 }
 
@@ -129,6 +135,9 @@ export type AdminEventWithId = AdminEvent & { readonly id: number };
 
 /** Events after `afterId`, oldest first (the server trail's fold). */
 export async function adminEventsAfter(db: Queryable, afterId: number, limit: number): Promise<AdminEventWithId[]> {
-  const rows = await db.query<AdminEventRow>('SELECT * FROM admin_events WHERE id > $1 ORDER BY id LIMIT $2', [afterId, limit]);
+  const rows = await db.query<AdminEventRow>('SELECT * FROM admin_events WHERE id > $1 ORDER BY id LIMIT $2', [
+    afterId,
+    limit,
+  ]);
   return rows.map((row) => ({ ...adminEventOf(row), id: Number(row.id) }));
 }

@@ -8,7 +8,12 @@ import type { ThrottlePolicy } from '../accounts/attempt-throttle';
 import { deleteExpiredChallenges } from '../accounts/mfa-challenge-store';
 import { deleteDeadSessions } from '../accounts/session-store';
 import { deleteExpiredProofs } from '../accounts/spent-proof-store';
-import { ACCOUNT_AT_ADDRESS_THROTTLE_PREFIX, ACCOUNT_THROTTLE_PREFIX, ADDRESS_THROTTLE_PREFIX, deleteStaleThrottles } from '../accounts/throttle-store';
+import {
+  ACCOUNT_AT_ADDRESS_THROTTLE_PREFIX,
+  ACCOUNT_THROTTLE_PREFIX,
+  ADDRESS_THROTTLE_PREFIX,
+  deleteStaleThrottles,
+} from '../accounts/throttle-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { deleteExpiredEnvelopes } from '../relay/envelope-store';
@@ -26,7 +31,11 @@ export interface HousekeepingDeps {
   readonly clock: Clock;
   readonly streams: StreamRegistry;
   /** The sign-in throttles in force: each says when its counters are forgotten. */
-  readonly throttles: { readonly account: ThrottlePolicy; readonly accountAtAddress: ThrottlePolicy; readonly address: ThrottlePolicy };
+  readonly throttles: {
+    readonly account: ThrottlePolicy;
+    readonly accountAtAddress: ThrottlePolicy;
+    readonly address: ThrottlePolicy;
+  };
 }
 
 export async function sweepExpired(deps: HousekeepingDeps): Promise<SweepResult> {

@@ -15,14 +15,19 @@ import type { TrailExport } from '../../shared/audit/trail-export';
 export const LOCAL_ADMIN_FILE = 'admin-endpoint.json';
 export const TRAIL_PATH = '/admin/v1/audit/trail';
 
-const fileSchema = z.strictObject({ url: z.url(), token: z.string().regex(/^[A-Za-z0-9_-]{43}$/), pid: z.number().int().positive() });
+const fileSchema = z.strictObject({
+  url: z.url(),
+  token: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  pid: z.number().int().positive(),
+});
 export type LocalAdminEndpoint = z.infer<typeof fileSchema>;
 
 export function registerLocalAdmin(app: FastifyInstance, token: string, trail: () => Promise<TrailExport>): void {
   const expected = Buffer.from(token, 'utf8');
   app.get(TRAIL_PATH, async (request, reply) => {
     const given = Buffer.from(bearerToken(request.headers.authorization) ?? '', 'utf8');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return reply.code(401).send({ error: 'UNAUTHENTICATED' });
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return reply.code(401).send({ error: 'UNAUTHENTICATED' });
     void reply.header('cache-control', 'no-store');
     return reply.code(200).send(await trail());
   });

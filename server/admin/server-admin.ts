@@ -22,7 +22,13 @@ import { sweepExpired, type HousekeepingDeps, type SweepResult } from './houseke
 import type { SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
 import { auditAlerts, type AuditAlert } from '../audit/audit-alerts';
 import { searchAuditRecords, treeHeads, type AuditFilter } from '../audit/audit-query';
-import { legalHolds, placeLegalHold, purgeExpiredAudit, releaseLegalHold, type LegalHold } from '../audit/audit-retention';
+import {
+  legalHolds,
+  placeLegalHold,
+  purgeExpiredAudit,
+  releaseLegalHold,
+  type LegalHold,
+} from '../audit/audit-retention';
 
 export interface ServerAdmin {
   createAccount(input: NewAccount): Promise<void>;

@@ -41,7 +41,11 @@ export function siemDestinationObject(text: string | null): AuditObject {
 }
 
 /** Records the change, if any; returns what was recorded. A switch-off names the destination switched off. */
-export async function recordSiemConfiguration(db: Database, clock: Clock, siem: SiemDestination | undefined): Promise<'enabled' | 'disabled' | 'changed' | null> {
+export async function recordSiemConfiguration(
+  db: Database,
+  clock: Clock,
+  siem: SiemDestination | undefined,
+): Promise<'enabled' | 'disabled' | 'changed' | null> {
   const now = siem === undefined ? null : siemDestinationText(siem);
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [SIEM_CONFIGURATION_LOCK_ID]);
@@ -51,7 +55,13 @@ export async function recordSiemConfiguration(db: Database, clock: Clock, siem: 
     const before = last === undefined || last.action === 'siem.disabled' ? null : last.subject;
     if (before === now) return null;
     const change = now === null ? 'disabled' : before === null ? 'enabled' : 'changed';
-    await recordAdminEvent(tx, { at: clock(), actor: SERVER_OPERATOR, action: `siem.${change}`, targetUserId: null, subject: now ?? before });
+    await recordAdminEvent(tx, {
+      at: clock(),
+      actor: SERVER_OPERATOR,
+      action: `siem.${change}`,
+      targetUserId: null,
+      subject: now ?? before,
+    });
     return change;
   });
 }

@@ -12,13 +12,26 @@ import { auditRecord, type AuditRecord } from '../../shared/audit/audit-event';
 import type { Queryable } from '../db/database';
 
 async function tableSpans(tx: Queryable, workstationId: string, userIds: readonly string[]): Promise<SessionSpan[]> {
-  const rows = await tx.query<{ session_id: string; user_id: string; created_at: number | string; until: number | string; role: string }>(
+  const rows = await tx.query<{
+    session_id: string;
+    user_id: string;
+    created_at: number | string;
+    until: number | string;
+    role: string;
+  }>(
     `SELECT s.session_id, s.user_id, s.created_at, LEAST(s.max_expires_at, COALESCE(s.ended_at, s.max_expires_at)) AS until, a.role
      FROM sessions s JOIN accounts a ON a.user_id = s.user_id WHERE s.device_id = $1 AND s.user_id = ANY($2::text[])`,
     [workstationId, userIds],
   );
   // The role the account has now: a role changed mid-session falls back to the chain's record below.
-  return rows.map((row) => ({ sessionId: row.session_id, userId: row.user_id, workstationId, from: Number(row.created_at), until: Number(row.until), role: row.role }));
+  return rows.map((row) => ({
+    sessionId: row.session_id,
+    userId: row.user_id,
+    workstationId,
+    from: Number(row.created_at),
+    until: Number(row.until),
+    role: row.role,
+  }));
 }
 
 function parsed(text: string): AuditRecord | null {
@@ -30,7 +43,12 @@ function parsed(text: string): AuditRecord | null {
   }
 }
 
-async function chainSpans(tx: Queryable, chainId: string, workstationId: string, userIds: readonly string[]): Promise<SessionSpan[]> {
+async function chainSpans(
+  tx: Queryable,
+  chainId: string,
+  workstationId: string,
+  userIds: readonly string[],
+): Promise<SessionSpan[]> {
   const issued = await tx.query<{ record: string }>(
     `SELECT record FROM audit_records WHERE workstation_id = $1 AND action = 'session.issued' AND actor_user_id = ANY($2::text[])`,
     [chainId, userIds],
@@ -48,7 +66,12 @@ async function chainSpans(tx: Queryable, chainId: string, workstationId: string,
 }
 
 /** The entries that name a person who had no session on this workstation at their time. */
-export async function unattestedEntries(tx: Queryable, chainId: string, workstationId: string, entries: readonly ChainedEntry[]): Promise<ChainedEntry[]> {
+export async function unattestedEntries(
+  tx: Queryable,
+  chainId: string,
+  workstationId: string,
+  entries: readonly ChainedEntry[],
+): Promise<ChainedEntry[]> {
   const persons = entries.filter((entry) => entry.record.actor.userId !== null);
   if (persons.length === 0) return [];
   const userIds = [...new Set(persons.map((entry) => entry.record.actor.userId as string))];

@@ -9,7 +9,14 @@
  * stall the workstation's chain and lose the honest records after it, and it leaves an
  * `unattested-actor` alert naming the workstation and the record; `audit:verify` names it too.
  */
-import { batchSigningBytes, canonicalRecord, checkEntries, fromHex, GENESIS_HASH, hex } from '../../shared/audit/audit-chain';
+import {
+  batchSigningBytes,
+  canonicalRecord,
+  checkEntries,
+  fromHex,
+  GENESIS_HASH,
+  hex,
+} from '../../shared/audit/audit-chain';
 import { blake2b256 } from '../../shared/audit/blake2b';
 import type { ChainedEntry, SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
@@ -48,27 +55,48 @@ export async function chainEnd(tx: Queryable, workstationId: string): Promise<Ch
     [workstationId],
   );
   const row = rows[0];
-  return row === undefined ? { lastSeq: 0, lastHash: hex(GENESIS_HASH) } : { lastSeq: Number(row.last_seq), lastHash: row.last_hash };
+  return row === undefined
+    ? { lastSeq: 0, lastHash: hex(GENESIS_HASH) }
+    : { lastSeq: Number(row.last_seq), lastHash: row.last_hash };
 }
 
-async function storedAt(tx: Queryable, workstationId: string, seq: number): Promise<{ treeIndex: number; hash: string } | null> {
-  const rows = await tx.query<{ tree_index: number | string; hash: string }>('SELECT tree_index, hash FROM audit_records WHERE workstation_id = $1 AND seq = $2', [
-    workstationId,
-    seq,
-  ]);
+async function storedAt(
+  tx: Queryable,
+  workstationId: string,
+  seq: number,
+): Promise<{ treeIndex: number; hash: string } | null> {
+  const rows = await tx.query<{ tree_index: number | string; hash: string }>(
+    'SELECT tree_index, hash FROM audit_records WHERE workstation_id = $1 AND seq = $2',
+    [workstationId, seq],
+  );
   const row = rows[0];
   return row === undefined ? null : { treeIndex: Number(row.tree_index), hash: row.hash };
 }
 
 async function latestHead(tx: Queryable): Promise<SignedTreeHead | null> {
-  const rows = await tx.query<{ tree_size: number | string; signed_at: number | string; root_hash: string; signature: string }>(
-    'SELECT tree_size, signed_at, root_hash, signature FROM audit_tree_heads ORDER BY tree_size DESC LIMIT 1',
-  );
+  const rows = await tx.query<{
+    tree_size: number | string;
+    signed_at: number | string;
+    root_hash: string;
+    signature: string;
+  }>('SELECT tree_size, signed_at, root_hash, signature FROM audit_tree_heads ORDER BY tree_size DESC LIMIT 1');
   const row = rows[0];
-  return row === undefined ? null : { treeSize: Number(row.tree_size), timestamp: Number(row.signed_at), rootHash: row.root_hash, signature: row.signature };
+  return row === undefined
+    ? null
+    : {
+        treeSize: Number(row.tree_size),
+        timestamp: Number(row.signed_at),
+        rootHash: row.root_hash,
+        signature: row.signature,
+      };
 }
 
-async function appendEntries(tx: Queryable, entries: readonly ChainedEntry[], firstIndex: number, receivedAt: number): Promise<void> {
+async function appendEntries(
+  tx: Queryable,
+  entries: readonly ChainedEntry[],
+  firstIndex: number,
+  receivedAt: number,
+): Promise<void> {
   const indexes = entries.map((_, i) => firstIndex + i);
   await tx.query('INSERT INTO audit_leaves (tree_index, leaf_hash) SELECT * FROM unnest($1::bigint[], $2::text[])', [
     indexes,
@@ -92,7 +120,13 @@ async function appendEntries(tx: Queryable, entries: readonly ChainedEntry[], fi
       column((e) => e.record.action),
       column((e) => e.record.object.kind),
       column((e) => ('id' in e.record.object ? e.record.object.id : null)),
-      column((e) => (e.record.object.kind === 'message' ? e.record.object.conversationId : e.record.object.kind === 'conversation' ? e.record.object.id : null)),
+      column((e) =>
+        e.record.object.kind === 'message'
+          ? e.record.object.conversationId
+          : e.record.object.kind === 'conversation'
+            ? e.record.object.id
+            : null,
+      ),
       column((e) => e.record.patient),
       column((e) => e.record.outcome),
       column((e) => e.record.reason),
@@ -106,9 +140,15 @@ async function appendEntries(tx: Queryable, entries: readonly ChainedEntry[], fi
 
 const canonicalText = (entry: ChainedEntry) => canonicalRecord(entry.record);
 
-function proofs(tree: AuditTree, leafIndex: number, size: number, knownTreeSize: number): { inclusion: string[]; consistency: string[] } {
+function proofs(
+  tree: AuditTree,
+  leafIndex: number,
+  size: number,
+  knownTreeSize: number,
+): { inclusion: string[]; consistency: string[] } {
   const inclusion = tree.log.inclusionProof(leafIndex, size).map(hex);
-  const consistency = knownTreeSize > 0 && knownTreeSize <= size ? tree.log.consistencyProof(knownTreeSize, size).map(hex) : [];
+  const consistency =
+    knownTreeSize > 0 && knownTreeSize <= size ? tree.log.consistencyProof(knownTreeSize, size).map(hex) : [];
   return { inclusion, consistency };
 }
 
@@ -129,7 +169,12 @@ export interface SignedRange {
 export async function appendBatch(
   tx: Queryable,
   tree: AuditTree,
-  input: { readonly workstationId: string; readonly fresh: readonly ChainedEntry[]; readonly signed: SignedRange; readonly now: number },
+  input: {
+    readonly workstationId: string;
+    readonly fresh: readonly ChainedEntry[];
+    readonly signed: SignedRange;
+    readonly now: number;
+  },
 ): Promise<{ entries: StoredEntry[]; head: SignedTreeHead }> {
   const firstIndex = tree.log.size;
   const { signed } = input;
@@ -137,11 +182,25 @@ export async function appendBatch(
   await tx.query(
     `INSERT INTO audit_batches (workstation_id, first_seq, last_seq, previous_hash, last_hash, signature, device_public_key, received_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [input.workstationId, signed.firstSeq, signed.lastSeq, signed.previousHash, signed.lastHash, signed.signature, signed.devicePublicKey, input.now],
+    [
+      input.workstationId,
+      signed.firstSeq,
+      signed.lastSeq,
+      signed.previousHash,
+      signed.lastHash,
+      signed.signature,
+      signed.devicePublicKey,
+      input.now,
+    ],
   );
   tree.log.append(input.fresh.map((entry) => leafHashOfEntry(entry.hash)));
   const head = tree.signHead(tree.log.size, input.now);
-  await tx.query('INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES ($1, $2, $3, $4)', [head.treeSize, head.timestamp, head.rootHash, head.signature]);
+  await tx.query('INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES ($1, $2, $3, $4)', [
+    head.treeSize,
+    head.timestamp,
+    head.rootHash,
+    head.signature,
+  ]);
   return { entries: input.fresh.map((entry, i) => ({ ...entry, treeIndex: firstIndex + i })), head };
 }
 
@@ -152,7 +211,9 @@ export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Pro
   const { db, clock, tree } = deps;
   const workstationId = batch.deviceId;
   if (workstationId === deps.chainId) return fail('AUDIT_DEVICE_UNKNOWN');
-  const devices = await db.query<{ public_key: string }>('SELECT public_key FROM devices WHERE device_id = $1', [workstationId]);
+  const devices = await db.query<{ public_key: string }>('SELECT public_key FROM devices WHERE device_id = $1', [
+    workstationId,
+  ]);
   const devicePublicKey = devices[0]?.public_key;
   if (devicePublicKey === undefined) return fail('AUDIT_DEVICE_UNKNOWN');
 
@@ -165,7 +226,13 @@ export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Pro
     return fail('AUDIT_CHAIN_BROKEN');
   }
   const previousHash = fromHex(first.previousHash) as Uint8Array;
-  const signed = batchSigningBytes({ deviceId: workstationId, firstSeq: first.record.seq, lastSeq: last.record.seq, previousHash, lastHash: fromHex(last.hash) as Uint8Array });
+  const signed = batchSigningBytes({
+    deviceId: workstationId,
+    firstSeq: first.record.seq,
+    lastSeq: last.record.seq,
+    previousHash,
+    lastHash: fromHex(last.hash) as Uint8Array,
+  });
   if (!(await signatureValid(devicePublicKey, signed, batch.signature))) {
     await recordAuditAlert(db, { at: clock(), workstationId, kind: 'bad-signature', seq: first.record.seq });
     return fail('AUDIT_SIGNATURE_INVALID');
@@ -175,57 +242,78 @@ export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Pro
   // Where this copy of the tree stood before appending inside the transaction: if the
   // transaction does not commit, the copy forgets those leaves again.
   let appendedFrom = null as number | null;
-  const result = await db.transaction(async (tx): Promise<Outcome<Ack>> => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_TREE_LOCK_ID]);
-    await tree.catchUp(tx);
-    const end = await chainEnd(tx, workstationId);
-    let fresh: readonly ChainedEntry[] = batch.entries;
+  const result = await db
+    .transaction(async (tx): Promise<Outcome<Ack>> => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_TREE_LOCK_ID]);
+      await tree.catchUp(tx);
+      const end = await chainEnd(tx, workstationId);
+      let fresh: readonly ChainedEntry[] = batch.entries;
 
-    if (first.record.seq <= end.lastSeq) {
-      // Some or all of it is here already (a lost acknowledgement): the overlap must match.
-      const overlapEnd = Math.min(last.record.seq, end.lastSeq);
-      const stored = await storedAt(tx, workstationId, overlapEnd);
-      const sent = batch.entries[overlapEnd - first.record.seq] as ChainedEntry;
-      if (stored === null || stored.hash !== sent.hash) {
-        await recordAuditAlert(tx, { at: clock(), workstationId, kind: 'fork', seq: overlapEnd });
+      if (first.record.seq <= end.lastSeq) {
+        // Some or all of it is here already (a lost acknowledgement): the overlap must match.
+        const overlapEnd = Math.min(last.record.seq, end.lastSeq);
+        const stored = await storedAt(tx, workstationId, overlapEnd);
+        const sent = batch.entries[overlapEnd - first.record.seq] as ChainedEntry;
+        if (stored === null || stored.hash !== sent.hash) {
+          await recordAuditAlert(tx, { at: clock(), workstationId, kind: 'fork', seq: overlapEnd });
+          return fail('AUDIT_CHAIN_BROKEN');
+        }
+        fresh = batch.entries.slice(overlapEnd - first.record.seq + 1);
+      } else if (first.record.seq > end.lastSeq + 1) {
+        // Records were lost on the workstation: keep what arrived, and say what is missing.
+        await recordAuditAlert(tx, { at: clock(), workstationId, kind: 'gap', seq: end.lastSeq + 1 });
+      } else if (first.previousHash !== end.lastHash) {
+        await recordAuditAlert(tx, { at: clock(), workstationId, kind: 'fork', seq: first.record.seq });
         return fail('AUDIT_CHAIN_BROKEN');
       }
-      fresh = batch.entries.slice(overlapEnd - first.record.seq + 1);
-    } else if (first.record.seq > end.lastSeq + 1) {
-      // Records were lost on the workstation: keep what arrived, and say what is missing.
-      await recordAuditAlert(tx, { at: clock(), workstationId, kind: 'gap', seq: end.lastSeq + 1 });
-    } else if (first.previousHash !== end.lastHash) {
-      await recordAuditAlert(tx, { at: clock(), workstationId, kind: 'fork', seq: first.record.seq });
-      return fail('AUDIT_CHAIN_BROKEN');
-    }
 
-    if (fresh.length === 0) {
-      const head = await latestHead(tx);
-      const stored = await storedAt(tx, workstationId, last.record.seq);
-      if (head === null || stored === null) return fail('INTERNAL');
-      return succeed({ ackedSeq: last.record.seq, leafIndex: stored.treeIndex, head, auditKey: deps.key.publicKey, ...proofs(tree, stored.treeIndex, head.treeSize, batch.knownTreeSize) });
-    }
+      if (fresh.length === 0) {
+        const head = await latestHead(tx);
+        const stored = await storedAt(tx, workstationId, last.record.seq);
+        if (head === null || stored === null) return fail('INTERNAL');
+        return succeed({
+          ackedSeq: last.record.seq,
+          leafIndex: stored.treeIndex,
+          head,
+          auditKey: deps.key.publicKey,
+          ...proofs(tree, stored.treeIndex, head.treeSize, batch.knownTreeSize),
+        });
+      }
 
-    // Checked before the records join the tree, in the same transaction as the alert.
-    const unattested = await unattestedEntries(tx, deps.chainId, workstationId, fresh);
-    for (const entry of unattested.slice(0, MAX_ALERTS_PER_BATCH)) {
-      await recordAuditAlert(tx, { at: clock(), workstationId, kind: 'unattested-actor', seq: entry.record.seq });
-    }
+      // Checked before the records join the tree, in the same transaction as the alert.
+      const unattested = await unattestedEntries(tx, deps.chainId, workstationId, fresh);
+      for (const entry of unattested.slice(0, MAX_ALERTS_PER_BATCH)) {
+        await recordAuditAlert(tx, { at: clock(), workstationId, kind: 'unattested-actor', seq: entry.record.seq });
+      }
 
-    appendedFrom = tree.log.size;
-    appended = await appendBatch(tx, tree, {
-      workstationId,
-      fresh,
-      signed: { firstSeq: first.record.seq, lastSeq: last.record.seq, previousHash: first.previousHash, lastHash: last.hash, signature: batch.signature, devicePublicKey },
-      now: clock(),
+      appendedFrom = tree.log.size;
+      appended = await appendBatch(tx, tree, {
+        workstationId,
+        fresh,
+        signed: {
+          firstSeq: first.record.seq,
+          lastSeq: last.record.seq,
+          previousHash: first.previousHash,
+          lastHash: last.hash,
+          signature: batch.signature,
+          devicePublicKey,
+        },
+        now: clock(),
+      });
+      const head = appended.head;
+      const size = head.treeSize;
+      return succeed({
+        ackedSeq: last.record.seq,
+        leafIndex: size - 1,
+        head,
+        auditKey: deps.key.publicKey,
+        ...proofs(tree, size - 1, size, batch.knownTreeSize),
+      });
+    })
+    .catch((error: unknown) => {
+      if (appendedFrom !== null) tree.log.truncate(appendedFrom);
+      throw error;
     });
-    const head = appended.head;
-    const size = head.treeSize;
-    return succeed({ ackedSeq: last.record.seq, leafIndex: size - 1, head, auditKey: deps.key.publicKey, ...proofs(tree, size - 1, size, batch.knownTreeSize) });
-  }).catch((error: unknown) => {
-    if (appendedFrom !== null) tree.log.truncate(appendedFrom);
-    throw error;
-  });
   if (appended !== null) deps.onAppended?.(appended.entries, appended.head);
   return result;
 }

@@ -38,7 +38,8 @@ type RecordRow = {
 const RECORD_COLUMNS = 'tree_index, workstation_id::text AS workstation_id, seq, record, previous_hash, hash';
 
 /** A stored row: the entry as it was hashed, or what is still known of a row that no longer reads as one. */
-export type AuditRow = { readonly ok: true; readonly entry: StoredEntry } | { readonly ok: false; readonly unreadable: UnreadableRecord };
+export type AuditRow =
+  { readonly ok: true; readonly entry: StoredEntry } | { readonly ok: false; readonly unreadable: UnreadableRecord };
 
 /** Thrown by the readers that promise entries only, for a row that no longer reads as one; names its place, never its content. */
 export class UnreadableAuditRecordError extends Error {
@@ -61,7 +62,8 @@ function rowOf(row: RecordRow): AuditRow {
   } catch {
     record = undefined;
   }
-  const parsed = record === undefined ? null : chainedEntry.safeParse({ record, previousHash: row.previous_hash, hash: row.hash });
+  const parsed =
+    record === undefined ? null : chainedEntry.safeParse({ record, previousHash: row.previous_hash, hash: row.hash });
   if (parsed?.success === true) return { ok: true, entry: { ...parsed.data, treeIndex } };
   const seq = Number(row.seq);
   return {
@@ -104,21 +106,42 @@ async function queryRecords(db: Queryable, input: AuditFilter): Promise<RecordRo
        AND ($7::bigint IS NULL OR at >= $7)
        AND ($8::bigint IS NULL OR at < $8)
      ORDER BY tree_index LIMIT $9`,
-    [filter.afterIndex, filter.userId, filter.patient, filter.workstationId, filter.conversationId, filter.action, filter.since, filter.until, filter.limit],
+    [
+      filter.afterIndex,
+      filter.userId,
+      filter.patient,
+      filter.workstationId,
+      filter.conversationId,
+      filter.action,
+      filter.since,
+      filter.until,
+      filter.limit,
+    ],
   );
 }
 
 /** Every record of one workstation, in sequence order (the verifier walks the chain). */
 export async function workstationRecords(db: Queryable, workstationId: string): Promise<StoredEntry[]> {
-  const rows = await db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM audit_records WHERE workstation_id = $1 ORDER BY seq`, [workstationId]);
+  const rows = await db.query<RecordRow>(
+    `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE workstation_id = $1 ORDER BY seq`,
+    [workstationId],
+  );
   return rows.map(entryOf);
 }
 
 export async function treeHeads(db: Queryable): Promise<SignedTreeHead[]> {
-  const rows = await db.query<{ tree_size: number | string; signed_at: number | string; root_hash: string; signature: string }>(
-    'SELECT tree_size, signed_at, root_hash, signature FROM audit_tree_heads ORDER BY tree_size',
-  );
-  return rows.map((row) => ({ treeSize: Number(row.tree_size), timestamp: Number(row.signed_at), rootHash: row.root_hash, signature: row.signature }));
+  const rows = await db.query<{
+    tree_size: number | string;
+    signed_at: number | string;
+    root_hash: string;
+    signature: string;
+  }>('SELECT tree_size, signed_at, root_hash, signature FROM audit_tree_heads ORDER BY tree_size');
+  return rows.map((row) => ({
+    treeSize: Number(row.tree_size),
+    timestamp: Number(row.signed_at),
+    rootHash: row.root_hash,
+    signature: row.signature,
+  }));
 }
 
 export async function auditBatches(db: Queryable): Promise<StoredBatch[]> {
@@ -130,7 +153,9 @@ export async function auditBatches(db: Queryable): Promise<StoredBatch[]> {
     last_hash: string;
     signature: string;
     device_public_key: string;
-  }>('SELECT workstation_id, first_seq, last_seq, previous_hash, last_hash, signature, device_public_key FROM audit_batches ORDER BY id');
+  }>(
+    'SELECT workstation_id, first_seq, last_seq, previous_hash, last_hash, signature, device_public_key FROM audit_batches ORDER BY id',
+  );
   return rows.map((row) => ({
     workstationId: row.workstation_id,
     firstSeq: Number(row.first_seq),
@@ -146,17 +171,27 @@ export async function auditBatches(db: Queryable): Promise<StoredBatch[]> {
  * What stays of the records purged under retention, in tree order. A stub that does not read as
  * one (altered behind the server) goes with the unreadable records, for the verifier to name.
  */
-export async function purgedRecords(db: Queryable): Promise<{ purged: PurgedRecord[]; unreadable: UnreadableRecord[] }> {
-  const rows = await db.query<{ tree_index: number | string; workstation_id: string; seq: number | string; hash: string }>(
-    'SELECT tree_index, workstation_id::text AS workstation_id, seq, hash FROM audit_purged ORDER BY tree_index',
-  );
+export async function purgedRecords(
+  db: Queryable,
+): Promise<{ purged: PurgedRecord[]; unreadable: UnreadableRecord[] }> {
+  const rows = await db.query<{
+    tree_index: number | string;
+    workstation_id: string;
+    seq: number | string;
+    hash: string;
+  }>('SELECT tree_index, workstation_id::text AS workstation_id, seq, hash FROM audit_purged ORDER BY tree_index');
   const purged: PurgedRecord[] = [];
   const unreadable: UnreadableRecord[] = [];
   for (const row of rows) {
     const treeIndex = Number(row.tree_index);
     const seq = Number(row.seq);
-    const known = { workstationId: UUID.test(row.workstation_id) ? row.workstation_id : null, seq: Number.isSafeInteger(seq) && seq >= 0 ? seq : null, hash: HASH.test(row.hash) ? row.hash : null };
-    if (known.workstationId !== null && known.seq !== null && known.hash !== null) purged.push({ treeIndex, workstationId: known.workstationId, seq: known.seq, hash: known.hash });
+    const known = {
+      workstationId: UUID.test(row.workstation_id) ? row.workstation_id : null,
+      seq: Number.isSafeInteger(seq) && seq >= 0 ? seq : null,
+      hash: HASH.test(row.hash) ? row.hash : null,
+    };
+    if (known.workstationId !== null && known.seq !== null && known.hash !== null)
+      purged.push({ treeIndex, workstationId: known.workstationId, seq: known.seq, hash: known.hash });
     else unreadable.push({ treeIndex, ...known });
   }
   return { purged, unreadable };

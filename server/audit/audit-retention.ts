@@ -25,20 +25,31 @@ export interface LegalHold {
   readonly placedBy: string;
 }
 
-export async function placeLegalHold(db: Database, clock: Clock, input: { userId: string | null; actor: string }): Promise<string> {
+export async function placeLegalHold(
+  db: Database,
+  clock: Clock,
+  input: { userId: string | null; actor: string },
+): Promise<string> {
   const actor = checkedActor(input.actor);
   if (input.userId !== null) checkedUserId(input.userId);
   const holdId = randomUUID();
   await db.transaction(async (tx) => {
     const at = clock();
-    await tx.query(`INSERT INTO audit_legal_holds (hold_id, event, user_id, at, actor) VALUES ($1, 'placed', $2, $3, $4)`, [holdId, input.userId, at, actor]);
+    await tx.query(
+      `INSERT INTO audit_legal_holds (hold_id, event, user_id, at, actor) VALUES ($1, 'placed', $2, $3, $4)`,
+      [holdId, input.userId, at, actor],
+    );
     await recordAdminEvent(tx, { at, actor, action: 'legal-hold.placed', targetUserId: input.userId, subject: holdId });
   });
   return holdId;
 }
 
 /** False if there is no such hold in force. */
-export async function releaseLegalHold(db: Database, clock: Clock, input: { holdId: string; actor: string }): Promise<boolean> {
+export async function releaseLegalHold(
+  db: Database,
+  clock: Clock,
+  input: { holdId: string; actor: string },
+): Promise<boolean> {
   const actor = checkedActor(input.actor);
   // Not a hold id at all: no such hold (the database would refuse the comparison).
   if (!UUID.test(input.holdId)) return false;
@@ -51,9 +62,18 @@ export async function releaseLegalHold(db: Database, clock: Clock, input: { hold
     const [hold] = open;
     if (hold === undefined) return false;
     const at = clock();
-    await tx.query(`INSERT INTO audit_legal_holds (hold_id, event, user_id, at, actor) VALUES ($1, 'released', NULL, $2, $3)`, [input.holdId, at, actor]);
+    await tx.query(
+      `INSERT INTO audit_legal_holds (hold_id, event, user_id, at, actor) VALUES ($1, 'released', NULL, $2, $3)`,
+      [input.holdId, at, actor],
+    );
     // The release names whose records were held, so the trail reads without the placing record.
-    await recordAdminEvent(tx, { at, actor, action: 'legal-hold.released', targetUserId: hold.user_id, subject: input.holdId });
+    await recordAdminEvent(tx, {
+      at,
+      actor,
+      action: 'legal-hold.released',
+      targetUserId: hold.user_id,
+      subject: input.holdId,
+    });
     return true;
   });
 }
@@ -63,7 +83,12 @@ export async function legalHolds(db: Database): Promise<LegalHold[]> {
     `SELECT p.hold_id, p.user_id, p.at, p.actor FROM audit_legal_holds p WHERE p.event = 'placed'
      AND NOT EXISTS (SELECT 1 FROM audit_legal_holds r WHERE r.hold_id = p.hold_id AND r.event = 'released') ORDER BY p.id`,
   );
-  return rows.map((row) => ({ holdId: row.hold_id, userId: row.user_id, placedAt: Number(row.at), placedBy: row.actor }));
+  return rows.map((row) => ({
+    holdId: row.hold_id,
+    userId: row.user_id,
+    placedAt: Number(row.at),
+    placedBy: row.actor,
+  }));
 }
 
 /** A purge asked for less than the minimum retention: refused, and recorded as refused. */
@@ -81,10 +106,22 @@ export class RetentionTooShortError extends RangeError {
  * its own clock and records the purge). Returns how many went. A refused or failed purge is
  * recorded too, with its reason.
  */
-export async function purgeExpiredAudit(db: Database, clock: Clock, retentionYears: number, actor: string = SERVER_OPERATOR): Promise<number> {
+export async function purgeExpiredAudit(
+  db: Database,
+  clock: Clock,
+  retentionYears: number,
+  actor: string = SERVER_OPERATOR,
+): Promise<number> {
   checkedActor(actor);
   const refused = async (reason: string) => {
-    await recordAdminEvent(db, { at: clock(), actor, action: 'audit.purged', targetUserId: null, outcome: 'failure', reason });
+    await recordAdminEvent(db, {
+      at: clock(),
+      actor,
+      action: 'audit.purged',
+      targetUserId: null,
+      outcome: 'failure',
+      reason,
+    });
   };
   if (!(retentionYears >= MIN_RETENTION_YEARS)) {
     await refused('AUDIT_RETENTION_TOO_SHORT');
@@ -93,7 +130,11 @@ export async function purgeExpiredAudit(db: Database, clock: Clock, retentionYea
   const now = clock();
   const receivedBefore = Math.floor(now - retentionYears * YEAR_MS);
   try {
-    const rows = await db.query<{ n: number | string }>('SELECT audit_purge_expired($1, $2, $3) AS n', [receivedBefore, actor, now]);
+    const rows = await db.query<{ n: number | string }>('SELECT audit_purge_expired($1, $2, $3) AS n', [
+      receivedBefore,
+      actor,
+      now,
+    ]);
     return Number(rows[0]?.n ?? 0);
   } catch (error) {
     await refused('AUDIT_PURGE_FAILED').catch(() => undefined);

@@ -35,7 +35,11 @@ export async function searchAudit(
   const head = heads.at(-1) ?? null;
   const size = head?.treeSize ?? 0;
   const { filter } = request;
-  const found = await searchAuditRecords(deps.db, { ...filter, afterIndex: request.afterIndex, limit: request.limit + 1 });
+  const found = await searchAuditRecords(deps.db, {
+    ...filter,
+    afterIndex: request.afterIndex,
+    limit: request.limit + 1,
+  });
   // Only what the signed head covers is shown: a record appended a moment ago waits for the next head.
   const covered = found.filter((entry) => entry.treeIndex < size);
   const page = covered.slice(0, request.limit);
@@ -46,7 +50,13 @@ export async function searchAudit(
     head,
     auditKey: head === null ? null : deps.key.publicKey,
     consistency: known > 0 && known < size ? deps.tree.log.consistencyProof(known, size).map(hex) : [],
-    alerts: (await auditAlerts(deps.db, { ...(filter.since === null ? {} : { since: filter.since }), ...(filter.until === null ? {} : { until: filter.until }), ...(filter.workstationId === null ? {} : { workstationId: filter.workstationId }) })).slice(-1000),
+    alerts: (
+      await auditAlerts(deps.db, {
+        ...(filter.since === null ? {} : { since: filter.since }),
+        ...(filter.until === null ? {} : { until: filter.until }),
+        ...(filter.workstationId === null ? {} : { workstationId: filter.workstationId }),
+      })
+    ).slice(-1000),
   });
 }
 
@@ -57,7 +67,12 @@ export async function exportAuditSelection(
   request: RouteRequest<'auditExport'>,
 ): Promise<Outcome<RouteResponse<'auditExport'>>> {
   if (!roleHas(session.role, 'audit.read')) return fail('FORBIDDEN');
-  const trail = await exportSelection(deps.db, deps.tree, { ...request.filter, limit: AUDIT_EXPORT_MAX_RECORDS + 1 }, request.treeSize);
+  const trail = await exportSelection(
+    deps.db,
+    deps.tree,
+    { ...request.filter, limit: AUDIT_EXPORT_MAX_RECORDS + 1 },
+    request.treeSize,
+  );
   if (trail.heads.length === 0) return fail('NOT_FOUND');
   if (trail.entries.length > AUDIT_EXPORT_MAX_RECORDS) return fail('PAYLOAD_TOO_LARGE');
   const bundle = writeExport(trail, 'fhir', { at: deps.clock(), id: randomUUID(), hostname: 'wardline-server' });

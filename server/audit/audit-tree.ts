@@ -62,7 +62,8 @@ export function createAuditTree(key: AuditSigningKey): AuditTree {
         const leaves: Hash[] = [];
         for (const row of rows) {
           const leaf = fromHex(row.leaf_hash);
-          if (Number(row.tree_index) !== log.size + leaves.length || leaf === null || leaf.length !== 32) throw new Error('audit leaves are not contiguous');
+          if (Number(row.tree_index) !== log.size + leaves.length || leaf === null || leaf.length !== 32)
+            throw new Error('audit leaves are not contiguous');
           leaves.push(leaf);
         }
         log.append(leaves);
@@ -71,7 +72,12 @@ export function createAuditTree(key: AuditSigningKey): AuditTree {
     },
     signHead(size, at) {
       const rootHash = log.root(size);
-      return { treeSize: size, timestamp: at, rootHash: hex(rootHash), signature: key.sign(treeHeadSigningBytes({ treeSize: size, timestamp: at, rootHash })) };
+      return {
+        treeSize: size,
+        timestamp: at,
+        rootHash: hex(rootHash),
+        signature: key.sign(treeHeadSigningBytes({ treeSize: size, timestamp: at, rootHash })),
+      };
     },
   };
 }

@@ -22,23 +22,33 @@ export type ExportArguments =
   | { ok: true; dataDir: string; format: ExportFormat; out: string; sinceHead?: string; databaseUrl?: string }
   | { ok: false; error: string };
 
-export function parseExportArguments(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ExportArguments {
+export function parseExportArguments(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ExportArguments {
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i] as string;
     const value = argv[i + 1];
-    if (!['--data', '--format', '--out', '--since-head', '--database-url'].includes(flag)) return { ok: false, error: `unknown argument ${flag.startsWith('--') ? flag : '(value without a flag)'}` };
+    if (!['--data', '--format', '--out', '--since-head', '--database-url'].includes(flag))
+      return { ok: false, error: `unknown argument ${flag.startsWith('--') ? flag : '(value without a flag)'}` };
     if (value === undefined || value.startsWith('--')) return { ok: false, error: `${flag} needs a value` };
     values.set(flag, value);
   }
   const dataDir = values.get('--data');
   const format = values.get('--format');
   const out = values.get('--out');
-  if (dataDir === undefined || format === undefined || out === undefined) return { ok: false, error: '--data, --format and --out are required' };
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) return { ok: false, error: '--format must be fhir or syslog' };
+  if (dataDir === undefined || format === undefined || out === undefined)
+    return { ok: false, error: '--data, --format and --out are required' };
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+    return { ok: false, error: '--format must be fhir or syslog' };
   const sinceHead = values.get('--since-head');
   // A syslog line has no room for a proof, and needs none: audit:verify recomputes it from the records.
-  if (sinceHead !== undefined && format !== 'fhir') return { ok: false, error: '--since-head is for --format fhir (a syslog export is checked against a head from its records)' };
+  if (sinceHead !== undefined && format !== 'fhir')
+    return {
+      ok: false,
+      error: '--since-head is for --format fhir (a syslog export is checked against a head from its records)',
+    };
   const databaseUrl = values.get('--database-url') ?? (env.DATABASE_URL === '' ? undefined : env.DATABASE_URL);
   return {
     ok: true,
@@ -60,16 +70,21 @@ async function main(): Promise<number> {
   if (parsed.sinceHead !== undefined) {
     const head = readHeadFile(parsed.sinceHead);
     if (!head.ok) {
-      process.stderr.write(`the --since-head file ${head.problem === 'unreadable' ? 'cannot be read' : 'is not a tree head this tool can read'}\n`);
+      process.stderr.write(
+        `the --since-head file ${head.problem === 'unreadable' ? 'cannot be read' : 'is not a tree head this tool can read'}\n`,
+      );
       return 2;
     }
     fromSize = head.trusted.head.treeSize;
   }
   try {
     const read = await readTrail(parsed);
-    const proven = fromSize === null ? { ok: true as const, trail: read.trail } : withConsistencyFrom(read.trail, fromSize);
+    const proven =
+      fromSize === null ? { ok: true as const, trail: read.trail } : withConsistencyFrom(read.trail, fromSize);
     if (!proven.ok) {
-      process.stderr.write(`export failed: no consistency proof from tree size ${String(fromSize)} (${proven.problem})\n`);
+      process.stderr.write(
+        `export failed: no consistency proof from tree size ${String(fromSize)} (${proven.problem})\n`,
+      );
       return 1;
     }
     const { trail } = proven;
@@ -92,4 +107,5 @@ async function main(): Promise<number> {
   }
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) process.exitCode = await main();
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname))
+  process.exitCode = await main();

@@ -5,7 +5,13 @@
  * record purged under retention and of any that no longer reads. Reading is the exact inverse of writing,
  * so what a reader sees in an export is exactly what gets verified.
  */
-import { formatAuditEntry, formatBatch, formatPurged, formatTreeHead, formatUnreadable } from '../../shared/node/syslog/rfc5424';
+import {
+  formatAuditEntry,
+  formatBatch,
+  formatPurged,
+  formatTreeHead,
+  formatUnreadable,
+} from '../../shared/node/syslog/rfc5424';
 import { exportLineFromSyslog } from '../../shared/node/syslog/audit-syslog';
 import type { SignedTreeHead } from '../../shared/audit/audit-entry';
 import { auditBundle, readAuditBundle, type InclusionProof } from '../../shared/node/fhir/fhir-audit-event';
@@ -27,7 +33,8 @@ export interface WriteOptions {
 export function writeExport(trail: TrailExport, format: ExportFormat, options: WriteOptions): string {
   if (format === 'fhir') {
     const proofs = new Map<number, InclusionProof>();
-    for (const { entry, inclusionProof } of trail.entries) if (inclusionProof !== null) proofs.set(entry.treeIndex, inclusionProof);
+    for (const { entry, inclusionProof } of trail.entries)
+      if (inclusionProof !== null) proofs.set(entry.treeIndex, inclusionProof);
     const bundle = auditBundle(
       trail.entries.map((e) => e.entry),
       {
@@ -73,7 +80,12 @@ export function readExport(text: string): ReadExport {
       return { ok: false, problem: 'not valid JSON', where: null };
     }
     const read = readAuditBundle(json);
-    if (!read.ok) return { ok: false, problem: read.problem, where: read.index === undefined ? null : `Bundle.entry[${String(read.index)}]` };
+    if (!read.ok)
+      return {
+        ok: false,
+        problem: read.problem,
+        where: read.index === undefined ? null : `Bundle.entry[${String(read.index)}]`,
+      };
     const { entries, heads, batches, auditKey, consistency, unreadable, purged } = read;
     return { ok: true, format: 'fhir', trail: { entries, heads, batches, auditKey, consistency, unreadable, purged } };
   }
@@ -94,7 +106,8 @@ export function readExport(text: string): ReadExport {
     else if (read.kind === 'unreadable') unreadable.push(read.unreadable);
     else if (read.kind === 'purged') purged.push(read.purged);
     else {
-      if (read.auditKey !== null && auditKey !== null && read.auditKey !== auditKey) return { ok: false, problem: 'tree heads name different audit keys', where: `line ${String(i + 1)}` };
+      if (read.auditKey !== null && auditKey !== null && read.auditKey !== auditKey)
+        return { ok: false, problem: 'tree heads name different audit keys', where: `line ${String(i + 1)}` };
       auditKey = read.auditKey ?? auditKey;
       heads.push(read.head);
     }

@@ -11,7 +11,9 @@ import type { TrustedHead } from '../../shared/audit/trail-export';
 
 const headFile = z.looseObject({ auditKey: publicKey, head: signedTreeHead });
 
-export type HeadFileRead = { readonly ok: true; readonly trusted: TrustedHead } | { readonly ok: false; readonly problem: 'unreadable' | 'not-a-head' };
+export type HeadFileRead =
+  | { readonly ok: true; readonly trusted: TrustedHead }
+  | { readonly ok: false; readonly problem: 'unreadable' | 'not-a-head' };
 
 export function parseHeadFile(text: string): TrustedHead | null {
   try {

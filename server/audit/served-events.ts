@@ -79,7 +79,15 @@ export interface ServedRow {
 }
 
 export async function servedEventsAfter(tx: Queryable, afterId: number, limit: number): Promise<ServedRow[]> {
-  const rows = await tx.query<{ id: number | string; at: number | string; actor_user_id: string | null; action: string; object: string; outcome: 'success' | 'failure'; reason: string | null }>(
+  const rows = await tx.query<{
+    id: number | string;
+    at: number | string;
+    actor_user_id: string | null;
+    action: string;
+    object: string;
+    outcome: 'success' | 'failure';
+    reason: string | null;
+  }>(
     'SELECT id, at, actor_user_id, action, object, outcome, reason FROM served_events WHERE id > $1 ORDER BY id LIMIT $2',
     [afterId, limit],
   );
@@ -91,6 +99,14 @@ export async function servedEventsAfter(tx: Queryable, afterId: number, limit: n
     } catch {
       object = null;
     }
-    return { id: Number(row.id), at: Number(row.at), actor: row.actor_user_id, action: row.action, object, outcome: row.outcome, reason: row.reason };
+    return {
+      id: Number(row.id),
+      at: Number(row.at),
+      actor: row.actor_user_id,
+      action: row.action,
+      object,
+      outcome: row.outcome,
+      reason: row.reason,
+    };
   });
 }

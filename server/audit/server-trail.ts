@@ -51,7 +51,9 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
 };
 
 /** Catalogue actions of their own; every other event is an `admin.action` with its reason code. */
-const ACTIONS: Partial<Record<AccountEventAction | AdminEventAction, AuditRecord['action']>> = { 'account.locked-out': 'account.locked-out' };
+const ACTIONS: Partial<Record<AccountEventAction | AdminEventAction, AuditRecord['action']>> = {
+  'account.locked-out': 'account.locked-out',
+};
 
 /** One outbox row, ready to become a record of the server's chain. */
 interface TrailEvent {
@@ -91,7 +93,9 @@ function objectOf(event: TrailEvent): AuditObject {
       return event.subject === null ? { kind: 'none' } : { kind: 'role-address', id: event.subject, userId: target };
     case 'audit.purged':
       // A refused purge removed nothing and never came to a bound.
-      return event.affected === null || event.receivedBefore === null ? { kind: 'none' } : { kind: 'audit-purge', receivedBefore: event.receivedBefore, records: event.affected };
+      return event.affected === null || event.receivedBefore === null
+        ? { kind: 'none' }
+        : { kind: 'audit-purge', receivedBefore: event.receivedBefore, records: event.affected };
     case 'siem.enabled':
     case 'siem.changed':
     case 'siem.disabled':
@@ -110,7 +114,8 @@ function recordOf(event: TrailEvent, roles: ReadonlyMap<string, Role>, chainId: 
   const actor = isUserId(event.actor) ? event.actor : null;
   const candidate = objectOf(event);
   const object: AuditObject = auditObject.safeParse(candidate).success ? candidate : { kind: 'none' };
-  const failure = event.outcome === 'failure' && event.reason !== null && REASON_CODE.test(event.reason) ? event.reason : null;
+  const failure =
+    event.outcome === 'failure' && event.reason !== null && REASON_CODE.test(event.reason) ? event.reason : null;
   return {
     actor: { userId: actor, role: actor === null ? null : (roles.get(actor) ?? null) },
     action: ACTIONS[event.action] ?? 'admin.action',
@@ -127,7 +132,9 @@ function recordOf(event: TrailEvent, roles: ReadonlyMap<string, Role>, chainId: 
 /** A served event's record: as written at the source, or without what no longer reads (never carried as it is). */
 function servedRecordOf(row: ServedRow, roles: ReadonlyMap<string, Role>, chainId: string, seq: number): AuditRecord {
   const actor = row.actor !== null && isUserId(row.actor) ? row.actor : null;
-  const action = (SERVED_ACTIONS as readonly string[]).includes(row.action) ? (row.action as AuditRecord['action']) : 'admin.action';
+  const action = (SERVED_ACTIONS as readonly string[]).includes(row.action)
+    ? (row.action as AuditRecord['action'])
+    : 'admin.action';
   return {
     actor: { userId: actor, role: actor === null ? null : (roles.get(actor) ?? null) },
     action,
@@ -142,8 +149,15 @@ function servedRecordOf(row: ServedRow, roles: ReadonlyMap<string, Role>, chainI
 }
 
 async function rolesOf(tx: Queryable, userIds: readonly string[]): Promise<Map<string, Role>> {
-  const rows = await tx.query<{ user_id: string; role: string }>('SELECT user_id, role FROM accounts WHERE user_id = ANY($1::text[])', [[...new Set(userIds)]]);
-  return new Map(rows.flatMap((row) => ((ROLES as readonly string[]).includes(row.role) ? [[row.user_id, row.role as Role] as const] : [])));
+  const rows = await tx.query<{ user_id: string; role: string }>(
+    'SELECT user_id, role FROM accounts WHERE user_id = ANY($1::text[])',
+    [[...new Set(userIds)]],
+  );
+  return new Map(
+    rows.flatMap((row) =>
+      (ROLES as readonly string[]).includes(row.role) ? [[row.user_id, row.role as Role] as const] : [],
+    ),
+  );
 }
 
 export interface ServerTrail {
@@ -191,18 +205,31 @@ export function createServerTrail(deps: ServerTrailDeps): ServerTrail {
         await tx.query('SET LOCAL lock_timeout = 0');
         await deps.tree.catchUp(tx);
         await tx.query('INSERT INTO audit_server_cursor (id, last_event) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
-        const [cursor] = await tx.query<{ last_event: number | string; last_admin_event: number | string; last_served_event: number | string }>(
-          'SELECT last_event, last_admin_event, last_served_event FROM audit_server_cursor WHERE id = 1',
-        );
-        const accountRows = await tx.query<{ id: number | string; at: number | string; actor: string; action: AccountEventAction; target_user_id: string }>(
-          'SELECT id, at, actor, action, target_user_id FROM account_events WHERE id > $1 ORDER BY id LIMIT $2',
-          [Number(cursor?.last_event ?? 0), FOLD_PAGE],
-        );
+        const [cursor] = await tx.query<{
+          last_event: number | string;
+          last_admin_event: number | string;
+          last_served_event: number | string;
+        }>('SELECT last_event, last_admin_event, last_served_event FROM audit_server_cursor WHERE id = 1');
+        const accountRows = await tx.query<{
+          id: number | string;
+          at: number | string;
+          actor: string;
+          action: AccountEventAction;
+          target_user_id: string;
+        }>('SELECT id, at, actor, action, target_user_id FROM account_events WHERE id > $1 ORDER BY id LIMIT $2', [
+          Number(cursor?.last_event ?? 0),
+          FOLD_PAGE,
+        ]);
         const adminRows = await adminEventsAfter(tx, Number(cursor?.last_admin_event ?? 0), FOLD_PAGE);
         const servedRows = await servedEventsAfter(tx, Number(cursor?.last_served_event ?? 0), FOLD_PAGE);
-        if (accountRows.length === 0 && adminRows.length === 0 && servedRows.length === 0) return { folded: 0, full: false };
+        if (accountRows.length === 0 && adminRows.length === 0 && servedRows.length === 0)
+          return { folded: 0, full: false };
         // Every outbox, in the order things happened (a stable sort keeps each table's order).
-        type Pending = { readonly at: number; readonly actor: string | null; readonly build: (roles: ReadonlyMap<string, Role>, seq: number) => AuditRecord };
+        type Pending = {
+          readonly at: number;
+          readonly actor: string | null;
+          readonly build: (roles: ReadonlyMap<string, Role>, seq: number) => AuditRecord;
+        };
         const trailEvents: TrailEvent[] = [
           ...accountRows.map((row) => ({
             at: Number(row.at),
@@ -218,10 +245,21 @@ export function createServerTrail(deps: ServerTrailDeps): ServerTrail {
           ...adminRows,
         ];
         const events: Pending[] = [
-          ...trailEvents.map((event) => ({ at: event.at, actor: event.actor, build: (roles: ReadonlyMap<string, Role>, seq: number) => recordOf(event, roles, deps.chainId, seq) })),
-          ...servedRows.map((row) => ({ at: row.at, actor: row.actor, build: (roles: ReadonlyMap<string, Role>, seq: number) => servedRecordOf(row, roles, deps.chainId, seq) })),
+          ...trailEvents.map((event) => ({
+            at: event.at,
+            actor: event.actor,
+            build: (roles: ReadonlyMap<string, Role>, seq: number) => recordOf(event, roles, deps.chainId, seq),
+          })),
+          ...servedRows.map((row) => ({
+            at: row.at,
+            actor: row.actor,
+            build: (roles: ReadonlyMap<string, Role>, seq: number) => servedRecordOf(row, roles, deps.chainId, seq),
+          })),
         ].sort((a, b) => a.at - b.at);
-        const roles = await rolesOf(tx, events.flatMap((event) => (event.actor === null ? [] : [event.actor])));
+        const roles = await rolesOf(
+          tx,
+          events.flatMap((event) => (event.actor === null ? [] : [event.actor])),
+        );
         const end = await chainEnd(tx, deps.chainId);
         const fresh: ChainedEntry[] = [];
         let previous = end.lastHash;
@@ -236,13 +274,26 @@ export function createServerTrail(deps: ServerTrailDeps): ServerTrail {
         const first = fresh[0] as ChainedEntry;
         const last = fresh.at(-1) as ChainedEntry;
         const signature = deps.key.sign(
-          batchSigningBytes({ deviceId: deps.chainId, firstSeq: first.record.seq, lastSeq: last.record.seq, previousHash: fromHex(first.previousHash) as Uint8Array, lastHash: fromHex(last.hash) as Uint8Array }),
+          batchSigningBytes({
+            deviceId: deps.chainId,
+            firstSeq: first.record.seq,
+            lastSeq: last.record.seq,
+            previousHash: fromHex(first.previousHash) as Uint8Array,
+            lastHash: fromHex(last.hash) as Uint8Array,
+          }),
         );
         appendedFrom = deps.tree.log.size;
         await appendBatch(tx, deps.tree, {
           workstationId: deps.chainId,
           fresh,
-          signed: { firstSeq: first.record.seq, lastSeq: last.record.seq, previousHash: first.previousHash, lastHash: last.hash, signature, devicePublicKey: deps.key.publicKey },
+          signed: {
+            firstSeq: first.record.seq,
+            lastSeq: last.record.seq,
+            previousHash: first.previousHash,
+            lastHash: last.hash,
+            signature,
+            devicePublicKey: deps.key.publicKey,
+          },
           now: deps.clock(),
         });
         await tx.query(
@@ -250,7 +301,10 @@ export function createServerTrail(deps: ServerTrailDeps): ServerTrail {
              last_served_event = GREATEST(last_served_event, $3) WHERE id = 1`,
           [Number(accountRows.at(-1)?.id ?? 0), adminRows.at(-1)?.id ?? 0, servedRows.at(-1)?.id ?? 0],
         );
-        return { folded: events.length, full: accountRows.length === FOLD_PAGE || adminRows.length === FOLD_PAGE || servedRows.length === FOLD_PAGE };
+        return {
+          folded: events.length,
+          full: accountRows.length === FOLD_PAGE || adminRows.length === FOLD_PAGE || servedRows.length === FOLD_PAGE,
+        };
       });
     } catch (error) {
       if (appendedFrom !== null) deps.tree.log.truncate(appendedFrom);

@@ -18,7 +18,9 @@ const PAGE = 50_000;
 
 /** The audit key, or null on a database that never had one (nothing was ever signed). */
 async function auditPublicKey(db: Queryable): Promise<string | null> {
-  const rows = await db.query<{ name: string }>('SELECT name FROM server_secrets WHERE name = $1', [AUDIT_KEY_SECRET_NAME]);
+  const rows = await db.query<{ name: string }>('SELECT name FROM server_secrets WHERE name = $1', [
+    AUDIT_KEY_SECRET_NAME,
+  ]);
   return rows.length === 0 ? null : (await loadAuditSigningKey(db)).publicKey;
 }
 
@@ -26,7 +28,7 @@ async function auditPublicKey(db: Queryable): Promise<string | null> {
 export async function exportTrail(db: Queryable): Promise<TrailExport> {
   const entries: ExportedEntry[] = [];
   const unreadable: UnreadableRecord[] = [];
-  for (let afterIndex = -1; ; ) {
+  for (let afterIndex = -1; ;) {
     const page = await readAuditRows(db, { afterIndex, limit: PAGE });
     for (const row of page) {
       if (row.ok) entries.push({ entry: row.entry, inclusionProof: null });
@@ -50,13 +52,29 @@ export async function exportTrail(db: Queryable): Promise<TrailExport> {
 }
 
 /** A filtered selection, each record with its proof against the head of `treeSize` (default: the latest). */
-export async function exportSelection(db: Queryable, tree: AuditTree, filter: AuditFilter, treeSize?: number): Promise<TrailExport> {
+export async function exportSelection(
+  db: Queryable,
+  tree: AuditTree,
+  filter: AuditFilter,
+  treeSize?: number,
+): Promise<TrailExport> {
   await tree.catchUp(db);
   const heads = await treeHeads(db);
   const latest = treeSize === undefined ? heads.at(-1) : heads.find((head) => head.treeSize === treeSize);
-  const rows = (await readAuditRows(db, filter)).filter((row) => latest !== undefined && (row.ok ? row.entry.treeIndex : row.unreadable.treeIndex) < latest.treeSize);
+  const rows = (await readAuditRows(db, filter)).filter(
+    (row) => latest !== undefined && (row.ok ? row.entry.treeIndex : row.unreadable.treeIndex) < latest.treeSize,
+  );
   const size = latest?.treeSize ?? 0;
-  const entries = rows.flatMap((row) => (row.ok ? [{ entry: row.entry, inclusionProof: { treeSize: size, path: tree.log.inclusionProof(row.entry.treeIndex, size).map(hex) } }] : []));
+  const entries = rows.flatMap((row) =>
+    row.ok
+      ? [
+          {
+            entry: row.entry,
+            inclusionProof: { treeSize: size, path: tree.log.inclusionProof(row.entry.treeIndex, size).map(hex) },
+          },
+        ]
+      : [],
+  );
   const unreadable = rows.flatMap((row) => (row.ok ? [] : [row.unreadable]));
   const workstations = new Set(entries.map((e) => e.entry.record.workstationId));
   return {
@@ -68,7 +86,9 @@ export async function exportSelection(db: Queryable, tree: AuditTree, filter: Au
   };
 }
 
-export type WithConsistency = { readonly ok: true; readonly trail: TrailExport } | { readonly ok: false; readonly problem: 'no-head' | 'newer-than-trail' | 'records-missing' };
+export type WithConsistency =
+  | { readonly ok: true; readonly trail: TrailExport }
+  | { readonly ok: false; readonly problem: 'no-head' | 'newer-than-trail' | 'records-missing' };
 
 /**
  * A whole trail with the RFC 6962 proof that its latest head extends the tree of `fromSize`,
@@ -76,7 +96,10 @@ export type WithConsistency = { readonly ok: true; readonly trail: TrailExport }
  * that lacks a record before that head cannot prove it, and says so rather than guess.
  */
 export function withConsistencyFrom(trail: TrailExport, fromSize: number): WithConsistency {
-  const latest = trail.heads.reduce<number | null>((size, head) => (size === null || head.treeSize > size ? head.treeSize : size), null);
+  const latest = trail.heads.reduce<number | null>(
+    (size, head) => (size === null || head.treeSize > size ? head.treeSize : size),
+    null,
+  );
   if (latest === null) return { ok: false, problem: 'no-head' };
   if (fromSize > latest) return { ok: false, problem: 'newer-than-trail' };
   if (fromSize < 1) return { ok: true, trail };

@@ -43,7 +43,14 @@ const trailSchema = z.strictObject({
     )
     .optional(),
   purged: z
-    .array(z.strictObject({ treeIndex: z.number().int().nonnegative(), workstationId: uuid, seq: z.number().int().nonnegative(), hash: hashHex }))
+    .array(
+      z.strictObject({
+        treeIndex: z.number().int().nonnegative(),
+        workstationId: uuid,
+        seq: z.number().int().nonnegative(),
+        hash: hashHex,
+      }),
+    )
     .optional(),
 });
 
@@ -52,24 +59,42 @@ export type TrailSource = 'running-server' | 'database';
 function fetchFromServer(url: string, token: string, caPem: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const target = new URL(TRAIL_PATH, url);
-    const request = https.get(target, { ca: caPem, headers: { authorization: `Bearer ${token}` }, ...TLS_OPTIONS }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => (response.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`server answered ${String(response.statusCode)}`))));
-      response.on('error', reject);
-    });
+    const request = https.get(
+      target,
+      { ca: caPem, headers: { authorization: `Bearer ${token}` }, ...TLS_OPTIONS },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          response.statusCode === 200
+            ? resolve(Buffer.concat(chunks).toString('utf8'))
+            : reject(new Error(`server answered ${String(response.statusCode)}`)),
+        );
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
   });
 }
 
-export async function readTrail(options: { dataDir: string; databaseUrl?: string | undefined }): Promise<{ trail: TrailExport; source: TrailSource }> {
+export async function readTrail(options: {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+}): Promise<{ trail: TrailExport; source: TrailSource }> {
   const endpoint = options.databaseUrl === undefined ? readLocalAdmin(options.dataDir) : null;
   if (endpoint !== null) {
     try {
       const caPem = readFileSync(path.join(options.dataDir, TLS_DIRECTORY, 'ca-cert.pem'), 'utf8');
       const text = await fetchFromServer(endpoint.url, endpoint.token, caPem);
       const { unreadable, purged, ...trail } = trailSchema.parse(JSON.parse(text));
-      return { trail: { ...trail, ...(unreadable === undefined ? {} : { unreadable }), ...(purged === undefined ? {} : { purged }) }, source: 'running-server' };
+      return {
+        trail: {
+          ...trail,
+          ...(unreadable === undefined ? {} : { unreadable }),
+          ...(purged === undefined ? {} : { purged }),
+        },
+        source: 'running-server',
+      };
     } catch (error) {
       // A server that stopped without removing its file (killed) leaves a stale address: read the database.
       const code = (error as NodeJS.ErrnoException).code;

@@ -39,7 +39,8 @@ export function parseVerifyArguments(argv: readonly string[]): VerifyArguments {
     const arg = argv[i] as string;
     if ((FLAGS as readonly string[]).includes(arg)) {
       const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) return { ok: false, error: `${arg} needs ${arg === '--audit-key' ? 'a key or a file' : 'a file'}` };
+      if (value === undefined || value.startsWith('--'))
+        return { ok: false, error: `${arg} needs ${arg === '--audit-key' ? 'a key or a file' : 'a file'}` };
       values.set(arg as Flag, value);
       i += 1;
     } else if (arg.startsWith('--') || file !== undefined) {
@@ -95,7 +96,7 @@ export function describeBreak(b: TrailBreak): string {
 /** Said whenever no trusted head was proven a prefix of the trail, in words an officer can act on. */
 export const TRUNCATION_WARNING =
   'WARNING: no trusted head was given, so records cut from the end of the trail cannot be detected: truncation is not ruled out. ' +
-  'Give --since-head with a workstation\'s machine/audit-head.json, or --witness with the SIEM\'s copy of the trail.';
+  "Give --since-head with a workstation's machine/audit-head.json, or --witness with the SIEM's copy of the trail.";
 
 /** Why a --witness file gave no head to trust. */
 const WITNESS_PROBLEMS = {
@@ -105,7 +106,8 @@ const WITNESS_PROBLEMS = {
 } as const;
 
 /** A selection carries no sessions: who was signed in where is checked on a full export. */
-export const SELECTION_NOTE = 'NOTE: this is a selection: records in a person\'s name are checked against that person\'s sessions only in a full export.';
+export const SELECTION_NOTE =
+  "NOTE: this is a selection: records in a person's name are checked against that person's sessions only in a full export.";
 
 export const UNPINNED_WARNING =
   'WARNING: the audit key was taken from the export itself and is not pinned: a server that re-signed its heads would pass. Pin it with --audit-key or --since-head.';
@@ -130,16 +132,30 @@ export async function runVerify(argv: readonly string[]): Promise<VerifyRun> {
   }
   if (parsed.sinceHead !== undefined) {
     const read = readHeadFile(parsed.sinceHead);
-    if (!read.ok) return { code: 2, stdout: '', stderr: read.problem === 'unreadable' ? 'cannot read the files given\n' : 'the --since-head file is not a tree head this tool can read\n' };
+    if (!read.ok)
+      return {
+        code: 2,
+        stdout: '',
+        stderr:
+          read.problem === 'unreadable'
+            ? 'cannot read the files given\n'
+            : 'the --since-head file is not a tree head this tool can read\n',
+      };
     trusted = read.trusted;
   }
   if (parsed.auditKey !== undefined) {
     const key = readAuditKey(parsed.auditKey);
-    if (key === null) return { code: 2, stdout: '', stderr: 'the --audit-key value is neither an audit key nor a file holding one\n' };
+    if (key === null)
+      return { code: 2, stdout: '', stderr: 'the --audit-key value is neither an audit key nor a file holding one\n' };
     pinnedKey = key;
   }
   const read = readExport(text);
-  if (!read.ok) return { code: 1, stdout: `BROKEN: ${read.where ?? 'the export'} cannot be read back: ${read.problem}\n`, stderr: '' };
+  if (!read.ok)
+    return {
+      code: 1,
+      stdout: `BROKEN: ${read.where ?? 'the export'} cannot be read back: ${read.problem}\n`,
+      stderr: '',
+    };
   const sodium = await loadSodium();
   const crypto = nodeVerifyCrypto(sodium);
   let witnessHeads: readonly SignedTreeHead[] = [];
@@ -157,12 +173,21 @@ export async function runVerify(argv: readonly string[]): Promise<VerifyRun> {
     witnessHeads = witnessed.heads;
   }
   const report = await verifyTrail(read.trail, crypto, {
-    witnessHeads, ...(trusted === undefined ? {} : { sinceHead: trusted }), ...(pinnedKey === undefined ? {} : { auditKey: pinnedKey }) });
+    witnessHeads,
+    ...(trusted === undefined ? {} : { sinceHead: trusted }),
+    ...(pinnedKey === undefined ? {} : { auditKey: pinnedKey }),
+  });
   const purged = report.purged === 0 ? '' : ` and ${String(report.purged)} purged under retention`;
   const summary = `${String(report.records)} records${purged} from ${String(report.workstations)} workstations, ${String(report.batches)} signed batches, ${String(report.heads)} tree heads (${read.format})`;
-  if (!report.ok) return { code: 1, stdout: [`BROKEN: ${summary}`, ...report.breaks.map((b) => `  ${describeBreak(b)}`)].join('\n') + '\n', stderr: '' };
+  if (!report.ok)
+    return {
+      code: 1,
+      stdout: [`BROKEN: ${summary}`, ...report.breaks.map((b) => `  ${describeBreak(b)}`)].join('\n') + '\n',
+      stderr: '',
+    };
   // Consistency is claimed only where it was proven, never because a head was merely given.
-  const consistent = report.consistentWith === null ? '' : `, consistent with the trusted head of ${String(report.consistentWith)}`;
+  const consistent =
+    report.consistentWith === null ? '' : `, consistent with the trusted head of ${String(report.consistentWith)}`;
   const lines = [
     `OK: ${summary}${consistent}`,
     ...(report.consistentWith === null ? [TRUNCATION_WARNING] : []),
@@ -178,7 +203,10 @@ export async function runVerify(argv: readonly string[]): Promise<VerifyRun> {
   return { code: 0, stdout: `${lines.join('\n')}\n`, stderr: '' };
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+if (
+  process.argv[1] !== undefined &&
+  path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)
+) {
   const run = await runVerify(process.argv.slice(2));
   process.stdout.write(run.stdout);
   process.stderr.write(run.stderr);

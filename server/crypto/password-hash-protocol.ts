@@ -3,7 +3,13 @@
  * buffers, so the only copy is the worker's, which zeroes it after use.
  */
 export type PasswordHashRequest =
-  | { readonly id: number; readonly op: 'hash'; readonly secret: Uint8Array; readonly opsLimit: number; readonly memLimitBytes: number }
+  | {
+      readonly id: number;
+      readonly op: 'hash';
+      readonly secret: Uint8Array;
+      readonly opsLimit: number;
+      readonly memLimitBytes: number;
+    }
   | { readonly id: number; readonly op: 'verify'; readonly hash: string; readonly secret: Uint8Array }
   | {
       readonly id: number;

@@ -17,13 +17,23 @@ function run(sodium: Sodium, request: PasswordHashRequest): PasswordHashResponse
   switch (request.op) {
     case 'hash':
       try {
-        return { id: request.id, ok: true, op: 'hash', hash: sodium.crypto_pwhash_str(request.secret, request.opsLimit, request.memLimitBytes) };
+        return {
+          id: request.id,
+          ok: true,
+          op: 'hash',
+          hash: sodium.crypto_pwhash_str(request.secret, request.opsLimit, request.memLimitBytes),
+        };
       } finally {
         request.secret.fill(0);
       }
     case 'verify':
       try {
-        return { id: request.id, ok: true, op: 'verify', match: sodium.crypto_pwhash_str_verify(request.hash, request.secret) };
+        return {
+          id: request.id,
+          ok: true,
+          op: 'verify',
+          match: sodium.crypto_pwhash_str_verify(request.hash, request.secret),
+        };
       } finally {
         request.secret.fill(0);
       }

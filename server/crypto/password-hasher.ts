@@ -38,7 +38,12 @@ export interface PasswordHasher {
   hash(secret: Uint8Array): Promise<string>;
   verify(hash: string, secret: Uint8Array): Promise<boolean>;
   /** Raw Argon2id, as a client derives its master key from a password. */
-  derive(password: Uint8Array, salt: Uint8Array, params: { memoryMiB: number; passes: number }, keyBytes: number): Promise<Uint8Array>;
+  derive(
+    password: Uint8Array,
+    salt: Uint8Array,
+    params: { memoryMiB: number; passes: number },
+    keyBytes: number,
+  ): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -92,7 +97,10 @@ export function createPasswordHasher(cost: HashCost = AUTH_KEY_HASH_COST): Passw
     async hash(secret) {
       const copy = owned(secret);
       secret.fill(0);
-      const response = await request({ op: 'hash', secret: copy, opsLimit: cost.opsLimit, memLimitBytes: cost.memLimitBytes }, [copy.buffer]);
+      const response = await request(
+        { op: 'hash', secret: copy, opsLimit: cost.opsLimit, memLimitBytes: cost.memLimitBytes },
+        [copy.buffer],
+      );
       if (!response.ok || response.op !== 'hash') throw new PasswordHasherError('FAILED');
       return response.hash;
     },
@@ -106,7 +114,14 @@ export function createPasswordHasher(cost: HashCost = AUTH_KEY_HASH_COST): Passw
       const copy = owned(password);
       password.fill(0);
       const response = await request(
-        { op: 'derive', password: copy, salt: owned(salt), passes: params.passes, memoryMiB: params.memoryMiB, keyBytes },
+        {
+          op: 'derive',
+          password: copy,
+          salt: owned(salt),
+          passes: params.passes,
+          memoryMiB: params.memoryMiB,
+          keyBytes,
+        },
         [copy.buffer],
       );
       if (!response.ok || response.op !== 'derive') throw new PasswordHasherError('FAILED');

@@ -7,7 +7,11 @@ import { KEY_BYTES, SIGNATURE_BYTES } from '../../shared/protocol/binary';
 import { fromBase64 } from '../../shared/node/crypto/base64';
 import { loadSodium } from '../../shared/node/crypto/sodium';
 
-export async function signatureValid(publicKeyBase64: string, message: Uint8Array, signatureBase64: string): Promise<boolean> {
+export async function signatureValid(
+  publicKeyBase64: string,
+  message: Uint8Array,
+  signatureBase64: string,
+): Promise<boolean> {
   const publicKey = fromBase64(publicKeyBase64, KEY_BYTES);
   const signature = fromBase64(signatureBase64, SIGNATURE_BYTES);
   if (publicKey === null || signature === null) return false;

@@ -15,7 +15,10 @@ export async function openDatabase(
 ): Promise<Database> {
   const url = options.databaseUrl;
   if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) throw new Error('databaseUrl must be a postgres:// URL');
-  const db = url === undefined ? await openPgliteDatabase(path.join(options.dataDir, PGLITE_DIRECTORY)) : await openPostgresDatabase(url, options);
+  const db =
+    url === undefined
+      ? await openPgliteDatabase(path.join(options.dataDir, PGLITE_DIRECTORY))
+      : await openPostgresDatabase(url, options);
   try {
     await migrate(db);
   } catch (error) {

@@ -11,7 +11,10 @@ class RolledBack extends Error {
   }
 }
 
-export async function transactionOutcome<T>(db: Database, work: (tx: Queryable) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+export async function transactionOutcome<T>(
+  db: Database,
+  work: (tx: Queryable) => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
   try {
     return await db.transaction(async (tx) => {
       const outcome = await work(tx);

@@ -20,7 +20,8 @@ export async function openPgliteDatabase(directory: string): Promise<Database> {
     throw error;
   }
   const queryable = (target: Pick<PGlite, 'query'>): Queryable => ({
-    query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => (await target.query<R>(sql, [...params])).rows,
+    query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
+      (await target.query<R>(sql, [...params])).rows,
   });
   const direct = queryable(pg);
   return {

@@ -24,7 +24,10 @@ export interface PostgresDatabaseOptions {
   readonly onListenerLost?: () => void;
 }
 
-export async function openPostgresDatabase(connectionString: string, options: PostgresDatabaseOptions = {}): Promise<Database> {
+export async function openPostgresDatabase(
+  connectionString: string,
+  options: PostgresDatabaseOptions = {},
+): Promise<Database> {
   const pool = new pg.Pool({ connectionString, types: typeParsers, max: 10 });
   // An idle pooled connection that dies must not crash the server; the next query reconnects.
   pool.on('error', () => undefined);

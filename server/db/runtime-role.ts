@@ -53,7 +53,9 @@ export async function grantRuntimeRole(db: Database, role: string): Promise<void
     // A superuser, or the owner (or a member of its role), could switch the triggers off.
     if (found.rolsuper || found.rolbypassrls || found.owns) throw new RuntimeRoleError('ROLE_TOO_POWERFUL');
 
-    const tables = await tx.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
+    const tables = await tx.query<{ tablename: string }>(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`,
+    );
     // From nothing, every time: a privilege granted by hand or by an older version does not linger.
     await tx.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${name}`);
     await tx.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${name}`);

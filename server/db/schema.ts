@@ -15,7 +15,6 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
-
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

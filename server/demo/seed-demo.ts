@@ -42,7 +42,13 @@ export async function seedDemo(dataDir: string, target: DemoSeedTarget): Promise
   if (existing.length > 0) return null;
   const accounts: DemoAccount[] = [];
   for (const person of DEMO_PEOPLE) {
-    const account: DemoAccount = { userId: person.userId, password: demoPassword(), totpSecret: newTotpSecret(), role: person.role, displayName: person.displayName };
+    const account: DemoAccount = {
+      userId: person.userId,
+      password: demoPassword(),
+      totpSecret: newTotpSecret(),
+      role: person.role,
+      displayName: person.displayName,
+    };
     await target.createAccount({ ...person, password: account.password, totpSecret: account.totpSecret });
     accounts.push(account);
   }

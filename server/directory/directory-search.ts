@@ -57,7 +57,11 @@ async function roleEntries(db: Queryable, rows: readonly RoleRow[]): Promise<Dir
   }));
 }
 
-export async function searchDirectory(db: Queryable, query: string, limit: number): Promise<RouteResponse<'searchDirectory'>> {
+export async function searchDirectory(
+  db: Queryable,
+  query: string,
+  limit: number,
+): Promise<RouteResponse<'searchDirectory'>> {
   const pattern = containsPattern(query);
   const roles = await db.query<RoleRow>(
     `SELECT address_id, display_name, department, description FROM role_addresses
@@ -77,8 +81,13 @@ export async function searchDirectory(db: Queryable, query: string, limit: numbe
 
 /** Named users with their public keys (null before their first sign-in); unknown ids are left out. */
 export async function lookupKeys(db: Queryable, userIds: readonly string[]): Promise<RouteResponse<'lookupKeys'>> {
-  const rows = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM ${USERS} WHERE a.user_id = ANY($1::text[]) ORDER BY a.user_id`, [[...userIds]]);
-  const keys = await publicKeysOf(db, rows.map((row) => row.user_id));
+  const rows = await db.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM ${USERS} WHERE a.user_id = ANY($1::text[]) ORDER BY a.user_id`,
+    [[...userIds]],
+  );
+  const keys = await publicKeysOf(
+    db,
+    rows.map((row) => row.user_id),
+  );
   return { users: rows.map((row) => ({ user: userEntry(row), publicKeys: keys.get(row.user_id) ?? null })) };
 }
-

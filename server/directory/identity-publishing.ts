@@ -18,8 +18,14 @@ export async function publishIdentity(
   now: number,
 ): Promise<Outcome<RouteResponse<'publishIdentity'>>> {
   const { signing, encryption } = request.publicKeys;
-  if (!isCanonicalBase64(signing, KEY_BYTES) || !isCanonicalBase64(encryption, KEY_BYTES)) return fail('MALFORMED_REQUEST');
+  if (!isCanonicalBase64(signing, KEY_BYTES) || !isCanonicalBase64(encryption, KEY_BYTES))
+    return fail('MALFORMED_REQUEST');
   const fingerprint = await fingerprintOf(request.publicKeys);
-  await storeIdentity(db, userId, { publicKeys: request.publicKeys, wrappedPrivateKeys: request.wrappedPrivateKeys, fingerprint }, now);
+  await storeIdentity(
+    db,
+    userId,
+    { publicKeys: request.publicKeys, wrappedPrivateKeys: request.wrappedPrivateKeys, fingerprint },
+    now,
+  );
   return succeed({ fingerprint });
 }

@@ -25,7 +25,10 @@ export async function findIdentity(db: Queryable, userId: string): Promise<Ident
 }
 
 /** Public keys of those of `userIds` who have published any. */
-export async function publicKeysOf(db: Queryable, userIds: readonly string[]): Promise<Map<string, IdentityPublicKeys>> {
+export async function publicKeysOf(
+  db: Queryable,
+  userIds: readonly string[],
+): Promise<Map<string, IdentityPublicKeys>> {
   const rows = await db.query<IdentityRow>('SELECT * FROM identities WHERE user_id = ANY($1::text[])', [[...userIds]]);
   return new Map(rows.map((row) => [row.user_id, recordOf(row).publicKeys]));
 }
@@ -36,7 +39,14 @@ export async function storeIdentity(db: Queryable, userId: string, record: Ident
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (user_id) DO UPDATE SET signing_key = EXCLUDED.signing_key, encryption_key = EXCLUDED.encryption_key,
        wrapped_private_keys = EXCLUDED.wrapped_private_keys, fingerprint = EXCLUDED.fingerprint, published_at = EXCLUDED.published_at`,
-    [userId, record.publicKeys.signing, record.publicKeys.encryption, record.wrappedPrivateKeys, record.fingerprint, now],
+    [
+      userId,
+      record.publicKeys.signing,
+      record.publicKeys.encryption,
+      record.wrappedPrivateKeys,
+      record.fingerprint,
+      now,
+    ],
   );
 }
 
@@ -50,7 +60,10 @@ export interface ActiveIdentity {
  * Published keys and roles of those of `userIds` whose accounts are active: what `send` checks
  * recipients, their permission and the signature against, in one query.
  */
-export async function activeIdentitiesOf(db: Queryable, userIds: readonly string[]): Promise<Map<string, ActiveIdentity>> {
+export async function activeIdentitiesOf(
+  db: Queryable,
+  userIds: readonly string[],
+): Promise<Map<string, ActiveIdentity>> {
   const rows = await db.query<IdentityRow & { role: string }>(
     `SELECT i.*, a.role FROM identities i JOIN accounts a ON a.user_id = i.user_id WHERE a.active AND i.user_id = ANY($1::text[])`,
     [[...new Set(userIds)]],

@@ -9,16 +9,43 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { storeRoleAddress, type RoleAddress } from './role-address-store';
 
-export async function saveRoleAddress(deps: { readonly db: Database; readonly clock: Clock }, input: RoleAddress & { readonly members: readonly string[] }): Promise<void> {
+export async function saveRoleAddress(
+  deps: { readonly db: Database; readonly clock: Clock },
+  input: RoleAddress & { readonly members: readonly string[] },
+): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    const rows = await tx.query<{ user_id: string }>('SELECT user_id FROM role_members WHERE address_id = $1', [input.addressId]);
+    const rows = await tx.query<{ user_id: string }>('SELECT user_id FROM role_members WHERE address_id = $1', [
+      input.addressId,
+    ]);
     const before = new Set(rows.map((row) => row.user_id));
     const after = new Set(input.members);
     await storeRoleAddress(tx, input, [...after]);
     const at = deps.clock();
     const subject = input.addressId;
-    await recordAdminEvent(tx, { at, actor: SERVER_OPERATOR, action: 'role-address.saved', targetUserId: null, subject });
-    for (const userId of after) if (!before.has(userId)) await recordAdminEvent(tx, { at, actor: SERVER_OPERATOR, action: 'role-address.member-added', targetUserId: userId, subject });
-    for (const userId of before) if (!after.has(userId)) await recordAdminEvent(tx, { at, actor: SERVER_OPERATOR, action: 'role-address.member-removed', targetUserId: userId, subject });
+    await recordAdminEvent(tx, {
+      at,
+      actor: SERVER_OPERATOR,
+      action: 'role-address.saved',
+      targetUserId: null,
+      subject,
+    });
+    for (const userId of after)
+      if (!before.has(userId))
+        await recordAdminEvent(tx, {
+          at,
+          actor: SERVER_OPERATOR,
+          action: 'role-address.member-added',
+          targetUserId: userId,
+          subject,
+        });
+    for (const userId of before)
+      if (!after.has(userId))
+        await recordAdminEvent(tx, {
+          at,
+          actor: SERVER_OPERATOR,
+          action: 'role-address.member-removed',
+          targetUserId: userId,
+          subject,
+        });
   });
 }

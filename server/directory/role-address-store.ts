@@ -8,7 +8,11 @@ export interface RoleAddress {
   readonly description: string;
 }
 
-export async function storeRoleAddress(db: Queryable, address: RoleAddress, memberIds: readonly string[]): Promise<void> {
+export async function storeRoleAddress(
+  db: Queryable,
+  address: RoleAddress,
+  memberIds: readonly string[],
+): Promise<void> {
   await db.query(
     `INSERT INTO role_addresses (address_id, display_name, department, description) VALUES ($1, $2, $3, $4)
      ON CONFLICT (address_id) DO UPDATE SET display_name = EXCLUDED.display_name, department = EXCLUDED.department,
@@ -16,5 +20,8 @@ export async function storeRoleAddress(db: Queryable, address: RoleAddress, memb
     [address.addressId, address.displayName, address.department, address.description],
   );
   await db.query('DELETE FROM role_members WHERE address_id = $1', [address.addressId]);
-  await db.query('INSERT INTO role_members (address_id, user_id) SELECT $1, unnest($2::text[])', [address.addressId, [...memberIds]]);
+  await db.query('INSERT INTO role_members (address_id, user_id) SELECT $1, unnest($2::text[])', [
+    address.addressId,
+    [...memberIds],
+  ]);
 }

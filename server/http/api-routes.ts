@@ -35,7 +35,9 @@ const envelopeWrapper = z.strictObject({ envelope: z.unknown() });
 
 /** A body the schema refused: for `send`, a well-formed request with a bad envelope says so. */
 function refusalOf(name: RouteName, body: unknown) {
-  return name === 'send' && envelopeWrapper.safeParse(body).success ? fail('ENVELOPE_INVALID') : fail('MALFORMED_REQUEST');
+  return name === 'send' && envelopeWrapper.safeParse(body).success
+    ? fail('ENVELOPE_INVALID')
+    : fail('MALFORMED_REQUEST');
 }
 
 export function registerApiRoutes(app: FastifyInstance, handlers: RouteHandlers, authenticate: Authenticator): void {
@@ -58,7 +60,11 @@ export function registerApiRoutes(app: FastifyInstance, handlers: RouteHandlers,
         const body: unknown = request.body ?? {};
         const parsed = spec.request.safeParse(body);
         if (!parsed.success) return sendFailure(request, reply, refusalOf(name, body));
-        const outcome = await handler({ body: parsed.data, session, remoteAddress: request.ip } as RouteContext<RouteName>);
+        const outcome = await handler({
+          body: parsed.data,
+          session,
+          remoteAddress: request.ip,
+        } as RouteContext<RouteName>);
         if (!outcome.ok) return sendFailure(request, reply, outcome);
         void reply.header('cache-control', 'no-store');
         return reply.code(200).send(outcome.value);

@@ -28,7 +28,10 @@ export function sentAtRefused(envelope: Envelope, now: number): boolean {
  * matrix: compliance officers and IT administrators): a message to them would sit unread in a
  * vault they never open. The same permission that lets a role send lets it receive.
  */
-export function recipientsWithoutMessaging(envelope: Envelope, roleOf: (userId: string) => string | undefined): string[] {
+export function recipientsWithoutMessaging(
+  envelope: Envelope,
+  roleOf: (userId: string) => string | undefined,
+): string[] {
   return [...new Set(envelope.header.recipients)].filter((userId) => !receivesMessages(roleOf(userId) ?? ''));
 }
 

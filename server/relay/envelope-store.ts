@@ -22,7 +22,12 @@ export async function envelopeIdentity(db: Queryable, messageId: string): Promis
 }
 
 /** False if the id is already taken (a concurrent resend won). */
-export async function insertEnvelope(db: Queryable, envelope: Envelope, digest: string, acceptedAt: number): Promise<boolean> {
+export async function insertEnvelope(
+  db: Queryable,
+  envelope: Envelope,
+  digest: string,
+  acceptedAt: number,
+): Promise<boolean> {
   const { header } = envelope;
   // One statement: the recipients are written only if the envelope row was (a header always names one).
   const rows = await db.query(
@@ -31,7 +36,16 @@ export async function insertEnvelope(db: Queryable, envelope: Envelope, digest: 
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING RETURNING message_id)
      INSERT INTO envelope_recipients (message_id, user_id)
      SELECT inserted.message_id, r FROM inserted, unnest($8::text[]) AS r RETURNING message_id`,
-    [header.id, header.conversationId, header.sender.userId, acceptedAt, header.expiresAt, digest, JSON.stringify(envelope), [...new Set(header.recipients)]],
+    [
+      header.id,
+      header.conversationId,
+      header.sender.userId,
+      acceptedAt,
+      header.expiresAt,
+      digest,
+      JSON.stringify(envelope),
+      [...new Set(header.recipients)],
+    ],
   );
   return rows.length > 0;
 }
@@ -45,14 +59,27 @@ export interface HeldEnvelope {
 }
 
 export async function heldEnvelope(db: Queryable, messageId: string, now: number): Promise<HeldEnvelope | null> {
-  const rows = await db.query<{ sender_id: string; expires_at: number | null; recalled_at: number | null; recipients: string[] }>(
+  const rows = await db.query<{
+    sender_id: string;
+    expires_at: number | null;
+    recalled_at: number | null;
+    recipients: string[];
+  }>(
     `SELECT e.sender_id, e.expires_at, e.recalled_at,
        ARRAY(SELECT r.user_id FROM envelope_recipients r WHERE r.message_id = e.message_id ORDER BY r.user_id) AS recipients
      FROM envelopes e WHERE e.message_id = $1 AND (e.expires_at IS NULL OR e.expires_at > $2)`,
     [messageId, now],
   );
   const row = rows[0];
-  return row ? { messageId, senderId: row.sender_id, recipients: row.recipients, expiresAt: row.expires_at, recalledAt: row.recalled_at } : null;
+  return row
+    ? {
+        messageId,
+        senderId: row.sender_id,
+        recipients: row.recipients,
+        expiresAt: row.expires_at,
+        recalledAt: row.recalled_at,
+      }
+    : null;
 }
 
 export function parseStoredEnvelope(json: string): Envelope {
@@ -61,6 +88,9 @@ export function parseStoredEnvelope(json: string): Envelope {
 }
 
 export async function deleteExpiredEnvelopes(db: Queryable, now: number): Promise<number> {
-  const rows = await db.query('DELETE FROM envelopes WHERE expires_at IS NOT NULL AND expires_at <= $1 RETURNING message_id', [now]);
+  const rows = await db.query(
+    'DELETE FROM envelopes WHERE expires_at IS NOT NULL AND expires_at <= $1 RETURNING message_id',
+    [now],
+  );
   return rows.length;
 }

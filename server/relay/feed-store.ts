@@ -16,11 +16,28 @@ const FEED_APPEND_LOCK_ID = 0x46_45_45_44;
 
 export type FeedAppend =
   | { readonly type: 'envelope'; readonly messageId: string }
-  | { readonly type: 'receipt'; readonly messageId: string; readonly userId: string; readonly kind: 'delivered' | 'read'; readonly at: number }
-  | { readonly type: 'recall'; readonly messageId: string; readonly senderId: string; readonly recalledAt: number; readonly signature: string };
+  | {
+      readonly type: 'receipt';
+      readonly messageId: string;
+      readonly userId: string;
+      readonly kind: 'delivered' | 'read';
+      readonly at: number;
+    }
+  | {
+      readonly type: 'recall';
+      readonly messageId: string;
+      readonly senderId: string;
+      readonly recalledAt: number;
+      readonly signature: string;
+    };
 
 /** Appends one event per user (inside the caller's transaction) and announces it on commit. */
-export async function appendFeedEvents(tx: Queryable, userIds: readonly string[], event: FeedAppend, now: number): Promise<void> {
+export async function appendFeedEvents(
+  tx: Queryable,
+  userIds: readonly string[],
+  event: FeedAppend,
+  now: number,
+): Promise<void> {
   if (userIds.length === 0) return;
   await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_APPEND_LOCK_ID]);
   const actor = event.type === 'receipt' ? event.userId : event.type === 'recall' ? event.senderId : null;
@@ -44,10 +61,10 @@ export async function appendFeedEvents(tx: Queryable, userIds: readonly string[]
 
 /** The cursor before this user's first event at or after `since`: where a new workstation starts. */
 export async function feedCursorBefore(db: Queryable, userId: string, since: number): Promise<number> {
-  const rows = await db.query<{ seq: number | string | null }>('SELECT max(seq) AS seq FROM feed_events WHERE user_id = $1 AND created_at < $2', [
-    userId,
-    since,
-  ]);
+  const rows = await db.query<{ seq: number | string | null }>(
+    'SELECT max(seq) AS seq FROM feed_events WHERE user_id = $1 AND created_at < $2',
+    [userId, since],
+  );
   return Number(rows[0]?.seq ?? 0);
 }
 
@@ -68,10 +85,22 @@ function eventOf(row: FeedRow): FeedEvent | null {
   switch (row.type) {
     case 'envelope':
       if (row.envelope_json === null || row.accepted_at === null) return null;
-      return { type: 'envelope', seq: row.seq, envelope: parseStoredEnvelope(row.envelope_json), acceptedAt: row.accepted_at };
+      return {
+        type: 'envelope',
+        seq: row.seq,
+        envelope: parseStoredEnvelope(row.envelope_json),
+        acceptedAt: row.accepted_at,
+      };
     case 'receipt':
       if (row.actor_id === null || row.receipt_kind === null || row.at === null) return null;
-      return { type: 'receipt', seq: row.seq, messageId: row.message_id, userId: row.actor_id, kind: row.receipt_kind, at: row.at };
+      return {
+        type: 'receipt',
+        seq: row.seq,
+        messageId: row.message_id,
+        userId: row.actor_id,
+        kind: row.receipt_kind,
+        at: row.at,
+      };
     case 'recall':
       if (row.actor_id === null || row.at === null || row.signature === null) return null;
       // The server's time of the recall is when it wrote the event; `at` is the sender's, signed.
@@ -98,7 +127,13 @@ export interface FeedPage {
  * Events for `userId` after `after`, oldest first. An envelope past its expiry is left out even
  * before the sweeper deletes it.
  */
-export async function readFeed(db: Queryable, userId: string, after: number, limit: number, now: number): Promise<FeedPage> {
+export async function readFeed(
+  db: Queryable,
+  userId: string,
+  after: number,
+  limit: number,
+  now: number,
+): Promise<FeedPage> {
   const rows = await db.query<FeedRow>(
     `SELECT f.seq, f.type, f.message_id, f.actor_id, f.receipt_kind, f.at, f.signature, f.created_at, e.envelope_json, e.accepted_at
      FROM feed_events f JOIN envelopes e ON e.message_id = f.message_id

@@ -9,7 +9,11 @@
  * group, the group moves to the next page. When the whole page is one group, nothing can move:
  * `splitGroupAt` names that time and the caller returns the group whole.
  */
-export function trimPage<T>(rows: readonly T[], limit: number, timeOf: (row: T) => number): { items: T[]; more: boolean; splitGroupAt: number | null } {
+export function trimPage<T>(
+  rows: readonly T[],
+  limit: number,
+  timeOf: (row: T) => number,
+): { items: T[]; more: boolean; splitGroupAt: number | null } {
   if (rows.length <= limit) return { items: [...rows], more: false, splitGroupAt: null };
   const page = rows.slice(0, limit);
   const boundary = timeOf(rows[limit] as T);

@@ -36,8 +36,13 @@ export async function recallMessage(
   if (!recalledAtAcceptable(request.recalledAt, now)) return fail('CLOCK_SKEW');
 
   const signingKey = (await publicKeysOf(deps.db, [session.userId])).get(session.userId)?.signing;
-  const signed = recallSignedBytes({ messageId: request.messageId, senderId: session.userId, recalledAt: request.recalledAt });
-  if (signingKey === undefined || !(await signatureValid(signingKey, signed, request.signature))) return fail('SIGNATURE_INVALID');
+  const signed = recallSignedBytes({
+    messageId: request.messageId,
+    senderId: session.userId,
+    recalledAt: request.recalledAt,
+  });
+  if (signingKey === undefined || !(await signatureValid(signingKey, signed, request.signature)))
+    return fail('SIGNATURE_INVALID');
 
   return transactionOutcome(deps.db, async (tx) => {
     const updated = await tx.query(
@@ -47,17 +52,29 @@ export async function recallMessage(
     );
     if (updated.length === 0) {
       // A concurrent recall (or the sweeper) got there first: answer with what stands.
-      const rows = await tx.query<{ recalled_at: number | null }>('SELECT recalled_at FROM envelopes WHERE message_id = $1', [request.messageId]);
+      const rows = await tx.query<{ recalled_at: number | null }>(
+        'SELECT recalled_at FROM envelopes WHERE message_id = $1',
+        [request.messageId],
+      );
       const recalledAt = rows[0]?.recalled_at ?? null;
       return recalledAt === null ? fail('NOT_FOUND') : succeed({ recalledAt });
     }
     await tx.query("DELETE FROM feed_events WHERE message_id = $1 AND type = 'envelope'", [request.messageId]);
-    const received = await tx.query<{ user_id: string }>('SELECT DISTINCT user_id FROM receipts WHERE message_id = $1', [request.messageId]);
+    const received = await tx.query<{ user_id: string }>(
+      'SELECT DISTINCT user_id FROM receipts WHERE message_id = $1',
+      [request.messageId],
+    );
     const audience = [session.userId, ...received.map((row) => row.user_id)];
     await appendFeedEvents(
       tx,
       audience,
-      { type: 'recall', messageId: request.messageId, senderId: session.userId, recalledAt: request.recalledAt, signature: request.signature },
+      {
+        type: 'recall',
+        messageId: request.messageId,
+        senderId: session.userId,
+        recalledAt: request.recalledAt,
+        signature: request.signature,
+      },
       now,
     );
     return succeed({ recalledAt: request.recalledAt });

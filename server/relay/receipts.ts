@@ -10,7 +10,12 @@ import type { Queryable } from '../db/database';
 import { appendFeedEvents } from './feed-store';
 import type { RelayDeps } from './send-message';
 
-async function sendersOfHeldMessages(tx: Queryable, recipientId: string, messageIds: readonly string[], now: number): Promise<Map<string, string>> {
+async function sendersOfHeldMessages(
+  tx: Queryable,
+  recipientId: string,
+  messageIds: readonly string[],
+  now: number,
+): Promise<Map<string, string>> {
   const rows = await tx.query<{ message_id: string; sender_id: string }>(
     `SELECT e.message_id, e.sender_id FROM envelopes e
      JOIN envelope_recipients r ON r.message_id = e.message_id AND r.user_id = $1
@@ -26,9 +31,16 @@ export async function recordReceipts(
   request: RouteRequest<'receipts'>,
 ): Promise<RouteResponse<'receipts'>> {
   const now = deps.clock();
-  const unique = [...new Map(request.receipts.map((receipt) => [`${receipt.messageId} ${receipt.kind}`, receipt])).values()];
+  const unique = [
+    ...new Map(request.receipts.map((receipt) => [`${receipt.messageId} ${receipt.kind}`, receipt])).values(),
+  ];
   return deps.db.transaction(async (tx) => {
-    const senders = await sendersOfHeldMessages(tx, session.userId, unique.map((receipt) => receipt.messageId), now);
+    const senders = await sendersOfHeldMessages(
+      tx,
+      session.userId,
+      unique.map((receipt) => receipt.messageId),
+      now,
+    );
     let accepted = 0;
     for (const receipt of unique) {
       const senderId = senders.get(receipt.messageId);
@@ -39,7 +51,12 @@ export async function recordReceipts(
         [receipt.messageId, session.userId, receipt.kind, now],
       );
       if (inserted.length === 0) continue;
-      await appendFeedEvents(tx, [senderId, session.userId], { type: 'receipt', messageId: receipt.messageId, userId: session.userId, kind: receipt.kind, at: now }, now);
+      await appendFeedEvents(
+        tx,
+        [senderId, session.userId],
+        { type: 'receipt', messageId: receipt.messageId, userId: session.userId, kind: receipt.kind, at: now },
+        now,
+      );
     }
     return { accepted };
   });

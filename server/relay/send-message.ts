@@ -20,7 +20,14 @@ import { transactionOutcome } from '../db/outcome-transaction';
 import { activeIdentitiesOf } from '../directory/identity-store';
 import { fail, failAbout, succeed, type Outcome } from '../outcome';
 import { envelopeDigest } from './envelope-digest';
-import { envelopeAudience, envelopeExpired, recipientsWithoutMessaging, sealedKeysFailure, senderMatches, sentAtRefused } from './envelope-rules';
+import {
+  envelopeAudience,
+  envelopeExpired,
+  recipientsWithoutMessaging,
+  sealedKeysFailure,
+  senderMatches,
+  sentAtRefused,
+} from './envelope-rules';
 import { envelopeIdentity, insertEnvelope } from './envelope-store';
 import { appendFeedEvents } from './feed-store';
 import { recordServed } from '../audit/served-events';
@@ -32,14 +39,23 @@ export interface RelayDeps {
 
 type SendResponse = RouteResponse<'send'>;
 
-async function answerForTakenId(deps: RelayDeps, envelope: Envelope, digest: string): Promise<Outcome<SendResponse> | null> {
+async function answerForTakenId(
+  deps: RelayDeps,
+  envelope: Envelope,
+  digest: string,
+): Promise<Outcome<SendResponse> | null> {
   const existing = await envelopeIdentity(deps.db, envelope.header.id);
   if (existing === null) return null;
-  if (existing.senderId !== envelope.header.sender.userId || existing.digest !== digest) return fail('IDEMPOTENCY_CONFLICT');
+  if (existing.senderId !== envelope.header.sender.userId || existing.digest !== digest)
+    return fail('IDEMPOTENCY_CONFLICT');
   return succeed({ messageId: envelope.header.id, acceptedAt: existing.acceptedAt, duplicate: true });
 }
 
-export async function sendMessage(deps: RelayDeps, session: AuthenticatedSession, envelope: Envelope): Promise<Outcome<SendResponse>> {
+export async function sendMessage(
+  deps: RelayDeps,
+  session: AuthenticatedSession,
+  envelope: Envelope,
+): Promise<Outcome<SendResponse>> {
   if (!senderMatches(envelope, session)) return fail('SENDER_MISMATCH');
   const digest = envelopeDigest(envelope);
   const accepted = await acceptNew(deps, envelope, digest);
@@ -67,7 +83,10 @@ async function acceptNew(deps: RelayDeps, envelope: Envelope, digest: string): P
   if (keysFailure) return fail(keysFailure);
 
   const signingKey = identities.get(senderId)?.publicKeys.signing;
-  if (signingKey === undefined || !(await signatureValid(signingKey, envelopeSignedBytes(envelope), envelope.signature))) {
+  if (
+    signingKey === undefined ||
+    !(await signatureValid(signingKey, envelopeSignedBytes(envelope), envelope.signature))
+  ) {
     return fail('SIGNATURE_INVALID');
   }
 
@@ -77,7 +96,12 @@ async function acceptNew(deps: RelayDeps, envelope: Envelope, digest: string): P
     await appendFeedEvents(tx, envelopeAudience(envelope), { type: 'envelope', messageId: envelope.header.id }, now);
     // On the server's own chain, stored with the envelope or not at all (served-events.ts).
     const { id, conversationId } = envelope.header;
-    await recordServed(tx, { at: now, actor: senderId, action: 'message.accepted', object: { kind: 'message', id, conversationId } });
+    await recordServed(tx, {
+      at: now,
+      actor: senderId,
+      action: 'message.accepted',
+      object: { kind: 'message', id, conversationId },
+    });
     return succeed({ messageId: envelope.header.id, acceptedAt: now, duplicate: false });
   });
 }

@@ -74,7 +74,12 @@ type HeadRow = { tree_size: number | string; signed_at: number | string; root_ha
 
 function entryOf(row: RecordRow): StoredEntry | null {
   try {
-    const parsed = storedEntry.safeParse({ record: JSON.parse(row.record) as unknown, previousHash: row.previous_hash, hash: row.hash, treeIndex: Number(row.tree_index) });
+    const parsed = storedEntry.safeParse({
+      record: JSON.parse(row.record) as unknown,
+      previousHash: row.previous_hash,
+      hash: row.hash,
+      treeIndex: Number(row.tree_index),
+    });
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -111,7 +116,10 @@ export function startSiemRelay(deps: SiemRelayDeps): SiemRelay {
   /** The messages for tree indexes [from, to), in order. */
   const messagesFor = async (from: number, to: number): Promise<string[]> => {
     const outgoing: Outgoing[] = [];
-    const records = await db.query<RecordRow>('SELECT tree_index, record, previous_hash, hash FROM audit_records WHERE tree_index >= $1 AND tree_index < $2 ORDER BY tree_index', [from, to]);
+    const records = await db.query<RecordRow>(
+      'SELECT tree_index, record, previous_hash, hash FROM audit_records WHERE tree_index >= $1 AND tree_index < $2 ORDER BY tree_index',
+      [from, to],
+    );
     for (const row of records) {
       const entry = entryOf(row);
       if (entry === null) warn('siem.record-unreadable', { code: 'AUDIT_RECORD_UNREADABLE' });
@@ -134,12 +142,28 @@ export function startSiemRelay(deps: SiemRelayDeps): SiemRelay {
         signature: row.signature,
         devicePublicKey: row.device_public_key,
       };
-      outgoing.push({ index: Number(row.tree_index), order: 1, text: formatBatch(batch, { hostname, at: Number(row.received_at) }) });
+      outgoing.push({
+        index: Number(row.tree_index),
+        order: 1,
+        text: formatBatch(batch, { hostname, at: Number(row.received_at) }),
+      });
     }
-    const heads = await db.query<HeadRow>('SELECT tree_size, signed_at, root_hash, signature FROM audit_tree_heads WHERE tree_size > $1 AND tree_size <= $2', [from, to]);
+    const heads = await db.query<HeadRow>(
+      'SELECT tree_size, signed_at, root_hash, signature FROM audit_tree_heads WHERE tree_size > $1 AND tree_size <= $2',
+      [from, to],
+    );
     for (const row of heads) {
-      const head: SignedTreeHead = { treeSize: Number(row.tree_size), timestamp: Number(row.signed_at), rootHash: row.root_hash, signature: row.signature };
-      outgoing.push({ index: head.treeSize - 1, order: 2, text: formatTreeHead(head, { hostname, at: head.timestamp, auditKey: deps.auditKey ?? null }) });
+      const head: SignedTreeHead = {
+        treeSize: Number(row.tree_size),
+        timestamp: Number(row.signed_at),
+        rootHash: row.root_hash,
+        signature: row.signature,
+      };
+      outgoing.push({
+        index: head.treeSize - 1,
+        order: 2,
+        text: formatTreeHead(head, { hostname, at: head.timestamp, auditKey: deps.auditKey ?? null }),
+      });
     }
     outgoing.sort((a, b) => a.index - b.index || a.order - b.order);
     return outgoing.map((message) => message.text);
@@ -211,7 +235,9 @@ export function startSiemRelay(deps: SiemRelayDeps): SiemRelay {
       closed = true;
       clearTimeout(retryTimer);
       retryTimer = undefined;
-      await forwarder.close({ timeoutMs: CLOSE_TIMEOUT_MS }).catch(() => warn('siem.closed-unwritten', { code: 'SIEM_UNAVAILABLE' }));
+      await forwarder
+        .close({ timeoutMs: CLOSE_TIMEOUT_MS })
+        .catch(() => warn('siem.closed-unwritten', { code: 'SIEM_UNAVAILABLE' }));
       await running;
     },
   };

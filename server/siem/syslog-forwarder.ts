@@ -143,7 +143,12 @@ export function createSyslogForwarder(options: SyslogForwarderOptions): SyslogFo
 
   const pruneSettled = (now: number) => {
     const cutoff = now - settleMs;
-    for (let oldest = settling.first(); oldest !== undefined && (oldest.writtenAt ?? now) <= cutoff; oldest = settling.first()) settling.shift();
+    for (
+      let oldest = settling.first();
+      oldest !== undefined && (oldest.writtenAt ?? now) <= cutoff;
+      oldest = settling.first()
+    )
+      settling.shift();
   };
 
   const pump = () => {
@@ -244,7 +249,11 @@ export function createSyslogForwarder(options: SyslogForwarderOptions): SyslogFo
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         waiters = waiters.filter((waiter) => waiter !== entry);
-        reject(new Error(`syslog flush timed out after ${String(timeoutMs)} ms with ${String(pendingCount())} messages unwritten`));
+        reject(
+          new Error(
+            `syslog flush timed out after ${String(timeoutMs)} ms with ${String(pendingCount())} messages unwritten`,
+          ),
+        );
       }, timeoutMs);
       const entry: FlushWaiter = {
         through,

@@ -35,7 +35,11 @@ export interface StreamConnectionDeps {
   readonly onRefusedFrame: () => void;
 }
 
-export function openStreamConnection(socket: WebSocket, session: AuthenticatedSession, deps: StreamConnectionDeps): StreamConnection {
+export function openStreamConnection(
+  socket: WebSocket,
+  session: AuthenticatedSession,
+  deps: StreamConnectionDeps,
+): StreamConnection {
   let cursor: number | null = null;
   /** A first sync's window start, turned into a cursor by the pump. */
   let since: number | null = null;

@@ -48,7 +48,8 @@ export async function startStreamRegistry(db: Database, clock: Clock): Promise<S
     }
     const ended = parseSessionEnded(payload);
     if (ended === null) return;
-    for (const connection of all) if (connection.session.sessionId === ended.sessionId) connection.endSession(ended.reason);
+    for (const connection of all)
+      if (connection.session.sessionId === ended.sessionId) connection.endSession(ended.reason);
   });
 
   const heartbeat = setInterval(() => {

@@ -59,7 +59,16 @@ export function registerStreamRoute(app: FastifyInstance, deps: StreamRouteDeps)
       deps.registry.add(connection);
       deps.logger.info({ route: STREAM_PATH, event: 'stream-open', userId: session.userId }, 'stream');
       void connection.closed.then(() =>
-        deps.logger.info({ route: STREAM_PATH, event: 'stream-closed', userId: session.userId, durationMs: Date.now() - opened, refusedFrames }, 'stream'),
+        deps.logger.info(
+          {
+            route: STREAM_PATH,
+            event: 'stream-closed',
+            userId: session.userId,
+            durationMs: Date.now() - opened,
+            refusedFrames,
+          },
+          'stream',
+        ),
       );
     },
   );

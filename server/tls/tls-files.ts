@@ -6,7 +6,13 @@
  */
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { certificateValidAt, createCertificateAuthority, createServerCertificate, SERVER_RENEWAL_MARGIN_MS, type CertificatePair } from './certificates';
+import {
+  certificateValidAt,
+  createCertificateAuthority,
+  createServerCertificate,
+  SERVER_RENEWAL_MARGIN_MS,
+  type CertificatePair,
+} from './certificates';
 
 export const TLS_DIRECTORY = 'tls';
 const FILES = {
@@ -26,7 +32,10 @@ export interface TlsMaterial {
 
 async function readPair(directory: string, cert: string, key: string): Promise<CertificatePair | null> {
   try {
-    return { certPem: await readFile(path.join(directory, cert), 'utf8'), keyPem: await readFile(path.join(directory, key), 'utf8') };
+    return {
+      certPem: await readFile(path.join(directory, cert), 'utf8'),
+      keyPem: await readFile(path.join(directory, key), 'utf8'),
+    };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

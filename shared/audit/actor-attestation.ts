@@ -55,15 +55,25 @@ export function namesPerson(record: AuditRecord): boolean {
 }
 
 /** A record that names a role must name the one the server knew (one naming none claims none). */
-const roleFits = (claimed: string | null, known: string | null) => claimed === null || known === null || claimed === known;
+const roleFits = (claimed: string | null, known: string | null) =>
+  claimed === null || known === null || claimed === known;
 
 /** Whether a record that names a person falls inside one of that person's sessions on its workstation. */
-export function attested(record: AuditRecord, index: SessionIndex, toleranceMs: number = ATTESTATION_TOLERANCE_MS): boolean {
+export function attested(
+  record: AuditRecord,
+  index: SessionIndex,
+  toleranceMs: number = ATTESTATION_TOLERANCE_MS,
+): boolean {
   const userId = record.actor.userId;
   if (userId === null) return true;
   return index
     .spansOf(userId, record.workstationId)
-    .some((span) => record.at >= span.from - toleranceMs && record.at <= span.until + toleranceMs && roleFits(record.actor.role, span.role));
+    .some(
+      (span) =>
+        record.at >= span.from - toleranceMs &&
+        record.at <= span.until + toleranceMs &&
+        roleFits(record.actor.role, span.role),
+    );
 }
 
 /**
@@ -78,7 +88,14 @@ export function sessionSpansOf(records: Iterable<AuditRecord>): SessionSpan[] {
     const object = record.object;
     if (object.kind !== 'session' || record.outcome !== 'success') continue;
     if (record.action === 'session.issued') {
-      spans.set(object.id, { sessionId: object.id, userId: object.userId, workstationId: object.workstationId, from: record.at, until: object.until, role: record.actor.role });
+      spans.set(object.id, {
+        sessionId: object.id,
+        userId: object.userId,
+        workstationId: object.workstationId,
+        from: record.at,
+        until: object.until,
+        role: record.actor.role,
+      });
     } else if (record.action === 'session.ended') {
       ends.set(object.id, Math.min(object.until, ends.get(object.id) ?? Number.MAX_SAFE_INTEGER));
     }

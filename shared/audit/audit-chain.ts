@@ -34,7 +34,8 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  * escaping, and quoting them directly halves the cost of a verifier's pass over a trail; any
  * string that might need it (a tampered export can hold anything) goes through JSON.stringify.
  */
-const str = (value: string | null): string => (value === null ? 'null' : NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`);
+const str = (value: string | null): string =>
+  value === null ? 'null' : NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
 
 export function canonicalObject(object: AuditObject): string {
   switch (object.kind) {
@@ -75,7 +76,12 @@ export function canonicalRecord(record: AuditRecord): string {
 export type EntryHasher = (previous: Uint8Array, record: AuditRecord) => Uint8Array;
 
 /** `utf8` may be passed where a faster encoder exists (Node's Buffer); the bytes are the same. */
-export function entryHash(blake2b: Blake2b256, previous: Uint8Array, record: AuditRecord, utf8: (text: string) => Uint8Array = (text) => encoder.encode(text)): Uint8Array {
+export function entryHash(
+  blake2b: Blake2b256,
+  previous: Uint8Array,
+  record: AuditRecord,
+  utf8: (text: string) => Uint8Array = (text) => encoder.encode(text),
+): Uint8Array {
   return blake2b(ENTRY_LABEL, previous, utf8(canonicalRecord(record)));
 }
 
@@ -92,7 +98,14 @@ export interface BatchRange {
 /** What the device signs for a batch. */
 export function batchSigningBytes(batch: BatchRange): Uint8Array {
   return encoder.encode(
-    [BATCH_LABEL, batch.deviceId, String(batch.firstSeq), String(batch.lastSeq), hex(batch.previousHash), hex(batch.lastHash)].join('\n'),
+    [
+      BATCH_LABEL,
+      batch.deviceId,
+      String(batch.firstSeq),
+      String(batch.lastSeq),
+      hex(batch.previousHash),
+      hex(batch.lastHash),
+    ].join('\n'),
   );
 }
 
@@ -162,8 +175,10 @@ export function checkEntries(
     if (record.seq !== expectedSeq) return { seq: expectedSeq, problem: 'sequence-gap' };
     if (entry.previousHash !== previous) return { seq: record.seq, problem: 'chain-broken' };
     const previousBytes = fromHex(entry.previousHash);
-    if (previousBytes === null || previousBytes.length !== HASH_BYTES) return { seq: record.seq, problem: 'chain-broken' };
-    if (hex(entryHash(blake2b, previousBytes, record)) !== entry.hash) return { seq: record.seq, problem: 'hash-mismatch' };
+    if (previousBytes === null || previousBytes.length !== HASH_BYTES)
+      return { seq: record.seq, problem: 'chain-broken' };
+    if (hex(entryHash(blake2b, previousBytes, record)) !== entry.hash)
+      return { seq: record.seq, problem: 'hash-mismatch' };
     previous = entry.hash;
     expectedSeq += 1;
   }

@@ -76,7 +76,12 @@ export const auditObject = z.discriminatedUnion('kind', [
   /** A purge of audit content: records received before `receivedBefore`, `records` of them. */
   z.strictObject({ kind: z.literal('audit-purge'), receivedBefore: epochMs, records: z.number().int().nonnegative() }),
   /** Where the trail is forwarded: host, port and the first 128 bits of its CA's SHA-256. */
-  z.strictObject({ kind: z.literal('siem-destination'), host: siemHost, port: z.number().int().min(1).max(65_535), caSha256: z.string().regex(/^[0-9a-f]{32}$/) }),
+  z.strictObject({
+    kind: z.literal('siem-destination'),
+    host: siemHost,
+    port: z.number().int().min(1).max(65_535),
+    caSha256: z.string().regex(/^[0-9a-f]{32}$/),
+  }),
   /**
    * A server session: whose, on which workstation, and until when (issued: when it expires at
    * the latest; ended: when it ended). The server's chain carries these so that a record a
@@ -108,11 +113,15 @@ export const auditRecord = z.strictObject({
 });
 export type AuditRecord = z.infer<typeof auditRecord>;
 
-export type AuditRecordResult = { readonly ok: true; readonly record: AuditRecord } | { readonly ok: false; readonly fields: readonly string[] };
+export type AuditRecordResult =
+  { readonly ok: true; readonly record: AuditRecord } | { readonly ok: false; readonly fields: readonly string[] };
 
 /** Checks a record; a field that is not what the catalogue allows is named, its value never. */
 export function checkAuditRecord(input: unknown): AuditRecordResult {
   const parsed = auditRecord.safeParse(input);
   if (parsed.success) return { ok: true, record: parsed.data };
-  return { ok: false, fields: [...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.') || '(record)'))] };
+  return {
+    ok: false,
+    fields: [...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.') || '(record)'))],
+  };
 }

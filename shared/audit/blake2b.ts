@@ -16,7 +16,15 @@ export const blake2b256: Blake2b256 = (...parts) => {
 interface SodiumModule {
   readonly HEAPU8: Uint8Array;
   _malloc(size: number): number;
-  _crypto_generichash(out: number, outLength: number, input: number, inputLengthLow: number, inputLengthHigh: number, key: number, keyLength: number): number;
+  _crypto_generichash(
+    out: number,
+    outLength: number,
+    input: number,
+    inputLengthLow: number,
+    inputLengthHigh: number,
+    key: number,
+    keyLength: number,
+  ): number;
 }
 
 /** Room for label, previous hash and a record's text; a longer text takes the general path. */
@@ -46,7 +54,8 @@ export function createEntryHasher(): EntryHasher {
     if (read !== text.length) return general(previous, record);
     heap.set(ENTRY_LABEL, input);
     heap.set(previous, input + ENTRY_LABEL.length);
-    if (module._crypto_generichash(out, HASH_BYTES, input, ENTRY_LABEL.length + HASH_BYTES + written, 0, 0, 0) !== 0) return general(previous, record);
+    if (module._crypto_generichash(out, HASH_BYTES, input, ENTRY_LABEL.length + HASH_BYTES + written, 0, 0, 0) !== 0)
+      return general(previous, record);
     return module.HEAPU8.slice(out, out + HASH_BYTES);
   };
 }

@@ -120,7 +120,8 @@ export function createMerkleLog(sha256: Sha256): MerkleLog {
 
     append(leafHashes) {
       for (const leaf of leafHashes) {
-        if (leaf.length !== HASH_BYTES) throw new RangeError(`a leaf hash is ${String(HASH_BYTES)} bytes, not ${String(leaf.length)}`);
+        if (leaf.length !== HASH_BYTES)
+          throw new RangeError(`a leaf hash is ${String(HASH_BYTES)} bytes, not ${String(leaf.length)}`);
       }
       for (const leaf of leafHashes) {
         (levels[0] as HashColumn).set(size, leaf);

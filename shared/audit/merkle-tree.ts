@@ -39,7 +39,12 @@ const odd = (x: number) => x % 2 === 1;
  * the left or on the right of the running hash, while `fn` (our node) and `sn` (the tree's last
  * node) climb. False if the proof is longer than the path, else whether it reached the top.
  */
-function walkPath(fn: number, sn: number, proof: readonly Hash[], join: { left(p: Hash): void; right(p: Hash): void }): boolean {
+function walkPath(
+  fn: number,
+  sn: number,
+  proof: readonly Hash[],
+  join: { left(p: Hash): void; right(p: Hash): void },
+): boolean {
   for (const p of proof) {
     if (sn === 0) return false;
     if (odd(fn) || fn === sn) {
@@ -72,7 +77,8 @@ export function merkleTree(sha256: Sha256) {
 
   /** PATH(m, D[n]): the audit path of leaf `index` in the tree of these leaves. */
   function inclusionProof(leaves: readonly Hash[], index: number): Hash[] {
-    if (!Number.isSafeInteger(index) || index < 0 || index >= leaves.length) throw new RangeError('leaf index outside the tree');
+    if (!Number.isSafeInteger(index) || index < 0 || index >= leaves.length)
+      throw new RangeError('leaf index outside the tree');
     if (leaves.length === 1) return [];
     const k = splitPoint(leaves.length);
     return index < k
@@ -107,8 +113,15 @@ export function merkleTree(sha256: Sha256) {
   }
 
   /** RFC 9162 §2.1.4.2: whether `proof` shows the tree of `newSize` extends the tree of `oldSize`. */
-  function verifyConsistency(oldSize: number, newSize: number, proof: readonly Hash[], oldRoot: Hash, newRoot: Hash): boolean {
-    if (!Number.isSafeInteger(oldSize) || !Number.isSafeInteger(newSize) || oldSize < 1 || oldSize > newSize) return false;
+  function verifyConsistency(
+    oldSize: number,
+    newSize: number,
+    proof: readonly Hash[],
+    oldRoot: Hash,
+    newRoot: Hash,
+  ): boolean {
+    if (!Number.isSafeInteger(oldSize) || !Number.isSafeInteger(newSize) || oldSize < 1 || oldSize > newSize)
+      return false;
     if (oldSize === newSize) return proof.length === 0 && sameHash(oldRoot, newRoot);
     // An old tree of a power-of-two size is a whole subtree: its root starts the path.
     const path = Number.isInteger(Math.log2(oldSize)) ? [oldRoot, ...proof] : [...proof];

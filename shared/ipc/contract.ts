@@ -48,7 +48,11 @@ export const sessionStateSchema = z.discriminatedUnion('state', [
   z.strictObject({ state: z.literal('signed-out') }),
   z.strictObject({ state: z.literal('unlocked'), user: userSummarySchema, pin: z.enum(PIN_STATES) }),
   /** The name only if policy lets the lock screen show it; what unlocks it now. */
-  z.strictObject({ state: z.literal('locked'), displayName: z.string().max(200).nullable(), unlockWith: z.enum(['pin', 'password']) }),
+  z.strictObject({
+    state: z.literal('locked'),
+    displayName: z.string().max(200).nullable(),
+    unlockWith: z.enum(['pin', 'password']),
+  }),
 ]);
 export type SessionState = z.infer<typeof sessionStateSchema>;
 
@@ -163,13 +167,23 @@ export const sendRequestSchema = z.union([
     patient: patientContext.nullable().default(null),
     text: z.string().trim().min(1).max(MAX_TEXT_CHARS),
     priority: z.enum(PRIORITIES),
-    expiresInSeconds: z.number().int().min(60).max(30 * 24 * 3600).nullable(),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 24 * 3600)
+      .nullable(),
   }),
   z.strictObject({
     conversationId,
     text: z.string().trim().min(1).max(MAX_TEXT_CHARS),
     priority: z.enum(PRIORITIES),
-    expiresInSeconds: z.number().int().min(60).max(30 * 24 * 3600).nullable(),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 24 * 3600)
+      .nullable(),
   }),
 ]);
 export type SendRequest = z.infer<typeof sendRequestSchema>;
@@ -187,7 +201,9 @@ export const auditVerificationSchema = z.strictObject({
   headSize: z.number().int().nonnegative(),
   headAt: time.nullable(),
   checked: z.number().int().nonnegative(),
-  problems: z.array(z.strictObject({ treeIndex: z.number().int().nonnegative().nullable(), problem: z.string().max(200) })).max(20),
+  problems: z
+    .array(z.strictObject({ treeIndex: z.number().int().nonnegative().nullable(), problem: z.string().max(200) }))
+    .max(20),
 });
 
 export const channels = {
@@ -205,7 +221,12 @@ export const channels = {
   },
   /** The second factor (or the first code of a new enrollment) for the sign-in in progress. */
   'session.verifyMfa': {
-    request: z.strictObject({ code: z.string().trim().regex(/^\d{6}$/) }),
+    request: z.strictObject({
+      code: z
+        .string()
+        .trim()
+        .regex(/^\d{6}$/),
+    }),
     response: sessionStateSchema,
     permission: null,
   },
@@ -250,8 +271,14 @@ export const channels = {
     permission: 'messages.use',
   },
   'conversations.list': {
-    request: z.strictObject({ offset: z.number().int().nonnegative().max(1_000_000), limit: z.number().int().min(1).max(500) }),
-    response: z.strictObject({ items: z.array(conversationSummarySchema).max(500), total: z.number().int().nonnegative() }),
+    request: z.strictObject({
+      offset: z.number().int().nonnegative().max(1_000_000),
+      limit: z.number().int().min(1).max(500),
+    }),
+    response: z.strictObject({
+      items: z.array(conversationSummarySchema).max(500),
+      total: z.number().int().nonnegative(),
+    }),
     permission: 'messages.use',
   },
   /** Opens a thread (marks it read, sends read receipts) and answers its newest messages. */
@@ -273,7 +300,11 @@ export const channels = {
   },
   'message.recall': { request: z.strictObject({ messageId }), response: empty, permission: 'messages.use' },
   /** After the warning was shown: pin the contact's new identity key so sending can resume. */
-  'contact.acceptKeyChange': { request: z.strictObject({ userId: protocolUserId }), response: empty, permission: 'messages.use' },
+  'contact.acceptKeyChange': {
+    request: z.strictObject({ userId: protocolUserId }),
+    response: empty,
+    permission: 'messages.use',
+  },
   /** Compliance officers only: the router refuses every other role before main does anything. */
   'audit.search': {
     request: z.strictObject({ filter: auditSearchFilter, afterIndex: z.number().int().min(-1) }),
@@ -288,7 +319,11 @@ export const channels = {
   /** The selection, verified, saved as a FHIR R4 Bundle in the workstation's exports folder. */
   'audit.export': {
     request: z.strictObject({ filter: auditSearchFilter }),
-    response: z.strictObject({ fileName: z.string().max(120), records: z.number().int().nonnegative(), verification: auditVerificationSchema }),
+    response: z.strictObject({
+      fileName: z.string().max(120),
+      records: z.number().int().nonnegative(),
+      verification: auditVerificationSchema,
+    }),
     permission: 'audit.read',
   },
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;

@@ -18,49 +18,55 @@ const seconds = (min: number, max: number) => z.number().int().min(min).max(max)
 
 /** Every key, its bounds and its default. Strict: an unknown key is a typo, not ignored. */
 const policyShape = {
-    /** The hospital's Wardline server. Default: none (a development start uses its embedded demo). */
-    serverUrl: z.url({ protocol: /^https$/ }).max(500).nullable().default(null),
-    /** The CA the server's certificate must chain to: PEM text, or the path of a PEM file. Default: none. */
-    caCertificate: z.string().min(1).max(20_000).nullable().default(null),
-    /** Idle time before the screen locks. Default 300 s (5 min); 5 s (for testing) to 1 h. */
-    idleLockSeconds: seconds(5, 3600).default(300),
-    /** Time locked before the user is signed out. Default 1800 s (30 min); 10 s (for testing) to 24 h. */
-    autoLogoffSeconds: seconds(10, 86_400).default(1800),
-    /** Whether a PIN may unlock a locked session. Default true. */
-    pinAllowed: z.boolean().default(true),
-    /** Minimum PIN length in digits. Default 6; 4 to 12. */
-    pinMinLength: z.number().int().min(4).max(12).default(6),
-    /** What a new-message notification may say: `count` ("New secure message") or `sender` (the name, never text). Default `count`. */
-    notificationContent: z.enum(NOTIFICATION_CONTENT).default('count'),
-    /** A workstation used by many people: another user's sign-in ends the previous session at once. Default true. */
-    sharedWorkstation: z.boolean().default(true),
-    /**
-     * What keeps the session from locking as idle: `app` (input in Wardline only) or `system`
-     * (input anywhere on this computer, as the OS reports it). Default (unset or null): `app` on
-     * a shared workstation, where a colleague using the EHR on the same PC must not keep the
-     * previous user's messages open; `system` otherwise, where the one person at the PC may be
-     * working in another program. See `idleSourceOf`.
-     */
-    idleSource: z.enum(IDLE_SOURCES).nullable().default(null),
-    /** Whether the lock screen may show whose session is locked. Default false. */
-    lockScreenShowsName: z.boolean().default(false),
-    /** Whether sign-in must use a second factor. Default true. */
-    mfaRequired: z.boolean().default(true),
-    /** The cheapest password derivation a vault may use: Argon2id memory in MiB (default 64, at least 64) and passes (default 3, at least 3). */
-    kdfMemoryMiB: z.number().int().min(64).max(2000).default(64),
-    kdfPasses: z.number().int().min(3).max(20).default(3),
-    /**
-     * Shred a clinician's vault on this workstation once it has not been unlocked for this many
-     * days (their messages stay on the server; a later sign-in starts a fresh vault). Default:
-     * never; 1 to 3650 days.
-     */
-    vaultPurgeAfterDays: z.number().int().min(1).max(3650).nullable().default(null),
+  /** The hospital's Wardline server. Default: none (a development start uses its embedded demo). */
+  serverUrl: z
+    .url({ protocol: /^https$/ })
+    .max(500)
+    .nullable()
+    .default(null),
+  /** The CA the server's certificate must chain to: PEM text, or the path of a PEM file. Default: none. */
+  caCertificate: z.string().min(1).max(20_000).nullable().default(null),
+  /** Idle time before the screen locks. Default 300 s (5 min); 5 s (for testing) to 1 h. */
+  idleLockSeconds: seconds(5, 3600).default(300),
+  /** Time locked before the user is signed out. Default 1800 s (30 min); 10 s (for testing) to 24 h. */
+  autoLogoffSeconds: seconds(10, 86_400).default(1800),
+  /** Whether a PIN may unlock a locked session. Default true. */
+  pinAllowed: z.boolean().default(true),
+  /** Minimum PIN length in digits. Default 6; 4 to 12. */
+  pinMinLength: z.number().int().min(4).max(12).default(6),
+  /** What a new-message notification may say: `count` ("New secure message") or `sender` (the name, never text). Default `count`. */
+  notificationContent: z.enum(NOTIFICATION_CONTENT).default('count'),
+  /** A workstation used by many people: another user's sign-in ends the previous session at once. Default true. */
+  sharedWorkstation: z.boolean().default(true),
+  /**
+   * What keeps the session from locking as idle: `app` (input in Wardline only) or `system`
+   * (input anywhere on this computer, as the OS reports it). Default (unset or null): `app` on
+   * a shared workstation, where a colleague using the EHR on the same PC must not keep the
+   * previous user's messages open; `system` otherwise, where the one person at the PC may be
+   * working in another program. See `idleSourceOf`.
+   */
+  idleSource: z.enum(IDLE_SOURCES).nullable().default(null),
+  /** Whether the lock screen may show whose session is locked. Default false. */
+  lockScreenShowsName: z.boolean().default(false),
+  /** Whether sign-in must use a second factor. Default true. */
+  mfaRequired: z.boolean().default(true),
+  /** The cheapest password derivation a vault may use: Argon2id memory in MiB (default 64, at least 64) and passes (default 3, at least 3). */
+  kdfMemoryMiB: z.number().int().min(64).max(2000).default(64),
+  kdfPasses: z.number().int().min(3).max(20).default(3),
+  /**
+   * Shred a clinician's vault on this workstation once it has not been unlocked for this many
+   * days (their messages stay on the server; a later sign-in starts a fresh vault). Default:
+   * never; 1 to 3650 days.
+   */
+  vaultPurgeAfterDays: z.number().int().min(1).max(3650).nullable().default(null),
 };
 
-export const policySchema = z.strictObject(policyShape).refine((policy) => (policy.serverUrl === null) === (policy.caCertificate === null), {
-  message: 'serverUrl and caCertificate are set together',
-  path: ['caCertificate'],
-});
+export const policySchema = z
+  .strictObject(policyShape)
+  .refine((policy) => (policy.serverUrl === null) === (policy.caCertificate === null), {
+    message: 'serverUrl and caCertificate are set together',
+    path: ['caCertificate'],
+  });
 
 export type Policy = z.output<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;

@@ -14,7 +14,14 @@ import { envelope } from './envelope';
 import { conversationId, deviceId, epochMs, messageId, roleAddressId, userId, uuid } from './identifiers';
 import { fingerprint, identityPublicKeys, identityRecord, wrappedPrivateKeys } from './identity';
 import { feedEvent } from './feed';
-import { auditAlert, auditSearchFilter, chainedEntry, hashHex, signedTreeHead, storedEntry } from '../audit/audit-entry';
+import {
+  auditAlert,
+  auditSearchFilter,
+  chainedEntry,
+  hashHex,
+  signedTreeHead,
+  storedEntry,
+} from '../audit/audit-entry';
 
 /** Records per audit batch: a catch-up after a long outage goes in several. */
 export const AUDIT_BATCH_MAX = 500;
@@ -214,7 +221,10 @@ export const routes = {
     path: '/v1/messages/receipts',
     auth: 'session',
     request: z.strictObject({
-      receipts: z.array(z.strictObject({ messageId, kind: z.enum(['delivered', 'read']) })).min(1).max(500),
+      receipts: z
+        .array(z.strictObject({ messageId, kind: z.enum(['delivered', 'read']) }))
+        .min(1)
+        .max(500),
     }),
     response: z.strictObject({ accepted: z.number().int().nonnegative() }),
   },
@@ -232,7 +242,11 @@ export const routes = {
     path: '/v1/feed',
     auth: 'session',
     request: z.strictObject({ after: z.number().int().nonnegative(), limit: z.number().int().min(1).max(500) }),
-    response: z.strictObject({ events: z.array(feedEvent).max(500), cursor: z.number().int().nonnegative(), more: z.boolean() }),
+    response: z.strictObject({
+      events: z.array(feedEvent).max(500),
+      cursor: z.number().int().nonnegative(),
+      more: z.boolean(),
+    }),
   },
   /** Older messages of one conversation the caller took part in, newest first. */
   history: {
@@ -303,7 +317,10 @@ export const routes = {
     path: '/v1/audit/export',
     auth: 'session',
     request: z.strictObject({ filter: auditSearchFilter, treeSize: z.number().int().positive() }),
-    response: z.strictObject({ records: z.number().int().nonnegative(), bundle: z.string().max(AUDIT_EXPORT_MAX_BYTES) }),
+    response: z.strictObject({
+      records: z.number().int().nonnegative(),
+      bundle: z.string().max(AUDIT_EXPORT_MAX_BYTES),
+    }),
   },
 } as const satisfies Record<string, RouteSpec>;
 

@@ -33,10 +33,13 @@ export function boundedBytes(min: number, max: number) {
     .string()
     .max(Math.ceil(max / 3) * 4)
     .regex(BASE64)
-    .refine((text) => {
-      const length = base64ByteLength(text);
-      return length >= min && length <= max;
-    }, { message: `expected ${String(min)}-${String(max)} bytes` });
+    .refine(
+      (text) => {
+        const length = base64ByteLength(text);
+        return length >= min && length <= max;
+      },
+      { message: `expected ${String(min)}-${String(max)} bytes` },
+    );
 }
 
 export const KEY_BYTES = 32;

@@ -35,7 +35,13 @@ export const MAX_ENVELOPE_JSON_BYTES = 256 * 1024;
 export const SEALED_KEY_BYTES = 80;
 
 /** A key recipient: a user id, or an extra recipient such as an archive (`archive:<id>`). */
-export const keyRecipient = z.union([userId, z.string().max(80).regex(/^archive:[a-z0-9-]+$/)]);
+export const keyRecipient = z.union([
+  userId,
+  z
+    .string()
+    .max(80)
+    .regex(/^archive:[a-z0-9-]+$/),
+]);
 
 export const envelopeHeader = z.strictObject({
   v: z.literal(ENVELOPE_VERSION),
@@ -66,7 +72,10 @@ export const envelope = z
     header: envelopeHeader,
     nonce: fixedBytes(NONCE_BYTES),
     ciphertext: boundedBytes(17, MAX_CIPHERTEXT_BYTES),
-    keys: z.array(sealedKey).min(1).max(MAX_RECIPIENTS + 4),
+    keys: z
+      .array(sealedKey)
+      .min(1)
+      .max(MAX_RECIPIENTS + 4),
     /** Ed25519 by the sender's identity key over `envelopeSignedBytes`. */
     signature,
   })
@@ -104,7 +113,10 @@ export const messageBody = z.strictObject({
   conversation: z.strictObject({
     kind: z.enum(conversationKinds),
     title: z.string().max(200).nullable(),
-    participants: z.array(userId).min(1).max(MAX_RECIPIENTS + 1),
+    participants: z
+      .array(userId)
+      .min(1)
+      .max(MAX_RECIPIENTS + 1),
     roleAddress: z.strictObject({ id: roleAddressId, displayName: z.string().max(200) }).nullable(),
     /**
      * When the conversation began (ms): a workstation that first sees it later knows older

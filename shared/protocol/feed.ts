@@ -28,6 +28,14 @@ export const feedEvent = z.discriminatedUnion('type', [
    * The sender recalled it; clients verify the signature (over the sender's `recalledAt`) and hide
    * the message. `acceptedAt` is the server's clock when it took the recall.
    */
-  z.strictObject({ type: z.literal('recall'), seq, messageId, senderId: userId, recalledAt: epochMs, signature, acceptedAt: epochMs }),
+  z.strictObject({
+    type: z.literal('recall'),
+    seq,
+    messageId,
+    senderId: userId,
+    recalledAt: epochMs,
+    signature,
+    acceptedAt: epochMs,
+  }),
 ]);
 export type FeedEvent = z.infer<typeof feedEvent>;

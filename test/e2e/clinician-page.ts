@@ -38,7 +38,8 @@ export async function openClinicianPage(browser: Browser, url: string): Promise<
   await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 60_000 });
   return {
     page,
-    violations: () => page.evaluate(() => [...((window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [])]),
+    violations: () =>
+      page.evaluate(() => [...((window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [])]),
   };
 }
 
@@ -78,5 +79,7 @@ export async function snapshot(page: Page, name: string): Promise<void> {
 export async function accessibilityViolations(page: Page, include?: string): Promise<string[]> {
   const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
   const result = await (include === undefined ? builder : builder.include(include)).analyze();
-  return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  return result.violations.map(
+    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+  );
 }

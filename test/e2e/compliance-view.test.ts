@@ -15,14 +15,37 @@ import type { AuditSearchFilter } from '../../shared/audit/audit-entry';
 import { launchChromium } from '../support/chromium';
 import { startHostProcess, type HostProcess } from '../support/browser-host-process';
 import { chainRecords, chainStart, pointAfter, signedBatch } from '../support/audit-batches';
-import { createUser, freshTotpCode, publishIdentity, signIn as apiSignIn, startTestServer, type TestServer, type TestUser } from '../support/server-fixtures';
-import { accessibilityViolations, openClinicianPage, signInWithCode, snapshot, submitPassword, type ClinicianPage } from './clinician-page';
+import {
+  createUser,
+  freshTotpCode,
+  publishIdentity,
+  signIn as apiSignIn,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../support/server-fixtures';
+import {
+  accessibilityViolations,
+  openClinicianPage,
+  signInWithCode,
+  snapshot,
+  submitPassword,
+  type ClinicianPage,
+} from './clinician-page';
 
 const TEXT = 'Bed 9: please review the fluid balance chart before the ward round.';
 /** Searches the nurse makes (each one audited) so the officer's result needs a second page. */
 const SEARCHES = 205;
 
-const noFilter: AuditSearchFilter = { userId: null, patient: null, workstationId: null, conversationId: null, action: null, since: null, until: null };
+const noFilter: AuditSearchFilter = {
+  userId: null,
+  patient: null,
+  workstationId: null,
+  conversationId: null,
+  action: null,
+  since: null,
+  until: null,
+};
 
 let target: TestServer;
 let nurse: TestUser;
@@ -37,8 +60,20 @@ let conversationId: string;
 
 beforeAll(async () => {
   target = await startTestServer('pglite', { accountKdf: DEFAULT_ACCOUNT_KDF });
-  nurse = await createUser(target, { userId: 'nurse.okafor', displayName: 'Ngozi Okafor', role: 'nurse', department: 'Ward 9', title: 'Staff Nurse' });
-  doctor = await createUser(target, { userId: 'dr.mensah', displayName: 'Dr. Kofi Mensah', role: 'physician', department: 'Renal', title: 'Consultant' });
+  nurse = await createUser(target, {
+    userId: 'nurse.okafor',
+    displayName: 'Ngozi Okafor',
+    role: 'nurse',
+    department: 'Ward 9',
+    title: 'Staff Nurse',
+  });
+  doctor = await createUser(target, {
+    userId: 'dr.mensah',
+    displayName: 'Dr. Kofi Mensah',
+    role: 'physician',
+    department: 'Renal',
+    title: 'Consultant',
+  });
   officer = await createUser(target, {
     userId: 'compliance.lee',
     displayName: 'Jin Lee',
@@ -52,7 +87,10 @@ beforeAll(async () => {
   const serverArgs = ['--server', target.server.url, '--ca', target.server.caCertPath];
   [wardHost, officeHost] = await Promise.all([startHostProcess(serverArgs), startHostProcess(serverArgs)]);
   browser = await launchChromium();
-  [ward, office] = await Promise.all([openClinicianPage(browser, wardHost.url), openClinicianPage(browser, officeHost.url)]);
+  [ward, office] = await Promise.all([
+    openClinicianPage(browser, wardHost.url),
+    openClinicianPage(browser, officeHost.url),
+  ]);
   await signInWithCode(ward.page, target, nurse);
 }, 120_000);
 
@@ -99,7 +137,10 @@ describe('on the ward', () => {
 
   it('refuses the nurse at the channel, and her screen has no compliance view', async () => {
     const { page } = ward;
-    const searched = await page.evaluate((filter) => window.wardline!.audit.search({ filter, afterIndex: -1 }), noFilter);
+    const searched = await page.evaluate(
+      (filter) => window.wardline!.audit.search({ filter, afterIndex: -1 }),
+      noFilter,
+    );
     expect(searched).toMatchObject({ ok: false, error: { code: 'NOT_PERMITTED' } });
     const exported = await page.evaluate((filter) => window.wardline!.audit.export({ filter }), noFilter);
     expect(exported).toMatchObject({ ok: false, error: { code: 'NOT_PERMITTED' } });
@@ -120,7 +161,8 @@ describe('in information governance', () => {
     await expect(page.getByRole('button', { name: 'New message' }).count()).resolves.toBe(0);
     const banner = page.getByRole('banner');
     await expect(banner.innerText()).resolves.toContain('Compliance officer');
-    for (const name of ['Settings', 'Lock', 'Sign out']) await expect(banner.getByRole('button', { name }).isVisible()).resolves.toBe(true);
+    for (const name of ['Settings', 'Lock', 'Sign out'])
+      await expect(banner.getByRole('button', { name }).isVisible()).resolves.toBe(true);
     // The first sign-in here offers a PIN; not now.
     const offer = page.getByRole('region', { name: 'Choose an unlock PIN' });
     if ((await offer.count()) > 0) {
@@ -155,18 +197,27 @@ describe('in information governance', () => {
     await page.getByLabel('Action').selectOption({ label: 'Conversation opened' });
     await page.getByLabel('Conversation ID').press('Enter');
 
-    const status = page.getByRole('status').filter({ hasText: /Verified: \d+ records? proven in the signed audit head of \d+ records/ });
+    const status = page
+      .getByRole('status')
+      .filter({ hasText: /Verified: \d+ records? proven in the signed audit head of \d+ records/ });
     await status.waitFor({ timeout: 30_000 });
     const rows = bodyRows(page);
     expect(await rows.count()).toBeGreaterThan(0);
     for (const row of await rows.all()) {
       const cells = await row.locator('th, td').allInnerTexts();
-      expect(cells.slice(2, 6)).toEqual([nurse.userId, 'Nurse', 'Conversation opened', `Conversation ${conversationId.slice(0, 8)}…`]);
+      expect(cells.slice(2, 6)).toEqual([
+        nurse.userId,
+        'Nurse',
+        'Conversation opened',
+        `Conversation ${conversationId.slice(0, 8)}…`,
+      ]);
       expect(cells[8]).toBe('Success');
     }
     // The full ids and UTC are there for whoever hovers.
     await expect(rows.first().locator(`[title="${conversationId}"]`).count()).resolves.toBe(1);
-    await expect(rows.first().locator('time').getAttribute('title')).resolves.toMatch(/^UTC \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    await expect(rows.first().locator('time').getAttribute('title')).resolves.toMatch(
+      /^UTC \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+    );
     await expect(rows.first().locator('time').innerText()).resolves.toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     await expect(page.getByRole('alert').filter({ hasText: 'Not verified' }).count()).resolves.toBe(0);
     // Ids and codes only: the message and the people's names are nowhere in the view.
@@ -181,7 +232,9 @@ describe('in information governance', () => {
   it('exports the selection and names the file written', async () => {
     const { page } = office;
     await page.getByRole('button', { name: 'Export selection' }).click();
-    const done = page.getByRole('status').filter({ hasText: /Exported \d+ records? as a FHIR Bundle to wardline-audit-[0-9TZ-]+\.fhir\.json/ });
+    const done = page
+      .getByRole('status')
+      .filter({ hasText: /Exported \d+ records? as a FHIR Bundle to wardline-audit-[0-9TZ-]+\.fhir\.json/ });
     await done.waitFor({ timeout: 30_000 });
     const fileName = await done.locator('code').innerText();
     const exportedCount = Number(/Exported (\d+) record/.exec(await done.innerText())?.[1]);
@@ -199,7 +252,11 @@ describe('in information governance', () => {
     await row.waitFor({ timeout: 30_000 });
     // The export's record holds how many records it carried, and nothing of them.
     await expect(row.locator('td').allInnerTexts()).resolves.toEqual(
-      expect.arrayContaining(['Compliance officer', 'Export created', `Search: ${String(exportedCount)} ${exportedCount === 1 ? 'result' : 'results'}`]),
+      expect.arrayContaining([
+        'Compliance officer',
+        'Export created',
+        `Search: ${String(exportedCount)} ${exportedCount === 1 ? 'result' : 'results'}`,
+      ]),
     );
     await auditTable(page).scrollIntoViewIfNeeded();
     await snapshot(page, 'compliance-officer-records');
@@ -214,7 +271,12 @@ describe('in information governance', () => {
     const row = bodyRows(page).filter({ hasText: 'Legal hold' });
     await row.waitFor({ timeout: 30_000 });
     const cells = await row.locator('th, td').allInnerTexts();
-    expect(cells.slice(2, 6)).toEqual([officer.userId, 'Compliance officer', 'Administrative action', `Legal hold ${holdId.slice(0, 8)}… on ${nurse.userId}`]);
+    expect(cells.slice(2, 6)).toEqual([
+      officer.userId,
+      'Compliance officer',
+      'Administrative action',
+      `Legal hold ${holdId.slice(0, 8)}… on ${nurse.userId}`,
+    ]);
     await expect(row.locator(`[title="${holdId}"]`).count()).resolves.toBe(1);
     await auditTable(page).scrollIntoViewIfNeeded();
     await snapshot(page, 'compliance-admin-records');
@@ -229,7 +291,8 @@ describe('in information governance', () => {
     const expected = earlier + SEARCHES;
     const failed = await ward.page.evaluate(async (n) => {
       let failures = 0;
-      for (let i = 0; i < n; i += 1) if (!(await window.wardline!.directory.search({ query: 'mensah' })).ok) failures += 1;
+      for (let i = 0; i < n; i += 1)
+        if (!(await window.wardline!.directory.search({ query: 'mensah' })).ok) failures += 1;
       return failures;
     }, SEARCHES);
     expect(failed).toBe(0);
@@ -250,10 +313,18 @@ describe('in information governance', () => {
     await expect.poll(() => bodyRows(page).count(), { timeout: 30_000 }).toBe(expected);
     await expect(page.getByRole('button', { name: /^(Load more|Loading…)$/ }).count()).resolves.toBe(0);
     // Focus lands on the first new record, since the button is gone.
-    const active = await page.evaluate(() => ({ tag: document.activeElement?.tagName, index: document.activeElement?.querySelector('th')?.textContent }));
+    const active = await page.evaluate(() => ({
+      tag: document.activeElement?.tagName,
+      index: document.activeElement?.querySelector('th')?.textContent,
+    }));
     const firstNew = await bodyRows(page).nth(first).locator('th').innerText();
     expect(active).toEqual({ tag: 'TR', index: firstNew });
-    await expect(page.getByRole('status').filter({ hasText: `Verified: ${expected.toLocaleString('en-GB')} records proven` }).count()).resolves.toBe(1);
+    await expect(
+      page
+        .getByRole('status')
+        .filter({ hasText: `Verified: ${expected.toLocaleString('en-GB')} records proven` })
+        .count(),
+    ).resolves.toBe(1);
     await expect(bodyRows(page).first().locator('td').nth(4).innerText()).resolves.toMatch(/^Search: \d+ results?$/);
     await snapshot(page, 'compliance-load-more');
     await expect(accessibilityViolations(page)).resolves.toEqual([]);
@@ -264,9 +335,14 @@ describe('in information governance', () => {
     // The physician's workstation (registered at its sign-in) sends records 1 and 2, then 5:
     // 3 and 4 never arrive, and the server keeps what came and says what is missing.
     const station = doctor.device;
-    const first = await chainRecords(station.deviceId, chainStart(), [{ actor: { userId: doctor.userId, role: 'physician' } }, { actor: { userId: doctor.userId, role: 'physician' }, action: 'session.locked' }]);
+    const first = await chainRecords(station.deviceId, chainStart(), [
+      { actor: { userId: doctor.userId, role: 'physician' } },
+      { actor: { userId: doctor.userId, role: 'physician' }, action: 'session.locked' },
+    ]);
     await target.api.ok('auditBatch', await signedBatch(station, first));
-    const afterGap = await chainRecords(station.deviceId, { ...pointAfter(first), seq: 4 }, [{ actor: { userId: doctor.userId, role: 'physician' } }]);
+    const afterGap = await chainRecords(station.deviceId, { ...pointAfter(first), seq: 4 }, [
+      { actor: { userId: doctor.userId, role: 'physician' } },
+    ]);
     await target.api.ok('auditBatch', await signedBatch(station, afterGap));
 
     await page.getByRole('button', { name: 'Clear' }).click();
@@ -283,13 +359,19 @@ describe('in information governance', () => {
     expect(text).toMatch(/Noticed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
     // The records that did arrive are listed and proven all the same, each with the workstation's
     // own number, so the officer sees where the gap is: after no. 2, before no. 5.
-    await page.getByRole('status').filter({ hasText: /Verified: 3 records proven/ }).waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Verified: 3 records proven/ })
+      .waitFor({ timeout: 30_000 });
     const workstationCells = await bodyRows(page).locator('td:nth-of-type(7)').allInnerTexts();
-    expect(workstationCells.map((cell) => cell.replace(/\s+/g, ' ').trim())).toEqual([1, 2, 5].map((n) => `${station.deviceId.slice(0, 8)}… no. ${String(n)}`));
+    expect(workstationCells.map((cell) => cell.replace(/\s+/g, ' ').trim())).toEqual(
+      [1, 2, 5].map((n) => `${station.deviceId.slice(0, 8)}… no. ${String(n)}`),
+    );
     await snapshot(page, 'compliance-trail-alert');
     await auditTable(page).scrollIntoViewIfNeeded();
     await snapshot(page, 'compliance-trail-alert-table');
-    if (process.env.WARDLINE_COMPLIANCE_SCREENSHOT) await page.screenshot({ path: process.env.WARDLINE_COMPLIANCE_SCREENSHOT, fullPage: true });
+    if (process.env.WARDLINE_COMPLIANCE_SCREENSHOT)
+      await page.screenshot({ path: process.env.WARDLINE_COMPLIANCE_SCREENSHOT, fullPage: true });
     await expect(accessibilityViolations(page)).resolves.toEqual([]);
   });
 

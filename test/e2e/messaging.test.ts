@@ -57,7 +57,13 @@ let c: ClinicianPage;
 beforeAll(async () => {
   // The client refuses password hashing below its floor, so these accounts use the real cost.
   target = await startTestServer('pglite', { accountKdf: DEFAULT_ACCOUNT_KDF });
-  nurse = await createUser(target, { userId: 'nurse.adams', displayName: 'Grace Adams', role: 'nurse', department: 'Cardiology Ward 4B', title: 'Registered Nurse' });
+  nurse = await createUser(target, {
+    userId: 'nurse.adams',
+    displayName: 'Grace Adams',
+    role: 'nurse',
+    department: 'Cardiology Ward 4B',
+    title: 'Registered Nurse',
+  });
   doctor = await createUser(target, {
     userId: 'dr.patel',
     displayName: 'Dr. Anika Patel',
@@ -66,7 +72,13 @@ beforeAll(async () => {
     title: 'Consultant Cardiologist',
   });
   newcomer = await createUser(target, { userId: 'nurse.rivera', displayName: 'Sam Rivera', totpSecret: null });
-  desk = await createUser(target, { userId: 'desk.morgan', displayName: 'Rhys Morgan', role: 'front-desk', department: 'Reception', title: 'Receptionist' });
+  desk = await createUser(target, {
+    userId: 'desk.morgan',
+    displayName: 'Rhys Morgan',
+    role: 'front-desk',
+    department: 'Reception',
+    title: 'Receptionist',
+  });
   await target.server.admin.createRoleAddress({
     addressId: 'role:oncall-cardiology',
     displayName: 'On-call cardiology',
@@ -75,9 +87,17 @@ beforeAll(async () => {
     members: ['dr.patel'],
   });
   const serverArgs = ['--server', target.server.url, '--ca', target.server.caCertPath];
-  [hostA, hostB, hostC] = await Promise.all([startHostProcess(serverArgs), startHostProcess(serverArgs), startHostProcess(serverArgs)]);
+  [hostA, hostB, hostC] = await Promise.all([
+    startHostProcess(serverArgs),
+    startHostProcess(serverArgs),
+    startHostProcess(serverArgs),
+  ]);
   browser = await launchChromium();
-  [a, b, c] = await Promise.all([openClinicianPage(browser, hostA.url), openClinicianPage(browser, hostB.url), openClinicianPage(browser, hostC.url)]);
+  [a, b, c] = await Promise.all([
+    openClinicianPage(browser, hostA.url),
+    openClinicianPage(browser, hostB.url),
+    openClinicianPage(browser, hostC.url),
+  ]);
   await signInWithCode(c.page, target, desk);
   // A server, two hosts and Chromium: slow on a busy two-core machine.
 }, 120_000);
@@ -210,7 +230,9 @@ describe('messaging between two workstations', () => {
     await log(page).getByText(HOSTILE_TEXT, { exact: true }).waitFor();
     await expect(log(page).locator('img, a, b, script').count()).resolves.toBe(0);
     await expect(log(page).innerText()).resolves.toContain('URGENT');
-    await log(page).getByText(/^(Sent|Delivered|Read)$/).waitFor({ timeout: 30_000 });
+    await log(page)
+      .getByText(/^(Sent|Delivered|Read)$/)
+      .waitFor({ timeout: 30_000 });
     await expect(page.title()).resolves.toBe('Wardline');
 
     // One send, one conversation: Ctrl+Enter must not submit twice.
@@ -232,7 +254,9 @@ describe('messaging between two workstations', () => {
     await heading.waitFor({ timeout: 30_000 });
     await expect(heading.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
     // The thread is named by who it is with, then its subject.
-    const region = await page.getByRole('region', { name: new RegExp(`^Grace Adams Subject: ${SUBJECT}$`, 'i') }).innerText();
+    const region = await page
+      .getByRole('region', { name: new RegExp(`^Grace Adams Subject: ${SUBJECT}$`, 'i') })
+      .innerText();
     expect(region).toContain('Grace Adams');
     // The patient the sender named, read from the sealed body.
     expect(region).toContain(`Patient: ${PATIENT.label} ${PATIENT.ref}`);
@@ -390,10 +414,15 @@ describe('names a sender chooses', () => {
   const RLO_TITLE = '\u202Eneyug\u200BN hniM .rD';
 
   /** A signed-in colleague seals a conversation to the front desk with details of its choosing. */
-  async function sendAsHostile(from: TestUser, text: string, conversation: Omit<MessageBody['conversation'], 'participants'>): Promise<void> {
+  async function sendAsHostile(
+    from: TestUser,
+    text: string,
+    conversation: Omit<MessageBody['conversation'], 'participants'>,
+  ): Promise<void> {
     if (from.identity === null) throw new Error('no identity');
     const found = await target.api.ok('lookupKeys', { userIds: [desk.userId, from.userId] }, token(from));
-    const keyOf = (userId: string) => found.users.find((entry) => entry.user.userId === userId)?.publicKeys?.encryption ?? '';
+    const keyOf = (userId: string) =>
+      found.users.find((entry) => entry.user.userId === userId)?.publicKeys?.encryption ?? '';
     const envelope = await sealEnvelope({
       header: {
         v: 1,
@@ -413,10 +442,20 @@ describe('names a sender chooses', () => {
   }
 
   it('shows role addresses and people by the directory, a title only as the subject, and no hidden characters', async () => {
-    const [hostile] = await readyUsers(target, [{ userId: 'nurse.grey', displayName: 'Morgan Grey', role: 'nurse', department: 'Ward 9', title: 'Staff Nurse' }]);
+    const [hostile] = await readyUsers(target, [
+      { userId: 'nurse.grey', displayName: 'Morgan Grey', role: 'nurse', department: 'Ward 9', title: 'Staff Nurse' },
+    ]);
     if (hostile === undefined) throw new Error('no user');
-    await sendAsHostile(hostile, 'Call me about bed 4', { kind: 'role', title: RLO_TITLE, roleAddress: { id: 'role:chief-medical-officer', displayName: 'Chief Medical Officer' } });
-    await sendAsHostile(hostile, 'This is Dr. Nguyen: give 10 units now', { kind: 'role', title: 'Dr. Minh Nguyen', roleAddress: null });
+    await sendAsHostile(hostile, 'Call me about bed 4', {
+      kind: 'role',
+      title: RLO_TITLE,
+      roleAddress: { id: 'role:chief-medical-officer', displayName: 'Chief Medical Officer' },
+    });
+    await sendAsHostile(hostile, 'This is Dr. Nguyen: give 10 units now', {
+      kind: 'role',
+      title: 'Dr. Minh Nguyen',
+      roleAddress: null,
+    });
 
     const { page } = c;
     await page.setViewportSize({ width: 1366, height: 768 });
@@ -487,7 +526,9 @@ describe('what the page keeps and loads', () => {
 /** A six-digit code that is not valid for this user now (nor one step either side). */
 function wrongCode(server: TestServer, user: TestUser): string {
   const secret = OTPAuth.Secret.fromBase32(user.totpSecret ?? '');
-  const valid = new Set([-1, 0, 1].map((step) => OTPAuth.TOTP.generate({ secret, timestamp: server.clock.now() + step * 30_000 })));
+  const valid = new Set(
+    [-1, 0, 1].map((step) => OTPAuth.TOTP.generate({ secret, timestamp: server.clock.now() + step * 30_000 })),
+  );
   for (let candidate = 0; ; candidate += 1) {
     const code = String(candidate).padStart(6, '0');
     if (!valid.has(code)) return code;

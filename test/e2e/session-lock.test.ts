@@ -14,7 +14,13 @@ import { OPEN_VAULTS_PATH } from '../../main/browser-host/browser-host';
 import { launchChromium } from '../support/chromium';
 import { startHostProcess, type HostProcess } from '../support/browser-host-process';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../support/server-fixtures';
-import { accessibilityViolations, openClinicianPage, signInWithCode, snapshot, type ClinicianPage } from './clinician-page';
+import {
+  accessibilityViolations,
+  openClinicianPage,
+  signInWithCode,
+  snapshot,
+  type ClinicianPage,
+} from './clinician-page';
 
 const TEXT = 'Bay 2 bed 6: BP 88/50, repeat obs in 15 min and call if below 85 systolic.';
 const PIN = '2468';
@@ -30,16 +36,37 @@ let ward: ClinicianPage;
 
 beforeAll(async () => {
   target = await startTestServer('pglite', { accountKdf: DEFAULT_ACCOUNT_KDF });
-  nurse = await createUser(target, { userId: 'nurse.okoro', displayName: 'Ada Okoro', role: 'nurse', department: 'Ward 7', title: 'Charge Nurse' });
-  registrar = await createUser(target, { userId: 'dr.silva', displayName: 'Dr. Marta Silva', role: 'physician', department: 'Acute Medicine', title: 'Registrar' });
-  doctor = await createUser(target, { userId: 'dr.wong', displayName: 'Dr. Lee Wong', role: 'physician', department: 'Surgery', title: 'Consultant' });
+  nurse = await createUser(target, {
+    userId: 'nurse.okoro',
+    displayName: 'Ada Okoro',
+    role: 'nurse',
+    department: 'Ward 7',
+    title: 'Charge Nurse',
+  });
+  registrar = await createUser(target, {
+    userId: 'dr.silva',
+    displayName: 'Dr. Marta Silva',
+    role: 'physician',
+    department: 'Acute Medicine',
+    title: 'Registrar',
+  });
+  doctor = await createUser(target, {
+    userId: 'dr.wong',
+    displayName: 'Dr. Lee Wong',
+    role: 'physician',
+    department: 'Surgery',
+    title: 'Consultant',
+  });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-policy-'));
   const policy = path.join(dir, 'policy.json');
   writeFileSync(policy, JSON.stringify({ idleLockSeconds: 8, autoLogoffSeconds: 600, pinMinLength: 4 }));
   const invalid = path.join(dir, 'invalid.json');
   writeFileSync(invalid, JSON.stringify({ idleLockSeconds: 8, notificationContent: 'everything' }));
   const serverArgs = ['--server', target.server.url, '--ca', target.server.caCertPath];
-  [host, broken] = await Promise.all([startHostProcess([...serverArgs, '--policy', policy]), startHostProcess([...serverArgs, '--policy', invalid])]);
+  [host, broken] = await Promise.all([
+    startHostProcess([...serverArgs, '--policy', policy]),
+    startHostProcess([...serverArgs, '--policy', invalid]),
+  ]);
   browser = await launchChromium();
   ward = await openClinicianPage(browser, host.url);
   // The registrar has signed in once somewhere, so the nurse can message them.
@@ -132,7 +159,7 @@ describe('a shared ward workstation', () => {
     expect(await openVaults(page)).toEqual([]);
   });
 
-  it("gives the nurse their conversation back at their next sign-in", async () => {
+  it('gives the nurse their conversation back at their next sign-in', async () => {
     const { page } = ward;
     await signInWithCode(page, target, nurse);
     await page.getByRole('option', { name: /Marta Silva/ }).click();
@@ -157,7 +184,9 @@ describe('a shared ward workstation', () => {
 describe('an invalid policy', () => {
   it('shows why on an error screen, and offers no sign-in', async () => {
     const page = (await openPage(browser, broken.url)).page;
-    await page.getByRole('heading', { name: 'Wardline cannot be used on this workstation' }).waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('heading', { name: 'Wardline cannot be used on this workstation' })
+      .waitFor({ timeout: 30_000 });
     await expect(page.getByText('notificationContent').isVisible()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Sign in' }).count()).resolves.toBe(0);
     await expect(page.getByLabel('Password').count()).resolves.toBe(0);

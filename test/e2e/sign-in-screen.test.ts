@@ -68,6 +68,9 @@ describe('sign-in screen', () => {
 
   it('reports the app info of the browser host', async () => {
     const info = await page.evaluate(() => window.wardline!.app.getInfo());
-    expect(info).toEqual({ ok: true, value: { name: 'Wardline', version: '0.1.0', host: 'browser-host', environment: 'development' } });
+    expect(info).toEqual({
+      ok: true,
+      value: { name: 'Wardline', version: '0.1.0', host: 'browser-host', environment: 'development' },
+    });
   });
 });

@@ -26,15 +26,29 @@ describe('the embedded demo', () => {
   it('signs a tester in and lets them write to any demo colleague straight away', async () => {
     const match = /embedded demo server: (https:\/\/\S+) accounts=(\S+)/.exec(host.output);
     if (!match?.[1] || !match[2]) throw new Error(`no demo line in: ${host.output}`);
-    const accounts = JSON.parse(readFileSync(match[2], 'utf8')) as { userId: string; password: string; totpSecret: string; role: string }[];
-    expect(new Set(accounts.map((a) => a.role))).toEqual(new Set(['nurse', 'physician', 'front-desk', 'it-admin', 'compliance-officer']));
+    const accounts = JSON.parse(readFileSync(match[2], 'utf8')) as {
+      userId: string;
+      password: string;
+      totpSecret: string;
+      role: string;
+    }[];
+    expect(new Set(accounts.map((a) => a.role))).toEqual(
+      new Set(['nurse', 'physician', 'front-desk', 'it-admin', 'compliance-officer']),
+    );
     const caPem = readFileSync(path.join(host.dataDir, 'server', 'tls', 'ca-cert.pem'), 'utf8');
     station = createWorkstation({ url: match[1], caPem });
 
     const nurse = accounts.find((a) => a.role === 'nurse')!;
-    expect(await station.call('session.signIn', { userId: nurse.userId, password: nurse.password })).toEqual({ ok: true, value: { step: 'mfa' } });
+    expect(await station.call('session.signIn', { userId: nurse.userId, password: nurse.password })).toEqual({
+      ok: true,
+      value: { step: 'mfa' },
+    });
     // The seeding used the previous step; the current one is the tester's.
-    const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(nurse.totpSecret), period: 30, digits: 6 }).generate();
+    const code = new OTPAuth.TOTP({
+      secret: OTPAuth.Secret.fromBase32(nurse.totpSecret),
+      period: 30,
+      digits: 6,
+    }).generate();
     const signedIn = await station.call('session.verifyMfa', { code });
     expect(signedIn.ok && signedIn.value.state).toBe('unlocked');
 

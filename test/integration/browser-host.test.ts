@@ -47,7 +47,8 @@ afterAll(async () => {
   await host.close();
 });
 
-const invoke = (id: number, channel: unknown, payload: unknown) => JSON.stringify({ type: 'invoke', id, channel, payload });
+const invoke = (id: number, channel: unknown, payload: unknown) =>
+  JSON.stringify({ type: 'invoke', id, channel, payload });
 
 describe('browser host HTTP', () => {
   it('refuses the page without the token', async () => {
@@ -119,9 +120,13 @@ describe('browser host HTTP', () => {
 describe('browser host loopback IPC', () => {
   it('refuses a WebSocket without the token cookie, with a wrong one, with the token itself, or from another origin', async () => {
     await expect(connectRaw(host.origin, { origin: host.origin })).rejects.toThrow(/refused 403/);
-    await expect(connectRaw(host.origin, { origin: host.origin, cookie: `${TOKEN_COOKIE}=nope` })).rejects.toThrow(/refused 403/);
+    await expect(connectRaw(host.origin, { origin: host.origin, cookie: `${TOKEN_COOKIE}=nope` })).rejects.toThrow(
+      /refused 403/,
+    );
     const token = new URL(host.url).searchParams.get('token') ?? '';
-    await expect(connectRaw(host.origin, { origin: host.origin, cookie: `${TOKEN_COOKIE}=${token}` })).rejects.toThrow(/refused 403/);
+    await expect(connectRaw(host.origin, { origin: host.origin, cookie: `${TOKEN_COOKIE}=${token}` })).rejects.toThrow(
+      /refused 403/,
+    );
     await expect(connectRaw(host.origin, { origin: 'http://evil.example', cookie })).rejects.toThrow(/refused 403/);
   });
 
@@ -139,8 +144,12 @@ describe('browser host loopback IPC', () => {
     const client = await connectRaw(host.origin, { origin: host.origin, cookie });
     const badFrame = { type: 'frame-error', error: appError('BAD_REQUEST') };
     expect(await client.request('{not json')).toEqual(badFrame);
-    expect(await client.request(JSON.stringify({ type: 'invoke', id: 'x', channel: 'a.b', payload: {} }))).toEqual(badFrame);
-    expect(await client.request(JSON.stringify({ type: 'invoke', id: 1, channel: 'a.b', payload: {}, extra: 1 }))).toEqual(badFrame);
+    expect(await client.request(JSON.stringify({ type: 'invoke', id: 'x', channel: 'a.b', payload: {} }))).toEqual(
+      badFrame,
+    );
+    expect(
+      await client.request(JSON.stringify({ type: 'invoke', id: 1, channel: 'a.b', payload: {}, extra: 1 })),
+    ).toEqual(badFrame);
     expect(await client.request(invoke(2, 'vault.dumpKeys', {}))).toEqual({
       type: 'result',
       id: 2,
@@ -149,16 +158,22 @@ describe('browser host loopback IPC', () => {
     expect(await client.request(invoke(3, 'session.signIn', { userId: 7, password: 'x' }))).toMatchObject({
       result: { ok: false, error: { code: 'BAD_REQUEST' } },
     });
-    expect(await client.request(invoke(4, 'session.signIn', { userId: 'a', password: 'b', role: 'it-admin' }))).toMatchObject({
+    expect(
+      await client.request(invoke(4, 'session.signIn', { userId: 'a', password: 'b', role: 'it-admin' })),
+    ).toMatchObject({
       result: { ok: false, error: { code: 'BAD_REQUEST' } },
     });
-    expect(await client.request(invoke(5, 'session.signIn', { userId: 'a', password: 'p'.repeat(20_000) }))).toMatchObject({
+    expect(
+      await client.request(invoke(5, 'session.signIn', { userId: 'a', password: 'p'.repeat(20_000) })),
+    ).toMatchObject({
       result: { ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } },
     });
     expect(await client.request(invoke(6, 'session.signOut', {}))).toMatchObject({
       result: { ok: false, error: { code: 'NOT_SIGNED_IN' } },
     });
-    expect(await client.request(invoke(7, 'system.health', {}))).toMatchObject({ result: { ok: true, value: { status: 'ok' } } });
+    expect(await client.request(invoke(7, 'system.health', {}))).toMatchObject({
+      result: { ok: true, value: { status: 'ok' } },
+    });
     client.close();
   });
 

@@ -22,13 +22,20 @@ function scanCopy(edit: (mainTs: string) => string): { status: number | null; ou
   for (const dir of ['main', 'preload']) cpSync(path.join(repoRoot, dir), path.join(root, dir), { recursive: true });
   mkdirSync(path.join(root, 'scripts'));
   mkdirSync(path.join(root, 'test/security'), { recursive: true });
-  for (const file of ['scripts/electronegativity.mjs', 'scripts/electronegativity-findings.mjs', 'test/security/electronegativity-accepted.json']) {
+  for (const file of [
+    'scripts/electronegativity.mjs',
+    'scripts/electronegativity-findings.mjs',
+    'test/security/electronegativity-accepted.json',
+  ]) {
     cpSync(path.join(repoRoot, file), path.join(root, file));
   }
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
   const mainTs = path.join(root, 'main/electron/main.ts');
   writeFileSync(mainTs, edit(readFileSync(mainTs, 'utf8')));
-  const run = spawnSync(process.execPath, [path.join(root, 'scripts/electronegativity.mjs')], { cwd: root, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [path.join(root, 'scripts/electronegativity.mjs')], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return { status: run.status, output: run.stdout + run.stderr };
 }
 
@@ -38,8 +45,15 @@ describe('electronegativity accepted list', () => {
     expect(clean.output).toMatch(/0 unexplained, 0 accepted/);
     expect(clean.status).toBe(0);
 
-    const added = scanCopy((text) => text.replace("  tray.setToolTip('Wardline');", "  void shell.openExternal(String(process.argv[5]));\n  tray.setToolTip('Wardline');"));
-    expect(added.output).toMatch(/unexplained: main\/electron\/main\.ts:\d+:\d+ OPEN_EXTERNAL_JS_CHECK void shell\.openExternal\(String\(process\.argv\[5\]\)\);/);
+    const added = scanCopy((text) =>
+      text.replace(
+        "  tray.setToolTip('Wardline');",
+        "  void shell.openExternal(String(process.argv[5]));\n  tray.setToolTip('Wardline');",
+      ),
+    );
+    expect(added.output).toMatch(
+      /unexplained: main\/electron\/main\.ts:\d+:\d+ OPEN_EXTERNAL_JS_CHECK void shell\.openExternal\(String\(process\.argv\[5\]\)\);/,
+    );
     expect(added.status).toBe(1);
   }, 90_000);
 });

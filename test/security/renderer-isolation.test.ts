@@ -73,13 +73,29 @@ describe('renderer isolation in Chromium', () => {
       configurable: false,
       replaced: false,
       methodSwapped: false,
-      keys: ['app', 'audit', 'connection', 'contact', 'conversation', 'conversations', 'directory', 'events', 'message', 'policy', 'session', 'sessions', 'system'],
+      keys: [
+        'app',
+        'audit',
+        'connection',
+        'contact',
+        'conversation',
+        'conversations',
+        'directory',
+        'events',
+        'message',
+        'policy',
+        'session',
+        'sessions',
+        'system',
+      ],
     });
   });
 
   it('refuses wrong-typed, extra-property and oversized payloads with typed errors', async () => {
     const codes = await page.evaluate(async () => {
-      const signIn = window.wardline!.session.signIn as unknown as (request: unknown) => Promise<{ ok: boolean; error?: { code: string } }>;
+      const signIn = window.wardline!.session.signIn as unknown as (
+        request: unknown,
+      ) => Promise<{ ok: boolean; error?: { code: string } }>;
       const results = await Promise.all([
         signIn({ userId: 42, password: 'x' }),
         signIn({ userId: 'nurse', password: 'x', role: 'it-admin' }),
@@ -110,11 +126,17 @@ describe('renderer isolation in Chromium', () => {
     );
     // Answers arrive as each request completes, not in sending order.
     expect(answers).toHaveLength(3);
-    expect(answers).toEqual(expect.arrayContaining([
-      { type: 'result', id: 1, result: { ok: false, error: appError('UNKNOWN_CHANNEL') } },
-      { type: 'frame-error', error: appError('BAD_REQUEST') },
-      { type: 'result', id: 2, result: { ok: true, value: { status: 'ok', uptimeSeconds: expect.any(Number) as number } } },
-    ]));
+    expect(answers).toEqual(
+      expect.arrayContaining([
+        { type: 'result', id: 1, result: { ok: false, error: appError('UNKNOWN_CHANNEL') } },
+        { type: 'frame-error', error: appError('BAD_REQUEST') },
+        {
+          type: 'result',
+          id: 2,
+          result: { ok: true, value: { status: 'ok', uptimeSeconds: expect.any(Number) as number } },
+        },
+      ]),
+    );
     const health = await page.evaluate(() => window.wardline!.system.health());
     expect(health.ok).toBe(true);
   });
@@ -131,7 +153,10 @@ describe('renderer isolation in Chromium', () => {
           const image = document.createElement('img');
           image.src = 'https://tracker.example/pixel.png';
           document.body.append(image);
-          setTimeout(() => resolve({ ran: (window as unknown as { __pwned?: boolean }).__pwned === true, violations }), 300);
+          setTimeout(
+            () => resolve({ ran: (window as unknown as { __pwned?: boolean }).__pwned === true, violations }),
+            300,
+          );
         }),
     );
     expect(outcome.ran).toBe(false);

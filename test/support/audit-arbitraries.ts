@@ -28,10 +28,13 @@ export const AUDIT_OBJECT_KINDS = [
 
 export const uuidArb = fc.uuid();
 /** Strings over `alphabet`, `min` to `max` long (stringMatching is several times slower). */
-const over = (alphabet: string, min: number, max: number) => fc.string({ unit: fc.constantFrom(...Array.from(alphabet)), minLength: min, maxLength: max });
+const over = (alphabet: string, min: number, max: number) =>
+  fc.string({ unit: fc.constantFrom(...Array.from(alphabet)), minLength: min, maxLength: max });
 const LOWER_DIGITS = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const ALNUM = `${LOWER_DIGITS}ABCDEFGHIJKLMNOPQRSTUVWXYZ`;
-export const userIdArb = fc.tuple(over(LOWER_DIGITS, 1, 1), over(`${LOWER_DIGITS}._-`, 0, 63)).map(([first, rest]) => first + rest);
+export const userIdArb = fc
+  .tuple(over(LOWER_DIGITS, 1, 1), over(`${LOWER_DIGITS}._-`, 0, 63))
+  .map(([first, rest]) => first + rest);
 export const patientArb = over(ALNUM, 4, 40).map((tail) => `pat-${tail}`);
 const hexArb = (digits: number) => over('0123456789abcdef', digits, digits);
 
@@ -53,38 +56,60 @@ export function auditObjectArb(kind: AuditObject['kind']): fc.Arbitrary<AuditObj
     case 'search':
       return fc.nat({ max: 100_000 }).map((resultCount) => ({ kind, resultCount }));
     case 'legal-hold':
-      return fc.record({ id: uuidArb, userId: fc.option(userIdArb, { nil: null }) }).map((fields) => ({ kind, ...fields }));
+      return fc
+        .record({ id: uuidArb, userId: fc.option(userIdArb, { nil: null }) })
+        .map((fields) => ({ kind, ...fields }));
     case 'role-address':
       return fc
-        .record({ id: fc.tuple(over(LOWER_DIGITS, 1, 1), over(`${LOWER_DIGITS}-`, 0, 74)).map(([first, rest]) => `role:${first}${rest}`), userId: fc.option(userIdArb, { nil: null }) })
+        .record({
+          id: fc
+            .tuple(over(LOWER_DIGITS, 1, 1), over(`${LOWER_DIGITS}-`, 0, 74))
+            .map(([first, rest]) => `role:${first}${rest}`),
+          userId: fc.option(userIdArb, { nil: null }),
+        })
         .map((fields) => ({ kind, ...fields }));
     case 'audit-purge':
-      return fc.record({ receivedBefore: fc.integer({ min: 0, max: LAST_INSTANT_MS }), records: fc.maxSafeNat() }).map((fields) => ({ kind, ...fields }));
+      return fc
+        .record({ receivedBefore: fc.integer({ min: 0, max: LAST_INSTANT_MS }), records: fc.maxSafeNat() })
+        .map((fields) => ({ kind, ...fields }));
     case 'siem-destination':
       return fc
         .record({
-          host: fc.oneof(fc.tuple(over(LOWER_DIGITS, 1, 1), over(`${LOWER_DIGITS}.-`, 0, 60)).map(([first, rest]) => first + rest), fc.constantFrom('127.0.0.1', '::1', 'fd00::5:1')),
+          host: fc.oneof(
+            fc.tuple(over(LOWER_DIGITS, 1, 1), over(`${LOWER_DIGITS}.-`, 0, 60)).map(([first, rest]) => first + rest),
+            fc.constantFrom('127.0.0.1', '::1', 'fd00::5:1'),
+          ),
           port: fc.integer({ min: 1, max: 65_535 }),
           caSha256: hexArb(32),
         })
         .map((fields) => ({ kind, ...fields }));
     case 'session':
       return fc
-        .record({ id: uuidArb, userId: userIdArb, workstationId: uuidArb, until: fc.integer({ min: 0, max: LAST_INSTANT_MS }) })
+        .record({
+          id: uuidArb,
+          userId: userIdArb,
+          workstationId: uuidArb,
+          until: fc.integer({ min: 0, max: LAST_INSTANT_MS }),
+        })
         .map((fields) => ({ kind, ...fields }));
     case 'none':
       return fc.constant({ kind });
   }
 }
 
-export const anyAuditObjectArb: fc.Arbitrary<AuditObject> = fc.constantFrom(...AUDIT_OBJECT_KINDS).chain(auditObjectArb);
+export const anyAuditObjectArb: fc.Arbitrary<AuditObject> = fc
+  .constantFrom(...AUDIT_OBJECT_KINDS)
+  .chain(auditObjectArb);
 
 export function auditRecordArb(
   action: fc.Arbitrary<AuditAction> = fc.constantFrom(...AUDIT_ACTIONS),
   object: fc.Arbitrary<AuditObject> = anyAuditObjectArb,
 ): fc.Arbitrary<AuditRecord> {
   return fc.record({
-    actor: fc.record({ userId: fc.option(userIdArb, { nil: null }), role: fc.option(fc.constantFrom(...ROLES), { nil: null }) }),
+    actor: fc.record({
+      userId: fc.option(userIdArb, { nil: null }),
+      role: fc.option(fc.constantFrom(...ROLES), { nil: null }),
+    }),
     action,
     object,
     patient: fc.option(patientArb, { nil: null }),

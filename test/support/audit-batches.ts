@@ -24,7 +24,11 @@ export const chainStart = (): ChainPoint => ({ seq: 0, hash: hex(GENESIS_HASH) }
 export type RecordSpec = Partial<Omit<AuditRecord, 'seq' | 'workstationId'>>;
 
 /** Records chained on from `from`, one per spec. */
-export async function chainRecords(deviceId: string, from: ChainPoint, specs: readonly RecordSpec[]): Promise<ChainedEntry[]> {
+export async function chainRecords(
+  deviceId: string,
+  from: ChainPoint,
+  specs: readonly RecordSpec[],
+): Promise<ChainedEntry[]> {
   await loadSodium();
   const entries: ChainedEntry[] = [];
   let previous = from.hash;
@@ -49,7 +53,11 @@ export async function chainRecords(deviceId: string, from: ChainPoint, specs: re
 }
 
 /** The batch request for these entries, signed by the device. */
-export async function signedBatch(device: TestDevice, entries: readonly ChainedEntry[], knownTreeSize = 0): Promise<RouteRequest<'auditBatch'>> {
+export async function signedBatch(
+  device: TestDevice,
+  entries: readonly ChainedEntry[],
+  knownTreeSize = 0,
+): Promise<RouteRequest<'auditBatch'>> {
   const first = entries[0] as ChainedEntry;
   const last = entries.at(-1) as ChainedEntry;
   const bytes = batchSigningBytes({

@@ -23,7 +23,9 @@ import type { UnplacedRecord } from '../../main/audit/device-log-ops';
 const [dataDir, url, userId, mode] = process.argv.slice(2) as [string, string, string, string];
 const caPem = process.env.WARDLINE_TEST_CA_PEM;
 if (caPem === undefined || (mode !== 'burst' && mode !== 'final')) {
-  process.stderr.write('usage: audit-burst-child <dataDir> <serverUrl> <userId> <burst|final>, CA in WARDLINE_TEST_CA_PEM\n');
+  process.stderr.write(
+    'usage: audit-burst-child <dataDir> <serverUrl> <userId> <burst|final>, CA in WARDLINE_TEST_CA_PEM\n',
+  );
   process.exit(2);
 }
 

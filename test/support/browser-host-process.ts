@@ -26,12 +26,28 @@ export interface HostOptions {
   readonly onLogLine?: (line: string) => void;
 }
 
-export async function startHostProcess(extraArgs: readonly string[] = [], options: HostOptions = {}): Promise<HostProcess> {
+export async function startHostProcess(
+  extraArgs: readonly string[] = [],
+  options: HostOptions = {},
+): Promise<HostProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'wardline-host-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(repoRoot, 'launch/browser-host-cli.ts'), '--port', '0', '--data', dataDir, ...extraArgs],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WARDLINE_LOG_LEVEL: options.logLevel ?? 'warn' } },
+    [
+      '--import',
+      'tsx',
+      path.join(repoRoot, 'launch/browser-host-cli.ts'),
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      ...extraArgs,
+    ],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WARDLINE_LOG_LEVEL: options.logLevel ?? 'warn' },
+    },
   );
   let stderr = '';
   let partial = '';
@@ -45,7 +61,10 @@ export async function startHostProcess(extraArgs: readonly string[] = [], option
   });
   let stdout = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`browser host did not start: ${stderr}`)), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`browser host did not start: ${stderr}`)),
+      options.timeoutMs ?? 30_000,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const match = /^browser host ready: (\S+)$/m.exec(stdout);

@@ -39,7 +39,9 @@ export function connectRaw(origin: string, headers: Record<string, string>): Pro
         close: () => socket.close(),
       }),
     );
-    socket.once('unexpected-response', (_request, response) => reject(new Error(`refused ${String(response.statusCode)}`)));
+    socket.once('unexpected-response', (_request, response) =>
+      reject(new Error(`refused ${String(response.statusCode)}`)),
+    );
     socket.once('error', reject);
   });
 }

@@ -19,7 +19,10 @@ export interface TestServer {
   readonly dataDir: string;
 }
 
-export async function startTestServer(accounts: readonly TestAccount[], options: Partial<ServerOptions> = {}): Promise<TestServer> {
+export async function startTestServer(
+  accounts: readonly TestAccount[],
+  options: Partial<ServerOptions> = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir('wardline-server-');
   const server = await startServer({ dataDir, port: 0, log: { level: 'silent' }, ...options });
   for (const a of accounts) await server.admin.createAccount(a);

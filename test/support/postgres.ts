@@ -56,7 +56,9 @@ export async function startPostgres(): Promise<PostgresCluster> {
   const bin = binDirectory();
   const asRoot = process.getuid?.() === 0;
   const run = (command: string, args: readonly string[]) => {
-    const [file, fullArgs] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, command), ...args]] : [path.join(bin, command), [...args]];
+    const [file, fullArgs] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', path.join(bin, command), ...args]]
+      : [path.join(bin, command), [...args]];
     const result = spawnSync(file, fullArgs, { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`${command} failed (${String(result.status)}): ${result.stderr}`);
   };

@@ -23,13 +23,25 @@ export interface RawSession {
   close(): void;
 }
 
-export async function openRawSession(endpoint: ServerEndpoint, account: TestAccount, codeOffset = 0): Promise<RawSession> {
+export async function openRawSession(
+  endpoint: ServerEndpoint,
+  account: TestAccount,
+  codeOffset = 0,
+): Promise<RawSession> {
   const api = createApiClient(endpoint);
-  const device = await loadOrCreateDeviceIdentity({ dataDir: tempDir('wardline-raw-'), device: null, allowUnprotectedDevice: true });
+  const device = await loadOrCreateDeviceIdentity({
+    dataDir: tempDir('wardline-raw-'),
+    device: null,
+    allowUnprotectedDevice: true,
+  });
   if (!device.ok) throw new Error(device.error);
   const pre = await api.call('prelogin', { userId: account.userId });
   if (!pre.ok) throw new Error(pre.error.code);
-  const keys = await derivePasswordKeys(account.password, new Uint8Array(Buffer.from(pre.value.salt, 'base64')), pre.value.kdf);
+  const keys = await derivePasswordKeys(
+    account.password,
+    new Uint8Array(Buffer.from(pre.value.salt, 'base64')),
+    pre.value.kdf,
+  );
   const login = await api.call('login', {
     userId: account.userId,
     authKey: Buffer.from(keys.authKey).toString('base64'),
@@ -37,11 +49,16 @@ export async function openRawSession(endpoint: ServerEndpoint, account: TestAcco
     proof: await loginProof(device.value, account.userId, Date.now()),
   });
   if (!login.ok || login.value.step !== 'mfa') throw new Error(`login: ${JSON.stringify(login)}`);
-  const verified = await api.call('verifyMfa', { challengeId: login.value.challengeId, code: totpCode(account, codeOffset) });
+  const verified = await api.call('verifyMfa', {
+    challengeId: login.value.challengeId,
+    code: totpCode(account, codeOffset),
+  });
   if (!verified.ok) throw new Error(verified.error.code);
   const session = verified.value.session;
   const identity =
-    session.identity === null ? null : await unwrapIdentityKeys(session.identity.wrappedPrivateKeys, session.identity.publicKeys, keys.wrapKey);
+    session.identity === null
+      ? null
+      : await unwrapIdentityKeys(session.identity.wrappedPrivateKeys, session.identity.publicKeys, keys.wrapKey);
   return {
     api,
     session,

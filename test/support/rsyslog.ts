@@ -153,7 +153,10 @@ export async function startRsyslog(): Promise<RsyslogServer> {
     if (running !== undefined) {
       const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
       running.kill('SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS, undefined, { ref: false }).then(() => false)]);
+      const stopped = await Promise.race([
+        exited.then(() => true),
+        sleep(STOP_TIMEOUT_MS, undefined, { ref: false }).then(() => false),
+      ]);
       if (!stopped) {
         running.kill('SIGKILL');
         await exited;
@@ -174,7 +177,9 @@ export async function startRsyslog(): Promise<RsyslogServer> {
     writeFileSync(file('rsyslog.conf'), config(current, port));
     mkdirSync(file('work'));
     output = '';
-    const started = spawn(rsyslogd, ['-n', '-f', file('rsyslog.conf'), '-i', file('rsyslogd.pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = spawn(rsyslogd, ['-n', '-f', file('rsyslog.conf'), '-i', file('rsyslogd.pid')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = started;
     started.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     started.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -202,7 +207,10 @@ export async function startRsyslog(): Promise<RsyslogServer> {
     removeDirectory();
   });
 
-  const readMessages = async () => [...earlier, ...(directory === undefined ? [] : await readLines(path.join(directory, 'received.log')))];
+  const readMessages = async () => [
+    ...earlier,
+    ...(directory === undefined ? [] : await readLines(path.join(directory, 'received.log'))),
+  ];
 
   await start();
   return {
@@ -215,7 +223,10 @@ export async function startRsyslog(): Promise<RsyslogServer> {
       for (;;) {
         const messages = await readMessages();
         if (messages.length >= count) return messages;
-        if (Date.now() > deadline) throw new Error(`rsyslog received ${String(messages.length)} of ${String(count)} messages in ${String(timeoutMs)} ms`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `rsyslog received ${String(messages.length)} of ${String(count)} messages in ${String(timeoutMs)} ms`,
+          );
         await sleep(25);
       }
     },

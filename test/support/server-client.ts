@@ -17,7 +17,11 @@ export interface RawResponse {
 
 export interface ApiClient {
   /** Any request at all: method, path, headers and body exactly as given. */
-  raw(method: string, path: string, options?: { headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse>;
+  raw(
+    method: string,
+    path: string,
+    options?: { headers?: Record<string, string>; body?: string | Buffer },
+  ): Promise<RawResponse>;
   /** A route call answered 200, its body validated by the route's response schema. */
   ok<R extends RouteName>(name: R, body: RouteRequest<R>, token?: string): Promise<RouteResponse<R>>;
   /** A route call that must fail: status and the typed error body. */
@@ -31,13 +35,23 @@ export interface ApiClientOptions {
 }
 
 export function apiClient(baseUrl: string, caPem: string, options: ApiClientOptions = {}): ApiClient {
-  const agent = new https.Agent({ ca: caPem, keepAlive: true, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
+  const agent = new https.Agent({
+    ca: caPem,
+    keepAlive: true,
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+  });
   const raw: ApiClient['raw'] = (method, path, { headers = {}, body } = {}) =>
     new Promise((resolve, reject) => {
       const request = https.request(new URL(path, baseUrl), { method, agent, headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         response.on('error', reject);
       });
       request.on('error', reject);
@@ -48,14 +62,18 @@ export function apiClient(baseUrl: string, caPem: string, options: ApiClientOpti
     const spec = routes[name];
     const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
     if (spec.method === 'GET') return raw('GET', spec.path, { headers });
-    return raw('POST', spec.path, { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return raw('POST', spec.path, {
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   };
 
   return {
     raw,
     async ok(name, body, token) {
       const response = await call(name, body, token);
-      if (response.status !== 200) throw new Error(`${name}: expected 200, got ${String(response.status)} ${response.text}`);
+      if (response.status !== 200)
+        throw new Error(`${name}: expected 200, got ${String(response.status)} ${response.text}`);
       return routes[name].response.parse(JSON.parse(response.text)) as RouteResponse<typeof name>;
     },
     async refused(name, body, token) {

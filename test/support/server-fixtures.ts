@@ -17,7 +17,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import * as OTPAuth from 'otpauth';
-import { fingerprintOf, generateIdentityKeys, publicKeysOf, wrapIdentityKeys, type IdentityKeyPairs } from '../../main/crypto/identity-keys';
+import {
+  fingerprintOf,
+  generateIdentityKeys,
+  publicKeysOf,
+  wrapIdentityKeys,
+  type IdentityKeyPairs,
+} from '../../main/crypto/identity-keys';
 import { sealEnvelope } from '../../main/crypto/envelope-seal';
 import { loadSodium } from '../../shared/node/crypto/sodium';
 import type { Role } from '../../shared/access/permission-matrix';
@@ -192,7 +198,12 @@ export interface TestDevice {
 export async function newDevice(name = 'Ward 4B workstation'): Promise<TestDevice> {
   const sodium = await loadSodium();
   const pair = sodium.crypto_sign_keypair();
-  return { deviceId: randomUUID(), name, publicKey: Buffer.from(pair.publicKey).toString('base64'), secretKey: pair.privateKey };
+  return {
+    deviceId: randomUUID(),
+    name,
+    publicKey: Buffer.from(pair.publicKey).toString('base64'),
+    secretKey: pair.privateKey,
+  };
 }
 
 export async function signWith(device: TestDevice, bytes: Uint8Array): Promise<string> {
@@ -201,11 +212,19 @@ export async function signWith(device: TestDevice, bytes: Uint8Array): Promise<s
 }
 
 export async function loginProof(device: TestDevice, userId: string, timestamp: number) {
-  return { deviceId: device.deviceId, timestamp, signature: await signWith(device, loginProofBytes({ userId, deviceId: device.deviceId, timestamp })) };
+  return {
+    deviceId: device.deviceId,
+    timestamp,
+    signature: await signWith(device, loginProofBytes({ userId, deviceId: device.deviceId, timestamp })),
+  };
 }
 
 export async function refreshProof(device: TestDevice, sessionId: string, timestamp: number) {
-  return { deviceId: device.deviceId, timestamp, signature: await signWith(device, refreshProofBytes({ sessionId, deviceId: device.deviceId, timestamp })) };
+  return {
+    deviceId: device.deviceId,
+    timestamp,
+    signature: await signWith(device, refreshProofBytes({ sessionId, deviceId: device.deviceId, timestamp })),
+  };
 }
 
 export interface TestUserSpec {
@@ -247,7 +266,16 @@ export async function createUser(target: TestServer, spec: TestUserSpec): Promis
     title: spec.title ?? 'Registered Nurse',
     ...(totpSecret === null ? {} : { totpSecret }),
   });
-  return { userId: spec.userId, displayName: spec.displayName, password, totpSecret, device: await newDevice(), session: null, identity: null, lastStep: 0 };
+  return {
+    userId: spec.userId,
+    displayName: spec.displayName,
+    password,
+    totpSecret,
+    device: await newDevice(),
+    session: null,
+    identity: null,
+    lastStep: 0,
+  };
 }
 
 export interface ClientKeys {
@@ -256,10 +284,21 @@ export interface ClientKeys {
 }
 
 /** The client's derivation: Argon2id(NFC password, salt) → master key → HKDF-SHA256 auth and wrap keys. */
-export async function clientKeys(password: string, salt: string, kdf: { memoryMiB: number; passes: number }): Promise<ClientKeys> {
+export async function clientKeys(
+  password: string,
+  salt: string,
+  kdf: { memoryMiB: number; passes: number },
+): Promise<ClientKeys> {
   const sodium = await loadSodium();
   const saltBytes = Buffer.from(salt, 'base64');
-  const master = sodium.crypto_pwhash(32, new TextEncoder().encode(password.normalize('NFC')), saltBytes, kdf.passes, kdf.memoryMiB * 1024 * 1024, sodium.crypto_pwhash_ALG_ARGON2ID13);
+  const master = sodium.crypto_pwhash(
+    32,
+    new TextEncoder().encode(password.normalize('NFC')),
+    saltBytes,
+    kdf.passes,
+    kdf.memoryMiB * 1024 * 1024,
+    sodium.crypto_pwhash_ALG_ARGON2ID13,
+  );
   return {
     authKey: new Uint8Array(hkdfSync('sha256', master, saltBytes, AUTH_KEY_INFO, 32)),
     wrapKey: new Uint8Array(hkdfSync('sha256', master, saltBytes, WRAP_KEY_INFO, 32)),
@@ -297,7 +336,8 @@ export async function signIn(target: TestServer, user: TestUser, api: ApiClient 
     session = login.session;
   } else {
     if (login.step === 'enroll-mfa') user.totpSecret = OTPAuth.URI.parse(login.otpauthUri).secret.base32;
-    session = (await api.ok('verifyMfa', { challengeId: login.challengeId, code: freshTotpCode(target, user) })).session;
+    session = (await api.ok('verifyMfa', { challengeId: login.challengeId, code: freshTotpCode(target, user) }))
+      .session;
   }
   user.session = session;
   return session;
@@ -308,8 +348,13 @@ export async function publishIdentity(target: TestServer, user: TestUser): Promi
   const { salt, kdf } = await target.api.ok('prelogin', { userId: user.userId });
   const keys = await generateIdentityKeys();
   const wrapped = await wrapIdentityKeys(keys, (await clientKeys(user.password, salt, kdf)).wrapKey);
-  const { fingerprint } = await target.api.ok('publishIdentity', { publicKeys: publicKeysOf(keys), wrappedPrivateKeys: wrapped }, token(user));
-  if (fingerprint !== (await fingerprintOf(publicKeysOf(keys)))) throw new Error('server fingerprint differs from the client');
+  const { fingerprint } = await target.api.ok(
+    'publishIdentity',
+    { publicKeys: publicKeysOf(keys), wrappedPrivateKeys: wrapped },
+    token(user),
+  );
+  if (fingerprint !== (await fingerprintOf(publicKeysOf(keys))))
+    throw new Error('server fingerprint differs from the client');
   user.identity = keys;
   return fingerprint;
 }
@@ -363,7 +408,12 @@ export async function sealMessage(target: TestServer, spec: MessageSpec): Promis
     body: {
       kind: 'text',
       text: spec.text,
-      conversation: { kind: spec.to.length > 1 ? 'group' : 'direct', title: null, participants: everyone.map((user) => user.userId), roleAddress: null },
+      conversation: {
+        kind: spec.to.length > 1 ? 'group' : 'direct',
+        title: null,
+        participants: everyone.map((user) => user.userId),
+        roleAddress: null,
+      },
     },
     recipientKeys: [...new Map(keys.map((entry) => [entry.recipient, entry])).values()],
     signingKey: sender.identity.signing.privateKey,

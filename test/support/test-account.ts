@@ -15,6 +15,20 @@ export interface TestAccount {
   readonly title: string;
 }
 
-export function account(userId: string, role: Role, displayName: string, department = 'Cardiology', title = 'Staff'): TestAccount {
-  return { userId, role, displayName, department, title, password: `pw-${userId}-correct horse`, totpSecret: newTotpSecret() };
+export function account(
+  userId: string,
+  role: Role,
+  displayName: string,
+  department = 'Cardiology',
+  title = 'Staff',
+): TestAccount {
+  return {
+    userId,
+    role,
+    displayName,
+    department,
+    title,
+    password: `pw-${userId}-correct horse`,
+    totpSecret: newTotpSecret(),
+  };
 }

@@ -29,7 +29,11 @@ export interface Workstation {
   readonly events: RecordedEvent[];
   call<C extends ChannelName>(channel: C, payload: RequestOf<C>): Promise<IpcResult<ResponseOf<C>>>;
   /** Resolves with the first event (already recorded or still to come) that matches. */
-  waitForEvent<E extends EventName>(name: E, match?: (payload: EventPayload<E>) => boolean, timeoutMs?: number): Promise<EventPayload<E>>;
+  waitForEvent<E extends EventName>(
+    name: E,
+    match?: (payload: EventPayload<E>) => boolean,
+    timeoutMs?: number,
+  ): Promise<EventPayload<E>>;
   close(): Promise<void>;
 }
 
@@ -125,7 +129,11 @@ export async function openThread(station: Workstation, conversationId: string): 
  * Reads until `check` holds: pushes and receipts arrive asynchronously. A read that fails
  * (e.g. NOT_FOUND before the first push) counts as "not yet".
  */
-export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read().catch(() => undefined);

@@ -10,7 +10,13 @@ type Errors = Partial<Record<FilterField, string>>;
  * time; all empty lists the whole trail. A field that cannot be right is named beside it and
  * gets focus; nothing is sent until every field reads.
  */
-export function AuditFilterForm({ busy, onSearch }: { readonly busy: boolean; readonly onSearch: (filter: AuditSearchFilter) => void }) {
+export function AuditFilterForm({
+  busy,
+  onSearch,
+}: {
+  readonly busy: boolean;
+  readonly onSearch: (filter: AuditSearchFilter) => void;
+}) {
   const id = useId();
   const [form, setForm] = useState<FilterForm>(EMPTY_FORM);
   const [errors, setErrors] = useState<Errors>({});
@@ -40,7 +46,11 @@ export function AuditFilterForm({ busy, onSearch }: { readonly busy: boolean; re
     setErrors({});
   }
 
-  const text = (field: FilterField, label: string, props: { readonly placeholder?: string; readonly maxLength: number; readonly wide?: boolean }) => (
+  const text = (
+    field: FilterField,
+    label: string,
+    props: { readonly placeholder?: string; readonly maxLength: number; readonly wide?: boolean },
+  ) => (
     <Field id={id} field={field} label={label} error={errors[field]} wide={props.wide ?? false}>
       {(describedBy) => (
         <input

@@ -28,7 +28,8 @@ export function AuditResultsTable({
     <div className="audit-table-scroll" role="region" aria-label="Audit records" tabIndex={0}>
       <table ref={tableRef} className="audit-table">
         <caption>
-          {shown}, oldest first{more ? ' (more to load)' : ''}. Times are this workstation’s local time; hover a time for UTC.
+          {shown}, oldest first{more ? ' (more to load)' : ''}. Times are this workstation’s local time; hover a time
+          for UTC.
         </caption>
         <thead>
           <tr>
@@ -61,11 +62,16 @@ export function AuditResultsTable({
                   </time>
                 </td>
                 <td>{record.actor.userId ?? <span className="audit-none">No user</span>}</td>
-                <td>{record.actor.role === null ? <span className="audit-none">—</span> : roleLabel(record.actor.role)}</td>
+                <td>
+                  {record.actor.role === null ? <span className="audit-none">—</span> : roleLabel(record.actor.role)}
+                </td>
                 <td>{actionLabel(record.action)}</td>
                 <td>
                   {/* No object reads as the other empty cells do, not as a value. */}
-                  <span title={object.full ?? undefined} className={record.object.kind === 'none' ? 'audit-none' : undefined}>
+                  <span
+                    title={object.full ?? undefined}
+                    className={record.object.kind === 'none' ? 'audit-none' : undefined}
+                  >
                     {object.text}
                   </span>
                 </td>

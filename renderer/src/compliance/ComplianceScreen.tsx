@@ -29,7 +29,10 @@ export function ComplianceScreen({ bridge }: { readonly bridge: WardlineApi }) {
   const focusRow = useRef<number | null>(null);
 
   const verification = useMemo(() => combineVerification(state.pages), [state.pages]);
-  const unverified = useMemo(() => new Set(verification?.problems.flatMap((p) => (p.treeIndex === null ? [] : [p.treeIndex])) ?? []), [verification]);
+  const unverified = useMemo(
+    () => new Set(verification?.problems.flatMap((p) => (p.treeIndex === null ? [] : [p.treeIndex])) ?? []),
+    [verification],
+  );
 
   useEffect(() => {
     const index = focusRow.current;
@@ -66,7 +69,9 @@ export function ComplianceScreen({ bridge }: { readonly bridge: WardlineApi }) {
     <section className="compliance" aria-labelledby={`${id}-heading`}>
       <div className="compliance-head">
         <h1 id={`${id}-heading`}>Audit trail</h1>
-        <p className="hint">Records hold IDs and codes only. Empty fields match everything. Your searches and exports are recorded too.</p>
+        <p className="hint">
+          Records hold IDs and codes only. Empty fields match everything. Your searches and exports are recorded too.
+        </p>
       </div>
       <AuditFilterForm busy={state.busy === 'search'} onSearch={(next) => void runSearch(next)} />
       <ErrorAlert message={state.error} />
@@ -102,4 +107,3 @@ export function ComplianceScreen({ bridge }: { readonly bridge: WardlineApi }) {
     </section>
   );
 }
-

@@ -14,9 +14,14 @@ export function TrailAlerts({ alerts }: { readonly alerts: readonly TrailAlert[]
   return (
     <section className="trail-alerts" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>
-        {alerts.length === 1 ? '1 alert about the trail' : `${alerts.length.toLocaleString('en-GB')} alerts about the trail`}
+        {alerts.length === 1
+          ? '1 alert about the trail'
+          : `${alerts.length.toLocaleString('en-GB')} alerts about the trail`}
       </h2>
-      <p className="trail-alerts-intro">Problems the server found when workstations sent their records. The verification above covers only the records listed, not what never arrived.</p>
+      <p className="trail-alerts-intro">
+        Problems the server found when workstations sent their records. The verification above covers only the records
+        listed, not what never arrived.
+      </p>
       <ul>
         {alerts.map((alert, index) => (
           <li key={`${String(alert.at)}-${String(index)}`}>

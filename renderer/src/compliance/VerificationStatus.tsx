@@ -23,7 +23,8 @@ export function VerificationStatus({ verification }: { readonly verification: Ve
               <p className="verification-headline">{calm.headline}</p>
               {calm.tone === 'verified' && (
                 <p className="verification-detail">
-                  Each record hashes to what it claims and is in the server’s signed tree head, and that head extends the one this workstation witnessed before.
+                  Each record hashes to what it claims and is in the server’s signed tree head, and that head extends
+                  the one this workstation witnessed before.
                 </p>
               )}
             </div>

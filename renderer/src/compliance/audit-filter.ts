@@ -20,12 +20,36 @@ export interface FilterForm {
 
 export type FilterField = keyof FilterForm;
 
-export const EMPTY_FORM: FilterForm = { userId: '', patient: '', workstationId: '', conversationId: '', action: '', from: '', to: '' };
+export const EMPTY_FORM: FilterForm = {
+  userId: '',
+  patient: '',
+  workstationId: '',
+  conversationId: '',
+  action: '',
+  from: '',
+  to: '',
+};
 
 /** The fields in the order the form shows them, so the first problem gets focus. */
-export const FILTER_FIELDS: readonly FilterField[] = ['userId', 'patient', 'workstationId', 'conversationId', 'action', 'from', 'to'];
+export const FILTER_FIELDS: readonly FilterField[] = [
+  'userId',
+  'patient',
+  'workstationId',
+  'conversationId',
+  'action',
+  'from',
+  'to',
+];
 
-export const NO_FILTER: AuditSearchFilter = { userId: null, patient: null, workstationId: null, conversationId: null, action: null, since: null, until: null };
+export const NO_FILTER: AuditSearchFilter = {
+  userId: null,
+  patient: null,
+  workstationId: null,
+  conversationId: null,
+  action: null,
+  since: null,
+  until: null,
+};
 
 // The same patterns as shared/protocol/identifiers.ts and shared/audit/audit-event.ts.
 const USER_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -45,19 +69,23 @@ export type FilterResult =
 export function filterFromForm(form: FilterForm): FilterResult {
   const errors: Partial<Record<FilterField, string>> = {};
   const userId = form.userId.trim().toLowerCase();
-  if (userId !== '' && !USER_ID.test(userId)) errors.userId = 'Use letters, digits, dots, dashes or underscores (up to 64).';
+  if (userId !== '' && !USER_ID.test(userId))
+    errors.userId = 'Use letters, digits, dots, dashes or underscores (up to 64).';
   const patient = form.patient.trim();
   if (patient !== '' && !PATIENT.test(patient)) errors.patient = 'Starts with “pat-”, then 4 to 40 letters or digits.';
   const workstationId = form.workstationId.trim().toLowerCase();
-  if (workstationId !== '' && !UUID.test(workstationId)) errors.workstationId = 'Enter the whole ID: 36 characters, like 3f2a9c1e-0b7d-4c2e-9a51-6d0e8f4b2a17.';
+  if (workstationId !== '' && !UUID.test(workstationId))
+    errors.workstationId = 'Enter the whole ID: 36 characters, like 3f2a9c1e-0b7d-4c2e-9a51-6d0e8f4b2a17.';
   const conversationId = form.conversationId.trim().toLowerCase();
-  if (conversationId !== '' && !UUID.test(conversationId)) errors.conversationId = 'Enter the whole ID: 36 characters, like 3f2a9c1e-0b7d-4c2e-9a51-6d0e8f4b2a17.';
+  if (conversationId !== '' && !UUID.test(conversationId))
+    errors.conversationId = 'Enter the whole ID: 36 characters, like 3f2a9c1e-0b7d-4c2e-9a51-6d0e8f4b2a17.';
   const since = localMinute(form.from);
   if (since === undefined) errors.from = 'Enter a complete date and time, or leave it empty.';
   const toStart = localMinute(form.to);
   if (toStart === undefined) errors.to = 'Enter a complete date and time, or leave it empty.';
   const until = toStart === undefined || toStart === null ? toStart : toStart + MINUTE_MS;
-  if (since !== undefined && since !== null && until !== undefined && until !== null && until <= since) errors.to = 'The end must not be before the start.';
+  if (since !== undefined && since !== null && until !== undefined && until !== null && until <= since)
+    errors.to = 'The end must not be before the start.';
   if (Object.keys(errors).length > 0 || since === undefined || until === undefined) return { ok: false, errors };
   return {
     ok: true,

@@ -47,7 +47,9 @@ export function actionLabel(action: AuditAction): string {
 }
 
 /** The Action filter's choices: every action, by its label. */
-export const ACTION_OPTIONS: readonly { readonly value: AuditAction; readonly label: string }[] = (Object.keys(ACTION_LABELS) as AuditAction[]).map((value) => ({
+export const ACTION_OPTIONS: readonly { readonly value: AuditAction; readonly label: string }[] = (
+  Object.keys(ACTION_LABELS) as AuditAction[]
+).map((value) => ({
   value,
   label: ACTION_LABELS[value],
 }));
@@ -85,11 +87,18 @@ export function objectText(object: AuditObject): ObjectText {
     case 'vault':
       return { text: `Vault ${shortId(object.id)}`, full: object.id };
     case 'search':
-      return { text: `Search: ${String(object.resultCount)} ${object.resultCount === 1 ? 'result' : 'results'}`, full: null };
+      return {
+        text: `Search: ${String(object.resultCount)} ${object.resultCount === 1 ? 'result' : 'results'}`,
+        full: null,
+      };
     case 'legal-hold':
       return { text: `Legal hold ${shortId(object.id)} on ${object.userId ?? 'the whole trail'}`, full: object.id };
     case 'role-address':
-      return { text: object.userId === null ? `Role address ${object.id}` : `Role address ${object.id}, member ${object.userId}`, full: null };
+      return {
+        text:
+          object.userId === null ? `Role address ${object.id}` : `Role address ${object.id}, member ${object.userId}`,
+        full: null,
+      };
     case 'audit-purge':
       return {
         text: `Purge: ${String(object.records)} ${object.records === 1 ? 'record' : 'records'} received before ${object.receivedBefore <= LAST_ISO_MS ? utcTime(object.receivedBefore).slice(0, 10) : '—'}`,
@@ -100,7 +109,10 @@ export function objectText(object: AuditObject): ObjectText {
     case 'session':
       return {
         text: `Session ${shortId(object.id)} of ${object.userId} on workstation ${shortId(object.workstationId)}`,
-        full: object.until <= LAST_ISO_MS ? `Session ${object.id}, workstation ${object.workstationId}, until ${utcTime(object.until)}` : object.id,
+        full:
+          object.until <= LAST_ISO_MS
+            ? `Session ${object.id}, workstation ${object.workstationId}, until ${utcTime(object.until)}`
+            : object.id,
       };
     case 'none':
       return { text: '—', full: null };

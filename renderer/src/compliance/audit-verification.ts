@@ -24,7 +24,8 @@ export function combineVerification(pages: readonly Verification[]): Verificatio
   };
 }
 
-export const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+export const count = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
 
 export interface VerificationText {
   readonly tone: 'verified' | 'broken' | 'empty';
@@ -47,12 +48,18 @@ export function verificationText(verification: Verification, time: (at: number) 
         problems: [],
       };
     case 'empty':
-      return { tone: 'empty', headline: 'The server’s audit trail holds no records yet, so there is nothing to verify.', problems: [] };
+      return {
+        tone: 'empty',
+        headline: 'The server’s audit trail holds no records yet, so there is nothing to verify.',
+        problems: [],
+      };
     case 'broken':
       return {
         tone: 'broken',
         headline: `Not verified: what the server returned does not match ${head}. Do not rely on these records; report this to information security.`,
-        problems: verification.problems.map((p) => (p.treeIndex === null ? `Trail: ${p.problem}` : `Record ${String(p.treeIndex)}: ${p.problem}`)),
+        problems: verification.problems.map((p) =>
+          p.treeIndex === null ? `Trail: ${p.problem}` : `Record ${String(p.treeIndex)}: ${p.problem}`,
+        ),
       };
   }
 }

@@ -21,12 +21,22 @@ export interface AuditSearchState {
   readonly error: string | null;
 }
 
-const INITIAL: AuditSearchState = { filter: null, rows: [], pages: [], alerts: [], more: false, busy: null, error: null };
+const INITIAL: AuditSearchState = {
+  filter: null,
+  rows: [],
+  pages: [],
+  alerts: [],
+  more: false,
+  busy: null,
+  error: null,
+};
 
 export interface AuditSearch {
   readonly state: AuditSearchState;
   /** A new search from the first record; resolves to what it found (null on failure or when superseded). */
-  readonly search: (filter: AuditSearchFilter) => Promise<{ readonly records: number; readonly more: boolean; readonly alerts: number } | null>;
+  readonly search: (
+    filter: AuditSearchFilter,
+  ) => Promise<{ readonly records: number; readonly more: boolean; readonly alerts: number } | null>;
   /** The next page of the same search; resolves to how many rows it added (0 on failure). */
   readonly loadMore: () => Promise<number>;
 }

@@ -27,13 +27,24 @@ export function LockCountdown({ bridge }: { readonly bridge: WardlineApi }) {
   const seconds = Math.max(0, Math.ceil((lockAt - now) / 1000));
   return (
     <div className="lock-countdown-backdrop">
-      <div className="card lock-countdown" role="alertdialog" aria-modal="true" aria-labelledby="lock-countdown-heading" aria-describedby="lock-countdown-text">
+      <div
+        className="card lock-countdown"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="lock-countdown-heading"
+        aria-describedby="lock-countdown-text"
+      >
         <h2 id="lock-countdown-heading">Locking soon</h2>
         <p id="lock-countdown-text">
-          Wardline locks in <strong>{seconds}</strong> {seconds === 1 ? 'second' : 'seconds'} because nobody is using it. Press any key or move the
-          mouse to stay.
+          Wardline locks in <strong>{seconds}</strong> {seconds === 1 ? 'second' : 'seconds'} because nobody is using
+          it. Press any key or move the mouse to stay.
         </p>
-        <button type="button" className="button button-primary" autoFocus onClick={() => void bridge.session.activity()}>
+        <button
+          type="button"
+          className="button button-primary"
+          autoFocus
+          onClick={() => void bridge.session.activity()}
+        >
           Stay signed in
         </button>
       </div>

@@ -53,21 +53,47 @@ export function PinSetup({
   return (
     <section className="card pin-setup" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>{needsPassword ? 'Change your unlock PIN' : 'Choose an unlock PIN'}</h2>
-      <p className="hint">Wardline locks itself when you step away. A PIN of {minLength} or more digits unlocks it quickly; your password always works too.</p>
+      <p className="hint">
+        Wardline locks itself when you step away. A PIN of {minLength} or more digits unlocks it quickly; your password
+        always works too.
+      </p>
       <form onSubmit={(event) => void submit(event)} noValidate>
         <div className="field-row">
           <div className="field">
             <label htmlFor={`${id}-pin`}>New PIN</label>
-            <input id={`${id}-pin`} type="password" inputMode="numeric" autoComplete="off" maxLength={12} value={pin} onChange={(e) => setPin(e.target.value)} />
+            <input
+              id={`${id}-pin`}
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              maxLength={12}
+              value={pin}
+              onChange={(e) => setPin(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor={`${id}-again`}>Repeat PIN</label>
-            <input id={`${id}-again`} type="password" inputMode="numeric" autoComplete="off" maxLength={12} value={again} onChange={(e) => setAgain(e.target.value)} />
+            <input
+              id={`${id}-again`}
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              maxLength={12}
+              value={again}
+              onChange={(e) => setAgain(e.target.value)}
+            />
           </div>
           {needsPassword && (
             <div className="field">
               <label htmlFor={`${id}-password`}>Password</label>
-              <input id={`${id}-password`} type="password" autoComplete="current-password" maxLength={1024} value={password} onChange={(e) => setPassword(e.target.value)} />
+              <input
+                id={`${id}-password`}
+                type="password"
+                autoComplete="current-password"
+                maxLength={1024}
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
             </div>
           )}
         </div>

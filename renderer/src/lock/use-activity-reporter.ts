@@ -28,10 +28,13 @@ export function useActivityReporter(bridge: WardlineApi): void {
         send();
         return;
       }
-      trailing ??= setTimeout(() => {
-        trailing = null;
-        send();
-      }, last + ACTIVITY_REPORT_MS - Date.now());
+      trailing ??= setTimeout(
+        () => {
+          trailing = null;
+          send();
+        },
+        last + ACTIVITY_REPORT_MS - Date.now(),
+      );
     };
     for (const name of INPUT_EVENTS) window.addEventListener(name, report, { passive: true, capture: true });
     return () => {

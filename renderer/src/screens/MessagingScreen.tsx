@@ -6,7 +6,8 @@ import { EmptyPane } from '../messaging/EmptyPane';
 import { ThreadView } from '../messaging/thread/ThreadView';
 import '../messaging/messaging.css';
 
-type Pane = { readonly kind: 'empty' } | { readonly kind: 'thread'; readonly id: string } | { readonly kind: 'compose' };
+type Pane =
+  { readonly kind: 'empty' } | { readonly kind: 'thread'; readonly id: string } | { readonly kind: 'compose' };
 
 /**
  * The messaging workspace: the conversation list on the left, and on the right either the open

@@ -18,11 +18,7 @@ export function SignInScreen({
   switch (flow.step.step) {
     case 'password':
       return (
-        <PasswordForm
-          initialUserId={flow.userId}
-          initialError={flow.carriedError}
-          onSubmit={flow.submitPassword}
-        />
+        <PasswordForm initialUserId={flow.userId} initialError={flow.carriedError} onSubmit={flow.submitPassword} />
       );
     case 'mfa':
       return <MfaStep onVerify={flow.submitCode} onCancel={flow.cancel} />;

@@ -17,7 +17,8 @@ import { MessagingScreen } from './MessagingScreen';
 type Unlocked = Extract<SessionState, { state: 'unlocked' }>;
 
 /** Ctrl+Shift+L (Cmd+Shift+L): Ctrl+L alone belongs to the browser host's address bar. */
-const isLockShortcut = (event: KeyboardEvent) => (event.ctrlKey || event.metaKey) && event.shiftKey && event.key.toLowerCase() === 'l';
+const isLockShortcut = (event: KeyboardEvent) =>
+  (event.ctrlKey || event.metaKey) && event.shiftKey && event.key.toLowerCase() === 'l';
 
 /**
  * Everything behind sign-in. Unmounting this (sign-out, lock) drops every message, label and
@@ -82,10 +83,21 @@ export function SignedInScreen({
       <LockCountdown bridge={bridge} />
       <OfflineNotice state={connection} />
       {session.pin === 'offered' && !pinDismissed && view === 'messages' && (
-        <PinSetup bridge={bridge} minLength={pinMinLength} needsPassword={false} onDone={onSessionChange} onDismiss={() => setPinDismissed(true)} />
+        <PinSetup
+          bridge={bridge}
+          minLength={pinMinLength}
+          needsPassword={false}
+          onDone={onSessionChange}
+          onDismiss={() => setPinDismissed(true)}
+        />
       )}
       {view === 'settings' ? (
-        <SettingsPanel bridge={bridge} pin={session.pin} onSessionChange={onSessionChange} onClose={() => setView('messages')} />
+        <SettingsPanel
+          bridge={bridge}
+          pin={session.pin}
+          onSessionChange={onSessionChange}
+          onClose={() => setView('messages')}
+        />
       ) : canMessage ? (
         <Announcer>
           <MessagingScreen bridge={bridge} selfId={user.userId} />

@@ -40,7 +40,13 @@ export function SessionHeader({
       <button type="button" className="button button-on-dark" onClick={onSettings}>
         Settings
       </button>
-      <button type="button" className="button button-on-dark" aria-keyshortcuts="Control+Shift+L" title="Lock (Ctrl+Shift+L)" onClick={onLock}>
+      <button
+        type="button"
+        className="button button-on-dark"
+        aria-keyshortcuts="Control+Shift+L"
+        title="Lock (Ctrl+Shift+L)"
+        onClick={onLock}
+      >
         Lock
       </button>
       <button type="button" className="button button-on-dark" disabled={busy} onClick={() => void signOut()}>

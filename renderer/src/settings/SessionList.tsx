@@ -60,7 +60,12 @@ export function SessionList({ bridge }: { readonly bridge: WardlineApi }) {
                 </span>
               </span>
               {!session.current && (
-                <button type="button" className="button button-secondary" disabled={busy !== null} onClick={() => void end(session.sessionId)}>
+                <button
+                  type="button"
+                  className="button button-secondary"
+                  disabled={busy !== null}
+                  onClick={() => void end(session.sessionId)}
+                >
                   End session
                 </button>
               )}

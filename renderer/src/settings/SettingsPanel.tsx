@@ -32,7 +32,9 @@ export function SettingsPanel({
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    void bridge.policy.get().then((result) => (result.ok ? setPolicy(result.value) : setError(describeError(result.error))));
+    void bridge.policy
+      .get()
+      .then((result) => (result.ok ? setPolicy(result.value) : setError(describeError(result.error))));
   }, [bridge]);
 
   return (
@@ -62,7 +64,13 @@ export function SettingsPanel({
       </section>
       <SessionList bridge={bridge} />
       {pin !== 'not-allowed' && policy !== null && (
-        <PinSetup bridge={bridge} minLength={policy.policy.pinMinLength} needsPassword={pin !== 'offered'} onDone={onSessionChange} onDismiss={null} />
+        <PinSetup
+          bridge={bridge}
+          minLength={policy.policy.pinMinLength}
+          needsPassword={pin !== 'offered'}
+          onDone={onSessionChange}
+          onDismiss={null}
+        />
       )}
     </section>
   );

@@ -28,12 +28,20 @@ function idleSourceText(policy: Policy): string {
 export function policyRows(policy: Policy): PolicyRow[] {
   return [
     { key: 'serverUrl', label: 'Server', value: policy.serverUrl ?? 'Not set by policy' },
-    { key: 'caCertificate', label: 'Pinned certificate authority', value: policy.caCertificate === null ? 'Not set by policy' : 'Set' },
+    {
+      key: 'caCertificate',
+      label: 'Pinned certificate authority',
+      value: policy.caCertificate === null ? 'Not set by policy' : 'Set',
+    },
     { key: 'idleLockSeconds', label: 'Lock after idle', value: duration(policy.idleLockSeconds) },
     { key: 'autoLogoffSeconds', label: 'Sign out after locked for', value: duration(policy.autoLogoffSeconds) },
     { key: 'pinAllowed', label: 'Unlock with a PIN', value: yesNo(policy.pinAllowed) },
     { key: 'pinMinLength', label: 'Shortest PIN', value: `${String(policy.pinMinLength)} digits` },
-    { key: 'notificationContent', label: 'Notifications show', value: policy.notificationContent === 'count' ? 'That a message arrived' : 'The sender’s name' },
+    {
+      key: 'notificationContent',
+      label: 'Notifications show',
+      value: policy.notificationContent === 'count' ? 'That a message arrived' : 'The sender’s name',
+    },
     { key: 'sharedWorkstation', label: 'Shared workstation', value: yesNo(policy.sharedWorkstation) },
     { key: 'idleSource', label: 'Stays unlocked while there is', value: idleSourceText(policy) },
     { key: 'lockScreenShowsName', label: 'Lock screen shows your name', value: yesNo(policy.lockScreenShowsName) },
@@ -43,7 +51,10 @@ export function policyRows(policy: Policy): PolicyRow[] {
     {
       key: 'vaultPurgeAfterDays',
       label: 'Remove a clinician’s data from this workstation when unused for',
-      value: policy.vaultPurgeAfterDays === null ? 'Never' : `${String(policy.vaultPurgeAfterDays)} ${policy.vaultPurgeAfterDays === 1 ? 'day' : 'days'}`,
+      value:
+        policy.vaultPurgeAfterDays === null
+          ? 'Never'
+          : `${String(policy.vaultPurgeAfterDays)} ${policy.vaultPurgeAfterDays === 1 ? 'day' : 'days'}`,
     },
   ];
 }

@@ -43,9 +43,7 @@ export function PasswordForm({
   return (
     <section className="card sign-in" aria-labelledby="sign-in-heading">
       <h1 id="sign-in-heading">Sign in</h1>
-      <p className="hint">
-        Use your hospital user ID. Wardline locks itself when you step away.
-      </p>
+      <p className="hint">Use your hospital user ID. Wardline locks itself when you step away.</p>
       <form onSubmit={(event) => void submit(event)} noValidate aria-describedby={error ? errorId : undefined}>
         <div className="field">
           <label htmlFor="user-id">User ID</label>

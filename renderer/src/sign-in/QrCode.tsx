@@ -25,7 +25,14 @@ export function QrCode({ text, label }: { readonly text: string; readonly label:
     >
       <rect x={-QUIET_ZONE} y={-QUIET_ZONE} width={extent} height={extent} fill="#ffffff" />
       {runs.map((run) => (
-        <rect key={`${String(run.y)}:${String(run.x)}`} x={run.x} y={run.y} width={run.width} height={1} fill="#000000" />
+        <rect
+          key={`${String(run.y)}:${String(run.x)}`}
+          x={run.x}
+          y={run.y}
+          width={run.width}
+          height={1}
+          fill="#000000"
+        />
       ))}
     </svg>
   );

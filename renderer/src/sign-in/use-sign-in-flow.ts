@@ -10,7 +10,10 @@ import type { ErrorCode } from '../../../shared/errors';
 import type { SessionState } from '../../../shared/ipc/contract';
 import { describeError } from '../error-messages';
 
-export type SignInStepView = { readonly step: 'password' } | { readonly step: 'mfa' } | { readonly step: 'enroll-mfa'; readonly otpauthUri: string };
+export type SignInStepView =
+  | { readonly step: 'password' }
+  | { readonly step: 'mfa' }
+  | { readonly step: 'enroll-mfa'; readonly otpauthUri: string };
 
 /** Failures after which the server has forgotten this attempt: start again from the password. */
 const RESTART: ReadonlySet<ErrorCode> = new Set([

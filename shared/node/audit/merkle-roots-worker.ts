@@ -14,15 +14,19 @@ export interface RootsRequest {
   readonly count: number;
   readonly sizes: readonly number[];
 }
-export type RootsResponse = { readonly id: number; readonly ok: true; readonly roots: Uint8Array[] } | { readonly id: number; readonly ok: false };
+export type RootsResponse =
+  | { readonly id: number; readonly ok: true; readonly roots: Uint8Array[] }
+  | { readonly id: number; readonly ok: false };
 
 const port = parentPort;
 if (port === null) throw new Error('merkle-roots-worker must run as a worker thread');
 const roots = loadSodium().then((sodium) => treeRootsHere(fastSha256(sodium)));
 
 port.on('message', (request: RootsRequest) => {
-  roots.then((compute) => compute(request.entryHashes, request.count, request.sizes)).then(
-    (computed) => port.postMessage({ id: request.id, ok: true, roots: computed } satisfies RootsResponse),
-    () => port.postMessage({ id: request.id, ok: false } satisfies RootsResponse),
-  );
+  roots
+    .then((compute) => compute(request.entryHashes, request.count, request.sizes))
+    .then(
+      (computed) => port.postMessage({ id: request.id, ok: true, roots: computed } satisfies RootsResponse),
+      () => port.postMessage({ id: request.id, ok: false } satisfies RootsResponse),
+    );
 });

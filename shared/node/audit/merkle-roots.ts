@@ -34,7 +34,11 @@ function started(): Worker {
   return spawned;
 }
 
-export function treeRootsOnWorker(entryHashes: Uint8Array, count: number, sizes: readonly number[]): Promise<Uint8Array[]> {
+export function treeRootsOnWorker(
+  entryHashes: Uint8Array,
+  count: number,
+  sizes: readonly number[],
+): Promise<Uint8Array[]> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });

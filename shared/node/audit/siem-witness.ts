@@ -43,7 +43,11 @@ export function newestWitnessedHead(
     keys.add(key);
     const root = fromHex(parsed.head.rootHash);
     if (root === null) continue;
-    const bytes = treeHeadSigningBytes({ treeSize: parsed.head.treeSize, timestamp: parsed.head.timestamp, rootHash: root });
+    const bytes = treeHeadSigningBytes({
+      treeSize: parsed.head.treeSize,
+      timestamp: parsed.head.timestamp,
+      rootHash: root,
+    });
     if (!verifySignature(key, bytes, parsed.head.signature)) continue;
     heads.push(parsed.head);
     if (newest === null || parsed.head.treeSize > newest.head.treeSize) newest = { auditKey: key, head: parsed.head };

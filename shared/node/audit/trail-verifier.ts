@@ -17,10 +17,25 @@
  * export's own, which the report says, since a key read from the export vouches for nothing.
  * Pure: the hash and signature functions are passed in.
  */
-import { batchSigningBytes, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes, type Blake2b256, type EntryHasher } from '../../audit/audit-chain';
+import {
+  batchSigningBytes,
+  entryHash,
+  fromHex,
+  GENESIS_HASH,
+  hex,
+  treeHeadSigningBytes,
+  type Blake2b256,
+  type EntryHasher,
+} from '../../audit/audit-chain';
 import type { SignedTreeHead, StoredEntry } from '../../audit/audit-entry';
 import { merkleTree, sameHash, type Hash, type MerkleTree, type Sha256 } from '../../audit/merkle-tree';
-import type { ConsistencyProof, PurgedRecord, TrailExport, TrustedHead, UnreadableRecord } from '../../audit/trail-export';
+import type {
+  ConsistencyProof,
+  PurgedRecord,
+  TrailExport,
+  TrustedHead,
+  UnreadableRecord,
+} from '../../audit/trail-export';
 import { SIX_YEARS_MS } from '../../audit/retention-window';
 import { createMerkleLog } from '../../audit/merkle-log';
 import { checkAttestation, serverChainsOf } from './verify-attestation';
@@ -39,9 +54,27 @@ export interface VerifyOptions {
 }
 
 export type TrailBreak =
-  | { readonly kind: 'record'; readonly workstationId: string; readonly seq: number; readonly treeIndex: number | null; readonly problem: string }
-  | { readonly kind: 'unreadable'; readonly workstationId: string | null; readonly seq: number | null; readonly treeIndex: number; readonly problem: string }
-  | { readonly kind: 'batch'; readonly workstationId: string; readonly firstSeq: number; readonly lastSeq: number; readonly problem: string }
+  | {
+      readonly kind: 'record';
+      readonly workstationId: string;
+      readonly seq: number;
+      readonly treeIndex: number | null;
+      readonly problem: string;
+    }
+  | {
+      readonly kind: 'unreadable';
+      readonly workstationId: string | null;
+      readonly seq: number | null;
+      readonly treeIndex: number;
+      readonly problem: string;
+    }
+  | {
+      readonly kind: 'batch';
+      readonly workstationId: string;
+      readonly firstSeq: number;
+      readonly lastSeq: number;
+      readonly problem: string;
+    }
   | { readonly kind: 'head'; readonly treeSize: number; readonly problem: string }
   | { readonly kind: 'tree'; readonly treeIndex: number; readonly problem: string };
 
@@ -128,7 +161,11 @@ function entryAt(list: readonly StoredEntry[], seq: number): StoredEntry | undef
 type Range = { readonly firstSeq: number; readonly lastSeq: number };
 const byFirstSeq = (a: Range, b: Range) => a.firstSeq - b.firstSeq;
 
-export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, options: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verifyTrail(
+  trail: TrailExport,
+  crypto: VerifyCrypto,
+  options: VerifyOptions = {},
+): Promise<VerifyReport> {
   const breaks: TrailBreak[] = [];
   const report = (b: TrailBreak) => {
     if (breaks.length < MAX_BREAKS) breaks.push(b);
@@ -147,7 +184,11 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
   const auditKey = pinned ?? trail.auditKey;
   const keyHeadSize = trusted?.head.treeSize ?? latest?.treeSize ?? 0;
   if (options.auditKey !== undefined && trusted !== undefined && trusted.auditKey !== options.auditKey) {
-    report({ kind: 'head', treeSize: trusted.head.treeSize, problem: 'the trusted head names another audit key than the pinned one' });
+    report({
+      kind: 'head',
+      treeSize: trusted.head.treeSize,
+      problem: 'the trusted head names another audit key than the pinned one',
+    });
   }
   if (pinned !== null && trail.auditKey !== null && trail.auditKey !== pinned) {
     report({ kind: 'head', treeSize: keyHeadSize, problem: 'the export names another audit key than the pinned one' });
@@ -155,7 +196,13 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
   if (heads.length === 0) report({ kind: 'head', treeSize: 0, problem: 'the export has no signed tree head' });
 
   for (const lost of unreadable) {
-    report({ kind: 'unreadable', workstationId: lost.workstationId, seq: lost.seq, treeIndex: lost.treeIndex, problem: 'the stored record no longer reads as an audit record' });
+    report({
+      kind: 'unreadable',
+      workstationId: lost.workstationId,
+      seq: lost.seq,
+      treeIndex: lost.treeIndex,
+      problem: 'the stored record no longer reads as an audit record',
+    });
   }
 
   // Records by workstation, in sequence order.
@@ -177,11 +224,18 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
   const rootSizes: number[] = [];
   if (!selection) {
     const readable = trail.entries.map((e) => e.entry);
-    ordered = (unreadable.length === 0 && purged.length === 0 ? readable : [...readable, ...unreadable, ...purged]).sort(byTreeIndex);
+    ordered = (
+      unreadable.length === 0 && purged.length === 0 ? readable : [...readable, ...unreadable, ...purged]
+    ).sort(byTreeIndex);
     entryHashes = Buffer.from(new SharedArrayBuffer(ordered.length * 32));
     for (const entry of ordered) {
       if (entry.treeIndex !== prefix) {
-        report({ kind: 'tree', treeIndex: prefix, problem: entry.treeIndex < prefix ? 'two records claim this place in the tree' : 'record missing from the export' });
+        report({
+          kind: 'tree',
+          treeIndex: prefix,
+          problem:
+            entry.treeIndex < prefix ? 'two records claim this place in the tree' : 'record missing from the export',
+        });
         break;
       }
       const bytes = entry.hash === null ? null : hexBytes(entry.hash);
@@ -200,13 +254,18 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     roots = (crypto.treeRoots ?? treeRootsHere(crypto.sha256))(entryHashes, prefix, rootSizes);
   }
   const claimedOf = (entry: StoredEntry): Buffer | null =>
-    !selection && entry.treeIndex < prefix ? entryHashes.subarray(entry.treeIndex * 32, entry.treeIndex * 32 + 32) : hexBytes(entry.hash);
+    !selection && entry.treeIndex < prefix
+      ? entryHashes.subarray(entry.treeIndex * 32, entry.treeIndex * 32 + 32)
+      : hexBytes(entry.hash);
   // An unreadable record is named already: its place in its chain is not a gap as well.
   const lostAt = new Set(unreadable.map((lost) => `${lost.workstationId ?? ''}/${String(lost.seq)}`));
   // A purged record carries its chain on by its hash (a selection has no chains to carry).
-  const purgedAt = new Map<string, PurgedRecord>(selection ? [] : purged.map((stub) => [`${stub.workstationId}/${String(stub.seq)}`, stub]));
+  const purgedAt = new Map<string, PurgedRecord>(
+    selection ? [] : purged.map((stub) => [`${stub.workstationId}/${String(stub.seq)}`, stub]),
+  );
 
-  const hashEntry: EntryHasher = crypto.entryHash ?? ((previous, record) => entryHash(crypto.blake2b, previous, record, utf8));
+  const hashEntry: EntryHasher =
+    crypto.entryHash ?? ((previous, record) => entryHash(crypto.blake2b, previous, record, utf8));
   // Each record's hash recomputed once, as bytes (hex strings and per-call hash objects cost more
   // than the hashing): compared with what the record claims, and chained to its predecessor.
   for (const [workstationId, list] of byWorkstation) {
@@ -216,13 +275,18 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     let previousBytes: Uint8Array | null = selection ? null : GENESIS_HASH;
     for (const entry of list) {
       const { record } = entry;
-      for (let stub = purgedAt.get(`${workstationId}/${String(expectedSeq)}`); stub !== undefined && record.seq > expectedSeq; stub = purgedAt.get(`${workstationId}/${String(expectedSeq)}`)) {
+      for (
+        let stub = purgedAt.get(`${workstationId}/${String(expectedSeq)}`);
+        stub !== undefined && record.seq > expectedSeq;
+        stub = purgedAt.get(`${workstationId}/${String(expectedSeq)}`)
+      ) {
         previousHex = stub.hash;
         previousBytes = hexBytes(stub.hash);
         expectedSeq += 1;
       }
       if (!selection && record.seq !== expectedSeq) {
-        if (!lostAt.has(`${workstationId}/${String(expectedSeq)}`)) report({ kind: 'record', workstationId, seq: expectedSeq, treeIndex: null, problem: 'sequence-gap' });
+        if (!lostAt.has(`${workstationId}/${String(expectedSeq)}`))
+          report({ kind: 'record', workstationId, seq: expectedSeq, treeIndex: null, problem: 'sequence-gap' });
         break;
       }
       if (!selection && entry.previousHash !== previousHex) {
@@ -233,7 +297,13 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
       const computed = previous === null ? null : hashEntry(previous, record);
       const claimed = claimedOf(entry);
       if (computed === null || claimed === null || !claimed.equals(computed)) {
-        report({ kind: 'record', workstationId, seq: record.seq, treeIndex: entry.treeIndex, problem: 'hash-mismatch' });
+        report({
+          kind: 'record',
+          workstationId,
+          seq: record.seq,
+          treeIndex: entry.treeIndex,
+          problem: 'hash-mismatch',
+        });
         if (!selection) break;
         continue;
       }
@@ -250,17 +320,35 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
   for (const batch of trail.batches) {
     const known = keys.get(batch.workstationId);
     if (known !== undefined && known !== batch.devicePublicKey) {
-      report({ kind: 'batch', workstationId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, problem: 'device key changed within one chain' });
+      report({
+        kind: 'batch',
+        workstationId: batch.workstationId,
+        firstSeq: batch.firstSeq,
+        lastSeq: batch.lastSeq,
+        problem: 'device key changed within one chain',
+      });
     }
     keys.set(batch.workstationId, batch.devicePublicKey);
     const previous = fromHex(batch.previousHash);
     const last = fromHex(batch.lastHash);
     const signed =
       previous !== null && last !== null && previous.length === 32 && last.length === 32
-        ? batchSigningBytes({ deviceId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, previousHash: previous, lastHash: last })
+        ? batchSigningBytes({
+            deviceId: batch.workstationId,
+            firstSeq: batch.firstSeq,
+            lastSeq: batch.lastSeq,
+            previousHash: previous,
+            lastHash: last,
+          })
         : null;
     if (signed === null || !crypto.verifySignature(batch.devicePublicKey, signed, batch.signature)) {
-      report({ kind: 'batch', workstationId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, problem: 'device signature does not verify' });
+      report({
+        kind: 'batch',
+        workstationId: batch.workstationId,
+        firstSeq: batch.firstSeq,
+        lastSeq: batch.lastSeq,
+        problem: 'device signature does not verify',
+      });
       continue;
     }
     // An end a selection does not hold, or an unreadable record named already, cannot be compared.
@@ -271,11 +359,22 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     // A purged first record's predecessor is gone with it; a purged last record still has its hash.
     const purgedFirst = purgedAt.has(`${batch.workstationId}/${String(batch.firstSeq)}`);
     const purgedLast = purgedAt.get(`${batch.workstationId}/${String(batch.lastSeq)}`);
-    const firstDiffers = first === undefined ? !(purgedFirst || excused(batch.firstSeq)) : first.previousHash !== batch.previousHash;
+    const firstDiffers =
+      first === undefined ? !(purgedFirst || excused(batch.firstSeq)) : first.previousHash !== batch.previousHash;
     const lastDiffers =
-      lastEntry === undefined ? (purgedLast === undefined ? !excused(batch.lastSeq) : purgedLast.hash !== batch.lastHash) : lastEntry.hash !== batch.lastHash;
+      lastEntry === undefined
+        ? purgedLast === undefined
+          ? !excused(batch.lastSeq)
+          : purgedLast.hash !== batch.lastHash
+        : lastEntry.hash !== batch.lastHash;
     if (firstDiffers || lastDiffers) {
-      report({ kind: 'batch', workstationId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, problem: 'records differ from what the device signed' });
+      report({
+        kind: 'batch',
+        workstationId: batch.workstationId,
+        firstSeq: batch.firstSeq,
+        lastSeq: batch.lastSeq,
+        problem: 'records differ from what the device signed',
+      });
       continue;
     }
     const ranges = signedRanges.get(batch.workstationId) ?? [];
@@ -290,14 +389,27 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
       const seq = entry.record.seq;
       while (r < ranges.length && (ranges[r] as Range).lastSeq < seq) r += 1;
       if (r < ranges.length && (ranges[r] as Range).firstSeq <= seq) continue;
-      report({ kind: 'record', workstationId, seq, treeIndex: entry.treeIndex, problem: 'not covered by a device-signed batch' });
+      report({
+        kind: 'record',
+        workstationId,
+        seq,
+        treeIndex: entry.treeIndex,
+        problem: 'not covered by a device-signed batch',
+      });
     }
   }
 
   // Tree heads: signed by the audit key.
   for (const head of heads) {
     const root = fromHex(head.rootHash) as Uint8Array;
-    if (auditKey === null || !crypto.verifySignature(auditKey, treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: root }), head.signature)) {
+    if (
+      auditKey === null ||
+      !crypto.verifySignature(
+        auditKey,
+        treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: root }),
+        head.signature,
+      )
+    ) {
       report({ kind: 'head', treeSize: head.treeSize, problem: 'signature does not verify with the audit key' });
     }
   }
@@ -314,11 +426,19 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     for (const head of heads) {
       const root = rootOf.get(head.treeSize);
       if (root === undefined) {
-        report({ kind: 'head', treeSize: head.treeSize, problem: `covers ${String(head.treeSize)} records, the export has ${String(prefix)}` });
+        report({
+          kind: 'head',
+          treeSize: head.treeSize,
+          problem: `covers ${String(head.treeSize)} records, the export has ${String(prefix)}`,
+        });
         continue;
       }
       if (!sameHash(root, fromHex(head.rootHash) as Uint8Array)) {
-        report({ kind: 'head', treeSize: head.treeSize, problem: `root does not match the records at tree index ${String(lastGood)} to ${String(head.treeSize - 1)}` });
+        report({
+          kind: 'head',
+          treeSize: head.treeSize,
+          problem: `root does not match the records at tree index ${String(lastGood)} to ${String(head.treeSize - 1)}`,
+        });
       } else {
         lastGood = head.treeSize;
       }
@@ -328,7 +448,14 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
       for (let i = ordered.length - 1; i >= 0; i--) {
         const entry = ordered[i] as StoredEntry | UnreadableRecord;
         if (entry.treeIndex < latest.treeSize) break;
-        if ('record' in entry) report({ kind: 'record', workstationId: entry.record.workstationId, seq: entry.record.seq, treeIndex: entry.treeIndex, problem: 'not covered by any signed tree head' });
+        if ('record' in entry)
+          report({
+            kind: 'record',
+            workstationId: entry.record.workstationId,
+            seq: entry.record.seq,
+            treeIndex: entry.treeIndex,
+            problem: 'not covered by any signed tree head',
+          });
       }
     }
     // Every head a witness kept, not only the newest: each must be a prefix of this trail.
@@ -336,9 +463,18 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
     for (const witnessed of trustedHeads) {
       const root = rootOf.get(witnessed.treeSize);
       const given = fromHex(witnessed.rootHash);
-      if (root === undefined) report({ kind: 'head', treeSize: witnessed.treeSize, problem: 'the trusted head covers records this export does not have (cut tail)' });
+      if (root === undefined)
+        report({
+          kind: 'head',
+          treeSize: witnessed.treeSize,
+          problem: 'the trusted head covers records this export does not have (cut tail)',
+        });
       else if (given === null || !sameHash(root, given)) {
-        report({ kind: 'head', treeSize: witnessed.treeSize, problem: 'the trusted head is not consistent with this export (history rewritten)' });
+        report({
+          kind: 'head',
+          treeSize: witnessed.treeSize,
+          problem: 'the trusted head is not consistent with this export (history rewritten)',
+        });
       } else continue;
       allProven = false;
     }
@@ -348,7 +484,11 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
       const from = rootOf.get(proof.fromSize);
       const to = rootOf.get(proof.toSize);
       if (from === undefined || to === undefined || !verifyProof(tree, proof, from, to)) {
-        report({ kind: 'head', treeSize: proof.fromSize, problem: `the consistency proof to tree size ${String(proof.toSize)} does not verify` });
+        report({
+          kind: 'head',
+          treeSize: proof.fromSize,
+          problem: `the consistency proof to tree size ${String(proof.toSize)} does not verify`,
+        });
       }
     }
   } else {
@@ -358,13 +498,28 @@ export async function verifyTrail(trail: TrailExport, crypto: VerifyCrypto, opti
       const proof = inclusionProof?.path.map((h) => fromHex(h) as Uint8Array) ?? [];
       if (
         head === undefined ||
-        !tree.verifyInclusion(tree.leafHash(fromHex(entry.hash) as Uint8Array), entry.treeIndex, head.treeSize, proof, fromHex(head.rootHash) as Uint8Array)
+        !tree.verifyInclusion(
+          tree.leafHash(fromHex(entry.hash) as Uint8Array),
+          entry.treeIndex,
+          head.treeSize,
+          proof,
+          fromHex(head.rootHash) as Uint8Array,
+        )
       ) {
-        report({ kind: 'record', workstationId: entry.record.workstationId, seq: entry.record.seq, treeIndex: entry.treeIndex, problem: 'not proven to be in a signed tree head' });
+        report({
+          kind: 'record',
+          workstationId: entry.record.workstationId,
+          seq: entry.record.seq,
+          treeIndex: entry.treeIndex,
+          problem: 'not proven to be in a signed tree head',
+        });
       }
     }
     // A selection carries proofs from one size only: the newest trusted head is checked.
-    const newest = trustedHeads.reduce<SignedTreeHead | null>((best, head) => (best === null || head.treeSize > best.treeSize ? head : best), null);
+    const newest = trustedHeads.reduce<SignedTreeHead | null>(
+      (best, head) => (best === null || head.treeSize > best.treeSize ? head : best),
+      null,
+    );
     if (newest) consistentWith = selectionConsistency(tree, newest, latest, proofs, report);
   }
 
@@ -415,18 +570,30 @@ function checkPurges(
   let bound: number | null = null;
   for (const { entry } of trail.entries) {
     const { record } = entry;
-    if (!serverChains.has(record.workstationId) || record.action !== 'admin.action' || record.object.kind !== 'audit-purge' || record.outcome !== 'success') continue;
+    if (
+      !serverChains.has(record.workstationId) ||
+      record.action !== 'admin.action' ||
+      record.object.kind !== 'audit-purge' ||
+      record.outcome !== 'success'
+    )
+      continue;
     const effective = Math.min(record.object.receivedBefore, record.at - SIX_YEARS_MS);
     if (bound === null || effective > bound) bound = effective;
   }
   for (const stub of [...purged].sort(byTreeIndex)) {
-    const where = { kind: 'record', workstationId: stub.workstationId, seq: stub.seq, treeIndex: stub.treeIndex } as const;
+    const where = {
+      kind: 'record',
+      workstationId: stub.workstationId,
+      seq: stub.seq,
+      treeIndex: stub.treeIndex,
+    } as const;
     if (bound === null) {
       report({ ...where, problem: 'purged, but the trail records no purge' });
       continue;
     }
     const covering = firstHeadCovering(heads, stub.treeIndex);
-    if (covering === undefined || covering.timestamp >= bound) report({ ...where, problem: 'purged, but no signed head shows it was received before the purge bound' });
+    if (covering === undefined || covering.timestamp >= bound)
+      report({ ...where, problem: 'purged, but no signed head shows it was received before the purge bound' });
   }
 }
 
@@ -466,7 +633,11 @@ function selectionConsistency(
   }
   const proof = proofs.find((p) => p.fromSize === trusted.treeSize && p.toSize === latest.treeSize);
   if (proof === undefined) {
-    report({ kind: 'head', treeSize: trusted.treeSize, problem: `no consistency proof from tree size ${String(trusted.treeSize)}` });
+    report({
+      kind: 'head',
+      treeSize: trusted.treeSize,
+      problem: `no consistency proof from tree size ${String(trusted.treeSize)}`,
+    });
     return null;
   }
   if (!verifyProof(tree, proof, fromHex(trusted.rootHash) as Uint8Array, fromHex(latest.rootHash) as Uint8Array)) {

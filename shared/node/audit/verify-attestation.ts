@@ -11,7 +11,13 @@
  * not checked. Received is told by the first signed head that covers the record (the server's
  * clock), never by the record's own time, which the workstation chose.
  */
-import { ATTESTATION_TOLERANCE_MS, attested, namesPerson, sessionIndex, sessionSpansOf } from '../../audit/actor-attestation';
+import {
+  ATTESTATION_TOLERANCE_MS,
+  attested,
+  namesPerson,
+  sessionIndex,
+  sessionSpansOf,
+} from '../../audit/actor-attestation';
 import type { AuditRecord } from '../../audit/audit-event';
 import { SESSION_MAX_AGE_MS } from '../../protocol/auth';
 import { SIX_YEARS_MS } from '../../audit/retention-window';
@@ -23,11 +29,20 @@ export const UNATTESTED_PROBLEM = 'names a person who had no session on this wor
 
 /** The chains the audit key signed: the server's own. */
 export function serverChainsOf(trail: TrailExport, auditKey: string | null): Set<string> {
-  return new Set(trail.batches.filter((batch) => auditKey !== null && batch.devicePublicKey === auditKey).map((batch) => batch.workstationId));
+  return new Set(
+    trail.batches
+      .filter((batch) => auditKey !== null && batch.devicePublicKey === auditKey)
+      .map((batch) => batch.workstationId),
+  );
 }
 
 /** How many records were checked; each one not attested is reported. */
-export function checkAttestation(trail: TrailExport, heads: readonly SignedTreeHead[], auditKey: string | null, report: (b: TrailBreak) => void): number {
+export function checkAttestation(
+  trail: TrailExport,
+  heads: readonly SignedTreeHead[],
+  auditKey: string | null,
+  report: (b: TrailBreak) => void,
+): number {
   const serverChains = serverChainsOf(trail, auditKey);
   const serverRecords: AuditRecord[] = [];
   let purgeBound: number | null = null;
@@ -41,14 +56,26 @@ export function checkAttestation(trail: TrailExport, heads: readonly SignedTreeH
     }
   }
   const index = sessionIndex(sessionSpansOf(serverRecords));
-  const checkedFrom = purgeBound === null ? Number.NEGATIVE_INFINITY : purgeBound + SESSION_MAX_AGE_MS + ATTESTATION_TOLERANCE_MS;
+  const checkedFrom =
+    purgeBound === null ? Number.NEGATIVE_INFINITY : purgeBound + SESSION_MAX_AGE_MS + ATTESTATION_TOLERANCE_MS;
   let checked = 0;
   for (const { entry } of trail.entries) {
     const { record } = entry;
     if (serverChains.has(record.workstationId) || !namesPerson(record)) continue;
-    if (purgeBound !== null && (firstHeadCovering(heads, entry.treeIndex)?.timestamp ?? Number.POSITIVE_INFINITY) < checkedFrom) continue;
+    if (
+      purgeBound !== null &&
+      (firstHeadCovering(heads, entry.treeIndex)?.timestamp ?? Number.POSITIVE_INFINITY) < checkedFrom
+    )
+      continue;
     checked += 1;
-    if (!attested(record, index)) report({ kind: 'record', workstationId: record.workstationId, seq: record.seq, treeIndex: entry.treeIndex, problem: UNATTESTED_PROBLEM });
+    if (!attested(record, index))
+      report({
+        kind: 'record',
+        workstationId: record.workstationId,
+        seq: record.seq,
+        treeIndex: entry.treeIndex,
+        problem: UNATTESTED_PROBLEM,
+      });
   }
   return checked;
 }

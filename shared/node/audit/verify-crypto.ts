@@ -28,7 +28,8 @@ const SCRATCH_BYTES = 256;
  * to `hash()` where the module is not there. `sodium` must be ready on this thread.
  */
 export function fastSha256(sodium: Sodium): Sha256 {
-  const nodeHash: Sha256 = (...parts) => hash('sha256', parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts), 'buffer');
+  const nodeHash: Sha256 = (...parts) =>
+    hash('sha256', parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts), 'buffer');
   const module = (sodium as unknown as { libsodium?: SodiumModule }).libsodium;
   if (module === undefined || typeof module._crypto_hash_sha256 !== 'function') return nodeHash;
   const input = module._malloc(SCRATCH_BYTES);
@@ -57,7 +58,11 @@ export function nodeVerifyCrypto(sodium: Sodium, options: { treeRootsOnWorker?: 
     entryHash: createEntryHasher(),
     verifySignature: (key, message, signature) => {
       try {
-        return sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), message, Buffer.from(key, 'base64'));
+        return sodium.crypto_sign_verify_detached(
+          Buffer.from(signature, 'base64'),
+          message,
+          Buffer.from(key, 'base64'),
+        );
       } catch {
         return false;
       }

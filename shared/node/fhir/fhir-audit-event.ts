@@ -50,7 +50,17 @@
  * (and, to name the devices, their keys) from outside it.
  */
 import { createHash } from 'node:crypto';
-import type { AuditEvent, AuditEventAgent, AuditEventEntity, Coding, Element, Extension, OperationOutcome, Provenance, Signature } from '@medplum/fhirtypes';
+import type {
+  AuditEvent,
+  AuditEventAgent,
+  AuditEventEntity,
+  Coding,
+  Element,
+  Extension,
+  OperationOutcome,
+  Provenance,
+  Signature,
+} from '@medplum/fhirtypes';
 import { z } from 'zod';
 import type { AuditAction, AuditObject, AuditRecord } from '../../audit/audit-event';
 import { hashHex, signedTreeHead, storedEntry, type SignedTreeHead, type StoredEntry } from '../../audit/audit-entry';
@@ -168,7 +178,10 @@ const ROLE_DATA_DESTINATION = objectRole('16', 'Data Destination');
 const ROLE_SESSION = objectRole('13', 'Security Resource');
 
 /** Kinds told by an identifier alone (the others carry details that say more). */
-type IdentifiedKind = Exclude<AuditObject['kind'], 'search' | 'none' | 'legal-hold' | 'role-address' | 'audit-purge' | 'siem-destination' | 'session'>;
+type IdentifiedKind = Exclude<
+  AuditObject['kind'],
+  'search' | 'none' | 'legal-hold' | 'role-address' | 'audit-purge' | 'siem-destination' | 'session'
+>;
 /** The object's entity by kind: BALP's data entity (System Object), with a role that says what it is. */
 const OBJECT_ENTITIES: Readonly<Record<IdentifiedKind, { readonly system: string; readonly role: Coding }>> = {
   conversation: { system: WARDLINE_FHIR.conversationIds, role: objectRole('4', 'Domain Resource') },
@@ -179,7 +192,9 @@ const OBJECT_ENTITIES: Readonly<Record<IdentifiedKind, { readonly system: string
   vault: { system: WARDLINE_FHIR.vaultIds, role: objectRole('17', 'Data Repository') },
 };
 /** Kinds told by an identifier, with the account concerned (a hold's, or a role's member) as a detail. */
-const WITH_USER_ENTITIES: Readonly<Record<'legal-hold' | 'role-address', { readonly system: string; readonly role: Coding }>> = {
+const WITH_USER_ENTITIES: Readonly<
+  Record<'legal-hold' | 'role-address', { readonly system: string; readonly role: Coding }>
+> = {
   'legal-hold': { system: WARDLINE_FHIR.legalHoldIds, role: objectRole('13', 'Security Resource') },
   'role-address': { system: WARDLINE_FHIR.roleAddresses, role: objectRole('12', 'Security User Group') },
 };
@@ -211,7 +226,8 @@ const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const HASH_HEX = /^[0-9a-f]{64}$/;
 
 function instant(at: number, field: string): string {
-  if (!Number.isSafeInteger(at) || at < 0 || at > LAST_INSTANT) throw new RangeError(`${field} is outside what a FHIR instant holds`);
+  if (!Number.isSafeInteger(at) || at < 0 || at > LAST_INSTANT)
+    throw new RangeError(`${field} is outside what a FHIR instant holds`);
   return new Date(at).toISOString();
 }
 
@@ -224,15 +240,29 @@ function objectEntity(object: AuditObject): AuditEventEntity | null {
     case 'none':
       return null;
     case 'search':
-      return { type: SYSTEM_OBJECT, role: ROLE_QUERY, detail: [{ type: DETAIL.resultCount, valueString: String(object.resultCount) }] };
+      return {
+        type: SYSTEM_OBJECT,
+        role: ROLE_QUERY,
+        detail: [{ type: DETAIL.resultCount, valueString: String(object.resultCount) }],
+      };
     case 'message': {
       const { system, role } = OBJECT_ENTITIES.message;
-      return { what: identifier(system, object.id), type: SYSTEM_OBJECT, role, detail: [{ type: DETAIL.conversation, valueString: object.conversationId }] };
+      return {
+        what: identifier(system, object.id),
+        type: SYSTEM_OBJECT,
+        role,
+        detail: [{ type: DETAIL.conversation, valueString: object.conversationId }],
+      };
     }
     case 'legal-hold':
     case 'role-address': {
       const { system, role } = WITH_USER_ENTITIES[object.kind];
-      return { what: identifier(system, object.id), type: SYSTEM_OBJECT, role, ...(object.userId === null ? {} : { detail: [{ type: DETAIL.userId, valueString: object.userId }] }) };
+      return {
+        what: identifier(system, object.id),
+        type: SYSTEM_OBJECT,
+        role,
+        ...(object.userId === null ? {} : { detail: [{ type: DETAIL.userId, valueString: object.userId }] }),
+      };
     }
     case 'audit-purge':
       // The trail itself, whose older content went: no identifier but the details.
@@ -305,7 +335,9 @@ export function toAuditEvent(entry: StoredEntry, options: AuditEventOptions = {}
   const user: AuditEventAgent = {
     type: { coding: [{ system: PARTICIPATION_TYPE, code: 'IRCP', display: 'information recipient' }] },
     ...(record.actor.userId === null ? {} : { who: identifier(WARDLINE_FHIR.userIds, record.actor.userId) }),
-    ...(record.actor.role === null ? {} : { role: [{ coding: [{ system: WARDLINE_FHIR.roleSystem, code: record.actor.role }] }] }),
+    ...(record.actor.role === null
+      ? {}
+      : { role: [{ coding: [{ system: WARDLINE_FHIR.roleSystem, code: record.actor.role }] }] }),
     requestor: true,
   };
   const workstation: AuditEventAgent = {
@@ -318,7 +350,9 @@ export function toAuditEvent(entry: StoredEntry, options: AuditEventOptions = {}
   const object = objectEntity(record.object);
   const entities: AuditEventEntity[] = [
     ...(object === null ? [] : [object]),
-    ...(record.patient === null ? [] : [{ what: identifier(WARDLINE_FHIR.patientReferences, record.patient), type: PERSON, role: ROLE_PATIENT }]),
+    ...(record.patient === null
+      ? []
+      : [{ what: identifier(WARDLINE_FHIR.patientReferences, record.patient), type: PERSON, role: ROLE_PATIENT }]),
     {
       what: identifier(WARDLINE_FHIR.auditChains, record.workstationId),
       type: SYSTEM_OBJECT,
@@ -329,7 +363,10 @@ export function toAuditEvent(entry: StoredEntry, options: AuditEventOptions = {}
         { type: DETAIL.treeIndex, valueString: String(entry.treeIndex) },
         ...(proof === undefined
           ? []
-          : [{ type: DETAIL.treeSize, valueString: String(proof.treeSize) }, ...proof.path.map((hash) => ({ type: DETAIL.auditPath, valueString: hash }))]),
+          : [
+              { type: DETAIL.treeSize, valueString: String(proof.treeSize) },
+              ...proof.path.map((hash) => ({ type: DETAIL.auditPath, valueString: hash })),
+            ]),
       ],
     },
   ];
@@ -337,13 +374,19 @@ export function toAuditEvent(entry: StoredEntry, options: AuditEventOptions = {}
     resourceType: 'AuditEvent',
     id: auditEventId(record),
     type: mapping.type,
-    subtype: [{ system: WARDLINE_FHIR.actionSystem, code: record.action }, ...(mapping.session === undefined ? [] : [mapping.session])],
+    subtype: [
+      { system: WARDLINE_FHIR.actionSystem, code: record.action },
+      ...(mapping.session === undefined ? [] : [mapping.session]),
+    ],
     action: mapping.action,
     recorded: instant(record.at, 'record.at'),
     outcome: record.outcome === 'success' ? '0' : '4',
     ...(record.reason === null ? {} : { outcomeDesc: record.reason }),
     agent: [user, workstation],
-    source: { observer: identifier(WARDLINE_FHIR.workstationIds, record.workstationId), type: [{ system: SOURCE_TYPE, code: '1', display: 'User Device' }] },
+    source: {
+      observer: identifier(WARDLINE_FHIR.workstationIds, record.workstationId),
+      type: [{ system: SOURCE_TYPE, code: '1', display: 'User Device' }],
+    },
     entity: entities,
   };
 }
@@ -353,7 +396,8 @@ export type FromAuditEventResult =
   | { readonly ok: false; readonly problem: string };
 
 type Json = Readonly<Record<string, unknown>>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const list = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -368,7 +412,9 @@ function get(value: unknown, ...path: readonly (string | number)[]): unknown {
 }
 
 function identifierValue(entity: unknown, system: string): string | undefined {
-  return get(entity, 'what', 'identifier', 'system') === system ? text(get(entity, 'what', 'identifier', 'value')) : undefined;
+  return get(entity, 'what', 'identifier', 'system') === system
+    ? text(get(entity, 'what', 'identifier', 'value'))
+    : undefined;
 }
 
 function detail(entity: unknown, type: string): string | undefined {
@@ -428,13 +474,17 @@ function decodeObject(entity: unknown): Decoded<AuditObject> {
   if (entity === undefined) return { ok: true, value: { kind: 'none' } };
   if (get(entity, 'role', 'code') === ROLE_QUERY.code) {
     const resultCount = decimal(detail(entity, DETAIL.resultCount));
-    return resultCount === undefined ? problem('entity.detail.resultCount') : { ok: true, value: { kind: 'search', resultCount } };
+    return resultCount === undefined
+      ? problem('entity.detail.resultCount')
+      : { ok: true, value: { kind: 'search', resultCount } };
   }
   if (get(entity, 'role', 'code') === ROLE_PURGED_REPOSITORY.code && get(entity, 'what') === undefined) {
     const receivedBefore = parseInstant(detail(entity, DETAIL.receivedBefore));
     if (receivedBefore === undefined) return problem('entity.detail.receivedBefore');
     const records = decimal(detail(entity, DETAIL.records));
-    return records === undefined ? problem('entity.detail.records') : { ok: true, value: { kind: 'audit-purge', receivedBefore, records } };
+    return records === undefined
+      ? problem('entity.detail.records')
+      : { ok: true, value: { kind: 'audit-purge', receivedBefore, records } };
   }
   const destination = identifierValue(entity, WARDLINE_FHIR.siemDestinations);
   if (destination !== undefined) {
@@ -442,7 +492,9 @@ function decodeObject(entity: unknown): Decoded<AuditObject> {
     const port = decimal(destination.slice(colon + 1));
     const caSha256 = detail(entity, DETAIL.caSha256);
     if (colon < 1 || port === undefined) return problem('entity.what');
-    return caSha256 === undefined ? problem('entity.detail.caSha256') : { ok: true, value: { kind: 'siem-destination', host: destination.slice(0, colon), port, caSha256 } };
+    return caSha256 === undefined
+      ? problem('entity.detail.caSha256')
+      : { ok: true, value: { kind: 'siem-destination', host: destination.slice(0, colon), port, caSha256 } };
   }
   const sessionId = identifierValue(entity, WARDLINE_FHIR.sessionIds);
   if (sessionId !== undefined) {
@@ -451,7 +503,9 @@ function decodeObject(entity: unknown): Decoded<AuditObject> {
     const until = parseInstant(detail(entity, DETAIL.until));
     if (userId === undefined) return problem('entity.detail.userId');
     if (workstationId === undefined) return problem('entity.detail.workstationId');
-    return until === undefined ? problem('entity.detail.until') : { ok: true, value: { kind: 'session', id: sessionId, userId, workstationId, until } };
+    return until === undefined
+      ? problem('entity.detail.until')
+      : { ok: true, value: { kind: 'session', id: sessionId, userId, workstationId, until } };
   }
   for (const kind of ['legal-hold', 'role-address'] as const) {
     const id = identifierValue(entity, WITH_USER_ENTITIES[kind].system);
@@ -462,7 +516,9 @@ function decodeObject(entity: unknown): Decoded<AuditObject> {
     if (id === undefined) continue;
     if (kind !== 'message') return { ok: true, value: { kind, id } };
     const conversationId = detail(entity, DETAIL.conversation);
-    return conversationId === undefined ? problem('entity.detail.conversationId') : { ok: true, value: { kind, id, conversationId } };
+    return conversationId === undefined
+      ? problem('entity.detail.conversationId')
+      : { ok: true, value: { kind, id, conversationId } };
   }
   return problem('entity.what');
 }
@@ -476,7 +532,8 @@ function decodeProof(chain: unknown, treeIndex: number): Decoded<InclusionProof 
   if (treeSizeText === undefined && path.length === 0) return { ok: true, value: null };
   const treeSize = decimal(treeSizeText);
   if (treeSize === undefined) return problem(`entity (audit chain).detail.${DETAIL.treeSize}`);
-  if (!path.every((hash): hash is string => typeof hash === 'string')) return problem(`entity (audit chain).detail.${DETAIL.auditPath}`);
+  if (!path.every((hash): hash is string => typeof hash === 'string'))
+    return problem(`entity (audit chain).detail.${DETAIL.auditPath}`);
   const proof = { treeSize, path };
   const wrong = proofProblem(proof, treeIndex);
   return wrong === null ? { ok: true, value: proof } : problem(`entity (audit chain).detail.${wrong}`);
@@ -484,7 +541,12 @@ function decodeProof(chain: unknown, treeIndex: number): Decoded<InclusionProof 
 
 /** Reads the fields a record is made of; exactness is checked afterwards by re-encoding. */
 function decode(resource: Json): Decoded<{ readonly entry: unknown; readonly inclusionProof: InclusionProof | null }> {
-  const action = text(get(list(resource.subtype).find((coding) => get(coding, 'system') === WARDLINE_FHIR.actionSystem), 'code'));
+  const action = text(
+    get(
+      list(resource.subtype).find((coding) => get(coding, 'system') === WARDLINE_FHIR.actionSystem),
+      'code',
+    ),
+  );
   if (action === undefined) return problem('subtype');
   const at = parseInstant(resource.recorded);
   if (at === undefined) return problem('recorded');
@@ -496,12 +558,25 @@ function decode(resource: Json): Decoded<{ readonly entry: unknown; readonly inc
   const users = list(resource.agent).filter((agent) => get(agent, 'requestor') === true);
   if (users.length !== 1) return problem('agent');
   const user = users[0];
-  const userId = get(user, 'who') === undefined ? null : get(user, 'who', 'identifier', 'system') === WARDLINE_FHIR.userIds ? text(get(user, 'who', 'identifier', 'value')) : undefined;
+  const userId =
+    get(user, 'who') === undefined
+      ? null
+      : get(user, 'who', 'identifier', 'system') === WARDLINE_FHIR.userIds
+        ? text(get(user, 'who', 'identifier', 'value'))
+        : undefined;
   if (userId === undefined) return problem('agent.who');
-  const role = get(user, 'role') === undefined ? null : get(user, 'role', 0, 'coding', 0, 'system') === WARDLINE_FHIR.roleSystem ? text(get(user, 'role', 0, 'coding', 0, 'code')) : undefined;
+  const role =
+    get(user, 'role') === undefined
+      ? null
+      : get(user, 'role', 0, 'coding', 0, 'system') === WARDLINE_FHIR.roleSystem
+        ? text(get(user, 'role', 0, 'coding', 0, 'code'))
+        : undefined;
   if (role === undefined) return problem('agent.role');
 
-  const workstationId = get(resource, 'source', 'observer', 'identifier', 'system') === WARDLINE_FHIR.workstationIds ? text(get(resource, 'source', 'observer', 'identifier', 'value')) : undefined;
+  const workstationId =
+    get(resource, 'source', 'observer', 'identifier', 'system') === WARDLINE_FHIR.workstationIds
+      ? text(get(resource, 'source', 'observer', 'identifier', 'value'))
+      : undefined;
   if (workstationId === undefined) return problem('source.observer');
 
   const entities = list(resource.entity);
@@ -527,7 +602,17 @@ function decode(resource: Json): Decoded<{ readonly entry: unknown; readonly inc
     ok: true,
     value: {
       entry: {
-        record: { actor: { userId, role }, action, object: object.value, patient, at, seq, workstationId, outcome, reason },
+        record: {
+          actor: { userId, role },
+          action,
+          object: object.value,
+          patient,
+          at,
+          seq,
+          workstationId,
+          outcome,
+          reason,
+        },
         previousHash: detail(chain, DETAIL.previousHash),
         hash: detail(chain, DETAIL.hash),
         treeIndex,
@@ -550,7 +635,11 @@ export function fromAuditEvent(resource: unknown): FromAuditEventResult {
   const parsed = storedEntry.safeParse(decoded.value.entry);
   if (!parsed.success) return problem(parsed.error.issues[0]?.path.map(String).join('.') ?? '(entry)');
   const { inclusionProof } = decoded.value;
-  const difference = firstDifference(content, toAuditEvent(parsed.data, inclusionProof === null ? {} : { inclusionProof }), '');
+  const difference = firstDifference(
+    content,
+    toAuditEvent(parsed.data, inclusionProof === null ? {} : { inclusionProof }),
+    '',
+  );
   return difference === null ? { ok: true, entry: parsed.data, inclusionProof } : problem(difference);
 }
 
@@ -559,7 +648,8 @@ const PARTICIPANT_TYPE = 'http://terminology.hl7.org/CodeSystem/provenance-parti
 /** Both signatures are raw 64-byte Ed25519 (RFC 8032) over text lines; `data` is its base64. */
 const SIGNATURE_FORMAT = { targetFormat: 'text/plain', sigFormat: 'application/octet-stream' } as const;
 
-const isEd25519Key = (value: unknown): value is string => typeof value === 'string' && isCanonicalBase64(value, KEY_BYTES);
+const isEd25519Key = (value: unknown): value is string =>
+  typeof value === 'string' && isCanonicalBase64(value, KEY_BYTES);
 const keyExtension = (key: string): Extension => ({ url: WARDLINE_FHIR.ed25519KeyExtension, valueBase64Binary: key });
 /** What a signature's key extension holds; undefined if it has none. */
 const signerKeyValue = (signature: unknown): unknown =>
@@ -574,13 +664,22 @@ const TREE_HEAD_NAMESPACE = 'b5ca7dcb-5d91-4c55-892d-1c60950eeb58';
 
 /** Which part of a consistency proof cannot lead to a head of `treeSize` (a sub-extension name), or null. */
 function consistencyProblem(proof: ConsistencyProof, treeSize: number): string | null {
-  if (proof.toSize !== treeSize || !Number.isSafeInteger(proof.fromSize) || proof.fromSize < 1 || proof.fromSize > treeSize) return 'fromSize';
+  if (
+    proof.toSize !== treeSize ||
+    !Number.isSafeInteger(proof.fromSize) ||
+    proof.fromSize < 1 ||
+    proof.fromSize > treeSize
+  )
+    return 'fromSize';
   return proof.path.every((hash) => HASH_HEX.test(hash)) ? null : 'path';
 }
 
 const consistencyExtension = (proof: ConsistencyProof): Extension => ({
   url: WARDLINE_FHIR.consistencyExtension,
-  extension: [{ url: 'fromSize', valueString: String(proof.fromSize) }, ...proof.path.map((hash) => ({ url: 'path', valueString: hash }))],
+  extension: [
+    { url: 'fromSize', valueString: String(proof.fromSize) },
+    ...proof.path.map((hash) => ({ url: 'path', valueString: hash })),
+  ],
 });
 
 /**
@@ -589,8 +688,13 @@ const consistencyExtension = (proof: ConsistencyProof): Extension => ({
  * that verifies it is on the signature; with `proofs`, the consistency proofs that end at this
  * head. Throws a RangeError for a key that is not one, or a proof that does not end here.
  */
-export function treeHeadProvenance(head: SignedTreeHead, auditKey?: string, proofs: readonly ConsistencyProof[] = []): Provenance {
-  if (auditKey !== undefined && !isEd25519Key(auditKey)) throw new RangeError('auditKey is not an Ed25519 public key in canonical base64');
+export function treeHeadProvenance(
+  head: SignedTreeHead,
+  auditKey?: string,
+  proofs: readonly ConsistencyProof[] = [],
+): Provenance {
+  if (auditKey !== undefined && !isEd25519Key(auditKey))
+    throw new RangeError('auditKey is not an Ed25519 public key in canonical base64');
   for (const proof of proofs) {
     const wrong = consistencyProblem(proof, head.treeSize);
     if (wrong !== null) throw new RangeError(`consistency proof ${wrong} does not fit the head`);
@@ -599,10 +703,18 @@ export function treeHeadProvenance(head: SignedTreeHead, auditKey?: string, proo
   return {
     resourceType: 'Provenance',
     id: `tree-head-${String(head.treeSize)}-${String(head.timestamp)}`,
-    extension: [{ url: WARDLINE_FHIR.treeSizeExtension, valueString: String(head.treeSize) }, ...proofs.map(consistencyExtension)],
+    extension: [
+      { url: WARDLINE_FHIR.treeSizeExtension, valueString: String(head.treeSize) },
+      ...proofs.map(consistencyExtension),
+    ],
     target: [identifier(WARDLINE_FHIR.auditTreeRoots, head.rootHash)],
     recorded: when,
-    agent: [{ type: { coding: [{ system: PARTICIPANT_TYPE, code: 'verifier', display: 'Verifier' }] }, who: TREE_HEAD_SIGNER }],
+    agent: [
+      {
+        type: { coding: [{ system: PARTICIPANT_TYPE, code: 'verifier', display: 'Verifier' }] },
+        who: TREE_HEAD_SIGNER,
+      },
+    ],
     signature: [
       {
         ...(auditKey === undefined ? {} : { extension: [keyExtension(auditKey)] }),
@@ -617,15 +729,29 @@ export function treeHeadProvenance(head: SignedTreeHead, auditKey?: string, proo
 }
 
 export type FromTreeHeadResult =
-  | { readonly ok: true; readonly head: SignedTreeHead; readonly auditKey: string | null; readonly consistency: ConsistencyProof[] }
+  | {
+      readonly ok: true;
+      readonly head: SignedTreeHead;
+      readonly auditKey: string | null;
+      readonly consistency: ConsistencyProof[];
+    }
   | { readonly ok: false; readonly problem: string };
 
 /** The head's consistency proofs, in order; exactness is checked by re-encoding. */
 function decodeConsistency(content: Json, treeSize: number): Decoded<ConsistencyProof[]> {
   const proofs: ConsistencyProof[] = [];
-  for (const item of list(content.extension).filter((candidate) => get(candidate, 'url') === WARDLINE_FHIR.consistencyExtension)) {
+  for (const item of list(content.extension).filter(
+    (candidate) => get(candidate, 'url') === WARDLINE_FHIR.consistencyExtension,
+  )) {
     const parts = list(get(item, 'extension'));
-    const fromSize = decimal(text(get(parts.find((part) => get(part, 'url') === 'fromSize'), 'valueString')));
+    const fromSize = decimal(
+      text(
+        get(
+          parts.find((part) => get(part, 'url') === 'fromSize'),
+          'valueString',
+        ),
+      ),
+    );
     const path = parts.filter((part) => get(part, 'url') === 'path').map((part) => get(part, 'valueString'));
     if (fromSize === undefined) return problem('extension (consistency).fromSize');
     if (!path.every((hash): hash is string => typeof hash === 'string')) return problem('extension (consistency).path');
@@ -642,7 +768,14 @@ export function fromTreeHeadProvenance(resource: unknown): FromTreeHeadResult {
   if (!isObject(resource) || resource.resourceType !== 'Provenance') return problem('resourceType');
   const content = withoutServerMeta(resource);
   if (content === null) return problem('meta');
-  const treeSize = decimal(text(get(list(content.extension).find((item) => get(item, 'url') === WARDLINE_FHIR.treeSizeExtension), 'valueString')));
+  const treeSize = decimal(
+    text(
+      get(
+        list(content.extension).find((item) => get(item, 'url') === WARDLINE_FHIR.treeSizeExtension),
+        'valueString',
+      ),
+    ),
+  );
   if (treeSize === undefined) return problem('extension (tree size)');
   const timestamp = parseInstant(content.recorded);
   if (timestamp === undefined) return problem('recorded');
@@ -658,7 +791,9 @@ export function fromTreeHeadProvenance(resource: unknown): FromTreeHeadResult {
   });
   if (!parsed.success) return problem(parsed.error.issues[0]?.path.map(String).join('.') ?? '(head)');
   const difference = firstDifference(content, treeHeadProvenance(parsed.data, key, consistency.value), '');
-  return difference === null ? { ok: true, head: parsed.data, auditKey: key ?? null, consistency: consistency.value } : problem(difference);
+  return difference === null
+    ? { ok: true, head: parsed.data, auditKey: key ?? null, consistency: consistency.value }
+    : problem(difference);
 }
 
 const storedBatch = z
@@ -687,7 +822,9 @@ const BATCH_FIELDS: Readonly<Record<keyof StoredBatch, string>> = {
 
 function batchProblem(error: z.ZodError): string {
   const field = error.issues[0]?.path[0];
-  return typeof field === 'string' && Object.hasOwn(BATCH_FIELDS, field) ? BATCH_FIELDS[field as keyof StoredBatch] : '(batch)';
+  return typeof field === 'string' && Object.hasOwn(BATCH_FIELDS, field)
+    ? BATCH_FIELDS[field as keyof StoredBatch]
+    : '(batch)';
 }
 
 /**
@@ -695,7 +832,9 @@ function batchProblem(error: z.ZodError): string {
  * device signs none and StoredBatch keeps none. FHIR's answer for a required value that is not
  * known is a primitive with only a data-absent-reason extension, so no time is made up.
  */
-const unknownValue = (): Element => ({ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] });
+const unknownValue = (): Element => ({
+  extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }],
+});
 
 /** A Provenance with `_recorded` and `_when` (no values, see unknownValue); Medplum's types have only the values. */
 export type BatchProvenance = Omit<Provenance, 'recorded' | 'signature'> & {
@@ -704,7 +843,8 @@ export type BatchProvenance = Omit<Provenance, 'recorded' | 'signature'> & {
 };
 
 /** The workstation's own namespace, as for its events; first and last make the batch. */
-const batchUuid = (batch: StoredBatch): string => nameUuid(batch.workstationId, `audit-batch/${String(batch.firstSeq)}/${String(batch.lastSeq)}`);
+const batchUuid = (batch: StoredBatch): string =>
+  nameUuid(batch.workstationId, `audit-batch/${String(batch.firstSeq)}/${String(batch.lastSeq)}`);
 
 /**
  * A device-signed batch as Provenance: the workstation (author, a Device by identifier) signed
@@ -747,7 +887,8 @@ export function batchProvenance(batch: StoredBatch): BatchProvenance {
   };
 }
 
-export type FromBatchProvenanceResult = { readonly ok: true; readonly batch: StoredBatch } | { readonly ok: false; readonly problem: string };
+export type FromBatchProvenanceResult =
+  { readonly ok: true; readonly batch: StoredBatch } | { readonly ok: false; readonly problem: string };
 
 /** The exact inverse of batchProvenance; the problem names a field, never its value. */
 export function fromBatchProvenance(resource: unknown): FromBatchProvenanceResult {
@@ -755,7 +896,11 @@ export function fromBatchProvenance(resource: unknown): FromBatchProvenanceResul
   const content = withoutServerMeta(resource);
   if (content === null) return problem('meta');
   const range = list(content.extension).find((item) => get(item, 'url') === WARDLINE_FHIR.auditBatchExtension);
-  const part = (name: string): unknown => get(list(get(range, 'extension')).find((item) => get(item, 'url') === name), 'valueString');
+  const part = (name: string): unknown =>
+    get(
+      list(get(range, 'extension')).find((item) => get(item, 'url') === name),
+      'valueString',
+    );
   const firstSeq = decimal(text(part('firstSeq')));
   if (firstSeq === undefined) return problem(BATCH_FIELDS.firstSeq);
   const lastSeq = decimal(text(part('lastSeq')));
@@ -780,7 +925,9 @@ const unreadableIssue = () => ({
   severity: 'error' as const,
   code: 'processing' as const,
   details: {
-    coding: [{ system: WARDLINE_FHIR.auditProblemSystem, code: 'unreadable-record', display: 'Unreadable audit record' }],
+    coding: [
+      { system: WARDLINE_FHIR.auditProblemSystem, code: 'unreadable-record', display: 'Unreadable audit record' },
+    ],
     text: 'The stored audit record at this place in the trail no longer reads as an audit record.',
   },
 });
@@ -789,7 +936,13 @@ const purgedIssue = () => ({
   severity: 'information' as const,
   code: 'informational' as const,
   details: {
-    coding: [{ system: WARDLINE_FHIR.auditProblemSystem, code: 'purged-record', display: 'Audit record purged under retention' }],
+    coding: [
+      {
+        system: WARDLINE_FHIR.auditProblemSystem,
+        code: 'purged-record',
+        display: 'Audit record purged under retention',
+      },
+    ],
     text: 'The audit record at this place in the trail was purged under the retention policy; its place and hash remain.',
   },
 });
@@ -803,9 +956,12 @@ type PlaceKind = keyof typeof PLACES;
 
 /** A place in the trail as an OperationOutcome: what is known of it as sub-extensions, never content. */
 function placeOutcome(kind: PlaceKind, place: UnreadableRecord): OperationOutcome {
-  if (!Number.isSafeInteger(place.treeIndex) || place.treeIndex < 0) throw new RangeError(`${kind} treeIndex is not a tree index`);
-  if (place.workstationId !== null && !uuid.safeParse(place.workstationId).success) throw new RangeError(`${kind} workstationId is not a UUID`);
-  if (place.seq !== null && (!Number.isSafeInteger(place.seq) || place.seq < 0)) throw new RangeError(`${kind} seq is not a sequence number`);
+  if (!Number.isSafeInteger(place.treeIndex) || place.treeIndex < 0)
+    throw new RangeError(`${kind} treeIndex is not a tree index`);
+  if (place.workstationId !== null && !uuid.safeParse(place.workstationId).success)
+    throw new RangeError(`${kind} workstationId is not a UUID`);
+  if (place.seq !== null && (!Number.isSafeInteger(place.seq) || place.seq < 0))
+    throw new RangeError(`${kind} seq is not a sequence number`);
   if (place.hash !== null && !HASH_HEX.test(place.hash)) throw new RangeError(`${kind} hash is not a hash`);
   return {
     resourceType: 'OperationOutcome',
@@ -826,16 +982,26 @@ function placeOutcome(kind: PlaceKind, place: UnreadableRecord): OperationOutcom
 }
 
 /** The exact inverse of placeOutcome; the problem names a field, never its value. */
-function readPlace(kind: PlaceKind, resource: unknown): { readonly ok: true; readonly place: UnreadableRecord } | { readonly ok: false; readonly problem: string } {
+function readPlace(
+  kind: PlaceKind,
+  resource: unknown,
+): { readonly ok: true; readonly place: UnreadableRecord } | { readonly ok: false; readonly problem: string } {
   if (!isObject(resource) || resource.resourceType !== 'OperationOutcome') return problem('resourceType');
   const content = withoutServerMeta(resource);
   if (content === null) return problem('meta');
   const extension = list(content.extension).find((item) => get(item, 'url') === PLACES[kind].url);
-  const part = (name: string): string | undefined => text(get(list(get(extension, 'extension')).find((item) => get(item, 'url') === name), 'valueString'));
+  const part = (name: string): string | undefined =>
+    text(
+      get(
+        list(get(extension, 'extension')).find((item) => get(item, 'url') === name),
+        'valueString',
+      ),
+    );
   const treeIndex = decimal(part('treeIndex'));
   if (treeIndex === undefined) return problem(`extension (${kind}).treeIndex`);
   const workstationId = part('workstationId') ?? null;
-  if (workstationId !== null && !uuid.safeParse(workstationId).success) return problem(`extension (${kind}).workstationId`);
+  if (workstationId !== null && !uuid.safeParse(workstationId).success)
+    return problem(`extension (${kind}).workstationId`);
   const seqText = part('seq');
   const seq = seqText === undefined ? null : decimal(seqText);
   if (seq === undefined) return problem(`extension (${kind}).seq`);
@@ -855,7 +1021,8 @@ export function unreadableOutcome(lost: UnreadableRecord): OperationOutcome {
   return placeOutcome('unreadable', lost);
 }
 
-export type FromUnreadableResult = { readonly ok: true; readonly unreadable: UnreadableRecord } | { readonly ok: false; readonly problem: string };
+export type FromUnreadableResult =
+  { readonly ok: true; readonly unreadable: UnreadableRecord } | { readonly ok: false; readonly problem: string };
 
 /** The exact inverse of unreadableOutcome; the problem names a field, never its value. */
 export function fromUnreadableOutcome(resource: unknown): FromUnreadableResult {
@@ -868,7 +1035,8 @@ export function purgedOutcome(stub: PurgedRecord): OperationOutcome {
   return placeOutcome('purged', stub);
 }
 
-export type FromPurgedResult = { readonly ok: true; readonly purged: PurgedRecord } | { readonly ok: false; readonly problem: string };
+export type FromPurgedResult =
+  { readonly ok: true; readonly purged: PurgedRecord } | { readonly ok: false; readonly problem: string };
 
 /** The exact inverse of purgedOutcome: every part of the place is known, or it is not a purged record. */
 export function fromPurgedOutcome(resource: unknown): FromPurgedResult {
@@ -895,11 +1063,15 @@ function nameUuid(namespace: string, name: string): string {
 
 // Entries are not on a server, so each fullUrl is a name-based urn:uuid: events by workstation
 // and sequence number, heads by content, batches by workstation and range.
-const eventUrl = (entry: StoredEntry) => `urn:uuid:${nameUuid(entry.record.workstationId, `audit-event/${String(entry.record.seq)}`)}`;
-const headUrl = (head: SignedTreeHead) => `urn:uuid:${nameUuid(TREE_HEAD_NAMESPACE, `${String(head.treeSize)}/${String(head.timestamp)}/${head.rootHash}`)}`;
+const eventUrl = (entry: StoredEntry) =>
+  `urn:uuid:${nameUuid(entry.record.workstationId, `audit-event/${String(entry.record.seq)}`)}`;
+const headUrl = (head: SignedTreeHead) =>
+  `urn:uuid:${nameUuid(TREE_HEAD_NAMESPACE, `${String(head.treeSize)}/${String(head.timestamp)}/${head.rootHash}`)}`;
 const batchUrl = (batch: StoredBatch) => `urn:uuid:${batchUuid(batch)}`;
-const unreadableUrl = (lost: UnreadableRecord) => `urn:uuid:${nameUuid(UNREADABLE_NAMESPACE, `unreadable/${String(lost.treeIndex)}`)}`;
-const purgedUrl = (stub: PurgedRecord) => `urn:uuid:${nameUuid(UNREADABLE_NAMESPACE, `purged/${String(stub.treeIndex)}`)}`;
+const unreadableUrl = (lost: UnreadableRecord) =>
+  `urn:uuid:${nameUuid(UNREADABLE_NAMESPACE, `unreadable/${String(lost.treeIndex)}`)}`;
+const purgedUrl = (stub: PurgedRecord) =>
+  `urn:uuid:${nameUuid(UNREADABLE_NAMESPACE, `purged/${String(stub.treeIndex)}`)}`;
 
 export interface AuditBundleOptions {
   /** The Bundle's id (FHIR id: letters, digits, '-' and '.', at most 64). */
@@ -945,7 +1117,8 @@ export interface AuditBundle {
  */
 export function auditBundle(entries: readonly StoredEntry[], options: AuditBundleOptions): AuditBundle {
   if (!FHIR_ID.test(options.id)) throw new RangeError('bundle id is not a FHIR id');
-  if (options.auditKey !== undefined && !isEd25519Key(options.auditKey)) throw new RangeError('auditKey is not an Ed25519 public key in canonical base64');
+  if (options.auditKey !== undefined && !isEd25519Key(options.auditKey))
+    throw new RangeError('auditKey is not an Ed25519 public key in canonical base64');
   const heads = options.heads ?? [];
   const proofsAt = new Map<SignedTreeHead, ConsistencyProof[]>();
   for (const proof of options.consistency ?? []) {
@@ -956,14 +1129,21 @@ export function auditBundle(entries: readonly StoredEntry[], options: AuditBundl
   const resources: AuditBundleEntry[] = [
     ...entries.map((entry) => {
       const inclusionProof = options.proofs?.get(entry.treeIndex);
-      return { fullUrl: eventUrl(entry), resource: toAuditEvent(entry, inclusionProof === undefined ? {} : { inclusionProof }) };
+      return {
+        fullUrl: eventUrl(entry),
+        resource: toAuditEvent(entry, inclusionProof === undefined ? {} : { inclusionProof }),
+      };
     }),
     ...(options.purged ?? []).map((stub) => ({ fullUrl: purgedUrl(stub), resource: purgedOutcome(stub) })),
     ...(options.unreadable ?? []).map((lost) => ({ fullUrl: unreadableUrl(lost), resource: unreadableOutcome(lost) })),
-    ...heads.map((head) => ({ fullUrl: headUrl(head), resource: treeHeadProvenance(head, options.auditKey, proofsAt.get(head)) })),
+    ...heads.map((head) => ({
+      fullUrl: headUrl(head),
+      resource: treeHeadProvenance(head, options.auditKey, proofsAt.get(head)),
+    })),
     ...(options.batches ?? []).map((batch) => ({ fullUrl: batchUrl(batch), resource: batchProvenance(batch) })),
   ];
-  if (new Set(resources.map((item) => item.fullUrl)).size !== resources.length) throw new RangeError('the same event, head or batch is in the bundle twice');
+  if (new Set(resources.map((item) => item.fullUrl)).size !== resources.length)
+    throw new RangeError('the same event, head or batch is in the bundle twice');
   return {
     resourceType: 'Bundle',
     id: options.id,
@@ -1002,7 +1182,9 @@ type Kind = (typeof KINDS)[number];
 function kindOf(resource: unknown): Kind | undefined {
   if (get(resource, 'resourceType') === 'AuditEvent') return 'event';
   if (get(resource, 'resourceType') === 'OperationOutcome') {
-    return list(get(resource, 'extension')).some((item) => get(item, 'url') === WARDLINE_FHIR.purgedExtension) ? 'purged' : 'unreadable';
+    return list(get(resource, 'extension')).some((item) => get(item, 'url') === WARDLINE_FHIR.purgedExtension)
+      ? 'purged'
+      : 'unreadable';
   }
   if (get(resource, 'resourceType') !== 'Provenance') return undefined;
   const target = get(resource, 'target', 0, 'identifier', 'system');
@@ -1043,7 +1225,12 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
   for (const [index, item] of list(content.entry).entries()) {
     const resource = get(item, 'resource');
     const kind = kindOf(resource);
-    if (kind === undefined) return { ok: false, problem: get(resource, 'resourceType') === 'Provenance' ? 'resource.target' : 'resource.resourceType', index };
+    if (kind === undefined)
+      return {
+        ok: false,
+        problem: get(resource, 'resourceType') === 'Provenance' ? 'resource.target' : 'resource.resourceType',
+        index,
+      };
     if (KINDS.indexOf(kind) < rank) return { ok: false, problem: '(order)', index };
     rank = KINDS.indexOf(kind);
     let fullUrl: string;
@@ -1080,13 +1267,37 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
   }
 
   // Each resource read back already; compare the rest (fullUrls, fields, a head without the key).
-  const proofs = new Map(entries.flatMap(({ entry, inclusionProof }) => (inclusionProof === null ? [] : [[entry.treeIndex, inclusionProof] as const])));
+  const proofs = new Map(
+    entries.flatMap(({ entry, inclusionProof }) =>
+      inclusionProof === null ? [] : [[entry.treeIndex, inclusionProof] as const],
+    ),
+  );
   const expected = auditBundle(
     entries.map((item) => item.entry),
-    { id, timestamp, heads, batches, proofs, consistency, unreadable, purged, ...(auditKey === null ? {} : { auditKey }) },
+    {
+      id,
+      timestamp,
+      heads,
+      batches,
+      proofs,
+      consistency,
+      unreadable,
+      purged,
+      ...(auditKey === null ? {} : { auditKey }),
+    },
   );
   // Resources may carry a FHIR server's meta, which their readers allowed.
-  const actual = content.entry === undefined ? content : { ...content, entry: list(content.entry).map((item) => (isObject(item) && isObject(item.resource) ? { ...item, resource: withoutServerMeta(item.resource) } : item)) };
+  const actual =
+    content.entry === undefined
+      ? content
+      : {
+          ...content,
+          entry: list(content.entry).map((item) =>
+            isObject(item) && isObject(item.resource) ? { ...item, resource: withoutServerMeta(item.resource) } : item,
+          ),
+        };
   const difference = firstDifference(actual, expected, '');
-  return difference === null ? { ok: true, id, timestamp, entries, heads, batches, auditKey, consistency, unreadable, purged } : bundleProblem(difference);
+  return difference === null
+    ? { ok: true, id, timestamp, entries, heads, batches, auditKey, consistency, unreadable, purged }
+    : bundleProblem(difference);
 }

@@ -18,12 +18,24 @@ import { uuid } from '../../protocol/identifiers';
 import { publicKey, signature } from '../../protocol/binary';
 import type { StoredBatch } from '../../audit/trail-export';
 import type { PurgedRecord, UnreadableRecord } from '../../audit/trail-export';
-import { AUDIT_SD_ID, BATCH_SD_ID, formatAuditEntry, formatBatch, formatPurged, formatTreeHead, formatUnreadable, PURGED_SD_ID, TREE_HEAD_SD_ID, UNREADABLE_SD_ID } from './rfc5424';
+import {
+  AUDIT_SD_ID,
+  BATCH_SD_ID,
+  formatAuditEntry,
+  formatBatch,
+  formatPurged,
+  formatTreeHead,
+  formatUnreadable,
+  PURGED_SD_ID,
+  TREE_HEAD_SD_ID,
+  UNREADABLE_SD_ID,
+} from './rfc5424';
 import { parseRfc5424, type SdElement, type SyslogMessage } from './rfc5424-parse';
 
 export type Refused = { readonly ok: false; readonly problem: string };
 export type EntryFromSyslog = { readonly ok: true; readonly entry: StoredEntry } | Refused;
-export type HeadFromSyslog = { readonly ok: true; readonly head: SignedTreeHead; readonly auditKey: string | null } | Refused;
+export type HeadFromSyslog =
+  { readonly ok: true; readonly head: SignedTreeHead; readonly auditKey: string | null } | Refused;
 export type BatchFromSyslog = { readonly ok: true; readonly batch: StoredBatch } | Refused;
 export type UnreadableFromSyslog = { readonly ok: true; readonly unreadable: UnreadableRecord } | Refused;
 export type PurgedFromSyslog = { readonly ok: true; readonly purged: PurgedRecord } | Refused;
@@ -118,7 +130,8 @@ function timeOf(message: SyslogMessage): number | undefined {
   return Number.isFinite(at) && new Date(at).toISOString() === value ? at : undefined;
 }
 
-type Parsed = { readonly ok: true; readonly message: SyslogMessage; readonly params: ReadonlyMap<string, string> } | Refused;
+type Parsed =
+  { readonly ok: true; readonly message: SyslogMessage; readonly params: ReadonlyMap<string, string> } | Refused;
 
 /** Parses strictly and finds the one element to decode; its params by name (first of a repeat: the rebuild refuses repeats). */
 function parse(line: string, sdId: string): Parsed {
@@ -197,7 +210,13 @@ function decodeObject(params: ReadonlyMap<string, string>): unknown {
     case 'siem-destination':
       return { kind, host: params.get('host'), port: number('port'), caSha256: params.get('ca') };
     case 'session':
-      return { kind, id: params.get('objId'), userId: params.get('objUser'), workstationId: params.get('objWs'), until: number('until') };
+      return {
+        kind,
+        id: params.get('objId'),
+        userId: params.get('objUser'),
+        workstationId: params.get('objWs'),
+        until: number('until'),
+      };
     case 'none':
       return { kind };
     default:
@@ -274,17 +293,37 @@ export function batchFromSyslog(line: string): BatchFromSyslog {
   return problem === null ? { ok: true, batch } : refuse(problem);
 }
 
-const unreadableRecord = z.strictObject({ treeIndex: seqNumber, workstationId: uuid.nullable(), seq: seqNumber.nullable(), hash: hashHex.nullable() });
+const unreadableRecord = z.strictObject({
+  treeIndex: seqNumber,
+  workstationId: uuid.nullable(),
+  seq: seqNumber.nullable(),
+  hash: hashHex.nullable(),
+});
 const purgedRecord = z.strictObject({ treeIndex: seqNumber, workstationId: uuid, seq: seqNumber, hash: hashHex });
-const placeFields = (sdId: string): Readonly<Record<string, string>> => ({ treeIndex: `${sdId} idx`, workstationId: `${sdId} ws`, seq: `${sdId} seq`, hash: `${sdId} hash` });
+const placeFields = (sdId: string): Readonly<Record<string, string>> => ({
+  treeIndex: `${sdId} idx`,
+  workstationId: `${sdId} ws`,
+  seq: `${sdId} seq`,
+  hash: `${sdId} hash`,
+});
 
 /** A place without a readable record, read back exactly: `schema` says which parts it must have. */
-function placeFromSyslog<T extends UnreadableRecord>(line: string, sdId: string, schema: z.ZodType<T>, format: (place: T) => string): { readonly ok: true; readonly place: T } | Refused {
+function placeFromSyslog<T extends UnreadableRecord>(
+  line: string,
+  sdId: string,
+  schema: z.ZodType<T>,
+  format: (place: T) => string,
+): { readonly ok: true; readonly place: T } | Refused {
   const parsed = parse(line, sdId);
   if (!parsed.ok) return parsed;
   const { message, params } = parsed;
   const number = (name: string) => (params.has(name) ? (decimal(params.get(name)) ?? params.get(name)) : null);
-  const candidate = schema.safeParse({ treeIndex: number('idx'), workstationId: params.get('ws') ?? null, seq: number('seq'), hash: params.get('hash') ?? null });
+  const candidate = schema.safeParse({
+    treeIndex: number('idx'),
+    workstationId: params.get('ws') ?? null,
+    seq: number('seq'),
+    hash: params.get('hash') ?? null,
+  });
   if (!candidate.success) return refuse(fieldOf(candidate.error, placeFields(sdId), sdId));
   const place = candidate.data;
   const problem = exact(line, message, () => format(place));

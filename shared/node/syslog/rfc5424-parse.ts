@@ -52,12 +52,21 @@ const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || yea
 function checkTimestamp(value: string, position: number): void {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-](\d{2}):(\d{2}))$/.exec(value);
   if (match === null) throw new Rfc5424Error('TIMESTAMP is not FULL-DATE "T" FULL-TIME', position);
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const offsetHour = match[7] === undefined ? 0 : Number(match[7]);
   const offsetMinute = match[8] === undefined ? 0 : Number(match[8]);
   const monthDays = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  if (month < 1 || month > 12 || day < 1 || day > monthDays) throw new Rfc5424Error('TIMESTAMP date out of range', position);
-  if (hour > 23 || minute > 59 || second > 59 || offsetHour > 23 || offsetMinute > 59) throw new Rfc5424Error('TIMESTAMP time out of range', position);
+  if (month < 1 || month > 12 || day < 1 || day > monthDays)
+    throw new Rfc5424Error('TIMESTAMP date out of range', position);
+  if (hour > 23 || minute > 59 || second > 59 || offsetHour > 23 || offsetMinute > 59)
+    throw new Rfc5424Error('TIMESTAMP time out of range', position);
 }
 
 class Cursor {
@@ -132,10 +141,12 @@ class Cursor {
 function checkSdId(id: string, position: number): void {
   const at = id.indexOf('@');
   if (at === -1) {
-    if (!REGISTERED_SD_IDS.has(id)) throw new Rfc5424Error(`SD-ID ${id} is neither IANA-registered nor name@number`, position);
+    if (!REGISTERED_SD_IDS.has(id))
+      throw new Rfc5424Error(`SD-ID ${id} is neither IANA-registered nor name@number`, position);
     return;
   }
-  if (at === 0 || !/^\d+(?:\.\d+)*$/.test(id.slice(at + 1))) throw new Rfc5424Error(`SD-ID ${id} is not name@<enterprise number>`, position);
+  if (at === 0 || !/^\d+(?:\.\d+)*$/.test(id.slice(at + 1)))
+    throw new Rfc5424Error(`SD-ID ${id} is not name@<enterprise number>`, position);
 }
 
 function structuredData(cursor: Cursor): SdElement[] {

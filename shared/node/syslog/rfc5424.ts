@@ -88,7 +88,8 @@ export function sanitizeHostname(hostname: string): string {
 }
 
 function msgId(value: string): string {
-  if (value.length > MSGID_MAX || !PRINTUSASCII.test(value)) throw new RangeError('MSGID must be 1 to 32 printable US-ASCII characters');
+  if (value.length > MSGID_MAX || !PRINTUSASCII.test(value))
+    throw new RangeError('MSGID must be 1 to 32 printable US-ASCII characters');
   return value;
 }
 
@@ -178,7 +179,10 @@ export function formatAuditEntry(entry: StoredEntry, _legacy?: LegacyLineOptions
  * A signed tree head, so the SIEM holds what it needs to check the log was not rewritten.
  * `auditKey`: the server's audit key (base64), so an export or the SIEM can check the head's signature.
  */
-export function formatTreeHead(head: SignedTreeHead, options: LegacyLineOptions & { readonly auditKey?: string | null } = {}): string {
+export function formatTreeHead(
+  head: SignedTreeHead,
+  options: LegacyLineOptions & { readonly auditKey?: string | null } = {},
+): string {
   const data = sdElement(TREE_HEAD_SD_ID, [
     ['size', head.treeSize],
     ['ts', head.timestamp],

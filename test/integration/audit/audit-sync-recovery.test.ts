@@ -53,7 +53,8 @@ afterAll(async () => {
   await server.server.close();
 });
 
-const storedSeqs = async () => (await server.server.admin.auditRecords({ workstationId: identity.deviceId })).map((e) => e.record.seq);
+const storedSeqs = async () =>
+  (await server.server.admin.auditRecords({ workstationId: identity.deviceId })).map((e) => e.record.seq);
 
 function capturingLogger() {
   const lines: string[] = [];
@@ -96,7 +97,11 @@ describe('audit sync recovery', () => {
 
       const restarted = await startServer({ dataDir: server.dataDir, port, log: { level: 'silent' } });
       server = { ...server, server: restarted };
-      await eventually(() => log.pendingCount(), (pending) => pending === 0, 20_000);
+      await eventually(
+        () => log.pendingCount(),
+        (pending) => pending === 0,
+        20_000,
+      );
       const seqs = await storedSeqs();
       expect(seqs).toEqual(seqs.map((_, i) => i + 1));
       expect(seqs.at(-1)).toBe(lastSeq);
@@ -117,7 +122,8 @@ describe('audit sync recovery', () => {
     const sync = createAuditSync({
       log: {
         ...log,
-        acknowledge: (seq, hash) => (++acknowledgements === 1 ? Promise.reject(new Error('database is locked')) : log.acknowledge(seq, hash)),
+        acknowledge: (seq, hash) =>
+          ++acknowledgements === 1 ? Promise.reject(new Error('database is locked')) : log.acknowledge(seq, hash),
       },
       api,
       identity,
@@ -144,9 +150,22 @@ describe('audit sync recovery', () => {
     });
     try {
       const before = (await log.state()).lastSeq;
-      for (let i = 0; i < 10; i++) await log.append({ actor, action: 'session.unlocked', object: { kind: 'none' }, patient: null, at: Date.now(), outcome: 'success', reason: 'PIN' });
+      for (let i = 0; i < 10; i++)
+        await log.append({
+          actor,
+          action: 'session.unlocked',
+          object: { kind: 'none' },
+          patient: null,
+          at: Date.now(),
+          outcome: 'success',
+          reason: 'PIN',
+        });
       sync.kick();
-      await eventually(() => log.pendingCount(), (pending) => pending === 0, 20_000);
+      await eventually(
+        () => log.pendingCount(),
+        (pending) => pending === 0,
+        20_000,
+      );
       expect(headWrites).toBeGreaterThanOrEqual(2);
       expect(acknowledgements).toBeGreaterThanOrEqual(2);
       const seqs = await storedSeqs();
@@ -163,7 +182,16 @@ describe('audit sync recovery', () => {
   // Last: it leaves this workstation's chain broken for good.
   it('a local chain broken before it was sent: the workstation notes it at start, the server refuses it and says where', async () => {
     const log = await openDeviceAuditLog({ dataDir, identity });
-    for (let i = 0; i < 3; i++) await log.append({ actor, action: 'session.locked', object: { kind: 'none' }, patient: null, at: Date.now(), outcome: 'success', reason: 'IDLE' });
+    for (let i = 0; i < 3; i++)
+      await log.append({
+        actor,
+        action: 'session.locked',
+        object: { kind: 'none' },
+        patient: null,
+        at: Date.now(),
+        outcome: 'success',
+        reason: 'IDLE',
+      });
     const { ackedSeq } = await log.state();
     await log.close();
     const key = deviceLogKey(identity);
@@ -171,19 +199,30 @@ describe('audit sync recovery', () => {
     key.fill(0);
     try {
       const row = db.prepare('SELECT record FROM records WHERE seq = ?').get(ackedSeq + 2) as { record: string };
-      db.prepare('UPDATE records SET record = ? WHERE seq = ?').run(row.record.replace('"IDLE"', '"REQUESTED"'), ackedSeq + 2);
+      db.prepare('UPDATE records SET record = ? WHERE seq = ?').run(
+        row.record.replace('"IDLE"', '"REQUESTED"'),
+        ackedSeq + 2,
+      );
     } finally {
       db.close();
     }
     const api = createApiClient(server.endpoint);
-    const trail = createAuditTrail({ dataDir, identity: () => Promise.resolve({ ok: true, value: identity }), api, now: Date.now, logger: createLogger({ level: 'silent' }) });
+    const trail = createAuditTrail({
+      dataDir,
+      identity: () => Promise.resolve({ ok: true, value: identity }),
+      api,
+      now: Date.now,
+      logger: createLogger({ level: 'silent' }),
+    });
     try {
       expect(await trail.chainCheck()).toEqual({ ok: false, seq: ackedSeq + 2, problem: 'hash-mismatch' });
       const { entries } = await (await trail.log()).pending(100);
       expect(entries.map((e) => e.record.reason)).toContain('AUDIT_LOCAL_HASH_MISMATCH');
       expect(await trail.syncNow()).toEqual({ kind: 'failed', code: 'AUDIT_CHAIN_BROKEN' });
       const alerts = await server.server.admin.auditAlerts();
-      expect(alerts.filter((a) => a.workstationId === identity.deviceId).map(({ kind, seq }) => ({ kind, seq }))).toContainEqual({ kind: 'bad-chain', seq: ackedSeq + 2 });
+      expect(
+        alerts.filter((a) => a.workstationId === identity.deviceId).map(({ kind, seq }) => ({ kind, seq })),
+      ).toContainEqual({ kind: 'bad-chain', seq: ackedSeq + 2 });
     } finally {
       await trail.close();
       api.close();

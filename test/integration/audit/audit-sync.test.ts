@@ -10,7 +10,14 @@ import { witnessedHeadFile } from '../../../main/audit/witnessed-head-file';
 import { loadOrCreateDeviceIdentity, type DeviceIdentity } from '../../../main/device/device-identity';
 import { createMachineFileProtector } from '../../../main/keys/device-protector';
 import { createApiClient } from '../../../main/server-link/api-client';
-import { batchSigningBytes, checkEntries, entryHash, fromHex, GENESIS_HASH, hex } from '../../../shared/audit/audit-chain';
+import {
+  batchSigningBytes,
+  checkEntries,
+  entryHash,
+  fromHex,
+  GENESIS_HASH,
+  hex,
+} from '../../../shared/audit/audit-chain';
 import { blake2b256 } from '../../../shared/audit/blake2b';
 import type { ChainedEntry } from '../../../shared/audit/audit-entry';
 import type { AuditRecord } from '../../../shared/audit/audit-event';
@@ -55,7 +62,13 @@ describe('audit sync', () => {
 
   it('sends every record in order with its chain, and the workstation keeps the verified head outside its log', async () => {
     await signIn(ward, nurse);
-    const sent = await ward.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'Potassium 6.1, please review', priority: 'urgent', expiresInSeconds: null });
+    const sent = await ward.call('message.send', {
+      to: [{ kind: 'user', userId: doctor.userId }],
+      title: null,
+      text: 'Potassium 6.1, please review',
+      priority: 'urgent',
+      expiresInSeconds: null,
+    });
     if (!sent.ok) throw new Error(sent.error.code);
     conversationId = sent.value.conversationId;
     await openThread(ward, conversationId);
@@ -68,10 +81,22 @@ describe('audit sync', () => {
     const stored = await server.server.admin.auditRecords({ workstationId: log.deviceId });
     expect(stored.map((e) => e.record.seq)).toEqual(stored.map((_, i) => i + 1));
     const actions = stored.map((e) => e.record.action);
-    expect(actions).toEqual(expect.arrayContaining(['policy.loaded', 'vault.created', 'sign-in.succeeded', 'message.sent', 'conversation.opened']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'policy.loaded',
+        'vault.created',
+        'sign-in.succeeded',
+        'message.sent',
+        'conversation.opened',
+      ]),
+    );
     expect(actions.indexOf('sign-in.succeeded')).toBeLessThan(actions.indexOf('message.sent'));
     const opened = stored.find((e) => e.record.action === 'conversation.opened');
-    expect(opened?.record).toMatchObject({ actor: { userId: nurse.userId, role: 'nurse' }, object: { kind: 'conversation', id: conversationId }, outcome: 'success' });
+    expect(opened?.record).toMatchObject({
+      actor: { userId: nurse.userId, role: 'nurse' },
+      object: { kind: 'conversation', id: conversationId },
+      outcome: 'success',
+    });
     // Ids and codes only: the message text never reaches the trail.
     expect(JSON.stringify(stored)).not.toContain('Potassium');
     for (let i = 1; i < stored.length; i++) expect(stored[i]?.previousHash).toBe(stored[i - 1]?.hash);
@@ -104,7 +129,13 @@ describe('audit sync', () => {
       const first = entries[0] as ChainedEntry;
       const last = entries.at(-1) as ChainedEntry;
       const signature = await identity.sign(
-        batchSigningBytes({ deviceId: identity.deviceId, firstSeq: first.record.seq, lastSeq: last.record.seq, previousHash: fromHex(first.previousHash) as Uint8Array, lastHash: fromHex(last.hash) as Uint8Array }),
+        batchSigningBytes({
+          deviceId: identity.deviceId,
+          firstSeq: first.record.seq,
+          lastSeq: last.record.seq,
+          previousHash: fromHex(first.previousHash) as Uint8Array,
+          lastHash: fromHex(last.hash) as Uint8Array,
+        }),
       );
       return Buffer.from(signature).toString('base64');
     };
@@ -139,7 +170,12 @@ describe('audit sync', () => {
       const stored = await server.server.admin.auditRecords({ workstationId: identity.deviceId });
       const resent = stored.slice(-3).map(({ record, previousHash, hash }) => ({ record, previousHash, hash }));
       const client = api();
-      const answer = await client.call('auditBatch', { deviceId: identity.deviceId, entries: resent, signature: await sign(resent), knownTreeSize: 0 });
+      const answer = await client.call('auditBatch', {
+        deviceId: identity.deviceId,
+        entries: resent,
+        signature: await sign(resent),
+        knownTreeSize: 0,
+      });
       client.close();
       expect(answer).toMatchObject({ ok: true, value: { ackedSeq: resent.at(-1)?.record.seq } });
       expect(await server.server.admin.auditRecords({ workstationId: identity.deviceId })).toHaveLength(stored.length);
@@ -151,20 +187,41 @@ describe('audit sync', () => {
       const client = api();
       try {
         const fork = chain({ seq: last.record.seq, hash: hex(GENESIS_HASH) }, 2, Date.now());
-        expect(await client.call('auditBatch', { deviceId: identity.deviceId, entries: fork, signature: await sign(fork), knownTreeSize: 0 })).toEqual({
+        expect(
+          await client.call('auditBatch', {
+            deviceId: identity.deviceId,
+            entries: fork,
+            signature: await sign(fork),
+            knownTreeSize: 0,
+          }),
+        ).toEqual({
           ok: false,
           error: { code: 'AUDIT_CHAIN_BROKEN' },
         });
 
         const honest = chain({ seq: last.record.seq, hash: last.hash }, 2, Date.now());
         const forged = Buffer.alloc(64, 7).toString('base64');
-        expect(await client.call('auditBatch', { deviceId: identity.deviceId, entries: honest, signature: forged, knownTreeSize: 0 })).toEqual({
+        expect(
+          await client.call('auditBatch', {
+            deviceId: identity.deviceId,
+            entries: honest,
+            signature: forged,
+            knownTreeSize: 0,
+          }),
+        ).toEqual({
           ok: false,
           error: { code: 'AUDIT_SIGNATURE_INVALID' },
         });
 
         const afterGap = chain({ seq: last.record.seq + 5, hash: hex(GENESIS_HASH) }, 1, Date.now());
-        expect(await client.call('auditBatch', { deviceId: identity.deviceId, entries: afterGap, signature: await sign(afterGap), knownTreeSize: 0 })).toMatchObject({ ok: true });
+        expect(
+          await client.call('auditBatch', {
+            deviceId: identity.deviceId,
+            entries: afterGap,
+            signature: await sign(afterGap),
+            knownTreeSize: 0,
+          }),
+        ).toMatchObject({ ok: true });
       } finally {
         client.close();
       }
@@ -179,7 +236,12 @@ describe('audit sync', () => {
     it('refuses a batch from a device the server never registered', async () => {
       const client = api();
       const stranger = chain({ seq: 0, hash: hex(GENESIS_HASH) }, 1, Date.now()).map((e) => e);
-      const answer = await client.call('auditBatch', { deviceId: '0f0e0d0c-0b0a-4909-8807-060504030201', entries: stranger, signature: await sign(stranger), knownTreeSize: 0 });
+      const answer = await client.call('auditBatch', {
+        deviceId: '0f0e0d0c-0b0a-4909-8807-060504030201',
+        entries: stranger,
+        signature: await sign(stranger),
+        knownTreeSize: 0,
+      });
       client.close();
       expect(answer).toEqual({ ok: false, error: { code: 'AUDIT_DEVICE_UNKNOWN' } });
     });
@@ -198,7 +260,9 @@ describe("the server's own records", () => {
       { kind: 'account', id: doctor.userId },
     ]);
     const access = admin.filter((e) => e.record.reason !== 'ACCOUNT_CREATED');
-    expect(access.map((e) => ({ actor: e.record.actor.userId, object: e.record.object, reason: e.record.reason }))).toEqual([
+    expect(
+      access.map((e) => ({ actor: e.record.actor.userId, object: e.record.object, reason: e.record.reason })),
+    ).toEqual([
       { actor: 'server-operator', object: { kind: 'account', id: doctor.userId }, reason: 'SESSIONS_REVOKED' },
       { actor: 'server-operator', object: { kind: 'account', id: doctor.userId }, reason: 'ACCOUNT_DEACTIVATED' },
       { actor: 'server-operator', object: { kind: 'account', id: doctor.userId }, reason: 'ACCOUNT_REACTIVATED' },
@@ -210,6 +274,8 @@ describe("the server's own records", () => {
     expect(whole.map((e) => e.record.seq)).toEqual(whole.map((_, i) => i + 1));
     expect(whole.filter((e) => e.record.action === 'admin.action')).toEqual(admin);
     await loadSodium();
-    expect(checkEntries(blake2b256, whole, [...chain][0] as string, { seq: 1, previousHash: hex(GENESIS_HASH) })).toBeNull();
+    expect(
+      checkEntries(blake2b256, whole, [...chain][0] as string, { seq: 1, previousHash: hex(GENESIS_HASH) }),
+    ).toBeNull();
   });
 });

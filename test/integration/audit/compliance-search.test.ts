@@ -27,7 +27,15 @@ const nurse = account('nurse.achebe', 'nurse', 'Chinua Achebe', 'Ward 3', 'Staff
 const doctor = account('dr.mensah', 'physician', 'Kofi Mensah', 'Renal', 'Consultant');
 const officer = account('compliance.lee', 'compliance-officer', 'Jin Lee', 'Information Governance', 'Privacy Officer');
 
-const noFilter: AuditSearchFilter = { userId: null, patient: null, workstationId: null, conversationId: null, action: null, since: null, until: null };
+const noFilter: AuditSearchFilter = {
+  userId: null,
+  patient: null,
+  workstationId: null,
+  conversationId: null,
+  action: null,
+  since: null,
+  until: null,
+};
 
 let server: TestServer;
 let ward: Workstation;
@@ -42,10 +50,17 @@ beforeAll(async () => {
   governance = createWorkstation(server.endpoint);
   await signIn(office, doctor);
   await signIn(ward, nurse);
-  const sent = await office.call('message.send', { to: [{ kind: 'user', userId: nurse.userId }], title: null, text: 'Creatinine rising in bed 12', priority: 'routine', expiresInSeconds: null });
+  const sent = await office.call('message.send', {
+    to: [{ kind: 'user', userId: nurse.userId }],
+    title: null,
+    text: 'Creatinine rising in bed 12',
+    priority: 'routine',
+    expiresInSeconds: null,
+  });
   if (!sent.ok) throw new Error(sent.error.code);
   conversationId = sent.value.conversationId;
-  for (let i = 0; i < 40 && !(await ward.call('conversation.open', { conversationId })).ok; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 40 && !(await ward.call('conversation.open', { conversationId })).ok; i++)
+    await new Promise((r) => setTimeout(r, 100));
   await openThread(ward, conversationId);
   expect(await ward.core.audit.syncNow()).toMatchObject({ kind: 'synced' });
   expect(await office.core.audit.syncNow()).toMatchObject({ kind: 'synced' });
@@ -60,23 +75,38 @@ afterAll(async () => {
 
 describe('the compliance search', () => {
   it("finds the nurse's conversation-opened record for the conversation, verified against the signed head", async () => {
-    const found = await governance.call('audit.search', { filter: { ...noFilter, conversationId, action: 'conversation.opened' }, afterIndex: -1 });
+    const found = await governance.call('audit.search', {
+      filter: { ...noFilter, conversationId, action: 'conversation.opened' },
+      afterIndex: -1,
+    });
     if (!found.ok) throw new Error(found.error.code);
     expect(found.value.verification).toMatchObject({ status: 'verified', problems: [] });
     expect(found.value.records.length).toBeGreaterThanOrEqual(1);
-    expect(found.value.records.every((r) => r.record.action === 'conversation.opened' && r.record.object.kind === 'conversation')).toBe(true);
+    expect(
+      found.value.records.every(
+        (r) => r.record.action === 'conversation.opened' && r.record.object.kind === 'conversation',
+      ),
+    ).toBe(true);
     expect(found.value.records.map((r) => r.record.actor.userId)).toContain(nurse.userId);
     expect(JSON.stringify(found.value)).not.toContain('Creatinine');
   });
 
   it('filters by user and by action', async () => {
-    const byNurse = await governance.call('audit.search', { filter: { ...noFilter, userId: nurse.userId }, afterIndex: -1 });
+    const byNurse = await governance.call('audit.search', {
+      filter: { ...noFilter, userId: nurse.userId },
+      afterIndex: -1,
+    });
     if (!byNurse.ok) throw new Error(byNurse.error.code);
     expect(byNurse.value.records.length).toBeGreaterThan(0);
     expect(byNurse.value.records.every((r) => r.record.actor.userId === nurse.userId)).toBe(true);
-    const signIns = await governance.call('audit.search', { filter: { ...noFilter, action: 'sign-in.succeeded' }, afterIndex: -1 });
+    const signIns = await governance.call('audit.search', {
+      filter: { ...noFilter, action: 'sign-in.succeeded' },
+      afterIndex: -1,
+    });
     if (!signIns.ok) throw new Error(signIns.error.code);
-    expect(new Set(signIns.value.records.map((r) => r.record.actor.userId))).toEqual(new Set([nurse.userId, doctor.userId, officer.userId]));
+    expect(new Set(signIns.value.records.map((r) => r.record.actor.userId))).toEqual(
+      new Set([nurse.userId, doctor.userId, officer.userId]),
+    );
   });
 
   it('exports the selection, verified, as a FHIR Bundle that audit:verify accepts, and records the export', async () => {
@@ -105,14 +135,24 @@ describe('the compliance search', () => {
     const pinned = await runVerify([file, '--since-head', witnessedHeadFile(governance.dataDir)]);
     expect(pinned).toMatchObject({ code: 0, stderr: '' });
     // A selection: who was signed in where is checked on a full export, and the output says so.
-    expect(pinned.stdout).toMatch(new RegExp(`^OK: .*, consistent with the trusted head of ${String(old)}\nNOTE: this is a selection: [^\n]*\n$`));
+    expect(pinned.stdout).toMatch(
+      new RegExp(`^OK: .*, consistent with the trusted head of ${String(old)}\nNOTE: this is a selection: [^\n]*\n$`),
+    );
     const unpinned = await runVerify([file]);
     expect(unpinned.code).toBe(0);
     expect(unpinned.stdout).toContain('WARNING: the audit key was taken from the export itself and is not pinned');
     expect(await governance.core.audit.syncNow()).toMatchObject({ kind: 'synced' });
-    const recorded = await governance.call('audit.search', { filter: { ...noFilter, userId: officer.userId, action: 'export.created' }, afterIndex: -1 });
-    expect(recorded.ok && recorded.value.records.map((r) => r.record.object)).toEqual([{ kind: 'search', resultCount: exported.value.records }]);
-    expect(await ward.call('audit.export', { filter: noFilter })).toMatchObject({ ok: false, error: { code: 'NOT_PERMITTED' } });
+    const recorded = await governance.call('audit.search', {
+      filter: { ...noFilter, userId: officer.userId, action: 'export.created' },
+      afterIndex: -1,
+    });
+    expect(recorded.ok && recorded.value.records.map((r) => r.record.object)).toEqual([
+      { kind: 'search', resultCount: exported.value.records },
+    ]);
+    expect(await ward.call('audit.export', { filter: noFilter })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_PERMITTED' },
+    });
   });
 
   it('saves no Bundle that differs from what was verified: an edited or a dropped record is refused', async () => {
@@ -125,7 +165,10 @@ describe('the compliance search', () => {
           event.outcome = event.outcome === '0' ? '4' : '0';
         },
         'a record dropped': (bundle) => {
-          bundle.entry.splice(bundle.entry.findIndex((item) => item.resource.resourceType === 'AuditEvent'), 1);
+          bundle.entry.splice(
+            bundle.entry.findIndex((item) => item.resource.resourceType === 'AuditEvent'),
+            1,
+          );
         },
       };
       for (const [name, tamper] of Object.entries(tamperings)) {
@@ -143,14 +186,24 @@ describe('the compliance search', () => {
         };
         const search = createComplianceSearch({ api, token: () => raw.session.token, witnessed: () => null });
         const saved: string[] = [];
-        const result = await search.exportSelection({ ...noFilter, conversationId }, (fileName) => Promise.resolve(void saved.push(fileName)), Date.now());
+        const result = await search.exportSelection(
+          { ...noFilter, conversationId },
+          (fileName) => Promise.resolve(void saved.push(fileName)),
+          Date.now(),
+        );
         expect(result, name).toMatchObject({ ok: false, error: { code: 'SERVER_UNTRUSTED' } });
         expect(saved, name).toEqual([]);
       }
       // The same path without an edit saves.
       const honest = createComplianceSearch({ api: raw.api, token: () => raw.session.token, witnessed: () => null });
       const saved: string[] = [];
-      expect(await honest.exportSelection({ ...noFilter, conversationId }, (_fileName, content) => Promise.resolve(void saved.push(content)), Date.now())).toMatchObject({ ok: true });
+      expect(
+        await honest.exportSelection(
+          { ...noFilter, conversationId },
+          (_fileName, content) => Promise.resolve(void saved.push(content)),
+          Date.now(),
+        ),
+      ).toMatchObject({ ok: true });
       expect(saved).toHaveLength(1);
     } finally {
       raw.close();
@@ -158,10 +211,17 @@ describe('the compliance search', () => {
   });
 
   it('refuses a nurse: the channel before main acts, and the server too', async () => {
-    expect(await ward.call('audit.search', { filter: noFilter, afterIndex: -1 })).toMatchObject({ ok: false, error: { code: 'NOT_PERMITTED' } });
+    expect(await ward.call('audit.search', { filter: noFilter, afterIndex: -1 })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_PERMITTED' },
+    });
     const raw = await openRawSession(server.endpoint, nurse, 1);
     try {
-      const answer = await raw.api.call('auditSearch', { filter: noFilter, afterIndex: -1, limit: 10, knownTreeSize: 0 }, raw.session.token);
+      const answer = await raw.api.call(
+        'auditSearch',
+        { filter: noFilter, afterIndex: -1, limit: 10, knownTreeSize: 0 },
+        raw.session.token,
+      );
       expect(answer).toEqual({ ok: false, error: { code: 'FORBIDDEN' } });
     } finally {
       raw.close();
@@ -169,7 +229,10 @@ describe('the compliance search', () => {
   });
 
   it('says broken, and names the record, when the store is rewritten behind the server', async () => {
-    const before = await governance.call('audit.search', { filter: { ...noFilter, conversationId, action: 'conversation.opened' }, afterIndex: -1 });
+    const before = await governance.call('audit.search', {
+      filter: { ...noFilter, conversationId, action: 'conversation.opened' },
+      afterIndex: -1,
+    });
     if (!before.ok) throw new Error(before.error.code);
     const target = before.value.records[0];
     if (target === undefined) throw new Error('no record');
@@ -180,16 +243,26 @@ describe('the compliance search', () => {
     try {
       // The database owner can switch the triggers off; the tree and the heads still know.
       await db.query('ALTER TABLE audit_records DISABLE TRIGGER USER');
-      await db.query(`UPDATE audit_records SET record = replace(record, $1, $2) WHERE tree_index = $3`, [nurse.userId, doctor.userId, target.treeIndex]);
+      await db.query(`UPDATE audit_records SET record = replace(record, $1, $2) WHERE tree_index = $3`, [
+        nurse.userId,
+        doctor.userId,
+        target.treeIndex,
+      ]);
       await db.query('ALTER TABLE audit_records ENABLE TRIGGER USER');
     } finally {
       await db.close();
     }
     server = { ...server, server: await startServer({ dataDir: server.dataDir, port, log: { level: 'silent' } }) };
 
-    const after = await governance.call('audit.search', { filter: { ...noFilter, conversationId, action: 'conversation.opened' }, afterIndex: -1 });
+    const after = await governance.call('audit.search', {
+      filter: { ...noFilter, conversationId, action: 'conversation.opened' },
+      afterIndex: -1,
+    });
     if (!after.ok) throw new Error(after.error.code);
     expect(after.value.verification.status).toBe('broken');
-    expect(after.value.verification.problems).toContainEqual({ treeIndex: target.treeIndex, problem: 'the record does not match its hash' });
+    expect(after.value.verification.problems).toContainEqual({
+      treeIndex: target.treeIndex,
+      problem: 'the record does not match its hash',
+    });
   });
 });

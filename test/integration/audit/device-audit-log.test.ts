@@ -4,7 +4,13 @@ import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEVICE_LOG_MIGRATIONS } from '../../../main/audit/device-log-schema';
-import { AuditError, deviceLogFile, deviceLogKey, openDeviceAuditLog, type DeviceAuditLog } from '../../../main/audit/device-audit-log';
+import {
+  AuditError,
+  deviceLogFile,
+  deviceLogKey,
+  openDeviceAuditLog,
+  type DeviceAuditLog,
+} from '../../../main/audit/device-audit-log';
 import { deviceLogOps, type UnplacedRecord } from '../../../main/audit/device-log-ops';
 import { createAuditTrail, type AuditTrail } from '../../../main/audit/audit-trail';
 import { createLogger } from '../../../main/logging/logger';
@@ -60,7 +66,9 @@ function raw(dataDir: string, identity: DeviceIdentity): Database {
 describe('the device audit log', () => {
   it('numbers concurrent appends in order, chains them, and keeps them across a reopen', async () => {
     const { dataDir, identity, log } = await freshLog();
-    const placed = await Promise.all(Array.from({ length: 300 }, (_, i) => log.append(opened('nurse.adams', 1_795_000_000_000 + i))));
+    const placed = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => log.append(opened('nurse.adams', 1_795_000_000_000 + i))),
+    );
     expect(placed.map((p) => p.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     expect(await log.verify()).toEqual({ ok: true, lastSeq: 300, records: 300 });
     await log.close();
@@ -71,7 +79,11 @@ describe('the device audit log', () => {
     const { entries, state } = await again.pending(1000);
     expect(state.lastSeq).toBe(300);
     expect(entries).toHaveLength(300);
-    expect(entries[0]?.record).toMatchObject({ seq: 1, workstationId: identity.deviceId, action: 'conversation.opened' });
+    expect(entries[0]?.record).toMatchObject({
+      seq: 1,
+      workstationId: identity.deviceId,
+      action: 'conversation.opened',
+    });
     expect(entries[1]?.previousHash).toBe(entries[0]?.hash);
     expect((await again.append(opened('nurse.adams', 1_795_000_001_000))).seq).toBe(301);
   });
@@ -79,9 +91,15 @@ describe('the device audit log', () => {
   it('refuses a record the catalogue does not allow, naming the field and not the value', async () => {
     const { log } = await freshLog();
     const phi = 'Smith 12/03/1961 K+ 6.1';
-    const attempt = log.append({ ...opened('nurse.adams', 1), object: { kind: 'conversation', id: phi } } as unknown as UnplacedRecord);
+    const attempt = log.append({
+      ...opened('nurse.adams', 1),
+      object: { kind: 'conversation', id: phi },
+    } as unknown as UnplacedRecord);
     await expect(attempt).rejects.toBeInstanceOf(AuditError);
-    const error = (await attempt.then(() => null, (e: unknown) => e)) as AuditError;
+    const error = (await attempt.then(
+      () => null,
+      (e: unknown) => e,
+    )) as AuditError;
     expect(error.code).toBe('AUDIT_RECORD_INVALID');
     expect(error.fields).toEqual(['object.id']);
     expect(error.message).not.toContain(phi);
@@ -116,7 +134,8 @@ describe('the device audit log', () => {
       open.push(reopened);
       return reopened.verify();
     }
-    const recordOf = (db: Database, seq: number) => (db.prepare('SELECT record FROM records WHERE seq = ?').get(seq) as { record: string }).record;
+    const recordOf = (db: Database, seq: number) =>
+      (db.prepare('SELECT record FROM records WHERE seq = ?').get(seq) as { record: string }).record;
 
     it('an edited field', async () => {
       const check = await tampered((db) => {
@@ -127,7 +146,11 @@ describe('the device audit log', () => {
     });
 
     it('a deleted record', async () => {
-      expect(await tampered((db) => db.prepare('DELETE FROM records WHERE seq = 4').run())).toEqual({ ok: false, seq: 4, problem: 'sequence-gap' });
+      expect(await tampered((db) => db.prepare('DELETE FROM records WHERE seq = 4').run())).toEqual({
+        ok: false,
+        seq: 4,
+        problem: 'sequence-gap',
+      });
     });
 
     it('two records swapped', async () => {
@@ -141,14 +164,26 @@ describe('the device audit log', () => {
 
     it('an inserted record', async () => {
       const check = await tampered((db) => {
-        const row = db.prepare('SELECT * FROM records WHERE seq = 6').get() as { record: string; previous_hash: Buffer; hash: Buffer };
-        db.prepare('INSERT INTO records (seq, record, previous_hash, hash) VALUES (7, ?, ?, ?)').run(row.record.replace('"seq":6', '"seq":7'), row.hash, row.hash);
+        const row = db.prepare('SELECT * FROM records WHERE seq = 6').get() as {
+          record: string;
+          previous_hash: Buffer;
+          hash: Buffer;
+        };
+        db.prepare('INSERT INTO records (seq, record, previous_hash, hash) VALUES (7, ?, ?, ?)').run(
+          row.record.replace('"seq":6', '"seq":7'),
+          row.hash,
+          row.hash,
+        );
       });
       expect(check).toEqual({ ok: false, seq: 7, problem: 'hash-mismatch' });
     });
 
     it('a cut tail', async () => {
-      expect(await tampered((db) => db.prepare('DELETE FROM records WHERE seq >= 5').run())).toEqual({ ok: false, seq: 5, problem: 'tail-missing' });
+      expect(await tampered((db) => db.prepare('DELETE FROM records WHERE seq >= 5').run())).toEqual({
+        ok: false,
+        seq: 5,
+        problem: 'tail-missing',
+      });
     });
   });
 
@@ -181,11 +216,30 @@ describe('the device audit log', () => {
       expect(first).toEqual({ ok: true, done: false, seq: 2, hash: placed[1]?.hash, records: 2 });
       expect(deviceLogOps['log.acknowledge'](db, { seq: 4, hash: placed[3]?.hash ?? '' })).toBe(true);
       if (!first.ok || first.done) throw new Error('unreachable');
-      expect(deviceLogOps['log.verifyFrom'](db, { from: { seq: first.seq, hash: first.hash }, limit: 2 })).toEqual({ ok: true, done: false, seq: 6, hash: placed[5]?.hash, records: 2 });
-      expect(deviceLogOps['log.verifyFrom'](db, { from: { seq: 6, hash: placed[5]?.hash ?? '' }, limit: 2 })).toEqual({ ok: true, done: true, lastSeq: 6, records: 0 });
+      expect(deviceLogOps['log.verifyFrom'](db, { from: { seq: first.seq, hash: first.hash }, limit: 2 })).toEqual({
+        ok: true,
+        done: false,
+        seq: 6,
+        hash: placed[5]?.hash,
+        records: 2,
+      });
+      expect(deviceLogOps['log.verifyFrom'](db, { from: { seq: 6, hash: placed[5]?.hash ?? '' }, limit: 2 })).toEqual({
+        ok: true,
+        done: true,
+        lastSeq: 6,
+        records: 0,
+      });
       // A record left below the acknowledged point is not what acknowledging leaves behind.
-      db.prepare('INSERT INTO records (seq, record, previous_hash, hash) VALUES (3, ?, ?, ?)').run('{}', Buffer.alloc(32), Buffer.alloc(32));
-      expect(deviceLogOps['log.verifyFrom'](db, { from: null, limit: 2 })).toEqual({ ok: false, seq: 5, problem: 'sequence-gap' });
+      db.prepare('INSERT INTO records (seq, record, previous_hash, hash) VALUES (3, ?, ?, ?)').run(
+        '{}',
+        Buffer.alloc(32),
+        Buffer.alloc(32),
+      );
+      expect(deviceLogOps['log.verifyFrom'](db, { from: null, limit: 2 })).toEqual({
+        ok: false,
+        seq: 5,
+        problem: 'sequence-gap',
+      });
     } finally {
       db.close();
     }
@@ -197,7 +251,13 @@ describe('the device audit log', () => {
       for (const trail of trails.splice(0)) await trail.close();
     });
     const trailOn = (dataDir: string, identity: DeviceIdentity) => {
-      const trail = createAuditTrail({ dataDir, identity: () => Promise.resolve({ ok: true, value: identity }), api: null, now: () => 1_795_000_009_000, logger: createLogger({ level: 'silent' }) });
+      const trail = createAuditTrail({
+        dataDir,
+        identity: () => Promise.resolve({ ok: true, value: identity }),
+        api: null,
+        now: () => 1_795_000_009_000,
+        logger: createLogger({ level: 'silent' }),
+      });
       trails.push(trail);
       return trail;
     };
@@ -226,7 +286,13 @@ describe('the device audit log', () => {
       const trail = trailOn(dataDir, identity);
       expect(await trail.chainCheck()).toEqual({ ok: false, seq: 2, problem: 'sequence-gap' });
       const { entries } = await (await trail.log()).pending(100);
-      expect(entries.at(-1)?.record).toMatchObject({ seq: 6, action: 'audit.alert', actor: { userId: null, role: null }, outcome: 'failure', reason: 'AUDIT_LOCAL_SEQUENCE_GAP' });
+      expect(entries.at(-1)?.record).toMatchObject({
+        seq: 6,
+        action: 'audit.alert',
+        actor: { userId: null, role: null },
+        outcome: 'failure',
+        reason: 'AUDIT_LOCAL_SEQUENCE_GAP',
+      });
     });
   });
 
@@ -236,9 +302,13 @@ describe('the device audit log', () => {
     await log.close();
     open.splice(0);
     const otherIdentity = await identityIn(mkdtempSync(path.join(os.tmpdir(), 'wardline-device-audit-')));
-    await expect(openDeviceAuditLog({ dataDir, identity: otherIdentity })).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+    await expect(openDeviceAuditLog({ dataDir, identity: otherIdentity })).rejects.toMatchObject({
+      code: 'AUDIT_UNAVAILABLE',
+    });
     const renamed: DeviceIdentity = { ...identity, deviceId: otherIdentity.deviceId };
-    await expect(openDeviceAuditLog({ dataDir, identity: renamed })).rejects.toMatchObject({ code: 'AUDIT_DEVICE_MISMATCH' });
+    await expect(openDeviceAuditLog({ dataDir, identity: renamed })).rejects.toMatchObject({
+      code: 'AUDIT_DEVICE_MISMATCH',
+    });
     const reopened = await openDeviceAuditLog({ dataDir, identity });
     open.push(reopened);
     expect(await reopened.verify()).toEqual({ ok: true, lastSeq: 1, records: 1 });

@@ -30,12 +30,19 @@ afterAll(async () => {
   await server.server.close();
 });
 
-const summary = (records: readonly { actor: { userId: string | null }; action: string }[]) => records.map((r) => `${r.actor.userId ?? '-'} ${r.action}`);
+const summary = (records: readonly { actor: { userId: string | null }; action: string }[]) =>
+  records.map((r) => `${r.actor.userId ?? '-'} ${r.action}`);
 
 describe('the device audit log across users', () => {
   it('keeps records through sign-out, a user switch and a shredded vault, and syncs them all', async () => {
     await signIn(ward, nurse);
-    const sent = await ward.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'GCS 13, CT booked', priority: 'urgent', expiresInSeconds: null });
+    const sent = await ward.call('message.send', {
+      to: [{ kind: 'user', userId: doctor.userId }],
+      title: null,
+      text: 'GCS 13, CT booked',
+      priority: 'urgent',
+      expiresInSeconds: null,
+    });
     if (!sent.ok) throw new Error(sent.error.code);
     const log = await ward.core.audit.log();
 
@@ -58,7 +65,11 @@ describe('the device audit log across users', () => {
     // Whatever the sync has not acknowledged yet is still there, unbroken, after all of that.
     expect(await log.verify()).toMatchObject({ ok: true });
     const { lastSeq } = await log.state();
-    await eventually(() => ward.core.audit.syncNow(), (outcome) => outcome?.kind === 'synced', 20_000);
+    await eventually(
+      () => ward.core.audit.syncNow(),
+      (outcome) => outcome?.kind === 'synced',
+      20_000,
+    );
     expect(await log.pendingCount()).toBe(0);
     const stored = (await server.server.admin.auditRecords({ workstationId: log.deviceId })).map((e) => e.record);
     expect(stored.map((r) => r.seq)).toEqual(stored.map((_, i) => i + 1));

@@ -39,16 +39,24 @@ let ward: Workstation;
 let office: Workstation;
 const out = tempDir('wardline-export-');
 
-async function cli(script: 'export-cli' | 'verify-cli', args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  script: 'export-cli' | 'verify-cli',
+  args: readonly string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'audit', `${script}.ts`), ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'server', 'audit', `${script}.ts`), ...args],
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
-const exportTo = (format: 'fhir' | 'syslog', file: string, ...extra: string[]) => cli('export-cli', ['--data', server.dataDir, '--format', format, '--out', file, ...extra]);
+const exportTo = (format: 'fhir' | 'syslog', file: string, ...extra: string[]) =>
+  cli('export-cli', ['--data', server.dataDir, '--format', format, '--out', file, ...extra]);
 const verify = (file: string, ...extra: string[]) => cli('verify-cli', [file, ...extra]);
 
 /** The trail in an export file, changed and written back in the same format. */
@@ -65,7 +73,13 @@ beforeAll(async () => {
   office = createWorkstation(server.endpoint);
   await signIn(office, doctor);
   await signIn(ward, nurse);
-  const sent = await ward.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'Seizure at 03:10, lorazepam given', priority: 'stat', expiresInSeconds: null });
+  const sent = await ward.call('message.send', {
+    to: [{ kind: 'user', userId: doctor.userId }],
+    title: null,
+    text: 'Seizure at 03:10, lorazepam given',
+    priority: 'stat',
+    expiresInSeconds: null,
+  });
   if (!sent.ok) throw new Error(sent.error.code);
   await ward.call('conversation.open', { conversationId: sent.value.conversationId });
   await ward.call('session.lock', {});
@@ -82,10 +96,17 @@ describe('audit export and verification', () => {
   const syslog = path.join(out, 'trail.log');
 
   it('exports both formats from the running server, and both verify', async () => {
-    for (const [format, file] of [['fhir', fhir], ['syslog', syslog]] as const) {
+    for (const [format, file] of [
+      ['fhir', fhir],
+      ['syslog', syslog],
+    ] as const) {
       const exported = await exportTo(format, file);
       expect(exported.code, exported.stderr).toBe(0);
-      expect(exported.stdout).toMatch(new RegExp(`^exported \\d+ records, \\d+ batches, \\d+ tree heads \\(latest covers \\d+\\) as ${format} from the running server`));
+      expect(exported.stdout).toMatch(
+        new RegExp(
+          `^exported \\d+ records, \\d+ batches, \\d+ tree heads \\(latest covers \\d+\\) as ${format} from the running server`,
+        ),
+      );
       const verified = await verify(file);
       expect(verified.code, verified.stdout).toBe(0);
       // The two workstations' chains, and the server's own (the accounts it created).
@@ -108,8 +129,12 @@ describe('audit export and verification', () => {
   });
 
   it('writes a Bundle of AuditEvents that the FHIR R4 validator accepts', () => {
-    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Parameters<typeof indexStructureDefinitionBundle>[0]);
-    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Parameters<typeof indexStructureDefinitionBundle>[0]);
+    indexStructureDefinitionBundle(
+      readJson('fhir/r4/profiles-types.json') as Parameters<typeof indexStructureDefinitionBundle>[0],
+    );
+    indexStructureDefinitionBundle(
+      readJson('fhir/r4/profiles-resources.json') as Parameters<typeof indexStructureDefinitionBundle>[0],
+    );
     const bundle = JSON.parse(readFileSync(fhir, 'utf8')) as { entry: { resource: { resourceType: string } }[] };
     expect(bundle.entry.filter((e) => e.resource.resourceType === 'AuditEvent').length).toBeGreaterThan(5);
     expect(validateResource(bundle as unknown as Resource).filter((issue) => issue.severity === 'error')).toEqual([]);
@@ -137,7 +162,9 @@ describe('audit export and verification', () => {
     };
     for (const [field, edit] of Object.entries(edits)) {
       const bundle = JSON.parse(original) as { entry: { resource: Event & { resourceType: string } }[] };
-      const event = bundle.entry.map((e) => e.resource).find((r) => r.resourceType === 'AuditEvent' && r.subtype[0]?.code === 'conversation.opened')!;
+      const event = bundle.entry
+        .map((e) => e.resource)
+        .find((r) => r.resourceType === 'AuditEvent' && r.subtype[0]?.code === 'conversation.opened')!;
       const [workstation, seq] = event.id.split('.') as [string, string];
       const treeIndex = event.entity.at(-1)!.detail!.find((d) => d.type === 'treeIndex')!.valueString;
       edit(event);
@@ -146,7 +173,9 @@ describe('audit export and verification', () => {
       const verified = await runVerify([file, '--since-head', witnessedHeadFile(ward.dataDir)]);
       expect(verified.code, field).toBe(1);
       expect(verified.stdout, field).toMatch(/^BROKEN/);
-      expect(verified.stdout, field).toContain(`  record workstation=${workstation} seq=${seq} tree-index=${treeIndex}: hash-mismatch\n`);
+      expect(verified.stdout, field).toContain(
+        `  record workstation=${workstation} seq=${seq} tree-index=${treeIndex}: hash-mismatch\n`,
+      );
     }
     // And through the command itself.
     const edited = await verify(path.join(out, 'edited-outcome.fhir.json'));
@@ -161,12 +190,22 @@ describe('audit export and verification', () => {
       const record = { ...last.record, seq: last.record.seq + 1, at: last.record.at + 1000 };
       const hash = hex(entryHash(blake2b256, fromHex(last.hash)!, record));
       const treeIndex = Math.max(...trail.entries.map((e) => e.entry.treeIndex)) + 1;
-      return { ...trail, entries: [...trail.entries, { entry: { record, previousHash: last.hash, hash, treeIndex }, inclusionProof: null }] };
+      return {
+        ...trail,
+        entries: [
+          ...trail.entries,
+          { entry: { record, previousHash: last.hash, hash, treeIndex }, inclusionProof: null },
+        ],
+      };
     });
     const verified = await runVerify([forged, '--since-head', witnessedHeadFile(ward.dataDir)]);
     expect(verified.code).toBe(1);
-    expect(verified.stdout).toMatch(/record workstation=[0-9a-f-]{36} seq=\d+ tree-index=\d+: not covered by a device-signed batch/);
-    expect(verified.stdout).toMatch(/record workstation=[0-9a-f-]{36} seq=\d+ tree-index=\d+: not covered by any signed tree head/);
+    expect(verified.stdout).toMatch(
+      /record workstation=[0-9a-f-]{36} seq=\d+ tree-index=\d+: not covered by a device-signed batch/,
+    );
+    expect(verified.stdout).toMatch(
+      /record workstation=[0-9a-f-]{36} seq=\d+ tree-index=\d+: not covered by any signed tree head/,
+    );
   });
 
   it('says a cut tail cannot be ruled out without a witness, and proves it against the SIEM’s copy of the heads', async () => {
@@ -202,7 +241,9 @@ describe('audit export and verification', () => {
     // The SIEM received every signed head as the server signed it (the syslog export carries the
     // same messages); rsyslog's file format puts its own time and host before each one.
     const siem = path.join(out, 'siem.log');
-    const lines = readFileSync(syslog, 'utf8').split('\n').filter((line) => line.length > 0);
+    const lines = readFileSync(syslog, 'utf8')
+      .split('\n')
+      .filter((line) => line.length > 0);
     writeFileSync(siem, lines.map((line) => `2026-12-05T10:00:00+00:00 siem-collector ${line}`).join('\n'));
     const witnessed = await runVerify([cut, '--audit-key', key, '--witness', siem]);
     expect(witnessed.code).toBe(1);
@@ -214,7 +255,10 @@ describe('audit export and verification', () => {
     expect(whole.stdout).not.toContain(TRUNCATION_WARNING);
     // A SIEM file with no head this key signed proves nothing, and says so.
     writeFileSync(siem, lines.filter((line) => !line.includes('tree-head')).join('\n'));
-    expect(await runVerify([cut, '--audit-key', key, '--witness', siem])).toMatchObject({ code: 2, stderr: 'the --witness file holds no signed tree head\n' });
+    expect(await runVerify([cut, '--audit-key', key, '--witness', siem])).toMatchObject({
+      code: 2,
+      stderr: 'the --witness file holds no signed tree head\n',
+    });
   });
 
   it('catches heads re-signed with another key once the server key is pinned, and only warns when it is not', async () => {
@@ -233,7 +277,13 @@ describe('audit export and verification', () => {
               devicePublicKey: forgerKey,
               signature: Buffer.from(
                 sodium.crypto_sign_detached(
-                  batchSigningBytes({ deviceId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, previousHash: fromHex(batch.previousHash)!, lastHash: fromHex(batch.lastHash)! }),
+                  batchSigningBytes({
+                    deviceId: batch.workstationId,
+                    firstSeq: batch.firstSeq,
+                    lastSeq: batch.lastSeq,
+                    previousHash: fromHex(batch.previousHash)!,
+                    lastHash: fromHex(batch.lastHash)!,
+                  }),
                   forger.privateKey,
                 ),
               ).toString('base64'),
@@ -241,7 +291,16 @@ describe('audit export and verification', () => {
       ),
       heads: trail.heads.map((head) => ({
         ...head,
-        signature: Buffer.from(sodium.crypto_sign_detached(treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: fromHex(head.rootHash)! }), forger.privateKey)).toString('base64'),
+        signature: Buffer.from(
+          sodium.crypto_sign_detached(
+            treeHeadSigningBytes({
+              treeSize: head.treeSize,
+              timestamp: head.timestamp,
+              rootHash: fromHex(head.rootHash)!,
+            }),
+            forger.privateKey,
+          ),
+        ).toString('base64'),
       })),
     }));
     const unpinned = await verify(resigned);
@@ -257,7 +316,10 @@ describe('audit export and verification', () => {
       expect(pinned.stdout).toMatch(/tree head size=\d+: signature does not verify with the audit key/);
     }
     expect((await verify(resigned, '--since-head', witnessedHeadFile(ward.dataDir))).code).toBe(1);
-    expect(await runVerify([resigned, '--audit-key', 'not-a-key'])).toMatchObject({ code: 2, stderr: 'the --audit-key value is neither an audit key nor a file holding one\n' });
+    expect(await runVerify([resigned, '--audit-key', 'not-a-key'])).toMatchObject({
+      code: 2,
+      stderr: 'the --audit-key value is neither an audit key nor a file holding one\n',
+    });
   });
 
   it('carries the consistency proof from a trusted head in a FHIR export, and claims consistency only when proven', async () => {
@@ -271,7 +333,20 @@ describe('audit export and verification', () => {
     expect(read.ok && read.trail.consistency?.map((proof) => proof.fromSize)).toEqual([size]);
     const verified = await runVerify([file, '--since-head', witnessed]);
     expect(verified.stdout).toMatch(new RegExp(`^OK: .*, consistent with the trusted head of ${String(size)}\n$`));
-    expect((await cli('export-cli', ['--data', server.dataDir, '--format', 'syslog', '--out', file, '--since-head', witnessed])).code).toBe(2);
+    expect(
+      (
+        await cli('export-cli', [
+          '--data',
+          server.dataDir,
+          '--format',
+          'syslog',
+          '--out',
+          file,
+          '--since-head',
+          witnessed,
+        ])
+      ).code,
+    ).toBe(2);
   });
 
   it('names what is missing when a record line is deleted from a syslog export, and refuses an unreadable edit', async () => {
@@ -284,7 +359,10 @@ describe('audit export and verification', () => {
     expect(verified.stdout).toMatch(/record workstation=[0-9a-f-]{36} seq=\d+: sequence-gap/);
 
     const garbled = path.join(out, 'garbled.log');
-    writeFileSync(garbled, `${lines.map((line, i) => (i === victim ? line.replace('outcome="success"', 'outcome="maybe"') : line)).join('\n')}\n`);
+    writeFileSync(
+      garbled,
+      `${lines.map((line, i) => (i === victim ? line.replace('outcome="success"', 'outcome="maybe"') : line)).join('\n')}\n`,
+    );
     const refused = await verify(garbled);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(new RegExp(`^BROKEN: line ${String(victim + 1)} cannot be read back`));
@@ -305,13 +383,17 @@ describe('audit export and verification', () => {
     // can switch the triggers off). The remaining export is consistent with itself.
     const db = await openDatabase({ dataDir: server.dataDir });
     try {
-      const [{ n }] = (await db.query<{ n: number }>('SELECT max(tree_index)::int AS n FROM audit_records')) as [{ n: number }];
-      for (const table of ['audit_records', 'audit_leaves', 'audit_tree_heads', 'audit_batches']) await db.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+      const [{ n }] = (await db.query<{ n: number }>('SELECT max(tree_index)::int AS n FROM audit_records')) as [
+        { n: number },
+      ];
+      for (const table of ['audit_records', 'audit_leaves', 'audit_tree_heads', 'audit_batches'])
+        await db.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
       await db.query('DELETE FROM audit_records WHERE tree_index > $1', [n - 3]);
       await db.query('DELETE FROM audit_leaves WHERE tree_index > $1', [n - 3]);
       await db.query('DELETE FROM audit_tree_heads WHERE tree_size > $1', [n - 2]);
       await db.query('DELETE FROM audit_batches WHERE id = (SELECT max(id) FROM audit_batches)');
-      for (const table of ['audit_records', 'audit_leaves', 'audit_tree_heads', 'audit_batches']) await db.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+      for (const table of ['audit_records', 'audit_leaves', 'audit_tree_heads', 'audit_batches'])
+        await db.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
     } finally {
       await db.close();
     }
@@ -319,7 +401,9 @@ describe('audit export and verification', () => {
     expect((await exportTo('syslog', cut)).code).toBe(0);
     const caught = await verify(cut, '--since-head', witnessed);
     expect(caught.code).toBe(1);
-    expect(caught.stdout).toMatch(/tree head size=\d+: the trusted head covers records this export does not have \(cut tail\)/);
+    expect(caught.stdout).toMatch(
+      /tree head size=\d+: the trusted head covers records this export does not have \(cut tail\)/,
+    );
   });
 
   it('names a stored record rewritten so it no longer reads, by tree index, workstation and seq, in both formats', async () => {
@@ -334,8 +418,14 @@ describe('audit export and verification', () => {
       );
       expect(victims).toHaveLength(2);
       await db.query('ALTER TABLE audit_records DISABLE TRIGGER USER');
-      await db.query('UPDATE audit_records SET record = $1 WHERE tree_index = $2', ['{"rewritten": true', victims[0]!.tree_index]);
-      await db.query(`UPDATE audit_records SET record = replace(record, '"outcome":"success"', '"outcome":"maybe"') WHERE tree_index = $1`, [victims[1]!.tree_index]);
+      await db.query('UPDATE audit_records SET record = $1 WHERE tree_index = $2', [
+        '{"rewritten": true',
+        victims[0]!.tree_index,
+      ]);
+      await db.query(
+        `UPDATE audit_records SET record = replace(record, '"outcome":"success"', '"outcome":"maybe"') WHERE tree_index = $1`,
+        [victims[1]!.tree_index],
+      );
       await db.query('ALTER TABLE audit_records ENABLE TRIGGER USER');
     } finally {
       await db.close();
@@ -356,10 +446,15 @@ describe('audit export and verification', () => {
 
   it('explains its usage and refuses what it cannot read', async () => {
     expect((await cli('export-cli', ['--data', out])).code).toBe(2);
-    expect((await cli('export-cli', ['--data', out, '--format', 'csv', '--out', 'x'])).stderr).toContain('--format must be fhir or syslog');
+    expect((await cli('export-cli', ['--data', out, '--format', 'csv', '--out', 'x'])).stderr).toContain(
+      '--format must be fhir or syslog',
+    );
     expect((await verify(path.join(out, 'missing.json'))).code).toBe(2);
     const junk = path.join(out, 'junk.json');
     writeFileSync(junk, '{ not json');
-    expect(await verify(junk)).toMatchObject({ code: 1, stdout: 'BROKEN: the export cannot be read back: not valid JSON\n' });
+    expect(await verify(junk)).toMatchObject({
+      code: 1,
+      stdout: 'BROKEN: the export cannot be read back: not valid JSON\n',
+    });
   });
 });

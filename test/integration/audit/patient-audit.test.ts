@@ -11,7 +11,13 @@ import { createWorkstation, eventually, openThread, type Workstation } from '../
 
 const nurse = account('nurse.osei', 'nurse', 'Abena Osei', 'Ward 9', 'Staff Nurse');
 const doctor = account('dr.novak', 'physician', 'Petra Novak', 'Respiratory', 'Registrar');
-const officer = account('compliance.ruiz', 'compliance-officer', 'Ana Ruiz', 'Information Governance', 'Privacy Officer');
+const officer = account(
+  'compliance.ruiz',
+  'compliance-officer',
+  'Ana Ruiz',
+  'Information Governance',
+  'Privacy Officer',
+);
 const PATIENT = { ref: 'pat-R3SP1R9', label: 'Bed 4, M. Kowalski' };
 
 let server: TestServer;
@@ -28,13 +34,30 @@ beforeAll(async () => {
   governance = createWorkstation(server.endpoint);
   await signIn(office, doctor);
   await signIn(ward, nurse);
-  const sent = await ward.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, patient: PATIENT, text: 'Sats 88% on 4L, please review', priority: 'urgent', expiresInSeconds: null });
+  const sent = await ward.call('message.send', {
+    to: [{ kind: 'user', userId: doctor.userId }],
+    title: null,
+    patient: PATIENT,
+    text: 'Sats 88% on 4L, please review',
+    priority: 'urgent',
+    expiresInSeconds: null,
+  });
   if (!sent.ok) throw new Error(sent.error.code);
   aboutPatient = sent.value.conversationId;
-  const other = await ward.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: 'Rota', text: 'Swap Friday?', priority: 'routine', expiresInSeconds: null });
+  const other = await ward.call('message.send', {
+    to: [{ kind: 'user', userId: doctor.userId }],
+    title: 'Rota',
+    text: 'Swap Friday?',
+    priority: 'routine',
+    expiresInSeconds: null,
+  });
   if (!other.ok) throw new Error(other.error.code);
   aboutNobody = other.value.conversationId;
-  await eventually(() => office.call('conversation.open', { conversationId: aboutPatient }), (opened) => opened.ok, 20_000);
+  await eventually(
+    () => office.call('conversation.open', { conversationId: aboutPatient }),
+    (opened) => opened.ok,
+    20_000,
+  );
   await openThread(office, aboutNobody);
   for (const station of [ward, office]) expect(await station.core.audit.syncNow()).toMatchObject({ kind: 'synced' });
   await signIn(governance, officer);
@@ -54,7 +77,10 @@ describe('patient context in the audit trail', () => {
 
   it('finds, by the reference alone, who sent, received, opened and read it, and nothing else', async () => {
     for (const station of [ward, office]) expect(await station.core.audit.syncNow()).toMatchObject({ kind: 'synced' });
-    const found = await governance.call('audit.search', { filter: { ...noFilter, patient: PATIENT.ref }, afterIndex: -1 });
+    const found = await governance.call('audit.search', {
+      filter: { ...noFilter, patient: PATIENT.ref },
+      afterIndex: -1,
+    });
     if (!found.ok) throw new Error(found.error.code);
     expect(found.value.verification).toMatchObject({ status: 'verified', problems: [] });
     const seen = found.value.records.map((r) => `${String(r.record.actor.userId)} ${r.record.action}`);
@@ -69,11 +95,19 @@ describe('patient context in the audit trail', () => {
     );
     for (const { record } of found.value.records) {
       expect(record.patient).toBe(PATIENT.ref);
-      const conversation = record.object.kind === 'conversation' ? record.object.id : record.object.kind === 'message' ? record.object.conversationId : null;
+      const conversation =
+        record.object.kind === 'conversation'
+          ? record.object.id
+          : record.object.kind === 'message'
+            ? record.object.conversationId
+            : null;
       expect(conversation).toBe(aboutPatient);
     }
     // The other conversation's records name no patient.
-    const other = await governance.call('audit.search', { filter: { ...noFilter, conversationId: aboutNobody }, afterIndex: -1 });
+    const other = await governance.call('audit.search', {
+      filter: { ...noFilter, conversationId: aboutNobody },
+      afterIndex: -1,
+    });
     if (!other.ok) throw new Error(other.error.code);
     expect(other.value.records.length).toBeGreaterThan(0);
     expect(other.value.records.every((r) => r.record.patient === null)).toBe(true);
@@ -89,8 +123,19 @@ describe('patient context in the audit trail', () => {
   });
 
   it('refuses a patient reference that is not one, before anything is sent', async () => {
-    for (const patient of [{ ref: 'Maria Kowalski', label: null }, { ref: 'pat-R3SP1R9', label: '' }, { ref: 'pat-R3SP1R9', label: 'x'.repeat(121) }]) {
-      const refused = await ward.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, patient, text: 'x', priority: 'routine', expiresInSeconds: null });
+    for (const patient of [
+      { ref: 'Maria Kowalski', label: null },
+      { ref: 'pat-R3SP1R9', label: '' },
+      { ref: 'pat-R3SP1R9', label: 'x'.repeat(121) },
+    ]) {
+      const refused = await ward.call('message.send', {
+        to: [{ kind: 'user', userId: doctor.userId }],
+        title: null,
+        patient,
+        text: 'x',
+        priority: 'routine',
+        expiresInSeconds: null,
+      });
       expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     }
   });

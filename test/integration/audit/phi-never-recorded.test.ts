@@ -46,18 +46,29 @@ afterAll(async () => {
 describe('no PHI in the audit trail', () => {
   it('records a whole day of typed PHI by ids and codes only', async () => {
     // Sign-in: a wrong password, a wrong code, then right.
-    expect(await ward.call('session.signIn', { userId: nurse.userId, password: PHI.wrongPassword })).toMatchObject({ ok: false });
-    expect(await ward.call('session.signIn', { userId: nurse.userId, password: nurse.password })).toEqual({ ok: true, value: { step: 'mfa' } });
+    expect(await ward.call('session.signIn', { userId: nurse.userId, password: PHI.wrongPassword })).toMatchObject({
+      ok: false,
+    });
+    expect(await ward.call('session.signIn', { userId: nurse.userId, password: nurse.password })).toEqual({
+      ok: true,
+      value: { step: 'mfa' },
+    });
     const wrongCode = totpCode(nurse) === '000000' ? '111111' : '000000';
     expect(await ward.call('session.verifyMfa', { code: wrongCode })).toMatchObject({ ok: false });
-    expect(await ward.call('session.verifyMfa', { code: totpCode(nurse) })).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+    expect(await ward.call('session.verifyMfa', { code: totpCode(nurse) })).toMatchObject({
+      ok: true,
+      value: { state: 'unlocked' },
+    });
     await signIn(office, doctor);
 
     // A PIN, a lock, a wrong password at the lock screen, the PIN.
     expect(await ward.call('session.setPin', { pin: PHI.pin, password: nurse.password })).toMatchObject({ ok: true });
     expect(await ward.call('session.lock', {})).toMatchObject({ ok: true });
     expect(await ward.call('session.unlock', { password: PHI.wrongPassword })).toMatchObject({ ok: false });
-    expect(await ward.call('session.unlock', { pin: PHI.pin })).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+    expect(await ward.call('session.unlock', { pin: PHI.pin })).toMatchObject({
+      ok: true,
+      value: { state: 'unlocked' },
+    });
 
     // A directory search for a patient's name, a message about the patient, a reply, a recall.
     await ward.call('directory.search', { query: PHI.searchName });
@@ -71,10 +82,23 @@ describe('no PHI in the audit trail', () => {
     });
     if (!sent.ok) throw new Error(sent.error.code);
     const { conversationId } = sent.value;
-    await eventually(() => office.call('conversation.open', { conversationId }), (opened) => opened.ok, 20_000);
-    const reply = await office.call('message.send', { conversationId, text: PHI.reply, priority: 'stat', expiresInSeconds: null });
+    await eventually(
+      () => office.call('conversation.open', { conversationId }),
+      (opened) => opened.ok,
+      20_000,
+    );
+    const reply = await office.call('message.send', {
+      conversationId,
+      text: PHI.reply,
+      priority: 'stat',
+      expiresInSeconds: null,
+    });
     if (!reply.ok) throw new Error(reply.error.code);
-    await eventually(() => openThread(ward, conversationId), (thread) => thread.messages.some((m) => m.text === PHI.reply), 20_000);
+    await eventually(
+      () => openThread(ward, conversationId),
+      (thread) => thread.messages.some((m) => m.text === PHI.reply),
+      20_000,
+    );
     expect(await office.call('message.recall', { messageId: reply.value.messageId })).toMatchObject({ ok: true });
     expect(await ward.call('session.signOut', {})).toMatchObject({ ok: true });
 
@@ -82,11 +106,22 @@ describe('no PHI in the audit trail', () => {
     const records: AuditRecord[] = (await server.server.admin.auditRecords({})).map((entry) => entry.record);
 
     // The day was recorded: who did what to which object.
-    const did = (userId: string, action: string) => records.some((r) => r.actor.userId === userId && r.action === action);
-    for (const action of ['sign-in.succeeded', 'session.locked', 'session.unlocked', 'search.performed', 'message.sent', 'conversation.opened', 'message.read', 'session.signed-out']) {
+    const did = (userId: string, action: string) =>
+      records.some((r) => r.actor.userId === userId && r.action === action);
+    for (const action of [
+      'sign-in.succeeded',
+      'session.locked',
+      'session.unlocked',
+      'search.performed',
+      'message.sent',
+      'conversation.opened',
+      'message.read',
+      'session.signed-out',
+    ]) {
       expect(did(nurse.userId, action), action).toBe(true);
     }
-    for (const action of ['message.received', 'conversation.opened', 'message.sent', 'message.recalled']) expect(did(doctor.userId, action), action).toBe(true);
+    for (const action of ['message.received', 'conversation.opened', 'message.sent', 'message.recalled'])
+      expect(did(doctor.userId, action), action).toBe(true);
     expect(records.some((r) => r.action === 'sign-in.failed' && r.outcome === 'failure')).toBe(true);
     expect(records.some((r) => r.action === 'mfa.failed' && r.outcome === 'failure')).toBe(true);
     expect(records.filter((r) => r.action === 'message.sent').every((r) => r.patient === PATIENT_REF)).toBe(true);
@@ -95,11 +130,16 @@ describe('no PHI in the audit trail', () => {
     expect(wardLog.length).toBeGreaterThan(0);
     expect(officeLog.length).toBeGreaterThan(0);
     const everything = [JSON.stringify(records), ...wardLog, ...officeLog].join('\n');
-    for (const [where, value] of Object.entries({ ...PHI, password: nurse.password, doctorPassword: doctor.password })) {
+    for (const [where, value] of Object.entries({
+      ...PHI,
+      password: nurse.password,
+      doctorPassword: doctor.password,
+    })) {
       expect(everything.includes(value), where).toBe(false);
     }
     // Nor the parts of a name or a date a partial leak would carry.
-    for (const fragment of ['Kowalski', '12/03/1961', 'insulin', 'sepsis']) expect(everything.includes(fragment), fragment).toBe(false);
+    for (const fragment of ['Kowalski', '12/03/1961', 'insulin', 'sepsis'])
+      expect(everything.includes(fragment), fragment).toBe(false);
     // Password hashing at the real cost, three sign-ins and two workstations: slow on a busy two-core machine.
   }, 180_000);
 });

@@ -35,7 +35,13 @@ beforeAll(async () => {
   office = createWorkstation(server.endpoint);
   await signIn(office, doctor);
   await signIn(ward, nurse);
-  const sent = await ward.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'Troponin 48, repeat at 6 h', priority: 'urgent', expiresInSeconds: null });
+  const sent = await ward.call('message.send', {
+    to: [{ kind: 'user', userId: doctor.userId }],
+    title: null,
+    text: 'Troponin 48, repeat at 6 h',
+    priority: 'urgent',
+    expiresInSeconds: null,
+  });
   if (!sent.ok) throw new Error(sent.error.code);
   await ward.call('conversation.open', { conversationId: sent.value.conversationId });
   await ward.call('session.lock', {});
@@ -74,11 +80,17 @@ describe('a full export after a lawful purge', () => {
     const remaining = await server.server.admin.auditRecords({ userId: nurse.userId, limit: 1000 });
     // (The accepted envelope is folded a moment later, with whichever clock the server had then.)
     expect(remaining.map((entry) => entry.record.action)).toContain('session.issued');
-    expect(remaining.filter((entry) => !['session.issued', 'message.accepted'].includes(entry.record.action))).toEqual([]);
+    expect(remaining.filter((entry) => !['session.issued', 'message.accepted'].includes(entry.record.action))).toEqual(
+      [],
+    );
     const recent = await server.server.admin.auditRecords({ userId: doctor.userId, limit: 1000 });
     expect(recent.length).toBeGreaterThan(0);
-    const purges = (await server.server.admin.auditRecords({ action: 'admin.action', limit: 1000 })).filter((entry) => entry.record.object.kind === 'audit-purge');
-    expect(purges.map((entry) => entry.record.object)).toEqual([{ kind: 'audit-purge', receivedBefore: expect.any(Number) as number, records: purged }]);
+    const purges = (await server.server.admin.auditRecords({ action: 'admin.action', limit: 1000 })).filter(
+      (entry) => entry.record.object.kind === 'audit-purge',
+    );
+    expect(purges.map((entry) => entry.record.object)).toEqual([
+      { kind: 'audit-purge', receivedBefore: expect.any(Number) as number, records: purged },
+    ]);
   });
 
   it.each(['fhir', 'syslog'] as const)('verifies as %s, counting the purged records apart', async (format) => {
@@ -90,16 +102,29 @@ describe('a full export after a lawful purge', () => {
     expect(run.code).toBe(0);
   });
 
-  it.each(['fhir', 'syslog'] as const)('names a purged record whose stub was removed or altered (%s)', async (format) => {
-    const file = await exported(format);
-    const read = readExport(readFileSync(file, 'utf8'));
-    if (!read.ok) throw new Error(read.problem);
-    const victim = read.trail.purged![1]!;
-    const dropped = await runVerify([rewritten(file, (trail) => ({ ...trail, purged: trail.purged!.filter((stub) => stub.treeIndex !== victim.treeIndex) }))]);
-    expect(dropped.code).toBe(1);
-    expect(dropped.stdout).toContain(`tree index ${String(victim.treeIndex)}: record missing from the export`);
-    const altered = await runVerify([rewritten(file, (trail) => ({ ...trail, purged: trail.purged!.map((stub) => (stub === trail.purged![1] ? { ...stub, hash: 'e'.repeat(64) } : stub)) }))]);
-    expect(altered.code).toBe(1);
-    expect(altered.stdout).toMatch(/root does not match the records at tree index/);
-  });
+  it.each(['fhir', 'syslog'] as const)(
+    'names a purged record whose stub was removed or altered (%s)',
+    async (format) => {
+      const file = await exported(format);
+      const read = readExport(readFileSync(file, 'utf8'));
+      if (!read.ok) throw new Error(read.problem);
+      const victim = read.trail.purged![1]!;
+      const dropped = await runVerify([
+        rewritten(file, (trail) => ({
+          ...trail,
+          purged: trail.purged!.filter((stub) => stub.treeIndex !== victim.treeIndex),
+        })),
+      ]);
+      expect(dropped.code).toBe(1);
+      expect(dropped.stdout).toContain(`tree index ${String(victim.treeIndex)}: record missing from the export`);
+      const altered = await runVerify([
+        rewritten(file, (trail) => ({
+          ...trail,
+          purged: trail.purged!.map((stub) => (stub === trail.purged![1] ? { ...stub, hash: 'e'.repeat(64) } : stub)),
+        })),
+      ]);
+      expect(altered.code).toBe(1);
+      expect(altered.stdout).toMatch(/root does not match the records at tree index/);
+    },
+  );
 });

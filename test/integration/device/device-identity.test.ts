@@ -1,9 +1,28 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DeviceIdentityClosedError, deviceIdentityFile, loadOrCreateDeviceIdentity, type DeviceIdentity, type DeviceIdentityOptions } from '../../../main/device/device-identity';
-import { parseDeviceIdentityFile, serializeDeviceIdentityFile, type DeviceIdentityFileContent } from '../../../main/device/device-identity-file';
+import {
+  DeviceIdentityClosedError,
+  deviceIdentityFile,
+  loadOrCreateDeviceIdentity,
+  type DeviceIdentity,
+  type DeviceIdentityOptions,
+} from '../../../main/device/device-identity';
+import {
+  parseDeviceIdentityFile,
+  serializeDeviceIdentityFile,
+  type DeviceIdentityFileContent,
+} from '../../../main/device/device-identity-file';
 import { loginProof, refreshProof } from '../../../main/device/device-proof';
 import { createMachineFileProtector, type DeviceProtector } from '../../../main/keys/device-protector';
 import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
@@ -24,7 +43,11 @@ function tempDataDir(): string {
 
 /** Options as the app builds them: the machine-file protector beside the identity. */
 function machineOptions(dataDir = tempDataDir()): DeviceIdentityOptions {
-  return { dataDir, device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')), allowUnprotectedDevice: false };
+  return {
+    dataDir,
+    device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
+    allowUnprotectedDevice: false,
+  };
 }
 
 async function created(options: DeviceIdentityOptions): Promise<DeviceIdentity> {
@@ -105,10 +128,22 @@ describe('device identity', () => {
     const now = 1_760_000_000_000;
     const login = await loginProof(identity, 'nurse.adams', now);
     expect(login.deviceId).toBe(identity.deviceId);
-    expect(verifies(identity, Buffer.from(login.signature, 'base64'), loginProofBytes({ userId: 'nurse.adams', deviceId: identity.deviceId, timestamp: now }))).toBe(true);
+    expect(
+      verifies(
+        identity,
+        Buffer.from(login.signature, 'base64'),
+        loginProofBytes({ userId: 'nurse.adams', deviceId: identity.deviceId, timestamp: now }),
+      ),
+    ).toBe(true);
     const sessionId = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
     const refresh = await refreshProof(identity, sessionId, now);
-    expect(verifies(identity, Buffer.from(refresh.signature, 'base64'), refreshProofBytes({ sessionId, deviceId: identity.deviceId, timestamp: now }))).toBe(true);
+    expect(
+      verifies(
+        identity,
+        Buffer.from(refresh.signature, 'base64'),
+        refreshProofBytes({ sessionId, deviceId: identity.deviceId, timestamp: now }),
+      ),
+    ).toBe(true);
   });
 
   it('cannot sign once closed', async () => {
@@ -128,7 +163,10 @@ describe('device identity', () => {
   describe('protection policy', () => {
     it('refuses to create an identity without a protector unless policy allows it, and writes nothing', async () => {
       const dataDir = tempDataDir();
-      expect(await loadOrCreateDeviceIdentity({ dataDir, device: null, allowUnprotectedDevice: false })).toEqual({ ok: false, error: 'DEVICE_PROTECTION_UNAVAILABLE' });
+      expect(await loadOrCreateDeviceIdentity({ dataDir, device: null, allowUnprotectedDevice: false })).toEqual({
+        ok: false,
+        error: 'DEVICE_PROTECTION_UNAVAILABLE',
+      });
       expect(() => statSync(deviceIdentityFile(dataDir))).toThrow();
     });
 
@@ -141,8 +179,14 @@ describe('device identity', () => {
       const file = deviceIdentityFile(dataDir);
       const before = readFileSync(file);
       // A planted unprotected file must not be accepted on a machine that can protect keys.
-      expect(await loadOrCreateDeviceIdentity(machineOptions(dataDir))).toEqual({ ok: false, error: 'DEVICE_IDENTITY_UNPROTECTED' });
-      expect(await loadOrCreateDeviceIdentity({ ...unprotected, allowUnprotectedDevice: false })).toEqual({ ok: false, error: 'DEVICE_PROTECTION_UNAVAILABLE' });
+      expect(await loadOrCreateDeviceIdentity(machineOptions(dataDir))).toEqual({
+        ok: false,
+        error: 'DEVICE_IDENTITY_UNPROTECTED',
+      });
+      expect(await loadOrCreateDeviceIdentity({ ...unprotected, allowUnprotectedDevice: false })).toEqual({
+        ok: false,
+        error: 'DEVICE_PROTECTION_UNAVAILABLE',
+      });
       expect(readFileSync(file).equals(before)).toBe(true);
     });
 
@@ -150,7 +194,10 @@ describe('device identity', () => {
       const dataDir = tempDataDir();
       const unprotected = { dataDir, device: null, allowUnprotectedDevice: true };
       await created(unprotected);
-      rewrite(deviceIdentityFile(dataDir), (content) => ({ ...content, deviceId: '00000000-0000-4000-8000-000000000000' }));
+      rewrite(deviceIdentityFile(dataDir), (content) => ({
+        ...content,
+        deviceId: '00000000-0000-4000-8000-000000000000',
+      }));
       expect(await loadOrCreateDeviceIdentity(unprotected)).toEqual({ ok: false, error: 'DEVICE_IDENTITY_TAMPERED' });
     });
 
@@ -158,15 +205,30 @@ describe('device identity', () => {
       const dataDir = tempDataDir();
       const identity = await created({ dataDir, device: fakeKeystore, allowUnprotectedDevice: false });
       expect(identity.protection).toBe('os-keystore');
-      expect((await created({ dataDir, device: fakeKeystore, allowUnprotectedDevice: false })).deviceId).toBe(identity.deviceId);
-      expect(await loadOrCreateDeviceIdentity(machineOptions(dataDir))).toEqual({ ok: false, error: 'DEVICE_IDENTITY_UNREADABLE' });
-      expect(await loadOrCreateDeviceIdentity({ dataDir, device: null, allowUnprotectedDevice: true })).toEqual({ ok: false, error: 'DEVICE_IDENTITY_UNREADABLE' });
+      expect((await created({ dataDir, device: fakeKeystore, allowUnprotectedDevice: false })).deviceId).toBe(
+        identity.deviceId,
+      );
+      expect(await loadOrCreateDeviceIdentity(machineOptions(dataDir))).toEqual({
+        ok: false,
+        error: 'DEVICE_IDENTITY_UNREADABLE',
+      });
+      expect(await loadOrCreateDeviceIdentity({ dataDir, device: null, allowUnprotectedDevice: true })).toEqual({
+        ok: false,
+        error: 'DEVICE_IDENTITY_UNREADABLE',
+      });
     });
 
     it('reports a protector that fails while creating, and writes nothing', async () => {
       const dataDir = tempDataDir();
-      const broken: DeviceProtector = { kind: 'os-keystore', protect: () => Promise.reject(new Error('keystore locked')), unprotect: () => Promise.resolve(null) };
-      expect(await loadOrCreateDeviceIdentity({ dataDir, device: broken, allowUnprotectedDevice: false })).toEqual({ ok: false, error: 'DEVICE_PROTECTION_UNAVAILABLE' });
+      const broken: DeviceProtector = {
+        kind: 'os-keystore',
+        protect: () => Promise.reject(new Error('keystore locked')),
+        unprotect: () => Promise.resolve(null),
+      };
+      expect(await loadOrCreateDeviceIdentity({ dataDir, device: broken, allowUnprotectedDevice: false })).toEqual({
+        ok: false,
+        error: 'DEVICE_PROTECTION_UNAVAILABLE',
+      });
       expect(() => statSync(deviceIdentityFile(dataDir))).toThrow();
     });
   });
@@ -177,19 +239,67 @@ describe('device identity', () => {
       ['truncated', (file) => writeFileSync(file, readFileSync(file).subarray(0, 100)), 'DEVICE_IDENTITY_CORRUPT'],
       ['empty', (file) => writeFileSync(file, ''), 'DEVICE_IDENTITY_CORRUPT'],
       ['not JSON', (file) => writeFileSync(file, Buffer.from([0xff, 0x00, 0x13])), 'DEVICE_IDENTITY_CORRUPT'],
-      ['edited without fixing the checksum', (file) => writeFileSync(file, readFileSync(file, 'utf8').replace(/"deviceId": "(.)/, (_m, first: string) => `"deviceId": "${first === '0' ? '1' : '0'}`)), 'DEVICE_IDENTITY_CORRUPT'],
-      ['oversized', (file) => writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.alloc(20_000, 0x20)])), 'DEVICE_IDENTITY_CORRUPT'],
-      ['a different public key', (file) => rewrite(file, (content) => ({ ...content, publicKey: Buffer.from(sodium.crypto_sign_keypair().publicKey).toString('base64') })), 'DEVICE_IDENTITY_TAMPERED'],
-      ['a different device id', (file) => rewrite(file, (content) => ({ ...content, deviceId: '00000000-0000-4000-8000-000000000000' })), 'DEVICE_IDENTITY_TAMPERED'],
-      ['a changed sealed key', (file) => rewrite(file, (content) => {
-        const secret = Buffer.from(content.secret, 'base64');
-        secret[secret.length - 1]! ^= 1;
-        return { ...content, secret: secret.toString('base64') };
-      }), 'DEVICE_IDENTITY_UNREADABLE'],
-      ['a claimed OS keystore', (file) => rewrite(file, (content) => ({ ...content, sealedBy: 'os-keystore' })), 'DEVICE_IDENTITY_UNREADABLE'],
-      ['a claim of no protection', (file) => rewrite(file, (content) => ({ ...content, sealedBy: 'none' })), 'DEVICE_IDENTITY_UNPROTECTED'],
-      ["the machine's secret missing (a profile copied to another machine)", (_file, dataDir) => rmSync(path.join(dataDir, 'machine', 'device-secret')), 'DEVICE_IDENTITY_UNREADABLE'],
-      ["the machine's secret damaged", (_file, dataDir) => writeFileSync(path.join(dataDir, 'machine', 'device-secret'), Buffer.alloc(5)), 'DEVICE_IDENTITY_UNREADABLE'],
+      [
+        'edited without fixing the checksum',
+        (file) =>
+          writeFileSync(
+            file,
+            readFileSync(file, 'utf8').replace(
+              /"deviceId": "(.)/,
+              (_m, first: string) => `"deviceId": "${first === '0' ? '1' : '0'}`,
+            ),
+          ),
+        'DEVICE_IDENTITY_CORRUPT',
+      ],
+      [
+        'oversized',
+        (file) => writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.alloc(20_000, 0x20)])),
+        'DEVICE_IDENTITY_CORRUPT',
+      ],
+      [
+        'a different public key',
+        (file) =>
+          rewrite(file, (content) => ({
+            ...content,
+            publicKey: Buffer.from(sodium.crypto_sign_keypair().publicKey).toString('base64'),
+          })),
+        'DEVICE_IDENTITY_TAMPERED',
+      ],
+      [
+        'a different device id',
+        (file) => rewrite(file, (content) => ({ ...content, deviceId: '00000000-0000-4000-8000-000000000000' })),
+        'DEVICE_IDENTITY_TAMPERED',
+      ],
+      [
+        'a changed sealed key',
+        (file) =>
+          rewrite(file, (content) => {
+            const secret = Buffer.from(content.secret, 'base64');
+            secret[secret.length - 1]! ^= 1;
+            return { ...content, secret: secret.toString('base64') };
+          }),
+        'DEVICE_IDENTITY_UNREADABLE',
+      ],
+      [
+        'a claimed OS keystore',
+        (file) => rewrite(file, (content) => ({ ...content, sealedBy: 'os-keystore' })),
+        'DEVICE_IDENTITY_UNREADABLE',
+      ],
+      [
+        'a claim of no protection',
+        (file) => rewrite(file, (content) => ({ ...content, sealedBy: 'none' })),
+        'DEVICE_IDENTITY_UNPROTECTED',
+      ],
+      [
+        "the machine's secret missing (a profile copied to another machine)",
+        (_file, dataDir) => rmSync(path.join(dataDir, 'machine', 'device-secret')),
+        'DEVICE_IDENTITY_UNREADABLE',
+      ],
+      [
+        "the machine's secret damaged",
+        (_file, dataDir) => writeFileSync(path.join(dataDir, 'machine', 'device-secret'), Buffer.alloc(5)),
+        'DEVICE_IDENTITY_UNREADABLE',
+      ],
     ];
 
     it.each(cases)('%s', async (_label, damage, code) => {
@@ -202,7 +312,9 @@ describe('device identity', () => {
       // Asked again, the answer is the same: nothing was repaired or recreated in between.
       expect(await loadOrCreateDeviceIdentity(machineOptions(options.dataDir))).toEqual({ ok: false, error: code });
       expect(readFileSync(file).equals(before)).toBe(true);
-      expect(readdirSync(path.dirname(file)).filter((name) => name.startsWith('device-identity'))).toEqual(['device-identity.json']);
+      expect(readdirSync(path.dirname(file)).filter((name) => name.startsWith('device-identity'))).toEqual([
+        'device-identity.json',
+      ]);
     });
 
     it.runIf(posix)('a dangling link in its place: reported once, not followed into a loop, left alone', async () => {

@@ -5,7 +5,13 @@
 import { hkdfSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KDF_FLOOR } from '../../../main/keys/kdf-params';
-import { derivePasswordKeys, KeyDerivationError, runArgon2id, zeroPasswordKeys, type PasswordKeys } from '../../../main/keys/password-kdf';
+import {
+  derivePasswordKeys,
+  KeyDerivationError,
+  runArgon2id,
+  zeroPasswordKeys,
+  type PasswordKeys,
+} from '../../../main/keys/password-kdf';
 import { loadSodium } from '../../../shared/node/crypto/sodium';
 import { workerCounts } from '../../../shared/node/workers/spawn-worker';
 
@@ -67,9 +73,20 @@ describe('derivePasswordKeys', () => {
 
   it('is Argon2id(passes, MiB) then HKDF-SHA256 with the salt and the wardline/v1 labels', async () => {
     const sodium = await loadSodium();
-    const master = sodium.crypto_pwhash(32, Buffer.from(PASSWORD, 'utf8'), SALT, 3, 64 * 1024 * 1024, sodium.crypto_pwhash_ALG_ARGON2ID13);
-    expect(hex(base.authKey)).toBe(Buffer.from(hkdfSync('sha256', master, SALT, 'wardline/v1/auth-key', 32)).toString('hex'));
-    expect(hex(base.wrapKey)).toBe(Buffer.from(hkdfSync('sha256', master, SALT, 'wardline/v1/wrap-key', 32)).toString('hex'));
+    const master = sodium.crypto_pwhash(
+      32,
+      Buffer.from(PASSWORD, 'utf8'),
+      SALT,
+      3,
+      64 * 1024 * 1024,
+      sodium.crypto_pwhash_ALG_ARGON2ID13,
+    );
+    expect(hex(base.authKey)).toBe(
+      Buffer.from(hkdfSync('sha256', master, SALT, 'wardline/v1/auth-key', 32)).toString('hex'),
+    );
+    expect(hex(base.wrapKey)).toBe(
+      Buffer.from(hkdfSync('sha256', master, SALT, 'wardline/v1/wrap-key', 32)).toString('hex'),
+    );
     expect(hex(base.authKey)).toBe(PINNED_AUTH_KEY);
     expect(hex(base.wrapKey)).toBe(PINNED_WRAP_KEY);
   });
@@ -78,7 +95,11 @@ describe('derivePasswordKeys', () => {
     const before = workerCounts().spawned;
     const otherPassword = await derivePasswordKeys('Cafe night-shift 7', SALT, KDF_FLOOR);
     expect(workerCounts()).toEqual({ spawned: before + 1, live: 0 });
-    const otherSalt = await derivePasswordKeys(PASSWORD, SALT.map((b) => b ^ 0xff), KDF_FLOOR);
+    const otherSalt = await derivePasswordKeys(
+      PASSWORD,
+      SALT.map((b) => b ^ 0xff),
+      KDF_FLOOR,
+    );
     expect(workerCounts()).toEqual({ spawned: before + 2, live: 0 });
     const all = [base, otherPassword, otherSalt].flatMap((keys) => [hex(keys.authKey), hex(keys.wrapKey)]);
     expect(new Set(all).size).toBe(6);

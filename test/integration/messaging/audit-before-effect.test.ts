@@ -36,7 +36,13 @@ afterAll(async () => {
 });
 
 async function fromDoctor(text: string): Promise<{ conversationId: string; messageId: string }> {
-  const sent = await office.call('message.send', { to: [{ kind: 'user', userId: nurse.userId }], title: null, text, priority: 'routine', expiresInSeconds: null });
+  const sent = await office.call('message.send', {
+    to: [{ kind: 'user', userId: nurse.userId }],
+    title: null,
+    text,
+    priority: 'routine',
+    expiresInSeconds: null,
+  });
   if (!sent.ok) throw new Error(sent.error.code);
   return sent.value;
 }
@@ -45,15 +51,30 @@ describe('records before effects (messaging)', () => {
   it('a received message that cannot be recorded is not stored, not acknowledged, and is recorded when it comes again', async () => {
     wardTap.refuse.add('message.received');
     const { conversationId, messageId } = await fromDoctor('Hb 71, transfuse?');
-    await eventually(() => Promise.resolve(wardTap.reached('message.received')), (n) => n >= 2);
-    expect(await ward.call('conversation.open', { conversationId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    await eventually(
+      () => Promise.resolve(wardTap.reached('message.received')),
+      (n) => n >= 2,
+    );
+    expect(await ward.call('conversation.open', { conversationId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect((await openThread(office, conversationId)).messages[0]?.deliveredCount).toBe(0);
 
     wardTap.refuse.delete('message.received');
-    const thread = await eventually(() => openThread(ward, conversationId), (t) => t.messages.length === 1, 30_000);
+    const thread = await eventually(
+      () => openThread(ward, conversationId),
+      (t) => t.messages.length === 1,
+      30_000,
+    );
     expect(thread.messages[0]?.text).toBe('Hb 71, transfuse?');
-    expect(wardTap.written.filter((r) => r.action === 'message.received').map((r) => r.object)).toEqual([{ kind: 'message', id: messageId, conversationId }]);
-    await eventually(() => openThread(office, conversationId), (t) => t.messages[0]?.deliveredCount === 1);
+    expect(wardTap.written.filter((r) => r.action === 'message.received').map((r) => r.object)).toEqual([
+      { kind: 'message', id: messageId, conversationId },
+    ]);
+    await eventually(
+      () => openThread(office, conversationId),
+      (t) => t.messages[0]?.deliveredCount === 1,
+    );
   }, 60_000);
 
   it('reading: an unrecordable read shows nothing and sends no read receipt', async () => {
@@ -64,7 +85,10 @@ describe('records before effects (messaging)', () => {
     );
     wardTap.refuse.add('message.read');
     try {
-      expect(await ward.call('conversation.open', { conversationId })).toMatchObject({ ok: false, error: { code: 'AUDIT_UNAVAILABLE' } });
+      expect(await ward.call('conversation.open', { conversationId })).toMatchObject({
+        ok: false,
+        error: { code: 'AUDIT_UNAVAILABLE' },
+      });
     } finally {
       wardTap.refuse.delete('message.read');
     }
@@ -83,34 +107,65 @@ describe('records before effects (messaging)', () => {
     );
     const release = wardTap.hold('message.read');
     const opening = ward.call('conversation.open', { conversationId });
-    await eventually(() => Promise.resolve(wardTap.reached('message.read')), (n) => n >= 1);
+    await eventually(
+      () => Promise.resolve(wardTap.reached('message.read')),
+      (n) => n >= 1,
+    );
     expect(await settlesWithin(opening, 1000)).toBe(false);
     expect((await openThread(office, conversationId)).messages[0]?.readCount).toBe(0);
     release();
     expect(await opening).toMatchObject({ ok: true });
-    expect(wardTap.written.some((r) => r.action === 'message.read' && r.object.kind === 'message' && r.object.id === messageId)).toBe(true);
-    await eventually(() => openThread(office, conversationId), (t) => t.messages[0]?.readCount === 1);
+    expect(
+      wardTap.written.some(
+        (r) => r.action === 'message.read' && r.object.kind === 'message' && r.object.id === messageId,
+      ),
+    ).toBe(true);
+    await eventually(
+      () => openThread(office, conversationId),
+      (t) => t.messages[0]?.readCount === 1,
+    );
   });
 
   it('recalling: a recall that cannot be recorded is not made, and a recorded one is recorded once', async () => {
-    const sent = await ward.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'Wrong patient, ignore', priority: 'routine', expiresInSeconds: null });
+    const sent = await ward.call('message.send', {
+      to: [{ kind: 'user', userId: doctor.userId }],
+      title: null,
+      text: 'Wrong patient, ignore',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     if (!sent.ok) throw new Error(sent.error.code);
     const { conversationId, messageId } = sent.value;
-    await eventually(() => openThread(office, conversationId), (t) => t.messages.length === 1);
-    await eventually(() => openThread(ward, conversationId), (t) => t.messages[0]?.state !== 'pending');
+    await eventually(
+      () => openThread(office, conversationId),
+      (t) => t.messages.length === 1,
+    );
+    await eventually(
+      () => openThread(ward, conversationId),
+      (t) => t.messages[0]?.state !== 'pending',
+    );
 
     wardTap.refuse.add('message.recalled');
     try {
-      expect(await ward.call('message.recall', { messageId })).toMatchObject({ ok: false, error: { code: 'AUDIT_UNAVAILABLE' } });
+      expect(await ward.call('message.recall', { messageId })).toMatchObject({
+        ok: false,
+        error: { code: 'AUDIT_UNAVAILABLE' },
+      });
     } finally {
       wardTap.refuse.delete('message.recalled');
     }
     await pause(1000);
-    expect((await openThread(office, conversationId)).messages[0]).toMatchObject({ text: 'Wrong patient, ignore', recalledAt: null });
+    expect((await openThread(office, conversationId)).messages[0]).toMatchObject({
+      text: 'Wrong patient, ignore',
+      recalledAt: null,
+    });
     expect((await openThread(ward, conversationId)).messages[0]).toMatchObject({ recalledAt: null });
 
     expect(await ward.call('message.recall', { messageId })).toEqual({ ok: true, value: {} });
-    await eventually(() => openThread(office, conversationId), (t) => t.messages[0]?.recalledAt !== null);
+    await eventually(
+      () => openThread(office, conversationId),
+      (t) => t.messages[0]?.recalledAt !== null,
+    );
     expect(wardTap.written.filter((r) => r.action === 'message.recalled')).toEqual([
       expect.objectContaining({ object: { kind: 'message', id: messageId, conversationId }, outcome: 'success' }),
     ]);
@@ -118,9 +173,17 @@ describe('records before effects (messaging)', () => {
 
   it('accepting a key change that is not pending is recorded as the failure it is', async () => {
     const before = wardTap.written.length;
-    expect(await ward.call('contact.acceptKeyChange', { userId: doctor.userId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await ward.call('contact.acceptKeyChange', { userId: doctor.userId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(wardTap.written.slice(before)).toEqual([
-      expect.objectContaining({ action: 'key-change.accepted', object: { kind: 'account', id: doctor.userId }, outcome: 'failure', reason: 'NOT_FOUND' }),
+      expect.objectContaining({
+        action: 'key-change.accepted',
+        object: { kind: 'account', id: doctor.userId },
+        outcome: 'failure',
+        reason: 'NOT_FOUND',
+      }),
     ]);
   });
 
@@ -130,12 +193,21 @@ describe('records before effects (messaging)', () => {
     try {
       await signIn(clocked, charge);
       const clockedTap = await tap(clocked);
-      const sent = await clocked.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'Door code 4411', priority: 'routine', expiresInSeconds: 60 });
+      const sent = await clocked.call('message.send', {
+        to: [{ kind: 'user', userId: doctor.userId }],
+        title: null,
+        text: 'Door code 4411',
+        priority: 'routine',
+        expiresInSeconds: 60,
+      });
       if (!sent.ok) throw new Error(sent.error.code);
       const release = clockedTap.hold('message.expired');
       skew = 61_000;
       const opening = clocked.call('conversation.open', { conversationId: sent.value.conversationId });
-      await eventually(() => Promise.resolve(clockedTap.reached('message.expired')), (n) => n >= 1);
+      await eventually(
+        () => Promise.resolve(clockedTap.reached('message.expired')),
+        (n) => n >= 1,
+      );
       expect(await settlesWithin(opening, 1000)).toBe(false);
       release();
       const opened = await opening;
@@ -151,19 +223,40 @@ describe('records before effects (messaging)', () => {
   // Last: the doctor's keys are replaced, so the doctor's workstation can no longer read new messages.
   it("a contact's key change: the warning is recorded before it is shown, and accepting it before the key is trusted", async () => {
     // The doctor's keys are pinned here by a first message, then replaced from another device.
-    const first = await ward.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'Are you on call?', priority: 'routine', expiresInSeconds: null });
+    const first = await ward.call('message.send', {
+      to: [{ kind: 'user', userId: doctor.userId }],
+      title: null,
+      text: 'Are you on call?',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     if (!first.ok) throw new Error(first.error.code);
     const { conversationId } = first.value;
-    await eventually(() => openThread(ward, conversationId), (t) => t.messages[0]?.state !== 'pending');
+    await eventually(
+      () => openThread(ward, conversationId),
+      (t) => t.messages[0]?.state !== 'pending',
+    );
     const other = await openRawSession(server.endpoint, doctor, 1);
     const fresh = await generateIdentityKeys();
-    const published = await other.api.call('publishIdentity', { publicKeys: publicKeysOf(fresh), wrappedPrivateKeys: await wrapIdentityKeys(fresh, other.wrapKey) }, other.session.token);
+    const published = await other.api.call(
+      'publishIdentity',
+      { publicKeys: publicKeysOf(fresh), wrappedPrivateKeys: await wrapIdentityKeys(fresh, other.wrapKey) },
+      other.session.token,
+    );
     expect(published.ok).toBe(true);
 
     // A reply is sealed to the pinned key, refused by the relay and held: the change is known here.
-    const reply = await ward.call('message.send', { conversationId, text: 'Bleep me', priority: 'routine', expiresInSeconds: null });
+    const reply = await ward.call('message.send', {
+      conversationId,
+      text: 'Bleep me',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     if (!reply.ok) throw new Error(reply.error.code);
-    await eventually(() => openThread(ward, conversationId), (t) => t.messages.find((m) => m.id === reply.value.messageId)?.state === 'held');
+    await eventually(
+      () => openThread(ward, conversationId),
+      (t) => t.messages.find((m) => m.id === reply.value.messageId)?.state === 'held',
+    );
 
     const shown = () => wardTap.written.filter((r) => r.action === 'key-change.shown').length;
     /** Runs `attempt` with the warning's record held: it must wait for it, then answer. */
@@ -172,26 +265,46 @@ describe('records before effects (messaging)', () => {
       const reachedBefore = wardTap.reached('key-change.shown');
       const writtenBefore = shown();
       const showing = attempt();
-      await eventually(() => Promise.resolve(wardTap.reached('key-change.shown')), (n) => n > reachedBefore);
+      await eventually(
+        () => Promise.resolve(wardTap.reached('key-change.shown')),
+        (n) => n > reachedBefore,
+      );
       expect(await settlesWithin(showing, 1000)).toBe(false);
       release();
       const answer = await showing;
       expect(shown()).toBe(writtenBefore + 1);
       return answer;
     }
-    const refused = await waitsForWarningRecord(() => ward.call('message.send', { conversationId, text: 'Please call back', priority: 'routine', expiresInSeconds: null }));
+    const refused = await waitsForWarningRecord(() =>
+      ward.call('message.send', {
+        conversationId,
+        text: 'Please call back',
+        priority: 'routine',
+        expiresInSeconds: null,
+      }),
+    );
     expect(refused).toMatchObject({ ok: false, error: { code: 'KEY_CHANGED', subjects: [doctor.userId] } });
     const opened = await waitsForWarningRecord(() => openThread(ward, conversationId));
     expect(opened.conversation.participants.find((p) => p.userId === doctor.userId)?.keyChanged).toBe(true);
 
     wardTap.refuse.add('key-change.accepted');
     try {
-      expect(await ward.call('contact.acceptKeyChange', { userId: doctor.userId })).toMatchObject({ ok: false, error: { code: 'AUDIT_UNAVAILABLE' } });
+      expect(await ward.call('contact.acceptKeyChange', { userId: doctor.userId })).toMatchObject({
+        ok: false,
+        error: { code: 'AUDIT_UNAVAILABLE' },
+      });
     } finally {
       wardTap.refuse.delete('key-change.accepted');
     }
     // Not accepted: still nothing is sealed to the new key.
-    expect(await ward.call('message.send', { conversationId, text: 'Please call back', priority: 'routine', expiresInSeconds: null })).toMatchObject({
+    expect(
+      await ward.call('message.send', {
+        conversationId,
+        text: 'Please call back',
+        priority: 'routine',
+        expiresInSeconds: null,
+      }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'KEY_CHANGED' },
     });

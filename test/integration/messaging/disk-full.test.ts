@@ -51,22 +51,51 @@ afterAll(async () => {
 
 describe('a full disk at the workstation', () => {
   it('refuses a send with DISK_FULL, keeps what was stored, and sends again once there is room', async () => {
-    const first = await a.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'Before the disk filled', priority: 'routine', expiresInSeconds: null });
+    const first = await a.call('message.send', {
+      to: [{ kind: 'user', userId: doctor.userId }],
+      title: null,
+      text: 'Before the disk filled',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     if (!first.ok) throw new Error(first.error.code);
     const conversationId = first.value.conversationId;
-    await eventually(() => openThread(b, conversationId), (t) => t.messages.length === 1);
+    await eventually(
+      () => openThread(b, conversationId),
+      (t) => t.messages.length === 1,
+    );
 
     fillDisk();
     const long = 'Chemotherapy regimen review for bed 9. '.repeat(250);
-    const refused = await a.call('message.send', { conversationId, text: long, priority: 'urgent', expiresInSeconds: null });
+    const refused = await a.call('message.send', {
+      conversationId,
+      text: long,
+      priority: 'urgent',
+      expiresInSeconds: null,
+    });
     expect(refused).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } });
     expect(JSON.stringify(refused)).not.toContain('Chemotherapy');
-    expect(await a.call('conversation.open', { conversationId })).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } });
+    expect(await a.call('conversation.open', { conversationId })).toMatchObject({
+      ok: false,
+      error: { code: 'DISK_FULL' },
+    });
 
     rmSync(filler);
     expect((await openThread(a, conversationId)).messages.map((m) => m.text)).toEqual(['Before the disk filled']);
-    expect((await a.call('message.send', { conversationId, text: 'After clearing space', priority: 'routine', expiresInSeconds: null })).ok).toBe(true);
-    const delivered = await eventually(() => openThread(b, conversationId), (t) => t.messages.length === 2);
+    expect(
+      (
+        await a.call('message.send', {
+          conversationId,
+          text: 'After clearing space',
+          priority: 'routine',
+          expiresInSeconds: null,
+        })
+      ).ok,
+    ).toBe(true);
+    const delivered = await eventually(
+      () => openThread(b, conversationId),
+      (t) => t.messages.length === 2,
+    );
     expect(delivered.messages.map((m) => m.text)).toEqual(['Before the disk filled', 'After clearing space']);
   });
 });

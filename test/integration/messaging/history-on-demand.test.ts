@@ -37,7 +37,13 @@ const send = async (station: Workstation, request: RequestOf<'message.send'>) =>
 
 describe('history on demand', () => {
   it('syncs a recent window at a new workstation and fetches older messages when scrolled back', async () => {
-    const first = await send(a, { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'Early one', priority: 'routine', expiresInSeconds: null });
+    const first = await send(a, {
+      to: [{ kind: 'user', userId: doctor.userId }],
+      title: null,
+      text: 'Early one',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     const { conversationId } = first;
     await send(a, { conversationId, text: 'Early two', priority: 'routine', expiresInSeconds: null });
     await eventually(

@@ -37,10 +37,15 @@ afterAll(async () => {
   await server.server.close();
 });
 
-
 describe('contact key change', () => {
   it('holds a message sealed to a replaced key, warns, and sends it to the new key once accepted', async () => {
-    const sent = await a.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'first', priority: 'routine', expiresInSeconds: null });
+    const sent = await a.call('message.send', {
+      to: [{ kind: 'user', userId: doctor.userId }],
+      title: null,
+      text: 'first',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     if (!sent.ok) throw new Error(sent.error.code);
     conversationId = sent.value.conversationId;
     await eventually(
@@ -60,18 +65,36 @@ describe('contact key change', () => {
 
     // A reply is sealed to the pinned key without asking the directory; the relay refuses that
     // key, and the message is held (not failed, not sent to a key nobody accepted).
-    const second = await a.call('message.send', { conversationId, text: 'second', priority: 'routine', expiresInSeconds: null });
+    const second = await a.call('message.send', {
+      conversationId,
+      text: 'second',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     if (!second.ok) throw new Error(second.error.code);
     const held = await eventually(
       () => a.call('conversation.open', { conversationId }),
       (t) => t.ok && t.value.messages.find((msg) => msg.id === second.value.messageId)?.state === 'held',
     );
-    expect(held.ok && held.value.conversation.participants.find((p) => p.userId === doctor.userId)?.keyChanged).toBe(true);
+    expect(held.ok && held.value.conversation.participants.find((p) => p.userId === doctor.userId)?.keyChanged).toBe(
+      true,
+    );
 
     // While the change is pending, nothing new is sealed to either key, and the refusal names who.
-    const refused = await a.call('message.send', { conversationId, text: 'third', priority: 'routine', expiresInSeconds: null });
+    const refused = await a.call('message.send', {
+      conversationId,
+      text: 'third',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     expect(refused).toMatchObject({ ok: false, error: { code: 'KEY_CHANGED', subjects: [doctor.userId] } });
-    const composed = await a.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: null, text: 'fourth', priority: 'routine', expiresInSeconds: null });
+    const composed = await a.call('message.send', {
+      to: [{ kind: 'user', userId: doctor.userId }],
+      title: null,
+      text: 'fourth',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     expect(composed).toMatchObject({ ok: false, error: { code: 'KEY_CHANGED', subjects: [doctor.userId] } });
 
     expect(await a.call('contact.acceptKeyChange', { userId: doctor.userId })).toEqual({ ok: true, value: {} });
@@ -79,12 +102,16 @@ describe('contact key change', () => {
       () => a.call('conversation.open', { conversationId }),
       (t) => t.ok && t.value.messages.find((msg) => msg.id === second.value.messageId)?.state === 'sent',
     );
-    expect(cleared.ok && cleared.value.conversation.participants.find((p) => p.userId === doctor.userId)?.keyChanged).toBe(false);
+    expect(
+      cleared.ok && cleared.value.conversation.participants.find((p) => p.userId === doctor.userId)?.keyChanged,
+    ).toBe(false);
 
     // The held message went out sealed to the new key, unchanged: the doctor's new keys open it.
     const feed = await other.api.call('feed', { after: 0, limit: 500 }, other.session.token);
     if (!feed.ok) throw new Error(feed.error.code);
-    const envelope = feed.value.events.flatMap((event) => (event.type === 'envelope' && event.envelope.header.id === second.value.messageId ? [event.envelope] : []))[0];
+    const envelope = feed.value.events.flatMap((event) =>
+      event.type === 'envelope' && event.envelope.header.id === second.value.messageId ? [event.envelope] : [],
+    )[0];
     const nurseKeys = await other.api.call('lookupKeys', { userIds: [nurse.userId] }, other.session.token);
     const signing = nurseKeys.ok ? nurseKeys.value.users[0]?.publicKeys?.signing : undefined;
     if (envelope === undefined || signing === undefined) throw new Error('not relayed');
@@ -92,7 +119,9 @@ describe('contact key change', () => {
     expect(opened).toMatchObject({ ok: true, body: { text: 'second' } });
     other.close();
 
-    expect((await a.call('message.send', { conversationId, text: 'third', priority: 'routine', expiresInSeconds: null })).ok).toBe(true);
+    expect(
+      (await a.call('message.send', { conversationId, text: 'third', priority: 'routine', expiresInSeconds: null })).ok,
+    ).toBe(true);
   });
 
   it('drops signed envelopes whose participants disagree with the header or with the conversation they claim', async () => {
@@ -114,7 +143,11 @@ describe('contact key change', () => {
         priority: 'stat',
       },
       // Claims to continue the nurse's conversation with the doctor, who never sent it.
-      body: { kind: 'text', text: 'Planted instruction', conversation: { kind: 'direct', title: null, participants: [nurse.userId, doctor.userId], roleAddress: null } },
+      body: {
+        kind: 'text',
+        text: 'Planted instruction',
+        conversation: { kind: 'direct', title: null, participants: [nurse.userId, doctor.userId], roleAddress: null },
+      },
       recipientKeys: [
         { recipient: nurse.userId, encryptionKey: nurseKey },
         { recipient: mallory.userId, encryptionKey: own },
@@ -125,8 +158,21 @@ describe('contact key change', () => {
 
     // Consistent with its own header this time, but reusing the nurse and doctor's conversation id.
     const joined = await sealEnvelope({
-      header: { v: 1, id: randomUUID(), conversationId, sender: { userId: mallory.userId, deviceId: raw.deviceId }, recipients: [nurse.userId], sentAt: Date.now(), expiresAt: null, priority: 'stat' },
-      body: { kind: 'text', text: 'Gatecrashed instruction', conversation: { kind: 'direct', title: null, participants: [nurse.userId, mallory.userId], roleAddress: null } },
+      header: {
+        v: 1,
+        id: randomUUID(),
+        conversationId,
+        sender: { userId: mallory.userId, deviceId: raw.deviceId },
+        recipients: [nurse.userId],
+        sentAt: Date.now(),
+        expiresAt: null,
+        priority: 'stat',
+      },
+      body: {
+        kind: 'text',
+        text: 'Gatecrashed instruction',
+        conversation: { kind: 'direct', title: null, participants: [nurse.userId, mallory.userId], roleAddress: null },
+      },
       recipientKeys: [
         { recipient: nurse.userId, encryptionKey: nurseKey },
         { recipient: mallory.userId, encryptionKey: own },
@@ -137,7 +183,13 @@ describe('contact key change', () => {
     raw.close();
 
     // A genuine message sent after it proves the nurse's feed, handled in order, moved past the planted one.
-    const marker = await m.call('message.send', { to: [{ kind: 'user', userId: nurse.userId }], title: null, text: 'after the plant', priority: 'routine', expiresInSeconds: null });
+    const marker = await m.call('message.send', {
+      to: [{ kind: 'user', userId: nurse.userId }],
+      title: null,
+      text: 'after the plant',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     if (!marker.ok) throw new Error(marker.error.code);
     await eventually(
       () => a.call('conversation.open', { conversationId: marker.value.conversationId }),
@@ -146,6 +198,9 @@ describe('contact key change', () => {
     const thread = await a.call('conversation.open', { conversationId });
     expect(thread.ok && thread.value.messages.map((msg) => msg.text)).not.toContain('Planted instruction');
     expect(thread.ok && thread.value.messages.map((msg) => msg.text)).not.toContain('Gatecrashed instruction');
-    expect(thread.ok && thread.value.conversation.participants.map((p) => p.userId).sort()).toEqual([doctor.userId, nurse.userId]);
+    expect(thread.ok && thread.value.conversation.participants.map((p) => p.userId).sort()).toEqual([
+      doctor.userId,
+      nurse.userId,
+    ]);
   });
 });

@@ -19,7 +19,12 @@ const nurse = account('nurse.fox', 'nurse', 'Harriet Fox', 'Ward 9', 'Staff Nurs
 const doctor = account('dr.nguyen', 'physician', 'Dr. Minh Nguyen', 'Cardiology', 'Consultant Cardiologist');
 // Even a directory name with invisible characters in it is shown without them.
 const mallory = account('nurse.grey', 'nurse', 'Morgan\u200B Grey\u2066', 'Ward 9', 'Staff\u202E Nurse');
-const ONCALL = { addressId: 'role:oncall-cardiology', displayName: 'On-call cardiology', department: 'Cardiology', description: 'Registrar on call' };
+const ONCALL = {
+  addressId: 'role:oncall-cardiology',
+  displayName: 'On-call cardiology',
+  department: 'Cardiology',
+  description: 'Registrar on call',
+};
 
 /** Displays as "Dr. Minh Nguyen" where the override is honoured; its letters run the other way. */
 const RLO_TITLE = '\u202Eneyug\u200BN hniM .rD';
@@ -49,7 +54,10 @@ afterAll(async () => {
 });
 
 /** Mallory seals a message to the nurse with conversation details of its choosing. */
-async function sendAsMallory(text: string, conversation: Omit<MessageBody['conversation'], 'participants'>): Promise<string> {
+async function sendAsMallory(
+  text: string,
+  conversation: Omit<MessageBody['conversation'], 'participants'>,
+): Promise<string> {
   if (raw.identity === null) throw new Error('no identity');
   const lookup = await raw.api.call('lookupKeys', { userIds: [nurse.userId] }, raw.session.token);
   const nurseKey = lookup.ok ? lookup.value.users[0]?.publicKeys?.encryption : undefined;
@@ -109,7 +117,12 @@ describe('names a sender chooses', () => {
       roleAddress: { id: 'role:chief-medical-officer', displayName: 'Chief Medical Officer' },
     });
     const item = await listed(fakeRole);
-    expect(item).toMatchObject({ kind: 'role', label: 'Unknown role address', subject: 'neyugN hniM .rD', unreadPriority: 'urgent' });
+    expect(item).toMatchObject({
+      kind: 'role',
+      label: 'Unknown role address',
+      subject: 'neyugN hniM .rD',
+      unreadPriority: 'urgent',
+    });
 
     const thread: Thread = await openThread(a, fakeRole);
     expect(thread.conversation).toMatchObject({
@@ -117,7 +130,10 @@ describe('names a sender chooses', () => {
       subject: 'neyugN hniM .rD',
       roleAddress: { id: 'role:chief-medical-officer', displayName: null },
     });
-    expect(thread.conversation.participants.find((p) => p.userId === mallory.userId)).toMatchObject({ displayName: 'Morgan Grey', title: 'Staff Nurse' });
+    expect(thread.conversation.participants.find((p) => p.userId === mallory.userId)).toMatchObject({
+      displayName: 'Morgan Grey',
+      title: 'Staff Nurse',
+    });
     expect(thread.messages[0]).toMatchObject({ senderName: 'Morgan Grey', text: 'Please call me back about bed 4' });
     expectNothingHidden([item, thread]);
   });
@@ -136,7 +152,11 @@ describe('names a sender chooses', () => {
   });
 
   it('shows a title that reads as a person only as the subject, and calls the conversation by who sent it', async () => {
-    plain = await sendAsMallory('This is Dr. Nguyen, give 10 units now', { kind: 'role', title: 'Dr. Minh Nguyen', roleAddress: null });
+    plain = await sendAsMallory('This is Dr. Nguyen, give 10 units now', {
+      kind: 'role',
+      title: 'Dr. Minh Nguyen',
+      roleAddress: null,
+    });
     const item = await listed(plain);
     // A claim of a role conversation with no role address is what it is: two people.
     expect(item).toMatchObject({ kind: 'direct', label: 'Morgan Grey', subject: 'Dr. Minh Nguyen' });
@@ -147,7 +167,11 @@ describe('names a sender chooses', () => {
   });
 
   it('asks the directory again at the next sign-in: a renamed address shows its new name, and no sender name comes back', async () => {
-    await server.server.admin.createRoleAddress({ ...ONCALL, displayName: 'Cardiology registrar on call', members: [doctor.userId] });
+    await server.server.admin.createRoleAddress({
+      ...ONCALL,
+      displayName: 'Cardiology registrar on call',
+      members: [doctor.userId],
+    });
     expect(await a.call('session.signOut', {})).toMatchObject({ ok: true });
     await signIn(a, nurse, 1);
     const renamed = await eventually(

@@ -41,8 +41,27 @@ async function keyOf(session: RawSession, userId: string): Promise<string> {
 async function rawEnvelope(to: string, conversationId: string, text: string, sentAt: number) {
   if (raw.identity === null) throw new Error('no identity');
   return sealEnvelope({
-    header: { v: 1, id: randomUUID(), conversationId, sender: { userId: fastClock.userId, deviceId: raw.deviceId }, recipients: [to], sentAt, expiresAt: null, priority: 'routine' },
-    body: { kind: 'text', text, conversation: { kind: 'direct', title: null, participants: [to, fastClock.userId], roleAddress: null, startedAt: sentAt } },
+    header: {
+      v: 1,
+      id: randomUUID(),
+      conversationId,
+      sender: { userId: fastClock.userId, deviceId: raw.deviceId },
+      recipients: [to],
+      sentAt,
+      expiresAt: null,
+      priority: 'routine',
+    },
+    body: {
+      kind: 'text',
+      text,
+      conversation: {
+        kind: 'direct',
+        title: null,
+        participants: [to, fastClock.userId],
+        roleAddress: null,
+        startedAt: sentAt,
+      },
+    },
     recipientKeys: [
       { recipient: to, encryptionKey: await keyOf(raw, to) },
       { recipient: fastClock.userId, encryptionKey: Buffer.from(raw.identity.encryption.publicKey).toString('base64') },
@@ -82,7 +101,12 @@ afterAll(async () => {
 describe('server time on the workstation', () => {
   it('orders and dates a thread by when the server accepted each message, and a recall by the server’s time', async () => {
     const conversationId = randomUUID();
-    const fast = await rawEnvelope(doctor.userId, conversationId, 'sent by a clock four minutes fast', Date.now() + 4 * MINUTE);
+    const fast = await rawEnvelope(
+      doctor.userId,
+      conversationId,
+      'sent by a clock four minutes fast',
+      Date.now() + 4 * MINUTE,
+    );
     const first = await raw.api.call('send', { envelope: fast }, raw.session.token);
     if (!first.ok) throw new Error(first.error.code);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -107,12 +131,18 @@ describe('server time on the workstation', () => {
     // The doctor's workstation acknowledged delivery, so the recall reaches it as an event.
     await eventually(
       () => raw.api.call('feed', { after: 0, limit: 500 }, raw.session.token),
-      (feed) => feed.ok && feed.value.events.some((event) => event.type === 'receipt' && event.messageId === fast.header.id),
+      (feed) =>
+        feed.ok && feed.value.events.some((event) => event.type === 'receipt' && event.messageId === fast.header.id),
     );
     const recalledAt = Date.now() - 3 * MINUTE;
-    const signature = await signRecall({ messageId: fast.header.id, senderId: fastClock.userId, recalledAt }, raw.identity!.signing.privateKey);
+    const signature = await signRecall(
+      { messageId: fast.header.id, senderId: fastClock.userId, recalledAt },
+      raw.identity!.signing.privateKey,
+    );
     const from = Date.now();
-    expect(await raw.api.call('recall', { messageId: fast.header.id, recalledAt, signature }, raw.session.token)).toEqual({ ok: true, value: { recalledAt } });
+    expect(
+      await raw.api.call('recall', { messageId: fast.header.id, recalledAt, signature }, raw.session.token),
+    ).toEqual({ ok: true, value: { recalledAt } });
     const until = Date.now();
     const recalled = await eventually(
       () => openThread(b, conversationId),
@@ -133,11 +163,23 @@ describe('recipients whose role receives no messages', () => {
   }
 
   const send = (station: Workstation, to: readonly string[]) =>
-    station.call('message.send', { to: to.map((userId) => ({ kind: 'user' as const, userId })), title: null, text: 'Bed 7 needs a review', priority: 'routine', expiresInSeconds: null });
+    station.call('message.send', {
+      to: to.map((userId) => ({ kind: 'user' as const, userId })),
+      title: null,
+      text: 'Bed 7 needs a review',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
 
   it('are refused by compose, named, before anything is sealed or sent', async () => {
-    expect(await send(a, [compliance.userId])).toMatchObject({ ok: false, error: { code: 'RECIPIENT_NOT_PERMITTED', subjects: [compliance.userId] } });
-    expect(await send(a, [doctor.userId, compliance.userId])).toMatchObject({ ok: false, error: { code: 'RECIPIENT_NOT_PERMITTED', subjects: [compliance.userId] } });
+    expect(await send(a, [compliance.userId])).toMatchObject({
+      ok: false,
+      error: { code: 'RECIPIENT_NOT_PERMITTED', subjects: [compliance.userId] },
+    });
+    expect(await send(a, [doctor.userId, compliance.userId])).toMatchObject({
+      ok: false,
+      error: { code: 'RECIPIENT_NOT_PERMITTED', subjects: [compliance.userId] },
+    });
     const listed = await a.call('conversations.list', { offset: 0, limit: 50 });
     expect(listed.ok && listed.value.items).toEqual([]);
     expect(await complianceFeed()).toEqual([]);
@@ -146,7 +188,13 @@ describe('recipients whose role receives no messages', () => {
   it('are left out of a role address, whose clinical members still get the message', async () => {
     const found = await a.call('directory.search', { query: 'night cardiology' });
     expect(found.ok && found.value.entries.some((entry) => entry.kind === 'role')).toBe(true);
-    const sent = await a.call('message.send', { to: [{ kind: 'role', addressId: 'role:night-cardiology' }], title: null, text: 'Chest pain in bay 3', priority: 'urgent', expiresInSeconds: null });
+    const sent = await a.call('message.send', {
+      to: [{ kind: 'role', addressId: 'role:night-cardiology' }],
+      title: null,
+      text: 'Chest pain in bay 3',
+      priority: 'urgent',
+      expiresInSeconds: null,
+    });
     if (!sent.ok) throw new Error(sent.error.code);
     const thread = await eventually(
       () => openThread(b, sent.value.conversationId),

@@ -57,14 +57,26 @@ describe('sign-in', () => {
 
   it('refuses a wrong authentication code, lets the clinician retry, and refuses a code without a sign-in', async () => {
     const ws = station();
-    expect(await ws.call('session.verifyMfa', { code: '123456' })).toMatchObject({ ok: false, error: { code: 'NO_SIGN_IN_IN_PROGRESS' } });
-    expect(await ws.call('session.signIn', { userId: nurse.userId, password: nurse.password })).toEqual({ ok: true, value: { step: 'mfa' } });
+    expect(await ws.call('session.verifyMfa', { code: '123456' })).toMatchObject({
+      ok: false,
+      error: { code: 'NO_SIGN_IN_IN_PROGRESS' },
+    });
+    expect(await ws.call('session.signIn', { userId: nurse.userId, password: nurse.password })).toEqual({
+      ok: true,
+      value: { step: 'mfa' },
+    });
     // Not yet used by this account (the first test used steps 0 and 1); never accepted here either.
     const right = totpCode(nurse, 1);
     const wrongCode = right === '000000' ? '111111' : '000000';
-    expect(await ws.call('session.verifyMfa', { code: wrongCode })).toMatchObject({ ok: false, error: { code: 'MFA_INVALID' } });
+    expect(await ws.call('session.verifyMfa', { code: wrongCode })).toMatchObject({
+      ok: false,
+      error: { code: 'MFA_INVALID' },
+    });
     expect(await ws.call('session.cancelSignIn', {})).toEqual({ ok: true, value: { state: 'signed-out' } });
-    expect(await ws.call('session.verifyMfa', { code: right })).toMatchObject({ ok: false, error: { code: 'NO_SIGN_IN_IN_PROGRESS' } });
+    expect(await ws.call('session.verifyMfa', { code: right })).toMatchObject({
+      ok: false,
+      error: { code: 'NO_SIGN_IN_IN_PROGRESS' },
+    });
   });
 
   it('enrolls a new account in MFA with an otpauth URI, then signs it in with the first code', async () => {
@@ -99,7 +111,10 @@ describe('sign-in', () => {
 
   it('refuses messaging channels before sign-in', async () => {
     const ws = station();
-    expect(await ws.call('conversations.list', { offset: 0, limit: 10 })).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
+    expect(await ws.call('conversations.list', { offset: 0, limit: 10 })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_SIGNED_IN' },
+    });
   });
 
   it('keeps a damaged device identity for IT and says so, instead of registering a new one', async () => {

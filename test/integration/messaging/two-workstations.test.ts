@@ -38,8 +38,6 @@ afterAll(async () => {
   await server.server.close();
 });
 
-
-
 let conversationId = '';
 let firstMessage: MessageView;
 
@@ -47,7 +45,13 @@ describe('two workstations, one server', () => {
   it('finds the doctor in the directory with role, department and title', async () => {
     const found = await a.call('directory.search', { query: 'okafor' });
     expect(found.ok && found.value.entries).toEqual([
-      expect.objectContaining({ kind: 'user', userId: 'dr.okafor', role: 'physician', department: 'Cardiology', title: 'Consultant Cardiologist' }),
+      expect.objectContaining({
+        kind: 'user',
+        userId: 'dr.okafor',
+        role: 'physician',
+        department: 'Cardiology',
+        title: 'Consultant Cardiologist',
+      }),
     ]);
   });
 
@@ -65,12 +69,22 @@ describe('two workstations, one server', () => {
     await b.waitForEvent('thread.changed', (p) => p.conversationId === conversationId);
     const list = await b.call('conversations.list', { offset: 0, limit: 50 });
     expect(list.ok && list.value.items).toEqual([
-      expect.objectContaining({ id: conversationId, label: 'Philippa Adams', unreadCount: 1, unreadPriority: 'urgent' }),
+      expect.objectContaining({
+        id: conversationId,
+        label: 'Philippa Adams',
+        unreadCount: 1,
+        unreadPriority: 'urgent',
+      }),
     ]);
     const received = await openThread(b, conversationId);
     expect(received.messages).toHaveLength(1);
     firstMessage = received.messages[0]!;
-    expect(firstMessage).toMatchObject({ text: SECRET_TEXT, senderName: 'Philippa Adams', direction: 'in', priority: 'urgent' });
+    expect(firstMessage).toMatchObject({
+      text: SECRET_TEXT,
+      senderName: 'Philippa Adams',
+      direction: 'in',
+      priority: 'urgent',
+    });
     // Both sides hold the conversation from its first message: nothing earlier to offer.
     expect(received.more).toBe(false);
     expect((await openThread(a, conversationId)).more).toBe(false);
@@ -81,11 +95,22 @@ describe('two workstations, one server', () => {
       () => openThread(a, conversationId),
       (t) => t.messages[0]?.state === 'read',
     );
-    expect(seen.messages[0]).toMatchObject({ text: SECRET_TEXT, direction: 'out', deliveredCount: 1, readCount: 1, recipientCount: 1 });
+    expect(seen.messages[0]).toMatchObject({
+      text: SECRET_TEXT,
+      direction: 'out',
+      deliveredCount: 1,
+      readCount: 1,
+      recipientCount: 1,
+    });
   });
 
   it('carries the reply back the other way', async () => {
-    const reply = await b.call('message.send', { conversationId, text: REPLY_TEXT, priority: 'routine', expiresInSeconds: null });
+    const reply = await b.call('message.send', {
+      conversationId,
+      text: REPLY_TEXT,
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     expect(reply.ok).toBe(true);
     const t = await eventually(
       () => openThread(a, conversationId),
@@ -106,13 +131,19 @@ describe('two workstations, one server', () => {
     expect(t.messages.find((m) => m.id === firstMessage.id)).toMatchObject({ text: null });
     // Only the sender may recall.
     const replyId = t.messages.find((m) => m.text === REPLY_TEXT)?.id ?? '';
-    expect(await a.call('message.recall', { messageId: replyId })).toMatchObject({ ok: false, error: { code: 'RECALL_NOT_ALLOWED' } });
+    expect(await a.call('message.recall', { messageId: replyId })).toMatchObject({
+      ok: false,
+      error: { code: 'RECALL_NOT_ALLOWED' },
+    });
   });
 
   it('never gives the third user anything', async () => {
     const list = await c.call('conversations.list', { offset: 0, limit: 50 });
     expect(list).toEqual({ ok: true, value: { items: [], total: 0 } });
-    expect(await c.call('conversation.open', { conversationId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await c.call('conversation.open', { conversationId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
   });
 
   it('leaves no message text in the server database files or any log', () => {

@@ -22,7 +22,16 @@ import { runVerify } from '../../../server/audit/verify-cli';
 import { nodeVerifyCrypto } from '../../../shared/node/audit/verify-crypto';
 import { chainRecords, chainStart, pointAfter, signedBatch, type ChainPoint } from '../../support/audit-batches';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, createUser, HOOK_TIMEOUT_MS, signIn, startTestServer, token, type TestServer, type TestUser } from '../../support/server-fixtures';
+import {
+  BACKENDS,
+  createUser,
+  HOOK_TIMEOUT_MS,
+  signIn,
+  startTestServer,
+  token,
+  type TestServer,
+  type TestUser,
+} from '../../support/server-fixtures';
 
 const postgres = usePostgres();
 const DAY = 24 * 3600 * 1000;
@@ -49,7 +58,9 @@ describe.each(BACKENDS)('actor attestation on %s', (backend) => {
 
   const workstation = () => nurse.device.deviceId;
   const unattestedAlerts = async () =>
-    (await target.server.admin.auditAlerts()).filter((alert) => alert.kind === 'unattested-actor').map(({ seq, workstationId }) => ({ seq, workstationId }));
+    (await target.server.admin.auditAlerts())
+      .filter((alert) => alert.kind === 'unattested-actor')
+      .map(({ seq, workstationId }) => ({ seq, workstationId }));
   const post = async (specs: Parameters<typeof chainRecords>[2]) => {
     const entries = await chainRecords(workstation(), point, specs);
     const ack = await target.api.ok('auditBatch', await signedBatch(nurse.device, entries));
@@ -61,12 +72,31 @@ describe.each(BACKENDS)('actor attestation on %s', (backend) => {
     const now = target.clock.now();
     const ack = await post([
       { actor: { userId: 'nurse.okafor', role: 'nurse' }, action: 'session.unlocked', at: now },
-      { actor: { userId: 'dr.nguyen', role: 'physician' }, action: 'conversation.opened', patient: 'pat-VIPPATIENT1', at: now - 30 * DAY },
-      { actor: { userId: 'dr.nguyen', role: 'physician' }, action: 'message.read', patient: 'pat-VIPPATIENT1', at: now - 30 * DAY },
+      {
+        actor: { userId: 'dr.nguyen', role: 'physician' },
+        action: 'conversation.opened',
+        patient: 'pat-VIPPATIENT1',
+        at: now - 30 * DAY,
+      },
+      {
+        actor: { userId: 'dr.nguyen', role: 'physician' },
+        action: 'message.read',
+        patient: 'pat-VIPPATIENT1',
+        at: now - 30 * DAY,
+      },
       // Signed in elsewhere right now does not make him present here.
-      { actor: { userId: 'dr.nguyen', role: 'physician' }, action: 'message.read', patient: 'pat-VIPPATIENT1', at: now },
+      {
+        actor: { userId: 'dr.nguyen', role: 'physician' },
+        action: 'message.read',
+        patient: 'pat-VIPPATIENT1',
+        at: now,
+      },
       // The nurse herself, before her session began (past the clock tolerance).
-      { actor: { userId: 'nurse.okafor', role: 'nurse' }, action: 'conversation.opened', at: now - ATTESTATION_TOLERANCE_MS - 60_000 },
+      {
+        actor: { userId: 'nurse.okafor', role: 'nurse' },
+        action: 'conversation.opened',
+        at: now - ATTESTATION_TOLERANCE_MS - 60_000,
+      },
       // The nurse, signed in here, in a role she does not have.
       { actor: { userId: 'nurse.okafor', role: 'compliance-officer' }, action: 'export.created', at: now },
     ]);
@@ -83,14 +113,24 @@ describe.each(BACKENDS)('actor attestation on %s', (backend) => {
     const now = target.clock.now();
     await post([
       { actor: { userId: 'dr.nguyen', role: 'physician' }, action: 'conversation.opened', at: now },
-      { actor: { userId: 'dr.nguyen', role: 'physician' }, action: 'message.read', at: now + ATTESTATION_TOLERANCE_MS - 1000 },
+      {
+        actor: { userId: 'dr.nguyen', role: 'physician' },
+        action: 'message.read',
+        at: now + ATTESTATION_TOLERANCE_MS - 1000,
+      },
       // Nobody named: the workstation's own record needs no session.
       { actor: { userId: null, role: null }, action: 'policy.loaded', reason: 'FILE', at: now - 90 * DAY },
     ]);
     expect((await unattestedAlerts()).map((alert) => alert.seq)).toEqual([2, 3, 4, 5, 6]);
     // After he signs out here, a record in his name well after that is not his.
     await target.api.ok('logout', {}, token(doctor));
-    await post([{ actor: { userId: 'dr.nguyen', role: 'physician' }, action: 'message.read', at: target.clock.now() + ATTESTATION_TOLERANCE_MS + 60_000 }]);
+    await post([
+      {
+        actor: { userId: 'dr.nguyen', role: 'physician' },
+        action: 'message.read',
+        at: target.clock.now() + ATTESTATION_TOLERANCE_MS + 60_000,
+      },
+    ]);
     expect((await unattestedAlerts()).map((alert) => alert.seq)).toEqual([2, 3, 4, 5, 6, 10]);
   });
 
@@ -99,9 +139,9 @@ describe.each(BACKENDS)('actor attestation on %s', (backend) => {
     const { trail } = await readTrail({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
     const report = await verifyTrail(trail, nodeVerifyCrypto(await loadSodium()));
     const unattested = report.breaks.filter((b) => b.kind === 'record' && b.problem === UNATTESTED_PROBLEM);
-    expect(unattested.map((b) => (b.kind === 'record' ? { workstationId: b.workstationId, seq: b.seq } : null))).toEqual(
-      [2, 3, 4, 5, 6, 10].map((seq) => ({ workstationId: workstation(), seq })),
-    );
+    expect(
+      unattested.map((b) => (b.kind === 'record' ? { workstationId: b.workstationId, seq: b.seq } : null)),
+    ).toEqual([2, 3, 4, 5, 6, 10].map((seq) => ({ workstationId: workstation(), seq })));
     // Nothing else is wrong with the trail: only the forged records break it.
     expect(report.breaks).toHaveLength(unattested.length);
     expect(report.attestedRecords).toBeGreaterThanOrEqual(9);
@@ -120,7 +160,9 @@ describe.each(BACKENDS)('actor attestation on %s', (backend) => {
     const { trail } = await readTrail({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
     const chainId = trail.batches.find((batch) => batch.devicePublicKey === trail.auditKey)?.workstationId;
     expect(chainId).toBeDefined();
-    const forged = await chainRecords(chainId as string, chainStart(), [{ actor: { userId: null, role: null }, action: 'admin.action', reason: 'AUDIT_PURGED' }]);
+    const forged = await chainRecords(chainId as string, chainStart(), [
+      { actor: { userId: null, role: null }, action: 'admin.action', reason: 'AUDIT_PURGED' },
+    ]);
     const batch = { ...(await signedBatch(nurse.device, forged)), deviceId: chainId as string };
     expect(await target.api.refused('auditBatch', batch)).toMatchObject({ body: { error: 'AUDIT_DEVICE_UNKNOWN' } });
   });

@@ -63,11 +63,20 @@ const operator = { actor: 'server-operator', role: null, outcome: 'success' } as
 describe("admin actions in the server's audit chain", () => {
   it('records an account created, by whom, and only the account id', async () => {
     const records = await newRecords(() => createUser(target, { userId: 'nurse.quist', displayName: 'Abena Quist' }));
-    expect(records).toEqual([{ ...operator, object: { kind: 'account', id: 'nurse.quist' }, reason: 'ACCOUNT_CREATED' }]);
+    expect(records).toEqual([
+      { ...operator, object: { kind: 'account', id: 'nurse.quist' }, reason: 'ACCOUNT_CREATED' },
+    ]);
     // A refused creation changed nothing, so it records nothing.
     const again = await newRecords(() =>
       expect(
-        target.server.admin.createAccount({ userId: 'nurse.quist', password: 'x', role: 'nurse', displayName: 'Abena Quist', department: 'Ward 2', title: 'Nurse' }),
+        target.server.admin.createAccount({
+          userId: 'nurse.quist',
+          password: 'x',
+          role: 'nurse',
+          displayName: 'Abena Quist',
+          department: 'Ward 2',
+          title: 'Nurse',
+        }),
       ).rejects.toBeInstanceOf(AccountAdminError),
     );
     expect(again).toEqual([]);
@@ -78,22 +87,35 @@ describe("admin actions in the server's audit chain", () => {
     await createUser(target, { userId: 'dr.appiah', displayName: 'Kwame Appiah', role: 'physician' });
     await createUser(target, { userId: 'dr.boateng', displayName: 'Efua Boateng', role: 'physician' });
     await createUser(target, { userId: 'dr.owusu', displayName: 'Yaw Owusu', role: 'physician' });
-    const address = { addressId: 'role:oncall-renal', displayName: 'On-call renal', department: 'Renal', description: 'Renal registrar on call' };
-    const first = await newRecords(() => target.server.admin.createRoleAddress({ ...address, members: ['dr.appiah', 'dr.boateng'] }));
+    const address = {
+      addressId: 'role:oncall-renal',
+      displayName: 'On-call renal',
+      department: 'Renal',
+      description: 'Renal registrar on call',
+    };
+    const first = await newRecords(() =>
+      target.server.admin.createRoleAddress({ ...address, members: ['dr.appiah', 'dr.boateng'] }),
+    );
     const role = (userId: string | null) => ({ kind: 'role-address', id: 'role:oncall-renal', userId }) as const;
     expect(first).toEqual([
       { ...operator, object: role(null), reason: 'ROLE_ADDRESS_SAVED' },
       { ...operator, object: role('dr.appiah'), reason: 'ROLE_MEMBER_ADDED' },
       { ...operator, object: role('dr.boateng'), reason: 'ROLE_MEMBER_ADDED' },
     ]);
-    const second = await newRecords(() => target.server.admin.createRoleAddress({ ...address, members: ['dr.boateng', 'dr.owusu'] }));
+    const second = await newRecords(() =>
+      target.server.admin.createRoleAddress({ ...address, members: ['dr.boateng', 'dr.owusu'] }),
+    );
     expect(second).toEqual([
       { ...operator, object: role(null), reason: 'ROLE_ADDRESS_SAVED' },
       { ...operator, object: role('dr.owusu'), reason: 'ROLE_MEMBER_ADDED' },
       { ...operator, object: role('dr.appiah'), reason: 'ROLE_MEMBER_REMOVED' },
     ]);
     const events = await target.server.admin.adminEvents();
-    expect(events.filter((event) => event.action.startsWith('role-address.')).every((event) => event.subject === 'role:oncall-renal')).toBe(true);
+    expect(
+      events
+        .filter((event) => event.action.startsWith('role-address.'))
+        .every((event) => event.subject === 'role:oncall-renal'),
+    ).toBe(true);
     expect(JSON.stringify(await adminRecords())).not.toContain('On-call renal');
   });
 
@@ -127,7 +149,9 @@ describe("admin actions in the server's audit chain", () => {
       ['legal-hold.released', onAll],
     ]);
     // An actor that is not a user id cannot be recorded, so the hold is not placed at all.
-    const refused = await newRecords(() => expect(target.server.admin.placeLegalHold(null, 'Jin Lee (IG)')).rejects.toBeInstanceOf(AdminInputError));
+    const refused = await newRecords(() =>
+      expect(target.server.admin.placeLegalHold(null, 'Jin Lee (IG)')).rejects.toBeInstanceOf(AdminInputError),
+    );
     expect(refused).toEqual([]);
     expect(await target.server.admin.legalHolds()).toEqual([]);
   });
@@ -142,7 +166,13 @@ describe("admin actions in the server's audit chain", () => {
     expect(receivedBefore).toBeLessThanOrEqual(target.clock.now() - 7 * 365.25 * 24 * 3600 * 1000 + 1000);
     // The refused purge came to no bound and removed nothing, so it names no purge.
     expect(records).toEqual([
-      { actor: 'compliance.lee', role: 'compliance-officer', outcome: 'success', object: { kind: 'audit-purge', receivedBefore, records: 0 }, reason: 'AUDIT_PURGED' },
+      {
+        actor: 'compliance.lee',
+        role: 'compliance-officer',
+        outcome: 'success',
+        object: { kind: 'audit-purge', receivedBefore, records: 0 },
+        reason: 'AUDIT_PURGED',
+      },
       { ...operator, outcome: 'failure', object: { kind: 'none' }, reason: 'AUDIT_RETENTION_TOO_SHORT' },
     ]);
   });
@@ -153,7 +183,9 @@ describe("admin actions in the server's audit chain", () => {
     expect(chains.size).toBe(1);
     expect(records.map((entry) => entry.record.seq)).toEqual(records.map((_, index) => index + 1));
     await loadSodium();
-    expect(checkEntries(blake2b256, records, [...chains][0] as string, { seq: 1, previousHash: hex(GENESIS_HASH) })).toBeNull();
+    expect(
+      checkEntries(blake2b256, records, [...chains][0] as string, { seq: 1, previousHash: hex(GENESIS_HASH) }),
+    ).toBeNull();
     const text = JSON.stringify(records);
     for (const name of ['Abena', 'Kwame Appiah', 'Jin Lee', 'Renal registrar']) expect(text).not.toContain(name);
   });
@@ -165,18 +197,29 @@ describe('SIEM forwarding, compared at each start', () => {
     const restart = async (siem: { host: string; port: number; caPem: string } | undefined): Promise<Seen[]> => {
       const before = (await adminRecords()).length;
       await target.close();
-      target = await startTestServer('pglite', { dataDir, clock: target.clock, ...(siem === undefined ? {} : { siem }) });
+      target = await startTestServer('pglite', {
+        dataDir,
+        clock: target.clock,
+        ...(siem === undefined ? {} : { siem }),
+      });
       return (await adminRecords()).slice(before).map(seen);
     };
-    const siemRecords = (records: Seen[]) => records.filter((record) => record.reason?.startsWith('SIEM_')).map(({ reason, object }) => [reason, object]);
+    const siemRecords = (records: Seen[]) =>
+      records.filter((record) => record.reason?.startsWith('SIEM_')).map(({ reason, object }) => [reason, object]);
     const caSha256 = new X509Certificate(caPem).fingerprint256.replaceAll(':', '').toLowerCase().slice(0, 32);
     const destination = (port: number) => ({ kind: 'siem-destination', host: '127.0.0.1', port, caSha256 });
-    expect(siemRecords(await restart({ host: '127.0.0.1', port: 6514, caPem }))).toEqual([['SIEM_FORWARDING_ENABLED', destination(6514)]]);
+    expect(siemRecords(await restart({ host: '127.0.0.1', port: 6514, caPem }))).toEqual([
+      ['SIEM_FORWARDING_ENABLED', destination(6514)],
+    ]);
     expect(siemRecords(await restart({ host: '127.0.0.1', port: 6514, caPem }))).toEqual([]);
-    expect(siemRecords(await restart({ host: '127.0.0.1', port: 6515, caPem }))).toEqual([['SIEM_DESTINATION_CHANGED', destination(6515)]]);
+    expect(siemRecords(await restart({ host: '127.0.0.1', port: 6515, caPem }))).toEqual([
+      ['SIEM_DESTINATION_CHANGED', destination(6515)],
+    ]);
     // Switching off names what was switched off.
     expect(siemRecords(await restart(undefined))).toEqual([['SIEM_FORWARDING_DISABLED', destination(6515)]]);
     expect(siemRecords(await restart(undefined))).toEqual([]);
-    expect(siemRecords(await restart({ host: '127.0.0.1', port: 6515, caPem }))).toEqual([['SIEM_FORWARDING_ENABLED', destination(6515)]]);
+    expect(siemRecords(await restart({ host: '127.0.0.1', port: 6515, caPem }))).toEqual([
+      ['SIEM_FORWARDING_ENABLED', destination(6515)],
+    ]);
   });
 });

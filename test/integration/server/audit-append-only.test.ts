@@ -15,7 +15,13 @@ import { migrate } from '../../../server/db/migrations';
 import { MIGRATIONS } from '../../../server/db/schema';
 import { openPgliteDatabase } from '../../../server/db/pglite-database';
 import { openPostgresDatabase } from '../../../server/db/postgres-database';
-import { legalHolds, placeLegalHold, purgeExpiredAudit, releaseLegalHold, RetentionTooShortError } from '../../../server/audit/audit-retention';
+import {
+  legalHolds,
+  placeLegalHold,
+  purgeExpiredAudit,
+  releaseLegalHold,
+  RetentionTooShortError,
+} from '../../../server/audit/audit-retention';
 import { adminEvents } from '../../../server/admin/admin-events';
 import { usePostgres } from '../../support/postgres';
 import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate } from '../../support/server-fixtures';
@@ -42,12 +48,18 @@ async function open(backend: (typeof BACKENDS)[number]): Promise<Database> {
 async function openAt(backend: (typeof BACKENDS)[number], version: number): Promise<Database> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-audit-db-'));
   if (backend === 'pglite') await seedPgliteFromTemplate(dataDir);
-  const db = backend === 'postgres' ? await openPostgresDatabase(await postgres().createDatabase()) : await openPgliteDatabase(path.join(dataDir, 'pglite'));
+  const db =
+    backend === 'postgres'
+      ? await openPostgresDatabase(await postgres().createDatabase())
+      : await openPgliteDatabase(path.join(dataDir, 'pglite'));
   cleanups.push(async () => {
     await db.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  await migrate(db, MIGRATIONS.filter((migration) => migration.version <= version));
+  await migrate(
+    db,
+    MIGRATIONS.filter((migration) => migration.version <= version),
+  );
   return db;
 }
 
@@ -59,7 +71,14 @@ const hash = (n: number) => n.toString(16).padStart(64, '0');
  * A record the workstation stamped `at` and the server received at `receivedAt` (by default the
  * same), with the tree head that intake signs over it at `headAt` (by default on receipt).
  */
-async function insertRecord(db: Database, index: number, at: number, userId = 'nurse.adams', receivedAt = at, more: { headAt?: number; objectKind?: string } = {}): Promise<void> {
+async function insertRecord(
+  db: Database,
+  index: number,
+  at: number,
+  userId = 'nurse.adams',
+  receivedAt = at,
+  more: { headAt?: number; objectKind?: string } = {},
+): Promise<void> {
   await db.query('INSERT INTO audit_leaves (tree_index, leaf_hash) VALUES ($1, $2)', [index, hash(index + 1000)]);
   await db.query(
     `INSERT INTO audit_records (tree_index, workstation_id, seq, at, actor_user_id, actor_role, action, object_kind, object_id,
@@ -67,10 +86,14 @@ async function insertRecord(db: Database, index: number, at: number, userId = 'n
      VALUES ($1, $2, $3, $4, $5, 'nurse', 'conversation.opened', $9, NULL, NULL, NULL, 'success', NULL, '{}', $6, $7, $8)`,
     [index, WORKSTATION, index + 1, at, userId, hash(index), hash(index + 1), receivedAt, more.objectKind ?? 'none'],
   );
-  await db.query(`INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES ($1, $2, $3, 'sig')`, [index + 1, Math.floor(more.headAt ?? receivedAt), hash(index + 2000)]);
+  await db.query(
+    `INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES ($1, $2, $3, 'sig')`,
+    [index + 1, Math.floor(more.headAt ?? receivedAt), hash(index + 2000)],
+  );
 }
 
-const count = async (db: Database, table: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]?.n;
+const count = async (db: Database, table: string) =>
+  (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]?.n;
 
 /** SQLSTATE 42501 (insufficient_privilege), raised by the triggers. */
 const refused = { code: '42501' };
@@ -79,11 +102,18 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
   it('refuse UPDATE, DELETE and TRUNCATE of every audit table, the server role included', async () => {
     const db = await open(backend);
     await insertRecord(db, 0, Date.now());
-    await db.query(`INSERT INTO audit_batches (workstation_id, first_seq, last_seq, previous_hash, last_hash, signature, device_public_key, received_at)
-      VALUES ($1, 1, 1, $2, $3, 'sig', 'key', 1)`, [WORKSTATION, hash(0), hash(1)]);
+    await db.query(
+      `INSERT INTO audit_batches (workstation_id, first_seq, last_seq, previous_hash, last_hash, signature, device_public_key, received_at)
+      VALUES ($1, 1, 1, $2, $3, 'sig', 'key', 1)`,
+      [WORKSTATION, hash(0), hash(1)],
+    );
     await db.query(`INSERT INTO audit_alerts (at, workstation_id, kind, seq) VALUES (1, $1, 'gap', 1)`, [WORKSTATION]);
-    await db.query(`INSERT INTO account_events (at, actor, action, target_user_id) VALUES (1, 'it.admin', 'account.deactivated', 'nurse.adams')`);
-    await db.query(`INSERT INTO admin_events (at, actor, action, target_user_id, outcome) VALUES (1, 'it.admin', 'account.created', 'nurse.adams', 'success')`);
+    await db.query(
+      `INSERT INTO account_events (at, actor, action, target_user_id) VALUES (1, 'it.admin', 'account.deactivated', 'nurse.adams')`,
+    );
+    await db.query(
+      `INSERT INTO admin_events (at, actor, action, target_user_id, outcome) VALUES (1, 'it.admin', 'account.created', 'nurse.adams', 'success')`,
+    );
 
     const attempts = [
       `UPDATE audit_records SET actor_user_id = 'nurse.brown'`,
@@ -119,11 +149,17 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
     await insertRecord(db, 2, now - 5 * YEAR, 'nurse.adams');
 
     await expect(db.query('DELETE FROM audit_records WHERE tree_index = 2')).rejects.toMatchObject(refused);
-    await db.query(`INSERT INTO audit_legal_holds (hold_id, event, user_id, at, actor) VALUES ('5d3c1a2b-1111-4222-8333-944455556666', 'placed', 'dr.okafor', $1, 'compliance.lee')`, [now]);
+    await db.query(
+      `INSERT INTO audit_legal_holds (hold_id, event, user_id, at, actor) VALUES ('5d3c1a2b-1111-4222-8333-944455556666', 'placed', 'dr.okafor', $1, 'compliance.lee')`,
+      [now],
+    );
     await expect(db.query('DELETE FROM audit_records WHERE tree_index = 1')).rejects.toMatchObject(refused);
     await db.query('DELETE FROM audit_records WHERE tree_index = 0');
 
-    await db.query(`INSERT INTO audit_legal_holds (hold_id, event, user_id, at, actor) VALUES ('5d3c1a2b-1111-4222-8333-944455556666', 'released', 'dr.okafor', $1, 'compliance.lee')`, [now]);
+    await db.query(
+      `INSERT INTO audit_legal_holds (hold_id, event, user_id, at, actor) VALUES ('5d3c1a2b-1111-4222-8333-944455556666', 'released', 'dr.okafor', $1, 'compliance.lee')`,
+      [now],
+    );
     await db.query('DELETE FROM audit_records WHERE tree_index = 1');
     const leaves = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_leaves');
     const records = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_records');
@@ -141,7 +177,9 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
     await expect(purgeExpiredAudit(db, clock, 5)).rejects.toBeInstanceOf(RetentionTooShortError);
 
     const hold = await placeLegalHold(db, clock, { userId: 'dr.okafor', actor: 'compliance.lee' });
-    expect(await legalHolds(db)).toEqual([{ holdId: hold, userId: 'dr.okafor', placedAt: now, placedBy: 'compliance.lee' }]);
+    expect(await legalHolds(db)).toEqual([
+      { holdId: hold, userId: 'dr.okafor', placedAt: now, placedBy: 'compliance.lee' },
+    ]);
     expect(await purgeExpiredAudit(db, clock, 6)).toBe(1);
     expect(await purgeExpiredAudit(db, clock, 10)).toBe(0);
 
@@ -149,7 +187,9 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
     expect(await releaseLegalHold(db, clock, { holdId: hold, actor: 'compliance.lee' })).toBe(false);
     expect(await legalHolds(db)).toEqual([]);
     expect(await purgeExpiredAudit(db, clock, 6)).toBe(2);
-    const left = await db.query<{ tree_index: number }>('SELECT tree_index::int AS tree_index FROM audit_records ORDER BY tree_index');
+    const left = await db.query<{ tree_index: number }>(
+      'SELECT tree_index::int AS tree_index FROM audit_records ORDER BY tree_index',
+    );
     expect(left.map((row) => row.tree_index)).toEqual([3]);
     const leaves = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_leaves');
     expect(leaves[0]?.n).toBe(4);
@@ -157,13 +197,35 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
     // Each purge is recorded with how many went and from before when; the refused one too.
     const purges = await adminEvents(db, { action: 'audit.purged' });
     const sixYearsBefore = Math.floor(now - 6 * YEAR);
-    expect(purges.map(({ actor, affected, receivedBefore, outcome, reason }) => ({ actor, affected, receivedBefore, outcome, reason }))).toEqual([
-      { actor: 'server-operator', affected: null, receivedBefore: null, outcome: 'failure', reason: 'AUDIT_RETENTION_TOO_SHORT' },
+    expect(
+      purges.map(({ actor, affected, receivedBefore, outcome, reason }) => ({
+        actor,
+        affected,
+        receivedBefore,
+        outcome,
+        reason,
+      })),
+    ).toEqual([
+      {
+        actor: 'server-operator',
+        affected: null,
+        receivedBefore: null,
+        outcome: 'failure',
+        reason: 'AUDIT_RETENTION_TOO_SHORT',
+      },
       { actor: 'server-operator', affected: 1, receivedBefore: sixYearsBefore, outcome: 'success', reason: null },
-      { actor: 'server-operator', affected: 0, receivedBefore: Math.floor(now - 10 * YEAR), outcome: 'success', reason: null },
+      {
+        actor: 'server-operator',
+        affected: 0,
+        receivedBefore: Math.floor(now - 10 * YEAR),
+        outcome: 'success',
+        reason: null,
+      },
       { actor: 'server-operator', affected: 2, receivedBefore: sixYearsBefore, outcome: 'success', reason: null },
     ]);
-    expect((await adminEvents(db)).map((event) => [event.action, event.actor, event.targetUserId, event.subject])).toEqual([
+    expect(
+      (await adminEvents(db)).map((event) => [event.action, event.actor, event.targetUserId, event.subject]),
+    ).toEqual([
       ['audit.purged', 'server-operator', null, null],
       ['legal-hold.placed', 'compliance.lee', 'dr.okafor', hold],
       ['audit.purged', 'server-operator', null, null],
@@ -183,10 +245,16 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
     // Stamped yesterday by a workstation whose clock ran fast, but received 6.1 years ago: expired.
     await insertRecord(db, 2, now - 24 * 3600 * 1000, 'nurse.adams', now - 6.1 * YEAR);
 
-    await expect(db.query('DELETE FROM audit_records WHERE tree_index = 0'), 'the trigger').rejects.toMatchObject(refused);
-    await expect(db.query('DELETE FROM audit_records WHERE tree_index = 1'), 'the trigger').rejects.toMatchObject(refused);
+    await expect(db.query('DELETE FROM audit_records WHERE tree_index = 0'), 'the trigger').rejects.toMatchObject(
+      refused,
+    );
+    await expect(db.query('DELETE FROM audit_records WHERE tree_index = 1'), 'the trigger').rejects.toMatchObject(
+      refused,
+    );
     expect(await purgeExpiredAudit(db, () => now, 6)).toBe(1);
-    const left = await db.query<{ tree_index: number }>('SELECT tree_index::int AS tree_index FROM audit_records ORDER BY tree_index');
+    const left = await db.query<{ tree_index: number }>(
+      'SELECT tree_index::int AS tree_index FROM audit_records ORDER BY tree_index',
+    );
     expect(left.map((row) => row.tree_index)).toEqual([0, 1]);
   });
 
@@ -195,7 +263,9 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
     const now = Date.now();
     await insertRecord(db, 0, 0, 'nurse.adams', now);
     await insertRecord(db, 1, now, 'nurse.adams', now - 7 * YEAR);
-    expect(await migrate(db)).toEqual(MIGRATIONS.filter((migration) => migration.version > 4).map((migration) => migration.version));
+    expect(await migrate(db)).toEqual(
+      MIGRATIONS.filter((migration) => migration.version > 4).map((migration) => migration.version),
+    );
     await expect(db.query('DELETE FROM audit_records WHERE tree_index = 0')).rejects.toMatchObject(refused);
     expect(await purgeExpiredAudit(db, () => now, 6)).toBe(1);
     const left = await db.query<{ tree_index: number }>('SELECT tree_index::int AS tree_index FROM audit_records');
@@ -208,7 +278,11 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
     await insertRecord(db, 0, 0, 'nurse.adams', now - 1000);
     await insertRecord(db, 1, now - 7 * YEAR, 'nurse.adams', now - 7 * YEAR);
     // A caller claiming it is a hundred years later (a moved server clock, or a hand-written call).
-    const [row] = await db.query<{ n: number }>('SELECT audit_purge_expired($1, $2, $3)::int AS n', [now + 100 * YEAR, 'it.admin', now]);
+    const [row] = await db.query<{ n: number }>('SELECT audit_purge_expired($1, $2, $3)::int AS n', [
+      now + 100 * YEAR,
+      'it.admin',
+      now,
+    ]);
     expect(row?.n).toBe(1);
     expect(await purgeExpiredAudit(db, () => now + 100 * YEAR, 6)).toBe(0);
     expect(await count(db, 'audit_records')).toBe(1);
@@ -228,12 +302,18 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
     // Received seven years ago by its column, but the first head over it was signed last week: the column was set by hand.
     await insertRecord(db, 3, now - 7 * YEAR, 'nurse.adams', now - 7 * YEAR, { headAt: now - 7 * 24 * 3600 * 1000 });
 
-    await expect(db.query('DELETE FROM audit_records WHERE tree_index = 1'), 'the trigger').rejects.toMatchObject(refused);
-    await expect(db.query('DELETE FROM audit_records WHERE tree_index = 3'), 'the trigger').rejects.toMatchObject(refused);
+    await expect(db.query('DELETE FROM audit_records WHERE tree_index = 1'), 'the trigger').rejects.toMatchObject(
+      refused,
+    );
+    await expect(db.query('DELETE FROM audit_records WHERE tree_index = 3'), 'the trigger').rejects.toMatchObject(
+      refused,
+    );
     // An owner's direct delete of an expired record leaves its stub as well.
     await db.query('DELETE FROM audit_records WHERE tree_index = 2');
     expect(await purgeExpiredAudit(db, () => now, 6)).toBe(1);
-    const left = await db.query<{ tree_index: number }>('SELECT tree_index::int AS tree_index FROM audit_records ORDER BY tree_index');
+    const left = await db.query<{ tree_index: number }>(
+      'SELECT tree_index::int AS tree_index FROM audit_records ORDER BY tree_index',
+    );
     expect(left.map((row) => row.tree_index)).toEqual([1, 3]);
     const stubs = await db.query<{ tree_index: number; workstation_id: string; seq: number; hash: string }>(
       'SELECT tree_index::int AS tree_index, workstation_id::text AS workstation_id, seq::int AS seq, hash FROM audit_purged ORDER BY tree_index',
@@ -242,6 +322,7 @@ describe.each(BACKENDS)('audit tables on %s', (backend) => {
       { tree_index: 0, workstation_id: WORKSTATION, seq: 1, hash: hash(1) },
       { tree_index: 2, workstation_id: WORKSTATION, seq: 3, hash: hash(3) },
     ]);
-    for (const sql of ['UPDATE audit_purged SET seq = 9', 'DELETE FROM audit_purged', 'TRUNCATE audit_purged']) await expect(db.query(sql), sql).rejects.toMatchObject(refused);
+    for (const sql of ['UPDATE audit_purged SET seq = 9', 'DELETE FROM audit_purged', 'TRUNCATE audit_purged'])
+      await expect(db.query(sql), sql).rejects.toMatchObject(refused);
   });
 });

@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMPTY_FORM, filterFromForm, type FilterForm } from '../../../renderer/src/compliance/audit-filter';
 import type { AuditSearchFilter } from '../../../shared/audit/audit-entry';
 import { chainRecords, chainStart, signedBatch, type RecordSpec } from '../../support/audit-batches';
-import { createUser, HOOK_TIMEOUT_MS, signIn, startTestServer, token, type TestServer, type TestUser } from '../../support/server-fixtures';
+import {
+  createUser,
+  HOOK_TIMEOUT_MS,
+  signIn,
+  startTestServer,
+  token,
+  type TestServer,
+  type TestUser,
+} from '../../support/server-fixtures';
 
 /** A day long past, in this machine's local time (as the form's datetime-local fields are). */
 const at = (localTime: string) => new Date(`2025-03-01T${localTime}`).getTime();
@@ -40,9 +48,19 @@ beforeAll(async () => {
   officer = await createUser(target, { userId: 'compliance.lee', displayName: 'Jin Lee', role: 'compliance-officer' });
   for (const user of [nurse, doctor, officer]) await signIn(target, user);
   const conversation = { kind: 'conversation', id: '5b1f0e2a-7c3d-4e8f-9a6b-1c2d3e4f5a6b' } as const;
-  const withObject = (specs: readonly RecordSpec[]) => specs.map((spec) => ({ action: 'conversation.opened' as const, object: conversation, ...spec }));
-  await target.api.ok('auditBatch', await signedBatch(nurse.device, await chainRecords(nurse.device.deviceId, chainStart(), withObject(NURSE_RECORDS))));
-  await target.api.ok('auditBatch', await signedBatch(doctor.device, await chainRecords(doctor.device.deviceId, chainStart(), withObject(DOCTOR_RECORDS))));
+  const withObject = (specs: readonly RecordSpec[]) =>
+    specs.map((spec) => ({ action: 'conversation.opened' as const, object: conversation, ...spec }));
+  await target.api.ok(
+    'auditBatch',
+    await signedBatch(nurse.device, await chainRecords(nurse.device.deviceId, chainStart(), withObject(NURSE_RECORDS))),
+  );
+  await target.api.ok(
+    'auditBatch',
+    await signedBatch(
+      doctor.device,
+      await chainRecords(doctor.device.deviceId, chainStart(), withObject(DOCTOR_RECORDS)),
+    ),
+  );
 }, HOOK_TIMEOUT_MS);
 afterAll(() => target.dispose(), HOOK_TIMEOUT_MS);
 
@@ -51,7 +69,11 @@ async function found(form: Partial<FilterForm>): Promise<string[]> {
   const converted = filterFromForm({ ...EMPTY_FORM, ...form });
   if (!converted.ok) throw new Error(`the form refused ${JSON.stringify(converted.errors)}`);
   const filter: AuditSearchFilter = converted.filter;
-  const answer = await target.api.ok('auditSearch', { filter, afterIndex: -1, limit: 100, knownTreeSize: 0 }, token(officer));
+  const answer = await target.api.ok(
+    'auditSearch',
+    { filter, afterIndex: -1, limit: 100, knownTreeSize: 0 },
+    token(officer),
+  );
   return answer.entries.map(({ entry }) => entry.record.reason ?? '').filter((reason) => /^[ND]_\d{4}$/.test(reason));
 }
 
@@ -67,7 +89,12 @@ describe('each compliance filter narrows what the server returns', () => {
   });
 
   it('narrows by workstation, typed in upper case as it may be copied', async () => {
-    expect(await found({ workstationId: nurse.device.deviceId.toUpperCase() })).toEqual(['N_0950', 'N_1005', 'N_1030', 'N_1100']);
+    expect(await found({ workstationId: nurse.device.deviceId.toUpperCase() })).toEqual([
+      'N_0950',
+      'N_1005',
+      'N_1030',
+      'N_1100',
+    ]);
     expect(await found({ workstationId: doctor.device.deviceId })).toEqual(['D_1010', 'D_1200']);
   });
 
@@ -79,7 +106,11 @@ describe('each compliance filter narrows what the server returns', () => {
   });
 
   it('narrows by all three together', async () => {
-    expect(await found({ patient: PATIENT, workstationId: nurse.device.deviceId, from: '2025-03-01T10:00' })).toEqual(['N_1030']);
-    expect(await found({ patient: PATIENT, workstationId: doctor.device.deviceId, to: '2025-03-01T10:00' })).toEqual([]);
+    expect(await found({ patient: PATIENT, workstationId: nurse.device.deviceId, from: '2025-03-01T10:00' })).toEqual([
+      'N_1030',
+    ]);
+    expect(await found({ patient: PATIENT, workstationId: doctor.device.deviceId, to: '2025-03-01T10:00' })).toEqual(
+      [],
+    );
   });
 });

@@ -31,7 +31,9 @@ const READY = /^server ready: (https:\/\/127\.0\.0\.1:(\d+)) ca=(\/\S+)$/;
  * reaches the server itself and its exit code is the server's.
  */
 function serverCommand(): string[] {
-  const scripts = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const scripts = (
+    JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
   const command = scripts.server?.split(' ') ?? [];
   if (command[0] !== 'node') throw new Error(`unexpected server script: ${String(scripts.server)}`);
   return command.slice(1);
@@ -63,7 +65,9 @@ function startCli(dataDir: string): Promise<Running> {
 /** The exit as `code <n>` or `signal <name>`, with the server's stderr if it was not a clean exit. */
 async function stop(running: Running): Promise<string> {
   const exited = new Promise<string>((resolve) =>
-    running.child.once('exit', (code, signal) => resolve(code === null ? `signal ${String(signal)}` : `code ${String(code)}`)),
+    running.child.once('exit', (code, signal) =>
+      resolve(code === null ? `signal ${String(signal)}` : `code ${String(code)}`),
+    ),
   );
   running.child.kill('SIGTERM');
   const result = await exited;
@@ -89,7 +93,8 @@ describe('npm run server --demo', () => {
       const file = path.join(dataDir, 'demo-accounts.json');
       expect(statSync(file).mode & 0o777).toBe(0o600);
       const accounts = JSON.parse(readFileSync(file, 'utf8')) as DemoAccount[];
-      for (const account of accounts) expect(Object.keys(account).sort()).toEqual(['displayName', 'password', 'role', 'totpSecret', 'userId']);
+      for (const account of accounts)
+        expect(Object.keys(account).sort()).toEqual(['displayName', 'password', 'role', 'totpSecret', 'userId']);
       expect(new Set(accounts.map((account) => account.role))).toEqual(new Set(ROLES));
       expect(accounts.filter((account) => account.role === 'nurse').length).toBeGreaterThanOrEqual(2);
       expect(new Set(accounts.map((account) => account.password)).size).toBe(accounts.length);

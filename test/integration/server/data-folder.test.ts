@@ -6,13 +6,31 @@
  * hundreds of files into the folder (PostgreSQL keeps its own).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DataFolderUnsafeError } from '../../../server/data-folder';
 import { repoRoot } from '../../support/browser-host-process';
-import { createUser, HOOK_TIMEOUT_MS, readyUsers, sealMessage, seedPgliteFromTemplate, startTestServer, token } from '../../support/server-fixtures';
+import {
+  createUser,
+  HOOK_TIMEOUT_MS,
+  readyUsers,
+  sealMessage,
+  seedPgliteFromTemplate,
+  startTestServer,
+  token,
+} from '../../support/server-fixtures';
 
 /** Every path under `folder` (itself included) whose mode lets group or others in at all. */
 function openToOthers(folder: string): string[] {
@@ -20,7 +38,8 @@ function openToOthers(folder: string): string[] {
   const visit = (entry: string) => {
     const info = lstatSync(entry);
     if (info.isSymbolicLink()) return;
-    if ((info.mode & 0o077) !== 0) found.push(`${path.relative(folder, entry) || '.'} ${(info.mode & 0o777).toString(8)}`);
+    if ((info.mode & 0o077) !== 0)
+      found.push(`${path.relative(folder, entry) || '.'} ${(info.mode & 0o777).toString(8)}`);
     if (info.isDirectory()) for (const name of readdirSync(entry)) visit(path.join(entry, name));
   };
   visit(folder);
@@ -113,7 +132,11 @@ describe('the data folder', () => {
       chmodSync(path.join(dataDir, 'planted'), 0o777);
       const refusal = startTestServer('pglite', { dataDir, freshDatabase: true });
       await expect(refusal).rejects.toBeInstanceOf(DataFolderUnsafeError);
-      await expect(refusal).rejects.toMatchObject({ code: 'DATA_FOLDER_UNSAFE', problem: 'WRITABLE_BY_OTHERS', folder: dataDir });
+      await expect(refusal).rejects.toMatchObject({
+        code: 'DATA_FOLDER_UNSAFE',
+        problem: 'WRITABLE_BY_OTHERS',
+        folder: dataDir,
+      });
       expect(readdirSync(dataDir)).toEqual(['planted']);
       expect(lstatSync(dataDir).mode & 0o7777).toBe(mode);
       expect(lstatSync(path.join(dataDir, 'planted')).mode & 0o777).toBe(0o777);
@@ -123,10 +146,17 @@ describe('the data folder', () => {
   it('is refused by `npm run server` with a message naming the folder and saying what to do, and exit 1', () => {
     const dataDir = newFolder(0o777);
     writeFileSync(path.join(dataDir, 'secret-name-of-a-file'), '');
-    const scripts = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     const [node, ...args] = scripts.server?.split(' ') ?? [];
     expect(node).toBe('node');
-    const run = spawnSync(process.execPath, [...args, '--data', dataDir, '--port', '0'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' }, timeout: 60_000 });
+    const run = spawnSync(process.execPath, [...args, '--data', dataDir, '--port', '0'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: '' },
+      timeout: 60_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`The data folder ${dataDir} can be written by other accounts: make it 0700`);

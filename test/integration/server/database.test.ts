@@ -52,7 +52,9 @@ describe.each(BACKENDS)('database on %s', (backend) => {
     const versions = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
     expect(versions.map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version));
     expect(await migrate(db)).toEqual([]);
-    await db.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, $1, 0)', ['from the future']);
+    await db.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, $1, 0)', [
+      'from the future',
+    ]);
     await expect(migrate(db)).rejects.toBeInstanceOf(SchemaTooNewError);
   });
 
@@ -68,7 +70,9 @@ describe.each(BACKENDS)('database on %s', (backend) => {
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
-    expect((await db.query<{ name: string }>('SELECT name FROM server_secrets ORDER BY name')).map((row) => row.name)).toEqual(['kept']);
+    expect(
+      (await db.query<{ name: string }>('SELECT name FROM server_secrets ORDER BY name')).map((row) => row.name),
+    ).toEqual(['kept']);
     const [row] = await db.query<{ big: unknown }>('SELECT $1::bigint AS big', [now]);
     expect(row?.big).toBe(now);
   });

@@ -9,7 +9,16 @@ import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../../shared/protocol/api';
 import { usePostgres } from '../../support/postgres';
-import { authKeyOf, BACKENDS, createUser, HOOK_TIMEOUT_MS, loginProof, newDevice, startTestServer, type TestServer } from '../../support/server-fixtures';
+import {
+  authKeyOf,
+  BACKENDS,
+  createUser,
+  HOOK_TIMEOUT_MS,
+  loginProof,
+  newDevice,
+  startTestServer,
+  type TestServer,
+} from '../../support/server-fixtures';
 
 const postgres = usePostgres();
 const STEP_MS = 30_000;
@@ -21,11 +30,16 @@ describe.each(BACKENDS)('TOTP enrollment on %s', (backend) => {
   }, HOOK_TIMEOUT_MS);
   afterAll(() => target.dispose(), HOOK_TIMEOUT_MS);
 
-  const code = (secret: string, at: number) => OTPAuth.TOTP.generate({ secret: OTPAuth.Secret.fromBase32(secret), timestamp: at });
+  const code = (secret: string, at: number) =>
+    OTPAuth.TOTP.generate({ secret: OTPAuth.Secret.fromBase32(secret), timestamp: at });
 
   /** An account with no TOTP, and two enrollments of it pending from two devices. */
   async function twoPendingEnrollments() {
-    const user = await createUser(target, { userId: `e${randomUUID().slice(0, 8)}`, displayName: 'Chidi Okafor', totpSecret: null });
+    const user = await createUser(target, {
+      userId: `e${randomUUID().slice(0, 8)}`,
+      displayName: 'Chidi Okafor',
+      totpSecret: null,
+    });
     const authKey = await authKeyOf(target.api, user);
     const enroll = async () => {
       const device = await newDevice();
@@ -42,14 +56,22 @@ describe.each(BACKENDS)('TOTP enrollment on %s', (backend) => {
   }
 
   async function confirm(challengeId: string, totp: string) {
-    const response = await target.api.raw('POST', routes.verifyMfa.path, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ challengeId, code: totp }) });
+    const response = await target.api.raw('POST', routes.verifyMfa.path, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ challengeId, code: totp }),
+    });
     return { status: response.status, body: JSON.parse(response.text) as { error?: string } };
   }
 
   /** Whether a fresh sign-in takes a code of `secret` (the one the account holds). */
   async function signsInWith(userId: string, authKey: string, secret: string, at: number) {
     const device = await newDevice();
-    const login = await target.api.ok('login', { userId, authKey, device: { publicKey: device.publicKey, name: device.name }, proof: await loginProof(device, userId, target.clock.now()) });
+    const login = await target.api.ok('login', {
+      userId,
+      authKey,
+      device: { publicKey: device.publicKey, name: device.name },
+      proof: await loginProof(device, userId, target.clock.now()),
+    });
     if (login.step !== 'mfa') throw new Error(`expected the mfa step, got ${login.step}`);
     return (await confirm(login.challengeId, code(secret, at))).status === 200;
   }
@@ -58,7 +80,10 @@ describe.each(BACKENDS)('TOTP enrollment on %s', (backend) => {
     const { user, authKey, first, second } = await twoPendingEnrollments();
     expect((await confirm(first.challengeId, code(first.secret, target.clock.now()))).status).toBe(200);
     target.clock.advance(STEP_MS);
-    expect(await confirm(second.challengeId, code(second.secret, target.clock.now()))).toEqual({ status: 409, body: { error: 'MFA_ALREADY_ENROLLED' } });
+    expect(await confirm(second.challengeId, code(second.secret, target.clock.now()))).toEqual({
+      status: 409,
+      body: { error: 'MFA_ALREADY_ENROLLED' },
+    });
     target.clock.advance(STEP_MS);
     expect(await signsInWith(user.userId, authKey, second.secret, target.clock.now())).toBe(false);
     target.clock.advance(STEP_MS);
@@ -70,7 +95,10 @@ describe.each(BACKENDS)('TOTP enrollment on %s', (backend) => {
       const { user, authKey, first, second } = await twoPendingEnrollments();
       const now = target.clock.now();
       // Codes of different steps (both inside the drift allowance), so the step rule alone cannot decide.
-      const [a, b] = await Promise.all([confirm(first.challengeId, code(first.secret, now)), confirm(second.challengeId, code(second.secret, now + STEP_MS))]);
+      const [a, b] = await Promise.all([
+        confirm(first.challengeId, code(first.secret, now)),
+        confirm(second.challengeId, code(second.secret, now + STEP_MS)),
+      ]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
       expect([a, b].find((answer) => answer.status === 409)?.body).toEqual({ error: 'MFA_ALREADY_ENROLLED' });
       const [winner, loser] = a.status === 200 ? [first, second] : [second, first];

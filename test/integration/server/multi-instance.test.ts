@@ -7,7 +7,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePostgres } from '../../support/postgres';
 import { apiClient, type ApiClient } from '../../support/server-client';
-import { publishIdentity, readyUsers, sealMessage, signIn, startTestServer, testClock, token, type TestServer, type TestUser, HOOK_TIMEOUT_MS } from '../../support/server-fixtures';
+import {
+  publishIdentity,
+  readyUsers,
+  sealMessage,
+  signIn,
+  startTestServer,
+  testClock,
+  token,
+  type TestServer,
+  type TestUser,
+  HOOK_TIMEOUT_MS,
+} from '../../support/server-fixtures';
 
 const postgres = usePostgres();
 
@@ -53,13 +64,23 @@ describe('two instances on one PostgreSQL', () => {
       stream.resume(0);
       await stream.untilReady();
     }
-    const envelope = await sealMessage(east, { from: adams, to: [patel], text: 'Can you see this from the other side?' });
+    const envelope = await sealMessage(east, {
+      from: adams,
+      to: [patel],
+      text: 'Can you see this from the other side?',
+    });
     await east.api.ok('send', { envelope }, token(adams));
-    expect(await patelOnWest.next(3000)).toMatchObject({ type: 'event', event: { type: 'envelope', envelope: { header: { id: envelope.header.id } } } });
+    expect(await patelOnWest.next(3000)).toMatchObject({
+      type: 'event',
+      event: { type: 'envelope', envelope: { header: { id: envelope.header.id } } },
+    });
     expect(await adamsOnEast.next(3000)).toMatchObject({ type: 'event', event: { type: 'envelope' } });
 
     await westApi.ok('receipts', { receipts: [{ messageId: envelope.header.id, kind: 'read' }] }, token(patel));
-    expect(await adamsOnEast.next(3000)).toMatchObject({ type: 'event', event: { type: 'receipt', messageId: envelope.header.id, userId: patel.userId, kind: 'read' } });
+    expect(await adamsOnEast.next(3000)).toMatchObject({
+      type: 'event',
+      event: { type: 'receipt', messageId: envelope.header.id, userId: patel.userId, kind: 'read' },
+    });
   });
 
   it('keeps delivering after the database drops the instances’ LISTEN connections', async () => {
@@ -74,7 +95,10 @@ describe('two instances on one PostgreSQL', () => {
     const envelope = await sealMessage(east, { from: adams, to: [patel], text: 'Sent while the listeners reconnect' });
     await east.api.ok('send', { envelope }, token(adams));
     // Whether the notification is caught live or re-read after the reconnect, it arrives.
-    expect(await patelOnWest.next(5000)).toMatchObject({ type: 'event', event: { type: 'envelope', envelope: { header: { id: envelope.header.id } } } });
+    expect(await patelOnWest.next(5000)).toMatchObject({
+      type: 'event',
+      event: { type: 'envelope', envelope: { header: { id: envelope.header.id } } },
+    });
     await patelOnWest.close();
   });
 
@@ -84,6 +108,9 @@ describe('two instances on one PostgreSQL', () => {
     await patelOnWest.untilReady();
     await east.api.ok('logout', {}, token(patel));
     expect(await patelOnWest.next(3000)).toEqual({ type: 'session-ended', reason: 'signed-out' });
-    expect(await westApi.refused('listSessions', {}, token(patel))).toEqual({ status: 401, body: { error: 'UNAUTHENTICATED' } });
+    expect(await westApi.refused('listSessions', {}, token(patel))).toEqual({
+      status: 401,
+      body: { error: 'UNAUTHENTICATED' },
+    });
   });
 });

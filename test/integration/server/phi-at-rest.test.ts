@@ -11,7 +11,16 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signRecall } from '../../../main/crypto/recall-signature';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, readyUsers, sealMessage, startTestServer, token, type TestServer, type TestUser, HOOK_TIMEOUT_MS } from '../../support/server-fixtures';
+import {
+  BACKENDS,
+  readyUsers,
+  sealMessage,
+  startTestServer,
+  token,
+  type TestServer,
+  type TestUser,
+  HOOK_TIMEOUT_MS,
+} from '../../support/server-fixtures';
 
 const postgres = usePostgres();
 
@@ -58,21 +67,42 @@ describe.each(BACKENDS)('PHI at rest and in the log on %s', (backend) => {
     await stream.next();
     await target.api.ok('receipts', { receipts: [{ messageId: kept.header.id, kind: 'read' }] }, token(doctor));
     const recalledAt = target.clock.now();
-    const signature = await signRecall({ messageId: recalled.header.id, senderId: nurse.userId, recalledAt }, nurse.identity!.signing.privateKey);
+    const signature = await signRecall(
+      { messageId: recalled.header.id, senderId: nurse.userId, recalledAt },
+      nurse.identity!.signing.privateKey,
+    );
     await target.api.ok('recall', { messageId: recalled.header.id, recalledAt, signature }, token(nurse));
-    expect((await target.api.ok('history', { conversationId, before: null, limit: 10 }, token(doctor))).envelopes).toHaveLength(1);
+    expect(
+      (await target.api.ok('history', { conversationId, before: null, limit: 10 }, token(doctor))).envelopes,
+    ).toHaveLength(1);
     await target.api.refused('login', { userId: nurse.userId, authKey: 'bad' }, undefined);
     await target.close();
 
     const log = target.log.text();
     expect(log).toContain('"route":"/v1/messages/send"');
-    const secrets = [MESSAGE_TEXT, RECALLED_TEXT, ...NAMES, QUERY, 'Oncology', 'Night Sister', nurse.password, nurse.totpSecret!, token(nurse), token(doctor), kept.ciphertext.slice(0, 40)];
+    const secrets = [
+      MESSAGE_TEXT,
+      RECALLED_TEXT,
+      ...NAMES,
+      QUERY,
+      'Oncology',
+      'Night Sister',
+      nurse.password,
+      nurse.totpSecret!,
+      token(nurse),
+      token(doctor),
+      kept.ciphertext.slice(0, 40),
+    ];
     for (const secret of secrets) expect(log, 'the log').not.toContain(secret);
 
     if (backend === 'pglite') {
       const files = filesUnder(path.join(target.dataDir, 'pglite')).map((file) => readFileSync(file));
       expect(files.length).toBeGreaterThan(10);
-      for (const text of [MESSAGE_TEXT, RECALLED_TEXT]) expect(files.some((bytes) => foundIn(bytes, text)), text).toBe(false);
+      for (const text of [MESSAGE_TEXT, RECALLED_TEXT])
+        expect(
+          files.some((bytes) => foundIn(bytes, text)),
+          text,
+        ).toBe(false);
       // Control: the scan does see plain strings the server stores (the directory's names).
       expect(files.some((bytes) => foundIn(bytes, NAMES[0]!))).toBe(true);
       // The ciphertext itself is there, until recall deleted it.

@@ -8,7 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRecall } from '../../../main/crypto/recall-signature';
 import { routes } from '../../../shared/protocol/api';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, HOOK_TIMEOUT_MS, readyUsers, sealMessage, startTestServer, token, type TestServer, type TestUser } from '../../support/server-fixtures';
+import {
+  BACKENDS,
+  HOOK_TIMEOUT_MS,
+  readyUsers,
+  sealMessage,
+  startTestServer,
+  token,
+  type TestServer,
+  type TestUser,
+} from '../../support/server-fixtures';
 
 const postgres = usePostgres();
 

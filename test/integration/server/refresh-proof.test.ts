@@ -8,7 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROOF_WINDOW_MS } from '../../../shared/protocol/auth';
 import { routes } from '../../../shared/protocol/api';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, createUser, HOOK_TIMEOUT_MS, refreshProof, signIn, startTestServer, type TestServer } from '../../support/server-fixtures';
+import {
+  BACKENDS,
+  createUser,
+  HOOK_TIMEOUT_MS,
+  refreshProof,
+  signIn,
+  startTestServer,
+  type TestServer,
+} from '../../support/server-fixtures';
 
 const postgres = usePostgres();
 const PROOF_INVALID = { status: 401, body: { error: 'DEVICE_PROOF_INVALID' } };
@@ -35,7 +43,11 @@ describe.each(BACKENDS)('refresh proofs on %s', (backend) => {
     expect(await target.api.refused('refresh', { proof }, refreshed.token)).toEqual(PROOF_INVALID);
     // Refused, not rotated: the token still works, and a fresh proof refreshes it.
     await target.api.ok('listSessions', {}, refreshed.token);
-    await target.api.ok('refresh', { proof: await refreshProof(grace.device, session.sessionId, target.clock.now()) }, refreshed.token);
+    await target.api.ok(
+      'refresh',
+      { proof: await refreshProof(grace.device, session.sessionId, target.clock.now()) },
+      refreshed.token,
+    );
   });
 
   it('lets one of two refreshes sent at once with the same proof succeed', async () => {
@@ -43,7 +55,11 @@ describe.each(BACKENDS)('refresh proofs on %s', (backend) => {
       const grace = await signedIn();
       const session = grace.session!;
       const body = JSON.stringify({ proof: await refreshProof(grace.device, session.sessionId, target.clock.now()) });
-      const send = () => target.api.raw('POST', routes.refresh.path, { headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` }, body });
+      const send = () =>
+        target.api.raw('POST', routes.refresh.path, {
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+          body,
+        });
       const answers = await Promise.all([send(), send()]);
       expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401]);
     }

@@ -12,7 +12,16 @@ import type { FeedEvent } from '../../../shared/protocol/feed';
 import type { ServerFrame } from '../../../shared/protocol/stream';
 import { usePostgres } from '../../support/postgres';
 import type { StreamClient } from '../../support/server-client';
-import { BACKENDS, readyUsers, sealMessage, startTestServer, token, type TestServer, type TestUser, HOOK_TIMEOUT_MS } from '../../support/server-fixtures';
+import {
+  BACKENDS,
+  readyUsers,
+  sealMessage,
+  startTestServer,
+  token,
+  type TestServer,
+  type TestUser,
+  HOOK_TIMEOUT_MS,
+} from '../../support/server-fixtures';
 
 const postgres = usePostgres();
 
@@ -30,7 +39,11 @@ const summary = (event: FeedEvent) =>
 
 async function textFor(reader: TestUser, envelope: Envelope, sender: TestUser): Promise<string> {
   const signingKey = Buffer.from(sender.identity!.signing.publicKey).toString('base64');
-  const opened = await openEnvelope(envelope, { recipient: reader.userId, encryption: reader.identity!.encryption }, signingKey);
+  const opened = await openEnvelope(
+    envelope,
+    { recipient: reader.userId, encryption: reader.identity!.encryption },
+    signingKey,
+  );
   if (!opened.ok) throw new Error(`could not open: ${opened.error}`);
   return opened.body.text;
 }
@@ -48,7 +61,11 @@ describe.each(BACKENDS)('relay on %s', (backend) => {
   const team = async (count: number) => {
     const users = await readyUsers(
       target,
-      Array.from({ length: count }, () => ({ userId: `r${String(++counter)}.${randomUUID().slice(0, 6)}`, displayName: `Person ${String(counter)}`, role: 'physician' as const })),
+      Array.from({ length: count }, () => ({
+        userId: `r${String(++counter)}.${randomUUID().slice(0, 6)}`,
+        displayName: `Person ${String(counter)}`,
+        role: 'physician' as const,
+      })),
     );
     return users as [TestUser, TestUser, TestUser, ...TestUser[]];
   };
@@ -62,7 +79,8 @@ describe.each(BACKENDS)('relay on %s', (backend) => {
   }
 
   const send = (from: TestUser, envelope: Envelope) => target.api.ok('send', { envelope }, token(from));
-  const feed = async (user: TestUser, after = 0) => (await target.api.ok('feed', { after, limit: 500 }, token(user))).events;
+  const feed = async (user: TestUser, after = 0) =>
+    (await target.api.ok('feed', { after, limit: 500 }, token(user))).events;
 
   it('delivers over the stream to every device of the recipient and of the sender, and to nobody else', async () => {
     const [adams, patel, okafor] = await team(3);
@@ -71,14 +89,28 @@ describe.each(BACKENDS)('relay on %s', (backend) => {
     const adamsStream = await live(adams);
     const bystander = await live(okafor);
 
-    const envelope = await sealMessage(target, { from: adams, to: [patel], text: 'Bed 12 troponin back, please review' });
+    const envelope = await sealMessage(target, {
+      from: adams,
+      to: [patel],
+      text: 'Bed 12 troponin back, please review',
+    });
     const accepted = await send(adams, envelope);
-    expect(accepted).toEqual({ messageId: envelope.header.id, acceptedAt: expect.any(Number) as unknown, duplicate: false });
+    expect(accepted).toEqual({
+      messageId: envelope.header.id,
+      acceptedAt: expect.any(Number) as unknown,
+      duplicate: false,
+    });
 
     for (const stream of [patelDesk, patelWard, adamsStream]) {
       const event = eventOf(await stream.next());
-      expect(event).toEqual({ type: 'envelope', seq: expect.any(Number) as unknown, envelope, acceptedAt: accepted.acceptedAt });
-      if (event.type === 'envelope') expect(await textFor(patel, event.envelope, adams)).toBe('Bed 12 troponin back, please review');
+      expect(event).toEqual({
+        type: 'envelope',
+        seq: expect.any(Number) as unknown,
+        envelope,
+        acceptedAt: accepted.acceptedAt,
+      });
+      if (event.type === 'envelope')
+        expect(await textFor(patel, event.envelope, adams)).toBe('Bed 12 troponin back, please review');
     }
     await bystander.silentFor(200);
     expect(await feed(okafor)).toEqual([]);
@@ -131,7 +163,10 @@ describe.each(BACKENDS)('relay on %s', (backend) => {
     const other = await sealMessage(target, { from: adams, to: [patel], text: 'Something else' });
     const conflicting = await sealMessage(target, { from: adams, to: [patel], text: 'Something else' });
     const sameId = { ...conflicting, header: { ...conflicting.header, id: envelope.header.id } };
-    expect(await target.api.refused('send', { envelope: sameId }, token(adams))).toMatchObject({ status: 409, body: { error: 'IDEMPOTENCY_CONFLICT' } });
+    expect(await target.api.refused('send', { envelope: sameId }, token(adams))).toMatchObject({
+      status: 409,
+      body: { error: 'IDEMPOTENCY_CONFLICT' },
+    });
     await send(adams, other);
   });
 
@@ -157,7 +192,9 @@ describe.each(BACKENDS)('relay on %s', (backend) => {
     // Again: counted, but no second event. From someone who is not a recipient: not counted.
     expect(await target.api.ok('receipts', { receipts }, token(patel))).toEqual({ accepted: 2 });
     expect(await target.api.ok('receipts', { receipts }, token(okafor))).toEqual({ accepted: 0 });
-    expect(await target.api.ok('receipts', { receipts: [{ messageId: randomUUID(), kind: 'read' }] }, token(patel))).toEqual({ accepted: 0 });
+    expect(
+      await target.api.ok('receipts', { receipts: [{ messageId: randomUUID(), kind: 'read' }] }, token(patel)),
+    ).toEqual({ accepted: 0 });
     await adamsStream.silentFor(200);
     expect((await feed(okafor)).length).toBe(0);
   });
@@ -165,7 +202,12 @@ describe.each(BACKENDS)('relay on %s', (backend) => {
   it('recalls: deleted where undelivered, a recall event where delivered and for the sender', async () => {
     const [adams, patel, nguyen, okafor] = (await team(4)) as [TestUser, TestUser, TestUser, TestUser];
     const conversationId = randomUUID();
-    const envelope = await sealMessage(target, { from: adams, to: [patel, nguyen], text: 'Wrong patient, ignore', conversationId });
+    const envelope = await sealMessage(target, {
+      from: adams,
+      to: [patel, nguyen],
+      text: 'Wrong patient, ignore',
+      conversationId,
+    });
     await send(adams, envelope);
     const messageId = envelope.header.id;
     await target.api.ok('receipts', { receipts: [{ messageId, kind: 'delivered' }] }, token(patel));
@@ -173,13 +215,33 @@ describe.each(BACKENDS)('relay on %s', (backend) => {
     const nguyenStream = await live(nguyen);
 
     const recalledAt = target.clock.now();
-    const signature = await signRecall({ messageId, senderId: adams.userId, recalledAt }, adams.identity!.signing.privateKey);
-    expect(await target.api.refused('recall', { messageId, recalledAt, signature }, token(okafor))).toEqual({ status: 404, body: { error: 'NOT_FOUND' } });
-    const forged = await signRecall({ messageId, senderId: adams.userId, recalledAt }, patel.identity!.signing.privateKey);
-    expect(await target.api.refused('recall', { messageId, recalledAt, signature: forged }, token(adams))).toEqual({ status: 400, body: { error: 'SIGNATURE_INVALID' } });
-    const otherTime = await signRecall({ messageId, senderId: adams.userId, recalledAt: recalledAt + 1 }, adams.identity!.signing.privateKey);
-    expect(await target.api.refused('recall', { messageId, recalledAt, signature: otherTime }, token(adams))).toEqual({ status: 400, body: { error: 'SIGNATURE_INVALID' } });
-    expect(await target.api.refused('recall', { messageId: randomUUID(), recalledAt, signature }, token(adams))).toEqual({ status: 404, body: { error: 'NOT_FOUND' } });
+    const signature = await signRecall(
+      { messageId, senderId: adams.userId, recalledAt },
+      adams.identity!.signing.privateKey,
+    );
+    expect(await target.api.refused('recall', { messageId, recalledAt, signature }, token(okafor))).toEqual({
+      status: 404,
+      body: { error: 'NOT_FOUND' },
+    });
+    const forged = await signRecall(
+      { messageId, senderId: adams.userId, recalledAt },
+      patel.identity!.signing.privateKey,
+    );
+    expect(await target.api.refused('recall', { messageId, recalledAt, signature: forged }, token(adams))).toEqual({
+      status: 400,
+      body: { error: 'SIGNATURE_INVALID' },
+    });
+    const otherTime = await signRecall(
+      { messageId, senderId: adams.userId, recalledAt: recalledAt + 1 },
+      adams.identity!.signing.privateKey,
+    );
+    expect(await target.api.refused('recall', { messageId, recalledAt, signature: otherTime }, token(adams))).toEqual({
+      status: 400,
+      body: { error: 'SIGNATURE_INVALID' },
+    });
+    expect(
+      await target.api.refused('recall', { messageId: randomUUID(), recalledAt, signature }, token(adams)),
+    ).toEqual({ status: 404, body: { error: 'NOT_FOUND' } });
 
     expect(await target.api.ok('recall', { messageId, recalledAt, signature }, token(adams))).toEqual({ recalledAt });
     expect(eventOf(await patelStream.next())).toEqual({
@@ -203,21 +265,36 @@ describe.each(BACKENDS)('relay on %s', (backend) => {
       ['recall', messageId, adams.userId],
     ]);
     for (const user of [adams, patel, nguyen]) {
-      expect((await target.api.ok('history', { conversationId, before: null, limit: 50 }, token(user))).envelopes).toEqual([]);
+      expect(
+        (await target.api.ok('history', { conversationId, before: null, limit: 50 }, token(user))).envelopes,
+      ).toEqual([]);
     }
     // Recalled stays recalled: a second recall answers the first time, a resend is a duplicate.
-    const later = await signRecall({ messageId, senderId: adams.userId, recalledAt: recalledAt + 5 }, adams.identity!.signing.privateKey);
-    expect(await target.api.ok('recall', { messageId, recalledAt: recalledAt + 5, signature: later }, token(adams))).toEqual({ recalledAt });
+    const later = await signRecall(
+      { messageId, senderId: adams.userId, recalledAt: recalledAt + 5 },
+      adams.identity!.signing.privateKey,
+    );
+    expect(
+      await target.api.ok('recall', { messageId, recalledAt: recalledAt + 5, signature: later }, token(adams)),
+    ).toEqual({ recalledAt });
     expect((await send(adams, envelope)).duplicate).toBe(true);
     expect(await feed(nguyen)).toEqual([]);
-    expect(await target.api.ok('receipts', { receipts: [{ messageId, kind: 'read' }] }, token(nguyen))).toEqual({ accepted: 0 });
+    expect(await target.api.ok('receipts', { receipts: [{ messageId, kind: 'read' }] }, token(nguyen))).toEqual({
+      accepted: 0,
+    });
   });
 
   it('hides an envelope after its expiry and sweeps it and its events away', async () => {
     const [adams, patel] = await team(2);
     const conversationId = randomUUID();
     const now = target.clock.now();
-    const brief = await sealMessage(target, { from: adams, to: [patel], text: 'Gone in a minute', conversationId, expiresAt: now + 60_000 });
+    const brief = await sealMessage(target, {
+      from: adams,
+      to: [patel],
+      text: 'Gone in a minute',
+      conversationId,
+      expiresAt: now + 60_000,
+    });
     const lasting = await sealMessage(target, { from: adams, to: [patel], text: 'Stays', conversationId });
     await send(adams, brief);
     await send(adams, lasting);
@@ -236,8 +313,17 @@ describe.each(BACKENDS)('relay on %s', (backend) => {
     expect((await target.server.admin.sweepExpired()).expiredEnvelopes).toBeGreaterThanOrEqual(1);
     expect((await feed(adams)).map(summary)).toEqual([['envelope', lasting.header.id]]);
 
-    const stale = await sealMessage(target, { from: adams, to: [patel], text: 'Too late', sentAt: target.clock.now() - 10_000, expiresAt: target.clock.now() - 1 });
-    expect(await target.api.refused('send', { envelope: stale }, token(adams))).toEqual({ status: 410, body: { error: 'MESSAGE_EXPIRED' } });
+    const stale = await sealMessage(target, {
+      from: adams,
+      to: [patel],
+      text: 'Too late',
+      sentAt: target.clock.now() - 10_000,
+      expiresAt: target.clock.now() - 1,
+    });
+    expect(await target.api.refused('send', { envelope: stale }, token(adams))).toEqual({
+      status: 410,
+      body: { error: 'MESSAGE_EXPIRED' },
+    });
   });
 
   it('pages a conversation’s history newest first, only for those who sent or received it', async () => {
@@ -254,11 +340,19 @@ describe.each(BACKENDS)('relay on %s', (backend) => {
     expect(page.envelopes.map((stored) => stored.envelope.header.id)).toEqual([ids[2], ids[1]]);
     expect(page.envelopes.every((stored) => stored.recalledAt === null)).toBe(true);
     expect(page.more).toBe(true);
-    const next = await target.api.ok('history', { conversationId, before: page.envelopes.at(-1)!.acceptedAt, limit: 2 }, token(patel));
+    const next = await target.api.ok(
+      'history',
+      { conversationId, before: page.envelopes.at(-1)!.acceptedAt, limit: 2 },
+      token(patel),
+    );
     expect(next.envelopes.map((stored) => stored.envelope.header.id)).toEqual([ids[0]]);
     expect(next.more).toBe(false);
     expect(await textFor(patel, next.envelopes[0]!.envelope, adams)).toBe('one');
-    expect((await target.api.ok('history', { conversationId, before: null, limit: 10 }, token(adams))).envelopes).toHaveLength(3);
-    expect((await target.api.ok('history', { conversationId, before: null, limit: 10 }, token(okafor))).envelopes).toEqual([]);
+    expect(
+      (await target.api.ok('history', { conversationId, before: null, limit: 10 }, token(adams))).envelopes,
+    ).toHaveLength(3);
+    expect(
+      (await target.api.ok('history', { conversationId, before: null, limit: 10 }, token(okafor))).envelopes,
+    ).toEqual([]);
   });
 });

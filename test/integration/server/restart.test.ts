@@ -4,7 +4,16 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, readyUsers, sealMessage, startTestServer, testClock, token, type TestServer, HOOK_TIMEOUT_MS } from '../../support/server-fixtures';
+import {
+  BACKENDS,
+  readyUsers,
+  sealMessage,
+  startTestServer,
+  testClock,
+  token,
+  type TestServer,
+  HOOK_TIMEOUT_MS,
+} from '../../support/server-fixtures';
 
 const postgres = usePostgres();
 const started: TestServer[] = [];
@@ -27,13 +36,23 @@ describe.each(BACKENDS)('restart on %s', (backend) => {
     const feedBefore = await before.api.ok('feed', { after: 0, limit: 100 }, token(patel!));
     await before.close();
 
-    const after = await startTestServer(backend, { dataDir: before.dataDir, clock, ...(before.databaseUrl === undefined ? {} : { databaseUrl: before.databaseUrl }) });
+    const after = await startTestServer(backend, {
+      dataDir: before.dataDir,
+      clock,
+      ...(before.databaseUrl === undefined ? {} : { databaseUrl: before.databaseUrl }),
+    });
     started.push(after);
     expect(after.server.caCertPath).toBe(before.server.caCertPath);
     expect(await after.api.ok('prelogin', { userId: 'not.a.user' })).toEqual(decoy);
     expect(await after.api.ok('feed', { after: 0, limit: 100 }, token(patel!))).toEqual(feedBefore);
-    expect(feedBefore.events).toEqual([{ type: 'envelope', seq: expect.any(Number) as unknown, envelope, acceptedAt: accepted.acceptedAt }]);
-    const history = await after.api.ok('history', { conversationId: envelope.header.conversationId, before: null, limit: 10 }, token(adams!));
+    expect(feedBefore.events).toEqual([
+      { type: 'envelope', seq: expect.any(Number) as unknown, envelope, acceptedAt: accepted.acceptedAt },
+    ]);
+    const history = await after.api.ok(
+      'history',
+      { conversationId: envelope.header.conversationId, before: null, limit: 10 },
+      token(adams!),
+    );
     expect(history.envelopes.map((stored) => stored.envelope)).toEqual([envelope]);
     const found = await after.api.ok('lookupKeys', { userIds: [patel!.userId] }, token(adams!));
     expect(found.users[0]?.user.fingerprint).toMatch(/^[0-9a-f]{64}$/);

@@ -20,13 +20,34 @@ import { startServer } from '../../../server/server';
 import { chainRecords, chainStart, signedBatch } from '../../support/audit-batches';
 import { repoRoot } from '../../support/browser-host-process';
 import { usePostgres } from '../../support/postgres';
-import { createUser, HOOK_TIMEOUT_MS, signIn, startTestServer, token, type TestServer, type TestUser } from '../../support/server-fixtures';
+import {
+  createUser,
+  HOOK_TIMEOUT_MS,
+  signIn,
+  startTestServer,
+  token,
+  type TestServer,
+  type TestUser,
+} from '../../support/server-fixtures';
 
 const postgres = usePostgres();
 const YEAR = 365.25 * 24 * 3600 * 1000;
 /** Each append-only table's key, for an UPDATE that parses (the tables without an `id`). */
-const KEY_COLUMN: Readonly<Record<string, string>> = { audit_leaves: 'tree_index', audit_records: 'tree_index', audit_purged: 'tree_index', audit_tree_heads: 'tree_size' };
-const noFilter = { userId: null, patient: null, workstationId: null, conversationId: null, action: null, since: null, until: null };
+const KEY_COLUMN: Readonly<Record<string, string>> = {
+  audit_leaves: 'tree_index',
+  audit_records: 'tree_index',
+  audit_purged: 'tree_index',
+  audit_tree_heads: 'tree_size',
+};
+const noFilter = {
+  userId: null,
+  patient: null,
+  workstationId: null,
+  conversationId: null,
+  action: null,
+  since: null,
+  until: null,
+};
 
 /** The URL of the same database as another role (the test cluster trusts local connections). */
 const as = (url: string, role: string) => url.replace(/^postgres:\/\/[^@]+@/, `postgres://${role}@`);
@@ -84,7 +105,9 @@ describe('setting up the runtime role', () => {
   it('migrates as the owner and grants the runtime role from the command line', async () => {
     const done = await migrateCli(['--database-url', ownerUrl, '--runtime-role', 'wardline_app']);
     expect(done.stderr).toBe('');
-    expect(done.stdout).toBe(`schema migrated: version ${String(MIGRATIONS.at(-1)?.version)}; runtime role wardline_app granted\n`);
+    expect(done.stdout).toBe(
+      `schema migrated: version ${String(MIGRATIONS.at(-1)?.version)}; runtime role wardline_app granted\n`,
+    );
     expect(done.code).toBe(0);
     // Run again (as after an upgrade), it changes nothing and says the same.
     expect((await migrateCli(['--database-url', ownerUrl, '--runtime-role', 'wardline_app'])).code).toBe(0);
@@ -108,13 +131,18 @@ describe('setting up the runtime role', () => {
     const behindUrl = await ownedDatabase('wardline_owner');
     const owner = await openPostgresDatabase(as(behindUrl, 'wardline_owner'));
     try {
-      await migrate(owner, MIGRATIONS.filter((migration) => migration.version <= 4));
+      await migrate(
+        owner,
+        MIGRATIONS.filter((migration) => migration.version <= 4),
+      );
     } finally {
       await owner.close();
     }
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-runtime-'));
     try {
-      await expect(startServer({ dataDir, port: 0, databaseUrl: as(behindUrl, 'wardline_app'), log: { level: 'silent' } })).rejects.toBeInstanceOf(MigrationNotPermittedError);
+      await expect(
+        startServer({ dataDir, port: 0, databaseUrl: as(behindUrl, 'wardline_app'), log: { level: 'silent' } }),
+      ).rejects.toBeInstanceOf(MigrationNotPermittedError);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -129,7 +157,11 @@ describe('the server running as the runtime role', () => {
   beforeAll(async () => {
     target = await startTestServer('postgres', { databaseUrl: appUrl });
     nurse = await createUser(target, { userId: 'nurse.adams', displayName: 'Grace Adams' });
-    officer = await createUser(target, { userId: 'compliance.lee', displayName: 'Jin Lee', role: 'compliance-officer' });
+    officer = await createUser(target, {
+      userId: 'compliance.lee',
+      displayName: 'Jin Lee',
+      role: 'compliance-officer',
+    });
     await signIn(target, nurse);
     await signIn(target, officer);
   }, HOOK_TIMEOUT_MS);
@@ -139,7 +171,11 @@ describe('the server running as the runtime role', () => {
     const entries = await chainRecords(nurse.device.deviceId, chainStart(), [{}, { action: 'session.locked' }]);
     const ack = await target.api.ok('auditBatch', await signedBatch(nurse.device, entries));
     expect(ack.ackedSeq).toBe(2);
-    const found = await target.api.ok('auditSearch', { filter: { ...noFilter, workstationId: nurse.device.deviceId }, afterIndex: -1, limit: 50, knownTreeSize: 0 }, token(officer));
+    const found = await target.api.ok(
+      'auditSearch',
+      { filter: { ...noFilter, workstationId: nurse.device.deviceId }, afterIndex: -1, limit: 50, knownTreeSize: 0 },
+      token(officer),
+    );
     expect(found.entries.map(({ entry }) => entry.record.action)).toEqual(['session.unlocked', 'session.locked']);
     // The accounts it created are in its own chain too.
     const created = await target.server.admin.auditRecords({ action: 'admin.action' });
@@ -168,7 +204,9 @@ describe('the server running as the runtime role', () => {
     // The owner could (which is why the server must not run as the owner); rolled back here.
     expect(await sqlState(ownerUrl, 'BEGIN; ALTER TABLE audit_records DISABLE TRIGGER USER; ROLLBACK')).toBeNull();
     // The same statements as the superuser would have worked: these rows are there to protect.
-    const [row] = (await postgres().execute(superUrl, 'SELECT count(*)::int AS n FROM audit_records')) as { n: number }[];
+    const [row] = (await postgres().execute(superUrl, 'SELECT count(*)::int AS n FROM audit_records')) as {
+      n: number;
+    }[];
     expect(row?.n).toBeGreaterThan(0);
   });
 
@@ -176,15 +214,23 @@ describe('the server running as the runtime role', () => {
     // A record received seven years ago (written by the owner, as an old server would have).
     const old = Date.now() - 7 * YEAR;
     // Next in the tree, so every head stays provable.
-    const [{ next }] = (await postgres().execute(superUrl, 'SELECT count(*)::int AS next FROM audit_leaves')) as [{ next: number }];
-    await postgres().execute(superUrl, `INSERT INTO audit_leaves (tree_index, leaf_hash) VALUES (${String(next)}, '${'a'.repeat(64)}')`);
+    const [{ next }] = (await postgres().execute(superUrl, 'SELECT count(*)::int AS next FROM audit_leaves')) as [
+      { next: number },
+    ];
+    await postgres().execute(
+      superUrl,
+      `INSERT INTO audit_leaves (tree_index, leaf_hash) VALUES (${String(next)}, '${'a'.repeat(64)}')`,
+    );
     await postgres().execute(
       superUrl,
       `INSERT INTO audit_records (tree_index, workstation_id, seq, at, actor_user_id, actor_role, action, object_kind, object_id, conversation_id, patient, outcome, reason, record, previous_hash, hash, received_at)
        VALUES (${String(next)}, '0f0e0d0c-0b0a-4909-8807-060504030201', 1, 0, 'dr.gone', 'physician', 'session.locked', 'none', NULL, NULL, NULL, 'success', NULL, '{}', '${'b'.repeat(64)}', '${'c'.repeat(64)}', ${String(old)})`,
     );
     // And the head signed over it on receipt, which is what proves its age.
-    await postgres().execute(superUrl, `INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES (${String(next + 1)}, ${String(old)}, '${'d'.repeat(64)}', 'sig')`);
+    await postgres().execute(
+      superUrl,
+      `INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES (${String(next + 1)}, ${String(old)}, '${'d'.repeat(64)}', 'sig')`,
+    );
     // The runtime role cannot delete it directly, however old it is.
     expect(await sqlState(appUrl, 'DELETE FROM audit_records WHERE tree_index = $1', [next])).toBe('42501');
     const hold = await target.server.admin.placeLegalHold('dr.gone', 'compliance.lee');
@@ -192,8 +238,17 @@ describe('the server running as the runtime role', () => {
     expect(await target.server.admin.releaseLegalHold(hold, 'compliance.lee')).toBe(true);
     expect(await target.server.admin.purgeExpiredAudit(6, 'compliance.lee')).toBe(1);
     // What the workstation sent a moment ago stays: six years from receipt, whatever is asked.
-    expect(await sqlState(appUrl, 'SELECT audit_purge_expired($1, $2, $3)', [Date.now() + 100 * YEAR, 'compliance.lee', Date.now()])).toBeNull();
-    const left = (await postgres().execute(superUrl, `SELECT action FROM audit_records WHERE workstation_id = '${nurse.device.deviceId}' ORDER BY seq`)) as { action: string }[];
+    expect(
+      await sqlState(appUrl, 'SELECT audit_purge_expired($1, $2, $3)', [
+        Date.now() + 100 * YEAR,
+        'compliance.lee',
+        Date.now(),
+      ]),
+    ).toBeNull();
+    const left = (await postgres().execute(
+      superUrl,
+      `SELECT action FROM audit_records WHERE workstation_id = '${nurse.device.deviceId}' ORDER BY seq`,
+    )) as { action: string }[];
     expect(left.map((entry) => entry.action)).toEqual(['session.unlocked', 'session.locked']);
     expect(await target.server.admin.adminEvents({ action: 'audit.purged' })).toMatchObject([
       { actor: 'compliance.lee', affected: 0, outcome: 'success' },

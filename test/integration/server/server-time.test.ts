@@ -10,7 +10,16 @@ import { signRecall } from '../../../main/crypto/recall-signature';
 import { MAX_CLOCK_SKEW_MS, MAX_SEND_DELAY_MS } from '../../../shared/protocol/clock-skew';
 import type { Envelope } from '../../../shared/protocol/envelope';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, readyUsers, sealMessage, startTestServer, token, type TestServer, type TestUser, HOOK_TIMEOUT_MS } from '../../support/server-fixtures';
+import {
+  BACKENDS,
+  readyUsers,
+  sealMessage,
+  startTestServer,
+  token,
+  type TestServer,
+  type TestUser,
+  HOOK_TIMEOUT_MS,
+} from '../../support/server-fixtures';
 
 const postgres = usePostgres();
 const SECOND = 1000;
@@ -32,9 +41,12 @@ describe.each(BACKENDS)('server time on %s', (backend) => {
 
   const send = (envelope: Envelope) => target.api.ok('send', { envelope }, token(adams));
   const refusedSend = (envelope: Envelope) => target.api.refused('send', { envelope }, token(adams));
-  const sealedAt = (sentAt: number, conversationId = randomUUID(), text = 'Obs due') => sealMessage(target, { from: adams, to: [patel], text, conversationId, sentAt });
+  const sealedAt = (sentAt: number, conversationId = randomUUID(), text = 'Obs due') =>
+    sealMessage(target, { from: adams, to: [patel], text, conversationId, sentAt });
   const feedIds = async (user: TestUser) =>
-    (await target.api.ok('feed', { after: 0, limit: 500 }, token(user))).events.flatMap((event) => (event.type === 'envelope' ? [event.envelope.header.id] : []));
+    (await target.api.ok('feed', { after: 0, limit: 500 }, token(user))).events.flatMap((event) =>
+      event.type === 'envelope' ? [event.envelope.header.id] : [],
+    );
 
   it('refuses an envelope dated ahead of the server by more than the skew, or older than the outbox allows, and keeps nothing', async () => {
     const before = await feedIds(patel);
@@ -74,7 +86,11 @@ describe.each(BACKENDS)('server time on %s', (backend) => {
     const ids = [ahead, behind, onTime].map((envelope) => envelope.header.id);
     expect((await feedIds(patel)).filter((id) => ids.includes(id))).toEqual(ids);
     const events = (await target.api.ok('feed', { after: 0, limit: 500 }, token(patel))).events;
-    const acceptedTimes = events.flatMap((event) => (event.type === 'envelope' && ids.includes(event.envelope.header.id) ? [[event.envelope.header.sentAt, event.acceptedAt]] : []));
+    const acceptedTimes = events.flatMap((event) =>
+      event.type === 'envelope' && ids.includes(event.envelope.header.id)
+        ? [[event.envelope.header.sentAt, event.acceptedAt]]
+        : [],
+    );
     expect(acceptedTimes).toEqual([
       [ahead.header.sentAt, first.acceptedAt],
       [behind.header.sentAt, second.acceptedAt],
@@ -88,7 +104,11 @@ describe.each(BACKENDS)('server time on %s', (backend) => {
       [ahead.header.id, first.acceptedAt],
     ]);
     // Paging by the server's time: everything accepted before the second, however it was dated.
-    const older = await target.api.ok('history', { conversationId, before: second.acceptedAt, limit: 50 }, token(patel));
+    const older = await target.api.ok(
+      'history',
+      { conversationId, before: second.acceptedAt, limit: 50 },
+      token(patel),
+    );
     expect(older.envelopes.map((stored) => stored.envelope.header.id)).toEqual([ahead.header.id]);
   });
 
@@ -100,11 +120,22 @@ describe.each(BACKENDS)('server time on %s', (backend) => {
     const recallAt = async (recalledAt: number) => ({
       messageId,
       recalledAt,
-      signature: await signRecall({ messageId, senderId: adams.userId, recalledAt }, adams.identity!.signing.privateKey),
+      signature: await signRecall(
+        { messageId, senderId: adams.userId, recalledAt },
+        adams.identity!.signing.privateKey,
+      ),
     });
     const now = target.clock.now();
-    for (const recalledAt of [0, now - MAX_CLOCK_SKEW_MS - 5 * SECOND, now + MAX_CLOCK_SKEW_MS + 5 * SECOND, YEAR_2028]) {
-      expect(await target.api.refused('recall', await recallAt(recalledAt), token(adams))).toEqual({ status: 400, body: { error: 'CLOCK_SKEW' } });
+    for (const recalledAt of [
+      0,
+      now - MAX_CLOCK_SKEW_MS - 5 * SECOND,
+      now + MAX_CLOCK_SKEW_MS + 5 * SECOND,
+      YEAR_2028,
+    ]) {
+      expect(await target.api.refused('recall', await recallAt(recalledAt), token(adams))).toEqual({
+        status: 400,
+        body: { error: 'CLOCK_SKEW' },
+      });
     }
 
     const signedAt = now - 3 * 60 * SECOND;
@@ -112,7 +143,9 @@ describe.each(BACKENDS)('server time on %s', (backend) => {
     expect(await target.api.ok('recall', await recallAt(signedAt), token(adams))).toEqual({ recalledAt: signedAt });
     const until = target.clock.now();
     for (const user of [adams, patel]) {
-      const recall = (await target.api.ok('feed', { after: 0, limit: 500 }, token(user))).events.find((event) => event.type === 'recall' && event.messageId === messageId);
+      const recall = (await target.api.ok('feed', { after: 0, limit: 500 }, token(user))).events.find(
+        (event) => event.type === 'recall' && event.messageId === messageId,
+      );
       expect(recall).toMatchObject({ type: 'recall', recalledAt: signedAt });
       const acceptedAt = recall?.type === 'recall' ? recall.acceptedAt : 0;
       expect(acceptedAt).toBeGreaterThanOrEqual(from);

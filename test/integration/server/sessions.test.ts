@@ -51,7 +51,11 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     const grace = await signedIn();
     const session = grace.session!;
     const now = target.clock.now();
-    const refreshed = await target.api.ok('refresh', { proof: await refreshProof(grace.device, session.sessionId, now) }, session.token);
+    const refreshed = await target.api.ok(
+      'refresh',
+      { proof: await refreshProof(grace.device, session.sessionId, now) },
+      session.token,
+    );
     expect(refreshed.token).not.toBe(session.token);
     expect(refreshed.expiresAt).toBeGreaterThanOrEqual(now + ACCESS_TOKEN_TTL_MS);
     expect(await target.api.refused('listSessions', {}, session.token)).toEqual(UNAUTHENTICATED);
@@ -69,7 +73,10 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     const otherSession = await refreshProof(grace.device, randomUUID(), now);
     const stale = await refreshProof(grace.device, session.sessionId, now - 3 * 60_000);
     for (const proof of [wrongKey, otherDevice, otherSession, stale]) {
-      expect(await target.api.refused('refresh', { proof }, session.token)).toEqual({ status: 401, body: { error: 'DEVICE_PROOF_INVALID' } });
+      expect(await target.api.refused('refresh', { proof }, session.token)).toEqual({
+        status: 401,
+        body: { error: 'DEVICE_PROOF_INVALID' },
+      });
     }
     await target.api.ok('listSessions', {}, session.token);
   });
@@ -81,13 +88,21 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     let expiresAt = session.expiresAt;
     while (target.clock.now() + ACCESS_TOKEN_TTL_MS < session.maxExpiresAt) {
       target.clock.advance(ACCESS_TOKEN_TTL_MS - 60_000);
-      const refreshed = await target.api.ok('refresh', { proof: await refreshProof(grace.device, session.sessionId, target.clock.now()) }, current);
+      const refreshed = await target.api.ok(
+        'refresh',
+        { proof: await refreshProof(grace.device, session.sessionId, target.clock.now()) },
+        current,
+      );
       current = refreshed.token;
       expiresAt = refreshed.expiresAt;
     }
     expect(expiresAt).toBeLessThanOrEqual(session.maxExpiresAt);
     expect(session.maxExpiresAt - session.expiresAt).toBe(SESSION_MAX_AGE_MS - ACCESS_TOKEN_TTL_MS);
-    const last = await target.api.ok('refresh', { proof: await refreshProof(grace.device, session.sessionId, target.clock.now()) }, current);
+    const last = await target.api.ok(
+      'refresh',
+      { proof: await refreshProof(grace.device, session.sessionId, target.clock.now()) },
+      current,
+    );
     expect(last.expiresAt).toBe(session.maxExpiresAt);
     target.clock.advance(session.maxExpiresAt - target.clock.now());
     expect(await target.api.refused('listSessions', {}, last.token)).toEqual(UNAUTHENTICATED);
@@ -120,14 +135,24 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
         [second.sessionId, 'Cardiology office PC', true],
       ].sort(),
     );
-    expect(await target.api.refused('endSession', { sessionId: other.session!.sessionId }, second.token)).toEqual({ status: 404, body: { error: 'NOT_FOUND' } });
-    expect(await target.api.refused('endSession', { sessionId: randomUUID() }, second.token)).toEqual({ status: 404, body: { error: 'NOT_FOUND' } });
+    expect(await target.api.refused('endSession', { sessionId: other.session!.sessionId }, second.token)).toEqual({
+      status: 404,
+      body: { error: 'NOT_FOUND' },
+    });
+    expect(await target.api.refused('endSession', { sessionId: randomUUID() }, second.token)).toEqual({
+      status: 404,
+      body: { error: 'NOT_FOUND' },
+    });
     await target.api.ok('listSessions', {}, token(other));
 
     await target.api.ok('endSession', { sessionId: first.sessionId }, second.token);
     expect(await target.api.refused('listSessions', {}, first.token)).toEqual(UNAUTHENTICATED);
-    expect((await target.server.admin.accountEvents(grace.userId)).map((event) => [event.actor, event.action])).toEqual([[grace.userId, 'session.ended-by-user']]);
-    expect((await target.api.ok('listSessions', {}, second.token)).sessions.map((entry) => entry.sessionId)).toEqual([second.sessionId]);
+    expect((await target.server.admin.accountEvents(grace.userId)).map((event) => [event.actor, event.action])).toEqual(
+      [[grace.userId, 'session.ended-by-user']],
+    );
+    expect((await target.api.ok('listSessions', {}, second.token)).sessions.map((entry) => entry.sessionId)).toEqual([
+      second.sessionId,
+    ]);
   });
 
   it('revokes every session of an account from the admin API, telling open streams', async () => {
@@ -139,7 +164,13 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     expect(await stream.next()).toEqual({ type: 'session-ended', reason: 'revoked' });
     // The server keeps who ended whose access, and when.
     expect(await target.server.admin.accountEvents(grace.userId)).toEqual([
-      { at: expect.any(Number) as number, actor: 'server-operator', action: 'sessions.revoked', targetUserId: grace.userId, sessionsEnded: 1 },
+      {
+        at: expect.any(Number) as number,
+        actor: 'server-operator',
+        action: 'sessions.revoked',
+        targetUserId: grace.userId,
+        sessionsEnded: 1,
+      },
     ]);
     expect(await target.api.refused('listSessions', {}, token(grace))).toEqual(UNAUTHENTICATED);
     await signIn(target, grace);
@@ -156,7 +187,9 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     }
     await target.server.admin.deactivate(grace.userId);
     expect(await stream.next()).toEqual({ type: 'session-ended', reason: 'deactivated' });
-    expect((await target.server.admin.accountEvents(grace.userId)).map((event) => [event.action, event.sessionsEnded])).toEqual([['account.deactivated', 1]]);
+    expect(
+      (await target.server.admin.accountEvents(grace.userId)).map((event) => [event.action, event.sessionsEnded]),
+    ).toEqual([['account.deactivated', 1]]);
     expect(await target.api.refused('listSessions', {}, token(grace))).toEqual(UNAUTHENTICATED);
     const login = await target.api.refused('login', {
       userId: grace.userId,

@@ -13,7 +13,11 @@ import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes } from '../../../shared/protocol/api';
 import { AccountAdminError } from '../../../server/accounts/account-admin';
-import { ACCOUNT_AT_ADDRESS_THROTTLE, ACCOUNT_THROTTLE, ADDRESS_THROTTLE } from '../../../server/accounts/attempt-throttle';
+import {
+  ACCOUNT_AT_ADDRESS_THROTTLE,
+  ACCOUNT_THROTTLE,
+  ADDRESS_THROTTLE,
+} from '../../../server/accounts/attempt-throttle';
 import { AdminInputError } from '../../../server/admin/admin-events';
 import { AUTH_KEY_HASH_COST } from '../../../server/crypto/password-hasher';
 import { usePostgres } from '../../support/postgres';
@@ -50,13 +54,17 @@ interface Answer {
 
 /** Any answer, success or refusal, as it came. */
 async function post(api: ApiClient, route: 'login' | 'verifyMfa', body: unknown): Promise<Answer> {
-  const response = await api.raw('POST', routes[route].path, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await api.raw('POST', routes[route].path, {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: JSON.parse(response.text) as Answer['body'] };
 }
 
 const refusedBeforeChecking = (answer: Answer) => answer.body.error === 'THROTTLED';
 const wrongKey = () => Buffer.alloc(32, 7).toString('base64');
-const codeAt = (secret: string, at: number) => OTPAuth.TOTP.generate({ secret: OTPAuth.Secret.fromBase32(secret), timestamp: at });
+const codeAt = (secret: string, at: number) =>
+  OTPAuth.TOTP.generate({ secret: OTPAuth.Secret.fromBase32(secret), timestamp: at });
 const otherCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
 function suite(target: () => TestServer) {
@@ -98,19 +106,29 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
     it(`checks one password, of ${String(BURST)} wrong and the right one sent together, when one attempt is left`, async () => {
       const api = target.apiFrom(ownAddress());
       const grace = await user();
-      for (let failure = 1; failure < FREE; failure += 1) expect((await login(api, grace, wrongKey())).body).toEqual({ error: 'INVALID_CREDENTIALS' });
+      for (let failure = 1; failure < FREE; failure += 1)
+        expect((await login(api, grace, wrongKey())).body).toEqual({ error: 'INVALID_CREDENTIALS' });
       const rightKey = await authKeyOf(api, grace);
-      const answers = await Promise.all([...Array.from({ length: BURST }, () => wrongKey()), rightKey].map((key) => login(api, grace, key)));
+      const answers = await Promise.all(
+        [...Array.from({ length: BURST }, () => wrongKey()), rightKey].map((key) => login(api, grace, key)),
+      );
       const checked = answers.filter((answer) => !refusedBeforeChecking(answer));
       expect(checked).toHaveLength(1);
-      expect(answers.filter(refusedBeforeChecking).every((answer) => answer.status === 429 && (answer.body.retryAfterSeconds ?? 0) > 0)).toBe(true);
+      expect(
+        answers
+          .filter(refusedBeforeChecking)
+          .every((answer) => answer.status === 429 && (answer.body.retryAfterSeconds ?? 0) > 0),
+      ).toBe(true);
       // Whichever got the place: the right password (the code step next) or a wrong one (now the wait).
       const [only] = checked;
       if (only?.status === 200) {
         expect(only.body.step).toBe('mfa');
         expect(await failures(grace.userId)).toBe(FREE - 1);
       } else {
-        expect(only?.body).toEqual({ error: 'INVALID_CREDENTIALS', retryAfterSeconds: ACCOUNT_AT_ADDRESS_THROTTLE.firstDelayMs / 1000 });
+        expect(only?.body).toEqual({
+          error: 'INVALID_CREDENTIALS',
+          retryAfterSeconds: ACCOUNT_AT_ADDRESS_THROTTLE.firstDelayMs / 1000,
+        });
         expect(await failures(grace.userId)).toBe(FREE);
       }
     });
@@ -121,9 +139,14 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       const first = await login(api, grace, await authKeyOf(api, grace));
       const challengeId = first.body.challengeId;
       expect(first.body.step).toBe('mfa');
-      for (let failure = 1; failure < FREE; failure += 1) expect((await post(api, 'verifyMfa', { challengeId, code: '000000' })).body).toEqual({ error: 'MFA_INVALID' });
+      for (let failure = 1; failure < FREE; failure += 1)
+        expect((await post(api, 'verifyMfa', { challengeId, code: '000000' })).body).toEqual({ error: 'MFA_INVALID' });
       const right = codeAt(grace.totpSecret!, target.clock.now());
-      const answers = await Promise.all([...Array.from({ length: BURST }, () => otherCode(right)), right].map((code) => post(api, 'verifyMfa', { challengeId, code })));
+      const answers = await Promise.all(
+        [...Array.from({ length: BURST }, () => otherCode(right)), right].map((code) =>
+          post(api, 'verifyMfa', { challengeId, code }),
+        ),
+      );
       const checked = answers.filter((answer) => !refusedBeforeChecking(answer));
       expect(checked).toHaveLength(1);
       const [only] = checked;
@@ -133,7 +156,9 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
 
     it(`checks no more than the account-wide lock allows of ${String(BURST)} wrong passwords sent together from ${String(BURST)} addresses`, async () => {
       const grace = await user();
-      const answers = await Promise.all(Array.from({ length: BURST }, () => login(target.apiFrom(ownAddress()), grace, wrongKey())));
+      const answers = await Promise.all(
+        Array.from({ length: BURST }, () => login(target.apiFrom(ownAddress()), grace, wrongKey())),
+      );
       // Every checked attempt stays counted: exactly the lock's worth were checked, the last of them locking.
       expect(await failures(grace.userId)).toBe(BURST_LOCK);
       expect(answers.filter((answer) => answer.body.error === 'INVALID_CREDENTIALS')).toHaveLength(BURST_LOCK - 1);
@@ -154,7 +179,12 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       const of = async () =>
         (await target.server.admin.auditRecords({ action: 'account.locked-out', limit: 1000 }))
           .filter((entry) => entry.record.object.kind === 'account' && entry.record.object.id === userId)
-          .map(({ record }) => ({ actor: record.actor, object: record.object, outcome: record.outcome, reason: record.reason }));
+          .map(({ record }) => ({
+            actor: record.actor,
+            object: record.object,
+            outcome: record.outcome,
+            reason: record.reason,
+          }));
       await vi.waitFor(async () => expect(await of()).not.toEqual([]));
       return of();
     }
@@ -164,18 +194,30 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       const grace = await user();
       const answers = [];
       for (let failure = 1; failure <= FREE; failure += 1) answers.push((await login(api, grace, wrongKey())).body);
-      expect(answers).toEqual([...Array.from({ length: FREE - 1 }, () => ({ error: 'INVALID_CREDENTIALS' })), { error: 'INVALID_CREDENTIALS', retryAfterSeconds: 30 }]);
+      expect(answers).toEqual([
+        ...Array.from({ length: FREE - 1 }, () => ({ error: 'INVALID_CREDENTIALS' })),
+        { error: 'INVALID_CREDENTIALS', retryAfterSeconds: 30 },
+      ]);
       const rightKey = await authKeyOf(api, grace);
-      expect(await login(api, grace, rightKey)).toEqual({ status: 429, body: { error: 'THROTTLED', retryAfterSeconds: 30 } });
+      expect(await login(api, grace, rightKey)).toEqual({
+        status: 429,
+        body: { error: 'THROTTLED', retryAfterSeconds: 30 },
+      });
       target.clock.advance(30_000);
-      expect((await login(api, grace, wrongKey())).body).toEqual({ error: 'INVALID_CREDENTIALS', retryAfterSeconds: 60 });
+      expect((await login(api, grace, wrongKey())).body).toEqual({
+        error: 'INVALID_CREDENTIALS',
+        retryAfterSeconds: 60,
+      });
       target.clock.advance(59_000);
       expect((await login(api, grace, rightKey)).body).toEqual({ error: 'THROTTLED', retryAfterSeconds: 1 });
       target.clock.advance(1000);
       // The right password is not yet a success: the wrong code after it still counts, and waits.
       const challengeId = (await login(api, grace, rightKey)).body.challengeId;
       expect(await failures(grace.userId)).toBe(FREE + 1);
-      expect((await post(api, 'verifyMfa', { challengeId, code: otherCode(codeAt(grace.totpSecret!, target.clock.now())) })).body).toEqual({
+      expect(
+        (await post(api, 'verifyMfa', { challengeId, code: otherCode(codeAt(grace.totpSecret!, target.clock.now())) }))
+          .body,
+      ).toEqual({
         error: 'MFA_INVALID',
         retryAfterSeconds: 120,
       });
@@ -183,7 +225,8 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       expect((await post(api, 'verifyMfa', { challengeId, code: freshTotpCode(target, grace) })).status).toBe(200);
       // Signed in: the count starts again, five free.
       expect(await failures(grace.userId)).toBe(0);
-      for (let failure = 1; failure < FREE; failure += 1) expect((await login(api, grace, wrongKey())).body).toEqual({ error: 'INVALID_CREDENTIALS' });
+      for (let failure = 1; failure < FREE; failure += 1)
+        expect((await login(api, grace, wrongKey())).body).toEqual({ error: 'INVALID_CREDENTIALS' });
     });
 
     it('locks a known and an unknown id alike at 100 consecutive failures, refusing even the right password until IT unlocks', async () => {
@@ -193,7 +236,10 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       const ghostApi = target.apiFrom(ownAddress());
       const seen: { grace: Answer[]; ghost: Answer[] } = { grace: [], ghost: [] };
       for (let failure = 1; failure <= HARD_LOCK; failure += 1) {
-        const [forGrace, forGhost] = [await login(graceApi, grace, wrongKey()), await login(ghostApi, ghost, wrongKey())];
+        const [forGrace, forGhost] = [
+          await login(graceApi, grace, wrongKey()),
+          await login(ghostApi, ghost, wrongKey()),
+        ];
         seen.grace.push(forGrace);
         seen.ghost.push(forGhost);
         target.clock.advance((forGrace.body.retryAfterSeconds ?? 0) * 1000);
@@ -209,20 +255,36 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       expect(await login(graceApi, grace, rightKey)).toEqual({ status: 423, body: { error: 'ACCOUNT_LOCKED' } });
       expect((await login(target.apiFrom(ownAddress()), grace, rightKey)).body).toEqual({ error: 'ACCOUNT_LOCKED' });
       await target.server.admin.sweepExpired();
-      expect(await target.server.admin.signInThrottle(grace.userId)).toMatchObject({ failures: 100, lockedAt: expect.any(Number) as number });
+      expect(await target.server.admin.signInThrottle(grace.userId)).toMatchObject({
+        failures: 100,
+        lockedAt: expect.any(Number) as number,
+      });
       // Recorded once, naming the account and no actor; the unknown id goes nowhere near the trail.
-      expect(await lockoutsOf(grace.userId)).toEqual([{ actor: { userId: null, role: null }, object: { kind: 'account', id: grace.userId }, outcome: 'failure', reason: 'INVALID_CREDENTIALS' }]);
+      expect(await lockoutsOf(grace.userId)).toEqual([
+        {
+          actor: { userId: null, role: null },
+          object: { kind: 'account', id: grace.userId },
+          outcome: 'failure',
+          reason: 'INVALID_CREDENTIALS',
+        },
+      ]);
       expect((await target.server.admin.adminEvents()).map((event) => event.targetUserId)).not.toContain(ghost.userId);
 
       // Only a real account can be unlocked, by someone named.
-      await expect(target.server.admin.unlockAccount(ghost.userId, 'it.admin')).rejects.toBeInstanceOf(AccountAdminError);
-      await expect(target.server.admin.unlockAccount(grace.userId, 'Not An Id!')).rejects.toBeInstanceOf(AdminInputError);
+      await expect(target.server.admin.unlockAccount(ghost.userId, 'it.admin')).rejects.toBeInstanceOf(
+        AccountAdminError,
+      );
+      await expect(target.server.admin.unlockAccount(grace.userId, 'Not An Id!')).rejects.toBeInstanceOf(
+        AdminInputError,
+      );
       expect(await login(graceApi, grace, rightKey)).toEqual({ status: 423, body: { error: 'ACCOUNT_LOCKED' } });
       expect(await target.server.admin.unlockAccount(grace.userId, 'it.admin')).toEqual({ wasLocked: true });
-      const unlocks = (await target.server.admin.auditRecords({ action: 'admin.action', limit: 100_000 })).filter((entry) => entry.record.reason === 'ACCOUNT_UNLOCKED');
-      expect(unlocks.map(({ record }) => ({ actor: record.actor.userId, object: record.object, outcome: record.outcome }))).toEqual([
-        { actor: 'it.admin', object: { kind: 'account', id: grace.userId }, outcome: 'success' },
-      ]);
+      const unlocks = (await target.server.admin.auditRecords({ action: 'admin.action', limit: 100_000 })).filter(
+        (entry) => entry.record.reason === 'ACCOUNT_UNLOCKED',
+      );
+      expect(
+        unlocks.map(({ record }) => ({ actor: record.actor.userId, object: record.object, outcome: record.outcome })),
+      ).toEqual([{ actor: 'it.admin', object: { kind: 'account', id: grace.userId }, outcome: 'success' }]);
       await signIn(target, grace, graceApi);
       expect(await target.server.admin.unlockAccount(grace.userId, 'it.admin')).toEqual({ wasLocked: false });
     });
@@ -233,11 +295,17 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       const ward = target.apiFrom('127.0.0.2');
       for (let failure = 1; failure <= FREE; failure += 1) await login(guesser, grace, wrongKey());
       const rightKey = await authKeyOf(ward, grace);
-      expect(await login(guesser, grace, rightKey)).toEqual({ status: 429, body: { error: 'THROTTLED', retryAfterSeconds: 30 } });
+      expect(await login(guesser, grace, rightKey)).toEqual({
+        status: 429,
+        body: { error: 'THROTTLED', retryAfterSeconds: 30 },
+      });
       // The clinician at her own workstation: her password and her code checked at once.
       const first = await login(ward, grace, rightKey);
       expect(first.body.step).toBe('mfa');
-      expect((await post(ward, 'verifyMfa', { challengeId: first.body.challengeId, code: freshTotpCode(target, grace) })).status).toBe(200);
+      expect(
+        (await post(ward, 'verifyMfa', { challengeId: first.body.challengeId, code: freshTotpCode(target, grace) }))
+          .status,
+      ).toBe(200);
       expect(await failures(grace.userId)).toBe(0);
     });
 
@@ -245,21 +313,37 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       const grace = await user();
       const ward = target.apiFrom(ownAddress());
       const guessers = Array.from({ length: 5 }, () => target.apiFrom(ownAddress()));
-      for (const api of guessers) for (let failure = 1; failure <= FREE; failure += 1) expect((await login(api, grace, wrongKey())).status).toBe(401);
+      for (const api of guessers)
+        for (let failure = 1; failure <= FREE; failure += 1)
+          expect((await login(api, grace, wrongKey())).status).toBe(401);
       expect(await failures(grace.userId)).toBe(25);
       // Her password checked at once (and, the code still to come, not counted).
       const first = await login(ward, grace, await authKeyOf(ward, grace));
       expect(first.body.step).toBe('mfa');
       // The 26th failure, from an address that never failed before, makes every address wait.
-      expect((await login(target.apiFrom(ownAddress()), grace, wrongKey())).body).toEqual({ error: 'INVALID_CREDENTIALS', retryAfterSeconds: 30 });
+      expect((await login(target.apiFrom(ownAddress()), grace, wrongKey())).body).toEqual({
+        error: 'INVALID_CREDENTIALS',
+        retryAfterSeconds: 30,
+      });
       // Refused before the code is looked at, so the clock stays where it is (freshTotpCode may move it).
-      expect(await post(ward, 'verifyMfa', { challengeId: first.body.challengeId, code: codeAt(grace.totpSecret!, target.clock.now()) })).toEqual({
+      expect(
+        await post(ward, 'verifyMfa', {
+          challengeId: first.body.challengeId,
+          code: codeAt(grace.totpSecret!, target.clock.now()),
+        }),
+      ).toEqual({
         status: 429,
         body: { error: 'THROTTLED', retryAfterSeconds: 30 },
       });
-      expect((await login(target.apiFrom(ownAddress()), grace, wrongKey())).body).toEqual({ error: 'THROTTLED', retryAfterSeconds: 30 });
+      expect((await login(target.apiFrom(ownAddress()), grace, wrongKey())).body).toEqual({
+        error: 'THROTTLED',
+        retryAfterSeconds: 30,
+      });
       target.clock.advance(30_000);
-      expect((await post(ward, 'verifyMfa', { challengeId: first.body.challengeId, code: freshTotpCode(target, grace) })).status).toBe(200);
+      expect(
+        (await post(ward, 'verifyMfa', { challengeId: first.body.challengeId, code: freshTotpCode(target, grace) }))
+          .status,
+      ).toBe(200);
       expect(await failures(grace.userId)).toBe(0);
     });
 
@@ -283,8 +367,14 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       expect(answers.at(-2)?.body.error).toBe('INVALID_CREDENTIALS');
       expect(answers.at(-1)).toEqual({ status: 423, body: { error: 'ACCOUNT_LOCKED' } });
       const rightKey = await authKeyOf(target.api, grace);
-      expect(await login(target.apiFrom(ownAddress()), grace, rightKey)).toEqual({ status: 423, body: { error: 'ACCOUNT_LOCKED' } });
-      expect(await target.server.admin.signInThrottle(grace.userId)).toMatchObject({ failures: HARD_LOCK, lockedAt: expect.any(Number) as number });
+      expect(await login(target.apiFrom(ownAddress()), grace, rightKey)).toEqual({
+        status: 423,
+        body: { error: 'ACCOUNT_LOCKED' },
+      });
+      expect(await target.server.admin.signInThrottle(grace.userId)).toMatchObject({
+        failures: HARD_LOCK,
+        lockedAt: expect.any(Number) as number,
+      });
       expect(await target.server.admin.unlockAccount(grace.userId, 'it.admin')).toEqual({ wasLocked: true });
       // The last address had just earned its wait; IT unlocking forgets it too.
       await signIn(target, grace, addresses.at(-1));
@@ -296,7 +386,8 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
       expect((await login(api, grace, wrongKey())).body.error).toBe('INVALID_CREDENTIALS');
       const challengeId = (await login(api, grace, await authKeyOf(api, grace))).body.challengeId;
       const answers = [];
-      for (let failure = 2; failure <= FREE + 1; failure += 1) answers.push((await post(api, 'verifyMfa', { challengeId, code: '000000' })).body);
+      for (let failure = 2; failure <= FREE + 1; failure += 1)
+        answers.push((await post(api, 'verifyMfa', { challengeId, code: '000000' })).body);
       expect(answers).toEqual([
         ...Array.from({ length: FREE - 2 }, () => ({ error: 'MFA_INVALID' })),
         { error: 'MFA_INVALID', retryAfterSeconds: 30 },
@@ -310,13 +401,21 @@ describe.each(BACKENDS)('sign-in throttle on %s', (backend) => {
     it('slows an address that fails across many ids, with growing waits, and only that address', async () => {
       const address = ownAddress();
       const api = target.apiFrom(address);
-      const walker = async () => login(api, { userId: `walker${randomUUID().slice(0, 8)}`, device: await newDevice() }, wrongKey());
+      const walker = async () =>
+        login(api, { userId: `walker${randomUUID().slice(0, 8)}`, device: await newDevice() }, wrongKey());
       const answers = [];
       for (let failure = 1; failure <= ADDRESS_THROTTLE.freeFailures; failure += 1) answers.push((await walker()).body);
-      expect(answers.slice(0, -1).every((body) => body.error === 'INVALID_CREDENTIALS' && body.retryAfterSeconds === undefined)).toBe(true);
+      expect(
+        answers
+          .slice(0, -1)
+          .every((body) => body.error === 'INVALID_CREDENTIALS' && body.retryAfterSeconds === undefined),
+      ).toBe(true);
       expect(answers.at(-1)).toEqual({ error: 'INVALID_CREDENTIALS', retryAfterSeconds: 10 });
       const grace = await user();
-      expect(await login(api, grace, await authKeyOf(api, grace))).toEqual({ status: 429, body: { error: 'THROTTLED', retryAfterSeconds: 10 } });
+      expect(await login(api, grace, await authKeyOf(api, grace))).toEqual({
+        status: 429,
+        body: { error: 'THROTTLED', retryAfterSeconds: 10 },
+      });
       await signIn(target, grace, target.apiFrom(ownAddress()));
       target.clock.advance(10_000);
       expect((await walker()).body).toEqual({ error: 'INVALID_CREDENTIALS', retryAfterSeconds: 20 });

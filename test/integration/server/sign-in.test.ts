@@ -70,7 +70,10 @@ describe.each(BACKENDS)('sign-in on %s', (backend) => {
     });
 
     it('refuses a malformed id as MALFORMED_REQUEST', async () => {
-      expect(await target.api.refused('prelogin', { userId: 'Not An Id!' })).toEqual({ status: 400, body: { error: 'MALFORMED_REQUEST' } });
+      expect(await target.api.refused('prelogin', { userId: 'Not An Id!' })).toEqual({
+        status: 400,
+        body: { error: 'MALFORMED_REQUEST' },
+      });
     });
   });
 
@@ -88,12 +91,28 @@ describe.each(BACKENDS)('sign-in on %s', (backend) => {
       if (login.step !== 'mfa') throw new Error(`expected the mfa step, got ${login.step}`);
       expect(login.expiresAt).toBeGreaterThanOrEqual(now + MFA_CHALLENGE_TTL_MS);
       expect(login.expiresAt).toBeLessThan(now + MFA_CHALLENGE_TTL_MS + MINUTE);
-      const { session } = await target.api.ok('verifyMfa', { challengeId: login.challengeId, code: freshTotpCode(target, grace) });
-      expect(session.account).toEqual({ userId: grace.userId, displayName: 'Grace Adams', role: 'nurse', department: 'Cardiology Ward 4B', title: 'Registered Nurse' });
+      const { session } = await target.api.ok('verifyMfa', {
+        challengeId: login.challengeId,
+        code: freshTotpCode(target, grace),
+      });
+      expect(session.account).toEqual({
+        userId: grace.userId,
+        displayName: 'Grace Adams',
+        role: 'nurse',
+        department: 'Cardiology Ward 4B',
+        title: 'Registered Nurse',
+      });
       expect(session.identity).toBeNull();
       expect(Buffer.from(session.token, 'base64url')).toHaveLength(32);
       const { sessions } = await target.api.ok('listSessions', {}, session.token);
-      expect(sessions).toEqual([expect.objectContaining({ sessionId: session.sessionId, deviceId: grace.device.deviceId, deviceName: grace.device.name, current: true })]);
+      expect(sessions).toEqual([
+        expect.objectContaining({
+          sessionId: session.sessionId,
+          deviceId: grace.device.deviceId,
+          deviceName: grace.device.name,
+          current: true,
+        }),
+      ]);
     });
 
     it('enrolls TOTP on the first sign-in of an account without it, confirmed by the first valid code', async () => {
@@ -117,7 +136,12 @@ describe.each(BACKENDS)('sign-in on %s', (backend) => {
       expect([uri.digits, uri.period, uri.algorithm]).toEqual([6, 30, 'SHA1']);
       expect(uri.secret.base32).not.toBe(abandonedUri.secret.base32);
       // A code for the abandoned secret does not confirm the new enrollment.
-      expect(await target.api.refused('verifyMfa', { challengeId: first.challengeId, code: freshTotpCode(target, chidi, abandonedUri.secret.base32) })).toEqual({
+      expect(
+        await target.api.refused('verifyMfa', {
+          challengeId: first.challengeId,
+          code: freshTotpCode(target, chidi, abandonedUri.secret.base32),
+        }),
+      ).toEqual({
         status: 401,
         body: { error: 'MFA_INVALID' },
       });
@@ -135,7 +159,10 @@ describe.each(BACKENDS)('sign-in on %s', (backend) => {
       const grace = await user('Grace Adams');
       expect(await attempt(api, grace, wrongKey())).toEqual({ status: 401, body: { error: 'INVALID_CREDENTIALS' } });
       const nobody = { userId: 'nobody.here', device: await newDevice() };
-      expect(await attempt(api, nobody, await authKeyOf(api, { userId: 'nobody.here', password: 'guess' }))).toEqual({ status: 401, body: { error: 'INVALID_CREDENTIALS' } });
+      expect(await attempt(api, nobody, await authKeyOf(api, { userId: 'nobody.here', password: 'guess' }))).toEqual({
+        status: 401,
+        body: { error: 'INVALID_CREDENTIALS' },
+      });
     });
 
     it('refuses a wrong code, a reused code and an expired or unknown challenge', async () => {
@@ -154,16 +181,31 @@ describe.each(BACKENDS)('sign-in on %s', (backend) => {
       const code = freshTotpCode(target, grace);
       const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
       const first = await challenge();
-      expect(await api.refused('verifyMfa', { challengeId: first, code: wrong })).toEqual({ status: 401, body: { error: 'MFA_INVALID' } });
+      expect(await api.refused('verifyMfa', { challengeId: first, code: wrong })).toEqual({
+        status: 401,
+        body: { error: 'MFA_INVALID' },
+      });
       await api.ok('verifyMfa', { challengeId: first, code });
       // The same code (same step) again, on a new challenge: refused. A used challenge is gone.
-      expect(await api.refused('verifyMfa', { challengeId: await challenge(), code })).toEqual({ status: 401, body: { error: 'MFA_INVALID' } });
-      expect(await api.refused('verifyMfa', { challengeId: first, code: freshTotpCode(target, grace) })).toEqual({ status: 401, body: { error: 'MFA_EXPIRED' } });
+      expect(await api.refused('verifyMfa', { challengeId: await challenge(), code })).toEqual({
+        status: 401,
+        body: { error: 'MFA_INVALID' },
+      });
+      expect(await api.refused('verifyMfa', { challengeId: first, code: freshTotpCode(target, grace) })).toEqual({
+        status: 401,
+        body: { error: 'MFA_EXPIRED' },
+      });
 
       const late = await challenge();
       target.clock.advance(MFA_CHALLENGE_TTL_MS + 1000);
-      expect(await api.refused('verifyMfa', { challengeId: late, code: freshTotpCode(target, grace) })).toEqual({ status: 401, body: { error: 'MFA_EXPIRED' } });
-      expect(await api.refused('verifyMfa', { challengeId: randomUUID(), code: '123456' })).toEqual({ status: 401, body: { error: 'MFA_EXPIRED' } });
+      expect(await api.refused('verifyMfa', { challengeId: late, code: freshTotpCode(target, grace) })).toEqual({
+        status: 401,
+        body: { error: 'MFA_EXPIRED' },
+      });
+      expect(await api.refused('verifyMfa', { challengeId: randomUUID(), code: '123456' })).toEqual({
+        status: 401,
+        body: { error: 'MFA_EXPIRED' },
+      });
     });
   });
 
@@ -175,17 +217,32 @@ describe.each(BACKENDS)('sign-in on %s', (backend) => {
       const now = target.clock.now();
       const otherDevice = await newDevice();
       const forged = { ...(await loginProof(otherDevice, grace.userId, now)), deviceId: grace.device.deviceId };
-      expect(await target.api.refused('login', { userId: grace.userId, authKey, device, proof: forged })).toEqual({ status: 401, body: { error: 'DEVICE_PROOF_INVALID' } });
+      expect(await target.api.refused('login', { userId: grace.userId, authKey, device, proof: forged })).toEqual({
+        status: 401,
+        body: { error: 'DEVICE_PROOF_INVALID' },
+      });
       const stale = await loginProof(grace.device, grace.userId, now - PROOF_WINDOW_MS - 1000);
-      expect(await target.api.refused('login', { userId: grace.userId, authKey, device, proof: stale })).toEqual({ status: 401, body: { error: 'DEVICE_PROOF_INVALID' } });
+      expect(await target.api.refused('login', { userId: grace.userId, authKey, device, proof: stale })).toEqual({
+        status: 401,
+        body: { error: 'DEVICE_PROOF_INVALID' },
+      });
       const forOtherUser = await loginProof(grace.device, 'someone.else', now);
-      expect(await target.api.refused('login', { userId: grace.userId, authKey, device, proof: forOtherUser })).toEqual({ status: 401, body: { error: 'DEVICE_PROOF_INVALID' } });
+      expect(await target.api.refused('login', { userId: grace.userId, authKey, device, proof: forOtherUser })).toEqual(
+        { status: 401, body: { error: 'DEVICE_PROOF_INVALID' } },
+      );
 
       await signIn(target, grace);
       // The device id is registered with grace's device key now: another key cannot use it.
       const impostor = { ...otherDevice, deviceId: grace.device.deviceId };
       const proof = await loginProof(impostor, grace.userId, target.clock.now());
-      expect(await target.api.refused('login', { userId: grace.userId, authKey, device: { publicKey: impostor.publicKey, name: 'x' }, proof })).toEqual({
+      expect(
+        await target.api.refused('login', {
+          userId: grace.userId,
+          authKey,
+          device: { publicKey: impostor.publicKey, name: 'x' },
+          proof,
+        }),
+      ).toEqual({
         status: 401,
         body: { error: 'DEVICE_PROOF_INVALID' },
       });
@@ -209,6 +266,7 @@ describe('sign-in without MFA (server configured so)', () => {
       proof: await loginProof(grace.device, grace.userId, target.clock.now()),
     });
     expect(login.step).toBe('signed-in');
-    if (login.step === 'signed-in') expect((await target.api.ok('listSessions', {}, login.session.token)).sessions).toHaveLength(1);
+    if (login.step === 'signed-in')
+      expect((await target.api.ok('listSessions', {}, login.session.token)).sessions).toHaveLength(1);
   });
 });

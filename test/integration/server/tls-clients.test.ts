@@ -27,7 +27,8 @@ interface Peer {
   close(): Promise<void>;
 }
 
-const WEAK_FIRST = 'ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES128-CCM8:ECDHE-ECDSA-ARIA128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256';
+const WEAK_FIRST =
+  'ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES128-CCM8:ECDHE-ECDSA-ARIA128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256';
 const CBC_ONLY = 'ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA';
 
 let caPem: string;
@@ -37,10 +38,20 @@ let cert: string;
 async function startPeer(ciphers: string): Promise<Peer> {
   const waiting: ((seen: Seen) => void)[] = [];
   const seen = (outcome: Seen) => waiting.shift()?.(outcome);
-  const server = tls.createServer({ key, cert, ciphers: `${ciphers}:@SECLEVEL=0`, honorCipherOrder: true, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' }, (socket) => {
-    seen({ cipher: socket.getCipher().standardName });
-    socket.destroy();
-  });
+  const server = tls.createServer(
+    {
+      key,
+      cert,
+      ciphers: `${ciphers}:@SECLEVEL=0`,
+      honorCipherOrder: true,
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.2',
+    },
+    (socket) => {
+      seen({ cipher: socket.getCipher().standardName });
+      socket.destroy();
+    },
+  );
   server.on('tlsClientError', (error: NodeJS.ErrnoException) => seen({ refused: error.code ?? error.message }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -71,7 +82,13 @@ const clients: Record<string, (port: number) => () => Promise<void>> = {
     return () => stream.stop();
   },
   'SIEM forwarder': (port) => {
-    const forwarder = createSyslogForwarder({ host: '127.0.0.1', servername: 'localhost', port, ca: caPem, backoff: { initialMs: 60_000, maxMs: 60_000 } });
+    const forwarder = createSyslogForwarder({
+      host: '127.0.0.1',
+      servername: 'localhost',
+      port,
+      ca: caPem,
+      backoff: { initialMs: 60_000, maxMs: 60_000 },
+    });
     forwarder.send(['<110>1 - - - - - - test']);
     return () => forwarder.close({ timeoutMs: 1 }).catch(() => undefined);
   },
@@ -79,7 +96,10 @@ const clients: Record<string, (port: number) => () => Promise<void>> = {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-tls-client-'));
     mkdirSync(path.join(dataDir, 'tls'));
     writeFileSync(path.join(dataDir, 'tls', 'ca-cert.pem'), caPem);
-    writeFileSync(localAdminFile(dataDir), JSON.stringify({ url: `https://localhost:${String(port)}`, token: 'x'.repeat(43), pid: process.pid }));
+    writeFileSync(
+      localAdminFile(dataDir),
+      JSON.stringify({ url: `https://localhost:${String(port)}`, token: 'x'.repeat(43), pid: process.pid }),
+    );
     void readTrail({ dataDir }).catch(() => undefined);
     return () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true }));
   },
@@ -123,7 +143,9 @@ describe('TLS clients offer only ECDHE with AES-GCM or ChaCha20-Poly1305 on TLS 
 
   it('the policy names no CBC, CCM or ARIA suite and no static-RSA or DHE key exchange', () => {
     for (const suite of TLS_CIPHERS.split(':')) {
-      expect(suite).toMatch(/^(TLS_(AES_(128|256)_GCM|CHACHA20_POLY1305)_SHA(256|384)|ECDHE-(ECDSA|RSA)-(AES(128|256)-GCM-SHA(256|384)|CHACHA20-POLY1305))$/);
+      expect(suite).toMatch(
+        /^(TLS_(AES_(128|256)_GCM|CHACHA20_POLY1305)_SHA(256|384)|ECDHE-(ECDSA|RSA)-(AES(128|256)-GCM-SHA(256|384)|CHACHA20-POLY1305))$/,
+      );
     }
   });
 });

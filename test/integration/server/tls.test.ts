@@ -15,7 +15,9 @@ import { startTestServer, testClock, type TestServer, HOOK_TIMEOUT_MS } from '..
 const TLS_FILES = ['ca-cert.pem', 'ca-key.pem', 'server-cert.pem', 'server-key.pem'] as const;
 
 function tlsFiles(dataDir: string): Record<(typeof TLS_FILES)[number], string> {
-  return Object.fromEntries(TLS_FILES.map((name) => [name, readFileSync(path.join(dataDir, 'tls', name), 'utf8')])) as Record<(typeof TLS_FILES)[number], string>;
+  return Object.fromEntries(
+    TLS_FILES.map((name) => [name, readFileSync(path.join(dataDir, 'tls', name), 'utf8')]),
+  ) as Record<(typeof TLS_FILES)[number], string>;
 }
 
 /** Resolves with the negotiated protocol, or rejects with the handshake error. */
@@ -74,7 +76,8 @@ describe('TLS material', () => {
     expect(server.checkHost('localhost')).toBe('localhost');
     expect(server.checkIP('127.0.0.1')).toBe('127.0.0.1');
     expect(server.checkHost('example.org')).toBeUndefined();
-    for (const key of ['ca-key.pem', 'server-key.pem']) expect(statSync(path.join(target.dataDir, 'tls', key)).mode & 0o777).toBe(0o600);
+    for (const key of ['ca-key.pem', 'server-key.pem'])
+      expect(statSync(path.join(target.dataDir, 'tls', key)).mode & 0o777).toBe(0o600);
     expect(statSync(path.join(target.dataDir, 'tls')).mode & 0o777).toBe(0o700);
     expect(target.server.caCertPath).toBe(path.join(target.dataDir, 'tls', 'ca-cert.pem'));
     expect(path.isAbsolute(target.server.caCertPath)).toBe(true);
@@ -99,7 +102,9 @@ describe('TLS material', () => {
       expect(renewed['ca-cert.pem']).toBe(first['ca-cert.pem']);
       expect(renewed['ca-key.pem']).toBe(first['ca-key.pem']);
       expect(renewed['server-cert.pem']).not.toBe(first['server-cert.pem']);
-      expect(new X509Certificate(renewed['server-cert.pem']).verify(new X509Certificate(first['ca-cert.pem']).publicKey)).toBe(true);
+      expect(
+        new X509Certificate(renewed['server-cert.pem']).verify(new X509Certificate(first['ca-cert.pem']).publicKey),
+      ).toBe(true);
     } finally {
       await later.close();
     }
@@ -122,28 +127,46 @@ describe('TLS connections', () => {
     // server's: its "protocol version" alert.
     const legacy = { ca: target.caPem, ciphers: 'DEFAULT:@SECLEVEL=0' } as const;
     const refusedByServer = { code: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION' };
-    await expect(handshake(port, { ...legacy, minVersion: 'TLSv1.1', maxVersion: 'TLSv1.1' })).rejects.toMatchObject(refusedByServer);
-    await expect(handshake(port, { ...legacy, minVersion: 'TLSv1', maxVersion: 'TLSv1' })).rejects.toMatchObject(refusedByServer);
+    await expect(handshake(port, { ...legacy, minVersion: 'TLSv1.1', maxVersion: 'TLSv1.1' })).rejects.toMatchObject(
+      refusedByServer,
+    );
+    await expect(handshake(port, { ...legacy, minVersion: 'TLSv1', maxVersion: 'TLSv1' })).rejects.toMatchObject(
+      refusedByServer,
+    );
   });
 
   it('on TLS 1.2 agree only ECDHE with AES-GCM or ChaCha20-Poly1305, refusing CBC, CCM8 and ARIA', async () => {
     const { port } = target.server;
-    const offering = (ciphers: string) => handshakeCipher(port, { ca: target.caPem, maxVersion: 'TLSv1.2', ciphers: `${ciphers}:@SECLEVEL=0` });
+    const offering = (ciphers: string) =>
+      handshakeCipher(port, { ca: target.caPem, maxVersion: 'TLSv1.2', ciphers: `${ciphers}:@SECLEVEL=0` });
     expect(await offering('ECDHE-ECDSA-AES128-GCM-SHA256')).toBe('ECDHE-ECDSA-AES128-GCM-SHA256');
     expect(await offering('ECDHE-ECDSA-AES256-GCM-SHA384')).toBe('ECDHE-ECDSA-AES256-GCM-SHA384');
     expect(await offering('ECDHE-ECDSA-CHACHA20-POLY1305')).toBe('ECDHE-ECDSA-CHACHA20-POLY1305');
     // The server's preference, not the client's order, picks among what both allow.
-    expect(await offering('ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES128-GCM-SHA256')).toBe('ECDHE-ECDSA-AES128-GCM-SHA256');
+    expect(await offering('ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES128-GCM-SHA256')).toBe(
+      'ECDHE-ECDSA-AES128-GCM-SHA256',
+    );
     const refusedByServer = { code: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE' };
-    for (const weak of ['ECDHE-ECDSA-AES128-SHA256', 'ECDHE-ECDSA-AES256-SHA384', 'ECDHE-ECDSA-AES128-SHA', 'ECDHE-ECDSA-AES128-CCM8', 'ECDHE-ECDSA-AES128-CCM', 'ECDHE-ECDSA-ARIA128-GCM-SHA256']) {
+    for (const weak of [
+      'ECDHE-ECDSA-AES128-SHA256',
+      'ECDHE-ECDSA-AES256-SHA384',
+      'ECDHE-ECDSA-AES128-SHA',
+      'ECDHE-ECDSA-AES128-CCM8',
+      'ECDHE-ECDSA-AES128-CCM',
+      'ECDHE-ECDSA-ARIA128-GCM-SHA256',
+    ]) {
       await expect(offering(weak), weak).rejects.toMatchObject(refusedByServer);
     }
   });
 
   it('refuse a client that does not pin the CA (system trust store only), or pins another CA', async () => {
     const url = `${target.server.url}/v1/health`;
-    await expect(httpsGet(url, {})).rejects.toMatchObject({ code: expect.stringMatching(/CERT|SIGNATURE|ISSUER/) as unknown });
+    await expect(httpsGet(url, {})).rejects.toMatchObject({
+      code: expect.stringMatching(/CERT|SIGNATURE|ISSUER/) as unknown,
+    });
     const otherCa = await createCertificateAuthority(Date.now());
-    await expect(httpsGet(url, { ca: otherCa.certPem })).rejects.toMatchObject({ code: expect.stringMatching(/CERT|SIGNATURE|ISSUER/) as unknown });
+    await expect(httpsGet(url, { ca: otherCa.certPem })).rejects.toMatchObject({
+      code: expect.stringMatching(/CERT|SIGNATURE|ISSUER/) as unknown,
+    });
   });
 });

@@ -23,7 +23,11 @@ const clock = { offset: 0 };
 const now = () => Date.now() + clock.offset;
 
 function station(policy: Record<string, unknown> = {}): Workstation {
-  const created = createWorkstation(server.endpoint, { now, sessionTickMs: 20, policy: { idleLockSeconds: 60, autoLogoffSeconds: 600, pinMinLength: 4, ...policy } });
+  const created = createWorkstation(server.endpoint, {
+    now,
+    sessionTickMs: 20,
+    policy: { idleLockSeconds: 60, autoLogoffSeconds: 600, pinMinLength: 4, ...policy },
+  });
   stations.push(created);
   return created;
 }
@@ -48,27 +52,51 @@ describe('lock and unlock', () => {
     doctorDesk = station({ idleLockSeconds: 3600 });
     await signIn(ward, nurse);
     await signIn(doctorDesk, doctor);
-    expect(await ward.call('session.getState', {})).toMatchObject({ ok: true, value: { state: 'unlocked', pin: 'offered' } });
+    expect(await ward.call('session.getState', {})).toMatchObject({
+      ok: true,
+      value: { state: 'unlocked', pin: 'offered' },
+    });
     expect(await ward.call('session.setPin', { pin: '12', password: null })).toMatchObject({ ok: false });
-    expect(await ward.call('session.setPin', { pin: '4829', password: null })).toMatchObject({ ok: true, value: { pin: 'set' } });
+    expect(await ward.call('session.setPin', { pin: '4829', password: null })).toMatchObject({
+      ok: true,
+      value: { pin: 'set' },
+    });
     // Changing it later needs the password.
-    expect(await ward.call('session.setPin', { pin: '1111', password: null })).toMatchObject({ ok: false, error: { code: 'WRONG_PASSWORD' } });
+    expect(await ward.call('session.setPin', { pin: '1111', password: null })).toMatchObject({
+      ok: false,
+      error: { code: 'WRONG_PASSWORD' },
+    });
   });
 
   it('locks on request: the vault closes, messaging refuses, and nothing of the user is in the state', async () => {
-    const sent = await ward.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: 'Bed 3', text: 'Bed 3 fall risk reassessed', priority: 'routine', expiresInSeconds: null });
+    const sent = await ward.call('message.send', {
+      to: [{ kind: 'user', userId: doctor.userId }],
+      title: 'Bed 3',
+      text: 'Bed 3 fall risk reassessed',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     if (!sent.ok) throw new Error(sent.error.code);
     conversationId = sent.value.conversationId;
     const locked = await ward.call('session.lock', {});
     expect(locked).toEqual({ ok: true, value: { state: 'locked', displayName: null, unlockWith: 'pin' } });
     expect(ward.core.session.vaultOpen()).toBe(false);
-    expect(await ward.call('conversation.open', { conversationId })).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
+    expect(await ward.call('conversation.open', { conversationId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_SIGNED_IN' },
+    });
     expect(await ward.call('conversations.list', { offset: 0, limit: 10 })).toMatchObject({ ok: false });
   });
 
   it('refuses a wrong PIN and unlocks with the right one, the thread as it was', async () => {
-    expect(await ward.call('session.unlock', { pin: '0000' })).toMatchObject({ ok: false, error: { code: 'PIN_WRONG' } });
-    expect(await ward.call('session.unlock', { pin: '4829' })).toMatchObject({ ok: true, value: { state: 'unlocked', pin: 'set' } });
+    expect(await ward.call('session.unlock', { pin: '0000' })).toMatchObject({
+      ok: false,
+      error: { code: 'PIN_WRONG' },
+    });
+    expect(await ward.call('session.unlock', { pin: '4829' })).toMatchObject({
+      ok: true,
+      value: { state: 'unlocked', pin: 'set' },
+    });
     expect(ward.core.session.vaultOpen()).toBe(true);
     const thread = await openThread(ward, conversationId);
     expect(thread.messages.map((m) => m.text)).toEqual(['Bed 3 fall risk reassessed']);
@@ -95,7 +123,12 @@ describe('lock and unlock', () => {
   it('keeps a message sent as the lock begins: it is queued, then delivered after unlock', async () => {
     expect((await ward.call('session.unlock', { password: nurse.password })).ok).toBe(true);
     const [sent] = await Promise.all([
-      ward.call('message.send', { conversationId, text: 'Obs stable overnight', priority: 'routine', expiresInSeconds: null }),
+      ward.call('message.send', {
+        conversationId,
+        text: 'Obs stable overnight',
+        priority: 'routine',
+        expiresInSeconds: null,
+      }),
       ward.call('session.lock', {}),
     ]);
     // Either the send finished before the vault closed, or it was refused before it began: never half done.
@@ -114,9 +147,15 @@ describe('lock and unlock', () => {
   it('signs the user out on the fifth wrong PIN or password, and the server session with it', async () => {
     await ward.call('session.lock', {});
     for (const wrong of ['0001', '0002', '0003', '0004']) {
-      expect(await ward.call('session.unlock', { pin: wrong })).toMatchObject({ ok: false, error: { code: 'PIN_WRONG' } });
+      expect(await ward.call('session.unlock', { pin: wrong })).toMatchObject({
+        ok: false,
+        error: { code: 'PIN_WRONG' },
+      });
     }
-    expect(await ward.call('session.unlock', { password: 'not her password' })).toMatchObject({ ok: false, error: { code: 'SESSION_EXPIRED' } });
+    expect(await ward.call('session.unlock', { password: 'not her password' })).toMatchObject({
+      ok: false,
+      error: { code: 'SESSION_EXPIRED' },
+    });
     expect(await ward.call('session.getState', {})).toEqual({ ok: true, value: { state: 'signed-out' } });
     // The server session ended too: only the raw session opened here to look is live.
     const look = await openRawSession(server.endpoint, nurse, 1);
@@ -132,7 +171,13 @@ describe('switching user on a shared workstation', () => {
     clock.offset = 0;
     const shared = station();
     await signIn(shared, porter);
-    const mine = await shared.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: 'Porter', text: 'Transfer to X-ray at 10', priority: 'routine', expiresInSeconds: null });
+    const mine = await shared.call('message.send', {
+      to: [{ kind: 'user', userId: doctor.userId }],
+      title: 'Porter',
+      text: 'Transfer to X-ray at 10',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     if (!mine.ok) throw new Error(mine.error.code);
     await shared.call('session.lock', {});
 
@@ -168,8 +213,13 @@ describe('auto-logoff', () => {
     await ward.waitForEvent('session.changed', (p) => p.state === 'signed-out');
     expect(ward.core.session.vaultOpen()).toBe(false);
     // Within the server session's life: the record is hers, and her session attests it.
-    const hers = await eventually(() => Promise.resolve(wardTap.written.filter((r) => r.action === 'session.auto-logoff')), (found) => found.length > 0);
-    expect(hers).toEqual([expect.objectContaining({ actor: { userId: nightShift.userId, role: 'nurse' }, object: { kind: 'none' } })]);
+    const hers = await eventually(
+      () => Promise.resolve(wardTap.written.filter((r) => r.action === 'session.auto-logoff')),
+      (found) => found.length > 0,
+    );
+    expect(hers).toEqual([
+      expect.objectContaining({ actor: { userId: nightShift.userId, role: 'nurse' }, object: { kind: 'none' } }),
+    ]);
     clock.offset = 0;
     const look = await openRawSession(server.endpoint, nightShift, 1);
     const sessions = await look.api.call('listSessions', {}, look.session.token);
@@ -186,8 +236,13 @@ describe('auto-logoff', () => {
     // Asleep overnight, past the session's longest life (12 hours): no session of hers is left to attest a record.
     clock.offset += 13 * 3_600_000;
     await ward.waitForEvent('session.changed', (p) => p.state === 'signed-out');
-    const logoffs = await eventually(() => Promise.resolve(wardTap.written.filter((r) => r.action === 'session.auto-logoff')), (found) => found.length > 0);
-    expect(logoffs).toEqual([expect.objectContaining({ actor: { userId: null, role: null }, object: { kind: 'account', id: sleeper.userId } })]);
+    const logoffs = await eventually(
+      () => Promise.resolve(wardTap.written.filter((r) => r.action === 'session.auto-logoff')),
+      (found) => found.length > 0,
+    );
+    expect(logoffs).toEqual([
+      expect.objectContaining({ actor: { userId: null, role: null }, object: { kind: 'account', id: sleeper.userId } }),
+    ]);
     clock.offset = 0;
   });
 });
@@ -197,20 +252,44 @@ describe('policy', () => {
     const strict = station({ pinAllowed: false, sharedWorkstation: false });
     await signIn(strict, agency);
     expect(await strict.call('session.getState', {})).toMatchObject({ ok: true, value: { pin: 'not-allowed' } });
-    expect(await strict.call('session.setPin', { pin: '4829', password: null })).toMatchObject({ ok: false, error: { code: 'PIN_NOT_ALLOWED' } });
+    expect(await strict.call('session.setPin', { pin: '4829', password: null })).toMatchObject({
+      ok: false,
+      error: { code: 'PIN_NOT_ALLOWED' },
+    });
     expect(await strict.call('session.lock', {})).toMatchObject({ ok: true, value: { unlockWith: 'password' } });
-    expect(await strict.call('session.unlock', { pin: '4829' })).toMatchObject({ ok: false, error: { code: 'PIN_NOT_ALLOWED' } });
+    expect(await strict.call('session.unlock', { pin: '4829' })).toMatchObject({
+      ok: false,
+      error: { code: 'PIN_NOT_ALLOWED' },
+    });
     // A personal workstation: a colleague cannot end this session by signing in.
-    expect(await strict.call('session.signIn', { userId: porter.userId, password: porter.password })).toMatchObject({ ok: false, error: { code: 'VAULT_IN_USE' } });
+    expect(await strict.call('session.signIn', { userId: porter.userId, password: porter.password })).toMatchObject({
+      ok: false,
+      error: { code: 'VAULT_IN_USE' },
+    });
     expect(await strict.call('session.switchUser', {})).toMatchObject({ ok: true });
   });
 
   it('refuses every sign-in under an invalid policy, and says which keys are wrong', async () => {
     const broken = station();
-    const refused = createWorkstation(server.endpoint, { policy: { ok: false, error: { code: 'POLICY_INVALID', keys: ['idleLockSeconds'] }, location: '/etc/wardline/policy.json' } });
+    const refused = createWorkstation(server.endpoint, {
+      policy: {
+        ok: false,
+        error: { code: 'POLICY_INVALID', keys: ['idleLockSeconds'] },
+        location: '/etc/wardline/policy.json',
+      },
+    });
     stations.push(refused);
-    expect(await refused.call('policy.get', {})).toMatchObject({ ok: false, error: { code: 'POLICY_INVALID', subjects: ['idleLockSeconds'] } });
-    expect(await refused.call('session.signIn', { userId: porter.userId, password: porter.password })).toMatchObject({ ok: false, error: { code: 'POLICY_INVALID' } });
-    expect(await broken.call('policy.get', {})).toMatchObject({ ok: true, value: { source: 'override', policy: { idleLockSeconds: 60, notificationContent: 'count' } } });
+    expect(await refused.call('policy.get', {})).toMatchObject({
+      ok: false,
+      error: { code: 'POLICY_INVALID', subjects: ['idleLockSeconds'] },
+    });
+    expect(await refused.call('session.signIn', { userId: porter.userId, password: porter.password })).toMatchObject({
+      ok: false,
+      error: { code: 'POLICY_INVALID' },
+    });
+    expect(await broken.call('policy.get', {})).toMatchObject({
+      ok: true,
+      value: { source: 'override', policy: { idleLockSeconds: 60, notificationContent: 'count' } },
+    });
   });
 });

@@ -38,14 +38,28 @@ describe('notices and the badge', () => {
     await signIn(desk, doctor);
     await ward.call('session.setPin', { pin: '5173', password: null });
 
-    const first = await desk.call('message.send', { to: [{ kind: 'user', userId: nurse.userId }], title: 'Bed 9', text: 'Bed 9 troponin rising', priority: 'urgent', expiresInSeconds: null });
+    const first = await desk.call('message.send', {
+      to: [{ kind: 'user', userId: nurse.userId }],
+      title: 'Bed 9',
+      text: 'Bed 9 troponin rising',
+      priority: 'urgent',
+      expiresInSeconds: null,
+    });
     if (!first.ok) throw new Error(first.error.code);
-    expect(await ward.waitForEvent('notification.show')).toEqual({ title: 'Wardline', body: 'New secure message from Kofi Osei' });
+    expect(await ward.waitForEvent('notification.show')).toEqual({
+      title: 'Wardline',
+      body: 'New secure message from Kofi Osei',
+    });
     expect(await ward.waitForEvent('badge.changed', (p) => p.unread === 1)).toEqual({ unread: 1 });
 
     await ward.call('session.lock', {});
     ward.events.length = 0;
-    await desk.call('message.send', { conversationId: first.value.conversationId, text: 'Repeat ECG now please', priority: 'stat', expiresInSeconds: null });
+    await desk.call('message.send', {
+      conversationId: first.value.conversationId,
+      text: 'Repeat ECG now please',
+      priority: 'stat',
+      expiresInSeconds: null,
+    });
     expect(await ward.waitForEvent('notification.show')).toEqual({ title: 'Wardline', body: '2 new secure messages' });
     expect(await ward.waitForEvent('badge.changed', (p) => p.unread === 2)).toEqual({ unread: 2 });
 
@@ -57,7 +71,10 @@ describe('notices and the badge', () => {
     expect((await ward.call('session.unlock', { pin: '5173' })).ok).toBe(true);
     await ward.waitForEvent('badge.changed', (p) => p.unread === 2);
     const thread = await ward.call('conversation.open', { conversationId: first.value.conversationId });
-    expect(thread.ok && thread.value.messages.map((m) => m.text)).toEqual(['Bed 9 troponin rising', 'Repeat ECG now please']);
+    expect(thread.ok && thread.value.messages.map((m) => m.text)).toEqual([
+      'Bed 9 troponin rising',
+      'Repeat ECG now please',
+    ]);
   });
 
   it('say only that a message arrived under the default policy', async () => {
@@ -65,7 +82,13 @@ describe('notices and the badge', () => {
     await signIn(ward, other);
     const desk = stations[1];
     if (desk === undefined) throw new Error('no desk');
-    await desk.call('message.send', { to: [{ kind: 'user', userId: other.userId }], title: null, text: 'Bloods for bay 1', priority: 'routine', expiresInSeconds: null });
+    await desk.call('message.send', {
+      to: [{ kind: 'user', userId: other.userId }],
+      title: null,
+      text: 'Bloods for bay 1',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     expect(await ward.waitForEvent('notification.show')).toEqual({ title: 'Wardline', body: 'New secure message' });
   });
 });
@@ -101,7 +124,10 @@ describe("the user's own sessions", () => {
     const here = listed.value.sessions.find((s) => s.current);
     if (elsewhere === undefined || here === undefined) throw new Error('sessions');
     // This workstation's own session ends with Sign out, not from the list.
-    expect(await ward.call('sessions.end', { sessionId: here.sessionId })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await ward.call('sessions.end', { sessionId: here.sessionId })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
     expect(await ward.call('sessions.end', { sessionId: elsewhere.sessionId })).toEqual({ ok: true, value: {} });
     await clinic.waitForEvent('session.changed', (p) => p.state === 'signed-out', 10_000);
     expect(clinic.core.session.vaultOpen()).toBe(false);

@@ -32,7 +32,13 @@ afterAll(async () => {
 
 describe('the outbox across a switch of user', () => {
   it("keeps the nurse's unsent messages sealed in her vault and sends them at her next sign-in", async () => {
-    const first = await ward.call('message.send', { to: [{ kind: 'user', userId: doctor.userId }], title: 'Bed 4', text: 'Bed 4 before the outage', priority: 'routine', expiresInSeconds: null });
+    const first = await ward.call('message.send', {
+      to: [{ kind: 'user', userId: doctor.userId }],
+      title: 'Bed 4',
+      text: 'Bed 4 before the outage',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
     if (!first.ok) throw new Error(first.error.code);
     const { conversationId } = first.value;
     await eventually(
@@ -42,7 +48,16 @@ describe('the outbox across a switch of user', () => {
 
     await server.server.close();
     await ward.waitForEvent('connection.changed', (p) => p.state === 'offline', 15_000);
-    expect((await ward.call('message.send', { conversationId, text: 'Bed 4 written offline', priority: 'urgent', expiresInSeconds: null })).ok).toBe(true);
+    expect(
+      (
+        await ward.call('message.send', {
+          conversationId,
+          text: 'Bed 4 written offline',
+          priority: 'urgent',
+          expiresInSeconds: null,
+        })
+      ).ok,
+    ).toBe(true);
 
     // Switch user while the server is still down: the nurse is signed out regardless.
     await ward.call('session.lock', {});

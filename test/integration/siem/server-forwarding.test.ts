@@ -38,7 +38,12 @@ function options(port: number): ServerOptions {
     },
   });
   // Warnings are kept so the test can check what forwarding logs; nothing else is written.
-  return { dataDir, port, log: { level: 'warn', destination }, siem: { host: rsyslog.host, port: rsyslog.port, caPem: rsyslog.caPem } };
+  return {
+    dataDir,
+    port,
+    log: { level: 'warn', destination },
+    siem: { host: rsyslog.host, port: rsyslog.port, caPem: rsyslog.caPem },
+  };
 }
 
 beforeAll(async () => {
@@ -69,7 +74,12 @@ function readBack(lines: readonly string[]): SiemCopy {
   for (const line of lines) {
     const read = auditFromSyslog(line);
     if (!read.ok) throw new Error(`rsyslog holds a line that does not read back: ${read.problem}`);
-    const key = read.kind === 'entry' ? `entry ${String(read.entry.treeIndex)}` : read.kind === 'tree-head' ? `head ${String(read.head.treeSize)}` : `batch ${read.batch.workstationId} ${String(read.batch.lastSeq)}`;
+    const key =
+      read.kind === 'entry'
+        ? `entry ${String(read.entry.treeIndex)}`
+        : read.kind === 'tree-head'
+          ? `head ${String(read.head.treeSize)}`
+          : `batch ${read.batch.workstationId} ${String(read.batch.lastSeq)}`;
     const earlier = lineByKey.get(key);
     if (earlier !== undefined) {
       expect(line, `a second copy of ${key}`).toBe(earlier);
@@ -84,13 +94,17 @@ function readBack(lines: readonly string[]): SiemCopy {
 }
 
 /** Waits until the SIEM holds every record and every head the server holds. */
-async function siemCatchesUp(timeoutMs = 20_000): Promise<{ copy: SiemCopy; records: StoredEntry[]; heads: SignedTreeHead[] }> {
+async function siemCatchesUp(
+  timeoutMs = 20_000,
+): Promise<{ copy: SiemCopy; records: StoredEntry[]; heads: SignedTreeHead[] }> {
   const records = await server.admin.auditRecords({ limit: 100_000 });
   const heads = await server.admin.auditHeads();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const copy = readBack(await rsyslog.readMessages());
-    const missing = records.filter((entry) => !copy.entries.has(entry.treeIndex)).length + heads.filter((head) => !copy.heads.has(head.treeSize)).length;
+    const missing =
+      records.filter((entry) => !copy.entries.has(entry.treeIndex)).length +
+      heads.filter((head) => !copy.heads.has(head.treeSize)).length;
     if (missing === 0) return { copy, records, heads };
     if (Date.now() > deadline) throw new Error(`${String(missing)} records and heads never reached the SIEM`);
     await sleep(50);
@@ -107,27 +121,45 @@ function verifyCopy(copy: SiemCopy, records: readonly StoredEntry[], heads: read
 
   // Each workstation's chain is whole, and every batch signature covers records the SIEM holds.
   const byWorkstation = new Map<string, StoredEntry[]>();
-  for (const entry of copy.entries.values()) byWorkstation.set(entry.record.workstationId, [...(byWorkstation.get(entry.record.workstationId) ?? []), entry]);
+  for (const entry of copy.entries.values())
+    byWorkstation.set(entry.record.workstationId, [...(byWorkstation.get(entry.record.workstationId) ?? []), entry]);
   for (const [workstationId, chain] of byWorkstation) {
     chain.sort((a, b) => a.record.seq - b.record.seq);
     expect(checkEntries(blake2b256, chain, workstationId)).toBeNull();
   }
   let covered = 0;
   for (const batch of copy.batches) {
-    const chain = byWorkstation.get(batch.workstationId)?.filter((entry) => entry.record.seq >= batch.firstSeq && entry.record.seq <= batch.lastSeq) ?? [];
+    const chain =
+      byWorkstation
+        .get(batch.workstationId)
+        ?.filter((entry) => entry.record.seq >= batch.firstSeq && entry.record.seq <= batch.lastSeq) ?? [];
     expect(chain).toHaveLength(batch.lastSeq - batch.firstSeq + 1);
     expect(chain[0]?.previousHash).toBe(batch.previousHash);
     expect(chain.at(-1)?.hash).toBe(batch.lastHash);
-    const signed = batchSigningBytes({ ...batch, deviceId: batch.workstationId, previousHash: fromHex(batch.previousHash)!, lastHash: fromHex(batch.lastHash)! });
-    expect(sodium.crypto_sign_verify_detached(Buffer.from(batch.signature, 'base64'), signed, Buffer.from(batch.devicePublicKey, 'base64'))).toBe(true);
+    const signed = batchSigningBytes({
+      ...batch,
+      deviceId: batch.workstationId,
+      previousHash: fromHex(batch.previousHash)!,
+      lastHash: fromHex(batch.lastHash)!,
+    });
+    expect(
+      sodium.crypto_sign_verify_detached(
+        Buffer.from(batch.signature, 'base64'),
+        signed,
+        Buffer.from(batch.devicePublicKey, 'base64'),
+      ),
+    ).toBe(true);
     covered += chain.length;
   }
   expect(covered).toBeGreaterThanOrEqual(records.length);
 
   // Every head's root is the root of the leaves the SIEM holds.
   const tree = merkleTree(sha256);
-  const leaves = [...copy.entries.values()].sort((a, b) => a.treeIndex - b.treeIndex).map((entry) => leafHashOfEntry(entry.hash));
-  for (const head of copy.heads.values()) expect(hex(tree.rootHash(leaves.slice(0, head.treeSize)))).toBe(head.rootHash);
+  const leaves = [...copy.entries.values()]
+    .sort((a, b) => a.treeIndex - b.treeIndex)
+    .map((entry) => leafHashOfEntry(entry.hash));
+  for (const head of copy.heads.values())
+    expect(hex(tree.rootHash(leaves.slice(0, head.treeSize)))).toBe(head.rootHash);
 }
 
 async function sync(): Promise<void> {
@@ -190,10 +222,16 @@ describe('forwarding the server audit trail to a SIEM', () => {
     verifyCopy(copy, records, heads);
 
     // Forwarding logs say what happened, by event and code, and nothing about where or whom.
-    const forwarding = serverLogs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'siem forwarding');
+    const forwarding = serverLogs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.msg === 'siem forwarding');
     expect(forwarding.length).toBeGreaterThan(0);
     for (const line of forwarding) {
-      expect(Object.keys(line).filter((key) => !['level', 'time', 'msg', 'name'].includes(key)).every((key) => key === 'event' || key === 'code')).toBe(true);
+      expect(
+        Object.keys(line)
+          .filter((key) => !['level', 'time', 'msg', 'name'].includes(key))
+          .every((key) => key === 'event' || key === 'code'),
+      ).toBe(true);
       const text = JSON.stringify(line);
       expect(text).not.toContain(rsyslog.host);
       expect(text).not.toContain(nurse.userId);

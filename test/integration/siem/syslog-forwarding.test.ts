@@ -39,7 +39,16 @@ function entry(treeIndex: number, record: Partial<AuditRecord> = {}): StoredEntr
 /** What the SIEM must see for an entry, written from the record's fields rather than from the formatter. */
 function expectedParams(stored: StoredEntry): Record<string, string> {
   const { record } = stored;
-  const params: Record<string, string> = { idx: String(stored.treeIndex), ws: record.workstationId, seq: String(record.seq), act: record.action, obj: record.object.kind, outcome: record.outcome, prev: stored.previousHash, hash: stored.hash };
+  const params: Record<string, string> = {
+    idx: String(stored.treeIndex),
+    ws: record.workstationId,
+    seq: String(record.seq),
+    act: record.action,
+    obj: record.object.kind,
+    outcome: record.outcome,
+    prev: stored.previousHash,
+    hash: stored.hash,
+  };
   if (record.actor.userId !== null) params.user = record.actor.userId;
   if (record.actor.role !== null) params.role = record.actor.role;
   if (record.patient !== null) params.patient = record.patient;
@@ -89,7 +98,8 @@ async function waitForAll(server: RsyslogServer, expected: readonly string[], ti
     const seen = new Set(received);
     const missing = expected.filter((message) => !seen.has(message));
     if (missing.length === 0) return received;
-    if (Date.now() > deadline) throw new Error(`${String(missing.length)} of ${String(expected.length)} messages never arrived`);
+    if (Date.now() > deadline)
+      throw new Error(`${String(missing.length)} of ${String(expected.length)} messages never arrived`);
     await sleep(25);
   }
 }
@@ -101,15 +111,41 @@ describe('forwarding the audit trail to a SIEM over syslog/TLS', () => {
     const forward = forwarder(server, logs);
     const entries = [
       entry(0),
-      entry(1, { action: 'sign-in.failed', actor: { userId: null, role: null }, object: { kind: 'none' }, outcome: 'failure', reason: 'BAD_PASSWORD' }),
-      entry(2, { action: 'search.performed', actor: { userId: 'dr.okafor', role: 'physician' }, object: { kind: 'search', resultCount: 12 } }),
-      entry(3, { action: 'conversation.opened', object: { kind: 'conversation', id: CONVERSATION }, patient: 'pat-Q7x2Lm9' }),
-      entry(4, { action: 'policy.loaded', actor: { userId: 'it.admin', role: 'it-admin' }, object: { kind: 'setting', id: 'idleLockSeconds' } }),
+      entry(1, {
+        action: 'sign-in.failed',
+        actor: { userId: null, role: null },
+        object: { kind: 'none' },
+        outcome: 'failure',
+        reason: 'BAD_PASSWORD',
+      }),
+      entry(2, {
+        action: 'search.performed',
+        actor: { userId: 'dr.okafor', role: 'physician' },
+        object: { kind: 'search', resultCount: 12 },
+      }),
+      entry(3, {
+        action: 'conversation.opened',
+        object: { kind: 'conversation', id: CONVERSATION },
+        patient: 'pat-Q7x2Lm9',
+      }),
+      entry(4, {
+        action: 'policy.loaded',
+        actor: { userId: 'it.admin', role: 'it-admin' },
+        object: { kind: 'setting', id: 'idleLockSeconds' },
+      }),
       // Not a valid code, but the formatter must still escape it; it proves escapes survive the SIEM's receiver.
       { ...entry(5), record: { ...entry(5).record, reason: 'Q"UOTE\\SLASH]BRACKET' } },
     ];
-    const head: SignedTreeHead = signedTreeHead.parse({ treeSize: 6, timestamp: AT + 10, rootHash: hex('root'), signature: randomBytes(64).toString('base64') });
-    const sent = [...entries.map((stored) => formatAuditEntry(stored, { hostname: HOSTNAME })), formatTreeHead(head, { hostname: HOSTNAME, at: AT + 11 })];
+    const head: SignedTreeHead = signedTreeHead.parse({
+      treeSize: 6,
+      timestamp: AT + 10,
+      rootHash: hex('root'),
+      signature: randomBytes(64).toString('base64'),
+    });
+    const sent = [
+      ...entries.map((stored) => formatAuditEntry(stored, { hostname: HOSTNAME })),
+      formatTreeHead(head, { hostname: HOSTNAME, at: AT + 11 }),
+    ];
 
     forward.send(sent.slice(0, 2));
     forward.send(sent.slice(2));
@@ -137,9 +173,20 @@ describe('forwarding the audit trail to a SIEM over syslog/TLS', () => {
       expect(paramsOf(message.structuredData[0]!)).toEqual(expectedParams(stored));
     });
     const headMessage = parsed[entries.length]!;
-    expect(headMessage).toMatchObject({ facility: 13, severity: 6, msgId: 'tree-head', timestamp: new Date(head.timestamp).toISOString(), msg: null });
+    expect(headMessage).toMatchObject({
+      facility: 13,
+      severity: 6,
+      msgId: 'tree-head',
+      timestamp: new Date(head.timestamp).toISOString(),
+      msg: null,
+    });
     expect(headMessage.structuredData.map((element) => element.id)).toEqual(['treehead@32473']);
-    expect(paramsOf(headMessage.structuredData[0]!)).toEqual({ size: '6', ts: String(head.timestamp), root: head.rootHash, sig: head.signature });
+    expect(paramsOf(headMessage.structuredData[0]!)).toEqual({
+      size: '6',
+      ts: String(head.timestamp),
+      root: head.rootHash,
+      sig: head.signature,
+    });
     expect(paramsOf(parsed[5]!.structuredData[0]!).reason).toBe('Q"UOTE\\SLASH]BRACKET');
 
     await forward.close();

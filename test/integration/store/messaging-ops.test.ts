@@ -6,11 +6,33 @@ import type { ConversationRecord } from '../../../main/store/messaging-ops';
 import { randomKey, tempDir } from '../../support/vault-fixtures';
 
 let store: StoreClient;
-const me = { userId: 'nurse.adams', displayName: 'Philippa Adams', role: 'nurse', department: 'Ward 7B', title: 'Staff Nurse' };
-const doctor = { userId: 'dr.okafor', displayName: 'Chidinma Okafor', role: 'physician', department: 'Cardiology', title: 'Consultant' };
+const me = {
+  userId: 'nurse.adams',
+  displayName: 'Philippa Adams',
+  role: 'nurse',
+  department: 'Ward 7B',
+  title: 'Staff Nurse',
+};
+const doctor = {
+  userId: 'dr.okafor',
+  displayName: 'Chidinma Okafor',
+  role: 'physician',
+  department: 'Cardiology',
+  title: 'Consultant',
+};
 
 function conversationRecord(id: string, overrides: Partial<ConversationRecord> = {}): ConversationRecord {
-  return { id, kind: 'direct', title: null, roleAddressId: null, roleAddressName: null, createdAt: 1000, patient: null, participants: [me, doctor], ...overrides };
+  return {
+    id,
+    kind: 'direct',
+    title: null,
+    roleAddressId: null,
+    roleAddressName: null,
+    createdAt: 1000,
+    patient: null,
+    participants: [me, doctor],
+    ...overrides,
+  };
 }
 
 function incoming(id: string, conversationId: string, sentAt: number, overrides: Record<string, unknown> = {}) {
@@ -46,14 +68,25 @@ describe('messaging store operations', () => {
     expect(await store.call('message.receive', incoming('m-1', 'c-1', 2000))).toEqual({ inserted: false });
     const page = await store.call('conversation.page', { selfId: 'nurse.adams', limit: 10, offset: 0 });
     expect(page.total).toBe(1);
-    expect(page.rows[0]).toMatchObject({ id: 'c-1', unreadCount: 1, otherNames: ['Chidinma Okafor'], lastMessageAt: 2000 });
+    expect(page.rows[0]).toMatchObject({
+      id: 'c-1',
+      unreadCount: 1,
+      otherNames: ['Chidinma Okafor'],
+      lastMessageAt: 2000,
+    });
   });
 
   it('keeps the patient a conversation is about, as its first message named them', async () => {
     const patient = { ref: 'pat-7QX2K9', label: 'Bed 12, J. Smith' };
-    await store.call('message.receive', { ...incoming('m-p1', 'c-p', 2100), conversation: conversationRecord('c-p', { patient }) });
+    await store.call('message.receive', {
+      ...incoming('m-p1', 'c-p', 2100),
+      conversation: conversationRecord('c-p', { patient }),
+    });
     // A later message cannot move the thread to another patient.
-    await store.call('message.receive', { ...incoming('m-p2', 'c-p', 2200), conversation: conversationRecord('c-p', { patient: { ref: 'pat-Other99', label: null } }) });
+    await store.call('message.receive', {
+      ...incoming('m-p2', 'c-p', 2200),
+      conversation: conversationRecord('c-p', { patient: { ref: 'pat-Other99', label: null } }),
+    });
     expect((await store.call('conversation.get', { id: 'c-p' }))?.patient).toEqual(patient);
     expect((await store.call('conversation.get', { id: 'c-1' }))?.patient).toBeNull();
   });
@@ -73,9 +106,15 @@ describe('messaging store operations', () => {
     expect(await store.call('conversation.unread', { conversationId: 'c-2' })).toEqual(unread);
     // One arrives between the list (which the audit trail records) and the marking: it stays unread.
     await store.call('message.receive', incoming('m-late', 'c-2', 3300));
-    expect(await store.call('conversation.markRead', { conversationId: 'c-2', ids: unread, at: 4000 })).toEqual(['m-2', 'm-3', 'm-4']);
+    expect(await store.call('conversation.markRead', { conversationId: 'c-2', ids: unread, at: 4000 })).toEqual([
+      'm-2',
+      'm-3',
+      'm-4',
+    ]);
     expect(await store.call('conversation.unread', { conversationId: 'c-2' })).toEqual(['m-late']);
-    expect(await store.call('conversation.markRead', { conversationId: 'c-2', ids: ['m-late'], at: 4001 })).toEqual(['m-late']);
+    expect(await store.call('conversation.markRead', { conversationId: 'c-2', ids: ['m-late'], at: 4001 })).toEqual([
+      'm-late',
+    ]);
     expect(await store.call('conversation.markRead', { conversationId: 'c-2', ids: ['m-late'], at: 4002 })).toEqual([]);
     const page = await store.call('conversation.page', { selfId: 'nurse.adams', limit: 10, offset: 0 });
     expect(page.rows.find((row) => row.id === 'c-2')).toMatchObject({ unreadCount: 0, unreadPriority: null });
@@ -84,7 +123,15 @@ describe('messaging store operations', () => {
   it('queues an outgoing message as pending and shows it sent once the server accepted it', async () => {
     await store.call('message.queueOutgoing', {
       conversation: conversationRecord('c-3'),
-      message: { id: 'm-out', senderId: 'nurse.adams', sentAt: 5000, priority: 'urgent', expiresAt: null, recipientCount: 1, body: 'out' },
+      message: {
+        id: 'm-out',
+        senderId: 'nurse.adams',
+        sentAt: 5000,
+        priority: 'urgent',
+        expiresAt: null,
+        recipientCount: 1,
+        body: 'out',
+      },
       envelope: new Uint8Array([9, 9]),
     });
     expect(await store.call('outbox.list', { limit: 10 })).toHaveLength(1);
@@ -97,17 +144,31 @@ describe('messaging store operations', () => {
   });
 
   it('counts receipts per recipient, a read receipt implying delivery', async () => {
-    expect(await store.call('receipt.record', { messageId: 'm-out', userId: 'dr.okafor', kind: 'read', at: 7000 })).toEqual({ conversationId: 'c-3' });
-    expect(await store.call('receipt.record', { messageId: 'm-out', userId: 'dr.okafor', kind: 'delivered', at: 7100 })).toEqual({ conversationId: 'c-3' });
+    expect(
+      await store.call('receipt.record', { messageId: 'm-out', userId: 'dr.okafor', kind: 'read', at: 7000 }),
+    ).toEqual({ conversationId: 'c-3' });
+    expect(
+      await store.call('receipt.record', { messageId: 'm-out', userId: 'dr.okafor', kind: 'delivered', at: 7100 }),
+    ).toEqual({ conversationId: 'c-3' });
     expect(await store.call('message.find', { id: 'm-out' })).toMatchObject({ deliveredCount: 1, readCount: 1 });
-    expect(await store.call('receipt.record', { messageId: 'unknown', userId: 'dr.okafor', kind: 'read', at: 7000 })).toEqual({ conversationId: null });
+    expect(
+      await store.call('receipt.record', { messageId: 'unknown', userId: 'dr.okafor', kind: 'read', at: 7000 }),
+    ).toEqual({ conversationId: null });
   });
 
   it('removes expired bodies and the outbox entries of expired messages', async () => {
     await store.call('message.receive', incoming('m-exp', 'c-4', 8000, { expiresAt: 9000 }));
     await store.call('message.queueOutgoing', {
       conversation: conversationRecord('c-4'),
-      message: { id: 'm-exp-out', senderId: 'nurse.adams', sentAt: 8100, priority: 'routine', expiresAt: 9000, recipientCount: 1, body: 'gone soon' },
+      message: {
+        id: 'm-exp-out',
+        senderId: 'nurse.adams',
+        sentAt: 8100,
+        priority: 'routine',
+        expiresAt: 9000,
+        recipientCount: 1,
+        body: 'gone soon',
+      },
       envelope: new Uint8Array([1]),
     });
     expect(await store.call('message.dueToExpire', { now: 8999 })).toEqual([]);
@@ -136,15 +197,29 @@ describe('messaging store operations', () => {
   });
 
   it('pins the first key, holds a different one as pending, and swaps on acceptance', async () => {
-    const keys = (n: number) => ({ encryptionKey: Buffer.alloc(32, n).toString('base64'), signingKey: Buffer.alloc(32, n + 1).toString('base64') });
+    const keys = (n: number) => ({
+      encryptionKey: Buffer.alloc(32, n).toString('base64'),
+      signingKey: Buffer.alloc(32, n + 1).toString('base64'),
+    });
     await store.call('contactKey.pin', { userId: 'dr.okafor', ...keys(1), fingerprint: 'a'.repeat(64), at: 1 });
     // Pinning again never overwrites: a changed key must go through acceptance.
     await store.call('contactKey.pin', { userId: 'dr.okafor', ...keys(5), fingerprint: 'b'.repeat(64), at: 2 });
-    expect(await store.call('contactKey.get', { userId: 'dr.okafor' })).toMatchObject({ ...keys(1), pendingFingerprint: null });
+    expect(await store.call('contactKey.get', { userId: 'dr.okafor' })).toMatchObject({
+      ...keys(1),
+      pendingFingerprint: null,
+    });
     await store.call('contactKey.setPending', { userId: 'dr.okafor', ...keys(5), fingerprint: 'b'.repeat(64), at: 3 });
-    expect(await store.call('contactKey.get', { userId: 'dr.okafor' })).toMatchObject({ ...keys(1), pendingFingerprint: 'b'.repeat(64), pendingSigningKey: keys(5).signingKey });
+    expect(await store.call('contactKey.get', { userId: 'dr.okafor' })).toMatchObject({
+      ...keys(1),
+      pendingFingerprint: 'b'.repeat(64),
+      pendingSigningKey: keys(5).signingKey,
+    });
     expect(await store.call('contactKey.accept', { userId: 'dr.okafor', at: 4 })).toBe(true);
-    expect(await store.call('contactKey.get', { userId: 'dr.okafor' })).toMatchObject({ ...keys(5), fingerprint: 'b'.repeat(64), pendingFingerprint: null });
+    expect(await store.call('contactKey.get', { userId: 'dr.okafor' })).toMatchObject({
+      ...keys(5),
+      fingerprint: 'b'.repeat(64),
+      pendingFingerprint: null,
+    });
     expect(await store.call('contactKey.accept', { userId: 'dr.okafor', at: 5 })).toBe(false);
   });
 });

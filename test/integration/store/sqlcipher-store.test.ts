@@ -58,7 +58,11 @@ describe('encrypted store', () => {
     const got = await store.call('message.get', { id: 'msg-000002' });
     expect(got?.body).toBe(message(2).body);
     expect(got?.envelope).toEqual(message(2).envelope);
-    const page = await store.call('message.listByConversation', { conversationId: 'conv-1', beforeSentAt: null, limit: 2 });
+    const page = await store.call('message.listByConversation', {
+      conversationId: 'conv-1',
+      beforeSentAt: null,
+      limit: 2,
+    });
     expect(page.map((m) => m.id)).toEqual(['msg-000003', 'msg-000002']);
     expect((await store.call('conversation.list', { limit: 10, offset: 0 }))[0]).toMatchObject({
       id: 'conv-1',
@@ -73,20 +77,40 @@ describe('encrypted store', () => {
     const row = await readWithJourneyApps(file, hexKey, "SELECT body FROM messages WHERE id = 'msg-000007'");
     expect(row.body).toBe(message(7).body);
     await expect(readWithJourneyApps(file, null, 'SELECT count(*) FROM messages')).rejects.toThrow(/not a database/);
-    await expect(readWithJourneyApps(file, 'ab'.repeat(32), 'SELECT count(*) FROM messages')).rejects.toThrow(/not a database/);
+    await expect(readWithJourneyApps(file, 'ab'.repeat(32), 'SELECT count(*) FROM messages')).rejects.toThrow(
+      /not a database/,
+    );
   });
 
   it('writes no message text, name, identifier or schema text in the database or its WAL', async () => {
     const { file, store } = await freshStore();
-    await store.call('message.insertMany', Array.from({ length: 50 }, (_, i) => message(i)));
+    await store.call(
+      'message.insertMany',
+      Array.from({ length: 50 }, (_, i) => message(i)),
+    );
     // Read the files while the WAL still holds the latest pages.
-    const needles = ['Bartholomew', 'Quigley', 'potassium', 'Philippa', 'Okafor', 'MRN-00424242', 'CREATE TABLE', 'messages', 'conversations', 'fts5', 'SQLite format'];
+    const needles = [
+      'Bartholomew',
+      'Quigley',
+      'potassium',
+      'Philippa',
+      'Okafor',
+      'MRN-00424242',
+      'CREATE TABLE',
+      'messages',
+      'conversations',
+      'fts5',
+      'SQLite format',
+    ];
     for (const part of [file, `${file}-wal`]) {
       const bytes = readFileSync(part);
       expect(bytes.length, part).toBeGreaterThan(0);
       for (const needle of needles) {
         expect(bytes.includes(Buffer.from(needle, 'utf8')), `${path.basename(part)} contains ${needle}`).toBe(false);
-        expect(bytes.includes(Buffer.from(needle, 'utf16le')), `${path.basename(part)} contains ${needle} (utf16)`).toBe(false);
+        expect(
+          bytes.includes(Buffer.from(needle, 'utf16le')),
+          `${path.basename(part)} contains ${needle} (utf16)`,
+        ).toBe(false);
       }
     }
   });
@@ -143,8 +167,12 @@ describe('encrypted store', () => {
       message(2, { body: 'Café au lait spots noted' }),
       message(3, { body: 'Discharge planned tomorrow' }),
     ]);
-    expect((await store.call('message.search', { text: 'tropon', limit: 10 })).map((h) => h.messageId)).toEqual(['msg-000001']);
-    expect((await store.call('message.search', { text: 'cafe', limit: 10 })).map((h) => h.messageId)).toEqual(['msg-000002']);
+    expect((await store.call('message.search', { text: 'tropon', limit: 10 })).map((h) => h.messageId)).toEqual([
+      'msg-000001',
+    ]);
+    expect((await store.call('message.search', { text: 'cafe', limit: 10 })).map((h) => h.messageId)).toEqual([
+      'msg-000002',
+    ]);
     expect(await store.call('message.search', { text: 'body:"x" OR *', limit: 10 })).toEqual([]);
     expect(await store.call('message.recall', { id: 'msg-000001', recalledAt: 1 })).toBe(true);
     expect(await store.call('message.search', { text: 'troponin', limit: 10 })).toEqual([]);
@@ -159,7 +187,10 @@ describe('encrypted store', () => {
 
   it('refuses a truncated database with VAULT_CORRUPT and keeps the file as it was', async () => {
     const { file, key, store } = await freshStore();
-    await store.call('message.insertMany', Array.from({ length: 400 }, (_, i) => message(i)));
+    await store.call(
+      'message.insertMany',
+      Array.from({ length: 400 }, (_, i) => message(i)),
+    );
     await store.close();
     const full = readFileSync(file);
     writeFileSync(file, full.subarray(0, 4096 + 100));

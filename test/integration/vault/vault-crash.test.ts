@@ -15,7 +15,13 @@ describe('vault durability', () => {
 
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(repoRoot, 'test/support/vault-writer-child.ts'), deps.dataDir, Buffer.from(wrapKey).toString('hex')],
+      [
+        '--import',
+        'tsx',
+        path.join(repoRoot, 'test/support/vault-writer-child.ts'),
+        deps.dataDir,
+        Buffer.from(wrapKey).toString('hex'),
+      ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let committed = 0;

@@ -11,7 +11,15 @@ import { parseKeyFile, serializeKeyFile } from '../../../main/vault/key-file';
 import { databaseFiles, vaultIdOf, vaultPaths, type VaultPaths } from '../../../main/vault/vault-layout';
 import type { VaultEvent } from '../../../main/vault/vault-manager';
 import { AuditError } from '../../../main/audit/device-audit-log';
-import { conversation, fingerprint, floorKdf, makeManager, message, randomKey, tempDir } from '../../support/vault-fixtures';
+import {
+  conversation,
+  fingerprint,
+  floorKdf,
+  makeManager,
+  message,
+  randomKey,
+  tempDir,
+} from '../../support/vault-fixtures';
 
 async function vaultWithMessages(manager: ReturnType<typeof makeManager>['manager'], userId = 'nurse.adams') {
   const wrapKey = randomKey();
@@ -108,7 +116,11 @@ describe('vault failures leave the files untouched', () => {
       'VAULT_CORRUPT',
       (paths: VaultPaths) => writeFileSync(paths.database, readFileSync(paths.database).fill(0x41, 100, 600)),
     ],
-    ['damaged key file', 'KEY_FILE_CORRUPT', (paths: VaultPaths) => writeFileSync(paths.keyFile, readFileSync(paths.keyFile).subarray(0, 120))],
+    [
+      'damaged key file',
+      'KEY_FILE_CORRUPT',
+      (paths: VaultPaths) => writeFileSync(paths.keyFile, readFileSync(paths.keyFile).subarray(0, 120)),
+    ],
   ] as const)('%s → %s', async (_label, code, damage) => {
     const { manager, deps } = makeManager();
     const { wrapKey, vaultId } = await vaultWithMessages(manager);
@@ -148,7 +160,10 @@ describe('vault failures leave the files untouched', () => {
 
   it('no protected key storage and a policy that requires it', async () => {
     const { manager } = makeManager({ device: null, allowUnprotectedDevice: false });
-    expect(await manager.create('nurse.adams', randomKey(), floorKdf())).toEqual({ ok: false, error: 'DEVICE_PROTECTION_UNAVAILABLE' });
+    expect(await manager.create('nurse.adams', randomKey(), floorKdf())).toEqual({
+      ok: false,
+      error: 'DEVICE_PROTECTION_UNAVAILABLE',
+    });
     const { manager: permissive } = makeManager({ device: null, allowUnprotectedDevice: true });
     const created = await permissive.create('nurse.adams', randomKey(), floorKdf());
     expect(created.ok).toBe(true);
@@ -171,9 +186,15 @@ describe('password, shredding and purging', () => {
       ok: false,
       error: 'WRONG_PASSWORD',
     });
-    expect(await manager.changePasswordWithPassword('nurse.adams', 'first Password 1', 'second Password 2')).toEqual({ ok: true, value: null });
+    expect(await manager.changePasswordWithPassword('nurse.adams', 'first Password 1', 'second Password 2')).toEqual({
+      ok: true,
+      value: null,
+    });
     expect(fingerprint([database])).toEqual(dbBefore);
-    expect(await manager.unlockWithPassword('nurse.adams', 'first Password 1')).toEqual({ ok: false, error: 'WRONG_PASSWORD' });
+    expect(await manager.unlockWithPassword('nurse.adams', 'first Password 1')).toEqual({
+      ok: false,
+      error: 'WRONG_PASSWORD',
+    });
     const unlocked = await manager.unlockWithPassword('nurse.adams', 'second Password 2');
     expect(unlocked.ok && (await unlocked.value.store.call('message.count', {}))).toBe(1);
     await manager.lockAll();
@@ -206,10 +227,22 @@ describe('password, shredding and purging', () => {
     const damaged = await vaultWithMessages(manager, 'desk.ruiz');
     rmSync(vaultPaths(deps.dataDir, damaged.vaultId).keyFile);
     now += 5 * 86_400_000;
-    expect(manager.list().map((v) => v.userId ?? '(unreadable)').sort()).toEqual(['(unreadable)', 'dr.okafor', 'nurse.adams']);
+    expect(
+      manager
+        .list()
+        .map((v) => v.userId ?? '(unreadable)')
+        .sort(),
+    ).toEqual(['(unreadable)', 'dr.okafor', 'nurse.adams']);
     expect(await manager.purgeUnused(30)).toEqual([old.vaultId]);
-    expect(manager.list().map((v) => v.vaultId).sort()).toEqual([recent.vaultId, damaged.vaultId].sort());
-    expect(told.filter((event) => event.action !== 'vault.created')).toEqual([{ action: 'vault.purged', vaultId: old.vaultId, actor: { userId: null, role: null }, reason: 'VAULT_UNUSED' }]);
+    expect(
+      manager
+        .list()
+        .map((v) => v.vaultId)
+        .sort(),
+    ).toEqual([recent.vaultId, damaged.vaultId].sort());
+    expect(told.filter((event) => event.action !== 'vault.created')).toEqual([
+      { action: 'vault.purged', vaultId: old.vaultId, actor: { userId: null, role: null }, reason: 'VAULT_UNUSED' },
+    ]);
   });
 
   it('records a creation before its first file is written, with the role; a failure after it follows it', async () => {
@@ -218,11 +251,17 @@ describe('password, shredding and purging', () => {
     const existedWhenRecorded: boolean[] = [];
     const created = await manager.create('dr.okafor', randomKey(), floorKdf(), 'physician');
     expect(created.ok).toBe(true);
-    expect(told).toEqual([{ action: 'vault.created', vaultId: vaultIdOf('dr.okafor'), actor: { userId: 'dr.okafor', role: 'physician' } }]);
+    expect(told).toEqual([
+      { action: 'vault.created', vaultId: vaultIdOf('dr.okafor'), actor: { userId: 'dr.okafor', role: 'physician' } },
+    ]);
     await manager.lockAll();
 
     const broken = makeManager({
-      device: { kind: 'machine-file', protect: () => Promise.reject(new Error('keystore gone')), unprotect: () => Promise.resolve(null) },
+      device: {
+        kind: 'machine-file',
+        protect: () => Promise.reject(new Error('keystore gone')),
+        unprotect: () => Promise.resolve(null),
+      },
       audit: {
         record: (event) => {
           existedWhenRecorded.push(existsSync(vaultPaths(broken.deps.dataDir, event.vaultId).dir));
@@ -232,7 +271,10 @@ describe('password, shredding and purging', () => {
       },
     });
     told.length = 0;
-    expect(await broken.manager.create('dr.okafor', randomKey(), floorKdf(), 'physician')).toEqual({ ok: false, error: 'INTERNAL' });
+    expect(await broken.manager.create('dr.okafor', randomKey(), floorKdf(), 'physician')).toEqual({
+      ok: false,
+      error: 'INTERNAL',
+    });
     expect(existedWhenRecorded).toEqual([false]);
     expect(told.map((event) => [event.action, event.outcome ?? 'success', event.reason ?? null])).toEqual([
       ['vault.created', 'success', null],
@@ -245,8 +287,13 @@ describe('password, shredding and purging', () => {
       ['AUDIT_UNAVAILABLE', 'AUDIT_UNAVAILABLE'],
       ['AUDIT_DISK_FULL', 'DISK_FULL'],
     ] as const) {
-      const { manager, deps } = makeManager({ audit: { record: () => Promise.reject(new AuditError(code)), note: () => Promise.resolve() } });
-      expect(await manager.create('nurse.adams', randomKey(), floorKdf(), 'nurse')).toEqual({ ok: false, error: answer });
+      const { manager, deps } = makeManager({
+        audit: { record: () => Promise.reject(new AuditError(code)), note: () => Promise.resolve() },
+      });
+      expect(await manager.create('nurse.adams', randomKey(), floorKdf(), 'nurse')).toEqual({
+        ok: false,
+        error: answer,
+      });
       expect(existsSync(vaultPaths(deps.dataDir, vaultIdOf('nurse.adams')).dir)).toBe(false);
       expect(manager.openVaultIds()).toEqual([]);
     }
@@ -266,10 +313,12 @@ describe('password, shredding and purging', () => {
       },
     });
     const { vaultId } = await vaultWithMessages(manager);
-    const shredding = manager.shred(vaultId, 'vault.shredded', { userId: 'it.morgan', role: 'it-admin' }).then((result) => {
-      order.push('shred reported');
-      return result;
-    });
+    const shredding = manager
+      .shred(vaultId, 'vault.shredded', { userId: 'it.morgan', role: 'it-admin' })
+      .then((result) => {
+        order.push('shred reported');
+        return result;
+      });
     expect(await shredding).toEqual({ ok: true, value: null });
     expect(keyFileAtNote).toBe(true);
     expect(order).toEqual(['vault.shredded by it.morgan (it-admin)', 'shred reported']);

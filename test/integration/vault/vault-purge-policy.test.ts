@@ -58,10 +58,21 @@ describe('purging unused vaults by policy', () => {
     await vi.waitFor(() => expect(exists(nurse.userId)).toBe(false), { timeout: 10_000 });
     expect(exists(doctor.userId)).toBe(false);
     const log = await later.core.audit.log();
-    const purges = (await log.pending(1000)).entries.map((entry) => entry.record).filter((record) => record.action === 'vault.purged');
-    expect(purges.map(({ actor, object, outcome, reason }) => ({ actor, object, outcome, reason })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
+    const purges = (await log.pending(1000)).entries
+      .map((entry) => entry.record)
+      .filter((record) => record.action === 'vault.purged');
+    expect(
+      purges
+        .map(({ actor, object, outcome, reason }) => ({ actor, object, outcome, reason }))
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    ).toEqual(
       [nurse.userId, doctor.userId]
-        .map((userId) => ({ actor: { userId: null, role: null }, object: { kind: 'vault', id: vaultIdOf(userId) }, outcome: 'success', reason: 'VAULT_UNUSED' }))
+        .map((userId) => ({
+          actor: { userId: null, role: null },
+          object: { kind: 'vault', id: vaultIdOf(userId) },
+          outcome: 'success',
+          reason: 'VAULT_UNUSED',
+        }))
         .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     );
     await later.close();

@@ -20,7 +20,8 @@ describe('permission matrix', () => {
 
   it('sends messages only to roles that take part in messaging: never to compliance or IT, nor to an unknown role', () => {
     expect(ROLES.filter((role) => receivesMessages(role))).toEqual(['nurse', 'physician', 'front-desk']);
-    for (const role of ['', 'admin', 'Nurse', 'nurse ', '__proto__', 'constructor']) expect(receivesMessages(role)).toBe(false);
+    for (const role of ['', 'admin', 'Nurse', 'nurse ', '__proto__', 'constructor'])
+      expect(receivesMessages(role)).toBe(false);
   });
 
   it('names only known permissions', () => {

@@ -5,7 +5,12 @@
  * the server ended stops attesting at its end, not at its latest expiry.
  */
 import { describe, expect, it } from 'vitest';
-import { ATTESTATION_TOLERANCE_MS, attested, sessionIndex, sessionSpansOf } from '../../../shared/audit/actor-attestation';
+import {
+  ATTESTATION_TOLERANCE_MS,
+  attested,
+  sessionIndex,
+  sessionSpansOf,
+} from '../../../shared/audit/actor-attestation';
 import type { AuditRecord } from '../../../shared/audit/audit-event';
 
 const WARD = 'aa11bb22-cc33-4d44-8e55-ff6677889900';
@@ -80,6 +85,15 @@ describe('actor attestation', () => {
 
   it('reads sessions only from successful session records', () => {
     expect(sessionSpansOf([{ ...issued, outcome: 'failure' }])).toEqual([]);
-    expect(sessionSpansOf([issued, ended])).toEqual([{ sessionId: SESSION, userId: 'dr.nguyen', workstationId: WARD, from: T0, until: T0 + 2 * HOUR, role: 'physician' }]);
+    expect(sessionSpansOf([issued, ended])).toEqual([
+      {
+        sessionId: SESSION,
+        userId: 'dr.nguyen',
+        workstationId: WARD,
+        from: T0,
+        until: T0 + 2 * HOUR,
+        role: 'physician',
+      },
+    ]);
   });
 });

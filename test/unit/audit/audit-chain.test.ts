@@ -57,10 +57,18 @@ describe('the canonical form of a record', () => {
 
   it('is exactly JSON.stringify for any strings at all, as a tampered export may hold', () => {
     // Quotes, backslashes, controls, lone and paired surrogates: what the fast path must not quote raw.
-    const hostile = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('"', '\\', '\u0000', '\u001f', '\ud800', '\udfff', '\u{1f600}', 'a"b', '\u2028'));
+    const hostile = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('"', '\\', '\u0000', '\u001f', '\ud800', '\udfff', '\u{1f600}', 'a"b', '\u2028'),
+    );
     fc.assert(
       fc.property(records, hostile, hostile, hostile, (record, userId, id, reason) => {
-        const tampered = { ...record, actor: { userId, role: record.actor.role }, object: { kind: 'conversation', id }, reason } as AuditRecord;
+        const tampered = {
+          ...record,
+          actor: { userId, role: record.actor.role },
+          object: { kind: 'conversation', id },
+          reason,
+        } as AuditRecord;
         expect(canonicalRecord(tampered)).toBe(reference(tampered));
       }),
       { numRuns: 2000 },
@@ -68,7 +76,17 @@ describe('the canonical form of a record', () => {
   });
 
   it('does not depend on the order properties were given in', () => {
-    const record: AuditRecord = { actor: { userId: 'nurse.adams', role: 'nurse' }, action: 'conversation.opened', object: { kind: 'conversation', id: '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b' }, patient: null, at: 1, seq: 2, workstationId: 'aa11bb22-cc33-4d44-8e55-ff6677889900', outcome: 'success', reason: null };
+    const record: AuditRecord = {
+      actor: { userId: 'nurse.adams', role: 'nurse' },
+      action: 'conversation.opened',
+      object: { kind: 'conversation', id: '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b' },
+      patient: null,
+      at: 1,
+      seq: 2,
+      workstationId: 'aa11bb22-cc33-4d44-8e55-ff6677889900',
+      outcome: 'success',
+      reason: null,
+    };
     const shuffled = Object.fromEntries(Object.entries(record).reverse()) as AuditRecord;
     expect(canonicalRecord(shuffled)).toBe(canonicalRecord(record));
   });
@@ -78,13 +96,19 @@ describe('the entry hasher the verifier and the device log use', () => {
   it('hashes exactly what entryHash hashes, for any record, previous hash and text length', async () => {
     await sodium.ready;
     // The fast path is there to be tested (else the hasher falls back to entryHash itself).
-    expect(typeof (sodium as unknown as { libsodium: { _crypto_generichash?: unknown } }).libsodium._crypto_generichash).toBe('function');
+    expect(
+      typeof (sodium as unknown as { libsodium: { _crypto_generichash?: unknown } }).libsodium._crypto_generichash,
+    ).toBe('function');
     const hasher = createEntryHasher();
-    const texts = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary', minLength: 16_000, maxLength: 20_000 }));
+    const texts = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: 'binary', minLength: 16_000, maxLength: 20_000 }),
+    );
     fc.assert(
       fc.property(records, fc.uint8Array({ minLength: 32, maxLength: 32 }), texts, (record, previous, text) => {
         const tampered = { ...record, actor: { userId: text, role: record.actor.role } } as AuditRecord;
-        for (const r of [record, tampered]) expect(hex(hasher(previous, r))).toBe(hex(entryHash(blake2b256, previous, r)));
+        for (const r of [record, tampered])
+          expect(hex(hasher(previous, r))).toBe(hex(entryHash(blake2b256, previous, r)));
       }),
       { numRuns: 500 },
     );

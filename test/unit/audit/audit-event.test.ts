@@ -18,7 +18,14 @@ const valid = (action: string) => ({
 });
 
 /** Things that must never reach an audit record: text, search terms, names, dates of birth, passwords. */
-const PHI = ['K+ 6.1 in bed 4, start insulin', 'Smith 12/03/1961', 'Grace Adams', 'MRN 00123456', 'correct horse battery staple', 'chest pain bay 2'];
+const PHI = [
+  'K+ 6.1 in bed 4, start insulin',
+  'Smith 12/03/1961',
+  'Grace Adams',
+  'MRN 00123456',
+  'correct horse battery staple',
+  'chest pain bay 2',
+];
 
 describe('the audit event catalogue', () => {
   it.each(AUDIT_ACTIONS)('records %s with ids, codes, times and numbers only', (action) => {
@@ -49,13 +56,30 @@ describe('the audit event catalogue', () => {
   });
 
   it('records a search by its result count, a patient by an opaque reference, a setting by its policy key', () => {
-    expect(checkAuditRecord({ ...valid('search.performed'), object: { kind: 'search', resultCount: 12 } }).ok).toBe(true);
-    expect(checkAuditRecord({ ...valid('conversation.opened'), object: { kind: 'patient', id: 'pat-7QX2K9' } }).ok).toBe(true);
-    expect(checkAuditRecord({ ...valid('policy.loaded'), object: { kind: 'setting', id: 'idleLockSeconds' } }).ok).toBe(true);
-    expect(checkAuditRecord({ ...valid('sign-in.failed'), actor: { userId: null, role: null }, object: { kind: 'none' }, outcome: 'failure', reason: 'INVALID_CREDENTIALS' }).ok).toBe(true);
+    expect(checkAuditRecord({ ...valid('search.performed'), object: { kind: 'search', resultCount: 12 } }).ok).toBe(
+      true,
+    );
+    expect(
+      checkAuditRecord({ ...valid('conversation.opened'), object: { kind: 'patient', id: 'pat-7QX2K9' } }).ok,
+    ).toBe(true);
+    expect(checkAuditRecord({ ...valid('policy.loaded'), object: { kind: 'setting', id: 'idleLockSeconds' } }).ok).toBe(
+      true,
+    );
+    expect(
+      checkAuditRecord({
+        ...valid('sign-in.failed'),
+        actor: { userId: null, role: null },
+        object: { kind: 'none' },
+        outcome: 'failure',
+        reason: 'INVALID_CREDENTIALS',
+      }).ok,
+    ).toBe(true);
   });
 
   it('refuses an action that is not in the catalogue', () => {
-    expect(checkAuditRecord({ ...valid('message.sent'), action: 'message.printed' })).toEqual({ ok: false, fields: ['action'] });
+    expect(checkAuditRecord({ ...valid('message.sent'), action: 'message.printed' })).toEqual({
+      ok: false,
+      fields: ['action'],
+    });
   });
 });

@@ -59,7 +59,11 @@ const entry: ChainedEntry = {
 /** A log with one record waiting, as far as the sync reads it. */
 const oneRecordLog = {
   deviceId: DEVICE,
-  pending: () => Promise.resolve({ state: { deviceId: DEVICE, lastSeq: 1, lastHash: HASH, ackedSeq: 0, ackedHash: '00'.repeat(32) }, entries: [entry] }),
+  pending: () =>
+    Promise.resolve({
+      state: { deviceId: DEVICE, lastSeq: 1, lastHash: HASH, ackedSeq: 0, ackedHash: '00'.repeat(32) },
+      entries: [entry],
+    }),
   append: () => Promise.resolve({ seq: 2, hash: HASH }),
   acknowledge: () => Promise.resolve(true),
 } as unknown as DeviceAuditLog;
@@ -114,7 +118,10 @@ describe('a sync step that throws', () => {
 
   it('answers syncNow with a failure instead of rejecting', async () => {
     const sync = createAuditSync({
-      log: { ...oneRecordLog, pending: () => Promise.resolve({ state: null, entries: [entry] }) } as unknown as DeviceAuditLog,
+      log: {
+        ...oneRecordLog,
+        pending: () => Promise.resolve({ state: null, entries: [entry] }),
+      } as unknown as DeviceAuditLog,
       api: { call: () => Promise.reject(new Error('socket closed')) } as unknown as ApiClient,
       identity: { deviceId: DEVICE, sign: () => Promise.resolve(new Uint8Array(64)) },
       witnessed: { read: () => null, write: () => undefined },

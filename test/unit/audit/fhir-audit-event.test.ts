@@ -24,7 +24,16 @@ import {
   type InclusionProof,
 } from '../../../shared/node/fhir/fhir-audit-event';
 import { ROLES } from '../../../shared/access/permission-matrix';
-import { batchSigningBytes, canonicalRecord, checkEntries, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
+import {
+  batchSigningBytes,
+  canonicalRecord,
+  checkEntries,
+  entryHash,
+  fromHex,
+  GENESIS_HASH,
+  hex,
+  treeHeadSigningBytes,
+} from '../../../shared/audit/audit-chain';
 import { AUDIT_ACTIONS, type AuditObject, type AuditRecord } from '../../../shared/audit/audit-event';
 import { storedEntry, type SignedTreeHead, type StoredEntry } from '../../../shared/audit/audit-entry';
 import { blake2b256 } from '../../../shared/audit/blake2b';
@@ -74,7 +83,8 @@ function record(overrides: Partial<AuditRecord> = {}): AuditRecord {
   };
 }
 
-const entry = (overrides: Partial<AuditRecord> = {}, treeIndex = 7): StoredEntry => storedEntry.parse({ record: record(overrides), previousHash: HASH_A, hash: HASH_B, treeIndex });
+const entry = (overrides: Partial<AuditRecord> = {}, treeIndex = 7): StoredEntry =>
+  storedEntry.parse({ record: record(overrides), previousHash: HASH_A, hash: HASH_B, treeIndex });
 
 /** What an offline verifier sees: the JSON text, parsed again. */
 const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
@@ -109,7 +119,12 @@ function catalogue(): StoredEntry[] {
 const hexOf = (pattern: number) => new RegExp(`^[0-9a-f]{${String(pattern)}}$`);
 const recordArb = auditRecordArb();
 const entryArb: fc.Arbitrary<StoredEntry> = fc
-  .record({ record: recordArb, previousHash: fc.stringMatching(hexOf(64)), hash: fc.stringMatching(hexOf(64)), treeIndex: fc.maxSafeNat() })
+  .record({
+    record: recordArb,
+    previousHash: fc.stringMatching(hexOf(64)),
+    hash: fc.stringMatching(hexOf(64)),
+    treeIndex: fc.maxSafeNat(),
+  })
   .map((value) => storedEntry.parse(value));
 
 describe('toAuditEvent and fromAuditEvent', () => {
@@ -123,7 +138,11 @@ describe('toAuditEvent and fromAuditEvent', () => {
   it('round-trips any valid entry', () => {
     fc.assert(
       fc.property(entryArb, (candidate) => {
-        expect(fromAuditEvent(viaJson(toAuditEvent(candidate)))).toEqual({ ok: true, entry: candidate, inclusionProof: null });
+        expect(fromAuditEvent(viaJson(toAuditEvent(candidate)))).toEqual({
+          ok: true,
+          entry: candidate,
+          inclusionProof: null,
+        });
       }),
       { numRuns: 500 },
     );
@@ -134,19 +153,43 @@ describe('toAuditEvent and fromAuditEvent', () => {
     expect(event.id).toBe(`${WORKSTATION}.41`);
     expect(event.recorded).toBe('2026-11-18T11:06:40.123Z');
     expect(event.subtype?.[0]).toEqual({ system: WARDLINE_FHIR.actionSystem, code: 'message.read' });
-    expect(event.agent[0]).toMatchObject({ requestor: true, who: { identifier: { system: WARDLINE_FHIR.userIds, value: 'nurse.adams' } } });
-    expect(event.agent[1]).toMatchObject({ requestor: false, who: { identifier: { value: WORKSTATION } }, network: { address: `urn:uuid:${WORKSTATION}` } });
+    expect(event.agent[0]).toMatchObject({
+      requestor: true,
+      who: { identifier: { system: WARDLINE_FHIR.userIds, value: 'nurse.adams' } },
+    });
+    expect(event.agent[1]).toMatchObject({
+      requestor: false,
+      who: { identifier: { value: WORKSTATION } },
+      network: { address: `urn:uuid:${WORKSTATION}` },
+    });
     expect(event.source.observer.identifier?.value).toBe(WORKSTATION);
     expect(event.entity?.map((item) => item.role?.code)).toEqual(['4', '1', undefined]);
-    expect(event.entity?.[1]?.what?.identifier).toEqual({ system: WARDLINE_FHIR.patientReferences, value: 'pat-7QX2K9' });
+    expect(event.entity?.[1]?.what?.identifier).toEqual({
+      system: WARDLINE_FHIR.patientReferences,
+      value: 'pat-7QX2K9',
+    });
     expect(event.entity?.[2]?.detail?.map((item) => [item.type, item.valueString])).toEqual([
       ['seq', '41'],
       ['previousHash', HASH_A],
       ['hash', HASH_B],
       ['treeIndex', '7'],
     ]);
-    const failed = toAuditEvent(entry({ action: 'sign-in.failed', actor: { userId: null, role: null }, object: { kind: 'none' }, patient: null, outcome: 'failure', reason: 'INVALID_CREDENTIALS' }));
-    expect(failed).toMatchObject({ type: { code: '110114' }, action: 'E', outcome: '4', outcomeDesc: 'INVALID_CREDENTIALS' });
+    const failed = toAuditEvent(
+      entry({
+        action: 'sign-in.failed',
+        actor: { userId: null, role: null },
+        object: { kind: 'none' },
+        patient: null,
+        outcome: 'failure',
+        reason: 'INVALID_CREDENTIALS',
+      }),
+    );
+    expect(failed).toMatchObject({
+      type: { code: '110114' },
+      action: 'E',
+      outcome: '4',
+      outcomeDesc: 'INVALID_CREDENTIALS',
+    });
     expect(failed.agent[0]).toEqual({ type: expect.anything() as unknown, requestor: true });
   });
 
@@ -167,9 +210,15 @@ describe('toAuditEvent and fromAuditEvent', () => {
   });
 
   it('accepts the metadata a FHIR server adds, and nothing else', () => {
-    const stored = { ...(viaJson(toAuditEvent(entry())) as object), meta: { versionId: '3', lastUpdated: '2026-11-18T05:00:00Z' } };
+    const stored = {
+      ...(viaJson(toAuditEvent(entry())) as object),
+      meta: { versionId: '3', lastUpdated: '2026-11-18T05:00:00Z' },
+    };
     expect(fromAuditEvent(stored).ok).toBe(true);
-    expect(fromAuditEvent({ ...stored, meta: { profile: ['https://example.org/x'] } })).toEqual({ ok: false, problem: 'meta' });
+    expect(fromAuditEvent({ ...stored, meta: { profile: ['https://example.org/x'] } })).toEqual({
+      ok: false,
+      problem: 'meta',
+    });
   });
 
   it('names the field that is wrong, never its value', () => {
@@ -226,12 +275,18 @@ const EDITS: Readonly<Record<string, Edit>> = {
     event.subtype![0]!.code = event.subtype![0]!.code === 'export.created' ? 'search.performed' : 'export.created';
   },
   'entity what, another object': (event) => {
-    event.entity![0]!.what = { identifier: { system: WARDLINE_FHIR.conversationIds, value: CONVERSATION.replace('6f', '7f') } };
+    event.entity![0]!.what = {
+      identifier: { system: WARDLINE_FHIR.conversationIds, value: CONVERSATION.replace('6f', '7f') },
+    };
   },
   'entity what, another patient': (event) => {
     const patient = event.entity!.find((item) => item.role?.code === '1');
     if (patient) patient.what = { identifier: { system: WARDLINE_FHIR.patientReferences, value: 'pat-Other99' } };
-    else event.entity!.unshift({ what: { identifier: { system: WARDLINE_FHIR.patientReferences, value: 'pat-Other99' } }, role: { code: '1' } });
+    else
+      event.entity!.unshift({
+        what: { identifier: { system: WARDLINE_FHIR.patientReferences, value: 'pat-Other99' } },
+        role: { code: '1' },
+      });
   },
   'entity, object removed': (event) => {
     event.entity = event.entity!.slice(1);
@@ -253,7 +308,11 @@ const EDITS: Readonly<Record<string, Edit>> = {
     event.agent[1]!.requestor = true;
   },
   'agent type, another participation': (event) => {
-    event.agent[0]!.type = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'AUT', display: 'author' }] };
+    event.agent[0]!.type = {
+      coding: [
+        { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'AUT', display: 'author' },
+      ],
+    };
   },
   'agent role removed': (event) => {
     delete event.agent[0]!.role;
@@ -268,13 +327,22 @@ const EDITS: Readonly<Record<string, Edit>> = {
     event.agent[1]!.network = { ...event.agent[1]!.network, type: '2' };
   },
   'an agent added': (event) => {
-    event.agent.push({ who: { identifier: { system: WARDLINE_FHIR.userIds, value: 'someone.else' } }, requestor: false });
+    event.agent.push({
+      who: { identifier: { system: WARDLINE_FHIR.userIds, value: 'someone.else' } },
+      requestor: false,
+    });
   },
   'source observer, another workstation': (event) => {
     event.source.observer = { identifier: { system: WARDLINE_FHIR.workstationIds, value: OTHER_WORKSTATION_ID } };
   },
   'source type, another kind of source': (event) => {
-    event.source.type = [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }];
+    event.source.type = [
+      {
+        system: 'http://terminology.hl7.org/CodeSystem/security-source-type',
+        code: '4',
+        display: 'Application Server',
+      },
+    ];
   },
   'type, another DICOM event type': (event) => {
     event.type = { ...event.type, code: event.type.code === '110100' ? '110113' : '110100' };
@@ -282,7 +350,8 @@ const EDITS: Readonly<Record<string, Edit>> = {
   'subtype, Login and Logout swapped or added': (event) => {
     const session = event.subtype?.[1];
     if (session) session.code = session.code === '110122' ? '110123' : '110122';
-    else event.subtype!.push({ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110122', display: 'Login' });
+    else
+      event.subtype!.push({ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110122', display: 'Login' });
   },
   'action, another CRUDE code': (event) => {
     event.action = event.action === 'R' ? 'U' : 'R';
@@ -340,20 +409,36 @@ describe('an edited AuditEvent no longer matches its hash', () => {
         continue;
       }
       expect(canonicalRecord(result.entry.record)).not.toBe(canonicalRecord(original.record));
-      const broken = checkEntries(blake2b256, [result.entry], WORKSTATION, { seq: original.record.seq, previousHash: original.previousHash });
+      const broken = checkEntries(blake2b256, [result.entry], WORKSTATION, {
+        seq: original.record.seq,
+        previousHash: original.previousHash,
+      });
       expect(broken).toEqual({ seq: original.record.seq, problem: 'hash-mismatch' });
     }
   });
 
   it('reads an edited time, user, object or outcome as another record, whose hash fails', () => {
-    const original = chain.find((item) => item.record.object.kind === 'conversation' && item.record.actor.userId !== null)!;
-    for (const name of ['recorded +1 ms', 'agent who, another user', 'entity what, another object', 'outcome flipped']) {
+    const original = chain.find(
+      (item) => item.record.object.kind === 'conversation' && item.record.actor.userId !== null,
+    )!;
+    for (const name of [
+      'recorded +1 ms',
+      'agent who, another user',
+      'entity what, another object',
+      'outcome flipped',
+    ]) {
       const event = viaJson(toAuditEvent(original)) as AuditEvent;
       EDITS[name]!(event);
       const result = fromAuditEvent(event);
       expect(result.ok, name).toBe(true);
       if (!result.ok) continue;
-      expect(checkEntries(blake2b256, [result.entry], WORKSTATION, { seq: original.record.seq, previousHash: original.previousHash }), name).toEqual({
+      expect(
+        checkEntries(blake2b256, [result.entry], WORKSTATION, {
+          seq: original.record.seq,
+          previousHash: original.previousHash,
+        }),
+        name,
+      ).toEqual({
         seq: original.record.seq,
         problem: 'hash-mismatch',
       });
@@ -378,10 +463,16 @@ describe('an edited AuditEvent no longer matches its hash', () => {
 /** The validator's issues for a resource: [] when valid; an error throws an OperationOutcomeError. */
 function issuesOf(resource: unknown): { severity: string; expression: string }[] {
   try {
-    return validateResource(resource as Resource).map((issue) => ({ severity: issue.severity, expression: issue.expression?.join() ?? '' }));
+    return validateResource(resource as Resource).map((issue) => ({
+      severity: issue.severity,
+      expression: issue.expression?.join() ?? '',
+    }));
   } catch (error) {
     if (!(error instanceof OperationOutcomeError)) throw error;
-    return error.outcome.issue.map((issue) => ({ severity: issue.severity, expression: issue.expression?.join() ?? '' }));
+    return error.outcome.issue.map((issue) => ({
+      severity: issue.severity,
+      expression: issue.expression?.join() ?? '',
+    }));
   }
 }
 
@@ -389,8 +480,12 @@ let r4Indexed = false;
 /** Loads the HL7 R4 StructureDefinitions for datatypes and resources, as the package ships them (once). */
 function indexR4(): void {
   if (r4Indexed) return;
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Parameters<typeof indexStructureDefinitionBundle>[0]);
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Parameters<typeof indexStructureDefinitionBundle>[0]);
+  indexStructureDefinitionBundle(
+    readJson('fhir/r4/profiles-types.json') as Parameters<typeof indexStructureDefinitionBundle>[0],
+  );
+  indexStructureDefinitionBundle(
+    readJson('fhir/r4/profiles-resources.json') as Parameters<typeof indexStructureDefinitionBundle>[0],
+  );
   r4Indexed = true;
 }
 
@@ -400,8 +495,15 @@ describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_00
 
   function signedHead(treeSize: number, timestamp: number): SignedTreeHead {
     const rootHash = hex(blake2b256(new TextEncoder().encode(`root ${String(treeSize)}`)));
-    const bytes = treeHeadSigningBytes({ treeSize, timestamp, rootHash: blake2b256(new TextEncoder().encode(`root ${String(treeSize)}`)) });
-    const signature = sodium.to_base64(sodium.crypto_sign_detached(bytes, keys.privateKey), sodium.base64_variants.ORIGINAL);
+    const bytes = treeHeadSigningBytes({
+      treeSize,
+      timestamp,
+      rootHash: blake2b256(new TextEncoder().encode(`root ${String(treeSize)}`)),
+    });
+    const signature = sodium.to_base64(
+      sodium.crypto_sign_detached(bytes, keys.privateKey),
+      sodium.base64_variants.ORIGINAL,
+    );
     return { treeSize, timestamp, rootHash, signature };
   }
 
@@ -413,17 +515,27 @@ describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_00
 
   it('accepts a Bundle of every action and object kind with its tree heads, without a warning', () => {
     const entries = catalogue();
-    const bundle = auditBundle(entries, { id: 'export-2026-11-18', timestamp: 1_795_000_100_000, heads: [signedHead(100, 1_795_000_050_000), signedHead(entries.length, 1_795_000_090_000)] });
+    const bundle = auditBundle(entries, {
+      id: 'export-2026-11-18',
+      timestamp: 1_795_000_100_000,
+      heads: [signedHead(100, 1_795_000_050_000), signedHead(entries.length, 1_795_000_090_000)],
+    });
     expect(bundle.entry).toHaveLength(entries.length + 2);
     expect(new Set(bundle.entry?.map((item) => item.fullUrl)).size).toBe(entries.length + 2);
-    expect(bundle.entry?.every((item) => /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(item.fullUrl))).toBe(true);
+    expect(
+      bundle.entry?.every((item) =>
+        /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(item.fullUrl),
+      ),
+    ).toBe(true);
     expect(issuesOf(viaJson(bundle))).toEqual([]);
   });
 
   it('accepts random entries', () => {
     fc.assert(
       fc.property(fc.array(entryArb, { minLength: 1, maxLength: 20 }), (entries) => {
-        const unique = [...new Map(entries.map((item) => [`${item.record.workstationId}/${String(item.record.seq)}`, item])).values()];
+        const unique = [
+          ...new Map(entries.map((item) => [`${item.record.workstationId}/${String(item.record.seq)}`, item])).values(),
+        ];
         expect(issuesOf(viaJson(auditBundle(unique, { id: 'random', timestamp: 0 })))).toEqual([]);
       }),
       { numRuns: 30 },
@@ -438,11 +550,19 @@ describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_00
     expect(issuesOf(event)).toEqual([]);
     expect(issuesOf(withoutRecorded)).toContainEqual({ severity: 'error', expression: 'AuditEvent.recorded' });
     expect(issuesOf({ ...event, outcome: 4 })).toContainEqual({ severity: 'error', expression: 'AuditEvent.outcome' });
-    expect(issuesOf({ ...event, recorded: '2026-11-18' })).toContainEqual({ severity: 'error', expression: 'AuditEvent.recorded' });
+    expect(issuesOf({ ...event, recorded: '2026-11-18' })).toContainEqual({
+      severity: 'error',
+      expression: 'AuditEvent.recorded',
+    });
     expect(issuesOf(withoutAgent)).toContainEqual({ severity: 'error', expression: 'AuditEvent.agent' });
-    expect(issuesOf({ ...event, query: 'chest pain' })).toContainEqual({ severity: 'error', expression: 'AuditEvent.query' });
+    expect(issuesOf({ ...event, query: 'chest pain' })).toContainEqual({
+      severity: 'error',
+      expression: 'AuditEvent.query',
+    });
 
-    const bundle = viaJson(auditBundle([entry({ seq: 1 }), entry({ seq: 2 }), entry({ seq: 3 })], { id: 'b', timestamp: 0 })) as { entry: { resource: Record<string, unknown> }[] };
+    const bundle = viaJson(
+      auditBundle([entry({ seq: 1 }), entry({ seq: 2 }), entry({ seq: 3 })], { id: 'b', timestamp: 0 }),
+    ) as { entry: { resource: Record<string, unknown> }[] };
     expect(issuesOf(bundle)).toEqual([]);
     delete bundle.entry[1]!.resource.recorded;
     expect(issuesOf(bundle)).toContainEqual({ severity: 'error', expression: 'Bundle.entry[1].resource.recorded' });
@@ -455,16 +575,42 @@ describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_00
     const read = fromTreeHeadProvenance(provenance);
     expect(read).toEqual({ ok: true, head, auditKey: null, consistency: [] });
     if (!read.ok) return;
-    const bytes = treeHeadSigningBytes({ treeSize: read.head.treeSize, timestamp: read.head.timestamp, rootHash: sodium.from_hex(read.head.rootHash) });
-    expect(sodium.crypto_sign_verify_detached(sodium.from_base64(read.head.signature, sodium.base64_variants.ORIGINAL), bytes, keys.publicKey)).toBe(true);
+    const bytes = treeHeadSigningBytes({
+      treeSize: read.head.treeSize,
+      timestamp: read.head.timestamp,
+      rootHash: sodium.from_hex(read.head.rootHash),
+    });
+    expect(
+      sodium.crypto_sign_verify_detached(
+        sodium.from_base64(read.head.signature, sodium.base64_variants.ORIGINAL),
+        bytes,
+        keys.publicKey,
+      ),
+    ).toBe(true);
 
     // A moved time no longer matches the id; another root reads back but its signature fails.
-    expect(fromTreeHeadProvenance({ ...provenance, recorded: '2026-11-18T00:00:00.000Z' })).toEqual({ ok: false, problem: 'id' });
-    const otherRoot = fromTreeHeadProvenance({ ...provenance, target: [{ identifier: { system: WARDLINE_FHIR.auditTreeRoots, value: HASH_A } }] });
+    expect(fromTreeHeadProvenance({ ...provenance, recorded: '2026-11-18T00:00:00.000Z' })).toEqual({
+      ok: false,
+      problem: 'id',
+    });
+    const otherRoot = fromTreeHeadProvenance({
+      ...provenance,
+      target: [{ identifier: { system: WARDLINE_FHIR.auditTreeRoots, value: HASH_A } }],
+    });
     expect(otherRoot.ok).toBe(true);
     if (!otherRoot.ok) return;
-    const otherBytes = treeHeadSigningBytes({ treeSize: 42, timestamp: otherRoot.head.timestamp, rootHash: sodium.from_hex(otherRoot.head.rootHash) });
-    expect(sodium.crypto_sign_verify_detached(sodium.from_base64(otherRoot.head.signature, sodium.base64_variants.ORIGINAL), otherBytes, keys.publicKey)).toBe(false);
+    const otherBytes = treeHeadSigningBytes({
+      treeSize: 42,
+      timestamp: otherRoot.head.timestamp,
+      rootHash: sodium.from_hex(otherRoot.head.rootHash),
+    });
+    expect(
+      sodium.crypto_sign_verify_detached(
+        sodium.from_base64(otherRoot.head.signature, sodium.base64_variants.ORIGINAL),
+        otherBytes,
+        keys.publicKey,
+      ),
+    ).toBe(false);
   });
 });
 
@@ -479,7 +625,10 @@ const withProofArb: fc.Arbitrary<{ entry: StoredEntry; proof: InclusionProof }> 
   .chain((item) =>
     fc.record({
       entry: fc.constant(item),
-      proof: fc.record({ treeSize: fc.integer({ min: item.treeIndex + 1, max: Number.MAX_SAFE_INTEGER }), path: fc.array(hash64Arb, { maxLength: 64 }) }),
+      proof: fc.record({
+        treeSize: fc.integer({ min: item.treeIndex + 1, max: Number.MAX_SAFE_INTEGER }),
+        path: fc.array(hash64Arb, { maxLength: 64 }),
+      }),
     }),
   );
 
@@ -498,7 +647,12 @@ describe('inclusion proofs on an AuditEvent', () => {
       .map((item, seq) => {
         const content = { ...item.record, seq };
         const hash = entryHash(blake2b256, previous, content);
-        const stored = storedEntry.parse({ record: content, previousHash: hex(previous), hash: hex(hash), treeIndex: seq });
+        const stored = storedEntry.parse({
+          record: content,
+          previousHash: hex(previous),
+          hash: hex(hash),
+          treeIndex: seq,
+        });
         previous = hash;
         return stored;
       });
@@ -508,7 +662,11 @@ describe('inclusion proofs on an AuditEvent', () => {
   it('round-trips any entry with any proof that reaches it', () => {
     fc.assert(
       fc.property(withProofArb, ({ entry: candidate, proof }) => {
-        expect(fromAuditEvent(viaJson(toAuditEvent(candidate, { inclusionProof: proof })))).toEqual({ ok: true, entry: candidate, inclusionProof: proof });
+        expect(fromAuditEvent(viaJson(toAuditEvent(candidate, { inclusionProof: proof })))).toEqual({
+          ok: true,
+          entry: candidate,
+          inclusionProof: proof,
+        });
       }),
       { numRuns: 300 },
     );
@@ -529,20 +687,38 @@ describe('inclusion proofs on an AuditEvent', () => {
     ]);
     // A tree of one leaf has an empty path: the tree size alone says a proof is there.
     const single = entry({}, 0);
-    expect(chainDetails(toAuditEvent(single, { inclusionProof: { treeSize: 1, path: [] } })).at(-1)).toEqual({ type: 'treeSize', valueString: '1' });
-    expect(fromAuditEvent(viaJson(toAuditEvent(single, { inclusionProof: { treeSize: 1, path: [] } })))).toEqual({ ok: true, entry: single, inclusionProof: { treeSize: 1, path: [] } });
+    expect(chainDetails(toAuditEvent(single, { inclusionProof: { treeSize: 1, path: [] } })).at(-1)).toEqual({
+      type: 'treeSize',
+      valueString: '1',
+    });
+    expect(fromAuditEvent(viaJson(toAuditEvent(single, { inclusionProof: { treeSize: 1, path: [] } })))).toEqual({
+      ok: true,
+      entry: single,
+      inclusionProof: { treeSize: 1, path: [] },
+    });
   });
 
   it('carries proofs that verify against the root, for every entry and tree size', () => {
     for (const treeSize of [1, 2, 7, chain.length]) {
       const root = rfc6962.rootHash(leaves.slice(0, treeSize));
       for (const item of chain.slice(0, treeSize)) {
-        const inclusionProof = { treeSize, path: rfc6962.inclusionProof(leaves.slice(0, treeSize), item.treeIndex).map(hex) };
+        const inclusionProof = {
+          treeSize,
+          path: rfc6962.inclusionProof(leaves.slice(0, treeSize), item.treeIndex).map(hex),
+        };
         const read = fromAuditEvent(viaJson(toAuditEvent(item, { inclusionProof })));
         expect(read).toEqual({ ok: true, entry: item, inclusionProof });
         if (!read.ok || read.inclusionProof === null) continue;
         const path = read.inclusionProof.path.map((hash) => fromHex(hash)!);
-        expect(rfc6962.verifyInclusion(leafHashOfEntry(read.entry.hash), read.entry.treeIndex, read.inclusionProof.treeSize, path, root)).toBe(true);
+        expect(
+          rfc6962.verifyInclusion(
+            leafHashOfEntry(read.entry.hash),
+            read.entry.treeIndex,
+            read.inclusionProof.treeSize,
+            path,
+            root,
+          ),
+        ).toBe(true);
       }
     }
   });
@@ -576,7 +752,16 @@ describe('inclusion proofs on an AuditEvent', () => {
       if (!read.ok || read.inclusionProof === null) continue;
       const path = read.inclusionProof.path.map((hash) => fromHex(hash)!);
       const rootOfSize = read.inclusionProof.treeSize === treeSize ? root : rfc6962.rootHash([...leaves, leaves[0]!]);
-      expect(rfc6962.verifyInclusion(leafHashOfEntry(read.entry.hash), read.entry.treeIndex, read.inclusionProof.treeSize, path, rootOfSize), name).toBe(false);
+      expect(
+        rfc6962.verifyInclusion(
+          leafHashOfEntry(read.entry.hash),
+          read.entry.treeIndex,
+          read.inclusionProof.treeSize,
+          path,
+          rootOfSize,
+        ),
+        name,
+      ).toBe(false);
     }
   });
 
@@ -592,11 +777,36 @@ describe('inclusion proofs on an AuditEvent', () => {
       return event;
     };
     const cases: [AuditEvent, string][] = [
-      [withDetails((details) => details.map((detail) => (detail.type === 'treeSize' ? { ...detail, valueString: '7' } : detail))), 'entity (audit chain).detail.treeSize'],
-      [withDetails((details) => details.map((detail) => (detail.type === 'treeSize' ? { ...detail, valueString: 'eight' } : detail))), 'entity (audit chain).detail.treeSize'],
-      [withDetails((details) => details.filter((detail) => detail.type !== 'treeSize')), 'entity (audit chain).detail.treeSize'],
-      [withDetails((details) => details.map((detail) => (detail.type === 'auditPath' ? { ...detail, valueString: 'Grace Adams' } : detail))), 'entity (audit chain).detail.auditPath'],
-      [withDetails((details) => details.map((detail) => (detail.type === 'auditPath' ? { type: 'auditPath', valueBase64Binary: 'AAAA' } : detail))), 'entity (audit chain).detail.auditPath'],
+      [
+        withDetails((details) =>
+          details.map((detail) => (detail.type === 'treeSize' ? { ...detail, valueString: '7' } : detail)),
+        ),
+        'entity (audit chain).detail.treeSize',
+      ],
+      [
+        withDetails((details) =>
+          details.map((detail) => (detail.type === 'treeSize' ? { ...detail, valueString: 'eight' } : detail)),
+        ),
+        'entity (audit chain).detail.treeSize',
+      ],
+      [
+        withDetails((details) => details.filter((detail) => detail.type !== 'treeSize')),
+        'entity (audit chain).detail.treeSize',
+      ],
+      [
+        withDetails((details) =>
+          details.map((detail) => (detail.type === 'auditPath' ? { ...detail, valueString: 'Grace Adams' } : detail)),
+        ),
+        'entity (audit chain).detail.auditPath',
+      ],
+      [
+        withDetails((details) =>
+          details.map((detail) =>
+            detail.type === 'auditPath' ? { type: 'auditPath', valueBase64Binary: 'AAAA' } : detail,
+          ),
+        ),
+        'entity (audit chain).detail.auditPath',
+      ],
     ];
     for (const [event, field] of cases) {
       const result = fromAuditEvent(event);
@@ -638,11 +848,19 @@ function auditServer(sodium: Sodium) {
         ...overrides(i),
       });
       const hash = entryHash(blake2b256, end.hash, content);
-      entries.push(storedEntry.parse({ record: content, previousHash: hex(end.hash), hash: hex(hash), treeIndex: entries.length }));
+      entries.push(
+        storedEntry.parse({ record: content, previousHash: hex(end.hash), hash: hex(hash), treeIndex: entries.length }),
+      );
       end = { seq: end.seq + 1, hash };
     }
     ends.set(workstationId, end);
-    const range = { deviceId: workstationId, firstSeq: start.seq, lastSeq: end.seq - 1, previousHash: start.hash, lastHash: end.hash };
+    const range = {
+      deviceId: workstationId,
+      firstSeq: start.seq,
+      lastSeq: end.seq - 1,
+      previousHash: start.hash,
+      lastHash: end.hash,
+    };
     batches.push({
       workstationId,
       firstSeq: range.firstSeq,
@@ -654,7 +872,15 @@ function auditServer(sodium: Sodium) {
     });
     const root = rfc6962.rootHash(leaves());
     const timestamp = 1_795_000_000_000 + 1000 * entries.length + 500;
-    heads.push({ treeSize: entries.length, timestamp, rootHash: hex(root), signature: sign(treeHeadSigningBytes({ treeSize: entries.length, timestamp, rootHash: root }), auditKeys.privateKey) });
+    heads.push({
+      treeSize: entries.length,
+      timestamp,
+      rootHash: hex(root),
+      signature: sign(
+        treeHeadSigningBytes({ treeSize: entries.length, timestamp, rootHash: root }),
+        auditKeys.privateKey,
+      ),
+    });
   }
 
   /**
@@ -662,20 +888,31 @@ function auditServer(sodium: Sodium) {
    * workstations, the whole time, so every record in their names is attested.
    */
   function issueSessions(workstationIds: readonly string[]): void {
-    const sessions = workstationIds.flatMap((workstationId) => ['dr.okafor', 'nurse.adams'].map((userId) => ({ workstationId, userId })));
+    const sessions = workstationIds.flatMap((workstationId) =>
+      ['dr.okafor', 'nurse.adams'].map((userId) => ({ workstationId, userId })),
+    );
     receive(SERVER_CHAIN, auditKeys, sessions.length, (i) => {
       const { workstationId, userId } = sessions[i]!;
       return {
         actor: { userId, role: 'nurse' },
         action: 'session.issued',
-        object: { kind: 'session', id: `5e55${String(i).padStart(4, '0')}-0000-4000-8000-000000000000`, userId, workstationId, until: 1_796_000_000_000 },
+        object: {
+          kind: 'session',
+          id: `5e55${String(i).padStart(4, '0')}-0000-4000-8000-000000000000`,
+          userId,
+          workstationId,
+          until: 1_796_000_000_000,
+        },
         at: 1_794_999_000_000,
         patient: null,
       };
     });
   }
 
-  const proof = (treeIndex: number, treeSize: number): InclusionProof => ({ treeSize, path: rfc6962.inclusionProof(leaves().slice(0, treeSize), treeIndex).map(hex) });
+  const proof = (treeIndex: number, treeSize: number): InclusionProof => ({
+    treeSize,
+    path: rfc6962.inclusionProof(leaves().slice(0, treeSize), treeIndex).map(hex),
+  });
   return { entries, batches, heads, auditKey: base64Of(auditKeys.publicKey), receive, issueSessions, proof };
 }
 
@@ -684,10 +921,20 @@ function batchVerifies(sodium: Sodium, batch: StoredBatch): boolean {
   const previousHash = fromHex(batch.previousHash);
   const lastHash = fromHex(batch.lastHash);
   if (previousHash === null || lastHash === null) return false;
-  const bytes = batchSigningBytes({ deviceId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, previousHash, lastHash });
+  const bytes = batchSigningBytes({
+    deviceId: batch.workstationId,
+    firstSeq: batch.firstSeq,
+    lastSeq: batch.lastSeq,
+    previousHash,
+    lastHash,
+  });
   try {
     const { ORIGINAL } = sodium.base64_variants;
-    return sodium.crypto_sign_verify_detached(sodium.from_base64(batch.signature, ORIGINAL), bytes, sodium.from_base64(batch.devicePublicKey, ORIGINAL));
+    return sodium.crypto_sign_verify_detached(
+      sodium.from_base64(batch.signature, ORIGINAL),
+      bytes,
+      sodium.from_base64(batch.devicePublicKey, ORIGINAL),
+    );
   } catch {
     return false;
   }
@@ -699,7 +946,8 @@ const REMOVED = Symbol('removed');
 /** Every primitive in a JSON value, by path. */
 function leafPaths(value: unknown, path: JsonPath = []): JsonPath[] {
   if (Array.isArray(value)) return (value as unknown[]).flatMap((item, index) => leafPaths(item, [...path, index]));
-  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([key, item]) => leafPaths(item, [...path, key]));
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).flatMap(([key, item]) => leafPaths(item, [...path, key]));
   return [path];
 }
 
@@ -734,11 +982,24 @@ describe('device batch signatures as Provenance', () => {
   let sodium: Sodium;
   let device: { publicKey: Uint8Array; privateKey: Uint8Array };
 
-  function signed(range: Pick<StoredBatch, 'workstationId' | 'firstSeq' | 'lastSeq' | 'previousHash' | 'lastHash'>): StoredBatch {
-    const bytes = batchSigningBytes({ deviceId: range.workstationId, firstSeq: range.firstSeq, lastSeq: range.lastSeq, previousHash: fromHex(range.previousHash)!, lastHash: fromHex(range.lastHash)! });
-    return { ...range, signature: base64Of(sodium.crypto_sign_detached(bytes, device.privateKey)), devicePublicKey: base64Of(device.publicKey) };
+  function signed(
+    range: Pick<StoredBatch, 'workstationId' | 'firstSeq' | 'lastSeq' | 'previousHash' | 'lastHash'>,
+  ): StoredBatch {
+    const bytes = batchSigningBytes({
+      deviceId: range.workstationId,
+      firstSeq: range.firstSeq,
+      lastSeq: range.lastSeq,
+      previousHash: fromHex(range.previousHash)!,
+      lastHash: fromHex(range.lastHash)!,
+    });
+    return {
+      ...range,
+      signature: base64Of(sodium.crypto_sign_detached(bytes, device.privateKey)),
+      devicePublicKey: base64Of(device.publicKey),
+    };
   }
-  const batch = () => signed({ workstationId: WORKSTATION, firstSeq: 40, lastSeq: 47, previousHash: HASH_A, lastHash: HASH_B });
+  const batch = () =>
+    signed({ workstationId: WORKSTATION, firstSeq: 40, lastSeq: 47, previousHash: HASH_A, lastHash: HASH_B });
 
   /** What a reader makes of an edited Provenance: refused, read as a batch that fails, or (never) read as one that verifies. */
   function outcome(resource: unknown): 'refused' | 'fails' | 'verifies' {
@@ -747,7 +1008,13 @@ describe('device batch signatures as Provenance', () => {
     return batchVerifies(sodium, read.batch) ? 'verifies' : 'fails';
   }
 
-  const rangeArb = fc.record({ workstationId: uuidArb, firstSeq: fc.integer({ min: 0, max: 2 ** 50 }), span: fc.nat({ max: 100_000 }), previousHash: hash64Arb, lastHash: hash64Arb });
+  const rangeArb = fc.record({
+    workstationId: uuidArb,
+    firstSeq: fc.integer({ min: 0, max: 2 ** 50 }),
+    span: fc.nat({ max: 100_000 }),
+    previousHash: hash64Arb,
+    lastHash: hash64Arb,
+  });
 
   beforeAll(async () => {
     sodium = await loadSodium();
@@ -766,7 +1033,12 @@ describe('device batch signatures as Provenance', () => {
   it('round-trips any batch', () => {
     fc.assert(
       fc.property(rangeArb, bytesArb(64), bytesArb(32), ({ span, ...range }, signature, key) => {
-        const original: StoredBatch = { ...range, lastSeq: range.firstSeq + span, signature: base64Of(signature), devicePublicKey: base64Of(key) };
+        const original: StoredBatch = {
+          ...range,
+          lastSeq: range.firstSeq + span,
+          signature: base64Of(signature),
+          devicePublicKey: base64Of(key),
+        };
         expect(fromBatchProvenance(viaJson(batchProvenance(original)))).toEqual({ ok: true, batch: original });
       }),
       { numRuns: 300 },
@@ -778,7 +1050,9 @@ describe('device batch signatures as Provenance', () => {
     const provenance = batchProvenance(original);
     const device = { type: 'Device', identifier: { system: WARDLINE_FHIR.workstationIds, value: WORKSTATION } };
     expect(provenance.target).toEqual([{ identifier: { system: WARDLINE_FHIR.auditChains, value: WORKSTATION } }]);
-    expect(provenance.agent).toEqual([{ type: { coding: [expect.objectContaining({ code: 'author' })] }, who: device }]);
+    expect(provenance.agent).toEqual([
+      { type: { coding: [expect.objectContaining({ code: 'author' })] }, who: device },
+    ]);
     expect(provenance.extension).toEqual([
       {
         url: WARDLINE_FHIR.auditBatchExtension,
@@ -794,7 +1068,9 @@ describe('device batch signatures as Provenance', () => {
       {
         extension: [{ url: WARDLINE_FHIR.ed25519KeyExtension, valueBase64Binary: original.devicePublicKey }],
         type: [{ system: 'urn:iso-astm:E1762-95:2013', code: '1.2.840.10065.1.12.1.1', display: "Author's Signature" }],
-        _when: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] },
+        _when: {
+          extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }],
+        },
         who: device,
         targetFormat: 'text/plain',
         sigFormat: 'application/octet-stream',
@@ -842,8 +1118,15 @@ describe('device batch signatures as Provenance', () => {
       expect(JSON.stringify(result)).not.toContain('Grace');
     }
     expect(fromBatchProvenance({ ...(good as object), meta: { versionId: '2' } }).ok).toBe(true);
-    expect(fromBatchProvenance({ ...(good as object), [phi]: true })).toEqual({ ok: false, problem: '(unexpected field)' });
-    expect(fromBatchProvenance(viaJson(treeHeadProvenance({ treeSize: 1, timestamp: 0, rootHash: HASH_A, signature: `${'A'.repeat(86)}==` })))).toEqual({ ok: false, problem: 'extension (audit batch).firstSeq' });
+    expect(fromBatchProvenance({ ...(good as object), [phi]: true })).toEqual({
+      ok: false,
+      problem: '(unexpected field)',
+    });
+    expect(
+      fromBatchProvenance(
+        viaJson(treeHeadProvenance({ treeSize: 1, timestamp: 0, rootHash: HASH_A, signature: `${'A'.repeat(86)}==` })),
+      ),
+    ).toEqual({ ok: false, problem: 'extension (audit batch).firstSeq' });
     expect(fromBatchProvenance(viaJson(toAuditEvent(entry())))).toEqual({ ok: false, problem: 'resourceType' });
   });
 
@@ -896,16 +1179,32 @@ describe('tree heads carry the audit key', () => {
     server.receive(WORKSTATION, sodium.crypto_sign_keypair(), 3);
     const head = server.heads[0]!;
     const provenance = treeHeadProvenance(head, server.auditKey);
-    expect(provenance.signature![0]!.extension).toEqual([{ url: WARDLINE_FHIR.ed25519KeyExtension, valueBase64Binary: server.auditKey }]);
+    expect(provenance.signature![0]!.extension).toEqual([
+      { url: WARDLINE_FHIR.ed25519KeyExtension, valueBase64Binary: server.auditKey },
+    ]);
     const read = fromTreeHeadProvenance(viaJson(provenance));
     expect(read).toEqual({ ok: true, head, auditKey: server.auditKey, consistency: [] });
     if (!read.ok || read.auditKey === null) return;
     const { ORIGINAL } = sodium.base64_variants;
-    const bytes = treeHeadSigningBytes({ treeSize: read.head.treeSize, timestamp: read.head.timestamp, rootHash: fromHex(read.head.rootHash)! });
-    expect(sodium.crypto_sign_verify_detached(sodium.from_base64(read.head.signature, ORIGINAL), bytes, sodium.from_base64(read.auditKey, ORIGINAL))).toBe(true);
+    const bytes = treeHeadSigningBytes({
+      treeSize: read.head.treeSize,
+      timestamp: read.head.timestamp,
+      rootHash: fromHex(read.head.rootHash)!,
+    });
+    expect(
+      sodium.crypto_sign_verify_detached(
+        sodium.from_base64(read.head.signature, ORIGINAL),
+        bytes,
+        sodium.from_base64(read.auditKey, ORIGINAL),
+      ),
+    ).toBe(true);
 
     expect(() => treeHeadProvenance(head, 'not a key')).toThrow(RangeError);
-    const badKey = edited(viaJson(provenance), ['signature', 0, 'extension', 0, 'valueBase64Binary'], () => 'Grace Adams');
+    const badKey = edited(
+      viaJson(provenance),
+      ['signature', 0, 'extension', 0, 'valueBase64Binary'],
+      () => 'Grace Adams',
+    );
     expect(fromTreeHeadProvenance(badKey)).toEqual({ ok: false, problem: 'signature.extension (public key)' });
   });
 });
@@ -934,7 +1233,14 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     const latest = server.heads.at(-1)!;
     const selected = server.entries.filter((item) => item.record.actor.userId === 'dr.okafor');
     const proofs = new Map(selected.map((item) => [item.treeIndex, server.proof(item.treeIndex, latest.treeSize)]));
-    const bundle = auditBundle(selected, { id: 'selection-dr-okafor', timestamp: 1_795_001_000_000, heads: server.heads, batches: server.batches, proofs, auditKey: server.auditKey });
+    const bundle = auditBundle(selected, {
+      id: 'selection-dr-okafor',
+      timestamp: 1_795_001_000_000,
+      heads: server.heads,
+      batches: server.batches,
+      proofs,
+      auditKey: server.auditKey,
+    });
     return { selected, proofs, bundle };
   }
 
@@ -944,21 +1250,41 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     expect(new Set(bundle.entry?.map((item) => item.fullUrl)).size).toBe(bundle.entry?.length);
     expect(issuesOf(viaJson(bundle))).toEqual([]);
     // The full export as well: every entry, no proofs (the verifier recomputes the root).
-    expect(issuesOf(viaJson(auditBundle(server.entries, { id: 'full', timestamp: 1_795_001_000_000, heads: server.heads, batches: server.batches, auditKey: server.auditKey })))).toEqual([]);
+    expect(
+      issuesOf(
+        viaJson(
+          auditBundle(server.entries, {
+            id: 'full',
+            timestamp: 1_795_001_000_000,
+            heads: server.heads,
+            batches: server.batches,
+            auditKey: server.auditKey,
+          }),
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('fails validation for a broken batch Provenance, so the check is not vacuous', () => {
     const { bundle } = selectionExport();
     const json = viaJson(bundle);
     const at = bundle.entry!.length - 1; // the last batch
-    const broken = (path: JsonPath, change: (old: unknown) => unknown) => issuesOf(edited(json, ['entry', at, 'resource', ...path], change));
+    const broken = (path: JsonPath, change: (old: unknown) => unknown) =>
+      issuesOf(edited(json, ['entry', at, 'resource', ...path], change));
     const where = `Bundle.entry[${String(at)}].resource`;
     expect(broken(['target'], () => REMOVED)).toContainEqual({ severity: 'error', expression: `${where}.target` });
     expect(broken(['agent'], () => REMOVED)).toContainEqual({ severity: 'error', expression: `${where}.agent` });
     // The unknown time is what keeps the required elements valid.
     expect(broken(['_recorded'], () => REMOVED)).toContainEqual({ severity: 'error', expression: `${where}.recorded` });
-    expect(broken(['extension', 0], (old) => ({ ...(old as object), valueString: 'x' }))).toContainEqual({ severity: 'error', expression: `${where}.extension[0]` });
-    expect(broken(['signature', 0, 'extension', 0, 'valueBase64Binary'], () => 'not base64!').some((issue) => issue.severity === 'error' && issue.expression.startsWith(`${where}.signature[0].extension[0]`))).toBe(true);
+    expect(broken(['extension', 0], (old) => ({ ...(old as object), valueString: 'x' }))).toContainEqual({
+      severity: 'error',
+      expression: `${where}.extension[0]`,
+    });
+    expect(
+      broken(['signature', 0, 'extension', 0, 'valueBase64Binary'], () => 'not base64!').some(
+        (issue) => issue.severity === 'error' && issue.expression.startsWith(`${where}.signature[0].extension[0]`),
+      ),
+    ).toBe(true);
   });
 
   it('reads a whole export back: entries with their proofs, heads, batches and the key', () => {
@@ -976,7 +1302,18 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
       purged: [],
     });
     const full = auditBundle(server.entries, { id: 'full', timestamp: 0 });
-    expect(readAuditBundle(viaJson(full))).toEqual({ ok: true, id: 'full', timestamp: 0, entries: server.entries.map((item) => ({ entry: item, inclusionProof: null })), heads: [], batches: [], auditKey: null, consistency: [], unreadable: [], purged: [] });
+    expect(readAuditBundle(viaJson(full))).toEqual({
+      ok: true,
+      id: 'full',
+      timestamp: 0,
+      entries: server.entries.map((item) => ({ entry: item, inclusionProof: null })),
+      heads: [],
+      batches: [],
+      auditKey: null,
+      consistency: [],
+      unreadable: [],
+      purged: [],
+    });
   });
 
   it('carries everything an offline check of a selection needs', () => {
@@ -987,26 +1324,59 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     expect(read.auditKey).toBe(server.auditKey);
     const auditKey = sodium.from_base64(read.auditKey!, ORIGINAL);
     for (const head of read.heads) {
-      const bytes = treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: fromHex(head.rootHash)! });
-      expect(sodium.crypto_sign_verify_detached(sodium.from_base64(head.signature, ORIGINAL), bytes, auditKey)).toBe(true);
+      const bytes = treeHeadSigningBytes({
+        treeSize: head.treeSize,
+        timestamp: head.timestamp,
+        rootHash: fromHex(head.rootHash)!,
+      });
+      expect(sodium.crypto_sign_verify_detached(sodium.from_base64(head.signature, ORIGINAL), bytes, auditKey)).toBe(
+        true,
+      );
     }
     for (const batch of read.batches) expect(batchVerifies(sodium, batch)).toBe(true);
     for (const { entry: item, inclusionProof } of read.entries) {
       // The record is what was hashed, it is in a signed head's tree, and a signed batch covers it.
-      expect(checkEntries(blake2b256, [item], item.record.workstationId, { seq: item.record.seq, previousHash: item.previousHash })).toBeNull();
+      expect(
+        checkEntries(blake2b256, [item], item.record.workstationId, {
+          seq: item.record.seq,
+          previousHash: item.previousHash,
+        }),
+      ).toBeNull();
       const head = read.heads.find((candidate) => candidate.treeSize === inclusionProof?.treeSize);
       expect(head).toBeDefined();
       const path = inclusionProof!.path.map((hash) => fromHex(hash)!);
-      expect(rfc6962.verifyInclusion(leafHashOfEntry(item.hash), item.treeIndex, head!.treeSize, path, fromHex(head!.rootHash)!)).toBe(true);
-      expect(read.batches.some((batch) => batch.workstationId === item.record.workstationId && batch.firstSeq <= item.record.seq && item.record.seq <= batch.lastSeq)).toBe(true);
+      expect(
+        rfc6962.verifyInclusion(
+          leafHashOfEntry(item.hash),
+          item.treeIndex,
+          head!.treeSize,
+          path,
+          fromHex(head!.rootHash)!,
+        ),
+      ).toBe(true);
+      expect(
+        read.batches.some(
+          (batch) =>
+            batch.workstationId === item.record.workstationId &&
+            batch.firstSeq <= item.record.seq &&
+            item.record.seq <= batch.lastSeq,
+        ),
+      ).toBe(true);
     }
     // An edited record still reads back, as another record, and its hash gives it away.
     const json = viaJson(selectionExport().bundle);
-    const tampered = readAuditBundle(edited(json, ['entry', 0, 'resource', 'outcome'], (old) => (old === '0' ? '4' : '0')));
+    const tampered = readAuditBundle(
+      edited(json, ['entry', 0, 'resource', 'outcome'], (old) => (old === '0' ? '4' : '0')),
+    );
     expect(tampered.ok).toBe(true);
     if (!tampered.ok) return;
     const first = tampered.entries[0]!.entry;
-    expect(checkEntries(blake2b256, [first], first.record.workstationId, { seq: first.record.seq, previousHash: first.previousHash })).toEqual({ seq: first.record.seq, problem: 'hash-mismatch' });
+    expect(
+      checkEntries(blake2b256, [first], first.record.workstationId, {
+        seq: first.record.seq,
+        previousHash: first.previousHash,
+      }),
+    ).toEqual({ seq: first.record.seq, problem: 'hash-mismatch' });
   });
 
   it('is all the offline verifier needs, for the whole trail and for a selection', async () => {
@@ -1016,22 +1386,40 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
       blake2b: blake2b256,
       verifySignature: (key, message, signature) => {
         try {
-          return sodium.crypto_sign_verify_detached(sodium.from_base64(signature, ORIGINAL), message, sodium.from_base64(key, ORIGINAL));
+          return sodium.crypto_sign_verify_detached(
+            sodium.from_base64(signature, ORIGINAL),
+            message,
+            sodium.from_base64(key, ORIGINAL),
+          );
         } catch {
           return false;
         }
       },
     };
-    const whole = auditBundle(server.entries, { id: 'full', timestamp: 1_795_001_000_000, heads: server.heads, batches: server.batches, auditKey: server.auditKey });
+    const whole = auditBundle(server.entries, {
+      id: 'full',
+      timestamp: 1_795_001_000_000,
+      heads: server.heads,
+      batches: server.batches,
+      auditKey: server.auditKey,
+    });
     for (const bundle of [whole, selectionExport().bundle]) {
       const read = readAuditBundle(viaJson(bundle));
       if (!read.ok) throw new Error(read.problem);
       expect((await verifyTrail(read, verifyCrypto)).breaks, bundle.id).toEqual([]);
       // An edited record reads back, as another record, and the verifier names it.
-      const tampered = readAuditBundle(edited(viaJson(bundle), ['entry', 0, 'resource', 'outcome'], (old) => (old === '0' ? '4' : '0')));
+      const tampered = readAuditBundle(
+        edited(viaJson(bundle), ['entry', 0, 'resource', 'outcome'], (old) => (old === '0' ? '4' : '0')),
+      );
       if (!tampered.ok) throw new Error(tampered.problem);
       const first = tampered.entries[0]!.entry;
-      expect((await verifyTrail(tampered, verifyCrypto)).breaks, bundle.id).toContainEqual({ kind: 'record', workstationId: first.record.workstationId, seq: first.record.seq, treeIndex: first.treeIndex, problem: 'hash-mismatch' });
+      expect((await verifyTrail(tampered, verifyCrypto)).breaks, bundle.id).toContainEqual({
+        kind: 'record',
+        workstationId: first.record.workstationId,
+        seq: first.record.seq,
+        treeIndex: first.treeIndex,
+        problem: 'hash-mismatch',
+      });
     }
   });
 
@@ -1043,17 +1431,43 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     const phi = 'Grace Adams';
     const cases: [unknown, { problem: string; index?: number }][] = [
       [edited(json, ['entry', 2, 'resource', 'recorded'], () => phi), { problem: 'resource.recorded', index: 2 }],
-      [edited(json, ['entry', 3, 'resource', 'entity'], (old) => (old as unknown[]).slice(0, -1)), { problem: 'resource.entity (audit chain)', index: 3 }],
-      [edited(json, ['entry', events + 1, 'resource', 'recorded'], () => phi), { problem: 'resource.recorded', index: events + 1 }],
-      [edited(json, ['entry', firstBatch + 1, 'resource', 'signature', 0, 'data'], () => phi), { problem: 'resource.signature.data', index: firstBatch + 1 }],
-      [edited(json, ['entry', firstBatch, 'resource', 'target', 0, 'identifier', 'system'], () => phi), { problem: 'resource.target', index: firstBatch }],
+      [
+        edited(json, ['entry', 3, 'resource', 'entity'], (old) => (old as unknown[]).slice(0, -1)),
+        { problem: 'resource.entity (audit chain)', index: 3 },
+      ],
+      [
+        edited(json, ['entry', events + 1, 'resource', 'recorded'], () => phi),
+        { problem: 'resource.recorded', index: events + 1 },
+      ],
+      [
+        edited(json, ['entry', firstBatch + 1, 'resource', 'signature', 0, 'data'], () => phi),
+        { problem: 'resource.signature.data', index: firstBatch + 1 },
+      ],
+      [
+        edited(json, ['entry', firstBatch, 'resource', 'target', 0, 'identifier', 'system'], () => phi),
+        { problem: 'resource.target', index: firstBatch },
+      ],
       [edited(json, ['entry', 1, 'fullUrl'], () => phi), { problem: 'fullUrl', index: 1 }],
       [edited(json, ['entry', 1, phi], () => 1), { problem: '(unexpected field)', index: 1 }],
-      [edited(json, ['entry', 0, 'resource'], () => ({ resourceType: 'Patient', name: [{ text: phi }] })), { problem: 'resource.resourceType', index: 0 }],
-      [edited(json, ['entry', 1], () => (json as { entry: unknown[] }).entry[0]), { problem: 'fullUrl (duplicate)', index: 1 }],
-      [edited(json, ['entry', events - 1], () => (json as { entry: unknown[] }).entry[firstBatch]), { problem: '(order)', index: events }],
+      [
+        edited(json, ['entry', 0, 'resource'], () => ({ resourceType: 'Patient', name: [{ text: phi }] })),
+        { problem: 'resource.resourceType', index: 0 },
+      ],
+      [
+        edited(json, ['entry', 1], () => (json as { entry: unknown[] }).entry[0]),
+        { problem: 'fullUrl (duplicate)', index: 1 },
+      ],
+      [
+        edited(json, ['entry', events - 1], () => (json as { entry: unknown[] }).entry[firstBatch]),
+        { problem: '(order)', index: events },
+      ],
       // Every head carries the one key: a head with another is refused.
-      [edited(json, ['entry', events + 2, 'resource', 'signature', 0, 'extension', 0, 'valueBase64Binary'], () => base64Of(new Uint8Array(32))), { problem: 'resource.signature[0].extension[0].valueBase64Binary', index: events + 2 }],
+      [
+        edited(json, ['entry', events + 2, 'resource', 'signature', 0, 'extension', 0, 'valueBase64Binary'], () =>
+          base64Of(new Uint8Array(32)),
+        ),
+        { problem: 'resource.signature[0].extension[0].valueBase64Binary', index: events + 2 },
+      ],
       [edited(json, ['type'], () => 'searchset'), { problem: 'type' }],
       [edited(json, ['timestamp'], () => phi), { problem: 'timestamp' }],
       [edited(json, ['timestamp'], () => '1969-12-31T23:59:59.999Z'), { problem: 'timestamp' }],
@@ -1068,7 +1482,9 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
       expect(result).toEqual({ ok: false, ...expected });
       expect(JSON.stringify(result)).not.toContain('Grace');
     }
-    expect(readAuditBundle({ ...(json as object), meta: { versionId: '1', lastUpdated: '2026-11-18T05:00:00Z' } }).ok).toBe(true);
+    expect(
+      readAuditBundle({ ...(json as object), meta: { versionId: '1', lastUpdated: '2026-11-18T05:00:00Z' } }).ok,
+    ).toBe(true);
   });
 
   it('carries a consistency proof on the head it ends at, so a selection is proven against an older trusted head', async () => {
@@ -1076,55 +1492,118 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     const verifyCrypto: VerifyCrypto = {
       sha256,
       blake2b: blake2b256,
-      verifySignature: (key, message, signature) => sodium.crypto_sign_verify_detached(sodium.from_base64(signature, ORIGINAL), message, sodium.from_base64(key, ORIGINAL)),
+      verifySignature: (key, message, signature) =>
+        sodium.crypto_sign_verify_detached(
+          sodium.from_base64(signature, ORIGINAL),
+          message,
+          sodium.from_base64(key, ORIGINAL),
+        ),
     };
     const { selected, proofs } = selectionExport();
     const latest = server.heads.at(-1)!;
     const older = server.heads[1]!;
-    const proof = { fromSize: older.treeSize, toSize: latest.treeSize, path: rfc6962.consistencyProof(server.entries.map((item) => leafHashOfEntry(item.hash)), older.treeSize).map(hex) };
+    const proof = {
+      fromSize: older.treeSize,
+      toSize: latest.treeSize,
+      path: rfc6962
+        .consistencyProof(
+          server.entries.map((item) => leafHashOfEntry(item.hash)),
+          older.treeSize,
+        )
+        .map(hex),
+    };
     expect(proof.path.length).toBeGreaterThan(1);
-    const options = { id: 'with-consistency', timestamp: 1_795_001_000_000, heads: [latest], batches: server.batches, proofs, auditKey: server.auditKey };
+    const options = {
+      id: 'with-consistency',
+      timestamp: 1_795_001_000_000,
+      heads: [latest],
+      batches: server.batches,
+      proofs,
+      auditKey: server.auditKey,
+    };
     const bundle = auditBundle(selected, { ...options, consistency: [proof] });
     expect(issuesOf(viaJson(bundle))).toEqual([]);
     const head = bundle.entry!.find((item) => item.resource.resourceType === 'Provenance')!.resource as Provenance;
     expect(head.extension).toEqual([
       { url: WARDLINE_FHIR.treeSizeExtension, valueString: String(latest.treeSize) },
-      { url: WARDLINE_FHIR.consistencyExtension, extension: [{ url: 'fromSize', valueString: String(older.treeSize) }, ...proof.path.map((hash) => ({ url: 'path', valueString: hash }))] },
+      {
+        url: WARDLINE_FHIR.consistencyExtension,
+        extension: [
+          { url: 'fromSize', valueString: String(older.treeSize) },
+          ...proof.path.map((hash) => ({ url: 'path', valueString: hash })),
+        ],
+      },
     ]);
     const read = readAuditBundle(viaJson(bundle));
     if (!read.ok) throw new Error(read.problem);
     expect(read.consistency).toEqual([proof]);
     const sinceHead = { auditKey: server.auditKey, head: older };
-    expect(await verifyTrail(read, verifyCrypto, { sinceHead })).toMatchObject({ ok: true, consistentWith: older.treeSize });
+    expect(await verifyTrail(read, verifyCrypto, { sinceHead })).toMatchObject({
+      ok: true,
+      consistentWith: older.treeSize,
+    });
 
     // Without it nothing is claimed; an edited hash or size reads back, and proves nothing.
     const without = readAuditBundle(viaJson(auditBundle(selected, options)));
     if (!without.ok) throw new Error(without.problem);
-    expect((await verifyTrail(without, verifyCrypto, { sinceHead })).breaks).toEqual([{ kind: 'head', treeSize: older.treeSize, problem: `no consistency proof from tree size ${String(older.treeSize)}` }]);
+    expect((await verifyTrail(without, verifyCrypto, { sinceHead })).breaks).toEqual([
+      {
+        kind: 'head',
+        treeSize: older.treeSize,
+        problem: `no consistency proof from tree size ${String(older.treeSize)}`,
+      },
+    ]);
     const at = bundle.entry!.indexOf(bundle.entry!.find((item) => item.resource === head)!);
     const pathAt = ['entry', at, 'resource', 'extension', 1, 'extension', 1, 'valueString'];
     for (const [changed, problem] of [
-      [edited(viaJson(bundle), pathAt, (old) => tweak(old, 5)), 'the trusted head is not consistent with this export (history rewritten)'],
-      [edited(viaJson(bundle), ['entry', at, 'resource', 'extension', 1, 'extension', 0, 'valueString'], () => String(older.treeSize + 1)), `no consistency proof from tree size ${String(older.treeSize)}`],
+      [
+        edited(viaJson(bundle), pathAt, (old) => tweak(old, 5)),
+        'the trusted head is not consistent with this export (history rewritten)',
+      ],
+      [
+        edited(viaJson(bundle), ['entry', at, 'resource', 'extension', 1, 'extension', 0, 'valueString'], () =>
+          String(older.treeSize + 1),
+        ),
+        `no consistency proof from tree size ${String(older.treeSize)}`,
+      ],
     ] as const) {
       const tampered = readAuditBundle(changed);
       if (!tampered.ok) throw new Error(tampered.problem);
-      expect((await verifyTrail(tampered, verifyCrypto, { sinceHead })).breaks).toEqual([{ kind: 'head', treeSize: older.treeSize, problem }]);
+      expect((await verifyTrail(tampered, verifyCrypto, { sinceHead })).breaks).toEqual([
+        { kind: 'head', treeSize: older.treeSize, problem },
+      ]);
     }
     // What cannot be a proof to this head is refused on the way in and on the way out.
-    expect(readAuditBundle(edited(viaJson(bundle), pathAt, () => 'Grace Adams'))).toEqual({ ok: false, problem: 'resource.extension (consistency).path', index: at });
-    expect(readAuditBundle(edited(viaJson(bundle), ['entry', at, 'resource', 'extension', 1, 'extension', 0, 'valueString'], () => '0'))).toEqual({
+    expect(readAuditBundle(edited(viaJson(bundle), pathAt, () => 'Grace Adams'))).toEqual({
+      ok: false,
+      problem: 'resource.extension (consistency).path',
+      index: at,
+    });
+    expect(
+      readAuditBundle(
+        edited(viaJson(bundle), ['entry', at, 'resource', 'extension', 1, 'extension', 0, 'valueString'], () => '0'),
+      ),
+    ).toEqual({
       ok: false,
       problem: 'resource.extension (consistency).fromSize',
       index: at,
     });
-    expect(() => auditBundle(selected, { ...options, consistency: [{ ...proof, toSize: older.treeSize }] })).toThrow(RangeError);
-    expect(() => treeHeadProvenance(latest, server.auditKey, [{ ...proof, fromSize: latest.treeSize + 1 }])).toThrow(RangeError);
+    expect(() => auditBundle(selected, { ...options, consistency: [{ ...proof, toSize: older.treeSize }] })).toThrow(
+      RangeError,
+    );
+    expect(() => treeHeadProvenance(latest, server.auditKey, [{ ...proof, fromSize: latest.treeSize + 1 }])).toThrow(
+      RangeError,
+    );
   });
 
   it('carries a record that no longer reads as an OperationOutcome at its place, which validates, reads back and the verifier names', async () => {
     const victim = server.entries[4]!;
-    const lost = { treeIndex: victim.treeIndex, workstationId: victim.record.workstationId, seq: victim.record.seq, hash: victim.hash };
+    const lost = {
+      treeIndex: victim.treeIndex,
+      workstationId: victim.record.workstationId,
+      seq: victim.record.seq,
+      hash: victim.hash,
+    };
     const outcome = unreadableOutcome(lost);
     expect(issuesOf(viaJson(outcome))).toEqual([]);
     expect(outcome.issue[0]).toMatchObject({ severity: 'error', code: 'processing' });
@@ -1133,7 +1612,14 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     expect(fromUnreadableOutcome(viaJson(unreadableOutcome(bare)))).toEqual({ ok: true, unreadable: bare });
 
     const entries = server.entries.filter((item) => item !== victim);
-    const bundle = auditBundle(entries, { id: 'unreadable', timestamp: 1_795_001_000_000, heads: server.heads, batches: server.batches, auditKey: server.auditKey, unreadable: [lost] });
+    const bundle = auditBundle(entries, {
+      id: 'unreadable',
+      timestamp: 1_795_001_000_000,
+      heads: server.heads,
+      batches: server.batches,
+      auditKey: server.auditKey,
+      unreadable: [lost],
+    });
     expect(issuesOf(viaJson(bundle))).toEqual([]);
     const read = readAuditBundle(viaJson(bundle));
     if (!read.ok) throw new Error(read.problem);
@@ -1142,26 +1628,49 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     const verifyCrypto: VerifyCrypto = {
       sha256,
       blake2b: blake2b256,
-      verifySignature: (key, message, signature) => sodium.crypto_sign_verify_detached(sodium.from_base64(signature, ORIGINAL), message, sodium.from_base64(key, ORIGINAL)),
+      verifySignature: (key, message, signature) =>
+        sodium.crypto_sign_verify_detached(
+          sodium.from_base64(signature, ORIGINAL),
+          message,
+          sodium.from_base64(key, ORIGINAL),
+        ),
     };
     expect((await verifyTrail(read, verifyCrypto)).breaks).toEqual([
-      { kind: 'unreadable', treeIndex: lost.treeIndex, workstationId: lost.workstationId, seq: lost.seq, problem: 'the stored record no longer reads as an audit record' },
+      {
+        kind: 'unreadable',
+        treeIndex: lost.treeIndex,
+        workstationId: lost.workstationId,
+        seq: lost.seq,
+        problem: 'the stored record no longer reads as an audit record',
+      },
     ]);
 
     // What cannot be such a place is refused, and named without its value.
     const at = entries.length;
     const place = (index: number) => ['entry', at, 'resource', 'extension', 0, 'extension', index, 'valueString'];
-    for (const [index, field] of [[0, 'treeIndex'], [1, 'workstationId'], [2, 'seq'], [3, 'hash']] as const) {
+    for (const [index, field] of [
+      [0, 'treeIndex'],
+      [1, 'workstationId'],
+      [2, 'seq'],
+      [3, 'hash'],
+    ] as const) {
       const result = readAuditBundle(edited(viaJson(bundle), place(index), () => 'Grace Adams'));
       expect(result).toEqual({ ok: false, problem: `resource.extension (unreadable).${field}`, index: at });
     }
-    expect(readAuditBundle(edited(viaJson(bundle), ['entry', at, 'resource', 'issue', 0, 'severity'], () => 'warning'))).toEqual({ ok: false, problem: 'resource.issue[0].severity', index: at });
+    expect(
+      readAuditBundle(edited(viaJson(bundle), ['entry', at, 'resource', 'issue', 0, 'severity'], () => 'warning')),
+    ).toEqual({ ok: false, problem: 'resource.issue[0].severity', index: at });
     expect(() => unreadableOutcome({ ...lost, workstationId: 'not-a-uuid' })).toThrow(RangeError);
   });
 
   it('carries a record purged under retention as an informational OperationOutcome at its place, which validates and reads back exactly', () => {
     const victim = server.entries[4]!;
-    const stub = { treeIndex: victim.treeIndex, workstationId: victim.record.workstationId, seq: victim.record.seq, hash: victim.hash };
+    const stub = {
+      treeIndex: victim.treeIndex,
+      workstationId: victim.record.workstationId,
+      seq: victim.record.seq,
+      hash: victim.hash,
+    };
     const outcome = purgedOutcome(stub);
     expect(issuesOf(viaJson(outcome))).toEqual([]);
     expect(outcome.issue[0]).toMatchObject({ severity: 'information', code: 'informational' });
@@ -1169,7 +1678,15 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
 
     const lost = { treeIndex: 9, workstationId: null, seq: null, hash: null };
     const entries = server.entries.filter((item) => item !== victim);
-    const bundle = auditBundle(entries, { id: 'purged', timestamp: 1_795_001_000_000, heads: server.heads, batches: server.batches, auditKey: server.auditKey, purged: [stub], unreadable: [lost] });
+    const bundle = auditBundle(entries, {
+      id: 'purged',
+      timestamp: 1_795_001_000_000,
+      heads: server.heads,
+      batches: server.batches,
+      auditKey: server.auditKey,
+      purged: [stub],
+      unreadable: [lost],
+    });
     expect(issuesOf(viaJson(bundle))).toEqual([]);
     const read = readAuditBundle(viaJson(bundle));
     if (!read.ok) throw new Error(read.problem);
@@ -1178,11 +1695,18 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     // What cannot be such a place is refused, and named without its value; a purged record is not an unreadable one.
     const at = entries.length;
     const place = (index: number) => ['entry', at, 'resource', 'extension', 0, 'extension', index, 'valueString'];
-    for (const [index, field] of [[0, 'treeIndex'], [1, 'workstationId'], [2, 'seq'], [3, 'hash']] as const) {
+    for (const [index, field] of [
+      [0, 'treeIndex'],
+      [1, 'workstationId'],
+      [2, 'seq'],
+      [3, 'hash'],
+    ] as const) {
       const result = readAuditBundle(edited(viaJson(bundle), place(index), () => 'Grace Adams'));
       expect(result).toEqual({ ok: false, problem: `resource.extension (purged).${field}`, index: at });
     }
-    expect(readAuditBundle(edited(viaJson(bundle), ['entry', at, 'resource', 'issue', 0, 'severity'], () => 'error'))).toEqual({ ok: false, problem: 'resource.issue[0].severity', index: at });
+    expect(
+      readAuditBundle(edited(viaJson(bundle), ['entry', at, 'resource', 'issue', 0, 'severity'], () => 'error')),
+    ).toEqual({ ok: false, problem: 'resource.issue[0].severity', index: at });
     expect(fromUnreadableOutcome(viaJson(outcome))).toMatchObject({ ok: false });
     expect(() => purgedOutcome({ ...stub, hash: 'nope' })).toThrow(RangeError);
   });
@@ -1191,21 +1715,50 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     const empty = auditBundle([], { id: 'empty', timestamp: 0, auditKey: server.auditKey });
     expect(empty).not.toHaveProperty('entry');
     expect(issuesOf(viaJson(empty))).toEqual([]);
-    expect(readAuditBundle(viaJson(empty))).toEqual({ ok: true, id: 'empty', timestamp: 0, entries: [], heads: [], batches: [], auditKey: null, consistency: [], unreadable: [], purged: [] });
-    expect(readAuditBundle({ ...(viaJson(empty) as object), entry: [] })).toEqual({ ok: false, problem: '(unexpected field)' });
+    expect(readAuditBundle(viaJson(empty))).toEqual({
+      ok: true,
+      id: 'empty',
+      timestamp: 0,
+      entries: [],
+      heads: [],
+      batches: [],
+      auditKey: null,
+      consistency: [],
+      unreadable: [],
+      purged: [],
+    });
+    expect(readAuditBundle({ ...(viaJson(empty) as object), entry: [] })).toEqual({
+      ok: false,
+      problem: '(unexpected field)',
+    });
   });
 
   it('refuses to write the same resource twice, or a key that is not one', () => {
     const one = server.entries[0]!;
     expect(() => auditBundle([one, one], { id: 'twice', timestamp: 0 })).toThrow(RangeError);
-    expect(() => auditBundle([], { id: 'twice', timestamp: 0, batches: [server.batches[0]!, server.batches[0]!] })).toThrow(RangeError);
+    expect(() =>
+      auditBundle([], { id: 'twice', timestamp: 0, batches: [server.batches[0]!, server.batches[0]!] }),
+    ).toThrow(RangeError);
     expect(() => auditBundle([one], { id: 'key', timestamp: 0, auditKey: 'AAAA' })).toThrow(RangeError);
   });
 
   it('round-trips random exports', () => {
-    const headArb = fc.record({ treeSize: fc.maxSafeNat(), timestamp: fc.integer({ min: 0, max: LAST_INSTANT }), rootHash: hash64Arb, signature: bytesArb(64).map(base64Of) });
+    const headArb = fc.record({
+      treeSize: fc.maxSafeNat(),
+      timestamp: fc.integer({ min: 0, max: LAST_INSTANT }),
+      rootHash: hash64Arb,
+      signature: bytesArb(64).map(base64Of),
+    });
     const batchArb = fc
-      .record({ workstationId: uuidArb, firstSeq: fc.integer({ min: 0, max: 2 ** 50 }), span: fc.nat({ max: 1000 }), previousHash: hash64Arb, lastHash: hash64Arb, signature: bytesArb(64).map(base64Of), devicePublicKey: bytesArb(32).map(base64Of) })
+      .record({
+        workstationId: uuidArb,
+        firstSeq: fc.integer({ min: 0, max: 2 ** 50 }),
+        span: fc.nat({ max: 1000 }),
+        previousHash: hash64Arb,
+        lastHash: hash64Arb,
+        signature: bytesArb(64).map(base64Of),
+        devicePublicKey: bytesArb(32).map(base64Of),
+      })
       .map(({ span, ...batch }): StoredBatch => ({ ...batch, lastSeq: batch.firstSeq + span }));
     fc.assert(
       fc.property(
@@ -1217,13 +1770,38 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
         (withProofs, proved, heads, batches, auditKey) => {
           // One event per workstation and seq, one per tree index (a proof is keyed by it).
           const unique = [...new Map(withProofs.map((item) => [item.entry.treeIndex, item])).values()].filter(
-            (item, index, all) => all.findIndex((other) => other.entry.record.workstationId === item.entry.record.workstationId && other.entry.record.seq === item.entry.record.seq) === index,
+            (item, index, all) =>
+              all.findIndex(
+                (other) =>
+                  other.entry.record.workstationId === item.entry.record.workstationId &&
+                  other.entry.record.seq === item.entry.record.seq,
+              ) === index,
           );
-          const proofs = new Map(unique.filter((_, index) => proved[index]).map((item) => [item.entry.treeIndex, item.proof]));
-          const uniqueHeads = [...new Map(heads.map((head) => [`${String(head.treeSize)}/${String(head.timestamp)}/${head.rootHash}`, head])).values()];
-          const uniqueBatches = [...new Map(batches.map((batch) => [`${batch.workstationId}/${String(batch.firstSeq)}/${String(batch.lastSeq)}`, batch])).values()];
+          const proofs = new Map(
+            unique.filter((_, index) => proved[index]).map((item) => [item.entry.treeIndex, item.proof]),
+          );
+          const uniqueHeads = [
+            ...new Map(
+              heads.map((head) => [`${String(head.treeSize)}/${String(head.timestamp)}/${head.rootHash}`, head]),
+            ).values(),
+          ];
+          const uniqueBatches = [
+            ...new Map(
+              batches.map((batch) => [
+                `${batch.workstationId}/${String(batch.firstSeq)}/${String(batch.lastSeq)}`,
+                batch,
+              ]),
+            ).values(),
+          ];
           const entries = unique.map((item) => item.entry);
-          const bundle = auditBundle(entries, { id: 'random', timestamp: 0, heads: uniqueHeads, batches: uniqueBatches, proofs, ...(auditKey === undefined ? {} : { auditKey }) });
+          const bundle = auditBundle(entries, {
+            id: 'random',
+            timestamp: 0,
+            heads: uniqueHeads,
+            batches: uniqueBatches,
+            proofs,
+            ...(auditKey === undefined ? {} : { auditKey }),
+          });
           expect(readAuditBundle(viaJson(bundle))).toEqual({
             ok: true,
             id: 'random',
@@ -1247,9 +1825,23 @@ describe('every visible field of an AuditEvent is bound', () => {
   /** Entries that between them write every element: user and role, patient, each object shape, a failure with its reason, a proof. */
   const originals: { entry: StoredEntry; proof: InclusionProof | null }[] = [
     { entry: entry({ outcome: 'failure', reason: 'NOT_PERMITTED' }), proof: { treeSize: 12, path: [HASH_A, HASH_B] } },
-    { entry: entry({ action: 'sign-in.failed', actor: { userId: null, role: null }, object: { kind: 'none' }, patient: null }), proof: null },
-    { entry: entry({ action: 'search.performed', object: { kind: 'search', resultCount: 3 }, patient: null }), proof: null },
-    { entry: entry({ action: 'conversation.opened', object: { kind: 'conversation', id: CONVERSATION } }), proof: null },
+    {
+      entry: entry({
+        action: 'sign-in.failed',
+        actor: { userId: null, role: null },
+        object: { kind: 'none' },
+        patient: null,
+      }),
+      proof: null,
+    },
+    {
+      entry: entry({ action: 'search.performed', object: { kind: 'search', resultCount: 3 }, patient: null }),
+      proof: null,
+    },
+    {
+      entry: entry({ action: 'conversation.opened', object: { kind: 'conversation', id: CONVERSATION } }),
+      proof: null,
+    },
   ];
 
   it('refuses any change to any element, or reads it as another entry (whose hash, chain or tree place then fails)', () => {
@@ -1261,7 +1853,9 @@ describe('every visible field of an AuditEvent is bound', () => {
         const value = path.reduce<unknown>((at, step) => (at as Record<string | number, unknown>)[step], good);
         const length = typeof value === 'string' ? value.length : 1;
         const variants = [
-          ...[0, Math.floor(length / 2), length - 1].map((position) => edited(good, path, (old) => tweak(old, position))),
+          ...[0, Math.floor(length / 2), length - 1].map((position) =>
+            edited(good, path, (old) => tweak(old, position)),
+          ),
           edited(good, path, () => REMOVED),
           edited(good, path, () => 0),
           ...(path.length > 1 ? [edited(good, path.slice(0, -1), () => REMOVED)] : []),
@@ -1273,7 +1867,10 @@ describe('every visible field of an AuditEvent is bound', () => {
             continue;
           }
           // Read back, it must not be what was hashed and placed: some check downstream then fails.
-          expect({ entry: result.entry, proof: result.inclusionProof }, path.join('.')).not.toEqual({ entry: original, proof });
+          expect({ entry: result.entry, proof: result.inclusionProof }, path.join('.')).not.toEqual({
+            entry: original,
+            proof,
+          });
           seen.changed += 1;
         }
       }

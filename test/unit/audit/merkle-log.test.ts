@@ -16,7 +16,8 @@ const reference = merkleTree(sha256);
 const hex = (hash: Hash) => Buffer.from(hash).toString('hex');
 const hexes = (hashes: readonly Hash[]) => hashes.map(hex);
 /** Distinct leaves per tag, so a log refilled after a truncate holds hashes it never held before. */
-const leaves = (count: number, tag = 'record') => Array.from({ length: count }, (_, i) => reference.leafHash(new TextEncoder().encode(`${tag} ${String(i)}`)));
+const leaves = (count: number, tag = 'record') =>
+  Array.from({ length: count }, (_, i) => reference.leafHash(new TextEncoder().encode(`${tag} ${String(i)}`)));
 
 function logOf(hashes: readonly Hash[]): MerkleLog {
   const log = createMerkleLog(sha256);
@@ -33,12 +34,16 @@ function expectMatchesReference(log: MerkleLog, all: readonly Hash[]): void {
     expect(hex(root), `root ${String(size)}`).toBe(hex(reference.rootHash(prefix)));
     for (let index = 0; index < size; index += 1) {
       const proof = log.inclusionProof(index, size);
-      expect(hexes(proof), `inclusion ${String(index)} in ${String(size)}`).toEqual(hexes(reference.inclusionProof(prefix, index)));
+      expect(hexes(proof), `inclusion ${String(index)} in ${String(size)}`).toEqual(
+        hexes(reference.inclusionProof(prefix, index)),
+      );
       expect(reference.verifyInclusion(all[index]!, index, size, proof, root)).toBe(true);
     }
     for (let oldSize = 1; oldSize <= size; oldSize += 1) {
       const proof = log.consistencyProof(oldSize, size);
-      expect(hexes(proof), `consistency ${String(oldSize)} -> ${String(size)}`).toEqual(hexes(reference.consistencyProof(prefix, oldSize)));
+      expect(hexes(proof), `consistency ${String(oldSize)} -> ${String(size)}`).toEqual(
+        hexes(reference.consistencyProof(prefix, oldSize)),
+      );
       expect(reference.verifyConsistency(oldSize, size, proof, log.root(oldSize), root)).toBe(true);
     }
   }
@@ -97,12 +102,14 @@ describe('merkle log: truncate', () => {
     const first = leaves(40_000, 'big');
     const log = logOf(first);
     const sizes = [16_383, 16_384, 16_385, 32_768, 40_000];
-    for (const size of sizes) expect(hex(log.root(size)), `root ${String(size)}`).toBe(hex(reference.rootHash(first.slice(0, size))));
+    for (const size of sizes)
+      expect(hex(log.root(size)), `root ${String(size)}`).toBe(hex(reference.rootHash(first.slice(0, size))));
     // Back below the first boundary (releasing chunks), then grow across it with other leaves.
     log.truncate(16_383);
     const refilled = [...first.slice(0, 16_383), ...leaves(20_000, 'after')];
     log.append(refilled.slice(16_383));
-    for (const size of [...sizes.slice(0, 3), 36_383]) expect(hex(log.root(size)), `root ${String(size)}`).toBe(hex(reference.rootHash(refilled.slice(0, size))));
+    for (const size of [...sizes.slice(0, 3), 36_383])
+      expect(hex(log.root(size)), `root ${String(size)}`).toBe(hex(reference.rootHash(refilled.slice(0, size))));
     expect(hexes(log.inclusionProof(16_383))).toEqual(hexes(reference.inclusionProof(refilled, 16_383)));
     expect(hexes(log.consistencyProof(16_384))).toEqual(hexes(reference.consistencyProof(refilled, 16_384)));
   });
@@ -119,7 +126,9 @@ describe('merkle log: truncate', () => {
         let counter = 0;
         for (const [step, probe, oldProbe] of steps) {
           if ('append' in step) {
-            const fresh = Array.from({ length: step.append }, () => reference.leafHash(new TextEncoder().encode(`leaf ${String((counter += 1))}`)));
+            const fresh = Array.from({ length: step.append }, () =>
+              reference.leafHash(new TextEncoder().encode(`leaf ${String((counter += 1))}`)),
+            );
             log.append(fresh);
             model = [...model, ...fresh];
           } else {
@@ -138,7 +147,8 @@ describe('merkle log: truncate', () => {
           }
         }
         // Whatever the history, every earlier head and its proofs are as if built in one go.
-        for (let size = 0; size <= model.length; size += 1) expect(hex(log.root(size))).toBe(hex(reference.rootHash(model.slice(0, size))));
+        for (let size = 0; size <= model.length; size += 1)
+          expect(hex(log.root(size))).toBe(hex(reference.rootHash(model.slice(0, size))));
       }),
     );
   });

@@ -44,7 +44,12 @@ const batch = (workstationId: string, devicePublicKey: string): StoredBatch => (
   signature: '',
   devicePublicKey,
 });
-const head = (treeSize: number, timestamp: number): SignedTreeHead => ({ treeSize, timestamp, rootHash: '2'.repeat(64), signature: '' });
+const head = (treeSize: number, timestamp: number): SignedTreeHead => ({
+  treeSize,
+  timestamp,
+  rootHash: '2'.repeat(64),
+  signature: '',
+});
 
 function check(trail: TrailExport, heads: readonly SignedTreeHead[]): TrailBreak[] {
   const breaks: TrailBreak[] = [];
@@ -54,12 +59,26 @@ function check(trail: TrailExport, heads: readonly SignedTreeHead[]): TrailBreak
 
 describe('the verifier’s attestation check', () => {
   // The server purged everything received more than six years before NOW.
-  const purge = record({ actor: { userId: null, role: null }, action: 'admin.action', workstationId: SERVER, at: NOW, reason: 'AUDIT_PURGED', object: { kind: 'audit-purge', receivedBefore: NOW - SIX_YEARS, records: 10 } });
+  const purge = record({
+    actor: { userId: null, role: null },
+    action: 'admin.action',
+    workstationId: SERVER,
+    at: NOW,
+    reason: 'AUDIT_PURGED',
+    object: { kind: 'audit-purge', receivedBefore: NOW - SIX_YEARS, records: 10 },
+  });
 
   it('checks a record the server received after the purge bound, however early the workstation dated it', () => {
     const forged = record({ at: NOW - SIX_YEARS - 30 * DAY });
-    const trail: TrailExport = { entries: [entry(purge, 0), entry(forged, 1)], heads: [head(2, NOW)], batches: [batch(SERVER, AUDIT_KEY), batch(WARD, 'B'.repeat(43) + '=')], auditKey: AUDIT_KEY };
-    expect(check(trail, trail.heads)).toEqual([{ kind: 'record', workstationId: WARD, seq: 1, treeIndex: 1, problem: UNATTESTED_PROBLEM }]);
+    const trail: TrailExport = {
+      entries: [entry(purge, 0), entry(forged, 1)],
+      heads: [head(2, NOW)],
+      batches: [batch(SERVER, AUDIT_KEY), batch(WARD, 'B'.repeat(43) + '=')],
+      auditKey: AUDIT_KEY,
+    };
+    expect(check(trail, trail.heads)).toEqual([
+      { kind: 'record', workstationId: WARD, seq: 1, treeIndex: 1, problem: UNATTESTED_PROBLEM },
+    ]);
   });
 
   it('leaves unchecked a record the signed heads show was received before the bound: its session may be purged', () => {
@@ -74,9 +93,25 @@ describe('the verifier’s attestation check', () => {
   });
 
   it('believes sessions only from the chain the audit key signs', () => {
-    const session = record({ action: 'session.issued', workstationId: SERVER, at: NOW - DAY, object: { kind: 'session', id: 'dd11bb22-cc33-4d44-8e55-ff6677889903', userId: 'dr.nguyen', workstationId: WARD, until: NOW + DAY } });
+    const session = record({
+      action: 'session.issued',
+      workstationId: SERVER,
+      at: NOW - DAY,
+      object: {
+        kind: 'session',
+        id: 'dd11bb22-cc33-4d44-8e55-ff6677889903',
+        userId: 'dr.nguyen',
+        workstationId: WARD,
+        until: NOW + DAY,
+      },
+    });
     const read = record({});
-    const signedByServer: TrailExport = { entries: [entry(session, 0), entry(read, 1)], heads: [head(2, NOW)], batches: [batch(SERVER, AUDIT_KEY)], auditKey: AUDIT_KEY };
+    const signedByServer: TrailExport = {
+      entries: [entry(session, 0), entry(read, 1)],
+      heads: [head(2, NOW)],
+      batches: [batch(SERVER, AUDIT_KEY)],
+      auditKey: AUDIT_KEY,
+    };
     expect(check(signedByServer, signedByServer.heads)).toEqual([]);
     const signedByAWorkstation = { ...signedByServer, batches: [batch(SERVER, 'C'.repeat(43) + '=')] };
     // The look-alike "session" is then itself a record in the doctor's name that nothing attests.

@@ -8,7 +8,9 @@ describe("the verifier's SHA-256", () => {
   it('is SHA-256 of the parts joined, for tree-sized inputs and longer ones alike', async () => {
     const sodium = await loadSodium();
     // The fast path is there to be tested (else it falls back to Node's hash itself).
-    expect(typeof (sodium as unknown as { libsodium: { _crypto_hash_sha256?: unknown } }).libsodium._crypto_hash_sha256).toBe('function');
+    expect(
+      typeof (sodium as unknown as { libsodium: { _crypto_hash_sha256?: unknown } }).libsodium._crypto_hash_sha256,
+    ).toBe('function');
     const sha256 = fastSha256(sodium);
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 4 }), (parts) => {

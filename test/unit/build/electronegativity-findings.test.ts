@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { matchAccepted, parseFindings, type AcceptedEntry } from '../../../scripts/electronegativity-findings.mjs';
 import { repoRoot } from '../../support/browser-host-process';
 
-const accepted = JSON.parse(readFileSync(path.join(repoRoot, 'test/security/electronegativity-accepted.json'), 'utf8')) as AcceptedEntry[];
+const accepted = JSON.parse(
+  readFileSync(path.join(repoRoot, 'test/security/electronegativity-accepted.json'), 'utf8'),
+) as AcceptedEntry[];
 
 /** A source tree as the tool saw it: file → lines. */
 const MAIN_TS = [
@@ -35,7 +37,11 @@ function sarif(results: readonly Result[]): string {
             {
               physicalLocation: {
                 artifactLocation: { uri },
-                region: { startLine: line, startColumn: 5, charLength: uri === 'file:///' ? 0 : (sourceLine(uri, line) ?? '').trim().length },
+                region: {
+                  startLine: line,
+                  startColumn: 5,
+                  charLength: uri === 'file:///' ? 0 : (sourceLine(uri, line) ?? '').trim().length,
+                },
               },
             },
           ],
@@ -66,9 +72,17 @@ describe('the electronegativity accepted list', () => {
   });
 
   it('fails a new finding of an accepted check in an already-listed file (matched by the code, not only check and file)', () => {
-    const { unexplained } = check([...TODAY, { ruleId: 'OPEN_EXTERNAL_JS_CHECK', uri: 'main/electron/main.ts', line: 5 }]);
+    const { unexplained } = check([
+      ...TODAY,
+      { ruleId: 'OPEN_EXTERNAL_JS_CHECK', uri: 'main/electron/main.ts', line: 5 },
+    ]);
     expect(unexplained).toEqual([
-      { check: 'OPEN_EXTERNAL_JS_CHECK', file: 'main/electron/main.ts', location: '5:5', snippet: 'void shell.openExternal(String(process.argv[5]));' },
+      {
+        check: 'OPEN_EXTERNAL_JS_CHECK',
+        file: 'main/electron/main.ts',
+        location: '5:5',
+        snippet: 'void shell.openExternal(String(process.argv[5]));',
+      },
     ]);
   });
 
@@ -83,7 +97,11 @@ describe('the electronegativity accepted list', () => {
   });
 
   it('reports an entry that explains nothing, and does not count an entry without a snippet or a reason', () => {
-    const withoutSnippet = { check: 'SANDBOX_JS_CHECK', file: 'main/electron/main.ts', reason: 'x'.repeat(40) } as unknown as AcceptedEntry;
+    const withoutSnippet = {
+      check: 'SANDBOX_JS_CHECK',
+      file: 'main/electron/main.ts',
+      reason: 'x'.repeat(40),
+    } as unknown as AcceptedEntry;
     const list = [...accepted.filter((entry) => entry.check !== 'SANDBOX_JS_CHECK'), withoutSnippet];
     const result = check(TODAY, list);
     expect(result.unexplained.map((finding) => finding.check)).toEqual(['SANDBOX_JS_CHECK']);
@@ -93,11 +111,17 @@ describe('the electronegativity accepted list', () => {
 
   it('refuses a report it cannot read whole, rather than lose a finding', () => {
     expect(parseFindings('{"runs":[', sourceLine)).toBeNull();
-    expect(parseFindings(JSON.stringify({ runs: [{ results: [{ ruleId: 'SANDBOX_JS_CHECK' }] }] }), sourceLine)).toBeNull();
+    expect(
+      parseFindings(JSON.stringify({ runs: [{ results: [{ ruleId: 'SANDBOX_JS_CHECK' }] }] }), sourceLine),
+    ).toBeNull();
     // The quoted length disagrees with the line read: not the code the tool saw.
-    const report = JSON.parse(sarif(TODAY.slice(1, 2))) as { runs: { results: { locations: { physicalLocation: { region: { charLength: number } } }[] }[] }[] };
+    const report = JSON.parse(sarif(TODAY.slice(1, 2))) as {
+      runs: { results: { locations: { physicalLocation: { region: { charLength: number } } }[] }[] }[];
+    };
     report.runs[0]!.results[0]!.locations[0]!.physicalLocation.region.charLength = 3;
     expect(parseFindings(JSON.stringify(report), sourceLine)).toBeNull();
-    expect(parseFindings(sarif([{ ruleId: 'SANDBOX_JS_CHECK', uri: 'main/other.ts', line: 1 }]), sourceLine)).toBeNull();
+    expect(
+      parseFindings(sarif([{ ruleId: 'SANDBOX_JS_CHECK', uri: 'main/other.ts', line: 1 }]), sourceLine),
+    ).toBeNull();
   });
 });

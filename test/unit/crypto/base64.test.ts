@@ -21,18 +21,22 @@ describe('strict base64', () => {
 
   it('refuses every second spelling of the same bytes: non-zero spare bits in the last character', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }).filter((bytes) => bytes.length % 3 !== 0), fc.integer({ min: 1, max: 15 }), (bytes, spare) => {
-        const text = toBase64(bytes);
-        const data = text.replace(/=+$/, '');
-        const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-        const spareMask = bytes.length % 3 === 1 ? 0b1111 : 0b11;
-        fc.pre((spare & spareMask) !== 0);
-        const last = alphabet.indexOf(data.at(-1)!) | (spare & spareMask);
-        const other = data.slice(0, -1) + alphabet[last]! + text.slice(data.length);
-        // Node decodes it to the same bytes; strict decoding refuses it.
-        expect(Buffer.from(other, 'base64')).toEqual(Buffer.from(bytes));
-        expect(fromBase64(other, bytes.length)).toBeNull();
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 64 }).filter((bytes) => bytes.length % 3 !== 0),
+        fc.integer({ min: 1, max: 15 }),
+        (bytes, spare) => {
+          const text = toBase64(bytes);
+          const data = text.replace(/=+$/, '');
+          const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+          const spareMask = bytes.length % 3 === 1 ? 0b1111 : 0b11;
+          fc.pre((spare & spareMask) !== 0);
+          const last = alphabet.indexOf(data.at(-1)!) | (spare & spareMask);
+          const other = data.slice(0, -1) + alphabet[last]! + text.slice(data.length);
+          // Node decodes it to the same bytes; strict decoding refuses it.
+          expect(Buffer.from(other, 'base64')).toEqual(Buffer.from(bytes));
+          expect(fromBase64(other, bytes.length)).toBeNull();
+        },
+      ),
     );
   });
 
@@ -49,7 +53,8 @@ describe('strict base64', () => {
   });
 
   it('refuses anything that is not a string', () => {
-    for (const value of [null, undefined, 42, ['AAAA'], { length: 4 }, new Uint8Array(3)]) expect(fromBase64(value, 3)).toBeNull();
+    for (const value of [null, undefined, 42, ['AAAA'], { length: 4 }, new Uint8Array(3)])
+      expect(fromBase64(value, 3)).toBeNull();
   });
 
   it("decodes into memory of its own, never a slice of Node's shared pool, so wiping it wipes every copy", () => {

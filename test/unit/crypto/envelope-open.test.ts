@@ -16,8 +16,19 @@ let sealed: Envelope;
 
 beforeAll(async () => {
   sodium = await loadSodium();
-  [alice, bob, carol, dave, mallory, archive] = await Promise.all([makeUser('nurse.adams'), makeUser('dr.okafor'), makeUser('dr.lee'), makeUser('dr.patel'), makeUser('mallory'), makeUser('archive')]);
-  sealed = await sealFor(alice, [bob, carol, dave], [{ recipient: 'archive:records-1', encryptionKey: archive.publicKeys.encryption }]);
+  [alice, bob, carol, dave, mallory, archive] = await Promise.all([
+    makeUser('nurse.adams'),
+    makeUser('dr.okafor'),
+    makeUser('dr.lee'),
+    makeUser('dr.patel'),
+    makeUser('mallory'),
+    makeUser('archive'),
+  ]);
+  sealed = await sealFor(
+    alice,
+    [bob, carol, dave],
+    [{ recipient: 'archive:records-1', encryptionKey: archive.publicKeys.encryption }],
+  );
 });
 
 afterEach(() => {
@@ -34,8 +45,17 @@ const open = (value: unknown, reader: TestUser, senderKey = alice.publicKeys.sig
 async function rawSeal(plaintext: Uint8Array): Promise<Envelope> {
   const contentKey = sodium.crypto_aead_xchacha20poly1305_ietf_keygen();
   const nonce = sodium.randombytes_buf(24);
-  const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, envelopeHeaderBytes(sealed.header), null, nonce, contentKey);
-  const keys = sealed.keys.map((entry) => ({ ...entry, sealedKey: b64(sodium.crypto_box_seal(contentKey, unb64(entry.publicKey))) }));
+  const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+    plaintext,
+    envelopeHeaderBytes(sealed.header),
+    null,
+    nonce,
+    contentKey,
+  );
+  const keys = sealed.keys.map((entry) => ({
+    ...entry,
+    sealedKey: b64(sodium.crypto_box_seal(contentKey, unb64(entry.publicKey))),
+  }));
   return resign({ ...sealed, nonce: b64(nonce), ciphertext: b64(ciphertext), keys }, alice);
 }
 
@@ -51,7 +71,10 @@ describe('openEnvelope', () => {
   });
 
   it('opens for an extra archive key recipient', async () => {
-    expect(await open(sealed, archive, alice.publicKeys.signing, 'archive:records-1')).toEqual({ ok: true, body: bodyFor(alice, [bob, carol, dave]) });
+    expect(await open(sealed, archive, alice.publicKeys.signing, 'archive:records-1')).toEqual({
+      ok: true,
+      body: bodyFor(alice, [bob, carol, dave]),
+    });
   });
 
   it('refuses someone with no sealed key: NOT_A_RECIPIENT', async () => {
@@ -67,7 +90,11 @@ describe('openEnvelope', () => {
       Array.isArray(value)
         ? value.map(reorder)
         : typeof value === 'object' && value !== null
-          ? Object.fromEntries(Object.entries(value).reverse().map(([key, inner]) => [key, reorder(inner)]))
+          ? Object.fromEntries(
+              Object.entries(value)
+                .reverse()
+                .map(([key, inner]) => [key, reorder(inner)]),
+            )
           : value;
     const reordered = JSON.parse(JSON.stringify(reorder(wire))) as unknown;
     expect(Object.keys(reordered as object)[0]).toBe('signature');
@@ -114,23 +141,50 @@ describe('openEnvelope', () => {
 
   it('KEY_MISMATCH: a key sealed for my name but to a public key that is not mine (stale pin)', async () => {
     // Bob's name with carol's key pair: the entry says bob's key, which is not the reader's.
-    const result = await openEnvelope(sealed, { recipient: bob.userId, encryption: carol.keys.encryption }, alice.publicKeys.signing);
+    const result = await openEnvelope(
+      sealed,
+      { recipient: bob.userId, encryption: carol.keys.encryption },
+      alice.publicKeys.signing,
+    );
     expectError(result, 'KEY_MISMATCH');
-    const bad = await openEnvelope(sealed, { recipient: bob.userId, encryption: { publicKey: new Uint8Array(31), privateKey: bob.keys.encryption.privateKey } }, alice.publicKeys.signing);
+    const bad = await openEnvelope(
+      sealed,
+      {
+        recipient: bob.userId,
+        encryption: { publicKey: new Uint8Array(31), privateKey: bob.keys.encryption.privateKey },
+      },
+      alice.publicKeys.signing,
+    );
     expectError(bad, 'KEY_MISMATCH');
   });
 
   describe('DECRYPT_FAILED (signature valid, content not)', () => {
     it('for a wrong private key next to the right public key', async () => {
-      const result = await openEnvelope(sealed, { recipient: bob.userId, encryption: { publicKey: bob.keys.encryption.publicKey, privateKey: carol.keys.encryption.privateKey } }, alice.publicKeys.signing);
+      const result = await openEnvelope(
+        sealed,
+        {
+          recipient: bob.userId,
+          encryption: { publicKey: bob.keys.encryption.publicKey, privateKey: carol.keys.encryption.privateKey },
+        },
+        alice.publicKeys.signing,
+      );
       expectError(result, 'DECRYPT_FAILED');
-      const short = await openEnvelope(sealed, { recipient: bob.userId, encryption: { publicKey: bob.keys.encryption.publicKey, privateKey: new Uint8Array(5) } }, alice.publicKeys.signing);
+      const short = await openEnvelope(
+        sealed,
+        {
+          recipient: bob.userId,
+          encryption: { publicKey: bob.keys.encryption.publicKey, privateKey: new Uint8Array(5) },
+        },
+        alice.publicKeys.signing,
+      );
       expectError(short, 'DECRYPT_FAILED');
     });
 
     it("for bob's sealed key taken from another message", async () => {
       const other = await sealFor(alice, [bob, carol, dave]);
-      const keys = sealed.keys.map((entry) => (entry.recipient === bob.userId ? other.keys.find((key) => key.recipient === bob.userId)! : entry));
+      const keys = sealed.keys.map((entry) =>
+        entry.recipient === bob.userId ? other.keys.find((key) => key.recipient === bob.userId)! : entry,
+      );
       expectError(await open(await resign({ ...sealed, keys }, alice), bob), 'DECRYPT_FAILED');
     });
 
@@ -138,7 +192,11 @@ describe('openEnvelope', () => {
       const bobEntry = sealed.keys.find((key) => key.recipient === bob.userId)!;
       const carolEntry = sealed.keys.find((key) => key.recipient === carol.userId)!;
       const keys = sealed.keys.map((entry) =>
-        entry === bobEntry ? { ...entry, sealedKey: carolEntry.sealedKey } : entry === carolEntry ? { ...entry, sealedKey: bobEntry.sealedKey } : entry,
+        entry === bobEntry
+          ? { ...entry, sealedKey: carolEntry.sealedKey }
+          : entry === carolEntry
+            ? { ...entry, sealedKey: bobEntry.sealedKey }
+            : entry,
       );
       const swapped = await resign({ ...sealed, keys }, alice);
       expectError(await open(swapped, bob), 'DECRYPT_FAILED');
@@ -156,15 +214,24 @@ describe('openEnvelope', () => {
   describe('BODY_INVALID: decrypted, but not a message body', () => {
     it('opens a well-formed body sealed by hand (so the cases below fail for their content alone)', async () => {
       const body = bodyFor(alice, [bob]);
-      expect(await open(await rawSeal(new TextEncoder().encode(JSON.stringify(body))), bob)).toEqual({ ok: true, body });
+      expect(await open(await rawSeal(new TextEncoder().encode(JSON.stringify(body))), bob)).toEqual({
+        ok: true,
+        body,
+      });
     });
 
     it.each([
       ['text that is not JSON', () => new TextEncoder().encode('SECRET-TEXT not json')],
       ['bytes that are not UTF-8', () => new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])],
       ['JSON null', () => new TextEncoder().encode('null')],
-      ['JSON of the wrong shape', () => new TextEncoder().encode(JSON.stringify({ kind: 'text', text: 'SECRET-TEXT' }))],
-      ['a body with an extra field', () => new TextEncoder().encode(JSON.stringify({ ...bodyFor(alice, [bob], 'SECRET-TEXT'), html: '<img>' }))],
+      [
+        'JSON of the wrong shape',
+        () => new TextEncoder().encode(JSON.stringify({ kind: 'text', text: 'SECRET-TEXT' })),
+      ],
+      [
+        'a body with an extra field',
+        () => new TextEncoder().encode(JSON.stringify({ ...bodyFor(alice, [bob], 'SECRET-TEXT'), html: '<img>' })),
+      ],
       ['an empty text', () => new TextEncoder().encode(JSON.stringify(bodyFor(alice, [bob], '')))],
     ])('%s, and the result carries none of it', async (_label, plaintext) => {
       const result = await open(await rawSeal(plaintext()), bob);
@@ -186,7 +253,16 @@ describe('openEnvelope', () => {
       ['no keys', (): unknown => ({ ...sealed, keys: [] })],
       ['a bad nonce length', (): unknown => ({ ...sealed, nonce: b64(new Uint8Array(23)) })],
       ['a version 2 header', (): unknown => ({ ...sealed, header: { ...sealed.header, v: 2 } })],
-      ['a throwing getter', (): unknown => Object.defineProperty({ ...sealed }, 'header', { enumerable: true, get: () => { throw new Error('boom'); } })],
+      [
+        'a throwing getter',
+        (): unknown =>
+          Object.defineProperty({ ...sealed }, 'header', {
+            enumerable: true,
+            get: () => {
+              throw new Error('boom');
+            },
+          }),
+      ],
     ])('%s: ENVELOPE_INVALID', async (_label, value) => {
       expectError(await open(value(), bob), 'ENVELOPE_INVALID');
       expect(await verifyEnvelopeSignature(value(), alice.publicKeys.signing)).toBe(false);

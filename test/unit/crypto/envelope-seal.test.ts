@@ -1,7 +1,13 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SealError, sealEnvelope, type SealErrorCode, type SealInput } from '../../../main/crypto/envelope-seal';
 import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
-import { envelope, envelopeHeaderBytes, envelopeSignedBytes, MAX_CIPHERTEXT_BYTES, SEALED_KEY_BYTES } from '../../../shared/protocol/envelope';
+import {
+  envelope,
+  envelopeHeaderBytes,
+  envelopeSignedBytes,
+  MAX_CIPHERTEXT_BYTES,
+  SEALED_KEY_BYTES,
+} from '../../../shared/protocol/envelope';
 import { b64, bodyFor, headerFor, keyOf, makeUser, unb64, type TestUser } from './fixtures';
 
 let sodium: Sodium;
@@ -55,11 +61,27 @@ describe('sealEnvelope', () => {
   it('follows the format: libsodium alone, without envelope-open, verifies and opens it for every key recipient', async () => {
     const sealedInput = input();
     const sealed = await sealEnvelope(sealedInput);
-    expect(sodium.crypto_sign_verify_detached(unb64(sealed.signature), envelopeSignedBytes(sealed), alice.keys.signing.publicKey)).toBe(true);
+    expect(
+      sodium.crypto_sign_verify_detached(
+        unb64(sealed.signature),
+        envelopeSignedBytes(sealed),
+        alice.keys.signing.publicKey,
+      ),
+    ).toBe(true);
     for (const user of [bob, carol, alice]) {
       const entry = sealed.keys.find((key) => key.recipient === user.userId)!;
-      const contentKey = sodium.crypto_box_seal_open(unb64(entry.sealedKey), user.keys.encryption.publicKey, user.keys.encryption.privateKey);
-      const plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, unb64(sealed.ciphertext), envelopeHeaderBytes(sealed.header), unb64(sealed.nonce), contentKey);
+      const contentKey = sodium.crypto_box_seal_open(
+        unb64(entry.sealedKey),
+        user.keys.encryption.publicKey,
+        user.keys.encryption.privateKey,
+      );
+      const plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        null,
+        unb64(sealed.ciphertext),
+        envelopeHeaderBytes(sealed.header),
+        unb64(sealed.nonce),
+        contentKey,
+      );
       expect(JSON.parse(Buffer.from(plain).toString('utf8'))).toEqual(sealedInput.body);
     }
   });
@@ -71,7 +93,11 @@ describe('sealEnvelope', () => {
     expect(a.ciphertext).not.toBe(b.ciphertext);
     expect(a.keys[0]!.sealedKey).not.toBe(b.keys[0]!.sealedKey);
     const bobKey = (value: typeof a) =>
-      sodium.crypto_box_seal_open(unb64(value.keys[0]!.sealedKey), bob.keys.encryption.publicKey, bob.keys.encryption.privateKey);
+      sodium.crypto_box_seal_open(
+        unb64(value.keys[0]!.sealedKey),
+        bob.keys.encryption.publicKey,
+        bob.keys.encryption.privateKey,
+      );
     expect(b64(bobKey(a))).not.toBe(b64(bobKey(b)));
   });
 
@@ -95,7 +121,14 @@ describe('sealEnvelope', () => {
   it('seals to an extra archive key recipient', async () => {
     const archive = await makeUser('archive');
     const sealed = await sealEnvelope(
-      input({ recipientKeys: [keyOf(bob), keyOf(carol), keyOf(alice), { recipient: 'archive:records-1', encryptionKey: archive.publicKeys.encryption }] }),
+      input({
+        recipientKeys: [
+          keyOf(bob),
+          keyOf(carol),
+          keyOf(alice),
+          { recipient: 'archive:records-1', encryptionKey: archive.publicKeys.encryption },
+        ],
+      }),
     );
     expect(sealed.keys.map((entry) => entry.recipient)).toContain('archive:records-1');
   });
@@ -103,21 +136,103 @@ describe('sealEnvelope', () => {
   describe('refuses bad input with a code, before making any key', () => {
     const cases: [string, () => Partial<SealInput>, SealErrorCode][] = [
       ['an empty text', () => ({ body: bodyFor(alice, [bob, carol], '') }), 'BODY_INVALID'],
-      ['a body with an extra field', () => ({ body: { ...bodyFor(alice, [bob]), html: '<b>x</b>' } as never }), 'BODY_INVALID'],
-      ['a header with a bad id', () => ({ header: { ...headerFor(alice, [bob, carol]), id: 'not-a-uuid' } }), 'HEADER_INVALID'],
-      ['an expiry before sending', () => ({ header: headerFor(alice, [bob, carol], { expiresAt: 1_759_999_999_999 }) }), 'HEADER_INVALID'],
-      ['an expiry equal to sending', () => ({ header: headerFor(alice, [bob, carol], { expiresAt: 1_760_000_000_000 }) }), 'HEADER_INVALID'],
+      [
+        'a body with an extra field',
+        () => ({ body: { ...bodyFor(alice, [bob]), html: '<b>x</b>' } as never }),
+        'BODY_INVALID',
+      ],
+      [
+        'a header with a bad id',
+        () => ({ header: { ...headerFor(alice, [bob, carol]), id: 'not-a-uuid' } }),
+        'HEADER_INVALID',
+      ],
+      [
+        'an expiry before sending',
+        () => ({ header: headerFor(alice, [bob, carol], { expiresAt: 1_759_999_999_999 }) }),
+        'HEADER_INVALID',
+      ],
+      [
+        'an expiry equal to sending',
+        () => ({ header: headerFor(alice, [bob, carol], { expiresAt: 1_760_000_000_000 }) }),
+        'HEADER_INVALID',
+      ],
       ['duplicate header recipients', () => ({ header: headerFor(alice, [bob, bob, carol]) }), 'HEADER_INVALID'],
-      ['a 32-byte signing key', () => ({ signingKey: alice.keys.signing.privateKey.slice(0, 32) }), 'SIGNING_KEY_INVALID'],
-      ['a header recipient without a key', () => ({ recipientKeys: [keyOf(bob), keyOf(alice)] }), 'RECIPIENT_KEY_MISSING'],
-      ["no copy for the sender", () => ({ recipientKeys: [keyOf(bob), keyOf(carol)] }), 'RECIPIENT_KEY_MISSING'],
+      [
+        'a 32-byte signing key',
+        () => ({ signingKey: alice.keys.signing.privateKey.slice(0, 32) }),
+        'SIGNING_KEY_INVALID',
+      ],
+      [
+        'a header recipient without a key',
+        () => ({ recipientKeys: [keyOf(bob), keyOf(alice)] }),
+        'RECIPIENT_KEY_MISSING',
+      ],
+      ['no copy for the sender', () => ({ recipientKeys: [keyOf(bob), keyOf(carol)] }), 'RECIPIENT_KEY_MISSING'],
       ['no keys at all', () => ({ recipientKeys: [] }), 'RECIPIENT_KEYS_INVALID'],
-      ['a duplicated key recipient', () => ({ recipientKeys: [keyOf(bob), keyOf(carol), keyOf(alice), keyOf(bob)] }), 'RECIPIENT_KEYS_INVALID'],
-      ['a 31-byte public key', () => ({ recipientKeys: [{ recipient: bob.userId, encryptionKey: b64(new Uint8Array(31)) }, keyOf(carol), keyOf(alice)] }), 'RECIPIENT_KEYS_INVALID'],
-      ['a base64url public key', () => ({ recipientKeys: [{ recipient: bob.userId, encryptionKey: b64(new Uint8Array(32).fill(0xfb)).replace(/\+/g, '-').replace(/\//g, '_') }, keyOf(carol), keyOf(alice)] }), 'RECIPIENT_KEYS_INVALID'],
-      ['a non-canonical public key', () => ({ recipientKeys: [{ recipient: bob.userId, encryptionKey: `${'A'.repeat(42)}B=` }, keyOf(carol), keyOf(alice)] }), 'RECIPIENT_KEYS_INVALID'],
-      ['a malformed key recipient', () => ({ recipientKeys: [keyOf(bob), keyOf(carol), keyOf(alice), { recipient: 'Archive:X', encryptionKey: bob.publicKeys.encryption }] }), 'RECIPIENT_KEYS_INVALID'],
-      ['more key recipients than an envelope holds', () => ({ recipientKeys: [keyOf(bob), keyOf(carol), keyOf(alice), ...Array.from({ length: 102 }, (_, i) => ({ recipient: `user${String(i)}`, encryptionKey: bob.publicKeys.encryption }))] }), 'RECIPIENT_KEYS_INVALID'],
+      [
+        'a duplicated key recipient',
+        () => ({ recipientKeys: [keyOf(bob), keyOf(carol), keyOf(alice), keyOf(bob)] }),
+        'RECIPIENT_KEYS_INVALID',
+      ],
+      [
+        'a 31-byte public key',
+        () => ({
+          recipientKeys: [
+            { recipient: bob.userId, encryptionKey: b64(new Uint8Array(31)) },
+            keyOf(carol),
+            keyOf(alice),
+          ],
+        }),
+        'RECIPIENT_KEYS_INVALID',
+      ],
+      [
+        'a base64url public key',
+        () => ({
+          recipientKeys: [
+            {
+              recipient: bob.userId,
+              encryptionKey: b64(new Uint8Array(32).fill(0xfb)).replace(/\+/g, '-').replace(/\//g, '_'),
+            },
+            keyOf(carol),
+            keyOf(alice),
+          ],
+        }),
+        'RECIPIENT_KEYS_INVALID',
+      ],
+      [
+        'a non-canonical public key',
+        () => ({
+          recipientKeys: [{ recipient: bob.userId, encryptionKey: `${'A'.repeat(42)}B=` }, keyOf(carol), keyOf(alice)],
+        }),
+        'RECIPIENT_KEYS_INVALID',
+      ],
+      [
+        'a malformed key recipient',
+        () => ({
+          recipientKeys: [
+            keyOf(bob),
+            keyOf(carol),
+            keyOf(alice),
+            { recipient: 'Archive:X', encryptionKey: bob.publicKeys.encryption },
+          ],
+        }),
+        'RECIPIENT_KEYS_INVALID',
+      ],
+      [
+        'more key recipients than an envelope holds',
+        () => ({
+          recipientKeys: [
+            keyOf(bob),
+            keyOf(carol),
+            keyOf(alice),
+            ...Array.from({ length: 102 }, (_, i) => ({
+              recipient: `user${String(i)}`,
+              encryptionKey: bob.publicKeys.encryption,
+            })),
+          ],
+        }),
+        'RECIPIENT_KEYS_INVALID',
+      ],
     ];
 
     it.each(cases)('%s', async (_label, change, code) => {
@@ -140,7 +255,9 @@ describe('sealEnvelope', () => {
   });
 
   it('puts no input in its error messages', async () => {
-    const error: unknown = await sealEnvelope(input({ body: { ...bodyFor(alice, [bob], 'SECRET-TEXT'), extra: 1 } as never })).catch((reason: unknown) => reason);
+    const error: unknown = await sealEnvelope(
+      input({ body: { ...bodyFor(alice, [bob], 'SECRET-TEXT'), extra: 1 } as never }),
+    ).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(SealError);
     expect(String(error)).not.toContain('SECRET-TEXT');
     expect(String(error)).not.toContain(alice.userId);

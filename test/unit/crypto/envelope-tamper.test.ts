@@ -18,8 +18,17 @@ let archive: TestUser;
 let sealed: Envelope;
 
 beforeAll(async () => {
-  [alice, bob, carol, archive] = await Promise.all([makeUser('nurse.adams'), makeUser('dr.okafor'), makeUser('dr.lee'), makeUser('archive')]);
-  sealed = await sealFor(alice, [bob, carol], [{ recipient: 'archive:records-1', encryptionKey: archive.publicKeys.encryption }]);
+  [alice, bob, carol, archive] = await Promise.all([
+    makeUser('nurse.adams'),
+    makeUser('dr.okafor'),
+    makeUser('dr.lee'),
+    makeUser('archive'),
+  ]);
+  sealed = await sealFor(
+    alice,
+    [bob, carol],
+    [{ recipient: 'archive:records-1', encryptionKey: archive.publicKeys.encryption }],
+  );
 });
 
 const openAsBob = (value: Envelope) => openEnvelope(value, readerOf(bob), alice.publicKeys.signing);
@@ -34,12 +43,18 @@ type BinaryField = 'nonce' | 'ciphertext' | 'signature' | 'sealedKey' | 'publicK
 
 function changeBinary(field: BinaryField, keyIndex: number, change: (text: string) => string): Tampered {
   if (field === 'nonce' || field === 'ciphertext' || field === 'signature') {
-    return { value: { ...sealed, [field]: change(sealed[field]) }, afterResign: field === 'signature' ? null : 'DECRYPT_FAILED' };
+    return {
+      value: { ...sealed, [field]: change(sealed[field]) },
+      afterResign: field === 'signature' ? null : 'DECRYPT_FAILED',
+    };
   }
   const index = keyIndex % sealed.keys.length;
   const keys = sealed.keys.map((entry, i) => (i === index ? { ...entry, [field]: change(entry[field]) } : entry));
   const mine = sealed.keys[index]!.recipient === bob.userId;
-  return { value: { ...sealed, keys }, afterResign: !mine ? null : field === 'publicKey' ? 'KEY_MISMATCH' : 'DECRYPT_FAILED' };
+  return {
+    value: { ...sealed, keys },
+    afterResign: !mine ? null : field === 'publicKey' ? 'KEY_MISMATCH' : 'DECRYPT_FAILED',
+  };
 }
 
 const binaryField = fc.constantFrom<BinaryField>('nonce', 'ciphertext', 'signature', 'sealedKey', 'publicKey');
@@ -64,13 +79,20 @@ const headerChange: fc.Arbitrary<(header: EnvelopeHeader) => EnvelopeHeader> = f
   // The sender has a sealed key, so adding them keeps every header recipient keyed.
   fc.constant((h: EnvelopeHeader) => ({ ...h, recipients: [...h.recipients, h.sender.userId] })),
   fc.integer({ min: 1, max: 1_000_000_000 }).map((d) => (h: EnvelopeHeader) => ({ ...h, sentAt: h.sentAt - d })),
-  fc.integer({ min: 1, max: 1_000_000_000 }).map((d) => (h: EnvelopeHeader) => ({ ...h, expiresAt: (h.expiresAt ?? h.sentAt) + d })),
+  fc
+    .integer({ min: 1, max: 1_000_000_000 })
+    .map((d) => (h: EnvelopeHeader) => ({ ...h, expiresAt: (h.expiresAt ?? h.sentAt) + d })),
   fc.constant((h: EnvelopeHeader) => ({ ...h, expiresAt: null })),
-  fc.constantFrom(...PRIORITIES).map((p) => (h: EnvelopeHeader) => ({ ...h, priority: p === h.priority ? PRIORITIES[(PRIORITIES.indexOf(p) + 1) % 3]! : p })),
+  fc.constantFrom(...PRIORITIES).map((p) => (h: EnvelopeHeader) => ({
+    ...h,
+    priority: p === h.priority ? PRIORITIES[(PRIORITIES.indexOf(p) + 1) % 3]! : p,
+  })),
   uuid.map((id) => (h: EnvelopeHeader) => ({ ...h, conversationId: id })),
   uuid.map((id) => (h: EnvelopeHeader) => ({ ...h, id })),
   uuid.map((id) => (h: EnvelopeHeader) => ({ ...h, sender: { ...h.sender, deviceId: id } })),
-  fc.constantFrom('mallory', 'dr.okafor', 'nurse.adams2').map((userId) => (h: EnvelopeHeader) => ({ ...h, sender: { ...h.sender, userId } })),
+  fc
+    .constantFrom('mallory', 'dr.okafor', 'nurse.adams2')
+    .map((userId) => (h: EnvelopeHeader) => ({ ...h, sender: { ...h.sender, userId } })),
 );
 
 const headerTamper = headerChange
@@ -82,29 +104,37 @@ describe('a tampered envelope', () => {
     ['one bit of the nonce, ciphertext, signature, or any sealed key or its public key', () => byteFlip],
     ['one base64 character of any of those', () => charFlip],
     ['any header field (recipients, times, priority, ids, sender)', () => headerTamper],
-  ])('fails the signature when %s changes, and the change is still a well-formed envelope', async (_label, arbitrary) => {
-    await fc.assert(
-      fc.asyncProperty(arbitrary(), async ({ value }) => {
-        expect(JSON.stringify(value)).not.toBe(JSON.stringify(sealed));
-        // Well-formed, so it is the signature (not the schema) that refuses it.
-        expect(envelope.safeParse(value).success).toBe(true);
-        expect(await verifyEnvelopeSignature(value, alice.publicKeys.signing)).toBe(false);
-        expect(await openAsBob(value)).toEqual({ ok: false, error: 'SIGNATURE_INVALID' });
-      }),
-    );
-  });
+  ])(
+    'fails the signature when %s changes, and the change is still a well-formed envelope',
+    async (_label, arbitrary) => {
+      await fc.assert(
+        fc.asyncProperty(arbitrary(), async ({ value }) => {
+          expect(JSON.stringify(value)).not.toBe(JSON.stringify(sealed));
+          // Well-formed, so it is the signature (not the schema) that refuses it.
+          expect(envelope.safeParse(value).success).toBe(true);
+          expect(await verifyEnvelopeSignature(value, alice.publicKeys.signing)).toBe(false);
+          expect(await openAsBob(value)).toEqual({ ok: false, error: 'SIGNATURE_INVALID' });
+        }),
+      );
+    },
+  );
 
   it.each([
     ['a bit of the nonce, ciphertext, or a sealed key or its public key', () => byteFlip],
     ['a header field', () => headerTamper],
-  ])('still fails to open when the sender signs a change to %s: the content is bound, not only signed', async (_label, arbitrary) => {
-    await fc.assert(
-      fc.asyncProperty(arbitrary(), async ({ value, afterResign }) => {
-        const result = await openAsBob(await resign(value, alice));
-        expect(result).toEqual(afterResign === null ? { ok: true, body: expect.anything() as unknown } : { ok: false, error: afterResign });
-      }),
-    );
-  });
+  ])(
+    'still fails to open when the sender signs a change to %s: the content is bound, not only signed',
+    async (_label, arbitrary) => {
+      await fc.assert(
+        fc.asyncProperty(arbitrary(), async ({ value, afterResign }) => {
+          const result = await openAsBob(await resign(value, alice));
+          expect(result).toEqual(
+            afterResign === null ? { ok: true, body: expect.anything() as unknown } : { ok: false, error: afterResign },
+          );
+        }),
+      );
+    },
+  );
 
   it('is refused with the sender key of any other user', async () => {
     const others = await Promise.all(Array.from({ length: 5 }, (_, i) => makeUser(`other${String(i)}`)));

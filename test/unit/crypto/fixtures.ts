@@ -19,11 +19,21 @@ export async function makeUser(userId: string): Promise<TestUser> {
   return { userId, keys, publicKeys: publicKeysOf(keys) };
 }
 
-export const keyOf = (user: TestUser): RecipientKey => ({ recipient: user.userId, encryptionKey: user.publicKeys.encryption });
+export const keyOf = (user: TestUser): RecipientKey => ({
+  recipient: user.userId,
+  encryptionKey: user.publicKeys.encryption,
+});
 
-export const readerOf = (user: TestUser, recipient = user.userId): EnvelopeReader => ({ recipient, encryption: user.keys.encryption });
+export const readerOf = (user: TestUser, recipient = user.userId): EnvelopeReader => ({
+  recipient,
+  encryption: user.keys.encryption,
+});
 
-export function headerFor(sender: TestUser, recipients: readonly TestUser[], overrides: Partial<EnvelopeHeader> = {}): EnvelopeHeader {
+export function headerFor(
+  sender: TestUser,
+  recipients: readonly TestUser[],
+  overrides: Partial<EnvelopeHeader> = {},
+): EnvelopeHeader {
   return {
     v: 1,
     id: randomUUID(),
@@ -37,16 +47,29 @@ export function headerFor(sender: TestUser, recipients: readonly TestUser[], ove
   };
 }
 
-export function bodyFor(sender: TestUser, recipients: readonly TestUser[], text = 'Bed 12: potassium 6.1, please review'): MessageBody {
+export function bodyFor(
+  sender: TestUser,
+  recipients: readonly TestUser[],
+  text = 'Bed 12: potassium 6.1, please review',
+): MessageBody {
   return {
     kind: 'text',
     text,
-    conversation: { kind: 'group', title: 'Ward 4 night', participants: [sender, ...recipients].map((user) => user.userId), roleAddress: null },
+    conversation: {
+      kind: 'group',
+      title: 'Ward 4 night',
+      participants: [sender, ...recipients].map((user) => user.userId),
+      roleAddress: null,
+    },
   };
 }
 
 /** Sealed by `sender` to `recipients`, the sender's own copy, and `extra` key recipients. */
-export async function sealFor(sender: TestUser, recipients: readonly TestUser[], extra: readonly RecipientKey[] = []): Promise<Envelope> {
+export async function sealFor(
+  sender: TestUser,
+  recipients: readonly TestUser[],
+  extra: readonly RecipientKey[] = [],
+): Promise<Envelope> {
   return sealEnvelope({
     header: headerFor(sender, recipients),
     body: bodyFor(sender, recipients),

@@ -14,13 +14,19 @@ beforeAll(async () => {
   [alice, mallory] = await Promise.all([makeUser('nurse.adams'), makeUser('mallory')]);
 });
 
-const recall: RecallInput = { messageId: '0b6f1c2e-3a4d-4e5f-8a9b-0c1d2e3f4a5b', senderId: 'nurse.adams', recalledAt: 1_760_000_123_456 };
+const recall: RecallInput = {
+  messageId: '0b6f1c2e-3a4d-4e5f-8a9b-0c1d2e3f4a5b',
+  senderId: 'nurse.adams',
+  recalledAt: 1_760_000_123_456,
+};
 
 describe('recall signatures', () => {
   it("verify with the sender's key, and are plain Ed25519 over recallSignedBytes", async () => {
     const signature = await signRecall(recall, alice.keys.signing.privateKey);
     expect(await verifyRecall(recall, signature, alice.publicKeys.signing)).toBe(true);
-    expect(sodium.crypto_sign_verify_detached(unb64(signature), recallSignedBytes(recall), alice.keys.signing.publicKey)).toBe(true);
+    expect(
+      sodium.crypto_sign_verify_detached(unb64(signature), recallSignedBytes(recall), alice.keys.signing.publicKey),
+    ).toBe(true);
   });
 
   it('fail for any change to the message id, sender or time', async () => {
@@ -57,7 +63,9 @@ describe('recall signatures', () => {
 
   it('are not interchangeable with other signed bytes (domain separation)', async () => {
     const header = headerFor(alice, [mallory]);
-    const headerSignature = b64(sodium.crypto_sign_detached(envelopeHeaderBytes(header), alice.keys.signing.privateKey));
+    const headerSignature = b64(
+      sodium.crypto_sign_detached(envelopeHeaderBytes(header), alice.keys.signing.privateKey),
+    );
     expect(await verifyRecall(recall, headerSignature, alice.publicKeys.signing)).toBe(false);
   });
 

@@ -17,7 +17,8 @@ beforeAll(async () => {
   signer = { deviceId, sign: (message) => Promise.resolve(sodium.crypto_sign_detached(message, pair.privateKey)) };
 });
 
-const verify = (signature: string, bytes: Uint8Array) => sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), bytes, publicKey);
+const verify = (signature: string, bytes: Uint8Array) =>
+  sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), bytes, publicKey);
 
 describe('device proofs', () => {
   it('login: a deviceProof whose signature verifies over loginProofBytes for this user, device and time', async () => {
@@ -26,7 +27,9 @@ describe('device proofs', () => {
     expect(proof).toMatchObject({ deviceId, timestamp: now });
     expect(verify(proof.signature, loginProofBytes({ userId: 'nurse.adams', deviceId, timestamp: now }))).toBe(true);
     expect(verify(proof.signature, loginProofBytes({ userId: 'dr.okafor', deviceId, timestamp: now }))).toBe(false);
-    expect(verify(proof.signature, loginProofBytes({ userId: 'nurse.adams', deviceId, timestamp: now + 1 }))).toBe(false);
+    expect(verify(proof.signature, loginProofBytes({ userId: 'nurse.adams', deviceId, timestamp: now + 1 }))).toBe(
+      false,
+    );
   });
 
   it('refresh: a deviceProof whose signature verifies over refreshProofBytes for this session, device and time', async () => {
@@ -34,7 +37,12 @@ describe('device proofs', () => {
     const proof = await refreshProof(signer, sessionId, now);
     expect(deviceProof.safeParse(proof).success).toBe(true);
     expect(verify(proof.signature, refreshProofBytes({ sessionId, deviceId, timestamp: now }))).toBe(true);
-    expect(verify(proof.signature, refreshProofBytes({ sessionId: '00000000-0000-4000-8000-000000000000', deviceId, timestamp: now }))).toBe(false);
+    expect(
+      verify(
+        proof.signature,
+        refreshProofBytes({ sessionId: '00000000-0000-4000-8000-000000000000', deviceId, timestamp: now }),
+      ),
+    ).toBe(false);
   });
 
   it('a login proof is not a refresh proof for the same id and time (domain separation)', async () => {

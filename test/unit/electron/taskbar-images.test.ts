@@ -20,7 +20,11 @@ function decode(png: Buffer): { width: number; height: number; pixel: (x: number
     offset += length + 12;
   }
   const rows = inflateSync(Buffer.concat(data));
-  return { width, height, pixel: (x, y) => [...rows.subarray(y * (width * 4 + 1) + 1 + x * 4, y * (width * 4 + 1) + 1 + x * 4 + 4)] };
+  return {
+    width,
+    height,
+    pixel: (x, y) => [...rows.subarray(y * (width * 4 + 1) + 1 + x * 4, y * (width * 4 + 1) + 1 + x * 4 + 4)],
+  };
 }
 
 describe('the taskbar badge image', () => {

@@ -43,7 +43,13 @@ const handlers: HandlersFor<typeof testContract> = {
 
 function makeRouter(role: Role | null = null) {
   const log: RouterLog = { rejected: vi.fn(), handlerFailed: vi.fn() };
-  const router = createRouter({ contract: testContract, handlers, trustedOrigin: ORIGIN, currentRole: () => role, log });
+  const router = createRouter({
+    contract: testContract,
+    handlers,
+    trustedOrigin: ORIGIN,
+    currentRole: () => role,
+    log,
+  });
   return { router, log };
 }
 
@@ -93,7 +99,10 @@ describe('IPC router', () => {
     const cyclic: Record<string, unknown> = { text: 'a' };
     cyclic.self = cyclic;
     expect(await router.dispatch('echo.say', cyclic, top)).toEqual({ ok: false, error: appError('BAD_REQUEST') });
-    expect(await router.dispatch('echo.say', { text: 10n }, top)).toEqual({ ok: false, error: appError('BAD_REQUEST') });
+    expect(await router.dispatch('echo.say', { text: 10n }, top)).toEqual({
+      ok: false,
+      error: appError('BAD_REQUEST'),
+    });
   });
 
   it('refuses a request over the channel size limit before parsing it', async () => {

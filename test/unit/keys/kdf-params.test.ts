@@ -11,7 +11,10 @@ const allowedPasses = fc.integer({ min: KDF_FLOOR.passes, max: KDF_CEILING.passe
 describe('checkKdfParams', () => {
   it('accepts the floor, the ceiling and everything between, as a copy', () => {
     expect(checkKdfParams({ memoryMiB: 64, passes: 3 })).toEqual({ ok: true, value: { memoryMiB: 64, passes: 3 } });
-    expect(checkKdfParams({ memoryMiB: 2000, passes: 20 })).toEqual({ ok: true, value: { memoryMiB: 2000, passes: 20 } });
+    expect(checkKdfParams({ memoryMiB: 2000, passes: 20 })).toEqual({
+      ok: true,
+      value: { memoryMiB: 2000, passes: 20 },
+    });
     fc.assert(
       fc.property(allowedMemory, allowedPasses, (memoryMiB, passes) => {
         const input = { memoryMiB, passes };
@@ -41,9 +44,16 @@ describe('checkKdfParams', () => {
     const aboveMemory = fc.integer({ min: KDF_CEILING.memoryMiB + 1, max: Number.MAX_SAFE_INTEGER });
     const abovePasses = fc.integer({ min: KDF_CEILING.passes + 1, max: Number.MAX_SAFE_INTEGER });
     fc.assert(
-      fc.property(fc.oneof(fc.tuple(aboveMemory, allowedPasses), fc.tuple(allowedMemory, abovePasses), fc.tuple(aboveMemory, abovePasses)), ([memoryMiB, passes]) => {
-        expect(checkKdfParams({ memoryMiB, passes })).toEqual({ ok: false, error: 'KDF_INVALID' });
-      }),
+      fc.property(
+        fc.oneof(
+          fc.tuple(aboveMemory, allowedPasses),
+          fc.tuple(allowedMemory, abovePasses),
+          fc.tuple(aboveMemory, abovePasses),
+        ),
+        ([memoryMiB, passes]) => {
+          expect(checkKdfParams({ memoryMiB, passes })).toEqual({ ok: false, error: 'KDF_INVALID' });
+        },
+      ),
     );
   });
 

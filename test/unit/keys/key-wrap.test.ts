@@ -92,7 +92,8 @@ describe('key wrap', () => {
     const k = new Uint8Array(32).fill(6);
     const a = new Uint8Array([9, 9]);
     const wrapped = await wrapSecret(new Uint8Array([1, 2, 3]), k, a);
-    const open = (data: Uint8Array) => () => sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, wrapped.subarray(25), data, wrapped.subarray(1, 25), k);
+    const open = (data: Uint8Array) => () =>
+      sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, wrapped.subarray(25), data, wrapped.subarray(1, 25), k);
     expect(open(a)).toThrow();
     expect(open(new Uint8Array([0x01, 9, 9]))()).toEqual(new Uint8Array([1, 2, 3]));
   });

@@ -12,11 +12,19 @@ function fakeSafeStorage(options: { available?: boolean; backend?: Backend; mach
   return {
     isAsyncEncryptionAvailable: vi.fn(() => Promise.resolve(options.available ?? true)),
     getSelectedStorageBackend: vi.fn((): Backend => options.backend ?? 'gnome_libsecret'),
-    encryptStringAsync: vi.fn((plain: string) => Promise.resolve(Buffer.from(tag + Buffer.from(plain).reverse().toString('latin1'), 'latin1'))),
+    encryptStringAsync: vi.fn((plain: string) =>
+      Promise.resolve(Buffer.from(tag + Buffer.from(plain).reverse().toString('latin1'), 'latin1')),
+    ),
     decryptStringAsync: vi.fn((encrypted: Buffer) => {
       const text = encrypted.toString('latin1');
-      if (!text.startsWith(tag)) return Promise.reject(new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.'));
-      return Promise.resolve({ shouldReEncrypt: false, result: Buffer.from(text.slice(tag.length), 'latin1').reverse().toString() });
+      if (!text.startsWith(tag))
+        return Promise.reject(
+          new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.'),
+        );
+      return Promise.resolve({
+        shouldReEncrypt: false,
+        result: Buffer.from(text.slice(tag.length), 'latin1').reverse().toString(),
+      });
     }),
   } satisfies SafeStorageApi;
 }
@@ -35,11 +43,15 @@ describe('safeStorage device protector', () => {
   });
 
   it('refuses a Linux backend that was never chosen', async () => {
-    expect(await createSafeStorageProtector(fakeSafeStorage({ backend: 'unknown' }), 'linux')).toEqual({ unavailable: 'NO_OS_KEYSTORE' });
+    expect(await createSafeStorageProtector(fakeSafeStorage({ backend: 'unknown' }), 'linux')).toEqual({
+      unavailable: 'NO_OS_KEYSTORE',
+    });
   });
 
   it.each(['linux', 'win32', 'darwin'] as const)('refuses when encryption is unavailable on %s', async (platform) => {
-    expect(await createSafeStorageProtector(fakeSafeStorage({ available: false }), platform)).toEqual({ unavailable: 'NO_OS_KEYSTORE' });
+    expect(await createSafeStorageProtector(fakeSafeStorage({ available: false }), platform)).toEqual({
+      unavailable: 'NO_OS_KEYSTORE',
+    });
   });
 
   it.each([

@@ -50,25 +50,43 @@ describe('message view', () => {
     expect(toMessageView({ ...base, expiredAt: 2000 }, 'P. Adams', 3000)).toMatchObject({ text: null, expired: true });
     // Past its expiry but not yet swept: hidden all the same.
     expect(toMessageView({ ...base, expiresAt: 2000 }, 'P. Adams', 2000)).toMatchObject({ text: null, expired: true });
-    expect(toMessageView({ ...base, expiresAt: 2000 }, 'P. Adams', 1999)).toMatchObject({ text: 'Bed 4 potassium 5.9', expired: false });
+    expect(toMessageView({ ...base, expiresAt: 2000 }, 'P. Adams', 1999)).toMatchObject({
+      text: 'Bed 4 potassium 5.9',
+      expired: false,
+    });
   });
 
   it('caps receipt counts at the number of recipients', () => {
-    expect(toMessageView({ ...base, deliveredCount: 5, readCount: 4 }, 'x', 0)).toMatchObject({ deliveredCount: 3, readCount: 3 });
+    expect(toMessageView({ ...base, deliveredCount: 5, readCount: 4 }, 'x', 0)).toMatchObject({
+      deliveredCount: 3,
+      readCount: 3,
+    });
   });
 });
 
-describe('conversation label: who it is with, by the directory, never the sender\'s subject', () => {
+describe("conversation label: who it is with, by the directory, never the sender's subject", () => {
   it('names a role address by the directory name, else the other people', () => {
-    expect(conversationLabel({ roleAddressId: 'role:oncall-cardiology', roleAddressName: 'On-call cardiology', otherNames: ['A'] })).toBe('On-call cardiology');
+    expect(
+      conversationLabel({
+        roleAddressId: 'role:oncall-cardiology',
+        roleAddressName: 'On-call cardiology',
+        otherNames: ['A'],
+      }),
+    ).toBe('On-call cardiology');
     expect(conversationLabel({ roleAddressId: null, roleAddressName: null, otherNames: ['A', 'B'] })).toBe('A, B');
-    expect(conversationLabel({ roleAddressId: null, roleAddressName: null, otherNames: ['A', 'B', 'C', 'D', 'E'] })).toBe('A, B and 3 others');
+    expect(
+      conversationLabel({ roleAddressId: null, roleAddressName: null, otherNames: ['A', 'B', 'C', 'D', 'E'] }),
+    ).toBe('A, B and 3 others');
     expect(conversationLabel({ roleAddressId: null, roleAddressName: null, otherNames: [] })).toBe('Notes to self');
   });
 
   it('says a role address the directory does not know is unknown', () => {
-    expect(conversationLabel({ roleAddressId: 'role:cmo', roleAddressName: null, otherNames: ['Mallory Grey'] })).toBe(UNKNOWN_ROLE_ADDRESS);
-    expect(conversationLabel({ roleAddressId: 'role:cmo', roleAddressName: '\u200B\u202E', otherNames: [] })).toBe(UNKNOWN_ROLE_ADDRESS);
+    expect(conversationLabel({ roleAddressId: 'role:cmo', roleAddressName: null, otherNames: ['Mallory Grey'] })).toBe(
+      UNKNOWN_ROLE_ADDRESS,
+    );
+    expect(conversationLabel({ roleAddressId: 'role:cmo', roleAddressName: '\u200B\u202E', otherNames: [] })).toBe(
+      UNKNOWN_ROLE_ADDRESS,
+    );
   });
 
   it('keeps the subject apart from the label, and strips invisible characters from both', () => {
@@ -99,7 +117,13 @@ describe('thread view', () => {
     patient: { ref: 'pat-7QX2K9', label: 'Bed\u00AD 12\uFEFF' },
     participants: [
       { userId: 'nurse.adams', displayName: 'Grace Adams', role: 'nurse', department: 'Ward 4B', title: null },
-      { userId: 'nurse.grey', displayName: 'Morgan\u200D Grey', role: 'nurse', department: 'Ward\u202E 9', title: 'Staff\tNurse' },
+      {
+        userId: 'nurse.grey',
+        displayName: 'Morgan\u200D Grey',
+        role: 'nurse',
+        department: 'Ward\u202E 9',
+        title: 'Staff\tNurse',
+      },
       { userId: 'x.blank', displayName: '\u200B', role: 'wizard', department: null, title: null },
     ],
   };
@@ -113,16 +137,37 @@ describe('thread view', () => {
       patient: { ref: 'pat-7QX2K9', label: 'Bed 12' },
     });
     expect(view.participants).toEqual([
-      { userId: 'nurse.adams', displayName: 'Grace Adams', role: 'nurse', department: 'Ward 4B', title: null, keyChanged: false },
-      { userId: 'nurse.grey', displayName: 'Morgan Grey', role: 'nurse', department: 'Ward 9', title: 'Staff Nurse', keyChanged: true },
+      {
+        userId: 'nurse.adams',
+        displayName: 'Grace Adams',
+        role: 'nurse',
+        department: 'Ward 4B',
+        title: null,
+        keyChanged: false,
+      },
+      {
+        userId: 'nurse.grey',
+        displayName: 'Morgan Grey',
+        role: 'nurse',
+        department: 'Ward 9',
+        title: 'Staff Nurse',
+        keyChanged: true,
+      },
       // Nothing visible left: the id stands in; an unknown role is none.
       { userId: 'x.blank', displayName: 'x.blank', role: null, department: null, title: null, keyChanged: false },
     ]);
   });
 
   it('names a known role address by the directory name', () => {
-    const view = toThreadConversation({ ...record, roleAddressName: 'Chief\u2067 Medical Officer' }, 'nurse.adams', new Set());
-    expect(view).toMatchObject({ label: 'Chief Medical Officer', roleAddress: { displayName: 'Chief Medical Officer' } });
+    const view = toThreadConversation(
+      { ...record, roleAddressName: 'Chief\u2067 Medical Officer' },
+      'nurse.adams',
+      new Set(),
+    );
+    expect(view).toMatchObject({
+      label: 'Chief Medical Officer',
+      roleAddress: { displayName: 'Chief Medical Officer' },
+    });
   });
 
   it('cleans sender names and directory results', () => {
@@ -134,7 +179,18 @@ describe('thread view', () => {
       displayName: 'On-call\u200B cardiology',
       department: 'Cardio\u00ADlogy',
       description: 'Registrar\u202E',
-      members: [{ kind: 'user', userId: 'dr.patel', displayName: 'Dr.\u2066 Patel', role: 'physician', department: 'Cardiology', title: 'Consultant\uFE0F', active: true, fingerprint: null }],
+      members: [
+        {
+          kind: 'user',
+          userId: 'dr.patel',
+          displayName: 'Dr.\u2066 Patel',
+          role: 'physician',
+          department: 'Cardiology',
+          title: 'Consultant\uFE0F',
+          active: true,
+          fingerprint: null,
+        },
+      ],
     };
     expect(toDirectoryEntryView(entry)).toMatchObject({
       displayName: 'On-call cardiology',

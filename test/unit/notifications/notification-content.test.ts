@@ -9,14 +9,20 @@ describe('what a notification may say', () => {
     expect(noticeFor({ ...facts, unseen: 3 })).toEqual({ title: 'Wardline', body: '3 new secure messages' });
   });
 
-  it("names the sender when policy allows it, and never anything else", () => {
-    expect(noticeFor({ ...facts, content: 'sender' })).toEqual({ title: 'Wardline', body: 'New secure message from Dr. Anika Patel' });
+  it('names the sender when policy allows it, and never anything else', () => {
+    expect(noticeFor({ ...facts, content: 'sender' })).toEqual({
+      title: 'Wardline',
+      body: 'New secure message from Dr. Anika Patel',
+    });
     // Several at once: a count, not one sender's name standing for all of them.
     expect(noticeFor({ ...facts, content: 'sender', unseen: 2 }).body).toBe('2 new secure messages');
   });
 
   it('shows no name while the workstation is locked, whatever the policy', () => {
-    expect(noticeFor({ ...facts, content: 'sender', locked: true })).toEqual({ title: 'Wardline', body: 'New secure message' });
+    expect(noticeFor({ ...facts, content: 'sender', locked: true })).toEqual({
+      title: 'Wardline',
+      body: 'New secure message',
+    });
   });
 
   it('keeps the title the app name at every level', () => {

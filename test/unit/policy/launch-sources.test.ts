@@ -6,7 +6,15 @@ import { loadPolicy, LINUX_POLICY_FILE } from '../../../main/policy/policy-loade
 import { repoRoot } from '../../support/browser-host-process';
 
 /** A shortcut edited by a local user: their own policy, server and CA. */
-const SHORTCUT = ['C:\\Program Files\\Wardline\\Wardline.exe', '--policy', 'C:\\Users\\me\\lax.json', '--server', 'https://evil.example', '--ca', 'C:\\Users\\me\\ca.pem'];
+const SHORTCUT = [
+  'C:\\Program Files\\Wardline\\Wardline.exe',
+  '--policy',
+  'C:\\Users\\me\\lax.json',
+  '--server',
+  'https://evil.example',
+  '--ca',
+  'C:\\Users\\me\\ca.pem',
+];
 
 describe('where policy and the server may come from at start', () => {
   it('a packaged build takes no policy, server or CA from its command line, and names what it ignored', () => {
@@ -17,7 +25,11 @@ describe('where policy and the server may come from at start', () => {
     });
     // `--flag=value` is the same flag.
     const equals = ['Wardline.exe', '--policy=lax.json', '--server=https://evil.example', '--ca=ca.pem'];
-    expect(decideLaunchSources({ packaged: true }, commandLineSources(equals))).toEqual({ policyFile: null, server: null, ignored: ['--policy', '--server', '--ca'] });
+    expect(decideLaunchSources({ packaged: true }, commandLineSources(equals))).toEqual({
+      policyFile: null,
+      server: null,
+      ignored: ['--policy', '--server', '--ca'],
+    });
   });
 
   it('an unpackaged build (development, tests, the browser host) honours them', () => {
@@ -26,18 +38,30 @@ describe('where policy and the server may come from at start', () => {
       server: { url: 'https://evil.example', caFile: 'C:\\Users\\me\\ca.pem' },
       ignored: [],
     });
-    expect(decideLaunchSources({ packaged: false }, commandLineSources(['electron', '.', '--server=https://dev.example', '--ca=ca.pem']))).toEqual({
+    expect(
+      decideLaunchSources(
+        { packaged: false },
+        commandLineSources(['electron', '.', '--server=https://dev.example', '--ca=ca.pem']),
+      ),
+    ).toEqual({
       policyFile: null,
       server: { url: 'https://dev.example', caFile: 'ca.pem' },
       ignored: [],
     });
     // A server without its CA is no server (nothing is trusted unpinned).
-    expect(decideLaunchSources({ packaged: false }, commandLineSources(['electron', '.', '--server', 'https://dev.example'])).server).toBeNull();
+    expect(
+      decideLaunchSources({ packaged: false }, commandLineSources(['electron', '.', '--server', 'https://dev.example']))
+        .server,
+    ).toBeNull();
   });
 
   it('with no flags, both builds use machine policy alone', () => {
     for (const packaged of [true, false]) {
-      expect(decideLaunchSources({ packaged }, commandLineSources(['Wardline.exe']))).toEqual({ policyFile: null, server: null, ignored: [] });
+      expect(decideLaunchSources({ packaged }, commandLineSources(['Wardline.exe']))).toEqual({
+        policyFile: null,
+        server: null,
+        ignored: [],
+      });
     }
   });
 
@@ -49,7 +73,9 @@ describe('where policy and the server may come from at start', () => {
       overrideFile: sources.policyFile,
       readText: (file) => {
         read.push(file);
-        return Promise.resolve(file === LINUX_POLICY_FILE ? '{"idleLockSeconds": 120}' : '{"idleLockSeconds": 3600, "pinMinLength": 4}');
+        return Promise.resolve(
+          file === LINUX_POLICY_FILE ? '{"idleLockSeconds": 120}' : '{"idleLockSeconds": 3600, "pinMinLength": 4}',
+        );
       },
     });
     expect(read).toEqual([LINUX_POLICY_FILE]);

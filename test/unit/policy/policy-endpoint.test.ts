@@ -17,18 +17,34 @@ describe('the server a policy names', () => {
   });
 
   it('pins the CA given as PEM text or as a file', () => {
-    const fromText = policyEndpoint(policy({ serverUrl: 'https://wardline.hospital.example:8443', caCertificate: PEM }), null);
+    const fromText = policyEndpoint(
+      policy({ serverUrl: 'https://wardline.hospital.example:8443', caCertificate: PEM }),
+      null,
+    );
     expect(fromText).toEqual({ ok: true, endpoint: { url: 'https://wardline.hospital.example:8443', caPem: PEM } });
-    const fromFile = policyEndpoint(policy({ serverUrl: 'https://wardline.hospital.example', caCertificate: caFile }), '/etc/wardline/policy.json');
+    const fromFile = policyEndpoint(
+      policy({ serverUrl: 'https://wardline.hospital.example', caCertificate: caFile }),
+      '/etc/wardline/policy.json',
+    );
     expect(fromFile).toEqual({ ok: true, endpoint: { url: 'https://wardline.hospital.example', caPem: PEM } });
   });
 
   it('makes the policy unusable when the CA cannot be read or is not a certificate', () => {
-    expect(policyEndpoint(policy({ serverUrl: 'https://wardline.hospital.example', caCertificate: path.join(dir, 'missing.pem') }), null)).toMatchObject({
+    expect(
+      policyEndpoint(
+        policy({ serverUrl: 'https://wardline.hospital.example', caCertificate: path.join(dir, 'missing.pem') }),
+        null,
+      ),
+    ).toMatchObject({
       ok: false,
       invalid: { ok: false, error: { code: 'POLICY_UNREADABLE', keys: ['caCertificate'] } },
     });
-    expect(policyEndpoint(policy({ serverUrl: 'https://wardline.hospital.example', caCertificate: '-----BEGIN nonsense' }), null)).toMatchObject({
+    expect(
+      policyEndpoint(
+        policy({ serverUrl: 'https://wardline.hospital.example', caCertificate: '-----BEGIN nonsense' }),
+        null,
+      ),
+    ).toMatchObject({
       ok: false,
       invalid: { ok: false, error: { code: 'POLICY_INVALID', keys: ['caCertificate'] } },
     });

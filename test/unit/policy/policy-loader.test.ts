@@ -30,7 +30,8 @@ function policyFile(content: string): string {
   writeFileSync(file, content);
   return file;
 }
-const linux = (readText: (file: string) => Promise<string>) => loadPolicy({ platform: 'linux', overrideFile: null, readText });
+const linux = (readText: (file: string) => Promise<string>) =>
+  loadPolicy({ platform: 'linux', overrideFile: null, readText });
 const enoent = () => Promise.reject(Object.assign(new Error('missing'), { code: 'ENOENT' }));
 
 describe('policy from a file', () => {
@@ -39,12 +40,26 @@ describe('policy from a file', () => {
   });
 
   it('reads /etc/wardline/policy.json, filling what it leaves out with defaults', async () => {
-    const read = await linux((file) => Promise.resolve(file === LINUX_POLICY_FILE ? '{"idleLockSeconds": 120, "notificationContent": "sender"}' : ''));
-    expect(read).toEqual({ ok: true, policy: { ...DEFAULTS, idleLockSeconds: 120, notificationContent: 'sender' }, source: 'file', location: LINUX_POLICY_FILE });
+    const read = await linux((file) =>
+      Promise.resolve(file === LINUX_POLICY_FILE ? '{"idleLockSeconds": 120, "notificationContent": "sender"}' : ''),
+    );
+    expect(read).toEqual({
+      ok: true,
+      policy: { ...DEFAULTS, idleLockSeconds: 120, notificationContent: 'sender' },
+      source: 'file',
+      location: LINUX_POLICY_FILE,
+    });
   });
 
   it('takes --policy over the OS location, and refuses an override that is missing', async () => {
-    const file = policyFile(JSON.stringify({ pinAllowed: false, sharedWorkstation: false, serverUrl: 'https://wardline.hospital.example:8443', caCertificate: 'C:\\Wardline\\ca.pem' }));
+    const file = policyFile(
+      JSON.stringify({
+        pinAllowed: false,
+        sharedWorkstation: false,
+        serverUrl: 'https://wardline.hospital.example:8443',
+        caCertificate: 'C:\\Wardline\\ca.pem',
+      }),
+    );
     await expect(loadPolicy({ platform: 'linux', overrideFile: file })).resolves.toMatchObject({
       ok: true,
       source: 'override',
@@ -60,7 +75,11 @@ describe('policy from a file', () => {
     ['a value out of range', { idleLockSeconds: 0 }, ['idleLockSeconds']],
     ['a value of the wrong type', { pinAllowed: 'yes' }, ['pinAllowed']],
     ['an unknown key (a typo)', { idleLockSecs: 60 }, ['idleLockSecs']],
-    ['a plain-http server', { serverUrl: 'http://wardline.hospital.example', caCertificate: '/etc/wardline/ca.pem' }, ['serverUrl']],
+    [
+      'a plain-http server',
+      { serverUrl: 'http://wardline.hospital.example', caCertificate: '/etc/wardline/ca.pem' },
+      ['serverUrl'],
+    ],
     ['a server without the CA to pin', { serverUrl: 'https://wardline.hospital.example' }, ['caCertificate']],
     ['a notification level that does not exist', { notificationContent: 'full' }, ['notificationContent']],
     ['a KDF below the floor', { kdfMemoryMiB: 32, kdfPasses: 1 }, ['kdfMemoryMiB', 'kdfPasses']],
@@ -75,12 +94,17 @@ describe('policy from a file', () => {
 
   it('refuses a file that is not a JSON object', async () => {
     for (const text of ['{"idleLockSeconds": ', '[]', 'null', '']) {
-      await expect(loadPolicy({ platform: 'linux', overrideFile: policyFile(text) })).resolves.toMatchObject({ ok: false, error: { code: 'POLICY_INVALID' } });
+      await expect(loadPolicy({ platform: 'linux', overrideFile: policyFile(text) })).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'POLICY_INVALID' },
+      });
     }
   });
 
   it('refuses a policy file it may not read (fails closed, not to defaults)', async () => {
-    await expect(linux(() => Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' })))).resolves.toMatchObject({
+    await expect(
+      linux(() => Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' }))),
+    ).resolves.toMatchObject({
       ok: false,
       error: { code: 'POLICY_UNREADABLE' },
       location: LINUX_POLICY_FILE,
@@ -88,7 +112,10 @@ describe('policy from a file', () => {
     if (process.getuid?.() !== 0) {
       const file = policyFile('{}');
       chmodSync(file, 0);
-      await expect(loadPolicy({ platform: 'linux', overrideFile: file })).resolves.toMatchObject({ ok: false, error: { code: 'POLICY_UNREADABLE' } });
+      await expect(loadPolicy({ platform: 'linux', overrideFile: file })).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'POLICY_UNREADABLE' },
+      });
     }
   });
 });
@@ -109,7 +136,14 @@ describe('policy from the Windows registry', () => {
   it('reads REG_SZ as text and REG_DWORD as numbers, or as booleans for on/off keys', () => {
     expect(parseRegQuery(REG_OUTPUT)).toEqual({
       ok: true,
-      values: { serverUrl: 'https://wardline.hospital.example', caCertificate: 'C:\\ProgramData\\Wardline\\ca.pem', idleLockSeconds: 120, pinAllowed: false, sharedWorkstation: true, notificationContent: 'sender' },
+      values: {
+        serverUrl: 'https://wardline.hospital.example',
+        caCertificate: 'C:\\ProgramData\\Wardline\\ca.pem',
+        idleLockSeconds: 120,
+        pinAllowed: false,
+        sharedWorkstation: true,
+        notificationContent: 'sender',
+      },
     });
   });
 
@@ -119,19 +153,41 @@ describe('policy from the Windows registry', () => {
   });
 
   it('validates registry values like the file, and uses defaults when the key is absent', async () => {
-    await expect(loadPolicy({ platform: 'win32', overrideFile: null, readRegistry: () => Promise.resolve(parseRegQuery(REG_OUTPUT)) })).resolves.toMatchObject({
+    await expect(
+      loadPolicy({
+        platform: 'win32',
+        overrideFile: null,
+        readRegistry: () => Promise.resolve(parseRegQuery(REG_OUTPUT)),
+      }),
+    ).resolves.toMatchObject({
       ok: true,
       source: 'registry',
       policy: { idleLockSeconds: 120, pinAllowed: false, notificationContent: 'sender' },
     });
-    await expect(loadPolicy({ platform: 'win32', overrideFile: null, readRegistry: () => Promise.resolve({ ok: true, values: null }) })).resolves.toMatchObject({
+    await expect(
+      loadPolicy({
+        platform: 'win32',
+        overrideFile: null,
+        readRegistry: () => Promise.resolve({ ok: true, values: null }),
+      }),
+    ).resolves.toMatchObject({
       ok: true,
       source: 'defaults',
     });
     await expect(
-      loadPolicy({ platform: 'win32', overrideFile: null, readRegistry: () => Promise.resolve(parseRegQuery('    idleLockSeconds    REG_DWORD    0x0')) }),
+      loadPolicy({
+        platform: 'win32',
+        overrideFile: null,
+        readRegistry: () => Promise.resolve(parseRegQuery('    idleLockSeconds    REG_DWORD    0x0')),
+      }),
     ).resolves.toMatchObject({ ok: false, error: { code: 'POLICY_INVALID', keys: ['idleLockSeconds'] } });
-    await expect(loadPolicy({ platform: 'win32', overrideFile: null, readRegistry: () => Promise.resolve({ ok: false, key: null }) })).resolves.toMatchObject({
+    await expect(
+      loadPolicy({
+        platform: 'win32',
+        overrideFile: null,
+        readRegistry: () => Promise.resolve({ ok: false, key: null }),
+      }),
+    ).resolves.toMatchObject({
       ok: false,
       error: { code: 'POLICY_UNREADABLE' },
     });

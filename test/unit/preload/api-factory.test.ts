@@ -20,7 +20,10 @@ function tableTransport(answer: (channel: string, request: unknown) => unknown) 
 
 describe('preload API factory', () => {
   it('exposes one method per contract channel, grouped by area', () => {
-    const api = createWardlineApi(tableTransport(() => null).transport) as unknown as Record<string, Record<string, unknown>>;
+    const api = createWardlineApi(tableTransport(() => null).transport) as unknown as Record<
+      string,
+      Record<string, unknown>
+    >;
     for (const name of Object.keys(channels)) {
       const [area, method] = name.split('.') as [string, string];
       expect(typeof api[area]?.[method], name).toBe('function');

@@ -26,7 +26,11 @@ const header: EnvelopeHeader = {
   priority: 'routine',
 };
 
-const key = (recipient: string, fill = 2) => ({ recipient, publicKey: bytes(32, fill), sealedKey: bytes(80, fill + 1) });
+const key = (recipient: string, fill = 2) => ({
+  recipient,
+  publicKey: bytes(32, fill),
+  sealedKey: bytes(80, fill + 1),
+});
 
 const valid: Envelope = {
   header,
@@ -50,7 +54,9 @@ describe('envelope schema', () => {
   });
 
   it('refuses duplicate header recipients', () => {
-    expect(issues({ ...valid, header: { ...header, recipients: ['dr.okafor', 'dr.lee', 'dr.okafor'] } })).toContain('duplicate recipient');
+    expect(issues({ ...valid, header: { ...header, recipients: ['dr.okafor', 'dr.lee', 'dr.okafor'] } })).toContain(
+      'duplicate recipient',
+    );
   });
 
   it('refuses a key recipient listed twice', () => {
@@ -58,14 +64,18 @@ describe('envelope schema', () => {
   });
 
   it('refuses a header recipient without a sealed key', () => {
-    expect(issues({ ...valid, keys: valid.keys.filter((entry) => entry.recipient !== 'dr.lee') })).toContain('recipient without a sealed key');
+    expect(issues({ ...valid, keys: valid.keys.filter((entry) => entry.recipient !== 'dr.lee') })).toContain(
+      'recipient without a sealed key',
+    );
     // A key for someone not in the header (the sender's copy, an archive) is fine.
     expect(issues({ ...valid, header: { ...header, recipients: ['dr.okafor'] } })).toEqual([]);
   });
 
   it('refuses an expiry at or before sending', () => {
     expect(issues({ ...valid, header: { ...header, expiresAt: header.sentAt } })).toContain('expiry before sending');
-    expect(issues({ ...valid, header: { ...header, expiresAt: header.sentAt - 1 } })).toContain('expiry before sending');
+    expect(issues({ ...valid, header: { ...header, expiresAt: header.sentAt - 1 } })).toContain(
+      'expiry before sending',
+    );
     expect(issues({ ...valid, header: { ...header, expiresAt: header.sentAt + 1 } })).toEqual([]);
   });
 
@@ -113,7 +123,10 @@ describe('envelope schema', () => {
   });
 
   it.each([
-    ['an upper-case user id', { ...valid, header: { ...header, recipients: ['Dr.Okafor'] }, keys: [key('Dr.Okafor'), key('nurse.adams', 6)] }],
+    [
+      'an upper-case user id',
+      { ...valid, header: { ...header, recipients: ['Dr.Okafor'] }, keys: [key('Dr.Okafor'), key('nurse.adams', 6)] },
+    ],
     ['a malformed archive recipient', { ...valid, keys: [...valid.keys, key('archive:Records', 8)] }],
     ['an unknown priority', { ...valid, header: { ...header, priority: 'whenever' } }],
     ['version 2', { ...valid, header: { ...header, v: 2 } }],
@@ -136,7 +149,11 @@ describe('envelope schema', () => {
 function reorder<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => reorder(item)) as T;
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).reverse().map(([name, inner]) => [name, reorder(inner as unknown)])) as T;
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([name, inner]) => [name, reorder(inner as unknown)]),
+    ) as T;
   }
   return value;
 }
@@ -150,13 +167,17 @@ describe('canonical bytes', () => {
     expect(Object.keys(reordered.header.sender)).toEqual(['deviceId', 'userId']);
     expect(text(envelopeHeaderBytes(reordered.header))).toBe(text(envelopeHeaderBytes(header)));
     expect(text(envelopeSignedBytes(reordered))).toBe(text(envelopeSignedBytes(valid)));
-    expect(text(recallSignedBytes({ recalledAt: 5, senderId: 'a', messageId: 'b' }))).toBe(text(recallSignedBytes({ messageId: 'b', senderId: 'a', recalledAt: 5 })));
+    expect(text(recallSignedBytes({ recalledAt: 5, senderId: 'a', messageId: 'b' }))).toBe(
+      text(recallSignedBytes({ messageId: 'b', senderId: 'a', recalledAt: 5 })),
+    );
   });
 
   it('do depend on the order of recipients and of sealed keys', () => {
     const swappedRecipients = { ...header, recipients: [...header.recipients].reverse() };
     expect(text(envelopeHeaderBytes(swappedRecipients))).not.toBe(text(envelopeHeaderBytes(header)));
-    expect(text(envelopeSignedBytes({ ...valid, keys: [...valid.keys].reverse() }))).not.toBe(text(envelopeSignedBytes(valid)));
+    expect(text(envelopeSignedBytes({ ...valid, keys: [...valid.keys].reverse() }))).not.toBe(
+      text(envelopeSignedBytes(valid)),
+    );
   });
 
   it('change with every header field', () => {
@@ -184,15 +205,21 @@ describe('canonical bytes', () => {
     expect(text(envelopeSignedBytes({ ...valid, nonce: bytes(24, 9) }))).not.toBe(original);
     expect(text(envelopeSignedBytes({ ...valid, ciphertext: bytes(100, 9) }))).not.toBe(original);
     for (const field of ['recipient', 'publicKey', 'sealedKey'] as const) {
-      const keys = valid.keys.map((entry, i) => (i === 1 ? { ...entry, [field]: field === 'recipient' ? 'dr.leee' : bytes(field === 'publicKey' ? 32 : 80, 9) } : entry));
+      const keys = valid.keys.map((entry, i) =>
+        i === 1
+          ? { ...entry, [field]: field === 'recipient' ? 'dr.leee' : bytes(field === 'publicKey' ? 32 : 80, 9) }
+          : entry,
+      );
       expect(text(envelopeSignedBytes({ ...valid, keys }))).not.toBe(original);
     }
   });
 
   it('carry a distinct domain tag for each purpose, so one signature cannot serve another', () => {
-    const tags = [envelopeHeaderBytes(header), envelopeSignedBytes(valid), recallSignedBytes({ messageId: header.id, senderId: 'nurse.adams', recalledAt: 1 })].map(
-      (data) => (JSON.parse(text(data)) as unknown[])[0],
-    );
+    const tags = [
+      envelopeHeaderBytes(header),
+      envelopeSignedBytes(valid),
+      recallSignedBytes({ messageId: header.id, senderId: 'nurse.adams', recalledAt: 1 }),
+    ].map((data) => (JSON.parse(text(data)) as unknown[])[0]);
     expect(tags).toEqual(['wardline/envelope/header/v1', 'wardline/envelope/signed/v1', 'wardline/recall/v1']);
   });
 

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { auditSearchFilter } from '../../../shared/audit/audit-entry';
 import { AUDIT_ACTIONS } from '../../../shared/audit/audit-event';
-import { ACTION_OPTIONS, actionLabel, alertLabel, isAuditAction, localTime, objectText, shortId, utcTime } from '../../../renderer/src/compliance/audit-labels';
+import {
+  ACTION_OPTIONS,
+  actionLabel,
+  alertLabel,
+  isAuditAction,
+  localTime,
+  objectText,
+  shortId,
+  utcTime,
+} from '../../../renderer/src/compliance/audit-labels';
 import { EMPTY_FORM, filterFromForm, firstInvalid } from '../../../renderer/src/compliance/audit-filter';
 import { combineVerification, verificationText } from '../../../renderer/src/compliance/audit-verification';
 import type { Verification } from '../../../renderer/src/compliance/audit-types';
@@ -19,22 +28,39 @@ describe('the action labels', () => {
   });
 
   it('name objects by kind and id, a search by its result count only', () => {
-    expect(objectText({ kind: 'conversation', id: CONVERSATION })).toEqual({ text: 'Conversation 3f2a9c1e…', full: CONVERSATION });
+    expect(objectText({ kind: 'conversation', id: CONVERSATION })).toEqual({
+      text: 'Conversation 3f2a9c1e…',
+      full: CONVERSATION,
+    });
     expect(objectText({ kind: 'search', resultCount: 1 }).text).toBe('Search: 1 result');
     expect(objectText({ kind: 'search', resultCount: 12 }).text).toBe('Search: 12 results');
     expect(objectText({ kind: 'patient', id: 'pat-A1B2C3' }).text).toBe('Patient pat-A1B2C3');
     expect(objectText({ kind: 'account', id: 'nurse.adams' }).text).toBe('Account nurse.adams');
     expect(objectText({ kind: 'none' }).text).toBe('—');
-    expect(objectText({ kind: 'legal-hold', id: CONVERSATION, userId: 'dr.appiah' })).toEqual({ text: 'Legal hold 3f2a9c1e… on dr.appiah', full: CONVERSATION });
-    expect(objectText({ kind: 'legal-hold', id: CONVERSATION, userId: null }).text).toBe('Legal hold 3f2a9c1e… on the whole trail');
-    expect(objectText({ kind: 'role-address', id: 'role:oncall-renal', userId: null }).text).toBe('Role address role:oncall-renal');
-    expect(objectText({ kind: 'role-address', id: 'role:oncall-renal', userId: 'dr.owusu' }).text).toBe('Role address role:oncall-renal, member dr.owusu');
+    expect(objectText({ kind: 'legal-hold', id: CONVERSATION, userId: 'dr.appiah' })).toEqual({
+      text: 'Legal hold 3f2a9c1e… on dr.appiah',
+      full: CONVERSATION,
+    });
+    expect(objectText({ kind: 'legal-hold', id: CONVERSATION, userId: null }).text).toBe(
+      'Legal hold 3f2a9c1e… on the whole trail',
+    );
+    expect(objectText({ kind: 'role-address', id: 'role:oncall-renal', userId: null }).text).toBe(
+      'Role address role:oncall-renal',
+    );
+    expect(objectText({ kind: 'role-address', id: 'role:oncall-renal', userId: 'dr.owusu' }).text).toBe(
+      'Role address role:oncall-renal, member dr.owusu',
+    );
     expect(objectText({ kind: 'audit-purge', receivedBefore: Date.UTC(2019, 4, 1, 8), records: 1 })).toEqual({
       text: 'Purge: 1 record received before 2019-05-01',
       full: 'Received before 2019-05-01T08:00:00.000Z',
     });
-    expect(objectText({ kind: 'audit-purge', receivedBefore: 8.64e15, records: 0 }).text).toBe('Purge: 0 records received before —');
-    expect(objectText({ kind: 'siem-destination', host: 'siem.hospital.example', port: 6514, caSha256: 'ab'.repeat(16) }).text).toBe('SIEM siem.hospital.example:6514');
+    expect(objectText({ kind: 'audit-purge', receivedBefore: 8.64e15, records: 0 }).text).toBe(
+      'Purge: 0 records received before —',
+    );
+    expect(
+      objectText({ kind: 'siem-destination', host: 'siem.hospital.example', port: 6514, caSha256: 'ab'.repeat(16) })
+        .text,
+    ).toBe('SIEM siem.hospital.example:6514');
     expect(shortId(CONVERSATION)).toBe('3f2a9c1e…');
     expect(alertLabel('gap')).toContain('missing');
   });
@@ -51,14 +77,33 @@ describe('filterFromForm', () => {
   it('turns an empty form into no filter at all', () => {
     expect(filterFromForm(EMPTY_FORM)).toEqual({
       ok: true,
-      filter: { userId: null, patient: null, workstationId: null, conversationId: null, action: null, since: null, until: null },
+      filter: {
+        userId: null,
+        patient: null,
+        workstationId: null,
+        conversationId: null,
+        action: null,
+        since: null,
+        until: null,
+      },
     });
   });
 
   it('normalises ids, and gives what the channel accepts', () => {
-    const result = filterFromForm({ ...EMPTY_FORM, userId: ' Nurse.Adams ', conversationId: CONVERSATION.toUpperCase(), patient: 'pat-Ab12', action: 'conversation.opened' });
+    const result = filterFromForm({
+      ...EMPTY_FORM,
+      userId: ' Nurse.Adams ',
+      conversationId: CONVERSATION.toUpperCase(),
+      patient: 'pat-Ab12',
+      action: 'conversation.opened',
+    });
     if (!result.ok) throw new Error('refused');
-    expect(result.filter).toMatchObject({ userId: 'nurse.adams', conversationId: CONVERSATION, patient: 'pat-Ab12', action: 'conversation.opened' });
+    expect(result.filter).toMatchObject({
+      userId: 'nurse.adams',
+      conversationId: CONVERSATION,
+      patient: 'pat-Ab12',
+      action: 'conversation.opened',
+    });
     expect(auditSearchFilter.safeParse(result.filter).success).toBe(true);
   });
 
@@ -84,21 +129,46 @@ describe('filterFromForm', () => {
   });
 });
 
-const verified = (checked: number, headSize: number, headAt = Date.UTC(2025, 4, 12, 13, 5)): Verification => ({ status: 'verified', headSize, headAt, checked, problems: [] });
+const verified = (checked: number, headSize: number, headAt = Date.UTC(2025, 4, 12, 13, 5)): Verification => ({
+  status: 'verified',
+  headSize,
+  headAt,
+  checked,
+  problems: [],
+});
 
 describe('the verification', () => {
   it('adds up pages against the newest head; one broken page breaks the whole', () => {
     expect(combineVerification([])).toBeNull();
-    expect(combineVerification([verified(200, 300), verified(50, 310)])).toMatchObject({ status: 'verified', checked: 250, headSize: 310 });
-    const broken: Verification = { status: 'broken', headSize: 320, headAt: 1, checked: 10, problems: [{ treeIndex: 7, problem: 'the record does not match its hash' }] };
-    expect(combineVerification([broken, verified(5, 330)])).toMatchObject({ status: 'broken', checked: 15, headSize: 330, problems: broken.problems });
+    expect(combineVerification([verified(200, 300), verified(50, 310)])).toMatchObject({
+      status: 'verified',
+      checked: 250,
+      headSize: 310,
+    });
+    const broken: Verification = {
+      status: 'broken',
+      headSize: 320,
+      headAt: 1,
+      checked: 10,
+      problems: [{ treeIndex: 7, problem: 'the record does not match its hash' }],
+    };
+    expect(combineVerification([broken, verified(5, 330)])).toMatchObject({
+      status: 'broken',
+      checked: 15,
+      headSize: 330,
+      problems: broken.problems,
+    });
   });
 
   it('says how many records were proven in which head, or what broke', () => {
     const time = () => '14:05';
-    expect(verificationText(verified(1, 57), time).headline).toBe('Verified: 1 record proven in the signed audit head of 57 records (signed 14:05).');
+    expect(verificationText(verified(1, 57), time).headline).toBe(
+      'Verified: 1 record proven in the signed audit head of 57 records (signed 14:05).',
+    );
     expect(verificationText(verified(0, 57), time).headline).toContain('no records match');
-    expect(verificationText({ status: 'empty', headSize: 0, headAt: null, checked: 0, problems: [] }, time).tone).toBe('empty');
+    expect(verificationText({ status: 'empty', headSize: 0, headAt: null, checked: 0, problems: [] }, time).tone).toBe(
+      'empty',
+    );
     const text = verificationText(
       {
         status: 'broken',
@@ -114,6 +184,9 @@ describe('the verification', () => {
     );
     expect(text.tone).toBe('broken');
     expect(text.headline).toMatch(/^Not verified/);
-    expect(text.problems).toEqual(['Record 4: the record does not match its hash', 'Trail: the tree head signature does not verify']);
+    expect(text.problems).toEqual([
+      'Record 4: the record does not match its hash',
+      'Trail: the tree head signature does not verify',
+    ]);
   });
 });

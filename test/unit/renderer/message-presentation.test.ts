@@ -18,8 +18,12 @@ describe('receiptFor', () => {
   });
 
   it('counts readers in a group, so nobody is assumed to have seen it', () => {
-    expect(receiptFor({ ...out, state: 'read', recipientCount: 3, deliveredCount: 3, readCount: 2 })?.text).toBe('Read by 2 of 3');
-    expect(receiptFor({ ...out, state: 'delivered', recipientCount: 3, deliveredCount: 1 })?.text).toBe('Delivered to 1 of 3');
+    expect(receiptFor({ ...out, state: 'read', recipientCount: 3, deliveredCount: 3, readCount: 2 })?.text).toBe(
+      'Read by 2 of 3',
+    );
+    expect(receiptFor({ ...out, state: 'delivered', recipientCount: 3, deliveredCount: 1 })?.text).toBe(
+      'Delivered to 1 of 3',
+    );
     expect(receiptFor({ ...out, state: 'sent', recipientCount: 3 })?.text).toBe('Sent');
     expect(receiptFor({ ...out, state: 'pending', recipientCount: 3 })?.text).toBe('Pending');
   });
@@ -72,13 +76,19 @@ describe('listbox navigation', () => {
 
 describe('person details', () => {
   it('joins role, department and title, skipping blanks', () => {
-    expect(personDetails({ role: 'physician', department: 'Cardiology', title: 'Consultant' })).toBe('Physician · Cardiology · Consultant');
+    expect(personDetails({ role: 'physician', department: 'Cardiology', title: 'Consultant' })).toBe(
+      'Physician · Cardiology · Consultant',
+    );
     expect(personDetails({ role: 'nurse', department: ' ', title: null })).toBe('Nurse');
     expect(personDetails({ role: null, department: null, title: null })).toBe('');
   });
 
   it('says how many people a role address reaches', () => {
-    expect(roleAddressDetails({ department: 'Cardiology', memberCount: 3 })).toBe('Role address · Cardiology · 3 members');
-    expect(roleAddressDetails({ department: 'Cardiology', memberCount: 1 })).toBe('Role address · Cardiology · 1 member');
+    expect(roleAddressDetails({ department: 'Cardiology', memberCount: 3 })).toBe(
+      'Role address · Cardiology · 3 members',
+    );
+    expect(roleAddressDetails({ department: 'Cardiology', memberCount: 1 })).toBe(
+      'Role address · Cardiology · 1 member',
+    );
   });
 });

@@ -23,17 +23,41 @@ const conversation: Thread['conversation'] = {
   roleAddress: { id: 'role:chief-medical-officer', displayName: null },
   patient: { ref: 'pat-7QX2K9', label: 'Bed\u2066 12' },
   participants: [
-    { userId: 'nurse.grey', displayName: 'Morgan\u2067 Grey', role: 'nurse', department: 'Ward\u00AD 9', title: null, keyChanged: false },
-    { userId: 'nurse.fox', displayName: 'Harriet Fox', role: 'nurse', department: 'Ward 9', title: null, keyChanged: false },
+    {
+      userId: 'nurse.grey',
+      displayName: 'Morgan\u2067 Grey',
+      role: 'nurse',
+      department: 'Ward\u00AD 9',
+      title: null,
+      keyChanged: false,
+    },
+    {
+      userId: 'nurse.fox',
+      displayName: 'Harriet Fox',
+      role: 'nurse',
+      department: 'Ward 9',
+      title: null,
+      keyChanged: false,
+    },
   ],
 };
 
 describe('names on screen: no invisible character, and a subject never in the place of a name', () => {
   it('thread header: the heading names people, the subject is marked as one, an unknown role says so', () => {
-    const html = renderToStaticMarkup(createElement(ThreadHeader, { headingId: 'h', subjectId: 's', headingRef: null, conversation, selfId: 'nurse.fox' }));
+    const html = renderToStaticMarkup(
+      createElement(ThreadHeader, {
+        headingId: 'h',
+        subjectId: 's',
+        headingRef: null,
+        conversation,
+        selfId: 'nurse.fox',
+      }),
+    );
     expect(HIDDEN.test(text(html))).toBe(false);
     expect(heading(html)).toBe('Morgan Grey');
-    expect(text(/<p id="s" class="subject thread-subject">(.*?)<\/p>/s.exec(html)?.[1] ?? '')).toBe('Subject: neyugN hniM .rD');
+    expect(text(/<p id="s" class="subject thread-subject">(.*?)<\/p>/s.exec(html)?.[1] ?? '')).toBe(
+      'Subject: neyugN hniM .rD',
+    );
     expect(text(html)).toContain('Sent to a role address the directory does not know');
     expect(text(html)).toContain('Patient: Bed 12 pat-7QX2K9');
     // Names are isolated, so a right-to-left name cannot reorder what is around it.
@@ -51,7 +75,18 @@ describe('names on screen: no invisible character, and a subject never in the pl
       unreadPriority: 'urgent',
     };
     const html = renderToStaticMarkup(
-      createElement(ConversationOption, { id: 'o', index: 0, setSize: 1, conversation: summary, selected: false, active: false, now: 0, measureRef: null, style: {}, onPick: () => undefined }),
+      createElement(ConversationOption, {
+        id: 'o',
+        index: 0,
+        setSize: 1,
+        conversation: summary,
+        selected: false,
+        active: false,
+        now: 0,
+        measureRef: null,
+        style: {},
+        onPick: () => undefined,
+      }),
     );
     expect(HIDDEN.test(text(html))).toBe(false);
     expect(text(html)).toMatch(/^Morgan GreySubject: Dr\. Minh Nguyen/);
@@ -65,8 +100,23 @@ describe('names on screen: no invisible character, and a subject never in the pl
       displayName: '\u202EOn-call cardiology',
       department: 'Cardio\u200Blogy',
       description: '',
-      members: [{ kind: 'user', userId: 'dr.patel', displayName: '\u2060', role: 'physician', department: 'Cardiology', title: '', active: true, fingerprint: null }],
+      members: [
+        {
+          kind: 'user',
+          userId: 'dr.patel',
+          displayName: '\u2060',
+          role: 'physician',
+          department: 'Cardiology',
+          title: '',
+          active: true,
+          fingerprint: null,
+        },
+      ],
     });
-    expect(choice).toMatchObject({ name: 'On-call cardiology', details: 'Role address · Cardiology · 1 member', people: [{ userId: 'dr.patel', name: 'dr.patel' }] });
+    expect(choice).toMatchObject({
+      name: 'On-call cardiology',
+      details: 'Role address · Cardiology · 1 member',
+      people: [{ userId: 'dr.patel', name: 'dr.patel' }],
+    });
   });
 });

@@ -12,7 +12,10 @@ describe("compose's patient fields", () => {
     const choice = patientFromForm({ ref: ' pat-7QX2K9 ', label: ' Bed 12, J. Smith ' });
     expect(choice).toEqual({ ok: true, patient: { ref: 'pat-7QX2K9', label: 'Bed 12, J. Smith' } });
     if (choice.ok) expect(patientContext.safeParse(choice.patient).success).toBe(true);
-    expect(patientFromForm({ ref: 'pat-7QX2K9', label: '' })).toEqual({ ok: true, patient: { ref: 'pat-7QX2K9', label: null } });
+    expect(patientFromForm({ ref: 'pat-7QX2K9', label: '' })).toEqual({
+      ok: true,
+      patient: { ref: 'pat-7QX2K9', label: null },
+    });
   });
 
   it('refuse a label without a reference, which the audit trail could never name', () => {

@@ -4,18 +4,26 @@ import { POLICY_KEYS, policySchema } from '../../../shared/policy/policy-schema'
 
 describe('the policy as the Settings view lists it', () => {
   it('has one row for every policy key, so a new key cannot go unshown', () => {
-    expect(policyRows(policySchema.parse({})).map((row) => row.key).sort()).toEqual([...POLICY_KEYS].sort());
+    expect(
+      policyRows(policySchema.parse({}))
+        .map((row) => row.key)
+        .sort(),
+    ).toEqual([...POLICY_KEYS].sort());
   });
 
   it('says when unused vaults are removed, or that they never are', () => {
-    const row = (vaultPurgeAfterDays: number | null) => policyRows(policySchema.parse({ vaultPurgeAfterDays })).find((r) => r.key === 'vaultPurgeAfterDays')?.value;
+    const row = (vaultPurgeAfterDays: number | null) =>
+      policyRows(policySchema.parse({ vaultPurgeAfterDays })).find((r) => r.key === 'vaultPurgeAfterDays')?.value;
     expect([row(null), row(1), row(90)]).toEqual(['Never', '1 day', '90 days']);
   });
 
   it('says what keeps the session unlocked, and when that is the default for the workstation', () => {
-    const row = (values: Record<string, unknown>) => policyRows(policySchema.parse(values)).find((r) => r.key === 'idleSource')?.value;
+    const row = (values: Record<string, unknown>) =>
+      policyRows(policySchema.parse(values)).find((r) => r.key === 'idleSource')?.value;
     expect(row({})).toBe('Input in Wardline only (the default for a shared workstation)');
-    expect(row({ sharedWorkstation: false })).toBe('Input anywhere on this computer (the default for a personal workstation)');
+    expect(row({ sharedWorkstation: false })).toBe(
+      'Input anywhere on this computer (the default for a personal workstation)',
+    );
     expect(row({ idleSource: 'system' })).toBe('Input anywhere on this computer');
     expect(row({ sharedWorkstation: false, idleSource: 'app' })).toBe('Input in Wardline only');
   });

@@ -8,7 +8,16 @@ import { recipientChoice } from '../../../renderer/src/messaging/compose/recipie
 import { notPermittedText } from '../../../renderer/src/messaging/compose/refused-recipients';
 
 const person = (userId: string, displayName: string, role: 'physician' | 'compliance-officer' | 'it-admin') =>
-  recipientChoice({ kind: 'user', userId, displayName, role, department: 'Admin', title: 'Staff', active: true, fingerprint: 'a'.repeat(64) });
+  recipientChoice({
+    kind: 'user',
+    userId,
+    displayName,
+    role,
+    department: 'Admin',
+    title: 'Staff',
+    active: true,
+    fingerprint: 'a'.repeat(64),
+  });
 
 const doctor = person('dr.osei', 'Kofi Osei', 'physician');
 const officer = person('co.marsh', 'Rita Marsh', 'compliance-officer');
@@ -16,13 +25,33 @@ const admin = person('it.ng', 'Sam Ng', 'it-admin');
 
 describe('recipient choices', () => {
   it('cannot choose a compliance officer or an IT administrator, and says why', () => {
-    expect([doctor, officer, admin].map((choice) => choice.unavailable)).toEqual([null, 'Does not receive secure messages', 'Does not receive secure messages']);
+    expect([doctor, officer, admin].map((choice) => choice.unavailable)).toEqual([
+      null,
+      'Does not receive secure messages',
+      'Does not receive secure messages',
+    ]);
   });
 
   it('count and name only the members of a role address who receive messages', () => {
-    const member = (userId: string, role: 'physician' | 'compliance-officer') => ({ kind: 'user' as const, userId, displayName: userId, role, department: 'Cardiology', title: 'Staff', active: true, fingerprint: 'b'.repeat(64) });
+    const member = (userId: string, role: 'physician' | 'compliance-officer') => ({
+      kind: 'user' as const,
+      userId,
+      displayName: userId,
+      role,
+      department: 'Cardiology',
+      title: 'Staff',
+      active: true,
+      fingerprint: 'b'.repeat(64),
+    });
     const address = (members: ReturnType<typeof member>[]) =>
-      recipientChoice({ kind: 'role', addressId: 'role:nights', displayName: 'Nights', department: 'Cardiology', description: 'On nights', members });
+      recipientChoice({
+        kind: 'role',
+        addressId: 'role:nights',
+        displayName: 'Nights',
+        department: 'Cardiology',
+        description: 'On nights',
+        members,
+      });
     const mixed = address([member('dr.a', 'physician'), member('co.b', 'compliance-officer')]);
     expect(mixed.people.map((person) => person.userId)).toEqual(['dr.a']);
     expect(mixed.unavailable).toBeNull();
@@ -38,11 +67,15 @@ describe('notPermittedText', () => {
   });
 
   it('names several, once each, in the order the server gave', () => {
-    expect(notPermittedText([officer, doctor, admin], ['it.ng', 'co.marsh', 'it.ng'])).toMatch(/^Sam Ng and Rita Marsh work in roles that do not receive secure messages/);
+    expect(notPermittedText([officer, doctor, admin], ['it.ng', 'co.marsh', 'it.ng'])).toMatch(
+      /^Sam Ng and Rita Marsh work in roles that do not receive secure messages/,
+    );
   });
 
   it('falls back to the id for someone the form does not hold, and to plain words for no one', () => {
     expect(notPermittedText([doctor], ['co.other'])).toMatch(/^co\.other works in a role/);
-    expect(notPermittedText([doctor], [])).toBe('A recipient works in a role that does not receive secure messages. Remove them from To.');
+    expect(notPermittedText([doctor], [])).toBe(
+      'A recipient works in a role that does not receive secure messages. Remove them from To.',
+    );
   });
 });

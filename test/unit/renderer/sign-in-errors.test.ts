@@ -5,7 +5,9 @@ import { appErrorSchema } from '../../../shared/ipc/result';
 
 describe('what the sign-in screen says about the throttle', () => {
   it('tells a throttled clinician when to try again, and a locked one to call IT', () => {
-    expect(describeError(appErrorWithWait('THROTTLED', 45))).toBe('Too many failed sign-in attempts. Try again in 45 seconds.');
+    expect(describeError(appErrorWithWait('THROTTLED', 45))).toBe(
+      'Too many failed sign-in attempts. Try again in 45 seconds.',
+    );
     expect(describeError(appErrorWithWait('INVALID_CREDENTIALS', 30))).toContain('try again in 30 seconds');
     expect(describeError(appErrorWithWait('MFA_INVALID', 120))).toContain('try again in 2 minutes');
     const locked = describeError(appError('ACCOUNT_LOCKED'));
@@ -20,13 +22,22 @@ describe('what the sign-in screen says about the throttle', () => {
   });
 
   it('rounds waits up to what a person reads', () => {
-    expect([1, 59, 60, 61, 900].map(waitText)).toEqual(['1 second', '59 seconds', '1 minute', '2 minutes', '15 minutes']);
+    expect([1, 59, 60, 61, 900].map(waitText)).toEqual([
+      '1 second',
+      '59 seconds',
+      '1 minute',
+      '2 minutes',
+      '15 minutes',
+    ]);
   });
 
   it('carries only a sane wait across the bridge', () => {
     expect(appErrorWithWait('THROTTLED', undefined)).toEqual(appError('THROTTLED'));
-    for (const odd of [0, -5, 1.5, MAX_RETRY_AFTER_SECONDS + 1]) expect(appErrorWithWait('THROTTLED', odd)).toEqual(appError('THROTTLED'));
+    for (const odd of [0, -5, 1.5, MAX_RETRY_AFTER_SECONDS + 1])
+      expect(appErrorWithWait('THROTTLED', odd)).toEqual(appError('THROTTLED'));
     expect(appErrorSchema.safeParse(appErrorWithWait('THROTTLED', 900)).success).toBe(true);
-    expect(appErrorSchema.safeParse({ ...appError('THROTTLED'), retryAfterSeconds: MAX_RETRY_AFTER_SECONDS + 1 }).success).toBe(false);
+    expect(
+      appErrorSchema.safeParse({ ...appError('THROTTLED'), retryAfterSeconds: MAX_RETRY_AFTER_SECONDS + 1 }).success,
+    ).toBe(false);
   });
 });

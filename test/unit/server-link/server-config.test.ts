@@ -7,7 +7,10 @@ import { classifyTransportError } from '../../../main/server-link/server-endpoin
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-config-'));
 const pem = path.join(dir, 'ca.pem');
-writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAKHBfpegPjMCMA0GCSqGSIb3DQEBCwUAMBExDzANBgNVBAMMBnRl\n-----END CERTIFICATE-----\n');
+writeFileSync(
+  pem,
+  '-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAKHBfpegPjMCMA0GCSqGSIb3DQEBCwUAMBExDzANBgNVBAMMBnRl\n-----END CERTIFICATE-----\n',
+);
 const junk = path.join(dir, 'junk.pem');
 writeFileSync(junk, 'not a certificate');
 
@@ -27,8 +30,14 @@ describe('server endpoint configuration', () => {
   });
 
   it('refuses a missing or non-PEM CA file', () => {
-    expect(readServerEndpoint({ url: 'https://localhost:1', caFile: path.join(dir, 'absent.pem') })).toEqual({ ok: false, error: 'CA_FILE_UNREADABLE' });
-    expect(readServerEndpoint({ url: 'https://localhost:1', caFile: junk })).toEqual({ ok: false, error: 'CA_FILE_INVALID' });
+    expect(readServerEndpoint({ url: 'https://localhost:1', caFile: path.join(dir, 'absent.pem') })).toEqual({
+      ok: false,
+      error: 'CA_FILE_UNREADABLE',
+    });
+    expect(readServerEndpoint({ url: 'https://localhost:1', caFile: junk })).toEqual({
+      ok: false,
+      error: 'CA_FILE_INVALID',
+    });
   });
 
   it('tells certificate failures from an unreachable server', () => {

@@ -7,46 +7,89 @@ describe('server command line', () => {
       ok: true,
       options: { dataDir: '/srv/wardline', port: 0, host: '127.0.0.1', demo: true },
     });
-    expect(parseCliArguments(['--data', 'd', '--database-url', 'postgres://db/wardline', '--host', '::1'], {})).toEqual({
-      ok: true,
-      options: { dataDir: 'd', port: DEFAULT_PORT, host: '::1', demo: false, databaseUrl: 'postgres://db/wardline' },
-    });
+    expect(parseCliArguments(['--data', 'd', '--database-url', 'postgres://db/wardline', '--host', '::1'], {})).toEqual(
+      {
+        ok: true,
+        options: { dataDir: 'd', port: DEFAULT_PORT, host: '::1', demo: false, databaseUrl: 'postgres://db/wardline' },
+      },
+    );
   });
 
   it('takes DATABASE_URL from the environment unless the flag overrides it', () => {
-    expect(parseCliArguments(['--data', 'd'], { DATABASE_URL: 'postgres://env/db' })).toMatchObject({ ok: true, options: { databaseUrl: 'postgres://env/db' } });
-    expect(parseCliArguments(['--data', 'd', '--database-url', 'postgres://flag/db'], { DATABASE_URL: 'postgres://env/db' })).toMatchObject({
+    expect(parseCliArguments(['--data', 'd'], { DATABASE_URL: 'postgres://env/db' })).toMatchObject({
+      ok: true,
+      options: { databaseUrl: 'postgres://env/db' },
+    });
+    expect(
+      parseCliArguments(['--data', 'd', '--database-url', 'postgres://flag/db'], { DATABASE_URL: 'postgres://env/db' }),
+    ).toMatchObject({
       ok: true,
       options: { databaseUrl: 'postgres://flag/db' },
     });
-    expect(parseCliArguments(['--data', 'd'], { DATABASE_URL: '' })).toEqual({ ok: true, options: { dataDir: 'd', port: DEFAULT_PORT, host: '127.0.0.1', demo: false } });
+    expect(parseCliArguments(['--data', 'd'], { DATABASE_URL: '' })).toEqual({
+      ok: true,
+      options: { dataDir: 'd', port: DEFAULT_PORT, host: '127.0.0.1', demo: false },
+    });
   });
 
   it('refuses a missing data dir, a bad port, a flag without its value and unknown flags', () => {
-    for (const argv of [[], ['--port', '8443'], ['--data'], ['--data', '--demo'], ['--data', 'd', '--port', '70000'], ['--data', 'd', '--port', 'x'], ['--data', 'd', '--verbose']]) {
+    for (const argv of [
+      [],
+      ['--port', '8443'],
+      ['--data'],
+      ['--data', '--demo'],
+      ['--data', 'd', '--port', '70000'],
+      ['--data', 'd', '--port', 'x'],
+      ['--data', 'd', '--verbose'],
+    ]) {
       expect(parseCliArguments(argv, {}).ok).toBe(false);
     }
   });
 
   it('takes a SIEM destination only whole, and only a host name or address, since the trail records it', () => {
-    const siem = (host: string) => parseCliArguments(['--data', 'd', '--siem-host', host, '--siem-port', '6514', '--siem-ca', 'ca.pem'], {});
-    for (const host of ['siem.hospital.example', '10.0.4.2', 'fd00::5:1']) expect(siem(host)).toMatchObject({ ok: true, options: { siem: { host, port: 6514, caFile: 'ca.pem' } } });
-    for (const host of ['siem host', 'Maria Lopez, MRN 4411', '-flag', '']) expect(siem(host)).toEqual({ ok: false, error: '--siem-host needs a host name or IP address' });
-    expect(parseCliArguments(['--data', 'd', '--siem-host', 'siem.hospital.example'], {})).toEqual({ ok: false, error: '--siem-host, --siem-port and --siem-ca go together' });
+    const siem = (host: string) =>
+      parseCliArguments(['--data', 'd', '--siem-host', host, '--siem-port', '6514', '--siem-ca', 'ca.pem'], {});
+    for (const host of ['siem.hospital.example', '10.0.4.2', 'fd00::5:1'])
+      expect(siem(host)).toMatchObject({ ok: true, options: { siem: { host, port: 6514, caFile: 'ca.pem' } } });
+    for (const host of ['siem host', 'Maria Lopez, MRN 4411', '-flag', ''])
+      expect(siem(host)).toEqual({ ok: false, error: '--siem-host needs a host name or IP address' });
+    expect(parseCliArguments(['--data', 'd', '--siem-host', 'siem.hospital.example'], {})).toEqual({
+      ok: false,
+      error: '--siem-host, --siem-port and --siem-ca go together',
+    });
   });
 
-  it('reads --migrate-only with the owner\'s database URL and an optional runtime role', () => {
-    expect(parseCliArguments(['--migrate-only', '--database-url', 'postgres://owner@db/wardline', '--runtime-role', 'wardline_app'], {})).toEqual({
+  it("reads --migrate-only with the owner's database URL and an optional runtime role", () => {
+    expect(
+      parseCliArguments(
+        ['--migrate-only', '--database-url', 'postgres://owner@db/wardline', '--runtime-role', 'wardline_app'],
+        {},
+      ),
+    ).toEqual({
       ok: true,
       migrate: { databaseUrl: 'postgres://owner@db/wardline', runtimeRole: 'wardline_app' },
     });
-    expect(parseCliArguments(['--migrate-only'], { DATABASE_URL: 'postgres://owner@db/wardline' })).toEqual({ ok: true, migrate: { databaseUrl: 'postgres://owner@db/wardline' } });
+    expect(parseCliArguments(['--migrate-only'], { DATABASE_URL: 'postgres://owner@db/wardline' })).toEqual({
+      ok: true,
+      migrate: { databaseUrl: 'postgres://owner@db/wardline' },
+    });
   });
 
   it('refuses --migrate-only without a PostgreSQL URL or with serving flags, and a runtime role without it', () => {
-    expect(parseCliArguments(['--migrate-only'], {})).toEqual({ ok: false, error: '--migrate-only needs --database-url (PostgreSQL)' });
-    expect(parseCliArguments(['--migrate-only', '--database-url', 'postgres://db/w', '--demo'], {})).toEqual({ ok: false, error: '--demo is not used with --migrate-only' });
-    expect(parseCliArguments(['--migrate-only', '--database-url', 'postgres://db/w', '--runtime-role'], {}).ok).toBe(false);
-    expect(parseCliArguments(['--data', 'd', '--runtime-role', 'wardline_app'], {})).toEqual({ ok: false, error: '--runtime-role goes with --migrate-only' });
+    expect(parseCliArguments(['--migrate-only'], {})).toEqual({
+      ok: false,
+      error: '--migrate-only needs --database-url (PostgreSQL)',
+    });
+    expect(parseCliArguments(['--migrate-only', '--database-url', 'postgres://db/w', '--demo'], {})).toEqual({
+      ok: false,
+      error: '--demo is not used with --migrate-only',
+    });
+    expect(parseCliArguments(['--migrate-only', '--database-url', 'postgres://db/w', '--runtime-role'], {}).ok).toBe(
+      false,
+    );
+    expect(parseCliArguments(['--data', 'd', '--runtime-role', 'wardline_app'], {})).toEqual({
+      ok: false,
+      error: '--runtime-role goes with --migrate-only',
+    });
   });
 });

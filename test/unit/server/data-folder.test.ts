@@ -14,7 +14,8 @@ describe('dataFolderProblem', () => {
   });
 
   it('refuses a folder its group or others can write, sticky or not', () => {
-    for (const mode of [0o777, 0o770, 0o720, 0o702, 0o1777, 0o775]) expect(dataFolderProblem(folder(mode), ME)).toBe('WRITABLE_BY_OTHERS');
+    for (const mode of [0o777, 0o770, 0o720, 0o702, 0o1777, 0o775])
+      expect(dataFolderProblem(folder(mode), ME)).toBe('WRITABLE_BY_OTHERS');
   });
 
   it('refuses a folder another account owns (it could open it up again), and a file in its place', () => {

@@ -18,8 +18,18 @@ describe('client frames', () => {
 
   it('refuses binary, oversized, non-JSON and unknown frames', () => {
     expect(parseClientFrame(text('{"type":"resume","after":0}'), true)).toBeNull();
-    expect(parseClientFrame(text(`{"type":"resume","after":0,"x":"${'a'.repeat(MAX_CLIENT_FRAME_BYTES)}"}`), false)).toBeNull();
-    for (const bad of ['{', 'null', '[]', '{"type":"resume"}', '{"type":"resume","after":-1}', '{"type":"resume","after":1.5}', '{"type":"ping"}']) {
+    expect(
+      parseClientFrame(text(`{"type":"resume","after":0,"x":"${'a'.repeat(MAX_CLIENT_FRAME_BYTES)}"}`), false),
+    ).toBeNull();
+    for (const bad of [
+      '{',
+      'null',
+      '[]',
+      '{"type":"resume"}',
+      '{"type":"resume","after":-1}',
+      '{"type":"resume","after":1.5}',
+      '{"type":"ping"}',
+    ]) {
       expect(parseClientFrame(text(bad), false)).toBeNull();
     }
   });
@@ -48,7 +58,10 @@ describe('canonical base64', () => {
 
 describe('session-ended notifications', () => {
   it('parse only a known reason and a session id', () => {
-    expect(parseSessionEnded('revoked 6f1c1c43-4c8e-4a4e-9a55-1f0f6b3b2a11')).toEqual({ reason: 'revoked', sessionId: '6f1c1c43-4c8e-4a4e-9a55-1f0f6b3b2a11' });
+    expect(parseSessionEnded('revoked 6f1c1c43-4c8e-4a4e-9a55-1f0f6b3b2a11')).toEqual({
+      reason: 'revoked',
+      sessionId: '6f1c1c43-4c8e-4a4e-9a55-1f0f6b3b2a11',
+    });
     expect(parseSessionEnded('rebooted 6f1c1c43')).toBeNull();
     expect(parseSessionEnded('revoked')).toBeNull();
     expect(parseSessionEnded('revoked a b')).toBeNull();
@@ -67,7 +80,9 @@ describe('error replies', () => {
   it('describe a fault by class and code only, never by message', () => {
     const duplicate = Object.assign(new Error('Key (user_id)=(nurse.adams) already exists.'), { code: '23505' });
     expect(faultOf(duplicate)).toBe('Error 23505');
-    expect(faultOf(Object.assign(new Error('listen EADDRINUSE 127.0.0.1:8443'), { code: 'EADDRINUSE' }))).toBe('Error EADDRINUSE');
+    expect(faultOf(Object.assign(new Error('listen EADDRINUSE 127.0.0.1:8443'), { code: 'EADDRINUSE' }))).toBe(
+      'Error EADDRINUSE',
+    );
     expect(faultOf(Object.assign(new TypeError('Grace Adams'), { code: 'not a code!' }))).toBe('TypeError');
     expect(faultOf('Grace Adams')).toBe('non-error');
   });

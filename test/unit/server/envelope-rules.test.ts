@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../../shared/protocol/envelope';
-import { envelopeAudience, envelopeExpired, recipientsWithoutMessaging, sealedKeysFailure, senderMatches, sentAtRefused } from '../../../server/relay/envelope-rules';
+import {
+  envelopeAudience,
+  envelopeExpired,
+  recipientsWithoutMessaging,
+  sealedKeysFailure,
+  senderMatches,
+  sentAtRefused,
+} from '../../../server/relay/envelope-rules';
 import { MAX_CLOCK_SKEW_MS, MAX_SEND_DELAY_MS, recalledAtAcceptable } from '../../../shared/protocol/clock-skew';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64');
@@ -9,7 +16,10 @@ const KEY_OLD = Buffer.alloc(32, 3).toString('base64');
 const SEALED = Buffer.alloc(80, 9).toString('base64');
 const DEVICE = '6f1c1c43-4c8e-4a4e-9a55-1f0f6b3b2a11';
 
-function envelope(keys: { recipient: string; publicKey: string }[], overrides: Partial<Envelope['header']> = {}): Envelope {
+function envelope(
+  keys: { recipient: string; publicKey: string }[],
+  overrides: Partial<Envelope['header']> = {},
+): Envelope {
   return {
     header: {
       v: 1,
@@ -40,7 +50,9 @@ describe('envelope rules', () => {
     const value = envelope([{ recipient: 'dr.patel', publicKey: KEY_B }]);
     expect(senderMatches(value, { userId: 'nurse.adams', deviceId: DEVICE })).toBe(true);
     expect(senderMatches(value, { userId: 'dr.patel', deviceId: DEVICE })).toBe(false);
-    expect(senderMatches(value, { userId: 'nurse.adams', deviceId: '00000000-0000-4000-8000-000000000000' })).toBe(false);
+    expect(senderMatches(value, { userId: 'nurse.adams', deviceId: '00000000-0000-4000-8000-000000000000' })).toBe(
+      false,
+    );
   });
 
   it('treats an envelope as expired from its expiry on, and one without expiry as never', () => {
@@ -59,27 +71,49 @@ describe('envelope rules', () => {
   });
 
   it('refuses a key to an old key, and a key for someone outside the envelope', () => {
-    expect(sealedKeysFailure(envelope([{ recipient: 'dr.patel', publicKey: KEY_OLD }]), published)).toBe('RECIPIENT_KEY_MISMATCH');
-    expect(sealedKeysFailure(envelope([{ recipient: 'nurse.adams', publicKey: KEY_OLD }]), published)).toBe('RECIPIENT_KEY_MISMATCH');
+    expect(sealedKeysFailure(envelope([{ recipient: 'dr.patel', publicKey: KEY_OLD }]), published)).toBe(
+      'RECIPIENT_KEY_MISMATCH',
+    );
+    expect(sealedKeysFailure(envelope([{ recipient: 'nurse.adams', publicKey: KEY_OLD }]), published)).toBe(
+      'RECIPIENT_KEY_MISMATCH',
+    );
     const outsider = envelope([
       { recipient: 'dr.patel', publicKey: KEY_B },
       { recipient: 'nurse.okafor', publicKey: KEY_A },
     ]);
     expect(sealedKeysFailure(outsider, published)).toBe('ENVELOPE_INVALID');
-    expect(sealedKeysFailure(envelope([{ recipient: 'dr.patel', publicKey: KEY_B }]), new Map())).toBe('RECIPIENT_KEY_MISMATCH');
+    expect(sealedKeysFailure(envelope([{ recipient: 'dr.patel', publicKey: KEY_B }]), new Map())).toBe(
+      'RECIPIENT_KEY_MISMATCH',
+    );
   });
 
   it('refuses a sender clock ahead of the server beyond the skew, or an envelope older than an outbox keeps one', () => {
     const now = 1_800_000_000_000;
     const at = (sentAt: number) => sentAtRefused(envelope([], { sentAt }), now);
-    expect([now, now + MAX_CLOCK_SKEW_MS, now - MAX_CLOCK_SKEW_MS - 1, now - MAX_SEND_DELAY_MS].map(at)).toEqual([false, false, false, false]);
-    expect([now + MAX_CLOCK_SKEW_MS + 1, now - MAX_SEND_DELAY_MS - 1, 0, Date.UTC(2028, 0, 1)].map(at)).toEqual([true, true, true, true]);
+    expect([now, now + MAX_CLOCK_SKEW_MS, now - MAX_CLOCK_SKEW_MS - 1, now - MAX_SEND_DELAY_MS].map(at)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect([now + MAX_CLOCK_SKEW_MS + 1, now - MAX_SEND_DELAY_MS - 1, 0, Date.UTC(2028, 0, 1)].map(at)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('accepts a recall time within the skew either way, and nothing else', () => {
     const now = 1_800_000_000_000;
-    expect([now, now - MAX_CLOCK_SKEW_MS, now + MAX_CLOCK_SKEW_MS].map((t) => recalledAtAcceptable(t, now))).toEqual([true, true, true]);
-    expect([now - MAX_CLOCK_SKEW_MS - 1, now + MAX_CLOCK_SKEW_MS + 1, 0].map((t) => recalledAtAcceptable(t, now))).toEqual([false, false, false]);
+    expect([now, now - MAX_CLOCK_SKEW_MS, now + MAX_CLOCK_SKEW_MS].map((t) => recalledAtAcceptable(t, now))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(
+      [now - MAX_CLOCK_SKEW_MS - 1, now + MAX_CLOCK_SKEW_MS + 1, 0].map((t) => recalledAtAcceptable(t, now)),
+    ).toEqual([false, false, false]);
   });
 
   it('names, once each, the recipients whose role receives no messages, and anyone whose role is unknown', () => {
@@ -91,10 +125,15 @@ describe('envelope rules', () => {
     ]);
     const to = envelope([], { recipients: ['dr.patel', 'co.lee', 'it.ng', 'co.lee', 'desk.ruiz', 'ghost'] });
     expect(recipientsWithoutMessaging(to, (id) => roles.get(id))).toEqual(['co.lee', 'it.ng', 'ghost']);
-    expect(recipientsWithoutMessaging(envelope([], { recipients: ['dr.patel', 'desk.ruiz'] }), (id) => roles.get(id))).toEqual([]);
+    expect(
+      recipientsWithoutMessaging(envelope([], { recipients: ['dr.patel', 'desk.ruiz'] }), (id) => roles.get(id)),
+    ).toEqual([]);
   });
 
   it('delivers to each recipient and to the sender, once each', () => {
-    expect(envelopeAudience(envelope([], { recipients: ['dr.patel', 'nurse.adams'] })).sort()).toEqual(['dr.patel', 'nurse.adams']);
+    expect(envelopeAudience(envelope([], { recipients: ['dr.patel', 'nurse.adams'] })).sort()).toEqual([
+      'dr.patel',
+      'nurse.adams',
+    ]);
   });
 });

@@ -25,20 +25,25 @@ describe('history paging', () => {
 
   it('never splits a group across pages and never loses or repeats a row, walking any history', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 60 }), fc.integer({ min: 1, max: 7 }), (times, limit) => {
-        const all = times.sort((a, b) => b - a).map((time, index) => ({ id: index, at: time }));
-        const seen: number[] = [];
-        let before = Number.POSITIVE_INFINITY;
-        for (let pages = 0; pages < 200; pages += 1) {
-          const candidates = all.filter((row) => row.at < before);
-          const page = trimPage(candidates.slice(0, limit + 1), limit, at);
-          const items = page.splitGroupAt === null ? page.items : candidates.filter((row) => row.at === page.splitGroupAt);
-          seen.push(...items.map((row) => row.id));
-          if (!page.more || items.length === 0) break;
-          before = items[items.length - 1]!.at;
-        }
-        expect(seen).toEqual(all.map((row) => row.id));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 7 }),
+        (times, limit) => {
+          const all = times.sort((a, b) => b - a).map((time, index) => ({ id: index, at: time }));
+          const seen: number[] = [];
+          let before = Number.POSITIVE_INFINITY;
+          for (let pages = 0; pages < 200; pages += 1) {
+            const candidates = all.filter((row) => row.at < before);
+            const page = trimPage(candidates.slice(0, limit + 1), limit, at);
+            const items =
+              page.splitGroupAt === null ? page.items : candidates.filter((row) => row.at === page.splitGroupAt);
+            seen.push(...items.map((row) => row.id));
+            if (!page.more || items.length === 0) break;
+            before = items[items.length - 1]!.at;
+          }
+          expect(seen).toEqual(all.map((row) => row.id));
+        },
+      ),
     );
   });
 });

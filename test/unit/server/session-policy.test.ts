@@ -7,7 +7,11 @@ const T0 = 1_700_000_000_000;
 
 describe('session policy', () => {
   it('gives a new session a short token and a hard maximum age', () => {
-    expect(newSessionTimes(T0)).toEqual({ createdAt: T0, tokenExpiresAt: T0 + ACCESS_TOKEN_TTL_MS, maxExpiresAt: T0 + SESSION_MAX_AGE_MS });
+    expect(newSessionTimes(T0)).toEqual({
+      createdAt: T0,
+      tokenExpiresAt: T0 + ACCESS_TOKEN_TTL_MS,
+      maxExpiresAt: T0 + SESSION_MAX_AGE_MS,
+    });
   });
 
   it('never lets a token outlive its session', () => {

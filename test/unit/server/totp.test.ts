@@ -18,7 +18,9 @@ describe('TOTP', () => {
   });
 
   it('gives the codes any authenticator app gives (RFC 6238, SHA-1, 6 digits, 30 s)', () => {
-    expect(totpCodeAt(SECRET, T0)).toBe(OTPAuth.TOTP.generate({ secret: OTPAuth.Secret.fromBase32(SECRET), timestamp: T0 }));
+    expect(totpCodeAt(SECRET, T0)).toBe(
+      OTPAuth.TOTP.generate({ secret: OTPAuth.Secret.fromBase32(SECRET), timestamp: T0 }),
+    );
   });
 
   it('accepts a step only if it is later than the last one used', () => {

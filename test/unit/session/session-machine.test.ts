@@ -40,7 +40,13 @@ const tick = (at: number, systemIdleMs: number | null = null): MachineEvent => (
 
 describe('session machine: signing in and out', () => {
   it('signs in to unlocked, with the password time recorded', () => {
-    expect(signedIn).toEqual({ kind: 'unlocked', userId: 'nurse.adams', authenticatedAt: T0, lastActivityAt: T0, warningSince: null });
+    expect(signedIn).toEqual({
+      kind: 'unlocked',
+      userId: 'nurse.adams',
+      authenticatedAt: T0,
+      lastActivityAt: T0,
+      warningSince: null,
+    });
   });
 
   it('signs out from unlocked or locked, with a logoff effect; nothing happens when already out', () => {
@@ -49,21 +55,33 @@ describe('session machine: signing in and out', () => {
       effects: [{ type: 'logoff', reason: 'signed-out' }],
     });
     const locked = step(signedIn, { type: 'lock', at: T0 + 1, reason: 'request' }, timings).state;
-    expect(step(locked, { type: 'signed-out', at: T0 + 2, reason: 'server-ended' }, timings).effects).toEqual([{ type: 'logoff', reason: 'server-ended' }]);
+    expect(step(locked, { type: 'signed-out', at: T0 + 2, reason: 'server-ended' }, timings).effects).toEqual([
+      { type: 'logoff', reason: 'server-ended' },
+    ]);
     expect(step(SIGNED_OUT, { type: 'signed-out', at: T0, reason: 'signed-out' }, timings).effects).toEqual([]);
   });
 
   it('logs the user off at once when another user signs in here, locked or not', () => {
-    expect(step(signedIn, { type: 'other-user', at: T0 + 5 }, timings).effects).toEqual([{ type: 'logoff', reason: 'user-switch' }]);
+    expect(step(signedIn, { type: 'other-user', at: T0 + 5 }, timings).effects).toEqual([
+      { type: 'logoff', reason: 'user-switch' },
+    ]);
     const locked = step(signedIn, { type: 'lock', at: T0 + 1, reason: 'request' }, timings).state;
-    expect(step(locked, { type: 'other-user', at: T0 + 5 }, timings)).toEqual({ state: SIGNED_OUT, effects: [{ type: 'logoff', reason: 'user-switch' }] });
+    expect(step(locked, { type: 'other-user', at: T0 + 5 }, timings)).toEqual({
+      state: SIGNED_OUT,
+      effects: [{ type: 'logoff', reason: 'user-switch' }],
+    });
     expect(step(SIGNED_OUT, { type: 'other-user', at: T0 }, timings).effects).toEqual([]);
   });
 });
 
 describe('session machine: idle lock', () => {
   it('shows the countdown before the idle limit and locks at it', () => {
-    const { state, effects } = run(signedIn, [tick(T0 + 89_999), tick(T0 + 90_000), tick(T0 + 100_000), tick(T0 + 120_000)]);
+    const { state, effects } = run(signedIn, [
+      tick(T0 + 89_999),
+      tick(T0 + 90_000),
+      tick(T0 + 100_000),
+      tick(T0 + 120_000),
+    ]);
     expect(effects).toEqual([
       { type: 'countdown', lockAt: T0 + 120_000 },
       { type: 'countdown-cancelled' },
@@ -73,7 +91,12 @@ describe('session machine: idle lock', () => {
   });
 
   it('cancels the countdown on any input in the app, and starts the idle time again', () => {
-    const { state, effects } = run(signedIn, [tick(T0 + 95_000), { type: 'activity', at: T0 + 100_000 }, tick(T0 + 120_000), tick(T0 + 189_999)]);
+    const { state, effects } = run(signedIn, [
+      tick(T0 + 95_000),
+      { type: 'activity', at: T0 + 100_000 },
+      tick(T0 + 120_000),
+      tick(T0 + 189_999),
+    ]);
     expect(effects).toEqual([{ type: 'countdown', lockAt: T0 + 120_000 }, { type: 'countdown-cancelled' }]);
     expect(state).toMatchObject({ kind: 'unlocked', lastActivityAt: T0 + 100_000, warningSince: null });
     expect(step(state, tick(T0 + 190_000), timings).effects).toEqual([{ type: 'countdown', lockAt: T0 + 220_000 }]);
@@ -92,11 +115,23 @@ describe('session machine: idle lock', () => {
   it('under idleSource app (a shared workstation), input elsewhere on the machine is not presence', () => {
     // A colleague works in the EHR on the same PC: the OS keeps reporting 1 s idle throughout.
     const app = { ...timings, idleSource: 'app' } as const;
-    const { state, effects } = run(signedIn, [tick(T0 + 90_000, 1_000), tick(T0 + 100_000, 1_000), tick(T0 + 120_000, 1_000)], app);
-    expect(effects).toEqual([{ type: 'countdown', lockAt: T0 + 120_000 }, { type: 'countdown-cancelled' }, { type: 'lock', reason: 'idle' }]);
+    const { state, effects } = run(
+      signedIn,
+      [tick(T0 + 90_000, 1_000), tick(T0 + 100_000, 1_000), tick(T0 + 120_000, 1_000)],
+      app,
+    );
+    expect(effects).toEqual([
+      { type: 'countdown', lockAt: T0 + 120_000 },
+      { type: 'countdown-cancelled' },
+      { type: 'lock', reason: 'idle' },
+    ]);
     expect(state).toMatchObject({ kind: 'locked', lockedAt: T0 + 120_000, reason: 'idle' });
     // Input in Wardline itself still counts.
-    const here = run(signedIn, [tick(T0 + 95_000, 1_000), { type: 'activity', at: T0 + 100_000 }, tick(T0 + 120_000, 1_000)], app);
+    const here = run(
+      signedIn,
+      [tick(T0 + 95_000, 1_000), { type: 'activity', at: T0 + 100_000 }, tick(T0 + 120_000, 1_000)],
+      app,
+    );
     expect(here.effects).toEqual([{ type: 'countdown', lockAt: T0 + 120_000 }, { type: 'countdown-cancelled' }]);
     expect(here.state).toMatchObject({ kind: 'unlocked', lastActivityAt: T0 + 100_000 });
   });
@@ -116,7 +151,11 @@ describe('session machine: idle lock', () => {
       expect(step(signedIn, { type: 'lock', at: T0 + 1, reason }, timings).effects).toEqual([{ type: 'lock', reason }]);
     }
     const warned = run(signedIn, [tick(T0 + 95_000), { type: 'lock', at: T0 + 96_000, reason: 'request' }]);
-    expect(warned.effects).toEqual([{ type: 'countdown', lockAt: T0 + 120_000 }, { type: 'countdown-cancelled' }, { type: 'lock', reason: 'request' }]);
+    expect(warned.effects).toEqual([
+      { type: 'countdown', lockAt: T0 + 120_000 },
+      { type: 'countdown-cancelled' },
+      { type: 'lock', reason: 'request' },
+    ]);
   });
 
   it('ignores input and lock requests while locked or signed out', () => {
@@ -132,19 +171,30 @@ describe('session machine: while locked', () => {
 
   it('logs off after the auto-logoff period, not before', () => {
     expect(step(locked, tick(T0 + 60_000 + 899_999), timings).effects).toEqual([]);
-    expect(step(locked, tick(T0 + 60_000 + 900_000), timings)).toEqual({ state: SIGNED_OUT, effects: [{ type: 'logoff', reason: 'auto-logoff' }] });
+    expect(step(locked, tick(T0 + 60_000 + 900_000), timings)).toEqual({
+      state: SIGNED_OUT,
+      effects: [{ type: 'logoff', reason: 'auto-logoff' }],
+    });
   });
 
   it('stays locked through a suspend, and logs off on the first tick after waking past the limit', () => {
     const suspended = step(locked, { type: 'lock', at: T0 + 70_000, reason: 'suspend' }, timings);
     expect(suspended).toEqual({ state: locked, effects: [] });
     // The machine slept for an hour: the first check after waking ends the session.
-    expect(step(suspended.state, tick(T0 + 3_600_000), timings).effects).toEqual([{ type: 'logoff', reason: 'auto-logoff' }]);
+    expect(step(suspended.state, tick(T0 + 3_600_000), timings).effects).toEqual([
+      { type: 'logoff', reason: 'auto-logoff' },
+    ]);
   });
 
   it('unlocks with a PIN, keeping the time of the last password', () => {
     const { state } = run(locked, [{ type: 'unlocked', at: T0 + 70_000, method: 'pin' }]);
-    expect(state).toEqual({ kind: 'unlocked', userId: 'nurse.adams', authenticatedAt: T0, lastActivityAt: T0 + 70_000, warningSince: null });
+    expect(state).toEqual({
+      kind: 'unlocked',
+      userId: 'nurse.adams',
+      authenticatedAt: T0,
+      lastActivityAt: T0 + 70_000,
+      warningSince: null,
+    });
   });
 
   it('ends the session on the fifth wrong PIN, so only a full sign-in comes back', () => {
@@ -154,8 +204,13 @@ describe('session machine: while locked', () => {
     expect(four.state).toMatchObject({ kind: 'locked', pinFailures: 4 });
     expect(pinUsable(four.state, timings, T0 + 61_000)).toBe(true);
     // A right PIN before the fifth still unlocks.
-    expect(step(four.state, { type: 'unlocked', at: T0 + 62_000, method: 'pin' }, timings).state).toMatchObject({ kind: 'unlocked' });
-    expect(step(four.state, wrong, timings)).toEqual({ state: SIGNED_OUT, effects: [{ type: 'logoff', reason: 'pin-attempts' }] });
+    expect(step(four.state, { type: 'unlocked', at: T0 + 62_000, method: 'pin' }, timings).state).toMatchObject({
+      kind: 'unlocked',
+    });
+    expect(step(four.state, wrong, timings)).toEqual({
+      state: SIGNED_OUT,
+      effects: [{ type: 'logoff', reason: 'pin-attempts' }],
+    });
   });
 
   it('unlocks with the password, which renews the 12-hour clock', () => {
@@ -189,7 +244,11 @@ describe('session machine: re-authentication every 12 hours', () => {
   });
 
   it('does not accept a PIN for a lock that outlived the 12 hours', () => {
-    const locked = step(signedIn, { type: 'lock', at: T0 + REAUTH_MS - 1000, reason: 'request' }, { ...timings, autoLogoffMs: REAUTH_MS });
+    const locked = step(
+      signedIn,
+      { type: 'lock', at: T0 + REAUTH_MS - 1000, reason: 'request' },
+      { ...timings, autoLogoffMs: REAUTH_MS },
+    );
     expect(pinUsable(locked.state, timings, T0 + REAUTH_MS - 1)).toBe(true);
     expect(pinUsable(locked.state, timings, T0 + REAUTH_MS)).toBe(false);
   });

@@ -9,12 +9,14 @@ import {
 const policy = { allowedHosts: ['intranet.hospital.example'] };
 
 describe('navigation policy', () => {
-  it.each(['app://wardline/other.html', 'https://intranet.hospital.example/', 'file:///etc/passwd', 'javascript:alert(1)'])(
-    'refuses in-window navigation to %s',
-    (url) => {
-      expect(mayNavigate(url)).toBe(false);
-    },
-  );
+  it.each([
+    'app://wardline/other.html',
+    'https://intranet.hospital.example/',
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+  ])('refuses in-window navigation to %s', (url) => {
+    expect(mayNavigate(url)).toBe(false);
+  });
 
   it('never opens a new window', () => {
     expect(decideWindowOpen('https://intranet.hospital.example/page', policy).action).toBe('deny');

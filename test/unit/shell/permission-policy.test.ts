@@ -9,12 +9,21 @@ describe('permission policy', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write', APP, APP)).toBe(true);
   });
 
-  it.each(['media', 'geolocation', 'notifications', 'openExternal', 'hid', 'serial', 'usb', 'clipboard-read', 'fullscreen', 'display-capture', 'unknown-future-permission'])(
-    'denies %s',
-    (permission) => {
-      expect(isPermissionAllowed(permission, APP, APP)).toBe(false);
-    },
-  );
+  it.each([
+    'media',
+    'geolocation',
+    'notifications',
+    'openExternal',
+    'hid',
+    'serial',
+    'usb',
+    'clipboard-read',
+    'fullscreen',
+    'display-capture',
+    'unknown-future-permission',
+  ])('denies %s', (permission) => {
+    expect(isPermissionAllowed(permission, APP, APP)).toBe(false);
+  });
 
   it('denies even allow-listed permissions to any other origin', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write', 'https://evil.example', APP)).toBe(false);

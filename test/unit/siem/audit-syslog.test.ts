@@ -6,14 +6,41 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
-import { batchSigningBytes, checkEntries, entryHash, fromHex, GENESIS_HASH, hex, treeHeadSigningBytes } from '../../../shared/audit/audit-chain';
+import {
+  batchSigningBytes,
+  checkEntries,
+  entryHash,
+  fromHex,
+  GENESIS_HASH,
+  hex,
+  treeHeadSigningBytes,
+} from '../../../shared/audit/audit-chain';
 import type { SignedTreeHead, StoredEntry } from '../../../shared/audit/audit-entry';
 import { AUDIT_ACTIONS, type AuditRecord } from '../../../shared/audit/audit-event';
 import { blake2b256 } from '../../../shared/audit/blake2b';
-import { anyAuditObjectArb, AUDIT_OBJECT_KINDS, auditObjectArb, auditRecordArb, LAST_INSTANT_MS } from '../../support/audit-arbitraries';
+import {
+  anyAuditObjectArb,
+  AUDIT_OBJECT_KINDS,
+  auditObjectArb,
+  auditRecordArb,
+  LAST_INSTANT_MS,
+} from '../../support/audit-arbitraries';
 import type { StoredBatch } from '../../../shared/audit/trail-export';
-import { auditFromSyslog, batchFromSyslog, entryFromSyslog, exportLineFromSyslog, headFromSyslog } from '../../../shared/node/syslog/audit-syslog';
-import { formatAuditEntry, formatBatch, formatPurged, formatTreeHead, formatUnreadable, SERVER_HOSTNAME } from '../../../shared/node/syslog/rfc5424';
+import {
+  auditFromSyslog,
+  batchFromSyslog,
+  entryFromSyslog,
+  exportLineFromSyslog,
+  headFromSyslog,
+} from '../../../shared/node/syslog/audit-syslog';
+import {
+  formatAuditEntry,
+  formatBatch,
+  formatPurged,
+  formatTreeHead,
+  formatUnreadable,
+  SERVER_HOSTNAME,
+} from '../../../shared/node/syslog/rfc5424';
 
 const WORKSTATION = 'aa11bb22-cc33-4d44-8e55-ff6677889900';
 const CONVERSATION = '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b';
@@ -30,7 +57,8 @@ beforeAll(async () => {
 });
 
 const hexBytes = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((value) => hex(value));
-const base64Bytes = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((value) => Buffer.from(value).toString('base64'));
+const base64Bytes = (bytes: number) =>
+  fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((value) => Buffer.from(value).toString('base64'));
 const records = auditRecordArb;
 const anyObject = anyAuditObjectArb;
 const entries = (record: fc.Arbitrary<AuditRecord>): fc.Arbitrary<StoredEntry> =>
@@ -49,7 +77,9 @@ describe('entryFromSyslog: the exact inverse of formatAuditEntry', () => {
   });
 
   it.each(AUDIT_OBJECT_KINDS)('round-trips a %s object with any action', (kind) => {
-    fc.assert(fc.property(entries(records(fc.constantFrom(...AUDIT_ACTIONS), auditObjectArb(kind))), expectRoundTrip), { numRuns: 100 });
+    fc.assert(fc.property(entries(records(fc.constantFrom(...AUDIT_ACTIONS), auditObjectArb(kind))), expectRoundTrip), {
+      numRuns: 100,
+    });
   });
 
   it('keeps the time to the millisecond, from the epoch to the last instant of year 9999', () => {
@@ -68,12 +98,18 @@ describe('entryFromSyslog: the exact inverse of formatAuditEntry', () => {
   });
 
   it('refuses any HOSTNAME but the workstation that wrote the record, whatever the caller passed', () => {
-    const entry = fc.sample(entries(records(fc.constant('message.sent'), auditObjectArb('message'))), { numRuns: 1, seed: 3 })[0]!;
+    const entry = fc.sample(entries(records(fc.constant('message.sent'), auditObjectArb('message'))), {
+      numRuns: 1,
+      seed: 3,
+    })[0]!;
     const line = formatAuditEntry(entry, { hostname: HOSTNAME });
     expect(line).toBe(formatAuditEntry(entry));
     expect(line).toContain(` ${entry.record.workstationId} wardline `);
     for (const hostname of ['-', '192.0.2.7', 'relay.siem.example', HOSTNAME, 'x'.repeat(255), WORKSTATION]) {
-      expect(entryFromSyslog(line.replace(` ${entry.record.workstationId} `, ` ${hostname} `))).toEqual({ ok: false, problem: 'HOSTNAME' });
+      expect(entryFromSyslog(line.replace(` ${entry.record.workstationId} `, ` ${hostname} `))).toEqual({
+        ok: false,
+        problem: 'HOSTNAME',
+      });
     }
   });
 });
@@ -138,7 +174,12 @@ describe('an edited entry line is refused or breaks the chain', () => {
     ['the role', 'role="nurse"', 'role="physician"', { broken: 'hash-mismatch' }],
     ['the MSGID alone', ' conversation.opened [', ' message.read [', { refused: 'MSGID' }],
     ['the action param alone', 'act="conversation.opened"', 'act="message.read"', { refused: 'MSGID' }],
-    ['the object id', `objId="${CONVERSATION}"`, `objId="${CONVERSATION.replace('6f1c', '7f1c')}"`, { broken: 'hash-mismatch' }],
+    [
+      'the object id',
+      `objId="${CONVERSATION}"`,
+      `objId="${CONVERSATION.replace('6f1c', '7f1c')}"`,
+      { broken: 'hash-mismatch' },
+    ],
     ['the object kind', 'obj="conversation"', 'obj="patient"', { refused: 'audit@32473 objId' }],
     ['the outcome alone', 'outcome="failure"', 'outcome="success"', { refused: 'PRI' }],
     ['the outcome and its severity', '<108>', '<109>', { refused: 'PRI' }],
@@ -147,15 +188,30 @@ describe('an edited entry line is refused or breaks the chain', () => {
     ['the patient', 'patient="pat-Q7x2Lm9"', 'patient="pat-Q7x2Lm8"', { broken: 'hash-mismatch' }],
     ['the patient, removed', ' patient="pat-Q7x2Lm9"', '', { broken: 'hash-mismatch' }],
     ['the sequence number', 'seq="41"', 'seq="42"', { broken: 'sequence-gap' }],
-    ['the workstation (the HOSTNAME names it too)', `ws="${WORKSTATION}"`, `ws="${WORKSTATION.replace('aa11', 'bb11')}"`, { refused: 'HOSTNAME' }],
+    [
+      'the workstation (the HOSTNAME names it too)',
+      `ws="${WORKSTATION}"`,
+      `ws="${WORKSTATION.replace('aa11', 'bb11')}"`,
+      { refused: 'HOSTNAME' },
+    ],
     ['the previous hash', `prev="${stored[1]!.previousHash}"`, `prev="${stored[2]!.hash}"`, { broken: 'chain-broken' }],
     ['the hash', `hash="${stored[1]!.hash}"`, `hash="${stored[0]!.hash}"`, { broken: 'hash-mismatch' }],
     ['the sequence number with a leading zero', 'seq="41"', 'seq="041"', { refused: 'audit@32473 seq' }],
     ['the time without milliseconds', '09:26:53.590Z', '09:26:53Z', { refused: 'TIMESTAMP' }],
     ['the time in another zone', '09:26:53.590Z', '10:26:53.590+01:00', { refused: 'TIMESTAMP' }],
     ['a param added', ' outcome=', ' note="x" outcome=', { refused: 'audit@32473 outcome' }],
-    ['a param repeated', ' outcome="failure"', ' outcome="failure" outcome="success"', { refused: 'audit@32473 reason' }],
-    ['a param moved', ' user="nurse.adams" role="nurse"', ' role="nurse" user="nurse.adams"', { refused: 'audit@32473 user' }],
+    [
+      'a param repeated',
+      ' outcome="failure"',
+      ' outcome="failure" outcome="success"',
+      { refused: 'audit@32473 reason' },
+    ],
+    [
+      'a param moved',
+      ' user="nurse.adams" role="nurse"',
+      ' role="nurse" user="nurse.adams"',
+      { refused: 'audit@32473 user' },
+    ],
     ['a value escaped needlessly', 'role="nurse"', 'role="nur\\se"', { refused: 'audit@32473 role' }],
     ['an element added', `"]`, `"][origin ip="192.0.2.1"]`, { refused: 'STRUCTURED-DATA (unexpected element)' }],
     ['a MSG added', `"]`, `"] free text`, { refused: 'MSG' }],
@@ -170,7 +226,9 @@ describe('an edited entry line is refused or breaks the chain', () => {
   });
 
   it('breaks the chain when the action and its MSGID change together', () => {
-    const edited = line().replace(' conversation.opened [', ' message.read [').replace('act="conversation.opened"', 'act="message.read"');
+    const edited = line()
+      .replace(' conversation.opened [', ' message.read [')
+      .replace('act="conversation.opened"', 'act="message.read"');
     expect(verdict(stored, edited)).toEqual({ broken: 'hash-mismatch' });
   });
 
@@ -230,19 +288,36 @@ describe('an edited entry line is refused or breaks the chain', () => {
   });
 });
 
-function signedHead(keys: { publicKey: Uint8Array; privateKey: Uint8Array }, treeSize: number, timestamp: number, root: Uint8Array): SignedTreeHead {
-  const signature = sodium.crypto_sign_detached(treeHeadSigningBytes({ treeSize, timestamp, rootHash: root }), keys.privateKey);
+function signedHead(
+  keys: { publicKey: Uint8Array; privateKey: Uint8Array },
+  treeSize: number,
+  timestamp: number,
+  root: Uint8Array,
+): SignedTreeHead {
+  const signature = sodium.crypto_sign_detached(
+    treeHeadSigningBytes({ treeSize, timestamp, rootHash: root }),
+    keys.privateKey,
+  );
   return { treeSize, timestamp, rootHash: hex(root), signature: Buffer.from(signature).toString('base64') };
 }
 
 function headVerifies(publicKey: Uint8Array, head: SignedTreeHead): boolean {
-  const bytes = treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: fromHex(head.rootHash)! });
+  const bytes = treeHeadSigningBytes({
+    treeSize: head.treeSize,
+    timestamp: head.timestamp,
+    rootHash: fromHex(head.rootHash)!,
+  });
   return sodium.crypto_sign_verify_detached(Buffer.from(head.signature, 'base64'), bytes, publicKey);
 }
 
 describe('headFromSyslog: the exact inverse of formatTreeHead', () => {
   it('round-trips any head, its TIMESTAMP the signed time and its HOSTNAME the server', () => {
-    const heads = fc.record({ treeSize: fc.maxSafeNat(), timestamp: fc.maxSafeNat(), rootHash: hexBytes(32), signature: base64Bytes(64) });
+    const heads = fc.record({
+      treeSize: fc.maxSafeNat(),
+      timestamp: fc.maxSafeNat(),
+      rootHash: hexBytes(32),
+      signature: base64Bytes(64),
+    });
     fc.assert(
       fc.property(heads, fc.option(base64Bytes(32), { nil: null }), (head, auditKey) => {
         const line = formatTreeHead(head, { auditKey });
@@ -259,7 +334,10 @@ describe('headFromSyslog: the exact inverse of formatTreeHead', () => {
   it.each([
     ['size', (line: string) => line.replace('size="1024"', 'size="1025"')],
     ['ts', (line: string) => line.replace(/ts="(\d+)"/, (_match, ts: string) => `ts="${String(Number(ts) + 1)}"`)],
-    ['root', (line: string) => line.replace(/root="(.)/, (_match, first: string) => `root="${first === 'a' ? 'b' : 'a'}`)],
+    [
+      'root',
+      (line: string) => line.replace(/root="(.)/, (_match, first: string) => `root="${first === 'a' ? 'b' : 'a'}`),
+    ],
     ['sig', (line: string) => line.replace(/sig="(.)/, (_match, first: string) => `sig="${first === 'A' ? 'B' : 'A'}`)],
   ])('refuses an edited %s or reads a head whose signature fails', async (_field, tamper) => {
     const keys = (await loadSodium()).crypto_sign_keypair();
@@ -275,19 +353,36 @@ describe('headFromSyslog: the exact inverse of formatTreeHead', () => {
   });
 
   it('refuses a head line with a changed MSGID, severity or extra param', () => {
-    const head: SignedTreeHead = { treeSize: 3, timestamp: 5, rootHash: 'a'.repeat(64), signature: `${'A'.repeat(86)}==` };
+    const head: SignedTreeHead = {
+      treeSize: 3,
+      timestamp: 5,
+      rootHash: 'a'.repeat(64),
+      signature: `${'A'.repeat(86)}==`,
+    };
     const line = formatTreeHead(head);
     expect(headFromSyslog(line.replace(' tree-head ', ' tree-heads '))).toEqual({ ok: false, problem: 'MSGID' });
     expect(headFromSyslog(line.replace('<110>', '<109>'))).toEqual({ ok: false, problem: 'PRI' });
-    expect(headFromSyslog(line.replace('"]', '" size="4"]'))).toEqual({ ok: false, problem: 'treehead@32473 (unexpected param)' });
-    expect(headFromSyslog(formatAuditEntry(chain()[0]!))).toEqual({ ok: false, problem: 'STRUCTURED-DATA (no treehead@32473)' });
+    expect(headFromSyslog(line.replace('"]', '" size="4"]'))).toEqual({
+      ok: false,
+      problem: 'treehead@32473 (unexpected param)',
+    });
+    expect(headFromSyslog(formatAuditEntry(chain()[0]!))).toEqual({
+      ok: false,
+      problem: 'STRUCTURED-DATA (no treehead@32473)',
+    });
   });
 });
 
 describe('formatBatch and batchFromSyslog', () => {
   const signedBatch = (keys: { publicKey: Uint8Array; privateKey: Uint8Array }): StoredBatch => {
     const stored = chain();
-    const range = { deviceId: WORKSTATION, firstSeq: 40, lastSeq: 42, previousHash: fromHex(stored[0]!.previousHash)!, lastHash: fromHex(stored[2]!.hash)! };
+    const range = {
+      deviceId: WORKSTATION,
+      firstSeq: 40,
+      lastSeq: 42,
+      previousHash: fromHex(stored[0]!.previousHash)!,
+      lastHash: fromHex(stored[2]!.hash)!,
+    };
     return {
       workstationId: WORKSTATION,
       firstSeq: 40,
@@ -301,7 +396,13 @@ describe('formatBatch and batchFromSyslog', () => {
   const batchVerifies = (batch: StoredBatch): boolean =>
     sodium.crypto_sign_verify_detached(
       Buffer.from(batch.signature, 'base64'),
-      batchSigningBytes({ deviceId: batch.workstationId, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, previousHash: fromHex(batch.previousHash)!, lastHash: fromHex(batch.lastHash)! }),
+      batchSigningBytes({
+        deviceId: batch.workstationId,
+        firstSeq: batch.firstSeq,
+        lastSeq: batch.lastSeq,
+        previousHash: fromHex(batch.previousHash)!,
+        lastHash: fromHex(batch.lastHash)!,
+      }),
       Buffer.from(batch.devicePublicKey, 'base64'),
     );
 
@@ -320,7 +421,15 @@ describe('formatBatch and batchFromSyslog', () => {
 
   it('round-trips any batch', () => {
     const batches = fc
-      .record({ workstationId: fc.uuid(), a: fc.maxSafeNat(), b: fc.maxSafeNat(), previousHash: hexBytes(32), lastHash: hexBytes(32), signature: base64Bytes(64), devicePublicKey: base64Bytes(32) })
+      .record({
+        workstationId: fc.uuid(),
+        a: fc.maxSafeNat(),
+        b: fc.maxSafeNat(),
+        previousHash: hexBytes(32),
+        lastHash: hexBytes(32),
+        signature: base64Bytes(64),
+        devicePublicKey: base64Bytes(32),
+      })
       .map(({ a, b, ...rest }): StoredBatch => ({ ...rest, firstSeq: Math.min(a, b), lastSeq: Math.max(a, b) }));
     fc.assert(
       fc.property(batches, (batch) => {
@@ -335,8 +444,14 @@ describe('formatBatch and batchFromSyslog', () => {
     ['first', (line: string) => line.replace('first="40"', 'first="41"')],
     ['last', (line: string) => line.replace('last="42"', 'last="41"')],
     ['first after last', (line: string) => line.replace('first="40"', 'first="43"')],
-    ['prev', (line: string) => line.replace(/prev="(.)/, (_match, first: string) => `prev="${first === 'a' ? 'b' : 'a'}`)],
-    ['hash', (line: string) => line.replace(/hash="(.)/, (_match, first: string) => `hash="${first === 'a' ? 'b' : 'a'}`)],
+    [
+      'prev',
+      (line: string) => line.replace(/prev="(.)/, (_match, first: string) => `prev="${first === 'a' ? 'b' : 'a'}`),
+    ],
+    [
+      'hash',
+      (line: string) => line.replace(/hash="(.)/, (_match, first: string) => `hash="${first === 'a' ? 'b' : 'a'}`),
+    ],
     ['sig', (line: string) => line.replace(/sig="(.)/, (_match, first: string) => `sig="${first === 'A' ? 'B' : 'A'}`)],
     ['key', (line: string) => line.replace(/key="(.)/, (_match, first: string) => `key="${first === 'A' ? 'B' : 'A'}`)],
     ['MSGID', (line: string) => line.replace(' audit-batch ', ' audit-batches ')],
@@ -351,11 +466,28 @@ describe('formatBatch and batchFromSyslog', () => {
 });
 
 describe('every header field a SIEM shows is bound to what was hashed or signed', () => {
-  const head: SignedTreeHead = { treeSize: 3, timestamp: Date.UTC(2026, 2, 14, 9, 30), rootHash: 'a'.repeat(64), signature: `${'A'.repeat(86)}==` };
-  const batch: StoredBatch = { workstationId: WORKSTATION, firstSeq: 40, lastSeq: 42, previousHash: 'a'.repeat(64), lastHash: 'b'.repeat(64), signature: `${'A'.repeat(86)}==`, devicePublicKey: `${'A'.repeat(42)}E=` };
+  const head: SignedTreeHead = {
+    treeSize: 3,
+    timestamp: Date.UTC(2026, 2, 14, 9, 30),
+    rootHash: 'a'.repeat(64),
+    signature: `${'A'.repeat(86)}==`,
+  };
+  const batch: StoredBatch = {
+    workstationId: WORKSTATION,
+    firstSeq: 40,
+    lastSeq: 42,
+    previousHash: 'a'.repeat(64),
+    lastHash: 'b'.repeat(64),
+    signature: `${'A'.repeat(86)}==`,
+    devicePublicKey: `${'A'.repeat(42)}E=`,
+  };
   const lines = { entry: formatAuditEntry(chain()[1]!), 'tree head': formatTreeHead(head), batch: formatBatch(batch) };
   /** The line with header token `index` (0 PRI and VERSION, 1 TIMESTAMP, 2 HOSTNAME, 3 APP-NAME, 4 PROCID, 5 MSGID) replaced. */
-  const withHeader = (line: string, index: number, value: string) => line.split(' ').map((token, i) => (i === index ? value : token)).join(' ');
+  const withHeader = (line: string, index: number, value: string) =>
+    line
+      .split(' ')
+      .map((token, i) => (i === index ? value : token))
+      .join(' ');
   const read = (line: string) => auditFromSyslog(line);
 
   it.each(Object.keys(lines))('reads the %s line back as written', (kind) => {
@@ -386,7 +518,11 @@ describe('every header field a SIEM shows is bound to what was hashed or signed'
     expect(read(moved(lines.batch))).toEqual({ ok: false, problem: 'TIMESTAMP' });
     const stored = chain();
     const entry = read(moved(lines.entry));
-    expect(entry.ok && entry.kind === 'entry' && checkEntries(blake2b256, [stored[0]!, entry.entry, stored[2]!], WORKSTATION)).toEqual({ seq: 41, problem: 'hash-mismatch' });
+    expect(
+      entry.ok &&
+        entry.kind === 'entry' &&
+        checkEntries(blake2b256, [stored[0]!, entry.entry, stored[2]!], WORKSTATION),
+    ).toEqual({ seq: 41, problem: 'hash-mismatch' });
   });
 });
 
@@ -395,10 +531,14 @@ describe('a record that no longer reads, in a syslog export', () => {
 
   it('round-trips with what is known of it, and with nothing but its place', () => {
     const line = formatUnreadable(lost);
-    expect(line).toBe(`<108>1 - ${WORKSTATION} wardline - audit-unreadable [unreadable@32473 idx="101" ws="${WORKSTATION}" seq="41" hash="${'c'.repeat(64)}"]`);
+    expect(line).toBe(
+      `<108>1 - ${WORKSTATION} wardline - audit-unreadable [unreadable@32473 idx="101" ws="${WORKSTATION}" seq="41" hash="${'c'.repeat(64)}"]`,
+    );
     expect(exportLineFromSyslog(line)).toEqual({ ok: true, kind: 'unreadable', unreadable: lost });
     const bare = { treeIndex: 7, workstationId: null, seq: null, hash: null };
-    expect(formatUnreadable(bare)).toBe(`<108>1 - ${SERVER_HOSTNAME} wardline - audit-unreadable [unreadable@32473 idx="7"]`);
+    expect(formatUnreadable(bare)).toBe(
+      `<108>1 - ${SERVER_HOSTNAME} wardline - audit-unreadable [unreadable@32473 idx="7"]`,
+    );
     expect(exportLineFromSyslog(formatUnreadable(bare))).toEqual({ ok: true, kind: 'unreadable', unreadable: bare });
     // The SIEM is never sent one: as a SIEM line it is not an audit message.
     expect(auditFromSyslog(line)).toEqual({ ok: false, problem: 'STRUCTURED-DATA (not an audit message)' });
@@ -423,7 +563,9 @@ describe('a record purged under retention, in a syslog export', () => {
 
   it('round-trips its place and hash, as a notice the SIEM is never sent', () => {
     const line = formatPurged(stub);
-    expect(line).toBe(`<109>1 - ${WORKSTATION} wardline - audit-purged [purged@32473 idx="101" ws="${WORKSTATION}" seq="41" hash="${'c'.repeat(64)}"]`);
+    expect(line).toBe(
+      `<109>1 - ${WORKSTATION} wardline - audit-purged [purged@32473 idx="101" ws="${WORKSTATION}" seq="41" hash="${'c'.repeat(64)}"]`,
+    );
     expect(exportLineFromSyslog(line)).toEqual({ ok: true, kind: 'purged', purged: stub });
     expect(auditFromSyslog(line)).toEqual({ ok: false, problem: 'STRUCTURED-DATA (not an audit message)' });
   });
@@ -443,7 +585,10 @@ describe('a record purged under retention, in a syslog export', () => {
 
 describe('auditFromSyslog', () => {
   it('refuses what is not one of the audit forms', () => {
-    expect(auditFromSyslog('<13>1 - - - - - [meta x="1"]')).toEqual({ ok: false, problem: 'STRUCTURED-DATA (not an audit message)' });
+    expect(auditFromSyslog('<13>1 - - - - - [meta x="1"]')).toEqual({
+      ok: false,
+      problem: 'STRUCTURED-DATA (not an audit message)',
+    });
     expect(auditFromSyslog('not syslog')).toEqual({ ok: false, problem: 'RFC 5424 syntax' });
   });
 });

@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../shared/audit/audit-event';
 import { type SignedTreeHead, type StoredEntry, signedTreeHead, storedEntry } from '../../../shared/audit/audit-entry';
-import { AUDIT_SD_ID, escapeParamValue, formatAuditEntry, formatTreeHead, frame, sanitizeHostname, SERVER_HOSTNAME, TREE_HEAD_SD_ID } from '../../../shared/node/syslog/rfc5424';
+import {
+  AUDIT_SD_ID,
+  escapeParamValue,
+  formatAuditEntry,
+  formatTreeHead,
+  frame,
+  sanitizeHostname,
+  SERVER_HOSTNAME,
+  TREE_HEAD_SD_ID,
+} from '../../../shared/node/syslog/rfc5424';
 import { paramsOf, parseRfc5424, Rfc5424Error, unframe } from '../../support/rfc5424-parse';
 
 const WORKSTATION = 'aa11bb22-cc33-4d44-8e55-ff6677889900';
@@ -49,7 +58,15 @@ describe('formatAuditEntry', () => {
         `objId="${MESSAGE}" conv="${CONVERSATION}" outcome="success" prev="${PREV}" hash="${HASH}"]`,
     );
     const parsed = parseRfc5424(text);
-    expect(parsed).toMatchObject({ facility: 13, severity: 5, version: 1, appName: 'wardline', procId: null, msgId: 'message.sent', msg: null });
+    expect(parsed).toMatchObject({
+      facility: 13,
+      severity: 5,
+      version: 1,
+      appName: 'wardline',
+      procId: null,
+      msgId: 'message.sent',
+      msg: null,
+    });
     expect(parsed.structuredData.map((element) => element.id)).toEqual([AUDIT_SD_ID]);
   });
 
@@ -60,7 +77,11 @@ describe('formatAuditEntry', () => {
     const carriedBy: Record<string, (value: never) => Record<string, string>> = {
       actor: (actor: AuditRecord['actor']) => ({ user: actor.userId ?? '', role: actor.role ?? '' }),
       action: (action: string) => ({ act: action }),
-      object: (object: AuditRecord['object'] & { kind: 'message' }) => ({ obj: object.kind, objId: object.id, conv: object.conversationId }),
+      object: (object: AuditRecord['object'] & { kind: 'message' }) => ({
+        obj: object.kind,
+        objId: object.id,
+        conv: object.conversationId,
+      }),
       patient: (patient: string) => ({ patient }),
       at: () => ({}),
       seq: (seq: number) => ({ seq: String(seq) }),
@@ -76,22 +97,54 @@ describe('formatAuditEntry', () => {
   });
 
   it('makes a failure a warning and carries its reason code', () => {
-    const parsed = parseRfc5424(formatAuditEntry(entry({ action: 'sign-in.failed', outcome: 'failure', reason: 'BAD_PASSWORD' })));
+    const parsed = parseRfc5424(
+      formatAuditEntry(entry({ action: 'sign-in.failed', outcome: 'failure', reason: 'BAD_PASSWORD' })),
+    );
     expect(parsed.pri).toBe(13 * 8 + 4);
     expect(paramsOf(parsed.structuredData[0]!)).toMatchObject({ outcome: 'failure', reason: 'BAD_PASSWORD' });
   });
 
   it.each([
-    [{ kind: 'conversation', id: CONVERSATION }, { obj: 'conversation', objId: CONVERSATION }],
-    [{ kind: 'patient', id: 'pat-7Hq2x9' }, { obj: 'patient', objId: 'pat-7Hq2x9' }],
-    [{ kind: 'setting', id: 'idleLockSeconds' }, { obj: 'setting', objId: 'idleLockSeconds' }],
-    [{ kind: 'account', id: 'dr.okafor' }, { obj: 'account', objId: 'dr.okafor' }],
-    [{ kind: 'vault', id: 'a'.repeat(32) }, { obj: 'vault', objId: 'a'.repeat(32) }],
-    [{ kind: 'search', resultCount: 0 }, { obj: 'search', count: '0' }],
-    [{ kind: 'legal-hold', id: CONVERSATION, userId: 'dr.okafor' }, { obj: 'legal-hold', objId: CONVERSATION, objUser: 'dr.okafor' }],
-    [{ kind: 'legal-hold', id: CONVERSATION, userId: null }, { obj: 'legal-hold', objId: CONVERSATION }],
-    [{ kind: 'role-address', id: 'role:oncall-renal', userId: 'dr.okafor' }, { obj: 'role-address', objId: 'role:oncall-renal', objUser: 'dr.okafor' }],
-    [{ kind: 'audit-purge', receivedBefore: 1_600_000_000_000, records: 3 }, { obj: 'audit-purge', before: '1600000000000', count: '3' }],
+    [
+      { kind: 'conversation', id: CONVERSATION },
+      { obj: 'conversation', objId: CONVERSATION },
+    ],
+    [
+      { kind: 'patient', id: 'pat-7Hq2x9' },
+      { obj: 'patient', objId: 'pat-7Hq2x9' },
+    ],
+    [
+      { kind: 'setting', id: 'idleLockSeconds' },
+      { obj: 'setting', objId: 'idleLockSeconds' },
+    ],
+    [
+      { kind: 'account', id: 'dr.okafor' },
+      { obj: 'account', objId: 'dr.okafor' },
+    ],
+    [
+      { kind: 'vault', id: 'a'.repeat(32) },
+      { obj: 'vault', objId: 'a'.repeat(32) },
+    ],
+    [
+      { kind: 'search', resultCount: 0 },
+      { obj: 'search', count: '0' },
+    ],
+    [
+      { kind: 'legal-hold', id: CONVERSATION, userId: 'dr.okafor' },
+      { obj: 'legal-hold', objId: CONVERSATION, objUser: 'dr.okafor' },
+    ],
+    [
+      { kind: 'legal-hold', id: CONVERSATION, userId: null },
+      { obj: 'legal-hold', objId: CONVERSATION },
+    ],
+    [
+      { kind: 'role-address', id: 'role:oncall-renal', userId: 'dr.okafor' },
+      { obj: 'role-address', objId: 'role:oncall-renal', objUser: 'dr.okafor' },
+    ],
+    [
+      { kind: 'audit-purge', receivedBefore: 1_600_000_000_000, records: 3 },
+      { obj: 'audit-purge', before: '1600000000000', count: '3' },
+    ],
     [
       { kind: 'siem-destination', host: 'siem.hospital.example', port: 6514, caSha256: 'c'.repeat(32) },
       { obj: 'siem-destination', host: 'siem.hospital.example', port: '6514', ca: 'c'.repeat(32) },
@@ -100,11 +153,14 @@ describe('formatAuditEntry', () => {
   ] as const)('names a %j object by ids and numbers only', (object, expected) => {
     const params = paramsOf(parseRfc5424(formatAuditEntry(entry({ object }))).structuredData[0]!);
     expect(params).toMatchObject(expected);
-    for (const name of ['objId', 'objUser', 'conv', 'count', 'before', 'host', 'port', 'ca'] as const) if (!(name in expected)) expect(params).not.toHaveProperty(name);
+    for (const name of ['objId', 'objUser', 'conv', 'count', 'before', 'host', 'port', 'ca'] as const)
+      if (!(name in expected)) expect(params).not.toHaveProperty(name);
   });
 
   it('omits the user and role of an anonymous event rather than writing empty values', () => {
-    const text = formatAuditEntry(entry({ actor: { userId: null, role: null }, action: 'sign-in.failed', object: { kind: 'none' } }));
+    const text = formatAuditEntry(
+      entry({ actor: { userId: null, role: null }, action: 'sign-in.failed', object: { kind: 'none' } }),
+    );
     expect(text).not.toMatch(/user=|role=|reason=/);
     expect(paramsOf(parseRfc5424(text).structuredData[0]!)).not.toHaveProperty('user');
   });
@@ -154,7 +210,12 @@ describe('formatTreeHead', () => {
     );
     const parsed = parseRfc5424(text);
     expect(parsed.structuredData[0]?.id).toBe(TREE_HEAD_SD_ID);
-    expect(paramsOf(parsed.structuredData[0]!)).toEqual({ size: '1024', ts: String(HEAD.timestamp), root: HEAD.rootHash, sig: HEAD.signature });
+    expect(paramsOf(parsed.structuredData[0]!)).toEqual({
+      size: '1024',
+      ts: String(HEAD.timestamp),
+      root: HEAD.rootHash,
+      sig: HEAD.signature,
+    });
   });
 });
 
@@ -181,12 +242,29 @@ describe('frame (RFC 5425 octet counting)', () => {
 describe('the strict RFC 5424 test parser', () => {
   it('accepts the RFC 5424 §6.5 examples', () => {
     const bom = '\uFEFF';
-    const withMsg = parseRfc5424(`<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"] ${bom}An application event`);
+    const withMsg = parseRfc5424(
+      `<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"] ${bom}An application event`,
+    );
     expect(withMsg.msg).toBe('An application event');
-    expect(withMsg.structuredData[0]?.params).toEqual([['iut', '3'], ['eventSource', 'Application'], ['eventID', '1011']]);
-    const twoElements = parseRfc5424('<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - [exampleSDID@32473 iut="3"][examplePriority@32473 class="high"]');
-    expect(twoElements.structuredData.map((element) => element.id)).toEqual(['exampleSDID@32473', 'examplePriority@32473']);
-    expect(parseRfc5424('<34>1 - - - - - -')).toMatchObject({ facility: 4, severity: 2, timestamp: null, structuredData: [], msg: null });
+    expect(withMsg.structuredData[0]?.params).toEqual([
+      ['iut', '3'],
+      ['eventSource', 'Application'],
+      ['eventID', '1011'],
+    ]);
+    const twoElements = parseRfc5424(
+      '<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - [exampleSDID@32473 iut="3"][examplePriority@32473 class="high"]',
+    );
+    expect(twoElements.structuredData.map((element) => element.id)).toEqual([
+      'exampleSDID@32473',
+      'examplePriority@32473',
+    ]);
+    expect(parseRfc5424('<34>1 - - - - - -')).toMatchObject({
+      facility: 4,
+      severity: 2,
+      timestamp: null,
+      structuredData: [],
+      msg: null,
+    });
     expect(paramsOf(parseRfc5424('<0>1 - - - - - [meta x="a\\nb"]').structuredData[0]!).x).toBe('a\\nb');
   });
 

@@ -11,7 +11,11 @@ describe('display text: no displayed name, subject or label carries an invisible
   it.each([
     ['right-to-left override (U+202E)', 'Dr. \u202Enewyug\u202C Minh', 'Dr. newyug Minh'],
     ['left-to-right override and embeddings (U+202A-202D)', '\u202AA\u202BB\u202DC\u202C', 'ABC'],
-    ['isolates LRI/RLI/FSI/PDI (U+2066-2069)', '\u2066Chief\u2069 \u2067Medical\u2069 \u2068Officer\u2069', 'Chief Medical Officer'],
+    [
+      'isolates LRI/RLI/FSI/PDI (U+2066-2069)',
+      '\u2066Chief\u2069 \u2067Medical\u2069 \u2068Officer\u2069',
+      'Chief Medical Officer',
+    ],
     ['LRM, RLM and the Arabic letter mark', 'A\u200EB\u200FC\u061CD', 'ABCD'],
     ['zero-width space and word joiner', 'Minh\u200BNguyen\u2060', 'MinhNguyen'],
     ['zero-width joiner and non-joiner', 'N\u200Dg\u200Cuyen', 'Nguyen'],
@@ -33,7 +37,16 @@ describe('display text: no displayed name, subject or label carries an invisible
   });
 
   it('keeps ordinary names in any script, including right-to-left letters', () => {
-    for (const name of ['Dr. Minh Nguyễn', 'Chidinma Okafor', 'Zoë O’Brien-Løvstad', 'محمد علي', 'דוד לוי', '王小明', 'Ελένη', 'Dr. Anika Patel']) {
+    for (const name of [
+      'Dr. Minh Nguyễn',
+      'Chidinma Okafor',
+      'Zoë O’Brien-Løvstad',
+      'محمد علي',
+      'דוד לוי',
+      '王小明',
+      'Ελένη',
+      'Dr. Anika Patel',
+    ]) {
       expect(displayText(name)).toBe(name.normalize('NFC'));
       expect(isDisplayText(name.normalize('NFC'))).toBe(true);
     }

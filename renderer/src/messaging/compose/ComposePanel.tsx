@@ -78,7 +78,11 @@ export function ComposePanel({
     setBusy(false);
     if (result.ok) onSent(result.value.conversationId);
     else {
-      setError(result.error.code === 'RECIPIENT_NOT_PERMITTED' ? notPermittedText(recipients, result.error.subjects ?? []) : describeError(result.error));
+      setError(
+        result.error.code === 'RECIPIENT_NOT_PERMITTED'
+          ? notPermittedText(recipients, result.error.subjects ?? [])
+          : describeError(result.error),
+      );
       if (result.error.code === 'KEY_CHANGED') setKeyChanged(changedPeople(recipients, result.error.subjects ?? []));
     }
   }
@@ -98,12 +102,24 @@ export function ComposePanel({
     <section className="compose" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>New message</h2>
       <form onSubmit={(event) => void submit(event)} onKeyDown={onKeyDown} noValidate>
-        <RecipientPicker bridge={bridge} selfId={selfId} recipients={recipients} onChange={setRecipients} invalid={invalid.to} autoFocus />
+        <RecipientPicker
+          bridge={bridge}
+          selfId={selfId}
+          recipients={recipients}
+          onChange={setRecipients}
+          invalid={invalid.to}
+          autoFocus
+        />
         <div className="field">
           <label htmlFor={`${id}-subject`}>
             Subject <span className="optional">(optional)</span>
           </label>
-          <input id={`${id}-subject`} maxLength={200} value={subject} onChange={(event) => setSubject(event.target.value)} />
+          <input
+            id={`${id}-subject`}
+            maxLength={200}
+            value={subject}
+            onChange={(event) => setSubject(event.target.value)}
+          />
         </div>
         <PatientFields
           id={`${id}-patient`}
@@ -150,6 +166,15 @@ function closesPopup(target: EventTarget): boolean {
 }
 
 function changedPeople(recipients: readonly RecipientChoice[], userIds: readonly string[]): Participant[] {
-  const names = new Map(recipients.flatMap((choice) => choice.people.map((person) => [person.userId, person.name] as const)));
-  return userIds.map((userId) => ({ userId, displayName: names.get(userId) ?? userId, role: null, department: null, title: null, keyChanged: true }));
+  const names = new Map(
+    recipients.flatMap((choice) => choice.people.map((person) => [person.userId, person.name] as const)),
+  );
+  return userIds.map((userId) => ({
+    userId,
+    displayName: names.get(userId) ?? userId,
+    role: null,
+    department: null,
+    title: null,
+    keyChanged: true,
+  }));
 }

@@ -3,7 +3,13 @@ import type { Priority } from '../../../../shared/protocol/envelope';
 import { PRIORITY_OPTIONS } from '../message/priority';
 
 /** `Priority` as three large radio buttons: Routine, Urgent, STAT (arrow keys move between). */
-export function PriorityField({ value, onChange }: { readonly value: Priority; readonly onChange: (value: Priority) => void }) {
+export function PriorityField({
+  value,
+  onChange,
+}: {
+  readonly value: Priority;
+  readonly onChange: (value: Priority) => void;
+}) {
   const name = useId();
   return (
     <fieldset className="field priority-field">

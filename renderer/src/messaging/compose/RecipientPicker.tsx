@@ -33,7 +33,8 @@ export function RecipientPicker({
   const [query, setQuery] = useState('');
   const search = useDirectorySearch(bridge, query);
   const chosen = new Set([...recipients.map((recipient) => recipient.id), `user:${selfId}`]);
-  const choices = search.status === 'done' ? search.entries.map(recipientChoice).filter((choice) => !chosen.has(choice.id)) : [];
+  const choices =
+    search.status === 'done' ? search.entries.map(recipientChoice).filter((choice) => !chosen.has(choice.id)) : [];
   const full = recipients.length >= MAX_RECIPIENTS;
 
   function choose(key: Key | null) {
@@ -69,7 +70,9 @@ export function RecipientPicker({
       >
         <Label>To</Label>
         <Text slot="description" className="field-hint">
-          {full ? `Up to ${String(MAX_RECIPIENTS)} recipients.` : 'Type a name, department or role, then choose from the list.'}
+          {full
+            ? `Up to ${String(MAX_RECIPIENTS)} recipients.`
+            : 'Type a name, department or role, then choose from the list.'}
         </Text>
         <Input className="combo-input" spellCheck={false} autoComplete="off" />
         <Popover className="combo-popover" placement="bottom start" offset={4}>

@@ -27,7 +27,17 @@ export function patientFromForm(form: PatientForm): PatientChoice {
   const label = form.label.trim();
   if (ref === '' && label === '') return { ok: true, patient: null };
   // A name without the reference would never reach the audit trail: ask for the reference.
-  if (ref === '') return { ok: false, field: 'ref', message: 'Add the patient reference from the wristband or chart, or clear the patient name.' };
-  if (!PATIENT_REFERENCE.test(ref)) return { ok: false, field: 'ref', message: 'A patient reference starts with “pat-”, then 4 to 40 letters or digits.' };
+  if (ref === '')
+    return {
+      ok: false,
+      field: 'ref',
+      message: 'Add the patient reference from the wristband or chart, or clear the patient name.',
+    };
+  if (!PATIENT_REFERENCE.test(ref))
+    return {
+      ok: false,
+      field: 'ref',
+      message: 'A patient reference starts with “pat-”, then 4 to 40 letters or digits.',
+    };
   return { ok: true, patient: { ref, label: label === '' ? null : label.slice(0, PATIENT_LABEL_MAX) } };
 }

@@ -11,9 +11,12 @@ function listed(names: readonly string[]): string {
 }
 
 export function notPermittedText(recipients: readonly RecipientChoice[], userIds: readonly string[]): string {
-  const names = new Map(recipients.flatMap((choice) => choice.people.map((person) => [person.userId, person.name] as const)));
+  const names = new Map(
+    recipients.flatMap((choice) => choice.people.map((person) => [person.userId, person.name] as const)),
+  );
   const shown = [...new Set(userIds)].map((userId) => names.get(userId) ?? userId);
-  if (shown.length === 0) return 'A recipient works in a role that does not receive secure messages. Remove them from To.';
+  if (shown.length === 0)
+    return 'A recipient works in a role that does not receive secure messages. Remove them from To.';
   const one = shown.length === 1;
   return `${listed(shown)} ${one ? 'works in a role that does' : 'work in roles that do'} not receive secure messages (compliance and IT staff use Wardline for other work). Remove them from To.`;
 }

@@ -33,7 +33,11 @@ export function useDirectorySearch(bridge: WardlineApi, input: string): Director
     const timer = window.setTimeout(() => {
       void bridge.directory.search({ query }).then((result) => {
         if (!current) return;
-        setAnswer(result.ok ? { query, entries: result.value.entries, error: null } : { query, entries: null, error: result.error });
+        setAnswer(
+          result.ok
+            ? { query, entries: result.value.entries, error: null }
+            : { query, entries: null, error: result.error },
+        );
       });
     }, DEBOUNCE_MS);
     return () => {

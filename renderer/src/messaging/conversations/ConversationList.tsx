@@ -60,10 +60,11 @@ export function ConversationList({
   });
   const rows = virtualizer.getVirtualItems();
   // The pages the rendered rows fall on (page 0 before anything is known), as a stable key.
-  const neededPages = [...new Set(rows.length === 0 ? [0] : rows.map((row) => Math.floor(row.index / PAGE_SIZE)))].join(',');
+  const neededPages = [...new Set(rows.length === 0 ? [0] : rows.map((row) => Math.floor(row.index / PAGE_SIZE)))].join(
+    ',',
+  );
   const { ensurePages, generation } = pages;
   useEffect(() => ensurePages(neededPages.split(',').map(Number)), [ensurePages, neededPages, generation]);
-
 
   function moveTo(index: number) {
     setActive(index);

@@ -104,7 +104,10 @@ export function useConversationPages(
     [bridge, noticeUnread],
   );
 
-  const itemAt = useCallback((index: number) => pages.get(Math.floor(index / PAGE_SIZE))?.items[index % PAGE_SIZE], [pages]);
+  const itemAt = useCallback(
+    (index: number) => pages.get(Math.floor(index / PAGE_SIZE))?.items[index % PAGE_SIZE],
+    [pages],
+  );
   const indexOf = useCallback(
     (id: string) => {
       for (const [page, { items }] of pages) {

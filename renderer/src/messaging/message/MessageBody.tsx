@@ -6,6 +6,7 @@ import type { MessageView } from '../../../../shared/ipc/contract';
  */
 export function MessageBody({ message }: { readonly message: Pick<MessageView, 'text' | 'recalledAt' | 'expired'> }) {
   if (message.text !== null) return <p className="message-text">{message.text}</p>;
-  const reason = message.recalledAt !== null ? 'Message recalled' : message.expired ? 'Message expired' : 'Message not available';
+  const reason =
+    message.recalledAt !== null ? 'Message recalled' : message.expired ? 'Message expired' : 'Message not available';
   return <p className="message-gone">{reason}</p>;
 }

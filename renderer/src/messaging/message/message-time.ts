@@ -27,7 +27,11 @@ export function listTime(at: number, now: number, options: TimeFormatOptions = {
 
 function dateLabel(at: number, now: number, options: TimeFormatOptions): string {
   const sameYear = dayKey(at, options).slice(0, 4) === dayKey(now, options).slice(0, 4);
-  return format(at, sameYear ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' }, options);
+  return format(
+    at,
+    sameYear ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' },
+    options,
+  );
 }
 
 function relativeDay(at: number, now: number, options: TimeFormatOptions): 'today' | 'yesterday' | 'earlier' {

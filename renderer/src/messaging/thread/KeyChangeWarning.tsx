@@ -43,8 +43,8 @@ export function KeyChangeWarning({
               <strong>
                 <ShownText text={person.displayName} />
               </strong>
-              ’s security key changed. Usually that is a reset account, but it can mean
-              someone else is using their name: check with them in person or by phone before you accept it.
+              ’s security key changed. Usually that is a reset account, but it can mean someone else is using their
+              name: check with them in person or by phone before you accept it.
             </p>
             <button
               type="button"

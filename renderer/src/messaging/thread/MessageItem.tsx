@@ -20,11 +20,16 @@ export function MessageItem({
   readonly onRecalled: () => void;
 }) {
   const own = message.direction === 'out';
-  const canRecall = own && message.text !== null && message.recalledAt === null && !message.expired && message.state !== 'failed';
+  const canRecall =
+    own && message.text !== null && message.recalledAt === null && !message.expired && message.state !== 'failed';
   return (
     <li className="message" data-direction={message.direction} data-priority={message.priority}>
       <div className="message-meta">
-        {own ? <span className="message-sender">You</span> : <ShownText text={message.senderName} className="message-sender" />}
+        {own ? (
+          <span className="message-sender">You</span>
+        ) : (
+          <ShownText text={message.senderName} className="message-sender" />
+        )}
         <time dateTime={new Date(message.sentAt).toISOString()}>{messageTime(message.sentAt, now)}</time>
         <PriorityMarker priority={message.priority} />
       </div>

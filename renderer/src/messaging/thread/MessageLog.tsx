@@ -53,22 +53,27 @@ export function MessageLog({
         atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < STICK_PX;
       }}
     >
-        {more && (
-          <div className="load-older">
-            <button type="button" className="button button-secondary button-small" disabled={loadingOlder} onClick={onLoadOlder}>
-              {loadingOlder ? 'Loading…' : 'Show earlier messages'}
-            </button>
-          </div>
-        )}
-        {messages.length === 0 ? (
-          <p className="log-empty">No messages on this workstation yet.</p>
-        ) : (
-          <ol className="messages">
-            {messages.map((message) => (
-              <MessageItem key={message.id} bridge={bridge} message={message} now={now} onRecalled={onRecalled} />
-            ))}
-          </ol>
-        )}
+      {more && (
+        <div className="load-older">
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            disabled={loadingOlder}
+            onClick={onLoadOlder}
+          >
+            {loadingOlder ? 'Loading…' : 'Show earlier messages'}
+          </button>
+        </div>
+      )}
+      {messages.length === 0 ? (
+        <p className="log-empty">No messages on this workstation yet.</p>
+      ) : (
+        <ol className="messages">
+          {messages.map((message) => (
+            <MessageItem key={message.id} bridge={bridge} message={message} now={now} onRecalled={onRecalled} />
+          ))}
+        </ol>
+      )}
     </div>
   );
 }

@@ -22,8 +22,8 @@ export function RecallConfirmation({
     <>
       <Heading slot="title">Recall this message?</Heading>
       <p>
-        It will be removed from everyone’s screens. Anyone who has already read it may have acted on it, so tell them if it
-        matters. The recall is recorded.
+        It will be removed from everyone’s screens. Anyone who has already read it may have acted on it, so tell them if
+        it matters. The recall is recorded.
       </p>
       <ErrorAlert message={error} />
       <div className="button-row">

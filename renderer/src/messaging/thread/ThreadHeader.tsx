@@ -31,7 +31,9 @@ export function ThreadHeader({
       <h2 id={headingId} ref={headingRef} tabIndex={-1} className="thread-title">
         <ShownText text={conversation.label} />
       </h2>
-      {conversation.subject !== null && <Subject as="p" id={subjectId} text={conversation.subject} className="thread-subject" />}
+      {conversation.subject !== null && (
+        <Subject as="p" id={subjectId} text={conversation.subject} className="thread-subject" />
+      )}
       {role !== null &&
         (role.displayName === null ? (
           <p className="thread-role thread-role-unknown">Sent to a role address the directory does not know</p>
@@ -42,7 +44,10 @@ export function ThreadHeader({
         ))}
       {conversation.patient !== null && (
         <p className="thread-patient">
-          Patient: {conversation.patient.label !== null && <ShownText text={conversation.patient.label} className="thread-patient-label" />}{' '}
+          Patient:{' '}
+          {conversation.patient.label !== null && (
+            <ShownText text={conversation.patient.label} className="thread-patient-label" />
+          )}{' '}
           <span className="thread-patient-ref">{conversation.patient.ref}</span>
         </p>
       )}

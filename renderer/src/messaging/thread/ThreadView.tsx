@@ -30,8 +30,13 @@ export function ThreadView({
     (messages: readonly MessageView[]) => {
       const last = messages[messages.length - 1];
       if (last === undefined) return;
-      const urgency = last.priority === 'stat' ? 'STAT message' : last.priority === 'urgent' ? 'urgent message' : 'message';
-      announce(messages.length === 1 ? `New ${urgency} from ${displayText(last.senderName)}` : `${String(messages.length)} new messages`);
+      const urgency =
+        last.priority === 'stat' ? 'STAT message' : last.priority === 'urgent' ? 'urgent message' : 'message';
+      announce(
+        messages.length === 1
+          ? `New ${urgency} from ${displayText(last.senderName)}`
+          : `${String(messages.length)} new messages`,
+      );
     },
     [announce],
   );
@@ -70,8 +75,17 @@ export function ThreadView({
 
   const { conversation } = state.thread;
   return (
-    <section className="thread" aria-labelledby={conversation.subject === null ? headingId : `${headingId} ${subjectId}`}>
-      <ThreadHeader headingId={headingId} subjectId={subjectId} headingRef={heading} conversation={conversation} selfId={selfId} />
+    <section
+      className="thread"
+      aria-labelledby={conversation.subject === null ? headingId : `${headingId} ${subjectId}`}
+    >
+      <ThreadHeader
+        headingId={headingId}
+        subjectId={subjectId}
+        headingRef={heading}
+        conversation={conversation}
+        selfId={selfId}
+      />
       <KeyChangeWarning bridge={bridge} participants={conversation.participants} onAccepted={reload} />
       {state.error !== null && (
         <div className="alert" role="alert">
@@ -87,7 +101,12 @@ export function ThreadView({
         onLoadOlder={() => void state.loadOlder()}
         onRecalled={afterRecall}
       />
-      <ReplyBox bridge={bridge} conversationId={conversation.id} onSent={() => void reload()} onKeyChanged={() => void reload()} />
+      <ReplyBox
+        bridge={bridge}
+        conversationId={conversation.id}
+        onSent={() => void reload()}
+        onKeyChanged={() => void reload()}
+      />
     </section>
   );
 }

@@ -26,7 +26,9 @@ export function useThread(
   onIncoming: (messages: readonly MessageView[]) => void,
 ): ThreadState {
   const [thread, setThread] = useState<Thread | null>(null);
-  const [older, setOlder] = useState<{ readonly messages: readonly MessageView[]; readonly more: boolean } | null>(null);
+  const [older, setOlder] = useState<{ readonly messages: readonly MessageView[]; readonly more: boolean } | null>(
+    null,
+  );
   const [error, setError] = useState<AppError | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const latestRequest = useRef(0);
@@ -86,7 +88,10 @@ export function useThread(
       setError(result.error);
       return;
     }
-    setOlder((previous) => ({ messages: merge(result.value.messages, previous?.messages ?? []), more: result.value.more }));
+    setOlder((previous) => ({
+      messages: merge(result.value.messages, previous?.messages ?? []),
+      more: result.value.more,
+    }));
   }, [bridge, conversationId, oldest]);
 
   return { thread, messages, more, error, loadingOlder, reload, loadOlder };
