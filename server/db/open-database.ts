@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Database } from './database';
-import { migrate } from './migrations';
+import { migrate } from './migrate';
 import { openPgliteDatabase } from './pglite-database';
 import { openPostgresDatabase, type PostgresDatabaseOptions } from './postgres-database';
 

@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../server/db/database';
-import { migrate, SchemaTooNewError } from '../../../server/db/migrations';
+import { migrate, SchemaTooNewError } from '../../../server/db/migrate';
 import { openDatabase } from '../../../server/db/open-database';
-import { MIGRATIONS } from '../../../server/db/schema';
+import { MIGRATIONS } from '../../../server/db/migrations';
 import { usePostgres } from '../../support/postgres';
 import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate } from '../../support/server-fixtures';
 

@@ -6,7 +6,8 @@
  * nothing (runtime-role.ts) starts; one behind is refused until its owner migrates it.
  */
 import type { Database } from './database';
-import { MIGRATIONS, type Migration } from './schema';
+import type { Migration } from './migration';
+import { MIGRATIONS } from './migrations';
 
 /** Arbitrary, fixed: the advisory lock id that serialises migrations. */
 const MIGRATION_LOCK_ID = 0x57_41_52_44;

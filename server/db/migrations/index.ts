@@ -1,0 +1,36 @@
+/**
+ * The server schema as forward-only migrations, shared by PGlite and PostgreSQL, in the order
+ * they run. One file per migration, `000N-<what it does>.ts`.
+ *
+ * A migration is never edited once released: databases in service have already run it, so a
+ * change to the schema is a new file with the next version, added at the end of this list.
+ * test/unit/server/migrations-pinned.test.ts fails if a released migration's SQL changes.
+ *
+ * What is stored where: accounts and the directory are plaintext by design (names, roles,
+ * departments); everything about messages is ciphertext or routing metadata (ids, times, user
+ * ids). Binary values are text (base64 or hex) so both drivers return them the same way.
+ */
+import type { Migration } from '../migration';
+import { MIGRATION_0001 } from './0001-accounts-directory-sessions-relay';
+import { MIGRATION_0002 } from './0002-account-events';
+import { MIGRATION_0003 } from './0003-audit-trail';
+import { MIGRATION_0004 } from './0004-siem-cursor-server-chain';
+import { MIGRATION_0005 } from './0005-admin-events';
+import { MIGRATION_0006 } from './0006-retention-from-receive-time';
+import { MIGRATION_0007 } from './0007-purge-stubs';
+import { MIGRATION_0008 } from './0008-served-events';
+import { MIGRATION_0009 } from './0009-sign-in-throttle';
+
+export type { Migration } from '../migration';
+
+export const MIGRATIONS: readonly Migration[] = [
+  MIGRATION_0001,
+  MIGRATION_0002,
+  MIGRATION_0003,
+  MIGRATION_0004,
+  MIGRATION_0005,
+  MIGRATION_0006,
+  MIGRATION_0007,
+  MIGRATION_0008,
+  MIGRATION_0009,
+];

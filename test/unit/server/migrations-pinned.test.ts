@@ -1,0 +1,40 @@
+/**
+ * Released server migrations are never edited: databases in service have run their SQL, and a
+ * changed statement would leave those databases on a schema nothing else describes. Each
+ * migration's statements are pinned by their SHA-256 here; a new migration adds a line.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../server/db/migrations';
+
+/** sha256 of JSON.stringify(statements), recorded when each migration was released. */
+const RELEASED: Readonly<Record<number, string>> = {
+  1: '04ad375be677a174dcadb906ebb30ae71c9db6ec01402a85d4942ee1a13dd1fb',
+  2: '6f0423dc39d3dec7cd1d8f7bd3a9dd0b8ec99af668007300cb5557e03a7a90e4',
+  3: '02a93d65f840ee75b041adc4fc59c770b1378ce4b89b261de052ef7fb81ff56e',
+  4: 'fcdc1d9e0a36bf3fd030005fc755ee6e6e6690d6cd84991ceec42de9fa81ff5d',
+  5: 'd11bea8234120e46f7b36e7ba0a271318bd34386ccc0c6981f23ab333a7c5abb',
+  6: '3f96a529cfd27851c44abdb195ed03be287027cbc99678adfda0990497c81647',
+  7: 'd7dddf786f10e39d81291408a6514ab858ad3c189c17e206cc960be8ab766c15',
+  8: 'fe384af36762011a252ce10ce3fbd351f3ac415fb3e917512f14025b27b70927',
+  9: 'af4b854888f0cbe1a208cc62f0d4982508167ba1fdb35d1dc5b161271f90ef3f',
+};
+
+const digest = (statements: readonly string[]) => createHash('sha256').update(JSON.stringify(statements)).digest('hex');
+
+describe('released server migrations', () => {
+  it('run in order: versions 1, 2, 3, … with none missing or repeated', () => {
+    expect(MIGRATIONS.map((migration) => migration.version)).toEqual(MIGRATIONS.map((_, index) => index + 1));
+  });
+
+  it('every migration is pinned (a new one adds its digest to RELEASED)', () => {
+    expect(MIGRATIONS.map((migration) => migration.version)).toEqual(Object.keys(RELEASED).map(Number));
+  });
+
+  it.each(MIGRATIONS.map((migration) => [migration.version, migration] as const))(
+    'migration %i runs exactly the SQL it was released with',
+    (version, migration) => {
+      expect(digest(migration.statements)).toBe(RELEASED[version]);
+    },
+  );
+});
