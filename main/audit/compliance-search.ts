@@ -20,7 +20,7 @@ import { appError } from '../../shared/errors';
 import type { ResponseOf } from '../../shared/ipc/contract';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
 import { AUDIT_EXPORT_MAX_RECORDS, type RouteResponse } from '../../shared/protocol/api';
-import { auditBundle, readAuditBundle } from '../../shared/node/fhir/fhir-audit-event';
+import { auditBundle, readAuditBundle } from '../../shared/node/fhir/fhir-bundle';
 import { verifyTrail, type VerifyCrypto } from '../../shared/node/audit/trail-verifier';
 import type { ConsistencyProof } from '../../shared/audit/trail-export';
 import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';

@@ -14,7 +14,8 @@ import {
 } from '../../shared/node/syslog/rfc5424';
 import { exportLineFromSyslog } from '../../shared/node/syslog/audit-syslog';
 import type { SignedTreeHead } from '../../shared/audit/audit-entry';
-import { auditBundle, readAuditBundle, type InclusionProof } from '../../shared/node/fhir/fhir-audit-event';
+import type { InclusionProof } from '../../shared/node/fhir/fhir-audit-event';
+import { auditBundle, readAuditBundle } from '../../shared/node/fhir/fhir-bundle';
 import type { StoredBatch } from '../../shared/audit/trail-export';
 import type { ExportedEntry, PurgedRecord, TrailExport, UnreadableRecord } from '../../shared/audit/trail-export';
 

@@ -7,22 +7,17 @@ import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
 import type { StoredBatch } from '../../../shared/audit/trail-export';
 import { leafHashOfEntry, sha256 } from '../../../server/audit/audit-tree';
 import { verifyTrail, type VerifyCrypto } from '../../../shared/node/audit/trail-verifier';
+import { fromAuditEvent, toAuditEvent, type InclusionProof } from '../../../shared/node/fhir/fhir-audit-event';
+import { auditBundle, readAuditBundle } from '../../../shared/node/fhir/fhir-bundle';
+import { batchProvenance, fromBatchProvenance } from '../../../shared/node/fhir/fhir-batch';
+import { WARDLINE_FHIR } from '../../../shared/node/fhir/fhir-codes';
 import {
-  auditBundle,
-  batchProvenance,
-  fromAuditEvent,
-  fromBatchProvenance,
-  fromTreeHeadProvenance,
-  fromUnreadableOutcome,
-  readAuditBundle,
-  toAuditEvent,
-  treeHeadProvenance,
-  unreadableOutcome,
-  purgedOutcome,
   fromPurgedOutcome,
-  WARDLINE_FHIR,
-  type InclusionProof,
-} from '../../../shared/node/fhir/fhir-audit-event';
+  fromUnreadableOutcome,
+  purgedOutcome,
+  unreadableOutcome,
+} from '../../../shared/node/fhir/fhir-place-outcome';
+import { fromTreeHeadProvenance, treeHeadProvenance } from '../../../shared/node/fhir/fhir-tree-head';
 import { ROLES } from '../../../shared/access/permission-matrix';
 import {
   batchSigningBytes,
