@@ -7,6 +7,7 @@
  */
 import { randomInt, createHash } from 'node:crypto';
 import type { AuditAction, AuditObject, AuditRecord } from '../../shared/audit/audit-event';
+import { auditEvent, NO_ACTOR } from '../../shared/audit/audit-event-builder';
 import type { Hash } from '../../shared/audit/merkle-tree';
 import type { DeviceIdentity, DeviceIdentityResult } from '../device/device-identity';
 import { loadSodium } from '../../shared/node/crypto/sodium';
@@ -109,13 +110,8 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     const state = await log.state();
     if (!witnessed.ok || (known === null && state.ackedSeq > 0)) {
       await log.append({
-        actor: { userId: null, role: null },
-        action: 'audit.alert',
-        object: { kind: 'none' },
-        patient: null,
+        ...auditEvent({ action: 'audit.alert', actor: NO_ACTOR, outcome: 'failure', reason: 'AUDIT_HEAD_LOST' }),
         at: options.now(),
-        outcome: 'failure',
-        reason: 'AUDIT_HEAD_LOST',
       });
     }
     if (state.lastSeq > state.ackedSeq) sync.kick();
@@ -147,13 +143,8 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     options.logger.error({ code: reason, seq: check.seq }, 'device audit log chain broken');
     await log
       .append({
-        actor: { userId: null, role: null },
-        action: 'audit.alert',
-        object: { kind: 'none' },
-        patient: null,
+        ...auditEvent({ action: 'audit.alert', actor: NO_ACTOR, outcome: 'failure', reason: reason }),
         at: options.now(),
-        outcome: 'failure',
-        reason,
       })
       .then(
         () => sync?.kick(),

@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import type { DeviceProtector } from '../keys/device-protector';
 import { createVaultManager, type VaultEvent, type VaultManager } from '../vault/vault-manager';
 import { loadOrCreateDeviceIdentity, type DeviceIdentityResult } from '../device/device-identity';
-import { createAuditTrail, type AuditEvent, type AuditTrail } from '../audit/audit-trail';
+import { createAuditTrail, type AuditTrail } from '../audit/audit-trail';
+import { auditEvent, NO_ACTOR } from '../../shared/audit/audit-event-builder';
 import { createComplianceSearch } from '../audit/compliance-search';
 import { readWitnessedHead } from '../audit/witnessed-head-file';
 import { writeFileAtomic } from '../fs/atomic-file';
@@ -57,13 +58,14 @@ export interface AppCoreOptions {
   readonly auditSyncBackoff?: { readonly initialMs: number; readonly maxMs: number };
 }
 
-const vaultAuditEvent = ({ action, vaultId, actor, outcome, reason }: VaultEvent): AuditEvent => ({
-  actor,
-  action,
-  object: { kind: 'vault', id: vaultId },
-  outcome: outcome ?? 'success',
-  reason: reason ?? null,
-});
+const vaultAuditEvent = ({ action, vaultId, actor, outcome, reason }: VaultEvent) =>
+  auditEvent({
+    action,
+    actor,
+    object: { kind: 'vault', id: vaultId },
+    outcome: outcome ?? 'success',
+    reason: reason ?? null,
+  });
 
 export type CoreEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -132,17 +134,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const policy = policyLoad.ok ? policyLoad.policy : policySchema.parse({});
   void audit.note(
     policyLoad.ok
-      ? {
-          actor: { userId: null, role: null },
+      ? auditEvent({
           action: 'policy.loaded',
+          actor: NO_ACTOR,
           reason: policyLoad.source.toUpperCase().replace(/[^A-Z]/g, '_'),
-        }
-      : {
-          actor: { userId: null, role: null },
-          action: 'policy.rejected',
-          outcome: 'failure',
-          reason: policyLoad.error.code,
-        },
+        })
+      : auditEvent({ action: 'policy.rejected', actor: NO_ACTOR, outcome: 'failure', reason: policyLoad.error.code }),
   );
   const session = createSessionService({
     policy,
@@ -273,11 +270,13 @@ export function createAppCore(options: AppCoreOptions): AppCore {
             filter,
             async (fileName, content, records) => {
               // Recorded before the file exists: no export leaves unrecorded.
-              await audit.record({
-                actor: { userId: actor.user.userId, role: actor.user.role },
-                action: 'export.created',
-                object: { kind: 'search', resultCount: records },
-              });
+              await audit.record(
+                auditEvent({
+                  action: 'export.created',
+                  actor: { userId: actor.user.userId, role: actor.user.role },
+                  object: { kind: 'search', resultCount: records },
+                }),
+              );
               await mkdir(exportsDir, { recursive: true, mode: 0o700 });
               writeFileAtomic(path.join(exportsDir, fileName), Buffer.from(content, 'utf8'));
             },
@@ -297,11 +296,13 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         // A compliance search is itself an access to the trail: recorded, by result count only.
         if (actor.state === 'unlocked') {
           try {
-            await audit.record({
-              actor: { userId: actor.user.userId, role: actor.user.role },
-              action: 'search.performed',
-              object: { kind: 'search', resultCount: found.value.records.length },
-            });
+            await audit.record(
+              auditEvent({
+                action: 'search.performed',
+                actor: { userId: actor.user.userId, role: actor.user.role },
+                object: { kind: 'search', resultCount: found.value.records.length },
+              }),
+            );
           } catch {
             return fail(appError('AUDIT_UNAVAILABLE'));
           }

@@ -92,6 +92,45 @@ export const auditObject = z.discriminatedUnion('kind', [
 ]);
 export type AuditObject = z.infer<typeof auditObject>;
 
+/**
+ * Which objects each action may name: the catalogue's second half. `none` where the event can
+ * exist without one (a lock, or a refusal that could not tie itself to an account). The builder
+ * (audit-event-builder.ts) turns this into a type, so a call site cannot pair them otherwise.
+ */
+export const ACTION_OBJECTS = {
+  'sign-in.succeeded': ['none'],
+  'sign-in.failed': ['account', 'none'],
+  'mfa.failed': ['account', 'none'],
+  'account.locked-out': ['account', 'none'],
+  'session.locked': ['none'],
+  'session.unlocked': ['none'],
+  'session.auto-logoff': ['account', 'none'],
+  'session.signed-out': ['account', 'none'],
+  'session.user-switched': ['account', 'none'],
+  'conversation.opened': ['conversation'],
+  'message.sent': ['message'],
+  'message.received': ['message'],
+  'message.read': ['message'],
+  'message.recalled': ['message'],
+  'message.expired': ['message'],
+  'search.performed': ['search', 'none'],
+  'attachment.opened': ['message'],
+  'export.created': ['search'],
+  'key-change.shown': ['account'],
+  'key-change.accepted': ['account'],
+  'policy.loaded': ['setting', 'none'],
+  'policy.rejected': ['setting', 'none'],
+  'admin.action': ['account', 'legal-hold', 'role-address', 'audit-purge', 'siem-destination', 'none'],
+  'vault.created': ['vault'],
+  'vault.shredded': ['vault'],
+  'vault.purged': ['vault'],
+  'audit.alert': ['none'],
+  'session.issued': ['session'],
+  'session.ended': ['session'],
+  'message.accepted': ['message'],
+  'history.read': ['conversation'],
+} as const satisfies Record<AuditAction, readonly AuditObject['kind'][]>;
+
 export const auditRecord = z.strictObject({
   /** The acting user; null before anyone is signed in (a refused sign-in names no account). */
   actor: z.strictObject({ userId: userId.nullable(), role: z.enum(ROLES).nullable() }),

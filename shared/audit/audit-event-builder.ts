@@ -1,0 +1,72 @@
+/**
+ * How an audit event is built: the one function every call site uses, on the workstation and on
+ * the server. The catalogue (audit-event.ts) says which actions exist and which objects each may
+ * name (`ACTION_OBJECTS`); here that table becomes a type, so a record of a message read about an
+ * account, or of a sign-in about a message, does not compile. The result is branded: a
+ * hand-written object literal is not an `AuditEvent`, so nothing reaches the trail around this.
+ *
+ * What is filled in later is not here: the time, the sequence number and the workstation are the
+ * trail's to set when it appends (main/audit/audit-trail.ts, server/audit/server-trail.ts).
+ */
+import type { Role } from '../access/permission-matrix';
+import { ACTION_OBJECTS, type AuditAction, type AuditObject, type AuditRecord } from './audit-event';
+
+/** Who acted: a signed-in person in a role, or nobody (a refused sign-in, a purge by policy). */
+export interface AuditActor {
+  readonly userId: string | null;
+  readonly role: Role | null;
+}
+
+export const NO_ACTOR: AuditActor = Object.freeze({ userId: null, role: null });
+
+/** The object kinds the catalogue allows for `A`. */
+export type ObjectKindOf<A extends AuditAction> = (typeof ACTION_OBJECTS)[A][number];
+/** The objects an event of action `A` may name. */
+export type ObjectOf<A extends AuditAction> = Extract<AuditObject, { kind: ObjectKindOf<A> }>;
+
+declare const built: unique symbol;
+
+/** An event ready for the trail; only `auditEvent` makes one. */
+export interface AuditEvent {
+  readonly [built]: true;
+  readonly actor: AuditActor;
+  readonly action: AuditAction;
+  readonly object: AuditObject;
+  readonly patient: string | null;
+  readonly outcome: AuditRecord['outcome'];
+  readonly reason: string | null;
+}
+
+/** What a call site says. `object` may be left out only where the catalogue allows `none`. */
+export type AuditEventSpec<A extends AuditAction> = {
+  readonly action: A;
+  readonly actor: AuditActor;
+  /** The patient the object concerns (a conversation's patient reference), when known. */
+  readonly patient?: string | null;
+  /** A reason code (an app error code or an enumerated word), never a message. */
+  readonly reason?: string | null;
+  /** Recorded as a failure: the attempt and the code it failed with. */
+  readonly outcome?: AuditRecord['outcome'];
+} & ('none' extends ObjectKindOf<A> ? { readonly object?: ObjectOf<A> } : { readonly object: ObjectOf<A> });
+
+export function auditEvent<A extends AuditAction>(spec: AuditEventSpec<A>): AuditEvent {
+  const object: AuditObject = spec.object ?? { kind: 'none' };
+  // The types make this unreachable from TypeScript; a cast or a value decoded from elsewhere
+  // still meets it at run time.
+  if (!(ACTION_OBJECTS[spec.action] as readonly string[]).includes(object.kind)) {
+    throw new TypeError(`an ${spec.action} record cannot name a ${object.kind} object`);
+  }
+  return {
+    actor: { userId: spec.actor.userId, role: spec.actor.role },
+    action: spec.action,
+    object,
+    patient: spec.patient ?? null,
+    outcome: spec.outcome ?? 'success',
+    reason: spec.reason ?? null,
+  } as AuditEvent;
+}
+
+/** The same event recorded as failed with `reason` (an attempt followed by its real outcome). */
+export function asFailure(event: AuditEvent, reason: string): AuditEvent {
+  return { ...event, outcome: 'failure', reason };
+}
