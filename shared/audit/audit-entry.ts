@@ -55,4 +55,3 @@ export const auditAlert = z.strictObject({
   kind: z.enum(AUDIT_ALERT_KINDS),
   seq: z.number().int().nonnegative().nullable(),
 });
-export type AuditAlertView = z.infer<typeof auditAlert>;

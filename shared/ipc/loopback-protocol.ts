@@ -20,7 +20,6 @@ export const clientFrameSchema = z.strictObject({
   channel: z.string().max(100),
   payload: z.unknown(),
 });
-export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
 export const serverFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('result'), id: z.number().int().nonnegative(), result: z.unknown() }),

@@ -13,7 +13,6 @@ export const userId = z
   .min(1)
   .max(USER_ID_MAX)
   .regex(/^[a-z0-9][a-z0-9._-]*$/);
-export type UserId = z.infer<typeof userId>;
 
 /** Users type ids in any case and with stray spaces; everything else sees this form. */
 export function normalizeUserId(input: string): string {

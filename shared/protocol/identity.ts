@@ -32,8 +32,3 @@ const encoder = new TextEncoder();
 export function fingerprintInput(keys: IdentityPublicKeys): Uint8Array {
   return encoder.encode(JSON.stringify(['wardline/fingerprint/v1', keys.signing, keys.encryption]));
 }
-
-/** For people comparing fingerprints aloud: twelve groups of five digits of the hex. */
-export function formatFingerprint(hex: string): string {
-  return (hex.slice(0, 60).match(/.{5}/g) ?? []).join(' ');
-}
