@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ERROR_CODES, MAX_RETRY_AFTER_SECONDS, type AppError } from '../errors';
+import { err, ok as okResult, type Result } from '../result';
 
 /** Every IPC answer: a value, or a typed error. Never a thrown exception across the bridge. */
-export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppError };
+export type IpcResult<T> = Result<T, AppError>;
 
-export const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value });
-export const fail = (error: AppError): IpcResult<never> => ({ ok: false, error });
+export const ok = <T>(value: T): IpcResult<T> => okResult(value);
+export const fail = (error: AppError): IpcResult<never> => err(error);
 
 export const appErrorSchema = z.strictObject({
   code: z.enum(ERROR_CODES),
