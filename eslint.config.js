@@ -12,6 +12,15 @@ const banned = [
   { object: 'window', property: 'indexedDB', message: 'PHI must never persist in the renderer.' },
 ];
 
+/** What main may never import, wherever in main it is. */
+const mainBoundaries = [
+  { group: ['**/renderer/**', '**/preload/**'], message: 'Main does not import page code.' },
+  {
+    group: ['**/server/**', '**/launch/**'],
+    message: 'The app never imports the server: shared code lives in shared/ or shared/node/.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'release/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -88,6 +97,7 @@ export default tseslint.config(
               group: ['**/main/**', '**/server/**', '**/renderer/**', '**/preload/**', 'node:*', 'electron'],
               message: 'shared/ runs everywhere: it imports nothing process-specific.',
             },
+            { group: ['**/node/**'], message: 'shared/ runs in the page too: shared/node/ is for Node only.' },
           ],
         },
       ],
@@ -118,24 +128,6 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['**/renderer/**', '**/preload/**'], message: 'Main does not import page code.' },
-            {
-              group: ['**/server/**', '**/launch/**'],
-              message: 'The app never imports the server: shared code lives in shared/ or shared/node/.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['main/**/*.ts'],
-    ignores: ['main/electron/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
           paths: [
             {
               name: 'electron',
@@ -143,16 +135,14 @@ export default tseslint.config(
               allowTypeImports: true,
             },
           ],
-          patterns: [
-            { group: ['**/renderer/**', '**/preload/**'], message: 'Main does not import page code.' },
-            {
-              group: ['**/server/**', '**/launch/**'],
-              message: 'The app never imports the server: shared code lives in shared/ or shared/node/.',
-            },
-          ],
+          patterns: mainBoundaries,
         },
       ],
     },
+  },
+  {
+    files: ['main/electron/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: mainBoundaries }] },
   },
   {
     files: ['server/**/*.ts'],
