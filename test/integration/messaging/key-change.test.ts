@@ -3,11 +3,10 @@
  * sealed to the new key until they accept it. A hostile but authenticated sender cannot plant a
  * message whose sealed conversation details disagree with its signed header.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentityKeys, publicKeysOf, wrapIdentityKeys } from '../../../main/crypto/identity-keys';
 import { openEnvelope } from '../../../main/crypto/envelope-open';
-import { sealEnvelope } from '../../../main/crypto/envelope-seal';
+import { sealHostileEnvelope } from '../../support/hostile-envelope';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { openRawSession } from '../../support/raw-session';
 import { createWorkstation, eventually, type Workstation } from '../../support/workstation';
@@ -126,58 +125,23 @@ describe('contact key change', () => {
 
   it('drops signed envelopes whose participants disagree with the header or with the conversation they claim', async () => {
     const raw = await openRawSession(server.endpoint, mallory, 1);
-    if (raw.identity === null) throw new Error('no identity');
-    const lookup = await raw.api.call('lookupKeys', { userIds: [nurse.userId] }, raw.session.token);
-    const nurseKey = lookup.ok ? lookup.value.users[0]?.publicKeys?.encryption : undefined;
-    if (nurseKey === undefined) throw new Error('no key');
-    const own = Buffer.from(raw.identity.encryption.publicKey).toString('base64');
-    const envelope = await sealEnvelope({
-      header: {
-        v: 1,
-        id: randomUUID(),
-        conversationId,
-        sender: { userId: mallory.userId, deviceId: raw.deviceId },
-        recipients: [nurse.userId],
-        sentAt: Date.now(),
-        expiresAt: null,
-        priority: 'stat',
-      },
-      // Claims to continue the nurse's conversation with the doctor, who never sent it.
-      body: {
-        kind: 'text',
-        text: 'Planted instruction',
-        conversation: { kind: 'direct', title: null, participants: [nurse.userId, doctor.userId], roleAddress: null },
-      },
-      recipientKeys: [
-        { recipient: nurse.userId, encryptionKey: nurseKey },
-        { recipient: mallory.userId, encryptionKey: own },
-      ],
-      signingKey: raw.identity.signing.privateKey,
+    // Claims to continue the nurse's conversation with the doctor, who never sent it.
+    const envelope = await sealHostileEnvelope(raw, {
+      to: nurse.userId,
+      conversationId,
+      text: 'Planted instruction',
+      priority: 'stat',
+      conversation: { kind: 'direct', title: null, participants: [nurse.userId, doctor.userId], roleAddress: null },
     });
     expect((await raw.api.call('send', { envelope }, raw.session.token)).ok).toBe(true);
 
     // Consistent with its own header this time, but reusing the nurse and doctor's conversation id.
-    const joined = await sealEnvelope({
-      header: {
-        v: 1,
-        id: randomUUID(),
-        conversationId,
-        sender: { userId: mallory.userId, deviceId: raw.deviceId },
-        recipients: [nurse.userId],
-        sentAt: Date.now(),
-        expiresAt: null,
-        priority: 'stat',
-      },
-      body: {
-        kind: 'text',
-        text: 'Gatecrashed instruction',
-        conversation: { kind: 'direct', title: null, participants: [nurse.userId, mallory.userId], roleAddress: null },
-      },
-      recipientKeys: [
-        { recipient: nurse.userId, encryptionKey: nurseKey },
-        { recipient: mallory.userId, encryptionKey: own },
-      ],
-      signingKey: raw.identity.signing.privateKey,
+    const joined = await sealHostileEnvelope(raw, {
+      to: nurse.userId,
+      conversationId,
+      text: 'Gatecrashed instruction',
+      priority: 'stat',
+      conversation: { kind: 'direct', title: null, participants: [nurse.userId, mallory.userId], roleAddress: null },
     });
     expect((await raw.api.call('send', { envelope: joined }, raw.session.token)).ok).toBe(true);
     raw.close();

@@ -8,9 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealEnvelope } from '../../../main/crypto/envelope-seal';
 import type { ConversationSummary, Thread } from '../../../shared/ipc/contract';
 import type { MessageBody } from '../../../shared/protocol/envelope';
+import { sealHostileEnvelope } from '../../support/hostile-envelope';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { openRawSession, type RawSession } from '../../support/raw-session';
 import { createWorkstation, eventually, openThread, type Workstation } from '../../support/workstation';
@@ -58,28 +58,13 @@ async function sendAsMallory(
   text: string,
   conversation: Omit<MessageBody['conversation'], 'participants'>,
 ): Promise<string> {
-  if (raw.identity === null) throw new Error('no identity');
-  const lookup = await raw.api.call('lookupKeys', { userIds: [nurse.userId] }, raw.session.token);
-  const nurseKey = lookup.ok ? lookup.value.users[0]?.publicKeys?.encryption : undefined;
-  if (nurseKey === undefined) throw new Error('no key');
   const conversationId = randomUUID();
-  const envelope = await sealEnvelope({
-    header: {
-      v: 1,
-      id: randomUUID(),
-      conversationId,
-      sender: { userId: mallory.userId, deviceId: raw.deviceId },
-      recipients: [nurse.userId],
-      sentAt: Date.now(),
-      expiresAt: null,
-      priority: 'urgent',
-    },
-    body: { kind: 'text', text, conversation: { ...conversation, participants: [nurse.userId, mallory.userId] } },
-    recipientKeys: [
-      { recipient: nurse.userId, encryptionKey: nurseKey },
-      { recipient: mallory.userId, encryptionKey: Buffer.from(raw.identity.encryption.publicKey).toString('base64') },
-    ],
-    signingKey: raw.identity.signing.privateKey,
+  const envelope = await sealHostileEnvelope(raw, {
+    to: nurse.userId,
+    conversationId,
+    text,
+    priority: 'urgent',
+    conversation: { ...conversation, participants: [nurse.userId, mallory.userId] },
   });
   const sent = await raw.api.call('send', { envelope }, raw.session.token);
   if (!sent.ok) throw new Error(sent.error.code);
