@@ -24,7 +24,7 @@ import { createReceiptQueue, type ReceiptQueue } from '../../main/messaging/rece
 import { createFeedStream, type FeedStream } from '../../main/server-link/feed-stream';
 import type { ServerEndpoint } from '../../main/server-link/server-endpoint';
 import { openStore, type StoreClient } from '../../main/store/store-client';
-import type { ConversationRecord, ParticipantRecord } from '../../main/store/messaging-ops';
+import type { ConversationRecord, ParticipantRecord } from '../../main/store/ops/conversation-ops';
 import type { ChannelName, RequestOf } from '../../shared/ipc/contract';
 import type { Envelope, EnvelopeHeader, MessageBody } from '../../shared/protocol/envelope';
 import type { FeedEvent } from '../../shared/protocol/feed';

@@ -8,7 +8,7 @@ import { receivesMessages } from '../../shared/access/permission-matrix';
 import type { DirectoryUser, UserKeys } from '../../shared/protocol/api';
 import { fingerprintOf } from '../crypto/identity-keys';
 import type { ApiClient, ApiError } from '../server-link/api-client';
-import type { ContactKeyRecord } from '../store/messaging-ops';
+import type { ContactKeyRecord } from '../store/ops/contact-key-ops';
 import type { StoreClient } from '../store/store-client';
 
 export type KeysForSending =

@@ -19,7 +19,7 @@ import type { Envelope, MessageBody } from '../../shared/protocol/envelope';
 import { openEnvelope, type EnvelopeReader } from '../crypto/envelope-open';
 import { verifyRecall } from '../crypto/recall-signature';
 import type { StoreClient } from '../store/store-client';
-import type { ConversationRecord } from '../store/messaging-ops';
+import type { ConversationRecord } from '../store/ops/conversation-ops';
 import type { ContactKeys } from './contact-keys';
 import type { RoleDirectory } from './role-directory';
 import { displayTextOrNull } from '../../shared/text/display-text';

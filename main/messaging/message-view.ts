@@ -10,7 +10,8 @@ import type { ConversationSummary, MessageView, Participant, Thread } from '../.
 import { ROLES, type Role } from '../../shared/access/permission-matrix';
 import type { DirectoryEntry, DirectoryUser } from '../../shared/protocol/api';
 import { displayText, displayTextOrNull } from '../../shared/text/display-text';
-import type { ConversationListRow, ConversationRecord, StoredMessage } from '../store/messaging-ops';
+import type { ConversationListRow, ConversationRecord } from '../store/ops/conversation-ops';
+import type { StoredMessage } from '../store/ops/message-ops';
 
 const NAME_CHARS = 200;
 const SUBJECT_CHARS = 200;

@@ -20,7 +20,7 @@ import { createFeedStream, type SessionEndReason, type StreamState } from '../se
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import type { StoreClient } from '../store/store-client';
 import { StoreError } from '../store/store-error';
-import type { ConversationRecord, ParticipantRecord } from '../store/messaging-ops';
+import type { ConversationRecord, ParticipantRecord } from '../store/ops/conversation-ops';
 import { createContactKeys } from './contact-keys';
 import { createFeedReceiver } from './feed-receiver';
 import { toConversationSummary, toDirectoryEntryView, toMessageView, toThreadConversation } from './message-view';

@@ -2,7 +2,8 @@
  * Child process for the kill -9 test: opens a vault and commits one message per transaction,
  * printing `committed <n>` only after each commit has returned. Killed mid-stream by the test.
  */
-import { conversation, makeManager, message } from './vault-fixtures';
+import { makeManager } from './vault-fixtures';
+import { received } from './vault-records';
 
 const [dataDir, wrapKeyHex] = process.argv.slice(2) as [string, string];
 // Same machine secret location as the parent's manager, so this is the same workstation.
@@ -12,8 +13,7 @@ if (!opened.ok) {
   process.stdout.write(`failed ${opened.error}\n`);
   process.exit(1);
 }
-await opened.value.store.call('conversation.upsert', conversation);
 for (let i = 0; ; i += 1) {
-  await opened.value.store.call('message.insertMany', [message(i * 2), message(i * 2 + 1)]);
-  process.stdout.write(`committed ${String(i * 2 + 2)}\n`);
+  await opened.value.store.call('message.receive', received(i));
+  process.stdout.write(`committed ${String(i + 1)}\n`);
 }

@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, type StoreClient } from '../../../main/store/store-client';
 import { LATEST_VERSION } from '../../../main/store/migrations';
-import { conversation, fingerprint, message, randomKey, tempDir } from '../../support/vault-fixtures';
+import { fingerprint, randomKey, tempDir } from '../../support/vault-fixtures';
+import { conversation, message, received } from '../../support/vault-records';
 
 const require = createRequire(import.meta.url);
 
@@ -19,6 +20,38 @@ interface JourneyDb {
   close(cb: () => void): void;
 }
 const journey = require('@journeyapps/sqlcipher') as { Database: new (file: string) => JourneyDb };
+
+interface RawDb {
+  pragma(sql: string, options?: { simple: boolean }): unknown;
+  prepare(sql: string): { all(...params: unknown[]): unknown[] };
+  close(): void;
+}
+const RawDatabase = require('better-sqlite3-multiple-ciphers') as new (file: string) => RawDb;
+
+/** Opens a closed vault file directly with its key, to look where the app's operations do not. */
+function openRaw(file: string, key: Uint8Array): RawDb {
+  const raw = new RawDatabase(file);
+  raw.pragma("cipher = 'sqlcipher'");
+  raw.pragma('legacy = 4');
+  raw.pragma(`key = "x'${Buffer.from(key).toString('hex')}'"`);
+  return raw;
+}
+
+/** Ids of the messages whose text the full-text index still finds for `text`. */
+function indexed(file: string, key: Uint8Array, text: string): string[] {
+  const raw = openRaw(file, key);
+  try {
+    return (
+      raw
+        .prepare(
+          'SELECT m.id FROM message_search s JOIN messages m ON m.seq = s.rowid WHERE message_search MATCH ? ORDER BY m.seq',
+        )
+        .all(text) as { id: string }[]
+    ).map((row) => row.id);
+  } finally {
+    raw.close();
+  }
+}
 
 /** Reads one row with the independent SQLCipher 4 community build. */
 function readWithJourneyApps(file: string, hexKey: string | null, sql: string): Promise<Record<string, unknown>> {
@@ -46,33 +79,33 @@ async function freshStore() {
   const hexKey = Buffer.from(key).toString('hex');
   const store = await openStore(file, key, { create: true });
   opened.push(store);
-  await store.call('conversation.upsert', conversation);
   return { dir, file, key, hexKey, store };
 }
 
 describe('encrypted store', () => {
-  it('stores and reads messages through the worker, newest first per conversation', async () => {
+  it('stores and reads messages through the worker, the newest page of a conversation', async () => {
     const { store } = await freshStore();
-    await store.call('message.insertMany', [message(1), message(2), message(3)]);
-    expect(await store.call('message.count', {})).toBe(3);
-    const got = await store.call('message.get', { id: 'msg-000002' });
-    expect(got?.body).toBe(message(2).body);
-    expect(got?.envelope).toEqual(message(2).envelope);
-    const page = await store.call('message.listByConversation', {
-      conversationId: 'conv-1',
-      beforeSentAt: null,
-      limit: 2,
+    for (const i of [1, 2, 3]) await store.call('message.receive', received(i));
+    expect(await store.call('message.unreadCount', {})).toBe(3);
+    expect((await store.call('message.find', { id: 'msg-000002' }))?.body).toBe(message(2).body);
+    const page = await store.call('message.thread', { conversationId: conversation.id, before: null, limit: 2 });
+    expect(page.map((m) => m.id)).toEqual(['msg-000002', 'msg-000003']);
+    expect(
+      (await store.call('conversation.page', { selfId: 'nurse.adams', limit: 10, offset: 0 })).rows[0],
+    ).toMatchObject({ id: conversation.id, lastMessageAt: message(3).sentAt });
+    // A sealed envelope's bytes come back as they went in.
+    const envelope = new Uint8Array([0, 255, 7, 128, 1]);
+    await store.call('message.queueOutgoing', {
+      conversation,
+      message: { ...message(4), senderId: 'nurse.adams' },
+      envelope,
     });
-    expect(page.map((m) => m.id)).toEqual(['msg-000003', 'msg-000002']);
-    expect((await store.call('conversation.list', { limit: 10, offset: 0 }))[0]).toMatchObject({
-      id: 'conv-1',
-      lastMessageAt: message(3).sentAt,
-    });
+    expect((await store.call('outbox.list', { limit: 10 }))[0]?.envelope).toEqual(envelope);
   });
 
   it('is a standard SQLCipher 4 file: an independent build reads it with the raw key, and not without', async () => {
     const { file, hexKey, store } = await freshStore();
-    await store.call('message.insert', message(7));
+    await store.call('message.receive', received(7));
     await store.close();
     const row = await readWithJourneyApps(file, hexKey, "SELECT body FROM messages WHERE id = 'msg-000007'");
     expect(row.body).toBe(message(7).body);
@@ -84,10 +117,7 @@ describe('encrypted store', () => {
 
   it('writes no message text, name, identifier or schema text in the database or its WAL', async () => {
     const { file, store } = await freshStore();
-    await store.call(
-      'message.insertMany',
-      Array.from({ length: 50 }, (_, i) => message(i)),
-    );
+    for (let i = 0; i < 50; i += 1) await store.call('message.receive', received(i));
     // Read the files while the WAL still holds the latest pages.
     const needles = [
       'Bartholomew',
@@ -117,14 +147,14 @@ describe('encrypted store', () => {
 
   it('creates its files with mode 0600', async () => {
     const { file, store } = await freshStore();
-    await store.call('message.insert', message(1));
+    await store.call('message.receive', received(1));
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(`${file}-wal`).mode & 0o777).toBe(0o600);
   });
 
   it('refuses a wrong key with VAULT_CORRUPT and leaves the file untouched', async () => {
     const { file, store } = await freshStore();
-    await store.call('message.insert', message(1));
+    await store.call('message.receive', received(1));
     await store.close();
     const before = fingerprint([file, `${file}-wal`]);
     await expect(openStore(file, randomKey(), { create: false })).rejects.toMatchObject({ code: 'VAULT_CORRUPT' });
@@ -133,9 +163,9 @@ describe('encrypted store', () => {
 
   it('refuses a second opener of the same vault with VAULT_IN_USE', async () => {
     const { file, key, store } = await freshStore();
-    await store.call('message.insert', message(1));
+    await store.call('message.receive', received(1));
     await expect(openStore(file, key, { create: false })).rejects.toMatchObject({ code: 'VAULT_IN_USE' });
-    expect(await store.call('message.count', {})).toBe(1);
+    expect(await store.call('message.unreadCount', {})).toBe(1);
   });
 
   it('runs migrations to the latest version and refuses a vault from a newer Wardline', async () => {
@@ -143,15 +173,7 @@ describe('encrypted store', () => {
     expect(await store.call('setting.get', { key: 'absent' })).toBeNull();
     await store.close();
     // Bump user_version as a future release would, with the key, then reopen.
-    const Database = require('better-sqlite3-multiple-ciphers') as new (file: string) => {
-      pragma(sql: string, options?: { simple: boolean }): unknown;
-      key(buffer: Buffer): void;
-      close(): void;
-    };
-    const raw = new Database(file);
-    raw.pragma("cipher = 'sqlcipher'");
-    raw.pragma('legacy = 4');
-    raw.pragma(`key = "x'${Buffer.from(key).toString('hex')}'"`);
+    const raw = openRaw(file, key);
     expect(raw.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     raw.pragma(`user_version = ${String(LATEST_VERSION + 1)}`);
     raw.close();
@@ -160,37 +182,31 @@ describe('encrypted store', () => {
     expect(fingerprint([file])).toEqual(before);
   });
 
-  it('searches bodies with FTS5, treats query syntax as text, and forgets recalled messages', async () => {
-    const { store } = await freshStore();
-    await store.call('message.insertMany', [
-      message(1, { body: 'Troponin elevated, please review' }),
-      message(2, { body: 'Café au lait spots noted' }),
-      message(3, { body: 'Discharge planned tomorrow' }),
-    ]);
-    expect((await store.call('message.search', { text: 'tropon', limit: 10 })).map((h) => h.messageId)).toEqual([
-      'msg-000001',
-    ]);
-    expect((await store.call('message.search', { text: 'cafe', limit: 10 })).map((h) => h.messageId)).toEqual([
-      'msg-000002',
-    ]);
-    expect(await store.call('message.search', { text: 'body:"x" OR *', limit: 10 })).toEqual([]);
+  it('forgets the text of a recalled or expired message in its row and in the full-text index', async () => {
+    const { file, key, store } = await freshStore();
+    await store.call('message.receive', received(1, { body: 'Troponin elevated, please review' }));
+    await store.call('message.receive', received(2, { body: 'Troponin repeat due', expiresAt: 1_700_000_100_000 }));
+    await store.call('message.receive', received(3, { body: 'Troponin normal, café au lait spots noted' }));
     expect(await store.call('message.recall', { id: 'msg-000001', recalledAt: 1 })).toBe(true);
-    expect(await store.call('message.search', { text: 'troponin', limit: 10 })).toEqual([]);
-    expect((await store.call('message.get', { id: 'msg-000001' }))?.body).toBeNull();
+    const due = await store.call('message.dueToExpire', { now: 1_700_000_100_000 });
+    expect(await store.call('message.expire', { ids: due.map((m) => m.id), now: 1_700_000_100_000 })).toHaveLength(1);
+    expect((await store.call('message.find', { id: 'msg-000001' }))?.body).toBeNull();
+    expect((await store.call('message.find', { id: 'msg-000002' }))?.body).toBeNull();
+    await store.close();
+    // The index is kept by triggers inside the vault: only the text still held is found.
+    expect(indexed(file, key, 'troponin')).toEqual(['msg-000003']);
+    expect(indexed(file, key, 'cafe')).toEqual(['msg-000003']);
   });
 
   it('answers STORE_CLOSED after close and rejects unknown operations', async () => {
     const { store } = await freshStore();
     await store.close();
-    await expect(store.call('message.count', {})).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+    await expect(store.call('message.unreadCount', {})).rejects.toMatchObject({ code: 'STORE_CLOSED' });
   });
 
   it('refuses a truncated database with VAULT_CORRUPT and keeps the file as it was', async () => {
     const { file, key, store } = await freshStore();
-    await store.call(
-      'message.insertMany',
-      Array.from({ length: 400 }, (_, i) => message(i)),
-    );
+    for (let i = 0; i < 400; i += 1) await store.call('message.receive', received(i));
     await store.close();
     const full = readFileSync(file);
     writeFileSync(file, full.subarray(0, 4096 + 100));
@@ -202,7 +218,7 @@ describe('encrypted store', () => {
 
   it('keeps a copy elsewhere useless without the key', async () => {
     const { dir, file, store } = await freshStore();
-    await store.call('message.insert', message(1));
+    await store.call('message.receive', received(1));
     await store.close();
     const copy = path.join(dir, 'stolen.db');
     copyFileSync(file, copy);

@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../../main/store/store-error';
-import { conversation, floorKdf, makeManager, message, randomKey, tempDir } from '../../support/vault-fixtures';
+import { floorKdf, makeManager, randomKey, tempDir } from '../../support/vault-fixtures';
+import { received } from '../../support/vault-records';
 
 const mountPoint = path.join(tempDir('wardline-full-'), 'disk');
 let mounted = false;
@@ -35,15 +36,13 @@ describe('vault on a full disk', () => {
     const created = await manager.create('nurse.adams', wrapKey, floorKdf());
     if (!created.ok) throw new Error(created.error);
     const { store } = created.value;
-    await store.call('conversation.upsert', conversation);
 
     let committed = 0;
     let failure: unknown = null;
-    for (let batch = 0; batch < 200 && failure === null; batch += 1) {
-      const messages = Array.from({ length: 50 }, (_, k) => message(batch * 50 + k, { body: 'x'.repeat(2000) }));
+    for (let i = 0; i < 10_000 && failure === null; i += 1) {
       try {
-        await store.call('message.insertMany', messages);
-        committed += messages.length;
+        await store.call('message.receive', received(i, { body: 'x'.repeat(2000) }));
+        committed += 1;
       } catch (error) {
         failure = error;
       }
@@ -52,12 +51,12 @@ describe('vault on a full disk', () => {
     expect((failure as StoreError).code).toBe('DISK_FULL');
     expect(committed).toBeGreaterThan(0);
     // The failed transaction rolled back; reads still work and see exactly what was committed.
-    expect(await store.call('message.count', {})).toBe(committed);
+    expect(await store.call('message.unreadCount', {})).toBe(committed);
     await created.value.lock();
 
     const reopened = await manager.unlock('nurse.adams', wrapKey);
     if (!reopened.ok) throw new Error(reopened.error);
-    expect(await reopened.value.store.call('message.count', {})).toBe(committed);
+    expect(await reopened.value.store.call('message.unreadCount', {})).toBe(committed);
     await reopened.value.lock();
   });
 });

@@ -11,22 +11,15 @@ import { parseKeyFile, serializeKeyFile } from '../../../main/vault/key-file';
 import { databaseFiles, vaultIdOf, vaultPaths, type VaultPaths } from '../../../main/vault/vault-layout';
 import type { VaultEvent } from '../../../main/vault/vault-manager';
 import { AuditError } from '../../../main/audit/device-audit-log';
-import {
-  conversation,
-  fingerprint,
-  floorKdf,
-  makeManager,
-  message,
-  randomKey,
-  tempDir,
-} from '../../support/vault-fixtures';
+import { fingerprint, floorKdf, makeManager, randomKey, tempDir } from '../../support/vault-fixtures';
+import { received } from '../../support/vault-records';
 
 async function vaultWithMessages(manager: ReturnType<typeof makeManager>['manager'], userId = 'nurse.adams') {
   const wrapKey = randomKey();
   const created = await manager.create(userId, wrapKey, floorKdf());
   if (!created.ok) throw new Error(created.error);
-  await created.value.store.call('conversation.upsert', conversation);
-  await created.value.store.call('message.insertMany', [message(1), message(2)]);
+  await created.value.store.call('message.receive', received(1));
+  await created.value.store.call('message.receive', received(2));
   await created.value.lock();
   return { wrapKey, vaultId: created.value.vaultId };
 }
@@ -53,11 +46,11 @@ describe('vault lifecycle', () => {
     const unlocked = await manager.unlock('nurse.adams', wrapKey);
     expect(unlocked.ok).toBe(true);
     if (!unlocked.ok) return;
-    expect(await unlocked.value.store.call('message.count', {})).toBe(2);
+    expect(await unlocked.value.store.call('message.unreadCount', {})).toBe(2);
     expect(manager.openVaultIds()).toEqual([unlocked.value.vaultId]);
     await unlocked.value.lock();
     expect(manager.openVaultIds()).toEqual([]);
-    await expect(unlocked.value.store.call('message.count', {})).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+    await expect(unlocked.value.store.call('message.unreadCount', {})).rejects.toMatchObject({ code: 'STORE_CLOSED' });
   });
 
   it('keeps clinicians apart: one clinician’s key does not open another’s vault', async () => {
@@ -176,8 +169,7 @@ describe('password, shredding and purging', () => {
     const { manager, deps } = makeManager();
     const created = await manager.createWithPassword('nurse.adams', 'first Password 1', KDF_FLOOR);
     if (!created.ok) throw new Error(created.error);
-    await created.value.store.call('conversation.upsert', conversation);
-    await created.value.store.call('message.insert', message(1));
+    await created.value.store.call('message.receive', received(1));
     await created.value.lock();
     const database = vaultPaths(deps.dataDir, vaultIdOf('nurse.adams')).database;
     const dbBefore = fingerprint([database]);
@@ -196,7 +188,7 @@ describe('password, shredding and purging', () => {
       error: 'WRONG_PASSWORD',
     });
     const unlocked = await manager.unlockWithPassword('nurse.adams', 'second Password 2');
-    expect(unlocked.ok && (await unlocked.value.store.call('message.count', {}))).toBe(1);
+    expect(unlocked.ok && (await unlocked.value.store.call('message.unreadCount', {}))).toBe(1);
     await manager.lockAll();
   });
 

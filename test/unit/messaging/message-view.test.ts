@@ -8,7 +8,8 @@ import {
   toMessageView,
   toThreadConversation,
 } from '../../../main/messaging/message-view';
-import type { ConversationListRow, ConversationRecord, StoredMessage } from '../../../main/store/messaging-ops';
+import type { ConversationListRow, ConversationRecord } from '../../../main/store/ops/conversation-ops';
+import type { StoredMessage } from '../../../main/store/ops/message-ops';
 import type { DirectoryEntry } from '../../../shared/protocol/api';
 
 const base: StoredMessage = {

@@ -1,8 +1,11 @@
-/** Messaging operations on a real vault: outbox, receipts, read state, expiry, contact keys. */
+/**
+ * The vault's operations on a real vault, through the store worker: conversations, messages, read
+ * state, the outbox, receipts, expiry and contact keys (main/store/ops/).
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { openStore, type StoreClient } from '../../../main/store/store-client';
-import type { ConversationRecord } from '../../../main/store/messaging-ops';
+import type { ConversationRecord } from '../../../main/store/ops/conversation-ops';
 import { randomKey, tempDir } from '../../support/vault-fixtures';
 
 let store: StoreClient;
@@ -186,7 +189,6 @@ describe('messaging store operations', () => {
     ]);
     expect(await store.call('message.find', { id: 'm-exp' })).toMatchObject({ body: null, expiredAt: 9000 });
     expect(await store.call('outbox.list', { limit: 10 })).toEqual([]);
-    expect(await store.call('message.search', { text: 'gone soon', limit: 5 })).toEqual([]);
   });
 
   it('answers a thread oldest first, paging backwards with `before`', async () => {

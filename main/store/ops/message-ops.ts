@@ -1,0 +1,197 @@
+/**
+ * The messages table as a thread shows it: storing an incoming message once, queueing an
+ * outgoing one with its sealed envelope, recall, and reading messages back with their send
+ * state and receipt counts. Read state and expiry have modules of their own.
+ */
+import type { Database } from 'better-sqlite3';
+import type { Priority } from '../../../shared/protocol/envelope';
+import { sql } from '../statement-cache';
+import { touchConversation, upsertConversation, type ConversationRecord } from './conversation-ops';
+
+export interface StoredMessage {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly senderId: string;
+  readonly direction: 'in' | 'out';
+  readonly sentAt: number;
+  readonly priority: Priority;
+  readonly expiresAt: number | null;
+  readonly recalledAt: number | null;
+  readonly expiredAt: number | null;
+  readonly sendState: 'pending' | 'sent' | 'failed' | null;
+  /** Pending, but held until a recipient's changed key is accepted. */
+  readonly held: boolean;
+  readonly recipientCount: number;
+  readonly body: string | null;
+  readonly deliveredCount: number;
+  readonly readCount: number;
+}
+
+export interface IncomingMessage {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly senderId: string;
+  readonly sentAt: number;
+  readonly receivedAt: number;
+  readonly priority: Priority;
+  readonly expiresAt: number | null;
+  readonly recipientCount: number;
+  readonly envelope: Uint8Array;
+  readonly body: string;
+  /** Outgoing copies fetched on another workstation of the sender arrive this way too. */
+  readonly direction: 'in' | 'out';
+}
+
+/** A message the clinician just sent, as shown while it waits in the outbox. */
+export interface OutgoingMessage {
+  readonly id: string;
+  readonly senderId: string;
+  readonly sentAt: number;
+  readonly priority: Priority;
+  readonly expiresAt: number | null;
+  readonly recipientCount: number;
+  readonly body: string;
+}
+
+interface RawStored {
+  id: string;
+  conversation_id: string;
+  sender_id: string;
+  direction: 'in' | 'out';
+  sent_at: number;
+  priority: Priority;
+  expires_at: number | null;
+  recalled_at: number | null;
+  expired_at: number | null;
+  send_state: StoredMessage['sendState'];
+  held: number | null;
+  recipient_count: number;
+  body: string | null;
+  delivered_count: number;
+  read_count: number;
+}
+
+const STORED_COLUMNS = `m.id, m.conversation_id, m.sender_id, m.direction, m.sent_at, m.priority, m.expires_at,
+  m.recalled_at, m.expired_at, m.send_state, m.recipient_count, m.body,
+  (SELECT o.held FROM outbox o WHERE o.id = m.id) AS held,
+  (SELECT count(*) FROM receipts r WHERE r.message_id = m.id AND r.delivered_at IS NOT NULL) AS delivered_count,
+  (SELECT count(*) FROM receipts r WHERE r.message_id = m.id AND r.read_at IS NOT NULL) AS read_count`;
+
+function toStored(raw: RawStored): StoredMessage {
+  return {
+    id: raw.id,
+    conversationId: raw.conversation_id,
+    senderId: raw.sender_id,
+    direction: raw.direction,
+    sentAt: raw.sent_at,
+    priority: raw.priority,
+    expiresAt: raw.expires_at,
+    recalledAt: raw.recalled_at,
+    expiredAt: raw.expired_at,
+    sendState: raw.send_state,
+    held: raw.held === 1,
+    recipientCount: raw.recipient_count,
+    body: raw.body,
+    deliveredCount: raw.delivered_count,
+    readCount: raw.read_count,
+  };
+}
+
+export const messageReads = {
+  /** Newest `limit` messages before `before`, answered oldest first. */
+  'message.thread': (
+    db: Database,
+    args: { conversationId: string; before: number | null; limit: number },
+  ): StoredMessage[] =>
+    (
+      sql(
+        db,
+        `SELECT ${STORED_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.sent_at < ?
+         ORDER BY m.sent_at DESC, m.seq DESC LIMIT ?`,
+      ).all(args.conversationId, args.before ?? Number.MAX_SAFE_INTEGER, args.limit) as RawStored[]
+    )
+      .map(toStored)
+      .reverse(),
+
+  'message.find': (db: Database, args: { id: string }): StoredMessage | null => {
+    const raw = sql(db, `SELECT ${STORED_COLUMNS} FROM messages m WHERE m.id = ?`).get(args.id) as
+      RawStored | undefined;
+    return raw ? toStored(raw) : null;
+  },
+} as const;
+
+export const messageWrites = {
+  /** Stores a decrypted message once: a message seen again (push and fetch overlap) is ignored. */
+  'message.receive': (
+    db: Database,
+    input: { conversation: ConversationRecord; message: IncomingMessage },
+  ): { inserted: boolean } => {
+    return db.transaction(() => {
+      upsertConversation(db, input.conversation);
+      const m = input.message;
+      const inserted =
+        sql(
+          db,
+          `INSERT INTO messages (id, conversation_id, sender_id, sent_at, received_at, priority, expires_at, envelope, body,
+             direction, send_state, recipient_count)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        ).run(
+          m.id,
+          m.conversationId,
+          m.senderId,
+          m.sentAt,
+          m.receivedAt,
+          m.priority,
+          m.expiresAt,
+          Buffer.from(m.envelope),
+          m.body,
+          m.direction,
+          m.direction === 'out' ? 'sent' : null,
+          m.recipientCount,
+        ).changes === 1;
+      if (inserted) touchConversation(db, m.conversationId, m.sentAt);
+      return { inserted };
+    })();
+  },
+
+  /** The message shown at once as pending, and its sealed envelope queued: one transaction. */
+  'message.queueOutgoing': (
+    db: Database,
+    input: { conversation: ConversationRecord; message: OutgoingMessage; envelope: Uint8Array },
+  ): null => {
+    db.transaction(() => {
+      upsertConversation(db, input.conversation);
+      const m = input.message;
+      sql(
+        db,
+        `INSERT INTO messages (id, conversation_id, sender_id, sent_at, received_at, priority, expires_at, envelope, body,
+           direction, send_state, recipient_count)
+         VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, 'out', 'pending', ?)`,
+      ).run(
+        m.id,
+        input.conversation.id,
+        m.senderId,
+        m.sentAt,
+        m.priority,
+        m.expiresAt,
+        Buffer.from(input.envelope),
+        m.body,
+        m.recipientCount,
+      );
+      sql(
+        db,
+        `INSERT INTO outbox (id, conversation_id, idempotency_key, envelope, created_at, attempts, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, 0, NULL)`,
+      ).run(m.id, input.conversation.id, m.id, Buffer.from(input.envelope), m.sentAt);
+      touchConversation(db, input.conversation.id, m.sentAt);
+    })();
+    return null;
+  },
+
+  /** Recall: the body and envelope are removed (and, with secure_delete, overwritten); the row stays as a marker. */
+  'message.recall': (db: Database, args: { id: string; recalledAt: number }): boolean =>
+    sql(
+      db,
+      'UPDATE messages SET body = NULL, envelope = NULL, recalled_at = ? WHERE id = ? AND recalled_at IS NULL',
+    ).run(args.recalledAt, args.id).changes === 1,
+} as const;
