@@ -1,0 +1,136 @@
+/**
+ * Sending a message: the recipients' pinned keys are fetched (a changed key stops the send and
+ * is shown), the message is sealed to them and to the sender's own copy, recorded in the audit
+ * trail, and only then stored as pending with its envelope in the outbox, which sends it.
+ */
+import { randomUUID } from 'node:crypto';
+import { appError } from '../../shared/errors';
+import type { SendRequest } from '../../shared/ipc/contract';
+import { fail, ok, type IpcResult } from '../../shared/ipc/result';
+import { sealEnvelope, SealError } from '../crypto/envelope-seal';
+import { appCodeOf } from '../server-link/api-error-code';
+import type { ConversationRecord, ParticipantRecord } from '../store/ops/conversation-ops';
+import type { StoreClient } from '../store/store-client';
+import type { ActionRecords } from './action-records';
+import type { ContactKeys } from './contact-keys';
+import { newConversation, outgoingContent, participantsOf } from './outgoing-message';
+import type { OwnKeys } from './own-keys';
+import type { RoleDirectory } from './role-directory';
+
+export interface ComposerDeps {
+  readonly store: StoreClient;
+  readonly contacts: ContactKeys;
+  readonly roles: Pick<RoleDirectory, 'cached'>;
+  readonly records: ActionRecords;
+  readonly ownKeys: OwnKeys;
+  /** The sender as the conversation names them. */
+  readonly self: ParticipantRecord;
+  readonly deviceId: string;
+  readonly now: () => number;
+  readonly onThreadChanged: (conversationId: string) => void;
+  readonly onListChanged: () => void;
+  /** A message was queued: the outbox should send it. */
+  readonly onQueued: () => void;
+}
+
+export interface Composer {
+  readonly send: (request: SendRequest) => Promise<IpcResult<{ conversationId: string; messageId: string }>>;
+}
+
+export function createComposer(deps: ComposerDeps): Composer {
+  const { store, self } = deps;
+
+  /** Who a new message goes to, and the conversation it starts or continues. */
+  async function resolve(
+    request: SendRequest,
+  ): Promise<IpcResult<{ conversation: ConversationRecord; recipients: string[]; isNew: boolean }>> {
+    if ('conversationId' in request) {
+      const conversation = await store.call('conversation.get', { id: request.conversationId });
+      if (conversation === null) return fail(appError('NOT_FOUND'));
+      const recipients = conversation.participants.map((p) => p.userId).filter((id) => id !== self.userId);
+      if (recipients.length === 0) return fail(appError('BAD_REQUEST'));
+      return ok({ conversation, recipients, isNew: false });
+    }
+    const started = newConversation(request, {
+      selfId: self.userId,
+      cachedRole: (addressId) => deps.roles.cached(addressId),
+      id: randomUUID(),
+      now: deps.now(),
+    });
+    if (started === null) return fail(appError('RECIPIENT_UNAVAILABLE'));
+    return ok({ ...started, isNew: true });
+  }
+
+  return {
+    async send(request) {
+      const resolved = await resolve(request);
+      if (!resolved.ok) return resolved;
+      const { conversation, recipients, isNew } = resolved.value;
+      // A reply in a known conversation needs no directory details, only the pinned keys.
+      const keys = await deps.contacts.keysForSending(recipients, { details: isNew });
+      if (!keys.ok) {
+        if (keys.error === 'API') return fail(appError(appCodeOf(keys.api.code)));
+        if (keys.error === 'KEY_CHANGED')
+          await Promise.all(
+            keys.userIds.map((userId) =>
+              deps.records.noted({ action: 'key-change.shown', object: { kind: 'account', id: userId } }),
+            ),
+          );
+        return fail(appError(keys.error, keys.userIds));
+      }
+      const participants = participantsOf(
+        self,
+        recipients,
+        conversation.participants,
+        (id) => keys.users.get(id)?.user,
+      );
+      // A new conversation begins with this message: same instant, so nothing is "earlier".
+      const sentAt = isNew ? conversation.createdAt : deps.now();
+      const { header, body } = outgoingContent({
+        request,
+        conversation,
+        participants,
+        recipients,
+        sender: { userId: self.userId, deviceId: deps.deviceId },
+        id: randomUUID(),
+        sentAt,
+      });
+      let sealed;
+      try {
+        sealed = await sealEnvelope({
+          header,
+          body,
+          recipientKeys: deps.ownKeys.sealedTo(recipients, (id) => keys.users.get(id)?.encryptionKey ?? ''),
+          signingKey: deps.ownKeys.signingKey,
+        });
+      } catch (error) {
+        return fail(
+          appError(error instanceof SealError && error.code === 'BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL'),
+        );
+      }
+      const refused = await deps.records.refusal({
+        action: 'message.sent',
+        object: { kind: 'message', id: header.id, conversationId: conversation.id },
+        patient: conversation.patient?.ref ?? null,
+      });
+      if (refused !== null) return fail(appError(refused));
+      await store.call('message.queueOutgoing', {
+        conversation: { ...conversation, participants },
+        message: {
+          id: header.id,
+          senderId: self.userId,
+          sentAt,
+          priority: header.priority,
+          expiresAt: header.expiresAt,
+          recipientCount: recipients.length,
+          body: request.text,
+        },
+        envelope: new TextEncoder().encode(JSON.stringify(sealed)),
+      });
+      deps.onThreadChanged(conversation.id);
+      deps.onListChanged();
+      deps.onQueued();
+      return ok({ conversationId: conversation.id, messageId: header.id });
+    },
+  };
+}
