@@ -16,7 +16,7 @@ import {
   type ThrottlePolicy,
 } from './accounts/attempt-throttle';
 import { PRELOGIN_SECRET_NAME } from './accounts/prelogin';
-import { serverSecret } from './accounts/server-secret';
+import { serverSecret } from './accounts/server-secret-store';
 import { createServerAdmin, type ServerAdmin } from './admin/server-admin';
 import { recordSiemConfiguration } from './admin/siem-configuration';
 import { createApiHandlers } from './api-handlers';

@@ -14,8 +14,10 @@ import type { PasswordHasher } from '../crypto/password-hasher';
 import type { Database } from '../db/database';
 import { insertAccount, setAccountActive } from './account-store';
 import { endSessionsOfUser } from './session-store';
-import { recordAccountEvent, SERVER_OPERATOR } from './account-events';
-import { checkedActor, recordAdminEvent } from '../admin/admin-events';
+import { recordAccountEvent } from './account-event-store';
+import { SERVER_OPERATOR } from './account-events';
+import { recordAdminEvent } from '../admin/admin-event-store';
+import { checkedActor } from '../admin/admin-events';
 import { accountThrottleKey, clearAccountThrottle, readThrottle, type ThrottleStatus } from './throttle-store';
 
 export interface NewAccount {

@@ -129,3 +129,20 @@ export async function confirmTotpEnrollment(
   );
   return rows.length === 1;
 }
+
+/** Each named account's role as stored (a text column: the caller checks it is a role it knows). */
+export async function storedRoles(
+  db: Queryable,
+  userIds: readonly string[],
+): Promise<{ userId: string; role: string }[]> {
+  const rows = await db.query<{ user_id: string; role: string }>(
+    'SELECT user_id, role FROM accounts WHERE user_id = ANY($1::text[])',
+    [[...new Set(userIds)]],
+  );
+  return rows.map((row) => ({ userId: row.user_id, role: row.role }));
+}
+
+/** Whether the account exists (active or not). */
+export async function accountExists(db: Queryable, userId: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length > 0;
+}

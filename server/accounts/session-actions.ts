@@ -7,7 +7,7 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { transactionOutcome } from '../db/outcome-transaction';
 import { fail, succeed, type Outcome } from '../outcome';
-import { recordAccountEvent } from './account-events';
+import { recordAccountEvent } from './account-event-store';
 import { proofSpentUntil, refreshProofDigest, refreshProofValid } from './device-proof';
 import { deviceKeyOf } from './device-store';
 import { endSession, liveSessionsOf, rotateToken, type AuthenticatedSession } from './session-store';

@@ -212,3 +212,39 @@ export async function deleteDeadSessions(db: Queryable, before: number): Promise
     before,
   ]);
 }
+
+/** A session on one device: whose, from when until when it could act, and the account's role now. */
+export interface DeviceSessionSpan {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly from: number;
+  /** When it ended, or its hard expiry if it has not ended (whichever comes first). */
+  readonly until: number;
+  readonly role: string;
+}
+
+/** The sessions the table still holds for these users on this device (it keeps dead ones a day). */
+export async function deviceSessionSpans(
+  tx: Queryable,
+  deviceId: string,
+  userIds: readonly string[],
+): Promise<DeviceSessionSpan[]> {
+  const rows = await tx.query<{
+    session_id: string;
+    user_id: string;
+    created_at: number | string;
+    until: number | string;
+    role: string;
+  }>(
+    `SELECT s.session_id, s.user_id, s.created_at, LEAST(s.max_expires_at, COALESCE(s.ended_at, s.max_expires_at)) AS until, a.role
+     FROM sessions s JOIN accounts a ON a.user_id = s.user_id WHERE s.device_id = $1 AND s.user_id = ANY($2::text[])`,
+    [deviceId, userIds],
+  );
+  return rows.map((row) => ({
+    sessionId: row.session_id,
+    userId: row.user_id,
+    from: Number(row.created_at),
+    until: Number(row.until),
+    role: row.role,
+  }));
+}

@@ -14,21 +14,20 @@ import {
   type NewAccount,
 } from '../accounts/account-admin';
 import type { ThrottleStatus } from '../accounts/throttle-store';
-import { accountEventsOf, type AccountEvent } from '../accounts/account-events';
+import { accountEventsOf } from '../accounts/account-event-store';
+import type { AccountEvent } from '../accounts/account-events';
 import type { RoleAddress } from '../directory/role-address-store';
 import { saveRoleAddress } from '../directory/role-address-admin';
-import { adminEvents, type AdminEvent, type AdminEventAction } from './admin-events';
+import { adminEvents } from './admin-event-store';
+import type { AdminEvent, AdminEventAction } from './admin-events';
 import { sweepExpired, type HousekeepingDeps, type SweepResult } from './housekeeping';
 import type { SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
-import { auditAlerts, type AuditAlert } from '../audit/audit-alerts';
-import { searchAuditRecords, treeHeads, type AuditFilter } from '../audit/audit-query';
-import {
-  legalHolds,
-  placeLegalHold,
-  purgeExpiredAudit,
-  releaseLegalHold,
-  type LegalHold,
-} from '../audit/audit-retention';
+import { auditAlerts, type AuditAlert } from '../audit/audit-alert-store';
+import type { AuditFilter } from '../audit/audit-filter';
+import { treeHeads } from '../audit/audit-head-store';
+import { searchAuditRecords } from '../audit/audit-record-store';
+import { placeLegalHold, purgeExpiredAudit, releaseLegalHold } from '../audit/audit-retention';
+import { legalHolds, type LegalHold } from '../audit/legal-hold-store';
 
 export interface ServerAdmin {
   createAccount(input: NewAccount): Promise<void>;

@@ -9,7 +9,7 @@ import { SERVER_OPERATOR } from '../accounts/account-events';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import type { AuditObject } from '../../shared/audit/audit-event';
-import { recordAdminEvent } from './admin-events';
+import { recordAdminEvent } from './admin-event-store';
 
 /** Arbitrary, fixed: two instances starting together record one change, not two. */
 const SIEM_CONFIGURATION_LOCK_ID = 0x53_49_45_4d;

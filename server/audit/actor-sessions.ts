@@ -9,29 +9,13 @@
 import { attested, sessionIndex, sessionSpansOf, type SessionSpan } from '../../shared/audit/actor-attestation';
 import type { ChainedEntry } from '../../shared/audit/audit-entry';
 import { auditRecord, type AuditRecord } from '../../shared/audit/audit-event';
+import { deviceSessionSpans } from '../accounts/session-store';
 import type { Queryable } from '../db/database';
+import { chainRecordTexts } from './audit-record-store';
 
 async function tableSpans(tx: Queryable, workstationId: string, userIds: readonly string[]): Promise<SessionSpan[]> {
-  const rows = await tx.query<{
-    session_id: string;
-    user_id: string;
-    created_at: number | string;
-    until: number | string;
-    role: string;
-  }>(
-    `SELECT s.session_id, s.user_id, s.created_at, LEAST(s.max_expires_at, COALESCE(s.ended_at, s.max_expires_at)) AS until, a.role
-     FROM sessions s JOIN accounts a ON a.user_id = s.user_id WHERE s.device_id = $1 AND s.user_id = ANY($2::text[])`,
-    [workstationId, userIds],
-  );
   // The role the account has now: a role changed mid-session falls back to the chain's record below.
-  return rows.map((row) => ({
-    sessionId: row.session_id,
-    userId: row.user_id,
-    workstationId,
-    from: Number(row.created_at),
-    until: Number(row.until),
-    role: row.role,
-  }));
+  return (await deviceSessionSpans(tx, workstationId, userIds)).map((span) => ({ ...span, workstationId }));
 }
 
 function parsed(text: string): AuditRecord | null {
@@ -49,20 +33,20 @@ async function chainSpans(
   workstationId: string,
   userIds: readonly string[],
 ): Promise<SessionSpan[]> {
-  const issued = await tx.query<{ record: string }>(
-    `SELECT record FROM audit_records WHERE workstation_id = $1 AND action = 'session.issued' AND actor_user_id = ANY($2::text[])`,
-    [chainId, userIds],
-  );
-  const opened = issued.flatMap((row) => {
-    const record = parsed(row.record);
+  const issued = await chainRecordTexts(tx, chainId, 'session.issued', 'actor', userIds);
+  const opened = issued.flatMap((text) => {
+    const record = parsed(text);
     return record?.object.kind === 'session' && record.object.workstationId === workstationId ? [record] : [];
   });
   if (opened.length === 0) return [];
-  const ended = await tx.query<{ record: string }>(
-    `SELECT record FROM audit_records WHERE workstation_id = $1 AND action = 'session.ended' AND object_id = ANY($2::text[])`,
-    [chainId, opened.map((record) => (record.object.kind === 'session' ? record.object.id : ''))],
+  const ended = await chainRecordTexts(
+    tx,
+    chainId,
+    'session.ended',
+    'object',
+    opened.map((record) => (record.object.kind === 'session' ? record.object.id : '')),
   );
-  return sessionSpansOf([...opened, ...ended.flatMap((row) => parsed(row.record) ?? [])]);
+  return sessionSpansOf([...opened, ...ended.flatMap((text) => parsed(text) ?? [])]);
 }
 
 /** The entries that name a person who had no session on this workstation at their time. */

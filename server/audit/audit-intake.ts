@@ -9,26 +9,23 @@
  * stall the workstation's chain and lose the honest records after it, and it leaves an
  * `unattested-actor` alert naming the workstation and the record; `audit:verify` names it too.
  */
-import {
-  batchSigningBytes,
-  canonicalRecord,
-  checkEntries,
-  fromHex,
-  GENESIS_HASH,
-  hex,
-} from '../../shared/audit/audit-chain';
+import { batchSigningBytes, checkEntries, fromHex, hex } from '../../shared/audit/audit-chain';
 import { blake2b256 } from '../../shared/audit/blake2b';
 import type { ChainedEntry, SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import type { Clock } from '../clock';
 import { signatureValid } from '../crypto/signatures';
 import { loadSodium } from '../../shared/node/crypto/sodium';
+import { deviceKeyOf } from '../accounts/device-store';
 import type { Database, Queryable } from '../db/database';
 import { fail, succeed, type Outcome } from '../outcome';
-import { recordAuditAlert } from './audit-alerts';
+import { recordAuditAlert } from './audit-alert-store';
+import { chainEnd, insertBatch, insertHead, latestHead } from './audit-head-store';
+import { insertRecords, storedAt } from './audit-record-store';
 import type { AuditSigningKey } from './audit-signing-key';
 import { unattestedEntries } from './actor-sessions';
-import { AUDIT_TREE_LOCK_ID, leafHashOfEntry, type AuditTree } from './audit-tree';
+import { leafHashOfEntry, type AuditTree } from './audit-tree';
+import { insertLeaves, lockAuditTree } from './audit-tree-store';
 
 export interface AuditIntakeDeps {
   readonly db: Database;
@@ -43,102 +40,6 @@ export interface AuditIntakeDeps {
 
 type Batch = RouteRequest<'auditBatch'>;
 type Ack = RouteResponse<'auditBatch'>;
-
-interface ChainEnd {
-  readonly lastSeq: number;
-  readonly lastHash: string;
-}
-
-export async function chainEnd(tx: Queryable, workstationId: string): Promise<ChainEnd> {
-  const rows = await tx.query<{ last_seq: number | string; last_hash: string }>(
-    'SELECT last_seq, last_hash FROM audit_batches WHERE workstation_id = $1 ORDER BY last_seq DESC LIMIT 1',
-    [workstationId],
-  );
-  const row = rows[0];
-  return row === undefined
-    ? { lastSeq: 0, lastHash: hex(GENESIS_HASH) }
-    : { lastSeq: Number(row.last_seq), lastHash: row.last_hash };
-}
-
-async function storedAt(
-  tx: Queryable,
-  workstationId: string,
-  seq: number,
-): Promise<{ treeIndex: number; hash: string } | null> {
-  const rows = await tx.query<{ tree_index: number | string; hash: string }>(
-    'SELECT tree_index, hash FROM audit_records WHERE workstation_id = $1 AND seq = $2',
-    [workstationId, seq],
-  );
-  const row = rows[0];
-  return row === undefined ? null : { treeIndex: Number(row.tree_index), hash: row.hash };
-}
-
-async function latestHead(tx: Queryable): Promise<SignedTreeHead | null> {
-  const rows = await tx.query<{
-    tree_size: number | string;
-    signed_at: number | string;
-    root_hash: string;
-    signature: string;
-  }>('SELECT tree_size, signed_at, root_hash, signature FROM audit_tree_heads ORDER BY tree_size DESC LIMIT 1');
-  const row = rows[0];
-  return row === undefined
-    ? null
-    : {
-        treeSize: Number(row.tree_size),
-        timestamp: Number(row.signed_at),
-        rootHash: row.root_hash,
-        signature: row.signature,
-      };
-}
-
-async function appendEntries(
-  tx: Queryable,
-  entries: readonly ChainedEntry[],
-  firstIndex: number,
-  receivedAt: number,
-): Promise<void> {
-  const indexes = entries.map((_, i) => firstIndex + i);
-  await tx.query('INSERT INTO audit_leaves (tree_index, leaf_hash) SELECT * FROM unnest($1::bigint[], $2::text[])', [
-    indexes,
-    entries.map((entry) => hex(leafHashOfEntry(entry.hash))),
-  ]);
-  const column = <T>(pick: (entry: ChainedEntry) => T) => entries.map(pick);
-  await tx.query(
-    `INSERT INTO audit_records (tree_index, workstation_id, seq, at, actor_user_id, actor_role, action, object_kind, object_id,
-       conversation_id, patient, outcome, reason, record, previous_hash, hash, received_at)
-     SELECT i, w, s, a, u, r, act, ok, oid, cid, p, o, rsn, rec, ph, h, $17
-     FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-       $10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
-       AS t(i, w, s, a, u, r, act, ok, oid, cid, p, o, rsn, rec, ph, h)`,
-    [
-      indexes,
-      column((e) => e.record.workstationId),
-      column((e) => e.record.seq),
-      column((e) => e.record.at),
-      column((e) => e.record.actor.userId),
-      column((e) => e.record.actor.role),
-      column((e) => e.record.action),
-      column((e) => e.record.object.kind),
-      column((e) => ('id' in e.record.object ? e.record.object.id : null)),
-      column((e) =>
-        e.record.object.kind === 'message'
-          ? e.record.object.conversationId
-          : e.record.object.kind === 'conversation'
-            ? e.record.object.id
-            : null,
-      ),
-      column((e) => e.record.patient),
-      column((e) => e.record.outcome),
-      column((e) => e.record.reason),
-      column((e) => canonicalText(e)),
-      column((e) => e.previousHash),
-      column((e) => e.hash),
-      receivedAt,
-    ],
-  );
-}
-
-const canonicalText = (entry: ChainedEntry) => canonicalRecord(entry.record);
 
 function proofs(
   tree: AuditTree,
@@ -177,30 +78,13 @@ export async function appendBatch(
   },
 ): Promise<{ entries: StoredEntry[]; head: SignedTreeHead }> {
   const firstIndex = tree.log.size;
-  const { signed } = input;
-  await appendEntries(tx, input.fresh, firstIndex, input.now);
-  await tx.query(
-    `INSERT INTO audit_batches (workstation_id, first_seq, last_seq, previous_hash, last_hash, signature, device_public_key, received_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      input.workstationId,
-      signed.firstSeq,
-      signed.lastSeq,
-      signed.previousHash,
-      signed.lastHash,
-      signed.signature,
-      signed.devicePublicKey,
-      input.now,
-    ],
-  );
-  tree.log.append(input.fresh.map((entry) => leafHashOfEntry(entry.hash)));
+  const leaves = input.fresh.map((entry) => leafHashOfEntry(entry.hash));
+  await insertLeaves(tx, firstIndex, leaves.map(hex));
+  await insertRecords(tx, input.fresh, firstIndex, input.now);
+  await insertBatch(tx, { workstationId: input.workstationId, ...input.signed }, input.now);
+  tree.log.append(leaves);
   const head = tree.signHead(tree.log.size, input.now);
-  await tx.query('INSERT INTO audit_tree_heads (tree_size, signed_at, root_hash, signature) VALUES ($1, $2, $3, $4)', [
-    head.treeSize,
-    head.timestamp,
-    head.rootHash,
-    head.signature,
-  ]);
+  await insertHead(tx, head);
   return { entries: input.fresh.map((entry, i) => ({ ...entry, treeIndex: firstIndex + i })), head };
 }
 
@@ -211,11 +95,8 @@ export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Pro
   const { db, clock, tree } = deps;
   const workstationId = batch.deviceId;
   if (workstationId === deps.chainId) return fail('AUDIT_DEVICE_UNKNOWN');
-  const devices = await db.query<{ public_key: string }>('SELECT public_key FROM devices WHERE device_id = $1', [
-    workstationId,
-  ]);
-  const devicePublicKey = devices[0]?.public_key;
-  if (devicePublicKey === undefined) return fail('AUDIT_DEVICE_UNKNOWN');
+  const devicePublicKey = await deviceKeyOf(db, workstationId);
+  if (devicePublicKey === null) return fail('AUDIT_DEVICE_UNKNOWN');
 
   const first = batch.entries[0] as ChainedEntry;
   const last = batch.entries.at(-1) as ChainedEntry;
@@ -244,7 +125,7 @@ export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Pro
   let appendedFrom = null as number | null;
   const result = await db
     .transaction(async (tx): Promise<Outcome<Ack>> => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_TREE_LOCK_ID]);
+      await lockAuditTree(tx);
       await tree.catchUp(tx);
       const end = await chainEnd(tx, workstationId);
       let fresh: readonly ChainedEntry[] = batch.entries;

@@ -10,20 +10,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
-import { checkedActor, checkedUserId, recordAdminEvent } from '../admin/admin-events';
+import { recordAdminEvent } from '../admin/admin-event-store';
+import { checkedActor, checkedUserId } from '../admin/admin-events';
 import { SERVER_OPERATOR } from '../accounts/account-events';
+import { holdInForce, insertHoldPlaced, insertHoldReleased, purgeExpiredRecords } from './legal-hold-store';
 
 export const MIN_RETENTION_YEARS = 6;
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export interface LegalHold {
-  readonly holdId: string;
-  /** null: the whole trail. */
-  readonly userId: string | null;
-  readonly placedAt: number;
-  readonly placedBy: string;
-}
 
 export async function placeLegalHold(
   db: Database,
@@ -35,10 +29,7 @@ export async function placeLegalHold(
   const holdId = randomUUID();
   await db.transaction(async (tx) => {
     const at = clock();
-    await tx.query(
-      `INSERT INTO audit_legal_holds (hold_id, event, user_id, at, actor) VALUES ($1, 'placed', $2, $3, $4)`,
-      [holdId, input.userId, at, actor],
-    );
+    await insertHoldPlaced(tx, { holdId, userId: input.userId, at, actor });
     await recordAdminEvent(tx, { at, actor, action: 'legal-hold.placed', targetUserId: input.userId, subject: holdId });
   });
   return holdId;
@@ -54,41 +45,20 @@ export async function releaseLegalHold(
   // Not a hold id at all: no such hold (the database would refuse the comparison).
   if (!UUID.test(input.holdId)) return false;
   return db.transaction(async (tx) => {
-    const open = await tx.query<{ user_id: string | null }>(
-      `SELECT p.user_id FROM audit_legal_holds p WHERE p.hold_id = $1 AND p.event = 'placed'
-       AND NOT EXISTS (SELECT 1 FROM audit_legal_holds r WHERE r.hold_id = p.hold_id AND r.event = 'released')`,
-      [input.holdId],
-    );
-    const [hold] = open;
-    if (hold === undefined) return false;
+    const hold = await holdInForce(tx, input.holdId);
+    if (hold === null) return false;
     const at = clock();
-    await tx.query(
-      `INSERT INTO audit_legal_holds (hold_id, event, user_id, at, actor) VALUES ($1, 'released', NULL, $2, $3)`,
-      [input.holdId, at, actor],
-    );
+    await insertHoldReleased(tx, { holdId: input.holdId, at, actor });
     // The release names whose records were held, so the trail reads without the placing record.
     await recordAdminEvent(tx, {
       at,
       actor,
       action: 'legal-hold.released',
-      targetUserId: hold.user_id,
+      targetUserId: hold.userId,
       subject: input.holdId,
     });
     return true;
   });
-}
-
-export async function legalHolds(db: Database): Promise<LegalHold[]> {
-  const rows = await db.query<{ hold_id: string; user_id: string | null; at: number | string; actor: string }>(
-    `SELECT p.hold_id, p.user_id, p.at, p.actor FROM audit_legal_holds p WHERE p.event = 'placed'
-     AND NOT EXISTS (SELECT 1 FROM audit_legal_holds r WHERE r.hold_id = p.hold_id AND r.event = 'released') ORDER BY p.id`,
-  );
-  return rows.map((row) => ({
-    holdId: row.hold_id,
-    userId: row.user_id,
-    placedAt: Number(row.at),
-    placedBy: row.actor,
-  }));
 }
 
 /** A purge asked for less than the minimum retention: refused, and recorded as refused. */
@@ -130,12 +100,7 @@ export async function purgeExpiredAudit(
   const now = clock();
   const receivedBefore = Math.floor(now - retentionYears * YEAR_MS);
   try {
-    const rows = await db.query<{ n: number | string }>('SELECT audit_purge_expired($1, $2, $3) AS n', [
-      receivedBefore,
-      actor,
-      now,
-    ]);
-    return Number(rows[0]?.n ?? 0);
+    return await purgeExpiredRecords(db, { receivedBefore, actor, at: now });
   } catch (error) {
     await refused('AUDIT_PURGE_FAILED').catch(() => undefined);
     throw error;

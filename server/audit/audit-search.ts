@@ -13,8 +13,9 @@ import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import type { AuthenticatedSession } from '../accounts/session-store';
 import type { Queryable } from '../db/database';
 import { fail, succeed, type Outcome } from '../outcome';
-import { auditAlerts } from './audit-alerts';
-import { searchAuditRecords, treeHeads } from './audit-query';
+import { auditAlerts } from './audit-alert-store';
+import { treeHeads } from './audit-head-store';
+import { searchAuditRecords } from './audit-record-store';
 import type { AuditSigningKey } from './audit-signing-key';
 import type { AuditTree } from './audit-tree';
 

@@ -5,7 +5,7 @@
  * and forwarded to the SIEM, and a rewritten history cannot be proven consistent with those.
  */
 import type { Queryable } from '../db/database';
-import { serverSecret } from '../accounts/server-secret';
+import { serverSecret } from '../accounts/server-secret-store';
 import { loadSodium } from '../../shared/node/crypto/sodium';
 
 export const AUDIT_KEY_SECRET_NAME = 'audit-signing-seed';

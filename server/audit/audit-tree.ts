@@ -1,7 +1,8 @@
 /**
  * The server's audit Merkle tree, kept in memory (merkle-log.ts) over the leaves in the
- * database. Every instance of a deployment keeps its own copy and catches up from
- * `audit_leaves` under the tree lock before it appends, so all instances agree on every head.
+ * database. Every instance of a deployment keeps its own copy and catches up from the stored
+ * leaves (audit-tree-store.ts) under the tree lock before it appends, so all instances agree on
+ * every head.
  */
 import { createHash } from 'node:crypto';
 import { fromHex, hex, treeHeadSigningBytes } from '../../shared/audit/audit-chain';
@@ -10,18 +11,7 @@ import { merkleTree, type Hash } from '../../shared/audit/merkle-tree';
 import type { Queryable } from '../db/database';
 import { createMerkleLog, type MerkleLog } from '../../shared/audit/merkle-log';
 import type { AuditSigningKey } from './audit-signing-key';
-
-/** Arbitrary, fixed: the advisory lock that serialises appends to the tree across instances. */
-export const AUDIT_TREE_LOCK_ID = 0x41_55_44_54;
-/**
- * Held shared by every statement that writes a row of the server chain's outboxes
- * (served_events, admin_events, account_events), and exclusively by the fold while it reads
- * them. Without it, on PostgreSQL, a row whose transaction commits after a later-numbered row's
- * would fall behind the fold's cursor and never reach the chain.
- */
-export const AUDIT_OUTBOX_LOCK_ID = 0x4f_55_54_42;
-/** How long a fold waits for outbox writers in flight before giving up until the next one (never a deadlock). */
-export const FOLD_LOCK_TIMEOUT = '500ms';
+import { leavesFrom } from './audit-tree-store';
 
 export const sha256 = (...parts: readonly Uint8Array[]): Hash => {
   const hash = createHash('sha256');
@@ -54,15 +44,12 @@ export function createAuditTree(key: AuditSigningKey): AuditTree {
     log,
     async catchUp(db) {
       for (;;) {
-        const rows = await db.query<{ tree_index: number | string; leaf_hash: string }>(
-          'SELECT tree_index, leaf_hash FROM audit_leaves WHERE tree_index >= $1 ORDER BY tree_index LIMIT $2',
-          [log.size, CATCH_UP_PAGE],
-        );
+        const rows = await leavesFrom(db, log.size, CATCH_UP_PAGE);
         if (rows.length === 0) return;
         const leaves: Hash[] = [];
         for (const row of rows) {
-          const leaf = fromHex(row.leaf_hash);
-          if (Number(row.tree_index) !== log.size + leaves.length || leaf === null || leaf.length !== 32)
+          const leaf = fromHex(row.leafHash);
+          if (row.treeIndex !== log.size + leaves.length || leaf === null || leaf.length !== 32)
             throw new Error('audit leaves are not contiguous');
           leaves.push(leaf);
         }

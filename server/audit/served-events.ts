@@ -12,7 +12,7 @@ import { canonicalObject } from '../../shared/audit/audit-chain';
 import { auditObject, type AuditObject, type AuditRecord } from '../../shared/audit/audit-event';
 import type { Queryable } from '../db/database';
 import type { SessionEndReason } from '../events/channels';
-import { AUDIT_OUTBOX_LOCK_ID } from './audit-tree';
+import { insertServedEvents } from './served-event-store';
 
 export const SERVED_ACTIONS = [
   'session.issued',
@@ -49,64 +49,15 @@ export async function recordServed(tx: Queryable, events: ServedEvent | readonly
   if (list.length === 0) return;
   // Checked here, at the source: a record the catalogue would refuse is a bug, never stored.
   for (const event of list) auditObject.parse(event.object);
-  // One statement, so the outbox lock is held from before the ids are drawn to the commit
-  // (of the caller's transaction, or of this statement alone).
-  await tx.query(
-    `INSERT INTO served_events (at, actor_user_id, action, object, outcome, reason)
-     SELECT t.* FROM (SELECT pg_advisory_xact_lock_shared($7)) AS outbox,
-       unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t`,
-    [
-      list.map((event) => event.at),
-      list.map((event) => event.actor),
-      list.map((event) => event.action),
-      list.map((event) => canonicalObject(event.object)),
-      list.map((event) => event.outcome ?? 'success'),
-      list.map((event) => event.reason ?? null),
-      AUDIT_OUTBOX_LOCK_ID,
-    ],
+  await insertServedEvents(
+    tx,
+    list.map((event) => ({
+      at: event.at,
+      actor: event.actor,
+      action: event.action,
+      object: canonicalObject(event.object),
+      outcome: event.outcome ?? 'success',
+      reason: event.reason ?? null,
+    })),
   );
-}
-
-export interface ServedRow {
-  readonly id: number;
-  readonly at: number;
-  readonly actor: string | null;
-  readonly action: string;
-  /** Null when the stored text no longer reads as a catalogue object (someone wrote it by hand). */
-  readonly object: AuditObject | null;
-  readonly outcome: AuditRecord['outcome'];
-  readonly reason: string | null;
-}
-
-export async function servedEventsAfter(tx: Queryable, afterId: number, limit: number): Promise<ServedRow[]> {
-  const rows = await tx.query<{
-    id: number | string;
-    at: number | string;
-    actor_user_id: string | null;
-    action: string;
-    object: string;
-    outcome: 'success' | 'failure';
-    reason: string | null;
-  }>(
-    'SELECT id, at, actor_user_id, action, object, outcome, reason FROM served_events WHERE id > $1 ORDER BY id LIMIT $2',
-    [afterId, limit],
-  );
-  return rows.map((row) => {
-    let object: AuditObject | null = null;
-    try {
-      const parsed = auditObject.safeParse(JSON.parse(row.object));
-      object = parsed.success ? parsed.data : null;
-    } catch {
-      object = null;
-    }
-    return {
-      id: Number(row.id),
-      at: Number(row.at),
-      actor: row.actor_user_id,
-      action: row.action,
-      object,
-      outcome: row.outcome,
-      reason: row.reason,
-    };
-  });
 }

@@ -15,17 +15,24 @@ import { blake2b256 } from '../../shared/audit/blake2b';
 import type { ChainedEntry } from '../../shared/audit/audit-entry';
 import { auditObject, type AuditObject, type AuditRecord } from '../../shared/audit/audit-event';
 import { ROLES, type Role } from '../../shared/access/permission-matrix';
+import { storedRoles } from '../accounts/account-store';
+import { accountEventsAfter } from '../accounts/account-event-store';
 import type { AccountEventAction } from '../accounts/account-events';
-import { serverSecret } from '../accounts/server-secret';
-import { adminEventsAfter, isUserId, type AdminEventAction } from '../admin/admin-events';
+import { serverSecret } from '../accounts/server-secret-store';
+import { adminEventsAfter } from '../admin/admin-event-store';
+import { isUserId, type AdminEventAction } from '../admin/admin-events';
 import { siemDestinationObject } from '../admin/siem-configuration';
 import type { Clock } from '../clock';
 import { loadSodium } from '../../shared/node/crypto/sodium';
 import type { Database, Queryable } from '../db/database';
-import { appendBatch, chainEnd } from './audit-intake';
-import { SERVED_ACTIONS, servedEventsAfter, type ServedRow } from './served-events';
+import { chainEnd } from './audit-head-store';
+import { appendBatch } from './audit-intake';
+import { SERVED_ACTIONS } from './served-events';
+import { servedEventsAfter, type ServedRow } from './served-event-store';
+import { advanceServerCursor, readServerCursor } from './server-cursor-store';
 import type { AuditSigningKey } from './audit-signing-key';
-import { AUDIT_OUTBOX_LOCK_ID, AUDIT_TREE_LOCK_ID, FOLD_LOCK_TIMEOUT, type AuditTree } from './audit-tree';
+import type { AuditTree } from './audit-tree';
+import { lockAuditTree, lockOutboxesForFold } from './audit-tree-store';
 
 export const SERVER_CHAIN_SECRET = 'audit-server-chain';
 const FOLD_PAGE = 500;
@@ -149,13 +156,10 @@ function servedRecordOf(row: ServedRow, roles: ReadonlyMap<string, Role>, chainI
 }
 
 async function rolesOf(tx: Queryable, userIds: readonly string[]): Promise<Map<string, Role>> {
-  const rows = await tx.query<{ user_id: string; role: string }>(
-    'SELECT user_id, role FROM accounts WHERE user_id = ANY($1::text[])',
-    [[...new Set(userIds)]],
-  );
+  const rows = await storedRoles(tx, userIds);
   return new Map(
     rows.flatMap((row) =>
-      (ROLES as readonly string[]).includes(row.role) ? [[row.user_id, row.role as Role] as const] : [],
+      (ROLES as readonly string[]).includes(row.role) ? [[row.userId, row.role as Role] as const] : [],
     ),
   );
 }
@@ -196,32 +200,15 @@ export function createServerTrail(deps: ServerTrailDeps): ServerTrail {
     let appendedFrom = null as number | null;
     try {
       return await deps.db.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_TREE_LOCK_ID]);
-        // Every outbox writer in flight finishes first, so no row commits behind the cursor. A
-        // bounded wait: a writer queued behind this lock while holding what another writer waits
-        // for would otherwise deadlock; the fold then gives up and the next one folds instead.
-        await tx.query(`SET LOCAL lock_timeout = '${FOLD_LOCK_TIMEOUT}'`);
-        await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_OUTBOX_LOCK_ID]);
-        await tx.query('SET LOCAL lock_timeout = 0');
+        await lockAuditTree(tx);
+        // Every outbox writer in flight finishes first, so no row commits behind the cursor (a
+        // bounded wait: see lockOutboxesForFold).
+        await lockOutboxesForFold(tx);
         await deps.tree.catchUp(tx);
-        await tx.query('INSERT INTO audit_server_cursor (id, last_event) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
-        const [cursor] = await tx.query<{
-          last_event: number | string;
-          last_admin_event: number | string;
-          last_served_event: number | string;
-        }>('SELECT last_event, last_admin_event, last_served_event FROM audit_server_cursor WHERE id = 1');
-        const accountRows = await tx.query<{
-          id: number | string;
-          at: number | string;
-          actor: string;
-          action: AccountEventAction;
-          target_user_id: string;
-        }>('SELECT id, at, actor, action, target_user_id FROM account_events WHERE id > $1 ORDER BY id LIMIT $2', [
-          Number(cursor?.last_event ?? 0),
-          FOLD_PAGE,
-        ]);
-        const adminRows = await adminEventsAfter(tx, Number(cursor?.last_admin_event ?? 0), FOLD_PAGE);
-        const servedRows = await servedEventsAfter(tx, Number(cursor?.last_served_event ?? 0), FOLD_PAGE);
+        const cursor = await readServerCursor(tx);
+        const accountRows = await accountEventsAfter(tx, cursor.lastAccountEvent, FOLD_PAGE);
+        const adminRows = await adminEventsAfter(tx, cursor.lastAdminEvent, FOLD_PAGE);
+        const servedRows = await servedEventsAfter(tx, cursor.lastServedEvent, FOLD_PAGE);
         if (accountRows.length === 0 && adminRows.length === 0 && servedRows.length === 0)
           return { folded: 0, full: false };
         // Every outbox, in the order things happened (a stable sort keeps each table's order).
@@ -232,10 +219,10 @@ export function createServerTrail(deps: ServerTrailDeps): ServerTrail {
         };
         const trailEvents: TrailEvent[] = [
           ...accountRows.map((row) => ({
-            at: Number(row.at),
+            at: row.at,
             actor: row.actor,
             action: row.action,
-            targetUserId: row.target_user_id,
+            targetUserId: row.targetUserId,
             subject: null,
             affected: null,
             receivedBefore: null,
@@ -296,11 +283,11 @@ export function createServerTrail(deps: ServerTrailDeps): ServerTrail {
           },
           now: deps.clock(),
         });
-        await tx.query(
-          `UPDATE audit_server_cursor SET last_event = GREATEST(last_event, $1), last_admin_event = GREATEST(last_admin_event, $2),
-             last_served_event = GREATEST(last_served_event, $3) WHERE id = 1`,
-          [Number(accountRows.at(-1)?.id ?? 0), adminRows.at(-1)?.id ?? 0, servedRows.at(-1)?.id ?? 0],
-        );
+        await advanceServerCursor(tx, {
+          lastAccountEvent: accountRows.at(-1)?.id ?? 0,
+          lastAdminEvent: adminRows.at(-1)?.id ?? 0,
+          lastServedEvent: servedRows.at(-1)?.id ?? 0,
+        });
         return {
           folded: events.length,
           full: accountRows.length === FOLD_PAGE || adminRows.length === FOLD_PAGE || servedRows.length === FOLD_PAGE,

@@ -7,9 +7,12 @@
  */
 import { hex } from '../../shared/audit/audit-chain';
 import type { Hash } from '../../shared/audit/merkle-tree';
+import { hasServerSecret } from '../accounts/server-secret-store';
 import type { Queryable } from '../db/database';
 import { AUDIT_KEY_SECRET_NAME, loadAuditSigningKey } from './audit-signing-key';
-import { auditBatches, purgedRecords, readAuditRows, treeHeads, type AuditFilter } from './audit-query';
+import type { AuditFilter } from './audit-filter';
+import { auditBatches, treeHeads } from './audit-head-store';
+import { purgedRecords, readAuditRows } from './audit-record-store';
 import { leafHashOfEntry, sha256, type AuditTree } from './audit-tree';
 import { createMerkleLog } from '../../shared/audit/merkle-log';
 import type { ExportedEntry, TrailExport, UnreadableRecord } from '../../shared/audit/trail-export';
@@ -18,10 +21,7 @@ const PAGE = 50_000;
 
 /** The audit key, or null on a database that never had one (nothing was ever signed). */
 async function auditPublicKey(db: Queryable): Promise<string | null> {
-  const rows = await db.query<{ name: string }>('SELECT name FROM server_secrets WHERE name = $1', [
-    AUDIT_KEY_SECRET_NAME,
-  ]);
-  return rows.length === 0 ? null : (await loadAuditSigningKey(db)).publicKey;
+  return (await hasServerSecret(db, AUDIT_KEY_SECRET_NAME)) ? (await loadAuditSigningKey(db)).publicKey : null;
 }
 
 /** The whole trail; rows that no longer read as records go as `unreadable`, purged ones as `purged` (each only when there are any). */

@@ -4,7 +4,7 @@
  * recorded for the audit trail, beside the save itself, in the same transaction.
  */
 import { SERVER_OPERATOR } from '../accounts/account-events';
-import { recordAdminEvent } from '../admin/admin-events';
+import { recordAdminEvent } from '../admin/admin-event-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { storeRoleAddress, type RoleAddress } from './role-address-store';

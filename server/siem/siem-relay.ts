@@ -16,11 +16,12 @@
  *
  * Logs carry an event name and an error code only.
  */
-import { storedEntry, type SignedTreeHead, type StoredEntry } from '../../shared/audit/audit-entry';
-import type { StoredBatch } from '../../shared/audit/trail-export';
-import type { Database, Queryable } from '../db/database';
+import { batchesEndingInRange, committedTreeSize, headsInRange } from '../audit/audit-head-store';
+import { auditRowsInRange } from '../audit/audit-record-store';
+import type { Database } from '../db/database';
 import { faultOf } from '../logging/fault';
 import { formatAuditEntry, formatBatch, formatTreeHead } from '../../shared/node/syslog/rfc5424';
+import { advanceSiemCursor, readSiemCursor } from './siem-cursor-store';
 import type { SyslogForwarder } from './syslog-forwarder';
 
 export interface SiemRelayDeps {
@@ -58,47 +59,6 @@ interface Outgoing {
   readonly text: string;
 }
 
-type RecordRow = { tree_index: number | string; record: string; previous_hash: string; hash: string };
-type BatchRow = {
-  tree_index: number | string;
-  workstation_id: string;
-  first_seq: number | string;
-  last_seq: number | string;
-  previous_hash: string;
-  last_hash: string;
-  signature: string;
-  device_public_key: string;
-  received_at: number | string;
-};
-type HeadRow = { tree_size: number | string; signed_at: number | string; root_hash: string; signature: string };
-
-function entryOf(row: RecordRow): StoredEntry | null {
-  try {
-    const parsed = storedEntry.safeParse({
-      record: JSON.parse(row.record) as unknown,
-      previousHash: row.previous_hash,
-      hash: row.hash,
-      treeIndex: Number(row.tree_index),
-    });
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The row is made on first use: a trail stored before forwarding was configured goes from its start. */
-async function readCursor(db: Queryable): Promise<number> {
-  await db.query('INSERT INTO siem_cursor (id, next_index) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
-  const rows = await db.query<{ next_index: number | string }>('SELECT next_index FROM siem_cursor WHERE id = 1');
-  return Number(rows[0]?.next_index ?? 0);
-}
-
-/** Each append stores its head in the same transaction, so the newest head's size is the committed tree size. */
-async function treeSize(db: Queryable): Promise<number> {
-  const rows = await db.query<{ size: number | string | null }>('SELECT max(tree_size) AS size FROM audit_tree_heads');
-  return Number(rows[0]?.size ?? 0);
-}
-
 export function startSiemRelay(deps: SiemRelayDeps): SiemRelay {
   const { db, forwarder, hostname } = deps;
   const pageSize = deps.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -116,49 +76,13 @@ export function startSiemRelay(deps: SiemRelayDeps): SiemRelay {
   /** The messages for tree indexes [from, to), in order. */
   const messagesFor = async (from: number, to: number): Promise<string[]> => {
     const outgoing: Outgoing[] = [];
-    const records = await db.query<RecordRow>(
-      'SELECT tree_index, record, previous_hash, hash FROM audit_records WHERE tree_index >= $1 AND tree_index < $2 ORDER BY tree_index',
-      [from, to],
-    );
-    for (const row of records) {
-      const entry = entryOf(row);
-      if (entry === null) warn('siem.record-unreadable', { code: 'AUDIT_RECORD_UNREADABLE' });
-      else outgoing.push({ index: entry.treeIndex, order: 0, text: formatAuditEntry(entry, { hostname }) });
+    for (const row of await auditRowsInRange(db, from, to)) {
+      if (!row.ok) warn('siem.record-unreadable', { code: 'AUDIT_RECORD_UNREADABLE' });
+      else outgoing.push({ index: row.entry.treeIndex, order: 0, text: formatAuditEntry(row.entry, { hostname }) });
     }
-    // A batch is placed by its last record, which its own append stored (an earlier part may have been stored before).
-    const batches = await db.query<BatchRow>(
-      `SELECT r.tree_index, b.workstation_id, b.first_seq, b.last_seq, b.previous_hash, b.last_hash, b.signature, b.device_public_key, b.received_at
-       FROM audit_batches b JOIN audit_records r ON r.workstation_id = b.workstation_id AND r.seq = b.last_seq
-       WHERE r.tree_index >= $1 AND r.tree_index < $2`,
-      [from, to],
-    );
-    for (const row of batches) {
-      const batch: StoredBatch = {
-        workstationId: row.workstation_id,
-        firstSeq: Number(row.first_seq),
-        lastSeq: Number(row.last_seq),
-        previousHash: row.previous_hash,
-        lastHash: row.last_hash,
-        signature: row.signature,
-        devicePublicKey: row.device_public_key,
-      };
-      outgoing.push({
-        index: Number(row.tree_index),
-        order: 1,
-        text: formatBatch(batch, { hostname, at: Number(row.received_at) }),
-      });
-    }
-    const heads = await db.query<HeadRow>(
-      'SELECT tree_size, signed_at, root_hash, signature FROM audit_tree_heads WHERE tree_size > $1 AND tree_size <= $2',
-      [from, to],
-    );
-    for (const row of heads) {
-      const head: SignedTreeHead = {
-        treeSize: Number(row.tree_size),
-        timestamp: Number(row.signed_at),
-        rootHash: row.root_hash,
-        signature: row.signature,
-      };
+    for (const { treeIndex, receivedAt, batch } of await batchesEndingInRange(db, from, to))
+      outgoing.push({ index: treeIndex, order: 1, text: formatBatch(batch, { hostname, at: receivedAt }) });
+    for (const head of await headsInRange(db, from, to)) {
       outgoing.push({
         index: head.treeSize - 1,
         order: 2,
@@ -185,8 +109,8 @@ export function startSiemRelay(deps: SiemRelayDeps): SiemRelay {
 
   const pass = async (): Promise<void> => {
     while (!closed) {
-      const cursor = await readCursor(db);
-      const size = await treeSize(db);
+      const cursor = await readSiemCursor(db);
+      const size = await committedTreeSize(db);
       if (cursor >= size) return;
       const to = Math.min(size, cursor + pageSize);
       const messages = await messagesFor(cursor, to);
@@ -196,8 +120,7 @@ export function startSiemRelay(deps: SiemRelayDeps): SiemRelay {
         forwarder.send(messages);
         if (!(await written())) return;
       }
-      // Never backwards: another instance may have moved it further meanwhile.
-      await db.query('UPDATE siem_cursor SET next_index = GREATEST(next_index, $1) WHERE id = 1', [to]);
+      await advanceSiemCursor(db, to);
     }
   };
 

@@ -16,13 +16,13 @@ import { MIGRATIONS } from '../../../server/db/migrations';
 import { openPgliteDatabase } from '../../../server/db/pglite-database';
 import { openPostgresDatabase } from '../../../server/db/postgres-database';
 import {
-  legalHolds,
   placeLegalHold,
   purgeExpiredAudit,
   releaseLegalHold,
   RetentionTooShortError,
 } from '../../../server/audit/audit-retention';
-import { adminEvents } from '../../../server/admin/admin-events';
+import { legalHolds } from '../../../server/audit/legal-hold-store';
+import { adminEvents } from '../../../server/admin/admin-event-store';
 import { usePostgres } from '../../support/postgres';
 import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate } from '../../support/server-fixtures';
 

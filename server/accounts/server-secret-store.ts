@@ -15,3 +15,9 @@ export async function serverSecret(db: Queryable, name: string): Promise<Buffer>
   if (value === undefined) throw new Error('server secret missing');
   return Buffer.from(value, 'base64');
 }
+
+/** Whether the secret was ever made, without making it. */
+export async function hasServerSecret(db: Queryable, name: string): Promise<boolean> {
+  const rows = await db.query<{ name: string }>('SELECT name FROM server_secrets WHERE name = $1', [name]);
+  return rows.length > 0;
+}

@@ -1,0 +1,80 @@
+/**
+ * The `admin_events` outbox (admin-events.ts says what goes in it): appended under the outbox
+ * lock in the transaction of the change it records, read back for the admin API and, in id
+ * order, by the fold into the server's audit chain. Append-only, enforced by the database.
+ */
+import { AUDIT_OUTBOX_LOCK_ID } from '../audit/audit-tree-store';
+import type { Queryable } from '../db/database';
+import type { AdminEvent, AdminEventAction } from './admin-events';
+
+export async function recordAdminEvent(
+  tx: Queryable,
+  event: Omit<AdminEvent, 'subject' | 'affected' | 'receivedBefore' | 'reason' | 'outcome'> & Partial<AdminEvent>,
+): Promise<void> {
+  await tx.query(
+    // The outbox lock in the same statement (server/audit/audit-tree-store.ts: AUDIT_OUTBOX_LOCK_ID).
+    `INSERT INTO admin_events (at, actor, action, target_user_id, subject, affected, received_before, outcome, reason)
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM (SELECT pg_advisory_xact_lock_shared($10)) AS outbox`,
+    [
+      event.at,
+      event.actor,
+      event.action,
+      event.targetUserId,
+      event.subject ?? null,
+      event.affected ?? null,
+      event.receivedBefore ?? null,
+      event.outcome ?? 'success',
+      event.reason ?? null,
+      AUDIT_OUTBOX_LOCK_ID,
+    ],
+  );
+}
+
+interface AdminEventRow {
+  id: number | string;
+  at: number | string;
+  actor: string;
+  action: AdminEventAction;
+  target_user_id: string | null;
+  subject: string | null;
+  affected: number | string | null;
+  received_before: number | string | null;
+  outcome: 'success' | 'failure';
+  reason: string | null;
+  [column: string]: unknown;
+}
+
+const orNull = (value: number | string | null) => (value === null ? null : Number(value));
+
+export function adminEventOf(row: AdminEventRow): AdminEvent {
+  return {
+    at: Number(row.at),
+    actor: row.actor,
+    action: row.action,
+    targetUserId: row.target_user_id,
+    subject: row.subject,
+    affected: orNull(row.affected),
+    receivedBefore: orNull(row.received_before),
+    outcome: row.outcome,
+    reason: row.reason,
+  };
+}
+
+export async function adminEvents(db: Queryable, filter: { action?: AdminEventAction } = {}): Promise<AdminEvent[]> {
+  const rows = await db.query<AdminEventRow>(
+    'SELECT * FROM admin_events WHERE ($1::text IS NULL OR action = $1) ORDER BY id',
+    [filter.action ?? null],
+  );
+  return rows.map(adminEventOf);
+}
+
+export type AdminEventWithId = AdminEvent & { readonly id: number };
+
+/** Events after `afterId`, oldest first (the server trail's fold). */
+export async function adminEventsAfter(db: Queryable, afterId: number, limit: number): Promise<AdminEventWithId[]> {
+  const rows = await db.query<AdminEventRow>('SELECT * FROM admin_events WHERE id > $1 ORDER BY id LIMIT $2', [
+    afterId,
+    limit,
+  ]);
+  return rows.map((row) => ({ ...adminEventOf(row), id: Number(row.id) }));
+}
