@@ -9,6 +9,7 @@
  */
 import type { KdfParams } from '../keys/kdf-params';
 import { SALT_BYTES, type PasswordKeys } from '../keys/password-kdf';
+import { fromBase64, toBase64 } from '../../shared/node/crypto/base64';
 import { loadSodium } from '../../shared/node/crypto/sodium';
 
 export interface PinRecord {
@@ -21,8 +22,8 @@ export interface PinRecord {
 
 export type DeriveKeys = (secret: string, salt: Uint8Array, params: KdfParams) => Promise<PasswordKeys>;
 
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
+/** The largest base64 field a record may carry: the sealed 32-byte secret and its tag fit well inside. */
+const MAX_FIELD_BYTES = 1024;
 
 /** A PIN is digits only: what a numeric keypad on a ward can enter quickly. */
 export function pinWellFormed(pin: string, minLength: number): boolean {
@@ -48,10 +49,10 @@ export async function sealWithPin(
     const nonce = sodium.randombytes_buf(sodium.crypto_secretbox_NONCEBYTES);
     return {
       v: 1,
-      salt: b64(salt),
+      salt: toBase64(salt),
       kdf,
-      nonce: b64(nonce),
-      sealed: b64(sodium.crypto_secretbox_easy(secret, nonce, key)),
+      nonce: toBase64(nonce),
+      sealed: toBase64(sodium.crypto_secretbox_easy(secret, nonce, key)),
     };
   } finally {
     key.fill(0);
@@ -61,9 +62,13 @@ export async function sealWithPin(
 /** The secret, or null for a wrong PIN (or a damaged record, which reads the same). */
 export async function openWithPin(derive: DeriveKeys, pin: string, record: PinRecord): Promise<Uint8Array | null> {
   const sodium = await loadSodium();
-  const key = await pinKey(derive, pin, bytes(record.salt), record.kdf);
+  const salt = fromBase64(record.salt, SALT_BYTES);
+  const nonce = fromBase64(record.nonce, sodium.crypto_secretbox_NONCEBYTES);
+  const sealed = fromBase64(record.sealed, sodium.crypto_secretbox_MACBYTES, MAX_FIELD_BYTES);
+  if (salt === null || nonce === null || sealed === null) return null;
+  const key = await pinKey(derive, pin, salt, record.kdf);
   try {
-    return sodium.crypto_secretbox_open_easy(bytes(record.sealed), bytes(record.nonce), key);
+    return sodium.crypto_secretbox_open_easy(sealed, nonce, key);
   } catch {
     return null;
   } finally {
@@ -76,7 +81,7 @@ export function parsePinRecord(text: string | null): PinRecord | null {
   if (text === null) return null;
   try {
     const value = JSON.parse(text) as Partial<PinRecord>;
-    const b64ok = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9+/]+=*$/.test(v);
+    const b64ok = (v: unknown) => fromBase64(v, 1, MAX_FIELD_BYTES) !== null;
     if (value.v !== 1 || !b64ok(value.salt) || !b64ok(value.nonce) || !b64ok(value.sealed)) return null;
     if (typeof value.kdf?.memoryMiB !== 'number' || typeof value.kdf.passes !== 'number') return null;
     return value as PinRecord;

@@ -5,7 +5,7 @@
  * wrong PINs end the session, a colleague signing in) is tested with a fake clock and no sleeping. The session
  * service carries the effects out: closing the vault, zeroing keys, ending the server session.
  */
-import type { IdleSource } from '../../shared/policy/policy-schema';
+import { idleSourceOf, type IdleSource, type Policy } from '../../shared/policy/policy-schema';
 
 export interface SessionTimings {
   /** Idle time (no input that counts as presence, see `idleSource`) before the screen locks. */
@@ -29,6 +29,21 @@ export interface SessionTimings {
 
 export const REAUTH_MS = 12 * 3600_000;
 export const PIN_ATTEMPTS = 5;
+
+/** The machine's timings under `policy`. */
+export function timingsOf(policy: Policy): SessionTimings {
+  const idleLockMs = policy.idleLockSeconds * 1000;
+  return {
+    idleLockMs,
+    idleSource: idleSourceOf(policy),
+    // A countdown long enough to notice, never most of the idle time.
+    warningMs: Math.min(30_000, Math.floor(idleLockMs / 4)),
+    autoLogoffMs: policy.autoLogoffSeconds * 1000,
+    reauthMs: REAUTH_MS,
+    pinAllowed: policy.pinAllowed,
+    pinAttempts: PIN_ATTEMPTS,
+  };
+}
 
 export type LockReason = 'idle' | 'request' | 'os-lock' | 'suspend' | 'reauth';
 export type LogoffReason = 'signed-out' | 'auto-logoff' | 'user-switch' | 'server-ended' | 'pin-attempts';

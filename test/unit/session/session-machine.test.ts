@@ -5,11 +5,11 @@ import {
   REAUTH_MS,
   SIGNED_OUT,
   step,
+  timingsOf,
   type MachineEvent,
   type MachineState,
   type SessionTimings,
 } from '../../../main/session/session-machine';
-import { timingsOf } from '../../../main/session/session-service';
 import { policySchema, type PolicyInput } from '../../../shared/policy/policy-schema';
 
 const timings: SessionTimings = {

@@ -1,0 +1,67 @@
+/**
+ * One clinician's unread badge and new-message notices. `unseen` counts messages since they last
+ * used the window (it words the notice: "3 new secure messages"); the badge is the vault's unread
+ * count, recounted at most a few times a second while unlocked, and while locked (the vault is
+ * closed) the last count plus what the watch has seen arrive.
+ */
+import type { NotificationContent } from '../../shared/policy/policy-schema';
+import { noticeFor, type Notice } from '../notifications/notification-content';
+
+export interface BadgeCounterDeps {
+  readonly content: NotificationContent;
+  readonly notify: (notice: Notice) => void;
+  readonly badge: (unread: number) => void;
+  /** The vault's unread count, or null when this clinician's vault is not open to count it. */
+  readonly unreadCount: () => Promise<number> | null;
+}
+
+export interface BadgeCounter {
+  /** A message arrived while unlocked: a notice, naming the sender if policy allows. */
+  incoming(senderName: string | null): void;
+  /** A message arrived while locked (`arrivedSinceLock` in all): a name-free notice, and the badge. */
+  incomingWhileLocked(arrivedSinceLock: number): void;
+  /** The clinician is looking at the window: later notices count from here. */
+  seen(): void;
+  /** Recounts the unread messages for the badge, at most once per quarter second. */
+  refresh(): void;
+}
+
+const RECOUNT_MS = 250;
+
+export function createBadgeCounter(deps: BadgeCounterDeps): BadgeCounter {
+  let unseen = 0;
+  let lastCount = 0;
+  let recount: NodeJS.Timeout | null = null;
+
+  return {
+    incoming(senderName) {
+      unseen += 1;
+      deps.notify(noticeFor({ content: deps.content, locked: false, unseen, senderName }));
+    },
+
+    incomingWhileLocked(arrivedSinceLock) {
+      unseen += 1;
+      deps.notify(noticeFor({ content: deps.content, locked: true, unseen, senderName: null }));
+      deps.badge(lastCount + arrivedSinceLock);
+    },
+
+    seen() {
+      unseen = 0;
+    },
+
+    refresh() {
+      if (recount !== null) return;
+      recount = setTimeout(() => {
+        recount = null;
+        void deps
+          .unreadCount()
+          ?.then((unread) => {
+            lastCount = unread;
+            deps.badge(unread);
+          })
+          .catch(() => undefined);
+      }, RECOUNT_MS);
+      recount.unref();
+    },
+  };
+}

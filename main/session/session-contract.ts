@@ -1,0 +1,80 @@
+/**
+ * The workstation session's contract: what it needs from the rest of main, the events it sends
+ * the renderer, and what it offers the IPC handlers. Apart from the coordinator so every session
+ * module can name the same dependencies.
+ */
+import type { Role } from '../../shared/access/permission-matrix';
+import type { ConnectionState, SessionState, SignInStep as IpcSignInStep } from '../../shared/ipc/contract';
+import type { IpcResult } from '../../shared/ipc/result';
+import type { Policy } from '../../shared/policy/policy-schema';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { DeviceIdentityResult } from '../device/device-identity';
+import type { KdfParams } from '../keys/kdf-params';
+import type { PasswordKeys } from '../keys/password-kdf';
+import type { Logger } from '../logging/logger';
+import type { MessagingService } from '../messaging/messaging-service';
+import type { Notice } from '../notifications/notification-content';
+import type { ApiClient } from '../server-link/api-client';
+import type { ServerEndpoint } from '../server-link/server-endpoint';
+import type { VaultManager } from '../vault/vault-manager';
+import type { SessionList } from './other-sessions';
+import type { LockReason } from './session-machine';
+
+export interface SessionEvents {
+  readonly session: (state: SessionState) => void;
+  readonly lockWarning: (lockAt: number | null) => void;
+  readonly notify: (notice: Notice) => void;
+  readonly badge: (unread: number) => void;
+  readonly connection: (state: ConnectionState) => void;
+  readonly listChanged: () => void;
+  readonly threadChanged: (conversationId: string) => void;
+}
+
+/** The OS's idle time and lock/suspend signals (Electron's powerMonitor); absent in the browser host. */
+export interface SystemIdle {
+  idleMs(): number | null;
+}
+
+export interface SessionDeps {
+  readonly vaults: VaultManager;
+  /** Every sign-in, lock, unlock and logoff is recorded; an access that cannot be recorded is refused. */
+  readonly audit: AuditTrail;
+  /** Null when no server is configured: sign-in says so instead of failing obscurely. */
+  readonly server: { readonly endpoint: ServerEndpoint; readonly api: ApiClient } | null;
+  /** Loads this workstation's device key on first use. */
+  readonly deviceIdentity: () => Promise<DeviceIdentityResult>;
+  readonly derive: (password: string, salt: Uint8Array, params: KdfParams) => Promise<PasswordKeys>;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly events: SessionEvents;
+  readonly policy: Policy;
+  readonly systemIdle?: SystemIdle;
+  readonly deviceName?: string;
+  /** See MessagingDeps.initialSyncWindowMs. */
+  readonly initialSyncWindowMs?: number;
+  /** How often the idle and logoff deadlines are checked. Default 1 s. */
+  readonly tickMs?: number;
+}
+
+export interface SessionService {
+  state(): SessionState;
+  role(): Role | null;
+  signIn(userId: string, password: string): Promise<IpcResult<IpcSignInStep>>;
+  verifyMfa(code: string): Promise<IpcResult<SessionState>>;
+  cancelSignIn(): IpcResult<SessionState>;
+  signOut(): Promise<IpcResult<SessionState>>;
+  lock(reason?: Extract<LockReason, 'request' | 'os-lock' | 'suspend'>): Promise<IpcResult<SessionState>>;
+  unlock(secret: { pin: string } | { password: string }): Promise<IpcResult<SessionState>>;
+  activity(): void;
+  setPin(pin: string, password: string | null): Promise<IpcResult<SessionState>>;
+  switchUser(): Promise<IpcResult<SessionState>>;
+  listSessions(): Promise<IpcResult<SessionList>>;
+  endOtherSession(sessionId: string): Promise<IpcResult<Record<string, never>>>;
+  /** The unlocked user's server token (null when locked or signed out): for calls outside messaging. */
+  serverToken(): string | null;
+  /** Runs `task` with the unlocked user's messaging; a lock waits for it before closing the vault. */
+  withMessaging<T>(task: (messaging: MessagingService) => Promise<IpcResult<T>>): Promise<IpcResult<T>>;
+  /** Whether this user's vault is open now (for the host's handle report and tests). */
+  vaultOpen(): boolean;
+  close(): Promise<void>;
+}
