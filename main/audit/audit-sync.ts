@@ -13,7 +13,8 @@ import { AUDIT_BATCH_MAX } from '../../shared/protocol/api';
 import type { DeviceIdentity } from '../device/device-identity';
 import type { Logger } from '../logging/logger';
 import type { ApiClient, ApiErrorCode } from '../server-link/api-client';
-import { checkAck, type AckProblem, type VerifySignature, type WitnessedHead } from './ack-check';
+import type { VerifySignature } from '../../shared/audit/signed-head';
+import { checkAck, type AckProblem, type WitnessedHead } from './ack-check';
 import type { DeviceAuditLog } from './device-audit-log';
 
 export interface AuditSyncOptions {

@@ -2,7 +2,8 @@
  * The compliance view's search, done by main for a compliance officer: it asks the server, then
  * checks what came back before showing it. Each record must hash to what it claims and be proven
  * to be in the latest signed head; the head must be signed by the audit key this workstation
- * pinned, and extend (consistency proof) the head it witnessed when it last synced. A server that
+ * pinned, and extend (consistency proof) the head it witnessed when it last synced, as every
+ * signed head is checked (shared/audit/signed-head.ts). A server that
  * hides, edits or rewrites records cannot make the view say "verified".
  *
  * An export is the server's FHIR Bundle of the same selection. Before it is saved it is read back
@@ -12,7 +13,8 @@
  * against that head (`audit:verify --since-head`) has the proof too. Anything else is refused.
  */
 import { createHash } from 'node:crypto';
-import { entryHash, fromHex, hex, treeHeadSigningBytes } from '../../shared/audit/audit-chain';
+import { entryHash, fromHex, hex } from '../../shared/audit/audit-chain';
+import { checkSignedHead } from '../../shared/audit/signed-head';
 import { blake2b256 } from '../../shared/audit/blake2b';
 import type { AuditSearchFilter, SignedTreeHead } from '../../shared/audit/audit-entry';
 import { merkleTree, type Hash } from '../../shared/audit/merkle-tree';
@@ -21,9 +23,11 @@ import type { ResponseOf } from '../../shared/ipc/contract';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
 import { AUDIT_EXPORT_MAX_RECORDS, type RouteResponse } from '../../shared/protocol/api';
 import { auditBundle, readAuditBundle } from '../../shared/node/fhir/fhir-bundle';
-import { verifyTrail, type VerifyCrypto } from '../../shared/node/audit/trail-verifier';
+import type { VerifyCrypto } from '../../shared/audit/trail-verification';
+import { verifyTrail } from '../../shared/node/audit/trail-verifier';
 import type { ConsistencyProof } from '../../shared/audit/trail-export';
-import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
+import { ed25519Verifier } from '../../shared/node/crypto/ed25519';
+import { loadSodium } from '../../shared/node/crypto/sodium';
 import type { ApiClient } from '../server-link/api-client';
 import { appCodeOf } from '../server-link/api-error-code';
 import type { WitnessedHead } from './ack-check';
@@ -40,16 +44,6 @@ const tree = merkleTree(sha256);
 
 type Answer = RouteResponse<'auditSearch'>;
 type Verification = ResponseOf<'audit.search'>['verification'];
-
-const ed25519 =
-  (sodium: Sodium) =>
-  (key: string, message: Uint8Array, signature: string): boolean => {
-    try {
-      return sodium.crypto_sign_verify_detached(Buffer.from(signature, 'base64'), message, Buffer.from(key, 'base64'));
-    } catch {
-      return false;
-    }
-  };
 
 /** Why a Bundle the server wrote is not saved (a typed reason for the log and tests; the renderer is told SERVER_UNTRUSTED). */
 export type BundleRefusal = 'unreadable' | 'does-not-verify' | 'not-what-was-verified';
@@ -155,37 +149,24 @@ export function verifyAnswer(
     };
   const root = fromHex(head.rootHash) as Uint8Array;
   const key = answer.auditKey;
-  if (key === null || (witnessed !== null && witnessed.auditKey !== key))
+  const verdict = checkSignedHead(
+    {
+      head,
+      presentedKey: key,
+      pinnedKey: witnessed?.auditKey ?? null,
+      ...(witnessed === null ? {} : { witnessed: { head: witnessed.head, proof: answer.consistency } }),
+    },
+    { sha256, verifySignature: verifyEd25519 },
+  );
+  // An answer with a head names its key (the protocol's shape), even where a pinned key could check it.
+  if (key === null || verdict.key !== null)
     problem(null, 'the server signs with another audit key than this workstation pinned');
-  else if (
-    !verifyEd25519(
-      key,
-      treeHeadSigningBytes({ treeSize: head.treeSize, timestamp: head.timestamp, rootHash: root }),
-      head.signature,
-    )
-  )
-    problem(null, 'the tree head signature does not verify');
-  if (witnessed !== null) {
-    const old = witnessed.head;
-    const consistent =
-      old.treeSize > head.treeSize
-        ? false
-        : old.treeSize === head.treeSize
-          ? old.rootHash === head.rootHash
-          : old.treeSize === 0 ||
-            tree.verifyConsistency(
-              old.treeSize,
-              head.treeSize,
-              answer.consistency.map((h) => fromHex(h) as Uint8Array),
-              fromHex(old.rootHash) as Uint8Array,
-              root,
-            );
-    if (!consistent)
-      problem(
-        null,
-        `the trail is not consistent with the head of ${String(old.treeSize)} records this workstation witnessed`,
-      );
-  }
+  else if (!verdict.signed) problem(null, 'the tree head signature does not verify');
+  if (witnessed !== null && verdict.extension !== null)
+    problem(
+      null,
+      `the trail is not consistent with the head of ${String(witnessed.head.treeSize)} records this workstation witnessed`,
+    );
   for (const { entry, proof } of answer.entries) {
     const previous = fromHex(entry.previousHash) as Uint8Array;
     if (hex(entryHash(blake2b256, previous, entry.record)) !== entry.hash) {
@@ -232,7 +213,7 @@ export function createComplianceSearch(deps: ComplianceSearchDeps) {
     return ok({
       answer: answer.value,
       witnessed,
-      verification: verifyAnswer(answer.value, witnessed, ed25519(sodium)),
+      verification: verifyAnswer(answer.value, witnessed, ed25519Verifier(sodium)),
     });
   }
 
@@ -281,7 +262,7 @@ export function createComplianceSearch(deps: ComplianceSearchDeps) {
           witnessed,
           consistency: answer.consistency,
         },
-        { sha256, blake2b: blake2b256, verifySignature: ed25519(sodium) },
+        { sha256, blake2b: blake2b256, verifySignature: ed25519Verifier(sodium) },
       );
       // The server wrote something other than what was verified (or what does not verify): not saved.
       if (!checked.ok) return fail(appError('SERVER_UNTRUSTED'));

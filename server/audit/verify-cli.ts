@@ -18,7 +18,8 @@ import type { SignedTreeHead } from '../../shared/audit/audit-entry';
 import { readExport } from './export-formats';
 import { newestWitnessedHead } from '../../shared/node/audit/siem-witness';
 import { parseHeadFile, readHeadFile } from './head-file';
-import { verifyTrail, type TrailBreak } from '../../shared/node/audit/trail-verifier';
+import type { TrailBreak } from '../../shared/audit/trail-verification';
+import { verifyTrail } from '../../shared/node/audit/trail-verifier';
 import type { TrustedHead } from '../../shared/audit/trail-export';
 import { nodeVerifyCrypto } from '../../shared/node/audit/verify-crypto';
 

@@ -4,9 +4,9 @@
  * chain walk on the main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { treeRootsHere } from './trail-verifier';
+import { treeRootsHere } from './tree-roots';
 import { loadSodium } from '../crypto/sodium';
-import { fastSha256 } from './verify-crypto';
+import { fastSha256 } from './fast-sha256';
 
 export interface RootsRequest {
   readonly id: number;

@@ -12,7 +12,7 @@
  * newest: whoever holds the audit key (it is in the server's database) can sign a new head over a
  * rewritten history, and only the older heads the SIEM kept then show the rewrite.
  */
-import { treeHeadSigningBytes, fromHex } from '../../audit/audit-chain';
+import { checkSignedHead, type VerifySignature } from '../../audit/signed-head';
 import { headFromSyslog } from '../syslog/audit-syslog';
 import type { SignedTreeHead } from '../../audit/audit-entry';
 import type { TrustedHead } from '../../audit/trail-export';
@@ -28,7 +28,7 @@ const MESSAGE_START = /<\d{1,3}>1 /;
 export function newestWitnessedHead(
   text: string,
   pinnedKey: string | null,
-  verifySignature: (publicKeyBase64: string, message: Uint8Array, signatureBase64: string) => boolean,
+  verifySignature: VerifySignature,
 ): WitnessRead {
   let newest: TrustedHead | null = null;
   const heads: SignedTreeHead[] = [];
@@ -38,17 +38,14 @@ export function newestWitnessedHead(
     if (start < 0) continue;
     const parsed = headFromSyslog(raw.slice(start).replace(/\r$/, ''));
     if (!parsed.ok) continue;
-    const key = pinnedKey ?? parsed.auditKey;
+    // The pinned key when given, else the message's own (signed-head.ts).
+    const { auditKey: key, signed } = checkSignedHead(
+      { head: parsed.head, presentedKey: parsed.auditKey, pinnedKey },
+      { verifySignature },
+    );
     if (key === null) continue;
     keys.add(key);
-    const root = fromHex(parsed.head.rootHash);
-    if (root === null) continue;
-    const bytes = treeHeadSigningBytes({
-      treeSize: parsed.head.treeSize,
-      timestamp: parsed.head.timestamp,
-      rootHash: root,
-    });
-    if (!verifySignature(key, bytes, parsed.head.signature)) continue;
+    if (!signed) continue;
     heads.push(parsed.head);
     if (newest === null || parsed.head.treeSize > newest.head.treeSize) newest = { auditKey: key, head: parsed.head };
   }

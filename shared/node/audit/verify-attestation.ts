@@ -20,41 +20,26 @@ import {
 } from '../../audit/actor-attestation';
 import type { AuditRecord } from '../../audit/audit-event';
 import { SESSION_MAX_AGE_MS } from '../../protocol/auth';
-import { SIX_YEARS_MS } from '../../audit/retention-window';
 import type { SignedTreeHead } from '../../audit/audit-entry';
-import { firstHeadCovering, type TrailBreak } from './trail-verifier';
 import type { TrailExport } from '../../audit/trail-export';
+import type { TrailBreak } from '../../audit/trail-verification';
+import { breakList, firstHeadCovering, serverChainsOf } from './trail-view';
+import { purgeBoundOf } from './verify-purges';
 
 export const UNATTESTED_PROBLEM = 'names a person who had no session on this workstation at that time (unattested)';
 
-/** The chains the audit key signed: the server's own. */
-export function serverChainsOf(trail: TrailExport, auditKey: string | null): Set<string> {
-  return new Set(
-    trail.batches
-      .filter((batch) => auditKey !== null && batch.devicePublicKey === auditKey)
-      .map((batch) => batch.workstationId),
-  );
-}
-
-/** How many records were checked; each one not attested is reported. */
+/** How many records were checked (`heads` sorted by size), and each one not attested. */
 export function checkAttestation(
   trail: TrailExport,
   heads: readonly SignedTreeHead[],
   auditKey: string | null,
-  report: (b: TrailBreak) => void,
-): number {
+): { readonly checked: number; readonly breaks: TrailBreak[] } {
+  const { breaks, report } = breakList();
   const serverChains = serverChainsOf(trail, auditKey);
-  const serverRecords: AuditRecord[] = [];
-  let purgeBound: number | null = null;
-  for (const { entry } of trail.entries) {
-    const { record } = entry;
-    if (!serverChains.has(record.workstationId)) continue;
-    serverRecords.push(record);
-    if (record.action === 'admin.action' && record.object.kind === 'audit-purge' && record.outcome === 'success') {
-      const bound = Math.min(record.object.receivedBefore, record.at - SIX_YEARS_MS);
-      purgeBound = Math.max(purgeBound ?? bound, bound);
-    }
-  }
+  const serverRecords: AuditRecord[] = trail.entries
+    .map(({ entry }) => entry.record)
+    .filter((record) => serverChains.has(record.workstationId));
+  const purgeBound = purgeBoundOf(trail, serverChains);
   const index = sessionIndex(sessionSpansOf(serverRecords));
   const checkedFrom =
     purgeBound === null ? Number.NEGATIVE_INFINITY : purgeBound + SESSION_MAX_AGE_MS + ATTESTATION_TOLERANCE_MS;
@@ -77,5 +62,5 @@ export function checkAttestation(
         problem: UNATTESTED_PROBLEM,
       });
   }
-  return checked;
+  return { checked, breaks };
 }

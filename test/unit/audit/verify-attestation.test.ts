@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { SignedTreeHead, StoredEntry } from '../../../shared/audit/audit-entry';
 import type { AuditRecord } from '../../../shared/audit/audit-event';
 import type { StoredBatch } from '../../../shared/audit/trail-export';
-import type { TrailBreak } from '../../../shared/node/audit/trail-verifier';
+import type { TrailBreak } from '../../../shared/audit/trail-verification';
 import type { TrailExport } from '../../../shared/audit/trail-export';
 import { checkAttestation, UNATTESTED_PROBLEM } from '../../../shared/node/audit/verify-attestation';
 
@@ -52,9 +52,7 @@ const head = (treeSize: number, timestamp: number): SignedTreeHead => ({
 });
 
 function check(trail: TrailExport, heads: readonly SignedTreeHead[]): TrailBreak[] {
-  const breaks: TrailBreak[] = [];
-  checkAttestation(trail, heads, trail.auditKey, (b) => breaks.push(b));
-  return breaks;
+  return checkAttestation(trail, heads, trail.auditKey).breaks;
 }
 
 describe('the verifier’s attestation check', () => {

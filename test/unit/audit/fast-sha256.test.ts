@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadSodium } from '../../../shared/node/crypto/sodium';
-import { fastSha256 } from '../../../shared/node/audit/verify-crypto';
+import { fastSha256 } from '../../../shared/node/audit/fast-sha256';
 
 describe("the verifier's SHA-256", () => {
   it('is SHA-256 of the parts joined, for tree-sized inputs and longer ones alike', async () => {
