@@ -24,7 +24,7 @@ import { loadPolicy, type PolicyLoad } from '../main/policy/policy-loader';
 import { policyEndpoint } from '../main/policy/policy-endpoint';
 import { decideLaunchSources } from '../main/policy/launch-sources';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function fail(message: string): never {
   process.stderr.write(`wardline browser host: ${message}\n`);
