@@ -12,7 +12,7 @@ import type { Clock } from '../clock';
 import { deriveAuthKey } from '../crypto/auth-key-derivation';
 import type { PasswordHasher } from '../crypto/password-hasher';
 import type { Database } from '../db/database';
-import { insertAccount, setAccountActive } from './account-store';
+import { accountExists, insertAccount, setAccountActive } from './account-store';
 import { endSessionsOfUser } from './session-store';
 import { recordAccountEvent } from './account-event-store';
 import { SERVER_OPERATOR } from './account-events';
@@ -158,8 +158,7 @@ export async function unlockAccount(
 ): Promise<{ readonly wasLocked: boolean }> {
   const by = checkedActor(actor);
   return deps.db.transaction(async (tx) => {
-    if ((await tx.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length === 0)
-      throw new AccountAdminError('UNKNOWN_ACCOUNT');
+    if (!(await accountExists(tx, userId))) throw new AccountAdminError('UNKNOWN_ACCOUNT');
     const cleared = await clearAccountThrottle(tx, userId);
     await recordAdminEvent(tx, { at: deps.clock(), actor: by, action: 'account.unlocked', targetUserId: userId });
     return { wasLocked: cleared?.lockedAt != null };

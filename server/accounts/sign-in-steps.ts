@@ -15,7 +15,7 @@ import { fail, succeed, type Failure, type Outcome } from '../outcome';
 import { recordAdminEvent } from '../admin/admin-event-store';
 import { SERVER_ITSELF } from '../admin/admin-events';
 import { recordServed } from '../audit/served-events';
-import { accountOf, type AccountRecord } from './account-store';
+import { accountExists, accountOf, type AccountRecord } from './account-store';
 import { retryAfterFailure, type ThrottlePolicy } from './attempt-throttle';
 import { registerDevice } from './device-store';
 import { createSession } from './session-store';
@@ -105,7 +105,7 @@ export async function attemptFailed(
   if (hardLockAt !== null && attempt.account.place >= hardLockAt) {
     const recorded = { lockout: false };
     const locked = await confirmHardLock(deps.db, accountThrottleKey(attempt.userId), hardLockAt, now, async (tx) => {
-      if ((await tx.query('SELECT 1 FROM accounts WHERE user_id = $1', [attempt.userId])).length === 0) return;
+      if (!(await accountExists(tx, attempt.userId))) return;
       await recordAdminEvent(tx, {
         at: now,
         actor: SERVER_ITSELF,
@@ -139,7 +139,7 @@ async function recordRefusal(
   code: 'INVALID_CREDENTIALS' | 'MFA_INVALID',
   now: number,
 ): Promise<void> {
-  if ((await db.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length === 0) return;
+  if (!(await accountExists(db, userId))) return;
   await recordServed(db, {
     at: now,
     actor: null,

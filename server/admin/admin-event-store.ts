@@ -78,3 +78,21 @@ export async function adminEventsAfter(db: Queryable, afterId: number, limit: nu
   ]);
   return rows.map((row) => ({ ...adminEventOf(row), id: Number(row.id) }));
 }
+
+/** Arbitrary, fixed: two instances starting together record one SIEM configuration change, not two. */
+const SIEM_CONFIGURATION_LOCK_ID = 0x53_49_45_4d;
+
+/** Holds the SIEM configuration lock until the transaction `tx` ends. */
+export async function lockSiemConfiguration(tx: Queryable): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [SIEM_CONFIGURATION_LOCK_ID]);
+}
+
+/** The newest SIEM forwarding event (enabled, disabled or changed), or null if none was ever recorded. */
+export async function lastSiemEvent(
+  tx: Queryable,
+): Promise<{ readonly action: AdminEventAction; readonly subject: string | null } | null> {
+  const [last] = await tx.query<{ action: AdminEventAction; subject: string | null }>(
+    `SELECT action, subject FROM admin_events WHERE action IN ('siem.enabled', 'siem.disabled', 'siem.changed') ORDER BY id DESC LIMIT 1`,
+  );
+  return last ?? null;
+}

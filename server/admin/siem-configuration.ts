@@ -9,10 +9,7 @@ import { SERVER_OPERATOR } from '../accounts/account-events';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import type { AuditObject } from '../../shared/audit/audit-event';
-import { recordAdminEvent } from './admin-event-store';
-
-/** Arbitrary, fixed: two instances starting together record one change, not two. */
-const SIEM_CONFIGURATION_LOCK_ID = 0x53_49_45_4d;
+import { lastSiemEvent, lockSiemConfiguration, recordAdminEvent } from './admin-event-store';
 
 export interface SiemDestination {
   readonly host: string;
@@ -48,11 +45,9 @@ export async function recordSiemConfiguration(
 ): Promise<'enabled' | 'disabled' | 'changed' | null> {
   const now = siem === undefined ? null : siemDestinationText(siem);
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [SIEM_CONFIGURATION_LOCK_ID]);
-    const [last] = await tx.query<{ action: string; subject: string | null }>(
-      `SELECT action, subject FROM admin_events WHERE action IN ('siem.enabled', 'siem.disabled', 'siem.changed') ORDER BY id DESC LIMIT 1`,
-    );
-    const before = last === undefined || last.action === 'siem.disabled' ? null : last.subject;
+    await lockSiemConfiguration(tx);
+    const last = await lastSiemEvent(tx);
+    const before = last === null || last.action === 'siem.disabled' ? null : last.subject;
     if (before === now) return null;
     const change = now === null ? 'disabled' : before === null ? 'enabled' : 'changed';
     await recordAdminEvent(tx, {

@@ -3,57 +3,31 @@
  * substrings of name, role, department, title; inactive people never appear), and key lookup
  * for named users. Role address entries list their current, active members.
  */
-import type { DirectoryEntry, DirectoryRole, DirectoryUser, RouteResponse } from '../../shared/protocol/api';
-import type { Role } from '../../shared/access/permission-matrix';
+import type { DirectoryEntry, DirectoryRole, RouteResponse } from '../../shared/protocol/api';
 import type { Queryable } from '../db/database';
+import { activeMembersOf, searchRoleAddresses, searchUsers, usersByIds } from './directory-store';
 import { publicKeysOf } from './identity-store';
 import { containsPattern } from './like-pattern';
+import type { RoleAddress } from './role-address-store';
 
 const MAX_MEMBERS = 100;
 
-type UserRow = {
-  user_id: string;
-  display_name: string;
-  role: Role;
-  department: string;
-  title: string;
-  active: boolean;
-  fingerprint: string | null;
-};
-
-type RoleRow = { address_id: string; display_name: string; department: string; description: string };
-
-const USER_COLUMNS = 'a.user_id, a.display_name, a.role, a.department, a.title, a.active, i.fingerprint';
-const USERS = 'accounts a LEFT JOIN identities i ON i.user_id = a.user_id';
-
-const userEntry = (row: UserRow): DirectoryUser => ({
-  kind: 'user',
-  userId: row.user_id,
-  displayName: row.display_name,
-  role: row.role,
-  department: row.department,
-  title: row.title,
-  active: row.active,
-  fingerprint: row.fingerprint,
-});
-
-async function roleEntries(db: Queryable, rows: readonly RoleRow[]): Promise<DirectoryRole[]> {
-  if (rows.length === 0) return [];
-  const members = await db.query<UserRow & { address_id: string }>(
-    `SELECT m.address_id, ${USER_COLUMNS} FROM role_members m JOIN ${USERS} ON a.user_id = m.user_id
-     WHERE m.address_id = ANY($1::text[]) AND a.active ORDER BY a.display_name, a.user_id`,
-    [rows.map((row) => row.address_id)],
+async function roleEntries(db: Queryable, addresses: readonly RoleAddress[]): Promise<DirectoryRole[]> {
+  if (addresses.length === 0) return [];
+  const members = await activeMembersOf(
+    db,
+    addresses.map((address) => address.addressId),
   );
-  return rows.map((row) => ({
+  return addresses.map((address) => ({
     kind: 'role',
-    addressId: row.address_id,
-    displayName: row.display_name,
-    department: row.department,
-    description: row.description,
+    addressId: address.addressId,
+    displayName: address.displayName,
+    department: address.department,
+    description: address.description,
     members: members
-      .filter((member) => member.address_id === row.address_id)
+      .filter((member) => member.addressId === address.addressId)
       .slice(0, MAX_MEMBERS)
-      .map(userEntry),
+      .map((member) => member.user),
   }));
 }
 
@@ -63,31 +37,18 @@ export async function searchDirectory(
   limit: number,
 ): Promise<RouteResponse<'searchDirectory'>> {
   const pattern = containsPattern(query);
-  const roles = await db.query<RoleRow>(
-    `SELECT address_id, display_name, department, description FROM role_addresses
-     WHERE display_name ILIKE $1 OR department ILIKE $1 OR description ILIKE $1 OR address_id ILIKE $1
-     ORDER BY display_name, address_id LIMIT $2`,
-    [pattern, limit],
-  );
-  const users = await db.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM ${USERS}
-     WHERE a.active AND (a.display_name ILIKE $1 OR a.role ILIKE $1 OR a.department ILIKE $1 OR a.title ILIKE $1 OR a.user_id ILIKE $1)
-     ORDER BY a.display_name, a.user_id LIMIT $2`,
-    [pattern, limit],
-  );
-  const entries: DirectoryEntry[] = [...(await roleEntries(db, roles)), ...users.map(userEntry)];
+  const roles = await searchRoleAddresses(db, pattern, limit);
+  const users = await searchUsers(db, pattern, limit);
+  const entries: DirectoryEntry[] = [...(await roleEntries(db, roles)), ...users];
   return { entries: entries.slice(0, limit) };
 }
 
 /** Named users with their public keys (null before their first sign-in); unknown ids are left out. */
 export async function lookupKeys(db: Queryable, userIds: readonly string[]): Promise<RouteResponse<'lookupKeys'>> {
-  const rows = await db.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM ${USERS} WHERE a.user_id = ANY($1::text[]) ORDER BY a.user_id`,
-    [[...userIds]],
-  );
+  const users = await usersByIds(db, userIds);
   const keys = await publicKeysOf(
     db,
-    rows.map((row) => row.user_id),
+    users.map((user) => user.userId),
   );
-  return { users: rows.map((row) => ({ user: userEntry(row), publicKeys: keys.get(row.user_id) ?? null })) };
+  return { users: users.map((user) => ({ user, publicKeys: keys.get(user.userId) ?? null })) };
 }

@@ -7,17 +7,14 @@ import { SERVER_OPERATOR } from '../accounts/account-events';
 import { recordAdminEvent } from '../admin/admin-event-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
-import { storeRoleAddress, type RoleAddress } from './role-address-store';
+import { roleMembersOf, storeRoleAddress, type RoleAddress } from './role-address-store';
 
 export async function saveRoleAddress(
   deps: { readonly db: Database; readonly clock: Clock },
   input: RoleAddress & { readonly members: readonly string[] },
 ): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    const rows = await tx.query<{ user_id: string }>('SELECT user_id FROM role_members WHERE address_id = $1', [
-      input.addressId,
-    ]);
-    const before = new Set(rows.map((row) => row.user_id));
+    const before = new Set(await roleMembersOf(tx, input.addressId));
     const after = new Set(input.members);
     await storeRoleAddress(tx, input, [...after]);
     const at = deps.clock();

@@ -25,3 +25,11 @@ export async function storeRoleAddress(
     [...memberIds],
   ]);
 }
+
+/** The address's members now (active or not). */
+export async function roleMembersOf(db: Queryable, addressId: string): Promise<string[]> {
+  const rows = await db.query<{ user_id: string }>('SELECT user_id FROM role_members WHERE address_id = $1', [
+    addressId,
+  ]);
+  return rows.map((row) => row.user_id);
+}

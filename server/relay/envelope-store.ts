@@ -94,3 +94,96 @@ export async function deleteExpiredEnvelopes(db: Queryable, now: number): Promis
   );
   return rows.length;
 }
+
+/** Makes the envelope a header-only tombstone; false if it is not there or was recalled already. */
+export async function recallEnvelope(
+  tx: Queryable,
+  input: { messageId: string; recalledAt: number; signature: string },
+): Promise<boolean> {
+  const updated = await tx.query(
+    `UPDATE envelopes SET envelope_json = NULL, recalled_at = $2, recall_signature = $3
+     WHERE message_id = $1 AND recalled_at IS NULL RETURNING message_id`,
+    [input.messageId, input.recalledAt, input.signature],
+  );
+  return updated.length > 0;
+}
+
+/** When the envelope was recalled: null if it was not, or is not there. */
+export async function recalledAtOf(db: Queryable, messageId: string): Promise<number | null> {
+  const rows = await db.query<{ recalled_at: number | null }>(
+    'SELECT recalled_at FROM envelopes WHERE message_id = $1',
+    [messageId],
+  );
+  return rows[0]?.recalled_at ?? null;
+}
+
+/** Of these messages, those still held (not recalled, not expired) that name `recipientId`: each one's sender. */
+export async function sendersToRecipient(
+  tx: Queryable,
+  recipientId: string,
+  messageIds: readonly string[],
+  now: number,
+): Promise<Map<string, string>> {
+  const rows = await tx.query<{ message_id: string; sender_id: string }>(
+    `SELECT e.message_id, e.sender_id FROM envelopes e
+     JOIN envelope_recipients r ON r.message_id = e.message_id AND r.user_id = $1
+     WHERE e.message_id = ANY($2::uuid[]) AND e.envelope_json IS NOT NULL AND (e.expires_at IS NULL OR e.expires_at > $3)`,
+    [recipientId, [...messageIds], now],
+  );
+  return new Map(rows.map((row) => [row.message_id, row.sender_id]));
+}
+
+/** An envelope as history returns it, its JSON not yet parsed (only the page's are). */
+export interface HistoryRow {
+  readonly envelopeJson: string;
+  readonly acceptedAt: number;
+  readonly recalledAt: number | null;
+}
+
+type HistoryColumns = { envelope_json: string; accepted_at: number; recalled_at: number | null };
+const historyRowOf = (row: HistoryColumns): HistoryRow => ({
+  envelopeJson: row.envelope_json,
+  acceptedAt: row.accepted_at,
+  recalledAt: row.recalled_at,
+});
+
+/** What `userId` sent or received in the conversation and is still held, at `now`. */
+const VISIBLE = `e.conversation_id = $1 AND e.envelope_json IS NOT NULL AND (e.expires_at IS NULL OR e.expires_at > $2)
+  AND (e.sender_id = $3 OR EXISTS (SELECT 1 FROM envelope_recipients r WHERE r.message_id = e.message_id AND r.user_id = $3))`;
+
+interface HistoryScope {
+  readonly conversationId: string;
+  readonly userId: string;
+  readonly now: number;
+}
+
+/** Up to `limit` visible envelopes accepted before `before` (or any), newest first. */
+export async function historyBefore(
+  db: Queryable,
+  scope: HistoryScope,
+  before: number | null,
+  limit: number,
+): Promise<HistoryRow[]> {
+  const rows = await db.query<HistoryColumns>(
+    `SELECT e.envelope_json, e.accepted_at, e.recalled_at FROM envelopes e
+     WHERE ${VISIBLE} AND ($4::bigint IS NULL OR e.accepted_at < $4)
+     ORDER BY e.accepted_at DESC, e.message_id DESC LIMIT $5`,
+    [scope.conversationId, scope.now, scope.userId, before, limit],
+  );
+  return rows.map(historyRowOf);
+}
+
+/** Up to `limit` visible envelopes accepted at exactly `acceptedAt`, newest id first. */
+export async function historyAt(
+  db: Queryable,
+  scope: HistoryScope,
+  acceptedAt: number,
+  limit: number,
+): Promise<HistoryRow[]> {
+  const rows = await db.query<HistoryColumns>(
+    `SELECT e.envelope_json, e.accepted_at, e.recalled_at FROM envelopes e
+     WHERE ${VISIBLE} AND e.accepted_at = $4 ORDER BY e.message_id DESC LIMIT $5`,
+    [scope.conversationId, scope.now, scope.userId, acceptedAt, limit],
+  );
+  return rows.map(historyRowOf);
+}

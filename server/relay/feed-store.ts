@@ -145,3 +145,8 @@ export async function readFeed(
   const events = page.map(eventOf).filter((event): event is FeedEvent => event !== null);
   return { events, cursor: page.at(-1)?.seq ?? after, more: rows.length > limit };
 }
+
+/** Takes back the envelope events of a recalled message: recipients who had not fetched it never will. */
+export async function deleteEnvelopeEvents(tx: Queryable, messageId: string): Promise<void> {
+  await tx.query("DELETE FROM feed_events WHERE message_id = $1 AND type = 'envelope'", [messageId]);
+}

@@ -18,8 +18,9 @@ import { signatureValid } from '../crypto/signatures';
 import { transactionOutcome } from '../db/outcome-transaction';
 import { publicKeysOf } from '../directory/identity-store';
 import { fail, succeed, type Outcome } from '../outcome';
-import { heldEnvelope } from './envelope-store';
-import { appendFeedEvents } from './feed-store';
+import { heldEnvelope, recallEnvelope, recalledAtOf } from './envelope-store';
+import { appendFeedEvents, deleteEnvelopeEvents } from './feed-store';
+import { receiptSenders } from './receipt-store';
 import type { RelayDeps } from './send-message';
 
 export async function recallMessage(
@@ -45,26 +46,18 @@ export async function recallMessage(
     return fail('SIGNATURE_INVALID');
 
   return transactionOutcome(deps.db, async (tx) => {
-    const updated = await tx.query(
-      `UPDATE envelopes SET envelope_json = NULL, recalled_at = $2, recall_signature = $3
-       WHERE message_id = $1 AND recalled_at IS NULL RETURNING message_id`,
-      [request.messageId, request.recalledAt, request.signature],
-    );
-    if (updated.length === 0) {
+    const recalled = await recallEnvelope(tx, {
+      messageId: request.messageId,
+      recalledAt: request.recalledAt,
+      signature: request.signature,
+    });
+    if (!recalled) {
       // A concurrent recall (or the sweeper) got there first: answer with what stands.
-      const rows = await tx.query<{ recalled_at: number | null }>(
-        'SELECT recalled_at FROM envelopes WHERE message_id = $1',
-        [request.messageId],
-      );
-      const recalledAt = rows[0]?.recalled_at ?? null;
+      const recalledAt = await recalledAtOf(tx, request.messageId);
       return recalledAt === null ? fail('NOT_FOUND') : succeed({ recalledAt });
     }
-    await tx.query("DELETE FROM feed_events WHERE message_id = $1 AND type = 'envelope'", [request.messageId]);
-    const received = await tx.query<{ user_id: string }>(
-      'SELECT DISTINCT user_id FROM receipts WHERE message_id = $1',
-      [request.messageId],
-    );
-    const audience = [session.userId, ...received.map((row) => row.user_id)];
+    await deleteEnvelopeEvents(tx, request.messageId);
+    const audience = [session.userId, ...(await receiptSenders(tx, request.messageId))];
     await appendFeedEvents(
       tx,
       audience,

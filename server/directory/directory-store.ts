@@ -1,0 +1,84 @@
+/**
+ * The directory's reads: people (accounts with their published fingerprint) and role addresses,
+ * searched by case-insensitive pattern (like-pattern.ts builds it), and role members. Rows come
+ * back as the protocol's directory entries; directory-search.ts composes them.
+ */
+import type { DirectoryUser } from '../../shared/protocol/api';
+import type { Role } from '../../shared/access/permission-matrix';
+import type { Queryable } from '../db/database';
+import type { RoleAddress } from './role-address-store';
+
+type UserRow = {
+  user_id: string;
+  display_name: string;
+  role: Role;
+  department: string;
+  title: string;
+  active: boolean;
+  fingerprint: string | null;
+};
+
+type RoleRow = { address_id: string; display_name: string; department: string; description: string };
+
+const USER_COLUMNS = 'a.user_id, a.display_name, a.role, a.department, a.title, a.active, i.fingerprint';
+const USERS = 'accounts a LEFT JOIN identities i ON i.user_id = a.user_id';
+
+const userEntry = (row: UserRow): DirectoryUser => ({
+  kind: 'user',
+  userId: row.user_id,
+  displayName: row.display_name,
+  role: row.role,
+  department: row.department,
+  title: row.title,
+  active: row.active,
+  fingerprint: row.fingerprint,
+});
+
+/** Role addresses whose name, department, description or id match, by name. */
+export async function searchRoleAddresses(db: Queryable, pattern: string, limit: number): Promise<RoleAddress[]> {
+  const rows = await db.query<RoleRow>(
+    `SELECT address_id, display_name, department, description FROM role_addresses
+     WHERE display_name ILIKE $1 OR department ILIKE $1 OR description ILIKE $1 OR address_id ILIKE $1
+     ORDER BY display_name, address_id LIMIT $2`,
+    [pattern, limit],
+  );
+  return rows.map((row) => ({
+    addressId: row.address_id,
+    displayName: row.display_name,
+    department: row.department,
+    description: row.description,
+  }));
+}
+
+/** Active people whose name, role, department, title or id match, by name. */
+export async function searchUsers(db: Queryable, pattern: string, limit: number): Promise<DirectoryUser[]> {
+  const rows = await db.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM ${USERS}
+     WHERE a.active AND (a.display_name ILIKE $1 OR a.role ILIKE $1 OR a.department ILIKE $1 OR a.title ILIKE $1 OR a.user_id ILIKE $1)
+     ORDER BY a.display_name, a.user_id LIMIT $2`,
+    [pattern, limit],
+  );
+  return rows.map(userEntry);
+}
+
+/** The active members of these role addresses, by name, each with its address. */
+export async function activeMembersOf(
+  db: Queryable,
+  addressIds: readonly string[],
+): Promise<{ addressId: string; user: DirectoryUser }[]> {
+  const rows = await db.query<UserRow & { address_id: string }>(
+    `SELECT m.address_id, ${USER_COLUMNS} FROM role_members m JOIN ${USERS} ON a.user_id = m.user_id
+     WHERE m.address_id = ANY($1::text[]) AND a.active ORDER BY a.display_name, a.user_id`,
+    [[...addressIds]],
+  );
+  return rows.map((row) => ({ addressId: row.address_id, user: userEntry(row) }));
+}
+
+/** These people (active or not), by id; unknown ids are left out. */
+export async function usersByIds(db: Queryable, userIds: readonly string[]): Promise<DirectoryUser[]> {
+  const rows = await db.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM ${USERS} WHERE a.user_id = ANY($1::text[]) ORDER BY a.user_id`,
+    [[...userIds]],
+  );
+  return rows.map(userEntry);
+}
