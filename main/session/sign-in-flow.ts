@@ -19,7 +19,8 @@ import {
   zeroIdentityKeys,
   type IdentityKeyPairs,
 } from '../crypto/identity-keys';
-import { KeyDerivationError, type PasswordKeys } from '../keys/password-kdf';
+import { fromBase64, toBase64 } from '../../shared/node/crypto/base64';
+import { KeyDerivationError, SALT_BYTES, type PasswordKeys } from '../keys/password-kdf';
 import type { KdfParams } from '../keys/kdf-params';
 import type { ApiClient, ApiError } from '../server-link/api-client';
 import { appCodeOf } from '../server-link/api-error-code';
@@ -192,7 +193,9 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
       const pre = await deps.api.call('prelogin', { userId });
       timings.server += performance.now() - started;
       if (!pre.ok) return apiFailure(pre.error);
-      const salt = new Uint8Array(Buffer.from(pre.value.salt, 'base64'));
+      // The response schema already holds the salt to canonical base64 of SALT_BYTES.
+      const salt = fromBase64(pre.value.salt, SALT_BYTES);
+      if (salt === null) return failWith('INTERNAL');
       if (pre.value.kdf.memoryMiB < deps.kdfFloor.memoryMiB || pre.value.kdf.passes < deps.kdfFloor.passes)
         return failWith('KDF_TOO_WEAK');
       let keys: PasswordKeys;
@@ -205,7 +208,7 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
         if (error instanceof KeyDerivationError && error.code === 'KDF_TOO_WEAK') return failWith('KDF_TOO_WEAK');
         return failWith('INTERNAL');
       }
-      const authKey = Buffer.from(keys.authKey).toString('base64');
+      const authKey = toBase64(keys.authKey);
       keys.authKey.fill(0);
       started = performance.now();
       const login = await deps.api.call('login', {
