@@ -2,8 +2,8 @@
  * An exported trail as the verifier's checks read it, derived once: heads by size, records by
  * workstation in sequence order, the places of unreadable and purged records, the heads a
  * witness kept, and the audit key the heads must verify with (signed-head.ts: the pinned one
- * when given, else the export's own). Also the small lookups the checks share, and the cap on
- * how many breaks one check names: one break is enough to fail, a flood helps nobody.
+ * when given, else the export's own). Also the keys the checks look places up by, and the cap
+ * on how many breaks one check names: one break is enough to fail, a flood helps nobody.
  */
 import { auditKeyFor } from '../../audit/signed-head';
 import type { SignedTreeHead, StoredEntry } from '../../audit/audit-entry';
@@ -115,32 +115,4 @@ export function hexBytes(text: string): Buffer | null {
   if (text.length !== 64) return null;
   const bytes = Buffer.from(text, 'hex');
   return bytes.length === 32 ? bytes : null;
-}
-
-/** The entry with this sequence number in a list sorted by it: by offset when the run has no gaps (the usual case), else by halving. */
-export function entryAt(list: readonly StoredEntry[], seq: number): StoredEntry | undefined {
-  const direct = list[seq - (list[0]?.record.seq ?? 0)];
-  if (direct?.record.seq === seq) return direct;
-  let low = 0;
-  let high = list.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const at = (list[middle] as StoredEntry).record.seq;
-    if (at === seq) return list[middle];
-    if (at < seq) low = middle + 1;
-    else high = middle - 1;
-  }
-  return undefined;
-}
-
-/** The smallest head (heads sorted by size) that covers tree index `index`, by halving. */
-export function firstHeadCovering(heads: readonly SignedTreeHead[], index: number): SignedTreeHead | undefined {
-  let low = 0;
-  let high = heads.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((heads[middle] as SignedTreeHead).treeSize > index) high = middle;
-    else low = middle + 1;
-  }
-  return heads[low];
 }

@@ -23,8 +23,8 @@ import { SESSION_MAX_AGE_MS } from '../../protocol/auth';
 import type { SignedTreeHead } from '../../audit/audit-entry';
 import type { TrailExport } from '../../audit/trail-export';
 import type { TrailBreak } from '../../audit/trail-verification';
-import { breakList, firstHeadCovering, serverChainsOf } from './trail-view';
-import { purgeBoundOf } from './verify-purges';
+import { breakList, serverChainsOf } from './trail-view';
+import { firstHeadCovering, purgeBoundOf } from './verify-purges';
 
 export const UNATTESTED_PROBLEM = 'names a person who had no session on this workstation at that time (unattested)';
 

@@ -7,10 +7,27 @@
 import { batchSigningBytes, fromHex } from '../../audit/audit-chain';
 import type { StoredBatch } from '../../audit/trail-export';
 import type { TrailBreak, VerifyCrypto } from '../../audit/trail-verification';
-import { breakList, entryAt, placeKey, type TrailView } from './trail-view';
+import type { StoredEntry } from '../../audit/audit-entry';
+import { breakList, placeKey, type TrailView } from './trail-view';
 
 type Range = { readonly firstSeq: number; readonly lastSeq: number };
 const byFirstSeq = (a: Range, b: Range) => a.firstSeq - b.firstSeq;
+
+/** The entry with this sequence number in a list sorted by it: by offset when the run has no gaps (the usual case), else by halving. */
+function entryAt(list: readonly StoredEntry[], seq: number): StoredEntry | undefined {
+  const direct = list[seq - (list[0]?.record.seq ?? 0)];
+  if (direct?.record.seq === seq) return direct;
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = (list[middle] as StoredEntry).record.seq;
+    if (at === seq) return list[middle];
+    if (at < seq) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
 
 function signingBytes(batch: StoredBatch): Uint8Array | null {
   const previous = fromHex(batch.previousHash);

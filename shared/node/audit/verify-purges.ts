@@ -10,7 +10,20 @@
 import type { TrailExport } from '../../audit/trail-export';
 import { SIX_YEARS_MS } from '../../audit/retention-window';
 import type { TrailBreak } from '../../audit/trail-verification';
-import { breakList, byTreeIndex, firstHeadCovering, type TrailView } from './trail-view';
+import type { SignedTreeHead } from '../../audit/audit-entry';
+import { breakList, byTreeIndex, type TrailView } from './trail-view';
+
+/** The smallest head (heads sorted by size) that covers tree index `index`, by halving. */
+export function firstHeadCovering(heads: readonly SignedTreeHead[], index: number): SignedTreeHead | undefined {
+  let low = 0;
+  let high = heads.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((heads[middle] as SignedTreeHead).treeSize > index) high = middle;
+    else low = middle + 1;
+  }
+  return heads[low];
+}
 
 /** The latest bound of a purge the server's chain records (received before it, records may be gone), or null. */
 export function purgeBoundOf(trail: TrailExport, serverChains: ReadonlySet<string>): number | null {
