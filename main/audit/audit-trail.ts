@@ -7,7 +7,7 @@
  */
 import { randomInt, createHash } from 'node:crypto';
 import type { AuditAction, AuditObject, AuditRecord } from '../../shared/audit/audit-event';
-import { auditEvent, NO_ACTOR } from '../../shared/audit/audit-event-builder';
+import { auditEvent, NO_ACTOR, type ActionEvent } from '../../shared/audit/audit-event-builder';
 import type { Hash } from '../../shared/audit/merkle-tree';
 import type { DeviceIdentity, DeviceIdentityResult } from '../device/device-identity';
 import { loadSodium } from '../../shared/node/crypto/sodium';
@@ -28,7 +28,7 @@ export interface AuditEvent {
 }
 
 /** An event on behalf of a known actor (the signed-in clinician). */
-export type ActorAudit = (event: Omit<AuditEvent, 'actor'>) => Promise<void>;
+export type ActorAudit = (event: ActionEvent) => Promise<void>;
 
 export interface AuditTrail {
   /** Durable when it resolves; rejects with an AuditError. */

@@ -5,11 +5,10 @@
  * is logged by code. Records about messages name the patient their conversation is about.
  */
 import type { ErrorCode } from '../../shared/errors';
+import type { ActionEvent } from '../../shared/audit/audit-event-builder';
 import type { ActorAudit } from '../audit/audit-trail';
 import { AuditError } from '../audit/device-audit-log';
 import type { StoreClient } from '../store/store-client';
-
-export type ActionEvent = Parameters<ActorAudit>[0];
 
 export interface ActionRecords {
   /** Records an action asked for: null once it is durable, else the code to refuse the action with. */

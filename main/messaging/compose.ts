@@ -16,6 +16,7 @@ import type { ContactKeys } from './contact-keys';
 import { newConversation, outgoingContent, participantsOf } from './outgoing-message';
 import type { OwnKeys } from './own-keys';
 import type { RoleDirectory } from './role-directory';
+import { actionEvent } from '../../shared/audit/audit-event-builder';
 
 export interface ComposerDeps {
   readonly store: StoreClient;
@@ -73,7 +74,7 @@ export function createComposer(deps: ComposerDeps): Composer {
         if (keys.error === 'KEY_CHANGED')
           await Promise.all(
             keys.userIds.map((userId) =>
-              deps.records.noted({ action: 'key-change.shown', object: { kind: 'account', id: userId } }),
+              deps.records.noted(actionEvent({ action: 'key-change.shown', object: { kind: 'account', id: userId } })),
             ),
           );
         return fail(appError(keys.error, keys.userIds));
@@ -108,11 +109,13 @@ export function createComposer(deps: ComposerDeps): Composer {
           appError(error instanceof SealError && error.code === 'BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL'),
         );
       }
-      const refused = await deps.records.refusal({
-        action: 'message.sent',
-        object: { kind: 'message', id: header.id, conversationId: conversation.id },
-        patient: conversation.patient?.ref ?? null,
-      });
+      const refused = await deps.records.refusal(
+        actionEvent({
+          action: 'message.sent',
+          object: { kind: 'message', id: header.id, conversationId: conversation.id },
+          patient: conversation.patient?.ref ?? null,
+        }),
+      );
       if (refused !== null) return fail(appError(refused));
       await store.call('message.queueOutgoing', {
         conversation: { ...conversation, participants },

@@ -6,6 +6,7 @@
  */
 import type { StoreClient } from '../store/store-client';
 import { patientsOf, type ActionRecords } from './action-records';
+import { actionEvent } from '../../shared/audit/audit-event-builder';
 
 export interface ExpirySweeperDeps {
   readonly store: StoreClient;
@@ -40,11 +41,13 @@ export function createExpirySweeper(deps: ExpirySweeperDeps): ExpirySweeper {
     );
     await Promise.all(
       due.map((message) =>
-        deps.records.noted({
-          action: 'message.expired',
-          object: { kind: 'message', id: message.id, conversationId: message.conversationId },
-          patient: patients.get(message.conversationId) ?? null,
-        }),
+        deps.records.noted(
+          actionEvent({
+            action: 'message.expired',
+            object: { kind: 'message', id: message.id, conversationId: message.conversationId },
+            patient: patients.get(message.conversationId) ?? null,
+          }),
+        ),
       ),
     );
     const expired = await store.call('message.expire', { ids: due.map((message) => message.id), now });

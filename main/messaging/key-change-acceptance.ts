@@ -13,6 +13,7 @@ import type { StoreClient } from '../store/store-client';
 import type { ActionRecords } from './action-records';
 import type { ContactKeys } from './contact-keys';
 import type { OwnKeys } from './own-keys';
+import { actionEvent } from '../../shared/audit/audit-event-builder';
 
 export interface KeyChangeAcceptanceDeps {
   readonly store: StoreClient;
@@ -70,11 +71,13 @@ export function createKeyChangeAcceptance(
   return async (userId) => {
     const object = { kind: 'account' as const, id: userId };
     const notFound = async () => {
-      await deps.records.noted({ action: 'key-change.accepted', object, outcome: 'failure', reason: 'NOT_FOUND' });
+      await deps.records.noted(
+        actionEvent({ action: 'key-change.accepted', object, outcome: 'failure', reason: 'NOT_FOUND' }),
+      );
       return fail(appError('NOT_FOUND'));
     };
     if (!(await contacts.hasPendingChange(userId))) return notFound();
-    const refused = await deps.records.refusal({ action: 'key-change.accepted', object });
+    const refused = await deps.records.refusal(actionEvent({ action: 'key-change.accepted', object }));
     if (refused !== null) return fail(appError(refused));
     // Accepted meanwhile by another call: the record above is followed by its real outcome.
     if (!(await contacts.accept(userId))) return notFound();

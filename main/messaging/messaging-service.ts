@@ -32,6 +32,7 @@ import { createRecall } from './recall';
 import { createReceiptQueue } from './receipt-queue';
 import { createRoleDirectory } from './role-directory';
 import { createThreadReader } from './thread-reader';
+import { actionEvent } from '../../shared/audit/audit-event-builder';
 
 export interface SelfAccount {
   readonly userId: string;
@@ -117,11 +118,13 @@ export function createMessagingService(deps: MessagingDeps) {
     onListChanged: deps.onListChanged,
     onDelivered: (messageId) => receipts.add(messageId, 'delivered'),
     onReceived: (message) =>
-      deps.audit({
-        action: 'message.received',
-        object: { kind: 'message', id: message.id, conversationId: message.conversationId },
-        patient: message.patient,
-      }),
+      deps.audit(
+        actionEvent({
+          action: 'message.received',
+          object: { kind: 'message', id: message.id, conversationId: message.conversationId },
+          patient: message.patient,
+        }),
+      ),
     ...(deps.onIncoming ? { onIncoming: deps.onIncoming } : {}),
     onRejected: deps.onRejected,
   });
@@ -248,10 +251,12 @@ export function createMessagingService(deps: MessagingDeps) {
       const result = await api.call('searchDirectory', { query, limit: 20 }, deps.token());
       if (!result.ok) return fail(appError(appCodeOf(result.error.code)));
       // The result count only: the query can be a patient's name.
-      const refused = await records.refusal({
-        action: 'search.performed',
-        object: { kind: 'search', resultCount: result.value.entries.length },
-      });
+      const refused = await records.refusal(
+        actionEvent({
+          action: 'search.performed',
+          object: { kind: 'search', resultCount: result.value.entries.length },
+        }),
+      );
       if (refused !== null) return fail(appError(refused));
       roles.remember(result.value.entries);
       return ok({ entries: result.value.entries.map(toDirectoryEntryView) });

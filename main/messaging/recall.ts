@@ -13,6 +13,7 @@ import { appCodeOf } from '../server-link/api-error-code';
 import type { StoreClient } from '../store/store-client';
 import { patientsOf, type ActionRecords } from './action-records';
 import type { OwnKeys } from './own-keys';
+import { actionEvent } from '../../shared/audit/audit-event-builder';
 
 export interface RecallDeps {
   readonly api: ApiClient;
@@ -35,7 +36,7 @@ export function createRecall(deps: RecallDeps): (messageId: string) => Promise<I
     const recalledAt = deps.now();
     const object = { kind: 'message' as const, id: messageId, conversationId: message.conversationId };
     const patient = (await patientsOf(store, [message.conversationId])).get(message.conversationId) ?? null;
-    const refused = await records.refusal({ action: 'message.recalled', object, patient });
+    const refused = await records.refusal(actionEvent({ action: 'message.recalled', object, patient }));
     if (refused !== null) return fail(appError(refused));
     if (message.sendState === 'pending') {
       // Never left this workstation: recalling it is removing it from the outbox.
@@ -45,7 +46,9 @@ export function createRecall(deps: RecallDeps): (messageId: string) => Promise<I
       const result = await deps.api.call('recall', { messageId, recalledAt, signature }, deps.token());
       if (!result.ok) {
         const code: ErrorCode = result.error.code === 'FORBIDDEN' ? 'RECALL_NOT_ALLOWED' : appCodeOf(result.error.code);
-        await records.noted({ action: 'message.recalled', object, patient, outcome: 'failure', reason: code });
+        await records.noted(
+          actionEvent({ action: 'message.recalled', object, patient, outcome: 'failure', reason: code }),
+        );
         return fail(appError(code));
       }
     }

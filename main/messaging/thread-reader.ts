@@ -16,6 +16,7 @@ import type { ContactKeys } from './contact-keys';
 import type { FeedReceiver } from './feed-receiver';
 import { toMessageView, toThreadConversation } from './message-view';
 import type { ReceiptQueue } from './receipt-queue';
+import { actionEvent } from '../../shared/audit/audit-event-builder';
 
 export interface ThreadReaderDeps {
   readonly api: ApiClient;
@@ -62,22 +63,22 @@ export function createThreadReader(deps: ThreadReaderDeps): ThreadReader {
       const conversation = await store.call('conversation.get', { id: conversationId });
       if (conversation === null) return fail(appError('NOT_FOUND'));
       const patient = conversation.patient?.ref ?? null;
-      const refused = await records.refusal({
-        action: 'conversation.opened',
-        object: { kind: 'conversation', id: conversationId },
-        patient,
-      });
+      const refused = await records.refusal(
+        actionEvent({
+          action: 'conversation.opened',
+          object: { kind: 'conversation', id: conversationId },
+          patient,
+        }),
+      );
       if (refused !== null) return fail(appError(refused));
       await deps.sweepExpired();
       // Reading is an access: recorded before the messages are marked read, a read receipt goes or
       // the thread is shown. An unrecordable read shows nothing and leaves them unread.
       const unread = await store.call('conversation.unread', { conversationId });
       const unrecorded = await records.refusals(
-        unread.map((id) => ({
-          action: 'message.read' as const,
-          object: { kind: 'message' as const, id, conversationId },
-          patient,
-        })),
+        unread.map((id) =>
+          actionEvent({ action: 'message.read', object: { kind: 'message', id, conversationId }, patient }),
+        ),
       );
       if (unrecorded !== null) return fail(appError(unrecorded));
       const newlyRead = await store.call('conversation.markRead', { conversationId, ids: unread, at: deps.now() });
@@ -90,7 +91,7 @@ export function createThreadReader(deps: ThreadReaderDeps): ThreadReader {
         if (p.userId !== deps.selfId && (await deps.contacts.hasPendingChange(p.userId))) keyChanged.add(p.userId);
       await Promise.all(
         [...keyChanged].map((userId) =>
-          records.noted({ action: 'key-change.shown', object: { kind: 'account', id: userId } }),
+          records.noted(actionEvent({ action: 'key-change.shown', object: { kind: 'account', id: userId } })),
         ),
       );
       const now = deps.now();

@@ -66,7 +66,35 @@ export function auditEvent<A extends AuditAction>(spec: AuditEventSpec<A>): Audi
   } as AuditEvent;
 }
 
+declare const unattributed: unique symbol;
+
+/**
+ * An event that a signed-in clinician's own code builds (messaging) and their session signs
+ * with their name (`byActor`): the module that describes the action cannot choose whose it is.
+ */
+export interface ActionEvent {
+  readonly [unattributed]: true;
+  readonly action: AuditAction;
+  readonly object: AuditObject;
+  readonly patient: string | null;
+  readonly outcome: AuditRecord['outcome'];
+  readonly reason: string | null;
+}
+
+/** What a call site says for an action its session will attribute. */
+export type ActionEventSpec<A extends AuditAction> = Omit<AuditEventSpec<A>, 'actor'>;
+
+export function actionEvent<A extends AuditAction>(spec: ActionEventSpec<A>): ActionEvent {
+  const { action, object, patient, outcome, reason } = auditEvent({ ...spec, actor: NO_ACTOR } as AuditEventSpec<A>);
+  return { action, object, patient, outcome, reason } as ActionEvent;
+}
+
+/** The action, in the name of the clinician whose session it happened in. */
+export function byActor(actor: AuditActor, event: ActionEvent): AuditEvent {
+  return { ...event, actor: { userId: actor.userId, role: actor.role } } as unknown as AuditEvent;
+}
+
 /** The same event recorded as failed with `reason` (an attempt followed by its real outcome). */
-export function asFailure(event: AuditEvent, reason: string): AuditEvent {
+export function asFailure<E extends AuditEvent | ActionEvent>(event: E, reason: string): E {
   return { ...event, outcome: 'failure', reason };
 }
