@@ -110,15 +110,6 @@ async function queryRecords(db: Queryable, input: AuditFilter): Promise<RecordRo
   );
 }
 
-/** Every record of one workstation, in sequence order (the verifier walks the chain). */
-export async function workstationRecords(db: Queryable, workstationId: string): Promise<StoredEntry[]> {
-  const rows = await db.query<RecordRow>(
-    `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE workstation_id = $1 ORDER BY seq`,
-    [workstationId],
-  );
-  return rows.map(entryOf);
-}
-
 /** The stored rows at tree indexes [from, to), in tree order: purged ones are not there. */
 export async function auditRowsInRange(db: Queryable, from: number, to: number): Promise<AuditRow[]> {
   const rows = await db.query<RecordRow>(
