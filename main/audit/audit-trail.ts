@@ -6,8 +6,7 @@
  * syncing to the server whenever one is configured.
  */
 import { randomInt, createHash } from 'node:crypto';
-import type { AuditAction, AuditObject, AuditRecord } from '../../shared/audit/audit-event';
-import { auditEvent, NO_ACTOR, type ActionEvent } from '../../shared/audit/audit-event-builder';
+import { auditEvent, NO_ACTOR, type ActionEvent, type AuditEvent } from '../../shared/audit/audit-event-builder';
 import type { Hash } from '../../shared/audit/merkle-tree';
 import type { DeviceIdentity, DeviceIdentityResult } from '../device/device-identity';
 import { loadSodium } from '../../shared/node/crypto/sodium';
@@ -17,15 +16,6 @@ import { createAuditSync, type AuditSync, type SyncOutcome } from './audit-sync'
 import { AuditError, openDeviceAuditLog, type DeviceAuditLog } from './device-audit-log';
 import type { ChainCheck, ChainProblem } from './device-log-ops';
 import { readWitnessedHead, removeStaleHeadTemps, writeWitnessedHead } from './witnessed-head-file';
-
-export interface AuditEvent {
-  readonly actor: AuditRecord['actor'];
-  readonly action: AuditAction;
-  readonly object?: AuditObject;
-  readonly patient?: string | null;
-  readonly outcome?: AuditRecord['outcome'];
-  readonly reason?: string | null;
-}
 
 /** An event on behalf of a known actor (the signed-in clinician). */
 export type ActorAudit = (event: ActionEvent) => Promise<void>;
@@ -174,15 +164,8 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   async function record(event: AuditEvent): Promise<void> {
     if (closed) throw new AuditError('AUDIT_UNAVAILABLE');
     const { log, sync } = await opened();
-    await log.append({
-      actor: event.actor,
-      action: event.action,
-      object: event.object ?? { kind: 'none' },
-      patient: event.patient ?? null,
-      at: options.now(),
-      outcome: event.outcome ?? 'success',
-      reason: event.reason ?? null,
-    });
+    const { actor, action, object, patient, outcome, reason } = event;
+    await log.append({ actor, action, object, patient, at: options.now(), outcome, reason });
     sync?.kick();
   }
 

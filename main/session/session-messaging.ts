@@ -10,6 +10,7 @@ import type { OpenVault } from '../vault/vault-manager';
 import type { ActiveSession } from './active-session';
 import type { SessionDeps } from './session-contract';
 import { actorOf } from './session-records';
+import { byActor } from '../../shared/audit/audit-event-builder';
 
 export type MessagingStarter = (
   session: ActiveSession,
@@ -30,7 +31,7 @@ export function messagingStarter(deps: SessionDeps, serverEnded: (reason: Sessio
       identity,
       self: session.signedIn.account,
       deviceId: session.deviceId,
-      audit: (event) => deps.audit.record({ actor: actorOf(session), ...event }),
+      audit: (event) => deps.audit.record(byActor(actorOf(session), event)),
       now: deps.now,
       onConnection: deps.events.connection,
       onListChanged: () => {

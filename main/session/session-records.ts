@@ -4,9 +4,8 @@
  * session modules record what these return.
  */
 import type { Role } from '../../shared/access/permission-matrix';
-import type { AuditAction } from '../../shared/audit/audit-event';
 import type { ErrorCode } from '../../shared/errors';
-import type { AuditEvent } from '../audit/audit-trail';
+import { auditEvent, NO_ACTOR, type AuditEvent } from '../../shared/audit/audit-event-builder';
 import type { Session } from '../../shared/protocol/api';
 import type { LockReason, LogoffReason } from './session-machine';
 import type { ConfirmedAccount } from './sign-in-flow';
@@ -20,7 +19,9 @@ export const LOCK_REASON_CODES: Record<LockReason, string> = {
   reauth: 'PASSWORD_DUE',
 };
 
-export const LOGOFF_RECORDS: Record<LogoffReason, { action: AuditAction; reason: string | null }> = {
+type LogoffAction = 'session.signed-out' | 'session.auto-logoff' | 'session.user-switched';
+
+const LOGOFF_RECORDS: Record<LogoffReason, { action: LogoffAction; reason: string | null }> = {
   'signed-out': { action: 'session.signed-out', reason: null },
   'auto-logoff': { action: 'session.auto-logoff', reason: 'IDLE' },
   'user-switch': { action: 'session.user-switched', reason: null },
@@ -33,21 +34,22 @@ export const actorOf = (session: { account: { userId: string; role: Role } }) =>
   role: session.account.role,
 });
 
-const NOBODY = { userId: null, role: null } as const;
-
 /**
- * Whom a sign-out record names. A record in a person's name must fall inside their server
- * session (shared/audit/actor-attestation.ts). Once the server has ended it, or it has outlived
- * its longest life (a PC that slept past it), signing out is the workstation's own doing: no
- * actor, and the account as the object.
+ * The record of a sign-out, and whom it names. A record in a person's name must fall inside their
+ * server session (shared/audit/actor-attestation.ts). Once the server has ended it, or it has
+ * outlived its longest life (a PC that slept past it), signing out is the workstation's own
+ * doing: no actor, and the account as the object.
  */
-export function speakerOf(
+export function logoffRecord(
+  reason: LogoffReason,
   session: { readonly account: { userId: string; role: Role }; readonly signedIn: Pick<Session, 'maxExpiresAt'> },
   serverLive: boolean,
   now: number,
-): Pick<AuditEvent, 'actor' | 'object'> {
-  if (serverLive && now <= session.signedIn.maxExpiresAt) return { actor: actorOf(session) };
-  return { actor: NOBODY, object: { kind: 'account', id: session.account.userId } };
+): AuditEvent {
+  const { action, reason: code } = LOGOFF_RECORDS[reason];
+  if (serverLive && now <= session.signedIn.maxExpiresAt)
+    return auditEvent({ action, actor: actorOf(session), reason: code });
+  return auditEvent({ action, actor: NO_ACTOR, object: { kind: 'account', id: session.account.userId }, reason: code });
 }
 
 /**
@@ -66,11 +68,11 @@ export function refusal(
 ): AuditEvent {
   const object =
     confirmed === null ? ({ kind: 'none' } as const) : ({ kind: 'account', id: confirmed.userId } as const);
-  return {
-    actor: NOBODY,
+  return auditEvent({
     action: code === 'ACCOUNT_LOCKED' ? 'account.locked-out' : failed,
+    actor: NO_ACTOR,
     object,
     outcome: 'failure',
     reason: code,
-  };
+  });
 }

@@ -32,9 +32,10 @@ import {
   type MachineState,
 } from './session-machine';
 import { messagingStarter } from './session-messaging';
-import { actorOf, LOCK_REASON_CODES, LOGOFF_RECORDS, refusal, speakerOf } from './session-records';
+import { actorOf, LOCK_REASON_CODES, logoffRecord, refusal } from './session-records';
 import { createSignInActivation } from './sign-in-activation';
 import { reopenUnlockedScope } from './unlocked-scope';
+import { auditEvent } from '../../shared/audit/audit-event-builder';
 
 export type { SessionDeps, SessionEvents, SessionService, SystemIdle } from './session-contract';
 
@@ -119,7 +120,9 @@ export function createSessionService(deps: SessionDeps): SessionService {
     const cursor = await closeScope(session);
     if (cursor !== null && active === session) startWatch(session, cursor);
     deps.logger.info({ userId: session.account.userId, reason }, 'session locked');
-    await deps.audit.note({ actor: actorOf(session), action: 'session.locked', reason: LOCK_REASON_CODES[reason] });
+    await deps.audit.note(
+      auditEvent({ action: 'session.locked', actor: actorOf(session), reason: LOCK_REASON_CODES[reason] }),
+    );
   }
 
   async function doLogoff(reason: LogoffReason, tellServer: boolean): Promise<void> {
@@ -135,12 +138,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
     if (tellServer) await ending.server.end();
     else ending.server.drop();
     deps.logger.info({ userId: ending.account.userId, reason }, 'signed out');
-    const logoff = LOGOFF_RECORDS[reason];
-    await deps.audit.note({
-      ...speakerOf(ending, tellServer, deps.now()),
-      action: logoff.action,
-      reason: logoff.reason,
-    });
+    await deps.audit.note(logoffRecord(reason, ending, tellServer, deps.now()));
   }
 
   /** Feeds the machine and carries out what it decides. Serialised with every other change. */
@@ -205,12 +203,9 @@ export function createSessionService(deps: SessionDeps): SessionService {
     const wrapKey = await session.pin.open(secret.pin);
     if (wrapKey !== null) return ok(wrapKey);
     deps.logger.info({ userId: session.account.userId }, 'wrong PIN');
-    await deps.audit.note({
-      actor: actorOf(session),
-      action: 'session.unlocked',
-      outcome: 'failure',
-      reason: 'PIN_WRONG',
-    });
+    await deps.audit.note(
+      auditEvent({ action: 'session.unlocked', actor: actorOf(session), outcome: 'failure', reason: 'PIN_WRONG' }),
+    );
     await apply({ type: 'unlock-failed', at: deps.now() });
     return fail(appError(active === null ? 'SESSION_EXPIRED' : 'PIN_WRONG'));
   }
@@ -293,23 +288,27 @@ export function createSessionService(deps: SessionDeps): SessionService {
           // A wrong password opens nothing: the vault's own check says so, and it counts like a wrong PIN.
           const failed = reopened.error;
           deps.logger.info({ code: failed.code }, 'unlock refused');
-          await deps.audit.note({
-            actor: actorOf(session),
-            action: 'session.unlocked',
-            outcome: 'failure',
-            reason: failed.code,
-          });
+          await deps.audit.note(
+            auditEvent({
+              action: 'session.unlocked',
+              actor: actorOf(session),
+              outcome: 'failure',
+              reason: failed.code,
+            }),
+          );
           if (failed.code === 'WRONG_PASSWORD') await apply({ type: 'unlock-failed', at: deps.now() });
           return fail(active === null ? appError('SESSION_EXPIRED') : failed);
         }
         session.scope = reopened.scope;
         await apply({ type: 'unlocked', at: deps.now(), method: 'pin' in secret ? 'pin' : 'password' });
         try {
-          await deps.audit.record({
-            actor: actorOf(session),
-            action: 'session.unlocked',
-            reason: 'pin' in secret ? 'PIN' : 'PASSWORD',
-          });
+          await deps.audit.record(
+            auditEvent({
+              action: 'session.unlocked',
+              actor: actorOf(session),
+              reason: 'pin' in secret ? 'PIN' : 'PASSWORD',
+            }),
+          );
         } catch {
           // Nothing is shown unrecorded: locked again at once.
           await apply({ type: 'lock', at: deps.now(), reason: 'request' });

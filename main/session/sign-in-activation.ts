@@ -18,6 +18,7 @@ import type { MessagingStarter } from './session-messaging';
 import { createSessionPin, loadPinRecord } from './session-pin';
 import { createSignInFlow, type SignedIn, type SignInFlow } from './sign-in-flow';
 import { openUnlockedScope } from './unlocked-scope';
+import { auditEvent } from '../../shared/audit/audit-event-builder';
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppError };
 
@@ -122,10 +123,9 @@ export function createSignInActivation(deps: SessionDeps, hooks: SignInActivatio
       // Recorded before anything of the clinician's becomes reachable: messaging, the feed and the
       // server session start only after it, and the renderer hears of the sign-in after that.
       try {
-        await deps.audit.record({
-          actor: { userId: account.userId, role: account.role },
-          action: 'sign-in.succeeded',
-        });
+        await deps.audit.record(
+          auditEvent({ action: 'sign-in.succeeded', actor: { userId: account.userId, role: account.role } }),
+        );
       } catch {
         // Nobody gets in unrecorded: what the sign-in opened is closed again, unused.
         deps.logger.error({ userId: account.userId }, 'sign-in could not be recorded; refused');

@@ -19,6 +19,7 @@ import { createAppCore } from '../../main/core/app-core';
 import { createMachineFileProtector } from '../../main/keys/device-protector';
 import { createLogger } from '../../main/logging/logger';
 import type { UnplacedRecord } from '../../main/audit/device-log-ops';
+import { auditEvent } from '../../shared/audit/audit-event-builder';
 
 const [dataDir, url, userId, mode] = process.argv.slice(2) as [string, string, string, string];
 const caPem = process.env.WARDLINE_TEST_CA_PEM;
@@ -91,8 +92,13 @@ for (;;) {
   const wave: Promise<void>[] = [];
   const size = randomInt(1, 60);
   for (let i = 0; i < size; i++) wave.push(log.append(opened()).then(({ seq }) => out(`committed ${seq}`)));
-  const { actor, action, object } = opened();
-  wave.push(core.audit.record({ actor, action, object }).then(() => out('recorded')));
+  const { actor } = opened();
+  const record = auditEvent({
+    action: 'conversation.opened',
+    actor,
+    object: { kind: 'conversation', id: randomUUID() },
+  });
+  wave.push(core.audit.record(record).then(() => out('recorded')));
   await Promise.all(wave);
   await new Promise((resolve) => setTimeout(resolve, randomInt(0, 10)));
 }

@@ -21,6 +21,7 @@ import { createApiClient } from '../../../main/server-link/api-client';
 import { startServer } from '../../../server/server';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { createWorkstation, eventually } from '../../support/workstation';
+import { auditEvent } from '../../../shared/audit/audit-event-builder';
 
 const nurse = account('nurse.okoro', 'nurse', 'Ada Okoro', 'Ward 7', 'Staff Nurse');
 const actor = { userId: nurse.userId, role: 'nurse' as const };
@@ -85,7 +86,7 @@ describe('audit sync recovery', () => {
       syncBackoff: { initialMs: 20, maxMs: 200 },
     });
     try {
-      for (let i = 0; i < 25; i++) await trail.record({ actor, action: 'session.locked', reason: 'IDLE' });
+      for (let i = 0; i < 25; i++) await trail.record(auditEvent({ action: 'session.locked', actor, reason: 'IDLE' }));
       const log = await trail.log();
       const { lastSeq } = await log.state();
       // The server stays down for several retries: each one fails and is tried again later.
