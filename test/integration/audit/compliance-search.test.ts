@@ -141,14 +141,20 @@ describe('the compliance search', () => {
     const unpinned = await runVerify([file]);
     expect(unpinned.code).toBe(0);
     expect(unpinned.stdout).toContain('WARNING: the audit key was taken from the export itself and is not pinned');
+    // Recorded twice: by the officer's workstation, and by the server that served the export
+    // on its own chain (folded after a short delay: folded now, so the count is not a race).
     expect(await governance.core.audit.syncNow()).toMatchObject({ kind: 'synced' });
+    await server.server.foldServerTrail();
     const recorded = await governance.call('audit.search', {
       filter: { ...noFilter, userId: officer.userId, action: 'export.created' },
       afterIndex: -1,
     });
-    expect(recorded.ok && recorded.value.records.map((r) => r.record.object)).toEqual([
+    const records = recorded.ok ? recorded.value.records.map((r) => r.record) : [];
+    expect(records.map((record) => record.object)).toEqual([
+      { kind: 'search', resultCount: exported.value.records },
       { kind: 'search', resultCount: exported.value.records },
     ]);
+    expect(new Set(records.map((record) => record.workstationId)).size).toBe(2);
     expect(await ward.call('audit.export', { filter: noFilter })).toMatchObject({
       ok: false,
       error: { code: 'NOT_PERMITTED' },
