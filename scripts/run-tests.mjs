@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: format, lint, typecheck, build, every Vitest tier (unit, integration, security, e2e) and
+// `npm test`: format, lint, module graph, dead code, typecheck, build, every Vitest tier (unit, integration, security, e2e) and
 // Electronegativity, then one line `N passed, N failed[, N skipped]` summing them all. Static
 // checks count as one test each. The line is also written to test-results/summary.txt for .ci/run.
 import { spawnSync } from 'node:child_process';
@@ -29,6 +29,18 @@ const check = (label, command, args) => {
 
 check('format', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']);
 check('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
+check('module graph (no cycles, no app-server imports)', 'npx', [
+  'depcruise',
+  'main',
+  'server',
+  'shared',
+  'launch',
+  'preload',
+  'renderer/src',
+  '--config',
+  '.dependency-cruiser.cjs',
+]);
+check('dead code (knip)', 'npx', ['knip', '--no-progress']);
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 const built = run('build renderer', 'npm', ['run', '--silent', 'build:web']);
 process.env.WARDLINE_SKIP_WEB_BUILD = '1';

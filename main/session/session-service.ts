@@ -37,7 +37,7 @@ import { createSignInActivation } from './sign-in-activation';
 import { reopenUnlockedScope } from './unlocked-scope';
 import { auditEvent } from '../../shared/audit/audit-event-builder';
 
-export type { SessionDeps, SessionEvents, SessionService, SystemIdle } from './session-contract';
+export type { SessionDeps, SessionService } from './session-contract';
 
 export function createSessionService(deps: SessionDeps): SessionService {
   const timings = timingsOf(deps.policy);

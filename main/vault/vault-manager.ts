@@ -32,15 +32,7 @@ import {
 import { normalizeUserId, vaultIdOf, vaultPaths, type VaultPaths } from './vault-layout';
 import { createVaultRetention } from './vault-retention';
 
-export type {
-  KdfDescriptor,
-  OpenVault,
-  VaultDeps,
-  VaultErrorCode,
-  VaultEvent,
-  VaultListing,
-  VaultResult,
-} from './vault-contract';
+export type { KdfDescriptor, OpenVault, VaultDeps, VaultErrorCode, VaultEvent, VaultResult } from './vault-contract';
 
 const storeFailure = (error: unknown): VaultErrorCode => appCodeOfStoreError(error);
 
