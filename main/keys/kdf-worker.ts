@@ -4,6 +4,7 @@
  * cost, up to gigabytes) goes back to the OS instead of staying mapped in main for good.
  */
 import { parentPort } from 'node:worker_threads';
+import { deriveArgon2id } from '../../shared/node/crypto/argon2id';
 import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
 
 export interface KdfRequest {
@@ -17,8 +18,6 @@ export interface KdfRequest {
 
 /** The master key's buffer is transferred, so no copy stays behind in this thread. */
 export type KdfResponse = { readonly ok: true; readonly masterKey: ArrayBuffer } | { readonly ok: false };
-
-const MiB = 1024 * 1024;
 
 const port = parentPort;
 if (port === null) throw new Error('kdf-worker runs only as a worker thread');
@@ -35,19 +34,7 @@ async function derive(request: KdfRequest): Promise<KdfResponse> {
   let sodium: Sodium | undefined;
   try {
     sodium = await loadSodium();
-    const masterKey = sodium.crypto_pwhash(
-      request.keyBytes,
-      request.password,
-      request.salt,
-      request.passes,
-      request.memoryMiB * MiB,
-      sodium.crypto_pwhash_ALG_ARGON2ID13,
-    );
-    // A buffer of exactly the key, owned by this thread, so it can be transferred whole.
-    const owned = new Uint8Array(request.keyBytes);
-    owned.set(masterKey);
-    masterKey.fill(0);
-    return { ok: true, masterKey: owned.buffer };
+    return { ok: true, masterKey: deriveArgon2id(sodium, request) };
   } catch {
     // libsodium's messages say nothing secret, but main needs only the fact of failure.
     return { ok: false };

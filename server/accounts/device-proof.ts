@@ -5,45 +5,37 @@
  * spent (spent-proof-store.ts) until the window is over, when freshness alone refuses it.
  */
 import { createHash } from 'node:crypto';
-import { loginProofBytes, PROOF_WINDOW_MS, refreshProofBytes } from '../../shared/protocol/auth';
+import { loginProofBytes, PROOF_WINDOW_MS, refreshProofBytes, type DeviceProof } from '../../shared/protocol/auth';
 import { signatureValid } from '../crypto/signatures';
-
-export interface DeviceProof {
-  readonly deviceId: string;
-  readonly timestamp: number;
-  readonly signature: string;
-}
 
 export function proofTimestampFresh(timestamp: number, now: number): boolean {
   return Math.abs(now - timestamp) <= PROOF_WINDOW_MS;
 }
 
-export async function loginProofValid(
+/** Fresh, and signed by the device's key over exactly `bytes`. */
+function proofValid(proof: DeviceProof, bytes: Uint8Array, devicePublicKey: string, now: number): Promise<boolean> {
+  if (!proofTimestampFresh(proof.timestamp, now)) return Promise.resolve(false);
+  return signatureValid(devicePublicKey, bytes, proof.signature);
+}
+
+export function loginProofValid(
   userId: string,
   proof: DeviceProof,
   devicePublicKey: string,
   now: number,
 ): Promise<boolean> {
-  if (!proofTimestampFresh(proof.timestamp, now)) return false;
-  return signatureValid(
-    devicePublicKey,
-    loginProofBytes({ userId, deviceId: proof.deviceId, timestamp: proof.timestamp }),
-    proof.signature,
-  );
+  const bytes = loginProofBytes({ userId, deviceId: proof.deviceId, timestamp: proof.timestamp });
+  return proofValid(proof, bytes, devicePublicKey, now);
 }
 
-export async function refreshProofValid(
+export function refreshProofValid(
   sessionId: string,
   proof: DeviceProof,
   devicePublicKey: string,
   now: number,
 ): Promise<boolean> {
-  if (!proofTimestampFresh(proof.timestamp, now)) return false;
-  return signatureValid(
-    devicePublicKey,
-    refreshProofBytes({ sessionId, deviceId: proof.deviceId, timestamp: proof.timestamp }),
-    proof.signature,
-  );
+  const bytes = refreshProofBytes({ sessionId, deviceId: proof.deviceId, timestamp: proof.timestamp });
+  return proofValid(proof, bytes, devicePublicKey, now);
 }
 
 /** What identifies a refresh proof once spent: the digest of what it signs (a signature is not unique to its message). */

@@ -6,9 +6,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { PasswordHashRequest, PasswordHashResponse } from './password-hash-protocol';
+import { deriveArgon2id } from '../../shared/node/crypto/argon2id';
 import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
-
-const MiB = 1024 * 1024;
 
 const port = parentPort;
 if (port === null) throw new Error('password-hash-worker runs only as a worker thread');
@@ -39,18 +38,7 @@ function run(sodium: Sodium, request: PasswordHashRequest): PasswordHashResponse
       }
     case 'derive': {
       try {
-        const derived = sodium.crypto_pwhash(
-          request.keyBytes,
-          request.password,
-          request.salt,
-          request.passes,
-          request.memoryMiB * MiB,
-          sodium.crypto_pwhash_ALG_ARGON2ID13,
-        );
-        const owned = new Uint8Array(request.keyBytes);
-        owned.set(derived);
-        derived.fill(0);
-        return { id: request.id, ok: true, op: 'derive', key: owned.buffer };
+        return { id: request.id, ok: true, op: 'derive', key: deriveArgon2id(sodium, request) };
       } finally {
         request.password.fill(0);
       }
