@@ -6,7 +6,7 @@
  * end of the flow, and is zeroed on every path out.
  */
 import type { Role } from '../../shared/access/permission-matrix';
-import { appError, appErrorWithWait, type AppError } from '../../shared/errors';
+import { appError, appErrorWithWait } from '../../shared/errors';
 import { MFA_CHALLENGE_TTL_MS, type DeviceProof } from '../../shared/protocol/auth';
 import type { Session } from '../../shared/protocol/api';
 import type { IdentityPublicKeys } from '../../shared/protocol/identity';
@@ -25,6 +25,7 @@ import type { KdfParams } from '../keys/kdf-params';
 import type { ApiClient, ApiError } from '../server-link/api-client';
 import { appCodeOf } from '../server-link/api-error-code';
 import type { OpenVault, VaultManager } from '../vault/vault-manager';
+import { fail, type IpcResult } from '../../shared/ipc/result';
 
 export interface SignInDeps {
   readonly api: ApiClient;
@@ -71,12 +72,9 @@ export type SignInStep =
   | { readonly step: 'enroll-mfa'; readonly otpauthUri: string }
   | { readonly step: 'signed-in'; readonly signedIn: SignedIn };
 
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppError };
-const failWith = (code: Parameters<typeof appError>[0]): Outcome<never> => ({ ok: false, error: appError(code) });
-const apiFailure = (error: ApiError): Outcome<never> => ({
-  ok: false,
-  error: appErrorWithWait(appCodeOf(error.code), error.retryAfterSeconds),
-});
+const failWith = (code: Parameters<typeof appError>[0]): IpcResult<never> => fail(appError(code));
+const apiFailure = (error: ApiError): IpcResult<never> =>
+  fail(appErrorWithWait(appCodeOf(error.code), error.retryAfterSeconds));
 
 interface Pending {
   readonly timings: SignInTimings;
@@ -96,8 +94,8 @@ export interface ConfirmedAccount {
 }
 
 export interface SignInFlow {
-  begin(userId: string, password: string): Promise<Outcome<SignInStep>>;
-  verify(code: string): Promise<Outcome<SignedIn>>;
+  begin(userId: string, password: string): Promise<IpcResult<SignInStep>>;
+  verify(code: string): Promise<IpcResult<SignedIn>>;
   cancel(): void;
   readonly inProgress: boolean;
   /** The account the latest attempt got past the password step with, or null (for the audit trail). */
@@ -120,7 +118,7 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
     salt: Uint8Array,
     kdf: KdfParams,
     timings: SignInTimings,
-  ): Promise<Outcome<SignedIn>> {
+  ): Promise<IpcResult<SignedIn>> {
     confirmed = { userId: session.account.userId, role: session.account.role };
     const identityStarted = performance.now();
     let identity: IdentityKeyPairs | null = null;
