@@ -5,6 +5,10 @@
  * session before the server's chain has folded it. Sessions the table has forgotten (it keeps
  * dead ones a day) come from the server's chain, which keeps them as long as the trail: a
  * workstation that was offline for a month still finds its clinicians' sessions.
+ *
+ * For a session the table still holds, the table says when it ended: the chain folds a sign-out a
+ * moment later (server-trail.ts), and until then shows the session open to its latest expiry, so
+ * a record made in that person's name after sign-out would pass as attested.
  */
 import { attested, sessionIndex, sessionSpansOf, type SessionSpan } from '../../shared/audit/actor-attestation';
 import type { ChainedEntry } from '../../shared/audit/audit-entry';
@@ -59,11 +63,17 @@ export async function unattestedEntries(
   const persons = entries.filter((entry) => entry.record.actor.userId !== null);
   if (persons.length === 0) return [];
   const userIds = [...new Set(persons.map((entry) => entry.record.actor.userId as string))];
-  let index = sessionIndex(await tableSpans(tx, workstationId, userIds));
-  let missing = persons.filter((entry) => !attested(entry.record, index));
+  const table = await tableSpans(tx, workstationId, userIds);
+  let missing = persons.filter((entry) => !attested(entry.record, sessionIndex(table)));
   if (missing.length === 0) return [];
   const missingUsers = [...new Set(missing.map((entry) => entry.record.actor.userId as string))];
-  index = sessionIndex(await chainSpans(tx, chainId, workstationId, missingUsers));
+  // The chain may still give the role the session was issued in, never a later end than the table's.
+  const endedAt = new Map(table.map((span) => [span.sessionId, span.until]));
+  const chain = (await chainSpans(tx, chainId, workstationId, missingUsers)).map((span) => {
+    const until = endedAt.get(span.sessionId);
+    return until === undefined ? span : { ...span, until: Math.min(span.until, until) };
+  });
+  const index = sessionIndex(chain);
   missing = missing.filter((entry) => !attested(entry.record, index));
   return missing;
 }

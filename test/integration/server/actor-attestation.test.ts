@@ -18,6 +18,10 @@ import { writeExport } from '../../../server/audit/export-formats';
 import { verifyTrail } from '../../../shared/node/audit/trail-verifier';
 import { readTrail } from '../../../server/audit/trail-source';
 import { UNATTESTED_PROBLEM } from '../../../shared/node/audit/verify-attestation';
+import { endSession } from '../../../server/accounts/session-store';
+import { unattestedEntries } from '../../../server/audit/actor-sessions';
+import { serverChainId } from '../../../server/audit/server-trail';
+import { openDatabase } from '../../../server/db/open-database';
 import { runVerify } from '../../../server/audit/verify-cli';
 import { nodeVerifyCrypto } from '../../../shared/node/audit/verify-crypto';
 import { chainRecords, chainStart, pointAfter, signedBatch, type ChainPoint } from '../../support/audit-batches';
@@ -110,6 +114,9 @@ describe.each(BACKENDS)('actor attestation on %s', (backend) => {
     target.clock.advance(2 * ATTESTATION_TOLERANCE_MS);
     doctor.device = nurse.device;
     await signIn(target, doctor);
+    // His session is on the server's chain; his sign-out below will not be for a moment (the fold
+    // waits a quarter second), and the batch after it must not find the session open meanwhile.
+    await target.server.foldServerTrail();
     const now = target.clock.now();
     await post([
       { actor: { userId: 'dr.nguyen', role: 'physician' }, action: 'conversation.opened', at: now },
@@ -166,4 +173,41 @@ describe.each(BACKENDS)('actor attestation on %s', (backend) => {
     const batch = { ...(await signedBatch(nurse.device, forged)), deviceId: chainId as string };
     expect(await target.api.refused('auditBatch', batch)).toMatchObject({ body: { error: 'AUDIT_DEVICE_UNKNOWN' } });
   });
+});
+
+describe('a sign-out the server has not yet folded into its chain', () => {
+  it(
+    'still ends the session for intake: a record after it is unattested, one before it is attested',
+    async () => {
+      const target = await startTestServer('pglite');
+      try {
+        const doctor = await createUser(target, { userId: 'dr.nguyen', displayName: 'Minh Nguyen', role: 'physician' });
+        const { sessionId } = await signIn(target, doctor);
+        await target.server.foldServerTrail();
+        await target.close();
+        // The sign-out, with no server left to fold it: the table has it, the chain does not.
+        const db = await openDatabase({ dataDir: target.dataDir });
+        try {
+          const signedIn = target.clock.now();
+          target.clock.advance(60_000);
+          expect(await endSession(db, sessionId, 'signed-out', target.clock.now())).toBe(true);
+          const entries = await chainRecords(doctor.device.deviceId, chainStart(), [
+            { actor: { userId: 'dr.nguyen', role: 'physician' }, action: 'message.read', at: signedIn + 30_000 },
+            {
+              actor: { userId: 'dr.nguyen', role: 'physician' },
+              action: 'message.read',
+              at: target.clock.now() + ATTESTATION_TOLERANCE_MS + 60_000,
+            },
+          ]);
+          const unattested = await unattestedEntries(db, await serverChainId(db), doctor.device.deviceId, entries);
+          expect(unattested.map((entry) => entry.record.seq)).toEqual([2]);
+        } finally {
+          await db.close();
+        }
+      } finally {
+        await target.dispose();
+      }
+    },
+    HOOK_TIMEOUT_MS,
+  );
 });
