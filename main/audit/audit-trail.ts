@@ -9,6 +9,7 @@ import { randomInt, createHash } from 'node:crypto';
 import { auditEvent, NO_ACTOR, type ActionEvent, type AuditEvent } from '../../shared/audit/audit-event-builder';
 import type { Hash } from '../../shared/audit/merkle-tree';
 import type { DeviceIdentity, DeviceIdentityResult } from '../device/device-identity';
+import { ed25519Verifier } from '../../shared/node/crypto/ed25519';
 import { loadSodium } from '../../shared/node/crypto/sodium';
 import type { Logger } from '../logging/logger';
 import type { ApiClient } from '../server-link/api-client';
@@ -79,17 +80,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       identity,
       witnessed: { read: () => known, write: (head) => writeWitnessedHead(options.dataDir, head) },
       sha256,
-      verifySignature: (key, message, signature) => {
-        try {
-          return sodium.crypto_sign_verify_detached(
-            Buffer.from(signature, 'base64'),
-            message,
-            Buffer.from(key, 'base64'),
-          );
-        } catch {
-          return false;
-        }
-      },
+      verifySignature: ed25519Verifier(sodium),
       now: options.now,
       random: () => randomInt(0, 1 << 30) / (1 << 30),
       logger: options.logger,
