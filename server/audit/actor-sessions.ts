@@ -64,7 +64,8 @@ export async function unattestedEntries(
   if (persons.length === 0) return [];
   const userIds = [...new Set(persons.map((entry) => entry.record.actor.userId as string))];
   const table = await tableSpans(tx, workstationId, userIds);
-  let missing = persons.filter((entry) => !attested(entry.record, sessionIndex(table)));
+  const tableIndex = sessionIndex(table);
+  let missing = persons.filter((entry) => !attested(entry.record, tableIndex));
   if (missing.length === 0) return [];
   const missingUsers = [...new Set(missing.map((entry) => entry.record.actor.userId as string))];
   // The chain may still give the role the session was issued in, never a later end than the table's.
