@@ -22,7 +22,7 @@ import { recordReceipts } from './relay/receipts';
 import { sendMessage, type RelayDeps } from './relay/send-message';
 import { acceptAuditBatch, type AuditIntakeDeps } from './audit/audit-intake';
 import { exportAuditSelection, searchAudit } from './audit/audit-search';
-import { recordServed } from './audit/served-events';
+import { recordServed, servedEvent } from './audit/served-events';
 
 export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
   /** Something the server served was written to its audit outbox (served-events.ts): fold it soon. */
@@ -51,14 +51,13 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
     count: (value: T) => number,
   ): Promise<Outcome<T>> => {
     const outcome = await answer;
-    await recordServed(db, {
-      at: clock(),
-      actor: session.userId,
-      action,
-      ...(outcome.ok
-        ? { object: { kind: 'search', resultCount: count(outcome.value) } }
-        : { object: { kind: 'none' }, outcome: 'failure', reason: outcome.error }),
-    });
+    const said = { at: clock(), actor: session.userId, action };
+    await recordServed(
+      db,
+      outcome.ok
+        ? servedEvent({ ...said, object: { kind: 'search', resultCount: count(outcome.value) } })
+        : servedEvent({ ...said, outcome: 'failure', reason: outcome.error }),
+    );
     return outcome;
   };
   return {
@@ -90,12 +89,15 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       served(
         (async () => {
           const page = await conversationHistory(deps, session, body);
-          await recordServed(db, {
-            at: clock(),
-            actor: session.userId,
-            action: 'history.read',
-            object: { kind: 'conversation', id: body.conversationId },
-          });
+          await recordServed(
+            db,
+            servedEvent({
+              at: clock(),
+              actor: session.userId,
+              action: 'history.read',
+              object: { kind: 'conversation', id: body.conversationId },
+            }),
+          );
           return succeed(page);
         })(),
       ),

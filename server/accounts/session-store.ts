@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Role } from '../../shared/access/permission-matrix';
 import { accessTokenDigest, newAccessToken } from '../crypto/access-tokens';
 import type { Queryable } from '../db/database';
-import { recordServed, SESSION_END_CODES, type ServedEvent } from '../audit/served-events';
+import { recordServed, SESSION_END_CODES, servedEvent, type ServedEvent } from '../audit/served-events';
 import { announceSessionEnded, type SessionEndReason } from '../events/channels';
 import { lastSeenStale, newSessionTimes, sessionState, tokenExpiryAt, type SessionState } from './session-policy';
 
@@ -70,18 +70,21 @@ export async function createSession(
   );
   // On the server's chain, in the same transaction: what attests the records the workstation
   // makes in this person's name (shared/audit/actor-attestation.ts).
-  await recordServed(db, {
-    at: now,
-    actor: input.userId,
-    action: 'session.issued',
-    object: {
-      kind: 'session',
-      id: sessionId,
-      userId: input.userId,
-      workstationId: input.deviceId,
-      until: times.maxExpiresAt,
-    },
-  });
+  await recordServed(
+    db,
+    servedEvent({
+      at: now,
+      actor: input.userId,
+      action: 'session.issued',
+      object: {
+        kind: 'session',
+        id: sessionId,
+        userId: input.userId,
+        workstationId: input.deviceId,
+        until: times.maxExpiresAt,
+      },
+    }),
+  );
   return { sessionId, token, expiresAt: times.tokenExpiresAt, maxExpiresAt: times.maxExpiresAt };
 }
 
@@ -140,13 +143,15 @@ type EndedRow = { session_id: string; user_id: string; device_id: string };
 
 /** The server's record of sessions it ended: by their user when signed out, else by the server (who asked is on the account events' chain). */
 function endedEvents(rows: readonly EndedRow[], reason: SessionEndReason, now: number): ServedEvent[] {
-  return rows.map((row) => ({
-    at: now,
-    actor: reason === 'signed-out' ? row.user_id : null,
-    action: 'session.ended',
-    object: { kind: 'session', id: row.session_id, userId: row.user_id, workstationId: row.device_id, until: now },
-    reason: SESSION_END_CODES[reason],
-  }));
+  return rows.map((row) =>
+    servedEvent({
+      at: now,
+      actor: reason === 'signed-out' ? row.user_id : null,
+      action: 'session.ended',
+      object: { kind: 'session', id: row.session_id, userId: row.user_id, workstationId: row.device_id, until: now },
+      reason: SESSION_END_CODES[reason],
+    }),
+  );
 }
 
 export async function endSession(

@@ -14,7 +14,7 @@ import { findIdentity } from '../directory/identity-store';
 import { fail, succeed, type Failure, type Outcome } from '../outcome';
 import { recordAdminEvent } from '../admin/admin-event-store';
 import { SERVER_ITSELF } from '../admin/admin-events';
-import { recordServed } from '../audit/served-events';
+import { recordServed, servedEvent } from '../audit/served-events';
 import { accountExists, accountOf, type AccountRecord } from './account-store';
 import { retryAfterFailure, type ThrottlePolicy } from './attempt-throttle';
 import { registerDevice } from './device-store';
@@ -140,14 +140,17 @@ async function recordRefusal(
   now: number,
 ): Promise<void> {
   if (!(await accountExists(db, userId))) return;
-  await recordServed(db, {
-    at: now,
-    actor: null,
-    action: code === 'MFA_INVALID' ? 'mfa.failed' : 'sign-in.failed',
-    object: { kind: 'account', id: userId },
-    outcome: 'failure',
-    reason: code,
-  });
+  await recordServed(
+    db,
+    servedEvent({
+      at: now,
+      actor: null,
+      action: code === 'MFA_INVALID' ? 'mfa.failed' : 'sign-in.failed',
+      object: { kind: 'account', id: userId },
+      outcome: 'failure',
+      reason: code,
+    }),
+  );
 }
 
 /** Not a failed guess after all (the right password before its code, a code used by a concurrent request, a disabled account): handed back. */

@@ -31,7 +31,9 @@ export function siemDestinationText(siem: SiemDestination): string {
 const DESTINATION_TEXT = /^(.+):(\d{1,5}) ca-sha256:([0-9a-f]{32})$/;
 
 /** The audit trail's object for a recorded destination; none for a text that is not one. */
-export function siemDestinationObject(text: string | null): AuditObject {
+export function siemDestinationObject(
+  text: string | null,
+): Extract<AuditObject, { kind: 'siem-destination' | 'none' }> {
   const match = text === null ? null : DESTINATION_TEXT.exec(text);
   if (match === null) return { kind: 'none' };
   return { kind: 'siem-destination', host: match[1] ?? '', port: Number(match[2]), caSha256: match[3] ?? '' };

@@ -9,7 +9,8 @@
  * by server-trail.ts, a batch at a time: a send never waits on a tree head.
  */
 import { canonicalObject } from '../../shared/audit/audit-chain';
-import { auditObject, type AuditObject, type AuditRecord } from '../../shared/audit/audit-event';
+import { auditObject, type AuditRecord } from '../../shared/audit/audit-event';
+import { actionEvent, type ActionEvent, type ActionEventSpec } from '../../shared/audit/audit-event-builder';
 import type { Queryable } from '../db/database';
 import type { SessionEndReason } from '../events/channels';
 import { insertServedEvents } from './served-event-store';
@@ -26,14 +27,30 @@ export const SERVED_ACTIONS = [
 ] as const satisfies readonly AuditRecord['action'][];
 export type ServedAction = (typeof SERVED_ACTIONS)[number];
 
+declare const served: unique symbol;
+
+/** A served event ready for the outbox; only `servedEvent` makes one. */
 export interface ServedEvent {
+  readonly [served]: true;
   readonly at: number;
   /** The person served, or null for what the server did by itself (a session it ended). */
   readonly actor: string | null;
-  readonly action: ServedAction;
-  readonly object: AuditObject;
-  readonly outcome?: AuditRecord['outcome'];
-  readonly reason?: string | null;
+  /** What was served, built by the catalogue's builder; the fold adds the actor's role. */
+  readonly event: ActionEvent;
+}
+
+/**
+ * What a call site says: a served action and an object the catalogue lets it name (a history
+ * read about an account does not compile). No patient: the server never knows one.
+ */
+export type ServedEventSpec<A extends ServedAction> = Omit<ActionEventSpec<A>, 'patient'> & {
+  readonly at: number;
+  readonly actor: string | null;
+};
+
+export function servedEvent<A extends ServedAction>(spec: ServedEventSpec<A>): ServedEvent {
+  const { at, actor, ...described } = spec;
+  return { at, actor, event: actionEvent(described as unknown as ActionEventSpec<A>) } as ServedEvent;
 }
 
 /** The reason code a `session.ended` record carries for each way a session ends. */
@@ -48,16 +65,16 @@ export async function recordServed(tx: Queryable, events: ServedEvent | readonly
   const list = Array.isArray(events) ? (events as readonly ServedEvent[]) : [events as ServedEvent];
   if (list.length === 0) return;
   // Checked here, at the source: a record the catalogue would refuse is a bug, never stored.
-  for (const event of list) auditObject.parse(event.object);
+  for (const { event } of list) auditObject.parse(event.object);
   await insertServedEvents(
     tx,
-    list.map((event) => ({
-      at: event.at,
-      actor: event.actor,
+    list.map(({ at, actor, event }) => ({
+      at,
+      actor,
       action: event.action,
       object: canonicalObject(event.object),
-      outcome: event.outcome ?? 'success',
-      reason: event.reason ?? null,
+      outcome: event.outcome,
+      reason: event.reason,
     })),
   );
 }

@@ -9,26 +9,24 @@
  * the outbox: each row is written in the same transaction as the change it records, and folded
  * into the chain in order afterwards (at start and after every change), with the folded points
  * kept in the same transaction as the fold, so a crash between the two only delays a record.
+ * What each row becomes on the chain is server-records.ts's to say; this module only chains them.
  */
 import { batchSigningBytes, entryHash, fromHex, hex } from '../../shared/audit/audit-chain';
 import { blake2b256 } from '../../shared/audit/blake2b';
 import type { ChainedEntry } from '../../shared/audit/audit-entry';
-import { auditObject, type AuditObject, type AuditRecord } from '../../shared/audit/audit-event';
+import type { AuditRecord } from '../../shared/audit/audit-event';
 import { ROLES, type Role } from '../../shared/access/permission-matrix';
 import { storedRoles } from '../accounts/account-store';
 import { accountEventsAfter } from '../accounts/account-event-store';
-import type { AccountEventAction } from '../accounts/account-events';
 import { serverSecret } from '../accounts/server-secret-store';
 import { adminEventsAfter } from '../admin/admin-event-store';
-import { isUserId, type AdminEventAction } from '../admin/admin-events';
-import { siemDestinationObject } from '../admin/siem-configuration';
 import type { Clock } from '../clock';
 import { loadSodium } from '../../shared/node/crypto/sodium';
 import type { Database, Queryable } from '../db/database';
 import { chainEnd } from './audit-head-store';
 import { appendBatch } from './audit-intake';
-import { SERVED_ACTIONS } from './served-events';
-import { servedEventsAfter, type ServedRow } from './served-event-store';
+import { servedEventsAfter } from './served-event-store';
+import { recordOf, servedRecordOf, type TrailEvent } from './server-records';
 import { advanceServerCursor, readServerCursor } from './server-cursor-store';
 import type { AuditSigningKey } from './audit-signing-key';
 import type { AuditTree } from './audit-tree';
@@ -37,44 +35,6 @@ import { lockAuditTree, lockOutboxesForFold } from './audit-tree-store';
 export const SERVER_CHAIN_SECRET = 'audit-server-chain';
 const FOLD_PAGE = 500;
 
-/** The reason code each event is recorded with, under the catalogue's `admin.action`. */
-const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
-  'account.deactivated': 'ACCOUNT_DEACTIVATED',
-  'account.reactivated': 'ACCOUNT_REACTIVATED',
-  'sessions.revoked': 'SESSIONS_REVOKED',
-  'session.ended-by-user': 'SESSION_ENDED_BY_USER',
-  'account.created': 'ACCOUNT_CREATED',
-  'role-address.saved': 'ROLE_ADDRESS_SAVED',
-  'role-address.member-added': 'ROLE_MEMBER_ADDED',
-  'role-address.member-removed': 'ROLE_MEMBER_REMOVED',
-  'legal-hold.placed': 'LEGAL_HOLD_PLACED',
-  'legal-hold.released': 'LEGAL_HOLD_RELEASED',
-  'audit.purged': 'AUDIT_PURGED',
-  'siem.enabled': 'SIEM_FORWARDING_ENABLED',
-  'siem.disabled': 'SIEM_FORWARDING_DISABLED',
-  'siem.changed': 'SIEM_DESTINATION_CHANGED',
-  'account.locked-out': 'ACCOUNT_LOCKED_OUT',
-  'account.unlocked': 'ACCOUNT_UNLOCKED',
-};
-
-/** Catalogue actions of their own; every other event is an `admin.action` with its reason code. */
-const ACTIONS: Partial<Record<AccountEventAction | AdminEventAction, AuditRecord['action']>> = {
-  'account.locked-out': 'account.locked-out',
-};
-
-/** One outbox row, ready to become a record of the server's chain. */
-interface TrailEvent {
-  readonly at: number;
-  readonly actor: string;
-  readonly action: AccountEventAction | AdminEventAction;
-  readonly targetUserId: string | null;
-  readonly subject: string | null;
-  readonly affected: number | null;
-  readonly receivedBefore: number | null;
-  readonly outcome: 'success' | 'failure';
-  readonly reason: string | null;
-}
-
 /** A UUID (v4 layout) made from the server secret, so every instance uses the same chain id. */
 export async function serverChainId(db: Database): Promise<string> {
   const bytes = Buffer.from(await serverSecret(db, SERVER_CHAIN_SECRET)).subarray(0, 16);
@@ -82,77 +42,6 @@ export async function serverChainId(db: Database): Promise<string> {
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const h = bytes.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-const REASON_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
-
-/** The object an event is about, in full: which hold, which role address and member, which purge, which destination. */
-function objectOf(event: TrailEvent): AuditObject {
-  const account = event.targetUserId;
-  const target = account !== null && isUserId(account) ? account : null;
-  switch (event.action) {
-    case 'legal-hold.placed':
-    case 'legal-hold.released':
-      return event.subject === null ? { kind: 'none' } : { kind: 'legal-hold', id: event.subject, userId: target };
-    case 'role-address.saved':
-    case 'role-address.member-added':
-    case 'role-address.member-removed':
-      return event.subject === null ? { kind: 'none' } : { kind: 'role-address', id: event.subject, userId: target };
-    case 'audit.purged':
-      // A refused purge removed nothing and never came to a bound.
-      return event.affected === null || event.receivedBefore === null
-        ? { kind: 'none' }
-        : { kind: 'audit-purge', receivedBefore: event.receivedBefore, records: event.affected };
-    case 'siem.enabled':
-    case 'siem.changed':
-    case 'siem.disabled':
-      return siemDestinationObject(event.subject);
-    default:
-      return target === null ? { kind: 'none' } : { kind: 'account', id: target };
-  }
-}
-
-/**
- * The record for an event. Both outboxes are written by checked code, but a row that would not
- * fit the catalogue (a hand-written actor, say) must not stop the fold forever: such a field is
- * left out (an unknown actor, no object), never carried as it is.
- */
-function recordOf(event: TrailEvent, roles: ReadonlyMap<string, Role>, chainId: string, seq: number): AuditRecord {
-  const actor = isUserId(event.actor) ? event.actor : null;
-  const candidate = objectOf(event);
-  const object: AuditObject = auditObject.safeParse(candidate).success ? candidate : { kind: 'none' };
-  const failure =
-    event.outcome === 'failure' && event.reason !== null && REASON_CODE.test(event.reason) ? event.reason : null;
-  return {
-    actor: { userId: actor, role: actor === null ? null : (roles.get(actor) ?? null) },
-    action: ACTIONS[event.action] ?? 'admin.action',
-    object,
-    patient: null,
-    at: event.at,
-    seq,
-    workstationId: chainId,
-    outcome: event.outcome,
-    reason: failure ?? REASONS[event.action],
-  };
-}
-
-/** A served event's record: as written at the source, or without what no longer reads (never carried as it is). */
-function servedRecordOf(row: ServedRow, roles: ReadonlyMap<string, Role>, chainId: string, seq: number): AuditRecord {
-  const actor = row.actor !== null && isUserId(row.actor) ? row.actor : null;
-  const action = (SERVED_ACTIONS as readonly string[]).includes(row.action)
-    ? (row.action as AuditRecord['action'])
-    : 'admin.action';
-  return {
-    actor: { userId: actor, role: actor === null ? null : (roles.get(actor) ?? null) },
-    action,
-    object: row.object ?? { kind: 'none' },
-    patient: null,
-    at: row.at,
-    seq,
-    workstationId: chainId,
-    outcome: row.outcome,
-    reason: row.reason !== null && REASON_CODE.test(row.reason) ? row.reason : null,
-  };
 }
 
 async function rolesOf(tx: Queryable, userIds: readonly string[]): Promise<Map<string, Role>> {

@@ -30,7 +30,7 @@ import {
 } from './envelope-rules';
 import { envelopeIdentity, insertEnvelope } from './envelope-store';
 import { appendFeedEvents } from './feed-store';
-import { recordServed } from '../audit/served-events';
+import { recordServed, servedEvent } from '../audit/served-events';
 
 export interface RelayDeps {
   readonly db: Database;
@@ -96,12 +96,15 @@ async function acceptNew(deps: RelayDeps, envelope: Envelope, digest: string): P
     await appendFeedEvents(tx, envelopeAudience(envelope), { type: 'envelope', messageId: envelope.header.id }, now);
     // On the server's own chain, stored with the envelope or not at all (served-events.ts).
     const { id, conversationId } = envelope.header;
-    await recordServed(tx, {
-      at: now,
-      actor: senderId,
-      action: 'message.accepted',
-      object: { kind: 'message', id, conversationId },
-    });
+    await recordServed(
+      tx,
+      servedEvent({
+        at: now,
+        actor: senderId,
+        action: 'message.accepted',
+        object: { kind: 'message', id, conversationId },
+      }),
+    );
     return succeed({ messageId: envelope.header.id, acceptedAt: now, duplicate: false });
   });
 }

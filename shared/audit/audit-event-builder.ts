@@ -7,9 +7,13 @@
  *
  * What is filled in later is not here: the time, the sequence number and the workstation are the
  * trail's to set when it appends (main/audit/audit-trail.ts, server/audit/server-trail.ts).
+ *
+ * An event decoded from elsewhere (a row of the server's outboxes) was never seen by the types:
+ * `checkedAuditEvent` checks it against the whole catalogue and answers null instead of throwing,
+ * so a fold over stored rows can record something else in its place and carry on.
  */
 import type { Role } from '../access/permission-matrix';
-import { ACTION_OBJECTS, type AuditAction, type AuditObject, type AuditRecord } from './audit-event';
+import { ACTION_OBJECTS, auditRecord, type AuditAction, type AuditObject, type AuditRecord } from './audit-event';
 
 /** Who acted: a signed-in person in a role, or nobody (a refused sign-in, a purge by policy). */
 export interface AuditActor {
@@ -49,11 +53,15 @@ export type AuditEventSpec<A extends AuditAction> = {
   readonly outcome?: AuditRecord['outcome'];
 } & ('none' extends ObjectKindOf<A> ? { readonly object?: ObjectOf<A> } : { readonly object: ObjectOf<A> });
 
+/** Whether the catalogue lets `action` name an object of this kind. */
+const allows = (action: AuditAction, kind: AuditObject['kind']): boolean =>
+  (ACTION_OBJECTS[action] as readonly string[]).includes(kind);
+
 export function auditEvent<A extends AuditAction>(spec: AuditEventSpec<A>): AuditEvent {
   const object: AuditObject = spec.object ?? { kind: 'none' };
-  // The types make this unreachable from TypeScript; a cast or a value decoded from elsewhere
-  // still meets it at run time.
-  if (!(ACTION_OBJECTS[spec.action] as readonly string[]).includes(object.kind)) {
+  // The types make this unreachable from TypeScript; a cast still meets it at run time (a value
+  // decoded from elsewhere goes through checkedAuditEvent instead).
+  if (!allows(spec.action, object.kind)) {
     throw new TypeError(`an ${spec.action} record cannot name a ${object.kind} object`);
   }
   return {
@@ -64,6 +72,44 @@ export function auditEvent<A extends AuditAction>(spec: AuditEventSpec<A>): Audi
     outcome: spec.outcome ?? 'success',
     reason: spec.reason ?? null,
   } as AuditEvent;
+}
+
+/** An event's fields as the catalogue checks them; the trail adds the time, sequence and workstation. */
+const eventFields = auditRecord.pick({
+  actor: true,
+  action: true,
+  object: true,
+  patient: true,
+  outcome: true,
+  reason: true,
+});
+
+/** What a stored row says, before anything about it is known to fit the catalogue. */
+export interface UncheckedEventSpec {
+  readonly action: string;
+  readonly actor: { readonly userId: string | null; readonly role: string | null };
+  readonly object?: unknown;
+  readonly patient?: string | null;
+  readonly outcome?: string;
+  readonly reason?: string | null;
+}
+
+/**
+ * The event a decoded row describes, or null where the catalogue refuses it: an action it does
+ * not list, a field not of its form, or an object the action may not name. Never throws: the
+ * caller decides what to record instead (never the row as it is).
+ */
+export function checkedAuditEvent(spec: UncheckedEventSpec): AuditEvent | null {
+  const parsed = eventFields.safeParse({
+    actor: { userId: spec.actor.userId, role: spec.actor.role },
+    action: spec.action,
+    object: spec.object ?? { kind: 'none' },
+    patient: spec.patient ?? null,
+    outcome: spec.outcome ?? 'success',
+    reason: spec.reason ?? null,
+  });
+  if (!parsed.success || !allows(parsed.data.action, parsed.data.object.kind)) return null;
+  return parsed.data as AuditEvent;
 }
 
 declare const unattributed: unique symbol;

@@ -94,8 +94,9 @@ export type AuditObject = z.infer<typeof auditObject>;
 
 /**
  * Which objects each action may name: the catalogue's second half. `none` where the event can
- * exist without one (a lock, or a refusal that could not tie itself to an account). The builder
- * (audit-event-builder.ts) turns this into a type, so a call site cannot pair them otherwise.
+ * exist without one (a lock, a refusal that could not tie itself to an account, or a refused
+ * search or export, which found nothing to count). The builder (audit-event-builder.ts) turns
+ * this into a type, so a call site cannot pair them otherwise.
  */
 export const ACTION_OBJECTS = {
   'sign-in.succeeded': ['none'],
@@ -115,7 +116,7 @@ export const ACTION_OBJECTS = {
   'message.expired': ['message'],
   'search.performed': ['search', 'none'],
   'attachment.opened': ['message'],
-  'export.created': ['search'],
+  'export.created': ['search', 'none'],
   'key-change.shown': ['account'],
   'key-change.accepted': ['account'],
   'policy.loaded': ['setting', 'none'],

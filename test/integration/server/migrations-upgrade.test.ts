@@ -32,7 +32,7 @@ import { loadAuditSigningKey } from '../../../server/audit/audit-signing-key';
 import { createAuditTree } from '../../../server/audit/audit-tree';
 import { insertLeaves } from '../../../server/audit/audit-tree-store';
 import { insertHoldPlaced, legalHolds } from '../../../server/audit/legal-hold-store';
-import { recordServed } from '../../../server/audit/served-events';
+import { recordServed, servedEvent } from '../../../server/audit/served-events';
 import { servedEventsAfter } from '../../../server/audit/served-event-store';
 import { readServerCursor } from '../../../server/audit/server-cursor-store';
 import type { Database, Queryable } from '../../../server/db/database';
@@ -290,12 +290,15 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
     ]);
   }
   if (version >= 8) {
-    await recordServed(db, {
-      at: NOW - 300,
-      actor: NURSE,
-      action: 'history.read',
-      object: { kind: 'conversation', id: CONVERSATION },
-    });
+    await recordServed(
+      db,
+      servedEvent({
+        at: NOW - 300,
+        actor: NURSE,
+        action: 'history.read',
+        object: { kind: 'conversation', id: CONVERSATION },
+      }),
+    );
   }
   return { audit, secret };
 }

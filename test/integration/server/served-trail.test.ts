@@ -6,7 +6,7 @@
  * send does not wait on the chain.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordServed } from '../../../server/audit/served-events';
+import { recordServed, servedEvent } from '../../../server/audit/served-events';
 import { readTrail } from '../../../server/audit/trail-source';
 import { openDatabase } from '../../../server/db/open-database';
 import { usePostgres } from '../../support/postgres';
@@ -265,12 +265,15 @@ describe('the fold on PostgreSQL, where transactions commit out of id order', ()
       const idDrawn = new Promise<void>((resolve) => (drawn = resolve));
       // A transaction draws its outbox id first and commits last.
       const slow = db.transaction(async (tx) => {
-        await recordServed(tx, {
-          at: pg.clock.now(),
-          actor: null,
-          action: 'history.read',
-          object: { kind: 'conversation', id: early },
-        });
+        await recordServed(
+          tx,
+          servedEvent({
+            at: pg.clock.now(),
+            actor: null,
+            action: 'history.read',
+            object: { kind: 'conversation', id: early },
+          }),
+        );
         drawn();
         await held;
       });

@@ -9,7 +9,13 @@ import {
   type AuditAction,
   type AuditObject,
 } from '../../../shared/audit/audit-event';
-import { asFailure, auditEvent, NO_ACTOR, type AuditEvent } from '../../../shared/audit/audit-event-builder';
+import {
+  asFailure,
+  auditEvent,
+  checkedAuditEvent,
+  NO_ACTOR,
+  type AuditEvent,
+} from '../../../shared/audit/audit-event-builder';
 
 const nurse = { userId: 'nurse.okafor', role: 'nurse' } as const;
 const MESSAGE = {
@@ -76,6 +82,32 @@ describe('how an audit record is built', () => {
     expect(() => auditEvent(forced)).toThrow('an message.read record cannot name a account object');
     const noObject = { action: 'message.read', actor: nurse } as never;
     expect(() => auditEvent(noObject)).toThrow(TypeError);
+  });
+
+  it('checks a decoded event against the whole catalogue: the same event where it fits, null where it does not, never a throw', () => {
+    for (const action of AUDIT_ACTIONS) {
+      for (const kind of ACTION_OBJECTS[action]) {
+        const spec = { action, actor: nurse, object: SAMPLES[kind], reason: 'SOME_CODE', outcome: 'failure' } as const;
+        expect(checkedAuditEvent(spec), `${action} about ${kind}`).toEqual(auditEvent(spec as never));
+      }
+    }
+    expect(checkedAuditEvent({ action: 'session.locked', actor: NO_ACTOR })).toEqual(
+      auditEvent({ action: 'session.locked', actor: NO_ACTOR }),
+    );
+    const refused = [
+      { action: 'message.read', actor: nurse, object: SAMPLES.account },
+      { action: 'history.read', actor: nurse },
+      { action: 'message.deleted', actor: nurse },
+      { action: 'message.read', actor: nurse, object: { ...MESSAGE, id: 'not-a-uuid' } },
+      { action: 'message.read', actor: nurse, object: { ...MESSAGE, text: 'Potassium 6.1' } },
+      { action: 'message.read', actor: nurse, object: 'message' },
+      { action: 'session.locked', actor: { userId: 'Nurse Okafor', role: 'nurse' } },
+      { action: 'session.locked', actor: { userId: 'nurse.okafor', role: 'surgeon' } },
+      { action: 'session.locked', actor: nurse, reason: 'the password was wrong' },
+      { action: 'session.locked', actor: nurse, patient: 'Ada Okafor' },
+      { action: 'session.locked', actor: nurse, outcome: 'partial' },
+    ];
+    for (const spec of refused) expect(checkedAuditEvent(spec), JSON.stringify(spec)).toBeNull();
   });
 
   it('a failure keeps the event and carries its code', () => {
