@@ -132,7 +132,7 @@ describe("the server's own record of what it served", () => {
     expect(JSON.stringify(await target.server.admin.auditRecords({ limit: 100_000 }))).not.toContain('Potassium');
   });
 
-  it('records audit searches and exports with their counts, and a refused search by someone without the role', async () => {
+  it('records audit searches and exports with their counts, and a refused search and export by someone without the role', async () => {
     const found = await target.api.ok(
       'auditSearch',
       { filter: noFilter, afterIndex: -1, limit: 5, knownTreeSize: 0 },
@@ -152,6 +152,9 @@ describe("the server's own record of what it served", () => {
       'auditExport',
       { filter: { ...noFilter, userId: 'nurse.okafor' }, treeSize },
       token(officer),
+    );
+    expect((await target.api.refused('auditExport', { filter: noFilter, treeSize }, token(nurse))).body.error).toBe(
+      'FORBIDDEN',
     );
     const records = (await served()).map(brief);
     expect(records.filter((entry) => entry.action === 'search.performed')).toEqual([
@@ -177,6 +180,13 @@ describe("the server's own record of what it served", () => {
         object: { kind: 'search', resultCount: exported.records },
         outcome: 'success',
         reason: null,
+      },
+      {
+        actor: 'nurse.okafor',
+        action: 'export.created',
+        object: { kind: 'none' },
+        outcome: 'failure',
+        reason: 'FORBIDDEN',
       },
     ]);
   });
