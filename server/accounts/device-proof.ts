@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { loginProofBytes, PROOF_WINDOW_MS, refreshProofBytes, type DeviceProof } from '../../shared/protocol/auth';
-import { signatureValid } from '../crypto/signatures';
+import { signatureValid } from '../../shared/node/crypto/ed25519';
 
 export function proofTimestampFresh(timestamp: number, now: number): boolean {
   return Math.abs(now - timestamp) <= PROOF_WINDOW_MS;

@@ -14,7 +14,7 @@ import { blake2b256 } from '../../shared/audit/blake2b';
 import type { ChainedEntry, SignedTreeHead, StoredEntry } from '../../shared/audit/audit-entry';
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import type { Clock } from '../clock';
-import { signatureValid } from '../crypto/signatures';
+import { signatureValid } from '../../shared/node/crypto/ed25519';
 import { loadSodium } from '../../shared/node/crypto/sodium';
 import { deviceKeyOf } from '../accounts/device-store';
 import type { Database, Queryable } from '../db/database';

@@ -14,7 +14,7 @@ import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import { recalledAtAcceptable } from '../../shared/protocol/clock-skew';
 import { recallSignedBytes } from '../../shared/protocol/envelope';
 import type { AuthenticatedSession } from '../accounts/session-store';
-import { signatureValid } from '../crypto/signatures';
+import { signatureValid } from '../../shared/node/crypto/ed25519';
 import { transactionOutcome } from '../db/outcome-transaction';
 import { publicKeysOf } from '../directory/identity-store';
 import { fail, succeed, type Outcome } from '../outcome';

@@ -14,7 +14,7 @@ import type { RouteResponse } from '../../shared/protocol/api';
 import { envelopeSignedBytes, type Envelope } from '../../shared/protocol/envelope';
 import type { AuthenticatedSession } from '../accounts/session-store';
 import type { Clock } from '../clock';
-import { signatureValid } from '../crypto/signatures';
+import { signatureValid } from '../../shared/node/crypto/ed25519';
 import type { Database } from '../db/database';
 import { transactionOutcome } from '../db/outcome-transaction';
 import { activeIdentitiesOf } from '../directory/identity-store';
