@@ -4,16 +4,17 @@
  * no code path can leak an exception's text to a client.
  */
 import type { ProtocolErrorCode } from '../shared/protocol/errors';
+import type { Err, Ok } from '../shared/result';
 
-export interface Failure {
-  readonly ok: false;
-  readonly error: ProtocolErrorCode;
+/** The shared result's failure, with what the HTTP edge sends beside the code. */
+export interface Failure extends Err<ProtocolErrorCode> {
   readonly retryAfterSeconds?: number;
   /** The user ids a refusal is about, for the client to name (RECIPIENT_NOT_PERMITTED). */
   readonly subjects?: readonly string[];
 }
 
-export type Outcome<T> = { readonly ok: true; readonly value: T } | Failure;
+/** The shared result type (shared/result.ts) with the server's failure. */
+export type Outcome<T> = Ok<T> | Failure;
 
 export function succeed<T>(value: T): Outcome<T> {
   return { ok: true, value };

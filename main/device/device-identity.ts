@@ -27,6 +27,7 @@ import {
   serializeDeviceIdentityFile,
   type DeviceIdentityFileContent,
 } from './device-identity-file';
+import type { Result } from '../../shared/result';
 
 export type DeviceIdentityErrorCode =
   /** No device protector here, and policy does not allow an unprotected device key. */
@@ -42,9 +43,7 @@ export type DeviceIdentityErrorCode =
   /** A new identity could not be written (disk full, permissions); nothing was left behind. */
   | 'DEVICE_IDENTITY_WRITE_FAILED';
 
-export type DeviceIdentityResult =
-  | { readonly ok: true; readonly value: DeviceIdentity }
-  | { readonly ok: false; readonly error: DeviceIdentityErrorCode };
+export type DeviceIdentityResult = Result<DeviceIdentity, DeviceIdentityErrorCode>;
 
 export interface DeviceIdentity {
   /** UUID v4, chosen once per workstation profile. */

@@ -3,6 +3,8 @@
  * impossible (a file cannot ask for a cheaper derivation than policy allows); the ceiling stops a
  * tampered file from making unlock hang or run the machine out of memory.
  */
+import type { Result } from '../../shared/result';
+
 export interface KdfParams {
   readonly memoryMiB: number;
   readonly passes: number;
@@ -15,7 +17,7 @@ export const KDF_CEILING: KdfParams = Object.freeze({ memoryMiB: 2000, passes: 2
 
 export type KdfParamsError = 'KDF_TOO_WEAK' | 'KDF_INVALID';
 
-export function checkKdfParams(input: unknown): { ok: true; value: KdfParams } | { ok: false; error: KdfParamsError } {
+export function checkKdfParams(input: unknown): Result<KdfParams, KdfParamsError> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, error: 'KDF_INVALID' };
   const keys = Object.keys(input);
   if (keys.length !== 2 || !keys.includes('memoryMiB') || !keys.includes('passes'))

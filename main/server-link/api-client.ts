@@ -8,6 +8,7 @@ import { routes, type RouteName, type RouteRequest, type RouteResponse } from '.
 import { errorResponse, type ProtocolErrorCode } from '../../shared/protocol/errors';
 import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
 import { classifyTransportError, type ServerEndpoint } from './server-endpoint';
+import type { Result } from '../../shared/result';
 
 export type ApiErrorCode = ProtocolErrorCode | 'UNREACHABLE' | 'UNTRUSTED' | 'BAD_RESPONSE';
 
@@ -18,7 +19,7 @@ export interface ApiError {
   readonly subjects?: readonly string[];
 }
 
-export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
+export type ApiResult<T> = Result<T, ApiError>;
 
 export interface ApiClient {
   call<R extends RouteName>(

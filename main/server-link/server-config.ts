@@ -5,13 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ServerEndpoint } from './server-endpoint';
+import type { Result } from '../../shared/result';
 
 export type ServerConfigError = 'SERVER_URL_INVALID' | 'CA_FILE_UNREADABLE' | 'CA_FILE_INVALID';
 
 /** The CA comes as a file to read (`caFile`) or as PEM text already read (`caPem`, e.g. from policy). */
 export function readServerEndpoint(
   input: { url: string; caFile: string } | { url: string; caPem: string },
-): { ok: true; value: ServerEndpoint } | { ok: false; error: ServerConfigError } {
+): Result<ServerEndpoint, ServerConfigError> {
   let url: URL;
   try {
     url = new URL(input.url);

@@ -6,7 +6,7 @@
  * is closed again unused. The steps with the server are sign-in-flow.ts.
  */
 import os from 'node:os';
-import { appError, type AppError } from '../../shared/errors';
+import { appError } from '../../shared/errors';
 import { zeroIdentityKeys } from '../crypto/identity-keys';
 import type { DeviceIdentityResult } from '../device/device-identity';
 import { loginProof, refreshProof } from '../device/device-proof';
@@ -19,8 +19,7 @@ import { createSessionPin, loadPinRecord } from './session-pin';
 import { createSignInFlow, type SignedIn, type SignInFlow } from './sign-in-flow';
 import { openUnlockedScope } from './unlocked-scope';
 import { auditEvent } from '../../shared/audit/audit-event-builder';
-
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppError };
+import type { IpcResult } from '../../shared/ipc/result';
 
 export interface SignInActivationHooks {
   readonly startMessaging: MessagingStarter;
@@ -32,12 +31,12 @@ export interface SignInActivationHooks {
 
 export interface SignInActivation {
   /** The flow for a new sign-in, loading the device identity first if need be. */
-  ready(): Promise<Outcome<SignInFlow>>;
+  ready(): Promise<IpcResult<SignInFlow>>;
   /** The flow under way (or the last one), for the second factor. */
   readonly flow: SignInFlow | null;
   cancel(): void;
   /** Makes a completed sign-in the active session, or closes what it opened if it cannot be recorded. */
-  activate(signedIn: SignedIn): Promise<Outcome<ActiveSession>>;
+  activate(signedIn: SignedIn): Promise<IpcResult<ActiveSession>>;
   /** Forgets the device identity: the core owns it (the audit trail signs with it too) and closes it. */
   forgetDevice(): void;
 }

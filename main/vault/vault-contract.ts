@@ -9,6 +9,7 @@ import type { ErrorCode } from '../../shared/errors';
 import type { DeviceProtector } from '../keys/device-protector';
 import type { KdfParams } from '../keys/kdf-params';
 import type { StoreClient } from '../store/store-client';
+import { err, ok as okResult, type Result } from '../../shared/result';
 
 export type VaultErrorCode = Extract<
   ErrorCode,
@@ -30,11 +31,10 @@ export type VaultErrorCode = Extract<
   | 'INTERNAL'
 >;
 
-export type VaultResult<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: VaultErrorCode };
+export type VaultResult<T> = Result<T, VaultErrorCode>;
 
-export const ok = <T>(value: T): VaultResult<T> => ({ ok: true, value });
-export const fail = (error: VaultErrorCode): VaultResult<never> => ({ ok: false, error });
+export const ok = <T>(value: T): VaultResult<T> => okResult(value);
+export const fail = (error: VaultErrorCode): VaultResult<never> => err(error);
 
 export function isDiskFull(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOSPC';
