@@ -16,6 +16,7 @@ import { faultOf } from './logging/fault';
 import { openDatabase } from './db/open-database';
 import { grantRuntimeRole } from './db/runtime-role';
 import { startServer, type ServerOptions } from './server';
+import { schemaVersion } from './db/migrate';
 
 const parsed = parseCliArguments(process.argv.slice(2), process.env);
 if (!parsed.ok) {
@@ -29,9 +30,9 @@ if ('migrate' in parsed) {
     const db = await openDatabase({ dataDir: process.cwd(), databaseUrl });
     try {
       if (runtimeRole !== undefined) await grantRuntimeRole(db, runtimeRole);
-      const [row] = await db.query<{ version: number }>('SELECT max(version) AS version FROM schema_migrations');
+      const version = await schemaVersion(db);
       process.stdout.write(
-        `schema migrated: version ${String(row?.version)}${runtimeRole === undefined ? '' : `; runtime role ${runtimeRole} granted`}\n`,
+        `schema migrated: version ${String(version)}${runtimeRole === undefined ? '' : `; runtime role ${runtimeRole} granted`}\n`,
       );
     } finally {
       await db.close();

@@ -143,6 +143,11 @@ export async function storedRoles(
 }
 
 /** Whether the account exists (active or not). */
+/** Whether any account exists at all (the demo seeds only an empty database). */
+export async function anyAccountExists(db: Queryable): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM accounts LIMIT 1')).length > 0;
+}
+
 export async function accountExists(db: Queryable, userId: string): Promise<boolean> {
   return (await db.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length > 0;
 }

@@ -5,7 +5,7 @@
  * privilege beyond reading schema_migrations, so a server running as a runtime role that owns
  * nothing (runtime-role.ts) starts; one behind is refused until its owner migrates it.
  */
-import type { Database } from './database';
+import type { Database, Queryable } from './database';
 import type { Migration } from './migration';
 import { MIGRATIONS } from './migrations';
 
@@ -33,6 +33,14 @@ export class MigrationNotPermittedError extends Error {
 /** SQLSTATE 42501 (insufficient_privilege): PostgreSQL's "permission denied" and "must be owner" alike. */
 const isPermissionDenied = (error: unknown) =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '42501';
+
+/** The newest migration applied (0 for an empty database). */
+export async function schemaVersion(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ version: number | string | null }>(
+    'SELECT max(version) AS version FROM schema_migrations',
+  );
+  return Number(row?.version ?? 0);
+}
 
 export async function migrate(
   db: Database,

@@ -12,6 +12,7 @@ import { newTotpSecret } from '../accounts/totp';
 import type { Queryable } from '../db/database';
 import type { RoleAddress } from '../directory/role-address-store';
 import { DEMO_PEOPLE, DEMO_ROLE_ADDRESSES } from './demo-directory';
+import { anyAccountExists } from '../accounts/account-store';
 
 export const DEMO_ACCOUNTS_FILE = 'demo-accounts.json';
 
@@ -38,8 +39,7 @@ function demoPassword(): string {
 
 /** Seeds only a database with no accounts at all; returns the accounts, or null if it did nothing. */
 export async function seedDemo(dataDir: string, target: DemoSeedTarget): Promise<DemoAccount[] | null> {
-  const existing = await target.db.query('SELECT 1 FROM accounts LIMIT 1');
-  if (existing.length > 0) return null;
+  if (await anyAccountExists(target.db)) return null;
   const accounts: DemoAccount[] = [];
   for (const person of DEMO_PEOPLE) {
     const account: DemoAccount = {
