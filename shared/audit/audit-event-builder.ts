@@ -139,8 +139,3 @@ export function actionEvent<A extends AuditAction>(spec: ActionEventSpec<A>): Ac
 export function byActor(actor: AuditActor, event: ActionEvent): AuditEvent {
   return { ...event, actor: { userId: actor.userId, role: actor.role } } as unknown as AuditEvent;
 }
-
-/** The same event recorded as failed with `reason` (an attempt followed by its real outcome). */
-export function asFailure<E extends AuditEvent | ActionEvent>(event: E, reason: string): E {
-  return { ...event, outcome: 'failure', reason };
-}
