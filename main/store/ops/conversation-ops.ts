@@ -139,7 +139,11 @@ export const conversationReads = {
       }[]
     ).map((row) => row.id),
 
-  /** One page of the conversation list, newest first, with each one's unread count and highest unread priority. */
+  /**
+   * One page of the conversation list, newest first, with each one's unread count and highest
+   * unread priority. Conversations that share a millisecond (a burst of sends) go in arrival
+   * order, newest first, not by their random ids, so the one just sent is at the top.
+   */
   'conversation.page': (
     db: Database,
     args: { selfId: string; limit: number; offset: number },
@@ -153,7 +157,7 @@ export const conversationReads = {
             AND m.read_at IS NULL AND m.body IS NOT NULL) AS unread_count,
          (SELECT max(${PRIORITY_RANK}) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in'
             AND m.read_at IS NULL AND m.body IS NOT NULL) AS unread_rank
-       FROM conversations c ORDER BY c.last_message_at DESC NULLS LAST, c.id LIMIT ? OFFSET ?`,
+       FROM conversations c ORDER BY c.last_message_at DESC NULLS LAST, c.rowid DESC LIMIT ? OFFSET ?`,
     ).all(args.selfId, args.limit, args.offset) as {
       id: string;
       kind: ConversationKind;

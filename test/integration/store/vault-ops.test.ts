@@ -103,6 +103,14 @@ describe('messaging store operations', () => {
     expect(page.rows[0]).toMatchObject({ unreadCount: 3, unreadPriority: 'stat' });
   });
 
+  it('puts the conversation that arrived later first when two share a millisecond', async () => {
+    // Ids sort the other way, so a tie broken by id would put c-tie-0 first.
+    await store.call('message.receive', incoming('m-t1', 'c-tie-0', 3500));
+    await store.call('message.receive', incoming('m-t2', 'c-tie-a', 3500));
+    const page = await store.call('conversation.page', { selfId: 'nurse.adams', limit: 2, offset: 0 });
+    expect(page.rows.map((row) => row.id)).toEqual(['c-tie-a', 'c-tie-0']);
+  });
+
   it('lists the unread without marking them, then marks read exactly those listed', async () => {
     const unread = await store.call('conversation.unread', { conversationId: 'c-2' });
     expect(unread).toEqual(['m-2', 'm-3', 'm-4']);
