@@ -6,6 +6,7 @@
  * storing it twice. A failure waits with exponential backoff (with jitter, so a ward of
  * workstations does not retry in step); new records do not cut the wait short.
  */
+import { toBase64 } from '../../shared/node/crypto/base64';
 import { batchSigningBytes, fromHex } from '../../shared/audit/audit-chain';
 import type { AuditAction } from '../../shared/audit/audit-event';
 import type { Sha256 } from '../../shared/audit/merkle-tree';
@@ -126,7 +127,7 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
       const answer = await options.api.call('auditBatch', {
         deviceId: options.identity.deviceId,
         entries: pending.entries,
-        signature: Buffer.from(signature).toString('base64'),
+        signature: toBase64(signature),
         knownTreeSize: witnessed?.head.treeSize ?? 0,
       });
       if (!answer.ok) return failed(answer.error.code);

@@ -7,6 +7,7 @@
 import type { Queryable } from '../db/database';
 import { serverSecret } from '../accounts/server-secret-store';
 import { loadSodium } from '../../shared/node/crypto/sodium';
+import { toBase64 } from '../../shared/node/crypto/base64';
 
 export const AUDIT_KEY_SECRET_NAME = 'audit-signing-seed';
 
@@ -23,7 +24,7 @@ export async function loadAuditSigningKey(db: Queryable): Promise<AuditSigningKe
   const pair = sodium.crypto_sign_seed_keypair(seed);
   seed.fill(0);
   return {
-    publicKey: Buffer.from(pair.publicKey).toString('base64'),
-    sign: (message) => Buffer.from(sodium.crypto_sign_detached(message, pair.privateKey)).toString('base64'),
+    publicKey: toBase64(pair.publicKey),
+    sign: (message) => toBase64(sodium.crypto_sign_detached(message, pair.privateKey)),
   };
 }

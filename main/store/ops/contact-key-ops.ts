@@ -3,7 +3,18 @@
  * is kept beside the pinned one as pending, and replaces it only when the clinician accepts it.
  */
 import type { Database } from 'better-sqlite3';
+import { fromBase64, toBase64 } from '../../../shared/node/crypto/base64';
 import { sql } from '../statement-cache';
+
+/** X25519 and Ed25519 public keys are both 32 bytes. */
+const KEY_BYTES = 32;
+
+/** The key's bytes; only a canonical 32-byte key is ever pinned, whatever a caller passes. */
+function keyBytes(text: string): Uint8Array {
+  const bytes = fromBase64(text, KEY_BYTES);
+  if (bytes === null) throw new TypeError('a contact key must be 32 bytes of canonical base64');
+  return bytes;
+}
 
 export interface ContactKeyRecord {
   readonly userId: string;
@@ -44,12 +55,12 @@ export const contactKeyReads = {
     if (!row) return null;
     return {
       userId: row.user_id,
-      encryptionKey: row.encryption_key.toString('base64'),
-      signingKey: row.signing_key.toString('base64'),
+      encryptionKey: toBase64(row.encryption_key),
+      signingKey: toBase64(row.signing_key),
       fingerprint: row.fingerprint,
       pendingFingerprint: row.pending_fingerprint,
-      pendingEncryptionKey: row.pending_encryption_key?.toString('base64') ?? null,
-      pendingSigningKey: row.pending_signing_key?.toString('base64') ?? null,
+      pendingEncryptionKey: row.pending_encryption_key === null ? null : toBase64(row.pending_encryption_key),
+      pendingSigningKey: row.pending_signing_key === null ? null : toBase64(row.pending_signing_key),
     };
   },
 } as const;
@@ -61,13 +72,7 @@ export const contactKeyWrites = {
       db,
       `INSERT INTO contact_keys (user_id, encryption_key, signing_key, fingerprint, first_seen_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (user_id) DO NOTHING`,
-    ).run(
-      args.userId,
-      Buffer.from(args.encryptionKey, 'base64'),
-      Buffer.from(args.signingKey, 'base64'),
-      args.fingerprint,
-      args.at,
-    );
+    ).run(args.userId, keyBytes(args.encryptionKey), keyBytes(args.signingKey), args.fingerprint, args.at);
     return null;
   },
 
@@ -78,8 +83,8 @@ export const contactKeyWrites = {
       `UPDATE contact_keys SET pending_encryption_key = ?, pending_signing_key = ?, pending_fingerprint = ?, changed_at = ?
        WHERE user_id = ? AND fingerprint <> ?`,
     ).run(
-      Buffer.from(args.encryptionKey, 'base64'),
-      Buffer.from(args.signingKey, 'base64'),
+      keyBytes(args.encryptionKey),
+      keyBytes(args.signingKey),
       args.fingerprint,
       args.at,
       args.userId,

@@ -232,4 +232,20 @@ describe('messaging store operations', () => {
     });
     expect(await store.call('contactKey.accept', { userId: 'dr.okafor', at: 5 })).toBe(false);
   });
+
+  it('pins only a canonical 32-byte key, whatever a caller passes', async () => {
+    const good = Buffer.alloc(32, 7).toString('base64');
+    for (const bad of [Buffer.alloc(31, 7).toString('base64'), good.replace(/=$/, ''), `${good.slice(0, -2)}9=`]) {
+      await expect(
+        store.call('contactKey.pin', {
+          userId: 'dr.bad',
+          encryptionKey: bad,
+          signingKey: good,
+          fingerprint: 'c'.repeat(64),
+          at: 1,
+        }),
+      ).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    }
+    expect(await store.call('contactKey.get', { userId: 'dr.bad' })).toBeNull();
+  });
 });
