@@ -5,7 +5,7 @@
  * only: a listener re-reads what changed from the database.
  */
 import { SESSION_END_REASONS } from '../../shared/protocol/stream';
-import { notify, type Queryable } from '../db/database';
+import { notify, notifyEach, type Queryable } from '../db/database';
 
 /** Payload: a user id whose feed has new events. */
 export const FEED_CHANNEL = 'wardline_feed';
@@ -14,12 +14,9 @@ export const SESSION_ENDED_CHANNEL = 'wardline_session_ended';
 
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
-/** One statement however many users: a send to a role of twenty is one round trip, not twenty. */
+/** Each user whose feed has new events, once, in one round trip however many there are. */
 export async function announceFeed(tx: Queryable, userIds: Iterable<string>): Promise<void> {
-  const unique = [...new Set(userIds)];
-  const [only] = unique;
-  if (unique.length === 1 && only !== undefined) return notify(tx, FEED_CHANNEL, only);
-  if (unique.length > 1) await tx.query('SELECT pg_notify($1, u) FROM unnest($2::text[]) AS u', [FEED_CHANNEL, unique]);
+  await notifyEach(tx, FEED_CHANNEL, [...new Set(userIds)]);
 }
 
 export async function announceSessionEnded(tx: Queryable, sessionId: string, reason: SessionEndReason): Promise<void> {
