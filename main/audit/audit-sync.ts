@@ -4,7 +4,9 @@
  * server's acknowledgement checks out (ack-check.ts) and the new head is safely on disk, so a
  * crash at any point resends at most one batch, which the server acknowledges again without
  * storing it twice. A failure waits with exponential backoff (with jitter, so a ward of
- * workstations does not retry in step); new records do not cut the wait short.
+ * workstations does not retry in step); new records do not cut the wait short. A workstation
+ * the server does not know yet (before its first sign-in) is not failing: it waits, quietly,
+ * for the next record.
  */
 import { toBase64 } from '../../shared/node/crypto/base64';
 import { batchSigningBytes, fromHex } from '../../shared/audit/audit-chain';
@@ -153,6 +155,8 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
     if (reason !== undefined) {
       logger.error({ code }, 'audit sync refused');
       await alert(reason);
+    } else if (code === 'AUDIT_DEVICE_UNKNOWN') {
+      logger.debug({ code }, 'audit sync waits for the workstation to be registered');
     } else {
       logger.warn({ code }, 'audit sync failed');
     }
@@ -183,6 +187,10 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
       failures = 0;
       if (outcome.sent > 0) logger.info({ records: outcome.sent }, 'audit synced');
       if (appendedCount !== appendedBefore) schedule(debounceMs);
+    } else if (outcome.code === 'AUDIT_DEVICE_UNKNOWN') {
+      // Not registered yet (it is at the first sign-in here): nothing to retry until then. The
+      // sign-in's own records kick the next attempt, which then goes at once, not after a backoff.
+      failures = 0;
     } else {
       failures += 1;
       if (outcome.code === 'AUDIT_UNAVAILABLE') logger.warn({ code: outcome.code }, 'audit sync failed');

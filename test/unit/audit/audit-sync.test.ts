@@ -2,7 +2,7 @@
  * The audit sync's retry rules without a server: the backoff itself, and that a failure which
  * throws (rather than answering a code) is still counted, waited out and retried.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { backoffDelay, createAuditSync } from '../../../main/audit/audit-sync';
 import type { DeviceAuditLog } from '../../../main/audit/device-audit-log';
 import type { ApiClient } from '../../../main/server-link/api-client';
@@ -136,6 +136,49 @@ describe('a sync step that throws', () => {
       expect(await sync.syncNow()).toEqual({ kind: 'failed', code: 'AUDIT_UNAVAILABLE' });
     } finally {
       await sync.stop();
+    }
+  });
+});
+
+describe('a workstation the server does not know yet', () => {
+  it('waits quietly for its next record instead of retrying, then syncs at once', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const lines: string[] = [];
+    const sync = createAuditSync({
+      log: oneRecordLog,
+      // Before the first sign-in here, the server has no device of this id.
+      api: {
+        call: () => {
+          calls += 1;
+          return Promise.resolve({ ok: false, error: { code: 'AUDIT_DEVICE_UNKNOWN' } });
+        },
+      } as unknown as ApiClient,
+      identity: { deviceId: DEVICE, sign: () => Promise.resolve(new Uint8Array(64)) },
+      witnessed: { read: () => null, write: () => undefined },
+      sha256: () => new Uint8Array(32),
+      verifySignature: () => false,
+      now: () => 1_795_000_000_000,
+      random: () => 0,
+      logger: createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } as never }),
+      backoff: { initialMs: 4, maxMs: 16 },
+      debounceMs: 1,
+    });
+    try {
+      sync.kick();
+      await vi.advanceTimersByTimeAsync(2);
+      expect(calls).toBe(1);
+      // A failure would be retried within 16 ms; this one is not, however long it waits.
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect(calls).toBe(1);
+      // The sign-in's first record tries again without a backoff to wait out.
+      sync.kick();
+      await vi.advanceTimersByTimeAsync(2);
+      expect(calls).toBe(2);
+      expect(lines).toEqual([]);
+    } finally {
+      await sync.stop();
+      vi.useRealTimers();
     }
   });
 });
