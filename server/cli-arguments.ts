@@ -2,9 +2,10 @@
  * `npm run server -- --data <dir> --port <p> [--demo] [--host <h>] [--database-url <url>]
  * [--siem-host <h> --siem-port <p> --siem-ca <pem file>]`, or, as the database owner,
  * `npm run server -- --migrate-only --database-url <url> [--runtime-role <role>]`.
- * Pure: argv and environment in, options or a usage error out (the CA file is read by cli.ts).
+ * Pure: argv and environment in, the command or a usage error out (the CA file is read by cli.ts).
  */
 import { siemHost as siemHostSchema } from '../shared/audit/audit-event';
+import { err, ok, type Result } from '../shared/result';
 
 export interface CliOptions {
   readonly dataDir: string;
@@ -28,10 +29,13 @@ export const USAGE =
   '       npm run server -- --migrate-only --database-url postgres://<owner>@… [--runtime-role <role>]';
 export const DEFAULT_PORT = 8443;
 
-export type CliParse =
-  | { readonly ok: true; readonly options: CliOptions }
-  | { readonly ok: true; readonly migrate: MigrateOptions }
-  | { readonly ok: false; readonly error: string };
+/** What the command line asks for: run the server, or only migrate its database. */
+export type CliCommand =
+  | { readonly kind: 'serve'; readonly options: CliOptions }
+  | { readonly kind: 'migrate'; readonly migrate: MigrateOptions };
+
+/** The command, or a usage error to print above USAGE. */
+export type CliParse = Result<CliCommand, string>;
 
 export function parseCliArguments(
   argv: readonly string[],
@@ -68,7 +72,7 @@ export function parseCliArguments(
         break;
       case '--runtime-role': {
         const taken = takeValue();
-        if (taken === null) return { ok: false, error: '--runtime-role needs a role name' };
+        if (taken === null) return err('--runtime-role needs a role name');
         runtimeRole = taken;
         break;
       }
@@ -77,7 +81,7 @@ export function parseCliArguments(
         break;
       case '--data': {
         const taken = takeValue();
-        if (taken === null) return { ok: false, error: '--data needs a directory' };
+        if (taken === null) return err('--data needs a directory');
         dataDir = taken;
         break;
       }
@@ -85,19 +89,19 @@ export function parseCliArguments(
         const taken = takeValue();
         const parsed = taken === null ? Number.NaN : Number(taken);
         if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535)
-          return { ok: false, error: '--port needs a port number (0-65535)' };
+          return err('--port needs a port number (0-65535)');
         port = parsed;
         break;
       }
       case '--host': {
         const taken = takeValue();
-        if (taken === null) return { ok: false, error: '--host needs an address' };
+        if (taken === null) return err('--host needs an address');
         host = taken;
         break;
       }
       case '--database-url': {
         const taken = takeValue();
-        if (taken === null) return { ok: false, error: '--database-url needs a postgres:// URL' };
+        if (taken === null) return err('--database-url needs a postgres:// URL');
         databaseUrl = taken;
         break;
       }
@@ -105,7 +109,7 @@ export function parseCliArguments(
         const taken = takeValue();
         // The destination is recorded in the audit trail, which holds no free text.
         if (taken === null || !siemHostSchema.safeParse(taken).success)
-          return { ok: false, error: '--siem-host needs a host name or IP address' };
+          return err('--siem-host needs a host name or IP address');
         siemHost = taken;
         break;
       }
@@ -113,38 +117,37 @@ export function parseCliArguments(
         const taken = takeValue();
         const parsed = taken === null ? Number.NaN : Number(taken);
         if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535)
-          return { ok: false, error: '--siem-port needs a port number (1-65535)' };
+          return err('--siem-port needs a port number (1-65535)');
         siemPort = parsed;
         break;
       }
       case '--siem-ca': {
         const taken = takeValue();
-        if (taken === null) return { ok: false, error: '--siem-ca needs a PEM file' };
+        if (taken === null) return err('--siem-ca needs a PEM file');
         siemCa = taken;
         break;
       }
       default:
-        return { ok: false, error: `unknown argument: ${String(flag)}` };
+        return err(`unknown argument: ${String(flag)}`);
     }
   }
   if (migrateOnly) {
-    if (serving.length > 0) return { ok: false, error: `${serving[0] ?? ''} is not used with --migrate-only` };
+    if (serving.length > 0) return err(`${serving[0] ?? ''} is not used with --migrate-only`);
     // The embedded database migrates itself at start and has no roles to grant.
-    if (databaseUrl === undefined) return { ok: false, error: '--migrate-only needs --database-url (PostgreSQL)' };
-    return { ok: true, migrate: { databaseUrl, ...(runtimeRole === undefined ? {} : { runtimeRole }) } };
+    if (databaseUrl === undefined) return err('--migrate-only needs --database-url (PostgreSQL)');
+    return ok({ kind: 'migrate', migrate: { databaseUrl, ...(runtimeRole === undefined ? {} : { runtimeRole }) } });
   }
-  if (runtimeRole !== undefined) return { ok: false, error: '--runtime-role goes with --migrate-only' };
-  if (dataDir === undefined) return { ok: false, error: '--data is required' };
+  if (runtimeRole !== undefined) return err('--runtime-role goes with --migrate-only');
+  if (dataDir === undefined) return err('--data is required');
   const siemGiven = [siemHost, siemPort, siemCa].filter((value) => value !== undefined).length;
   // Half a SIEM configuration would silently forward nothing.
-  if (siemGiven !== 0 && siemGiven !== 3)
-    return { ok: false, error: '--siem-host, --siem-port and --siem-ca go together' };
+  if (siemGiven !== 0 && siemGiven !== 3) return err('--siem-host, --siem-port and --siem-ca go together');
   const siem =
     siemHost !== undefined && siemPort !== undefined && siemCa !== undefined
       ? { host: siemHost, port: siemPort, caFile: siemCa }
       : undefined;
-  return {
-    ok: true,
+  return ok({
+    kind: 'serve',
     options: {
       dataDir,
       port,
@@ -153,5 +156,5 @@ export function parseCliArguments(
       ...(databaseUrl === undefined ? {} : { databaseUrl }),
       ...(siem === undefined ? {} : { siem }),
     },
-  };
+  });
 }

@@ -23,8 +23,9 @@ if (!parsed.ok) {
   process.stderr.write(`${parsed.error}\n${USAGE}\n`);
   process.exit(2);
 }
-if ('migrate' in parsed) {
-  const { databaseUrl, runtimeRole } = parsed.migrate;
+const command = parsed.value;
+if (command.kind === 'migrate') {
+  const { databaseUrl, runtimeRole } = command.migrate;
   try {
     // The URL is PostgreSQL's, so no data dir is opened.
     const db = await openDatabase({ dataDir: process.cwd(), databaseUrl });
@@ -43,7 +44,7 @@ if ('migrate' in parsed) {
     process.exit(1);
   }
 }
-const { options } = parsed;
+const { options } = command;
 
 let siem: ServerOptions['siem'];
 if (options.siem !== undefined) {

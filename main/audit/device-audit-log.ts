@@ -140,9 +140,9 @@ export async function openDeviceAuditLog(options: {
     deviceId,
     append(record) {
       const checked = checkAuditRecord({ ...record, seq: 0, workstationId: deviceId });
-      if (!checked.ok) return Promise.reject(new AuditError('AUDIT_RECORD_INVALID', checked.fields));
+      if (!checked.ok) return Promise.reject(new AuditError('AUDIT_RECORD_INVALID', checked.error));
       if (!store.isOpen) return Promise.reject(new AuditError('AUDIT_UNAVAILABLE'));
-      const { actor, action, object, patient, at, outcome, reason } = checked.record;
+      const { actor, action, object, patient, at, outcome, reason } = checked.value;
       return new Promise<Placed>((resolve, reject) => {
         queue.push({ record: { actor, action, object, patient, at, outcome, reason }, resolve, reject });
         // Everything appended in this turn of the event loop goes in one transaction.

@@ -81,10 +81,10 @@ export async function beginAttempt(
     now,
   );
   if (!reserved.ok)
-    return reserved.verdict.reason === 'locked'
+    return reserved.error.verdict.reason === 'locked'
       ? fail('ACCOUNT_LOCKED')
-      : fail('THROTTLED', reserved.verdict.retryAfterSeconds);
-  const [account, accountAtAddress, remote] = reserved.places;
+      : fail('THROTTLED', reserved.error.verdict.retryAfterSeconds);
+  const [account, accountAtAddress, remote] = reserved.value;
   if (account === undefined || accountAtAddress === undefined || remote === undefined)
     throw new Error('a reservation without its places');
   return succeed({ userId, address, at: now, account, accountAtAddress, remote });

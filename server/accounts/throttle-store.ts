@@ -4,6 +4,7 @@
  * holding the keys' row locks, so concurrent attempts are decided one after the other, each
  * seeing the places the others took.
  */
+import { err, ok, type Result } from '../../shared/result';
 import type { Database, Queryable } from '../db/database';
 import {
   afterReservation,
@@ -46,10 +47,14 @@ export interface Place {
   readonly previousAttemptAt: number;
 }
 
-export type Reservation =
-  | { readonly ok: true; readonly places: readonly Place[] }
-  /** Which key refused, and why; nothing was counted. */
-  | { readonly ok: false; readonly refusedBy: number; readonly verdict: Exclude<ThrottleVerdict, { allowed: true }> };
+/** Which key refused (its index in the keys given), and why; nothing was counted. */
+export interface ThrottleRefusal {
+  readonly refusedBy: number;
+  readonly verdict: Exclude<ThrottleVerdict, { allowed: true }>;
+}
+
+/** The attempt's place under each key, in the order given, or the refusal. */
+export type Reservation = Result<readonly Place[], ThrottleRefusal>;
 
 /**
  * Lets one attempt through every key, counted as a failure on each, or refuses it on the first
@@ -72,7 +77,7 @@ export async function reserveAttempt(db: Database, keys: readonly ThrottledKey[]
       );
       const state = rows[0] && rows[0].failures > 0 ? fromRow(rows[0]) : null;
       const verdict = throttleVerdict(state, policy, now);
-      if (!verdict.allowed) return { ok: false, refusedBy: index, verdict };
+      if (!verdict.allowed) return err({ refusedBy: index, verdict });
       states.push(state);
     }
     const places: Place[] = [];
@@ -86,7 +91,7 @@ export async function reserveAttempt(db: Database, keys: readonly ThrottledKey[]
       ]);
       places.push({ place: next.failures, previousAttemptAt: before?.lastAttemptAt ?? now });
     }
-    return { ok: true, places };
+    return ok(places);
   });
 }
 

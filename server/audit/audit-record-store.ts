@@ -10,6 +10,7 @@ import { canonicalRecord } from '../../shared/audit/audit-chain';
 import { storedEntry, type ChainedEntry, type StoredEntry } from '../../shared/audit/audit-entry';
 import type { AuditRecord } from '../../shared/audit/audit-event';
 import type { PurgedRecord, UnreadableRecord } from '../../shared/audit/trail-export';
+import { err, ok, type Result } from '../../shared/result';
 import type { Queryable } from '../db/database';
 import { auditFilter, type AuditFilter } from './audit-filter';
 
@@ -24,8 +25,7 @@ type RecordRow = {
 const RECORD_COLUMNS = 'tree_index, workstation_id::text AS workstation_id, seq, record, previous_hash, hash';
 
 /** A stored row: the entry as it was hashed, or what is still known of a row that no longer reads as one. */
-export type AuditRow =
-  { readonly ok: true; readonly entry: StoredEntry } | { readonly ok: false; readonly unreadable: UnreadableRecord };
+export type AuditRow = Result<StoredEntry, UnreadableRecord>;
 
 /** Thrown by the readers that promise entries only, for a row that no longer reads as one; names its place, never its content. */
 export class UnreadableAuditRecordError extends Error {
@@ -63,14 +63,14 @@ export function auditRowOf(row: RecordRow): AuditRow {
     record === undefined
       ? null
       : storedEntry.safeParse({ record, previousHash: row.previous_hash, hash: row.hash, treeIndex });
-  if (parsed?.success === true) return { ok: true, entry: parsed.data };
-  return { ok: false, unreadable: { treeIndex, ...knownPlace(row) } };
+  if (parsed?.success === true) return ok(parsed.data);
+  return err({ treeIndex, ...knownPlace(row) });
 }
 
 function entryOf(row: RecordRow): StoredEntry {
   const read = auditRowOf(row);
-  if (!read.ok) throw new UnreadableAuditRecordError(read.unreadable.treeIndex);
-  return read.entry;
+  if (!read.ok) throw new UnreadableAuditRecordError(read.error.treeIndex);
+  return read.value;
 }
 
 /** Records by the filter, in tree order, as they are stored: unreadable rows included, for an export. */

@@ -31,12 +31,12 @@ export async function exportTrail(db: Queryable): Promise<TrailExport> {
   for (let afterIndex = -1; ;) {
     const page = await readAuditRows(db, { afterIndex, limit: PAGE });
     for (const row of page) {
-      if (row.ok) entries.push({ entry: row.entry, inclusionProof: null });
-      else unreadable.push(row.unreadable);
+      if (row.ok) entries.push({ entry: row.value, inclusionProof: null });
+      else unreadable.push(row.error);
     }
     const last = page.at(-1);
     if (last === undefined || page.length < PAGE) break;
-    afterIndex = last.ok ? last.entry.treeIndex : last.unreadable.treeIndex;
+    afterIndex = last.ok ? last.value.treeIndex : last.error.treeIndex;
   }
   const stubs = await purgedRecords(db);
   unreadable.push(...stubs.unreadable);
@@ -62,20 +62,20 @@ export async function exportSelection(
   const heads = await treeHeads(db);
   const latest = treeSize === undefined ? heads.at(-1) : heads.find((head) => head.treeSize === treeSize);
   const rows = (await readAuditRows(db, filter)).filter(
-    (row) => latest !== undefined && (row.ok ? row.entry.treeIndex : row.unreadable.treeIndex) < latest.treeSize,
+    (row) => latest !== undefined && (row.ok ? row.value.treeIndex : row.error.treeIndex) < latest.treeSize,
   );
   const size = latest?.treeSize ?? 0;
   const entries = rows.flatMap((row) =>
     row.ok
       ? [
           {
-            entry: row.entry,
-            inclusionProof: { treeSize: size, path: tree.log.inclusionProof(row.entry.treeIndex, size).map(hex) },
+            entry: row.value,
+            inclusionProof: { treeSize: size, path: tree.log.inclusionProof(row.value.treeIndex, size).map(hex) },
           },
         ]
       : [],
   );
-  const unreadable = rows.flatMap((row) => (row.ok ? [] : [row.unreadable]));
+  const unreadable = rows.flatMap((row) => (row.ok ? [] : [row.error]));
   const workstations = new Set(entries.map((e) => e.entry.record.workstationId));
   return {
     entries,

@@ -2,6 +2,8 @@
  * Messages between the server and its password-hash worker. Secrets travel as transferred
  * buffers, so the only copy is the worker's, which zeroes it after use.
  */
+import type { Result } from '../../shared/result';
+
 export type PasswordHashRequest =
   | {
       readonly id: number;
@@ -21,8 +23,11 @@ export type PasswordHashRequest =
       readonly keyBytes: number;
     };
 
-export type PasswordHashResponse =
-  | { readonly id: number; readonly ok: true; readonly op: 'hash'; readonly hash: string }
-  | { readonly id: number; readonly ok: true; readonly op: 'verify'; readonly match: boolean }
-  | { readonly id: number; readonly ok: true; readonly op: 'derive'; readonly key: ArrayBuffer }
-  | { readonly id: number; readonly ok: false };
+/** What one request computed, named by its op so the client can tell the answers apart. */
+export type PasswordHashAnswer =
+  | { readonly op: 'hash'; readonly hash: string }
+  | { readonly op: 'verify'; readonly match: boolean }
+  | { readonly op: 'derive'; readonly key: ArrayBuffer };
+
+/** The request's id beside its result; a failure carries only its code, never libsodium's text. */
+export type PasswordHashResponse = { readonly id: number } & Result<PasswordHashAnswer, 'FAILED'>;

@@ -5,20 +5,19 @@
  * serves every other request.
  */
 import { parentPort } from 'node:worker_threads';
-import type { PasswordHashRequest, PasswordHashResponse } from './password-hash-protocol';
+import type { PasswordHashAnswer, PasswordHashRequest, PasswordHashResponse } from './password-hash-protocol';
 import { deriveArgon2id } from '../../shared/node/crypto/argon2id';
 import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
+import { err, ok } from '../../shared/result';
 
 const port = parentPort;
 if (port === null) throw new Error('password-hash-worker runs only as a worker thread');
 
-function run(sodium: Sodium, request: PasswordHashRequest): PasswordHashResponse {
+function run(sodium: Sodium, request: PasswordHashRequest): PasswordHashAnswer {
   switch (request.op) {
     case 'hash':
       try {
         return {
-          id: request.id,
-          ok: true,
           op: 'hash',
           hash: sodium.crypto_pwhash_str(request.secret, request.opsLimit, request.memLimitBytes),
         };
@@ -28,8 +27,6 @@ function run(sodium: Sodium, request: PasswordHashRequest): PasswordHashResponse
     case 'verify':
       try {
         return {
-          id: request.id,
-          ok: true,
           op: 'verify',
           match: sodium.crypto_pwhash_str_verify(request.hash, request.secret),
         };
@@ -38,7 +35,7 @@ function run(sodium: Sodium, request: PasswordHashRequest): PasswordHashResponse
       }
     case 'derive': {
       try {
-        return { id: request.id, ok: true, op: 'derive', key: deriveArgon2id(sodium, request) };
+        return { op: 'derive', key: deriveArgon2id(sodium, request) };
       } finally {
         request.password.fill(0);
       }
@@ -50,12 +47,12 @@ port.on('message', (request: PasswordHashRequest) => {
   void loadSodium().then((sodium) => {
     let response: PasswordHashResponse;
     try {
-      response = run(sodium, request);
+      response = { id: request.id, ...ok(run(sodium, request)) };
     } catch {
       // libsodium's text says nothing useful to a client; the caller needs only the failure.
-      response = { id: request.id, ok: false };
+      response = { id: request.id, ...err('FAILED' as const) };
     }
-    if (response.ok && response.op === 'derive') port.postMessage(response, [response.key]);
+    if (response.ok && response.value.op === 'derive') port.postMessage(response, [response.value.key]);
     else port.postMessage(response);
   });
 });

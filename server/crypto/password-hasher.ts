@@ -101,14 +101,14 @@ export function createPasswordHasher(cost: HashCost = AUTH_KEY_HASH_COST): Passw
         { op: 'hash', secret: copy, opsLimit: cost.opsLimit, memLimitBytes: cost.memLimitBytes },
         [copy.buffer],
       );
-      if (!response.ok || response.op !== 'hash') throw new PasswordHasherError('FAILED');
-      return response.hash;
+      if (!response.ok || response.value.op !== 'hash') throw new PasswordHasherError('FAILED');
+      return response.value.hash;
     },
     async verify(hash, secret) {
       const copy = owned(secret);
       const response = await request({ op: 'verify', hash, secret: copy }, [copy.buffer]);
-      if (!response.ok || response.op !== 'verify') throw new PasswordHasherError('FAILED');
-      return response.match;
+      if (!response.ok || response.value.op !== 'verify') throw new PasswordHasherError('FAILED');
+      return response.value.match;
     },
     async derive(password, salt, params, keyBytes) {
       const copy = owned(password);
@@ -124,8 +124,8 @@ export function createPasswordHasher(cost: HashCost = AUTH_KEY_HASH_COST): Passw
         },
         [copy.buffer],
       );
-      if (!response.ok || response.op !== 'derive') throw new PasswordHasherError('FAILED');
-      return new Uint8Array(response.key);
+      if (!response.ok || response.value.op !== 'derive') throw new PasswordHasherError('FAILED');
+      return new Uint8Array(response.value.key);
     },
     async close() {
       closed = true;

@@ -78,7 +78,7 @@ export function startSiemRelay(deps: SiemRelayDeps): SiemRelay {
     const outgoing: Outgoing[] = [];
     for (const row of await auditRowsInRange(db, from, to)) {
       if (!row.ok) warn('siem.record-unreadable', { code: 'AUDIT_RECORD_UNREADABLE' });
-      else outgoing.push({ index: row.entry.treeIndex, order: 0, text: formatAuditEntry(row.entry, { hostname }) });
+      else outgoing.push({ index: row.value.treeIndex, order: 0, text: formatAuditEntry(row.value, { hostname }) });
     }
     for (const { treeIndex, receivedAt, batch } of await batchesEndingInRange(db, from, to))
       outgoing.push({ index: treeIndex, order: 1, text: formatBatch(batch, { hostname, at: receivedAt }) });

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { ROLES } from '../access/permission-matrix';
 import { POLICY_KEYS } from '../policy/policy-schema';
 import { epochMs, patientReference, roleAddressId, userId, uuid } from '../protocol/identifiers';
+import { err, ok, type Result } from '../result';
 
 export const AUDIT_ACTIONS = [
   'sign-in.succeeded',
@@ -153,15 +154,12 @@ export const auditRecord = z.strictObject({
 });
 export type AuditRecord = z.infer<typeof auditRecord>;
 
-export type AuditRecordResult =
-  { readonly ok: true; readonly record: AuditRecord } | { readonly ok: false; readonly fields: readonly string[] };
+/** The record, or the paths of the fields the catalogue refuses. */
+export type AuditRecordResult = Result<AuditRecord, readonly string[]>;
 
 /** Checks a record; a field that is not what the catalogue allows is named, its value never. */
 export function checkAuditRecord(input: unknown): AuditRecordResult {
   const parsed = auditRecord.safeParse(input);
-  if (parsed.success) return { ok: true, record: parsed.data };
-  return {
-    ok: false,
-    fields: [...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.') || '(record)'))],
-  };
+  if (parsed.success) return ok(parsed.data);
+  return err([...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.') || '(record)'))]);
 }

@@ -32,13 +32,13 @@ export function AuditFilterForm({
     event.preventDefault();
     const result = filterFromForm(form);
     if (!result.ok) {
-      setErrors(result.errors);
-      const first = firstInvalid(result.errors);
+      setErrors(result.error);
+      const first = firstInvalid(result.error);
       if (first !== null) formRef.current?.querySelector<HTMLElement>(`#${CSS.escape(`${id}-${first}`)}`)?.focus();
       return;
     }
     setErrors({});
-    onSearch(result.filter);
+    onSearch(result.value);
   }
 
   function clear() {

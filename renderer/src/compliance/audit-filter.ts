@@ -4,6 +4,7 @@
  * trusted), with the same patterns as shared/audit/. Pure, so it is tested without a browser.
  */
 import type { AuditAction } from '../../../shared/audit/audit-event';
+import { err, ok, type Result } from '../../../shared/result';
 import type { AuditSearchFilter } from './audit-types';
 
 export interface FilterForm {
@@ -58,16 +59,17 @@ const PATIENT = /^pat-[A-Za-z0-9]{4,40}$/;
 const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
 const MINUTE_MS = 60_000;
 
-export type FilterResult =
-  | { readonly ok: true; readonly filter: AuditSearchFilter }
-  | { readonly ok: false; readonly errors: Partial<Record<FilterField, string>> };
+/** What is wrong with each field that is wrong. */
+export type FilterErrors = Partial<Record<FilterField, string>>;
+
+export type FilterResult = Result<AuditSearchFilter, FilterErrors>;
 
 /**
  * The filter for these form values, or what is wrong with each field. `To` includes its whole
  * minute (the server's `until` is exclusive), so From 14:00 To 14:00 is that one minute.
  */
 export function filterFromForm(form: FilterForm): FilterResult {
-  const errors: Partial<Record<FilterField, string>> = {};
+  const errors: FilterErrors = {};
   const userId = form.userId.trim().toLowerCase();
   if (userId !== '' && !USER_ID.test(userId))
     errors.userId = 'Use letters, digits, dots, dashes or underscores (up to 64).';
@@ -86,19 +88,16 @@ export function filterFromForm(form: FilterForm): FilterResult {
   const until = toStart === undefined || toStart === null ? toStart : toStart + MINUTE_MS;
   if (since !== undefined && since !== null && until !== undefined && until !== null && until <= since)
     errors.to = 'The end must not be before the start.';
-  if (Object.keys(errors).length > 0 || since === undefined || until === undefined) return { ok: false, errors };
-  return {
-    ok: true,
-    filter: {
-      userId: userId === '' ? null : userId,
-      patient: patient === '' ? null : patient,
-      workstationId: workstationId === '' ? null : workstationId,
-      conversationId: conversationId === '' ? null : conversationId,
-      action: form.action === '' ? null : form.action,
-      since,
-      until,
-    },
-  };
+  if (Object.keys(errors).length > 0 || since === undefined || until === undefined) return err(errors);
+  return ok({
+    userId: userId === '' ? null : userId,
+    patient: patient === '' ? null : patient,
+    workstationId: workstationId === '' ? null : workstationId,
+    conversationId: conversationId === '' ? null : conversationId,
+    action: form.action === '' ? null : form.action,
+    since,
+    until,
+  });
 }
 
 /** Null for empty, undefined for a value that is not a local date and time. */
@@ -111,6 +110,6 @@ function localMinute(value: string): number | null | undefined {
 }
 
 /** The first field with a problem, in the form's order (for focus). */
-export function firstInvalid(errors: Partial<Record<FilterField, string>>): FilterField | null {
+export function firstInvalid(errors: FilterErrors): FilterField | null {
   return FILTER_FIELDS.find((field) => errors[field] !== undefined) ?? null;
 }

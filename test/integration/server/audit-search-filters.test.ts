@@ -67,8 +67,8 @@ afterAll(() => target.dispose(), HOOK_TIMEOUT_MS);
 /** What the form's values find on the server: the labels, in tree order. */
 async function found(form: Partial<FilterForm>): Promise<string[]> {
   const converted = filterFromForm({ ...EMPTY_FORM, ...form });
-  if (!converted.ok) throw new Error(`the form refused ${JSON.stringify(converted.errors)}`);
-  const filter: AuditSearchFilter = converted.filter;
+  if (!converted.ok) throw new Error(`the form refused ${JSON.stringify(converted.error)}`);
+  const filter: AuditSearchFilter = converted.value;
   const answer = await target.api.ok(
     'auditSearch',
     { filter, afterIndex: -1, limit: 100, knownTreeSize: 0 },

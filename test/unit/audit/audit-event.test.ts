@@ -79,7 +79,7 @@ describe('the audit event catalogue', () => {
   it('refuses an action that is not in the catalogue', () => {
     expect(checkAuditRecord({ ...valid('message.sent'), action: 'message.printed' })).toEqual({
       ok: false,
-      fields: ['action'],
+      error: ['action'],
     });
   });
 });

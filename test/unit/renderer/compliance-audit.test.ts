@@ -77,7 +77,7 @@ describe('filterFromForm', () => {
   it('turns an empty form into no filter at all', () => {
     expect(filterFromForm(EMPTY_FORM)).toEqual({
       ok: true,
-      filter: {
+      value: {
         userId: null,
         patient: null,
         workstationId: null,
@@ -98,34 +98,34 @@ describe('filterFromForm', () => {
       action: 'conversation.opened',
     });
     if (!result.ok) throw new Error('refused');
-    expect(result.filter).toMatchObject({
+    expect(result.value).toMatchObject({
       userId: 'nurse.adams',
       conversationId: CONVERSATION,
       patient: 'pat-Ab12',
       action: 'conversation.opened',
     });
-    expect(auditSearchFilter.safeParse(result.filter).success).toBe(true);
+    expect(auditSearchFilter.safeParse(result.value).success).toBe(true);
   });
 
   it('names each field that cannot be right, first in the form order', () => {
     const result = filterFromForm({ ...EMPTY_FORM, patient: 'Jane Doe', workstationId: '3f2a9c1e', userId: 'a b' });
     if (result.ok) throw new Error('accepted');
-    expect(Object.keys(result.errors).sort()).toEqual(['patient', 'userId', 'workstationId']);
-    expect(result.errors.patient).toContain('pat-');
+    expect(Object.keys(result.error).sort()).toEqual(['patient', 'userId', 'workstationId']);
+    expect(result.error.patient).toContain('pat-');
     // The message never repeats what was typed.
-    expect(Object.values(result.errors).join(' ')).not.toContain('Jane');
-    expect(firstInvalid(result.errors)).toBe('userId');
+    expect(Object.values(result.error).join(' ')).not.toContain('Jane');
+    expect(firstInvalid(result.error)).toBe('userId');
   });
 
   it('reads From and To as local minutes, To including its whole minute', () => {
     const result = filterFromForm({ ...EMPTY_FORM, from: '2025-05-12T14:00', to: '2025-05-12T14:00' });
     if (!result.ok) throw new Error('refused');
-    expect(result.filter.since).toBe(new Date(2025, 4, 12, 14, 0).getTime());
-    expect(result.filter.until).toBe(new Date(2025, 4, 12, 14, 1).getTime());
+    expect(result.value.since).toBe(new Date(2025, 4, 12, 14, 0).getTime());
+    expect(result.value.until).toBe(new Date(2025, 4, 12, 14, 1).getTime());
     const backwards = filterFromForm({ ...EMPTY_FORM, from: '2025-05-12T14:00', to: '2025-05-12T13:59' });
-    expect(!backwards.ok && backwards.errors.to).toContain('before');
+    expect(!backwards.ok && backwards.error.to).toContain('before');
     const partial = filterFromForm({ ...EMPTY_FORM, from: '2025-05-12' });
-    expect(!partial.ok && Object.keys(partial.errors)).toEqual(['from']);
+    expect(!partial.ok && Object.keys(partial.error)).toEqual(['from']);
   });
 });
 

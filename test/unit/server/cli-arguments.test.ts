@@ -5,12 +5,21 @@ describe('server command line', () => {
   it('reads the data dir, port, demo flag and database URL', () => {
     expect(parseCliArguments(['--data', '/srv/wardline', '--port', '0', '--demo'], {})).toEqual({
       ok: true,
-      options: { dataDir: '/srv/wardline', port: 0, host: '127.0.0.1', demo: true },
+      value: { kind: 'serve', options: { dataDir: '/srv/wardline', port: 0, host: '127.0.0.1', demo: true } },
     });
     expect(parseCliArguments(['--data', 'd', '--database-url', 'postgres://db/wardline', '--host', '::1'], {})).toEqual(
       {
         ok: true,
-        options: { dataDir: 'd', port: DEFAULT_PORT, host: '::1', demo: false, databaseUrl: 'postgres://db/wardline' },
+        value: {
+          kind: 'serve',
+          options: {
+            dataDir: 'd',
+            port: DEFAULT_PORT,
+            host: '::1',
+            demo: false,
+            databaseUrl: 'postgres://db/wardline',
+          },
+        },
       },
     );
   });
@@ -18,17 +27,17 @@ describe('server command line', () => {
   it('takes DATABASE_URL from the environment unless the flag overrides it', () => {
     expect(parseCliArguments(['--data', 'd'], { DATABASE_URL: 'postgres://env/db' })).toMatchObject({
       ok: true,
-      options: { databaseUrl: 'postgres://env/db' },
+      value: { kind: 'serve', options: { databaseUrl: 'postgres://env/db' } },
     });
     expect(
       parseCliArguments(['--data', 'd', '--database-url', 'postgres://flag/db'], { DATABASE_URL: 'postgres://env/db' }),
     ).toMatchObject({
       ok: true,
-      options: { databaseUrl: 'postgres://flag/db' },
+      value: { kind: 'serve', options: { databaseUrl: 'postgres://flag/db' } },
     });
     expect(parseCliArguments(['--data', 'd'], { DATABASE_URL: '' })).toEqual({
       ok: true,
-      options: { dataDir: 'd', port: DEFAULT_PORT, host: '127.0.0.1', demo: false },
+      value: { kind: 'serve', options: { dataDir: 'd', port: DEFAULT_PORT, host: '127.0.0.1', demo: false } },
     });
   });
 
@@ -50,7 +59,10 @@ describe('server command line', () => {
     const siem = (host: string) =>
       parseCliArguments(['--data', 'd', '--siem-host', host, '--siem-port', '6514', '--siem-ca', 'ca.pem'], {});
     for (const host of ['siem.hospital.example', '10.0.4.2', 'fd00::5:1'])
-      expect(siem(host)).toMatchObject({ ok: true, options: { siem: { host, port: 6514, caFile: 'ca.pem' } } });
+      expect(siem(host)).toMatchObject({
+        ok: true,
+        value: { kind: 'serve', options: { siem: { host, port: 6514, caFile: 'ca.pem' } } },
+      });
     for (const host of ['siem host', 'Maria Lopez, MRN 4411', '-flag', ''])
       expect(siem(host)).toEqual({ ok: false, error: '--siem-host needs a host name or IP address' });
     expect(parseCliArguments(['--data', 'd', '--siem-host', 'siem.hospital.example'], {})).toEqual({
@@ -67,11 +79,11 @@ describe('server command line', () => {
       ),
     ).toEqual({
       ok: true,
-      migrate: { databaseUrl: 'postgres://owner@db/wardline', runtimeRole: 'wardline_app' },
+      value: { kind: 'migrate', migrate: { databaseUrl: 'postgres://owner@db/wardline', runtimeRole: 'wardline_app' } },
     });
     expect(parseCliArguments(['--migrate-only'], { DATABASE_URL: 'postgres://owner@db/wardline' })).toEqual({
       ok: true,
-      migrate: { databaseUrl: 'postgres://owner@db/wardline' },
+      value: { kind: 'migrate', migrate: { databaseUrl: 'postgres://owner@db/wardline' } },
     });
   });
 

@@ -57,7 +57,7 @@ export function ComposePanel({
       return;
     }
     const patient = patientFromForm(patientForm);
-    setPatientError(patient.ok ? null : patient.message);
+    setPatientError(patient.ok ? null : patient.error.message);
     if (!patient.ok) {
       setError('Check the patient reference.');
       document.getElementById(`${id}-patient-ref`)?.focus();
@@ -69,7 +69,7 @@ export function ComposePanel({
     const result = await bridge.message.send({
       to: recipients.map((choice) => choice.recipient),
       title: subject.trim() === '' ? null : subject.trim(),
-      patient: patient.patient,
+      patient: patient.value,
       text,
       priority,
       expiresInSeconds: expiry,

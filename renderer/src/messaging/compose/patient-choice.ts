@@ -4,6 +4,7 @@
  * Pure, so it is tested without a browser.
  */
 import type { PatientContext } from '../../../../shared/protocol/envelope';
+import { err, ok, type Result } from '../../../../shared/result';
 
 export interface PatientForm {
   /** The hospital's opaque reference, from the wristband or chart. */
@@ -18,26 +19,26 @@ export const EMPTY_PATIENT: PatientForm = { ref: '', label: '' };
 const PATIENT_REFERENCE = /^pat-[A-Za-z0-9]{4,40}$/;
 export const PATIENT_LABEL_MAX = 120;
 
-export type PatientChoice =
-  | { readonly ok: true; readonly patient: PatientContext | null }
-  | { readonly ok: false; readonly field: 'ref'; readonly message: string };
+/** What is wrong, and the field to say it beside. */
+export interface PatientProblem {
+  readonly field: 'ref';
+  readonly message: string;
+}
+
+/** The send request's `patient` (null for none), or the problem. */
+export type PatientChoice = Result<PatientContext | null, PatientProblem>;
 
 export function patientFromForm(form: PatientForm): PatientChoice {
   const ref = form.ref.trim();
   const label = form.label.trim();
-  if (ref === '' && label === '') return { ok: true, patient: null };
+  if (ref === '' && label === '') return ok(null);
   // A name without the reference would never reach the audit trail: ask for the reference.
   if (ref === '')
-    return {
-      ok: false,
+    return err({
       field: 'ref',
       message: 'Add the patient reference from the wristband or chart, or clear the patient name.',
-    };
+    });
   if (!PATIENT_REFERENCE.test(ref))
-    return {
-      ok: false,
-      field: 'ref',
-      message: 'A patient reference starts with “pat-”, then 4 to 40 letters or digits.',
-    };
-  return { ok: true, patient: { ref, label: label === '' ? null : label.slice(0, PATIENT_LABEL_MAX) } };
+    return err({ field: 'ref', message: 'A patient reference starts with “pat-”, then 4 to 40 letters or digits.' });
+  return ok({ ref, label: label === '' ? null : label.slice(0, PATIENT_LABEL_MAX) });
 }
