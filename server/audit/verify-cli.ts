@@ -157,13 +157,14 @@ export async function runVerify(argv: readonly string[]): Promise<VerifyRun> {
       return { code: 2, stdout: '', stderr: 'the --audit-key value is neither an audit key nor a file holding one\n' };
     pinnedKey = key;
   }
-  const read = readExport(text);
-  if (!read.ok)
+  const exported = readExport(text);
+  if (!exported.ok)
     return {
       code: 1,
-      stdout: `BROKEN: ${read.where ?? 'the export'} cannot be read back: ${read.problem}\n`,
+      stdout: `BROKEN: ${exported.error.where ?? 'the export'} cannot be read back: ${exported.error.problem}\n`,
       stderr: '',
     };
+  const read = exported.value;
   const sodium = await loadSodium();
   const crypto = nodeVerifyCrypto(sodium);
   let witnessHeads: readonly SignedTreeHead[] = [];
@@ -175,10 +176,10 @@ export async function runVerify(argv: readonly string[]): Promise<VerifyRun> {
       return { code: 2, stdout: '', stderr: 'cannot read the files given\n' };
     }
     const witnessed = newestWitnessedHead(siem, pinnedKey ?? trusted?.auditKey ?? null, crypto.verifySignature);
-    if (!witnessed.ok) return { code: 2, stdout: '', stderr: `${WITNESS_PROBLEMS[witnessed.problem]}\n` };
+    if (!witnessed.ok) return { code: 2, stdout: '', stderr: `${WITNESS_PROBLEMS[witnessed.error]}\n` };
     // The key: pinned, else the since-head's, else the SIEM copy's. Every head it kept is checked.
-    trusted ??= witnessed.trusted;
-    witnessHeads = witnessed.heads;
+    trusted ??= witnessed.value.trusted;
+    witnessHeads = witnessed.value.heads;
   }
   const report = await verifyTrail(read.trail, crypto, {
     witnessHeads,
