@@ -21,6 +21,7 @@ import { merkleTree, type Hash } from '../../shared/audit/merkle-tree';
 import { appError } from '../../shared/errors';
 import type { ResponseOf } from '../../shared/ipc/contract';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
+import { err, ok as okResult, type Result } from '../../shared/result';
 import { AUDIT_EXPORT_MAX_RECORDS, type RouteResponse } from '../../shared/protocol/api';
 import { auditBundle, readAuditBundle } from '../../shared/node/fhir/fhir-bundle';
 import type { VerifyCrypto } from '../../shared/audit/trail-verification';
@@ -68,14 +69,15 @@ export async function checkExportBundle(
   text: string,
   verified: VerifiedSelection,
   crypto: VerifyCrypto,
-): Promise<{ readonly ok: true; readonly bundle: string } | { readonly ok: false; readonly refusal: BundleRefusal }> {
-  let read: ReturnType<typeof readAuditBundle>;
+): Promise<Result<string, BundleRefusal>> {
+  let parsed: ReturnType<typeof readAuditBundle>;
   try {
-    read = readAuditBundle(JSON.parse(text));
+    parsed = readAuditBundle(JSON.parse(text));
   } catch {
-    return { ok: false, refusal: 'unreadable' };
+    return err('unreadable');
   }
-  if (!read.ok) return { ok: false, refusal: 'unreadable' };
+  if (!parsed.ok) return err('unreadable');
+  const read = parsed.value;
   const old = verified.witnessed?.head;
   const carried: ConsistencyProof[] =
     old !== undefined && old.treeSize > 0 && old.treeSize < verified.head.treeSize
@@ -93,14 +95,14 @@ export async function checkExportBundle(
     auditKey: verified.auditKey,
     ...(verified.witnessed === null ? {} : { sinceHead: verified.witnessed }),
   });
-  if (!report.ok) return { ok: false, refusal: 'does-not-verify' };
+  if (!report.ok) return err('does-not-verify');
   const latest = report.latestHead;
   const same =
     latest?.treeSize === verified.head.treeSize &&
     latest.rootHash === verified.head.rootHash &&
     read.entries.length === verified.hashes.size &&
     read.entries.every(({ entry }) => verified.hashes.get(entry.treeIndex) === entry.hash);
-  if (!same) return { ok: false, refusal: 'not-what-was-verified' };
+  if (!same) return err('not-what-was-verified');
   const proofs = new Map(
     read.entries.flatMap(({ entry, inclusionProof }) =>
       inclusionProof === null ? [] : [[entry.treeIndex, inclusionProof] as const],
@@ -118,7 +120,7 @@ export async function checkExportBundle(
       ...(read.auditKey === null ? {} : { auditKey: read.auditKey }),
     },
   );
-  return { ok: true, bundle: `${JSON.stringify(bundle, null, 1)}\n` };
+  return okResult(`${JSON.stringify(bundle, null, 1)}\n`);
 }
 
 export interface ComplianceSearchDeps {
@@ -267,7 +269,7 @@ export function createComplianceSearch(deps: ComplianceSearchDeps) {
       // The server wrote something other than what was verified (or what does not verify): not saved.
       if (!checked.ok) return fail(appError('SERVER_UNTRUSTED'));
       const fileName = exportFileName(now);
-      await save(fileName, checked.bundle, hashes.size);
+      await save(fileName, checked.value, hashes.size);
       return ok({ fileName, records: hashes.size, verification });
     },
 

@@ -14,13 +14,20 @@ import { EXPORT_FORMATS, writeExport, type ExportFormat } from './export-formats
 import { readHeadFile } from './head-file';
 import { withConsistencyFrom } from './trail-export';
 import { readTrail } from './trail-source';
+import { err, ok, type Result } from '../../shared/result';
 
 export const EXPORT_USAGE =
   'usage: npm run audit:export -- --data <server data dir> --format fhir|syslog --out <file> [--since-head <head file>] [--database-url postgres://…]';
 
-export type ExportArguments =
-  | { ok: true; dataDir: string; format: ExportFormat; out: string; sinceHead?: string; databaseUrl?: string }
-  | { ok: false; error: string };
+export interface ExportOptions {
+  readonly dataDir: string;
+  readonly format: ExportFormat;
+  readonly out: string;
+  readonly sinceHead?: string;
+  readonly databaseUrl?: string;
+}
+/** The options, or the usage error to print. */
+export type ExportArguments = Result<ExportOptions, string>;
 
 export function parseExportArguments(
   argv: readonly string[],
@@ -31,33 +38,28 @@ export function parseExportArguments(
     const flag = argv[i] as string;
     const value = argv[i + 1];
     if (!['--data', '--format', '--out', '--since-head', '--database-url'].includes(flag))
-      return { ok: false, error: `unknown argument ${flag.startsWith('--') ? flag : '(value without a flag)'}` };
-    if (value === undefined || value.startsWith('--')) return { ok: false, error: `${flag} needs a value` };
+      return err(`unknown argument ${flag.startsWith('--') ? flag : '(value without a flag)'}`);
+    if (value === undefined || value.startsWith('--')) return err(`${flag} needs a value`);
     values.set(flag, value);
   }
   const dataDir = values.get('--data');
   const format = values.get('--format');
   const out = values.get('--out');
   if (dataDir === undefined || format === undefined || out === undefined)
-    return { ok: false, error: '--data, --format and --out are required' };
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format))
-    return { ok: false, error: '--format must be fhir or syslog' };
+    return err('--data, --format and --out are required');
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) return err('--format must be fhir or syslog');
   const sinceHead = values.get('--since-head');
   // A syslog line has no room for a proof, and needs none: audit:verify recomputes it from the records.
   if (sinceHead !== undefined && format !== 'fhir')
-    return {
-      ok: false,
-      error: '--since-head is for --format fhir (a syslog export is checked against a head from its records)',
-    };
+    return err('--since-head is for --format fhir (a syslog export is checked against a head from its records)');
   const databaseUrl = values.get('--database-url') ?? (env.DATABASE_URL === '' ? undefined : env.DATABASE_URL);
-  return {
-    ok: true,
+  return ok({
     dataDir: path.resolve(dataDir),
     format: format as ExportFormat,
     out: path.resolve(out),
     ...(sinceHead === undefined ? {} : { sinceHead: path.resolve(sinceHead) }),
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
-  };
+  });
 }
 
 async function main(): Promise<number> {
@@ -66,39 +68,39 @@ async function main(): Promise<number> {
     process.stderr.write(`${parsed.error}\n${EXPORT_USAGE}\n`);
     return 2;
   }
+  const options = parsed.value;
   let fromSize: number | null = null;
-  if (parsed.sinceHead !== undefined) {
-    const head = readHeadFile(parsed.sinceHead);
+  if (options.sinceHead !== undefined) {
+    const head = readHeadFile(options.sinceHead);
     if (!head.ok) {
       process.stderr.write(
-        `the --since-head file ${head.problem === 'unreadable' ? 'cannot be read' : 'is not a tree head this tool can read'}\n`,
+        `the --since-head file ${head.error === 'unreadable' ? 'cannot be read' : 'is not a tree head this tool can read'}\n`,
       );
       return 2;
     }
-    fromSize = head.trusted.head.treeSize;
+    fromSize = head.value.head.treeSize;
   }
   try {
-    const read = await readTrail(parsed);
-    const proven =
-      fromSize === null ? { ok: true as const, trail: read.trail } : withConsistencyFrom(read.trail, fromSize);
+    const read = await readTrail(options);
+    const proven = fromSize === null ? ok(read.trail) : withConsistencyFrom(read.trail, fromSize);
     if (!proven.ok) {
       process.stderr.write(
-        `export failed: no consistency proof from tree size ${String(fromSize)} (${proven.problem})\n`,
+        `export failed: no consistency proof from tree size ${String(fromSize)} (${proven.error})\n`,
       );
       return 1;
     }
-    const { trail } = proven;
+    const trail = proven.value;
     const { source } = read;
-    const text = writeExport(trail, parsed.format, { at: Date.now(), id: randomUUID() });
+    const text = writeExport(trail, options.format, { at: Date.now(), id: randomUUID() });
     // Whole or not at all: a half-written export would read as a cut trail.
-    const temp = `${parsed.out}.${randomUUID()}.tmp`;
+    const temp = `${options.out}.${randomUUID()}.tmp`;
     await writeFile(temp, text, { mode: 0o600, flush: true });
-    await rename(temp, parsed.out);
+    await rename(temp, options.out);
     const latest = trail.heads.at(-1);
     process.stdout.write(
       `exported ${String(trail.entries.length)} records, ${String(trail.batches.length)} batches, ${String(trail.heads.length)} tree heads ` +
-        `(latest covers ${String(latest?.treeSize ?? 0)})${fromSize === null ? '' : `, with a consistency proof from tree size ${String(fromSize)},`} as ${parsed.format} ` +
-        `from the ${source === 'running-server' ? 'running server' : 'database'} to ${parsed.out}\n`,
+        `(latest covers ${String(latest?.treeSize ?? 0)})${fromSize === null ? '' : `, with a consistency proof from tree size ${String(fromSize)},`} as ${options.format} ` +
+        `from the ${source === 'running-server' ? 'running server' : 'database'} to ${options.out}\n`,
     );
     return 0;
   } catch (error) {

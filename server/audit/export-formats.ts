@@ -18,6 +18,7 @@ import type { InclusionProof } from '../../shared/node/fhir/fhir-audit-event';
 import { auditBundle, readAuditBundle } from '../../shared/node/fhir/fhir-bundle';
 import type { StoredBatch } from '../../shared/audit/trail-export';
 import type { ExportedEntry, PurgedRecord, TrailExport, UnreadableRecord } from '../../shared/audit/trail-export';
+import { err, ok, type Err, type Result } from '../../shared/result';
 
 export const EXPORT_FORMATS = ['fhir', 'syslog'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -67,9 +68,18 @@ export function writeExport(trail: TrailExport, format: ExportFormat, options: W
   return `${lines.join('\n')}\n`;
 }
 
-export type ReadExport =
-  | { readonly ok: true; readonly format: ExportFormat; readonly trail: TrailExport }
-  | { readonly ok: false; readonly problem: string; readonly where: string | null };
+export interface ExportRead {
+  readonly format: ExportFormat;
+  readonly trail: TrailExport;
+}
+/** Why an export does not read back (a field, never its value), and where: an entry or a line, or null for the whole file. */
+export interface ExportProblem {
+  readonly problem: string;
+  readonly where: string | null;
+}
+export type ReadExport = Result<ExportRead, ExportProblem>;
+
+const refuse = (problem: string, where: string | null): Err<ExportProblem> => err({ problem, where });
 
 export function readExport(text: string): ReadExport {
   const trimmed = text.trimStart();
@@ -78,17 +88,16 @@ export function readExport(text: string): ReadExport {
     try {
       json = JSON.parse(trimmed);
     } catch {
-      return { ok: false, problem: 'not valid JSON', where: null };
+      return refuse('not valid JSON', null);
     }
     const read = readAuditBundle(json);
     if (!read.ok)
-      return {
-        ok: false,
-        problem: read.problem,
-        where: read.index === undefined ? null : `Bundle.entry[${String(read.index)}]`,
-      };
-    const { entries, heads, batches, auditKey, consistency, unreadable, purged } = read;
-    return { ok: true, format: 'fhir', trail: { entries, heads, batches, auditKey, consistency, unreadable, purged } };
+      return refuse(
+        read.error.problem,
+        read.error.index === undefined ? null : `Bundle.entry[${String(read.error.index)}]`,
+      );
+    const { entries, heads, batches, auditKey, consistency, unreadable, purged } = read.value;
+    return ok({ format: 'fhir', trail: { entries, heads, batches, auditKey, consistency, unreadable, purged } });
   }
   const entries: ExportedEntry[] = [];
   const heads: SignedTreeHead[] = [];
@@ -101,17 +110,18 @@ export function readExport(text: string): ReadExport {
     const line = lines[i] as string;
     if (line === '') continue;
     const read = exportLineFromSyslog(line);
-    if (!read.ok) return { ok: false, problem: read.problem, where: `line ${String(i + 1)}` };
-    if (read.kind === 'entry') entries.push({ entry: read.entry, inclusionProof: null });
-    else if (read.kind === 'batch') batches.push(read.batch);
-    else if (read.kind === 'unreadable') unreadable.push(read.unreadable);
-    else if (read.kind === 'purged') purged.push(read.purged);
+    if (!read.ok) return refuse(read.error, `line ${String(i + 1)}`);
+    const record = read.value;
+    if (record.kind === 'entry') entries.push({ entry: record.entry, inclusionProof: null });
+    else if (record.kind === 'batch') batches.push(record.batch);
+    else if (record.kind === 'unreadable') unreadable.push(record.unreadable);
+    else if (record.kind === 'purged') purged.push(record.purged);
     else {
-      if (read.auditKey !== null && auditKey !== null && read.auditKey !== auditKey)
-        return { ok: false, problem: 'tree heads name different audit keys', where: `line ${String(i + 1)}` };
-      auditKey = read.auditKey ?? auditKey;
-      heads.push(read.head);
+      if (record.auditKey !== null && auditKey !== null && record.auditKey !== auditKey)
+        return refuse('tree heads name different audit keys', `line ${String(i + 1)}`);
+      auditKey = record.auditKey ?? auditKey;
+      heads.push(record.head);
     }
   }
-  return { ok: true, format: 'syslog', trail: { entries, heads, batches, auditKey, unreadable, purged } };
+  return ok({ format: 'syslog', trail: { entries, heads, batches, auditKey, unreadable, purged } });
 }

@@ -8,12 +8,11 @@ import { z } from 'zod';
 import { signedTreeHead } from '../../shared/audit/audit-entry';
 import { publicKey } from '../../shared/protocol/binary';
 import type { TrustedHead } from '../../shared/audit/trail-export';
+import { err, ok, type Result } from '../../shared/result';
 
 const headFile = z.looseObject({ auditKey: publicKey, head: signedTreeHead });
 
-export type HeadFileRead =
-  | { readonly ok: true; readonly trusted: TrustedHead }
-  | { readonly ok: false; readonly problem: 'unreadable' | 'not-a-head' };
+export type HeadFileRead = Result<TrustedHead, 'unreadable' | 'not-a-head'>;
 
 export function parseHeadFile(text: string): TrustedHead | null {
   try {
@@ -29,8 +28,8 @@ export function readHeadFile(file: string): HeadFileRead {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return { ok: false, problem: 'unreadable' };
+    return err('unreadable');
   }
   const trusted = parseHeadFile(text);
-  return trusted === null ? { ok: false, problem: 'not-a-head' } : { ok: true, trusted };
+  return trusted === null ? err('not-a-head') : ok(trusted);
 }

@@ -16,6 +16,7 @@ import { purgedRecords, readAuditRows } from './audit-record-store';
 import { leafHashOfEntry, sha256, type AuditTree } from './audit-tree';
 import { createMerkleLog } from '../../shared/audit/merkle-log';
 import type { ExportedEntry, TrailExport, UnreadableRecord } from '../../shared/audit/trail-export';
+import { err, ok, type Result } from '../../shared/result';
 
 const PAGE = 50_000;
 
@@ -86,9 +87,7 @@ export async function exportSelection(
   };
 }
 
-export type WithConsistency =
-  | { readonly ok: true; readonly trail: TrailExport }
-  | { readonly ok: false; readonly problem: 'no-head' | 'newer-than-trail' | 'records-missing' };
+export type WithConsistency = Result<TrailExport, 'no-head' | 'newer-than-trail' | 'records-missing'>;
 
 /**
  * A whole trail with the RFC 6962 proof that its latest head extends the tree of `fromSize`,
@@ -100,20 +99,20 @@ export function withConsistencyFrom(trail: TrailExport, fromSize: number): WithC
     (size, head) => (size === null || head.treeSize > size ? head.treeSize : size),
     null,
   );
-  if (latest === null) return { ok: false, problem: 'no-head' };
-  if (fromSize > latest) return { ok: false, problem: 'newer-than-trail' };
-  if (fromSize < 1) return { ok: true, trail };
+  if (latest === null) return err('no-head');
+  if (fromSize > latest) return err('newer-than-trail');
+  if (fromSize < 1) return ok(trail);
   const hashes = new Array<string | null>(latest).fill(null);
   for (const { entry } of trail.entries) if (entry.treeIndex < latest) hashes[entry.treeIndex] = entry.hash;
   for (const lost of trail.unreadable ?? []) if (lost.treeIndex < latest) hashes[lost.treeIndex] = lost.hash;
   for (const stub of trail.purged ?? []) if (stub.treeIndex < latest) hashes[stub.treeIndex] = stub.hash;
   const leaves: Hash[] = [];
   for (const hash of hashes) {
-    if (hash === null || !/^[0-9a-f]{64}$/.test(hash)) return { ok: false, problem: 'records-missing' };
+    if (hash === null || !/^[0-9a-f]{64}$/.test(hash)) return err('records-missing');
     leaves.push(leafHashOfEntry(hash));
   }
   const log = createMerkleLog(sha256);
   log.append(leaves);
   const proof = { fromSize, toSize: latest, path: log.consistencyProof(fromSize, latest).map(hex) };
-  return { ok: true, trail: { ...trail, consistency: [...(trail.consistency ?? []), proof] } };
+  return ok({ ...trail, consistency: [...(trail.consistency ?? []), proof] });
 }

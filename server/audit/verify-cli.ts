@@ -22,13 +22,20 @@ import type { TrailBreak } from '../../shared/audit/trail-verification';
 import { verifyTrail } from '../../shared/node/audit/trail-verifier';
 import type { TrustedHead } from '../../shared/audit/trail-export';
 import { nodeVerifyCrypto } from '../../shared/node/audit/verify-crypto';
+import { err, ok, type Result } from '../../shared/result';
 
 export const VERIFY_USAGE =
   'usage: npm run audit:verify -- <export file> [--audit-key <base64 key | key file | head file>] [--since-head <head file>] [--witness <SIEM syslog file>] [--write-head <head file>]';
 
-export type VerifyArguments =
-  | { ok: true; file: string; auditKey?: string; sinceHead?: string; witness?: string; writeHead?: string }
-  | { ok: false; error: string };
+export interface VerifyOptions {
+  readonly file: string;
+  readonly auditKey?: string;
+  readonly sinceHead?: string;
+  readonly witness?: string;
+  readonly writeHead?: string;
+}
+/** The options, or the usage error to print. */
+export type VerifyArguments = Result<VerifyOptions, string>;
 
 const FLAGS = ['--audit-key', '--since-head', '--witness', '--write-head'] as const;
 type Flag = (typeof FLAGS)[number];
@@ -41,29 +48,28 @@ export function parseVerifyArguments(argv: readonly string[]): VerifyArguments {
     if ((FLAGS as readonly string[]).includes(arg)) {
       const value = argv[i + 1];
       if (value === undefined || value.startsWith('--'))
-        return { ok: false, error: `${arg} needs ${arg === '--audit-key' ? 'a key or a file' : 'a file'}` };
+        return err(`${arg} needs ${arg === '--audit-key' ? 'a key or a file' : 'a file'}`);
       values.set(arg as Flag, value);
       i += 1;
     } else if (arg.startsWith('--') || file !== undefined) {
-      return { ok: false, error: 'unexpected argument' };
+      return err('unexpected argument');
     } else {
       file = path.resolve(arg);
     }
   }
-  if (file === undefined) return { ok: false, error: 'the export file is required' };
+  if (file === undefined) return err('the export file is required');
   const auditKey = values.get('--audit-key');
   const sinceHead = values.get('--since-head');
   const writeHead = values.get('--write-head');
   const witness = values.get('--witness');
-  return {
-    ok: true,
+  return ok({
     file,
     // A key is taken as given; anything else is a file, resolved when it is read.
     ...(auditKey === undefined ? {} : { auditKey }),
     ...(sinceHead === undefined ? {} : { sinceHead: path.resolve(sinceHead) }),
     ...(witness === undefined ? {} : { witness: path.resolve(witness) }),
     ...(writeHead === undefined ? {} : { writeHead: path.resolve(writeHead) }),
-  };
+  });
 }
 
 /** The --audit-key value: a base64 key, or a file holding one alone or as a head file's `auditKey`; null if it is none of these. */
@@ -123,55 +129,57 @@ export interface VerifyRun {
 export async function runVerify(argv: readonly string[]): Promise<VerifyRun> {
   const parsed = parseVerifyArguments(argv);
   if (!parsed.ok) return { code: 2, stdout: '', stderr: `${parsed.error}\n${VERIFY_USAGE}\n` };
+  const options = parsed.value;
   let text: string;
   let trusted: TrustedHead | undefined;
   let pinnedKey: string | undefined;
   try {
-    text = readFileSync(parsed.file, 'utf8');
+    text = readFileSync(options.file, 'utf8');
   } catch {
     return { code: 2, stdout: '', stderr: 'cannot read the files given\n' };
   }
-  if (parsed.sinceHead !== undefined) {
-    const read = readHeadFile(parsed.sinceHead);
+  if (options.sinceHead !== undefined) {
+    const read = readHeadFile(options.sinceHead);
     if (!read.ok)
       return {
         code: 2,
         stdout: '',
         stderr:
-          read.problem === 'unreadable'
+          read.error === 'unreadable'
             ? 'cannot read the files given\n'
             : 'the --since-head file is not a tree head this tool can read\n',
       };
-    trusted = read.trusted;
+    trusted = read.value;
   }
-  if (parsed.auditKey !== undefined) {
-    const key = readAuditKey(parsed.auditKey);
+  if (options.auditKey !== undefined) {
+    const key = readAuditKey(options.auditKey);
     if (key === null)
       return { code: 2, stdout: '', stderr: 'the --audit-key value is neither an audit key nor a file holding one\n' };
     pinnedKey = key;
   }
-  const read = readExport(text);
-  if (!read.ok)
+  const exported = readExport(text);
+  if (!exported.ok)
     return {
       code: 1,
-      stdout: `BROKEN: ${read.where ?? 'the export'} cannot be read back: ${read.problem}\n`,
+      stdout: `BROKEN: ${exported.error.where ?? 'the export'} cannot be read back: ${exported.error.problem}\n`,
       stderr: '',
     };
+  const read = exported.value;
   const sodium = await loadSodium();
   const crypto = nodeVerifyCrypto(sodium);
   let witnessHeads: readonly SignedTreeHead[] = [];
-  if (parsed.witness !== undefined) {
+  if (options.witness !== undefined) {
     let siem: string;
     try {
-      siem = readFileSync(parsed.witness, 'utf8');
+      siem = readFileSync(options.witness, 'utf8');
     } catch {
       return { code: 2, stdout: '', stderr: 'cannot read the files given\n' };
     }
     const witnessed = newestWitnessedHead(siem, pinnedKey ?? trusted?.auditKey ?? null, crypto.verifySignature);
-    if (!witnessed.ok) return { code: 2, stdout: '', stderr: `${WITNESS_PROBLEMS[witnessed.problem]}\n` };
+    if (!witnessed.ok) return { code: 2, stdout: '', stderr: `${WITNESS_PROBLEMS[witnessed.error]}\n` };
     // The key: pinned, else the since-head's, else the SIEM copy's. Every head it kept is checked.
-    trusted ??= witnessed.trusted;
-    witnessHeads = witnessed.heads;
+    trusted ??= witnessed.value.trusted;
+    witnessHeads = witnessed.value.heads;
   }
   const report = await verifyTrail(read.trail, crypto, {
     witnessHeads,
@@ -196,10 +204,10 @@ export async function runVerify(argv: readonly string[]): Promise<VerifyRun> {
     ...(report.attestedRecords === null ? [SELECTION_NOTE] : []),
   ];
   const key = pinnedKey ?? trusted?.auditKey ?? read.trail.auditKey;
-  if (parsed.writeHead !== undefined && report.latestHead !== null && key !== null) {
-    const temp = `${parsed.writeHead}.tmp`;
+  if (options.writeHead !== undefined && report.latestHead !== null && key !== null) {
+    const temp = `${options.writeHead}.tmp`;
     await writeFile(temp, `${JSON.stringify({ auditKey: key, head: report.latestHead }, null, 2)}\n`, { mode: 0o600 });
-    await rename(temp, parsed.writeHead);
+    await rename(temp, options.writeHead);
   }
   return { code: 0, stdout: `${lines.join('\n')}\n`, stderr: '' };
 }

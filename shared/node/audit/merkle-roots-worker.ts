@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { treeRootsHere } from './tree-roots';
 import { loadSodium } from '../crypto/sodium';
 import { fastSha256 } from './fast-sha256';
+import { err, ok, type Result } from '../../result';
 
 export interface RootsRequest {
   readonly id: number;
@@ -14,9 +15,8 @@ export interface RootsRequest {
   readonly count: number;
   readonly sizes: readonly number[];
 }
-export type RootsResponse =
-  | { readonly id: number; readonly ok: true; readonly roots: Uint8Array[] }
-  | { readonly id: number; readonly ok: false };
+/** The request's roots, or that computing them failed (why stays in the worker). */
+export type RootsResponse = { readonly id: number } & Result<Uint8Array[], 'failed'>;
 
 const port = parentPort;
 if (port === null) throw new Error('merkle-roots-worker must run as a worker thread');
@@ -26,7 +26,7 @@ port.on('message', (request: RootsRequest) => {
   roots
     .then((compute) => compute(request.entryHashes, request.count, request.sizes))
     .then(
-      (computed) => port.postMessage({ id: request.id, ok: true, roots: computed } satisfies RootsResponse),
-      () => port.postMessage({ id: request.id, ok: false } satisfies RootsResponse),
+      (computed) => port.postMessage({ id: request.id, ...ok(computed) } satisfies RootsResponse),
+      () => port.postMessage({ id: request.id, ...err('failed' as const) } satisfies RootsResponse),
     );
 });

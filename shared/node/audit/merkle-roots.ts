@@ -18,7 +18,7 @@ function started(): Worker {
     const call = waiting.get(response.id);
     waiting.delete(response.id);
     if (waiting.size === 0) spawned.unref();
-    if (response.ok) call?.resolve(response.roots);
+    if (response.ok) call?.resolve(response.value);
     else call?.reject(new Error('tree roots failed'));
   });
   const fail = () => {

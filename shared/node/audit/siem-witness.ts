@@ -16,11 +16,15 @@ import { checkSignedHead, type VerifySignature } from '../../audit/signed-head';
 import { headFromSyslog } from '../syslog/audit-syslog';
 import type { SignedTreeHead } from '../../audit/audit-entry';
 import type { TrustedHead } from '../../audit/trail-export';
+import { err, ok, type Result } from '../../result';
 
-export type WitnessRead =
-  /** The newest head, and every head that verified (the verifier checks the export against each). */
-  | { readonly ok: true; readonly trusted: TrustedHead; readonly heads: readonly SignedTreeHead[] }
-  | { readonly ok: false; readonly problem: 'no-signed-head' | 'key-unknown' | 'keys-differ' };
+/** The newest head, and every head that verified (the verifier checks the export against each). */
+export interface WitnessedHeads {
+  readonly trusted: TrustedHead;
+  readonly heads: readonly SignedTreeHead[];
+}
+export type WitnessProblem = 'no-signed-head' | 'key-unknown' | 'keys-differ';
+export type WitnessRead = Result<WitnessedHeads, WitnessProblem>;
 
 /** Where a syslog message begins in a line: `<PRI>1 `. */
 const MESSAGE_START = /<\d{1,3}>1 /;
@@ -38,20 +42,18 @@ export function newestWitnessedHead(
     if (start < 0) continue;
     const parsed = headFromSyslog(raw.slice(start).replace(/\r$/, ''));
     if (!parsed.ok) continue;
+    const { head, auditKey: presentedKey } = parsed.value;
     // The pinned key when given, else the message's own (signed-head.ts).
-    const { auditKey: key, signed } = checkSignedHead(
-      { head: parsed.head, presentedKey: parsed.auditKey, pinnedKey },
-      { verifySignature },
-    );
+    const { auditKey: key, signed } = checkSignedHead({ head, presentedKey, pinnedKey }, { verifySignature });
     if (key === null) continue;
     keys.add(key);
     if (!signed) continue;
-    heads.push(parsed.head);
-    if (newest === null || parsed.head.treeSize > newest.head.treeSize) newest = { auditKey: key, head: parsed.head };
+    heads.push(head);
+    if (newest === null || head.treeSize > newest.head.treeSize) newest = { auditKey: key, head };
   }
   // Unpinned, the SIEM's own copy names the key; two keys there mean the server changed it, which
   // only a pinned key can settle.
-  if (pinnedKey === null && keys.size > 1) return { ok: false, problem: 'keys-differ' };
-  if (newest === null) return { ok: false, problem: keys.size === 0 ? 'no-signed-head' : 'key-unknown' };
-  return { ok: true, trusted: newest, heads };
+  if (pinnedKey === null && keys.size > 1) return err('keys-differ');
+  if (newest === null) return err(keys.size === 0 ? 'no-signed-head' : 'key-unknown');
+  return ok({ trusted: newest, heads });
 }

@@ -14,6 +14,7 @@
 import type { AuditEvent, AuditEventAgent, AuditEventEntity } from '@medplum/fhirtypes';
 import type { AuditRecord } from '../../audit/audit-event';
 import { storedEntry, type StoredEntry } from '../../audit/audit-entry';
+import { ok } from '../../result';
 import {
   ACTIONS,
   DETAIL,
@@ -137,9 +138,13 @@ export function toAuditEvent(entry: StoredEntry, options: AuditEventOptions = {}
   };
 }
 
-export type FromAuditEventResult =
-  | { readonly ok: true; readonly entry: StoredEntry; readonly inclusionProof: InclusionProof | null }
-  | { readonly ok: false; readonly problem: string };
+/** An entry as read back, with the inclusion proof its event carried, if any. */
+export interface ReadAuditEvent {
+  readonly entry: StoredEntry;
+  readonly inclusionProof: InclusionProof | null;
+}
+
+export type FromAuditEventResult = Decoded<ReadAuditEvent>;
 
 /** The chain entity's proof details, if it has any; order is the path's order. */
 function decodeProof(chain: unknown, treeIndex: number): Decoded<InclusionProof | null> {
@@ -147,14 +152,14 @@ function decodeProof(chain: unknown, treeIndex: number): Decoded<InclusionProof 
   const path = list(get(chain, 'detail'))
     .filter((item) => get(item, 'type') === DETAIL.auditPath)
     .map((item) => get(item, 'valueString'));
-  if (treeSizeText === undefined && path.length === 0) return { ok: true, value: null };
+  if (treeSizeText === undefined && path.length === 0) return ok(null);
   const treeSize = decimal(treeSizeText);
   if (treeSize === undefined) return problem(`entity (audit chain).detail.${DETAIL.treeSize}`);
   if (!path.every((hash): hash is string => typeof hash === 'string'))
     return problem(`entity (audit chain).detail.${DETAIL.auditPath}`);
   const proof = { treeSize, path };
   const wrong = proofProblem(proof, treeIndex);
-  return wrong === null ? { ok: true, value: proof } : problem(`entity (audit chain).detail.${wrong}`);
+  return wrong === null ? ok(proof) : problem(`entity (audit chain).detail.${wrong}`);
 }
 
 /** Reads the fields a record is made of; exactness is checked afterwards by re-encoding. */
@@ -216,28 +221,25 @@ function decode(resource: Json): Decoded<{ readonly entry: unknown; readonly inc
   const proof = decodeProof(chain, treeIndex);
   if (!proof.ok) return proof;
 
-  return {
-    ok: true,
-    value: {
-      entry: {
-        record: {
-          actor: { userId, role },
-          action,
-          object: object.value,
-          patient,
-          at,
-          seq,
-          workstationId,
-          outcome,
-          reason,
-        },
-        previousHash: detail(chain, DETAIL.previousHash),
-        hash: detail(chain, DETAIL.hash),
-        treeIndex,
+  return ok({
+    entry: {
+      record: {
+        actor: { userId, role },
+        action,
+        object: object.value,
+        patient,
+        at,
+        seq,
+        workstationId,
+        outcome,
+        reason,
       },
-      inclusionProof: proof.value,
+      previousHash: detail(chain, DETAIL.previousHash),
+      hash: detail(chain, DETAIL.hash),
+      treeIndex,
     },
-  };
+    inclusionProof: proof.value,
+  });
 }
 
 /**
@@ -258,5 +260,5 @@ export function fromAuditEvent(resource: unknown): FromAuditEventResult {
     toAuditEvent(parsed.data, inclusionProof === null ? {} : { inclusionProof }),
     '',
   );
-  return difference === null ? { ok: true, entry: parsed.data, inclusionProof } : problem(difference);
+  return difference === null ? ok({ entry: parsed.data, inclusionProof }) : problem(difference);
 }

@@ -7,6 +7,7 @@
  */
 import type { AuditEventEntity } from '@medplum/fhirtypes';
 import type { AuditObject } from '../../audit/audit-event';
+import { ok } from '../../result';
 import {
   DETAIL,
   OBJECT_ENTITIES,
@@ -97,12 +98,10 @@ export function objectEntity(object: AuditObject): AuditEventEntity | null {
 
 /** The inverse of objectEntity (no entity: no object); the problem names a field, never its value. */
 export function decodeObject(entity: unknown): Decoded<AuditObject> {
-  if (entity === undefined) return { ok: true, value: { kind: 'none' } };
+  if (entity === undefined) return ok({ kind: 'none' });
   if (get(entity, 'role', 'code') === ROLE_QUERY.code) {
     const resultCount = decimal(detail(entity, DETAIL.resultCount));
-    return resultCount === undefined
-      ? problem('entity.detail.resultCount')
-      : { ok: true, value: { kind: 'search', resultCount } };
+    return resultCount === undefined ? problem('entity.detail.resultCount') : ok({ kind: 'search', resultCount });
   }
   if (get(entity, 'role', 'code') === ROLE_PURGED_REPOSITORY.code && get(entity, 'what') === undefined) {
     const receivedBefore = parseInstant(detail(entity, DETAIL.receivedBefore));
@@ -110,7 +109,7 @@ export function decodeObject(entity: unknown): Decoded<AuditObject> {
     const records = decimal(detail(entity, DETAIL.records));
     return records === undefined
       ? problem('entity.detail.records')
-      : { ok: true, value: { kind: 'audit-purge', receivedBefore, records } };
+      : ok({ kind: 'audit-purge', receivedBefore, records });
   }
   const destination = identifierValue(entity, WARDLINE_FHIR.siemDestinations);
   if (destination !== undefined) {
@@ -120,7 +119,7 @@ export function decodeObject(entity: unknown): Decoded<AuditObject> {
     if (colon < 1 || port === undefined) return problem('entity.what');
     return caSha256 === undefined
       ? problem('entity.detail.caSha256')
-      : { ok: true, value: { kind: 'siem-destination', host: destination.slice(0, colon), port, caSha256 } };
+      : ok({ kind: 'siem-destination', host: destination.slice(0, colon), port, caSha256 });
   }
   const sessionId = identifierValue(entity, WARDLINE_FHIR.sessionIds);
   if (sessionId !== undefined) {
@@ -131,20 +130,18 @@ export function decodeObject(entity: unknown): Decoded<AuditObject> {
     if (workstationId === undefined) return problem('entity.detail.workstationId');
     return until === undefined
       ? problem('entity.detail.until')
-      : { ok: true, value: { kind: 'session', id: sessionId, userId, workstationId, until } };
+      : ok({ kind: 'session', id: sessionId, userId, workstationId, until });
   }
   for (const kind of ['legal-hold', 'role-address'] as const) {
     const id = identifierValue(entity, WITH_USER_ENTITIES[kind].system);
-    if (id !== undefined) return { ok: true, value: { kind, id, userId: detail(entity, DETAIL.userId) ?? null } };
+    if (id !== undefined) return ok({ kind, id, userId: detail(entity, DETAIL.userId) ?? null });
   }
   for (const kind of Object.keys(OBJECT_ENTITIES) as IdentifiedKind[]) {
     const id = identifierValue(entity, OBJECT_ENTITIES[kind].system);
     if (id === undefined) continue;
-    if (kind !== 'message') return { ok: true, value: { kind, id } };
+    if (kind !== 'message') return ok({ kind, id });
     const conversationId = detail(entity, DETAIL.conversation);
-    return conversationId === undefined
-      ? problem('entity.detail.conversationId')
-      : { ok: true, value: { kind, id, conversationId } };
+    return conversationId === undefined ? problem('entity.detail.conversationId') : ok({ kind, id, conversationId });
   }
   return problem('entity.what');
 }

@@ -8,6 +8,7 @@ import type { Element, Provenance, Signature } from '@medplum/fhirtypes';
 import { z } from 'zod';
 import { hashHex } from '../../audit/audit-entry';
 import type { StoredBatch } from '../../audit/trail-export';
+import { ok } from '../../result';
 import { SIGNATURE_BYTES } from '../../protocol/binary';
 import { uuid } from '../../protocol/identifiers';
 import { isCanonicalBase64 } from '../crypto/base64';
@@ -24,6 +25,7 @@ import {
   problem,
   text,
   withoutServerMeta,
+  type Decoded,
 } from './fhir-json';
 import { isEd25519Key, keyExtension, SIGNATURE_FORMAT, signerKeyValue } from './fhir-signature';
 
@@ -118,8 +120,7 @@ export function batchProvenance(batch: StoredBatch): BatchProvenance {
   };
 }
 
-export type FromBatchProvenanceResult =
-  { readonly ok: true; readonly batch: StoredBatch } | { readonly ok: false; readonly problem: string };
+export type FromBatchProvenanceResult = Decoded<StoredBatch>;
 
 /** The exact inverse of batchProvenance; the problem names a field, never its value. */
 export function fromBatchProvenance(resource: unknown): FromBatchProvenanceResult {
@@ -147,5 +148,5 @@ export function fromBatchProvenance(resource: unknown): FromBatchProvenanceResul
   });
   if (!parsed.success) return problem(batchProblem(parsed.error));
   const difference = firstDifference(content, batchProvenance(parsed.data), '');
-  return difference === null ? { ok: true, batch: parsed.data } : problem(difference);
+  return difference === null ? ok(parsed.data) : problem(difference);
 }

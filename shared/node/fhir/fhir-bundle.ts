@@ -11,8 +11,9 @@
 import type { AuditEvent, OperationOutcome, Provenance } from '@medplum/fhirtypes';
 import type { SignedTreeHead, StoredEntry } from '../../audit/audit-entry';
 import type { ConsistencyProof, PurgedRecord, StoredBatch, UnreadableRecord } from '../../audit/trail-export';
+import { err, ok, type Err, type Result } from '../../result';
 import { WARDLINE_FHIR } from './fhir-codes';
-import { fromAuditEvent, toAuditEvent, type InclusionProof } from './fhir-audit-event';
+import { fromAuditEvent, toAuditEvent, type InclusionProof, type ReadAuditEvent } from './fhir-audit-event';
 import { batchProvenance, batchUuid, fromBatchProvenance, type BatchProvenance } from './fhir-batch';
 import {
   FHIR_ID,
@@ -23,7 +24,6 @@ import {
   list,
   nameUuid,
   parseInstant,
-  problem,
   text,
   withoutServerMeta,
 } from './fhir-json';
@@ -129,26 +129,26 @@ export function auditBundle(entries: readonly StoredEntry[], options: AuditBundl
   };
 }
 
-export interface ReadAuditEvent {
-  readonly entry: StoredEntry;
-  readonly inclusionProof: InclusionProof | null;
+export interface AuditBundleRead {
+  /** The Bundle's id and timestamp (ms), so the same export can be written again. */
+  readonly id: string;
+  readonly timestamp: number;
+  readonly entries: ReadAuditEvent[];
+  readonly heads: SignedTreeHead[];
+  readonly batches: StoredBatch[];
+  readonly auditKey: string | null;
+  readonly consistency: ConsistencyProof[];
+  readonly unreadable: UnreadableRecord[];
+  readonly purged: PurgedRecord[];
 }
 
-export type ReadAuditBundleResult =
-  | {
-      readonly ok: true;
-      /** The Bundle's id and timestamp (ms), so the same export can be written again. */
-      readonly id: string;
-      readonly timestamp: number;
-      readonly entries: ReadAuditEvent[];
-      readonly heads: SignedTreeHead[];
-      readonly batches: StoredBatch[];
-      readonly auditKey: string | null;
-      readonly consistency: ConsistencyProof[];
-      readonly unreadable: UnreadableRecord[];
-      readonly purged: PurgedRecord[];
-    }
-  | { readonly ok: false; readonly problem: string; readonly index?: number };
+/** The field refused; `index` is the entry it is in, when it is within one. */
+export interface BundleProblem {
+  readonly problem: string;
+  readonly index?: number;
+}
+
+export type ReadAuditBundleResult = Result<AuditBundleRead, BundleProblem>;
 
 /** An export's resource kinds, in the order auditBundle writes them. */
 const KINDS = ['event', 'purged', 'unreadable', 'head', 'batch'] as const;
@@ -167,10 +167,13 @@ function kindOf(resource: unknown): Kind | undefined {
   return target === WARDLINE_FHIR.auditTreeRoots ? 'head' : target === WARDLINE_FHIR.auditChains ? 'batch' : undefined;
 }
 
+const refuse = (problem: string, index?: number): Err<BundleProblem> =>
+  err(index === undefined ? { problem } : { problem, index });
+
 /** A difference at `entry[i]...` is entry i's problem, named within the entry (`fullUrl`, `resource.id`). */
-function bundleProblem(path: string): { readonly ok: false; readonly problem: string; readonly index?: number } {
+function bundleProblem(path: string): Err<BundleProblem> {
   const match = /^entry\[(\d+)\]\.?(.*)$/.exec(path);
-  return match === null ? problem(path) : { ok: false, problem: match[2] || '(entry)', index: Number(match[1]) };
+  return match === null ? refuse(path) : refuse(match[2] || '(entry)', Number(match[1]));
 }
 
 /**
@@ -180,14 +183,14 @@ function bundleProblem(path: string): { readonly ok: false; readonly problem: st
  * found on the heads, or null; whether it is the right key is for the verifier to check.
  */
 export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
-  if (!isObject(bundle) || bundle.resourceType !== 'Bundle') return problem('resourceType');
+  if (!isObject(bundle) || bundle.resourceType !== 'Bundle') return refuse('resourceType');
   const content = withoutServerMeta(bundle);
-  if (content === null) return problem('meta');
+  if (content === null) return refuse('meta');
   const id = text(content.id);
-  if (id === undefined || !FHIR_ID.test(id)) return problem('id');
+  if (id === undefined || !FHIR_ID.test(id)) return refuse('id');
   const timestamp = parseInstant(content.timestamp);
-  if (timestamp === undefined || timestamp < 0) return problem('timestamp');
-  if (content.entry !== undefined && !Array.isArray(content.entry)) return problem('entry');
+  if (timestamp === undefined || timestamp < 0) return refuse('timestamp');
+  if (content.entry !== undefined && !Array.isArray(content.entry)) return refuse('entry');
 
   const entries: ReadAuditEvent[] = [];
   const heads: SignedTreeHead[] = [];
@@ -202,43 +205,42 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
     const resource = get(item, 'resource');
     const kind = kindOf(resource);
     if (kind === undefined)
-      return {
-        ok: false,
-        problem: get(resource, 'resourceType') === 'Provenance' ? 'resource.target' : 'resource.resourceType',
+      return refuse(
+        get(resource, 'resourceType') === 'Provenance' ? 'resource.target' : 'resource.resourceType',
         index,
-      };
-    if (KINDS.indexOf(kind) < rank) return { ok: false, problem: '(order)', index };
+      );
+    if (KINDS.indexOf(kind) < rank) return refuse('(order)', index);
     rank = KINDS.indexOf(kind);
     let fullUrl: string;
     if (kind === 'event') {
       const read = fromAuditEvent(resource);
-      if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
-      entries.push({ entry: read.entry, inclusionProof: read.inclusionProof });
-      fullUrl = eventUrl(read.entry);
+      if (!read.ok) return refuse(`resource.${read.error}`, index);
+      entries.push(read.value);
+      fullUrl = eventUrl(read.value.entry);
     } else if (kind === 'purged') {
       const read = fromPurgedOutcome(resource);
-      if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
-      purged.push(read.purged);
-      fullUrl = purgedUrl(read.purged);
+      if (!read.ok) return refuse(`resource.${read.error}`, index);
+      purged.push(read.value);
+      fullUrl = purgedUrl(read.value);
     } else if (kind === 'unreadable') {
       const read = fromUnreadableOutcome(resource);
-      if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
-      unreadable.push(read.unreadable);
-      fullUrl = unreadableUrl(read.unreadable);
+      if (!read.ok) return refuse(`resource.${read.error}`, index);
+      unreadable.push(read.value);
+      fullUrl = unreadableUrl(read.value);
     } else if (kind === 'head') {
       const read = fromTreeHeadProvenance(resource);
-      if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
-      heads.push(read.head);
-      consistency.push(...read.consistency);
-      auditKey ??= read.auditKey;
-      fullUrl = headUrl(read.head);
+      if (!read.ok) return refuse(`resource.${read.error}`, index);
+      heads.push(read.value.head);
+      consistency.push(...read.value.consistency);
+      auditKey ??= read.value.auditKey;
+      fullUrl = headUrl(read.value.head);
     } else {
       const read = fromBatchProvenance(resource);
-      if (!read.ok) return { ok: false, problem: `resource.${read.problem}`, index };
-      batches.push(read.batch);
-      fullUrl = batchUrl(read.batch);
+      if (!read.ok) return refuse(`resource.${read.error}`, index);
+      batches.push(read.value);
+      fullUrl = batchUrl(read.value);
     }
-    if (fullUrls.has(fullUrl)) return { ok: false, problem: 'fullUrl (duplicate)', index };
+    if (fullUrls.has(fullUrl)) return refuse('fullUrl (duplicate)', index);
     fullUrls.add(fullUrl);
   }
 
@@ -274,6 +276,6 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
         };
   const difference = firstDifference(actual, expected, '');
   return difference === null
-    ? { ok: true, id, timestamp, entries, heads, batches, auditKey, consistency, unreadable, purged }
+    ? ok({ id, timestamp, entries, heads, batches, auditKey, consistency, unreadable, purged })
     : bundleProblem(difference);
 }

@@ -6,6 +6,7 @@
  * hash no longer matches) or is refused. A problem names a field, never its value.
  */
 import { createHash } from 'node:crypto';
+import { err, type Err, type Result } from '../../result';
 
 /** The last instant FHIR (four-digit years) can hold. */
 const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -109,9 +110,7 @@ export function withoutServerMeta(resource: Json): Json | null {
   return Object.fromEntries(Object.entries(resource).filter(([key]) => key !== 'meta'));
 }
 
-export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
+/** A reader's answer: the decoded value, or the field it refused (never the field's value). */
+export type Decoded<T> = Result<T, string>;
 
-export const problem = (field: string): { readonly ok: false; readonly problem: string } => ({
-  ok: false,
-  problem: field,
-});
+export const problem = (field: string): Err<string> => err(field);

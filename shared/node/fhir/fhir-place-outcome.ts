@@ -9,8 +9,20 @@
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import type { PurgedRecord, UnreadableRecord } from '../../audit/trail-export';
 import { uuid } from '../../protocol/identifiers';
+import { ok } from '../../result';
 import { WARDLINE_FHIR } from './fhir-codes';
-import { decimal, firstDifference, get, HASH_HEX, isObject, list, problem, text, withoutServerMeta } from './fhir-json';
+import {
+  decimal,
+  firstDifference,
+  get,
+  HASH_HEX,
+  isObject,
+  list,
+  problem,
+  text,
+  withoutServerMeta,
+  type Decoded,
+} from './fhir-json';
 
 /** Namespace for the name-based UUIDs of unreadable records (fixed, random). */
 export const UNREADABLE_NAMESPACE = '5f0e6c1a-8d2b-4c3e-9a47-61b2d8e0f3c9';
@@ -75,10 +87,7 @@ function placeOutcome(kind: PlaceKind, place: UnreadableRecord): OperationOutcom
 }
 
 /** The exact inverse of placeOutcome; the problem names a field, never its value. */
-function readPlace(
-  kind: PlaceKind,
-  resource: unknown,
-): { readonly ok: true; readonly place: UnreadableRecord } | { readonly ok: false; readonly problem: string } {
+function readPlace(kind: PlaceKind, resource: unknown): Decoded<UnreadableRecord> {
   if (!isObject(resource) || resource.resourceType !== 'OperationOutcome') return problem('resourceType');
   const content = withoutServerMeta(resource);
   if (content === null) return problem('meta');
@@ -102,7 +111,7 @@ function readPlace(
   if (hash !== null && !HASH_HEX.test(hash)) return problem(`extension (${kind}).hash`);
   const place = { treeIndex, workstationId, seq, hash };
   const difference = firstDifference(content, placeOutcome(kind, place), '');
-  return difference === null ? { ok: true, place } : problem(difference);
+  return difference === null ? ok(place) : problem(difference);
 }
 
 /**
@@ -114,13 +123,11 @@ export function unreadableOutcome(lost: UnreadableRecord): OperationOutcome {
   return placeOutcome('unreadable', lost);
 }
 
-export type FromUnreadableResult =
-  { readonly ok: true; readonly unreadable: UnreadableRecord } | { readonly ok: false; readonly problem: string };
+export type FromUnreadableResult = Decoded<UnreadableRecord>;
 
 /** The exact inverse of unreadableOutcome; the problem names a field, never its value. */
 export function fromUnreadableOutcome(resource: unknown): FromUnreadableResult {
-  const read = readPlace('unreadable', resource);
-  return read.ok ? { ok: true, unreadable: read.place } : read;
+  return readPlace('unreadable', resource);
 }
 
 /** A record purged under retention, as an informational OperationOutcome that keeps its place. Throws a RangeError for a value not of its form. */
@@ -128,16 +135,15 @@ export function purgedOutcome(stub: PurgedRecord): OperationOutcome {
   return placeOutcome('purged', stub);
 }
 
-export type FromPurgedResult =
-  { readonly ok: true; readonly purged: PurgedRecord } | { readonly ok: false; readonly problem: string };
+export type FromPurgedResult = Decoded<PurgedRecord>;
 
 /** The exact inverse of purgedOutcome: every part of the place is known, or it is not a purged record. */
 export function fromPurgedOutcome(resource: unknown): FromPurgedResult {
   const read = readPlace('purged', resource);
   if (!read.ok) return read;
-  const { treeIndex, workstationId, seq, hash } = read.place;
+  const { treeIndex, workstationId, seq, hash } = read.value;
   if (workstationId === null) return problem('extension (purged).workstationId');
   if (seq === null) return problem('extension (purged).seq');
   if (hash === null) return problem('extension (purged).hash');
-  return { ok: true, purged: { treeIndex, workstationId, seq, hash } };
+  return ok({ treeIndex, workstationId, seq, hash });
 }

@@ -9,6 +9,7 @@
 import type { Extension, Provenance } from '@medplum/fhirtypes';
 import { signedTreeHead, type SignedTreeHead } from '../../audit/audit-entry';
 import type { ConsistencyProof } from '../../audit/trail-export';
+import { ok } from '../../result';
 import { ASTM_SIGNATURE_TYPE, PARTICIPANT_TYPE, WARDLINE_FHIR } from './fhir-codes';
 import {
   decimal,
@@ -99,14 +100,14 @@ export function treeHeadProvenance(
   };
 }
 
-export type FromTreeHeadResult =
-  | {
-      readonly ok: true;
-      readonly head: SignedTreeHead;
-      readonly auditKey: string | null;
-      readonly consistency: ConsistencyProof[];
-    }
-  | { readonly ok: false; readonly problem: string };
+/** A head as read back: its key as the Provenance names it (or null), and the consistency proofs it carries. */
+export interface TreeHeadRead {
+  readonly head: SignedTreeHead;
+  readonly auditKey: string | null;
+  readonly consistency: ConsistencyProof[];
+}
+
+export type FromTreeHeadResult = Decoded<TreeHeadRead>;
 
 /** The head's consistency proofs, in order; exactness is checked by re-encoding. */
 function decodeConsistency(content: Json, treeSize: number): Decoded<ConsistencyProof[]> {
@@ -131,7 +132,7 @@ function decodeConsistency(content: Json, treeSize: number): Decoded<Consistency
     if (wrong !== null) return problem(`extension (consistency).${wrong}`);
     proofs.push(proof);
   }
-  return { ok: true, value: proofs };
+  return ok(proofs);
 }
 
 /** The exact inverse of treeHeadProvenance; the problem names a field, never its value. */
@@ -163,6 +164,6 @@ export function fromTreeHeadProvenance(resource: unknown): FromTreeHeadResult {
   if (!parsed.success) return problem(parsed.error.issues[0]?.path.map(String).join('.') ?? '(head)');
   const difference = firstDifference(content, treeHeadProvenance(parsed.data, key, consistency.value), '');
   return difference === null
-    ? { ok: true, head: parsed.data, auditKey: key ?? null, consistency: consistency.value }
+    ? ok({ head: parsed.data, auditKey: key ?? null, consistency: consistency.value })
     : problem(difference);
 }

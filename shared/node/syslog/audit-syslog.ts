@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { signedTreeHead, storedEntry, hashHex, type SignedTreeHead, type StoredEntry } from '../../audit/audit-entry';
 import { uuid } from '../../protocol/identifiers';
+import { err, ok, type Result } from '../../result';
 import { publicKey, signature } from '../../protocol/binary';
 import type { StoredBatch } from '../../audit/trail-export';
 import type { PurgedRecord, UnreadableRecord } from '../../audit/trail-export';
@@ -32,20 +33,22 @@ import {
 } from './rfc5424';
 import { parseRfc5424, type SdElement, type SyslogMessage } from './rfc5424-parse';
 
-export type Refused = { readonly ok: false; readonly problem: string };
-export type EntryFromSyslog = { readonly ok: true; readonly entry: StoredEntry } | Refused;
-export type HeadFromSyslog =
-  { readonly ok: true; readonly head: SignedTreeHead; readonly auditKey: string | null } | Refused;
-export type BatchFromSyslog = { readonly ok: true; readonly batch: StoredBatch } | Refused;
-export type UnreadableFromSyslog = { readonly ok: true; readonly unreadable: UnreadableRecord } | Refused;
-export type PurgedFromSyslog = { readonly ok: true; readonly purged: PurgedRecord } | Refused;
-export type AuditSyslogLine =
-  | { readonly ok: true; readonly kind: 'entry'; readonly entry: StoredEntry }
-  | { readonly ok: true; readonly kind: 'tree-head'; readonly head: SignedTreeHead; readonly auditKey: string | null }
-  | { readonly ok: true; readonly kind: 'batch'; readonly batch: StoredBatch }
-  | Refused;
-
-const refuse = (problem: string): Refused => ({ ok: false, problem });
+/** What a line reads back as, or the field it is refused for (never the field's value). */
+export type FromSyslog<T> = Result<T, string>;
+export type EntryFromSyslog = FromSyslog<StoredEntry>;
+export interface HeadLine {
+  readonly head: SignedTreeHead;
+  readonly auditKey: string | null;
+}
+export type HeadFromSyslog = FromSyslog<HeadLine>;
+export type BatchFromSyslog = FromSyslog<StoredBatch>;
+export type UnreadableFromSyslog = FromSyslog<UnreadableRecord>;
+export type PurgedFromSyslog = FromSyslog<PurgedRecord>;
+export type AuditLine =
+  | { readonly kind: 'entry'; readonly entry: StoredEntry }
+  | { readonly kind: 'tree-head'; readonly head: SignedTreeHead; readonly auditKey: string | null }
+  | { readonly kind: 'batch'; readonly batch: StoredBatch };
+export type AuditSyslogLine = FromSyslog<AuditLine>;
 
 const seqNumber = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
@@ -130,8 +133,7 @@ function timeOf(message: SyslogMessage): number | undefined {
   return Number.isFinite(at) && new Date(at).toISOString() === value ? at : undefined;
 }
 
-type Parsed =
-  { readonly ok: true; readonly message: SyslogMessage; readonly params: ReadonlyMap<string, string> } | Refused;
+type Parsed = FromSyslog<{ readonly message: SyslogMessage; readonly params: ReadonlyMap<string, string> }>;
 
 /** Parses strictly and finds the one element to decode; its params by name (first of a repeat: the rebuild refuses repeats). */
 function parse(line: string, sdId: string): Parsed {
@@ -140,13 +142,13 @@ function parse(line: string, sdId: string): Parsed {
     message = parseRfc5424(line);
   } catch {
     // The parser's message can quote the line; only the fact is passed on.
-    return refuse('RFC 5424 syntax');
+    return err('RFC 5424 syntax');
   }
   const element = message.structuredData.find((candidate) => candidate.id === sdId);
-  if (element === undefined) return refuse(`STRUCTURED-DATA (no ${sdId})`);
+  if (element === undefined) return err(`STRUCTURED-DATA (no ${sdId})`);
   const params = new Map<string, string>();
   for (const [name, value] of element.params) if (!params.has(name)) params.set(name, value);
-  return { ok: true, message, params };
+  return ok({ message, params });
 }
 
 function paramDifference(id: string, actual: SdElement['params'], expected: SdElement['params']): string | null {
@@ -228,9 +230,9 @@ function decodeObject(params: ReadonlyMap<string, string>): unknown {
 export function entryFromSyslog(line: string): EntryFromSyslog {
   const parsed = parse(line, AUDIT_SD_ID);
   if (!parsed.ok) return parsed;
-  const { message, params } = parsed;
+  const { message, params } = parsed.value;
   const at = timeOf(message);
-  if (at === undefined) return refuse('TIMESTAMP');
+  if (at === undefined) return err('TIMESTAMP');
   const number = (name: string) => decimal(params.get(name)) ?? params.get(name);
   const candidate = storedEntry.safeParse({
     record: {
@@ -248,36 +250,36 @@ export function entryFromSyslog(line: string): EntryFromSyslog {
     hash: params.get('hash'),
     treeIndex: number('idx'),
   });
-  if (!candidate.success) return refuse(fieldOf(candidate.error, ENTRY_FIELDS, AUDIT_SD_ID));
+  if (!candidate.success) return err(fieldOf(candidate.error, ENTRY_FIELDS, AUDIT_SD_ID));
   const entry = candidate.data;
   const problem = exact(line, message, () => formatAuditEntry(entry));
-  return problem === null ? { ok: true, entry } : refuse(problem);
+  return problem === null ? ok(entry) : err(problem);
 }
 
 /** The exact inverse of formatTreeHead: its TIMESTAMP must be the signed time. */
 export function headFromSyslog(line: string): HeadFromSyslog {
   const parsed = parse(line, TREE_HEAD_SD_ID);
   if (!parsed.ok) return parsed;
-  const { message, params } = parsed;
+  const { message, params } = parsed.value;
   const candidate = signedTreeHead.safeParse({
     treeSize: decimal(params.get('size')) ?? params.get('size'),
     timestamp: decimal(params.get('ts')) ?? params.get('ts'),
     rootHash: params.get('root'),
     signature: params.get('sig'),
   });
-  if (!candidate.success) return refuse(fieldOf(candidate.error, HEAD_FIELDS, TREE_HEAD_SD_ID));
+  if (!candidate.success) return err(fieldOf(candidate.error, HEAD_FIELDS, TREE_HEAD_SD_ID));
   const head = candidate.data;
   const key = params.get('key') ?? null;
-  if (key !== null && !publicKey.safeParse(key).success) return refuse(`${TREE_HEAD_SD_ID} key`);
+  if (key !== null && !publicKey.safeParse(key).success) return err(`${TREE_HEAD_SD_ID} key`);
   const problem = exact(line, message, () => formatTreeHead(head, { auditKey: key }));
-  return problem === null ? { ok: true, head, auditKey: key } : refuse(problem);
+  return problem === null ? ok({ head, auditKey: key }) : err(problem);
 }
 
 /** The exact inverse of formatBatch: no TIMESTAMP (the device signed none), its workstation as HOSTNAME. */
 export function batchFromSyslog(line: string): BatchFromSyslog {
   const parsed = parse(line, BATCH_SD_ID);
   if (!parsed.ok) return parsed;
-  const { message, params } = parsed;
+  const { message, params } = parsed.value;
   const candidate = storedBatch.safeParse({
     workstationId: params.get('ws'),
     firstSeq: decimal(params.get('first')) ?? params.get('first'),
@@ -287,10 +289,10 @@ export function batchFromSyslog(line: string): BatchFromSyslog {
     signature: params.get('sig'),
     devicePublicKey: params.get('key'),
   });
-  if (!candidate.success) return refuse(fieldOf(candidate.error, BATCH_FIELDS, BATCH_SD_ID));
+  if (!candidate.success) return err(fieldOf(candidate.error, BATCH_FIELDS, BATCH_SD_ID));
   const batch = candidate.data;
   const problem = exact(line, message, () => formatBatch(batch));
-  return problem === null ? { ok: true, batch } : refuse(problem);
+  return problem === null ? ok(batch) : err(problem);
 }
 
 const unreadableRecord = z.strictObject({
@@ -313,10 +315,10 @@ function placeFromSyslog<T extends UnreadableRecord>(
   sdId: string,
   schema: z.ZodType<T>,
   format: (place: T) => string,
-): { readonly ok: true; readonly place: T } | Refused {
+): FromSyslog<T> {
   const parsed = parse(line, sdId);
   if (!parsed.ok) return parsed;
-  const { message, params } = parsed;
+  const { message, params } = parsed.value;
   const number = (name: string) => (params.has(name) ? (decimal(params.get(name)) ?? params.get(name)) : null);
   const candidate = schema.safeParse({
     treeIndex: number('idx'),
@@ -324,22 +326,20 @@ function placeFromSyslog<T extends UnreadableRecord>(
     seq: number('seq'),
     hash: params.get('hash') ?? null,
   });
-  if (!candidate.success) return refuse(fieldOf(candidate.error, placeFields(sdId), sdId));
+  if (!candidate.success) return err(fieldOf(candidate.error, placeFields(sdId), sdId));
   const place = candidate.data;
   const problem = exact(line, message, () => format(place));
-  return problem === null ? { ok: true, place } : refuse(problem);
+  return problem === null ? ok(place) : err(problem);
 }
 
 /** The exact inverse of formatUnreadable. */
 export function unreadableFromSyslog(line: string): UnreadableFromSyslog {
-  const read = placeFromSyslog(line, UNREADABLE_SD_ID, unreadableRecord, formatUnreadable);
-  return read.ok ? { ok: true, unreadable: read.place } : read;
+  return placeFromSyslog(line, UNREADABLE_SD_ID, unreadableRecord, formatUnreadable);
 }
 
 /** The exact inverse of formatPurged. */
 export function purgedFromSyslog(line: string): PurgedFromSyslog {
-  const read = placeFromSyslog(line, PURGED_SD_ID, purgedRecord, formatPurged);
-  return read.ok ? { ok: true, purged: read.place } : read;
+  return placeFromSyslog(line, PURGED_SD_ID, purgedRecord, formatPurged);
 }
 
 /** Any line of an export: which kind it is goes by its first SD-ID, and then it must be exactly that kind. */
@@ -348,40 +348,41 @@ export function auditFromSyslog(line: string): AuditSyslogLine {
   try {
     first = parseRfc5424(line).structuredData[0]?.id;
   } catch {
-    return refuse('RFC 5424 syntax');
+    return err('RFC 5424 syntax');
   }
   switch (first) {
     case AUDIT_SD_ID: {
       const read = entryFromSyslog(line);
-      return read.ok ? { ok: true, kind: 'entry', entry: read.entry } : read;
+      return read.ok ? ok({ kind: 'entry', entry: read.value }) : read;
     }
     case TREE_HEAD_SD_ID: {
       const read = headFromSyslog(line);
-      return read.ok ? { ok: true, kind: 'tree-head', head: read.head, auditKey: read.auditKey } : read;
+      return read.ok ? ok({ kind: 'tree-head', head: read.value.head, auditKey: read.value.auditKey }) : read;
     }
     case BATCH_SD_ID: {
       const read = batchFromSyslog(line);
-      return read.ok ? { ok: true, kind: 'batch', batch: read.batch } : read;
+      return read.ok ? ok({ kind: 'batch', batch: read.value }) : read;
     }
     default:
-      return refuse('STRUCTURED-DATA (not an audit message)');
+      return err('STRUCTURED-DATA (not an audit message)');
   }
 }
 
-export type ExportSyslogLine =
-  | AuditSyslogLine
-  | { readonly ok: true; readonly kind: 'unreadable'; readonly unreadable: UnreadableRecord }
-  | { readonly ok: true; readonly kind: 'purged'; readonly purged: PurgedRecord };
+export type ExportLine =
+  | AuditLine
+  | { readonly kind: 'unreadable'; readonly unreadable: UnreadableRecord }
+  | { readonly kind: 'purged'; readonly purged: PurgedRecord };
+export type ExportSyslogLine = FromSyslog<ExportLine>;
 
 /** Any line of an export file: what the SIEM receives, and an export's unreadable and purged records (which the relay never sends). */
 export function exportLineFromSyslog(line: string): ExportSyslogLine {
   if (line.includes(`[${UNREADABLE_SD_ID} `)) {
     const read = unreadableFromSyslog(line);
-    return read.ok ? { ok: true, kind: 'unreadable', unreadable: read.unreadable } : read;
+    return read.ok ? ok({ kind: 'unreadable', unreadable: read.value }) : read;
   }
   if (line.includes(`[${PURGED_SD_ID} `)) {
     const read = purgedFromSyslog(line);
-    return read.ok ? { ok: true, kind: 'purged', purged: read.purged } : read;
+    return read.ok ? ok({ kind: 'purged', purged: read.value }) : read;
   }
   return auditFromSyslog(line);
 }

@@ -121,14 +121,14 @@ describe('the compliance search', () => {
     expect(exported.value.fileName).toMatch(/^wardline-audit-[0-9TZ-]+\.fhir\.json$/);
     const text = readFileSync(path.join(governance.dataDir, 'exports', exported.value.fileName), 'utf8');
     const read = readExport(text);
-    if (!read.ok) throw new Error(read.problem);
-    expect(read.trail.entries).toHaveLength(exported.value.records);
-    expect(read.trail.entries.every((e) => e.inclusionProof !== null)).toBe(true);
+    if (!read.ok) throw new Error(read.error.problem);
+    expect(read.value.trail.entries).toHaveLength(exported.value.records);
+    expect(read.value.trail.entries.every((e) => e.inclusionProof !== null)).toBe(true);
     const sodium = await loadSodium();
-    const report = await verifyTrail(read.trail, nodeVerifyCrypto(sodium));
+    const report = await verifyTrail(read.value.trail, nodeVerifyCrypto(sodium));
     expect(report.breaks).toEqual([]);
     const old = witnessed.value.head.treeSize;
-    expect(read.trail.consistency?.map((proof) => proof.fromSize)).toEqual([old]);
+    expect(read.value.trail.consistency?.map((proof) => proof.fromSize)).toEqual([old]);
     expect(report.latestHead?.treeSize).toBeGreaterThan(old);
     // What audit:verify says of the file: consistent with the head the workstation witnessed, once pinned.
     const file = path.join(governance.dataDir, 'exports', exported.value.fileName);

@@ -62,8 +62,8 @@ const verify = (file: string, ...extra: string[]) => cli('verify-cli', [file, ..
 /** The trail in an export file, changed and written back in the same format. */
 function rewritten(file: string, out: string, change: (trail: TrailExport) => TrailExport): string {
   const read = readExport(readFileSync(file, 'utf8'));
-  if (!read.ok) throw new Error(read.problem);
-  writeFileSync(out, writeExport(change(read.trail), read.format, { at: Date.now(), id: 'rewritten' }));
+  if (!read.ok) throw new Error(read.error.problem);
+  writeFileSync(out, writeExport(change(read.value.trail), read.value.format, { at: Date.now(), id: 'rewritten' }));
   return out;
 }
 
@@ -212,22 +212,24 @@ describe('audit export and verification', () => {
     // What a superuser can do to a copy of the database: drop the newest records and every head
     // that covers them. Every head left still verifies with the pinned key.
     const read = readExport(readFileSync(fhir, 'utf8'));
-    if (!read.ok) throw new Error(read.problem);
+    if (!read.ok) throw new Error(read.error.problem);
     const key = parseHeadFile(readFileSync(witnessedHeadFile(ward.dataDir), 'utf8'))!.auditKey;
     const cutAt = (size: number): TrailExport => {
-      const entries = read.trail.entries.filter((e) => e.entry.treeIndex < size);
+      const entries = read.value.trail.entries.filter((e) => e.entry.treeIndex < size);
       const kept = new Set(entries.map((e) => `${e.entry.record.workstationId}/${String(e.entry.record.seq)}`));
       return {
-        ...read.trail,
+        ...read.value.trail,
         entries,
-        heads: read.trail.heads.filter((head) => head.treeSize <= size),
-        batches: read.trail.batches.filter((batch) => kept.has(`${batch.workstationId}/${String(batch.lastSeq)}`)),
+        heads: read.value.trail.heads.filter((head) => head.treeSize <= size),
+        batches: read.value.trail.batches.filter((batch) =>
+          kept.has(`${batch.workstationId}/${String(batch.lastSeq)}`),
+        ),
       };
     };
     // The newest earlier head at which the cut trail holds together by itself.
     const sodium = await loadSodium();
     let keep = 0;
-    for (const head of [...read.trail.heads].reverse().slice(1)) {
+    for (const head of [...read.value.trail.heads].reverse().slice(1)) {
       if ((await verifyTrail(cutAt(head.treeSize), nodeVerifyCrypto(sodium), { auditKey: key })).ok) {
         keep = head.treeSize;
         break;
@@ -330,7 +332,7 @@ describe('audit export and verification', () => {
     const size = parseHeadFile(readFileSync(witnessed, 'utf8'))!.head.treeSize;
     expect(exported.stdout).toContain(`with a consistency proof from tree size ${String(size)},`);
     const read = readExport(readFileSync(file, 'utf8'));
-    expect(read.ok && read.trail.consistency?.map((proof) => proof.fromSize)).toEqual([size]);
+    expect(read.ok && read.value.trail.consistency?.map((proof) => proof.fromSize)).toEqual([size]);
     const verified = await runVerify([file, '--since-head', witnessed]);
     expect(verified.stdout).toMatch(new RegExp(`^OK: .*, consistent with the trusted head of ${String(size)}\n$`));
     expect(

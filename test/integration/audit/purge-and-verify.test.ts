@@ -67,9 +67,9 @@ async function exported(format: ExportFormat): Promise<string> {
 
 function rewritten(file: string, change: (trail: TrailExport) => TrailExport): string {
   const read = readExport(readFileSync(file, 'utf8'));
-  if (!read.ok) throw new Error(read.problem);
+  if (!read.ok) throw new Error(read.error.problem);
   const target = `${file}.edited`;
-  writeFileSync(target, writeExport(change(read.trail), read.format, { at: Date.now(), id: 'edited' }));
+  writeFileSync(target, writeExport(change(read.value.trail), read.value.format, { at: Date.now(), id: 'edited' }));
   return target;
 }
 
@@ -107,8 +107,8 @@ describe('a full export after a lawful purge', () => {
     async (format) => {
       const file = await exported(format);
       const read = readExport(readFileSync(file, 'utf8'));
-      if (!read.ok) throw new Error(read.problem);
-      const victim = read.trail.purged![1]!;
+      if (!read.ok) throw new Error(read.error.problem);
+      const victim = read.value.trail.purged![1]!;
       const dropped = await runVerify([
         rewritten(file, (trail) => ({
           ...trail,

@@ -72,8 +72,9 @@ function readBack(lines: readonly string[]): SiemCopy {
   const copy: SiemCopy = { entries: new Map(), heads: new Map(), batches: [] };
   const lineByKey = new Map<string, string>();
   for (const line of lines) {
-    const read = auditFromSyslog(line);
-    if (!read.ok) throw new Error(`rsyslog holds a line that does not read back: ${read.problem}`);
+    const parsed = auditFromSyslog(line);
+    if (!parsed.ok) throw new Error(`rsyslog holds a line that does not read back: ${parsed.error}`);
+    const read = parsed.value;
     const key =
       read.kind === 'entry'
         ? `entry ${String(read.entry.treeIndex)}`

@@ -43,7 +43,10 @@ describe('toAuditEvent and fromAuditEvent', () => {
   it.each(AUDIT_ACTIONS)('round-trips %s with every object kind', (action) => {
     for (const candidate of catalogue().filter((item) => item.record.action === action)) {
       const resource = toAuditEvent(candidate);
-      expect(fromAuditEvent(viaJson(resource))).toEqual({ ok: true, entry: candidate, inclusionProof: null });
+      expect(fromAuditEvent(viaJson(resource))).toEqual({
+        ok: true,
+        value: { entry: candidate, inclusionProof: null },
+      });
     }
   });
 
@@ -52,8 +55,7 @@ describe('toAuditEvent and fromAuditEvent', () => {
       fc.property(entryArb, (candidate) => {
         expect(fromAuditEvent(viaJson(toAuditEvent(candidate)))).toEqual({
           ok: true,
-          entry: candidate,
-          inclusionProof: null,
+          value: { entry: candidate, inclusionProof: null },
         });
       }),
       { numRuns: 500 },
@@ -129,7 +131,7 @@ describe('toAuditEvent and fromAuditEvent', () => {
     expect(fromAuditEvent(stored).ok).toBe(true);
     expect(fromAuditEvent({ ...stored, meta: { profile: ['https://example.org/x'] } })).toEqual({
       ok: false,
-      problem: 'meta',
+      error: 'meta',
     });
   });
 
@@ -147,10 +149,10 @@ describe('toAuditEvent and fromAuditEvent', () => {
     ];
     for (const [resource, field] of cases) {
       const result = fromAuditEvent(resource);
-      expect(result).toEqual({ ok: false, problem: field });
+      expect(result).toEqual({ ok: false, error: field });
       expect(JSON.stringify(result)).not.toContain(phi);
     }
-    expect(fromAuditEvent(null)).toEqual({ ok: false, problem: 'resourceType' });
+    expect(fromAuditEvent(null)).toEqual({ ok: false, error: 'resourceType' });
   });
 });
 
@@ -304,7 +306,7 @@ describe('an edited AuditEvent no longer matches its hash', () => {
 
   it('reads back a chain that verifies', () => {
     const read = chain.map((item) => fromAuditEvent(viaJson(toAuditEvent(item))));
-    const entries = read.map((result) => (result.ok ? result.entry : null));
+    const entries = read.map((result) => (result.ok ? result.value.entry : null));
     expect(entries).toEqual(chain);
     expect(checkEntries(blake2b256, chain, WORKSTATION)).toBeNull();
   });
@@ -317,11 +319,11 @@ describe('an edited AuditEvent no longer matches its hash', () => {
       if (JSON.stringify(event) === before) continue; // e.g. removing a user an anonymous event never had
       const result = fromAuditEvent(event);
       if (!result.ok) {
-        expect(result.problem).not.toMatch(/someone\.else|pat-Other99|TAMPERED/);
+        expect(result.error).not.toMatch(/someone\.else|pat-Other99|TAMPERED/);
         continue;
       }
-      expect(canonicalRecord(result.entry.record)).not.toBe(canonicalRecord(original.record));
-      const broken = checkEntries(blake2b256, [result.entry], WORKSTATION, {
+      expect(canonicalRecord(result.value.entry.record)).not.toBe(canonicalRecord(original.record));
+      const broken = checkEntries(blake2b256, [result.value.entry], WORKSTATION, {
         seq: original.record.seq,
         previousHash: original.previousHash,
       });
@@ -345,7 +347,7 @@ describe('an edited AuditEvent no longer matches its hash', () => {
       expect(result.ok, name).toBe(true);
       if (!result.ok) continue;
       expect(
-        checkEntries(blake2b256, [result.entry], WORKSTATION, {
+        checkEntries(blake2b256, [result.value.entry], WORKSTATION, {
           seq: original.record.seq,
           previousHash: original.previousHash,
         }),
@@ -365,7 +367,7 @@ describe('an edited AuditEvent no longer matches its hash', () => {
         EDITS[name]!(event);
         fc.pre(JSON.stringify(event) !== before);
         const result = fromAuditEvent(event);
-        if (result.ok) expect(canonicalRecord(result.entry.record)).not.toBe(canonicalRecord(candidate.record));
+        if (result.ok) expect(canonicalRecord(result.value.entry.record)).not.toBe(canonicalRecord(candidate.record));
       }),
       { numRuns: 500 },
     );
@@ -401,8 +403,7 @@ describe('inclusion proofs on an AuditEvent', () => {
       fc.property(withProofArb, ({ entry: candidate, proof }) => {
         expect(fromAuditEvent(viaJson(toAuditEvent(candidate, { inclusionProof: proof })))).toEqual({
           ok: true,
-          entry: candidate,
-          inclusionProof: proof,
+          value: { entry: candidate, inclusionProof: proof },
         });
       }),
       { numRuns: 300 },
@@ -430,8 +431,7 @@ describe('inclusion proofs on an AuditEvent', () => {
     });
     expect(fromAuditEvent(viaJson(toAuditEvent(single, { inclusionProof: { treeSize: 1, path: [] } })))).toEqual({
       ok: true,
-      entry: single,
-      inclusionProof: { treeSize: 1, path: [] },
+      value: { entry: single, inclusionProof: { treeSize: 1, path: [] } },
     });
   });
 
@@ -444,14 +444,14 @@ describe('inclusion proofs on an AuditEvent', () => {
           path: rfc6962.inclusionProof(leaves.slice(0, treeSize), item.treeIndex).map(hex),
         };
         const read = fromAuditEvent(viaJson(toAuditEvent(item, { inclusionProof })));
-        expect(read).toEqual({ ok: true, entry: item, inclusionProof });
-        if (!read.ok || read.inclusionProof === null) continue;
-        const path = read.inclusionProof.path.map((hash) => fromHex(hash)!);
+        expect(read).toEqual({ ok: true, value: { entry: item, inclusionProof } });
+        if (!read.ok || read.value.inclusionProof === null) continue;
+        const path = read.value.inclusionProof.path.map((hash) => fromHex(hash)!);
         expect(
           rfc6962.verifyInclusion(
-            leafHashOfEntry(read.entry.hash),
-            read.entry.treeIndex,
-            read.inclusionProof.treeSize,
+            leafHashOfEntry(read.value.entry.hash),
+            read.value.entry.treeIndex,
+            read.value.inclusionProof.treeSize,
             path,
             root,
           ),
@@ -486,14 +486,15 @@ describe('inclusion proofs on an AuditEvent', () => {
       edit(chainDetails(event));
       const read = fromAuditEvent(event);
       expect(read.ok, name).toBe(true);
-      if (!read.ok || read.inclusionProof === null) continue;
-      const path = read.inclusionProof.path.map((hash) => fromHex(hash)!);
-      const rootOfSize = read.inclusionProof.treeSize === treeSize ? root : rfc6962.rootHash([...leaves, leaves[0]!]);
+      if (!read.ok || read.value.inclusionProof === null) continue;
+      const path = read.value.inclusionProof.path.map((hash) => fromHex(hash)!);
+      const rootOfSize =
+        read.value.inclusionProof.treeSize === treeSize ? root : rfc6962.rootHash([...leaves, leaves[0]!]);
       expect(
         rfc6962.verifyInclusion(
-          leafHashOfEntry(read.entry.hash),
-          read.entry.treeIndex,
-          read.inclusionProof.treeSize,
+          leafHashOfEntry(read.value.entry.hash),
+          read.value.entry.treeIndex,
+          read.value.inclusionProof.treeSize,
           path,
           rootOfSize,
         ),
@@ -547,7 +548,7 @@ describe('inclusion proofs on an AuditEvent', () => {
     ];
     for (const [event, field] of cases) {
       const result = fromAuditEvent(event);
-      expect(result).toEqual({ ok: false, problem: field });
+      expect(result).toEqual({ ok: false, error: field });
       expect(JSON.stringify(result)).not.toContain('Grace');
     }
   });
@@ -580,7 +581,7 @@ describe('every visible field of an AuditEvent is bound', () => {
     const seen = { refused: 0, changed: 0 };
     for (const { entry: original, proof } of originals) {
       const good = viaJson(toAuditEvent(original, proof === null ? {} : { inclusionProof: proof }));
-      expect(fromAuditEvent(good)).toEqual({ ok: true, entry: original, inclusionProof: proof });
+      expect(fromAuditEvent(good)).toEqual({ ok: true, value: { entry: original, inclusionProof: proof } });
       for (const path of leafPaths(good)) {
         const value = path.reduce<unknown>((at, step) => (at as Record<string | number, unknown>)[step], good);
         const length = typeof value === 'string' ? value.length : 1;
@@ -599,7 +600,7 @@ describe('every visible field of an AuditEvent is bound', () => {
             continue;
           }
           // Read back, it must not be what was hashed and placed: some check downstream then fails.
-          expect({ entry: result.entry, proof: result.inclusionProof }, path.join('.')).not.toEqual({
+          expect({ entry: result.value.entry, proof: result.value.inclusionProof }, path.join('.')).not.toEqual({
             entry: original,
             proof,
           });

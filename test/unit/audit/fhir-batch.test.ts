@@ -55,7 +55,7 @@ describe('device batch signatures as Provenance', () => {
   function outcome(resource: unknown): 'refused' | 'fails' | 'verifies' {
     const read = fromBatchProvenance(resource);
     if (!read.ok) return 'refused';
-    return batchVerifies(sodium, read.batch) ? 'verifies' : 'fails';
+    return batchVerifies(sodium, read.value) ? 'verifies' : 'fails';
   }
 
   const rangeArb = fc.record({
@@ -76,8 +76,8 @@ describe('device batch signatures as Provenance', () => {
     const original = batch();
     expect(batchVerifies(sodium, original)).toBe(true);
     const read = fromBatchProvenance(viaJson(batchProvenance(original)));
-    expect(read).toEqual({ ok: true, batch: original });
-    expect(read.ok && batchVerifies(sodium, read.batch)).toBe(true);
+    expect(read).toEqual({ ok: true, value: original });
+    expect(read.ok && batchVerifies(sodium, read.value)).toBe(true);
   });
 
   it('round-trips any batch', () => {
@@ -89,7 +89,7 @@ describe('device batch signatures as Provenance', () => {
           signature: base64Of(signature),
           devicePublicKey: base64Of(key),
         };
-        expect(fromBatchProvenance(viaJson(batchProvenance(original)))).toEqual({ ok: true, batch: original });
+        expect(fromBatchProvenance(viaJson(batchProvenance(original)))).toEqual({ ok: true, value: original });
       }),
       { numRuns: 300 },
     );
@@ -164,20 +164,20 @@ describe('device batch signatures as Provenance', () => {
     ];
     for (const [path, field] of cases) {
       const result = fromBatchProvenance(edited(good, path, () => phi));
-      expect(result).toEqual({ ok: false, problem: field });
+      expect(result).toEqual({ ok: false, error: field });
       expect(JSON.stringify(result)).not.toContain('Grace');
     }
     expect(fromBatchProvenance({ ...(good as object), meta: { versionId: '2' } }).ok).toBe(true);
     expect(fromBatchProvenance({ ...(good as object), [phi]: true })).toEqual({
       ok: false,
-      problem: '(unexpected field)',
+      error: '(unexpected field)',
     });
     expect(
       fromBatchProvenance(
         viaJson(treeHeadProvenance({ treeSize: 1, timestamp: 0, rootHash: HASH_A, signature: `${'A'.repeat(86)}==` })),
       ),
-    ).toEqual({ ok: false, problem: 'extension (audit batch).firstSeq' });
-    expect(fromBatchProvenance(viaJson(toAuditEvent(entry())))).toEqual({ ok: false, problem: 'resourceType' });
+    ).toEqual({ ok: false, error: 'extension (audit batch).firstSeq' });
+    expect(fromBatchProvenance(viaJson(toAuditEvent(entry())))).toEqual({ ok: false, error: 'resourceType' });
   });
 
   it('refuses every edit to any field, or reads a batch whose signature no longer verifies', () => {

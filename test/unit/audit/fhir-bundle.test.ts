@@ -132,16 +132,16 @@ describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_00
     const provenance = viaJson(treeHeadProvenance(head)) as Record<string, unknown>;
     expect(issuesOf(provenance)).toEqual([]);
     const read = fromTreeHeadProvenance(provenance);
-    expect(read).toEqual({ ok: true, head, auditKey: null, consistency: [] });
+    expect(read).toEqual({ ok: true, value: { head, auditKey: null, consistency: [] } });
     if (!read.ok) return;
     const bytes = treeHeadSigningBytes({
-      treeSize: read.head.treeSize,
-      timestamp: read.head.timestamp,
-      rootHash: sodium.from_hex(read.head.rootHash),
+      treeSize: read.value.head.treeSize,
+      timestamp: read.value.head.timestamp,
+      rootHash: sodium.from_hex(read.value.head.rootHash),
     });
     expect(
       sodium.crypto_sign_verify_detached(
-        sodium.from_base64(read.head.signature, sodium.base64_variants.ORIGINAL),
+        sodium.from_base64(read.value.head.signature, sodium.base64_variants.ORIGINAL),
         bytes,
         keys.publicKey,
       ),
@@ -150,7 +150,7 @@ describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_00
     // A moved time no longer matches the id; another root reads back but its signature fails.
     expect(fromTreeHeadProvenance({ ...provenance, recorded: '2026-11-18T00:00:00.000Z' })).toEqual({
       ok: false,
-      problem: 'id',
+      error: 'id',
     });
     const otherRoot = fromTreeHeadProvenance({
       ...provenance,
@@ -160,12 +160,12 @@ describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_00
     if (!otherRoot.ok) return;
     const otherBytes = treeHeadSigningBytes({
       treeSize: 42,
-      timestamp: otherRoot.head.timestamp,
-      rootHash: sodium.from_hex(otherRoot.head.rootHash),
+      timestamp: otherRoot.value.head.timestamp,
+      rootHash: sodium.from_hex(otherRoot.value.head.rootHash),
     });
     expect(
       sodium.crypto_sign_verify_detached(
-        sodium.from_base64(otherRoot.head.signature, sodium.base64_variants.ORIGINAL),
+        sodium.from_base64(otherRoot.value.head.signature, sodium.base64_variants.ORIGINAL),
         otherBytes,
         keys.publicKey,
       ),
@@ -255,39 +255,43 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     const { selected, proofs, bundle } = selectionExport();
     expect(readAuditBundle(viaJson(bundle))).toEqual({
       ok: true,
-      id: 'selection-dr-okafor',
-      timestamp: 1_795_001_000_000,
-      entries: selected.map((item) => ({ entry: item, inclusionProof: proofs.get(item.treeIndex) })),
-      heads: server.heads,
-      batches: server.batches,
-      auditKey: server.auditKey,
-      consistency: [],
-      unreadable: [],
-      purged: [],
+      value: {
+        id: 'selection-dr-okafor',
+        timestamp: 1_795_001_000_000,
+        entries: selected.map((item) => ({ entry: item, inclusionProof: proofs.get(item.treeIndex) })),
+        heads: server.heads,
+        batches: server.batches,
+        auditKey: server.auditKey,
+        consistency: [],
+        unreadable: [],
+        purged: [],
+      },
     });
     const full = auditBundle(server.entries, { id: 'full', timestamp: 0 });
     expect(readAuditBundle(viaJson(full))).toEqual({
       ok: true,
-      id: 'full',
-      timestamp: 0,
-      entries: server.entries.map((item) => ({ entry: item, inclusionProof: null })),
-      heads: [],
-      batches: [],
-      auditKey: null,
-      consistency: [],
-      unreadable: [],
-      purged: [],
+      value: {
+        id: 'full',
+        timestamp: 0,
+        entries: server.entries.map((item) => ({ entry: item, inclusionProof: null })),
+        heads: [],
+        batches: [],
+        auditKey: null,
+        consistency: [],
+        unreadable: [],
+        purged: [],
+      },
     });
   });
 
   it('carries everything an offline check of a selection needs', () => {
     const read = readAuditBundle(viaJson(selectionExport().bundle));
-    if (!read.ok) throw new Error(read.problem);
+    if (!read.ok) throw new Error(read.error.problem);
     const { ORIGINAL } = sodium.base64_variants;
     // The key must be the pinned one; then every head's signature.
-    expect(read.auditKey).toBe(server.auditKey);
-    const auditKey = sodium.from_base64(read.auditKey!, ORIGINAL);
-    for (const head of read.heads) {
+    expect(read.value.auditKey).toBe(server.auditKey);
+    const auditKey = sodium.from_base64(read.value.auditKey!, ORIGINAL);
+    for (const head of read.value.heads) {
       const bytes = treeHeadSigningBytes({
         treeSize: head.treeSize,
         timestamp: head.timestamp,
@@ -297,8 +301,8 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
         true,
       );
     }
-    for (const batch of read.batches) expect(batchVerifies(sodium, batch)).toBe(true);
-    for (const { entry: item, inclusionProof } of read.entries) {
+    for (const batch of read.value.batches) expect(batchVerifies(sodium, batch)).toBe(true);
+    for (const { entry: item, inclusionProof } of read.value.entries) {
       // The record is what was hashed, it is in a signed head's tree, and a signed batch covers it.
       expect(
         checkEntries(blake2b256, [item], item.record.workstationId, {
@@ -306,7 +310,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
           previousHash: item.previousHash,
         }),
       ).toBeNull();
-      const head = read.heads.find((candidate) => candidate.treeSize === inclusionProof?.treeSize);
+      const head = read.value.heads.find((candidate) => candidate.treeSize === inclusionProof?.treeSize);
       expect(head).toBeDefined();
       const path = inclusionProof!.path.map((hash) => fromHex(hash)!);
       expect(
@@ -319,7 +323,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
         ),
       ).toBe(true);
       expect(
-        read.batches.some(
+        read.value.batches.some(
           (batch) =>
             batch.workstationId === item.record.workstationId &&
             batch.firstSeq <= item.record.seq &&
@@ -334,7 +338,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     );
     expect(tampered.ok).toBe(true);
     if (!tampered.ok) return;
-    const first = tampered.entries[0]!.entry;
+    const first = tampered.value.entries[0]!.entry;
     expect(
       checkEntries(blake2b256, [first], first.record.workstationId, {
         seq: first.record.seq,
@@ -369,15 +373,15 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     });
     for (const bundle of [whole, selectionExport().bundle]) {
       const read = readAuditBundle(viaJson(bundle));
-      if (!read.ok) throw new Error(read.problem);
-      expect((await verifyTrail(read, verifyCrypto)).breaks, bundle.id).toEqual([]);
+      if (!read.ok) throw new Error(read.error.problem);
+      expect((await verifyTrail(read.value, verifyCrypto)).breaks, bundle.id).toEqual([]);
       // An edited record reads back, as another record, and the verifier names it.
       const tampered = readAuditBundle(
         edited(viaJson(bundle), ['entry', 0, 'resource', 'outcome'], (old) => (old === '0' ? '4' : '0')),
       );
-      if (!tampered.ok) throw new Error(tampered.problem);
-      const first = tampered.entries[0]!.entry;
-      expect((await verifyTrail(tampered, verifyCrypto)).breaks, bundle.id).toContainEqual({
+      if (!tampered.ok) throw new Error(tampered.error.problem);
+      const first = tampered.value.entries[0]!.entry;
+      expect((await verifyTrail(tampered.value, verifyCrypto)).breaks, bundle.id).toContainEqual({
         kind: 'record',
         workstationId: first.record.workstationId,
         seq: first.record.seq,
@@ -443,7 +447,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     ];
     for (const [candidate, expected] of cases) {
       const result = readAuditBundle(candidate);
-      expect(result).toEqual({ ok: false, ...expected });
+      expect(result).toEqual({ ok: false, error: expected });
       expect(JSON.stringify(result)).not.toContain('Grace');
     }
     expect(
@@ -499,18 +503,18 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
       },
     ]);
     const read = readAuditBundle(viaJson(bundle));
-    if (!read.ok) throw new Error(read.problem);
-    expect(read.consistency).toEqual([proof]);
+    if (!read.ok) throw new Error(read.error.problem);
+    expect(read.value.consistency).toEqual([proof]);
     const sinceHead = { auditKey: server.auditKey, head: older };
-    expect(await verifyTrail(read, verifyCrypto, { sinceHead })).toMatchObject({
+    expect(await verifyTrail(read.value, verifyCrypto, { sinceHead })).toMatchObject({
       ok: true,
       consistentWith: older.treeSize,
     });
 
     // Without it nothing is claimed; an edited hash or size reads back, and proves nothing.
     const without = readAuditBundle(viaJson(auditBundle(selected, options)));
-    if (!without.ok) throw new Error(without.problem);
-    expect((await verifyTrail(without, verifyCrypto, { sinceHead })).breaks).toEqual([
+    if (!without.ok) throw new Error(without.error.problem);
+    expect((await verifyTrail(without.value, verifyCrypto, { sinceHead })).breaks).toEqual([
       {
         kind: 'head',
         treeSize: older.treeSize,
@@ -532,16 +536,15 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
       ],
     ] as const) {
       const tampered = readAuditBundle(changed);
-      if (!tampered.ok) throw new Error(tampered.problem);
-      expect((await verifyTrail(tampered, verifyCrypto, { sinceHead })).breaks).toEqual([
+      if (!tampered.ok) throw new Error(tampered.error.problem);
+      expect((await verifyTrail(tampered.value, verifyCrypto, { sinceHead })).breaks).toEqual([
         { kind: 'head', treeSize: older.treeSize, problem },
       ]);
     }
     // What cannot be a proof to this head is refused on the way in and on the way out.
     expect(readAuditBundle(edited(viaJson(bundle), pathAt, () => 'Grace Adams'))).toEqual({
       ok: false,
-      problem: 'resource.extension (consistency).path',
-      index: at,
+      error: { problem: 'resource.extension (consistency).path', index: at },
     });
     expect(
       readAuditBundle(
@@ -549,8 +552,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
       ),
     ).toEqual({
       ok: false,
-      problem: 'resource.extension (consistency).fromSize',
-      index: at,
+      error: { problem: 'resource.extension (consistency).fromSize', index: at },
     });
     expect(() => auditBundle(selected, { ...options, consistency: [{ ...proof, toSize: older.treeSize }] })).toThrow(
       RangeError,
@@ -571,9 +573,9 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     const outcome = unreadableOutcome(lost);
     expect(issuesOf(viaJson(outcome))).toEqual([]);
     expect(outcome.issue[0]).toMatchObject({ severity: 'error', code: 'processing' });
-    expect(fromUnreadableOutcome(viaJson(outcome))).toEqual({ ok: true, unreadable: lost });
+    expect(fromUnreadableOutcome(viaJson(outcome))).toEqual({ ok: true, value: lost });
     const bare = { treeIndex: 9, workstationId: null, seq: null, hash: null };
-    expect(fromUnreadableOutcome(viaJson(unreadableOutcome(bare)))).toEqual({ ok: true, unreadable: bare });
+    expect(fromUnreadableOutcome(viaJson(unreadableOutcome(bare)))).toEqual({ ok: true, value: bare });
 
     const entries = server.entries.filter((item) => item !== victim);
     const bundle = auditBundle(entries, {
@@ -586,8 +588,8 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     });
     expect(issuesOf(viaJson(bundle))).toEqual([]);
     const read = readAuditBundle(viaJson(bundle));
-    if (!read.ok) throw new Error(read.problem);
-    expect(read.unreadable).toEqual([lost]);
+    if (!read.ok) throw new Error(read.error.problem);
+    expect(read.value.unreadable).toEqual([lost]);
     const { ORIGINAL } = sodium.base64_variants;
     const verifyCrypto: VerifyCrypto = {
       sha256,
@@ -599,7 +601,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
           sodium.from_base64(key, ORIGINAL),
         ),
     };
-    expect((await verifyTrail(read, verifyCrypto)).breaks).toEqual([
+    expect((await verifyTrail(read.value, verifyCrypto)).breaks).toEqual([
       {
         kind: 'unreadable',
         treeIndex: lost.treeIndex,
@@ -619,11 +621,11 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
       [3, 'hash'],
     ] as const) {
       const result = readAuditBundle(edited(viaJson(bundle), place(index), () => 'Grace Adams'));
-      expect(result).toEqual({ ok: false, problem: `resource.extension (unreadable).${field}`, index: at });
+      expect(result).toEqual({ ok: false, error: { problem: `resource.extension (unreadable).${field}`, index: at } });
     }
     expect(
       readAuditBundle(edited(viaJson(bundle), ['entry', at, 'resource', 'issue', 0, 'severity'], () => 'warning')),
-    ).toEqual({ ok: false, problem: 'resource.issue[0].severity', index: at });
+    ).toEqual({ ok: false, error: { problem: 'resource.issue[0].severity', index: at } });
     expect(() => unreadableOutcome({ ...lost, workstationId: 'not-a-uuid' })).toThrow(RangeError);
   });
 
@@ -638,7 +640,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     const outcome = purgedOutcome(stub);
     expect(issuesOf(viaJson(outcome))).toEqual([]);
     expect(outcome.issue[0]).toMatchObject({ severity: 'information', code: 'informational' });
-    expect(fromPurgedOutcome(viaJson(outcome))).toEqual({ ok: true, purged: stub });
+    expect(fromPurgedOutcome(viaJson(outcome))).toEqual({ ok: true, value: stub });
 
     const lost = { treeIndex: 9, workstationId: null, seq: null, hash: null };
     const entries = server.entries.filter((item) => item !== victim);
@@ -653,8 +655,8 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     });
     expect(issuesOf(viaJson(bundle))).toEqual([]);
     const read = readAuditBundle(viaJson(bundle));
-    if (!read.ok) throw new Error(read.problem);
-    expect([read.purged, read.unreadable]).toEqual([[stub], [lost]]);
+    if (!read.ok) throw new Error(read.error.problem);
+    expect([read.value.purged, read.value.unreadable]).toEqual([[stub], [lost]]);
 
     // What cannot be such a place is refused, and named without its value; a purged record is not an unreadable one.
     const at = entries.length;
@@ -666,11 +668,11 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
       [3, 'hash'],
     ] as const) {
       const result = readAuditBundle(edited(viaJson(bundle), place(index), () => 'Grace Adams'));
-      expect(result).toEqual({ ok: false, problem: `resource.extension (purged).${field}`, index: at });
+      expect(result).toEqual({ ok: false, error: { problem: `resource.extension (purged).${field}`, index: at } });
     }
     expect(
       readAuditBundle(edited(viaJson(bundle), ['entry', at, 'resource', 'issue', 0, 'severity'], () => 'error')),
-    ).toEqual({ ok: false, problem: 'resource.issue[0].severity', index: at });
+    ).toEqual({ ok: false, error: { problem: 'resource.issue[0].severity', index: at } });
     expect(fromUnreadableOutcome(viaJson(outcome))).toMatchObject({ ok: false });
     expect(() => purgedOutcome({ ...stub, hash: 'nope' })).toThrow(RangeError);
   });
@@ -681,19 +683,21 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
     expect(issuesOf(viaJson(empty))).toEqual([]);
     expect(readAuditBundle(viaJson(empty))).toEqual({
       ok: true,
-      id: 'empty',
-      timestamp: 0,
-      entries: [],
-      heads: [],
-      batches: [],
-      auditKey: null,
-      consistency: [],
-      unreadable: [],
-      purged: [],
+      value: {
+        id: 'empty',
+        timestamp: 0,
+        entries: [],
+        heads: [],
+        batches: [],
+        auditKey: null,
+        consistency: [],
+        unreadable: [],
+        purged: [],
+      },
     });
     expect(readAuditBundle({ ...(viaJson(empty) as object), entry: [] })).toEqual({
       ok: false,
-      problem: '(unexpected field)',
+      error: { problem: '(unexpected field)' },
     });
   });
 
@@ -768,15 +772,17 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
           });
           expect(readAuditBundle(viaJson(bundle))).toEqual({
             ok: true,
-            id: 'random',
-            timestamp: 0,
-            entries: entries.map((item) => ({ entry: item, inclusionProof: proofs.get(item.treeIndex) ?? null })),
-            heads: uniqueHeads,
-            batches: uniqueBatches,
-            auditKey: uniqueHeads.length === 0 ? null : (auditKey ?? null),
-            consistency: [],
-            unreadable: [],
-            purged: [],
+            value: {
+              id: 'random',
+              timestamp: 0,
+              entries: entries.map((item) => ({ entry: item, inclusionProof: proofs.get(item.treeIndex) ?? null })),
+              heads: uniqueHeads,
+              batches: uniqueBatches,
+              auditKey: uniqueHeads.length === 0 ? null : (auditKey ?? null),
+              consistency: [],
+              unreadable: [],
+              purged: [],
+            },
           });
         },
       ),

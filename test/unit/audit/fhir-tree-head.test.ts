@@ -22,19 +22,19 @@ describe('tree heads carry the audit key', () => {
       { url: WARDLINE_FHIR.ed25519KeyExtension, valueBase64Binary: server.auditKey },
     ]);
     const read = fromTreeHeadProvenance(viaJson(provenance));
-    expect(read).toEqual({ ok: true, head, auditKey: server.auditKey, consistency: [] });
-    if (!read.ok || read.auditKey === null) return;
+    expect(read).toEqual({ ok: true, value: { head, auditKey: server.auditKey, consistency: [] } });
+    if (!read.ok || read.value.auditKey === null) return;
     const { ORIGINAL } = sodium.base64_variants;
     const bytes = treeHeadSigningBytes({
-      treeSize: read.head.treeSize,
-      timestamp: read.head.timestamp,
-      rootHash: fromHex(read.head.rootHash)!,
+      treeSize: read.value.head.treeSize,
+      timestamp: read.value.head.timestamp,
+      rootHash: fromHex(read.value.head.rootHash)!,
     });
     expect(
       sodium.crypto_sign_verify_detached(
-        sodium.from_base64(read.head.signature, ORIGINAL),
+        sodium.from_base64(read.value.head.signature, ORIGINAL),
         bytes,
-        sodium.from_base64(read.auditKey, ORIGINAL),
+        sodium.from_base64(read.value.auditKey, ORIGINAL),
       ),
     ).toBe(true);
 
@@ -44,6 +44,6 @@ describe('tree heads carry the audit key', () => {
       ['signature', 0, 'extension', 0, 'valueBase64Binary'],
       () => 'Grace Adams',
     );
-    expect(fromTreeHeadProvenance(badKey)).toEqual({ ok: false, problem: 'signature.extension (public key)' });
+    expect(fromTreeHeadProvenance(badKey)).toEqual({ ok: false, error: 'signature.extension (public key)' });
   });
 });

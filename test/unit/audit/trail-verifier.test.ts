@@ -598,12 +598,12 @@ describe('the trail verifier', () => {
 
     it('gives an export the proof from a trusted size, computed from its records, or says why it cannot', async () => {
       const carried = withConsistencyFrom(trail, 16);
-      if (!carried.ok) throw new Error(carried.problem);
-      expect(carried.trail.consistency).toEqual([
+      if (!carried.ok) throw new Error(carried.error);
+      expect(carried.value.consistency).toEqual([
         { fromSize: 16, toSize: 36, path: log().consistencyProof(16, 36).map(hex) },
       ]);
       expect(
-        await verifyTrail({ ...selection(), consistency: carried.trail.consistency! }, crypto, {
+        await verifyTrail({ ...selection(), consistency: carried.value.consistency! }, crypto, {
           sinceHead: trusted(),
         }),
       ).toMatchObject({ ok: true, consistentWith: 16 });
@@ -612,9 +612,9 @@ describe('the trail verifier', () => {
           withEntries(trail, (entries) => entries.filter((_, i) => i !== 5)),
           16,
         ),
-      ).toEqual({ ok: false, problem: 'records-missing' });
-      expect(withConsistencyFrom(trail, 37)).toEqual({ ok: false, problem: 'newer-than-trail' });
-      expect(withConsistencyFrom({ ...trail, heads: [] }, 16)).toEqual({ ok: false, problem: 'no-head' });
+      ).toEqual({ ok: false, error: 'records-missing' });
+      expect(withConsistencyFrom(trail, 37)).toEqual({ ok: false, error: 'newer-than-trail' });
+      expect(withConsistencyFrom({ ...trail, heads: [] }, 16)).toEqual({ ok: false, error: 'no-head' });
     });
 
     it('checks a proof a full export carries against the recomputed roots', async () => {

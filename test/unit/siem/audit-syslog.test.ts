@@ -67,8 +67,8 @@ const entries = (record: fc.Arbitrary<AuditRecord>): fc.Arbitrary<StoredEntry> =
 function expectRoundTrip(entry: StoredEntry): void {
   const line = formatAuditEntry(entry);
   expect(line.split(' ')[2]).toBe(entry.record.workstationId);
-  expect(entryFromSyslog(line)).toEqual({ ok: true, entry });
-  expect(auditFromSyslog(line)).toEqual({ ok: true, kind: 'entry', entry });
+  expect(entryFromSyslog(line)).toEqual({ ok: true, value: entry });
+  expect(auditFromSyslog(line)).toEqual({ ok: true, value: { kind: 'entry', entry } });
 }
 
 describe('entryFromSyslog: the exact inverse of formatAuditEntry', () => {
@@ -87,14 +87,14 @@ describe('entryFromSyslog: the exact inverse of formatAuditEntry', () => {
     for (const at of [0, 1, 999, 1_000, Date.UTC(2026, 2, 14, 9, 26, 53, 589), LAST_MS]) {
       const entry = { ...base, record: { ...base.record, at } };
       const read = entryFromSyslog(formatAuditEntry(entry));
-      expect(read.ok && read.entry.record.at).toBe(at);
+      expect(read.ok && read.value.record.at).toBe(at);
     }
   });
 
   it('refuses a record whose time the formatter could only write as the NILVALUE', () => {
     const base = fc.sample(entries(records(fc.constant('message.read'), anyObject)), { numRuns: 1, seed: 9 })[0]!;
     const line = formatAuditEntry({ ...base, record: { ...base.record, at: LAST_MS + 1 } });
-    expect(entryFromSyslog(line)).toEqual({ ok: false, problem: 'TIMESTAMP' });
+    expect(entryFromSyslog(line)).toEqual({ ok: false, error: 'TIMESTAMP' });
   });
 
   it('refuses any HOSTNAME but the workstation that wrote the record, whatever the caller passed', () => {
@@ -108,7 +108,7 @@ describe('entryFromSyslog: the exact inverse of formatAuditEntry', () => {
     for (const hostname of ['-', '192.0.2.7', 'relay.siem.example', HOSTNAME, 'x'.repeat(255), WORKSTATION]) {
       expect(entryFromSyslog(line.replace(` ${entry.record.workstationId} `, ` ${hostname} `))).toEqual({
         ok: false,
-        problem: 'HOSTNAME',
+        error: 'HOSTNAME',
       });
     }
   });
@@ -142,11 +142,11 @@ type Verdict = { readonly refused: string } | { readonly broken: string } | { re
 function verdict(stored: readonly StoredEntry[], middleLine: string): Verdict {
   const read = entryFromSyslog(middleLine);
   if (!read.ok) {
-    expect(read.problem).toMatch(PROBLEM);
-    return { refused: read.problem };
+    expect(read.error).toMatch(PROBLEM);
+    return { refused: read.error };
   }
-  const broken = checkEntries(blake2b256, [stored[0]!, read.entry, stored[2]!], WORKSTATION);
-  return broken === null ? { intact: read.entry } : { broken: broken.problem };
+  const broken = checkEntries(blake2b256, [stored[0]!, read.value, stored[2]!], WORKSTATION);
+  return broken === null ? { intact: read.value } : { broken: broken.problem };
 }
 
 describe('an edited entry line is refused or breaks the chain', () => {
@@ -160,7 +160,7 @@ describe('an edited entry line is refused or breaks the chain', () => {
 
   it('reads the unedited chain back intact', () => {
     const read = stored.map((entry) => entryFromSyslog(formatAuditEntry(entry)));
-    const back = read.map((result) => (result.ok ? result.entry : null));
+    const back = read.map((result) => (result.ok ? result.value : null));
     expect(back).toEqual(stored);
     expect(checkEntries(blake2b256, stored, WORKSTATION)).toBeNull();
     expect(verdict(stored, line())).toEqual({ intact: stored[1] });
@@ -239,7 +239,7 @@ describe('an edited entry line is refused or breaks the chain', () => {
 
   it('moves an edited tree index to another leaf (checked against the Merkle tree, not the chain)', () => {
     const read = entryFromSyslog(line().replace('idx="101"', 'idx="102"'));
-    expect(read.ok && read.entry.treeIndex).toBe(102);
+    expect(read.ok && read.value.treeIndex).toBe(102);
   });
 
   it('survives any one-character edit only in the tree index (which the Merkle tree checks)', () => {
@@ -282,8 +282,8 @@ describe('an edited entry line is refused or breaks the chain', () => {
       const read = entryFromSyslog(text);
       expect(read.ok).toBe(false);
       if (read.ok) continue;
-      expect(read.problem).toMatch(PROBLEM);
-      expect(read.problem).not.toMatch(/SECRET|Smith/);
+      expect(read.error).toMatch(PROBLEM);
+      expect(read.error).not.toMatch(/SECRET|Smith/);
     }
   });
 });
@@ -324,8 +324,8 @@ describe('headFromSyslog: the exact inverse of formatTreeHead', () => {
         const [, time, hostname] = line.split(' ');
         expect(time).toBe(head.timestamp <= LAST_MS ? new Date(head.timestamp).toISOString() : '-');
         expect(hostname).toBe(SERVER_HOSTNAME);
-        expect(headFromSyslog(line)).toEqual({ ok: true, head, auditKey });
-        expect(auditFromSyslog(line)).toEqual({ ok: true, kind: 'tree-head', head, auditKey });
+        expect(headFromSyslog(line)).toEqual({ ok: true, value: { head, auditKey } });
+        expect(auditFromSyslog(line)).toEqual({ ok: true, value: { kind: 'tree-head', head, auditKey } });
       }),
       { numRuns: 300 },
     );
@@ -344,12 +344,12 @@ describe('headFromSyslog: the exact inverse of formatTreeHead', () => {
     const head = signedHead(keys, 1024, Date.UTC(2026, 2, 14, 9, 30), sodium.randombytes_buf(32));
     const line = formatTreeHead(head);
     const read = headFromSyslog(line);
-    expect(read.ok && headVerifies(keys.publicKey, read.head)).toBe(true);
+    expect(read.ok && headVerifies(keys.publicKey, read.value.head)).toBe(true);
     const edited = tamper(line);
     expect(edited).not.toBe(line);
     const tampered = headFromSyslog(edited);
-    if (tampered.ok) expect(headVerifies(keys.publicKey, tampered.head)).toBe(false);
-    else expect(tampered.problem).toMatch(PROBLEM);
+    if (tampered.ok) expect(headVerifies(keys.publicKey, tampered.value.head)).toBe(false);
+    else expect(tampered.error).toMatch(PROBLEM);
   });
 
   it('refuses a head line with a changed MSGID, severity or extra param', () => {
@@ -360,15 +360,15 @@ describe('headFromSyslog: the exact inverse of formatTreeHead', () => {
       signature: `${'A'.repeat(86)}==`,
     };
     const line = formatTreeHead(head);
-    expect(headFromSyslog(line.replace(' tree-head ', ' tree-heads '))).toEqual({ ok: false, problem: 'MSGID' });
-    expect(headFromSyslog(line.replace('<110>', '<109>'))).toEqual({ ok: false, problem: 'PRI' });
+    expect(headFromSyslog(line.replace(' tree-head ', ' tree-heads '))).toEqual({ ok: false, error: 'MSGID' });
+    expect(headFromSyslog(line.replace('<110>', '<109>'))).toEqual({ ok: false, error: 'PRI' });
     expect(headFromSyslog(line.replace('"]', '" size="4"]'))).toEqual({
       ok: false,
-      problem: 'treehead@32473 (unexpected param)',
+      error: 'treehead@32473 (unexpected param)',
     });
     expect(headFromSyslog(formatAuditEntry(chain()[0]!))).toEqual({
       ok: false,
-      problem: 'STRUCTURED-DATA (no treehead@32473)',
+      error: 'STRUCTURED-DATA (no treehead@32473)',
     });
   });
 });
@@ -414,9 +414,9 @@ describe('formatBatch and batchFromSyslog', () => {
         `prev="${batch.previousHash}" hash="${batch.lastHash}" sig="${batch.signature}" key="${batch.devicePublicKey}"]`,
     );
     const read = batchFromSyslog(line);
-    expect(read).toEqual({ ok: true, batch });
-    expect(read.ok && batchVerifies(read.batch)).toBe(true);
-    expect(auditFromSyslog(line)).toEqual({ ok: true, kind: 'batch', batch });
+    expect(read).toEqual({ ok: true, value: batch });
+    expect(read.ok && batchVerifies(read.value)).toBe(true);
+    expect(auditFromSyslog(line)).toEqual({ ok: true, value: { kind: 'batch', batch } });
   });
 
   it('round-trips any batch', () => {
@@ -433,7 +433,7 @@ describe('formatBatch and batchFromSyslog', () => {
       .map(({ a, b, ...rest }): StoredBatch => ({ ...rest, firstSeq: Math.min(a, b), lastSeq: Math.max(a, b) }));
     fc.assert(
       fc.property(batches, (batch) => {
-        expect(batchFromSyslog(formatBatch(batch))).toEqual({ ok: true, batch });
+        expect(batchFromSyslog(formatBatch(batch))).toEqual({ ok: true, value: batch });
       }),
       { numRuns: 300 },
     );
@@ -460,8 +460,8 @@ describe('formatBatch and batchFromSyslog', () => {
     const edited = tamper(line);
     expect(edited).not.toBe(line);
     const read = batchFromSyslog(edited);
-    if (read.ok) expect(batchVerifies(read.batch)).toBe(false);
-    else expect(read.problem).toMatch(PROBLEM);
+    if (read.ok) expect(batchVerifies(read.value)).toBe(false);
+    else expect(read.error).toMatch(PROBLEM);
   });
 });
 
@@ -507,21 +507,21 @@ describe('every header field a SIEM shows is bound to what was hashed or signed'
       const edited = withHeader(line, index, change(line.split(' ')[index]!));
       if (edited === line) continue; // the server's own HOSTNAME on its own line
       const result = read(edited);
-      expect(result, kind).toEqual({ ok: false, problem: field });
+      expect(result, kind).toEqual({ ok: false, error: field });
     }
   });
 
   it('refuses a TIMESTAMP that is not the signed one on a head or batch line, and reads an entry’s as another record', () => {
     const moved = (line: string) => withHeader(line, 1, '2026-03-14T09:30:01.000Z');
-    expect(read(moved(lines['tree head']))).toEqual({ ok: false, problem: 'TIMESTAMP' });
-    expect(read(withHeader(lines['tree head'], 1, '-'))).toEqual({ ok: false, problem: 'TIMESTAMP' });
-    expect(read(moved(lines.batch))).toEqual({ ok: false, problem: 'TIMESTAMP' });
+    expect(read(moved(lines['tree head']))).toEqual({ ok: false, error: 'TIMESTAMP' });
+    expect(read(withHeader(lines['tree head'], 1, '-'))).toEqual({ ok: false, error: 'TIMESTAMP' });
+    expect(read(moved(lines.batch))).toEqual({ ok: false, error: 'TIMESTAMP' });
     const stored = chain();
     const entry = read(moved(lines.entry));
     expect(
       entry.ok &&
-        entry.kind === 'entry' &&
-        checkEntries(blake2b256, [stored[0]!, entry.entry, stored[2]!], WORKSTATION),
+        entry.value.kind === 'entry' &&
+        checkEntries(blake2b256, [stored[0]!, entry.value.entry, stored[2]!], WORKSTATION),
     ).toEqual({ seq: 41, problem: 'hash-mismatch' });
   });
 });
@@ -534,15 +534,21 @@ describe('a record that no longer reads, in a syslog export', () => {
     expect(line).toBe(
       `<108>1 - ${WORKSTATION} wardline - audit-unreadable [unreadable@32473 idx="101" ws="${WORKSTATION}" seq="41" hash="${'c'.repeat(64)}"]`,
     );
-    expect(exportLineFromSyslog(line)).toEqual({ ok: true, kind: 'unreadable', unreadable: lost });
+    expect(exportLineFromSyslog(line)).toEqual({ ok: true, value: { kind: 'unreadable', unreadable: lost } });
     const bare = { treeIndex: 7, workstationId: null, seq: null, hash: null };
     expect(formatUnreadable(bare)).toBe(
       `<108>1 - ${SERVER_HOSTNAME} wardline - audit-unreadable [unreadable@32473 idx="7"]`,
     );
-    expect(exportLineFromSyslog(formatUnreadable(bare))).toEqual({ ok: true, kind: 'unreadable', unreadable: bare });
+    expect(exportLineFromSyslog(formatUnreadable(bare))).toEqual({
+      ok: true,
+      value: { kind: 'unreadable', unreadable: bare },
+    });
     // The SIEM is never sent one: as a SIEM line it is not an audit message.
-    expect(auditFromSyslog(line)).toEqual({ ok: false, problem: 'STRUCTURED-DATA (not an audit message)' });
-    expect(exportLineFromSyslog(formatAuditEntry(chain()[0]!))).toEqual({ ok: true, kind: 'entry', entry: chain()[0] });
+    expect(auditFromSyslog(line)).toEqual({ ok: false, error: 'STRUCTURED-DATA (not an audit message)' });
+    expect(exportLineFromSyslog(formatAuditEntry(chain()[0]!))).toEqual({
+      ok: true,
+      value: { kind: 'entry', entry: chain()[0] },
+    });
   });
 
   it.each([
@@ -553,7 +559,7 @@ describe('a record that no longer reads, in a syslog export', () => {
     ['an added param', (line: string) => line.replace('"]', '" at="1"]'), 'unreadable@32473 (unexpected param)'],
   ])('refuses an edited %s', (_name, tamper, problem) => {
     const read = exportLineFromSyslog(tamper(formatUnreadable(lost)));
-    expect(read).toEqual({ ok: false, problem });
+    expect(read).toEqual({ ok: false, error: problem });
     expect(JSON.stringify(read)).not.toContain('Smith');
   });
 });
@@ -566,8 +572,8 @@ describe('a record purged under retention, in a syslog export', () => {
     expect(line).toBe(
       `<109>1 - ${WORKSTATION} wardline - audit-purged [purged@32473 idx="101" ws="${WORKSTATION}" seq="41" hash="${'c'.repeat(64)}"]`,
     );
-    expect(exportLineFromSyslog(line)).toEqual({ ok: true, kind: 'purged', purged: stub });
-    expect(auditFromSyslog(line)).toEqual({ ok: false, problem: 'STRUCTURED-DATA (not an audit message)' });
+    expect(exportLineFromSyslog(line)).toEqual({ ok: true, value: { kind: 'purged', purged: stub } });
+    expect(auditFromSyslog(line)).toEqual({ ok: false, error: 'STRUCTURED-DATA (not an audit message)' });
   });
 
   it.each([
@@ -578,7 +584,7 @@ describe('a record purged under retention, in a syslog export', () => {
     ['an added param', (line: string) => line.replace('"]', '" at="1"]'), 'purged@32473 (unexpected param)'],
   ])('refuses an edited %s', (_name, tamper, problem) => {
     const read = exportLineFromSyslog(tamper(formatPurged(stub)));
-    expect(read).toEqual({ ok: false, problem });
+    expect(read).toEqual({ ok: false, error: problem });
     expect(JSON.stringify(read)).not.toContain('Smith');
   });
 });
@@ -587,8 +593,8 @@ describe('auditFromSyslog', () => {
   it('refuses what is not one of the audit forms', () => {
     expect(auditFromSyslog('<13>1 - - - - - [meta x="1"]')).toEqual({
       ok: false,
-      problem: 'STRUCTURED-DATA (not an audit message)',
+      error: 'STRUCTURED-DATA (not an audit message)',
     });
-    expect(auditFromSyslog('not syslog')).toEqual({ ok: false, problem: 'RFC 5424 syntax' });
+    expect(auditFromSyslog('not syslog')).toEqual({ ok: false, error: 'RFC 5424 syntax' });
   });
 });
