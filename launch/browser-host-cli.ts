@@ -69,9 +69,9 @@ const sources = decideLaunchSources(
 let policy: PolicyLoad = await loadPolicy({ platform: process.platform, overrideFile: sources.policyFile });
 let policyServer: ServerEndpoint | null = null;
 if (policy.ok) {
-  const named = policyEndpoint(policy.policy, policy.location);
-  if (named.ok) policyServer = named.endpoint;
-  else policy = named.invalid;
+  const named = policyEndpoint(policy.value.policy, policy.value.location);
+  if (named.ok) policyServer = named.value;
+  else policy = named;
 }
 if (!policy.ok)
   process.stdout.write(

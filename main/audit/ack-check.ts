@@ -12,6 +12,7 @@ import type { SignedTreeHead } from '../../shared/audit/audit-entry';
 import { merkleTree, type Sha256 } from '../../shared/audit/merkle-tree';
 import { checkSignedHead, type VerifySignature } from '../../shared/audit/signed-head';
 import type { RouteResponse } from '../../shared/protocol/api';
+import { err, ok, type Result } from '../../shared/result';
 
 export type Ack = RouteResponse<'auditBatch'>;
 
@@ -30,8 +31,8 @@ export type AckProblem =
   | 'tree-shrank'
   | 'head-inconsistent';
 
-export type AckCheck =
-  { readonly ok: true; readonly witnessed: WitnessedHead } | { readonly ok: false; readonly problem: AckProblem };
+/** The head to keep for next time, or why the acknowledgement does not add up. */
+export type AckCheck = Result<WitnessedHead, AckProblem>;
 
 export function checkAck(options: {
   readonly ack: Ack;
@@ -41,7 +42,7 @@ export function checkAck(options: {
   readonly verifySignature: VerifySignature;
 }): AckCheck {
   const { ack, sent, known } = options;
-  if (ack.ackedSeq !== sent.seq) return { ok: false, problem: 'ack-mismatch' };
+  if (ack.ackedSeq !== sent.seq) return err('ack-mismatch');
   const head = ack.head;
   const verdict = checkSignedHead(
     {
@@ -52,8 +53,8 @@ export function checkAck(options: {
     },
     options,
   );
-  if (verdict.key !== null) return { ok: false, problem: 'audit-key-changed' };
-  if (!verdict.signed) return { ok: false, problem: 'head-signature-invalid' };
+  if (verdict.key !== null) return err('audit-key-changed');
+  if (!verdict.signed) return err('head-signature-invalid');
 
   // The record sent is named before the head's history: the problems keep their precedence.
   const tree = merkleTree(options.sha256);
@@ -61,9 +62,9 @@ export function checkAck(options: {
   const inclusion = ack.inclusion.map((h) => fromHex(h) as Uint8Array);
   const root = fromHex(head.rootHash) as Uint8Array;
   if (ack.leafIndex >= head.treeSize || !tree.verifyInclusion(leaf, ack.leafIndex, head.treeSize, inclusion, root))
-    return { ok: false, problem: 'not-included' };
+    return err('not-included');
 
-  if (verdict.extension === 'tree-shrank') return { ok: false, problem: 'tree-shrank' };
-  if (verdict.extension !== null) return { ok: false, problem: 'head-inconsistent' };
-  return { ok: true, witnessed: { auditKey: ack.auditKey, head } };
+  if (verdict.extension === 'tree-shrank') return err('tree-shrank');
+  if (verdict.extension !== null) return err('head-inconsistent');
+  return ok({ auditKey: ack.auditKey, head });
 }

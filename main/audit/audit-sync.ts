@@ -140,10 +140,10 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
         sha256: options.sha256,
         verifySignature: options.verifySignature,
       });
-      if (!check.ok) return failed(check.problem);
+      if (!check.ok) return failed(check.error);
       // The head first: a crash before the deletion below only means this batch is sent again.
-      options.witnessed.write(check.witnessed);
-      witnessed = check.witnessed;
+      options.witnessed.write(check.value);
+      witnessed = check.value;
       if (!(await log.acknowledge(last.record.seq, last.hash).catch(() => false)))
         return { kind: 'failed', code: 'AUDIT_UNAVAILABLE' };
       sent += pending.entries.length;

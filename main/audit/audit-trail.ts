@@ -120,8 +120,8 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       return null;
     }
     if (check.ok) return check;
-    const reason = CHAIN_ALERTS[check.problem];
-    options.logger.error({ code: reason, seq: check.seq }, 'device audit log chain broken');
+    const reason = CHAIN_ALERTS[check.error.problem];
+    options.logger.error({ code: reason, seq: check.error.seq }, 'device audit log chain broken');
     await log
       .append({
         ...auditEvent({ action: 'audit.alert', actor: NO_ACTOR, outcome: 'failure', reason: reason }),

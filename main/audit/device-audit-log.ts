@@ -10,6 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { checkAuditRecord } from '../../shared/audit/audit-event';
+import { ok } from '../../shared/result';
 import type { ChainedEntry } from '../../shared/audit/audit-entry';
 import type { DeviceIdentity } from '../device/device-identity';
 import { StoreError } from '../store/store-error';
@@ -101,7 +102,7 @@ export async function openDeviceAuditLog(options: {
   });
   if (!bound.ok) {
     await store.close();
-    throw new AuditError('AUDIT_DEVICE_MISMATCH');
+    throw new AuditError(bound.error);
   }
 
   type Waiting = { record: UnplacedRecord; resolve: (placed: Placed) => void; reject: (error: AuditError) => void };
@@ -162,9 +163,9 @@ export async function openDeviceAuditLog(options: {
       for (;;) {
         const step = await call(() => store.call('log.verifyFrom', { from, limit: VERIFY_STEP }));
         if (!step.ok) return step;
-        records += step.records;
-        if (step.done) return { ok: true, lastSeq: step.lastSeq, records };
-        from = { seq: step.seq, hash: step.hash };
+        records += step.value.records;
+        if (step.value.done) return ok({ lastSeq: step.value.lastSeq, records });
+        from = { seq: step.value.seq, hash: step.value.hash };
       }
     },
     async close() {

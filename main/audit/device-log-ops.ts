@@ -12,6 +12,7 @@ import type { ChainedEntry } from '../../shared/audit/audit-entry';
 import type { AuditRecord } from '../../shared/audit/audit-event';
 import { sql } from '../store/statement-cache';
 import { createEntryHasher } from '../../shared/audit/blake2b';
+import { err, ok, type Result } from '../../shared/result';
 
 /** Made on first use, on the store worker's thread, after it has awaited libsodium. */
 let hasher: EntryHasher | null = null;
@@ -40,15 +41,20 @@ export type ChainProblem =
   /** A record's text is not the canonical form of a valid record. */
   | 'record-unreadable';
 
-export type ChainCheck =
-  | { readonly ok: true; readonly lastSeq: number; readonly records: number }
-  | { readonly ok: false; readonly seq: number; readonly problem: ChainProblem };
+/** The first record that breaks the chain, and how. */
+export interface ChainBreak {
+  readonly seq: number;
+  readonly problem: ChainProblem;
+}
+
+export type ChainCheck = Result<{ readonly lastSeq: number; readonly records: number }, ChainBreak>;
 
 /** One step of a verification: broken, done, or verified up to `seq` (ending in `hash`) so far. */
-export type VerifyStep =
-  | { readonly ok: false; readonly seq: number; readonly problem: ChainProblem }
-  | { readonly ok: true; readonly done: true; readonly lastSeq: number; readonly records: number }
-  | { readonly ok: true; readonly done: false; readonly seq: number; readonly hash: string; readonly records: number };
+export type VerifyStep = Result<
+  | { readonly done: true; readonly lastSeq: number; readonly records: number }
+  | { readonly done: false; readonly seq: number; readonly hash: string; readonly records: number },
+  ChainBreak
+>;
 
 interface ChainRow {
   device_id: string;
@@ -88,15 +94,15 @@ function requireChain(db: Database): ChainRow {
 
 export const deviceLogOps = {
   /** Binds a new log to this device; an existing log must belong to it. */
-  'log.init': (db: Database, args: { deviceId: string }): { ok: true; state: ChainState } | { ok: false } => {
+  'log.init': (db: Database, args: { deviceId: string }): Result<ChainState, 'AUDIT_DEVICE_MISMATCH'> => {
     const row = chainRow(db);
-    if (row !== undefined) return row.device_id === args.deviceId ? { ok: true, state: stateOf(row) } : { ok: false };
+    if (row !== undefined) return row.device_id === args.deviceId ? ok(stateOf(row)) : err('AUDIT_DEVICE_MISMATCH');
     const genesis = Buffer.from(GENESIS_HASH);
     sql(
       db,
       'INSERT INTO chain (id, device_id, last_seq, last_hash, acked_seq, acked_hash) VALUES (1, ?, 0, ?, 0, ?)',
     ).run(args.deviceId, genesis, genesis);
-    return { ok: true, state: stateOf(requireChain(db)) };
+    return ok(stateOf(requireChain(db)));
   },
 
   /** Appends in one transaction; the records are on disk when this returns. */
@@ -173,7 +179,7 @@ export const deviceLogOps = {
       if (args.from === null) {
         const lowest = (sql(db, 'SELECT min(seq) AS seq FROM records').get() as { seq: number | null }).seq;
         if (lowest !== null && lowest <= chain.acked_seq)
-          return { ok: false, seq: chain.acked_seq + 1, problem: 'sequence-gap' };
+          return err({ seq: chain.acked_seq + 1, problem: 'sequence-gap' });
       }
       expectedSeq = chain.acked_seq + 1;
       previous = chain.acked_hash;
@@ -187,29 +193,28 @@ export const deviceLogOps = {
       'SELECT seq, record, previous_hash, hash FROM records WHERE seq >= ? ORDER BY seq LIMIT ?',
     ).all(expectedSeq, args.limit) as RecordRow[];
     for (const row of rows) {
-      if (row.seq !== expectedSeq) return { ok: false, seq: expectedSeq, problem: 'sequence-gap' };
+      if (row.seq !== expectedSeq) return err({ seq: expectedSeq, problem: 'sequence-gap' });
       let record: AuditRecord;
       try {
         record = JSON.parse(row.record) as AuditRecord;
         if (canonicalRecord(record) !== row.record) throw new Error('not canonical');
       } catch {
-        return { ok: false, seq: row.seq, problem: 'record-unreadable' };
+        return err({ seq: row.seq, problem: 'record-unreadable' });
       }
       if (record.seq !== row.seq || record.workstationId !== chain.device_id)
-        return { ok: false, seq: row.seq, problem: 'sequence-gap' };
-      if (!Buffer.from(previous).equals(row.previous_hash)) return { ok: false, seq: row.seq, problem: 'chain-broken' };
+        return err({ seq: row.seq, problem: 'sequence-gap' });
+      if (!Buffer.from(previous).equals(row.previous_hash)) return err({ seq: row.seq, problem: 'chain-broken' });
       const hash = entryHashOf(previous, record);
-      if (!Buffer.from(hash).equals(row.hash)) return { ok: false, seq: row.seq, problem: 'hash-mismatch' };
+      if (!Buffer.from(hash).equals(row.hash)) return err({ seq: row.seq, problem: 'hash-mismatch' });
       previous = hash;
       expectedSeq += 1;
       count += 1;
     }
     if (rows.length === args.limit)
-      return { ok: true, done: false, seq: expectedSeq - 1, hash: hex(previous), records: count };
-    if (expectedSeq - 1 !== chain.last_seq) return { ok: false, seq: expectedSeq, problem: 'tail-missing' };
-    if (!Buffer.from(previous).equals(chain.last_hash))
-      return { ok: false, seq: chain.last_seq, problem: 'chain-broken' };
-    return { ok: true, done: true, lastSeq: chain.last_seq, records: count };
+      return ok({ done: false, seq: expectedSeq - 1, hash: hex(previous), records: count });
+    if (expectedSeq - 1 !== chain.last_seq) return err({ seq: expectedSeq, problem: 'tail-missing' });
+    if (!Buffer.from(previous).equals(chain.last_hash)) return err({ seq: chain.last_seq, problem: 'chain-broken' });
+    return ok({ done: true, lastSeq: chain.last_seq, records: count });
   },
 } as const;
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { signedTreeHead } from '../../shared/audit/audit-entry';
 import { publicKey } from '../../shared/protocol/binary';
+import { err, ok, type Result } from '../../shared/result';
 import { writeFileAtomic } from '../fs/atomic-file';
 import type { WitnessedHead } from './ack-check';
 
@@ -22,23 +23,23 @@ export function witnessedHeadFile(dataDir: string): string {
   return path.join(dataDir, 'machine', 'audit-head.json');
 }
 
-export type WitnessedHeadRead = { readonly ok: true; readonly value: WitnessedHead | null } | { readonly ok: false };
+export type WitnessedHeadRead = Result<WitnessedHead | null, 'WITNESSED_HEAD_UNREADABLE'>;
 
-/** null when there is none yet; not ok when the file is there but unreadable or not ours. */
+/** null when there is none yet; an error when the file is there but unreadable or not ours. */
 export function readWitnessedHead(dataDir: string): WitnessedHeadRead {
   let text: string;
   try {
     text = readFileSync(witnessedHeadFile(dataDir), 'utf8');
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { ok: true, value: null } : { ok: false };
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? ok(null) : err('WITNESSED_HEAD_UNREADABLE');
   }
   try {
     const parsed = fileSchema.safeParse(JSON.parse(text));
     return parsed.success
-      ? { ok: true, value: { auditKey: parsed.data.auditKey, head: parsed.data.head } }
-      : { ok: false };
+      ? ok({ auditKey: parsed.data.auditKey, head: parsed.data.head })
+      : err('WITNESSED_HEAD_UNREADABLE');
   } catch {
-    return { ok: false };
+    return err('WITNESSED_HEAD_UNREADABLE');
   }
 }
 

@@ -91,10 +91,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         // Trade the token for a cookie, once, and drop it from the address bar.
         const exchange = access.exchange(presented);
         if (!exchange.ok) {
-          if (exchange.reason === 'spent') options.logger.warn('browser host refused a one-time address already used');
-          return refuse(response, 403, exchange.reason === 'spent' ? SPENT_TEXT : REFUSED_TEXT);
+          if (exchange.error === 'spent') options.logger.warn('browser host refused a one-time address already used');
+          return refuse(response, 403, exchange.error === 'spent' ? SPENT_TEXT : REFUSED_TEXT);
         }
-        response.writeHead(303, { ...headers, 'Set-Cookie': tokenCookie(exchange.cookieSecret), Location: '/' });
+        response.writeHead(303, { ...headers, 'Set-Cookie': tokenCookie(exchange.value), Location: '/' });
         return response.end();
       }
       if (!access.admits(request.headers.cookie)) return refuse(response, 403);

@@ -6,6 +6,7 @@
  * that first load: the same address in a second tab, a shell history or a log opens nothing.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { err, ok, type Result } from '../../shared/result';
 
 export const TOKEN_COOKIE = 'wardline_host';
 
@@ -35,8 +36,7 @@ export function tokenCookie(secret: string): string {
 }
 
 /** What presenting a token answered: the cookie secret, or why not. */
-export type TokenExchange =
-  { readonly ok: true; readonly cookieSecret: string } | { readonly ok: false; readonly reason: 'wrong' | 'spent' };
+export type TokenExchange = Result<string, 'wrong' | 'spent'>;
 
 export interface HostAccess {
   /** The token for the address the host prints. */
@@ -53,10 +53,10 @@ export function createHostAccess(token: string = generateHostToken()): HostAcces
   return {
     token,
     exchange(presented) {
-      if (!tokensMatch(token, presented)) return { ok: false, reason: 'wrong' };
-      if (cookieSecret !== null) return { ok: false, reason: 'spent' };
+      if (!tokensMatch(token, presented)) return err('wrong');
+      if (cookieSecret !== null) return err('spent');
       cookieSecret = generateHostToken();
-      return { ok: true, cookieSecret };
+      return ok(cookieSecret);
     },
     admits(cookieHeader) {
       return cookieSecret !== null && tokensMatch(cookieSecret, tokenFromCookieHeader(cookieHeader));

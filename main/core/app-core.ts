@@ -5,6 +5,7 @@
 import { channels, type EventName, type EventPayload } from '../../shared/ipc/contract';
 import { appError } from '../../shared/errors';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
+import { ok as okResult } from '../../shared/result';
 import { createRouter, type Router, type RouterLog } from '../ipc/router';
 import type { Logger } from '../logging/logger';
 import { createSessionService, type SessionService } from '../session/session-service';
@@ -124,21 +125,17 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const emit: CoreEventListener = (name, payload) => {
     for (const listener of listeners) listener(name, payload);
   };
-  const policyLoad: PolicyLoad = options.policy ?? {
-    ok: true,
-    policy: policySchema.parse({}),
-    source: 'defaults',
-    location: null,
-  };
+  const policyLoad: PolicyLoad =
+    options.policy ?? okResult({ policy: policySchema.parse({}), source: 'defaults', location: null });
   // An invalid policy lets nobody sign in; the session runs on defaults only to say so.
   const policyError = policyLoad.ok ? null : appError(policyLoad.error.code, policyLoad.error.keys);
-  const policy = policyLoad.ok ? policyLoad.policy : policySchema.parse({});
+  const policy = policyLoad.ok ? policyLoad.value.policy : policySchema.parse({});
   void audit.note(
     policyLoad.ok
       ? auditEvent({
           action: 'policy.loaded',
           actor: NO_ACTOR,
-          reason: policyLoad.source.toUpperCase().replace(/[^A-Z]/g, '_'),
+          reason: policyLoad.value.source.toUpperCase().replace(/[^A-Z]/g, '_'),
         })
       : auditEvent({ action: 'policy.rejected', actor: NO_ACTOR, outcome: 'failure', reason: policyLoad.error.code }),
   );
@@ -249,7 +246,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'policy.get': () =>
         Promise.resolve(
           policyLoad.ok
-            ? ok({ policy: policyLoad.policy, source: policyLoad.source })
+            ? ok({ policy: policyLoad.value.policy, source: policyLoad.value.source })
             : fail(policyError ?? appError('POLICY_INVALID')),
         ),
       'connection.getState': () => withMessaging((m) => Promise.resolve(ok(m.connectionState()))),

@@ -25,12 +25,12 @@ import {
 import { NONCE_BYTES, SIGNATURE_BYTES } from '../../shared/protocol/binary';
 import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
 import { fromBase64, toBase64 } from '../../shared/node/crypto/base64';
+import { err, ok, type Result } from '../../shared/result';
 
 export type OpenError =
   'ENVELOPE_INVALID' | 'SIGNATURE_INVALID' | 'NOT_A_RECIPIENT' | 'KEY_MISMATCH' | 'DECRYPT_FAILED' | 'BODY_INVALID';
 
-export type OpenResult =
-  { readonly ok: true; readonly body: MessageBody } | { readonly ok: false; readonly error: OpenError };
+export type OpenResult = Result<MessageBody, OpenError>;
 
 export interface EnvelopeReader {
   /** Who I am among the key recipients: my user id, or an archive's `archive:<id>`. */
@@ -55,28 +55,28 @@ export async function openEnvelope(
 ): Promise<OpenResult> {
   const sodium = await loadSodium();
   const parsed = parseEnvelope(value);
-  if (parsed === null) return fail('ENVELOPE_INVALID');
-  if (!signatureValid(sodium, parsed, senderSigningKeyB64)) return fail('SIGNATURE_INVALID');
+  if (parsed === null) return err('ENVELOPE_INVALID');
+  if (!signatureValid(sodium, parsed, senderSigningKeyB64)) return err('SIGNATURE_INVALID');
 
   const entry = parsed.keys.find((key) => key.recipient === reader.recipient);
-  if (entry === undefined) return fail('NOT_A_RECIPIENT');
+  if (entry === undefined) return err('NOT_A_RECIPIENT');
   const myPublicKey = reader.encryption.publicKey;
   if (
     !(myPublicKey instanceof Uint8Array) ||
     myPublicKey.length !== PUBLIC_KEY_BYTES ||
     entry.publicKey !== toBase64(myPublicKey)
   ) {
-    return fail('KEY_MISMATCH');
+    return err('KEY_MISMATCH');
   }
 
   // The sender signed these strings, but a hostile sender can sign strings that are not canonical.
   const sealedKey = fromBase64(entry.sealedKey, SEALED_KEY_BYTES);
   const nonce = fromBase64(parsed.nonce, NONCE_BYTES);
   const ciphertext = fromBase64(parsed.ciphertext, 17, MAX_CIPHERTEXT_BYTES);
-  if (sealedKey === null || nonce === null || ciphertext === null) return fail('ENVELOPE_INVALID');
+  if (sealedKey === null || nonce === null || ciphertext === null) return err('ENVELOPE_INVALID');
 
   const contentKey = attempt(() => sodium.crypto_box_seal_open(sealedKey, myPublicKey, reader.encryption.privateKey));
-  if (contentKey === null) return fail('DECRYPT_FAILED');
+  if (contentKey === null) return err('DECRYPT_FAILED');
   let plaintext: Uint8Array | null;
   try {
     plaintext =
@@ -94,10 +94,10 @@ export async function openEnvelope(
   } finally {
     sodium.memzero(contentKey);
   }
-  if (plaintext === null) return fail('DECRYPT_FAILED');
+  if (plaintext === null) return err('DECRYPT_FAILED');
   try {
     const body = parseBody(plaintext);
-    return body === null ? fail('BODY_INVALID') : { ok: true, body };
+    return body === null ? err('BODY_INVALID') : ok(body);
   } finally {
     sodium.memzero(plaintext);
   }
@@ -129,8 +129,4 @@ function attempt<T>(run: () => T): T | null {
   } catch {
     return null;
   }
-}
-
-function fail(error: OpenError): OpenResult {
-  return { ok: false, error };
 }

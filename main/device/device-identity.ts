@@ -27,7 +27,7 @@ import {
   serializeDeviceIdentityFile,
   type DeviceIdentityFileContent,
 } from './device-identity-file';
-import type { Result } from '../../shared/result';
+import { err, ok, type Result } from '../../shared/result';
 
 export type DeviceIdentityErrorCode =
   /** No device protector here, and policy does not allow an unprotected device key. */
@@ -91,7 +91,7 @@ export async function loadOrCreateDeviceIdentity(options: DeviceIdentityOptions)
   const file = deviceIdentityFile(options.dataDir);
   const bytes = readIdentityFile(file);
   if (bytes === 'missing') return create(options, file);
-  return bytes === 'unreadable' ? fail('DEVICE_IDENTITY_UNREADABLE') : load(options, bytes);
+  return bytes === 'unreadable' ? err('DEVICE_IDENTITY_UNREADABLE') : load(options, bytes);
 }
 
 function readIdentityFile(file: string): Uint8Array | 'missing' | 'unreadable' {
@@ -104,33 +104,36 @@ function readIdentityFile(file: string): Uint8Array | 'missing' | 'unreadable' {
 
 async function load(options: DeviceIdentityOptions, bytes: Uint8Array): Promise<DeviceIdentityResult> {
   const content = parseDeviceIdentityFile(bytes);
-  if (content === null) return fail('DEVICE_IDENTITY_CORRUPT');
+  if (content === null) return err('DEVICE_IDENTITY_CORRUPT');
   const bound = await openSecret(options, content);
   if (!bound.ok) return bound;
   const sodium = await loadSodium();
   const seed = seedOf(bound.value, content.deviceId);
   sodium.memzero(bound.value);
-  if (seed === null) return fail('DEVICE_IDENTITY_TAMPERED');
+  if (seed === null) return err('DEVICE_IDENTITY_TAMPERED');
   const pair = sodium.crypto_sign_seed_keypair(seed);
   sodium.memzero(seed);
   const expected = fromBase64(content.publicKey, PUBLIC_KEY_BYTES);
   if (expected === null || !sodium.memcmp(pair.publicKey, expected)) {
     sodium.memzero(pair.privateKey);
-    return fail('DEVICE_IDENTITY_TAMPERED');
+    return err('DEVICE_IDENTITY_TAMPERED');
   }
-  return { ok: true, value: identityOf(sodium, content.deviceId, pair, content.sealedBy) };
+  return ok(identityOf(sodium, content.deviceId, pair, content.sealedBy));
 }
 
 /** The bound seed, through the same layer that sealed it. */
-async function openSecret(options: DeviceIdentityOptions, content: DeviceIdentityFileContent) {
+async function openSecret(
+  options: DeviceIdentityOptions,
+  content: DeviceIdentityFileContent,
+): Promise<Result<Uint8Array, DeviceIdentityErrorCode>> {
   const secret = fromBase64(content.secret, SEED_BYTES, 4096);
-  if (secret === null) return fail('DEVICE_IDENTITY_CORRUPT');
+  if (secret === null) return err('DEVICE_IDENTITY_CORRUPT');
   if (content.sealedBy === 'none') {
-    if (options.device !== null) return fail('DEVICE_IDENTITY_UNPROTECTED');
-    if (!options.allowUnprotectedDevice) return fail('DEVICE_PROTECTION_UNAVAILABLE');
-    return { ok: true as const, value: secret };
+    if (options.device !== null) return err('DEVICE_IDENTITY_UNPROTECTED');
+    if (!options.allowUnprotectedDevice) return err('DEVICE_PROTECTION_UNAVAILABLE');
+    return ok(secret);
   }
-  if (options.device?.kind !== content.sealedBy) return fail('DEVICE_IDENTITY_UNREADABLE');
+  if (options.device?.kind !== content.sealedBy) return err('DEVICE_IDENTITY_UNREADABLE');
   let opened: Uint8Array | null;
   try {
     opened = await options.device.unprotect(secret);
@@ -138,12 +141,12 @@ async function openSecret(options: DeviceIdentityOptions, content: DeviceIdentit
     // The machine's own secret is unreadable: this machine cannot open the key; the file stays.
     opened = null;
   }
-  return opened === null ? fail('DEVICE_IDENTITY_UNREADABLE') : { ok: true as const, value: opened };
+  return opened === null ? err('DEVICE_IDENTITY_UNREADABLE') : ok(opened);
 }
 
 async function create(options: DeviceIdentityOptions, file: string): Promise<DeviceIdentityResult> {
   const { device } = options;
-  if (device === null && !options.allowUnprotectedDevice) return fail('DEVICE_PROTECTION_UNAVAILABLE');
+  if (device === null && !options.allowUnprotectedDevice) return err('DEVICE_PROTECTION_UNAVAILABLE');
   const sodium = await loadSodium();
   const id = randomUUID();
   const seed = sodium.randombytes_buf(SEED_BYTES);
@@ -155,7 +158,7 @@ async function create(options: DeviceIdentityOptions, file: string): Promise<Dev
     secret = device === null ? bound : await device.protect(bound);
   } catch {
     sodium.memzero(pair.privateKey);
-    return fail('DEVICE_PROTECTION_UNAVAILABLE');
+    return err('DEVICE_PROTECTION_UNAVAILABLE');
   } finally {
     if (device !== null) sodium.memzero(bound);
   }
@@ -169,13 +172,13 @@ async function create(options: DeviceIdentityOptions, file: string): Promise<Dev
   };
   sodium.memzero(secret);
   const written = writeIfAbsent(file, serializeDeviceIdentityFile(content));
-  if (written === 'written') return { ok: true, value: identityOf(sodium, id, pair, content.sealedBy) };
+  if (written === 'written') return ok(identityOf(sodium, id, pair, content.sealedBy));
   sodium.memzero(pair.privateKey);
-  if (written === 'failed') return fail('DEVICE_IDENTITY_WRITE_FAILED');
+  if (written === 'failed') return err('DEVICE_IDENTITY_WRITE_FAILED');
   // Something is in place already (another process created the identity first): use theirs, so
   // there is only ever one. Read once, never create again: a dangling link must not loop.
   const theirs = readIdentityFile(file);
-  return theirs instanceof Uint8Array ? load(options, theirs) : fail('DEVICE_IDENTITY_UNREADABLE');
+  return theirs instanceof Uint8Array ? load(options, theirs) : err('DEVICE_IDENTITY_UNREADABLE');
 }
 
 /**
@@ -254,8 +257,4 @@ function identityOf(
       sodium.memzero(privateKey);
     },
   });
-}
-
-function fail(error: DeviceIdentityErrorCode): { readonly ok: false; readonly error: DeviceIdentityErrorCode } {
-  return { ok: false, error };
 }

@@ -102,9 +102,9 @@ async function start(): Promise<void> {
   let policy: PolicyLoad = await loadPolicy({ platform: process.platform, overrideFile: sources.policyFile });
   let server = sources.server === null ? null : serverFromCommandLine(sources.server, logger);
   if (policy.ok) {
-    const named = policyEndpoint(policy.policy, policy.location);
-    if (!named.ok) policy = named.invalid;
-    else if (named.endpoint !== null) server = named.endpoint;
+    const named = policyEndpoint(policy.value.policy, policy.value.location);
+    if (!named.ok) policy = named;
+    else if (named.value !== null) server = named.value;
   }
   if (!policy.ok) logger.error({ code: policy.error.code, keys: policy.error.keys }, 'policy refused');
   const core = createAppCore({

@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { deriveArgon2id } from '../../shared/node/crypto/argon2id';
 import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
+import { err, ok, type Result } from '../../shared/result';
 
 export interface KdfRequest {
   /** UTF-8, transferred from main: this is the only copy, and it is zeroed here. */
@@ -16,8 +17,8 @@ export interface KdfRequest {
   readonly keyBytes: number;
 }
 
-/** The master key's buffer is transferred, so no copy stays behind in this thread. */
-export type KdfResponse = { readonly ok: true; readonly masterKey: ArrayBuffer } | { readonly ok: false };
+/** The master key; its buffer is transferred, so no copy stays behind in this thread. */
+export type KdfResponse = Result<ArrayBuffer, 'KDF_FAILED'>;
 
 const port = parentPort;
 if (port === null) throw new Error('kdf-worker runs only as a worker thread');
@@ -25,7 +26,7 @@ if (port === null) throw new Error('kdf-worker runs only as a worker thread');
 // `once`: the port stops holding the thread open after one request, so it exits by itself.
 port.once('message', (request: KdfRequest) => {
   void derive(request).then((response) => {
-    if (response.ok) port.postMessage(response, [response.masterKey]);
+    if (response.ok) port.postMessage(response, [response.value]);
     else port.postMessage(response);
   });
 });
@@ -34,10 +35,10 @@ async function derive(request: KdfRequest): Promise<KdfResponse> {
   let sodium: Sodium | undefined;
   try {
     sodium = await loadSodium();
-    return { ok: true, masterKey: deriveArgon2id(sodium, request) };
+    return ok(deriveArgon2id(sodium, request));
   } catch {
     // libsodium's messages say nothing secret, but main needs only the fact of failure.
-    return { ok: false };
+    return err('KDF_FAILED');
   } finally {
     request.password.fill(0);
     if (sodium) wipeHeap(sodium);

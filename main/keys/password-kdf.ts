@@ -86,7 +86,7 @@ export function runArgon2id(password: string, salt: Uint8Array, params: KdfParam
     let masterKey: Uint8Array | null = null;
     worker.once('message', (response: KdfResponse) => {
       if (!response.ok) return;
-      const received = new Uint8Array(response.masterKey);
+      const received = new Uint8Array(response.value);
       if (received.length === KEY_BYTES) masterKey = received;
       else received.fill(0);
     });

@@ -70,20 +70,21 @@ export function createComposer(deps: ComposerDeps): Composer {
       // A reply in a known conversation needs no directory details, only the pinned keys.
       const keys = await deps.contacts.keysForSending(recipients, { details: isNew });
       if (!keys.ok) {
-        if (keys.error === 'API') return fail(appError(appCodeOf(keys.api.code)));
-        if (keys.error === 'KEY_CHANGED')
+        const refusal = keys.error;
+        if (refusal.code === 'API') return fail(appError(appCodeOf(refusal.api.code)));
+        if (refusal.code === 'KEY_CHANGED')
           await Promise.all(
-            keys.userIds.map((userId) =>
+            refusal.userIds.map((userId) =>
               deps.records.noted(actionEvent({ action: 'key-change.shown', object: { kind: 'account', id: userId } })),
             ),
           );
-        return fail(appError(keys.error, keys.userIds));
+        return fail(appError(refusal.code, refusal.userIds));
       }
       const participants = participantsOf(
         self,
         recipients,
         conversation.participants,
-        (id) => keys.users.get(id)?.user,
+        (id) => keys.value.get(id)?.user,
       );
       // A new conversation begins with this message: same instant, so nothing is "earlier".
       const sentAt = isNew ? conversation.createdAt : deps.now();
@@ -101,7 +102,7 @@ export function createComposer(deps: ComposerDeps): Composer {
         sealed = await sealEnvelope({
           header,
           body,
-          recipientKeys: deps.ownKeys.sealedTo(recipients, (id) => keys.users.get(id)?.encryptionKey ?? ''),
+          recipientKeys: deps.ownKeys.sealedTo(recipients, (id) => keys.value.get(id)?.encryptionKey ?? ''),
           signingKey: deps.ownKeys.signingKey,
         });
       } catch (error) {

@@ -10,19 +10,24 @@ import { fingerprintOf } from '../crypto/identity-keys';
 import type { ApiClient, ApiError } from '../server-link/api-client';
 import type { ContactKeyRecord } from '../store/ops/contact-key-ops';
 import type { StoreClient } from '../store/store-client';
+import { err, ok, type Result } from '../../shared/result';
 
-export type KeysForSending =
-  /** `user` is null when the directory could not be asked (offline): the pinned key is used alone. */
+/** `user` is null when the directory could not be asked (offline): the pinned key is used alone. */
+interface SendingKey {
+  readonly user: DirectoryUser | null;
+  readonly encryptionKey: string;
+}
+
+/** Why not every recipient's key can be used: the recipients it is about, or the directory's error. */
+type KeysRefusal =
   | {
-      readonly ok: true;
-      readonly users: ReadonlyMap<string, { readonly user: DirectoryUser | null; readonly encryptionKey: string }>;
-    }
-  | {
-      readonly ok: false;
-      readonly error: 'KEY_CHANGED' | 'RECIPIENT_UNAVAILABLE' | 'RECIPIENT_NOT_PERMITTED';
+      readonly code: 'KEY_CHANGED' | 'RECIPIENT_UNAVAILABLE' | 'RECIPIENT_NOT_PERMITTED';
       readonly userIds: readonly string[];
     }
-  | { readonly ok: false; readonly error: 'API'; readonly api: ApiError };
+  | { readonly code: 'API'; readonly api: ApiError };
+
+/** Each recipient's key by user id, or why not. */
+export type KeysForSending = Result<ReadonlyMap<string, SendingKey>, KeysRefusal>;
 
 export interface ContactKeys {
   /**
@@ -33,11 +38,7 @@ export interface ContactKeys {
    */
   keysForSending(userIds: readonly string[], options?: { readonly details: boolean }): Promise<KeysForSending>;
   /** Asks the directory again; the users whose key now differs from the pin (held as pending). */
-  refresh(
-    userIds: readonly string[],
-  ): Promise<
-    { readonly ok: true; readonly changed: readonly string[] } | { readonly ok: false; readonly api: ApiError }
-  >;
+  refresh(userIds: readonly string[]): Promise<Result<readonly string[], ApiError>>;
   /** The pinned signing key of a sender, pinning it first if this is the first message from them. */
   signingKeyFor(userId: string): Promise<{ readonly pinned: string; readonly pending: string | null } | null>;
   /** Directory details (cached for the session) of users, e.g. participants of an incoming conversation. */
@@ -76,17 +77,15 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
     pins.delete(userId);
   };
 
-  async function lookup(
-    userIds: readonly string[],
-  ): Promise<{ ok: true; users: Map<string, UserKeys> } | { ok: false; error: ApiError }> {
+  async function lookup(userIds: readonly string[]): Promise<Result<Map<string, UserKeys>, ApiError>> {
     const result = await deps.api.call('lookupKeys', { userIds: [...new Set(userIds)] }, deps.token());
-    if (!result.ok) return { ok: false, error: result.error };
+    if (!result.ok) return result;
     const users = new Map<string, UserKeys>();
     for (const entry of result.value.users) {
       users.set(entry.user.userId, entry);
       directory.set(entry.user.userId, entry.user);
     }
-    return { ok: true, users };
+    return ok(users);
   }
 
   /** Pins on first sight; records a pending change when the directory disagrees with the pin. */
@@ -120,19 +119,19 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
    * doubt) is sealed to those keys and waits in the outbox; anyone else needs the directory.
    */
   async function offline(userIds: readonly string[], error: ApiError): Promise<KeysForSending> {
-    const users = new Map<string, { user: DirectoryUser | null; encryptionKey: string }>();
+    const users = new Map<string, SendingKey>();
     for (const id of userIds) {
       const pinned = await pinOf(id);
-      if (pinned === null) return { ok: false, error: 'API', api: error };
-      if (pinned.pendingFingerprint !== null) return { ok: false, error: 'KEY_CHANGED', userIds: [id] };
+      if (pinned === null) return err({ code: 'API', api: error });
+      if (pinned.pendingFingerprint !== null) return err({ code: 'KEY_CHANGED', userIds: [id] });
       users.set(id, { user: directory.get(id) ?? null, encryptionKey: pinned.encryptionKey });
     }
-    return { ok: true, users };
+    return ok(users);
   }
 
   /** Every recipient pinned, none in doubt: the pins alone, or null to ask the directory. */
   async function fromPins(userIds: readonly string[], details: boolean): Promise<KeysForSending | null> {
-    const users = new Map<string, { user: DirectoryUser | null; encryptionKey: string }>();
+    const users = new Map<string, SendingKey>();
     const changed: string[] = [];
     const notPermitted: string[] = [];
     for (const id of userIds) {
@@ -143,8 +142,8 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
       if (known !== undefined && !receivesMessages(known.role)) notPermitted.push(id);
       users.set(id, { user: known ?? null, encryptionKey: pinned.encryptionKey });
     }
-    if (notPermitted.length > 0) return { ok: false, error: 'RECIPIENT_NOT_PERMITTED', userIds: notPermitted };
-    return changed.length > 0 ? { ok: false, error: 'KEY_CHANGED', userIds: changed } : { ok: true, users };
+    if (notPermitted.length > 0) return err({ code: 'RECIPIENT_NOT_PERMITTED', userIds: notPermitted });
+    return changed.length > 0 ? err({ code: 'KEY_CHANGED', userIds: changed }) : ok(users);
   }
 
   return {
@@ -154,47 +153,47 @@ export function createContactKeys(deps: ContactKeysDeps): ContactKeys {
       const found = await lookup(userIds);
       if (!found.ok) {
         if (found.error.code !== 'UNREACHABLE' && found.error.code !== 'UNAVAILABLE')
-          return { ok: false, error: 'API', api: found.error };
+          return err({ code: 'API', api: found.error });
         return offline(userIds, found.error);
       }
       // The relay refuses these too (RECIPIENT_NOT_PERMITTED); said here, before anything is sealed.
       const notPermitted = userIds.filter((id) => {
-        const entry = found.users.get(id);
+        const entry = found.value.get(id);
         return entry !== undefined && !receivesMessages(entry.user.role);
       });
-      if (notPermitted.length > 0) return { ok: false, error: 'RECIPIENT_NOT_PERMITTED', userIds: notPermitted };
+      if (notPermitted.length > 0) return err({ code: 'RECIPIENT_NOT_PERMITTED', userIds: notPermitted });
       const unavailable = userIds.filter((id) => {
-        const entry = found.users.get(id);
+        const entry = found.value.get(id);
         return entry === undefined || !entry.user.active || entry.publicKeys === null;
       });
-      if (unavailable.length > 0) return { ok: false, error: 'RECIPIENT_UNAVAILABLE', userIds: unavailable };
+      if (unavailable.length > 0) return err({ code: 'RECIPIENT_UNAVAILABLE', userIds: unavailable });
       const changed: string[] = [];
       const users = new Map<string, { user: DirectoryUser; encryptionKey: string }>();
       for (const id of userIds) {
-        const entry = found.users.get(id);
+        const entry = found.value.get(id);
         if (entry === undefined) continue;
         if ((await reconcile(entry)) === 'changed') changed.push(id);
         const pinned = await pinOf(id);
         if (pinned) users.set(id, { user: entry.user, encryptionKey: pinned.encryptionKey });
       }
-      if (changed.length > 0) return { ok: false, error: 'KEY_CHANGED', userIds: changed };
-      return { ok: true, users };
+      if (changed.length > 0) return err({ code: 'KEY_CHANGED', userIds: changed });
+      return ok(users);
     },
 
     async refresh(userIds) {
       const found = await lookup(userIds);
-      if (!found.ok) return { ok: false, api: found.error };
+      if (!found.ok) return found;
       const changed: string[] = [];
-      for (const entry of found.users.values())
+      for (const entry of found.value.values())
         if ((await reconcile(entry)) === 'changed') changed.push(entry.user.userId);
-      return { ok: true, changed };
+      return ok(changed);
     },
 
     async signingKeyFor(userId) {
       let pinned = await pinOf(userId);
       if (pinned === null) {
         const found = await lookup([userId]);
-        const entry = found.ok ? found.users.get(userId) : undefined;
+        const entry = found.ok ? found.value.get(userId) : undefined;
         if (!entry?.publicKeys) return null;
         await reconcile(entry);
         pinned = await pinOf(userId);

@@ -80,12 +80,12 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     const sender = envelope.header.sender.userId;
     if (sender === deps.self.userId) {
       const own = await openEnvelope(envelope, reader, deps.self.signingPublicKey);
-      return own.ok ? own.body : null;
+      return own.ok ? own.value : null;
     }
     let keys = await deps.contacts.signingKeyFor(sender);
     if (keys === null) return null;
     const first = await openEnvelope(envelope, reader, keys.pinned);
-    if (first.ok) return first.body;
+    if (first.ok) return first.value;
     if (first.error !== 'SIGNATURE_INVALID') return null;
     if (keys.pending === null) {
       // The sender may have new keys we have not noticed yet: asking the directory records them as pending.
@@ -94,7 +94,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     }
     if (keys?.pending == null) return null;
     const second = await openEnvelope(envelope, reader, keys.pending);
-    return second.ok ? second.body : null;
+    return second.ok ? second.value : null;
   }
 
   /**

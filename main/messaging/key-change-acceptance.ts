@@ -58,8 +58,8 @@ export function createKeyChangeAcceptance(
       }
       const resealed = await sealEnvelope({
         header,
-        body: own.body,
-        recipientKeys: ownKeys.sealedTo(header.recipients, (id) => keys.users.get(id)?.encryptionKey ?? ''),
+        body: own.value,
+        recipientKeys: ownKeys.sealedTo(header.recipients, (id) => keys.value.get(id)?.encryptionKey ?? ''),
         signingKey: ownKeys.signingKey,
       });
       await store.call('outbox.reseal', { id: entry.id, envelope: new TextEncoder().encode(JSON.stringify(resealed)) });

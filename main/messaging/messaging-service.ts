@@ -104,7 +104,7 @@ export function createMessagingService(deps: MessagingDeps) {
     onUnreachable: () => stream.nudge(),
     async onKeyMismatch(envelope) {
       const refreshed = await contacts.refresh(envelope.header.recipients);
-      return refreshed.ok && refreshed.changed.length > 0 ? 'held' : 'retry';
+      return refreshed.ok && refreshed.value.length > 0 ? 'held' : 'retry';
     },
   });
 

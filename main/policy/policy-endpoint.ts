@@ -6,26 +6,19 @@
 import type { Policy } from '../../shared/policy/policy-schema';
 import { readServerEndpoint } from '../server-link/server-config';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
-import type { PolicyLoad } from './policy-loader';
+import { err, ok, type Result } from '../../shared/result';
+import type { PolicyLoadError } from './policy-loader';
 
-export type PolicyEndpoint =
-  | { readonly ok: true; readonly endpoint: ServerEndpoint | null }
-  | { readonly ok: false; readonly invalid: PolicyLoad };
+/** The server named (null: none), or why the policy is refused after all. */
+export type PolicyEndpoint = Result<ServerEndpoint | null, PolicyLoadError>;
 
 export function policyEndpoint(policy: Policy, location: string | null): PolicyEndpoint {
-  if (policy.serverUrl === null || policy.caCertificate === null) return { ok: true, endpoint: null };
+  if (policy.serverUrl === null || policy.caCertificate === null) return ok(null);
   const ca = policy.caCertificate.trimStart().startsWith('-----BEGIN')
     ? { caPem: policy.caCertificate }
     : { caFile: policy.caCertificate };
   const read = readServerEndpoint({ url: policy.serverUrl, ...ca });
-  if (read.ok) return { ok: true, endpoint: read.value };
+  if (read.ok) return ok(read.value);
   const keys = read.error === 'SERVER_URL_INVALID' ? ['serverUrl'] : ['caCertificate'];
-  return {
-    ok: false,
-    invalid: {
-      ok: false,
-      error: { code: read.error === 'CA_FILE_UNREADABLE' ? 'POLICY_UNREADABLE' : 'POLICY_INVALID', keys },
-      location,
-    },
-  };
+  return err({ code: read.error === 'CA_FILE_UNREADABLE' ? 'POLICY_UNREADABLE' : 'POLICY_INVALID', keys, location });
 }

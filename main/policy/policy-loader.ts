@@ -8,19 +8,30 @@
  */
 import { readFile } from 'node:fs/promises';
 import { policySchema, type Policy, type PolicySource } from '../../shared/policy/policy-schema';
+import { err, ok, type Result } from '../../shared/result';
 import { readRegistryPolicy, type RegistryRead } from './registry-policy';
 
 export const LINUX_POLICY_FILE = '/etc/wardline/policy.json';
 
-export type PolicyLoadError =
-  /** The file or registry key exists but could not be read (permissions, I/O). */
-  | { readonly code: 'POLICY_UNREADABLE'; readonly keys: readonly string[] }
-  /** Not JSON, or a value out of range, of the wrong type, or a key that does not exist. */
-  | { readonly code: 'POLICY_INVALID'; readonly keys: readonly string[] };
+interface LoadedPolicy {
+  readonly policy: Policy;
+  readonly source: PolicySource;
+  /** The file or registry key it was read from; null for the defaults. */
+  readonly location: string | null;
+}
 
-export type PolicyLoad =
-  | { readonly ok: true; readonly policy: Policy; readonly source: PolicySource; readonly location: string | null }
-  | { readonly ok: false; readonly error: PolicyLoadError; readonly location: string | null };
+export interface PolicyLoadError {
+  readonly code:
+    /** The file or registry key exists but could not be read (permissions, I/O). */
+    | 'POLICY_UNREADABLE'
+    /** Not JSON, or a value out of range, of the wrong type, or a key that does not exist. */
+    | 'POLICY_INVALID';
+  readonly keys: readonly string[];
+  /** The file or registry key that was refused. */
+  readonly location: string | null;
+}
+
+export type PolicyLoad = Result<LoadedPolicy, PolicyLoadError>;
 
 export interface PolicySources {
   readonly platform: NodeJS.Platform;
@@ -33,7 +44,7 @@ export interface PolicySources {
 /** Key names only (never values) say what is wrong: a policy value could be anything. */
 function validate(raw: unknown, source: PolicySource, location: string | null): PolicyLoad {
   const checked = policySchema.safeParse(raw);
-  if (checked.success) return { ok: true, policy: checked.data, source, location };
+  if (checked.success) return ok({ policy: checked.data, source, location });
   const keys = [
     ...new Set(
       checked.error.issues.flatMap((issue) =>
@@ -41,7 +52,7 @@ function validate(raw: unknown, source: PolicySource, location: string | null): 
       ),
     ),
   ];
-  return { ok: false, error: { code: 'POLICY_INVALID', keys }, location };
+  return err({ code: 'POLICY_INVALID', keys, location });
 }
 
 async function fromFile(
@@ -56,16 +67,16 @@ async function fromFile(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (missingIsDefault && code === 'ENOENT') return validate({}, 'defaults', null);
-    return { ok: false, error: { code: 'POLICY_UNREADABLE', keys: [] }, location: file };
+    return err({ code: 'POLICY_UNREADABLE', keys: [], location: file });
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    return { ok: false, error: { code: 'POLICY_INVALID', keys: [] }, location: file };
+    return err({ code: 'POLICY_INVALID', keys: [], location: file });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    return { ok: false, error: { code: 'POLICY_INVALID', keys: [] }, location: file };
+    return err({ code: 'POLICY_INVALID', keys: [], location: file });
   return validate(raw, source, file);
 }
 
@@ -77,11 +88,11 @@ export async function loadPolicy(sources: PolicySources): Promise<PolicyLoad> {
     const read = await (sources.readRegistry ?? readRegistryPolicy)();
     const location = 'HKLM\\Software\\Policies\\Wardline';
     if (!read.ok) {
-      return read.key === null
-        ? { ok: false, error: { code: 'POLICY_UNREADABLE', keys: [] }, location }
-        : { ok: false, error: { code: 'POLICY_INVALID', keys: [read.key] }, location };
+      return read.error.key === null
+        ? err({ code: 'POLICY_UNREADABLE', keys: [], location })
+        : err({ code: 'POLICY_INVALID', keys: [read.error.key], location });
     }
-    return read.values === null ? validate({}, 'defaults', null) : validate(read.values, 'registry', location);
+    return read.value === null ? validate({}, 'defaults', null) : validate(read.value, 'registry', location);
   }
   return fromFile(LINUX_POLICY_FILE, 'file', readText, true);
 }

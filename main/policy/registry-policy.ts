@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { policySchema, POLICY_KEYS } from '../../shared/policy/policy-schema';
+import { err, ok, type Result } from '../../shared/result';
 
 export const POLICY_REGISTRY_KEY = 'HKLM\\Software\\Policies\\Wardline';
 
@@ -13,9 +14,11 @@ const DEFAULTS = policySchema.parse({});
 /** Keys whose value is a boolean (a DWORD of 0 or 1 in the registry). */
 const BOOLEAN_KEYS: ReadonlySet<string> = new Set(POLICY_KEYS.filter((key) => typeof DEFAULTS[key] === 'boolean'));
 
-export type RegistryRead =
-  | { readonly ok: true; readonly values: Record<string, unknown> | null }
-  | { readonly ok: false; readonly key: string | null };
+/**
+ * The values (null when no policy is set), or the first value name that cannot be a policy
+ * value (`key` null: the registry key exists but could not be read).
+ */
+export type RegistryRead = Result<Record<string, unknown> | null, { readonly key: string | null }>;
 
 /**
  * `reg query <key>` output to a plain object, or the first value that cannot be a policy value.
@@ -31,9 +34,9 @@ export function parseRegQuery(output: string): RegistryRead {
     switch (type) {
       case 'REG_DWORD': {
         const number = Number.parseInt(data, 16);
-        if (!/^0x[0-9a-f]+$/i.test(data) || !Number.isSafeInteger(number)) return { ok: false, key: name };
+        if (!/^0x[0-9a-f]+$/i.test(data) || !Number.isSafeInteger(number)) return err({ key: name });
         if (BOOLEAN_KEYS.has(name)) {
-          if (number !== 0 && number !== 1) return { ok: false, key: name };
+          if (number !== 0 && number !== 1) return err({ key: name });
           values[name] = number === 1;
         } else values[name] = number;
         break;
@@ -44,10 +47,10 @@ export function parseRegQuery(output: string): RegistryRead {
         break;
       default:
         // REG_BINARY, REG_MULTI_SZ, REG_QWORD...: never a Wardline policy type.
-        return { ok: false, key: name };
+        return err({ key: name });
     }
   }
-  return { ok: true, values };
+  return ok(values);
 }
 
 /** Null values when the key does not exist (no policy set: defaults apply). */
@@ -57,7 +60,7 @@ export function readRegistryPolicy(): Promise<RegistryRead> {
       if (error) {
         // Exit code 1 with nothing on stdout: the key is absent. Anything else: unreadable.
         const absent = typeof error.code === 'number' && error.code === 1 && stdout.trim() === '';
-        resolve(absent ? { ok: true, values: null } : { ok: false, key: null });
+        resolve(absent ? ok(null) : err({ key: null }));
         return;
       }
       resolve(parseRegQuery(stdout));

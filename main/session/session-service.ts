@@ -299,7 +299,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
           if (failed.code === 'WRONG_PASSWORD') await apply({ type: 'unlock-failed', at: deps.now() });
           return fail(active === null ? appError('SESSION_EXPIRED') : failed);
         }
-        session.scope = reopened.scope;
+        session.scope = reopened.value;
         await apply({ type: 'unlocked', at: deps.now(), method: 'pin' in secret ? 'pin' : 'password' });
         try {
           await deps.audit.record(

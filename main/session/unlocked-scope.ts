@@ -10,6 +10,7 @@
  * refreshes it). None of them opens anything without the password or the PIN.
  */
 import { appError, type AppError } from '../../shared/errors';
+import { err, ok, type Result } from '../../shared/result';
 import { unwrapIdentityKeys, zeroIdentityKeys, type IdentityKeyPairs } from '../crypto/identity-keys';
 import type { MessagingService } from '../messaging/messaging-service';
 import type { OpenVault, VaultManager } from '../vault/vault-manager';
@@ -122,18 +123,18 @@ export async function reopenUnlockedScope(
   wrapped: UnlockMaterial['wrappedIdentity'],
   wrapKey: Uint8Array,
   startMessaging: (vault: OpenVault, identity: IdentityKeyPairs) => MessagingService,
-): Promise<{ readonly ok: true; readonly scope: UnlockedScope } | { readonly ok: false; readonly error: AppError }> {
+): Promise<Result<UnlockedScope, AppError>> {
   const vault = await vaults.unlock(userId, wrapKey);
   if (!vault.ok) {
     wrapKey.fill(0);
-    return { ok: false, error: appError(vault.error) };
+    return err(appError(vault.error));
   }
   const identity = await unwrapIdentityKeys(wrapped.wrappedPrivateKeys, wrapped.publicKeys, wrapKey);
   if (identity === null) {
     await vault.value.lock();
     wrapKey.fill(0);
-    return { ok: false, error: appError('IDENTITY_KEYS_DAMAGED') };
+    return err(appError('IDENTITY_KEYS_DAMAGED'));
   }
   const messaging = startMessaging(vault.value, identity);
-  return { ok: true, scope: openUnlockedScope({ messaging, vault: vault.value, identity, wrapKey }) };
+  return ok(openUnlockedScope({ messaging, vault: vault.value, identity, wrapKey }));
 }

@@ -56,7 +56,7 @@ export function openEncryptedDatabase<K extends DatabaseKind>(
           const call = pending.get(message.id);
           pending.delete(message.id);
           if (message.ok) call?.resolve(message.value);
-          else call?.reject(new StoreError(message.code));
+          else call?.reject(new StoreError(message.error));
           break;
         }
         case 'closed':

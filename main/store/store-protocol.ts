@@ -1,5 +1,6 @@
 /** Messages between the store client (main thread) and the store worker. */
 import type { DatabaseKind } from './database-kinds';
+import type { Result } from '../../shared/result';
 import type { StoreErrorCode } from './store-error';
 
 export interface StoreWorkerData {
@@ -15,6 +16,6 @@ export type ToWorker = { type: 'call'; id: number; op: string; args: unknown } |
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'failed'; code: StoreErrorCode }
-  | { type: 'result'; id: number; ok: true; value: unknown }
-  | { type: 'result'; id: number; ok: false; code: StoreErrorCode }
+  /** The answer to the call `id`: the op's value, or the code of what it threw. */
+  | ({ type: 'result'; id: number } & Result<unknown, StoreErrorCode>)
   | { type: 'closed' };

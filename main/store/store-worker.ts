@@ -6,13 +6,15 @@
 import type { Database } from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqlCipher } from './sqlcipher-connection';
-import { storeErrorFrom } from './store-error';
+import { storeErrorFrom, type StoreErrorCode } from './store-error';
 import { DATABASE_KINDS, type OpTable } from './database-kinds';
 import type { FromWorker, StoreWorkerData, ToWorker } from './store-protocol';
+import { err, ok, type Result } from '../../shared/result';
 
 const port = parentPort;
 if (port === null) throw new Error('store-worker must run as a worker thread');
 const post = (message: FromWorker) => port.postMessage(message);
+const answer = (id: number, result: Result<unknown, StoreErrorCode>) => post({ type: 'result', id, ...result });
 const data = workerData as StoreWorkerData;
 
 const kind = DATABASE_KINDS[data.kind];
@@ -40,13 +42,13 @@ port.on('message', (message: ToWorker) => {
   }
   const op = Object.hasOwn(ops, message.op) ? ops[message.op] : undefined;
   if (db === null || op === undefined) {
-    post({ type: 'result', id: message.id, ok: false, code: 'STORE_FAILED' });
+    answer(message.id, err('STORE_FAILED'));
     return;
   }
   try {
     const value = op(db, message.args);
-    post({ type: 'result', id: message.id, ok: true, value });
+    answer(message.id, ok(value));
   } catch (error) {
-    post({ type: 'result', id: message.id, ok: false, code: storeErrorFrom(error).code });
+    answer(message.id, err(storeErrorFrom(error).code));
   }
 });

@@ -14,6 +14,7 @@ import type { IpcResult } from '../../shared/ipc/result';
 import { tempDir } from './vault-fixtures';
 import type { PolicyLoad } from '../../main/policy/policy-loader';
 import { policySchema, type PolicyInput } from '../../shared/policy/policy-schema';
+import { ok } from '../../shared/result';
 
 const ORIGIN = 'app://wardline';
 const SENDER = { url: `${ORIGIN}/index.html`, isTopFrame: true };
@@ -51,7 +52,7 @@ export interface WorkstationOptions {
 
 function policyLoadOf(policy: PolicyInput | PolicyLoad): PolicyLoad {
   if ('ok' in policy) return policy;
-  return { ok: true, policy: policySchema.parse(policy), source: 'override', location: null };
+  return ok({ policy: policySchema.parse(policy), source: 'override', location: null });
 }
 
 export function createWorkstation(server: ServerEndpoint | null, options: WorkstationOptions = {}): Workstation {

@@ -216,7 +216,7 @@ describe('audit sync recovery', () => {
       logger: createLogger({ level: 'silent' }),
     });
     try {
-      expect(await trail.chainCheck()).toEqual({ ok: false, seq: ackedSeq + 2, problem: 'hash-mismatch' });
+      expect(await trail.chainCheck()).toEqual({ ok: false, error: { seq: ackedSeq + 2, problem: 'hash-mismatch' } });
       const { entries } = await (await trail.log()).pending(100);
       expect(entries.map((e) => e.record.reason)).toContain('AUDIT_LOCAL_HASH_MISMATCH');
       expect(await trail.syncNow()).toEqual({ kind: 'failed', code: 'AUDIT_CHAIN_BROKEN' });

@@ -70,7 +70,7 @@ describe('the device audit log', () => {
       Array.from({ length: 300 }, (_, i) => log.append(opened('nurse.adams', 1_795_000_000_000 + i))),
     );
     expect(placed.map((p) => p.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
-    expect(await log.verify()).toEqual({ ok: true, lastSeq: 300, records: 300 });
+    expect(await log.verify()).toEqual({ ok: true, value: { lastSeq: 300, records: 300 } });
     await log.close();
     open.splice(0);
 
@@ -115,7 +115,7 @@ describe('the device audit log', () => {
     const { state, entries } = await log.pending(10);
     expect(state).toMatchObject({ ackedSeq: 2, ackedHash: placed[1]?.hash, lastSeq: 4 });
     expect(entries.map((e) => e.record.seq)).toEqual([3, 4]);
-    expect(await log.verify()).toEqual({ ok: true, lastSeq: 4, records: 2 });
+    expect(await log.verify()).toEqual({ ok: true, value: { lastSeq: 4, records: 2 } });
   });
 
   describe('finds tampering by someone holding the device key, and names the record', () => {
@@ -142,14 +142,13 @@ describe('the device audit log', () => {
         const edited = recordOf(db, 3).replace('nurse.adams', 'nurse.brown');
         db.prepare('UPDATE records SET record = ? WHERE seq = 3').run(edited);
       });
-      expect(check).toEqual({ ok: false, seq: 3, problem: 'hash-mismatch' });
+      expect(check).toEqual({ ok: false, error: { seq: 3, problem: 'hash-mismatch' } });
     });
 
     it('a deleted record', async () => {
       expect(await tampered((db) => db.prepare('DELETE FROM records WHERE seq = 4').run())).toEqual({
         ok: false,
-        seq: 4,
-        problem: 'sequence-gap',
+        error: { seq: 4, problem: 'sequence-gap' },
       });
     });
 
@@ -159,7 +158,7 @@ describe('the device audit log', () => {
         db.prepare('UPDATE records SET record = ? WHERE seq = 2').run(b);
         db.prepare('UPDATE records SET record = ? WHERE seq = 5').run(a);
       });
-      expect(check).toEqual({ ok: false, seq: 2, problem: 'sequence-gap' });
+      expect(check).toEqual({ ok: false, error: { seq: 2, problem: 'sequence-gap' } });
     });
 
     it('an inserted record', async () => {
@@ -175,14 +174,13 @@ describe('the device audit log', () => {
           row.hash,
         );
       });
-      expect(check).toEqual({ ok: false, seq: 7, problem: 'hash-mismatch' });
+      expect(check).toEqual({ ok: false, error: { seq: 7, problem: 'hash-mismatch' } });
     });
 
     it('a cut tail', async () => {
       expect(await tampered((db) => db.prepare('DELETE FROM records WHERE seq >= 5').run())).toEqual({
         ok: false,
-        seq: 5,
-        problem: 'tail-missing',
+        error: { seq: 5, problem: 'tail-missing' },
       });
     });
   });
@@ -190,7 +188,7 @@ describe('the device audit log', () => {
   it('verifies a backlog longer than one step, and names a break past the first step', async () => {
     const { dataDir, identity, log } = await freshLog();
     await Promise.all(Array.from({ length: 4500 }, (_, i) => log.append(opened('nurse.adams', 1_795_000_000_000 + i))));
-    expect(await log.verify()).toEqual({ ok: true, lastSeq: 4500, records: 4500 });
+    expect(await log.verify()).toEqual({ ok: true, value: { lastSeq: 4500, records: 4500 } });
     await log.close();
     open.splice(0);
     const db = raw(dataDir, identity);
@@ -202,7 +200,7 @@ describe('the device audit log', () => {
     }
     const reopened = await openDeviceAuditLog({ dataDir, identity });
     open.push(reopened);
-    expect(await reopened.verify()).toEqual({ ok: false, seq: 3100, problem: 'hash-mismatch' });
+    expect(await reopened.verify()).toEqual({ ok: false, error: { seq: 3100, problem: 'hash-mismatch' } });
   });
 
   it('goes on from the acknowledged hash when the sync acknowledges past a verification step', async () => {
@@ -213,21 +211,17 @@ describe('the device audit log', () => {
     const db = raw(dataDir, identity);
     try {
       const first = deviceLogOps['log.verifyFrom'](db, { from: null, limit: 2 });
-      expect(first).toEqual({ ok: true, done: false, seq: 2, hash: placed[1]?.hash, records: 2 });
+      expect(first).toEqual({ ok: true, value: { done: false, seq: 2, hash: placed[1]?.hash, records: 2 } });
       expect(deviceLogOps['log.acknowledge'](db, { seq: 4, hash: placed[3]?.hash ?? '' })).toBe(true);
-      if (!first.ok || first.done) throw new Error('unreachable');
-      expect(deviceLogOps['log.verifyFrom'](db, { from: { seq: first.seq, hash: first.hash }, limit: 2 })).toEqual({
+      if (!first.ok || first.value.done) throw new Error('unreachable');
+      const from = { seq: first.value.seq, hash: first.value.hash };
+      expect(deviceLogOps['log.verifyFrom'](db, { from, limit: 2 })).toEqual({
         ok: true,
-        done: false,
-        seq: 6,
-        hash: placed[5]?.hash,
-        records: 2,
+        value: { done: false, seq: 6, hash: placed[5]?.hash, records: 2 },
       });
       expect(deviceLogOps['log.verifyFrom'](db, { from: { seq: 6, hash: placed[5]?.hash ?? '' }, limit: 2 })).toEqual({
         ok: true,
-        done: true,
-        lastSeq: 6,
-        records: 0,
+        value: { done: true, lastSeq: 6, records: 0 },
       });
       // A record left below the acknowledged point is not what acknowledging leaves behind.
       db.prepare('INSERT INTO records (seq, record, previous_hash, hash) VALUES (3, ?, ?, ?)').run(
@@ -237,8 +231,7 @@ describe('the device audit log', () => {
       );
       expect(deviceLogOps['log.verifyFrom'](db, { from: null, limit: 2 })).toEqual({
         ok: false,
-        seq: 5,
-        problem: 'sequence-gap',
+        error: { seq: 5, problem: 'sequence-gap' },
       });
     } finally {
       db.close();
@@ -268,7 +261,7 @@ describe('the device audit log', () => {
       await log.close();
       open.splice(0);
       const trail = trailOn(dataDir, identity);
-      expect(await trail.chainCheck()).toEqual({ ok: true, lastSeq: 3, records: 3 });
+      expect(await trail.chainCheck()).toEqual({ ok: true, value: { lastSeq: 3, records: 3 } });
       expect(await (await trail.log()).pendingCount()).toBe(3);
     });
 
@@ -284,7 +277,7 @@ describe('the device audit log', () => {
         db.close();
       }
       const trail = trailOn(dataDir, identity);
-      expect(await trail.chainCheck()).toEqual({ ok: false, seq: 2, problem: 'sequence-gap' });
+      expect(await trail.chainCheck()).toEqual({ ok: false, error: { seq: 2, problem: 'sequence-gap' } });
       const { entries } = await (await trail.log()).pending(100);
       expect(entries.at(-1)?.record).toMatchObject({
         seq: 6,
@@ -311,6 +304,6 @@ describe('the device audit log', () => {
     });
     const reopened = await openDeviceAuditLog({ dataDir, identity });
     open.push(reopened);
-    expect(await reopened.verify()).toEqual({ ok: true, lastSeq: 1, records: 1 });
+    expect(await reopened.verify()).toEqual({ ok: true, value: { lastSeq: 1, records: 1 } });
   });
 });

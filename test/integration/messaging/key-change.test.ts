@@ -115,7 +115,7 @@ describe('contact key change', () => {
     const signing = nurseKeys.ok ? nurseKeys.value.users[0]?.publicKeys?.signing : undefined;
     if (envelope === undefined || signing === undefined) throw new Error('not relayed');
     const opened = await openEnvelope(envelope, { recipient: doctor.userId, encryption: fresh.encryption }, signing);
-    expect(opened).toMatchObject({ ok: true, body: { text: 'second' } });
+    expect(opened).toMatchObject({ ok: true, value: { text: 'second' } });
     other.close();
 
     expect(

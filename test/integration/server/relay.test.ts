@@ -45,7 +45,7 @@ async function textFor(reader: TestUser, envelope: Envelope, sender: TestUser): 
     signingKey,
   );
   if (!opened.ok) throw new Error(`could not open: ${opened.error}`);
-  return opened.body.text;
+  return opened.value.text;
 }
 
 describe.each(BACKENDS)('relay on %s', (backend) => {

@@ -274,8 +274,7 @@ describe('policy', () => {
     const refused = createWorkstation(server.endpoint, {
       policy: {
         ok: false,
-        error: { code: 'POLICY_INVALID', keys: ['idleLockSeconds'] },
-        location: '/etc/wardline/policy.json',
+        error: { code: 'POLICY_INVALID', keys: ['idleLockSeconds'], location: '/etc/wardline/policy.json' },
       },
     });
     stations.push(refused);

@@ -160,7 +160,7 @@ describe('the unlocked scope: what a lock clears', () => {
     );
     if (!reopened.ok) throw new Error(reopened.error.code);
     expect(manager.openVaultIds()).toHaveLength(1);
-    await reopened.scope.close();
+    await reopened.value.close();
     expect(allZero(rightKey)).toBe(true);
     expect(manager.openVaultIds()).toEqual([]);
     expect(messaging.stopped).toBe(true);

@@ -65,7 +65,7 @@ describe('openEnvelope', () => {
   it('opens for every header recipient and for the sender, with the body as sealed', async () => {
     const expected = bodyFor(alice, [bob, carol, dave]);
     for (const user of [bob, carol, dave, alice]) {
-      expect(await open(sealed, user)).toEqual({ ok: true, body: expected });
+      expect(await open(sealed, user)).toEqual({ ok: true, value: expected });
     }
     expect(await verifyEnvelopeSignature(sealed, alice.publicKeys.signing)).toBe(true);
   });
@@ -73,7 +73,7 @@ describe('openEnvelope', () => {
   it('opens for an extra archive key recipient', async () => {
     expect(await open(sealed, archive, alice.publicKeys.signing, 'archive:records-1')).toEqual({
       ok: true,
-      body: bodyFor(alice, [bob, carol, dave]),
+      value: bodyFor(alice, [bob, carol, dave]),
     });
   });
 
@@ -216,7 +216,7 @@ describe('openEnvelope', () => {
       const body = bodyFor(alice, [bob]);
       expect(await open(await rawSeal(new TextEncoder().encode(JSON.stringify(body))), bob)).toEqual({
         ok: true,
-        body,
+        value: body,
       });
     });
 

@@ -129,7 +129,9 @@ describe('a tampered envelope', () => {
         fc.asyncProperty(arbitrary(), async ({ value, afterResign }) => {
           const result = await openAsBob(await resign(value, alice));
           expect(result).toEqual(
-            afterResign === null ? { ok: true, body: expect.anything() as unknown } : { ok: false, error: afterResign },
+            afterResign === null
+              ? { ok: true, value: expect.anything() as unknown }
+              : { ok: false, error: afterResign },
           );
         }),
       );

@@ -79,7 +79,10 @@ describe('where policy and the server may come from at start', () => {
       },
     });
     expect(read).toEqual([LINUX_POLICY_FILE]);
-    expect(load).toMatchObject({ ok: true, source: 'file', policy: { idleLockSeconds: 120, pinMinLength: 6 } });
+    expect(load).toMatchObject({
+      ok: true,
+      value: { source: 'file', policy: { idleLockSeconds: 120, pinMinLength: 6 } },
+    });
   });
 
   it('the Electron glue decides through it, by app.isPackaged, and reads no flag itself', () => {

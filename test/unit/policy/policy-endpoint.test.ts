@@ -13,7 +13,7 @@ const policy = (values: Record<string, unknown>) => policySchema.parse(values);
 
 describe('the server a policy names', () => {
   it('is none when the policy names none', () => {
-    expect(policyEndpoint(policy({}), null)).toEqual({ ok: true, endpoint: null });
+    expect(policyEndpoint(policy({}), null)).toEqual({ ok: true, value: null });
   });
 
   it('pins the CA given as PEM text or as a file', () => {
@@ -21,12 +21,12 @@ describe('the server a policy names', () => {
       policy({ serverUrl: 'https://wardline.hospital.example:8443', caCertificate: PEM }),
       null,
     );
-    expect(fromText).toEqual({ ok: true, endpoint: { url: 'https://wardline.hospital.example:8443', caPem: PEM } });
+    expect(fromText).toEqual({ ok: true, value: { url: 'https://wardline.hospital.example:8443', caPem: PEM } });
     const fromFile = policyEndpoint(
       policy({ serverUrl: 'https://wardline.hospital.example', caCertificate: caFile }),
       '/etc/wardline/policy.json',
     );
-    expect(fromFile).toEqual({ ok: true, endpoint: { url: 'https://wardline.hospital.example', caPem: PEM } });
+    expect(fromFile).toEqual({ ok: true, value: { url: 'https://wardline.hospital.example', caPem: PEM } });
   });
 
   it('makes the policy unusable when the CA cannot be read or is not a certificate', () => {
@@ -37,7 +37,7 @@ describe('the server a policy names', () => {
       ),
     ).toMatchObject({
       ok: false,
-      invalid: { ok: false, error: { code: 'POLICY_UNREADABLE', keys: ['caCertificate'] } },
+      error: { code: 'POLICY_UNREADABLE', keys: ['caCertificate'], location: null },
     });
     expect(
       policyEndpoint(
@@ -46,7 +46,7 @@ describe('the server a policy names', () => {
       ),
     ).toMatchObject({
       ok: false,
-      invalid: { ok: false, error: { code: 'POLICY_INVALID', keys: ['caCertificate'] } },
+      error: { code: 'POLICY_INVALID', keys: ['caCertificate'], location: null },
     });
   });
 });

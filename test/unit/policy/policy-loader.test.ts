@@ -36,7 +36,10 @@ const enoent = () => Promise.reject(Object.assign(new Error('missing'), { code: 
 
 describe('policy from a file', () => {
   it('uses the documented defaults when no policy is set', async () => {
-    await expect(linux(enoent)).resolves.toEqual({ ok: true, policy: DEFAULTS, source: 'defaults', location: null });
+    await expect(linux(enoent)).resolves.toEqual({
+      ok: true,
+      value: { policy: DEFAULTS, source: 'defaults', location: null },
+    });
   });
 
   it('reads /etc/wardline/policy.json, filling what it leaves out with defaults', async () => {
@@ -45,9 +48,11 @@ describe('policy from a file', () => {
     );
     expect(read).toEqual({
       ok: true,
-      policy: { ...DEFAULTS, idleLockSeconds: 120, notificationContent: 'sender' },
-      source: 'file',
-      location: LINUX_POLICY_FILE,
+      value: {
+        policy: { ...DEFAULTS, idleLockSeconds: 120, notificationContent: 'sender' },
+        source: 'file',
+        location: LINUX_POLICY_FILE,
+      },
     });
   });
 
@@ -62,8 +67,10 @@ describe('policy from a file', () => {
     );
     await expect(loadPolicy({ platform: 'linux', overrideFile: file })).resolves.toMatchObject({
       ok: true,
-      source: 'override',
-      policy: { pinAllowed: false, sharedWorkstation: false, serverUrl: 'https://wardline.hospital.example:8443' },
+      value: {
+        source: 'override',
+        policy: { pinAllowed: false, sharedWorkstation: false, serverUrl: 'https://wardline.hospital.example:8443' },
+      },
     });
     await expect(loadPolicy({ platform: 'linux', overrideFile: path.join(dir, 'nope.json') })).resolves.toMatchObject({
       ok: false,
@@ -106,8 +113,7 @@ describe('policy from a file', () => {
       linux(() => Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' }))),
     ).resolves.toMatchObject({
       ok: false,
-      error: { code: 'POLICY_UNREADABLE' },
-      location: LINUX_POLICY_FILE,
+      error: { code: 'POLICY_UNREADABLE', location: LINUX_POLICY_FILE },
     });
     if (process.getuid?.() !== 0) {
       const file = policyFile('{}');
@@ -136,7 +142,7 @@ describe('policy from the Windows registry', () => {
   it('reads REG_SZ as text and REG_DWORD as numbers, or as booleans for on/off keys', () => {
     expect(parseRegQuery(REG_OUTPUT)).toEqual({
       ok: true,
-      values: {
+      value: {
         serverUrl: 'https://wardline.hospital.example',
         caCertificate: 'C:\\ProgramData\\Wardline\\ca.pem',
         idleLockSeconds: 120,
@@ -148,8 +154,8 @@ describe('policy from the Windows registry', () => {
   });
 
   it('refuses registry types no policy uses, and an on/off DWORD other than 0 or 1', () => {
-    expect(parseRegQuery('    pinAllowed    REG_BINARY    01')).toEqual({ ok: false, key: 'pinAllowed' });
-    expect(parseRegQuery('    pinAllowed    REG_DWORD    0x2')).toEqual({ ok: false, key: 'pinAllowed' });
+    expect(parseRegQuery('    pinAllowed    REG_BINARY    01')).toEqual({ ok: false, error: { key: 'pinAllowed' } });
+    expect(parseRegQuery('    pinAllowed    REG_DWORD    0x2')).toEqual({ ok: false, error: { key: 'pinAllowed' } });
   });
 
   it('validates registry values like the file, and uses defaults when the key is absent', async () => {
@@ -161,18 +167,21 @@ describe('policy from the Windows registry', () => {
       }),
     ).resolves.toMatchObject({
       ok: true,
-      source: 'registry',
-      policy: { idleLockSeconds: 120, pinAllowed: false, notificationContent: 'sender' },
+      value: {
+        source: 'registry',
+        location: 'HKLM\\Software\\Policies\\Wardline',
+        policy: { idleLockSeconds: 120, pinAllowed: false, notificationContent: 'sender' },
+      },
     });
     await expect(
       loadPolicy({
         platform: 'win32',
         overrideFile: null,
-        readRegistry: () => Promise.resolve({ ok: true, values: null }),
+        readRegistry: () => Promise.resolve({ ok: true, value: null }),
       }),
     ).resolves.toMatchObject({
       ok: true,
-      source: 'defaults',
+      value: { source: 'defaults', location: null },
     });
     await expect(
       loadPolicy({
@@ -185,7 +194,7 @@ describe('policy from the Windows registry', () => {
       loadPolicy({
         platform: 'win32',
         overrideFile: null,
-        readRegistry: () => Promise.resolve({ ok: false, key: null }),
+        readRegistry: () => Promise.resolve({ ok: false, error: { key: null } }),
       }),
     ).resolves.toMatchObject({
       ok: false,
