@@ -76,9 +76,10 @@ import type { Benchmark, Figure } from './bench-kit';
 import type { ServerTrace } from './support/audit-server-child';
 import { repoRoot, startChild, type ChildHandle } from './support/child-rpc';
 import { benchAccount, deriveAccountKeys, totpCode, type BenchAccount } from './support/clients';
-import { loadOver, machineBusyMs, postgresCpuMs, type LoadReport } from './support/machine-load';
+import { cpuMs, cpuOf, describeLoad, loadOver, machineBusyMs, postgresCpuMs } from './support/machine-load';
 import { profiled } from './support/server-process';
-import { median, percentile, round } from './support/stats';
+import { median, percentile, round, sum } from './support/stats';
+import { ms, rate, sleep, timed } from './support/timing';
 
 const PARTS = new Set(
   (process.env.WARDLINE_BENCH_AUDIT_PARTS ?? 'append,verify,sync').split(',').map((part) => part.trim()),
@@ -201,17 +202,6 @@ const sha256 = (...parts: readonly Uint8Array[]): Hash => {
   for (const part of parts) hash.update(part);
   return new Uint8Array(hash.digest());
 };
-
-const rate = (count: number, ms: number) => (count * 1000) / ms;
-const ms = (since: number) => performance.now() - since;
-const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));
-const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
-
-function describeLoad(load: LoadReport | null): string {
-  return load === null
-    ? 'machine load unknown'
-    : `machine ${(load.machine * 100).toFixed(0)}% busy, other processes ${(load.others * 100).toFixed(0)}% of its cores`;
-}
 
 /** `df` of the directory the bench writes to: the disk the durable appends and servers land on. */
 function diskOf(dir: string): string {
@@ -595,14 +585,6 @@ function buildExport(sodium: Sodium, total: number, workstations: number): Trail
   return JSON.parse(JSON.stringify(trail)) as TrailExport;
 }
 
-/** As `npm run audit:verify` passes them. */
-/** Times `body` once; answers ms. */
-function timed(body: () => unknown): number {
-  const started = performance.now();
-  body();
-  return ms(started);
-}
-
 async function verification(): Promise<Record<string, Figure>> {
   const sodium = await loadSodium();
   const built = performance.now();
@@ -807,8 +789,6 @@ function timeLogCalls(log: DeviceAuditLog): { pendingMs: () => number; acknowled
     },
   };
 }
-
-const sum = (values: readonly number[]) => values.reduce((total, v) => total + v, 0);
 
 /**
  * The per-batch JavaScript both ends do besides the database, measured here on the same batches
@@ -1042,11 +1022,6 @@ async function catchUp(database: 'pglite' | 'postgres', root: string): Promise<R
     await server?.stop().catch(() => undefined);
     cluster?.stop();
   }
-}
-
-async function cpuOf(child: ChildHandle): Promise<number> {
-  const usage = await child.call<NodeJS.CpuUsage>('cpuUsage');
-  return (usage.user + usage.system) / 1000;
 }
 
 export const benchmark: Benchmark = {

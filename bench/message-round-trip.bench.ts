@@ -65,9 +65,10 @@ import {
   type RawClient,
   type StreamConnection,
 } from './support/clients';
-import { loadOver, machineBusyMs, type LoadReport } from './support/machine-load';
+import { cpuMs, cpuOf, describeLoad, loadOver, machineBusyMs, type LoadReport } from './support/machine-load';
 import { profileDir, profiled, startServerProcess } from './support/server-process';
 import { median, percentile, round } from './support/stats';
+import { sleep } from './support/timing';
 import type { FrameStamp, HttpStamp, Trace } from './support/trace';
 
 const LEVELS = [1, 50, 200] as const;
@@ -99,8 +100,6 @@ interface Stored {
   readonly at: number;
   readonly id?: string;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits for the recipient's `stored` events in order, per series. */
 function storedEvents(recipient: ChildHandle) {
@@ -445,14 +444,7 @@ export function roundTripBenchmark(database: RoundTripDatabase): Benchmark {
 export const benchmark = roundTripBenchmark('postgres');
 
 function ownCpuMs(): Promise<number> {
-  const usage = process.cpuUsage();
-  return Promise.resolve((usage.user + usage.system) / 1000);
-}
-
-function describeLoad(load: LoadReport | null): string {
-  return load === null
-    ? 'machine load unknown'
-    : `machine ${(load.machine * 100).toFixed(0)}% busy, other processes ${(load.others * 100).toFixed(0)}% of its cores`;
+  return Promise.resolve(cpuMs(process.cpuUsage()));
 }
 
 function printQueries(level: number, list: { sql: string; count: number; totalMs: number; maxMs: number }[]): void {
@@ -466,11 +458,6 @@ function printQueries(level: number, list: { sql: string; count: number; totalMs
       'total ms': round(q.totalMs, 0),
     })),
   );
-}
-
-async function cpuOf(child: ChildHandle): Promise<number> {
-  const usage = await child.call<NodeJS.CpuUsage>('cpuUsage');
-  return (usage.user + usage.system) / 1000;
 }
 
 function printStages(results: readonly LevelResult[]): void {

@@ -30,6 +30,7 @@ import type { Envelope, EnvelopeHeader, MessageBody } from '../../shared/protoco
 import type { FeedEvent } from '../../shared/protocol/feed';
 import { emit, monoMs, serveChild } from './child-rpc';
 import { deriveAccountKeys, signInRaw, totpCode, type BenchAccount, type RawClient } from './clients';
+import { upperMedian } from './stats';
 import { drain, traceFramesReceived, traceHttpClient, type Trace } from './trace';
 
 const ORIGIN = 'app://wardline';
@@ -274,8 +275,6 @@ async function queueBaseline(envelope: Envelope, conversation: ConversationRecor
   void relay.outbox.drain();
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-
 serveChild(
   {
     async setup(setup: SetupParams) {
@@ -401,7 +400,7 @@ serveChild(
         opens.push(monoMs() - started);
         if (!opened.ok) throw new Error(opened.error);
       }
-      return { sealMs: median(seals.slice(args.rounds / 4)), openMs: median(opens.slice(args.rounds / 4)) };
+      return { sealMs: upperMedian(seals.slice(args.rounds / 4)), openMs: upperMedian(opens.slice(args.rounds / 4)) };
     },
 
     /** Recipient: how many messages each client has stored. */
