@@ -41,12 +41,11 @@ import { Worker } from 'node:worker_threads';
 import { openDeviceAuditLog, type DeviceAuditLog } from '../main/audit/device-audit-log';
 import { deviceLogOps, type UnplacedRecord } from '../main/audit/device-log-ops';
 import { DEVICE_LOG_MIGRATIONS } from '../main/audit/device-log-schema';
-import { createAppCore, type AppCore } from '../main/core/app-core';
+import type { AppCore } from '../main/core/app-core';
 import { loadOrCreateDeviceIdentity, type DeviceIdentity } from '../main/device/device-identity';
 import { loginProof } from '../main/device/device-proof';
 import { createMachineFileProtector } from '../main/keys/device-protector';
 import { loadSodium, type Sodium } from '../shared/node/crypto/sodium';
-import { createLogger } from '../main/logging/logger';
 import { createApiClient } from '../main/server-link/api-client';
 import type { ServerEndpoint } from '../main/server-link/server-endpoint';
 import { migrate } from '../main/store/migrations';
@@ -69,11 +68,11 @@ import type { ChainedEntry, SignedTreeHead } from '../shared/audit/audit-entry';
 import { checkAuditRecord, type AuditRecord } from '../shared/audit/audit-event';
 import { blake2b256 } from '../shared/audit/blake2b';
 import { merkleTree, type Hash } from '../shared/audit/merkle-tree';
-import type { ChannelName, RequestOf } from '../shared/ipc/contract';
 import { AUDIT_BATCH_MAX, routes } from '../shared/protocol/api';
 import { startPostgres, type PostgresCluster } from '../test/support/postgres';
 import type { Benchmark, Figure } from './bench-kit';
 import type { ServerTrace } from './support/audit-server-child';
+import { createBenchCore, signIn } from './support/bench-core';
 import { repoRoot, startChild, type ChildHandle } from './support/child-rpc';
 import { benchAccount, deriveAccountKeys, totpCode, type BenchAccount } from './support/clients';
 import { cpuMs, cpuOf, describeLoad, loadOver, machineBusyMs, postgresCpuMs } from './support/machine-load';
@@ -100,8 +99,6 @@ const BATCH = AUDIT_BATCH_MAX;
 const BASE_AT = 1_795_000_000_000;
 /** The server's own chain in a built export (its sessions attest the workstations' records). */
 const SERVER_CHAIN = '5e7e7e7e-0000-4000-8000-000000000001';
-const ORIGIN = 'app://wardline';
-const SENDER_FRAME = { url: `${ORIGIN}/index.html`, isTopFrame: true };
 
 // ---------------------------------------------------------------------------------------------
 // Records: what a busy ward workstation writes (ids and codes only, as the catalogue allows).
@@ -660,13 +657,6 @@ interface Stored {
   readonly treeSize: number;
 }
 
-async function dispatch<C extends ChannelName>(core: AppCore, channel: C, payload: RequestOf<C>): Promise<unknown> {
-  const result = (await core.router.dispatch(channel, payload, SENDER_FRAME)) as
-    { ok: true; value: unknown } | { ok: false; error: { code: string } };
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}`);
-  return result.value;
-}
-
 /** A device registered by signing in (password with device proof, then TOTP), for the raw baseline. */
 async function registeredDevice(
   endpoint: ServerEndpoint,
@@ -848,25 +838,8 @@ async function catchUp(database: 'pglite' | 'postgres', root: string): Promise<R
     await server.call('createAccounts', [clinician, rawAccount], 600_000);
 
     // The workstation: the real core, signed in through its router (this registers its device).
-    const coreDir = mkdtempSync(path.join(dir, 'core-'));
-    core = createAppCore({
-      dataDir: coreDir,
-      host: 'browser-host',
-      environment: 'development',
-      version: '0.0.0-bench',
-      trustedOrigin: ORIGIN,
-      logger: createLogger({ level: 'silent' }),
-      device: createMachineFileProtector(path.join(coreDir, 'machine', 'device-secret')),
-      allowUnprotectedDevice: false,
-      server: endpoint,
-    });
-    const step = (await dispatch(core, 'session.signIn', {
-      userId: clinician.userId,
-      password: clinician.password,
-    })) as { step: string };
-    if (step.step !== 'mfa') throw new Error(`sign-in: ${step.step}`);
-    const state = (await dispatch(core, 'session.verifyMfa', { code: totpCode(clinician) })) as { state: string };
-    if (state.state !== 'unlocked') throw new Error(`sign-in: ${state.state}`);
+    core = createBenchCore(dir, endpoint);
+    await signIn(core, clinician);
     // What the sign-in recorded goes first (and any sync it kicked has finished).
     for (let settled = 0; settled < 2;) {
       const outcome = await core.audit.syncNow();

@@ -14,11 +14,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import { createAppCore, type AppCore } from '../../main/core/app-core';
+import type { AppCore } from '../../main/core/app-core';
 import { openEnvelope } from '../../main/crypto/envelope-open';
 import { sealEnvelope } from '../../main/crypto/envelope-seal';
-import { createMachineFileProtector } from '../../main/keys/device-protector';
-import { createLogger } from '../../main/logging/logger';
 import { createOutboxSender, type OutboxSender } from '../../main/messaging/outbox-sender';
 import { createReceiptQueue, type ReceiptQueue } from '../../main/messaging/receipt-queue';
 import { createFeedStream, type FeedStream } from '../../main/server-link/feed-stream';
@@ -28,13 +26,12 @@ import type { ConversationRecord, ParticipantRecord } from '../../main/store/ops
 import type { ChannelName, RequestOf } from '../../shared/ipc/contract';
 import type { Envelope, EnvelopeHeader, MessageBody } from '../../shared/protocol/envelope';
 import type { FeedEvent } from '../../shared/protocol/feed';
+import { createBenchCore, dispatch as dispatchTo, signIn } from './bench-core';
 import { emit, monoMs, serveChild } from './child-rpc';
-import { deriveAccountKeys, signInRaw, totpCode, type BenchAccount, type RawClient } from './clients';
+import { deriveAccountKeys, signInRaw, type BenchAccount, type RawClient } from './clients';
 import { upperMedian } from './stats';
 import { drain, traceFramesReceived, traceHttpClient, type Trace } from './trace';
 
-const ORIGIN = 'app://wardline';
-const SENDER_FRAME = { url: `${ORIGIN}/index.html`, isTopFrame: true };
 const FEED_CURSOR = 'feed.cursor';
 
 const trace: Trace = { http: [], frames: [] };
@@ -58,37 +55,18 @@ let params: SetupParams | null = null;
 
 async function dispatch<C extends ChannelName>(channel: C, payload: RequestOf<C>) {
   if (core === null) throw new Error('not set up');
-  const result = (await core.router.dispatch(channel, payload, SENDER_FRAME)) as
-    { ok: true; value: unknown } | { ok: false; error: { code: string } };
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}`);
-  return result.value;
+  return dispatchTo(core, channel, payload);
 }
 
 async function signInCore(setup: SetupParams): Promise<void> {
-  const dataDir = mkdtempSync(path.join(setup.dataDir, 'core-'));
-  core = createAppCore({
-    dataDir,
-    host: 'browser-host',
-    environment: 'development',
-    version: '0.0.0-bench',
-    trustedOrigin: ORIGIN,
-    logger: createLogger({ level: 'silent' }),
-    device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
-    allowUnprotectedDevice: false,
-    server: setup.endpoint,
-  });
+  core = createBenchCore(setup.dataDir, setup.endpoint);
   core.onEvent((name) => {
     // `conversations.changed`, not `thread.changed`: the latter also fires when this workstation's
     // own delivery receipt comes back on its feed, the former only when a message was stored.
     if (name === 'conversations.changed' && setup.role === 'recipient')
       emit('stored', { series: 'encrypted', at: monoMs() });
   });
-  const step = (await dispatch('session.signIn', { userId: setup.real.userId, password: setup.real.password })) as {
-    step: string;
-  };
-  if (step.step !== 'mfa') throw new Error(`sign-in: ${step.step}`);
-  const state = (await dispatch('session.verifyMfa', { code: totpCode(setup.real) })) as { state: string };
-  if (state.state !== 'unlocked') throw new Error(`sign-in: ${state.state}`);
+  await signIn(core, setup.real);
 }
 
 /**
