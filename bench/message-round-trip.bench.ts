@@ -40,7 +40,7 @@
  *      pinned-key reads on A' and B' (key management that exists only for end-to-end
  *      encryption); A's IPC request validation.
  * So encrypted − baseline is the client's cost of end-to-end encryption: pinned keys plus seal
- * and open. The stage table printed below splits it further.
+ * and open. The stage table it prints (message-round-trip/stages.ts) splits it further.
  *
  * Load: level n = n signed-in WebSocket streams on the server. Level 1 is the measuring clients
  * alone (A, B, A', B'); at 50 and 200 the others are idle clinicians (3 sessions per account, each
@@ -55,6 +55,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { startPostgres, type PostgresCluster } from '../test/support/postgres';
 import type { Benchmark, Figure } from './bench-kit';
+import {
+  printStages,
+  stagesOf,
+  type LevelResult,
+  type Sample,
+  type Series,
+  type Stages,
+} from './message-round-trip/stages';
+import { storedEvents } from './message-round-trip/stored-events';
 import { startChatter, type Chatter } from './support/chatter';
 import { monoMs, repoRoot, startChild, type ChildHandle } from './support/child-rpc';
 import {
@@ -65,10 +74,11 @@ import {
   type RawClient,
   type StreamConnection,
 } from './support/clients';
-import { loadOver, machineBusyMs, type LoadReport } from './support/machine-load';
+import { cpuMs, cpuOf, describeLoad, loadOver, machineBusyMs } from './support/machine-load';
 import { profileDir, profiled, startServerProcess } from './support/server-process';
-import { median, percentile, round } from './support/stats';
-import type { FrameStamp, HttpStamp, Trace } from './support/trace';
+import { percentile, round } from './support/stats';
+import { sleep } from './support/timing';
+import type { Trace } from './support/trace';
 
 const LEVELS = [1, 50, 200] as const;
 const MEASURING_CONNECTIONS = 4;
@@ -78,108 +88,11 @@ const SESSIONS_PER_ACCOUNT = 3;
 const CHATTER_SESSIONS = 24;
 /** Messages a second per connected client, in the background. */
 const CHATTER_RATE_PER_CLIENT = 0.01;
-const STORE_TIMEOUT_MS = 15_000;
 export type RoundTripDatabase = 'postgres' | 'pglite';
 
 /** About 240 characters, a typical ward message (invented, no real patient). */
 const TEXT =
   'Bed 12: K+ 6.1 on the 14:00 bloods, repeat sent. ECG shows peaked T waves. Calcium gluconate and insulin-dextrose given per protocol. Please review on your round and advise on further management; family aware and updated at 14:40.';
-
-type Series = 'encrypted' | 'baseline';
-
-interface Sample {
-  readonly series: Series;
-  readonly id: string;
-  readonly t0: number;
-  readonly t1: number;
-}
-
-interface Stored {
-  readonly series: Series;
-  readonly at: number;
-  readonly id?: string;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits for the recipient's `stored` events in order, per series. */
-function storedEvents(recipient: ChildHandle) {
-  const queues: Record<Series, Stored[]> = { encrypted: [], baseline: [] };
-  const waiters: Record<Series, ((stored: Stored) => void)[]> = { encrypted: [], baseline: [] };
-  recipient.onEvent((name, data) => {
-    if (name !== 'stored') return;
-    const stored = data as Stored;
-    const waiter = waiters[stored.series].shift();
-    if (waiter) waiter(stored);
-    else queues[stored.series].push(stored);
-  });
-  return {
-    next(series: Series): Promise<Stored> {
-      const queued = queues[series].shift();
-      if (queued) return Promise.resolve(queued);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no ${series} message stored within ${String(STORE_TIMEOUT_MS)} ms`)),
-          STORE_TIMEOUT_MS,
-        );
-        waiters[series].push((stored) => {
-          clearTimeout(timer);
-          resolve(stored);
-        });
-      });
-    },
-    pending: () => queues.encrypted.length + queues.baseline.length,
-  };
-}
-
-interface Stages {
-  /** start → A's POST of the envelope begins. */
-  readonly beforePost: number;
-  /** Of which: a recipient-key lookup, if the send asked the directory (encrypted only). */
-  readonly keyLookup: number | null;
-  /** POST begins → the server has the request. */
-  readonly toServer: number;
-  /** Server has the request → frame for B handed to its socket. */
-  readonly serverToPush: number;
-  /** Frame handed to B's socket → B's process has it. */
-  readonly pushToRecipient: number;
-  /** B has the frame → stored. */
-  readonly recipientStore: number;
-}
-
-const firstIn = (stamps: readonly HttpStamp[], pathName: string, from: number, to: number) =>
-  stamps.find((s) => s.path === pathName && s.start >= from && s.start <= to);
-
-function stagesOf(sample: Sample, sender: Trace, server: Trace, recipient: Trace): Stages | null {
-  const post = firstIn(sender.http, '/v1/messages/send', sample.t0, sample.t1);
-  const lookup = firstIn(sender.http, '/v1/directory/keys', sample.t0, sample.t1);
-  const received = recipient.frames.find((f: FrameStamp) => f.id === sample.id);
-  if (post === undefined || received === undefined) return null;
-  const served = server.http
-    .filter((s) => s.start >= post.start && s.start <= (post.end ?? sample.t1))
-    .sort((a, b) => a.start - b.start)[0];
-  const pushed = server.frames.filter((f) => f.id === sample.id && f.at <= received.at).sort((a, b) => b.at - a.at)[0];
-  if (served === undefined || pushed === undefined) return null;
-  return {
-    beforePost: post.start - sample.t0,
-    keyLookup: lookup?.end == null ? null : lookup.end - lookup.start,
-    toServer: served.start - post.start,
-    serverToPush: pushed.at - served.start,
-    pushToRecipient: received.at - pushed.at,
-    recipientStore: sample.t1 - received.at,
-  };
-}
-
-interface LevelResult {
-  readonly level: number;
-  readonly encrypted: number[];
-  readonly baseline: number[];
-  readonly stages: Record<Series, Stages[]>;
-  readonly cpuMsPerMessage: { server: number; sender: number; recipient: number };
-  readonly chatterSent: number;
-  readonly seconds: number;
-  readonly load: LoadReport | null;
-}
 
 /**
  * `message-round-trip` runs the server on PostgreSQL, as a hospital deploys it (the goal is
@@ -445,14 +358,7 @@ export function roundTripBenchmark(database: RoundTripDatabase): Benchmark {
 export const benchmark = roundTripBenchmark('postgres');
 
 function ownCpuMs(): Promise<number> {
-  const usage = process.cpuUsage();
-  return Promise.resolve((usage.user + usage.system) / 1000);
-}
-
-function describeLoad(load: LoadReport | null): string {
-  return load === null
-    ? 'machine load unknown'
-    : `machine ${(load.machine * 100).toFixed(0)}% busy, other processes ${(load.others * 100).toFixed(0)}% of its cores`;
+  return Promise.resolve(cpuMs(process.cpuUsage()));
 }
 
 function printQueries(level: number, list: { sql: string; count: number; totalMs: number; maxMs: number }[]): void {
@@ -466,37 +372,4 @@ function printQueries(level: number, list: { sql: string; count: number; totalMs
       'total ms': round(q.totalMs, 0),
     })),
   );
-}
-
-async function cpuOf(child: ChildHandle): Promise<number> {
-  const usage = await child.call<NodeJS.CpuUsage>('cpuUsage');
-  return (usage.user + usage.system) / 1000;
-}
-
-function printStages(results: readonly LevelResult[]): void {
-  const rows: Record<string, string | number>[] = [];
-  const stageNames: [keyof Stages, string][] = [
-    ['beforePost', 'A: send → POST starts'],
-    ['keyLookup', '  of which key lookup'],
-    ['toServer', 'POST → server has it'],
-    ['serverToPush', 'server: request → frame to B'],
-    ['pushToRecipient', 'frame → B has it'],
-    ['recipientStore', 'B: frame → stored'],
-  ];
-  for (const r of results) {
-    for (const [key, label] of stageNames) {
-      const enc = r.stages.encrypted.map((s) => s[key]).filter((v): v is number => v !== null);
-      const base = r.stages.baseline.map((s) => s[key]).filter((v): v is number => v !== null);
-      rows.push({
-        level: r.level,
-        stage: label,
-        'encrypted p50': round(median(enc)),
-        'encrypted p99': round(percentile(enc, 99)),
-        'baseline p50': base.length ? round(median(base)) : '',
-        'baseline p99': base.length ? round(percentile(base, 99)) : '',
-      });
-    }
-  }
-  process.stdout.write('stage breakdown (ms; stages of one sample add up to its round trip):\n');
-  console.table(rows);
 }

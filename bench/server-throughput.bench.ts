@@ -42,6 +42,7 @@ import { leanSender, leanStream, type LeanSender, type LeanStream } from './supp
 import { loadOver, machineBusyMs, postgresCpuMs, type LoadReport } from './support/machine-load';
 import { profiled, startServerProcess, type ServerProcess } from './support/server-process';
 import { percentile, round } from './support/stats';
+import { sleep } from './support/timing';
 
 const SENDERS = 16;
 const RECIPIENTS = 16;
@@ -69,8 +70,6 @@ interface RunResult {
   readonly load: LoadReport | null;
   readonly setupSeconds: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Snapshot {
   readonly at: number;

@@ -1,11 +1,13 @@
 /**
  * How busy the whole machine was while a bench measured, and how much of that was not the
  * bench: on a shared two-core machine other people's builds and tests move the tail latencies,
- * and a figure is only readable next to this.
+ * and a figure is only readable next to this. Also the bench's own CPU time (this process, its
+ * children, PostgreSQL) that separates the two.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ChildHandle } from './child-rpc';
 
 /** CPU time (ms) all cores have spent busy since boot; null where /proc/stat is missing. */
 export function machineBusyMs(): number | null {
@@ -38,6 +40,20 @@ export function loadOver(
   const capacity = elapsedMs * os.availableParallelism();
   const busy = busyAfter - busyBefore;
   return { machine: busy / capacity, others: Math.max(0, busy - ours) / capacity };
+}
+
+export function describeLoad(load: LoadReport | null): string {
+  return load === null
+    ? 'machine load unknown'
+    : `machine ${(load.machine * 100).toFixed(0)}% busy, other processes ${(load.others * 100).toFixed(0)}% of its cores`;
+}
+
+/** CPU ms (user + system) of a `process.cpuUsage()` reading. */
+export const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
+
+/** CPU ms used so far by a bench child (each answers `cpuUsage`). */
+export async function cpuOf(child: ChildHandle): Promise<number> {
+  return cpuMs(await child.call<NodeJS.CpuUsage>('cpuUsage'));
 }
 
 /** utime + stime (ms) of one process from /proc/<pid>/stat, and its parent pid. */

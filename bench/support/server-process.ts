@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ServerEndpoint } from '../../main/server-link/server-endpoint';
 import { repoRoot, startChild, type ChildHandle } from './child-rpc';
 import type { BenchAccount } from './clients';
+import { cpuOf } from './machine-load';
 
 export interface ServerProcess {
   readonly child: ChildHandle;
@@ -53,9 +54,6 @@ export async function startServerProcess(options: {
     async createAccounts(accounts) {
       await child.call('createAccounts', accounts, 600_000);
     },
-    async cpuMs() {
-      const usage = await child.call<NodeJS.CpuUsage>('cpuUsage');
-      return (usage.user + usage.system) / 1000;
-    },
+    cpuMs: () => cpuOf(child),
   };
 }

@@ -10,4 +10,13 @@ export function percentile(values: readonly number[], p: number): number {
 
 export const median = (values: readonly number[]): number => percentile(values, 50);
 
+/**
+ * The value at index ⌊n/2⌋ of the sorted values, NaN for none: for an even count the upper of the
+ * two middle ones, where `median` takes the lower (the vault-store and seal/open figures use this).
+ */
+export const upperMedian = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+export const sum = (values: readonly number[]): number => values.reduce((total, v) => total + v, 0);
+
 export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));

@@ -4,52 +4,30 @@
  *
  * - the real main-process core (`createAppCore`, driven through its IPC router as the renderer
  *   drives it): seals and sends (sender) or verifies, opens and stores (recipient);
- * - the baseline "relay" client: the same client modules minus the end-to-end encryption. Its
- *   envelopes were sealed before any clock started, and what it receives is stored unopened.
- *   See message-round-trip.bench.ts for exactly what each series includes.
+ * - the baseline "relay" client (workstation-relay.ts): the same client modules minus the
+ *   end-to-end encryption. Its envelopes were sealed before any clock started, and what it
+ *   receives is stored unopened. See message-round-trip.bench.ts for exactly what each series
+ *   includes.
  *
  * Role `sender` answers `sendEncrypted` / `sendBaseline` with the time it started (CLOCK_MONOTONIC);
  * role `recipient` posts a `stored` event with the time each message was stored in its vault.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import path from 'node:path';
-import { createAppCore, type AppCore } from '../../main/core/app-core';
+import { randomUUID } from 'node:crypto';
+import type { AppCore } from '../../main/core/app-core';
 import { openEnvelope } from '../../main/crypto/envelope-open';
 import { sealEnvelope } from '../../main/crypto/envelope-seal';
-import { createMachineFileProtector } from '../../main/keys/device-protector';
-import { createLogger } from '../../main/logging/logger';
-import { createOutboxSender, type OutboxSender } from '../../main/messaging/outbox-sender';
-import { createReceiptQueue, type ReceiptQueue } from '../../main/messaging/receipt-queue';
-import { createFeedStream, type FeedStream } from '../../main/server-link/feed-stream';
-import type { ServerEndpoint } from '../../main/server-link/server-endpoint';
-import { openStore, type StoreClient } from '../../main/store/store-client';
 import type { ConversationRecord, ParticipantRecord } from '../../main/store/ops/conversation-ops';
 import type { ChannelName, RequestOf } from '../../shared/ipc/contract';
 import type { Envelope, EnvelopeHeader, MessageBody } from '../../shared/protocol/envelope';
-import type { FeedEvent } from '../../shared/protocol/feed';
+import { createBenchCore, dispatch as dispatchTo, signIn } from './bench-core';
 import { emit, monoMs, serveChild } from './child-rpc';
-import { deriveAccountKeys, signInRaw, totpCode, type BenchAccount, type RawClient } from './clients';
+import { upperMedian } from './stats';
 import { drain, traceFramesReceived, traceHttpClient, type Trace } from './trace';
-
-const ORIGIN = 'app://wardline';
-const SENDER_FRAME = { url: `${ORIGIN}/index.html`, isTopFrame: true };
-const FEED_CURSOR = 'feed.cursor';
+import { startRelay, type Relay, type SetupParams } from './workstation-relay';
 
 const trace: Trace = { http: [], frames: [] };
 traceHttpClient(trace.http);
 traceFramesReceived(trace.frames);
-
-interface SetupParams {
-  readonly role: 'sender' | 'recipient';
-  readonly endpoint: ServerEndpoint;
-  readonly dataDir: string;
-  /** Signs in on the real core. */
-  readonly real: BenchAccount;
-  /** Signs in on the baseline relay client. */
-  readonly baseline: BenchAccount;
-  readonly text: string;
-}
 
 let core: AppCore | null = null;
 let relay: Relay | null = null;
@@ -57,160 +35,18 @@ let params: SetupParams | null = null;
 
 async function dispatch<C extends ChannelName>(channel: C, payload: RequestOf<C>) {
   if (core === null) throw new Error('not set up');
-  const result = (await core.router.dispatch(channel, payload, SENDER_FRAME)) as
-    { ok: true; value: unknown } | { ok: false; error: { code: string } };
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}`);
-  return result.value;
+  return dispatchTo(core, channel, payload);
 }
 
 async function signInCore(setup: SetupParams): Promise<void> {
-  const dataDir = mkdtempSync(path.join(setup.dataDir, 'core-'));
-  core = createAppCore({
-    dataDir,
-    host: 'browser-host',
-    environment: 'development',
-    version: '0.0.0-bench',
-    trustedOrigin: ORIGIN,
-    logger: createLogger({ level: 'silent' }),
-    device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
-    allowUnprotectedDevice: false,
-    server: setup.endpoint,
-  });
+  core = createBenchCore(setup.dataDir, setup.endpoint);
   core.onEvent((name) => {
     // `conversations.changed`, not `thread.changed`: the latter also fires when this workstation's
     // own delivery receipt comes back on its feed, the former only when a message was stored.
     if (name === 'conversations.changed' && setup.role === 'recipient')
       emit('stored', { series: 'encrypted', at: monoMs() });
   });
-  const step = (await dispatch('session.signIn', { userId: setup.real.userId, password: setup.real.password })) as {
-    step: string;
-  };
-  if (step.step !== 'mfa') throw new Error(`sign-in: ${step.step}`);
-  const state = (await dispatch('session.verifyMfa', { code: totpCode(setup.real) })) as { state: string };
-  if (state.state !== 'unlocked') throw new Error(`sign-in: ${state.state}`);
-}
-
-/**
- * The baseline client: a raw session, a SQLCipher store (same worker, same schema as a vault),
- * the client's real outbox sender and feed stream, and a feed handler that stores what arrives
- * without opening it.
- */
-interface Relay {
-  readonly client: RawClient;
-  readonly store: StoreClient;
-  readonly stream: FeedStream;
-  readonly outbox: OutboxSender;
-  readonly receipts: ReceiptQueue;
-  close(): Promise<void>;
-}
-
-async function startRelay(setup: SetupParams): Promise<Relay> {
-  const keys = await deriveAccountKeys(setup.endpoint, setup.baseline);
-  const client = await signInRaw({
-    endpoint: setup.endpoint,
-    account: setup.baseline,
-    keys,
-    dataDir: setup.dataDir,
-    identity: true,
-  });
-  keys.authKey.fill(0);
-  keys.wrapKey.fill(0);
-  const store = await openStore(
-    path.join(mkdtempSync(path.join(setup.dataDir, 'relay-')), 'vault.db'),
-    new Uint8Array(randomBytes(32)),
-    { create: true },
-  );
-  const token = () => client.server.token();
-  const receipts = createReceiptQueue({ api: client.api, token });
-  const outbox = createOutboxSender({
-    api: client.api,
-    store,
-    token,
-    now: Date.now,
-    onChanged: () => undefined,
-    onUnreachable: () => undefined,
-    onKeyMismatch: () => Promise.resolve('retry' as const),
-  });
-  const self = setup.baseline.userId;
-
-  /** As the core's feed receiver, minus the pinned-key lookup and opening: the body stored is the known text, not decrypted. */
-  async function onEnvelope(envelope: Envelope): Promise<void> {
-    const header = envelope.header;
-    if (header.expiresAt !== null && header.expiresAt <= Date.now()) return;
-    const direction = header.sender.userId === self ? 'out' : 'in';
-    const ids = [...new Set([...header.recipients, header.sender.userId])];
-    const { inserted } = await store.call('message.receive', {
-      conversation: {
-        id: header.conversationId,
-        kind: 'direct',
-        title: null,
-        roleAddressId: null,
-        roleAddressName: null,
-        createdAt: header.sentAt,
-        patient: null,
-        participants: ids.map((userId) => ({ userId, displayName: userId, role: null, department: null, title: null })),
-      },
-      message: {
-        id: header.id,
-        conversationId: header.conversationId,
-        senderId: header.sender.userId,
-        sentAt: header.sentAt,
-        receivedAt: Date.now(),
-        priority: header.priority,
-        expiresAt: header.expiresAt,
-        recipientCount: header.recipients.filter((id) => id !== header.sender.userId).length,
-        envelope: new TextEncoder().encode(JSON.stringify(envelope)),
-        body: setup.text,
-        direction,
-      },
-    });
-    if (direction === 'in') receipts.add(header.id, 'delivered');
-    if (inserted && setup.role === 'recipient') emit('stored', { series: 'baseline', at: monoMs(), id: header.id });
-  }
-
-  async function onEvent(event: FeedEvent): Promise<void> {
-    if (event.type === 'envelope') await onEnvelope(event.envelope);
-    else if (event.type === 'receipt')
-      await store.call('receipt.record', {
-        messageId: event.messageId,
-        userId: event.userId,
-        kind: event.kind,
-        at: event.at,
-      });
-    const current = Number((await store.call('setting.get', { key: FEED_CURSOR })) ?? '0');
-    if (event.seq > current) await store.call('setting.set', { key: FEED_CURSOR, value: String(event.seq) });
-  }
-
-  let markOnline: () => void = () => undefined;
-  const online = new Promise<void>((resolve) => (markOnline = resolve));
-  const stream = createFeedStream({
-    endpoint: setup.endpoint,
-    token,
-    cursor: async () => Number((await store.call('setting.get', { key: FEED_CURSOR })) ?? '0'),
-    onEvent,
-    onState: (state) => {
-      if (state === 'online') {
-        markOnline();
-        void outbox.drainNow();
-        void receipts.flush();
-      }
-    },
-    onSessionEnded: () => undefined,
-  });
-  stream.start();
-  await online;
-  return {
-    client,
-    store,
-    stream,
-    outbox,
-    receipts,
-    async close() {
-      await stream.stop();
-      await client.close();
-      await store.close();
-    },
-  };
+  await signIn(core, setup.real);
 }
 
 // ---- sender state --------------------------------------------------------------------------
@@ -273,8 +109,6 @@ async function queueBaseline(envelope: Envelope, conversation: ConversationRecor
   });
   void relay.outbox.drain();
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 serveChild(
   {
@@ -401,7 +235,7 @@ serveChild(
         opens.push(monoMs() - started);
         if (!opened.ok) throw new Error(opened.error);
       }
-      return { sealMs: median(seals.slice(args.rounds / 4)), openMs: median(opens.slice(args.rounds / 4)) };
+      return { sealMs: upperMedian(seals.slice(args.rounds / 4)), openMs: upperMedian(opens.slice(args.rounds / 4)) };
     },
 
     /** Recipient: how many messages each client has stored. */
