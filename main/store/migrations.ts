@@ -7,6 +7,7 @@ import { SCHEMA_V1 } from './schema-v1';
 import { SCHEMA_V2 } from './schema-v2';
 import { SCHEMA_V3 } from './schema-v3';
 import { SCHEMA_V4 } from './schema-v4';
+import { SCHEMA_V5 } from './schema-v5';
 import { StoreError } from './store-error';
 
 export interface Migration {
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'messaging', sql: SCHEMA_V2 },
   { version: 3, name: 'held outgoing messages', sql: SCHEMA_V3 },
   { version: 4, name: 'patient context', sql: SCHEMA_V4 },
+  { version: 5, name: 'unread priority index', sql: SCHEMA_V5 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -70,6 +70,9 @@ function populate(db: Db, version: number): void {
         VALUES ('o2', 'c1', 'idem-2', X'05', 3600, 1);
     `);
   }
+  if (version >= 4) {
+    db.exec(`UPDATE conversations SET patient_label = 'Bed 12, J. Smith' WHERE id = 'c1'`);
+  }
 }
 
 type Snapshot = Map<string, Record<string, unknown>[]>;
@@ -124,7 +127,7 @@ async function expectReadable(store: StoreClient, version: number): Promise<void
     roleAddressId: null,
     roleAddressName: null,
     createdAt: 1000,
-    patient: { ref: 'pat-1', label: null },
+    patient: { ref: 'pat-1', label: version >= 4 ? 'Bed 12, J. Smith' : null },
     participants: [
       {
         userId: DOCTOR,
