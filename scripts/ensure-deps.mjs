@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { quietly, step } from './progress.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (line) => process.stderr.write(`wardline: ${line}\n`);
@@ -22,16 +23,18 @@ const stamp = path.join(root, 'node_modules', '.wardline-lock-hash');
 const lockHash = createHash('sha256').update(readFileSync(lockFile)).digest('hex');
 const installed = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
 if (installed !== lockHash) {
-  say('installing npm dependencies (native modules build from source; this takes a few minutes)...');
   // The Electron runtime is fetched only by packaging; it cannot be downloaded on offline machines.
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
-  });
-  if (result.status !== 0) {
+  // npm's own output is shown only if it fails: a first start stays a few readable lines.
+  try {
+    await step('installing npm dependencies (native modules build from source: a few minutes)', () =>
+      quietly('npm', ['ci', '--no-audit', '--no-fund'], {
+        cwd: root,
+        env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+      }),
+    );
+  } catch {
     say('npm ci failed; see the output above.');
-    process.exit(result.status ?? 1);
+    process.exit(1);
   }
   writeFileSync(stamp, `${lockHash}\n`);
 }

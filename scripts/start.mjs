@@ -7,6 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+// Installs what is missing first (in this process: one Node start less than a prestart script).
+import './ensure-deps.mjs';
+import { buildWeb } from './build-web.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -31,6 +34,7 @@ async function startDemoServer() {
   const child = spawn('npm', ['run', '--silent', 'server', '--', '--data', dataDir, '--port', '0', '--demo'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { WARDLINE_SERVER_LOG_LEVEL: 'warn', ...process.env },
   });
   const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
@@ -76,11 +80,8 @@ if (electron !== null) {
 }
 
 process.stderr.write(
-  [
-    'The Electron runtime is not installed on this machine (it cannot be downloaded here),',
-    'so Wardline is starting its browser host instead: the same core, in your browser.',
-    'Open the address printed below in Chromium.',
-    '',
-  ].join('\n'),
+  'wardline: no Electron runtime on this machine (it cannot be downloaded here): starting the browser host,\n' +
+    'wardline: the same core in your browser.\n',
 );
-process.exit(run('npm', ['run', 'start:browser', '--', ...args]));
+if (!(await buildWeb())) process.exit(1);
+process.exit(run(process.execPath, ['--import', 'tsx', path.join(root, 'launch/browser-host-cli.ts'), ...args]));
