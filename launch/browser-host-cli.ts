@@ -1,12 +1,13 @@
 /**
  * `npm run start:browser -- [--port <p>] [--data <dir>] [--server <url> --ca <file>] [--policy <file>]`:
- * runs the main-process core under Node behind the browser host and prints one line
- * `browser host ready: <url>`. Policy comes from `--policy`, else `/etc/wardline/policy.json`;
- * a server it names wins over `--server`. With neither, it first starts the embedded demo
- * server in `<data>/server` (development only: the demo accounts are in
- * `<data>/server/demo-accounts.json`).
+ * runs the main-process core under Node behind the browser host and prints its ready block, whose
+ * first line is `browser host ready: <url>` (ready-block.ts). Policy comes from `--policy`, else
+ * `/etc/wardline/policy.json`; a server it names wins over `--server`. With neither, it first
+ * starts the embedded demo server in `<data>/server` (development only: the demo accounts are in
+ * `<data>/server/demo-accounts.json`) and, on its first start, publishes their keys in the
+ * background. Logs go to stderr, warnings only and one line each (terminal-log.ts).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,8 @@ import type { ServerEndpoint } from '../main/server-link/server-endpoint';
 import { startServer } from '../server/server';
 import { startBrowserHost } from '../main/browser-host/browser-host';
 import { publishDemoIdentities } from './demo-identities';
+import { demoAccountLines, readyBlock, type ReadyInfo } from './ready-block';
+import { terminalLog } from './terminal-log';
 import { loadPolicy, type PolicyLoad } from '../main/policy/policy-loader';
 import { policyEndpoint } from '../main/policy/policy-endpoint';
 import { decideLaunchSources } from '../main/policy/launch-sources';
@@ -53,7 +56,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-
 const dataDir = path.resolve(values.data);
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
-const logger = createLogger();
+// A person's terminal gets warnings only, one line each; WARDLINE_LOG=json gives the JSON stream.
+const log = terminalLog();
+const logger = createLogger(log);
 
 if ((values.server === undefined) !== (values.ca === undefined)) fail('--server and --ca go together');
 // The browser host is never packaged: the same rule as Electron's, as an unpackaged build.
@@ -78,6 +83,7 @@ if (!policy.ok)
     `policy refused (${policy.error.code}${policy.error.keys.length > 0 ? `: ${policy.error.keys.join(', ')}` : ''}); nobody can sign in\n`,
   );
 let embedded: { close(): Promise<void> } | null = null;
+let demo: { serverDir: string; accountsFile: string } | null = null;
 let endpoint: ServerEndpoint;
 if (policyServer !== null) {
   endpoint = policyServer;
@@ -86,16 +92,11 @@ if (policyServer !== null) {
   if (!configured.ok) fail(`server configuration refused (${configured.error})`);
   endpoint = configured.value;
 } else {
-  const accountsFile = path.join(dataDir, 'server', 'demo-accounts.json');
-  const firstStart = !existsSync(accountsFile);
-  const server = await startServer({ dataDir: path.join(dataDir, 'server'), port: 0, demo: true });
+  const serverDir = path.join(dataDir, 'server');
+  const server = await startServer({ dataDir: serverDir, port: 0, demo: true, log });
   embedded = server;
   endpoint = { url: server.url, caPem: readFileSync(server.caCertPath, 'utf8') };
-  if (firstStart) {
-    process.stdout.write("embedded demo server: publishing the demo accounts' keys (first start only)\n");
-    await publishDemoIdentities(endpoint, accountsFile, logger);
-  }
-  process.stdout.write(`embedded demo server: ${server.url} accounts=${accountsFile}\n`);
+  demo = { serverDir, accountsFile: path.join(serverDir, 'demo-accounts.json') };
 }
 const host = await startBrowserHost({
   port,
@@ -126,7 +127,37 @@ const host = await startBrowserHost({
   );
 });
 
-process.stdout.write(`browser host ready: ${host.url}\n`);
+const ready: ReadyInfo = {
+  url: host.url,
+  demo:
+    demo === null
+      ? null
+      : {
+          serverUrl: endpoint.url,
+          serverDir: demo.serverDir,
+          accounts: demoAccountLines(readFileSync(demo.accountsFile, 'utf8')),
+        },
+};
+process.stdout.write(readyBlock(ready));
+if (demo !== null) void publishDemoKeys(endpoint, demo.serverDir, demo.accountsFile);
+
+/**
+ * Demo accounts are seeded without keys, like real ones: each signs in once so it can be messaged.
+ * After the ready block, so nobody waits for it; done once per demo server (a marker file says so).
+ */
+async function publishDemoKeys(server: ServerEndpoint, serverDir: string, accountsFile: string): Promise<void> {
+  const marker = path.join(serverDir, 'demo-keys-published');
+  if (existsSync(marker)) return;
+  const total = demoAccountLines(readFileSync(accountsFile, 'utf8')).length;
+  process.stdout.write("Publishing the demo accounts' keys (first start only, about ten seconds)...\n");
+  const published = await publishDemoIdentities(server, accountsFile, logger);
+  if (published === total) writeFileSync(marker, `${new Date().toISOString()}\n`);
+  process.stdout.write(
+    published === total
+      ? 'Demo accounts ready: every one can be messaged.\n'
+      : `Only ${String(published)} of ${String(total)} demo accounts published keys; restart to try again.\n`,
+  );
+}
 
 const shutdown = () => {
   void host

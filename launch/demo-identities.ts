@@ -24,6 +24,9 @@ interface DemoAccount {
   readonly totpSecret: string;
 }
 
+/** Sign-ins at once: each is mostly key derivation, one core's worth on each side. */
+const PARALLEL = 2;
+
 /** Answers how many demo accounts now have keys. */
 export async function publishDemoIdentities(
   endpoint: ServerEndpoint,
@@ -33,40 +36,52 @@ export async function publishDemoIdentities(
 ): Promise<number> {
   const accounts = JSON.parse(readFileSync(accountsFile, 'utf8')) as DemoAccount[];
   let published = 0;
-  for (const account of accounts) {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-demo-seed-'));
-    const core = createAppCore({
-      dataDir,
-      host: 'browser-host',
-      environment: 'development',
-      version: 'demo-seed',
-      trustedOrigin: ORIGIN,
-      logger,
-      device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
-      allowUnprotectedDevice: false,
-      server: endpoint,
-    });
-    try {
-      const first = await core.router.dispatch(
-        'session.signIn',
-        { userId: account.userId, password: account.password },
-        SENDER,
-      );
-      const code = new OTPAuth.TOTP({
-        secret: OTPAuth.Secret.fromBase32(account.totpSecret),
-        period: 30,
-        digits: 6,
-      }).generate({
-        timestamp: now() - 30_000,
-      });
-      const done = first.ok ? await core.router.dispatch('session.verifyMfa', { code }, SENDER) : first;
-      if (done.ok) published += 1;
-      else logger.warn({ userId: account.userId, code: done.error.code }, 'demo identity not published');
-      await core.router.dispatch('session.signOut', {}, SENDER);
-    } finally {
-      await core.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }
+  let next = 0;
+  const worker = async () => {
+    for (let account = accounts[next++]; account !== undefined; account = accounts[next++])
+      if (await publishOne(endpoint, account, logger, now)) published += 1;
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
   return published;
+}
+
+async function publishOne(
+  endpoint: ServerEndpoint,
+  account: DemoAccount,
+  logger: Logger,
+  now: () => number,
+): Promise<boolean> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-demo-seed-'));
+  const core = createAppCore({
+    dataDir,
+    host: 'browser-host',
+    environment: 'development',
+    version: 'demo-seed',
+    trustedOrigin: ORIGIN,
+    logger,
+    device: createMachineFileProtector(path.join(dataDir, 'machine', 'device-secret')),
+    allowUnprotectedDevice: false,
+    server: endpoint,
+  });
+  try {
+    const first = await core.router.dispatch(
+      'session.signIn',
+      { userId: account.userId, password: account.password },
+      SENDER,
+    );
+    const code = new OTPAuth.TOTP({
+      secret: OTPAuth.Secret.fromBase32(account.totpSecret),
+      period: 30,
+      digits: 6,
+    }).generate({
+      timestamp: now() - 30_000,
+    });
+    const done = first.ok ? await core.router.dispatch('session.verifyMfa', { code }, SENDER) : first;
+    if (!done.ok) logger.warn({ userId: account.userId, code: done.error.code }, 'demo identity not published');
+    await core.router.dispatch('session.signOut', {}, SENDER);
+    return done.ok;
+  } finally {
+    await core.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }

@@ -13,6 +13,8 @@ export interface HostProcess {
   readonly child: ChildProcess;
   /** Everything the host printed on stdout up to its ready line. */
   readonly output: string;
+  /** Everything printed on stdout so far, once `pattern` is among it. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -22,8 +24,10 @@ export interface HostOptions {
   readonly dataDir?: string;
   /** The core's log level (default `warn`). */
   readonly logLevel?: string;
-  /** Each line the core logs (JSON, on stderr). */
+  /** Each line the core logs (JSON, on stderr, unless `terminalLog`). */
   readonly onLogLine?: (line: string) => void;
+  /** Log as a person's terminal gets it (warnings, one line each) instead of JSON at `logLevel`. */
+  readonly terminalLog?: boolean;
 }
 
 export async function startHostProcess(
@@ -46,7 +50,9 @@ export async function startHostProcess(
     {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WARDLINE_LOG_LEVEL: options.logLevel ?? 'warn' },
+      env: options.terminalLog
+        ? { ...process.env, WARDLINE_LOG: undefined, WARDLINE_LOG_LEVEL: undefined }
+        : { ...process.env, WARDLINE_LOG: 'json', WARDLINE_LOG_LEVEL: options.logLevel ?? 'warn' },
     },
   );
   let stderr = '';
@@ -84,6 +90,21 @@ export async function startHostProcess(
     dataDir,
     child,
     output: stdout,
+    waitForOutput: (pattern, timeoutMs = 60_000) =>
+      new Promise<string>((resolve, reject) => {
+        const check = () => {
+          if (!pattern.test(stdout)) return false;
+          clearTimeout(timer);
+          child.stdout.off('data', check);
+          resolve(stdout);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          child.stdout.off('data', check);
+          reject(new Error(`browser host never printed ${String(pattern)}: ${stdout}`));
+        }, timeoutMs);
+        if (!check()) child.stdout.on('data', check);
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) {
