@@ -31,6 +31,8 @@ export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
   /** The KDF cost new accounts get, and unknown ids are told. */
   readonly accountKdf: { readonly memoryMiB: number; readonly passes: number };
   readonly audit: AuditIntakeDeps;
+  /** A `--demo` server: its health answer says so, for the sign-in screen's demo note. */
+  readonly demo: boolean;
 }
 
 export function createApiHandlers(deps: ApiDeps): RouteHandlers {
@@ -61,7 +63,7 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
     return outcome;
   };
   return {
-    health: () => Promise.resolve(succeed({ status: 'ok', version: API_VERSION })),
+    health: () => Promise.resolve(succeed({ status: 'ok', version: API_VERSION, demo: deps.demo })),
     prelogin: async ({ body }) => succeed(await prelogin(db, deps.preloginSecret, deps.accountKdf, body.userId)),
     login: ({ body, remoteAddress }) => served(passwordStep(deps, body, remoteAddress)),
     verifyMfa: ({ body, remoteAddress }) => served(mfaStep(deps, body, remoteAddress)),

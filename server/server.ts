@@ -203,6 +203,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         decoyHash,
         preloginSecret,
         accountKdf,
+        demo: options.demo === true,
         audit: {
           db,
           clock,

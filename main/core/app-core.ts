@@ -30,6 +30,7 @@ import type { MessagingService } from '../messaging/messaging-service';
 import { createApiClient } from '../server-link/api-client';
 import { appCodeOfStoreError, StoreError } from '../store/store-error';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
+import { appCodeOf } from '../server-link/api-error-code';
 
 export interface AppCoreOptions {
   readonly dataDir: string;
@@ -227,6 +228,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         ),
       'system.health': () =>
         Promise.resolve(ok({ status: 'ok' as const, uptimeSeconds: Math.max(0, (now() - startedAt) / 1000) })),
+      'server.getInfo': async () => {
+        if (api === null) return fail(appError('NO_SERVER_CONFIGURED'));
+        const health = await api.call('health', {});
+        return health.ok ? ok({ demo: health.value.demo }) : fail(appError(appCodeOf(health.error.code)));
+      },
       'session.getState': () => Promise.resolve(ok(session.state())),
       'session.signIn': ({ userId, password }) =>
         policyError ? Promise.resolve(fail(policyError)) : session.signIn(userId, password),

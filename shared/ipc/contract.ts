@@ -213,6 +213,8 @@ export const channels = {
     response: z.strictObject({ status: z.literal('ok'), uptimeSeconds: z.number().nonnegative() }),
     permission: null,
   },
+  /** What the sign-in screen may say about the server: only whether it is a demo server. */
+  'server.getInfo': { request: empty, response: z.strictObject({ demo: z.boolean() }), permission: null },
   'session.getState': { request: empty, response: sessionStateSchema, permission: null },
   'session.signIn': {
     request: z.strictObject({ userId: userIdSchema, password: passwordSchema }),

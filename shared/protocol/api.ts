@@ -119,7 +119,8 @@ export const routes = {
     path: '/v1/health',
     auth: 'none',
     request: empty,
-    response: z.strictObject({ status: z.literal('ok'), version: text(50) }),
+    // `demo`: a development server with seeded demo accounts (`--demo`); sign-in says so.
+    response: z.strictObject({ status: z.literal('ok'), version: text(50), demo: z.boolean() }),
   },
   /**
    * The salt and cost for deriving this user's keys. An unknown user gets a salt that is stable

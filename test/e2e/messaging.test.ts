@@ -112,6 +112,18 @@ const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
 const messageField = (page: Page) => page.getByRole('textbox', { name: 'Message', exact: true });
 
 describe('sign-in with a second factor', () => {
+  it('says nothing of demo accounts on a real server', async () => {
+    const { page } = a;
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // The screen shows the note only when the server says it is a demo server; this one does not.
+    await expect(page.evaluate(() => window.wardline!.server.getInfo())).resolves.toEqual({
+      ok: true,
+      value: { demo: false },
+    });
+    await expect(page.getByRole('complementary', { name: 'Demo accounts' }).count()).resolves.toBe(0);
+    await expect(page.getByText('demo server').count()).resolves.toBe(0);
+  });
+
   it('enrolls an authenticator on a first sign-in, from the QR code and the setup key', async () => {
     const { page } = a;
     await page.getByLabel('User ID').fill(newcomer.userId);

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import { startHostProcess, type HostProcess } from '../support/browser-host-process';
+import { accessibilityViolations } from './clinician-page';
 
 let host: HostProcess;
 let browser: Browser;
@@ -11,7 +12,8 @@ let page: Page;
 beforeAll(async () => {
   host = await startHostProcess();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // A context of its own: axe-core's Playwright builder needs one.
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   await page.goto(host.url);
   // isVisible() does not wait: let React paint the form before the first assertion.
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -23,6 +25,13 @@ afterAll(async () => {
 });
 
 describe('sign-in screen', () => {
+  it('on the embedded demo server, says where the demo accounts are', async () => {
+    const note = page.getByRole('complementary', { name: 'Demo accounts' });
+    await note.waitFor();
+    await expect(note.innerText()).resolves.toContain('npm run demo:code');
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
+  });
+
   it('shows labelled User ID and Password fields and a Sign in button', async () => {
     await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
     await expect(page.getByLabel('User ID').isVisible()).resolves.toBe(true);

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import type { WardlineApi } from '../../../preload/api-factory';
 import type { SessionState } from '../../../shared/ipc/contract';
 import { EnrollMfaStep } from '../sign-in/EnrollMfaStep';
@@ -15,14 +16,35 @@ export function SignInScreen({
   readonly onSignedIn: (state: SessionState) => void;
 }) {
   const flow = useSignInFlow(bridge, onSignedIn);
+  const demo = useDemoServer(bridge);
   switch (flow.step.step) {
     case 'password':
       return (
-        <PasswordForm initialUserId={flow.userId} initialError={flow.carriedError} onSubmit={flow.submitPassword} />
+        <PasswordForm
+          initialUserId={flow.userId}
+          initialError={flow.carriedError}
+          onSubmit={flow.submitPassword}
+          demoServer={demo}
+        />
       );
     case 'mfa':
       return <MfaStep onVerify={flow.submitCode} onCancel={flow.cancel} />;
     case 'enroll-mfa':
       return <EnrollMfaStep otpauthUri={flow.step.otpauthUri} onVerify={flow.submitCode} onCancel={flow.cancel} />;
   }
+}
+
+/** Whether the server is a `--demo` one; false until it answers, and if it cannot. */
+function useDemoServer(bridge: WardlineApi): boolean {
+  const [demo, setDemo] = useState(false);
+  useEffect(() => {
+    let current = true;
+    void bridge.server.getInfo().then((result) => {
+      if (current && result.ok) setDemo(result.value.demo);
+    });
+    return () => {
+      current = false;
+    };
+  }, [bridge]);
+  return demo;
 }

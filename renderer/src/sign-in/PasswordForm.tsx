@@ -6,10 +6,13 @@ export function PasswordForm({
   initialUserId,
   initialError,
   onSubmit,
+  demoServer,
 }: {
   readonly initialUserId: string;
   readonly initialError: string | null;
   readonly onSubmit: (userId: string, password: string) => Promise<string | null>;
+  /** A development server with demo accounts: say how to find them (never on a real server). */
+  readonly demoServer: boolean;
 }) {
   const [userId, setUserId] = useState(initialUserId);
   const [password, setPassword] = useState('');
@@ -79,6 +82,15 @@ export function PasswordForm({
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      {demoServer && (
+        <aside className="demo-note" aria-label="Demo accounts">
+          <h2>Demo accounts</h2>
+          <p>
+            This is a demo server. The terminal that started Wardline lists its accounts; <code>npm run demo:code</code>{' '}
+            prints their passwords and codes.
+          </p>
+        </aside>
+      )}
     </section>
   );
 }

@@ -322,7 +322,7 @@ describe.each(BACKENDS)('refusals on %s', (backend) => {
         });
         expect(await streamRefusal(target.server.url, target.caPem, headers)).toBe(401);
       }
-      expect(await target.api.ok('health', {})).toEqual({ status: 'ok', version: 'v1' });
+      expect(await target.api.ok('health', {})).toEqual({ status: 'ok', version: 'v1', demo: false });
     });
 
     it('marks API answers as not cacheable', async () => {

@@ -162,6 +162,7 @@ describe('the real contract', () => {
     expect(open.sort()).toEqual([
       'app.getInfo',
       'policy.get',
+      'server.getInfo',
       'session.cancelSignIn',
       'session.getState',
       'session.signIn',
