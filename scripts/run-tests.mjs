@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: format, lint, module graph, dead code, typecheck, build, every Vitest tier (unit, integration, security, e2e) and
-// Electronegativity, then one line `N passed, N failed[, N skipped]` summing them all. Static
-// checks count as one test each. The line is also written to test-results/summary.txt for .ci/run.
+// `npm test`: format, lint, module graph, dead code, typecheck, the Electron bundles, the web build, every
+// Vitest tier (unit, integration, security, e2e) and Electronegativity, then one line `N passed, N failed[, N
+// skipped]` summing them all. Static checks count as one test each. The line is also written to
+// test-results/summary.txt for .ci/run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,6 +43,23 @@ check('module graph (no cycles, no app-server imports)', 'npx', [
 ]);
 check('dead code (knip)', 'npx', ['knip', '--no-progress']);
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+// What Electron loads, as electron-vite writes it: a bundle that does not build, or lacks a
+// worker main starts by name, fails here rather than on a hospital's PCs.
+const ELECTRON_BUNDLE = [
+  'out/main/main.cjs',
+  'out/main/kdf-worker.cjs',
+  'out/main/store-worker.cjs',
+  'out/preload/electron-preload.cjs',
+  'out/renderer/index.html',
+];
+rmSync(path.join(root, 'out'), { recursive: true, force: true });
+const bundled = run('build Electron bundles', 'npm', ['run', '--silent', 'build:electron']);
+const missing = ELECTRON_BUNDLE.filter((file) => !existsSync(path.join(root, file)));
+if (bundled && missing.length === 0) totals.passed += 1;
+else {
+  if (missing.length > 0) process.stdout.write(`== missing from the Electron bundle: ${missing.join(', ')}\n`);
+  totals.failed += 1;
+}
 const built = run('build renderer', 'npm', ['run', '--silent', 'build:web']);
 process.env.WARDLINE_SKIP_WEB_BUILD = '1';
 if (!built) totals.failed += 1;

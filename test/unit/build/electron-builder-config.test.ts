@@ -3,6 +3,10 @@ import path from 'node:path';
 import { FuseV1Options } from '@electron/fuses';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+// electron-builder's own check of a configuration (its JSON schema, app-builder-lib/scheme.json,
+// and its deprecations), from the copy installed with it: the version that packages is the one
+// that judges.
+import { validateConfiguration } from 'app-builder-lib/out/util/config/config';
 import { repoRoot } from '../../support/browser-host-process';
 
 interface BuilderConfig {
@@ -48,5 +52,18 @@ describe('electron-builder configuration', () => {
   it('builds a per-machine MSI', () => {
     expect(config.win.target.map((t) => t.target)).toContain('msi');
     expect(config.msi.perMachine).toBe(true);
+  });
+
+  const quietLogger = { isEnabled: false, add: () => undefined } as unknown as Parameters<
+    typeof validateConfiguration
+  >[1];
+
+  it("passes electron-builder's own configuration check", async () => {
+    await expect(validateConfiguration(structuredClone(config) as never, quietLogger)).resolves.toBeUndefined();
+  });
+
+  it('would be refused by that check with an option electron-builder does not know', async () => {
+    const misspelt = { ...structuredClone(config), msi: { ...config.msi, perMachin: true } };
+    await expect(validateConfiguration(misspelt as never, quietLogger)).rejects.toThrow(/configuration\.msi/);
   });
 });
