@@ -1,5 +1,5 @@
 /**
- * `npm run start:browser -- [--port <p>] [--data <dir>] [--server <url> --ca <file>] [--policy <file>]`:
+ * `npm run start:browser -- [--port <p>] [--data <dir>] [--server <url> --ca <file>] [--policy <file>] [--bundled]`:
  * runs the main-process core under Node behind the browser host and prints its ready block, whose
  * first line is `browser host ready: <url>` (ready-block.ts). Policy comes from `--policy`, else
  * `/etc/wardline/policy.json`; a server it names wins over `--server`. With neither, it first
@@ -12,20 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createAppCore } from '../main/core/app-core';
-import { createMachineFileProtector } from '../main/keys/device-protector';
-import { createLogger } from '../main/logging/logger';
-import { appVersion } from '../main/core/app-version';
-import { readServerEndpoint } from '../main/server-link/server-config';
+import { createRequire } from 'node:module';
 import type { ServerEndpoint } from '../main/server-link/server-endpoint';
+import type { PolicyLoad } from '../main/policy/policy-loader';
 import { startServer } from '../server/server';
-import { startBrowserHost } from '../main/browser-host/browser-host';
 import { publishDemoIdentities } from './demo-identities';
 import { demoAccountLines, readyBlock, type ReadyInfo } from './ready-block';
 import { terminalLog } from './terminal-log';
-import { loadPolicy, type PolicyLoad } from '../main/policy/policy-loader';
-import { policyEndpoint } from '../main/policy/policy-endpoint';
-import { decideLaunchSources } from '../main/policy/launch-sources';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,6 +36,7 @@ const { values } = (() => {
         server: { type: 'string' },
         ca: { type: 'string' },
         policy: { type: 'string' },
+        bundled: { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -50,6 +44,24 @@ const { values } = (() => {
     return fail(error instanceof Error ? error.message : 'bad arguments');
   }
 })();
+
+type HostCore = typeof import('../main/browser-host/host-core');
+/**
+ * The main-process core from its sources, or with `--bundled` from the bundle that ships
+ * (`npm run build:electron`), with the renderer that ships: only the transport then differs.
+ */
+const core: HostCore = values.bundled
+  ? (() => {
+      try {
+        return createRequire(import.meta.url)(path.join(repoRoot, 'out/main/browser-host/core.cjs')) as HostCore;
+      } catch {
+        return fail('--bundled needs the Electron bundles: run `npm run build:electron` first');
+      }
+    })()
+  : await import('../main/browser-host/host-core');
+const { createAppCore, createMachineFileProtector, createLogger, appVersion, readServerEndpoint } = core;
+const { startBrowserHost, loadPolicy, policyEndpoint, decideLaunchSources } = core;
+const rendererDir = path.join(repoRoot, values.bundled ? 'out/renderer' : 'dist/renderer');
 
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535, got "${values.port}"`);
@@ -101,7 +113,7 @@ if (policyServer !== null) {
 const host = await startBrowserHost({
   port,
   logger,
-  rendererDir: path.join(repoRoot, 'dist/renderer'),
+  rendererDir,
   browserPreloadFile: path.join(repoRoot, 'dist/browser-preload/browser-preload.js'),
   createCore: (origin) =>
     createAppCore({

@@ -1,6 +1,6 @@
 /**
- * Messaging as clinicians meet it: a real server, two workstations (browser hosts running the real
- * main-process core), and Chromium driving the screens by role and label. A nurse enrolls or signs
+ * Messaging as clinicians meet it: a real server, two workstations (browser hosts running the
+ * bundled main-process core and renderer, as `npm run build:electron` ships them), and Chromium driving the screens by role and label. A nurse enrolls or signs
  * in with an authenticator code, finds a physician in the directory, sends, gets a STAT reply and
  * read receipts, recalls, meets a changed security key, and loses the server.
  */
@@ -86,7 +86,8 @@ beforeAll(async () => {
     description: 'The cardiology registrar on call',
     members: ['dr.patel'],
   });
-  const serverArgs = ['--server', target.server.url, '--ca', target.server.caCertPath];
+  // The core and renderer that ship (the Electron bundles), behind the browser host's transport.
+  const serverArgs = ['--bundled', '--server', target.server.url, '--ca', target.server.caCertPath];
   [hostA, hostB, hostC] = await Promise.all([
     startHostProcess(serverArgs),
     startHostProcess(serverArgs),

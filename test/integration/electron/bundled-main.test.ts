@@ -1,13 +1,12 @@
 /**
  * What ships, started as Electron starts it: the bundled main (`out/main/main.cjs`, as
- * `npm run build:electron` writes it) loaded in Node with a stand-in for the `electron` module
+ * `npm run build:electron` writes it; the tier's global setup builds it) loaded in Node with a stand-in for the `electron` module
  * (test/support/electron-stand-in.ts). It proves the start-up order, the hardened window, the
  * `app://` handler over the bundled renderer, the IPC wiring with its origin check, and a real
  * sign-in that runs the bundled KDF and store workers and the native SQLCipher binding against a
  * real server; then an OS screen lock locks, and closing the window closes the core and quits.
  * What only a real Electron run shows (painting, the OS keystore, notifications) is not here.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,7 +42,6 @@ function invoke(channel: string, payload: unknown, url = APP_ENTRY_URL): Promise
 }
 
 beforeAll(async () => {
-  execFileSync('npm', ['run', '--silent', 'build:electron'], { cwd: repoRoot, stdio: 'ignore' });
   target = await startTestServer('pglite', { accountKdf: DEFAULT_ACCOUNT_KDF });
   nurse = await createUser(target, { userId: 'nurse.adams', displayName: 'Grace Adams', role: 'nurse' });
   userData = mkdtempSync(path.join(os.tmpdir(), 'wardline-electron-'));
