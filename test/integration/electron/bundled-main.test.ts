@@ -33,6 +33,11 @@ let electron: ElectronStandIn;
 let userData: string;
 const argv = process.argv;
 
+/** The write-ahead logs under the app's data folder: one per database still open. */
+function writeAheadLogs(): string[] {
+  return readdirSync(userData, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('-wal'));
+}
+
 /** An IPC call as Electron delivers it: from the window's top frame at `url`. */
 function invoke(channel: string, payload: unknown, url = APP_ENTRY_URL): Promise<unknown> {
   const handler = electron.ipcHandlers.get(channel);
@@ -135,10 +140,13 @@ describe('after ready', () => {
   });
 
   it('closes the core and quits when the last window closes', async () => {
+    // Open SQLCipher databases keep a write-ahead log beside them; a clean close folds it in.
+    expect(writeAheadLogs().length).toBeGreaterThan(0);
     electron.app.emit('window-all-closed');
     await eventually(
       () => Promise.resolve(electron.app.quitCalls),
       (quits) => quits === 1,
     );
+    expect(writeAheadLogs()).toEqual([]);
   });
 });
