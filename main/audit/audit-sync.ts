@@ -189,8 +189,11 @@ export function createAuditSync(options: AuditSyncOptions): AuditSync {
       if (appendedCount !== appendedBefore) schedule(debounceMs);
     } else if (outcome.code === 'AUDIT_DEVICE_UNKNOWN') {
       // Not registered yet (it is at the first sign-in here): nothing to retry until then. The
-      // sign-in's own records kick the next attempt, which then goes at once, not after a backoff.
+      // sign-in's own records kick the next attempt, which then goes at once, not after a backoff;
+      // records that came while this attempt ran (the sign-in may have registered it meanwhile)
+      // are tried again now, as a kick during a run does not start one.
       failures = 0;
+      if (appendedCount !== appendedBefore) schedule(debounceMs);
     } else {
       failures += 1;
       if (outcome.code === 'AUDIT_UNAVAILABLE') logger.warn({ code: outcome.code }, 'audit sync failed');

@@ -45,6 +45,8 @@ export interface AuditTrailOptions {
   readonly now: () => number;
   readonly logger: Logger;
   readonly syncBackoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** Quiet time after a new record before a sync starts (tests hold records back with a long one). */
+  readonly syncDebounceMs?: number;
 }
 
 /** The alert's reason for each way the local chain can break (see device-log-ops.ts). */
@@ -85,6 +87,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       random: () => randomInt(0, 1 << 30) / (1 << 30),
       logger: options.logger,
       ...(options.syncBackoff ? { backoff: options.syncBackoff } : {}),
+      ...(options.syncDebounceMs === undefined ? {} : { debounceMs: options.syncDebounceMs }),
     });
     // A head file that is there but unreadable, or gone while records were acknowledged, means
     // someone changed what this workstation witnessed: say so in the trail itself.

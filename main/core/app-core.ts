@@ -59,6 +59,7 @@ export interface AppCoreOptions {
   readonly initialSyncWindowMs?: number;
   /** Audit sync retry waits (tests shorten them). */
   readonly auditSyncBackoff?: { readonly initialMs: number; readonly maxMs: number };
+  readonly auditSyncDebounceMs?: number;
 }
 
 const vaultAuditEvent = ({ action, vaultId, actor, outcome, reason }: VaultEvent) =>
@@ -110,6 +111,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     now,
     logger: options.logger,
     ...(options.auditSyncBackoff ? { syncBackoff: options.auditSyncBackoff } : {}),
+    ...(options.auditSyncDebounceMs === undefined ? {} : { syncDebounceMs: options.auditSyncDebounceMs }),
   });
   const vaults = createVaultManager({
     dataDir: options.dataDir,

@@ -84,6 +84,7 @@ describe('renderer isolation in Chromium', () => {
         'events',
         'message',
         'policy',
+        'server',
         'session',
         'sessions',
         'system',

@@ -48,6 +48,7 @@ export interface WorkstationOptions {
   readonly sessionTickMs?: number;
   /** How long audit sync waits after a failure (its first, before anyone signed in, is one). */
   readonly auditSyncBackoff?: { readonly initialMs: number; readonly maxMs: number };
+  readonly auditSyncDebounceMs?: number;
 }
 
 function policyLoadOf(policy: PolicyInput | PolicyLoad): PolicyLoad {
@@ -86,6 +87,7 @@ export function createWorkstation(server: ServerEndpoint | null, options: Workst
     ...(options.policy === undefined ? {} : { policy: policyLoadOf(options.policy) }),
     ...(options.sessionTickMs === undefined ? {} : { sessionTickMs: options.sessionTickMs }),
     ...(options.auditSyncBackoff === undefined ? {} : { auditSyncBackoff: options.auditSyncBackoff }),
+    ...(options.auditSyncDebounceMs === undefined ? {} : { auditSyncDebounceMs: options.auditSyncDebounceMs }),
   });
   const events: RecordedEvent[] = [];
   const waiters = new Set<() => void>();

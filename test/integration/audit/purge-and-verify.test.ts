@@ -29,9 +29,12 @@ const out = tempDir('wardline-purge-export-');
 
 beforeAll(async () => {
   server = await startTestServer([nurse, doctor], { now: () => Date.now() + offset });
-  // The ward's records must reach the server only at the sync below, under the moved clock: its
-  // first sync fails before anyone signs in (no device yet), and it waits long before retrying.
-  ward = createWorkstation(server.endpoint, { auditSyncBackoff: { initialMs: 600_000, maxMs: 600_000 } });
+  // The ward's records must reach the server only at the sync below, under the moved clock: a
+  // new record waits ten minutes before it syncs, and a failure as long before a retry.
+  ward = createWorkstation(server.endpoint, {
+    auditSyncBackoff: { initialMs: 600_000, maxMs: 600_000 },
+    auditSyncDebounceMs: 600_000,
+  });
   office = createWorkstation(server.endpoint);
   await signIn(office, doctor);
   await signIn(ward, nurse);

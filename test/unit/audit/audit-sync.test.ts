@@ -181,4 +181,41 @@ describe('a workstation the server does not know yet', () => {
       vi.useRealTimers();
     }
   });
+
+  it('tries again at once for records that came while it was being refused', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const sync = createAuditSync({
+      log: oneRecordLog,
+      api: {
+        call: () => {
+          calls += 1;
+          // The sign-in registers the device and records, while this attempt is on its way.
+          if (calls === 1) sync.kick();
+          return Promise.resolve(
+            calls === 1
+              ? { ok: false, error: { code: 'AUDIT_DEVICE_UNKNOWN' } }
+              : { ok: false, error: { code: 'UNREACHABLE' } },
+          );
+        },
+      } as unknown as ApiClient,
+      identity: { deviceId: DEVICE, sign: () => Promise.resolve(new Uint8Array(64)) },
+      witnessed: { read: () => null, write: () => undefined },
+      sha256: () => new Uint8Array(32),
+      verifySignature: () => false,
+      now: () => 1_795_000_000_000,
+      random: () => 0,
+      logger: createLogger({ level: 'silent' }),
+      backoff: { initialMs: 60_000, maxMs: 60_000 },
+      debounceMs: 1,
+    });
+    try {
+      sync.kick();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(calls).toBe(2);
+    } finally {
+      await sync.stop();
+      vi.useRealTimers();
+    }
+  });
 });
