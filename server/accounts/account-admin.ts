@@ -89,29 +89,40 @@ export async function createAccount(deps: AccountAdminDeps, input: NewAccount): 
 }
 
 /** The account can no longer sign in; its sessions end now and its open streams are told why. */
-export async function deactivateAccount(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string): Promise<void> {
+export async function deactivateAccount(
+  deps: Pick<AccountAdminDeps, 'db' | 'clock'>,
+  userId: string,
+  actor = SERVER_OPERATOR,
+): Promise<number> {
+  const by = actor === SERVER_OPERATOR ? actor : checkedActor(actor);
   const found = await deps.db.transaction(async (tx) => {
-    if (!(await setAccountActive(tx, userId, false))) return false;
+    if (!(await setAccountActive(tx, userId, false))) return null;
     const at = deps.clock();
     const sessionsEnded = await endSessionsOfUser(tx, userId, 'deactivated', at);
     await recordAccountEvent(tx, {
       at,
-      actor: SERVER_OPERATOR,
+      actor: by,
       action: 'account.deactivated',
       targetUserId: userId,
       sessionsEnded,
     });
-    return true;
+    return sessionsEnded;
   });
-  if (!found) throw new AccountAdminError('UNKNOWN_ACCOUNT');
+  if (found === null) throw new AccountAdminError('UNKNOWN_ACCOUNT');
+  return found;
 }
 
-export async function reactivateAccount(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string): Promise<void> {
+export async function reactivateAccount(
+  deps: Pick<AccountAdminDeps, 'db' | 'clock'>,
+  userId: string,
+  actor = SERVER_OPERATOR,
+): Promise<void> {
+  const by = actor === SERVER_OPERATOR ? actor : checkedActor(actor);
   const found = await deps.db.transaction(async (tx) => {
     if (!(await setAccountActive(tx, userId, true))) return false;
     await recordAccountEvent(tx, {
       at: deps.clock(),
-      actor: SERVER_OPERATOR,
+      actor: by,
       action: 'account.reactivated',
       targetUserId: userId,
       sessionsEnded: 0,
@@ -122,13 +133,18 @@ export async function reactivateAccount(deps: Pick<AccountAdminDeps, 'db' | 'clo
 }
 
 /** Ends every session of the account (a lost badge, a suspected compromise); it may sign in again. */
-export async function revokeSessions(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string): Promise<number> {
+export async function revokeSessions(
+  deps: Pick<AccountAdminDeps, 'db' | 'clock'>,
+  userId: string,
+  actor = SERVER_OPERATOR,
+): Promise<number> {
+  const by = actor === SERVER_OPERATOR ? actor : checkedActor(actor);
   return deps.db.transaction(async (tx) => {
     const at = deps.clock();
     const sessionsEnded = await endSessionsOfUser(tx, userId, 'revoked', at);
     await recordAccountEvent(tx, {
       at,
-      actor: SERVER_OPERATOR,
+      actor: by,
       action: 'sessions.revoked',
       targetUserId: userId,
       sessionsEnded,
