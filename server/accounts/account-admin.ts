@@ -13,7 +13,7 @@ import { deriveAuthKey } from '../crypto/auth-key-derivation';
 import type { PasswordHasher } from '../crypto/password-hasher';
 import type { Database } from '../db/database';
 import { accountExists, insertAccount, setAccountActive } from './account-store';
-import { endSessionsOfUser } from './session-store';
+import { endSession, endSessionsOfUser } from './session-store';
 import { recordAccountEvent } from './account-event-store';
 import { SERVER_OPERATOR } from './account-events';
 import { recordAdminEvent } from '../admin/admin-event-store';
@@ -150,6 +150,22 @@ export async function revokeSessions(
       sessionsEnded,
     });
     return sessionsEnded;
+  });
+}
+
+/** Ends one live session of the account, recorded with the IT admin as actor; false unless it was theirs and live. */
+export async function endSessionOf(
+  deps: Pick<AccountAdminDeps, 'db' | 'clock'>,
+  userId: string,
+  sessionId: string,
+  actor: string,
+): Promise<boolean> {
+  const by = checkedActor(actor);
+  return deps.db.transaction(async (tx) => {
+    const at = deps.clock();
+    if (!(await endSession(tx, sessionId, 'revoked', at, userId))) return false;
+    await recordAccountEvent(tx, { at, actor: by, action: 'sessions.revoked', targetUserId: userId, sessionsEnded: 1 });
+    return true;
   });
 }
 

@@ -8,10 +8,13 @@ import type { adminRoutes } from '../../shared/protocol/admin-api';
 import {
   AccountAdminError,
   deactivateAccount,
+  endSessionOf,
   reactivateAccount,
   revokeSessions,
   unlockAccount,
 } from '../accounts/account-admin';
+import { accountExists } from '../accounts/account-store';
+import { liveSessionsOf } from '../accounts/session-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import type { RouteHandlers } from '../http/api-routes';
@@ -80,5 +83,23 @@ export function createAdminHandlers(deps: AdminApiDeps): AdminHandlers {
           sessionsEnded: await revokeSessions(deps, body.userId, session.userId),
         })),
       ),
+    adminListSessions: async ({ body, session }) => {
+      if (!(await accountExists(deps.db, body.userId))) return fail('NOT_FOUND');
+      const sessions = await liveSessionsOf(deps.db, body.userId, deps.clock());
+      await recordServed(
+        deps.db,
+        servedEvent({
+          at: deps.clock(),
+          actor: session.userId,
+          action: 'search.performed',
+          object: { kind: 'search', resultCount: sessions.length },
+        }),
+      );
+      return folded(succeed({ sessions }));
+    },
+    adminEndSession: async ({ body, session }) => {
+      const ended = await endSessionOf(deps, body.userId, body.sessionId, session.userId);
+      return ended ? folded(succeed({})) : fail('NOT_FOUND');
+    },
   };
 }

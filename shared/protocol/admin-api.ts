@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from '../access/permission-matrix';
-import { epochMs, userId } from './identifiers';
+import { epochMs, userId, uuid } from './identifiers';
 import type { RouteSpec } from './route-spec';
 
 const text = (max: number) => z.string().max(max);
@@ -29,6 +29,15 @@ export const adminAccount = z.strictObject({
 export type AdminAccount = z.infer<typeof adminAccount>;
 
 const forAccount = z.strictObject({ userId });
+
+/** A live session of a person, as IT sees it: which workstation, since when, last used when. */
+export const adminSession = z.strictObject({
+  sessionId: uuid,
+  deviceId: uuid,
+  deviceName: text(200),
+  createdAt: epochMs,
+  lastSeenAt: epochMs,
+});
 
 export const adminRoutes = {
   /** People whose user id or name contains `query` (any case), by user id, a page at a time. */
@@ -80,5 +89,24 @@ export const adminRoutes = {
     fresh: true,
     request: forAccount,
     response: z.strictObject({ sessionsEnded: z.number().int().nonnegative() }),
+  },
+  /** The person's live sessions, newest first. */
+  adminListSessions: {
+    method: 'POST',
+    path: '/v1/admin/accounts/sessions',
+    auth: 'session',
+    permission: 'admin.manage',
+    request: forAccount,
+    response: z.strictObject({ sessions: z.array(adminSession).max(100) }),
+  },
+  /** Ends one session of the person (a workstation left signed in); NOT_FOUND unless it is theirs and live. */
+  adminEndSession: {
+    method: 'POST',
+    path: '/v1/admin/accounts/sessions/end',
+    auth: 'session',
+    permission: 'admin.manage',
+    fresh: true,
+    request: z.strictObject({ userId, sessionId: uuid }),
+    response: z.strictObject({}),
   },
 } as const satisfies Record<string, RouteSpec>;

@@ -158,6 +158,32 @@ describe('accounts', () => {
   });
 });
 
+describe('sessions', () => {
+  it("lists a person's live sessions and ends one, which stops working at once", async () => {
+    await passTime(60_000);
+    await signIn(target, nurse);
+    const listed = await target.api.ok('adminListSessions', { userId: 'nurse.adams' }, token(admin));
+    const current = listed.sessions.find((entry) => entry.sessionId === nurse.session?.sessionId);
+    expect(current).toMatchObject({ deviceName: nurse.device.name });
+    await reauthenticate(admin);
+    // Another person's id with this session: no such session of theirs.
+    const mismatched = await target.api.refused(
+      'adminEndSession',
+      { userId: 'dr.patel', sessionId: current?.sessionId },
+      token(admin),
+    );
+    expect(mismatched).toMatchObject({ status: 404, body: { error: 'NOT_FOUND' } });
+    await target.api.ok(
+      'adminEndSession',
+      { userId: 'nurse.adams', sessionId: current?.sessionId ?? '' },
+      token(admin),
+    );
+    expect((await target.api.refused('listSessions', {}, token(nurse))).status).toBe(401);
+    const after = await target.api.ok('adminListSessions', { userId: 'nurse.adams' }, token(admin));
+    expect(after.sessions.map((entry) => entry.sessionId)).not.toContain(current?.sessionId);
+  });
+});
+
 describe('re-authentication', () => {
   it('refuses a wrong password or a wrong code, counting each like a failed sign-in', async () => {
     const wrongPassword = await target.api.refused(
