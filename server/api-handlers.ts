@@ -8,6 +8,8 @@ import { API_VERSION } from '../shared/protocol/api';
 import { mfaStep } from './accounts/mfa-step';
 import { passwordStep } from './accounts/password-step';
 import { prelogin } from './accounts/prelogin';
+import { reauthenticate } from './accounts/reauthenticate';
+import { createAdminHandlers } from './admin/admin-api-handlers';
 import type { AuthenticatedSession } from './accounts/session-store';
 import { endOwnSession, listSessions, refreshSession, signOut, type SessionDeps } from './accounts/session-actions';
 import type { SignInDeps } from './accounts/sign-in-steps';
@@ -69,6 +71,7 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
     verifyMfa: ({ body, remoteAddress }) => served(mfaStep(deps, body, remoteAddress)),
     refresh: ({ body, session }) => refreshSession(deps, session, body),
     logout: ({ session }) => served(signOut(deps, session)),
+    reauthenticate: ({ body, session, remoteAddress }) => reauthenticate(deps, session, body, remoteAddress),
     listSessions: ({ session }) => listSessions(deps, session),
     endSession: async ({ body, session }) => {
       const ended = await served(endOwnSession(deps, session, body));
@@ -117,5 +120,6 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
           (exported) => exported.records,
         ),
       ),
+    ...createAdminHandlers(deps),
   };
 }

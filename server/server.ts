@@ -216,6 +216,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         onServed: () => serverTrail.schedule(),
       }),
       authenticate,
+      clock,
     );
     registerStreamRoute(app, { db, clock, authenticate, registry: streams, logger });
     const adminToken = newLocalAdminToken();

@@ -16,6 +16,7 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'THROTTLED':
     case 'PAYLOAD_TOO_LARGE':
     case 'NOT_FOUND':
+    case 'REAUTHENTICATION_REQUIRED':
       return code;
     case 'UNREACHABLE':
     case 'UNAVAILABLE':

@@ -13,7 +13,7 @@ import { deriveAuthKey } from '../crypto/auth-key-derivation';
 import type { PasswordHasher } from '../crypto/password-hasher';
 import type { Database } from '../db/database';
 import { accountExists, insertAccount, setAccountActive } from './account-store';
-import { endSessionsOfUser } from './session-store';
+import { endSession, endSessionsOfUser } from './session-store';
 import { recordAccountEvent } from './account-event-store';
 import { SERVER_OPERATOR } from './account-events';
 import { recordAdminEvent } from '../admin/admin-event-store';
@@ -89,29 +89,40 @@ export async function createAccount(deps: AccountAdminDeps, input: NewAccount): 
 }
 
 /** The account can no longer sign in; its sessions end now and its open streams are told why. */
-export async function deactivateAccount(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string): Promise<void> {
+export async function deactivateAccount(
+  deps: Pick<AccountAdminDeps, 'db' | 'clock'>,
+  userId: string,
+  actor = SERVER_OPERATOR,
+): Promise<number> {
+  const by = actor === SERVER_OPERATOR ? actor : checkedActor(actor);
   const found = await deps.db.transaction(async (tx) => {
-    if (!(await setAccountActive(tx, userId, false))) return false;
+    if (!(await setAccountActive(tx, userId, false))) return null;
     const at = deps.clock();
     const sessionsEnded = await endSessionsOfUser(tx, userId, 'deactivated', at);
     await recordAccountEvent(tx, {
       at,
-      actor: SERVER_OPERATOR,
+      actor: by,
       action: 'account.deactivated',
       targetUserId: userId,
       sessionsEnded,
     });
-    return true;
+    return sessionsEnded;
   });
-  if (!found) throw new AccountAdminError('UNKNOWN_ACCOUNT');
+  if (found === null) throw new AccountAdminError('UNKNOWN_ACCOUNT');
+  return found;
 }
 
-export async function reactivateAccount(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string): Promise<void> {
+export async function reactivateAccount(
+  deps: Pick<AccountAdminDeps, 'db' | 'clock'>,
+  userId: string,
+  actor = SERVER_OPERATOR,
+): Promise<void> {
+  const by = actor === SERVER_OPERATOR ? actor : checkedActor(actor);
   const found = await deps.db.transaction(async (tx) => {
     if (!(await setAccountActive(tx, userId, true))) return false;
     await recordAccountEvent(tx, {
       at: deps.clock(),
-      actor: SERVER_OPERATOR,
+      actor: by,
       action: 'account.reactivated',
       targetUserId: userId,
       sessionsEnded: 0,
@@ -122,18 +133,39 @@ export async function reactivateAccount(deps: Pick<AccountAdminDeps, 'db' | 'clo
 }
 
 /** Ends every session of the account (a lost badge, a suspected compromise); it may sign in again. */
-export async function revokeSessions(deps: Pick<AccountAdminDeps, 'db' | 'clock'>, userId: string): Promise<number> {
+export async function revokeSessions(
+  deps: Pick<AccountAdminDeps, 'db' | 'clock'>,
+  userId: string,
+  actor = SERVER_OPERATOR,
+): Promise<number> {
+  const by = actor === SERVER_OPERATOR ? actor : checkedActor(actor);
   return deps.db.transaction(async (tx) => {
     const at = deps.clock();
     const sessionsEnded = await endSessionsOfUser(tx, userId, 'revoked', at);
     await recordAccountEvent(tx, {
       at,
-      actor: SERVER_OPERATOR,
+      actor: by,
       action: 'sessions.revoked',
       targetUserId: userId,
       sessionsEnded,
     });
     return sessionsEnded;
+  });
+}
+
+/** Ends one live session of the account, recorded with the IT admin as actor; false unless it was theirs and live. */
+export async function endSessionOf(
+  deps: Pick<AccountAdminDeps, 'db' | 'clock'>,
+  userId: string,
+  sessionId: string,
+  actor: string,
+): Promise<boolean> {
+  const by = checkedActor(actor);
+  return deps.db.transaction(async (tx) => {
+    const at = deps.clock();
+    if (!(await endSession(tx, sessionId, 'revoked', at, userId))) return false;
+    await recordAccountEvent(tx, { at, actor: by, action: 'sessions.revoked', targetUserId: userId, sessionsEnded: 1 });
+    return true;
   });
 }
 

@@ -17,6 +17,8 @@ export interface AuthenticatedSession {
   readonly userId: string;
   readonly deviceId: string;
   readonly role: Role;
+  /** When the session last proved its person: its sign-in, or its latest re-authentication. */
+  readonly authenticatedAt: number;
 }
 
 export interface IssuedToken {
@@ -41,6 +43,7 @@ type SessionRow = {
   created_at: number;
   last_seen_at: number;
   ended_at: number | null;
+  authenticated_at: number | string;
 };
 
 const stateOf = (row: SessionRow, now: number): SessionState =>
@@ -89,7 +92,7 @@ export async function createSession(
 }
 
 const SESSION_COLUMNS = `s.session_id, s.user_id, s.device_id, s.device_name, a.role, a.active, s.token_expires_at,
-  s.max_expires_at, s.created_at, s.last_seen_at, s.ended_at`;
+  s.max_expires_at, s.created_at, s.last_seen_at, s.ended_at, COALESCE(s.authenticated_at, s.created_at) AS authenticated_at`;
 
 /** The live session a bearer token belongs to, or null (unknown, rotated, expired, ended, or the account is inactive). */
 export async function authenticateToken(
@@ -106,7 +109,22 @@ export async function authenticateToken(
   if (lastSeenStale(row.last_seen_at, now)) {
     await db.query('UPDATE sessions SET last_seen_at = $2 WHERE session_id = $1', [row.session_id, now]);
   }
-  return { sessionId: row.session_id, userId: row.user_id, deviceId: row.device_id, role: row.role };
+  return {
+    sessionId: row.session_id,
+    userId: row.user_id,
+    deviceId: row.device_id,
+    role: row.role,
+    authenticatedAt: Number(row.authenticated_at),
+  };
+}
+
+/** The session's person proved themselves again at `now` (server/accounts/reauthenticate.ts). */
+export async function markAuthenticated(db: Queryable, sessionId: string, now: number): Promise<boolean> {
+  const rows = await db.query<{ session_id: string }>(
+    'UPDATE sessions SET authenticated_at = $2 WHERE session_id = $1 AND ended_at IS NULL RETURNING session_id',
+    [sessionId, now],
+  );
+  return rows.length === 1;
 }
 
 export interface SessionStatus {

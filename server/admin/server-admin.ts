@@ -32,8 +32,8 @@ import { legalHolds, type LegalHold } from '../audit/legal-hold-store';
 export interface ServerAdmin {
   createAccount(input: NewAccount): Promise<void>;
   createRoleAddress(input: RoleAddress & { readonly members: readonly string[] }): Promise<void>;
-  /** Signs the account out everywhere (`session-ended: deactivated`) and keeps it out. */
-  deactivate(userId: string): Promise<void>;
+  /** Signs the account out everywhere (`session-ended: deactivated`) and keeps it out; how many sessions ended. */
+  deactivate(userId: string): Promise<number>;
   reactivate(userId: string): Promise<void>;
   /** Ends every session of the account (`session-ended: revoked`); returns how many. */
   revokeSessions(userId: string): Promise<number>;

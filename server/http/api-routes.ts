@@ -1,18 +1,22 @@
 /**
  * Registers the `/v1` routes exactly as the protocol's route table lists them: method, path,
- * session requirement, request schema. Each route is one handler over an already-validated
+ * who may call it (route-access.ts), request schema. Each route is one handler over an already-validated
  * body; handlers answer an Outcome and never touch the reply.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { routes, type RouteName, type RouteResponse } from '../../shared/protocol/api';
+import type { RouteSpec } from '../../shared/protocol/route-spec';
 import { MAX_ENVELOPE_JSON_BYTES } from '../../shared/protocol/envelope';
 import type { AuthenticatedSession } from '../accounts/session-store';
 import { fail, type Outcome } from '../outcome';
 import type { Authenticator } from './bearer-auth';
 import { sendFailure } from './error-reply';
+import { routeRefusal } from './route-access';
+import type { Clock } from '../clock';
 
 type Spec<R extends RouteName> = (typeof routes)[R];
+type AnySpec = RouteSpec;
 
 export interface RouteContext<R extends RouteName> {
   readonly body: z.output<Spec<R>['request']>;
@@ -40,9 +44,14 @@ function refusalOf(name: RouteName, body: unknown) {
     : fail('MALFORMED_REQUEST');
 }
 
-export function registerApiRoutes(app: FastifyInstance, handlers: RouteHandlers, authenticate: Authenticator): void {
+export function registerApiRoutes(
+  app: FastifyInstance,
+  handlers: RouteHandlers,
+  authenticate: Authenticator,
+  clock: Clock,
+): void {
   for (const name of Object.keys(routes) as RouteName[]) {
-    const spec: Spec<RouteName> = routes[name];
+    const spec: AnySpec = routes[name];
     // One loop over a union of routes: the handler and its context are paired by `name`.
     const handler = handlers[name] as (context: RouteContext<RouteName>) => Promise<Outcome<unknown>>;
     app.route({
@@ -50,12 +59,10 @@ export function registerApiRoutes(app: FastifyInstance, handlers: RouteHandlers,
       url: spec.path,
       bodyLimit: name === 'send' ? SEND_BODY_LIMIT : name === 'auditBatch' ? AUDIT_BODY_LIMIT : DEFAULT_BODY_LIMIT,
       handler: async (request, reply) => {
-        let session: AuthenticatedSession | null = null;
-        if (spec.auth === 'session') {
-          session = await authenticate(request.headers.authorization);
-          if (session === null) return sendFailure(request, reply, fail('UNAUTHENTICATED'));
-          request.logFields.userId = session.userId;
-        }
+        const session = spec.auth === 'session' ? await authenticate(request.headers.authorization) : null;
+        if (session !== null) request.logFields.userId = session.userId;
+        const refusal = routeRefusal(spec, session, clock());
+        if (refusal !== null) return sendFailure(request, reply, fail(refusal));
         // GET routes have no body; an empty POST is the empty object.
         const body: unknown = request.body ?? {};
         const parsed = spec.request.safeParse(body);

@@ -14,6 +14,8 @@ import { envelope } from './envelope';
 import { conversationId, deviceId, epochMs, messageId, roleAddressId, userId, uuid } from './identifiers';
 import { fingerprint, identityPublicKeys, identityRecord, wrappedPrivateKeys } from './identity';
 import { feedEvent } from './feed';
+import { adminRoutes } from './admin-api';
+import type { RouteSpec } from './route-spec';
 import {
   auditAlert,
   auditSearchFilter,
@@ -105,14 +107,6 @@ export const sessionSummary = z.strictObject({
   current: z.boolean(),
 });
 
-interface RouteSpec {
-  readonly method: 'GET' | 'POST';
-  readonly path: `/v1/${string}`;
-  readonly auth: 'none' | 'session';
-  readonly request: z.ZodType;
-  readonly response: z.ZodType;
-}
-
 export const routes = {
   health: {
     method: 'GET',
@@ -168,6 +162,17 @@ export const routes = {
     response: z.strictObject({ token: accessToken, expiresAt: epochMs }),
   },
   logout: { method: 'POST', path: '/v1/auth/logout', auth: 'session', request: empty, response: empty },
+  /**
+   * The password (as its auth key) and a second-factor code again, for a session that is about to
+   * do something destructive (`fresh` routes). Counted by the sign-in throttle like a sign-in.
+   */
+  reauthenticate: {
+    method: 'POST',
+    path: '/v1/auth/reauthenticate',
+    auth: 'session',
+    request: z.strictObject({ authKey, code: totpCode }),
+    response: z.strictObject({ authenticatedAt: epochMs }),
+  },
   listSessions: {
     method: 'GET',
     path: '/v1/auth/sessions',
@@ -323,6 +328,7 @@ export const routes = {
       bundle: z.string().max(AUDIT_EXPORT_MAX_BYTES),
     }),
   },
+  ...adminRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;

@@ -17,6 +17,8 @@ export const PROTOCOL_ERRORS = {
   MFA_ALREADY_ENROLLED: 409,
   ACCOUNT_DISABLED: 403,
   FORBIDDEN: 403,
+  /** A destructive route, and the session last proved the person too long ago: reauthenticate first. */
+  REAUTHENTICATION_REQUIRED: 403,
   SENDER_MISMATCH: 403,
   NOT_FOUND: 404,
   ENVELOPE_INVALID: 400,

@@ -20,6 +20,7 @@ import { MIGRATION_0006 } from './0006-retention-from-receive-time';
 import { MIGRATION_0007 } from './0007-purge-stubs';
 import { MIGRATION_0008 } from './0008-served-events';
 import { MIGRATION_0009 } from './0009-sign-in-throttle';
+import { MIGRATION_0010 } from './0010-session-authenticated-at';
 
 export type { Migration } from '../migration';
 
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0007,
   MIGRATION_0008,
   MIGRATION_0009,
+  MIGRATION_0010,
 ];

@@ -18,6 +18,7 @@ import type { StoredEntry } from '../../../shared/audit/audit-entry';
 import type { Envelope } from '../../../shared/protocol/envelope';
 import { accountEventsOf, recordAccountEvent } from '../../../server/accounts/account-event-store';
 import { findAccount, insertAccount } from '../../../server/accounts/account-store';
+import { spendProof } from '../../../server/accounts/spent-proof-store';
 import { deviceKeyOf, registerDevice } from '../../../server/accounts/device-store';
 import { findChallenge, insertChallenge } from '../../../server/accounts/mfa-challenge-store';
 import { serverSecret } from '../../../server/accounts/server-secret-store';
@@ -300,6 +301,7 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
       }),
     );
   }
+  if (version >= 9) await spendProof(db, 'c3BlbnQtcHJvb2Y=', NOW + 60_000);
   return { audit, secret };
 }
 
@@ -362,6 +364,8 @@ async function expectReadable(
       purged: [{ treeIndex: 2, workstationId: DEVICE, seq: 3, hash: 'ff'.repeat(32) }],
       unreadable: [],
     });
+  // Spent once, before the upgrade: still spent after it.
+  if (version >= 9) expect(await spendProof(db, 'c3BlbnQtcHJvb2Y=', NOW + 60_000)).toBe(false);
   if (version >= 8)
     expect(await servedEventsAfter(db, 0, 10)).toEqual([
       expect.objectContaining({

@@ -1,0 +1,105 @@
+/**
+ * The administration API's handlers (shared/protocol/admin-api.ts). Who may call them is decided
+ * before they run (server/http/route-access.ts: `admin.manage`, and a fresh re-authentication for
+ * the destructive ones); each records its action on the server's chain in the transaction that
+ * takes effect, naming the IT admin as the actor and the person acted on.
+ */
+import type { adminRoutes } from '../../shared/protocol/admin-api';
+import {
+  AccountAdminError,
+  deactivateAccount,
+  endSessionOf,
+  reactivateAccount,
+  revokeSessions,
+  unlockAccount,
+} from '../accounts/account-admin';
+import { accountExists } from '../accounts/account-store';
+import { liveSessionsOf } from '../accounts/session-store';
+import type { Clock } from '../clock';
+import type { Database } from '../db/database';
+import type { RouteHandlers } from '../http/api-routes';
+import { fail, succeed, type Outcome } from '../outcome';
+import { recordServed, servedEvent } from '../audit/served-events';
+import { AdminInputError } from './admin-events';
+import { searchAdminAccounts } from './admin-account-store';
+
+export interface AdminApiDeps {
+  readonly db: Database;
+  readonly clock: Clock;
+  /** An account event was recorded (fold it into the chain soon). */
+  readonly onAccountEvent?: () => void;
+  /** A served or admin event was recorded (fold it soon). */
+  readonly onServed?: () => void;
+}
+
+type AdminHandlers = Pick<RouteHandlers, keyof typeof adminRoutes>;
+
+/** An unknown or malformed account id is the same answer: there is no such person. */
+async function onAccount<T>(act: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return succeed(await act());
+  } catch (error) {
+    if (error instanceof AccountAdminError || error instanceof AdminInputError) return fail('NOT_FOUND');
+    throw error;
+  }
+}
+
+export function createAdminHandlers(deps: AdminApiDeps): AdminHandlers {
+  const folded = <T>(outcome: Outcome<T>): Outcome<T> => {
+    deps.onAccountEvent?.();
+    deps.onServed?.();
+    return outcome;
+  };
+  return {
+    adminSearchAccounts: async ({ body, session }) => {
+      const page = await searchAdminAccounts(deps.db, { ...body, now: deps.clock() });
+      await recordServed(
+        deps.db,
+        servedEvent({
+          at: deps.clock(),
+          actor: session.userId,
+          action: 'search.performed',
+          object: { kind: 'search', resultCount: page.accounts.length },
+        }),
+      );
+      return folded(succeed(page));
+    },
+    adminDeactivate: async ({ body, session }) => {
+      // The admin signed in here would end their own session and lock themselves out.
+      if (body.userId === session.userId) return fail('FORBIDDEN');
+      return folded(
+        await onAccount(async () => ({
+          sessionsEnded: await deactivateAccount(deps, body.userId, session.userId),
+        })),
+      );
+    },
+    adminReactivate: async ({ body, session }) =>
+      folded(await onAccount(async () => (await reactivateAccount(deps, body.userId, session.userId), {}))),
+    adminUnlock: async ({ body, session }) =>
+      folded(await onAccount(() => unlockAccount(deps, body.userId, session.userId))),
+    adminEndSessions: async ({ body, session }) =>
+      folded(
+        await onAccount(async () => ({
+          sessionsEnded: await revokeSessions(deps, body.userId, session.userId),
+        })),
+      ),
+    adminListSessions: async ({ body, session }) => {
+      if (!(await accountExists(deps.db, body.userId))) return fail('NOT_FOUND');
+      const sessions = await liveSessionsOf(deps.db, body.userId, deps.clock());
+      await recordServed(
+        deps.db,
+        servedEvent({
+          at: deps.clock(),
+          actor: session.userId,
+          action: 'search.performed',
+          object: { kind: 'search', resultCount: sessions.length },
+        }),
+      );
+      return folded(succeed({ sessions }));
+    },
+    adminEndSession: async ({ body, session }) => {
+      const ended = await endSessionOf(deps, body.userId, body.sessionId, session.userId);
+      return ended ? folded(succeed({})) : fail('NOT_FOUND');
+    },
+  };
+}

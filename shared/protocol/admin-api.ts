@@ -1,0 +1,112 @@
+/**
+ * The administration API (`/v1/admin/…`): what the IT admin role's Administration view and
+ * `npm run admin` call. Every route needs an `it-admin` session (`admin.manage`); destructive ones
+ * are `fresh` (a re-authentication within the last five minutes). Each call joins the server's
+ * audit chain naming its object, in the same transaction as its effect.
+ */
+import { z } from 'zod';
+import { ROLES } from '../access/permission-matrix';
+import { epochMs, userId, uuid } from './identifiers';
+import type { RouteSpec } from './route-spec';
+
+const text = (max: number) => z.string().max(max);
+export const ADMIN_PAGE_MAX = 100;
+
+/** A person as IT sees them: the directory entry, whether they may sign in, and whether they are locked out. */
+export const adminAccount = z.strictObject({
+  userId,
+  displayName: text(200),
+  role: z.enum(ROLES),
+  department: text(200),
+  title: text(200),
+  active: z.boolean(),
+  /** Locked out by failed sign-ins until IT unlocks the account. */
+  locked: z.boolean(),
+  liveSessions: z.number().int().nonnegative(),
+  /** The last time any of their sessions was used, or null if they never signed in. */
+  lastSeenAt: epochMs.nullable(),
+});
+export type AdminAccount = z.infer<typeof adminAccount>;
+
+const forAccount = z.strictObject({ userId });
+
+/** A live session of a person, as IT sees it: which workstation, since when, last used when. */
+export const adminSession = z.strictObject({
+  sessionId: uuid,
+  deviceId: uuid,
+  deviceName: text(200),
+  createdAt: epochMs,
+  lastSeenAt: epochMs,
+});
+
+export const adminRoutes = {
+  /** People whose user id or name contains `query` (any case), by user id, a page at a time. */
+  adminSearchAccounts: {
+    method: 'POST',
+    path: '/v1/admin/accounts/search',
+    auth: 'session',
+    permission: 'admin.manage',
+    request: z.strictObject({
+      query: text(100),
+      after: userId.nullable(),
+      limit: z.number().int().min(1).max(ADMIN_PAGE_MAX),
+    }),
+    response: z.strictObject({ accounts: z.array(adminAccount).max(ADMIN_PAGE_MAX), more: z.boolean() }),
+  },
+  /** Keeps the person out and ends every session they have, at once. */
+  adminDeactivate: {
+    method: 'POST',
+    path: '/v1/admin/accounts/deactivate',
+    auth: 'session',
+    permission: 'admin.manage',
+    fresh: true,
+    request: forAccount,
+    response: z.strictObject({ sessionsEnded: z.number().int().nonnegative() }),
+  },
+  adminReactivate: {
+    method: 'POST',
+    path: '/v1/admin/accounts/reactivate',
+    auth: 'session',
+    permission: 'admin.manage',
+    request: forAccount,
+    response: z.strictObject({}),
+  },
+  /** Lifts a lockout after failed sign-ins; says whether a hard lock was in force. */
+  adminUnlock: {
+    method: 'POST',
+    path: '/v1/admin/accounts/unlock',
+    auth: 'session',
+    permission: 'admin.manage',
+    request: forAccount,
+    response: z.strictObject({ wasLocked: z.boolean() }),
+  },
+  /** Ends every session of the person (a lost badge, a shared password); they may sign in again. */
+  adminEndSessions: {
+    method: 'POST',
+    path: '/v1/admin/accounts/end-sessions',
+    auth: 'session',
+    permission: 'admin.manage',
+    fresh: true,
+    request: forAccount,
+    response: z.strictObject({ sessionsEnded: z.number().int().nonnegative() }),
+  },
+  /** The person's live sessions, newest first. */
+  adminListSessions: {
+    method: 'POST',
+    path: '/v1/admin/accounts/sessions',
+    auth: 'session',
+    permission: 'admin.manage',
+    request: forAccount,
+    response: z.strictObject({ sessions: z.array(adminSession).max(100) }),
+  },
+  /** Ends one session of the person (a workstation left signed in); NOT_FOUND unless it is theirs and live. */
+  adminEndSession: {
+    method: 'POST',
+    path: '/v1/admin/accounts/sessions/end',
+    auth: 'session',
+    permission: 'admin.manage',
+    fresh: true,
+    request: z.strictObject({ userId, sessionId: uuid }),
+    response: z.strictObject({}),
+  },
+} as const satisfies Record<string, RouteSpec>;
