@@ -89,12 +89,15 @@ export async function createAccount(deps: AccountAdminDeps, input: NewAccount): 
 }
 
 /** The account can no longer sign in; its sessions end now and its open streams are told why. */
+/** The server's operator (the programmatic API), or the IT admin's user id, checked. */
+const actingAs = (actor: string): string => (actor === SERVER_OPERATOR ? actor : checkedActor(actor));
+
 export async function deactivateAccount(
   deps: Pick<AccountAdminDeps, 'db' | 'clock'>,
   userId: string,
   actor = SERVER_OPERATOR,
 ): Promise<number> {
-  const by = actor === SERVER_OPERATOR ? actor : checkedActor(actor);
+  const by = actingAs(actor);
   const found = await deps.db.transaction(async (tx) => {
     if (!(await setAccountActive(tx, userId, false))) return null;
     const at = deps.clock();
@@ -117,7 +120,7 @@ export async function reactivateAccount(
   userId: string,
   actor = SERVER_OPERATOR,
 ): Promise<void> {
-  const by = actor === SERVER_OPERATOR ? actor : checkedActor(actor);
+  const by = actingAs(actor);
   const found = await deps.db.transaction(async (tx) => {
     if (!(await setAccountActive(tx, userId, true))) return false;
     await recordAccountEvent(tx, {
@@ -138,7 +141,7 @@ export async function revokeSessions(
   userId: string,
   actor = SERVER_OPERATOR,
 ): Promise<number> {
-  const by = actor === SERVER_OPERATOR ? actor : checkedActor(actor);
+  const by = actingAs(actor);
   return deps.db.transaction(async (tx) => {
     const at = deps.clock();
     const sessionsEnded = await endSessionsOfUser(tx, userId, 'revoked', at);

@@ -50,18 +50,16 @@ export function createAdminHandlers(deps: AdminApiDeps): AdminHandlers {
     deps.onServed?.();
     return outcome;
   };
+  /** A read of accounts or sessions: recorded as a search by its result count, naming the admin. */
+  const recordLookup = (actor: string, resultCount: number) =>
+    recordServed(
+      deps.db,
+      servedEvent({ at: deps.clock(), actor, action: 'search.performed', object: { kind: 'search', resultCount } }),
+    );
   return {
     adminSearchAccounts: async ({ body, session }) => {
       const page = await searchAdminAccounts(deps.db, { ...body, now: deps.clock() });
-      await recordServed(
-        deps.db,
-        servedEvent({
-          at: deps.clock(),
-          actor: session.userId,
-          action: 'search.performed',
-          object: { kind: 'search', resultCount: page.accounts.length },
-        }),
-      );
+      await recordLookup(session.userId, page.accounts.length);
       return folded(succeed(page));
     },
     adminDeactivate: async ({ body, session }) => {
@@ -86,15 +84,7 @@ export function createAdminHandlers(deps: AdminApiDeps): AdminHandlers {
     adminListSessions: async ({ body, session }) => {
       if (!(await accountExists(deps.db, body.userId))) return fail('NOT_FOUND');
       const sessions = await liveSessionsOf(deps.db, body.userId, deps.clock());
-      await recordServed(
-        deps.db,
-        servedEvent({
-          at: deps.clock(),
-          actor: session.userId,
-          action: 'search.performed',
-          object: { kind: 'search', resultCount: sessions.length },
-        }),
-      );
+      await recordLookup(session.userId, sessions.length);
       return folded(succeed({ sessions }));
     },
     adminEndSession: async ({ body, session }) => {

@@ -5,7 +5,7 @@
  * audit chain naming its object, in the same transaction as its effect.
  */
 import { z } from 'zod';
-import { ROLES } from '../access/permission-matrix';
+import { account } from './account';
 import { epochMs, userId, uuid } from './identifiers';
 import type { RouteSpec } from './route-spec';
 
@@ -13,12 +13,7 @@ const text = (max: number) => z.string().max(max);
 export const ADMIN_PAGE_MAX = 100;
 
 /** A person as IT sees them: the directory entry, whether they may sign in, and whether they are locked out. */
-export const adminAccount = z.strictObject({
-  userId,
-  displayName: text(200),
-  role: z.enum(ROLES),
-  department: text(200),
-  title: text(200),
+export const adminAccount = account.extend({
   active: z.boolean(),
   /** Locked out by failed sign-ins until IT unlocks the account. */
   locked: z.boolean(),

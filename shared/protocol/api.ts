@@ -14,6 +14,7 @@ import { envelope } from './envelope';
 import { conversationId, deviceId, epochMs, messageId, roleAddressId, userId, uuid } from './identifiers';
 import { fingerprint, identityPublicKeys, identityRecord, wrappedPrivateKeys } from './identity';
 import { feedEvent } from './feed';
+import { account } from './account';
 import { adminRoutes } from './admin-api';
 import type { RouteSpec } from './route-spec';
 import {
@@ -36,14 +37,7 @@ export const API_VERSION = 'v1';
 const empty = z.strictObject({});
 const text = (max: number) => z.string().max(max);
 
-export const account = z.strictObject({
-  userId,
-  displayName: text(200),
-  role: z.enum(ROLES),
-  department: text(200),
-  title: text(200),
-});
-export type Account = z.infer<typeof account>;
+export { account, type Account } from './account';
 
 export const session = z.strictObject({
   /** Public id of the session (listing, ending it); the token itself is secret. */

@@ -68,6 +68,15 @@ const oneRecordLog = {
   acknowledge: () => Promise.resolve(true),
 } as unknown as DeviceAuditLog;
 
+/** A sync that never gets as far as checking an acknowledgement: no head, no valid signature. */
+const NO_SERVER_TRUST = {
+  witnessed: { read: () => null, write: () => undefined },
+  sha256: () => new Uint8Array(32),
+  verifySignature: () => false,
+  now: () => 1_795_000_000_000,
+  random: () => 0,
+};
+
 const until = async (check: () => boolean, timeoutMs = 5000) => {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -97,11 +106,7 @@ describe('a sync step that throws', () => {
           return signs <= 2 ? Promise.reject(new Error('key unavailable')) : Promise.resolve(new Uint8Array(64));
         },
       },
-      witnessed: { read: () => null, write: () => undefined },
-      sha256: () => new Uint8Array(32),
-      verifySignature: () => false,
-      now: () => 1_795_000_000_000,
-      random: () => 0,
+      ...NO_SERVER_TRUST,
       logger: createLogger({ level: 'silent' }),
       backoff: { initialMs: 4, maxMs: 16 },
       debounceMs: 1,
@@ -155,11 +160,7 @@ describe('a workstation the server does not know yet', () => {
         },
       } as unknown as ApiClient,
       identity: { deviceId: DEVICE, sign: () => Promise.resolve(new Uint8Array(64)) },
-      witnessed: { read: () => null, write: () => undefined },
-      sha256: () => new Uint8Array(32),
-      verifySignature: () => false,
-      now: () => 1_795_000_000_000,
-      random: () => 0,
+      ...NO_SERVER_TRUST,
       logger: createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } as never }),
       backoff: { initialMs: 4, maxMs: 16 },
       debounceMs: 1,
@@ -200,11 +201,7 @@ describe('a workstation the server does not know yet', () => {
         },
       } as unknown as ApiClient,
       identity: { deviceId: DEVICE, sign: () => Promise.resolve(new Uint8Array(64)) },
-      witnessed: { read: () => null, write: () => undefined },
-      sha256: () => new Uint8Array(32),
-      verifySignature: () => false,
-      now: () => 1_795_000_000_000,
-      random: () => 0,
+      ...NO_SERVER_TRUST,
       logger: createLogger({ level: 'silent' }),
       backoff: { initialMs: 60_000, maxMs: 60_000 },
       debounceMs: 1,
