@@ -5,6 +5,7 @@
  */
 import { roleHas } from '../shared/access/permission-matrix';
 import { API_VERSION } from '../shared/protocol/api';
+import { enrollmentStep } from './accounts/enrollment-step';
 import { mfaStep } from './accounts/mfa-step';
 import { passwordStep } from './accounts/password-step';
 import { prelogin } from './accounts/prelogin';
@@ -68,6 +69,7 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
     health: () => Promise.resolve(succeed({ status: 'ok', version: API_VERSION, demo: deps.demo })),
     prelogin: async ({ body }) => succeed(await prelogin(db, deps.preloginSecret, deps.accountKdf, body.userId)),
     login: ({ body, remoteAddress }) => served(passwordStep(deps, body, remoteAddress)),
+    enroll: ({ body, remoteAddress }) => served(enrollmentStep(deps, body, remoteAddress)),
     verifyMfa: ({ body, remoteAddress }) => served(mfaStep(deps, body, remoteAddress)),
     refresh: ({ body, session }) => refreshSession(deps, session, body),
     logout: ({ session }) => served(signOut(deps, session)),

@@ -17,6 +17,9 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'PAYLOAD_TOO_LARGE':
     case 'NOT_FOUND':
     case 'REAUTHENTICATION_REQUIRED':
+    case 'ENROLLMENT_INVALID':
+    case 'ACCOUNT_EXISTS':
+    case 'ALREADY_ENROLLED':
       return code;
     case 'UNREACHABLE':
     case 'UNAVAILABLE':

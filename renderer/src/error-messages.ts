@@ -54,6 +54,10 @@ const TEXT: Record<ErrorCode, string> = {
   ACCOUNT_LOCKED:
     'This account is locked after too many failed sign-in attempts. Call the IT service desk to unlock it.',
   ACCOUNT_DISABLED: 'This account is not active. Call the IT service desk.',
+  ENROLLMENT_INVALID:
+    'That enrollment code did not work: it may be mistyped, already used or more than 72 hours old. Check it, or ask the IT service desk for a new one.',
+  ACCOUNT_EXISTS: 'That user ID is already taken. User IDs are never reused; choose another.',
+  ALREADY_ENROLLED: 'This person has already set a password. To give them a new one, reset their password instead.',
   THROTTLED: 'Too many failed sign-in attempts. Wait a minute, then try again.',
   SERVER_UNREACHABLE:
     'Wardline cannot reach its server. Try again shortly; if it keeps happening, call the IT service desk.',

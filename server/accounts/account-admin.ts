@@ -41,7 +41,7 @@ export interface AccountAdminDeps {
 
 /** Admin input that is not acceptable; carries a code, never the input. */
 export class AccountAdminError extends Error {
-  constructor(readonly code: 'INVALID_ACCOUNT' | 'ACCOUNT_EXISTS' | 'UNKNOWN_ACCOUNT') {
+  constructor(readonly code: 'INVALID_ACCOUNT' | 'ACCOUNT_EXISTS' | 'UNKNOWN_ACCOUNT' | 'ALREADY_ENROLLED') {
     super(`Account administration failed (${code}).`);
     this.name = 'AccountAdminError';
   }

@@ -13,8 +13,8 @@ export interface AccountRecord {
   /** Base64, 16 bytes: the client's Argon2id salt. */
   readonly salt: string;
   readonly kdf: { readonly memoryMiB: number; readonly passes: number };
-  /** `crypto_pwhash_str` of the client's auth key. */
-  readonly authKeyHash: string;
+  /** `crypto_pwhash_str` of the client's auth key; null until the person sets a password with an enrollment code. */
+  readonly authKeyHash: string | null;
   /** Base32; null until the user has confirmed an enrollment. */
   readonly totpSecret: string | null;
   readonly totpLastStep: number | null;
@@ -30,7 +30,7 @@ interface AccountRow {
   salt: string;
   kdf_memory_mib: number;
   kdf_passes: number;
-  auth_key_hash: string;
+  auth_key_hash: string | null;
   totp_secret: string | null;
   totp_last_step: number | null;
   [column: string]: unknown;
@@ -142,12 +142,58 @@ export async function storedRoles(
   return rows.map((row) => ({ userId: row.user_id, role: row.role }));
 }
 
-/** Whether the account exists (active or not). */
 /** Whether any account exists at all (the demo seeds only an empty database). */
 export async function anyAccountExists(db: Queryable): Promise<boolean> {
   return (await db.query('SELECT 1 FROM accounts LIMIT 1')).length > 0;
 }
 
+/** Whether the account exists (active or not). */
 export async function accountExists(db: Queryable, userId: string): Promise<boolean> {
   return (await db.query('SELECT 1 FROM accounts WHERE user_id = $1', [userId])).length > 0;
+}
+
+/**
+ * The password the person chose with their enrollment code (its auth key's hash), only while the
+ * account has none: what redeeming a code sets.
+ */
+export async function setFirstAuthKeyHash(db: Queryable, userId: string, authKeyHash: string): Promise<boolean> {
+  const rows = await db.query(
+    'UPDATE accounts SET auth_key_hash = $2 WHERE user_id = $1 AND auth_key_hash IS NULL RETURNING user_id',
+    [userId, authKeyHash],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * A forgotten password: the old one stops working now, and the next is derived over a new salt
+ * (so no key the old password wrapped can be opened by the new one). False for an unknown account.
+ */
+export async function clearPassword(db: Queryable, userId: string, salt: string): Promise<boolean> {
+  const rows = await db.query(
+    'UPDATE accounts SET auth_key_hash = NULL, salt = $2 WHERE user_id = $1 RETURNING user_id',
+    [userId, salt],
+  );
+  return rows.length === 1;
+}
+
+/** A lost authenticator: the next sign-in enrolls a new one. False for an unknown account. */
+export async function clearTotp(db: Queryable, userId: string): Promise<boolean> {
+  const rows = await db.query(
+    'UPDATE accounts SET totp_secret = NULL, totp_last_step = NULL WHERE user_id = $1 RETURNING user_id',
+    [userId],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * Holds the account's credentials as they were checked, until the caller's transaction ends:
+ * false if its password changed since (a reset committed meanwhile), so nothing begun with the
+ * old password survives the reset. A reset waits for this lock, and this waits for a reset's.
+ */
+export async function credentialsStillValid(tx: Queryable, userId: string, authKeyHash: string): Promise<boolean> {
+  const rows = await tx.query('SELECT 1 FROM accounts WHERE user_id = $1 AND auth_key_hash = $2 AND active FOR SHARE', [
+    userId,
+    authKeyHash,
+  ]);
+  return rows.length === 1;
 }

@@ -68,3 +68,8 @@ export async function consumeChallenge(db: Queryable, challengeId: string, now: 
 export async function deleteExpiredChallenges(db: Queryable, now: number): Promise<void> {
   await db.query('DELETE FROM mfa_challenges WHERE expires_at <= $1', [now]);
 }
+
+/** Every second factor the account has pending (a reset: a challenge begun with the old password or authenticator must not finish). */
+export async function deleteChallengesOf(db: Queryable, userId: string): Promise<void> {
+  await db.query('DELETE FROM mfa_challenges WHERE user_id = $1', [userId]);
+}

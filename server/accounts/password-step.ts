@@ -6,11 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
-import { MFA_CHALLENGE_TTL_MS } from '../../shared/protocol/auth';
+import { MFA_CHALLENGE_TTL_MS, type DeviceProof } from '../../shared/protocol/auth';
 import { PasswordHasherError } from '../crypto/password-hasher';
 import { transactionOutcome } from '../db/outcome-transaction';
 import { fail, succeed, type Outcome } from '../outcome';
-import { findAccount } from './account-store';
+import { credentialsStillValid, findAccount, type AccountRecord } from './account-store';
 import { loginProofValid } from './device-proof';
 import { deviceKeyOf } from './device-store';
 import { insertChallenge } from './mfa-challenge-store';
@@ -20,6 +20,7 @@ import {
   attemptSucceeded,
   beginAttempt,
   openSession,
+  type Attempt,
   type SignInDeps,
 } from './sign-in-steps';
 import { newTotpSecret, otpauthUri } from './totp';
@@ -45,22 +46,47 @@ export async function passwordStep(
   const account = await findAccount(deps.db, userId);
   let matches: boolean;
   try {
+    // An unknown id, or an account whose person has not set a password yet, costs the same and never matches.
     const hash = account?.authKeyHash ?? (await deps.decoyHash());
-    matches = (await deps.hasher.verify(hash, Buffer.from(request.authKey, 'base64'))) && account !== null;
+    matches = (await deps.hasher.verify(hash, Buffer.from(request.authKey, 'base64'))) && account?.authKeyHash != null;
   } catch (error) {
     await attemptNotCounted(deps, attempt);
     if (error instanceof PasswordHasherError) return fail('UNAVAILABLE');
     throw error;
   }
-  if (!matches || account === null) return attemptFailed(deps, attempt, 'INVALID_CREDENTIALS', now);
+  if (!matches || account?.authKeyHash == null) return attemptFailed(deps, attempt, 'INVALID_CREDENTIALS', now);
   if (!account.active) {
     await attemptNotCounted(deps, attempt);
     return fail('ACCOUNT_DISABLED');
   }
 
+  return afterFirstFactor(deps, attempt, { ...account, authKeyHash: account.authKeyHash }, request, now);
+}
+
+/**
+ * The first factor checked (a password, or an enrollment code with the new password): a session
+ * (MFA off) or a second-factor challenge, each only while the password checked is still the
+ * account's (`credentialsStillValid`), so a reset committed meanwhile wins.
+ */
+export async function afterFirstFactor(
+  deps: SignInDeps,
+  attempt: Attempt,
+  account: AccountRecord & { readonly authKeyHash: string },
+  request: {
+    readonly userId: string;
+    readonly device: { readonly publicKey: string; readonly name: string };
+    readonly proof: DeviceProof;
+  },
+  now: number,
+): Promise<Outcome<RouteResponse<'login'>>> {
+  const { userId, device, proof } = request;
   const signInDevice = { deviceId: proof.deviceId, publicKey: device.publicKey, name: device.name };
   if (!deps.mfaRequired) {
-    const opened = await transactionOutcome(deps.db, (tx) => openSession(tx, account, signInDevice, now));
+    const opened = await transactionOutcome(deps.db, async (tx) =>
+      (await credentialsStillValid(tx, userId, account.authKeyHash))
+        ? openSession(tx, account, signInDevice, now)
+        : fail('INVALID_CREDENTIALS'),
+    );
     if (!opened.ok) {
       await attemptNotCounted(deps, attempt);
       return opened;
@@ -74,15 +100,20 @@ export async function passwordStep(
   const enrollmentSecret = account.totpSecret === null ? newTotpSecret() : null;
   const challengeId = randomUUID();
   const expiresAt = now + MFA_CHALLENGE_TTL_MS;
-  await insertChallenge(deps.db, {
-    challengeId,
-    userId,
-    deviceId: proof.deviceId,
-    devicePublicKey: device.publicKey,
-    deviceName: device.name,
-    enrollmentSecret,
-    expiresAt,
+  const issued = await deps.db.transaction(async (tx) => {
+    if (!(await credentialsStillValid(tx, userId, account.authKeyHash))) return false;
+    await insertChallenge(tx, {
+      challengeId,
+      userId,
+      deviceId: proof.deviceId,
+      devicePublicKey: device.publicKey,
+      deviceName: device.name,
+      enrollmentSecret,
+      expiresAt,
+    });
+    return true;
   });
+  if (!issued) return fail('INVALID_CREDENTIALS');
   if (enrollmentSecret === null) return succeed({ step: 'mfa', challengeId, expiresAt });
   return succeed({ step: 'enroll-mfa', challengeId, expiresAt, otpauthUri: otpauthUri(enrollmentSecret, userId) });
 }

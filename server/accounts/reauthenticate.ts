@@ -33,7 +33,9 @@ export async function reauthenticate(
   }
   let matches: boolean;
   try {
-    matches = await deps.hasher.verify(account.authKeyHash, Buffer.from(request.authKey, 'base64'));
+    // No password set (reset since this session began): as long as a real check, and never a match.
+    const hash = account.authKeyHash ?? (await deps.decoyHash());
+    matches = (await deps.hasher.verify(hash, Buffer.from(request.authKey, 'base64'))) && account.authKeyHash !== null;
   } catch (error) {
     await attemptNotCounted(deps, attempt);
     if (error instanceof PasswordHasherError) return fail('UNAVAILABLE');

@@ -98,7 +98,7 @@ export async function beginAttempt(
 export async function attemptFailed(
   deps: SignInDeps,
   attempt: Attempt,
-  code: 'INVALID_CREDENTIALS' | 'MFA_INVALID',
+  code: 'INVALID_CREDENTIALS' | 'MFA_INVALID' | 'ENROLLMENT_INVALID',
   now: number,
 ): Promise<Failure> {
   const { hardLockAt } = deps.accountThrottle;
@@ -136,7 +136,7 @@ export async function attemptFailed(
 async function recordRefusal(
   db: Queryable,
   userId: string,
-  code: 'INVALID_CREDENTIALS' | 'MFA_INVALID',
+  code: 'INVALID_CREDENTIALS' | 'MFA_INVALID' | 'ENROLLMENT_INVALID',
   now: number,
 ): Promise<void> {
   if (!(await accountExists(db, userId))) return;

@@ -13,7 +13,9 @@ import {
   revokeSessions,
   unlockAccount,
 } from '../accounts/account-admin';
+import { createPendingAccount, reissueEnrollment, resetMfa, resetPassword } from '../accounts/account-enrollment';
 import { accountExists } from '../accounts/account-store';
+import type { ProtocolErrorCode } from '../../shared/protocol/errors';
 import { liveSessionsOf } from '../accounts/session-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
@@ -26,6 +28,8 @@ import { searchAdminAccounts } from './admin-account-store';
 export interface AdminApiDeps {
   readonly db: Database;
   readonly clock: Clock;
+  /** The client KDF cost for passwords set from now on. */
+  readonly accountKdf: { readonly memoryMiB: number; readonly passes: number };
   /** An account event was recorded (fold it into the chain soon). */
   readonly onAccountEvent?: () => void;
   /** A served or admin event was recorded (fold it soon). */
@@ -39,12 +43,21 @@ async function onAccount<T>(act: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return succeed(await act());
   } catch (error) {
-    if (error instanceof AccountAdminError || error instanceof AdminInputError) return fail('NOT_FOUND');
+    if (error instanceof AccountAdminError) return fail(PROTOCOL_CODES[error.code]);
+    if (error instanceof AdminInputError) return fail('NOT_FOUND');
     throw error;
   }
 }
 
+const PROTOCOL_CODES = {
+  UNKNOWN_ACCOUNT: 'NOT_FOUND',
+  INVALID_ACCOUNT: 'MALFORMED_REQUEST',
+  ACCOUNT_EXISTS: 'ACCOUNT_EXISTS',
+  ALREADY_ENROLLED: 'ALREADY_ENROLLED',
+} as const satisfies Record<AccountAdminError['code'], ProtocolErrorCode>;
+
 export function createAdminHandlers(deps: AdminApiDeps): AdminHandlers {
+  const enrollment = { db: deps.db, clock: deps.clock, kdf: deps.accountKdf };
   const folded = <T>(outcome: Outcome<T>): Outcome<T> => {
     deps.onAccountEvent?.();
     deps.onServed?.();
@@ -61,6 +74,27 @@ export function createAdminHandlers(deps: AdminApiDeps): AdminHandlers {
       const page = await searchAdminAccounts(deps.db, { ...body, now: deps.clock() });
       await recordLookup(session.userId, page.accounts.length);
       return folded(succeed(page));
+    },
+    adminCreateAccount: async ({ body, session }) =>
+      folded(
+        await onAccount(async () => ({ enrollment: await createPendingAccount(enrollment, body, session.userId) })),
+      ),
+    adminIssueEnrollment: async ({ body, session }) =>
+      folded(
+        await onAccount(async () => ({
+          enrollment: await reissueEnrollment(enrollment, body.userId, session.userId),
+        })),
+      ),
+    adminResetMfa: async ({ body, session }) => {
+      // As with deactivation: the admin signed in here would end their own session.
+      if (body.userId === session.userId) return fail('FORBIDDEN');
+      return folded(
+        await onAccount(async () => ({ sessionsEnded: await resetMfa(enrollment, body.userId, session.userId) })),
+      );
+    },
+    adminResetPassword: async ({ body, session }) => {
+      if (body.userId === session.userId) return fail('FORBIDDEN');
+      return folded(await onAccount(() => resetPassword(enrollment, body.userId, session.userId)));
     },
     adminDeactivate: async ({ body, session }) => {
       // The admin signed in here would end their own session and lock themselves out.

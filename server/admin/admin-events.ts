@@ -23,6 +23,10 @@ export const ADMIN_EVENT_ACTIONS = [
   'siem.changed',
   'account.locked-out',
   'account.unlocked',
+  'enrollment.issued',
+  'account.enrolled',
+  'mfa.reset',
+  'password.reset',
 ] as const;
 export type AdminEventAction = (typeof ADMIN_EVENT_ACTIONS)[number];
 

@@ -41,6 +41,10 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'siem.changed': 'SIEM_DESTINATION_CHANGED',
   'account.locked-out': 'ACCOUNT_LOCKED_OUT',
   'account.unlocked': 'ACCOUNT_UNLOCKED',
+  'enrollment.issued': 'ENROLLMENT_CODE_ISSUED',
+  'account.enrolled': 'ACCOUNT_ENROLLED',
+  'mfa.reset': 'MFA_RESET',
+  'password.reset': 'PASSWORD_RESET',
 };
 
 /** Catalogue actions of their own; every other event is an `admin.action` with its reason code. */

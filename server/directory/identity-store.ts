@@ -70,3 +70,12 @@ export async function activeIdentitiesOf(
   );
   return new Map(rows.map((row) => [row.user_id, { publicKeys: recordOf(row).publicKeys, role: row.role }]));
 }
+
+/**
+ * A password reset: the private keys the old password wrapped can never be opened again, so the
+ * published keys go too; the person's next sign-in publishes new ones, and their contacts see a
+ * key change. False if none were published.
+ */
+export async function removeIdentity(db: Queryable, userId: string): Promise<boolean> {
+  return (await db.query('DELETE FROM identities WHERE user_id = $1 RETURNING user_id', [userId])).length === 1;
+}

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { account } from './account';
+import { enrollmentCode } from './enrollment';
 import { epochMs, userId, uuid } from './identifiers';
 import type { RouteSpec } from './route-spec';
 
@@ -20,10 +21,20 @@ export const adminAccount = account.extend({
   liveSessions: z.number().int().nonnegative(),
   /** The last time any of their sessions was used, or null if they never signed in. */
   lastSeenAt: epochMs.nullable(),
+  /** `pending` until the person has set a password with their one-time enrollment code. */
+  enrollment: z.enum(['pending', 'enrolled']),
+  /** When the outstanding enrollment code (new account or password reset) stops working, or null if none. */
+  enrollmentExpiresAt: epochMs.nullable(),
+  /** Whether an authenticator is enrolled; false after an MFA reset until the next sign-in enrolls one. */
+  mfaEnrolled: z.boolean(),
 });
 export type AdminAccount = z.infer<typeof adminAccount>;
 
 const forAccount = z.strictObject({ userId });
+
+/** A one-time enrollment code, shown to IT once and handed to the person; the server keeps only its digest. */
+export const enrollmentGrant = z.strictObject({ code: enrollmentCode, expiresAt: epochMs });
+export type EnrollmentGrant = z.infer<typeof enrollmentGrant>;
 
 /** A live session of a person, as IT sees it: which workstation, since when, last used when. */
 export const adminSession = z.strictObject({
@@ -47,6 +58,51 @@ export const adminRoutes = {
       limit: z.number().int().min(1).max(ADMIN_PAGE_MAX),
     }),
     response: z.strictObject({ accounts: z.array(adminAccount).max(ADMIN_PAGE_MAX), more: z.boolean() }),
+  },
+  /**
+   * A new person, who cannot sign in until they redeem the enrollment code (setting their own
+   * password and enrolling an authenticator). IT never chooses or sees a password.
+   */
+  adminCreateAccount: {
+    method: 'POST',
+    path: '/v1/admin/accounts/create',
+    auth: 'session',
+    permission: 'admin.manage',
+    request: account,
+    response: z.strictObject({ enrollment: enrollmentGrant }),
+  },
+  /** A new code for a person still pending enrollment (the first one expired or was lost); any earlier code stops working. */
+  adminIssueEnrollment: {
+    method: 'POST',
+    path: '/v1/admin/accounts/enrollment',
+    auth: 'session',
+    permission: 'admin.manage',
+    request: forAccount,
+    response: z.strictObject({ enrollment: enrollmentGrant }),
+  },
+  /** A lost authenticator: their sessions end and the next sign-in enrolls a new one. */
+  adminResetMfa: {
+    method: 'POST',
+    path: '/v1/admin/accounts/reset-mfa',
+    auth: 'session',
+    permission: 'admin.manage',
+    fresh: true,
+    request: forAccount,
+    response: z.strictObject({ sessionsEnded: z.number().int().nonnegative() }),
+  },
+  /**
+   * A forgotten password: the old one stops working, sessions end, and a new enrollment code lets
+   * the person choose another. Their end-to-end encrypted history cannot be recovered: they get new
+   * identity keys, and their vaults on workstations are shredded at each one's next contact.
+   */
+  adminResetPassword: {
+    method: 'POST',
+    path: '/v1/admin/accounts/reset-password',
+    auth: 'session',
+    permission: 'admin.manage',
+    fresh: true,
+    request: forAccount,
+    response: z.strictObject({ enrollment: enrollmentGrant, sessionsEnded: z.number().int().nonnegative() }),
   },
   /** Keeps the person out and ends every session they have, at once. */
   adminDeactivate: {

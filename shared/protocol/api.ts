@@ -11,6 +11,7 @@ import { ROLES } from '../access/permission-matrix';
 import { publicKey, signature } from './binary';
 import { accessToken, authKey, deviceProof, kdfParams, salt, totpCode } from './auth';
 import { envelope } from './envelope';
+import { enrollmentCode } from './enrollment';
 import { conversationId, deviceId, epochMs, messageId, roleAddressId, userId, uuid } from './identifiers';
 import { fingerprint, identityPublicKeys, identityRecord, wrappedPrivateKeys } from './identity';
 import { feedEvent } from './feed';
@@ -101,6 +102,14 @@ export const sessionSummary = z.strictObject({
   current: z.boolean(),
 });
 
+/** What the first factor answers: the second factor, enrolling one, or (MFA off) a session. */
+const loginAnswer = z.discriminatedUnion('step', [
+  z.strictObject({ step: z.literal('mfa'), challengeId: uuid, expiresAt: epochMs }),
+  /** MFA is required and not yet set up: show the URI (and its QR code), then verify a code. */
+  z.strictObject({ step: z.literal('enroll-mfa'), challengeId: uuid, expiresAt: epochMs, otpauthUri: text(512) }),
+  z.strictObject({ step: z.literal('signed-in'), session }),
+]);
+
 export const routes = {
   health: {
     method: 'GET',
@@ -132,12 +141,25 @@ export const routes = {
       device: z.strictObject({ publicKey, name: text(200) }),
       proof: deviceProof,
     }),
-    response: z.discriminatedUnion('step', [
-      z.strictObject({ step: z.literal('mfa'), challengeId: uuid, expiresAt: epochMs }),
-      /** MFA is required and not yet set up: show the URI (and its QR code), then verify a code. */
-      z.strictObject({ step: z.literal('enroll-mfa'), challengeId: uuid, expiresAt: epochMs, otpauthUri: text(512) }),
-      z.strictObject({ step: z.literal('signed-in'), session }),
-    ]),
+    response: loginAnswer,
+  },
+  /**
+   * First sign-in of a new account, or the first after a password reset: the one-time enrollment
+   * code IT handed over, with the auth key of the password the person chose (derived over the
+   * prelogin salt). Answers as `login` does; the authenticator is enrolled next if there is none.
+   */
+  enroll: {
+    method: 'POST',
+    path: '/v1/auth/enroll',
+    auth: 'none',
+    request: z.strictObject({
+      userId,
+      enrollmentCode,
+      authKey,
+      device: z.strictObject({ publicKey, name: text(200) }),
+      proof: deviceProof,
+    }),
+    response: loginAnswer,
   },
   /** Second factor, or confirmation of a new enrollment. */
   verifyMfa: {

@@ -15,7 +15,13 @@ export const PROTOCOL_ERRORS = {
   MFA_EXPIRED: 401,
   /** An enrollment confirmed after another enrollment of the same account: the first one's secret stands. */
   MFA_ALREADY_ENROLLED: 409,
+  /** An enrollment code that is wrong, spent or expired (or an id with none): the same answer for all. */
+  ENROLLMENT_INVALID: 401,
   ACCOUNT_DISABLED: 403,
+  /** Admin: that user id is taken (ids are never reused). */
+  ACCOUNT_EXISTS: 409,
+  /** Admin: an enrollment code for someone who has set a password (that would be a password reset). */
+  ALREADY_ENROLLED: 409,
   FORBIDDEN: 403,
   /** A destructive route, and the session last proved the person too long ago: reauthenticate first. */
   REAUTHENTICATION_REQUIRED: 403,

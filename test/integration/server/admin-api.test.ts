@@ -43,8 +43,18 @@ afterAll(async () => {
 });
 
 const ADMIN_ROUTES = Object.keys(adminRoutes) as (keyof typeof adminRoutes & RouteName)[];
-const bodyOf = (name: keyof typeof adminRoutes) =>
-  name === 'adminSearchAccounts' ? { query: '', after: null, limit: 10 } : { userId: 'nurse.adams' };
+const bodyOf = (name: keyof typeof adminRoutes) => {
+  switch (name) {
+    case 'adminSearchAccounts':
+      return { query: '', after: null, limit: 10 };
+    case 'adminCreateAccount':
+      return { userId: 'new.person', displayName: 'New Person', role: 'nurse', department: 'ED', title: 'RN' };
+    case 'adminEndSession':
+      return { userId: 'nurse.adams', sessionId: '00000000-0000-4000-8000-000000000000' };
+    default:
+      return { userId: 'nurse.adams' };
+  }
+};
 
 /** Time passes for the admin's session as for a real client: its token refreshed each minute. */
 async function passTime(ms: number): Promise<void> {
