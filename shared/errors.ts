@@ -62,6 +62,7 @@ export const ERROR_CODES = [
   'PIN_NOT_ALLOWED',
   'PIN_NOT_SET',
   'PIN_TOO_SHORT',
+  'PASSWORD_TOO_SHORT',
   'PIN_WRONG',
   'PIN_DISABLED',
   // The audit trail (main/audit/): an action that cannot be recorded is not done.
@@ -91,6 +92,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   PIN_NOT_ALLOWED: 'Policy does not allow unlocking with a PIN.',
   PIN_NOT_SET: 'No PIN is set for this session.',
   PIN_TOO_SHORT: 'The PIN is shorter than policy requires.',
+  PASSWORD_TOO_SHORT: 'The new password is shorter than policy requires.',
   PIN_WRONG: 'The PIN is not correct.',
   PIN_DISABLED: 'Too many wrong PINs, or the daily password check is due: unlock with the password.',
   AUDIT_UNAVAILABLE: 'This could not be recorded in the audit trail, so it was not done. Call the service desk.',

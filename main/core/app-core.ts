@@ -31,6 +31,7 @@ import { createApiClient } from '../server-link/api-client';
 import { appCodeOfStoreError, StoreError } from '../store/store-error';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import { appCodeOf } from '../server-link/api-error-code';
+import { normalizeEnrollmentCode } from '../../shared/protocol/enrollment';
 
 export interface AppCoreOptions {
   readonly dataDir: string;
@@ -238,6 +239,13 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'session.getState': () => Promise.resolve(ok(session.state())),
       'session.signIn': ({ userId, password }) =>
         policyError ? Promise.resolve(fail(policyError)) : session.signIn(userId, password),
+      'session.enroll': ({ userId, enrollmentCode, password }) => {
+        if (policyError) return Promise.resolve(fail(policyError));
+        const code = normalizeEnrollmentCode(enrollmentCode);
+        return code === null
+          ? Promise.resolve(fail(appError('ENROLLMENT_INVALID')))
+          : session.signIn(userId, password, code);
+      },
       'session.verifyMfa': ({ code }) => session.verifyMfa(code),
       'session.cancelSignIn': () => Promise.resolve(session.cancelSignIn()),
       'session.signOut': () => session.signOut(),

@@ -59,7 +59,8 @@ export interface SessionDeps {
 export interface SessionService {
   state(): SessionState;
   role(): Role | null;
-  signIn(userId: string, password: string): Promise<IpcResult<IpcSignInStep>>;
+  /** With an enrollment code: the first sign-in of a new account (or after a password reset), choosing `password`. */
+  signIn(userId: string, password: string, enrollmentCode?: string): Promise<IpcResult<IpcSignInStep>>;
   verifyMfa(code: string): Promise<IpcResult<SessionState>>;
   cancelSignIn(): IpcResult<SessionState>;
   signOut(): Promise<IpcResult<SessionState>>;

@@ -15,6 +15,7 @@
 import { appError } from '../../shared/errors';
 import type { SessionState, SignInStep as IpcSignInStep } from '../../shared/ipc/contract';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
+import { passwordLongEnough } from '../../shared/text/password-length';
 import type { ActiveSession } from './active-session';
 import { createDeadlineTicker } from './deadline-ticker';
 import { startLockedWatch } from './locked-watch';
@@ -214,8 +215,11 @@ export function createSessionService(deps: SessionDeps): SessionService {
     state: () => current,
     role: () => (current.state === 'unlocked' ? current.user.role : null),
 
-    signIn: (userId, password) =>
+    signIn: (userId, password, enrollmentCode) =>
       serial(async (): Promise<IpcResult<IpcSignInStep>> => {
+        // A password chosen now must meet policy (one signed in with is whatever IT once allowed).
+        if (enrollmentCode !== undefined && !passwordLongEnough(password, deps.policy.passwordMinLength))
+          return fail(appError('PASSWORD_TOO_SHORT'));
         if (active !== null) {
           // Someone is signed in (locked): on a shared workstation a colleague's sign-in ends
           // their session at once; on a personal one it waits for them.
@@ -225,7 +229,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
         const ready = await signIns.ready();
         if (!ready.ok) return fail(ready.error);
         const flow = ready.value;
-        const result = await flow.begin(userId, password);
+        const result = await flow.begin(userId, password, enrollmentCode);
         if (!result.ok) {
           deps.logger.info({ code: result.error.code }, 'sign-in refused');
           await deps.audit.note(refusal(result.error.code, 'sign-in.failed', flow.confirmed));

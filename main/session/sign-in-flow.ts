@@ -25,6 +25,7 @@ import type { KdfParams } from '../keys/kdf-params';
 import type { ApiClient, ApiError } from '../server-link/api-client';
 import { appCodeOf } from '../server-link/api-error-code';
 import type { OpenVault, VaultManager } from '../vault/vault-manager';
+import { vaultIdOf } from '../vault/vault-layout';
 import { fail, type IpcResult } from '../../shared/ipc/result';
 
 export interface SignInDeps {
@@ -94,7 +95,8 @@ export interface ConfirmedAccount {
 }
 
 export interface SignInFlow {
-  begin(userId: string, password: string): Promise<IpcResult<SignInStep>>;
+  /** With `enrollmentCode`: a first sign-in (or the first after a password reset), setting `password`. */
+  begin(userId: string, password: string, enrollmentCode?: string): Promise<IpcResult<SignInStep>>;
   verify(code: string): Promise<IpcResult<SignedIn>>;
   cancel(): void;
   readonly inProgress: boolean;
@@ -147,10 +149,19 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
       const vaultStarted = performance.now();
       timings.identity += vaultStarted - identityStarted;
       const existing = deps.vaults.readKdf(userId);
-      const opened =
+      let opened =
         existing.ok || existing.error !== 'VAULT_NOT_FOUND'
           ? await deps.vaults.unlock(userId, wrapKey)
           : await deps.vaults.create(userId, wrapKey, { salt, params: kdf }, session.account.role);
+      if (!opened.ok && opened.error === 'WRONG_PASSWORD' && session.identity === null) {
+        // IT reset this person's password: the server held no identity keys for them, so the
+        // vault here was sealed under the old password and nothing can open it again. It is
+        // shredded (recorded), and history comes back from the server into a new one.
+        const actor = { userId, role: session.account.role };
+        const shredded = await deps.vaults.shred(vaultIdOf(userId), 'vault.shredded', actor);
+        if (shredded.ok)
+          opened = await deps.vaults.create(userId, wrapKey, { salt, params: kdf }, session.account.role);
+      }
       if (!opened.ok) {
         await zeroIdentityKeys(identity);
         await deps.api.call('logout', {}, session.token);
@@ -182,7 +193,7 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
       return confirmed;
     },
 
-    async begin(rawUserId, password) {
+    async begin(rawUserId, password, enrollmentCode) {
       forget();
       confirmed = null;
       const userId = normalizeUserId(rawUserId);
@@ -209,12 +220,16 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
       const authKey = toBase64(keys.authKey);
       keys.authKey.fill(0);
       started = performance.now();
-      const login = await deps.api.call('login', {
+      const firstFactor = {
         userId,
         authKey,
         device: { publicKey: deps.device.publicKey, name: deps.deviceName },
         proof: await deps.device.loginProof(userId),
-      });
+      };
+      const login =
+        enrollmentCode === undefined
+          ? await deps.api.call('login', firstFactor)
+          : await deps.api.call('enroll', { ...firstFactor, enrollmentCode });
       timings.server += performance.now() - started;
       if (!login.ok) {
         keys.wrapKey.fill(0);

@@ -15,6 +15,7 @@ const TEXT: Record<ErrorCode, string> = {
   PIN_NOT_ALLOWED: 'This workstation does not allow unlocking with a PIN. Use your password.',
   PIN_NOT_SET: 'You have no PIN for this session. Use your password.',
   PIN_TOO_SHORT: 'That PIN is too short.',
+  PASSWORD_TOO_SHORT: 'That password is too short. Choose a longer one: a few unrelated words work well.',
   PIN_WRONG: 'That PIN is not correct.',
   PIN_DISABLED: 'Unlock with your password this time.',
   AUDIT_UNAVAILABLE:

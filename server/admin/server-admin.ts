@@ -1,6 +1,6 @@
 /**
  * The server's programmatic administration: what tests, the demo seeder and an embedding app
- * use to manage accounts. Not reachable over the network in this version. Every change here is
+ * use to manage accounts, in process (the admin API over HTTP is admin-api-handlers.ts). Every change here is
  * recorded (account_events or admin_events) and joins the server's audit chain.
  */
 import {
@@ -14,6 +14,10 @@ import {
   type NewAccount,
 } from '../accounts/account-admin';
 import type { ThrottleStatus } from '../accounts/throttle-store';
+import { createPendingAccount, resetMfa, resetPassword } from '../accounts/account-enrollment';
+import { SERVER_OPERATOR } from '../accounts/account-events';
+import type { Account } from '../../shared/protocol/account';
+import type { EnrollmentGrant } from '../../shared/protocol/admin-api';
 import { accountEventsOf } from '../accounts/account-event-store';
 import type { AccountEvent } from '../accounts/account-events';
 import type { RoleAddress } from '../directory/role-address-store';
@@ -31,6 +35,12 @@ import { legalHolds, type LegalHold } from '../audit/legal-hold-store';
 
 export interface ServerAdmin {
   createAccount(input: NewAccount): Promise<void>;
+  /** A person who sets their own password with the returned one-time code (`npm run admin`, tests); `actor` an admin's user id. */
+  createPendingAccount(input: Account, actor?: string): Promise<EnrollmentGrant>;
+  /** A forgotten password (account-enrollment.ts): the old one stops working; the returned code sets a new one. */
+  resetPassword(userId: string, actor?: string): Promise<{ enrollment: EnrollmentGrant; sessionsEnded: number }>;
+  /** A lost authenticator: the next sign-in enrolls one. How many sessions ended. */
+  resetMfa(userId: string, actor?: string): Promise<number>;
   createRoleAddress(input: RoleAddress & { readonly members: readonly string[] }): Promise<void>;
   /** Signs the account out everywhere (`session-ended: deactivated`) and keeps it out; how many sessions ended. */
   deactivate(userId: string): Promise<number>;
@@ -62,6 +72,9 @@ export interface ServerAdmin {
 export function createServerAdmin(deps: AccountAdminDeps & HousekeepingDeps): ServerAdmin {
   return {
     createAccount: (input) => createAccount(deps, input),
+    createPendingAccount: (input, actor = SERVER_OPERATOR) => createPendingAccount(deps, input, actor),
+    resetPassword: (userId, actor = SERVER_OPERATOR) => resetPassword(deps, userId, actor),
+    resetMfa: (userId, actor = SERVER_OPERATOR) => resetMfa(deps, userId, actor),
     createRoleAddress: (input) => saveRoleAddress(deps, input),
     deactivate: (userId) => deactivateAccount(deps, userId),
     reactivate: (userId) => reactivateAccount(deps, userId),

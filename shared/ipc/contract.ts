@@ -221,6 +221,19 @@ export const channels = {
     response: signInStepSchema,
     permission: null,
   },
+  /**
+   * A first sign-in with the one-time enrollment code IT gave (a new account, or after a password
+   * reset): the password is the one the person chooses now. Answers as `session.signIn`.
+   */
+  'session.enroll': {
+    request: z.strictObject({
+      userId: userIdSchema,
+      enrollmentCode: z.string().trim().min(1).max(40),
+      password: passwordSchema,
+    }),
+    response: signInStepSchema,
+    permission: null,
+  },
   /** The second factor (or the first code of a new enrollment) for the sign-in in progress. */
   'session.verifyMfa': {
     request: z.strictObject({

@@ -32,6 +32,11 @@ const policyShape = {
   autoLogoffSeconds: seconds(10, 86_400).default(1800),
   /** Whether a PIN may unlock a locked session. Default true. */
   pinAllowed: z.boolean().default(true),
+  /**
+   * Shortest password a person may choose when they enroll or after a reset, in characters.
+   * Default 12 (NIST SP 800-63B asks for at least 8; length beats complexity rules); 8 to 64.
+   */
+  passwordMinLength: z.number().int().min(8).max(64).default(12),
   /** Minimum PIN length in digits. Default 6; 4 to 12. */
   pinMinLength: z.number().int().min(4).max(12).default(6),
   /** What a new-message notification may say: `count` ("New secure message") or `sender` (the name, never text). Default `count`. */

@@ -2,17 +2,21 @@ import { useEffect, useState } from 'react';
 import type { WardlineApi } from '../../../preload/api-factory';
 import type { SessionState } from '../../../shared/ipc/contract';
 import { EnrollMfaStep } from '../sign-in/EnrollMfaStep';
+import { EnrollmentForm } from '../sign-in/EnrollmentForm';
 import { MfaStep } from '../sign-in/MfaStep';
 import { PasswordForm } from '../sign-in/PasswordForm';
 import { useSignInFlow } from '../sign-in/use-sign-in-flow';
 import '../sign-in/sign-in.css';
 
-/** Sign-in from user ID and password through the second factor (or its enrollment). */
+/** Sign-in from user ID and password (or a first sign-in's enrollment code) through the second factor (or its enrollment). */
 export function SignInScreen({
   bridge,
+  passwordMinLength,
   onSignedIn,
 }: {
   readonly bridge: WardlineApi;
+  /** Machine policy: the shortest password a person may choose at enrollment. */
+  readonly passwordMinLength: number;
   readonly onSignedIn: (state: SessionState) => void;
 }) {
   const flow = useSignInFlow(bridge, onSignedIn);
@@ -24,7 +28,17 @@ export function SignInScreen({
           initialUserId={flow.userId}
           initialError={flow.carriedError}
           onSubmit={flow.submitPassword}
+          onEnroll={() => flow.showEnrollment(true)}
           demoServer={demo}
+        />
+      );
+    case 'enroll':
+      return (
+        <EnrollmentForm
+          initialUserId={flow.userId}
+          passwordMinLength={passwordMinLength}
+          onSubmit={flow.submitEnrollment}
+          onBack={() => flow.showEnrollment(false)}
         />
       );
     case 'mfa':

@@ -36,6 +36,11 @@ export function policyRows(policy: Policy): PolicyRow[] {
     { key: 'idleLockSeconds', label: 'Lock after idle', value: duration(policy.idleLockSeconds) },
     { key: 'autoLogoffSeconds', label: 'Sign out after locked for', value: duration(policy.autoLogoffSeconds) },
     { key: 'pinAllowed', label: 'Unlock with a PIN', value: yesNo(policy.pinAllowed) },
+    {
+      key: 'passwordMinLength',
+      label: 'Shortest new password',
+      value: `${String(policy.passwordMinLength)} characters`,
+    },
     { key: 'pinMinLength', label: 'Shortest PIN', value: `${String(policy.pinMinLength)} digits` },
     {
       key: 'notificationContent',

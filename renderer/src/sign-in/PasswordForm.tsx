@@ -6,11 +6,14 @@ export function PasswordForm({
   initialUserId,
   initialError,
   onSubmit,
+  onEnroll,
   demoServer,
 }: {
   readonly initialUserId: string;
   readonly initialError: string | null;
   readonly onSubmit: (userId: string, password: string) => Promise<string | null>;
+  /** To the first sign-in form, for someone IT gave an enrollment code. */
+  readonly onEnroll: () => void;
   /** A development server with demo accounts: say how to find them (never on a real server). */
   readonly demoServer: boolean;
 }) {
@@ -82,6 +85,12 @@ export function PasswordForm({
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <p className="enroll-offer">
+        New to Wardline, or IT reset your password?{' '}
+        <button type="button" className="button button-link" onClick={onEnroll}>
+          Sign in with an enrollment code
+        </button>
+      </p>
       {demoServer && (
         <aside className="demo-note" aria-label="Demo accounts">
           <h2>Demo accounts</h2>

@@ -12,6 +12,8 @@ import { describeError } from '../error-messages';
 
 export type SignInStepView =
   | { readonly step: 'password' }
+  /** First sign-in with an enrollment code, choosing a password. */
+  | { readonly step: 'enroll' }
   | { readonly step: 'mfa' }
   | { readonly step: 'enroll-mfa'; readonly otpauthUri: string };
 
@@ -33,6 +35,9 @@ export interface SignInFlow {
   readonly carriedError: string | null;
   /** Resolves with the text to show, or null when the attempt moved on. */
   readonly submitPassword: (userId: string, password: string) => Promise<string | null>;
+  readonly submitEnrollment: (userId: string, enrollmentCode: string, password: string) => Promise<string | null>;
+  /** To the enrollment form and back. */
+  readonly showEnrollment: (shown: boolean) => void;
   readonly submitCode: (code: string) => Promise<string | null>;
   readonly cancel: () => Promise<void>;
 }
@@ -42,11 +47,9 @@ export function useSignInFlow(bridge: WardlineApi, onSignedIn: (state: SessionSt
   const [userId, setUserId] = useState('');
   const [carriedError, setCarriedError] = useState<string | null>(null);
 
-  const submitPassword = useCallback(
-    async (nextUserId: string, password: string) => {
-      setUserId(nextUserId);
-      setCarriedError(null);
-      const result = await bridge.session.signIn({ userId: nextUserId, password });
+  /** Main's answer to a first factor (a password, or an enrollment code with a new one). */
+  const firstFactor = useCallback(
+    (result: Awaited<ReturnType<WardlineApi['session']['signIn']>>) => {
       if (!result.ok) return describeError(result.error);
       const answer = result.value;
       switch (answer.step) {
@@ -62,8 +65,31 @@ export function useSignInFlow(bridge: WardlineApi, onSignedIn: (state: SessionSt
       }
       return null;
     },
-    [bridge, onSignedIn],
+    [onSignedIn],
   );
+
+  const submitPassword = useCallback(
+    async (nextUserId: string, password: string) => {
+      setUserId(nextUserId);
+      setCarriedError(null);
+      return firstFactor(await bridge.session.signIn({ userId: nextUserId, password }));
+    },
+    [bridge, firstFactor],
+  );
+
+  const submitEnrollment = useCallback(
+    async (nextUserId: string, enrollmentCode: string, password: string) => {
+      setUserId(nextUserId);
+      setCarriedError(null);
+      return firstFactor(await bridge.session.enroll({ userId: nextUserId, enrollmentCode, password }));
+    },
+    [bridge, firstFactor],
+  );
+
+  const showEnrollment = useCallback((shown: boolean) => {
+    setCarriedError(null);
+    setStep({ step: shown ? 'enroll' : 'password' });
+  }, []);
 
   const submitCode = useCallback(
     async (code: string) => {
@@ -89,5 +115,5 @@ export function useSignInFlow(bridge: WardlineApi, onSignedIn: (state: SessionSt
     setStep({ step: 'password' });
   }, [bridge]);
 
-  return { step, userId, carriedError, submitPassword, submitCode, cancel };
+  return { step, userId, carriedError, submitPassword, submitEnrollment, showEnrollment, submitCode, cancel };
 }

@@ -164,6 +164,7 @@ describe('the real contract', () => {
       'policy.get',
       'server.getInfo',
       'session.cancelSignIn',
+      'session.enroll',
       'session.getState',
       'session.signIn',
       'session.switchUser',

@@ -11,6 +11,7 @@ const DEFAULTS = {
   idleLockSeconds: 300,
   autoLogoffSeconds: 1800,
   pinAllowed: true,
+  passwordMinLength: 12,
   pinMinLength: 6,
   notificationContent: 'count',
   sharedWorkstation: true,
@@ -91,6 +92,7 @@ describe('policy from a file', () => {
     ['a notification level that does not exist', { notificationContent: 'full' }, ['notificationContent']],
     ['a KDF below the floor', { kdfMemoryMiB: 32, kdfPasses: 1 }, ['kdfMemoryMiB', 'kdfPasses']],
     ['a PIN too short to mean anything', { pinMinLength: 2 }, ['pinMinLength']],
+    ['a password shorter than any guidance allows', { passwordMinLength: 6 }, ['passwordMinLength']],
     ['a vault purge after no days at all', { vaultPurgeAfterDays: 0 }, ['vaultPurgeAfterDays']],
     ['an idle source that does not exist', { idleSource: 'anywhere' }, ['idleSource']],
   ])('refuses %s whole, naming the key and never the value', async (_name, content, keys) => {
