@@ -24,6 +24,7 @@ import { loadAuditSigningKey } from './audit/audit-signing-key';
 import { createAuditTree } from './audit/audit-tree';
 import { createServerTrail, serverChainId } from './audit/server-trail';
 import { exportTrail } from './audit/trail-export';
+import { bootstrapAdmin } from './admin/bootstrap-admin';
 import { localAdminFile, newLocalAdminToken, registerLocalAdmin, removeLocalAdmin } from './admin/local-admin';
 import { writeFile } from 'node:fs/promises';
 import { systemClock, type Clock } from './clock';
@@ -220,7 +221,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
     registerStreamRoute(app, { db, clock, authenticate, registry: streams, logger });
     const adminToken = newLocalAdminToken();
-    registerLocalAdmin(app, adminToken, () => exportTrail(db));
+    registerLocalAdmin(app, adminToken, {
+      trail: () => exportTrail(db),
+      createAdmin: async (request) => {
+        const created = await bootstrapAdmin({ db, clock, kdf: accountKdf }, request);
+        if (created.ok) foldAccountEvents();
+        return created;
+      },
+    });
     await app.listen({ port: options.port, host });
     const port = (app.server.address() as AddressInfo).port;
     const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -2,7 +2,8 @@
  * The running server's door for local tools (`npm run audit:export` while it runs): the embedded
  * database can be open in one process only, so a tool asks the server instead. The server writes
  * its address and a random token to `<data>/admin-endpoint.json` (0600, readable only by whoever
- * may read the data folder anyway) and removes it when it stops. Not part of the /v1 API.
+ * may read the data folder anyway) and removes it when it stops. Not part of the /v1 API. It
+ * also creates the first IT admin (bootstrap-admin.ts), which nothing on the network may do.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -11,9 +12,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { bearerToken } from '../http/bearer-auth';
 import type { TrailExport } from '../../shared/audit/trail-export';
+import type { EnrollmentGrant } from '../../shared/protocol/admin-api';
+import type { Result } from '../../shared/result';
+import { bootstrapRequest, type BootstrapRefusal, type BootstrapRequest } from './bootstrap-admin';
 
 export const LOCAL_ADMIN_FILE = 'admin-endpoint.json';
 export const TRAIL_PATH = '/admin/v1/audit/trail';
+export const CREATE_ADMIN_PATH = '/admin/v1/accounts/create-admin';
 
 const fileSchema = z.strictObject({
   url: z.url(),
@@ -22,14 +27,31 @@ const fileSchema = z.strictObject({
 });
 export type LocalAdminEndpoint = z.infer<typeof fileSchema>;
 
-export function registerLocalAdmin(app: FastifyInstance, token: string, trail: () => Promise<TrailExport>): void {
+export interface LocalAdminActions {
+  trail(): Promise<TrailExport>;
+  createAdmin(request: BootstrapRequest): Promise<Result<EnrollmentGrant, BootstrapRefusal>>;
+}
+
+export function registerLocalAdmin(app: FastifyInstance, token: string, actions: LocalAdminActions): void {
   const expected = Buffer.from(token, 'utf8');
+  const authorized = (authorization: string | undefined) => {
+    const given = Buffer.from(bearerToken(authorization) ?? '', 'utf8');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
   app.get(TRAIL_PATH, async (request, reply) => {
-    const given = Buffer.from(bearerToken(request.headers.authorization) ?? '', 'utf8');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      return reply.code(401).send({ error: 'UNAUTHENTICATED' });
+    if (!authorized(request.headers.authorization)) return reply.code(401).send({ error: 'UNAUTHENTICATED' });
     void reply.header('cache-control', 'no-store');
-    return reply.code(200).send(await trail());
+    return reply.code(200).send(await actions.trail());
+  });
+  app.post(CREATE_ADMIN_PATH, async (request, reply) => {
+    if (!authorized(request.headers.authorization)) return reply.code(401).send({ error: 'UNAUTHENTICATED' });
+    const parsed = bootstrapRequest.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ error: 'MALFORMED_REQUEST' });
+    void reply.header('cache-control', 'no-store');
+    const created = await actions.createAdmin(parsed.data);
+    return created.ok
+      ? reply.code(200).send({ enrollment: created.value })
+      : reply.code(409).send({ error: created.error });
   });
 }
 

@@ -3,17 +3,13 @@
  * because the embedded database can be open in one process only), or the database itself when
  * the server is stopped or runs on PostgreSQL.
  */
-import { readFileSync } from 'node:fs';
-import https from 'node:https';
-import path from 'node:path';
 import { z } from 'zod';
 import { hashHex, signedTreeHead, storedEntry } from '../../shared/audit/audit-entry';
 import { publicKey } from '../../shared/protocol/binary';
 import { uuid } from '../../shared/protocol/identifiers';
-import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
-import { readLocalAdmin, TRAIL_PATH } from '../admin/local-admin';
+import { TRAIL_PATH } from '../admin/local-admin';
+import { callLocalAdmin } from '../admin/local-admin-client';
 import { openDatabase } from '../db/open-database';
-import { TLS_DIRECTORY } from '../tls/tls-files';
 import { exportTrail } from './trail-export';
 import type { TrailExport } from '../../shared/audit/trail-export';
 
@@ -56,50 +52,22 @@ const trailSchema = z.strictObject({
 
 export type TrailSource = 'running-server' | 'database';
 
-function fetchFromServer(url: string, token: string, caPem: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const target = new URL(TRAIL_PATH, url);
-    const request = https.get(
-      target,
-      { ca: caPem, headers: { authorization: `Bearer ${token}` }, ...TLS_OPTIONS },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          response.statusCode === 200
-            ? resolve(Buffer.concat(chunks).toString('utf8'))
-            : reject(new Error(`server answered ${String(response.statusCode)}`)),
-        );
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-  });
-}
-
 export async function readTrail(options: {
   dataDir: string;
   databaseUrl?: string | undefined;
 }): Promise<{ trail: TrailExport; source: TrailSource }> {
-  const endpoint = options.databaseUrl === undefined ? readLocalAdmin(options.dataDir) : null;
-  if (endpoint !== null) {
-    try {
-      const caPem = readFileSync(path.join(options.dataDir, TLS_DIRECTORY, 'ca-cert.pem'), 'utf8');
-      const text = await fetchFromServer(endpoint.url, endpoint.token, caPem);
-      const { unreadable, purged, ...trail } = trailSchema.parse(JSON.parse(text));
-      return {
-        trail: {
-          ...trail,
-          ...(unreadable === undefined ? {} : { unreadable }),
-          ...(purged === undefined ? {} : { purged }),
-        },
-        source: 'running-server',
-      };
-    } catch (error) {
-      // A server that stopped without removing its file (killed) leaves a stale address: read the database.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ECONNREFUSED' && code !== 'ECONNRESET') throw error;
-    }
+  const answer = options.databaseUrl === undefined ? await callLocalAdmin(options.dataDir, 'GET', TRAIL_PATH) : null;
+  if (answer !== null) {
+    if (answer.status !== 200) throw new Error(`server answered ${String(answer.status)}`);
+    const { unreadable, purged, ...trail } = trailSchema.parse(JSON.parse(answer.text));
+    return {
+      trail: {
+        ...trail,
+        ...(unreadable === undefined ? {} : { unreadable }),
+        ...(purged === undefined ? {} : { purged }),
+      },
+      source: 'running-server',
+    };
   }
   const db = await openDatabase({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
   try {
