@@ -17,6 +17,7 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'PAYLOAD_TOO_LARGE':
     case 'NOT_FOUND':
     case 'REAUTHENTICATION_REQUIRED':
+    case 'DEVICE_REVOKED':
       return code;
     case 'UNREACHABLE':
     case 'UNAVAILABLE':
@@ -39,6 +40,7 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'ENVELOPE_INVALID':
     case 'SIGNATURE_INVALID':
     case 'IDEMPOTENCY_CONFLICT':
+    case 'CONFLICT':
     case 'MESSAGE_EXPIRED':
     case 'MALFORMED_FRAME':
     case 'AUDIT_DEVICE_UNKNOWN':
