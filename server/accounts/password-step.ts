@@ -12,7 +12,7 @@ import { transactionOutcome } from '../db/outcome-transaction';
 import { fail, succeed, type Outcome } from '../outcome';
 import { findAccount } from './account-store';
 import { loginProofValid } from './device-proof';
-import { deviceKeyOf } from './device-store';
+import { deviceKeyOf, deviceRevoked } from './device-store';
 import { insertChallenge } from './mfa-challenge-store';
 import {
   attemptFailed,
@@ -28,6 +28,7 @@ export async function passwordStep(
   deps: SignInDeps,
   request: RouteRequest<'login'>,
   remoteAddress: string,
+  appVersion: string | null = null,
 ): Promise<Outcome<RouteResponse<'login'>>> {
   const now = deps.clock();
   const { userId, device, proof } = request;
@@ -36,6 +37,9 @@ export async function passwordStep(
   if (!(await loginProofValid(userId, proof, device.publicKey, now))) return fail('DEVICE_PROOF_INVALID');
   const registeredKey = await deviceKeyOf(deps.db, proof.deviceId);
   if (registeredKey !== null && registeredKey !== device.publicKey) return fail('DEVICE_PROOF_INVALID');
+  // Told only to the holder of the key IT removed, before a password is tried (openSession
+  // checks again, in the transaction that would open the session).
+  if (registeredKey !== null && (await deviceRevoked(deps.db, proof.deviceId))) return fail('DEVICE_REVOKED');
 
   // The attempt's place in the throttle is taken before the slow hash check, never after.
   const begun = await beginAttempt(deps, userId, remoteAddress, now);
@@ -58,7 +62,7 @@ export async function passwordStep(
     return fail('ACCOUNT_DISABLED');
   }
 
-  const signInDevice = { deviceId: proof.deviceId, publicKey: device.publicKey, name: device.name };
+  const signInDevice = { deviceId: proof.deviceId, publicKey: device.publicKey, name: device.name, appVersion };
   if (!deps.mfaRequired) {
     const opened = await transactionOutcome(deps.db, (tx) => openSession(tx, account, signInDevice, now));
     if (!opened.ok) {
