@@ -47,6 +47,6 @@ describe('route access', () => {
     expect(admin.length).toBeGreaterThan(0);
     for (const [name, spec] of admin) expect('permission' in spec && spec.permission, name).toBe('admin.manage');
     const fresh = admin.filter(([, spec]) => 'fresh' in spec && spec.fresh).map(([name]) => name);
-    expect(fresh.sort()).toEqual(['adminDeactivate', 'adminEndSession', 'adminEndSessions']);
+    expect(fresh.sort()).toEqual(['adminDeactivate', 'adminEndSession', 'adminEndSessions', 'adminRevokeWorkstation']);
   });
 });
