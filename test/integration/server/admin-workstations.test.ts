@@ -105,6 +105,19 @@ describe('workstations through the admin API', () => {
     const after = await listed(nurse.device.deviceId);
     expect(after?.appVersion).toBe('1.4.2-rc.1');
     expect(after?.lastContactAt).toBeGreaterThanOrEqual(signedInAt + 90_000);
+    // So is an audit batch, with nobody signed in, and it says which release sent it.
+    await passTime(target, admin, 20 * 60_000);
+    const entries = await chainRecords(nurse.device.deviceId, chainStart(), [
+      { actor: { userId: 'nurse.adams', role: 'nurse' }, at: signedInAt },
+    ]);
+    const batch = await target.api.raw('POST', routes.auditBatch.path, {
+      headers: { 'content-type': 'application/json', 'wardline-version': '1.5.0' },
+      body: JSON.stringify(await signedBatch(nurse.device, entries)),
+    });
+    expect(batch.status).toBe(200);
+    const synced = await listed(nurse.device.deviceId);
+    expect(synced?.appVersion).toBe('1.5.0');
+    expect(synced?.lastContactAt).toBeGreaterThanOrEqual(signedInAt + 21 * 60_000);
   });
 
   it('lists the most recently heard from first, a page at a time', async () => {
