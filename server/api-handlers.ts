@@ -11,6 +11,7 @@ import { passwordStep } from './accounts/password-step';
 import { prelogin } from './accounts/prelogin';
 import { reauthenticate } from './accounts/reauthenticate';
 import { createAdminHandlers } from './admin/admin-api-handlers';
+import { createAdminDirectoryHandlers } from './admin/admin-directory-handlers';
 import type { AuthenticatedSession } from './accounts/session-store';
 import { endOwnSession, listSessions, refreshSession, signOut, type SessionDeps } from './accounts/session-actions';
 import type { SignInDeps } from './accounts/sign-in-steps';
@@ -68,10 +69,11 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
   return {
     health: () => Promise.resolve(succeed({ status: 'ok', version: API_VERSION, demo: deps.demo })),
     prelogin: async ({ body }) => succeed(await prelogin(db, deps.preloginSecret, deps.accountKdf, body.userId)),
-    login: ({ body, remoteAddress }) => served(passwordStep(deps, body, remoteAddress)),
-    enroll: ({ body, remoteAddress }) => served(enrollmentStep(deps, body, remoteAddress)),
-    verifyMfa: ({ body, remoteAddress }) => served(mfaStep(deps, body, remoteAddress)),
-    refresh: ({ body, session }) => refreshSession(deps, session, body),
+    login: ({ body, remoteAddress, clientVersion }) => served(passwordStep(deps, body, remoteAddress, clientVersion)),
+    enroll: ({ body, remoteAddress, clientVersion }) =>
+      served(enrollmentStep(deps, body, remoteAddress, clientVersion)),
+    verifyMfa: ({ body, remoteAddress, clientVersion }) => served(mfaStep(deps, body, remoteAddress, clientVersion)),
+    refresh: ({ body, session, clientVersion }) => refreshSession(deps, session, body, clientVersion),
     logout: ({ session }) => served(signOut(deps, session)),
     reauthenticate: ({ body, session, remoteAddress }) => reauthenticate(deps, session, body, remoteAddress),
     listSessions: ({ session }) => listSessions(deps, session),
@@ -108,7 +110,7 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
           return succeed(page);
         })(),
       ),
-    auditBatch: ({ body }) => acceptAuditBatch(deps.audit, body),
+    auditBatch: ({ body, clientVersion }) => acceptAuditBatch(deps.audit, body, clientVersion),
     auditSearch: ({ body, session }) =>
       served(
         audited(session, 'search.performed', searchAudit(deps.audit, session, body), (found) => found.entries.length),
@@ -123,5 +125,6 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
         ),
       ),
     ...createAdminHandlers(deps),
+    ...createAdminDirectoryHandlers(deps),
   };
 }

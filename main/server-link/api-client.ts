@@ -5,7 +5,9 @@
  */
 import https from 'node:https';
 import { routes, type RouteName, type RouteRequest, type RouteResponse } from '../../shared/protocol/api';
+import { CLIENT_VERSION_HEADER } from '../../shared/protocol/client-version';
 import { errorResponse, type ProtocolErrorCode } from '../../shared/protocol/errors';
+import { appVersion } from '../core/app-version';
 import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
 import { classifyTransportError, type ServerEndpoint } from './server-endpoint';
 import type { Result } from '../../shared/result';
@@ -48,6 +50,8 @@ export function createApiClient(endpoint: ServerEndpoint, options: { timeoutMs?:
         headers['content-length'] = String(Buffer.byteLength(body));
       }
       if (token) headers.authorization = `Bearer ${token}`;
+      // Which release this is, for IT's list of workstations (shared/protocol/client-version.ts).
+      headers[CLIENT_VERSION_HEADER] = appVersion();
       const request = https.request(
         {
           protocol: 'https:',

@@ -20,6 +20,7 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'ENROLLMENT_INVALID':
     case 'ACCOUNT_EXISTS':
     case 'ALREADY_ENROLLED':
+    case 'DEVICE_REVOKED':
       return code;
     case 'UNREACHABLE':
     case 'UNAVAILABLE':
@@ -42,6 +43,7 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'ENVELOPE_INVALID':
     case 'SIGNATURE_INVALID':
     case 'IDEMPOTENCY_CONFLICT':
+    case 'CONFLICT':
     case 'MESSAGE_EXPIRED':
     case 'MALFORMED_FRAME':
     case 'AUDIT_DEVICE_UNKNOWN':

@@ -67,6 +67,7 @@ const TEXT: Record<ErrorCode, string> = {
   SERVER_REJECTED: 'The Wardline server refused this request. Try again, or call the IT service desk.',
   REAUTHENTICATION_REQUIRED:
     'Confirm it is you: enter your password and authentication code again, then repeat the action.',
+  DEVICE_REVOKED: 'This workstation was removed by IT.',
   DEVICE_IDENTITY_UNUSABLE:
     'This workstation’s Wardline registration is damaged or belongs to another computer. Nothing was deleted. Call the IT service desk.',
   NO_SERVER_CONFIGURED: 'This workstation has no Wardline server set up. Call the IT service desk.',

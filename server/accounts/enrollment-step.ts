@@ -16,7 +16,7 @@ import { transactionOutcome } from '../db/outcome-transaction';
 import { fail, succeed, type Outcome } from '../outcome';
 import { findAccount, setFirstAuthKeyHash } from './account-store';
 import { loginProofValid } from './device-proof';
-import { deviceKeyOf } from './device-store';
+import { deviceKeyOf, deviceRevoked } from './device-store';
 import { redeemEnrollmentCode } from './enrollment-code-store';
 import { afterFirstFactor } from './password-step';
 import { attemptFailed, attemptNotCounted, beginAttempt, type SignInDeps } from './sign-in-steps';
@@ -25,12 +25,15 @@ export async function enrollmentStep(
   deps: SignInDeps,
   request: RouteRequest<'enroll'>,
   remoteAddress: string,
+  appVersion: string | null = null,
 ): Promise<Outcome<RouteResponse<'enroll'>>> {
   const now = deps.clock();
   const { userId, device, proof } = request;
   if (!(await loginProofValid(userId, proof, device.publicKey, now))) return fail('DEVICE_PROOF_INVALID');
   const registeredKey = await deviceKeyOf(deps.db, proof.deviceId);
   if (registeredKey !== null && registeredKey !== device.publicKey) return fail('DEVICE_PROOF_INVALID');
+  // A workstation IT removed enrolls no one (openSession checks again when it would open a session).
+  if (registeredKey !== null && (await deviceRevoked(deps.db, proof.deviceId))) return fail('DEVICE_REVOKED');
 
   const begun = await beginAttempt(deps, userId, remoteAddress, now);
   if (!begun.ok) return begun;
@@ -57,5 +60,5 @@ export async function enrollmentStep(
   });
   if (!redeemed.ok) return attemptFailed(deps, attempt, 'ENROLLMENT_INVALID', now);
   deps.onAccountEvent?.();
-  return afterFirstFactor(deps, attempt, redeemed.value, request, now);
+  return afterFirstFactor(deps, attempt, redeemed.value, request, now, appVersion);
 }

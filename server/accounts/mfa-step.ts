@@ -26,6 +26,7 @@ export async function mfaStep(
   deps: SignInDeps,
   request: RouteRequest<'verifyMfa'>,
   remoteAddress: string,
+  appVersion: string | null = null,
 ): Promise<Outcome<RouteResponse<'verifyMfa'>>> {
   const now = deps.clock();
   const challenge = await findChallenge(deps.db, request.challengeId);
@@ -56,7 +57,12 @@ export async function mfaStep(
   if (step === null || !totpStepAccepted(account.totpLastStep, step))
     return attemptFailed(deps, attempt, 'MFA_INVALID', now);
 
-  const device = { deviceId: challenge.deviceId, publicKey: challenge.devicePublicKey, name: challenge.deviceName };
+  const device = {
+    deviceId: challenge.deviceId,
+    publicKey: challenge.devicePublicKey,
+    name: challenge.deviceName,
+    appVersion,
+  };
   const opened = await transactionOutcome(deps.db, async (tx) => {
     if (!(await consumeChallenge(tx, challenge.challengeId, now))) return fail('MFA_EXPIRED');
     if (challenge.enrollmentSecret !== null) {

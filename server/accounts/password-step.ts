@@ -12,7 +12,7 @@ import { transactionOutcome } from '../db/outcome-transaction';
 import { fail, succeed, type Outcome } from '../outcome';
 import { credentialsStillValid, findAccount, type AccountRecord } from './account-store';
 import { loginProofValid } from './device-proof';
-import { deviceKeyOf } from './device-store';
+import { deviceKeyOf, deviceRevoked } from './device-store';
 import { insertChallenge } from './mfa-challenge-store';
 import {
   attemptFailed,
@@ -29,6 +29,7 @@ export async function passwordStep(
   deps: SignInDeps,
   request: RouteRequest<'login'>,
   remoteAddress: string,
+  appVersion: string | null = null,
 ): Promise<Outcome<RouteResponse<'login'>>> {
   const now = deps.clock();
   const { userId, device, proof } = request;
@@ -37,6 +38,9 @@ export async function passwordStep(
   if (!(await loginProofValid(userId, proof, device.publicKey, now))) return fail('DEVICE_PROOF_INVALID');
   const registeredKey = await deviceKeyOf(deps.db, proof.deviceId);
   if (registeredKey !== null && registeredKey !== device.publicKey) return fail('DEVICE_PROOF_INVALID');
+  // Told only to the holder of the key IT removed, before a password is tried (openSession
+  // checks again, in the transaction that would open the session).
+  if (registeredKey !== null && (await deviceRevoked(deps.db, proof.deviceId))) return fail('DEVICE_REVOKED');
 
   // The attempt's place in the throttle is taken before the slow hash check, never after.
   const begun = await beginAttempt(deps, userId, remoteAddress, now);
@@ -60,7 +64,7 @@ export async function passwordStep(
     return fail('ACCOUNT_DISABLED');
   }
 
-  return afterFirstFactor(deps, attempt, { ...account, authKeyHash: account.authKeyHash }, request, now);
+  return afterFirstFactor(deps, attempt, { ...account, authKeyHash: account.authKeyHash }, request, now, appVersion);
 }
 
 /**
@@ -78,9 +82,11 @@ export async function afterFirstFactor(
     readonly proof: DeviceProof;
   },
   now: number,
+  /** The client's `wardline-version` header, if it sent one. */
+  appVersion: string | null,
 ): Promise<Outcome<RouteResponse<'login'>>> {
   const { userId, device, proof } = request;
-  const signInDevice = { deviceId: proof.deviceId, publicKey: device.publicKey, name: device.name };
+  const signInDevice = { deviceId: proof.deviceId, publicKey: device.publicKey, name: device.name, appVersion };
   if (!deps.mfaRequired) {
     const opened = await transactionOutcome(deps.db, async (tx) =>
       (await credentialsStillValid(tx, userId, account.authKeyHash))

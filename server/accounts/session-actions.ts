@@ -9,7 +9,7 @@ import { transactionOutcome } from '../db/outcome-transaction';
 import { fail, succeed, type Outcome } from '../outcome';
 import { recordAccountEvent } from './account-event-store';
 import { proofSpentUntil, refreshProofDigest, refreshProofValid } from './device-proof';
-import { deviceKeyOf } from './device-store';
+import { deviceKeyOf, recordDeviceContact } from './device-store';
 import { endSession, liveSessionsOf, rotateToken, type AuthenticatedSession } from './session-store';
 import { spendProof } from './spent-proof-store';
 
@@ -22,6 +22,7 @@ export async function refreshSession(
   deps: SessionDeps,
   session: AuthenticatedSession,
   request: RouteRequest<'refresh'>,
+  appVersion: string | null = null,
 ): Promise<Outcome<RouteResponse<'refresh'>>> {
   const now = deps.clock();
   const { proof } = request;
@@ -33,6 +34,8 @@ export async function refreshSession(
     // Good once: a copy of the proof (taken with a stolen token) is refused, however soon.
     if (!(await spendProof(tx, refreshProofDigest(session.sessionId, proof), proofSpentUntil(proof.timestamp))))
       return fail('DEVICE_PROOF_INVALID');
+    // The device's row lock, held to commit: a revocation waits for this refresh, or this refresh finds it.
+    if (!(await recordDeviceContact(tx, session.deviceId, { at: now, appVersion }))) return fail('DEVICE_REVOKED');
     const issued = await rotateToken(tx, session.sessionId, now);
     return issued ? succeed(issued) : fail('UNAUTHENTICATED');
   });

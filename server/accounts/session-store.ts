@@ -118,6 +118,16 @@ export async function authenticateToken(
   };
 }
 
+/** Whether the token is (or was, until it ended) a session on a workstation IT revoked. */
+export async function tokenDeviceRevoked(db: Queryable, token: string): Promise<boolean> {
+  const rows = await db.query<{ revoked: boolean }>(
+    `SELECT d.revoked_at IS NOT NULL AS revoked FROM sessions s JOIN devices d ON d.device_id = s.device_id
+     WHERE s.token_hash = $1`,
+    [accessTokenDigest(token)],
+  );
+  return rows[0]?.revoked === true;
+}
+
 /** The session's person proved themselves again at `now` (server/accounts/reauthenticate.ts). */
 export async function markAuthenticated(db: Queryable, sessionId: string, now: number): Promise<boolean> {
   const rows = await db.query<{ session_id: string }>(
@@ -199,6 +209,22 @@ export async function endSessionsOfUser(
   const rows = await db.query<EndedRow>(
     'UPDATE sessions SET ended_at = $2, end_reason = $3 WHERE user_id = $1 AND ended_at IS NULL RETURNING session_id, user_id, device_id',
     [userId, now, reason],
+  );
+  await recordServed(db, endedEvents(rows, reason, now));
+  for (const row of rows) await announceSessionEnded(db, row.session_id, reason);
+  return rows.length;
+}
+
+/** Ends every live session on the device (IT revoked it), whoever's, telling their streams why. */
+export async function endSessionsOnDevice(
+  db: Queryable,
+  deviceId: string,
+  reason: SessionEndReason,
+  now: number,
+): Promise<number> {
+  const rows = await db.query<EndedRow>(
+    'UPDATE sessions SET ended_at = $2, end_reason = $3 WHERE device_id = $1 AND ended_at IS NULL RETURNING session_id, user_id, device_id',
+    [deviceId, now, reason],
   );
   await recordServed(db, endedEvents(rows, reason, now));
   for (const row of rows) await announceSessionEnded(db, row.session_id, reason);

@@ -17,7 +17,7 @@ import { SERVER_ITSELF } from '../admin/admin-events';
 import { recordServed, servedEvent } from '../audit/served-events';
 import { accountExists, accountOf, type AccountRecord } from './account-store';
 import { retryAfterFailure, type ThrottlePolicy } from './attempt-throttle';
-import { registerDevice } from './device-store';
+import { recordDeviceContact, registerDevice } from './device-store';
 import { createSession } from './session-store';
 import {
   accountAtAddressThrottleKey,
@@ -193,9 +193,15 @@ export interface SignInDevice {
   readonly deviceId: string;
   readonly publicKey: string;
   readonly name: string;
+  /** The client's `wardline-version` header, if it sent one. */
+  readonly appVersion?: string | null;
 }
 
-/** Registers the device (first use) and opens the session, inside the caller's transaction. */
+/**
+ * Registers the device (first use) and opens the session, inside the caller's transaction. The
+ * device's row stays locked until that transaction ends, so a revocation either finds this
+ * session and ends it, or came first and the sign-in is refused (device-store.ts).
+ */
 export async function openSession(
   tx: Queryable,
   account: AccountRecord,
@@ -203,6 +209,12 @@ export async function openSession(
   now: number,
 ): Promise<Outcome<Session>> {
   if (!(await registerDevice(tx, device.deviceId, device.publicKey, now))) return fail('DEVICE_PROOF_INVALID');
+  const contact = {
+    at: now,
+    appVersion: device.appVersion ?? null,
+    signIn: { deviceName: device.name, userId: account.userId },
+  };
+  if (!(await recordDeviceContact(tx, device.deviceId, contact))) return fail('DEVICE_REVOKED');
   const created = await createSession(
     tx,
     { userId: account.userId, deviceId: device.deviceId, deviceName: device.name },

@@ -1,6 +1,7 @@
 /**
  * The record of every administrative action that is not an access change (those are
- * account_events): an account created, a role address saved and its members changed, a legal
+ * account_events): an account created, a role address saved, created or renamed and its
+ * members changed, a workstation revoked (its sessions end beside it), a legal
  * hold placed or released, audit records purged, SIEM forwarding switched on, off or elsewhere,
  * an account locked out by failed sign-ins (the server's own doing) and unlocked by IT.
  * Who, what, to which object, and for a purge how many records received before when; never
@@ -13,6 +14,8 @@ import { userId as userIdSchema } from '../../shared/protocol/identifiers';
 export const ADMIN_EVENT_ACTIONS = [
   'account.created',
   'role-address.saved',
+  'role-address.created',
+  'role-address.updated',
   'role-address.member-added',
   'role-address.member-removed',
   'legal-hold.placed',
@@ -27,6 +30,7 @@ export const ADMIN_EVENT_ACTIONS = [
   'account.enrolled',
   'mfa.reset',
   'password.reset',
+  'device.revoked',
 ] as const;
 export type AdminEventAction = (typeof ADMIN_EVENT_ACTIONS)[number];
 
@@ -37,7 +41,7 @@ export interface AdminEvent {
   readonly action: AdminEventAction;
   /** The account acted on, or whose records a hold covers; null for none or the whole trail. */
   readonly targetUserId: string | null;
-  /** The object's own id where it is not an account: a hold id, a role address, a SIEM destination. */
+  /** The object's own id where it is not an account: a hold id, a role address, a SIEM destination, a device id. */
   readonly subject: string | null;
   /** A purge: how many records lost their content. */
   readonly affected: number | null;

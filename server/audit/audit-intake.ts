@@ -8,6 +8,9 @@
  * (shared/audit/actor-attestation.ts). One that does not is still stored, since refusing it would
  * stall the workstation's chain and lose the honest records after it, and it leaves an
  * `unattested-actor` alert naming the workstation and the record; `audit:verify` names it too.
+ *
+ * A workstation IT revoked sends nothing more (`DEVICE_REVOKED`): its key is no longer trusted
+ * to speak for anyone, so records it still holds stay on it for IT to collect.
  */
 import { batchSigningBytes, checkEntries, fromHex, hex } from '../../shared/audit/audit-chain';
 import { blake2b256 } from '../../shared/audit/blake2b';
@@ -16,7 +19,7 @@ import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import type { Clock } from '../clock';
 import { signatureValid } from '../../shared/node/crypto/ed25519';
 import { loadSodium } from '../../shared/node/crypto/sodium';
-import { deviceKeyOf } from '../accounts/device-store';
+import { deviceKeyOf, recordDeviceContact } from '../accounts/device-store';
 import type { Database, Queryable } from '../db/database';
 import { fail, succeed, type Outcome } from '../outcome';
 import { recordAuditAlert } from './audit-alert-store';
@@ -91,7 +94,11 @@ export async function appendBatch(
 /** One alert per unattested record, up to this many per batch: the verifier names every one. */
 const MAX_ALERTS_PER_BATCH = 100;
 
-export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Promise<Outcome<Ack>> {
+export async function acceptAuditBatch(
+  deps: AuditIntakeDeps,
+  batch: Batch,
+  appVersion: string | null = null,
+): Promise<Outcome<Ack>> {
   const { db, clock, tree } = deps;
   const workstationId = batch.deviceId;
   if (workstationId === deps.chainId) return fail('AUDIT_DEVICE_UNKNOWN');
@@ -125,6 +132,9 @@ export async function acceptAuditBatch(deps: AuditIntakeDeps, batch: Batch): Pro
   let appendedFrom = null as number | null;
   const result = await db
     .transaction(async (tx): Promise<Outcome<Ack>> => {
+      // Before the tree lock, always: the device's row lock, held to commit, so a revocation
+      // either waits for this batch or this batch finds it (accounts/device-store.ts).
+      if (!(await recordDeviceContact(tx, workstationId, { at: clock(), appVersion }))) return fail('DEVICE_REVOKED');
       await lockAuditTree(tx);
       await tree.catchUp(tx);
       const end = await chainEnd(tx, workstationId);

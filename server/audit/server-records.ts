@@ -31,6 +31,8 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'session.ended-by-user': 'SESSION_ENDED_BY_USER',
   'account.created': 'ACCOUNT_CREATED',
   'role-address.saved': 'ROLE_ADDRESS_SAVED',
+  'role-address.created': 'ROLE_ADDRESS_CREATED',
+  'role-address.updated': 'ROLE_ADDRESS_UPDATED',
   'role-address.member-added': 'ROLE_MEMBER_ADDED',
   'role-address.member-removed': 'ROLE_MEMBER_REMOVED',
   'legal-hold.placed': 'LEGAL_HOLD_PLACED',
@@ -45,6 +47,7 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'account.enrolled': 'ACCOUNT_ENROLLED',
   'mfa.reset': 'MFA_RESET',
   'password.reset': 'PASSWORD_RESET',
+  'device.revoked': 'DEVICE_REVOKED',
 };
 
 /** Catalogue actions of their own; every other event is an `admin.action` with its reason code. */
@@ -67,7 +70,7 @@ export interface TrailEvent {
 
 const REASON_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
 
-/** The object an event is about, in full: which hold, which role address and member, which purge, which destination. */
+/** The object an event is about, in full: which hold, which role address and member, which purge, which destination, which workstation. */
 function objectOf(event: TrailEvent): ObjectOf<'admin.action'> {
   const account = event.targetUserId;
   const target = account !== null && isUserId(account) ? account : null;
@@ -76,6 +79,8 @@ function objectOf(event: TrailEvent): ObjectOf<'admin.action'> {
     case 'legal-hold.released':
       return event.subject === null ? { kind: 'none' } : { kind: 'legal-hold', id: event.subject, userId: target };
     case 'role-address.saved':
+    case 'role-address.created':
+    case 'role-address.updated':
     case 'role-address.member-added':
     case 'role-address.member-removed':
       return event.subject === null ? { kind: 'none' } : { kind: 'role-address', id: event.subject, userId: target };
@@ -88,6 +93,8 @@ function objectOf(event: TrailEvent): ObjectOf<'admin.action'> {
     case 'siem.changed':
     case 'siem.disabled':
       return siemDestinationObject(event.subject);
+    case 'device.revoked':
+      return event.subject === null ? { kind: 'none' } : { kind: 'workstation', id: event.subject };
     default:
       return target === null ? { kind: 'none' } : { kind: 'account', id: target };
   }

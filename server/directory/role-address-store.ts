@@ -1,4 +1,10 @@
-/** Role addresses ("On-call cardiology") and their current members. */
+/**
+ * Role addresses ("On-call cardiology") and their current members.
+ *
+ * A member is someone a message to the address may reach; today it reaches every active one.
+ * On-call schedules (a later issue) will choose among these members by time, in a table of
+ * their own that refers to (address_id, user_id) here, so the member list stays the roster.
+ */
 import type { Queryable } from '../db/database';
 
 export interface RoleAddress {
@@ -32,4 +38,64 @@ export async function roleMembersOf(db: Queryable, addressId: string): Promise<s
     addressId,
   ]);
   return rows.map((row) => row.user_id);
+}
+
+/** A new address without members; false if the id is taken (by a concurrent insert too). */
+export async function insertRoleAddress(db: Queryable, address: RoleAddress): Promise<boolean> {
+  const rows = await db.query<{ address_id: string }>(
+    `INSERT INTO role_addresses (address_id, display_name, department, description) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (address_id) DO NOTHING RETURNING address_id`,
+    [address.addressId, address.displayName, address.department, address.description],
+  );
+  return rows.length === 1;
+}
+
+/** New name, department and description: whether they differed, or null for no such address. */
+export async function updateRoleAddress(db: Queryable, address: RoleAddress): Promise<boolean | null> {
+  const rows = await db.query<{ address_id: string }>(
+    `UPDATE role_addresses SET display_name = $2, department = $3, description = $4
+     WHERE address_id = $1 AND (display_name, department, description) IS DISTINCT FROM ($2, $3, $4)
+     RETURNING address_id`,
+    [address.addressId, address.displayName, address.department, address.description],
+  );
+  if (rows.length === 1) return true;
+  return (await roleAddressExists(db, address.addressId)) ? false : null;
+}
+
+async function roleAddressExists(db: Queryable, addressId: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM role_addresses WHERE address_id = $1', [addressId])).length > 0;
+}
+
+/**
+ * Holds the address until the transaction ends, so member changes to one address take turns
+ * (a member limit cannot be overrun by two adds at once); false if there is no such address.
+ */
+export async function lockRoleAddress(tx: Queryable, addressId: string): Promise<boolean> {
+  const rows = await tx.query('SELECT 1 FROM role_addresses WHERE address_id = $1 FOR NO KEY UPDATE', [addressId]);
+  return rows.length > 0;
+}
+
+export async function roleMemberCount(db: Queryable, addressId: string): Promise<number> {
+  const [row] = await db.query<{ n: number | string }>('SELECT count(*) AS n FROM role_members WHERE address_id = $1', [
+    addressId,
+  ]);
+  return Number(row?.n ?? 0);
+}
+
+/** Whether the person became a member now (false: they already were). */
+export async function insertRoleMember(db: Queryable, addressId: string, userId: string): Promise<boolean> {
+  const rows = await db.query(
+    'INSERT INTO role_members (address_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING user_id',
+    [addressId, userId],
+  );
+  return rows.length === 1;
+}
+
+/** Whether the person stopped being a member now (false: they were not one). */
+export async function deleteRoleMember(db: Queryable, addressId: string, userId: string): Promise<boolean> {
+  const rows = await db.query('DELETE FROM role_members WHERE address_id = $1 AND user_id = $2 RETURNING user_id', [
+    addressId,
+    userId,
+  ]);
+  return rows.length === 1;
 }

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { routes, type RouteName, type RouteResponse } from '../../shared/protocol/api';
 import type { RouteSpec } from '../../shared/protocol/route-spec';
+import { CLIENT_VERSION_HEADER, clientVersionOf } from '../../shared/protocol/client-version';
 import { MAX_ENVELOPE_JSON_BYTES } from '../../shared/protocol/envelope';
 import type { AuthenticatedSession } from '../accounts/session-store';
 import { fail, type Outcome } from '../outcome';
@@ -22,6 +23,8 @@ export interface RouteContext<R extends RouteName> {
   readonly body: z.output<Spec<R>['request']>;
   readonly session: Spec<R>['auth'] extends 'session' ? AuthenticatedSession : null;
   readonly remoteAddress: string;
+  /** The client's `wardline-version` header, if it sent a version (shared/protocol/client-version.ts). */
+  readonly clientVersion: string | null;
 }
 
 export type RouteHandler<R extends RouteName> = (context: RouteContext<R>) => Promise<Outcome<RouteResponse<R>>>;
@@ -62,6 +65,9 @@ export function registerApiRoutes(
         const session = spec.auth === 'session' ? await authenticate(request.headers.authorization) : null;
         if (session !== null) request.logFields.userId = session.userId;
         const refusal = routeRefusal(spec, session, clock());
+        if (refusal === 'UNAUTHENTICATED' && spec.auth === 'session')
+          // A token whose workstation IT removed says so, to the holder of the token only.
+          return sendFailure(request, reply, fail(await authenticate.refusal(request.headers.authorization)));
         if (refusal !== null) return sendFailure(request, reply, fail(refusal));
         // GET routes have no body; an empty POST is the empty object.
         const body: unknown = request.body ?? {};
@@ -71,6 +77,7 @@ export function registerApiRoutes(
           body: parsed.data,
           session,
           remoteAddress: request.ip,
+          clientVersion: clientVersionOf(request.headers[CLIENT_VERSION_HEADER]),
         } as RouteContext<RouteName>);
         if (!outcome.ok) return sendFailure(request, reply, outcome);
         void reply.header('cache-control', 'no-store');

@@ -1,7 +1,7 @@
 /**
  * The audit event catalogue, in one place: every action Wardline records, and the one shape a
  * record takes. Who (user and role), what (action), which object (conversation, message,
- * patient reference, setting, account, vault, search), when (UTC and the device's sequence
+ * patient reference, setting, account, vault, search, workstation), when (UTC and the device's sequence
  * number), where (workstation), and the outcome with a reason code.
  *
  * There is no free-text field anywhere: every value is an enumerated word, an identifier of a
@@ -89,6 +89,8 @@ export const auditObject = z.discriminatedUnion('kind', [
    * workstation makes in a person's name can be checked against that person's sessions there.
    */
   z.strictObject({ kind: z.literal('session'), id: uuid, userId, workstationId: uuid, until: epochMs }),
+  /** A registered workstation, by its device id (IT revoked it, say). */
+  z.strictObject({ kind: z.literal('workstation'), id: uuid }),
   z.strictObject({ kind: z.literal('none') }),
 ]);
 export type AuditObject = z.infer<typeof auditObject>;
@@ -122,7 +124,7 @@ export const ACTION_OBJECTS = {
   'key-change.accepted': ['account'],
   'policy.loaded': ['setting', 'none'],
   'policy.rejected': ['setting', 'none'],
-  'admin.action': ['account', 'legal-hold', 'role-address', 'audit-purge', 'siem-destination', 'none'],
+  'admin.action': ['account', 'legal-hold', 'role-address', 'audit-purge', 'siem-destination', 'workstation', 'none'],
   'vault.created': ['vault'],
   'vault.shredded': ['vault'],
   'vault.purged': ['vault'],

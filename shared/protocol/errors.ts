@@ -26,6 +26,8 @@ export const PROTOCOL_ERRORS = {
   /** A destructive route, and the session last proved the person too long ago: reauthenticate first. */
   REAUTHENTICATION_REQUIRED: 403,
   SENDER_MISMATCH: 403,
+  /** IT removed this workstation: its device key signs nobody in, refreshes nothing, and syncs no audit records. */
+  DEVICE_REVOKED: 403,
   NOT_FOUND: 404,
   ENVELOPE_INVALID: 400,
   SIGNATURE_INVALID: 400,
@@ -34,6 +36,8 @@ export const PROTOCOL_ERRORS = {
   RECIPIENT_NOT_PERMITTED: 403,
   RECIPIENT_KEY_MISMATCH: 409,
   IDEMPOTENCY_CONFLICT: 409,
+  /** The object exists already (a new role address's id), or is full (a role address at its member limit). */
+  CONFLICT: 409,
   MESSAGE_EXPIRED: 410,
   /** A signed time too far from the server's clock (shared/protocol/clock-skew.ts). */
   CLOCK_SKEW: 400,

@@ -23,6 +23,7 @@ export const AUDIT_OBJECT_KINDS = [
   'audit-purge',
   'siem-destination',
   'session',
+  'workstation',
   'none',
 ] as const satisfies readonly AuditObject['kind'][];
 
@@ -92,6 +93,8 @@ export function auditObjectArb(kind: AuditObject['kind']): fc.Arbitrary<AuditObj
           until: fc.integer({ min: 0, max: LAST_INSTANT_MS }),
         })
         .map((fields) => ({ kind, ...fields }));
+    case 'workstation':
+      return uuidArb.map((id) => ({ kind, id }));
     case 'none':
       return fc.constant({ kind });
   }

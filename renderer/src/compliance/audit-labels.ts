@@ -114,6 +114,8 @@ export function objectText(object: AuditObject): ObjectText {
             ? `Session ${object.id}, workstation ${object.workstationId}, until ${utcTime(object.until)}`
             : object.id,
       };
+    case 'workstation':
+      return { text: `Workstation ${shortId(object.id)}`, full: object.id };
     case 'none':
       return { text: '—', full: null };
   }

@@ -146,6 +146,8 @@ export const OBJECT_ENTITIES: Readonly<Record<IdentifiedKind, { readonly system:
   setting: { system: WARDLINE_FHIR.settingKeys, role: objectRole('13', 'Security Resource') },
   account: { system: WARDLINE_FHIR.userIds, role: objectRole('11', 'Security User Entity') },
   vault: { system: WARDLINE_FHIR.vaultIds, role: objectRole('17', 'Data Repository') },
+  // The workstation as the object acted on (revoked by IT), by the id its agent and source carry.
+  workstation: { system: WARDLINE_FHIR.workstationIds, role: objectRole('13', 'Security Resource') },
 };
 /** Kinds told by an identifier, with the account concerned (a hold's, or a role's member) as a detail. */
 export const WITH_USER_ENTITIES: Readonly<

@@ -38,6 +38,7 @@ const SAMPLES: Record<AuditObject['kind'], AuditObject> = {
     workstationId: '00000000-0000-4000-8000-000000000005',
     until: 1,
   },
+  workstation: { kind: 'workstation', id: '00000000-0000-4000-8000-000000000006' },
   none: { kind: 'none' },
 };
 

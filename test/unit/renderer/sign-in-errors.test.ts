@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeError, waitText } from '../../../renderer/src/error-messages';
 import { appError, appErrorWithWait, MAX_RETRY_AFTER_SECONDS } from '../../../shared/errors';
 import { appErrorSchema } from '../../../shared/ipc/result';
+import { appCodeOf, isTransient } from '../../../main/server-link/api-error-code';
 
 describe('what the sign-in screen says about the throttle', () => {
   it('tells a throttled clinician when to try again, and a locked one to call IT', () => {
@@ -19,6 +20,12 @@ describe('what the sign-in screen says about the throttle', () => {
 
   it('says an enrollment lost to another sign-in, and to call IT if that was not the clinician', () => {
     expect(describeError(appError('MFA_ALREADY_ENROLLED'))).toMatch(/already set up.*call the IT service desk/);
+  });
+
+  it('says in plain words that IT removed this workstation, from the server’s code', () => {
+    expect(appCodeOf('DEVICE_REVOKED')).toBe('DEVICE_REVOKED');
+    expect(isTransient('DEVICE_REVOKED')).toBe(false);
+    expect(describeError(appError(appCodeOf('DEVICE_REVOKED')))).toBe('This workstation was removed by IT.');
   });
 
   it('rounds waits up to what a person reads', () => {

@@ -53,6 +53,7 @@ describe('route access', () => {
       'adminEndSessions',
       'adminResetMfa',
       'adminResetPassword',
+      'adminRevokeWorkstation',
     ]);
   });
 });

@@ -186,6 +186,30 @@ describe("what an account or admin row becomes on the server's chain", () => {
     });
   });
 
+  it('names the role address created or renamed, and the workstation revoked', () => {
+    const role = { kind: 'role-address', id: 'role:oncall-renal', userId: null };
+    for (const [action, reason] of [
+      ['role-address.created', 'ROLE_ADDRESS_CREATED'],
+      ['role-address.updated', 'ROLE_ADDRESS_UPDATED'],
+    ] as const)
+      expect(admin({ action, targetUserId: null, subject: 'role:oncall-renal' })).toMatchObject({
+        actor: { userId: 'it.admin', role: 'it-admin' },
+        action: 'admin.action',
+        object: role,
+        reason,
+      });
+    const device = '0f0e0d0c-0b0a-4909-8807-060504030201';
+    expect(admin({ action: 'device.revoked', targetUserId: null, subject: device })).toMatchObject({
+      actor: { userId: 'it.admin', role: 'it-admin' },
+      object: { kind: 'workstation', id: device },
+      reason: 'DEVICE_REVOKED',
+    });
+    // A subject that is no device id is left out, never carried.
+    expect(admin({ action: 'device.revoked', targetUserId: null, subject: 'Ward 4B PC' })).toMatchObject({
+      object: { kind: 'none' },
+    });
+  });
+
   it('a lockout is its own action, by no one; a refusal carries its code', () => {
     expect(admin({ action: 'account.locked-out', actor: '(server)', subject: null })).toMatchObject({
       actor: { userId: null, role: null },
