@@ -10,6 +10,7 @@ import { passwordStep } from './accounts/password-step';
 import { prelogin } from './accounts/prelogin';
 import { reauthenticate } from './accounts/reauthenticate';
 import { createAdminHandlers } from './admin/admin-api-handlers';
+import { createAdminLogHandlers } from './admin/admin-log-handlers';
 import type { AuthenticatedSession } from './accounts/session-store';
 import { endOwnSession, listSessions, refreshSession, signOut, type SessionDeps } from './accounts/session-actions';
 import type { SignInDeps } from './accounts/sign-in-steps';
@@ -121,5 +122,11 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
         ),
       ),
     ...createAdminHandlers(deps),
+    ...createAdminLogHandlers({
+      db,
+      clock,
+      chainId: deps.audit.chainId,
+      ...(deps.onServed === undefined ? {} : { onServed: deps.onServed }),
+    }),
   };
 }

@@ -16,6 +16,7 @@ import { fingerprint, identityPublicKeys, identityRecord, wrappedPrivateKeys } f
 import { feedEvent } from './feed';
 import { account } from './account';
 import { adminRoutes } from './admin-api';
+import { adminLogRoutes } from './admin-log-api';
 import type { RouteSpec } from './route-spec';
 import {
   auditAlert,
@@ -323,6 +324,7 @@ export const routes = {
     }),
   },
   ...adminRoutes,
+  ...adminLogRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;
