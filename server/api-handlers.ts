@@ -12,6 +12,7 @@ import { prelogin } from './accounts/prelogin';
 import { reauthenticate } from './accounts/reauthenticate';
 import { createAdminHandlers } from './admin/admin-api-handlers';
 import { createAdminDirectoryHandlers } from './admin/admin-directory-handlers';
+import { createAdminLogHandlers } from './admin/admin-log-handlers';
 import type { AuthenticatedSession } from './accounts/session-store';
 import { endOwnSession, listSessions, refreshSession, signOut, type SessionDeps } from './accounts/session-actions';
 import type { SignInDeps } from './accounts/sign-in-steps';
@@ -126,5 +127,11 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       ),
     ...createAdminHandlers(deps),
     ...createAdminDirectoryHandlers(deps),
+    ...createAdminLogHandlers({
+      db,
+      clock,
+      chainId: deps.audit.chainId,
+      ...(deps.onServed === undefined ? {} : { onServed: deps.onServed }),
+    }),
   };
 }

@@ -20,6 +20,7 @@ import { loadOrCreateDeviceIdentity, type DeviceIdentityResult } from '../device
 import { createAuditTrail, type AuditTrail } from '../audit/audit-trail';
 import { auditEvent, NO_ACTOR } from '../../shared/audit/audit-event-builder';
 import { createComplianceSearch } from '../audit/compliance-search';
+import { createAdminConsole } from '../admin/admin-console';
 import { readWitnessedHead } from '../audit/witnessed-head-file';
 import { writeFileAtomic } from '../fs/atomic-file';
 import { AuditError } from '../audit/device-audit-log';
@@ -209,6 +210,18 @@ export function createAppCore(options: AppCoreOptions): AppCore {
           },
         });
 
+  const adminConsole = createAdminConsole({
+    api,
+    token: () => session.serverToken(),
+    userId: () => {
+      const current = session.state();
+      return current.state === 'unlocked' ? current.user.userId : null;
+    },
+    derive: derivePasswordKeys,
+    kdfFloor: { memoryMiB: policy.kdfMemoryMiB, passes: policy.kdfPasses },
+    logger: options.logger,
+  });
+
   const log: RouterLog = {
     rejected: (channel, code) => options.logger.warn({ channel, code }, 'ipc request rejected'),
     handlerFailed: (channel, errorName) => options.logger.error({ channel, errorName }, 'ipc handler failed'),
@@ -323,6 +336,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         }
         return found;
       },
+      ...adminConsole,
     },
   });
 

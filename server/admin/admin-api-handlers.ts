@@ -21,7 +21,7 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import type { RouteHandlers } from '../http/api-routes';
 import { fail, succeed, type Outcome } from '../outcome';
-import { recordServed, servedEvent } from '../audit/served-events';
+import { recordAdminLookup } from './admin-lookup';
 import { AdminInputError } from './admin-events';
 import { searchAdminAccounts } from './admin-account-store';
 
@@ -64,11 +64,7 @@ export function createAdminHandlers(deps: AdminApiDeps): AdminHandlers {
     return outcome;
   };
   /** A read of accounts or sessions: recorded as a search by its result count, naming the admin. */
-  const recordLookup = (actor: string, resultCount: number) =>
-    recordServed(
-      deps.db,
-      servedEvent({ at: deps.clock(), actor, action: 'search.performed', object: { kind: 'search', resultCount } }),
-    );
+  const recordLookup = (actor: string, resultCount: number) => recordAdminLookup(deps, actor, resultCount);
   return {
     adminSearchAccounts: async ({ body, session }) => {
       const page = await searchAdminAccounts(deps.db, { ...body, now: deps.clock() });

@@ -110,6 +110,32 @@ async function queryRecords(db: Queryable, input: AuditFilter): Promise<RecordRo
   );
 }
 
+/**
+ * One chain's records of `action` by `actor`, newest first, before tree index `before` (null: from
+ * the newest). Rows that no longer read as records are left out: the verifier names them.
+ */
+export async function recentRecordsBy(
+  db: Queryable,
+  input: {
+    readonly chainId: string;
+    readonly actor: string;
+    readonly action: AuditRecord['action'];
+    readonly before: number | null;
+    readonly limit: number;
+  },
+): Promise<StoredEntry[]> {
+  const rows = await db.query<RecordRow>(
+    `SELECT ${RECORD_COLUMNS} FROM audit_records
+     WHERE workstation_id = $1 AND actor_user_id = $2 AND action = $3 AND ($4::bigint IS NULL OR tree_index < $4)
+     ORDER BY tree_index DESC LIMIT $5`,
+    [input.chainId, input.actor, input.action, input.before, input.limit],
+  );
+  return rows.flatMap((row) => {
+    const read = auditRowOf(row);
+    return read.ok ? [read.value] : [];
+  });
+}
+
 /** The stored rows at tree indexes [from, to), in tree order: purged ones are not there. */
 export async function auditRowsInRange(db: Queryable, from: number, to: number): Promise<AuditRow[]> {
   const rows = await db.query<RecordRow>(

@@ -7,24 +7,17 @@
  * the renderer is treated as hostile.
  */
 import { z } from 'zod';
-import { ROLES, type Permission } from '../access/permission-matrix';
+import { ROLES } from '../access/permission-matrix';
 import { directoryEntry, sessionSummary } from '../protocol/api';
 import { MAX_TEXT_CHARS, patientContext, PRIORITIES } from '../protocol/envelope';
 import { conversationId, messageId, roleAddressId, userId as protocolUserId } from '../protocol/identifiers';
 import { policySchema, policySourceSchema } from '../policy/policy-schema';
 import { auditAlert, auditSearchFilter } from '../audit/audit-entry';
 import { auditRecord } from '../audit/audit-event';
+import { adminChannels } from './admin-channels';
+import type { ChannelSpec } from './channel-spec';
 
-export interface ChannelSpec {
-  readonly request: z.ZodType;
-  readonly response: z.ZodType;
-  /** Permission the signed-in user's role must hold; `null` for channels usable signed out. */
-  readonly permission: Permission | null;
-  /** Largest accepted request, as serialized JSON bytes (default `DEFAULT_MAX_REQUEST_BYTES`). */
-  readonly maxRequestBytes?: number;
-}
-
-export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024;
+export { DEFAULT_MAX_REQUEST_BYTES, type ChannelSpec } from './channel-spec';
 
 const empty = z.strictObject({});
 
@@ -341,6 +334,8 @@ export const channels = {
     }),
     permission: 'audit.read',
   },
+  /** IT admins only: the Administration view (admin-channels.ts). */
+  ...adminChannels,
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;
 
 export type Contract = Record<string, ChannelSpec>;

@@ -18,6 +18,7 @@ import { feedEvent } from './feed';
 import { account } from './account';
 import { adminRoutes } from './admin-api';
 import { adminDirectoryRoutes } from './admin-directory-api';
+import { adminLogRoutes } from './admin-log-api';
 import type { RouteSpec } from './route-spec';
 import {
   auditAlert,
@@ -347,6 +348,7 @@ export const routes = {
   },
   ...adminRoutes,
   ...adminDirectoryRoutes,
+  ...adminLogRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;

@@ -74,6 +74,7 @@ describe('renderer isolation in Chromium', () => {
       replaced: false,
       methodSwapped: false,
       keys: [
+        'admin',
         'app',
         'audit',
         'connection',
@@ -106,6 +107,21 @@ describe('renderer isolation in Chromium', () => {
       return results.map((result) => result.error?.code);
     });
     expect(codes).toEqual(['BAD_REQUEST', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'BAD_REQUEST']);
+  });
+
+  it('refuses the Administration area to a page nobody signed in to, whatever it sends', async () => {
+    const codes = await page.evaluate(async () => {
+      type Call = (request: unknown) => Promise<{ ok: boolean; error?: { code: string } }>;
+      const admin = window.wardline!.admin as unknown as Record<string, Call>;
+      const results = await Promise.all([
+        admin.searchPeople!({ query: '', after: null }),
+        admin.deactivate!({ userId: 'nurse.adams' }),
+        admin.endSession!({ userId: 'nurse.adams', sessionId: 'not-a-uuid', extra: true }),
+        admin.reauthenticate!({ password: 'guess', code: '123456' }),
+      ]);
+      return results.map((result) => result.error?.code);
+    });
+    expect(codes).toEqual(['NOT_SIGNED_IN', 'NOT_SIGNED_IN', 'NOT_SIGNED_IN', 'NOT_SIGNED_IN']);
   });
 
   it('refuses unknown channels sent on the raw wire, and the core keeps serving', async () => {

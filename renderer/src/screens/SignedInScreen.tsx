@@ -3,6 +3,7 @@ import type { WardlineApi } from '../../../preload/api-factory';
 import { roleHas } from '../../../shared/access/permission-matrix';
 import type { AppInfo, SessionState } from '../../../shared/ipc/contract';
 import { Announcer } from '../components/Announcer';
+import { AdministrationScreen } from '../admin/AdministrationScreen';
 import { ComplianceScreen } from '../compliance/ComplianceScreen';
 import { AppFrame } from '../components/AppFrame';
 import { OfflineNotice } from '../session/OfflineNotice';
@@ -64,11 +65,13 @@ export function SignedInScreen({
   const canMessage = roleHas(user.role, 'messages.use');
   // Compliance officers read the audit trail; a role that can message keeps messaging as its view.
   const canAudit = !canMessage && roleHas(user.role, 'audit.read');
+  // IT administrators manage people (and later role addresses and workstations).
+  const canAdminister = !canMessage && !canAudit && roleHas(user.role, 'admin.manage');
 
   return (
     <AppFrame
       info={info}
-      layout={canMessage || canAudit ? 'workspace' : 'centered'}
+      layout={canMessage || canAudit || canAdminister ? 'workspace' : 'centered'}
       banner={
         <SessionHeader
           displayName={user.displayName}
@@ -105,6 +108,10 @@ export function SignedInScreen({
       ) : canAudit ? (
         <Announcer>
           <ComplianceScreen bridge={bridge} />
+        </Announcer>
+      ) : canAdminister ? (
+        <Announcer>
+          <AdministrationScreen bridge={bridge} selfId={user.userId} />
         </Announcer>
       ) : (
         <section className="card" aria-labelledby="no-messaging-heading">

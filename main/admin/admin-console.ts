@@ -1,0 +1,109 @@
+/**
+ * The Administration view's work in main: each admin channel (shared/ipc/admin-channels.ts) is
+ * one call of the server's admin API with the signed-in admin's session token. The router has
+ * already refused every role without `admin.manage`; the server checks the same permission again,
+ * and for destructive routes a re-authentication within five minutes, answering
+ * REAUTHENTICATION_REQUIRED, which reaches the view as that typed code.
+ *
+ * Re-authentication is the sign-in's first step again, for the person already signed in: the
+ * server's salt and cost (refused below the policy's floor, as at sign-in), the same KDF, and only
+ * the auth key sent, with a second-factor code. The derived keys are zeroed as soon as the auth
+ * key is encoded; the wrap key is never used. The password never leaves this module.
+ */
+import { appError, appErrorWithWait } from '../../shared/errors';
+import type { channels } from '../../shared/ipc/contract';
+import { ADMIN_LOG_PAGE, ADMIN_PEOPLE_PAGE, type AdminChannelName } from '../../shared/ipc/admin-channels';
+import { fail, ok, type IpcResult } from '../../shared/ipc/result';
+import type { RouteName, RouteRequest, RouteResponse } from '../../shared/protocol/api';
+import { fromBase64, toBase64 } from '../../shared/node/crypto/base64';
+import type { HandlersFor } from '../ipc/router';
+import type { KdfParams } from '../keys/kdf-params';
+import { KeyDerivationError, SALT_BYTES, zeroPasswordKeys, type PasswordKeys } from '../keys/password-kdf';
+import type { Logger } from '../logging/logger';
+import type { ApiClient, ApiError } from '../server-link/api-client';
+import { appCodeOf } from '../server-link/api-error-code';
+
+export interface AdminConsoleDeps {
+  /** Null when no server is configured: every channel says so. */
+  readonly api: ApiClient | null;
+  /** The signed-in admin's server token; null while locked or signed out. */
+  readonly token: () => string | null;
+  /** The signed-in admin's user id; null while locked or signed out. */
+  readonly userId: () => string | null;
+  /** The sign-in's own derivation (main/keys/password-kdf.ts). */
+  readonly derive: (password: string, salt: Uint8Array, params: KdfParams) => Promise<PasswordKeys>;
+  /** Policy: the cheapest derivation accepted from the server, as at sign-in. */
+  readonly kdfFloor: KdfParams;
+  readonly logger: Logger;
+}
+
+export type AdminConsoleHandlers = Pick<HandlersFor<typeof channels>, AdminChannelName>;
+
+const refusal = (error: ApiError): IpcResult<never> =>
+  fail(appErrorWithWait(appCodeOf(error.code), error.retryAfterSeconds));
+
+export function createAdminConsole(deps: AdminConsoleDeps): AdminConsoleHandlers {
+  /** One admin route with the signed-in session; its answer, or the server's refusal as a typed code. */
+  async function ask<R extends RouteName>(route: R, request: RouteRequest<R>): Promise<IpcResult<RouteResponse<R>>> {
+    if (deps.api === null) return fail(appError('NO_SERVER_CONFIGURED'));
+    const token = deps.token();
+    if (token === null) return fail(appError('NOT_SIGNED_IN'));
+    const answer = await deps.api.call(route, request, token);
+    return answer.ok ? ok(answer.value) : refusal(answer.error);
+  }
+
+  /** The auth key for `password`, derived as at sign-in; every derived key zeroed before it returns. */
+  async function authKeyFor(api: ApiClient, userId: string, password: string): Promise<IpcResult<string>> {
+    const pre = await api.call('prelogin', { userId });
+    if (!pre.ok) return refusal(pre.error);
+    const salt = fromBase64(pre.value.salt, SALT_BYTES);
+    if (salt === null) return fail(appError('INTERNAL'));
+    const { kdf } = pre.value;
+    if (kdf.memoryMiB < deps.kdfFloor.memoryMiB || kdf.passes < deps.kdfFloor.passes)
+      return fail(appError('KDF_TOO_WEAK'));
+    let keys: PasswordKeys;
+    try {
+      keys = await deps.derive(password, salt, kdf);
+    } catch (error) {
+      const weak = error instanceof KeyDerivationError && error.code === 'KDF_TOO_WEAK';
+      return fail(appError(weak ? 'KDF_TOO_WEAK' : 'INTERNAL'));
+    }
+    try {
+      return ok(toBase64(keys.authKey));
+    } finally {
+      await zeroPasswordKeys(keys);
+    }
+  }
+
+  return {
+    'admin.searchPeople': async ({ query, after }) => {
+      const found = await ask('adminSearchAccounts', { query, after, limit: ADMIN_PEOPLE_PAGE });
+      return found.ok ? ok({ people: found.value.accounts, more: found.value.more }) : found;
+    },
+    'admin.listSessions': ({ userId }) => ask('adminListSessions', { userId }),
+    'admin.deactivate': ({ userId }) =>
+      // The admin signed in here would end their own session and shut themselves out.
+      userId === deps.userId() ? Promise.resolve(fail(appError('NOT_PERMITTED'))) : ask('adminDeactivate', { userId }),
+    'admin.reactivate': ({ userId }) => ask('adminReactivate', { userId }),
+    'admin.unlock': ({ userId }) => ask('adminUnlock', { userId }),
+    'admin.endSessions': ({ userId }) => ask('adminEndSessions', { userId }),
+    'admin.endSession': ({ userId, sessionId }) => ask('adminEndSession', { userId, sessionId }),
+    'admin.recentActions': ({ before }) => ask('adminRecentActions', { before, limit: ADMIN_LOG_PAGE }),
+    'admin.reauthenticate': async ({ password, code }) => {
+      const api = deps.api;
+      if (api === null) return fail(appError('NO_SERVER_CONFIGURED'));
+      const userId = deps.userId();
+      const token = deps.token();
+      if (userId === null || token === null) return fail(appError('NOT_SIGNED_IN'));
+      const authKey = await authKeyFor(api, userId, password);
+      if (!authKey.ok) return authKey;
+      const answer = await api.call('reauthenticate', { authKey: authKey.value, code }, token);
+      if (!answer.ok) {
+        deps.logger.info({ userId, code: answer.error.code }, 're-authentication refused');
+        return refusal(answer.error);
+      }
+      deps.logger.info({ userId }, 're-authenticated');
+      return ok({});
+    },
+  };
+}

@@ -1,0 +1,226 @@
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { Button } from 'react-aria-components';
+import type { WardlineApi } from '../../../../preload/api-factory';
+import type { IpcResult } from '../../../../shared/ipc/result';
+import { displayText } from '../../../../shared/text/display-text';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { ShownText } from '../../components/ShownText';
+import { localTime } from '../../compliance/audit-labels';
+import { roleLabel } from '../../people/role-label';
+import { counted, describeAdminError } from '../admin-labels';
+import type { Person, PersonSession } from '../admin-types';
+import { ConfirmAction } from '../ConfirmAction';
+import { PersonSessions } from './PersonSessions';
+import { StatusBadges } from './StatusBadges';
+import { useAdminAction } from './use-admin-action';
+
+/**
+ * One person, opened from the table: who they are, their state, their live sessions, and what IT
+ * may do about them. Destructive actions (deactivate, end sessions) are confirmed first, in words
+ * that say exactly what happens; the server may then ask the admin to prove who they are. Each
+ * action ends with the person asked about again, and focus on this panel's heading, since the
+ * button pressed may be gone (Deactivate becomes Reactivate).
+ */
+export function PersonDetail({
+  bridge,
+  person,
+  selfId,
+  onChanged,
+}: {
+  readonly bridge: WardlineApi;
+  readonly person: Person;
+  /** The admin signed in here: their own account offers no actions. */
+  readonly selfId: string;
+  /** The person was acted on: ask about them again (false if that failed). */
+  readonly onChanged: (userId: string) => Promise<boolean>;
+}) {
+  const id = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const { busy, outcome, run } = useAdminAction();
+  const [sessions, setSessions] = useState<readonly PersonSession[] | null>(null);
+  const [sessionsError, setSessionsError] = useState<string | null>(null);
+  const { userId } = person;
+
+  const loadSessions = useCallback(async () => {
+    const result = await bridge.admin.listSessions({ userId });
+    if (result.ok) {
+      setSessions(result.value.sessions);
+      setSessionsError(null);
+    } else setSessionsError(describeAdminError(result.error));
+  }, [bridge, userId]);
+
+  // Asked again whenever the person is (a new search, or after an action): sessions come and go.
+  useEffect(() => {
+    let live = true;
+    void bridge.admin.listSessions({ userId: person.userId }).then((result) => {
+      if (!live) return;
+      if (result.ok) {
+        setSessions(result.value.sessions);
+        setSessionsError(null);
+      } else setSessionsError(describeAdminError(result.error));
+    });
+    return () => {
+      live = false;
+    };
+  }, [bridge, person]);
+
+  async function act<T>(action: string, call: () => Promise<IpcResult<T>>, said: (value: T) => string) {
+    await run(action, call, said);
+    // A new answer about the person brings their sessions again; if they are gone, the list is asked anyway.
+    if (!(await onChanged(userId))) await loadSessions();
+    heading.current?.focus();
+  }
+
+  const live = sessions?.length ?? person.liveSessions;
+  const self = userId === selfId;
+  // In titles and sentences, through the same display rule as ShownText.
+  const name = displayText(person.displayName);
+
+  return (
+    <section className="person-detail" aria-labelledby={`${id}-name`}>
+      <div className="person-head">
+        <h2 id={`${id}-name`} ref={heading} tabIndex={-1}>
+          <ShownText text={name} />
+        </h2>
+        <StatusBadges person={person} />
+      </div>
+      <dl className="person-facts">
+        <div>
+          <dt>User ID</dt>
+          <dd className="admin-code">{userId}</dd>
+        </div>
+        <div>
+          <dt>Role</dt>
+          <dd>{roleLabel(person.role)}</dd>
+        </div>
+        <div>
+          <dt>Department</dt>
+          <dd>
+            <ShownText text={person.department} />
+          </dd>
+        </div>
+        <div>
+          <dt>Title</dt>
+          <dd>
+            <ShownText text={person.title} />
+          </dd>
+        </div>
+        <div>
+          <dt>Last seen</dt>
+          <dd className="person-fact-wide">
+            {person.lastSeenAt === null ? 'Never signed in' : localTime(person.lastSeenAt)}
+          </dd>
+        </div>
+      </dl>
+
+      <h3>Actions</h3>
+      {self ? (
+        <p className="hint">
+          This is your own account. Your sessions are in Settings; another administrator manages your account.
+        </p>
+      ) : (
+        <div className="button-row person-actions">
+          {person.active ? (
+            <ConfirmAction
+              label="Deactivate…"
+              title={`Deactivate ${name}?`}
+              confirmLabel="Deactivate account"
+              isDisabled={busy !== null}
+              onConfirm={() =>
+                void act(
+                  'deactivate',
+                  () => bridge.admin.deactivate({ userId }),
+                  ({ sessionsEnded }) =>
+                    `${name} is deactivated: ${counted(sessionsEnded, 'session', 'sessions')} ended.`,
+                )
+              }
+            >
+              <p>
+                <ShownText text={name} /> ({userId}) is signed out of every workstation at once
+                {live > 0 ? ` (${counted(live, 'live session', 'live sessions')} end now)` : ''} and cannot sign in
+                again until an administrator reactivates the account.
+              </p>
+              <p>Their messages and audit records are kept. This is recorded under your name.</p>
+            </ConfirmAction>
+          ) : (
+            <Button
+              className="button button-small button-secondary"
+              isDisabled={busy !== null}
+              onPress={() =>
+                void act(
+                  'reactivate',
+                  () => bridge.admin.reactivate({ userId }),
+                  () => `${name} is active again and can sign in with their password and authenticator.`,
+                )
+              }
+            >
+              {busy === 'reactivate' ? 'Reactivating…' : 'Reactivate'}
+            </Button>
+          )}
+          <Button
+            className="button button-small button-secondary"
+            isDisabled={busy !== null}
+            onPress={() =>
+              void act(
+                'unlock',
+                () => bridge.admin.unlock({ userId }),
+                ({ wasLocked }) =>
+                  wasLocked
+                    ? `${name}’s sign-in is unlocked: their failed attempts were cleared.`
+                    : `${name} was not locked out; any waits after failed attempts were cleared.`,
+              )
+            }
+          >
+            {busy === 'unlock' ? 'Unlocking…' : 'Unlock sign-in'}
+          </Button>
+          {live > 0 && (
+            <ConfirmAction
+              label="End all sessions…"
+              title={`End all sessions of ${name}?`}
+              confirmLabel="End all sessions"
+              isDisabled={busy !== null}
+              onConfirm={() =>
+                void act(
+                  'end-sessions',
+                  () => bridge.admin.endSessions({ userId }),
+                  ({ sessionsEnded }) => `${counted(sessionsEnded, 'session', 'sessions')} of ${name} ended.`,
+                )
+              }
+            >
+              <p>
+                <ShownText text={name} /> is signed out of Wardline on every workstation now (
+                {counted(live, 'live session', 'live sessions')}). The account stays active: they can sign in again at
+                once with their password and authenticator.
+              </p>
+              <p>This is recorded under your name.</p>
+            </ConfirmAction>
+          )}
+        </div>
+      )}
+      <div
+        role="status"
+        className={outcome === null ? 'admin-outcome-none' : `admin-outcome admin-outcome-${outcome.tone}`}
+      >
+        {outcome !== null && outcome.tone !== 'refused' && outcome.text}
+      </div>
+      <ErrorAlert message={outcome?.tone === 'refused' ? outcome.text : null} />
+
+      <h3>Live sessions</h3>
+      <ErrorAlert message={sessionsError} />
+      {sessions !== null && (
+        <PersonSessions
+          name={name}
+          sessions={sessions}
+          busy={busy !== null || self}
+          onEnd={(session) =>
+            void act(
+              'end-session',
+              () => bridge.admin.endSession({ userId, sessionId: session.sessionId }),
+              () => `${name}’s session on ${session.deviceName} ended.`,
+            )
+          }
+        />
+      )}
+    </section>
+  );
+}
