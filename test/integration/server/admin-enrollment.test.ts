@@ -9,7 +9,10 @@ import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteResponse } from '../../../shared/protocol/api';
 import { ENROLLMENT_CODE_TTL_MS } from '../../../shared/protocol/enrollment';
+import { usePostgres } from '../../support/postgres';
 import {
+  BACKENDS,
+  HOOK_TIMEOUT_MS,
   authKeyOf,
   clientKeys,
   createUser,
@@ -25,6 +28,7 @@ import {
   type TestUser,
 } from '../../support/server-fixtures';
 
+const postgres = usePostgres();
 let target: TestServer;
 let admin: TestUser;
 
@@ -170,17 +174,6 @@ describe('a new person', () => {
     expect(reissue).toMatchObject({ status: 409, body: { error: 'ALREADY_ENROLLED' } });
   });
 
-  it('lets exactly one of two redemptions of the same code at once set the password', async () => {
-    const { enrollment } = await target.api.ok('adminCreateAccount', person('nurse.chen'), token(admin));
-    const requests = await Promise.all(
-      ['first-choice', 'second-choice'].map(async (password) =>
-        enrollRequest('nurse.chen', enrollment.code, password, await newDevice()),
-      ),
-    );
-    const answers = await Promise.allSettled(requests.map((request) => target.api.ok('enroll', request)));
-    expect(answers.filter((answer) => answer.status === 'fulfilled')).toHaveLength(1);
-  });
-
   it('cannot use a code after 72 hours; a new one replaces it and the old one stays dead', async () => {
     const { enrollment } = await target.api.ok('adminCreateAccount', person('nurse.dunn'), token(admin));
     target.clock.advance(ENROLLMENT_CODE_TTL_MS + 1000);
@@ -258,6 +251,49 @@ describe('resetting credentials', () => {
     expect(renewed.session?.identity).toBeNull();
   });
 
+  it('records every step on the server chain with the admin as actor, and the person enrolling as themselves', async () => {
+    const events = await target.server.admin.adminEvents();
+    const fox = events.filter((event) => event.targetUserId === 'nurse.fox').map((e) => [e.action, e.actor]);
+    expect(fox).toEqual(
+      expect.arrayContaining([
+        ['account.created', 'it.schmidt'],
+        ['enrollment.issued', 'it.schmidt'],
+        ['account.enrolled', 'nurse.fox'],
+        ['mfa.reset', 'it.schmidt'],
+        ['password.reset', 'it.schmidt'],
+      ]),
+    );
+  });
+
+  it('never lets an admin reset their own credentials (another admin must)', async () => {
+    await reauthenticate();
+    for (const name of ['adminResetMfa', 'adminResetPassword'] as const) {
+      const refused = await target.api.refused(name, { userId: admin.userId }, token(admin));
+      expect(refused.body.error).toBe('FORBIDDEN');
+    }
+  });
+});
+
+/** The races, on PostgreSQL too, where requests really run side by side (PGlite takes them in turn). */
+describe.each(BACKENDS)('racing redemptions and resets on %s', (backend) => {
+  beforeAll(async () => {
+    await target.dispose();
+    target = await startTestServer(backend, backend === 'postgres' ? { postgres: postgres() } : {});
+    admin = await createUser(target, { userId: 'it.schmidt', displayName: 'Jonas Schmidt', role: 'it-admin' });
+    await signIn(target, admin);
+  }, HOOK_TIMEOUT_MS);
+
+  it('lets exactly one of two redemptions of the same code at once set the password', async () => {
+    const { enrollment } = await target.api.ok('adminCreateAccount', person('nurse.chen'), token(admin));
+    const requests = await Promise.all(
+      ['first-choice', 'second-choice'].map(async (password) =>
+        enrollRequest('nurse.chen', enrollment.code, password, await newDevice()),
+      ),
+    );
+    const answers = await Promise.allSettled(requests.map((request) => target.api.ok('enroll', request)));
+    expect(answers.filter((answer) => answer.status === 'fulfilled')).toHaveLength(1);
+  });
+
   it('lets nothing begun with the old password finish after a reset, whichever commits first', async () => {
     const { enrollment } = await target.api.ok('adminCreateAccount', person('nurse.gray'), token(admin));
     const gray = await enroll('nurse.gray', enrollment.code);
@@ -285,28 +321,6 @@ describe('resetting credentials', () => {
       const { enrollment: next } = await target.api.ok('adminResetPassword', { userId: gray.userId }, token(admin));
       const again = await enroll(gray.userId, next.code, gray.password, gray);
       gray.lastStep = again.lastStep;
-    }
-  });
-
-  it('records every step on the server chain with the admin as actor, and the person enrolling as themselves', async () => {
-    const events = await target.server.admin.adminEvents();
-    const fox = events.filter((event) => event.targetUserId === 'nurse.fox').map((e) => [e.action, e.actor]);
-    expect(fox).toEqual(
-      expect.arrayContaining([
-        ['account.created', 'it.schmidt'],
-        ['enrollment.issued', 'it.schmidt'],
-        ['account.enrolled', 'nurse.fox'],
-        ['mfa.reset', 'it.schmidt'],
-        ['password.reset', 'it.schmidt'],
-      ]),
-    );
-  });
-
-  it('never lets an admin reset their own credentials (another admin must)', async () => {
-    await reauthenticate();
-    for (const name of ['adminResetMfa', 'adminResetPassword'] as const) {
-      const refused = await target.api.refused(name, { userId: admin.userId }, token(admin));
-      expect(refused.body.error).toBe('FORBIDDEN');
     }
   });
 });
