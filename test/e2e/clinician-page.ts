@@ -74,6 +74,22 @@ export async function snapshot(page: Page, name: string): Promise<void> {
   if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }
 
+/** The ward PC's common resolution and a full-HD desk; a screen must read well at both. */
+export const SCREEN_SIZES = [
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+] as const;
+
+/** `snapshot` at each of SCREEN_SIZES (then back to the first). */
+export async function snapshotAtSizes(page: Page, name: string): Promise<void> {
+  if (!process.env.WARDLINE_E2E_SCREENSHOTS) return;
+  for (const size of SCREEN_SIZES) {
+    await page.setViewportSize(size);
+    await snapshot(page, `${name}-${String(size.width)}x${String(size.height)}`);
+  }
+  await page.setViewportSize(SCREEN_SIZES[0]);
+}
+
 /** WCAG 2.1 A and AA violations axe-core finds on the page as it is now, one line each. */
 /** WCAG 2.1 A and AA violations on the page, or only within `include` (a CSS selector). */
 export async function accessibilityViolations(page: Page, include?: string): Promise<string[]> {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import { startHostProcess, type HostProcess } from '../support/browser-host-process';
-import { accessibilityViolations } from './clinician-page';
+import { accessibilityViolations, snapshotAtSizes } from './clinician-page';
 
 let host: HostProcess;
 let browser: Browser;
@@ -81,5 +81,39 @@ describe('sign-in screen', () => {
       ok: true,
       value: { name: 'Wardline', version: '0.1.0', host: 'browser-host', environment: 'development' },
     });
+  });
+});
+
+describe('first sign-in with an enrollment code', () => {
+  it('is offered from the sign-in form and checks the new password before calling main', async () => {
+    await page.reload();
+    await page.getByRole('button', { name: 'Use an enrollment code' }).click();
+    await page.getByRole('heading', { name: 'First sign-in' }).waitFor();
+    await expect(page.getByLabel('User ID').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await page.getByLabel('User ID').fill('nurse.new');
+    await page.getByLabel('Enrollment code').fill('k7qm-3xpd-0a1b-2c3d-4e5f');
+    await page.getByLabel('New password', { exact: true }).fill('short');
+    await page.getByLabel('New password again').fill('short');
+    await page.getByRole('button', { name: 'Set password and continue' }).click();
+    await expect(page.getByRole('alert').innerText()).resolves.toBe('Choose a password of at least 12 characters.');
+    await page.getByLabel('New password', { exact: true }).fill('a long enough passphrase');
+    await page.getByLabel('New password again').fill('a long enough passphrase, not');
+    await page.getByRole('button', { name: 'Set password and continue' }).click();
+    await expect(page.getByRole('alert').innerText()).resolves.toBe(
+      'The two passwords are not the same. Type them again.',
+    );
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
+    await snapshotAtSizes(page, 'first-sign-in');
+  });
+
+  it('answers a code that is not one with the fixed message, clears both passwords, and goes back', async () => {
+    await page.getByLabel('New password', { exact: true }).fill('a long enough passphrase');
+    await page.getByLabel('New password again').fill('a long enough passphrase');
+    await page.getByRole('button', { name: 'Set password and continue' }).click();
+    await page.getByRole('alert').filter({ hasText: 'That enrollment code did not work' }).waitFor();
+    await expect(page.getByLabel('New password', { exact: true }).inputValue()).resolves.toBe('');
+    await expect(page.getByLabel('New password again').inputValue()).resolves.toBe('');
+    await page.getByRole('button', { name: 'Back to sign-in' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   });
 });

@@ -56,11 +56,11 @@ export function EnrollmentForm({
   }
 
   return (
-    <section className="card sign-in" aria-labelledby="enroll-heading">
+    <section className="card sign-in enroll-card" aria-labelledby="enroll-heading">
       <h1 id="enroll-heading">First sign-in</h1>
       <p className="hint">
-        Use the enrollment code the IT service desk gave you. It works once, for 72 hours. You choose your own password
-        now; nobody at IT will ever know it.
+        Enter the one-time code the IT service desk gave you and choose your own password. Nobody at IT will ever know
+        it.
       </p>
       <form onSubmit={(event) => void submit(event)} noValidate aria-describedby={error ? errorId : undefined}>
         <div className="field">
@@ -94,36 +94,38 @@ export function EnrollmentForm({
             aria-invalid={invalid === 'fields'}
           />
         </div>
-        <div className="field">
-          <label htmlFor="enroll-password">New password</label>
-          <input
-            id="enroll-password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            maxLength={1024}
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-            aria-describedby={ruleId}
-            aria-invalid={invalid !== null}
-          />
-          <p id={ruleId} className="field-hint">
-            At least {passwordMinLength} characters. A few unrelated words are easy to remember and hard to guess.
-          </p>
+        <div className="field-pair">
+          <div className="field">
+            <label htmlFor="enroll-password">New password</label>
+            <input
+              id="enroll-password"
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              maxLength={1024}
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+              aria-describedby={ruleId}
+              aria-invalid={invalid !== null}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="enroll-repeat">New password again</label>
+            <input
+              id="enroll-repeat"
+              name="repeat"
+              type="password"
+              autoComplete="new-password"
+              maxLength={1024}
+              value={repeat}
+              onChange={(event) => setRepeat(event.target.value)}
+              aria-invalid={invalid === 'password'}
+            />
+          </div>
         </div>
-        <div className="field">
-          <label htmlFor="enroll-repeat">New password again</label>
-          <input
-            id="enroll-repeat"
-            name="repeat"
-            type="password"
-            autoComplete="new-password"
-            maxLength={1024}
-            value={repeat}
-            onChange={(event) => setRepeat(event.target.value)}
-            aria-invalid={invalid === 'password'}
-          />
-        </div>
+        <p id={ruleId} className="field-hint">
+          At least {passwordMinLength} characters. A few unrelated words are easy to remember and hard to guess.
+        </p>
         <ErrorAlert id={errorId} message={error} />
         <button type="submit" className="button button-primary button-wide" disabled={busy} aria-busy={busy}>
           {busy ? 'Setting up…' : 'Set password and continue'}
