@@ -11,6 +11,7 @@ import { passwordStep } from './accounts/password-step';
 import { prelogin } from './accounts/prelogin';
 import { reauthenticate } from './accounts/reauthenticate';
 import { createAdminHandlers } from './admin/admin-api-handlers';
+import { createAdminScimHandlers } from './admin/admin-scim-handlers';
 import type { AuthenticatedSession } from './accounts/session-store';
 import { endOwnSession, listSessions, refreshSession, signOut, type SessionDeps } from './accounts/session-actions';
 import type { SignInDeps } from './accounts/sign-in-steps';
@@ -123,5 +124,6 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
         ),
       ),
     ...createAdminHandlers(deps),
+    ...createAdminScimHandlers(deps),
   };
 }

@@ -45,6 +45,9 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'account.enrolled': 'ACCOUNT_ENROLLED',
   'mfa.reset': 'MFA_RESET',
   'password.reset': 'PASSWORD_RESET',
+  'account.updated': 'ACCOUNT_UPDATED',
+  'scim-token.issued': 'SCIM_TOKEN_ISSUED',
+  'scim-token.revoked': 'SCIM_TOKEN_REVOKED',
 };
 
 /** Catalogue actions of their own; every other event is an `admin.action` with its reason code. */

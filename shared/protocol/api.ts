@@ -17,6 +17,7 @@ import { fingerprint, identityPublicKeys, identityRecord, wrappedPrivateKeys } f
 import { feedEvent } from './feed';
 import { account } from './account';
 import { adminRoutes } from './admin-api';
+import { adminScimRoutes } from './admin-scim-api';
 import type { RouteSpec } from './route-spec';
 import {
   auditAlert,
@@ -345,6 +346,7 @@ export const routes = {
     }),
   },
   ...adminRoutes,
+  ...adminScimRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;

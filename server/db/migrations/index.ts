@@ -22,6 +22,7 @@ import { MIGRATION_0008 } from './0008-served-events';
 import { MIGRATION_0009 } from './0009-sign-in-throttle';
 import { MIGRATION_0010 } from './0010-session-authenticated-at';
 import { MIGRATION_0011 } from './0011-enrollment-codes';
+import { MIGRATION_0014 } from './0014-scim-provisioning';
 
 export type { Migration } from '../migration';
 
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0009,
   MIGRATION_0010,
   MIGRATION_0011,
+  MIGRATION_0014,
 ];
