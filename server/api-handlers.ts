@@ -13,6 +13,7 @@ import { reauthenticate } from './accounts/reauthenticate';
 import { createAdminHandlers } from './admin/admin-api-handlers';
 import { createAdminDirectoryHandlers } from './admin/admin-directory-handlers';
 import { createAdminLogHandlers } from './admin/admin-log-handlers';
+import { createAdminScimHandlers } from './admin/admin-scim-handlers';
 import type { AuthenticatedSession } from './accounts/session-store';
 import { endOwnSession, listSessions, refreshSession, signOut, type SessionDeps } from './accounts/session-actions';
 import type { SignInDeps } from './accounts/sign-in-steps';
@@ -133,5 +134,6 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       chainId: deps.audit.chainId,
       ...(deps.onServed === undefined ? {} : { onServed: deps.onServed }),
     }),
+    ...createAdminScimHandlers(deps),
   };
 }

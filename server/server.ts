@@ -38,6 +38,7 @@ import { createServerLogger, type ServerLogOptions } from './logging/server-logg
 import { secureDataFolder } from './data-folder';
 import { startSiemRelay } from './siem/siem-relay';
 import { createSyslogForwarder } from './siem/syslog-forwarder';
+import { registerScimRoutes } from './scim/scim-routes';
 import { registerStreamRoute } from './stream/stream-route';
 import { startStreamRegistry } from './stream/stream-registry';
 import { loadOrCreateTlsMaterial } from './tls/tls-files';
@@ -220,6 +221,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       clock,
     );
     registerStreamRoute(app, { db, clock, authenticate, registry: streams, logger });
+    // The address is known once listening; SCIM's `meta.location` reads it then.
+    let listeningAt = '';
+    registerScimRoutes(app, { db, clock, kdf: accountKdf, onRecorded: foldAccountEvents, baseUrl: () => listeningAt });
     const adminToken = newLocalAdminToken();
     registerLocalAdmin(app, adminToken, {
       trail: () => exportTrail(db),
@@ -232,6 +236,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await app.listen({ port: options.port, host });
     const port = (app.server.address() as AddressInfo).port;
     const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    listeningAt = url;
     await writeFile(localAdminFile(options.dataDir), JSON.stringify({ url, token: adminToken, pid: process.pid }), {
       mode: 0o600,
     });

@@ -11,7 +11,7 @@ import { SALT_BYTES } from '../../shared/protocol/binary';
 import type { Clock } from '../clock';
 import { deriveAuthKey } from '../crypto/auth-key-derivation';
 import type { PasswordHasher } from '../crypto/password-hasher';
-import type { Database } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 import { accountExists, insertAccount, setAccountActive } from './account-store';
 import { endSession, endSessionsOfUser } from './session-store';
 import { recordAccountEvent } from './account-event-store';
@@ -98,21 +98,20 @@ export async function deactivateAccount(
   actor = SERVER_OPERATOR,
 ): Promise<number> {
   const by = actingAs(actor);
-  const found = await deps.db.transaction(async (tx) => {
-    if (!(await setAccountActive(tx, userId, false))) return null;
-    const at = deps.clock();
-    const sessionsEnded = await endSessionsOfUser(tx, userId, 'deactivated', at);
-    await recordAccountEvent(tx, {
-      at,
-      actor: by,
-      action: 'account.deactivated',
-      targetUserId: userId,
-      sessionsEnded,
-    });
-    return sessionsEnded;
-  });
+  const found = await deps.db.transaction((tx) => deactivateWithin(tx, userId, by, deps.clock()));
   if (found === null) throw new AccountAdminError('UNKNOWN_ACCOUNT');
   return found;
+}
+
+/**
+ * Deactivation inside the caller's transaction (SCIM provisioning changes several things at once):
+ * how many sessions ended, or null for an unknown account. `by` is an actor already checked.
+ */
+export async function deactivateWithin(tx: Queryable, userId: string, by: string, at: number): Promise<number | null> {
+  if (!(await setAccountActive(tx, userId, false))) return null;
+  const sessionsEnded = await endSessionsOfUser(tx, userId, 'deactivated', at);
+  await recordAccountEvent(tx, { at, actor: by, action: 'account.deactivated', targetUserId: userId, sessionsEnded });
+  return sessionsEnded;
 }
 
 export async function reactivateAccount(
@@ -121,18 +120,21 @@ export async function reactivateAccount(
   actor = SERVER_OPERATOR,
 ): Promise<void> {
   const by = actingAs(actor);
-  const found = await deps.db.transaction(async (tx) => {
-    if (!(await setAccountActive(tx, userId, true))) return false;
-    await recordAccountEvent(tx, {
-      at: deps.clock(),
-      actor: by,
-      action: 'account.reactivated',
-      targetUserId: userId,
-      sessionsEnded: 0,
-    });
-    return true;
-  });
+  const found = await deps.db.transaction((tx) => reactivateWithin(tx, userId, by, deps.clock()));
   if (!found) throw new AccountAdminError('UNKNOWN_ACCOUNT');
+}
+
+/** Reactivation inside the caller's transaction; false for an unknown account. */
+export async function reactivateWithin(tx: Queryable, userId: string, by: string, at: number): Promise<boolean> {
+  if (!(await setAccountActive(tx, userId, true))) return false;
+  await recordAccountEvent(tx, {
+    at,
+    actor: by,
+    action: 'account.reactivated',
+    targetUserId: userId,
+    sessionsEnded: 0,
+  });
+  return true;
 }
 
 /** Ends every session of the account (a lost badge, a suspected compromise); it may sign in again. */

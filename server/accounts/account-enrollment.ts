@@ -32,7 +32,8 @@ export interface EnrollmentAdminDeps {
   readonly random?: (bytes: number) => Uint8Array;
 }
 
-const randomOf = (deps: EnrollmentAdminDeps) => deps.random ?? ((bytes: number) => new Uint8Array(randomBytes(bytes)));
+const randomOf = (deps: Pick<EnrollmentAdminDeps, 'random'>) =>
+  deps.random ?? ((bytes: number) => new Uint8Array(randomBytes(bytes)));
 
 /** A new code for the account, replacing any earlier one, recorded as issued by `actor`. */
 async function issueCode(
@@ -50,7 +51,8 @@ async function issueCode(
   return { code, expiresAt };
 }
 
-const newSalt = (deps: EnrollmentAdminDeps) => Buffer.from(randomOf(deps)(SALT_BYTES)).toString('base64');
+const newSalt = (deps: Pick<EnrollmentAdminDeps, 'random'>) =>
+  Buffer.from(randomOf(deps)(SALT_BYTES)).toString('base64');
 
 /**
  * A person who signs in first with the returned code, choosing their password and enrolling an
@@ -67,17 +69,32 @@ export async function createPendingAccount(
   if (!checked.success || !ROLES.includes(checked.data.role)) throw new AccountAdminError('INVALID_ACCOUNT');
   const grant = await deps.db.transaction(async (tx) => {
     const at = deps.clock();
-    const inserted = await insertAccount(
-      tx,
-      { ...checked.data, salt: newSalt(deps), kdf: { ...deps.kdf }, authKeyHash: null, totpSecret: null },
-      at,
-    );
-    if (!inserted) return null;
-    await recordAdminEvent(tx, { at, actor: by, action: 'account.created', targetUserId: checked.data.userId });
+    if (!(await insertPendingAccount(tx, deps, checked.data, by, at))) return null;
     return issueCode(tx, deps, checked.data.userId, 'new-account', by, at);
   });
   if (grant === null) throw new AccountAdminError('ACCOUNT_EXISTS');
   return grant;
+}
+
+/**
+ * The account without a password, and its creation recorded naming `by` (an actor already
+ * checked), inside the caller's transaction: no code yet, so nobody can sign in to it until IT
+ * issues one (`reissueEnrollment`). False if the id is taken. `account` is already checked.
+ */
+export async function insertPendingAccount(
+  tx: Queryable,
+  deps: Pick<EnrollmentAdminDeps, 'kdf' | 'random'>,
+  account: Account,
+  by: string,
+  at: number,
+): Promise<boolean> {
+  const inserted = await insertAccount(
+    tx,
+    { ...account, salt: newSalt(deps), kdf: { ...deps.kdf }, authKeyHash: null, totpSecret: null },
+    at,
+  );
+  if (inserted) await recordAdminEvent(tx, { at, actor: by, action: 'account.created', targetUserId: account.userId });
+  return inserted;
 }
 
 /**

@@ -60,3 +60,12 @@ export async function accountEventsAfter(db: Queryable, afterId: number, limit: 
     targetUserId: row.target_user_id,
   }));
 }
+
+/** Who deactivated the account last (its newest `account.deactivated`), or null if nobody ever did. */
+export async function lastDeactivatedBy(db: Queryable, targetUserId: string): Promise<string | null> {
+  const [row] = await db.query<{ actor: string }>(
+    `SELECT actor FROM account_events WHERE target_user_id = $1 AND action = 'account.deactivated' ORDER BY id DESC LIMIT 1`,
+    [targetUserId],
+  );
+  return row?.actor ?? null;
+}

@@ -3,7 +3,8 @@
  * account_events): an account created, a role address saved, created or renamed and its
  * members changed, a workstation revoked (its sessions end beside it), a legal
  * hold placed or released, audit records purged, SIEM forwarding switched on, off or elsewhere,
- * an account locked out by failed sign-ins (the server's own doing) and unlocked by IT.
+ * an account locked out by failed sign-ins (the server's own doing) and unlocked by IT, a
+ * person's directory entry changed by SCIM, a SCIM token issued or revoked.
  * Who, what, to which object, and for a purge how many records received before when; never
  * names or content. Written in the transaction of the change (or by the purge function itself)
  * and folded into the server's audit chain afterwards (server/audit/server-trail.ts). The rows
@@ -31,17 +32,21 @@ export const ADMIN_EVENT_ACTIONS = [
   'mfa.reset',
   'password.reset',
   'device.revoked',
+  /** A person's name, title, department or directory id changed (SCIM provisioning). */
+  'account.updated',
+  'scim-token.issued',
+  'scim-token.revoked',
 ] as const;
 export type AdminEventAction = (typeof ADMIN_EVENT_ACTIONS)[number];
 
 export interface AdminEvent {
   readonly at: number;
-  /** A user id, or `server-operator` for the programmatic admin API. */
+  /** A user id, `server-operator` for the programmatic admin API, or a SCIM token's actor id. */
   readonly actor: string;
   readonly action: AdminEventAction;
   /** The account acted on, or whose records a hold covers; null for none or the whole trail. */
   readonly targetUserId: string | null;
-  /** The object's own id where it is not an account: a hold id, a role address, a SIEM destination, a device id. */
+  /** The object's own id where it is not an account: a hold id, a role address, a SIEM destination, a device id, a SCIM token. */
   readonly subject: string | null;
   /** A purge: how many records lost their content. */
   readonly affected: number | null;

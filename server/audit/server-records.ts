@@ -48,6 +48,9 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'mfa.reset': 'MFA_RESET',
   'password.reset': 'PASSWORD_RESET',
   'device.revoked': 'DEVICE_REVOKED',
+  'account.updated': 'ACCOUNT_UPDATED',
+  'scim-token.issued': 'SCIM_TOKEN_ISSUED',
+  'scim-token.revoked': 'SCIM_TOKEN_REVOKED',
 };
 
 /** Catalogue actions of their own; every other event is an `admin.action` with its reason code. */

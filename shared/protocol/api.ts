@@ -19,6 +19,7 @@ import { account } from './account';
 import { adminRoutes } from './admin-api';
 import { adminDirectoryRoutes } from './admin-directory-api';
 import { adminLogRoutes } from './admin-log-api';
+import { adminScimRoutes } from './admin-scim-api';
 import type { RouteSpec } from './route-spec';
 import {
   auditAlert,
@@ -349,6 +350,7 @@ export const routes = {
   ...adminRoutes,
   ...adminDirectoryRoutes,
   ...adminLogRoutes,
+  ...adminScimRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;

@@ -14,6 +14,21 @@ export const userId = z
   .max(USER_ID_MAX)
   .regex(/^[a-z0-9][a-z0-9._-]*$/);
 
+/**
+ * The actor a SCIM token's changes are recorded under (server/scim/): `scim-<token id>`. It has
+ * a user id's form, which is all the trail's actor field takes, and no account may have it
+ * (account.ts), so a directory sync is never read as something a person did.
+ */
+export function scimTokenActor(tokenId: string): string {
+  return `scim-${tokenId}`;
+}
+
+const SCIM_TOKEN_ACTOR = /^scim-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function isScimTokenActor(id: string): boolean {
+  return SCIM_TOKEN_ACTOR.test(id);
+}
+
 /** Users type ids in any case and with stray spaces; everything else sees this form. */
 export function normalizeUserId(input: string): string {
   return input.trim().toLowerCase();

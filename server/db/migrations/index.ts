@@ -23,6 +23,7 @@ import { MIGRATION_0009 } from './0009-sign-in-throttle';
 import { MIGRATION_0010 } from './0010-session-authenticated-at';
 import { MIGRATION_0011 } from './0011-enrollment-codes';
 import { MIGRATION_0012 } from './0012-workstation-contact-and-revocation';
+import { MIGRATION_0013 } from './0013-scim-provisioning';
 
 export type { Migration } from '../migration';
 
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0010,
   MIGRATION_0011,
   MIGRATION_0012,
+  MIGRATION_0013,
 ];

@@ -20,6 +20,7 @@ import { accountEventsOf, recordAccountEvent } from '../../../server/accounts/ac
 import { findAccount, insertAccount } from '../../../server/accounts/account-store';
 import { spendProof } from '../../../server/accounts/spent-proof-store';
 import { deviceKeyOf, registerDevice } from '../../../server/accounts/device-store';
+import { enrollmentExpiryOf, storeEnrollmentCode } from '../../../server/accounts/enrollment-code-store';
 import { findChallenge, insertChallenge } from '../../../server/accounts/mfa-challenge-store';
 import { serverSecret } from '../../../server/accounts/server-secret-store';
 import { liveSessionsOf, sessionStatus } from '../../../server/accounts/session-store';
@@ -46,6 +47,7 @@ import { findIdentity, storeIdentity } from '../../../server/directory/identity-
 import { storeRoleAddress } from '../../../server/directory/role-address-store';
 import { envelopeIdentity, heldEnvelope, insertEnvelope } from '../../../server/relay/envelope-store';
 import { appendFeedEvents, readFeed } from '../../../server/relay/feed-store';
+import { insertScimToken, scimTokenOf } from '../../../server/scim/scim-token-store';
 import { advanceSiemCursor, readSiemCursor } from '../../../server/siem/siem-cursor-store';
 import { chainRecords, chainStart } from '../../support/audit-batches';
 import { usePostgres } from '../../support/postgres';
@@ -142,6 +144,7 @@ const CHALLENGE = randomUUID();
 const MESSAGE = randomUUID();
 const CONVERSATION = randomUUID();
 const HOLD = randomUUID();
+const SCIM_TOKEN = randomUUID();
 
 const envelopeOf = (): Envelope =>
   ({
@@ -302,6 +305,23 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
     );
   }
   if (version >= 9) await spendProof(db, 'c3BlbnQtcHJvb2Y=', NOW + 60_000);
+  if (version >= 11)
+    await storeEnrollmentCode(db, {
+      userId: NURSE,
+      code: 'ABCDEFGHJKMNPQRSTVWX',
+      purpose: 'password-reset',
+      issuedBy: 'it.admin',
+      issuedAt: NOW - 200,
+      expiresAt: NOW + 3_600_000,
+    });
+  if (version >= 13)
+    await insertScimToken(db, {
+      tokenId: SCIM_TOKEN,
+      digest: 'ab'.repeat(32),
+      label: 'Entra ID',
+      issuedBy: 'it.admin',
+      issuedAt: NOW - 100,
+    });
   return { audit, secret };
 }
 
@@ -363,6 +383,13 @@ async function expectReadable(
     expect(await purgedRecords(db)).toEqual({
       purged: [{ treeIndex: 2, workstationId: DEVICE, seq: 3, hash: 'ff'.repeat(32) }],
       unreadable: [],
+    });
+  if (version >= 11) expect(await enrollmentExpiryOf(db, NURSE)).toBe(NOW + 3_600_000);
+  if (version >= 13)
+    expect(await scimTokenOf(db, SCIM_TOKEN)).toMatchObject({
+      label: 'Entra ID',
+      issuedBy: 'it.admin',
+      revokedAt: null,
     });
   // Spent once, before the upgrade: still spent after it.
   if (version >= 9) expect(await spendProof(db, 'c3BlbnQtcHJvb2Y=', NOW + 60_000)).toBe(false);

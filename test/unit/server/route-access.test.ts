@@ -51,8 +51,11 @@ describe('route access', () => {
       'adminDeactivate',
       'adminEndSession',
       'adminEndSessions',
+      // A SCIM token creates and disables accounts: issuing or revoking one is as destructive.
+      'adminIssueScimToken',
       'adminResetMfa',
       'adminResetPassword',
+      'adminRevokeScimToken',
       'adminRevokeWorkstation',
     ]);
   });
