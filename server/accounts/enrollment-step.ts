@@ -15,11 +15,9 @@ import { recordAdminEvent } from '../admin/admin-event-store';
 import { transactionOutcome } from '../db/outcome-transaction';
 import { fail, succeed, type Outcome } from '../outcome';
 import { findAccount, setFirstAuthKeyHash } from './account-store';
-import { loginProofValid } from './device-proof';
-import { deviceKeyOf, deviceRevoked } from './device-store';
 import { redeemEnrollmentCode } from './enrollment-code-store';
-import { afterFirstFactor } from './password-step';
-import { attemptFailed, attemptNotCounted, beginAttempt, type SignInDeps } from './sign-in-steps';
+import { afterFirstFactor, beginFirstFactor } from './password-step';
+import { attemptFailed, attemptNotCounted, type SignInDeps } from './sign-in-steps';
 
 export async function enrollmentStep(
   deps: SignInDeps,
@@ -28,14 +26,8 @@ export async function enrollmentStep(
   appVersion: string | null = null,
 ): Promise<Outcome<RouteResponse<'enroll'>>> {
   const now = deps.clock();
-  const { userId, device, proof } = request;
-  if (!(await loginProofValid(userId, proof, device.publicKey, now))) return fail('DEVICE_PROOF_INVALID');
-  const registeredKey = await deviceKeyOf(deps.db, proof.deviceId);
-  if (registeredKey !== null && registeredKey !== device.publicKey) return fail('DEVICE_PROOF_INVALID');
-  // A workstation IT removed enrolls no one (openSession checks again when it would open a session).
-  if (registeredKey !== null && (await deviceRevoked(deps.db, proof.deviceId))) return fail('DEVICE_REVOKED');
-
-  const begun = await beginAttempt(deps, userId, remoteAddress, now);
+  const { userId } = request;
+  const begun = await beginFirstFactor(deps, request, remoteAddress, now);
   if (!begun.ok) return begun;
   const attempt = begun.value;
 

@@ -32,18 +32,8 @@ export async function passwordStep(
   appVersion: string | null = null,
 ): Promise<Outcome<RouteResponse<'login'>>> {
   const now = deps.clock();
-  const { userId, device, proof } = request;
-  // The proof costs the caller nothing to make with a key of their own; it is checked first
-  // because a known device id must come with its registered key.
-  if (!(await loginProofValid(userId, proof, device.publicKey, now))) return fail('DEVICE_PROOF_INVALID');
-  const registeredKey = await deviceKeyOf(deps.db, proof.deviceId);
-  if (registeredKey !== null && registeredKey !== device.publicKey) return fail('DEVICE_PROOF_INVALID');
-  // Told only to the holder of the key IT removed, before a password is tried (openSession
-  // checks again, in the transaction that would open the session).
-  if (registeredKey !== null && (await deviceRevoked(deps.db, proof.deviceId))) return fail('DEVICE_REVOKED');
-
-  // The attempt's place in the throttle is taken before the slow hash check, never after.
-  const begun = await beginAttempt(deps, userId, remoteAddress, now);
+  const { userId } = request;
+  const begun = await beginFirstFactor(deps, request, remoteAddress, now);
   if (!begun.ok) return begun;
   const attempt = begun.value;
 
@@ -65,6 +55,27 @@ export async function passwordStep(
   }
 
   return afterFirstFactor(deps, attempt, { ...account, authKeyHash: account.authKeyHash }, request, now, appVersion);
+}
+
+/**
+ * What a first factor (a password, or an enrollment code) checks before anything secret: the
+ * device proof (it costs the caller nothing to make with a key of their own; a known device id
+ * must come with its registered key), that IT has not revoked the device (told only to the
+ * holder of its key; openSession checks again in the transaction that would open a session),
+ * and then the attempt's place in the throttle, taken before the slow check, never after.
+ */
+export async function beginFirstFactor(
+  deps: SignInDeps,
+  request: { readonly userId: string; readonly device: { readonly publicKey: string }; readonly proof: DeviceProof },
+  remoteAddress: string,
+  now: number,
+): Promise<Outcome<Attempt>> {
+  const { userId, device, proof } = request;
+  if (!(await loginProofValid(userId, proof, device.publicKey, now))) return fail('DEVICE_PROOF_INVALID');
+  const registeredKey = await deviceKeyOf(deps.db, proof.deviceId);
+  if (registeredKey !== null && registeredKey !== device.publicKey) return fail('DEVICE_PROOF_INVALID');
+  if (registeredKey !== null && (await deviceRevoked(deps.db, proof.deviceId))) return fail('DEVICE_REVOKED');
+  return beginAttempt(deps, userId, remoteAddress, now);
 }
 
 /**
