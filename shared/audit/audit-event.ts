@@ -74,6 +74,8 @@ export const auditObject = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('legal-hold'), id: uuid, userId: userId.nullable() }),
   /** A role address, and the member added or removed (null: the address itself was saved). */
   z.strictObject({ kind: z.literal('role-address'), id: roleAddressId, userId: userId.nullable() }),
+  /** A workstation by its device id, and whose vault there (null: the whole workstation): IT's remote wipes. */
+  z.strictObject({ kind: z.literal('workstation'), id: uuid, userId: userId.nullable() }),
   /** A purge of audit content: records received before `receivedBefore`, `records` of them. */
   z.strictObject({ kind: z.literal('audit-purge'), receivedBefore: epochMs, records: z.number().int().nonnegative() }),
   /** Where the trail is forwarded: host, port and the first 128 bits of its CA's SHA-256. */
@@ -122,7 +124,7 @@ export const ACTION_OBJECTS = {
   'key-change.accepted': ['account'],
   'policy.loaded': ['setting', 'none'],
   'policy.rejected': ['setting', 'none'],
-  'admin.action': ['account', 'legal-hold', 'role-address', 'audit-purge', 'siem-destination', 'none'],
+  'admin.action': ['account', 'legal-hold', 'role-address', 'audit-purge', 'siem-destination', 'workstation', 'none'],
   'vault.created': ['vault'],
   'vault.shredded': ['vault'],
   'vault.purged': ['vault'],

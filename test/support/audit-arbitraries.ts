@@ -20,6 +20,7 @@ export const AUDIT_OBJECT_KINDS = [
   'search',
   'legal-hold',
   'role-address',
+  'workstation',
   'audit-purge',
   'siem-destination',
   'session',
@@ -67,6 +68,10 @@ export function auditObjectArb(kind: AuditObject['kind']): fc.Arbitrary<AuditObj
             .map(([first, rest]) => `role:${first}${rest}`),
           userId: fc.option(userIdArb, { nil: null }),
         })
+        .map((fields) => ({ kind, ...fields }));
+    case 'workstation':
+      return fc
+        .record({ id: uuidArb, userId: fc.option(userIdArb, { nil: null }) })
         .map((fields) => ({ kind, ...fields }));
     case 'audit-purge':
       return fc
