@@ -23,6 +23,13 @@ export const ADMIN_EVENT_ACTIONS = [
   'siem.changed',
   'account.locked-out',
   'account.unlocked',
+  // Remote wipe (server/devices/): queued by IT, fetched by the workstation, reported done by it.
+  'workstation.wipe-queued',
+  'user.wipe-queued',
+  'workstation.command-delivered',
+  'workstation.wiped',
+  'workstation.wiped-audit-kept',
+  'user.wiped',
 ] as const;
 export type AdminEventAction = (typeof ADMIN_EVENT_ACTIONS)[number];
 
@@ -33,7 +40,7 @@ export interface AdminEvent {
   readonly action: AdminEventAction;
   /** The account acted on, or whose records a hold covers; null for none or the whole trail. */
   readonly targetUserId: string | null;
-  /** The object's own id where it is not an account: a hold id, a role address, a SIEM destination. */
+  /** The object's own id where it is not an account: a hold id, a role address, a SIEM destination, a workstation. */
   readonly subject: string | null;
   /** A purge: how many records lost their content. */
   readonly affected: number | null;
@@ -46,6 +53,8 @@ export interface AdminEvent {
 
 /** The actor of what the server does by itself (a lockout): no user id, so the trail names no one. */
 export const SERVER_ITSELF = '(server)';
+/** The actor of what a workstation reports of itself (a wipe done): no one, with the workstation as the object. */
+export const WORKSTATION_ITSELF = '(workstation)';
 
 /** Admin input that cannot be recorded as given; carries a code, never the input. */
 export class AdminInputError extends Error {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { routes, type RouteName, type RouteResponse } from '../../shared/protocol/api';
 import type { RouteSpec } from '../../shared/protocol/route-spec';
 import { MAX_ENVELOPE_JSON_BYTES } from '../../shared/protocol/envelope';
+import { COMMANDS_PENDING_HEADER, COMMANDS_PENDING_VALUE } from '../../shared/protocol/device-command-api';
 import type { AuthenticatedSession } from '../accounts/session-store';
 import { fail, type Outcome } from '../outcome';
 import type { Authenticator } from './bearer-auth';
@@ -22,6 +23,8 @@ export interface RouteContext<R extends RouteName> {
   readonly body: z.output<Spec<R>['request']>;
   readonly session: Spec<R>['auth'] extends 'session' ? AuthenticatedSession : null;
   readonly remoteAddress: string;
+  /** The answer tells the device that IT has commands waiting for it (shared/protocol/device-command-api.ts). */
+  readonly commandsPending: () => void;
 }
 
 export type RouteHandler<R extends RouteName> = (context: RouteContext<R>) => Promise<Outcome<RouteResponse<R>>>;
@@ -61,6 +64,9 @@ export function registerApiRoutes(
       handler: async (request, reply) => {
         const session = spec.auth === 'session' ? await authenticate(request.headers.authorization) : null;
         if (session !== null) request.logFields.userId = session.userId;
+        const commandsPending = () => void reply.header(COMMANDS_PENDING_HEADER, COMMANDS_PENDING_VALUE);
+        // Any answer to a session of a workstation with a wipe waiting says so, refusals too.
+        if (session?.commandsPending === true) commandsPending();
         const refusal = routeRefusal(spec, session, clock());
         if (refusal !== null) return sendFailure(request, reply, fail(refusal));
         // GET routes have no body; an empty POST is the empty object.
@@ -71,6 +77,7 @@ export function registerApiRoutes(
           body: parsed.data,
           session,
           remoteAddress: request.ip,
+          commandsPending,
         } as RouteContext<RouteName>);
         if (!outcome.ok) return sendFailure(request, reply, outcome);
         void reply.header('cache-control', 'no-store');

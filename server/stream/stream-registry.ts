@@ -1,7 +1,8 @@
 /**
- * Every open stream on this instance, by user and by session, and the two notifications that
- * drive them: a user's feed changed (pump that user's streams) and a session ended (tell its
- * streams why and close them). Notifications come through the database, so a change made on
+ * Every open stream on this instance, by user and by session, and the notifications that drive
+ * them: a user's feed changed (pump that user's streams), a session ended (tell its streams why
+ * and close them), and IT queued a command for a workstation (tell every stream of a session on
+ * it to fetch). Notifications come through the database, so a change made on
  * any instance reaches streams on all of them.
  *
  * Expiry is not announced by anyone: `checkSessions` looks at every stream's session (run on a
@@ -10,7 +11,7 @@
 import { sessionStatus } from '../accounts/session-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
-import { FEED_CHANNEL, parseSessionEnded, SESSION_ENDED_CHANNEL } from '../events/channels';
+import { DEVICE_COMMANDS_CHANNEL, FEED_CHANNEL, parseSessionEnded, SESSION_ENDED_CHANNEL } from '../events/channels';
 import type { StreamConnection } from './stream-connection';
 
 export interface StreamRegistry {
@@ -50,6 +51,12 @@ export async function startStreamRegistry(db: Database, clock: Clock): Promise<S
     if (ended === null) return;
     for (const connection of all)
       if (connection.session.sessionId === ended.sessionId) connection.endSession(ended.reason);
+  });
+
+  const stopCommands = await db.listen(DEVICE_COMMANDS_CHANNEL, (deviceId) => {
+    // null: a hint may have been lost; a spurious one costs the workstation one fetch.
+    for (const connection of all)
+      if (deviceId === null || connection.session.deviceId === deviceId) connection.commandsPending();
   });
 
   const heartbeat = setInterval(() => {
@@ -92,6 +99,7 @@ export async function startStreamRegistry(db: Database, clock: Clock): Promise<S
       clearInterval(heartbeat);
       await stopFeed();
       await stopSessions();
+      await stopCommands();
     },
     get size() {
       return all.size;

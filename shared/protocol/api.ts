@@ -16,6 +16,8 @@ import { fingerprint, identityPublicKeys, identityRecord, wrappedPrivateKeys } f
 import { feedEvent } from './feed';
 import { account } from './account';
 import { adminRoutes } from './admin-api';
+import { adminWipeRoutes } from './admin-wipe-api';
+import { deviceCommandRoutes } from './device-command-api';
 import type { RouteSpec } from './route-spec';
 import {
   auditAlert,
@@ -323,6 +325,8 @@ export const routes = {
     }),
   },
   ...adminRoutes,
+  ...adminWipeRoutes,
+  ...deviceCommandRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;

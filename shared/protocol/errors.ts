@@ -21,6 +21,8 @@ export const PROTOCOL_ERRORS = {
   REAUTHENTICATION_REQUIRED: 403,
   SENDER_MISMATCH: 403,
   NOT_FOUND: 404,
+  /** What IT typed to confirm a destructive action is not the name of what it would act on (a workstation to wipe). */
+  CONFIRMATION_MISMATCH: 409,
   ENVELOPE_INVALID: 400,
   SIGNATURE_INVALID: 400,
   UNKNOWN_RECIPIENT: 400,

@@ -21,6 +21,7 @@ import { MIGRATION_0007 } from './0007-purge-stubs';
 import { MIGRATION_0008 } from './0008-served-events';
 import { MIGRATION_0009 } from './0009-sign-in-throttle';
 import { MIGRATION_0010 } from './0010-session-authenticated-at';
+import { MIGRATION_0013 } from './0013-device-commands';
 
 export type { Migration } from '../migration';
 
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0008,
   MIGRATION_0009,
   MIGRATION_0010,
+  MIGRATION_0013,
 ];

@@ -19,6 +19,7 @@ const RELEASED: Readonly<Record<number, string>> = {
   8: 'fe384af36762011a252ce10ce3fbd351f3ac415fb3e917512f14025b27b70927',
   9: 'af4b854888f0cbe1a208cc62f0d4982508167ba1fdb35d1dc5b161271f90ef3f',
   10: 'f4042ce9e5308d7e45620396a1ce4ac5627e0bbec7564e514990c0e5ad867edd',
+  13: '3ae60fa88eb59b615b368859110e8d4ac776d030099d42a06f0f39c0f81fd14e',
 };
 
 const digest = (statements: readonly string[]) => createHash('sha256').update(JSON.stringify(statements)).digest('hex');

@@ -16,6 +16,7 @@ const sessionOf = (role: AuthenticatedSession['role'], authenticatedAt = NOW): A
   deviceId: '0f0e0d0c-0b0a-4909-8807-060504030201',
   role,
   authenticatedAt,
+  commandsPending: false,
 });
 
 describe('route access', () => {
@@ -47,6 +48,12 @@ describe('route access', () => {
     expect(admin.length).toBeGreaterThan(0);
     for (const [name, spec] of admin) expect('permission' in spec && spec.permission, name).toBe('admin.manage');
     const fresh = admin.filter(([, spec]) => 'fresh' in spec && spec.fresh).map(([name]) => name);
-    expect(fresh.sort()).toEqual(['adminDeactivate', 'adminEndSession', 'adminEndSessions']);
+    expect(fresh.sort()).toEqual([
+      'adminDeactivate',
+      'adminEndSession',
+      'adminEndSessions',
+      'adminWipeUser',
+      'adminWipeWorkstation',
+    ]);
   });
 });
