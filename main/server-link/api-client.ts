@@ -6,6 +6,7 @@
 import https from 'node:https';
 import { routes, type RouteName, type RouteRequest, type RouteResponse } from '../../shared/protocol/api';
 import { errorResponse, type ProtocolErrorCode } from '../../shared/protocol/errors';
+import { COMMANDS_PENDING_HEADER, COMMANDS_PENDING_VALUE } from '../../shared/protocol/device-command-api';
 import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
 import { classifyTransportError, type ServerEndpoint } from './server-endpoint';
 import type { Result } from '../../shared/result';
@@ -34,7 +35,13 @@ export interface ApiClient {
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 15_000;
 
-export function createApiClient(endpoint: ServerEndpoint, options: { timeoutMs?: number } = {}): ApiClient {
+export interface ApiClientOptions {
+  readonly timeoutMs?: number;
+  /** An answer said IT has commands waiting for this workstation (main/device/device-commands.ts). */
+  readonly onCommandsPending?: () => void;
+}
+
+export function createApiClient(endpoint: ServerEndpoint, options: ApiClientOptions = {}): ApiClient {
   const base = new URL(endpoint.url);
   // Kept alive: a clinician's sends and receipts reuse one TLS connection instead of a handshake each.
   const agent = new https.Agent({ ca: endpoint.caPem, keepAlive: true, ...TLS_OPTIONS, maxSockets: 8 });
@@ -60,6 +67,7 @@ export function createApiClient(endpoint: ServerEndpoint, options: { timeoutMs?:
           timeout: timeoutMs,
         },
         (response) => {
+          if (response.headers[COMMANDS_PENDING_HEADER] === COMMANDS_PENDING_VALUE) options.onCommandsPending?.();
           const chunks: Buffer[] = [];
           let size = 0;
           response.on('data', (chunk: Buffer) => {

@@ -136,7 +136,7 @@ describe('IT queues a wipe', () => {
         status: 403,
         body: { error: 'REAUTHENTICATION_REQUIRED' },
       });
-    const listed = await target.api.ok('adminDeviceCommands', bodyOf('adminDeviceCommands'), token(admin));
+    const listed = await target.api.ok('adminDeviceCommands', { deviceId: nurse.device.deviceId }, token(admin));
     expect(listed).toEqual({ deviceName: nurse.device.name, commands: [] });
   });
 
