@@ -73,7 +73,7 @@ export function App({ bridge }: { readonly bridge: WardlineApi }) {
           Starting Wardline…
         </p>
       ) : (
-        <SignInScreen bridge={bridge} onSignedIn={setSession} />
+        <SignInScreen bridge={bridge} onSignedIn={setSession} signedOutReason={session.reason} />
       )}
     </AppFrame>
   );

@@ -1,19 +1,25 @@
 import { useEffect, useState } from 'react';
 import type { WardlineApi } from '../../../preload/api-factory';
-import type { SessionState } from '../../../shared/ipc/contract';
+import type { SessionState, SignedOutReason } from '../../../shared/ipc/contract';
 import { EnrollMfaStep } from '../sign-in/EnrollMfaStep';
 import { MfaStep } from '../sign-in/MfaStep';
 import { PasswordForm } from '../sign-in/PasswordForm';
+import { signedOutNotice } from '../sign-in/signed-out-notice';
 import { useSignInFlow } from '../sign-in/use-sign-in-flow';
 import '../sign-in/sign-in.css';
 
-/** Sign-in from user ID and password through the second factor (or its enrollment). */
+/**
+ * Sign-in from user ID and password through the second factor (or its enrollment), saying first
+ * why the last person was signed out when IT or the server did it.
+ */
 export function SignInScreen({
   bridge,
   onSignedIn,
+  signedOutReason,
 }: {
   readonly bridge: WardlineApi;
   readonly onSignedIn: (state: SessionState) => void;
+  readonly signedOutReason?: SignedOutReason | undefined;
 }) {
   const flow = useSignInFlow(bridge, onSignedIn);
   const demo = useDemoServer(bridge);
@@ -25,6 +31,7 @@ export function SignInScreen({
           initialError={flow.carriedError}
           onSubmit={flow.submitPassword}
           demoServer={demo}
+          notice={signedOutReason === undefined ? null : signedOutNotice(signedOutReason)}
         />
       );
     case 'mfa':
