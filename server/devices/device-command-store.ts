@@ -195,3 +195,13 @@ export async function hasPendingCommands(db: Queryable, deviceId: string): Promi
   );
   return row?.pending === true;
 }
+
+/** Of these workstations, those with commands waiting (for hints a lost notification may have carried). */
+export async function devicesWithPendingCommands(db: Queryable, deviceIds: readonly string[]): Promise<string[]> {
+  if (deviceIds.length === 0) return [];
+  const rows = await db.query<{ device_id: string }>(
+    'SELECT DISTINCT device_id FROM device_commands WHERE done_at IS NULL AND device_id = ANY($1::uuid[])',
+    [deviceIds],
+  );
+  return rows.map((row) => row.device_id);
+}

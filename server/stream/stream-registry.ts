@@ -12,6 +12,7 @@ import { sessionStatus } from '../accounts/session-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { DEVICE_COMMANDS_CHANNEL, FEED_CHANNEL, parseSessionEnded, SESSION_ENDED_CHANNEL } from '../events/channels';
+import { devicesWithPendingCommands } from '../devices/device-command-store';
 import type { StreamConnection } from './stream-connection';
 
 export interface StreamRegistry {
@@ -53,10 +54,20 @@ export async function startStreamRegistry(db: Database, clock: Clock): Promise<S
       if (connection.session.sessionId === ended.sessionId) connection.endSession(ended.reason);
   });
 
+  const hintDevices = (deviceIds: ReadonlySet<string>) => {
+    for (const connection of all) if (deviceIds.has(connection.session.deviceId)) connection.commandsPending();
+  };
   const stopCommands = await db.listen(DEVICE_COMMANDS_CHANNEL, (deviceId) => {
-    // null: a hint may have been lost; a spurious one costs the workstation one fetch.
-    for (const connection of all)
-      if (deviceId === null || connection.session.deviceId === deviceId) connection.commandsPending();
+    if (deviceId !== null) {
+      hintDevices(new Set([deviceId]));
+      return;
+    }
+    // Hints may have been lost: the connected workstations with commands waiting are told again.
+    const connected = [...new Set([...all].map((connection) => connection.session.deviceId))];
+    void devicesWithPendingCommands(db, connected).then(
+      (pending) => hintDevices(new Set(pending)),
+      () => undefined,
+    );
   });
 
   const heartbeat = setInterval(() => {
