@@ -29,6 +29,8 @@ import { sendMessage, type RelayDeps } from './relay/send-message';
 import { acceptAuditBatch, type AuditIntakeDeps } from './audit/audit-intake';
 import { exportAuditSelection, searchAudit } from './audit/audit-search';
 import { recordServed, servedEvent } from './audit/served-events';
+import { hasPendingCommands } from './devices/device-command-store';
+import { createDeviceCommandHandlers } from './devices/device-command-handlers';
 
 export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
   /** Something the server served was written to its audit outbox (served-events.ts): fold it soon. */
@@ -112,7 +114,12 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
           return succeed(page);
         })(),
       ),
-    auditBatch: ({ body, clientVersion }) => acceptAuditBatch(deps.audit, body, clientVersion),
+    auditBatch: async ({ body, clientVersion, commandsPending }) => {
+      const answer = await acceptAuditBatch(deps.audit, body, clientVersion);
+      // Only to the device that proved itself: anyone else learns nothing of its commands.
+      if (answer.ok && (await hasPendingCommands(db, body.deviceId))) commandsPending();
+      return answer;
+    },
     auditSearch: ({ body, session }) =>
       served(
         audited(session, 'search.performed', searchAudit(deps.audit, session, body), (found) => found.entries.length),
@@ -135,5 +142,11 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       ...(deps.onServed === undefined ? {} : { onServed: deps.onServed }),
     }),
     ...createAdminScimHandlers(deps),
+    ...createDeviceCommandHandlers({
+      db,
+      clock,
+      key: deps.audit.key,
+      ...(deps.onServed === undefined ? {} : { onServed: deps.onServed }),
+    }),
   };
 }

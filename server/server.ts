@@ -126,11 +126,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       streams,
       throttles: { account: accountThrottle, accountAtAddress: accountAtAddressThrottle, address: addressThrottle },
     };
-    const admin = createServerAdmin({ ...housekeeping, hasher, kdf: accountKdf });
+    const auditKey = await loadAuditSigningKey(db);
+    const admin = createServerAdmin({ ...housekeeping, hasher, kdf: accountKdf, key: auditKey });
 
     if (options.demo === true) await seedDemo(options.dataDir, { db, ...admin });
 
-    const auditKey = await loadAuditSigningKey(db);
     const auditTree = createAuditTree(auditKey);
     await auditTree.catchUp(db);
     let onAppended: (() => void) | undefined;

@@ -35,6 +35,17 @@ export interface AuditTrail {
   log(): Promise<DeviceAuditLog>;
   /** The check of the local chain made when the log was opened; null if it could not be made. */
   chainCheck(): Promise<ChainCheck | null>;
+  /**
+   * A remote wipe: syncs (within `timeoutMs`) until every record is on the server, then, if they
+   * all are and `confirm` says so (the wipe reported), closes the log and runs `destroy`, which
+   * shreds its key; the next record opens a new log. Records made meanwhile wait and go into the
+   * log that stands afterwards. `unsynced`: the log is kept, and syncs later as ever.
+   */
+  retire(options: {
+    readonly timeoutMs: number;
+    readonly confirm: () => Promise<boolean>;
+    readonly destroy: () => Promise<void>;
+  }): Promise<'retired' | 'unsynced' | 'unconfirmed'>;
   close(): Promise<void>;
 }
 
@@ -64,10 +75,28 @@ const sha256 = (...parts: readonly Uint8Array[]): Hash => {
   return new Uint8Array(hash.digest());
 };
 
+/** Everything on the server: nothing left to send after a sync, checked within `timeoutMs`. */
+async function syncedWithin(log: DeviceAuditLog, sync: AuditSync, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+  try {
+    for (;;) {
+      const outcome = await Promise.race([sync.syncNow(), late]);
+      if (outcome === 'late' || outcome.kind === 'failed') return false;
+      // A record appended during the sync is sent by the next round.
+      if ((await log.pendingCount()) === 0) return true;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   let opening: Promise<{ log: DeviceAuditLog; sync: AuditSync | null }> | null = null;
   let checking: Promise<ChainCheck | null> | null = null;
   let closed = false;
+  /** While a wipe retires the log, records wait for it to finish. */
+  let retiring: Promise<unknown> = Promise.resolve();
 
   async function open(identity: DeviceIdentity) {
     const log = await openDeviceAuditLog({ dataDir: options.dataDir, identity });
@@ -157,6 +186,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
 
   async function record(event: AuditEvent): Promise<void> {
     if (closed) throw new AuditError('AUDIT_UNAVAILABLE');
+    await retiring;
     const { log, sync } = await opened();
     const { actor, action, object, patient, outcome, reason } = event;
     await log.append({ actor, action, object, patient, at: options.now(), outcome, reason });
@@ -183,6 +213,22 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     async chainCheck() {
       await opened();
       return checking;
+    },
+    retire({ timeoutMs, confirm, destroy }) {
+      const run = (async (): Promise<'retired' | 'unsynced' | 'unconfirmed'> => {
+        const current = await opened().catch(() => null);
+        if (current?.sync == null || !(await syncedWithin(current.log, current.sync, timeoutMs))) return 'unsynced';
+        if (!(await confirm())) return 'unconfirmed';
+        opening = null;
+        await current.sync.stop();
+        await current.log.close();
+        await checking;
+        checking = null;
+        await destroy();
+        return 'retired';
+      })();
+      retiring = run.catch(() => undefined);
+      return run;
     },
     async close() {
       closed = true;

@@ -33,6 +33,16 @@ import { appCodeOfStoreError, StoreError } from '../store/store-error';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import { appCodeOf } from '../server-link/api-error-code';
 import { normalizeEnrollmentCode } from '../../shared/protocol/enrollment';
+import { createDeviceCommands, type DeviceCommands } from '../device/device-commands';
+import {
+  armDeviceKeyShred,
+  disarmDeviceKeyShred,
+  finishInterruptedShred,
+  shredDeviceKey,
+} from '../device/device-key-shred';
+import { createRemoteWipe } from '../device/remote-wipe';
+import { ed25519Verifier } from '../../shared/node/crypto/ed25519';
+import { loadSodium } from '../../shared/node/crypto/sodium';
 
 export interface AppCoreOptions {
   readonly dataDir: string;
@@ -62,7 +72,12 @@ export interface AppCoreOptions {
   /** Audit sync retry waits (tests shorten them). */
   readonly auditSyncBackoff?: { readonly initialMs: number; readonly maxMs: number };
   readonly auditSyncDebounceMs?: number;
+  /** How long a remote wipe waits for the audit log to reach the server before keeping it (default 20 s). */
+  readonly wipeAuditSyncTimeoutMs?: number;
 }
+
+/** The longest a sign-in waits to hear whether IT queued a wipe for this workstation. */
+const SIGN_IN_COMMAND_CHECK_MS = 5_000;
 
 const vaultAuditEvent = ({ action, vaultId, actor, outcome, reason }: VaultEvent) =>
   auditEvent({
@@ -91,7 +106,12 @@ export interface AppCore {
 export function createAppCore(options: AppCoreOptions): AppCore {
   const now = options.now ?? Date.now;
   const startedAt = now();
-  const api = options.server === null ? null : createApiClient(options.server);
+  // A remote wipe cut short by a crash is finished before anything loads the device key.
+  if (finishInterruptedShred(options.dataDir)) options.logger.info({}, 'interrupted device key shred finished');
+  // IT's commands for this workstation (a remote wipe); any answer saying one waits prompts a look.
+  let commands: DeviceCommands | null = null;
+  const api =
+    options.server === null ? null : createApiClient(options.server, { onCommandsPending: () => commands?.hint() });
   // One device identity for the process: it signs sign-ins and audit batches, and keys the audit log.
   let identityLoad: Promise<DeviceIdentityResult> | null = null;
   const deviceIdentity = (): Promise<DeviceIdentityResult> => {
@@ -156,6 +176,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     now,
     logger: options.logger,
     ...(options.initialSyncWindowMs === undefined ? {} : { initialSyncWindowMs: options.initialSyncWindowMs }),
+    onCommandsPending: () => void commands?.check(),
     events: {
       session: (state) => emit('session.changed', state),
       lockWarning: (lockAt) => emit('session.lockWarning', { lockAt }),
@@ -166,6 +187,41 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       threadChanged: (conversationId) => emit('thread.changed', { conversationId }),
     },
   });
+  if (api !== null) {
+    commands = createDeviceCommands({
+      api,
+      identity: deviceIdentity,
+      pinnedAuditKey: () => {
+        const read = readWitnessedHead(options.dataDir);
+        return read.ok ? (read.value?.auditKey ?? null) : null;
+      },
+      audit,
+      verifier: async () => ed25519Verifier(await loadSodium()),
+      wipe: createRemoteWipe({
+        dataDir: options.dataDir,
+        vaults,
+        audit,
+        session,
+        // The audit log's key is the device key's: both go, and the next use makes a new identity.
+        deviceKey: {
+          arm: () => armDeviceKeyShred(options.dataDir),
+          disarm: () => disarmDeviceKeyShred(options.dataDir),
+          shred: async () => {
+            const loaded = await identityLoad?.catch(() => null);
+            identityLoad = null;
+            shredDeviceKey(options.dataDir);
+            if (loaded?.ok) loaded.value.close();
+          },
+        },
+        logger: options.logger,
+        ...(options.wipeAuditSyncTimeoutMs === undefined ? {} : { auditSyncTimeoutMs: options.wipeAuditSyncTimeoutMs }),
+      }),
+      now,
+      logger: options.logger,
+    });
+    commands.start();
+  }
+
   // Vaults unused past the policy's limit go at start and then hourly, and only while no one is
   // signed in here, so a vault is never shredded under a sign-in that is opening it.
   const purgeUnusedVaults = async (): Promise<void> => {
@@ -222,6 +278,16 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     logger: options.logger,
   });
 
+  /** A wipe waiting for this workstation (or a person) happens before any sign-in opens a vault; bounded. */
+  const commandsChecked = async (): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      commands?.check(),
+      new Promise((resolve) => (timer = setTimeout(resolve, SIGN_IN_COMMAND_CHECK_MS))),
+    ]);
+    clearTimeout(timer);
+  };
+
   const log: RouterLog = {
     rejected: (channel, code) => options.logger.warn({ channel, code }, 'ipc request rejected'),
     handlerFailed: (channel, errorName) => options.logger.error({ channel, errorName }, 'ipc handler failed'),
@@ -250,14 +316,17 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         return health.ok ? ok({ demo: health.value.demo }) : fail(appError(appCodeOf(health.error.code)));
       },
       'session.getState': () => Promise.resolve(ok(session.state())),
-      'session.signIn': ({ userId, password }) =>
-        policyError ? Promise.resolve(fail(policyError)) : session.signIn(userId, password),
-      'session.enroll': ({ userId, enrollmentCode, password }) => {
-        if (policyError) return Promise.resolve(fail(policyError));
+      'session.signIn': async ({ userId, password }) => {
+        if (policyError) return fail(policyError);
+        await commandsChecked();
+        return session.signIn(userId, password);
+      },
+      'session.enroll': async ({ userId, enrollmentCode, password }) => {
+        if (policyError) return fail(policyError);
         const code = normalizeEnrollmentCode(enrollmentCode);
-        return code === null
-          ? Promise.resolve(fail(appError('ENROLLMENT_INVALID')))
-          : session.signIn(userId, password, code);
+        if (code === null) return fail(appError('ENROLLMENT_INVALID'));
+        await commandsChecked();
+        return session.signIn(userId, password, code);
       },
       'session.verifyMfa': ({ code }) => session.verifyMfa(code),
       'session.cancelSignIn': () => Promise.resolve(session.cancelSignIn()),
@@ -353,6 +422,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       listeners.clear();
       clearInterval(vaultPurgeTimer);
       await vaultPurge;
+      await commands?.stop();
       await session.close();
       await vaults.lockAll();
       await audit.close();

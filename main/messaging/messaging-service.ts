@@ -57,6 +57,8 @@ export interface MessagingDeps {
   /** A new incoming message was stored (the sender's display name only). */
   readonly onIncoming?: (senderName: string | null) => void;
   readonly onSessionEnded: (reason: SessionEndReason) => void;
+  /** The stream says IT has commands waiting for this workstation. */
+  readonly onCommandsPending?: () => void;
   /** PHI-free codes only. */
   readonly onRejected: (reason: string) => void;
   /**
@@ -144,6 +146,7 @@ export function createMessagingService(deps: MessagingDeps) {
       }
     },
     onSessionEnded: deps.onSessionEnded,
+    ...(deps.onCommandsPending ? { onCommandsPending: deps.onCommandsPending } : {}),
   });
 
   const expiry = createExpirySweeper({

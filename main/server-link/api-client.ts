@@ -8,6 +8,7 @@ import { routes, type RouteName, type RouteRequest, type RouteResponse } from '.
 import { CLIENT_VERSION_HEADER } from '../../shared/protocol/client-version';
 import { errorResponse, type ProtocolErrorCode } from '../../shared/protocol/errors';
 import { appVersion } from '../core/app-version';
+import { COMMANDS_PENDING_HEADER, COMMANDS_PENDING_VALUE } from '../../shared/protocol/device-command-api';
 import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
 import { classifyTransportError, type ServerEndpoint } from './server-endpoint';
 import type { Result } from '../../shared/result';
@@ -36,7 +37,13 @@ export interface ApiClient {
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 15_000;
 
-export function createApiClient(endpoint: ServerEndpoint, options: { timeoutMs?: number } = {}): ApiClient {
+export interface ApiClientOptions {
+  readonly timeoutMs?: number;
+  /** An answer said IT has commands waiting for this workstation (main/device/device-commands.ts). */
+  readonly onCommandsPending?: () => void;
+}
+
+export function createApiClient(endpoint: ServerEndpoint, options: ApiClientOptions = {}): ApiClient {
   const base = new URL(endpoint.url);
   // Kept alive: a clinician's sends and receipts reuse one TLS connection instead of a handshake each.
   const agent = new https.Agent({ ca: endpoint.caPem, keepAlive: true, ...TLS_OPTIONS, maxSockets: 8 });
@@ -64,6 +71,7 @@ export function createApiClient(endpoint: ServerEndpoint, options: { timeoutMs?:
           timeout: timeoutMs,
         },
         (response) => {
+          if (response.headers[COMMANDS_PENDING_HEADER] === COMMANDS_PENDING_VALUE) options.onCommandsPending?.();
           const chunks: Buffer[] = [];
           let size = 0;
           response.on('data', (chunk: Buffer) => {

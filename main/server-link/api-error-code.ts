@@ -49,6 +49,7 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'AUDIT_DEVICE_UNKNOWN':
     case 'AUDIT_SIGNATURE_INVALID':
     case 'AUDIT_CHAIN_BROKEN':
+    case 'CONFIRMATION_MISMATCH':
     case 'BAD_RESPONSE':
       return 'SERVER_REJECTED';
     case 'INTERNAL':

@@ -32,6 +32,8 @@ export interface FeedStreamOptions {
   readonly onEvent: (event: FeedEvent) => Promise<void>;
   readonly onState: (state: StreamState) => void;
   readonly onSessionEnded: (reason: SessionEndReason) => void;
+  /** IT has commands waiting for this workstation (a remote wipe): fetch them now. */
+  readonly onCommandsPending?: () => void;
   /** Delay before reconnect attempt `n` (from 1); default: 0.5 s doubling to 30 s, ±25 % jitter. */
   readonly backoffMs?: (attempt: number) => number;
 }
@@ -101,6 +103,9 @@ export function createFeedStream(options: FeedStreamOptions): FeedStream {
         running = false;
         options.onSessionEnded(frame.reason);
         ws.close();
+        break;
+      case 'commands-pending':
+        options.onCommandsPending?.();
         break;
       case 'error':
         break;

@@ -17,6 +17,8 @@ export interface LockedWatchDeps {
   /** A new envelope from someone else; `arrivedSinceLock` counts each once. */
   readonly onIncoming: (arrivedSinceLock: number) => void;
   readonly onSessionEnded: (reason: SessionEndReason) => void;
+  /** IT has commands waiting for this workstation (a remote wipe must not wait for an unlock). */
+  readonly onCommandsPending?: () => void;
 }
 
 export interface LockedWatch {
@@ -42,6 +44,7 @@ export function startLockedWatch(deps: LockedWatchDeps): LockedWatch {
     },
     onState: () => undefined,
     onSessionEnded: deps.onSessionEnded,
+    ...(deps.onCommandsPending ? { onCommandsPending: deps.onCommandsPending } : {}),
   });
   stream.start();
   return { stop: () => stream.stop() };

@@ -4,7 +4,12 @@
  * module can name the same dependencies.
  */
 import type { Role } from '../../shared/access/permission-matrix';
-import type { ConnectionState, SessionState, SignInStep as IpcSignInStep } from '../../shared/ipc/contract';
+import type {
+  ConnectionState,
+  SessionState,
+  SignedOutReason,
+  SignInStep as IpcSignInStep,
+} from '../../shared/ipc/contract';
 import type { IpcResult } from '../../shared/ipc/result';
 import type { Policy } from '../../shared/policy/policy-schema';
 import type { AuditTrail } from '../audit/audit-trail';
@@ -54,6 +59,8 @@ export interface SessionDeps {
   readonly initialSyncWindowMs?: number;
   /** How often the idle and logoff deadlines are checked. Default 1 s. */
   readonly tickMs?: number;
+  /** The stream says IT has commands waiting for this workstation (main/device/device-commands.ts). */
+  readonly onCommandsPending?: () => void;
 }
 
 export interface SessionService {
@@ -77,5 +84,15 @@ export interface SessionService {
   withMessaging<T>(task: (messaging: MessagingService) => Promise<IpcResult<T>>): Promise<IpcResult<T>>;
   /** Whether this user's vault is open now (for the host's handle report and tests). */
   vaultOpen(): boolean;
+  /**
+   * A remote wipe (main/device/remote-wipe.ts): signs out whoever it concerns (`userId`, or
+   * everyone for null) with `why` for the sign-in screen, then runs `task` with no sign-in,
+   * lock or unlock in between.
+   */
+  whileWiping<T>(
+    why: Extract<SignedOutReason, 'workstation-wiped' | 'user-wiped'>,
+    userId: string | null,
+    task: () => Promise<T>,
+  ): Promise<T>;
   close(): Promise<void>;
 }

@@ -46,7 +46,8 @@ export function timingsOf(policy: Policy): SessionTimings {
 }
 
 export type LockReason = 'idle' | 'request' | 'os-lock' | 'suspend' | 'reauth';
-export type LogoffReason = 'signed-out' | 'auto-logoff' | 'user-switch' | 'server-ended' | 'pin-attempts';
+export type LogoffReason =
+  'signed-out' | 'auto-logoff' | 'user-switch' | 'server-ended' | 'pin-attempts' | 'remote-wipe';
 
 export type MachineState =
   | { readonly kind: 'signed-out' }

@@ -41,6 +41,7 @@ export function messagingStarter(deps: SessionDeps, serverEnded: (reason: Sessio
       onThreadChanged: deps.events.threadChanged,
       onIncoming: (senderName) => session.badge.incoming(senderName),
       onSessionEnded: serverEnded,
+      ...(deps.onCommandsPending ? { onCommandsPending: deps.onCommandsPending } : {}),
       onRejected: (reason) => deps.logger.warn({ reason }, 'feed event rejected'),
       ...(deps.initialSyncWindowMs === undefined ? {} : { initialSyncWindowMs: deps.initialSyncWindowMs }),
     });

@@ -27,6 +27,7 @@ const LOGOFF_RECORDS: Record<LogoffReason, { action: LogoffAction; reason: strin
   'user-switch': { action: 'session.user-switched', reason: null },
   'server-ended': { action: 'session.auto-logoff', reason: 'SERVER_ENDED' },
   'pin-attempts': { action: 'session.auto-logoff', reason: 'TOO_MANY_ATTEMPTS' },
+  'remote-wipe': { action: 'session.auto-logoff', reason: 'REMOTE_WIPE' },
 };
 
 export const actorOf = (session: { account: { userId: string; role: Role } }) => ({

@@ -9,11 +9,13 @@
  *   lost): messaging stops, the vault closes and every key is zeroed. What stays in memory is only
  *   what unlocking needs: the wrapped identity keys, the KDF salt, and the PIN-sealed unlock
  *   secret. The server session stays (the device key refreshes it), so nothing signs in again.
- * - Logoff (sign-out, auto-logoff, another user, five wrong PINs, the server ending it): all of
- *   the above, the server session revoked, and the unlock material dropped too.
+ * - Logoff (sign-out, auto-logoff, another user, five wrong PINs, the server ending it, a remote
+ *   wipe): all of the above, the server session revoked, and the unlock material dropped too.
+ *   When it was not the person's own doing, the signed-out state says why (SIGNED_OUT_REASONS),
+ *   so the sign-in screen never just reappears.
  */
 import { appError } from '../../shared/errors';
-import type { SessionState, SignInStep as IpcSignInStep } from '../../shared/ipc/contract';
+import type { SessionState, SignedOutReason, SignInStep as IpcSignInStep } from '../../shared/ipc/contract';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
 import { passwordLongEnough } from '../../shared/text/password-length';
 import type { ActiveSession } from './active-session';
@@ -40,6 +42,19 @@ import { auditEvent } from '../../shared/audit/audit-event-builder';
 
 export type { SessionDeps, SessionService } from './session-contract';
 
+/** What the sign-in screen says after the server ended the session, by the reason it gave. */
+const SHOWN_AFTER_SERVER: Readonly<Record<string, SignedOutReason>> = {
+  deactivated: 'account-disabled',
+  revoked: 'signed-out-by-it',
+  expired: 'session-expired',
+};
+
+/** Why an effect runs, beyond the event: the server's reason (logged), and what the screen says. */
+interface Cause {
+  readonly serverReason?: string;
+  readonly shown?: SignedOutReason;
+}
+
 export function createSessionService(deps: SessionDeps): SessionService {
   const timings = timingsOf(deps.policy);
   /** The machine's state, what the renderer was last told, and who is signed in: this module's alone. */
@@ -55,7 +70,10 @@ export function createSessionService(deps: SessionDeps): SessionService {
   };
 
   const serverEnded = (reason: string) =>
-    void dispatch({ type: 'signed-out', at: deps.now(), reason: 'server-ended' }, reason);
+    void dispatch(
+      { type: 'signed-out', at: deps.now(), reason: 'server-ended' },
+      { serverReason: reason, ...(SHOWN_AFTER_SERVER[reason] ? { shown: SHOWN_AFTER_SERVER[reason] } : {}) },
+    );
   const startMessaging = messagingStarter(deps, serverEnded);
   const signIns = createSignInActivation(deps, {
     startMessaging,
@@ -104,6 +122,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
       userId: session.account.userId,
       onIncoming: (arrivedSinceLock) => session.badge.incomingWhileLocked(arrivedSinceLock),
       onSessionEnded: serverEnded,
+      ...(deps.onCommandsPending ? { onCommandsPending: deps.onCommandsPending } : {}),
     });
   }
 
@@ -126,12 +145,12 @@ export function createSessionService(deps: SessionDeps): SessionService {
     );
   }
 
-  async function doLogoff(reason: LogoffReason, tellServer: boolean): Promise<void> {
+  async function doLogoff(reason: LogoffReason, tellServer: boolean, shown?: SignedOutReason): Promise<void> {
     const ending = active;
     active = null;
     ticker.stop();
     if (ending === null) return;
-    set({ state: 'signed-out' });
+    set(shown === undefined ? { state: 'signed-out' } : { state: 'signed-out', reason: shown });
     deps.events.lockWarning(null);
     deps.events.badge(0);
     await stopWatch(ending);
@@ -143,11 +162,11 @@ export function createSessionService(deps: SessionDeps): SessionService {
   }
 
   /** Feeds the machine and carries out what it decides. Serialised with every other change. */
-  function dispatch(event: MachineEvent, serverReason?: string): Promise<void> {
-    return serial(() => apply(event, serverReason));
+  function dispatch(event: MachineEvent, cause: Cause = {}): Promise<void> {
+    return serial(() => apply(event, cause));
   }
 
-  async function apply(event: MachineEvent, serverReason?: string): Promise<void> {
+  async function apply(event: MachineEvent, cause: Cause = {}): Promise<void> {
     const before = machine;
     const next = step(machine, event, timings);
     machine = next.state;
@@ -164,9 +183,9 @@ export function createSessionService(deps: SessionDeps): SessionService {
           break;
         case 'logoff':
           if (effect.reason === 'server-ended')
-            deps.logger.info({ reason: serverReason ?? 'ended' }, 'session ended by server');
+            deps.logger.info({ reason: cause.serverReason ?? 'ended' }, 'session ended by server');
           // The server already ended it when it says so; otherwise it is told, so the token dies now.
-          await doLogoff(effect.reason, effect.reason !== 'server-ended');
+          await doLogoff(effect.reason, effect.reason !== 'server-ended', cause.shown);
           break;
       }
     }
@@ -371,6 +390,23 @@ export function createSessionService(deps: SessionDeps): SessionService {
     },
 
     vaultOpen: () => active?.scope != null,
+
+    whileWiping: (why, userId, task) =>
+      serial(async () => {
+        // A sign-in under way for the person (or anyone, on a workstation being wiped) stops here.
+        if (userId === null || signIns.flow?.confirmed?.userId === userId) signIns.cancel();
+        if (active !== null && (userId === null || active.account.userId === userId)) {
+          await apply({ type: 'signed-out', at: deps.now(), reason: 'remote-wipe' }, { shown: why });
+        } else if (userId === null && active === null) {
+          set({ state: 'signed-out', reason: why });
+        }
+        try {
+          return await task();
+        } finally {
+          // The device key may be gone: the next sign-in loads (or makes) the identity anew.
+          if (userId === null) signIns.forgetDevice();
+        }
+      }),
 
     close: () =>
       serial(async () => {

@@ -37,7 +37,7 @@ export interface SignInActivation {
   cancel(): void;
   /** Makes a completed sign-in the active session, or closes what it opened if it cannot be recorded. */
   activate(signedIn: SignedIn): Promise<IpcResult<ActiveSession>>;
-  /** Forgets the device identity: the core owns it (the audit trail signs with it too) and closes it. */
+  /** Forgets the device identity (the core owns it, and closes it) and the flow that proves with it. */
   forgetDevice(): void;
 }
 
@@ -170,6 +170,9 @@ export function createSignInActivation(deps: SessionDeps, hooks: SignInActivatio
     },
 
     forgetDevice() {
+      // The flow holds the device too (its login proofs): both are made anew from the next identity.
+      flow?.cancel();
+      flow = null;
       device = null;
     },
   };

@@ -74,8 +74,8 @@ export interface VaultEvent {
   readonly actor: { readonly userId: string | null; readonly role: Role | null };
   /** A failure record follows the first when the change then could not be made. */
   readonly outcome?: 'failure';
-  /** Why: a failure's code, or VAULT_UNUSED for a purge by policy. */
-  readonly reason?: VaultErrorCode | 'VAULT_UNUSED';
+  /** Why: a failure's code, VAULT_UNUSED for a purge by policy, REMOTE_WIPE for IT's wipe. */
+  readonly reason?: VaultErrorCode | 'VAULT_UNUSED' | 'REMOTE_WIPE';
 }
 
 export interface OpenVault {

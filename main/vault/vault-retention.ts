@@ -30,12 +30,13 @@ export function createVaultRetention(
   /**
    * Crypto-shred: the wrapped key is destroyed first, and from that moment the database is
    * unreadable ciphertext; then the database files and the folder go. `by`: who asked, when
-   * known (see VaultEvent).
+   * known (see VaultEvent); `reason`: IT's remote wipe, when it was.
    */
   async function shred(
     vaultId: string,
     why: 'vault.shredded' | 'vault.purged' = 'vault.shredded',
     by: VaultEvent['actor'] | null = null,
+    reason: 'REMOTE_WIPE' | null = null,
   ): Promise<VaultResult<null>> {
     if (!VAULT_ID.test(vaultId)) return fail('VAULT_NOT_FOUND');
     await open.get(vaultId)?.lock();
@@ -47,7 +48,7 @@ export function createVaultRetention(
       action: why,
       vaultId,
       actor: by ?? { userId: file.ok ? file.value.content.userId : null, role: null },
-      ...(why === 'vault.purged' ? { reason: 'VAULT_UNUSED' as const } : {}),
+      ...(why === 'vault.purged' ? { reason: 'VAULT_UNUSED' as const } : reason === null ? {} : { reason }),
     };
     // Noted (awaited) before the key is destroyed, as a creation is: shredding protects data, so
     // it goes ahead even if the note cannot be written (the note's own failure is logged).

@@ -73,7 +73,12 @@ export function App({ bridge }: { readonly bridge: WardlineApi }) {
           Starting Wardline…
         </p>
       ) : (
-        <SignInScreen bridge={bridge} passwordMinLength={policy?.passwordMinLength ?? 12} onSignedIn={setSession} />
+        <SignInScreen
+          bridge={bridge}
+          passwordMinLength={policy?.passwordMinLength ?? 12}
+          onSignedIn={setSession}
+          signedOutReason={session.reason}
+        />
       )}
     </AppFrame>
   );

@@ -16,6 +16,8 @@ import type { Database, Queryable } from '../db/database';
 import { recordAdminEvent } from '../admin/admin-event-store';
 import { checkedActor } from '../admin/admin-events';
 import { removeIdentity } from '../directory/identity-store';
+import type { AuditSigningKey } from '../audit/audit-signing-key';
+import { queueUserWipeWithin } from '../devices/wipe-queue';
 import { AccountAdminError } from './account-admin';
 import { recordAccountEvent } from './account-event-store';
 import { clearPassword, clearTotp, findAccount, insertAccount } from './account-store';
@@ -136,10 +138,12 @@ export async function resetMfa(deps: EnrollmentAdminDeps, userId: string, actor:
  * progress ends, and the returned code lets the person choose a new password over a new salt.
  * What the old password protected cannot be opened again: the published identity keys are
  * removed (the next sign-in publishes new ones, and contacts see a key change), and the
- * person's vaults on workstations can only be shredded.
+ * person's vault on each workstation they used is shredded at its next contact (a user wipe,
+ * queued in the same transaction).
  */
 export async function resetPassword(
-  deps: EnrollmentAdminDeps,
+  /** `key`: the server's audit key, which signs the wipe commands the reset queues. */
+  deps: EnrollmentAdminDeps & { readonly key: AuditSigningKey },
   userId: string,
   actor: string,
 ): Promise<{ readonly enrollment: EnrollmentGrant; readonly sessionsEnded: number }> {
@@ -150,6 +154,8 @@ export async function resetPassword(
     await deleteChallengesOf(tx, userId);
     await removeIdentity(tx, userId);
     await recordAdminEvent(tx, { at, actor: by, action: 'password.reset', targetUserId: userId });
+    // Each workstation they used shreds their vault at its next contact: the new password cannot open it.
+    await queueUserWipeWithin(tx, deps.key, userId, by, at);
     const sessionsEnded = await endSessions(tx, userId, by, at);
     return { enrollment: await issueCode(tx, deps, userId, 'password-reset', by, at), sessionsEnded };
   });

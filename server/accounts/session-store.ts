@@ -9,6 +9,7 @@ import { accessTokenDigest, newAccessToken } from '../crypto/access-tokens';
 import type { Queryable } from '../db/database';
 import { recordServed, SESSION_END_CODES, servedEvent, type ServedEvent } from '../audit/served-events';
 import { announceSessionEnded, type SessionEndReason } from '../events/channels';
+import { recordDeviceUser } from '../devices/device-command-store';
 import { lastSeenStale, newSessionTimes, sessionState, tokenExpiryAt, type SessionState } from './session-policy';
 
 /** What a request knows about its caller once the bearer token checks out. */
@@ -19,6 +20,8 @@ export interface AuthenticatedSession {
   readonly role: Role;
   /** When the session last proved its person: its sign-in, or its latest re-authentication. */
   readonly authenticatedAt: number;
+  /** IT has commands waiting for the session's workstation (a remote wipe): answers say so. */
+  readonly commandsPending: boolean;
 }
 
 export interface IssuedToken {
@@ -71,6 +74,8 @@ export async function createSession(
       times.maxExpiresAt,
     ],
   );
+  // Which workstations hold this person's vault, and what each is called, for remote wipe.
+  await recordDeviceUser(db, input, now);
   // On the server's chain, in the same transaction: what attests the records the workstation
   // makes in this person's name (shared/audit/actor-attestation.ts).
   await recordServed(
@@ -100,8 +105,11 @@ export async function authenticateToken(
   token: string,
   now: number,
 ): Promise<AuthenticatedSession | null> {
-  const rows = await db.query<SessionRow>(
-    `SELECT ${SESSION_COLUMNS} FROM sessions s JOIN accounts a ON a.user_id = s.user_id WHERE s.token_hash = $1`,
+  // In the same query: whether IT has commands waiting for this workstation (a remote wipe).
+  const rows = await db.query<SessionRow & { commands_pending: boolean }>(
+    `SELECT ${SESSION_COLUMNS},
+       EXISTS (SELECT 1 FROM device_commands c WHERE c.device_id = s.device_id AND c.done_at IS NULL) AS commands_pending
+     FROM sessions s JOIN accounts a ON a.user_id = s.user_id WHERE s.token_hash = $1`,
     [accessTokenDigest(token)],
   );
   const row = rows[0];
@@ -115,6 +123,7 @@ export async function authenticateToken(
     deviceId: row.device_id,
     role: row.role,
     authenticatedAt: Number(row.authenticated_at),
+    commandsPending: row.commands_pending,
   };
 }
 

@@ -16,6 +16,7 @@ import {
 import { createPendingAccount, reissueEnrollment, resetMfa, resetPassword } from '../accounts/account-enrollment';
 import { accountExists } from '../accounts/account-store';
 import type { ProtocolErrorCode } from '../../shared/protocol/errors';
+import type { AuditSigningKey } from '../audit/audit-signing-key';
 import { liveSessionsOf } from '../accounts/session-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
@@ -28,6 +29,8 @@ import { searchAdminAccounts } from './admin-account-store';
 export interface AdminApiDeps {
   readonly db: Database;
   readonly clock: Clock;
+  /** The server's audit key: it signs the wipe commands a password reset queues. */
+  readonly audit: { readonly key: AuditSigningKey };
   /** The client KDF cost for passwords set from now on. */
   readonly accountKdf: { readonly memoryMiB: number; readonly passes: number };
   /** An account event was recorded (fold it into the chain soon). */
@@ -90,7 +93,9 @@ export function createAdminHandlers(deps: AdminApiDeps): AdminHandlers {
     },
     adminResetPassword: async ({ body, session }) => {
       if (body.userId === session.userId) return fail('FORBIDDEN');
-      return folded(await onAccount(() => resetPassword(enrollment, body.userId, session.userId)));
+      return folded(
+        await onAccount(() => resetPassword({ ...enrollment, key: deps.audit.key }, body.userId, session.userId)),
+      );
     },
     adminDeactivate: async ({ body, session }) => {
       // The admin signed in here would end their own session and lock themselves out.

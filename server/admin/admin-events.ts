@@ -36,6 +36,13 @@ export const ADMIN_EVENT_ACTIONS = [
   'account.updated',
   'scim-token.issued',
   'scim-token.revoked',
+  // Remote wipe (server/devices/): queued by IT, fetched by the workstation, reported done by it.
+  'workstation.wipe-queued',
+  'user.wipe-queued',
+  'workstation.command-delivered',
+  'workstation.wiped',
+  'workstation.wiped-audit-kept',
+  'user.wiped',
 ] as const;
 export type AdminEventAction = (typeof ADMIN_EVENT_ACTIONS)[number];
 
@@ -59,6 +66,8 @@ export interface AdminEvent {
 
 /** The actor of what the server does by itself (a lockout): no user id, so the trail names no one. */
 export const SERVER_ITSELF = '(server)';
+/** The actor of what a workstation reports of itself (a wipe done): no one, with the workstation as the object. */
+export const WORKSTATION_ITSELF = '(workstation)';
 
 /** Admin input that cannot be recorded as given; carries a code, never the input. */
 export class AdminInputError extends Error {

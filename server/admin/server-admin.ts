@@ -14,6 +14,7 @@ import {
   type NewAccount,
 } from '../accounts/account-admin';
 import type { ThrottleStatus } from '../accounts/throttle-store';
+import type { AuditSigningKey } from '../audit/audit-signing-key';
 import { createPendingAccount, resetMfa, resetPassword } from '../accounts/account-enrollment';
 import { SERVER_OPERATOR } from '../accounts/account-events';
 import type { Account } from '../../shared/protocol/account';
@@ -69,7 +70,9 @@ export interface ServerAdmin {
   adminEvents(filter?: { action?: AdminEventAction }): Promise<AdminEvent[]>;
 }
 
-export function createServerAdmin(deps: AccountAdminDeps & HousekeepingDeps): ServerAdmin {
+export function createServerAdmin(
+  deps: AccountAdminDeps & HousekeepingDeps & { readonly key: AuditSigningKey },
+): ServerAdmin {
   return {
     createAccount: (input) => createAccount(deps, input),
     createPendingAccount: (input, actor = SERVER_OPERATOR) => createPendingAccount(deps, input, actor),

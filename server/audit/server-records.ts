@@ -51,6 +51,12 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'account.updated': 'ACCOUNT_UPDATED',
   'scim-token.issued': 'SCIM_TOKEN_ISSUED',
   'scim-token.revoked': 'SCIM_TOKEN_REVOKED',
+  'workstation.wipe-queued': 'WORKSTATION_WIPE_QUEUED',
+  'user.wipe-queued': 'USER_WIPE_QUEUED',
+  'workstation.command-delivered': 'WIPE_DELIVERED',
+  'workstation.wiped': 'WORKSTATION_WIPED',
+  'workstation.wiped-audit-kept': 'WORKSTATION_WIPED_AUDIT_KEPT',
+  'user.wiped': 'USER_VAULT_WIPED',
 };
 
 /** Catalogue actions of their own; every other event is an `admin.action` with its reason code. */
@@ -97,7 +103,15 @@ function objectOf(event: TrailEvent): ObjectOf<'admin.action'> {
     case 'siem.disabled':
       return siemDestinationObject(event.subject);
     case 'device.revoked':
-      return event.subject === null ? { kind: 'none' } : { kind: 'workstation', id: event.subject };
+    case 'workstation.wipe-queued':
+    case 'user.wipe-queued':
+    case 'workstation.command-delivered':
+    case 'workstation.wiped':
+    case 'workstation.wiped-audit-kept':
+    case 'user.wiped':
+      // The workstation, and whose vault there; a person with no workstation to wipe: the account.
+      if (event.subject !== null) return { kind: 'workstation', id: event.subject, userId: target };
+      return target === null ? { kind: 'none' } : { kind: 'account', id: target };
     default:
       return target === null ? { kind: 'none' } : { kind: 'account', id: target };
   }

@@ -11,12 +11,19 @@ import { notify, notifyEach, type Queryable } from '../db/database';
 export const FEED_CHANNEL = 'wardline_feed';
 /** Payload: `<reason> <sessionId>`. */
 export const SESSION_ENDED_CHANNEL = 'wardline_session_ended';
+/** Payload: a device id with commands waiting for it (server/devices/). */
+export const DEVICE_COMMANDS_CHANNEL = 'wardline_device_commands';
 
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
 /** Each user whose feed has new events, once, in one round trip however many there are. */
 export async function announceFeed(tx: Queryable, userIds: Iterable<string>): Promise<void> {
   await notifyEach(tx, FEED_CHANNEL, [...new Set(userIds)]);
+}
+
+/** Each workstation IT just queued a command for: its streams tell it to fetch now. */
+export async function announceDeviceCommands(tx: Queryable, deviceIds: Iterable<string>): Promise<void> {
+  await notifyEach(tx, DEVICE_COMMANDS_CHANNEL, [...new Set(deviceIds)]);
 }
 
 export async function announceSessionEnded(tx: Queryable, sessionId: string, reason: SessionEndReason): Promise<void> {

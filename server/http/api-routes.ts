@@ -9,6 +9,7 @@ import { routes, type RouteName, type RouteResponse } from '../../shared/protoco
 import type { RouteSpec } from '../../shared/protocol/route-spec';
 import { CLIENT_VERSION_HEADER, clientVersionOf } from '../../shared/protocol/client-version';
 import { MAX_ENVELOPE_JSON_BYTES } from '../../shared/protocol/envelope';
+import { COMMANDS_PENDING_HEADER, COMMANDS_PENDING_VALUE } from '../../shared/protocol/device-command-api';
 import type { AuthenticatedSession } from '../accounts/session-store';
 import { fail, type Outcome } from '../outcome';
 import type { Authenticator } from './bearer-auth';
@@ -25,6 +26,8 @@ export interface RouteContext<R extends RouteName> {
   readonly remoteAddress: string;
   /** The client's `wardline-version` header, if it sent a version (shared/protocol/client-version.ts). */
   readonly clientVersion: string | null;
+  /** The answer tells the device that IT has commands waiting for it (shared/protocol/device-command-api.ts). */
+  readonly commandsPending: () => void;
 }
 
 export type RouteHandler<R extends RouteName> = (context: RouteContext<R>) => Promise<Outcome<RouteResponse<R>>>;
@@ -64,6 +67,9 @@ export function registerApiRoutes(
       handler: async (request, reply) => {
         const session = spec.auth === 'session' ? await authenticate(request.headers.authorization) : null;
         if (session !== null) request.logFields.userId = session.userId;
+        const commandsPending = () => void reply.header(COMMANDS_PENDING_HEADER, COMMANDS_PENDING_VALUE);
+        // Any answer to a session of a workstation with a wipe waiting says so, refusals too.
+        if (session?.commandsPending === true) commandsPending();
         const refusal = routeRefusal(spec, session, clock());
         if (refusal === 'UNAUTHENTICATED' && spec.auth === 'session')
           // A token whose workstation IT removed says so, to the holder of the token only.
@@ -78,6 +84,7 @@ export function registerApiRoutes(
           session,
           remoteAddress: request.ip,
           clientVersion: clientVersionOf(request.headers[CLIENT_VERSION_HEADER]),
+          commandsPending,
         } as RouteContext<RouteName>);
         if (!outcome.ok) return sendFailure(request, reply, outcome);
         void reply.header('cache-control', 'no-store');

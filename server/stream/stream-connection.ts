@@ -23,6 +23,8 @@ export interface StreamConnection {
   /** Something was appended to this user's feed (or may have been: re-read either way). */
   feedChanged(): void;
   endSession(reason: SessionEndReason): void;
+  /** IT queued a command for this session's workstation: tell it to fetch (a hint, no content). */
+  commandsPending(): void;
   /** Pings the client; a client that did not answer the previous ping is cut off. */
   heartbeat(): void;
   shutdown(): void;
@@ -112,6 +114,9 @@ export function openStreamConnection(
     answeredPing = true;
   });
 
+  // A workstation that connects while a wipe waits for it learns of it at once.
+  if (session.commandsPending) void send({ type: 'commands-pending' });
+
   socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
     const frame = parseClientFrame(frameBytes(data), isBinary);
     if (frame === null) {
@@ -130,6 +135,9 @@ export function openStreamConnection(
     session,
     closed,
     feedChanged: () => void pump(),
+    commandsPending() {
+      if (!ended) void send({ type: 'commands-pending' });
+    },
     endSession(reason) {
       if (ended) return;
       ended = true;

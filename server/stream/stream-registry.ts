@@ -1,7 +1,8 @@
 /**
- * Every open stream on this instance, by user and by session, and the two notifications that
- * drive them: a user's feed changed (pump that user's streams) and a session ended (tell its
- * streams why and close them). Notifications come through the database, so a change made on
+ * Every open stream on this instance, by user and by session, and the notifications that drive
+ * them: a user's feed changed (pump that user's streams), a session ended (tell its streams why
+ * and close them), and IT queued a command for a workstation (tell every stream of a session on
+ * it to fetch). Notifications come through the database, so a change made on
  * any instance reaches streams on all of them.
  *
  * Expiry is not announced by anyone: `checkSessions` looks at every stream's session (run on a
@@ -10,7 +11,8 @@
 import { sessionStatus } from '../accounts/session-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
-import { FEED_CHANNEL, parseSessionEnded, SESSION_ENDED_CHANNEL } from '../events/channels';
+import { DEVICE_COMMANDS_CHANNEL, FEED_CHANNEL, parseSessionEnded, SESSION_ENDED_CHANNEL } from '../events/channels';
+import { devicesWithPendingCommands } from '../devices/device-command-store';
 import type { StreamConnection } from './stream-connection';
 
 export interface StreamRegistry {
@@ -50,6 +52,22 @@ export async function startStreamRegistry(db: Database, clock: Clock): Promise<S
     if (ended === null) return;
     for (const connection of all)
       if (connection.session.sessionId === ended.sessionId) connection.endSession(ended.reason);
+  });
+
+  const hintDevices = (deviceIds: ReadonlySet<string>) => {
+    for (const connection of all) if (deviceIds.has(connection.session.deviceId)) connection.commandsPending();
+  };
+  const stopCommands = await db.listen(DEVICE_COMMANDS_CHANNEL, (deviceId) => {
+    if (deviceId !== null) {
+      hintDevices(new Set([deviceId]));
+      return;
+    }
+    // Hints may have been lost: the connected workstations with commands waiting are told again.
+    const connected = [...new Set([...all].map((connection) => connection.session.deviceId))];
+    void devicesWithPendingCommands(db, connected).then(
+      (pending) => hintDevices(new Set(pending)),
+      () => undefined,
+    );
   });
 
   const heartbeat = setInterval(() => {
@@ -92,6 +110,7 @@ export async function startStreamRegistry(db: Database, clock: Clock): Promise<S
       clearInterval(heartbeat);
       await stopFeed();
       await stopSessions();
+      await stopCommands();
     },
     get size() {
       return all.size;

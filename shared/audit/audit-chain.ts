@@ -47,6 +47,7 @@ export function canonicalObject(object: AuditObject): string {
       return '{"kind":"none"}';
     case 'legal-hold':
     case 'role-address':
+    case 'workstation':
       return `{"kind":${str(object.kind)},"id":${str(object.id)},"userId":${str(object.userId)}}`;
     case 'audit-purge':
       return `{"kind":"audit-purge","receivedBefore":${String(object.receivedBefore)},"records":${String(object.records)}}`;

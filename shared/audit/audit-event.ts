@@ -74,6 +74,11 @@ export const auditObject = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('legal-hold'), id: uuid, userId: userId.nullable() }),
   /** A role address, and the member added or removed (null: the address itself was saved). */
   z.strictObject({ kind: z.literal('role-address'), id: roleAddressId, userId: userId.nullable() }),
+  /**
+   * A registered workstation by its device id, and whose vault there (null: the whole
+   * workstation): IT revoking or wiping it, a person's vault wiped there.
+   */
+  z.strictObject({ kind: z.literal('workstation'), id: uuid, userId: userId.nullable() }),
   /** A purge of audit content: records received before `receivedBefore`, `records` of them. */
   z.strictObject({ kind: z.literal('audit-purge'), receivedBefore: epochMs, records: z.number().int().nonnegative() }),
   /** Where the trail is forwarded: host, port and the first 128 bits of its CA's SHA-256. */
@@ -89,8 +94,6 @@ export const auditObject = z.discriminatedUnion('kind', [
    * workstation makes in a person's name can be checked against that person's sessions there.
    */
   z.strictObject({ kind: z.literal('session'), id: uuid, userId, workstationId: uuid, until: epochMs }),
-  /** A registered workstation, by its device id (IT revoked it, say). */
-  z.strictObject({ kind: z.literal('workstation'), id: uuid }),
   z.strictObject({ kind: z.literal('none') }),
 ]);
 export type AuditObject = z.infer<typeof auditObject>;

@@ -37,8 +37,22 @@ export const userSummarySchema = z.strictObject({
  */
 export const PIN_STATES = ['set', 'offered', 'unset', 'not-allowed'] as const;
 
+/**
+ * Why the last person here was signed out when it was not their own doing, for the sign-in
+ * screen to say: IT wiped this workstation, or this person's data on it; IT disabled the account;
+ * IT (or the person, from another workstation) ended the session; the server no longer accepts it.
+ */
+export const SIGNED_OUT_REASONS = [
+  'workstation-wiped',
+  'user-wiped',
+  'account-disabled',
+  'signed-out-by-it',
+  'session-expired',
+] as const;
+export type SignedOutReason = (typeof SIGNED_OUT_REASONS)[number];
+
 export const sessionStateSchema = z.discriminatedUnion('state', [
-  z.strictObject({ state: z.literal('signed-out') }),
+  z.strictObject({ state: z.literal('signed-out'), reason: z.enum(SIGNED_OUT_REASONS).optional() }),
   z.strictObject({ state: z.literal('unlocked'), user: userSummarySchema, pin: z.enum(PIN_STATES) }),
   /** The name only if policy lets the lock screen show it; what unlocks it now. */
   z.strictObject({

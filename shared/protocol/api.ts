@@ -20,6 +20,8 @@ import { adminRoutes } from './admin-api';
 import { adminDirectoryRoutes } from './admin-directory-api';
 import { adminLogRoutes } from './admin-log-api';
 import { adminScimRoutes } from './admin-scim-api';
+import { adminWipeRoutes } from './admin-wipe-api';
+import { deviceCommandRoutes } from './device-command-api';
 import type { RouteSpec } from './route-spec';
 import {
   auditAlert,
@@ -351,6 +353,8 @@ export const routes = {
   ...adminDirectoryRoutes,
   ...adminLogRoutes,
   ...adminScimRoutes,
+  ...adminWipeRoutes,
+  ...deviceCommandRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;

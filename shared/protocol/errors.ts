@@ -29,6 +29,8 @@ export const PROTOCOL_ERRORS = {
   /** IT removed this workstation: its device key signs nobody in, refreshes nothing, and syncs no audit records. */
   DEVICE_REVOKED: 403,
   NOT_FOUND: 404,
+  /** What IT typed to confirm a destructive action is not the name of what it would act on (a workstation to wipe). */
+  CONFIRMATION_MISMATCH: 409,
   ENVELOPE_INVALID: 400,
   SIGNATURE_INVALID: 400,
   UNKNOWN_RECIPIENT: 400,

@@ -32,5 +32,7 @@ export const serverFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('error'), code: z.enum(protocolErrorCodes) }),
   /** The session ended on the server; the connection closes after this frame. */
   z.strictObject({ type: z.literal('session-ended'), reason: z.enum(SESSION_END_REASONS) }),
+  /** IT queued a command for this workstation (shared/protocol/device-command-api.ts): fetch it now. */
+  z.strictObject({ type: z.literal('commands-pending') }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrame>;

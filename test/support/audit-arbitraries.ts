@@ -20,10 +20,10 @@ export const AUDIT_OBJECT_KINDS = [
   'search',
   'legal-hold',
   'role-address',
+  'workstation',
   'audit-purge',
   'siem-destination',
   'session',
-  'workstation',
   'none',
 ] as const satisfies readonly AuditObject['kind'][];
 
@@ -69,6 +69,10 @@ export function auditObjectArb(kind: AuditObject['kind']): fc.Arbitrary<AuditObj
           userId: fc.option(userIdArb, { nil: null }),
         })
         .map((fields) => ({ kind, ...fields }));
+    case 'workstation':
+      return fc
+        .record({ id: uuidArb, userId: fc.option(userIdArb, { nil: null }) })
+        .map((fields) => ({ kind, ...fields }));
     case 'audit-purge':
       return fc
         .record({ receivedBefore: fc.integer({ min: 0, max: LAST_INSTANT_MS }), records: fc.maxSafeNat() })
@@ -93,8 +97,6 @@ export function auditObjectArb(kind: AuditObject['kind']): fc.Arbitrary<AuditObj
           until: fc.integer({ min: 0, max: LAST_INSTANT_MS }),
         })
         .map((fields) => ({ kind, ...fields }));
-    case 'workstation':
-      return uuidArb.map((id) => ({ kind, id }));
     case 'none':
       return fc.constant({ kind });
   }

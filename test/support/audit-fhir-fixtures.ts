@@ -46,10 +46,12 @@ export const OBJECTS: readonly AuditObject[] = [
   { kind: 'legal-hold', id: MESSAGE, userId: null },
   { kind: 'role-address', id: 'role:oncall-renal', userId: 'dr.appiah' },
   { kind: 'role-address', id: 'role:oncall-renal', userId: null },
+  { kind: 'workstation', id: CONVERSATION, userId: 'dr.appiah' },
+  { kind: 'workstation', id: MESSAGE, userId: null },
   { kind: 'audit-purge', receivedBefore: 1_600_000_000_000, records: 0 },
   { kind: 'siem-destination', host: 'siem.hospital.example', port: 6514, caSha256: '0123456789abcdef0123456789abcdef' },
   { kind: 'session', id: MESSAGE, userId: 'nurse.adams', workstationId: WORKSTATION, until: 1_600_000_000_000 },
-  { kind: 'workstation', id: WORKSTATION },
+  { kind: 'workstation', id: WORKSTATION, userId: null },
   { kind: 'none' },
 ];
 

@@ -49,6 +49,8 @@ export interface WorkstationOptions {
   /** How long audit sync waits after a failure (its first, before anyone signed in, is one). */
   readonly auditSyncBackoff?: { readonly initialMs: number; readonly maxMs: number };
   readonly auditSyncDebounceMs?: number;
+  /** How long a remote wipe waits for the audit log to reach the server. */
+  readonly wipeAuditSyncTimeoutMs?: number;
 }
 
 function policyLoadOf(policy: PolicyInput | PolicyLoad): PolicyLoad {
@@ -88,6 +90,7 @@ export function createWorkstation(server: ServerEndpoint | null, options: Workst
     ...(options.sessionTickMs === undefined ? {} : { sessionTickMs: options.sessionTickMs }),
     ...(options.auditSyncBackoff === undefined ? {} : { auditSyncBackoff: options.auditSyncBackoff }),
     ...(options.auditSyncDebounceMs === undefined ? {} : { auditSyncDebounceMs: options.auditSyncDebounceMs }),
+    ...(options.wipeAuditSyncTimeoutMs === undefined ? {} : { wipeAuditSyncTimeoutMs: options.wipeAuditSyncTimeoutMs }),
   });
   const events: RecordedEvent[] = [];
   const waiters = new Set<() => void>();

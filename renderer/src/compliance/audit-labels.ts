@@ -99,6 +99,14 @@ export function objectText(object: AuditObject): ObjectText {
           object.userId === null ? `Role address ${object.id}` : `Role address ${object.id}, member ${object.userId}`,
         full: null,
       };
+    case 'workstation':
+      return {
+        text:
+          object.userId === null
+            ? `Workstation ${shortId(object.id)}`
+            : `Vault of ${object.userId} on workstation ${shortId(object.id)}`,
+        full: object.id,
+      };
     case 'audit-purge':
       return {
         text: `Purge: ${String(object.records)} ${object.records === 1 ? 'record' : 'records'} received before ${object.receivedBefore <= LAST_ISO_MS ? utcTime(object.receivedBefore).slice(0, 10) : '—'}`,
@@ -114,8 +122,6 @@ export function objectText(object: AuditObject): ObjectText {
             ? `Session ${object.id}, workstation ${object.workstationId}, until ${utcTime(object.until)}`
             : object.id,
       };
-    case 'workstation':
-      return { text: `Workstation ${shortId(object.id)}`, full: object.id };
     case 'none':
       return { text: '—', full: null };
   }

@@ -1,23 +1,30 @@
 import { useEffect, useState } from 'react';
 import type { WardlineApi } from '../../../preload/api-factory';
-import type { SessionState } from '../../../shared/ipc/contract';
+import type { SessionState, SignedOutReason } from '../../../shared/ipc/contract';
 import { EnrollMfaStep } from '../sign-in/EnrollMfaStep';
 import { EnrollmentForm } from '../sign-in/EnrollmentForm';
 import { MfaStep } from '../sign-in/MfaStep';
 import { PasswordForm } from '../sign-in/PasswordForm';
+import { signedOutNotice } from '../sign-in/signed-out-notice';
 import { useSignInFlow } from '../sign-in/use-sign-in-flow';
 import '../sign-in/sign-in.css';
 
-/** Sign-in from user ID and password (or a first sign-in's enrollment code) through the second factor (or its enrollment). */
+/**
+ * Sign-in from user ID and password (or a first sign-in's enrollment code) through the second
+ * factor (or its enrollment), saying first why the last person was signed out when IT or the
+ * server did it.
+ */
 export function SignInScreen({
   bridge,
   passwordMinLength,
   onSignedIn,
+  signedOutReason,
 }: {
   readonly bridge: WardlineApi;
   /** Machine policy: the shortest password a person may choose at enrollment. */
   readonly passwordMinLength: number;
   readonly onSignedIn: (state: SessionState) => void;
+  readonly signedOutReason?: SignedOutReason | undefined;
 }) {
   const flow = useSignInFlow(bridge, onSignedIn);
   const demo = useDemoServer(bridge);
@@ -30,6 +37,7 @@ export function SignInScreen({
           onSubmit={flow.submitPassword}
           onEnroll={() => flow.showEnrollment(true)}
           demoServer={demo}
+          notice={signedOutReason === undefined ? null : signedOutNotice(signedOutReason)}
         />
       );
     case 'enroll':

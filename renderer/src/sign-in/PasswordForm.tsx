@@ -8,6 +8,7 @@ export function PasswordForm({
   onSubmit,
   onEnroll,
   demoServer,
+  notice = null,
 }: {
   readonly initialUserId: string;
   readonly initialError: string | null;
@@ -16,6 +17,8 @@ export function PasswordForm({
   readonly onEnroll: () => void;
   /** A development server with demo accounts: say how to find them (never on a real server). */
   readonly demoServer: boolean;
+  /** Why the last person here was signed out, when it was not their own doing. */
+  readonly notice?: string | null;
 }) {
   const [userId, setUserId] = useState(initialUserId);
   const [password, setPassword] = useState('');
@@ -49,6 +52,11 @@ export function PasswordForm({
   return (
     <section className="card sign-in" aria-labelledby="sign-in-heading">
       <h1 id="sign-in-heading">Sign in</h1>
+      {notice !== null && (
+        <p className="signed-out-notice" role="status">
+          {notice}
+        </p>
+      )}
       <p className="hint">Use your hospital user ID. Wardline locks itself when you step away.</p>
       <form onSubmit={(event) => void submit(event)} noValidate aria-describedby={error ? errorId : undefined}>
         <div className="field">

@@ -24,6 +24,7 @@ import { MIGRATION_0010 } from './0010-session-authenticated-at';
 import { MIGRATION_0011 } from './0011-enrollment-codes';
 import { MIGRATION_0012 } from './0012-workstation-contact-and-revocation';
 import { MIGRATION_0013 } from './0013-scim-provisioning';
+import { MIGRATION_0014 } from './0014-device-commands';
 
 export type { Migration } from '../migration';
 
@@ -41,4 +42,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0011,
   MIGRATION_0012,
   MIGRATION_0013,
+  MIGRATION_0014,
 ];

@@ -52,7 +52,8 @@ export function objectEntity(object: AuditObject): AuditEventEntity | null {
       };
     }
     case 'legal-hold':
-    case 'role-address': {
+    case 'role-address':
+    case 'workstation': {
       const { system, role } = WITH_USER_ENTITIES[object.kind];
       return {
         what: identifier(system, object.id),
@@ -132,7 +133,7 @@ export function decodeObject(entity: unknown): Decoded<AuditObject> {
       ? problem('entity.detail.until')
       : ok({ kind: 'session', id: sessionId, userId, workstationId, until });
   }
-  for (const kind of ['legal-hold', 'role-address'] as const) {
+  for (const kind of ['legal-hold', 'role-address', 'workstation'] as const) {
     const id = identifierValue(entity, WITH_USER_ENTITIES[kind].system);
     if (id !== undefined) return ok({ kind, id, userId: detail(entity, DETAIL.userId) ?? null });
   }

@@ -136,7 +136,7 @@ export const ROLE_SESSION = objectRole('13', 'Security Resource');
 /** Kinds told by an identifier alone (the others carry details that say more). */
 export type IdentifiedKind = Exclude<
   AuditObject['kind'],
-  'search' | 'none' | 'legal-hold' | 'role-address' | 'audit-purge' | 'siem-destination' | 'session'
+  'search' | 'none' | 'legal-hold' | 'role-address' | 'workstation' | 'audit-purge' | 'siem-destination' | 'session'
 >;
 /** The object's entity by kind: BALP's data entity (System Object), with a role that says what it is. */
 export const OBJECT_ENTITIES: Readonly<Record<IdentifiedKind, { readonly system: string; readonly role: Coding }>> = {
@@ -146,15 +146,15 @@ export const OBJECT_ENTITIES: Readonly<Record<IdentifiedKind, { readonly system:
   setting: { system: WARDLINE_FHIR.settingKeys, role: objectRole('13', 'Security Resource') },
   account: { system: WARDLINE_FHIR.userIds, role: objectRole('11', 'Security User Entity') },
   vault: { system: WARDLINE_FHIR.vaultIds, role: objectRole('17', 'Data Repository') },
-  // The workstation as the object acted on (revoked by IT), by the id its agent and source carry.
-  workstation: { system: WARDLINE_FHIR.workstationIds, role: objectRole('13', 'Security Resource') },
 };
 /** Kinds told by an identifier, with the account concerned (a hold's, or a role's member) as a detail. */
 export const WITH_USER_ENTITIES: Readonly<
-  Record<'legal-hold' | 'role-address', { readonly system: string; readonly role: Coding }>
+  Record<'legal-hold' | 'role-address' | 'workstation', { readonly system: string; readonly role: Coding }>
 > = {
   'legal-hold': { system: WARDLINE_FHIR.legalHoldIds, role: objectRole('13', 'Security Resource') },
   'role-address': { system: WARDLINE_FHIR.roleAddresses, role: objectRole('12', 'Security User Group') },
+  // The device the wipe concerns; its owner detail is whose vault there.
+  workstation: { system: WARDLINE_FHIR.workstationIds, role: objectRole('17', 'Data Repository') },
 };
 
 /** Entity detail types: names of numbers and ids, never text. */

@@ -206,6 +206,7 @@ function decodeObject(params: ReadonlyMap<string, string>): unknown {
       return { kind, resultCount: number('count') };
     case 'legal-hold':
     case 'role-address':
+    case 'workstation':
       return { kind, id: params.get('objId'), userId: params.get('objUser') ?? null };
     case 'audit-purge':
       return { kind, receivedBefore: number('before'), records: number('count') };

@@ -124,6 +124,7 @@ function objectParams(object: AuditRecord['object']): [string, ParamValue][] {
       return [['count', object.resultCount]];
     case 'legal-hold':
     case 'role-address':
+    case 'workstation':
       return [
         ['objId', object.id],
         ['objUser', object.userId],

@@ -49,6 +49,7 @@ import { envelopeIdentity, heldEnvelope, insertEnvelope } from '../../../server/
 import { appendFeedEvents, readFeed } from '../../../server/relay/feed-store';
 import { insertScimToken, scimTokenOf } from '../../../server/scim/scim-token-store';
 import { advanceSiemCursor, readSiemCursor } from '../../../server/siem/siem-cursor-store';
+import { currentDeviceName, devicesOfUser } from '../../../server/devices/device-command-store';
 import { chainRecords, chainStart } from '../../support/audit-batches';
 import { usePostgres } from '../../support/postgres';
 import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate, type Backend } from '../../support/server-fixtures';
@@ -303,6 +304,16 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
         object: { kind: 'conversation', id: CONVERSATION },
       }),
     );
+    // A sign-in whose session is long gone: only the served record says it happened there.
+    await recordServed(
+      db,
+      servedEvent({
+        at: NOW - 250,
+        actor: DOCTOR,
+        action: 'session.issued',
+        object: { kind: 'session', id: randomUUID(), userId: DOCTOR, workstationId: DEVICE, until: NOW },
+      }),
+    );
   }
   if (version >= 9) await spendProof(db, 'c3BlbnQtcHJvb2Y=', NOW + 60_000);
   if (version >= 11)
@@ -400,7 +411,13 @@ async function expectReadable(
         action: 'history.read',
         object: { kind: 'conversation', id: CONVERSATION },
       }),
+      expect.objectContaining({ actor: DOCTOR, action: 'session.issued' }),
     ]);
+  // Who signed in at which workstation, for remote wipe: from the sessions held (with the
+  // workstation's name) and, for sessions long gone, from the served records.
+  expect(await devicesOfUser(db, NURSE)).toEqual([DEVICE]);
+  expect(await devicesOfUser(db, DOCTOR)).toEqual(version >= 8 ? [DEVICE] : []);
+  expect(await currentDeviceName(db, DEVICE)).toBe('Ward 3 desk');
 }
 
 describe.each(BACKENDS)('server database upgrade (%s)', (backend) => {

@@ -19,6 +19,7 @@ function reference(record: AuditRecord): string {
         return { kind: o.kind, resultCount: o.resultCount };
       case 'legal-hold':
       case 'role-address':
+      case 'workstation':
         return { kind: o.kind, id: o.id, userId: o.userId };
       case 'audit-purge':
         return { kind: o.kind, receivedBefore: o.receivedBefore, records: o.records };

@@ -29,6 +29,7 @@ const SAMPLES: Record<AuditObject['kind'], AuditObject> = {
   search: { kind: 'search', resultCount: 3 },
   'legal-hold': { kind: 'legal-hold', id: '00000000-0000-4000-8000-000000000003', userId: null },
   'role-address': { kind: 'role-address', id: 'role:cardiology-on-call', userId: null },
+  workstation: { kind: 'workstation', id: '00000000-0000-4000-8000-000000000006', userId: 'nurse.okafor' },
   'audit-purge': { kind: 'audit-purge', receivedBefore: 1, records: 0 },
   'siem-destination': { kind: 'siem-destination', host: 'siem.example', port: 6514, caSha256: '0'.repeat(32) },
   session: {
@@ -38,7 +39,6 @@ const SAMPLES: Record<AuditObject['kind'], AuditObject> = {
     workstationId: '00000000-0000-4000-8000-000000000005',
     until: 1,
   },
-  workstation: { kind: 'workstation', id: '00000000-0000-4000-8000-000000000006' },
   none: { kind: 'none' },
 };
 

@@ -22,6 +22,7 @@ const RELEASED: Readonly<Record<number, string>> = {
   11: '57338c5cdf92dc6ea28af84da502461cfbb1fb219b8df96a94a2934fba937c2a',
   12: '98ae6c445a26d5aafb3c376413c5991a148bfe116f5fd21fd20a4b23a2f080bd',
   13: 'c944f27ba9f873e261ba9a57d1cc51f13a59a073e928b91b12175597bcf67356',
+  14: '3ae60fa88eb59b615b368859110e8d4ac776d030099d42a06f0f39c0f81fd14e',
 };
 
 const digest = (statements: readonly string[]) => createHash('sha256').update(JSON.stringify(statements)).digest('hex');

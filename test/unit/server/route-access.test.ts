@@ -16,6 +16,7 @@ const sessionOf = (role: AuthenticatedSession['role'], authenticatedAt = NOW): A
   deviceId: '0f0e0d0c-0b0a-4909-8807-060504030201',
   role,
   authenticatedAt,
+  commandsPending: false,
 });
 
 describe('route access', () => {
@@ -57,6 +58,8 @@ describe('route access', () => {
       'adminResetPassword',
       'adminRevokeScimToken',
       'adminRevokeWorkstation',
+      'adminWipeUser',
+      'adminWipeWorkstation',
     ]);
   });
 });

@@ -210,6 +210,34 @@ describe("what an account or admin row becomes on the server's chain", () => {
     });
   });
 
+  it('a remote wipe names the workstation and whose vault, by the admin who queued it or by no one', () => {
+    const device = '0b9c1e7a-6f2d-4e3b-8a5c-9d8e7f6a5b4c';
+    expect(admin({ action: 'workstation.wipe-queued', targetUserId: null, subject: device })).toMatchObject({
+      actor: { userId: 'it.admin', role: 'it-admin' },
+      action: 'admin.action',
+      object: { kind: 'workstation', id: device, userId: null },
+      reason: 'WORKSTATION_WIPE_QUEUED',
+    });
+    expect(admin({ action: 'user.wiped', actor: '(workstation)', subject: device })).toMatchObject({
+      actor: { userId: null, role: null },
+      object: { kind: 'workstation', id: device, userId: 'nurse.okafor' },
+      reason: 'USER_VAULT_WIPED',
+    });
+    expect(
+      admin({ action: 'workstation.wiped-audit-kept', actor: '(workstation)', targetUserId: null, subject: device }),
+    ).toMatchObject({
+      object: { kind: 'workstation', id: device, userId: null },
+      reason: 'WORKSTATION_WIPED_AUDIT_KEPT',
+    });
+    // A person with no workstation to wipe: the account, as the admin asked.
+    expect(admin({ action: 'user.wipe-queued', subject: null })).toMatchObject({
+      object: { kind: 'account', id: 'nurse.okafor' },
+      reason: 'USER_WIPE_QUEUED',
+    });
+    // A subject that is no device id is left out.
+    expect(admin({ action: 'workstation.wiped', subject: 'Ward 3 desk' })).toMatchObject({ object: { kind: 'none' } });
+  });
+
   it('a lockout is its own action, by no one; a refusal carries its code', () => {
     expect(admin({ action: 'account.locked-out', actor: '(server)', subject: null })).toMatchObject({
       actor: { userId: null, role: null },

@@ -1,0 +1,71 @@
+/**
+ * The handlers of remote wipe's routes: IT's (shared/protocol/admin-wipe-api.ts; `admin.manage`
+ * and, to queue, a fresh re-authentication, both checked before these run by
+ * server/http/route-access.ts) and the workstation's own (shared/protocol/device-command-api.ts;
+ * a device proof each). Each delegates to the module that owns the concept.
+ */
+import { ADMIN_DEVICE_COMMANDS_MAX, type adminWipeRoutes } from '../../shared/protocol/admin-wipe-api';
+import type { deviceCommandRoutes } from '../../shared/protocol/device-command-api';
+import { deviceKeyOf } from '../accounts/device-store';
+import { recordServed, servedEvent } from '../audit/served-events';
+import type { RouteHandlers } from '../http/api-routes';
+import { fail, succeed } from '../outcome';
+import { fetchDeviceCommands, reportDeviceCommand } from './device-command-intake';
+import { commandsOfDevice, currentDeviceName } from './device-command-store';
+import { queueUserWipe, queueWorkstationWipe, type WipeQueueDeps } from './wipe-queue';
+
+export interface DeviceCommandHandlerDeps extends WipeQueueDeps {
+  /** Something was written to the server's audit outbox: fold it soon. */
+  readonly onServed?: () => void;
+}
+
+type Handlers = Pick<RouteHandlers, keyof typeof adminWipeRoutes | keyof typeof deviceCommandRoutes>;
+
+export function createDeviceCommandHandlers(deps: DeviceCommandHandlerDeps): Handlers {
+  const folded = async <T>(answer: Promise<T>): Promise<T> => {
+    try {
+      return await answer;
+    } finally {
+      deps.onServed?.();
+    }
+  };
+  return {
+    adminWipeWorkstation: ({ body, session }) =>
+      folded(
+        queueWorkstationWipe(deps, { ...body, by: session.userId }).then((queued) =>
+          queued.ok ? succeed({ command: queued.value }) : queued,
+        ),
+      ),
+    adminWipeUser: ({ body, session }) =>
+      folded(
+        queueUserWipe(deps, { userId: body.userId, by: session.userId }).then((queued) =>
+          queued.ok
+            ? succeed({
+                workstations: queued.value.workstations,
+                commands: queued.value.commands.slice(0, ADMIN_DEVICE_COMMANDS_MAX),
+              })
+            : queued,
+        ),
+      ),
+    adminDeviceCommands: ({ body, session }) =>
+      folded(
+        (async () => {
+          if ((await deviceKeyOf(deps.db, body.deviceId)) === null) return fail('NOT_FOUND');
+          const commands = await commandsOfDevice(deps.db, body.deviceId, ADMIN_DEVICE_COMMANDS_MAX);
+          // A read of what IT did to a workstation: recorded as a lookup by its result count.
+          await recordServed(
+            deps.db,
+            servedEvent({
+              at: deps.clock(),
+              actor: session.userId,
+              action: 'search.performed',
+              object: { kind: 'search', resultCount: commands.length },
+            }),
+          );
+          return succeed({ deviceName: await currentDeviceName(deps.db, body.deviceId), commands });
+        })(),
+      ),
+    fetchDeviceCommands: ({ body }) => folded(fetchDeviceCommands(deps, body)),
+    reportDeviceCommand: ({ body }) => folded(reportDeviceCommand(deps, body)),
+  };
+}
