@@ -106,6 +106,33 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
         ? ok({ route: 'adminListWorkstations', body: { after: null, limit: 100 } })
         : err('no arguments'),
   },
+  'wipe-workstation': {
+    summary:
+      'crypto-shred every vault on a workstation at its next contact (its audit records reach the server first); name it as listed',
+    usage: 'wipe-workstation <device id> --name <its name, as listed>',
+    request: (line) => {
+      const [deviceId] = line.words;
+      const confirmName = line.flags.get('name');
+      if (line.words.length !== 1 || confirmName === undefined) return err('name one device id and --name');
+      return ok({ route: 'adminWipeWorkstation', body: { deviceId, confirmName } });
+    },
+  },
+  'wipe-user': {
+    summary: "shred one person's vault on every workstation they used, at each one's next contact",
+    usage: 'wipe-user <user id> --confirm',
+    request: (line) =>
+      line.flags.get('confirm') === 'yes'
+        ? forPerson('adminWipeUser')(line)
+        : err('add --confirm: see what it does above'),
+  },
+  'wipe-status': {
+    summary: "a workstation's wipe commands: queued, delivered, done, with times",
+    usage: 'wipe-status <device id>',
+    request: (line) =>
+      line.words.length === 1
+        ? ok({ route: 'adminDeviceCommands', body: { deviceId: line.words[0] } })
+        : err('name one device id'),
+  },
   call: {
     summary: 'any admin route with a JSON request (see shared/protocol/admin-*.ts)',
     usage: "call <route name> '<json>'",
