@@ -51,7 +51,6 @@ export const OBJECTS: readonly AuditObject[] = [
   { kind: 'audit-purge', receivedBefore: 1_600_000_000_000, records: 0 },
   { kind: 'siem-destination', host: 'siem.hospital.example', port: 6514, caSha256: '0123456789abcdef0123456789abcdef' },
   { kind: 'session', id: MESSAGE, userId: 'nurse.adams', workstationId: WORKSTATION, until: 1_600_000_000_000 },
-  { kind: 'workstation', id: WORKSTATION, userId: null },
   { kind: 'none' },
 ];
 

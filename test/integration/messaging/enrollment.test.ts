@@ -2,8 +2,8 @@
  * A first sign-in with the enrollment code IT gave, and the first after a password reset, at a
  * real workstation core against the real server: the person chooses a password that policy
  * accepts, enrolls an authenticator, gets identity keys and a vault; after a reset the old
- * password is dead, the vault it sealed is shredded (recorded) and a new one made, and contacts
- * see new identity keys.
+ * password is dead, the vault it sealed is shredded by the user wipe the reset queued (recorded)
+ * and a new one made.
  */
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,11 +117,19 @@ describe('after IT resets the password', () => {
     const vaults = station.core.vaults.list().filter((vault) => vault.userId === person.userId);
     expect(vaults).toHaveLength(1);
     expect(vaultCreatedAt(person.userId)).not.toBe(before);
-    // The shredding is on the trail, naming the person, before anything else happened to the vault.
-    const shredded = await eventually(
+    // The reset queued a user wipe; this workstation carried it out at the sign-in, before any
+    // vault opened, and both the shredding and its report are on the trail.
+    await eventually(
       () => server.server.admin.auditRecords({ action: 'vault.shredded' }),
       (records) => records.length > 0,
     );
-    expect(shredded[0]?.record.actor.userId).toBe(person.userId);
+    const reported = await eventually(
+      () => server.server.admin.auditRecords({ action: 'admin.action' }),
+      (records) => records.some((entry) => entry.record.reason === 'USER_VAULT_WIPED'),
+    );
+    expect(reported.find((entry) => entry.record.reason === 'USER_VAULT_WIPED')?.record.object).toMatchObject({
+      kind: 'workstation',
+      userId: person.userId,
+    });
   });
 });

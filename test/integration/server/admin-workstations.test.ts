@@ -205,7 +205,7 @@ describe('workstations through the admin API', () => {
     expect(revocations).toEqual([
       expect.objectContaining({
         actor: { userId: 'it.schmidt', role: 'it-admin' },
-        object: { kind: 'workstation', id: shared.device.deviceId },
+        object: { kind: 'workstation', id: shared.device.deviceId, userId: null },
         reason: 'DEVICE_REVOKED',
       }),
     ]);
