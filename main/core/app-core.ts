@@ -19,13 +19,9 @@ import { createVaultManager, type VaultEvent, type VaultManager } from '../vault
 import { loadOrCreateDeviceIdentity, type DeviceIdentityResult } from '../device/device-identity';
 import { createAuditTrail, type AuditTrail } from '../audit/audit-trail';
 import { auditEvent, NO_ACTOR } from '../../shared/audit/audit-event-builder';
-import { createComplianceSearch } from '../audit/compliance-search';
 import { createAdminConsole } from '../admin/admin-console';
+import { createComplianceChannels } from '../audit/compliance-channels';
 import { readWitnessedHead } from '../audit/witnessed-head-file';
-import { writeFileAtomic } from '../fs/atomic-file';
-import { AuditError } from '../audit/device-audit-log';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { derivePasswordKeys } from '../keys/password-kdf';
 import type { MessagingService } from '../messaging/messaging-service';
 import { createApiClient } from '../server-link/api-client';
@@ -254,17 +250,13 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     }
   };
 
-  const compliance =
-    api === null
-      ? null
-      : createComplianceSearch({
-          api,
-          token: () => session.serverToken(),
-          witnessed: () => {
-            const read = readWitnessedHead(options.dataDir);
-            return read.ok ? read.value : null;
-          },
-        });
+  const complianceChannels = createComplianceChannels({
+    api,
+    dataDir: options.dataDir,
+    session,
+    audit,
+    now,
+  });
 
   const adminConsole = createAdminConsole({
     api,
@@ -356,55 +348,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'message.send': (request) => withMessaging((m) => m.send(request)),
       'message.recall': ({ messageId }) => withMessaging((m) => m.recall(messageId)),
       'contact.acceptKeyChange': ({ userId }) => withMessaging((m) => m.acceptKeyChange(userId)),
-      'audit.export': async ({ filter }) => {
-        if (compliance === null) return fail(appError('NO_SERVER_CONFIGURED'));
-        const actor = session.state();
-        if (actor.state !== 'unlocked') return fail(appError('NOT_SIGNED_IN'));
-        const exportsDir = path.join(options.dataDir, 'exports');
-        try {
-          return await compliance.exportSelection(
-            filter,
-            async (fileName, content, records) => {
-              // Recorded before the file exists: no export leaves unrecorded.
-              await audit.record(
-                auditEvent({
-                  action: 'export.created',
-                  actor: { userId: actor.user.userId, role: actor.user.role },
-                  object: { kind: 'search', resultCount: records },
-                }),
-              );
-              await mkdir(exportsDir, { recursive: true, mode: 0o700 });
-              writeFileAtomic(path.join(exportsDir, fileName), Buffer.from(content, 'utf8'));
-            },
-            now(),
-          );
-        } catch (error) {
-          if (error instanceof AuditError) return fail(appError('AUDIT_UNAVAILABLE'));
-          if ((error as NodeJS.ErrnoException).code === 'ENOSPC') return fail(appError('DISK_FULL'));
-          throw error;
-        }
-      },
-      'audit.search': async ({ filter, afterIndex }) => {
-        if (compliance === null) return fail(appError('NO_SERVER_CONFIGURED'));
-        const found = await compliance.search(filter, afterIndex);
-        if (!found.ok) return found;
-        const actor = session.state();
-        // A compliance search is itself an access to the trail: recorded, by result count only.
-        if (actor.state === 'unlocked') {
-          try {
-            await audit.record(
-              auditEvent({
-                action: 'search.performed',
-                actor: { userId: actor.user.userId, role: actor.user.role },
-                object: { kind: 'search', resultCount: found.value.records.length },
-              }),
-            );
-          } catch {
-            return fail(appError('AUDIT_UNAVAILABLE'));
-          }
-        }
-        return found;
-      },
+      ...complianceChannels,
       ...adminConsole,
     },
   });
