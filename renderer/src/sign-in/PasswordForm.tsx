@@ -88,7 +88,7 @@ export function PasswordForm({
       <p className="enroll-offer">
         New to Wardline, or IT reset your password?{' '}
         <button type="button" className="button button-link" onClick={onEnroll}>
-          Sign in with an enrollment code
+          Use an enrollment code
         </button>
       </p>
       {demoServer && (
