@@ -8,5 +8,4 @@ export type LogEntry = ResponseOf<'admin.recentActions'>['entries'][number];
 export type EnrollmentGrant = ResponseOf<'admin.createPerson'>['enrollment'];
 export type RoleAddressSummary = ResponseOf<'admin.searchRoleAddresses'>['roleAddresses'][number];
 export type RoleAddress = ResponseOf<'admin.getRoleAddress'>['roleAddress'];
-export type RoleMember = RoleAddress['members'][number];
 export type Workstation = ResponseOf<'admin.listWorkstations'>['workstations'][number];
