@@ -15,6 +15,7 @@ import {
 import type { WardlineApi } from '../../../../preload/api-factory';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { describeAdminError } from '../admin-labels';
+import { useReauthentication } from '../use-reauthentication';
 import { focusFirstError, RoleAddressFields } from './RoleAddressFields';
 import {
   checkRoleAddress,
@@ -75,6 +76,7 @@ function NewRoleAddressForm({
   const departmentField = useRef<HTMLInputElement>(null);
   const descriptionField = useRef<HTMLTextAreaElement>(null);
   const pending = useRef(false);
+  const withReauthentication = useReauthentication();
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -93,9 +95,14 @@ function NewRoleAddressForm({
     setBusy(true);
     setErrors({});
     setError(null);
-    const result = await bridge.admin.createRoleAddress(checked.value);
+    // Not asked for today, but the server decides: if it wants a fresh proof, the admin is asked.
+    const result = await withReauthentication(() => bridge.admin.createRoleAddress(checked.value));
     pending.current = false;
     setBusy(false);
+    if (result === null) {
+      setError('Not created: you cancelled when asked to confirm it was you.');
+      return;
+    }
     if (result.ok) {
       onCreated(checked.value.addressId);
       return;
