@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'ACCOUNT_EXISTS',
   'ALREADY_ENROLLED',
   'DEVICE_REVOKED',
+  // Administration: the id is taken, or the role address is full.
+  'CONFLICT',
   'NO_SIGN_IN_IN_PROGRESS',
   'SESSION_EXPIRED',
   'IDENTITY_KEYS_DAMAGED',
@@ -135,6 +137,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   ACCOUNT_EXISTS: 'That user ID is already taken.',
   ALREADY_ENROLLED: 'This person has already set a password; reset it instead.',
   DEVICE_REVOKED: 'This workstation was removed by IT.',
+  CONFLICT: 'The server refused a change that conflicts with what it holds (an id taken, a list full).',
   NO_SIGN_IN_IN_PROGRESS: 'Start again with your user ID and password.',
   SESSION_EXPIRED: 'Your session has ended. Sign in again.',
   IDENTITY_KEYS_DAMAGED: 'Your message keys could not be opened. Call the service desk.',

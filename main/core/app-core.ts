@@ -265,6 +265,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       const current = session.state();
       return current.state === 'unlocked' ? current.user.userId : null;
     },
+    deviceId: () => session.deviceId(),
     derive: derivePasswordKeys,
     kdfFloor: { memoryMiB: policy.kdfMemoryMiB, passes: policy.kdfPasses },
     logger: options.logger,

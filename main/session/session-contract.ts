@@ -80,6 +80,8 @@ export interface SessionService {
   endOtherSession(sessionId: string): Promise<IpcResult<Record<string, never>>>;
   /** The unlocked user's server token (null when locked or signed out): for calls outside messaging. */
   serverToken(): string | null;
+  /** This workstation's device id on the server, as the unlocked user's sign-in proved it (null when locked or signed out). */
+  deviceId(): string | null;
   /** Runs `task` with the unlocked user's messaging; a lock waits for it before closing the vault. */
   withMessaging<T>(task: (messaging: MessagingService) => Promise<IpcResult<T>>): Promise<IpcResult<T>>;
   /** Whether this user's vault is open now (for the host's handle report and tests). */

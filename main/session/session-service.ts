@@ -371,6 +371,8 @@ export function createSessionService(deps: SessionDeps): SessionService {
 
     serverToken: () => (current.state === 'unlocked' ? (active?.server.token() ?? null) : null),
 
+    deviceId: () => (current.state === 'unlocked' ? (active?.deviceId ?? null) : null),
+
     async withMessaging(task) {
       const scope = active?.scope ?? null;
       if (scope === null || current.state !== 'unlocked') return fail(appError('NOT_SIGNED_IN'));

@@ -1,7 +1,8 @@
 /**
  * The Administration view's channels (IT admins only: `admin.manage`, so the router refuses every
  * other role before main does anything). Main carries each to the server's admin API with the
- * signed-in session (main/admin/admin-console.ts). Destructive actions may answer
+ * signed-in session (main/admin/: people and accounts in admin-console.ts, role addresses and
+ * workstations in admin-directory.ts). Destructive actions may answer
  * REAUTHENTICATION_REQUIRED; the view then asks for the password and a code (`admin.reauthenticate`)
  * and tries once more. Spread into the contract's channels (contract.ts).
  *
@@ -9,20 +10,38 @@
  * does not import contract.ts, which imports it.
  */
 import { z } from 'zod';
-import type { Permission } from '../access/permission-matrix';
-import { adminAccount, adminSession } from '../protocol/admin-api';
+import { ROLES, type Permission } from '../access/permission-matrix';
+import { adminAccount, adminSession, enrollmentGrant } from '../protocol/admin-api';
+import {
+  adminRoleAddress,
+  adminRoleAddressSummary,
+  adminWorkstation,
+  roleAddressFields,
+  shownText,
+} from '../protocol/admin-directory-api';
 import { adminLogEntry } from '../protocol/admin-log-api';
-import { userId, uuid } from '../protocol/identifiers';
+import { deviceId, epochMs, roleAddressId, userId, uuid } from '../protocol/identifiers';
 import type { ChannelSpec } from './channel-spec';
 
 /** People per page of a search, and actions per page of the log: what one screen shows. */
 export const ADMIN_PEOPLE_PAGE = 25;
 export const ADMIN_LOG_PAGE = 25;
+/** Role addresses and workstations per page. */
+export const ADMIN_DIRECTORY_PAGE = 25;
 
 const permission: Permission = 'admin.manage';
 const empty = z.strictObject({});
 const forPerson = z.strictObject({ userId });
-const sessionsEnded = z.strictObject({ sessionsEnded: z.number().int().nonnegative() });
+const count = z.number().int().nonnegative();
+const sessionsEnded = z.strictObject({ sessionsEnded: count });
+/** A code the admin reads once and hands over; never stored by main or the view. */
+const withEnrollment = z.strictObject({ enrollment: enrollmentGrant });
+const changed = z.strictObject({ changed: z.boolean() });
+const forMember = z.strictObject({ addressId: roleAddressId, userId });
+/** Name, department and description as others will see them: already plain display text, as the server demands. */
+const roleAddressRequest = z.strictObject({ addressId: roleAddressId, ...roleAddressFields });
+/** A registered workstation, and whether it is the one this admin is signed in at (which they may not revoke). */
+export const adminWorkstationRow = adminWorkstation.extend({ thisWorkstation: z.boolean() });
 
 export const adminChannels = {
   /** People whose user id or name contains `query` (empty: everyone), by user id, a page after `after`. */
@@ -46,6 +65,65 @@ export const adminChannels = {
   'admin.endSessions': { request: forPerson, response: sessionsEnded, permission },
   /** Ends one session of the person (may ask for re-authentication). */
   'admin.endSession': { request: z.strictObject({ userId, sessionId: uuid }), response: empty, permission },
+  /**
+   * A new person, pending until they choose a password with the one-time code answered here.
+   * Names as others will see them: plain display text, so a refused name is refused here.
+   */
+  'admin.createPerson': {
+    request: z.strictObject({
+      userId,
+      displayName: shownText(1, 200),
+      role: z.enum(ROLES),
+      department: shownText(0, 200),
+      title: shownText(0, 200),
+    }),
+    response: withEnrollment,
+    permission,
+  },
+  /** Another code for a person still pending enrollment; the earlier one stops working. */
+  'admin.issueEnrollmentCode': { request: forPerson, response: withEnrollment, permission },
+  /** A lost authenticator: their sessions end; the next sign-in sets up a new one (may ask for re-authentication). */
+  'admin.resetAuthenticator': { request: forPerson, response: sessionsEnded, permission },
+  /** A forgotten password: sessions end, history is lost, and a new code lets them choose one (may ask for re-authentication). */
+  'admin.resetPassword': {
+    request: forPerson,
+    response: z.strictObject({ enrollment: enrollmentGrant, sessionsEnded: count }),
+    permission,
+  },
+  /** Role addresses whose id or name contains `query` (empty: all), by id, a page after `after`. */
+  'admin.searchRoleAddresses': {
+    request: z.strictObject({ query: z.string().trim().max(100), after: roleAddressId.nullable() }),
+    response: z.strictObject({
+      roleAddresses: z.array(adminRoleAddressSummary).max(ADMIN_DIRECTORY_PAGE),
+      more: z.boolean(),
+    }),
+    permission,
+  },
+  /** One role address with its members. */
+  'admin.getRoleAddress': {
+    request: z.strictObject({ addressId: roleAddressId }),
+    response: z.strictObject({ roleAddress: adminRoleAddress }),
+    permission,
+  },
+  'admin.createRoleAddress': { request: roleAddressRequest, response: empty, permission },
+  'admin.updateRoleAddress': { request: roleAddressRequest, response: changed, permission },
+  'admin.addRoleMember': { request: forMember, response: changed, permission },
+  'admin.removeRoleMember': { request: forMember, response: changed, permission },
+  /** Registered workstations, the most recently heard from first, a page after `after`. */
+  'admin.listWorkstations': {
+    request: z.strictObject({ after: z.strictObject({ lastContactAt: epochMs, deviceId }).nullable() }),
+    response: z.strictObject({
+      workstations: z.array(adminWorkstationRow).max(ADMIN_DIRECTORY_PAGE),
+      more: z.boolean(),
+    }),
+    permission,
+  },
+  /** Ends every session on the workstation and refuses its key from now on (may ask for re-authentication). */
+  'admin.revokeWorkstation': {
+    request: z.strictObject({ deviceId }),
+    response: z.strictObject({ changed: z.boolean(), sessionsEnded: count }),
+    permission,
+  },
   /** The signed-in admin's own actions from the server's audit chain, newest first (`before`: a trail number). */
   'admin.recentActions': {
     request: z.strictObject({ before: z.number().int().nonnegative().nullable() }),

@@ -21,11 +21,11 @@ export const ROLE_ADDRESS_MEMBERS_MAX = 100;
  * would show it (shared/text/display-text.ts), so a control, invisible or direction-changing
  * character is refused rather than stored.
  */
-const shownText = (min: number, max: number) =>
+export const shownText = (min: number, max: number) =>
   z.string().trim().min(min).max(max).refine(isDisplayText, { message: 'not plain display text' });
 
 /** What IT says about a role address: its name, the department it belongs to, and what it is for. */
-const roleAddressFields = {
+export const roleAddressFields = {
   displayName: shownText(1, 200),
   department: shownText(0, 200),
   description: shownText(0, 500),

@@ -125,7 +125,7 @@ const peopleTable = (page: Page) => page.getByRole('grid', { name: 'People' });
 const detail = (page: Page, name: string) => page.getByRole('region', { name });
 const status = (page: Page, text: string | RegExp) => page.getByRole('status').filter({ hasText: text });
 
-/** Searches, then opens the one person found: by keyboard (Tab past Search into the table, Enter), or by a click. */
+/** Searches, then opens the one person found: by keyboard (Tab past Search and New person into the table, Enter), or by a click. */
 async function openPerson(page: Page, query: string, name: string, by: 'keyboard' | 'mouse' = 'mouse'): Promise<void> {
   const field = page.getByRole('searchbox', { name: 'Name or user ID' });
   await field.fill(query);
@@ -135,6 +135,7 @@ async function openPerson(page: Page, query: string, name: string, by: 'keyboard
   await expect(peopleTable(page).locator('tbody tr').count()).resolves.toBe(1);
   if (by === 'mouse') await row.click();
   else {
+    await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await expect(row.evaluate((element) => element.contains(document.activeElement))).resolves.toBe(true);
@@ -155,7 +156,7 @@ describe('the IT admin', () => {
     await expect(page.getByRole('listbox', { name: 'Conversations' }).count()).resolves.toBe(0);
     await expect(page.getByText('Messaging is not part of your role').count()).resolves.toBe(0);
     const tabs = page.getByRole('tablist', { name: 'Administration sections' }).getByRole('tab');
-    await expect(tabs.allInnerTexts()).resolves.toEqual(['People', 'Recent actions']);
+    await expect(tabs.allInnerTexts()).resolves.toEqual(['People', 'Role addresses', 'Workstations', 'Recent actions']);
     await expect(tabs.first().getAttribute('aria-selected')).resolves.toBe('true');
     await peopleTable(page)
       .getByRole('row', { name: /Anika Patel/ })
@@ -173,8 +174,12 @@ describe('the IT admin', () => {
     const { page } = office;
     await page.getByRole('tab', { name: 'People' }).focus();
     await page.keyboard.press('ArrowRight');
+    await page.getByRole('grid', { name: 'Role addresses' }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('grid', { name: 'Workstations' }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('End');
     await page.getByRole('heading', { level: 2, name: 'Your recent actions' }).waitFor({ timeout: 30_000 });
-    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Home');
     await peopleTable(page).waitFor();
   });
 

@@ -4,14 +4,17 @@ import type { WardlineApi } from '../../../preload/api-factory';
 import { PeopleSection } from './people/PeopleSection';
 import { RecentActions } from './recent/RecentActions';
 import { ReauthenticationProvider } from './ReauthenticationProvider';
+import { RoleAddressesSection } from './roles/RoleAddressesSection';
+import { WorkstationsSection } from './workstations/WorkstationsSection';
 import './admin.css';
+import './admin-forms.css';
 
 /**
- * The IT admin's Administration view, a tab per section. People keeps its search while another
- * tab is open; Recent actions asks the trail again each time it opens. Role addresses and
- * Workstations join the tab list as sections of their own once their admin routes exist
- * (issue 16): a section is a Tab and a TabPanel here, and its actions use the same
- * re-authentication (ReauthenticationProvider) and confirmation (ConfirmAction.tsx).
+ * The IT admin's Administration view, a tab per section: People, Role addresses, Workstations and
+ * Recent actions. People keeps its search while another tab is open; the others ask the server
+ * again each time they open (each lookup is recorded, so none is made for a tab never opened).
+ * Every section's actions use the same re-authentication (ReauthenticationProvider) and
+ * confirmation (ConfirmAction.tsx; TypedConfirmation.tsx where a name must be typed).
  */
 export function AdministrationScreen({ bridge, selfId }: { readonly bridge: WardlineApi; readonly selfId: string }) {
   const id = useId();
@@ -27,12 +30,24 @@ export function AdministrationScreen({ bridge, selfId }: { readonly bridge: Ward
             <Tab id="people" className="admin-tab">
               People
             </Tab>
+            <Tab id="roles" className="admin-tab">
+              Role addresses
+            </Tab>
+            <Tab id="workstations" className="admin-tab">
+              Workstations
+            </Tab>
             <Tab id="recent" className="admin-tab">
               Recent actions
             </Tab>
           </TabList>
           <TabPanel id="people" className="admin-panel" shouldForceMount>
             <PeopleSection bridge={bridge} selfId={selfId} />
+          </TabPanel>
+          <TabPanel id="roles" className="admin-panel">
+            <RoleAddressesSection bridge={bridge} />
+          </TabPanel>
+          <TabPanel id="workstations" className="admin-panel">
+            <WorkstationsSection bridge={bridge} />
           </TabPanel>
           <TabPanel id="recent" className="admin-panel">
             <RecentActions bridge={bridge} />

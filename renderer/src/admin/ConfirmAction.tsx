@@ -13,6 +13,7 @@ export function ConfirmAction({
   title,
   confirmLabel,
   isDisabled = false,
+  tone = 'danger',
   onConfirm,
   children,
 }: {
@@ -22,15 +23,18 @@ export function ConfirmAction({
   readonly title: string;
   readonly confirmLabel: string;
   readonly isDisabled?: boolean;
+  /** `normal` for an action that undoes nothing (a new enrollment code): not dressed as a danger. */
+  readonly tone?: 'danger' | 'normal';
   readonly onConfirm: () => void;
   /** What happens, in full. */
   readonly children: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
+  const danger = tone === 'danger';
   return (
     <DialogTrigger isOpen={open} onOpenChange={setOpen}>
       <Button
-        className="button button-small button-danger-quiet"
+        className={`button button-small ${danger ? 'button-danger-quiet' : 'button-secondary'}`}
         isDisabled={isDisabled}
         {...(accessibleLabel === undefined ? {} : { 'aria-label': accessibleLabel })}
       >
@@ -42,6 +46,7 @@ export function ConfirmAction({
             <ConfirmBody
               title={title}
               confirmLabel={confirmLabel}
+              danger={danger}
               onConfirm={() => {
                 setOpen(false);
                 onConfirm();
@@ -59,11 +64,13 @@ export function ConfirmAction({
 function ConfirmBody({
   title,
   confirmLabel,
+  danger,
   onConfirm,
   children,
 }: {
   readonly title: string;
   readonly confirmLabel: string;
+  readonly danger: boolean;
   readonly onConfirm: () => void;
   readonly children: ReactNode;
 }) {
@@ -75,7 +82,7 @@ function ConfirmBody({
       <Heading slot="title">{title}</Heading>
       <div className="confirm-text">{children}</div>
       <div className="button-row">
-        <Button className="button button-danger" onPress={onConfirm}>
+        <Button className={`button ${danger ? 'button-danger' : 'button-primary'}`} onPress={onConfirm}>
           {confirmLabel}
         </Button>
         <Button ref={cancel} className="button button-secondary" slot="close">

@@ -43,6 +43,13 @@ const ACTION_TEXT: Readonly<Record<string, string>> = {
   SESSIONS_REVOKED: 'Ended sessions',
   ACCOUNT_UNLOCKED: 'Unlocked sign-in',
   ACCOUNT_CREATED: 'Created the account',
+  ENROLLMENT_CODE_ISSUED: 'Issued an enrollment code',
+  ACCOUNT_ENROLLED: 'Finished enrollment',
+  MFA_RESET: 'Reset the authenticator',
+  PASSWORD_RESET: 'Reset the password',
+  DEVICE_REVOKED: 'Revoked the workstation',
+  ROLE_ADDRESS_CREATED: 'Created the role address',
+  ROLE_ADDRESS_UPDATED: 'Changed the role address',
   ROLE_ADDRESS_SAVED: 'Saved the role address',
   ROLE_MEMBER_ADDED: 'Added a role address member',
   ROLE_MEMBER_REMOVED: 'Removed a role address member',
@@ -65,14 +72,39 @@ export function actionText(entry: Pick<LogEntry, 'reason' | 'outcome'>): string 
   return ACTION_TEXT[code] ?? `Administrative action (${code})`;
 }
 
+/** What an action was about, so a refusal names the right kind of thing. */
+export type AdminSubject = 'person' | 'role-address' | 'member' | 'workstation';
+
+const NOT_FOUND_TEXT: Record<AdminSubject, string> = {
+  person: 'That person or session no longer exists. Search again.',
+  'role-address': 'That role address no longer exists. Search again.',
+  member: 'That person is not in the directory. Search again.',
+  workstation: 'That workstation is not registered. Refresh the list.',
+};
+
+const CONFLICT_TEXT: Record<AdminSubject, string> = {
+  person: 'That conflicts with a change already made. Search again and retry.',
+  'role-address': 'A role address with that ID already exists. IDs are never reused: choose another.',
+  member: 'This role address already has the most members it may have (100). Remove someone first.',
+  workstation: 'That conflicts with a change already made. Refresh the list and retry.',
+};
+
 /**
  * An error as the Administration view says it: the app's wording, except where it would speak of
- * messages or of a user ID the admin did not type.
+ * messages or of a user ID the admin did not type, or where what it was about changes the words.
  */
-export function describeAdminError(error: AppError): string {
+export function describeAdminError(error: AppError, subject: AdminSubject = 'person'): string {
   switch (error.code) {
     case 'NOT_FOUND':
-      return 'That person or session no longer exists. Search again.';
+      return NOT_FOUND_TEXT[subject];
+    case 'CONFLICT':
+      return CONFLICT_TEXT[subject];
+    case 'RECIPIENT_UNAVAILABLE':
+      return NOT_FOUND_TEXT.member;
+    case 'RECIPIENT_NOT_PERMITTED':
+      return 'IT administrators and compliance officers do not receive messages, so they cannot be members of a role address.';
+    case 'NOT_PERMITTED':
+      return 'Not allowed: you cannot reset, deactivate or sign out your own account, or revoke the workstation you are using. Another administrator can.';
     case 'INVALID_CREDENTIALS':
       return error.retryAfterSeconds === undefined
         ? 'That password is not correct. Check it and try again.'
@@ -80,6 +112,26 @@ export function describeAdminError(error: AppError): string {
     default:
       return describeError(error);
   }
+}
+
+/**
+ * Where a person stands with enrollment, as their panel says it: pending with the code's expiry
+ * (or that it expired), or enrolled, and whether an authenticator is set up. Time is passed in.
+ */
+export function enrollmentText(
+  person: Pick<Person, 'enrollment' | 'enrollmentExpiresAt' | 'mfaEnrolled'>,
+  now: number,
+  time: (at: number) => string,
+): string {
+  if (person.enrollment === 'pending') {
+    if (person.enrollmentExpiresAt === null) return 'Pending enrollment — no code outstanding';
+    return person.enrollmentExpiresAt > now
+      ? `Pending enrollment — code expires ${time(person.enrollmentExpiresAt)}`
+      : `Pending enrollment — code expired ${time(person.enrollmentExpiresAt)}`;
+  }
+  return person.mfaEnrolled
+    ? 'Password and authenticator set up'
+    : 'Password set; sets up an authenticator at next sign-in';
 }
 
 /** "1 person", "3 sessions": a count as the view says it. */

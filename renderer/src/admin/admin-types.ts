@@ -4,3 +4,8 @@ import type { ResponseOf } from '../../../shared/ipc/contract';
 export type Person = ResponseOf<'admin.searchPeople'>['people'][number];
 export type PersonSession = ResponseOf<'admin.listSessions'>['sessions'][number];
 export type LogEntry = ResponseOf<'admin.recentActions'>['entries'][number];
+/** A one-time enrollment code and when it stops working: held only while its dialog is open. */
+export type EnrollmentGrant = ResponseOf<'admin.createPerson'>['enrollment'];
+export type RoleAddressSummary = ResponseOf<'admin.searchRoleAddresses'>['roleAddresses'][number];
+export type RoleAddress = ResponseOf<'admin.getRoleAddress'>['roleAddress'];
+export type Workstation = ResponseOf<'admin.listWorkstations'>['workstations'][number];

@@ -1,6 +1,7 @@
 /**
  * Main's Administration console (main/admin/admin-console.ts) through the real core's router and
- * a real server: every admin channel refuses every other role (and nobody signed in, and a locked
+ * a real server: every admin channel (new people, codes and resets, role addresses and
+ * workstations included) refuses every other role (and nobody signed in, and a locked
  * session) before main asks the server; a destructive action whose proof has aged answers
  * REAUTHENTICATION_REQUIRED as a typed code; re-authentication refuses a wrong password or code
  * with its code and lets the action through with the right ones; the keys it derives are zeroed;
@@ -44,6 +45,34 @@ const REQUESTS: { readonly [C in AdminChannelName]: RequestOf<C> } = {
   'admin.unlock': { userId: 'nurse.adams' },
   'admin.endSessions': { userId: 'nurse.adams' },
   'admin.endSession': { userId: 'nurse.adams', sessionId: '6f1c1a52-8d2e-4a36-9a53-2f1e0f4d1b10' },
+  'admin.createPerson': {
+    userId: 'nurse.new',
+    displayName: 'New Nurse',
+    role: 'it-admin',
+    department: 'Ward 2',
+    title: 'Staff Nurse',
+  },
+  'admin.issueEnrollmentCode': { userId: 'nurse.adams' },
+  'admin.resetAuthenticator': { userId: 'nurse.adams' },
+  'admin.resetPassword': { userId: 'nurse.adams' },
+  'admin.searchRoleAddresses': { query: '', after: null },
+  'admin.getRoleAddress': { addressId: 'role:night-pharmacy' },
+  'admin.createRoleAddress': {
+    addressId: 'role:night-pharmacy',
+    displayName: 'Night pharmacy',
+    department: '',
+    description: '',
+  },
+  'admin.updateRoleAddress': {
+    addressId: 'role:night-pharmacy',
+    displayName: 'Night pharmacy',
+    department: 'Pharmacy',
+    description: '',
+  },
+  'admin.addRoleMember': { addressId: 'role:night-pharmacy', userId: 'nurse.adams' },
+  'admin.removeRoleMember': { addressId: 'role:night-pharmacy', userId: 'nurse.adams' },
+  'admin.listWorkstations': { after: null },
+  'admin.revokeWorkstation': { deviceId: '6f1c1a52-8d2e-4a36-9a53-2f1e0f4d1b10' },
   'admin.recentActions': { before: null },
   'admin.reauthenticate': { password: 'a guess', code: '123456' },
 };
@@ -103,9 +132,13 @@ describe('who may use the admin channels', () => {
         });
       expect((await ward.call('session.signOut', {})).ok).toBe(true);
     }
-    // Nothing reached the server: nobody was deactivated, unlocked or signed out by these calls.
+    // Nothing reached the server: nobody was deactivated, unlocked, signed out, created or reset,
+    // no code issued, no role address made and no workstation revoked by these calls.
     expect(await target.server.admin.accountEvents('nurse.adams')).toEqual([]);
-    expect(await target.server.admin.adminEvents({ action: 'account.unlocked' })).toEqual([]);
+    // (The five accounts this file made through the server's own API are the only admin events.)
+    expect((await target.server.admin.adminEvents()).map((event) => event.action)).toEqual(
+      Array.from({ length: 5 }, () => 'account.created'),
+    );
   }, 120_000);
 });
 
@@ -221,6 +254,7 @@ describe('re-authentication in main', () => {
       api,
       token: () => session.token,
       userId: () => admin.userId,
+      deviceId: () => null,
       derive: async (password, salt, params) => {
         const keys = await derivePasswordKeys(password, salt, params);
         derived.push(keys);

@@ -4,14 +4,16 @@ import type { WardlineApi } from '../../../../preload/api-factory';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAnnounce } from '../../components/use-announce';
 import { counted } from '../admin-labels';
+import { NewPersonDialog } from './NewPersonDialog';
 import { PeopleTable } from './PeopleTable';
 import { PersonDetail } from './PersonDetail';
 import { usePeopleSearch } from './use-people-search';
 
 /**
  * People: find someone by name or user ID (empty finds everyone), a page at a time, and open one
- * beside the table to see their sessions and act on their account. Every search and every
- * person opened is a lookup the server records under the admin's name.
+ * beside the table to see their sessions and act on their account; or create someone new, who
+ * is then found and opened. Every search and every person opened is a lookup the server records
+ * under the admin's name.
  */
 export function PeopleSection({ bridge, selfId }: { readonly bridge: WardlineApi; readonly selfId: string }) {
   const id = useId();
@@ -41,18 +43,27 @@ export function PeopleSection({ bridge, selfId }: { readonly bridge: WardlineApi
     if (added > 0) announce(`${counted(added, 'more person', 'more people')} loaded.`);
   }
 
+  function created(userId: string) {
+    setQuery(userId);
+    setSelected(userId);
+    void find(userId);
+  }
+
   const person = state.people.find((candidate) => candidate.userId === selected) ?? null;
   return (
     <div className="people">
-      <form role="search" aria-label="Search people" className="people-search" onSubmit={submit}>
-        <SearchField className="field people-search-field" value={query} onChange={setQuery}>
-          <Label>Name or user ID</Label>
-          <Input placeholder="Empty finds everyone" spellCheck={false} autoComplete="off" maxLength={100} />
-        </SearchField>
-        <Button type="submit" className="button button-primary" isDisabled={state.busy === 'search'}>
-          {state.busy === 'search' ? 'Searching…' : 'Search'}
-        </Button>
-      </form>
+      <div className="section-bar">
+        <form role="search" aria-label="Search people" className="people-search" onSubmit={submit}>
+          <SearchField className="field people-search-field" value={query} onChange={setQuery}>
+            <Label>Name or user ID</Label>
+            <Input placeholder="Empty finds everyone" spellCheck={false} autoComplete="off" maxLength={100} />
+          </SearchField>
+          <Button type="submit" className="button button-primary" isDisabled={state.busy === 'search'}>
+            {state.busy === 'search' ? 'Searching…' : 'Search'}
+          </Button>
+        </form>
+        <NewPersonDialog bridge={bridge} onCreated={created} />
+      </div>
       <ErrorAlert message={state.error} />
       <div className="people-layout">
         <section className="people-results" aria-labelledby={`${id}-results`}>

@@ -6,20 +6,25 @@ import { displayText } from '../../../../shared/text/display-text';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ShownText } from '../../components/ShownText';
 import { localTime } from '../../compliance/audit-labels';
+import { useNow } from '../../messaging/use-now';
 import { roleLabel } from '../../people/role-label';
-import { counted, describeAdminError } from '../admin-labels';
+import { ActionOutcomeView } from '../ActionOutcomeView';
+import { counted, describeAdminError, enrollmentText } from '../admin-labels';
+import { spokenTime } from '../admin-time';
 import type { Person, PersonSession } from '../admin-types';
 import { ConfirmAction } from '../ConfirmAction';
+import { useAdminAction } from '../use-admin-action';
+import { PersonCredentialActions } from './PersonCredentialActions';
 import { PersonSessions } from './PersonSessions';
 import { StatusBadges } from './StatusBadges';
-import { useAdminAction } from './use-admin-action';
 
 /**
- * One person, opened from the table: who they are, their state, their live sessions, and what IT
- * may do about them. Destructive actions (deactivate, end sessions) are confirmed first, in words
- * that say exactly what happens; the server may then ask the admin to prove who they are. Each
- * action ends with the person asked about again, and focus on this panel's heading, since the
- * button pressed may be gone (Deactivate becomes Reactivate).
+ * One person, opened from the table: who they are, their state, how they sign in, their live
+ * sessions, and what IT may do about them. Destructive actions (deactivate, end sessions, the
+ * resets in PersonCredentialActions) are confirmed first, in words that say exactly what
+ * happens; the server may then ask the admin to prove who they are. Each action ends with the
+ * person asked about again, and focus on this panel's heading, since the button pressed may be
+ * gone (Deactivate becomes Reactivate).
  */
 export function PersonDetail({
   bridge,
@@ -65,12 +70,14 @@ export function PersonDetail({
   }, [bridge, person]);
 
   async function act<T>(action: string, call: () => Promise<IpcResult<T>>, said: (value: T) => string) {
-    await run(action, call, said);
+    const done = await run(action, call, said);
     // A new answer about the person brings their sessions again; if they are gone, the list is asked anyway.
     if (!(await onChanged(userId))) await loadSessions();
     heading.current?.focus();
+    return done;
   }
 
+  const now = useNow();
   const live = sessions?.length ?? person.liveSessions;
   const self = userId === selfId;
   // In titles and sentences, through the same display rule as ShownText.
@@ -109,6 +116,12 @@ export function PersonDetail({
           <dt>Last seen</dt>
           <dd className="person-fact-wide">
             {person.lastSeenAt === null ? 'Never signed in' : localTime(person.lastSeenAt)}
+          </dd>
+        </div>
+        <div>
+          <dt>Sign-in</dt>
+          <dd className={`person-fact-wide${person.enrollment === 'pending' ? ' person-pending' : ''}`}>
+            {enrollmentText(person, now, spokenTime)}
           </dd>
         </div>
       </dl>
@@ -173,6 +186,14 @@ export function PersonDetail({
           >
             {busy === 'unlock' ? 'Unlocking…' : 'Unlock sign-in'}
           </Button>
+          <PersonCredentialActions
+            bridge={bridge}
+            person={person}
+            name={name}
+            busy={busy !== null}
+            act={act}
+            onClosed={() => heading.current?.focus()}
+          />
           {live > 0 && (
             <ConfirmAction
               label="End all sessions…"
@@ -197,13 +218,7 @@ export function PersonDetail({
           )}
         </div>
       )}
-      <div
-        role="status"
-        className={outcome === null ? 'admin-outcome-none' : `admin-outcome admin-outcome-${outcome.tone}`}
-      >
-        {outcome !== null && outcome.tone !== 'refused' && outcome.text}
-      </div>
-      <ErrorAlert message={outcome?.tone === 'refused' ? outcome.text : null} />
+      <ActionOutcomeView outcome={outcome} />
 
       <h3>Live sessions</h3>
       <ErrorAlert message={sessionsError} />

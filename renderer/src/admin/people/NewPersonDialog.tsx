@@ -1,0 +1,280 @@
+import { useRef, useState, type SubmitEvent } from 'react';
+import {
+  Button,
+  Dialog,
+  DialogTrigger,
+  FieldError,
+  Heading,
+  Input,
+  Label,
+  ListBox,
+  ListBoxItem,
+  Modal,
+  ModalOverlay,
+  Popover,
+  Select,
+  SelectValue,
+  Text,
+  TextField,
+} from 'react-aria-components';
+import type { WardlineApi } from '../../../../preload/api-factory';
+import { ROLES, type Role } from '../../../../shared/access/permission-matrix';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { roleLabel } from '../../people/role-label';
+import { describeAdminError } from '../admin-labels';
+import { useReauthentication } from '../use-reauthentication';
+import type { EnrollmentGrant } from '../admin-types';
+import { EnrollmentCodeView } from './EnrollmentCodeDialog';
+import {
+  checkNewPerson,
+  EMPTY_NEW_PERSON,
+  SHOWN_TEXT_MAX,
+  type NewPersonErrors,
+  type NewPersonField,
+  type NewPersonForm,
+} from './new-person-form';
+
+const ROLE_CHOICES = ROLES.map((role) => ({ id: role, name: roleLabel(role) }));
+
+/**
+ * "New person…": a form for the directory entry, then, in the same dialog, the person's one-time
+ * enrollment code, shown once (EnrollmentCodeView). IT never chooses or sees a password. The code
+ * is held here only while the dialog is open; closing it drops the code, and focus returns to
+ * this button.
+ */
+export function NewPersonDialog({
+  bridge,
+  onCreated,
+}: {
+  readonly bridge: WardlineApi;
+  /** The person now exists: show them. */
+  readonly onCreated: (userId: string) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [created, setCreated] = useState<{ readonly name: string; readonly grant: EnrollmentGrant } | null>(null);
+
+  // Closing, whichever way, drops the code; the dialog returns focus to the button that opened it.
+  function openChange(next: boolean) {
+    setOpen(next);
+    if (!next) setCreated(null);
+  }
+
+  return (
+    <DialogTrigger isOpen={open} onOpenChange={openChange}>
+      <Button className="button button-secondary">New person…</Button>
+      <ModalOverlay className="modal-overlay" isDismissable={false}>
+        <Modal className="modal modal-wide">
+          <Dialog className="dialog">
+            {created === null ? (
+              <NewPersonFormBody
+                bridge={bridge}
+                onCancel={() => openChange(false)}
+                onCreated={(person, grant) => {
+                  setCreated({ name: person.displayName, grant });
+                  onCreated(person.userId);
+                }}
+              />
+            ) : (
+              <EnrollmentCodeView
+                grant={created.grant}
+                name={created.name}
+                title="Account created"
+                lead={
+                  <p>
+                    The account exists now, and nobody can sign in to it yet. It waits for its owner to choose a
+                    password with this code.
+                  </p>
+                }
+                onClose={() => openChange(false)}
+              />
+            )}
+          </Dialog>
+        </Modal>
+      </ModalOverlay>
+    </DialogTrigger>
+  );
+}
+
+function NewPersonFormBody({
+  bridge,
+  onCancel,
+  onCreated,
+}: {
+  readonly bridge: WardlineApi;
+  readonly onCancel: () => void;
+  readonly onCreated: (person: { userId: string; displayName: string }, grant: EnrollmentGrant) => void;
+}) {
+  const [form, setForm] = useState<NewPersonForm>(EMPTY_NEW_PERSON);
+  const [errors, setErrors] = useState<NewPersonErrors>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const userIdField = useRef<HTMLInputElement>(null);
+  const nameField = useRef<HTMLInputElement>(null);
+  const roleField = useRef<HTMLButtonElement>(null);
+  const departmentField = useRef<HTMLInputElement>(null);
+  const titleField = useRef<HTMLInputElement>(null);
+  const pending = useRef(false);
+  const withReauthentication = useReauthentication();
+
+  /** Focus to a field with a mistake (from an event, never during render). */
+  function focus(field: NewPersonField) {
+    const fields = {
+      userId: userIdField,
+      displayName: nameField,
+      role: roleField,
+      department: departmentField,
+      title: titleField,
+    };
+    fields[field].current?.focus();
+  }
+
+  /** A changed field's mistake is no longer shown; the next Create checks it again. */
+  function change<F extends NewPersonField>(field: F, value: NewPersonForm[F]) {
+    setForm((previous) => ({ ...previous, [field]: value }));
+    if (errors[field] === undefined) return;
+    const rest: NewPersonErrors = Object.fromEntries(Object.entries(errors).filter(([key]) => key !== field));
+    setErrors(rest);
+    if (Object.keys(rest).length === 0) setError(null);
+  }
+  const set = (field: Exclude<NewPersonField, 'role'>) => (value: string) => change(field, value);
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (pending.current) return;
+    const checked = checkNewPerson(form);
+    if (!checked.ok) {
+      setErrors(checked.error);
+      setError('Check the fields marked below.');
+      const first = (Object.keys(form) as NewPersonField[]).find((field) => checked.error[field] !== undefined);
+      if (first !== undefined) focus(first);
+      return;
+    }
+    pending.current = true;
+    setBusy(true);
+    setErrors({});
+    setError(null);
+    // Not asked for today, but the server decides: if it wants a fresh proof, the admin is asked.
+    const result = await withReauthentication(() => bridge.admin.createPerson(checked.value));
+    pending.current = false;
+    setBusy(false);
+    if (result === null) {
+      setError('Not created: you cancelled when asked to confirm it was you.');
+      return;
+    }
+    if (result.ok) {
+      onCreated(checked.value, result.value.enrollment);
+      return;
+    }
+    setError(describeAdminError(result.error));
+    if (result.error.code === 'ACCOUNT_EXISTS') {
+      setErrors({ userId: 'Taken: choose another user ID.' });
+      focus('userId');
+    }
+  }
+
+  return (
+    <form onSubmit={(event) => void submit(event)} noValidate className="new-person-form">
+      <Heading slot="title">New person</Heading>
+      <p className="hint">
+        You get a one-time enrollment code next. The person uses it at their first sign-in to choose their own password
+        and set up an authenticator app.
+      </p>
+      <ErrorAlert message={error} />
+      <div className="form-grid">
+        <TextField
+          className="field"
+          value={form.userId}
+          onChange={set('userId')}
+          isInvalid={errors.userId !== undefined}
+          isRequired
+        >
+          <Label>User ID</Label>
+          <Text slot="description" className="field-hint">
+            Lower case, such as nurse.adams. Never reused.
+          </Text>
+          <Input ref={userIdField} autoFocus spellCheck={false} autoComplete="off" maxLength={64} />
+          <FieldError className="field-error">{errors.userId}</FieldError>
+        </TextField>
+        <TextField
+          className="field"
+          value={form.displayName}
+          onChange={set('displayName')}
+          isInvalid={errors.displayName !== undefined}
+          isRequired
+        >
+          <Label>Name</Label>
+          <Text slot="description" className="field-hint">
+            As colleagues will see it.
+          </Text>
+          <Input ref={nameField} autoComplete="off" maxLength={SHOWN_TEXT_MAX} />
+          <FieldError className="field-error">{errors.displayName}</FieldError>
+        </TextField>
+        <TextField
+          className="field"
+          value={form.department}
+          onChange={set('department')}
+          isInvalid={errors.department !== undefined}
+        >
+          <Label>
+            Department <span className="optional">(optional)</span>
+          </Label>
+          <Input ref={departmentField} autoComplete="off" maxLength={SHOWN_TEXT_MAX} />
+          <FieldError className="field-error">{errors.department}</FieldError>
+        </TextField>
+        <TextField className="field" value={form.title} onChange={set('title')} isInvalid={errors.title !== undefined}>
+          <Label>
+            Title <span className="optional">(optional)</span>
+          </Label>
+          <Input ref={titleField} autoComplete="off" maxLength={SHOWN_TEXT_MAX} />
+          <FieldError className="field-error">{errors.title}</FieldError>
+        </TextField>
+        <Select
+          className="field select-field"
+          value={form.role}
+          onChange={(key) => change('role', (key as Role | null) ?? null)}
+          isInvalid={errors.role !== undefined}
+          isRequired
+          placeholder="Choose a role"
+        >
+          <Label className="select-label">Role</Label>
+          <Text slot="description" className="field-hint">
+            What they may do in Wardline.
+          </Text>
+          <Button ref={roleField} className="select-button">
+            <SelectValue />
+            <span aria-hidden="true" className="select-arrow">
+              ▾
+            </span>
+          </Button>
+          <FieldError className="field-error">{errors.role}</FieldError>
+          <Popover className="combo-popover" placement="bottom start" offset={4}>
+            <ListBox className="combo-list" items={ROLE_CHOICES}>
+              {(choice) => (
+                <ListBoxItem id={choice.id} className="select-option">
+                  {choice.name}
+                </ListBoxItem>
+              )}
+            </ListBox>
+          </Popover>
+        </Select>
+        {/* Beside the role, and announced when it appears. */}
+        <div role="status" className="role-warning">
+          {form.role === 'it-admin' && (
+            <p className="admin-warning">
+              An IT administrator can create, reset and deactivate every account, including other administrators’, and
+              revoke workstations. Give this role only when IT has decided to.
+            </p>
+          )}
+        </div>
+      </div>
+      <div className="button-row">
+        <Button type="submit" className="button button-primary" isDisabled={busy}>
+          {busy ? 'Creating…' : 'Create and show the code'}
+        </Button>
+        <Button className="button button-secondary" isDisabled={busy} onPress={onCancel}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
