@@ -68,6 +68,8 @@ export const adminRoutes = {
     path: '/v1/admin/accounts/create',
     auth: 'session',
     permission: 'admin.manage',
+    // It can mint another IT admin and hands out the code that signs them in.
+    fresh: true,
     request: account,
     response: z.strictObject({ enrollment: enrollmentGrant }),
   },
@@ -77,6 +79,8 @@ export const adminRoutes = {
     path: '/v1/admin/accounts/enrollment',
     auth: 'session',
     permission: 'admin.manage',
+    // Whoever holds the code signs in as the person (after a password reset, too).
+    fresh: true,
     request: forAccount,
     response: z.strictObject({ enrollment: enrollmentGrant }),
   },

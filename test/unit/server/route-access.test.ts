@@ -49,9 +49,11 @@ describe('route access', () => {
     for (const [name, spec] of admin) expect('permission' in spec && spec.permission, name).toBe('admin.manage');
     const fresh = admin.filter(([, spec]) => 'fresh' in spec && spec.fresh).map(([name]) => name);
     expect(fresh.sort()).toEqual([
+      'adminCreateAccount',
       'adminDeactivate',
       'adminEndSession',
       'adminEndSessions',
+      'adminIssueEnrollment',
       // A SCIM token creates and disables accounts: issuing or revoking one is as destructive.
       'adminIssueScimToken',
       'adminResetMfa',
