@@ -62,7 +62,7 @@ export interface AdminCredentials {
   readonly code: () => Promise<string>;
 }
 
-export type SignInRefusal = ApiErrorCode | 'NOT_AN_ADMIN' | 'KDF_REFUSED';
+export type SignInRefusal = ApiErrorCode | 'NOT_AN_ADMIN' | 'KDF_REFUSED' | 'NO_AUTHENTICATOR';
 
 /** A session token for the admin, or the server's refusal. */
 export async function signInAsAdmin(
@@ -99,7 +99,7 @@ export async function signInAsAdmin(
   });
   if (!login.ok) return err(login.error.code);
   // An admin must have an authenticator: enrolling one belongs in the app, where the QR code is shown.
-  if (login.value.step !== 'mfa') return err(login.value.step === 'signed-in' ? 'NOT_AN_ADMIN' : 'MFA_EXPIRED');
+  if (login.value.step !== 'mfa') return err(login.value.step === 'signed-in' ? 'NOT_AN_ADMIN' : 'NO_AUTHENTICATOR');
   const verified = await api.call('verifyMfa', {
     challengeId: login.value.challengeId,
     code: await credentials.code(),

@@ -78,9 +78,16 @@ export async function runAdminTool(argv: readonly string[], io: ToolIo): Promise
   if (!endpoint.ok) return usage(io, `the server settings were refused (${endpoint.error})`);
   const password = io.env.WARDLINE_ADMIN_PASSWORD ?? (await io.prompt(`Password for ${admin}: `, true));
   const code = line.flags.get('code');
+  let device: Awaited<ReturnType<typeof toolDevice>>;
+  try {
+    device = await toolDevice(line.flags.get('device-file') ?? defaultDeviceFile());
+  } catch (error) {
+    // A damaged or unreadable key file: said plainly, and left as it is for IT to look at.
+    io.err(`admin: ${error instanceof Error ? error.message : 'the device file cannot be used'}\n`);
+    return 1;
+  }
   const api = createApiClient(endpoint.value);
   try {
-    const device = await toolDevice(line.flags.get('device-file') ?? defaultDeviceFile());
     const signedIn = await signInAsAdmin(
       api,
       device,

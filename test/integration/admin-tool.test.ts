@@ -4,6 +4,7 @@
  * it is stopped), then everyday commands signed in as that admin with password and code, each
  * request checked before it leaves, and refusals as exit codes a script can act on.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,6 +150,28 @@ describe('everyday commands', () => {
     expect(reset).toMatchObject({ code: 0 });
     expect(JSON.parse(reset.out)).toMatchObject({ sessionsEnded: 0 });
     expect(codeOf(reset)).toMatch(/^[0-9A-Z]{20}$/);
+  });
+
+  it('says a damaged device file is damaged, and leaves it as it was', async () => {
+    const damaged = path.join(tempDir('wardline-admin-tool-'), 'device.json');
+    writeFileSync(damaged, '{"deviceId": "not json at all');
+    const ran = await run(
+      [
+        '--server',
+        server.server.url,
+        '--ca',
+        server.server.caCertPath,
+        '--device-file',
+        damaged,
+        '--user',
+        'it.okoro',
+        'search',
+      ],
+      { WARDLINE_ADMIN_PASSWORD: adminPassword },
+    );
+    expect(ran.code).toBe(1);
+    expect(ran.err).toContain('is damaged');
+    expect(readFileSync(damaged, 'utf8')).toBe('{"deviceId": "not json at all');
   });
 
   it('answers a wrong password and a non-admin with a refusal, exit 1', async () => {
