@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'DEVICE_REVOKED',
   // Administration: the id is taken, or the role address is full.
   'CONFLICT',
+  // Administration: the workstation's name typed to confirm a wipe is no longer its name.
+  'CONFIRMATION_MISMATCH',
   'NO_SIGN_IN_IN_PROGRESS',
   'SESSION_EXPIRED',
   'IDENTITY_KEYS_DAMAGED',
@@ -138,6 +140,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   ALREADY_ENROLLED: 'This person has already set a password; reset it instead.',
   DEVICE_REVOKED: 'This workstation was removed by IT.',
   CONFLICT: 'The server refused a change that conflicts with what it holds (an id taken, a list full).',
+  CONFIRMATION_MISMATCH: 'The name given to confirm the action is not the current name of what it acts on.',
   NO_SIGN_IN_IN_PROGRESS: 'Start again with your user ID and password.',
   SESSION_EXPIRED: 'Your session has ended. Sign in again.',
   IDENTITY_KEYS_DAMAGED: 'Your message keys could not be opened. Call the service desk.',

@@ -2,7 +2,7 @@
  * The Administration view's work in main: each admin channel (shared/ipc/admin-channels.ts) is
  * one call of the server's admin API with the signed-in admin's session token
  * (admin-route-call.ts). People, their accounts and re-authentication are here; role addresses
- * and workstations in admin-directory.ts. The router has
+ * and workstations in admin-directory.ts; remote wipe in admin-wipe.ts. The router has
  * already refused every role without `admin.manage`; the server checks the same permission again,
  * and for destructive routes a re-authentication within five minutes, answering
  * REAUTHENTICATION_REQUIRED, which reaches the view as that typed code.
@@ -28,6 +28,7 @@ import type { Logger } from '../logging/logger';
 import type { ApiClient } from '../server-link/api-client';
 import { createAdminDirectory } from './admin-directory';
 import { adminRefusal, createAdminRouteCall } from './admin-route-call';
+import { createAdminWipe } from './admin-wipe';
 
 export interface AdminConsoleDeps {
   /** Null when no server is configured: every channel says so. */
@@ -109,5 +110,6 @@ export function createAdminConsole(deps: AdminConsoleDeps): AdminConsoleHandlers
       return ok({});
     },
     ...createAdminDirectory({ call: ask, deviceId: deps.deviceId }),
+    ...createAdminWipe({ call: ask, deviceId: deps.deviceId, userId: deps.userId }),
   };
 }

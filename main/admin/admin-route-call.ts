@@ -3,7 +3,8 @@
  * Administration view's typed result. Shared by every admin channel handler in main/admin/.
  *
  * Refusals keep the server's code where the view can act on it: CONFLICT (an id taken, a role
- * address full) stays CONFLICT, and FORBIDDEN (an admin acting on their own account or
+ * address full) stays CONFLICT, so does CONFIRMATION_MISMATCH (a workstation renamed since the
+ * admin confirmed its name), and FORBIDDEN (an admin acting on their own account or
  * workstation) reads as NOT_PERMITTED; everything else as the rest of the app reads it.
  */
 import { appErrorWithWait, appError } from '../../shared/errors';
@@ -27,7 +28,11 @@ export type AdminRouteCall = <R extends RouteName>(
 /** The server's refusal as the view's typed code. */
 export function adminRefusal(error: ApiError): IpcResult<never> {
   const code =
-    error.code === 'CONFLICT' ? 'CONFLICT' : error.code === 'FORBIDDEN' ? 'NOT_PERMITTED' : appCodeOf(error.code);
+    error.code === 'CONFLICT' || error.code === 'CONFIRMATION_MISMATCH'
+      ? error.code
+      : error.code === 'FORBIDDEN'
+        ? 'NOT_PERMITTED'
+        : appCodeOf(error.code);
   return fail(appErrorWithWait(code, error.retryAfterSeconds));
 }
 

@@ -101,7 +101,7 @@ export function createSignInActivation(deps: SessionDeps, hooks: SignInActivatio
         api: deps.server.api,
         vaults: deps.vaults,
         device: { publicKey: signer.publicKey, loginProof: (userId) => loginProof(signer, userId, deps.now()) },
-        deviceName: deps.deviceName ?? os.hostname().slice(0, 200),
+        deviceName: deps.deviceName ?? deps.policy.workstationName ?? os.hostname().slice(0, 200),
         derive: deps.derive,
         now: deps.now,
         mfaRequired: deps.policy.mfaRequired,

@@ -69,6 +69,8 @@ const TEXT: Record<ErrorCode, string> = {
     'Confirm it is you: enter your password and authentication code again, then repeat the action.',
   DEVICE_REVOKED: 'This workstation was removed by IT.',
   CONFLICT: 'That conflicts with what is already there, so nothing was changed. Refresh and try again.',
+  CONFIRMATION_MISMATCH:
+    'Nothing was done: the name you confirmed is no longer the name it has on the server. Refresh and try again.',
   DEVICE_IDENTITY_UNUSABLE:
     'This workstation’s Wardline registration is damaged or belongs to another computer. Nothing was deleted. Call the IT service desk.',
   NO_SERVER_CONFIGURED: 'This workstation has no Wardline server set up. Call the IT service desk.',

@@ -20,6 +20,7 @@ import {
   shownText,
 } from '../protocol/admin-directory-api';
 import { adminLogEntry } from '../protocol/admin-log-api';
+import { adminDeviceCommand, ADMIN_DEVICE_COMMANDS_MAX } from '../protocol/admin-wipe-api';
 import { deviceId, epochMs, roleAddressId, userId, uuid } from '../protocol/identifiers';
 import type { ChannelSpec } from './channel-spec';
 
@@ -122,6 +123,34 @@ export const adminChannels = {
   'admin.revokeWorkstation': {
     request: z.strictObject({ deviceId }),
     response: z.strictObject({ changed: z.boolean(), sessionsEnded: count }),
+    permission,
+  },
+  /**
+   * Queues a wipe of the workstation for its next contact (may ask for re-authentication).
+   * `confirmName`: its name as the admin confirmed it, which the server checks is still its name.
+   * Not the workstation this admin is using.
+   */
+  'admin.wipeWorkstation': {
+    request: z.strictObject({ deviceId, confirmName: z.string().max(200) }),
+    response: z.strictObject({ command: adminDeviceCommand }),
+    permission,
+  },
+  /** Queues a wipe of the person's data on every workstation they signed in at (may ask for re-authentication). */
+  'admin.wipePerson': {
+    request: forPerson,
+    response: z.strictObject({
+      workstations: count,
+      commands: z.array(adminDeviceCommand).max(ADMIN_DEVICE_COMMANDS_MAX),
+    }),
+    permission,
+  },
+  /** A workstation's commands, newest first: queued, delivered or done, with times. */
+  'admin.workstationCommands': {
+    request: z.strictObject({ deviceId }),
+    response: z.strictObject({
+      deviceName: z.string().max(200).nullable(),
+      commands: z.array(adminDeviceCommand).max(ADMIN_DEVICE_COMMANDS_MAX),
+    }),
     permission,
   },
   /** The signed-in admin's own actions from the server's audit chain, newest first (`before`: a trail number). */

@@ -6,6 +6,7 @@
  * Shared so the Settings view can show the effective policy, read-only.
  */
 import { z } from 'zod';
+import { isDisplayText } from '../text/display-text';
 
 export const NOTIFICATION_CONTENT = ['count', 'sender'] as const;
 export type NotificationContent = (typeof NOTIFICATION_CONTENT)[number];
@@ -26,6 +27,12 @@ const policyShape = {
     .default(null),
   /** The CA the server's certificate must chain to: PEM text, or the path of a PEM file. Default: none. */
   caCertificate: z.string().min(1).max(20_000).nullable().default(null),
+  /**
+   * The name IT knows this workstation by ("Ward 7 nurses station"), as the Administration
+   * view lists it and as IT types it to confirm a wipe. Default: the computer's host name.
+   * Plain display text, 1 to 200 characters.
+   */
+  workstationName: z.string().trim().min(1).max(200).refine(isDisplayText).nullable().default(null),
   /** Idle time before the screen locks. Default 300 s (5 min); 5 s (for testing) to 1 h. */
   idleLockSeconds: seconds(5, 3600).default(300),
   /** Time locked before the user is signed out. Default 1800 s (30 min); 10 s (for testing) to 24 h. */

@@ -33,6 +33,7 @@ export function policyRows(policy: Policy): PolicyRow[] {
       label: 'Pinned certificate authority',
       value: policy.caCertificate === null ? 'Not set by policy' : 'Set',
     },
+    { key: 'workstationName', label: 'This workstation’s name', value: policy.workstationName ?? 'Its computer name' },
     { key: 'idleLockSeconds', label: 'Lock after idle', value: duration(policy.idleLockSeconds) },
     { key: 'autoLogoffSeconds', label: 'Sign out after locked for', value: duration(policy.autoLogoffSeconds) },
     { key: 'pinAllowed', label: 'Unlock with a PIN', value: yesNo(policy.pinAllowed) },

@@ -8,6 +8,7 @@ import { parseRegQuery } from '../../../main/policy/registry-policy';
 const DEFAULTS = {
   serverUrl: null,
   caCertificate: null,
+  workstationName: null,
   idleLockSeconds: 300,
   autoLogoffSeconds: 1800,
   pinAllowed: true,
@@ -99,6 +100,17 @@ describe('policy from a file', () => {
     const read = await loadPolicy({ platform: 'linux', overrideFile: policyFile(JSON.stringify(content)) });
     expect(read).toMatchObject({ ok: false, error: { code: 'POLICY_INVALID', keys } });
     expect(JSON.stringify(read)).not.toContain('wardline.hospital.example');
+  });
+
+  it('takes the name IT knows the workstation by as plain display text only', async () => {
+    const named = (workstationName: string) => linux(() => Promise.resolve(JSON.stringify({ workstationName })));
+    await expect(named('  Ward 7 nurses station ')).resolves.toMatchObject({
+      ok: true,
+      value: { policy: { workstationName: 'Ward 7 nurses station' } },
+    });
+    // A name others will type to confirm a wipe: no control or direction-changing characters, never empty.
+    for (const refused of ['Ward 7\u202enoitats', 'Ward\u00007', '   ', 'x'.repeat(201)])
+      await expect(named(refused)).resolves.toMatchObject({ ok: false });
   });
 
   it('refuses a file that is not a JSON object', async () => {
