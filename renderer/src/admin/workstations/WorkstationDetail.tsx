@@ -1,4 +1,4 @@
-import { useId, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { Button } from 'react-aria-components';
 import type { WardlineApi } from '../../../../preload/api-factory';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -33,6 +33,11 @@ export function WorkstationDetail({
 }) {
   const id = useId();
   const heading = useRef<HTMLHeadingElement>(null);
+  const panel = useRef<HTMLElement>(null);
+  // Opened below the table, which on a 768-pixel screen may be all there is room for: bring it into view.
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
   const { busy, outcome, run } = useAdminAction('workstation');
   const { state: commands, refresh: refreshCommands } = useWorkstationCommands(bridge, workstation.deviceId);
   const name = workstationName(workstation);
@@ -69,7 +74,7 @@ export function WorkstationDetail({
 
   const confirmWhat = workstation.name === null ? 'the start of its ID' : 'the workstation’s name';
   return (
-    <section className="person-detail workstation-detail" aria-labelledby={`${id}-name`}>
+    <section ref={panel} className="person-detail workstation-detail" aria-labelledby={`${id}-name`}>
       <div className="person-head">
         <h2 id={`${id}-name`} ref={heading} tabIndex={-1}>
           {workstation.name === null ? name : <ShownText text={workstation.name} />}
