@@ -10,7 +10,10 @@
  * `unattested-actor` alert naming the workstation and the record; `audit:verify` names it too.
  *
  * A workstation IT revoked sends nothing more (`DEVICE_REVOKED`): its key is no longer trusted
- * to speak for anyone, so records it still holds stay on it for IT to collect.
+ * to speak for anyone, so records it still holds stay on it for IT to collect. Except while it
+ * carries out a wipe IT queued (fetched, not yet done): the wipe sends the records before it
+ * destroys the log and the device key, so a revoked PC can be wiped with nothing lost and come
+ * back as a new workstation. The records are checked like any others and name the device.
  */
 import { batchSigningBytes, checkEntries, fromHex, hex } from '../../shared/audit/audit-chain';
 import { blake2b256 } from '../../shared/audit/blake2b';
@@ -21,6 +24,7 @@ import { signatureValid } from '../../shared/node/crypto/ed25519';
 import { loadSodium } from '../../shared/node/crypto/sodium';
 import { deviceKeyOf, recordDeviceContact } from '../accounts/device-store';
 import type { Database, Queryable } from '../db/database';
+import { wipeUnderWay } from '../devices/device-command-store';
 import { fail, succeed, type Outcome } from '../outcome';
 import { recordAuditAlert } from './audit-alert-store';
 import { chainEnd, insertBatch, insertHead, latestHead } from './audit-head-store';
@@ -134,7 +138,8 @@ export async function acceptAuditBatch(
     .transaction(async (tx): Promise<Outcome<Ack>> => {
       // Before the tree lock, always: the device's row lock, held to commit, so a revocation
       // either waits for this batch or this batch finds it (accounts/device-store.ts).
-      if (!(await recordDeviceContact(tx, workstationId, { at: clock(), appVersion }))) return fail('DEVICE_REVOKED');
+      const contact = await recordDeviceContact(tx, workstationId, { at: clock(), appVersion });
+      if (!contact && !(await wipeUnderWay(tx, workstationId))) return fail('DEVICE_REVOKED');
       await lockAuditTree(tx);
       await tree.catchUp(tx);
       const end = await chainEnd(tx, workstationId);

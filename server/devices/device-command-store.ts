@@ -118,6 +118,20 @@ export async function deliverCommands(
   return { commands: pending.map(deviceViewOf), delivered: delivered.map(adminViewOf) };
 }
 
+/**
+ * Whether the workstation is carrying out a wipe of itself: one it has fetched and not yet
+ * reported done. Its audit records are still taken then, even after a revocation
+ * (audit-intake.ts), so the wipe can send them before it destroys the log.
+ */
+export async function wipeUnderWay(tx: Queryable, deviceId: string): Promise<boolean> {
+  const rows = await tx.query<{ command_id: string }>(
+    `SELECT command_id FROM device_commands
+     WHERE device_id = $1 AND kind = 'wipe-workstation' AND delivered_at IS NOT NULL AND done_at IS NULL LIMIT 1`,
+    [deviceId],
+  );
+  return rows.length === 1;
+}
+
 export type Completion =
   | { readonly kind: 'completed'; readonly command: AdminDeviceCommand }
   | { readonly kind: 'already-done'; readonly doneAt: number }

@@ -39,6 +39,7 @@ const nurse = account('nurse.varga', 'nurse', 'Ilona Varga', 'Ward 3', 'Staff Nu
 const doctor = account('dr.osei', 'physician', 'Kofi Osei', 'Cardiology', 'Registrar');
 const porter = account('nurse.roux', 'nurse', 'Claire Roux', 'Ward 3', 'Staff Nurse');
 const student = account('nurse.bell', 'nurse', 'Ada Bell', 'Ward 3', 'Student Nurse');
+const locum = account('nurse.ito', 'nurse', 'Hana Ito', 'Ward 3', 'Agency Nurse');
 
 let target: TestServer;
 let admin: TestUser;
@@ -54,7 +55,7 @@ function station(options: Parameters<typeof createWorkstation>[1] = {}, server =
 beforeAll(async () => {
   // Real client KDF costs: the workstation refuses the fixtures' cheap ones.
   target = await startTestServer('pglite', { accountKdf: DEFAULT_ACCOUNT_KDF });
-  for (const person of [nurse, doctor, porter, student]) await target.server.admin.createAccount(person);
+  for (const person of [nurse, doctor, porter, student, locum]) await target.server.admin.createAccount(person);
   admin = await createUser(target, { userId: 'it.morgan', displayName: 'Sam Morgan', role: 'it-admin' });
   officer = await createUser(target, { userId: 'audit.chen', displayName: 'Li Chen', role: 'compliance-officer' });
   await signIn(target, officer);
@@ -210,6 +211,43 @@ describe('a workstation wipe', () => {
     expect(await again.core.audit.syncNow()).toMatchObject({ kind: 'synced' });
     const records = await trailOf(deviceId);
     expect(records.filter((r) => r.action === 'vault.shredded' && r.reason === 'REMOTE_WIPE')).toHaveLength(1);
+  });
+});
+
+describe('a revoked workstation', () => {
+  it('is wiped with its audit records sent first, and then registers afresh as a new workstation', async () => {
+    const ward = station();
+    await signInAt(ward, locum);
+    const deviceId = await deviceOf(locum);
+    // Records made before the revocation that have not reached the server yet.
+    await ward.call('session.signOut', {});
+    const revoked = await target.api.ok('adminRevokeWorkstation', { deviceId }, await freshAdmin());
+    expect(revoked.changed).toBe(true);
+    expect(await ward.core.audit.syncNow()).not.toMatchObject({ kind: 'synced' });
+    const refused = await ward.call('session.signIn', { userId: locum.userId, password: locum.password });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'DEVICE_REVOKED' } });
+
+    await target.api.ok('adminWipeWorkstation', { deviceId, confirmName: HOST_NAME }, await freshAdmin());
+    // Someone tries to sign in there: the workstation looks for IT's commands first.
+    await ward.call('session.signIn', { userId: locum.userId, password: locum.password });
+    const done = await eventually(
+      () => commandsOf(deviceId),
+      (commands) => commands[0]?.state === 'done',
+    );
+    // Taken while the wipe was under way: every record, the sign-out before the revocation too.
+    expect(done[0]).toMatchObject({ outcome: 'wiped', auditSynced: true });
+    const records = await trailOf(deviceId);
+    expect(records.filter((r) => r.action === 'session.signed-out')).toHaveLength(1);
+    expect(records.filter((r) => r.action === 'vault.shredded' && r.reason === 'REMOTE_WIPE')).toHaveLength(1);
+    // Done, the revoked key sends nothing more.
+    await expect(
+      target.api.ok('adminDeviceCommands', { deviceId }, token(admin)).then((c) => c.commands[0]?.state),
+    ).resolves.toBe('done');
+
+    // A new key, a new registration: the PC signs people in again.
+    await signInAt(ward, locum, 1);
+    expect(await deviceOf(locum)).not.toBe(deviceId);
+    await ward.call('session.signOut', {});
   });
 });
 
