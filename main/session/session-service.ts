@@ -1,8 +1,9 @@
 /**
  * The workstation's session: who is signed in, locked or not, and carrying out what the session
  * machine (session-machine.ts) decides. This module coordinates; each part is its own module:
- * sign-in-activation.ts (from a password to a session), unlocked-scope.ts (every secret a lock
- * clears), locked-watch.ts (the feed while locked), badge-counter.ts, session-pin.ts.
+ * sign-in-activation.ts (from a password to a session), session-unlock.ts (a locked session
+ * opened again), unlocked-scope.ts (every secret a lock clears), locked-watch.ts (the feed while
+ * locked), badge-counter.ts, session-pin.ts.
  *
  * - Lock: the renderer is told first (it drops every piece of PHI at once), then the unlocked
  *   scope closes once messaging calls in flight have finished (a send being sealed is queued, not
@@ -37,7 +38,7 @@ import {
 import { messagingStarter } from './session-messaging';
 import { actorOf, LOCK_REASON_CODES, logoffRecord, refusal } from './session-records';
 import { createSignInActivation } from './sign-in-activation';
-import { reopenUnlockedScope } from './unlocked-scope';
+import { reopenScope, unlockKey, type UnlockContext } from './session-unlock';
 import { auditEvent } from '../../shared/audit/audit-event-builder';
 
 export type { SessionDeps, SessionService } from './session-contract';
@@ -207,28 +208,13 @@ export function createSessionService(deps: SessionDeps): SessionService {
     return ok(state);
   }
 
-  /** The wrap key from the PIN or the password, or why not; a wrong PIN is recorded and counted. */
-  async function unlockKey(
-    session: ActiveSession,
-    secret: { pin: string } | { password: string },
-  ): Promise<IpcResult<Uint8Array>> {
-    if (!('pin' in secret)) {
-      const keys = await deps.derive(secret.password, session.unlock.salt, session.unlock.kdf);
-      keys.authKey.fill(0);
-      return ok(keys.wrapKey);
-    }
-    if (!deps.policy.pinAllowed) return fail(appError('PIN_NOT_ALLOWED'));
-    if (!session.pin.isSet) return fail(appError('PIN_NOT_SET'));
-    if (!pinUsable(machine, timings, deps.now())) return fail(appError('PIN_DISABLED'));
-    const wrapKey = await session.pin.open(secret.pin);
-    if (wrapKey !== null) return ok(wrapKey);
-    deps.logger.info({ userId: session.account.userId }, 'wrong PIN');
-    await deps.audit.note(
-      auditEvent({ action: 'session.unlocked', actor: actorOf(session), outcome: 'failure', reason: 'PIN_WRONG' }),
-    );
-    await apply({ type: 'unlock-failed', at: deps.now() });
-    return fail(appError(active === null ? 'SESSION_EXPIRED' : 'PIN_WRONG'));
-  }
+  const unlocking: UnlockContext = {
+    deps,
+    pinUsable: () => pinUsable(machine, timings, deps.now()),
+    unlockFailed: () => apply({ type: 'unlock-failed', at: deps.now() }),
+    stillActive: () => active !== null,
+    startMessaging,
+  };
 
   return {
     state: () => current,
@@ -297,31 +283,11 @@ export function createSessionService(deps: SessionDeps): SessionService {
         const session = active;
         if (session === null || machine.kind !== 'locked' || session.scope !== null)
           return fail(appError('NOT_LOCKED'));
-        const key = await unlockKey(session, secret);
+        const key = await unlockKey(unlocking, session, secret);
         if (!key.ok) return key;
         await stopWatch(session);
-        const reopened = await reopenUnlockedScope(
-          deps.vaults,
-          session.account.userId,
-          session.unlock.wrappedIdentity,
-          key.value,
-          (vault, identity) => startMessaging(session, vault, identity),
-        );
-        if (!reopened.ok) {
-          // A wrong password opens nothing: the vault's own check says so, and it counts like a wrong PIN.
-          const failed = reopened.error;
-          deps.logger.info({ code: failed.code }, 'unlock refused');
-          await deps.audit.note(
-            auditEvent({
-              action: 'session.unlocked',
-              actor: actorOf(session),
-              outcome: 'failure',
-              reason: failed.code,
-            }),
-          );
-          if (failed.code === 'WRONG_PASSWORD') await apply({ type: 'unlock-failed', at: deps.now() });
-          return fail(active === null ? appError('SESSION_EXPIRED') : failed);
-        }
+        const reopened = await reopenScope(unlocking, session, key.value);
+        if (!reopened.ok) return reopened;
         session.scope = reopened.value;
         await apply({ type: 'unlocked', at: deps.now(), method: 'pin' in secret ? 'pin' : 'password' });
         try {
