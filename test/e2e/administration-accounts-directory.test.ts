@@ -324,16 +324,30 @@ describe('the IT admin', () => {
     await expect(station.innerText()).resolves.toMatch(/Anika Patel[\s\S]*dr\.patel[\s\S]*Active/);
     const mine = table.getByRole('row').filter({ hasText: 'Active (you are using it)' });
     await expect(mine.count()).resolves.toBe(1);
-    await expect(mine.getByRole('button').count()).resolves.toBe(0);
     // People, kept with its search, stays out of sight though a popover elsewhere has come and gone.
     await expect(page.getByRole('grid', { name: 'People' }).isVisible()).resolves.toBe(false);
     await shoot(page, 'workstations');
     await noViolations(page);
+    // The one this admin uses offers neither wipe nor revoke.
+    await mine.click();
+    await page.getByText('This is the workstation you are using.').waitFor();
+    await expect(
+      page
+        .locator('.workstation-detail')
+        .getByRole('button', { name: /Wipe|Revoke/ })
+        .count(),
+    ).resolves.toBe(0);
 
-    await station.getByRole('button', { name: 'Revoke Ward 7 nurses station' }).click();
+    await station.click();
+    const panel = page.getByRole('region', { name: 'Ward 7 nurses station' });
+    await panel.getByRole('grid', { name: 'Commands for Ward 7 nurses station' }).waitFor();
+    await panel.getByText('Nothing has been asked of this workstation.').waitFor();
+    await shoot(page, 'workstation-detail');
+    await noViolations(page);
+    await panel.getByRole('button', { name: 'Revoke Ward 7 nurses station' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Revoke Ward 7 nurses station?' });
     await expect(confirm.innerText()).resolves.toContain(
-      'Every session on it ends now and it can no longer sign anyone in or send its audit records. Its stored data stays on the disk until it is wiped.',
+      'Every session on it ends now and it can no longer sign anyone in or send its audit records. Its stored data stays on the disk until it is wiped',
     );
     const typed = confirm.getByRole('textbox', { name: /To confirm, type the workstation’s name/ });
     await expect(typed.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
@@ -349,7 +363,9 @@ describe('the IT admin', () => {
     await confirm.getByRole('button', { name: 'Revoke workstation' }).click();
     await status(page, 'Ward 7 nurses station is revoked: 1 session ended.').waitFor({ timeout: 30_000 });
     await expect.poll(() => station.innerText(), { timeout: 30_000 }).toMatch(/Revoked \d{4}-\d{2}-\d{2}/);
-    await expect(station.getByRole('button').count()).resolves.toBe(0);
+    // Revoked: it can still be wiped, not revoked again.
+    await expect(panel.getByRole('button', { name: 'Revoke Ward 7 nurses station' }).count()).resolves.toBe(0);
+    await panel.getByRole('button', { name: 'Wipe Ward 7 nurses station' }).waitFor();
     // Its old token now says why it stopped working.
     expect(await target.api.refused('listSessions', {}, token(doctor))).toMatchObject({
       status: 403,

@@ -9,3 +9,5 @@ export type EnrollmentGrant = ResponseOf<'admin.createPerson'>['enrollment'];
 export type RoleAddressSummary = ResponseOf<'admin.searchRoleAddresses'>['roleAddresses'][number];
 export type RoleAddress = ResponseOf<'admin.getRoleAddress'>['roleAddress'];
 export type Workstation = ResponseOf<'admin.listWorkstations'>['workstations'][number];
+/** A command IT queued for a workstation (a wipe) and where it stands. */
+export type WorkstationCommand = ResponseOf<'admin.workstationCommands'>['commands'][number];

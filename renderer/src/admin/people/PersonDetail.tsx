@@ -194,6 +194,34 @@ export function PersonDetail({
             act={act}
             onClosed={() => heading.current?.focus()}
           />
+          <ConfirmAction
+            label="Wipe data…"
+            accessibleLabel={`Wipe the data of ${name}`}
+            title={`Wipe ${name}’s data on every workstation?`}
+            confirmLabel="Wipe their data"
+            isDisabled={busy !== null}
+            onConfirm={() =>
+              void act(
+                'wipe',
+                () => bridge.admin.wipePerson({ userId }),
+                ({ workstations }) =>
+                  workstations === 0
+                    ? `${name} has not signed in at any workstation: there is nothing to wipe.`
+                    : `A wipe of ${name}’s data is queued on ${counted(workstations, 'workstation', 'workstations')}: each wipes it when it next contacts the server. Open a workstation under Workstations to follow it.`,
+              )
+            }
+          >
+            <p>
+              On every workstation where <ShownText text={name} /> ({userId}) has signed in, their vault (the messages
+              and keys stored there) is crypto-shredded when that workstation next contacts the server, and they are
+              signed out there first. Nobody else’s data is touched.
+            </p>
+            <p>
+              Their account is not changed, and messages kept on the server are not deleted: to keep them out,
+              deactivate the account as well. A wipe cannot be called back once queued. This is recorded under your
+              name.
+            </p>
+          </ConfirmAction>
           {live > 0 && (
             <ConfirmAction
               label="End all sessions…"

@@ -2,10 +2,10 @@
  * How the Workstations section names a workstation and its state. A workstation is named by its
  * latest sign-in (main cleaned the name with the display rule; it is shown through it again); one
  * that never finished a sign-in has no name, and goes by the start of its id, which is also what
- * is typed to confirm acting on it. Pure.
+ * is typed to confirm acting on it. Also the commands IT queued for it (a wipe), in words. Pure.
  */
 import { displayText } from '../../../../shared/text/display-text';
-import type { Workstation } from '../admin-types';
+import type { Workstation, WorkstationCommand } from '../admin-types';
 
 const ID_PREFIX_CHARS = 8;
 
@@ -28,4 +28,32 @@ export function workstationStatus(
 ): string {
   if (workstation.revokedAt !== null) return `Revoked ${time(workstation.revokedAt)}`;
   return workstation.thisWorkstation ? 'Active (you are using it)' : 'Active';
+}
+
+/** What a command does, in words: the whole workstation, or one person's data on it. */
+export function commandText(command: Pick<WorkstationCommand, 'kind' | 'userId'>): string {
+  return command.kind === 'wipe-workstation'
+    ? 'Wipe the workstation'
+    : `Wipe the data of ${command.userId ?? 'a person'}`;
+}
+
+/** Where it stands: waiting for the workstation's next contact, fetched by it, or carried out. */
+export function commandState(command: Pick<WorkstationCommand, 'state'>): string {
+  switch (command.state) {
+    case 'queued':
+      return 'Queued';
+    case 'delivered':
+      return 'Delivered';
+    case 'done':
+      return 'Done';
+  }
+}
+
+/** What the workstation reported it did; nothing until it is done. */
+export function commandResult(command: Pick<WorkstationCommand, 'kind' | 'outcome' | 'auditSynced'>): string {
+  if (command.outcome === null) return '—';
+  if (command.kind === 'wipe-user') return 'Their data on it was shredded';
+  return command.outcome === 'wiped' && command.auditSynced === true
+    ? 'Every vault shredded; its audit records reached the server, then its audit log was shredded'
+    : 'Every vault shredded; its audit log was kept, since its records could not reach the server (they follow when it can)';
 }
