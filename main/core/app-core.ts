@@ -343,7 +343,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'connection.getState': () => withMessaging((m) => Promise.resolve(ok(m.connectionState()))),
       'directory.search': ({ query }) => withMessaging((m) => m.searchDirectory(query)),
       'conversations.list': ({ offset, limit }) => withMessaging((m) => m.listConversations(offset, limit)),
-      'conversation.open': ({ conversationId }) => withMessaging((m) => m.openConversation(conversationId)),
+      'conversation.open': ({ conversationId, again }) =>
+        withMessaging((m) => m.openConversation(conversationId, again === true)),
       'conversation.loadOlder': ({ conversationId, before }) =>
         withMessaging((m) => m.loadOlder(conversationId, before)),
       'message.send': (request) => withMessaging((m) => m.send(request)),

@@ -34,7 +34,8 @@ export interface ThreadReaderDeps {
 }
 
 export interface ThreadReader {
-  readonly open: (conversationId: string) => Promise<IpcResult<Thread>>;
+  /** `again`: the thread on screen, asked for anew; not recorded as opened if it is the one last opened. */
+  readonly open: (conversationId: string, again?: boolean) => Promise<IpcResult<Thread>>;
   readonly loadOlder: (
     conversationId: string,
     before: number,
@@ -57,12 +58,24 @@ export function createThreadReader(deps: ThreadReaderDeps): ThreadReader {
   const { store, records } = deps;
   /** Conversations whose server history has been fetched to its start in this session. */
   const historyDone = new Set<string>();
+  /**
+   * The conversation last opened in this unlocked session: asking for it again while it is on
+   * screen is the same opening, so the trail says how often a person opened a conversation, not
+   * how often it changed while open. Anything else asked "again" is recorded as an opening.
+   */
+  let lastOpened: string | null = null;
+  /**
+   * Opens under way, by conversation: a second request for the same thread while one runs (the
+   * view mounting twice, twenty clicks) joins it, so it is one opening with each message read
+   * recorded once, not a race between two reads of the same unread list.
+   */
+  const opening = new Map<string, Promise<IpcResult<Thread>>>();
 
-  return {
-    async open(conversationId) {
-      const conversation = await store.call('conversation.get', { id: conversationId });
-      if (conversation === null) return fail(appError('NOT_FOUND'));
-      const patient = conversation.patient?.ref ?? null;
+  async function openThread(conversationId: string, again: boolean): Promise<IpcResult<Thread>> {
+    const conversation = await store.call('conversation.get', { id: conversationId });
+    if (conversation === null) return fail(appError('NOT_FOUND'));
+    const patient = conversation.patient?.ref ?? null;
+    if (!again || lastOpened !== conversationId) {
       const refused = await records.refusal(
         actionEvent({
           action: 'conversation.opened',
@@ -71,37 +84,48 @@ export function createThreadReader(deps: ThreadReaderDeps): ThreadReader {
         }),
       );
       if (refused !== null) return fail(appError(refused));
-      await deps.sweepExpired();
-      // Reading is an access: recorded before the messages are marked read, a read receipt goes or
-      // the thread is shown. An unrecordable read shows nothing and leaves them unread.
-      const unread = await store.call('conversation.unread', { conversationId });
-      const unrecorded = await records.refusals(
-        unread.map((id) =>
-          actionEvent({ action: 'message.read', object: { kind: 'message', id, conversationId }, patient }),
-        ),
-      );
-      if (unrecorded !== null) return fail(appError(unrecorded));
-      const newlyRead = await store.call('conversation.markRead', { conversationId, ids: unread, at: deps.now() });
-      for (const id of newlyRead) deps.receipts.add(id, 'read');
-      if (newlyRead.length > 0) deps.onListChanged();
-      const messages = await store.call('message.thread', { conversationId, before: null, limit: THREAD_PAGE });
-      const names = new Map(conversation.participants.map((p) => [p.userId, p.displayName]));
-      const keyChanged = new Set<string>();
-      for (const p of conversation.participants)
-        if (p.userId !== deps.selfId && (await deps.contacts.hasPendingChange(p.userId))) keyChanged.add(p.userId);
-      await Promise.all(
-        [...keyChanged].map((userId) =>
-          records.noted(actionEvent({ action: 'key-change.shown', object: { kind: 'account', id: userId } })),
-        ),
-      );
-      const now = deps.now();
-      return ok({
-        conversation: toThreadConversation(conversation, deps.selfId, keyChanged),
-        messages: messages.map((m) => toMessageView(m, names.get(m.senderId) ?? m.senderId, now)),
-        more:
-          messages.length === THREAD_PAGE ||
-          (!historyDone.has(conversationId) && startsAfterCreation(conversation.createdAt, messages)),
-      });
+      lastOpened = conversationId;
+    }
+    await deps.sweepExpired();
+    // Reading is an access: recorded before the messages are marked read, a read receipt goes or
+    // the thread is shown. An unrecordable read shows nothing and leaves them unread.
+    const unread = await store.call('conversation.unread', { conversationId });
+    const unrecorded = await records.refusals(
+      unread.map((id) =>
+        actionEvent({ action: 'message.read', object: { kind: 'message', id, conversationId }, patient }),
+      ),
+    );
+    if (unrecorded !== null) return fail(appError(unrecorded));
+    const newlyRead = await store.call('conversation.markRead', { conversationId, ids: unread, at: deps.now() });
+    for (const id of newlyRead) deps.receipts.add(id, 'read');
+    if (newlyRead.length > 0) deps.onListChanged();
+    const messages = await store.call('message.thread', { conversationId, before: null, limit: THREAD_PAGE });
+    const names = new Map(conversation.participants.map((p) => [p.userId, p.displayName]));
+    const keyChanged = new Set<string>();
+    for (const p of conversation.participants)
+      if (p.userId !== deps.selfId && (await deps.contacts.hasPendingChange(p.userId))) keyChanged.add(p.userId);
+    await Promise.all(
+      [...keyChanged].map((userId) =>
+        records.noted(actionEvent({ action: 'key-change.shown', object: { kind: 'account', id: userId } })),
+      ),
+    );
+    const now = deps.now();
+    return ok({
+      conversation: toThreadConversation(conversation, deps.selfId, keyChanged),
+      messages: messages.map((m) => toMessageView(m, names.get(m.senderId) ?? m.senderId, now)),
+      more:
+        messages.length === THREAD_PAGE ||
+        (!historyDone.has(conversationId) && startsAfterCreation(conversation.createdAt, messages)),
+    });
+  }
+
+  return {
+    open(conversationId, again = false) {
+      const running = opening.get(conversationId);
+      if (running !== undefined) return running;
+      const opened = openThread(conversationId, again).finally(() => opening.delete(conversationId));
+      opening.set(conversationId, opened);
+      return opened;
     },
 
     async loadOlder(conversationId, before) {

@@ -303,9 +303,14 @@ export const channels = {
     }),
     permission: 'messages.use',
   },
-  /** Opens a thread (marks it read, sends read receipts) and answers its newest messages. */
+  /**
+   * Opens a thread (marks it read, sends read receipts) and answers its newest messages.
+   * `again`: the thread on screen asked for anew (a message arrived, one was sent or recalled),
+   * recorded as opened only if it is not the conversation last opened; what it newly shows is
+   * recorded as read either way.
+   */
   'conversation.open': {
-    request: z.strictObject({ conversationId }),
+    request: z.strictObject({ conversationId, again: z.boolean().optional() }),
     response: threadSchema,
     permission: 'messages.use',
   },

@@ -420,9 +420,8 @@ describe('a nurse at a ward workstation, as IT administers it', () => {
     await expect.poll(wipedRecord, SLOW).toBeDefined();
     const done = await wipedRecord();
     const offline = await offlineRecords();
-    expect(new Set(offline.map(({ record }) => record.action))).toEqual(
-      new Set(['conversation.opened', 'message.read']),
-    );
+    // One opening of the thread, however often it changed while on screen, and one read.
+    expect(offline.map(({ record }) => record.action).sort()).toEqual(['conversation.opened', 'message.read']);
     for (const entry of offline) expect(entry.treeIndex).toBeLessThan(done!.treeIndex);
   }, 240_000);
 

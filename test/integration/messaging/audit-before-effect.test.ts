@@ -126,6 +126,64 @@ describe('records before effects (messaging)', () => {
     );
   });
 
+  it('opening: the thread on screen asked for again is one opening, and what it newly shows is recorded as read', async () => {
+    const { conversationId, messageId: first } = await fromDoctor('K+ 6.1');
+    await eventually(
+      () => ward.call('conversations.list', { offset: 0, limit: 50 }),
+      (list) => list.ok && list.value.items.some((c) => c.id === conversationId && c.unreadCount === 1),
+    );
+    const openings = () =>
+      wardTap.written.filter(
+        (r) => r.action === 'conversation.opened' && r.object.kind === 'conversation' && r.object.id === conversationId,
+      ).length;
+    const readOf = (id: string) =>
+      wardTap.written.filter((r) => r.action === 'message.read' && r.object.kind === 'message' && r.object.id === id)
+        .length;
+    expect(await ward.call('conversation.open', { conversationId })).toMatchObject({ ok: true });
+    expect([openings(), readOf(first)]).toEqual([1, 1]);
+    // A message arrives while it is on screen: the view asks again.
+    const reply = await office.call('message.send', {
+      conversationId,
+      text: 'Repeat in 1 h',
+      priority: 'routine',
+      expiresInSeconds: null,
+    });
+    if (!reply.ok) throw new Error(reply.error.code);
+    const second = reply.value.messageId;
+    await eventually(
+      () => ward.call('conversations.list', { offset: 0, limit: 50 }),
+      (list) => list.ok && list.value.items.some((c) => c.id === conversationId && c.unreadCount === 1),
+    );
+    expect(await ward.call('conversation.open', { conversationId, again: true })).toMatchObject({ ok: true });
+    expect([openings(), readOf(first), readOf(second)]).toEqual([1, 1, 1]);
+    // "Again" for a conversation that is not the one last opened is an opening like any other.
+    const other = await fromDoctor('Bed 12 obs due');
+    await eventually(
+      () => ward.call('conversations.list', { offset: 0, limit: 50 }),
+      (list) => list.ok && list.value.items.some((c) => c.id === other.conversationId),
+    );
+    expect(await ward.call('conversation.open', { conversationId: other.conversationId })).toMatchObject({ ok: true });
+    expect(await ward.call('conversation.open', { conversationId, again: true })).toMatchObject({ ok: true });
+    // Opened afresh (not "again"), it is a new opening.
+    expect(await ward.call('conversation.open', { conversationId })).toMatchObject({ ok: true });
+    expect(openings()).toBe(3);
+  });
+
+  it('opening: twenty requests at once for one thread are one opening, each message read recorded once', async () => {
+    const { conversationId, messageId } = await fromDoctor('Cross-match sent');
+    await eventually(
+      () => ward.call('conversations.list', { offset: 0, limit: 50 }),
+      (list) => list.ok && list.value.items.some((c) => c.id === conversationId && c.unreadCount === 1),
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => ward.call('conversation.open', { conversationId })),
+    );
+    expect(answers.every((answer) => answer.ok)).toBe(true);
+    const about = (action: string, id: string) =>
+      wardTap.written.filter((r) => r.action === action && r.object.kind !== 'none' && r.object.id === id).length;
+    expect([about('conversation.opened', conversationId), about('message.read', messageId)]).toEqual([1, 1]);
+  });
+
   it('recalling: a recall that cannot be recorded is not made, and a recorded one is recorded once', async () => {
     const sent = await ward.call('message.send', {
       to: [{ kind: 'user', userId: doctor.userId }],

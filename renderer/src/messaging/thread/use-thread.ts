@@ -48,32 +48,37 @@ export function useThread(
     if (incoming.length > 0) tell.current(incoming);
   }, []);
 
-  const reload = useCallback(() => {
-    latestRequest.current += 1;
-    const mine = latestRequest.current;
-    return bridge.conversation.open({ conversationId }).then((result) => {
-      if (mine !== latestRequest.current) return;
-      if (!result.ok) {
-        setError(result.error);
-        return;
-      }
-      setError(null);
-      noticeIncoming(result.value);
-      setThread(result.value);
-    });
-  }, [bridge, conversationId, noticeIncoming]);
+  /** `again`: the thread already on screen, asked for anew (main records only a first opening). */
+  const load = useCallback(
+    (again: boolean) => {
+      latestRequest.current += 1;
+      const mine = latestRequest.current;
+      return bridge.conversation.open({ conversationId, again }).then((result) => {
+        if (mine !== latestRequest.current) return;
+        if (!result.ok) {
+          setError(result.error);
+          return;
+        }
+        setError(null);
+        noticeIncoming(result.value);
+        setThread(result.value);
+      });
+    },
+    [bridge, conversationId, noticeIncoming],
+  );
+  const reload = useCallback(() => load(true), [load]);
 
   useEffect(() => {
-    void reload();
+    void load(false);
     const stop = bridge.events.subscribe('thread.changed', (event) => {
-      if (event.conversationId === conversationId) void reload();
+      if (event.conversationId === conversationId) void load(true);
     });
     return () => {
       stop();
       // Answers still on their way belong to a thread that is no longer on screen.
       latestRequest.current += 1;
     };
-  }, [bridge, conversationId, reload]);
+  }, [bridge, conversationId, load]);
 
   const messages = merge(older?.messages ?? [], thread?.messages ?? []);
   const more = older === null ? (thread?.more ?? false) : older.more;
