@@ -25,7 +25,7 @@ export function PeopleSection({ bridge, selfId }: { readonly bridge: WardlineApi
   async function find(text: string) {
     const found = await search(text.trim());
     if (found === null) return;
-    announce(`${counted(found.found, 'person', 'people')} found${found.more ? ', more to load' : ''}.`);
+    announce(`${counted(found.items.length, 'person', 'people')} found${found.more ? ', more to load' : ''}.`);
   }
 
   // Everyone, a first page, as the section opens.
@@ -49,7 +49,7 @@ export function PeopleSection({ bridge, selfId }: { readonly bridge: WardlineApi
     void find(userId);
   }
 
-  const person = state.people.find((candidate) => candidate.userId === selected) ?? null;
+  const person = state.items?.find((candidate) => candidate.userId === selected) ?? null;
   return (
     <div className="people">
       <div className="section-bar">
@@ -58,8 +58,8 @@ export function PeopleSection({ bridge, selfId }: { readonly bridge: WardlineApi
             <Label>Name or user ID</Label>
             <Input placeholder="Empty finds everyone" spellCheck={false} autoComplete="off" maxLength={100} />
           </SearchField>
-          <Button type="submit" className="button button-primary" isDisabled={state.busy === 'search'}>
-            {state.busy === 'search' ? 'Searching…' : 'Search'}
+          <Button type="submit" className="button button-primary" isDisabled={state.busy === 'first'}>
+            {state.busy === 'first' ? 'Searching…' : 'Search'}
           </Button>
         </form>
         <NewPersonDialog bridge={bridge} onCreated={created} />
@@ -70,13 +70,13 @@ export function PeopleSection({ bridge, selfId }: { readonly bridge: WardlineApi
           <h2 id={`${id}-results`} className="visually-hidden">
             People found
           </h2>
-          {state.query !== null && (
+          {state.items !== null && (
             <>
               <p className="admin-count">
-                {counted(state.people.length, 'person', 'people')}
+                {counted(state.items.length, 'person', 'people')}
                 {state.query === '' ? '' : ' found'}, by user ID{state.more ? '; more below' : ''}.
               </p>
-              <PeopleTable people={state.people} selected={selected} onSelect={setSelected} />
+              <PeopleTable people={state.items} selected={selected} onSelect={setSelected} />
             </>
           )}
           {state.more && (

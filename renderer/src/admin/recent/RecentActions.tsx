@@ -18,7 +18,7 @@ export function RecentActions({ bridge }: { readonly bridge: WardlineApi }) {
     void refresh();
   }, [refresh]);
 
-  const entries = state.entries;
+  const entries = state.items;
   return (
     <section className="recent-actions" aria-labelledby={`${id}-heading`}>
       <div className="recent-head">
@@ -33,7 +33,7 @@ export function RecentActions({ bridge }: { readonly bridge: WardlineApi }) {
           isDisabled={state.busy !== null}
           onPress={() => void refresh()}
         >
-          {state.busy === 'refresh' ? 'Refreshing…' : 'Refresh'}
+          {state.busy === 'first' ? 'Refreshing…' : 'Refresh'}
         </Button>
       </div>
       <ErrorAlert message={state.error} />
@@ -80,7 +80,7 @@ export function RecentActions({ bridge }: { readonly bridge: WardlineApi }) {
       {state.more && (
         <div className="button-row admin-more">
           <Button className="button button-secondary" isDisabled={state.busy !== null} onPress={() => void loadOlder()}>
-            {state.busy === 'older' ? 'Loading…' : 'Load older'}
+            {state.busy === 'more' ? 'Loading…' : 'Load older'}
           </Button>
         </div>
       )}

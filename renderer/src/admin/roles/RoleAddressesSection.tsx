@@ -24,7 +24,9 @@ export function RoleAddressesSection({ bridge }: { readonly bridge: WardlineApi 
   async function find(text: string) {
     const found = await search(text.trim());
     if (found === null) return;
-    announce(`${counted(found.found, 'role address', 'role addresses')} found${found.more ? ', more to load' : ''}.`);
+    announce(
+      `${counted(found.items.length, 'role address', 'role addresses')} found${found.more ? ', more to load' : ''}.`,
+    );
   }
 
   useEffect(() => {
@@ -55,8 +57,8 @@ export function RoleAddressesSection({ bridge }: { readonly bridge: WardlineApi 
             <Label>Name or ID</Label>
             <Input placeholder="Empty finds all" spellCheck={false} autoComplete="off" maxLength={100} />
           </SearchField>
-          <Button type="submit" className="button button-primary" isDisabled={state.busy === 'search'}>
-            {state.busy === 'search' ? 'Searching…' : 'Search'}
+          <Button type="submit" className="button button-primary" isDisabled={state.busy === 'first'}>
+            {state.busy === 'first' ? 'Searching…' : 'Search'}
           </Button>
         </form>
         <NewRoleAddressDialog bridge={bridge} onCreated={created} />
@@ -67,13 +69,13 @@ export function RoleAddressesSection({ bridge }: { readonly bridge: WardlineApi 
           <h2 id={`${id}-results`} className="visually-hidden">
             Role addresses found
           </h2>
-          {state.query !== null && (
+          {state.items !== null && (
             <>
               <p className="admin-count">
-                {counted(state.roleAddresses.length, 'role address', 'role addresses')}
+                {counted(state.items.length, 'role address', 'role addresses')}
                 {state.query === '' ? '' : ' found'}, by ID{state.more ? '; more below' : ''}.
               </p>
-              <RoleAddressTable roleAddresses={state.roleAddresses} selected={selected} onSelect={setSelected} />
+              <RoleAddressTable roleAddresses={state.items} selected={selected} onSelect={setSelected} />
             </>
           )}
           {state.more && (

@@ -30,7 +30,7 @@ export function WorkstationsSection({ bridge }: { readonly bridge: WardlineApi }
     if (added > 0) announce(`${counted(added, 'more workstation', 'more workstations')} loaded.`);
   }
 
-  const workstations = state.workstations;
+  const workstations = state.items;
   const workstation = workstations?.find((row) => row.deviceId === selected) ?? null;
   return (
     <section className="workstations" aria-labelledby={`${id}-heading`}>
@@ -50,7 +50,7 @@ export function WorkstationsSection({ bridge }: { readonly bridge: WardlineApi }
           isDisabled={state.busy !== null}
           onPress={() => void refresh()}
         >
-          {state.busy === 'refresh' ? 'Refreshing…' : 'Refresh'}
+          {state.busy === 'first' ? 'Refreshing…' : 'Refresh'}
         </Button>
       </div>
       <ErrorAlert message={state.error} />
