@@ -4,6 +4,7 @@ import type { WardlineApi } from '../../../../preload/api-factory';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAnnounce } from '../../components/use-announce';
 import { counted } from '../admin-labels';
+import { LoadMore } from '../LoadMore';
 import { NewPersonDialog } from './NewPersonDialog';
 import { PeopleTable } from './PeopleTable';
 import { PersonDetail } from './PersonDetail';
@@ -79,13 +80,7 @@ export function PeopleSection({ bridge, selfId }: { readonly bridge: WardlineApi
               <PeopleTable people={state.items} selected={selected} onSelect={setSelected} />
             </>
           )}
-          {state.more && (
-            <div className="button-row admin-more">
-              <Button className="button button-secondary" isDisabled={state.busy !== null} onPress={() => void more()}>
-                {state.busy === 'more' ? 'Loading…' : 'Load more'}
-              </Button>
-            </div>
-          )}
+          <LoadMore list={state} onPress={() => void more()} />
         </section>
         {person === null ? (
           <p className="person-placeholder">Choose a person in the table to see their sessions and what you can do.</p>

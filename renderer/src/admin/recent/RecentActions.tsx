@@ -4,6 +4,7 @@ import type { WardlineApi } from '../../../../preload/api-factory';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localTime, objectText, outcomeLabel, utcTime } from '../../compliance/audit-labels';
 import { actionText } from '../admin-labels';
+import { LoadMore } from '../LoadMore';
 import { useRecentActions } from './use-recent-actions';
 
 /**
@@ -77,13 +78,7 @@ export function RecentActions({ bridge }: { readonly bridge: WardlineApi }) {
           </TableBody>
         </Table>
       )}
-      {state.more && (
-        <div className="button-row admin-more">
-          <Button className="button button-secondary" isDisabled={state.busy !== null} onPress={() => void loadOlder()}>
-            {state.busy === 'more' ? 'Loading…' : 'Load older'}
-          </Button>
-        </div>
-      )}
+      <LoadMore list={state} label="Load older" onPress={() => void loadOlder()} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import type { WardlineApi } from '../../../../preload/api-factory';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAnnounce } from '../../components/use-announce';
 import { counted } from '../admin-labels';
+import { LoadMore } from '../LoadMore';
 import { NewRoleAddressDialog } from './NewRoleAddressDialog';
 import { RoleAddressDetail } from './RoleAddressDetail';
 import { RoleAddressTable } from './RoleAddressTable';
@@ -78,13 +79,7 @@ export function RoleAddressesSection({ bridge }: { readonly bridge: WardlineApi 
               <RoleAddressTable roleAddresses={state.items} selected={selected} onSelect={setSelected} />
             </>
           )}
-          {state.more && (
-            <div className="button-row admin-more">
-              <Button className="button button-secondary" isDisabled={state.busy !== null} onPress={() => void more()}>
-                {state.busy === 'more' ? 'Loading…' : 'Load more'}
-              </Button>
-            </div>
-          )}
+          <LoadMore list={state} onPress={() => void more()} />
         </section>
         {selected === null ? (
           <p className="person-placeholder">Choose a role address in the table to change it and its members.</p>

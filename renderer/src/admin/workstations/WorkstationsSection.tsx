@@ -5,6 +5,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAnnounce } from '../../components/use-announce';
 import { useNow } from '../../messaging/use-now';
 import { counted } from '../admin-labels';
+import { LoadMore } from '../LoadMore';
 import { useWorkstations } from './use-workstations';
 import { WorkstationDetail } from './WorkstationDetail';
 import { WorkstationsTable } from './WorkstationsTable';
@@ -57,13 +58,7 @@ export function WorkstationsSection({ bridge }: { readonly bridge: WardlineApi }
       {workstations !== null && (
         <WorkstationsTable workstations={workstations} selected={selected} onSelect={setSelected} now={now} />
       )}
-      {state.more && (
-        <div className="button-row admin-more">
-          <Button className="button button-secondary" isDisabled={state.busy !== null} onPress={() => void more()}>
-            {state.busy === 'more' ? 'Loading…' : 'Load more'}
-          </Button>
-        </div>
-      )}
+      <LoadMore list={state} onPress={() => void more()} />
       {workstations !== null && workstations.length > 0 && workstation === null && (
         <p className="person-placeholder">Choose a workstation in the table to wipe it, revoke it or follow a wipe.</p>
       )}
