@@ -11,13 +11,13 @@ import {
   Select,
   SelectValue,
   Text,
-  TextField,
 } from 'react-aria-components';
 import type { WardlineApi } from '../../../../preload/api-factory';
 import { ROLES, type Role } from '../../../../shared/access/permission-matrix';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { roleLabel } from '../../people/role-label';
 import { describeAdminError } from '../admin-labels';
+import { FormTextField } from '../FormTextField';
 import type { EnrollmentGrant } from '../admin-types';
 import { CreateButtons, NewEntryDialog } from '../NewEntryDialog';
 import { useCreateForm } from '../use-create-form';
@@ -134,53 +134,38 @@ function NewPersonFormBody({
       </p>
       <ErrorAlert message={error} />
       <div className="form-grid">
-        <TextField
-          className="field"
+        <FormTextField
+          label="User ID"
+          hint="Lower case, such as nurse.adams. Never reused."
           value={form.userId}
           onChange={set('userId')}
-          isInvalid={errors.userId !== undefined}
+          error={errors.userId}
           isRequired
         >
-          <Label>User ID</Label>
-          <Text slot="description" className="field-hint">
-            Lower case, such as nurse.adams. Never reused.
-          </Text>
           <Input ref={userIdField} autoFocus spellCheck={false} autoComplete="off" maxLength={64} />
-          <FieldError className="field-error">{errors.userId}</FieldError>
-        </TextField>
-        <TextField
-          className="field"
+        </FormTextField>
+        <FormTextField
+          label="Name"
+          hint="As colleagues will see it."
           value={form.displayName}
           onChange={set('displayName')}
-          isInvalid={errors.displayName !== undefined}
+          error={errors.displayName}
           isRequired
         >
-          <Label>Name</Label>
-          <Text slot="description" className="field-hint">
-            As colleagues will see it.
-          </Text>
           <Input ref={nameField} autoComplete="off" maxLength={SHOWN_TEXT_MAX} />
-          <FieldError className="field-error">{errors.displayName}</FieldError>
-        </TextField>
-        <TextField
-          className="field"
+        </FormTextField>
+        <FormTextField
+          label="Department"
+          optional
           value={form.department}
           onChange={set('department')}
-          isInvalid={errors.department !== undefined}
+          error={errors.department}
         >
-          <Label>
-            Department <span className="optional">(optional)</span>
-          </Label>
           <Input ref={departmentField} autoComplete="off" maxLength={SHOWN_TEXT_MAX} />
-          <FieldError className="field-error">{errors.department}</FieldError>
-        </TextField>
-        <TextField className="field" value={form.title} onChange={set('title')} isInvalid={errors.title !== undefined}>
-          <Label>
-            Title <span className="optional">(optional)</span>
-          </Label>
+        </FormTextField>
+        <FormTextField label="Title" optional value={form.title} onChange={set('title')} error={errors.title}>
           <Input ref={titleField} autoComplete="off" maxLength={SHOWN_TEXT_MAX} />
-          <FieldError className="field-error">{errors.title}</FieldError>
-        </TextField>
+        </FormTextField>
         <Select
           className="field select-field"
           value={form.role}

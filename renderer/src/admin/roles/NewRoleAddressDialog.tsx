@@ -1,12 +1,16 @@
 import { useRef } from 'react';
-import { FieldError, Heading, Input, Label, Text, TextField } from 'react-aria-components';
+import { Heading, Input } from 'react-aria-components';
 import type { WardlineApi } from '../../../../preload/api-factory';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { describeAdminError } from '../admin-labels';
+import { FormTextField } from '../FormTextField';
 import { CreateButtons, NewEntryDialog } from '../NewEntryDialog';
 import { useCreateForm } from '../use-create-form';
 import { focusFirstError, RoleAddressFields } from './RoleAddressFields';
 import { checkRoleAddress, EMPTY_ROLE_ADDRESS, ROLE_ADDRESS_ID_MAX } from './role-address-form';
+
+const ID_HINT =
+  'role: then lower-case letters, digits and dashes, such as role:oncall-cardiology. It cannot be changed or reused later.';
 
 /**
  * "New role address…": its id (for good: ids are never reused), name, department and
@@ -70,18 +74,15 @@ function NewRoleAddressForm({
       </p>
       <ErrorAlert message={error} />
       <div className="form-grid">
-        <TextField
-          className="field field-span"
+        <FormTextField
+          label="ID"
+          hint={ID_HINT}
           value={form.addressId}
           onChange={(value) => setForm((previous) => ({ ...previous, addressId: value }))}
-          isInvalid={errors.addressId !== undefined}
+          error={errors.addressId}
           isRequired
+          wide
         >
-          <Label>ID</Label>
-          <Text slot="description" className="field-hint">
-            role: then lower-case letters, digits and dashes, such as role:oncall-cardiology. It cannot be changed or
-            reused later.
-          </Text>
           <Input
             ref={idField}
             autoFocus
@@ -90,8 +91,7 @@ function NewRoleAddressForm({
             maxLength={ROLE_ADDRESS_ID_MAX}
             placeholder="role:"
           />
-          <FieldError className="field-error">{errors.addressId}</FieldError>
-        </TextField>
+        </FormTextField>
         <RoleAddressFields
           form={form}
           errors={errors}
