@@ -1,80 +1,47 @@
 import { useState, type ReactNode, type SubmitEvent } from 'react';
-import {
-  Button,
-  Dialog,
-  DialogTrigger,
-  FieldError,
-  Heading,
-  Input,
-  Label,
-  Modal,
-  ModalOverlay,
-  TextField,
-} from 'react-aria-components';
+import { Button, FieldError, Heading, Input, Label, TextField } from 'react-aria-components';
 import { ShownText } from '../components/ShownText';
+import { ConfirmationFrame, type ConfirmationTrigger } from './ConfirmationFrame';
 import { typedMatches } from './typed-match';
 
 /**
  * A button whose action waits until the admin has read what happens and typed the name of what
  * it happens to: for actions that cannot be undone on a thing chosen from a list (revoke a
- * workstation; wipe one). The dialog is modal (focus trapped, returned on close) and starts in
- * the field; Confirm checks the name and says so if it does not match, rather than sitting
- * disabled where a keyboard cannot reach it. Closing drops what was typed.
+ * workstation; wipe one). The dialog (ConfirmationFrame) starts in the field; Confirm checks the
+ * name and says so if it does not match, rather than sitting disabled where a keyboard cannot
+ * reach it. Closing drops what was typed.
  */
 export function TypedConfirmation({
-  label,
-  accessibleLabel,
   title,
   confirmLabel,
   expected,
   expectedWhat,
-  isDisabled = false,
-  onConfirm,
   children,
-}: {
-  readonly label: string;
-  /** When the visible label alone does not say what it acts on (`Revoke` beside each row). */
-  readonly accessibleLabel?: string;
+  ...trigger
+}: ConfirmationTrigger & {
   readonly title: string;
   readonly confirmLabel: string;
   /** What must be typed: the thing's name as shown. */
   readonly expected: string;
   /** What that text is, for the field's label ("the workstation's name"). */
   readonly expectedWhat: string;
-  readonly isDisabled?: boolean;
-  readonly onConfirm: () => void;
   /** What happens, in full. */
   readonly children: ReactNode;
 }) {
-  const [open, setOpen] = useState(false);
   return (
-    <DialogTrigger isOpen={open} onOpenChange={setOpen}>
-      <Button
-        className="button button-small button-danger-quiet"
-        isDisabled={isDisabled}
-        {...(accessibleLabel === undefined ? {} : { 'aria-label': accessibleLabel })}
-      >
-        {label}
-      </Button>
-      <ModalOverlay className="modal-overlay" isDismissable>
-        <Modal className="modal">
-          <Dialog role="alertdialog" className="dialog">
-            <TypedBody
-              title={title}
-              confirmLabel={confirmLabel}
-              expected={expected}
-              expectedWhat={expectedWhat}
-              onConfirm={() => {
-                setOpen(false);
-                onConfirm();
-              }}
-            >
-              {children}
-            </TypedBody>
-          </Dialog>
-        </Modal>
-      </ModalOverlay>
-    </DialogTrigger>
+    <ConfirmationFrame {...trigger} tone="danger">
+      {(confirm) => (
+        <TypedBody
+          title={title}
+          confirmLabel={confirmLabel}
+          expected={expected}
+          expectedWhat={expectedWhat}
+          onConfirm={confirm}
+        >
+          {children}
+        </TypedBody>
+      )}
+    </ConfirmationFrame>
   );
 }
 

@@ -21,14 +21,15 @@ import './compliance.css';
 export function ComplianceScreen({ bridge }: { readonly bridge: WardlineApi }) {
   const id = useId();
   const announce = useAnnounce();
-  const { state, search, loadMore } = useAuditSearch(bridge);
+  const { state, verifications, alerts, search, loadMore } = useAuditSearch(bridge);
+  const rows = state.items ?? [];
   // Bumped per completed search, so the export's message belongs to the search it exported.
   const [searches, setSearches] = useState(0);
   const table = useRef<HTMLTableElement>(null);
   // After `Load more`: the first new row takes focus (the button may be gone).
   const focusRow = useRef<number | null>(null);
 
-  const verification = useMemo(() => combineVerification(state.pages), [state.pages]);
+  const verification = useMemo(() => combineVerification(verifications), [verifications]);
   const unverified = useMemo(
     () => new Set(verification?.problems.flatMap((p) => (p.treeIndex === null ? [] : [p.treeIndex])) ?? []),
     [verification],
@@ -42,7 +43,7 @@ export function ComplianceScreen({ bridge }: { readonly bridge: WardlineApi }) {
     // Nothing new after all (and `Load more` gone): the table's box keeps focus in the results.
     if (row === undefined) table.current?.parentElement?.focus();
     else row.focus();
-  }, [state.rows]);
+  }, [state.items]);
 
   async function runSearch(filter: AuditSearchFilter) {
     const found = await search(filter);
@@ -55,7 +56,7 @@ export function ComplianceScreen({ bridge }: { readonly bridge: WardlineApi }) {
 
   async function more() {
     // Set before the rows arrive: the effect that focuses runs when they do.
-    focusRow.current = state.rows.length;
+    focusRow.current = rows.length;
     const added = await loadMore();
     if (added === 0) {
       focusRow.current = null;
@@ -64,7 +65,7 @@ export function ComplianceScreen({ bridge }: { readonly bridge: WardlineApi }) {
     announce(`${count(added, 'more record')} loaded.`);
   }
 
-  const { filter } = state;
+  const filter = state.query;
   return (
     <section className="compliance" aria-labelledby={`${id}-heading`}>
       <div className="compliance-head">
@@ -73,21 +74,21 @@ export function ComplianceScreen({ bridge }: { readonly bridge: WardlineApi }) {
           Records hold IDs and codes only. Empty fields match everything. Your searches and exports are recorded too.
         </p>
       </div>
-      <AuditFilterForm busy={state.busy === 'search'} onSearch={(next) => void runSearch(next)} />
+      <AuditFilterForm busy={state.busy === 'first'} onSearch={(next) => void runSearch(next)} />
       <ErrorAlert message={state.error} />
       <VerificationStatus verification={verification} />
-      <TrailAlerts alerts={state.alerts} />
+      <TrailAlerts alerts={alerts} />
       {filter !== null && (
         <section className="audit-results" aria-labelledby={`${id}-results`}>
           <div className="audit-results-head">
             <h2 id={`${id}-results`}>Records</h2>
             {/* `Export selection` (the `audit.export` channel): the whole selection, verified, as a FHIR Bundle. */}
-            {state.rows.length > 0 && <ExportSelection key={searches} bridge={bridge} filter={filter} />}
+            {rows.length > 0 && <ExportSelection key={searches} bridge={bridge} filter={filter} />}
           </div>
-          {state.rows.length === 0 ? (
+          {rows.length === 0 ? (
             <p className="audit-empty">No records match this search.</p>
           ) : (
-            <AuditResultsTable rows={state.rows} more={state.more} unverified={unverified} tableRef={table} />
+            <AuditResultsTable rows={rows} more={state.more} unverified={unverified} tableRef={table} />
           )}
           {state.more && (
             <div className="button-row audit-more">

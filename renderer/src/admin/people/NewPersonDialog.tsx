@@ -1,29 +1,26 @@
-import { useRef, useState, type SubmitEvent } from 'react';
+import { useRef, useState } from 'react';
 import {
   Button,
-  Dialog,
-  DialogTrigger,
   FieldError,
   Heading,
   Input,
   Label,
   ListBox,
   ListBoxItem,
-  Modal,
-  ModalOverlay,
   Popover,
   Select,
   SelectValue,
   Text,
-  TextField,
 } from 'react-aria-components';
 import type { WardlineApi } from '../../../../preload/api-factory';
 import { ROLES, type Role } from '../../../../shared/access/permission-matrix';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { roleLabel } from '../../people/role-label';
 import { describeAdminError } from '../admin-labels';
-import { useReauthentication } from '../use-reauthentication';
+import { FormTextField } from '../FormTextField';
 import type { EnrollmentGrant } from '../admin-types';
+import { CreateButtons, NewEntryDialog } from '../NewEntryDialog';
+import { useCreateForm } from '../use-create-form';
 import { EnrollmentCodeView } from './EnrollmentCodeDialog';
 import {
   checkNewPerson,
@@ -50,48 +47,37 @@ export function NewPersonDialog({
   /** The person now exists: show them. */
   readonly onCreated: (userId: string) => void;
 }) {
-  const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<{ readonly name: string; readonly grant: EnrollmentGrant } | null>(null);
 
-  // Closing, whichever way, drops the code; the dialog returns focus to the button that opened it.
-  function openChange(next: boolean) {
-    setOpen(next);
-    if (!next) setCreated(null);
-  }
-
+  // Closing, whichever way, drops the code.
   return (
-    <DialogTrigger isOpen={open} onOpenChange={openChange}>
-      <Button className="button button-secondary">New person…</Button>
-      <ModalOverlay className="modal-overlay" isDismissable={false}>
-        <Modal className="modal modal-wide">
-          <Dialog className="dialog">
-            {created === null ? (
-              <NewPersonFormBody
-                bridge={bridge}
-                onCancel={() => openChange(false)}
-                onCreated={(person, grant) => {
-                  setCreated({ name: person.displayName, grant });
-                  onCreated(person.userId);
-                }}
-              />
-            ) : (
-              <EnrollmentCodeView
-                grant={created.grant}
-                name={created.name}
-                title="Account created"
-                lead={
-                  <p>
-                    The account exists now, and nobody can sign in to it yet. It waits for its owner to choose a
-                    password with this code.
-                  </p>
-                }
-                onClose={() => openChange(false)}
-              />
-            )}
-          </Dialog>
-        </Modal>
-      </ModalOverlay>
-    </DialogTrigger>
+    <NewEntryDialog label="New person…" onClosed={() => setCreated(null)}>
+      {(close) =>
+        created === null ? (
+          <NewPersonFormBody
+            bridge={bridge}
+            onCancel={close}
+            onCreated={(person, grant) => {
+              setCreated({ name: person.displayName, grant });
+              onCreated(person.userId);
+            }}
+          />
+        ) : (
+          <EnrollmentCodeView
+            grant={created.grant}
+            name={created.name}
+            title="Account created"
+            lead={
+              <p>
+                The account exists now, and nobody can sign in to it yet. It waits for its owner to choose a password
+                with this code.
+              </p>
+            }
+            onClose={close}
+          />
+        )
+      }
+    </NewEntryDialog>
   );
 }
 
@@ -104,29 +90,30 @@ function NewPersonFormBody({
   readonly onCancel: () => void;
   readonly onCreated: (person: { userId: string; displayName: string }, grant: EnrollmentGrant) => void;
 }) {
-  const [form, setForm] = useState<NewPersonForm>(EMPTY_NEW_PERSON);
-  const [errors, setErrors] = useState<NewPersonErrors>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const userIdField = useRef<HTMLInputElement>(null);
   const nameField = useRef<HTMLInputElement>(null);
   const roleField = useRef<HTMLButtonElement>(null);
   const departmentField = useRef<HTMLInputElement>(null);
   const titleField = useRef<HTMLInputElement>(null);
-  const pending = useRef(false);
-  const withReauthentication = useReauthentication();
-
-  /** Focus to a field with a mistake (from an event, never during render). */
-  function focus(field: NewPersonField) {
-    const fields = {
-      userId: userIdField,
-      displayName: nameField,
-      role: roleField,
-      department: departmentField,
-      title: titleField,
-    };
-    fields[field].current?.focus();
-  }
+  const { form, setForm, errors, setErrors, error, setError, busy, submit } = useCreateForm(EMPTY_NEW_PERSON, {
+    check: checkNewPerson,
+    create: (request) => bridge.admin.createPerson(request),
+    describeError: (failure) => describeAdminError(failure),
+    taken: { code: 'ACCOUNT_EXISTS', field: 'userId', text: 'Taken: choose another user ID.' },
+    // From an event, never during render.
+    focusFirst: (mistakes: NewPersonErrors) => {
+      const fields = {
+        userId: userIdField,
+        displayName: nameField,
+        role: roleField,
+        department: departmentField,
+        title: titleField,
+      };
+      const first = (Object.keys(EMPTY_NEW_PERSON) as NewPersonField[]).find((field) => mistakes[field] !== undefined);
+      if (first !== undefined) fields[first].current?.focus();
+    },
+    onCreated: (request, created) => onCreated(request, created.enrollment),
+  });
 
   /** A changed field's mistake is no longer shown; the next Create checks it again. */
   function change<F extends NewPersonField>(field: F, value: NewPersonForm[F]) {
@@ -138,40 +125,6 @@ function NewPersonFormBody({
   }
   const set = (field: Exclude<NewPersonField, 'role'>) => (value: string) => change(field, value);
 
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    if (pending.current) return;
-    const checked = checkNewPerson(form);
-    if (!checked.ok) {
-      setErrors(checked.error);
-      setError('Check the fields marked below.');
-      const first = (Object.keys(form) as NewPersonField[]).find((field) => checked.error[field] !== undefined);
-      if (first !== undefined) focus(first);
-      return;
-    }
-    pending.current = true;
-    setBusy(true);
-    setErrors({});
-    setError(null);
-    // Not asked for today, but the server decides: if it wants a fresh proof, the admin is asked.
-    const result = await withReauthentication(() => bridge.admin.createPerson(checked.value));
-    pending.current = false;
-    setBusy(false);
-    if (result === null) {
-      setError('Not created: you cancelled when asked to confirm it was you.');
-      return;
-    }
-    if (result.ok) {
-      onCreated(checked.value, result.value.enrollment);
-      return;
-    }
-    setError(describeAdminError(result.error));
-    if (result.error.code === 'ACCOUNT_EXISTS') {
-      setErrors({ userId: 'Taken: choose another user ID.' });
-      focus('userId');
-    }
-  }
-
   return (
     <form onSubmit={(event) => void submit(event)} noValidate className="new-person-form">
       <Heading slot="title">New person</Heading>
@@ -181,53 +134,38 @@ function NewPersonFormBody({
       </p>
       <ErrorAlert message={error} />
       <div className="form-grid">
-        <TextField
-          className="field"
+        <FormTextField
+          label="User ID"
+          hint="Lower case, such as nurse.adams. Never reused."
           value={form.userId}
           onChange={set('userId')}
-          isInvalid={errors.userId !== undefined}
+          error={errors.userId}
           isRequired
         >
-          <Label>User ID</Label>
-          <Text slot="description" className="field-hint">
-            Lower case, such as nurse.adams. Never reused.
-          </Text>
           <Input ref={userIdField} autoFocus spellCheck={false} autoComplete="off" maxLength={64} />
-          <FieldError className="field-error">{errors.userId}</FieldError>
-        </TextField>
-        <TextField
-          className="field"
+        </FormTextField>
+        <FormTextField
+          label="Name"
+          hint="As colleagues will see it."
           value={form.displayName}
           onChange={set('displayName')}
-          isInvalid={errors.displayName !== undefined}
+          error={errors.displayName}
           isRequired
         >
-          <Label>Name</Label>
-          <Text slot="description" className="field-hint">
-            As colleagues will see it.
-          </Text>
           <Input ref={nameField} autoComplete="off" maxLength={SHOWN_TEXT_MAX} />
-          <FieldError className="field-error">{errors.displayName}</FieldError>
-        </TextField>
-        <TextField
-          className="field"
+        </FormTextField>
+        <FormTextField
+          label="Department"
+          optional
           value={form.department}
           onChange={set('department')}
-          isInvalid={errors.department !== undefined}
+          error={errors.department}
         >
-          <Label>
-            Department <span className="optional">(optional)</span>
-          </Label>
           <Input ref={departmentField} autoComplete="off" maxLength={SHOWN_TEXT_MAX} />
-          <FieldError className="field-error">{errors.department}</FieldError>
-        </TextField>
-        <TextField className="field" value={form.title} onChange={set('title')} isInvalid={errors.title !== undefined}>
-          <Label>
-            Title <span className="optional">(optional)</span>
-          </Label>
+        </FormTextField>
+        <FormTextField label="Title" optional value={form.title} onChange={set('title')} error={errors.title}>
           <Input ref={titleField} autoComplete="off" maxLength={SHOWN_TEXT_MAX} />
-          <FieldError className="field-error">{errors.title}</FieldError>
-        </TextField>
+        </FormTextField>
         <Select
           className="field select-field"
           value={form.role}
@@ -267,14 +205,7 @@ function NewPersonFormBody({
           )}
         </div>
       </div>
-      <div className="button-row">
-        <Button type="submit" className="button button-primary" isDisabled={busy}>
-          {busy ? 'Creating…' : 'Create and show the code'}
-        </Button>
-        <Button className="button button-secondary" isDisabled={busy} onPress={onCancel}>
-          Cancel
-        </Button>
-      </div>
+      <CreateButtons label="Create and show the code" busy={busy} onCancel={onCancel} />
     </form>
   );
 }

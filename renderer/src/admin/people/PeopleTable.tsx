@@ -1,7 +1,8 @@
-import { Cell, Column, Row, Table, TableBody, TableHeader, type Selection } from 'react-aria-components';
+import { Cell, Column, Row, TableBody, TableHeader } from 'react-aria-components';
 import { ShownText } from '../../components/ShownText';
 import { roleLabel } from '../../people/role-label';
 import type { Person } from '../admin-types';
+import { SelectableTable } from '../SelectableTable';
 import { StatusBadges } from './StatusBadges';
 
 /**
@@ -17,20 +18,8 @@ export function PeopleTable({
   readonly selected: string | null;
   readonly onSelect: (userId: string) => void;
 }) {
-  const choose = (keys: Selection) => {
-    if (keys === 'all') return;
-    const [key] = [...keys];
-    if (key !== undefined) onSelect(String(key));
-  };
   return (
-    <Table
-      aria-label="People"
-      className="admin-table people-table"
-      selectionMode="single"
-      disallowEmptySelection
-      selectedKeys={selected === null ? [] : [selected]}
-      onSelectionChange={choose}
-    >
+    <SelectableTable aria-label="People" className="admin-table people-table" selected={selected} onSelect={onSelect}>
       <TableHeader>
         <Column isRowHeader>Name and user ID</Column>
         <Column>Role</Column>
@@ -54,6 +43,6 @@ export function PeopleTable({
           </Row>
         )}
       </TableBody>
-    </Table>
+    </SelectableTable>
   );
 }

@@ -1,9 +1,11 @@
 import { useEffect, useId } from 'react';
-import { Button, Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
+import { Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
 import type { WardlineApi } from '../../../../preload/api-factory';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localTime, objectText, outcomeLabel, utcTime } from '../../compliance/audit-labels';
 import { actionText } from '../admin-labels';
+import { LoadMore } from '../LoadMore';
+import { RefreshHead } from '../RefreshHead';
 import { useRecentActions } from './use-recent-actions';
 
 /**
@@ -18,24 +20,16 @@ export function RecentActions({ bridge }: { readonly bridge: WardlineApi }) {
     void refresh();
   }, [refresh]);
 
-  const entries = state.entries;
+  const entries = state.items;
   return (
     <section className="recent-actions" aria-labelledby={`${id}-heading`}>
-      <div className="recent-head">
-        <div>
-          <h2 id={`${id}-heading`}>Your recent actions</h2>
-          <p className="hint">
-            Newest first, as the server’s audit trail records them. A new action may take a few seconds to appear here.
-          </p>
-        </div>
-        <Button
-          className="button button-small button-secondary"
-          isDisabled={state.busy !== null}
-          onPress={() => void refresh()}
-        >
-          {state.busy === 'refresh' ? 'Refreshing…' : 'Refresh'}
-        </Button>
-      </div>
+      <RefreshHead
+        heading={<h2 id={`${id}-heading`}>Your recent actions</h2>}
+        busy={state.busy}
+        onRefresh={() => void refresh()}
+      >
+        Newest first, as the server’s audit trail records them. A new action may take a few seconds to appear here.
+      </RefreshHead>
       <ErrorAlert message={state.error} />
       {entries !== null && (
         <Table aria-label="Your recent actions" className="admin-table recent-table">
@@ -77,13 +71,7 @@ export function RecentActions({ bridge }: { readonly bridge: WardlineApi }) {
           </TableBody>
         </Table>
       )}
-      {state.more && (
-        <div className="button-row admin-more">
-          <Button className="button button-secondary" isDisabled={state.busy !== null} onPress={() => void loadOlder()}>
-            {state.busy === 'older' ? 'Loading…' : 'Load older'}
-          </Button>
-        </div>
-      )}
+      <LoadMore list={state} label="Load older" onPress={() => void loadOlder()} />
     </section>
   );
 }

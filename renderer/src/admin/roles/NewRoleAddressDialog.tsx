@@ -1,29 +1,16 @@
-import { useRef, useState, type SubmitEvent } from 'react';
-import {
-  Button,
-  Dialog,
-  DialogTrigger,
-  FieldError,
-  Heading,
-  Input,
-  Label,
-  Modal,
-  ModalOverlay,
-  Text,
-  TextField,
-} from 'react-aria-components';
+import { useRef } from 'react';
+import { Heading, Input } from 'react-aria-components';
 import type { WardlineApi } from '../../../../preload/api-factory';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { describeAdminError } from '../admin-labels';
-import { useReauthentication } from '../use-reauthentication';
+import { FormTextField } from '../FormTextField';
+import { CreateButtons, NewEntryDialog } from '../NewEntryDialog';
+import { useCreateForm } from '../use-create-form';
 import { focusFirstError, RoleAddressFields } from './RoleAddressFields';
-import {
-  checkRoleAddress,
-  EMPTY_ROLE_ADDRESS,
-  ROLE_ADDRESS_ID_MAX,
-  type RoleAddressErrors,
-  type RoleAddressForm,
-} from './role-address-form';
+import { checkRoleAddress, EMPTY_ROLE_ADDRESS, ROLE_ADDRESS_ID_MAX } from './role-address-form';
+
+const ID_HINT =
+  'role: then lower-case letters, digits and dashes, such as role:oncall-cardiology. It cannot be changed or reused later.';
 
 /**
  * "New role address…": its id (for good: ids are never reused), name, department and
@@ -36,25 +23,19 @@ export function NewRoleAddressDialog({
   readonly bridge: WardlineApi;
   readonly onCreated: (addressId: string) => void;
 }) {
-  const [open, setOpen] = useState(false);
   return (
-    <DialogTrigger isOpen={open} onOpenChange={setOpen}>
-      <Button className="button button-secondary">New role address…</Button>
-      <ModalOverlay className="modal-overlay" isDismissable={false}>
-        <Modal className="modal modal-wide">
-          <Dialog className="dialog">
-            <NewRoleAddressForm
-              bridge={bridge}
-              onCancel={() => setOpen(false)}
-              onCreated={(addressId) => {
-                setOpen(false);
-                onCreated(addressId);
-              }}
-            />
-          </Dialog>
-        </Modal>
-      </ModalOverlay>
-    </DialogTrigger>
+    <NewEntryDialog label="New role address…">
+      {(close) => (
+        <NewRoleAddressForm
+          bridge={bridge}
+          onCancel={close}
+          onCreated={(addressId) => {
+            close();
+            onCreated(addressId);
+          }}
+        />
+      )}
+    </NewEntryDialog>
   );
 }
 
@@ -67,52 +48,22 @@ function NewRoleAddressForm({
   readonly onCancel: () => void;
   readonly onCreated: (addressId: string) => void;
 }) {
-  const [form, setForm] = useState<RoleAddressForm>(EMPTY_ROLE_ADDRESS);
-  const [errors, setErrors] = useState<RoleAddressErrors>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const idField = useRef<HTMLInputElement>(null);
   const nameField = useRef<HTMLInputElement>(null);
   const departmentField = useRef<HTMLInputElement>(null);
   const descriptionField = useRef<HTMLTextAreaElement>(null);
-  const pending = useRef(false);
-  const withReauthentication = useReauthentication();
-
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    if (pending.current) return;
-    const checked = checkRoleAddress(form);
-    if (!checked.ok) {
-      setErrors(checked.error);
-      setError('Check the fields marked below.');
+  const { form, setForm, errors, error, busy, submit } = useCreateForm(EMPTY_ROLE_ADDRESS, {
+    check: checkRoleAddress,
+    create: (request) => bridge.admin.createRoleAddress(request),
+    describeError: (failure) => describeAdminError(failure, 'role-address'),
+    taken: { code: 'CONFLICT', field: 'addressId', text: 'Taken: choose another ID.' },
+    focusFirst: (mistakes) =>
       focusFirstError(
         { addressId: idField, displayName: nameField, department: departmentField, description: descriptionField },
-        checked.error,
-      );
-      return;
-    }
-    pending.current = true;
-    setBusy(true);
-    setErrors({});
-    setError(null);
-    // Not asked for today, but the server decides: if it wants a fresh proof, the admin is asked.
-    const result = await withReauthentication(() => bridge.admin.createRoleAddress(checked.value));
-    pending.current = false;
-    setBusy(false);
-    if (result === null) {
-      setError('Not created: you cancelled when asked to confirm it was you.');
-      return;
-    }
-    if (result.ok) {
-      onCreated(checked.value.addressId);
-      return;
-    }
-    setError(describeAdminError(result.error, 'role-address'));
-    if (result.error.code === 'CONFLICT') {
-      setErrors({ addressId: 'Taken: choose another ID.' });
-      idField.current?.focus();
-    }
-  }
+        mistakes,
+      ),
+    onCreated: (request) => onCreated(request.addressId),
+  });
 
   return (
     <form onSubmit={(event) => void submit(event)} noValidate>
@@ -123,18 +74,15 @@ function NewRoleAddressForm({
       </p>
       <ErrorAlert message={error} />
       <div className="form-grid">
-        <TextField
-          className="field field-span"
+        <FormTextField
+          label="ID"
+          hint={ID_HINT}
           value={form.addressId}
           onChange={(value) => setForm((previous) => ({ ...previous, addressId: value }))}
-          isInvalid={errors.addressId !== undefined}
+          error={errors.addressId}
           isRequired
+          wide
         >
-          <Label>ID</Label>
-          <Text slot="description" className="field-hint">
-            role: then lower-case letters, digits and dashes, such as role:oncall-cardiology. It cannot be changed or
-            reused later.
-          </Text>
           <Input
             ref={idField}
             autoFocus
@@ -143,8 +91,7 @@ function NewRoleAddressForm({
             maxLength={ROLE_ADDRESS_ID_MAX}
             placeholder="role:"
           />
-          <FieldError className="field-error">{errors.addressId}</FieldError>
-        </TextField>
+        </FormTextField>
         <RoleAddressFields
           form={form}
           errors={errors}
@@ -154,14 +101,7 @@ function NewRoleAddressForm({
           descriptionRef={descriptionField}
         />
       </div>
-      <div className="button-row">
-        <Button type="submit" className="button button-primary" isDisabled={busy}>
-          {busy ? 'Creating…' : 'Create role address'}
-        </Button>
-        <Button className="button button-secondary" isDisabled={busy} onPress={onCancel}>
-          Cancel
-        </Button>
-      </div>
+      <CreateButtons label="Create role address" busy={busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import type { RefObject } from 'react';
-import { FieldError, Input, Label, Text, TextArea, TextField } from 'react-aria-components';
+import { Input, TextArea } from 'react-aria-components';
+import { FormTextField } from '../FormTextField';
 import { FIELD_MAX, type RoleAddressErrors, type RoleAddressField, type RoleAddressForm } from './role-address-form';
 
 /** Each field of a role address form, for focus to go to one with a mistake. */
@@ -41,47 +42,36 @@ export function RoleAddressFields({
 }) {
   return (
     <>
-      <TextField
-        className="field"
+      <FormTextField
+        label="Name"
+        hint="As senders see it, such as On-call cardiology."
         value={form.displayName}
         onChange={(value) => onChange('displayName', value)}
-        isInvalid={errors.displayName !== undefined}
+        error={errors.displayName}
         isRequired
       >
-        <Label>Name</Label>
-        <Text slot="description" className="field-hint">
-          As senders see it, such as On-call cardiology.
-        </Text>
         <Input ref={nameRef} autoComplete="off" maxLength={FIELD_MAX.displayName} />
-        <FieldError className="field-error">{errors.displayName}</FieldError>
-      </TextField>
-      <TextField
-        className="field"
+      </FormTextField>
+      <FormTextField
+        label="Department"
+        optional
         value={form.department}
         onChange={(value) => onChange('department', value)}
-        isInvalid={errors.department !== undefined}
+        error={errors.department}
       >
-        <Label>
-          Department <span className="optional">(optional)</span>
-        </Label>
         <Input ref={departmentRef} autoComplete="off" maxLength={FIELD_MAX.department} />
-        <FieldError className="field-error">{errors.department}</FieldError>
-      </TextField>
-      <TextField
-        className="field field-span"
+      </FormTextField>
+      <FormTextField
+        label="Description"
+        optional
+        hint="Who answers it, and when. One paragraph."
         value={form.description}
         onChange={(value) => onChange('description', value)}
-        isInvalid={errors.description !== undefined}
+        error={errors.description}
+        wide
       >
-        <Label>
-          Description <span className="optional">(optional)</span>
-        </Label>
-        <Text slot="description" className="field-hint">
-          Who answers it, and when. One paragraph.
-        </Text>
         <TextArea ref={descriptionRef} rows={2} maxLength={FIELD_MAX.description} />
-        <FieldError className="field-error">{errors.description}</FieldError>
-      </TextField>
+      </FormTextField>
     </>
   );
 }

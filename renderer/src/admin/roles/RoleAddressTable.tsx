@@ -1,7 +1,8 @@
-import { Cell, Column, Row, Table, TableBody, TableHeader, type Selection } from 'react-aria-components';
+import { Cell, Column, Row, TableBody, TableHeader } from 'react-aria-components';
 import { ShownText } from '../../components/ShownText';
 import { counted } from '../admin-labels';
 import type { RoleAddressSummary } from '../admin-types';
+import { SelectableTable } from '../SelectableTable';
 
 /**
  * The role addresses found, by id. Arrow keys move between rows; Enter, Space or a click opens
@@ -16,19 +17,12 @@ export function RoleAddressTable({
   readonly selected: string | null;
   readonly onSelect: (addressId: string) => void;
 }) {
-  const choose = (keys: Selection) => {
-    if (keys === 'all') return;
-    const [key] = [...keys];
-    if (key !== undefined) onSelect(String(key));
-  };
   return (
-    <Table
+    <SelectableTable
       aria-label="Role addresses"
       className="admin-table people-table"
-      selectionMode="single"
-      disallowEmptySelection
-      selectedKeys={selected === null ? [] : [selected]}
-      onSelectionChange={choose}
+      selected={selected}
+      onSelect={onSelect}
     >
       <TableHeader>
         <Column isRowHeader>Name and ID</Column>
@@ -52,6 +46,6 @@ export function RoleAddressTable({
           </Row>
         )}
       </TableBody>
-    </Table>
+    </SelectableTable>
   );
 }

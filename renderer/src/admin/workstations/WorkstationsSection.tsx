@@ -1,10 +1,11 @@
 import { useEffect, useId, useState } from 'react';
-import { Button } from 'react-aria-components';
 import type { WardlineApi } from '../../../../preload/api-factory';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAnnounce } from '../../components/use-announce';
 import { useNow } from '../../messaging/use-now';
 import { counted } from '../admin-labels';
+import { LoadMore } from '../LoadMore';
+import { RefreshHead } from '../RefreshHead';
 import { useWorkstations } from './use-workstations';
 import { WorkstationDetail } from './WorkstationDetail';
 import { WorkstationsTable } from './WorkstationsTable';
@@ -30,40 +31,27 @@ export function WorkstationsSection({ bridge }: { readonly bridge: WardlineApi }
     if (added > 0) announce(`${counted(added, 'more workstation', 'more workstations')} loaded.`);
   }
 
-  const workstations = state.workstations;
+  const workstations = state.items;
   const workstation = workstations?.find((row) => row.deviceId === selected) ?? null;
   return (
     <section className="workstations" aria-labelledby={`${id}-heading`}>
-      <div className="recent-head">
-        <div>
+      <RefreshHead
+        heading={
           <h2 id={`${id}-heading`} tabIndex={-1}>
             Workstations
           </h2>
-          <p className="hint">
-            Every workstation that has signed someone in, the most recently heard from first. Open one to wipe it,
-            revoke it, or follow a wipe. Revoking ends its sessions and stops it signing anyone in; wiping erases what
-            it stores.
-          </p>
-        </div>
-        <Button
-          className="button button-small button-secondary"
-          isDisabled={state.busy !== null}
-          onPress={() => void refresh()}
-        >
-          {state.busy === 'refresh' ? 'Refreshing…' : 'Refresh'}
-        </Button>
-      </div>
+        }
+        busy={state.busy}
+        onRefresh={() => void refresh()}
+      >
+        Every workstation that has signed someone in, the most recently heard from first. Open one to wipe it, revoke
+        it, or follow a wipe. Revoking ends its sessions and stops it signing anyone in; wiping erases what it stores.
+      </RefreshHead>
       <ErrorAlert message={state.error} />
       {workstations !== null && (
         <WorkstationsTable workstations={workstations} selected={selected} onSelect={setSelected} now={now} />
       )}
-      {state.more && (
-        <div className="button-row admin-more">
-          <Button className="button button-secondary" isDisabled={state.busy !== null} onPress={() => void more()}>
-            {state.busy === 'more' ? 'Loading…' : 'Load more'}
-          </Button>
-        </div>
-      )}
+      <LoadMore list={state} onPress={() => void more()} />
       {workstations !== null && workstations.length > 0 && workstation === null && (
         <p className="person-placeholder">Choose a workstation in the table to wipe it, revoke it or follow a wipe.</p>
       )}

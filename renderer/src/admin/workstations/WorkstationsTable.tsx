@@ -1,8 +1,9 @@
-import { Cell, Column, Row, Table, TableBody, TableHeader, type Selection } from 'react-aria-components';
+import { Cell, Column, Row, TableBody, TableHeader } from 'react-aria-components';
 import { ShownText } from '../../components/ShownText';
 import { localTime, utcTime } from '../../compliance/audit-labels';
 import { relativeTime } from '../admin-time';
 import type { Workstation } from '../admin-types';
+import { SelectableTable } from '../SelectableTable';
 import { workstationStatus } from './workstation-labels';
 
 /**
@@ -21,19 +22,12 @@ export function WorkstationsTable({
   readonly onSelect: (deviceId: string) => void;
   readonly now: number;
 }) {
-  const choose = (keys: Selection) => {
-    if (keys === 'all') return;
-    const [key] = [...keys];
-    if (key !== undefined) onSelect(String(key));
-  };
   return (
-    <Table
+    <SelectableTable
       aria-label="Workstations"
       className="admin-table people-table workstations-table"
-      selectionMode="single"
-      disallowEmptySelection
-      selectedKeys={selected === null ? [] : [selected]}
-      onSelectionChange={choose}
+      selected={selected}
+      onSelect={onSelect}
     >
       <TableHeader>
         <Column isRowHeader>Workstation</Column>
@@ -85,6 +79,6 @@ export function WorkstationsTable({
           </Row>
         )}
       </TableBody>
-    </Table>
+    </SelectableTable>
   );
 }
