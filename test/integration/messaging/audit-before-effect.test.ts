@@ -180,7 +180,7 @@ describe('records before effects (messaging)', () => {
     );
     expect(answers.every((answer) => answer.ok)).toBe(true);
     const about = (action: string, id: string) =>
-      wardTap.written.filter((r) => r.action === action && r.object.kind !== 'none' && r.object.id === id).length;
+      wardTap.written.filter((r) => r.action === action && 'id' in r.object && r.object.id === id).length;
     expect([about('conversation.opened', conversationId), about('message.read', messageId)]).toEqual([1, 1]);
   });
 
