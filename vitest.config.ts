@@ -1,4 +1,12 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Test files at once in the parallel tiers: one more than the cores. Vitest's default (cores − 1)
+ * runs one file at a time on a 2-core CI machine, where most files wait on a server, a child
+ * process or a timer rather than the CPU. The e2e tier runs its files one at a time, after the rest.
+ */
+const PARALLEL_FILES = os.availableParallelism() + 1;
 
 /**
  * Test tiers: `unit` (pure logic, no I/O), `integration` (main core, browser host, disk, server),
@@ -7,12 +15,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', maxWorkers: PARALLEL_FILES },
+      },
       {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          maxWorkers: PARALLEL_FILES,
           testTimeout: 30_000,
           globalSetup: ['test/support/build-web.ts'],
         },
@@ -22,6 +33,7 @@ export default defineConfig({
           name: 'security',
           include: ['test/security/**/*.test.ts'],
           environment: 'node',
+          maxWorkers: PARALLEL_FILES,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           globalSetup: ['test/support/build-web.ts'],
