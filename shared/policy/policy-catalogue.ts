@@ -1,0 +1,216 @@
+/**
+ * What a Group Policy administrator reads about each policy key: its name, what it does, and its
+ * category. Bounds and defaults are not written here: `policyExplanation` takes them from the
+ * schema (policy-value-shape.ts). The catalogue's type makes a key added to the schema without an
+ * entry, an enum option without a label, or a nullable key without its "not set" story, a type
+ * error.
+ */
+import type { Policy } from './policy-schema';
+import { policyValueShape } from './policy-value-shape';
+
+/** Folders under "Wardline" in the Group Policy editor, in the order they are defined. */
+export const POLICY_CATEGORIES = {
+  server: 'Server connection',
+  session: 'Session security',
+  passwords: 'Passwords and keys',
+  notifications: 'Notifications',
+  workstation: 'Workstation data',
+} as const;
+export type PolicyCategory = keyof typeof POLICY_CATEGORIES;
+
+const UNITS = {
+  seconds: ['second', 'seconds'],
+  days: ['day', 'days'],
+  characters: ['character', 'characters'],
+  digits: ['digit', 'digits'],
+  MiB: ['MiB', 'MiB'],
+  passes: ['pass', 'passes'],
+} as const;
+type PolicyUnit = keyof typeof UNITS;
+
+type Given<V> = Exclude<V, null>;
+/** Enum keys (a union of string literals, not `string`) name each option for the dropdown. */
+type Choices<V> = [Given<V>] extends [string]
+  ? string extends Given<V>
+    ? unknown
+    : { readonly choices: Readonly<Record<Given<V>, string>> }
+  : unknown;
+type Unit<V> = [Given<V>] extends [number] ? { readonly unit: PolicyUnit } : unknown;
+/** A key whose default is "not set" says what not set means. */
+type WhenUnset<V> = null extends V ? { readonly whenUnset: string } : unknown;
+
+interface PolicyCatalogueBase {
+  readonly category: PolicyCategory;
+  readonly displayName: string;
+  /** What it does, in plain English; for a boolean, what Enabled and Disabled mean. */
+  readonly description: string;
+}
+export type PolicyCatalogueEntry<V> = PolicyCatalogueBase & Choices<V> & Unit<V> & WhenUnset<V>;
+
+export const POLICY_CATALOGUE: { readonly [K in keyof Policy]: PolicyCatalogueEntry<Policy[K]> } = {
+  serverUrl: {
+    category: 'server',
+    displayName: 'Server address',
+    description:
+      'The address of the hospital\'s Wardline server, an https:// URL. Set it together with "Server CA certificate": a policy that sets only one of the two is refused.',
+    whenUnset: 'no server is set (a development build uses its embedded demo server).',
+  },
+  caCertificate: {
+    category: 'server',
+    displayName: 'Server CA certificate',
+    description:
+      'The certificate authority the server\'s TLS certificate must chain to: the full path of a PEM certificate file on this computer, or the certificate itself as base64-encoded DER on one line (no header lines, no line breaks). Set it together with "Server address".',
+    whenUnset: 'none.',
+  },
+  workstationName: {
+    category: 'workstation',
+    displayName: 'Workstation name',
+    description:
+      'The name IT knows this computer by, for example "Ward 7 nurses station": the Administration view lists it, and IT types it to confirm a remote wipe. Plain text.',
+    whenUnset: "the computer's host name.",
+  },
+  idleLockSeconds: {
+    category: 'session',
+    displayName: 'Lock the screen after idle time',
+    description:
+      'How long a session may go without activity (see "What counts as activity") before Wardline locks the screen. The user unlocks with their password or, where allowed, a PIN.',
+    unit: 'seconds',
+  },
+  autoLogoffSeconds: {
+    category: 'session',
+    displayName: 'Sign out after time locked',
+    description: 'How long a session may stay locked before the user is signed out and must sign in again.',
+    unit: 'seconds',
+  },
+  pinAllowed: {
+    category: 'session',
+    displayName: 'Allow a PIN to unlock',
+    description:
+      'Enabled: a user may unlock their locked session with a PIN (see "Minimum PIN length"). Disabled: unlocking always takes the password.',
+  },
+  passwordMinLength: {
+    category: 'passwords',
+    displayName: 'Minimum password length',
+    description:
+      'The shortest password a person may choose when they enroll or after a reset. NIST SP 800-63B asks for at least 8 characters; length protects better than complexity rules.',
+    unit: 'characters',
+  },
+  pinMinLength: {
+    category: 'session',
+    displayName: 'Minimum PIN length',
+    description: 'The fewest digits a PIN that unlocks a session may have.',
+    unit: 'digits',
+  },
+  notificationContent: {
+    category: 'notifications',
+    displayName: 'Content of new-message notifications',
+    description:
+      'What the notification Windows shows for a new message may say. Message text is never shown in a notification.',
+    choices: { count: 'Only that a message arrived ("New secure message")', sender: "The sender's name" },
+  },
+  sharedWorkstation: {
+    category: 'session',
+    displayName: 'Shared workstation',
+    description:
+      "Enabled: many people use this computer; another user's sign-in ends the previous user's session at once. Disabled: one person uses this computer.",
+  },
+  idleSource: {
+    category: 'session',
+    displayName: 'What counts as activity',
+    description: 'What keeps a session from locking as idle (see "Lock the screen after idle time").',
+    choices: { app: 'Input in Wardline only', system: 'Input anywhere on this computer' },
+    whenUnset:
+      'input in Wardline only on a shared workstation, so that a colleague using another program on the same computer does not keep the previous user\'s messages open; input anywhere on this computer otherwise (see "Shared workstation").',
+  },
+  lockScreenShowsName: {
+    category: 'session',
+    displayName: "Show the user's name on the lock screen",
+    description:
+      'Enabled: the lock screen shows whose session is locked. Disabled: it shows no name, so a passer-by does not learn who uses Wardline here.',
+  },
+  mfaRequired: {
+    category: 'session',
+    displayName: 'Require a second factor to sign in',
+    description:
+      'Enabled: Wardline refuses a sign-in that the server completed without a second factor. Disabled: the server decides whether a second factor is asked for.',
+  },
+  kdfMemoryMiB: {
+    category: 'passwords',
+    displayName: 'Minimum password derivation memory',
+    description:
+      "The least memory the Argon2id derivation of a user's keys from their password may use. Sign-in is refused when the server asks for less, which would make a stolen password hash cheaper to guess.",
+    unit: 'MiB',
+  },
+  kdfPasses: {
+    category: 'passwords',
+    displayName: 'Minimum password derivation passes',
+    description:
+      "The fewest passes the Argon2id derivation of a user's keys from their password may use. Sign-in is refused when the server asks for fewer.",
+    unit: 'passes',
+  },
+  vaultPurgeAfterDays: {
+    category: 'workstation',
+    displayName: 'Delete vaults not used for',
+    description:
+      "Shreds a user's vault on this computer (their local copy of messages and keys) once it has not been unlocked for this many days. Their messages stay on the server; their next sign-in here starts a fresh vault.",
+    unit: 'days',
+    whenUnset: 'vaults are never deleted for disuse.',
+  },
+};
+
+/** The catalogue entry with the per-type fields made optional, for code that handles every key. */
+export function policyCatalogueEntry(key: keyof Policy): PolicyCatalogueBase & {
+  readonly choices?: Readonly<Record<string, string>>;
+  readonly unit?: PolicyUnit;
+  readonly whenUnset?: string;
+} {
+  return POLICY_CATALOGUE[key];
+}
+
+/** The unit a number key is counted in ("seconds"), for a label; null for other keys. */
+export function policyUnitName(key: keyof Policy): string | null {
+  const { unit } = policyCatalogueEntry(key);
+  return unit === undefined ? null : UNITS[unit][1];
+}
+
+function amount(value: number, unit: PolicyUnit | undefined): string {
+  if (unit === undefined) return String(value);
+  const [one, many] = UNITS[unit];
+  const text = `${value} ${value === 1 ? one : many}`;
+  if (unit !== 'seconds' || value < 60) return text;
+  const [size, name] = value % 3600 === 0 ? [3600, 'hour'] : value % 60 === 0 ? [60, 'minute'] : [0, ''];
+  if (size === 0) return text;
+  const count = value / size;
+  return `${text} (${count} ${name}${count === 1 ? '' : 's'})`;
+}
+
+/** The explanation a GPO administrator reads: what the key does, its range and its default. */
+export function policyExplanation(key: keyof Policy): string {
+  const entry = policyCatalogueEntry(key);
+  const shape = policyValueShape(key);
+  const lines = [entry.description];
+  const unset = (shown: string | null): string => shown ?? entry.whenUnset ?? 'not set.';
+  switch (shape.kind) {
+    case 'boolean':
+      lines.push(`Not configured: as ${shape.defaultValue ? 'Enabled' : 'Disabled'}.`);
+      break;
+    case 'number': {
+      const { unit } = entry;
+      const fallback = shape.defaultValue === null ? null : `${amount(shape.defaultValue, unit)}.`;
+      lines.push(`From ${amount(shape.min, unit)} to ${amount(shape.max, unit)}.`);
+      lines.push(`Not configured or Disabled: ${unset(fallback)}`);
+      break;
+    }
+    case 'text':
+      lines.push(`At most ${shape.maxLength} characters.`);
+      lines.push(`Not configured or Disabled: ${unset(shape.defaultValue === null ? null : `${shape.defaultValue}.`)}`);
+      break;
+    case 'choice': {
+      const label = (option: string): string => entry.choices?.[option] ?? option;
+      const fallback = shape.defaultValue === null ? null : `${label(shape.defaultValue)}.`;
+      lines.push(`Not configured or Disabled: ${unset(fallback)}`);
+      break;
+    }
+  }
+  return lines.join('\n\n');
+}
