@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FuseV1Options } from '@electron/fuses';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ interface BuilderConfig {
   asar: boolean;
   win: { target: { target: string }[] };
   msi: { perMachine: boolean };
+  extraResources: { from: string; to: string; filter: string[] }[];
 }
 
 const config = parse(readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
@@ -52,6 +53,17 @@ describe('electron-builder configuration', () => {
   it('builds a per-machine MSI', () => {
     expect(config.win.target.map((t) => t.target)).toContain('msi');
     expect(config.msi.perMachine).toBe(true);
+  });
+
+  it('ships the Group Policy templates the generator writes, and nothing else from that folder', () => {
+    const templates = config.extraResources.find((resource) => resource.to === 'policy-templates');
+    expect(templates?.from).toBe('build/policy-templates');
+    expect(templates?.filter).toEqual(['**/*.admx', '**/*.adml']);
+    // What the filter lets through is what the generator writes (and the templates test compares).
+    const dir = path.join(repoRoot, templates?.from ?? '');
+    expect(readdirSync(dir, { recursive: true }).map(String).sort()).toEqual(
+      ['en-US', path.join('en-US', 'wardline.adml'), 'wardline.admx'].sort(),
+    );
   });
 
   const quietLogger = { isEnabled: false, add: () => undefined } as unknown as Parameters<
