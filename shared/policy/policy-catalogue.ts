@@ -59,7 +59,7 @@ export const POLICY_CATALOGUE: { readonly [K in keyof Policy]: PolicyCatalogueEn
     category: 'server',
     displayName: 'Server CA certificate',
     description:
-      'The certificate authority the server\'s TLS certificate must chain to: the full path of a PEM certificate file on this computer, or the certificate itself as base64-encoded DER on one line (no header lines, no line breaks). Set it together with "Server address".',
+      'The certificate authority the server\'s TLS certificate must chain to: the full path of a PEM certificate file on this computer, written out (environment variables such as %ProgramData% are not expanded). Set it together with "Server address".',
     whenUnset: 'none.',
   },
   workstationName: {
