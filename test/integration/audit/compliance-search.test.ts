@@ -111,6 +111,9 @@ describe('the compliance search', () => {
 
   it('exports the selection, verified, as a FHIR Bundle that audit:verify accepts, and records the export', async () => {
     // The trail grows past the head this workstation witnessed: the export must prove it extends it.
+    // Its own records from the searches above are synced first, so no sync of them moves that head
+    // between reading it here and the export (on a loaded machine the debounced one landed there).
+    expect(await governance.core.audit.syncNow()).toMatchObject({ kind: 'synced' });
     const witnessed = readWitnessedHead(governance.dataDir);
     if (!witnessed.ok || witnessed.value === null) throw new Error('no witnessed head');
     await ward.call('conversation.open', { conversationId });
