@@ -2,7 +2,7 @@
  * Registered workstations as the Administration view lists them: each device with the name and
  * person of its latest sign-in (kept on the device's row, since sessions are swept a day after
  * they end), the version its client reported, when it was last heard from (its key proving a
- * request, or one of its sessions in use), and whether IT revoked it.
+ * request, or one of its sessions in use), whether IT revoked it, and whether a wipe destroyed its key.
  */
 import type { AdminWorkstation } from '../../shared/protocol/admin-directory-api';
 import type { Queryable } from '../db/database';
@@ -16,6 +16,7 @@ type WorkstationRow = {
   display_name: string | null;
   app_version: string | null;
   revoked_at: number | string | null;
+  wiped_at: number | string | null;
 };
 
 /** Where a page starts: after this workstation in the order last contact (newest first), then device id. */
@@ -35,11 +36,13 @@ export async function listWorkstations(
 ): Promise<{ workstations: AdminWorkstation[]; more: boolean }> {
   const rows = await db.query<WorkstationRow>(
     `SELECT * FROM (
-       SELECT d.device_id::text AS device_id, d.registered_at, d.app_version, d.revoked_at,
+       SELECT d.device_id::text AS device_id, d.registered_at, d.app_version, d.revoked_at, c.wiped_at,
          GREATEST(d.registered_at, COALESCE(d.last_contact_at, 0), COALESCE(s.last_seen_at, 0)) AS last_contact_at,
          d.last_device_name AS device_name, a.user_id, a.display_name
        FROM devices d
        LEFT JOIN LATERAL (SELECT max(last_seen_at) AS last_seen_at FROM sessions WHERE device_id = d.device_id) s ON true
+       LEFT JOIN LATERAL (SELECT max(done_at) AS wiped_at FROM device_commands
+                          WHERE device_id = d.device_id AND kind = 'wipe-workstation' AND outcome = 'wiped') c ON true
        LEFT JOIN accounts a ON a.user_id = d.last_user_id
      ) w
      WHERE $1::bigint IS NULL OR (w.last_contact_at, w.device_id) < ($1::bigint, $2::text)
@@ -58,6 +61,7 @@ export async function listWorkstations(
           : { userId: row.user_id, displayName: row.display_name },
       appVersion: row.app_version,
       revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+      wipedAt: row.wiped_at === null ? null : Number(row.wiped_at),
     })),
     more: rows.length > input.limit,
   };

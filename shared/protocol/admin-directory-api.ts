@@ -65,6 +65,11 @@ export const adminWorkstation = z.strictObject({
   /** What the client reported in its `wardline-version` header; null until one did. */
   appVersion: clientVersion.nullable(),
   revokedAt: epochMs.nullable(),
+  /**
+   * When it reported a wipe of itself done with its device key destroyed: that key signs nothing
+   * again (the PC registers afresh). Null if never, or if its wipe had to keep the audit log.
+   */
+  wipedAt: epochMs.nullable(),
 });
 export type AdminWorkstation = z.infer<typeof adminWorkstation>;
 

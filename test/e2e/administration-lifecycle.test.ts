@@ -35,7 +35,7 @@ import {
 import { startTcpRelay, type TcpRelay } from '../support/tcp-relay';
 import { unusedStepCode, type CodeHolder } from '../support/unused-step-code';
 import { textsFrom, writeTo } from '../support/api-correspondent';
-import { accessibilityViolations, openClinicianPage, type ClinicianPage } from './clinician-page';
+import { accessibilityViolations, openClinicianPage, snapshotAtSizes, type ClinicianPage } from './clinician-page';
 
 const postgres = usePostgres();
 
@@ -169,6 +169,7 @@ async function wipeFrom(page: Page, detail: Locator): Promise<void> {
   const typed = confirm.getByRole('textbox', { name: /To confirm, type the workstation’s name/ });
   await expect(typed.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
   await noViolations(page);
+  await snapshotAtSizes(page, 'admin-wipe-confirm');
   await typed.fill(STATION);
   await confirm.getByRole('button', { name: 'Wipe workstation' }).click();
   await proveIfAsked(page, status(page, `A wipe of ${STATION} is queued`));
@@ -344,11 +345,13 @@ describe('a nurse at a ward workstation, as IT administers it', () => {
     const { page: station } = b;
     await station.getByText('This workstation was wiped by IT.').waitFor(SLOW);
     await station.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await snapshotAtSizes(station, 'ward-wiped-sign-in');
     await expect.poll(vaultsAtWard, SLOW).toEqual([]);
     await expect.poll(wardIdentity, SLOW).not.toContain(deviceId);
 
     const done = commands.getByRole('row').filter({ hasText: 'Wipe the workstation' }).filter({ hasText: 'Done' });
     await done.waitFor(SLOW);
+    await snapshotAtSizes(a.page, 'admin-wipe-done');
     await expect(done.innerText()).resolves.toContain(
       'its audit records reached the server, then its audit log was shredded',
     );
@@ -396,6 +399,7 @@ describe('a nurse at a ward workstation, as IT administers it', () => {
     const row = commands.getByRole('row').filter({ hasText: 'Wipe the workstation' });
     await row.filter({ hasText: 'Queued' }).waitFor(SLOW);
     await noViolations(page);
+    await snapshotAtSizes(page, 'admin-wipe-queued');
     // Nothing reaches the workstation: she is still at work, her vault still there.
     await detail.getByRole('button', { name: 'Refresh commands' }).click();
     await row.filter({ hasText: 'Queued' }).waitFor(SLOW);

@@ -126,6 +126,10 @@ describe('wiping from the Administration view', () => {
     ]);
     expect(vaultsOn(ward)).toEqual([]);
     expect(ward.core.session.state()).toEqual({ state: 'signed-out', reason: 'workstation-wiped' });
+    // Listed as wiped from the time it said so: its key is gone.
+    const listed = await office.call('admin.listWorkstations', { after: null });
+    if (!listed.ok) throw new Error(listed.error.code);
+    expect(listed.value.workstations.find((row) => row.deviceId === deviceId)?.wipedAt).toBe(done[0]?.doneAt);
   });
 
   it("queues a person's wipe on every workstation they signed in at", async () => {

@@ -87,6 +87,7 @@ describe('workstations through the admin API', () => {
       lastUser: { userId: 'nurse.adams', displayName: 'Grace Adams' },
       appVersion: '1.4.2-rc.1',
       revokedAt: null,
+      wipedAt: null,
     });
     // A refresh is contact, and a header that is no version is ignored, never stored.
     target.clock.advance(90_000);

@@ -86,10 +86,14 @@ describe('a workstation', () => {
     expect(workstationName({ name: null, deviceId })).toBe('the unnamed workstation 6f1c1a52');
   });
 
-  it('says whether it is active, the one in use, or revoked and when', () => {
+  it('says whether it is active, the one in use, revoked or wiped, and when', () => {
     const time = (at: number) => `at ${String(at)}`;
-    expect(workstationStatus({ revokedAt: null, thisWorkstation: false }, time)).toBe('Active');
-    expect(workstationStatus({ revokedAt: null, thisWorkstation: true }, time)).toBe('Active (you are using it)');
-    expect(workstationStatus({ revokedAt: 5, thisWorkstation: false }, time)).toBe('Revoked at 5');
+    const status = (revokedAt: number | null, wipedAt: number | null, thisWorkstation = false) =>
+      workstationStatus({ revokedAt, wipedAt, thisWorkstation }, time);
+    expect(status(null, null)).toBe('Active');
+    expect(status(null, null, true)).toBe('Active (you are using it)');
+    expect(status(5, null)).toBe('Revoked at 5');
+    // Wiped is final (its key is gone), revoked first or not.
+    expect([status(null, 7), status(5, 7)]).toEqual(['Wiped at 7', 'Wiped at 7']);
   });
 });

@@ -34,6 +34,7 @@ export function WorkstationDetail({
   const id = useId();
   const heading = useRef<HTMLHeadingElement>(null);
   const panel = useRef<HTMLElement>(null);
+  const commandsHead = useRef<HTMLDivElement>(null);
   // Opened below the table, which on a 768-pixel screen may be all there is room for: bring it into view.
   useEffect(() => {
     panel.current?.scrollIntoView({ block: 'nearest' });
@@ -42,6 +43,7 @@ export function WorkstationDetail({
   const { state: commands, refresh: refreshCommands } = useWorkstationCommands(bridge, workstation.deviceId);
   const name = workstationName(workstation);
   const revoked = workstation.revokedAt !== null;
+  const wiped = workstation.wipedAt !== null;
 
   async function wipe() {
     const { name: confirmName } = workstation;
@@ -56,6 +58,8 @@ export function WorkstationDetail({
     );
     await refreshCommands();
     heading.current?.focus();
+    // The wipe's progress is what to watch now: on a 768-pixel screen it is below the fold.
+    commandsHead.current?.scrollIntoView({ block: 'nearest' });
   }
 
   async function revoke() {
@@ -79,7 +83,9 @@ export function WorkstationDetail({
         <h2 id={`${id}-name`} ref={heading} tabIndex={-1}>
           {workstation.name === null ? name : <ShownText text={workstation.name} />}
         </h2>
-        <span className={revoked ? 'admin-revoked' : 'admin-active'}>{workstationStatus(workstation, localTime)}</span>
+        <span className={revoked || wiped ? 'admin-revoked' : 'admin-active'}>
+          {workstationStatus(workstation, localTime)}
+        </span>
       </div>
       <dl className="person-facts">
         <div>
@@ -92,6 +98,11 @@ export function WorkstationDetail({
       {workstation.thisWorkstation ? (
         <p className="hint">
           This is the workstation you are using. Another administrator can wipe or revoke it from elsewhere.
+        </p>
+      ) : wiped ? (
+        <p className="hint">
+          Its key was destroyed with the wipe, so it signs nobody in again. The same computer registers afresh, as a new
+          workstation, at its next sign-in.
         </p>
       ) : (
         <div className="button-row person-actions">
@@ -140,7 +151,7 @@ export function WorkstationDetail({
       )}
       <ActionOutcomeView outcome={outcome} />
 
-      <div className="commands-head">
+      <div className="commands-head" ref={commandsHead}>
         <h3>Wipes</h3>
         <Button
           className="button button-small button-secondary"

@@ -73,7 +73,11 @@ export function WorkstationsTable({
             <Cell className="admin-time">
               <time dateTime={utcTime(workstation.registeredAt)}>{localTime(workstation.registeredAt)}</time>
             </Cell>
-            <Cell className={workstation.revokedAt === null ? 'admin-active' : 'admin-revoked'}>
+            <Cell
+              className={
+                workstation.revokedAt === null && workstation.wipedAt === null ? 'admin-active' : 'admin-revoked'
+              }
+            >
               {workstationStatus(workstation, localTime)}
             </Cell>
           </Row>

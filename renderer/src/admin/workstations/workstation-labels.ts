@@ -21,11 +21,12 @@ export function workstationName(workstation: Pick<Workstation, 'name' | 'deviceI
   return name === '' ? `the unnamed workstation ${workstation.deviceId.slice(0, ID_PREFIX_CHARS)}` : name;
 }
 
-/** Its state in words: active (and whether it is this one), or revoked and when. */
+/** Its state in words: active (and whether it is this one), revoked, or wiped (its key gone), and when. */
 export function workstationStatus(
-  workstation: Pick<Workstation, 'revokedAt' | 'thisWorkstation'>,
+  workstation: Pick<Workstation, 'revokedAt' | 'wipedAt' | 'thisWorkstation'>,
   time: (at: number) => string,
 ): string {
+  if (workstation.wipedAt !== null) return `Wiped ${time(workstation.wipedAt)}`;
   if (workstation.revokedAt !== null) return `Revoked ${time(workstation.revokedAt)}`;
   return workstation.thisWorkstation ? 'Active (you are using it)' : 'Active';
 }
