@@ -19,8 +19,8 @@ import {
   ACTIONS,
   DETAIL,
   dcm,
-  PARTICIPATION_TYPE,
   PERSON,
+  RECIPIENT,
   ROLE_PATIENT,
   SOURCE_TYPE,
   SYSTEM_OBJECT,
@@ -80,7 +80,7 @@ export function toAuditEvent(entry: StoredEntry, options: AuditEventOptions = {}
   if (wrongProof !== null) throw new RangeError(`inclusionProof ${wrongProof} does not fit the entry`);
   const mapping = ACTIONS[record.action];
   const user: AuditEventAgent = {
-    type: { coding: [{ system: PARTICIPATION_TYPE, code: 'IRCP', display: 'information recipient' }] },
+    type: { coding: [mapping.user ?? RECIPIENT] },
     ...(record.actor.userId === null ? {} : { who: identifier(WARDLINE_FHIR.userIds, record.actor.userId) }),
     ...(record.actor.role === null
       ? {}
@@ -99,7 +99,14 @@ export function toAuditEvent(entry: StoredEntry, options: AuditEventOptions = {}
     ...(object === null ? [] : [object]),
     ...(record.patient === null
       ? []
-      : [{ what: identifier(WARDLINE_FHIR.patientReferences, record.patient), type: PERSON, role: ROLE_PATIENT }]),
+      : [
+          {
+            // Reference.type: BALP's patient slice is a Reference(Patient), here by identifier alone.
+            what: { type: 'Patient' as const, ...identifier(WARDLINE_FHIR.patientReferences, record.patient) },
+            type: PERSON,
+            role: ROLE_PATIENT,
+          },
+        ]),
     {
       what: identifier(WARDLINE_FHIR.auditChains, record.workstationId),
       type: SYSTEM_OBJECT,

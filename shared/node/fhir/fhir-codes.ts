@@ -12,9 +12,19 @@
  * and record failures. Claiming a profile would make a profile-aware validator reject the export.
  * The patterns are followed; the profiles are not asserted.
  *
+ * The user agent's type (v3-ParticipationType) says how the user took part: AUT (author) for a
+ * create the user originates (a message sent or accepted from its sender, a vault made at first
+ * sign-in), as BALP's Create profiles bind it (ValueSet DataSources: AUT, INF, CST); IRCP
+ * (information recipient) otherwise, BALP's code for query/retrieve. A received message is
+ * recorded as a create on the workstation, but its user is the recipient, not the author.
+ * UserAgentTypesVS also lists v3-RoleClass AGNT for push/create/update; it is not used: it says
+ * the person acted on behalf of another, and it is not in DataSources. The workstation agent
+ * stays DCM 110150 Application for every event: BALP's client/server pair (110153/110152) types
+ * the two ends of a RESTful exchange, and a Wardline event is recorded by one application.
+ *
  * Event types (DICOM, http://dicom.nema.org/resources/ontology/DCM):
  * - 110114 User Authentication, subtype 110122 Login / 110123 Logout: sign-in, MFA, lock-out,
- *   sign-out, session lock/unlock/auto-logoff/user switch (lock and logoff count as Logout);
+ *   sign-out, auto-logoff, user switch; session lock and unlock without either (see ACTIONS);
  * - 110110 Patient Record: conversation, message and attachment events (clinical content);
  * - 110112 Query: search; 110106 Export: export;
  * - 110113 Security Alert: key changes, policy refused, admin actions, audit alerts;
@@ -68,7 +78,7 @@ export const WARDLINE_FHIR = {
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 const ENTITY_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-entity-type';
 const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
-export const PARTICIPATION_TYPE = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';
+const PARTICIPATION_TYPE = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';
 export const SOURCE_TYPE = 'http://terminology.hl7.org/CodeSystem/security-source-type';
 
 export const dcm = (code: string, display: string): Coding => ({ system: DCM, code, display });
@@ -81,12 +91,18 @@ const APPLICATION_ACTIVITY = dcm('110100', 'Application Activity');
 const LOGIN = dcm('110122', 'Login');
 const LOGOUT = dcm('110123', 'Logout');
 
+const participation = (code: string, display: string): Coding => ({ system: PARTICIPATION_TYPE, code, display });
+export const RECIPIENT = participation('IRCP', 'information recipient');
+export const AUTHOR = participation('AUT', 'author (originator)');
+
 type ActionCode = NonNullable<AuditEvent['action']>;
 export interface ActionMapping {
   readonly type: Coding;
   readonly action: ActionCode;
-  /** DICOM's Login/Logout subtype for authentication events. */
+  /** DICOM's Login/Logout subtype for authentication events that log a user on or off. */
   readonly session?: Coding;
+  /** The user agent's participation, when not RECIPIENT. */
+  readonly user?: Coding;
 }
 
 export const ACTIONS: Readonly<Record<AuditAction, ActionMapping>> = {
@@ -94,13 +110,19 @@ export const ACTIONS: Readonly<Record<AuditAction, ActionMapping>> = {
   'sign-in.failed': { type: AUTHENTICATION, action: 'E', session: LOGIN },
   'mfa.failed': { type: AUTHENTICATION, action: 'E', session: LOGIN },
   'account.locked-out': { type: AUTHENTICATION, action: 'E', session: LOGIN },
-  'session.locked': { type: AUTHENTICATION, action: 'E', session: LOGOUT },
-  'session.unlocked': { type: AUTHENTICATION, action: 'E', session: LOGIN },
+  // DICOM PS3.15 A.5.3.12 (User Authentication) defines Login and Logout as logging on and off.
+  // A lock logs no one off: the screen and vault close, but the server session stays and only
+  // its user can resume it. Coded Logout, a SIEM pairing Login with Logout would see a session
+  // end that did not (auto-logoff is the one that ends it). An unlock re-proves that user, an
+  // authentication but no new log-on, so it is not Login either. EventTypeCode there is a
+  // Defined Term (extensible): the Wardline action subtype alone says which.
+  'session.locked': { type: AUTHENTICATION, action: 'E' },
+  'session.unlocked': { type: AUTHENTICATION, action: 'E' },
   'session.auto-logoff': { type: AUTHENTICATION, action: 'E', session: LOGOUT },
   'session.signed-out': { type: AUTHENTICATION, action: 'E', session: LOGOUT },
   'session.user-switched': { type: AUTHENTICATION, action: 'E', session: LOGIN },
   'conversation.opened': { type: PATIENT_RECORD, action: 'R' },
-  'message.sent': { type: PATIENT_RECORD, action: 'C' },
+  'message.sent': { type: PATIENT_RECORD, action: 'C', user: AUTHOR },
   'message.received': { type: PATIENT_RECORD, action: 'C' },
   'message.read': { type: PATIENT_RECORD, action: 'R' },
   'message.recalled': { type: PATIENT_RECORD, action: 'D' },
@@ -113,13 +135,13 @@ export const ACTIONS: Readonly<Record<AuditAction, ActionMapping>> = {
   'policy.loaded': { type: APPLICATION_ACTIVITY, action: 'R' },
   'policy.rejected': { type: SECURITY_ALERT, action: 'E' },
   'admin.action': { type: SECURITY_ALERT, action: 'E' },
-  'vault.created': { type: APPLICATION_ACTIVITY, action: 'C' },
+  'vault.created': { type: APPLICATION_ACTIVITY, action: 'C', user: AUTHOR },
   'vault.shredded': { type: APPLICATION_ACTIVITY, action: 'D' },
   'vault.purged': { type: APPLICATION_ACTIVITY, action: 'D' },
   'audit.alert': { type: SECURITY_ALERT, action: 'E' },
   'session.issued': { type: AUTHENTICATION, action: 'E', session: LOGIN },
   'session.ended': { type: AUTHENTICATION, action: 'E', session: LOGOUT },
-  'message.accepted': { type: PATIENT_RECORD, action: 'C' },
+  'message.accepted': { type: PATIENT_RECORD, action: 'C', user: AUTHOR },
   'history.read': { type: PATIENT_RECORD, action: 'R' },
 };
 

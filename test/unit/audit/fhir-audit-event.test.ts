@@ -17,7 +17,7 @@ import {
   GENESIS_HASH,
   hex,
 } from '../../../shared/audit/audit-chain';
-import { AUDIT_ACTIONS } from '../../../shared/audit/audit-event';
+import { AUDIT_ACTIONS, type AuditAction, type AuditObject } from '../../../shared/audit/audit-event';
 import { storedEntry, type StoredEntry } from '../../../shared/audit/audit-entry';
 import { blake2b256 } from '../../../shared/audit/blake2b';
 import {
@@ -38,6 +38,9 @@ import {
   viaJson,
   withProofArb,
 } from '../../support/audit-fhir-fixtures';
+
+const PARTICIPATION = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';
+const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 
 describe('toAuditEvent and fromAuditEvent', () => {
   it.each(AUDIT_ACTIONS)('round-trips %s with every object kind', (action) => {
@@ -117,6 +120,50 @@ describe('toAuditEvent and fromAuditEvent', () => {
 
   it('gives the same resource for the same entry', () => {
     expect(JSON.stringify(toAuditEvent(entry()))).toBe(JSON.stringify(toAuditEvent(entry())));
+  });
+
+  it('types the user as author of a create they originate, and as recipient otherwise (BALP DataSources)', () => {
+    const userType = (action: AuditAction, object: AuditObject) =>
+      toAuditEvent(entry({ action, object })).agent[0]?.type?.coding;
+    const message: AuditObject = { kind: 'message', id: CONVERSATION, conversationId: CONVERSATION };
+    const author = [{ system: PARTICIPATION, code: 'AUT', display: 'author (originator)' }];
+    const recipient = [{ system: PARTICIPATION, code: 'IRCP', display: 'information recipient' }];
+    expect(userType('message.sent', message)).toEqual(author);
+    expect(userType('message.accepted', message)).toEqual(author);
+    expect(userType('vault.created', { kind: 'vault', id: 'a'.repeat(32) })).toEqual(author);
+    // Stored as a create on the workstation, but its user did not write it.
+    expect(userType('message.received', message)).toEqual(recipient);
+    expect(userType('message.read', message)).toEqual(recipient);
+    expect(userType('conversation.opened', { kind: 'conversation', id: CONVERSATION })).toEqual(recipient);
+    // The workstation stays the recording application, whatever the event.
+    expect(toAuditEvent(entry({ action: 'message.sent', object: message })).agent[1]?.type?.coding).toEqual([
+      { system: DCM, code: '110150', display: 'Application' },
+    ]);
+  });
+
+  it('types the patient entity as a Reference(Patient), Person in the Patient role, and refuses it untyped', () => {
+    const event = viaJson(toAuditEvent(entry())) as AuditEvent;
+    const patient = event.entity?.find((item) => item.role?.code === '1');
+    expect(patient).toEqual({
+      what: { type: 'Patient', identifier: { system: WARDLINE_FHIR.patientReferences, value: 'pat-7QX2K9' } },
+      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' },
+      role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
+    });
+    delete patient!.what!.type;
+    expect(fromAuditEvent(event)).toEqual({ ok: false, error: 'entity[1].what.type' });
+  });
+
+  it('codes a session lock and unlock as User Authentication, neither Logout nor Login', () => {
+    const coded = (action: AuditAction) => {
+      const event = toAuditEvent(entry({ action, object: { kind: 'none' }, patient: null }));
+      return { type: event.type.code, subtype: event.subtype?.slice(1).map((coding) => coding.code) };
+    };
+    expect(coded('session.locked')).toEqual({ type: '110114', subtype: [] });
+    expect(coded('session.unlocked')).toEqual({ type: '110114', subtype: [] });
+    // A real log-on and log-off keep DICOM's subtypes.
+    expect(coded('sign-in.succeeded')).toEqual({ type: '110114', subtype: ['110122'] });
+    expect(coded('session.auto-logoff')).toEqual({ type: '110114', subtype: ['110123'] });
+    expect(coded('session.signed-out')).toEqual({ type: '110114', subtype: ['110123'] });
   });
 
   it('refuses a time a FHIR instant cannot hold', () => {
@@ -222,11 +269,11 @@ const EDITS: Readonly<Record<string, Edit>> = {
     event.agent[1]!.requestor = true;
   },
   'agent type, another participation': (event) => {
-    event.agent[0]!.type = {
-      coding: [
-        { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'AUT', display: 'author' },
-      ],
-    };
+    const [code, display] =
+      event.agent[0]!.type?.coding?.[0]?.code === 'AUT'
+        ? ['IRCP', 'information recipient']
+        : ['AUT', 'author (originator)'];
+    event.agent[0]!.type = { coding: [{ system: PARTICIPATION, code, display }] };
   },
   'agent role removed': (event) => {
     delete event.agent[0]!.role;
@@ -264,8 +311,7 @@ const EDITS: Readonly<Record<string, Edit>> = {
   'subtype, Login and Logout swapped or added': (event) => {
     const session = event.subtype?.[1];
     if (session) session.code = session.code === '110122' ? '110123' : '110122';
-    else
-      event.subtype!.push({ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110122', display: 'Login' });
+    else event.subtype!.push({ system: DCM, code: '110122', display: 'Login' });
   },
   'action, another CRUDE code': (event) => {
     event.action = event.action === 'R' ? 'U' : 'R';
@@ -277,6 +323,10 @@ const EDITS: Readonly<Record<string, Edit>> = {
   'entity type, Person and System Object swapped': (event) => {
     const first = event.entity![0]!;
     first.type = { ...first.type, code: first.type?.code === '1' ? '2' : '1' };
+  },
+  'patient entity what.type, another resource type': (event) => {
+    const patient = event.entity!.find((item) => item.role?.code === '1');
+    if (patient?.what) patient.what.type = 'Practitioner';
   },
   'patient entity removed': (event) => {
     event.entity = event.entity!.filter((item) => item.role?.code !== '1');

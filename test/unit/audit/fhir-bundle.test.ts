@@ -87,6 +87,18 @@ describe('validation against the FHIR R4 StructureDefinitions', { timeout: 60_00
       ),
     ).toBe(true);
     expect(issuesOf(viaJson(bundle))).toEqual([]);
+    // The BALP codings are in what validated: an author, a typed patient, a lock coded without Logout.
+    const events = bundle.entry?.flatMap((item) =>
+      item.resource.resourceType === 'AuditEvent' ? [item.resource] : [],
+    );
+    expect(events?.some((event) => event.agent[0]?.type?.coding?.[0]?.code === 'AUT')).toBe(true);
+    expect(
+      events?.some((event) =>
+        event.entity?.some((entity) => entity.role?.code === '1' && entity.what?.type === 'Patient'),
+      ),
+    ).toBe(true);
+    const lock = events?.find((event) => event.subtype?.[0]?.code === 'session.locked');
+    expect(lock?.subtype).toHaveLength(1);
   });
 
   it('accepts random entries', () => {
