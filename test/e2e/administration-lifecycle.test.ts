@@ -351,6 +351,10 @@ describe('a nurse at a ward workstation, as IT administers it', () => {
 
     const done = commands.getByRole('row').filter({ hasText: 'Wipe the workstation' }).filter({ hasText: 'Done' });
     await done.waitFor(SLOW);
+    // Done, the workstation is listed again: wiped, its key gone, nothing more to do to it.
+    await detail.getByText(/^Wiped \d{4}-\d{2}-\d{2}/).waitFor(SLOW);
+    await detail.getByText('Its key was destroyed with the wipe').waitFor();
+    await expect(detail.getByRole('button', { name: `Wipe ${STATION}` }).count()).resolves.toBe(0);
     await snapshotAtSizes(a.page, 'admin-wipe-done');
     await expect(done.innerText()).resolves.toContain(
       'its audit records reached the server, then its audit log was shredded',

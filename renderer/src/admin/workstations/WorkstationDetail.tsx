@@ -34,13 +34,20 @@ export function WorkstationDetail({
   const id = useId();
   const heading = useRef<HTMLHeadingElement>(null);
   const panel = useRef<HTMLElement>(null);
-  const commandsHead = useRef<HTMLDivElement>(null);
+  const commandsPart = useRef<HTMLDivElement>(null);
   // Opened below the table, which on a 768-pixel screen may be all there is room for: bring it into view.
   useEffect(() => {
     panel.current?.scrollIntoView({ block: 'nearest' });
   }, []);
   const { busy, outcome, run } = useAdminAction('workstation');
   const { state: commands, refresh: refreshCommands } = useWorkstationCommands(bridge, workstation.deviceId);
+  // A wipe that finishes while the panel is open changes the workstation (wiped, its key gone): list it again.
+  const pending = commands.commands?.some((command) => command.state !== 'done') ?? false;
+  const wasPending = useRef(false);
+  useEffect(() => {
+    if (wasPending.current && !pending) void onChanged();
+    wasPending.current = pending;
+  }, [pending, onChanged]);
   const name = workstationName(workstation);
   const revoked = workstation.revokedAt !== null;
   const wiped = workstation.wipedAt !== null;
@@ -59,7 +66,7 @@ export function WorkstationDetail({
     await refreshCommands();
     heading.current?.focus();
     // The wipe's progress is what to watch now: on a 768-pixel screen it is below the fold.
-    commandsHead.current?.scrollIntoView({ block: 'nearest' });
+    commandsPart.current?.scrollIntoView({ block: 'nearest' });
   }
 
   async function revoke() {
@@ -151,18 +158,20 @@ export function WorkstationDetail({
       )}
       <ActionOutcomeView outcome={outcome} />
 
-      <div className="commands-head" ref={commandsHead}>
-        <h3>Wipes</h3>
-        <Button
-          className="button button-small button-secondary"
-          isDisabled={commands.busy}
-          onPress={() => void refreshCommands()}
-        >
-          Refresh commands
-        </Button>
+      <div ref={commandsPart}>
+        <div className="commands-head">
+          <h3>Wipes</h3>
+          <Button
+            className="button button-small button-secondary"
+            isDisabled={commands.busy}
+            onPress={() => void refreshCommands()}
+          >
+            Refresh commands
+          </Button>
+        </div>
+        <ErrorAlert message={commands.error} />
+        {commands.commands !== null && <WorkstationCommands name={name} commands={commands.commands} />}
       </div>
-      <ErrorAlert message={commands.error} />
-      {commands.commands !== null && <WorkstationCommands name={name} commands={commands.commands} />}
     </section>
   );
 }
