@@ -31,6 +31,7 @@ import {
   submitPassword,
   type ClinicianPage,
 } from './clinician-page';
+import { CARDIOLOGIST, IT_ADMIN, openRecentActions } from './admin-page';
 
 const SIZES = [
   { width: 1366, height: 768 },
@@ -49,13 +50,7 @@ let office: ClinicianPage;
 
 beforeAll(async () => {
   target = await startTestServer('pglite', { accountKdf: DEFAULT_ACCOUNT_KDF });
-  admin = await createUser(target, {
-    userId: 'it.schmidt',
-    displayName: 'Jonas Schmidt',
-    role: 'it-admin',
-    department: 'IT Service Desk',
-    title: 'Systems Administrator',
-  });
+  admin = await createUser(target, IT_ADMIN);
   nurse = await createUser(target, {
     userId: 'nurse.adams',
     displayName: 'Grace Adams',
@@ -63,13 +58,7 @@ beforeAll(async () => {
     department: 'Cardiology Ward 4B',
     title: 'Registered Nurse',
   });
-  doctor = await createUser(target, {
-    userId: 'dr.patel',
-    displayName: 'Anika Patel',
-    role: 'physician',
-    department: 'Cardiology',
-    title: 'Consultant Cardiologist',
-  });
+  doctor = await createUser(target, CARDIOLOGIST);
   await createUser(target, {
     userId: 'compliance.lee',
     displayName: 'Jin Lee',
@@ -377,19 +366,9 @@ describe('the IT admin', () => {
 
   it('finds each action in Recent actions, with what it was about', async () => {
     const { page } = office;
-    await page.getByRole('tab', { name: 'Recent actions' }).click();
-    const table = page.getByRole('grid', { name: 'Your recent actions' });
-    const column = (n: number) => table.locator(`tbody tr td:nth-of-type(${String(n)})`).allInnerTexts();
-    await expect
-      .poll(
-        async () => {
-          await page.getByRole('button', { name: 'Refresh' }).click();
-          await page.getByRole('button', { name: 'Refresh' }).waitFor();
-          return (await column(2))[0];
-        },
-        { timeout: 30_000, interval: 500 },
-      )
-      .toBe('Revoked the workstation');
+    const recent = await openRecentActions(page);
+    const { column } = recent;
+    await recent.until(async (read) => (await read(2))[0], 'Revoked the workstation');
     const actions = await column(2);
     for (const action of [
       'Changed the role address',

@@ -36,6 +36,7 @@ import { startTcpRelay, type TcpRelay } from '../support/tcp-relay';
 import { unusedStepCode, type CodeHolder } from '../support/unused-step-code';
 import { textsFrom, writeTo } from '../support/api-correspondent';
 import { accessibilityViolations, openClinicianPage, snapshotAtSizes, type ClinicianPage } from './clinician-page';
+import { CARDIOLOGIST, IT_ADMIN, openRecentActions } from './admin-page';
 
 const postgres = usePostgres();
 
@@ -67,20 +68,8 @@ const nurse: Person = { userId: NURSE.userId, password: NURSE.password, totpSecr
 beforeAll(async () => {
   // The workstations refuse the fixtures' cheap password hashing: accounts here use the real cost.
   target = await startTestServer('postgres', { postgres: postgres(), accountKdf: DEFAULT_ACCOUNT_KDF });
-  admin = await createUser(target, {
-    userId: 'it.schmidt',
-    displayName: 'Jonas Schmidt',
-    role: 'it-admin',
-    department: 'IT Service Desk',
-    title: 'Systems Administrator',
-  });
-  doctor = await createUser(target, {
-    userId: 'dr.patel',
-    displayName: 'Anika Patel',
-    role: 'physician',
-    department: 'Cardiology',
-    title: 'Consultant Cardiologist',
-  });
+  admin = await createUser(target, IT_ADMIN);
+  doctor = await createUser(target, CARDIOLOGIST);
   // The physician has keys, so she can be messaged, and reads her messages through the API.
   await apiSignIn(target, doctor);
   await publishIdentity(target, doctor);
@@ -468,19 +457,9 @@ describe('a nurse at a ward workstation, as IT administers it', () => {
     }
 
     const { page } = a;
-    await page.getByRole('tab', { name: 'Recent actions' }).click();
-    const table = page.getByRole('grid', { name: 'Your recent actions' });
-    const column = (n: number) => table.locator(`tbody tr td:nth-of-type(${String(n)})`).allInnerTexts();
-    await expect
-      .poll(
-        async () => {
-          await page.getByRole('button', { name: 'Refresh' }).click();
-          await page.getByRole('button', { name: 'Refresh' }).waitFor();
-          return (await column(2)).filter((action) => /wipe/i.test(action)).length;
-        },
-        { timeout: 30_000, interval: 500 },
-      )
-      .toBe(2);
+    const recent = await openRecentActions(page);
+    const { column } = recent;
+    await recent.until(async (read) => (await read(2)).filter((action) => /wipe/i.test(action)).length, 2);
     const actions = await column(2);
     const about = await column(3);
     const wipes = actions.flatMap((action, index) => (/wipe/i.test(action) ? [about[index] ?? ''] : []));

@@ -33,6 +33,7 @@ import {
   submitPassword,
   type ClinicianPage,
 } from './clinician-page';
+import { CARDIOLOGIST, IT_ADMIN, openRecentActions } from './admin-page';
 
 /** Failed sign-ins that lock an account on this server (production: 100). */
 const LOCK_AFTER = 3;
@@ -54,13 +55,7 @@ beforeAll(async () => {
     accountKdf: DEFAULT_ACCOUNT_KDF,
     throttle: { account: { ...ACCOUNT_THROTTLE, freeFailures: LOCK_AFTER, hardLockAt: LOCK_AFTER } },
   });
-  admin = await createUser(target, {
-    userId: 'it.schmidt',
-    displayName: 'Jonas Schmidt',
-    role: 'it-admin',
-    department: 'IT Service Desk',
-    title: 'Systems Administrator',
-  });
+  admin = await createUser(target, IT_ADMIN);
   nurse = await createUser(target, {
     userId: 'nurse.adams',
     displayName: 'Grace Adams',
@@ -68,13 +63,7 @@ beforeAll(async () => {
     department: 'Cardiology Ward 4B',
     title: 'Registered Nurse',
   });
-  doctor = await createUser(target, {
-    userId: 'dr.patel',
-    displayName: 'Anika Patel',
-    role: 'physician',
-    department: 'Cardiology',
-    title: 'Consultant Cardiologist',
-  });
+  doctor = await createUser(target, CARDIOLOGIST);
   for (const [userId, displayName, role, department, title] of [
     ['nurse.okafor', 'Ngozi Okafor', 'nurse', 'Renal Ward 9', 'Staff Nurse'],
     ['dr.mensah', 'Kofi Mensah', 'physician', 'Renal', 'Consultant Nephrologist'],
@@ -289,32 +278,19 @@ describe('the IT admin', () => {
 
   it('finds each action in Recent actions, read back from the audit trail', async () => {
     const { page } = office;
-    await page.getByRole('tab', { name: 'Recent actions' }).click();
-    const table = page.getByRole('grid', { name: 'Your recent actions' });
+    const recent = await openRecentActions(page);
     await page.getByText('A new action may take a few seconds to appear here.').waitFor({ timeout: 30_000 });
-    const actions = () => table.locator('tbody tr td:nth-of-type(2)').allInnerTexts();
-    await expect
-      .poll(
-        async () => {
-          await page.getByRole('button', { name: 'Refresh' }).click();
-          await page.getByRole('button', { name: 'Refresh' }).waitFor();
-          return actions();
-        },
-        { timeout: 30_000, interval: 500 },
-      )
-      .toEqual(['Ended sessions', 'Reactivated the account', 'Deactivated the account', 'Unlocked sign-in']);
-    await expect(table.locator('tbody tr td:nth-of-type(3)').allInnerTexts()).resolves.toEqual([
+    await recent.until(
+      (read) => read(2),
+      ['Ended sessions', 'Reactivated the account', 'Deactivated the account', 'Unlocked sign-in'],
+    );
+    await expect(recent.column(3)).resolves.toEqual([
       'Account nurse.adams',
       'Account nurse.adams',
       'Account nurse.adams',
       'Account dr.patel',
     ]);
-    await expect(table.locator('tbody tr td:nth-of-type(4)').allInnerTexts()).resolves.toEqual([
-      'Success',
-      'Success',
-      'Success',
-      'Success',
-    ]);
+    await expect(recent.column(4)).resolves.toEqual(['Success', 'Success', 'Success', 'Success']);
     await shoot(page, 'recent-actions');
     await expect(accessibilityViolations(page)).resolves.toEqual([]);
 
