@@ -25,7 +25,7 @@ export interface AdminWipeDeps {
 
 type WipeChannel = Extract<
   AdminChannelName,
-  'admin.wipeWorkstation' | 'admin.wipePerson' | 'admin.workstationCommands'
+  'admin.wipeWorkstation' | 'admin.wipePerson' | 'admin.workstationCommands' | 'admin.personWorkstations'
 >;
 
 export type AdminWipeHandlers = Pick<HandlersFor<typeof channels>, WipeChannel>;
@@ -39,5 +39,6 @@ export function createAdminWipe({ call, deviceId, userId }: AdminWipeDeps): Admi
     'admin.wipePerson': ({ userId: target }) =>
       target === userId() ? refused() : call('adminWipeUser', { userId: target }),
     'admin.workstationCommands': ({ deviceId: target }) => call('adminDeviceCommands', { deviceId: target }),
+    'admin.personWorkstations': ({ userId: target }) => call('adminPersonWorkstations', { userId: target }),
   };
 }

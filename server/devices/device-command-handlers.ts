@@ -11,7 +11,8 @@ import { recordServed, servedEvent } from '../audit/served-events';
 import type { RouteHandlers } from '../http/api-routes';
 import { fail, succeed } from '../outcome';
 import { fetchDeviceCommands, reportDeviceCommand } from './device-command-intake';
-import { commandsOfDevice, currentDeviceName } from './device-command-store';
+import { accountExists } from '../accounts/account-store';
+import { commandsOfDevice, currentDeviceName, workstationsOfUser } from './device-command-store';
 import { queueUserWipe, queueWorkstationWipe, type WipeQueueDeps } from './wipe-queue';
 
 export interface DeviceCommandHandlerDeps extends WipeQueueDeps {
@@ -46,6 +47,24 @@ export function createDeviceCommandHandlers(deps: DeviceCommandHandlerDeps): Han
               })
             : queued,
         ),
+      ),
+    adminPersonWorkstations: ({ body, session }) =>
+      folded(
+        (async () => {
+          if (!(await accountExists(deps.db, body.userId))) return fail('NOT_FOUND');
+          const workstations = await workstationsOfUser(deps.db, body.userId, ADMIN_DEVICE_COMMANDS_MAX);
+          // A lookup of where a person's data is: recorded by its result count, like every admin read.
+          await recordServed(
+            deps.db,
+            servedEvent({
+              at: deps.clock(),
+              actor: session.userId,
+              action: 'search.performed',
+              object: { kind: 'search', resultCount: workstations.length },
+            }),
+          );
+          return succeed({ workstations });
+        })(),
       ),
     adminDeviceCommands: ({ body, session }) =>
       folded(

@@ -4,7 +4,7 @@
  * name. Each state change is one conditional UPDATE, so of any number of concurrent fetches or
  * reports exactly one delivers or completes a command, and only that one records it.
  */
-import type { AdminDeviceCommand } from '../../shared/protocol/admin-wipe-api';
+import type { AdminDeviceCommand, AdminPersonWorkstation } from '../../shared/protocol/admin-wipe-api';
 import type { DeviceCommand, DeviceCommandKind, WipeOutcome } from '../../shared/protocol/device-command-api';
 import type { Queryable } from '../db/database';
 
@@ -199,6 +199,35 @@ export async function devicesOfUser(db: Queryable, userId: string): Promise<stri
     [userId],
   );
   return rows.map((row) => row.device_id);
+}
+
+/** The workstations the person signed in at, the most recent first, with their state. */
+export async function workstationsOfUser(
+  db: Queryable,
+  userId: string,
+  limit: number,
+): Promise<AdminPersonWorkstation[]> {
+  const rows = await db.query<{
+    device_id: string;
+    device_name: string | null;
+    last_signed_in_at: number | string;
+    revoked_at: number | string | null;
+    wiped_at: number | string | null;
+  }>(
+    `SELECT u.device_id::text AS device_id, u.device_name, u.last_signed_in_at, d.revoked_at,
+       (SELECT max(done_at) FROM device_commands c
+         WHERE c.device_id = u.device_id AND c.kind = 'wipe-workstation' AND c.outcome = 'wiped') AS wiped_at
+     FROM device_users u JOIN devices d ON d.device_id = u.device_id
+     WHERE u.user_id = $1 ORDER BY u.last_signed_in_at DESC, u.device_id LIMIT $2`,
+    [userId, limit],
+  );
+  return rows.map((row) => ({
+    deviceId: row.device_id,
+    name: row.device_name,
+    lastSignedInAt: Number(row.last_signed_in_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    wipedAt: row.wiped_at === null ? null : Number(row.wiped_at),
+  }));
 }
 
 /** Whether IT has commands waiting for the workstation (the audit batch's answer says so). */

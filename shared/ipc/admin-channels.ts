@@ -20,7 +20,7 @@ import {
   shownText,
 } from '../protocol/admin-directory-api';
 import { adminLogEntry } from '../protocol/admin-log-api';
-import { adminDeviceCommand, ADMIN_DEVICE_COMMANDS_MAX } from '../protocol/admin-wipe-api';
+import { adminDeviceCommand, ADMIN_DEVICE_COMMANDS_MAX, adminPersonWorkstation } from '../protocol/admin-wipe-api';
 import { deviceId, epochMs, roleAddressId, userId, uuid } from '../protocol/identifiers';
 import type { ChannelSpec } from './channel-spec';
 
@@ -142,6 +142,12 @@ export const adminChannels = {
       workstations: count,
       commands: z.array(adminDeviceCommand).max(ADMIN_DEVICE_COMMANDS_MAX),
     }),
+    permission,
+  },
+  /** The workstations a person signed in at, the most recent first: where their data may be. */
+  'admin.personWorkstations': {
+    request: forPerson,
+    response: z.strictObject({ workstations: z.array(adminPersonWorkstation).max(ADMIN_DEVICE_COMMANDS_MAX) }),
     permission,
   },
   /** A workstation's commands, newest first: queued, delivered or done, with times. */

@@ -30,6 +30,18 @@ export const adminDeviceCommand = z.strictObject({
 });
 export type AdminDeviceCommand = z.infer<typeof adminDeviceCommand>;
 
+/** A workstation a person signed in at: where their vault may be, and where a wipe of their data goes. */
+export const adminPersonWorkstation = z.strictObject({
+  deviceId: uuid,
+  /** The name the workstation gave at the person's latest sign-in there. */
+  name: z.string().max(200).nullable(),
+  lastSignedInAt: epochMs,
+  revokedAt: epochMs.nullable(),
+  /** When a wipe of the whole workstation was reported done with its key destroyed; null if never. */
+  wipedAt: epochMs.nullable(),
+});
+export type AdminPersonWorkstation = z.infer<typeof adminPersonWorkstation>;
+
 export const adminWipeRoutes = {
   /**
    * Wipes a workstation at its next contact. `confirmName` must be the workstation's current name
@@ -59,6 +71,15 @@ export const adminWipeRoutes = {
       /** Those wipes, the first ADMIN_DEVICE_COMMANDS_MAX of them. */
       commands: z.array(adminDeviceCommand).max(ADMIN_DEVICE_COMMANDS_MAX),
     }),
+  },
+  /** The workstations a person signed in at, the most recent first (the first ADMIN_DEVICE_COMMANDS_MAX). */
+  adminPersonWorkstations: {
+    method: 'POST',
+    path: '/v1/admin/accounts/workstations',
+    auth: 'session',
+    permission: 'admin.manage',
+    request: z.strictObject({ userId }),
+    response: z.strictObject({ workstations: z.array(adminPersonWorkstation).max(ADMIN_DEVICE_COMMANDS_MAX) }),
   },
   /** A workstation's name and its commands, newest first, with where each one stands. */
   adminDeviceCommands: {

@@ -303,6 +303,9 @@ describe('a nurse at a ward workstation, as IT administers it', () => {
     await openPerson(page, 'okafor', NURSE.name);
     const panel = page.getByRole('region', { name: NURSE.name });
     await panel.getByText('Password and authenticator set up').waitFor(SLOW);
+    // Where her data is: the ward workstation she enrolled at.
+    const used = panel.getByRole('grid', { name: `Workstations used by ${NURSE.name}` });
+    await expect.poll(() => used.innerText(), SLOW).toMatch(new RegExp(`${STATION}[\\s\\S]*In use`));
     await panel.getByRole('button', { name: 'Reset authenticator…' }).click();
     const confirm = page.getByRole('alertdialog', { name: `Reset the authenticator of ${NURSE.name}?` });
     await confirm.getByRole('button', { name: 'Reset authenticator' }).click();

@@ -11,3 +11,5 @@ export type RoleAddress = ResponseOf<'admin.getRoleAddress'>['roleAddress'];
 export type Workstation = ResponseOf<'admin.listWorkstations'>['workstations'][number];
 /** A command IT queued for a workstation (a wipe) and where it stands. */
 export type WorkstationCommand = ResponseOf<'admin.workstationCommands'>['commands'][number];
+/** A workstation a person signed in at, as their panel lists it. */
+export type PersonWorkstation = ResponseOf<'admin.personWorkstations'>['workstations'][number];

@@ -76,6 +76,7 @@ const REQUESTS: { readonly [C in AdminChannelName]: RequestOf<C> } = {
   'admin.wipeWorkstation': { deviceId: '6f1c1a52-8d2e-4a36-9a53-2f1e0f4d1b10', confirmName: 'Ward 7' },
   'admin.wipePerson': { userId: 'nurse.adams' },
   'admin.workstationCommands': { deviceId: '6f1c1a52-8d2e-4a36-9a53-2f1e0f4d1b10' },
+  'admin.personWorkstations': { userId: 'nurse.adams' },
   'admin.recentActions': { before: null },
   'admin.reauthenticate': { password: 'a guess', code: '123456' },
 };

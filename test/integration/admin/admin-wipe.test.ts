@@ -146,6 +146,17 @@ describe('wiping from the Administration view', () => {
       () => Promise.resolve(vaultsOn(ward)),
       (vaults) => vaults.length === 0,
     );
+    // Her panel lists both, the most recent first: the new registration, and the wiped one.
+    const used = await office.call('admin.personWorkstations', { userId: nurse.userId });
+    if (!used.ok) throw new Error(used.error.code);
+    expect(used.value.workstations.map((row) => [row.name, row.wipedAt === null])).toEqual([
+      [WARD_NAME, true],
+      [WARD_NAME, false],
+    ]);
+    expect(await office.call('admin.personWorkstations', { userId: 'nobody.here' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(await office.call('admin.wipePerson', { userId: 'nobody.here' })).toMatchObject({
       ok: false,
       error: { code: 'NOT_FOUND' },

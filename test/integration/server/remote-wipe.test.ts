@@ -98,7 +98,7 @@ describe('IT queues a wipe', () => {
 
   const ROUTES = Object.keys(adminWipeRoutes) as (keyof typeof adminWipeRoutes & RouteName)[];
   const bodyOf = (name: keyof typeof adminWipeRoutes) =>
-    name === 'adminWipeUser'
+    name === 'adminWipeUser' || name === 'adminPersonWorkstations'
       ? { userId: 'nurse.adams' }
       : name === 'adminWipeWorkstation'
         ? { deviceId: nurse.device.deviceId, confirmName: nurse.device.name }

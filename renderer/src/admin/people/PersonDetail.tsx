@@ -16,6 +16,7 @@ import { ConfirmAction } from '../ConfirmAction';
 import { useAdminAction } from '../use-admin-action';
 import { PersonCredentialActions } from './PersonCredentialActions';
 import { PersonSessions } from './PersonSessions';
+import { PersonWorkstations } from './PersonWorkstations';
 import { StatusBadges } from './StatusBadges';
 
 /**
@@ -264,6 +265,9 @@ export function PersonDetail({
           }
         />
       )}
+
+      <h3>Workstations used</h3>
+      <PersonWorkstations bridge={bridge} person={person} />
     </section>
   );
 }
