@@ -89,17 +89,27 @@ export function createThreadReader(deps: ThreadReaderDeps): ThreadReader {
     await deps.sweepExpired();
     // Reading is an access: recorded before the messages are marked read, a read receipt goes or
     // the thread is shown. An unrecordable read shows nothing and leaves them unread.
-    const unread = await store.call('conversation.unread', { conversationId });
-    const unrecorded = await records.refusals(
-      unread.map((id) =>
-        actionEvent({ action: 'message.read', object: { kind: 'message', id, conversationId }, patient }),
-      ),
-    );
-    if (unrecorded !== null) return fail(appError(unrecorded));
-    const newlyRead = await store.call('conversation.markRead', { conversationId, ids: unread, at: deps.now() });
-    for (const id of newlyRead) deps.receipts.add(id, 'read');
-    if (newlyRead.length > 0) deps.onListChanged();
+    const readNow = async (): Promise<IpcResult<null>> => {
+      const unread = await store.call('conversation.unread', { conversationId });
+      if (unread.length === 0) return ok(null);
+      const unrecorded = await records.refusals(
+        unread.map((id) =>
+          actionEvent({ action: 'message.read', object: { kind: 'message', id, conversationId }, patient }),
+        ),
+      );
+      if (unrecorded !== null) return fail(appError(unrecorded));
+      const newlyRead = await store.call('conversation.markRead', { conversationId, ids: unread, at: deps.now() });
+      for (const id of newlyRead) deps.receipts.add(id, 'read');
+      if (newlyRead.length > 0) deps.onListChanged();
+      return ok(null);
+    };
+    const before = await readNow();
+    if (!before.ok) return before;
     const messages = await store.call('message.thread', { conversationId, before: null, limit: THREAD_PAGE });
+    // A message that arrived while this ran is in the page about to be shown: shown means read, so
+    // it is recorded (and marked) too, or nothing is shown.
+    const after = await readNow();
+    if (!after.ok) return after;
     const names = new Map(conversation.participants.map((p) => [p.userId, p.displayName]));
     const keyChanged = new Set<string>();
     for (const p of conversation.participants)
