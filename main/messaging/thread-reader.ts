@@ -65,11 +65,26 @@ export function createThreadReader(deps: ThreadReaderDeps): ThreadReader {
    */
   let lastOpened: string | null = null;
   /**
-   * Opens under way, by conversation: a second request for the same thread while one runs (the
-   * view mounting twice, twenty clicks) joins it, so it is one opening with each message read
-   * recorded once, not a race between two reads of the same unread list.
+   * Opens under way, by conversation. A request for the same thread while one runs (the view
+   * mounting twice, twenty clicks, a change arriving) waits for it and shares one more run after
+   * it, as the same opening (`again`): each answer reflects what was there when it was asked,
+   * and the unread list is never read by two runs at once, so each read is recorded once.
    */
-  const opening = new Map<string, Promise<IpcResult<Thread>>>();
+  const opening = new Map<
+    string,
+    { running: Promise<IpcResult<Thread>>; followUp: Promise<IpcResult<Thread>> | null }
+  >();
+  const run = (conversationId: string, again: boolean): Promise<IpcResult<Thread>> => {
+    const entry = {
+      running: null as unknown as Promise<IpcResult<Thread>>,
+      followUp: null as Promise<IpcResult<Thread>> | null,
+    };
+    entry.running = openThread(conversationId, again).finally(() => {
+      if (opening.get(conversationId) === entry) opening.delete(conversationId);
+    });
+    opening.set(conversationId, entry);
+    return entry.running;
+  };
 
   async function openThread(conversationId: string, again: boolean): Promise<IpcResult<Thread>> {
     const conversation = await store.call('conversation.get', { id: conversationId });
@@ -131,11 +146,10 @@ export function createThreadReader(deps: ThreadReaderDeps): ThreadReader {
 
   return {
     open(conversationId, again = false) {
-      const running = opening.get(conversationId);
-      if (running !== undefined) return running;
-      const opened = openThread(conversationId, again).finally(() => opening.delete(conversationId));
-      opening.set(conversationId, opened);
-      return opened;
+      const entry = opening.get(conversationId);
+      if (entry === undefined) return run(conversationId, again);
+      entry.followUp ??= entry.running.then(() => run(conversationId, true));
+      return entry.followUp;
     },
 
     async loadOlder(conversationId, before) {
