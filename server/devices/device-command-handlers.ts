@@ -30,6 +30,12 @@ export function createDeviceCommandHandlers(deps: DeviceCommandHandlerDeps): Han
       deps.onServed?.();
     }
   };
+  /** Every admin read is recorded as a lookup by its result count, never by what it found. */
+  const recordLookup = (actor: string, resultCount: number) =>
+    recordServed(
+      deps.db,
+      servedEvent({ at: deps.clock(), actor, action: 'search.performed', object: { kind: 'search', resultCount } }),
+    );
   return {
     adminWipeWorkstation: ({ body, session }) =>
       folded(
@@ -54,15 +60,7 @@ export function createDeviceCommandHandlers(deps: DeviceCommandHandlerDeps): Han
           if (!(await accountExists(deps.db, body.userId))) return fail('NOT_FOUND');
           const workstations = await workstationsOfUser(deps.db, body.userId, ADMIN_DEVICE_COMMANDS_MAX);
           // A lookup of where a person's data is: recorded by its result count, like every admin read.
-          await recordServed(
-            deps.db,
-            servedEvent({
-              at: deps.clock(),
-              actor: session.userId,
-              action: 'search.performed',
-              object: { kind: 'search', resultCount: workstations.length },
-            }),
-          );
+          await recordLookup(session.userId, workstations.length);
           return succeed({ workstations });
         })(),
       ),
@@ -72,15 +70,7 @@ export function createDeviceCommandHandlers(deps: DeviceCommandHandlerDeps): Han
           if ((await deviceKeyOf(deps.db, body.deviceId)) === null) return fail('NOT_FOUND');
           const commands = await commandsOfDevice(deps.db, body.deviceId, ADMIN_DEVICE_COMMANDS_MAX);
           // A read of what IT did to a workstation: recorded as a lookup by its result count.
-          await recordServed(
-            deps.db,
-            servedEvent({
-              at: deps.clock(),
-              actor: session.userId,
-              action: 'search.performed',
-              object: { kind: 'search', resultCount: commands.length },
-            }),
-          );
+          await recordLookup(session.userId, commands.length);
           return succeed({ deviceName: await currentDeviceName(deps.db, body.deviceId), commands });
         })(),
       ),
