@@ -2,8 +2,8 @@
  * The Group Policy templates (wardline.admx and its en-US wardline.adml), generated from the
  * policy schema and its catalogue so that what a GPO administrator can set is exactly what the
  * app reads: one policy per key, its value written under `HKLM\Software\Policies\Wardline` with
- * the key's name, as registry-policy.ts reads it (booleans and numbers REG_DWORD, booleans 0 or
- * 1, text and choices REG_SZ). Pure: the CLI (policy-admx-cli.ts) writes the files.
+ * the key's name, as registry-values.ts decodes it (booleans and numbers REG_DWORD, booleans 0
+ * or 1, text and choices REG_SZ, paths REG_EXPAND_SZ). Pure: the CLI (policy-admx-cli.ts) writes the files.
  *
  * "Not configured" leaves the value absent, so the schema's default applies. For a policy with a
  * value element, "Disabled" deletes the value: the default applies too.
@@ -55,8 +55,14 @@ function valueElement(key: keyof Policy, shape: Exclude<PolicyValueShape, { kind
         decimal: { ...common, '@_minValue': shape.min, '@_maxValue': shape.max, '@_storeAsText': 'false' },
       };
     case 'text':
-      // maxLength defaults to 1023 in ADMX. Not expandable: the reader takes text as written.
-      return { text: { ...common, '@_maxLength': shape.maxLength } };
+      // maxLength defaults to 1023 in ADMX. A path is expandable (REG_EXPAND_SZ): the reader expands it.
+      return {
+        text: {
+          ...common,
+          '@_maxLength': shape.maxLength,
+          ...(policyCatalogueEntry(key).expandable === true ? { '@_expandable': 'true' } : {}),
+        },
+      };
     case 'choice':
       return {
         enum: {

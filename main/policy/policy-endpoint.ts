@@ -1,8 +1,10 @@
 /**
- * The server a policy names, with its pinned CA (PEM text in the policy, or the path of a PEM
- * file). A CA that cannot be read or is not a certificate makes the policy invalid, like any
- * other bad value: the workstation never falls back to another server.
+ * The server a policy names, with its pinned CA (a PEM file's path, base64 DER, or PEM text: see
+ * ca-certificate-value.ts). A CA that cannot be read or is not a certificate makes the policy
+ * invalid, like any other bad value: the workstation never falls back to another server.
  */
+import { X509Certificate } from 'node:crypto';
+import { caCertificateForm } from '../../shared/policy/ca-certificate-value';
 import type { Policy } from '../../shared/policy/policy-schema';
 import { readServerEndpoint } from '../server-link/server-config';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
@@ -14,11 +16,28 @@ export type PolicyEndpoint = Result<ServerEndpoint | null, PolicyLoadError>;
 
 export function policyEndpoint(policy: Policy, location: string | null): PolicyEndpoint {
   if (policy.serverUrl === null || policy.caCertificate === null) return ok(null);
-  const ca = policy.caCertificate.trimStart().startsWith('-----BEGIN')
-    ? { caPem: policy.caCertificate }
-    : { caFile: policy.caCertificate };
+  const ca = caSource(policy.caCertificate);
+  if (ca === null) return err({ code: 'POLICY_INVALID', keys: ['caCertificate'], location });
   const read = readServerEndpoint({ url: policy.serverUrl, ...ca });
   if (read.ok) return ok(read.value);
   const keys = read.error === 'SERVER_URL_INVALID' ? ['serverUrl'] : ['caCertificate'];
   return err({ code: read.error === 'CA_FILE_UNREADABLE' ? 'POLICY_UNREADABLE' : 'POLICY_INVALID', keys, location });
+}
+
+/** The CA as a file to read or PEM text; null when base64 DER is not a certificate. */
+function caSource(value: string): { caFile: string } | { caPem: string } | null {
+  switch (caCertificateForm(value)) {
+    case 'pem':
+      return { caPem: value };
+    case 'der-base64':
+      try {
+        return { caPem: new X509Certificate(Buffer.from(value.trim(), 'base64')).toString() };
+      } catch {
+        return null;
+      }
+    case 'path':
+      return { caFile: value.trim() };
+    case null:
+      return null;
+  }
 }

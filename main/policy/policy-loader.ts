@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { policySchema, type Policy, type PolicySource } from '../../shared/policy/policy-schema';
 import { err, ok, type Result } from '../../shared/result';
-import { readRegistryPolicy, type RegistryRead } from './registry-policy';
+import { POLICY_REGISTRY_KEY, readRegistryPolicy, type RegistryRead } from './registry-policy';
 
 export const LINUX_POLICY_FILE = '/etc/wardline/policy.json';
 
@@ -41,16 +41,26 @@ export interface PolicySources {
   readonly readRegistry?: () => Promise<RegistryRead>;
 }
 
-/** Key names only (never values) say what is wrong: a policy value could be anything. */
-function validate(raw: unknown, source: PolicySource, location: string | null): PolicyLoad {
+/**
+ * Key names only (never values) say what is wrong: a policy value could be anything. `refused`
+ * are keys the source could not even decode (a registry value of the wrong type): named together
+ * with the schema's.
+ */
+function validate(
+  raw: unknown,
+  source: PolicySource,
+  location: string | null,
+  refused: readonly string[] = [],
+): PolicyLoad {
   const checked = policySchema.safeParse(raw);
-  if (checked.success) return ok({ policy: checked.data, source, location });
+  if (checked.success && refused.length === 0) return ok({ policy: checked.data, source, location });
   const keys = [
-    ...new Set(
-      checked.error.issues.flatMap((issue) =>
+    ...new Set([
+      ...refused,
+      ...(checked.error?.issues ?? []).flatMap((issue) =>
         issue.code === 'unrecognized_keys' ? issue.keys : issue.path.slice(0, 1).map(String),
       ),
-    ),
+    ]),
   ];
   return err({ code: 'POLICY_INVALID', keys, location });
 }
@@ -86,13 +96,10 @@ export async function loadPolicy(sources: PolicySources): Promise<PolicyLoad> {
   if (sources.overrideFile !== null) return fromFile(sources.overrideFile, 'override', readText, false);
   if (sources.platform === 'win32') {
     const read = await (sources.readRegistry ?? readRegistryPolicy)();
-    const location = 'HKLM\\Software\\Policies\\Wardline';
-    if (!read.ok) {
-      return read.error.key === null
-        ? err({ code: 'POLICY_UNREADABLE', keys: [], location })
-        : err({ code: 'POLICY_INVALID', keys: [read.error.key], location });
-    }
-    return read.value === null ? validate({}, 'defaults', null) : validate(read.value, 'registry', location);
+    const location = POLICY_REGISTRY_KEY;
+    if (!read.ok) return err({ code: 'POLICY_UNREADABLE', keys: [], location });
+    if (read.value === null) return validate({}, 'defaults', null);
+    return validate(read.value.values, 'registry', location, read.value.refused);
   }
   return fromFile(LINUX_POLICY_FILE, 'file', readText, true);
 }

@@ -1,69 +1,47 @@
 /**
  * Policy as Group Policy writes it on Windows: values under `HKLM\Software\Policies\Wardline`,
- * read with `reg query` (no native addon). Value names are the JSON key names; booleans are
- * REG_DWORD 0 or 1, numbers REG_DWORD, text REG_SZ. Parsing is pure and tested on sample output;
- * only `readRegistryPolicy` touches the machine.
+ * read through the registry API (native-reg: N-API prebuilds, nothing compiled here) rather than
+ * by parsing `reg query` text, which cut multi-line text, skipped names with spaces and could not
+ * read REG_MULTI_SZ. Always the 64-bit view, where Group Policy writes. Decoding is pure and
+ * tested on Linux (registry-values.ts); only `readRegistryPolicy` touches the machine.
+ *
+ * Read once at start, as every other policy source: a change Group Policy makes takes effect at
+ * Wardline's next start (documented in the README).
  */
-import { execFile } from 'node:child_process';
-import { policySchema, POLICY_KEYS } from '../../shared/policy/policy-schema';
 import { err, ok, type Result } from '../../shared/result';
+import { decodeRegistryPolicy, type DecodedRegistryPolicy, type RawRegistryValue } from './registry-values';
 
 export const POLICY_REGISTRY_KEY = 'HKLM\\Software\\Policies\\Wardline';
+const SUBKEY = POLICY_REGISTRY_KEY.replace(/^HKLM\\/, '');
 
-const DEFAULTS = policySchema.parse({});
-/** Keys whose value is a boolean (a DWORD of 0 or 1 in the registry). */
-const BOOLEAN_KEYS: ReadonlySet<string> = new Set(POLICY_KEYS.filter((key) => typeof DEFAULTS[key] === 'boolean'));
+/** The decoded values (null when the key does not exist: no policy set), or unreadable. */
+export type RegistryRead = Result<DecodedRegistryPolicy | null, 'REGISTRY_UNREADABLE'>;
 
-/**
- * The values (null when no policy is set), or the first value name that cannot be a policy
- * value (`key` null: the registry key exists but could not be read).
- */
-export type RegistryRead = Result<Record<string, unknown> | null, { readonly key: string | null }>;
-
-/**
- * `reg query <key>` output to a plain object, or the first value that cannot be a policy value.
- * Unknown value names are kept, so the schema refuses them by name like a typo in the JSON file.
- */
-export function parseRegQuery(output: string): RegistryRead {
-  const values: Record<string, unknown> = {};
-  for (const line of output.split(/\r?\n/)) {
-    const match =
-      /^\s{2,}(\S+)\s{2,}(REG_[A-Z_]+)\s{2,}(.*?)\s*$/.exec(line) ?? /^\s{2,}(\S+)\s{2,}(REG_[A-Z_]+)\s*$/.exec(line);
-    if (!match) continue;
-    const [, name = '', type, data = ''] = match;
-    switch (type) {
-      case 'REG_DWORD': {
-        const number = Number.parseInt(data, 16);
-        if (!/^0x[0-9a-f]+$/i.test(data) || !Number.isSafeInteger(number)) return err({ key: name });
-        if (BOOLEAN_KEYS.has(name)) {
-          if (number !== 0 && number !== 1) return err({ key: name });
-          values[name] = number === 1;
-        } else values[name] = number;
-        break;
-      }
-      case 'REG_SZ':
-      case 'REG_EXPAND_SZ':
-        values[name] = data;
-        break;
-      default:
-        // REG_BINARY, REG_MULTI_SZ, REG_QWORD...: never a Wardline policy type.
-        return err({ key: name });
-    }
+/** The raw values under the policy key, null when it does not exist. Windows only. */
+async function readRawValues(): Promise<RawRegistryValue[] | null> {
+  const registry = await import('native-reg');
+  const key = registry.openKey(registry.HKLM, SUBKEY, registry.Access.QUERY_VALUE | registry.Access.WOW64_64KEY);
+  if (key === null) return null;
+  try {
+    return registry.enumValueNames(key).flatMap((name) => {
+      const value = registry.queryValueRaw(key, name);
+      // Deleted between listing and reading: as if never there.
+      return value === null ? [] : [{ name, type: value.type, data: value }];
+    });
+  } finally {
+    registry.closeKey(key);
   }
-  return ok(values);
 }
 
-/** Null values when the key does not exist (no policy set: defaults apply). */
-export function readRegistryPolicy(): Promise<RegistryRead> {
-  return new Promise((resolve) => {
-    execFile('reg', ['query', POLICY_REGISTRY_KEY], { windowsHide: true, timeout: 10_000 }, (error, stdout) => {
-      if (error) {
-        // Exit code 1 with nothing on stdout: the key is absent. Anything else: unreadable.
-        const absent = typeof error.code === 'number' && error.code === 1 && stdout.trim() === '';
-        resolve(absent ? ok(null) : err({ key: null }));
-        return;
-      }
-      resolve(parseRegQuery(stdout));
-    });
-  });
+export async function readRegistryPolicy(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<RegistryRead> {
+  let raw: RawRegistryValue[] | null;
+  try {
+    raw = await readRawValues();
+  } catch {
+    // Access denied, or the native module missing from a broken install: refuse, never default.
+    return err('REGISTRY_UNREADABLE');
+  }
+  return ok(raw === null ? null : decodeRegistryPolicy(raw, env));
 }

@@ -44,6 +44,8 @@ interface PolicyCatalogueBase {
   readonly displayName: string;
   /** What it does, in plain English; for a boolean, what Enabled and Disabled mean. */
   readonly description: string;
+  /** Text that may name a path: written as REG_EXPAND_SZ, so `%ProgramData%` and the like expand. */
+  readonly expandable?: true;
 }
 export type PolicyCatalogueEntry<V> = PolicyCatalogueBase & Choices<V> & Unit<V> & WhenUnset<V>;
 
@@ -59,7 +61,8 @@ export const POLICY_CATALOGUE: { readonly [K in keyof Policy]: PolicyCatalogueEn
     category: 'server',
     displayName: 'Server CA certificate',
     description:
-      'The certificate authority the server\'s TLS certificate must chain to: the full path of a PEM certificate file on this computer, written out (environment variables such as %ProgramData% are not expanded). Set it together with "Server address".',
+      'The certificate authority the server\'s TLS certificate must chain to, on one line: either the full path of a PEM certificate file on this computer (environment variables such as %ProgramData% are expanded), or the certificate itself as base64 DER (the PEM file\'s lines between BEGIN and END, joined into one). Set it together with "Server address".',
+    expandable: true,
     whenUnset: 'none.',
   },
   workstationName: {

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { isDisplayText } from '../text/display-text';
+import { caCertificateForm } from './ca-certificate-value';
 
 export const NOTIFICATION_CONTENT = ['count', 'sender'] as const;
 export type NotificationContent = (typeof NOTIFICATION_CONTENT)[number];
@@ -25,8 +26,17 @@ const policyShape = {
     .max(500)
     .nullable()
     .default(null),
-  /** The CA the server's certificate must chain to: PEM text, or the path of a PEM file. Default: none. */
-  caCertificate: z.string().min(1).max(20_000).nullable().default(null),
+  /**
+   * The CA the server's certificate must chain to: the absolute path of a PEM file, the
+   * certificate as base64 DER on one line, or (in the JSON file) PEM text. Default: none.
+   */
+  caCertificate: z
+    .string()
+    .min(1)
+    .max(20_000)
+    .refine((value) => caCertificateForm(value) !== null)
+    .nullable()
+    .default(null),
   /**
    * The name IT knows this workstation by ("Ward 7 nurses station"), as the Administration
    * view lists it and as IT types it to confirm a wipe. Default: the computer's host name.

@@ -4,11 +4,13 @@ import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ADMX_REGISTRY_KEY, buildPolicyTemplates } from '../../../launch/policy-admx-templates';
-import { parseRegQuery, POLICY_REGISTRY_KEY } from '../../../main/policy/registry-policy';
+import { POLICY_REGISTRY_KEY } from '../../../main/policy/registry-policy';
+import { decodeRegistryPolicy } from '../../../main/policy/registry-values';
 import { POLICY_CATALOGUE, type PolicyCatalogueEntry } from '../../../shared/policy/policy-catalogue';
 import { policySchema, POLICY_KEYS } from '../../../shared/policy/policy-schema';
 import { valueShapeOf } from '../../../shared/policy/policy-value-shape';
 import { repoRoot } from '../../support/browser-host-process';
+import { regDword, regExpandSz, regSz } from '../../support/registry-values';
 
 // Parsed back as Windows reads them: attributes kept as text, lists always lists.
 const LISTS = new Set([
@@ -35,6 +37,7 @@ interface Element {
   maxValue?: string;
   storeAsText?: string;
   maxLength?: string;
+  expandable?: string;
   item?: { displayName: string; value: { string: string } }[];
 }
 interface AdmxPolicy {
@@ -129,6 +132,8 @@ describe('Group Policy templates', () => {
           expect(options).toEqual(schema.enum);
         } else {
           expect(policy.elements?.text).toMatchObject({ valueName: key });
+          // A path expands (%ProgramData%...): REG_EXPAND_SZ, which the reader expands.
+          expect(policy.elements?.text?.expandable === 'true').toBe(POLICY_CATALOGUE[key].expandable === true);
           expect(Number(policy.elements?.text?.maxLength)).toBe(schema.maxLength);
         }
         break;
@@ -140,19 +145,23 @@ describe('Group Policy templates', () => {
   it('write values the registry reader and the schema accept, at the edges of each range', () => {
     const samples: Record<string, string> = {
       serverUrl: 'https://wardline.example.org',
-      caCertificate: 'C:\\ProgramData\\Wardline\\ca.pem',
+      caCertificate: '%ProgramData%\\Wardline\\ca.pem',
     };
-    const lines = admx.policies.policy.map((policy) => {
+    // As Group Policy writes each element: DWORD for on/off and decimal, SZ for a choice, and
+    // SZ or (expandable) EXPAND_SZ for text.
+    const raw = admx.policies.policy.map((policy) => {
       const { decimal, text, enum: choice } = policy.elements ?? {};
-      if (policy.enabledValue) return `    ${policy.name}    REG_DWORD    0x${policy.enabledValue.decimal.value}`;
-      if (decimal) return `    ${policy.name}    REG_DWORD    0x${Number(decimal.maxValue).toString(16)}`;
-      if (choice) return `    ${policy.name}    REG_SZ    ${choice.item!.at(-1)!.value.string}`;
+      if (policy.enabledValue) return regDword(policy.name, Number(policy.enabledValue.decimal.value));
+      if (decimal) return regDword(policy.name, Number(decimal.maxValue));
+      if (choice) return regSz(policy.name, choice.item!.at(-1)!.value.string);
       if (!text) throw new Error(`${policy.name}: no value element`);
-      return `    ${policy.name}    REG_SZ    ${samples[policy.name] ?? 'W'.repeat(Number(text.maxLength))}`;
+      const value = samples[policy.name] ?? 'W'.repeat(Number(text.maxLength));
+      return text.expandable === 'true' ? regExpandSz(policy.name, value) : regSz(policy.name, value);
     });
-    const read = parseRegQuery(`\r\n${POLICY_REGISTRY_KEY}\r\n${lines.join('\r\n')}\r\n`);
-    if (!read.ok) throw new Error(`reader refused ${String(read.error.key)}`);
-    const parsed = policySchema.safeParse(read.value);
+    const read = decodeRegistryPolicy(raw, { ProgramData: 'C:\\ProgramData' });
+    expect(read.values.caCertificate).toBe('C:\\ProgramData\\Wardline\\ca.pem');
+    expect(read.refused).toEqual([]);
+    const parsed = policySchema.safeParse(read.values);
     expect(parsed.error?.issues).toBeUndefined();
     expect(parsed.data?.pinAllowed).toBe(true);
     expect(parsed.data?.autoLogoffSeconds).toBe(schemaOf('autoLogoffSeconds').maximum);

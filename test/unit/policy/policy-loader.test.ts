@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPolicy, LINUX_POLICY_FILE } from '../../../main/policy/policy-loader';
-import { parseRegQuery } from '../../../main/policy/registry-policy';
+import type { RegistryRead } from '../../../main/policy/registry-policy';
+import { decodeRegistryPolicy } from '../../../main/policy/registry-values';
+import { regDword, regExpandSz, regSz } from '../../support/registry-values';
 
 const DEFAULTS = {
   serverUrl: null,
@@ -140,44 +142,26 @@ describe('policy from a file', () => {
   });
 });
 
-const REG_OUTPUT = [
-  '',
-  'HKEY_LOCAL_MACHINE\\Software\\Policies\\Wardline',
-  '    serverUrl    REG_SZ    https://wardline.hospital.example',
-  '    caCertificate    REG_SZ    C:\\ProgramData\\Wardline\\ca.pem',
-  '    idleLockSeconds    REG_DWORD    0x78',
-  '    pinAllowed    REG_DWORD    0x0',
-  '    sharedWorkstation    REG_DWORD    0x1',
-  '    notificationContent    REG_SZ    sender',
-  '',
-].join('\r\n');
+const REGISTRY = decodeRegistryPolicy(
+  [
+    regSz('serverUrl', 'https://wardline.hospital.example'),
+    regExpandSz('caCertificate', '%ProgramData%\\Wardline\\ca.pem'),
+    regDword('idleLockSeconds', 120),
+    regDword('pinAllowed', 0),
+    regDword('sharedWorkstation', 1),
+    regSz('notificationContent', 'sender'),
+  ],
+  { ProgramData: 'C:\\ProgramData' },
+);
+const fromRegistry = (read: RegistryRead) => () => Promise.resolve(read);
 
 describe('policy from the Windows registry', () => {
-  it('reads REG_SZ as text and REG_DWORD as numbers, or as booleans for on/off keys', () => {
-    expect(parseRegQuery(REG_OUTPUT)).toEqual({
-      ok: true,
-      value: {
-        serverUrl: 'https://wardline.hospital.example',
-        caCertificate: 'C:\\ProgramData\\Wardline\\ca.pem',
-        idleLockSeconds: 120,
-        pinAllowed: false,
-        sharedWorkstation: true,
-        notificationContent: 'sender',
-      },
-    });
-  });
-
-  it('refuses registry types no policy uses, and an on/off DWORD other than 0 or 1', () => {
-    expect(parseRegQuery('    pinAllowed    REG_BINARY    01')).toEqual({ ok: false, error: { key: 'pinAllowed' } });
-    expect(parseRegQuery('    pinAllowed    REG_DWORD    0x2')).toEqual({ ok: false, error: { key: 'pinAllowed' } });
-  });
-
   it('validates registry values like the file, and uses defaults when the key is absent', async () => {
     await expect(
       loadPolicy({
         platform: 'win32',
         overrideFile: null,
-        readRegistry: () => Promise.resolve(parseRegQuery(REG_OUTPUT)),
+        readRegistry: fromRegistry({ ok: true, value: REGISTRY }),
       }),
     ).resolves.toMatchObject({
       ok: true,
@@ -201,14 +185,14 @@ describe('policy from the Windows registry', () => {
       loadPolicy({
         platform: 'win32',
         overrideFile: null,
-        readRegistry: () => Promise.resolve(parseRegQuery('    idleLockSeconds    REG_DWORD    0x0')),
+        readRegistry: fromRegistry({ ok: true, value: decodeRegistryPolicy([regDword('idleLockSeconds', 0)], {}) }),
       }),
     ).resolves.toMatchObject({ ok: false, error: { code: 'POLICY_INVALID', keys: ['idleLockSeconds'] } });
     await expect(
       loadPolicy({
         platform: 'win32',
         overrideFile: null,
-        readRegistry: () => Promise.resolve({ ok: false, error: { key: null } }),
+        readRegistry: fromRegistry({ ok: false, error: 'REGISTRY_UNREADABLE' }),
       }),
     ).resolves.toMatchObject({
       ok: false,
