@@ -154,6 +154,8 @@ export function builderConfig(decision: { release: boolean; signing: WinSigning 
     },
     msi: {
       upgradeCode: MSI_UPGRADE_CODE,
+      // Wardline-1.2.3.msi: no spaces for deployment command lines (the default is "Wardline 1.2.3.msi").
+      artifactName: '${productName}-${version}.${ext}',
       perMachine: true,
       oneClick: false,
       runAfterFinish: false,

@@ -17,7 +17,7 @@ interface BuilderConfig {
   asar: boolean;
   publish?: null;
   win: { target: { target: string }[]; forceCodeSigning: boolean };
-  msi: { perMachine: boolean; upgradeCode: string };
+  msi: { perMachine: boolean; upgradeCode: string; artifactName: string };
   linux: object;
   extraResources: { from: string; to: string; filter: string[] }[];
 }
@@ -58,6 +58,8 @@ describe('electron-builder configuration', () => {
   it('builds a per-machine MSI', () => {
     expect(config.win.target.map((t) => t.target)).toContain('msi');
     expect(config.msi.perMachine).toBe(true);
+    // The name the deployment instructions give: Wardline-<version>.msi.
+    expect(config.msi.artifactName).toBe('${productName}-${version}.${ext}');
   });
 
   it('pins the MSI upgrade code, which must never change', () => {
