@@ -3,7 +3,7 @@
  * launcher can load it from the TypeScript sources or, with `--bundled`, from the bundle
  * electron-vite builds beside Electron's main (`out/main/browser-host/core.cjs`, sharing main's
  * chunks and workers): the end-to-end tests then drive the core that ships, through another
- * transport. Never packaged (electron-builder.yml leaves out every `browser-host` path).
+ * transport. Never packaged (electron-builder.config.ts leaves out every `browser-host` path).
  */
 export { createAppCore } from '../core/app-core';
 export { appVersion } from '../core/app-version';
