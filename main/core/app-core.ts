@@ -147,7 +147,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     for (const listener of listeners) listener(name, payload);
   };
   const policyLoad: PolicyLoad =
-    options.policy ?? okResult({ policy: policySchema.parse({}), source: 'defaults', location: null });
+    options.policy ?? okResult({ policy: policySchema.parse({}), source: 'defaults', location: null, setKeys: [] });
   // An invalid policy lets nobody sign in; the session runs on defaults only to say so.
   const policyError = policyLoad.ok ? null : appError(policyLoad.error.code, policyLoad.error.keys);
   const policy = policyLoad.ok ? policyLoad.value.policy : policySchema.parse({});

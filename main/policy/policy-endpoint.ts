@@ -9,7 +9,9 @@ import type { Policy } from '../../shared/policy/policy-schema';
 import { readServerEndpoint } from '../server-link/server-config';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import { err, ok, type Result } from '../../shared/result';
-import type { PolicyLoadError } from './policy-loader';
+import { policyRefusal, type PolicyLoadError } from './policy-loader';
+
+const NOT_A_CA = 'not a certificate';
 
 /** The server named (null: none), or why the policy is refused after all. */
 export type PolicyEndpoint = Result<ServerEndpoint | null, PolicyLoadError>;
@@ -17,11 +19,19 @@ export type PolicyEndpoint = Result<ServerEndpoint | null, PolicyLoadError>;
 export function policyEndpoint(policy: Policy, location: string | null): PolicyEndpoint {
   if (policy.serverUrl === null || policy.caCertificate === null) return ok(null);
   const ca = caSource(policy.caCertificate);
-  if (ca === null) return err({ code: 'POLICY_INVALID', keys: ['caCertificate'], location });
+  if (ca === null) return err(policyRefusal('POLICY_INVALID', location, [{ key: 'caCertificate', reason: NOT_A_CA }]));
   const read = readServerEndpoint({ url: policy.serverUrl, ...ca });
   if (read.ok) return ok(read.value);
-  const keys = read.error === 'SERVER_URL_INVALID' ? ['serverUrl'] : ['caCertificate'];
-  return err({ code: read.error === 'CA_FILE_UNREADABLE' ? 'POLICY_UNREADABLE' : 'POLICY_INVALID', keys, location });
+  switch (read.error) {
+    case 'SERVER_URL_INVALID':
+      return err(policyRefusal('POLICY_INVALID', location, [{ key: 'serverUrl', reason: 'not a server address' }]));
+    case 'CA_FILE_UNREADABLE':
+      return err(
+        policyRefusal('POLICY_UNREADABLE', location, [{ key: 'caCertificate', reason: 'the file cannot be read' }]),
+      );
+    case 'CA_FILE_INVALID':
+      return err(policyRefusal('POLICY_INVALID', location, [{ key: 'caCertificate', reason: NOT_A_CA }]));
+  }
 }
 
 /** The CA as a file to read or PEM text; null when base64 DER is not a certificate. */

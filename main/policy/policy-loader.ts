@@ -7,17 +7,27 @@
  * not choose.
  */
 import { readFile } from 'node:fs/promises';
-import { policySchema, type Policy, type PolicySource } from '../../shared/policy/policy-schema';
+import { POLICY_KEYS, policySchema, type Policy, type PolicySource } from '../../shared/policy/policy-schema';
 import { err, ok, type Result } from '../../shared/result';
 import { POLICY_REGISTRY_KEY, readRegistryPolicy, type RegistryRead } from './registry-policy';
 
 export const LINUX_POLICY_FILE = '/etc/wardline/policy.json';
+/** The issue key for a fault of the whole file (not JSON, not an object), which names no key. */
+const WHOLE = '(policy)';
 
 interface LoadedPolicy {
   readonly policy: Policy;
   readonly source: PolicySource;
   /** The file or registry key it was read from; null for the defaults. */
   readonly location: string | null;
+  /** The keys the source set; every other key has its default. */
+  readonly setKeys: readonly (keyof Policy)[];
+}
+
+/** One key refused, and why in the schema's words (which never repeat the value). */
+export interface PolicyIssue {
+  readonly key: string;
+  readonly reason: string;
 }
 
 export interface PolicyLoadError {
@@ -27,6 +37,8 @@ export interface PolicyLoadError {
     /** Not JSON, or a value out of range, of the wrong type, or a key that does not exist. */
     | 'POLICY_INVALID';
   readonly keys: readonly string[];
+  /** Each refused key with its reason, for IT's policy check (the app shows key names only). */
+  readonly issues: readonly PolicyIssue[];
   /** The file or registry key that was refused. */
   readonly location: string | null;
 }
@@ -47,22 +59,34 @@ export interface PolicySources {
  * with the schema's.
  */
 function validate(
-  raw: unknown,
+  raw: Record<string, unknown>,
   source: PolicySource,
   location: string | null,
-  refused: readonly string[] = [],
+  refused: readonly PolicyIssue[] = [],
 ): PolicyLoad {
   const checked = policySchema.safeParse(raw);
-  if (checked.success && refused.length === 0) return ok({ policy: checked.data, source, location });
-  const keys = [
-    ...new Set([
-      ...refused,
-      ...(checked.error?.issues ?? []).flatMap((issue) =>
-        issue.code === 'unrecognized_keys' ? issue.keys : issue.path.slice(0, 1).map(String),
-      ),
-    ]),
+  if (checked.success && refused.length === 0) {
+    const setKeys = POLICY_KEYS.filter((key) => Object.hasOwn(raw, key));
+    return ok({ policy: checked.data, source, location, setKeys });
+  }
+  const issues = [
+    ...refused,
+    ...(checked.error?.issues ?? []).flatMap((issue): PolicyIssue[] =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ key, reason: 'not a Wardline policy key' }))
+        : [{ key: String(issue.path[0] ?? WHOLE), reason: issue.message }],
+    ),
   ];
-  return err({ code: 'POLICY_INVALID', keys, location });
+  return err(policyRefusal('POLICY_INVALID', location, issues));
+}
+
+export function policyRefusal(
+  code: PolicyLoadError['code'],
+  location: string | null,
+  issues: readonly PolicyIssue[] = [],
+): PolicyLoadError {
+  const keys = new Set(issues.map((issue) => issue.key).filter((key) => key !== WHOLE));
+  return { code, keys: [...keys], issues, location };
 }
 
 async function fromFile(
@@ -77,17 +101,17 @@ async function fromFile(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (missingIsDefault && code === 'ENOENT') return validate({}, 'defaults', null);
-    return err({ code: 'POLICY_UNREADABLE', keys: [], location: file });
+    return err(policyRefusal('POLICY_UNREADABLE', file));
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    return err({ code: 'POLICY_INVALID', keys: [], location: file });
+    return err(policyRefusal('POLICY_INVALID', file, [{ key: WHOLE, reason: 'not JSON' }]));
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    return err({ code: 'POLICY_INVALID', keys: [], location: file });
-  return validate(raw, source, file);
+    return err(policyRefusal('POLICY_INVALID', file, [{ key: WHOLE, reason: 'not a JSON object' }]));
+  return validate(raw as Record<string, unknown>, source, file);
 }
 
 export async function loadPolicy(sources: PolicySources): Promise<PolicyLoad> {
@@ -97,7 +121,7 @@ export async function loadPolicy(sources: PolicySources): Promise<PolicyLoad> {
   if (sources.platform === 'win32') {
     const read = await (sources.readRegistry ?? readRegistryPolicy)();
     const location = POLICY_REGISTRY_KEY;
-    if (!read.ok) return err({ code: 'POLICY_UNREADABLE', keys: [], location });
+    if (!read.ok) return err(policyRefusal('POLICY_UNREADABLE', location));
     if (read.value === null) return validate({}, 'defaults', null);
     return validate(read.value.values, 'registry', location, read.value.refused);
   }

@@ -32,8 +32,8 @@ export interface RawRegistryValue {
 export interface DecodedRegistryPolicy {
   /** Values by schema key name (a name the schema does not know is kept as written, to be refused by name). */
   readonly values: Record<string, unknown>;
-  /** Names whose type or bytes cannot be a policy value. */
-  readonly refused: readonly string[];
+  /** Values whose type or bytes cannot be a policy value, and why (never the value itself). */
+  readonly refused: readonly { readonly key: string; readonly reason: string }[];
 }
 
 /** Registry value names are case-insensitive on Windows: `IdleLockSeconds` is the same value. */
@@ -67,31 +67,49 @@ export function expandEnvironment(value: string, env: Readonly<Record<string, st
   return missing.length > 0 ? null : expanded;
 }
 
+const TYPE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(REG_TYPE).map(([name, type]) => [type, `REG_${name}`]),
+);
+const EXPECTED = {
+  boolean: 'REG_DWORD 0 or 1',
+  number: 'REG_DWORD',
+  text: 'REG_SZ or REG_EXPAND_SZ',
+  choice: 'REG_SZ',
+} as const;
+
+type Decoded = { ok: true; value: unknown } | { ok: false; reason: string };
+
 function decodeOne(
   key: keyof Policy,
   value: RawRegistryValue,
   env: Readonly<Record<string, string | undefined>>,
-): { ok: true; value: unknown } | { ok: false } {
+): Decoded {
   const { kind } = policyValueShape(key);
+  const notText: Decoded = { ok: false, reason: 'not UTF-16 text' };
   switch (value.type) {
     case REG_TYPE.DWORD: {
-      if (value.data.length !== 4) return { ok: false };
+      if (value.data.length !== 4) return { ok: false, reason: `a REG_DWORD of ${String(value.data.length)} bytes` };
       const number = new DataView(value.data.buffer, value.data.byteOffset, 4).getUint32(0, true);
       if (kind !== 'boolean') return { ok: true, value: number };
-      return number === 0 || number === 1 ? { ok: true, value: number === 1 } : { ok: false };
+      return number === 0 || number === 1
+        ? { ok: true, value: number === 1 }
+        : { ok: false, reason: `an on/off setting is ${EXPECTED.boolean}` };
     }
     case REG_TYPE.SZ: {
       const decoded = text(value.data);
-      return decoded === null ? { ok: false } : { ok: true, value: decoded };
+      return decoded === null ? notText : { ok: true, value: decoded };
     }
     case REG_TYPE.EXPAND_SZ: {
       const decoded = text(value.data);
-      const expanded = decoded === null ? null : expandEnvironment(decoded, env);
-      return expanded === null ? { ok: false } : { ok: true, value: expanded };
+      if (decoded === null) return notText;
+      const expanded = expandEnvironment(decoded, env);
+      return expanded === null
+        ? { ok: false, reason: 'names an environment variable that is not set' }
+        : { ok: true, value: expanded };
     }
     case REG_TYPE.MULTI_SZ: {
       const decoded = text(value.data);
-      if (decoded === null) return { ok: false };
+      if (decoded === null) return notText;
       const lines = decoded === '' ? [] : decoded.split('\0');
       // A text key takes a list of one line as that line; anything else goes to the schema as a
       // list, which refuses it by name (no policy key is a list today).
@@ -99,7 +117,10 @@ function decodeOne(
     }
     default:
       // REG_BINARY, REG_QWORD, REG_DWORD_BIG_ENDIAN, REG_LINK...: the templates never write them.
-      return { ok: false };
+      return {
+        ok: false,
+        reason: `a ${TYPE_NAMES[value.type] ?? `type ${String(value.type)}`} value; Group Policy writes ${EXPECTED[kind]}`,
+      };
   }
 }
 
@@ -108,7 +129,7 @@ export function decodeRegistryPolicy(
   env: Readonly<Record<string, string | undefined>>,
 ): DecodedRegistryPolicy {
   const values: Record<string, unknown> = {};
-  const refused: string[] = [];
+  const refused: { key: string; reason: string }[] = [];
   for (const value of raw) {
     const key = CANONICAL.get(value.name.toLowerCase());
     // Unknown names go to the schema as they are, which refuses them by name like a typo in JSON.
@@ -118,7 +139,7 @@ export function decodeRegistryPolicy(
     }
     const decoded = decodeOne(key, value, env);
     if (decoded.ok) values[key] = decoded.value;
-    else refused.push(key);
+    else refused.push({ key, reason: decoded.reason });
   }
   return { values, refused };
 }

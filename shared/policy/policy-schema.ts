@@ -34,7 +34,9 @@ const policyShape = {
     .string()
     .min(1)
     .max(20_000)
-    .refine((value) => caCertificateForm(value) !== null)
+    .refine((value) => caCertificateForm(value) !== null, {
+      message: 'not an absolute file path, base64 DER on one line, or PEM text',
+    })
     .nullable()
     .default(null),
   /**

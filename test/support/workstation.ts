@@ -13,7 +13,7 @@ import type { ChannelName, EventName, EventPayload, RequestOf, ResponseOf, Threa
 import type { IpcResult } from '../../shared/ipc/result';
 import { tempDir } from './vault-fixtures';
 import type { PolicyLoad } from '../../main/policy/policy-loader';
-import { policySchema, type PolicyInput } from '../../shared/policy/policy-schema';
+import { POLICY_KEYS, policySchema, type PolicyInput } from '../../shared/policy/policy-schema';
 import { ok } from '../../shared/result';
 
 const ORIGIN = 'app://wardline';
@@ -55,7 +55,8 @@ export interface WorkstationOptions {
 
 function policyLoadOf(policy: PolicyInput | PolicyLoad): PolicyLoad {
   if ('ok' in policy) return policy;
-  return ok({ policy: policySchema.parse(policy), source: 'override', location: null });
+  const setKeys = POLICY_KEYS.filter((key) => Object.hasOwn(policy, key));
+  return ok({ policy: policySchema.parse(policy), source: 'override', location: null, setKeys });
 }
 
 export function createWorkstation(server: ServerEndpoint | null, options: WorkstationOptions = {}): Workstation {

@@ -274,7 +274,12 @@ describe('policy', () => {
     const refused = createWorkstation(server.endpoint, {
       policy: {
         ok: false,
-        error: { code: 'POLICY_INVALID', keys: ['idleLockSeconds'], location: '/etc/wardline/policy.json' },
+        error: {
+          code: 'POLICY_INVALID',
+          keys: ['idleLockSeconds'],
+          issues: [{ key: 'idleLockSeconds', reason: 'Too small: expected number to be >=5' }],
+          location: '/etc/wardline/policy.json',
+        },
       },
     });
     stations.push(refused);

@@ -42,7 +42,7 @@ describe('policy from a file', () => {
   it('uses the documented defaults when no policy is set', async () => {
     await expect(linux(enoent)).resolves.toEqual({
       ok: true,
-      value: { policy: DEFAULTS, source: 'defaults', location: null },
+      value: { policy: DEFAULTS, source: 'defaults', location: null, setKeys: [] },
     });
   });
 
@@ -56,6 +56,7 @@ describe('policy from a file', () => {
         policy: { ...DEFAULTS, idleLockSeconds: 120, notificationContent: 'sender' },
         source: 'file',
         location: LINUX_POLICY_FILE,
+        setKeys: ['idleLockSeconds', 'notificationContent'],
       },
     });
   });
@@ -113,6 +114,28 @@ describe('policy from a file', () => {
     // A name others will type to confirm a wipe: no control or direction-changing characters, never empty.
     for (const refused of ['Ward 7\u202enoitats', 'Ward\u00007', '   ', 'x'.repeat(201)])
       await expect(named(refused)).resolves.toMatchObject({ ok: false });
+  });
+
+  it('gives each refused key its reason for IT, and lists every one at once', async () => {
+    const read = await loadPolicy({
+      platform: 'linux',
+      overrideFile: policyFile(
+        JSON.stringify({
+          idleLockSeconds: 1,
+          pinAllowd: false,
+          serverUrl: 'https://wardline.hospital.example',
+          caCertificate: 'ca.pem',
+        }),
+      ),
+    });
+    if (read.ok) throw new Error('accepted');
+    expect([...read.error.keys].sort()).toEqual(['caCertificate', 'idleLockSeconds', 'pinAllowd']);
+    expect([...read.error.issues].sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+      { key: 'caCertificate', reason: 'not an absolute file path, base64 DER on one line, or PEM text' },
+      { key: 'idleLockSeconds', reason: 'Too small: expected number to be >=5' },
+      { key: 'pinAllowd', reason: 'not a Wardline policy key' },
+    ]);
+    expect(JSON.stringify(read.error.issues)).not.toContain('ca.pem');
   });
 
   it('refuses a file that is not a JSON object', async () => {

@@ -39,7 +39,10 @@ describe('registry values to policy values (decoded as Group Policy writes them)
   it('reads booleans as DWORD 0 or 1 and refuses any other number for them', () => {
     const read = decodeRegistryPolicy([regDword('pinAllowed', 0), regDword('mfaRequired', 1)], ENV);
     expect(read.values).toEqual({ pinAllowed: false, mfaRequired: true });
-    expect(decodeRegistryPolicy([regDword('pinAllowed', 2)], ENV)).toEqual({ values: {}, refused: ['pinAllowed'] });
+    expect(decodeRegistryPolicy([regDword('pinAllowed', 2)], ENV)).toEqual({
+      values: {},
+      refused: [{ key: 'pinAllowed', reason: 'an on/off setting is REG_DWORD 0 or 1' }],
+    });
   });
 
   it('keeps the whole of a multi-line REG_SZ (the old reader kept its first line)', () => {
@@ -55,7 +58,7 @@ describe('registry values to policy values (decoded as Group Policy writes them)
     );
     expect(decodeRegistryPolicy([regExpandSz('caCertificate', '%WARDLINE_HOME%\\ca.pem')], ENV)).toEqual({
       values: {},
-      refused: ['caCertificate'],
+      refused: [{ key: 'caCertificate', reason: 'names an environment variable that is not set' }],
     });
     // REG_SZ is taken as written: only REG_EXPAND_SZ expands.
     expect(decodeRegistryPolicy([regSz('caCertificate', '%ProgramData%\\ca.pem')], ENV).values.caCertificate).toBe(
@@ -90,7 +93,13 @@ describe('registry values to policy values (decoded as Group Policy writes them)
     );
     expect(read).toEqual({
       values: {},
-      refused: ['pinAllowed', 'idleLockSeconds', 'pinMinLength', 'serverUrl', 'workstationName'],
+      refused: [
+        { key: 'pinAllowed', reason: 'a REG_BINARY value; Group Policy writes REG_DWORD 0 or 1' },
+        { key: 'idleLockSeconds', reason: 'a REG_QWORD value; Group Policy writes REG_DWORD' },
+        { key: 'pinMinLength', reason: 'a REG_DWORD of 2 bytes' },
+        { key: 'serverUrl', reason: 'not UTF-16 text' },
+        { key: 'workstationName', reason: 'not UTF-16 text' },
+      ],
     });
   });
 
