@@ -14,7 +14,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import type { ServerEndpoint } from '../main/server-link/server-endpoint';
-import type { PolicyLoad } from '../main/policy/policy-loader';
 import { startServer } from '../server/server';
 import { publishDemoIdentities } from './demo-identities';
 import { demoAccountLines, readyBlock, type ReadyInfo } from './ready-block';
@@ -60,7 +59,7 @@ const core: HostCore = values.bundled
     })()
   : await import('../main/browser-host/host-core');
 const { createAppCore, createMachineFileProtector, createLogger, appVersion, readServerEndpoint } = core;
-const { startBrowserHost, loadPolicy, policyEndpoint, decideLaunchSources } = core;
+const { startBrowserHost, loadEffectivePolicy, decideLaunchSources } = core;
 const rendererDir = path.join(repoRoot, values.bundled ? 'out/renderer' : 'dist/renderer');
 
 const port = Number(values.port);
@@ -83,13 +82,10 @@ const sources = decideLaunchSources(
   },
 );
 // Machine-wide policy first: a server it names is the only one used, whatever the command line says.
-let policy: PolicyLoad = await loadPolicy({ platform: process.platform, overrideFile: sources.policyFile });
-let policyServer: ServerEndpoint | null = null;
-if (policy.ok) {
-  const named = policyEndpoint(policy.value.policy, policy.value.location);
-  if (named.ok) policyServer = named.value;
-  else policy = named;
-}
+const { load: policy, endpoint: policyServer } = await loadEffectivePolicy({
+  platform: process.platform,
+  overrideFile: sources.policyFile,
+});
 if (!policy.ok)
   process.stdout.write(
     `policy refused (${policy.error.code}${policy.error.keys.length > 0 ? `: ${policy.error.keys.join(', ')}` : ''}); nobody can sign in\n`,

@@ -10,7 +10,6 @@ export { appVersion } from '../core/app-version';
 export { createMachineFileProtector } from '../keys/device-protector';
 export { createLogger } from '../logging/logger';
 export { decideLaunchSources } from '../policy/launch-sources';
-export { policyEndpoint } from '../policy/policy-endpoint';
-export { loadPolicy } from '../policy/policy-loader';
+export { loadEffectivePolicy } from '../policy/effective-policy';
 export { readServerEndpoint } from '../server-link/server-config';
 export { startBrowserHost } from './browser-host';

@@ -32,8 +32,8 @@ import { isPermissionAllowed } from '../shell/permission-policy';
 import { createWindowOptions } from '../shell/window-options';
 import { createSafeStorageProtector } from './safe-storage-protector';
 import { readServerEndpoint } from '../server-link/server-config';
-import { loadPolicy, type PolicyLoad } from '../policy/policy-loader';
-import { policyEndpoint } from '../policy/policy-endpoint';
+import { loadEffectivePolicy } from '../policy/effective-policy';
+import { policyCommandOf, runPolicyCommand } from '../policy/policy-command';
 import { commandLineSources, decideLaunchSources } from '../policy/launch-sources';
 import { badgePng, badgeText, markPng } from './taskbar-images';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
@@ -46,7 +46,18 @@ const rendererDir = path.join(__dirname, '../renderer');
 app.enableSandbox();
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
-if (!app.requestSingleInstanceLock()) {
+// `--check-policy <file>` and `--print-effective-policy` answer IT and exit: no window, no
+// single-instance lock (they run beside a Wardline that is open), no data touched.
+const commandLine: readonly string[] = process.argv;
+const policyCommand = policyCommandOf(commandLine);
+if (policyCommand !== null) {
+  void runPolicyCommand(policyCommand, {
+    platform: process.platform,
+    packaged: app.isPackaged,
+    argv: commandLine,
+    write: (text) => process.stdout.write(text),
+  }).then((code) => app.exit(code));
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('web-contents-created', (_event, contents) => guardContents(contents));
@@ -96,16 +107,12 @@ async function start(): Promise<void> {
   // Machine-wide policy (registry or /etc/wardline/policy.json) is the only source in a packaged
   // build; `--policy`, `--server` and `--ca` count only unpackaged (main/policy/launch-sources.ts).
   // A server policy names is the only one used. An invalid policy lets nobody sign in.
-  const sources = decideLaunchSources({ packaged: app.isPackaged }, commandLineSources(process.argv));
+  const sources = decideLaunchSources({ packaged: app.isPackaged }, commandLineSources(commandLine));
   if (sources.ignored.length > 0)
     logger.warn({ flags: sources.ignored }, 'command-line policy and server are ignored in a packaged build');
-  let policy: PolicyLoad = await loadPolicy({ platform: process.platform, overrideFile: sources.policyFile });
-  let server = sources.server === null ? null : serverFromCommandLine(sources.server, logger);
-  if (policy.ok) {
-    const named = policyEndpoint(policy.value.policy, policy.value.location);
-    if (!named.ok) policy = named;
-    else if (named.value !== null) server = named.value;
-  }
+  const effective = await loadEffectivePolicy({ platform: process.platform, overrideFile: sources.policyFile });
+  const policy = effective.load;
+  const server = effective.endpoint ?? (sources.server === null ? null : serverFromCommandLine(sources.server, logger));
   if (!policy.ok) logger.error({ code: policy.error.code, keys: policy.error.keys }, 'policy refused');
   const core = createAppCore({
     device: 'unavailable' in protector ? null : protector,

@@ -36,7 +36,7 @@ export interface ElectronStandIn {
   readonly ipcHandlers: Map<string, IpcHandler>;
   readonly protocolHandlers: Map<string, ProtocolHandler>;
   readonly windows: StandInWindow[];
-  readonly app: EventEmitter & { quitCalls: number };
+  readonly app: EventEmitter & { quitCalls: number; exitCodes: number[] };
   readonly powerMonitor: EventEmitter;
   /** Fires `ready`, as Electron does once it has initialised. */
   ready(): void;
@@ -74,6 +74,11 @@ export function createElectronStandIn(options: { readonly userData: string }): E
     quit: () => {
       record('app.quit');
       app.quitCalls += 1;
+    },
+    exitCodes: [] as number[],
+    exit: (code = 0) => {
+      record('app.exit', code);
+      app.exitCodes.push(code);
     },
   });
 

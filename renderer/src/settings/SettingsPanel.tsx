@@ -5,6 +5,7 @@ import type { Policy, PolicySource } from '../../../shared/policy/policy-schema'
 import { describeError } from '../error-messages';
 import { PinSetup } from '../lock/PinSetup';
 import { policyRows } from './policy-rows';
+import { PolicySafeguards } from './PolicySafeguards';
 import { SessionList } from './SessionList';
 import './settings.css';
 
@@ -62,6 +63,7 @@ export function SettingsPanel({
           </>
         )}
       </section>
+      {policy !== null && <PolicySafeguards policy={policy.policy} />}
       <SessionList bridge={bridge} />
       {pin !== 'not-allowed' && policy !== null && (
         <PinSetup

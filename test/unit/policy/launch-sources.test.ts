@@ -87,8 +87,10 @@ describe('where policy and the server may come from at start', () => {
 
   it('the Electron glue decides through it, by app.isPackaged, and reads no flag itself', () => {
     const glue = readFileSync(path.join(repoRoot, 'main/electron/main.ts'), 'utf8');
-    expect(glue).toContain('decideLaunchSources({ packaged: app.isPackaged }, commandLineSources(process.argv))');
+    expect(glue).toContain('decideLaunchSources({ packaged: app.isPackaged }, commandLineSources(commandLine))');
+    // argv read once, and given whole to the launch-source and policy-command parsers.
     expect(glue.match(/process\.argv/g)).toHaveLength(1);
+    expect(glue).toContain('policyCommandOf(commandLine)');
     expect(glue).not.toMatch(/'--(policy|server|ca)'/);
   });
 });
