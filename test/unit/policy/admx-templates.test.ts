@@ -141,6 +141,7 @@ describe('Group Policy templates', () => {
     const samples: Record<string, string> = {
       serverUrl: 'https://wardline.example.org',
       caCertificate: 'C:\\ProgramData\\Wardline\\ca.pem',
+      machineDataDir: 'D:\\Wardline',
     };
     const lines = admx.policies.policy.map((policy) => {
       const { decimal, text, enum: choice } = policy.elements ?? {};
