@@ -337,7 +337,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'policy.get': () =>
         Promise.resolve(
           policyLoad.ok
-            ? ok({ policy: policyLoad.value.policy, source: policyLoad.value.source })
+            ? ok({ policy: policyLoad.value.policy, source: policyLoad.value.source, dataFolder: options.dataDir })
             : fail(policyError ?? appError('POLICY_INVALID')),
         ),
       'connection.getState': () => withMessaging((m) => Promise.resolve(ok(m.connectionState()))),
