@@ -29,7 +29,7 @@
  * account. Keeping users out entirely takes a Wardline service running as SYSTEM that owns this
  * folder; that is the follow-up, not this module.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { err, ok, type Result } from '../../shared/result';
@@ -86,6 +86,19 @@ export function windowsAclArguments(dir: string): string[] {
     `*${WINDOWS_SIDS.ownerRights}:${everything}M`,
     '/Q',
   ];
+}
+
+/**
+ * A folder moved in from a profile keeps the profile's permissions (its owner only). Before the
+ * move, Users get modify on it and everything in it, so the other accounts can use it at once;
+ * after it, `/reset` makes it take the data folder's permissions instead (profile-migration.ts).
+ */
+export function windowsShareArguments(dir: string): string[] {
+  return [dir, '/grant', `*${WINDOWS_SIDS.users}:(OI)(CI)M`, '/T', '/Q'];
+}
+
+export function windowsInheritArguments(dir: string): string[] {
+  return [dir, '/reset', '/T', '/Q'];
 }
 
 /** icacls.exe from System32 by its full path, never whatever `icacls` the search path finds first. */
@@ -180,4 +193,14 @@ export function runIcacls(env: Readonly<Record<string, string | undefined>>) {
     new Promise((resolve) => {
       execFile(icaclsPath(env), [...args], { windowsHide: true, timeout: 30_000 }, (error) => resolve(error === null));
     });
+}
+
+/** The migration's permission steps on Windows; each throws if icacls fails. */
+export function windowsMigrationPermissions(env: Readonly<Record<string, string | undefined>>) {
+  const icacls = (args: readonly string[]) =>
+    void execFileSync(icaclsPath(env), [...args], { windowsHide: true, timeout: 60_000, stdio: 'ignore' });
+  return {
+    share: (dir: string) => icacls(windowsShareArguments(dir)),
+    inherit: (dir: string) => icacls(windowsInheritArguments(dir)),
+  };
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { icaclsPath, judgePosixFolder, windowsAclArguments } from '../../../main/fs/folder-access';
+import {
+  icaclsPath,
+  judgePosixFolder,
+  windowsAclArguments,
+  windowsInheritArguments,
+  windowsShareArguments,
+} from '../../../main/fs/folder-access';
 
 const mine = { isDirectory: true, isSymbolicLink: false, uid: 1000, mode: 0o40700 };
 
@@ -52,6 +58,22 @@ describe('the workstation data folder on Windows', () => {
     const full = grants.filter((grant) => grant.endsWith('F'));
     expect(full).toEqual(['*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F']);
     expect(grants.every((grant) => /^\*S-1-(5-18|5-32-544|5-32-545|3-4):/.test(grant))).toBe(true);
+  });
+
+  it('shares a folder moved in from a profile with Users, then lets it inherit the data folder’s permissions', () => {
+    expect(windowsShareArguments('C:\\Users\\a\\AppData\\Roaming\\Wardline\\machine')).toEqual([
+      'C:\\Users\\a\\AppData\\Roaming\\Wardline\\machine',
+      '/grant',
+      '*S-1-5-32-545:(OI)(CI)M',
+      '/T',
+      '/Q',
+    ]);
+    expect(windowsInheritArguments('C:\\ProgramData\\Wardline\\machine')).toEqual([
+      'C:\\ProgramData\\Wardline\\machine',
+      '/reset',
+      '/T',
+      '/Q',
+    ]);
   });
 
   it('runs icacls from System32 by its full path', () => {
