@@ -22,7 +22,10 @@ export type ComplianceChannels = Pick<HandlersFor<typeof channels>, 'audit.searc
 
 export function createComplianceChannels(deps: {
   readonly api: ApiClient | null;
+  /** Holds `machine/audit-head.json`, the witnessed head a search is checked against. */
   readonly dataDir: string;
+  /** Where exports are written: this OS user's, never the shared data folder (data-locations.ts). */
+  readonly exportsDir: string;
   readonly session: Pick<SessionService, 'state' | 'serverToken'>;
   readonly audit: Pick<AuditTrail, 'record'>;
   readonly now: () => number;
@@ -44,7 +47,6 @@ export function createComplianceChannels(deps: {
       if (compliance === null) return fail(appError('NO_SERVER_CONFIGURED'));
       const actor = session.state();
       if (actor.state !== 'unlocked') return fail(appError('NOT_SIGNED_IN'));
-      const exportsDir = path.join(deps.dataDir, 'exports');
       try {
         return await compliance.exportSelection(
           filter,
@@ -57,8 +59,8 @@ export function createComplianceChannels(deps: {
                 object: { kind: 'search', resultCount: records },
               }),
             );
-            await mkdir(exportsDir, { recursive: true, mode: 0o700 });
-            writeFileAtomic(path.join(exportsDir, fileName), Buffer.from(content, 'utf8'));
+            await mkdir(deps.exportsDir, { recursive: true, mode: 0o700 });
+            writeFileAtomic(path.join(deps.exportsDir, fileName), Buffer.from(content, 'utf8'));
           },
           now(),
         );

@@ -14,6 +14,7 @@ import type { PolicyLoad } from '../policy/policy-loader';
 import { policySchema } from '../../shared/policy/policy-schema';
 import type { AppInfo } from '../../shared/ipc/contract';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { DeviceProtector } from '../keys/device-protector';
 import { createVaultManager, type VaultEvent, type VaultManager } from '../vault/vault-manager';
 import { loadOrCreateDeviceIdentity, type DeviceIdentityResult } from '../device/device-identity';
@@ -41,7 +42,10 @@ import { ed25519Verifier } from '../../shared/node/crypto/ed25519';
 import { loadSodium } from '../../shared/node/crypto/sodium';
 
 export interface AppCoreOptions {
+  /** The workstation data folder: `machine/` and `vaults/` (main/fs/data-locations.ts). */
   readonly dataDir: string;
+  /** This OS user's compliance exports (default `<dataDir>/exports`, as the browser host and tests keep it). */
+  readonly exportsDir?: string;
   readonly host: AppInfo['host'];
   readonly environment: AppInfo['environment'];
   readonly version: string;
@@ -101,6 +105,7 @@ export interface AppCore {
 
 export function createAppCore(options: AppCoreOptions): AppCore {
   const now = options.now ?? Date.now;
+  const exportsDir = options.exportsDir ?? path.join(options.dataDir, 'exports');
   const startedAt = now();
   // A remote wipe cut short by a crash is finished before anything loads the device key.
   if (finishInterruptedShred(options.dataDir)) options.logger.info({}, 'interrupted device key shred finished');
@@ -194,7 +199,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       audit,
       verifier: async () => ed25519Verifier(await loadSodium()),
       wipe: createRemoteWipe({
-        dataDir: options.dataDir,
+        exportsDir,
         vaults,
         audit,
         session,
@@ -253,6 +258,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const complianceChannels = createComplianceChannels({
     api,
     dataDir: options.dataDir,
+    exportsDir,
     session,
     audit,
     now,
@@ -337,7 +343,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'policy.get': () =>
         Promise.resolve(
           policyLoad.ok
-            ? ok({ policy: policyLoad.value.policy, source: policyLoad.value.source })
+            ? ok({ policy: policyLoad.value.policy, source: policyLoad.value.source, dataFolder: options.dataDir })
             : fail(policyError ?? appError('POLICY_INVALID')),
         ),
       'connection.getState': () => withMessaging((m) => Promise.resolve(ok(m.connectionState()))),

@@ -5,7 +5,8 @@
  * shows, and nobody signs in until it is over.
  *
  * - Workstation: the wipe is recorded in the device audit log, every vault is crypto-shredded
- *   (unreadable ones too) and compliance exports are deleted, at once, not after the network.
+ *   (unreadable ones too) and this OS user's compliance exports are deleted (another user's,
+ *   in their own profile, are beyond this process), at once, not after the network.
  *   Then the audit log is synced (bounded wait): if every record reached the server, including
  *   the wipe's own, the wipe is reported (signed with the device key) and the log's key shredded
  *   right after, one step across a crash (device-key-shred.ts); if not, the log is kept (it
@@ -16,7 +17,6 @@
  * gone is not an error, and the report of a command done is answered as the first one was.
  */
 import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { auditEvent, NO_ACTOR } from '../../shared/audit/audit-event-builder';
 import type { WipeOutcome } from '../../shared/protocol/device-command-api';
 import type { AuditTrail } from '../audit/audit-trail';
@@ -38,7 +38,8 @@ export type Reporter = (report: WipeReport) => Promise<boolean>;
 export type WipeResult = 'done' | 'retry';
 
 export interface RemoteWipeDeps {
-  readonly dataDir: string;
+  /** This OS user's compliance exports (data-locations.ts): deleted with the vaults. */
+  readonly exportsDir: string;
   readonly vaults: Pick<VaultManager, 'list' | 'shred'>;
   readonly audit: Pick<AuditTrail, 'note' | 'retire' | 'syncNow'>;
   readonly session: Pick<SessionService, 'whileWiping'>;
@@ -98,7 +99,7 @@ export function createRemoteWipe(deps: RemoteWipeDeps): RemoteWipe {
         let whole = true;
         for (const vault of deps.vaults.list()) whole = (await shred(vault.vaultId)) && whole;
         // Compliance exports are plaintext copies of audit records: they go with the vaults.
-        rmSync(path.join(deps.dataDir, 'exports'), { recursive: true, force: true });
+        rmSync(deps.exportsDir, { recursive: true, force: true });
         if (!whole) return 'retry';
         const retired = await deps.audit.retire({
           timeoutMs,

@@ -6,6 +6,7 @@
 import {
   app,
   BrowserWindow,
+  dialog,
   ipcMain,
   nativeImage,
   Notification,
@@ -36,6 +37,9 @@ import { loadEffectivePolicy } from '../policy/effective-policy';
 import { policyCommandOf, runPolicyCommand } from '../policy/policy-command';
 import { commandLineSources, decideLaunchSources } from '../policy/launch-sources';
 import { badgePng, badgeText, markPng } from './taskbar-images';
+import { openDeviceLayer, setUpDataFolder } from '../core/data-folder-setup';
+import { runIcacls, windowsMigrationPermissions } from '../fs/folder-access';
+import { createWindowsDpapiSealer } from '../keys/windows-dpapi';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 
 const isDevelopment = !app.isPackaged;
@@ -101,9 +105,10 @@ async function start(): Promise<void> {
     }
   });
 
-  // The OS keystore binds each vault to this machine; where there is none (or only Linux's
-  // basic_text obfuscation), there is no device layer and policy decides (issue: policy).
-  const protector = await createSafeStorageProtector(safeStorage, process.platform);
+  // The user's OS keystore; where there is none (or only Linux's basic_text obfuscation), there
+  // is no device layer and policy decides (issue: policy). On Windows it only opens what older
+  // versions sealed: the shared data folder gets a machine-scope layer (openDeviceLayer below).
+  const keystore = await createSafeStorageProtector(safeStorage, process.platform);
   // Machine-wide policy (registry or /etc/wardline/policy.json) is the only source in a packaged
   // build; `--policy`, `--server` and `--ca` count only unpackaged (main/policy/launch-sources.ts).
   // A server policy names is the only one used. An invalid policy lets nobody sign in.
@@ -114,10 +119,41 @@ async function start(): Promise<void> {
   const policy = effective.load;
   const server = effective.endpoint ?? (sources.server === null ? null : serverFromCommandLine(sources.server, logger));
   if (!policy.ok) logger.error({ code: policy.error.code, keys: policy.error.keys }, 'policy refused');
+  // The workstation data folder, per machine (main/core/data-folder-setup.ts); without it,
+  // nothing starts: the person at the PC sees the code to give IT.
+  const locations = await setUpDataFolder({
+    platform: process.platform,
+    env: process.env,
+    packaged: app.isPackaged,
+    profileDir: app.getPath('userData'),
+    policyDir: policy.ok ? policy.value.policy.machineDataDir : null,
+    uid: process.getuid?.() ?? -1,
+    runIcacls: runIcacls(process.env),
+    ...(process.platform === 'win32' ? { migrationPermissions: windowsMigrationPermissions(process.env) } : {}),
+    now: Date.now,
+    logger,
+  });
+  if (!locations.ok) {
+    logger.error({ code: locations.error }, 'workstation data folder unavailable');
+    dialog.showErrorBox(
+      'Wardline cannot start',
+      `This computer's Wardline data folder cannot be used (${locations.error}). Please tell IT.`,
+    );
+    app.quit();
+    return;
+  }
+  const device = await openDeviceLayer({
+    platform: process.platform,
+    dataDir: locations.value.dataDir,
+    legacy: 'unavailable' in keystore ? null : keystore,
+    sealer: createWindowsDpapiSealer(process.env),
+    logger,
+  });
   const core = createAppCore({
-    device: 'unavailable' in protector ? null : protector,
+    device,
     allowUnprotectedDevice: false,
-    dataDir: app.getPath('userData'),
+    dataDir: locations.value.dataDir,
+    exportsDir: locations.value.exportsDir,
     host: 'electron',
     environment: isDevelopment ? 'development' : 'production',
     version: appVersion(),
@@ -170,7 +206,10 @@ async function start(): Promise<void> {
     window.focus();
   });
   app.on('window-all-closed', () => {
-    void core.close().then(() => app.quit());
+    void core.close().then(() => {
+      device?.close?.();
+      app.quit();
+    });
   });
 
   await window.loadURL(APP_ENTRY_URL);

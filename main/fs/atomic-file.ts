@@ -6,7 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
+/**
+ * Makes a rename or unlink durable. Not on Windows: it refuses fsync on a directory handle
+ * (EPERM), which would fail every write after it had succeeded; NTFS journals the entry itself.
+ */
 function fsyncDirectory(dir: string): void {
+  if (process.platform === 'win32') return;
   const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);

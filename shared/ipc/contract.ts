@@ -280,10 +280,17 @@ export const channels = {
   },
   /** Ends one of the user's other sessions (a workstation left signed in elsewhere). */
   'sessions.end': { request: z.strictObject({ sessionId: z.uuid() }), response: empty, permission: 'session.own' },
-  /** The machine-wide policy in force, read-only (the Settings view). */
+  /**
+   * The machine-wide policy in force, read-only (the Settings view), with the workstation data
+   * folder it resolves to, so IT sees where this computer keeps its data.
+   */
   'policy.get': {
     request: empty,
-    response: z.strictObject({ policy: policySchema, source: policySourceSchema }),
+    response: z.strictObject({
+      policy: policySchema,
+      source: policySourceSchema,
+      dataFolder: z.string().min(1).max(1000),
+    }),
     permission: null,
   },
   'connection.getState': { request: empty, response: connectionStateSchema, permission: 'session.own' },

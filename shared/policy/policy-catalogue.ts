@@ -159,6 +159,14 @@ export const POLICY_CATALOGUE: { readonly [K in keyof Policy]: PolicyCatalogueEn
     unit: 'days',
     whenUnset: 'vaults are never deleted for disuse.',
   },
+  machineDataDir: {
+    category: 'workstation',
+    displayName: 'Workstation data folder',
+    description:
+      "The folder on this computer that holds Wardline's data for every Windows user of it: the workstation's device key, its audit log and the clinicians' encrypted vaults. The full path of a folder on a local drive, for example D:\\Wardline or %ProgramData%\\Wardline (environment variables are expanded; network shares are refused). Wardline creates it if it is missing, readable and writable by SYSTEM, Administrators and the computer's Users group only. When it changes, Wardline does not move data from the old folder: the workstation starts again as a new device.",
+    whenUnset: '%ProgramData%\\Wardline (on Linux, /var/lib/wardline).',
+    expandable: true,
+  },
 };
 
 /** The catalogue entry with the per-type fields made optional, for code that handles every key. */

@@ -155,6 +155,13 @@ const RULES: { readonly [K in keyof Policy]: KeyRule } = {
           : 'Vaults stay encrypted, and are shredded after the days of disuse policy sets.',
       ),
   },
+  machineDataDir: {
+    safeguard: 'accessControl',
+    judge: (p) =>
+      met(
+        `Workstation data is kept in ${p.machineDataDir === null ? 'the per-machine folder' : 'the folder policy names'}, closed to other accounts as far as the OS allows.`,
+      ),
+  },
   notificationContent: {
     safeguard: 'accessControl',
     judge: (p) =>

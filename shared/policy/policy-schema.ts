@@ -83,7 +83,28 @@ const policyShape = {
    * never; 1 to 3650 days.
    */
   vaultPurgeAfterDays: z.number().int().min(1).max(3650).nullable().default(null),
+  /**
+   * The folder that holds this workstation's data for every OS user of the computer: its device
+   * key, its audit log and the clinicians' vaults. Default: `%ProgramData%\Wardline` on Windows,
+   * `/var/lib/wardline` on Linux (main/fs/data-locations.ts). An absolute local path (the registry
+   * reader expands a REG_EXPAND_SZ before this check; JSON is taken as written).
+   */
+  machineDataDir: z.string().max(240).refine(isAbsoluteLocalPath).nullable().default(null),
 };
+
+/**
+ * A drive-letter path (`D:\Wardline`) or a POSIX one (`/srv/wardline`), with no `.` or `..`
+ * step and no control or invisible format character; not a network share (`\\server\share`), whose locking
+ * SQLite cannot trust. Which of the two forms fits the platform is checked where paths are
+ * resolved (main/fs/data-locations.ts): this module runs in every process and knows no platform.
+ */
+export function isAbsoluteLocalPath(value: string): boolean {
+  if (/[\p{Cc}\p{Cf}]/u.test(value)) return false;
+  const windows = /^[A-Za-z]:[\\/]/.test(value);
+  if (!windows && !(value.startsWith('/') && !value.startsWith('//'))) return false;
+  const steps = value.slice(windows ? 3 : 1).split(/[\\/]/);
+  return !steps.some((step) => step === '.' || step === '..');
+}
 
 export const policySchema = z
   .strictObject(policyShape)

@@ -29,7 +29,7 @@ export function SettingsPanel({
   readonly onClose: () => void;
 }) {
   const id = useId();
-  const [policy, setPolicy] = useState<{ policy: Policy; source: PolicySource } | null>(null);
+  const [policy, setPolicy] = useState<{ policy: Policy; source: PolicySource; dataFolder: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -53,7 +53,7 @@ export function SettingsPanel({
           <>
             <p className="hint">{SOURCE_TEXT[policy.source]} It cannot be changed here.</p>
             <dl className="policy-list">
-              {policyRows(policy.policy).map((row) => (
+              {policyRows(policy.policy, policy.dataFolder).map((row) => (
                 <div key={row.key} className="policy-row">
                   <dt>{row.label}</dt>
                   <dd>{row.value}</dd>

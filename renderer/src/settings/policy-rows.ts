@@ -25,7 +25,11 @@ function idleSourceText(policy: Policy): string {
   return `${text} (the default for a ${policy.sharedWorkstation ? 'shared' : 'personal'} workstation)`;
 }
 
-export function policyRows(policy: Policy): PolicyRow[] {
+/**
+ * `dataFolder`: the workstation data folder in force (main resolves it from the policy and the
+ * platform: main/fs/data-locations.ts), so IT sees where the data is, not only what policy says.
+ */
+export function policyRows(policy: Policy, dataFolder: string | null = null): PolicyRow[] {
   return [
     { key: 'serverUrl', label: 'Server', value: policy.serverUrl ?? 'Not set by policy' },
     {
@@ -61,6 +65,16 @@ export function policyRows(policy: Policy): PolicyRow[] {
         policy.vaultPurgeAfterDays === null
           ? 'Never'
           : `${String(policy.vaultPurgeAfterDays)} ${policy.vaultPurgeAfterDays === 1 ? 'day' : 'days'}`,
+    },
+    {
+      key: 'machineDataDir',
+      label: 'Workstation data folder',
+      value:
+        policy.machineDataDir !== null
+          ? (dataFolder ?? policy.machineDataDir)
+          : dataFolder === null
+            ? 'This computer’s default'
+            : `${dataFolder} (this computer’s default)`,
     },
   ];
 }

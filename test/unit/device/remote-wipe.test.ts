@@ -27,7 +27,7 @@ function surroundings(options: { synced?: boolean } = {}) {
   const notes: AuditEvent[] = [];
   let armed = false;
   const deps = {
-    dataDir: '/nonexistent/wardline-test',
+    exportsDir: '/nonexistent/wardline-test/exports',
     vaults: {
       list: () => [...vaults].map((vaultId) => ({ vaultId }) as ReturnType<RemoteWipeVaults['list']>[number]),
       shred: (vaultId: string) => {

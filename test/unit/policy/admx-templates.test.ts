@@ -146,6 +146,7 @@ describe('Group Policy templates', () => {
     const samples: Record<string, string> = {
       serverUrl: 'https://wardline.example.org',
       caCertificate: '%ProgramData%\\Wardline\\ca.pem',
+      machineDataDir: 'D:\\Wardline',
     };
     // As Group Policy writes each element: DWORD for on/off and decimal, SZ for a choice, and
     // SZ or (expandable) EXPAND_SZ for text.

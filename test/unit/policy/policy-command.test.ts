@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { policyCommandOf, runPolicyCommand, type PolicyCommandDeps } from '../../../main/policy/policy-command';
 import { decodeRegistryPolicy } from '../../../main/policy/registry-values';
+import { POLICY_KEYS } from '../../../shared/policy/policy-schema';
 import { regDword, regSz } from '../../support/registry-values';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-policy-command-'));
@@ -38,7 +39,7 @@ describe('wardline --check-policy <file>', () => {
     const file = policyFile('ok.json', { idleLockSeconds: 1800, mfaRequired: false });
     const { code, output } = await run(['wardline', '--check-policy', file]);
     expect(code).toBe(0);
-    expect(output).toContain(`${file}: a valid Wardline policy (2 of 16 keys set`);
+    expect(output).toContain(`${file}: a valid Wardline policy (2 of ${POLICY_KEYS.length} keys set`);
     expect(output).toMatch(/weakened\s+164\.312\(a\)\(2\)\(iii\)\s+Automatic logoff\n\s+idleLockSeconds: /);
     expect(output).toMatch(/weakened\s+164\.312\(d\)\s+Person or entity authentication\n\s+mfaRequired: /);
     expect(output).toMatch(/off\s+164\.312\(e\)\(1\)\s+Transmission security/);

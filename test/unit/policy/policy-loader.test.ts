@@ -24,6 +24,7 @@ const DEFAULTS = {
   kdfMemoryMiB: 64,
   kdfPasses: 3,
   vaultPurgeAfterDays: null,
+  machineDataDir: null,
 };
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-policy-'));
@@ -136,6 +137,33 @@ describe('policy from a file', () => {
       { key: 'pinAllowd', reason: 'not a Wardline policy key' },
     ]);
     expect(JSON.stringify(read.error.issues)).not.toContain('ca.pem');
+  });
+
+  it('takes a workstation data folder only as an absolute local path', async () => {
+    const folder = (machineDataDir: string) => linux(() => Promise.resolve(JSON.stringify({ machineDataDir })));
+    for (const taken of ['/srv/wardline', 'D:\\Wardline', 'd:/Wardline data', '/'])
+      await expect(folder(taken), taken).resolves.toMatchObject({
+        ok: true,
+        value: { policy: { machineDataDir: taken } },
+      });
+    const refused = [
+      'wardline',
+      './wardline',
+      '%ProgramData%\\Wardline',
+      '\\\\fileserver\\wardline',
+      '//fileserver/wardline',
+      'D:Wardline',
+      '/var/lib/../tmp',
+      'D:\\Wardline\\..\\Temp',
+      '/var/lib/wardline\n',
+      '',
+      `/${'x'.repeat(240)}`,
+    ];
+    for (const path of refused)
+      await expect(folder(path), path).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'POLICY_INVALID', keys: ['machineDataDir'] },
+      });
   });
 
   it('refuses a file that is not a JSON object', async () => {

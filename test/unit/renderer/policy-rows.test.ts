@@ -27,4 +27,12 @@ describe('the policy as the Settings view lists it', () => {
     expect(row({ idleSource: 'system' })).toBe('Input anywhere on this computer');
     expect(row({ sharedWorkstation: false, idleSource: 'app' })).toBe('Input in Wardline only');
   });
+
+  it('shows the workstation data folder in force, and whether policy chose it', () => {
+    const row = (values: Record<string, unknown>, folder: string | null) =>
+      policyRows(policySchema.parse(values), folder).find((r) => r.key === 'machineDataDir')?.value;
+    expect(row({}, 'C:\\ProgramData\\Wardline')).toBe('C:\\ProgramData\\Wardline (this computer’s default)');
+    expect(row({ machineDataDir: 'D:\\Wardline' }, 'D:\\Wardline')).toBe('D:\\Wardline');
+    expect(row({}, null)).toBe('This computer’s default');
+  });
 });
