@@ -19,6 +19,7 @@ import {
   openClinicianPage,
   signInWithCode,
   snapshot,
+  snapshotAtSizes,
   type ClinicianPage,
 } from './clinician-page';
 
@@ -175,7 +176,18 @@ describe('a shared ward workstation', () => {
     await settings.getByRole('region', { name: 'Where you are signed in' }).getByText('(this workstation)').waitFor();
     // Read-only: the policy is a list of terms and values, nothing to edit.
     await expect(settings.locator('dl input, dl select, dl button').count()).resolves.toBe(0);
-    await snapshot(page, 'settings');
+    // The HIPAA self-test of this policy: a 4-digit PIN weakens authentication, and no server
+    // is pinned by policy (the browser host's --server is not policy).
+    const safeguards = settings.getByRole('region', { name: 'HIPAA safeguards under this policy' });
+    const safeguard = (title: string) => safeguards.getByRole('listitem').filter({ hasText: title }).first();
+    await expect(safeguard('Automatic logoff').textContent()).resolves.toMatch(/^Met/);
+    await expect(safeguard('Person or entity authentication').textContent()).resolves.toMatch(
+      /^Weakened.*PINs may have fewer than 6 digits/,
+    );
+    await expect(safeguard('Transmission security').textContent()).resolves.toMatch(/^Off/);
+    await snapshotAtSizes(page, 'settings');
+    await safeguards.scrollIntoViewIfNeeded();
+    await snapshotAtSizes(page, 'settings-safeguards');
     await expect(accessibilityViolations(page)).resolves.toEqual([]);
     await settings.getByRole('button', { name: 'Close settings' }).click();
   });
