@@ -4,7 +4,6 @@
  * recording the events main sends the renderer.
  */
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { createAppCore, type AppCore } from '../../main/core/app-core';
 import { createMachineFileProtector } from '../../main/keys/device-protector';
 import { createLogger } from '../../main/logging/logger';
@@ -15,6 +14,7 @@ import { tempDir } from './vault-fixtures';
 import type { PolicyLoad } from '../../main/policy/policy-loader';
 import { POLICY_KEYS, policySchema, type PolicyInput } from '../../shared/policy/policy-schema';
 import { ok } from '../../shared/result';
+import { lineSink } from './captured-log';
 
 const ORIGIN = 'app://wardline';
 const SENDER = { url: `${ORIGIN}/index.html`, isTopFrame: true };
@@ -64,16 +64,7 @@ export function createWorkstation(server: ServerEndpoint | null, options: Workst
   const lines = options.logLines;
   const logger = createLogger({
     level: lines ? 'info' : 'silent',
-    ...(lines
-      ? {
-          destination: new Writable({
-            write(chunk: Buffer, _encoding, done) {
-              lines.push(chunk.toString('utf8'));
-              done();
-            },
-          }),
-        }
-      : {}),
+    ...(lines ? { destination: lineSink(lines) } : {}),
   });
   const core = createAppCore({
     dataDir,

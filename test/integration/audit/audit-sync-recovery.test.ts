@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditSync } from '../../../main/audit/audit-sync';
 import { createAuditTrail } from '../../../main/audit/audit-trail';
@@ -22,6 +21,7 @@ import { startServer } from '../../../server/server';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { createWorkstation, eventually } from '../../support/workstation';
 import { auditEvent } from '../../../shared/audit/audit-event-builder';
+import { capturedLogger } from '../../support/captured-log';
 
 const nurse = account('nurse.okoro', 'nurse', 'Ada Okoro', 'Ward 7', 'Staff Nurse');
 const actor = { userId: nurse.userId, role: 'nurse' as const };
@@ -57,25 +57,11 @@ afterAll(async () => {
 const storedSeqs = async () =>
   (await server.server.admin.auditRecords({ workstationId: identity.deviceId })).map((e) => e.record.seq);
 
-function capturingLogger() {
-  const lines: string[] = [];
-  const logger = createLogger({
-    level: 'info',
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    }),
-  });
-  return { logger, lines };
-}
-
 describe('audit sync recovery', () => {
   it('delivers everything written during an outage once the server is back, without being asked', async () => {
     const port = server.server.port;
     await server.server.close();
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = capturedLogger();
     const api = createApiClient(server.endpoint);
     const trail = createAuditTrail({
       dataDir,

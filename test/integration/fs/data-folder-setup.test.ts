@@ -7,33 +7,18 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { openDeviceLayer, setUpDataFolder, type DataFolderSetupInput } from '../../../main/core/data-folder-setup';
 import { armDeviceKeyShred } from '../../../main/device/device-key-shred';
 import { deviceIdentityFile, loadOrCreateDeviceIdentity } from '../../../main/device/device-identity';
 import type { DeviceProtector } from '../../../main/keys/device-protector';
 import { unwrapSecret, wrapSecret } from '../../../main/keys/key-wrap';
-import { createLogger } from '../../../main/logging/logger';
 import { tempDir } from '../../support/vault-fixtures';
+import { capturedLogger } from '../../support/captured-log';
 
 const posix = process.platform !== 'win32';
 
-function logged() {
-  const lines: string[] = [];
-  const logger = createLogger({
-    level: 'info',
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    }),
-  });
-  return { lines, logger };
-}
-
-function input(profileDir: string, policyDir: string | null, logger = logged().logger): DataFolderSetupInput {
+function input(profileDir: string, policyDir: string | null, logger = capturedLogger().logger): DataFolderSetupInput {
   return {
     platform: process.platform,
     env: {},
@@ -73,7 +58,7 @@ describe('setting up the workstation data folder', () => {
     mkdirSync(path.join(profileDir, 'vaults', 'a'.repeat(32)), { recursive: true });
     writeFileSync(path.join(profileDir, 'vaults', 'a'.repeat(32), 'keys.json'), '{}');
     if (posix) chmodSync(path.join(profileDir, 'machine'), 0o755);
-    const { lines, logger } = logged();
+    const { lines, logger } = capturedLogger();
     const set = await setUpDataFolder(input(profileDir, dataDir, logger));
     expect(set).toMatchObject({ ok: true, value: { dataDir, migrateFrom: profileDir, chosenBy: 'policy' } });
     expect(readFileSync(path.join(dataDir, 'machine', 'audit-head.json'), 'utf8')).toBe('{"head":1}');
@@ -138,7 +123,7 @@ describe('opening the device layer', () => {
       dataDir: tempDir(),
       legacy,
       sealer: { seal: () => Promise.reject(new Error('unused')), unseal: () => Promise.reject(new Error('unused')) },
-      logger: logged().logger,
+      logger: capturedLogger().logger,
     });
     expect(layer).toBe(legacy);
   });
@@ -153,7 +138,7 @@ describe('opening the device layer', () => {
       seal: (data: Uint8Array) => wrapSecret(data, machineKey, AD),
       unseal: (data: Uint8Array) => unwrapSecret(data, machineKey, AD),
     };
-    const { lines, logger } = logged();
+    const { lines, logger } = capturedLogger();
     const layer = await openDeviceLayer({ platform: 'win32', dataDir, legacy, sealer, logger });
     expect(layer).not.toBe(legacy);
     expect(lines.join('')).toContain('"resealed":1');
@@ -166,7 +151,7 @@ describe('opening the device layer', () => {
   });
 
   it('is none, said with a code, when the machine secret cannot be opened (PowerShell locked down)', async () => {
-    const { lines, logger } = logged();
+    const { lines, logger } = capturedLogger();
     const layer = await openDeviceLayer({
       platform: 'win32',
       dataDir: tempDir(),
