@@ -59,8 +59,3 @@ export function parseFhirCodeSystemBase(text: string): string | null {
   const base = url.href.replace(/\/+$/, '');
   return base.length > 'https://'.length ? base : null;
 }
-
-/** The same rule as a schema, for options given programmatically. */
-export const fhirCodeSystemBase = z.string().refine((value) => parseFhirCodeSystemBase(value) === value, {
-  message: 'an https URL without query, fragment or trailing slash',
-});

@@ -42,9 +42,6 @@ export function sdIdOf(name: SdName, pen: number = DOCUMENTATION_ENTERPRISE_NUMB
 /** The SD-IDs under the placeholder PEN, as a deployment that sets none writes them. */
 export const AUDIT_SD_ID = sdIdOf(SD_NAMES.audit);
 export const TREE_HEAD_SD_ID = sdIdOf(SD_NAMES.treeHead);
-export const BATCH_SD_ID = sdIdOf(SD_NAMES.batch);
-export const UNREADABLE_SD_ID = sdIdOf(SD_NAMES.unreadable);
-export const PURGED_SD_ID = sdIdOf(SD_NAMES.purged);
 
 /** "log audit" (RFC 5424 table 1). */
 const FACILITY_LOG_AUDIT = 13;
