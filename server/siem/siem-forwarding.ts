@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { notify, type Database } from '../db/database';
-import { SIEM_WAKE_CHANNEL } from '../events/channels';
+import { SIEM_LEASE_CHANNEL, SIEM_WAKE_CHANNEL } from '../events/channels';
 import { startLeadership } from './siem-leadership';
 import { startSiemRelay, type SiemRelay, type SiemRelayDeps } from './siem-relay';
 import type { SyslogForwarder } from './syslog-forwarder';
@@ -44,6 +44,9 @@ export async function startSiemForwarding(deps: SiemForwardingDeps): Promise<Sie
   let closed = false;
 
   const stopListening = await db.listen(SIEM_WAKE_CHANNEL, () => relay?.wake());
+  // A release heard before the leadership exists (just below) needs no answer: it tries at once anyway.
+  let attempt: () => void = () => undefined;
+  const stopListeningForRelease = await db.listen(SIEM_LEASE_CHANNEL, () => attempt());
 
   const leadership = startLeadership({
     db,
@@ -71,6 +74,7 @@ export async function startSiemForwarding(deps: SiemForwardingDeps): Promise<Sie
     },
     onRenewed: () => relay?.wake(),
   });
+  attempt = () => leadership.attempt();
 
   return {
     wake() {
@@ -90,6 +94,7 @@ export async function startSiemForwarding(deps: SiemForwardingDeps): Promise<Sie
       await current?.close();
       await leadership.close();
       await stopListening().catch(() => undefined);
+      await stopListeningForRelease().catch(() => undefined);
     },
   };
 }

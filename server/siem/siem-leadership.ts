@@ -2,7 +2,8 @@
  * Exactly one server instance forwards the audit trail to the SIEM at a time: the holder of the
  * forwarding lease (siem-lease-store.ts). Every instance tries to take it; the holder renews it
  * every third of its time to live, and an instance that dies stops renewing, so another takes
- * over once it expires: within `ttlMs` plus a third of it. A clean stop releases it at once.
+ * over once it expires: within `ttlMs` plus a third of it. A clean stop releases it and says so
+ * (`SIEM_LEASE_CHANNEL`), and the others try at once (`attempt()`).
  *
  * The holder also keeps its own, conservative idea of when the lease ends (the local monotonic
  * time at which the renewal was *sent*, plus the time to live), and steps down at that moment if
@@ -43,6 +44,8 @@ export interface Leadership {
   live(): boolean;
   /** Forget the term at once (the cursor's fence said it is over); the next attempt tries anew. */
   stepDown(): void;
+  /** Try to take the lease now rather than at the next period (its holder just released it). */
+  attempt(): void;
   /** Stops trying, and releases the lease if held, so another instance takes over at once. */
   close(): Promise<void>;
 }
@@ -70,19 +73,28 @@ export function startLeadership(deps: LeadershipDeps): Leadership {
     deps.onDeposed();
   };
 
-  const holdUntil = (sentAt: number) => {
-    until = sentAt + deps.ttlMs;
+  /** Steps down at `until` unless a renewal moved it meanwhile; a timer that fires early waits again. */
+  const watchExpiry = () => {
     clearTimeout(expiryTimer);
     expiryTimer = setTimeout(
       () => {
-        if (now() >= until) {
-          warn('siem.lease-expired', { code: 'SIEM_LEASE_EXPIRED' });
-          depose();
+        expiryTimer = undefined;
+        if (term === null) return;
+        if (now() < until) {
+          watchExpiry();
+          return;
         }
+        warn('siem.lease-expired', { code: 'SIEM_LEASE_EXPIRED' });
+        depose();
       },
-      Math.max(0, until - now()),
+      Math.max(1, Math.ceil(until - now())),
     );
     expiryTimer.unref();
+  };
+
+  const holdUntil = (sentAt: number) => {
+    until = sentAt + deps.ttlMs;
+    watchExpiry();
   };
 
   const tick = async () => {
@@ -115,22 +127,29 @@ export function startLeadership(deps: LeadershipDeps): Leadership {
     }
   };
 
+  /** Another attempt asked for while one runs: made as soon as it ends. */
+  let soon = false;
+
+  const run = () => {
+    ticking = tick().finally(() => {
+      ticking = undefined;
+      if (soon && !closed) {
+        soon = false;
+        run();
+      } else schedule();
+    });
+  };
+
   const schedule = () => {
     if (closed) return;
     tickTimer = setTimeout(() => {
       tickTimer = undefined;
-      ticking = tick().finally(() => {
-        ticking = undefined;
-        schedule();
-      });
+      run();
     }, period);
     tickTimer.unref();
   };
 
-  ticking = tick().finally(() => {
-    ticking = undefined;
-    schedule();
-  });
+  run();
 
   return {
     get term() {
@@ -138,6 +157,16 @@ export function startLeadership(deps: LeadershipDeps): Leadership {
     },
     live: () => term !== null && now() < until,
     stepDown: depose,
+    attempt() {
+      if (closed || term !== null) return;
+      if (ticking !== undefined) {
+        soon = true;
+        return;
+      }
+      clearTimeout(tickTimer);
+      tickTimer = undefined;
+      run();
+    },
     async close() {
       closed = true;
       clearTimeout(tickTimer);

@@ -9,7 +9,8 @@
  * waits on the row and then finds it unexpired). The epoch is the fencing token: the cursor moves
  * only for the current holder in the current epoch (siem-cursor-store.ts).
  */
-import type { Queryable } from '../db/database';
+import { notify, type Queryable } from '../db/database';
+import { SIEM_LEASE_CHANNEL } from '../events/channels';
 
 /** The database's time now, in epoch milliseconds. */
 export const DB_NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
@@ -55,12 +56,14 @@ export async function renewLease(db: Queryable, term: LeaseTerm, ttlMs: number):
   return rows.length > 0;
 }
 
-/** Lets the next instance take over at once (a clean stop); a no-op if the term is over. */
+/** Lets the next instance take over at once (a clean stop), and tells the others; a no-op if the term is over. */
 export async function releaseLease(db: Queryable, term: LeaseTerm): Promise<void> {
-  await db.query(
-    `UPDATE siem_forwarder_lease SET expires_at = ${DB_NOW_MS} WHERE id = 1 AND holder = $1 AND epoch = $2`,
+  const released = await db.query(
+    `UPDATE siem_forwarder_lease SET expires_at = ${DB_NOW_MS} WHERE id = 1 AND holder = $1 AND epoch = $2
+     RETURNING epoch`,
     [term.holder, term.epoch],
   );
+  if (released.length > 0) await notify(db, SIEM_LEASE_CHANNEL, '');
 }
 
 /**

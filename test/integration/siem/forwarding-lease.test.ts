@@ -18,6 +18,8 @@ import type { Database } from '../../../server/db/database';
 import { openDatabase } from '../../../server/db/open-database';
 import { advanceSiemCursor, readSiemCursor } from '../../../server/siem/siem-cursor-store';
 import { holdsLease, releaseLease, renewLease, takeLease } from '../../../server/siem/siem-lease-store';
+import { startSiemForwarding } from '../../../server/siem/siem-forwarding';
+import { startLeadership, type Leadership } from '../../../server/siem/siem-leadership';
 import { startSiemRelay } from '../../../server/siem/siem-relay';
 import type { SyslogForwarder } from '../../../server/siem/syslog-forwarder';
 import { chainRecords, chainStart, pointAfter } from '../../support/audit-batches';
@@ -219,7 +221,74 @@ describe.each(BACKENDS)('the SIEM forwarding lease (%s)', (backend) => {
   });
 });
 
+/** The database as one instance sees it, with its connection cut at will. */
+function cuttable(db: Database): { db: Database; cut(on: boolean): void } {
+  let cut = false;
+  const refuse = () => Promise.reject(new Error('connection terminated'));
+  return {
+    cut: (on) => (cut = on),
+    db: {
+      kind: db.kind,
+      query: (sql, params) => (cut ? refuse() : db.query(sql, params)),
+      transaction: (work) => (cut ? refuse() : db.transaction(work)),
+      listen: (channel, handler) => db.listen(channel, handler),
+      close: () => Promise.resolve(),
+    },
+  };
+}
+
+describe.each(BACKENDS)('forwarding leadership (%s)', (backend) => {
+  it('steps down once its lease runs out when it cannot reach the database to renew it', async () => {
+    const db = await open(backend);
+    const link = cuttable(db);
+    const events: string[] = [];
+    const leadership: Leadership = startLeadership({
+      db: link.db,
+      holder: A,
+      ttlMs: 1_000,
+      soleInstance: false,
+      onElected: () => events.push('elected'),
+      onDeposed: () => events.push('deposed'),
+    });
+    await until('an election', () => events.includes('elected'));
+    expect(leadership.live()).toBe(true);
+    link.cut(true);
+    // Its own clock says the lease is over: it stops forwarding without an answer from anyone.
+    await until('it to step down', () => events.includes('deposed'), 10_000);
+    expect(leadership.live()).toBe(false);
+    expect(leadership.term).toBeNull();
+    // Meanwhile the lease expired in the database's clock too, and another instance takes it.
+    await until('another instance to take the lease', async () => (await takeLease(db, B, TTL_MS, false)) !== null);
+    link.cut(false);
+    await leadership.close();
+  });
+});
+
 describe('the SIEM forwarding lease on PostgreSQL', () => {
+  it('passes from an instance that stops cleanly to another at once, not a lease time later', async () => {
+    const url = await postgres().createDatabase();
+    const forwarders: ReturnType<typeof heldForwarder>[] = [];
+    const instance = async () =>
+      startSiemForwarding({
+        db: await open('postgres', url),
+        leaseMs: TTL_MS,
+        connect: () => {
+          const held = heldForwarder();
+          forwarders.push(held);
+          return held.forwarder;
+        },
+      });
+    const first = await instance();
+    await until('the first instance to forward', () => first.forwarding);
+    const second = await instance();
+    expect(second.forwarding).toBe(false);
+    await first.close();
+    // Far sooner than the lease's minute, or its third: the release is announced.
+    await until('the second instance to forward', () => second.forwarding, 10_000);
+    expect(forwarders).toHaveLength(2);
+    await second.close();
+  });
+
   it('makes a takeover wait for a cursor move in progress, so the new holder reads the moved cursor', async () => {
     const url = await postgres().createDatabase();
     const [leader, successor, observer] = [
