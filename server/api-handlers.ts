@@ -39,6 +39,8 @@ export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
   /** The KDF cost new accounts get, and unknown ids are told. */
   readonly accountKdf: { readonly memoryMiB: number; readonly passes: number };
   readonly audit: AuditIntakeDeps;
+  /** The deployment's FHIR code-system base for audit exports (shared/audit/export-naming.ts). */
+  readonly fhirCodeSystemBase?: string;
   /** A `--demo` server: its health answer says so, for the sign-in screen's demo note. */
   readonly demo: boolean;
 }
@@ -129,7 +131,13 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
         audited(
           session,
           'export.created',
-          exportAuditSelection(deps.audit, session, body),
+          exportAuditSelection(
+            deps.fhirCodeSystemBase === undefined
+              ? deps.audit
+              : { ...deps.audit, codeSystemBase: deps.fhirCodeSystemBase },
+            session,
+            body,
+          ),
           (exported) => exported.records,
         ),
       ),

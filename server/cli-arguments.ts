@@ -1,10 +1,12 @@
 /**
  * `npm run server -- --data <dir> --port <p> [--demo] [--host <h>] [--database-url <url>]
- * [--siem-host <h> --siem-port <p> --siem-ca <pem file>]`, or, as the database owner,
- * `npm run server -- --migrate-only --database-url <url> [--runtime-role <role>]`.
- * Pure: argv and environment in, the command or a usage error out (the CA file is read by cli.ts).
+ * [--siem-host <h> --siem-port <p> --siem-ca <pem file> [--siem-cert <pem file> --siem-key <pem file>]
+ * [--siem-enterprise-number <PEN>] [--siem-lease-seconds <s>]] [--fhir-code-system-base <https URL>]`,
+ * or, as the database owner, `npm run server -- --migrate-only --database-url <url> [--runtime-role <role>]`.
+ * Pure: argv and environment in, the command or a usage error out (the PEM files are read by cli.ts).
  */
 import { siemHost as siemHostSchema } from '../shared/audit/audit-event';
+import { parseEnterpriseNumber, parseFhirCodeSystemBase } from '../shared/audit/export-naming';
 import { err, ok, type Result } from '../shared/result';
 
 export interface CliOptions {
@@ -14,7 +16,18 @@ export interface CliOptions {
   readonly demo: boolean;
   readonly databaseUrl?: string;
   /** Where to forward the audit trail: a SIEM over syslog/TLS, its certificate from the CA in `caFile`. */
-  readonly siem?: { readonly host: string; readonly port: number; readonly caFile: string };
+  readonly siem?: {
+    readonly host: string;
+    readonly port: number;
+    readonly caFile: string;
+    /** This server's client certificate and its key, for a SIEM that requires one: both or neither. */
+    readonly certFile?: string;
+    readonly keyFile?: string;
+    readonly enterpriseNumber?: number;
+    readonly leaseMs?: number;
+  };
+  /** The base URL of Wardline's FHIR code systems in audit exports, in its normal form. */
+  readonly fhirCodeSystemBase?: string;
 }
 
 /** Apply the schema (as its owner) and grant the runtime role what the server needs, then exit. */
@@ -25,9 +38,28 @@ export interface MigrateOptions {
 
 export const USAGE =
   'usage: npm run server -- --data <dir> [--port <port>] [--host <host>] [--demo] [--database-url postgres://…] ' +
-  '[--siem-host <host> --siem-port <port> --siem-ca <CA pem file>]\n' +
+  '[--siem-host <host> --siem-port <port> --siem-ca <CA pem file> [--siem-cert <pem file> --siem-key <pem file>] ' +
+  '[--siem-enterprise-number <PEN>] [--siem-lease-seconds <seconds>]] [--fhir-code-system-base <https URL>]\n' +
   '       npm run server -- --migrate-only --database-url postgres://<owner>@… [--runtime-role <role>]';
 export const DEFAULT_PORT = 8443;
+/** The forwarding lease's range, in seconds (server/siem/siem-setup.ts checks the same in milliseconds). */
+const LEASE_SECONDS = { min: 1, max: 300 } as const;
+
+/** Flags that only a running server uses, so --migrate-only refuses them rather than ignore them. */
+const SERVING_FLAGS = [
+  '--demo',
+  '--data',
+  '--port',
+  '--host',
+  '--siem-host',
+  '--siem-port',
+  '--siem-ca',
+  '--siem-cert',
+  '--siem-key',
+  '--siem-enterprise-number',
+  '--siem-lease-seconds',
+  '--fhir-code-system-base',
+] as const;
 
 /** What the command line asks for: run the server, or only migrate its database. */
 export type CliCommand =
@@ -49,9 +81,14 @@ export function parseCliArguments(
   let siemHost: string | undefined;
   let siemPort: number | undefined;
   let siemCa: string | undefined;
+  let siemCert: string | undefined;
+  let siemKey: string | undefined;
+  let enterpriseNumber: number | undefined;
+  let leaseSeconds: number | undefined;
+  let fhirCodeSystemBase: string | undefined;
   let migrateOnly = false;
   let runtimeRole: string | undefined;
-  /** Flags that only a running server uses, so --migrate-only refuses them rather than ignore them. */
+  /** The serving flags given, so --migrate-only can name one it refuses. */
   const serving: string[] = [];
   for (let index = 0; index < argv.length; index += 1) {
     const flag = argv[index];
@@ -61,11 +98,7 @@ export function parseCliArguments(
       index += 1;
       return value;
     };
-    if (
-      flag !== undefined &&
-      ['--demo', '--data', '--port', '--host', '--siem-host', '--siem-port', '--siem-ca'].includes(flag)
-    )
-      serving.push(flag);
+    if (flag !== undefined && (SERVING_FLAGS as readonly string[]).includes(flag)) serving.push(flag);
     switch (flag) {
       case '--migrate-only':
         migrateOnly = true;
@@ -127,6 +160,45 @@ export function parseCliArguments(
         siemCa = taken;
         break;
       }
+      case '--siem-cert': {
+        const taken = takeValue();
+        if (taken === null) return err("--siem-cert needs a PEM file (this server's client certificate)");
+        siemCert = taken;
+        break;
+      }
+      case '--siem-key': {
+        const taken = takeValue();
+        if (taken === null) return err("--siem-key needs a PEM file (the client certificate's private key)");
+        siemKey = taken;
+        break;
+      }
+      case '--siem-enterprise-number': {
+        const taken = takeValue();
+        const parsed = taken === null ? null : parseEnterpriseNumber(taken);
+        if (parsed === null)
+          return err(
+            "--siem-enterprise-number needs the hospital's IANA Private Enterprise Number (a positive integer)",
+          );
+        enterpriseNumber = parsed;
+        break;
+      }
+      case '--siem-lease-seconds': {
+        const taken = takeValue();
+        const parsed = taken === null ? Number.NaN : Number(taken);
+        if (!/^\d+$/.test(taken ?? '') || parsed < LEASE_SECONDS.min || parsed > LEASE_SECONDS.max)
+          return err(
+            `--siem-lease-seconds needs a whole number of seconds (${String(LEASE_SECONDS.min)}-${String(LEASE_SECONDS.max)})`,
+          );
+        leaseSeconds = parsed;
+        break;
+      }
+      case '--fhir-code-system-base': {
+        const taken = takeValue();
+        const parsed = taken === null ? null : parseFhirCodeSystemBase(taken);
+        if (parsed === null) return err('--fhir-code-system-base needs an https URL without query or fragment');
+        fhirCodeSystemBase = parsed;
+        break;
+      }
       default:
         return err(`unknown argument: ${String(flag)}`);
     }
@@ -142,9 +214,26 @@ export function parseCliArguments(
   const siemGiven = [siemHost, siemPort, siemCa].filter((value) => value !== undefined).length;
   // Half a SIEM configuration would silently forward nothing.
   if (siemGiven !== 0 && siemGiven !== 3) return err('--siem-host, --siem-port and --siem-ca go together');
+  // A certificate without its key (or the reverse) would connect without either.
+  if ((siemCert === undefined) !== (siemKey === undefined)) return err('--siem-cert and --siem-key go together');
+  if (siemGiven === 0) {
+    const orphan = [
+      siemCert === undefined ? null : '--siem-cert',
+      enterpriseNumber === undefined ? null : '--siem-enterprise-number',
+      leaseSeconds === undefined ? null : '--siem-lease-seconds',
+    ].find((flag) => flag !== null);
+    if (orphan !== undefined) return err(`${orphan} goes with --siem-host, --siem-port and --siem-ca`);
+  }
   const siem =
     siemHost !== undefined && siemPort !== undefined && siemCa !== undefined
-      ? { host: siemHost, port: siemPort, caFile: siemCa }
+      ? {
+          host: siemHost,
+          port: siemPort,
+          caFile: siemCa,
+          ...(siemCert === undefined || siemKey === undefined ? {} : { certFile: siemCert, keyFile: siemKey }),
+          ...(enterpriseNumber === undefined ? {} : { enterpriseNumber }),
+          ...(leaseSeconds === undefined ? {} : { leaseMs: leaseSeconds * 1000 }),
+        }
       : undefined;
   return ok({
     kind: 'serve',
@@ -155,6 +244,7 @@ export function parseCliArguments(
       demo,
       ...(databaseUrl === undefined ? {} : { databaseUrl }),
       ...(siem === undefined ? {} : { siem }),
+      ...(fhirCodeSystemBase === undefined ? {} : { fhirCodeSystemBase }),
     },
   });
 }

@@ -11,6 +11,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCliArguments, USAGE } from './cli-arguments';
+import { checkSiemClientCertificate, SIEM_IDENTITY_PROBLEMS } from './siem/siem-client-identity';
 import { DataFolderUnsafeError } from './data-folder';
 import { faultOf } from './logging/fault';
 import { openDatabase } from './db/open-database';
@@ -46,17 +47,47 @@ if (command.kind === 'migrate') {
 }
 const { options } = command;
 
+/** A usage error: the sentence, the usage, exit 2. */
+const usage = (sentence: string): never => {
+  process.stderr.write(`${sentence}\n${USAGE}\n`);
+  process.exit(2);
+};
+
 let siem: ServerOptions['siem'];
 if (options.siem !== undefined) {
+  const { host, port, caFile, certFile, keyFile, enterpriseNumber, leaseMs } = options.siem;
+  let caPem = '';
   try {
-    const caPem = readFileSync(path.resolve(options.siem.caFile), 'utf8');
+    caPem = readFileSync(path.resolve(caFile), 'utf8');
     // Checked now: a CA the forwarder cannot load would only show as endless reconnects.
     new X509Certificate(caPem);
-    siem = { host: options.siem.host, port: options.siem.port, caPem };
   } catch (error) {
-    process.stderr.write(`--siem-ca must be a readable PEM certificate (${faultOf(error)})\n${USAGE}\n`);
-    process.exit(2);
+    usage(`--siem-ca must be a readable PEM certificate (${faultOf(error)})`);
   }
+  let clientCertificate: { certPem: string; keyPem: string } | undefined;
+  if (certFile !== undefined && keyFile !== undefined) {
+    const read = (file: string, flag: string): string => {
+      try {
+        return readFileSync(path.resolve(file), 'utf8');
+      } catch (error) {
+        return usage(`${flag} must be a readable PEM file (${faultOf(error)})`);
+      }
+    };
+    const checked = checkSiemClientCertificate({
+      certPem: read(certFile, '--siem-cert'),
+      keyPem: read(keyFile, '--siem-key'),
+    });
+    if (!checked.ok) usage(SIEM_IDENTITY_PROBLEMS[checked.error]);
+    else clientCertificate = checked.value;
+  }
+  siem = {
+    host,
+    port,
+    caPem,
+    ...(clientCertificate === undefined ? {} : { clientCertificate }),
+    ...(enterpriseNumber === undefined ? {} : { enterpriseNumber }),
+    ...(leaseMs === undefined ? {} : { leaseMs }),
+  };
 }
 
 // Registered before anything can print the ready line: whoever reads that line may signal at once.
@@ -77,6 +108,7 @@ try {
     demo: options.demo,
     ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
     ...(siem === undefined ? {} : { siem }),
+    ...(options.fhirCodeSystemBase === undefined ? {} : { fhirCodeSystemBase: options.fhirCodeSystemBase }),
   });
   stopServer = () => {
     void server.close().then(

@@ -7,7 +7,6 @@
  * it in reverse: streams closed, HTTP stopped, timers cleared, worker and database closed.
  */
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import {
   ACCOUNT_AT_ADDRESS_THROTTLE,
@@ -36,8 +35,9 @@ import { createAuthenticator } from './http/bearer-auth';
 import { createHttpApp } from './http/http-app';
 import { createServerLogger, type ServerLogOptions } from './logging/server-logger';
 import { secureDataFolder } from './data-folder';
-import { startSiemRelay } from './siem/siem-relay';
-import { createSyslogForwarder } from './siem/syslog-forwarder';
+import { checkSiemOptions, startSiemFromOptions, type SiemOptions } from './siem/siem-setup';
+import { parseFhirCodeSystemBase } from '../shared/audit/export-naming';
+import { ServerOptionError } from './server-option-error';
 import { registerScimRoutes } from './scim/scim-routes';
 import { registerStreamRoute } from './stream/stream-route';
 import { startStreamRegistry } from './stream/stream-registry';
@@ -68,8 +68,14 @@ export interface ServerOptions {
   readonly accountKdf?: { readonly memoryMiB: number; readonly passes: number };
   /** Cost of the stored auth key hashes. Default libsodium's interactive (64 MiB, 2 passes). */
   readonly authKeyHashCost?: HashCost;
-  /** Forward the audit trail to this SIEM over syslog/TLS (RFC 5425), trusting only `caPem`. */
-  readonly siem?: { readonly host: string; readonly port: number; readonly caPem: string };
+  /**
+   * Forward the audit trail to this SIEM over syslog/TLS (RFC 5425), trusting only `caPem` and
+   * presenting `clientCertificate` when given (siem/siem-setup.ts). With several instances on one
+   * PostgreSQL, one of them forwards at a time.
+   */
+  readonly siem?: SiemOptions;
+  /** Base URL of Wardline's FHIR code systems in audit exports; default `https://wardline.invalid/fhir` (shared/audit/export-naming.ts). */
+  readonly fhirCodeSystemBase?: string;
 }
 
 export interface RunningServer {
@@ -97,6 +103,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const accountThrottle = options.throttle?.account ?? ACCOUNT_THROTTLE;
   const accountAtAddressThrottle = options.throttle?.accountAtAddress ?? ACCOUNT_AT_ADDRESS_THROTTLE;
   const addressThrottle = options.throttle?.address ?? ADDRESS_THROTTLE;
+  // Options that cannot be used are refused before anything is opened.
+  const siemOptions = options.siem === undefined ? undefined : checkSiemOptions(options.siem);
+  if (
+    options.fhirCodeSystemBase !== undefined &&
+    parseFhirCodeSystemBase(options.fhirCodeSystemBase) !== options.fhirCodeSystemBase
+  )
+    throw new ServerOptionError('FHIR_CODE_SYSTEM_BASE_INVALID');
 
   // Before anything in the data folder is read or created: refused if others can write it.
   await secureDataFolder(options.dataDir);
@@ -134,20 +147,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const auditTree = createAuditTree(auditKey);
     await auditTree.catchUp(db);
     let onAppended: (() => void) | undefined;
-    if (options.siem !== undefined) {
-      const forwarder = createSyslogForwarder({
-        host: options.siem.host,
-        port: options.siem.port,
-        ca: options.siem.caPem,
-        logger,
-      });
-      const relay = startSiemRelay({ db, forwarder, hostname: os.hostname(), logger, auditKey: auditKey.publicKey });
+    if (siemOptions !== undefined) {
+      const forwarding = await startSiemFromOptions(siemOptions, { db, auditKey: auditKey.publicKey, logger });
       // Closed after HTTP (no more appends) and before the database (it moves its cursor last).
-      cleanups.push(() => relay.close());
-      onAppended = () => relay.wake();
+      cleanups.push(() => forwarding.close());
+      onAppended = () => forwarding.wake();
     }
 
-    await recordSiemConfiguration(db, clock, options.siem);
+    await recordSiemConfiguration(db, clock, siemOptions);
     // Admin actions written while the server was down (or before this version) join the trail now.
     const chainId = await serverChainId(db);
     const serverTrail = createServerTrail({
@@ -206,6 +213,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         preloginSecret,
         accountKdf,
         demo: options.demo === true,
+        ...(options.fhirCodeSystemBase === undefined ? {} : { fhirCodeSystemBase: options.fhirCodeSystemBase }),
         audit: {
           db,
           clock,

@@ -118,6 +118,7 @@ export async function checkExportBundle(
       proofs,
       consistency,
       ...(read.auditKey === null ? {} : { auditKey: read.auditKey }),
+      codeSystemBase: read.codeSystemBase,
     },
   );
   return okResult(`${JSON.stringify(bundle, null, 1)}\n`);

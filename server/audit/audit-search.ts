@@ -23,6 +23,8 @@ export interface AuditSearchDeps {
   readonly db: Queryable;
   readonly tree: AuditTree;
   readonly key: AuditSigningKey;
+  /** The deployment's FHIR code-system base for the export (shared/audit/export-naming.ts). */
+  readonly codeSystemBase?: string;
 }
 
 export async function searchAudit(
@@ -76,7 +78,11 @@ export async function exportAuditSelection(
   );
   if (trail.heads.length === 0) return fail('NOT_FOUND');
   if (trail.entries.length > AUDIT_EXPORT_MAX_RECORDS) return fail('PAYLOAD_TOO_LARGE');
-  const bundle = writeExport(trail, 'fhir', { at: deps.clock(), id: randomUUID(), hostname: 'wardline-server' });
+  const bundle = writeExport(trail, 'fhir', {
+    at: deps.clock(),
+    id: randomUUID(),
+    ...(deps.codeSystemBase === undefined ? {} : { codeSystemBase: deps.codeSystemBase }),
+  });
   if (bundle.length > AUDIT_EXPORT_MAX_BYTES) return fail('PAYLOAD_TOO_LARGE');
   return succeed({ records: trail.entries.length, bundle });
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run audit:export -- --data <server data dir> --format fhir|syslog --out <file>
- * [--since-head <head file>] [--database-url postgres://…]`: writes the whole audit trail as a
+ * [--since-head <head file>] [--database-url postgres://…] [--siem-enterprise-number <PEN>]
+ * [--fhir-code-system-base <https URL>]`: writes the whole audit trail as a
  * FHIR R4 Bundle or as RFC 5424 syslog lines, whether the server is running or stopped. With
  * --since-head (a workstation's audit-head.json or an audit:verify --write-head file), a FHIR
  * export carries the consistency proof from that head's tree size to its latest head. Prints one
@@ -15,9 +16,11 @@ import { readHeadFile } from './head-file';
 import { withConsistencyFrom } from './trail-export';
 import { readTrail } from './trail-source';
 import { err, ok, type Result } from '../../shared/result';
+import { parseEnterpriseNumber, parseFhirCodeSystemBase } from '../../shared/audit/export-naming';
 
 export const EXPORT_USAGE =
-  'usage: npm run audit:export -- --data <server data dir> --format fhir|syslog --out <file> [--since-head <head file>] [--database-url postgres://…]';
+  'usage: npm run audit:export -- --data <server data dir> --format fhir|syslog --out <file> [--since-head <head file>] [--database-url postgres://…] ' +
+  '[--siem-enterprise-number <PEN> (syslog)] [--fhir-code-system-base <https URL> (fhir)]';
 
 export interface ExportOptions {
   readonly dataDir: string;
@@ -25,6 +28,10 @@ export interface ExportOptions {
   readonly out: string;
   readonly sinceHead?: string;
   readonly databaseUrl?: string;
+  /** The deployment's PEN in a syslog export's SD-IDs, as the server's `--siem-enterprise-number`. */
+  readonly enterpriseNumber?: number;
+  /** The deployment's code-system base in a FHIR export, as the server's `--fhir-code-system-base`. */
+  readonly codeSystemBase?: string;
 }
 /** The options, or the usage error to print. */
 export type ExportArguments = Result<ExportOptions, string>;
@@ -37,7 +44,17 @@ export function parseExportArguments(
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i] as string;
     const value = argv[i + 1];
-    if (!['--data', '--format', '--out', '--since-head', '--database-url'].includes(flag))
+    if (
+      ![
+        '--data',
+        '--format',
+        '--out',
+        '--since-head',
+        '--database-url',
+        '--siem-enterprise-number',
+        '--fhir-code-system-base',
+      ].includes(flag)
+    )
       return err(`unknown argument ${flag.startsWith('--') ? flag : '(value without a flag)'}`);
     if (value === undefined || value.startsWith('--')) return err(`${flag} needs a value`);
     values.set(flag, value);
@@ -53,12 +70,24 @@ export function parseExportArguments(
   if (sinceHead !== undefined && format !== 'fhir')
     return err('--since-head is for --format fhir (a syslog export is checked against a head from its records)');
   const databaseUrl = values.get('--database-url') ?? (env.DATABASE_URL === '' ? undefined : env.DATABASE_URL);
+  const penText = values.get('--siem-enterprise-number');
+  const enterpriseNumber = penText === undefined ? undefined : parseEnterpriseNumber(penText);
+  if (enterpriseNumber === null)
+    return err("--siem-enterprise-number needs the hospital's IANA Private Enterprise Number (a positive integer)");
+  if (enterpriseNumber !== undefined && format !== 'syslog')
+    return err('--siem-enterprise-number is for --format syslog');
+  const baseText = values.get('--fhir-code-system-base');
+  const codeSystemBase = baseText === undefined ? undefined : parseFhirCodeSystemBase(baseText);
+  if (codeSystemBase === null) return err('--fhir-code-system-base needs an https URL without query or fragment');
+  if (codeSystemBase !== undefined && format !== 'fhir') return err('--fhir-code-system-base is for --format fhir');
   return ok({
     dataDir: path.resolve(dataDir),
     format: format as ExportFormat,
     out: path.resolve(out),
     ...(sinceHead === undefined ? {} : { sinceHead: path.resolve(sinceHead) }),
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    ...(enterpriseNumber === undefined ? {} : { enterpriseNumber }),
+    ...(codeSystemBase === undefined ? {} : { codeSystemBase }),
   });
 }
 
@@ -91,7 +120,12 @@ async function main(): Promise<number> {
     }
     const trail = proven.value;
     const { source } = read;
-    const text = writeExport(trail, options.format, { at: Date.now(), id: randomUUID() });
+    const text = writeExport(trail, options.format, {
+      at: Date.now(),
+      id: randomUUID(),
+      ...(options.enterpriseNumber === undefined ? {} : { enterpriseNumber: options.enterpriseNumber }),
+      ...(options.codeSystemBase === undefined ? {} : { codeSystemBase: options.codeSystemBase }),
+    });
     // Whole or not at all: a half-written export would read as a cut trail.
     const temp = `${options.out}.${randomUUID()}.tmp`;
     await writeFile(temp, text, { mode: 0o600, flush: true });

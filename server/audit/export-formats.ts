@@ -30,6 +30,10 @@ export interface WriteOptions {
   readonly id: string;
   /** Ignored: a syslog line's HOSTNAME comes from its signed content. Accepted until the last caller stops passing it. */
   readonly hostname?: string;
+  /** The deployment's FHIR code-system base (shared/audit/export-naming.ts); default the placeholder. */
+  readonly codeSystemBase?: string;
+  /** The deployment's PEN in the syslog SD-IDs; default the documentation placeholder. */
+  readonly enterpriseNumber?: number;
 }
 
 export function writeExport(trail: TrailExport, format: ExportFormat, options: WriteOptions): string {
@@ -49,6 +53,7 @@ export function writeExport(trail: TrailExport, format: ExportFormat, options: W
         unreadable: trail.unreadable ?? [],
         purged: trail.purged ?? [],
         ...(trail.auditKey === null ? {} : { auditKey: trail.auditKey }),
+        ...(options.codeSystemBase === undefined ? {} : { codeSystemBase: options.codeSystemBase }),
       },
     );
     return `${JSON.stringify(bundle, null, 1)}\n`;
@@ -58,12 +63,13 @@ export function writeExport(trail: TrailExport, format: ExportFormat, options: W
   if (trail.entries.some((e) => e.inclusionProof !== null)) throw new Error('a selection is exported as FHIR');
   if ((trail.consistency ?? []).length > 0) throw new Error('consistency proofs are exported as FHIR');
   // Every header field comes from the signed content (rfc5424.ts): the export's own time and host are nowhere in it.
+  const line = options.enterpriseNumber === undefined ? {} : { enterpriseNumber: options.enterpriseNumber };
   const lines = [
-    ...trail.entries.map(({ entry }) => formatAuditEntry(entry)),
-    ...(trail.unreadable ?? []).map(formatUnreadable),
-    ...(trail.purged ?? []).map(formatPurged),
-    ...trail.batches.map((batch) => formatBatch(batch)),
-    ...trail.heads.map((head) => formatTreeHead(head, { auditKey: trail.auditKey })),
+    ...trail.entries.map(({ entry }) => formatAuditEntry(entry, line)),
+    ...(trail.unreadable ?? []).map((lost) => formatUnreadable(lost, line)),
+    ...(trail.purged ?? []).map((stub) => formatPurged(stub, line)),
+    ...trail.batches.map((batch) => formatBatch(batch, line)),
+    ...trail.heads.map((head) => formatTreeHead(head, { ...line, auditKey: trail.auditKey })),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -13,6 +13,10 @@ export const FEED_CHANNEL = 'wardline_feed';
 export const SESSION_ENDED_CHANNEL = 'wardline_session_ended';
 /** Payload: a device id with commands waiting for it (server/devices/). */
 export const DEVICE_COMMANDS_CHANNEL = 'wardline_device_commands';
+/** Payload: empty. The audit trail grew: the SIEM forwarder (whichever instance it is) reads on (server/siem/). */
+export const SIEM_WAKE_CHANNEL = 'wardline_siem_wake';
+/** Payload: empty. The SIEM forwarding lease was released: another instance may take it now. */
+export const SIEM_LEASE_CHANNEL = 'wardline_siem_lease';
 
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 

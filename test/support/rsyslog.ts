@@ -6,6 +6,11 @@
  * raw. It reads no system config, opens no /dev/log and loads no input but its one TLS
  * listener, so a system rsyslog (if any) is untouched.
  *
+ * With `clientAuth` it stands in for an IHE ATNA receiver: it requires a client certificate from
+ * its CA (`x509/certvalid`), or one naming a permitted peer (`x509/name`), with the clientAuth
+ * purpose, and drops any connection without one right after the handshake (logging "peer did not
+ * provide a certificate"). `clientCertificate()` issues one from that CA.
+ *
  * A missing rsyslogd or TLS driver is an error, never a skip: `.ci/run` installs `rsyslog` and
  * `rsyslog-gnutls`.
  */
@@ -16,21 +21,41 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createCertificateAuthority, createServerCertificate } from '../../server/tls/certificates';
+import {
+  createCertificateAuthority,
+  createServerCertificate,
+  type CertificatePair,
+} from '../../server/tls/certificates';
+import { createClientCertificate } from './client-certificates';
+
+/** Whether, and how, the listener requires a client certificate. */
+export type RsyslogClientAuth =
+  | { readonly mode: 'anon' }
+  | { readonly mode: 'x509/certvalid' }
+  | { readonly mode: 'x509/name'; readonly permittedPeers: readonly string[] };
+
+export interface RsyslogOptions {
+  /** Default anon: any client that checks the listener's certificate may send. */
+  readonly clientAuth?: RsyslogClientAuth;
+}
 
 export interface RsyslogServer {
   readonly host: string;
   readonly port: number;
-  /** The CA that signed the listener's certificate: what a forwarder pins. */
+  /** The CA that signed the listener's certificate: what a forwarder pins, and what client certificates must chain to. */
   readonly caPem: string;
+  /** A client certificate (clientAuth purpose) from the listener's CA, naming `commonName`. */
+  clientCertificate(commonName: string): Promise<CertificatePair>;
+  /** rsyslogd's own log so far (connections it refused, and why), across restarts. */
+  diagnostics(): Promise<string>;
   /** Every message received so far, one per element, exactly as it arrived (framing removed). */
   readMessages(): Promise<string[]>;
   /** Resolves once at least `count` messages have arrived; rejects after `timeoutMs`. */
   waitForMessages(count: number, timeoutMs: number): Promise<string[]>;
   /** Stops the daemon (the listener closes, connections drop) and removes its folder; what it received is kept in memory. */
   stop(): Promise<void>;
-  /** Starts it again, in a fresh folder, on the same port with the same certificate. */
-  start(): Promise<void>;
+  /** Starts it again, in a fresh folder, on the same port with the same certificate; `options` replaces the client authentication. */
+  start(options?: RsyslogOptions): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
@@ -84,7 +109,22 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-function config(directory: string, port: number): string {
+function quoted(value: string): string {
+  if (!/^[\w.@-]+$/.test(value)) throw new Error('a permitted peer is a plain name');
+  return `"${value}"`;
+}
+
+function authSettings(clientAuth: RsyslogClientAuth): string {
+  const mode = `streamDriver.authMode="${clientAuth.mode}"`;
+  if (clientAuth.mode === 'anon') return mode;
+  // The client's certificate must carry the clientAuth purpose, as an ATNA node's does.
+  const purpose = `${mode}\n  streamDriver.CheckExtendedKeyPurpose="on"`;
+  return clientAuth.mode === 'x509/certvalid'
+    ? purpose
+    : `${purpose}\n  permittedPeer=[${clientAuth.permittedPeers.map(quoted).join(', ')}]`;
+}
+
+function config(directory: string, port: number, clientAuth: RsyslogClientAuth): string {
   const file = (name: string) => path.join(directory, name);
   return `# Written by test/support/rsyslog.ts: one TLS listener, everything it receives to one file.
 global(
@@ -100,7 +140,7 @@ module(
   load="imtcp"
   streamDriver.name="gtls"
   streamDriver.mode="1"
-  streamDriver.authMode="anon"
+  ${authSettings(clientAuth)}
   gnutlsPriorityString="NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 )
 template(name="wardlineRaw" type="string" string="%rawmsg%\\n")
@@ -128,7 +168,7 @@ async function readLines(file: string): Promise<string[]> {
   return lines;
 }
 
-export async function startRsyslog(): Promise<RsyslogServer> {
+export async function startRsyslog(initial: RsyslogOptions = {}): Promise<RsyslogServer> {
   const rsyslogd = rsyslogdPath();
   requireGnutlsDriver();
   const port = await freePort();
@@ -142,6 +182,9 @@ export async function startRsyslog(): Promise<RsyslogServer> {
   /** What earlier runs received, kept across a stop and start. */
   const earlier: string[] = [];
   let output = '';
+  let clientAuth: RsyslogClientAuth = initial.clientAuth ?? { mode: 'anon' };
+  /** rsyslogd's own log from earlier runs. */
+  let earlierDiagnostics = '';
 
   const removeDirectory = () => {
     if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
@@ -162,19 +205,24 @@ export async function startRsyslog(): Promise<RsyslogServer> {
         await exited;
       }
     }
-    if (directory !== undefined) earlier.push(...(await readLines(path.join(directory, 'received.log'))));
+    if (directory !== undefined) {
+      earlier.push(...(await readLines(path.join(directory, 'received.log'))));
+      earlierDiagnostics += `${output}${await readIfPresent(path.join(directory, 'rsyslogd.log'))}`;
+      output = '';
+    }
     removeDirectory();
   };
 
-  const start = async () => {
+  const start = async (options?: RsyslogOptions) => {
     if (child !== undefined) throw new Error('rsyslogd is already running');
+    if (options?.clientAuth !== undefined) clientAuth = options.clientAuth;
     const current = mkdtempSync(path.join(os.tmpdir(), 'wardline-rsyslog-'));
     directory = current;
     const file = (name: string) => path.join(current, name);
     writeFileSync(file('ca.pem'), ca.certPem);
     writeFileSync(file('server.pem'), server.certPem);
     writeFileSync(file('server.key'), server.keyPem, { mode: 0o600 });
-    writeFileSync(file('rsyslog.conf'), config(current, port));
+    writeFileSync(file('rsyslog.conf'), config(current, port, clientAuth));
     mkdirSync(file('work'));
     output = '';
     const started = spawn(rsyslogd, ['-n', '-f', file('rsyslog.conf'), '-i', file('rsyslogd.pid')], {
@@ -217,6 +265,9 @@ export async function startRsyslog(): Promise<RsyslogServer> {
     host: HOST,
     port,
     caPem: ca.certPem,
+    clientCertificate: (commonName) => createClientCertificate(ca, Date.now(), commonName),
+    diagnostics: async () =>
+      `${earlierDiagnostics}${output}${directory === undefined ? '' : await readIfPresent(path.join(directory, 'rsyslogd.log'))}`,
     readMessages,
     async waitForMessages(count, timeoutMs) {
       const deadline = Date.now() + timeoutMs;

@@ -25,6 +25,7 @@ import { MIGRATION_0011 } from './0011-enrollment-codes';
 import { MIGRATION_0012 } from './0012-workstation-contact-and-revocation';
 import { MIGRATION_0013 } from './0013-scim-provisioning';
 import { MIGRATION_0014 } from './0014-device-commands';
+import { MIGRATION_0015 } from './0015-siem-forwarder-lease';
 
 export type { Migration } from '../migration';
 
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0012,
   MIGRATION_0013,
   MIGRATION_0014,
+  MIGRATION_0015,
 ];

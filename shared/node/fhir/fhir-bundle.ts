@@ -13,6 +13,8 @@ import type { SignedTreeHead, StoredEntry } from '../../audit/audit-entry';
 import type { ConsistencyProof, PurgedRecord, StoredBatch, UnreadableRecord } from '../../audit/trail-export';
 import { err, ok, type Err, type Result } from '../../result';
 import { WARDLINE_FHIR } from './fhir-codes';
+import { codeSystemBaseOf, rebase, toCodeSystemBase } from './fhir-code-system-base';
+import { DEFAULT_FHIR_CODE_SYSTEM_BASE, parseFhirCodeSystemBase } from '../../audit/export-naming';
 import { fromAuditEvent, toAuditEvent, type InclusionProof, type ReadAuditEvent } from './fhir-audit-event';
 import { batchProvenance, batchUuid, fromBatchProvenance, type BatchProvenance } from './fhir-batch';
 import {
@@ -68,6 +70,8 @@ export interface AuditBundleOptions {
   readonly unreadable?: readonly UnreadableRecord[];
   /** Records purged under retention, by their place and hash. */
   readonly purged?: readonly PurgedRecord[];
+  /** The deployment's base of Wardline's code systems, identifiers and extensions (default: WARDLINE_FHIR_BASE). */
+  readonly codeSystemBase?: string;
 }
 
 export interface AuditBundleEntry {
@@ -95,6 +99,8 @@ export function auditBundle(entries: readonly StoredEntry[], options: AuditBundl
   if (!FHIR_ID.test(options.id)) throw new RangeError('bundle id is not a FHIR id');
   if (options.auditKey !== undefined && !isEd25519Key(options.auditKey))
     throw new RangeError('auditKey is not an Ed25519 public key in canonical base64');
+  const base = options.codeSystemBase ?? DEFAULT_FHIR_CODE_SYSTEM_BASE;
+  if (parseFhirCodeSystemBase(base) !== base) throw new RangeError('codeSystemBase is not an https URL in normal form');
   const heads = options.heads ?? [];
   const proofsAt = new Map<SignedTreeHead, ConsistencyProof[]>();
   for (const proof of options.consistency ?? []) {
@@ -120,13 +126,14 @@ export function auditBundle(entries: readonly StoredEntry[], options: AuditBundl
   ];
   if (new Set(resources.map((item) => item.fullUrl)).size !== resources.length)
     throw new RangeError('the same event, head or batch is in the bundle twice');
-  return {
+  const bundle: AuditBundle = {
     resourceType: 'Bundle',
     id: options.id,
     type: 'collection',
     timestamp: instant(options.timestamp, 'timestamp'),
     ...(resources.length === 0 ? {} : { entry: resources }),
   };
+  return toCodeSystemBase(bundle, base);
 }
 
 export interface AuditBundleRead {
@@ -140,6 +147,8 @@ export interface AuditBundleRead {
   readonly consistency: ConsistencyProof[];
   readonly unreadable: UnreadableRecord[];
   readonly purged: PurgedRecord[];
+  /** The base its Wardline URLs are under, so the same export can be written again. */
+  readonly codeSystemBase: string;
 }
 
 /** The field refused; `index` is the entry it is in, when it is within one. */
@@ -182,8 +191,13 @@ function bundleProblem(path: string): Err<BundleProblem> {
  * auditBundle writes for what was read, fullUrls and order included. The audit key is as
  * found on the heads, or null; whether it is the right key is for the verifier to check.
  */
-export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
-  if (!isObject(bundle) || bundle.resourceType !== 'Bundle') return refuse('resourceType');
+export function readAuditBundle(written: unknown): ReadAuditBundleResult {
+  if (!isObject(written) || written.resourceType !== 'Bundle') return refuse('resourceType');
+  const found = codeSystemBaseOf(written);
+  if (!found.ok) return refuse(`system (${found.error})`);
+  const codeSystemBase = found.value;
+  // Read under the default base, as every resource reader expects.
+  const bundle = rebase(written, codeSystemBase, DEFAULT_FHIR_CODE_SYSTEM_BASE);
   const content = withoutServerMeta(bundle);
   if (content === null) return refuse('meta');
   const id = text(content.id);
@@ -276,6 +290,6 @@ export function readAuditBundle(bundle: unknown): ReadAuditBundleResult {
         };
   const difference = firstDifference(actual, expected, '');
   return difference === null
-    ? ok({ id, timestamp, entries, heads, batches, auditKey, consistency, unreadable, purged })
+    ? ok({ id, timestamp, entries, heads, batches, auditKey, consistency, unreadable, purged, codeSystemBase })
     : bundleProblem(difference);
 }

@@ -30,13 +30,15 @@
  * - 110113 Security Alert: key changes, policy refused, admin actions, audit alerts;
  * - 110100 Application Activity: policy loaded, vault lifecycle.
  * The exact Wardline action is always the first subtype, in a Wardline CodeSystem. Wardline's
- * own URLs are under `.invalid` so that no real host is named; a hospital that publishes its own
- * NamingSystems changes WARDLINE_FHIR_BASE.
+ * own URLs are built under WARDLINE_FHIR_BASE (under `.invalid`, so that no real host is named);
+ * a deployment sets its own base (`--fhir-code-system-base`, shared/audit/export-naming.ts), to
+ * which fhir-code-system-base.ts moves the Bundle as it is written.
  */
 import type { AuditEvent, Coding } from '@medplum/fhirtypes';
 import type { AuditAction, AuditObject } from '../../audit/audit-event';
+import { DEFAULT_FHIR_CODE_SYSTEM_BASE } from '../../audit/export-naming';
 
-export const WARDLINE_FHIR_BASE = 'https://wardline.invalid/fhir';
+export const WARDLINE_FHIR_BASE = DEFAULT_FHIR_CODE_SYSTEM_BASE;
 
 /** Every Wardline CodeSystem, identifier system and extension used in the export. */
 export const WARDLINE_FHIR = {

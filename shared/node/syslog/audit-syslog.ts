@@ -9,6 +9,10 @@
  * like any other. So an edited field is either refused or decodes to a different record, whose
  * hash then no longer continues its chain (or a head or batch whose signature fails).
  *
+ * The one part of a line not bound to content is the Private Enterprise Number in its SD-ID: it
+ * is the deployment's namespace (shared/audit/export-naming.ts), so a line is read under any valid
+ * PEN and rebuilt under the same one. Changing it changes no record, batch or head.
+ *
  * A problem names the field (a header field such as `TIMESTAMP`, or `<SD-ID> <param>`), never
  * its value: the line may be hostile, and a value may be a patient reference.
  */
@@ -20,17 +24,16 @@ import { publicKey, signature } from '../../protocol/binary';
 import type { StoredBatch } from '../../audit/trail-export';
 import type { PurgedRecord, UnreadableRecord } from '../../audit/trail-export';
 import {
-  AUDIT_SD_ID,
-  BATCH_SD_ID,
   formatAuditEntry,
   formatBatch,
   formatPurged,
   formatTreeHead,
   formatUnreadable,
-  PURGED_SD_ID,
-  TREE_HEAD_SD_ID,
-  UNREADABLE_SD_ID,
+  SD_NAMES,
+  type LineOptions,
+  type SdName,
 } from './rfc5424';
+import { parseEnterpriseNumber } from '../../audit/export-naming';
 import { parseRfc5424, type SdElement, type SyslogMessage } from './rfc5424-parse';
 
 /** What a line reads back as, or the field it is refused for (never the field's value). */
@@ -65,57 +68,59 @@ const storedBatch = z
   })
   .refine((batch) => batch.firstSeq <= batch.lastSeq, { path: ['lastSeq'] });
 
-/** Where each decoded field came from, to name it in a problem. */
+/** Where each decoded field came from, to name it in a problem: a param of the element, or a header field. */
 const ENTRY_FIELDS: Readonly<Record<string, string>> = {
-  'record.actor.userId': `${AUDIT_SD_ID} user`,
-  'record.actor.role': `${AUDIT_SD_ID} role`,
-  'record.action': `${AUDIT_SD_ID} act`,
-  'record.object': `${AUDIT_SD_ID} obj`,
-  'record.object.id': `${AUDIT_SD_ID} objId`,
-  'record.object.conversationId': `${AUDIT_SD_ID} conv`,
-  'record.object.resultCount': `${AUDIT_SD_ID} count`,
-  'record.object.userId': `${AUDIT_SD_ID} objUser`,
-  'record.object.receivedBefore': `${AUDIT_SD_ID} before`,
-  'record.object.records': `${AUDIT_SD_ID} count`,
-  'record.object.host': `${AUDIT_SD_ID} host`,
-  'record.object.port': `${AUDIT_SD_ID} port`,
-  'record.object.caSha256': `${AUDIT_SD_ID} ca`,
-  'record.object.workstationId': `${AUDIT_SD_ID} objWs`,
-  'record.object.until': `${AUDIT_SD_ID} until`,
-  'record.patient': `${AUDIT_SD_ID} patient`,
+  'record.actor.userId': 'user',
+  'record.actor.role': 'role',
+  'record.action': 'act',
+  'record.object': 'obj',
+  'record.object.id': 'objId',
+  'record.object.conversationId': 'conv',
+  'record.object.resultCount': 'count',
+  'record.object.userId': 'objUser',
+  'record.object.receivedBefore': 'before',
+  'record.object.records': 'count',
+  'record.object.host': 'host',
+  'record.object.port': 'port',
+  'record.object.caSha256': 'ca',
+  'record.object.workstationId': 'objWs',
+  'record.object.until': 'until',
+  'record.patient': 'patient',
   'record.at': 'TIMESTAMP',
-  'record.seq': `${AUDIT_SD_ID} seq`,
-  'record.workstationId': `${AUDIT_SD_ID} ws`,
-  'record.outcome': `${AUDIT_SD_ID} outcome`,
-  'record.reason': `${AUDIT_SD_ID} reason`,
-  previousHash: `${AUDIT_SD_ID} prev`,
-  hash: `${AUDIT_SD_ID} hash`,
-  treeIndex: `${AUDIT_SD_ID} idx`,
+  'record.seq': 'seq',
+  'record.workstationId': 'ws',
+  'record.outcome': 'outcome',
+  'record.reason': 'reason',
+  previousHash: 'prev',
+  hash: 'hash',
+  treeIndex: 'idx',
 };
 const HEAD_FIELDS: Readonly<Record<string, string>> = {
-  treeSize: `${TREE_HEAD_SD_ID} size`,
-  timestamp: `${TREE_HEAD_SD_ID} ts`,
-  rootHash: `${TREE_HEAD_SD_ID} root`,
-  signature: `${TREE_HEAD_SD_ID} sig`,
+  treeSize: 'size',
+  timestamp: 'ts',
+  rootHash: 'root',
+  signature: 'sig',
 };
 const BATCH_FIELDS: Readonly<Record<string, string>> = {
-  workstationId: `${BATCH_SD_ID} ws`,
-  firstSeq: `${BATCH_SD_ID} first`,
-  lastSeq: `${BATCH_SD_ID} last`,
-  previousHash: `${BATCH_SD_ID} prev`,
-  lastHash: `${BATCH_SD_ID} hash`,
-  signature: `${BATCH_SD_ID} sig`,
-  devicePublicKey: `${BATCH_SD_ID} key`,
+  workstationId: 'ws',
+  firstSeq: 'first',
+  lastSeq: 'last',
+  previousHash: 'prev',
+  lastHash: 'hash',
+  signature: 'sig',
+  devicePublicKey: 'key',
 };
 
-/** The field a schema issue is about: the longest known prefix of its path. */
-function fieldOf(error: z.ZodError, fields: Readonly<Record<string, string>>, fallback: string): string {
+const HEADER_FIELDS = new Set(['TIMESTAMP']);
+
+/** The field a schema issue is about: the longest known prefix of its path, as `<SD-ID> <param>` or a header field. */
+function fieldOf(error: z.ZodError, fields: Readonly<Record<string, string>>, sdId: string): string {
   const path = error.issues[0]?.path.map(String) ?? [];
   for (let length = path.length; length > 0; length -= 1) {
     const field = fields[path.slice(0, length).join('.')];
-    if (field !== undefined) return field;
+    if (field !== undefined) return HEADER_FIELDS.has(field) ? field : `${sdId} ${field}`;
   }
-  return fallback;
+  return sdId;
 }
 
 const DECIMAL = /^(?:0|[1-9]\d{0,15})$/;
@@ -133,10 +138,25 @@ function timeOf(message: SyslogMessage): number | undefined {
   return Number.isFinite(at) && new Date(at).toISOString() === value ? at : undefined;
 }
 
-type Parsed = FromSyslog<{ readonly message: SyslogMessage; readonly params: ReadonlyMap<string, string> }>;
+type Parsed = FromSyslog<{
+  readonly message: SyslogMessage;
+  readonly params: ReadonlyMap<string, string>;
+  /** The element's SD-ID as written, to name a field in a problem. */
+  readonly sdId: string;
+  /** The PEN it was written with: the line is rebuilt with the same. */
+  readonly format: LineOptions;
+}>;
 
-/** Parses strictly and finds the one element to decode; its params by name (first of a repeat: the rebuild refuses repeats). */
-function parse(line: string, sdId: string): Parsed {
+/** The PEN of `<name>@<PEN>`, or null if the id is not one of `name`'s. */
+function penOf(id: string, name: SdName): number | null {
+  return id.startsWith(`${name}@`) ? parseEnterpriseNumber(id.slice(name.length + 1)) : null;
+}
+
+/**
+ * Parses strictly and finds the one element to decode, under whatever PEN the deployment wrote
+ * it with; its params by name (first of a repeat: the rebuild refuses repeats).
+ */
+function parse(line: string, name: SdName): Parsed {
   let message: SyslogMessage;
   try {
     message = parseRfc5424(line);
@@ -144,11 +164,12 @@ function parse(line: string, sdId: string): Parsed {
     // The parser's message can quote the line; only the fact is passed on.
     return err('RFC 5424 syntax');
   }
-  const element = message.structuredData.find((candidate) => candidate.id === sdId);
-  if (element === undefined) return err(`STRUCTURED-DATA (no ${sdId})`);
+  const element = message.structuredData.find((candidate) => penOf(candidate.id, name) !== null);
+  const pen = element === undefined ? null : penOf(element.id, name);
+  if (element === undefined || pen === null) return err(`STRUCTURED-DATA (no ${name}@<enterprise number>)`);
   const params = new Map<string, string>();
-  for (const [name, value] of element.params) if (!params.has(name)) params.set(name, value);
-  return ok({ message, params });
+  for (const [param, value] of element.params) if (!params.has(param)) params.set(param, value);
+  return ok({ message, params, sdId: element.id, format: { enterpriseNumber: pen } });
 }
 
 function paramDifference(id: string, actual: SdElement['params'], expected: SdElement['params']): string | null {
@@ -229,9 +250,9 @@ function decodeObject(params: ReadonlyMap<string, string>): unknown {
 
 /** The exact inverse of formatAuditEntry. */
 export function entryFromSyslog(line: string): EntryFromSyslog {
-  const parsed = parse(line, AUDIT_SD_ID);
+  const parsed = parse(line, SD_NAMES.audit);
   if (!parsed.ok) return parsed;
-  const { message, params } = parsed.value;
+  const { message, params, sdId, format } = parsed.value;
   const at = timeOf(message);
   if (at === undefined) return err('TIMESTAMP');
   const number = (name: string) => decimal(params.get(name)) ?? params.get(name);
@@ -251,36 +272,36 @@ export function entryFromSyslog(line: string): EntryFromSyslog {
     hash: params.get('hash'),
     treeIndex: number('idx'),
   });
-  if (!candidate.success) return err(fieldOf(candidate.error, ENTRY_FIELDS, AUDIT_SD_ID));
+  if (!candidate.success) return err(fieldOf(candidate.error, ENTRY_FIELDS, sdId));
   const entry = candidate.data;
-  const problem = exact(line, message, () => formatAuditEntry(entry));
+  const problem = exact(line, message, () => formatAuditEntry(entry, format));
   return problem === null ? ok(entry) : err(problem);
 }
 
 /** The exact inverse of formatTreeHead: its TIMESTAMP must be the signed time. */
 export function headFromSyslog(line: string): HeadFromSyslog {
-  const parsed = parse(line, TREE_HEAD_SD_ID);
+  const parsed = parse(line, SD_NAMES.treeHead);
   if (!parsed.ok) return parsed;
-  const { message, params } = parsed.value;
+  const { message, params, sdId, format } = parsed.value;
   const candidate = signedTreeHead.safeParse({
     treeSize: decimal(params.get('size')) ?? params.get('size'),
     timestamp: decimal(params.get('ts')) ?? params.get('ts'),
     rootHash: params.get('root'),
     signature: params.get('sig'),
   });
-  if (!candidate.success) return err(fieldOf(candidate.error, HEAD_FIELDS, TREE_HEAD_SD_ID));
+  if (!candidate.success) return err(fieldOf(candidate.error, HEAD_FIELDS, sdId));
   const head = candidate.data;
   const key = params.get('key') ?? null;
-  if (key !== null && !publicKey.safeParse(key).success) return err(`${TREE_HEAD_SD_ID} key`);
-  const problem = exact(line, message, () => formatTreeHead(head, { auditKey: key }));
+  if (key !== null && !publicKey.safeParse(key).success) return err(`${sdId} key`);
+  const problem = exact(line, message, () => formatTreeHead(head, { ...format, auditKey: key }));
   return problem === null ? ok({ head, auditKey: key }) : err(problem);
 }
 
 /** The exact inverse of formatBatch: no TIMESTAMP (the device signed none), its workstation as HOSTNAME. */
 export function batchFromSyslog(line: string): BatchFromSyslog {
-  const parsed = parse(line, BATCH_SD_ID);
+  const parsed = parse(line, SD_NAMES.batch);
   if (!parsed.ok) return parsed;
-  const { message, params } = parsed.value;
+  const { message, params, sdId, format } = parsed.value;
   const candidate = storedBatch.safeParse({
     workstationId: params.get('ws'),
     firstSeq: decimal(params.get('first')) ?? params.get('first'),
@@ -290,9 +311,9 @@ export function batchFromSyslog(line: string): BatchFromSyslog {
     signature: params.get('sig'),
     devicePublicKey: params.get('key'),
   });
-  if (!candidate.success) return err(fieldOf(candidate.error, BATCH_FIELDS, BATCH_SD_ID));
+  if (!candidate.success) return err(fieldOf(candidate.error, BATCH_FIELDS, sdId));
   const batch = candidate.data;
-  const problem = exact(line, message, () => formatBatch(batch));
+  const problem = exact(line, message, () => formatBatch(batch, format));
   return problem === null ? ok(batch) : err(problem);
 }
 
@@ -303,23 +324,23 @@ const unreadableRecord = z.strictObject({
   hash: hashHex.nullable(),
 });
 const purgedRecord = z.strictObject({ treeIndex: seqNumber, workstationId: uuid, seq: seqNumber, hash: hashHex });
-const placeFields = (sdId: string): Readonly<Record<string, string>> => ({
-  treeIndex: `${sdId} idx`,
-  workstationId: `${sdId} ws`,
-  seq: `${sdId} seq`,
-  hash: `${sdId} hash`,
-});
+const PLACE_FIELDS: Readonly<Record<string, string>> = {
+  treeIndex: 'idx',
+  workstationId: 'ws',
+  seq: 'seq',
+  hash: 'hash',
+};
 
 /** A place without a readable record, read back exactly: `schema` says which parts it must have. */
 function placeFromSyslog<T extends UnreadableRecord>(
   line: string,
-  sdId: string,
+  name: SdName,
   schema: z.ZodType<T>,
-  format: (place: T) => string,
+  write: (place: T, options: LineOptions) => string,
 ): FromSyslog<T> {
-  const parsed = parse(line, sdId);
+  const parsed = parse(line, name);
   if (!parsed.ok) return parsed;
-  const { message, params } = parsed.value;
+  const { message, params, sdId, format } = parsed.value;
   const number = (name: string) => (params.has(name) ? (decimal(params.get(name)) ?? params.get(name)) : null);
   const candidate = schema.safeParse({
     treeIndex: number('idx'),
@@ -327,40 +348,46 @@ function placeFromSyslog<T extends UnreadableRecord>(
     seq: number('seq'),
     hash: params.get('hash') ?? null,
   });
-  if (!candidate.success) return err(fieldOf(candidate.error, placeFields(sdId), sdId));
+  if (!candidate.success) return err(fieldOf(candidate.error, PLACE_FIELDS, sdId));
   const place = candidate.data;
-  const problem = exact(line, message, () => format(place));
+  const problem = exact(line, message, () => write(place, format));
   return problem === null ? ok(place) : err(problem);
 }
 
 /** The exact inverse of formatUnreadable. */
 export function unreadableFromSyslog(line: string): UnreadableFromSyslog {
-  return placeFromSyslog(line, UNREADABLE_SD_ID, unreadableRecord, formatUnreadable);
+  return placeFromSyslog(line, SD_NAMES.unreadable, unreadableRecord, formatUnreadable);
 }
 
 /** The exact inverse of formatPurged. */
 export function purgedFromSyslog(line: string): PurgedFromSyslog {
-  return placeFromSyslog(line, PURGED_SD_ID, purgedRecord, formatPurged);
+  return placeFromSyslog(line, SD_NAMES.purged, purgedRecord, formatPurged);
 }
 
-/** Any line of an export: which kind it is goes by its first SD-ID, and then it must be exactly that kind. */
+/** The name of `<name>@<PEN>` for a valid PEN, else the whole id. */
+function sdNameOf(id: string | undefined): string | undefined {
+  const at = id?.lastIndexOf('@') ?? -1;
+  return id !== undefined && at > 0 && parseEnterpriseNumber(id.slice(at + 1)) !== null ? id.slice(0, at) : id;
+}
+
+/** Any line of an export: which kind it is goes by its first SD-ID (under any PEN), and then it must be exactly that kind. */
 export function auditFromSyslog(line: string): AuditSyslogLine {
   let first: string | undefined;
   try {
-    first = parseRfc5424(line).structuredData[0]?.id;
+    first = sdNameOf(parseRfc5424(line).structuredData[0]?.id);
   } catch {
     return err('RFC 5424 syntax');
   }
   switch (first) {
-    case AUDIT_SD_ID: {
+    case SD_NAMES.audit: {
       const read = entryFromSyslog(line);
       return read.ok ? ok({ kind: 'entry', entry: read.value }) : read;
     }
-    case TREE_HEAD_SD_ID: {
+    case SD_NAMES.treeHead: {
       const read = headFromSyslog(line);
       return read.ok ? ok({ kind: 'tree-head', head: read.value.head, auditKey: read.value.auditKey }) : read;
     }
-    case BATCH_SD_ID: {
+    case SD_NAMES.batch: {
       const read = batchFromSyslog(line);
       return read.ok ? ok({ kind: 'batch', batch: read.value }) : read;
     }
@@ -376,12 +403,14 @@ export type ExportLine =
 export type ExportSyslogLine = FromSyslog<ExportLine>;
 
 /** Any line of an export file: what the SIEM receives, and an export's unreadable and purged records (which the relay never sends). */
+const PLACE_ELEMENT = (name: SdName) => new RegExp(`\\[${name}@[1-9]\\d{0,9} `);
+
 export function exportLineFromSyslog(line: string): ExportSyslogLine {
-  if (line.includes(`[${UNREADABLE_SD_ID} `)) {
+  if (PLACE_ELEMENT(SD_NAMES.unreadable).test(line)) {
     const read = unreadableFromSyslog(line);
     return read.ok ? ok({ kind: 'unreadable', unreadable: read.value }) : read;
   }
-  if (line.includes(`[${PURGED_SD_ID} `)) {
+  if (PLACE_ELEMENT(SD_NAMES.purged).test(line)) {
     const read = purgedFromSyslog(line);
     return read.ok ? ok({ kind: 'purged', purged: read.value }) : read;
   }

@@ -18,17 +18,30 @@ import type { AuditRecord } from '../../audit/audit-event';
 import type { SignedTreeHead, StoredEntry } from '../../audit/audit-entry';
 import type { StoredBatch } from '../../audit/trail-export';
 import type { PurgedRecord, UnreadableRecord } from '../../audit/trail-export';
+import { DOCUMENTATION_ENTERPRISE_NUMBER, enterpriseNumber } from '../../audit/export-naming';
 
 /**
- * The private enterprise number in our SD-IDs. 32473 is reserved for documentation (RFC 5612);
- * a hospital that wants SD-IDs of its own registers a PEN with IANA and changes it here.
+ * The SD-IDs' names; each is `<name>@<PEN>` with the deployment's IANA Private Enterprise Number
+ * (shared/audit/export-naming.ts: 32473, reserved for documentation, until the hospital sets its own).
  */
-export const ENTERPRISE_NUMBER = '32473';
-export const AUDIT_SD_ID = `audit@${ENTERPRISE_NUMBER}`;
-export const TREE_HEAD_SD_ID = `treehead@${ENTERPRISE_NUMBER}`;
-export const BATCH_SD_ID = `batch@${ENTERPRISE_NUMBER}`;
-export const UNREADABLE_SD_ID = `unreadable@${ENTERPRISE_NUMBER}`;
-export const PURGED_SD_ID = `purged@${ENTERPRISE_NUMBER}`;
+export const SD_NAMES = {
+  audit: 'audit',
+  treeHead: 'treehead',
+  batch: 'batch',
+  unreadable: 'unreadable',
+  purged: 'purged',
+} as const;
+export type SdName = (typeof SD_NAMES)[keyof typeof SD_NAMES];
+
+/** `<name>@<PEN>`; throws a RangeError for a PEN that is not one (the server checks it at start). */
+export function sdIdOf(name: SdName, pen: number = DOCUMENTATION_ENTERPRISE_NUMBER): string {
+  if (!enterpriseNumber.safeParse(pen).success) throw new RangeError('not an IANA Private Enterprise Number');
+  return `${name}@${String(pen)}`;
+}
+
+/** The SD-IDs under the placeholder PEN, as a deployment that sets none writes them. */
+export const AUDIT_SD_ID = sdIdOf(SD_NAMES.audit);
+export const TREE_HEAD_SD_ID = sdIdOf(SD_NAMES.treeHead);
 
 /** "log audit" (RFC 5424 table 1). */
 const FACILITY_LOG_AUDIT = 13;
@@ -57,6 +70,11 @@ export const SERVER_HOSTNAME = 'wardline-server';
 export interface LegacyLineOptions {
   readonly hostname?: string;
   readonly at?: number;
+}
+
+/** How a deployment writes its lines: the PEN in the SD-IDs (default the documentation placeholder). */
+export interface LineOptions extends LegacyLineOptions {
+  readonly enterpriseNumber?: number;
 }
 
 /** Audit events are what a SIEM alerts on, so a failure is a warning and a success a notice. */
@@ -155,10 +173,10 @@ function objectParams(object: AuditRecord['object']): [string, ParamValue][] {
 }
 
 /** One stored audit entry as one RFC 5424 message (no framing). */
-export function formatAuditEntry(entry: StoredEntry, _legacy?: LegacyLineOptions): string {
+export function formatAuditEntry(entry: StoredEntry, options: LineOptions = {}): string {
   const { record } = entry;
   const severity = record.outcome === 'failure' ? SEVERITY_WARNING : SEVERITY_NOTICE;
-  const data = sdElement(AUDIT_SD_ID, [
+  const data = sdElement(sdIdOf(SD_NAMES.audit, options.enterpriseNumber), [
     ['idx', entry.treeIndex],
     ['ws', record.workstationId],
     ['seq', record.seq],
@@ -182,9 +200,9 @@ export function formatAuditEntry(entry: StoredEntry, _legacy?: LegacyLineOptions
  */
 export function formatTreeHead(
   head: SignedTreeHead,
-  options: LegacyLineOptions & { readonly auditKey?: string | null } = {},
+  options: LineOptions & { readonly auditKey?: string | null } = {},
 ): string {
-  const data = sdElement(TREE_HEAD_SD_ID, [
+  const data = sdElement(sdIdOf(SD_NAMES.treeHead, options.enterpriseNumber), [
     ['size', head.treeSize],
     ['ts', head.timestamp],
     ['root', head.rootHash],
@@ -200,8 +218,8 @@ export function formatTreeHead(
  * hash of record `last`: the same values as those entries' own `prev` and `hash`. A message sent
  * again is the same message: nothing in it depends on when it is sent.
  */
-export function formatBatch(batch: StoredBatch, _legacy?: LegacyLineOptions): string {
-  const data = sdElement(BATCH_SD_ID, [
+export function formatBatch(batch: StoredBatch, options: LineOptions = {}): string {
+  const data = sdElement(sdIdOf(SD_NAMES.batch, options.enterpriseNumber), [
     ['ws', batch.workstationId],
     ['first', batch.firstSeq],
     ['last', batch.lastSeq],
@@ -229,13 +247,13 @@ function formatPlace(sdId: string, severity: number, msgId: string, place: Unrea
  * with what is still known of it, so the verifier can name it. Its workstation as HOSTNAME when
  * known, else the server.
  */
-export function formatUnreadable(lost: UnreadableRecord): string {
-  return formatPlace(UNREADABLE_SD_ID, SEVERITY_WARNING, UNREADABLE_MSGID, lost);
+export function formatUnreadable(lost: UnreadableRecord, options: LineOptions = {}): string {
+  return formatPlace(sdIdOf(SD_NAMES.unreadable, options.enterpriseNumber), SEVERITY_WARNING, UNREADABLE_MSGID, lost);
 }
 
 /** A record purged under retention, in an export: a notice keeping its place in the tree and its chain, and its entry hash. */
-export function formatPurged(stub: PurgedRecord): string {
-  return formatPlace(PURGED_SD_ID, SEVERITY_NOTICE, PURGED_MSGID, stub);
+export function formatPurged(stub: PurgedRecord, options: LineOptions = {}): string {
+  return formatPlace(sdIdOf(SD_NAMES.purged, options.enterpriseNumber), SEVERITY_NOTICE, PURGED_MSGID, stub);
 }
 
 /** RFC 5425 octet counting: MSG-LEN (bytes of the UTF-8 message) SP SYSLOG-MSG. */

@@ -128,6 +128,29 @@ describe('audit export and verification', () => {
     expect(readFileSync(syslog, 'utf8')).not.toContain('lorazepam');
   });
 
+  it("exports under the hospital's PEN and code-system base, and both verify without being told them", async () => {
+    const base = 'https://terminology.st-elsewhere.example/fhir';
+    const named = { fhir: path.join(out, 'named.fhir.json'), syslog: path.join(out, 'named.log') };
+    const fhirExport = await exportTo('fhir', named.fhir, '--fhir-code-system-base', `${base}/`);
+    expect(fhirExport.code, fhirExport.stderr).toBe(0);
+    const syslogExport = await exportTo('syslog', named.syslog, '--siem-enterprise-number', '54321');
+    expect(syslogExport.code, syslogExport.stderr).toBe(0);
+    const fhirText = readFileSync(named.fhir, 'utf8');
+    expect(fhirText).toContain(`"system": "${base}/CodeSystem/audit-action"`);
+    expect(fhirText).not.toContain('wardline.invalid');
+    const lines = readFileSync(named.syslog, 'utf8').trim().split('\n');
+    expect(lines.every((line) => /\[(?:audit|batch|treehead)@54321 /.test(line))).toBe(true);
+    for (const file of [named.fhir, named.syslog]) {
+      const verified = await verify(file);
+      expect(verified.code, verified.stdout).toBe(0);
+      expect(verified.stdout).toMatch(/^OK: \d+ records from 3 workstations/);
+    }
+    // Each setting is for its own format, and is checked.
+    expect((await exportTo('syslog', named.syslog, '--fhir-code-system-base', base)).code).toBe(2);
+    expect((await exportTo('fhir', named.fhir, '--fhir-code-system-base', 'http://plain.example/fhir')).code).toBe(2);
+    expect((await exportTo('syslog', named.syslog, '--siem-enterprise-number', '0')).code).toBe(2);
+  });
+
   it('writes a Bundle of AuditEvents that the FHIR R4 validator accepts', () => {
     indexStructureDefinitionBundle(
       readJson('fhir/r4/profiles-types.json') as Parameters<typeof indexStructureDefinitionBundle>[0],

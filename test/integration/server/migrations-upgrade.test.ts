@@ -48,8 +48,14 @@ import { storeRoleAddress } from '../../../server/directory/role-address-store';
 import { envelopeIdentity, heldEnvelope, insertEnvelope } from '../../../server/relay/envelope-store';
 import { appendFeedEvents, readFeed } from '../../../server/relay/feed-store';
 import { insertScimToken, scimTokenOf } from '../../../server/scim/scim-token-store';
-import { advanceSiemCursor, readSiemCursor } from '../../../server/siem/siem-cursor-store';
-import { currentDeviceName, devicesOfUser } from '../../../server/devices/device-command-store';
+import { readSiemCursor } from '../../../server/siem/siem-cursor-store';
+import {
+  commandsOfDevice,
+  currentDeviceName,
+  devicesOfUser,
+  queueCommand,
+  recordDeviceUser,
+} from '../../../server/devices/device-command-store';
 import { chainRecords, chainStart } from '../../support/audit-batches';
 import { usePostgres } from '../../support/postgres';
 import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate, type Backend } from '../../support/server-fixtures';
@@ -140,6 +146,7 @@ const NOW = Date.now();
 const NURSE = 'nurse.adams';
 const DOCTOR = 'dr.brown';
 const DEVICE = randomUUID();
+const WIPE_COMMAND = randomUUID();
 const SESSION = randomUUID();
 const CHALLENGE = randomUUID();
 const MESSAGE = randomUUID();
@@ -275,7 +282,8 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
   }
   if (version >= 4) {
     await readSiemCursor(db);
-    await advanceSiemCursor(db, 2);
+    // As forwarding before the lease (migration 15) moved it.
+    await db.query('UPDATE siem_cursor SET next_index = 2 WHERE id = 1');
     await db.query('INSERT INTO audit_server_cursor (id, last_event) VALUES (1, 1)');
   }
   if (version >= 5) {
@@ -333,6 +341,20 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
       issuedBy: 'it.admin',
       issuedAt: NOW - 100,
     });
+  if (version >= 14) {
+    // A version 14 server records each sign-in's workstation as it happens (migration 14 backfilled older ones).
+    await recordDeviceUser(db, { deviceId: DEVICE, userId: DOCTOR, deviceName: 'Ward 3 desk' }, NOW - 60);
+    await recordDeviceUser(db, { deviceId: DEVICE, userId: NURSE, deviceName: 'Ward 3 desk' }, NOW - 50);
+    await queueCommand(db, {
+      commandId: WIPE_COMMAND,
+      deviceId: DEVICE,
+      kind: 'wipe-user',
+      userId: NURSE,
+      issuedAt: NOW - 40,
+      signature: 'c2lnbmF0dXJl',
+      issuedBy: 'it.admin',
+    });
+  }
   return { audit, secret };
 }
 
@@ -402,6 +424,10 @@ async function expectReadable(
       issuedBy: 'it.admin',
       revokedAt: null,
     });
+  if (version >= 14)
+    expect(await commandsOfDevice(db, DEVICE, 10)).toEqual([
+      expect.objectContaining({ commandId: WIPE_COMMAND, kind: 'wipe-user', userId: NURSE, issuedBy: 'it.admin' }),
+    ]);
   // Spent once, before the upgrade: still spent after it.
   if (version >= 9) expect(await spendProof(db, 'c3BlbnQtcHJvb2Y=', NOW + 60_000)).toBe(false);
   if (version >= 8)

@@ -13,7 +13,7 @@ import type { VerifyCrypto } from '../../../shared/audit/trail-verification';
 import { verifyTrail } from '../../../shared/node/audit/trail-verifier';
 import { toAuditEvent } from '../../../shared/node/fhir/fhir-audit-event';
 import { auditBundle, readAuditBundle } from '../../../shared/node/fhir/fhir-bundle';
-import { WARDLINE_FHIR } from '../../../shared/node/fhir/fhir-codes';
+import { WARDLINE_FHIR, WARDLINE_FHIR_BASE } from '../../../shared/node/fhir/fhir-codes';
 import {
   fromPurgedOutcome,
   fromUnreadableOutcome,
@@ -277,6 +277,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
         consistency: [],
         unreadable: [],
         purged: [],
+        codeSystemBase: WARDLINE_FHIR_BASE,
       },
     });
     const full = auditBundle(server.entries, { id: 'full', timestamp: 0 });
@@ -292,6 +293,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
         consistency: [],
         unreadable: [],
         purged: [],
+        codeSystemBase: WARDLINE_FHIR_BASE,
       },
     });
   });
@@ -705,12 +707,69 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
         consistency: [],
         unreadable: [],
         purged: [],
+        codeSystemBase: WARDLINE_FHIR_BASE,
       },
     });
     expect(readAuditBundle({ ...(viaJson(empty) as object), entry: [] })).toEqual({
       ok: false,
       error: { problem: '(unexpected field)' },
     });
+  });
+
+  it("writes every Wardline URL under the hospital's code-system base, validates, and reads back naming that base", () => {
+    const HOSPITAL = 'https://terminology.st-elsewhere.example/fhir/wardline';
+    const { selected, proofs } = selectionExport();
+    const options = {
+      id: 'selection-dr-okafor',
+      timestamp: 1_795_001_000_000,
+      heads: server.heads,
+      batches: server.batches,
+      proofs,
+      auditKey: server.auditKey,
+    };
+    const bundle = auditBundle(selected, { ...options, codeSystemBase: HOSPITAL });
+    const text = JSON.stringify(bundle);
+    expect(text).not.toContain('wardline.invalid');
+    expect(text).toContain(`"system":"${HOSPITAL}/CodeSystem/audit-action"`);
+    expect(text).toContain(`"url":"${HOSPITAL}/StructureDefinition/ed25519-public-key"`);
+    // Standard code systems stay where they are.
+    expect(text).toContain('"system":"http://dicom.nema.org/resources/ontology/DCM"');
+    // The same export but for the URLs: nothing else moved.
+    expect(text.replaceAll(HOSPITAL, WARDLINE_FHIR_BASE)).toBe(JSON.stringify(auditBundle(selected, options)));
+    expect(issuesOf(viaJson(bundle))).toEqual([]);
+
+    const read = readAuditBundle(viaJson(bundle));
+    expect(read).toMatchObject({ ok: true, value: { codeSystemBase: HOSPITAL } });
+    if (!read.ok) return;
+    expect(read.value.entries.map((item) => item.entry)).toEqual(selected);
+    expect(read.value.heads).toEqual(server.heads);
+    // Written again from what was read, it is the same file.
+    expect(
+      auditBundle(
+        read.value.entries.map((item) => item.entry),
+        { ...options, codeSystemBase: read.value.codeSystemBase },
+      ),
+    ).toEqual(bundle);
+  });
+
+  it('refuses a Bundle whose Wardline URLs are under two bases, or under one that is not https', () => {
+    const HOSPITAL = 'https://terminology.st-elsewhere.example/fhir';
+    const { selected } = selectionExport();
+    const bundle = viaJson(auditBundle(selected, { id: 'mixed', timestamp: 0, codeSystemBase: HOSPITAL }));
+    // One identifier moved back under the placeholder base.
+    const mixed = edited(
+      bundle,
+      ['entry', 0, 'resource', 'source', 'observer', 'identifier', 'system'],
+      () => WARDLINE_FHIR.workstationIds,
+    );
+    expect(readAuditBundle(mixed)).toEqual({ ok: false, error: { problem: 'system (several code-system bases)' } });
+    const plain = JSON.parse(JSON.stringify(bundle).replaceAll(HOSPITAL, 'http://terminology.example/fhir')) as unknown;
+    expect(readAuditBundle(plain)).toEqual({
+      ok: false,
+      error: { problem: 'system (code-system base is not an https URL)' },
+    });
+    for (const base of ['http://h.example/fhir', 'https://h.example/fhir/', 'https://h.example/fhir?x=1', 'fhir'])
+      expect(() => auditBundle(selected, { id: 'bad', timestamp: 0, codeSystemBase: base })).toThrow(RangeError);
   });
 
   it('refuses to write the same resource twice, or a key that is not one', () => {
@@ -794,6 +853,7 @@ describe('an export Bundle with batches, proofs and the audit key', { timeout: 6
               consistency: [],
               unreadable: [],
               purged: [],
+              codeSystemBase: WARDLINE_FHIR_BASE,
             },
           });
         },

@@ -71,6 +71,73 @@ describe('server command line', () => {
     });
   });
 
+  const SIEM = ['--data', 'd', '--siem-host', 'siem.hospital.example', '--siem-port', '6514', '--siem-ca', 'ca.pem'];
+
+  it('takes a client certificate and key for the SIEM only as a pair, and only with a SIEM', () => {
+    expect(parseCliArguments([...SIEM, '--siem-cert', 'wardline.pem', '--siem-key', 'wardline.key'], {})).toMatchObject(
+      {
+        ok: true,
+        value: { kind: 'serve', options: { siem: { certFile: 'wardline.pem', keyFile: 'wardline.key' } } },
+      },
+    );
+    for (const half of [
+      ['--siem-cert', 'wardline.pem'],
+      ['--siem-key', 'wardline.key'],
+    ])
+      expect(parseCliArguments([...SIEM, ...half], {})).toEqual({
+        ok: false,
+        error: '--siem-cert and --siem-key go together',
+      });
+    expect(parseCliArguments(['--data', 'd', '--siem-cert', 'c.pem', '--siem-key', 'k.pem'], {})).toEqual({
+      ok: false,
+      error: '--siem-cert goes with --siem-host, --siem-port and --siem-ca',
+    });
+    expect(parseCliArguments([...SIEM, '--siem-cert', '--siem-key', 'k.pem'], {}).ok).toBe(false);
+  });
+
+  it("takes the hospital's PEN and a lease time with a SIEM, each checked", () => {
+    expect(
+      parseCliArguments([...SIEM, '--siem-enterprise-number', '54321', '--siem-lease-seconds', '20'], {}),
+    ).toMatchObject({ ok: true, value: { options: { siem: { enterpriseNumber: 54_321, leaseMs: 20_000 } } } });
+    for (const pen of ['0', '-5', '1.5', '012', '4294967296', 'x', ''])
+      expect(parseCliArguments([...SIEM, '--siem-enterprise-number', pen], {})).toEqual({
+        ok: false,
+        error: "--siem-enterprise-number needs the hospital's IANA Private Enterprise Number (a positive integer)",
+      });
+    for (const seconds of ['0', '301', '2.5', 'x'])
+      expect(parseCliArguments([...SIEM, '--siem-lease-seconds', seconds], {}).ok).toBe(false);
+    expect(parseCliArguments(['--data', 'd', '--siem-enterprise-number', '54321'], {})).toEqual({
+      ok: false,
+      error: '--siem-enterprise-number goes with --siem-host, --siem-port and --siem-ca',
+    });
+  });
+
+  it('takes a FHIR code-system base as an https URL without query or fragment, in its normal form', () => {
+    const base = (url: string) => parseCliArguments(['--data', 'd', '--fhir-code-system-base', url], {});
+    expect(base('https://Terminology.Hospital.example/fhir/')).toMatchObject({
+      ok: true,
+      value: { options: { fhirCodeSystemBase: 'https://terminology.hospital.example/fhir' } },
+    });
+    for (const url of [
+      'http://terminology.hospital.example/fhir',
+      'https://terminology.hospital.example/fhir?v=1',
+      'https://terminology.hospital.example/fhir#x',
+      'https://user:pw@terminology.hospital.example/fhir',
+      'terminology.hospital.example/fhir',
+      'https://',
+    ])
+      expect(base(url)).toEqual({
+        ok: false,
+        error: '--fhir-code-system-base needs an https URL without query or fragment',
+      });
+    expect(
+      parseCliArguments(
+        ['--migrate-only', '--database-url', 'postgres://db/w', '--fhir-code-system-base', 'https://h.example'],
+        {},
+      ),
+    ).toEqual({ ok: false, error: '--fhir-code-system-base is not used with --migrate-only' });
+  });
+
   it("reads --migrate-only with the owner's database URL and an optional runtime role", () => {
     expect(
       parseCliArguments(

@@ -47,9 +47,9 @@ const CONVERSATION = '6f1c2b9e-3a4d-4f5e-8a7b-1c2d3e4f5a6b';
 const HOSTNAME = 'wardline-1.hospital.example';
 const LAST_MS = LAST_INSTANT_MS;
 
-/** Every problem is one of these shapes: fixed words and our own SD-IDs and param names, never a value. */
+/** Every problem is one of these shapes: fixed words and our own SD-IDs (under any PEN) and param names, never a value. */
 const PROBLEM =
-  /^(?:RFC 5424 syntax|PRI|VERSION|TIMESTAMP|HOSTNAME|APP-NAME|PROCID|MSGID|MSG|\(cannot be formatted\)|STRUCTURED-DATA \((?:no (?:audit|treehead|batch|unreadable)@32473|(?:audit|treehead|batch|unreadable)@32473|unexpected element|escaping|not an audit message)\)|(?:audit|treehead|batch|unreadable)@32473(?: [a-zA-Z]+| \(unexpected param\))?)$/;
+  /^(?:RFC 5424 syntax|PRI|VERSION|TIMESTAMP|HOSTNAME|APP-NAME|PROCID|MSGID|MSG|\(cannot be formatted\)|STRUCTURED-DATA \((?:no (?:audit|treehead|batch|unreadable)@<enterprise number>|(?:audit|treehead|batch|unreadable)@[1-9]\d{0,9}|unexpected element|escaping|not an audit message)\)|(?:audit|treehead|batch|unreadable)@[1-9]\d{0,9}(?: [a-zA-Z]+| \(unexpected param\))?)$/;
 
 let sodium: Sodium;
 beforeAll(async () => {
@@ -242,10 +242,13 @@ describe('an edited entry line is refused or breaks the chain', () => {
     expect(read.ok && read.value.treeIndex).toBe(102);
   });
 
-  it('survives any one-character edit only in the tree index (which the Merkle tree checks)', () => {
+  it('survives any one-character edit only in the tree index (which the Merkle tree checks) or the PEN (a namespace, not content)', () => {
     const original = line();
     const idxStart = original.indexOf('idx="') + 'idx="'.length;
-    const harmless = (position: number) => position >= idxStart && position <= idxStart + 3;
+    const penStart = original.indexOf('[audit@') + '[audit@'.length;
+    // Another valid PEN names the same record: readers accept any deployment's number.
+    const harmless = (position: number) =>
+      (position >= idxStart && position <= idxStart + 3) || (position >= penStart && position <= penStart + 5);
     const edits = fc.record({
       position: fc.nat({ max: original.length - 1 }),
       kind: fc.constantFrom('replace', 'insert', 'delete'),
@@ -368,7 +371,7 @@ describe('headFromSyslog: the exact inverse of formatTreeHead', () => {
     });
     expect(headFromSyslog(formatAuditEntry(chain()[0]!))).toEqual({
       ok: false,
-      error: 'STRUCTURED-DATA (no treehead@32473)',
+      error: 'STRUCTURED-DATA (no treehead@<enterprise number>)',
     });
   });
 });
@@ -596,5 +599,54 @@ describe('auditFromSyslog', () => {
       error: 'STRUCTURED-DATA (not an audit message)',
     });
     expect(auditFromSyslog('not syslog')).toEqual({ ok: false, error: 'RFC 5424 syntax' });
+  });
+});
+
+describe("lines written under the hospital's own Private Enterprise Number", () => {
+  const PEN = { enterpriseNumber: 54_321 };
+  const place = { treeIndex: 101, workstationId: WORKSTATION, seq: 41, hash: 'c'.repeat(64) };
+  const head: SignedTreeHead = {
+    treeSize: 3,
+    timestamp: 5,
+    rootHash: 'a'.repeat(64),
+    signature: `${'A'.repeat(86)}==`,
+  };
+
+  it('read back exactly, whatever PEN wrote them, and name that PEN in a problem', () => {
+    const stored = chain()[0]!;
+    const entryLine = formatAuditEntry(stored, PEN);
+    expect(entryLine).toContain('[audit@54321 ');
+    expect(entryFromSyslog(entryLine)).toEqual({ ok: true, value: stored });
+    expect(auditFromSyslog(entryLine)).toEqual({ ok: true, value: { kind: 'entry', entry: stored } });
+    expect(headFromSyslog(formatTreeHead(head, { ...PEN, auditKey: null }))).toEqual({
+      ok: true,
+      value: { head, auditKey: null },
+    });
+    expect(exportLineFromSyslog(formatUnreadable(place, PEN))).toEqual({
+      ok: true,
+      value: { kind: 'unreadable', unreadable: place },
+    });
+    expect(exportLineFromSyslog(formatPurged(place, PEN))).toEqual({
+      ok: true,
+      value: { kind: 'purged', purged: place },
+    });
+    expect(entryFromSyslog(entryLine.replace('seq="40"', 'seq="x"'))).toEqual({ ok: false, error: 'audit@54321 seq' });
+  });
+
+  it('refuses an SD-ID whose number is not a PEN, or a second element under another PEN', () => {
+    const entryLine = formatAuditEntry(chain()[0]!, PEN);
+    for (const id of ['audit@0', 'audit@054321', 'audit@4294967296', 'audit@99999999999', 'audit@1.3'])
+      expect(entryFromSyslog(entryLine.replace('audit@54321', id))).toEqual({
+        ok: false,
+        error: 'STRUCTURED-DATA (no audit@<enterprise number>)',
+      });
+    expect(auditFromSyslog(entryLine.replace('audit@54321', 'audit@0'))).toEqual({
+      ok: false,
+      error: 'STRUCTURED-DATA (not an audit message)',
+    });
+    expect(entryFromSyslog(`${entryLine}[audit@1 idx="0"]`)).toEqual({
+      ok: false,
+      error: 'STRUCTURED-DATA (unexpected element)',
+    });
   });
 });

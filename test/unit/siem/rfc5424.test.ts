@@ -219,6 +219,23 @@ describe('formatTreeHead', () => {
   });
 });
 
+describe("the hospital's Private Enterprise Number in the SD-IDs", () => {
+  it('names every SD-ID with the given PEN, the documentation number 32473 only when none is given', () => {
+    const entryLine = formatAuditEntry(entry(), { enterpriseNumber: 54_321 });
+    const headLine = formatTreeHead(HEAD, { enterpriseNumber: 54_321 });
+    expect(parseRfc5424(entryLine).structuredData.map((element) => element.id)).toEqual(['audit@54321']);
+    expect(parseRfc5424(headLine).structuredData.map((element) => element.id)).toEqual(['treehead@54321']);
+    // Nothing else differs.
+    expect(entryLine.replace('[audit@54321 ', `[${AUDIT_SD_ID} `)).toBe(formatAuditEntry(entry()));
+    expect(AUDIT_SD_ID).toBe('audit@32473');
+  });
+
+  it('refuses a PEN that is not one', () => {
+    for (const pen of [0, -1, 1.5, 2 ** 32, Number.NaN])
+      expect(() => formatAuditEntry(entry(), { enterpriseNumber: pen })).toThrow(RangeError);
+  });
+});
+
 describe('frame (RFC 5425 octet counting)', () => {
   it('counts bytes, not characters', () => {
     expect(frame('é').toString('utf8')).toBe('2 é');
