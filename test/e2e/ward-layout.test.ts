@@ -249,13 +249,15 @@ describe('a thread on a ward screen', () => {
     await expect(accessibilityViolations(page)).resolves.toEqual([]);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    await expect(setPin.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+    await expect.poll(() => setPin.evaluate((element) => element === document.activeElement)).toBe(true);
 
     // Cancel closes it too; then a PIN is set and the offer is gone, focus kept in the page.
     await page.keyboard.press('Enter');
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).press('Enter');
     await dialog.waitFor({ state: 'detached' });
+    // Focus comes back to the button that opened it (after the dialog has gone).
+    await expect.poll(() => setPin.evaluate((element) => element === document.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
     await dialog.getByLabel('New PIN').fill('579135');
     await dialog.getByLabel('Repeat PIN').fill('579135');
