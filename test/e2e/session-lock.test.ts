@@ -99,10 +99,14 @@ describe('a shared ward workstation', () => {
     const offer = page.getByRole('region', { name: 'Choose an unlock PIN' });
     await offer.waitFor();
     await snapshot(page, 'pin-offer');
-    await offer.getByLabel('New PIN').fill(PIN);
-    await offer.getByLabel('Repeat PIN').fill(PIN);
-    await offer.getByRole('button', { name: 'Set PIN' }).click();
+    // One line above the work; the form opens in a dialog.
+    await offer.getByRole('button', { name: 'Set a PIN…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Choose an unlock PIN' });
+    await dialog.getByLabel('New PIN').fill(PIN);
+    await dialog.getByLabel('Repeat PIN').fill(PIN);
+    await dialog.getByRole('button', { name: 'Set PIN' }).click();
     await offer.waitFor({ state: 'detached' });
+    await expect(dialog.count()).resolves.toBe(0);
   });
 
   it('locks itself when idle, after a countdown, leaving no PHI in the page', async () => {

@@ -8,6 +8,8 @@ import './lock.css';
 /**
  * Choosing the PIN that unlocks this workstation when it locks itself. Right after a full
  * sign-in it needs no password (`offered`); otherwise the password confirms who is changing it.
+ * In Settings it is a section of its own; in the PIN offer's dialog (`headingId` given) the
+ * dialog is named by its heading and the first field takes focus.
  */
 export function PinSetup({
   bridge,
@@ -15,14 +17,21 @@ export function PinSetup({
   needsPassword,
   onDone,
   onDismiss,
+  dismissLabel = 'Not now',
+  headingId,
 }: {
   readonly bridge: WardlineApi;
   readonly minLength: number;
   readonly needsPassword: boolean;
   readonly onDone: (state: SessionState) => void;
   readonly onDismiss: (() => void) | null;
+  readonly dismissLabel?: string;
+  /** Set when a dialog holds the form and is named by its heading. */
+  readonly headingId?: string;
 }) {
   const id = useId();
+  const inDialog = headingId !== undefined;
+  const Container = inDialog ? 'div' : 'section';
   const [pin, setPin] = useState('');
   const [again, setAgain] = useState('');
   const [password, setPassword] = useState('');
@@ -51,8 +60,11 @@ export function PinSetup({
   }
 
   return (
-    <section className="card pin-setup" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>{needsPassword ? 'Change your unlock PIN' : 'Choose an unlock PIN'}</h2>
+    <Container
+      className={inDialog ? 'pin-setup' : 'card pin-setup'}
+      aria-labelledby={inDialog ? undefined : `${id}-heading`}
+    >
+      <h2 id={headingId ?? `${id}-heading`}>{needsPassword ? 'Change your unlock PIN' : 'Choose an unlock PIN'}</h2>
       <p className="hint">
         Wardline locks itself when you step away. A PIN of {minLength} or more digits unlocks it quickly; your password
         always works too.
@@ -67,6 +79,8 @@ export function PinSetup({
               inputMode="numeric"
               autoComplete="off"
               maxLength={12}
+              // The dialog opened for this one field; Settings does not move focus on its own.
+              autoFocus={inDialog}
               value={pin}
               onChange={(e) => setPin(e.target.value)}
             />
@@ -104,11 +118,11 @@ export function PinSetup({
           </button>
           {onDismiss && (
             <button type="button" className="button button-secondary" onClick={onDismiss} disabled={busy}>
-              Not now
+              {dismissLabel}
             </button>
           )}
         </div>
       </form>
-    </section>
+    </Container>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { WardlineApi } from '../../../preload/api-factory';
 import { roleHas } from '../../../shared/access/permission-matrix';
 import type { AppInfo, SessionState } from '../../../shared/ipc/contract';
@@ -10,7 +10,7 @@ import { OfflineNotice } from '../session/OfflineNotice';
 import { SessionHeader } from '../session/SessionHeader';
 import { useConnectionState } from '../session/use-connection-state';
 import { LockCountdown } from '../lock/LockCountdown';
-import { PinSetup } from '../lock/PinSetup';
+import { PinOffer } from '../lock/PinOffer';
 import { useActivityReporter } from '../lock/use-activity-reporter';
 import { SettingsPanel } from '../settings/SettingsPanel';
 import { MessagingScreen } from './MessagingScreen';
@@ -43,6 +43,15 @@ export function SignedInScreen({
   const [view, setView] = useState<'messages' | 'settings'>('messages');
   const [pinDismissed, setPinDismissed] = useState(false);
   useActivityReporter(bridge);
+  const offerPin = session.pin === 'offered' && !pinDismissed && view === 'messages';
+  const offeredPin = useRef(offerPin);
+  useEffect(() => {
+    // The offer went (PIN set, or Not now) with focus in it: keep focus in the page, not on <body>.
+    // After the dialog's own focus restore, which aims at the button that is gone.
+    if (offeredPin.current && !offerPin && view === 'messages')
+      requestAnimationFrame(() => document.getElementById('main')?.focus());
+    offeredPin.current = offerPin;
+  }, [offerPin, view]);
   const lock = useCallback(() => {
     void bridge.session.lock().then((result) => {
       if (result.ok) onSessionChange(result.value);
@@ -85,11 +94,10 @@ export function SignedInScreen({
     >
       <LockCountdown bridge={bridge} />
       <OfflineNotice state={connection} />
-      {session.pin === 'offered' && !pinDismissed && view === 'messages' && (
-        <PinSetup
+      {offerPin && (
+        <PinOffer
           bridge={bridge}
           minLength={pinMinLength}
-          needsPassword={false}
           onDone={onSessionChange}
           onDismiss={() => setPinDismissed(true)}
         />

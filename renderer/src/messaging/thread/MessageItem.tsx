@@ -23,6 +23,7 @@ export function MessageItem({
   const canRecall =
     own && message.text !== null && message.recalledAt === null && !message.expired && message.state !== 'failed';
   return (
+    // One line of who, when, priority and (for one's own) delivery and Recall; then the text.
     <li className="message" data-direction={message.direction} data-priority={message.priority}>
       <div className="message-meta">
         {own ? (
@@ -32,17 +33,17 @@ export function MessageItem({
         )}
         <time dateTime={new Date(message.sentAt).toISOString()}>{messageTime(message.sentAt, now)}</time>
         <PriorityMarker priority={message.priority} />
+        {(own || (message.expiresAt !== null && message.text !== null)) && (
+          <span className="message-status">
+            <ReceiptLine message={message} />
+            {message.expiresAt !== null && message.text !== null && (
+              <span className="message-expiry">Expires {messageTime(message.expiresAt, now)}</span>
+            )}
+            {canRecall && <RecallButton bridge={bridge} messageId={message.id} onRecalled={onRecalled} />}
+          </span>
+        )}
       </div>
       <MessageBody message={message} />
-      {(own || (message.expiresAt !== null && message.text !== null)) && (
-        <div className="message-foot">
-          <ReceiptLine message={message} />
-          {message.expiresAt !== null && message.text !== null && (
-            <span className="message-expiry">Expires {messageTime(message.expiresAt, now)}</span>
-          )}
-          {canRecall && <RecallButton bridge={bridge} messageId={message.id} onRecalled={onRecalled} />}
-        </div>
-      )}
     </li>
   );
 }

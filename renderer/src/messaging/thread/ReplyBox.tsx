@@ -7,8 +7,9 @@ import { MessageField } from '../message/MessageField';
 import { PrioritySelect } from '../message/PrioritySelect';
 
 /**
- * The reply box under a thread: `Message`, `Priority`, `Send` (or Ctrl+Enter). The text stays if
- * sending fails (KEY_CHANGED, a recipient unavailable) so nothing typed is lost.
+ * The reply box under a thread: `Message`, `Priority`, `Send` (or Ctrl+Enter). One line high on
+ * a ward screen, growing as it is typed in (CSS, thread.css). The text stays if sending fails
+ * (KEY_CHANGED, a recipient unavailable) so nothing typed is lost.
  */
 export function ReplyBox({
   bridge,
@@ -66,7 +67,7 @@ export function ReplyBox({
         onChange={setText}
         invalid={invalid}
         describedBy={error ? `${hintId} ${errorId}` : hintId}
-        rows={3}
+        rows={1}
       />
       <ErrorAlert id={errorId} message={error} />
       <div className="reply-actions">

@@ -27,31 +27,37 @@ export function ThreadHeader({
   const others = conversation.participants.filter((person) => person.userId !== selfId);
   const role = conversation.roleAddress;
   return (
+    // Two short lines on a ward screen: who and which patient; then subject, role and participants.
+    // Long text wraps; nothing is cut off.
     <header className="thread-header">
-      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="thread-title">
-        <ShownText text={conversation.label} />
-      </h2>
-      {conversation.subject !== null && (
-        <Subject as="p" id={subjectId} text={conversation.subject} className="thread-subject" />
-      )}
-      {role !== null &&
-        (role.displayName === null ? (
-          <p className="thread-role thread-role-unknown">Sent to a role address the directory does not know</p>
-        ) : (
-          <p className="thread-role">
-            Sent to the role <ShownText text={role.displayName} className="thread-role-name" />
+      <div className="thread-header-line">
+        <h2 id={headingId} ref={headingRef} tabIndex={-1} className="thread-title">
+          <ShownText text={conversation.label} />
+        </h2>
+        {conversation.patient !== null && (
+          <p className="thread-patient">
+            Patient:{' '}
+            {conversation.patient.label !== null && (
+              <ShownText text={conversation.patient.label} className="thread-patient-label" />
+            )}{' '}
+            <span className="thread-patient-ref">{conversation.patient.ref}</span>
           </p>
-        ))}
-      {conversation.patient !== null && (
-        <p className="thread-patient">
-          Patient:{' '}
-          {conversation.patient.label !== null && (
-            <ShownText text={conversation.patient.label} className="thread-patient-label" />
-          )}{' '}
-          <span className="thread-patient-ref">{conversation.patient.ref}</span>
-        </p>
-      )}
-      <ParticipantList participants={others} />
+        )}
+      </div>
+      <div className="thread-header-line thread-header-details">
+        {conversation.subject !== null && (
+          <Subject as="p" id={subjectId} text={conversation.subject} className="thread-subject" />
+        )}
+        {role !== null &&
+          (role.displayName === null ? (
+            <p className="thread-role thread-role-unknown">Sent to a role address the directory does not know</p>
+          ) : (
+            <p className="thread-role">
+              Sent to the role <ShownText text={role.displayName} className="thread-role-name" />
+            </p>
+          ))}
+        <ParticipantList participants={others} />
+      </div>
     </header>
   );
 }
