@@ -211,6 +211,17 @@ describe('a thread on a ward screen', () => {
     const shown = await measure(page);
     expect(shown.replyOnScreen).toBe(true);
     expect(shown.visible).toBeGreaterThanOrEqual(3);
+    // The log shrank under the reader: the newest message is still wholly in view.
+    await expect
+      .poll(() =>
+        page.getByRole('log', { name: 'Messages' }).evaluate((log) => {
+          const items = log.querySelectorAll('li.message');
+          const newest = items[items.length - 1]?.getBoundingClientRect();
+          const box = log.getBoundingClientRect();
+          return newest !== undefined && newest.bottom <= box.bottom + 1 && newest.top >= box.top - 1;
+        }),
+      )
+      .toBe(true);
     await snapshot(page, 'ward-reply-growing');
     await field.fill('');
   });

@@ -40,6 +40,18 @@ export function MessageLog({
     if (element !== null && atBottom.current) element.scrollTop = element.scrollHeight;
   }, [logRef, newestId]);
 
+  // The reply box growing as a reply is typed (or a warning appearing) shrinks the log without
+  // a scroll event: a reader at the newest message stays there instead of losing it below.
+  useLayoutEffect(() => {
+    const element = logRef.current;
+    if (element === null) return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [logRef]);
+
   return (
     <div
       ref={logRef}
