@@ -23,6 +23,7 @@ import type { RouteHandlers } from './http/api-routes';
 import { fail, succeed, type Outcome } from './outcome';
 import { readFeed } from './relay/feed-store';
 import { conversationHistory } from './relay/history';
+import { acknowledgeMessage } from './relay/acknowledge';
 import { recallMessage } from './relay/recall';
 import { recordReceipts } from './relay/receipts';
 import { sendMessage, type RelayDeps } from './relay/send-message';
@@ -99,6 +100,7 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       ),
     receipts: async ({ body, session }) => succeed(await recordReceipts(deps, session, body)),
     recall: ({ body, session }) => recallMessage(deps, session, body),
+    acknowledge: ({ body, session }) => acknowledgeMessage(deps, session, body),
     feed: async ({ body, session }) => succeed(await readFeed(db, session.userId, body.after, body.limit, clock())),
     history: ({ body, session }) =>
       served(

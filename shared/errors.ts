@@ -57,6 +57,7 @@ export const ERROR_CODES = [
   'RECIPIENT_UNAVAILABLE',
   'KEY_CHANGED',
   'RECALL_NOT_ALLOWED',
+  'ACKNOWLEDGEMENT_NOT_ALLOWED',
   'RECIPIENT_NOT_PERMITTED',
   'CLOCK_SKEW',
   // Machine-wide policy and the workstation session (main/policy/, main/session/).
@@ -151,6 +152,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   RECIPIENT_UNAVAILABLE: 'A recipient cannot receive secure messages yet (never signed in, or not active).',
   KEY_CHANGED: "A recipient's security key has changed. Review the warning before sending.",
   RECALL_NOT_ALLOWED: 'Only the sender can recall a message, and only once.',
+  ACKNOWLEDGEMENT_NOT_ALLOWED: 'Only a recipient can acknowledge a message that asks for it, while it is still there.',
   RECIPIENT_NOT_PERMITTED: 'A recipient works in a role that does not receive secure messages (compliance or IT).',
   CLOCK_SKEW: "This workstation's clock differs from the server's by more than five minutes. Call the service desk.",
   INTERNAL: 'Something went wrong inside Wardline.',

@@ -355,6 +355,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         withMessaging((m) => m.loadOlder(conversationId, before)),
       'message.send': (request) => withMessaging((m) => m.send(request)),
       'message.recall': ({ messageId }) => withMessaging((m) => m.recall(messageId)),
+      'message.acknowledge': (request) => withMessaging((m) => m.acknowledge(request)),
       'contact.acceptKeyChange': ({ userId }) => withMessaging((m) => m.acceptKeyChange(userId)),
       ...complianceChannels,
       ...adminConsole,

@@ -17,6 +17,7 @@ import { newConversation, outgoingContent, participantsOf } from './outgoing-mes
 import type { OwnKeys } from './own-keys';
 import type { RoleDirectory } from './role-directory';
 import { actionEvent } from '../../shared/audit/audit-event-builder';
+import { asksForAcknowledgement } from '../../shared/protocol/acknowledgement';
 
 export interface ComposerDeps {
   readonly store: StoreClient;
@@ -128,6 +129,7 @@ export function createComposer(deps: ComposerDeps): Composer {
           expiresAt: header.expiresAt,
           recipientCount: recipients.length,
           body: request.text,
+          ackRequested: asksForAcknowledgement(header.priority, body.acknowledgementRequested === true),
         },
         envelope: new TextEncoder().encode(JSON.stringify(sealed)),
       });

@@ -2,7 +2,8 @@
  * Handles one feed event at a time and stores its effect before the cursor moves past it:
  * envelopes are verified against the sender's pinned key, opened and stored (once, however
  * often they arrive); receipts update delivery state; recalls, verified against the sender's
- * key, remove the body. An event that fails verification is dropped, never shown, and does not
+ * key, remove the body; acknowledgements, verified against the acknowledging person's key, are
+ * recorded with the message. An event that fails verification is dropped, never shown, and does not
  * block the events after it.
  *
  * What a sender says about a conversation is not taken on trust where it would name someone:
@@ -17,12 +18,14 @@
 import type { FeedEvent } from '../../shared/protocol/feed';
 import type { Envelope, MessageBody } from '../../shared/protocol/envelope';
 import { openEnvelope, type EnvelopeReader } from '../crypto/envelope-open';
+import { verifyAcknowledgement } from '../crypto/acknowledgement-signature';
 import { verifyRecall } from '../crypto/recall-signature';
 import type { StoreClient } from '../store/store-client';
 import type { ConversationRecord } from '../store/ops/conversation-ops';
 import type { ContactKeys } from './contact-keys';
 import type { RoleDirectory } from './role-directory';
 import { displayTextOrNull } from '../../shared/text/display-text';
+import { asksForAcknowledgement } from '../../shared/protocol/acknowledgement';
 
 export const FEED_CURSOR_SETTING = 'feed.cursor';
 
@@ -190,6 +193,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
         envelope: new TextEncoder().encode(JSON.stringify(envelope)),
         body: body.text,
         direction,
+        ackRequested: asksForAcknowledgement(header.priority, body.acknowledgementRequested === true),
       },
     });
     // The delivery receipt goes only after the record above: the sender learns of it once it is in the trail.
@@ -222,6 +226,39 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     }
   }
 
+  /**
+   * An acknowledgement counts only if signed by someone the message went to (never its sender),
+   * with that person's pinned key: the server cannot close the loop on anyone's behalf.
+   */
+  async function onAcknowledgement(event: Extract<FeedEvent, { type: 'acknowledgement' }>): Promise<void> {
+    const message = await deps.store.call('message.find', { id: event.messageId });
+    if (message === null || message.senderId === event.userId) return;
+    const conversation = await deps.store.call('conversation.get', { id: message.conversationId });
+    if (conversation === null || !conversation.participants.some((p) => p.userId === event.userId)) return;
+    const key =
+      event.userId === deps.self.userId
+        ? deps.self.signingPublicKey
+        : (await deps.contacts.signingKeyFor(event.userId))?.pinned;
+    const input = {
+      messageId: event.messageId,
+      userId: event.userId,
+      acknowledgedAt: event.acknowledgedAt,
+      reply: event.reply,
+    };
+    if (key === undefined || !(await verifyAcknowledgement(input, event.signature, key))) {
+      deps.onRejected('ACKNOWLEDGEMENT_REJECTED');
+      return;
+    }
+    await deps.store.call('acknowledgement.record', {
+      messageId: event.messageId,
+      userId: event.userId,
+      reply: event.reply,
+      at: event.acceptedAt,
+    });
+    deps.onThreadChanged(message.conversationId);
+    deps.onListChanged();
+  }
+
   /** The vault's cursor, read once: only this receiver moves it, and only after the vault has it. */
   let stored: number | null = null;
   async function cursor(): Promise<number> {
@@ -247,6 +284,9 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
         }
         case 'recall':
           await onRecall(event);
+          break;
+        case 'acknowledgement':
+          await onAcknowledgement(event);
           break;
       }
       if (event.seq > (await cursor())) {

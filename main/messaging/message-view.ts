@@ -34,12 +34,21 @@ export function messageState(message: StoredMessage): MessageView['state'] {
   return 'sent';
 }
 
-export function toMessageView(message: StoredMessage, senderName: string, now: number): MessageView {
-  const expired = message.expiredAt !== null || (message.expiresAt !== null && message.expiresAt <= now);
+/** Who the thread's reader is and what its people are called, for the parts of a message that name them. */
+export interface MessageViewContext {
+  readonly selfId: string;
+  readonly names: ReadonlyMap<string, string>;
+  readonly now: number;
+}
+
+export function toMessageView(message: StoredMessage, context: MessageViewContext): MessageView {
+  const name = (userId: string) => nameOf(context.names.get(userId) ?? userId, userId);
+  const expired = message.expiredAt !== null || (message.expiresAt !== null && message.expiresAt <= context.now);
+  const gone = expired || message.recalledAt !== null || message.body === null;
   return {
     id: message.id,
     senderId: message.senderId,
-    senderName: nameOf(senderName, message.senderId),
+    senderName: name(message.senderId),
     direction: message.direction,
     // An expired body not yet swept is still never shown.
     text: expired || message.recalledAt !== null ? null : message.body,
@@ -52,6 +61,20 @@ export function toMessageView(message: StoredMessage, senderName: string, now: n
     deliveredCount: Math.min(message.deliveredCount, message.recipientCount),
     readCount: Math.min(message.readCount, message.recipientCount),
     recipientCount: message.recipientCount,
+    acknowledgement: {
+      requested: message.ackRequested,
+      by: message.acknowledgements.map((ack) => ({
+        userId: ack.userId,
+        name: name(ack.userId),
+        reply: ack.reply,
+        at: ack.at,
+      })),
+      canAcknowledge:
+        message.ackRequested &&
+        message.direction === 'in' &&
+        !gone &&
+        !message.acknowledgements.some((ack) => ack.userId === context.selfId),
+    },
   };
 }
 
@@ -81,6 +104,7 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
     unreadCount: row.unreadCount,
     lastMessageAt: row.lastMessageAt,
     unreadPriority: row.unreadPriority,
+    awaitingAcknowledgement: row.awaitingAcknowledgement,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * One signed-in clinician's messaging, as a small coordinator: it wires the live feed, the
  * outbox, receipts and the modules that each own one part (compose.ts, thread-reader.ts,
- * expiry-sweeper.ts, recall.ts, key-change-acceptance.ts) and starts and stops them together.
+ * expiry-sweeper.ts, recall.ts, acknowledge.ts, key-change-acceptance.ts) and starts and stops them together.
  * Everything it stores goes to the clinician's vault; everything it sends is sealed first. The
  * renderer only ever gets views (`MessageView`, `ConversationSummary`) and change notices
  * without content.
@@ -29,6 +29,7 @@ import { toConversationSummary, toDirectoryEntryView } from './message-view';
 import { createOutboxSender } from './outbox-sender';
 import { ownKeysOf } from './own-keys';
 import { createRecall } from './recall';
+import { createAcknowledge } from './acknowledge';
 import { createReceiptQueue } from './receipt-queue';
 import { createRoleDirectory } from './role-directory';
 import { createThreadReader } from './thread-reader';
@@ -200,6 +201,17 @@ export function createMessagingService(deps: MessagingDeps) {
     onThreadChanged: deps.onThreadChanged,
     onListChanged: deps.onListChanged,
   });
+  const acknowledge = createAcknowledge({
+    api,
+    store,
+    token: deps.token,
+    selfId: self.userId,
+    ownKeys,
+    records,
+    now: deps.now,
+    onThreadChanged: deps.onThreadChanged,
+    onListChanged: deps.onListChanged,
+  });
   const acceptKeyChange = createKeyChangeAcceptance({
     store,
     contacts,
@@ -278,6 +290,7 @@ export function createMessagingService(deps: MessagingDeps) {
     /** Older messages: from the vault, else from the server's history (decrypted and stored here). */
     loadOlder: threads.loadOlder,
     recall,
+    acknowledge,
     acceptKeyChange,
   };
   return service;

@@ -108,6 +108,10 @@ export function outgoingContent(input: {
   const body: MessageBody = {
     kind: 'text',
     text: request.text,
+    // Only a routine message says so: urgent and STAT ask by their priority, which the header carries.
+    ...(request.acknowledgementRequested && request.priority === 'routine'
+      ? { acknowledgementRequested: true as const }
+      : {}),
     conversation: {
       kind: conversation.kind,
       title: conversation.title,

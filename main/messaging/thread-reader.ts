@@ -137,7 +137,7 @@ export function createThreadReader(deps: ThreadReaderDeps): ThreadReader {
     const now = deps.now();
     return ok({
       conversation: toThreadConversation(conversation, deps.selfId, keyChanged),
-      messages: messages.map((m) => toMessageView(m, names.get(m.senderId) ?? m.senderId, now)),
+      messages: messages.map((m) => toMessageView(m, { selfId: deps.selfId, names, now })),
       more:
         messages.length === THREAD_PAGE ||
         (!historyDone.has(conversationId) && startsAfterCreation(conversation.createdAt, messages)),
@@ -176,7 +176,7 @@ export function createThreadReader(deps: ThreadReaderDeps): ThreadReader {
       }
       const names = new Map(conversation.participants.map((p) => [p.userId, p.displayName]));
       const now = deps.now();
-      return ok({ messages: local.map((m) => toMessageView(m, names.get(m.senderId) ?? m.senderId, now)), more });
+      return ok({ messages: local.map((m) => toMessageView(m, { selfId: deps.selfId, names, now })), more });
     },
   };
 }

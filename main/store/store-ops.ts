@@ -13,6 +13,7 @@ import { messageReads, messageWrites } from './ops/message-ops';
 import { outboxReads, outboxWrites } from './ops/outbox-ops';
 import { readStateReads, readStateWrites } from './ops/read-state-ops';
 import { receiptWrites } from './ops/receipt-ops';
+import { acknowledgementWrites } from './ops/acknowledgement-ops';
 import { settingReads, settingWrites } from './ops/setting-ops';
 
 /** Operations that only read the vault. */
@@ -34,6 +35,7 @@ export const vaultWrites = {
   ...expiryWrites,
   ...outboxWrites,
   ...receiptWrites,
+  ...acknowledgementWrites,
   ...contactKeyWrites,
   ...settingWrites,
 } as const;

@@ -82,6 +82,8 @@ const TEXT: Record<ErrorCode, string> = {
     'A recipient cannot receive secure messages yet: they have not signed in to Wardline, or their account is not active.',
   KEY_CHANGED: 'A recipient’s security key has changed. Check the warning and accept the new key before sending.',
   RECALL_NOT_ALLOWED: 'Only the sender can recall a message, and only once.',
+  ACKNOWLEDGEMENT_NOT_ALLOWED:
+    'This message can no longer be acknowledged: it was recalled or has expired, or it does not ask for acknowledgement.',
   RECIPIENT_NOT_PERMITTED: 'Compliance and IT staff do not receive secure messages. Remove them from the recipients.',
   CLOCK_SKEW:
     'This workstation’s clock is wrong by more than five minutes, so the server refused it. Call the IT service desk.',

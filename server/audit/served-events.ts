@@ -19,6 +19,7 @@ export const SERVED_ACTIONS = [
   'session.issued',
   'session.ended',
   'message.accepted',
+  'message.acknowledged',
   'history.read',
   'search.performed',
   'export.created',

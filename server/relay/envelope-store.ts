@@ -52,6 +52,7 @@ export async function insertEnvelope(
 
 export interface HeldEnvelope {
   readonly messageId: string;
+  readonly conversationId: string;
   readonly senderId: string;
   readonly recipients: readonly string[];
   readonly expiresAt: number | null;
@@ -60,12 +61,13 @@ export interface HeldEnvelope {
 
 export async function heldEnvelope(db: Queryable, messageId: string, now: number): Promise<HeldEnvelope | null> {
   const rows = await db.query<{
+    conversation_id: string;
     sender_id: string;
     expires_at: number | null;
     recalled_at: number | null;
     recipients: string[];
   }>(
-    `SELECT e.sender_id, e.expires_at, e.recalled_at,
+    `SELECT e.conversation_id, e.sender_id, e.expires_at, e.recalled_at,
        ARRAY(SELECT r.user_id FROM envelope_recipients r WHERE r.message_id = e.message_id ORDER BY r.user_id) AS recipients
      FROM envelopes e WHERE e.message_id = $1 AND (e.expires_at IS NULL OR e.expires_at > $2)`,
     [messageId, now],
@@ -74,6 +76,7 @@ export async function heldEnvelope(db: Queryable, messageId: string, now: number
   return row
     ? {
         messageId,
+        conversationId: row.conversation_id,
         senderId: row.sender_id,
         recipients: row.recipients,
         expiresAt: row.expires_at,
@@ -106,6 +109,20 @@ export async function recallEnvelope(
     [input.messageId, input.recalledAt, input.signature],
   );
   return updated.length > 0;
+}
+
+/**
+ * Whether the envelope is still held (neither recalled nor expired), its row locked against a
+ * concurrent recall until the transaction ends: what is done in the transaction is done to a
+ * message that still stands.
+ */
+export async function stillHeld(tx: Queryable, messageId: string, now: number): Promise<boolean> {
+  const rows = await tx.query(
+    `SELECT message_id FROM envelopes
+     WHERE message_id = $1 AND recalled_at IS NULL AND (expires_at IS NULL OR expires_at > $2) FOR SHARE`,
+    [messageId, now],
+  );
+  return rows.length > 0;
 }
 
 /** When the envelope was recalled: null if it was not, or is not there. */

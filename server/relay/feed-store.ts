@@ -1,11 +1,13 @@
 /**
- * Each user's feed: envelope, receipt and recall events in one global sequence, read per user.
+ * Each user's feed: envelope, receipt, recall and acknowledgement events in one global sequence,
+ * read per user.
  *
  * Appends take one transaction-scoped advisory lock, so events become visible in sequence
  * order: a reader that has seen event N can never later find a committed event below N that it
  * skipped. Without it, two concurrent sends could commit out of order and a stream that moved
  * its cursor past the later one would never deliver the earlier.
  */
+import type { QuickReply } from '../../shared/protocol/acknowledgement';
 import type { FeedEvent } from '../../shared/protocol/feed';
 import type { Queryable } from '../db/database';
 import { announceFeed } from '../events/channels';
@@ -29,7 +31,29 @@ export type FeedAppend =
       readonly senderId: string;
       readonly recalledAt: number;
       readonly signature: string;
+    }
+  | {
+      readonly type: 'acknowledgement';
+      readonly messageId: string;
+      readonly userId: string;
+      readonly reply: QuickReply | null;
+      readonly acknowledgedAt: number;
+      readonly signature: string;
     };
+
+/** Who did it, when they signed it was done, and their signature: the columns each kind fills. */
+function actorColumns(event: FeedAppend): { actor: string | null; at: number | null; signature: string | null } {
+  switch (event.type) {
+    case 'envelope':
+      return { actor: null, at: null, signature: null };
+    case 'receipt':
+      return { actor: event.userId, at: event.at, signature: null };
+    case 'recall':
+      return { actor: event.senderId, at: event.recalledAt, signature: event.signature };
+    case 'acknowledgement':
+      return { actor: event.userId, at: event.acknowledgedAt, signature: event.signature };
+  }
+}
 
 /** Appends one event per user (inside the caller's transaction) and announces it on commit. */
 export async function appendFeedEvents(
@@ -40,11 +64,10 @@ export async function appendFeedEvents(
 ): Promise<void> {
   if (userIds.length === 0) return;
   await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_APPEND_LOCK_ID]);
-  const actor = event.type === 'receipt' ? event.userId : event.type === 'recall' ? event.senderId : null;
-  const at = event.type === 'receipt' ? event.at : event.type === 'recall' ? event.recalledAt : null;
+  const { actor, at, signature } = actorColumns(event);
   await tx.query(
-    `INSERT INTO feed_events (user_id, type, message_id, actor_id, receipt_kind, at, signature, created_at)
-     SELECT u, $2, $3, $4, $5, $6, $7, $8 FROM unnest($1::text[]) AS u`,
+    `INSERT INTO feed_events (user_id, type, message_id, actor_id, receipt_kind, at, signature, reply, created_at)
+     SELECT u, $2, $3, $4, $5, $6, $7, $8, $9 FROM unnest($1::text[]) AS u`,
     [
       [...new Set(userIds)],
       event.type,
@@ -52,7 +75,8 @@ export async function appendFeedEvents(
       actor,
       event.type === 'receipt' ? event.kind : null,
       at,
-      event.type === 'recall' ? event.signature : null,
+      signature,
+      event.type === 'acknowledgement' ? event.reply : null,
       now,
     ],
   );
@@ -76,6 +100,7 @@ type FeedRow = {
   receipt_kind: 'delivered' | 'read' | null;
   at: number | null;
   signature: string | null;
+  reply: QuickReply | null;
   envelope_json: string | null;
   accepted_at: number | null;
   created_at: number;
@@ -113,6 +138,18 @@ function eventOf(row: FeedRow): FeedEvent | null {
         signature: row.signature,
         acceptedAt: row.created_at,
       };
+    case 'acknowledgement':
+      if (row.actor_id === null || row.at === null || row.signature === null) return null;
+      return {
+        type: 'acknowledgement',
+        seq: row.seq,
+        messageId: row.message_id,
+        userId: row.actor_id,
+        reply: row.reply,
+        acknowledgedAt: row.at,
+        signature: row.signature,
+        acceptedAt: row.created_at,
+      };
   }
 }
 
@@ -135,7 +172,7 @@ export async function readFeed(
   now: number,
 ): Promise<FeedPage> {
   const rows = await db.query<FeedRow>(
-    `SELECT f.seq, f.type, f.message_id, f.actor_id, f.receipt_kind, f.at, f.signature, f.created_at, e.envelope_json, e.accepted_at
+    `SELECT f.seq, f.type, f.message_id, f.actor_id, f.receipt_kind, f.at, f.signature, f.reply, f.created_at, e.envelope_json, e.accepted_at
      FROM feed_events f JOIN envelopes e ON e.message_id = f.message_id
      WHERE f.user_id = $1 AND f.seq > $2 AND (e.expires_at IS NULL OR e.expires_at > $3)
      ORDER BY f.seq LIMIT $4`,

@@ -11,7 +11,7 @@
  * exist: a refusal that said "not yours" would confirm that a guessed message id is real.
  */
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
-import { recalledAtAcceptable } from '../../shared/protocol/clock-skew';
+import { onlineTimeAcceptable } from '../../shared/protocol/clock-skew';
 import { recallSignedBytes } from '../../shared/protocol/envelope';
 import type { AuthenticatedSession } from '../accounts/session-store';
 import { signatureValid } from '../../shared/node/crypto/ed25519';
@@ -34,7 +34,7 @@ export async function recallMessage(
   if (held === null || held.senderId !== session.userId) return fail('NOT_FOUND');
   if (held.recalledAt !== null) return succeed({ recalledAt: held.recalledAt });
   // The signed time is the sender's; the server's own is each recall event's (feed-store.ts).
-  if (!recalledAtAcceptable(request.recalledAt, now)) return fail('CLOCK_SKEW');
+  if (!onlineTimeAcceptable(request.recalledAt, now)) return fail('CLOCK_SKEW');
 
   const signingKey = (await publicKeysOf(deps.db, [session.userId])).get(session.userId)?.signing;
   const signed = recallSignedBytes({

@@ -31,6 +31,8 @@ export const AUDIT_ACTIONS = [
   'message.read',
   'message.recalled',
   'message.expired',
+  /** A recipient acknowledged it (shared/protocol/acknowledgement.ts); the server records accepting it too. */
+  'message.acknowledged',
   'search.performed',
   'attachment.opened',
   'export.created',
@@ -120,6 +122,7 @@ export const ACTION_OBJECTS = {
   'message.read': ['message'],
   'message.recalled': ['message'],
   'message.expired': ['message'],
+  'message.acknowledged': ['message'],
   'search.performed': ['search', 'none'],
   'attachment.opened': ['message'],
   'export.created': ['search', 'none'],

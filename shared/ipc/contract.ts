@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { ROLES } from '../access/permission-matrix';
 import { directoryEntry, sessionSummary } from '../protocol/api';
+import { quickReply } from '../protocol/acknowledgement';
 import { MAX_TEXT_CHARS, patientContext, PRIORITIES } from '../protocol/envelope';
 import { conversationId, messageId, roleAddressId, userId as protocolUserId } from '../protocol/identifiers';
 import { policySchema, policySourceSchema } from '../policy/policy-schema';
@@ -115,6 +116,14 @@ export const conversationSummarySchema = z.strictObject({
   lastMessageAt: time.nullable(),
   /** Highest priority among unread messages, so an urgent thread stands out in the list. */
   unreadPriority: z.enum(PRIORITIES).nullable(),
+  /**
+   * Messages that asked for acknowledgement and have none yet: `incoming` for the clinician to
+   * acknowledge, `outgoing` the clinician sent and still waits on.
+   */
+  awaitingAcknowledgement: z.strictObject({
+    incoming: z.number().int().nonnegative(),
+    outgoing: z.number().int().nonnegative(),
+  }),
 });
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 
@@ -135,6 +144,16 @@ export const messageViewSchema = z.strictObject({
   deliveredCount: z.number().int().nonnegative(),
   readCount: z.number().int().nonnegative(),
   recipientCount: z.number().int().nonnegative(),
+  acknowledgement: z.strictObject({
+    /** It asks its recipients to acknowledge it. */
+    requested: z.boolean(),
+    /** Who acknowledged, first first, at the server's time. */
+    by: z
+      .array(z.strictObject({ userId: protocolUserId, name: text(200), reply: quickReply.nullable(), at: time }))
+      .max(101),
+    /** The clinician may acknowledge it now: it asks, it is to them, still there, and they have not. */
+    canAcknowledge: z.boolean(),
+  }),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 
@@ -180,6 +199,8 @@ export const sendRequestSchema = z.union([
       .min(60)
       .max(30 * 24 * 3600)
       .nullable(),
+    /** A routine message that asks for acknowledgement (urgent and STAT always do). */
+    acknowledgementRequested: z.boolean().default(false),
   }),
   z.strictObject({
     conversationId,
@@ -191,6 +212,8 @@ export const sendRequestSchema = z.union([
       .min(60)
       .max(30 * 24 * 3600)
       .nullable(),
+    /** A routine message that asks for acknowledgement (urgent and STAT always do). */
+    acknowledgementRequested: z.boolean().default(false),
   }),
 ]);
 export type SendRequest = z.infer<typeof sendRequestSchema>;
@@ -333,6 +356,12 @@ export const channels = {
     permission: 'messages.use',
   },
   'message.recall': { request: z.strictObject({ messageId }), response: empty, permission: 'messages.use' },
+  /** Acknowledges a message that asks for it, with an optional quick reply (a fixed code, never free text). */
+  'message.acknowledge': {
+    request: z.strictObject({ messageId, reply: quickReply.nullable() }),
+    response: z.strictObject({ acknowledgedAt: time }),
+    permission: 'messages.use',
+  },
   /** After the warning was shown: pin the contact's new identity key so sending can resume. */
   'contact.acceptKeyChange': {
     request: z.strictObject({ userId: protocolUserId }),

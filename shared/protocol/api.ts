@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from '../access/permission-matrix';
+import { quickReply } from './acknowledgement';
 import { publicKey, signature } from './binary';
 import { accessToken, authKey, deviceProof, kdfParams, salt, totpCode } from './auth';
 import { envelope } from './envelope';
@@ -262,6 +263,17 @@ export const routes = {
     auth: 'session',
     request: z.strictObject({ messageId, recalledAt: epochMs, signature }),
     response: z.strictObject({ recalledAt: epochMs }),
+  },
+  /**
+   * A recipient acknowledges, signed over `acknowledgementSignedBytes`. Once per recipient and
+   * message: a repeat answers the first acknowledgement's values and changes nothing.
+   */
+  acknowledge: {
+    method: 'POST',
+    path: '/v1/messages/acknowledge',
+    auth: 'session',
+    request: z.strictObject({ messageId, acknowledgedAt: epochMs, reply: quickReply.nullable(), signature }),
+    response: z.strictObject({ acknowledgedAt: epochMs, reply: quickReply.nullable(), acceptedAt: epochMs }),
   },
   /** Events for the caller after `after` (0 for everything still held), oldest first. */
   feed: {

@@ -7,7 +7,7 @@
  *
  * - a time more than MAX_CLOCK_SKEW_MS ahead of the server's clock is refused (`CLOCK_SKEW`): no
  *   honest clock signs the future;
- * - a recall is made online, so its time may not lag the server's by more than that either;
+ * - a recall or an acknowledgement is made online, so its time may not lag the server's by more than that either;
  * - an envelope may lag by up to MAX_SEND_DELAY_MS: it is sealed when the clinician presses Send
  *   and may wait in the workstation's outbox (offline, or held for a key review) before it
  *   reaches the server. Older than that, it is refused too.
@@ -27,7 +27,7 @@ export function sentAtAcceptable(sentAt: number, now: number): boolean {
   return sentAt <= now + MAX_CLOCK_SKEW_MS && sentAt >= now - MAX_SEND_DELAY_MS;
 }
 
-/** A recall's signed `recalledAt` the server accepts at `now`. */
-export function recalledAtAcceptable(recalledAt: number, now: number): boolean {
-  return Math.abs(recalledAt - now) <= MAX_CLOCK_SKEW_MS;
+/** A signed time of something done online (a recall's `recalledAt`, an acknowledgement's) the server accepts at `now`. */
+export function onlineTimeAcceptable(at: number, now: number): boolean {
+  return Math.abs(at - now) <= MAX_CLOCK_SKEW_MS;
 }

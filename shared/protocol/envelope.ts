@@ -110,6 +110,8 @@ export const conversationKinds = ['direct', 'group', 'role'] as const;
 export const messageBody = z.strictObject({
   kind: z.literal('text'),
   text: z.string().min(1).max(MAX_TEXT_CHARS),
+  /** A routine message whose sender asks for acknowledgement (urgent and STAT always do). */
+  acknowledgementRequested: z.literal(true).optional(),
   conversation: z.strictObject({
     kind: z.enum(conversationKinds),
     title: z.string().max(200).nullable(),

@@ -3,10 +3,11 @@
  * pushed over the WebSocket and fetched with `/v1/feed` after a reconnect, so a workstation
  * that was offline catches up by asking for everything after the last sequence it stored.
  *
- * Times a sender signed (an envelope's `sentAt`, a recall's `recalledAt`) are the sender's clock;
+ * Times a sender signed (an envelope's `sentAt`, a recall's `recalledAt`, an acknowledgement's) are the sender's clock;
  * `acceptedAt` beside them is the server's, and is what clients order by (clock-skew.ts).
  */
 import { z } from 'zod';
+import { quickReply } from './acknowledgement';
 import { signature } from './binary';
 import { envelope } from './envelope';
 import { epochMs, messageId, userId } from './identifiers';
@@ -34,6 +35,20 @@ export const feedEvent = z.discriminatedUnion('type', [
     messageId,
     senderId: userId,
     recalledAt: epochMs,
+    signature,
+    acceptedAt: epochMs,
+  }),
+  /**
+   * `userId` acknowledged the message, signed over `acknowledgementSignedBytes` (acknowledgement.ts);
+   * sent to the sender and to every recipient, so a role's other members see it was taken.
+   */
+  z.strictObject({
+    type: z.literal('acknowledgement'),
+    seq,
+    messageId,
+    userId,
+    reply: quickReply.nullable(),
+    acknowledgedAt: epochMs,
     signature,
     acceptedAt: epochMs,
   }),

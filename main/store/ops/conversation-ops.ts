@@ -40,6 +40,8 @@ export interface ConversationListRow {
   readonly lastMessageAt: number | null;
   readonly unreadCount: number;
   readonly unreadPriority: Priority | null;
+  /** Messages asking for acknowledgement that nobody has acknowledged, by direction. */
+  readonly awaitingAcknowledgement: { readonly incoming: number; readonly outgoing: number };
 }
 
 const PRIORITY_RANK = "CASE priority WHEN 'stat' THEN 3 WHEN 'urgent' THEN 2 ELSE 1 END";
@@ -140,8 +142,8 @@ export const conversationReads = {
     ).map((row) => row.id),
 
   /**
-   * One page of the conversation list, newest first, with each one's unread count and highest
-   * unread priority. Conversations that share a millisecond (a burst of sends) go in arrival
+   * One page of the conversation list, newest first, with each one's unread count, highest
+   * unread priority and what waits on acknowledgement (each from a partial index). Conversations that share a millisecond (a burst of sends) go in arrival
    * order, newest first, not by their random ids, so the one just sent is at the top.
    */
   'conversation.page': (
@@ -156,7 +158,11 @@ export const conversationReads = {
          (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in'
             AND m.read_at IS NULL AND m.body IS NOT NULL) AS unread_count,
          (SELECT max(${PRIORITY_RANK}) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in'
-            AND m.read_at IS NULL AND m.body IS NOT NULL) AS unread_rank
+            AND m.read_at IS NULL AND m.body IS NOT NULL) AS unread_rank,
+         (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in'
+            AND m.ack_requested = 1 AND m.acknowledged_at IS NULL AND m.body IS NOT NULL) AS awaiting_in,
+         (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'out'
+            AND m.ack_requested = 1 AND m.acknowledged_at IS NULL AND m.body IS NOT NULL) AS awaiting_out
        FROM conversations c ORDER BY c.last_message_at DESC NULLS LAST, c.rowid DESC LIMIT ? OFFSET ?`,
     ).all(args.selfId, args.limit, args.offset) as {
       id: string;
@@ -168,6 +174,8 @@ export const conversationReads = {
       other_names: string | null;
       unread_count: number;
       unread_rank: number | null;
+      awaiting_in: number;
+      awaiting_out: number;
     }[];
     const total = (sql(db, 'SELECT count(*) AS n FROM conversations').get() as { n: number }).n;
     return {
@@ -182,6 +190,7 @@ export const conversationReads = {
         lastMessageAt: row.last_message_at,
         unreadCount: row.unread_count,
         unreadPriority: row.unread_rank === null ? null : (RANK_TO_PRIORITY[row.unread_rank] ?? null),
+        awaitingAcknowledgement: { incoming: row.awaiting_in, outgoing: row.awaiting_out },
       })),
     };
   },

@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { Priority } from '../../../shared/protocol/envelope';
+import type { AcknowledgementRecord } from './acknowledgement-ops';
 import { sql } from '../statement-cache';
 import { touchConversation, upsertConversation, type ConversationRecord } from './conversation-ops';
 
@@ -25,6 +26,10 @@ export interface StoredMessage {
   readonly body: string | null;
   readonly deliveredCount: number;
   readonly readCount: number;
+  /** It asks its recipients to acknowledge it (schema-v6.ts). */
+  readonly ackRequested: boolean;
+  /** Who acknowledged it, first first. */
+  readonly acknowledgements: readonly Omit<AcknowledgementRecord, 'messageId'>[];
 }
 
 export interface IncomingMessage {
@@ -40,6 +45,8 @@ export interface IncomingMessage {
   readonly body: string;
   /** Outgoing copies fetched on another workstation of the sender arrive this way too. */
   readonly direction: 'in' | 'out';
+  /** It asks for acknowledgement; absent means no. */
+  readonly ackRequested?: boolean;
 }
 
 /** A message the clinician just sent, as shown while it waits in the outbox. */
@@ -51,6 +58,7 @@ export interface OutgoingMessage {
   readonly expiresAt: number | null;
   readonly recipientCount: number;
   readonly body: string;
+  readonly ackRequested?: boolean;
 }
 
 interface RawStored {
@@ -69,13 +77,19 @@ interface RawStored {
   body: string | null;
   delivered_count: number;
   read_count: number;
+  ack_requested: number;
+  acknowledgements: string;
 }
 
 const STORED_COLUMNS = `m.id, m.conversation_id, m.sender_id, m.direction, m.sent_at, m.priority, m.expires_at,
   m.recalled_at, m.expired_at, m.send_state, m.recipient_count, m.body,
   (SELECT o.held FROM outbox o WHERE o.id = m.id) AS held,
   (SELECT count(*) FROM receipts r WHERE r.message_id = m.id AND r.delivered_at IS NOT NULL) AS delivered_count,
-  (SELECT count(*) FROM receipts r WHERE r.message_id = m.id AND r.read_at IS NOT NULL) AS read_count`;
+  (SELECT count(*) FROM receipts r WHERE r.message_id = m.id AND r.read_at IS NOT NULL) AS read_count,
+  m.ack_requested,
+  (SELECT json_group_array(json_object('userId', a.user_id, 'reply', a.reply, 'at', a.acknowledged_at))
+     FROM (SELECT * FROM acknowledgements a WHERE a.message_id = m.id ORDER BY a.acknowledged_at, a.user_id) a)
+     AS acknowledgements`;
 
 function toStored(raw: RawStored): StoredMessage {
   return {
@@ -94,6 +108,8 @@ function toStored(raw: RawStored): StoredMessage {
     body: raw.body,
     deliveredCount: raw.delivered_count,
     readCount: raw.read_count,
+    ackRequested: raw.ack_requested === 1,
+    acknowledgements: JSON.parse(raw.acknowledgements) as StoredMessage['acknowledgements'],
   };
 }
 
@@ -133,8 +149,8 @@ export const messageWrites = {
         sql(
           db,
           `INSERT INTO messages (id, conversation_id, sender_id, sent_at, received_at, priority, expires_at, envelope, body,
-             direction, send_state, recipient_count)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+             direction, send_state, recipient_count, ack_requested)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
         ).run(
           m.id,
           m.conversationId,
@@ -148,6 +164,7 @@ export const messageWrites = {
           m.direction,
           m.direction === 'out' ? 'sent' : null,
           m.recipientCount,
+          m.ackRequested === true ? 1 : 0,
         ).changes === 1;
       if (inserted) touchConversation(db, m.conversationId, m.sentAt);
       return { inserted };
@@ -165,8 +182,8 @@ export const messageWrites = {
       sql(
         db,
         `INSERT INTO messages (id, conversation_id, sender_id, sent_at, received_at, priority, expires_at, envelope, body,
-           direction, send_state, recipient_count)
-         VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, 'out', 'pending', ?)`,
+           direction, send_state, recipient_count, ack_requested)
+         VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, 'out', 'pending', ?, ?)`,
       ).run(
         m.id,
         input.conversation.id,
@@ -177,6 +194,7 @@ export const messageWrites = {
         Buffer.from(input.envelope),
         m.body,
         m.recipientCount,
+        m.ackRequested === true ? 1 : 0,
       );
       sql(
         db,

@@ -24,6 +24,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'message.read': 'Message read',
   'message.recalled': 'Message recalled',
   'message.expired': 'Message expired',
+  'message.acknowledged': 'Message acknowledged',
   'search.performed': 'Search performed',
   'attachment.opened': 'Attachment opened',
   'export.created': 'Export created',

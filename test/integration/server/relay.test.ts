@@ -35,7 +35,9 @@ const summary = (event: FeedEvent) =>
     ? ['envelope', event.envelope.header.id]
     : event.type === 'receipt'
       ? ['receipt', event.messageId, event.userId, event.kind]
-      : ['recall', event.messageId, event.senderId];
+      : event.type === 'recall'
+        ? ['recall', event.messageId, event.senderId]
+        : ['acknowledgement', event.messageId, event.userId];
 
 async function textFor(reader: TestUser, envelope: Envelope, sender: TestUser): Promise<string> {
   const signingKey = Buffer.from(sender.identity!.signing.publicKey).toString('base64');

@@ -167,6 +167,52 @@ describe('messaging store operations', () => {
     ).toEqual({ conversationId: null });
   });
 
+  it('records the first acknowledgement per person, and lists what still waits on one by direction', async () => {
+    await store.call('message.receive', incoming('m-stat', 'c-ack', 10_000, { priority: 'stat', ackRequested: true }));
+    await store.call('message.receive', incoming('m-plain', 'c-ack', 10_001));
+    await store.call('message.queueOutgoing', {
+      conversation: conversationRecord('c-ack'),
+      message: {
+        id: 'm-asked',
+        senderId: 'nurse.adams',
+        sentAt: 10_002,
+        priority: 'routine',
+        expiresAt: null,
+        recipientCount: 1,
+        body: 'please confirm',
+        ackRequested: true,
+      },
+      envelope: new Uint8Array([1]),
+    });
+    const waiting = async () =>
+      (await store.call('conversation.page', { selfId: 'nurse.adams', limit: 50, offset: 0 })).rows.find(
+        (row) => row.id === 'c-ack',
+      )?.awaitingAcknowledgement;
+    expect(await waiting()).toEqual({ incoming: 1, outgoing: 1 });
+    expect(await store.call('message.find', { id: 'm-stat' })).toMatchObject({
+      ackRequested: true,
+      acknowledgements: [],
+    });
+    expect(await store.call('message.find', { id: 'm-plain' })).toMatchObject({ ackRequested: false });
+
+    const ack = { messageId: 'm-stat', userId: 'nurse.adams', reply: 'on-my-way' as const, at: 10_500 };
+    expect(await store.call('acknowledgement.record', ack)).toEqual({ conversationId: 'c-ack' });
+    // A second one from the same person changes nothing; another person's is added after it.
+    await store.call('acknowledgement.record', { ...ack, reply: null, at: 10_600 });
+    await store.call('acknowledgement.record', { ...ack, userId: 'dr.okafor', reply: 'call-me', at: 10_400 });
+    expect((await store.call('message.find', { id: 'm-stat' }))?.acknowledgements).toEqual([
+      { userId: 'dr.okafor', reply: 'call-me', at: 10_400 },
+      { userId: 'nurse.adams', reply: 'on-my-way', at: 10_500 },
+    ]);
+    expect(await waiting()).toEqual({ incoming: 0, outgoing: 1 });
+    await store.call('acknowledgement.record', { messageId: 'm-asked', userId: 'dr.okafor', reply: null, at: 11_000 });
+    expect(await waiting()).toEqual({ incoming: 0, outgoing: 0 });
+    expect(await store.call('acknowledgement.record', { ...ack, messageId: 'unknown' })).toEqual({
+      conversationId: null,
+    });
+    await store.call('outbox.accepted', { id: 'm-asked' });
+  });
+
   it('removes expired bodies and the outbox entries of expired messages', async () => {
     await store.call('message.receive', incoming('m-exp', 'c-4', 8000, { expiresAt: 9000 }));
     await store.call('message.queueOutgoing', {

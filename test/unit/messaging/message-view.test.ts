@@ -28,7 +28,15 @@ const base: StoredMessage = {
   body: 'Bed 4 potassium 5.9',
   deliveredCount: 0,
   readCount: 0,
+  ackRequested: false,
+  acknowledgements: [],
 };
+
+const as = (senderName: string, now: number) => ({
+  selfId: 'dr.okafor',
+  names: new Map([[base.senderId, senderName]]),
+  now,
+});
 
 describe('message state', () => {
   it.each([
@@ -47,21 +55,67 @@ describe('message state', () => {
 
 describe('message view', () => {
   it('never carries the body of a recalled or expired message', () => {
-    expect(toMessageView({ ...base, recalledAt: 2000 }, 'P. Adams', 3000).text).toBeNull();
-    expect(toMessageView({ ...base, expiredAt: 2000 }, 'P. Adams', 3000)).toMatchObject({ text: null, expired: true });
+    expect(toMessageView({ ...base, recalledAt: 2000 }, as('P. Adams', 3000)).text).toBeNull();
+    expect(toMessageView({ ...base, expiredAt: 2000 }, as('P. Adams', 3000))).toMatchObject({
+      text: null,
+      expired: true,
+    });
     // Past its expiry but not yet swept: hidden all the same.
-    expect(toMessageView({ ...base, expiresAt: 2000 }, 'P. Adams', 2000)).toMatchObject({ text: null, expired: true });
-    expect(toMessageView({ ...base, expiresAt: 2000 }, 'P. Adams', 1999)).toMatchObject({
+    expect(toMessageView({ ...base, expiresAt: 2000 }, as('P. Adams', 2000))).toMatchObject({
+      text: null,
+      expired: true,
+    });
+    expect(toMessageView({ ...base, expiresAt: 2000 }, as('P. Adams', 1999))).toMatchObject({
       text: 'Bed 4 potassium 5.9',
       expired: false,
     });
   });
 
   it('caps receipt counts at the number of recipients', () => {
-    expect(toMessageView({ ...base, deliveredCount: 5, readCount: 4 }, 'x', 0)).toMatchObject({
+    expect(toMessageView({ ...base, deliveredCount: 5, readCount: 4 }, as('x', 0))).toMatchObject({
       deliveredCount: 3,
       readCount: 3,
     });
+  });
+});
+
+describe('acknowledgement in the message view', () => {
+  const asked: StoredMessage = {
+    ...base,
+    direction: 'in',
+    sendState: null,
+    ackRequested: true,
+    senderId: 'nurse.adams',
+  };
+  const view = (message: StoredMessage, now = 0) =>
+    toMessageView(message, {
+      selfId: 'dr.okafor',
+      names: new Map([
+        ['nurse.adams', 'P. Adams'],
+        ['dr.nguyen', 'Dr.\u202E Nguyen'],
+      ]),
+      now,
+    }).acknowledgement;
+
+  it('offers acknowledging an incoming message that asks, until the reader has', () => {
+    expect(view(asked)).toEqual({ requested: true, by: [], canAcknowledge: true });
+    const byNguyen = { ...asked, acknowledgements: [{ userId: 'dr.nguyen', reply: 'on-my-way' as const, at: 5 }] };
+    // Someone else took it: shown, by the cleaned name, and the reader may still acknowledge too.
+    expect(view(byNguyen)).toEqual({
+      requested: true,
+      by: [{ userId: 'dr.nguyen', name: 'Dr. Nguyen', reply: 'on-my-way', at: 5 }],
+      canAcknowledge: true,
+    });
+    const bySelf = { ...asked, acknowledgements: [{ userId: 'dr.okafor', reply: null, at: 6 }] };
+    expect(view(bySelf).canAcknowledge).toBe(false);
+  });
+
+  it('never offers it for what does not ask, was sent by the reader, or has gone', () => {
+    expect(view({ ...asked, ackRequested: false }).canAcknowledge).toBe(false);
+    expect(view({ ...asked, direction: 'out' }).canAcknowledge).toBe(false);
+    expect(view({ ...asked, recalledAt: 9, body: null }).canAcknowledge).toBe(false);
+    expect(view({ ...asked, expiresAt: 100 }, 100).canAcknowledge).toBe(false);
+    expect(view({ ...asked, expiresAt: 100 }, 99).canAcknowledge).toBe(true);
   });
 });
 
@@ -98,6 +152,7 @@ describe("conversation label: who it is with, by the directory, never the sender
       roleAddressId: null,
       roleAddressName: null,
       otherNames: ['Morgan\u2066 Grey\u2069'],
+      awaitingAcknowledgement: { incoming: 0, outgoing: 0 },
       lastMessageAt: 1000,
       unreadCount: 1,
       unreadPriority: null,
@@ -172,8 +227,8 @@ describe('thread view', () => {
   });
 
   it('cleans sender names and directory results', () => {
-    expect(toMessageView(base, 'Dr.\u202E Okafor', 0).senderName).toBe('Dr. Okafor');
-    expect(toMessageView(base, '\u2060', 0).senderName).toBe(base.senderId);
+    expect(toMessageView(base, as('Dr.\u202E Okafor', 0)).senderName).toBe('Dr. Okafor');
+    expect(toMessageView(base, as('\u2060', 0)).senderName).toBe(base.senderId);
     const entry: DirectoryEntry = {
       kind: 'role',
       addressId: 'role:oncall-cardiology',

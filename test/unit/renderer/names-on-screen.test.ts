@@ -73,6 +73,7 @@ describe('names on screen: no invisible character, and a subject never in the pl
       unreadCount: 1,
       lastMessageAt: null,
       unreadPriority: 'urgent',
+      awaitingAcknowledgement: { incoming: 0, outgoing: 0 },
     };
     const html = renderToStaticMarkup(
       createElement(ConversationOption, {

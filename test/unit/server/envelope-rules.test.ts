@@ -8,7 +8,7 @@ import {
   senderMatches,
   sentAtRefused,
 } from '../../../server/relay/envelope-rules';
-import { MAX_CLOCK_SKEW_MS, MAX_SEND_DELAY_MS, recalledAtAcceptable } from '../../../shared/protocol/clock-skew';
+import { MAX_CLOCK_SKEW_MS, MAX_SEND_DELAY_MS, onlineTimeAcceptable } from '../../../shared/protocol/clock-skew';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64');
 const KEY_B = Buffer.alloc(32, 2).toString('base64');
@@ -106,13 +106,13 @@ describe('envelope rules', () => {
 
   it('accepts a recall time within the skew either way, and nothing else', () => {
     const now = 1_800_000_000_000;
-    expect([now, now - MAX_CLOCK_SKEW_MS, now + MAX_CLOCK_SKEW_MS].map((t) => recalledAtAcceptable(t, now))).toEqual([
+    expect([now, now - MAX_CLOCK_SKEW_MS, now + MAX_CLOCK_SKEW_MS].map((t) => onlineTimeAcceptable(t, now))).toEqual([
       true,
       true,
       true,
     ]);
     expect(
-      [now - MAX_CLOCK_SKEW_MS - 1, now + MAX_CLOCK_SKEW_MS + 1, 0].map((t) => recalledAtAcceptable(t, now)),
+      [now - MAX_CLOCK_SKEW_MS - 1, now + MAX_CLOCK_SKEW_MS + 1, 0].map((t) => onlineTimeAcceptable(t, now)),
     ).toEqual([false, false, false]);
   });
 

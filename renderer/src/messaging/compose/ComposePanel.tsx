@@ -10,6 +10,7 @@ import { ExpiryField } from './ExpiryField';
 import { EMPTY_PATIENT, patientFromForm, type PatientForm } from './patient-choice';
 import { PatientFields } from './PatientFields';
 import { PriorityField } from './PriorityField';
+import { AcknowledgementRequestField } from '../message/AcknowledgementRequestField';
 import type { RecipientChoice } from './recipient-choice';
 import { notPermittedText } from './refused-recipients';
 import { RecipientPicker } from './RecipientPicker';
@@ -37,6 +38,7 @@ export function ComposePanel({
   const [patientError, setPatientError] = useState<string | null>(null);
   const [text, setText] = useState('');
   const [priority, setPriority] = useState<Priority>('routine');
+  const [askAcknowledgement, setAskAcknowledgement] = useState(false);
   const [expiry, setExpiry] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -73,6 +75,7 @@ export function ComposePanel({
       text,
       priority,
       expiresInSeconds: expiry,
+      acknowledgementRequested: askAcknowledgement,
     });
     sending.current = false;
     setBusy(false);
@@ -135,6 +138,12 @@ export function ComposePanel({
         <div className="compose-options">
           <PriorityField value={priority} onChange={setPriority} />
           <ExpiryField id={`${id}-expiry`} value={expiry} onChange={setExpiry} />
+          <AcknowledgementRequestField
+            id={`${id}-ack`}
+            priority={priority}
+            checked={askAcknowledgement}
+            onChange={setAskAcknowledgement}
+          />
         </div>
         <KeyChangeWarning
           bridge={bridge}

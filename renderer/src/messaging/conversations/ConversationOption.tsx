@@ -4,10 +4,11 @@ import { ShownText } from '../../components/ShownText';
 import { listTime } from '../message/message-time';
 import { Subject } from '../thread/Subject';
 import { PriorityMarker } from '../message/PriorityMarker';
+import { listAcknowledgement } from '../message/acknowledgement-label';
 
 /**
  * One row of the conversation listbox: who it is with, time, the subject (marked as one), unread
- * count, and an Urgent/STAT marker for unread priority messages. A row whose page has not arrived yet is a quiet placeholder.
+ * count, an Urgent/STAT marker for unread priority messages, and what waits on acknowledgement. A row whose page has not arrived yet is a quiet placeholder.
  */
 export function ConversationOption({
   id,
@@ -51,6 +52,7 @@ export function ConversationOption({
     );
   }
   const unread = conversation.unreadCount > 0;
+  const acknowledgement = listAcknowledgement(conversation);
   return (
     <div
       {...common}
@@ -58,6 +60,7 @@ export function ConversationOption({
       aria-selected={selected}
       data-unread={unread || undefined}
       data-priority={unread ? (conversation.unreadPriority ?? undefined) : undefined}
+      data-awaiting={conversation.awaitingAcknowledgement.incoming > 0 || undefined}
       onClick={() => onPick(index)}
     >
       <span className="conversation-top">
@@ -76,6 +79,16 @@ export function ConversationOption({
           <span className="unread-count">
             <span className="visually-hidden">, </span>
             {conversation.unreadCount} unread
+          </span>
+        )}
+        {acknowledgement !== null && (
+          <span
+            className="list-acknowledgement"
+            data-tone={conversation.awaitingAcknowledgement.incoming > 0 ? 'to-do' : 'waiting'}
+          >
+            <span className="visually-hidden">, </span>
+            <span aria-hidden="true">⧗ </span>
+            {acknowledgement}
           </span>
         )}
       </span>

@@ -5,26 +5,40 @@ import { MessageBody } from '../message/MessageBody';
 import { messageTime } from '../message/message-time';
 import { PriorityMarker } from '../message/PriorityMarker';
 import { ReceiptLine } from '../message/ReceiptLine';
+import { AcknowledgementStatus } from '../message/AcknowledgementStatus';
+import { awaitingAcknowledgement } from '../message/acknowledgement-label';
+import { AcknowledgeActions } from './AcknowledgeActions';
 import { RecallButton } from './RecallButton';
 
-/** One message in the log: who, when, priority, the text, and for one's own: delivery and Recall. */
+/**
+ * One message in the log: who, when, priority, the text, and for one's own: delivery and Recall.
+ * A message that asks for acknowledgement says who acknowledged it (or that nobody has yet) and,
+ * to its recipients, offers Acknowledge; until someone does, it keeps its alarm (`data-awaiting`).
+ */
 export function MessageItem({
   bridge,
   message,
   now,
   onRecalled,
+  onAcknowledged,
 }: {
   readonly bridge: WardlineApi;
   readonly message: MessageView;
   readonly now: number;
   readonly onRecalled: () => void;
+  readonly onAcknowledged: () => void;
 }) {
   const own = message.direction === 'out';
   const canRecall =
     own && message.text !== null && message.recalledAt === null && !message.expired && message.state !== 'failed';
   return (
     // One line of who, when, priority and (for one's own) delivery and Recall; then the text.
-    <li className="message" data-direction={message.direction} data-priority={message.priority}>
+    <li
+      className="message"
+      data-direction={message.direction}
+      data-priority={message.priority}
+      data-awaiting={awaitingAcknowledgement(message) || undefined}
+    >
       <div className="message-meta">
         {own ? (
           <span className="message-sender">You</span>
@@ -44,6 +58,10 @@ export function MessageItem({
         )}
       </div>
       <MessageBody message={message} />
+      <AcknowledgementStatus message={message} time={(at) => messageTime(at, now)} />
+      {message.acknowledgement.canAcknowledge && (
+        <AcknowledgeActions bridge={bridge} messageId={message.id} onAcknowledged={onAcknowledged} />
+      )}
     </li>
   );
 }

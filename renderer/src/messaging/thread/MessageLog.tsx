@@ -21,6 +21,7 @@ export function MessageLog({
   logRef,
   onLoadOlder,
   onRecalled,
+  onAcknowledged,
 }: {
   readonly bridge: WardlineApi;
   readonly messages: readonly MessageView[];
@@ -30,6 +31,7 @@ export function MessageLog({
   readonly logRef: RefObject<HTMLDivElement | null>;
   readonly onLoadOlder: () => void;
   readonly onRecalled: () => void;
+  readonly onAcknowledged: () => void;
 }) {
   const now = useNow();
   const atBottom = useRef(true);
@@ -82,7 +84,14 @@ export function MessageLog({
       ) : (
         <ol className="messages">
           {messages.map((message) => (
-            <MessageItem key={message.id} bridge={bridge} message={message} now={now} onRecalled={onRecalled} />
+            <MessageItem
+              key={message.id}
+              bridge={bridge}
+              message={message}
+              now={now}
+              onRecalled={onRecalled}
+              onAcknowledged={onAcknowledged}
+            />
           ))}
         </ol>
       )}

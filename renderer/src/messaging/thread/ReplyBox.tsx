@@ -4,10 +4,11 @@ import type { Priority } from '../../../../shared/protocol/envelope';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { describeError } from '../../error-messages';
 import { MessageField } from '../message/MessageField';
+import { AcknowledgementRequestField } from '../message/AcknowledgementRequestField';
 import { PrioritySelect } from '../message/PrioritySelect';
 
 /**
- * The reply box under a thread: `Message`, `Priority`, `Send` (or Ctrl+Enter). One line high on
+ * The reply box under a thread: `Message`, `Priority`, `Ask for acknowledgement`, `Send` (or Ctrl+Enter). One line high on
  * a ward screen, growing as it is typed in (CSS, thread.css). The text stays if sending fails
  * (KEY_CHANGED, a recipient unavailable) so nothing typed is lost.
  */
@@ -25,6 +26,7 @@ export function ReplyBox({
 }) {
   const [text, setText] = useState('');
   const [priority, setPriority] = useState<Priority>('routine');
+  const [askAcknowledgement, setAskAcknowledgement] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [invalid, setInvalid] = useState(false);
@@ -46,7 +48,13 @@ export function ReplyBox({
     setBusy(true);
     setInvalid(false);
     setError(null);
-    const result = await bridge.message.send({ conversationId, text, priority, expiresInSeconds: null });
+    const result = await bridge.message.send({
+      conversationId,
+      text,
+      priority,
+      expiresInSeconds: null,
+      acknowledgementRequested: askAcknowledgement,
+    });
     sending.current = false;
     setBusy(false);
     if (!result.ok) {
@@ -56,6 +64,7 @@ export function ReplyBox({
     }
     setText('');
     setPriority('routine');
+    setAskAcknowledgement(false);
     onSent();
   }
 
@@ -72,6 +81,12 @@ export function ReplyBox({
       <ErrorAlert id={errorId} message={error} />
       <div className="reply-actions">
         <PrioritySelect id={`${fieldId}-priority`} value={priority} onChange={setPriority} />
+        <AcknowledgementRequestField
+          id={`${fieldId}-ack`}
+          priority={priority}
+          checked={askAcknowledgement}
+          onChange={setAskAcknowledgement}
+        />
         <span id={hintId} className="field-hint">
           Ctrl+Enter sends
         </span>

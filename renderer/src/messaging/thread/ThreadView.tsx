@@ -52,7 +52,8 @@ export function ThreadView({
   }, [loaded]);
 
   const { reload } = state;
-  const afterRecall = useCallback(() => {
+  // The button pressed (Recall, Acknowledge) goes with what it did: focus returns to the log.
+  const afterMessageAction = useCallback(() => {
     log.current?.focus();
     void reload();
   }, [reload]);
@@ -99,7 +100,8 @@ export function ThreadView({
         loadingOlder={state.loadingOlder}
         logRef={log}
         onLoadOlder={() => void state.loadOlder()}
-        onRecalled={afterRecall}
+        onRecalled={afterMessageAction}
+        onAcknowledged={afterMessageAction}
       />
       <ReplyBox
         bridge={bridge}
