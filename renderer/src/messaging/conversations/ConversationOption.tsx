@@ -5,6 +5,7 @@ import { listTime } from '../message/message-time';
 import { Subject } from '../thread/Subject';
 import { PriorityMarker } from '../message/PriorityMarker';
 import { listAcknowledgement } from '../message/acknowledgement-label';
+import { HourglassIcon } from '../message/AcknowledgementStatus';
 
 /**
  * One row of the conversation listbox: who it is with, time, the subject (marked as one), unread
@@ -87,7 +88,7 @@ export function ConversationOption({
             data-tone={conversation.awaitingAcknowledgement.incoming > 0 ? 'to-do' : 'waiting'}
           >
             <span className="visually-hidden">, </span>
-            <span aria-hidden="true">⧗ </span>
+            <HourglassIcon />
             {acknowledgement}
           </span>
         )}
