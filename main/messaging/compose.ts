@@ -36,22 +36,29 @@ export interface ComposerDeps {
 }
 
 export interface Composer {
-  readonly send: (request: SendRequest) => Promise<IpcResult<{ conversationId: string; messageId: string }>>;
+  readonly send: (
+    request: SendRequest,
+  ) => Promise<IpcResult<{ conversationId: string; messageId: string; notReached: string[] }>>;
 }
 
 export function createComposer(deps: ComposerDeps): Composer {
   const { store, self } = deps;
 
   /** Who a new message goes to, and the conversation it starts or continues. */
-  async function resolve(
-    request: SendRequest,
-  ): Promise<IpcResult<{ conversation: ConversationRecord; recipients: string[]; isNew: boolean }>> {
+  async function resolve(request: SendRequest): Promise<
+    IpcResult<{
+      conversation: ConversationRecord;
+      recipients: string[];
+      isNew: boolean;
+      throughRole: ReadonlySet<string>;
+    }>
+  > {
     if ('conversationId' in request) {
       const conversation = await store.call('conversation.get', { id: request.conversationId });
       if (conversation === null) return fail(appError('NOT_FOUND'));
       const recipients = conversation.participants.map((p) => p.userId).filter((id) => id !== self.userId);
       if (recipients.length === 0) return fail(appError('BAD_REQUEST'));
-      return ok({ conversation, recipients, isNew: false });
+      return ok({ conversation, recipients, isNew: false, throughRole: new Set<string>() });
     }
     const started = newConversation(request, {
       selfId: self.userId,
@@ -67,9 +74,22 @@ export function createComposer(deps: ComposerDeps): Composer {
     async send(request) {
       const resolved = await resolve(request);
       if (!resolved.ok) return resolved;
-      const { conversation, recipients, isNew } = resolved.value;
+      const { conversation, isNew, throughRole } = resolved.value;
+      let recipients = resolved.value.recipients;
       // A reply in a known conversation needs no directory details, only the pinned keys.
-      const keys = await deps.contacts.keysForSending(recipients, { details: isNew });
+      let keys = await deps.contacts.keysForSending(recipients, { details: isNew });
+      // Role members who cannot receive yet (never signed in, deactivated) do not hold the
+      // message back from the rest: they are left out and named to the sender.
+      let notReached: string[] = [];
+      if (!keys.ok && keys.error.code === 'RECIPIENT_UNAVAILABLE') {
+        const unavailable = keys.error.userIds;
+        const remaining = recipients.filter((id) => !unavailable.includes(id));
+        if (unavailable.every((id) => throughRole.has(id)) && remaining.length > 0) {
+          notReached = [...unavailable];
+          recipients = remaining;
+          keys = await deps.contacts.keysForSending(recipients, { details: isNew });
+        }
+      }
       if (!keys.ok) {
         const refusal = keys.error;
         if (refusal.code === 'API') return fail(appError(appCodeOf(refusal.api.code)));
@@ -136,7 +156,7 @@ export function createComposer(deps: ComposerDeps): Composer {
       deps.onThreadChanged(conversation.id);
       deps.onListChanged();
       deps.onQueued();
-      return ok({ conversationId: conversation.id, messageId: header.id });
+      return ok({ conversationId: conversation.id, messageId: header.id, notReached });
     },
   };
 }

@@ -14,6 +14,8 @@ export type NewConversationRequest = Extract<SendRequest, { to: unknown }>;
 /**
  * The conversation a message to `request.to` starts, and its recipients (never the sender), or
  * null when nobody can receive it (an unknown role address, or no one left to address).
+ * `throughRole`: recipients reached only as members of a role address, not named themselves;
+ * one of them who cannot receive yet is left out rather than stopping the message.
  */
 export function newConversation(
   request: NewConversationRequest,
@@ -24,12 +26,15 @@ export function newConversation(
     readonly id: string;
     readonly now: number;
   },
-): { conversation: ConversationRecord; recipients: string[] } | null {
+): { conversation: ConversationRecord; recipients: string[]; throughRole: ReadonlySet<string> } | null {
   const userIds = new Set<string>();
+  const named = new Set<string>();
   let role: DirectoryRole | null = null;
   for (const to of request.to) {
-    if (to.kind === 'user') userIds.add(to.userId);
-    else {
+    if (to.kind === 'user') {
+      userIds.add(to.userId);
+      named.add(to.userId);
+    } else {
       // Role addresses are resolved to their members now, at sending time.
       const entry = context.cachedRole(to.addressId);
       if (entry === undefined) return null;
@@ -54,7 +59,7 @@ export function newConversation(
     patient: request.patient,
     participants: [],
   };
-  return { conversation, recipients };
+  return { conversation, recipients, throughRole: new Set(recipients.filter((id) => !named.has(id))) };
 }
 
 /**

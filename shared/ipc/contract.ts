@@ -352,7 +352,8 @@ export const channels = {
   },
   'message.send': {
     request: sendRequestSchema,
-    response: z.strictObject({ conversationId, messageId }),
+    /** `notReached`: members of a role address left out because they cannot receive yet (never signed in). */
+    response: z.strictObject({ conversationId, messageId, notReached: z.array(protocolUserId).max(100) }),
     permission: 'messages.use',
   },
   'message.recall': { request: z.strictObject({ messageId }), response: empty, permission: 'messages.use' },

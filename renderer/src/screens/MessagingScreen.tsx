@@ -7,7 +7,10 @@ import { ThreadView } from '../messaging/thread/ThreadView';
 import '../messaging/messaging.css';
 
 type Pane =
-  { readonly kind: 'empty' } | { readonly kind: 'thread'; readonly id: string } | { readonly kind: 'compose' };
+  | { readonly kind: 'empty' }
+  /** `notReached`: who the message that opened it could not reach (named once, on opening). */
+  | { readonly kind: 'thread'; readonly id: string; readonly notReached: readonly string[] }
+  | { readonly kind: 'compose' };
 
 /**
  * The messaging workspace: the conversation list on the left, and on the right either the open
@@ -19,7 +22,11 @@ export function MessagingScreen({ bridge, selfId }: { readonly bridge: WardlineA
   const newMessageButton = useRef<HTMLButtonElement>(null);
   const openId = pane.kind === 'thread' ? pane.id : null;
 
-  const openConversation = useCallback((id: string) => setPane({ kind: 'thread', id }), []);
+  const openConversation = useCallback((id: string) => setPane({ kind: 'thread', id, notReached: [] }), []);
+  const openSent = useCallback(
+    (id: string, notReached: readonly string[]) => setPane({ kind: 'thread', id, notReached }),
+    [],
+  );
   const returnFocus = useRef<HTMLElement | null>(null);
   const closeCompose = useCallback(() => {
     returnFocus.current = newMessageButton.current;
@@ -67,9 +74,15 @@ export function MessagingScreen({ bridge, selfId }: { readonly bridge: WardlineA
           </button>
         )}
         {pane.kind === 'compose' ? (
-          <ComposePanel bridge={bridge} selfId={selfId} onClose={closeCompose} onSent={openConversation} />
+          <ComposePanel bridge={bridge} selfId={selfId} onClose={closeCompose} onSent={openSent} />
         ) : pane.kind === 'thread' ? (
-          <ThreadView key={pane.id} bridge={bridge} conversationId={pane.id} selfId={selfId} />
+          <ThreadView
+            key={pane.id}
+            bridge={bridge}
+            conversationId={pane.id}
+            selfId={selfId}
+            notReached={pane.notReached}
+          />
         ) : (
           <EmptyPane />
         )}

@@ -30,7 +30,8 @@ export function ComposePanel({
   readonly bridge: WardlineApi;
   readonly selfId: string;
   readonly onClose: () => void;
-  readonly onSent: (conversationId: string) => void;
+  /** `notReached`: the names of role members left out because they cannot receive yet. */
+  readonly onSent: (conversationId: string, notReached: readonly string[]) => void;
 }) {
   const [recipients, setRecipients] = useState<readonly RecipientChoice[]>([]);
   const [subject, setSubject] = useState('');
@@ -79,7 +80,7 @@ export function ComposePanel({
     });
     sending.current = false;
     setBusy(false);
-    if (result.ok) onSent(result.value.conversationId);
+    if (result.ok) onSent(result.value.conversationId, namesOf(recipients, result.value.notReached));
     else {
       setError(
         result.error.code === 'RECIPIENT_NOT_PERMITTED'
@@ -172,6 +173,13 @@ export function ComposePanel({
 /** An Escape aimed at an open list (the To field's suggestions) closes that list, not the form. */
 function closesPopup(target: EventTarget): boolean {
   return target instanceof HTMLElement && target.getAttribute('aria-expanded') === 'true';
+}
+
+function namesOf(recipients: readonly RecipientChoice[], userIds: readonly string[]): string[] {
+  const names = new Map(
+    recipients.flatMap((choice) => choice.people.map((person) => [person.userId, person.name] as const)),
+  );
+  return userIds.map((userId) => names.get(userId) ?? userId);
 }
 
 function changedPeople(recipients: readonly RecipientChoice[], userIds: readonly string[]): Participant[] {

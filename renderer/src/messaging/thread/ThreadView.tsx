@@ -6,6 +6,7 @@ import { useAnnounce } from '../../components/use-announce';
 import { describeError } from '../../error-messages';
 import { KeyChangeWarning } from './KeyChangeWarning';
 import { MessageLog } from './MessageLog';
+import { NotReachedNotice } from './NotReachedNotice';
 import { ReplyBox } from './ReplyBox';
 import { ThreadHeader } from './ThreadHeader';
 import { useThread } from './use-thread';
@@ -20,10 +21,13 @@ export function ThreadView({
   bridge,
   conversationId,
   selfId,
+  notReached = [],
 }: {
   readonly bridge: WardlineApi;
   readonly conversationId: string;
   readonly selfId: string;
+  /** Role members the message that opened this thread could not reach. */
+  readonly notReached?: readonly string[];
 }) {
   const announce = useAnnounce();
   const onIncoming = useCallback(
@@ -88,6 +92,7 @@ export function ThreadView({
         selfId={selfId}
       />
       <KeyChangeWarning bridge={bridge} participants={conversation.participants} onAccepted={reload} />
+      <NotReachedNotice names={notReached} />
       {state.error !== null && (
         <div className="alert" role="alert">
           {describeError(state.error)}
