@@ -42,6 +42,7 @@ import { registerScimRoutes } from './scim/scim-routes';
 import { registerStreamRoute } from './stream/stream-route';
 import { startStreamRegistry } from './stream/stream-registry';
 import { loadOrCreateTlsMaterial } from './tls/tls-files';
+import { releaseDueEscalations } from './relay/escalation-release';
 
 export interface ServerOptions {
   /** TLS material, the embedded database and demo files live here. */
@@ -87,12 +88,16 @@ export interface RunningServer {
   readonly admin: ServerAdmin;
   /** Folds what the server served into its chain now, instead of within a quarter second (tests, tools). */
   foldServerTrail(): Promise<void>;
+  /** Releases the escalation alerts due now, instead of within half a second (tests, tools); how many. */
+  releaseDueEscalations(): Promise<number>;
   close(): Promise<void>;
 }
 
 export const DEFAULT_ACCOUNT_KDF = Object.freeze({ memoryMiB: 64, passes: 3 });
 const HOUSEKEEPING_INTERVAL_MS = 60 * 1000;
 const SESSION_CHECK_INTERVAL_MS = 15 * 1000;
+/** How often due escalation alerts are looked for: the most a step can be late by, plus the release. */
+const ESCALATION_INTERVAL_MS = 500;
 const STREAM_CLOSE_GRACE_MS = 500;
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -253,12 +258,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return Promise.resolve();
     });
 
+    // One release at a time per instance (instances share the work through SKIP LOCKED); a failure is logged, never PHI.
+    let releasing: Promise<number> | null = null;
+    const releaseEscalations = () =>
+      (releasing ??= releaseDueEscalations({ db, clock })
+        .catch((error: unknown) => {
+          logger.warn({ event: 'escalation-release-failed' }, 'relay');
+          throw error;
+        })
+        .finally(() => {
+          releasing = null;
+        }));
     const timers = [
       setInterval(
         () => void admin.sweepExpired().catch(() => logger.warn({ event: 'housekeeping-failed' }, 'housekeeping')),
         HOUSEKEEPING_INTERVAL_MS,
       ),
       setInterval(() => void streams.checkSessions().catch(() => undefined), SESSION_CHECK_INTERVAL_MS),
+      setInterval(() => void releaseEscalations().catch(() => undefined), ESCALATION_INTERVAL_MS),
     ];
     for (const timer of timers) timer.unref();
     cleanups.push(() => {
@@ -284,6 +301,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         placeLegalHold: recorded((userId, actor) => admin.placeLegalHold(userId, actor)),
         releaseLegalHold: recorded((holdId, actor) => admin.releaseLegalHold(holdId, actor)),
         purgeExpiredAudit: recorded((retentionYears, actor) => admin.purgeExpiredAudit(retentionYears, actor)),
+      },
+      // After any release already running, whose clock reading may predate the caller's.
+      releaseDueEscalations: async () => {
+        await releasing?.catch(() => 0);
+        return releaseEscalations();
       },
       foldServerTrail: async () => {
         if ((await serverTrail.fold()) > 0) onAppended?.();

@@ -20,6 +20,7 @@ export const SERVED_ACTIONS = [
   'session.ended',
   'message.accepted',
   'message.acknowledged',
+  'message.escalated',
   'history.read',
   'search.performed',
   'export.created',

@@ -21,6 +21,7 @@ import { publicKeysOf } from '../directory/identity-store';
 import { fail, succeed, type Outcome } from '../outcome';
 import { acknowledgementOf, insertAcknowledgement } from './acknowledgement-store';
 import { heldEnvelope, stillHeld } from './envelope-store';
+import { cancelEscalation } from './escalation-store';
 import { appendFeedEvents } from './feed-store';
 import type { RelayDeps } from './send-message';
 
@@ -54,6 +55,8 @@ export async function acknowledgeMessage(
       return first === null ? fail('NOT_FOUND') : succeed(answer(first));
     }
     await appendFeedEvents(tx, [held.senderId, ...held.recipients], { type: 'acknowledgement', ...ack }, now);
+    // The loop is closed: no further re-alert or escalation step.
+    await cancelEscalation(tx, request.messageId, now);
     await recordServed(
       tx,
       servedEvent({

@@ -7,6 +7,7 @@
 import { receivesMessages } from '../../shared/access/permission-matrix';
 import { sentAtAcceptable } from '../../shared/protocol/clock-skew';
 import type { Envelope } from '../../shared/protocol/envelope';
+import { escalationRecipients } from '../../shared/protocol/escalation';
 import { userId as userIdSchema } from '../../shared/protocol/identifiers';
 import type { ProtocolErrorCode } from '../../shared/protocol/errors';
 
@@ -32,19 +33,24 @@ export function recipientsWithoutMessaging(
   envelope: Envelope,
   roleOf: (userId: string) => string | undefined,
 ): string[] {
-  return [...new Set(envelope.header.recipients)].filter((userId) => !receivesMessages(roleOf(userId) ?? ''));
+  return readersOf(envelope).filter((userId) => !receivesMessages(roleOf(userId) ?? ''));
+}
+
+/** Everyone the envelope is sealed for besides its sender: its recipients now, and those its escalation may reach. */
+export function readersOf(envelope: Envelope): string[] {
+  return [...new Set([...envelope.header.recipients, ...escalationRecipients(envelope.header.escalation)])];
 }
 
 /**
- * Every key entry for a user must be for a header recipient or the sender (their own copy) and
- * must target that user's current encryption key; entries for extra recipients such as an
+ * Every key entry for a user must be for a reader (a header recipient, or someone the escalation
+ * plan names) or the sender (their own copy) and must target that user's current encryption key; entries for extra recipients such as an
  * archive (`archive:<id>`) are not users and are not checked here.
  */
 export function sealedKeysFailure(
   envelope: Envelope,
   encryptionKeys: ReadonlyMap<string, string>,
 ): Extract<ProtocolErrorCode, 'RECIPIENT_KEY_MISMATCH' | 'ENVELOPE_INVALID'> | null {
-  const allowed = new Set([...envelope.header.recipients, envelope.header.sender.userId]);
+  const allowed = new Set([...readersOf(envelope), envelope.header.sender.userId]);
   for (const entry of envelope.keys) {
     if (!userIdSchema.safeParse(entry.recipient).success) continue;
     if (!allowed.has(entry.recipient)) return 'ENVELOPE_INVALID';
@@ -53,7 +59,10 @@ export function sealedKeysFailure(
   return null;
 }
 
-/** Everyone who gets a feed event for the envelope: each recipient and the sender's other devices. */
+/**
+ * Everyone who gets a feed event for the envelope when it is accepted: each recipient and the
+ * sender's other devices. Escalation recipients get theirs when their step is released.
+ */
 export function envelopeAudience(envelope: Envelope): string[] {
   return [...new Set([...envelope.header.recipients, envelope.header.sender.userId])];
 }

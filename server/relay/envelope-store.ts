@@ -50,6 +50,20 @@ export async function insertEnvelope(
   return rows.length > 0;
 }
 
+/** Adds people an escalation step reaches as recipients; answers those who were not already. */
+export async function insertReachedRecipients(
+  tx: Queryable,
+  messageId: string,
+  userIds: readonly string[],
+): Promise<string[]> {
+  const rows = await tx.query<{ user_id: string }>(
+    `INSERT INTO envelope_recipients (message_id, user_id) SELECT $1, unnest($2::text[])
+     ON CONFLICT DO NOTHING RETURNING user_id`,
+    [messageId, [...userIds]],
+  );
+  return rows.map((row) => row.user_id);
+}
+
 export interface HeldEnvelope {
   readonly messageId: string;
   readonly conversationId: string;

@@ -39,12 +39,14 @@ export type FeedAppend =
       readonly reply: QuickReply | null;
       readonly acknowledgedAt: number;
       readonly signature: string;
-    };
+    }
+  | { readonly type: 'escalation'; readonly messageId: string; readonly step: number | null };
 
 /** Who did it, when they signed it was done, and their signature: the columns each kind fills. */
 function actorColumns(event: FeedAppend): { actor: string | null; at: number | null; signature: string | null } {
   switch (event.type) {
     case 'envelope':
+    case 'escalation':
       return { actor: null, at: null, signature: null };
     case 'receipt':
       return { actor: event.userId, at: event.at, signature: null };
@@ -66,8 +68,8 @@ export async function appendFeedEvents(
   await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_APPEND_LOCK_ID]);
   const { actor, at, signature } = actorColumns(event);
   await tx.query(
-    `INSERT INTO feed_events (user_id, type, message_id, actor_id, receipt_kind, at, signature, reply, created_at)
-     SELECT u, $2, $3, $4, $5, $6, $7, $8, $9 FROM unnest($1::text[]) AS u`,
+    `INSERT INTO feed_events (user_id, type, message_id, actor_id, receipt_kind, at, signature, reply, step, created_at)
+     SELECT u, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM unnest($1::text[]) AS u`,
     [
       [...new Set(userIds)],
       event.type,
@@ -77,6 +79,7 @@ export async function appendFeedEvents(
       at,
       signature,
       event.type === 'acknowledgement' ? event.reply : null,
+      event.type === 'escalation' ? event.step : null,
       now,
     ],
   );
@@ -101,6 +104,7 @@ type FeedRow = {
   at: number | null;
   signature: string | null;
   reply: QuickReply | null;
+  step: number | null;
   envelope_json: string | null;
   accepted_at: number | null;
   created_at: number;
@@ -150,6 +154,8 @@ function eventOf(row: FeedRow): FeedEvent | null {
         signature: row.signature,
         acceptedAt: row.created_at,
       };
+    case 'escalation':
+      return { type: 'escalation', seq: row.seq, messageId: row.message_id, step: row.step, at: row.created_at };
   }
 }
 
@@ -172,7 +178,7 @@ export async function readFeed(
   now: number,
 ): Promise<FeedPage> {
   const rows = await db.query<FeedRow>(
-    `SELECT f.seq, f.type, f.message_id, f.actor_id, f.receipt_kind, f.at, f.signature, f.reply, f.created_at, e.envelope_json, e.accepted_at
+    `SELECT f.seq, f.type, f.message_id, f.actor_id, f.receipt_kind, f.at, f.signature, f.reply, f.step, f.created_at, e.envelope_json, e.accepted_at
      FROM feed_events f JOIN envelopes e ON e.message_id = f.message_id
      WHERE f.user_id = $1 AND f.seq > $2 AND (e.expires_at IS NULL OR e.expires_at > $3)
      ORDER BY f.seq LIMIT $4`,

@@ -19,6 +19,7 @@ import { transactionOutcome } from '../db/outcome-transaction';
 import { publicKeysOf } from '../directory/identity-store';
 import { fail, succeed, type Outcome } from '../outcome';
 import { heldEnvelope, recallEnvelope, recalledAtOf } from './envelope-store';
+import { cancelEscalation } from './escalation-store';
 import { appendFeedEvents, deleteEnvelopeEvents } from './feed-store';
 import { receiptSenders } from './receipt-store';
 import type { RelayDeps } from './send-message';
@@ -57,6 +58,7 @@ export async function recallMessage(
       return recalledAt === null ? fail('NOT_FOUND') : succeed({ recalledAt });
     }
     await deleteEnvelopeEvents(tx, request.messageId);
+    await cancelEscalation(tx, request.messageId, now);
     const audience = [session.userId, ...(await receiptSenders(tx, request.messageId))];
     await appendFeedEvents(
       tx,

@@ -23,12 +23,14 @@ import { envelopeDigest } from './envelope-digest';
 import {
   envelopeAudience,
   envelopeExpired,
+  readersOf,
   recipientsWithoutMessaging,
   sealedKeysFailure,
   senderMatches,
   sentAtRefused,
 } from './envelope-rules';
 import { envelopeIdentity, insertEnvelope } from './envelope-store';
+import { scheduleEscalation } from './escalation-store';
 import { appendFeedEvents } from './feed-store';
 import { recordServed, servedEvent } from '../audit/served-events';
 
@@ -71,10 +73,10 @@ async function acceptNew(deps: RelayDeps, envelope: Envelope, digest: string): P
   if (envelopeExpired(envelope, now)) return fail('MESSAGE_EXPIRED');
   if (sentAtRefused(envelope, now)) return fail('CLOCK_SKEW');
 
-  const { recipients } = envelope.header;
+  const readers = readersOf(envelope);
   const senderId = envelope.header.sender.userId;
-  const identities = await activeIdentitiesOf(deps.db, [...recipients, senderId]);
-  if (!recipients.every((userId) => identities.has(userId))) return fail('UNKNOWN_RECIPIENT');
+  const identities = await activeIdentitiesOf(deps.db, [...readers, senderId]);
+  if (!readers.every((userId) => identities.has(userId))) return fail('UNKNOWN_RECIPIENT');
   const notPermitted = recipientsWithoutMessaging(envelope, (userId) => identities.get(userId)?.role);
   if (notPermitted.length > 0) return failAbout('RECIPIENT_NOT_PERMITTED', notPermitted);
 
@@ -94,6 +96,8 @@ async function acceptNew(deps: RelayDeps, envelope: Envelope, digest: string): P
     // Taken (a resend, or a concurrent one that got there first): the caller answers from the stored row.
     if (!(await insertEnvelope(tx, envelope, digest, now))) return fail('IDEMPOTENCY_CONFLICT');
     await appendFeedEvents(tx, envelopeAudience(envelope), { type: 'envelope', messageId: envelope.header.id }, now);
+    if (envelope.header.escalation !== undefined)
+      await scheduleEscalation(tx, envelope.header.id, envelope.header.escalation, now);
     // On the server's own chain, stored with the envelope or not at all (served-events.ts).
     const { id, conversationId } = envelope.header;
     await recordServed(

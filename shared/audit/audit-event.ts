@@ -33,6 +33,8 @@ export const AUDIT_ACTIONS = [
   'message.expired',
   /** A recipient acknowledged it (shared/protocol/acknowledgement.ts); the server records accepting it too. */
   'message.acknowledged',
+  /** The server released a STAT message to its escalation plan's next step (shared/protocol/escalation.ts). */
+  'message.escalated',
   'search.performed',
   'attachment.opened',
   'export.created',
@@ -123,6 +125,7 @@ export const ACTION_OBJECTS = {
   'message.recalled': ['message'],
   'message.expired': ['message'],
   'message.acknowledged': ['message'],
+  'message.escalated': ['message'],
   'search.performed': ['search', 'none'],
   'attachment.opened': ['message'],
   'export.created': ['search', 'none'],

@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { boundedBytes, fixedBytes, NONCE_BYTES, publicKey, signature } from './binary';
+import { escalationArray, escalationPlan, escalationRecipients } from './escalation';
 import { conversationId, deviceId, epochMs, messageId, patientReference, roleAddressId, userId } from './identifiers';
 
 export const ENVELOPE_VERSION = 1;
@@ -56,6 +57,11 @@ export const envelopeHeader = z.strictObject({
   sentAt: epochMs,
   expiresAt: epochMs.nullable(),
   priority: z.enum(PRIORITIES),
+  /**
+   * STAT only: who receives it later if nobody acknowledges, and when (escalation.ts). Absent
+   * from envelopes without one, whose signed bytes are then exactly as before it existed.
+   */
+  escalation: escalationPlan.optional(),
 });
 export type EnvelopeHeader = z.infer<typeof envelopeHeader>;
 
@@ -87,6 +93,18 @@ export const envelope = z
     }
     for (const recipient of value.header.recipients) {
       if (!keyed.has(recipient)) context.addIssue({ code: 'custom', message: 'recipient without a sealed key' });
+    }
+    const escalation = value.header.escalation;
+    if (escalation !== undefined && value.header.priority !== 'stat')
+      context.addIssue({ code: 'custom', message: 'escalation of a message that is not STAT' });
+    if (value.header.recipients.length + escalationRecipients(escalation).length > MAX_RECIPIENTS)
+      context.addIssue({ code: 'custom', message: 'too many readers' });
+    const reachedAtOnce = new Set([value.header.sender.userId, ...value.header.recipients]);
+    for (const later of escalationRecipients(escalation)) {
+      // Nobody can be escalated to who was not sealed to when it was sent.
+      if (!keyed.has(later)) context.addIssue({ code: 'custom', message: 'escalation recipient without a sealed key' });
+      if (reachedAtOnce.has(later))
+        context.addIssue({ code: 'custom', message: 'escalation recipient already a recipient' });
     }
     if (value.header.expiresAt !== null && value.header.expiresAt <= value.header.sentAt) {
       context.addIssue({ code: 'custom', message: 'expiry before sending' });
@@ -145,6 +163,7 @@ function headerArray(header: EnvelopeHeader): unknown[] {
     header.sentAt,
     header.expiresAt,
     header.priority,
+    ...(header.escalation === undefined ? [] : [escalationArray(header.escalation)]),
   ];
 }
 

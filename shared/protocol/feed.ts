@@ -52,5 +52,18 @@ export const feedEvent = z.discriminatedUnion('type', [
     signature,
     acceptedAt: epochMs,
   }),
+  /**
+   * Nobody has acknowledged a STAT message when its plan said to act: `step` is the index of the
+   * plan step now released (its people receive the envelope too), or null for a re-alert of those
+   * already reached. Only an index: who it reaches is read from the signed plan, never from the
+   * server (escalation.ts). `at` is the server's time of it.
+   */
+  z.strictObject({
+    type: z.literal('escalation'),
+    seq,
+    messageId,
+    step: z.number().int().min(0).max(2).nullable(),
+    at: epochMs,
+  }),
 ]);
 export type FeedEvent = z.infer<typeof feedEvent>;

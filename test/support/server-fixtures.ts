@@ -30,6 +30,7 @@ import type { Role } from '../../shared/access/permission-matrix';
 import type { Session } from '../../shared/protocol/api';
 import { AUTH_KEY_INFO, loginProofBytes, refreshProofBytes, WRAP_KEY_INFO } from '../../shared/protocol/auth';
 import type { Envelope, Priority } from '../../shared/protocol/envelope';
+import type { EscalationReason } from '../../shared/protocol/escalation';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/server';
 import type { PostgresCluster } from './postgres';
 import { apiClient, openStream, type ApiClient, type StreamClient } from './server-client';
@@ -379,13 +380,19 @@ export interface MessageSpec {
   readonly expiresAt?: number | null;
   readonly priority?: Priority;
   readonly sentAt?: number;
+  /** A STAT escalation plan: each step's people are sealed to and named in the signed header. */
+  readonly escalation?: {
+    readonly repeatEveryMs: number | null;
+    readonly steps: readonly { afterMs: number; to: readonly TestUser[]; reason: EscalationReason }[];
+  };
 }
 
 /** A sealed, signed envelope from `from` to `to`, exactly as the client builds one. */
 export async function sealMessage(target: TestServer, spec: MessageSpec): Promise<Envelope> {
   const sender = spec.from;
   if (sender.identity === null) throw new Error(`${sender.userId} has no identity keys`);
-  const everyone = [...spec.to, sender];
+  const later = spec.escalation?.steps.flatMap((step) => step.to) ?? [];
+  const everyone = [...spec.to, sender, ...later];
   const keys = await Promise.all(
     everyone.map(async (user) => {
       const found = await target.api.ok('lookupKeys', { userIds: [user.userId] }, token(sender));
@@ -404,6 +411,18 @@ export async function sealMessage(target: TestServer, spec: MessageSpec): Promis
       sentAt: spec.sentAt ?? target.clock.now(),
       expiresAt: spec.expiresAt ?? null,
       priority: spec.priority ?? 'routine',
+      ...(spec.escalation === undefined
+        ? {}
+        : {
+            escalation: {
+              repeatEveryMs: spec.escalation.repeatEveryMs,
+              steps: spec.escalation.steps.map((step) => ({
+                afterMs: step.afterMs,
+                to: step.to.map((user) => user.userId),
+                reason: step.reason,
+              })),
+            },
+          }),
     },
     body: {
       kind: 'text',

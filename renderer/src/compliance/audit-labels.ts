@@ -25,6 +25,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'message.recalled': 'Message recalled',
   'message.expired': 'Message expired',
   'message.acknowledged': 'Message acknowledged',
+  'message.escalated': 'Message escalated (server)',
   'search.performed': 'Search performed',
   'attachment.opened': 'Attachment opened',
   'export.created': 'Export created',

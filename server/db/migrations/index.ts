@@ -26,7 +26,7 @@ import { MIGRATION_0012 } from './0012-workstation-contact-and-revocation';
 import { MIGRATION_0013 } from './0013-scim-provisioning';
 import { MIGRATION_0014 } from './0014-device-commands';
 import { MIGRATION_0015 } from './0015-siem-forwarder-lease';
-import { MIGRATION_0018 } from './0018-message-acknowledgements';
+import { MIGRATION_0018 } from './0018-acknowledgement-escalation';
 
 export type { Migration } from '../migration';
 

@@ -130,6 +130,7 @@ export const ACTIONS: Readonly<Record<AuditAction, ActionMapping>> = {
   'message.recalled': { type: PATIENT_RECORD, action: 'D' },
   'message.expired': { type: PATIENT_RECORD, action: 'D' },
   'message.acknowledged': { type: PATIENT_RECORD, action: 'U', user: AUTHOR },
+  'message.escalated': { type: PATIENT_RECORD, action: 'E' },
   'search.performed': { type: QUERY, action: 'E' },
   'attachment.opened': { type: PATIENT_RECORD, action: 'R' },
   'export.created': { type: EXPORT, action: 'R' },

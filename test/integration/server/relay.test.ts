@@ -37,7 +37,9 @@ const summary = (event: FeedEvent) =>
       ? ['receipt', event.messageId, event.userId, event.kind]
       : event.type === 'recall'
         ? ['recall', event.messageId, event.senderId]
-        : ['acknowledgement', event.messageId, event.userId];
+        : event.type === 'acknowledgement'
+          ? ['acknowledgement', event.messageId, event.userId]
+          : ['escalation', event.messageId, event.step];
 
 async function textFor(reader: TestUser, envelope: Envelope, sender: TestUser): Promise<string> {
   const signingKey = Buffer.from(sender.identity!.signing.publicKey).toString('base64');
