@@ -26,6 +26,7 @@ import type { ContactKeys } from './contact-keys';
 import type { RoleDirectory } from './role-directory';
 import { displayTextOrNull } from '../../shared/text/display-text';
 import { asksForAcknowledgement } from '../../shared/protocol/acknowledgement';
+import { escalationRecipients } from '../../shared/protocol/escalation';
 
 export const FEED_CURSOR_SETTING = 'feed.cursor';
 
@@ -51,6 +52,11 @@ export interface FeedReceiverDeps {
   /** A new incoming message was stored: who sent it (a display name), for a PHI-free notification. */
   readonly onIncoming?: (senderName: string | null) => void;
   /**
+   * A STAT message to this clinician is re-alerted and still waits for their acknowledgement:
+   * how many incoming messages wait, for a PHI-free notice.
+   */
+  readonly onAwaitingAcknowledgement?: (count: number) => void;
+  /**
    * A new incoming message is about to be stored (ids only, for the audit trail). Awaited first:
    * if it rejects, nothing is stored and the event is not acknowledged, so it comes again.
    * `patient`: the reference of the patient the conversation is about, as this vault holds it.
@@ -71,8 +77,12 @@ function sameMembers(a: readonly string[], b: readonly string[]): boolean {
   return left.size === right.size && [...left].every((id) => right.has(id));
 }
 
+/** Everyone the envelope was sealed for: its recipients now and those its escalation plan may reach later. */
 function participantsMatch(header: Envelope['header'], body: MessageBody): boolean {
-  return sameMembers([header.sender.userId, ...header.recipients], body.conversation.participants);
+  return sameMembers(
+    [header.sender.userId, ...header.recipients, ...escalationRecipients(header.escalation)],
+    body.conversation.participants,
+  );
 }
 
 export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
@@ -194,6 +204,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
         body: body.text,
         direction,
         ackRequested: asksForAcknowledgement(header.priority, body.acknowledgementRequested === true),
+        escalationPlan: header.escalation ?? null,
       },
     });
     // The delivery receipt goes only after the record above: the sender learns of it once it is in the trail.
@@ -259,6 +270,31 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     deps.onListChanged();
   }
 
+  /**
+   * The server says a STAT message's plan acted: a step was released (its people are read from
+   * the signed plan: a step the plan does not have is refused) or those reached are re-alerted.
+   * A re-alert of a message still waiting on this clinician raises a notice.
+   */
+  async function onEscalation(event: Extract<FeedEvent, { type: 'escalation' }>): Promise<void> {
+    const message = await deps.store.call('message.find', { id: event.messageId });
+    if (message === null) return;
+    if (
+      message.escalation === null ||
+      (event.step !== null && message.escalation.plan.steps[event.step] === undefined)
+    ) {
+      deps.onRejected('ESCALATION_REJECTED');
+      return;
+    }
+    await deps.store.call('escalation.record', { messageId: event.messageId, step: event.step, at: event.at });
+    deps.onThreadChanged(message.conversationId);
+    const waitsOnMe =
+      message.direction === 'in' &&
+      message.body !== null &&
+      message.acknowledgements.length === 0 &&
+      event.step === null;
+    if (waitsOnMe) deps.onAwaitingAcknowledgement?.(await deps.store.call('message.awaitingAcknowledgement', {}));
+  }
+
   /** The vault's cursor, read once: only this receiver moves it, and only after the vault has it. */
   let stored: number | null = null;
   async function cursor(): Promise<number> {
@@ -287,6 +323,9 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
           break;
         case 'acknowledgement':
           await onAcknowledgement(event);
+          break;
+        case 'escalation':
+          await onEscalation(event);
           break;
       }
       if (event.seq > (await cursor())) {

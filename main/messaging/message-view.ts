@@ -75,6 +75,24 @@ export function toMessageView(message: StoredMessage, context: MessageViewContex
         !gone &&
         !message.acknowledgements.some((ack) => ack.userId === context.selfId),
     },
+    escalation: escalationView(message, name),
+  };
+}
+
+/** Each step of the signed plan by its people's names, when it falls due (from acceptance) and when it was released. */
+function escalationView(message: StoredMessage, name: (userId: string) => string): MessageView['escalation'] {
+  if (message.escalation === null) return null;
+  const { plan, alerts } = message.escalation;
+  const realerts = alerts.filter((alert) => alert.step === null);
+  return {
+    steps: plan.steps.map((step, index) => ({
+      reason: step.reason,
+      names: step.to.map(name),
+      dueAt: message.sentAt + step.afterMs,
+      releasedAt: alerts.find((alert) => alert.step === index)?.at ?? null,
+    })),
+    realerts: realerts.length,
+    lastRealertAt: realerts.at(-1)?.at ?? null,
   };
 }
 

@@ -57,6 +57,8 @@ export interface MessagingDeps {
   readonly onThreadChanged: (conversationId: string) => void;
   /** A new incoming message was stored (the sender's display name only). */
   readonly onIncoming?: (senderName: string | null) => void;
+  /** A STAT message is re-alerted while it waits on this clinician: how many wait. */
+  readonly onAwaitingAcknowledgement?: (count: number) => void;
   readonly onSessionEnded: (reason: SessionEndReason) => void;
   /** The stream says IT has commands waiting for this workstation. */
   readonly onCommandsPending?: () => void;
@@ -129,6 +131,7 @@ export function createMessagingService(deps: MessagingDeps) {
         }),
       ),
     ...(deps.onIncoming ? { onIncoming: deps.onIncoming } : {}),
+    ...(deps.onAwaitingAcknowledgement ? { onAwaitingAcknowledgement: deps.onAwaitingAcknowledgement } : {}),
     onRejected: deps.onRejected,
   });
 

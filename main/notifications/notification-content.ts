@@ -29,3 +29,17 @@ export function noticeFor(facts: NoticeFacts): Notice {
     body: facts.unseen <= 1 ? 'New secure message' : `${String(Math.min(facts.unseen, 999))} new secure messages`,
   };
 }
+
+/**
+ * A re-alert of an unacknowledged STAT message: that urgent messages wait, and how many, never
+ * who sent them (it may show on a locked or shared screen) and never what they say.
+ */
+export function awaitingNoticeFor(count: number): Notice {
+  return {
+    title: 'Wardline',
+    body:
+      count <= 1
+        ? 'Urgent secure message awaiting your acknowledgement'
+        : `${String(Math.min(count, 999))} urgent secure messages awaiting your acknowledgement`,
+  };
+}

@@ -5,7 +5,7 @@
  * closed) the last count plus what the watch has seen arrive.
  */
 import type { NotificationContent } from '../../shared/policy/policy-schema';
-import { noticeFor, type Notice } from '../notifications/notification-content';
+import { awaitingNoticeFor, noticeFor, type Notice } from '../notifications/notification-content';
 
 export interface BadgeCounterDeps {
   readonly content: NotificationContent;
@@ -20,6 +20,8 @@ export interface BadgeCounter {
   incoming(senderName: string | null): void;
   /** A message arrived while locked (`arrivedSinceLock` in all): a name-free notice, and the badge. */
   incomingWhileLocked(arrivedSinceLock: number): void;
+  /** A STAT message was re-alerted and `count` incoming messages wait for acknowledgement: a notice that says only that. */
+  awaitingAcknowledgement(count: number): void;
   /** The clinician is looking at the window: later notices count from here. */
   seen(): void;
   /** Recounts the unread messages for the badge, at most once per quarter second. */
@@ -43,6 +45,10 @@ export function createBadgeCounter(deps: BadgeCounterDeps): BadgeCounter {
       unseen += 1;
       deps.notify(noticeFor({ content: deps.content, locked: true, unseen, senderName: null }));
       deps.badge(lastCount + arrivedSinceLock);
+    },
+
+    awaitingAcknowledgement(count) {
+      deps.notify(awaitingNoticeFor(count));
     },
 
     seen() {

@@ -40,6 +40,7 @@ export function messagingStarter(deps: SessionDeps, serverEnded: (reason: Sessio
       },
       onThreadChanged: deps.events.threadChanged,
       onIncoming: (senderName) => session.badge.incoming(senderName),
+      onAwaitingAcknowledgement: (count) => session.badge.awaitingAcknowledgement(count),
       onSessionEnded: serverEnded,
       ...(deps.onCommandsPending ? { onCommandsPending: deps.onCommandsPending } : {}),
       onRejected: (reason) => deps.logger.warn({ reason }, 'feed event rejected'),

@@ -13,7 +13,7 @@ import { messageReads, messageWrites } from './ops/message-ops';
 import { outboxReads, outboxWrites } from './ops/outbox-ops';
 import { readStateReads, readStateWrites } from './ops/read-state-ops';
 import { receiptWrites } from './ops/receipt-ops';
-import { acknowledgementWrites } from './ops/acknowledgement-ops';
+import { acknowledgementReads, acknowledgementWrites } from './ops/acknowledgement-ops';
 import { settingReads, settingWrites } from './ops/setting-ops';
 
 /** Operations that only read the vault. */
@@ -25,6 +25,7 @@ export const vaultReads = {
   ...outboxReads,
   ...contactKeyReads,
   ...settingReads,
+  ...acknowledgementReads,
 } as const;
 
 /** Operations that change the vault. */

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ROLES } from '../access/permission-matrix';
 import { directoryEntry, sessionSummary } from '../protocol/api';
 import { quickReply } from '../protocol/acknowledgement';
+import { ESCALATION_REASONS } from '../protocol/escalation';
 import { MAX_TEXT_CHARS, patientContext, PRIORITIES } from '../protocol/envelope';
 import { conversationId, messageId, roleAddressId, userId as protocolUserId } from '../protocol/identifiers';
 import { policySchema, policySourceSchema } from '../policy/policy-schema';
@@ -154,6 +155,23 @@ export const messageViewSchema = z.strictObject({
     /** The clinician may acknowledge it now: it asks, it is to them, still there, and they have not. */
     canAcknowledge: z.boolean(),
   }),
+  /** A STAT message's escalation: each step of its signed plan, when due and when released; re-alerts so far. */
+  escalation: z
+    .strictObject({
+      steps: z
+        .array(
+          z.strictObject({
+            reason: z.enum(ESCALATION_REASONS),
+            names: z.array(text(200)).max(100),
+            dueAt: time,
+            releasedAt: time.nullable(),
+          }),
+        )
+        .max(3),
+      realerts: z.number().int().nonnegative(),
+      lastRealertAt: time.nullable(),
+    })
+    .nullable(),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 

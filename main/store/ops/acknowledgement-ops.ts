@@ -1,6 +1,7 @@
 /**
  * Acknowledgements of messages this vault holds, one per message and person (the first stands,
- * as on the server). They are read back with their message (message-ops.ts).
+ * as on the server), and the escalation alerts the server reported. Both are read back with
+ * their message (message-ops.ts).
  */
 import type { Database } from 'better-sqlite3';
 import type { QuickReply } from '../../../shared/protocol/acknowledgement';
@@ -33,4 +34,33 @@ export const acknowledgementWrites = {
       );
       return { conversationId: message.conversation_id };
     })(),
+
+  /** An alert the server reported for a message this vault holds (step null: a re-alert); once each. */
+  'escalation.record': (
+    db: Database,
+    alert: { messageId: string; step: number | null; at: number },
+  ): { conversationId: string | null } => {
+    const message = sql(db, 'SELECT conversation_id FROM messages WHERE id = ?').get(alert.messageId) as
+      | { conversation_id: string }
+      | undefined;
+    if (!message) return { conversationId: null };
+    sql(db, 'INSERT INTO escalation_events (message_id, step, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
+      alert.messageId,
+      alert.step ?? -1,
+      alert.at,
+    );
+    return { conversationId: message.conversation_id };
+  },
+} as const;
+
+export const acknowledgementReads = {
+  /** Incoming messages that ask for acknowledgement and have none: what a re-alert counts. */
+  'message.awaitingAcknowledgement': (db: Database, _args: Record<string, never>): number =>
+    (
+      sql(
+        db,
+        `SELECT count(*) AS n FROM messages WHERE direction = 'in' AND ack_requested = 1
+         AND acknowledged_at IS NULL AND body IS NOT NULL`,
+      ).get() as { n: number }
+    ).n,
 } as const;

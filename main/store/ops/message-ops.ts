@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { Priority } from '../../../shared/protocol/envelope';
+import type { EscalationPlan } from '../../../shared/protocol/escalation';
 import type { AcknowledgementRecord } from './acknowledgement-ops';
 import { sql } from '../statement-cache';
 import { touchConversation, upsertConversation, type ConversationRecord } from './conversation-ops';
@@ -30,6 +31,11 @@ export interface StoredMessage {
   readonly ackRequested: boolean;
   /** Who acknowledged it, first first. */
   readonly acknowledgements: readonly Omit<AcknowledgementRecord, 'messageId'>[];
+  /** A STAT message's signed escalation plan, and the alerts the server reported (step null: a re-alert). */
+  readonly escalation: {
+    readonly plan: EscalationPlan;
+    readonly alerts: readonly { readonly step: number | null; readonly at: number }[];
+  } | null;
 }
 
 export interface IncomingMessage {
@@ -47,6 +53,8 @@ export interface IncomingMessage {
   readonly direction: 'in' | 'out';
   /** It asks for acknowledgement; absent means no. */
   readonly ackRequested?: boolean;
+  /** Its signed escalation plan, if it has one. */
+  readonly escalationPlan?: EscalationPlan | null;
 }
 
 /** A message the clinician just sent, as shown while it waits in the outbox. */
@@ -59,6 +67,7 @@ export interface OutgoingMessage {
   readonly recipientCount: number;
   readonly body: string;
   readonly ackRequested?: boolean;
+  readonly escalationPlan?: EscalationPlan | null;
 }
 
 interface RawStored {
@@ -79,6 +88,8 @@ interface RawStored {
   read_count: number;
   ack_requested: number;
   acknowledgements: string;
+  escalation_plan: string | null;
+  escalation_alerts: string;
 }
 
 const STORED_COLUMNS = `m.id, m.conversation_id, m.sender_id, m.direction, m.sent_at, m.priority, m.expires_at,
@@ -89,7 +100,10 @@ const STORED_COLUMNS = `m.id, m.conversation_id, m.sender_id, m.direction, m.sen
   m.ack_requested,
   (SELECT json_group_array(json_object('userId', a.user_id, 'reply', a.reply, 'at', a.acknowledged_at))
      FROM (SELECT * FROM acknowledgements a WHERE a.message_id = m.id ORDER BY a.acknowledged_at, a.user_id) a)
-     AS acknowledgements`;
+     AS acknowledgements,
+  m.escalation_plan,
+  (SELECT json_group_array(json_object('step', e.step, 'at', e.at))
+     FROM (SELECT * FROM escalation_events e WHERE e.message_id = m.id ORDER BY e.at, e.step) e) AS escalation_alerts`;
 
 function toStored(raw: RawStored): StoredMessage {
   return {
@@ -110,6 +124,17 @@ function toStored(raw: RawStored): StoredMessage {
     readCount: raw.read_count,
     ackRequested: raw.ack_requested === 1,
     acknowledgements: JSON.parse(raw.acknowledgements) as StoredMessage['acknowledgements'],
+    escalation:
+      raw.escalation_plan === null
+        ? null
+        : {
+            // Written by message.receive from a plan that passed the envelope schema.
+            plan: JSON.parse(raw.escalation_plan) as EscalationPlan,
+            alerts: (JSON.parse(raw.escalation_alerts) as { step: number; at: number }[]).map((alert) => ({
+              step: alert.step < 0 ? null : alert.step,
+              at: alert.at,
+            })),
+          },
   };
 }
 
@@ -149,8 +174,8 @@ export const messageWrites = {
         sql(
           db,
           `INSERT INTO messages (id, conversation_id, sender_id, sent_at, received_at, priority, expires_at, envelope, body,
-             direction, send_state, recipient_count, ack_requested)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+             direction, send_state, recipient_count, ack_requested, escalation_plan)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
         ).run(
           m.id,
           m.conversationId,
@@ -165,6 +190,7 @@ export const messageWrites = {
           m.direction === 'out' ? 'sent' : null,
           m.recipientCount,
           m.ackRequested === true ? 1 : 0,
+          m.escalationPlan == null ? null : JSON.stringify(m.escalationPlan),
         ).changes === 1;
       if (inserted) touchConversation(db, m.conversationId, m.sentAt);
       return { inserted };
@@ -182,8 +208,8 @@ export const messageWrites = {
       sql(
         db,
         `INSERT INTO messages (id, conversation_id, sender_id, sent_at, received_at, priority, expires_at, envelope, body,
-           direction, send_state, recipient_count, ack_requested)
-         VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, 'out', 'pending', ?, ?)`,
+           direction, send_state, recipient_count, ack_requested, escalation_plan)
+         VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, 'out', 'pending', ?, ?, ?)`,
       ).run(
         m.id,
         input.conversation.id,
@@ -195,6 +221,7 @@ export const messageWrites = {
         m.body,
         m.recipientCount,
         m.ackRequested === true ? 1 : 0,
+        m.escalationPlan == null ? null : JSON.stringify(m.escalationPlan),
       );
       sql(
         db,

@@ -24,6 +24,7 @@ const READ_ARGS: { readonly [K in keyof Reads]: Parameters<Reads[K]>[1] } = {
   'outbox.list': { limit: 10, held: true },
   'contactKey.get': { userId: 'dr.okafor' },
   'setting.get': { key: 'feed.cursor' },
+  'message.awaitingAcknowledgement': {},
 };
 
 let db: Database;
@@ -33,7 +34,7 @@ beforeAll(() => {
   db = openSqlCipher(path.join(tempDir('wardline-reads-'), 'vault.db'), randomKey(), { create: true });
   const roleConversation = { ...conversation, id: 'conv-role', kind: 'role' as const, roleAddressId: 'role-icu' };
   vaultWrites['message.receive'](db, received(1));
-  vaultWrites['message.receive'](db, received(2, { expiresAt: message(2).sentAt + 500 }));
+  vaultWrites['message.receive'](db, received(2, { expiresAt: message(2).sentAt + 500, ackRequested: true }));
   vaultWrites['message.receive'](db, {
     conversation: roleConversation,
     message: message(3, { conversationId: 'conv-role' }),

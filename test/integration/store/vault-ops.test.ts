@@ -211,6 +211,34 @@ describe('messaging store operations', () => {
       conversationId: null,
     });
     await store.call('outbox.accepted', { id: 'm-asked' });
+    // Acknowledged by the reader, so nothing incoming waits any more.
+    expect(await store.call('message.awaitingAcknowledgement', {})).toBe(0);
+  });
+
+  it('keeps a STAT message’s signed escalation plan and each alert the server reported, once', async () => {
+    const plan = { repeatEveryMs: 60_000, steps: [{ afterMs: 120_000, to: ['dr.nguyen'], reason: 'backup' as const }] };
+    await store.call(
+      'message.receive',
+      incoming('m-esc', 'c-esc', 20_000, { priority: 'stat', ackRequested: true, escalationPlan: plan }),
+    );
+    expect(await store.call('message.awaitingAcknowledgement', {})).toBe(1);
+    expect(await store.call('escalation.record', { messageId: 'm-esc', step: null, at: 80_000 })).toEqual({
+      conversationId: 'c-esc',
+    });
+    await store.call('escalation.record', { messageId: 'm-esc', step: 0, at: 140_000 });
+    await store.call('escalation.record', { messageId: 'm-esc', step: 0, at: 140_000 });
+    expect((await store.call('message.find', { id: 'm-esc' }))?.escalation).toEqual({
+      plan,
+      alerts: [
+        { step: null, at: 80_000 },
+        { step: 0, at: 140_000 },
+      ],
+    });
+    expect(await store.call('escalation.record', { messageId: 'unknown', step: 0, at: 1 })).toEqual({
+      conversationId: null,
+    });
+    await store.call('acknowledgement.record', { messageId: 'm-esc', userId: 'nurse.adams', reply: null, at: 150_000 });
+    expect(await store.call('message.awaitingAcknowledgement', {})).toBe(0);
   });
 
   it('removes expired bodies and the outbox entries of expired messages', async () => {

@@ -30,6 +30,7 @@ const base: StoredMessage = {
   readCount: 0,
   ackRequested: false,
   acknowledgements: [],
+  escalation: null,
 };
 
 const as = (senderName: string, now: number) => ({

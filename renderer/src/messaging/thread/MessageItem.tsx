@@ -6,6 +6,8 @@ import { messageTime } from '../message/message-time';
 import { PriorityMarker } from '../message/PriorityMarker';
 import { ReceiptLine } from '../message/ReceiptLine';
 import { AcknowledgementStatus } from '../message/AcknowledgementStatus';
+import { EscalationStatus } from '../message/EscalationStatus';
+import { escalated } from '../message/escalation-label';
 import { awaitingAcknowledgement } from '../message/acknowledgement-label';
 import { AcknowledgeActions } from './AcknowledgeActions';
 import { RecallButton } from './RecallButton';
@@ -38,6 +40,7 @@ export function MessageItem({
       data-direction={message.direction}
       data-priority={message.priority}
       data-awaiting={awaitingAcknowledgement(message) || undefined}
+      data-escalated={(escalated(message) && awaitingAcknowledgement(message)) || undefined}
     >
       <div className="message-meta">
         {own ? (
@@ -59,6 +62,7 @@ export function MessageItem({
       </div>
       <MessageBody message={message} />
       <AcknowledgementStatus message={message} time={(at) => messageTime(at, now)} />
+      <EscalationStatus message={message} time={(at) => messageTime(at, now)} />
       {message.acknowledgement.canAcknowledge && (
         <AcknowledgeActions bridge={bridge} messageId={message.id} onAcknowledged={onAcknowledged} />
       )}
