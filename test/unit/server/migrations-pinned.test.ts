@@ -24,6 +24,7 @@ const RELEASED: Readonly<Record<number, string>> = {
   13: 'c944f27ba9f873e261ba9a57d1cc51f13a59a073e928b91b12175597bcf67356',
   14: '3ae60fa88eb59b615b368859110e8d4ac776d030099d42a06f0f39c0f81fd14e',
   15: 'a7d721253f7c90fbd244c6f24e5f612ec233737e78cef92ac715833eb53e66d7',
+  16: 'dbb8c77cd2c3ff0d2f6b3e83dc11a851814018d2b0e118216463540615f5034b',
 };
 
 const digest = (statements: readonly string[]) => createHash('sha256').update(JSON.stringify(statements)).digest('hex');
