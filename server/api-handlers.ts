@@ -13,6 +13,7 @@ import { reauthenticate } from './accounts/reauthenticate';
 import { createAdminHandlers } from './admin/admin-api-handlers';
 import { createAdminDirectoryHandlers } from './admin/admin-directory-handlers';
 import { createAdminLogHandlers } from './admin/admin-log-handlers';
+import { createAdminScheduleHandlers } from './admin/admin-schedule-handlers';
 import { createAdminScimHandlers } from './admin/admin-scim-handlers';
 import type { AuthenticatedSession } from './accounts/session-store';
 import { endOwnSession, listSessions, refreshSession, signOut, type SessionDeps } from './accounts/session-actions';
@@ -143,6 +144,7 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       ),
     ...createAdminHandlers(deps),
     ...createAdminDirectoryHandlers(deps),
+    ...createAdminScheduleHandlers(deps),
     ...createAdminLogHandlers({
       db,
       clock,

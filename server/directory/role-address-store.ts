@@ -44,6 +44,19 @@ export async function roleMembersOf(db: Queryable, addressId: string): Promise<s
   return rows.map((row) => row.user_id);
 }
 
+/** The address's members (active or not) with their names, as a rota file may name them. */
+export async function namedMembersOf(
+  db: Queryable,
+  addressId: string,
+): Promise<{ userId: string; displayName: string }[]> {
+  const rows = await db.query<{ user_id: string; display_name: string }>(
+    `SELECT a.user_id, a.display_name FROM role_members m JOIN accounts a ON a.user_id = m.user_id
+     WHERE m.address_id = $1 ORDER BY a.user_id`,
+    [addressId],
+  );
+  return rows.map((row) => ({ userId: row.user_id, displayName: row.display_name }));
+}
+
 /** A new address without members; false if the id is taken (by a concurrent insert too). */
 export async function insertRoleAddress(db: Queryable, address: RoleAddress): Promise<boolean> {
   const rows = await db.query<{ address_id: string }>(
@@ -66,7 +79,7 @@ export async function updateRoleAddress(db: Queryable, address: RoleAddress): Pr
   return (await roleAddressExists(db, address.addressId)) ? false : null;
 }
 
-async function roleAddressExists(db: Queryable, addressId: string): Promise<boolean> {
+export async function roleAddressExists(db: Queryable, addressId: string): Promise<boolean> {
   return (await db.query('SELECT 1 FROM role_addresses WHERE address_id = $1', [addressId])).length > 0;
 }
 

@@ -96,13 +96,13 @@ export async function updateShift(
   return exists.length === 1 ? false : null;
 }
 
-/** Whether the shift of the address was deleted now (false: there was none). */
-export async function deleteShift(tx: Queryable, addressId: string, shiftId: string): Promise<boolean> {
-  const rows = await tx.query('DELETE FROM role_shifts WHERE shift_id = $1 AND address_id = $2 RETURNING shift_id', [
-    shiftId,
-    addressId,
-  ]);
-  return rows.length === 1;
+/** Deletes the shift of the address: whose shift it was, or null if there was none. */
+export async function deleteShift(tx: Queryable, addressId: string, shiftId: string): Promise<string | null> {
+  const [row] = await tx.query<{ user_id: string }>(
+    'DELETE FROM role_shifts WHERE shift_id = $1 AND address_id = $2 RETURNING user_id',
+    [shiftId, addressId],
+  );
+  return row?.user_id ?? null;
 }
 
 /** Deletes the address's shifts overlapping [from, to); how many. */

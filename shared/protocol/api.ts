@@ -19,6 +19,7 @@ import { account } from './account';
 import { adminRoutes } from './admin-api';
 import { adminDirectoryRoutes } from './admin-directory-api';
 import { adminLogRoutes } from './admin-log-api';
+import { adminScheduleRoutes } from './admin-schedule-api';
 import { adminScimRoutes } from './admin-scim-api';
 import { adminWipeRoutes } from './admin-wipe-api';
 import { deviceCommandRoutes } from './device-command-api';
@@ -351,6 +352,7 @@ export const routes = {
   },
   ...adminRoutes,
   ...adminDirectoryRoutes,
+  ...adminScheduleRoutes,
   ...adminLogRoutes,
   ...adminScimRoutes,
   ...adminWipeRoutes,
