@@ -90,7 +90,7 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       return ended;
     },
     publishIdentity: ({ body, session }) => publishIdentity(db, session.userId, body, clock()),
-    searchDirectory: async ({ body }) => succeed(await searchDirectory(db, body.query, body.limit)),
+    searchDirectory: async ({ body }) => succeed(await searchDirectory(db, body.query, body.limit, clock())),
     lookupKeys: async ({ body }) => succeed(await lookupKeys(db, body.userIds)),
     send: ({ body, session }) =>
       served(

@@ -72,6 +72,9 @@ export const directoryUser = z.strictObject({
 });
 export type DirectoryUser = z.infer<typeof directoryUser>;
 
+/** Most shifts a directory entry lists as on call now: overlapping shifts are a handover, not a crowd. */
+export const ROLE_ON_CALL_MAX = 10;
+
 export const directoryRole = z.strictObject({
   kind: z.literal('role'),
   addressId: roleAddressId,
@@ -80,6 +83,13 @@ export const directoryRole = z.strictObject({
   description: text(500),
   /** Current members: a message to the address goes to each of them. */
   members: z.array(directoryUser).max(100),
+  /**
+   * Who is on call now by the address's schedule (server/directory/role-shift-store.ts): each
+   * shift covering the server's now whose person is active, earliest start first (two during a
+   * handover), with its backup (null if none, or no longer active) and when it ends. Empty when
+   * no shift covers now.
+   */
+  onCall: z.array(z.strictObject({ userId, backupUserId: userId.nullable(), endsAt: epochMs })).max(ROLE_ON_CALL_MAX),
 });
 export type DirectoryRole = z.infer<typeof directoryRole>;
 

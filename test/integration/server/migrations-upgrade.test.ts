@@ -374,7 +374,7 @@ async function expectReadable(
     totpLastStep: null,
   });
   expect(await findIdentity(db, NURSE)).toMatchObject({ fingerprint: 'ab12', wrappedPrivateKeys: 'd3JhcHBlZA==' });
-  const directory = await searchDirectory(db, 'cardiology', 10);
+  const directory = await searchDirectory(db, 'cardiology', 10, NOW);
   expect(JSON.stringify(directory)).toContain('cardiology-on-call');
   expect(await deviceKeyOf(db, DEVICE)).toBe('ZGV2aWNla2V5');
   expect(await findChallenge(db, CHALLENGE)).toMatchObject({ userId: NURSE, deviceName: 'Ward 3 desk' });
