@@ -46,7 +46,7 @@ export const roleShift = z.strictObject({
 export type RoleShift = z.infer<typeof roleShift>;
 
 /** What makes a shift, as an admin gives it: checked for order, length and two different people. */
-const shiftFields = z
+export const shiftRequest = z
   .strictObject({
     addressId: roleAddressId,
     userId,
@@ -58,7 +58,7 @@ const shiftFields = z
     message: 'a shift ends after it starts, within a week',
   })
   .refine((shift) => shift.backupUserId !== shift.userId, { message: 'the backup is someone else' });
-export type ShiftInput = z.infer<typeof shiftFields>;
+export type ShiftInput = z.infer<typeof shiftRequest>;
 
 /**
  * Why an entry of a rota file was not taken. Codes only: an answer never repeats what the file
@@ -116,7 +116,38 @@ export const importedShift = z.strictObject({
 });
 export type ImportedShift = z.infer<typeof importedShift>;
 
-const forShift = z.strictObject({ addressId: roleAddressId, shiftId: uuid });
+export const shiftChangeRequest = z
+  .strictObject({
+    addressId: roleAddressId,
+    shiftId: uuid,
+    userId,
+    backupUserId: userId.nullable(),
+    startsAt: epochMs,
+    endsAt: epochMs,
+  })
+  .refine((shift) => shift.endsAt > shift.startsAt && shift.endsAt - shift.startsAt <= SHIFT_MAX_MS)
+  .refine((shift) => shift.backupUserId !== shift.userId);
+
+export const scheduleImportRequest = z.strictObject({
+  addressId: roleAddressId,
+  format: z.enum(SCHEDULE_FORMATS),
+  text: z.string().max(SCHEDULE_FILE_MAX_CHARS),
+  dryRun: z.boolean(),
+});
+
+export const scheduleImportAnswer = z.strictObject({
+  shifts: z.array(importedShift).max(SCHEDULE_IMPORT_MAX_SHIFTS),
+  problems: z.array(scheduleProblem).max(SCHEDULE_IMPORT_MAX_PROBLEMS),
+  /** How many problems there were in all (the list stops at SCHEDULE_IMPORT_MAX_PROBLEMS). */
+  problemCount: z.number().int().nonnegative(),
+  /** The span the import replaces: earliest start to latest end; null when it yields no shift. */
+  span: z.strictObject({ from: epochMs, to: epochMs }).nullable(),
+  /** Whether the shifts were stored; `replaced`: how many earlier shifts they replaced. */
+  applied: z.boolean(),
+  replaced: z.number().int().nonnegative(),
+});
+
+export const forShift = z.strictObject({ addressId: roleAddressId, shiftId: uuid });
 const changed = z.strictObject({ changed: z.boolean() });
 
 export const shiftWindow = z
@@ -147,7 +178,7 @@ export const adminScheduleRoutes = {
     path: '/v1/admin/role-addresses/shifts/add',
     auth: 'session',
     permission: 'admin.manage',
-    request: shiftFields,
+    request: shiftRequest,
     response: z.strictObject({ shift: roleShift }),
   },
   /** New times or people for a shift of the address (it becomes `manual`); NOT_FOUND for no such shift there. */
@@ -156,17 +187,7 @@ export const adminScheduleRoutes = {
     path: '/v1/admin/role-addresses/shifts/update',
     auth: 'session',
     permission: 'admin.manage',
-    request: z
-      .strictObject({
-        addressId: roleAddressId,
-        shiftId: uuid,
-        userId,
-        backupUserId: userId.nullable(),
-        startsAt: epochMs,
-        endsAt: epochMs,
-      })
-      .refine((shift) => shift.endsAt > shift.startsAt && shift.endsAt - shift.startsAt <= SHIFT_MAX_MS)
-      .refine((shift) => shift.backupUserId !== shift.userId),
+    request: shiftChangeRequest,
     response: changed,
   },
   adminDeleteShift: {
@@ -188,22 +209,7 @@ export const adminScheduleRoutes = {
     path: '/v1/admin/role-addresses/shifts/import',
     auth: 'session',
     permission: 'admin.manage',
-    request: z.strictObject({
-      addressId: roleAddressId,
-      format: z.enum(SCHEDULE_FORMATS),
-      text: z.string().max(SCHEDULE_FILE_MAX_CHARS),
-      dryRun: z.boolean(),
-    }),
-    response: z.strictObject({
-      shifts: z.array(importedShift).max(SCHEDULE_IMPORT_MAX_SHIFTS),
-      problems: z.array(scheduleProblem).max(SCHEDULE_IMPORT_MAX_PROBLEMS),
-      /** How many problems there were in all (the list stops at SCHEDULE_IMPORT_MAX_PROBLEMS). */
-      problemCount: z.number().int().nonnegative(),
-      /** The span the import replaces: earliest start to latest end; null when it yields no shift. */
-      span: z.strictObject({ from: epochMs, to: epochMs }).nullable(),
-      /** Whether the shifts were stored; `replaced`: how many earlier shifts they replaced. */
-      applied: z.boolean(),
-      replaced: z.number().int().nonnegative(),
-    }),
+    request: scheduleImportRequest,
+    response: scheduleImportAnswer,
   },
 } as const satisfies Record<string, RouteSpec>;
