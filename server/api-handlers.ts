@@ -13,6 +13,7 @@ import { reauthenticate } from './accounts/reauthenticate';
 import { createAdminHandlers } from './admin/admin-api-handlers';
 import { createAdminDirectoryHandlers } from './admin/admin-directory-handlers';
 import { createAdminLogHandlers } from './admin/admin-log-handlers';
+import { createAdminScheduleHandlers } from './admin/admin-schedule-handlers';
 import { createAdminScimHandlers } from './admin/admin-scim-handlers';
 import type { AuthenticatedSession } from './accounts/session-store';
 import { endOwnSession, listSessions, refreshSession, signOut, type SessionDeps } from './accounts/session-actions';
@@ -90,7 +91,7 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       return ended;
     },
     publishIdentity: ({ body, session }) => publishIdentity(db, session.userId, body, clock()),
-    searchDirectory: async ({ body }) => succeed(await searchDirectory(db, body.query, body.limit)),
+    searchDirectory: async ({ body }) => succeed(await searchDirectory(db, body.query, body.limit, clock())),
     lookupKeys: async ({ body }) => succeed(await lookupKeys(db, body.userIds)),
     send: ({ body, session }) =>
       served(
@@ -145,6 +146,7 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       ),
     ...createAdminHandlers(deps),
     ...createAdminDirectoryHandlers(deps),
+    ...createAdminScheduleHandlers(deps),
     ...createAdminLogHandlers({
       db,
       clock,

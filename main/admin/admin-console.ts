@@ -27,6 +27,7 @@ import { KeyDerivationError, SALT_BYTES, zeroPasswordKeys, type PasswordKeys } f
 import type { Logger } from '../logging/logger';
 import type { ApiClient } from '../server-link/api-client';
 import { createAdminDirectory } from './admin-directory';
+import { createAdminSchedule } from './admin-schedule';
 import { adminRefusal, createAdminRouteCall } from './admin-route-call';
 import { createAdminWipe } from './admin-wipe';
 
@@ -110,6 +111,7 @@ export function createAdminConsole(deps: AdminConsoleDeps): AdminConsoleHandlers
       return ok({});
     },
     ...createAdminDirectory({ call: ask, deviceId: deps.deviceId }),
+    ...createAdminSchedule({ call: ask }),
     ...createAdminWipe({ call: ask, deviceId: deps.deviceId, userId: deps.userId }),
   };
 }

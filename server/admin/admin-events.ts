@@ -1,7 +1,7 @@
 /**
  * The record of every administrative action that is not an access change (those are
- * account_events): an account created, a role address saved, created or renamed and its
- * members changed, a workstation revoked (its sessions end beside it), a legal
+ * account_events): an account created, a role address saved, created or renamed, its
+ * members and on-call shifts changed, a workstation revoked (its sessions end beside it), a legal
  * hold placed or released, audit records purged, SIEM forwarding switched on, off or elsewhere,
  * an account locked out by failed sign-ins (the server's own doing) and unlocked by IT, a
  * person's directory entry changed by SCIM, a SCIM token issued or revoked.
@@ -19,6 +19,12 @@ export const ADMIN_EVENT_ACTIONS = [
   'role-address.updated',
   'role-address.member-added',
   'role-address.member-removed',
+  // On-call shifts (server/directory/role-shift-admin.ts): the person on call is the target; an
+  // import names none and counts the shifts it stored in `affected`.
+  'role-address.shift-added',
+  'role-address.shift-updated',
+  'role-address.shift-deleted',
+  'role-address.shifts-imported',
   'legal-hold.placed',
   'legal-hold.released',
   'audit.purged',
@@ -55,7 +61,7 @@ export interface AdminEvent {
   readonly targetUserId: string | null;
   /** The object's own id where it is not an account: a hold id, a role address, a SIEM destination, a device id, a SCIM token. */
   readonly subject: string | null;
-  /** A purge: how many records lost their content. */
+  /** A purge: how many records lost their content. A shift import: how many shifts it stored. */
   readonly affected: number | null;
   /** A purge: records received before this time were eligible. */
   readonly receivedBefore: number | null;

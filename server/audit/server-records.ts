@@ -35,6 +35,10 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'role-address.updated': 'ROLE_ADDRESS_UPDATED',
   'role-address.member-added': 'ROLE_MEMBER_ADDED',
   'role-address.member-removed': 'ROLE_MEMBER_REMOVED',
+  'role-address.shift-added': 'ROLE_SHIFT_ADDED',
+  'role-address.shift-updated': 'ROLE_SHIFT_UPDATED',
+  'role-address.shift-deleted': 'ROLE_SHIFT_DELETED',
+  'role-address.shifts-imported': 'ROLE_SHIFTS_IMPORTED',
   'legal-hold.placed': 'LEGAL_HOLD_PLACED',
   'legal-hold.released': 'LEGAL_HOLD_RELEASED',
   'audit.purged': 'AUDIT_PURGED',
@@ -92,6 +96,10 @@ function objectOf(event: TrailEvent): ObjectOf<'admin.action'> {
     case 'role-address.updated':
     case 'role-address.member-added':
     case 'role-address.member-removed':
+    case 'role-address.shift-added':
+    case 'role-address.shift-updated':
+    case 'role-address.shift-deleted':
+    case 'role-address.shifts-imported':
       return event.subject === null ? { kind: 'none' } : { kind: 'role-address', id: event.subject, userId: target };
     case 'audit.purged':
       // A refused purge removed nothing and never came to a bound.

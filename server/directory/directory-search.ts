@@ -1,23 +1,29 @@
 /**
  * The directory as clients see it: search over people and role addresses (case-insensitive
  * substrings of name, role, department, title; inactive people never appear), and key lookup
- * for named users. Role address entries list their current, active members.
+ * for named users. Role address entries list their current, active members, and who of them is
+ * on call now by the address's schedule.
  */
-import type { DirectoryEntry, DirectoryRole, RouteResponse } from '../../shared/protocol/api';
+import {
+  ROLE_ON_CALL_MAX,
+  type DirectoryEntry,
+  type DirectoryRole,
+  type RouteResponse,
+} from '../../shared/protocol/api';
 import type { Queryable } from '../db/database';
 import { activeMembersOf, searchRoleAddresses, searchUsers, usersByIds } from './directory-store';
 import { publicKeysOf } from './identity-store';
 import { containsPattern } from './like-pattern';
+import { shiftsCovering } from './role-shift-store';
 import type { RoleAddress } from './role-address-store';
 
 const MAX_MEMBERS = 100;
 
-async function roleEntries(db: Queryable, addresses: readonly RoleAddress[]): Promise<DirectoryRole[]> {
+async function roleEntries(db: Queryable, addresses: readonly RoleAddress[], now: number): Promise<DirectoryRole[]> {
   if (addresses.length === 0) return [];
-  const members = await activeMembersOf(
-    db,
-    addresses.map((address) => address.addressId),
-  );
+  const addressIds = addresses.map((address) => address.addressId);
+  const members = await activeMembersOf(db, addressIds);
+  const onCall = await shiftsCovering(db, addressIds, now);
   return addresses.map((address) => ({
     kind: 'role',
     addressId: address.addressId,
@@ -28,18 +34,24 @@ async function roleEntries(db: Queryable, addresses: readonly RoleAddress[]): Pr
       .filter((member) => member.addressId === address.addressId)
       .slice(0, MAX_MEMBERS)
       .map((member) => member.user),
+    onCall: onCall
+      .filter((shift) => shift.addressId === address.addressId)
+      .slice(0, ROLE_ON_CALL_MAX)
+      .map(({ userId, backupUserId, endsAt }) => ({ userId, backupUserId, endsAt })),
   }));
 }
 
+/** `now`: the server's clock, which decides who is on call. */
 export async function searchDirectory(
   db: Queryable,
   query: string,
   limit: number,
+  now: number,
 ): Promise<RouteResponse<'searchDirectory'>> {
   const pattern = containsPattern(query);
   const roles = await searchRoleAddresses(db, pattern, limit);
   const users = await searchUsers(db, pattern, limit);
-  const entries: DirectoryEntry[] = [...(await roleEntries(db, roles)), ...users];
+  const entries: DirectoryEntry[] = [...(await roleEntries(db, roles, now)), ...users];
   return { entries: entries.slice(0, limit) };
 }
 

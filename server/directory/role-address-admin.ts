@@ -26,6 +26,7 @@ import {
   updateRoleAddress,
   type RoleAddress,
 } from './role-address-store';
+import { clearBackup } from './role-shift-store';
 
 export interface RoleAddressAdminDeps {
   readonly db: Database;
@@ -39,6 +40,12 @@ export async function saveRoleAddress(
   await deps.db.transaction(async (tx) => {
     const before = new Set(await roleMembersOf(tx, input.addressId));
     const after = new Set(input.members);
+    // Whoever leaves backs up no shift here any more; their own shifts go with their membership.
+    await clearBackup(
+      tx,
+      input.addressId,
+      [...before].filter((userId) => !after.has(userId)),
+    );
     await storeRoleAddress(tx, input, [...after]);
     const at = deps.clock();
     const subject = input.addressId;
@@ -133,7 +140,10 @@ export async function addRoleMember(
   });
 }
 
-/** The person is no longer a member; `changed` says whether they were one. NOT_FOUND for no such address. */
+/**
+ * The person is no longer a member, nor on call or backup in any of the address's shifts;
+ * `changed` says whether they were one. NOT_FOUND for no such address.
+ */
 export async function removeRoleMember(
   deps: RoleAddressAdminDeps,
   input: { readonly addressId: string; readonly userId: string },
@@ -142,6 +152,10 @@ export async function removeRoleMember(
   const by = checkedActor(actor);
   return transactionOutcome<{ changed: boolean }>(deps.db, async (tx) => {
     if (!(await lockRoleAddress(tx, input.addressId))) return fail('NOT_FOUND');
+    // A former member is on call for nothing here: as backup they are cleared, and the shifts
+    // they were on call for are deleted with their membership (ON DELETE CASCADE), in this
+    // transaction. Those hours then have nobody on call, and the address reaches every member.
+    await clearBackup(tx, input.addressId, [input.userId]);
     if (!(await deleteRoleMember(tx, input.addressId, input.userId))) return succeed({ changed: false });
     await recorded(deps, tx, by, 'role-address.member-removed', input.addressId, input.userId);
     return succeed({ changed: true });

@@ -1,9 +1,9 @@
 /**
  * Role addresses ("On-call cardiology") and their current members.
  *
- * A member is someone a message to the address may reach; today it reaches every active one.
- * On-call schedules (a later issue) will choose among these members by time, in a table of
- * their own that refers to (address_id, user_id) here, so the member list stays the roster.
+ * A member is someone a message to the address may reach. On-call shifts (role-shift-store.ts)
+ * choose among these members by time, in a table that refers to (address_id, user_id) here, so
+ * the member list stays the roster: a member's shifts go when they leave it.
  */
 import type { Queryable } from '../db/database';
 
@@ -25,11 +25,15 @@ export async function storeRoleAddress(
        description = EXCLUDED.description`,
     [address.addressId, address.displayName, address.department, address.description],
   );
-  await db.query('DELETE FROM role_members WHERE address_id = $1', [address.addressId]);
-  await db.query('INSERT INTO role_members (address_id, user_id) SELECT $1, unnest($2::text[])', [
+  // Only those who leave are deleted (and with them their shifts): members who stay keep theirs.
+  await db.query('DELETE FROM role_members WHERE address_id = $1 AND NOT (user_id = ANY($2::text[]))', [
     address.addressId,
     [...memberIds],
   ]);
+  await db.query(
+    'INSERT INTO role_members (address_id, user_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING',
+    [address.addressId, [...memberIds]],
+  );
 }
 
 /** The address's members now (active or not). */
@@ -38,6 +42,19 @@ export async function roleMembersOf(db: Queryable, addressId: string): Promise<s
     addressId,
   ]);
   return rows.map((row) => row.user_id);
+}
+
+/** The address's members (active or not) with their names, as a rota file may name them. */
+export async function namedMembersOf(
+  db: Queryable,
+  addressId: string,
+): Promise<{ userId: string; displayName: string }[]> {
+  const rows = await db.query<{ user_id: string; display_name: string }>(
+    `SELECT a.user_id, a.display_name FROM role_members m JOIN accounts a ON a.user_id = m.user_id
+     WHERE m.address_id = $1 ORDER BY a.user_id`,
+    [addressId],
+  );
+  return rows.map((row) => ({ userId: row.user_id, displayName: row.display_name }));
 }
 
 /** A new address without members; false if the id is taken (by a concurrent insert too). */
@@ -62,7 +79,7 @@ export async function updateRoleAddress(db: Queryable, address: RoleAddress): Pr
   return (await roleAddressExists(db, address.addressId)) ? false : null;
 }
 
-async function roleAddressExists(db: Queryable, addressId: string): Promise<boolean> {
+export async function roleAddressExists(db: Queryable, addressId: string): Promise<boolean> {
   return (await db.query('SELECT 1 FROM role_addresses WHERE address_id = $1', [addressId])).length > 0;
 }
 

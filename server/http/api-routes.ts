@@ -9,6 +9,7 @@ import { routes, type RouteName, type RouteResponse } from '../../shared/protoco
 import type { RouteSpec } from '../../shared/protocol/route-spec';
 import { CLIENT_VERSION_HEADER, clientVersionOf } from '../../shared/protocol/client-version';
 import { MAX_ENVELOPE_JSON_BYTES } from '../../shared/protocol/envelope';
+import { SCHEDULE_FILE_MAX_CHARS } from '../../shared/protocol/admin-schedule-api';
 import { COMMANDS_PENDING_HEADER, COMMANDS_PENDING_VALUE } from '../../shared/protocol/device-command-api';
 import type { AuthenticatedSession } from '../accounts/session-store';
 import { fail, type Outcome } from '../outcome';
@@ -33,13 +34,22 @@ export interface RouteContext<R extends RouteName> {
 export type RouteHandler<R extends RouteName> = (context: RouteContext<R>) => Promise<Outcome<RouteResponse<R>>>;
 export type RouteHandlers = { readonly [R in RouteName]: RouteHandler<R> };
 
-/** Everything but `send` is small; a body over its limit is refused before it is parsed. */
+/** Everything but `send`, audit batches and rota imports is small; a body over its limit is refused before it is parsed. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 /** `{"envelope":` + the envelope + `}`: the envelope limit plus the wrapper, checked before parsing. */
 export const SEND_BODY_LIMIT = MAX_ENVELOPE_JSON_BYTES + '{"envelope":}'.length;
 
 /** A full audit batch (AUDIT_BATCH_MAX records of a few hundred bytes each). */
 export const AUDIT_BODY_LIMIT = 1024 * 1024;
+
+/** A rota file (SCHEDULE_FILE_MAX_CHARS) as a JSON string: room for escapes and non-ASCII names. */
+export const SCHEDULE_IMPORT_BODY_LIMIT = 4 * SCHEDULE_FILE_MAX_CHARS;
+
+const BODY_LIMITS: Partial<Record<RouteName, number>> = {
+  send: SEND_BODY_LIMIT,
+  auditBatch: AUDIT_BODY_LIMIT,
+  adminImportShifts: SCHEDULE_IMPORT_BODY_LIMIT,
+};
 
 const envelopeWrapper = z.strictObject({ envelope: z.unknown() });
 
@@ -63,7 +73,7 @@ export function registerApiRoutes(
     app.route({
       method: spec.method,
       url: spec.path,
-      bodyLimit: name === 'send' ? SEND_BODY_LIMIT : name === 'auditBatch' ? AUDIT_BODY_LIMIT : DEFAULT_BODY_LIMIT,
+      bodyLimit: BODY_LIMITS[name] ?? DEFAULT_BODY_LIMIT,
       handler: async (request, reply) => {
         const session = spec.auth === 'session' ? await authenticate(request.headers.authorization) : null;
         if (session !== null) request.logFields.userId = session.userId;

@@ -2,7 +2,7 @@
  * The Administration view's channels (IT admins only: `admin.manage`, so the router refuses every
  * other role before main does anything). Main carries each to the server's admin API with the
  * signed-in session (main/admin/: people and accounts in admin-console.ts, role addresses and
- * workstations in admin-directory.ts). Destructive actions may answer
+ * workstations in admin-directory.ts, on-call schedules in admin-schedule.ts). Destructive actions may answer
  * REAUTHENTICATION_REQUIRED; the view then asks for the password and a code (`admin.reauthenticate`)
  * and tries once more. Spread into the contract's channels (contract.ts).
  *
@@ -20,15 +20,29 @@ import {
   shownText,
 } from '../protocol/admin-directory-api';
 import { adminLogEntry } from '../protocol/admin-log-api';
+import {
+  forShift,
+  roleShift,
+  scheduleImportAnswer,
+  scheduleImportRequest,
+  shiftChangeRequest,
+  shiftRequest,
+  SHIFT_WINDOW_MAX_MS,
+} from '../protocol/admin-schedule-api';
 import { adminDeviceCommand, ADMIN_DEVICE_COMMANDS_MAX, adminPersonWorkstation } from '../protocol/admin-wipe-api';
 import { deviceId, epochMs, roleAddressId, userId, uuid } from '../protocol/identifiers';
 import type { ChannelSpec } from './channel-spec';
+import { MAX_FRAME_BYTES } from './loopback-protocol';
 
 /** People per page of a search, and actions per page of the log: what one screen shows. */
 export const ADMIN_PEOPLE_PAGE = 25;
 export const ADMIN_LOG_PAGE = 25;
 /** Role addresses and workstations per page. */
 export const ADMIN_DIRECTORY_PAGE = 25;
+/** Shifts per page of a role address's schedule: two weeks of a busy rota. */
+export const ADMIN_SHIFT_PAGE = 100;
+/** A rota file to import, as JSON: as large as the browser host's frame carries. */
+export const ADMIN_IMPORT_MAX_REQUEST_BYTES = MAX_FRAME_BYTES - 1024;
 
 const permission: Permission = 'admin.manage';
 const empty = z.strictObject({});
@@ -110,6 +124,33 @@ export const adminChannels = {
   'admin.updateRoleAddress': { request: roleAddressRequest, response: changed, permission },
   'admin.addRoleMember': { request: forMember, response: changed, permission },
   'admin.removeRoleMember': { request: forMember, response: changed, permission },
+  /** A role address's shifts overlapping [from, to) (at most 62 days), by start, a page after `after`. */
+  'admin.listShifts': {
+    request: z
+      .strictObject({
+        addressId: roleAddressId,
+        from: epochMs,
+        to: epochMs,
+        after: z.strictObject({ startsAt: epochMs, shiftId: uuid }).nullable(),
+      })
+      .refine((window) => window.to > window.from && window.to - window.from <= SHIFT_WINDOW_MAX_MS),
+    response: z.strictObject({ shifts: z.array(roleShift).max(ADMIN_SHIFT_PAGE), more: z.boolean() }),
+    permission,
+  },
+  /** A shift of two members (the backup optional), at most a week long. */
+  'admin.addShift': { request: shiftRequest, response: z.strictObject({ shift: roleShift }), permission },
+  'admin.updateShift': { request: shiftChangeRequest, response: changed, permission },
+  'admin.deleteShift': { request: forShift, response: changed, permission },
+  /**
+   * A rota file's text (.ics or .csv) read against the address's members: `dryRun` previews;
+   * otherwise it replaces the shifts in its span, or changes nothing if any entry has a problem.
+   */
+  'admin.importShifts': {
+    request: scheduleImportRequest,
+    response: scheduleImportAnswer,
+    permission,
+    maxRequestBytes: ADMIN_IMPORT_MAX_REQUEST_BYTES,
+  },
   /** Registered workstations, the most recently heard from first, a page after `after`. */
   'admin.listWorkstations': {
     request: z.strictObject({ after: z.strictObject({ lastContactAt: epochMs, deviceId }).nullable() }),

@@ -20,6 +20,7 @@ import { account } from './account';
 import { adminRoutes } from './admin-api';
 import { adminDirectoryRoutes } from './admin-directory-api';
 import { adminLogRoutes } from './admin-log-api';
+import { adminScheduleRoutes } from './admin-schedule-api';
 import { adminScimRoutes } from './admin-scim-api';
 import { adminWipeRoutes } from './admin-wipe-api';
 import { deviceCommandRoutes } from './device-command-api';
@@ -72,6 +73,9 @@ export const directoryUser = z.strictObject({
 });
 export type DirectoryUser = z.infer<typeof directoryUser>;
 
+/** Most shifts a directory entry lists as on call now: overlapping shifts are a handover, not a crowd. */
+export const ROLE_ON_CALL_MAX = 10;
+
 export const directoryRole = z.strictObject({
   kind: z.literal('role'),
   addressId: roleAddressId,
@@ -80,6 +84,13 @@ export const directoryRole = z.strictObject({
   description: text(500),
   /** Current members: a message to the address goes to each of them. */
   members: z.array(directoryUser).max(100),
+  /**
+   * Who is on call now by the address's schedule (server/directory/role-shift-store.ts): each
+   * shift covering the server's now whose person is active, earliest start first (two during a
+   * handover), with its backup (null if none, or no longer active) and when it ends. Empty when
+   * no shift covers now.
+   */
+  onCall: z.array(z.strictObject({ userId, backupUserId: userId.nullable(), endsAt: epochMs })).max(ROLE_ON_CALL_MAX),
 });
 export type DirectoryRole = z.infer<typeof directoryRole>;
 
@@ -363,6 +374,7 @@ export const routes = {
   },
   ...adminRoutes,
   ...adminDirectoryRoutes,
+  ...adminScheduleRoutes,
   ...adminLogRoutes,
   ...adminScimRoutes,
   ...adminWipeRoutes,

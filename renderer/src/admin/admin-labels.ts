@@ -58,6 +58,10 @@ const ACTION_TEXT: Readonly<Record<string, string>> = {
   ROLE_ADDRESS_SAVED: 'Saved the role address',
   ROLE_MEMBER_ADDED: 'Added a role address member',
   ROLE_MEMBER_REMOVED: 'Removed a role address member',
+  ROLE_SHIFT_ADDED: 'Added an on-call shift',
+  ROLE_SHIFT_UPDATED: 'Changed an on-call shift',
+  ROLE_SHIFT_DELETED: 'Deleted an on-call shift',
+  ROLE_SHIFTS_IMPORTED: 'Imported an on-call schedule',
   LEGAL_HOLD_PLACED: 'Placed a legal hold',
   LEGAL_HOLD_RELEASED: 'Released a legal hold',
   AUDIT_PURGED: 'Purged expired audit records',
@@ -78,13 +82,14 @@ export function actionText(entry: Pick<LogEntry, 'reason' | 'outcome'>): string 
 }
 
 /** What an action was about, so a refusal names the right kind of thing. */
-export type AdminSubject = 'person' | 'role-address' | 'member' | 'workstation';
+export type AdminSubject = 'person' | 'role-address' | 'member' | 'workstation' | 'shift';
 
 const NOT_FOUND_TEXT: Record<AdminSubject, string> = {
   person: 'That person or session no longer exists. Search again.',
   'role-address': 'That role address no longer exists. Search again.',
   member: 'That person is not in the directory. Search again.',
   workstation: 'That workstation is not registered. Refresh the list.',
+  shift: 'That shift or role address no longer exists. Refresh the schedule.',
 };
 
 const CONFLICT_TEXT: Record<AdminSubject, string> = {
@@ -92,6 +97,7 @@ const CONFLICT_TEXT: Record<AdminSubject, string> = {
   'role-address': 'A role address with that ID already exists. IDs are never reused: choose another.',
   member: 'This role address already has the most members it may have (100). Remove someone first.',
   workstation: 'That conflicts with a change already made. Refresh the list and retry.',
+  shift: 'That conflicts with a change already made. Refresh the schedule and retry.',
 };
 
 /**
@@ -105,7 +111,9 @@ export function describeAdminError(error: AppError, subject: AdminSubject = 'per
     case 'CONFLICT':
       return CONFLICT_TEXT[subject];
     case 'RECIPIENT_UNAVAILABLE':
-      return NOT_FOUND_TEXT.member;
+      return subject === 'shift'
+        ? 'Only members of this role address can be on call or backup. Add them as a member first.'
+        : NOT_FOUND_TEXT.member;
     case 'RECIPIENT_NOT_PERMITTED':
       return 'IT administrators and compliance officers do not receive messages, so they cannot be members of a role address.';
     case 'NOT_PERMITTED':

@@ -13,3 +13,6 @@ export type Workstation = ResponseOf<'admin.listWorkstations'>['workstations'][n
 export type WorkstationCommand = ResponseOf<'admin.workstationCommands'>['commands'][number];
 /** A workstation a person signed in at, as their panel lists it. */
 export type PersonWorkstation = ResponseOf<'admin.personWorkstations'>['workstations'][number];
+/** An on-call shift of a role address, and what a rota file's import would do (or did). */
+export type RoleShift = ResponseOf<'admin.listShifts'>['shifts'][number];
+export type ScheduleImport = ResponseOf<'admin.importShifts'>;

@@ -26,6 +26,7 @@ import { MIGRATION_0012 } from './0012-workstation-contact-and-revocation';
 import { MIGRATION_0013 } from './0013-scim-provisioning';
 import { MIGRATION_0014 } from './0014-device-commands';
 import { MIGRATION_0015 } from './0015-siem-forwarder-lease';
+import { MIGRATION_0016 } from './0016-role-shifts';
 import { MIGRATION_0018 } from './0018-acknowledgement-escalation';
 
 export type { Migration } from '../migration';
@@ -46,5 +47,6 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0013,
   MIGRATION_0014,
   MIGRATION_0015,
+  MIGRATION_0016,
   MIGRATION_0018,
 ];

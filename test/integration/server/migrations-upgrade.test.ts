@@ -49,6 +49,7 @@ import { envelopeIdentity, heldEnvelope, insertEnvelope } from '../../../server/
 import { appendFeedEvents, readFeed } from '../../../server/relay/feed-store';
 import { insertScimToken, scimTokenOf } from '../../../server/scim/scim-token-store';
 import { readSiemCursor } from '../../../server/siem/siem-cursor-store';
+import { takeLease } from '../../../server/siem/siem-lease-store';
 import {
   commandsOfDevice,
   currentDeviceName,
@@ -355,6 +356,8 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
       issuedBy: 'it.admin',
     });
   }
+  // A version 15 server holds the SIEM forwarding lease while it forwards.
+  if (version >= 15) await takeLease(db, randomUUID(), 60_000, true);
   return { audit, secret };
 }
 
@@ -371,7 +374,7 @@ async function expectReadable(
     totpLastStep: null,
   });
   expect(await findIdentity(db, NURSE)).toMatchObject({ fingerprint: 'ab12', wrappedPrivateKeys: 'd3JhcHBlZA==' });
-  const directory = await searchDirectory(db, 'cardiology', 10);
+  const directory = await searchDirectory(db, 'cardiology', 10, NOW);
   expect(JSON.stringify(directory)).toContain('cardiology-on-call');
   expect(await deviceKeyOf(db, DEVICE)).toBe('ZGV2aWNla2V5');
   expect(await findChallenge(db, CHALLENGE)).toMatchObject({ userId: NURSE, deviceName: 'Ward 3 desk' });

@@ -248,6 +248,7 @@ describe('thread view', () => {
           fingerprint: null,
         },
       ],
+      onCall: [],
     };
     expect(toDirectoryEntryView(entry)).toMatchObject({
       displayName: 'On-call cardiology',

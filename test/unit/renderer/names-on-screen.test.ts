@@ -113,6 +113,7 @@ describe('names on screen: no invisible character, and a subject never in the pl
           fingerprint: null,
         },
       ],
+      onCall: [],
     });
     expect(choice).toMatchObject({
       name: 'On-call cardiology',

@@ -51,6 +51,7 @@ describe('recipient choices', () => {
         department: 'Cardiology',
         description: 'On nights',
         members,
+        onCall: [],
       });
     const mixed = address([member('dr.a', 'physician'), member('co.b', 'compliance-officer')]);
     expect(mixed.people.map((person) => person.userId)).toEqual(['dr.a']);

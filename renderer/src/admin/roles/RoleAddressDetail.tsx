@@ -7,6 +7,7 @@ import { describeAdminError } from '../admin-labels';
 import type { RoleAddress, RoleAddressSummary } from '../admin-types';
 import { RoleAddressDetails } from './RoleAddressDetails';
 import { RoleAddressMembers } from './RoleAddressMembers';
+import { RoleAddressSchedule } from './RoleAddressSchedule';
 
 /** A role address as its row in the table shows it. */
 export function summaryOf(address: RoleAddress): RoleAddressSummary {
@@ -15,8 +16,8 @@ export function summaryOf(address: RoleAddress): RoleAddressSummary {
 }
 
 /**
- * One role address, opened from the table: who answers it (members to add and remove), then what
- * senders see of it (editable). It is asked for again after every change, so what is shown is
+ * One role address, opened from the table: who answers it (members to add and remove), who of
+ * them is on call when (the schedule), then what senders see of it (editable). It is asked for again after every change, so what is shown is
  * what the server holds, and its row in the table follows.
  */
 export function RoleAddressDetail({
@@ -84,6 +85,7 @@ export function RoleAddressDetail({
       </div>
       <ErrorAlert message={error} />
       <RoleAddressMembers bridge={bridge} address={address} name={name} onChanged={load} />
+      <RoleAddressSchedule bridge={bridge} address={address} name={name} />
       <RoleAddressDetails bridge={bridge} address={address} onSaved={load} />
     </section>
   );
