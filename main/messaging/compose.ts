@@ -14,6 +14,8 @@ import type { StoreClient } from '../store/store-client';
 import type { ActionRecords } from './action-records';
 import type { ContactKeys } from './contact-keys';
 import { newConversation, outgoingContent, participantsOf } from './outgoing-message';
+import { leaveOutUnreachable, type RoleRouting } from './role-routing';
+import { escalationRecipients, type EscalationPlan } from '../../shared/protocol/escalation';
 import type { OwnKeys } from './own-keys';
 import type { RoleDirectory } from './role-directory';
 import { actionEvent } from '../../shared/audit/audit-event-builder';
@@ -51,6 +53,7 @@ export function createComposer(deps: ComposerDeps): Composer {
       recipients: string[];
       isNew: boolean;
       throughRole: ReadonlySet<string>;
+      plan: EscalationPlan | undefined;
     }>
   > {
     if ('conversationId' in request) {
@@ -58,7 +61,7 @@ export function createComposer(deps: ComposerDeps): Composer {
       if (conversation === null) return fail(appError('NOT_FOUND'));
       const recipients = conversation.participants.map((p) => p.userId).filter((id) => id !== self.userId);
       if (recipients.length === 0) return fail(appError('BAD_REQUEST'));
-      return ok({ conversation, recipients, isNew: false, throughRole: new Set<string>() });
+      return ok({ conversation, recipients, isNew: false, throughRole: new Set<string>(), plan: undefined });
     }
     const started = newConversation(request, {
       selfId: self.userId,
@@ -75,21 +78,23 @@ export function createComposer(deps: ComposerDeps): Composer {
       const resolved = await resolve(request);
       if (!resolved.ok) return resolved;
       const { conversation, isNew, throughRole } = resolved.value;
-      let recipients = resolved.value.recipients;
+      let routing: RoleRouting = { recipients: resolved.value.recipients, plan: resolved.value.plan };
+      // Sealed for everyone it may reach: its recipients now and its escalation plan's people.
+      const readers = () => [...routing.recipients, ...escalationRecipients(routing.plan)];
       // A reply in a known conversation needs no directory details, only the pinned keys.
-      let keys = await deps.contacts.keysForSending(recipients, { details: isNew });
+      let keys = await deps.contacts.keysForSending(readers(), { details: isNew });
       // Role members who cannot receive yet (never signed in, deactivated) do not hold the
       // message back from the rest: they are left out and named to the sender.
       let notReached: string[] = [];
       if (!keys.ok && keys.error.code === 'RECIPIENT_UNAVAILABLE') {
-        const unavailable = keys.error.userIds;
-        const remaining = recipients.filter((id) => !unavailable.includes(id));
-        if (unavailable.every((id) => throughRole.has(id)) && remaining.length > 0) {
-          notReached = [...unavailable];
-          recipients = remaining;
-          keys = await deps.contacts.keysForSending(recipients, { details: isNew });
+        const rest = leaveOutUnreachable(routing, keys.error.userIds, throughRole);
+        if (rest !== null) {
+          notReached = [...keys.error.userIds];
+          routing = rest;
+          keys = await deps.contacts.keysForSending(readers(), { details: isNew });
         }
       }
+      const { recipients, plan } = routing;
       if (!keys.ok) {
         const refusal = keys.error;
         if (refusal.code === 'API') return fail(appError(appCodeOf(refusal.api.code)));
@@ -101,12 +106,7 @@ export function createComposer(deps: ComposerDeps): Composer {
           );
         return fail(appError(refusal.code, refusal.userIds));
       }
-      const participants = participantsOf(
-        self,
-        recipients,
-        conversation.participants,
-        (id) => keys.value.get(id)?.user,
-      );
+      const participants = participantsOf(self, readers(), conversation.participants, (id) => keys.value.get(id)?.user);
       // A new conversation begins with this message: same instant, so nothing is "earlier".
       const sentAt = isNew ? conversation.createdAt : deps.now();
       const { header, body } = outgoingContent({
@@ -117,13 +117,14 @@ export function createComposer(deps: ComposerDeps): Composer {
         sender: { userId: self.userId, deviceId: deps.deviceId },
         id: randomUUID(),
         sentAt,
+        escalation: plan,
       });
       let sealed;
       try {
         sealed = await sealEnvelope({
           header,
           body,
-          recipientKeys: deps.ownKeys.sealedTo(recipients, (id) => keys.value.get(id)?.encryptionKey ?? ''),
+          recipientKeys: deps.ownKeys.sealedTo(readers(), (id) => keys.value.get(id)?.encryptionKey ?? ''),
           signingKey: deps.ownKeys.signingKey,
         });
       } catch (error) {
@@ -150,6 +151,7 @@ export function createComposer(deps: ComposerDeps): Composer {
           recipientCount: recipients.length,
           body: request.text,
           ackRequested: asksForAcknowledgement(header.priority, body.acknowledgementRequested === true),
+          escalationPlan: plan ?? null,
         },
         envelope: new TextEncoder().encode(JSON.stringify(sealed)),
       });

@@ -3,10 +3,11 @@
  * their members at sending time), the conversation it starts, the participants it names, and
  * its envelope header and body. compose.ts does the asking, sealing, recording and storing.
  */
-import { receivesMessages } from '../../shared/access/permission-matrix';
 import type { SendRequest } from '../../shared/ipc/contract';
 import type { DirectoryRole, DirectoryUser } from '../../shared/protocol/api';
 import type { EnvelopeHeader, MessageBody } from '../../shared/protocol/envelope';
+import type { EscalationPlan } from '../../shared/protocol/escalation';
+import { routeToRole } from './role-routing';
 import type { ConversationRecord, ParticipantRecord } from '../store/ops/conversation-ops';
 
 export type NewConversationRequest = Extract<SendRequest, { to: unknown }>;
@@ -15,7 +16,8 @@ export type NewConversationRequest = Extract<SendRequest, { to: unknown }>;
  * The conversation a message to `request.to` starts, and its recipients (never the sender), or
  * null when nobody can receive it (an unknown role address, or no one left to address).
  * `throughRole`: recipients reached only as members of a role address, not named themselves;
- * one of them who cannot receive yet is left out rather than stopping the message.
+ * one of them who cannot receive yet is left out rather than stopping the message. `plan`: a
+ * STAT message to one role address may escalate (role-routing.ts).
  */
 export function newConversation(
   request: NewConversationRequest,
@@ -26,22 +28,29 @@ export function newConversation(
     readonly id: string;
     readonly now: number;
   },
-): { conversation: ConversationRecord; recipients: string[]; throughRole: ReadonlySet<string> } | null {
+): {
+  conversation: ConversationRecord;
+  recipients: string[];
+  throughRole: ReadonlySet<string>;
+  plan: EscalationPlan | undefined;
+} | null {
   const userIds = new Set<string>();
   const named = new Set<string>();
   let role: DirectoryRole | null = null;
+  let plan: EscalationPlan | undefined;
   for (const to of request.to) {
     if (to.kind === 'user') {
       userIds.add(to.userId);
       named.add(to.userId);
     } else {
-      // Role addresses are resolved to their members now, at sending time.
+      // Role addresses are resolved now, at sending time: to whoever is on call, else every member.
       const entry = context.cachedRole(to.addressId);
       if (entry === undefined) return null;
       role = entry;
-      // A member whose role receives no messages (shared/access/permission-matrix.ts) is not addressed.
-      for (const member of entry.members)
-        if (member.active && receivesMessages(member.role)) userIds.add(member.userId);
+      const routing = routeToRole(entry, request.priority, context.selfId);
+      for (const id of routing.recipients) userIds.add(id);
+      // Only a message to the one address escalates: a group's other people were named.
+      if (request.to.length === 1) plan = routing.plan;
     }
   }
   userIds.delete(context.selfId);
@@ -59,7 +68,13 @@ export function newConversation(
     patient: request.patient,
     participants: [],
   };
-  return { conversation, recipients, throughRole: new Set(recipients.filter((id) => !named.has(id))) };
+  const later = plan?.steps.flatMap((step) => step.to) ?? [];
+  return {
+    conversation,
+    recipients,
+    throughRole: new Set([...recipients, ...later].filter((id) => !named.has(id))),
+    plan,
+  };
 }
 
 /**
@@ -98,6 +113,7 @@ export function outgoingContent(input: {
   readonly sender: EnvelopeHeader['sender'];
   readonly id: string;
   readonly sentAt: number;
+  readonly escalation?: EscalationPlan | undefined;
 }): { header: EnvelopeHeader; body: MessageBody } {
   const { request, conversation, sentAt } = input;
   const header: EnvelopeHeader = {
@@ -109,6 +125,7 @@ export function outgoingContent(input: {
     sentAt,
     expiresAt: request.expiresInSeconds === null ? null : sentAt + request.expiresInSeconds * 1000,
     priority: request.priority,
+    ...(input.escalation === undefined ? {} : { escalation: input.escalation }),
   };
   const body: MessageBody = {
     kind: 'text',

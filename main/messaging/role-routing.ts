@@ -1,0 +1,90 @@
+/**
+ * Who a new message to a role address reaches, decided without I/O from the directory's entry:
+ *
+ * - with someone on call now (the address's schedule), the message goes to them; a STAT message
+ *   is also sealed for their backups and the role's other members, with a signed plan that
+ *   releases it to the backups, then to everyone, if nobody acknowledges in time
+ *   (shared/protocol/escalation.ts);
+ * - with nobody on call, it goes to every member, and a STAT message is re-alerted until someone
+ *   acknowledges it.
+ *
+ * Members who cannot take part (inactive, or in a role that receives no messages) are never
+ * addressed. The times are the defaults below; per-role plans are for IT to set later.
+ */
+import { receivesMessages } from '../../shared/access/permission-matrix';
+import type { DirectoryRole } from '../../shared/protocol/api';
+import type { Priority } from '../../shared/protocol/envelope';
+import type { EscalationPlan } from '../../shared/protocol/escalation';
+
+const MINUTE_MS = 60_000;
+
+/** Teams re-notifies urgent messages every 2 minutes; a backup after 5 and the whole role after 10 follow common paging practice. */
+export const DEFAULT_ESCALATION_TIMES = Object.freeze({
+  repeatEveryMs: 2 * MINUTE_MS,
+  backupAfterMs: 5 * MINUTE_MS,
+  everyoneAfterMs: 10 * MINUTE_MS,
+});
+
+export interface RoleRouting {
+  /** Who receives it at once. */
+  readonly recipients: string[];
+  /** STAT only: who receives it later, and when. */
+  readonly plan: EscalationPlan | undefined;
+}
+
+export function routeToRole(
+  role: DirectoryRole,
+  priority: Priority,
+  selfId: string,
+  times: typeof DEFAULT_ESCALATION_TIMES = DEFAULT_ESCALATION_TIMES,
+): RoleRouting {
+  const members = role.members
+    .filter((member) => member.active && receivesMessages(member.role) && member.userId !== selfId)
+    .map((member) => member.userId);
+  const eligible = new Set(members);
+  const onCall = [...new Set(role.onCall.map((shift) => shift.userId))].filter((id) => eligible.has(id));
+  if (onCall.length === 0) {
+    return {
+      recipients: members,
+      plan: priority === 'stat' && members.length > 0 ? { repeatEveryMs: times.repeatEveryMs, steps: [] } : undefined,
+    };
+  }
+  if (priority !== 'stat') return { recipients: onCall, plan: undefined };
+  const now = new Set(onCall);
+  const backups = [
+    ...new Set(role.onCall.flatMap((shift) => (shift.backupUserId === null ? [] : [shift.backupUserId]))),
+  ].filter((id) => eligible.has(id) && !now.has(id));
+  const rest = members.filter((id) => !now.has(id) && !backups.includes(id));
+  const steps: EscalationPlan['steps'] = [];
+  if (backups.length > 0) steps.push({ afterMs: times.backupAfterMs, to: backups, reason: 'backup' });
+  if (rest.length > 0) steps.push({ afterMs: times.everyoneAfterMs, to: rest, reason: 'role' });
+  return { recipients: onCall, plan: { repeatEveryMs: times.repeatEveryMs, steps } };
+}
+
+/**
+ * The routing without role members who turned out unable to receive (no keys yet), or null when
+ * that cannot be done: someone named by the sender is among them, or nobody would be left. If
+ * everyone reached at once is gone, the plan's first step is reached at once instead.
+ */
+export function leaveOutUnreachable(
+  routing: RoleRouting,
+  unreachable: readonly string[],
+  throughRole: ReadonlySet<string>,
+): RoleRouting | null {
+  if (!unreachable.every((id) => throughRole.has(id))) return null;
+  const gone = new Set(unreachable);
+  let recipients = routing.recipients.filter((id) => !gone.has(id));
+  let steps = (routing.plan?.steps ?? [])
+    .map((step) => ({ ...step, to: step.to.filter((id) => !gone.has(id)) }))
+    .filter((step) => step.to.length > 0);
+  if (recipients.length === 0 && steps[0] !== undefined) {
+    recipients = steps[0].to;
+    steps = steps.slice(1);
+  }
+  if (recipients.length === 0) return null;
+  const plan = routing.plan === undefined ? undefined : { ...routing.plan, steps };
+  return {
+    recipients,
+    plan: plan !== undefined && plan.steps.length === 0 && plan.repeatEveryMs === null ? undefined : plan,
+  };
+}
