@@ -25,6 +25,7 @@ import { fail, succeed, type Outcome } from './outcome';
 import { readFeed } from './relay/feed-store';
 import { conversationHistory } from './relay/history';
 import { acknowledgeMessage } from './relay/acknowledge';
+import type { RoleEscalationTimes } from '../shared/protocol/escalation';
 import { recallMessage } from './relay/recall';
 import { recordReceipts } from './relay/receipts';
 import { sendMessage, type RelayDeps } from './relay/send-message';
@@ -45,6 +46,8 @@ export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
   readonly fhirCodeSystemBase?: string;
   /** A `--demo` server: its health answer says so, for the sign-in screen's demo note. */
   readonly demo: boolean;
+  /** When role addresses' STAT messages re-alert and escalate (default DEFAULT_ESCALATION_TIMES). */
+  readonly escalation?: RoleEscalationTimes;
 }
 
 export function createApiHandlers(deps: ApiDeps): RouteHandlers {
@@ -91,7 +94,8 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       return ended;
     },
     publishIdentity: ({ body, session }) => publishIdentity(db, session.userId, body, clock()),
-    searchDirectory: async ({ body }) => succeed(await searchDirectory(db, body.query, body.limit, clock())),
+    searchDirectory: async ({ body }) =>
+      succeed(await searchDirectory(db, body.query, body.limit, clock(), deps.escalation)),
     lookupKeys: async ({ body }) => succeed(await lookupKeys(db, body.userIds)),
     send: ({ body, session }) =>
       served(

@@ -43,6 +43,7 @@ import { registerStreamRoute } from './stream/stream-route';
 import { startStreamRegistry } from './stream/stream-registry';
 import { loadOrCreateTlsMaterial } from './tls/tls-files';
 import { releaseDueEscalations } from './relay/escalation-release';
+import type { RoleEscalationTimes } from '../shared/protocol/escalation';
 
 export interface ServerOptions {
   /** TLS material, the embedded database and demo files live here. */
@@ -77,6 +78,8 @@ export interface ServerOptions {
   readonly siem?: SiemOptions;
   /** Base URL of Wardline's FHIR code systems in audit exports; default `https://wardline.invalid/fhir` (shared/audit/export-naming.ts). */
   readonly fhirCodeSystemBase?: string;
+  /** When role addresses' STAT messages re-alert and escalate; default DEFAULT_ESCALATION_TIMES (shared/protocol/escalation.ts). */
+  readonly escalation?: RoleEscalationTimes;
 }
 
 export interface RunningServer {
@@ -218,6 +221,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         preloginSecret,
         accountKdf,
         demo: options.demo === true,
+        ...(options.escalation === undefined ? {} : { escalation: options.escalation }),
         ...(options.fhirCodeSystemBase === undefined ? {} : { fhirCodeSystemBase: options.fhirCodeSystemBase }),
         audit: {
           db,

@@ -9,21 +9,12 @@
  *   acknowledges it.
  *
  * Members who cannot take part (inactive, or in a role that receives no messages) are never
- * addressed. The times are the defaults below; per-role plans are for IT to set later.
+ * addressed. The times are the role's, as the directory serves them.
  */
 import { receivesMessages } from '../../shared/access/permission-matrix';
 import type { DirectoryRole } from '../../shared/protocol/api';
 import type { Priority } from '../../shared/protocol/envelope';
 import type { EscalationPlan } from '../../shared/protocol/escalation';
-
-const MINUTE_MS = 60_000;
-
-/** Teams re-notifies urgent messages every 2 minutes; a backup after 5 and the whole role after 10 follow common paging practice. */
-export const DEFAULT_ESCALATION_TIMES = Object.freeze({
-  repeatEveryMs: 2 * MINUTE_MS,
-  backupAfterMs: 5 * MINUTE_MS,
-  everyoneAfterMs: 10 * MINUTE_MS,
-});
 
 export interface RoleRouting {
   /** Who receives it at once. */
@@ -32,12 +23,8 @@ export interface RoleRouting {
   readonly plan: EscalationPlan | undefined;
 }
 
-export function routeToRole(
-  role: DirectoryRole,
-  priority: Priority,
-  selfId: string,
-  times: typeof DEFAULT_ESCALATION_TIMES = DEFAULT_ESCALATION_TIMES,
-): RoleRouting {
+export function routeToRole(role: DirectoryRole, priority: Priority, selfId: string): RoleRouting {
+  const times = role.escalation;
   const members = role.members
     .filter((member) => member.active && receivesMessages(member.role) && member.userId !== selfId)
     .map((member) => member.userId);
@@ -46,7 +33,10 @@ export function routeToRole(
   if (onCall.length === 0) {
     return {
       recipients: members,
-      plan: priority === 'stat' && members.length > 0 ? { repeatEveryMs: times.repeatEveryMs, steps: [] } : undefined,
+      plan:
+        priority === 'stat' && members.length > 0 && times.repeatEveryMs !== null
+          ? { repeatEveryMs: times.repeatEveryMs, steps: [] }
+          : undefined,
     };
   }
   if (priority !== 'stat') return { recipients: onCall, plan: undefined };

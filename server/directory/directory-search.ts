@@ -15,11 +15,17 @@ import { activeMembersOf, searchRoleAddresses, searchUsers, usersByIds } from '.
 import { publicKeysOf } from './identity-store';
 import { containsPattern } from './like-pattern';
 import { shiftsCovering } from './role-shift-store';
+import { DEFAULT_ESCALATION_TIMES, type RoleEscalationTimes } from '../../shared/protocol/escalation';
 import type { RoleAddress } from './role-address-store';
 
 const MAX_MEMBERS = 100;
 
-async function roleEntries(db: Queryable, addresses: readonly RoleAddress[], now: number): Promise<DirectoryRole[]> {
+async function roleEntries(
+  db: Queryable,
+  addresses: readonly RoleAddress[],
+  now: number,
+  escalation: RoleEscalationTimes,
+): Promise<DirectoryRole[]> {
   if (addresses.length === 0) return [];
   const addressIds = addresses.map((address) => address.addressId);
   const members = await activeMembersOf(db, addressIds);
@@ -38,20 +44,22 @@ async function roleEntries(db: Queryable, addresses: readonly RoleAddress[], now
       .filter((shift) => shift.addressId === address.addressId)
       .slice(0, ROLE_ON_CALL_MAX)
       .map(({ userId, backupUserId, endsAt }) => ({ userId, backupUserId, endsAt })),
+    escalation,
   }));
 }
 
-/** `now`: the server's clock, which decides who is on call. */
+/** `now`: the server's clock, which decides who is on call; `escalation`: the organisation's times. */
 export async function searchDirectory(
   db: Queryable,
   query: string,
   limit: number,
   now: number,
+  escalation: RoleEscalationTimes = DEFAULT_ESCALATION_TIMES,
 ): Promise<RouteResponse<'searchDirectory'>> {
   const pattern = containsPattern(query);
   const roles = await searchRoleAddresses(db, pattern, limit);
   const users = await searchUsers(db, pattern, limit);
-  const entries: DirectoryEntry[] = [...(await roleEntries(db, roles, now)), ...users];
+  const entries: DirectoryEntry[] = [...(await roleEntries(db, roles, now, escalation)), ...users];
   return { entries: entries.slice(0, limit) };
 }
 

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { ROLES } from '../access/permission-matrix';
 import { quickReply } from './acknowledgement';
+import { roleEscalationTimes } from './escalation';
 import { publicKey, signature } from './binary';
 import { accessToken, authKey, deviceProof, kdfParams, salt, totpCode } from './auth';
 import { envelope } from './envelope';
@@ -91,6 +92,8 @@ export const directoryRole = z.strictObject({
    * no shift covers now.
    */
   onCall: z.array(z.strictObject({ userId, backupUserId: userId.nullable(), endsAt: epochMs })).max(ROLE_ON_CALL_MAX),
+  /** When its STAT messages re-alert and escalate (shared/protocol/escalation.ts). */
+  escalation: roleEscalationTimes,
 });
 export type DirectoryRole = z.infer<typeof directoryRole>;
 

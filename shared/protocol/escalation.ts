@@ -65,6 +65,23 @@ export const escalationPlan = z
   });
 export type EscalationPlan = z.infer<typeof escalationPlan>;
 
+/**
+ * When a role address's STAT messages re-alert and escalate: the organisation's defaults (server
+ * option `escalation`), served with each role address in the directory so the sender's client
+ * builds the plan it signs. Teams re-notifies urgent messages every 2 minutes; a backup after 5
+ * and the whole role after 10 follow common paging practice.
+ */
+export const roleEscalationTimes = z
+  .strictObject({ repeatEveryMs: delay.nullable(), backupAfterMs: delay, everyoneAfterMs: delay })
+  .refine((times) => times.backupAfterMs < times.everyoneAfterMs, { message: 'backup after everyone' });
+export type RoleEscalationTimes = z.infer<typeof roleEscalationTimes>;
+
+export const DEFAULT_ESCALATION_TIMES: RoleEscalationTimes = Object.freeze({
+  repeatEveryMs: 2 * MINUTE_MS,
+  backupAfterMs: 5 * MINUTE_MS,
+  everyoneAfterMs: 10 * MINUTE_MS,
+});
+
 /** Everyone a plan's steps may reach (the header's recipients are reached at once). */
 export function escalationRecipients(plan: EscalationPlan | undefined): string[] {
   return plan === undefined ? [] : plan.steps.flatMap((step) => step.to);

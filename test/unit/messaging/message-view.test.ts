@@ -11,6 +11,7 @@ import {
 import type { ConversationListRow, ConversationRecord } from '../../../main/store/ops/conversation-ops';
 import type { StoredMessage } from '../../../main/store/ops/message-ops';
 import type { DirectoryEntry } from '../../../shared/protocol/api';
+import { DEFAULT_ESCALATION_TIMES } from '../../../shared/protocol/escalation';
 
 const base: StoredMessage = {
   id: '00000000-0000-4000-8000-000000000001',
@@ -249,6 +250,7 @@ describe('thread view', () => {
         },
       ],
       onCall: [],
+      escalation: DEFAULT_ESCALATION_TIMES,
     };
     expect(toDirectoryEntryView(entry)).toMatchObject({
       displayName: 'On-call cardiology',

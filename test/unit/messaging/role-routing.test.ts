@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ESCALATION_TIMES, leaveOutUnreachable, routeToRole } from '../../../main/messaging/role-routing';
+import { leaveOutUnreachable, routeToRole } from '../../../main/messaging/role-routing';
+import { DEFAULT_ESCALATION_TIMES } from '../../../shared/protocol/escalation';
 import type { DirectoryRole, DirectoryUser } from '../../../shared/protocol/api';
 
 const person = (userId: string, overrides: Partial<DirectoryUser> = {}): DirectoryUser => ({
@@ -26,6 +27,7 @@ const role = (onCall: DirectoryRole['onCall'], members = ['dr.a', 'dr.b', 'dr.c'
     person('dr.gone', { active: false }),
   ],
   onCall,
+  escalation: DEFAULT_ESCALATION_TIMES,
 });
 const { repeatEveryMs, backupAfterMs, everyoneAfterMs } = DEFAULT_ESCALATION_TIMES;
 

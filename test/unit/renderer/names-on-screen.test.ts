@@ -10,6 +10,7 @@ import type { ConversationSummary, Thread } from '../../../shared/ipc/contract';
 import { ThreadHeader } from '../../../renderer/src/messaging/thread/ThreadHeader';
 import { ConversationOption } from '../../../renderer/src/messaging/conversations/ConversationOption';
 import { recipientChoice } from '../../../renderer/src/messaging/compose/recipient-choice';
+import { DEFAULT_ESCALATION_TIMES } from '../../../shared/protocol/escalation';
 
 const HIDDEN = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 const text = (html: string) => html.replace(/<[^>]*>/g, '');
@@ -114,6 +115,7 @@ describe('names on screen: no invisible character, and a subject never in the pl
         },
       ],
       onCall: [],
+      escalation: DEFAULT_ESCALATION_TIMES,
     });
     expect(choice).toMatchObject({
       name: 'On-call cardiology',

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { recipientChoice } from '../../../renderer/src/messaging/compose/recipient-choice';
 import { notPermittedText } from '../../../renderer/src/messaging/compose/refused-recipients';
+import { DEFAULT_ESCALATION_TIMES } from '../../../shared/protocol/escalation';
 
 const person = (userId: string, displayName: string, role: 'physician' | 'compliance-officer' | 'it-admin') =>
   recipientChoice({
@@ -52,6 +53,7 @@ describe('recipient choices', () => {
         description: 'On nights',
         members,
         onCall: [],
+        escalation: DEFAULT_ESCALATION_TIMES,
       });
     const mixed = address([member('dr.a', 'physician'), member('co.b', 'compliance-officer')]);
     expect(mixed.people.map((person) => person.userId)).toEqual(['dr.a']);
