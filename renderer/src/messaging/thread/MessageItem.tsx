@@ -61,8 +61,9 @@ export function MessageItem({
         )}
       </div>
       <MessageBody message={message} />
-      <AcknowledgementStatus message={message} time={(at) => messageTime(at, now)} />
+      {/* In the order things happen: re-alerts and escalation, then who acknowledged. */}
       <EscalationStatus message={message} time={(at) => messageTime(at, now)} />
+      <AcknowledgementStatus message={message} time={(at) => messageTime(at, now)} />
       {message.acknowledgement.canAcknowledge && (
         <AcknowledgeActions bridge={bridge} messageId={message.id} onAcknowledged={onAcknowledged} />
       )}
