@@ -1,7 +1,8 @@
 /**
  * The directory as clients see it: search over people and role addresses (case-insensitive
  * substrings of name, role, department, title; inactive people never appear), and key lookup
- * for named users. Role address entries list their current, active members.
+ * for named users. Role address entries list their current, active members. Availability is as
+ * of `now`, the server's clock when it answers.
  */
 import type { DirectoryEntry, DirectoryRole, RouteResponse } from '../../shared/protocol/api';
 import type { Queryable } from '../db/database';
@@ -12,11 +13,12 @@ import type { RoleAddress } from './role-address-store';
 
 const MAX_MEMBERS = 100;
 
-async function roleEntries(db: Queryable, addresses: readonly RoleAddress[]): Promise<DirectoryRole[]> {
+async function roleEntries(db: Queryable, addresses: readonly RoleAddress[], now: number): Promise<DirectoryRole[]> {
   if (addresses.length === 0) return [];
   const members = await activeMembersOf(
     db,
     addresses.map((address) => address.addressId),
+    now,
   );
   return addresses.map((address) => ({
     kind: 'role',
@@ -35,17 +37,22 @@ export async function searchDirectory(
   db: Queryable,
   query: string,
   limit: number,
+  now: number,
 ): Promise<RouteResponse<'searchDirectory'>> {
   const pattern = containsPattern(query);
   const roles = await searchRoleAddresses(db, pattern, limit);
-  const users = await searchUsers(db, pattern, limit);
-  const entries: DirectoryEntry[] = [...(await roleEntries(db, roles)), ...users];
+  const users = await searchUsers(db, pattern, limit, now);
+  const entries: DirectoryEntry[] = [...(await roleEntries(db, roles, now)), ...users];
   return { entries: entries.slice(0, limit) };
 }
 
 /** Named users with their public keys (null before their first sign-in); unknown ids are left out. */
-export async function lookupKeys(db: Queryable, userIds: readonly string[]): Promise<RouteResponse<'lookupKeys'>> {
-  const users = await usersByIds(db, userIds);
+export async function lookupKeys(
+  db: Queryable,
+  userIds: readonly string[],
+  now: number,
+): Promise<RouteResponse<'lookupKeys'>> {
+  const users = await usersByIds(db, userIds, now);
   const keys = await publicKeysOf(
     db,
     users.map((user) => user.userId),

@@ -26,6 +26,7 @@ import { MIGRATION_0012 } from './0012-workstation-contact-and-revocation';
 import { MIGRATION_0013 } from './0013-scim-provisioning';
 import { MIGRATION_0014 } from './0014-device-commands';
 import { MIGRATION_0015 } from './0015-siem-forwarder-lease';
+import { MIGRATION_0017 } from './0017-availability';
 
 export type { Migration } from '../migration';
 
@@ -45,4 +46,6 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0013,
   MIGRATION_0014,
   MIGRATION_0015,
+  // 16 is on-call schedules, on its own branch.
+  MIGRATION_0017,
 ];

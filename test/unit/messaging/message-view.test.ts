@@ -190,6 +190,7 @@ describe('thread view', () => {
           title: 'Consultant\uFE0F',
           active: true,
           fingerprint: null,
+          availability: null,
         },
       ],
     };

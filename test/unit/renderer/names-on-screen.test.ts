@@ -110,6 +110,7 @@ describe('names on screen: no invisible character, and a subject never in the pl
           title: '',
           active: true,
           fingerprint: null,
+          availability: null,
         },
       ],
     });

@@ -17,6 +17,7 @@ const person = (userId: string, displayName: string, role: 'physician' | 'compli
     title: 'Staff',
     active: true,
     fingerprint: 'a'.repeat(64),
+    availability: null,
   });
 
 const doctor = person('dr.osei', 'Kofi Osei', 'physician');
@@ -42,6 +43,7 @@ describe('recipient choices', () => {
       title: 'Staff',
       active: true,
       fingerprint: 'b'.repeat(64),
+      availability: null,
     });
     const address = (members: ReturnType<typeof member>[]) =>
       recipientChoice({
