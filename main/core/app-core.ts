@@ -356,6 +356,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'message.send': (request) => withMessaging((m) => m.send(request)),
       'message.recall': ({ messageId }) => withMessaging((m) => m.recall(messageId)),
       'contact.acceptKeyChange': ({ userId }) => withMessaging((m) => m.acceptKeyChange(userId)),
+      'availability.get': () => withMessaging((m) => m.readAvailability()),
+      'availability.set': ({ availability }) => withMessaging((m) => m.setAvailability(availability)),
       ...complianceChannels,
       ...adminConsole,
     },

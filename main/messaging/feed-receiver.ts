@@ -15,7 +15,7 @@
  * in the stored envelope, where the signature covers them (shared/protocol/clock-skew.ts).
  */
 import type { FeedEvent } from '../../shared/protocol/feed';
-import type { Envelope, MessageBody } from '../../shared/protocol/envelope';
+import type { Envelope, MessageBody, Priority } from '../../shared/protocol/envelope';
 import { openEnvelope, type EnvelopeReader } from '../crypto/envelope-open';
 import { verifyRecall } from '../crypto/recall-signature';
 import type { StoreClient } from '../store/store-client';
@@ -46,7 +46,7 @@ export interface FeedReceiverDeps {
   /** Something was refused (bad signature, undecryptable): a code for the log, never content. */
   readonly onRejected: (reason: string) => void;
   /** A new incoming message was stored: who sent it (a display name), for a PHI-free notification. */
-  readonly onIncoming?: (senderName: string | null) => void;
+  readonly onIncoming?: (senderName: string | null, priority: Priority) => void;
   /**
    * A new incoming message is about to be stored (ids only, for the audit trail). Awaited first:
    * if it rejects, nothing is stored and the event is not acknowledged, so it comes again.
@@ -199,7 +199,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       deps.onListChanged();
       if (direction === 'in') {
         const sender = conversation.participants.find((p) => p.userId === header.sender.userId)?.displayName ?? null;
-        deps.onIncoming?.(displayTextOrNull(sender, 200));
+        deps.onIncoming?.(displayTextOrNull(sender, 200), header.priority);
       }
     }
   }

@@ -11,6 +11,7 @@ import type { ConnectionState, ConversationSummary } from '../../shared/ipc/cont
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
 import type { Role } from '../../shared/access/permission-matrix';
 import type { DirectoryEntry } from '../../shared/protocol/api';
+import type { Priority } from '../../shared/protocol/envelope';
 import type { ActorAudit } from '../audit/audit-trail';
 import type { IdentityKeyPairs } from '../crypto/identity-keys';
 import type { ApiClient } from '../server-link/api-client';
@@ -20,6 +21,7 @@ import type { ServerEndpoint } from '../server-link/server-endpoint';
 import type { StoreClient } from '../store/store-client';
 import { StoreError } from '../store/store-error';
 import { createActionRecords } from './action-records';
+import { createAvailability, type OwnAvailability } from './availability';
 import { createComposer } from './compose';
 import { createContactKeys } from './contact-keys';
 import { createExpirySweeper } from './expiry-sweeper';
@@ -55,7 +57,9 @@ export interface MessagingDeps {
   readonly onListChanged: () => void;
   readonly onThreadChanged: (conversationId: string) => void;
   /** A new incoming message was stored (the sender's display name only). */
-  readonly onIncoming?: (senderName: string | null) => void;
+  readonly onIncoming?: (senderName: string | null, priority: Priority) => void;
+  /** The session's copy of the clinician's own availability, which this keeps current. */
+  readonly ownAvailability: OwnAvailability;
   readonly onSessionEnded: (reason: SessionEndReason) => void;
   /** The stream says IT has commands waiting for this workstation. */
   readonly onCommandsPending?: () => void;
@@ -175,6 +179,27 @@ export function createMessagingService(deps: MessagingDeps) {
     onThreadChanged: deps.onThreadChanged,
     onListChanged: deps.onListChanged,
     onQueued: () => background(outbox.drain()),
+    async availabilityOf(userIds) {
+      // Offline, the message goes to whom it names; the directory is asked again for the next one.
+      const found = await api.call('lookupKeys', { userIds: [...userIds] }, deps.token());
+      if (!found.ok) return new Map();
+      // A cover who has never signed in has no keys: they cannot receive, and must not block the send.
+      const covers = found.value.users.flatMap(({ user }) =>
+        user.availability?.cover ? [user.availability.cover.userId] : [],
+      );
+      const keyed =
+        covers.length === 0 ? null : await api.call('lookupKeys', { userIds: [...new Set(covers)] }, deps.token());
+      const reachable = new Set(
+        keyed?.ok === true ? keyed.value.users.filter((u) => u.publicKeys !== null).map((u) => u.user.userId) : [],
+      );
+      return new Map(
+        found.value.users.map(({ user }) => {
+          const away = user.availability;
+          const cover = away?.cover && reachable.has(away.cover.userId) ? away.cover : null;
+          return [user.userId, away === null ? null : { ...away, cover }];
+        }),
+      );
+    },
   });
   const threads = createThreadReader({
     api,
@@ -199,6 +224,13 @@ export function createMessagingService(deps: MessagingDeps) {
     now: deps.now,
     onThreadChanged: deps.onThreadChanged,
     onListChanged: deps.onListChanged,
+  });
+  const availability = createAvailability({
+    api,
+    token: deps.token,
+    selfId: self.userId,
+    records,
+    own: deps.ownAvailability,
   });
   const acceptKeyChange = createKeyChangeAcceptance({
     store,
@@ -231,6 +263,8 @@ export function createMessagingService(deps: MessagingDeps) {
       stream.start();
       expiry.start();
       background(renameRoleAddresses());
+      // Set on another workstation, or before this sign-in: Do not disturb holds here too.
+      background(availability.read());
       retry = setInterval(() => background(outbox.drain()), OUTBOX_RETRY_MS);
       retry.unref();
     },
@@ -279,6 +313,8 @@ export function createMessagingService(deps: MessagingDeps) {
     loadOlder: threads.loadOlder,
     recall,
     acceptKeyChange,
+    setAvailability: availability.set,
+    readAvailability: availability.read,
   };
   return service;
 }

@@ -6,7 +6,9 @@
 import { receivesMessages } from '../../shared/access/permission-matrix';
 import type { SendRequest } from '../../shared/ipc/contract';
 import type { DirectoryRole, DirectoryUser } from '../../shared/protocol/api';
+import type { Availability } from '../../shared/protocol/availability';
 import type { EnvelopeHeader, MessageBody } from '../../shared/protocol/envelope';
+import { coverRecipients } from './cover-recipients';
 import type { ConversationRecord, ParticipantRecord } from '../store/ops/conversation-ops';
 
 export type NewConversationRequest = Extract<SendRequest, { to: unknown }>;
@@ -23,6 +25,8 @@ export function newConversation(
     readonly cachedRole: (addressId: string) => DirectoryRole | undefined;
     readonly id: string;
     readonly now: number;
+    /** The directory's availability of the people named: an off-duty person's cover is added. */
+    readonly availabilityOf?: (userId: string) => Availability | undefined;
   },
 ): { conversation: ConversationRecord; recipients: string[] } | null {
   const userIds = new Set<string>();
@@ -40,7 +44,14 @@ export function newConversation(
     }
   }
   userIds.delete(context.selfId);
-  const recipients = [...userIds];
+  const named = new Set(request.to.flatMap((to) => (to.kind === 'user' ? [to.userId] : [])));
+  const { recipients } = coverRecipients({
+    recipients: [...userIds],
+    named,
+    availabilityOf: (userId) => context.availabilityOf?.(userId),
+    selfId: context.selfId,
+    now: context.now,
+  });
   if (recipients.length === 0) return null;
   // A message to one role address is a role conversation; a role among others is a group.
   const onlyRole: DirectoryRole | null = request.to.length === 1 ? role : null;

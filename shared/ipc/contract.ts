@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { ROLES } from '../access/permission-matrix';
 import { directoryEntry, sessionSummary } from '../protocol/api';
+import { availability, availabilityRequest } from '../protocol/availability';
 import { MAX_TEXT_CHARS, patientContext, PRIORITIES } from '../protocol/envelope';
 import { conversationId, messageId, roleAddressId, userId as protocolUserId } from '../protocol/identifiers';
 import { policySchema, policySourceSchema } from '../policy/policy-schema';
@@ -337,6 +338,18 @@ export const channels = {
   'contact.acceptKeyChange': {
     request: z.strictObject({ userId: protocolUserId }),
     response: empty,
+    permission: 'messages.use',
+  },
+  /** The signed-in clinician's own availability, as the directory shows it (null: available). */
+  'availability.get': {
+    request: empty,
+    response: z.strictObject({ availability }),
+    permission: 'messages.use',
+  },
+  /** Sets the signed-in clinician's own availability (nobody else's: there is no user to name). */
+  'availability.set': {
+    request: z.strictObject({ availability: availabilityRequest }),
+    response: z.strictObject({ availability }),
     permission: 'messages.use',
   },
   /** Compliance officers only: the router refuses every other role before main does anything. */
