@@ -357,6 +357,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'message.recall': ({ messageId }) => withMessaging((m) => m.recall(messageId)),
       'contact.acceptKeyChange': ({ userId }) => withMessaging((m) => m.acceptKeyChange(userId)),
       'availability.get': () => withMessaging((m) => m.readAvailability()),
+      'directory.availability': ({ userIds }) => withMessaging((m) => m.availabilityOfPeople(userIds)),
       'availability.set': ({ availability }) => withMessaging((m) => m.setAvailability(availability)),
       ...complianceChannels,
       ...adminConsole,

@@ -69,5 +69,3 @@ export function createAvailability(deps: AvailabilityDeps) {
     },
   };
 }
-
-export type AvailabilityService = ReturnType<typeof createAvailability>;

@@ -11,6 +11,7 @@ import type { ConnectionState, ConversationSummary } from '../../shared/ipc/cont
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
 import type { Role } from '../../shared/access/permission-matrix';
 import type { DirectoryEntry } from '../../shared/protocol/api';
+import type { Availability } from '../../shared/protocol/availability';
 import type { Priority } from '../../shared/protocol/envelope';
 import type { ActorAudit } from '../audit/audit-trail';
 import type { IdentityKeyPairs } from '../crypto/identity-keys';
@@ -297,6 +298,20 @@ export function createMessagingService(deps: MessagingDeps) {
       if (refused !== null) return fail(appError(refused));
       roles.remember(result.value.entries);
       return ok({ entries: result.value.entries.map(toDirectoryEntryView) });
+    },
+
+    /** Availability of named people, as the directory shows it now, names cleaned as every directory name is. */
+    async availabilityOfPeople(
+      userIds: readonly string[],
+    ): Promise<IpcResult<{ people: { userId: string; availability: Availability }[] }>> {
+      const result = await api.call('lookupKeys', { userIds: [...new Set(userIds)] }, deps.token());
+      if (!result.ok) return fail(appError(appCodeOf(result.error.code)));
+      return ok({
+        people: result.value.users.map(({ user }) => {
+          const view = toDirectoryEntryView(user);
+          return { userId: user.userId, availability: view.kind === 'user' ? view.availability : null };
+        }),
+      });
     },
 
     async listConversations(

@@ -346,6 +346,14 @@ export const channels = {
     response: z.strictObject({ availability }),
     permission: 'messages.use',
   },
+  /** Other people's availability as the directory shows it now (a thread header's participants). */
+  'directory.availability': {
+    request: z.strictObject({ userIds: z.array(protocolUserId).min(1).max(100) }),
+    response: z.strictObject({
+      people: z.array(z.strictObject({ userId: protocolUserId, availability })).max(100),
+    }),
+    permission: 'messages.use',
+  },
   /** Sets the signed-in clinician's own availability (nobody else's: there is no user to name). */
   'availability.set': {
     request: z.strictObject({ availability: availabilityRequest }),

@@ -8,6 +8,7 @@ import { KeyChangeWarning } from './KeyChangeWarning';
 import { MessageLog } from './MessageLog';
 import { ReplyBox } from './ReplyBox';
 import { ThreadHeader } from './ThreadHeader';
+import { usePeopleAvailability } from '../../availability/use-people-availability';
 import { useThread } from './use-thread';
 import './thread.css';
 
@@ -46,6 +47,11 @@ export function ThreadView({
   const headingId = useId();
   const subjectId = `${headingId}-subject`;
   const loaded = state.thread !== null;
+  // Asked of the directory when the thread opens (and at most once a minute after).
+  const availability = usePeopleAvailability(
+    bridge,
+    (state.thread?.conversation.participants ?? []).map((p) => p.userId).filter((id) => id !== selfId),
+  );
 
   useEffect(() => {
     if (loaded) heading.current?.focus();
@@ -85,6 +91,7 @@ export function ThreadView({
         headingRef={heading}
         conversation={conversation}
         selfId={selfId}
+        availability={availability}
       />
       <KeyChangeWarning bridge={bridge} participants={conversation.participants} onAccepted={reload} />
       {state.error !== null && (
