@@ -1,5 +1,5 @@
 import type { Availability, AvailabilityState } from '../../../shared/protocol/availability';
-import { availabilityLine, stateNow } from './availability-labels';
+import { AVAILABILITY_WORDS, availabilityLine, stateNow } from './availability-labels';
 import './availability.css';
 
 /**
@@ -11,10 +11,13 @@ export function AvailabilityBadge({
   availability,
   now,
   always = false,
+  compact = false,
 }: {
   readonly availability: Availability;
   readonly now: number;
   readonly always?: boolean;
+  /** The state's word alone (the header, where the whole line is the control's name). */
+  readonly compact?: boolean;
 }) {
   const state = stateNow(availability, now);
   const line = availabilityLine(availability, now);
@@ -22,7 +25,7 @@ export function AvailabilityBadge({
   return (
     <span className="availability-badge" data-availability={state}>
       <AvailabilityIcon state={state} />
-      <span className="availability-words">{line ?? 'Available'}</span>
+      <span className="availability-words">{compact ? AVAILABILITY_WORDS[state] : (line ?? 'Available')}</span>
     </span>
   );
 }

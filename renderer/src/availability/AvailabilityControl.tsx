@@ -7,7 +7,14 @@ import { describeError } from '../error-messages';
 import type { RecipientChoice } from '../messaging/compose/recipient-choice';
 import { useNow } from '../messaging/use-now';
 import { AvailabilityBadge } from './AvailabilityBadge';
-import { STATE_OPTIONS, UNTIL_OPTIONS, stateNow, untilOf, type UntilChoice } from './availability-labels';
+import {
+  STATE_OPTIONS,
+  UNTIL_OPTIONS,
+  availabilityLine,
+  stateNow,
+  untilOf,
+  type UntilChoice,
+} from './availability-labels';
 import { CoverPicker } from './CoverPicker';
 import { useOwnAvailability } from './use-own-availability';
 
@@ -21,10 +28,12 @@ export function AvailabilityControl({ bridge, selfId }: { readonly bridge: Wardl
   const now = useNow(30_000);
   const own = useOwnAvailability(bridge);
   const [open, setOpen] = useState(false);
+  // The header shows the word; the control's name says it all (until when, who covers).
+  const line = availabilityLine(own.availability, now) ?? 'Available';
   return (
     <DialogTrigger isOpen={open} onOpenChange={setOpen}>
-      <Button className="button button-on-dark availability-status" aria-label="Your status">
-        <AvailabilityBadge availability={own.availability} now={now} always />
+      <Button className="button button-on-dark availability-status" aria-label={`Your status: ${line}`}>
+        <AvailabilityBadge availability={own.availability} now={now} always compact />
       </Button>
       <ModalOverlay className="modal-overlay" isDismissable>
         <Modal className="modal">

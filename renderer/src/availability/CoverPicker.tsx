@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ComboBox, Input, Label, ListBox, Popover, Text, type Key } from 'react-aria-components';
 import type { WardlineApi } from '../../../preload/api-factory';
 import { describeError } from '../error-messages';
@@ -26,6 +26,15 @@ export function CoverPicker({
   const [query, setQuery] = useState('');
   const search = useDirectorySearch(bridge, query);
   const now = useNow();
+  // The field swaps with the chosen name and back: focus follows, so the keyboard is never lost.
+  const remove = useRef<HTMLButtonElement>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const swapped = useRef(false);
+  useEffect(() => {
+    if (!swapped.current) return;
+    swapped.current = false;
+    (cover === null ? input.current : remove.current)?.focus();
+  }, [cover]);
   const choices =
     search.status === 'done'
       ? search.entries.filter((entry) => entry.kind === 'user' && entry.userId !== selfId).map(recipientChoice)
@@ -33,12 +42,15 @@ export function CoverPicker({
 
   function choose(key: Key | null) {
     const choice = key === null ? undefined : choices.find((candidate) => candidate.id === key);
-    if (choice?.unavailable === null) onChange(choice);
+    if (choice?.unavailable === null) {
+      swapped.current = true;
+      onChange(choice);
+    }
     setQuery('');
   }
 
   return (
-    <div className="field">
+    <div className="field cover-field">
       {cover === null ? (
         <ComboBox
           className="combo"
@@ -57,7 +69,7 @@ export function CoverPicker({
           <Text slot="description" className="field-hint">
             Messages sent to you also go to them.
           </Text>
-          <Input className="combo-input" spellCheck={false} autoComplete="off" />
+          <Input ref={input} className="combo-input" spellCheck={false} autoComplete="off" />
           <Popover className="combo-popover" placement="bottom start" offset={4}>
             <ListBox<RecipientChoice>
               className="combo-list"
@@ -78,7 +90,15 @@ export function CoverPicker({
       ) : (
         <p className="cover-chosen">
           Covering colleague: <bdi>{cover.name}</bdi>{' '}
-          <button type="button" className="button-link" onClick={() => onChange(null)}>
+          <button
+            ref={remove}
+            type="button"
+            className="button-link"
+            onClick={() => {
+              swapped.current = true;
+              onChange(null);
+            }}
+          >
             Remove <span className="visually-hidden">{cover.name} as cover</span>
           </button>
         </p>
