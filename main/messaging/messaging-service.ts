@@ -80,6 +80,7 @@ export interface MessagingDeps {
 
 const INITIAL_SYNC_WINDOW_MS = 30 * 24 * 3600_000;
 const OUTBOX_RETRY_MS = 5_000;
+const OWN_AVAILABILITY_CHECK_MS = 60_000;
 
 export function createMessagingService(deps: MessagingDeps) {
   const { store, api, self } = deps;
@@ -90,6 +91,7 @@ export function createMessagingService(deps: MessagingDeps) {
   const ownKeys = ownKeysOf(self.userId, deps.identity);
   let connection: StreamState = 'connecting';
   let retry: NodeJS.Timeout | null = null;
+  let ownAvailabilityCheck: NodeJS.Timeout | null = null;
   /**
    * Work nobody awaits (outbox drains, sweeps) can meet a vault closed by sign-out or a full
    * disk; it is retried later, and its failure is logged by code, never left unhandled.
@@ -268,12 +270,17 @@ export function createMessagingService(deps: MessagingDeps) {
       background(availability.read());
       retry = setInterval(() => background(outbox.drain()), OUTBOX_RETRY_MS);
       retry.unref();
+      // Set at another workstation meanwhile: this one's notices follow within a minute.
+      ownAvailabilityCheck = setInterval(() => background(availability.read()), OWN_AVAILABILITY_CHECK_MS);
+      ownAvailabilityCheck.unref();
     },
 
     async stop() {
       expiry.stop();
       if (retry) clearInterval(retry);
       retry = null;
+      if (ownAvailabilityCheck) clearInterval(ownAvailabilityCheck);
+      ownAvailabilityCheck = null;
       await stream.stop();
     },
 

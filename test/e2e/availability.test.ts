@@ -152,8 +152,15 @@ describe('a physician goes off duty, covered by a colleague', () => {
     await page.getByRole('textbox', { name: 'Message', exact: true }).fill('Bed 12 K+ 6.1 on repeat, please review');
     await page.getByRole('textbox', { name: 'Message', exact: true }).press('Control+Enter');
     await page.getByRole('heading', { level: 2, name: /Dr\. Anika Patel/ }).waitFor({ timeout: 30_000 });
-    // The cover is a participant of the conversation the nurse sees.
+    // The cover is a participant of the conversation the nurse sees, and the thread header says,
+    // in words beside an icon, that the physician is off duty and who covers.
     await page.locator('.participant-name', { hasText: 'Dr. Minh Nguyen' }).waitFor();
+    await page
+      .locator('.participant', { hasText: 'Dr. Anika Patel' })
+      .getByText(/^Off duty until .*, covered by Dr\. Minh Nguyen$/)
+      .waitFor();
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
+    await snapshot(page, 'availability-thread-1366x768');
     const list = await page.evaluate(() => window.wardline!.conversations.list({ offset: 0, limit: 10 }));
     conversationId = list.ok ? (list.value.items[0]?.id ?? '') : '';
     expect(conversationId).not.toBe('');
