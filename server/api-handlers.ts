@@ -18,6 +18,7 @@ import { createAdminScimHandlers } from './admin/admin-scim-handlers';
 import type { AuthenticatedSession } from './accounts/session-store';
 import { endOwnSession, listSessions, refreshSession, signOut, type SessionDeps } from './accounts/session-actions';
 import type { SignInDeps } from './accounts/sign-in-steps';
+import { setOwnAvailability } from './directory/availability-setting';
 import { lookupKeys, searchDirectory } from './directory/directory-search';
 import { publishIdentity } from './directory/identity-publishing';
 import type { RouteHandlers } from './http/api-routes';
@@ -96,7 +97,8 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
     publishIdentity: ({ body, session }) => publishIdentity(db, session.userId, body, clock()),
     searchDirectory: async ({ body }) =>
       succeed(await searchDirectory(db, body.query, body.limit, clock(), deps.escalation)),
-    lookupKeys: async ({ body }) => succeed(await lookupKeys(db, body.userIds)),
+    lookupKeys: async ({ body }) => succeed(await lookupKeys(db, body.userIds, clock())),
+    setAvailability: ({ body, session }) => setOwnAvailability(deps, session.userId, body.availability),
     send: ({ body, session }) =>
       served(
         roleHas(session.role, 'messages.use')

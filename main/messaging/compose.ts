@@ -9,6 +9,7 @@ import type { SendRequest } from '../../shared/ipc/contract';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
 import { sealEnvelope, SealError } from '../crypto/envelope-seal';
 import { appCodeOf } from '../server-link/api-error-code';
+import type { Availability } from '../../shared/protocol/availability';
 import type { ConversationRecord, ParticipantRecord } from '../store/ops/conversation-ops';
 import type { StoreClient } from '../store/store-client';
 import type { ActionRecords } from './action-records';
@@ -35,6 +36,8 @@ export interface ComposerDeps {
   readonly onListChanged: () => void;
   /** A message was queued: the outbox should send it. */
   readonly onQueued: () => void;
+  /** The directory's current availability of these people (empty when it cannot be asked). */
+  readonly availabilityOf?: (userIds: readonly string[]) => Promise<ReadonlyMap<string, Availability>>;
 }
 
 export interface Composer {
@@ -63,11 +66,16 @@ export function createComposer(deps: ComposerDeps): Composer {
       if (recipients.length === 0) return fail(appError('BAD_REQUEST'));
       return ok({ conversation, recipients, isNew: false, throughRole: new Set<string>(), plan: undefined });
     }
+    // Asked fresh for a new conversation: an off-duty person's cover receives it too (cover-recipients.ts).
+    const named = request.to.flatMap((to) => (to.kind === 'user' ? [to.userId] : []));
+    const availability: ReadonlyMap<string, Availability> =
+      named.length > 0 && deps.availabilityOf ? await deps.availabilityOf(named) : new Map();
     const started = newConversation(request, {
       selfId: self.userId,
       cachedRole: (addressId) => deps.roles.cached(addressId),
       id: randomUUID(),
       now: deps.now(),
+      availabilityOf: (userId) => availability.get(userId),
     });
     if (started === null) return fail(appError('RECIPIENT_UNAVAILABLE'));
     return ok({ ...started, isNew: true });

@@ -16,7 +16,7 @@
  * in the stored envelope, where the signature covers them (shared/protocol/clock-skew.ts).
  */
 import type { FeedEvent } from '../../shared/protocol/feed';
-import type { Envelope, MessageBody } from '../../shared/protocol/envelope';
+import type { Envelope, MessageBody, Priority } from '../../shared/protocol/envelope';
 import { openEnvelope, type EnvelopeReader } from '../crypto/envelope-open';
 import { verifyAcknowledgement } from '../crypto/acknowledgement-signature';
 import { verifyRecall } from '../crypto/recall-signature';
@@ -50,7 +50,7 @@ export interface FeedReceiverDeps {
   /** Something was refused (bad signature, undecryptable): a code for the log, never content. */
   readonly onRejected: (reason: string) => void;
   /** A new incoming message was stored: who sent it (a display name), for a PHI-free notification. */
-  readonly onIncoming?: (senderName: string | null) => void;
+  readonly onIncoming?: (senderName: string | null, priority: Priority) => void;
   /**
    * A STAT message to this clinician is re-alerted and still waits for their acknowledgement:
    * how many incoming messages wait, for a PHI-free notice.
@@ -214,7 +214,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       deps.onListChanged();
       if (direction === 'in') {
         const sender = conversation.participants.find((p) => p.userId === header.sender.userId)?.displayName ?? null;
-        deps.onIncoming?.(displayTextOrNull(sender, 200));
+        deps.onIncoming?.(displayTextOrNull(sender, 200), header.priority);
       }
     }
   }

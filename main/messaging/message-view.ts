@@ -160,11 +160,20 @@ export function toThreadConversation(
 }
 
 function toDirectoryUserView(user: DirectoryUser): DirectoryUser {
+  const away = user.availability;
   return {
     ...user,
     displayName: nameOf(user.displayName, user.userId),
     department: displayText(user.department, NAME_CHARS),
     title: displayText(user.title, NAME_CHARS),
+    // The cover's name is the directory's too: cleaned like every other name shown.
+    availability:
+      away === null || away.cover === null
+        ? away
+        : {
+            ...away,
+            cover: { userId: away.cover.userId, displayName: nameOf(away.cover.displayName, away.cover.userId) },
+          },
   };
 }
 

@@ -11,6 +11,8 @@ import type { ConnectionState, ConversationSummary } from '../../shared/ipc/cont
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
 import type { Role } from '../../shared/access/permission-matrix';
 import type { DirectoryEntry } from '../../shared/protocol/api';
+import type { Availability } from '../../shared/protocol/availability';
+import type { Priority } from '../../shared/protocol/envelope';
 import type { ActorAudit } from '../audit/audit-trail';
 import type { IdentityKeyPairs } from '../crypto/identity-keys';
 import type { ApiClient } from '../server-link/api-client';
@@ -20,6 +22,7 @@ import type { ServerEndpoint } from '../server-link/server-endpoint';
 import type { StoreClient } from '../store/store-client';
 import { StoreError } from '../store/store-error';
 import { createActionRecords } from './action-records';
+import { createAvailability, type OwnAvailability } from './availability';
 import { createComposer } from './compose';
 import { createContactKeys } from './contact-keys';
 import { createExpirySweeper } from './expiry-sweeper';
@@ -56,9 +59,11 @@ export interface MessagingDeps {
   readonly onListChanged: () => void;
   readonly onThreadChanged: (conversationId: string) => void;
   /** A new incoming message was stored (the sender's display name only). */
-  readonly onIncoming?: (senderName: string | null) => void;
+  readonly onIncoming?: (senderName: string | null, priority: Priority) => void;
   /** A STAT message is re-alerted while it waits on this clinician: how many wait. */
   readonly onAwaitingAcknowledgement?: (count: number) => void;
+  /** The session's copy of the clinician's own availability, which this keeps current. */
+  readonly ownAvailability: OwnAvailability;
   readonly onSessionEnded: (reason: SessionEndReason) => void;
   /** The stream says IT has commands waiting for this workstation. */
   readonly onCommandsPending?: () => void;
@@ -78,6 +83,7 @@ export interface MessagingDeps {
 
 const INITIAL_SYNC_WINDOW_MS = 30 * 24 * 3600_000;
 const OUTBOX_RETRY_MS = 5_000;
+const OWN_AVAILABILITY_CHECK_MS = 60_000;
 
 export function createMessagingService(deps: MessagingDeps) {
   const { store, api, self } = deps;
@@ -88,6 +94,7 @@ export function createMessagingService(deps: MessagingDeps) {
   const ownKeys = ownKeysOf(self.userId, deps.identity);
   let connection: StreamState = 'connecting';
   let retry: NodeJS.Timeout | null = null;
+  let ownAvailabilityCheck: NodeJS.Timeout | null = null;
   /**
    * Work nobody awaits (outbox drains, sweeps) can meet a vault closed by sign-out or a full
    * disk; it is retried later, and its failure is logged by code, never left unhandled.
@@ -179,6 +186,27 @@ export function createMessagingService(deps: MessagingDeps) {
     onThreadChanged: deps.onThreadChanged,
     onListChanged: deps.onListChanged,
     onQueued: () => background(outbox.drain()),
+    async availabilityOf(userIds) {
+      // Offline, the message goes to whom it names; the directory is asked again for the next one.
+      const found = await api.call('lookupKeys', { userIds: [...userIds] }, deps.token());
+      if (!found.ok) return new Map();
+      // A cover who has never signed in has no keys: they cannot receive, and must not block the send.
+      const covers = found.value.users.flatMap(({ user }) =>
+        user.availability?.cover ? [user.availability.cover.userId] : [],
+      );
+      const keyed =
+        covers.length === 0 ? null : await api.call('lookupKeys', { userIds: [...new Set(covers)] }, deps.token());
+      const reachable = new Set(
+        keyed?.ok === true ? keyed.value.users.filter((u) => u.publicKeys !== null).map((u) => u.user.userId) : [],
+      );
+      return new Map(
+        found.value.users.map(({ user }) => {
+          const away = user.availability;
+          const cover = away?.cover && reachable.has(away.cover.userId) ? away.cover : null;
+          return [user.userId, away === null ? null : { ...away, cover }];
+        }),
+      );
+    },
   });
   const threads = createThreadReader({
     api,
@@ -215,6 +243,13 @@ export function createMessagingService(deps: MessagingDeps) {
     onThreadChanged: deps.onThreadChanged,
     onListChanged: deps.onListChanged,
   });
+  const availability = createAvailability({
+    api,
+    token: deps.token,
+    selfId: self.userId,
+    records,
+    own: deps.ownAvailability,
+  });
   const acceptKeyChange = createKeyChangeAcceptance({
     store,
     contacts,
@@ -246,14 +281,21 @@ export function createMessagingService(deps: MessagingDeps) {
       stream.start();
       expiry.start();
       background(renameRoleAddresses());
+      // Set on another workstation, or before this sign-in: Do not disturb holds here too.
+      background(availability.read());
       retry = setInterval(() => background(outbox.drain()), OUTBOX_RETRY_MS);
       retry.unref();
+      // Set at another workstation meanwhile: this one's notices follow within a minute.
+      ownAvailabilityCheck = setInterval(() => background(availability.read()), OWN_AVAILABILITY_CHECK_MS);
+      ownAvailabilityCheck.unref();
     },
 
     async stop() {
       expiry.stop();
       if (retry) clearInterval(retry);
       retry = null;
+      if (ownAvailabilityCheck) clearInterval(ownAvailabilityCheck);
+      ownAvailabilityCheck = null;
       await stream.stop();
     },
 
@@ -280,6 +322,20 @@ export function createMessagingService(deps: MessagingDeps) {
       return ok({ entries: result.value.entries.map(toDirectoryEntryView) });
     },
 
+    /** Availability of named people, as the directory shows it now, names cleaned as every directory name is. */
+    async availabilityOfPeople(
+      userIds: readonly string[],
+    ): Promise<IpcResult<{ people: { userId: string; availability: Availability }[] }>> {
+      const result = await api.call('lookupKeys', { userIds: [...new Set(userIds)] }, deps.token());
+      if (!result.ok) return fail(appError(appCodeOf(result.error.code)));
+      return ok({
+        people: result.value.users.map(({ user }) => {
+          const view = toDirectoryEntryView(user);
+          return { userId: user.userId, availability: view.kind === 'user' ? view.availability : null };
+        }),
+      });
+    },
+
     async listConversations(
       offset: number,
       limit: number,
@@ -295,6 +351,8 @@ export function createMessagingService(deps: MessagingDeps) {
     recall,
     acknowledge,
     acceptKeyChange,
+    setAvailability: availability.set,
+    readAvailability: availability.read,
   };
   return service;
 }

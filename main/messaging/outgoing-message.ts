@@ -5,8 +5,10 @@
  */
 import type { SendRequest } from '../../shared/ipc/contract';
 import type { DirectoryRole, DirectoryUser } from '../../shared/protocol/api';
+import type { Availability } from '../../shared/protocol/availability';
 import type { EnvelopeHeader, MessageBody } from '../../shared/protocol/envelope';
 import type { EscalationPlan } from '../../shared/protocol/escalation';
+import { coverRecipients } from './cover-recipients';
 import { routeToRole } from './role-routing';
 import type { ConversationRecord, ParticipantRecord } from '../store/ops/conversation-ops';
 
@@ -27,6 +29,8 @@ export function newConversation(
     readonly cachedRole: (addressId: string) => DirectoryRole | undefined;
     readonly id: string;
     readonly now: number;
+    /** The directory's availability of the people named: an off-duty person's cover is added. */
+    readonly availabilityOf?: (userId: string) => Availability | undefined;
   },
 ): {
   conversation: ConversationRecord;
@@ -54,7 +58,13 @@ export function newConversation(
     }
   }
   userIds.delete(context.selfId);
-  const recipients = [...userIds];
+  const { recipients } = coverRecipients({
+    recipients: [...userIds],
+    named,
+    availabilityOf: (userId) => context.availabilityOf?.(userId),
+    selfId: context.selfId,
+    now: context.now,
+  });
   if (recipients.length === 0) return null;
   // A message to one role address is a role conversation; a role among others is a group.
   const onlyRole: DirectoryRole | null = request.to.length === 1 ? role : null;

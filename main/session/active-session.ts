@@ -5,6 +5,7 @@
  */
 import type { Role } from '../../shared/access/permission-matrix';
 import type { Session } from '../../shared/protocol/api';
+import type { OwnAvailability } from '../messaging/availability';
 import type { BadgeCounter } from './badge-counter';
 import type { LockedWatch } from './locked-watch';
 import type { ServerSession } from './server-session';
@@ -29,6 +30,8 @@ export interface ActiveSession {
   readonly unlock: Omit<UnlockMaterial, 'wrapKey'>;
   readonly pin: SessionPin;
   readonly badge: BadgeCounter;
+  /** The clinician's own availability as last known: Do not disturb holds back notices, locked or not. */
+  readonly availability: OwnAvailability;
   /** Only while unlocked: every secret a lock clears (unlocked-scope.ts). */
   scope: UnlockedScope | null;
   /** Only while locked: the stream that watches for revocation and new messages, storing nothing. */

@@ -4,6 +4,7 @@
  * only looks: it resumes after the vault's stored cursor, stores nothing, and counts each new
  * envelope from someone else once.
  */
+import type { Priority } from '../../shared/protocol/envelope';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import { createFeedStream, type SessionEndReason } from '../server-link/feed-stream';
 
@@ -15,7 +16,7 @@ export interface LockedWatchDeps {
   /** The locked clinician: their own envelopes (sent from elsewhere) are not news to them. */
   readonly userId: string;
   /** A new envelope from someone else; `arrivedSinceLock` counts each once. */
-  readonly onIncoming: (arrivedSinceLock: number) => void;
+  readonly onIncoming: (arrivedSinceLock: number, priority: Priority) => void;
   readonly onSessionEnded: (reason: SessionEndReason) => void;
   /** IT has commands waiting for this workstation (a remote wipe must not wait for an unlock). */
   readonly onCommandsPending?: () => void;
@@ -38,7 +39,7 @@ export function startLockedWatch(deps: LockedWatchDeps): LockedWatch {
         !counted.has(event.envelope.header.id)
       ) {
         counted.add(event.envelope.header.id);
-        deps.onIncoming(counted.size);
+        deps.onIncoming(counted.size, event.envelope.header.priority);
       }
       return Promise.resolve();
     },

@@ -39,8 +39,9 @@ export function messagingStarter(deps: SessionDeps, serverEnded: (reason: Sessio
         session.badge.refresh();
       },
       onThreadChanged: deps.events.threadChanged,
-      onIncoming: (senderName) => session.badge.incoming(senderName),
+      onIncoming: (senderName, priority) => session.badge.incoming(senderName, priority),
       onAwaitingAcknowledgement: (count) => session.badge.awaitingAcknowledgement(count),
+      ownAvailability: session.availability,
       onSessionEnded: serverEnded,
       ...(deps.onCommandsPending ? { onCommandsPending: deps.onCommandsPending } : {}),
       onRejected: (reason) => deps.logger.warn({ reason }, 'feed event rejected'),

@@ -121,7 +121,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
       token: () => session.server.token(),
       cursor,
       userId: session.account.userId,
-      onIncoming: (arrivedSinceLock) => session.badge.incomingWhileLocked(arrivedSinceLock),
+      onIncoming: (arrivedSinceLock, priority) => session.badge.incomingWhileLocked(arrivedSinceLock, priority),
       onSessionEnded: serverEnded,
       ...(deps.onCommandsPending ? { onCommandsPending: deps.onCommandsPending } : {}),
     });

@@ -20,6 +20,8 @@ import { createSignInFlow, type SignedIn, type SignInFlow } from './sign-in-flow
 import { openUnlockedScope } from './unlocked-scope';
 import { auditEvent } from '../../shared/audit/audit-event-builder';
 import type { IpcResult } from '../../shared/ipc/result';
+import { createOwnAvailability } from '../messaging/availability';
+import { noticeHeldBack } from '../notifications/do-not-disturb';
 
 export interface SignInActivationHooks {
   readonly startMessaging: MessagingStarter;
@@ -150,11 +152,13 @@ export function createSignInActivation(deps: SessionDeps, hooks: SignInActivatio
           content: deps.policy.notificationContent,
           notify: deps.events.notify,
           badge: deps.events.badge,
+          heldBack: (priority) => noticeHeldBack(priority, session.availability.current(), deps.now()),
           unreadCount: () =>
             hooks.isCurrent(session) && session.scope !== null
               ? session.scope.use((messaging) => messaging.unreadCount())
               : null,
         }),
+        availability: createOwnAvailability(),
         scope: null,
         watch: null,
       };

@@ -2,7 +2,8 @@
  * The directory as clients see it: search over people and role addresses (case-insensitive
  * substrings of name, role, department, title; inactive people never appear), and key lookup
  * for named users. Role address entries list their current, active members, and who of them is
- * on call now by the address's schedule.
+ * on call now by the address's schedule. Availability is as of `now`, the server's clock when it
+ * answers.
  */
 import {
   ROLE_ON_CALL_MAX,
@@ -28,7 +29,7 @@ async function roleEntries(
 ): Promise<DirectoryRole[]> {
   if (addresses.length === 0) return [];
   const addressIds = addresses.map((address) => address.addressId);
-  const members = await activeMembersOf(db, addressIds);
+  const members = await activeMembersOf(db, addressIds, now);
   const onCall = await shiftsCovering(db, addressIds, now);
   return addresses.map((address) => ({
     kind: 'role',
@@ -58,14 +59,18 @@ export async function searchDirectory(
 ): Promise<RouteResponse<'searchDirectory'>> {
   const pattern = containsPattern(query);
   const roles = await searchRoleAddresses(db, pattern, limit);
-  const users = await searchUsers(db, pattern, limit);
+  const users = await searchUsers(db, pattern, limit, now);
   const entries: DirectoryEntry[] = [...(await roleEntries(db, roles, now, escalation)), ...users];
   return { entries: entries.slice(0, limit) };
 }
 
 /** Named users with their public keys (null before their first sign-in); unknown ids are left out. */
-export async function lookupKeys(db: Queryable, userIds: readonly string[]): Promise<RouteResponse<'lookupKeys'>> {
-  const users = await usersByIds(db, userIds);
+export async function lookupKeys(
+  db: Queryable,
+  userIds: readonly string[],
+  now: number,
+): Promise<RouteResponse<'lookupKeys'>> {
+  const users = await usersByIds(db, userIds, now);
   const keys = await publicKeysOf(
     db,
     users.map((user) => user.userId),

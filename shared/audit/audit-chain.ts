@@ -53,6 +53,8 @@ export function canonicalObject(object: AuditObject): string {
       return `{"kind":"audit-purge","receivedBefore":${String(object.receivedBefore)},"records":${String(object.records)}}`;
     case 'siem-destination':
       return `{"kind":"siem-destination","host":${str(object.host)},"port":${String(object.port)},"caSha256":${str(object.caSha256)}}`;
+    case 'availability':
+      return `{"kind":"availability","id":${str(object.id)},"state":${str(object.state)},"coverUserId":${str(object.coverUserId)}}`;
     case 'session':
       return `{"kind":"session","id":${str(object.id)},"userId":${str(object.userId)},"workstationId":${str(object.workstationId)},"until":${String(object.until)}}`;
     default:

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { ROLES } from '../access/permission-matrix';
 import { POLICY_KEYS } from '../policy/policy-schema';
+import { availabilityState } from '../protocol/availability';
 import { epochMs, patientReference, roleAddressId, userId, uuid } from '../protocol/identifiers';
 import { err, ok, type Result } from '../result';
 
@@ -53,6 +54,8 @@ export const AUDIT_ACTIONS = [
   'session.ended',
   'message.accepted',
   'history.read',
+  /** A clinician set their own availability (main/messaging/availability.ts). */
+  'availability.changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -98,6 +101,16 @@ export const auditObject = z.discriminatedUnion('kind', [
    * workstation makes in a person's name can be checked against that person's sessions there.
    */
   z.strictObject({ kind: z.literal('session'), id: uuid, userId, workstationId: uuid, until: epochMs }),
+  /**
+   * A person's availability as they set it: their account, the enumerated state and, off duty,
+   * the covering colleague by id. No reason, no note: there is no field for one.
+   */
+  z.strictObject({
+    kind: z.literal('availability'),
+    id: userId,
+    state: availabilityState,
+    coverUserId: userId.nullable(),
+  }),
   z.strictObject({ kind: z.literal('none') }),
 ]);
 export type AuditObject = z.infer<typeof auditObject>;
@@ -142,6 +155,7 @@ export const ACTION_OBJECTS = {
   'session.ended': ['session'],
   'message.accepted': ['message'],
   'history.read': ['conversation'],
+  'availability.changed': ['availability'],
 } as const satisfies Record<AuditAction, readonly AuditObject['kind'][]>;
 
 export const auditRecord = z.strictObject({

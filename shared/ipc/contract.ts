@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ROLES } from '../access/permission-matrix';
 import { directoryEntry, sessionSummary } from '../protocol/api';
 import { quickReply } from '../protocol/acknowledgement';
+import { availability, availabilityRequest } from '../protocol/availability';
 import { ESCALATION_REASONS } from '../protocol/escalation';
 import { MAX_TEXT_CHARS, patientContext, PRIORITIES } from '../protocol/envelope';
 import { conversationId, messageId, roleAddressId, userId as protocolUserId } from '../protocol/identifiers';
@@ -385,6 +386,26 @@ export const channels = {
   'contact.acceptKeyChange': {
     request: z.strictObject({ userId: protocolUserId }),
     response: empty,
+    permission: 'messages.use',
+  },
+  /** The signed-in clinician's own availability, as the directory shows it (null: available). */
+  'availability.get': {
+    request: empty,
+    response: z.strictObject({ availability }),
+    permission: 'messages.use',
+  },
+  /** Other people's availability as the directory shows it now (a thread header's participants). */
+  'directory.availability': {
+    request: z.strictObject({ userIds: z.array(protocolUserId).min(1).max(100) }),
+    response: z.strictObject({
+      people: z.array(z.strictObject({ userId: protocolUserId, availability })).max(100),
+    }),
+    permission: 'messages.use',
+  },
+  /** Sets the signed-in clinician's own availability (nobody else's: there is no user to name). */
+  'availability.set': {
+    request: z.strictObject({ availability: availabilityRequest }),
+    response: z.strictObject({ availability }),
     permission: 'messages.use',
   },
   /** Compliance officers only: the router refuses every other role before main does anything. */

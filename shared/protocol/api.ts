@@ -18,6 +18,7 @@ import { conversationId, deviceId, epochMs, messageId, roleAddressId, userId, uu
 import { fingerprint, identityPublicKeys, identityRecord, wrappedPrivateKeys } from './identity';
 import { feedEvent } from './feed';
 import { account } from './account';
+import { availability, availabilityRequest } from './availability';
 import { adminRoutes } from './admin-api';
 import { adminDirectoryRoutes } from './admin-directory-api';
 import { adminLogRoutes } from './admin-log-api';
@@ -71,6 +72,8 @@ export const directoryUser = z.strictObject({
   active: z.boolean(),
   /** Null for a user who has never signed in (no keys yet: cannot receive messages). */
   fingerprint: fingerprint.nullable(),
+  /** Null while available (or once the chosen time has passed, by the server's clock when it answers). */
+  availability,
 });
 export type DirectoryUser = z.infer<typeof directoryUser>;
 
@@ -237,6 +240,19 @@ export const routes = {
     auth: 'session',
     request: z.strictObject({ query: z.string().trim().max(100), limit: z.number().int().min(1).max(50) }),
     response: z.strictObject({ entries: z.array(directoryEntry).max(50) }),
+  },
+  /**
+   * The caller's own availability (never anyone else's: there is no user id to name). `until` must
+   * be ahead of the server's clock and at most two weeks ahead; a cover must be someone else,
+   * active, whose role receives messages. Answers what the directory now shows.
+   */
+  setAvailability: {
+    method: 'POST',
+    path: '/v1/availability',
+    auth: 'session',
+    permission: 'messages.use',
+    request: z.strictObject({ availability: availabilityRequest }),
+    response: z.strictObject({ availability }),
   },
   /** Public keys of named users; unknown ids are simply absent from the answer. */
   lookupKeys: {

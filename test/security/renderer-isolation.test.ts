@@ -77,6 +77,7 @@ describe('renderer isolation in Chromium', () => {
         'admin',
         'app',
         'audit',
+        'availability',
         'connection',
         'contact',
         'conversation',

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { ROLES } from '../../shared/access/permission-matrix';
 import { AUDIT_ACTIONS, type AuditAction, type AuditObject, type AuditRecord } from '../../shared/audit/audit-event';
 import { POLICY_KEYS } from '../../shared/policy/policy-schema';
+import { AVAILABILITY_STATES } from '../../shared/protocol/availability';
 
 /** The last instant a FHIR instant (four-digit year) holds. */
 export const LAST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -24,6 +25,7 @@ export const AUDIT_OBJECT_KINDS = [
   'audit-purge',
   'siem-destination',
   'session',
+  'availability',
   'none',
 ] as const satisfies readonly AuditObject['kind'][];
 
@@ -95,6 +97,14 @@ export function auditObjectArb(kind: AuditObject['kind']): fc.Arbitrary<AuditObj
           userId: userIdArb,
           workstationId: uuidArb,
           until: fc.integer({ min: 0, max: LAST_INSTANT_MS }),
+        })
+        .map((fields) => ({ kind, ...fields }));
+    case 'availability':
+      return fc
+        .record({
+          id: userIdArb,
+          state: fc.constantFrom(...AVAILABILITY_STATES),
+          coverUserId: fc.option(userIdArb, { nil: null }),
         })
         .map((fields) => ({ kind, ...fields }));
     case 'none':

@@ -51,6 +51,8 @@ export const OBJECTS: readonly AuditObject[] = [
   { kind: 'audit-purge', receivedBefore: 1_600_000_000_000, records: 0 },
   { kind: 'siem-destination', host: 'siem.hospital.example', port: 6514, caSha256: '0123456789abcdef0123456789abcdef' },
   { kind: 'session', id: MESSAGE, userId: 'nurse.adams', workstationId: WORKSTATION, until: 1_600_000_000_000 },
+  { kind: 'availability', id: 'dr.okafor', state: 'off-duty', coverUserId: 'dr.appiah' },
+  { kind: 'availability', id: 'dr.okafor', state: 'dnd', coverUserId: null },
   { kind: 'none' },
 ];
 

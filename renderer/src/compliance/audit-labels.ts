@@ -6,6 +6,14 @@
  */
 import type { AuditAlertKind } from './audit-types';
 import type { AuditAction, AuditObject, AuditRecord } from '../../../shared/audit/audit-event';
+import type { AvailabilityState } from '../../../shared/protocol/availability';
+
+const AVAILABILITY_WORDS: Record<AvailabilityState, string> = {
+  available: 'available',
+  busy: 'busy',
+  dnd: 'do not disturb',
+  'off-duty': 'off duty',
+};
 
 /** Every action in the catalogue (the type makes it exhaustive), in the catalogue's order. */
 const ACTION_LABELS: Record<AuditAction, string> = {
@@ -42,6 +50,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'session.ended': 'Session ended (server)',
   'message.accepted': 'Message accepted (server)',
   'history.read': 'History served (server)',
+  'availability.changed': 'Availability changed',
 };
 
 export function actionLabel(action: AuditAction): string {
@@ -123,6 +132,11 @@ export function objectText(object: AuditObject): ObjectText {
           object.until <= LAST_ISO_MS
             ? `Session ${object.id}, workstation ${object.workstationId}, until ${utcTime(object.until)}`
             : object.id,
+      };
+    case 'availability':
+      return {
+        text: `Availability of ${object.id}: ${AVAILABILITY_WORDS[object.state]}${object.coverUserId === null ? '' : `, covered by ${object.coverUserId}`}`,
+        full: null,
       };
     case 'none':
       return { text: '—', full: null };

@@ -8,6 +8,7 @@ import { ComplianceScreen } from '../compliance/ComplianceScreen';
 import { AppFrame } from '../components/AppFrame';
 import { OfflineNotice } from '../session/OfflineNotice';
 import { SessionHeader } from '../session/SessionHeader';
+import { AvailabilityControl } from '../availability/AvailabilityControl';
 import { useConnectionState } from '../session/use-connection-state';
 import { LockCountdown } from '../lock/LockCountdown';
 import { PinOffer } from '../lock/PinOffer';
@@ -89,6 +90,7 @@ export function SignedInScreen({
           onLock={lock}
           onSettings={() => setView(view === 'settings' ? 'messages' : 'settings')}
           onSignOut={signOut}
+          status={canMessage ? <AvailabilityControl bridge={bridge} selfId={user.userId} /> : null}
         />
       }
     >

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ConnectionState } from '../../../shared/ipc/contract';
 import { ShownText } from '../components/ShownText';
 import { roleLabel } from '../people/role-label';
@@ -6,7 +6,7 @@ import type { Role } from '../../../shared/access/permission-matrix';
 import { ConnectionStatus } from './ConnectionStatus';
 import './session.css';
 
-/** The signed-in part of the banner: who is signed in, the connection, Settings, Lock and Sign out. */
+/** The signed-in part of the banner: who is signed in, their status, the connection, Settings, Lock and Sign out. */
 export function SessionHeader({
   displayName,
   role,
@@ -14,6 +14,7 @@ export function SessionHeader({
   onLock,
   onSettings,
   onSignOut,
+  status,
 }: {
   readonly displayName: string;
   readonly role: Role;
@@ -21,6 +22,8 @@ export function SessionHeader({
   readonly onLock: () => void;
   readonly onSettings: () => void;
   readonly onSignOut: () => Promise<void>;
+  /** The availability control, for roles that message (AvailabilityControl). */
+  readonly status?: ReactNode;
 }) {
   const [busy, setBusy] = useState(false);
 
@@ -37,6 +40,7 @@ export function SessionHeader({
         <ShownText text={displayName} className="who-name" />
         <span className="who-role">{roleLabel(role)}</span>
       </span>
+      {status}
       <button type="button" className="button button-on-dark" onClick={onSettings}>
         Settings
       </button>

@@ -27,6 +27,7 @@ import { MIGRATION_0013 } from './0013-scim-provisioning';
 import { MIGRATION_0014 } from './0014-device-commands';
 import { MIGRATION_0015 } from './0015-siem-forwarder-lease';
 import { MIGRATION_0016 } from './0016-role-shifts';
+import { MIGRATION_0017 } from './0017-availability';
 import { MIGRATION_0018 } from './0018-acknowledgement-escalation';
 
 export type { Migration } from '../migration';
@@ -48,5 +49,6 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0014,
   MIGRATION_0015,
   MIGRATION_0016,
+  MIGRATION_0017,
   MIGRATION_0018,
 ];

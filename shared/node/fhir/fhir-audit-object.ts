@@ -7,6 +7,7 @@
  */
 import type { AuditEventEntity } from '@medplum/fhirtypes';
 import type { AuditObject } from '../../audit/audit-event';
+import { AVAILABILITY_STATES } from '../../protocol/availability';
 import { ok } from '../../result';
 import {
   DETAIL,
@@ -79,6 +80,17 @@ export function objectEntity(object: AuditObject): AuditEventEntity | null {
         role: ROLE_DATA_DESTINATION,
         detail: [{ type: DETAIL.caSha256, valueString: object.caSha256 }],
       };
+    case 'availability':
+      // The account whose availability it is, with the state and the cover as details.
+      return {
+        what: identifier(OBJECT_ENTITIES.account.system, object.id),
+        type: SYSTEM_OBJECT,
+        role: OBJECT_ENTITIES.account.role,
+        detail: [
+          { type: DETAIL.availabilityState, valueString: object.state },
+          ...(object.coverUserId === null ? [] : [{ type: DETAIL.coverUserId, valueString: object.coverUserId }]),
+        ],
+      };
     case 'session':
       return {
         what: identifier(WARDLINE_FHIR.sessionIds, object.id),
@@ -132,6 +144,19 @@ export function decodeObject(entity: unknown): Decoded<AuditObject> {
     return until === undefined
       ? problem('entity.detail.until')
       : ok({ kind: 'session', id: sessionId, userId, workstationId, until });
+  }
+  const state = detail(entity, DETAIL.availabilityState);
+  const accountId = identifierValue(entity, OBJECT_ENTITIES.account.system);
+  if (state !== undefined && accountId !== undefined) {
+    const known = AVAILABILITY_STATES.find((candidate) => candidate === state);
+    return known === undefined
+      ? problem('entity.detail.availabilityState')
+      : ok({
+          kind: 'availability',
+          id: accountId,
+          state: known,
+          coverUserId: detail(entity, DETAIL.coverUserId) ?? null,
+        });
   }
   for (const kind of ['legal-hold', 'role-address', 'workstation'] as const) {
     const id = identifierValue(entity, WITH_USER_ENTITIES[kind].system);

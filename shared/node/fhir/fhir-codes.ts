@@ -147,6 +147,8 @@ export const ACTIONS: Readonly<Record<AuditAction, ActionMapping>> = {
   'session.ended': { type: AUTHENTICATION, action: 'E', session: LOGOUT },
   'message.accepted': { type: PATIENT_RECORD, action: 'C', user: AUTHOR },
   'history.read': { type: PATIENT_RECORD, action: 'R' },
+  // The person changes a setting of their own account: who receives their messages, and when.
+  'availability.changed': { type: APPLICATION_ACTIVITY, action: 'U' },
 };
 
 const entityType = (code: '1' | '2', display: string): Coding => ({ system: ENTITY_TYPE, code, display });
@@ -162,7 +164,15 @@ export const ROLE_SESSION = objectRole('13', 'Security Resource');
 /** Kinds told by an identifier alone (the others carry details that say more). */
 export type IdentifiedKind = Exclude<
   AuditObject['kind'],
-  'search' | 'none' | 'legal-hold' | 'role-address' | 'workstation' | 'audit-purge' | 'siem-destination' | 'session'
+  | 'search'
+  | 'none'
+  | 'legal-hold'
+  | 'role-address'
+  | 'workstation'
+  | 'audit-purge'
+  | 'siem-destination'
+  | 'session'
+  | 'availability'
 >;
 /** The object's entity by kind: BALP's data entity (System Object), with a role that says what it is. */
 export const OBJECT_ENTITIES: Readonly<Record<IdentifiedKind, { readonly system: string; readonly role: Coding }>> = {
@@ -193,6 +203,10 @@ export const DETAIL = {
   caSha256: 'caSha256',
   workstationId: 'workstationId',
   until: 'until',
+  /** An availability's enumerated state (shared/protocol/availability.ts). */
+  availabilityState: 'availabilityState',
+  /** An availability's covering colleague, by user id. */
+  coverUserId: 'coverUserId',
   seq: 'seq',
   previousHash: 'previousHash',
   hash: 'hash',

@@ -241,6 +241,8 @@ function decodeObject(params: ReadonlyMap<string, string>): unknown {
         workstationId: params.get('objWs'),
         until: number('until'),
       };
+    case 'availability':
+      return { kind, id: params.get('objId'), state: params.get('state'), coverUserId: params.get('objUser') ?? null };
     case 'none':
       return { kind };
     default:

@@ -165,6 +165,12 @@ function objectParams(object: AuditRecord['object']): [string, ParamValue][] {
         ['objWs', object.workstationId],
         ['until', object.until],
       ];
+    case 'availability':
+      return [
+        ['objId', object.id],
+        ['state', object.state],
+        ['objUser', object.coverUserId],
+      ];
     case 'none':
       return [];
     default:

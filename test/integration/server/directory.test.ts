@@ -114,6 +114,7 @@ describe.each(BACKENDS)('directory on %s', (backend) => {
       title: 'Consultant Cardiologist',
       active: true,
       fingerprint: null,
+      availability: null,
     });
   });
 

@@ -49,7 +49,7 @@ import { envelopeIdentity, heldEnvelope, insertEnvelope } from '../../../server/
 import { appendFeedEvents, readFeed } from '../../../server/relay/feed-store';
 import { insertScimToken, scimTokenOf } from '../../../server/scim/scim-token-store';
 import { readSiemCursor } from '../../../server/siem/siem-cursor-store';
-import { takeLease } from '../../../server/siem/siem-lease-store';
+import { holdsLease, takeLease } from '../../../server/siem/siem-lease-store';
 import {
   commandsOfDevice,
   currentDeviceName,
@@ -154,6 +154,7 @@ const MESSAGE = randomUUID();
 const CONVERSATION = randomUUID();
 const HOLD = randomUUID();
 const SCIM_TOKEN = randomUUID();
+const LEASE_HOLDER = randomUUID();
 
 const envelopeOf = (): Envelope =>
   ({
@@ -356,8 +357,8 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
       issuedBy: 'it.admin',
     });
   }
-  // A version 15 server holds the SIEM forwarding lease while it forwards.
-  if (version >= 15) await takeLease(db, randomUUID(), 60_000, true);
+  // A version 15 server holds the forwarding lease while it runs.
+  if (version >= 15) await takeLease(db, LEASE_HOLDER, 10 * 60_000, false);
   return { audit, secret };
 }
 
@@ -431,6 +432,7 @@ async function expectReadable(
     expect(await commandsOfDevice(db, DEVICE, 10)).toEqual([
       expect.objectContaining({ commandId: WIPE_COMMAND, kind: 'wipe-user', userId: NURSE, issuedBy: 'it.admin' }),
     ]);
+  if (version >= 15) expect(await holdsLease(db, { holder: LEASE_HOLDER, epoch: 1 })).toBe(true);
   // Spent once, before the upgrade: still spent after it.
   if (version >= 9) expect(await spendProof(db, 'c3BlbnQtcHJvb2Y=', NOW + 60_000)).toBe(false);
   if (version >= 8)

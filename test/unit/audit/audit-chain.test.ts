@@ -27,6 +27,8 @@ function reference(record: AuditRecord): string {
         return { kind: o.kind, host: o.host, port: o.port, caSha256: o.caSha256 };
       case 'session':
         return { kind: o.kind, id: o.id, userId: o.userId, workstationId: o.workstationId, until: o.until };
+      case 'availability':
+        return { kind: o.kind, id: o.id, state: o.state, coverUserId: o.coverUserId };
       case 'none':
         return { kind: o.kind };
       default:

@@ -39,6 +39,7 @@ const SAMPLES: Record<AuditObject['kind'], AuditObject> = {
     workstationId: '00000000-0000-4000-8000-000000000005',
     until: 1,
   },
+  availability: { kind: 'availability', id: 'dr.patel', state: 'off-duty', coverUserId: 'dr.nguyen' },
   none: { kind: 'none' },
 };
 
@@ -96,6 +97,11 @@ describe('how an audit record is built', () => {
       { action: 'message.read', actor: nurse, object: { ...MESSAGE, id: 'not-a-uuid' } },
       { action: 'message.read', actor: nurse, object: { ...MESSAGE, text: 'Potassium 6.1' } },
       { action: 'message.read', actor: nurse, object: 'message' },
+      // Availability: an enumerated state and ids only, never a reason or a note.
+      { action: 'availability.changed', actor: nurse, object: SAMPLES.account },
+      { action: 'availability.changed', actor: nurse, object: { ...SAMPLES.availability, state: 'in theatre 3' } },
+      { action: 'availability.changed', actor: nurse, object: { ...SAMPLES.availability, note: 'back at 3' } },
+      { action: 'availability.changed', actor: nurse, object: { ...SAMPLES.availability, coverUserId: 'Dr Nguyen' } },
       { action: 'session.locked', actor: { userId: 'Nurse Okafor', role: 'nurse' } },
       { action: 'session.locked', actor: { userId: 'nurse.okafor', role: 'surgeon' } },
       { action: 'session.locked', actor: nurse, reason: 'the password was wrong' },

@@ -247,6 +247,7 @@ describe('thread view', () => {
           title: 'Consultant\uFE0F',
           active: true,
           fingerprint: null,
+          availability: null,
         },
       ],
       onCall: [],

@@ -12,6 +12,7 @@ const person = (userId: string, overrides: Partial<DirectoryUser> = {}): Directo
   title: 'Registrar',
   active: true,
   fingerprint: 'a'.repeat(64),
+  availability: null,
   ...overrides,
 });
 

@@ -50,6 +50,12 @@ describe('the action labels', () => {
     expect(objectText({ kind: 'role-address', id: 'role:oncall-renal', userId: 'dr.owusu' }).text).toBe(
       'Role address role:oncall-renal, member dr.owusu',
     );
+    expect(objectText({ kind: 'availability', id: 'dr.owusu', state: 'dnd', coverUserId: null }).text).toBe(
+      'Availability of dr.owusu: do not disturb',
+    );
+    expect(objectText({ kind: 'availability', id: 'dr.owusu', state: 'off-duty', coverUserId: 'dr.appiah' }).text).toBe(
+      'Availability of dr.owusu: off duty, covered by dr.appiah',
+    );
     expect(objectText({ kind: 'audit-purge', receivedBefore: Date.UTC(2019, 4, 1, 8), records: 1 })).toEqual({
       text: 'Purge: 1 record received before 2019-05-01',
       full: 'Received before 2019-05-01T08:00:00.000Z',

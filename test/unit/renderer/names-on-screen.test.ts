@@ -52,9 +52,12 @@ describe('names on screen: no invisible character, and a subject never in the pl
         headingRef: null,
         conversation,
         selfId: 'nurse.fox',
+        availability: new Map([['nurse.grey', { state: 'dnd' as const, until: Date.now() + 3_600_000, cover: null }]]),
       }),
     );
     expect(HIDDEN.test(text(html))).toBe(false);
+    // The other participant's availability in words beside the icon, never colour alone.
+    expect(text(html)).toContain('Do not disturb until');
     expect(heading(html)).toBe('Morgan Grey');
     expect(text(/<p id="s" class="subject thread-subject">(.*?)<\/p>/s.exec(html)?.[1] ?? '')).toBe(
       'Subject: neyugN hniM .rD',
@@ -112,6 +115,7 @@ describe('names on screen: no invisible character, and a subject never in the pl
           title: '',
           active: true,
           fingerprint: null,
+          availability: null,
         },
       ],
       onCall: [],

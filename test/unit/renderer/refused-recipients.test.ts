@@ -18,6 +18,7 @@ const person = (userId: string, displayName: string, role: 'physician' | 'compli
     title: 'Staff',
     active: true,
     fingerprint: 'a'.repeat(64),
+    availability: null,
   });
 
 const doctor = person('dr.osei', 'Kofi Osei', 'physician');
@@ -43,6 +44,7 @@ describe('recipient choices', () => {
       title: 'Staff',
       active: true,
       fingerprint: 'b'.repeat(64),
+      availability: null,
     });
     const address = (members: ReturnType<typeof member>[]) =>
       recipientChoice({

@@ -14,6 +14,9 @@ import { AcknowledgementRequestField } from '../message/AcknowledgementRequestFi
 import type { RecipientChoice } from './recipient-choice';
 import { notPermittedText } from './refused-recipients';
 import { RecipientPicker } from './RecipientPicker';
+import { coverNotices } from '../../availability/availability-labels';
+import { useNow } from '../use-now';
+import '../../availability/availability.css';
 import './compose.css';
 
 /**
@@ -47,6 +50,7 @@ export function ComposePanel({
   const [keyChanged, setKeyChanged] = useState<readonly Participant[]>([]);
   const [invalid, setInvalid] = useState<{ readonly to: boolean; readonly text: boolean }>({ to: false, text: false });
   const id = useId();
+  const now = useNow();
   // State updates land after this event; a ref stops a second submit in the same tick.
   const sending = useRef(false);
 
@@ -114,6 +118,17 @@ export function ComposePanel({
           invalid={invalid.to}
           autoFocus
         />
+        {/* Before sending: who else will receive it (main adds the cover: main/messaging/cover-recipients.ts). */}
+        <div aria-live="polite" className="cover-notices">
+          {coverNotices(
+            recipients.filter((choice) => choice.recipient.kind === 'user'),
+            now,
+          ).map((notice) => (
+            <p key={notice} className="cover-notice">
+              {notice}
+            </p>
+          ))}
+        </div>
         <div className="field">
           <label htmlFor={`${id}-subject`}>
             Subject <span className="optional">(optional)</span>

@@ -6,6 +6,7 @@ import { DirectoryOption } from './DirectoryOption';
 import { recipientChoice, type RecipientChoice } from './recipient-choice';
 import { RecipientChips } from './RecipientChips';
 import { useDirectorySearch } from './use-directory-search';
+import { useNow } from '../use-now';
 
 export const MAX_RECIPIENTS = 20;
 
@@ -32,6 +33,7 @@ export function RecipientPicker({
 }) {
   const [query, setQuery] = useState('');
   const search = useDirectorySearch(bridge, query);
+  const now = useNow();
   const chosen = new Set([...recipients.map((recipient) => recipient.id), `user:${selfId}`]);
   const choices =
     search.status === 'done' ? search.entries.map(recipientChoice).filter((choice) => !chosen.has(choice.id)) : [];
@@ -80,7 +82,7 @@ export function RecipientPicker({
             className="combo-list"
             renderEmptyState={() => <p className="combo-empty">{emptyText}</p>}
           >
-            {(choice) => <DirectoryOption choice={choice} />}
+            {(choice) => <DirectoryOption choice={choice} now={now} />}
           </ListBox>
         </Popover>
       </ComboBox>

@@ -6,6 +6,7 @@
 import { receivesMessages } from '../../../../shared/access/permission-matrix';
 import type { Recipient } from '../../../../shared/ipc/contract';
 import type { DirectoryEntry } from '../../../../shared/protocol/api';
+import type { Availability } from '../../../../shared/protocol/availability';
 import { displayText } from '../../../../shared/text/display-text';
 import { personDetails, roleAddressDetails } from '../../people/person-details';
 
@@ -22,6 +23,8 @@ export interface RecipientChoice {
   readonly unavailable: string | null;
   /** The people a message to it reaches (a role's current members), to name them in a warning. */
   readonly people: readonly { readonly userId: string; readonly name: string }[];
+  /** A person's availability as the directory answered (null: available, or a role address). */
+  readonly availability: Availability;
 }
 
 export function recipientChoice(entry: DirectoryEntry): RecipientChoice {
@@ -39,6 +42,7 @@ export function recipientChoice(entry: DirectoryEntry): RecipientChoice {
             ? 'Has not signed in to Wardline yet'
             : null,
       people: [{ userId: entry.userId, name: shown(entry.displayName, entry.userId) }],
+      availability: entry.availability,
     };
   }
   // A member whose role receives no messages is not reached by the address (main skips them too).
@@ -50,5 +54,6 @@ export function recipientChoice(entry: DirectoryEntry): RecipientChoice {
     details: displayText(roleAddressDetails({ department: entry.department, memberCount: members.length })),
     unavailable: members.length === 0 ? 'No one holds this role right now' : null,
     people: members.map((member) => ({ userId: member.userId, name: shown(member.displayName, member.userId) })),
+    availability: null,
   };
 }

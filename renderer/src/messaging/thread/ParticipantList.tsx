@@ -1,12 +1,26 @@
 import { useState } from 'react';
 import type { Participant } from '../../../../shared/ipc/contract';
+import type { Availability } from '../../../../shared/protocol/availability';
+import { AvailabilityBadge } from '../../availability/AvailabilityBadge';
 import { ShownText } from '../../components/ShownText';
 import { personDetails } from '../../people/person-details';
 
 const SHOWN_AT_FIRST = 6;
 
-/** Who is in the thread, with role and department, so a clinician knows who will read a reply. */
-export function ParticipantList({ participants }: { readonly participants: readonly Participant[] }) {
+/**
+ * Who is in the thread, with role and department, so a clinician knows who will read a reply, and
+ * whether they are busy, on do not disturb or off duty (and who covers).
+ */
+export function ParticipantList({
+  participants,
+  availability,
+  now,
+}: {
+  readonly participants: readonly Participant[];
+  /** Each person's availability as the directory last said (absent: not asked yet). */
+  readonly availability: ReadonlyMap<string, Availability>;
+  readonly now: number;
+}) {
   const [showAll, setShowAll] = useState(false);
   const shown = showAll ? participants : participants.slice(0, SHOWN_AT_FIRST);
   const hidden = participants.length - shown.length;
@@ -21,6 +35,7 @@ export function ParticipantList({ participants }: { readonly participants: reado
             <li key={person.userId} className="participant">
               <ShownText text={person.displayName} className="participant-name" />
               {details !== '' && <ShownText text={details} className="participant-details" />}
+              <AvailabilityBadge availability={availability.get(person.userId) ?? null} now={now} />
             </li>
           );
         })}

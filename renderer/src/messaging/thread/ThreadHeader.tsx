@@ -1,5 +1,7 @@
 import type { Ref } from 'react';
 import type { Thread } from '../../../../shared/ipc/contract';
+import type { Availability } from '../../../../shared/protocol/availability';
+import { useNow } from '../use-now';
 import { ShownText } from '../../components/ShownText';
 import { ParticipantList } from './ParticipantList';
 import { Subject } from './Subject';
@@ -17,13 +19,17 @@ export function ThreadHeader({
   headingRef,
   conversation,
   selfId,
+  availability,
 }: {
   readonly headingId: string;
   readonly subjectId: string;
   readonly headingRef: Ref<HTMLHeadingElement>;
   readonly conversation: Thread['conversation'];
   readonly selfId: string;
+  /** The other participants' availability, from the directory (use-people-availability.ts). */
+  readonly availability: ReadonlyMap<string, Availability>;
 }) {
+  const now = useNow();
   const others = conversation.participants.filter((person) => person.userId !== selfId);
   const role = conversation.roleAddress;
   return (
@@ -56,7 +62,7 @@ export function ThreadHeader({
               Sent to the role <ShownText text={role.displayName} className="thread-role-name" />
             </p>
           ))}
-        <ParticipantList participants={others} />
+        <ParticipantList participants={others} availability={availability} now={now} />
       </div>
     </header>
   );

@@ -9,6 +9,7 @@ import { MessageLog } from './MessageLog';
 import { NotReachedNotice } from './NotReachedNotice';
 import { ReplyBox } from './ReplyBox';
 import { ThreadHeader } from './ThreadHeader';
+import { usePeopleAvailability } from '../../availability/use-people-availability';
 import { useThread } from './use-thread';
 import './thread.css';
 
@@ -50,6 +51,11 @@ export function ThreadView({
   const headingId = useId();
   const subjectId = `${headingId}-subject`;
   const loaded = state.thread !== null;
+  // Asked of the directory when the thread opens (and at most once a minute after).
+  const availability = usePeopleAvailability(
+    bridge,
+    (state.thread?.conversation.participants ?? []).map((p) => p.userId).filter((id) => id !== selfId),
+  );
 
   useEffect(() => {
     if (loaded) heading.current?.focus();
@@ -90,6 +96,7 @@ export function ThreadView({
         headingRef={heading}
         conversation={conversation}
         selfId={selfId}
+        availability={availability}
       />
       <KeyChangeWarning bridge={bridge} participants={conversation.participants} onAccepted={reload} />
       <NotReachedNotice names={notReached} />
