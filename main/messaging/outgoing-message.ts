@@ -1,13 +1,13 @@
 /**
- * What a new message says, decided without I/O: who it goes to (role addresses resolved to
- * their members at sending time), the conversation it starts, the participants it names, and
+ * What a new message says, decided without I/O: who it goes to (role addresses resolved at
+ * sending time to whoever is on call, else their members: role-recipients.ts), the conversation it starts, the participants it names, and
  * its envelope header and body. compose.ts does the asking, sealing, recording and storing.
  */
-import { receivesMessages } from '../../shared/access/permission-matrix';
 import type { SendRequest } from '../../shared/ipc/contract';
 import type { DirectoryRole, DirectoryUser } from '../../shared/protocol/api';
 import type { EnvelopeHeader, MessageBody } from '../../shared/protocol/envelope';
 import type { ConversationRecord, ParticipantRecord } from '../store/ops/conversation-ops';
+import { roleRecipients } from './role-recipients';
 
 export type NewConversationRequest = Extract<SendRequest, { to: unknown }>;
 
@@ -30,13 +30,11 @@ export function newConversation(
   for (const to of request.to) {
     if (to.kind === 'user') userIds.add(to.userId);
     else {
-      // Role addresses are resolved to their members now, at sending time.
+      // Role addresses are resolved now, at sending time: to whoever is on call, else every member.
       const entry = context.cachedRole(to.addressId);
       if (entry === undefined) return null;
       role = entry;
-      // A member whose role receives no messages (shared/access/permission-matrix.ts) is not addressed.
-      for (const member of entry.members)
-        if (member.active && receivesMessages(member.role)) userIds.add(member.userId);
+      for (const userId of roleRecipients(entry, context)) userIds.add(userId);
     }
   }
   userIds.delete(context.selfId);
