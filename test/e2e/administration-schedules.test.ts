@@ -4,7 +4,8 @@
  * cardiology", imports the rota tool's .ics file (a weekly series and a night shift), reads the
  * preview, replaces the shifts, sees them in the table with the shift covering now marked; adds
  * and deletes a shift. The directory then names the physician on call now, and, once the
- * server's clock has moved twelve hours, the night physician. Every state is checked with axe.
+ * server's clock has moved twelve hours, the night physician. A member who leaves takes their
+ * shifts (and backup duty) along. Every state is checked with axe.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,8 +116,9 @@ const noViolations = async (page: Page) => expect(accessibilityViolations(page))
 const status = (page: Page, text: string | RegExp) => page.getByRole('status').filter({ hasText: text });
 
 /** Who the directory says is on call for the address now, as a nurse's workstation asks. */
-async function onCallNow(): Promise<DirectoryRole['onCall']> {
-  await apiSignIn(target, nurse);
+async function onCallNow(signInFirst = false): Promise<DirectoryRole['onCall']> {
+  // After the server's clock has moved, the nurse's session has ended: she signs in again.
+  if (signInFirst) await apiSignIn(target, nurse);
   const found = await target.api.ok('searchDirectory', { query: 'on-call cardiology', limit: 10 }, token(nurse));
   const role = found.entries.find((entry): entry is DirectoryRole => entry.kind === 'role');
   return role?.onCall ?? [];
@@ -178,7 +180,7 @@ describe('the on-call schedule', () => {
   it('the directory names who is on call now, and the night physician twelve hours later', async () => {
     expect(await onCallNow()).toEqual([{ userId: 'dr.patel', backupUserId: 'dr.nguyen', endsAt: start + 11 * HOUR }]);
     target.clock.advance(12 * HOUR);
-    expect(await onCallNow()).toEqual([{ userId: 'dr.nguyen', backupUserId: null, endsAt: start + 23 * HOUR }]);
+    expect(await onCallNow(true)).toEqual([{ userId: 'dr.nguyen', backupUserId: null, endsAt: start + 23 * HOUR }]);
     target.clock.advance(-12 * HOUR);
   });
 
@@ -235,6 +237,25 @@ describe('the on-call schedule', () => {
     await status(page, /^Deleted Minh Nguyen’s shift from /).waitFor({ timeout: 30_000 });
     await expect.poll(() => table.locator('tbody tr').count(), { timeout: 30_000 }).toBe(3);
     await noViolations(page);
+  });
+
+  it('takes a member’s shifts off the schedule when they leave the address', async () => {
+    const { page } = office;
+    const panel = page.getByRole('region', { name: 'On-call cardiology' });
+    const table = panel.getByRole('grid', { name: 'On-call shifts of On-call cardiology, the next two weeks' });
+    await panel
+      .getByRole('grid', { name: 'Members of On-call cardiology' })
+      .getByRole('button', { name: 'Remove Minh Nguyen' })
+      .click();
+    await page
+      .getByRole('alertdialog', { name: 'Remove Minh Nguyen from On-call cardiology?' })
+      .getByRole('button', { name: 'Remove member' })
+      .click();
+    await status(page, 'Minh Nguyen no longer answers On-call cardiology.').waitFor({ timeout: 30_000 });
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 30_000 }).toBe(2);
+    const rows = await table.locator('tbody tr').allInnerTexts();
+    for (const row of rows) expect(row).toMatch(/Anika Patel[\s\S]*None/);
+    expect(await onCallNow()).toEqual([{ userId: 'dr.patel', backupUserId: null, endsAt: start + 11 * HOUR }]);
     expect(await office.violations()).toEqual([]);
   });
 });
