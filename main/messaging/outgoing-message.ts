@@ -51,7 +51,7 @@ export function newConversation(
       const entry = context.cachedRole(to.addressId);
       if (entry === undefined) return null;
       role = entry;
-      const routing = routeToRole(entry, request.priority, context.selfId);
+      const routing = routeToRole(entry, request.priority, { selfId: context.selfId, now: context.now });
       for (const id of routing.recipients) userIds.add(id);
       // Only a message to the one address escalates: a group's other people were named.
       if (request.to.length === 1) plan = routing.plan;

@@ -1,9 +1,10 @@
 /**
  * Who a new message to a role address reaches, decided without I/O from the directory's entry:
  *
- * - with someone on call now (the address's schedule), the message goes to them; a STAT message
- *   is also sealed for their backups and the role's other members, with a signed plan that
- *   releases it to the backups, then to everyone, if nobody acknowledges in time
+ * - with someone on call now (the address's schedule, shifts not ended at sending), the message
+ *   goes to them (or, when the sender alone is on call, to their backups); a STAT message is
+ *   also sealed for the backups and the role's other members, with a signed plan that releases
+ *   it to the backups, then to everyone, if nobody acknowledges in time
  *   (shared/protocol/escalation.ts);
  * - with nobody on call, it goes to every member, and a STAT message is re-alerted until someone
  *   acknowledges it.
@@ -23,14 +24,26 @@ export interface RoleRouting {
   readonly plan: EscalationPlan | undefined;
 }
 
-export function routeToRole(role: DirectoryRole, priority: Priority, selfId: string): RoleRouting {
+export function routeToRole(
+  role: DirectoryRole,
+  priority: Priority,
+  context: { readonly selfId: string; readonly now: number },
+): RoleRouting {
   const times = role.escalation;
   const members = role.members
-    .filter((member) => member.active && receivesMessages(member.role) && member.userId !== selfId)
+    .filter((member) => member.active && receivesMessages(member.role) && member.userId !== context.selfId)
     .map((member) => member.userId);
   const eligible = new Set(members);
-  const onCall = [...new Set(role.onCall.map((shift) => shift.userId))].filter((id) => eligible.has(id));
-  if (onCall.length === 0) {
+  const unique = (ids: readonly string[]) => [...new Set(ids)].filter((id) => eligible.has(id));
+  // Shifts that ended since the directory answered no longer count.
+  const current = role.onCall.filter((shift) => shift.endsAt > context.now);
+  const onCall = unique(current.map((shift) => shift.userId));
+  const backups = unique(current.flatMap((shift) => (shift.backupUserId === null ? [] : [shift.backupUserId]))).filter(
+    (id) => !onCall.includes(id),
+  );
+  // The sender alone on call (or nobody on call who can receive): their backups, at once.
+  const first = onCall.length > 0 ? onCall : backups;
+  if (first.length === 0) {
     return {
       recipients: members,
       plan:
@@ -39,16 +52,17 @@ export function routeToRole(role: DirectoryRole, priority: Priority, selfId: str
           : undefined,
     };
   }
-  if (priority !== 'stat') return { recipients: onCall, plan: undefined };
-  const now = new Set(onCall);
-  const backups = [
-    ...new Set(role.onCall.flatMap((shift) => (shift.backupUserId === null ? [] : [shift.backupUserId]))),
-  ].filter((id) => eligible.has(id) && !now.has(id));
-  const rest = members.filter((id) => !now.has(id) && !backups.includes(id));
+  if (priority !== 'stat') return { recipients: first, plan: undefined };
+  const laterBackups = onCall.length > 0 ? backups : [];
+  const rest = members.filter((id) => !first.includes(id) && !laterBackups.includes(id));
   const steps: EscalationPlan['steps'] = [];
-  if (backups.length > 0) steps.push({ afterMs: times.backupAfterMs, to: backups, reason: 'backup' });
+  if (laterBackups.length > 0) steps.push({ afterMs: times.backupAfterMs, to: laterBackups, reason: 'backup' });
   if (rest.length > 0) steps.push({ afterMs: times.everyoneAfterMs, to: rest, reason: 'role' });
-  return { recipients: onCall, plan: { repeatEveryMs: times.repeatEveryMs, steps } };
+  return {
+    recipients: first,
+    plan:
+      steps.length === 0 && times.repeatEveryMs === null ? undefined : { repeatEveryMs: times.repeatEveryMs, steps },
+  };
 }
 
 /**

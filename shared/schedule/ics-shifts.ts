@@ -23,6 +23,12 @@ import { zonedEpochMs } from './zoned-time';
 
 /** Steps of one recurrence before it must have reached the window's end. */
 const RECURRENCE_STEPS_MAX = 5000;
+/**
+ * Steps of all a file's recurrences together: a file of many long series would otherwise keep
+ * the server busy for minutes (each step costs tens of microseconds). Past it, each further
+ * series is a problem.
+ */
+const FILE_STEPS_MAX = 20_000;
 const SUPPORTED_FREQUENCIES = new Set(['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']);
 const BACKUP_LINE = /^\s*backup\s*:\s*(.+?)\s*$/imu;
 
@@ -87,14 +93,16 @@ function occurrence(entry: number, component: Component, start: Time, end: Time)
 }
 
 /** The occurrences of a recurring event that start in the window. */
-function expand(entry: number, event: Event, window: ReadWindow): RotaEntry[] {
+function expand(entry: number, event: Event, window: ReadWindow, budget: { steps: number }): RotaEntry[] {
   const rule: unknown = event.component.getFirstPropertyValue('rrule');
   if (rule instanceof ICAL.Recur && !SUPPORTED_FREQUENCIES.has(rule.freq))
     throw new EntryProblem('RECURRENCE_UNSUPPORTED');
   const entries: RotaEntry[] = [];
   const iterator = event.iterator();
   for (let step = 0; ; step += 1) {
-    if (step >= RECURRENCE_STEPS_MAX) throw new EntryProblem('RECURRENCE_UNSUPPORTED');
+    if (step >= RECURRENCE_STEPS_MAX || budget.steps >= FILE_STEPS_MAX)
+      throw new EntryProblem('RECURRENCE_UNSUPPORTED');
+    budget.steps += 1;
     // The iterator answers nothing once the series ends (not in its typings).
     const next = iterator.next() as Time | null | undefined;
     if (next === null || next === undefined) return entries;
@@ -133,6 +141,7 @@ function readEvents(root: Component, window: ReadWindow): RotaRead {
   const entries: RotaEntry[] = [];
   const problems: ScheduleProblem[] = [];
   const components = root.getAllSubcomponents('vevent');
+  const budget = { steps: 0 };
   const problem = (entry: number, error: unknown) =>
     problems.push({ entry, code: error instanceof EntryProblem ? error.code : 'MALFORMED_FILE' });
   // Changed occurrences (RECURRENCE-ID) belong to their series: related to it first, then the
@@ -158,7 +167,7 @@ function readEvents(root: Component, window: ReadWindow): RotaRead {
       if (textOf(component, 'status').toUpperCase() === 'CANCELLED') return;
       const head = series.get(textOf(component, 'uid'));
       const event = head !== undefined && head.component === component ? head : new ICAL.Event(component);
-      if (event.isRecurring()) entries.push(...expand(entry, event, window));
+      if (event.isRecurring()) entries.push(...expand(entry, event, window, budget));
       else entries.push(occurrence(entry, component, event.startDate, event.endDate));
     } catch (error) {
       problem(entry, error);

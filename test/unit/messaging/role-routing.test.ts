@@ -35,8 +35,11 @@ const { repeatEveryMs, backupAfterMs, everyoneAfterMs } = DEFAULT_ESCALATION_TIM
 describe('routing a message to a role address', () => {
   it('reaches the person on call; STAT escalates to their backup, then to everyone else in the role', () => {
     const entry = role([{ userId: 'dr.a', backupUserId: 'dr.b', endsAt: 9 }]);
-    expect(routeToRole(entry, 'urgent', 'nurse.n')).toEqual({ recipients: ['dr.a'], plan: undefined });
-    expect(routeToRole(entry, 'stat', 'nurse.n')).toEqual({
+    expect(routeToRole(entry, 'urgent', { selfId: 'nurse.n', now: 0 })).toEqual({
+      recipients: ['dr.a'],
+      plan: undefined,
+    });
+    expect(routeToRole(entry, 'stat', { selfId: 'nurse.n', now: 0 })).toEqual({
       recipients: ['dr.a'],
       plan: {
         repeatEveryMs,
@@ -49,22 +52,44 @@ describe('routing a message to a role address', () => {
   });
 
   it('reaches every member who can take part when nobody is on call; STAT is re-alerted only', () => {
-    expect(routeToRole(role([]), 'routine', 'nurse.n')).toEqual({
+    expect(routeToRole(role([]), 'routine', { selfId: 'nurse.n', now: 0 })).toEqual({
       recipients: ['dr.a', 'dr.b', 'dr.c', 'dr.d'],
       plan: undefined,
     });
-    expect(routeToRole(role([]), 'stat', 'dr.a').plan).toEqual({ repeatEveryMs, steps: [] });
-    expect(routeToRole(role([]), 'stat', 'dr.a').recipients).toEqual(['dr.b', 'dr.c', 'dr.d']);
+    expect(routeToRole(role([]), 'stat', { selfId: 'dr.a', now: 0 }).plan).toEqual({ repeatEveryMs, steps: [] });
+    expect(routeToRole(role([]), 'stat', { selfId: 'dr.a', now: 0 }).recipients).toEqual(['dr.b', 'dr.c', 'dr.d']);
+  });
+
+  it('reaches the backup at once when the sender is the one on call, and ignores shifts that have ended', () => {
+    const entry = role([{ userId: 'dr.a', backupUserId: 'dr.b', endsAt: 9 }]);
+    expect(routeToRole(entry, 'urgent', { selfId: 'dr.a', now: 0 }).recipients).toEqual(['dr.b']);
+    expect(routeToRole(entry, 'stat', { selfId: 'dr.a', now: 0 }).plan?.steps).toEqual([
+      { afterMs: everyoneAfterMs, to: ['dr.c', 'dr.d'], reason: 'role' },
+    ]);
+    expect(routeToRole(entry, 'urgent', { selfId: 'nurse.n', now: 9 }).recipients).toEqual([
+      'dr.a',
+      'dr.b',
+      'dr.c',
+      'dr.d',
+    ]);
   });
 
   it('ignores an on-call person or backup who is no longer an active member', () => {
     const entry = role([{ userId: 'dr.gone', backupUserId: 'co.marsh', endsAt: 9 }]);
-    expect(routeToRole(entry, 'stat', 'nurse.n').recipients).toEqual(['dr.a', 'dr.b', 'dr.c', 'dr.d']);
+    expect(routeToRole(entry, 'stat', { selfId: 'nurse.n', now: 0 }).recipients).toEqual([
+      'dr.a',
+      'dr.b',
+      'dr.c',
+      'dr.d',
+    ]);
   });
 });
 
 describe('leaving out role members without keys', () => {
-  const routing = routeToRole(role([{ userId: 'dr.a', backupUserId: 'dr.b', endsAt: 9 }]), 'stat', 'nurse.n');
+  const routing = routeToRole(role([{ userId: 'dr.a', backupUserId: 'dr.b', endsAt: 9 }]), 'stat', {
+    selfId: 'nurse.n',
+    now: 0,
+  });
   const throughRole = new Set(['dr.a', 'dr.b', 'dr.c', 'dr.d']);
 
   it('drops them from the plan, and reaches the backup at once when the person on call has none', () => {

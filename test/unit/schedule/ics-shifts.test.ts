@@ -186,6 +186,24 @@ describe('iCalendar rotas', () => {
       expect(read(text).problems, text).toEqual([{ entry: 0, code: 'MALFORMED_FILE' }]);
   });
 
+  it('bounds the work of a file of many long series: the rest are problems, soon', () => {
+    const series = Array.from({ length: 60 }, (_, index) =>
+      event(
+        `old-${String(index)}`,
+        'DTSTART:19900101T080000Z',
+        'DTEND:19900101T200000Z',
+        'RRULE:FREQ=DAILY',
+        'SUMMARY:Anika Patel',
+      ),
+    );
+    const started = performance.now();
+    const { shifts, problems } = read(calendar(...series));
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(shifts).toEqual([]);
+    expect(problems).toHaveLength(60);
+    expect(new Set(problems.map((problem) => problem.code))).toEqual(new Set(['RECURRENCE_UNSUPPORTED']));
+  });
+
   it('reads a year of daily shifts quickly, and stops at the import limit', () => {
     const daily = calendar(
       event(

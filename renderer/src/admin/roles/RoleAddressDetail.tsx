@@ -85,7 +85,13 @@ export function RoleAddressDetail({
       </div>
       <ErrorAlert message={error} />
       <RoleAddressMembers bridge={bridge} address={address} name={name} onChanged={load} />
-      <RoleAddressSchedule bridge={bridge} address={address} name={name} />
+      {/* Asked for afresh when the members change: a member who leaves takes their shifts along. */}
+      <RoleAddressSchedule
+        key={address.members.map((member) => member.userId).join(' ')}
+        bridge={bridge}
+        address={address}
+        name={name}
+      />
       <RoleAddressDetails bridge={bridge} address={address} onSaved={load} />
     </section>
   );

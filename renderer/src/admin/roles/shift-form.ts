@@ -24,7 +24,6 @@ export interface ShiftForm {
 
 export type ShiftField = keyof ShiftForm;
 export type ShiftErrors = Partial<Record<ShiftField, string>>;
-export const SHIFT_FIELDS: readonly ShiftField[] = ['userId', 'backupUserId', 'startsAt', 'endsAt'];
 
 const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 const pad = (n: number) => String(n).padStart(2, '0');
