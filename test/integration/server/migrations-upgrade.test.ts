@@ -46,7 +46,7 @@ import { searchDirectory } from '../../../server/directory/directory-search';
 import { findIdentity, storeIdentity } from '../../../server/directory/identity-store';
 import { storeRoleAddress } from '../../../server/directory/role-address-store';
 import { envelopeIdentity, heldEnvelope, insertEnvelope } from '../../../server/relay/envelope-store';
-import { appendFeedEvents, readFeed } from '../../../server/relay/feed-store';
+import { readFeed } from '../../../server/relay/feed-store';
 import { insertScimToken, scimTokenOf } from '../../../server/scim/scim-token-store';
 import { readSiemCursor } from '../../../server/siem/siem-cursor-store';
 import { holdsLease, takeLease } from '../../../server/siem/siem-lease-store';
@@ -237,12 +237,11 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
     [NOW - 2000],
   );
   await insertEnvelope(db, envelopeOf(), 'ZGlnZXN0', NOW - 900);
-  await appendFeedEvents(db, [NURSE], { type: 'envelope', messageId: MESSAGE }, NOW - 900);
-  await appendFeedEvents(
-    db,
-    [DOCTOR],
-    { type: 'receipt', messageId: MESSAGE, userId: NURSE, kind: 'delivered', at: NOW - 800 },
-    NOW - 800,
+  // Feed rows as every version writes them (today's appendFeedEvents writes columns added later).
+  await db.query(
+    `INSERT INTO feed_events (user_id, type, message_id, actor_id, receipt_kind, at, signature, created_at)
+     VALUES ($1, 'envelope', $3, NULL, NULL, NULL, NULL, $4), ($2, 'receipt', $3, $1, 'delivered', $5, NULL, $5)`,
+    [NURSE, DOCTOR, MESSAGE, NOW - 900, NOW - 800],
   );
   await db.query(`INSERT INTO receipts (message_id, user_id, kind, at) VALUES ($1, $2, 'delivered', $3)`, [
     MESSAGE,
@@ -359,6 +358,17 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
   }
   // A version 15 server holds the forwarding lease while it runs.
   if (version >= 15) await takeLease(db, LEASE_HOLDER, 10 * 60_000, false);
+  if (version >= 16)
+    await db.query(
+      `INSERT INTO role_shifts (shift_id, address_id, user_id, backup_user_id, starts_at, ends_at, source, created_at)
+       VALUES ($1, 'cardiology-on-call', $2, $3, $4, $5, 'ics', $6)`,
+      [randomUUID(), DOCTOR, NURSE, NOW - 3_600_000, NOW + 3_600_000, NOW - 100],
+    );
+  if (version >= 17)
+    await db.query(
+      `INSERT INTO availability (user_id, state, until_at, cover_user_id, set_at) VALUES ($1, 'busy', $2, NULL, $3)`,
+      [DOCTOR, NOW + 3_600_000, NOW - 50],
+    );
   return { audit, secret };
 }
 
