@@ -41,8 +41,7 @@ export const acknowledgementWrites = {
     alert: { messageId: string; step: number | null; at: number },
   ): { conversationId: string | null } => {
     const message = sql(db, 'SELECT conversation_id FROM messages WHERE id = ?').get(alert.messageId) as
-      | { conversation_id: string }
-      | undefined;
+      { conversation_id: string } | undefined;
     if (!message) return { conversationId: null };
     sql(db, 'INSERT INTO escalation_events (message_id, step, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
       alert.messageId,
