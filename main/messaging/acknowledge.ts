@@ -34,7 +34,18 @@ export type Acknowledge = (request: {
 
 export function createAcknowledge(deps: AcknowledgeDeps): Acknowledge {
   const { store, records } = deps;
-  return async ({ messageId, reply }) => {
+  // One acknowledgement per message at a time: a second press (or a second window) while the first
+  // is on its way shares its answer, so the trail holds one record, not one per press.
+  const inFlight = new Map<string, ReturnType<Acknowledge>>();
+  return (request) => {
+    const running = inFlight.get(request.messageId);
+    if (running !== undefined) return running;
+    const started = acknowledge(request).finally(() => inFlight.delete(request.messageId));
+    inFlight.set(request.messageId, started);
+    return started;
+  };
+
+  async function acknowledge({ messageId, reply }: Parameters<Acknowledge>[0]): ReturnType<Acknowledge> {
     const message = await store.call('message.find', { id: messageId });
     if (message === null) return fail(appError('NOT_FOUND'));
     const earlier = message.acknowledgements.find((ack) => ack.userId === deps.selfId);
@@ -72,5 +83,5 @@ export function createAcknowledge(deps: AcknowledgeDeps): Acknowledge {
     deps.onThreadChanged(message.conversationId);
     deps.onListChanged();
     return ok({ acknowledgedAt: result.value.acceptedAt });
-  };
+  }
 }
