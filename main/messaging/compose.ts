@@ -25,7 +25,7 @@ import { asksForAcknowledgement } from '../../shared/protocol/acknowledgement';
 export interface ComposerDeps {
   readonly store: StoreClient;
   readonly contacts: ContactKeys;
-  readonly roles: Pick<RoleDirectory, 'cached'>;
+  readonly roles: Pick<RoleDirectory, 'cached' | 'refresh'>;
   readonly records: ActionRecords;
   readonly ownKeys: OwnKeys;
   /** The sender as the conversation names them. */
@@ -68,8 +68,14 @@ export function createComposer(deps: ComposerDeps): Composer {
     }
     // Asked fresh for a new conversation: an off-duty person's cover receives it too (cover-recipients.ts).
     const named = request.to.flatMap((to) => (to.kind === 'user' ? [to.userId] : []));
-    const availability: ReadonlyMap<string, Availability> =
-      named.length > 0 && deps.availabilityOf ? await deps.availabilityOf(named) : new Map();
+    // Who is on call now, not when the sender searched: a shift may have started since.
+    const roles = request.to.flatMap((to) => (to.kind === 'role' ? [to.addressId] : []));
+    const [availability] = await Promise.all([
+      named.length > 0 && deps.availabilityOf
+        ? deps.availabilityOf(named)
+        : Promise.resolve(new Map<string, Availability>()),
+      ...roles.map((addressId) => deps.roles.refresh(addressId)),
+    ]);
     const started = newConversation(request, {
       selfId: self.userId,
       cachedRole: (addressId) => deps.roles.cached(addressId),

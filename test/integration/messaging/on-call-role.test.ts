@@ -1,7 +1,7 @@
 /**
  * A message to a role address through the real core and server reaches whoever is on call by
- * the address's schedule (main/messaging/role-recipients.ts), not every member; with no shift
- * covering now it reaches every member as before.
+ * the address's schedule (main/messaging/role-routing.ts), not every member, even when the sender
+ * found the address before the shift began; with no shift covering now it reaches every member.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
@@ -77,10 +77,8 @@ describe('a message to a role address with an on-call schedule', () => {
       endsAt: now + 11 * HOUR,
     });
     expect(added.ok).toBe(true);
-    // The directory is read again, as compose's recipient search does before a send.
-    const found = await ward.call('directory.search', { query: 'night cardiology' });
-    const role = found.ok ? found.value.entries.find((entry) => entry.kind === 'role') : undefined;
-    expect(role?.kind === 'role' && role.onCall.map((shift) => shift.userId)).toEqual([onCall.userId]);
+    // Sent without searching again: the entry the ward found before the shift was added is stale,
+    // and the send asks the directory afresh.
     const sent = await sendToRole('Chest pain in bay 3');
     if (!sent.ok) throw new Error(sent.error.code);
     const thread = await eventually(
@@ -88,6 +86,9 @@ describe('a message to a role address with an on-call schedule', () => {
       (t) => t.messages.length === 1,
     );
     expect(thread.conversation.participants.map((p) => p.userId).sort()).toEqual([nurse.userId, onCall.userId].sort());
+    const found = await ward.call('directory.search', { query: 'night cardiology' });
+    const role = found.ok ? found.value.entries.find((entry) => entry.kind === 'role') : undefined;
+    expect(role?.kind === 'role' && role.onCall.map((shift) => shift.userId)).toEqual([onCall.userId]);
     const offShiftList = await mensahStation.call('conversations.list', { offset: 0, limit: 50 });
     expect(offShiftList.ok && offShiftList.value.items.some((item) => item.id === sent.value.conversationId)).toBe(
       false,
