@@ -304,6 +304,9 @@ export function createMessagingService(deps: MessagingDeps) {
     /** The feed position stored in the vault: where a locked session's watch resumes. */
     cursor: () => receiver.cursor(),
 
+    /** Incoming messages still waiting for this clinician's acknowledgement: a locked watch re-alerts for these. */
+    awaitingAcknowledgement: () => store.call('message.awaitingAcknowledgementIds', {}),
+
     /** Incoming messages not yet read, over all conversations: the taskbar badge. */
     unreadCount: () => store.call('message.unreadCount', {}),
 

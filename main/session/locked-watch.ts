@@ -3,6 +3,11 @@
  * seconds, and new messages must still raise a name-free notice. The watch is a feed stream that
  * only looks: it resumes after the vault's stored cursor, stores nothing, and counts each new
  * envelope from someone else once.
+ *
+ * A STAT message waiting for this clinician keeps re-alerting while the screen is locked (the
+ * moment it matters most): the watch keeps the ids of what waits (handed over at lock, plus
+ * urgent and STAT messages that arrive meanwhile), drops one when anyone acknowledges it or it
+ * is recalled, and a re-alert of one still kept raises the count-only notice.
  */
 import type { Priority } from '../../shared/protocol/envelope';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
@@ -13,10 +18,14 @@ export interface LockedWatchDeps {
   readonly token: () => string | null;
   /** The vault's feed cursor when it closed: events after it are seen, not stored. */
   readonly cursor: number;
+  /** Incoming messages that waited for this clinician's acknowledgement when the vault closed. */
+  readonly awaiting: readonly string[];
   /** The locked clinician: their own envelopes (sent from elsewhere) are not news to them. */
   readonly userId: string;
   /** A new envelope from someone else; `arrivedSinceLock` counts each once. */
   readonly onIncoming: (arrivedSinceLock: number, priority: Priority) => void;
+  /** A message still waiting for acknowledgement was re-alerted; `count` wait in all. */
+  readonly onAwaitingAcknowledgement: (count: number) => void;
   readonly onSessionEnded: (reason: SessionEndReason) => void;
   /** IT has commands waiting for this workstation (a remote wipe must not wait for an unlock). */
   readonly onCommandsPending?: () => void;
@@ -28,6 +37,7 @@ export interface LockedWatch {
 
 export function startLockedWatch(deps: LockedWatchDeps): LockedWatch {
   const counted = new Set<string>();
+  const awaiting = new Set(deps.awaiting);
   const stream = createFeedStream({
     endpoint: deps.endpoint,
     token: deps.token,
@@ -38,8 +48,15 @@ export function startLockedWatch(deps: LockedWatchDeps): LockedWatch {
         event.envelope.header.sender.userId !== deps.userId &&
         !counted.has(event.envelope.header.id)
       ) {
-        counted.add(event.envelope.header.id);
-        deps.onIncoming(counted.size, event.envelope.header.priority);
+        const { id, priority } = event.envelope.header;
+        counted.add(id);
+        // A routine message may ask too, but only inside its sealed body: unknown here, and never re-alerted.
+        if (priority !== 'routine') awaiting.add(id);
+        deps.onIncoming(counted.size, priority);
+      } else if (event.type === 'acknowledgement' || event.type === 'recall') {
+        awaiting.delete(event.messageId);
+      } else if (event.type === 'escalation' && event.step === null && awaiting.has(event.messageId)) {
+        deps.onAwaitingAcknowledgement(awaiting.size);
       }
       return Promise.resolve();
     },

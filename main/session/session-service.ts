@@ -22,6 +22,7 @@ import { passwordLongEnough } from '../../shared/text/password-length';
 import type { ActiveSession } from './active-session';
 import { createDeadlineTicker } from './deadline-ticker';
 import { startLockedWatch } from './locked-watch';
+import type { LockHandover } from './unlocked-scope';
 import { endOtherSession, listSessions } from './other-sessions';
 import type { SessionDeps, SessionService } from './session-contract';
 import {
@@ -105,23 +106,25 @@ export function createSessionService(deps: SessionDeps): SessionService {
     unlockWith: session.pin.isSet && pinUsable(machine, timings, deps.now()) ? 'pin' : 'password',
   });
 
-  /** Closes what only an unlocked session has; the feed cursor it leaves, for the watch. */
-  async function closeScope(session: ActiveSession): Promise<number | null> {
+  /** Closes what only an unlocked session has; what it leaves for the watch. */
+  async function closeScope(session: ActiveSession): Promise<LockHandover | null> {
     const scope = session.scope;
     session.scope = null;
     return scope === null ? null : scope.close();
   }
 
   /** While locked: the server ending the session ends it here; new envelopes raise a count-only notice. */
-  function startWatch(session: ActiveSession, cursor: number): void {
+  function startWatch(session: ActiveSession, handover: LockHandover): void {
     const server = deps.server;
     if (server === null) return;
     session.watch = startLockedWatch({
       endpoint: server.endpoint,
       token: () => session.server.token(),
-      cursor,
+      cursor: handover.cursor,
+      awaiting: handover.awaiting,
       userId: session.account.userId,
       onIncoming: (arrivedSinceLock, priority) => session.badge.incomingWhileLocked(arrivedSinceLock, priority),
+      onAwaitingAcknowledgement: (count) => session.badge.awaitingAcknowledgement(count),
       onSessionEnded: serverEnded,
       ...(deps.onCommandsPending ? { onCommandsPending: deps.onCommandsPending } : {}),
     });
@@ -138,8 +141,8 @@ export function createSessionService(deps: SessionDeps): SessionService {
     session.pin.withdrawOffer();
     set(lockedState(session));
     deps.events.lockWarning(null);
-    const cursor = await closeScope(session);
-    if (cursor !== null && active === session) startWatch(session, cursor);
+    const handover = await closeScope(session);
+    if (handover !== null && active === session) startWatch(session, handover);
     deps.logger.info({ userId: session.account.userId, reason }, 'session locked');
     await deps.audit.note(
       auditEvent({ action: 'session.locked', actor: actorOf(session), reason: LOCK_REASON_CODES[reason] }),

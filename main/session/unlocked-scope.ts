@@ -44,6 +44,16 @@ export const CLEARED_ON_LOCK: {
   },
 };
 
+/**
+ * What a locked session's watch needs from the vault before it closes: where the feed resumes,
+ * and which incoming messages still wait for this clinician's acknowledgement (ids only), so a
+ * re-alert of one of them raises its notice while locked too.
+ */
+export interface LockHandover {
+  readonly cursor: number;
+  readonly awaiting: readonly string[];
+}
+
 /** How long closing waits for messaging calls in flight before closing the vault anyway. */
 const IN_FLIGHT_GRACE_MS = 5_000;
 
@@ -53,11 +63,11 @@ export interface UnlockedScope {
   /** Runs `task` with the messaging; closing waits (briefly) for it, so a lock never cuts a send in half. */
   use<T>(task: (messaging: MessagingService) => Promise<T>): Promise<T>;
   /**
-   * Clears every secret (CLEARED_ON_LOCK), each even if another's clear failed, and gives the
-   * feed position the vault had stored, where a locked session's watch resumes (null when it
-   * could not be read, or when the scope was already closed).
+   * Clears every secret (CLEARED_ON_LOCK), each even if another's clear failed, and gives what
+   * a locked session's watch resumes from (null when the feed position could not be read, or
+   * when the scope was already closed).
    */
-  close(): Promise<number | null>;
+  close(): Promise<LockHandover | null>;
 }
 
 export function openUnlockedScope(secrets: UnlockedSecrets, graceMs = IN_FLIGHT_GRACE_MS): UnlockedScope {
@@ -106,9 +116,13 @@ export function openUnlockedScope(secrets: UnlockedSecrets, graceMs = IN_FLIGHT_
       if (closed) return null;
       closed = true;
       await settleInFlight();
+      // The feed first: an event being stored as the lock comes moves the cursor before it is
+      // read, or the watch would count that message again. (Stopping twice is harmless.)
+      await secrets.messaging.stop().catch(() => undefined);
       const cursor = await secrets.messaging.cursor().catch(() => null);
+      const awaiting = await secrets.messaging.awaitingAcknowledgement().catch(() => []);
       await clearAll();
-      return cursor;
+      return cursor === null ? null : { cursor, awaiting };
     },
   };
 }

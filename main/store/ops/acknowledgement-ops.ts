@@ -62,4 +62,14 @@ export const acknowledgementReads = {
          AND acknowledged_at IS NULL AND body IS NOT NULL`,
       ).get() as { n: number }
     ).n,
+
+  /** Their ids (the newest first, at most 1,000): what a locked workstation's watch keeps re-alerting for. */
+  'message.awaitingAcknowledgementIds': (db: Database, _args: Record<string, never>): string[] =>
+    (
+      sql(
+        db,
+        `SELECT id FROM messages WHERE direction = 'in' AND ack_requested = 1
+         AND acknowledged_at IS NULL AND body IS NOT NULL ORDER BY sent_at DESC LIMIT 1000`,
+      ).all() as { id: string }[]
+    ).map((row) => row.id),
 } as const;

