@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { NewAccount } from '../../server/accounts/account-admin';
+import type { RoleAddress } from '../../server/directory/role-address-store';
 import { startServer, type RunningServer } from '../../server/server';
+import type { RoleEscalationTimes } from '../../shared/protocol/escalation';
 import { monoMs, serveChild } from './child-rpc';
 import { drain, traceFramesSent, traceHttpServer, type Trace } from './trace';
 
@@ -62,12 +64,13 @@ if (process.env.WARDLINE_BENCH_PROFILE) {
 
 serveChild(
   {
-    async start(params: { dataDir: string; databaseUrl?: string }) {
+    async start(params: { dataDir: string; databaseUrl?: string; escalation?: RoleEscalationTimes }) {
       server = await startServer({
         dataDir: params.dataDir,
         port: 0,
         log: { level: 'silent' },
         ...(params.databaseUrl === undefined ? {} : { databaseUrl: params.databaseUrl }),
+        ...(params.escalation === undefined ? {} : { escalation: params.escalation }),
       });
       return { url: server.url, caPem: readFileSync(server.caCertPath, 'utf8') };
     },
@@ -79,6 +82,11 @@ serveChild(
         await Promise.all(accounts.slice(i, i + 8).map((account) => running.admin.createAccount(account)));
       }
       return accounts.length;
+    },
+    async createRoleAddress(input: RoleAddress & { readonly members: readonly string[] }) {
+      if (server === null) throw new Error('not started');
+      await server.admin.createRoleAddress(input);
+      return null;
     },
     cpuUsage: () => process.cpuUsage(),
     trace: (): Trace => ({ http: drain(trace.http), frames: drain(trace.frames) }),

@@ -1,6 +1,8 @@
 /** The coordinator's handle on a reference server running in a child process (server-child.ts). */
 import path from 'node:path';
 import type { ServerEndpoint } from '../../main/server-link/server-endpoint';
+import type { RoleAddress } from '../../server/directory/role-address-store';
+import type { RoleEscalationTimes } from '../../shared/protocol/escalation';
 import { repoRoot, startChild, type ChildHandle } from './child-rpc';
 import type { BenchAccount } from './clients';
 import { cpuOf } from './machine-load';
@@ -9,6 +11,7 @@ export interface ServerProcess {
   readonly child: ChildHandle;
   readonly endpoint: ServerEndpoint;
   createAccounts(accounts: readonly BenchAccount[]): Promise<void>;
+  createRoleAddress(input: RoleAddress & { readonly members: readonly string[] }): Promise<void>;
   cpuMs(): Promise<number>;
 }
 
@@ -40,6 +43,8 @@ export async function profiled<T>(
 export async function startServerProcess(options: {
   dataDir: string;
   databaseUrl?: string;
+  /** The organisation's escalation times (server option `escalation`). */
+  escalation?: RoleEscalationTimes;
   onChild?: (child: ChildHandle) => void;
 }): Promise<ServerProcess> {
   const child = await startChild(path.join(repoRoot, 'bench/support/server-child.ts'));
@@ -47,12 +52,16 @@ export async function startServerProcess(options: {
   const endpoint = await child.call<ServerEndpoint>('start', {
     dataDir: options.dataDir,
     ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+    ...(options.escalation === undefined ? {} : { escalation: options.escalation }),
   });
   return {
     child,
     endpoint,
     async createAccounts(accounts) {
       await child.call('createAccounts', accounts, 600_000);
+    },
+    async createRoleAddress(input) {
+      await child.call('createRoleAddress', input);
     },
     cpuMs: () => cpuOf(child),
   };
