@@ -264,8 +264,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
     // One release at a time per instance (instances share the work through SKIP LOCKED); a failure is logged, never PHI.
     let releasing: Promise<number> | null = null;
+    const escalationFailures = new Map<string, number>();
     const releaseEscalations = () =>
-      (releasing ??= releaseDueEscalations({ db, clock })
+      (releasing ??= releaseDueEscalations({
+        db,
+        clock,
+        failures: escalationFailures,
+        onFailure: (event, attempt) => logger.warn({ event, attempt }, 'relay'),
+      })
         .catch((error: unknown) => {
           logger.warn({ event: 'escalation-release-failed' }, 'relay');
           throw error;

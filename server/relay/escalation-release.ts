@@ -7,33 +7,65 @@
  * One transaction per batch: the alerts are claimed FOR UPDATE SKIP LOCKED, so another instance
  * never releases the same one, and a release and its `done_at` commit together. What was
  * acknowledged, recalled or has expired is marked done without a word.
+ *
+ * Each alert is released under its own savepoint: one that fails (a stored envelope this
+ * version cannot read, say) is rolled back alone and tried again later, so it never holds back
+ * the alerts due after it, and after MAX_ATTEMPTS it is given up with a warning (no PHI).
  */
 import { recordServed, servedEvent } from '../audit/served-events';
 import type { Queryable } from '../db/database';
 import { insertReachedRecipients, parseStoredEnvelope } from './envelope-store';
-import { claimDueAlerts, markAlertDone, type DueAlert } from './escalation-store';
+import { claimDueAlerts, markAlertDone, postponeAlert, type DueAlert } from './escalation-store';
 import { appendFeedEvents } from './feed-store';
 import type { RelayDeps } from './send-message';
 
 /** Alerts released per transaction: bounds a transaction's length when many fall due at once. */
 const BATCH = 100;
+/** A failing alert is tried this many times, RETRY_MS × attempt apart, then given up. */
+export const MAX_ATTEMPTS = 5;
+export const RETRY_MS = 15_000;
 
-/** Releases everything due now; answers how many alerts were handled. */
-export async function releaseDueEscalations(deps: RelayDeps): Promise<number> {
+export interface ReleaseDeps extends RelayDeps {
+  /** Failed attempts per alert (`messageId:seq`), kept by the instance between runs. */
+  readonly failures: Map<string, number>;
+  /** A failing alert, by event name and attempt only. */
+  readonly onFailure?: (event: 'escalation-alert-failed' | 'escalation-alert-abandoned', attempt: number) => void;
+}
+
+/** Releases everything due now; answers how many alerts were handled (released, retried later, or given up). */
+export async function releaseDueEscalations(deps: ReleaseDeps): Promise<number> {
   let handled = 0;
   for (;;) {
     const now = deps.clock();
     const batch = await deps.db.transaction(async (tx) => {
       const due = await claimDueAlerts(tx, now, BATCH);
-      for (const alert of due) {
-        await release(tx, alert, now);
-        await markAlertDone(tx, alert, now);
-      }
+      for (const alert of due) await releaseAlone(tx, alert, now, deps);
       return due.length;
     });
     handled += batch;
     if (batch < BATCH) return handled;
   }
+}
+
+async function releaseAlone(tx: Queryable, alert: DueAlert, now: number, deps: ReleaseDeps): Promise<void> {
+  const key = `${alert.messageId}:${String(alert.seq)}`;
+  await tx.query('SAVEPOINT escalation_alert');
+  try {
+    await release(tx, alert, now);
+    await tx.query('RELEASE SAVEPOINT escalation_alert');
+  } catch {
+    await tx.query('ROLLBACK TO SAVEPOINT escalation_alert');
+    const attempt = (deps.failures.get(key) ?? 0) + 1;
+    if (attempt < MAX_ATTEMPTS) {
+      deps.failures.set(key, attempt);
+      deps.onFailure?.('escalation-alert-failed', attempt);
+      await postponeAlert(tx, alert, now + RETRY_MS * attempt);
+      return;
+    }
+    deps.onFailure?.('escalation-alert-abandoned', attempt);
+  }
+  deps.failures.delete(key);
+  await markAlertDone(tx, alert, now);
 }
 
 async function release(tx: Queryable, alert: DueAlert, now: number): Promise<void> {

@@ -52,3 +52,12 @@ export async function markAlertDone(tx: Queryable, alert: DueAlert, now: number)
     now,
   ]);
 }
+
+/** Tries a failed alert again at `dueAt` (escalation-release.ts). */
+export async function postponeAlert(tx: Queryable, alert: DueAlert, dueAt: number): Promise<void> {
+  await tx.query('UPDATE escalation_alerts SET due_at = $3 WHERE message_id = $1 AND seq = $2', [
+    alert.messageId,
+    alert.seq,
+    dueAt,
+  ]);
+}

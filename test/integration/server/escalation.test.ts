@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signAcknowledgement } from '../../../main/crypto/acknowledgement-signature';
 import { openDatabase } from '../../../server/db/open-database';
-import { releaseDueEscalations } from '../../../server/relay/escalation-release';
+import { MAX_ATTEMPTS, releaseDueEscalations, RETRY_MS } from '../../../server/relay/escalation-release';
 import { routes } from '../../../shared/protocol/api';
 import type { FeedEvent } from '../../../shared/protocol/feed';
 import { usePostgres } from '../../support/postgres';
@@ -173,7 +173,9 @@ describe.each(BACKENDS)('escalation on %s', (backend) => {
         target.clock.advance(4 * MINUTE);
         await Promise.all([
           ...Array.from({ length: 5 }, () => target.server.releaseDueEscalations()),
-          ...Array.from({ length: 5 }, () => releaseDueEscalations({ db: second, clock: target.clock.now })),
+          ...Array.from({ length: 5 }, () =>
+            releaseDueEscalations({ db: second, clock: target.clock.now, failures: new Map() }),
+          ),
         ]);
       } finally {
         await second.close();
@@ -186,6 +188,53 @@ describe.each(BACKENDS)('escalation on %s', (backend) => {
         'escalation:null',
       ]);
       expect(await eventsFor(member, messageId)).toEqual(['envelope', 'escalation:1', 'escalation:null']);
+    },
+  );
+
+  it.runIf(backend === 'postgres')(
+    'releases the alerts due after one that keeps failing, and gives that one up in the end',
+    async () => {
+      const poisoned = await sendStat();
+      const healthy = await sendStat();
+      const second = await openDatabase({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
+      const failures: string[] = [];
+      const attempts = new Map<string, number>();
+      const release = () =>
+        releaseDueEscalations({
+          db: second,
+          clock: target.clock.now,
+          failures: attempts,
+          onFailure: (event) => failures.push(event),
+        });
+      try {
+        // A stored envelope this server cannot read: its release throws every time.
+        await second.query(`UPDATE envelopes SET envelope_json = '{"unreadable":true}' WHERE message_id = $1`, [
+          poisoned,
+        ]);
+        target.clock.advance(2 * MINUTE);
+        await release();
+        // The healthy message's alerts, due with and after the failing ones, went out.
+        expect(await eventsFor(backup, healthy)).toEqual(['envelope', 'escalation:0']);
+        expect(await eventsFor(backup, poisoned)).toEqual([]);
+        expect(failures.length).toBeGreaterThan(0);
+        const pending = async () =>
+          (
+            await second.query<{ n: number }>(
+              'SELECT count(*)::int AS n FROM escalation_alerts WHERE message_id = $1 AND done_at IS NULL',
+              [poisoned],
+            )
+          )[0]?.n;
+        expect(await pending()).toBeGreaterThan(0);
+        // Retried later, then given up: nothing of it stays pending for ever.
+        for (let round = 0; round < 2 * MAX_ATTEMPTS && (await pending()) !== 0; round += 1) {
+          target.clock.advance(RETRY_MS * MAX_ATTEMPTS);
+          await release();
+        }
+        expect(await pending()).toBe(0);
+        expect(failures).toContain('escalation-alert-abandoned');
+      } finally {
+        await second.close();
+      }
     },
   );
 });
