@@ -16,6 +16,7 @@ import type { ActionRecords } from './action-records';
 import type { ContactKeys } from './contact-keys';
 import { newConversation, outgoingContent, participantsOf } from './outgoing-message';
 import { leaveOutUnreachable, type RoleRouting } from './role-routing';
+import { standbyParticipants } from './escalation-standby';
 import { escalationRecipients, type EscalationPlan } from '../../shared/protocol/escalation';
 import type { OwnKeys } from './own-keys';
 import type { RoleDirectory } from './role-directory';
@@ -57,14 +58,20 @@ export function createComposer(deps: ComposerDeps): Composer {
       isNew: boolean;
       throughRole: ReadonlySet<string>;
       plan: EscalationPlan | undefined;
+      standby: readonly string[];
     }>
   > {
     if ('conversationId' in request) {
       const conversation = await store.call('conversation.get', { id: request.conversationId });
       if (conversation === null) return fail(appError('NOT_FOUND'));
-      const recipients = conversation.participants.map((p) => p.userId).filter((id) => id !== self.userId);
+      const onStandby = standbyParticipants(
+        await store.call('conversation.escalationPlans', { conversationId: conversation.id }),
+      );
+      const others = conversation.participants.map((p) => p.userId).filter((id) => id !== self.userId);
+      const recipients = others.filter((id) => !onStandby.has(id));
       if (recipients.length === 0) return fail(appError('BAD_REQUEST'));
-      return ok({ conversation, recipients, isNew: false, throughRole: new Set<string>(), plan: undefined });
+      const standby = others.filter((id) => onStandby.has(id));
+      return ok({ conversation, recipients, isNew: false, throughRole: new Set<string>(), plan: undefined, standby });
     }
     // Asked fresh for a new conversation: an off-duty person's cover receives it too (cover-recipients.ts).
     const named = request.to.flatMap((to) => (to.kind === 'user' ? [to.userId] : []));
@@ -84,14 +91,14 @@ export function createComposer(deps: ComposerDeps): Composer {
       availabilityOf: (userId) => availability.get(userId),
     });
     if (started === null) return fail(appError('RECIPIENT_UNAVAILABLE'));
-    return ok({ ...started, isNew: true });
+    return ok({ ...started, isNew: true, standby: [] });
   }
 
   return {
     async send(request) {
       const resolved = await resolve(request);
       if (!resolved.ok) return resolved;
-      const { conversation, isNew, throughRole } = resolved.value;
+      const { conversation, isNew, throughRole, standby } = resolved.value;
       let routing: RoleRouting = { recipients: resolved.value.recipients, plan: resolved.value.plan };
       // Sealed for everyone it may reach: its recipients now and its escalation plan's people.
       const readers = () => [...routing.recipients, ...escalationRecipients(routing.plan)];
@@ -120,7 +127,13 @@ export function createComposer(deps: ComposerDeps): Composer {
           );
         return fail(appError(refusal.code, refusal.userIds));
       }
-      const participants = participantsOf(self, readers(), conversation.participants, (id) => keys.value.get(id)?.user);
+      // The conversation's members stay whole: those on standby are named, not sealed to.
+      const participants = participantsOf(
+        self,
+        [...readers(), ...standby],
+        conversation.participants,
+        (id) => keys.value.get(id)?.user,
+      );
       // A new conversation begins with this message: same instant, so nothing is "earlier".
       const sentAt = isNew ? conversation.createdAt : deps.now();
       const { header, body } = outgoingContent({
@@ -132,6 +145,7 @@ export function createComposer(deps: ComposerDeps): Composer {
         id: randomUUID(),
         sentAt,
         escalation: plan,
+        standby,
       });
       let sealed;
       try {

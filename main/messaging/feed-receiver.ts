@@ -27,6 +27,7 @@ import type { RoleDirectory } from './role-directory';
 import { displayTextOrNull } from '../../shared/text/display-text';
 import { asksForAcknowledgement } from '../../shared/protocol/acknowledgement';
 import { escalationRecipients } from '../../shared/protocol/escalation';
+import { plannedParticipants } from './escalation-standby';
 
 export const FEED_CURSOR_SETTING = 'feed.cursor';
 
@@ -77,16 +78,29 @@ function sameMembers(a: readonly string[], b: readonly string[]): boolean {
   return left.size === right.size && [...left].every((id) => right.has(id));
 }
 
-/** Everyone the envelope was sealed for: its recipients now and those its escalation plan may reach later. */
+/**
+ * The sealed participants are exactly everyone the envelope was sealed for (its recipients now
+ * and those its escalation plan may reach later) plus those it openly leaves out as on standby,
+ * who are none of those.
+ */
 function participantsMatch(header: Envelope['header'], body: MessageBody): boolean {
-  return sameMembers(
-    [header.sender.userId, ...header.recipients, ...escalationRecipients(header.escalation)],
-    body.conversation.participants,
+  const sealedFor = [header.sender.userId, ...header.recipients, ...escalationRecipients(header.escalation)];
+  const standby = body.conversation.standby ?? [];
+  return (
+    standby.every((id) => !sealedFor.includes(id)) &&
+    sameMembers([...sealedFor, ...standby], body.conversation.participants)
   );
 }
 
 export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
   const reader: EnvelopeReader = { recipient: deps.self.userId, encryption: deps.self.encryption };
+
+  async function standbyAllowed(conversationId: string, body: MessageBody): Promise<boolean> {
+    const standby = body.conversation.standby ?? [];
+    if (standby.length === 0) return true;
+    const planned = plannedParticipants(await deps.store.call('conversation.escalationPlans', { conversationId }));
+    return standby.every((id) => planned.has(id));
+  }
 
   /** Opens with the pinned key; if that fails, with a key the directory now shows (the warning then stays up). */
   async function open(envelope: Envelope): Promise<MessageBody | null> {
@@ -174,6 +188,11 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     ) {
       // Nobody joins a conversation by reusing its id: members are fixed when it starts.
       deps.onRejected('CONVERSATION_MISMATCH');
+      return;
+    }
+    if (existing !== null && !(await standbyAllowed(header.conversationId, body))) {
+      // Only someone an escalation plan in this thread named may be left out of a reply.
+      deps.onRejected('PARTICIPANTS_MISMATCH');
       return;
     }
     const direction = header.sender.userId === deps.self.userId ? 'out' : 'in';

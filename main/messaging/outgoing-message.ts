@@ -124,6 +124,8 @@ export function outgoingContent(input: {
   readonly id: string;
   readonly sentAt: number;
   readonly escalation?: EscalationPlan | undefined;
+  /** Participants left out of this reply (escalation-standby.ts). */
+  readonly standby?: readonly string[];
 }): { header: EnvelopeHeader; body: MessageBody } {
   const { request, conversation, sentAt } = input;
   const header: EnvelopeHeader = {
@@ -154,6 +156,7 @@ export function outgoingContent(input: {
           : null,
       startedAt: conversation.createdAt,
       patient: conversation.patient,
+      ...(input.standby && input.standby.length > 0 ? { standby: [...input.standby] } : {}),
     },
   };
   return { header, body };

@@ -145,6 +145,12 @@ export const messageBody = z.strictObject({
     startedAt: z.number().int().nonnegative().optional(),
     /** Absent from builds before patient context; null when the thread concerns no one patient. */
     patient: patientContext.nullable().optional(),
+    /**
+     * Participants this message leaves out, openly: sealed to by an earlier STAT message's
+     * escalation plan but never reached (main/messaging/escalation-standby.ts). A reply goes to
+     * those who were reached; the conversation's members stay what they were.
+     */
+    standby: z.array(userId).min(1).max(MAX_RECIPIENTS).optional(),
   }),
 });
 export type MessageBody = z.infer<typeof messageBody>;

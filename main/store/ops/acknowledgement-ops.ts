@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { QuickReply } from '../../../shared/protocol/acknowledgement';
+import type { EscalationPlan } from '../../../shared/protocol/escalation';
 import { sql } from '../statement-cache';
 
 export interface AcknowledgementRecord {
@@ -53,6 +54,24 @@ export const acknowledgementWrites = {
 } as const;
 
 export const acknowledgementReads = {
+  /** A conversation's messages with an escalation plan, and the steps released of each (escalation-standby.ts). */
+  'conversation.escalationPlans': (
+    db: Database,
+    args: { conversationId: string },
+  ): { senderId: string; plan: EscalationPlan; releasedSteps: number[] }[] =>
+    (
+      sql(
+        db,
+        `SELECT m.sender_id, m.escalation_plan,
+           (SELECT json_group_array(e.step) FROM escalation_events e WHERE e.message_id = m.id AND e.step >= 0) AS released
+         FROM messages m WHERE m.conversation_id = ? AND m.escalation_plan IS NOT NULL`,
+      ).all(args.conversationId) as { sender_id: string; escalation_plan: string; released: string }[]
+    ).map((row) => ({
+      senderId: row.sender_id,
+      plan: JSON.parse(row.escalation_plan) as EscalationPlan,
+      releasedSteps: JSON.parse(row.released) as number[],
+    })),
+
   /** Incoming messages that ask for acknowledgement and have none: what a re-alert counts. */
   'message.awaitingAcknowledgement': (db: Database, _args: Record<string, never>): number =>
     (

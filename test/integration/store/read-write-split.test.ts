@@ -26,6 +26,7 @@ const READ_ARGS: { readonly [K in keyof Reads]: Parameters<Reads[K]>[1] } = {
   'setting.get': { key: 'feed.cursor' },
   'message.awaitingAcknowledgement': {},
   'message.awaitingAcknowledgementIds': {},
+  'conversation.escalationPlans': { conversationId: conversation.id },
 };
 
 let db: Database;
@@ -36,6 +37,14 @@ beforeAll(() => {
   const roleConversation = { ...conversation, id: 'conv-role', kind: 'role' as const, roleAddressId: 'role-icu' };
   vaultWrites['message.receive'](db, received(1));
   vaultWrites['message.receive'](db, received(2, { expiresAt: message(2).sentAt + 500, ackRequested: true }));
+  vaultWrites['message.receive'](
+    db,
+    received(5, {
+      priority: 'stat',
+      ackRequested: true,
+      escalationPlan: { repeatEveryMs: null, steps: [{ afterMs: 300_000, to: ['dr.backup'], reason: 'backup' }] },
+    }),
+  );
   vaultWrites['message.receive'](db, {
     conversation: roleConversation,
     message: message(3, { conversationId: 'conv-role' }),
