@@ -281,7 +281,7 @@ describe.each(BACKENDS)('the role_addresses table on %s', (backend) => {
     await write(null, null, null);
     await write(MINUTE, 2 * MINUTE, 3 * MINUTE);
     await write(null, 2 * MINUTE, 3 * MINUTE);
-    for (const half of [
+    const halves: [number | null, number | null, number | null][] = [
       [MINUTE, null, null],
       [null, 2 * MINUTE, null],
       [null, null, 3 * MINUTE],
@@ -290,7 +290,8 @@ describe.each(BACKENDS)('the role_addresses table on %s', (backend) => {
       [null, 2 * MINUTE, 2 * MINUTE],
       [null, 0, 2 * MINUTE],
       [0, MINUTE, 2 * MINUTE],
-    ] as const)
+    ];
+    for (const half of halves)
       await expect(write(...half), JSON.stringify(half)).rejects.toThrow(/role_addresses_escalation_whole/);
   });
 });
