@@ -29,6 +29,7 @@ type DirectoryChannel = Extract<
   | 'admin.updateRoleAddress'
   | 'admin.addRoleMember'
   | 'admin.removeRoleMember'
+  | 'admin.setRoleEscalation'
   | 'admin.listWorkstations'
   | 'admin.revokeWorkstation'
 >;
@@ -44,6 +45,7 @@ export function createAdminDirectory({ call, deviceId }: AdminDirectoryDeps): Ad
     'admin.updateRoleAddress': (request) => call('adminUpdateRoleAddress', request),
     'admin.addRoleMember': ({ addressId, userId }) => call('adminAddRoleMember', { addressId, userId }),
     'admin.removeRoleMember': ({ addressId, userId }) => call('adminRemoveRoleMember', { addressId, userId }),
+    'admin.setRoleEscalation': ({ addressId, escalation }) => call('adminSetRoleEscalation', { addressId, escalation }),
     'admin.listWorkstations': async ({ after }) => {
       const listed = await call('adminListWorkstations', { after, limit: ADMIN_DIRECTORY_PAGE });
       if (!listed.ok) return listed;

@@ -6,6 +6,7 @@
  * naming the IT admin and the object; each read as a search by its result count.
  */
 import type { adminDirectoryRoutes } from '../../shared/protocol/admin-directory-api';
+import { DEFAULT_ESCALATION_TIMES, type RoleEscalationTimes } from '../../shared/protocol/escalation';
 import { recordServed, servedEvent } from '../audit/served-events';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
@@ -15,6 +16,7 @@ import {
   removeRoleMember,
   updateRoleAddressDetails,
 } from '../directory/role-address-admin';
+import { setRoleEscalation } from '../directory/role-escalation-admin';
 import type { RouteHandlers } from '../http/api-routes';
 import { fail, succeed, type Outcome } from '../outcome';
 import { adminRoleAddressOf, searchAdminRoleAddresses } from './admin-role-address-store';
@@ -28,6 +30,8 @@ export interface AdminDirectoryDeps {
   readonly onAccountEvent?: () => void;
   /** A served or admin event was recorded: fold it soon. */
   readonly onServed?: () => void;
+  /** The organisation's escalation times (server option); default DEFAULT_ESCALATION_TIMES. */
+  readonly escalation?: RoleEscalationTimes;
 }
 
 type AdminDirectoryHandlers = Pick<RouteHandlers, keyof typeof adminDirectoryRoutes>;
@@ -51,7 +55,11 @@ export function createAdminDirectoryHandlers(deps: AdminDirectoryDeps): AdminDir
       return folded(succeed(page));
     },
     adminGetRoleAddress: async ({ body, session }) => {
-      const roleAddress = await adminRoleAddressOf(deps.db, body.addressId);
+      const roleAddress = await adminRoleAddressOf(
+        deps.db,
+        body.addressId,
+        deps.escalation ?? DEFAULT_ESCALATION_TIMES,
+      );
       if (roleAddress === null) return fail('NOT_FOUND');
       await recordLookup(session.userId, 1);
       return folded(succeed({ roleAddress }));
@@ -61,6 +69,7 @@ export function createAdminDirectoryHandlers(deps: AdminDirectoryDeps): AdminDir
       folded(await updateRoleAddressDetails(deps, body, session.userId)),
     adminAddRoleMember: async ({ body, session }) => folded(await addRoleMember(deps, body, session.userId)),
     adminRemoveRoleMember: async ({ body, session }) => folded(await removeRoleMember(deps, body, session.userId)),
+    adminSetRoleEscalation: async ({ body, session }) => folded(await setRoleEscalation(deps, body, session.userId)),
     adminListWorkstations: async ({ body, session }) => {
       const page = await listWorkstations(deps.db, body);
       await recordLookup(session.userId, page.workstations.length);

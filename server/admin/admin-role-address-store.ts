@@ -1,6 +1,7 @@
 /**
  * Role addresses as the Administration view reads them: a page of addresses with how many
- * members each has, and one address with every member (active or not, with their role).
+ * members each has, and one address with every member (active or not, with their role) and its
+ * escalation times beside the organisation's.
  */
 import type { Role } from '../../shared/access/permission-matrix';
 import {
@@ -8,8 +9,10 @@ import {
   type AdminRoleAddress,
   type AdminRoleAddressSummary,
 } from '../../shared/protocol/admin-directory-api';
+import type { RoleEscalationTimes } from '../../shared/protocol/escalation';
 import type { Queryable } from '../db/database';
 import { containsPattern } from '../directory/like-pattern';
+import { ESCALATION_COLUMNS, escalationOf, type EscalationRow } from '../directory/role-escalation-store';
 
 type SummaryRow = {
   address_id: string;
@@ -48,11 +51,19 @@ export async function searchAdminRoleAddresses(
   return { roleAddresses: rows.slice(0, input.limit).map(summaryOf), more: rows.length > input.limit };
 }
 
-/** The address with its members by name, or null if there is none. */
-export async function adminRoleAddressOf(db: Queryable, addressId: string): Promise<AdminRoleAddress | null> {
-  const [address] = await db.query<SummaryRow>(`SELECT ${SUMMARY} FROM role_addresses r WHERE r.address_id = $1`, [
-    addressId,
-  ]);
+/**
+ * The address with its members by name, or null if there is none; `organisationEscalation`: the
+ * times it follows when it has none of its own.
+ */
+export async function adminRoleAddressOf(
+  db: Queryable,
+  addressId: string,
+  organisationEscalation: RoleEscalationTimes,
+): Promise<AdminRoleAddress | null> {
+  const [address] = await db.query<SummaryRow & EscalationRow>(
+    `SELECT ${SUMMARY}, ${ESCALATION_COLUMNS} FROM role_addresses r WHERE r.address_id = $1`,
+    [addressId],
+  );
   if (address === undefined) return null;
   const members = await db.query<{ user_id: string; display_name: string; role: Role; active: boolean }>(
     `SELECT a.user_id, a.display_name, a.role, a.active FROM role_members m JOIN accounts a ON a.user_id = m.user_id
@@ -62,6 +73,8 @@ export async function adminRoleAddressOf(db: Queryable, addressId: string): Prom
   );
   return {
     ...summaryOf(address),
+    escalation: escalationOf(address),
+    organisationEscalation,
     members: members.map((row) => ({
       userId: row.user_id,
       displayName: row.display_name,

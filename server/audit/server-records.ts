@@ -39,6 +39,8 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'role-address.shift-updated': 'ROLE_SHIFT_UPDATED',
   'role-address.shift-deleted': 'ROLE_SHIFT_DELETED',
   'role-address.shifts-imported': 'ROLE_SHIFTS_IMPORTED',
+  'role-address.escalation-set': 'ROLE_ESCALATION_SET',
+  'role-address.escalation-cleared': 'ROLE_ESCALATION_CLEARED',
   'legal-hold.placed': 'LEGAL_HOLD_PLACED',
   'legal-hold.released': 'LEGAL_HOLD_RELEASED',
   'audit.purged': 'AUDIT_PURGED',
@@ -100,6 +102,8 @@ function objectOf(event: TrailEvent): ObjectOf<'admin.action'> {
     case 'role-address.shift-updated':
     case 'role-address.shift-deleted':
     case 'role-address.shifts-imported':
+    case 'role-address.escalation-set':
+    case 'role-address.escalation-cleared':
       return event.subject === null ? { kind: 'none' } : { kind: 'role-address', id: event.subject, userId: target };
     case 'audit.purged':
       // A refused purge removed nothing and never came to a bound.

@@ -1,9 +1,9 @@
 /**
  * The directory as clients see it: search over people and role addresses (case-insensitive
  * substrings of name, role, department, title; inactive people never appear), and key lookup
- * for named users. Role address entries list their current, active members, and who of them is
- * on call now by the address's schedule. Availability is as of `now`, the server's clock when it
- * answers.
+ * for named users. Role address entries list their current, active members, who of them is on
+ * call now by the address's schedule, and its escalation times (its own, else the
+ * organisation's). Availability is as of `now`, the server's clock when it answers.
  */
 import {
   ROLE_ON_CALL_MAX,
@@ -12,20 +12,25 @@ import {
   type RouteResponse,
 } from '../../shared/protocol/api';
 import type { Queryable } from '../db/database';
-import { activeMembersOf, searchRoleAddresses, searchUsers, usersByIds } from './directory-store';
+import {
+  activeMembersOf,
+  searchRoleAddresses,
+  searchUsers,
+  usersByIds,
+  type DirectoryRoleAddress,
+} from './directory-store';
 import { publicKeysOf } from './identity-store';
 import { containsPattern } from './like-pattern';
 import { shiftsCovering } from './role-shift-store';
 import { DEFAULT_ESCALATION_TIMES, type RoleEscalationTimes } from '../../shared/protocol/escalation';
-import type { RoleAddress } from './role-address-store';
 
 const MAX_MEMBERS = 100;
 
 async function roleEntries(
   db: Queryable,
-  addresses: readonly RoleAddress[],
+  addresses: readonly DirectoryRoleAddress[],
   now: number,
-  escalation: RoleEscalationTimes,
+  organisation: RoleEscalationTimes,
 ): Promise<DirectoryRole[]> {
   if (addresses.length === 0) return [];
   const addressIds = addresses.map((address) => address.addressId);
@@ -45,11 +50,15 @@ async function roleEntries(
       .filter((shift) => shift.addressId === address.addressId)
       .slice(0, ROLE_ON_CALL_MAX)
       .map(({ userId, backupUserId, endsAt }) => ({ userId, backupUserId, endsAt })),
-    escalation,
+    // Its own times where IT set them, else the organisation's: the sender's client signs these.
+    escalation: address.escalation ?? organisation,
   }));
 }
 
-/** `now`: the server's clock, which decides who is on call; `escalation`: the organisation's times. */
+/**
+ * `now`: the server's clock, which decides who is on call; `escalation`: the organisation's
+ * times, served for every address without its own.
+ */
 export async function searchDirectory(
   db: Queryable,
   query: string,

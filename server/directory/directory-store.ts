@@ -9,6 +9,8 @@ import type { Role } from '../../shared/access/permission-matrix';
 import { availabilityEntry, type AvailabilityRow } from './availability-entry';
 import type { Queryable } from '../db/database';
 import type { RoleAddress } from './role-address-store';
+import { ESCALATION_COLUMNS, escalationOf, type EscalationRow } from './role-escalation-store';
+import type { RoleEscalationTimes } from '../../shared/protocol/escalation';
 
 type UserRow = {
   user_id: string;
@@ -20,7 +22,10 @@ type UserRow = {
   fingerprint: string | null;
 } & AvailabilityRow;
 
-type RoleRow = { address_id: string; display_name: string; department: string; description: string };
+type RoleRow = { address_id: string; display_name: string; department: string; description: string } & EscalationRow;
+
+/** A role address as the directory serves it: with its own escalation times, null for the organisation's. */
+export type DirectoryRoleAddress = RoleAddress & { readonly escalation: RoleEscalationTimes | null };
 
 const USER_COLUMNS = `a.user_id, a.display_name, a.role, a.department, a.title, a.active, i.fingerprint,
   av.state AS availability_state, av.until_at AS availability_until, av.cover_user_id,
@@ -41,9 +46,13 @@ const userEntry = (row: UserRow, now: number): DirectoryUser => ({
 });
 
 /** Role addresses whose name, department, description or id match, by name. */
-export async function searchRoleAddresses(db: Queryable, pattern: string, limit: number): Promise<RoleAddress[]> {
+export async function searchRoleAddresses(
+  db: Queryable,
+  pattern: string,
+  limit: number,
+): Promise<DirectoryRoleAddress[]> {
   const rows = await db.query<RoleRow>(
-    `SELECT address_id, display_name, department, description FROM role_addresses
+    `SELECT address_id, display_name, department, description, ${ESCALATION_COLUMNS} FROM role_addresses
      WHERE display_name ILIKE $1 OR department ILIKE $1 OR description ILIKE $1 OR address_id ILIKE $1
      ORDER BY display_name, address_id LIMIT $2`,
     [pattern, limit],
@@ -53,6 +62,7 @@ export async function searchRoleAddresses(db: Queryable, pattern: string, limit:
     displayName: row.display_name,
     department: row.department,
     description: row.description,
+    escalation: escalationOf(row),
   }));
 }
 

@@ -20,6 +20,7 @@ import {
   shownText,
 } from '../protocol/admin-directory-api';
 import { adminLogEntry } from '../protocol/admin-log-api';
+import { roleEscalationTimes } from '../protocol/escalation';
 import {
   forShift,
   roleShift,
@@ -124,6 +125,12 @@ export const adminChannels = {
   'admin.updateRoleAddress': { request: roleAddressRequest, response: changed, permission },
   'admin.addRoleMember': { request: forMember, response: changed, permission },
   'admin.removeRoleMember': { request: forMember, response: changed, permission },
+  /** A role address's own escalation times for STAT messages, or null for the organisation's. */
+  'admin.setRoleEscalation': {
+    request: z.strictObject({ addressId: roleAddressId, escalation: roleEscalationTimes.nullable() }),
+    response: changed,
+    permission,
+  },
   /** A role address's shifts overlapping [from, to) (at most 62 days), by start, a page after `after`. */
   'admin.listShifts': {
     request: z

@@ -10,6 +10,7 @@ import { ROLES } from '../access/permission-matrix';
 import { isDisplayText } from '../text/display-text';
 import { ADMIN_PAGE_MAX } from './admin-api';
 import { clientVersion } from './client-version';
+import { roleEscalationTimes } from './escalation';
 import { deviceId, epochMs, roleAddressId, userId } from './identifiers';
 import type { RouteSpec } from './route-spec';
 
@@ -50,6 +51,10 @@ export const adminRoleMember = z.strictObject({
 
 export const adminRoleAddress = adminRoleAddressSummary.extend({
   members: z.array(adminRoleMember).max(ROLE_ADDRESS_MEMBERS_MAX),
+  /** Its own escalation times (shared/protocol/escalation.ts); null: it follows the organisation's. */
+  escalation: roleEscalationTimes.nullable(),
+  /** The organisation's times (server option `escalation`), which it follows when it has none of its own. */
+  organisationEscalation: roleEscalationTimes,
 });
 export type AdminRoleAddress = z.infer<typeof adminRoleAddress>;
 
@@ -140,6 +145,20 @@ export const adminDirectoryRoutes = {
     auth: 'session',
     permission: 'admin.manage',
     request: forMember,
+    response: changed,
+  },
+  /**
+   * Sets the address's own escalation times for STAT messages (re-alert interval or none, backup
+   * after, everyone after; backup before everyone, each 1 minute to 24 hours), or with null
+   * returns it to the organisation's. Served in the directory from the next search on; messages
+   * already sent keep the plan they were signed with. NOT_FOUND for no such address.
+   */
+  adminSetRoleEscalation: {
+    method: 'POST',
+    path: '/v1/admin/role-addresses/escalation/set',
+    auth: 'session',
+    permission: 'admin.manage',
+    request: z.strictObject({ addressId: roleAddressId, escalation: roleEscalationTimes.nullable() }),
     response: changed,
   },
   /** Registered workstations, the most recently heard from first, a page at a time. */

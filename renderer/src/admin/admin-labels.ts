@@ -62,6 +62,8 @@ const ACTION_TEXT: Readonly<Record<string, string>> = {
   ROLE_SHIFT_UPDATED: 'Changed an on-call shift',
   ROLE_SHIFT_DELETED: 'Deleted an on-call shift',
   ROLE_SHIFTS_IMPORTED: 'Imported an on-call schedule',
+  ROLE_ESCALATION_SET: 'Set the role address’s escalation times',
+  ROLE_ESCALATION_CLEARED: 'Returned the role address to the default escalation',
   LEGAL_HOLD_PLACED: 'Placed a legal hold',
   LEGAL_HOLD_RELEASED: 'Released a legal hold',
   AUDIT_PURGED: 'Purged expired audit records',

@@ -29,6 +29,7 @@ import { MIGRATION_0015 } from './0015-siem-forwarder-lease';
 import { MIGRATION_0016 } from './0016-role-shifts';
 import { MIGRATION_0017 } from './0017-availability';
 import { MIGRATION_0018 } from './0018-acknowledgement-escalation';
+import { MIGRATION_0019 } from './0019-role-escalation-times';
 
 export type { Migration } from '../migration';
 
@@ -51,4 +52,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0016,
   MIGRATION_0017,
   MIGRATION_0018,
+  MIGRATION_0019,
 ];

@@ -71,6 +71,10 @@ const REQUESTS: { readonly [C in AdminChannelName]: RequestOf<C> } = {
   },
   'admin.addRoleMember': { addressId: 'role:night-pharmacy', userId: 'nurse.adams' },
   'admin.removeRoleMember': { addressId: 'role:night-pharmacy', userId: 'nurse.adams' },
+  'admin.setRoleEscalation': {
+    addressId: 'role:night-pharmacy',
+    escalation: { repeatEveryMs: null, backupAfterMs: 300_000, everyoneAfterMs: 600_000 },
+  },
   'admin.listShifts': { addressId: 'role:night-pharmacy', from: 0, to: 3_600_000, after: null },
   'admin.addShift': {
     addressId: 'role:night-pharmacy',

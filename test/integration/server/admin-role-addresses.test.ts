@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEntry } from '../../../shared/audit/audit-entry';
 import { adminDirectoryRoutes } from '../../../shared/protocol/admin-directory-api';
 import type { RouteName, RouteRequest } from '../../../shared/protocol/api';
+import { DEFAULT_ESCALATION_TIMES } from '../../../shared/protocol/escalation';
 import { usePostgres } from '../../support/postgres';
 import {
   BACKENDS,
@@ -43,6 +44,11 @@ function bodyOf(name: DirectoryRoute): unknown {
     case 'adminAddRoleMember':
     case 'adminRemoveRoleMember':
       return { addressId: ADDRESS, userId: 'nurse.adams' };
+    case 'adminSetRoleEscalation':
+      return {
+        addressId: ADDRESS,
+        escalation: { repeatEveryMs: 60_000, backupAfterMs: 120_000, everyoneAfterMs: 180_000 },
+      };
     case 'adminListWorkstations':
       return { after: null, limit: 10 };
     case 'adminRevokeWorkstation':
@@ -131,7 +137,13 @@ describe('role addresses through the admin API', () => {
       { actor: byAdmin, object: roleObject(null), reason: 'ROLE_ADDRESS_UPDATED' },
     ]);
     const { roleAddress } = await call('adminGetRoleAddress', { addressId: ADDRESS });
-    expect(roleAddress).toEqual({ ...address(ADDRESS, 'Cardiology on call'), memberCount: 0, members: [] });
+    expect(roleAddress).toEqual({
+      ...address(ADDRESS, 'Cardiology on call'),
+      memberCount: 0,
+      members: [],
+      escalation: null,
+      organisationEscalation: DEFAULT_ESCALATION_TIMES,
+    });
     const unknown = await refused('adminUpdateRoleAddress', address('role:nothing-here'));
     expect(unknown).toMatchObject({ status: 404, body: { error: 'NOT_FOUND' } });
     // Nothing the admin typed reaches the chain but the address id.

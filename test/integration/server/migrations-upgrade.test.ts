@@ -16,6 +16,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredEntry } from '../../../shared/audit/audit-entry';
 import type { Envelope } from '../../../shared/protocol/envelope';
+import { DEFAULT_ESCALATION_TIMES } from '../../../shared/protocol/escalation';
 import { accountEventsOf, recordAccountEvent } from '../../../server/accounts/account-event-store';
 import { findAccount, insertAccount } from '../../../server/accounts/account-store';
 import { spendProof } from '../../../server/accounts/spent-proof-store';
@@ -26,6 +27,7 @@ import { serverSecret } from '../../../server/accounts/server-secret-store';
 import { liveSessionsOf, sessionStatus } from '../../../server/accounts/session-store';
 import { readThrottle } from '../../../server/accounts/throttle-store';
 import { adminEvents, recordAdminEvent } from '../../../server/admin/admin-event-store';
+import { adminRoleAddressOf } from '../../../server/admin/admin-role-address-store';
 import { auditAlerts, recordAuditAlert } from '../../../server/audit/audit-alert-store';
 import { auditBatches, treeHeads } from '../../../server/audit/audit-head-store';
 import { appendBatch } from '../../../server/audit/audit-intake';
@@ -46,6 +48,8 @@ import { searchDirectory } from '../../../server/directory/directory-search';
 import { findIdentity, storeIdentity } from '../../../server/directory/identity-store';
 import { storeRoleAddress } from '../../../server/directory/role-address-store';
 import { envelopeIdentity, heldEnvelope, insertEnvelope } from '../../../server/relay/envelope-store';
+import { acknowledgementOf, insertAcknowledgement } from '../../../server/relay/acknowledgement-store';
+import { claimDueAlerts, scheduleEscalation } from '../../../server/relay/escalation-store';
 import { readFeed } from '../../../server/relay/feed-store';
 import { insertScimToken, scimTokenOf } from '../../../server/scim/scim-token-store';
 import { readSiemCursor } from '../../../server/siem/siem-cursor-store';
@@ -369,6 +373,23 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
       `INSERT INTO availability (user_id, state, until_at, cover_user_id, set_at) VALUES ($1, 'busy', $2, NULL, $3)`,
       [DOCTOR, NOW + 3_600_000, NOW - 50],
     );
+  if (version >= 18) {
+    await insertAcknowledgement(db, {
+      messageId: MESSAGE,
+      userId: NURSE,
+      reply: 'on-my-way',
+      acknowledgedAt: NOW - 40,
+      signature: 'c2ln',
+      acceptedAt: NOW - 40,
+    });
+    // A re-alert and a step still due when the server stopped.
+    await scheduleEscalation(
+      db,
+      MESSAGE,
+      { repeatEveryMs: 60_000, steps: [{ afterMs: 120_000, to: [DOCTOR], reason: 'backup' }] },
+      NOW - 30,
+    );
+  }
   return { audit, secret };
 }
 
@@ -387,6 +408,13 @@ async function expectReadable(
   expect(await findIdentity(db, NURSE)).toMatchObject({ fingerprint: 'ab12', wrappedPrivateKeys: 'd3JhcHBlZA==' });
   const directory = await searchDirectory(db, 'cardiology', 10, NOW);
   expect(JSON.stringify(directory)).toContain('cardiology-on-call');
+  // Addresses from before their own escalation times (migration 19) follow the organisation's.
+  expect(directory.entries.find((entry) => entry.kind === 'role')).toMatchObject({
+    escalation: DEFAULT_ESCALATION_TIMES,
+  });
+  expect(await adminRoleAddressOf(db, 'cardiology-on-call', DEFAULT_ESCALATION_TIMES)).toMatchObject({
+    escalation: null,
+  });
   expect(await deviceKeyOf(db, DEVICE)).toBe('ZGV2aWNla2V5');
   expect(await findChallenge(db, CHALLENGE)).toMatchObject({ userId: NURSE, deviceName: 'Ward 3 desk' });
   expect(await sessionStatus(db, SESSION, NOW)).toEqual({ state: 'live', endReason: null });
@@ -443,6 +471,16 @@ async function expectReadable(
       expect.objectContaining({ commandId: WIPE_COMMAND, kind: 'wipe-user', userId: NURSE, issuedBy: 'it.admin' }),
     ]);
   if (version >= 15) expect(await holdsLease(db, { holder: LEASE_HOLDER, epoch: 1 })).toBe(true);
+  if (version >= 18) {
+    expect(await acknowledgementOf(db, MESSAGE, NURSE)).toMatchObject({ reply: 'on-my-way', acknowledgedAt: NOW - 40 });
+    expect(await claimDueAlerts(db, NOW + 10 * 60_000, 10)).toEqual([
+      { messageId: MESSAGE, seq: 0, step: null },
+      { messageId: MESSAGE, seq: 1, step: 0 },
+      { messageId: MESSAGE, seq: 2, step: null },
+      { messageId: MESSAGE, seq: 3, step: null },
+      { messageId: MESSAGE, seq: 4, step: null },
+    ]);
+  }
   // Spent once, before the upgrade: still spent after it.
   if (version >= 9) expect(await spendProof(db, 'c3BlbnQtcHJvb2Y=', NOW + 60_000)).toBe(false);
   if (version >= 8)

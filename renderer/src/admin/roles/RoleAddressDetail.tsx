@@ -6,18 +6,20 @@ import { ShownText } from '../../components/ShownText';
 import { describeAdminError } from '../admin-labels';
 import type { RoleAddress, RoleAddressSummary } from '../admin-types';
 import { RoleAddressDetails } from './RoleAddressDetails';
+import { RoleAddressEscalation } from './RoleAddressEscalation';
 import { RoleAddressMembers } from './RoleAddressMembers';
 import { RoleAddressSchedule } from './RoleAddressSchedule';
 
 /** A role address as its row in the table shows it. */
 export function summaryOf(address: RoleAddress): RoleAddressSummary {
-  const { members, ...rest } = address;
-  return { ...rest, memberCount: members.length };
+  const { addressId, displayName, department, description, members } = address;
+  return { addressId, displayName, department, description, memberCount: members.length };
 }
 
 /**
  * One role address, opened from the table: who answers it (members to add and remove), who of
- * them is on call when (the schedule), then what senders see of it (editable). It is asked for again after every change, so what is shown is
+ * them is on call when (the schedule), how its unacknowledged STAT messages escalate, then what
+ * senders see of it (editable). It is asked for again after every change, so what is shown is
  * what the server holds, and its row in the table follows.
  */
 export function RoleAddressDetail({
@@ -92,6 +94,7 @@ export function RoleAddressDetail({
         address={address}
         name={name}
       />
+      <RoleAddressEscalation bridge={bridge} address={address} name={name} onSaved={load} />
       <RoleAddressDetails bridge={bridge} address={address} onSaved={load} />
     </section>
   );
