@@ -4,9 +4,12 @@ import { defineConfig } from 'vitest/config';
 /**
  * Test files at once in the parallel tiers: one more than the cores. Vitest's default (cores − 1)
  * runs one file at a time on a 2-core CI machine, where most files wait on a server, a child
- * process or a timer rather than the CPU. The e2e tier runs its files one at a time, after the rest.
+ * process or a timer rather than the CPU. The e2e tier runs after the rest (a later group), two
+ * files at a time: each drives Chromium against its own server and hosts on ports of their own
+ * choosing, in folders of their own, and spends much of its time waiting on the page.
  */
 const PARALLEL_FILES = os.availableParallelism() + 1;
+const E2E_FILES = 2;
 
 /**
  * Test tiers: `unit` (pure logic, no I/O), `integration` (main core, browser host, disk, server),
@@ -46,7 +49,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          fileParallelism: false,
+          maxWorkers: E2E_FILES,
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/support/build-web.ts'],
         },
       },
