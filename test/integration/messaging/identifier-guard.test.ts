@@ -42,7 +42,12 @@ beforeAll(async () => {
     policy: { identifierGuardBlockKinds: 'ssn, card-number', mrnFormats: 'M#######' },
   });
   await Promise.all([signIn(ward, nurse), signIn(office, doctor), signIn(reception, desk), signIn(strict, charge)]);
-  [wardTap, officeTap, receptionTap, strictTap] = await Promise.all([ward, office, reception, strict].map(tap));
+  [wardTap, officeTap, receptionTap, strictTap] = await Promise.all([
+    tap(ward),
+    tap(office),
+    tap(reception),
+    tap(strict),
+  ]);
 }, 90_000);
 
 afterAll(async () => {

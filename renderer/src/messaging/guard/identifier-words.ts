@@ -27,3 +27,23 @@ export function foundPhrase(found: readonly IdentifierCount[]): string {
 /** Whether the phrase takes "it" or "them". */
 export const pronounFor = (found: readonly IdentifierCount[]): 'it' | 'them' =>
   found.length === 1 && found[0]?.count === 1 ? 'it' : 'them';
+
+/** The warning's question: "This message contains a social security number. Send anyway?" */
+export function warningQuestion(found: readonly IdentifierCount[]): string {
+  return `This message contains ${foundPhrase(found)}. Send anyway?`;
+}
+
+/** What the sender weighs before answering it. */
+export function warningDetail(found: readonly IdentifierCount[]): string {
+  return `Send only what your recipients need for the patient’s care. If they need ${pronounFor(found)}, send anyway: Wardline records that you did (which kind of identifier, never the text).`;
+}
+
+/** Why a message was refused, and what to do. */
+export function blockedText(found: readonly IdentifierCount[]): string {
+  return `This message cannot be sent: it contains ${foundPhrase(found)}, which hospital policy does not allow in messages. Remove ${pronounFor(found)}, then send.`;
+}
+
+/** Under the fields after a warning: what is flagged in the text as it is now. */
+export function stillFlaggedText(found: readonly IdentifierCount[]): string {
+  return found.length === 0 ? 'Nothing is flagged now.' : `Flagged in your message: ${foundPhrase(found)}.`;
+}
