@@ -15,9 +15,7 @@ export const appErrorSchema = z.strictObject({
   subjects: z.array(z.string().max(64)).min(1).max(200).readonly().optional(),
   retryAfterSeconds: z.number().int().positive().max(MAX_RETRY_AFTER_SECONDS).optional(),
   identifiers: z
-    .array(
-      z.strictObject({ kind: z.enum(IDENTIFIER_KINDS), count: z.number().int().min(1).max(MAX_IDENTIFIER_COUNT) }),
-    )
+    .array(z.strictObject({ kind: z.enum(IDENTIFIER_KINDS), count: z.number().int().min(1).max(MAX_IDENTIFIER_COUNT) }))
     .min(1)
     .max(IDENTIFIER_KINDS.length)
     .readonly()

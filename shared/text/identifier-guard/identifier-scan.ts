@@ -4,7 +4,7 @@
  * and synchronous, with the time passed in: main runs it before it seals a message (the check that
  * counts), and the renderer runs the same code to show where what main refused is.
  */
-import { IDENTIFIER_KINDS, MAX_IDENTIFIER_COUNT, type IdentifierCount, type IdentifierKind } from './identifier-kinds';
+import { IDENTIFIER_KINDS, MAX_IDENTIFIER_COUNT, type IdentifierKind } from './identifier-kinds';
 import { identifierRules, type IdentifierRule, type ScanContext } from './identifier-rules';
 
 export type { ScanContext } from './identifier-rules';
@@ -59,9 +59,4 @@ export function findIdentifiers(text: string, context: ScanContext): IdentifierF
       .sort((a, b) => a.start - b.start);
     return spans.length === 0 ? [] : [{ kind, count: Math.min(spans.length, MAX_IDENTIFIER_COUNT), spans }];
   });
-}
-
-/** Kinds and counts only: what may leave the scan for an error, a warning or the audit trail. */
-export function identifierCounts(findings: readonly IdentifierFinding[]): IdentifierCount[] {
-  return findings.map(({ kind, count }) => ({ kind, count }));
 }
