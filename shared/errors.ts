@@ -3,6 +3,8 @@
  * with a fixed, PHI-free message: the UI translates the code, and nothing else (no stack, no
  * input echo, no internal detail) ever leaves main.
  */
+import type { IdentifierCount } from './text/identifier-guard/identifier-kinds';
+
 export const ERROR_CODES = [
   'BAD_REQUEST',
   'PAYLOAD_TOO_LARGE',
@@ -60,6 +62,9 @@ export const ERROR_CODES = [
   'ACKNOWLEDGEMENT_NOT_ALLOWED',
   'RECIPIENT_NOT_PERMITTED',
   'CLOCK_SKEW',
+  // The minimum-necessary guard (main/messaging/identifier-check.ts): the sender confirms, or policy refuses.
+  'IDENTIFIERS_FOUND',
+  'IDENTIFIERS_BLOCKED',
   // Machine-wide policy and the workstation session (main/policy/, main/session/).
   'POLICY_INVALID',
   'POLICY_UNREADABLE',
@@ -88,6 +93,11 @@ export interface AppError {
   readonly subjects?: readonly string[] | undefined;
   /** Sign-in: how many seconds the server makes the next attempt wait (THROTTLED, or a wrong password or code). */
   readonly retryAfterSeconds?: number | undefined;
+  /**
+   * IDENTIFIERS_FOUND and IDENTIFIERS_BLOCKED: which kinds of identifier the message holds and
+   * how many of each. Never where they are or what they say: the renderer has the text.
+   */
+  readonly identifiers?: readonly IdentifierCount[] | undefined;
 }
 
 const MESSAGES: Record<ErrorCode, string> = {
@@ -154,6 +164,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   RECALL_NOT_ALLOWED: 'Only the sender can recall a message, and only once.',
   ACKNOWLEDGEMENT_NOT_ALLOWED: 'Only a recipient can acknowledge a message that asks for it, while it is still there.',
   RECIPIENT_NOT_PERMITTED: 'A recipient works in a role that does not receive secure messages (compliance or IT).',
+  IDENTIFIERS_FOUND: 'The message holds identifiers: the sender must confirm them before it is sent.',
+  IDENTIFIERS_BLOCKED: 'Policy does not allow these identifiers in a message.',
   CLOCK_SKEW: "This workstation's clock differs from the server's by more than five minutes. Call the service desk.",
   INTERNAL: 'Something went wrong inside Wardline.',
 };
@@ -163,6 +175,14 @@ export function appError(code: ErrorCode, subjects?: readonly string[]): AppErro
   return subjects !== undefined && subjects.length > 0
     ? { code, message: MESSAGES[code], subjects: [...subjects] }
     : { code, message: MESSAGES[code] };
+}
+
+/** A refusal by the identifier check, with the kinds and counts it found. */
+export function appErrorWithIdentifiers(
+  code: 'IDENTIFIERS_FOUND' | 'IDENTIFIERS_BLOCKED',
+  identifiers: readonly IdentifierCount[],
+): AppError {
+  return { ...appError(code), identifiers: identifiers.map(({ kind, count }) => ({ kind, count })) };
 }
 
 /** Longest wait an AppError carries: the server's longest delay is 15 minutes; a day is far beyond any. */

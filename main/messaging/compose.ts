@@ -1,7 +1,9 @@
 /**
- * Sending a message: the recipients' pinned keys are fetched (a changed key stops the send and
- * is shown), the message is sealed to them and to the sender's own copy, recorded in the audit
- * trail, and only then stored as pending with its envelope in the outbox, which sends it.
+ * Sending a message: the minimum-necessary guard checks the subject and text first
+ * (identifier-check.ts: a warning to confirm, or a refusal), then the recipients' pinned keys are
+ * fetched (a changed key stops the send and is shown), the message is sealed to them and to the
+ * sender's own copy, recorded in the audit trail, and only then stored as pending with its
+ * envelope in the outbox, which sends it.
  */
 import { randomUUID } from 'node:crypto';
 import { appError } from '../../shared/errors';
@@ -22,6 +24,7 @@ import type { OwnKeys } from './own-keys';
 import type { RoleDirectory } from './role-directory';
 import { actionEvent } from '../../shared/audit/audit-event-builder';
 import { asksForAcknowledgement } from '../../shared/protocol/acknowledgement';
+import { guardEvent, type GuardSubject, type IdentifierCheck } from './identifier-check';
 
 export interface ComposerDeps {
   readonly store: StoreClient;
@@ -39,6 +42,8 @@ export interface ComposerDeps {
   readonly onQueued: () => void;
   /** The directory's current availability of these people (empty when it cannot be asked). */
   readonly availabilityOf?: (userIds: readonly string[]) => Promise<ReadonlyMap<string, Availability>>;
+  /** The minimum-necessary guard under this sender's policy. */
+  readonly checkIdentifiers: IdentifierCheck;
 }
 
 export interface Composer {
@@ -94,8 +99,21 @@ export function createComposer(deps: ComposerDeps): Composer {
     return ok({ ...started, isNew: true, standby: [] });
   }
 
+  /** What a guard record names: the conversation replied to and its patient, or a new one's patient. */
+  async function guardSubject(request: SendRequest): Promise<GuardSubject | null> {
+    if (!('conversationId' in request)) return { conversationId: null, patient: request.patient?.ref ?? null };
+    const conversation = await store.call('conversation.get', { id: request.conversationId });
+    return conversation === null
+      ? null
+      : { conversationId: conversation.id, patient: conversation.patient?.ref ?? null };
+  }
+
   return {
     async send(request) {
+      const subject = await guardSubject(request);
+      if (subject === null) return fail(appError('NOT_FOUND'));
+      const guard = await deps.checkIdentifiers(request, subject);
+      if (!guard.ok) return guard;
       const resolved = await resolve(request);
       if (!resolved.ok) return resolved;
       const { conversation, isNew, throughRole, standby } = resolved.value;
@@ -160,12 +178,18 @@ export function createComposer(deps: ComposerDeps): Composer {
           appError(error instanceof SealError && error.code === 'BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL'),
         );
       }
-      const refused = await deps.records.refusal(
-        actionEvent({
-          action: 'message.sent',
-          object: { kind: 'message', id: header.id, conversationId: conversation.id },
-          patient: conversation.patient?.ref ?? null,
-        }),
+      const patient = conversation.patient?.ref ?? null;
+      const sent = actionEvent({
+        action: 'message.sent',
+        object: { kind: 'message', id: header.id, conversationId: conversation.id },
+        patient,
+      });
+      // Sent after the warning: the override goes on the trail with the message, or neither does.
+      const { overridden } = guard.value;
+      const refused = await deps.records.refusals(
+        overridden === null
+          ? [sent]
+          : [guardEvent('guard.overridden', overridden, { conversationId: conversation.id, patient }), sent],
       );
       if (refused !== null) return fail(appError(refused));
       await store.call('message.queueOutgoing', {

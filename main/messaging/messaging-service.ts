@@ -37,6 +37,8 @@ import { createReceiptQueue } from './receipt-queue';
 import { createRoleDirectory } from './role-directory';
 import { createThreadReader } from './thread-reader';
 import { actionEvent } from '../../shared/audit/audit-event-builder';
+import type { GuardRules } from '../../shared/text/identifier-guard/guard-verdict';
+import { createIdentifierCheck } from './identifier-check';
 
 export interface SelfAccount {
   readonly userId: string;
@@ -74,6 +76,8 @@ export interface MessagingDeps {
    * a view or a send that cannot be recorded is refused (AUDIT_UNAVAILABLE).
    */
   readonly audit: ActorAudit;
+  /** The minimum-necessary guard as machine policy sets it for this clinician's role. */
+  readonly identifierGuard: GuardRules;
   /**
    * How far back a workstation's first sync reaches; older messages come from the server's
    * history when a conversation is scrolled back. Default 30 days.
@@ -186,6 +190,7 @@ export function createMessagingService(deps: MessagingDeps) {
     onThreadChanged: deps.onThreadChanged,
     onListChanged: deps.onListChanged,
     onQueued: () => background(outbox.drain()),
+    checkIdentifiers: createIdentifierCheck({ rules: deps.identifierGuard, records, now: deps.now }),
     async availabilityOf(userIds) {
       // Offline, the message goes to whom it names; the directory is asked again for the next one.
       const found = await api.call('lookupKeys', { userIds: [...userIds] }, deps.token());

@@ -53,7 +53,7 @@ const STATUS_WIDTH = 'weakened'.length + 2;
 export function selfTestText(results: readonly SafeguardResult[]): string[] {
   const citationWidth = Math.max(...results.map((result) => result.citation.length)) + 2;
   return [
-    'HIPAA Security Rule technical safeguards (45 CFR 164.312) under this policy:',
+    'HIPAA Security Rule technical safeguards (45 CFR 164.312), and minimum necessary (164.502(b)), under this policy:',
     ...results.flatMap((result) => [
       `  ${result.status.padEnd(STATUS_WIDTH)}${result.citation.padEnd(citationWidth)}${result.title}`,
       ...result.findings

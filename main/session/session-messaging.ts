@@ -11,6 +11,7 @@ import type { ActiveSession } from './active-session';
 import type { SessionDeps } from './session-contract';
 import { actorOf } from './session-records';
 import { byActor } from '../../shared/audit/audit-event-builder';
+import { guardRulesFor } from '../../shared/text/identifier-guard/guard-verdict';
 
 export type MessagingStarter = (
   session: ActiveSession,
@@ -32,6 +33,7 @@ export function messagingStarter(deps: SessionDeps, serverEnded: (reason: Sessio
       self: session.signedIn.account,
       deviceId: session.deviceId,
       audit: (event) => deps.audit.record(byActor(actorOf(session), event)),
+      identifierGuard: guardRulesFor(deps.policy, session.signedIn.account.role),
       now: deps.now,
       onConnection: deps.events.connection,
       onListChanged: () => {

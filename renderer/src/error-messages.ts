@@ -85,6 +85,8 @@ const TEXT: Record<ErrorCode, string> = {
   ACKNOWLEDGEMENT_NOT_ALLOWED:
     'This message can no longer be acknowledged: it was recalled or has expired, or it does not ask for acknowledgement.',
   RECIPIENT_NOT_PERMITTED: 'Compliance and IT staff do not receive secure messages. Remove them from the recipients.',
+  IDENTIFIERS_FOUND: 'This message contains identifiers. Check them before sending.',
+  IDENTIFIERS_BLOCKED: 'This message contains identifiers that hospital policy does not allow. Remove them to send it.',
   CLOCK_SKEW:
     'This workstation’s clock is wrong by more than five minutes, so the server refused it. Call the IT service desk.',
   INTERNAL: 'Something went wrong. Your messages are safe. Try again, or call the IT service desk.',

@@ -179,6 +179,19 @@ export async function chainRecordTexts(
   return rows.map((row) => row.record);
 }
 
+/** The conversation a record is about, for the compliance view's filter: a guard record's too. */
+function conversationOf(object: AuditRecord['object']): string | null {
+  switch (object.kind) {
+    case 'message':
+    case 'identifiers':
+      return object.conversationId;
+    case 'conversation':
+      return object.id;
+    default:
+      return null;
+  }
+}
+
 /** The new records at consecutive tree indexes from `firstIndex`, each as its canonical text and its fields. */
 export async function insertRecords(
   tx: Queryable,
@@ -204,13 +217,7 @@ export async function insertRecords(
       column((e) => e.record.action),
       column((e) => e.record.object.kind),
       column((e) => ('id' in e.record.object ? e.record.object.id : null)),
-      column((e) =>
-        e.record.object.kind === 'message'
-          ? e.record.object.conversationId
-          : e.record.object.kind === 'conversation'
-            ? e.record.object.id
-            : null,
-      ),
+      column((e) => conversationOf(e.record.object)),
       column((e) => e.record.patient),
       column((e) => e.record.outcome),
       column((e) => e.record.reason),

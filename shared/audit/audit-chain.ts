@@ -55,6 +55,10 @@ export function canonicalObject(object: AuditObject): string {
       return `{"kind":"siem-destination","host":${str(object.host)},"port":${String(object.port)},"caSha256":${str(object.caSha256)}}`;
     case 'availability':
       return `{"kind":"availability","id":${str(object.id)},"state":${str(object.state)},"coverUserId":${str(object.coverUserId)}}`;
+    case 'identifiers':
+      return `{"kind":"identifiers","conversationId":${str(object.conversationId)},"found":[${object.found
+        .map((entry) => `{"identifier":${str(entry.identifier)},"count":${String(entry.count)}}`)
+        .join(',')}]}`;
     case 'session':
       return `{"kind":"session","id":${str(object.id)},"userId":${str(object.userId)},"workstationId":${str(object.workstationId)},"until":${String(object.until)}}`;
     default:

@@ -14,6 +14,7 @@ import { ROLES } from '../access/permission-matrix';
 import { POLICY_KEYS } from '../policy/policy-schema';
 import { availabilityState } from '../protocol/availability';
 import { epochMs, patientReference, roleAddressId, userId, uuid } from '../protocol/identifiers';
+import { IDENTIFIER_KINDS, MAX_IDENTIFIER_COUNT } from '../text/identifier-guard/identifier-kinds';
 import { err, ok, type Result } from '../result';
 
 export const AUDIT_ACTIONS = [
@@ -56,6 +57,14 @@ export const AUDIT_ACTIONS = [
   'history.read',
   /** A clinician set their own availability (main/messaging/availability.ts). */
   'availability.changed',
+  /**
+   * The minimum-necessary guard (main/messaging/identifier-check.ts) found identifiers in a message
+   * being sent: the sender was warned, sent it anyway after the warning, or was refused by
+   * policy. Kinds and counts only: the text, and where in it they were, are never recorded.
+   */
+  'guard.warned',
+  'guard.overridden',
+  'guard.blocked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -111,6 +120,33 @@ export const auditObject = z.discriminatedUnion('kind', [
     state: availabilityState,
     coverUserId: userId.nullable(),
   }),
+  /**
+   * What the minimum-necessary guard found in a message being sent: each kind once, in the
+   * catalogue's order, with how many; the conversation it was for (null: a new one not yet
+   * begun). Enumerated words and numbers: no part of the text has a field to go in.
+   */
+  z.strictObject({
+    kind: z.literal('identifiers'),
+    conversationId: uuid.nullable(),
+    found: z
+      .array(
+        z.strictObject({
+          identifier: z.enum(IDENTIFIER_KINDS),
+          count: z.number().int().min(1).max(MAX_IDENTIFIER_COUNT),
+        }),
+      )
+      .min(1)
+      .max(IDENTIFIER_KINDS.length)
+      .refine(
+        (found) =>
+          found.every(
+            (entry, i) =>
+              i === 0 ||
+              IDENTIFIER_KINDS.indexOf(entry.identifier) > IDENTIFIER_KINDS.indexOf(found[i - 1]?.identifier ?? 'ssn'),
+          ),
+        { message: 'each kind once, in catalogue order' },
+      ),
+  }),
   z.strictObject({ kind: z.literal('none') }),
 ]);
 export type AuditObject = z.infer<typeof auditObject>;
@@ -156,6 +192,9 @@ export const ACTION_OBJECTS = {
   'message.accepted': ['message'],
   'history.read': ['conversation'],
   'availability.changed': ['availability'],
+  'guard.warned': ['identifiers'],
+  'guard.overridden': ['identifiers'],
+  'guard.blocked': ['identifiers'],
 } as const satisfies Record<AuditAction, readonly AuditObject['kind'][]>;
 
 export const auditRecord = z.strictObject({

@@ -13,6 +13,7 @@ import { quickReply } from '../protocol/acknowledgement';
 import { availability, availabilityRequest } from '../protocol/availability';
 import { ESCALATION_REASONS } from '../protocol/escalation';
 import { MAX_TEXT_CHARS, patientContext, PRIORITIES } from '../protocol/envelope';
+import { IDENTIFIER_KINDS } from '../text/identifier-guard/identifier-kinds';
 import { conversationId, messageId, roleAddressId, userId as protocolUserId } from '../protocol/identifiers';
 import { policySchema, policySourceSchema } from '../policy/policy-schema';
 import { auditAlert, auditSearchFilter } from '../audit/audit-entry';
@@ -203,6 +204,13 @@ export const recipientSchema = z.discriminatedUnion('kind', [
 ]);
 export type Recipient = z.infer<typeof recipientSchema>;
 
+/**
+ * The sender saw the identifier check's warning and chose Send anyway: the kinds it named. Main
+ * scans the text again and lets it go only if these are exactly the kinds it finds now
+ * (shared/text/identifier-guard/guard-verdict.ts); a role that policy blocks is refused anyway.
+ */
+const guardOverride = z.array(z.enum(IDENTIFIER_KINDS)).min(1).max(IDENTIFIER_KINDS.length).optional();
+
 export const sendRequestSchema = z.union([
   z.strictObject({
     /** A new conversation with these recipients. */
@@ -220,6 +228,7 @@ export const sendRequestSchema = z.union([
       .nullable(),
     /** A routine message that asks for acknowledgement (urgent and STAT always do). */
     acknowledgementRequested: z.boolean().default(false),
+    guardOverride,
   }),
   z.strictObject({
     conversationId,
@@ -233,6 +242,7 @@ export const sendRequestSchema = z.union([
       .nullable(),
     /** A routine message that asks for acknowledgement (urgent and STAT always do). */
     acknowledgementRequested: z.boolean().default(false),
+    guardOverride,
   }),
 ]);
 export type SendRequest = z.infer<typeof sendRequestSchema>;

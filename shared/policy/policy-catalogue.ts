@@ -5,7 +5,8 @@
  * entry, an enum option without a label, or a nullable key without its "not set" story, a type
  * error.
  */
-import type { Policy } from './policy-schema';
+import { IDENTIFIER_KINDS } from '../text/identifier-guard/identifier-kinds';
+import type { GuardMode, Policy } from './policy-schema';
 import { policyValueShape } from './policy-value-shape';
 
 /** Folders under "Wardline" in the Group Policy editor, in the order they are defined. */
@@ -15,8 +16,15 @@ export const POLICY_CATEGORIES = {
   passwords: 'Passwords and keys',
   notifications: 'Notifications',
   workstation: 'Workstation data',
+  content: 'Message content',
 } as const;
 export type PolicyCategory = keyof typeof POLICY_CATEGORIES;
+
+const GUARD_MODE_CHOICES: Readonly<Record<GuardMode, string>> = {
+  off: 'Off: no check',
+  warn: 'Warn: the sender confirms before sending',
+  block: 'Block: the message cannot be sent',
+};
 
 const UNITS = {
   seconds: ['second', 'seconds'],
@@ -166,6 +174,40 @@ export const POLICY_CATALOGUE: { readonly [K in keyof Policy]: PolicyCatalogueEn
       "The folder on this computer that holds Wardline's data for every Windows user of it: the workstation's device key, its audit log and the clinicians' encrypted vaults. The full path of a folder on a local drive, for example D:\\Wardline or %ProgramData%\\Wardline (environment variables are expanded; network shares are refused). Wardline creates it if it is missing, readable and writable by SYSTEM, Administrators and the computer's Users group only. When it changes, Wardline does not move data from the old folder: the workstation starts again as a new device.",
     whenUnset: '%ProgramData%\\Wardline (on Linux, /var/lib/wardline).',
     expandable: true,
+  },
+  identifierGuardNurse: {
+    category: 'content',
+    displayName: 'Identifier check for nurses',
+    description:
+      "What Wardline does when a message nurses are sending holds an identifier the purpose rarely needs (a social security number, payment card number, medical record number, date of birth, phone number, email or street address), by HIPAA's minimum-necessary standard. Warn: the sender is told what was found and may edit the message or send it anyway; both are recorded in the audit trail by kind and count, never the text. Block: the message cannot be sent until the identifiers are removed. Off: no check.",
+    choices: GUARD_MODE_CHOICES,
+  },
+  identifierGuardPhysician: {
+    category: 'content',
+    displayName: 'Identifier check for physicians',
+    description:
+      "What Wardline does when a message physicians are sending holds an identifier the purpose rarely needs (a social security number, payment card number, medical record number, date of birth, phone number, email or street address), by HIPAA's minimum-necessary standard. Warn: the sender is told what was found and may edit the message or send it anyway; both are recorded in the audit trail by kind and count, never the text. Block: the message cannot be sent until the identifiers are removed. Off: no check.",
+    choices: GUARD_MODE_CHOICES,
+  },
+  identifierGuardFrontDesk: {
+    category: 'content',
+    displayName: 'Identifier check for front-desk staff',
+    description:
+      "What Wardline does when a message front-desk staff are sending holds an identifier the purpose rarely needs (a social security number, payment card number, medical record number, date of birth, phone number, email or street address), by HIPAA's minimum-necessary standard. Warn: the sender is told what was found and may edit the message or send it anyway; both are recorded in the audit trail by kind and count, never the text. Block: the message cannot be sent until the identifiers are removed. Off: no check.",
+    choices: GUARD_MODE_CHOICES,
+  },
+  identifierGuardBlockKinds: {
+    category: 'content',
+    displayName: 'Identifiers never sent',
+    description: `Kinds of identifier a message may never hold, for every role whose identifier check is not Off: even a role that is only warned cannot send them. Their names separated by commas, from: ${IDENTIFIER_KINDS.join(', ')}. For example: ssn, card-number.`,
+    whenUnset: 'none: each role is warned or blocked as its own identifier check says.',
+  },
+  mrnFormats: {
+    category: 'content',
+    displayName: 'Medical record number formats',
+    description:
+      'The formats of this hospital\'s medical record numbers, so that the identifier check finds an MRN written without "MRN" before it. # stands for a digit, @ for a letter, any other letter, digit, "-", "." or "/" for itself; formats are separated by semicolons, at most 10, each with at least four #. For example: M#######;##-###-###. A format of digits alone (########) flags every number of that length.',
+    whenUnset: 'an MRN is found only after a word such as "MRN", "hospital number" or "chart no.".',
   },
 };
 

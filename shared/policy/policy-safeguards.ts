@@ -1,6 +1,7 @@
 /**
  * The policy self-test: which HIPAA Security Rule technical safeguard (45 CFR 164.312) each
- * policy key implements, and for a given policy whether each safeguard is met, weakened or off.
+ * policy key implements (or, for the identifier check, the Privacy Rule's minimum-necessary
+ * standard, 164.502(b)), and for a given policy whether each safeguard is met, weakened or off.
  * One table, typed so that a key added to the schema without its safeguard and its judgement is
  * a type error. Pure: the policy check command and the Settings view both show it.
  *
@@ -9,7 +10,7 @@
  * locking, as common hospital baselines ask; passwords of 12 or more with a second factor
  * (NIST SP 800-63B); PINs of 6 digits or more for unlocking only.
  */
-import { idleSourceOf, type Policy } from './policy-schema';
+import { idleSourceOf, type GuardMode, type Policy } from './policy-schema';
 
 export const SAFEGUARDS = {
   accessControl: { citation: '164.312(a)(1)', title: 'Access control' },
@@ -18,6 +19,7 @@ export const SAFEGUARDS = {
   auditControls: { citation: '164.312(b)', title: 'Audit controls' },
   authentication: { citation: '164.312(d)', title: 'Person or entity authentication' },
   transmissionSecurity: { citation: '164.312(e)(1)', title: 'Transmission security' },
+  minimumNecessary: { citation: '164.502(b)', title: 'Minimum necessary' },
 } as const;
 export type SafeguardId = keyof typeof SAFEGUARDS;
 
@@ -53,6 +55,16 @@ const PIN_MIN = 6;
 
 const met = (why: string): Judgement => ['met', why];
 const weakened = (why: string): Judgement => ['weakened', why];
+
+/** One role's identifier check (`who` as a sentence starts): off lets identifiers go unremarked. */
+const guardOf = (who: string, mode: GuardMode): Judgement =>
+  mode === 'off'
+    ? weakened(`Messages ${who.toLowerCase()} send are not checked for identifiers.`)
+    : met(
+        mode === 'warn'
+          ? `${who} confirm before sending a message that holds an identifier; the trail records it.`
+          : `${who} cannot send a message that holds an identifier.`,
+      );
 
 const RULES: { readonly [K in keyof Policy]: KeyRule } = {
   serverUrl: {
@@ -175,6 +187,33 @@ const RULES: { readonly [K in keyof Policy]: KeyRule } = {
       p.lockScreenShowsName
         ? weakened('The lock screen shows whose session is locked.')
         : met('The lock screen names nobody.'),
+  },
+  identifierGuardNurse: { safeguard: 'minimumNecessary', judge: (p) => guardOf('Nurses', p.identifierGuardNurse) },
+  identifierGuardPhysician: {
+    safeguard: 'minimumNecessary',
+    judge: (p) => guardOf('Physicians', p.identifierGuardPhysician),
+  },
+  identifierGuardFrontDesk: {
+    safeguard: 'minimumNecessary',
+    judge: (p) => guardOf('Front-desk staff', p.identifierGuardFrontDesk),
+  },
+  identifierGuardBlockKinds: {
+    safeguard: 'minimumNecessary',
+    judge: (p) =>
+      met(
+        p.identifierGuardBlockKinds === null
+          ? 'No kind of identifier is refused outright; each role is warned or blocked as set.'
+          : 'The kinds of identifier policy names are refused for every checked role.',
+      ),
+  },
+  mrnFormats: {
+    safeguard: 'minimumNecessary',
+    judge: (p) =>
+      met(
+        p.mrnFormats === null
+          ? 'An MRN is found after a word such as "MRN"; set the hospital\'s formats to find it alone.'
+          : "The hospital's MRN formats are found wherever they are written.",
+      ),
   },
 };
 

@@ -7,6 +7,8 @@
  */
 import { z } from 'zod';
 import { isDisplayText } from '../text/display-text';
+import { parseIdentifierKinds } from '../text/identifier-guard/identifier-kinds';
+import { parseMrnFormats } from '../text/identifier-guard/mrn-format';
 import { caCertificateForm } from './ca-certificate-value';
 
 export const NOTIFICATION_CONTENT = ['count', 'sender'] as const;
@@ -15,6 +17,13 @@ export type NotificationContent = (typeof NOTIFICATION_CONTENT)[number];
 /** What counts as someone at the workstation: input in Wardline (`app`) or anywhere on it (`system`). */
 export const IDLE_SOURCES = ['app', 'system'] as const;
 export type IdleSource = (typeof IDLE_SOURCES)[number];
+
+/**
+ * What the minimum-necessary guard does when a message holds an identifier (an SSN, an MRN, a
+ * date of birth...): nothing (`off`), ask the sender to confirm (`warn`), or refuse it (`block`).
+ */
+export const GUARD_MODES = ['off', 'warn', 'block'] as const;
+export type GuardMode = (typeof GUARD_MODES)[number];
 
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -90,6 +99,41 @@ const policyShape = {
    * reader expands a REG_EXPAND_SZ before this check; JSON is taken as written).
    */
   machineDataDir: z.string().max(240).refine(isAbsoluteLocalPath).nullable().default(null),
+  /**
+   * The minimum-necessary guard (shared/text/identifier-guard/) for each role that sends
+   * messages: `off`, `warn` (the sender confirms, and the trail records it) or `block`. Default
+   * `warn` for every role.
+   */
+  identifierGuardNurse: z.enum(GUARD_MODES).default('warn'),
+  identifierGuardPhysician: z.enum(GUARD_MODES).default('warn'),
+  identifierGuardFrontDesk: z.enum(GUARD_MODES).default('warn'),
+  /**
+   * Kinds of identifier refused wherever the guard is on, even for a role that is only warned:
+   * their names (`ssn`, `card-number`, `mrn`, `date-of-birth`, `phone`, `email`,
+   * `street-address`) separated by commas. Default: none.
+   */
+  identifierGuardBlockKinds: z
+    .string()
+    .max(200)
+    .refine((value) => parseIdentifierKinds(value) !== null, {
+      message: 'not a comma-separated list of identifier kinds',
+    })
+    .nullable()
+    .default(null),
+  /**
+   * The hospital's medical record number formats, for the guard to catch an MRN with no "MRN"
+   * before it: `#` a digit, `@` a letter, anything else itself, formats separated by `;`
+   * (shared/text/identifier-guard/mrn-format.ts). Default: none (an MRN is caught after a word
+   * such as "MRN" or "hospital number").
+   */
+  mrnFormats: z
+    .string()
+    .max(400)
+    .refine((value) => parseMrnFormats(value).ok, {
+      message: 'not a list of MRN formats (# a digit, @ a letter, ; between)',
+    })
+    .nullable()
+    .default(null),
 };
 
 /**

@@ -7,6 +7,7 @@ import { ROLES } from '../../shared/access/permission-matrix';
 import { AUDIT_ACTIONS, type AuditAction, type AuditObject, type AuditRecord } from '../../shared/audit/audit-event';
 import { POLICY_KEYS } from '../../shared/policy/policy-schema';
 import { AVAILABILITY_STATES } from '../../shared/protocol/availability';
+import { IDENTIFIER_KINDS, MAX_IDENTIFIER_COUNT } from '../../shared/text/identifier-guard/identifier-kinds';
 
 /** The last instant a FHIR instant (four-digit year) holds. */
 export const LAST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -26,6 +27,7 @@ export const AUDIT_OBJECT_KINDS = [
   'siem-destination',
   'session',
   'availability',
+  'identifiers',
   'none',
 ] as const satisfies readonly AuditObject['kind'][];
 
@@ -105,6 +107,22 @@ export function auditObjectArb(kind: AuditObject['kind']): fc.Arbitrary<AuditObj
           id: userIdArb,
           state: fc.constantFrom(...AVAILABILITY_STATES),
           coverUserId: fc.option(userIdArb, { nil: null }),
+        })
+        .map((fields) => ({ kind, ...fields }));
+    case 'identifiers':
+      // Each kind at most once, in the catalogue's order.
+      return fc
+        .record({
+          conversationId: fc.option(uuidArb, { nil: null }),
+          found: fc
+            .subarray([...IDENTIFIER_KINDS], { minLength: 1 })
+            .chain((kinds) =>
+              fc.tuple(
+                ...kinds.map((identifier) =>
+                  fc.integer({ min: 1, max: MAX_IDENTIFIER_COUNT }).map((count) => ({ identifier, count })),
+                ),
+              ),
+            ),
         })
         .map((fields) => ({ kind, ...fields }));
     case 'none':

@@ -53,6 +53,25 @@ export const OBJECTS: readonly AuditObject[] = [
   { kind: 'session', id: MESSAGE, userId: 'nurse.adams', workstationId: WORKSTATION, until: 1_600_000_000_000 },
   { kind: 'availability', id: 'dr.okafor', state: 'off-duty', coverUserId: 'dr.appiah' },
   { kind: 'availability', id: 'dr.okafor', state: 'dnd', coverUserId: null },
+  {
+    kind: 'identifiers',
+    conversationId: CONVERSATION,
+    found: [
+      { identifier: 'ssn', count: 1 },
+      { identifier: 'phone', count: 2 },
+    ],
+  },
+  { kind: 'identifiers', conversationId: null, found: [{ identifier: 'date-of-birth', count: 1 }] },
+  {
+    kind: 'identifiers',
+    conversationId: MESSAGE,
+    found: [
+      { identifier: 'card-number', count: 1 },
+      { identifier: 'mrn', count: 3 },
+      { identifier: 'email', count: 1000 },
+      { identifier: 'street-address', count: 1 },
+    ],
+  },
   { kind: 'none' },
 ];
 

@@ -7,6 +7,7 @@
 import type { AuditAlertKind } from './audit-types';
 import type { AuditAction, AuditObject, AuditRecord } from '../../../shared/audit/audit-event';
 import type { AvailabilityState } from '../../../shared/protocol/availability';
+import { foundPhrase } from '../messaging/guard/identifier-words';
 
 const AVAILABILITY_WORDS: Record<AvailabilityState, string> = {
   available: 'available',
@@ -51,6 +52,9 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'message.accepted': 'Message accepted (server)',
   'history.read': 'History served (server)',
   'availability.changed': 'Availability changed',
+  'guard.warned': 'Identifiers flagged before sending',
+  'guard.overridden': 'Identifiers sent after a warning',
+  'guard.blocked': 'Identifiers refused by policy',
 };
 
 export function actionLabel(action: AuditAction): string {
@@ -138,6 +142,13 @@ export function objectText(object: AuditObject): ObjectText {
         text: `Availability of ${object.id}: ${AVAILABILITY_WORDS[object.state]}${object.coverUserId === null ? '' : `, covered by ${object.coverUserId}`}`,
         full: null,
       };
+    case 'identifiers': {
+      const found = foundPhrase(object.found.map(({ identifier, count }) => ({ kind: identifier, count })));
+      return {
+        text: `Found: ${found}${object.conversationId === null ? ' (new conversation)' : ` in conversation ${shortId(object.conversationId)}`}`,
+        full: object.conversationId,
+      };
+    }
     case 'none':
       return { text: '—', full: null };
   }

@@ -15,8 +15,8 @@ export function PolicySafeguards({ policy }: { readonly policy: Policy }) {
     <section aria-labelledby={`${id}-heading`}>
       <h3 id={`${id}-heading`}>HIPAA safeguards under this policy</h3>
       <p className="hint">
-        The technical safeguards of the HIPAA Security Rule (45 CFR 164.312) this policy bears on, judged against
-        Wardline’s documented baselines.
+        The technical safeguards of the HIPAA Security Rule (45 CFR 164.312) this policy bears on, and the Privacy
+        Rule’s minimum-necessary standard (164.502(b)), judged against Wardline’s documented baselines.
       </p>
       <ul className="safeguard-list">
         {policySelfTest(policy).map((result) => (

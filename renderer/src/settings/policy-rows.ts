@@ -2,7 +2,8 @@
  * The policy as the Settings view lists it: a plain label and value for each key, in the order
  * IT's documentation gives them. Pure, so the wording is tested without a browser.
  */
-import { idleSourceOf, type Policy } from '../../../shared/policy/policy-schema';
+import { idleSourceOf, type GuardMode, type Policy } from '../../../shared/policy/policy-schema';
+import { parseIdentifierKinds, IDENTIFIER_NOUNS } from '../../../shared/text/identifier-guard/identifier-kinds';
 
 export interface PolicyRow {
   readonly key: keyof Policy;
@@ -17,6 +18,20 @@ function duration(seconds: number): string {
 }
 
 const yesNo = (value: boolean) => (value ? 'Yes' : 'No');
+
+const GUARD_MODE_TEXT: Readonly<Record<GuardMode, string>> = {
+  off: 'Off',
+  warn: 'Warn, and let the sender confirm',
+  block: 'Block the message',
+};
+
+/** "Social security numbers, payment card numbers", or "None". */
+function blockedKindsText(value: string | null): string {
+  const kinds = value === null ? [] : (parseIdentifierKinds(value) ?? []);
+  if (kinds.length === 0) return 'None';
+  const text = kinds.map((kind) => IDENTIFIER_NOUNS[kind].many).join(', ');
+  return `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
+}
 
 /** The source in force, and when policy leaves it unset, that it follows the kind of workstation. */
 function idleSourceText(policy: Policy): string {
@@ -75,6 +90,31 @@ export function policyRows(policy: Policy, dataFolder: string | null = null): Po
           : dataFolder === null
             ? 'This computer’s default'
             : `${dataFolder} (this computer’s default)`,
+    },
+    {
+      key: 'identifierGuardNurse',
+      label: 'Identifiers in nurses’ messages',
+      value: GUARD_MODE_TEXT[policy.identifierGuardNurse],
+    },
+    {
+      key: 'identifierGuardPhysician',
+      label: 'Identifiers in physicians’ messages',
+      value: GUARD_MODE_TEXT[policy.identifierGuardPhysician],
+    },
+    {
+      key: 'identifierGuardFrontDesk',
+      label: 'Identifiers in front-desk messages',
+      value: GUARD_MODE_TEXT[policy.identifierGuardFrontDesk],
+    },
+    {
+      key: 'identifierGuardBlockKinds',
+      label: 'Identifiers never sent',
+      value: blockedKindsText(policy.identifierGuardBlockKinds),
+    },
+    {
+      key: 'mrnFormats',
+      label: 'Medical record number formats',
+      value: policy.mrnFormats ?? 'Not set: found after “MRN” and similar words',
     },
   ];
 }

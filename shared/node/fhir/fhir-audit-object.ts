@@ -7,12 +7,14 @@
  */
 import type { AuditEventEntity } from '@medplum/fhirtypes';
 import type { AuditObject } from '../../audit/audit-event';
+import { identifiersFoundFromText, identifiersFoundText } from '../../audit/identifiers-found';
 import { AVAILABILITY_STATES } from '../../protocol/availability';
 import { ok } from '../../result';
 import {
   DETAIL,
   OBJECT_ENTITIES,
   ROLE_DATA_DESTINATION,
+  ROLE_DRAFT,
   ROLE_PURGED_REPOSITORY,
   ROLE_QUERY,
   ROLE_SESSION,
@@ -102,6 +104,18 @@ export function objectEntity(object: AuditObject): AuditEventEntity | null {
           { type: DETAIL.until, valueString: instant(object.until, 'object.until') },
         ],
       };
+    case 'identifiers':
+      // The message had no id yet: what was found, and the conversation it was for.
+      return {
+        type: SYSTEM_OBJECT,
+        role: ROLE_DRAFT,
+        detail: [
+          { type: DETAIL.identifiersFound, valueString: identifiersFoundText(object.found) },
+          ...(object.conversationId === null
+            ? []
+            : [{ type: DETAIL.conversation, valueString: object.conversationId }]),
+        ],
+      };
     default: {
       const { system, role } = OBJECT_ENTITIES[object.kind];
       return { what: identifier(system, object.id), type: SYSTEM_OBJECT, role };
@@ -112,6 +126,17 @@ export function objectEntity(object: AuditObject): AuditEventEntity | null {
 /** The inverse of objectEntity (no entity: no object); the problem names a field, never its value. */
 export function decodeObject(entity: unknown): Decoded<AuditObject> {
   if (entity === undefined) return ok({ kind: 'none' });
+  const identifiersFound = detail(entity, DETAIL.identifiersFound);
+  if (identifiersFound !== undefined) {
+    const found = identifiersFoundFromText(identifiersFound);
+    if (found === null || get(entity, 'what') !== undefined) return problem('entity.detail.identifiersFound');
+    // Checked against the catalogue by the record's schema, as every decoded field is.
+    return ok({
+      kind: 'identifiers',
+      conversationId: detail(entity, DETAIL.conversation) ?? null,
+      found,
+    } as AuditObject);
+  }
   if (get(entity, 'role', 'code') === ROLE_QUERY.code) {
     const resultCount = decimal(detail(entity, DETAIL.resultCount));
     return resultCount === undefined ? problem('entity.detail.resultCount') : ok({ kind: 'search', resultCount });

@@ -149,6 +149,10 @@ export const ACTIONS: Readonly<Record<AuditAction, ActionMapping>> = {
   'history.read': { type: PATIENT_RECORD, action: 'R' },
   // The person changes a setting of their own account: who receives their messages, and when.
   'availability.changed': { type: APPLICATION_ACTIVITY, action: 'U' },
+  // The minimum-necessary guard: a check policy makes on what a clinician was about to disclose.
+  'guard.warned': { type: SECURITY_ALERT, action: 'E' },
+  'guard.overridden': { type: SECURITY_ALERT, action: 'E', user: AUTHOR },
+  'guard.blocked': { type: SECURITY_ALERT, action: 'E' },
 };
 
 const entityType = (code: '1' | '2', display: string): Coding => ({ system: ENTITY_TYPE, code, display });
@@ -160,6 +164,8 @@ export const ROLE_QUERY = objectRole('24', 'Query');
 export const ROLE_PURGED_REPOSITORY = objectRole('17', 'Data Repository');
 export const ROLE_DATA_DESTINATION = objectRole('16', 'Data Destination');
 export const ROLE_SESSION = objectRole('13', 'Security Resource');
+/** A message being written, which has no id until it is sent: told by what was found in it. */
+export const ROLE_DRAFT = objectRole('4', 'Domain Resource');
 
 /** Kinds told by an identifier alone (the others carry details that say more). */
 export type IdentifiedKind = Exclude<
@@ -173,6 +179,7 @@ export type IdentifiedKind = Exclude<
   | 'siem-destination'
   | 'session'
   | 'availability'
+  | 'identifiers'
 >;
 /** The object's entity by kind: BALP's data entity (System Object), with a role that says what it is. */
 export const OBJECT_ENTITIES: Readonly<Record<IdentifiedKind, { readonly system: string; readonly role: Coding }>> = {
@@ -207,6 +214,8 @@ export const DETAIL = {
   availabilityState: 'availabilityState',
   /** An availability's covering colleague, by user id. */
   coverUserId: 'coverUserId',
+  /** What the identifier check found: kinds and counts, "ssn:1,phone:2" (shared/audit/identifiers-found.ts). */
+  identifiersFound: 'identifiersFound',
   seq: 'seq',
   previousHash: 'previousHash',
   hash: 'hash',

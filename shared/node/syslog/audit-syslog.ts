@@ -34,6 +34,7 @@ import {
   type SdName,
 } from './rfc5424';
 import { parseEnterpriseNumber } from '../../audit/export-naming';
+import { identifiersFoundFromText } from '../../audit/identifiers-found';
 import { parseRfc5424, type SdElement, type SyslogMessage } from './rfc5424-parse';
 
 /** What a line reads back as, or the field it is refused for (never the field's value). */
@@ -243,6 +244,14 @@ function decodeObject(params: ReadonlyMap<string, string>): unknown {
       };
     case 'availability':
       return { kind, id: params.get('objId'), state: params.get('state'), coverUserId: params.get('objUser') ?? null };
+    case 'identifiers': {
+      const found = params.get('found');
+      return {
+        kind,
+        conversationId: params.get('conv') ?? null,
+        found: found === undefined ? undefined : (identifiersFoundFromText(found) ?? found),
+      };
+    }
     case 'none':
       return { kind };
     default:

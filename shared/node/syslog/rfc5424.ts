@@ -19,6 +19,7 @@ import type { SignedTreeHead, StoredEntry } from '../../audit/audit-entry';
 import type { StoredBatch } from '../../audit/trail-export';
 import type { PurgedRecord, UnreadableRecord } from '../../audit/trail-export';
 import { DOCUMENTATION_ENTERPRISE_NUMBER, enterpriseNumber } from '../../audit/export-naming';
+import { identifiersFoundText } from '../../audit/identifiers-found';
 
 /**
  * The SD-IDs' names; each is `<name>@<PEN>` with the deployment's IANA Private Enterprise Number
@@ -170,6 +171,11 @@ function objectParams(object: AuditRecord['object']): [string, ParamValue][] {
         ['objId', object.id],
         ['state', object.state],
         ['objUser', object.coverUserId],
+      ];
+    case 'identifiers':
+      return [
+        ['conv', object.conversationId],
+        ['found', identifiersFoundText(object.found)],
       ];
     case 'none':
       return [];

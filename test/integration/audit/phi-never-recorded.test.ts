@@ -72,14 +72,18 @@ describe('no PHI in the audit trail', () => {
 
     // A directory search for a patient's name, a message about the patient, a reply, a recall.
     await ward.call('directory.search', { query: PHI.searchName });
-    const sent = await ward.call('message.send', {
-      to: [{ kind: 'user', userId: doctor.userId }],
+    const message = {
+      to: [{ kind: 'user' as const, userId: doctor.userId }],
       title: PHI.subject,
       patient: { ref: PATIENT_REF, label: PHI.patientLabel },
       text: PHI.text,
-      priority: 'urgent',
+      priority: 'urgent' as const,
       expiresInSeconds: null,
-    });
+    };
+    // The identifier check asks about the date of birth in the subject; the nurse sends anyway.
+    const warned = await ward.call('message.send', message);
+    expect(warned).toMatchObject({ ok: false, error: { code: 'IDENTIFIERS_FOUND' } });
+    const sent = await ward.call('message.send', { ...message, guardOverride: ['date-of-birth'] });
     if (!sent.ok) throw new Error(sent.error.code);
     const { conversationId } = sent.value;
     await eventually(
@@ -117,6 +121,8 @@ describe('no PHI in the audit trail', () => {
       'conversation.opened',
       'message.read',
       'session.signed-out',
+      'guard.warned',
+      'guard.overridden',
     ]) {
       expect(did(nurse.userId, action), action).toBe(true);
     }
@@ -125,6 +131,10 @@ describe('no PHI in the audit trail', () => {
     expect(records.some((r) => r.action === 'sign-in.failed' && r.outcome === 'failure')).toBe(true);
     expect(records.some((r) => r.action === 'mfa.failed' && r.outcome === 'failure')).toBe(true);
     expect(records.filter((r) => r.action === 'message.sent').every((r) => r.patient === PATIENT_REF)).toBe(true);
+    expect(records.filter((r) => r.action.startsWith('guard.')).map((r) => [r.object, r.patient])).toEqual([
+      [{ kind: 'identifiers', conversationId: null, found: [{ identifier: 'date-of-birth', count: 1 }] }, PATIENT_REF],
+      [{ kind: 'identifiers', conversationId, found: [{ identifier: 'date-of-birth', count: 1 }] }, PATIENT_REF],
+    ]);
 
     // And none of what was typed (the logs were written: an empty log would prove nothing).
     expect(wardLog.length).toBeGreaterThan(0);

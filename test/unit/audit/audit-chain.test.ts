@@ -29,6 +29,12 @@ function reference(record: AuditRecord): string {
         return { kind: o.kind, id: o.id, userId: o.userId, workstationId: o.workstationId, until: o.until };
       case 'availability':
         return { kind: o.kind, id: o.id, state: o.state, coverUserId: o.coverUserId };
+      case 'identifiers':
+        return {
+          kind: o.kind,
+          conversationId: o.conversationId,
+          found: o.found.map(({ identifier, count }) => ({ identifier, count })),
+        };
       case 'none':
         return { kind: o.kind };
       default:

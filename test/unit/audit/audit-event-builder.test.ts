@@ -40,6 +40,7 @@ const SAMPLES: Record<AuditObject['kind'], AuditObject> = {
     until: 1,
   },
   availability: { kind: 'availability', id: 'dr.patel', state: 'off-duty', coverUserId: 'dr.nguyen' },
+  identifiers: { kind: 'identifiers', conversationId: null, found: [{ identifier: 'ssn', count: 1 }] },
   none: { kind: 'none' },
 };
 

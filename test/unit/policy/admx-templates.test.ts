@@ -147,6 +147,8 @@ describe('Group Policy templates', () => {
       serverUrl: 'https://wardline.example.org',
       caCertificate: '%ProgramData%\\Wardline\\ca.pem',
       machineDataDir: 'D:\\Wardline',
+      identifierGuardBlockKinds: 'ssn, card-number',
+      mrnFormats: 'M#######;##-###-###',
     };
     // As Group Policy writes each element: DWORD for on/off and decimal, SZ for a choice, and
     // SZ or (expandable) EXPAND_SZ for text.

@@ -25,6 +25,11 @@ const DEFAULTS = {
   kdfPasses: 3,
   vaultPurgeAfterDays: null,
   machineDataDir: null,
+  identifierGuardNurse: 'warn',
+  identifierGuardPhysician: 'warn',
+  identifierGuardFrontDesk: 'warn',
+  identifierGuardBlockKinds: null,
+  mrnFormats: null,
 };
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-policy-'));

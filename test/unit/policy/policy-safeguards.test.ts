@@ -44,6 +44,7 @@ describe('the HIPAA policy self-test', () => {
     ['PINs under 6 digits', { pinMinLength: 5 }, '164.312(d)', 'pinMinLength'],
     ['sender names in notifications', { notificationContent: 'sender' }, '164.312(a)(1)', 'notificationContent'],
     ['names on the lock screen', { lockScreenShowsName: true }, '164.312(a)(1)', 'lockScreenShowsName'],
+    ['front-desk messages unchecked', { identifierGuardFrontDesk: 'off' }, '164.502(b)', 'identifierGuardFrontDesk'],
   ] as const)('says %s weakens its safeguard, naming the key', (_name, change, citation, key) => {
     expect(statusOf({ ...SERVER, ...change })[citation]).toBe('weakened');
     expect(findingOf({ ...SERVER, ...change }, key)).toMatchObject({ status: 'weakened' });

@@ -16,6 +16,11 @@ import { notPermittedText } from './refused-recipients';
 import { RecipientPicker } from './RecipientPicker';
 import { coverNotices } from '../../availability/availability-labels';
 import { useNow } from '../use-now';
+import type { IdentifierKind } from '../../../../shared/text/identifier-guard/identifier-kinds';
+import { FlaggedIdentifiers } from '../guard/FlaggedIdentifiers';
+import { IdentifierWarningDialog } from '../guard/IdentifierWarningDialog';
+import { PatientContextNote } from '../guard/PatientContextNote';
+import { useIdentifierGuard } from '../guard/use-identifier-guard';
 import '../../availability/availability.css';
 import './compose.css';
 
@@ -51,11 +56,25 @@ export function ComposePanel({
   const [invalid, setInvalid] = useState<{ readonly to: boolean; readonly text: boolean }>({ to: false, text: false });
   const id = useId();
   const now = useNow();
+  const guard = useIdentifierGuard(bridge, [
+    { id: `${id}-subject`, text: subject },
+    { id: `${id}-message`, text },
+  ]);
   // State updates land after this event; a ref stops a second submit in the same tick.
   const sending = useRef(false);
+  // The patient the Patient fields name, once they are valid: the text then needs no name or MRN.
+  const chosenPatient = patientFromForm(patientForm);
+  const patientNote =
+    chosenPatient.ok && chosenPatient.value !== null ? (
+      <PatientContextNote label={chosenPatient.value.label} starting />
+    ) : undefined;
 
-  async function submit(event: SubmitEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
+    void send();
+  }
+
+  async function send(guardOverride?: IdentifierKind[]) {
     if (sending.current) return;
     const missing = { to: recipients.length === 0, text: text.trim() === '' };
     setInvalid(missing);
@@ -81,11 +100,13 @@ export function ComposePanel({
       priority,
       expiresInSeconds: expiry,
       acknowledgementRequested: askAcknowledgement,
+      ...(guardOverride === undefined ? {} : { guardOverride }),
     });
     sending.current = false;
     setBusy(false);
     if (result.ok) onSent(result.value.conversationId, namesOf(recipients, result.value.notReached));
-    else {
+    // The check's own words go under the message (FlaggedIdentifiers), not in the error line.
+    else if (!guard.refused(result.error)) {
       setError(
         result.error.code === 'RECIPIENT_NOT_PERMITTED'
           ? notPermittedText(recipients, result.error.subjects ?? [])
@@ -109,7 +130,7 @@ export function ComposePanel({
   return (
     <section className="compose" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>New message</h2>
-      <form onSubmit={(event) => void submit(event)} onKeyDown={onKeyDown} noValidate>
+      <form onSubmit={submit} onKeyDown={onKeyDown} noValidate>
         <RecipientPicker
           bridge={bridge}
           selfId={selfId}
@@ -150,7 +171,22 @@ export function ComposePanel({
           }}
           error={patientError}
         />
-        <MessageField id={`${id}-message`} value={text} onChange={setText} invalid={invalid.text} rows={6} />
+        <MessageField
+          id={`${id}-message`}
+          value={text}
+          onChange={setText}
+          invalid={invalid.text || (guard.blocked !== null && (guard.flagged?.length ?? 0) > 0)}
+          describedBy={[patientNote === undefined ? null : `${id}-patient-note`, guard.flagged ? `${id}-flagged` : null]
+            .filter((part) => part !== null)
+            .join(' ')}
+          rows={6}
+        />
+        {patientNote !== undefined && (
+          <p id={`${id}-patient-note`} className="field-hint compose-patient-note">
+            {patientNote}
+          </p>
+        )}
+        <FlaggedIdentifiers id={`${id}-flagged`} guard={guard} />
         <div className="compose-options">
           <PriorityField value={priority} onChange={setPriority} />
           <ExpiryField id={`${id}-expiry`} value={expiry} onChange={setExpiry} />
@@ -180,6 +216,12 @@ export function ComposePanel({
           </button>
           <span className="field-hint">Ctrl+Enter sends</span>
         </div>
+        <IdentifierWarningDialog
+          found={guard.warning}
+          patientNote={patientNote}
+          onSendAnyway={() => void send(guard.sendAnyway())}
+          onEdit={guard.edit}
+        />
       </form>
     </section>
   );

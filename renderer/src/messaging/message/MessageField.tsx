@@ -17,7 +17,7 @@ export function MessageField({
   readonly value: string;
   readonly onChange: (value: string) => void;
   readonly invalid: boolean;
-  readonly describedBy?: string;
+  readonly describedBy?: string | undefined;
   readonly rows?: number;
   readonly fieldRef?: Ref<HTMLTextAreaElement>;
 }) {
@@ -40,7 +40,7 @@ export function MessageField({
         onChange={(event) => onChange(event.target.value)}
         onKeyDown={onKeyDown}
         aria-invalid={invalid}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy === '' ? undefined : describedBy}
       />
     </div>
   );

@@ -1,8 +1,13 @@
 import { useId, useRef, useState, type SubmitEvent } from 'react';
 import type { WardlineApi } from '../../../../preload/api-factory';
-import type { Priority } from '../../../../shared/protocol/envelope';
+import type { PatientContext, Priority } from '../../../../shared/protocol/envelope';
+import type { IdentifierKind } from '../../../../shared/text/identifier-guard/identifier-kinds';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { describeError } from '../../error-messages';
+import { FlaggedIdentifiers } from '../guard/FlaggedIdentifiers';
+import { IdentifierWarningDialog } from '../guard/IdentifierWarningDialog';
+import { PatientContextNote } from '../guard/PatientContextNote';
+import { useIdentifierGuard } from '../guard/use-identifier-guard';
 import { MessageField } from '../message/MessageField';
 import { AcknowledgementRequestField } from '../message/AcknowledgementRequestField';
 import { PrioritySelect } from '../message/PrioritySelect';
@@ -10,16 +15,20 @@ import { PrioritySelect } from '../message/PrioritySelect';
 /**
  * The reply box under a thread: `Message`, `Priority`, `Ask for acknowledgement`, `Send` (or Ctrl+Enter). One line high on
  * a ward screen, growing as it is typed in (CSS, thread.css). The text stays if sending fails
- * (KEY_CHANGED, a recipient unavailable) so nothing typed is lost.
+ * (KEY_CHANGED, a recipient unavailable, an identifier to check) so nothing typed is lost. In a
+ * conversation about a patient it says that the text needs no name or MRN.
  */
 export function ReplyBox({
   bridge,
   conversationId,
+  patient,
   onSent,
   onKeyChanged,
 }: {
   readonly bridge: WardlineApi;
   readonly conversationId: string;
+  /** The patient the conversation is about, if its starter named one. */
+  readonly patient: PatientContext | null;
   readonly onSent: () => void;
   /** Sending was refused because a key changed: the thread asks again so its warning shows. */
   readonly onKeyChanged: () => void;
@@ -33,11 +42,13 @@ export function ReplyBox({
   const fieldId = useId();
   const errorId = useId();
   const hintId = useId();
+  const patientId = useId();
+  const flaggedId = useId();
+  const guard = useIdentifierGuard(bridge, [{ id: fieldId, text }]);
   // State updates land after this event; a ref stops a second submit in the same tick.
   const sending = useRef(false);
 
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
+  async function send(guardOverride?: IdentifierKind[]) {
     if (sending.current) return;
     if (text.trim() === '') {
       setInvalid(true);
@@ -54,10 +65,13 @@ export function ReplyBox({
       priority,
       expiresInSeconds: null,
       acknowledgementRequested: askAcknowledgement,
+      ...(guardOverride === undefined ? {} : { guardOverride }),
     });
     sending.current = false;
     setBusy(false);
     if (!result.ok) {
+      // The check's own words go under the message (FlaggedIdentifiers), not in the error line.
+      if (guard.refused(result.error)) return;
       setError(describeError(result.error));
       if (result.error.code === 'KEY_CHANGED') onKeyChanged();
       return;
@@ -65,20 +79,41 @@ export function ReplyBox({
     setText('');
     setPriority('routine');
     setAskAcknowledgement(false);
+    guard.reset();
     onSent();
   }
 
+  function submit(event: SubmitEvent) {
+    event.preventDefault();
+    void send();
+  }
+
+  const describedBy = [
+    hintId,
+    patient === null ? null : patientId,
+    error ? errorId : null,
+    guard.flagged ? flaggedId : null,
+  ]
+    .filter((part) => part !== null)
+    .join(' ');
+  const patientNote = patient === null ? undefined : <PatientContextNote label={patient.label} />;
   return (
-    <form className="reply" onSubmit={(event) => void submit(event)} noValidate aria-label="Reply">
+    <form className="reply" onSubmit={submit} noValidate aria-label="Reply">
       <MessageField
         id={fieldId}
         value={text}
         onChange={setText}
-        invalid={invalid}
-        describedBy={error ? `${hintId} ${errorId}` : hintId}
+        invalid={invalid || (guard.blocked !== null && (guard.flagged?.length ?? 0) > 0)}
+        describedBy={describedBy}
         rows={1}
       />
+      {patientNote !== undefined && (
+        <p id={patientId} className="field-hint reply-patient-note">
+          {patientNote}
+        </p>
+      )}
       <ErrorAlert id={errorId} message={error} />
+      <FlaggedIdentifiers id={flaggedId} guard={guard} />
       <div className="reply-actions">
         <PrioritySelect id={`${fieldId}-priority`} value={priority} onChange={setPriority} />
         <AcknowledgementRequestField
@@ -94,6 +129,12 @@ export function ReplyBox({
           {busy ? 'Sending…' : 'Send'}
         </button>
       </div>
+      <IdentifierWarningDialog
+        found={guard.warning}
+        patientNote={patientNote}
+        onSendAnyway={() => void send(guard.sendAnyway())}
+        onEdit={guard.edit}
+      />
     </form>
   );
 }

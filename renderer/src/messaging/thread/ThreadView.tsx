@@ -118,6 +118,7 @@ export function ThreadView({
       <ReplyBox
         bridge={bridge}
         conversationId={conversation.id}
+        patient={conversation.patient}
         onSent={() => void reload()}
         onKeyChanged={() => void reload()}
       />
