@@ -146,6 +146,13 @@ describe('a nurse warned before sending an identifier', () => {
 
   it('in the patient’s conversation says no name or MRN is needed, and Send anyway sends', async () => {
     const { page } = a;
+    // Nothing flagged, nothing said: the ward screen keeps its lines for messages.
+    await expect(page.locator('.reply-patient-note').count()).resolves.toBe(0);
+    const text = 'Daughter asks you call her on (212) 555-0143 or 212-555-0199 after the round';
+    await messageField(page).fill(text);
+    await messageField(page).press('Control+Enter');
+    const dialog = page.getByRole('alertdialog', { name: 'This message contains two phone numbers. Send anyway?' });
+    await dialog.waitFor();
     await page
       .locator('.reply-patient-note')
       .getByText('This conversation is already about Bed 4, M. Kowalski: no name or MRN is needed in the text.')
@@ -153,11 +160,6 @@ describe('a nurse warned before sending an identifier', () => {
     await expect(messageField(page).getAttribute('aria-describedby')).resolves.toContain(
       await page.locator('.reply-patient-note').getAttribute('id'),
     );
-    const text = 'Daughter asks you call her on (212) 555-0143 or 212-555-0199 after the round';
-    await messageField(page).fill(text);
-    await messageField(page).press('Control+Enter');
-    const dialog = page.getByRole('alertdialog', { name: 'This message contains two phone numbers. Send anyway?' });
-    await dialog.waitFor();
     await expect(accessibilityViolations(page)).resolves.toEqual([]);
     await snapshotAtSizes(page, 'guard-warning-reply');
     // By keyboard: from Edit message to Send anyway.

@@ -88,9 +88,11 @@ export function ReplyBox({
     void send();
   }
 
+  // Said when it matters, beside what was flagged: a line always shown would cost the ward screen a message.
+  const showPatientNote = patient !== null && (guard.flagged?.length ?? 0) > 0;
   const describedBy = [
     hintId,
-    patient === null ? null : patientId,
+    showPatientNote ? patientId : null,
     error ? errorId : null,
     guard.flagged ? flaggedId : null,
   ]
@@ -107,7 +109,7 @@ export function ReplyBox({
         describedBy={describedBy}
         rows={1}
       />
-      {patientNote !== undefined && (
+      {showPatientNote && (
         <p id={patientId} className="field-hint reply-patient-note">
           {patientNote}
         </p>
