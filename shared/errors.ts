@@ -65,6 +65,11 @@ export const ERROR_CODES = [
   // The minimum-necessary guard (main/messaging/identifier-check.ts): the sender confirms, or policy refuses.
   'IDENTIFIERS_FOUND',
   'IDENTIFIERS_BLOCKED',
+  // Attachments (main/attachments/): refused by machine policy, or not a file Wardline can read.
+  'ATTACHMENT_TOO_LARGE',
+  'ATTACHMENT_TYPE_NOT_ALLOWED',
+  'ATTACHMENT_UNREADABLE',
+  'ATTACHMENT_SAVE_NOT_ALLOWED',
   // Machine-wide policy and the workstation session (main/policy/, main/session/).
   'POLICY_INVALID',
   'POLICY_UNREADABLE',
@@ -101,6 +106,10 @@ export interface AppError {
 }
 
 const MESSAGES: Record<ErrorCode, string> = {
+  ATTACHMENT_TOO_LARGE: 'The file is larger than this workstation allows.',
+  ATTACHMENT_TYPE_NOT_ALLOWED: 'This kind of file cannot be attached here.',
+  ATTACHMENT_UNREADABLE: 'The file could not be read as the kind of file it claims to be.',
+  ATTACHMENT_SAVE_NOT_ALLOWED: 'Policy allows attachments to be viewed in Wardline only.',
   POLICY_INVALID: 'The workstation policy is not valid. Nobody can sign in until IT corrects it.',
   POLICY_UNREADABLE: 'The workstation policy could not be read. Nobody can sign in until IT corrects it.',
   MFA_NOT_ENFORCED: 'The server did not ask for a second factor, which this workstation requires.',

@@ -354,6 +354,14 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'conversation.loadOlder': ({ conversationId, before }) =>
         withMessaging((m) => m.loadOlder(conversationId, before)),
       'message.send': (request) => withMessaging((m) => m.send(request)),
+      // Being built (issue 19): main's attachment service lands next.
+      'attachment.begin': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
+      'attachment.chunk': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
+      'attachment.finish': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
+      'attachment.discard': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
+      'attachment.open': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
+      'attachment.save': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
+      'attachment.retry': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
       'message.recall': ({ messageId }) => withMessaging((m) => m.recall(messageId)),
       'message.acknowledge': (request) => withMessaging((m) => m.acknowledge(request)),
       'contact.acceptKeyChange': ({ userId }) => withMessaging((m) => m.acceptKeyChange(userId)),

@@ -28,6 +28,7 @@ import { displayTextOrNull } from '../../shared/text/display-text';
 import { asksForAcknowledgement } from '../../shared/protocol/acknowledgement';
 import { escalationRecipients } from '../../shared/protocol/escalation';
 import { plannedParticipants } from './escalation-standby';
+import { attachmentRecordOf } from '../attachments/attachment-record';
 
 export const FEED_CURSOR_SETTING = 'feed.cursor';
 
@@ -52,6 +53,8 @@ export interface FeedReceiverDeps {
   readonly onRejected: (reason: string) => void;
   /** A new incoming message was stored: who sent it (a display name), for a PHI-free notification. */
   readonly onIncoming?: (senderName: string | null, priority: Priority) => void;
+  /** A stored message carries attachments to fetch. */
+  readonly onAttachments?: () => void;
   /**
    * A STAT message to this clinician is re-alerted and still waits for their acknowledgement:
    * how many incoming messages wait, for a PHI-free notice.
@@ -224,11 +227,13 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
         direction,
         ackRequested: asksForAcknowledgement(header.priority, body.acknowledgementRequested === true),
         escalationPlan: header.escalation ?? null,
+        ...(body.attachments === undefined ? {} : { attachments: body.attachments.map(attachmentRecordOf) }),
       },
     });
     // The delivery receipt goes only after the record above: the sender learns of it once it is in the trail.
     if (direction === 'in') deps.onDelivered(header.id);
     if (inserted) {
+      if (body.attachments !== undefined) deps.onAttachments?.();
       deps.onThreadChanged(header.conversationId);
       deps.onListChanged();
       if (direction === 'in') {

@@ -6,6 +6,7 @@
  * rule for displayed text, shared/text/display-text.ts). A conversation is called by who it is
  * with, in the directory's names; the subject its starter typed is a separate field, never a name.
  */
+import type { AttachmentView } from '../../shared/ipc/attachment-channels';
 import type { ConversationSummary, MessageView, Participant, Thread } from '../../shared/ipc/contract';
 import { ROLES, type Role } from '../../shared/access/permission-matrix';
 import type { DirectoryEntry, DirectoryUser } from '../../shared/protocol/api';
@@ -39,6 +40,8 @@ export interface MessageViewContext {
   readonly selfId: string;
   readonly names: ReadonlyMap<string, string>;
   readonly now: number;
+  /** Each message's attachments as the thread shows them (absent: none). */
+  readonly attachments?: ReadonlyMap<string, AttachmentView[]>;
 }
 
 export function toMessageView(message: StoredMessage, context: MessageViewContext): MessageView {
@@ -76,6 +79,7 @@ export function toMessageView(message: StoredMessage, context: MessageViewContex
         !message.acknowledgements.some((ack) => ack.userId === context.selfId),
     },
     escalation: escalationView(message, name),
+    attachments: context.attachments?.get(message.id) ?? [],
   };
 }
 

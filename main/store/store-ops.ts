@@ -13,6 +13,7 @@ import { messageReads, messageWrites } from './ops/message-ops';
 import { outboxReads, outboxWrites } from './ops/outbox-ops';
 import { readStateReads, readStateWrites } from './ops/read-state-ops';
 import { receiptWrites } from './ops/receipt-ops';
+import { attachmentReads, attachmentWrites } from './ops/attachment-ops';
 import { acknowledgementReads, acknowledgementWrites } from './ops/acknowledgement-ops';
 import { settingReads, settingWrites } from './ops/setting-ops';
 
@@ -26,6 +27,7 @@ export const vaultReads = {
   ...contactKeyReads,
   ...settingReads,
   ...acknowledgementReads,
+  ...attachmentReads,
 } as const;
 
 /** Operations that change the vault. */
@@ -37,6 +39,7 @@ export const vaultWrites = {
   ...outboxWrites,
   ...receiptWrites,
   ...acknowledgementWrites,
+  ...attachmentWrites,
   ...contactKeyWrites,
   ...settingWrites,
 } as const;

@@ -87,6 +87,10 @@ const TEXT: Record<ErrorCode, string> = {
   RECIPIENT_NOT_PERMITTED: 'Compliance and IT staff do not receive secure messages. Remove them from the recipients.',
   IDENTIFIERS_FOUND: 'This message contains identifiers. Check them before sending.',
   IDENTIFIERS_BLOCKED: 'This message contains identifiers that hospital policy does not allow. Remove them to send it.',
+  ATTACHMENT_TOO_LARGE: 'That file is larger than this workstation allows. Send a smaller file.',
+  ATTACHMENT_TYPE_NOT_ALLOWED: 'That kind of file cannot be attached here. Photos (JPEG, PNG) and PDFs can.',
+  ATTACHMENT_UNREADABLE: 'That file could not be read. It may be damaged, or not the kind of file its name says.',
+  ATTACHMENT_SAVE_NOT_ALLOWED: 'This workstation lets you view attachments in Wardline only, not save them.',
   CLOCK_SKEW:
     'This workstation’s clock is wrong by more than five minutes, so the server refused it. Call the IT service desk.',
   INTERNAL: 'Something went wrong. Your messages are safe. Try again, or call the IT service desk.',

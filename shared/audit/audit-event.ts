@@ -39,6 +39,8 @@ export const AUDIT_ACTIONS = [
   'message.escalated',
   'search.performed',
   'attachment.opened',
+  /** Saved to disk, where machine policy allows it (main/attachments/). */
+  'attachment.saved',
   'export.created',
   'key-change.shown',
   'key-change.accepted',
@@ -177,6 +179,7 @@ export const ACTION_OBJECTS = {
   'message.escalated': ['message'],
   'search.performed': ['search', 'none'],
   'attachment.opened': ['message'],
+  'attachment.saved': ['message'],
   'export.created': ['search', 'none'],
   'key-change.shown': ['account'],
   'key-change.accepted': ['account'],

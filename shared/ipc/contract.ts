@@ -19,6 +19,7 @@ import { policySchema, policySourceSchema } from '../policy/policy-schema';
 import { auditAlert, auditSearchFilter } from '../audit/audit-entry';
 import { auditRecord } from '../audit/audit-event';
 import { adminChannels } from './admin-channels';
+import { attachmentChannels, attachmentViewSchema, sendAttachments } from './attachment-channels';
 import type { ChannelSpec } from './channel-spec';
 
 export { DEFAULT_MAX_REQUEST_BYTES, type ChannelSpec } from './channel-spec';
@@ -174,6 +175,8 @@ export const messageViewSchema = z.strictObject({
       lastRealertAt: time.nullable(),
     })
     .nullable(),
+  /** Files it carries (empty for none), as main holds them; bytes only through `attachment.open`. */
+  attachments: z.array(attachmentViewSchema).max(10),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 
@@ -211,39 +214,53 @@ export type Recipient = z.infer<typeof recipientSchema>;
  */
 const guardOverride = z.array(z.enum(IDENTIFIER_KINDS)).min(1).max(IDENTIFIER_KINDS.length).optional();
 
+/** A message says something or carries something. */
+const hasContent = (request: { text: string; attachments?: readonly string[] | undefined }) =>
+  request.text.length > 0 || (request.attachments?.length ?? 0) > 0;
+
 export const sendRequestSchema = z.union([
-  z.strictObject({
-    /** A new conversation with these recipients. */
-    to: z.array(recipientSchema).min(1).max(20),
-    title: text(200).nullable(),
-    /** The patient the conversation is about; every access to it is then audited against this reference. */
-    patient: patientContext.nullable().default(null),
-    text: z.string().trim().min(1).max(MAX_TEXT_CHARS),
-    priority: z.enum(PRIORITIES),
-    expiresInSeconds: z
-      .number()
-      .int()
-      .min(60)
-      .max(30 * 24 * 3600)
-      .nullable(),
-    /** A routine message that asks for acknowledgement (urgent and STAT always do). */
-    acknowledgementRequested: z.boolean().default(false),
-    guardOverride,
-  }),
-  z.strictObject({
-    conversationId,
-    text: z.string().trim().min(1).max(MAX_TEXT_CHARS),
-    priority: z.enum(PRIORITIES),
-    expiresInSeconds: z
-      .number()
-      .int()
-      .min(60)
-      .max(30 * 24 * 3600)
-      .nullable(),
-    /** A routine message that asks for acknowledgement (urgent and STAT always do). */
-    acknowledgementRequested: z.boolean().default(false),
-    guardOverride,
-  }),
+  z
+    .strictObject({
+      /** A new conversation with these recipients. */
+      to: z.array(recipientSchema).min(1).max(20),
+      title: text(200).nullable(),
+      /** The patient the conversation is about; every access to it is then audited against this reference. */
+      patient: patientContext.nullable().default(null),
+      /** May be empty only when the message carries attachments. */
+      text: z.string().trim().max(MAX_TEXT_CHARS),
+      priority: z.enum(PRIORITIES),
+      expiresInSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(30 * 24 * 3600)
+        .nullable(),
+      /** A routine message that asks for acknowledgement (urgent and STAT always do). */
+      acknowledgementRequested: z.boolean().default(false),
+      guardOverride,
+      /** Drafts finished by `attachment.finish` (attachment-channels.ts). */
+      attachments: sendAttachments,
+    })
+    .refine(hasContent, { message: 'empty message' }),
+  z
+    .strictObject({
+      conversationId,
+      /** May be empty only when the message carries attachments. */
+      text: z.string().trim().max(MAX_TEXT_CHARS),
+      priority: z.enum(PRIORITIES),
+      expiresInSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(30 * 24 * 3600)
+        .nullable(),
+      /** A routine message that asks for acknowledgement (urgent and STAT always do). */
+      acknowledgementRequested: z.boolean().default(false),
+      guardOverride,
+      /** Drafts finished by `attachment.finish` (attachment-channels.ts). */
+      attachments: sendAttachments,
+    })
+    .refine(hasContent, { message: 'empty message' }),
 ]);
 export type SendRequest = z.infer<typeof sendRequestSchema>;
 
@@ -439,6 +456,8 @@ export const channels = {
     }),
     permission: 'audit.read',
   },
+  /** Picking, opening and saving attachments (attachment-channels.ts). */
+  ...attachmentChannels,
   /** IT admins only: the Administration view (admin-channels.ts). */
   ...adminChannels,
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;

@@ -5,6 +5,7 @@
  * entry, an enum option without a label, or a nullable key without its "not set" story, a type
  * error.
  */
+import { ATTACHMENT_KINDS } from '../protocol/attachment';
 import { IDENTIFIER_KINDS } from '../text/identifier-guard/identifier-kinds';
 import type { GuardMode, Policy } from './policy-schema';
 import { policyValueShape } from './policy-value-shape';
@@ -174,6 +175,26 @@ export const POLICY_CATALOGUE: { readonly [K in keyof Policy]: PolicyCatalogueEn
       "The folder on this computer that holds Wardline's data for every Windows user of it: the workstation's device key, its audit log and the clinicians' encrypted vaults. The full path of a folder on a local drive, for example D:\\Wardline or %ProgramData%\\Wardline (environment variables are expanded; network shares are refused). Wardline creates it if it is missing, readable and writable by SYSTEM, Administrators and the computer's Users group only. When it changes, Wardline does not move data from the old folder: the workstation starts again as a new device.",
     whenUnset: '%ProgramData%\\Wardline (on Linux, /var/lib/wardline).',
     expandable: true,
+  },
+  attachmentMaxMiB: {
+    category: 'content',
+    displayName: 'Largest attachment',
+    description:
+      'The largest file a clinician may attach to a message. A larger file is refused before any of it is read, with a message saying so.',
+    unit: 'MiB',
+  },
+  attachmentKinds: {
+    category: 'content',
+    displayName: 'Kinds of file that may be attached',
+    description: `The kinds of file clinicians may attach, their names separated by commas, from: ${ATTACHMENT_KINDS.join(', ')}. Photos are re-encoded before sending, without their metadata (location, device), and PDFs are shown in a viewer that runs none of their scripts.`,
+    whenUnset: 'every kind Wardline supports may be attached.',
+  },
+  attachmentSaving: {
+    category: 'content',
+    displayName: 'Saving attachments',
+    description:
+      "Whether a received attachment may leave Wardline. View only: it is shown in Wardline's own viewer and cannot be saved or copied out. Save: it may also be saved to the user's Downloads folder, and each save is recorded in the audit trail.",
+    choices: { 'view-only': 'View only, in Wardline', save: 'Save to Downloads, recorded in the audit trail' },
   },
   identifierGuardNurse: {
     category: 'content',

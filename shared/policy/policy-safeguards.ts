@@ -188,6 +188,26 @@ const RULES: { readonly [K in keyof Policy]: KeyRule } = {
         ? weakened('The lock screen shows whose session is locked.')
         : met('The lock screen names nobody.'),
   },
+  attachmentMaxMiB: {
+    safeguard: 'minimumNecessary',
+    judge: (p) => met(`Attachments are limited to ${String(p.attachmentMaxMiB)} MiB.`),
+  },
+  attachmentKinds: {
+    safeguard: 'minimumNecessary',
+    judge: (p) =>
+      met(
+        p.attachmentKinds === null
+          ? 'Photos and PDFs may be attached; photos lose their metadata before sending.'
+          : 'Only the kinds of file policy names may be attached.',
+      ),
+  },
+  attachmentSaving: {
+    safeguard: 'accessControl',
+    judge: (p) =>
+      p.attachmentSaving === 'view-only'
+        ? met('Attachments are viewed in Wardline only, never saved to disk.')
+        : weakened('Attachments may be saved to disk, outside the encrypted vault; each save is recorded.'),
+  },
   identifierGuardNurse: { safeguard: 'minimumNecessary', judge: (p) => guardOf('Nurses', p.identifierGuardNurse) },
   identifierGuardPhysician: {
     safeguard: 'minimumNecessary',

@@ -6,6 +6,7 @@
  * Shared so the Settings view can show the effective policy, read-only.
  */
 import { z } from 'zod';
+import { ATTACHMENT_KINDS, ATTACHMENT_MAX_BYTES, type AttachmentKind } from '../protocol/attachment';
 import { isDisplayText } from '../text/display-text';
 import { parseIdentifierKinds } from '../text/identifier-guard/identifier-kinds';
 import { parseMrnFormats } from '../text/identifier-guard/mrn-format';
@@ -23,6 +24,17 @@ export type IdleSource = (typeof IDLE_SOURCES)[number];
  * date of birth...): nothing (`off`), ask the sender to confirm (`warn`), or refuse it (`block`).
  */
 export const GUARD_MODES = ['off', 'warn', 'block'] as const;
+/** Whether received attachments may be saved to disk (attachmentSaving). */
+export const ATTACHMENT_SAVING = ['view-only', 'save'] as const;
+export type AttachmentSaving = (typeof ATTACHMENT_SAVING)[number];
+
+/** `jpeg, pdf` as kinds, or null if any name is not a kind (empty: null too). */
+export function parseAttachmentKinds(value: string): AttachmentKind[] | null {
+  const names = value.split(',').map((name) => name.trim().toLowerCase());
+  const kinds = names.filter((name): name is AttachmentKind => (ATTACHMENT_KINDS as readonly string[]).includes(name));
+  return kinds.length === names.length && kinds.length > 0 ? [...new Set(kinds)] : null;
+}
+
 export type GuardMode = (typeof GUARD_MODES)[number];
 
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -99,6 +111,29 @@ const policyShape = {
    * reader expands a REG_EXPAND_SZ before this check; JSON is taken as written).
    */
   machineDataDir: z.string().max(240).refine(isAbsoluteLocalPath).nullable().default(null),
+  /** The largest file a clinician may attach, in MiB (default 25; at most the format's 100). */
+  attachmentMaxMiB: z
+    .number()
+    .int()
+    .min(1)
+    .max(ATTACHMENT_MAX_BYTES / (1024 * 1024))
+    .default(25),
+  /**
+   * The kinds of file that may be attached (`jpeg`, `png`, `heic`, `pdf`) separated by commas.
+   * Default: all of them.
+   */
+  attachmentKinds: z
+    .string()
+    .max(100)
+    .refine((value) => parseAttachmentKinds(value) !== null, { message: 'not a comma-separated list of file kinds' })
+    .nullable()
+    .default(null),
+  /**
+   * Whether a received attachment may leave Wardline: `view-only` (default, as Spok does: shown
+   * in Wardline's own viewer, never saved or copied out) or `save` (saved to the user's
+   * Downloads folder, each save recorded in the audit trail).
+   */
+  attachmentSaving: z.enum(ATTACHMENT_SAVING).default('view-only'),
   /**
    * The minimum-necessary guard (shared/text/identifier-guard/) for each role that sends
    * messages: `off`, `warn` (the sender confirms, and the trail records it) or `block`. Default

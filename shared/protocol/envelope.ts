@@ -14,6 +14,7 @@
  * format change.
  */
 import { z } from 'zod';
+import { attachmentRefs } from './attachment';
 import { boundedBytes, fixedBytes, NONCE_BYTES, publicKey, signature } from './binary';
 import { escalationArray, escalationPlan, escalationRecipients } from './escalation';
 import { conversationId, deviceId, epochMs, messageId, patientReference, roleAddressId, userId } from './identifiers';
@@ -125,34 +126,39 @@ export type PatientContext = z.infer<typeof patientContext>;
 
 /** What the ciphertext holds once opened. Conversation details are PHI-capable (a title may name a patient), so they travel inside. */
 export const conversationKinds = ['direct', 'group', 'role'] as const;
-export const messageBody = z.strictObject({
-  kind: z.literal('text'),
-  text: z.string().min(1).max(MAX_TEXT_CHARS),
-  /** A routine message whose sender asks for acknowledgement (urgent and STAT always do). */
-  acknowledgementRequested: z.literal(true).optional(),
-  conversation: z.strictObject({
-    kind: z.enum(conversationKinds),
-    title: z.string().max(200).nullable(),
-    participants: z
-      .array(userId)
-      .min(1)
-      .max(MAX_RECIPIENTS + 1),
-    roleAddress: z.strictObject({ id: roleAddressId, displayName: z.string().max(200) }).nullable(),
-    /**
-     * When the conversation began (ms): a workstation that first sees it later knows older
-     * messages exist and can fetch them. Absent from the earliest Wardline builds.
-     */
-    startedAt: z.number().int().nonnegative().optional(),
-    /** Absent from builds before patient context; null when the thread concerns no one patient. */
-    patient: patientContext.nullable().optional(),
-    /**
-     * Participants this message leaves out, openly: sealed to by an earlier STAT message's
-     * escalation plan but never reached (main/messaging/escalation-standby.ts). A reply goes to
-     * those who were reached; the conversation's members stay what they were.
-     */
-    standby: z.array(userId).min(1).max(MAX_RECIPIENTS).optional(),
-  }),
-});
+export const messageBody = z
+  .strictObject({
+    kind: z.literal('text'),
+    /** Empty only when the message carries attachments. */
+    text: z.string().max(MAX_TEXT_CHARS),
+    /** Files sealed with the message: each a blob on the server and the key to open it (attachment.ts). */
+    attachments: attachmentRefs.optional(),
+    /** A routine message whose sender asks for acknowledgement (urgent and STAT always do). */
+    acknowledgementRequested: z.literal(true).optional(),
+    conversation: z.strictObject({
+      kind: z.enum(conversationKinds),
+      title: z.string().max(200).nullable(),
+      participants: z
+        .array(userId)
+        .min(1)
+        .max(MAX_RECIPIENTS + 1),
+      roleAddress: z.strictObject({ id: roleAddressId, displayName: z.string().max(200) }).nullable(),
+      /**
+       * When the conversation began (ms): a workstation that first sees it later knows older
+       * messages exist and can fetch them. Absent from the earliest Wardline builds.
+       */
+      startedAt: z.number().int().nonnegative().optional(),
+      /** Absent from builds before patient context; null when the thread concerns no one patient. */
+      patient: patientContext.nullable().optional(),
+      /**
+       * Participants this message leaves out, openly: sealed to by an earlier STAT message's
+       * escalation plan but never reached (main/messaging/escalation-standby.ts). A reply goes to
+       * those who were reached; the conversation's members stay what they were.
+       */
+      standby: z.array(userId).min(1).max(MAX_RECIPIENTS).optional(),
+    }),
+  })
+  .refine((body) => body.text.length > 0 || body.attachments !== undefined, { message: 'empty message' });
 export type MessageBody = z.infer<typeof messageBody>;
 
 const encoder = new TextEncoder();

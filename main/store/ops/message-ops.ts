@@ -8,6 +8,7 @@ import type { Priority } from '../../../shared/protocol/envelope';
 import type { EscalationPlan } from '../../../shared/protocol/escalation';
 import type { AcknowledgementRecord } from './acknowledgement-ops';
 import { sql } from '../statement-cache';
+import { insertAttachments, type AttachmentRecord } from './attachment-ops';
 import { touchConversation, upsertConversation, type ConversationRecord } from './conversation-ops';
 
 export interface StoredMessage {
@@ -55,6 +56,8 @@ export interface IncomingMessage {
   readonly ackRequested?: boolean;
   /** Its signed escalation plan, if it has one. */
   readonly escalationPlan?: EscalationPlan | null;
+  /** Files its sealed body describes, to be fetched (attachment-ops.ts). */
+  readonly attachments?: readonly AttachmentRecord[];
 }
 
 /** A message the clinician just sent, as shown while it waits in the outbox. */
@@ -68,6 +71,8 @@ export interface OutgoingMessage {
   readonly body: string;
   readonly ackRequested?: boolean;
   readonly escalationPlan?: EscalationPlan | null;
+  /** The sender's own copy of each file, stored ready. */
+  readonly attachments?: readonly AttachmentRecord[];
 }
 
 interface RawStored {
@@ -192,7 +197,10 @@ export const messageWrites = {
           m.ackRequested === true ? 1 : 0,
           m.escalationPlan == null ? null : JSON.stringify(m.escalationPlan),
         ).changes === 1;
-      if (inserted) touchConversation(db, m.conversationId, m.sentAt);
+      if (inserted) {
+        touchConversation(db, m.conversationId, m.sentAt);
+        if (m.attachments !== undefined) insertAttachments(db, m.id, m.attachments);
+      }
       return { inserted };
     })();
   },
@@ -228,6 +236,7 @@ export const messageWrites = {
         `INSERT INTO outbox (id, conversation_id, idempotency_key, envelope, created_at, attempts, next_attempt_at)
          VALUES (?, ?, ?, ?, ?, 0, NULL)`,
       ).run(m.id, input.conversation.id, m.id, Buffer.from(input.envelope), m.sentAt);
+      if (m.attachments !== undefined) insertAttachments(db, m.id, m.attachments);
       touchConversation(db, input.conversation.id, m.sentAt);
     })();
     return null;

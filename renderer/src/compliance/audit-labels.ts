@@ -37,6 +37,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'message.escalated': 'Message escalated (server)',
   'search.performed': 'Search performed',
   'attachment.opened': 'Attachment opened',
+  'attachment.saved': 'Attachment saved',
   'export.created': 'Export created',
   'key-change.shown': 'Key change shown',
   'key-change.accepted': 'Key change accepted',

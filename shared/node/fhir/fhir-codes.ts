@@ -133,6 +133,7 @@ export const ACTIONS: Readonly<Record<AuditAction, ActionMapping>> = {
   'message.escalated': { type: PATIENT_RECORD, action: 'E' },
   'search.performed': { type: QUERY, action: 'E' },
   'attachment.opened': { type: PATIENT_RECORD, action: 'R' },
+  'attachment.saved': { type: EXPORT, action: 'R' },
   'export.created': { type: EXPORT, action: 'R' },
   'key-change.shown': { type: SECURITY_ALERT, action: 'R' },
   'key-change.accepted': { type: SECURITY_ALERT, action: 'U' },

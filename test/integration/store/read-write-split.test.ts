@@ -27,6 +27,10 @@ const READ_ARGS: { readonly [K in keyof Reads]: Parameters<Reads[K]>[1] } = {
   'message.awaitingAcknowledgement': {},
   'message.awaitingAcknowledgementIds': {},
   'conversation.escalationPlans': { conversationId: conversation.id },
+  'attachment.forMessages': { messageIds: [message(1).id] },
+  'attachment.content': { messageId: message(1).id, attachmentId: 'none', now: message(1).sentAt },
+  'attachment.dueToFetch': { now: message(2).sentAt + 1000, limit: 10 },
+  'attachment.nextFetchAt': {},
 };
 
 let db: Database;

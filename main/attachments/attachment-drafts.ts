@@ -1,0 +1,195 @@
+/**
+ * Files being attached to a message that is not sent yet, held in main's memory for the
+ * signed-in clinician only (cleared with everything else at lock and sign-out). The renderer
+ * hands a file over in order; machine policy decides at once whether its kind and size may be
+ * attached, before a byte is read. When the last byte is in, the real kind is read from the
+ * bytes (never the name), an image is re-encoded without its metadata and a thumbnail made,
+ * the result encrypted with a fresh key and uploaded as ciphertext. A send then names drafts by
+ * id and takes their sealed descriptions and the sender's own copy of the bytes.
+ *
+ * Every step changes a draft's state synchronously before any await, so two requests racing on
+ * one draft (a double finish, a chunk during finish, a discard mid-upload) cannot both act.
+ */
+import { appError, type ErrorCode } from '../../shared/errors';
+import { fail, ok, type IpcResult } from '../../shared/ipc/result';
+import type { AttachmentDraft } from '../../shared/ipc/attachment-channels';
+import {
+  ATTACHMENT_MEDIA_TYPES,
+  MAX_ATTACHMENTS,
+  type AttachmentKind,
+  type SealedMediaType,
+} from '../../shared/protocol/attachment';
+import { parseAttachmentKinds, type Policy } from '../../shared/policy/policy-schema';
+import type { AttachmentRecord } from '../store/ops/attachment-ops';
+import { encryptAttachment } from './attachment-cipher';
+import { declaredKind } from './declared-kind';
+
+/** A file after main has read it: what is sealed and kept, and its thumbnail. */
+export interface PreparedFile {
+  readonly bytes: Uint8Array;
+  readonly mediaType: SealedMediaType;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly thumbnail: Uint8Array | null;
+}
+
+export interface DraftDeps {
+  readonly policy: () => Pick<Policy, 'attachmentMaxMiB' | 'attachmentKinds'>;
+  /** The real kind read from the bytes, or null for none Wardline knows. */
+  readonly sniff: (bytes: Uint8Array) => AttachmentKind | null;
+  /** Re-encodes an image without metadata and makes its thumbnail; checks a PDF's structure. */
+  readonly prepare: (bytes: Uint8Array, kind: AttachmentKind) => Promise<PreparedFile | 'unreadable'>;
+  /** Uploads ciphertext as a blob; the server's id for it, or why not. */
+  readonly upload: (ciphertext: Uint8Array) => Promise<IpcResult<{ blobId: string }>>;
+  readonly newId: () => string;
+}
+
+type Draft =
+  | { state: 'receiving'; fileName: string; kind: AttachmentKind; bytes: Uint8Array; received: number }
+  | { state: 'finishing'; fileName: string }
+  | {
+      state: 'ready';
+      fileName: string;
+      record: AttachmentRecord & { content: NonNullable<AttachmentRecord['content']> };
+    };
+
+export interface AttachmentDrafts {
+  begin(input: { fileName: string; mediaType: string; size: number }): IpcResult<{ draftId: string }>;
+  chunk(input: { draftId: string; offset: number; data: Uint8Array }): IpcResult<Record<string, never>>;
+  finish(draftId: string): Promise<IpcResult<AttachmentDraft>>;
+  discard(draftId: string): void;
+  /** The ready drafts a send names, in its order, or NOT_FOUND if any is not ready. They stay until `consume`. */
+  take(draftIds: readonly string[]): IpcResult<AttachmentRecord[]>;
+  /** A send that named them was queued: they are its now. */
+  consume(draftIds: readonly string[]): void;
+  /** Lock or sign-out: every draft forgotten and its bytes zeroed. */
+  clear(): void;
+}
+
+const MIB = 1024 * 1024;
+
+export function createAttachmentDrafts(deps: DraftDeps): AttachmentDrafts {
+  const drafts = new Map<string, Draft>();
+
+  const allowedKinds = (): readonly AttachmentKind[] => {
+    const named = deps.policy().attachmentKinds;
+    return named === null
+      ? (Object.keys(ATTACHMENT_MEDIA_TYPES) as AttachmentKind[])
+      : (parseAttachmentKinds(named) ?? []);
+  };
+  const maxBytes = () => deps.policy().attachmentMaxMiB * MIB;
+  /** Bytes held for drafts now: bounded so a hostile renderer cannot fill main's memory. */
+  const heldBytes = () =>
+    [...drafts.values()].reduce(
+      (sum, draft) =>
+        sum + (draft.state === 'receiving' ? draft.bytes.length : draft.state === 'ready' ? draft.record.size : 0),
+      0,
+    );
+  const wipe = (draft: Draft | undefined) => {
+    if (draft?.state === 'receiving') draft.bytes.fill(0);
+    if (draft?.state === 'ready') draft.record.content.bytes.fill(0);
+  };
+  const refuse = (draftId: string, code: ErrorCode): IpcResult<never> => {
+    wipe(drafts.get(draftId));
+    drafts.delete(draftId);
+    return fail(appError(code));
+  };
+
+  return {
+    begin({ fileName, mediaType, size }) {
+      const kind = declaredKind(fileName, mediaType);
+      if (kind === null || !allowedKinds().includes(kind)) return fail(appError('ATTACHMENT_TYPE_NOT_ALLOWED'));
+      if (size > maxBytes()) return fail(appError('ATTACHMENT_TOO_LARGE'));
+      if (size === 0) return fail(appError('ATTACHMENT_UNREADABLE'));
+      if (drafts.size >= 2 * MAX_ATTACHMENTS || heldBytes() + size > MAX_ATTACHMENTS * maxBytes())
+        return fail(appError('PAYLOAD_TOO_LARGE'));
+      const draftId = deps.newId();
+      drafts.set(draftId, { state: 'receiving', fileName, kind, bytes: new Uint8Array(size), received: 0 });
+      return ok({ draftId });
+    },
+
+    chunk({ draftId, offset, data }) {
+      const draft = drafts.get(draftId);
+      if (draft?.state !== 'receiving') return fail(appError('NOT_FOUND'));
+      // In order and within the size declared at `begin`: anything else ends the draft.
+      if (offset !== draft.received || offset + data.length > draft.bytes.length) return refuse(draftId, 'BAD_REQUEST');
+      draft.bytes.set(data, offset);
+      draft.received += data.length;
+      return ok({});
+    },
+
+    async finish(draftId) {
+      const draft = drafts.get(draftId);
+      if (draft?.state !== 'receiving') return fail(appError('NOT_FOUND'));
+      if (draft.received !== draft.bytes.length) return refuse(draftId, 'BAD_REQUEST');
+      const { fileName, bytes } = draft;
+      drafts.set(draftId, { state: 'finishing', fileName });
+      try {
+        const kind = deps.sniff(bytes);
+        if (kind === null) return refuse(draftId, 'ATTACHMENT_UNREADABLE');
+        if (!allowedKinds().includes(kind)) return refuse(draftId, 'ATTACHMENT_TYPE_NOT_ALLOWED');
+        const prepared = await deps.prepare(bytes, kind);
+        if (prepared === 'unreadable') return refuse(draftId, 'ATTACHMENT_UNREADABLE');
+        // A re-encoded photo may come out larger than it went in; the limit is on what is sent.
+        if (prepared.bytes.length > maxBytes()) return refuse(draftId, 'ATTACHMENT_TOO_LARGE');
+        const sealed = await encryptAttachment(prepared.bytes);
+        const uploaded = await deps.upload(sealed.ciphertext);
+        if (!uploaded.ok) {
+          sealed.key.fill(0);
+          return refuse(draftId, uploaded.error.code);
+        }
+        // Discarded (or cleared by a lock) while it was uploading: the server drops the blob later.
+        if (drafts.get(draftId)?.state !== 'finishing') {
+          prepared.bytes.fill(0);
+          sealed.key.fill(0);
+          return fail(appError('NOT_FOUND'));
+        }
+        const record = {
+          id: uploaded.value.blobId,
+          fileName,
+          mediaType: prepared.mediaType,
+          size: prepared.bytes.length,
+          sha256: sealed.sha256,
+          key: sealed.key,
+          width: prepared.width,
+          height: prepared.height,
+          content: { bytes: prepared.bytes, thumbnail: prepared.thumbnail },
+        };
+        drafts.set(draftId, { state: 'ready', fileName, record });
+        return ok({
+          draftId,
+          fileName,
+          mediaType: record.mediaType,
+          size: record.size,
+          thumbnail: prepared.thumbnail === null ? null : Buffer.from(prepared.thumbnail).toString('base64'),
+        });
+      } finally {
+        bytes.fill(0);
+      }
+    },
+
+    discard(draftId) {
+      wipe(drafts.get(draftId));
+      drafts.delete(draftId);
+    },
+
+    take(draftIds) {
+      const records: AttachmentRecord[] = [];
+      for (const id of draftIds) {
+        const draft = drafts.get(id);
+        if (draft?.state !== 'ready') return fail(appError('NOT_FOUND'));
+        records.push(draft.record);
+      }
+      return ok(records);
+    },
+
+    consume(draftIds) {
+      for (const id of draftIds) drafts.delete(id);
+    },
+
+    clear() {
+      for (const draft of drafts.values()) wipe(draft);
+      drafts.clear();
+    },
+  };
+}

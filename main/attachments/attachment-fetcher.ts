@@ -1,0 +1,112 @@
+/**
+ * Fetching received attachments in the background, so a photo is on this workstation (in the
+ * vault) by the time the clinician opens the thread, and stays viewable offline. One or two at a
+ * time, oldest message first. Each is downloaded as ciphertext, decrypted and checked against
+ * the size and hash its sealed body gave (attachment-cipher.ts), thumbnailed if it is an image,
+ * and stored. A server that cannot be reached is tried again later, backing off; a blob the
+ * server no longer has (recalled, expired) or one that does not decrypt is given up and shown
+ * as such. Nothing here logs more than a code.
+ */
+import type { IpcResult } from '../../shared/ipc/result';
+import type { AttachmentProblem, AttachmentToFetch } from '../store/ops/attachment-ops';
+import type { StoreClient } from '../store/store-client';
+import { decryptAttachment } from './attachment-cipher';
+
+export interface FetcherDeps {
+  readonly store: StoreClient;
+  /** The blob's ciphertext; `gone` when the server has no such blob for this user (recalled, expired). */
+  readonly download: (blobId: string, maxBytes: number) => Promise<IpcResult<Uint8Array> | 'gone'>;
+  readonly thumbnail: (bytes: Uint8Array) => Promise<Uint8Array | null>;
+  readonly now: () => number;
+  readonly setTimer: (run: () => void, ms: number) => { cancel(): void };
+  /** A message's attachment became ready or failed: its thread should show it. */
+  readonly onChanged: (messageId: string) => void;
+  /** PHI-free codes only. */
+  readonly onProblem: (code: string) => void;
+}
+
+export interface AttachmentFetcher {
+  /** Something may be waiting (a message arrived, the connection came back, a retry was asked). */
+  wake(): void;
+  stop(): void;
+}
+
+/** Tries before an unreachable server is given up on; the clinician can ask again. */
+export const FETCH_MAX_ATTEMPTS = 8;
+const PARALLEL = 2;
+const backoffMs = (attempt: number) => Math.min(15_000 * 2 ** attempt, 10 * 60_000);
+
+export function createAttachmentFetcher(deps: FetcherDeps): AttachmentFetcher {
+  let running = false;
+  let again = false;
+  let stopped = false;
+  let timer: { cancel(): void } | null = null;
+
+  async function fetchOne(item: AttachmentToFetch): Promise<void> {
+    const downloaded = await deps.download(item.id, item.size + 1024 * 1024);
+    let problem: AttachmentProblem;
+    let retry = false;
+    if (downloaded === 'gone') problem = 'gone';
+    else if (!downloaded.ok) {
+      problem = 'unreachable';
+      retry = item.attempts + 1 < FETCH_MAX_ATTEMPTS;
+      deps.onProblem(downloaded.error.code);
+    } else {
+      const plain = await decryptAttachment(downloaded.value, item);
+      if (plain !== 'damaged') {
+        const thumbnail = item.mediaType === 'application/pdf' ? null : await deps.thumbnail(plain);
+        await deps.store.call('attachment.fetched', { id: item.id, bytes: plain, thumbnail });
+        plain.fill(0);
+        deps.onChanged(item.messageId);
+        return;
+      }
+      problem = 'damaged';
+      deps.onProblem('ATTACHMENT_DAMAGED');
+    }
+    const retryAt = retry ? deps.now() + backoffMs(item.attempts) : null;
+    await deps.store.call('attachment.fetchFailed', { id: item.id, problem, retryAt });
+    if (!retry) deps.onChanged(item.messageId);
+  }
+
+  async function run(): Promise<void> {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        for (;;) {
+          if (stopped) return;
+          const due = await deps.store.call('attachment.dueToFetch', { now: deps.now(), limit: PARALLEL });
+          if (due.length === 0) break;
+          await Promise.all(due.map((item) => fetchOne(item).catch(() => deps.onProblem('ATTACHMENT_FETCH_FAILED'))));
+        }
+      } while (again && !stopped);
+      if (!stopped) await schedule();
+    } catch {
+      // The vault closed under us (a lock): the next unlock starts a new fetcher.
+      deps.onProblem('ATTACHMENT_FETCH_STOPPED');
+    } finally {
+      running = false;
+    }
+  }
+
+  async function schedule(): Promise<void> {
+    timer?.cancel();
+    timer = null;
+    const next = await deps.store.call('attachment.nextFetchAt', {});
+    if (next === null || stopped) return;
+    timer = deps.setTimer(() => void run(), Math.max(1000, next - deps.now()));
+  }
+
+  return {
+    wake: () => void run(),
+    stop() {
+      stopped = true;
+      timer?.cancel();
+      timer = null;
+    },
+  };
+}

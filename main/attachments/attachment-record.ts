@@ -1,0 +1,34 @@
+/**
+ * A sealed body's description of an attachment as the vault keeps it, to be fetched. The bytes
+ * of key and hash cross the wire as base64 (shared/protocol/attachment.ts), already checked for
+ * length by the body's schema.
+ */
+import type { AttachmentRef } from '../../shared/protocol/attachment';
+import type { AttachmentRecord } from '../store/ops/attachment-ops';
+
+export function attachmentRecordOf(ref: AttachmentRef): AttachmentRecord {
+  return {
+    id: ref.blobId,
+    fileName: ref.fileName,
+    mediaType: ref.mediaType,
+    size: ref.size,
+    sha256: new Uint8Array(Buffer.from(ref.sha256, 'base64')),
+    key: new Uint8Array(Buffer.from(ref.key, 'base64')),
+    width: ref.width ?? null,
+    height: ref.height ?? null,
+  };
+}
+
+/** The description sealed into the body for a file this clinician attached. */
+export function attachmentRefOf(record: AttachmentRecord): AttachmentRef {
+  return {
+    blobId: record.id,
+    fileName: record.fileName,
+    mediaType: record.mediaType,
+    size: record.size,
+    sha256: Buffer.from(record.sha256).toString('base64'),
+    key: Buffer.from(record.key).toString('base64'),
+    ...(record.width === null ? {} : { width: record.width }),
+    ...(record.height === null ? {} : { height: record.height }),
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * Attachments in the vault (schema-v8.ts): stored with their message in its own transaction,
+ * listed for a thread without their bytes, fetched in the background, and opened. Recall and
+ * expiry remove bytes, thumbnails and keys by trigger, so nothing here has to remember to.
+ */
+import type { Database } from 'better-sqlite3';
+import type { SealedMediaType } from '../../../shared/protocol/attachment';
+import { sql } from '../statement-cache';
+
+export type AttachmentState = 'ready' | 'fetching' | 'failed' | 'removed';
+export type AttachmentProblem = 'unreachable' | 'damaged' | 'gone';
+
+/** An attachment as its message's sealed body describes it, and, for the sender's own copy, its bytes. */
+export interface AttachmentRecord {
+  /** The server's blob id. */
+  readonly id: string;
+  readonly fileName: string;
+  readonly mediaType: SealedMediaType;
+  readonly size: number;
+  readonly sha256: Uint8Array;
+  readonly key: Uint8Array;
+  readonly width: number | null;
+  readonly height: number | null;
+  /** The sender's own copy is stored ready; a received one is fetched later. */
+  readonly content?: { readonly bytes: Uint8Array; readonly thumbnail: Uint8Array | null };
+}
+
+export interface AttachmentSummary {
+  readonly id: string;
+  readonly messageId: string;
+  readonly fileName: string;
+  readonly mediaType: SealedMediaType;
+  readonly size: number;
+  readonly state: AttachmentState;
+  readonly problem: AttachmentProblem | null;
+  readonly thumbnail: Uint8Array | null;
+}
+
+/** What the fetcher needs to download, decrypt and check one. */
+export interface AttachmentToFetch {
+  readonly id: string;
+  readonly messageId: string;
+  readonly mediaType: SealedMediaType;
+  readonly size: number;
+  readonly sha256: Uint8Array;
+  readonly key: Uint8Array;
+  readonly attempts: number;
+}
+
+interface SummaryRow {
+  id: string;
+  message_id: string;
+  file_name: string;
+  media_type: SealedMediaType;
+  size_bytes: number;
+  state: AttachmentState;
+  problem: AttachmentProblem | null;
+  thumbnail: Buffer | null;
+}
+
+const bytes = (value: Buffer | null): Uint8Array | null => (value === null ? null : new Uint8Array(value));
+
+/** Inside the caller's transaction: a message's attachments, in order. */
+export function insertAttachments(db: Database, messageId: string, list: readonly AttachmentRecord[]): void {
+  list.forEach((a, position) => {
+    sql(
+      db,
+      `INSERT INTO attachments (id, message_id, file_name, media_type, size_bytes, sha256, content_key, position,
+         state, width, height, thumbnail)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ).run(
+      a.id,
+      messageId,
+      a.fileName,
+      a.mediaType,
+      a.size,
+      Buffer.from(a.sha256),
+      Buffer.from(a.key),
+      position,
+      a.content === undefined ? 'fetching' : 'ready',
+      a.width,
+      a.height,
+      a.content?.thumbnail == null ? null : Buffer.from(a.content.thumbnail),
+    );
+    if (a.content !== undefined)
+      sql(db, 'INSERT OR IGNORE INTO attachment_content (attachment_id, bytes) VALUES (?, ?)').run(
+        a.id,
+        Buffer.from(a.content.bytes),
+      );
+  });
+}
+
+export const attachmentReads = {
+  /** The attachments of these messages, without their bytes, in each message's order. */
+  'attachment.forMessages': (db: Database, args: { messageIds: readonly string[] }): AttachmentSummary[] =>
+    (
+      sql(
+        db,
+        `SELECT id, message_id, file_name, media_type, size_bytes, state, problem, thumbnail FROM attachments
+         WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, position`,
+      ).all(JSON.stringify(args.messageIds)) as SummaryRow[]
+    ).map((row) => ({
+      id: row.id,
+      messageId: row.message_id,
+      fileName: row.file_name,
+      mediaType: row.media_type,
+      size: row.size_bytes,
+      state: row.state,
+      problem: row.problem,
+      thumbnail: bytes(row.thumbnail),
+    })),
+
+  /**
+   * The bytes of one ready attachment of a message that is still here: null when there is no
+   * such attachment, it is not fetched yet, or its message was recalled or has expired (even if
+   * the sweeper has not reached it: `now`).
+   */
+  'attachment.content': (
+    db: Database,
+    args: { messageId: string; attachmentId: string; now: number },
+  ): { fileName: string; mediaType: SealedMediaType; bytes: Uint8Array; conversationId: string } | null => {
+    const row = sql(
+      db,
+      `SELECT a.file_name, a.media_type, c.bytes, m.conversation_id FROM attachments a
+         JOIN attachment_content c ON c.attachment_id = a.id
+         JOIN messages m ON m.id = a.message_id
+       WHERE a.id = ? AND a.message_id = ? AND a.state = 'ready'
+         AND m.recalled_at IS NULL AND m.expired_at IS NULL AND (m.expires_at IS NULL OR m.expires_at > ?)`,
+    ).get(args.attachmentId, args.messageId, args.now) as
+      { file_name: string; media_type: SealedMediaType; bytes: Buffer; conversation_id: string } | undefined;
+    return row === undefined
+      ? null
+      : {
+          fileName: row.file_name,
+          mediaType: row.media_type,
+          bytes: new Uint8Array(row.bytes),
+          conversationId: row.conversation_id,
+        };
+  },
+
+  /** Attachments waiting to be fetched whose time has come, oldest message first. */
+  'attachment.dueToFetch': (db: Database, args: { now: number; limit: number }): AttachmentToFetch[] =>
+    (
+      sql(
+        db,
+        `SELECT a.id, a.message_id, a.media_type, a.size_bytes, a.sha256, a.content_key, a.attempts FROM attachments a
+           JOIN messages m ON m.id = a.message_id
+         WHERE a.state = 'fetching' AND (a.next_attempt_at IS NULL OR a.next_attempt_at <= ?)
+         ORDER BY m.seq, a.position LIMIT ?`,
+      ).all(args.now, args.limit) as {
+        id: string;
+        message_id: string;
+        media_type: SealedMediaType;
+        size_bytes: number;
+        sha256: Buffer;
+        content_key: Buffer;
+        attempts: number;
+      }[]
+    ).map((row) => ({
+      id: row.id,
+      messageId: row.message_id,
+      mediaType: row.media_type,
+      size: row.size_bytes,
+      sha256: new Uint8Array(row.sha256),
+      key: new Uint8Array(row.content_key),
+      attempts: row.attempts,
+    })),
+
+  /** When the next fetch is due (null: none waits), so the fetcher can sleep until then. */
+  'attachment.nextFetchAt': (db: Database, _args: Record<string, never>): number | null => {
+    const row = sql(
+      db,
+      "SELECT MIN(COALESCE(next_attempt_at, 0)) AS at FROM attachments WHERE state = 'fetching'",
+    ).get() as { at: number | null };
+    return row.at;
+  },
+} as const;
+
+export const attachmentWrites = {
+  /** Fetched and checked: its bytes and thumbnail, unless a recall or expiry removed it meanwhile. */
+  'attachment.fetched': (
+    db: Database,
+    args: { id: string; bytes: Uint8Array; thumbnail: Uint8Array | null },
+  ): boolean =>
+    db.transaction(() => {
+      const changed =
+        sql(
+          db,
+          "UPDATE attachments SET state = 'ready', problem = NULL, thumbnail = ?, next_attempt_at = NULL WHERE id = ? AND state = 'fetching'",
+        ).run(args.thumbnail === null ? null : Buffer.from(args.thumbnail), args.id).changes === 1;
+      if (changed)
+        sql(db, 'INSERT OR REPLACE INTO attachment_content (attachment_id, bytes) VALUES (?, ?)').run(
+          args.id,
+          Buffer.from(args.bytes),
+        );
+      return changed;
+    })(),
+
+  /**
+   * A fetch that failed: tried again at `retryAt`, or given up (`retryAt` null) with the reason
+   * the thread shows. Only while it is still waiting: a removed one stays removed.
+   */
+  'attachment.fetchFailed': (
+    db: Database,
+    args: { id: string; problem: AttachmentProblem; retryAt: number | null },
+  ): null => {
+    sql(
+      db,
+      `UPDATE attachments SET attempts = attempts + 1, problem = ?, next_attempt_at = ?,
+         state = CASE WHEN ? IS NULL THEN 'failed' ELSE 'fetching' END
+       WHERE id = ? AND state = 'fetching'`,
+    ).run(args.problem, args.retryAt, args.retryAt, args.id);
+    return null;
+  },
+
+  /** The clinician asked to try one that failed again: it waits to be fetched at once. */
+  'attachment.retry': (db: Database, args: { messageId: string; attachmentId: string }): boolean =>
+    sql(
+      db,
+      `UPDATE attachments SET state = 'fetching', problem = NULL, attempts = 0, next_attempt_at = NULL
+       WHERE id = ? AND message_id = ? AND state = 'failed'`,
+    ).run(args.attachmentId, args.messageId).changes === 1,
+} as const;
