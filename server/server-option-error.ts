@@ -5,7 +5,11 @@
 import type { SiemIdentityProblem } from './siem/siem-client-identity';
 
 export type ServerOptionProblem =
-  SiemIdentityProblem | 'SIEM_ENTERPRISE_NUMBER_INVALID' | 'SIEM_LEASE_INVALID' | 'FHIR_CODE_SYSTEM_BASE_INVALID';
+  | SiemIdentityProblem
+  | 'SIEM_ENTERPRISE_NUMBER_INVALID'
+  | 'SIEM_LEASE_INVALID'
+  | 'FHIR_CODE_SYSTEM_BASE_INVALID'
+  | 'BLOB_LIMITS_INVALID';
 
 export class ServerOptionError extends Error {
   constructor(readonly code: ServerOptionProblem) {

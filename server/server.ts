@@ -44,6 +44,8 @@ import { startStreamRegistry } from './stream/stream-registry';
 import { loadOrCreateTlsMaterial } from './tls/tls-files';
 import { releaseDueEscalations } from './relay/escalation-release';
 import type { RoleEscalationTimes } from '../shared/protocol/escalation';
+import { blobLimitsOf, type BlobLimits } from './blobs/blob-limits';
+import { registerBlobRoutes } from './blobs/blob-routes';
 
 export interface ServerOptions {
   /** TLS material, the embedded database and demo files live here. */
@@ -80,6 +82,8 @@ export interface ServerOptions {
   readonly fhirCodeSystemBase?: string;
   /** When role addresses' STAT messages re-alert and escalate; default DEFAULT_ESCALATION_TIMES (shared/protocol/escalation.ts). */
   readonly escalation?: RoleEscalationTimes;
+  /** Attachment blobs: the largest, and what one person may hold unsent; default DEFAULT_BLOB_LIMITS (blobs/blob-limits.ts). */
+  readonly blobs?: Partial<BlobLimits>;
 }
 
 export interface RunningServer {
@@ -118,6 +122,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     parseFhirCodeSystemBase(options.fhirCodeSystemBase) !== options.fhirCodeSystemBase
   )
     throw new ServerOptionError('FHIR_CODE_SYSTEM_BASE_INVALID');
+  const blobLimits = blobLimitsOf(options.blobs);
 
   // Before anything in the data folder is read or created: refused if others can write it.
   await secureDataFolder(options.dataDir);
@@ -146,6 +151,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       clock,
       streams,
       throttles: { account: accountThrottle, accountAtAddress: accountAtAddressThrottle, address: addressThrottle },
+      blobs: blobLimits,
     };
     const auditKey = await loadAuditSigningKey(db);
     const admin = createServerAdmin({ ...housekeeping, hasher, kdf: accountKdf, key: auditKey });
@@ -238,6 +244,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       clock,
     );
     registerStreamRoute(app, { db, clock, authenticate, registry: streams, logger });
+    registerBlobRoutes(app, { db, clock, authenticate, limits: blobLimits });
     // The address is known once listening; SCIM's `meta.location` reads it then.
     let listeningAt = '';
     registerScimRoutes(app, { db, clock, kdf: accountKdf, onRecorded: foldAccountEvents, baseUrl: () => listeningAt });

@@ -1,6 +1,8 @@
 /**
  * Periodic clean-up, also callable directly (tests, admin): expired envelopes go with
- * everything that refers to them (recipients, receipts, feed events), and so do expired MFA
+ * everything that refers to them (recipients, receipts, feed events, attachment blobs and their
+ * chunks, by the cascade in the same statement); blobs no message claimed within their time
+ * (server/blobs/blob-limits.ts) go too, and so do expired MFA
  * challenges, stale throttle counters (never a hard lock), spent device proofs past their window
  * and long-dead sessions. Streams whose session has expired are told so and closed.
  */
@@ -17,6 +19,8 @@ import {
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { deleteExpiredEnvelopes } from '../relay/envelope-store';
+import type { BlobLimits } from '../blobs/blob-limits';
+import { deleteStalePendingBlobs } from '../blobs/blob-store';
 import type { StreamRegistry } from '../stream/stream-registry';
 
 /** Ended and expired sessions stay listed this long (for "where am I signed in"), then go. */
@@ -24,6 +28,8 @@ const DEAD_SESSION_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 export interface SweepResult {
   readonly expiredEnvelopes: number;
+  /** Blobs uploaded and never sent with a message (or never finished) within their time. */
+  readonly stalePendingBlobs: number;
 }
 
 export interface HousekeepingDeps {
@@ -36,11 +42,13 @@ export interface HousekeepingDeps {
     readonly accountAtAddress: ThrottlePolicy;
     readonly address: ThrottlePolicy;
   };
+  readonly blobs: Pick<BlobLimits, 'pendingTtlMs'>;
 }
 
 export async function sweepExpired(deps: HousekeepingDeps): Promise<SweepResult> {
   const now = deps.clock();
   const expiredEnvelopes = await deleteExpiredEnvelopes(deps.db, now);
+  const stalePendingBlobs = await deleteStalePendingBlobs(deps.db, now - deps.blobs.pendingTtlMs);
   await deleteExpiredChallenges(deps.db, now);
   await deleteStaleThrottles(deps.db, ACCOUNT_THROTTLE_PREFIX, deps.throttles.account, now);
   await deleteStaleThrottles(deps.db, ACCOUNT_AT_ADDRESS_THROTTLE_PREFIX, deps.throttles.accountAtAddress, now);
@@ -48,5 +56,5 @@ export async function sweepExpired(deps: HousekeepingDeps): Promise<SweepResult>
   await deleteExpiredProofs(deps.db, now);
   await deleteDeadSessions(deps.db, now - DEAD_SESSION_RETENTION_MS);
   await deps.streams.checkSessions();
-  return { expiredEnvelopes };
+  return { expiredEnvelopes, stalePendingBlobs };
 }

@@ -10,7 +10,8 @@ import type { TlsMaterial } from '../tls/tls-files';
 import { MAX_ENVELOPE_JSON_BYTES } from '../../shared/protocol/envelope';
 import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
 import { DEFAULT_BODY_LIMIT } from './api-routes';
-import { registerErrorReplies } from './error-reply';
+import { registerErrorReplies, sendFailure } from './error-reply';
+import { fail } from '../outcome';
 import { registerRequestLog } from './request-log';
 
 /**
@@ -34,6 +35,19 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     bodyLimit: DEFAULT_BODY_LIMIT,
     forceCloseConnections: true,
     trustProxy: false,
+    // Refusals the router makes before any route or hook runs (a path segment over the length a
+    // parameter may have, a malformed percent-encoding) are typed answers too: Fastify's own
+    // would echo the path back. A parameter too long to be an id names nothing.
+    frameworkErrors: (error, request, reply) => {
+      request.logFields ??= {};
+      const code =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'NOT_FOUND'
+          : error.code === 'FST_ERR_BAD_URL'
+            ? 'MALFORMED_REQUEST'
+            : 'INTERNAL';
+      void sendFailure(request, reply, fail(code));
+    },
     // The routes never touch the raw server, so the HTTPS instance is typed as the generic one.
   }) as unknown as FastifyInstance;
   registerRequestLog(app, options.logger);

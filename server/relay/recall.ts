@@ -4,6 +4,9 @@
  * not received it (no delivered or read receipt) simply never will: their envelope events go.
  * Recipients who had, and the sender's own devices, get a `recall` event and hide it.
  *
+ * Its attachment blobs are deleted in the same transaction, chunks and all: nobody can fetch
+ * them any more, whatever they kept of the message.
+ *
  * The envelope's row stays as a header-only tombstone (recalledAt, the recall signature) so a
  * resend of the same id is a duplicate, never a resurrection; `history` leaves it out.
  *
@@ -22,6 +25,7 @@ import { heldEnvelope, recallEnvelope, recalledAtOf } from './envelope-store';
 import { cancelEscalation } from './escalation-store';
 import { appendFeedEvents, deleteEnvelopeEvents } from './feed-store';
 import { receiptSenders } from './receipt-store';
+import { deleteMessageBlobs } from '../blobs/blob-store';
 import type { RelayDeps } from './send-message';
 
 export async function recallMessage(
@@ -58,6 +62,7 @@ export async function recallMessage(
       return recalledAt === null ? fail('NOT_FOUND') : succeed({ recalledAt });
     }
     await deleteEnvelopeEvents(tx, request.messageId);
+    await deleteMessageBlobs(tx, request.messageId);
     await cancelEscalation(tx, request.messageId, now);
     const audience = [session.userId, ...(await receiptSenders(tx, request.messageId))];
     await appendFeedEvents(

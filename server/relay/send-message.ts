@@ -7,7 +7,9 @@
  * Order of checks: sender (cheap, and stops anyone resending another user's envelope), expiry,
  * the signed time (CLOCK_SKEW), recipients (active, with keys, and in a role that takes part in
  * messaging) and their keys, the signature (the only costly one), then the insert, whose
- * conflict on the id finds a resend. Any refusal is checked against the stored id before it is
+ * conflict on the id finds a resend, then the attachments: every blob the signed header names
+ * must be the sender's own finished upload that no message has claimed, and the send claims
+ * them all in its transaction or is refused (ATTACHMENT_UNKNOWN) and stores nothing. Any refusal is checked against the stored id before it is
  * given, so a resend of something already accepted is answered as a duplicate whatever changed.
  */
 import type { RouteResponse } from '../../shared/protocol/api';
@@ -33,6 +35,7 @@ import { envelopeIdentity, insertEnvelope } from './envelope-store';
 import { scheduleEscalation } from './escalation-store';
 import { appendFeedEvents } from './feed-store';
 import { recordServed, servedEvent } from '../audit/served-events';
+import { claimBlobs } from '../blobs/blob-store';
 
 export interface RelayDeps {
   readonly db: Database;
@@ -95,6 +98,10 @@ async function acceptNew(deps: RelayDeps, envelope: Envelope, digest: string): P
   return transactionOutcome(deps.db, async (tx) => {
     // Taken (a resend, or a concurrent one that got there first): the caller answers from the stored row.
     if (!(await insertEnvelope(tx, envelope, digest, now))) return fail('IDEMPOTENCY_CONFLICT');
+    const { attachments } = envelope.header;
+    // One statement: of twenty sends naming one blob, one claims it and nineteen are refused.
+    if (attachments !== undefined && !(await claimBlobs(tx, envelope.header.id, senderId, attachments)))
+      return fail('ATTACHMENT_UNKNOWN');
     await appendFeedEvents(tx, envelopeAudience(envelope), { type: 'envelope', messageId: envelope.header.id }, now);
     if (envelope.header.escalation !== undefined)
       await scheduleEscalation(tx, envelope.header.id, envelope.header.escalation, now);

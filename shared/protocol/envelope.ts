@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import { attachmentRefs } from './attachment';
 import { boundedBytes, fixedBytes, NONCE_BYTES, publicKey, signature } from './binary';
+import { blobId, MAX_ATTACHMENTS } from './blob-api';
 import { escalationArray, escalationPlan, escalationRecipients } from './escalation';
 import { conversationId, deviceId, epochMs, messageId, patientReference, roleAddressId, userId } from './identifiers';
 
@@ -63,6 +64,17 @@ export const envelopeHeader = z.strictObject({
    * from envelopes without one, whose signed bytes are then exactly as before it existed.
    */
   escalation: escalationPlan.optional(),
+  /**
+   * The attachment blobs this message carries (blob-api.ts), by id; their keys are in the sealed
+   * body. Signed, so nobody can move a blob under another message; absent from envelopes
+   * without attachments, whose signed bytes are then exactly as before it existed.
+   */
+  attachments: z
+    .array(blobId)
+    .min(1)
+    .max(MAX_ATTACHMENTS)
+    .refine((list) => new Set(list).size === list.length, { message: 'duplicate attachment' })
+    .optional(),
 });
 export type EnvelopeHeader = z.infer<typeof envelopeHeader>;
 
@@ -176,6 +188,9 @@ function headerArray(header: EnvelopeHeader): unknown[] {
     header.expiresAt,
     header.priority,
     ...(header.escalation === undefined ? [] : [escalationArray(header.escalation)]),
+    // Tagged, unlike the escalation before it: both are optional arrays that would otherwise sit
+    // at the same position, so `[…, priority, X]` could be read either way. The tag says which.
+    ...(header.attachments === undefined ? [] : [['attachments', header.attachments]]),
   ];
 }
 

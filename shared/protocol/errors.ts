@@ -41,6 +41,13 @@ export const PROTOCOL_ERRORS = {
   /** The object exists already (a new role address's id), or is full (a role address at its member limit). */
   CONFLICT: 409,
   MESSAGE_EXPIRED: 410,
+  /**
+   * `send`: an attachment the header names is not one of the sender's own finished uploads
+   * waiting for a message (unknown, someone else's, still uploading, or already sent).
+   */
+  ATTACHMENT_UNKNOWN: 409,
+  /** A blob upload while the caller already holds too many (or too many bytes of) blobs sent with no message yet. */
+  BLOB_QUOTA_EXCEEDED: 429,
   /** A signed time too far from the server's clock (shared/protocol/clock-skew.ts). */
   CLOCK_SKEW: 400,
   PAYLOAD_TOO_LARGE: 413,

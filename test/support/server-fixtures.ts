@@ -385,6 +385,8 @@ export interface MessageSpec {
     readonly repeatEveryMs: number | null;
     readonly steps: readonly { afterMs: number; to: readonly TestUser[]; reason: EscalationReason }[];
   };
+  /** Blob ids the signed header names (shared/protocol/blob-api.ts). */
+  readonly attachments?: readonly string[];
 }
 
 /** A sealed, signed envelope from `from` to `to`, exactly as the client builds one. */
@@ -423,6 +425,7 @@ export async function sealMessage(target: TestServer, spec: MessageSpec): Promis
               })),
             },
           }),
+      ...(spec.attachments === undefined ? {} : { attachments: [...spec.attachments] }),
     },
     body: {
       kind: 'text',
