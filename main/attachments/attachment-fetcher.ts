@@ -37,9 +37,8 @@ const PARALLEL = 2;
 const backoffMs = (attempt: number) => Math.min(15_000 * 2 ** attempt, 10 * 60_000);
 
 export function createAttachmentFetcher(deps: FetcherDeps): AttachmentFetcher {
-  let running = false;
-  let again = false;
-  let stopped = false;
+  // Changed by wake() and stop() while a run awaits: read through `state`, never narrowed.
+  const state = { running: false, again: false, stopped: false };
   let timer: { cancel(): void } | null = null;
 
   async function fetchOne(item: AttachmentToFetch): Promise<void> {
@@ -69,27 +68,29 @@ export function createAttachmentFetcher(deps: FetcherDeps): AttachmentFetcher {
   }
 
   async function run(): Promise<void> {
-    if (running) {
-      again = true;
+    if (state.running) {
+      state.again = true;
       return;
     }
-    running = true;
+    state.running = true;
+    const stopped = () => state.stopped;
+    const again = () => state.again;
     try {
       do {
-        again = false;
+        state.again = false;
         for (;;) {
-          if (stopped) return;
+          if (stopped()) return;
           const due = await deps.store.call('attachment.dueToFetch', { now: deps.now(), limit: PARALLEL });
           if (due.length === 0) break;
           await Promise.all(due.map((item) => fetchOne(item).catch(() => deps.onProblem('ATTACHMENT_FETCH_FAILED'))));
         }
-      } while (again && !stopped);
-      if (!stopped) await schedule();
+      } while (again() && !stopped());
+      if (!stopped()) await schedule();
     } catch {
       // The vault closed under us (a lock): the next unlock starts a new fetcher.
       deps.onProblem('ATTACHMENT_FETCH_STOPPED');
     } finally {
-      running = false;
+      state.running = false;
     }
   }
 
@@ -97,14 +98,14 @@ export function createAttachmentFetcher(deps: FetcherDeps): AttachmentFetcher {
     timer?.cancel();
     timer = null;
     const next = await deps.store.call('attachment.nextFetchAt', {});
-    if (next === null || stopped) return;
-    timer = deps.setTimer(() => void run(), Math.max(1000, next - deps.now()));
+    if (next === null || state.stopped) return;
+    timer = deps.setTimer(() => void run(), Math.max(1000, next.dueAt - deps.now()));
   }
 
   return {
     wake: () => void run(),
     stop() {
-      stopped = true;
+      state.stopped = true;
       timer?.cancel();
       timer = null;
     },

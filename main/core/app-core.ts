@@ -25,6 +25,7 @@ import { createComplianceChannels } from '../audit/compliance-channels';
 import { readWitnessedHead } from '../audit/witnessed-head-file';
 import { derivePasswordKeys } from '../keys/password-kdf';
 import type { MessagingService } from '../messaging/messaging-service';
+import { createBlobClient } from '../server-link/blob-client';
 import { createApiClient } from '../server-link/api-client';
 import { appCodeOfStoreError, StoreError } from '../store/store-error';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
@@ -46,6 +47,8 @@ export interface AppCoreOptions {
   readonly dataDir: string;
   /** This OS user's compliance exports (default `<dataDir>/exports`, as the browser host and tests keep it). */
   readonly exportsDir?: string;
+  /** Where attachments are saved when policy allows it (the OS user's Downloads in the app). */
+  readonly downloadsDir?: string;
   readonly host: AppInfo['host'];
   readonly environment: AppInfo['environment'];
   readonly version: string;
@@ -113,6 +116,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   let commands: DeviceCommands | null = null;
   const api =
     options.server === null ? null : createApiClient(options.server, { onCommandsPending: () => commands?.hint() });
+  const blobs = options.server === null ? null : createBlobClient(options.server);
   // One device identity for the process: it signs sign-ins and audit batches, and keys the audit log.
   let identityLoad: Promise<DeviceIdentityResult> | null = null;
   const deviceIdentity = (): Promise<DeviceIdentityResult> => {
@@ -167,11 +171,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   );
   const session = createSessionService({
     policy,
+    downloadsDir: options.downloadsDir ?? path.join(path.dirname(exportsDir), 'saved-attachments'),
     ...(options.systemIdle ? { systemIdle: options.systemIdle } : {}),
     ...(options.sessionTickMs === undefined ? {} : { tickMs: options.sessionTickMs }),
     vaults,
     audit,
-    server: options.server === null || api === null ? null : { endpoint: options.server, api },
+    server: options.server === null || api === null || blobs === null ? null : { endpoint: options.server, api, blobs },
     deviceIdentity,
     derive: derivePasswordKeys,
     now,
@@ -354,14 +359,16 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'conversation.loadOlder': ({ conversationId, before }) =>
         withMessaging((m) => m.loadOlder(conversationId, before)),
       'message.send': (request) => withMessaging((m) => m.send(request)),
-      // Being built (issue 19): main's attachment service lands next.
-      'attachment.begin': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
-      'attachment.chunk': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
-      'attachment.finish': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
-      'attachment.discard': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
-      'attachment.open': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
-      'attachment.save': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
-      'attachment.retry': () => Promise.resolve(fail(appError('NOT_AVAILABLE'))),
+      'attachment.begin': (request) => withMessaging((m) => m.attachments.begin(request)),
+      'attachment.chunk': (request) => withMessaging((m) => m.attachments.chunk(request)),
+      'attachment.finish': ({ draftId }) => withMessaging((m) => m.attachments.finish(draftId)),
+      'attachment.discard': ({ draftId }) => withMessaging((m) => m.attachments.discard(draftId)),
+      'attachment.open': ({ messageId, attachmentId }) =>
+        withMessaging((m) => m.attachments.open(messageId, attachmentId)),
+      'attachment.save': ({ messageId, attachmentId }) =>
+        withMessaging((m) => m.attachments.save(messageId, attachmentId)),
+      'attachment.retry': ({ messageId, attachmentId }) =>
+        withMessaging((m) => m.attachments.retry(messageId, attachmentId)),
       'message.recall': ({ messageId }) => withMessaging((m) => m.recall(messageId)),
       'message.acknowledge': (request) => withMessaging((m) => m.acknowledge(request)),
       'contact.acceptKeyChange': ({ userId }) => withMessaging((m) => m.acceptKeyChange(userId)),
@@ -393,6 +400,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       const identity = await identityLoad?.catch(() => null);
       if (identity?.ok) identity.value.close();
       api?.close();
+      blobs?.close();
     },
   };
 }

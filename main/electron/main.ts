@@ -154,6 +154,7 @@ async function start(): Promise<void> {
     allowUnprotectedDevice: false,
     dataDir: locations.value.dataDir,
     exportsDir: locations.value.exportsDir,
+    downloadsDir: app.getPath('downloads'),
     host: 'electron',
     environment: isDevelopment ? 'development' : 'production',
     version: appVersion(),

@@ -24,6 +24,8 @@ import type { OwnKeys } from './own-keys';
 import type { RoleDirectory } from './role-directory';
 import { actionEvent } from '../../shared/audit/audit-event-builder';
 import { asksForAcknowledgement } from '../../shared/protocol/acknowledgement';
+import type { AttachmentDrafts } from '../attachments/attachment-drafts';
+import { attachmentRefOf } from '../attachments/attachment-record';
 import { guardEvent, type GuardSubject, type IdentifierCheck } from './identifier-check';
 
 export interface ComposerDeps {
@@ -44,6 +46,8 @@ export interface ComposerDeps {
   readonly availabilityOf?: (userIds: readonly string[]) => Promise<ReadonlyMap<string, Availability>>;
   /** The minimum-necessary guard under this sender's policy. */
   readonly checkIdentifiers: IdentifierCheck;
+  /** Files attached and uploaded, which a send names by draft id. */
+  readonly drafts: Pick<AttachmentDrafts, 'take' | 'consume'>;
 }
 
 export interface Composer {
@@ -114,6 +118,8 @@ export function createComposer(deps: ComposerDeps): Composer {
       if (subject === null) return fail(appError('NOT_FOUND'));
       const guard = await deps.checkIdentifiers(request, subject);
       if (!guard.ok) return guard;
+      const attached = deps.drafts.take(request.attachments ?? []);
+      if (!attached.ok) return attached;
       const resolved = await resolve(request);
       if (!resolved.ok) return resolved;
       const { conversation, isNew, throughRole, standby } = resolved.value;
@@ -164,6 +170,7 @@ export function createComposer(deps: ComposerDeps): Composer {
         sentAt,
         escalation: plan,
         standby,
+        attachments: attached.value.map(attachmentRefOf),
       });
       let sealed;
       try {
@@ -204,9 +211,11 @@ export function createComposer(deps: ComposerDeps): Composer {
           body: request.text,
           ackRequested: asksForAcknowledgement(header.priority, body.acknowledgementRequested === true),
           escalationPlan: plan ?? null,
+          ...(attached.value.length > 0 ? { attachments: attached.value } : {}),
         },
         envelope: new TextEncoder().encode(JSON.stringify(sealed)),
       });
+      deps.drafts.consume(request.attachments ?? []);
       deps.onThreadChanged(conversation.id);
       deps.onListChanged();
       deps.onQueued();

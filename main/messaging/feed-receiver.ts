@@ -32,6 +32,16 @@ import { attachmentRecordOf } from '../attachments/attachment-record';
 
 export const FEED_CURSOR_SETTING = 'feed.cursor';
 
+/** The header's blob ids and the body's descriptions name the same blobs, in the same order. */
+function sameAttachments(
+  linked: readonly string[] | undefined,
+  described: readonly { readonly blobId: string }[] | undefined,
+): boolean {
+  const ids = described?.map((a) => a.blobId) ?? [];
+  const header = linked ?? [];
+  return ids.length === header.length && ids.every((id, i) => id === header[i]);
+}
+
 export interface Self {
   readonly userId: string;
   readonly signingPublicKey: string;
@@ -174,6 +184,11 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     const body = await open(envelope);
     if (body === null) {
       deps.onRejected('ENVELOPE_REJECTED');
+      return;
+    }
+    if (!sameAttachments(header.attachments, body.attachments)) {
+      // The sealed descriptions must be of exactly the blobs the signed header linked to it.
+      deps.onRejected('ATTACHMENTS_MISMATCH');
       return;
     }
     if (!participantsMatch(header, body)) {

@@ -79,7 +79,10 @@ export function toMessageView(message: StoredMessage, context: MessageViewContex
         !message.acknowledgements.some((ack) => ack.userId === context.selfId),
     },
     escalation: escalationView(message, name),
-    attachments: context.attachments?.get(message.id) ?? [],
+    // Gone with the message, even before the sweeper has removed the bytes.
+    attachments: (context.attachments?.get(message.id) ?? []).map((a) =>
+      gone ? { ...a, state: 'removed' as const, problem: null, thumbnail: null } : a,
+    ),
   };
 }
 

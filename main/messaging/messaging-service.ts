@@ -39,6 +39,8 @@ import { createThreadReader } from './thread-reader';
 import { actionEvent } from '../../shared/audit/audit-event-builder';
 import type { GuardRules } from '../../shared/text/identifier-guard/guard-verdict';
 import { createIdentifierCheck } from './identifier-check';
+import { createAttachmentService, type AttachmentServiceDeps } from '../attachments/attachment-service';
+import { randomUUID } from 'node:crypto';
 
 export interface SelfAccount {
   readonly userId: string;
@@ -78,6 +80,8 @@ export interface MessagingDeps {
   readonly audit: ActorAudit;
   /** The minimum-necessary guard as machine policy sets it for this clinician's role. */
   readonly identifierGuard: GuardRules;
+  /** Attachments: policy, what main does to files, the server's blob store, where saves go. */
+  readonly attachments: Pick<AttachmentServiceDeps, 'policy' | 'media' | 'blobs' | 'downloadsDir'>;
   /**
    * How far back a workstation's first sync reaches; older messages come from the server's
    * history when a conversation is scrolled back. Default 30 days.
@@ -124,6 +128,26 @@ export function createMessagingService(deps: MessagingDeps) {
     },
   });
 
+  const attachments = createAttachmentService({
+    ...deps.attachments,
+    store,
+    records,
+    now: deps.now,
+    newId: () => randomUUID(),
+    setTimer: (run, ms) => {
+      const timer = setTimeout(run, ms);
+      timer.unref();
+      return { cancel: () => clearTimeout(timer) };
+    },
+    onChanged: (messageId) =>
+      background(
+        store.call('message.find', { id: messageId }).then((message) => {
+          if (message !== null) deps.onThreadChanged(message.conversationId);
+        }),
+      ),
+    onProblem: (code) => deps.onRejected(code),
+  });
+
   const receiver = createFeedReceiver({
     store,
     contacts,
@@ -132,6 +156,7 @@ export function createMessagingService(deps: MessagingDeps) {
     now: deps.now,
     onThreadChanged: deps.onThreadChanged,
     onListChanged: deps.onListChanged,
+    onAttachments: () => attachments.wake(),
     onDelivered: (messageId) => receipts.add(messageId, 'delivered'),
     onReceived: (message) =>
       deps.audit(
@@ -158,6 +183,7 @@ export function createMessagingService(deps: MessagingDeps) {
       if (state === 'online') {
         background(outbox.drainNow());
         background(receipts.flush());
+        attachments.wake();
       }
     },
     onSessionEnded: deps.onSessionEnded,
@@ -191,6 +217,7 @@ export function createMessagingService(deps: MessagingDeps) {
     onListChanged: deps.onListChanged,
     onQueued: () => background(outbox.drain()),
     checkIdentifiers: createIdentifierCheck({ rules: deps.identifierGuard, records, now: deps.now }),
+    drafts: attachments.drafts,
     async availabilityOf(userIds) {
       // Offline, the message goes to whom it names; the directory is asked again for the next one.
       const found = await api.call('lookupKeys', { userIds: [...userIds] }, deps.token());
@@ -285,6 +312,8 @@ export function createMessagingService(deps: MessagingDeps) {
     start() {
       stream.start();
       expiry.start();
+      // Attachments left waiting by an earlier session (a lock mid-download) are fetched again.
+      attachments.wake();
       background(renameRoleAddresses());
       // Set on another workstation, or before this sign-in: Do not disturb holds here too.
       background(availability.read());
@@ -297,6 +326,7 @@ export function createMessagingService(deps: MessagingDeps) {
 
     async stop() {
       expiry.stop();
+      attachments.stop();
       if (retry) clearInterval(retry);
       retry = null;
       if (ownAvailabilityCheck) clearInterval(ownAvailabilityCheck);
@@ -353,6 +383,7 @@ export function createMessagingService(deps: MessagingDeps) {
     },
 
     send: composer.send,
+    attachments,
     openConversation: threads.open,
     /** Older messages: from the vault, else from the server's history (decrypted and stored here). */
     loadOlder: threads.loadOlder,

@@ -6,6 +6,7 @@
 import type { SendRequest } from '../../shared/ipc/contract';
 import type { DirectoryRole, DirectoryUser } from '../../shared/protocol/api';
 import type { Availability } from '../../shared/protocol/availability';
+import type { AttachmentRef } from '../../shared/protocol/attachment';
 import type { EnvelopeHeader, MessageBody } from '../../shared/protocol/envelope';
 import type { EscalationPlan } from '../../shared/protocol/escalation';
 import { coverRecipients } from './cover-recipients';
@@ -126,6 +127,8 @@ export function outgoingContent(input: {
   readonly escalation?: EscalationPlan | undefined;
   /** Participants left out of this reply (escalation-standby.ts). */
   readonly standby?: readonly string[];
+  /** Files attached, as sealed descriptions (main/attachments/). */
+  readonly attachments?: readonly AttachmentRef[];
 }): { header: EnvelopeHeader; body: MessageBody } {
   const { request, conversation, sentAt } = input;
   const header: EnvelopeHeader = {
@@ -138,10 +141,16 @@ export function outgoingContent(input: {
     expiresAt: request.expiresInSeconds === null ? null : sentAt + request.expiresInSeconds * 1000,
     priority: request.priority,
     ...(input.escalation === undefined ? {} : { escalation: input.escalation }),
+    // The blob ids, signed and in plain sight: the server links them to this message, so they
+    // follow its recall and expiry and only its readers may fetch them.
+    ...(input.attachments && input.attachments.length > 0
+      ? { attachments: input.attachments.map((a) => a.blobId) }
+      : {}),
   };
   const body: MessageBody = {
     kind: 'text',
     text: request.text,
+    ...(input.attachments && input.attachments.length > 0 ? { attachments: [...input.attachments] } : {}),
     // Only a routine message says so: urgent and STAT ask by their priority, which the header carries.
     ...(request.acknowledgementRequested && request.priority === 'routine'
       ? { acknowledgementRequested: true as const }

@@ -17,6 +17,7 @@ import type { FeedReceiver } from './feed-receiver';
 import { toMessageView, toThreadConversation } from './message-view';
 import type { ReceiptQueue } from './receipt-queue';
 import { actionEvent } from '../../shared/audit/audit-event-builder';
+import { attachmentViewsOf } from '../attachments/attachment-views';
 
 export interface ThreadReaderDeps {
   readonly api: ApiClient;
@@ -135,9 +136,13 @@ export function createThreadReader(deps: ThreadReaderDeps): ThreadReader {
       ),
     );
     const now = deps.now();
+    const attachments = await attachmentViewsOf(
+      store,
+      messages.map((m) => m.id),
+    );
     return ok({
       conversation: toThreadConversation(conversation, deps.selfId, keyChanged),
-      messages: messages.map((m) => toMessageView(m, { selfId: deps.selfId, names, now })),
+      messages: messages.map((m) => toMessageView(m, { selfId: deps.selfId, names, now, attachments })),
       more:
         messages.length === THREAD_PAGE ||
         (!historyDone.has(conversationId) && startsAfterCreation(conversation.createdAt, messages)),
@@ -176,7 +181,14 @@ export function createThreadReader(deps: ThreadReaderDeps): ThreadReader {
       }
       const names = new Map(conversation.participants.map((p) => [p.userId, p.displayName]));
       const now = deps.now();
-      return ok({ messages: local.map((m) => toMessageView(m, { selfId: deps.selfId, names, now })), more });
+      const attachments = await attachmentViewsOf(
+        store,
+        local.map((m) => m.id),
+      );
+      return ok({
+        messages: local.map((m) => toMessageView(m, { selfId: deps.selfId, names, now, attachments })),
+        more,
+      });
     },
   };
 }

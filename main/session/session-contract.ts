@@ -19,6 +19,7 @@ import type { PasswordKeys } from '../keys/password-kdf';
 import type { Logger } from '../logging/logger';
 import type { MessagingService } from '../messaging/messaging-service';
 import type { Notice } from '../notifications/notification-content';
+import type { BlobClient } from '../server-link/blob-client';
 import type { ApiClient } from '../server-link/api-client';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
 import type { VaultManager } from '../vault/vault-manager';
@@ -45,7 +46,7 @@ export interface SessionDeps {
   /** Every sign-in, lock, unlock and logoff is recorded; an access that cannot be recorded is refused. */
   readonly audit: AuditTrail;
   /** Null when no server is configured: sign-in says so instead of failing obscurely. */
-  readonly server: { readonly endpoint: ServerEndpoint; readonly api: ApiClient } | null;
+  readonly server: { readonly endpoint: ServerEndpoint; readonly api: ApiClient; readonly blobs: BlobClient } | null;
   /** Loads this workstation's device key on first use. */
   readonly deviceIdentity: () => Promise<DeviceIdentityResult>;
   readonly derive: (password: string, salt: Uint8Array, params: KdfParams) => Promise<PasswordKeys>;
@@ -53,6 +54,8 @@ export interface SessionDeps {
   readonly logger: Logger;
   readonly events: SessionEvents;
   readonly policy: Policy;
+  /** This OS user's folder for attachments saved where policy allows (main/attachments/attachment-access.ts). */
+  readonly downloadsDir: string;
   readonly systemIdle?: SystemIdle;
   readonly deviceName?: string;
   /** See MessagingDeps.initialSyncWindowMs. */

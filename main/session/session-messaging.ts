@@ -11,6 +11,8 @@ import type { ActiveSession } from './active-session';
 import type { SessionDeps } from './session-contract';
 import { actorOf } from './session-records';
 import { byActor } from '../../shared/audit/audit-event-builder';
+import { attachmentMedia } from '../attachments/attachment-media';
+import { blobTransfer } from '../attachments/blob-transfer';
 import { guardRulesFor } from '../../shared/text/identifier-guard/guard-verdict';
 
 export type MessagingStarter = (
@@ -34,6 +36,12 @@ export function messagingStarter(deps: SessionDeps, serverEnded: (reason: Sessio
       deviceId: session.deviceId,
       audit: (event) => deps.audit.record(byActor(actorOf(session), event)),
       identifierGuard: guardRulesFor(deps.policy, session.signedIn.account.role),
+      attachments: {
+        policy: () => deps.policy,
+        media: attachmentMedia,
+        blobs: blobTransfer(server.blobs, () => session.server.token()),
+        downloadsDir: deps.downloadsDir,
+      },
       now: deps.now,
       onConnection: deps.events.connection,
       onListChanged: () => {

@@ -18,6 +18,8 @@ ALTER TABLE attachments ADD COLUMN height INTEGER;
 ALTER TABLE attachments ADD COLUMN thumbnail BLOB;
 ALTER TABLE attachments ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE attachments ADD COLUMN next_attempt_at INTEGER;
+-- Rows from before this version were never fetchable (no Wardline sent attachments yet): not waited for.
+UPDATE attachments SET state = 'failed', problem = 'gone';
 CREATE INDEX attachments_by_message ON attachments (message_id, position);
 CREATE INDEX attachments_to_fetch ON attachments (next_attempt_at) WHERE state = 'fetching';
 CREATE TABLE attachment_content (

@@ -166,13 +166,13 @@ export const attachmentReads = {
       attempts: row.attempts,
     })),
 
-  /** When the next fetch is due (null: none waits), so the fetcher can sleep until then. */
-  'attachment.nextFetchAt': (db: Database, _args: Record<string, never>): number | null => {
+  /** When the next fetch is due (0: now; null: none waits), so the fetcher can sleep until then. */
+  'attachment.nextFetchAt': (db: Database, _args: Record<string, never>): { dueAt: number } | null => {
     const row = sql(
       db,
       "SELECT MIN(COALESCE(next_attempt_at, 0)) AS at FROM attachments WHERE state = 'fetching'",
     ).get() as { at: number | null };
-    return row.at;
+    return row.at === null ? null : { dueAt: row.at };
   },
 } as const;
 

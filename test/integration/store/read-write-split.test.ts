@@ -12,6 +12,7 @@ import { randomKey, tempDir } from '../../support/vault-fixtures';
 import { conversation, message, received } from '../../support/vault-records';
 
 type Reads = typeof vaultReads;
+const READY = 'blob-ready';
 const READ_ARGS: { readonly [K in keyof Reads]: Parameters<Reads[K]>[1] } = {
   'conversation.get': { id: conversation.id },
   'conversation.roleAddressIds': {},
@@ -28,7 +29,7 @@ const READ_ARGS: { readonly [K in keyof Reads]: Parameters<Reads[K]>[1] } = {
   'message.awaitingAcknowledgementIds': {},
   'conversation.escalationPlans': { conversationId: conversation.id },
   'attachment.forMessages': { messageIds: [message(1).id] },
-  'attachment.content': { messageId: message(1).id, attachmentId: 'none', now: message(1).sentAt },
+  'attachment.content': { messageId: message(1).id, attachmentId: READY, now: message(1).sentAt },
   'attachment.dueToFetch': { now: message(2).sentAt + 1000, limit: 10 },
   'attachment.nextFetchAt': {},
 };
@@ -39,7 +40,22 @@ const totalChanges = () => (db.prepare('SELECT total_changes() AS n').get() as {
 beforeAll(() => {
   db = openSqlCipher(path.join(tempDir('wardline-reads-'), 'vault.db'), randomKey(), { create: true });
   const roleConversation = { ...conversation, id: 'conv-role', kind: 'role' as const, roleAddressId: 'role-icu' };
-  vaultWrites['message.receive'](db, received(1));
+  const file = (id: string) => ({
+    id,
+    fileName: 'ecg.png',
+    mediaType: 'image/png' as const,
+    size: 1,
+    sha256: new Uint8Array(32),
+    key: new Uint8Array(32),
+    width: null,
+    height: null,
+  });
+  vaultWrites['message.receive'](
+    db,
+    received(1, {
+      attachments: [{ ...file(READY), content: { bytes: new Uint8Array([1]), thumbnail: null } }, file('blob-waiting')],
+    }),
+  );
   vaultWrites['message.receive'](db, received(2, { expiresAt: message(2).sentAt + 500, ackRequested: true }));
   vaultWrites['message.receive'](
     db,

@@ -73,6 +73,13 @@ function populate(db: Db, version: number): void {
   if (version >= 4) {
     db.exec(`UPDATE conversations SET patient_label = 'Bed 12, J. Smith' WHERE id = 'c1'`);
   }
+  if (version >= 6) {
+    db.exec(`
+      UPDATE messages SET ack_requested = 1, acknowledged_at = 2500 WHERE id = 'm1';
+      INSERT INTO acknowledgements (message_id, user_id, reply, acknowledged_at) VALUES ('m1', '${SELF}', 'on-my-way', 2500);
+      INSERT INTO escalation_events (message_id, step, at) VALUES ('m1', 0, 2400);
+    `);
+  }
 }
 
 type Snapshot = Map<string, Record<string, unknown>[]>;

@@ -1,0 +1,137 @@
+/**
+ * Drafts (main/attachments/attachment-drafts.ts): policy decides before a byte is read; bytes
+ * come in order and no more than declared; the real kind is read from the bytes; what is
+ * uploaded is ciphertext; and each race on one draft (double finish, discard or lock during
+ * upload) has one outcome.
+ */
+import { describe, expect, it } from 'vitest';
+import { createAttachmentDrafts, type DraftDeps } from '../../../main/attachments/attachment-drafts';
+import { decryptAttachment } from '../../../main/attachments/attachment-cipher';
+import { ok } from '../../../shared/ipc/result';
+import type { AttachmentKind } from '../../../shared/protocol/attachment';
+
+const MIB = 1024 * 1024;
+const PDF = new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n');
+
+function setup(overrides: Partial<DraftDeps> = {}) {
+  const uploads: Uint8Array[] = [];
+  let n = 0;
+  const deps: DraftDeps = {
+    policy: () => ({ attachmentMaxMiB: 25, attachmentKinds: null }),
+    sniff: (bytes): AttachmentKind | null =>
+      new TextDecoder().decode(bytes.subarray(0, 5)) === '%PDF-' ? 'pdf' : null,
+    prepare: (bytes) =>
+      Promise.resolve({
+        bytes: bytes.slice(),
+        mediaType: 'application/pdf',
+        width: null,
+        height: null,
+        thumbnail: null,
+      }),
+    upload: (ciphertext) => {
+      uploads.push(ciphertext);
+      return Promise.resolve(ok({ blobId: `00000000-0000-4000-8000-00000000000${String(uploads.length)}` }));
+    },
+    newId: () => `10000000-0000-4000-8000-00000000000${String((n += 1))}`,
+    ...overrides,
+  };
+  return { drafts: createAttachmentDrafts(deps), uploads };
+}
+
+function attach(drafts: ReturnType<typeof setup>['drafts'], bytes: Uint8Array, name = 'scan.pdf') {
+  const begun = drafts.begin({ fileName: name, mediaType: 'application/pdf', size: bytes.length });
+  if (!begun.ok) throw new Error(begun.error.code);
+  expect(drafts.chunk({ draftId: begun.value.draftId, offset: 0, data: bytes }).ok).toBe(true);
+  return begun.value.draftId;
+}
+
+describe('attachment drafts', () => {
+  it('refuses by policy before any byte: a 200 MB file, a kind not allowed, an unknown kind', () => {
+    const { drafts } = setup({ policy: () => ({ attachmentMaxMiB: 25, attachmentKinds: 'jpeg,png' }) });
+    const big = drafts.begin({ fileName: 'scan.jpg', mediaType: 'image/jpeg', size: 200 * MIB });
+    expect(big.ok || big.error.code).toBe('ATTACHMENT_TOO_LARGE');
+    const pdf = drafts.begin({ fileName: 'scan.pdf', mediaType: 'application/pdf', size: 10 });
+    expect(pdf.ok || pdf.error.code).toBe('ATTACHMENT_TYPE_NOT_ALLOWED');
+    const exe = drafts.begin({ fileName: 'run.exe', mediaType: 'application/x-msdownload', size: 10 });
+    expect(exe.ok || exe.error.code).toBe('ATTACHMENT_TYPE_NOT_ALLOWED');
+    expect(drafts.take([]).ok).toBe(true);
+  });
+
+  it('ends a draft sent out of order or past its declared size', () => {
+    const { drafts } = setup();
+    const begun = drafts.begin({ fileName: 'a.pdf', mediaType: 'application/pdf', size: 10 });
+    if (!begun.ok) throw new Error();
+    const { draftId } = begun.value;
+    const gap = drafts.chunk({ draftId, offset: 5, data: new Uint8Array(5) });
+    expect(gap.ok || gap.error.code).toBe('BAD_REQUEST');
+    const after = drafts.chunk({ draftId, offset: 0, data: new Uint8Array(5) });
+    expect(after.ok || after.error.code).toBe('NOT_FOUND');
+    const again = drafts.begin({ fileName: 'a.pdf', mediaType: 'application/pdf', size: 4 });
+    if (!again.ok) throw new Error();
+    const over = drafts.chunk({ draftId: again.value.draftId, offset: 0, data: new Uint8Array(5) });
+    expect(over.ok || over.error.code).toBe('BAD_REQUEST');
+  });
+
+  it('reads the kind from the bytes, not the name: a "PDF" that is not one is refused', async () => {
+    const { drafts, uploads } = setup();
+    const draftId = attach(drafts, new TextEncoder().encode('MZ not a pdf at all'));
+    const finished = await drafts.finish(draftId);
+    expect(finished.ok || finished.error.code).toBe('ATTACHMENT_UNREADABLE');
+    expect(uploads).toHaveLength(0);
+  });
+
+  it('uploads only ciphertext that opens to the prepared bytes with the sealed key and hash', async () => {
+    const { drafts, uploads } = setup();
+    const draftId = attach(drafts, PDF);
+    const finished = await drafts.finish(draftId);
+    expect(finished.ok && finished.value).toMatchObject({ draftId, mediaType: 'application/pdf', size: PDF.length });
+    expect(Buffer.from(uploads[0]!).includes(Buffer.from('%PDF'))).toBe(false);
+    const taken = drafts.take([draftId]);
+    if (!taken.ok) throw new Error();
+    const [record] = taken.value;
+    expect(
+      await decryptAttachment(uploads[0]!, { key: record!.key, size: record!.size, sha256: record!.sha256 }),
+    ).toEqual(PDF);
+    drafts.consume([draftId]);
+    expect(drafts.take([draftId]).ok).toBe(false);
+  });
+
+  it('finishes a draft once, however often it is asked at once', async () => {
+    const { drafts, uploads } = setup();
+    const draftId = attach(drafts, PDF);
+    const results = await Promise.all(Array.from({ length: 20 }, () => drafts.finish(draftId)));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(uploads).toHaveLength(1);
+  });
+
+  it('a discard or a lock during the upload wins: the draft cannot be sent', async () => {
+    let proceed: () => void = () => undefined;
+    const { drafts } = setup({
+      upload: () =>
+        new Promise((resolve) => {
+          proceed = () => resolve(ok({ blobId: '00000000-0000-4000-8000-0000000000aa' }));
+        }),
+    });
+    for (const end of ['discard', 'clear'] as const) {
+      const draftId = attach(drafts, PDF);
+      const finishing = drafts.finish(draftId);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (end === 'discard') drafts.discard(draftId);
+      else drafts.clear();
+      proceed();
+      const finished = await finishing;
+      expect(finished.ok || finished.error.code).toBe('NOT_FOUND');
+      expect(drafts.take([draftId]).ok).toBe(false);
+    }
+  });
+
+  it('a failed upload says why and keeps nothing', async () => {
+    const { drafts } = setup({
+      upload: () => Promise.resolve({ ok: false, error: { code: 'SERVER_UNREACHABLE', message: '' } }),
+    });
+    const draftId = attach(drafts, PDF);
+    const finished = await drafts.finish(draftId);
+    expect(finished.ok || finished.error.code).toBe('SERVER_UNREACHABLE');
+    expect(drafts.take([draftId]).ok).toBe(false);
+  });
+});
