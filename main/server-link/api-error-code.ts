@@ -50,7 +50,6 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'AUDIT_SIGNATURE_INVALID':
     case 'AUDIT_CHAIN_BROKEN':
     case 'CONFIRMATION_MISMATCH':
-    // Attachments (main/server-link/blob-client.ts): the workstation's view of them is stale.
     case 'ATTACHMENT_UNKNOWN':
     case 'BLOB_QUOTA_EXCEEDED':
     case 'BAD_RESPONSE':

@@ -121,10 +121,6 @@ function writable(request: ClientRequest): Promise<void> {
   });
 }
 
-async function* singlePiece(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield bytes;
-}
-
 /** The bytes of a 200 answer, counted against the announced size as they come. */
 async function* bodyOf(response: IncomingMessage, size: number): AsyncGenerator<Uint8Array> {
   let received = 0;
@@ -178,10 +174,11 @@ export function createBlobClient(endpoint: ServerEndpoint, options: BlobClientOp
       'content-type': BLOB_CONTENT_TYPE,
       ...(declared === undefined ? {} : { 'content-length': String(declared) }),
     });
-    let answered = false;
+    // Set from the request's events, read by the writing loop below.
+    const state = { answered: false };
     const answer = new Promise<ApiResult<BlobUploadResponse>>((resolve) => {
       request.on('response', (response) => {
-        answered = true;
+        state.answered = true;
         void readJsonAnswer(response, (json) => {
           const parsed = blobUploadResponse.safeParse(json);
           return parsed.success ? parsed.data : null;
@@ -189,21 +186,22 @@ export function createBlobClient(endpoint: ServerEndpoint, options: BlobClientOp
       });
       // Once the server has answered, a failed write (it closed after refusing) is not the outcome.
       request.on('error', (error) => {
-        if (!answered) resolve(failure(classifyTransportError(error)));
+        if (!state.answered) resolve(failure(classifyTransportError(error)));
       });
     });
 
+    const stopped = () => state.answered || request.destroyed;
     let written = 0;
     try {
-      for await (const piece of whole ? singlePiece(ciphertext) : ciphertext) {
-        if (answered || request.destroyed) break;
+      for await (const piece of whole ? [ciphertext] : ciphertext) {
+        if (stopped()) break;
         written += piece.byteLength;
         if (declared !== undefined && written > declared) throw new RangeError('more bytes than the declared size');
         if (!request.write(piece)) await writable(request);
       }
-      if (declared !== undefined && written < declared && !answered && !request.destroyed)
+      if (declared !== undefined && written < declared && !stopped())
         throw new RangeError('fewer bytes than the declared size');
-      if (!answered && !request.destroyed) request.end();
+      if (!stopped()) request.end();
     } catch (error) {
       request.destroy();
       await answer;

@@ -39,7 +39,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     // parameter may have, a malformed percent-encoding) are typed answers too: Fastify's own
     // would echo the path back. A parameter too long to be an id names nothing.
     frameworkErrors: (error, request, reply) => {
-      request.logFields ??= {};
+      // Before any hook: the request log's fields are not set yet.
+      request.logFields = {};
       const code =
         error.code === 'FST_ERR_MAX_PARAM_LENGTH'
           ? 'NOT_FOUND'

@@ -41,7 +41,7 @@ export async function storedBlobs(target: TestServer): Promise<Map<string, Store
         {
           blobId: row.blob_id,
           ownerId: row.owner_id,
-          size: Number(row.size),
+          size: row.size,
           completed: row.completed,
           messageId: row.message_id,
           bytes: bytesOf(row.blob_id),

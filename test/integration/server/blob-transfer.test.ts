@@ -8,6 +8,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import https from 'node:https';
+import { setImmediate as tick } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBlobClient, type BlobClient } from '../../../main/server-link/blob-client';
 import { BLOB_CONTENT_TYPE, BLOBS_PATH } from '../../../shared/protocol/blob-api';
@@ -29,7 +30,11 @@ const MiB = 1024 * 1024;
 const LIMITS = { maxBlobBytes: 3 * MiB, maxPendingBlobs: 4, maxPendingBytes: 8 * MiB };
 
 async function* pieces(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
+  for (let offset = 0; offset < bytes.length; offset += size) {
+    // As a producer that encrypts as it goes would: a piece at a time.
+    await tick();
+    yield bytes.subarray(offset, offset + size);
+  }
 }
 
 describe.each(BACKENDS)('attachment blob transfer on %s', (backend) => {
@@ -67,7 +72,7 @@ describe.each(BACKENDS)('attachment blob transfer on %s', (backend) => {
   it('takes bytes and gives them back exactly, across chunks, with or without a declared length', async () => {
     const bytes = randomBytes(2.5 * MiB + 7);
     const whole = await upload(nurse, bytes);
-    expect(whole).toEqual({ ok: true, value: { blobId: expect.any(String), size: bytes.length } });
+    expect(whole.ok && whole.value.size).toBe(bytes.length);
     const streamed = await upload(nurse, bytes, { streamed: true });
     const declared = await upload(nurse, bytes, { streamed: true, size: bytes.length });
     for (const answer of [whole, streamed, declared]) {
@@ -100,6 +105,7 @@ describe.each(BACKENDS)('attachment blob transfer on %s', (backend) => {
     let produced = 0;
     async function* endless(): AsyncGenerator<Uint8Array> {
       for (;;) {
+        await tick();
         produced += 64 * 1024;
         yield Buffer.alloc(64 * 1024, 1);
         if (produced > 64 * MiB) throw new Error('the client kept sending');
