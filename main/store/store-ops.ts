@@ -14,6 +14,7 @@ import { outboxReads, outboxWrites } from './ops/outbox-ops';
 import { readStateReads, readStateWrites } from './ops/read-state-ops';
 import { receiptWrites } from './ops/receipt-ops';
 import { acknowledgementReads, acknowledgementWrites } from './ops/acknowledgement-ops';
+import { searchReads } from './ops/search-ops';
 import { settingReads, settingWrites } from './ops/setting-ops';
 
 /** Operations that only read the vault. */
@@ -26,6 +27,7 @@ export const vaultReads = {
   ...contactKeyReads,
   ...settingReads,
   ...acknowledgementReads,
+  ...searchReads,
 } as const;
 
 /** Operations that change the vault. */

@@ -27,6 +27,7 @@ const READ_ARGS: { readonly [K in keyof Reads]: Parameters<Reads[K]>[1] } = {
   'message.awaitingAcknowledgement': {},
   'message.awaitingAcknowledgementIds': {},
   'conversation.escalationPlans': { conversationId: conversation.id },
+  'message.search': { text: 'quigley potassium', selfId: 'nurse.adams', now: message(2).sentAt, limit: 10 },
 };
 
 let db: Database;
