@@ -353,6 +353,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         withMessaging((m) => m.openConversation(conversationId, again === true)),
       'conversation.loadOlder': ({ conversationId, before }) =>
         withMessaging((m) => m.loadOlder(conversationId, before)),
+      'search.messages': ({ query, limit }) => withMessaging((m) => m.searchMessages(query, limit)),
       'message.send': (request) => withMessaging((m) => m.send(request)),
       'message.recall': ({ messageId }) => withMessaging((m) => m.recall(messageId)),
       'message.acknowledge': (request) => withMessaging((m) => m.acknowledge(request)),

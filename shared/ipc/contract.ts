@@ -19,6 +19,7 @@ import { policySchema, policySourceSchema } from '../policy/policy-schema';
 import { auditAlert, auditSearchFilter } from '../audit/audit-entry';
 import { auditRecord } from '../audit/audit-event';
 import { adminChannels } from './admin-channels';
+import { searchChannels } from './search-channels';
 import type { ChannelSpec } from './channel-spec';
 
 export { DEFAULT_MAX_REQUEST_BYTES, type ChannelSpec } from './channel-spec';
@@ -439,6 +440,8 @@ export const channels = {
     }),
     permission: 'audit.read',
   },
+  /** Message search over this workstation's vault (search-channels.ts). */
+  ...searchChannels,
   /** IT admins only: the Administration view (admin-channels.ts). */
   ...adminChannels,
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;
