@@ -60,10 +60,11 @@ const VISIBLE = `m.body IS NOT NULL AND m.recalled_at IS NULL AND m.expired_at I
   AND (m.expires_at IS NULL OR m.expires_at > @now)`;
 
 /**
- * Messages whose body holds every phrase, newest stored first. Over the whole vault FTS5 walks
- * its index from the end and stops after a page; within a few conversations (those whose subject
- * or patient named the other words) their messages are walked instead, each checked against the
- * phrases' matches, so a common word does not mean reading 100,000 rows to find a handful.
+ * Messages whose body holds every phrase (in `conversations`, if named), newest stored first:
+ * FTS5 walks its index from the end and stops after a page. Walking the named conversations'
+ * messages instead and checking each against the phrases was measured slower even for a
+ * patient's few threads (26 ms against 5 over 100,000 messages): FTS5 then gathers every match
+ * of a common word before the first row.
  */
 function bodyHits(db: Database, match: string, conversations: readonly string[] | null, now: number, limit: number) {
   const rows =
@@ -75,10 +76,10 @@ function bodyHits(db: Database, match: string, conversations: readonly string[] 
         ).all({ match, now, limit })
       : sql(
           db,
-          `SELECT m.seq FROM messages m
-           WHERE m.conversation_id IN (SELECT value FROM json_each(@conversations)) AND ${VISIBLE}
-             AND m.seq IN (SELECT rowid FROM message_search WHERE message_search MATCH @match)
-           ORDER BY m.seq DESC LIMIT @limit`,
+          `SELECT m.seq FROM message_search s JOIN messages m ON m.seq = s.rowid
+           WHERE message_search MATCH @match AND ${VISIBLE}
+             AND m.conversation_id IN (SELECT value FROM json_each(@conversations))
+           ORDER BY s.rowid DESC LIMIT @limit`,
         ).all({ match, now, limit, conversations: JSON.stringify(conversations) });
   return (rows as { seq: number }[]).map((row): Hit => ({ seq: row.seq, matchedIn: 'body' }));
 }
