@@ -358,6 +358,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         withMessaging((m) => m.openConversation(conversationId, again === true)),
       'conversation.loadOlder': ({ conversationId, before }) =>
         withMessaging((m) => m.loadOlder(conversationId, before)),
+      'search.messages': ({ query, limit }) => withMessaging((m) => m.searchMessages(query, limit)),
       'message.send': (request) => withMessaging((m) => m.send(request)),
       'attachment.begin': (request) => withMessaging((m) => m.attachments.begin(request)),
       'attachment.chunk': (request) => withMessaging((m) => m.attachments.chunk(request)),

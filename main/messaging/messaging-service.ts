@@ -28,6 +28,7 @@ import { createContactKeys } from './contact-keys';
 import { createExpirySweeper } from './expiry-sweeper';
 import { createFeedReceiver } from './feed-receiver';
 import { createKeyChangeAcceptance } from './key-change-acceptance';
+import { createMessageSearch } from './message-search';
 import { toConversationSummary, toDirectoryEntryView } from './message-view';
 import { createOutboxSender } from './outbox-sender';
 import { ownKeysOf } from './own-keys';
@@ -382,6 +383,8 @@ export function createMessagingService(deps: MessagingDeps) {
       return ok({ items: page.rows.map(toConversationSummary), total: page.total });
     },
 
+    /** Messages on this workstation by their words, their conversation's subject or patient (message-search.ts). */
+    searchMessages: createMessageSearch({ store, records, selfId: self.userId, now: deps.now }),
     send: composer.send,
     attachments,
     openConversation: threads.open,

@@ -9,6 +9,7 @@ import { SCHEMA_V3 } from './schema-v3';
 import { SCHEMA_V4 } from './schema-v4';
 import { SCHEMA_V5 } from './schema-v5';
 import { SCHEMA_V6 } from './schema-v6';
+import { SCHEMA_V7 } from './schema-v7';
 import { SCHEMA_V8 } from './schema-v8';
 import { StoreError } from './store-error';
 
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'patient context', sql: SCHEMA_V4 },
   { version: 5, name: 'unread priority index', sql: SCHEMA_V5 },
   { version: 6, name: 'acknowledgements', sql: SCHEMA_V6 },
+  { version: 7, name: 'conversation search', sql: SCHEMA_V7 },
   { version: 8, name: 'attachments', sql: SCHEMA_V8 },
 ];
 

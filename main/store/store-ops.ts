@@ -15,6 +15,7 @@ import { readStateReads, readStateWrites } from './ops/read-state-ops';
 import { receiptWrites } from './ops/receipt-ops';
 import { attachmentReads, attachmentWrites } from './ops/attachment-ops';
 import { acknowledgementReads, acknowledgementWrites } from './ops/acknowledgement-ops';
+import { searchReads } from './ops/search-ops';
 import { settingReads, settingWrites } from './ops/setting-ops';
 
 /** Operations that only read the vault. */
@@ -28,6 +29,7 @@ export const vaultReads = {
   ...settingReads,
   ...acknowledgementReads,
   ...attachmentReads,
+  ...searchReads,
 } as const;
 
 /** Operations that change the vault. */

@@ -20,6 +20,7 @@ import { auditAlert, auditSearchFilter } from '../audit/audit-entry';
 import { auditRecord } from '../audit/audit-event';
 import { adminChannels } from './admin-channels';
 import { attachmentChannels, attachmentViewSchema, sendAttachments } from './attachment-channels';
+import { searchChannels } from './search-channels';
 import type { ChannelSpec } from './channel-spec';
 
 export { DEFAULT_MAX_REQUEST_BYTES, type ChannelSpec } from './channel-spec';
@@ -458,6 +459,8 @@ export const channels = {
   },
   /** Picking, opening and saving attachments (attachment-channels.ts). */
   ...attachmentChannels,
+  /** Message search over this workstation's vault (search-channels.ts). */
+  ...searchChannels,
   /** IT admins only: the Administration view (admin-channels.ts). */
   ...adminChannels,
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;

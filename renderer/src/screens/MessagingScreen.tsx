@@ -6,10 +6,26 @@ import { EmptyPane } from '../messaging/EmptyPane';
 import { ThreadView } from '../messaging/thread/ThreadView';
 import '../messaging/messaging.css';
 
+/** A message to open in its thread and bring into view (a search result); `request` counts the asks. */
+export interface MessageReveal {
+  readonly conversationId: string;
+  readonly messageId: string;
+  readonly sentAt: number;
+  readonly request: number;
+}
+
 type Pane =
   | { readonly kind: 'empty' }
-  /** `notReached`: who the message that opened it could not reach (named once, on opening). */
-  | { readonly kind: 'thread'; readonly id: string; readonly notReached: readonly string[] }
+  /**
+   * `notReached`: who the message that opened it could not reach (named once, on opening).
+   * `reveal`: the message to bring into view, when a search opened it.
+   */
+  | {
+      readonly kind: 'thread';
+      readonly id: string;
+      readonly notReached: readonly string[];
+      readonly reveal?: MessageReveal;
+    }
   | { readonly kind: 'compose' };
 
 /**
@@ -17,8 +33,23 @@ type Pane =
  * thread or the compose form. Focus follows the clinician: into the thread when one is opened,
  * into compose when it opens, and back to `New message` when compose closes.
  */
-export function MessagingScreen({ bridge, selfId }: { readonly bridge: WardlineApi; readonly selfId: string }) {
+export function MessagingScreen({
+  bridge,
+  selfId,
+  reveal,
+}: {
+  readonly bridge: WardlineApi;
+  readonly selfId: string;
+  readonly reveal: MessageReveal | null;
+}) {
   const [pane, setPane] = useState<Pane>({ kind: 'empty' });
+  // A search result chosen (now, or just before this screen came back from Settings): its thread
+  // opens, or stays open, and shows the message.
+  const [shownReveal, setShownReveal] = useState<MessageReveal | null>(null);
+  if (reveal !== shownReveal) {
+    setShownReveal(reveal);
+    if (reveal !== null) setPane({ kind: 'thread', id: reveal.conversationId, notReached: [], reveal });
+  }
   const newMessageButton = useRef<HTMLButtonElement>(null);
   const openId = pane.kind === 'thread' ? pane.id : null;
 
@@ -82,6 +113,7 @@ export function MessagingScreen({ bridge, selfId }: { readonly bridge: WardlineA
             conversationId={pane.id}
             selfId={selfId}
             notReached={pane.notReached}
+            reveal={pane.reveal ?? null}
           />
         ) : (
           <EmptyPane />

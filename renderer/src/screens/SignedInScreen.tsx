@@ -14,7 +14,9 @@ import { LockCountdown } from '../lock/LockCountdown';
 import { PinOffer } from '../lock/PinOffer';
 import { useActivityReporter } from '../lock/use-activity-reporter';
 import { SettingsPanel } from '../settings/SettingsPanel';
-import { MessagingScreen } from './MessagingScreen';
+import { MessageSearch } from '../messaging/search/MessageSearch';
+import type { SearchResult } from '../../../shared/ipc/search-channels';
+import { MessagingScreen, type MessageReveal } from './MessagingScreen';
 
 type Unlocked = Extract<SessionState, { state: 'unlocked' }>;
 
@@ -43,6 +45,17 @@ export function SignedInScreen({
   const connection = useConnectionState(bridge);
   const [view, setView] = useState<'messages' | 'settings'>('messages');
   const [pinDismissed, setPinDismissed] = useState(false);
+  // The message a search result asked to see, counted so choosing the same one again shows it again.
+  const [reveal, setReveal] = useState<MessageReveal | null>(null);
+  const openResult = useCallback((result: SearchResult) => {
+    setView('messages');
+    setReveal((previous) => ({
+      conversationId: result.conversationId,
+      messageId: result.messageId,
+      sentAt: result.sentAt,
+      request: (previous?.request ?? 0) + 1,
+    }));
+  }, []);
   useActivityReporter(bridge);
   const offerPin = session.pin === 'offered' && !pinDismissed && view === 'messages';
   const offeredPin = useRef(offerPin);
@@ -88,9 +101,14 @@ export function SignedInScreen({
           role={user.role}
           connection={connection}
           onLock={lock}
-          onSettings={() => setView(view === 'settings' ? 'messages' : 'settings')}
+          onSettings={() => {
+            // A result chosen earlier is not shown again on the way back from Settings.
+            setReveal(null);
+            setView(view === 'settings' ? 'messages' : 'settings');
+          }}
           onSignOut={signOut}
           status={canMessage ? <AvailabilityControl bridge={bridge} selfId={user.userId} /> : null}
+          search={canMessage ? <MessageSearch bridge={bridge} onOpenResult={openResult} /> : null}
         />
       }
     >
@@ -109,11 +127,14 @@ export function SignedInScreen({
           bridge={bridge}
           pin={session.pin}
           onSessionChange={onSessionChange}
-          onClose={() => setView('messages')}
+          onClose={() => {
+            setReveal(null);
+            setView('messages');
+          }}
         />
       ) : canMessage ? (
         <Announcer>
-          <MessagingScreen bridge={bridge} selfId={user.userId} />
+          <MessagingScreen bridge={bridge} selfId={user.userId} reveal={reveal} />
         </Announcer>
       ) : canAudit ? (
         <Announcer>

@@ -6,7 +6,7 @@ import type { Role } from '../../../shared/access/permission-matrix';
 import { ConnectionStatus } from './ConnectionStatus';
 import './session.css';
 
-/** The signed-in part of the banner: who is signed in, their status, the connection, Settings, Lock and Sign out. */
+/** The signed-in part of the banner: search, who is signed in, their status, the connection, Settings, Lock and Sign out. */
 export function SessionHeader({
   displayName,
   role,
@@ -15,6 +15,7 @@ export function SessionHeader({
   onSettings,
   onSignOut,
   status,
+  search,
 }: {
   readonly displayName: string;
   readonly role: Role;
@@ -24,6 +25,8 @@ export function SessionHeader({
   readonly onSignOut: () => Promise<void>;
   /** The availability control, for roles that message (AvailabilityControl). */
   readonly status?: ReactNode;
+  /** Message search, for roles that message (MessageSearch). */
+  readonly search?: ReactNode;
 }) {
   const [busy, setBusy] = useState(false);
 
@@ -35,6 +38,7 @@ export function SessionHeader({
 
   return (
     <div className="session-header">
+      {search}
       <ConnectionStatus state={connection} />
       <span className="who">
         <ShownText text={displayName} className="who-name" />

@@ -32,6 +32,7 @@ const READ_ARGS: { readonly [K in keyof Reads]: Parameters<Reads[K]>[1] } = {
   'attachment.content': { messageId: message(1).id, attachmentId: READY, now: message(1).sentAt },
   'attachment.dueToFetch': { now: message(2).sentAt + 1000, limit: 10 },
   'attachment.nextFetchAt': {},
+  'message.search': { text: 'quigley potassium', selfId: 'nurse.adams', now: message(2).sentAt, limit: 10 },
 };
 
 let db: Database;

@@ -4,7 +4,8 @@
  * rows, every column of the time set) is opened by the app (the store worker migrates it to the
  * latest), and nothing is lost. Two checks: every row of every table still holds the values it
  * held, column by column, and the vault's own operations read each one back. The full-text
- * index still finds the message bodies written before the upgrade.
+ * indexes find the message bodies, conversation subjects and patient labels written before the
+ * upgrade (v7 fills its index of subjects and patients from the conversations already there).
  */
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ afterEach(async () => {
 const SELF = 'nurse.adams';
 const DOCTOR = 'dr.brown';
 const bytes = (fill: number, length = 32) => Buffer.alloc(length, fill);
+const ESCALATION_PLAN = { repeatEveryMs: null, steps: [{ afterMs: 300_000, to: ['dr.backup'], reason: 'backup' }] };
 
 /** What a Wardline of `version` had written: rows in every table, with the columns it knew. */
 function populate(db: Db, version: number): void {
@@ -74,21 +76,24 @@ function populate(db: Db, version: number): void {
     db.exec(`UPDATE conversations SET patient_label = 'Bed 12, J. Smith' WHERE id = 'c1'`);
   }
   if (version >= 6) {
+    db.prepare(
+      `UPDATE messages SET ack_requested = 1, acknowledged_at = 3500, escalation_plan = ? WHERE id = 'm1'`,
+    ).run(JSON.stringify(ESCALATION_PLAN));
     db.exec(`
-      UPDATE messages SET ack_requested = 1, acknowledged_at = 2500 WHERE id = 'm1';
-      INSERT INTO acknowledgements (message_id, user_id, reply, acknowledged_at) VALUES ('m1', '${SELF}', 'on-my-way', 2500);
-      INSERT INTO escalation_events (message_id, step, at) VALUES ('m1', 0, 2400);
+      INSERT INTO acknowledgements (message_id, user_id, reply, acknowledged_at) VALUES ('m1', '${SELF}', 'on-my-way', 3500);
+      INSERT INTO escalation_events (message_id, step, at) VALUES ('m1', 0, 3400);
     `);
   }
 }
 
 type Snapshot = Map<string, Record<string, unknown>[]>;
 
-/** Every row of every table (the full-text index's own tables aside: it is checked by searching). */
+/** Every row of every table (the full-text indexes' own tables aside: they are checked by searching). */
 function snapshot(db: Db): Snapshot {
   const tables = db
     .prepare(
-      `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'message_search%' ORDER BY name`,
+      `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'message_search%'
+         AND name NOT LIKE 'conversation_search%' ORDER BY name`,
     )
     .all() as { name: string }[];
   return new Map(
@@ -120,6 +125,16 @@ function searchIds(db: Db, text: string): string[] {
     db
       .prepare(
         'SELECT m.id FROM message_search s JOIN messages m ON m.seq = s.rowid WHERE message_search MATCH ? ORDER BY m.seq',
+      )
+      .all(text) as { id: string }[]
+  ).map((row) => row.id);
+}
+
+function conversationSearchIds(db: Db, text: string): string[] {
+  return (
+    db
+      .prepare(
+        'SELECT conversation_id AS id FROM conversation_search WHERE conversation_search MATCH ? ORDER BY conversation_id',
       )
       .all(text) as { id: string }[]
   ).map((row) => row.id);
@@ -171,6 +186,12 @@ async function expectReadable(store: StoreClient, version: number): Promise<void
     readCount: version >= 2 ? 0 : 1,
   });
   expect(await store.call('message.find', { id: 'm2' })).toMatchObject({ expiresAt: 999999999999, held: false });
+  if (version >= 6)
+    expect(await store.call('message.find', { id: 'm1' })).toMatchObject({
+      ackRequested: true,
+      acknowledgements: [{ userId: SELF, reply: 'on-my-way', at: 3500 }],
+      escalation: { plan: ESCALATION_PLAN, alerts: [{ step: 0, at: 3400 }] },
+    });
   if (version >= 2)
     expect(await store.call('message.find', { id: 'm3' })).toMatchObject({
       sendState: 'sent',
@@ -194,6 +215,11 @@ async function expectReadable(store: StoreClient, version: number): Promise<void
     pendingSigningKey: version >= 2 ? bytes(0x44).toString('base64') : null,
   });
   expect(await store.call('setting.get', { key: 'theme' })).toBe('dark');
+  // Message search: a body, and (patient labels from v4) a patient with a word of a message.
+  const found = async (text: string) =>
+    (await store.call('message.search', { text, selfId: SELF, now: 5000, limit: 10 })).rows.map((row) => row.messageId);
+  expect(await found('bloods')).toEqual(['m2']);
+  expect(await found('smith chest')).toEqual(version >= 4 ? ['m1'] : []);
 }
 
 describe('vault upgrade', () => {
@@ -220,6 +246,8 @@ describe('vault upgrade', () => {
         expectNothingLost(before, snapshot(upgraded));
         expect(searchIds(upgraded, 'chest')).toEqual(['m1']);
         expect(searchIds(upgraded, 'bloods')).toEqual(['m2']);
+        expect(conversationSearchIds(upgraded, 'cardiology')).toEqual(['c2']);
+        expect(conversationSearchIds(upgraded, 'smith')).toEqual(version >= 4 ? ['c1'] : []);
       } finally {
         upgraded.close();
       }

@@ -23,12 +23,18 @@ export function MessageItem({
   now,
   onRecalled,
   onAcknowledged,
+  revealed = false,
+  marked = false,
 }: {
   readonly bridge: WardlineApi;
   readonly message: MessageView;
   readonly now: number;
   readonly onRecalled: () => void;
   readonly onAcknowledged: () => void;
+  /** A search opened the thread for this message: it takes focus. */
+  readonly revealed?: boolean;
+  /** Shown marked for a moment after a search opened it. */
+  readonly marked?: boolean;
 }) {
   const own = message.direction === 'out';
   const canRecall =
@@ -37,6 +43,9 @@ export function MessageItem({
     // One line of who, when, priority and (for one's own) delivery and Recall; then the text.
     <li
       className="message"
+      data-message-id={message.id}
+      data-revealed={marked || undefined}
+      tabIndex={revealed ? -1 : undefined}
       data-direction={message.direction}
       data-priority={message.priority}
       data-awaiting={awaitingAcknowledgement(message) || undefined}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef } from 'react';
 import type { WardlineApi } from '../../../../preload/api-factory';
 import type { MessageView } from '../../../../shared/ipc/contract';
+import type { MessageReveal } from '../../screens/MessagingScreen';
 import { displayText } from '../../../../shared/text/display-text';
 import { useAnnounce } from '../../components/use-announce';
 import { describeError } from '../../error-messages';
@@ -16,19 +17,23 @@ import './thread.css';
 /**
  * The open conversation: heading and participants, the key-change warning when needed, the
  * message log, and the reply box. Focus moves to the heading once the thread has loaded.
- * New incoming messages are announced by sender and priority only, never by content.
+ * New incoming messages are announced by sender and priority only, never by content. A message a
+ * search opened the thread for is brought into view (older pages loaded to reach it) and marked.
  */
 export function ThreadView({
   bridge,
   conversationId,
   selfId,
   notReached = [],
+  reveal = null,
 }: {
   readonly bridge: WardlineApi;
   readonly conversationId: string;
   readonly selfId: string;
   /** Role members the message that opened this thread could not reach. */
   readonly notReached?: readonly string[];
+  /** The message to bring into view (a search result). */
+  readonly reveal?: MessageReveal | null;
 }) {
   const announce = useAnnounce();
   const onIncoming = useCallback(
@@ -57,9 +62,22 @@ export function ThreadView({
     (state.thread?.conversation.participants ?? []).map((p) => p.userId).filter((id) => id !== selfId),
   );
 
+  // A thread opened for a search result gives focus to that message instead (MessageLog).
+  const revealing = reveal !== null;
   useEffect(() => {
-    if (loaded) heading.current?.focus();
-  }, [loaded]);
+    if (loaded && !revealing) heading.current?.focus();
+  }, [loaded, revealing]);
+
+  // Once loaded, a revealed message not among the newest is reached by loading older pages (once
+  // per request); the log shows it as soon as it is among the messages.
+  const { messages, reach } = state;
+  const present = reveal !== null && messages.some((message) => message.id === reveal.messageId);
+  const reached = useRef<number | null>(null);
+  useEffect(() => {
+    if (reveal === null || !loaded || present || reached.current === reveal.request) return;
+    reached.current = reveal.request;
+    void reach(reveal.sentAt);
+  }, [reveal, loaded, present, reach]);
 
   const { reload } = state;
   // The button pressed (Recall, Acknowledge) goes with what it did: focus returns to the log.
@@ -111,6 +129,7 @@ export function ThreadView({
         more={state.more}
         loadingOlder={state.loadingOlder}
         logRef={log}
+        reveal={present ? { messageId: reveal.messageId, request: reveal.request } : null}
         onLoadOlder={() => void state.loadOlder()}
         onRecalled={afterMessageAction}
         onAcknowledged={afterMessageAction}

@@ -1,7 +1,8 @@
 /**
  * One open conversation: opened through `conversation.open` (which also marks it read), asked
  * again on every `thread.changed` for its id, and extended backwards with `loadOlder`. New
- * incoming messages are handed to `onIncoming` so the screen can announce them. The owning
+ * incoming messages are handed to `onIncoming` so the screen can announce them; `reach` loads
+ * older pages until a message sent at a given time is among them (a search result). The owning
  * component is keyed by conversation id, so nothing leaks from one thread to the next.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -18,7 +19,12 @@ export interface ThreadState {
   readonly loadingOlder: boolean;
   readonly reload: () => Promise<void>;
   readonly loadOlder: () => Promise<void>;
+  /** Loads older pages, one after another, until the messages reach back to `sentAt` (or there are no more). */
+  readonly reach: (sentAt: number) => Promise<void>;
 }
+
+/** Pages `reach` loads at most: 10,000 messages back. */
+const MAX_REACH_PAGES = 100;
 
 export function useThread(
   bridge: WardlineApi,
@@ -99,7 +105,33 @@ export function useThread(
     }));
   }, [bridge, conversationId, oldest]);
 
-  return { thread, messages, more, error, loadingOlder, reload, loadOlder };
+  const reach = useCallback(
+    async (sentAt: number) => {
+      if (oldest === undefined || oldest <= sentAt || !more) return;
+      setLoadingOlder(true);
+      let pages: readonly MessageView[] = [];
+      let before = oldest;
+      let further = true;
+      for (let page = 0; page < MAX_REACH_PAGES && further && before > sentAt; page += 1) {
+        const result = await bridge.conversation.loadOlder({ conversationId, before });
+        if (!result.ok) {
+          setLoadingOlder(false);
+          setError(result.error);
+          return;
+        }
+        pages = merge(result.value.messages, pages);
+        further = result.value.more;
+        const first = result.value.messages[0];
+        if (first === undefined) break;
+        before = first.sentAt;
+      }
+      setLoadingOlder(false);
+      setOlder((previous) => ({ messages: merge(pages, previous?.messages ?? []), more: further }));
+    },
+    [bridge, conversationId, oldest, more],
+  );
+
+  return { thread, messages, more, error, loadingOlder, reload, loadOlder, reach };
 }
 
 /** Joins two oldest-first lists; where both hold a message, the later list's copy wins. */
