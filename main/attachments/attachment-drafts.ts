@@ -48,7 +48,8 @@ type Draft =
   | { state: 'receiving'; fileName: string; kind: AttachmentKind; bytes: Uint8Array; received: number }
   | { state: 'finishing'; fileName: string }
   | {
-      state: 'ready';
+      /** Uploaded; `sending` while a send under way has taken it (no other send may). */
+      state: 'ready' | 'sending';
       fileName: string;
       record: AttachmentRecord & { content: NonNullable<AttachmentRecord['content']> };
     };
@@ -58,10 +59,15 @@ export interface AttachmentDrafts {
   chunk(input: { draftId: string; offset: number; data: Uint8Array }): IpcResult<Record<string, never>>;
   finish(draftId: string): Promise<IpcResult<AttachmentDraft>>;
   discard(draftId: string): void;
-  /** The ready drafts a send names, in its order, or NOT_FOUND if any is not ready. They stay until `consume`. */
+  /**
+   * The ready drafts a send names, in its order, claimed for that send at once (a second send
+   * naming one gets NOT_FOUND), or NOT_FOUND if any is not ready. Then `consume` or `release`.
+   */
   take(draftIds: readonly string[]): IpcResult<AttachmentRecord[]>;
-  /** A send that named them was queued: they are its now. */
+  /** The send that took them was queued: they are its now. */
   consume(draftIds: readonly string[]): void;
+  /** The send that took them failed: they are ready for another. */
+  release(draftIds: readonly string[]): void;
   /** Lock or sign-out: every draft forgotten and its bytes zeroed. */
   clear(): void;
 }
@@ -82,11 +88,12 @@ export function createAttachmentDrafts(deps: DraftDeps): AttachmentDrafts {
   const heldBytes = () =>
     [...drafts.values()].reduce(
       (sum, draft) =>
-        sum + (draft.state === 'receiving' ? draft.bytes.length : draft.state === 'ready' ? draft.record.size : 0),
+        sum + (draft.state === 'receiving' ? draft.bytes.length : draft.state === 'finishing' ? 0 : draft.record.size),
       0,
     );
   const wipe = (draft: Draft | undefined) => {
     if (draft?.state === 'receiving') draft.bytes.fill(0);
+    // A draft being sent is not wiped: the send under way stores those bytes as the sender's copy.
     if (draft?.state === 'ready') draft.record.content.bytes.fill(0);
   };
   const refuse = (draftId: string, code: ErrorCode): IpcResult<never> => {
@@ -180,11 +187,23 @@ export function createAttachmentDrafts(deps: DraftDeps): AttachmentDrafts {
         if (draft?.state !== 'ready') return fail(appError('NOT_FOUND'));
         records.push(draft.record);
       }
+      // Claimed synchronously, all or none: twenty sends naming one draft at once seal it once.
+      for (const id of draftIds) {
+        const draft = drafts.get(id);
+        if (draft?.state === 'ready') drafts.set(id, { ...draft, state: 'sending' });
+      }
       return ok(records);
     },
 
     consume(draftIds) {
-      for (const id of draftIds) drafts.delete(id);
+      for (const id of draftIds) if (drafts.get(id)?.state === 'sending') drafts.delete(id);
+    },
+
+    release(draftIds) {
+      for (const id of draftIds) {
+        const draft = drafts.get(id);
+        if (draft?.state === 'sending') drafts.set(id, { ...draft, state: 'ready' });
+      }
     },
 
     clear() {

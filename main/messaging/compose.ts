@@ -25,6 +25,8 @@ import type { RoleDirectory } from './role-directory';
 import { actionEvent } from '../../shared/audit/audit-event-builder';
 import { asksForAcknowledgement } from '../../shared/protocol/acknowledgement';
 import type { AttachmentDrafts } from '../attachments/attachment-drafts';
+import type { AttachmentRecord } from '../store/ops/attachment-ops';
+import type { IdentifierCount } from '../../shared/text/identifier-guard/identifier-kinds';
 import { attachmentRefOf } from '../attachments/attachment-record';
 import { guardEvent, type GuardSubject, type IdentifierCheck } from './identifier-check';
 
@@ -47,7 +49,7 @@ export interface ComposerDeps {
   /** The minimum-necessary guard under this sender's policy. */
   readonly checkIdentifiers: IdentifierCheck;
   /** Files attached and uploaded, which a send names by draft id. */
-  readonly drafts: Pick<AttachmentDrafts, 'take' | 'consume'>;
+  readonly drafts: Pick<AttachmentDrafts, 'take' | 'consume' | 'release'>;
 }
 
 export interface Composer {
@@ -118,8 +120,27 @@ export function createComposer(deps: ComposerDeps): Composer {
       if (subject === null) return fail(appError('NOT_FOUND'));
       const guard = await deps.checkIdentifiers(request, subject);
       if (!guard.ok) return guard;
-      const attached = deps.drafts.take(request.attachments ?? []);
+      const drafts = request.attachments ?? [];
+      const attached = deps.drafts.take(drafts);
       if (!attached.ok) return attached;
+      // Taken for this send alone: they go with it once it is queued, or back to the compose box.
+      try {
+        const sent = await sendWith(request, guard, attached);
+        if (sent.ok) deps.drafts.consume(drafts);
+        return sent;
+      } finally {
+        deps.drafts.release(drafts);
+      }
+    },
+  };
+
+  /** The send itself, once the check has passed and its attachments are taken for it. */
+  async function sendWith(
+    request: SendRequest,
+    guard: { readonly value: { readonly overridden: readonly IdentifierCount[] | null } },
+    attached: { readonly value: readonly AttachmentRecord[] },
+  ): Promise<IpcResult<{ conversationId: string; messageId: string; notReached: string[] }>> {
+    {
       const resolved = await resolve(request);
       if (!resolved.ok) return resolved;
       const { conversation, isNew, throughRole, standby } = resolved.value;
@@ -215,11 +236,10 @@ export function createComposer(deps: ComposerDeps): Composer {
         },
         envelope: new TextEncoder().encode(JSON.stringify(sealed)),
       });
-      deps.drafts.consume(request.attachments ?? []);
       deps.onThreadChanged(conversation.id);
       deps.onListChanged();
       deps.onQueued();
       return ok({ conversationId: conversation.id, messageId: header.id, notReached });
-    },
-  };
+    }
+  }
 }
