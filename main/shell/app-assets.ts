@@ -14,6 +14,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
+  // pdf.js's standard fonts, for PDFs that name one without embedding it (the PDF viewer's).
+  '.ttf': 'font/ttf',
+  '.pfb': 'application/x-font-type1',
 };
 
 /** Absolute path of the asset inside `root`, or null when the path is malformed or escapes it. */

@@ -22,7 +22,10 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
     "form-action 'none'",
     "frame-src 'none'",
     "frame-ancestors 'none'",
-    "worker-src 'none'",
+    // The PDF viewer's pdf.js worker, bundled with the app (renderer/src/messaging/attachments/
+    // pdf-document.ts): a hostile PDF is parsed off the page's thread. 'self' only: no blob: or
+    // data: worker, so no script can make a worker of its own text.
+    "worker-src 'self'",
     "manifest-src 'none'",
   ].join('; ');
 }

@@ -35,5 +35,6 @@ describe('renderer asset paths', () => {
     expect(contentTypeOf('a.js')).toMatch(/^text\/javascript/);
     expect(contentTypeOf('a.css')).toMatch(/^text\/css/);
     expect(contentTypeOf('a.html')).toMatch(/^text\/html/);
+    expect(contentTypeOf('LiberationSans-Regular-abc.ttf')).toBe('font/ttf');
   });
 });

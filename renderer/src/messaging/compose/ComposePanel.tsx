@@ -21,6 +21,9 @@ import { FlaggedIdentifiers } from '../guard/FlaggedIdentifiers';
 import { IdentifierWarningDialog } from '../guard/IdentifierWarningDialog';
 import { PatientContextNote } from '../guard/PatientContextNote';
 import { useIdentifierGuard } from '../guard/use-identifier-guard';
+import { ComposeAttachments } from '../attachments/ComposeAttachments';
+import { STILL_ATTACHING } from '../attachments/attachment-words';
+import { useAttachmentDrafts } from '../attachments/use-attachment-drafts';
 import '../../availability/availability.css';
 import './compose.css';
 
@@ -56,6 +59,7 @@ export function ComposePanel({
   const [invalid, setInvalid] = useState<{ readonly to: boolean; readonly text: boolean }>({ to: false, text: false });
   const id = useId();
   const now = useNow();
+  const attachments = useAttachmentDrafts(bridge);
   const guard = useIdentifierGuard(bridge, [
     { id: `${id}-subject`, text: subject },
     { id: `${id}-message`, text },
@@ -76,8 +80,13 @@ export function ComposePanel({
 
   async function send(guardOverride?: IdentifierKind[]) {
     if (sending.current) return;
-    const missing = { to: recipients.length === 0, text: text.trim() === '' };
+    // A message may be files only.
+    const missing = { to: recipients.length === 0, text: text.trim() === '' && attachments.readyIds.length === 0 };
     setInvalid(missing);
+    if (attachments.busy) {
+      setError(STILL_ATTACHING);
+      return;
+    }
     if (missing.to || missing.text) {
       setError(missing.to ? 'Add at least one recipient.' : 'Write a message first.');
       return;
@@ -101,9 +110,11 @@ export function ComposePanel({
       expiresInSeconds: expiry,
       acknowledgementRequested: askAcknowledgement,
       ...(guardOverride === undefined ? {} : { guardOverride }),
+      ...attachments.request,
     });
     sending.current = false;
     setBusy(false);
+    if (result.ok) attachments.sent();
     if (result.ok) onSent(result.value.conversationId, namesOf(recipients, result.value.notReached));
     // The check's own words go under the message (FlaggedIdentifiers), not in the error line.
     else if (!guard.refused(result.error)) {
@@ -187,6 +198,7 @@ export function ComposePanel({
           </p>
         )}
         <FlaggedIdentifiers id={`${id}-flagged`} guard={guard} />
+        <ComposeAttachments drafts={attachments} id={`${id}-attachments`} />
         <div className="compose-options">
           <PriorityField value={priority} onChange={setPriority} />
           <ExpiryField id={`${id}-expiry`} value={expiry} onChange={setExpiry} />

@@ -11,6 +11,7 @@ import { escalated } from '../message/escalation-label';
 import { awaitingAcknowledgement } from '../message/acknowledgement-label';
 import { AcknowledgeActions } from './AcknowledgeActions';
 import { RecallButton } from './RecallButton';
+import { MessageAttachments } from '../attachments/MessageAttachments';
 
 /**
  * One message in the log: who, when, priority, the text, and for one's own: delivery and Recall.
@@ -70,6 +71,7 @@ export function MessageItem({
         )}
       </div>
       <MessageBody message={message} />
+      <MessageAttachments bridge={bridge} messageId={message.id} attachments={message.attachments} />
       {/* In the order things happen: re-alerts and escalation, then who acknowledged. */}
       <EscalationStatus message={message} time={(at) => messageTime(at, now)} />
       <AcknowledgementStatus message={message} time={(at) => messageTime(at, now)} />

@@ -11,6 +11,10 @@ import { useIdentifierGuard } from '../guard/use-identifier-guard';
 import { MessageField } from '../message/MessageField';
 import { AcknowledgementRequestField } from '../message/AcknowledgementRequestField';
 import { PrioritySelect } from '../message/PrioritySelect';
+import { AttachButton } from '../attachments/AttachButton';
+import { DraftList } from '../attachments/DraftList';
+import { STILL_ATTACHING } from '../attachments/attachment-words';
+import { useAttachmentDrafts } from '../attachments/use-attachment-drafts';
 
 /**
  * The reply box under a thread: `Message`, `Priority`, `Ask for acknowledgement`, `Send` (or Ctrl+Enter). One line high on
@@ -45,14 +49,20 @@ export function ReplyBox({
   const patientId = useId();
   const flaggedId = useId();
   const guard = useIdentifierGuard(bridge, [{ id: fieldId, text }]);
+  const attachments = useAttachmentDrafts(bridge);
   // State updates land after this event; a ref stops a second submit in the same tick.
   const sending = useRef(false);
 
   async function send(guardOverride?: IdentifierKind[]) {
     if (sending.current) return;
-    if (text.trim() === '') {
+    // A message may be files only.
+    if (text.trim() === '' && attachments.readyIds.length === 0) {
       setInvalid(true);
       setError('Write a message first.');
+      return;
+    }
+    if (attachments.busy) {
+      setError(STILL_ATTACHING);
       return;
     }
     sending.current = true;
@@ -66,6 +76,7 @@ export function ReplyBox({
       expiresInSeconds: null,
       acknowledgementRequested: askAcknowledgement,
       ...(guardOverride === undefined ? {} : { guardOverride }),
+      ...attachments.request,
     });
     sending.current = false;
     setBusy(false);
@@ -77,6 +88,7 @@ export function ReplyBox({
       return;
     }
     setText('');
+    attachments.sent();
     setPriority('routine');
     setAskAcknowledgement(false);
     guard.reset();
@@ -115,6 +127,7 @@ export function ReplyBox({
         </p>
       )}
       <ErrorAlert id={errorId} message={error} />
+      <DraftList drafts={attachments} />
       <FlaggedIdentifiers id={flaggedId} guard={guard} />
       <div className="reply-actions">
         <PrioritySelect id={`${fieldId}-priority`} value={priority} onChange={setPriority} />
@@ -127,6 +140,7 @@ export function ReplyBox({
         <span id={hintId} className="field-hint">
           Ctrl+Enter sends
         </span>
+        <AttachButton drafts={attachments} />
         <button type="submit" className="button button-primary" disabled={busy} aria-busy={busy}>
           {busy ? 'Sending…' : 'Send'}
         </button>
