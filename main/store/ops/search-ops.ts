@@ -25,8 +25,6 @@ import type { ConversationKind } from './conversation-ops';
 /** Conversations taken from the subject and patient index per word: more than a vault holds in practice. */
 const CONVERSATIONS_PER_WORD = 1000;
 
-export type SearchField = 'body' | 'subject' | 'patient';
-
 export interface SearchRow {
   readonly messageId: string;
   readonly conversationId: string;

@@ -3,16 +3,9 @@ import type { WardlineApi } from '../../../preload/api-factory';
 import { ComposePanel } from '../messaging/compose/ComposePanel';
 import { ConversationList } from '../messaging/conversations/ConversationList';
 import { EmptyPane } from '../messaging/EmptyPane';
+import type { MessageReveal } from '../messaging/thread/message-reveal';
 import { ThreadView } from '../messaging/thread/ThreadView';
 import '../messaging/messaging.css';
-
-/** A message to open in its thread and bring into view (a search result); `request` counts the asks. */
-export interface MessageReveal {
-  readonly conversationId: string;
-  readonly messageId: string;
-  readonly sentAt: number;
-  readonly request: number;
-}
 
 type Pane =
   | { readonly kind: 'empty' }

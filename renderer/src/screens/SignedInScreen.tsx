@@ -16,7 +16,8 @@ import { useActivityReporter } from '../lock/use-activity-reporter';
 import { SettingsPanel } from '../settings/SettingsPanel';
 import { MessageSearch } from '../messaging/search/MessageSearch';
 import type { SearchResult } from '../../../shared/ipc/search-channels';
-import { MessagingScreen, type MessageReveal } from './MessagingScreen';
+import type { MessageReveal } from '../messaging/thread/message-reveal';
+import { MessagingScreen } from './MessagingScreen';
 
 type Unlocked = Extract<SessionState, { state: 'unlocked' }>;
 

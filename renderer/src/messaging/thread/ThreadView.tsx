@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useRef } from 'react';
 import type { WardlineApi } from '../../../../preload/api-factory';
 import type { MessageView } from '../../../../shared/ipc/contract';
-import type { MessageReveal } from '../../screens/MessagingScreen';
+import type { MessageReveal } from './message-reveal';
 import { displayText } from '../../../../shared/text/display-text';
 import { useAnnounce } from '../../components/use-announce';
 import { describeError } from '../../error-messages';
