@@ -101,4 +101,3 @@ export function createAttachmentService(deps: AttachmentServiceDeps) {
   };
 }
 
-export type AttachmentService = ReturnType<typeof createAttachmentService>;

@@ -38,6 +38,7 @@ export const attachmentFileName = z
   .min(1)
   .max(ATTACHMENT_NAME_MAX)
   // No path, no control characters, no bidi overrides that would disguise an extension.
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   .regex(/^[^/\\\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]+$/);
 
 export const attachmentRef = z.strictObject({

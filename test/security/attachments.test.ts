@@ -110,7 +110,7 @@ describe('attachments against a hostile page', () => {
 
   it('malformed images are refused as unreadable and the core keeps serving', async () => {
     const bad = await malformedImages();
-    for (const [name, bytes] of Object.entries(bad)) {
+    for (const [name, bytes] of Object.entries(bad) as [string, Uint8Array][]) {
       const type = name.toLowerCase().includes('png') ? 'image/png' : 'image/jpeg';
       const result = await attachFile(ward, { name: `${name}.${type === 'image/png' ? 'png' : 'jpg'}`, type, bytes });
       expect(code(result), name).toBe('ATTACHMENT_UNREADABLE');

@@ -92,6 +92,24 @@ export function policyRows(policy: Policy, dataFolder: string | null = null): Po
             : `${dataFolder} (this computer’s default)`,
     },
     {
+      key: 'attachmentMaxMiB',
+      label: 'Largest attachment',
+      value: `${String(policy.attachmentMaxMiB)} MB`,
+    },
+    {
+      key: 'attachmentKinds',
+      label: 'Files that may be attached',
+      value: policy.attachmentKinds ?? 'Photos (JPEG, PNG, HEIC) and PDFs',
+    },
+    {
+      key: 'attachmentSaving',
+      label: 'Saving attachments',
+      value:
+        policy.attachmentSaving === 'save'
+          ? 'Allowed, to Downloads; each save is recorded'
+          : 'Not allowed: viewed in Wardline only',
+    },
+    {
       key: 'identifierGuardNurse',
       label: 'Identifiers in nurses’ messages',
       value: GUARD_MODE_TEXT[policy.identifierGuardNurse],

@@ -147,6 +147,7 @@ describe('Group Policy templates', () => {
       serverUrl: 'https://wardline.example.org',
       caCertificate: '%ProgramData%\\Wardline\\ca.pem',
       machineDataDir: 'D:\\Wardline',
+      attachmentKinds: 'jpeg, pdf',
       identifierGuardBlockKinds: 'ssn, card-number',
       mrnFormats: 'M#######;##-###-###',
     };
