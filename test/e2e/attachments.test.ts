@@ -87,6 +87,21 @@ const list = (page: Page) => page.getByRole('listbox', { name: 'Conversations' }
 const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
 const fileInput = (page: Page) => page.locator('input[type="file"]').first();
 
+/** Until the viewer's page canvas has ink on it: pdf.js has drawn the page, text included. */
+const pageDrawn = (page: Page) =>
+  page.waitForFunction(
+    () => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas.viewer-page-canvas');
+      const context = canvas?.getContext('2d');
+      if (!canvas || !context || canvas.width === 0) return false;
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      for (let i = 0; i < data.length; i += 4) if (data[i]! < 128 && data[i + 3]! > 0) return true;
+      return false;
+    },
+    null,
+    { timeout: 30_000 },
+  );
+
 describe('attachments between a nurse and a physician', () => {
   it('a 200 MB file is refused with the limit named, before anything is read', async () => {
     const { page } = a;
@@ -172,6 +187,7 @@ describe('attachments between a nurse and a physician', () => {
       .click();
     const viewer = page.getByRole('dialog', { name: 'discharge.pdf' });
     await viewer.getByRole('img', { name: 'discharge.pdf, page 1' }).waitFor({ timeout: 30_000 });
+    await pageDrawn(page);
     await snapshotAtSizes(page, 'attachments-pdf');
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });
@@ -181,6 +197,7 @@ describe('attachments between a nurse and a physician', () => {
       .click();
     const hostile = page.getByRole('dialog', { name: 'referral.pdf' });
     await hostile.getByRole('img', { name: /referral\.pdf, page 1/ }).waitFor({ timeout: 30_000 });
+    await pageDrawn(page);
     // Give anything it might have started a moment to show itself.
     await page.waitForTimeout(1500);
     await page.keyboard.press('Escape');
