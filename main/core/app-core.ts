@@ -354,6 +354,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'conversation.loadOlder': ({ conversationId, before }) =>
         withMessaging((m) => m.loadOlder(conversationId, before)),
       'message.send': (request) => withMessaging((m) => m.send(request)),
+      'templates.list': ({ refresh }) => withMessaging((m) => m.listTemplates(refresh === true)),
       'message.recall': ({ messageId }) => withMessaging((m) => m.recall(messageId)),
       'message.acknowledge': (request) => withMessaging((m) => m.acknowledge(request)),
       'contact.acceptKeyChange': ({ userId }) => withMessaging((m) => m.acceptKeyChange(userId)),

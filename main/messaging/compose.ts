@@ -1,5 +1,6 @@
 /**
- * Sending a message: the minimum-necessary guard checks the subject and text first
+ * Sending a message: a template send is rendered by main and policy's templates-only rule applied
+ * (template-send.ts), then the minimum-necessary guard checks the subject and text
  * (identifier-check.ts: a warning to confirm, or a refusal), then the recipients' pinned keys are
  * fetched (a changed key stops the send and is shown), the message is sealed to them and to the
  * sender's own copy, recorded in the audit trail, and only then stored as pending with its
@@ -25,6 +26,7 @@ import type { RoleDirectory } from './role-directory';
 import { actionEvent } from '../../shared/audit/audit-event-builder';
 import { asksForAcknowledgement } from '../../shared/protocol/acknowledgement';
 import { guardEvent, type GuardSubject, type IdentifierCheck } from './identifier-check';
+import type { TemplateSend } from './template-send';
 
 export interface ComposerDeps {
   readonly store: StoreClient;
@@ -44,6 +46,8 @@ export interface ComposerDeps {
   readonly availabilityOf?: (userIds: readonly string[]) => Promise<ReadonlyMap<string, Availability>>;
   /** The minimum-necessary guard under this sender's policy. */
   readonly checkIdentifiers: IdentifierCheck;
+  /** A template send rendered from the template main holds; free text refused where policy says templates only. */
+  readonly resolveTemplate: TemplateSend;
 }
 
 export interface Composer {
@@ -109,7 +113,10 @@ export function createComposer(deps: ComposerDeps): Composer {
   }
 
   return {
-    async send(request) {
+    async send(asked) {
+      const templated = await deps.resolveTemplate(asked);
+      if (!templated.ok) return templated;
+      const { request, templateId } = templated.value;
       const subject = await guardSubject(request);
       if (subject === null) return fail(appError('NOT_FOUND'));
       const guard = await deps.checkIdentifiers(request, subject);
@@ -186,11 +193,18 @@ export function createComposer(deps: ComposerDeps): Composer {
       });
       // Sent after the warning: the override goes on the trail with the message, or neither does.
       const { overridden } = guard.value;
-      const refused = await deps.records.refusals(
-        overridden === null
-          ? [sent]
-          : [guardEvent('guard.overridden', overridden, { conversationId: conversation.id, patient }), sent],
-      );
+      // So does the template it was made from: by id, never the values filled in.
+      const used =
+        templateId === null
+          ? []
+          : [actionEvent({ action: 'template.used', object: { kind: 'template', id: templateId }, patient })];
+      const refused = await deps.records.refusals([
+        ...(overridden === null
+          ? []
+          : [guardEvent('guard.overridden', overridden, { conversationId: conversation.id, patient })]),
+        sent,
+        ...used,
+      ]);
       if (refused !== null) return fail(appError(refused));
       await store.call('message.queueOutgoing', {
         conversation: { ...conversation, participants },

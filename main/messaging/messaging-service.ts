@@ -13,6 +13,7 @@ import type { Role } from '../../shared/access/permission-matrix';
 import type { DirectoryEntry } from '../../shared/protocol/api';
 import type { Availability } from '../../shared/protocol/availability';
 import type { Priority } from '../../shared/protocol/envelope';
+import type { MessageTemplate } from '../../shared/protocol/template-api';
 import type { ActorAudit } from '../audit/audit-trail';
 import type { IdentityKeyPairs } from '../crypto/identity-keys';
 import type { ApiClient } from '../server-link/api-client';
@@ -39,6 +40,8 @@ import { createThreadReader } from './thread-reader';
 import { actionEvent } from '../../shared/audit/audit-event-builder';
 import type { GuardRules } from '../../shared/text/identifier-guard/guard-verdict';
 import { createIdentifierCheck } from './identifier-check';
+import { createTemplateBook } from './template-book';
+import { createTemplateSend } from './template-send';
 
 export interface SelfAccount {
   readonly userId: string;
@@ -78,6 +81,8 @@ export interface MessagingDeps {
   readonly audit: ActorAudit;
   /** The minimum-necessary guard as machine policy sets it for this clinician's role. */
   readonly identifierGuard: GuardRules;
+  /** Machine policy lets this clinician's role send only approved templates (`templatesOnlyRoles`). */
+  readonly templatesOnly: boolean;
   /**
    * How far back a workstation's first sync reaches; older messages come from the server's
    * history when a conversation is scrolled back. Default 30 days.
@@ -96,6 +101,8 @@ export function createMessagingService(deps: MessagingDeps) {
   const roles = createRoleDirectory({ api, token: deps.token });
   const records = createActionRecords({ audit: deps.audit, onRejected: deps.onRejected });
   const ownKeys = ownKeysOf(self.userId, deps.identity);
+  // Held for this messaging session only: a lock or sign-out stops it, and `stop` empties it.
+  const templates = createTemplateBook({ api, token: deps.token });
   let connection: StreamState = 'connecting';
   let retry: NodeJS.Timeout | null = null;
   let ownAvailabilityCheck: NodeJS.Timeout | null = null;
@@ -191,6 +198,7 @@ export function createMessagingService(deps: MessagingDeps) {
     onListChanged: deps.onListChanged,
     onQueued: () => background(outbox.drain()),
     checkIdentifiers: createIdentifierCheck({ rules: deps.identifierGuard, records, now: deps.now }),
+    resolveTemplate: createTemplateSend({ book: templates, templatesOnly: deps.templatesOnly }),
     async availabilityOf(userIds) {
       // Offline, the message goes to whom it names; the directory is asked again for the next one.
       const found = await api.call('lookupKeys', { userIds: [...userIds] }, deps.token());
@@ -297,6 +305,7 @@ export function createMessagingService(deps: MessagingDeps) {
 
     async stop() {
       expiry.stop();
+      templates.clear();
       if (retry) clearInterval(retry);
       retry = null;
       if (ownAvailabilityCheck) clearInterval(ownAvailabilityCheck);
@@ -353,6 +362,14 @@ export function createMessagingService(deps: MessagingDeps) {
     },
 
     send: composer.send,
+
+    /** The approved templates for this clinician, and whether policy allows them nothing else. */
+    async listTemplates(
+      refresh: boolean,
+    ): Promise<IpcResult<{ templates: MessageTemplate[]; templatesOnly: boolean }>> {
+      const listed = await templates.list(refresh);
+      return listed.ok ? ok({ templates: [...listed.value], templatesOnly: deps.templatesOnly }) : listed;
+    },
     openConversation: threads.open,
     /** Older messages: from the vault, else from the server's history (decrypted and stored here). */
     loadOlder: threads.loadOlder,

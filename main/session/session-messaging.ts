@@ -12,6 +12,7 @@ import type { SessionDeps } from './session-contract';
 import { actorOf } from './session-records';
 import { byActor } from '../../shared/audit/audit-event-builder';
 import { guardRulesFor } from '../../shared/text/identifier-guard/guard-verdict';
+import { templatesOnlyFor } from '../../shared/policy/templates-only';
 
 export type MessagingStarter = (
   session: ActiveSession,
@@ -34,6 +35,7 @@ export function messagingStarter(deps: SessionDeps, serverEnded: (reason: Sessio
       deviceId: session.deviceId,
       audit: (event) => deps.audit.record(byActor(actorOf(session), event)),
       identifierGuard: guardRulesFor(deps.policy, session.signedIn.account.role),
+      templatesOnly: templatesOnlyFor(deps.policy, session.signedIn.account.role),
       now: deps.now,
       onConnection: deps.events.connection,
       onListChanged: () => {

@@ -87,6 +87,8 @@ const TEXT: Record<ErrorCode, string> = {
   RECIPIENT_NOT_PERMITTED: 'Compliance and IT staff do not receive secure messages. Remove them from the recipients.',
   IDENTIFIERS_FOUND: 'This message contains identifiers. Check them before sending.',
   IDENTIFIERS_BLOCKED: 'This message contains identifiers that hospital policy does not allow. Remove them to send it.',
+  TEMPLATES_ONLY: 'Hospital policy lets your role send only approved templates. Choose a template to send.',
+  TEMPLATE_UNAVAILABLE: 'IT changed or retired this template since you chose it. Choose it again.',
   CLOCK_SKEW:
     'This workstation’s clock is wrong by more than five minutes, so the server refused it. Call the IT service desk.',
   INTERNAL: 'Something went wrong. Your messages are safe. Try again, or call the IT service desk.',

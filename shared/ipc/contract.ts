@@ -19,6 +19,7 @@ import { policySchema, policySourceSchema } from '../policy/policy-schema';
 import { auditAlert, auditSearchFilter } from '../audit/audit-entry';
 import { auditRecord } from '../audit/audit-event';
 import { adminChannels } from './admin-channels';
+import { templateChannels, templateUse } from './template-channels';
 import type { ChannelSpec } from './channel-spec';
 
 export { DEFAULT_MAX_REQUEST_BYTES, type ChannelSpec } from './channel-spec';
@@ -229,6 +230,8 @@ export const sendRequestSchema = z.union([
     /** A routine message that asks for acknowledgement (urgent and STAT always do). */
     acknowledgementRequested: z.boolean().default(false),
     guardOverride,
+    /** Sent from an approved template: main renders the text from it and refuses any other (template-channels.ts). */
+    template: templateUse.optional(),
   }),
   z.strictObject({
     conversationId,
@@ -243,6 +246,8 @@ export const sendRequestSchema = z.union([
     /** A routine message that asks for acknowledgement (urgent and STAT always do). */
     acknowledgementRequested: z.boolean().default(false),
     guardOverride,
+    /** Sent from an approved template: main renders the text from it and refuses any other (template-channels.ts). */
+    template: templateUse.optional(),
   }),
 ]);
 export type SendRequest = z.infer<typeof sendRequestSchema>;
@@ -439,6 +444,8 @@ export const channels = {
     }),
     permission: 'audit.read',
   },
+  /** Approved message templates for compose (template-channels.ts). */
+  ...templateChannels,
   /** IT admins only: the Administration view (admin-channels.ts). */
   ...adminChannels,
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;
