@@ -19,7 +19,10 @@ export interface TemplateBook {
   clear(): void;
 }
 
-export function createTemplateBook(deps: { readonly api: ApiClient; readonly token: () => string | null }): TemplateBook {
+export function createTemplateBook(deps: {
+  readonly api: ApiClient;
+  readonly token: () => string | null;
+}): TemplateBook {
   let held: readonly MessageTemplate[] | null = null;
   // Concurrent first asks share one request.
   let asking: Promise<IpcResult<readonly MessageTemplate[]>> | null = null;

@@ -50,7 +50,11 @@ async function versioned(
   return succeed({ template: change.done });
 }
 
-export async function createTemplate(deps: TemplateAdminDeps, content: TemplateContent, actor: string): Promise<Answer> {
+export async function createTemplate(
+  deps: TemplateAdminDeps,
+  content: TemplateContent,
+  actor: string,
+): Promise<Answer> {
   const by = checkedActor(actor);
   if (!parseTemplate(content.body).ok) return fail('MALFORMED_REQUEST');
   return transactionOutcome(deps.db, async (tx) => {

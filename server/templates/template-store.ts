@@ -77,7 +77,12 @@ async function staleOrMissing(tx: Queryable, templateId: string): Promise<'stale
 
 export async function updateTemplate(
   tx: Queryable,
-  change: TemplateContent & { readonly templateId: string; readonly version: number; readonly at: number; readonly by: string },
+  change: TemplateContent & {
+    readonly templateId: string;
+    readonly version: number;
+    readonly at: number;
+    readonly by: string;
+  },
 ): Promise<VersionedChange> {
   const [row] = await tx.query<TemplateRow>(
     `UPDATE message_templates SET name = $3, body = $4, audience_roles = $5::text[], audience_departments = $6::text[],
@@ -99,7 +104,13 @@ export async function updateTemplate(
 
 export async function setTemplateRetired(
   tx: Queryable,
-  change: { readonly templateId: string; readonly version: number; readonly retired: boolean; readonly at: number; readonly by: string },
+  change: {
+    readonly templateId: string;
+    readonly version: number;
+    readonly retired: boolean;
+    readonly at: number;
+    readonly by: string;
+  },
 ): Promise<VersionedChange> {
   const [row] = await tx.query<TemplateRow>(
     `UPDATE message_templates SET retired = $3, version = version + 1, updated_by = $4, updated_at = $5

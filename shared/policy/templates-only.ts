@@ -20,5 +20,7 @@ export function parseTemplatesOnlyRoles(value: string): Role[] | null {
 
 /** Whether policy restricts this role to templates (a value that does not parse never reaches here: the policy is refused). */
 export function templatesOnlyFor(policy: { readonly templatesOnlyRoles: string | null }, role: Role): boolean {
-  return policy.templatesOnlyRoles !== null && (parseTemplatesOnlyRoles(policy.templatesOnlyRoles) ?? []).includes(role);
+  return (
+    policy.templatesOnlyRoles !== null && (parseTemplatesOnlyRoles(policy.templatesOnlyRoles) ?? []).includes(role)
+  );
 }

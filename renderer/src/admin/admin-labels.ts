@@ -105,7 +105,8 @@ const CONFLICT_TEXT: Record<AdminSubject, string> = {
   member: 'This role address already has the most members it may have (100). Remove someone first.',
   workstation: 'That conflicts with a change already made. Refresh the list and retry.',
   shift: 'That conflicts with a change already made. Refresh the schedule and retry.',
-  template: 'Someone else changed this template while you were editing it. Refresh the list to see their version, then make your change again.',
+  template:
+    'Someone else changed this template while you were editing it. Refresh the list to see their version, then make your change again.',
 };
 
 /**

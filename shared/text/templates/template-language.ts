@@ -31,11 +31,6 @@ export const CHOICE_OPTIONS_MAX = 12;
 export const CHOICE_OPTION_MAX = 40;
 export const TEXT_FIELD_DEFAULT = 40;
 export const TEXT_FIELD_MAX = 80;
-/** The longest a rendered message can be: the body plus every field at its longest. */
-export const RENDERED_MAX = TEMPLATE_BODY_MAX + TEMPLATE_FIELDS_MAX * TEXT_FIELD_MAX;
-
-export const FIELD_TYPES = ['number', 'time', 'choice', 'text'] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
 
 export type TemplateField =
   | { readonly name: string; readonly type: 'number' }
@@ -44,8 +39,7 @@ export type TemplateField =
   | { readonly name: string; readonly type: 'text'; readonly maxLength: number };
 
 export type TemplatePart =
-  | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'field'; readonly field: TemplateField };
+  { readonly kind: 'text'; readonly text: string } | { readonly kind: 'field'; readonly field: TemplateField };
 
 export interface ParsedTemplate {
   readonly parts: readonly TemplatePart[];
@@ -106,8 +100,7 @@ function fieldOf(spec: string, at: number): Result<TemplateField, TemplateProble
   const first = spec.indexOf(':');
   if (first === -1) return problem('UNKNOWN_TYPE', at);
   const name = spec.slice(0, first);
-  if (name.length === 0 || name.length > FIELD_NAME_MAX || !FIELD_NAME.test(name))
-    return problem('BAD_FIELD_NAME', at);
+  if (name.length === 0 || name.length > FIELD_NAME_MAX || !FIELD_NAME.test(name)) return problem('BAD_FIELD_NAME', at);
   const rest = spec.slice(first + 1);
   const second = rest.indexOf(':');
   const type = second === -1 ? rest : rest.slice(0, second);
@@ -128,7 +121,12 @@ function fieldOf(spec: string, at: number): Result<TemplateField, TemplateProble
       const plain = options.every(
         (option) => option.length >= 1 && option.length <= CHOICE_OPTION_MAX && displayText(option) === option,
       );
-      if (!plain || options.length < 2 || options.length > CHOICE_OPTIONS_MAX || new Set(options).size !== options.length)
+      if (
+        !plain ||
+        options.length < 2 ||
+        options.length > CHOICE_OPTIONS_MAX ||
+        new Set(options).size !== options.length
+      )
         return problem('BAD_OPTIONS', at);
       return ok({ name, type, options });
     }
@@ -153,8 +151,8 @@ export function parseTemplate(body: string): Result<ParsedTemplate, TemplateProb
   let literal = '';
   let i = 0;
   while (i < body.length) {
-    const char = body[i];
-    const next = body[i + 1];
+    const char = body.charAt(i);
+    const next = body.charAt(i + 1);
     if ((char === '{' && next === '{') || (char === '}' && next === '}')) {
       literal += char;
       i += 2;
@@ -227,7 +225,10 @@ export type RenderProblem =
   | { readonly code: FieldValueProblem; readonly field: string };
 
 /** The message the template and values make, or every value that does not fit. */
-export function renderTemplate(template: ParsedTemplate, values: FieldValues): Result<string, readonly RenderProblem[]> {
+export function renderTemplate(
+  template: ParsedTemplate,
+  values: FieldValues,
+): Result<string, readonly RenderProblem[]> {
   const names = new Set(template.fields.map((field) => field.name));
   if (Object.keys(values).some((name) => !names.has(name))) return err([{ code: 'UNKNOWN_FIELD', field: null }]);
   const problems: RenderProblem[] = [];

@@ -176,11 +176,7 @@ describe('message templates', () => {
     expect(await offered(who.nurse)).toEqual(['Everyone', 'Nurses on 4B']);
 
     const retired = await chainRecordsOf(async () => {
-      await target.api.ok(
-        'adminSetTemplateRetired',
-        { templateId: id, version: 1, retired: true },
-        token(who.admin),
-      );
+      await target.api.ok('adminSetTemplateRetired', { templateId: id, version: 1, retired: true }, token(who.admin));
     });
     expect(retired).toEqual([{ object: { kind: 'template', id }, reason: 'TEMPLATE_RETIRED' }]);
     expect(await offered(who.desk)).toEqual(['Call the ward', 'Everyone']);
@@ -247,7 +243,12 @@ describe.each(BACKENDS)('two admins changing one template at once on %s', (backe
   it('keeps a retire and an edit from the same version from both going through', async () => {
     const { template } = await target.api.ok('adminCreateTemplate', { ...TRANSPORT, name: 'Race' }, token(who.admin));
     const answers = await Promise.all([
-      attempt(target, 'adminSetTemplateRetired', { templateId: template.templateId, version: 1, retired: true }, who.admin),
+      attempt(
+        target,
+        'adminSetTemplateRetired',
+        { templateId: template.templateId, version: 1, retired: true },
+        who.admin,
+      ),
       attempt(
         target,
         'adminUpdateTemplate',

@@ -27,7 +27,9 @@ const problemOf = (body: string) => {
 
 describe('parsing a template', () => {
   it('reads literal text and typed fields in order, with {{ and }} as braces', () => {
-    const template = parsed('Bed {bed:number} at {time:time}: go to {desk:choice:Main desk|East entrance}. {note:text:20} {{ok}}');
+    const template = parsed(
+      'Bed {bed:number} at {time:time}: go to {desk:choice:Main desk|East entrance}. {note:text:20} {{ok}}',
+    );
     expect(template.fields).toEqual([
       { name: 'bed', type: 'number' },
       { name: 'time', type: 'time' },
@@ -94,7 +96,8 @@ describe('filling a template in', () => {
 
   it('renders checked values into the text', () => {
     expect(renderTemplate(template, good)).toEqual({ ok: true, value: 'Bed 12 at 14:30, East entrance. wheelchair' });
-    expect(renderTemplate(template, { ...good, bed: ' 7 ' })).toMatchObject({ value: expect.stringContaining('Bed 7 ') });
+    const spaced = renderTemplate(template, { ...good, bed: ' 7 ' });
+    expect(spaced.ok && spaced.value.startsWith('Bed 7 at')).toBe(true);
   });
 
   it('names every value that does not fit its field', () => {

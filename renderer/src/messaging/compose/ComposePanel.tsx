@@ -21,6 +21,8 @@ import { FlaggedIdentifiers } from '../guard/FlaggedIdentifiers';
 import { IdentifierWarningDialog } from '../guard/IdentifierWarningDialog';
 import { PatientContextNote } from '../guard/PatientContextNote';
 import { useIdentifierGuard } from '../guard/use-identifier-guard';
+import { TemplateMessage } from '../templates/TemplateMessage';
+import { useMessageTemplates } from '../templates/use-message-templates';
 import '../../availability/availability.css';
 import './compose.css';
 
@@ -56,6 +58,7 @@ export function ComposePanel({
   const [invalid, setInvalid] = useState<{ readonly to: boolean; readonly text: boolean }>({ to: false, text: false });
   const id = useId();
   const now = useNow();
+  const templates = useMessageTemplates(bridge);
   const guard = useIdentifierGuard(bridge, [
     { id: `${id}-subject`, text: subject },
     { id: `${id}-message`, text },
@@ -76,10 +79,11 @@ export function ComposePanel({
 
   async function send(guardOverride?: IdentifierKind[]) {
     if (sending.current) return;
-    const missing = { to: recipients.length === 0, text: text.trim() === '' };
+    const message = templates.body(text);
+    const missing = { to: recipients.length === 0, text: !message.ok };
     setInvalid(missing);
-    if (missing.to || missing.text) {
-      setError(missing.to ? 'Add at least one recipient.' : 'Write a message first.');
+    if (!message.ok || missing.to) {
+      setError(missing.to ? 'Add at least one recipient.' : message.ok ? null : message.error);
       return;
     }
     const patient = patientFromForm(patientForm);
@@ -94,9 +98,10 @@ export function ComposePanel({
     setError(null);
     const result = await bridge.message.send({
       to: recipients.map((choice) => choice.recipient),
-      title: subject.trim() === '' ? null : subject.trim(),
+      title: subject.trim() === '' || templates.only ? null : subject.trim(),
       patient: patient.value,
-      text,
+      text: message.text,
+      ...(message.template === undefined ? {} : { template: message.template }),
       priority,
       expiresInSeconds: expiry,
       acknowledgementRequested: askAcknowledgement,
@@ -107,6 +112,7 @@ export function ComposePanel({
     if (result.ok) onSent(result.value.conversationId, namesOf(recipients, result.value.notReached));
     // The check's own words go under the message (FlaggedIdentifiers), not in the error line.
     else if (!guard.refused(result.error)) {
+      if (result.error.code === 'TEMPLATE_UNAVAILABLE') templates.refresh();
       setError(
         result.error.code === 'RECIPIENT_NOT_PERMITTED'
           ? notPermittedText(recipients, result.error.subjects ?? [])
@@ -150,17 +156,20 @@ export function ComposePanel({
             </p>
           ))}
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-subject`}>
-            Subject <span className="optional">(optional)</span>
-          </label>
-          <input
-            id={`${id}-subject`}
-            maxLength={200}
-            value={subject}
-            onChange={(event) => setSubject(event.target.value)}
-          />
-        </div>
+        {/* A role restricted to templates writes no subject either: it would be free text. */}
+        {!templates.only && (
+          <div className="field">
+            <label htmlFor={`${id}-subject`}>
+              Subject <span className="optional">(optional)</span>
+            </label>
+            <input
+              id={`${id}-subject`}
+              maxLength={200}
+              value={subject}
+              onChange={(event) => setSubject(event.target.value)}
+            />
+          </div>
+        )}
         <PatientFields
           id={`${id}-patient`}
           value={patientForm}
@@ -171,16 +180,21 @@ export function ComposePanel({
           }}
           error={patientError}
         />
-        <MessageField
-          id={`${id}-message`}
-          value={text}
-          onChange={setText}
-          invalid={invalid.text || (guard.blocked !== null && (guard.flagged?.length ?? 0) > 0)}
-          describedBy={[patientNote === undefined ? null : `${id}-patient-note`, guard.flagged ? `${id}-flagged` : null]
-            .filter((part) => part !== null)
-            .join(' ')}
-          rows={6}
-        />
+        <TemplateMessage templates={templates}>
+          <MessageField
+            id={`${id}-message`}
+            value={text}
+            onChange={setText}
+            invalid={invalid.text || (guard.blocked !== null && (guard.flagged?.length ?? 0) > 0)}
+            describedBy={[
+              patientNote === undefined ? null : `${id}-patient-note`,
+              guard.flagged ? `${id}-flagged` : null,
+            ]
+              .filter((part) => part !== null)
+              .join(' ')}
+            rows={6}
+          />
+        </TemplateMessage>
         {patientNote !== undefined && (
           <p id={`${id}-patient-note`} className="field-hint compose-patient-note">
             {patientNote}
