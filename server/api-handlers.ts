@@ -35,6 +35,7 @@ import { exportAuditSelection, searchAudit } from './audit/audit-search';
 import { recordServed, servedEvent } from './audit/served-events';
 import { hasPendingCommands } from './devices/device-command-store';
 import { createDeviceCommandHandlers } from './devices/device-command-handlers';
+import { createTemplateHandlers } from './templates/template-handlers';
 
 export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
   /** Something the server served was written to its audit outbox (served-events.ts): fold it soon. */
@@ -160,6 +161,7 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       ...(deps.onServed === undefined ? {} : { onServed: deps.onServed }),
     }),
     ...createAdminScimHandlers(deps),
+    ...createTemplateHandlers(deps),
     ...createDeviceCommandHandlers({
       db,
       clock,

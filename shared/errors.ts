@@ -70,6 +70,10 @@ export const ERROR_CODES = [
   'ATTACHMENT_TYPE_NOT_ALLOWED',
   'ATTACHMENT_UNREADABLE',
   'ATTACHMENT_SAVE_NOT_ALLOWED',
+  // Approved templates (main/messaging/template-send.ts): policy allows this role templates only;
+  // the template named was changed or retired by IT since the sender chose it.
+  'TEMPLATES_ONLY',
+  'TEMPLATE_UNAVAILABLE',
   // Machine-wide policy and the workstation session (main/policy/, main/session/).
   'POLICY_INVALID',
   'POLICY_UNREADABLE',
@@ -175,6 +179,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   RECIPIENT_NOT_PERMITTED: 'A recipient works in a role that does not receive secure messages (compliance or IT).',
   IDENTIFIERS_FOUND: 'The message holds identifiers: the sender must confirm them before it is sent.',
   IDENTIFIERS_BLOCKED: 'Policy does not allow these identifiers in a message.',
+  TEMPLATES_ONLY: 'Policy allows this role to send only approved templates.',
+  TEMPLATE_UNAVAILABLE: 'The template was changed or retired since it was chosen.',
   CLOCK_SKEW: "This workstation's clock differs from the server's by more than five minutes. Call the service desk.",
   INTERNAL: 'Something went wrong inside Wardline.',
 };

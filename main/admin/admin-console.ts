@@ -28,6 +28,7 @@ import type { Logger } from '../logging/logger';
 import type { ApiClient } from '../server-link/api-client';
 import { createAdminDirectory } from './admin-directory';
 import { createAdminSchedule } from './admin-schedule';
+import { createAdminTemplates } from './admin-templates';
 import { adminRefusal, createAdminRouteCall } from './admin-route-call';
 import { createAdminWipe } from './admin-wipe';
 
@@ -112,6 +113,7 @@ export function createAdminConsole(deps: AdminConsoleDeps): AdminConsoleHandlers
     },
     ...createAdminDirectory({ call: ask, deviceId: deps.deviceId }),
     ...createAdminSchedule({ call: ask }),
+    ...createAdminTemplates({ call: ask }),
     ...createAdminWipe({ call: ask, deviceId: deps.deviceId, userId: deps.userId }),
   };
 }

@@ -370,6 +370,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         withMessaging((m) => m.attachments.save(messageId, attachmentId)),
       'attachment.retry': ({ messageId, attachmentId }) =>
         withMessaging((m) => m.attachments.retry(messageId, attachmentId)),
+      'templates.list': ({ refresh }) => withMessaging((m) => m.listTemplates(refresh === true)),
       'message.recall': ({ messageId }) => withMessaging((m) => m.recall(messageId)),
       'message.acknowledge': (request) => withMessaging((m) => m.acknowledge(request)),
       'contact.acceptKeyChange': ({ userId }) => withMessaging((m) => m.acceptKeyChange(userId)),

@@ -1,5 +1,6 @@
 /**
- * Sending a message: the minimum-necessary guard checks the subject and text first
+ * Sending a message: a template send is rendered by main and policy's templates-only rule applied
+ * (template-send.ts), then the minimum-necessary guard checks the subject and text
  * (identifier-check.ts: a warning to confirm, or a refusal), then the recipients' pinned keys are
  * fetched (a changed key stops the send and is shown), the message is sealed to them and to the
  * sender's own copy, recorded in the audit trail, and only then stored as pending with its
@@ -29,6 +30,7 @@ import type { AttachmentRecord } from '../store/ops/attachment-ops';
 import type { IdentifierCount } from '../../shared/text/identifier-guard/identifier-kinds';
 import { attachmentRefOf } from '../attachments/attachment-record';
 import { guardEvent, type GuardSubject, type IdentifierCheck } from './identifier-check';
+import type { TemplateSend } from './template-send';
 
 export interface ComposerDeps {
   readonly store: StoreClient;
@@ -50,6 +52,8 @@ export interface ComposerDeps {
   readonly checkIdentifiers: IdentifierCheck;
   /** Files attached and uploaded, which a send names by draft id. */
   readonly drafts: Pick<AttachmentDrafts, 'take' | 'consume' | 'release'>;
+  /** A template send rendered from the template main holds; free text refused where policy says templates only. */
+  readonly resolveTemplate: TemplateSend;
 }
 
 export interface Composer {
@@ -115,7 +119,10 @@ export function createComposer(deps: ComposerDeps): Composer {
   }
 
   return {
-    async send(request) {
+    async send(asked) {
+      const templated = await deps.resolveTemplate(asked);
+      if (!templated.ok) return templated;
+      const { request, templateId } = templated.value;
       const subject = await guardSubject(request);
       if (subject === null) return fail(appError('NOT_FOUND'));
       const guard = await deps.checkIdentifiers(request, subject);
@@ -125,7 +132,7 @@ export function createComposer(deps: ComposerDeps): Composer {
       if (!attached.ok) return attached;
       // Taken for this send alone: they go with it once it is queued, or back to the compose box.
       try {
-        const sent = await sendWith(request, guard, attached);
+        const sent = await sendWith(request, templateId, guard, attached);
         if (sent.ok) deps.drafts.consume(drafts);
         return sent;
       } finally {
@@ -137,6 +144,7 @@ export function createComposer(deps: ComposerDeps): Composer {
   /** The send itself, once the check has passed and its attachments are taken for it. */
   async function sendWith(
     request: SendRequest,
+    templateId: string | null,
     guard: { readonly value: { readonly overridden: readonly IdentifierCount[] | null } },
     attached: { readonly value: readonly AttachmentRecord[] },
   ): Promise<IpcResult<{ conversationId: string; messageId: string; notReached: string[] }>> {
@@ -214,11 +222,18 @@ export function createComposer(deps: ComposerDeps): Composer {
       });
       // Sent after the warning: the override goes on the trail with the message, or neither does.
       const { overridden } = guard.value;
-      const refused = await deps.records.refusals(
-        overridden === null
-          ? [sent]
-          : [guardEvent('guard.overridden', overridden, { conversationId: conversation.id, patient }), sent],
-      );
+      // So does the template it was made from: by id, never the values filled in.
+      const used =
+        templateId === null
+          ? []
+          : [actionEvent({ action: 'template.used', object: { kind: 'template', id: templateId }, patient })];
+      const refused = await deps.records.refusals([
+        ...(overridden === null
+          ? []
+          : [guardEvent('guard.overridden', overridden, { conversationId: conversation.id, patient })]),
+        sent,
+        ...used,
+      ]);
       if (refused !== null) return fail(appError(refused));
       await store.call('message.queueOutgoing', {
         conversation: { ...conversation, participants },

@@ -13,6 +13,7 @@ import type { Role } from '../../shared/access/permission-matrix';
 import type { DirectoryEntry } from '../../shared/protocol/api';
 import type { Availability } from '../../shared/protocol/availability';
 import type { Priority } from '../../shared/protocol/envelope';
+import type { MessageTemplate } from '../../shared/protocol/template-api';
 import type { ActorAudit } from '../audit/audit-trail';
 import type { IdentityKeyPairs } from '../crypto/identity-keys';
 import type { ApiClient } from '../server-link/api-client';
@@ -42,6 +43,8 @@ import type { GuardRules } from '../../shared/text/identifier-guard/guard-verdic
 import { createIdentifierCheck } from './identifier-check';
 import { createAttachmentService, type AttachmentServiceDeps } from '../attachments/attachment-service';
 import { randomUUID } from 'node:crypto';
+import { createTemplateBook } from './template-book';
+import { createTemplateSend } from './template-send';
 
 export interface SelfAccount {
   readonly userId: string;
@@ -83,6 +86,8 @@ export interface MessagingDeps {
   readonly identifierGuard: GuardRules;
   /** Attachments: policy, what main does to files, the server's blob store, where saves go. */
   readonly attachments: Pick<AttachmentServiceDeps, 'policy' | 'media' | 'blobs' | 'downloadsDir'>;
+  /** Machine policy lets this clinician's role send only approved templates (`templatesOnlyRoles`). */
+  readonly templatesOnly: boolean;
   /**
    * How far back a workstation's first sync reaches; older messages come from the server's
    * history when a conversation is scrolled back. Default 30 days.
@@ -101,6 +106,8 @@ export function createMessagingService(deps: MessagingDeps) {
   const roles = createRoleDirectory({ api, token: deps.token });
   const records = createActionRecords({ audit: deps.audit, onRejected: deps.onRejected });
   const ownKeys = ownKeysOf(self.userId, deps.identity);
+  // Held for this messaging session only: a lock or sign-out stops it, and `stop` empties it.
+  const templates = createTemplateBook({ api, token: deps.token });
   let connection: StreamState = 'connecting';
   let retry: NodeJS.Timeout | null = null;
   let ownAvailabilityCheck: NodeJS.Timeout | null = null;
@@ -219,6 +226,7 @@ export function createMessagingService(deps: MessagingDeps) {
     onQueued: () => background(outbox.drain()),
     checkIdentifiers: createIdentifierCheck({ rules: deps.identifierGuard, records, now: deps.now }),
     drafts: attachments.drafts,
+    resolveTemplate: createTemplateSend({ book: templates, templatesOnly: deps.templatesOnly }),
     async availabilityOf(userIds) {
       // Offline, the message goes to whom it names; the directory is asked again for the next one.
       const found = await api.call('lookupKeys', { userIds: [...userIds] }, deps.token());
@@ -328,6 +336,7 @@ export function createMessagingService(deps: MessagingDeps) {
     async stop() {
       expiry.stop();
       attachments.stop();
+      templates.clear();
       if (retry) clearInterval(retry);
       retry = null;
       if (ownAvailabilityCheck) clearInterval(ownAvailabilityCheck);
@@ -387,6 +396,14 @@ export function createMessagingService(deps: MessagingDeps) {
     searchMessages: createMessageSearch({ store, records, selfId: self.userId, now: deps.now }),
     send: composer.send,
     attachments,
+
+    /** The approved templates for this clinician, and whether policy allows them nothing else. */
+    async listTemplates(
+      refresh: boolean,
+    ): Promise<IpcResult<{ templates: MessageTemplate[]; templatesOnly: boolean }>> {
+      const listed = await templates.list(refresh);
+      return listed.ok ? ok({ templates: [...listed.value], templatesOnly: deps.templatesOnly }) : listed;
+    },
     openConversation: threads.open,
     /** Older messages: from the vault, else from the server's history (decrypted and stored here). */
     loadOlder: threads.loadOlder,

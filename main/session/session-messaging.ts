@@ -14,6 +14,7 @@ import { byActor } from '../../shared/audit/audit-event-builder';
 import { attachmentMedia } from '../attachments/attachment-media';
 import { blobTransfer } from '../attachments/blob-transfer';
 import { guardRulesFor } from '../../shared/text/identifier-guard/guard-verdict';
+import { templatesOnlyFor } from '../../shared/policy/templates-only';
 
 export type MessagingStarter = (
   session: ActiveSession,
@@ -42,6 +43,7 @@ export function messagingStarter(deps: SessionDeps, serverEnded: (reason: Sessio
         blobs: blobTransfer(server.blobs, () => session.server.token()),
         downloadsDir: deps.downloadsDir,
       },
+      templatesOnly: templatesOnlyFor(deps.policy, session.signedIn.account.role),
       now: deps.now,
       onConnection: deps.events.connection,
       onListChanged: () => {

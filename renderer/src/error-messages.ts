@@ -91,6 +91,8 @@ const TEXT: Record<ErrorCode, string> = {
   ATTACHMENT_TYPE_NOT_ALLOWED: 'That kind of file cannot be attached here. Photos (JPEG, PNG) and PDFs can.',
   ATTACHMENT_UNREADABLE: 'That file could not be read. It may be damaged, or not the kind of file its name says.',
   ATTACHMENT_SAVE_NOT_ALLOWED: 'This workstation lets you view attachments in Wardline only, not save them.',
+  TEMPLATES_ONLY: 'Hospital policy lets your role send only approved templates. Choose a template to send.',
+  TEMPLATE_UNAVAILABLE: 'IT changed or retired this template since you chose it. Choose it again.',
   CLOCK_SKEW:
     'This workstation’s clock is wrong by more than five minutes, so the server refused it. Call the IT service desk.',
   INTERNAL: 'Something went wrong. Your messages are safe. Try again, or call the IT service desk.',

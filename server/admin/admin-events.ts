@@ -1,7 +1,7 @@
 /**
  * The record of every administrative action that is not an access change (those are
  * account_events): an account created, a role address saved, created or renamed, its
- * members, on-call shifts and escalation times changed, a workstation revoked (its sessions end beside it), a legal
+ * members, on-call shifts and escalation times changed, a message template created, changed, retired or restored, a workstation revoked (its sessions end beside it), a legal
  * hold placed or released, audit records purged, SIEM forwarding switched on, off or elsewhere,
  * an account locked out by failed sign-ins (the server's own doing) and unlocked by IT, a
  * person's directory entry changed by SCIM, a SCIM token issued or revoked.
@@ -29,6 +29,11 @@ export const ADMIN_EVENT_ACTIONS = [
   // (server/directory/role-escalation-admin.ts); the times are not recorded, the address is.
   'role-address.escalation-set',
   'role-address.escalation-cleared',
+  // Approved message templates (server/templates/template-admin.ts): the template by id, never its text.
+  'template.created',
+  'template.updated',
+  'template.retired',
+  'template.restored',
   'legal-hold.placed',
   'legal-hold.released',
   'audit.purged',

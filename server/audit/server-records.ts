@@ -41,6 +41,10 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'role-address.shifts-imported': 'ROLE_SHIFTS_IMPORTED',
   'role-address.escalation-set': 'ROLE_ESCALATION_SET',
   'role-address.escalation-cleared': 'ROLE_ESCALATION_CLEARED',
+  'template.created': 'TEMPLATE_CREATED',
+  'template.updated': 'TEMPLATE_UPDATED',
+  'template.retired': 'TEMPLATE_RETIRED',
+  'template.restored': 'TEMPLATE_RESTORED',
   'legal-hold.placed': 'LEGAL_HOLD_PLACED',
   'legal-hold.released': 'LEGAL_HOLD_RELEASED',
   'audit.purged': 'AUDIT_PURGED',
@@ -105,6 +109,11 @@ function objectOf(event: TrailEvent): ObjectOf<'admin.action'> {
     case 'role-address.escalation-set':
     case 'role-address.escalation-cleared':
       return event.subject === null ? { kind: 'none' } : { kind: 'role-address', id: event.subject, userId: target };
+    case 'template.created':
+    case 'template.updated':
+    case 'template.retired':
+    case 'template.restored':
+      return event.subject === null ? { kind: 'none' } : { kind: 'template', id: event.subject };
     case 'audit.purged':
       // A refused purge removed nothing and never came to a bound.
       return event.affected === null || event.receivedBefore === null

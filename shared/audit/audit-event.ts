@@ -67,6 +67,11 @@ export const AUDIT_ACTIONS = [
   'guard.warned',
   'guard.overridden',
   'guard.blocked',
+  /**
+   * A message was sent from an approved template (main/messaging/template-send.ts), recorded with
+   * its `message.sent`: the template by id, never the values filled in.
+   */
+  'template.used',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -149,6 +154,8 @@ export const auditObject = z.discriminatedUnion('kind', [
         { message: 'each kind once, in catalogue order' },
       ),
   }),
+  /** An approved message template by its id (IT changing it, or a message sent from it); never its text. */
+  z.strictObject({ kind: z.literal('template'), id: uuid }),
   z.strictObject({ kind: z.literal('none') }),
 ]);
 export type AuditObject = z.infer<typeof auditObject>;
@@ -185,7 +192,16 @@ export const ACTION_OBJECTS = {
   'key-change.accepted': ['account'],
   'policy.loaded': ['setting', 'none'],
   'policy.rejected': ['setting', 'none'],
-  'admin.action': ['account', 'legal-hold', 'role-address', 'audit-purge', 'siem-destination', 'workstation', 'none'],
+  'admin.action': [
+    'account',
+    'legal-hold',
+    'role-address',
+    'audit-purge',
+    'siem-destination',
+    'workstation',
+    'template',
+    'none',
+  ],
   'vault.created': ['vault'],
   'vault.shredded': ['vault'],
   'vault.purged': ['vault'],
@@ -198,6 +214,7 @@ export const ACTION_OBJECTS = {
   'guard.warned': ['identifiers'],
   'guard.overridden': ['identifiers'],
   'guard.blocked': ['identifiers'],
+  'template.used': ['template'],
 } as const satisfies Record<AuditAction, readonly AuditObject['kind'][]>;
 
 export const auditRecord = z.strictObject({

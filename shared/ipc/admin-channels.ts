@@ -31,6 +31,7 @@ import {
   SHIFT_WINDOW_MAX_MS,
 } from '../protocol/admin-schedule-api';
 import { adminDeviceCommand, ADMIN_DEVICE_COMMANDS_MAX, adminPersonWorkstation } from '../protocol/admin-wipe-api';
+import { adminTemplate, templateFields } from '../protocol/template-api';
 import { deviceId, epochMs, roleAddressId, userId, uuid } from '../protocol/identifiers';
 import type { ChannelSpec } from './channel-spec';
 import { MAX_FRAME_BYTES } from './loopback-protocol';
@@ -42,6 +43,8 @@ export const ADMIN_LOG_PAGE = 25;
 export const ADMIN_DIRECTORY_PAGE = 25;
 /** Shifts per page of a role address's schedule: two weeks of a busy rota. */
 export const ADMIN_SHIFT_PAGE = 100;
+/** Message templates per page: a hospital's approved sentences fit in one or two. */
+export const ADMIN_TEMPLATE_PAGE = 50;
 /** A rota file to import, as JSON: as large as the browser host's frame carries. */
 export const ADMIN_IMPORT_MAX_REQUEST_BYTES = MAX_FRAME_BYTES - 1024;
 
@@ -205,6 +208,30 @@ export const adminChannels = {
       deviceName: z.string().max(200).nullable(),
       commands: z.array(adminDeviceCommand).max(ADMIN_DEVICE_COMMANDS_MAX),
     }),
+    permission,
+  },
+  /** Message templates, active and retired, by name, a page after `after` (shared/protocol/template-api.ts). */
+  'admin.listTemplates': {
+    request: z.strictObject({ after: uuid.nullable() }),
+    response: z.strictObject({ templates: z.array(adminTemplate).max(ADMIN_TEMPLATE_PAGE), more: z.boolean() }),
+    permission,
+  },
+  /** A new template, offered at once to the roles and departments it names. */
+  'admin.createTemplate': {
+    request: z.strictObject(templateFields),
+    response: z.strictObject({ template: adminTemplate }),
+    permission,
+  },
+  /** A change made from `version`: CONFLICT when someone else changed the template since. */
+  'admin.updateTemplate': {
+    request: z.strictObject({ templateId: uuid, version: z.number().int().min(1), ...templateFields }),
+    response: z.strictObject({ template: adminTemplate }),
+    permission,
+  },
+  /** Retires a template (no longer offered) or brings it back; CONFLICT as for a change. */
+  'admin.setTemplateRetired': {
+    request: z.strictObject({ templateId: uuid, version: z.number().int().min(1), retired: z.boolean() }),
+    response: z.strictObject({ template: adminTemplate }),
     permission,
   },
   /** The signed-in admin's own actions from the server's audit chain, newest first (`before`: a trail number). */

@@ -21,6 +21,7 @@ import { auditRecord } from '../audit/audit-event';
 import { adminChannels } from './admin-channels';
 import { attachmentChannels, attachmentViewSchema, sendAttachments } from './attachment-channels';
 import { searchChannels } from './search-channels';
+import { templateChannels, templateUse } from './template-channels';
 import type { ChannelSpec } from './channel-spec';
 
 export { DEFAULT_MAX_REQUEST_BYTES, type ChannelSpec } from './channel-spec';
@@ -216,8 +217,8 @@ export type Recipient = z.infer<typeof recipientSchema>;
 const guardOverride = z.array(z.enum(IDENTIFIER_KINDS)).min(1).max(IDENTIFIER_KINDS.length).optional();
 
 /** A message says something or carries something. */
-const hasContent = (request: { text: string; attachments?: readonly string[] | undefined }) =>
-  request.text.length > 0 || (request.attachments?.length ?? 0) > 0;
+const hasContent = (request: { text: string; attachments?: readonly string[] | undefined; template?: unknown }) =>
+  request.text.length > 0 || (request.attachments?.length ?? 0) > 0 || request.template !== undefined;
 
 export const sendRequestSchema = z.union([
   z
@@ -241,6 +242,8 @@ export const sendRequestSchema = z.union([
       guardOverride,
       /** Drafts finished by `attachment.finish` (attachment-channels.ts). */
       attachments: sendAttachments,
+      /** Sent from an approved template: main renders the text from it and refuses any other (template-channels.ts). */
+      template: templateUse.optional(),
     })
     .refine(hasContent, { message: 'empty message' }),
   z
@@ -260,6 +263,8 @@ export const sendRequestSchema = z.union([
       guardOverride,
       /** Drafts finished by `attachment.finish` (attachment-channels.ts). */
       attachments: sendAttachments,
+      /** Sent from an approved template: main renders the text from it and refuses any other (template-channels.ts). */
+      template: templateUse.optional(),
     })
     .refine(hasContent, { message: 'empty message' }),
 ]);
@@ -461,6 +466,8 @@ export const channels = {
   ...attachmentChannels,
   /** Message search over this workstation's vault (search-channels.ts). */
   ...searchChannels,
+  /** Approved message templates for compose (template-channels.ts). */
+  ...templateChannels,
   /** IT admins only: the Administration view (admin-channels.ts). */
   ...adminChannels,
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;

@@ -230,6 +230,13 @@ export const POLICY_CATALOGUE: { readonly [K in keyof Policy]: PolicyCatalogueEn
       'The formats of this hospital\'s medical record numbers, so that the identifier check finds an MRN written without "MRN" before it. # stands for a digit, @ for a letter, any other letter, digit, "-", "." or "/" for itself; formats are separated by semicolons, at most 10, each with at least four #. For example: M#######;##-###-###. A format of digits alone (########) flags every number of that length.',
     whenUnset: 'an MRN is found only after a word such as "MRN", "hospital number" or "chart no.".',
   },
+  templatesOnlyRoles: {
+    category: 'content',
+    displayName: 'Roles restricted to templates',
+    description:
+      "Roles whose staff may send only the message templates IT approved in the Administration view, never free text: no typed message, reply or subject (acknowledging with a quick reply stays allowed). Their names separated by commas, from: nurse, physician, front-desk. For example: front-desk. Every message sent from a template is recorded in the audit trail with the template's id, never the values filled in.",
+    whenUnset: 'none: every role may write its own messages as well as use templates.',
+  },
 };
 
 /** The catalogue entry with the per-type fields made optional, for code that handles every key. */

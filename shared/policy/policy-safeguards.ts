@@ -235,6 +235,15 @@ const RULES: { readonly [K in keyof Policy]: KeyRule } = {
           : "The hospital's MRN formats are found wherever they are written.",
       ),
   },
+  templatesOnlyRoles: {
+    safeguard: 'minimumNecessary',
+    judge: (p) =>
+      met(
+        p.templatesOnlyRoles === null
+          ? 'Every role may write free text; the identifier check applies to it.'
+          : 'The roles policy names send only approved templates.',
+      ),
+  },
 };
 
 const worst = (statuses: readonly SafeguardStatus[]): SafeguardStatus =>

@@ -11,6 +11,7 @@ import { isDisplayText } from '../text/display-text';
 import { parseIdentifierKinds } from '../text/identifier-guard/identifier-kinds';
 import { parseMrnFormats } from '../text/identifier-guard/mrn-format';
 import { caCertificateForm } from './ca-certificate-value';
+import { parseTemplatesOnlyRoles } from './templates-only';
 
 export const NOTIFICATION_CONTENT = ['count', 'sender'] as const;
 export type NotificationContent = (typeof NOTIFICATION_CONTENT)[number];
@@ -166,6 +167,18 @@ const policyShape = {
     .max(400)
     .refine((value) => parseMrnFormats(value).ok, {
       message: 'not a list of MRN formats (# a digit, @ a letter, ; between)',
+    })
+    .nullable()
+    .default(null),
+  /**
+   * Roles that may send only IT's approved templates, never free text (shared/policy/
+   * templates-only.ts): `nurse`, `physician`, `front-desk`, separated by commas. Default: none.
+   */
+  templatesOnlyRoles: z
+    .string()
+    .max(100)
+    .refine((value) => parseTemplatesOnlyRoles(value) !== null, {
+      message: 'not a comma-separated list of roles that send messages',
     })
     .nullable()
     .default(null),

@@ -25,6 +25,7 @@ import { adminLogRoutes } from './admin-log-api';
 import { adminScheduleRoutes } from './admin-schedule-api';
 import { adminScimRoutes } from './admin-scim-api';
 import { adminWipeRoutes } from './admin-wipe-api';
+import { templateRoutes } from './template-api';
 import { deviceCommandRoutes } from './device-command-api';
 import type { RouteSpec } from './route-spec';
 import {
@@ -397,6 +398,7 @@ export const routes = {
   ...adminLogRoutes,
   ...adminScimRoutes,
   ...adminWipeRoutes,
+  ...templateRoutes,
   ...deviceCommandRoutes,
 } as const satisfies Record<string, RouteSpec>;
 

@@ -90,6 +90,7 @@ describe('renderer isolation in Chromium', () => {
         'session',
         'sessions',
         'system',
+        'templates',
       ],
     });
   });

@@ -28,6 +28,7 @@ export const AUDIT_OBJECT_KINDS = [
   'session',
   'availability',
   'identifiers',
+  'template',
   'none',
 ] as const satisfies readonly AuditObject['kind'][];
 
@@ -125,6 +126,8 @@ export function auditObjectArb(kind: AuditObject['kind']): fc.Arbitrary<AuditObj
             ),
         })
         .map((fields) => ({ kind, ...fields }));
+    case 'template':
+      return uuidArb.map((id) => ({ kind, id }));
     case 'none':
       return fc.constant({ kind });
   }

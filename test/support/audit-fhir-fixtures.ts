@@ -72,6 +72,7 @@ export const OBJECTS: readonly AuditObject[] = [
       { identifier: 'street-address', count: 1 },
     ],
   },
+  { kind: 'template', id: MESSAGE },
   { kind: 'none' },
 ];
 

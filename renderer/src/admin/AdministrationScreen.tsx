@@ -5,13 +5,14 @@ import { PeopleSection } from './people/PeopleSection';
 import { RecentActions } from './recent/RecentActions';
 import { ReauthenticationProvider } from './ReauthenticationProvider';
 import { RoleAddressesSection } from './roles/RoleAddressesSection';
+import { TemplatesSection } from './templates/TemplatesSection';
 import { WorkstationsSection } from './workstations/WorkstationsSection';
 import './admin.css';
 import './admin-forms.css';
 
 /**
- * The IT admin's Administration view, a tab per section: People, Role addresses, Workstations and
- * Recent actions. People keeps its search while another tab is open; the others ask the server
+ * The IT admin's Administration view, a tab per section: People, Role addresses, Workstations,
+ * Templates and Recent actions. People keeps its search while another tab is open; the others ask the server
  * again each time they open (each lookup is recorded, so none is made for a tab never opened).
  * Every section's actions use the same re-authentication (ReauthenticationProvider) and
  * confirmation (ConfirmAction.tsx; TypedConfirmation.tsx where a name must be typed).
@@ -36,6 +37,9 @@ export function AdministrationScreen({ bridge, selfId }: { readonly bridge: Ward
             <Tab id="workstations" className="admin-tab">
               Workstations
             </Tab>
+            <Tab id="templates" className="admin-tab">
+              Templates
+            </Tab>
             <Tab id="recent" className="admin-tab">
               Recent actions
             </Tab>
@@ -48,6 +52,9 @@ export function AdministrationScreen({ bridge, selfId }: { readonly bridge: Ward
           </TabPanel>
           <TabPanel id="workstations" className="admin-panel">
             <WorkstationsSection bridge={bridge} />
+          </TabPanel>
+          <TabPanel id="templates" className="admin-panel">
+            <TemplatesSection bridge={bridge} />
           </TabPanel>
           <TabPanel id="recent" className="admin-panel">
             <RecentActions bridge={bridge} />

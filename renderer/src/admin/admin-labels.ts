@@ -64,6 +64,10 @@ const ACTION_TEXT: Readonly<Record<string, string>> = {
   ROLE_SHIFTS_IMPORTED: 'Imported an on-call schedule',
   ROLE_ESCALATION_SET: 'Set the role address’s escalation times',
   ROLE_ESCALATION_CLEARED: 'Returned the role address to the default escalation',
+  TEMPLATE_CREATED: 'Created a message template',
+  TEMPLATE_UPDATED: 'Changed a message template',
+  TEMPLATE_RETIRED: 'Retired a message template',
+  TEMPLATE_RESTORED: 'Brought back a message template',
   LEGAL_HOLD_PLACED: 'Placed a legal hold',
   LEGAL_HOLD_RELEASED: 'Released a legal hold',
   AUDIT_PURGED: 'Purged expired audit records',
@@ -84,7 +88,7 @@ export function actionText(entry: Pick<LogEntry, 'reason' | 'outcome'>): string 
 }
 
 /** What an action was about, so a refusal names the right kind of thing. */
-export type AdminSubject = 'person' | 'role-address' | 'member' | 'workstation' | 'shift';
+export type AdminSubject = 'person' | 'role-address' | 'member' | 'workstation' | 'shift' | 'template';
 
 const NOT_FOUND_TEXT: Record<AdminSubject, string> = {
   person: 'That person or session no longer exists. Search again.',
@@ -92,6 +96,7 @@ const NOT_FOUND_TEXT: Record<AdminSubject, string> = {
   member: 'That person is not in the directory. Search again.',
   workstation: 'That workstation is not registered. Refresh the list.',
   shift: 'That shift or role address no longer exists. Refresh the schedule.',
+  template: 'That template no longer exists. Refresh the list.',
 };
 
 const CONFLICT_TEXT: Record<AdminSubject, string> = {
@@ -100,6 +105,8 @@ const CONFLICT_TEXT: Record<AdminSubject, string> = {
   member: 'This role address already has the most members it may have (100). Remove someone first.',
   workstation: 'That conflicts with a change already made. Refresh the list and retry.',
   shift: 'That conflicts with a change already made. Refresh the schedule and retry.',
+  template:
+    'Someone else changed this template while you were editing it. Refresh the list to see their version, then make your change again.',
 };
 
 /**

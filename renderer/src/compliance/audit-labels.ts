@@ -56,6 +56,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'guard.warned': 'Identifiers flagged before sending',
   'guard.overridden': 'Identifiers sent after a warning',
   'guard.blocked': 'Identifiers refused by policy',
+  'template.used': 'Message sent from a template',
 };
 
 export function actionLabel(action: AuditAction): string {
@@ -150,6 +151,8 @@ export function objectText(object: AuditObject): ObjectText {
         full: object.conversationId,
       };
     }
+    case 'template':
+      return { text: `Template ${shortId(object.id)}`, full: object.id };
     case 'none':
       return { text: '—', full: null };
   }

@@ -134,5 +134,10 @@ export function policyRows(policy: Policy, dataFolder: string | null = null): Po
       label: 'Medical record number formats',
       value: policy.mrnFormats ?? 'Not set: found after “MRN” and similar words',
     },
+    {
+      key: 'templatesOnlyRoles',
+      label: 'Roles restricted to templates',
+      value: policy.templatesOnlyRoles ?? 'None: every role may write its own messages',
+    },
   ];
 }

@@ -30,6 +30,7 @@ import { MIGRATION_0016 } from './0016-role-shifts';
 import { MIGRATION_0017 } from './0017-availability';
 import { MIGRATION_0018 } from './0018-acknowledgement-escalation';
 import { MIGRATION_0019 } from './0019-role-escalation-times';
+import { MIGRATION_0020 } from './0020-message-templates';
 import { MIGRATION_0021 } from './0021-attachment-blobs';
 
 export type { Migration } from '../migration';
@@ -54,5 +55,6 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0017,
   MIGRATION_0018,
   MIGRATION_0019,
+  MIGRATION_0020,
   MIGRATION_0021,
 ];

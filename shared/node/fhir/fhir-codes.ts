@@ -58,6 +58,8 @@ export const WARDLINE_FHIR = {
   siemDestinations: `${WARDLINE_FHIR_BASE}/sid/siem-destination`,
   /** A server session, by its id; its details say whose, on which workstation and until when. */
   sessionIds: `${WARDLINE_FHIR_BASE}/sid/session`,
+  /** An approved message template, by its id. */
+  templateIds: `${WARDLINE_FHIR_BASE}/sid/message-template`,
   /** A workstation's hash chain; the entity also carries the entry's place and hashes. */
   auditChains: `${WARDLINE_FHIR_BASE}/sid/audit-chain`,
   /** The server's Merkle tree, by root hash. */
@@ -154,6 +156,8 @@ export const ACTIONS: Readonly<Record<AuditAction, ActionMapping>> = {
   'guard.warned': { type: SECURITY_ALERT, action: 'E' },
   'guard.overridden': { type: SECURITY_ALERT, action: 'E', user: AUTHOR },
   'guard.blocked': { type: SECURITY_ALERT, action: 'E' },
+  // The message itself is `message.sent`; this says which approved text it was made from.
+  'template.used': { type: APPLICATION_ACTIVITY, action: 'C', user: AUTHOR },
 };
 
 const entityType = (code: '1' | '2', display: string): Coding => ({ system: ENTITY_TYPE, code, display });
@@ -190,6 +194,8 @@ export const OBJECT_ENTITIES: Readonly<Record<IdentifiedKind, { readonly system:
   setting: { system: WARDLINE_FHIR.settingKeys, role: objectRole('13', 'Security Resource') },
   account: { system: WARDLINE_FHIR.userIds, role: objectRole('11', 'Security User Entity') },
   vault: { system: WARDLINE_FHIR.vaultIds, role: objectRole('17', 'Data Repository') },
+  // Approved text a clinician's message was built from (the message is the sent record's object).
+  template: { system: WARDLINE_FHIR.templateIds, role: objectRole('4', 'Domain Resource') },
 };
 /** Kinds told by an identifier, with the account concerned (a hold's, or a role's member) as a detail. */
 export const WITH_USER_ENTITIES: Readonly<

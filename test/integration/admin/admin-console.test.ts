@@ -99,6 +99,20 @@ const REQUESTS: { readonly [C in AdminChannelName]: RequestOf<C> } = {
   'admin.wipePerson': { userId: 'nurse.adams' },
   'admin.workstationCommands': { deviceId: '6f1c1a52-8d2e-4a36-9a53-2f1e0f4d1b10' },
   'admin.personWorkstations': { userId: 'nurse.adams' },
+  'admin.listTemplates': { after: null },
+  'admin.createTemplate': {
+    name: 'Transport',
+    body: 'Bed {bed:number} is ready.',
+    audience: { roles: ['front-desk'], departments: [] },
+  },
+  'admin.updateTemplate': {
+    templateId: '6f1c1a52-8d2e-4a36-9a53-2f1e0f4d1b10',
+    version: 1,
+    name: 'Transport',
+    body: 'Bed {bed:number} is ready.',
+    audience: { roles: [], departments: [] },
+  },
+  'admin.setTemplateRetired': { templateId: '6f1c1a52-8d2e-4a36-9a53-2f1e0f4d1b10', version: 1, retired: true },
   'admin.recentActions': { before: null },
   'admin.reauthenticate': { password: 'a guess', code: '123456' },
 };

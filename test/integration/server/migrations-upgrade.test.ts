@@ -41,6 +41,8 @@ import { servedEventsAfter } from '../../../server/audit/served-event-store';
 import { readServerCursor } from '../../../server/audit/server-cursor-store';
 import type { Database, Queryable } from '../../../server/db/database';
 import { migrate } from '../../../server/db/migrate';
+import { updateRoleEscalation } from '../../../server/directory/role-escalation-store';
+import { activeTemplatesFor, templatePage } from '../../../server/templates/template-store';
 import { MIGRATIONS } from '../../../server/db/migrations';
 import { openPgliteDatabase } from '../../../server/db/pglite-database';
 import { openPostgresDatabase } from '../../../server/db/postgres-database';
@@ -65,6 +67,8 @@ import { chainRecords, chainStart } from '../../support/audit-batches';
 import { usePostgres } from '../../support/postgres';
 import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate, type Backend } from '../../support/server-fixtures';
 
+/** Times a version 19 server may have kept for a role address. */
+const OWN_ESCALATION = { repeatEveryMs: null, backupAfterMs: 240_000, everyoneAfterMs: 420_000 };
 const LATEST = MIGRATIONS.at(-1)?.version ?? 0;
 const PAST_VERSIONS = MIGRATIONS.map((migration) => migration.version).filter((version) => version < LATEST);
 
@@ -390,6 +394,8 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
       NOW - 30,
     );
   }
+  // A version 19 server kept a role address's own escalation times.
+  if (version >= 19) await updateRoleEscalation(db, 'cardiology-on-call', OWN_ESCALATION);
   return { audit, secret };
 }
 
@@ -410,11 +416,14 @@ async function expectReadable(
   expect(JSON.stringify(directory)).toContain('cardiology-on-call');
   // Addresses from before their own escalation times (migration 19) follow the organisation's.
   expect(directory.entries.find((entry) => entry.kind === 'role')).toMatchObject({
-    escalation: DEFAULT_ESCALATION_TIMES,
+    escalation: version >= 19 ? OWN_ESCALATION : DEFAULT_ESCALATION_TIMES,
   });
   expect(await adminRoleAddressOf(db, 'cardiology-on-call', DEFAULT_ESCALATION_TIMES)).toMatchObject({
-    escalation: null,
+    escalation: version >= 19 ? OWN_ESCALATION : null,
   });
+  // Templates (migration 20) start with none, offered to nobody.
+  expect(await activeTemplatesFor(db, NURSE, 10)).toEqual([]);
+  expect(await templatePage(db, { after: null, limit: 10 })).toEqual({ templates: [], more: false });
   expect(await deviceKeyOf(db, DEVICE)).toBe('ZGV2aWNla2V5');
   expect(await findChallenge(db, CHALLENGE)).toMatchObject({ userId: NURSE, deviceName: 'Ward 3 desk' });
   expect(await sessionStatus(db, SESSION, NOW)).toEqual({ state: 'live', endReason: null });

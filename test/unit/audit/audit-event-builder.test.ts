@@ -41,6 +41,7 @@ const SAMPLES: Record<AuditObject['kind'], AuditObject> = {
   },
   availability: { kind: 'availability', id: 'dr.patel', state: 'off-duty', coverUserId: 'dr.nguyen' },
   identifiers: { kind: 'identifiers', conversationId: null, found: [{ identifier: 'ssn', count: 1 }] },
+  template: { kind: 'template', id: '00000000-0000-4000-8000-000000000007' },
   none: { kind: 'none' },
 };
 

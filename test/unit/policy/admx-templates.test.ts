@@ -150,6 +150,7 @@ describe('Group Policy templates', () => {
       attachmentKinds: 'jpeg, pdf',
       identifierGuardBlockKinds: 'ssn, card-number',
       mrnFormats: 'M#######;##-###-###',
+      templatesOnlyRoles: 'front-desk',
     };
     // As Group Policy writes each element: DWORD for on/off and decimal, SZ for a choice, and
     // SZ or (expandable) EXPAND_SZ for text.

@@ -33,6 +33,7 @@ const DEFAULTS = {
   identifierGuardFrontDesk: 'warn',
   identifierGuardBlockKinds: null,
   mrnFormats: null,
+  templatesOnlyRoles: null,
 };
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-policy-'));

@@ -28,6 +28,7 @@ const RELEASED: Readonly<Record<number, string>> = {
   17: '08bda24a707d0f7b44b53ae55302b695105729ee619eacf03193d223dcc54b6f',
   18: '3b38ccfa05fe7c646447d6085732560eafda9cd05656fcfc0438be9f8055ba9b',
   19: 'a84a907a6d4e1f93ad49e6e3baebba4214ef166bce3ce8173a312d7609051e13',
+  20: '979b15fdf9c82bf60bd709a1a0ada3ccc958a7097c2c4a04e472e8cfb2aa1bef',
   21: '351ea11a6f8aee5c89cbbc816457ffe89b59ebb342aa094c300c7b5751cd7f5b',
 };
 

@@ -24,6 +24,8 @@ import { useIdentifierGuard } from '../guard/use-identifier-guard';
 import { ComposeAttachments } from '../attachments/ComposeAttachments';
 import { STILL_ATTACHING } from '../attachments/attachment-words';
 import { useAttachmentDrafts } from '../attachments/use-attachment-drafts';
+import { TemplateMessage } from '../templates/TemplateMessage';
+import { useMessageTemplates } from '../templates/use-message-templates';
 import '../../availability/availability.css';
 import './compose.css';
 
@@ -60,6 +62,7 @@ export function ComposePanel({
   const id = useId();
   const now = useNow();
   const attachments = useAttachmentDrafts(bridge);
+  const templates = useMessageTemplates(bridge);
   const guard = useIdentifierGuard(bridge, [
     { id: `${id}-subject`, text: subject },
     { id: `${id}-message`, text },
@@ -81,14 +84,15 @@ export function ComposePanel({
   async function send(guardOverride?: IdentifierKind[]) {
     if (sending.current) return;
     // A message may be files only.
-    const missing = { to: recipients.length === 0, text: text.trim() === '' && attachments.readyIds.length === 0 };
+    const message = templates.body(text, attachments.readyIds.length > 0);
+    const missing = { to: recipients.length === 0, text: !message.ok };
     setInvalid(missing);
     if (attachments.busy) {
       setError(STILL_ATTACHING);
       return;
     }
-    if (missing.to || missing.text) {
-      setError(missing.to ? 'Add at least one recipient.' : 'Write a message first.');
+    if (!message.ok || missing.to) {
+      setError(missing.to ? 'Add at least one recipient.' : message.ok ? null : message.error);
       return;
     }
     const patient = patientFromForm(patientForm);
@@ -103,9 +107,10 @@ export function ComposePanel({
     setError(null);
     const result = await bridge.message.send({
       to: recipients.map((choice) => choice.recipient),
-      title: subject.trim() === '' ? null : subject.trim(),
+      title: subject.trim() === '' || templates.only ? null : subject.trim(),
       patient: patient.value,
-      text,
+      text: message.text,
+      ...(message.template === undefined ? {} : { template: message.template }),
       priority,
       expiresInSeconds: expiry,
       acknowledgementRequested: askAcknowledgement,
@@ -118,6 +123,7 @@ export function ComposePanel({
     if (result.ok) onSent(result.value.conversationId, namesOf(recipients, result.value.notReached));
     // The check's own words go under the message (FlaggedIdentifiers), not in the error line.
     else if (!guard.refused(result.error)) {
+      if (result.error.code === 'TEMPLATE_UNAVAILABLE') templates.refresh();
       setError(
         result.error.code === 'RECIPIENT_NOT_PERMITTED'
           ? notPermittedText(recipients, result.error.subjects ?? [])
@@ -161,17 +167,20 @@ export function ComposePanel({
             </p>
           ))}
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-subject`}>
-            Subject <span className="optional">(optional)</span>
-          </label>
-          <input
-            id={`${id}-subject`}
-            maxLength={200}
-            value={subject}
-            onChange={(event) => setSubject(event.target.value)}
-          />
-        </div>
+        {/* A role restricted to templates writes no subject either: it would be free text. */}
+        {!templates.only && (
+          <div className="field">
+            <label htmlFor={`${id}-subject`}>
+              Subject <span className="optional">(optional)</span>
+            </label>
+            <input
+              id={`${id}-subject`}
+              maxLength={200}
+              value={subject}
+              onChange={(event) => setSubject(event.target.value)}
+            />
+          </div>
+        )}
         <PatientFields
           id={`${id}-patient`}
           value={patientForm}
@@ -182,16 +191,21 @@ export function ComposePanel({
           }}
           error={patientError}
         />
-        <MessageField
-          id={`${id}-message`}
-          value={text}
-          onChange={setText}
-          invalid={invalid.text || (guard.blocked !== null && (guard.flagged?.length ?? 0) > 0)}
-          describedBy={[patientNote === undefined ? null : `${id}-patient-note`, guard.flagged ? `${id}-flagged` : null]
-            .filter((part) => part !== null)
-            .join(' ')}
-          rows={6}
-        />
+        <TemplateMessage templates={templates}>
+          <MessageField
+            id={`${id}-message`}
+            value={text}
+            onChange={setText}
+            invalid={invalid.text || (guard.blocked !== null && (guard.flagged?.length ?? 0) > 0)}
+            describedBy={[
+              patientNote === undefined ? null : `${id}-patient-note`,
+              guard.flagged ? `${id}-flagged` : null,
+            ]
+              .filter((part) => part !== null)
+              .join(' ')}
+            rows={6}
+          />
+        </TemplateMessage>
         {patientNote !== undefined && (
           <p id={`${id}-patient-note`} className="field-hint compose-patient-note">
             {patientNote}

@@ -15,6 +15,8 @@ import { AttachButton } from '../attachments/AttachButton';
 import { DraftList } from '../attachments/DraftList';
 import { STILL_ATTACHING } from '../attachments/attachment-words';
 import { useAttachmentDrafts } from '../attachments/use-attachment-drafts';
+import { TemplateMessage } from '../templates/TemplateMessage';
+import { useMessageTemplates } from '../templates/use-message-templates';
 
 /**
  * The reply box under a thread: `Message`, `Priority`, `Ask for acknowledgement`, `Send` (or Ctrl+Enter). One line high on
@@ -50,15 +52,17 @@ export function ReplyBox({
   const flaggedId = useId();
   const guard = useIdentifierGuard(bridge, [{ id: fieldId, text }]);
   const attachments = useAttachmentDrafts(bridge);
+  const templates = useMessageTemplates(bridge);
   // State updates land after this event; a ref stops a second submit in the same tick.
   const sending = useRef(false);
 
   async function send(guardOverride?: IdentifierKind[]) {
     if (sending.current) return;
     // A message may be files only.
-    if (text.trim() === '' && attachments.readyIds.length === 0) {
+    const message = templates.body(text, attachments.readyIds.length > 0);
+    if (!message.ok) {
       setInvalid(true);
-      setError('Write a message first.');
+      setError(message.error);
       return;
     }
     if (attachments.busy) {
@@ -71,7 +75,8 @@ export function ReplyBox({
     setError(null);
     const result = await bridge.message.send({
       conversationId,
-      text,
+      text: message.text,
+      ...(message.template === undefined ? {} : { template: message.template }),
       priority,
       expiresInSeconds: null,
       acknowledgementRequested: askAcknowledgement,
@@ -83,12 +88,14 @@ export function ReplyBox({
     if (!result.ok) {
       // The check's own words go under the message (FlaggedIdentifiers), not in the error line.
       if (guard.refused(result.error)) return;
+      if (result.error.code === 'TEMPLATE_UNAVAILABLE') templates.refresh();
       setError(describeError(result.error));
       if (result.error.code === 'KEY_CHANGED') onKeyChanged();
       return;
     }
     setText('');
     attachments.sent();
+    templates.clear();
     setPriority('routine');
     setAskAcknowledgement(false);
     guard.reset();
@@ -113,14 +120,16 @@ export function ReplyBox({
   const patientNote = patient === null ? undefined : <PatientContextNote label={patient.label} />;
   return (
     <form className="reply" onSubmit={submit} noValidate aria-label="Reply">
-      <MessageField
-        id={fieldId}
-        value={text}
-        onChange={setText}
-        invalid={invalid || (guard.blocked !== null && (guard.flagged?.length ?? 0) > 0)}
-        describedBy={describedBy}
-        rows={1}
-      />
+      <TemplateMessage templates={templates}>
+        <MessageField
+          id={fieldId}
+          value={text}
+          onChange={setText}
+          invalid={invalid || (guard.blocked !== null && (guard.flagged?.length ?? 0) > 0)}
+          describedBy={describedBy}
+          rows={1}
+        />
+      </TemplateMessage>
       {showPatientNote && (
         <p id={patientId} className="field-hint reply-patient-note">
           {patientNote}
