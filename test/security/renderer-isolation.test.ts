@@ -76,6 +76,7 @@ describe('renderer isolation in Chromium', () => {
       keys: [
         'admin',
         'app',
+        'attachment',
         'audit',
         'availability',
         'connection',
@@ -86,6 +87,7 @@ describe('renderer isolation in Chromium', () => {
         'events',
         'message',
         'policy',
+        'search',
         'server',
         'session',
         'sessions',
