@@ -9,6 +9,7 @@
  * with the SQL of that version where it has (auth_throttle before migration 9, sessions before
  * the served_events outbox that createSession now writes to).
  */
+import { insertTemplate } from '../../../server/templates/template-store';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -396,6 +397,16 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
   }
   // A version 19 server kept a role address's own escalation times.
   if (version >= 19) await updateRoleEscalation(db, 'cardiology-on-call', OWN_ESCALATION);
+  // A version 20 server kept IT's approved templates.
+  if (version >= 20)
+    await insertTemplate(db, {
+      templateId: '6d1c3c2e-2b7f-4f0e-9a53-0c6e7f1f2a10',
+      name: 'Appointment moved',
+      body: 'Your clinic appointment has moved to {day:choice:Monday|Tuesday}.',
+      audience: { roles: ['front-desk'], departments: [] },
+      at: NOW - 10,
+      by: 'it.jones',
+    });
   return { audit, secret };
 }
 
@@ -421,9 +432,12 @@ async function expectReadable(
   expect(await adminRoleAddressOf(db, 'cardiology-on-call', DEFAULT_ESCALATION_TIMES)).toMatchObject({
     escalation: version >= 19 ? OWN_ESCALATION : null,
   });
-  // Templates (migration 20) start with none, offered to nobody.
+  // Templates (migration 20): none before it; a version 20 server's kept, offered to front desk only.
   expect(await activeTemplatesFor(db, NURSE, 10)).toEqual([]);
-  expect(await templatePage(db, { after: null, limit: 10 })).toEqual({ templates: [], more: false });
+  const page = await templatePage(db, { after: null, limit: 10 });
+  expect(page.templates.map((t) => [t.name, t.version, t.retired])).toEqual(
+    version >= 20 ? [['Appointment moved', 1, false]] : [],
+  );
   expect(await deviceKeyOf(db, DEVICE)).toBe('ZGV2aWNla2V5');
   expect(await findChallenge(db, CHALLENGE)).toMatchObject({ userId: NURSE, deviceName: 'Ward 3 desk' });
   expect(await sessionStatus(db, SESSION, NOW)).toEqual({ state: 'live', endReason: null });
