@@ -220,6 +220,26 @@ const guardOverride = z.array(z.enum(IDENTIFIER_KINDS)).min(1).max(IDENTIFIER_KI
 const hasContent = (request: { text: string; attachments?: readonly string[] | undefined; template?: unknown }) =>
   request.text.length > 0 || (request.attachments?.length ?? 0) > 0 || request.template !== undefined;
 
+/** What every send carries, to a new conversation or into one. */
+const messageContent = {
+  /** May be empty only when the message carries attachments or comes from a template. */
+  text: z.string().trim().max(MAX_TEXT_CHARS),
+  priority: z.enum(PRIORITIES),
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .nullable(),
+  /** A routine message that asks for acknowledgement (urgent and STAT always do). */
+  acknowledgementRequested: z.boolean().default(false),
+  guardOverride,
+  /** Drafts finished by `attachment.finish` (attachment-channels.ts). */
+  attachments: sendAttachments,
+  /** Sent from an approved template: main renders the text from it and refuses any other (template-channels.ts). */
+  template: templateUse.optional(),
+};
+
 export const sendRequestSchema = z.union([
   z
     .strictObject({
@@ -228,45 +248,10 @@ export const sendRequestSchema = z.union([
       title: text(200).nullable(),
       /** The patient the conversation is about; every access to it is then audited against this reference. */
       patient: patientContext.nullable().default(null),
-      /** May be empty only when the message carries attachments. */
-      text: z.string().trim().max(MAX_TEXT_CHARS),
-      priority: z.enum(PRIORITIES),
-      expiresInSeconds: z
-        .number()
-        .int()
-        .min(60)
-        .max(30 * 24 * 3600)
-        .nullable(),
-      /** A routine message that asks for acknowledgement (urgent and STAT always do). */
-      acknowledgementRequested: z.boolean().default(false),
-      guardOverride,
-      /** Drafts finished by `attachment.finish` (attachment-channels.ts). */
-      attachments: sendAttachments,
-      /** Sent from an approved template: main renders the text from it and refuses any other (template-channels.ts). */
-      template: templateUse.optional(),
+      ...messageContent,
     })
     .refine(hasContent, { message: 'empty message' }),
-  z
-    .strictObject({
-      conversationId,
-      /** May be empty only when the message carries attachments. */
-      text: z.string().trim().max(MAX_TEXT_CHARS),
-      priority: z.enum(PRIORITIES),
-      expiresInSeconds: z
-        .number()
-        .int()
-        .min(60)
-        .max(30 * 24 * 3600)
-        .nullable(),
-      /** A routine message that asks for acknowledgement (urgent and STAT always do). */
-      acknowledgementRequested: z.boolean().default(false),
-      guardOverride,
-      /** Drafts finished by `attachment.finish` (attachment-channels.ts). */
-      attachments: sendAttachments,
-      /** Sent from an approved template: main renders the text from it and refuses any other (template-channels.ts). */
-      template: templateUse.optional(),
-    })
-    .refine(hasContent, { message: 'empty message' }),
+  z.strictObject({ conversationId, ...messageContent }).refine(hasContent, { message: 'empty message' }),
 ]);
 export type SendRequest = z.infer<typeof sendRequestSchema>;
 
