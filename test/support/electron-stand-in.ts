@@ -11,6 +11,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import Module from 'node:module';
+import path from 'node:path';
 
 export interface RecordedCall {
   readonly api: string;
@@ -67,8 +68,9 @@ export function createElectronStandIn(options: { readonly userData: string }): E
     whenReady: () => whenReady,
     getPath: (name: string) => {
       record('app.getPath', name);
-      if (name !== 'userData') violations.push(`app.getPath(${name}) is not stood in for`);
-      return options.userData;
+      if (name !== 'userData' && name !== 'downloads') violations.push(`app.getPath(${name}) is not stood in for`);
+      // Saved attachments go to the user's Downloads: a folder of its own inside the stand-in's profile.
+      return name === 'downloads' ? path.join(options.userData, 'Downloads') : options.userData;
     },
     setBadgeCount: (count: number) => (record('app.setBadgeCount', count), true),
     quit: () => {
