@@ -12,8 +12,11 @@ export function AttachButton({
   drafts,
   hintId,
   className = 'button button-secondary',
+  compact = false,
 }: {
   readonly drafts: AttachmentDrafts;
+  /** The paper clip alone (its name for screen readers only): the reply box keeps its one line. */
+  readonly compact?: boolean;
   /** Where the kinds-and-size hint is shown, if the form shows it. */
   readonly hintId?: string;
   readonly className?: string;
@@ -40,7 +43,7 @@ export function AttachButton({
       />
       <button
         type="button"
-        className={`${className} attach-button`}
+        className={`${className} attach-button${compact ? ' attach-button-compact' : ''}`}
         disabled={full || policy?.kinds.length === 0}
         aria-describedby={hintId}
         title={policy === null ? undefined : attachHint(policy.kinds, policy.maxMiB)}
@@ -55,7 +58,7 @@ export function AttachButton({
             strokeLinecap="round"
           />
         </svg>
-        Attach
+        {compact ? <span className="visually-hidden">Attach</span> : 'Attach'}
       </button>
     </>
   );

@@ -50,13 +50,18 @@ export function MessageSearch({
     <>
       <button
         type="button"
-        className="button button-on-dark"
+        className="button button-on-dark search-button"
         aria-keyshortcuts="Control+K Control+F"
         aria-haspopup="dialog"
         title="Search messages (Ctrl+K)"
         onClick={() => setOpen(true)}
       >
-        Search
+        {/* The magnifier alone keeps the banner on one line beside a long name; the name is for screen readers. */}
+        <svg className="search-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" strokeWidth="2.2" />
+          <path d="m15.5 15.5 5.5 5.5" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+        </svg>
+        <span className="visually-hidden">Search</span>
       </button>
       <ModalOverlay className="modal-overlay search-overlay" isOpen={open} onOpenChange={setOpen} isDismissable>
         <Modal className="modal modal-search">

@@ -149,7 +149,7 @@ export function ReplyBox({
         <span id={hintId} className="field-hint">
           Ctrl+Enter sends
         </span>
-        <AttachButton drafts={attachments} />
+        <AttachButton drafts={attachments} compact />
         <button type="submit" className="button button-primary" disabled={busy} aria-busy={busy}>
           {busy ? 'Sending…' : 'Send'}
         </button>
