@@ -121,7 +121,7 @@ async function proveItIsMe(page: Page): Promise<void> {
 }
 
 describe('the IT admin', () => {
-  it('signs in to the Administration view and finds its four sections', async () => {
+  it('signs in to the Administration view and finds its five sections', async () => {
     const { page } = office;
     await submitPassword(page, admin);
     await page.getByLabel('Authentication code').fill(freshTotpCode(target, admin));
@@ -130,7 +130,13 @@ describe('the IT admin', () => {
     const offer = page.getByRole('region', { name: 'Choose an unlock PIN' });
     if ((await offer.count()) > 0) await offer.getByRole('button', { name: 'Not now' }).click();
     const tabs = page.getByRole('tablist', { name: 'Administration sections' }).getByRole('tab');
-    await expect(tabs.allInnerTexts()).resolves.toEqual(['People', 'Role addresses', 'Workstations', 'Recent actions']);
+    await expect(tabs.allInnerTexts()).resolves.toEqual([
+      'People',
+      'Role addresses',
+      'Workstations',
+      'Templates',
+      'Recent actions',
+    ]);
     await page
       .getByRole('grid', { name: 'People' })
       .getByRole('row', { name: /Grace Adams/ })

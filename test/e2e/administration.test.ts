@@ -145,7 +145,13 @@ describe('the IT admin', () => {
     await expect(page.getByRole('listbox', { name: 'Conversations' }).count()).resolves.toBe(0);
     await expect(page.getByText('Messaging is not part of your role').count()).resolves.toBe(0);
     const tabs = page.getByRole('tablist', { name: 'Administration sections' }).getByRole('tab');
-    await expect(tabs.allInnerTexts()).resolves.toEqual(['People', 'Role addresses', 'Workstations', 'Recent actions']);
+    await expect(tabs.allInnerTexts()).resolves.toEqual([
+      'People',
+      'Role addresses',
+      'Workstations',
+      'Templates',
+      'Recent actions',
+    ]);
     await expect(tabs.first().getAttribute('aria-selected')).resolves.toBe('true');
     await peopleTable(page)
       .getByRole('row', { name: /Anika Patel/ })
