@@ -3,7 +3,9 @@
  * Each is recorded before the bytes go, and refused if it cannot be: `attachment.opened` for
  * Wardline's own viewer, `attachment.saved` for a copy on disk, which machine policy allows
  * only when `attachmentSaving` is `save`. Records name the message and its patient, never the
- * file's name or content.
+ * file's name or content. The bytes are read from the attachment's file and decrypted with the key
+ * the vault holds (attachment-files.ts); a file that is missing or does not open is let go and
+ * fetched again from the server (it is told to the caller as not there yet).
  */
 import { constants } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
@@ -15,6 +17,8 @@ import type { SealedMediaType } from '../../shared/protocol/attachment';
 import { actionEvent } from '../../shared/audit/audit-event-builder';
 import { patientsOf, type ActionRecords } from '../messaging/action-records';
 import type { StoreClient } from '../store/store-client';
+import { decryptAttachment } from './attachment-cipher';
+import type { AttachmentFiles } from './attachment-files';
 import { saveFileName } from './save-file-name';
 
 export interface AttachmentAccessDeps {
@@ -24,6 +28,9 @@ export interface AttachmentAccessDeps {
   readonly saving: () => AttachmentSaving;
   /** This OS user's folder for saved attachments. */
   readonly downloadsDir: string;
+  readonly files: Pick<AttachmentFiles, 'read'>;
+  /** A file was let go to be fetched again: the fetcher should look. */
+  readonly onRefetch: (messageId: string) => void;
 }
 
 export interface AttachmentAccess {
@@ -38,8 +45,15 @@ export function createAttachmentAccess(deps: AttachmentAccessDeps): AttachmentAc
   const { store, records } = deps;
 
   async function recorded(action: 'attachment.opened' | 'attachment.saved', messageId: string, attachmentId: string) {
-    const content = await store.call('attachment.content', { messageId, attachmentId, now: deps.now() });
-    if (content === null) return fail(appError('NOT_FOUND'));
+    const stored = await store.call('attachment.stored', { messageId, attachmentId, now: deps.now() });
+    if (stored === null) return fail(appError('NOT_FOUND'));
+    const ciphertext = await deps.files.read(stored.file);
+    const bytes = ciphertext === null ? 'damaged' : await decryptAttachment(ciphertext, stored);
+    if (bytes === 'damaged') {
+      if (await store.call('attachment.refetch', { id: attachmentId, file: stored.file })) deps.onRefetch(messageId);
+      return fail(appError('NOT_FOUND'));
+    }
+    const content = { ...stored, bytes };
     const patient = (await patientsOf(store, [content.conversationId])).get(content.conversationId) ?? null;
     const refused = await records.refusal(
       actionEvent({

@@ -56,45 +56,103 @@ export async function encryptAttachment(plain: Uint8Array): Promise<EncryptedAtt
 
 export type DecryptFailure = 'damaged';
 
+export interface AttachmentDecryptor {
+  /** The next bytes of the blob as they arrive, in any pieces; false once it is known damaged. */
+  push(piece: Uint8Array): boolean;
+  /** The plaintext once every byte is in, or `damaged`. */
+  finish(): Uint8Array | DecryptFailure;
+}
+
 /**
- * The plaintext, or `damaged` for anything that is not exactly what was sealed: a wrong key, a
- * changed, cut or extended blob, or bytes whose size or hash differ from the description.
+ * Decrypts a blob as it arrives, so a download's bytes are opened while the rest are still on
+ * the wire. Refuses anything that is not exactly what was sealed: a wrong key, a changed, cut or
+ * extended blob, or bytes whose size or hash differ from the description.
  */
+export async function attachmentDecryptor(expected: {
+  readonly key: Uint8Array;
+  readonly size: number;
+  readonly sha256: Uint8Array;
+}): Promise<AttachmentDecryptor> {
+  const sodium = await loadSodium();
+  const total = ciphertextSize(expected.size);
+  const pending = new Uint8Array(ATTACHMENT_CHUNK_BYTES + TAG_BYTES);
+  const plain = new Uint8Array(expected.size);
+  const hash = createHash('sha256');
+  let held = 0;
+  let received = 0;
+  let offset = 0;
+  let finalSeen = false;
+  let damaged = false;
+  let state: ReturnType<typeof sodium.crypto_secretstream_xchacha20poly1305_init_pull> | null = null;
+
+  const fail = () => {
+    damaged = true;
+    plain.fill(0);
+    return false;
+  };
+  /** Opens the chunk held in `pending` (all of it), or marks the stream damaged. */
+  const pull = (): boolean => {
+    if (state === null) {
+      try {
+        state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(pending.subarray(0, HEADER_BYTES), expected.key);
+      } catch {
+        return fail();
+      }
+      held = 0;
+      return true;
+    }
+    let pulled: { message: Uint8Array; tag: number } | false;
+    try {
+      pulled = sodium.crypto_secretstream_xchacha20poly1305_pull(state, pending.subarray(0, held), null);
+    } catch {
+      return fail();
+    }
+    held = 0;
+    if (pulled === false || finalSeen || offset + pulled.message.length > plain.length) return fail();
+    plain.set(pulled.message, offset);
+    hash.update(pulled.message);
+    offset += pulled.message.length;
+    finalSeen = pulled.tag === sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+    // The final tag must come exactly at the end: none earlier, none missing.
+    return finalSeen === (received === total) ? true : fail();
+  };
+
+  return {
+    push(piece) {
+      if (damaged) return false;
+      if (received + piece.length > total) return fail();
+      let at = 0;
+      while (at < piece.length) {
+        const chunk = state === null ? HEADER_BYTES : ATTACHMENT_CHUNK_BYTES + TAG_BYTES;
+        const take = Math.min(chunk - held, piece.length - at);
+        pending.set(piece.subarray(at, at + take), held);
+        held += take;
+        at += take;
+        received += take;
+        // A whole chunk, or the last (shorter) one: open it now.
+        if ((held === chunk || (state !== null && received === total)) && !pull()) return false;
+      }
+      return true;
+    },
+    finish() {
+      if (damaged || received !== total || held !== 0 || !finalSeen || offset !== expected.size) {
+        plain.fill(0);
+        return 'damaged';
+      }
+      return sodium.memcmp(new Uint8Array(hash.digest()), expected.sha256) ? plain : (plain.fill(0), 'damaged');
+    },
+  };
+}
+
+/** The plaintext of a whole blob, or `damaged` (see attachmentDecryptor). */
 export async function decryptAttachment(
   ciphertext: Uint8Array,
   expected: { readonly key: Uint8Array; readonly size: number; readonly sha256: Uint8Array },
 ): Promise<Uint8Array | DecryptFailure> {
   if (ciphertext.length !== ciphertextSize(expected.size)) return 'damaged';
-  const sodium = await loadSodium();
-  let state;
-  try {
-    state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(ciphertext.subarray(0, HEADER_BYTES), expected.key);
-  } catch {
-    return 'damaged';
-  }
-  const plain = new Uint8Array(expected.size);
-  let at = HEADER_BYTES;
-  let offset = 0;
-  for (;;) {
-    const end = Math.min(at + ATTACHMENT_CHUNK_BYTES + TAG_BYTES, ciphertext.length);
-    let pulled: { message: Uint8Array; tag: number } | false;
-    try {
-      pulled = sodium.crypto_secretstream_xchacha20poly1305_pull(state, ciphertext.subarray(at, end), null);
-    } catch {
-      return 'damaged';
-    }
-    if (pulled === false || offset + pulled.message.length > plain.length) return 'damaged';
-    plain.set(pulled.message, offset);
-    offset += pulled.message.length;
-    at = end;
-    const final = pulled.tag === sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
-    // The final tag must come exactly at the end: none earlier, none missing.
-    if (final !== (at === ciphertext.length)) return 'damaged';
-    if (final) break;
-  }
-  if (offset !== expected.size) return 'damaged';
-  const digest = sha256(plain);
-  return sodium.memcmp(digest, expected.sha256) ? plain : 'damaged';
+  const decryptor = await attachmentDecryptor(expected);
+  decryptor.push(ciphertext);
+  return decryptor.finish();
 }
 
 export function sha256(bytes: Uint8Array): Uint8Array {

@@ -4,8 +4,9 @@
  * hands a file over in order; machine policy decides at once whether its kind and size may be
  * attached, before a byte is read. When the last byte is in, the real kind is read from the
  * bytes (never the name), an image is re-encoded without its metadata and a thumbnail made,
- * the result encrypted with a fresh key and uploaded as ciphertext. A send then names drafts by
- * id and takes their sealed descriptions and the sender's own copy of the bytes.
+ * the result encrypted with a fresh key, and the ciphertext uploaded and written to the sender's
+ * own file at once (attachment-files.ts). From then on main holds no plaintext of it, only its
+ * key. A send then names drafts by id and takes their sealed descriptions and files.
  *
  * Every step changes a draft's state synchronously before any await, so two requests racing on
  * one draft (a double finish, a chunk during finish, a discard mid-upload) cannot both act.
@@ -22,6 +23,7 @@ import {
 import { parseAttachmentKinds, type Policy } from '../../shared/policy/policy-schema';
 import type { AttachmentRecord } from '../store/ops/attachment-ops';
 import { encryptAttachment } from './attachment-cipher';
+import type { AttachmentFiles } from './attachment-files';
 import { declaredKind } from './declared-kind';
 
 /** A file after main has read it: what is sealed and kept, and its thumbnail. */
@@ -41,6 +43,8 @@ export interface DraftDeps {
   readonly prepare: (bytes: Uint8Array, kind: AttachmentKind) => Promise<PreparedFile | 'unreadable'>;
   /** Uploads ciphertext as a blob; the server's id for it, or why not. */
   readonly upload: (ciphertext: Uint8Array) => Promise<IpcResult<{ blobId: string }>>;
+  /** The sender's own copy: where its ciphertext rests on this workstation. */
+  readonly files: Pick<AttachmentFiles, 'write' | 'remove'>;
   readonly newId: () => string;
 }
 
@@ -93,8 +97,12 @@ export function createAttachmentDrafts(deps: DraftDeps): AttachmentDrafts {
     );
   const wipe = (draft: Draft | undefined) => {
     if (draft?.state === 'receiving') draft.bytes.fill(0);
-    // A draft being sent is not wiped: the send under way stores those bytes as the sender's copy.
-    if (draft?.state === 'ready') draft.record.content.bytes.fill(0);
+    // A draft being sent keeps its file: the send under way stores it as the sender's copy. A
+    // file not unlinked here (a crash) is swept as an orphan later (attachment-file-sweep.ts).
+    if (draft?.state === 'ready') {
+      draft.record.key.fill(0);
+      deps.files.remove([draft.record.content.file]).catch(() => undefined);
+    }
   };
   const refuse = (draftId: string, code: ErrorCode): IpcResult<never> => {
     wipe(drafts.get(draftId));
@@ -140,34 +148,40 @@ export function createAttachmentDrafts(deps: DraftDeps): AttachmentDrafts {
         // A re-encoded photo may come out larger than it went in; the limit is on what is sent.
         if (prepared.bytes.length > maxBytes()) return refuse(draftId, 'ATTACHMENT_TOO_LARGE');
         const sealed = await encryptAttachment(prepared.bytes);
-        const uploaded = await deps.upload(sealed.ciphertext);
-        if (!uploaded.ok) {
+        const size = prepared.bytes.length;
+        prepared.bytes.fill(0);
+        const [uploaded, file] = await Promise.all([
+          deps.upload(sealed.ciphertext),
+          deps.files.write(sealed.ciphertext).then(
+            (name) => ({ ok: true as const, name }),
+            (error: unknown) => ({ ok: false as const, full: (error as NodeJS.ErrnoException).code === 'ENOSPC' }),
+          ),
+        ]);
+        const gone = drafts.get(draftId)?.state !== 'finishing';
+        if (!uploaded.ok || !file.ok || gone) {
           sealed.key.fill(0);
-          return refuse(draftId, uploaded.error.code);
-        }
-        // Discarded (or cleared by a lock) while it was uploading: the server drops the blob later.
-        if (drafts.get(draftId)?.state !== 'finishing') {
-          prepared.bytes.fill(0);
-          sealed.key.fill(0);
-          return fail(appError('NOT_FOUND'));
+          if (file.ok) await deps.files.remove([file.name]);
+          // Discarded (or cleared by a lock) meanwhile: the server drops an unsent blob later.
+          if (gone) return fail(appError('NOT_FOUND'));
+          return refuse(draftId, !uploaded.ok ? uploaded.error.code : !file.ok && file.full ? 'DISK_FULL' : 'INTERNAL');
         }
         const record = {
           id: uploaded.value.blobId,
           fileName,
           mediaType: prepared.mediaType,
-          size: prepared.bytes.length,
+          size,
           sha256: sealed.sha256,
           key: sealed.key,
           width: prepared.width,
           height: prepared.height,
-          content: { bytes: prepared.bytes, thumbnail: prepared.thumbnail },
+          content: { file: file.name, thumbnail: prepared.thumbnail },
         };
         drafts.set(draftId, { state: 'ready', fileName, record });
         return ok({
           draftId,
           fileName,
           mediaType: record.mediaType,
-          size: record.size,
+          size,
           thumbnail: prepared.thumbnail === null ? null : Buffer.from(prepared.thumbnail).toString('base64'),
         });
       } finally {

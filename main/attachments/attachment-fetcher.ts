@@ -1,21 +1,25 @@
 /**
  * Fetching received attachments in the background, so a photo is on this workstation (in the
  * vault) by the time the clinician opens the thread, and stays viewable offline. One or two at a
- * time, oldest message first. Each is downloaded as ciphertext, decrypted and checked against
- * the size and hash its sealed body gave (attachment-cipher.ts), thumbnailed if it is an image,
- * and stored. A server that cannot be reached is tried again later, backing off; a blob the
+ * time, oldest message first. Each is downloaded as ciphertext and decrypted as it arrives,
+ * checked against the size and hash its sealed body gave (attachment-cipher.ts), thumbnailed if
+ * it is an image while its ciphertext is written to its file (attachment-files.ts), and marked
+ * ready. A server that cannot be reached is tried again later, backing off; a blob the
  * server no longer has (recalled, expired) or one that does not decrypt is given up and shown
  * as such. Nothing here logs more than a code.
  */
 import type { IpcResult } from '../../shared/ipc/result';
+import { BlobTransferError, type BlobDownload } from '../server-link/blob-client';
 import type { AttachmentProblem, AttachmentToFetch } from '../store/ops/attachment-ops';
 import type { StoreClient } from '../store/store-client';
-import { decryptAttachment } from './attachment-cipher';
+import { attachmentDecryptor, ciphertextSize } from './attachment-cipher';
+import type { AttachmentFiles } from './attachment-files';
 
 export interface FetcherDeps {
   readonly store: StoreClient;
   /** The blob's ciphertext; `gone` when the server has no such blob for this user (recalled, expired). */
-  readonly download: (blobId: string, maxBytes: number) => Promise<IpcResult<Uint8Array> | 'gone'>;
+  readonly download: (blobId: string, maxBytes: number) => Promise<IpcResult<BlobDownload> | 'gone'>;
+  readonly files: AttachmentFiles;
   readonly thumbnail: (bytes: Uint8Array) => Promise<Uint8Array | null>;
   readonly now: () => number;
   readonly setTimer: (run: () => void, ms: number) => { cancel(): void };
@@ -41,26 +45,57 @@ export function createAttachmentFetcher(deps: FetcherDeps): AttachmentFetcher {
   const state = { running: false, again: false, stopped: false };
   let timer: { cancel(): void } | null = null;
 
+  /** The ciphertext (as downloaded) and its plaintext, or why not. */
+  async function receive(
+    item: AttachmentToFetch,
+    download: BlobDownload,
+  ): Promise<{ ciphertext: Uint8Array; plain: Uint8Array } | 'damaged' | 'unreachable'> {
+    if (download.size !== ciphertextSize(item.size)) return 'damaged';
+    const decryptor = await attachmentDecryptor(item);
+    const ciphertext = new Uint8Array(download.size);
+    let at = 0;
+    try {
+      for await (const piece of download.chunks) {
+        if (!decryptor.push(piece)) return 'damaged';
+        ciphertext.set(piece, at);
+        at += piece.length;
+      }
+    } catch (error) {
+      if (error instanceof BlobTransferError) return 'unreachable';
+      throw error;
+    }
+    const plain = decryptor.finish();
+    return plain === 'damaged' ? 'damaged' : { ciphertext, plain };
+  }
+
+  /** Thumbnail and file at once; ready unless a recall or expiry came first (then the file goes). */
+  async function keep(item: AttachmentToFetch, received: { ciphertext: Uint8Array; plain: Uint8Array }) {
+    const [thumbnail, file] = await Promise.all([
+      item.mediaType === 'application/pdf' ? null : deps.thumbnail(received.plain),
+      deps.files.write(received.ciphertext),
+    ]).finally(() => received.plain.fill(0));
+    if (!(await deps.store.call('attachment.fetched', { id: item.id, file, thumbnail })))
+      await deps.files.remove([file]);
+  }
+
   async function fetchOne(item: AttachmentToFetch): Promise<void> {
-    const downloaded = await deps.download(item.id, item.size + 1024 * 1024);
+    // Room above the expected size, so a server serving a longer blob is caught as damaged, not refused as too large.
+    const downloaded = await deps.download(item.id, ciphertextSize(item.size) + 1024 * 1024);
     let problem: AttachmentProblem;
     let retry = false;
+    const received = downloaded === 'gone' || !downloaded.ok ? null : await receive(item, downloaded.value);
     if (downloaded === 'gone') problem = 'gone';
-    else if (!downloaded.ok) {
+    else if (!downloaded.ok || received === 'unreachable') {
       problem = 'unreachable';
       retry = item.attempts + 1 < FETCH_MAX_ATTEMPTS;
-      deps.onProblem(downloaded.error.code);
-    } else {
-      const plain = await decryptAttachment(downloaded.value, item);
-      if (plain !== 'damaged') {
-        const thumbnail = item.mediaType === 'application/pdf' ? null : await deps.thumbnail(plain);
-        await deps.store.call('attachment.fetched', { id: item.id, bytes: plain, thumbnail });
-        plain.fill(0);
-        deps.onChanged(item.messageId);
-        return;
-      }
+      deps.onProblem(downloaded.ok ? 'UNREACHABLE' : downloaded.error.code);
+    } else if (received === null || received === 'damaged') {
       problem = 'damaged';
       deps.onProblem('ATTACHMENT_DAMAGED');
+    } else {
+      await keep(item, received);
+      deps.onChanged(item.messageId);
+      return;
     }
     const retryAt = retry ? deps.now() + backoffMs(item.attempts) : null;
     await deps.store.call('attachment.fetchFailed', { id: item.id, problem, retryAt });

@@ -1,16 +1,20 @@
 /**
  * One signed-in clinician's attachments, wired together: drafts being attached
- * (attachment-drafts.ts), received ones fetched in the background (attachment-fetcher.ts), and
- * opening and saving (attachment-access.ts). Created and stopped with the clinician's messaging,
- * so a lock or sign-out forgets every draft and stops every fetch.
+ * (attachment-drafts.ts), received ones fetched in the background (attachment-fetcher.ts),
+ * opening and saving (attachment-access.ts), and unlinking files nothing needs
+ * (attachment-file-sweep.ts). Created and stopped with the clinician's messaging, so a lock or
+ * sign-out forgets every draft and stops every fetch.
  */
 import type { IpcResult } from '../../shared/ipc/result';
 import { ok } from '../../shared/ipc/result';
 import type { Policy } from '../../shared/policy/policy-schema';
 import type { AttachmentKind } from '../../shared/protocol/attachment';
+import type { BlobDownload } from '../server-link/blob-client';
 import type { ActionRecords } from '../messaging/action-records';
 import type { StoreClient } from '../store/store-client';
 import { createAttachmentAccess } from './attachment-access';
+import { sweepDiscardedFiles, sweepOrphanFiles } from './attachment-file-sweep';
+import type { AttachmentFiles } from './attachment-files';
 import { createAttachmentDrafts, type PreparedFile } from './attachment-drafts';
 import { createAttachmentFetcher } from './attachment-fetcher';
 
@@ -24,7 +28,8 @@ export interface AttachmentMedia {
 /** The server's blob store, with this session's token. */
 export interface BlobTransfer {
   readonly upload: (ciphertext: Uint8Array) => Promise<IpcResult<{ blobId: string }>>;
-  readonly download: (blobId: string, maxBytes: number) => Promise<IpcResult<Uint8Array> | 'gone'>;
+  /** The blob's size and its bytes as they arrive (iterating throws a BlobTransferError if they stop short). */
+  readonly download: (blobId: string, maxBytes: number) => Promise<IpcResult<BlobDownload> | 'gone'>;
 }
 
 export interface AttachmentServiceDeps {
@@ -33,6 +38,8 @@ export interface AttachmentServiceDeps {
   readonly policy: () => Pick<Policy, 'attachmentMaxMiB' | 'attachmentKinds' | 'attachmentSaving'>;
   readonly media: AttachmentMedia;
   readonly blobs: BlobTransfer;
+  /** The files of this clinician's vault (attachment-files.ts). */
+  readonly files: AttachmentFiles;
   readonly downloadsDir: string;
   readonly now: () => number;
   readonly newId: () => string;
@@ -42,17 +49,27 @@ export interface AttachmentServiceDeps {
   readonly onProblem: (code: string) => void;
 }
 
+/** How often files let go by recalls and expiries are unlinked, besides every fetch round. */
+const SWEEP_EVERY_MS = 5 * 60_000;
+
 export function createAttachmentService(deps: AttachmentServiceDeps) {
+  // File times are the OS clock's, whatever clock the rest is given.
+  const sessionStart = Date.now();
   const drafts = createAttachmentDrafts({
     policy: deps.policy,
     sniff: deps.media.sniff,
     prepare: deps.media.prepare,
     upload: deps.blobs.upload,
+    files: deps.files,
     newId: deps.newId,
   });
+  const sweep = () => {
+    sweepDiscardedFiles(deps.store, deps.files).catch(() => deps.onProblem('ATTACHMENT_SWEEP_FAILED'));
+  };
   const fetcher = createAttachmentFetcher({
     store: deps.store,
     download: deps.blobs.download,
+    files: deps.files,
     thumbnail: deps.media.thumbnail,
     now: deps.now,
     setTimer: deps.setTimer,
@@ -65,7 +82,19 @@ export function createAttachmentService(deps: AttachmentServiceDeps) {
     now: deps.now,
     saving: () => deps.policy().attachmentSaving,
     downloadsDir: deps.downloadsDir,
+    files: deps.files,
+    onRefetch: (messageId) => {
+      deps.onChanged(messageId);
+      fetcher.wake();
+    },
   });
+  sweepOrphanFiles(deps.store, deps.files, sessionStart)
+    .then(sweep)
+    .catch(() => deps.onProblem('ATTACHMENT_SWEEP_FAILED'));
+  let sweeper = deps.setTimer(function again() {
+    sweep();
+    sweeper = deps.setTimer(again, SWEEP_EVERY_MS);
+  }, SWEEP_EVERY_MS);
 
   return {
     drafts,
@@ -92,9 +121,15 @@ export function createAttachmentService(deps: AttachmentServiceDeps) {
       }
       return ok({});
     },
-    /** A message with attachments was stored, or the connection came back. */
-    wake: () => fetcher.wake(),
+    /** A message with attachments was stored or recalled, or the connection came back. */
+    wake() {
+      fetcher.wake();
+      sweep();
+    },
+    /** A message was recalled or expired: its files can go now. */
+    sweep,
     stop() {
+      sweeper.cancel();
       fetcher.stop();
       drafts.clear();
     },

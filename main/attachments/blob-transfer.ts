@@ -26,7 +26,7 @@ export function blobTransfer(client: BlobClient, token: () => string | null): Bl
     async download(blobId, maxBytes) {
       const current = token();
       if (current === null) return fail(appError('NOT_SIGNED_IN'));
-      const downloaded = await client.downloadBytes(blobId, current, { maxBytes });
+      const downloaded = await client.download(blobId, current, { maxBytes });
       if (downloaded.ok) return ok(downloaded.value);
       return downloaded.error.code === 'NOT_FOUND' ? 'gone' : fail(appError(appCodeOf(downloaded.error.code)));
     },

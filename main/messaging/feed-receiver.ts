@@ -63,7 +63,7 @@ export interface FeedReceiverDeps {
   readonly onRejected: (reason: string) => void;
   /** A new incoming message was stored: who sent it (a display name), for a PHI-free notification. */
   readonly onIncoming?: (senderName: string | null, priority: Priority) => void;
-  /** A stored message carries attachments to fetch. */
+  /** A stored message carries attachments to fetch, or a recall let some go. */
   readonly onAttachments?: () => void;
   /**
    * A STAT message to this clinician is re-alerted and still waits for their acknowledgement:
@@ -271,6 +271,8 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       return;
     }
     if (await deps.store.call('message.recall', { id: event.messageId, recalledAt: event.acceptedAt })) {
+      // Its attachments' files were let go with their keys: unlinked now.
+      deps.onAttachments?.();
       deps.onThreadChanged(message.conversationId);
       deps.onListChanged();
     }

@@ -85,7 +85,7 @@ export interface MessagingDeps {
   /** The minimum-necessary guard as machine policy sets it for this clinician's role. */
   readonly identifierGuard: GuardRules;
   /** Attachments: policy, what main does to files, the server's blob store, where saves go. */
-  readonly attachments: Pick<AttachmentServiceDeps, 'policy' | 'media' | 'blobs' | 'downloadsDir'>;
+  readonly attachments: Pick<AttachmentServiceDeps, 'policy' | 'media' | 'blobs' | 'files' | 'downloadsDir'>;
   /** Machine policy lets this clinician's role send only approved templates (`templatesOnlyRoles`). */
   readonly templatesOnly: boolean;
   /**
@@ -198,12 +198,17 @@ export function createMessagingService(deps: MessagingDeps) {
     ...(deps.onCommandsPending ? { onCommandsPending: deps.onCommandsPending } : {}),
   });
 
+  /** Messages were recalled or expired: their attachments' files (keys already gone) are unlinked. */
+  const removedMessages = () => {
+    attachments.sweep();
+    deps.onListChanged();
+  };
   const expiry = createExpirySweeper({
     store,
     records,
     now: deps.now,
     onThreadChanged: deps.onThreadChanged,
-    onListChanged: deps.onListChanged,
+    onListChanged: removedMessages,
     background,
   });
   const composer = createComposer({
@@ -271,7 +276,7 @@ export function createMessagingService(deps: MessagingDeps) {
     records,
     now: deps.now,
     onThreadChanged: deps.onThreadChanged,
-    onListChanged: deps.onListChanged,
+    onListChanged: removedMessages,
   });
   const acknowledge = createAcknowledge({
     api,

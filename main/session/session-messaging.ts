@@ -7,6 +7,7 @@ import type { IdentityKeyPairs } from '../crypto/identity-keys';
 import { createMessagingService, type MessagingService } from '../messaging/messaging-service';
 import type { SessionEndReason } from '../server-link/feed-stream';
 import type { OpenVault } from '../vault/vault-manager';
+import { attachmentFiles } from '../attachments/attachment-files';
 import type { ActiveSession } from './active-session';
 import type { SessionDeps } from './session-contract';
 import { actorOf } from './session-records';
@@ -41,6 +42,7 @@ export function messagingStarter(deps: SessionDeps, serverEnded: (reason: Sessio
         policy: () => deps.policy,
         media: attachmentMedia,
         blobs: blobTransfer(server.blobs, () => session.server.token()),
+        files: attachmentFiles(vault.attachmentsDir),
         downloadsDir: deps.downloadsDir,
       },
       templatesOnly: templatesOnlyFor(deps.policy, session.signedIn.account.role),

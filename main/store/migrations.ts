@@ -11,6 +11,7 @@ import { SCHEMA_V5 } from './schema-v5';
 import { SCHEMA_V6 } from './schema-v6';
 import { SCHEMA_V7 } from './schema-v7';
 import { SCHEMA_V8 } from './schema-v8';
+import { SCHEMA_V9 } from './schema-v9';
 import { StoreError } from './store-error';
 
 export interface Migration {
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'acknowledgements', sql: SCHEMA_V6 },
   { version: 7, name: 'conversation search', sql: SCHEMA_V7 },
   { version: 8, name: 'attachments', sql: SCHEMA_V8 },
+  { version: 9, name: 'attachment files', sql: SCHEMA_V9 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

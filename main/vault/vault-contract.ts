@@ -82,6 +82,8 @@ export interface OpenVault {
   readonly vaultId: string;
   readonly userId: string;
   readonly store: StoreClient;
+  /** Where its attachments' encrypted files are (attachment-files.ts). */
+  readonly attachmentsDir: string;
   /** Closes the database and ends its worker; the data key exists only inside that worker. */
   lock(): Promise<void>;
 }

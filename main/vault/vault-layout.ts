@@ -10,6 +10,8 @@ export interface VaultPaths {
   readonly database: string;
   readonly keyFile: string;
   readonly metaFile: string;
+  /** Attachments' ciphertext, one file each (main/attachments/attachment-files.ts). */
+  readonly attachments: string;
 }
 
 export function normalizeUserId(userId: string): string {
@@ -34,6 +36,7 @@ export function vaultPaths(dataDir: string, vaultId: string): VaultPaths {
     database: path.join(dir, 'vault.db'),
     keyFile: path.join(dir, 'keys.json'),
     metaFile: path.join(dir, 'meta.json'),
+    attachments: path.join(dir, 'attachments'),
   };
 }
 

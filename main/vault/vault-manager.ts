@@ -65,6 +65,7 @@ export function createVaultManager(deps: VaultDeps) {
       vaultId,
       userId,
       store,
+      attachmentsDir: paths.attachments,
       async lock() {
         open.delete(vaultId);
         await store.close();

@@ -5,6 +5,7 @@
  * never purged.
  */
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { destroyFile } from '../fs/atomic-file';
 import { readKeyFile } from './data-key-seal';
 import {
@@ -80,7 +81,10 @@ export function createVaultRetention(
         } catch {
           lastUsedAt = null;
         }
-        const sizeBytes = databaseFiles(paths).reduce((sum, file) => {
+        const attachments = existsSync(paths.attachments)
+          ? readdirSync(paths.attachments).map((name) => path.join(paths.attachments, name))
+          : [];
+        const sizeBytes = [...databaseFiles(paths), ...attachments].reduce((sum, file) => {
           try {
             return sum + statSync(file).size;
           } catch {

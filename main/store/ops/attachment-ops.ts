@@ -1,7 +1,9 @@
 /**
- * Attachments in the vault (schema-v8.ts): stored with their message in its own transaction,
- * listed for a thread without their bytes, fetched in the background, and opened. Recall and
- * expiry remove bytes, thumbnails and keys by trigger, so nothing here has to remember to.
+ * Attachments in the vault (schema-v8.ts, schema-v9.ts): stored with their message in its own
+ * transaction, listed for a thread, fetched in the background, and opened. The bytes are in a
+ * file beside the vault (attachment-files.ts); a row names it and holds its key. Recall and expiry
+ * remove thumbnails, keys and file names by trigger, listing the files for main to unlink, so
+ * nothing here has to remember to.
  */
 import type { Database } from 'better-sqlite3';
 import type { SealedMediaType } from '../../../shared/protocol/attachment';
@@ -21,8 +23,8 @@ export interface AttachmentRecord {
   readonly key: Uint8Array;
   readonly width: number | null;
   readonly height: number | null;
-  /** The sender's own copy is stored ready; a received one is fetched later. */
-  readonly content?: { readonly bytes: Uint8Array; readonly thumbnail: Uint8Array | null };
+  /** The sender's own copy is stored ready (its file written); a received one is fetched later. */
+  readonly content?: { readonly file: string; readonly thumbnail: Uint8Array | null };
 }
 
 export interface AttachmentSummary {
@@ -34,6 +36,17 @@ export interface AttachmentSummary {
   readonly state: AttachmentState;
   readonly problem: AttachmentProblem | null;
   readonly thumbnail: Uint8Array | null;
+}
+
+/** A ready attachment's file and what opens and checks it. */
+export interface StoredAttachment {
+  readonly fileName: string;
+  readonly mediaType: SealedMediaType;
+  readonly file: string;
+  readonly key: Uint8Array;
+  readonly size: number;
+  readonly sha256: Uint8Array;
+  readonly conversationId: string;
 }
 
 /** What the fetcher needs to download, decrypt and check one. */
@@ -66,8 +79,8 @@ export function insertAttachments(db: Database, messageId: string, list: readonl
     sql(
       db,
       `INSERT INTO attachments (id, message_id, file_name, media_type, size_bytes, sha256, content_key, position,
-         state, width, height, thumbnail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+         state, width, height, thumbnail, content_file)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ).run(
       a.id,
       messageId,
@@ -81,12 +94,8 @@ export function insertAttachments(db: Database, messageId: string, list: readonl
       a.width,
       a.height,
       a.content?.thumbnail == null ? null : Buffer.from(a.content.thumbnail),
+      a.content?.file ?? null,
     );
-    if (a.content !== undefined)
-      sql(db, 'INSERT OR IGNORE INTO attachment_content (attachment_id, bytes) VALUES (?, ?)').run(
-        a.id,
-        Buffer.from(a.content.bytes),
-      );
   });
 }
 
@@ -111,32 +120,55 @@ export const attachmentReads = {
     })),
 
   /**
-   * The bytes of one ready attachment of a message that is still here: null when there is no
-   * such attachment, it is not fetched yet, or its message was recalled or has expired (even if
-   * the sweeper has not reached it: `now`).
+   * Where one ready attachment of a message that is still here rests, and what opens and checks
+   * it: null when there is no such attachment, it is not fetched yet, or its message was recalled
+   * or has expired (even if the sweeper has not reached it: `now`).
    */
-  'attachment.content': (
+  'attachment.stored': (
     db: Database,
     args: { messageId: string; attachmentId: string; now: number },
-  ): { fileName: string; mediaType: SealedMediaType; bytes: Uint8Array; conversationId: string } | null => {
+  ): StoredAttachment | null => {
     const row = sql(
       db,
-      `SELECT a.file_name, a.media_type, c.bytes, m.conversation_id FROM attachments a
-         JOIN attachment_content c ON c.attachment_id = a.id
-         JOIN messages m ON m.id = a.message_id
-       WHERE a.id = ? AND a.message_id = ? AND a.state = 'ready'
+      `SELECT a.file_name, a.media_type, a.content_file, a.content_key, a.size_bytes, a.sha256, m.conversation_id
+         FROM attachments a JOIN messages m ON m.id = a.message_id
+       WHERE a.id = ? AND a.message_id = ? AND a.state = 'ready' AND a.content_file IS NOT NULL
          AND m.recalled_at IS NULL AND m.expired_at IS NULL AND (m.expires_at IS NULL OR m.expires_at > ?)`,
     ).get(args.attachmentId, args.messageId, args.now) as
-      { file_name: string; media_type: SealedMediaType; bytes: Buffer; conversation_id: string } | undefined;
+      | {
+          file_name: string;
+          media_type: SealedMediaType;
+          content_file: string;
+          content_key: Buffer;
+          size_bytes: number;
+          sha256: Buffer;
+          conversation_id: string;
+        }
+      | undefined;
     return row === undefined
       ? null
       : {
           fileName: row.file_name,
           mediaType: row.media_type,
-          bytes: new Uint8Array(row.bytes),
+          file: row.content_file,
+          key: new Uint8Array(row.content_key),
+          size: row.size_bytes,
+          sha256: new Uint8Array(row.sha256),
           conversationId: row.conversation_id,
         };
   },
+
+  /** Files whose rows let them go (recall, expiry, a deleted message), for main to unlink. */
+  'attachment.discardedFiles': (db: Database, args: { limit: number }): string[] =>
+    (sql(db, 'SELECT name FROM attachment_files_discarded LIMIT ?').all(args.limit) as { name: string }[]).map(
+      (row) => row.name,
+    ),
+
+  /** Every file a row still names: the orphan sweep keeps these. */
+  'attachment.filesInUse': (db: Database, _args: Record<string, never>): string[] =>
+    (
+      sql(db, 'SELECT content_file FROM attachments WHERE content_file IS NOT NULL').all() as { content_file: string }[]
+    ).map((row) => row.content_file),
 
   /** Attachments waiting to be fetched whose time has come, oldest message first. */
   'attachment.dueToFetch': (db: Database, args: { now: number; limit: number }): AttachmentToFetch[] =>
@@ -177,24 +209,41 @@ export const attachmentReads = {
 } as const;
 
 export const attachmentWrites = {
-  /** Fetched and checked: its bytes and thumbnail, unless a recall or expiry removed it meanwhile. */
-  'attachment.fetched': (
-    db: Database,
-    args: { id: string; bytes: Uint8Array; thumbnail: Uint8Array | null },
-  ): boolean =>
+  /**
+   * Fetched, checked and written to `file`: ready with its thumbnail, unless a recall or expiry
+   * removed it meanwhile (false: the caller unlinks the file).
+   */
+  'attachment.fetched': (db: Database, args: { id: string; file: string; thumbnail: Uint8Array | null }): boolean =>
+    sql(
+      db,
+      `UPDATE attachments SET state = 'ready', problem = NULL, thumbnail = ?, content_file = ?, next_attempt_at = NULL
+       WHERE id = ? AND state = 'fetching'`,
+    ).run(args.thumbnail === null ? null : Buffer.from(args.thumbnail), args.file, args.id).changes === 1,
+
+  /**
+   * A ready attachment whose file is gone or damaged (a disk error, a crash before the write
+   * reached the disk): its file let go, it waits to be fetched again. Only while it still names
+   * that file, so a stale report changes nothing.
+   */
+  'attachment.refetch': (db: Database, args: { id: string; file: string }): boolean =>
     db.transaction(() => {
       const changed =
         sql(
           db,
-          "UPDATE attachments SET state = 'ready', problem = NULL, thumbnail = ?, next_attempt_at = NULL WHERE id = ? AND state = 'fetching'",
-        ).run(args.thumbnail === null ? null : Buffer.from(args.thumbnail), args.id).changes === 1;
-      if (changed)
-        sql(db, 'INSERT OR REPLACE INTO attachment_content (attachment_id, bytes) VALUES (?, ?)').run(
-          args.id,
-          Buffer.from(args.bytes),
-        );
+          `UPDATE attachments SET state = 'fetching', problem = NULL, attempts = 0, next_attempt_at = NULL, content_file = NULL
+           WHERE id = ? AND state = 'ready' AND content_file = ?`,
+        ).run(args.id, args.file).changes === 1;
+      if (changed) sql(db, 'INSERT OR IGNORE INTO attachment_files_discarded (name) VALUES (?)').run(args.file);
       return changed;
     })(),
+
+  /** Main unlinked these files. */
+  'attachment.filesRemoved': (db: Database, args: { names: readonly string[] }): null => {
+    sql(db, 'DELETE FROM attachment_files_discarded WHERE name IN (SELECT value FROM json_each(?))').run(
+      JSON.stringify(args.names),
+    );
+    return null;
+  },
 
   /**
    * A fetch that failed: tried again at `retryAt`, or given up (`retryAt` null) with the reason

@@ -6,7 +6,7 @@
  * the bytes off the physician's vault; policy refuses a 200 MB file before a byte moves, and
  * allows saving only where it says so.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,10 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/** Attachment files in a workstation's vaults. */
+const attachmentFilesUnder = (dir: string) =>
+  filesUnder(dir).filter((file) => file.includes(`${path.sep}attachments${path.sep}`));
+
 /** The message with attachments, once every one is fetched (or settled). */
 async function settled(station: Workstation, conversationId: string): Promise<MessageView> {
   const message = await eventually(
@@ -61,6 +65,11 @@ describe('attachments end to end in main', () => {
   let messageId = '';
   let photoPlain: Buffer;
   const pdf = pdfWithText();
+  /** Windows of both files' plaintext, as a scan looks for them. */
+  const plaintextWindows = () =>
+    [photoPlain, Buffer.from(pdf)].flatMap((plain) =>
+      [0, Math.floor(plain.length / 2), plain.length - 48].map((at) => plain.subarray(at, at + 48)),
+    );
 
   it('a photo and a PDF go sealed, arrive checked, and the photo has lost its metadata', async () => {
     const photo = await jpegWithGps();
@@ -120,6 +129,18 @@ describe('attachments end to end in main', () => {
     expect(JSON.stringify(officeTap.written)).not.toContain('wound 1');
   });
 
+  it("a workstation's data folder holds only ciphertext of either file", () => {
+    const windows = plaintextWindows();
+    // The photo and the PDF, each as one file on each side.
+    expect(attachmentFilesUnder(office.dataDir)).toHaveLength(2);
+    expect(attachmentFilesUnder(ward.dataDir)).toHaveLength(2);
+    for (const station of [office, ward])
+      for (const file of filesUnder(station.dataDir).filter((name) => !name.includes('saved-attachments'))) {
+        const content = readFileSync(file);
+        for (const window of windows) expect(content.includes(window), file).toBe(false);
+      }
+  });
+
   it('saves only where policy allows, to a new file each time, and records it', async () => {
     const sentCopy = await settled(ward, conversationId);
     const refused = await ward.call('attachment.save', { messageId, attachmentId: sentCopy.attachments[0]!.id });
@@ -153,6 +174,18 @@ describe('attachments end to end in main', () => {
     expect(renamed.ok || renamed.error.code).toBe('ATTACHMENT_UNREADABLE');
   });
 
+  it('a file lost from the disk is let go and fetched again from the server', async () => {
+    const before = await settled(office, conversationId);
+    const photo = before.attachments[0]!;
+    for (const file of attachmentFilesUnder(office.dataDir)) rmSync(file);
+    const lost = await office.call('attachment.open', { messageId, attachmentId: photo.id });
+    expect(lost.ok || lost.error.code).toBe('NOT_FOUND');
+    const after = await settled(office, conversationId);
+    expect(after.attachments[0]?.state).toBe('ready');
+    const back = await office.call('attachment.open', { messageId, attachmentId: photo.id });
+    expect(back.ok && Buffer.from(back.value.data, 'base64').equals(photoPlain)).toBe(true);
+  });
+
   it('a recall removes the blobs from the server and the bytes from the reader', async () => {
     const before = await settled(office, conversationId);
     const recalled = await ward.call('message.recall', { messageId });
@@ -164,14 +197,18 @@ describe('attachments end to end in main', () => {
     expect(gone?.attachments.map((a) => a.state)).toEqual(['removed', 'removed']);
     const open = await office.call('attachment.open', { messageId, attachmentId: before.attachments[0]!.id });
     expect(open.ok || open.error.code).toBe('NOT_FOUND');
+    // Their files are unlinked on both workstations (the keys went with the recall).
+    for (const station of [office, ward])
+      await eventually(
+        () => Promise.resolve(attachmentFilesUnder(station.dataDir)),
+        (files) => files.length === 0,
+      );
   });
 
   it("the server's data folder holds no plaintext byte of either file", async () => {
     await Promise.all([ward.close(), office.close()]);
     await server.server.close();
-    const windows = [photoPlain, Buffer.from(pdf)].flatMap((plain) =>
-      [0, Math.floor(plain.length / 2), plain.length - 48].map((at) => plain.subarray(at, at + 48)),
-    );
+    const windows = plaintextWindows();
     for (const file of filesUnder(server.dataDir)) {
       const content = readFileSync(file);
       for (const window of windows) expect(content.includes(window), file).toBe(false);

@@ -29,7 +29,9 @@ const READ_ARGS: { readonly [K in keyof Reads]: Parameters<Reads[K]>[1] } = {
   'message.awaitingAcknowledgementIds': {},
   'conversation.escalationPlans': { conversationId: conversation.id },
   'attachment.forMessages': { messageIds: [message(1).id] },
-  'attachment.content': { messageId: message(1).id, attachmentId: READY, now: message(1).sentAt },
+  'attachment.stored': { messageId: message(1).id, attachmentId: READY, now: message(1).sentAt },
+  'attachment.discardedFiles': { limit: 10 },
+  'attachment.filesInUse': {},
   'attachment.dueToFetch': { now: message(2).sentAt + 1000, limit: 10 },
   'attachment.nextFetchAt': {},
   'message.search': { text: 'quigley potassium', selfId: 'nurse.adams', now: message(2).sentAt, limit: 10 },
@@ -54,7 +56,7 @@ beforeAll(() => {
   vaultWrites['message.receive'](
     db,
     received(1, {
-      attachments: [{ ...file(READY), content: { bytes: new Uint8Array([1]), thumbnail: null } }, file('blob-waiting')],
+      attachments: [{ ...file(READY), content: { file: 'ab'.repeat(16), thumbnail: null } }, file('blob-waiting')],
     }),
   );
   vaultWrites['message.receive'](db, received(2, { expiresAt: message(2).sentAt + 500, ackRequested: true }));
@@ -84,6 +86,8 @@ beforeAll(() => {
   vaultWrites['contactKey.pin'](db, { userId: 'dr.okafor', ...keys(1), fingerprint: 'a'.repeat(64), at: 1 });
   vaultWrites['contactKey.setPending'](db, { userId: 'dr.okafor', ...keys(5), fingerprint: 'b'.repeat(64), at: 2 });
   vaultWrites['setting.set'](db, { key: 'feed.cursor', value: '42' });
+  vaultWrites['attachment.refetch'](db, { id: READY, file: 'ab'.repeat(16) });
+  vaultWrites['attachment.fetched'](db, { id: READY, file: 'cd'.repeat(16), thumbnail: null });
 });
 afterAll(() => db.close());
 

@@ -112,8 +112,18 @@ function project(rows: readonly Record<string, unknown>[], columns: readonly str
     .sort();
 }
 
+/** Tables a later version removes on purpose, and where their rows go instead. */
+const DROPPED: Readonly<Record<string, string>> = {
+  // v9: attachment bytes move into files; rows that had bytes here wait to be fetched again.
+  attachment_content: 'schema-v9.ts',
+};
+
 function expectNothingLost(before: Snapshot, after: Snapshot): void {
   for (const [table, rows] of before) {
+    if (table in DROPPED) {
+      expect(after.has(table), `${table} is dropped (${DROPPED[table] ?? ''})`).toBe(false);
+      continue;
+    }
     expect(rows.length, `${table} held rows before the upgrade`).toBeGreaterThan(0);
     const columns = Object.keys(rows[0] ?? {});
     expect(project(after.get(table) ?? [], columns), table).toEqual(project(rows, columns));

@@ -4,9 +4,14 @@
  * `damaged`: wrong key, a flipped byte, a cut, an extension, chunks swapped, another file's
  * blob under this description.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ciphertextSize, decryptAttachment, encryptAttachment } from '../../../main/attachments/attachment-cipher';
+import {
+  attachmentDecryptor,
+  ciphertextSize,
+  decryptAttachment,
+  encryptAttachment,
+} from '../../../main/attachments/attachment-cipher';
 import { ATTACHMENT_CHUNK_BYTES } from '../../../shared/protocol/attachment';
 
 const plain = (size: number) => new Uint8Array(randomBytes(size));
@@ -63,5 +68,32 @@ describe('attachment cipher', () => {
     const b = await sealed(100);
     // The server swapped b's blob in: b's key opens it, but the hash is a's.
     expect(await decryptAttachment(b.ciphertext, { ...a.expected, key: b.key })).toBe('damaged');
+  });
+
+  it('opens a blob as it arrives in pieces of any size, and refuses one cut, extended or changed on the way', async () => {
+    const bytes = plain(3 * ATTACHMENT_CHUNK_BYTES + 1000);
+    const sealed = await encryptAttachment(bytes);
+    const expected = { key: sealed.key, size: bytes.length, sha256: sealed.sha256 };
+    const inPieces = async (blob: Uint8Array, sizes: () => number) => {
+      const decryptor = await attachmentDecryptor(expected);
+      for (let at = 0; at < blob.length;) {
+        const end = Math.min(blob.length, at + sizes());
+        if (!decryptor.push(blob.subarray(at, end))) return 'damaged';
+        at = end;
+      }
+      const opened = decryptor.finish();
+      return opened === 'damaged' ? opened : Buffer.from(opened).equals(bytes);
+    };
+    // One byte at a time, network-sized pieces, and odd ones that straddle every boundary.
+    expect(await inPieces(sealed.ciphertext, () => randomInt(1, 4))).toBe(true);
+    expect(await inPieces(sealed.ciphertext, () => 16_384)).toBe(true);
+    expect(await inPieces(sealed.ciphertext, () => ATTACHMENT_CHUNK_BYTES + 17 + 5)).toBe(true);
+    expect(await inPieces(sealed.ciphertext.subarray(0, sealed.ciphertext.length - 1), () => 4096)).toBe('damaged');
+    const longer = new Uint8Array(sealed.ciphertext.length + 1);
+    longer.set(sealed.ciphertext);
+    expect(await inPieces(longer, () => 4096)).toBe('damaged');
+    const changed = sealed.ciphertext.slice();
+    changed[ATTACHMENT_CHUNK_BYTES + 100] = (changed[ATTACHMENT_CHUNK_BYTES + 100] ?? 0) ^ 1;
+    expect(await inPieces(changed, () => 9000)).toBe('damaged');
   });
 });

@@ -1,10 +1,15 @@
 /**
  * Drafts (main/attachments/attachment-drafts.ts): policy decides before a byte is read; bytes
  * come in order and no more than declared; the real kind is read from the bytes; what is
- * uploaded is ciphertext; and each race on one draft (double finish, discard or lock during
- * upload) has one outcome.
+ * uploaded is ciphertext, and the sender's own file holds the same; and each race on one draft
+ * (double finish, discard or lock during upload) has one outcome and leaves no file behind.
  */
+import { readdirSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { attachmentFiles } from '../../../main/attachments/attachment-files';
 import { createAttachmentDrafts, type DraftDeps } from '../../../main/attachments/attachment-drafts';
 import { decryptAttachment } from '../../../main/attachments/attachment-cipher';
 import { ok } from '../../../shared/ipc/result';
@@ -13,7 +18,9 @@ import type { AttachmentKind } from '../../../shared/protocol/attachment';
 const MIB = 1024 * 1024;
 const PDF = new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n');
 
-function setup(overrides: Partial<DraftDeps> = {}) {
+async function setup(overrides: Partial<DraftDeps> = {}) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'wardline-drafts-'));
+  const files = attachmentFiles(dir);
   const uploads: Uint8Array[] = [];
   let n = 0;
   const deps: DraftDeps = {
@@ -32,13 +39,23 @@ function setup(overrides: Partial<DraftDeps> = {}) {
       uploads.push(ciphertext);
       return Promise.resolve(ok({ blobId: `00000000-0000-4000-8000-00000000000${String(uploads.length)}` }));
     },
+    files,
     newId: () => `10000000-0000-4000-8000-00000000000${String((n += 1))}`,
     ...overrides,
   };
-  return { drafts: createAttachmentDrafts(deps), uploads };
+  /** The sender's files left in the folder (after a tick, for unlinks not awaited). */
+  const left = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  return { drafts: createAttachmentDrafts(deps), uploads, files, left };
 }
 
-function attach(drafts: ReturnType<typeof setup>['drafts'], bytes: Uint8Array, name = 'scan.pdf') {
+function attach(drafts: Awaited<ReturnType<typeof setup>>['drafts'], bytes: Uint8Array, name = 'scan.pdf') {
   const begun = drafts.begin({ fileName: name, mediaType: 'application/pdf', size: bytes.length });
   if (!begun.ok) throw new Error(begun.error.code);
   expect(drafts.chunk({ draftId: begun.value.draftId, offset: 0, data: bytes }).ok).toBe(true);
@@ -46,8 +63,8 @@ function attach(drafts: ReturnType<typeof setup>['drafts'], bytes: Uint8Array, n
 }
 
 describe('attachment drafts', () => {
-  it('refuses by policy before any byte: a 200 MB file, a kind not allowed, an unknown kind', () => {
-    const { drafts } = setup({ policy: () => ({ attachmentMaxMiB: 25, attachmentKinds: 'jpeg,png' }) });
+  it('refuses by policy before any byte: a 200 MB file, a kind not allowed, an unknown kind', async () => {
+    const { drafts } = await setup({ policy: () => ({ attachmentMaxMiB: 25, attachmentKinds: 'jpeg,png' }) });
     const big = drafts.begin({ fileName: 'scan.jpg', mediaType: 'image/jpeg', size: 200 * MIB });
     expect(big.ok || big.error.code).toBe('ATTACHMENT_TOO_LARGE');
     const pdf = drafts.begin({ fileName: 'scan.pdf', mediaType: 'application/pdf', size: 10 });
@@ -57,8 +74,8 @@ describe('attachment drafts', () => {
     expect(drafts.take([]).ok).toBe(true);
   });
 
-  it('ends a draft sent out of order or past its declared size', () => {
-    const { drafts } = setup();
+  it('ends a draft sent out of order or past its declared size', async () => {
+    const { drafts } = await setup();
     const begun = drafts.begin({ fileName: 'a.pdf', mediaType: 'application/pdf', size: 10 });
     if (!begun.ok) throw new Error();
     const { draftId } = begun.value;
@@ -73,7 +90,7 @@ describe('attachment drafts', () => {
   });
 
   it('reads the kind from the bytes, not the name: a "PDF" that is not one is refused', async () => {
-    const { drafts, uploads } = setup();
+    const { drafts, uploads } = await setup();
     const draftId = attach(drafts, new TextEncoder().encode('MZ not a pdf at all'));
     const finished = await drafts.finish(draftId);
     expect(finished.ok || finished.error.code).toBe('ATTACHMENT_UNREADABLE');
@@ -81,7 +98,7 @@ describe('attachment drafts', () => {
   });
 
   it('uploads only ciphertext that opens to the prepared bytes with the sealed key and hash', async () => {
-    const { drafts, uploads } = setup();
+    const { drafts, uploads, files, left } = await setup();
     const draftId = attach(drafts, PDF);
     const finished = await drafts.finish(draftId);
     expect(finished.ok && finished.value).toMatchObject({ draftId, mediaType: 'application/pdf', size: PDF.length });
@@ -92,12 +109,40 @@ describe('attachment drafts', () => {
     expect(
       await decryptAttachment(uploads[0]!, { key: record!.key, size: record!.size, sha256: record!.sha256 }),
     ).toEqual(PDF);
+    // The sender's own copy is the same ciphertext, in the one file the record names.
+    expect(await files.read(record!.content!.file)).toEqual(uploads[0]);
     drafts.consume([draftId]);
+    expect(drafts.take([draftId]).ok).toBe(false);
+    expect(await left()).toEqual([record!.content!.file]);
+  });
+
+  it('a discarded or cleared ready draft takes its file with it', async () => {
+    const { drafts, left } = await setup();
+    await drafts.finish(attach(drafts, PDF));
+    const second = attach(drafts, PDF);
+    await drafts.finish(second);
+    expect(await left()).toHaveLength(2);
+    drafts.discard(second);
+    expect(await left()).toHaveLength(1);
+    drafts.clear();
+    expect(await left()).toEqual([]);
+  });
+
+  it('a full disk says so and keeps nothing', async () => {
+    const { drafts } = await setup({
+      files: {
+        write: () => Promise.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' })),
+        remove: () => Promise.resolve(),
+      },
+    });
+    const draftId = attach(drafts, PDF);
+    const finished = await drafts.finish(draftId);
+    expect(finished.ok || finished.error.code).toBe('DISK_FULL');
     expect(drafts.take([draftId]).ok).toBe(false);
   });
 
   it('finishes a draft once, however often it is asked at once', async () => {
-    const { drafts, uploads } = setup();
+    const { drafts, uploads } = await setup();
     const draftId = attach(drafts, PDF);
     const results = await Promise.all(Array.from({ length: 20 }, () => drafts.finish(draftId)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -106,7 +151,7 @@ describe('attachment drafts', () => {
 
   it('a discard or a lock during the upload wins: the draft cannot be sent', async () => {
     let proceed: () => void = () => undefined;
-    const { drafts } = setup({
+    const { drafts, left } = await setup({
       upload: () =>
         new Promise((resolve) => {
           proceed = () => resolve(ok({ blobId: '00000000-0000-4000-8000-0000000000aa' }));
@@ -123,15 +168,17 @@ describe('attachment drafts', () => {
       expect(finished.ok || finished.error.code).toBe('NOT_FOUND');
       expect(drafts.take([draftId]).ok).toBe(false);
     }
+    expect(await left()).toEqual([]);
   });
 
   it('a failed upload says why and keeps nothing', async () => {
-    const { drafts } = setup({
+    const { drafts, left } = await setup({
       upload: () => Promise.resolve({ ok: false, error: { code: 'SERVER_UNREACHABLE', message: '' } }),
     });
     const draftId = attach(drafts, PDF);
     const finished = await drafts.finish(draftId);
     expect(finished.ok || finished.error.code).toBe('SERVER_UNREACHABLE');
     expect(drafts.take([draftId]).ok).toBe(false);
+    expect(await left()).toEqual([]);
   });
 });
