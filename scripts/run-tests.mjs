@@ -48,6 +48,7 @@ check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 const ELECTRON_BUNDLE = [
   'out/main/main.cjs',
   'out/main/kdf-worker.cjs',
+  'out/main/heic-worker.cjs',
   'out/main/store-worker.cjs',
   'out/preload/electron-preload.cjs',
   'out/renderer/index.html',

@@ -24,6 +24,7 @@ import { parseAttachmentKinds, type Policy } from '../../shared/policy/policy-sc
 import type { AttachmentRecord } from '../store/ops/attachment-ops';
 import { encryptAttachment } from './attachment-cipher';
 import type { AttachmentFiles } from './attachment-files';
+import { jpegFileName } from './converted-name';
 import { declaredKind } from './declared-kind';
 
 /** A file after main has read it: what is sealed and kept, and its thumbnail. */
@@ -137,14 +138,16 @@ export function createAttachmentDrafts(deps: DraftDeps): AttachmentDrafts {
       const draft = drafts.get(draftId);
       if (draft?.state !== 'receiving') return fail(appError('NOT_FOUND'));
       if (draft.received !== draft.bytes.length) return refuse(draftId, 'BAD_REQUEST');
-      const { fileName, bytes } = draft;
-      drafts.set(draftId, { state: 'finishing', fileName });
+      const { bytes } = draft;
+      drafts.set(draftId, { state: 'finishing', fileName: draft.fileName });
       try {
         const kind = deps.sniff(bytes);
         if (kind === null) return refuse(draftId, 'ATTACHMENT_UNREADABLE');
         if (!allowedKinds().includes(kind)) return refuse(draftId, 'ATTACHMENT_TYPE_NOT_ALLOWED');
         const prepared = await deps.prepare(bytes, kind);
         if (prepared === 'unreadable') return refuse(draftId, 'ATTACHMENT_UNREADABLE');
+        // A HEIC photo is sent as the JPEG it became, under a name that says so.
+        const fileName = kind === 'heic' ? jpegFileName(draft.fileName) : draft.fileName;
         // A re-encoded photo may come out larger than it went in; the limit is on what is sent.
         if (prepared.bytes.length > maxBytes()) return refuse(draftId, 'ATTACHMENT_TOO_LARGE');
         const sealed = await encryptAttachment(prepared.bytes);

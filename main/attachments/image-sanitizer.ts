@@ -12,12 +12,16 @@
  * image that is truncated or fails to decode is 'unreadable', never a throw; a decode that runs
  * too long is abandoned. sharp runs in libuv's thread pool, off the main thread.
  *
- * HEIC is 'unreadable' here: sharp's prebuilt libvips has libheif without an HEVC decoder (the
- * codec's patents keep it out), and no separately maintained decoder is bundled. The clinician is
- * told the file could not be read and can send it as JPEG.
+ * A HEIC photo becomes a JPEG: sharp's prebuilt libvips has no HEVC decoder, so its pixels are
+ * decoded in a worker thread (heic-decoder.ts), turned upright by the file's own rotation and
+ * mirroring (HEIF's irot and imir; its EXIF orientation is only a note of them), then encoded
+ * here as a JPEG is. Only the pixels cross, so no EXIF, XMP or colour profile can follow. An ICC
+ * profile in the file is not applied either (the decoder does not expose it): a Display P3 photo
+ * comes out slightly less saturated than the phone showed it, never with other content.
  */
 import sharp from 'sharp';
 import type { AttachmentKind } from '../../shared/protocol/attachment';
+import { decodeHeic, type HeicLimits } from './heic-decoder';
 
 /** 50 megapixels: above any phone camera's photo, far below what would exhaust memory decoding. */
 const MAX_PIXELS = 50_000_000;
@@ -31,6 +35,8 @@ const THUMBNAIL_SIDE = 320;
 const THUMBNAIL_QUALITY = 70;
 /** The contract's bound on a thumbnail (attachment-channels.ts). */
 const THUMBNAIL_MAX_BYTES = 256 * 1024;
+/** A HEIC photo is held to the same bounds, checked in its header before decoding. */
+const HEIC_LIMITS: HeicLimits = { maxPixels: MAX_PIXELS, maxSide: MAX_SIDE, timeoutMs: TIMEOUT_SECONDS * 1000 };
 
 export type ImageKind = Exclude<AttachmentKind, 'pdf'>;
 
@@ -63,11 +69,9 @@ async function headerFits(bytes: Uint8Array, kind: 'jpeg' | 'png'): Promise<bool
   );
 }
 
-/** The image re-encoded upright with no metadata, or 'unreadable' for anything else. */
+/** The image re-encoded upright with no metadata (a HEIC photo as JPEG), or 'unreadable' for anything else. */
 export async function sanitizeImage(bytes: Uint8Array, kind: ImageKind): Promise<SanitizedImage | 'unreadable'> {
-  // See the module header: no HEVC decoder, so a HEIC photo cannot be re-encoded, and an image is
-  // never sealed without being re-encoded.
-  if (kind === 'heic') return 'unreadable';
+  if (kind === 'heic') return sanitizeHeic(bytes);
   try {
     if (!(await headerFits(bytes, kind))) return 'unreadable';
     // `rotate()` with no angle applies the EXIF orientation; no keep/with-metadata call, so
@@ -84,6 +88,25 @@ export async function sanitizeImage(bytes: Uint8Array, kind: ImageKind): Promise
     };
   } catch {
     return 'unreadable';
+  }
+}
+
+async function sanitizeHeic(bytes: Uint8Array): Promise<SanitizedImage | 'unreadable'> {
+  const decoded = await decodeHeic(bytes, HEIC_LIMITS);
+  if (!decoded.ok) return 'unreadable';
+  const { width, height, rgba } = decoded.value;
+  try {
+    const { data, info } = await sharp(rgba, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_PIXELS })
+      .timeout({ seconds: TIMEOUT_SECONDS })
+      // A photo with an alpha plane on white, as a page shows it, rather than JPEG's black.
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: JPEG_QUALITY, mozjpeg: false })
+      .toBuffer({ resolveWithObject: true });
+    return { bytes: data, mediaType: 'image/jpeg', width: info.width, height: info.height };
+  } catch {
+    return 'unreadable';
+  } finally {
+    rgba.fill(0);
   }
 }
 

@@ -4,13 +4,18 @@
  * are refused and leave nothing; one person's draft or attachment cannot be sent or opened by
  * another, nor by a role that does not message; a send naming a draft twice at once seals it
  * once; a malformed image or a hostile PDF passed off under another kind is refused or stays
- * inert, and the core keeps serving. No file name or byte reaches a log line or the trail.
+ * inert, and the core keeps serving. A HEIC bomb is refused from its header, or its decoder's
+ * worker is terminated at the time limit while main carries on. No file name or byte reaches a
+ * log line or the trail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeHeic } from '../../main/attachments/heic-decoder';
 import { ATTACHMENT_IPC_CHUNK_BYTES } from '../../shared/ipc/attachment-channels';
+import { workerCounts } from '../../shared/node/workers/spawn-worker';
 import { attachFile } from '../support/attach-file';
 import { hostilePdf, malformedImages } from '../support/attachment-fixtures';
 import { tap, type Tap } from '../support/audit-tap';
+import { brokenHeics, heicGrid, heicPhoto } from '../support/heic-fixtures';
 import { account, signIn, startTestServer, type TestServer } from '../support/messaging-server';
 import { createWorkstation, type Workstation } from '../support/workstation';
 
@@ -122,6 +127,22 @@ describe('attachments against a hostile page', () => {
     expect(list.ok).toBe(true);
   });
 
+  it('hostile HEIC files are refused as unreadable and the core keeps serving', async () => {
+    const hostile: [string, Uint8Array][] = [
+      ...(Object.entries(brokenHeics()) as [string, Uint8Array][]),
+      // 43 KB claiming 14400×9600 pixels: refused from its header, never decoded.
+      ['bomb', heicGrid(30, 30)],
+    ];
+    for (const [name, bytes] of hostile) {
+      const started = performance.now();
+      const result = await attachFile(ward, { name: `${SECRET_NAME}-${name}.heic`, type: 'image/heic', bytes });
+      expect(code(result), name).toBe('ATTACHMENT_UNREADABLE');
+      expect(performance.now() - started, name).toBeLessThan(10_000);
+    }
+    const list = await ward.call('conversations.list', { offset: 0, limit: 10 });
+    expect(list.ok).toBe(true);
+  });
+
   it('another person cannot open an attachment of a conversation they are not in', async () => {
     const draft = await attachFile(ward, { name: `${SECRET_NAME}.pdf`, type: 'application/pdf', bytes: hostilePdf() });
     if (!draft.ok) throw new Error(draft.error.code);
@@ -149,5 +170,35 @@ describe('attachments against a hostile page', () => {
       expect(line).not.toContain(SECRET_NAME);
       expect(line).not.toContain('%PDF');
     }
+  });
+});
+
+describe('a HEIC decode that runs too long', () => {
+  it('has its worker terminated at the time limit, without blocking main or the next decode', async () => {
+    // 18 KB whose grid shows 6720×7040 (47 megapixels, under the bound) from 308 tiles: seconds
+    // of WebAssembly at full speed. With the limit cut to 1.5 s it cannot finish.
+    const bomb = heicGrid(14, 22);
+    const limits = { maxPixels: 50_000_000, maxSide: 65_535, timeoutMs: 1_500 };
+    const before = workerCounts().live;
+    let last = performance.now();
+    let longestStall = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestStall = Math.max(longestStall, now - last);
+      last = now;
+    }, 20);
+    const started = performance.now();
+    try {
+      expect(await decodeHeic(bomb, limits)).toEqual({ ok: false, error: 'HEIC_TIMEOUT' });
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(performance.now() - started).toBeLessThan(limits.timeoutMs + 3_000);
+    // Settled only once the worker has exited: terminated, not left running.
+    expect(workerCounts().live).toBe(before);
+    // The decode ran off main's event loop, which kept turning.
+    expect(longestStall).toBeLessThan(1_000);
+    // And the queue goes on: the next photo decodes.
+    expect((await decodeHeic(heicPhoto(), { ...limits, timeoutMs: 30_000 })).ok).toBe(true);
   });
 });

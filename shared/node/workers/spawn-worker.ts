@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 /**
  * A worker started from a `.ts` file must load tsx itself: vitest transforms only its own
@@ -25,13 +25,23 @@ const SOURCE_EXEC_ARGV = [
 let spawned = 0;
 let live = 0;
 
-/** `name` is the worker's file name without extension, beside the module at `callerUrl`. */
-export function spawnWorker(name: string, callerUrl: string, workerData?: unknown): Worker {
+/**
+ * `name` is the worker's file name without extension, beside the module at `callerUrl`.
+ * `resourceLimits` bounds the worker's own JavaScript heap (not its ArrayBuffers or WebAssembly
+ * memory): past it, the worker alone is ended.
+ */
+export function spawnWorker(
+  name: string,
+  callerUrl: string,
+  workerData?: unknown,
+  resourceLimits?: ResourceLimits,
+): Worker {
   const caller = fileURLToPath(callerUrl);
   const dir = path.dirname(caller);
+  const limits = resourceLimits === undefined ? {} : { resourceLimits };
   const worker = caller.endsWith('.ts')
-    ? new Worker(path.join(dir, `${name}.ts`), { workerData, execArgv: SOURCE_EXEC_ARGV })
-    : new Worker(path.join(dir, `${name}.cjs`), { workerData });
+    ? new Worker(path.join(dir, `${name}.ts`), { workerData, execArgv: SOURCE_EXEC_ARGV, ...limits })
+    : new Worker(path.join(dir, `${name}.cjs`), { workerData, ...limits });
   spawned += 1;
   live += 1;
   // Registered before any caller's listener, so the count is already down when theirs runs.

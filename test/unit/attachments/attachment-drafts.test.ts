@@ -97,6 +97,30 @@ describe('attachment drafts', () => {
     expect(uploads).toHaveLength(0);
   });
 
+  it('names a HEIC photo for the JPEG it is sent as, and keeps other names as they are', async () => {
+    const { drafts } = setup({
+      sniff: (bytes) => (new TextDecoder().decode(bytes.subarray(0, 4)) === 'HEIC' ? 'heic' : 'pdf'),
+      prepare: (bytes, kind) =>
+        Promise.resolve({
+          bytes: bytes.slice(),
+          mediaType: kind === 'heic' ? 'image/jpeg' : 'application/pdf',
+          width: kind === 'heic' ? 1 : null,
+          height: kind === 'heic' ? 1 : null,
+          thumbnail: null,
+        }),
+    });
+    const photo = attach(drafts, new TextEncoder().encode('HEIC as a test says'), 'IMG_0042.HEIC');
+    const scan = attach(drafts, PDF, 'IMG_0043.HEIC');
+    const finished = await Promise.all([drafts.finish(photo), drafts.finish(scan)]);
+    expect(finished.map((result) => result.ok && [result.value.fileName, result.value.mediaType])).toEqual([
+      ['IMG_0042.jpg', 'image/jpeg'],
+      // What the bytes are decides: a PDF named as a photo keeps its name.
+      ['IMG_0043.HEIC', 'application/pdf'],
+    ]);
+    const taken = drafts.take([photo]);
+    expect(taken.ok && taken.value[0]?.fileName).toBe('IMG_0042.jpg');
+  });
+
   it('uploads only ciphertext that opens to the prepared bytes with the sealed key and hash', async () => {
     const { drafts, uploads, files, left } = await setup();
     const draftId = attach(drafts, PDF);

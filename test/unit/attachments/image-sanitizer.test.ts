@@ -9,6 +9,7 @@ import {
   malformedImages,
   pngWithText,
 } from '../../support/attachment-fixtures';
+import { brokenHeics, HEIC_PHOTO, heicGrid, heicPhoto } from '../../support/heic-fixtures';
 
 function sanitized(result: SanitizedImage | 'unreadable'): SanitizedImage {
   if (result === 'unreadable') throw new Error('unreadable');
@@ -91,9 +92,44 @@ describe('a photo re-encoded without its metadata', () => {
     expect(await sanitizeImage(await pngWithText(), 'jpeg')).toBe('unreadable');
     expect(await sanitizeImage((await jpegWithGps()).bytes, 'png')).toBe('unreadable');
   });
+});
 
-  it('is unreadable for HEIC (no HEVC decoder), without trying', async () => {
-    expect(await sanitizeImage((await jpegWithGps()).bytes, 'heic')).toBe('unreadable');
+describe('a HEIC photo', { timeout: 60_000 }, () => {
+  it('becomes an upright JPEG with none of its EXIF, GPS or XMP', async () => {
+    const photo = heicPhoto();
+    // The fixture really carries what must go.
+    for (const trace of HEIC_PHOTO.traces) expect(contains(photo, trace), trace).toBe(true);
+
+    const out = sanitized(await sanitizeImage(photo, 'heic'));
+    expect(out.mediaType).toBe('image/jpeg');
+    const meta = await sharp(out.bytes).metadata();
+    expect(meta.format).toBe('jpeg');
+    expect([meta.exif, meta.xmp, meta.iptc, meta.icc, meta.orientation]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(imageMetadataMarkers(out.bytes)).toEqual([]);
+    for (const trace of [...HEIC_PHOTO.traces, 'GPS']) expect(contains(out.bytes, trace), trace).toBe(false);
+    // Stored 480×320 with HEIF's quarter turn clockwise: upright it is 320×480, red block top right.
+    expect([out.width, out.height]).toEqual([HEIC_PHOTO.width, HEIC_PHOTO.height]);
+    expect([meta.width, meta.height]).toEqual([HEIC_PHOTO.width, HEIC_PHOTO.height]);
+    expect(isRed(await pixel(out.bytes, HEIC_PHOTO.width - 10, 10))).toBe(true);
+    expect(isRed(await pixel(out.bytes, 10, 10))).toBe(false);
+    // Its thumbnail is made from the JPEG like any other.
+    const thumbnail = await makeThumbnail(out.bytes);
+    expect(thumbnail === null ? null : (await sharp(thumbnail).metadata()).height).toBe(320);
+  });
+
+  it('is unreadable when broken, when it claims more than 50 megapixels, or when it is not HEIC', async () => {
+    const cases: [string, Uint8Array][] = [
+      ...(Object.entries(brokenHeics()) as [string, Uint8Array][]),
+      ['14400×9600 grid', heicGrid(30, 30)],
+      ['a JPEG called HEIC', (await jpegWithGps()).bytes],
+    ];
+    for (const [name, bytes] of cases) expect(await sanitizeImage(bytes, 'heic'), name).toBe('unreadable');
   });
 });
 
