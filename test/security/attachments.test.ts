@@ -193,11 +193,13 @@ describe('a HEIC decode that runs too long', () => {
     } finally {
       clearInterval(ticker);
     }
-    expect(performance.now() - started).toBeLessThan(limits.timeoutMs + 3_000);
+    // Generous: the bound is the limit, not a decode of many seconds.
+    expect(performance.now() - started).toBeLessThan(limits.timeoutMs + 10_000);
     // Settled only once the worker has exited: terminated, not left running.
     expect(workerCounts().live).toBe(before);
     // The decode ran off main's event loop, which kept turning.
-    expect(longestStall).toBeLessThan(1_000);
+    // (A decode on main's thread would stall it for the whole decode, far past the time limit.)
+    expect(longestStall).toBeLessThan(limits.timeoutMs);
     // And the queue goes on: the next photo decodes.
     expect((await decodeHeic(heicPhoto(), { ...limits, timeoutMs: 30_000 })).ok).toBe(true);
   });

@@ -98,7 +98,7 @@ describe('attachment drafts', () => {
   });
 
   it('names a HEIC photo for the JPEG it is sent as, and keeps other names as they are', async () => {
-    const { drafts } = setup({
+    const { drafts } = await setup({
       sniff: (bytes) => (new TextDecoder().decode(bytes.subarray(0, 4)) === 'HEIC' ? 'heic' : 'pdf'),
       prepare: (bytes, kind) =>
         Promise.resolve({
