@@ -1,8 +1,8 @@
 /**
  * Issue 20, item 1, through the real cores and server (PGlite): the compliance team makes the
  * archive key with archive:keygen, split 3 of 5; the server requires it and workstations get it
- * by policy. A nurse sends a message with a PDF and the physician replies, both sealed to the
- * archive as well; a workstation whose policy has no archive key, or another, refuses to send
+ * by policy. A nurse sends a message with a PDF and the physician replies, then twenty more at
+ * once, all sealed to the archive as well; a workstation whose policy has no archive key, or another, refuses to send
  * before sealing with a typed error and keeps nothing. Then, from what the server holds, the key
  * rebuilt from three shares opens every envelope (signatures checked) and the attachment.
  */
@@ -119,6 +119,24 @@ describe('the archive key through the workstations and the server', () => {
     );
   });
 
+  it('seals twenty sends at once to the archive too, and the server takes every one', async () => {
+    const sent = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        ward.call('message.send', {
+          conversationId,
+          text: `Obs round ${String(index)}`,
+          priority: 'routine',
+          expiresInSeconds: null,
+        }),
+      ),
+    );
+    expect(sent.filter((result) => !result.ok)).toEqual([]);
+    await eventually(
+      () => openThread(office, conversationId),
+      (thread) => thread.messages.length === 22,
+    );
+  });
+
   it('refuses a send before sealing where policy has no archive key, with the typed error, and keeps nothing', async () => {
     const sent = await withoutKey.call('message.send', toDoctor('Bed 4 needs a review'));
     expect(sent).toEqual({
@@ -143,7 +161,7 @@ describe('the archive key through the workstations and the server', () => {
     await Promise.all([ward.close(), office.close()]);
     await server.server.close();
     const held = await heldByServer({ dataDir: server.dataDir });
-    expect(held.envelopes).toHaveLength(2);
+    expect(held.envelopes).toHaveLength(22);
 
     // Any three of the five custodians: here the second, fourth and fifth.
     const rebuilt = await readArchiveKeyFiles([shares[1] ?? '', shares[3] ?? '', shares[4] ?? '']);
@@ -158,10 +176,16 @@ describe('the archive key through the workstations and the server', () => {
       if (!body.ok) throw new Error(body.error);
       opened.push({ sender: envelope.header.sender.userId, body: body.value });
     }
-    expect(opened.map(({ sender, body }) => [sender, body.text])).toEqual([
+    expect(opened.slice(0, 2).map(({ sender, body }) => [sender, body.text])).toEqual([
       [nurse.userId, FIRST],
       [doctor.userId, REPLY],
     ]);
+    expect(
+      opened
+        .slice(2)
+        .map(({ body }) => body.text)
+        .sort(),
+    ).toEqual(Array.from({ length: 20 }, (_, index) => `Obs round ${String(index)}`).sort());
 
     const [attachment] = opened[0]?.body.attachments ?? [];
     if (attachment === undefined) throw new Error('no attachment in the sealed body');
