@@ -29,7 +29,7 @@ import { acknowledgeMessage } from './relay/acknowledge';
 import type { RoleEscalationTimes } from '../shared/protocol/escalation';
 import { recallMessage } from './relay/recall';
 import { recordReceipts } from './relay/receipts';
-import { sendMessage, type RelayDeps } from './relay/send-message';
+import { sendMessage, type SendDeps } from './relay/send-message';
 import { acceptAuditBatch, type AuditIntakeDeps } from './audit/audit-intake';
 import { exportAuditSelection, searchAudit } from './audit/audit-search';
 import { recordServed, servedEvent } from './audit/served-events';
@@ -37,7 +37,7 @@ import { hasPendingCommands } from './devices/device-command-store';
 import { createDeviceCommandHandlers } from './devices/device-command-handlers';
 import { createTemplateHandlers } from './templates/template-handlers';
 
-export interface ApiDeps extends SignInDeps, SessionDeps, RelayDeps {
+export interface ApiDeps extends SignInDeps, SessionDeps, SendDeps {
   /** Something the server served was written to its audit outbox (served-events.ts): fold it soon. */
   readonly onServed?: () => void;
   readonly preloginSecret: Buffer;

@@ -1,12 +1,13 @@
 /**
  * `npm run server -- --data <dir> --port <p> [--demo] [--host <h>] [--database-url <url>]
  * [--siem-host <h> --siem-port <p> --siem-ca <pem file> [--siem-cert <pem file> --siem-key <pem file>]
- * [--siem-enterprise-number <PEN>] [--siem-lease-seconds <s>]] [--fhir-code-system-base <https URL>]`,
- * or, as the database owner, `npm run server -- --migrate-only --database-url <url> [--runtime-role <role>]`.
+ * [--siem-enterprise-number <PEN>] [--siem-lease-seconds <s>]] [--fhir-code-system-base <https URL>]
+ * [--archive-key-fingerprint <64 hex digits>]`, or, as the database owner, `npm run server -- --migrate-only --database-url <url> [--runtime-role <role>]`.
  * Pure: argv and environment in, the command or a usage error out (the PEM files are read by cli.ts).
  */
 import { siemHost as siemHostSchema } from '../shared/audit/audit-event';
 import { parseEnterpriseNumber, parseFhirCodeSystemBase } from '../shared/audit/export-naming';
+import { parseArchiveFingerprint } from '../shared/protocol/archive-key';
 import { err, ok, type Result } from '../shared/result';
 
 export interface CliOptions {
@@ -28,6 +29,8 @@ export interface CliOptions {
   };
   /** The base URL of Wardline's FHIR code systems in audit exports, in its normal form. */
   readonly fhirCodeSystemBase?: string;
+  /** The hospital's archive key every envelope must be sealed to, by its fingerprint, in its one form. */
+  readonly archiveKeyFingerprint?: string;
 }
 
 /** Apply the schema (as its owner) and grant the runtime role what the server needs, then exit. */
@@ -39,7 +42,8 @@ export interface MigrateOptions {
 export const USAGE =
   'usage: npm run server -- --data <dir> [--port <port>] [--host <host>] [--demo] [--database-url postgres://…] ' +
   '[--siem-host <host> --siem-port <port> --siem-ca <CA pem file> [--siem-cert <pem file> --siem-key <pem file>] ' +
-  '[--siem-enterprise-number <PEN>] [--siem-lease-seconds <seconds>]] [--fhir-code-system-base <https URL>]\n' +
+  '[--siem-enterprise-number <PEN>] [--siem-lease-seconds <seconds>]] [--fhir-code-system-base <https URL>] ' +
+  '[--archive-key-fingerprint <64 hex digits>]\n' +
   '       npm run server -- --migrate-only --database-url postgres://<owner>@… [--runtime-role <role>]';
 export const DEFAULT_PORT = 8443;
 /** The forwarding lease's range, in seconds (server/siem/siem-setup.ts checks the same in milliseconds). */
@@ -59,6 +63,7 @@ const SERVING_FLAGS = [
   '--siem-enterprise-number',
   '--siem-lease-seconds',
   '--fhir-code-system-base',
+  '--archive-key-fingerprint',
 ] as const;
 
 /** What the command line asks for: run the server, or only migrate its database. */
@@ -86,6 +91,7 @@ export function parseCliArguments(
   let enterpriseNumber: number | undefined;
   let leaseSeconds: number | undefined;
   let fhirCodeSystemBase: string | undefined;
+  let archiveKeyFingerprint: string | undefined;
   let migrateOnly = false;
   let runtimeRole: string | undefined;
   /** The serving flags given, so --migrate-only can name one it refuses. */
@@ -199,6 +205,17 @@ export function parseCliArguments(
         fhirCodeSystemBase = parsed;
         break;
       }
+      case '--archive-key-fingerprint': {
+        // Grouped as keygen prints it (quoted, one argument) or not.
+        const taken = takeValue();
+        const parsed = taken === null ? null : parseArchiveFingerprint(taken);
+        if (parsed === null)
+          return err(
+            "--archive-key-fingerprint needs the archive key's fingerprint (64 hex digits) from archive:keygen",
+          );
+        archiveKeyFingerprint = parsed;
+        break;
+      }
       default:
         return err(`unknown argument: ${String(flag)}`);
     }
@@ -245,6 +262,7 @@ export function parseCliArguments(
       ...(databaseUrl === undefined ? {} : { databaseUrl }),
       ...(siem === undefined ? {} : { siem }),
       ...(fhirCodeSystemBase === undefined ? {} : { fhirCodeSystemBase }),
+      ...(archiveKeyFingerprint === undefined ? {} : { archiveKeyFingerprint }),
     },
   });
 }

@@ -109,6 +109,7 @@ try {
     ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
     ...(siem === undefined ? {} : { siem }),
     ...(options.fhirCodeSystemBase === undefined ? {} : { fhirCodeSystemBase: options.fhirCodeSystemBase }),
+    ...(options.archiveKeyFingerprint === undefined ? {} : { archiveKeyFingerprint: options.archiveKeyFingerprint }),
   });
   stopServer = () => {
     void server.close().then(

@@ -9,7 +9,9 @@ export type ServerOptionProblem =
   | 'SIEM_ENTERPRISE_NUMBER_INVALID'
   | 'SIEM_LEASE_INVALID'
   | 'FHIR_CODE_SYSTEM_BASE_INVALID'
-  | 'BLOB_LIMITS_INVALID';
+  | 'BLOB_LIMITS_INVALID'
+  /** `archiveKeyFingerprint` is not 64 hex digits (spaces between groups allowed). */
+  | 'ARCHIVE_KEY_FINGERPRINT_INVALID';
 
 export class ServerOptionError extends Error {
   constructor(readonly code: ServerOptionProblem) {

@@ -45,6 +45,7 @@ import { loadOrCreateTlsMaterial } from './tls/tls-files';
 import { releaseDueEscalations } from './relay/escalation-release';
 import type { RoleEscalationTimes } from '../shared/protocol/escalation';
 import { blobLimitsOf, type BlobLimits } from './blobs/blob-limits';
+import { archiveRequirementOf, parseArchiveFingerprint } from '../shared/protocol/archive-key';
 import { registerBlobRoutes } from './blobs/blob-routes';
 
 export interface ServerOptions {
@@ -84,6 +85,12 @@ export interface ServerOptions {
   readonly escalation?: RoleEscalationTimes;
   /** Attachment blobs: the largest, and what one person may hold unsent; default DEFAULT_BLOB_LIMITS (blobs/blob-limits.ts). */
   readonly blobs?: Partial<BlobLimits>;
+  /**
+   * The fingerprint of the hospital's archive key (as archive:keygen prints it): every envelope
+   * must then be sealed to that key too, and sign-in tells workstations so
+   * (shared/protocol/archive-key.ts). Default: none, the server does not archive.
+   */
+  readonly archiveKeyFingerprint?: string;
 }
 
 export interface RunningServer {
@@ -123,6 +130,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   )
     throw new ServerOptionError('FHIR_CODE_SYSTEM_BASE_INVALID');
   const blobLimits = blobLimitsOf(options.blobs);
+  const archiveFingerprint =
+    options.archiveKeyFingerprint === undefined ? null : parseArchiveFingerprint(options.archiveKeyFingerprint);
+  if (options.archiveKeyFingerprint !== undefined && archiveFingerprint === null)
+    throw new ServerOptionError('ARCHIVE_KEY_FINGERPRINT_INVALID');
+  const archive = archiveFingerprint === null ? null : archiveRequirementOf(archiveFingerprint);
 
   // Before anything in the data folder is read or created: refused if others can write it.
   await secureDataFolder(options.dataDir);
@@ -220,6 +232,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         clock,
         hasher,
         mfaRequired: options.mfaRequired ?? true,
+        archive,
         accountThrottle,
         accountAtAddressThrottle,
         addressThrottle,

@@ -74,6 +74,10 @@ export const ERROR_CODES = [
   // the template named was changed or retired by IT since the sender chose it.
   'TEMPLATES_ONLY',
   'TEMPLATE_UNAVAILABLE',
+  // The organisational archive key (main/messaging/archive-sealing.ts): the server requires every
+  // message to be sealed to an archive key that this workstation's policy lacks, or names another.
+  'ARCHIVE_KEY_MISSING',
+  'ARCHIVE_KEY_MISMATCH',
   // Machine-wide policy and the workstation session (main/policy/, main/session/).
   'POLICY_INVALID',
   'POLICY_UNREADABLE',
@@ -181,6 +185,9 @@ const MESSAGES: Record<ErrorCode, string> = {
   IDENTIFIERS_BLOCKED: 'Policy does not allow these identifiers in a message.',
   TEMPLATES_ONLY: 'Policy allows this role to send only approved templates.',
   TEMPLATE_UNAVAILABLE: 'The template was changed or retired since it was chosen.',
+  ARCHIVE_KEY_MISSING: "This hospital archives messages; this workstation's policy has no archive key. Contact IT.",
+  ARCHIVE_KEY_MISMATCH:
+    "This hospital archives messages with another archive key than this workstation's policy names. Contact IT.",
   CLOCK_SKEW: "This workstation's clock differs from the server's by more than five minutes. Call the service desk.",
   INTERNAL: 'Something went wrong inside Wardline.',
 };

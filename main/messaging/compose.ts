@@ -2,8 +2,9 @@
  * Sending a message: a template send is rendered by main and policy's templates-only rule applied
  * (template-send.ts), then the minimum-necessary guard checks the subject and text
  * (identifier-check.ts: a warning to confirm, or a refusal), then the recipients' pinned keys are
- * fetched (a changed key stops the send and is shown), the message is sealed to them and to the
- * sender's own copy, recorded in the audit trail, and only then stored as pending with its
+ * fetched (a changed key stops the send and is shown), the message is sealed to them, to the
+ * sender's own copy and to the hospital's archive key if policy names one (a send this session
+ * cannot seal as the server requires is refused first: archive-sealing.ts), recorded in the audit trail, and only then stored as pending with its
  * envelope in the outbox, which sends it.
  */
 import { randomUUID } from 'node:crypto';
@@ -120,6 +121,8 @@ export function createComposer(deps: ComposerDeps): Composer {
 
   return {
     async send(asked) {
+      // Before anything else: nothing this session seals could be delivered (archive-sealing.ts).
+      if (deps.ownKeys.sealRefusal !== null) return fail(appError(deps.ownKeys.sealRefusal));
       const templated = await deps.resolveTemplate(asked);
       if (!templated.ok) return templated;
       const { request, templateId } = templated.value;

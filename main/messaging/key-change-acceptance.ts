@@ -43,6 +43,8 @@ export function createKeyChangeAcceptance(
 
   /** Held messages whose recipients' keys are all accepted now are sealed again to those keys. */
   async function resealHeld(): Promise<void> {
+    // Sealed now they would be refused (archive-sealing.ts): they stay held for a session that can send.
+    if (ownKeys.sealRefusal !== null) return;
     const held = await store.call('outbox.list', { limit: 1000, held: true });
     for (const entry of held) {
       const checked = envelopeSchema.safeParse(parseJson(entry.envelope));

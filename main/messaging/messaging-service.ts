@@ -33,6 +33,7 @@ import { createMessageSearch } from './message-search';
 import { toConversationSummary, toDirectoryEntryView } from './message-view';
 import { createOutboxSender } from './outbox-sender';
 import { ownKeysOf } from './own-keys';
+import type { ArchiveSealing } from './archive-sealing';
 import { createRecall } from './recall';
 import { createAcknowledge } from './acknowledge';
 import { createReceiptQueue } from './receipt-queue';
@@ -88,6 +89,8 @@ export interface MessagingDeps {
   readonly attachments: Pick<AttachmentServiceDeps, 'policy' | 'media' | 'blobs' | 'files' | 'downloadsDir'>;
   /** Machine policy lets this clinician's role send only approved templates (`templatesOnlyRoles`). */
   readonly templatesOnly: boolean;
+  /** The archive key every envelope is also sealed to, or why nothing may be sealed (archive-sealing.ts). */
+  readonly archive: ArchiveSealing;
   /**
    * How far back a workstation's first sync reaches; older messages come from the server's
    * history when a conversation is scrolled back. Default 30 days.
@@ -105,7 +108,7 @@ export function createMessagingService(deps: MessagingDeps) {
   const receipts = createReceiptQueue({ api, token: deps.token });
   const roles = createRoleDirectory({ api, token: deps.token });
   const records = createActionRecords({ audit: deps.audit, onRejected: deps.onRejected });
-  const ownKeys = ownKeysOf(self.userId, deps.identity);
+  const ownKeys = ownKeysOf(self.userId, deps.identity, deps.archive);
   // Held for this messaging session only: a lock or sign-out stops it, and `stop` empties it.
   const templates = createTemplateBook({ api, token: deps.token });
   let connection: StreamState = 'connecting';

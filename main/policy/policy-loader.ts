@@ -8,6 +8,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { POLICY_KEYS, policySchema, type Policy, type PolicySource } from '../../shared/policy/policy-schema';
+import { parseArchiveFingerprint } from '../../shared/protocol/archive-key';
+import { archiveFingerprintOfBase64 } from '../../shared/node/archive/archive-key-pair';
 import { err, ok, type Result } from '../../shared/result';
 import { POLICY_REGISTRY_KEY, readRegistryPolicy, type RegistryRead } from './registry-policy';
 
@@ -66,6 +68,8 @@ function validate(
 ): PolicyLoad {
   const checked = policySchema.safeParse(raw);
   if (checked.success && refused.length === 0) {
+    const archive = archiveKeyIssue(checked.data);
+    if (archive !== null) return err(policyRefusal('POLICY_INVALID', location, [archive]));
     const setKeys = POLICY_KEYS.filter((key) => Object.hasOwn(raw, key));
     return ok({ policy: checked.data, source, location, setKeys });
   }
@@ -78,6 +82,19 @@ function validate(
     ),
   ];
   return err(policyRefusal('POLICY_INVALID', location, issues));
+}
+
+/**
+ * The archive key's fingerprint must be the one of the key policy gives: IT copies both from
+ * keygen's output, and a key with one character wrong would seal every message to a key nobody
+ * holds. The schema checks each value's form; only Node can hash the key.
+ */
+function archiveKeyIssue(policy: Policy): PolicyIssue | null {
+  if (policy.archivePublicKey === null || policy.archiveKeyFingerprint === null) return null;
+  const stated = parseArchiveFingerprint(policy.archiveKeyFingerprint);
+  return stated !== null && stated === archiveFingerprintOfBase64(policy.archivePublicKey)
+    ? null
+    : { key: 'archiveKeyFingerprint', reason: 'not the fingerprint of archivePublicKey' };
 }
 
 export function policyRefusal(

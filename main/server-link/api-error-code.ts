@@ -35,7 +35,10 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
       return 'KEY_CHANGED';
     case 'RECIPIENT_NOT_PERMITTED':
     case 'CLOCK_SKEW':
+    case 'ARCHIVE_KEY_MISMATCH':
       return code;
+    case 'ARCHIVE_KEY_REQUIRED':
+      return 'ARCHIVE_KEY_MISSING';
     case 'MALFORMED_REQUEST':
     case 'DEVICE_PROOF_INVALID':
     case 'FORBIDDEN':

@@ -16,6 +16,7 @@ import { attachmentMedia } from '../attachments/attachment-media';
 import { blobTransfer } from '../attachments/blob-transfer';
 import { guardRulesFor } from '../../shared/text/identifier-guard/guard-verdict';
 import { templatesOnlyFor } from '../../shared/policy/templates-only';
+import { archiveSealing } from '../messaging/archive-sealing';
 
 export type MessagingStarter = (
   session: ActiveSession,
@@ -46,6 +47,7 @@ export function messagingStarter(deps: SessionDeps, serverEnded: (reason: Sessio
         downloadsDir: deps.downloadsDir,
       },
       templatesOnly: templatesOnlyFor(deps.policy, session.signedIn.account.role),
+      archive: archiveSealing(deps.policy.archivePublicKey, session.signedIn.archive),
       now: deps.now,
       onConnection: deps.events.connection,
       onListChanged: () => {

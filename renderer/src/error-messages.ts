@@ -92,6 +92,10 @@ const TEXT: Record<ErrorCode, string> = {
   ATTACHMENT_UNREADABLE: 'That file could not be read. It may be damaged, or not the kind of file its name says.',
   ATTACHMENT_SAVE_NOT_ALLOWED: 'This workstation lets you view attachments in Wardline only, not save them.',
   TEMPLATES_ONLY: 'Hospital policy lets your role send only approved templates. Choose a template to send.',
+  ARCHIVE_KEY_MISSING:
+    'This hospital archives messages, and this workstation’s policy has no archive key, so nothing can be sent from it. Contact IT.',
+  ARCHIVE_KEY_MISMATCH:
+    'This hospital archives messages with another key than this workstation’s policy names, so nothing can be sent from it. Contact IT.',
   TEMPLATE_UNAVAILABLE: 'IT changed or retired this template since you chose it. Choose it again.',
   CLOCK_SKEW:
     'This workstation’s clock is wrong by more than five minutes, so the server refused it. Call the IT service desk.',

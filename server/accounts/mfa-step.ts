@@ -73,7 +73,7 @@ export async function mfaStep(
       // Lost a race with the same code on another request: that one signed in, this one did not.
       return fail('MFA_INVALID');
     }
-    return openSession(tx, account, device, now);
+    return openSession(tx, account, device, now, deps.archive);
   });
   if (!opened.ok) {
     // A right code that lost a race is no guess; the place it took is handed back.

@@ -101,7 +101,7 @@ export async function afterFirstFactor(
   if (!deps.mfaRequired) {
     const opened = await transactionOutcome(deps.db, async (tx) =>
       (await credentialsStillValid(tx, userId, account.authKeyHash))
-        ? openSession(tx, account, signInDevice, now)
+        ? openSession(tx, account, signInDevice, now, deps.archive)
         : fail('INVALID_CREDENTIALS'),
     );
     if (!opened.ok) {

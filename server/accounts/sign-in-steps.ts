@@ -7,6 +7,7 @@
  * neither the codes nor the lockouts tell anyone whether an id exists.
  */
 import type { Session } from '../../shared/protocol/api';
+import type { ArchiveRequirement } from '../../shared/protocol/archive-key';
 import type { Clock } from '../clock';
 import type { PasswordHasher } from '../crypto/password-hasher';
 import type { Database, Queryable } from '../db/database';
@@ -34,6 +35,8 @@ export interface SignInDeps {
   readonly hasher: PasswordHasher;
   readonly clock: Clock;
   readonly mfaRequired: boolean;
+  /** The archive key this server requires envelopes to be sealed to, told to each session at sign-in. */
+  readonly archive: ArchiveRequirement | null;
   /** Per account id from anywhere: waits after many failures, then the hard lock (attempt-throttle.ts ACCOUNT_THROTTLE). */
   readonly accountThrottle: ThrottlePolicy;
   /** Per account id at one address: the growing waits. */
@@ -207,6 +210,7 @@ export async function openSession(
   account: AccountRecord,
   device: SignInDevice,
   now: number,
+  archive: ArchiveRequirement | null,
 ): Promise<Outcome<Session>> {
   if (!(await registerDevice(tx, device.deviceId, device.publicKey, now))) return fail('DEVICE_PROOF_INVALID');
   const contact = {
@@ -227,5 +231,6 @@ export async function openSession(
     maxExpiresAt: created.maxExpiresAt,
     account: accountOf(account),
     identity: await findIdentity(tx, account.userId),
+    archive,
   });
 }

@@ -1,10 +1,13 @@
 /**
  * The relay's checks on an envelope that need no database: who may send it, whether it has
  * already expired, whether its signed time is one the server accepts, who may receive it, and
- * whether every sealed key targets the key its recipient has published.
+ * whether every sealed key targets the key its recipient has published, and whether the archive
+ * key the server requires is sealed to.
  * Pure; send-message.ts supplies the directory's view.
  */
 import { receivesMessages } from '../../shared/access/permission-matrix';
+import { isArchiveRecipient, type ArchiveRequirement } from '../../shared/protocol/archive-key';
+import { archiveFingerprintOfBase64 } from '../../shared/node/archive/archive-key-pair';
 import { sentAtAcceptable } from '../../shared/protocol/clock-skew';
 import type { Envelope } from '../../shared/protocol/envelope';
 import { escalationRecipients } from '../../shared/protocol/escalation';
@@ -65,4 +68,25 @@ export function sealedKeysFailure(
  */
 export function envelopeAudience(envelope: Envelope): string[] {
   return [...new Set([...envelope.header.recipients, envelope.header.sender.userId])];
+}
+
+/**
+ * On a server that archives: exactly one archive key entry, for the required recipient, sealed
+ * to the key with the required fingerprint (the whole fingerprint of the key the entry names,
+ * not the id alone). A modified client cannot leave the archive out, swap in a key of its own or
+ * add a second archive beside it. What no server can check is that the sealed bytes open: only
+ * the private key can, and the sender's signature covers them, so `archive:open` names the
+ * sender of any that do not.
+ */
+export function archiveKeyFailure(
+  envelope: Envelope,
+  required: ArchiveRequirement | null,
+): Extract<ProtocolErrorCode, 'ARCHIVE_KEY_REQUIRED' | 'ARCHIVE_KEY_MISMATCH'> | null {
+  if (required === null) return null;
+  const entries = envelope.keys.filter((entry) => isArchiveRecipient(entry.recipient));
+  const [entry, ...others] = entries;
+  if (entry === undefined) return 'ARCHIVE_KEY_REQUIRED';
+  const matches =
+    entry.recipient === required.recipient && archiveFingerprintOfBase64(entry.publicKey) === required.fingerprint;
+  return others.length === 0 && matches ? null : 'ARCHIVE_KEY_MISMATCH';
 }

@@ -6,13 +6,14 @@
  *
  * Order of checks: sender (cheap, and stops anyone resending another user's envelope), expiry,
  * the signed time (CLOCK_SKEW), recipients (active, with keys, and in a role that takes part in
- * messaging) and their keys, the signature (the only costly one), then the insert, whose
- * conflict on the id finds a resend, then the attachments: every blob the signed header names
+ * messaging) and their keys, the archive key the server requires (envelope-rules.ts), the
+ * signature (the only costly one), then the insert, whose conflict on the id finds a resend, then the attachments: every blob the signed header names
  * must be the sender's own finished upload that no message has claimed, and the send claims
  * them all in its transaction or is refused (ATTACHMENT_UNKNOWN) and stores nothing. Any refusal is checked against the stored id before it is
  * given, so a resend of something already accepted is answered as a duplicate whatever changed.
  */
 import type { RouteResponse } from '../../shared/protocol/api';
+import type { ArchiveRequirement } from '../../shared/protocol/archive-key';
 import { envelopeSignedBytes, type Envelope } from '../../shared/protocol/envelope';
 import type { AuthenticatedSession } from '../accounts/session-store';
 import type { Clock } from '../clock';
@@ -23,6 +24,7 @@ import { activeIdentitiesOf } from '../directory/identity-store';
 import { fail, failAbout, succeed, type Outcome } from '../outcome';
 import { envelopeDigest } from './envelope-digest';
 import {
+  archiveKeyFailure,
   envelopeAudience,
   envelopeExpired,
   readersOf,
@@ -42,6 +44,11 @@ export interface RelayDeps {
   readonly clock: Clock;
 }
 
+export interface SendDeps extends RelayDeps {
+  /** The archive key every envelope must be sealed to; null on a server that does not archive. */
+  readonly archive: ArchiveRequirement | null;
+}
+
 type SendResponse = RouteResponse<'send'>;
 
 async function answerForTakenId(
@@ -57,7 +64,7 @@ async function answerForTakenId(
 }
 
 export async function sendMessage(
-  deps: RelayDeps,
+  deps: SendDeps,
   session: AuthenticatedSession,
   envelope: Envelope,
 ): Promise<Outcome<SendResponse>> {
@@ -71,7 +78,7 @@ export async function sendMessage(
 }
 
 /** The checks and the insert, assuming the envelope is new (nearly always: resends are rare). */
-async function acceptNew(deps: RelayDeps, envelope: Envelope, digest: string): Promise<Outcome<SendResponse>> {
+async function acceptNew(deps: SendDeps, envelope: Envelope, digest: string): Promise<Outcome<SendResponse>> {
   const now = deps.clock();
   if (envelopeExpired(envelope, now)) return fail('MESSAGE_EXPIRED');
   if (sentAtRefused(envelope, now)) return fail('CLOCK_SKEW');
@@ -86,6 +93,8 @@ async function acceptNew(deps: RelayDeps, envelope: Envelope, digest: string): P
   const encryptionKeys = new Map([...identities].map(([userId, identity]) => [userId, identity.publicKeys.encryption]));
   const keysFailure = sealedKeysFailure(envelope, encryptionKeys);
   if (keysFailure) return fail(keysFailure);
+  const archiveFailure = archiveKeyFailure(envelope, deps.archive);
+  if (archiveFailure) return fail(archiveFailure);
 
   const signingKey = identities.get(senderId)?.publicKeys.signing;
   if (

@@ -18,6 +18,7 @@ export const POLICY_CATEGORIES = {
   notifications: 'Notifications',
   workstation: 'Workstation data',
   content: 'Message content',
+  records: 'Retention and eDiscovery',
 } as const;
 export type PolicyCategory = keyof typeof POLICY_CATEGORIES;
 
@@ -236,6 +237,21 @@ export const POLICY_CATALOGUE: { readonly [K in keyof Policy]: PolicyCatalogueEn
     description:
       "Roles whose staff may send only the message templates IT approved in the Administration view, never free text: no typed message, reply or subject (acknowledging with a quick reply stays allowed). Their names separated by commas, from: nurse, physician, front-desk. For example: front-desk. Every message sent from a template is recorded in the audit trail with the template's id, never the values filled in.",
     whenUnset: 'none: every role may write its own messages as well as use templates.',
+  },
+  archivePublicKey: {
+    category: 'records',
+    displayName: 'Archive public key',
+    description:
+      'The public half of the hospital\'s archive key, as "npm run archive:keygen" printed it (base64, 44 characters). Every message this computer sends is also sealed to it, so that the compliance team, who keep the private half offline, can read messages for eDiscovery (legal holds, investigations). Settings shows users its fingerprint and says so. Set it together with "Archive key fingerprint". A server started with --archive-key-fingerprint refuses messages not sealed to its key, and Wardline refuses to send before sealing when this key is missing or is another.',
+    whenUnset:
+      'none: messages are sealed to their participants only. Where the server requires an archive key, nothing can be sent from this computer.',
+  },
+  archiveKeyFingerprint: {
+    category: 'records',
+    displayName: 'Archive key fingerprint',
+    description:
+      'The fingerprint of "Archive public key" as "npm run archive:keygen" printed it: 64 hexadecimal digits, spaces between groups allowed. Wardline refuses the whole policy unless it is the fingerprint of that key, so a key copied wrong is caught at start rather than sealing every message to a key nobody holds.',
+    whenUnset: 'none.',
   },
 };
 

@@ -244,6 +244,24 @@ const RULES: { readonly [K in keyof Policy]: KeyRule } = {
           : 'The roles policy names send only approved templates.',
       ),
   },
+  archivePublicKey: {
+    safeguard: 'encryption',
+    judge: (p) =>
+      met(
+        p.archivePublicKey === null
+          ? 'Messages are sealed to their participants only; the hospital holds no key that reads them.'
+          : "Messages are also sealed to the hospital's archive key, kept offline by compliance; Settings tells users.",
+      ),
+  },
+  archiveKeyFingerprint: {
+    safeguard: 'encryption',
+    judge: (p) =>
+      met(
+        p.archiveKeyFingerprint === null
+          ? 'No archive key is set.'
+          : "The archive key's fingerprint was checked against the key when the policy was read.",
+      ),
+  },
 };
 
 const worst = (statuses: readonly SafeguardStatus[]): SafeguardStatus =>

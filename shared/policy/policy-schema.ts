@@ -6,7 +6,9 @@
  * Shared so the Settings view can show the effective policy, read-only.
  */
 import { z } from 'zod';
+import { parseArchiveFingerprint } from '../protocol/archive-key';
 import { ATTACHMENT_KINDS, ATTACHMENT_MAX_BYTES, type AttachmentKind } from '../protocol/attachment';
+import { fixedBytes, KEY_BYTES } from '../protocol/binary';
 import { isDisplayText } from '../text/display-text';
 import { parseIdentifierKinds } from '../text/identifier-guard/identifier-kinds';
 import { parseMrnFormats } from '../text/identifier-guard/mrn-format';
@@ -182,6 +184,28 @@ const policyShape = {
     })
     .nullable()
     .default(null),
+  /**
+   * The hospital's archive public key (X25519, base64), as `npm run archive:keygen` prints it:
+   * every envelope this workstation seals is sealed to it too, so the compliance team, who keep
+   * its private key offline, can read messages under eDiscovery (shared/protocol/archive-key.ts).
+   * Set together with archiveKeyFingerprint. Default: none (messages are sealed to their
+   * participants only; a server that requires an archive key then refuses them).
+   */
+  archivePublicKey: fixedBytes(KEY_BYTES).nullable().default(null),
+  /**
+   * The archive key's fingerprint as keygen prints it (64 hex digits, spaces between groups
+   * allowed): IT copies both values, and the policy loader refuses the policy unless this is the
+   * fingerprint of archivePublicKey (main/policy/policy-loader.ts), so a mistyped key cannot
+   * pass. Default: none.
+   */
+  archiveKeyFingerprint: z
+    .string()
+    .max(100)
+    .refine((value) => parseArchiveFingerprint(value) !== null, {
+      message: 'not a fingerprint: 64 hexadecimal digits, spaces between groups allowed',
+    })
+    .nullable()
+    .default(null),
 };
 
 /**
@@ -203,6 +227,10 @@ export const policySchema = z
   .refine((policy) => (policy.serverUrl === null) === (policy.caCertificate === null), {
     message: 'serverUrl and caCertificate are set together',
     path: ['caCertificate'],
+  })
+  .refine((policy) => (policy.archivePublicKey === null) === (policy.archiveKeyFingerprint === null), {
+    message: 'archivePublicKey and archiveKeyFingerprint are set together',
+    path: ['archiveKeyFingerprint'],
   });
 
 export type Policy = z.output<typeof policySchema>;

@@ -11,6 +11,7 @@ import { ROLES } from '../access/permission-matrix';
 import { quickReply } from './acknowledgement';
 import { roleEscalationTimes } from './escalation';
 import { publicKey, signature } from './binary';
+import { archiveRequirement } from './archive-key';
 import { accessToken, authKey, deviceProof, kdfParams, salt, totpCode } from './auth';
 import { envelope } from './envelope';
 import { enrollmentCode } from './enrollment';
@@ -60,6 +61,12 @@ export const session = z.strictObject({
   account,
   /** Null until the user's first sign-in anywhere has published identity keys. */
   identity: identityRecord.nullable(),
+  /**
+   * The archive key every envelope must also be sealed to, by its fingerprint (a server started
+   * with `--archive-key-fingerprint`), so a workstation whose policy has no such key, or another,
+   * refuses before sealing instead of being refused after; null on a server that does not archive.
+   */
+  archive: archiveRequirement.nullable(),
 });
 export type Session = z.infer<typeof session>;
 
@@ -266,7 +273,8 @@ export const routes = {
   /**
    * Stores the envelope once (its id is the idempotency key) and delivers it. The server checks
    * the sender is the signed-in user, every recipient exists and is active, each sealed key
-   * targets the recipient's current key, and the signature verifies.
+   * targets the recipient's current key, the archive key it requires is sealed to (if any), and
+   * the signature verifies.
    */
   send: {
     method: 'POST',

@@ -37,6 +37,13 @@ export const PROTOCOL_ERRORS = {
   /** A recipient's role does not take part in messaging (shared/access/permission-matrix.ts); `subjects` names them. */
   RECIPIENT_NOT_PERMITTED: 403,
   RECIPIENT_KEY_MISMATCH: 409,
+  /**
+   * `send`, on a server that archives (shared/protocol/archive-key.ts): the envelope has no key
+   * entry for the archive key the server requires (what its sign-in answer named).
+   */
+  ARCHIVE_KEY_REQUIRED: 403,
+  /** `send`: an archive key entry for another key than the one the server requires, or more than one. */
+  ARCHIVE_KEY_MISMATCH: 403,
   IDEMPOTENCY_CONFLICT: 409,
   /** The object exists already (a new role address's id), or is full (a role address at its member limit). */
   CONFLICT: 409,

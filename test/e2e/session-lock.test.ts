@@ -60,7 +60,17 @@ beforeAll(async () => {
   });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-policy-'));
   const policy = path.join(dir, 'policy.json');
-  writeFileSync(policy, JSON.stringify({ idleLockSeconds: 8, autoLogoffSeconds: 600, pinMinLength: 4 }));
+  writeFileSync(
+    policy,
+    JSON.stringify({
+      idleLockSeconds: 8,
+      autoLogoffSeconds: 600,
+      pinMinLength: 4,
+      // RFC 7748's X25519 public key for Alice, as the hospital's archive key.
+      archivePublicKey: 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=',
+      archiveKeyFingerprint: '300c9c9603b92a4b39ed3958bf9240114804db4fd373012c0ca47432d63425ae',
+    }),
+  );
   const invalid = path.join(dir, 'invalid.json');
   writeFileSync(invalid, JSON.stringify({ idleLockSeconds: 8, notificationContent: 'everything' }));
   const serverArgs = ['--server', target.server.url, '--ca', target.server.caCertPath];
@@ -189,6 +199,12 @@ describe('a shared ward workstation', () => {
       /^Weakened.*PINs may have fewer than 6 digits/,
     );
     await expect(safeguard('Transmission security').textContent()).resolves.toMatch(/^Off/);
+    // Policy names an archive key: the clinician is told, in words, with its fingerprint.
+    const archive = settings.getByRole('region', { name: 'Message archive' });
+    await archive.getByText('Your hospital can read your messages for eDiscovery', { exact: false }).waitFor();
+    await archive
+      .getByText('300c 9c96 03b9 2a4b 39ed 3958 bf92 4011 4804 db4f d373 012c 0ca4 7432 d634 25ae', { exact: true })
+      .waitFor();
     await snapshotAtSizes(page, 'settings');
     await safeguards.scrollIntoViewIfNeeded();
     await snapshotAtSizes(page, 'settings-safeguards');

@@ -387,6 +387,8 @@ export interface MessageSpec {
   };
   /** Blob ids the signed header names (shared/protocol/blob-api.ts). */
   readonly attachments?: readonly string[];
+  /** Key recipients beyond the readers and the sender, such as an archive (`archive:<id>`). */
+  readonly extraKeys?: readonly { readonly recipient: string; readonly encryptionKey: string }[];
 }
 
 /** A sealed, signed envelope from `from` to `to`, exactly as the client builds one. */
@@ -437,7 +439,7 @@ export async function sealMessage(target: TestServer, spec: MessageSpec): Promis
         roleAddress: null,
       },
     },
-    recipientKeys: [...new Map(keys.map((entry) => [entry.recipient, entry])).values()],
+    recipientKeys: [...new Map(keys.map((entry) => [entry.recipient, entry])).values(), ...(spec.extraKeys ?? [])],
     signingKey: sender.identity.signing.privateKey,
   });
 }

@@ -4,6 +4,7 @@ import type { SessionState } from '../../../shared/ipc/contract';
 import type { Policy, PolicySource } from '../../../shared/policy/policy-schema';
 import { describeError } from '../error-messages';
 import { PinSetup } from '../lock/PinSetup';
+import { ArchiveDisclosureNotice } from './ArchiveDisclosureNotice';
 import { policyRows } from './policy-rows';
 import { PolicySafeguards } from './PolicySafeguards';
 import { SessionList } from './SessionList';
@@ -63,6 +64,7 @@ export function SettingsPanel({
           </>
         )}
       </section>
+      {policy !== null && <ArchiveDisclosureNotice policy={policy.policy} />}
       {policy !== null && <PolicySafeguards policy={policy.policy} />}
       <SessionList bridge={bridge} />
       {pin !== 'not-allowed' && policy !== null && (

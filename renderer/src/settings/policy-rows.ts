@@ -4,6 +4,7 @@
  */
 import { idleSourceOf, type GuardMode, type Policy } from '../../../shared/policy/policy-schema';
 import { parseIdentifierKinds, IDENTIFIER_NOUNS } from '../../../shared/text/identifier-guard/identifier-kinds';
+import { groupedFingerprint, parseArchiveFingerprint } from '../../../shared/protocol/archive-key';
 
 export interface PolicyRow {
   readonly key: keyof Policy;
@@ -38,6 +39,12 @@ function idleSourceText(policy: Policy): string {
   const text = idleSourceOf(policy) === 'app' ? 'Input in Wardline only' : 'Input anywhere on this computer';
   if (policy.idleSource !== null) return text;
   return `${text} (the default for a ${policy.sharedWorkstation ? 'shared' : 'personal'} workstation)`;
+}
+
+/** The fingerprint in groups of four, as keygen printed it; null when policy sets none. */
+export function archiveFingerprintText(value: string | null): string | null {
+  const fingerprint = value === null ? null : parseArchiveFingerprint(value);
+  return fingerprint === null ? null : groupedFingerprint(fingerprint);
 }
 
 /**
@@ -138,6 +145,19 @@ export function policyRows(policy: Policy, dataFolder: string | null = null): Po
       key: 'templatesOnlyRoles',
       label: 'Roles restricted to templates',
       value: policy.templatesOnlyRoles ?? 'None: every role may write its own messages',
+    },
+    {
+      key: 'archivePublicKey',
+      label: 'Hospital message archive',
+      value:
+        policy.archivePublicKey === null
+          ? 'None: only a message’s participants can read it'
+          : 'Messages sent here are also sealed to the hospital’s archive key',
+    },
+    {
+      key: 'archiveKeyFingerprint',
+      label: 'Archive key fingerprint',
+      value: archiveFingerprintText(policy.archiveKeyFingerprint) ?? 'None',
     },
   ];
 }

@@ -151,6 +151,8 @@ describe('Group Policy templates', () => {
       identifierGuardBlockKinds: 'ssn, card-number',
       mrnFormats: 'M#######;##-###-###',
       templatesOnlyRoles: 'front-desk',
+      archivePublicKey: 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=',
+      archiveKeyFingerprint: '300c 9c96 03b9 2a4b 39ed 3958 bf92 4011 4804 db4f d373 012c 0ca4 7432 d634 25ae',
     };
     // As Group Policy writes each element: DWORD for on/off and decimal, SZ for a choice, and
     // SZ or (expandable) EXPAND_SZ for text.

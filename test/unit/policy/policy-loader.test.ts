@@ -34,6 +34,8 @@ const DEFAULTS = {
   identifierGuardBlockKinds: null,
   mrnFormats: null,
   templatesOnlyRoles: null,
+  archivePublicKey: null,
+  archiveKeyFingerprint: null,
 };
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-policy-'));
@@ -113,6 +115,60 @@ describe('policy from a file', () => {
     const read = await loadPolicy({ platform: 'linux', overrideFile: policyFile(JSON.stringify(content)) });
     expect(read).toMatchObject({ ok: false, error: { code: 'POLICY_INVALID', keys } });
     expect(JSON.stringify(read)).not.toContain('wardline.hospital.example');
+  });
+
+  describe('the archive key', () => {
+    /** RFC 7748's X25519 public key for Alice, and its SHA-256 (`base64 -d | sha256sum`). */
+    const PUBLIC_KEY = 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=';
+    const FINGERPRINT = '300c9c9603b92a4b39ed3958bf9240114804db4fd373012c0ca47432d63425ae';
+    const GROUPED = '300c 9c96 03b9 2a4b 39ed 3958 bf92 4011 4804 db4f d373 012c 0ca4 7432 d634 25ae';
+    const withArchive = (values: Record<string, unknown>) =>
+      loadPolicy({ platform: 'linux', overrideFile: policyFile(JSON.stringify(values)) });
+
+    it('takes the key with its fingerprint, grouped as keygen prints it or not, in either case', async () => {
+      for (const archiveKeyFingerprint of [GROUPED, FINGERPRINT, FINGERPRINT.toUpperCase()]) {
+        await expect(withArchive({ archivePublicKey: PUBLIC_KEY, archiveKeyFingerprint })).resolves.toMatchObject({
+          ok: true,
+          value: { policy: { archivePublicKey: PUBLIC_KEY, archiveKeyFingerprint } },
+        });
+      }
+    });
+
+    it('refuses a fingerprint that is not the key’s, saying so, and never the values', async () => {
+      // One digit off, as a fingerprint copied wrong would be; and the key of another fingerprint.
+      const typo = `${GROUPED.slice(0, -1)}f`;
+      const another = 'jjn2TkZn0YtfDWTHT/wGl0q9B5r6wjQZmYy8bgqEw0A=';
+      for (const values of [
+        { archivePublicKey: PUBLIC_KEY, archiveKeyFingerprint: typo },
+        { archivePublicKey: another, archiveKeyFingerprint: GROUPED },
+      ]) {
+        const read = await withArchive(values);
+        expect(read).toEqual({
+          ok: false,
+          error: {
+            code: 'POLICY_INVALID',
+            keys: ['archiveKeyFingerprint'],
+            issues: [{ key: 'archiveKeyFingerprint', reason: 'not the fingerprint of archivePublicKey' }],
+            location: expect.any(String) as string,
+          },
+        });
+        expect(JSON.stringify(read)).not.toContain(values.archivePublicKey);
+      }
+    });
+
+    it('refuses either value alone, and values that are not a key or a fingerprint', async () => {
+      await expect(withArchive({ archivePublicKey: PUBLIC_KEY })).resolves.toMatchObject({
+        ok: false,
+        error: { keys: ['archiveKeyFingerprint'] },
+      });
+      await expect(withArchive({ archiveKeyFingerprint: GROUPED })).resolves.toMatchObject({
+        ok: false,
+        error: { keys: ['archiveKeyFingerprint'] },
+      });
+      await expect(
+        withArchive({ archivePublicKey: PUBLIC_KEY.slice(4), archiveKeyFingerprint: GROUPED.slice(5) }),
+      ).resolves.toMatchObject({ ok: false, error: { keys: ['archivePublicKey', 'archiveKeyFingerprint'] } });
+    });
   });
 
   it('takes the name IT knows the workstation by as plain display text only', async () => {

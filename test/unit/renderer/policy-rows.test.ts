@@ -35,4 +35,19 @@ describe('the policy as the Settings view lists it', () => {
     expect(row({ machineDataDir: 'D:\\Wardline' }, 'D:\\Wardline')).toBe('D:\\Wardline');
     expect(row({}, null)).toBe('This computer’s default');
   });
+
+  it('names the archive key by its fingerprint in groups, or says there is none', () => {
+    const rows = (values: Record<string, unknown>) =>
+      policyRows(policySchema.parse(values)).filter((r) => r.key.startsWith('archive'));
+    expect(rows({}).map((r) => r.value)).toEqual(['None: only a message’s participants can read it', 'None']);
+    expect(
+      rows({
+        archivePublicKey: 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=',
+        archiveKeyFingerprint: '300C9C9603B92A4B39ED3958BF9240114804DB4FD373012C0CA47432D63425AE',
+      }).map((r) => r.value),
+    ).toEqual([
+      'Messages sent here are also sealed to the hospital’s archive key',
+      '300c 9c96 03b9 2a4b 39ed 3958 bf92 4011 4804 db4f d373 012c 0ca4 7432 d634 25ae',
+    ]);
+  });
 });

@@ -138,6 +138,24 @@ describe('server command line', () => {
     ).toEqual({ ok: false, error: '--fhir-code-system-base is not used with --migrate-only' });
   });
 
+  it("takes the archive key's fingerprint grouped as keygen prints it or not, in its one form", () => {
+    const FINGERPRINT = '300c9c9603b92a4b39ed3958bf9240114804db4fd373012c0ca47432d63425ae';
+    const archive = (value: string) => parseCliArguments(['--data', 'd', '--archive-key-fingerprint', value], {});
+    for (const given of [FINGERPRINT, FINGERPRINT.toUpperCase(), FINGERPRINT.replace(/(.{4})(?!$)/g, '$1 ')])
+      expect(archive(given)).toMatchObject({ ok: true, value: { options: { archiveKeyFingerprint: FINGERPRINT } } });
+    for (const given of [FINGERPRINT.slice(1), `${FINGERPRINT}0`, FINGERPRINT.replace('c', 'g')])
+      expect(archive(given)).toEqual({
+        ok: false,
+        error: "--archive-key-fingerprint needs the archive key's fingerprint (64 hex digits) from archive:keygen",
+      });
+    expect(parseCliArguments(['--data', 'd'], {})).toMatchObject({
+      ok: true,
+      value: {
+        options: expect.not.objectContaining({ archiveKeyFingerprint: expect.anything() as unknown }) as unknown,
+      },
+    });
+  });
+
   it("reads --migrate-only with the owner's database URL and an optional runtime role", () => {
     expect(
       parseCliArguments(

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../../shared/protocol/envelope';
+import { archiveRequirementOf } from '../../../shared/protocol/archive-key';
+import { archiveFingerprintOfBase64 } from '../../../shared/node/archive/archive-key-pair';
 import {
+  archiveKeyFailure,
   envelopeAudience,
   envelopeExpired,
   recipientsWithoutMessaging,
@@ -135,5 +138,41 @@ describe('envelope rules', () => {
       'dr.patel',
       'nurse.adams',
     ]);
+  });
+
+  describe('on a server that archives', () => {
+    const ARCHIVE_KEY = Buffer.alloc(32, 7).toString('base64');
+    const OTHER_KEY = Buffer.alloc(32, 8).toString('base64');
+    const required = archiveRequirementOf(archiveFingerprintOfBase64(ARCHIVE_KEY) ?? '');
+    const other = archiveRequirementOf(archiveFingerprintOfBase64(OTHER_KEY) ?? '');
+    const readers = [
+      { recipient: 'dr.patel', publicKey: KEY_B },
+      { recipient: 'nurse.adams', publicKey: KEY_A },
+    ];
+    const archived = { recipient: required.recipient, publicKey: ARCHIVE_KEY };
+
+    it('takes an envelope sealed to the required archive key', () => {
+      expect(archiveKeyFailure(envelope([...readers, archived]), required)).toBeNull();
+    });
+
+    it('refuses one without any archive key entry', () => {
+      expect(archiveKeyFailure(envelope(readers), required)).toBe('ARCHIVE_KEY_REQUIRED');
+    });
+
+    it('refuses another archive, the right id over another key, and a second archive beside the right one', () => {
+      const swapped = [
+        [...readers, { recipient: other.recipient, publicKey: OTHER_KEY }],
+        [...readers, { recipient: required.recipient, publicKey: OTHER_KEY }],
+        [...readers, { recipient: other.recipient, publicKey: ARCHIVE_KEY }],
+        [...readers, archived, { recipient: other.recipient, publicKey: OTHER_KEY }],
+        [...readers, { recipient: other.recipient, publicKey: OTHER_KEY }, archived],
+      ];
+      for (const keys of swapped) expect(archiveKeyFailure(envelope(keys), required)).toBe('ARCHIVE_KEY_MISMATCH');
+    });
+
+    it('asks nothing of an envelope where the server does not archive', () => {
+      expect(archiveKeyFailure(envelope(readers), null)).toBeNull();
+      expect(archiveKeyFailure(envelope([...readers, archived]), null)).toBeNull();
+    });
   });
 });
