@@ -28,30 +28,60 @@ export function ciphertextSize(plainBytes: number): number {
   return HEADER_BYTES + plainBytes + chunks * TAG_BYTES;
 }
 
-export async function encryptAttachment(plain: Uint8Array): Promise<EncryptedAttachment> {
+/** Chunks sealed per piece handed to the upload: 1 MiB, so the connection starts at once. */
+const CHUNKS_PER_PIECE = 16;
+
+export interface AttachmentEncryption {
+  readonly key: Uint8Array;
+  readonly sha256: Uint8Array;
+  /** The whole blob once `pieces` has run to its end. */
+  readonly ciphertext: Uint8Array;
+  /**
+   * Encrypts as it is read: each piece is the next part of `ciphertext`, sealed just then, so
+   * an upload reading it overlaps the encryption with the transfer. Read once.
+   */
+  readonly pieces: Generator<Uint8Array, void, undefined>;
+}
+
+export async function attachmentEncryption(plain: Uint8Array): Promise<AttachmentEncryption> {
   const sodium = await loadSodium();
   const key = sodium.crypto_secretstream_xchacha20poly1305_keygen();
   const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
   const out = new Uint8Array(ciphertextSize(plain.length));
   out.set(header, 0);
-  let at = HEADER_BYTES;
-  let offset = 0;
-  do {
-    const end = Math.min(offset + ATTACHMENT_CHUNK_BYTES, plain.length);
-    const last = end === plain.length;
-    const chunk = sodium.crypto_secretstream_xchacha20poly1305_push(
-      state,
-      plain.subarray(offset, end),
-      null,
-      last
-        ? sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
-        : sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE,
-    );
-    out.set(chunk, at);
-    at += chunk.length;
-    offset = end;
-  } while (offset < plain.length);
-  return { key, ciphertext: out, sha256: sha256(plain) };
+  function* pieces(): Generator<Uint8Array, void, undefined> {
+    let at = HEADER_BYTES;
+    let offset = 0;
+    let pieceStart = 0;
+    let chunks = 0;
+    do {
+      const end = Math.min(offset + ATTACHMENT_CHUNK_BYTES, plain.length);
+      const last = end === plain.length;
+      const chunk = sodium.crypto_secretstream_xchacha20poly1305_push(
+        state,
+        plain.subarray(offset, end),
+        null,
+        last
+          ? sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+          : sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE,
+      );
+      out.set(chunk, at);
+      at += chunk.length;
+      offset = end;
+      chunks += 1;
+      if (last || chunks % CHUNKS_PER_PIECE === 0) {
+        yield out.subarray(pieceStart, at);
+        pieceStart = at;
+      }
+    } while (offset < plain.length);
+  }
+  return { key, sha256: sha256(plain), ciphertext: out, pieces: pieces() };
+}
+
+export async function encryptAttachment(plain: Uint8Array): Promise<EncryptedAttachment> {
+  const sealed = await attachmentEncryption(plain);
+  Array.from(sealed.pieces);
+  return { key: sealed.key, ciphertext: sealed.ciphertext, sha256: sealed.sha256 };
 }
 
 export type DecryptFailure = 'damaged';

@@ -22,7 +22,7 @@ import {
 } from '../../shared/protocol/attachment';
 import { parseAttachmentKinds, type Policy } from '../../shared/policy/policy-schema';
 import type { AttachmentRecord } from '../store/ops/attachment-ops';
-import { encryptAttachment } from './attachment-cipher';
+import { attachmentEncryption } from './attachment-cipher';
 import type { AttachmentFiles } from './attachment-files';
 import { jpegFileName } from './converted-name';
 import { declaredKind } from './declared-kind';
@@ -42,8 +42,8 @@ export interface DraftDeps {
   readonly sniff: (bytes: Uint8Array) => AttachmentKind | null;
   /** Re-encodes an image without metadata and makes its thumbnail; checks a PDF's structure. */
   readonly prepare: (bytes: Uint8Array, kind: AttachmentKind) => Promise<PreparedFile | 'unreadable'>;
-  /** Uploads ciphertext as a blob; the server's id for it, or why not. */
-  readonly upload: (ciphertext: Uint8Array) => Promise<IpcResult<{ blobId: string }>>;
+  /** Uploads ciphertext as a blob, as `pieces` yields it; the server's id for it, or why not. */
+  readonly upload: (pieces: Iterable<Uint8Array>, size: number) => Promise<IpcResult<{ blobId: string }>>;
   /** The sender's own copy: where its ciphertext rests on this workstation. */
   readonly files: Pick<AttachmentFiles, 'write' | 'remove'>;
   readonly newId: () => string;
@@ -150,16 +150,33 @@ export function createAttachmentDrafts(deps: DraftDeps): AttachmentDrafts {
         const fileName = kind === 'heic' ? jpegFileName(draft.fileName) : draft.fileName;
         // A re-encoded photo may come out larger than it went in; the limit is on what is sent.
         if (prepared.bytes.length > maxBytes()) return refuse(draftId, 'ATTACHMENT_TOO_LARGE');
-        const sealed = await encryptAttachment(prepared.bytes);
+        const sealed = await attachmentEncryption(prepared.bytes);
         const size = prepared.bytes.length;
-        prepared.bytes.fill(0);
+        // Encrypted as the upload reads it; the sender's file is written once the last piece is
+        // sealed, while the upload's tail is still on its way.
+        const whole = { sealed: false };
+        let sealedOrStopped: () => void = () => undefined;
+        const ready = new Promise<void>((resolve) => (sealedOrStopped = resolve));
+        function* pieces() {
+          yield* sealed.pieces;
+          whole.sealed = true;
+          sealedOrStopped();
+        }
         const [uploaded, file] = await Promise.all([
-          deps.upload(sealed.ciphertext),
-          deps.files.write(sealed.ciphertext).then(
-            (name) => ({ ok: true as const, name }),
-            (error: unknown) => ({ ok: false as const, full: (error as NodeJS.ErrnoException).code === 'ENOSPC' }),
+          deps.upload(pieces(), sealed.ciphertext.length).finally(() => sealedOrStopped()),
+          ready.then(() =>
+            whole.sealed
+              ? deps.files.write(sealed.ciphertext).then(
+                  (name) => ({ ok: true as const, name }),
+                  (error: unknown) => ({
+                    ok: false as const,
+                    full: (error as NodeJS.ErrnoException).code === 'ENOSPC',
+                  }),
+                )
+              : { ok: false as const, full: false },
           ),
         ]);
+        prepared.bytes.fill(0);
         const gone = drafts.get(draftId)?.state !== 'finishing';
         if (!uploaded.ok || !file.ok || gone) {
           sealed.key.fill(0);

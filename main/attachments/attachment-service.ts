@@ -27,7 +27,8 @@ export interface AttachmentMedia {
 
 /** The server's blob store, with this session's token. */
 export interface BlobTransfer {
-  readonly upload: (ciphertext: Uint8Array) => Promise<IpcResult<{ blobId: string }>>;
+  /** Uploads ciphertext of `size` bytes as `pieces` yields it (encrypted as it is read). */
+  readonly upload: (pieces: Iterable<Uint8Array>, size: number) => Promise<IpcResult<{ blobId: string }>>;
   /** The blob's size and its bytes as they arrive (iterating throws a BlobTransferError if they stop short). */
   readonly download: (blobId: string, maxBytes: number) => Promise<IpcResult<BlobDownload> | 'gone'>;
 }

@@ -11,10 +11,10 @@ import type { BlobTransfer } from './attachment-service';
 
 export function blobTransfer(client: BlobClient, token: () => string | null): BlobTransfer {
   return {
-    async upload(ciphertext) {
+    async upload(pieces, size) {
       const current = token();
       if (current === null) return fail(appError('NOT_SIGNED_IN'));
-      const uploaded = await client.upload(ciphertext, current);
+      const uploaded = await client.upload(pieces, current, { size });
       if (!uploaded.ok)
         return fail(
           appError(

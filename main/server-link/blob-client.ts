@@ -4,7 +4,7 @@
  * typed errors. The bytes given to `upload` go to the server exactly as given: encrypting them
  * is the caller's (main/messaging), so nothing here ever holds a key or a plaintext byte.
  *
- * - `upload` takes the whole ciphertext, or an async iterable of its pieces (with `size` when
+ * - `upload` takes the whole ciphertext, or an iterable (or async iterable) of its pieces (with `size` when
  *   known, so the server can refuse an oversized blob before a byte is sent, and reserve only
  *   what it needs). It writes as fast as the connection takes it, and stops at once if the
  *   server answers early (a refusal).
@@ -57,7 +57,7 @@ export interface BlobClient {
    * declared `size` rejects too: both are the caller's, not the server's.
    */
   upload(
-    ciphertext: Uint8Array | AsyncIterable<Uint8Array>,
+    ciphertext: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
     token: string,
     options?: { readonly size?: number },
   ): Promise<ApiResult<BlobUploadResponse>>;
@@ -160,7 +160,7 @@ export function createBlobClient(endpoint: ServerEndpoint, options: BlobClientOp
   }
 
   async function upload(
-    ciphertext: Uint8Array | AsyncIterable<Uint8Array>,
+    ciphertext: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
     token: string,
     uploadOptions: { readonly size?: number } = {},
   ): Promise<ApiResult<BlobUploadResponse>> {

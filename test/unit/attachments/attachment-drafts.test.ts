@@ -35,8 +35,8 @@ async function setup(overrides: Partial<DraftDeps> = {}) {
         height: null,
         thumbnail: null,
       }),
-    upload: (ciphertext) => {
-      uploads.push(ciphertext);
+    upload: (pieces) => {
+      uploads.push(Buffer.concat([...pieces]));
       return Promise.resolve(ok({ blobId: `00000000-0000-4000-8000-00000000000${String(uploads.length)}` }));
     },
     files,
@@ -134,10 +134,29 @@ describe('attachment drafts', () => {
       await decryptAttachment(uploads[0]!, { key: record!.key, size: record!.size, sha256: record!.sha256 }),
     ).toEqual(PDF);
     // The sender's own copy is the same ciphertext, in the one file the record names.
-    expect(await files.read(record!.content!.file)).toEqual(uploads[0]);
+    expect(Buffer.from((await files.read(record!.content!.file)) ?? []).equals(uploads[0]!)).toBe(true);
     drafts.consume([draftId]);
     expect(drafts.take([draftId]).ok).toBe(false);
     expect(await left()).toEqual([record!.content!.file]);
+  });
+
+  it('encrypts as the upload reads: a 3 MiB file goes in 1 MiB pieces, and the file holds them all', async () => {
+    const sizes: number[] = [];
+    const { drafts, files } = await setup({
+      upload: (pieces) => {
+        for (const piece of pieces) sizes.push(piece.length);
+        return Promise.resolve(ok({ blobId: '00000000-0000-4000-8000-0000000000bb' }));
+      },
+    });
+    const big = new Uint8Array(3 * MIB);
+    big.set(PDF);
+    const draftId = attach(drafts, big);
+    expect((await drafts.finish(draftId)).ok).toBe(true);
+    expect(sizes).toHaveLength(3);
+    const taken = drafts.take([draftId]);
+    if (!taken.ok) throw new Error();
+    const stored = await files.read(taken.value[0]!.content!.file);
+    expect(stored?.length).toBe(sizes.reduce((a, b) => a + b, 0));
   });
 
   it('a discarded or cleared ready draft takes its file with it', async () => {
