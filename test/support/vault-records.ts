@@ -5,6 +5,7 @@
  */
 import type { ConversationRecord } from '../../main/store/ops/conversation-ops';
 import type { IncomingMessage } from '../../main/store/ops/message-ops';
+import type { AttachmentRecord } from '../../main/store/ops/attachment-ops';
 
 export const conversation: ConversationRecord = {
   id: 'conv-1',
@@ -53,3 +54,16 @@ export function message(i: number, overrides: Partial<IncomingMessage> = {}): In
 export function received(i: number, overrides: Partial<IncomingMessage> = {}) {
   return { conversation, message: message(i, overrides) };
 }
+
+/** A photo's description as a sealed body gives it; `content` for the sender's own copy. */
+export const attachmentRecord = (id: string, content?: AttachmentRecord['content']): AttachmentRecord => ({
+  id,
+  fileName: 'wound.jpg',
+  mediaType: 'image/jpeg',
+  size: 4,
+  sha256: new Uint8Array(32).fill(1),
+  key: new Uint8Array(32).fill(2),
+  width: 10,
+  height: 20,
+  ...(content === undefined ? {} : { content }),
+});

@@ -13,22 +13,12 @@ import { sweepDiscardedFiles, sweepOrphanFiles } from '../../../main/attachments
 import { openSqlCipher } from '../../../main/store/sqlcipher-connection';
 import { MIGRATIONS, migrate } from '../../../main/store/migrations';
 import { openStore, type StoreClient } from '../../../main/store/store-client';
-import type { AttachmentRecord } from '../../../main/store/ops/attachment-ops';
 import { randomKey, tempDir } from '../../support/vault-fixtures';
-import { message, received } from '../../support/vault-records';
+import { attachmentRecord, message, received } from '../../support/vault-records';
 
 const A = '00000000-0000-4000-8000-000000000001';
-const attachment = (id: string, file?: string): AttachmentRecord => ({
-  id,
-  fileName: 'wound.jpg',
-  mediaType: 'image/jpeg',
-  size: 4,
-  sha256: new Uint8Array(32).fill(1),
-  key: new Uint8Array(32).fill(2),
-  width: 10,
-  height: 20,
-  ...(file === undefined ? {} : { content: { file, thumbnail: null } }),
-});
+const attachment = (id: string, file?: string) =>
+  attachmentRecord(id, file === undefined ? undefined : { file, thumbnail: null });
 
 let store: StoreClient;
 let files: AttachmentFiles;

@@ -6,7 +6,7 @@
  * the bytes off the physician's vault; policy refuses a 200 MB file before a byte moves, and
  * allows saving only where it says so.
  */
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { imageMetadataMarkers, jpegWithGps, pdfWithText, PHOTO_EXIF } from '../.
 import { tap, type Tap } from '../../support/audit-tap';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { createWorkstation, eventually, openThread, type Workstation } from '../../support/workstation';
+import { filesUnder } from '../../support/files-under';
 
 const nurse = account('nurse.osei', 'nurse', 'Ama Osei', 'Ward 7', 'Staff Nurse');
 const doctor = account('dr.lindqvist', 'physician', 'Erik Lindqvist', 'Surgery', 'Registrar');
@@ -38,13 +39,6 @@ afterAll(async () => {
   await Promise.all([ward.close(), office.close()]);
   await server.server.close();
 });
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const file = path.join(dir, name);
-    return statSync(file).isDirectory() ? filesUnder(file) : [file];
-  });
-}
 
 /** Attachment files in a workstation's vaults. */
 const attachmentFilesUnder = (dir: string) =>

@@ -3,8 +3,7 @@
  * HEIC photo carrying GPS, camera serial and a rotation; the physician's workstation receives a
  * JPEG, upright, named .jpg, with none of the photo's metadata, and the server never held it.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachFile } from '../../support/attach-file';
@@ -12,6 +11,7 @@ import { imageMetadataMarkers } from '../../support/attachment-fixtures';
 import { HEIC_PHOTO, heicPhoto } from '../../support/heic-fixtures';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { createWorkstation, eventually, openThread, type Workstation } from '../../support/workstation';
+import { filesUnder } from '../../support/files-under';
 
 const nurse = account('nurse.mbeki', 'nurse', 'Thandi Mbeki', 'Ward 4', 'Staff Nurse');
 const doctor = account('dr.halvorsen', 'physician', 'Ingrid Halvorsen', 'Surgery', 'Consultant');
@@ -31,13 +31,6 @@ afterAll(async () => {
   await Promise.all([ward.close(), office.close()]);
   await server.server.close();
 });
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const file = path.join(dir, name);
-    return statSync(file).isDirectory() ? filesUnder(file) : [file];
-  });
-}
 
 const contains = (bytes: Uint8Array, text: string) => Buffer.from(bytes).includes(Buffer.from(text, 'latin1'));
 

@@ -6,7 +6,7 @@
  * PGlite folder and of the account table find them, which shows the scans can find anything.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signRecall } from '../../../main/crypto/recall-signature';
@@ -21,6 +21,7 @@ import {
   type TestUser,
   HOOK_TIMEOUT_MS,
 } from '../../support/server-fixtures';
+import { filesUnder } from '../../support/files-under';
 
 const postgres = usePostgres();
 
@@ -29,12 +30,6 @@ const RECALLED_TEXT = 'Wrong bed: Philippa Trelawney-Vandersloot in 12B, not 12A
 const NAMES = ['Zephyrine Quillfeather', 'Barnabus Ottoline-Crane'];
 const QUERY = 'Quillfeath';
 const RELAY_TABLES = ['envelopes', 'envelope_recipients', 'receipts', 'feed_events'];
-
-function filesUnder(directory: string): string[] {
-  return readdirSync(directory, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.join(entry.parentPath, entry.name));
-}
 
 function foundIn(haystack: Buffer, needle: string): boolean {
   return haystack.includes(Buffer.from(needle, 'utf8'));

@@ -10,21 +10,10 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openSqlCipher } from '../../../main/store/sqlcipher-connection';
 import { storeOps } from '../../../main/store/store-ops';
-import type { AttachmentRecord } from '../../../main/store/ops/attachment-ops';
 import { randomKey, tempDir } from '../../support/vault-fixtures';
-import { message, received } from '../../support/vault-records';
+import { attachmentRecord, message, received } from '../../support/vault-records';
 
-const attachment = (id: string, content?: AttachmentRecord['content']): AttachmentRecord => ({
-  id,
-  fileName: 'wound.jpg',
-  mediaType: 'image/jpeg',
-  size: 4,
-  sha256: new Uint8Array(32).fill(1),
-  key: new Uint8Array(32).fill(2),
-  width: 10,
-  height: 20,
-  ...(content === undefined ? {} : { content }),
-});
+const attachment = attachmentRecord;
 const A = '00000000-0000-4000-8000-000000000001';
 const B = '00000000-0000-4000-8000-000000000002';
 const FILE = 'a1'.repeat(16);
