@@ -35,6 +35,9 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
       return 'KEY_CHANGED';
     case 'RECIPIENT_NOT_PERMITTED':
     case 'CLOCK_SKEW':
+    case 'NOT_DEPARTMENT_LEAD':
+    case 'OUTSIDE_DEPARTMENT':
+    case 'LEAD_NOT_ELIGIBLE':
       return code;
     case 'MALFORMED_REQUEST':
     case 'DEVICE_PROOF_INVALID':
