@@ -38,6 +38,7 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'NOT_DEPARTMENT_LEAD':
     case 'OUTSIDE_DEPARTMENT':
     case 'LEAD_NOT_ELIGIBLE':
+    case 'TEMPLATE_LIMIT_REACHED':
       return code;
     case 'MALFORMED_REQUEST':
     case 'DEVICE_PROOF_INVALID':

@@ -2,17 +2,19 @@
  * Changes to the approved message templates: created, changed, retired or brought back, by IT or
  * by a department lead (lead-templates.ts). Who is changing them is decided inside the change's
  * transaction by a keeper: IT may reach any template; a lead only those for exactly their own
- * department, and may not make one for any other audience (OUTSIDE_DEPARTMENT). Each change is
- * recorded for the server's audit chain in its transaction, naming whoever made it and the
- * template by id (never its name or text: the trail carries ids and codes). Changes are
- * optimistic: one made from an older version than the stored one is refused with CONFLICT, so two
- * people editing the same template never overwrite each other unseen.
+ * department, may not make one for any other audience (OUTSIDE_DEPARTMENT), and may keep at most
+ * LEAD_TEMPLATES_MAX active ones for it (TEMPLATE_LIMIT_REACHED). Each change is recorded for the
+ * server's audit chain in its transaction, naming whoever made it and the template by id (never
+ * its name or text: the trail carries ids and codes). Changes are optimistic: one made from an
+ * older version than the stored one is refused with CONFLICT, so two people editing the same
+ * template never overwrite each other unseen.
  *
  * The body was checked against the template language at the route (shared/protocol/
  * template-api.ts); it is parsed again here, so nothing that reaches the table can fail to
  * parse, whichever caller stored it.
  */
 import { randomUUID } from 'node:crypto';
+import { LEAD_TEMPLATES_MAX } from '../../shared/protocol/lead-template-api';
 import type { AdminTemplate, TemplateAudience } from '../../shared/protocol/template-api';
 import { parseTemplate } from '../../shared/text/templates/template-language';
 import { recordAdminEvent } from '../admin/admin-event-store';
@@ -22,6 +24,7 @@ import type { Database, Queryable } from '../db/database';
 import { transactionOutcome } from '../db/outcome-transaction';
 import { fail, succeed, type Outcome } from '../outcome';
 import {
+  departmentHasRoom,
   insertTemplate,
   setTemplateRetired,
   updateTemplate,
@@ -50,6 +53,10 @@ export function itKeeper(actor: string): TemplateKeeper {
 }
 
 type Answer = Outcome<{ template: AdminTemplate }>;
+
+/** Room for one more active template where the scope caps it (a lead's department); IT has no cap. */
+const hasRoom = (tx: Queryable, scope: TemplateScope) =>
+  scope === null ? Promise.resolve(true) : departmentHasRoom(tx, scope, LEAD_TEMPLATES_MAX);
 
 /** An audience a change scoped to one department may give: that department, and only it. */
 const withinScope = (audience: TemplateAudience, scope: TemplateScope) =>
@@ -84,6 +91,7 @@ export async function createTemplate(
     if (!who.ok) return who;
     const { by, scope } = who.value;
     if (!withinScope(content.audience, scope)) return fail('OUTSIDE_DEPARTMENT');
+    if (!(await hasRoom(tx, scope))) return fail('TEMPLATE_LIMIT_REACHED');
     const template = await insertTemplate(tx, { ...content, templateId: randomUUID(), at: deps.clock(), by });
     await recorded(tx, deps, by, 'template.created', template.templateId);
     return succeed({ template });
@@ -115,6 +123,8 @@ export async function retireTemplate(
     const who = await keeper(tx);
     if (!who.ok) return who;
     const { by, scope } = who.value;
+    // Bringing one back makes one more active.
+    if (!change.retired && !(await hasRoom(tx, scope))) return fail('TEMPLATE_LIMIT_REACHED');
     const changed = await setTemplateRetired(tx, { ...change, at: deps.clock(), by }, scope);
     return versioned(tx, deps, by, change.retired ? 'template.retired' : 'template.restored', changed);
   });

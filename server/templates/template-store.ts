@@ -144,6 +144,23 @@ export async function setTemplateRetired(
   return row === undefined ? whyUnchanged(tx, change.templateId, scope) : { done: adminTemplateOf(row) };
 }
 
+/** Arbitrary, fixed: the advisory lock class under which one department's templates are counted (with its hash). */
+const DEPARTMENT_TEMPLATES_LOCK_CLASS = 0x54_45_4d_50;
+
+/**
+ * Whether one more active template for exactly this department stays within `max`. Counted
+ * under a lock per department held to the end of the caller's transaction, so twenty creates at
+ * once cannot all see room for one more.
+ */
+export async function departmentHasRoom(tx: Queryable, department: string, max: number): Promise<boolean> {
+  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DEPARTMENT_TEMPLATES_LOCK_CLASS, department]);
+  const [row] = await tx.query<{ active: number | string }>(
+    'SELECT count(*) AS active FROM message_templates WHERE NOT retired AND audience_departments = ARRAY[$1::text]',
+    [department],
+  );
+  return Number(row?.active ?? 0) < max;
+}
+
 /** Every template in scope by name (then id, so pages never skip one), a page after `after`. */
 export async function templatePage(
   db: Queryable,

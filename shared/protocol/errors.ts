@@ -35,6 +35,8 @@ export const PROTOCOL_ERRORS = {
   NOT_DEPARTMENT_LEAD: 403,
   /** A lead's change reaches past their own department: a template for another or for none, or a wider audience. */
   OUTSIDE_DEPARTMENT: 403,
+  /** A lead's department already has as many active templates as a lead may keep (LEAD_TEMPLATES_MAX). */
+  TEMPLATE_LIMIT_REACHED: 409,
   /** Admin: only a person with a department and a role that sends messages can be made its lead. */
   LEAD_NOT_ELIGIBLE: 409,
   NOT_FOUND: 404,

@@ -18,6 +18,13 @@ import { uuid } from './identifiers';
 import type { RouteSpec } from './route-spec';
 import { adminTemplate, templateFields } from './template-api';
 
+/**
+ * Most active templates a department's lead may keep for it: enough for any ward's sentences,
+ * and few enough that a lead cannot crowd IT's out of the picker (which offers TEMPLATES_MAX).
+ * Creating or bringing back one past it is TEMPLATE_LIMIT_REACHED.
+ */
+export const LEAD_TEMPLATES_MAX = 50;
+
 const versioned = { templateId: uuid, version: z.number().int().min(1) };
 const answered = z.strictObject({ template: adminTemplate });
 

@@ -380,6 +380,37 @@ describe.each(BACKENDS)('a lead’s changes at once on %s', (backend) => {
     ]);
   });
 
+  it('keeps at most fifty active templates for a department from its lead, twenty creates at once included', async () => {
+    const { otherLead } = who;
+    await target.api.ok('adminSetDepartmentLead', { userId: otherLead.userId, lead: true }, token(who.admin));
+    const create = (name: string) => attempt(target, 'leadCreateTemplate', forWard(name, [OTHER]), otherLead);
+    for (let batch = 0; batch < 4; batch++)
+      await Promise.all(Array.from({ length: 10 }, (_, i) => create(`Kept ${String(batch * 10 + i)}`)));
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => create(`At once ${String(i)}`)));
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(10);
+    expect(answers.filter((answer) => answer.status !== 200).map((answer) => answer.body)).toEqual(
+      Array.from({ length: 10 }, () => ({ error: 'TEMPLATE_LIMIT_REACHED' })),
+    );
+    const held = async () =>
+      (await target.api.ok('leadListTemplates', { after: null, limit: 100 }, token(otherLead))).templates;
+    expect((await held()).filter((template) => !template.retired)).toHaveLength(50);
+    // One retired makes room for one; bringing it back once the room is taken is refused.
+    const [first] = await held();
+    if (first === undefined) throw new Error('no template');
+    const versioned = { templateId: first.templateId, version: first.version };
+    await target.api.ok('leadSetTemplateRetired', { ...versioned, retired: true }, token(otherLead));
+    expect((await create('In its place')).status).toBe(200);
+    expect(
+      await target.api.refused(
+        'leadSetTemplateRetired',
+        { templateId: first.templateId, version: first.version + 1, retired: false },
+        token(otherLead),
+      ),
+    ).toEqual({ status: 409, body: { error: 'TEMPLATE_LIMIT_REACHED' } });
+    // IT keeps no such count.
+    await target.api.ok('adminCreateTemplate', forWard('By IT', [OTHER]), token(who.admin));
+  });
+
   it('lands no change after IT’s clear: each of twenty creates racing it is done before it or refused', async () => {
     const before = (await target.server.admin.adminEvents()).length;
     const racing = Array.from({ length: 20 }, (_, i) =>
