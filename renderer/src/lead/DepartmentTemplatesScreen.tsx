@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import type { WardlineApi } from '../../../preload/api-factory';
+import { displayText } from '../../../shared/text/display-text';
 import { TemplatesSection } from '../admin/templates/TemplatesSection';
 import '../admin/admin.css';
 import '../admin/admin-forms.css';
@@ -27,8 +28,8 @@ export function DepartmentTemplatesScreen({
         <div>
           <h1 id={`${id}-heading`}>Department templates</h1>
           <p className="hint">
-            As lead of {department} you keep its approved templates. Every change is recorded in the audit trail under
-            your name.
+            As lead of {displayText(department)} you keep its approved templates. Every change is recorded in the audit
+            trail under your name.
           </p>
         </div>
         <button type="button" className="button button-secondary" onClick={onClose}>

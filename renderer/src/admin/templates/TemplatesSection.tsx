@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import { displayText } from '../../../../shared/text/display-text';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { RefreshHead } from '../RefreshHead';
 import { audienceText } from './template-form';
@@ -43,7 +44,7 @@ export function TemplatesSection({
       <RefreshHead
         heading={
           <h2 id={`${id}-heading`} tabIndex={-1}>
-            {department === null ? 'Templates' : `Templates for ${department}`}
+            {department === null ? 'Templates' : `Templates for ${displayText(department)}`}
           </h2>
         }
         busy={busy ? 'first' : null}
