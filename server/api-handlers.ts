@@ -35,6 +35,7 @@ import { exportAuditSelection, searchAudit } from './audit/audit-search';
 import { recordServed, servedEvent } from './audit/served-events';
 import { hasPendingCommands } from './devices/device-command-store';
 import { createDeviceCommandHandlers } from './devices/device-command-handlers';
+import { createLeadTemplateHandlers } from './templates/lead-template-handlers';
 import { createTemplateHandlers } from './templates/template-handlers';
 
 export interface ApiDeps extends SignInDeps, SessionDeps, SendDeps {
@@ -162,6 +163,7 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
     }),
     ...createAdminScimHandlers(deps),
     ...createTemplateHandlers(deps),
+    ...createLeadTemplateHandlers(deps),
     ...createDeviceCommandHandlers({
       db,
       clock,

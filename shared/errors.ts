@@ -54,6 +54,13 @@ export const ERROR_CODES = [
   'IDENTITY_KEYS_DAMAGED',
   'DEVICE_IDENTITY_UNUSABLE',
   'NO_SERVER_CONFIGURED',
+  // Department leads (shared/protocol/lead-template-api.ts): the person leads no department now;
+  // a change would reach past their department; IT chose someone who cannot lead one; the
+  // department has as many active templates as a lead may keep.
+  'NOT_DEPARTMENT_LEAD',
+  'OUTSIDE_DEPARTMENT',
+  'LEAD_NOT_ELIGIBLE',
+  'TEMPLATE_LIMIT_REACHED',
   // Messaging.
   'NOT_FOUND',
   'RECIPIENT_UNAVAILABLE',
@@ -175,6 +182,10 @@ const MESSAGES: Record<ErrorCode, string> = {
   DEVICE_IDENTITY_UNUSABLE:
     "This workstation's Wardline registration is damaged or from another machine. Its files were kept; call the service desk.",
   NO_SERVER_CONFIGURED: 'No Wardline server is configured for this workstation. Call the service desk.',
+  NOT_DEPARTMENT_LEAD: 'This person does not lead a department now.',
+  OUTSIDE_DEPARTMENT: 'A department lead can keep only the templates for exactly their own department.',
+  LEAD_NOT_ELIGIBLE: 'Only a person with a department and a role that sends messages can lead a department.',
+  TEMPLATE_LIMIT_REACHED: 'The department has as many active templates as a department lead may keep.',
   NOT_FOUND: 'That item no longer exists on this workstation.',
   RECIPIENT_UNAVAILABLE: 'A recipient cannot receive secure messages yet (never signed in, or not active).',
   KEY_CHANGED: "A recipient's security key has changed. Review the warning before sending.",

@@ -88,6 +88,7 @@ export function createAdminConsole(deps: AdminConsoleDeps): AdminConsoleHandlers
     'admin.deactivate': ({ userId }) => notSelf(userId, () => ask('adminDeactivate', { userId })),
     'admin.reactivate': ({ userId }) => ask('adminReactivate', { userId }),
     'admin.unlock': ({ userId }) => ask('adminUnlock', { userId }),
+    'admin.setDepartmentLead': ({ userId, lead }) => ask('adminSetDepartmentLead', { userId, lead }),
     'admin.endSessions': ({ userId }) => ask('adminEndSessions', { userId }),
     'admin.endSession': ({ userId, sessionId }) => ask('adminEndSession', { userId, sessionId }),
     'admin.createPerson': (person) => ask('adminCreateAccount', person),

@@ -24,6 +24,7 @@ import { createAdminConsole } from '../admin/admin-console';
 import { createComplianceChannels } from '../audit/compliance-channels';
 import { readWitnessedHead } from '../audit/witnessed-head-file';
 import { derivePasswordKeys } from '../keys/password-kdf';
+import { createLeadTemplates } from '../messaging/lead-templates';
 import type { MessagingService } from '../messaging/messaging-service';
 import { createBlobClient } from '../server-link/blob-client';
 import { createApiClient } from '../server-link/api-client';
@@ -377,6 +378,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'availability.get': () => withMessaging((m) => m.readAvailability()),
       'directory.availability': ({ userIds }) => withMessaging((m) => m.availabilityOfPeople(userIds)),
       'availability.set': ({ availability }) => withMessaging((m) => m.setAvailability(availability)),
+      ...createLeadTemplates({ api, token: () => session.serverToken() }),
       ...complianceChannels,
       ...adminConsole,
     },

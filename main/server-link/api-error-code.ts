@@ -36,6 +36,10 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'RECIPIENT_NOT_PERMITTED':
     case 'CLOCK_SKEW':
     case 'ARCHIVE_KEY_MISMATCH':
+    case 'NOT_DEPARTMENT_LEAD':
+    case 'OUTSIDE_DEPARTMENT':
+    case 'LEAD_NOT_ELIGIBLE':
+    case 'TEMPLATE_LIMIT_REACHED':
       return code;
     case 'ARCHIVE_KEY_REQUIRED':
       return 'ARCHIVE_KEY_MISSING';

@@ -3,6 +3,7 @@
  * for the clinician, and they never echo input or reveal which user IDs exist.
  */
 import type { AppError, ErrorCode } from '../../shared/errors';
+import { LEAD_TEMPLATES_MAX } from '../../shared/protocol/lead-template-api';
 
 const TEXT: Record<ErrorCode, string> = {
   POLICY_INVALID:
@@ -77,6 +78,13 @@ const TEXT: Record<ErrorCode, string> = {
   NO_SIGN_IN_IN_PROGRESS: 'Start again with your user ID and password.',
   SESSION_EXPIRED: 'Your session has ended. Sign in again.',
   IDENTITY_KEYS_DAMAGED: 'Your secure message keys could not be opened. Call the IT service desk.',
+  NOT_DEPARTMENT_LEAD:
+    'You no longer lead a department, so you cannot change its templates. If you should, ask the IT service desk.',
+  OUTSIDE_DEPARTMENT:
+    'A department lead can change only the templates for their own department, and only for that department.',
+  LEAD_NOT_ELIGIBLE:
+    'Only a person with a department and a role that sends messages (nurse, physician, front desk) can lead a department.',
+  TEMPLATE_LIMIT_REACHED: `Your department already has as many active templates as a lead may keep (${String(LEAD_TEMPLATES_MAX)}). Retire one you no longer need first.`,
   NOT_FOUND: 'That conversation or message is no longer on this workstation.',
   RECIPIENT_UNAVAILABLE:
     'A recipient cannot receive secure messages yet: they have not signed in to Wardline, or their account is not active.',

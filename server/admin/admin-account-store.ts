@@ -1,7 +1,8 @@
 /**
  * People as the Administration view lists them: directory fields, whether they may sign in,
  * whether failed sign-ins locked them out, their live sessions and when they were last seen,
- * and how far they are through enrollment (a password set, an authenticator enrolled).
+ * how far they are through enrollment (a password set, an authenticator enrolled), and whether
+ * they lead their department.
  */
 import type { AdminAccount } from '../../shared/protocol/admin-api';
 import type { Role } from '../../shared/access/permission-matrix';
@@ -32,6 +33,7 @@ export async function searchAdminAccounts(
     enrolled: boolean;
     enrollment_expires_at: number | string | null;
     mfa_enrolled: boolean;
+    department_lead: boolean;
   }>(
     `SELECT a.user_id, a.display_name, a.role, a.department, a.title, a.active,
        (t.locked_at IS NOT NULL) AS locked,
@@ -39,7 +41,9 @@ export async function searchAdminAccounts(
           AND s.token_expires_at > $4 AND s.max_expires_at > $4) AS live_sessions,
        (SELECT max(s.last_seen_at) FROM sessions s WHERE s.user_id = a.user_id) AS last_seen_at,
        (a.auth_key_hash IS NOT NULL) AS enrolled, e.expires_at AS enrollment_expires_at,
-       (a.totp_secret IS NOT NULL) AS mfa_enrolled
+       (a.totp_secret IS NOT NULL) AS mfa_enrolled,
+       -- A lead for a department they have since left leads nothing (department-lead-store.ts).
+       COALESCE(a.leads_department = a.department, false) AS department_lead
      FROM accounts a LEFT JOIN auth_throttle t ON t.key = $5 || a.user_id
        LEFT JOIN enrollment_codes e ON e.user_id = a.user_id
      WHERE (a.user_id ILIKE $1 ESCAPE '\\' OR a.display_name ILIKE $1 ESCAPE '\\')
@@ -61,6 +65,7 @@ export async function searchAdminAccounts(
       enrollment: row.enrolled ? ('enrolled' as const) : ('pending' as const),
       enrollmentExpiresAt: row.enrollment_expires_at === null ? null : Number(row.enrollment_expires_at),
       mfaEnrolled: row.mfa_enrolled,
+      departmentLead: row.department_lead,
     })),
     more: rows.length > input.limit,
   };

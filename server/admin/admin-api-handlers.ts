@@ -14,6 +14,7 @@ import {
   unlockAccount,
 } from '../accounts/account-admin';
 import { createPendingAccount, reissueEnrollment, resetMfa, resetPassword } from '../accounts/account-enrollment';
+import { setDepartmentLead } from '../accounts/department-lead';
 import { accountExists } from '../accounts/account-store';
 import type { ProtocolErrorCode } from '../../shared/protocol/errors';
 import type { AuditSigningKey } from '../audit/audit-signing-key';
@@ -116,6 +117,7 @@ export function createAdminHandlers(deps: AdminApiDeps): AdminHandlers {
           sessionsEnded: await revokeSessions(deps, body.userId, session.userId),
         })),
       ),
+    adminSetDepartmentLead: async ({ body, session }) => folded(await setDepartmentLead(deps, body, session.userId)),
     adminListSessions: async ({ body, session }) => {
       if (!(await accountExists(deps.db, body.userId))) return fail('NOT_FOUND');
       const sessions = await liveSessionsOf(deps.db, body.userId, deps.clock());

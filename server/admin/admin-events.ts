@@ -1,10 +1,12 @@
 /**
  * The record of every administrative action that is not an access change (those are
- * account_events): an account created, a role address saved, created or renamed, its
- * members, on-call shifts and escalation times changed, a message template created, changed, retired or restored, a workstation revoked (its sessions end beside it), a legal
- * hold placed or released, audit records purged, SIEM forwarding switched on, off or elsewhere,
- * an account locked out by failed sign-ins (the server's own doing) and unlocked by IT, a
- * person's directory entry changed by SCIM, a SCIM token issued or revoked.
+ * account_events): an account created, a person made lead of their department or no longer, a
+ * role address saved, created or renamed, its members, on-call shifts and escalation times
+ * changed, a message template created, changed, retired or restored (by IT or a department
+ * lead), a workstation revoked (its sessions end beside it), a legal hold placed or released,
+ * audit records purged, SIEM forwarding switched on, off or elsewhere, an account locked out by
+ * failed sign-ins (the server's own doing) and unlocked by IT, a person's directory entry changed
+ * by SCIM, a SCIM token issued or revoked.
  * Who, what, to which object, and for a purge how many records received before when; never
  * names or content. Written in the transaction of the change (or by the purge function itself)
  * and folded into the server's audit chain afterwards (server/audit/server-trail.ts). The rows
@@ -29,7 +31,12 @@ export const ADMIN_EVENT_ACTIONS = [
   // (server/directory/role-escalation-admin.ts); the times are not recorded, the address is.
   'role-address.escalation-set',
   'role-address.escalation-cleared',
-  // Approved message templates (server/templates/template-admin.ts): the template by id, never its text.
+  // A person made lead of their department, or no longer (server/accounts/department-lead.ts): the
+  // person is the target; the department is the accounts row's, not the trail's.
+  'account.lead-set',
+  'account.lead-cleared',
+  // Approved message templates (server/templates/template-admin.ts, by IT, and lead-templates.ts,
+  // by a department lead, who is then the actor): the template by id, never its text.
   'template.created',
   'template.updated',
   'template.retired',

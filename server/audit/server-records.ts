@@ -41,6 +41,8 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'role-address.shifts-imported': 'ROLE_SHIFTS_IMPORTED',
   'role-address.escalation-set': 'ROLE_ESCALATION_SET',
   'role-address.escalation-cleared': 'ROLE_ESCALATION_CLEARED',
+  'account.lead-set': 'DEPARTMENT_LEAD_SET',
+  'account.lead-cleared': 'DEPARTMENT_LEAD_CLEARED',
   'template.created': 'TEMPLATE_CREATED',
   'template.updated': 'TEMPLATE_UPDATED',
   'template.retired': 'TEMPLATE_RETIRED',

@@ -121,8 +121,11 @@ async function changeAccount(
     }
     const at = deps.clock();
     if (profile !== null) {
-      await updateScimProfile(tx, userId, profile);
+      const { leadCleared } = await updateScimProfile(tx, userId, profile);
       await recordAdminEvent(tx, { at, actor: caller.actor, action: 'account.updated', targetUserId: userId });
+      // A move to another department ended their lead of the old one.
+      if (leadCleared)
+        await recordAdminEvent(tx, { at, actor: caller.actor, action: 'account.lead-cleared', targetUserId: userId });
     }
     if (active === false) await deactivateWithin(tx, userId, caller.actor, at);
     if (active === true) await reactivateWithin(tx, userId, caller.actor, at);

@@ -74,14 +74,23 @@ export async function scimAccounts(
   return { total: Number(counted?.total ?? 0), accounts: rows.map(scimAccountOf) };
 }
 
-/** The directory entry and id SCIM keeps for an account. */
+/**
+ * The directory entry and id SCIM keeps for an account. A move to another department clears a
+ * department lead (migration 22): it ended with the move, and must not come back with a move
+ * back. Answers whether it cleared one, for the trail.
+ */
 export async function updateScimProfile(
   tx: Queryable,
   userId: string,
   profile: { displayName: string; title: string; department: string; externalId: string | null },
-): Promise<void> {
-  await tx.query(
-    'UPDATE accounts SET display_name = $2, title = $3, department = $4, external_id = $5 WHERE user_id = $1',
+): Promise<{ readonly leadCleared: boolean }> {
+  const [row] = await tx.query<{ lead_cleared: boolean }>(
+    `UPDATE accounts a SET display_name = $2, title = $3, department = $4, external_id = $5,
+       leads_department = CASE WHEN a.department = $4 THEN a.leads_department END
+     FROM (SELECT leads_department FROM accounts WHERE user_id = $1) AS was
+     WHERE a.user_id = $1
+     RETURNING (was.leads_department IS NOT NULL AND a.leads_department IS NULL) AS lead_cleared`,
     [userId, profile.displayName, profile.title, profile.department, profile.externalId],
   );
+  return { leadCleared: row?.lead_cleared === true };
 }

@@ -9,7 +9,7 @@ import { TEMPLATES_MAX, type templateRoutes } from '../../shared/protocol/templa
 import { recordAdminLookup } from '../admin/admin-lookup';
 import type { RouteHandlers } from '../http/api-routes';
 import { succeed, type Outcome } from '../outcome';
-import { changeTemplate, createTemplate, retireTemplate, type TemplateAdminDeps } from './template-admin';
+import { changeTemplate, createTemplate, itKeeper, retireTemplate, type TemplateAdminDeps } from './template-admin';
 import { activeTemplatesFor, templatePage } from './template-store';
 
 export interface TemplateHandlerDeps extends TemplateAdminDeps {
@@ -30,9 +30,12 @@ export function createTemplateHandlers(deps: TemplateHandlerDeps): TemplateHandl
       await recordAdminLookup(deps, session.userId, page.templates.length);
       return folded(succeed(page));
     },
-    adminCreateTemplate: async ({ body, session }) => folded(await createTemplate(deps, body, session.userId)),
-    adminUpdateTemplate: async ({ body, session }) => folded(await changeTemplate(deps, body, session.userId)),
-    adminSetTemplateRetired: async ({ body, session }) => folded(await retireTemplate(deps, body, session.userId)),
+    adminCreateTemplate: async ({ body, session }) =>
+      folded(await createTemplate(deps, body, itKeeper(session.userId))),
+    adminUpdateTemplate: async ({ body, session }) =>
+      folded(await changeTemplate(deps, body, itKeeper(session.userId))),
+    adminSetTemplateRetired: async ({ body, session }) =>
+      folded(await retireTemplate(deps, body, itKeeper(session.userId))),
     listTemplates: async ({ session }) =>
       succeed({ templates: await activeTemplatesFor(deps.db, session.userId, TEMPLATES_MAX) }),
   };

@@ -6,6 +6,10 @@
  * of two admins saving the same template at once, one UPDATE matches the row and bumps its
  * version, and the other, re-reading the row after the first commits, matches nothing and is
  * told the template changed. No read-then-write across an await.
+ *
+ * A change may be scoped to one department (a department lead's, lead-templates.ts): then it
+ * touches only a template whose audience departments are exactly that one, in the same UPDATE,
+ * so a template IT widened meanwhile is out of reach however the two interleave.
  */
 import type { Role } from '../../shared/access/permission-matrix';
 import type { AdminTemplate, MessageTemplate, TemplateAudience } from '../../shared/protocol/template-api';
@@ -67,12 +71,29 @@ export async function insertTemplate(
   return adminTemplateOf(row);
 }
 
-/** What a versioned change found: done, the template moved on since `version`, or no such template. */
-export type VersionedChange = { readonly done: AdminTemplate } | 'stale' | 'missing';
+/** Which templates a change or list may reach: any (null, IT's), or only those for exactly this department. */
+export type TemplateScope = string | null;
 
-async function staleOrMissing(tx: Queryable, templateId: string): Promise<'stale' | 'missing'> {
-  const exists = await tx.query('SELECT 1 FROM message_templates WHERE template_id = $1', [templateId]);
-  return exists.length === 1 ? 'stale' : 'missing';
+/** `audience_departments` is exactly the scope's department, or there is no scope ($n the scope). */
+const inScope = (n: number) => `($${String(n)}::text IS NULL OR audience_departments = ARRAY[$${String(n)}::text])`;
+
+/**
+ * What a versioned change found: done, the template moved on since `version`, no such template,
+ * or one outside the change's scope.
+ */
+export type VersionedChange = { readonly done: AdminTemplate } | 'stale' | 'missing' | 'outside';
+
+async function whyUnchanged(
+  tx: Queryable,
+  templateId: string,
+  scope: TemplateScope,
+): Promise<'stale' | 'missing' | 'outside'> {
+  const [row] = await tx.query<{ in_scope: boolean }>(
+    `SELECT ${inScope(2)} AS in_scope FROM message_templates WHERE template_id = $1`,
+    [templateId, scope],
+  );
+  if (row === undefined) return 'missing';
+  return row.in_scope ? 'stale' : 'outside';
 }
 
 export async function updateTemplate(
@@ -83,11 +104,12 @@ export async function updateTemplate(
     readonly at: number;
     readonly by: string;
   },
+  scope: TemplateScope = null,
 ): Promise<VersionedChange> {
   const [row] = await tx.query<TemplateRow>(
     `UPDATE message_templates SET name = $3, body = $4, audience_roles = $5::text[], audience_departments = $6::text[],
        version = version + 1, updated_by = $7, updated_at = $8
-     WHERE template_id = $1 AND version = $2 RETURNING ${COLUMNS}`,
+     WHERE template_id = $1 AND version = $2 AND ${inScope(9)} RETURNING ${COLUMNS}`,
     [
       change.templateId,
       change.version,
@@ -97,9 +119,10 @@ export async function updateTemplate(
       change.audience.departments,
       change.by,
       change.at,
+      scope,
     ],
   );
-  return row === undefined ? staleOrMissing(tx, change.templateId) : { done: adminTemplateOf(row) };
+  return row === undefined ? whyUnchanged(tx, change.templateId, scope) : { done: adminTemplateOf(row) };
 }
 
 export async function setTemplateRetired(
@@ -111,25 +134,45 @@ export async function setTemplateRetired(
     readonly at: number;
     readonly by: string;
   },
+  scope: TemplateScope = null,
 ): Promise<VersionedChange> {
   const [row] = await tx.query<TemplateRow>(
     `UPDATE message_templates SET retired = $3, version = version + 1, updated_by = $4, updated_at = $5
-     WHERE template_id = $1 AND version = $2 RETURNING ${COLUMNS}`,
-    [change.templateId, change.version, change.retired, change.by, change.at],
+     WHERE template_id = $1 AND version = $2 AND ${inScope(6)} RETURNING ${COLUMNS}`,
+    [change.templateId, change.version, change.retired, change.by, change.at, scope],
   );
-  return row === undefined ? staleOrMissing(tx, change.templateId) : { done: adminTemplateOf(row) };
+  return row === undefined ? whyUnchanged(tx, change.templateId, scope) : { done: adminTemplateOf(row) };
 }
 
-/** Every template by name (then id, so pages never skip one), a page after `after`. */
+/** Arbitrary, fixed: the advisory lock class under which one department's templates are counted (with its hash). */
+const DEPARTMENT_TEMPLATES_LOCK_CLASS = 0x54_45_4d_50;
+
+/**
+ * Whether one more active template for exactly this department stays within `max`. Counted
+ * under a lock per department held to the end of the caller's transaction, so twenty creates at
+ * once cannot all see room for one more.
+ */
+export async function departmentHasRoom(tx: Queryable, department: string, max: number): Promise<boolean> {
+  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DEPARTMENT_TEMPLATES_LOCK_CLASS, department]);
+  const [row] = await tx.query<{ active: number | string }>(
+    'SELECT count(*) AS active FROM message_templates WHERE NOT retired AND audience_departments = ARRAY[$1::text]',
+    [department],
+  );
+  return Number(row?.active ?? 0) < max;
+}
+
+/** Every template in scope by name (then id, so pages never skip one), a page after `after`. */
 export async function templatePage(
   db: Queryable,
   input: { readonly after: string | null; readonly limit: number },
+  scope: TemplateScope = null,
 ): Promise<{ templates: AdminTemplate[]; more: boolean }> {
   const rows = await db.query<TemplateRow>(
     `SELECT ${COLUMNS} FROM message_templates t
-     WHERE $1::uuid IS NULL OR (t.name, t.template_id) > (SELECT name, template_id FROM message_templates WHERE template_id = $1::uuid)
+     WHERE ${inScope(3)}
+       AND ($1::uuid IS NULL OR (t.name, t.template_id) > (SELECT name, template_id FROM message_templates WHERE template_id = $1::uuid))
      ORDER BY t.name, t.template_id LIMIT $2`,
-    [input.after, input.limit + 1],
+    [input.after, input.limit + 1, scope],
   );
   return { templates: rows.slice(0, input.limit).map(adminTemplateOf), more: rows.length > input.limit };
 }

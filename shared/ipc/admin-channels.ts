@@ -78,6 +78,11 @@ export const adminChannels = {
   /** Keeps the person out and ends every session they have (may ask for re-authentication). */
   'admin.deactivate': { request: forPerson, response: sessionsEnded, permission },
   'admin.reactivate': { request: forPerson, response: empty, permission },
+  /**
+   * Makes the person lead of the department on their account, or clears it; LEAD_NOT_ELIGIBLE
+   * for someone with no department or a role that sends no messages.
+   */
+  'admin.setDepartmentLead': { request: z.strictObject({ userId, lead: z.boolean() }), response: changed, permission },
   /** Lifts a lockout after failed sign-ins; says whether one was in force. */
   'admin.unlock': { request: forPerson, response: z.strictObject({ wasLocked: z.boolean() }), permission },
   /** Ends every session of the person (may ask for re-authentication). */

@@ -19,6 +19,7 @@ import { policySchema, policySourceSchema } from '../policy/policy-schema';
 import { auditAlert, auditSearchFilter } from '../audit/audit-entry';
 import { auditRecord } from '../audit/audit-event';
 import { adminChannels } from './admin-channels';
+import { leadChannels } from './lead-channels';
 import { attachmentChannels, attachmentViewSchema, sendAttachments } from './attachment-channels';
 import { searchChannels } from './search-channels';
 import { templateChannels, templateUse } from './template-channels';
@@ -453,6 +454,8 @@ export const channels = {
   ...searchChannels,
   /** Approved message templates for compose (template-channels.ts). */
   ...templateChannels,
+  /** A department lead keeping their department's templates (lead-channels.ts). */
+  ...leadChannels,
   /** IT admins only: the Administration view (admin-channels.ts). */
   ...adminChannels,
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;

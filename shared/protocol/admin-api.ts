@@ -27,6 +27,11 @@ export const adminAccount = account.extend({
   enrollmentExpiresAt: epochMs.nullable(),
   /** Whether an authenticator is enrolled; false after an MFA reset until the next sign-in enrolls one. */
   mfaEnrolled: z.boolean(),
+  /**
+   * Whether they lead their department now (IT marked them, and it is still their department):
+   * they keep its approved templates (shared/protocol/lead-template-api.ts).
+   */
+  departmentLead: z.boolean(),
 });
 export type AdminAccount = z.infer<typeof adminAccount>;
 
@@ -153,6 +158,19 @@ export const adminRoutes = {
     permission: 'admin.manage',
     request: forAccount,
     response: z.strictObject({ sessions: z.array(adminSession).max(100) }),
+  },
+  /**
+   * Makes the person lead of the department on their account, or clears it (`lead: false`).
+   * LEAD_NOT_ELIGIBLE for someone with no department or a role that sends no messages; NOT_FOUND
+   * for no such person. `changed` is false when it already stood so; only a change is recorded.
+   */
+  adminSetDepartmentLead: {
+    method: 'POST',
+    path: '/v1/admin/accounts/department-lead',
+    auth: 'session',
+    permission: 'admin.manage',
+    request: z.strictObject({ userId, lead: z.boolean() }),
+    response: z.strictObject({ changed: z.boolean() }),
   },
   /** Ends one session of the person (a workstation left signed in); NOT_FOUND unless it is theirs and live. */
   adminEndSession: {

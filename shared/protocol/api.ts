@@ -27,6 +27,7 @@ import { adminScheduleRoutes } from './admin-schedule-api';
 import { adminScimRoutes } from './admin-scim-api';
 import { adminWipeRoutes } from './admin-wipe-api';
 import { templateRoutes } from './template-api';
+import { leadTemplateRoutes } from './lead-template-api';
 import { deviceCommandRoutes } from './device-command-api';
 import type { RouteSpec } from './route-spec';
 import {
@@ -407,6 +408,7 @@ export const routes = {
   ...adminScimRoutes,
   ...adminWipeRoutes,
   ...templateRoutes,
+  ...leadTemplateRoutes,
   ...deviceCommandRoutes,
 } as const satisfies Record<string, RouteSpec>;
 

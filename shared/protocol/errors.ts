@@ -28,6 +28,17 @@ export const PROTOCOL_ERRORS = {
   SENDER_MISMATCH: 403,
   /** IT removed this workstation: its device key signs nobody in, refreshes nothing, and syncs no audit records. */
   DEVICE_REVOKED: 403,
+  /**
+   * Department leads (shared/protocol/lead-template-api.ts): the caller leads no department now
+   * (never made lead, IT cleared it, or their department changed since), checked at every request.
+   */
+  NOT_DEPARTMENT_LEAD: 403,
+  /** A lead's change reaches past their own department: a template for another or for none, or a wider audience. */
+  OUTSIDE_DEPARTMENT: 403,
+  /** A lead's department already has as many active templates as a lead may keep (LEAD_TEMPLATES_MAX). */
+  TEMPLATE_LIMIT_REACHED: 409,
+  /** Admin: only a person with a department and a role that sends messages can be made its lead. */
+  LEAD_NOT_ELIGIBLE: 409,
   NOT_FOUND: 404,
   /** What IT typed to confirm a destructive action is not the name of what it would act on (a workstation to wipe). */
   CONFIRMATION_MISMATCH: 409,

@@ -54,7 +54,7 @@ export function AdministrationScreen({ bridge, selfId }: { readonly bridge: Ward
             <WorkstationsSection bridge={bridge} />
           </TabPanel>
           <TabPanel id="templates" className="admin-panel">
-            <TemplatesSection bridge={bridge} />
+            <TemplatesSection keeper={bridge.admin} department={null} />
           </TabPanel>
           <TabPanel id="recent" className="admin-panel">
             <RecentActions bridge={bridge} />

@@ -51,6 +51,8 @@ const ACTION_TEXT: Readonly<Record<string, string>> = {
   WORKSTATION_WIPE_QUEUED: 'Queued a wipe of the workstation',
   USER_WIPE_QUEUED: 'Queued a wipe of a person’s data',
   ACCOUNT_UPDATED: 'Updated the account from the directory',
+  DEPARTMENT_LEAD_SET: 'Made the person lead of their department',
+  DEPARTMENT_LEAD_CLEARED: 'Ended the person’s department lead',
   SCIM_TOKEN_ISSUED: 'Issued a directory provisioning token',
   SCIM_TOKEN_REVOKED: 'Revoked a directory provisioning token',
   ROLE_ADDRESS_CREATED: 'Created the role address',

@@ -15,6 +15,8 @@ import { PinOffer } from '../lock/PinOffer';
 import { useActivityReporter } from '../lock/use-activity-reporter';
 import { SettingsPanel } from '../settings/SettingsPanel';
 import { MessageSearch } from '../messaging/search/MessageSearch';
+import { DepartmentTemplatesScreen } from '../lead/DepartmentTemplatesScreen';
+import { useLeadStatus } from '../lead/use-lead-status';
 import type { SearchResult } from '../../../shared/ipc/search-channels';
 import type { MessageReveal } from '../messaging/thread/message-reveal';
 import { MessagingScreen } from './MessagingScreen';
@@ -44,7 +46,7 @@ export function SignedInScreen({
 }) {
   const { user } = session;
   const connection = useConnectionState(bridge);
-  const [view, setView] = useState<'messages' | 'settings'>('messages');
+  const [view, setView] = useState<'messages' | 'settings' | 'templates'>('messages');
   const [pinDismissed, setPinDismissed] = useState(false);
   // The message a search result asked to see, counted so choosing the same one again shows it again.
   const [reveal, setReveal] = useState<MessageReveal | null>(null);
@@ -87,6 +89,8 @@ export function SignedInScreen({
     onSessionChange(result.ok ? result.value : { state: 'signed-out' });
   }, [bridge, onSessionChange]);
   const canMessage = roleHas(user.role, 'messages.use');
+  // A department lead keeps their department's templates: the server says who leads, not the page.
+  const lead = useLeadStatus(bridge, canMessage);
   // Compliance officers read the audit trail; a role that can message keeps messaging as its view.
   const canAudit = !canMessage && roleHas(user.role, 'audit.read');
   // IT administrators manage people (and later role addresses and workstations).
@@ -107,6 +111,18 @@ export function SignedInScreen({
             setReveal(null);
             setView(view === 'settings' ? 'messages' : 'settings');
           }}
+          onTemplates={
+            lead.department === null
+              ? undefined
+              : () => {
+                  setReveal(null);
+                  if (view === 'templates') return setView('messages');
+                  // Asked again on the way in: IT may have cleared the lead since (the entry then goes).
+                  void lead.check().then((department) => {
+                    if (department !== null) setView('templates');
+                  });
+                }
+          }
           onSignOut={signOut}
           status={canMessage ? <AvailabilityControl bridge={bridge} selfId={user.userId} /> : null}
           search={canMessage ? <MessageSearch bridge={bridge} onOpenResult={openResult} /> : null}
@@ -133,6 +149,10 @@ export function SignedInScreen({
             setView('messages');
           }}
         />
+      ) : view === 'templates' && lead.department !== null ? (
+        <Announcer>
+          <DepartmentTemplatesScreen bridge={bridge} department={lead.department} onClose={() => setView('messages')} />
+        </Announcer>
       ) : canMessage ? (
         <Announcer>
           <MessagingScreen bridge={bridge} selfId={user.userId} reveal={reveal} />

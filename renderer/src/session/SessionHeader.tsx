@@ -6,13 +6,17 @@ import type { Role } from '../../../shared/access/permission-matrix';
 import { ConnectionStatus } from './ConnectionStatus';
 import './session.css';
 
-/** The signed-in part of the banner: search, who is signed in, their status, the connection, Settings, Lock and Sign out. */
+/**
+ * The signed-in part of the banner: search, who is signed in, their status, the connection,
+ * Templates (for a department lead), Settings, Lock and Sign out.
+ */
 export function SessionHeader({
   displayName,
   role,
   connection,
   onLock,
   onSettings,
+  onTemplates,
   onSignOut,
   status,
   search,
@@ -22,6 +26,8 @@ export function SessionHeader({
   readonly connection: ConnectionState['state'];
   readonly onLock: () => void;
   readonly onSettings: () => void;
+  /** A department lead's own templates (DepartmentTemplatesScreen); absent for everyone else. */
+  readonly onTemplates?: (() => void) | undefined;
   readonly onSignOut: () => Promise<void>;
   /** The availability control, for roles that message (AvailabilityControl). */
   readonly status?: ReactNode;
@@ -37,7 +43,7 @@ export function SessionHeader({
   }
 
   return (
-    <div className="session-header">
+    <div className={onTemplates === undefined ? 'session-header' : 'session-header session-header-lead'}>
       {search}
       <ConnectionStatus state={connection} />
       <span className="who">
@@ -45,6 +51,11 @@ export function SessionHeader({
         <span className="who-role">{roleLabel(role)}</span>
       </span>
       {status}
+      {onTemplates !== undefined && (
+        <button type="button" className="button button-on-dark" onClick={onTemplates}>
+          Templates
+        </button>
+      )}
       <button type="button" className="button button-on-dark" onClick={onSettings}>
         Settings
       </button>

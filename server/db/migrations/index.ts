@@ -32,6 +32,7 @@ import { MIGRATION_0018 } from './0018-acknowledgement-escalation';
 import { MIGRATION_0019 } from './0019-role-escalation-times';
 import { MIGRATION_0020 } from './0020-message-templates';
 import { MIGRATION_0021 } from './0021-attachment-blobs';
+import { MIGRATION_0022 } from './0022-department-leads';
 
 export type { Migration } from '../migration';
 
@@ -57,4 +58,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0019,
   MIGRATION_0020,
   MIGRATION_0021,
+  MIGRATION_0022,
 ];

@@ -43,6 +43,7 @@ const REQUESTS: { readonly [C in AdminChannelName]: RequestOf<C> } = {
   'admin.deactivate': { userId: 'nurse.adams' },
   'admin.reactivate': { userId: 'nurse.adams' },
   'admin.unlock': { userId: 'nurse.adams' },
+  'admin.setDepartmentLead': { userId: 'nurse.adams', lead: true },
   'admin.endSessions': { userId: 'nurse.adams' },
   'admin.endSession': { userId: 'nurse.adams', sessionId: '6f1c1a52-8d2e-4a36-9a53-2f1e0f4d1b10' },
   'admin.createPerson': {

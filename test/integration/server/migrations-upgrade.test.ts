@@ -10,6 +10,16 @@
  * the served_events outbox that createSession now writes to).
  */
 import { insertTemplate } from '../../../server/templates/template-store';
+import { ledDepartmentOf } from '../../../server/accounts/department-lead-store';
+import { DEFAULT_BLOB_LIMITS } from '../../../server/blobs/blob-limits';
+import {
+  appendChunk,
+  blobChunk,
+  claimBlobs,
+  completeBlob,
+  createBlob,
+  readableBlobSize,
+} from '../../../server/blobs/blob-store';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -164,6 +174,8 @@ const CONVERSATION = randomUUID();
 const HOLD = randomUUID();
 const SCIM_TOKEN = randomUUID();
 const LEASE_HOLDER = randomUUID();
+const BLOB = randomUUID();
+const BLOB_BYTES = new Uint8Array([0xc1, 0x9e, 0x47, 0x00, 0xff]);
 
 const envelopeOf = (): Envelope =>
   ({
@@ -407,6 +419,14 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
       at: NOW - 10,
       by: 'it.jones',
     });
+  // A version 21 server held an attachment's ciphertext, claimed by the message.
+  if (version >= 21) {
+    const blob = { blobId: BLOB, ownerId: DOCTOR, reserved: BLOB_BYTES.length, createdAt: NOW - 5 };
+    await createBlob(db, blob, DEFAULT_BLOB_LIMITS);
+    await appendChunk(db, BLOB, 0, BLOB_BYTES);
+    await completeBlob(db, BLOB);
+    await claimBlobs(db, MESSAGE, DOCTOR, [BLOB]);
+  }
   return { audit, secret };
 }
 
@@ -438,6 +458,12 @@ async function expectReadable(
   expect(page.templates.map((t) => [t.name, t.version, t.retired])).toEqual(
     version >= 20 ? [['Appointment moved', 1, false]] : [],
   );
+  if (version >= 21) {
+    expect(await readableBlobSize(db, BLOB, NURSE, NOW)).toBe(BLOB_BYTES.length);
+    expect(Array.from((await blobChunk(db, BLOB, 0)) ?? [])).toEqual(Array.from(BLOB_BYTES));
+  }
+  // Department leads (migration 22): nobody led a department before it.
+  expect(await ledDepartmentOf(db, NURSE)).toBeNull();
   expect(await deviceKeyOf(db, DEVICE)).toBe('ZGV2aWNla2V5');
   expect(await findChallenge(db, CHALLENGE)).toMatchObject({ userId: NURSE, deviceName: 'Ward 3 desk' });
   expect(await sessionStatus(db, SESSION, NOW)).toEqual({ state: 'live', endReason: null });

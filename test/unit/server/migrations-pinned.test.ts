@@ -30,6 +30,7 @@ const RELEASED: Readonly<Record<number, string>> = {
   19: 'a84a907a6d4e1f93ad49e6e3baebba4214ef166bce3ce8173a312d7609051e13',
   20: '979b15fdf9c82bf60bd709a1a0ada3ccc958a7097c2c4a04e472e8cfb2aa1bef',
   21: '351ea11a6f8aee5c89cbbc816457ffe89b59ebb342aa094c300c7b5751cd7f5b',
+  22: '114eeccbe9b5651fe1026f8522dd4c34b0cd22d139c871647b41f93766065285',
 };
 
 const digest = (statements: readonly string[]) => createHash('sha256').update(JSON.stringify(statements)).digest('hex');

@@ -43,6 +43,24 @@ describe('route access', () => {
     expect(routeRefusal(routes.adminUnlock, sessionOf('it-admin', 0), NOW)).toBeNull();
   });
 
+  it('lets only roles that send messages call a department lead route (leading one is checked after)', () => {
+    const lead = Object.entries(routes).filter(([, spec]) => spec.path.startsWith('/v1/lead/'));
+    expect(lead.map(([name]) => name).sort()).toEqual([
+      'leadCreateTemplate',
+      'leadListTemplates',
+      'leadSetTemplateRetired',
+      'leadStatus',
+      'leadUpdateTemplate',
+    ]);
+    for (const [name, spec] of lead) {
+      expect('permission' in spec && spec.permission, name).toBe('messages.use');
+      for (const role of ROLES)
+        expect(routeRefusal(spec, sessionOf(role, 0), NOW), `${name} ${role}`).toBe(
+          roleHas(role, 'messages.use') ? null : 'FORBIDDEN',
+        );
+    }
+  });
+
   it('marks every admin route with the permission, and the destructive ones fresh', () => {
     const admin = Object.entries(routes).filter(([, spec]) => spec.path.startsWith('/v1/admin/'));
     expect(admin.length).toBeGreaterThan(0);

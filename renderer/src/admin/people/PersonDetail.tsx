@@ -14,6 +14,7 @@ import { spokenTime } from '../admin-time';
 import type { Person, PersonSession } from '../admin-types';
 import { ConfirmAction } from '../ConfirmAction';
 import { useAdminAction } from '../use-admin-action';
+import { DepartmentLeadSwitch } from './DepartmentLeadSwitch';
 import { PersonCredentialActions } from './PersonCredentialActions';
 import { PersonSessions } from './PersonSessions';
 import { PersonWorkstations } from './PersonWorkstations';
@@ -126,6 +127,7 @@ export function PersonDetail({
           </dd>
         </div>
       </dl>
+      <DepartmentLeadSwitch bridge={bridge} person={person} name={name} busy={busy !== null} act={act} />
 
       <h3>Actions</h3>
       {self ? (

@@ -1,10 +1,10 @@
-import { useId, useState, type SubmitEvent } from 'react';
-import type { WardlineApi } from '../../../../preload/api-factory';
+import { useEffect, useId, useRef, useState, type SubmitEvent } from 'react';
 import type { Role } from '../../../../shared/access/permission-matrix';
 import { TEMPLATE_ROLES, type AdminTemplate } from '../../../../shared/protocol/template-api';
 import { parseTemplate, previewTemplate, TEMPLATE_BODY_MAX } from '../../../../shared/text/templates/template-language';
 import { ActionOutcomeView } from '../ActionOutcomeView';
 import { useAdminAction } from '../use-admin-action';
+import type { TemplateKeeper } from './template-keeper';
 import {
   checkTemplateForm,
   EMPTY_TEMPLATE_FORM,
@@ -18,15 +18,19 @@ import {
  * A template to create or change: its name, its text in the template language (the preview and
  * any mistake shown as it is typed), and who it is for. Saving names the version it was opened
  * at, so a change someone else made meanwhile is refused and said, never overwritten. An open
- * template can be retired (no longer offered) or brought back.
+ * template can be retired (no longer offered) or brought back. A department lead's editor has
+ * the department fixed to theirs (the server refuses any other anyway).
  */
 export function TemplateEditor({
-  bridge,
+  keeper,
+  department,
   template,
   onSaved,
   onClose,
 }: {
-  readonly bridge: WardlineApi;
+  readonly keeper: TemplateKeeper;
+  /** The one department every template here is for (a lead's), or null: typed freely (IT's). */
+  readonly department: string | null;
   /** Null: a new template. */
   readonly template: AdminTemplate | null;
   readonly onSaved: (template: AdminTemplate) => void;
@@ -39,6 +43,11 @@ export function TemplateEditor({
   const [form, setForm] = useState<TemplateForm>(template === null ? EMPTY_TEMPLATE_FORM : formOf(template));
   const [errors, setErrors] = useState<TemplateFormErrors>({});
   const action = useAdminAction('template');
+  // What came of a save or retire is said under the buttons: brought into view on a short screen.
+  const outcome = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (action.outcome !== null) outcome.current?.scrollIntoView({ block: 'nearest' });
+  }, [action.outcome]);
   const parsed = parseTemplate(form.body);
   const change = (patch: Partial<TemplateForm>) => {
     setForm((current) => ({ ...current, ...patch }));
@@ -47,7 +56,7 @@ export function TemplateEditor({
 
   async function save(event: SubmitEvent) {
     event.preventDefault();
-    const checked = checkTemplateForm(form);
+    const checked = checkTemplateForm(form, department);
     if (!checked.ok) {
       setErrors(checked.errors);
       const first = (['name', 'body', 'departments'] as const).find((key) => checked.errors[key] !== undefined);
@@ -58,8 +67,8 @@ export function TemplateEditor({
       'save',
       () =>
         base === null
-          ? bridge.admin.createTemplate(checked.request)
-          : bridge.admin.updateTemplate({
+          ? keeper.createTemplate(checked.request)
+          : keeper.updateTemplate({
               templateId: base.templateId,
               version: base.version,
               ...checked.request,
@@ -77,7 +86,7 @@ export function TemplateEditor({
     const saved = await action.run(
       retired ? 'retire' : 'restore',
       () =>
-        bridge.admin.setTemplateRetired({
+        keeper.setTemplateRetired({
           templateId: base.templateId,
           version: base.version,
           retired,
@@ -159,27 +168,37 @@ export function TemplateEditor({
             </label>
           ))}
         </fieldset>
-        <div className="field field-span">
-          <label htmlFor={`${id}-departments`}>
-            For departments <span className="optional">(optional)</span>
-          </label>
-          <span id={`${id}-departments-hint`} className="field-hint">
-            As the directory spells them, separated by commas. Empty: every department.
-          </span>
-          <input
-            id={`${id}-departments`}
-            value={form.departments}
-            maxLength={2000}
-            aria-invalid={errors.departments !== undefined}
-            aria-describedby={described('departments', `${id}-departments-hint`)}
-            onChange={(event) => change({ departments: event.target.value })}
-          />
-          {errors.departments !== undefined && (
-            <span id={`${id}-departments-error`} className="field-error">
-              {errors.departments}
+        {department === null ? (
+          <div className="field field-span">
+            <label htmlFor={`${id}-departments`}>
+              For departments <span className="optional">(optional)</span>
+            </label>
+            <span id={`${id}-departments-hint`} className="field-hint">
+              As the directory spells them, separated by commas. Empty: every department.
             </span>
-          )}
-        </div>
+            <input
+              id={`${id}-departments`}
+              value={form.departments}
+              maxLength={2000}
+              aria-invalid={errors.departments !== undefined}
+              aria-describedby={described('departments', `${id}-departments-hint`)}
+              onChange={(event) => change({ departments: event.target.value })}
+            />
+            {errors.departments !== undefined && (
+              <span id={`${id}-departments-error`} className="field-error">
+                {errors.departments}
+              </span>
+            )}
+          </div>
+        ) : (
+          <div className="field field-span">
+            <label htmlFor={`${id}-departments`}>For department</label>
+            <span id={`${id}-departments-hint`} className="field-hint">
+              Yours: as its lead, you keep the templates for your department only.
+            </span>
+            <input id={`${id}-departments`} value={department} readOnly aria-describedby={`${id}-departments-hint`} />
+          </div>
+        )}
         <div className="button-row field-span">
           <button type="submit" className="button button-small button-primary" disabled={action.busy !== null}>
             {action.busy === 'save' ? 'Saving…' : base === null ? 'Create template' : 'Save changes'}
@@ -199,7 +218,9 @@ export function TemplateEditor({
           </button>
         </div>
       </form>
-      <ActionOutcomeView outcome={action.outcome} />
+      <div ref={outcome}>
+        <ActionOutcomeView outcome={action.outcome} />
+      </div>
     </section>
   );
 }

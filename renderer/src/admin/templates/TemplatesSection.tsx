@@ -1,8 +1,9 @@
 import { useEffect, useId, useState } from 'react';
-import type { WardlineApi } from '../../../../preload/api-factory';
+import { displayText } from '../../../../shared/text/display-text';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { RefreshHead } from '../RefreshHead';
 import { audienceText } from './template-form';
+import type { TemplateKeeper } from './template-keeper';
 import { TemplateEditor } from './TemplateEditor';
 import { useAdminTemplates } from './use-admin-templates';
 import '../../messaging/templates/templates.css';
@@ -11,11 +12,19 @@ import '../../messaging/templates/templates.css';
  * Templates: the approved messages staff send from compose with `/` or the Templates button, and
  * the only messages a role restricted by policy (`templatesOnlyRoles`) may send. Listed by name,
  * retired ones marked; one opened (or a new one) is edited below the list. Asked afresh each
- * time the section opens.
+ * time the section opens. IT's section (Administration) lists every template; a department
+ * lead's (their Templates screen) only their department's, with the department fixed.
  */
-export function TemplatesSection({ bridge }: { readonly bridge: WardlineApi }) {
+export function TemplatesSection({
+  keeper,
+  department,
+}: {
+  readonly keeper: TemplateKeeper;
+  /** A lead's department, or null for IT's section. */
+  readonly department: string | null;
+}) {
   const id = useId();
-  const { templates, busy, error, refresh, setBusy } = useAdminTemplates(bridge);
+  const { templates, busy, error, refresh, setBusy } = useAdminTemplates(keeper);
   // The template open in the editor: its id, 'new', or none.
   const [open, setOpen] = useState<string | null>(null);
   // A new editor for each template opened; a new template saved stays in its editor, outcome and all.
@@ -35,7 +44,7 @@ export function TemplatesSection({ bridge }: { readonly bridge: WardlineApi }) {
       <RefreshHead
         heading={
           <h2 id={`${id}-heading`} tabIndex={-1}>
-            Templates
+            {department === null ? 'Templates' : `Templates for ${displayText(department)}`}
           </h2>
         }
         busy={busy ? 'first' : null}
@@ -44,8 +53,9 @@ export function TemplatesSection({ bridge }: { readonly bridge: WardlineApi }) {
           void refresh();
         }}
       >
-        Approved messages staff send with a few keystrokes: / in an empty message, or the Templates button. Roles that
-        policy restricts to templates can send nothing else.
+        {department === null
+          ? 'Approved messages staff send with a few keystrokes: / in an empty message, or the Templates button. Roles that policy restricts to templates can send nothing else.'
+          : 'Approved messages the staff of your department send with a few keystrokes: / in an empty message, or the Templates button in compose. Templates IT keeps for everyone are not listed here.'}
       </RefreshHead>
       <ErrorAlert message={error} />
       <div className="button-row">
@@ -53,7 +63,9 @@ export function TemplatesSection({ bridge }: { readonly bridge: WardlineApi }) {
           New template
         </button>
       </div>
-      {templates !== null && templates.length === 0 && <p className="hint">No templates yet.</p>}
+      {templates !== null && templates.length === 0 && (
+        <p className="hint">{department === null ? 'No templates yet.' : 'No templates for your department yet.'}</p>
+      )}
       {templates !== null && templates.length > 0 && (
         <table className="admin-table templates-table">
           <caption className="visually-hidden">Message templates</caption>
@@ -91,7 +103,8 @@ export function TemplatesSection({ bridge }: { readonly bridge: WardlineApi }) {
       {open !== null && (
         <TemplateEditor
           key={opened}
-          bridge={bridge}
+          keeper={keeper}
+          department={department}
           template={editing}
           onSaved={(saved) => {
             setOpen(saved.templateId);

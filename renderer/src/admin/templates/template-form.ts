@@ -42,8 +42,13 @@ export function bodyProblem(body: string): string | null {
   return parsed.ok ? null : templateProblemText(parsed.error);
 }
 
+/**
+ * The form as a request, or what is wrong with it. `department`: a lead's own department, sent as
+ * it is (one department, never split at a comma), whatever the departments field holds.
+ */
 export function checkTemplateForm(
   form: TemplateForm,
+  department: string | null = null,
 ): { ok: true; request: TemplateRequest } | { ok: false; errors: TemplateFormErrors } {
   const errors: TemplateFormErrors = {};
   const name = displayText(form.name);
@@ -51,14 +56,17 @@ export function checkTemplateForm(
   else if (name.length > TEMPLATE_NAME_MAX) errors.name = `At most ${String(TEMPLATE_NAME_MAX)} characters.`;
   const problem = bodyProblem(form.body);
   if (problem !== null) errors.body = problem;
-  const departments = [
-    ...new Set(
-      form.departments
-        .split(',')
-        .map((department) => displayText(department))
-        .filter((department) => department !== ''),
-    ),
-  ];
+  const departments =
+    department !== null
+      ? [department]
+      : [
+          ...new Set(
+            form.departments
+              .split(',')
+              .map((typed) => displayText(typed))
+              .filter((typed) => typed !== ''),
+          ),
+        ];
   if (departments.length > TEMPLATE_DEPARTMENTS_MAX)
     errors.departments = `At most ${String(TEMPLATE_DEPARTMENTS_MAX)} departments.`;
   else if (departments.some((department) => department.length > 200))

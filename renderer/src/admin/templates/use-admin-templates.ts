@@ -1,13 +1,13 @@
 import { useCallback, useState } from 'react';
-import type { WardlineApi } from '../../../../preload/api-factory';
 import type { AdminTemplate } from '../../../../shared/protocol/template-api';
 import { describeAdminError } from '../admin-labels';
+import type { TemplateKeeper } from './template-keeper';
 
 /** Most pages the section reads: a hospital's approved sentences fit in one or two. */
 const PAGES_MAX = 4;
 
-/** Every template IT keeps, read a page at a time into one list for the Templates section. */
-export function useAdminTemplates(bridge: WardlineApi) {
+/** Every template the keeper may see (IT: all; a lead: their department's), read a page at a time into one list. */
+export function useAdminTemplates(keeper: TemplateKeeper) {
   const [templates, setTemplates] = useState<readonly AdminTemplate[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -17,7 +17,7 @@ export function useAdminTemplates(bridge: WardlineApi) {
     const listed: AdminTemplate[] = [];
     let after: string | null = null;
     for (let page = 0; page < PAGES_MAX; page++) {
-      const result = await bridge.admin.listTemplates({ after });
+      const result = await keeper.listTemplates({ after });
       if (!result.ok) {
         setError(describeAdminError(result.error, 'template'));
         setBusy(false);
@@ -31,7 +31,7 @@ export function useAdminTemplates(bridge: WardlineApi) {
     setError(null);
     setTemplates(listed);
     setBusy(false);
-  }, [bridge]);
+  }, [keeper]);
 
   return { templates, busy, error, refresh, setBusy };
 }
