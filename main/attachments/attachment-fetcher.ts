@@ -68,14 +68,22 @@ export function createAttachmentFetcher(deps: FetcherDeps): AttachmentFetcher {
     return plain === 'damaged' ? 'damaged' : { ciphertext, plain };
   }
 
-  /** Thumbnail and file at once; ready unless a recall or expiry came first (then the file goes). */
+  /**
+   * Thumbnail and file at once; ready unless a recall or expiry came first (then the file goes).
+   * False when the file could not be written (a full disk): tried again later, backing off.
+   */
   async function keep(item: AttachmentToFetch, received: { ciphertext: Uint8Array; plain: Uint8Array }) {
     const [thumbnail, file] = await Promise.all([
       item.mediaType === 'application/pdf' ? null : deps.thumbnail(received.plain),
-      deps.files.write(received.ciphertext),
+      deps.files.write(received.ciphertext).catch((error: unknown) => {
+        deps.onProblem((error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'DISK_FULL' : 'ATTACHMENT_WRITE_FAILED');
+        return null;
+      }),
     ]).finally(() => received.plain.fill(0));
+    if (file === null) return false;
     if (!(await deps.store.call('attachment.fetched', { id: item.id, file, thumbnail })))
       await deps.files.remove([file]);
+    return true;
   }
 
   async function fetchOne(item: AttachmentToFetch): Promise<void> {
@@ -92,10 +100,13 @@ export function createAttachmentFetcher(deps: FetcherDeps): AttachmentFetcher {
     } else if (received === null || received === 'damaged') {
       problem = 'damaged';
       deps.onProblem('ATTACHMENT_DAMAGED');
-    } else {
-      await keep(item, received);
+    } else if (await keep(item, received)) {
       deps.onChanged(item.messageId);
       return;
+    } else {
+      // Not kept here (a full disk): as a fetch that could not finish, tried again later.
+      problem = 'unreachable';
+      retry = item.attempts + 1 < FETCH_MAX_ATTEMPTS;
     }
     const retryAt = retry ? deps.now() + backoffMs(item.attempts) : null;
     await deps.store.call('attachment.fetchFailed', { id: item.id, problem, retryAt });
