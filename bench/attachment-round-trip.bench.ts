@@ -7,11 +7,12 @@
  *   start: A's core is handed the last byte of the file (`attachment.finish`).
  *   A: the photo's kind read from its bytes, re-encoded upright without metadata and thumbnailed
  *      (the sanitizing, timed apart as `sanitize_ms` in the same run), encrypted with secretstream
- *      under a fresh key, uploaded as ciphertext; `message.send` seals the description and the
- *      outbox posts the envelope.
+ *      under a fresh key as the upload reads it, uploaded as ciphertext and written to A's own
+ *      attachment file; `message.send` seals the description and the outbox posts the envelope.
  *   server: stores the chunks, claims the blob for the message, pushes the envelope to B.
- *   B: opens the envelope, stores it, downloads the ciphertext, decrypts it, checks size and
- *      SHA-256, makes the thumbnail and stores bytes and thumbnail in its vault.
+ *   B: opens the envelope, stores it, downloads the ciphertext while decrypting it, checks size
+ *      and SHA-256, makes the thumbnail while writing the ciphertext to its attachment file
+ *      (main/attachments/attachment-files.ts), and marks it ready in its vault.
  *   stop: B's core says the thread changed and the attachment opens (the stop is the event's time).
  * BASELINE: the same file's bytes (as A seals them) uploaded to the same server by the same blob
  *   client without encryption and read back in full: the bytes copied through the server.
