@@ -3,9 +3,11 @@
  * server, a browser host running the real core, and Chromium. The admin opens "On-call
  * cardiology", imports the rota tool's .ics file (a weekly series and a night shift), reads the
  * preview, replaces the shifts, sees them in the table with the shift covering now marked; adds
- * and deletes a shift. The directory then names the physician on call now, and, once the
- * server's clock has moved twelve hours, the night physician. A member who leaves takes their
- * shifts (and backup duty) along. Every state is checked with axe.
+ * and deletes a shift. The directory then names the physician on call now and their backup. A
+ * member who leaves takes their shifts (and backup duty) along. Every state is checked with axe.
+ * Who is on call once the clock has moved is test/integration/server/directory-on-call.test.ts:
+ * moving this server's clock would end the admin's browser session whenever one of its calls
+ * landed in the moved window (it did, under CI load).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,9 +118,7 @@ const noViolations = async (page: Page) => expect(accessibilityViolations(page))
 const status = (page: Page, text: string | RegExp) => page.getByRole('status').filter({ hasText: text });
 
 /** Who the directory says is on call for the address now, as a nurse's workstation asks. */
-async function onCallNow(signInFirst = false): Promise<DirectoryRole['onCall']> {
-  // After the server's clock has moved, the nurse's session has ended: she signs in again.
-  if (signInFirst) await apiSignIn(target, nurse);
+async function onCallNow(): Promise<DirectoryRole['onCall']> {
   const found = await target.api.ok('searchDirectory', { query: 'on-call cardiology', limit: 10 }, token(nurse));
   const role = found.entries.find((entry): entry is DirectoryRole => entry.kind === 'role');
   return role?.onCall ?? [];
@@ -159,7 +159,7 @@ describe('the on-call schedule', () => {
     const summary = dialog.getByRole('heading', { level: 3, name: /^3 shifts from .* no problems$/ });
     await summary.waitFor({ timeout: 30_000 });
     // The preview takes focus; the next stop is Replace shifts.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H3');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName), { timeout: 10_000 }).toBe('H3');
     await snapshotAtSizes(page, 'schedule-import-preview');
     await noViolations(page);
     await page.keyboard.press('Tab');
@@ -177,11 +177,8 @@ describe('the on-call schedule', () => {
     await noViolations(page);
   });
 
-  it('the directory names who is on call now, and the night physician twelve hours later', async () => {
+  it('the directory names who is on call now, with their backup', async () => {
     expect(await onCallNow()).toEqual([{ userId: 'dr.patel', backupUserId: 'dr.nguyen', endsAt: start + 11 * HOUR }]);
-    target.clock.advance(12 * HOUR);
-    expect(await onCallNow(true)).toEqual([{ userId: 'dr.nguyen', backupUserId: null, endsAt: start + 23 * HOUR }]);
-    target.clock.advance(-12 * HOUR);
   });
 
   it('adds and deletes a shift with the keyboard', async () => {
