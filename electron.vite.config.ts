@@ -17,6 +17,7 @@ export default defineConfig({
           'store-worker': path.resolve('main/store/store-worker.ts'),
           'kdf-worker': path.resolve('main/keys/kdf-worker.ts'),
           'heic-worker': path.resolve('main/attachments/heic-worker.ts'),
+          'cipher-worker': path.resolve('main/attachments/cipher-worker.ts'),
           // The same core for the browser host's `--bundled` mode (tests); never packaged.
           'browser-host/core': path.resolve('main/browser-host/host-core.ts'),
         },

@@ -49,6 +49,7 @@ const ELECTRON_BUNDLE = [
   'out/main/main.cjs',
   'out/main/kdf-worker.cjs',
   'out/main/heic-worker.cjs',
+  'out/main/cipher-worker.cjs',
   'out/main/store-worker.cjs',
   'out/preload/electron-preload.cjs',
   'out/renderer/index.html',

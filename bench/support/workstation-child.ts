@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppCore } from '../../main/core/app-core';
-import { openEnvelope } from '../../main/crypto/envelope-open';
+import { openEnvelope } from '../../shared/node/crypto/envelope-open';
 import { sealEnvelope } from '../../main/crypto/envelope-seal';
 import type { ConversationRecord, ParticipantRecord } from '../../main/store/ops/conversation-ops';
 import type { ChannelName, RequestOf } from '../../shared/ipc/contract';

@@ -17,7 +17,7 @@ import type { SealedMediaType } from '../../shared/protocol/attachment';
 import { actionEvent } from '../../shared/audit/audit-event-builder';
 import { patientsOf, type ActionRecords } from '../messaging/action-records';
 import type { StoreClient } from '../store/store-client';
-import { decryptAttachment } from './attachment-cipher';
+import { decryptAttachment } from '../../shared/node/crypto/attachment-cipher';
 import type { AttachmentFiles } from './attachment-files';
 import { saveFileName } from './save-file-name';
 

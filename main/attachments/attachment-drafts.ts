@@ -4,8 +4,8 @@
  * hands a file over in order; machine policy decides at once whether its kind and size may be
  * attached, before a byte is read. When the last byte is in, the real kind is read from the
  * bytes (never the name), an image is re-encoded without its metadata and a thumbnail made,
- * the result encrypted with a fresh key, and the ciphertext uploaded and written to the sender's
- * own file at once (attachment-files.ts). From then on main holds no plaintext of it, only its
+ * the result handed to the cipher worker (cipher-thread.ts) to seal under a fresh key, and each
+ * sealed piece uploaded and written to the sender's own file as it comes (attachment-files.ts). From then on main holds no plaintext of it, only its
  * key. A send then names drafts by id and takes their sealed descriptions and files.
  *
  * Every step changes a draft's state synchronously before any await, so two requests racing on
@@ -22,8 +22,8 @@ import {
 } from '../../shared/protocol/attachment';
 import { parseAttachmentKinds, type Policy } from '../../shared/policy/policy-schema';
 import type { AttachmentRecord } from '../store/ops/attachment-ops';
-import { attachmentEncryption } from './attachment-cipher';
-import type { AttachmentFiles } from './attachment-files';
+import type { AttachmentSealing, CipherThread } from './cipher-thread';
+import type { AttachmentFiles, FileWriter } from './attachment-files';
 import { jpegFileName } from './converted-name';
 import { declaredKind } from './declared-kind';
 
@@ -42,10 +42,12 @@ export interface DraftDeps {
   readonly sniff: (bytes: Uint8Array) => AttachmentKind | null;
   /** Re-encodes an image without metadata and makes its thumbnail; checks a PDF's structure. */
   readonly prepare: (bytes: Uint8Array, kind: AttachmentKind) => Promise<PreparedFile | 'unreadable'>;
+  /** Seals a file under a fresh key in the cipher worker (cipher-thread.ts); the bytes are handed over. */
+  readonly seal: CipherThread['seal'];
   /** Uploads ciphertext as a blob, as `pieces` yields it; the server's id for it, or why not. */
-  readonly upload: (pieces: Iterable<Uint8Array>, size: number) => Promise<IpcResult<{ blobId: string }>>;
+  readonly upload: (pieces: AsyncIterable<Uint8Array>, size: number) => Promise<IpcResult<{ blobId: string }>>;
   /** The sender's own copy: where its ciphertext rests on this workstation. */
-  readonly files: Pick<AttachmentFiles, 'write' | 'remove'>;
+  readonly files: Pick<AttachmentFiles, 'create' | 'remove'>;
   readonly newId: () => string;
 }
 
@@ -105,6 +107,45 @@ export function createAttachmentDrafts(deps: DraftDeps): AttachmentDrafts {
       deps.files.remove([draft.record.content.file]).catch(() => undefined);
     }
   };
+  /**
+   * Each piece as the worker seals it goes to the upload and to the sender's own file at once.
+   * The file is kept only if every piece reached it; an upload that stops early leaves it short,
+   * so it goes.
+   */
+  async function sendAndKeep(sealed: AttachmentSealing): Promise<{
+    uploaded: IpcResult<{ blobId: string }>;
+    file: { ok: true; name: string } | { ok: false; full: boolean };
+  }> {
+    let writer: FileWriter;
+    try {
+      writer = await deps.files.create();
+    } catch (error) {
+      const full = (error as NodeJS.ErrnoException).code === 'ENOSPC';
+      return { uploaded: fail(appError(full ? 'DISK_FULL' : 'INTERNAL')), file: { ok: false, full } };
+    }
+    // Set as the upload reads the last piece: read through the object, never narrowed.
+    const read = { whole: false };
+    async function* pieces() {
+      for await (const piece of sealed.pieces) {
+        writer.write(piece);
+        yield piece;
+      }
+      read.whole = true;
+    }
+    const uploaded = await deps
+      .upload(pieces(), sealed.size)
+      .catch((): IpcResult<{ blobId: string }> => fail(appError('INTERNAL')));
+    if (!read.whole) {
+      await writer.abandon();
+      return { uploaded, file: { ok: false, full: false } };
+    }
+    const file = await writer.finish().then(
+      (name) => ({ ok: true as const, name }),
+      (error: unknown) => ({ ok: false as const, full: (error as NodeJS.ErrnoException).code === 'ENOSPC' }),
+    );
+    return { uploaded, file };
+  }
+
   const refuse = (draftId: string, code: ErrorCode): IpcResult<never> => {
     wipe(drafts.get(draftId));
     drafts.delete(draftId);
@@ -150,33 +191,15 @@ export function createAttachmentDrafts(deps: DraftDeps): AttachmentDrafts {
         const fileName = kind === 'heic' ? jpegFileName(draft.fileName) : draft.fileName;
         // A re-encoded photo may come out larger than it went in; the limit is on what is sent.
         if (prepared.bytes.length > maxBytes()) return refuse(draftId, 'ATTACHMENT_TOO_LARGE');
-        const sealed = await attachmentEncryption(prepared.bytes);
         const size = prepared.bytes.length;
-        // Encrypted as the upload reads it; the sender's file is written once the last piece is
-        // sealed, while the upload's tail is still on its way.
-        const whole = { sealed: false };
-        let sealedOrStopped: () => void = () => undefined;
-        const ready = new Promise<void>((resolve) => (sealedOrStopped = resolve));
-        function* pieces() {
-          yield* sealed.pieces;
-          whole.sealed = true;
-          sealedOrStopped();
-        }
-        const [uploaded, file] = await Promise.all([
-          deps.upload(pieces(), sealed.ciphertext.length).finally(() => sealedOrStopped()),
-          ready.then(() =>
-            whole.sealed
-              ? deps.files.write(sealed.ciphertext).then(
-                  (name) => ({ ok: true as const, name }),
-                  (error: unknown) => ({
-                    ok: false as const,
-                    full: (error as NodeJS.ErrnoException).code === 'ENOSPC',
-                  }),
-                )
-              : { ok: false as const, full: false },
-          ),
-        ]);
-        prepared.bytes.fill(0);
+        // Handed to the cipher worker (empty here after); its pieces come back as it seals them.
+        // A detached array (transferred) cannot be filled, and holds nothing to wipe.
+        const sealed = await deps.seal(prepared.bytes).finally(() => {
+          if (prepared.bytes.byteLength > 0) prepared.bytes.fill(0);
+        });
+        if (sealed === 'failed') return refuse(draftId, 'INTERNAL');
+        const stored = await sendAndKeep(sealed).finally(() => sealed.close());
+        const { uploaded, file } = stored;
         const gone = drafts.get(draftId)?.state !== 'finishing';
         if (!uploaded.ok || !file.ok || gone) {
           sealed.key.fill(0);

@@ -1,25 +1,29 @@
 /**
  * Fetching received attachments in the background, so a photo is on this workstation (in the
  * vault) by the time the clinician opens the thread, and stays viewable offline. One or two at a
- * time, oldest message first. Each is downloaded as ciphertext and decrypted as it arrives,
- * checked against the size and hash its sealed body gave (attachment-cipher.ts), thumbnailed if
- * it is an image while its ciphertext is written to its file (attachment-files.ts), and marked
- * ready. A server that cannot be reached is tried again later, backing off; a blob the
- * server no longer has (recalled, expired) or one that does not decrypt is given up and shown
- * as such. Nothing here logs more than a code.
+ * time, oldest message first. Each is downloaded as ciphertext, written to its file
+ * (attachment-files.ts) and decrypted in a worker (cipher-thread.ts) as it arrives,
+ * checked against the size and hash its sealed body gave (shared/node/crypto/attachment-cipher.ts),
+ * thumbnailed if it is an image the sender's preview did not already give one
+ * (attachment-previews.ts), and marked ready. A server that cannot be reached is tried again
+ * later, backing off; a blob the server no longer has (recalled, expired) or one that does not
+ * decrypt is given up and shown as such. Nothing here logs more than a code.
  */
 import type { IpcResult } from '../../shared/ipc/result';
 import { BlobTransferError, type BlobDownload } from '../server-link/blob-client';
 import type { AttachmentProblem, AttachmentToFetch } from '../store/ops/attachment-ops';
 import type { StoreClient } from '../store/store-client';
-import { attachmentDecryptor, ciphertextSize } from './attachment-cipher';
-import type { AttachmentFiles } from './attachment-files';
+import { ciphertextSize } from '../../shared/node/crypto/attachment-cipher';
+import type { CipherThread } from './cipher-thread';
+import type { AttachmentFiles, FileWriter } from './attachment-files';
 
 export interface FetcherDeps {
   readonly store: StoreClient;
   /** The blob's ciphertext; `gone` when the server has no such blob for this user (recalled, expired). */
   readonly download: (blobId: string, maxBytes: number) => Promise<IpcResult<BlobDownload> | 'gone'>;
   readonly files: AttachmentFiles;
+  /** Opens blobs off main's event loop (cipher-thread.ts). */
+  readonly cipher: Pick<CipherThread, 'open'>;
   readonly thumbnail: (bytes: Uint8Array) => Promise<Uint8Array | null>;
   readonly now: () => number;
   readonly setTimer: (run: () => void, ms: number) => { cancel(): void };
@@ -45,45 +49,62 @@ export function createAttachmentFetcher(deps: FetcherDeps): AttachmentFetcher {
   const state = { running: false, again: false, stopped: false };
   let timer: { cancel(): void } | null = null;
 
-  /** The ciphertext (as downloaded) and its plaintext, or why not. */
+  /**
+   * The blob as it arrives goes two ways at once: to its file, and to the decrypt worker, which
+   * checks it against the sealed description (and hands back the plaintext of an image, for its
+   * thumbnail). The file is kept only if both succeed. `again`: it could not finish here (a full
+   * disk, or the worker gone with a lock), already reported; tried again later.
+   */
   async function receive(
     item: AttachmentToFetch,
     download: BlobDownload,
-  ): Promise<{ ciphertext: Uint8Array; plain: Uint8Array } | 'damaged' | 'unreachable'> {
+  ): Promise<{ file: string; plain: Uint8Array | null } | 'damaged' | 'unreachable' | 'again'> {
     if (download.size !== ciphertextSize(item.size)) return 'damaged';
-    const decryptor = await attachmentDecryptor(item);
-    const ciphertext = new Uint8Array(download.size);
-    let at = 0;
+    let writer: FileWriter;
+    try {
+      writer = await deps.files.create();
+    } catch (error) {
+      diskProblem(error);
+      return 'again';
+    }
+    // An image's plaintext comes back only if its thumbnail is still to make.
+    const opening = deps.cipher.open(item, item.mediaType !== 'application/pdf' && !item.hasThumbnail);
     try {
       for await (const piece of download.chunks) {
-        if (!decryptor.push(piece)) return 'damaged';
-        ciphertext.set(piece, at);
-        at += piece.length;
+        opening.push(piece);
+        writer.write(piece);
       }
     } catch (error) {
+      opening.drop();
+      await writer.abandon();
       if (error instanceof BlobTransferError) return 'unreachable';
       throw error;
     }
-    const plain = decryptor.finish();
-    return plain === 'damaged' ? 'damaged' : { ciphertext, plain };
-  }
-
-  /**
-   * Thumbnail and file at once; ready unless a recall or expiry came first (then the file goes).
-   * False when the file could not be written (a full disk): tried again later, backing off.
-   */
-  async function keep(item: AttachmentToFetch, received: { ciphertext: Uint8Array; plain: Uint8Array }) {
-    const [thumbnail, file] = await Promise.all([
-      item.mediaType === 'application/pdf' ? null : deps.thumbnail(received.plain),
-      deps.files.write(received.ciphertext).catch((error: unknown) => {
-        deps.onProblem((error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'DISK_FULL' : 'ATTACHMENT_WRITE_FAILED');
+    const [opened, file] = await Promise.all([
+      opening.finish(),
+      writer.finish().catch((error: unknown) => {
+        diskProblem(error);
         return null;
       }),
-    ]).finally(() => received.plain.fill(0));
-    if (file === null) return false;
-    if (!(await deps.store.call('attachment.fetched', { id: item.id, file, thumbnail })))
-      await deps.files.remove([file]);
-    return true;
+    ]);
+    if (opened === 'damaged' || opened === 'failed' || file === null) {
+      if (typeof opened === 'object') opened.plain?.fill(0);
+      if (file !== null) await deps.files.remove([file]);
+      if (opened === 'failed') deps.onProblem('ATTACHMENT_DECRYPT_FAILED');
+      return opened === 'damaged' ? 'damaged' : 'again';
+    }
+    return { file, plain: opened.plain };
+  }
+
+  const diskProblem = (error: unknown) =>
+    deps.onProblem((error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'DISK_FULL' : 'ATTACHMENT_WRITE_FAILED');
+
+  /** Thumbnail, then ready unless a recall or expiry came first (then the file goes). */
+  async function keep(item: AttachmentToFetch, received: { file: string; plain: Uint8Array | null }) {
+    const thumbnail =
+      received.plain === null ? null : await deps.thumbnail(received.plain).finally(() => received.plain?.fill(0));
+    if (!(await deps.store.call('attachment.fetched', { id: item.id, file: received.file, thumbnail })))
+      await deps.files.remove([received.file]);
   }
 
   async function fetchOne(item: AttachmentToFetch): Promise<void> {
@@ -100,13 +121,14 @@ export function createAttachmentFetcher(deps: FetcherDeps): AttachmentFetcher {
     } else if (received === null || received === 'damaged') {
       problem = 'damaged';
       deps.onProblem('ATTACHMENT_DAMAGED');
-    } else if (await keep(item, received)) {
-      deps.onChanged(item.messageId);
-      return;
-    } else {
-      // Not kept here (a full disk): as a fetch that could not finish, tried again later.
+    } else if (received === 'again') {
+      // Not kept here: as a fetch that could not finish, tried again later.
       problem = 'unreachable';
       retry = item.attempts + 1 < FETCH_MAX_ATTEMPTS;
+    } else {
+      await keep(item, received);
+      deps.onChanged(item.messageId);
+      return;
     }
     const retryAt = retry ? deps.now() + backoffMs(item.attempts) : null;
     await deps.store.call('attachment.fetchFailed', { id: item.id, problem, retryAt });

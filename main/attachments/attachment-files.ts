@@ -1,7 +1,7 @@
 /**
  * Where an attachment's bytes rest on this workstation: one file per attachment in the vault's
  * folder (`<vault>/attachments/<random name>`), holding exactly the secretstream ciphertext the
- * server holds (attachment-cipher.ts), under the attachment's own key. That key lives only in the
+ * server holds (shared/node/crypto/attachment-cipher.ts), under the attachment's own key. That key lives only in the
  * SQLCipher vault, beside the file's name, so a file is as unreadable as the vault while it is
  * locked, and a recall or expiry that removes the key (schema-v9.ts) makes it unreadable at
  * once, before the file itself is unlinked (`remove`). Shredding the vault removes the folder.
@@ -20,9 +20,21 @@ import path from 'node:path';
 
 const NAME = /^[0-9a-f]{32}$/;
 
+/** A new file written as its bytes arrive. */
+export interface FileWriter {
+  /** Queues the next bytes (the caller leaves them untouched until `finish` or `abandon` settles). */
+  write(piece: Uint8Array): void;
+  /** Everything written and flushed to disk: the file's name. Rejects (and unlinks) if any write failed. */
+  finish(): Promise<string>;
+  /** Unlinks it, whatever was written. */
+  abandon(): Promise<void>;
+}
+
 export interface AttachmentFiles {
   /** Writes ciphertext to a new file (flushed to disk); its name. Rejects on a full disk. */
   write(ciphertext: Uint8Array): Promise<string>;
+  /** A new file to write piece by piece (a download as it arrives). Rejects on a full disk. */
+  create(): Promise<FileWriter>;
   /** The file's bytes, or null when it is not there (or the name is not one of ours). */
   read(name: string): Promise<Uint8Array | null>;
   /** Unlinks files; missing ones are fine. */
@@ -37,22 +49,59 @@ export function attachmentFiles(dir: string): AttachmentFiles {
     return path.join(dir, name);
   };
 
+  async function create(): Promise<FileWriter> {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const name = randomBytes(16).toString('hex');
+    const handle = await open(pathOf(name), 'wx', 0o600);
+    // One write at a time, in order; the first failure stops the rest and is what finish answers.
+    let written: Promise<void> = Promise.resolve();
+    let failure: Error | null = null;
+    let closed = false;
+    const close = async (keep: boolean) => {
+      if (closed) return;
+      closed = true;
+      await handle.close().catch(() => undefined);
+      if (!keep) await rm(pathOf(name), { force: true });
+    };
+    return {
+      write(piece) {
+        written = written.then(async () => {
+          if (failure !== null || closed) return;
+          try {
+            // A write may take fewer bytes than it was given.
+            for (let at = 0; at < piece.length;) at += (await handle.write(piece, at, piece.length - at)).bytesWritten;
+          } catch (error) {
+            failure = error instanceof Error ? error : new Error('write failed');
+          }
+        });
+      },
+      async finish() {
+        await written;
+        try {
+          if (failure !== null) throw failure;
+          await handle.datasync();
+        } catch (error) {
+          await close(false);
+          throw error;
+        }
+        await close(true);
+        return name;
+      },
+      async abandon() {
+        if (!closed) await written;
+        await close(false);
+      },
+    };
+  }
+
   return {
     async write(ciphertext) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      const name = randomBytes(16).toString('hex');
-      const handle = await open(pathOf(name), 'wx', 0o600);
-      try {
-        await handle.writeFile(ciphertext);
-        await handle.datasync();
-      } catch (error) {
-        await handle.close();
-        await rm(pathOf(name), { force: true });
-        throw error;
-      }
-      await handle.close();
-      return name;
+      const writer = await create();
+      writer.write(ciphertext);
+      return writer.finish();
     },
+
+    create,
 
     async read(name) {
       if (!NAME.test(name)) return null;

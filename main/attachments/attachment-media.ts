@@ -2,11 +2,11 @@
  * What main does to a file before it is sealed, in one place: its kind read from the bytes
  * (file-kind.ts); a photo re-encoded upright without metadata, with a thumbnail
  * (image-sanitizer.ts); a PDF checked for shape only (pdf-check.ts), its content left to the
- * renderer's sandboxed viewer.
+ * renderer's sandboxed viewer. A sender's preview of a received photo re-encoded as its thumbnail.
  */
 import type { AttachmentMedia } from './attachment-service';
 import { sniffKind } from './file-kind';
-import { makeThumbnail, sanitizeImage } from './image-sanitizer';
+import { makeThumbnail, previewThumbnail, sanitizeImage } from './image-sanitizer';
 import { checkPdf } from './pdf-check';
 
 export const attachmentMedia: AttachmentMedia = {
@@ -21,4 +21,5 @@ export const attachmentMedia: AttachmentMedia = {
     return { ...image, thumbnail: await makeThumbnail(image.bytes) };
   },
   thumbnail: makeThumbnail,
+  previewThumbnail,
 };

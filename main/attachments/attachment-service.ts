@@ -16,6 +16,7 @@ import { createAttachmentAccess } from './attachment-access';
 import { sweepDiscardedFiles, sweepOrphanFiles } from './attachment-file-sweep';
 import type { AttachmentFiles } from './attachment-files';
 import { createAttachmentDrafts, type PreparedFile } from './attachment-drafts';
+import { createCipherThread } from './cipher-thread';
 import { createAttachmentFetcher } from './attachment-fetcher';
 
 /** What main does to a file's bytes: read its kind, clean and re-encode it, make a thumbnail. */
@@ -23,12 +24,14 @@ export interface AttachmentMedia {
   readonly sniff: (bytes: Uint8Array) => AttachmentKind | null;
   readonly prepare: (bytes: Uint8Array, kind: AttachmentKind) => Promise<PreparedFile | 'unreadable'>;
   readonly thumbnail: (bytes: Uint8Array) => Promise<Uint8Array | null>;
+  /** A received preview (attachment-previews.ts) re-encoded as a thumbnail, or null if it is not one. */
+  readonly previewThumbnail: (bytes: Uint8Array) => Promise<Uint8Array | null>;
 }
 
 /** The server's blob store, with this session's token. */
 export interface BlobTransfer {
-  /** Uploads ciphertext of `size` bytes as `pieces` yields it (encrypted as it is read). */
-  readonly upload: (pieces: Iterable<Uint8Array>, size: number) => Promise<IpcResult<{ blobId: string }>>;
+  /** Uploads ciphertext of `size` bytes as `pieces` yields it (sealed as it comes). */
+  readonly upload: (pieces: AsyncIterable<Uint8Array>, size: number) => Promise<IpcResult<{ blobId: string }>>;
   /** The blob's size and its bytes as they arrive (iterating throws a BlobTransferError if they stop short). */
   readonly download: (blobId: string, maxBytes: number) => Promise<IpcResult<BlobDownload> | 'gone'>;
 }
@@ -56,7 +59,10 @@ const SWEEP_EVERY_MS = 5 * 60_000;
 export function createAttachmentService(deps: AttachmentServiceDeps) {
   // File times are the OS clock's, whatever clock the rest is given.
   const sessionStart = Date.now();
+  // Sealing and opening run in one worker thread of this session's, ended with it.
+  const cipher = createCipherThread();
   const drafts = createAttachmentDrafts({
+    seal: (plain) => cipher.seal(plain),
     policy: deps.policy,
     sniff: deps.media.sniff,
     prepare: deps.media.prepare,
@@ -71,6 +77,7 @@ export function createAttachmentService(deps: AttachmentServiceDeps) {
     store: deps.store,
     download: deps.blobs.download,
     files: deps.files,
+    cipher,
     thumbnail: deps.media.thumbnail,
     now: deps.now,
     setTimer: deps.setTimer,
@@ -132,6 +139,7 @@ export function createAttachmentService(deps: AttachmentServiceDeps) {
     stop() {
       sweeper.cancel();
       fetcher.stop();
+      cipher.stop();
       drafts.clear();
     },
   };

@@ -22,7 +22,8 @@ export async function attachmentViewsOf(
       size: a.size,
       state: a.state,
       problem: a.state === 'ready' || a.state === 'removed' ? null : a.problem,
-      thumbnail: a.state === 'ready' && a.thumbnail !== null ? Buffer.from(a.thumbnail).toString('base64') : null,
+      // While its file is fetched too: the sender's preview, as this workstation re-encoded it.
+      thumbnail: a.state !== 'removed' && a.thumbnail !== null ? Buffer.from(a.thumbnail).toString('base64') : null,
     });
     views.set(a.messageId, list);
   }

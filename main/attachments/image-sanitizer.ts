@@ -111,6 +111,24 @@ async function sanitizeHeic(bytes: Uint8Array): Promise<SanitizedImage | 'unread
 }
 
 /**
+ * A sender's preview (attachment-previews.ts) re-encoded as this workstation's thumbnail, or null
+ * when it is not a JPEG within the thumbnail's size: a small file claiming a large image is
+ * refused from its header, before a pixel is decoded.
+ */
+export async function previewThumbnail(bytes: Uint8Array): Promise<Uint8Array | null> {
+  try {
+    const { format, width, height } = await sharp(bytes, {
+      limitInputPixels: THUMBNAIL_SIDE * THUMBNAIL_SIDE,
+    }).metadata();
+    if (format !== 'jpeg' || !(width >= 1 && height >= 1 && width <= THUMBNAIL_SIDE && height <= THUMBNAIL_SIDE))
+      return null;
+  } catch {
+    return null;
+  }
+  return makeThumbnail(bytes);
+}
+
+/**
  * A JPEG no larger than 320×320 for the thread to show, from an image already sanitized (it is
  * still turned upright and stripped, in case it was not), or null if none can be made. JPEG's
  * shrink-on-load decodes a large photo at a fraction of its size, so this is quick.

@@ -63,7 +63,11 @@ export function guardEvent(action: GuardAction, found: readonly IdentifierCount[
 function scan(request: SendRequest, deps: IdentifierCheckDeps): IdentifierCount[] {
   const context = { now: deps.now(), mrnFormats: deps.rules.mrnFormats };
   const title = 'title' in request ? request.title : null;
-  const findings = [title ?? '', request.text].flatMap((part) => findIdentifiers(part, context));
+  // An empty part has nothing to find; skipping it spares a photo sent without a caption the
+  // rules' compile, which a heap full of image buffers can make V8 redo at every send.
+  const findings = [title ?? '', request.text]
+    .filter((part) => part.length > 0)
+    .flatMap((part) => findIdentifiers(part, context));
   return IDENTIFIER_KINDS.flatMap((kind) => {
     const count = findings.filter((finding) => finding.kind === kind).reduce((sum, finding) => sum + finding.count, 0);
     return count === 0 ? [] : [{ kind, count: Math.min(count, MAX_IDENTIFIER_COUNT) }];

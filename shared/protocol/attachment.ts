@@ -5,7 +5,7 @@
  * header first, then chunks of ATTACHMENT_CHUNK_BYTES plaintext each (the last tagged final).
  */
 import { z } from 'zod';
-import { fixedBytes } from './binary';
+import { boundedBytes, fixedBytes } from './binary';
 import { uuid } from './identifiers';
 
 /** The kinds a workstation accepts, and the media type each is sealed as. */
@@ -29,6 +29,8 @@ export const MAX_ATTACHMENTS = 10;
 export const ATTACHMENT_MAX_BYTES = 100 * 1024 * 1024;
 /** Plaintext bytes per secretstream chunk. */
 export const ATTACHMENT_CHUNK_BYTES = 64 * 1024;
+/** The largest preview one attachment's description may carry (a 320-pixel JPEG is about 15 KB). */
+export const ATTACHMENT_PREVIEW_MAX_BYTES = 24 * 1024;
 /** A file name as the sender's file had it, shown to the readers; never a path. */
 export const ATTACHMENT_NAME_MAX = 120;
 
@@ -54,6 +56,12 @@ export const attachmentRef = z.strictObject({
   /** Images only: pixel size after re-encoding. */
   width: z.number().int().min(1).max(100_000).optional(),
   height: z.number().int().min(1).max(100_000).optional(),
+  /**
+   * Images only, when the body had room: the sender's thumbnail (a JPEG no larger than 320×320),
+   * so the reader's thread shows the photo as soon as the message arrives. The sender's claim,
+   * like the file name: each reader re-encodes it before showing it (main/attachments/).
+   */
+  preview: boundedBytes(1, ATTACHMENT_PREVIEW_MAX_BYTES).optional(),
 });
 export type AttachmentRef = z.infer<typeof attachmentRef>;
 

@@ -25,6 +25,8 @@ export interface AttachmentRecord {
   readonly height: number | null;
   /** The sender's own copy is stored ready (its file written); a received one is fetched later. */
   readonly content?: { readonly file: string; readonly thumbnail: Uint8Array | null };
+  /** A received one's thumbnail from the sender's preview, shown while its file is fetched. */
+  readonly thumbnail?: Uint8Array | null;
 }
 
 export interface AttachmentSummary {
@@ -58,6 +60,8 @@ export interface AttachmentToFetch {
   readonly sha256: Uint8Array;
   readonly key: Uint8Array;
   readonly attempts: number;
+  /** It has a thumbnail already (from the sender's preview): the fetcher need not make one. */
+  readonly hasThumbnail: boolean;
 }
 
 interface SummaryRow {
@@ -72,6 +76,11 @@ interface SummaryRow {
 }
 
 const bytes = (value: Buffer | null): Uint8Array | null => (value === null ? null : new Uint8Array(value));
+
+const thumbnailOf = (a: AttachmentRecord): Buffer | null => {
+  const thumbnail = a.content === undefined ? (a.thumbnail ?? null) : a.content.thumbnail;
+  return thumbnail === null ? null : Buffer.from(thumbnail);
+};
 
 /** Inside the caller's transaction: a message's attachments, in order. */
 export function insertAttachments(db: Database, messageId: string, list: readonly AttachmentRecord[]): void {
@@ -93,7 +102,7 @@ export function insertAttachments(db: Database, messageId: string, list: readonl
       a.content === undefined ? 'fetching' : 'ready',
       a.width,
       a.height,
-      a.content?.thumbnail == null ? null : Buffer.from(a.content.thumbnail),
+      thumbnailOf(a),
       a.content?.file ?? null,
     );
   });
@@ -175,7 +184,8 @@ export const attachmentReads = {
     (
       sql(
         db,
-        `SELECT a.id, a.message_id, a.media_type, a.size_bytes, a.sha256, a.content_key, a.attempts FROM attachments a
+        `SELECT a.id, a.message_id, a.media_type, a.size_bytes, a.sha256, a.content_key, a.attempts,
+           a.thumbnail IS NOT NULL AS has_thumbnail FROM attachments a
            JOIN messages m ON m.id = a.message_id
          WHERE a.state = 'fetching' AND (a.next_attempt_at IS NULL OR a.next_attempt_at <= ?)
          ORDER BY m.seq, a.position LIMIT ?`,
@@ -187,6 +197,7 @@ export const attachmentReads = {
         sha256: Buffer;
         content_key: Buffer;
         attempts: number;
+        has_thumbnail: 0 | 1;
       }[]
     ).map((row) => ({
       id: row.id,
@@ -196,6 +207,7 @@ export const attachmentReads = {
       sha256: new Uint8Array(row.sha256),
       key: new Uint8Array(row.content_key),
       attempts: row.attempts,
+      hasThumbnail: row.has_thumbnail === 1,
     })),
 
   /** When the next fetch is due (0: now; null: none waits), so the fetcher can sleep until then. */
@@ -210,13 +222,15 @@ export const attachmentReads = {
 
 export const attachmentWrites = {
   /**
-   * Fetched, checked and written to `file`: ready with its thumbnail, unless a recall or expiry
-   * removed it meanwhile (false: the caller unlinks the file).
+   * Fetched, checked and written to `file`: ready with its thumbnail (null: keep the one it has,
+   * from the sender's preview), unless a recall or expiry removed it meanwhile (false: the caller
+   * unlinks the file).
    */
   'attachment.fetched': (db: Database, args: { id: string; file: string; thumbnail: Uint8Array | null }): boolean =>
     sql(
       db,
-      `UPDATE attachments SET state = 'ready', problem = NULL, thumbnail = ?, content_file = ?, next_attempt_at = NULL
+      `UPDATE attachments SET state = 'ready', problem = NULL, thumbnail = COALESCE(?, thumbnail), content_file = ?,
+         next_attempt_at = NULL
        WHERE id = ? AND state = 'fetching'`,
     ).run(args.thumbnail === null ? null : Buffer.from(args.thumbnail), args.file, args.id).changes === 1,
 

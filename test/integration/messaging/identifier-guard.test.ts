@@ -222,6 +222,7 @@ describe('the minimum-necessary guard in main', () => {
   });
 
   it('lets a role whose check policy turns off send anything, recording no guard record', async () => {
+    const wardBefore = await conversationCount(ward);
     const sent = await office.call('message.send', {
       to: [{ kind: 'user', userId: nurse.userId }],
       title: null,
@@ -231,6 +232,11 @@ describe('the minimum-necessary guard in main', () => {
     });
     expect(sent.ok).toBe(true);
     expect(guardRecords(officeTap)).toEqual([]);
+    // Delivered before the next test counts the nurse's conversations.
+    await eventually(
+      () => conversationCount(ward),
+      (count) => count === wardBefore + 1,
+    );
   });
 
   it('sends nothing when the override cannot be recorded, and nothing is recorded of it', async () => {

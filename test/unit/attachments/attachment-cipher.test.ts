@@ -1,5 +1,5 @@
 /**
- * Attachment encryption (main/attachments/attachment-cipher.ts): a round trip of every size
+ * Attachment encryption (shared/node/crypto/attachment-cipher.ts): a round trip of every size
  * around the chunk boundary, and every way a blob can differ from what was sealed refused as
  * `damaged`: wrong key, a flipped byte, a cut, an extension, chunks swapped, another file's
  * blob under this description.
@@ -11,7 +11,7 @@ import {
   ciphertextSize,
   decryptAttachment,
   encryptAttachment,
-} from '../../../main/attachments/attachment-cipher';
+} from '../../../shared/node/crypto/attachment-cipher';
 import { ATTACHMENT_CHUNK_BYTES } from '../../../shared/protocol/attachment';
 
 const plain = (size: number) => new Uint8Array(randomBytes(size));

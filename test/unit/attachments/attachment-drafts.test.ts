@@ -8,14 +8,20 @@ import { readdirSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { attachmentFiles } from '../../../main/attachments/attachment-files';
 import { createAttachmentDrafts, type DraftDeps } from '../../../main/attachments/attachment-drafts';
-import { decryptAttachment } from '../../../main/attachments/attachment-cipher';
+import { createCipherThread, type CipherThread } from '../../../main/attachments/cipher-thread';
+import { decryptAttachment } from '../../../shared/node/crypto/attachment-cipher';
 import { ok } from '../../../shared/ipc/result';
 import type { AttachmentKind } from '../../../shared/protocol/attachment';
 
 const MIB = 1024 * 1024;
+/** The real cipher worker, one per setup, ended after each test. */
+const threads: CipherThread[] = [];
+afterEach(() => {
+  for (const thread of threads.splice(0)) thread.stop();
+});
 const PDF = new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n');
 
 async function setup(overrides: Partial<DraftDeps> = {}) {
@@ -23,6 +29,8 @@ async function setup(overrides: Partial<DraftDeps> = {}) {
   const files = attachmentFiles(dir);
   const uploads: Uint8Array[] = [];
   let n = 0;
+  const cipher = createCipherThread();
+  threads.push(cipher);
   const deps: DraftDeps = {
     policy: () => ({ attachmentMaxMiB: 25, attachmentKinds: null }),
     sniff: (bytes): AttachmentKind | null =>
@@ -35,9 +43,12 @@ async function setup(overrides: Partial<DraftDeps> = {}) {
         height: null,
         thumbnail: null,
       }),
-    upload: (pieces) => {
-      uploads.push(Buffer.concat([...pieces]));
-      return Promise.resolve(ok({ blobId: `00000000-0000-4000-8000-00000000000${String(uploads.length)}` }));
+    seal: cipher.seal,
+    upload: async (pieces) => {
+      const read: Uint8Array[] = [];
+      for await (const piece of pieces) read.push(piece);
+      uploads.push(Buffer.concat(read));
+      return ok({ blobId: `00000000-0000-4000-8000-00000000000${String(uploads.length)}` });
     },
     files,
     newId: () => `10000000-0000-4000-8000-00000000000${String((n += 1))}`,
@@ -140,12 +151,12 @@ describe('attachment drafts', () => {
     expect(await left()).toEqual([record!.content!.file]);
   });
 
-  it('encrypts as the upload reads: a 3 MiB file goes in 1 MiB pieces, and the file holds them all', async () => {
+  it('seals in the worker as the upload reads: a 3 MiB file goes in 1 MiB pieces, and the file holds them all', async () => {
     const sizes: number[] = [];
     const { drafts, files } = await setup({
-      upload: (pieces) => {
-        for (const piece of pieces) sizes.push(piece.length);
-        return Promise.resolve(ok({ blobId: '00000000-0000-4000-8000-0000000000bb' }));
+      upload: async (pieces) => {
+        for await (const piece of pieces) sizes.push(piece.length);
+        return ok({ blobId: '00000000-0000-4000-8000-0000000000bb' });
       },
     });
     const big = new Uint8Array(3 * MIB);
@@ -174,7 +185,7 @@ describe('attachment drafts', () => {
   it('a full disk says so and keeps nothing', async () => {
     const { drafts } = await setup({
       files: {
-        write: () => Promise.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' })),
+        create: () => Promise.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' })),
         remove: () => Promise.resolve(),
       },
     });
@@ -194,16 +205,21 @@ describe('attachment drafts', () => {
 
   it('a discard or a lock during the upload wins: the draft cannot be sent', async () => {
     let proceed: () => void = () => undefined;
+    let uploading: () => void = () => undefined;
     const { drafts, left } = await setup({
-      upload: () =>
-        new Promise((resolve) => {
+      upload: async (pieces) => {
+        for await (const piece of pieces) expect(piece.length).toBeGreaterThan(0);
+        uploading();
+        return new Promise((resolve) => {
           proceed = () => resolve(ok({ blobId: '00000000-0000-4000-8000-0000000000aa' }));
-        }),
+        });
+      },
     });
     for (const end of ['discard', 'clear'] as const) {
       const draftId = attach(drafts, PDF);
+      const started = new Promise<void>((resolve) => (uploading = resolve));
       const finishing = drafts.finish(draftId);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await started;
       if (end === 'discard') drafts.discard(draftId);
       else drafts.clear();
       proceed();

@@ -10,8 +10,8 @@
  * they are the same file) or serves a stale copy is caught.
  */
 import { createHash } from 'node:crypto';
-import { ATTACHMENT_CHUNK_BYTES } from '../../shared/protocol/attachment';
-import { loadSodium } from '../../shared/node/crypto/sodium';
+import { ATTACHMENT_CHUNK_BYTES } from '../../protocol/attachment';
+import { loadSodium } from './sodium';
 
 const HEADER_BYTES = 24;
 const TAG_BYTES = 17;
