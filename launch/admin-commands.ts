@@ -133,6 +133,13 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
         ? ok({ route: 'adminDeviceCommands', body: { deviceId: line.words[0] } })
         : err('name one device id'),
   },
+  'run-retention': {
+    summary:
+      "delete now the messages kept past the server's retention period, as the daily run would (held ones stay); recorded on the server's chain",
+    usage: 'run-retention',
+    request: (line) =>
+      line.words.length === 0 ? ok({ route: 'adminRunMessageRetention', body: {} }) : err('no arguments'),
+  },
   call: {
     summary: 'any admin route with a JSON request (see shared/protocol/admin-*.ts)',
     usage: "call <route name> '<json>'",

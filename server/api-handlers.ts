@@ -13,6 +13,7 @@ import { reauthenticate } from './accounts/reauthenticate';
 import { createAdminHandlers } from './admin/admin-api-handlers';
 import { createAdminDirectoryHandlers } from './admin/admin-directory-handlers';
 import { createAdminLogHandlers } from './admin/admin-log-handlers';
+import { createAdminRetentionHandlers, type AdminRetentionDeps } from './admin/admin-retention-handlers';
 import { createAdminScheduleHandlers } from './admin/admin-schedule-handlers';
 import { createAdminScimHandlers } from './admin/admin-scim-handlers';
 import type { AuthenticatedSession } from './accounts/session-store';
@@ -35,10 +36,12 @@ import { exportAuditSelection, searchAudit } from './audit/audit-search';
 import { recordServed, servedEvent } from './audit/served-events';
 import { hasPendingCommands } from './devices/device-command-store';
 import { createDeviceCommandHandlers } from './devices/device-command-handlers';
+import { recordMatterExport } from './holds/matter-export-record';
+import { listMessageHolds, matterMessages, placeMessageHold, releaseMessageHold } from './holds/message-holds';
 import { createLeadTemplateHandlers } from './templates/lead-template-handlers';
 import { createTemplateHandlers } from './templates/template-handlers';
 
-export interface ApiDeps extends SignInDeps, SessionDeps, SendDeps {
+export interface ApiDeps extends SignInDeps, SessionDeps, SendDeps, AdminRetentionDeps {
   /** Something the server served was written to its audit outbox (served-events.ts): fold it soon. */
   readonly onServed?: () => void;
   readonly preloginSecret: Buffer;
@@ -51,6 +54,8 @@ export interface ApiDeps extends SignInDeps, SessionDeps, SendDeps {
   readonly demo: boolean;
   /** When role addresses' STAT messages re-alert and escalate (default DEFAULT_ESCALATION_TIMES). */
   readonly escalation?: RoleEscalationTimes;
+  /** The organisation's message retention bound in days (server option), shown beside an address's own. */
+  readonly retentionDays: number;
 }
 
 export function createApiHandlers(deps: ApiDeps): RouteHandlers {
@@ -161,9 +166,17 @@ export function createApiHandlers(deps: ApiDeps): RouteHandlers {
       chainId: deps.audit.chainId,
       ...(deps.onServed === undefined ? {} : { onServed: deps.onServed }),
     }),
+    ...createAdminRetentionHandlers(deps),
     ...createAdminScimHandlers(deps),
     ...createTemplateHandlers(deps),
     ...createLeadTemplateHandlers(deps),
+    messageHolds: () => listMessageHolds(deps),
+    placeMessageHold: ({ body, session }) => served(placeMessageHold(deps, session, body)),
+    releaseMessageHold: ({ body, session }) => served(releaseMessageHold(deps, session, body)),
+    recordMatterExport: ({ body, session }) =>
+      served(recordMatterExport({ db, clock, auditKey: deps.audit.key.publicKey }, session, body)),
+    matterMessages: ({ body, session }) =>
+      served(audited(session, 'export.created', matterMessages(deps, body), (page) => page.messages.length)),
     ...createDeviceCommandHandlers({
       db,
       clock,

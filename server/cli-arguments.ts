@@ -2,12 +2,18 @@
  * `npm run server -- --data <dir> --port <p> [--demo] [--host <h>] [--database-url <url>]
  * [--siem-host <h> --siem-port <p> --siem-ca <pem file> [--siem-cert <pem file> --siem-key <pem file>]
  * [--siem-enterprise-number <PEN>] [--siem-lease-seconds <s>]] [--fhir-code-system-base <https URL>]
- * [--archive-key-fingerprint <64 hex digits>]`, or, as the database owner, `npm run server -- --migrate-only --database-url <url> [--runtime-role <role>]`.
+ * [--archive-key-fingerprint <64 hex digits>] [--message-retention-days <days>]`, or, as the database owner, `npm run server -- --migrate-only --database-url <url> [--runtime-role <role>]`.
  * Pure: argv and environment in, the command or a usage error out (the PEM files are read by cli.ts).
  */
 import { siemHost as siemHostSchema } from '../shared/audit/audit-event';
 import { parseEnterpriseNumber, parseFhirCodeSystemBase } from '../shared/audit/export-naming';
 import { parseArchiveFingerprint } from '../shared/protocol/archive-key';
+import {
+  DEFAULT_MESSAGE_RETENTION_DAYS,
+  MAX_MESSAGE_RETENTION_DAYS,
+  MIN_MESSAGE_RETENTION_DAYS,
+} from '../shared/protocol/retention-days';
+import { isRetentionDays } from './retention/message-retention';
 import { err, ok, type Result } from '../shared/result';
 
 export interface CliOptions {
@@ -31,6 +37,8 @@ export interface CliOptions {
   readonly fhirCodeSystemBase?: string;
   /** The hospital's archive key every envelope must be sealed to, by its fingerprint, in its one form. */
   readonly archiveKeyFingerprint?: string;
+  /** Days the server keeps a message's ciphertext after accepting it (default six years). */
+  readonly messageRetentionDays?: number;
 }
 
 /** Apply the schema (as its owner) and grant the runtime role what the server needs, then exit. */
@@ -43,7 +51,7 @@ export const USAGE =
   'usage: npm run server -- --data <dir> [--port <port>] [--host <host>] [--demo] [--database-url postgres://…] ' +
   '[--siem-host <host> --siem-port <port> --siem-ca <CA pem file> [--siem-cert <pem file> --siem-key <pem file>] ' +
   '[--siem-enterprise-number <PEN>] [--siem-lease-seconds <seconds>]] [--fhir-code-system-base <https URL>] ' +
-  '[--archive-key-fingerprint <64 hex digits>]\n' +
+  '[--archive-key-fingerprint <64 hex digits>] [--message-retention-days <days>]\n' +
   '       npm run server -- --migrate-only --database-url postgres://<owner>@… [--runtime-role <role>]';
 export const DEFAULT_PORT = 8443;
 /** The forwarding lease's range, in seconds (server/siem/siem-setup.ts checks the same in milliseconds). */
@@ -64,6 +72,7 @@ const SERVING_FLAGS = [
   '--siem-lease-seconds',
   '--fhir-code-system-base',
   '--archive-key-fingerprint',
+  '--message-retention-days',
 ] as const;
 
 /** What the command line asks for: run the server, or only migrate its database. */
@@ -92,6 +101,7 @@ export function parseCliArguments(
   let leaseSeconds: number | undefined;
   let fhirCodeSystemBase: string | undefined;
   let archiveKeyFingerprint: string | undefined;
+  let messageRetentionDays: number | undefined;
   let migrateOnly = false;
   let runtimeRole: string | undefined;
   /** The serving flags given, so --migrate-only can name one it refuses. */
@@ -216,6 +226,16 @@ export function parseCliArguments(
         archiveKeyFingerprint = parsed;
         break;
       }
+      case '--message-retention-days': {
+        const taken = takeValue();
+        const parsed = taken !== null && /^\d+$/.test(taken) ? Number(taken) : Number.NaN;
+        if (!isRetentionDays(parsed))
+          return err(
+            `--message-retention-days needs a whole number of days (${String(MIN_MESSAGE_RETENTION_DAYS)}-${String(MAX_MESSAGE_RETENTION_DAYS)}; default ${String(DEFAULT_MESSAGE_RETENTION_DAYS)})`,
+          );
+        messageRetentionDays = parsed;
+        break;
+      }
       default:
         return err(`unknown argument: ${String(flag)}`);
     }
@@ -263,6 +283,7 @@ export function parseCliArguments(
       ...(siem === undefined ? {} : { siem }),
       ...(fhirCodeSystemBase === undefined ? {} : { fhirCodeSystemBase }),
       ...(archiveKeyFingerprint === undefined ? {} : { archiveKeyFingerprint }),
+      ...(messageRetentionDays === undefined ? {} : { messageRetentionDays }),
     },
   });
 }

@@ -110,6 +110,7 @@ try {
     ...(siem === undefined ? {} : { siem }),
     ...(options.fhirCodeSystemBase === undefined ? {} : { fhirCodeSystemBase: options.fhirCodeSystemBase }),
     ...(options.archiveKeyFingerprint === undefined ? {} : { archiveKeyFingerprint: options.archiveKeyFingerprint }),
+    ...(options.messageRetentionDays === undefined ? {} : { messageRetentionDays: options.messageRetentionDays }),
   });
   stopServer = () => {
     void server.close().then(

@@ -11,7 +11,9 @@ export type ServerOptionProblem =
   | 'FHIR_CODE_SYSTEM_BASE_INVALID'
   | 'BLOB_LIMITS_INVALID'
   /** `archiveKeyFingerprint` is not 64 hex digits (spaces between groups allowed). */
-  | 'ARCHIVE_KEY_FINGERPRINT_INVALID';
+  | 'ARCHIVE_KEY_FINGERPRINT_INVALID'
+  /** `messageRetentionDays` is not a whole number of days in the range message-retention.ts allows. */
+  | 'MESSAGE_RETENTION_DAYS_INVALID';
 
 export class ServerOptionError extends Error {
   constructor(readonly code: ServerOptionProblem) {

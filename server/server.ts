@@ -47,6 +47,9 @@ import type { RoleEscalationTimes } from '../shared/protocol/escalation';
 import { blobLimitsOf, type BlobLimits } from './blobs/blob-limits';
 import { archiveRequirementOf, parseArchiveFingerprint } from '../shared/protocol/archive-key';
 import { registerBlobRoutes } from './blobs/blob-routes';
+import { DEFAULT_MESSAGE_RETENTION_DAYS } from '../shared/protocol/retention-days';
+import { isRetentionDays } from './retention/message-retention';
+import { MessageRetentionError, runMessageRetention, type RetentionRun } from './retention/message-retention-run';
 
 export interface ServerOptions {
   /** TLS material, the embedded database and demo files live here. */
@@ -91,6 +94,12 @@ export interface ServerOptions {
    * (shared/protocol/archive-key.ts). Default: none, the server does not archive.
    */
   readonly archiveKeyFingerprint?: string;
+  /**
+   * How many days after acceptance the server keeps a message's ciphertext before its daily
+   * retention run deletes it (server/retention/message-retention.ts); legal holds keep what they
+   * cover regardless. Default DEFAULT_MESSAGE_RETENTION_DAYS (six years).
+   */
+  readonly messageRetentionDays?: number;
 }
 
 export interface RunningServer {
@@ -104,12 +113,20 @@ export interface RunningServer {
   foldServerTrail(): Promise<void>;
   /** Releases the escalation alerts due now, instead of within half a second (tests, tools); how many. */
   releaseDueEscalations(): Promise<number>;
+  /**
+   * Runs message retention now, as the scheduled run would if it were due (`scheduled`: only if
+   * due), its record folded into the chain before it returns (tests, tools). `actor`: an admin's
+   * user id, or null for the server itself.
+   */
+  runMessageRetention(request?: { actor?: string | null; scheduled?: boolean }): Promise<RetentionRun>;
   close(): Promise<void>;
 }
 
 export const DEFAULT_ACCOUNT_KDF = Object.freeze({ memoryMiB: 64, passes: 3 });
 const HOUSEKEEPING_INTERVAL_MS = 60 * 1000;
 const SESSION_CHECK_INTERVAL_MS = 15 * 1000;
+/** How often the daily message retention run is looked at: it runs when a day has passed since the last. */
+const RETENTION_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 /** How often due escalation alerts are looked for: the most a step can be late by, plus the release. */
 const ESCALATION_INTERVAL_MS = 500;
 const STREAM_CLOSE_GRACE_MS = 500;
@@ -135,6 +152,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.archiveKeyFingerprint !== undefined && archiveFingerprint === null)
     throw new ServerOptionError('ARCHIVE_KEY_FINGERPRINT_INVALID');
   const archive = archiveFingerprint === null ? null : archiveRequirementOf(archiveFingerprint);
+  const retentionDays = options.messageRetentionDays ?? DEFAULT_MESSAGE_RETENTION_DAYS;
+  if (!isRetentionDays(retentionDays)) throw new ServerOptionError('MESSAGE_RETENTION_DAYS_INVALID');
 
   // Before anything in the data folder is read or created: refused if others can write it.
   await secureDataFolder(options.dataDir);
@@ -222,6 +241,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         () => logger.warn({ event: 'audit-fold-failed' }, 'audit'),
       );
 
+    /** A retention run, then its record (or its refusal's, or its failure's) folded into the chain. */
+    const retain = async (actor: string | null, scheduled: boolean): Promise<RetentionRun> => {
+      try {
+        return await runMessageRetention({ db, clock, days: retentionDays }, { actor, scheduled });
+      } finally {
+        await serverTrail.fold().then(
+          (folded) => (folded > 0 ? onAppended?.() : undefined),
+          () => logger.warn({ event: 'audit-fold-failed' }, 'audit'),
+        );
+      }
+    };
+
     const authenticate = createAuthenticator(db, clock);
     const app = await createHttpApp({ tls, logger, beforeClose: () => streams.closeAll(STREAM_CLOSE_GRACE_MS) });
     cleanups.push(() => app.close());
@@ -240,6 +271,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         preloginSecret,
         accountKdf,
         demo: options.demo === true,
+        retentionDays,
         ...(options.escalation === undefined ? {} : { escalation: options.escalation }),
         ...(options.fhirCodeSystemBase === undefined ? {} : { fhirCodeSystemBase: options.fhirCodeSystemBase }),
         audit: {
@@ -252,6 +284,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         },
         onAccountEvent: foldAccountEvents,
         onServed: () => serverTrail.schedule(),
+        runMessageRetention: (actor) => retain(actor, false),
       }),
       authenticate,
       clock,
@@ -306,6 +339,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ),
       setInterval(() => void streams.checkSessions().catch(() => undefined), SESSION_CHECK_INTERVAL_MS),
       setInterval(() => void releaseEscalations().catch(() => undefined), ESCALATION_INTERVAL_MS),
+      // Counts and codes only; the run's own record on the chain says the rest.
+      setInterval(
+        () =>
+          void retain(null, true).then(
+            (run) => {
+              if (run.status === 'ran')
+                logger.info(
+                  { event: 'message-retention-ran', envelopes: run.envelopes, blobs: run.blobs },
+                  'retention',
+                );
+            },
+            (error: unknown) =>
+              logger.warn(
+                { event: 'message-retention-failed', code: error instanceof MessageRetentionError ? error.code : null },
+                'retention',
+              ),
+          ),
+        RETENTION_CHECK_INTERVAL_MS,
+      ),
     ];
     for (const timer of timers) timer.unref();
     cleanups.push(() => {
@@ -337,6 +389,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await releasing?.catch(() => 0);
         return releaseEscalations();
       },
+      runMessageRetention: (request = {}) => retain(request.actor ?? null, request.scheduled ?? false),
       foldServerTrail: async () => {
         if ((await serverTrail.fold()) > 0) onAppended?.();
       },

@@ -61,6 +61,9 @@ export const ERROR_CODES = [
   'OUTSIDE_DEPARTMENT',
   'LEAD_NOT_ELIGIBLE',
   'TEMPLATE_LIMIT_REACHED',
+  'HOLD_LIMIT_REACHED',
+  // An eDiscovery export whose package would not prove itself (the chain record did not come, or a check failed).
+  'PACKAGE_UNVERIFIED',
   // Messaging.
   'NOT_FOUND',
   'RECIPIENT_UNAVAILABLE',
@@ -186,6 +189,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   OUTSIDE_DEPARTMENT: 'A department lead can keep only the templates for exactly their own department.',
   LEAD_NOT_ELIGIBLE: 'Only a person with a department and a role that sends messages can lead a department.',
   TEMPLATE_LIMIT_REACHED: 'The department has as many active templates as a department lead may keep.',
+  HOLD_LIMIT_REACHED: 'As many legal holds are in force as the server allows.',
+  PACKAGE_UNVERIFIED: "The export could not be proven against the server's signed audit trail, so none was written.",
   NOT_FOUND: 'That item no longer exists on this workstation.',
   RECIPIENT_UNAVAILABLE: 'A recipient cannot receive secure messages yet (never signed in, or not active).',
   KEY_CHANGED: "A recipient's security key has changed. Review the warning before sending.",

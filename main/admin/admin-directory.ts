@@ -2,7 +2,7 @@
  * The Administration view's role addresses and workstations in main: each channel one call of
  * the server's admin directory API (shared/protocol/admin-directory-api.ts) with the signed-in
  * admin's session. The router has refused every role without `admin.manage`; the server checks
- * again, and asks for a fresh re-authentication before a revocation.
+ * again, and asks for a fresh re-authentication before a revocation or a role address's retention bound.
  *
  * Main knows which workstation it is: each listed workstation says whether it is this one, and
  * revoking this one is refused here (it would end the admin's own session and leave this
@@ -30,6 +30,7 @@ type DirectoryChannel = Extract<
   | 'admin.addRoleMember'
   | 'admin.removeRoleMember'
   | 'admin.setRoleEscalation'
+  | 'admin.setRoleRetention'
   | 'admin.listWorkstations'
   | 'admin.revokeWorkstation'
 >;
@@ -46,6 +47,8 @@ export function createAdminDirectory({ call, deviceId }: AdminDirectoryDeps): Ad
     'admin.addRoleMember': ({ addressId, userId }) => call('adminAddRoleMember', { addressId, userId }),
     'admin.removeRoleMember': ({ addressId, userId }) => call('adminRemoveRoleMember', { addressId, userId }),
     'admin.setRoleEscalation': ({ addressId, escalation }) => call('adminSetRoleEscalation', { addressId, escalation }),
+    'admin.setRoleRetention': ({ addressId, retentionDays }) =>
+      call('adminSetRoleRetention', { addressId, retentionDays }),
     'admin.listWorkstations': async ({ after }) => {
       const listed = await call('adminListWorkstations', { after, limit: ADMIN_DIRECTORY_PAGE });
       if (!listed.ok) return listed;

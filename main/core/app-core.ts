@@ -22,6 +22,9 @@ import { createAuditTrail, type AuditTrail } from '../audit/audit-trail';
 import { auditEvent, NO_ACTOR } from '../../shared/audit/audit-event-builder';
 import { createAdminConsole } from '../admin/admin-console';
 import { createComplianceChannels } from '../audit/compliance-channels';
+import { createMatterExport } from '../audit/matter-export';
+import { createMessageHoldChannels } from '../audit/message-hold-channels';
+import { archiveFingerprintOfBase64 } from '../../shared/node/archive/archive-key-pair';
 import { readWitnessedHead } from '../audit/witnessed-head-file';
 import { derivePasswordKeys } from '../keys/password-kdf';
 import { createLeadTemplates } from '../messaging/lead-templates';
@@ -270,6 +273,28 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     now,
   });
 
+  const matterExport =
+    api === null || blobs === null
+      ? null
+      : createMatterExport({
+          api,
+          blobs,
+          token: () => session.serverToken(),
+          actor: () => {
+            const current = session.state();
+            return current.state === 'unlocked' ? { userId: current.user.userId, role: current.user.role } : null;
+          },
+          exportsDir,
+          archiveFingerprint: () =>
+            policy.archivePublicKey === null ? null : archiveFingerprintOfBase64(policy.archivePublicKey),
+          witnessedAuditKey: () => {
+            const read = readWitnessedHead(options.dataDir);
+            return read.ok ? (read.value?.auditKey ?? null) : null;
+          },
+          record: (event) => audit.record(event),
+          wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        });
+
   const adminConsole = createAdminConsole({
     api,
     token: () => session.serverToken(),
@@ -380,6 +405,13 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       'availability.set': ({ availability }) => withMessaging((m) => m.setAvailability(availability)),
       ...createLeadTemplates({ api, token: () => session.serverToken() }),
       ...complianceChannels,
+      ...createMessageHoldChannels({ api, token: () => session.serverToken() }),
+      'holds.exportMatter': ({ matter }) =>
+        matterExport === null
+          ? Promise.resolve(fail(appError('NO_SERVER_CONFIGURED')))
+          : matterExport.exportMatter(matter),
+      // The same proof as the Administration view's, behind the compliance officer's permission.
+      'holds.reauthenticate': (request, context) => adminConsole['admin.reauthenticate'](request, context),
       ...adminConsole,
     },
   });

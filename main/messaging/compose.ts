@@ -18,7 +18,7 @@ import type { ConversationRecord, ParticipantRecord } from '../store/ops/convers
 import type { StoreClient } from '../store/store-client';
 import type { ActionRecords } from './action-records';
 import type { ContactKeys } from './contact-keys';
-import { newConversation, outgoingContent, participantsOf } from './outgoing-message';
+import { headerRoleAddress, newConversation, outgoingContent, participantsOf } from './outgoing-message';
 import { leaveOutUnreachable, type RoleRouting } from './role-routing';
 import { standbyParticipants } from './escalation-standby';
 import { escalationRecipients, type EscalationPlan } from '../../shared/protocol/escalation';
@@ -29,6 +29,7 @@ import { asksForAcknowledgement } from '../../shared/protocol/acknowledgement';
 import type { AttachmentDrafts } from '../attachments/attachment-drafts';
 import type { AttachmentRecord } from '../store/ops/attachment-ops';
 import type { IdentifierCount } from '../../shared/text/identifier-guard/identifier-kinds';
+import { withPreviews } from '../attachments/attachment-previews';
 import { attachmentRefOf } from '../attachments/attachment-record';
 import { guardEvent, type GuardSubject, type IdentifierCheck } from './identifier-check';
 import type { TemplateSend } from './template-send';
@@ -36,7 +37,7 @@ import type { TemplateSend } from './template-send';
 export interface ComposerDeps {
   readonly store: StoreClient;
   readonly contacts: ContactKeys;
-  readonly roles: Pick<RoleDirectory, 'cached' | 'refresh'>;
+  readonly roles: Pick<RoleDirectory, 'cached' | 'refresh' | 'lookup'>;
   readonly records: ActionRecords;
   readonly ownKeys: OwnKeys;
   /** The sender as the conversation names them. */
@@ -192,6 +193,7 @@ export function createComposer(deps: ComposerDeps): Composer {
       );
       // A new conversation begins with this message: same instant, so nothing is "earlier".
       const sentAt = isNew ? conversation.createdAt : deps.now();
+      const role = conversation.roleAddressId === null ? null : await deps.roles.lookup(conversation.roleAddressId);
       const { header, body } = outgoingContent({
         request,
         conversation,
@@ -203,12 +205,13 @@ export function createComposer(deps: ComposerDeps): Composer {
         escalation: plan,
         standby,
         attachments: attached.value.map(attachmentRefOf),
+        roleAddress: headerRoleAddress(conversation, role, [self.userId, ...readers()]),
       });
       let sealed;
       try {
         sealed = await sealEnvelope({
           header,
-          body,
+          body: withPreviews(body, attached.value),
           recipientKeys: deps.ownKeys.sealedTo(readers(), (id) => keys.value.get(id)?.encryptionKey ?? ''),
           signingKey: deps.ownKeys.signingKey,
         });

@@ -17,30 +17,23 @@
  */
 import type { FeedEvent } from '../../shared/protocol/feed';
 import type { Envelope, MessageBody, Priority } from '../../shared/protocol/envelope';
-import { openEnvelope, type EnvelopeReader } from '../crypto/envelope-open';
+import { openEnvelope, type EnvelopeReader } from '../../shared/node/crypto/envelope-open';
 import { verifyAcknowledgement } from '../crypto/acknowledgement-signature';
-import { verifyRecall } from '../crypto/recall-signature';
+import { verifyRecall } from '../../shared/node/crypto/recall-signature';
 import type { StoreClient } from '../store/store-client';
 import type { ConversationRecord } from '../store/ops/conversation-ops';
 import type { ContactKeys } from './contact-keys';
 import type { RoleDirectory } from './role-directory';
 import { displayTextOrNull } from '../../shared/text/display-text';
 import { asksForAcknowledgement } from '../../shared/protocol/acknowledgement';
-import { escalationRecipients } from '../../shared/protocol/escalation';
 import { plannedParticipants } from './escalation-standby';
+import { readerThumbnails } from '../attachments/attachment-previews';
 import { attachmentRecordOf } from '../attachments/attachment-record';
+import type { AttachmentRecord } from '../store/ops/attachment-ops';
+import type { AttachmentRef } from '../../shared/protocol/attachment';
+import { sameMembers, sealedHeaderMismatch } from './sealed-header-checks';
 
 export const FEED_CURSOR_SETTING = 'feed.cursor';
-
-/** The header's blob ids and the body's descriptions name the same blobs, in the same order. */
-function sameAttachments(
-  linked: readonly string[] | undefined,
-  described: readonly { readonly blobId: string }[] | undefined,
-): boolean {
-  const ids = described?.map((a) => a.blobId) ?? [];
-  const header = linked ?? [];
-  return ids.length === header.length && ids.every((id, i) => id === header[i]);
-}
 
 export interface Self {
   readonly userId: string;
@@ -63,6 +56,8 @@ export interface FeedReceiverDeps {
   readonly onRejected: (reason: string) => void;
   /** A new incoming message was stored: who sent it (a display name), for a PHI-free notification. */
   readonly onIncoming?: (senderName: string | null, priority: Priority) => void;
+  /** Re-encodes a sender's preview as a thumbnail here (image-sanitizer.ts); without it, previews are ignored. */
+  readonly thumbnail?: (bytes: Uint8Array) => Promise<Uint8Array | null>;
   /** A stored message carries attachments to fetch, or a recall let some go. */
   readonly onAttachments?: () => void;
   /**
@@ -83,26 +78,6 @@ export interface FeedReceiver {
   /** Verifies, opens and stores an envelope fetched outside the feed (history); the cursor stays. */
   ingest(envelope: Envelope, acceptedAt: number): Promise<void>;
   cursor(): Promise<number>;
-}
-
-function sameMembers(a: readonly string[], b: readonly string[]): boolean {
-  const left = new Set(a);
-  const right = new Set(b);
-  return left.size === right.size && [...left].every((id) => right.has(id));
-}
-
-/**
- * The sealed participants are exactly everyone the envelope was sealed for (its recipients now
- * and those its escalation plan may reach later) plus those it openly leaves out as on standby,
- * who are none of those.
- */
-function participantsMatch(header: Envelope['header'], body: MessageBody): boolean {
-  const sealedFor = [header.sender.userId, ...header.recipients, ...escalationRecipients(header.escalation)];
-  const standby = body.conversation.standby ?? [];
-  return (
-    standby.every((id) => !sealedFor.includes(id)) &&
-    sameMembers([...sealedFor, ...standby], body.conversation.participants)
-  );
 }
 
 export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
@@ -178,7 +153,11 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     };
   }
 
-  async function onEnvelope(envelope: Envelope, acceptedAt: number): Promise<void> {
+  /**
+   * `live`: it came on the feed. One fetched from history (scrolling back, perhaps to a message
+   * local retention removed) is stored and recorded the same, but raises no notice: it is old news.
+   */
+  async function onEnvelope(envelope: Envelope, acceptedAt: number, live = true): Promise<void> {
     const header = envelope.header;
     if (header.expiresAt !== null && header.expiresAt <= deps.now()) return;
     const body = await open(envelope);
@@ -186,14 +165,10 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       deps.onRejected('ENVELOPE_REJECTED');
       return;
     }
-    if (!sameAttachments(header.attachments, body.attachments)) {
-      // The sealed descriptions must be of exactly the blobs the signed header linked to it.
-      deps.onRejected('ATTACHMENTS_MISMATCH');
-      return;
-    }
-    if (!participantsMatch(header, body)) {
-      // The sealed conversation details must name exactly who the signed header addresses.
-      deps.onRejected('PARTICIPANTS_MISMATCH');
+    // The sealed details must agree with what the signed header says of the same things.
+    const mismatch = sealedHeaderMismatch(header, body);
+    if (mismatch !== null) {
+      deps.onRejected(mismatch);
       return;
     }
     const existing = await deps.store.call('conversation.get', { id: header.conversationId });
@@ -242,7 +217,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
         direction,
         ackRequested: asksForAcknowledgement(header.priority, body.acknowledgementRequested === true),
         escalationPlan: header.escalation ?? null,
-        ...(body.attachments === undefined ? {} : { attachments: body.attachments.map(attachmentRecordOf) }),
+        ...(body.attachments === undefined ? {} : { attachments: await attachmentRecordsOf(body.attachments) }),
       },
     });
     // The delivery receipt goes only after the record above: the sender learns of it once it is in the trail.
@@ -251,11 +226,18 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       if (body.attachments !== undefined) deps.onAttachments?.();
       deps.onThreadChanged(header.conversationId);
       deps.onListChanged();
-      if (direction === 'in') {
+      if (direction === 'in' && live) {
         const sender = conversation.participants.find((p) => p.userId === header.sender.userId)?.displayName ?? null;
         deps.onIncoming?.(displayTextOrNull(sender, 200), header.priority);
       }
     }
+  }
+
+  /** The body's attachments to store, each image with its preview re-encoded here as its thumbnail. */
+  async function attachmentRecordsOf(refs: readonly AttachmentRef[]): Promise<AttachmentRecord[]> {
+    const thumbnails =
+      deps.thumbnail === undefined ? new Map<string, Uint8Array>() : await readerThumbnails(refs, deps.thumbnail);
+    return refs.map((ref) => attachmentRecordOf(ref, thumbnails.get(ref.blobId) ?? null));
   }
 
   async function onRecall(event: Extract<FeedEvent, { type: 'recall' }>): Promise<void> {
@@ -374,7 +356,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
         stored = event.seq;
       }
     },
-    ingest: onEnvelope,
+    ingest: (envelope, acceptedAt) => onEnvelope(envelope, acceptedAt, false),
     cursor,
   };
 }

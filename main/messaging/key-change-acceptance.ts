@@ -7,7 +7,7 @@
 import { appError } from '../../shared/errors';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
 import { envelope as envelopeSchema } from '../../shared/protocol/envelope';
-import { openEnvelope } from '../crypto/envelope-open';
+import { openEnvelope } from '../../shared/node/crypto/envelope-open';
 import { sealEnvelope } from '../crypto/envelope-seal';
 import type { StoreClient } from '../store/store-client';
 import type { ActionRecords } from './action-records';

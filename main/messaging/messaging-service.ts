@@ -1,7 +1,8 @@
 /**
  * One signed-in clinician's messaging, as a small coordinator: it wires the live feed, the
  * outbox, receipts and the modules that each own one part (compose.ts, thread-reader.ts,
- * expiry-sweeper.ts, recall.ts, acknowledge.ts, key-change-acceptance.ts) and starts and stops them together.
+ * expiry-sweeper.ts, message-retention.ts, recall.ts, acknowledge.ts, key-change-acceptance.ts) and starts
+ * and stops them together.
  * Everything it stores goes to the clinician's vault; everything it sends is sealed first. The
  * renderer only ever gets views (`MessageView`, `ConversationSummary`) and change notices
  * without content.
@@ -27,6 +28,8 @@ import { createAvailability, type OwnAvailability } from './availability';
 import { createComposer } from './compose';
 import { createContactKeys } from './contact-keys';
 import { createExpirySweeper } from './expiry-sweeper';
+import { createMessageRetention } from './message-retention';
+import { firstSyncSince } from './retention-bound';
 import { createFeedReceiver } from './feed-receiver';
 import { createKeyChangeAcceptance } from './key-change-acceptance';
 import { createMessageSearch } from './message-search';
@@ -96,6 +99,11 @@ export interface MessagingDeps {
    * history when a conversation is scrolled back. Default 30 days.
    */
   readonly initialSyncWindowMs?: number;
+  /**
+   * Machine policy's messageRetentionDays: messages accepted longer ago are removed from the
+   * vault at start and daily (message-retention.ts), and a first sync reaches no further back.
+   */
+  readonly retentionDays: number | null;
 }
 
 const INITIAL_SYNC_WINDOW_MS = 30 * 24 * 3600_000;
@@ -139,17 +147,18 @@ export function createMessagingService(deps: MessagingDeps) {
     },
   });
 
+  const setTimer = (run: () => void, ms: number) => {
+    const timer = setTimeout(run, ms);
+    timer.unref();
+    return { cancel: () => clearTimeout(timer) };
+  };
   const attachments = createAttachmentService({
     ...deps.attachments,
     store,
     records,
     now: deps.now,
     newId: () => randomUUID(),
-    setTimer: (run, ms) => {
-      const timer = setTimeout(run, ms);
-      timer.unref();
-      return { cancel: () => clearTimeout(timer) };
-    },
+    setTimer,
     onChanged: (messageId) =>
       background(
         store.call('message.find', { id: messageId }).then((message) => {
@@ -167,6 +176,7 @@ export function createMessagingService(deps: MessagingDeps) {
     now: deps.now,
     onThreadChanged: deps.onThreadChanged,
     onListChanged: deps.onListChanged,
+    thumbnail: deps.attachments.media.previewThumbnail,
     onAttachments: () => attachments.wake(),
     onDelivered: (messageId) => receipts.add(messageId, 'delivered'),
     onReceived: (message) =>
@@ -186,7 +196,7 @@ export function createMessagingService(deps: MessagingDeps) {
     endpoint: deps.endpoint,
     token: deps.token,
     cursor: () => receiver.cursor(),
-    since: () => deps.now() - (deps.initialSyncWindowMs ?? INITIAL_SYNC_WINDOW_MS),
+    since: () => firstSyncSince(deps.now(), deps.initialSyncWindowMs ?? INITIAL_SYNC_WINDOW_MS, deps.retentionDays),
     onEvent: (event) => receiver.handle(event),
     onState: (state) => {
       connection = state;
@@ -212,6 +222,18 @@ export function createMessagingService(deps: MessagingDeps) {
     now: deps.now,
     onThreadChanged: deps.onThreadChanged,
     onListChanged: removedMessages,
+    background,
+  });
+  const retention = createMessageRetention({
+    store,
+    records,
+    days: deps.retentionDays,
+    now: deps.now,
+    setTimer,
+    onRemoved: (conversationIds) => {
+      for (const id of conversationIds) deps.onThreadChanged(id);
+      removedMessages();
+    },
     background,
   });
   const composer = createComposer({
@@ -329,6 +351,7 @@ export function createMessagingService(deps: MessagingDeps) {
     start() {
       stream.start();
       expiry.start();
+      retention.start();
       // Attachments left waiting by an earlier session (a lock mid-download) are fetched again.
       attachments.wake();
       background(renameRoleAddresses());
@@ -343,6 +366,7 @@ export function createMessagingService(deps: MessagingDeps) {
 
     async stop() {
       expiry.stop();
+      await retention.stop();
       attachments.stop();
       templates.clear();
       if (retry) clearInterval(retry);

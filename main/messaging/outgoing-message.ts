@@ -115,6 +115,26 @@ export function participantsOf(
   ];
 }
 
+/**
+ * The role address a message's signed header names, so the server keeps it for that address's
+ * retention period: its role conversation's address, where the directory shows the sender or
+ * someone it is sealed for among the address's members, as the server checks
+ * (server/relay/role-address-tag.ts). Not otherwise: a conversation a sender claimed was to an
+ * address none of its members is in (main only takes the address's id from a sealed body), or
+ * one whose address the directory could not be asked about now, keeps the organisation's period
+ * for this message rather than have the server refuse it.
+ */
+export function headerRoleAddress(
+  conversation: Pick<ConversationRecord, 'roleAddressId'>,
+  role: DirectoryRole | null | undefined,
+  people: readonly string[],
+): string | undefined {
+  if (conversation.roleAddressId === null || role == null || role.addressId !== conversation.roleAddressId)
+    return undefined;
+  const members = new Set(role.members.map((member) => member.userId));
+  return people.some((id) => members.has(id)) ? role.addressId : undefined;
+}
+
 /** The envelope's header and body for a message sent now into `conversation`. */
 export function outgoingContent(input: {
   readonly request: SendRequest;
@@ -129,6 +149,8 @@ export function outgoingContent(input: {
   readonly standby?: readonly string[];
   /** Files attached, as sealed descriptions (main/attachments/). */
   readonly attachments?: readonly AttachmentRef[];
+  /** The role address the header names (headerRoleAddress). */
+  readonly roleAddress?: string | undefined;
 }): { header: EnvelopeHeader; body: MessageBody } {
   const { request, conversation, sentAt } = input;
   const header: EnvelopeHeader = {
@@ -146,6 +168,7 @@ export function outgoingContent(input: {
     ...(input.attachments && input.attachments.length > 0
       ? { attachments: input.attachments.map((a) => a.blobId) }
       : {}),
+    ...(input.roleAddress === undefined ? {} : { roleAddress: input.roleAddress }),
   };
   const body: MessageBody = {
     kind: 'text',

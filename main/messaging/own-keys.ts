@@ -5,7 +5,7 @@
  * (archive-sealing.ts), and signed with the clinician's signing key.
  */
 import { toBase64 } from '../../shared/node/crypto/base64';
-import type { EnvelopeReader } from '../crypto/envelope-open';
+import type { EnvelopeReader } from '../../shared/node/crypto/envelope-open';
 import type { RecipientKey } from '../crypto/envelope-seal';
 import type { IdentityKeyPairs } from '../crypto/identity-keys';
 import type { ArchiveRefusal, ArchiveSealing } from './archive-sealing';

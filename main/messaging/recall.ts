@@ -7,7 +7,7 @@
  */
 import { appError, type ErrorCode } from '../../shared/errors';
 import { fail, ok, type IpcResult } from '../../shared/ipc/result';
-import { signRecall } from '../crypto/recall-signature';
+import { signRecall } from '../../shared/node/crypto/recall-signature';
 import type { ApiClient } from '../server-link/api-client';
 import { appCodeOf } from '../server-link/api-error-code';
 import type { StoreClient } from '../store/store-client';

@@ -40,6 +40,7 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'OUTSIDE_DEPARTMENT':
     case 'LEAD_NOT_ELIGIBLE':
     case 'TEMPLATE_LIMIT_REACHED':
+    case 'HOLD_LIMIT_REACHED':
       return code;
     case 'ARCHIVE_KEY_REQUIRED':
       return 'ARCHIVE_KEY_MISSING';
@@ -57,8 +58,12 @@ export function appCodeOf(code: ApiErrorCode): ErrorCode {
     case 'AUDIT_SIGNATURE_INVALID':
     case 'AUDIT_CHAIN_BROKEN':
     case 'CONFIRMATION_MISMATCH':
+    case 'RETENTION_RUN_BUSY':
+    case 'RETENTION_RUN_FAILED':
     case 'ATTACHMENT_UNKNOWN':
     case 'BLOB_QUOTA_EXCEEDED':
+    case 'UNKNOWN_ROLE_ADDRESS':
+    case 'ROLE_ADDRESS_NOT_PERMITTED':
     case 'BAD_RESPONSE':
       return 'SERVER_REJECTED';
     case 'INTERNAL':

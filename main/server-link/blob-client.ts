@@ -23,6 +23,7 @@ import {
   blobUploadResponse,
   type BlobUploadResponse,
 } from '../../shared/protocol/blob-api';
+import { complianceBlobPath } from '../../shared/protocol/message-hold-api';
 import { CLIENT_VERSION_HEADER } from '../../shared/protocol/client-version';
 import { errorResponse } from '../../shared/protocol/errors';
 import { TLS_OPTIONS } from '../../shared/protocol/tls-policy';
@@ -61,7 +62,12 @@ export interface BlobClient {
     token: string,
     options?: { readonly size?: number },
   ): Promise<ApiResult<BlobUploadResponse>>;
-  download(blobId: string, token: string, options: { readonly maxBytes: number }): Promise<ApiResult<BlobDownload>>;
+  /** `held`: a compliance officer's download of a blob a legal hold keeps (message-hold-api.ts). */
+  download(
+    blobId: string,
+    token: string,
+    options: { readonly maxBytes: number; readonly held?: boolean },
+  ): Promise<ApiResult<BlobDownload>>;
   downloadBytes(blobId: string, token: string, options: { readonly maxBytes: number }): Promise<ApiResult<Uint8Array>>;
   /** Ends kept-alive connections. */
   close(): void;
@@ -213,10 +219,13 @@ export function createBlobClient(endpoint: ServerEndpoint, options: BlobClientOp
   async function download(
     id: string,
     token: string,
-    { maxBytes }: { readonly maxBytes: number },
+    { maxBytes, held = false }: { readonly maxBytes: number; readonly held?: boolean },
   ): Promise<ApiResult<BlobDownload>> {
     if (!blobIdSchema.safeParse(id).success) return failure('MALFORMED_REQUEST');
-    const request = open('GET', blobPath(id), { accept: BLOB_CONTENT_TYPE, authorization: `Bearer ${token}` });
+    const request = open('GET', held ? complianceBlobPath(id) : blobPath(id), {
+      accept: BLOB_CONTENT_TYPE,
+      authorization: `Bearer ${token}`,
+    });
     let response: IncomingMessage;
     try {
       response = await new Promise<IncomingMessage>((resolve, reject) => {

@@ -48,6 +48,7 @@ export function messagingStarter(deps: SessionDeps, serverEnded: (reason: Sessio
       },
       templatesOnly: templatesOnlyFor(deps.policy, session.signedIn.account.role),
       archive: archiveSealing(deps.policy.archivePublicKey, session.signedIn.archive),
+      retentionDays: deps.policy.messageRetentionDays,
       now: deps.now,
       onConnection: deps.events.connection,
       onListChanged: () => {

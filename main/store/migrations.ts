@@ -12,6 +12,7 @@ import { SCHEMA_V6 } from './schema-v6';
 import { SCHEMA_V7 } from './schema-v7';
 import { SCHEMA_V8 } from './schema-v8';
 import { SCHEMA_V9 } from './schema-v9';
+import { SCHEMA_V10 } from './schema-v10';
 import { StoreError } from './store-error';
 
 export interface Migration {
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'conversation search', sql: SCHEMA_V7 },
   { version: 8, name: 'attachments', sql: SCHEMA_V8 },
   { version: 9, name: 'attachment files', sql: SCHEMA_V9 },
+  { version: 10, name: 'message retention', sql: SCHEMA_V10 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -13,6 +13,7 @@ import { messageReads, messageWrites } from './ops/message-ops';
 import { outboxReads, outboxWrites } from './ops/outbox-ops';
 import { readStateReads, readStateWrites } from './ops/read-state-ops';
 import { receiptWrites } from './ops/receipt-ops';
+import { retentionWrites } from './ops/retention-ops';
 import { attachmentReads, attachmentWrites } from './ops/attachment-ops';
 import { acknowledgementReads, acknowledgementWrites } from './ops/acknowledgement-ops';
 import { searchReads } from './ops/search-ops';
@@ -40,6 +41,7 @@ export const vaultWrites = {
   ...expiryWrites,
   ...outboxWrites,
   ...receiptWrites,
+  ...retentionWrites,
   ...acknowledgementWrites,
   ...attachmentWrites,
   ...contactKeyWrites,

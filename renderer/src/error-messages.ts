@@ -4,6 +4,7 @@
  */
 import type { AppError, ErrorCode } from '../../shared/errors';
 import { LEAD_TEMPLATES_MAX } from '../../shared/protocol/lead-template-api';
+import { MAX_HOLDS_IN_FORCE } from '../../shared/protocol/message-hold-api';
 
 const TEXT: Record<ErrorCode, string> = {
   POLICY_INVALID:
@@ -84,6 +85,9 @@ const TEXT: Record<ErrorCode, string> = {
     'A department lead can change only the templates for their own department, and only for that department.',
   LEAD_NOT_ELIGIBLE:
     'Only a person with a department and a role that sends messages (nurse, physician, front desk) can lead a department.',
+  PACKAGE_UNVERIFIED:
+    'The export could not be proven against the server’s signed audit trail, so no package was written. Try again; if it keeps happening, tell IT.',
+  HOLD_LIMIT_REACHED: `As many legal holds are in force as the server allows (${String(MAX_HOLDS_IN_FORCE)}). Release holds whose matters have closed first.`,
   TEMPLATE_LIMIT_REACHED: `Your department already has as many active templates as a lead may keep (${String(LEAD_TEMPLATES_MAX)}). Retire one you no longer need first.`,
   NOT_FOUND: 'That conversation or message is no longer on this workstation.',
   RECIPIENT_UNAVAILABLE:

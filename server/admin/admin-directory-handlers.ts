@@ -2,7 +2,7 @@
  * The handlers of the role address and workstation admin routes
  * (shared/protocol/admin-directory-api.ts). Who may call them is decided before they run
  * (server/http/route-access.ts: `admin.manage`, and a fresh re-authentication to revoke a
- * workstation). Each change is recorded on the server's chain in the transaction that makes it,
+ * workstation or set a role address's retention bound). Each change is recorded on the server's chain in the transaction that makes it,
  * naming the IT admin and the object; each read as a search by its result count.
  */
 import type { adminDirectoryRoutes } from '../../shared/protocol/admin-directory-api';
@@ -17,6 +17,7 @@ import {
   updateRoleAddressDetails,
 } from '../directory/role-address-admin';
 import { setRoleEscalation } from '../directory/role-escalation-admin';
+import { setRoleRetention } from '../directory/role-retention-admin';
 import type { RouteHandlers } from '../http/api-routes';
 import { fail, succeed, type Outcome } from '../outcome';
 import { adminRoleAddressOf, searchAdminRoleAddresses } from './admin-role-address-store';
@@ -32,6 +33,8 @@ export interface AdminDirectoryDeps {
   readonly onServed?: () => void;
   /** The organisation's escalation times (server option); default DEFAULT_ESCALATION_TIMES. */
   readonly escalation?: RoleEscalationTimes;
+  /** The organisation's message retention bound (server option), already checked. */
+  readonly retentionDays: number;
 }
 
 type AdminDirectoryHandlers = Pick<RouteHandlers, keyof typeof adminDirectoryRoutes>;
@@ -55,11 +58,10 @@ export function createAdminDirectoryHandlers(deps: AdminDirectoryDeps): AdminDir
       return folded(succeed(page));
     },
     adminGetRoleAddress: async ({ body, session }) => {
-      const roleAddress = await adminRoleAddressOf(
-        deps.db,
-        body.addressId,
-        deps.escalation ?? DEFAULT_ESCALATION_TIMES,
-      );
+      const roleAddress = await adminRoleAddressOf(deps.db, body.addressId, {
+        escalation: deps.escalation ?? DEFAULT_ESCALATION_TIMES,
+        retentionDays: deps.retentionDays,
+      });
       if (roleAddress === null) return fail('NOT_FOUND');
       await recordLookup(session.userId, 1);
       return folded(succeed({ roleAddress }));
@@ -70,6 +72,7 @@ export function createAdminDirectoryHandlers(deps: AdminDirectoryDeps): AdminDir
     adminAddRoleMember: async ({ body, session }) => folded(await addRoleMember(deps, body, session.userId)),
     adminRemoveRoleMember: async ({ body, session }) => folded(await removeRoleMember(deps, body, session.userId)),
     adminSetRoleEscalation: async ({ body, session }) => folded(await setRoleEscalation(deps, body, session.userId)),
+    adminSetRoleRetention: async ({ body, session }) => folded(await setRoleRetention(deps, body, session.userId)),
     adminListWorkstations: async ({ body, session }) => {
       const page = await listWorkstations(deps.db, body);
       await recordLookup(session.userId, page.workstations.length);

@@ -9,12 +9,23 @@ import type { AdminEvent, AdminEventAction } from './admin-events';
 
 export async function recordAdminEvent(
   tx: Queryable,
-  event: Omit<AdminEvent, 'subject' | 'affected' | 'receivedBefore' | 'reason' | 'outcome'> & Partial<AdminEvent>,
+  event: Omit<
+    AdminEvent,
+    | 'subject'
+    | 'affected'
+    | 'receivedBefore'
+    | 'retentionDays'
+    | 'blobsAffected'
+    | 'roleAddressBounds'
+    | 'reason'
+    | 'outcome'
+  > &
+    Partial<AdminEvent>,
 ): Promise<void> {
   await tx.query(
     // The outbox lock in the same statement (server/audit/audit-tree-store.ts: AUDIT_OUTBOX_LOCK_ID).
-    `INSERT INTO admin_events (at, actor, action, target_user_id, subject, affected, received_before, outcome, reason)
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM (SELECT pg_advisory_xact_lock_shared($10)) AS outbox`,
+    `INSERT INTO admin_events (at, actor, action, target_user_id, subject, affected, received_before, outcome, reason, retention_days, blobs_affected, role_address_bounds)
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $12, $13 FROM (SELECT pg_advisory_xact_lock_shared($10)) AS outbox`,
     [
       event.at,
       event.actor,
@@ -26,6 +37,9 @@ export async function recordAdminEvent(
       event.outcome ?? 'success',
       event.reason ?? null,
       AUDIT_OUTBOX_LOCK_ID,
+      event.retentionDays ?? null,
+      event.blobsAffected ?? null,
+      event.roleAddressBounds ?? null,
     ],
   );
 }
@@ -39,6 +53,9 @@ interface AdminEventRow {
   subject: string | null;
   affected: number | string | null;
   received_before: number | string | null;
+  retention_days: number | string | null;
+  blobs_affected: number | string | null;
+  role_address_bounds: number | string | null;
   outcome: 'success' | 'failure';
   reason: string | null;
   [column: string]: unknown;
@@ -55,6 +72,9 @@ export function adminEventOf(row: AdminEventRow): AdminEvent {
     subject: row.subject,
     affected: orNull(row.affected),
     receivedBefore: orNull(row.received_before),
+    retentionDays: orNull(row.retention_days),
+    blobsAffected: orNull(row.blobs_affected),
+    roleAddressBounds: orNull(row.role_address_bounds),
     outcome: row.outcome,
     reason: row.reason,
   };

@@ -1,10 +1,10 @@
 /**
  * The record of every administrative action that is not an access change (those are
  * account_events): an account created, a person made lead of their department or no longer, a
- * role address saved, created or renamed, its members, on-call shifts and escalation times
- * changed, a message template created, changed, retired or restored (by IT or a department
+ * role address saved, created or renamed, its members, on-call shifts, escalation times and
+ * retention bound changed, a message template created, changed, retired or restored (by IT or a department
  * lead), a workstation revoked (its sessions end beside it), a legal hold placed or released,
- * audit records purged, SIEM forwarding switched on, off or elsewhere, an account locked out by
+ * audit records purged, expired messages deleted by retention, SIEM forwarding switched on, off or elsewhere, an account locked out by
  * failed sign-ins (the server's own doing) and unlocked by IT, a person's directory entry changed
  * by SCIM, a SCIM token issued or revoked.
  * Who, what, to which object, and for a purge how many records received before when; never
@@ -31,6 +31,10 @@ export const ADMIN_EVENT_ACTIONS = [
   // (server/directory/role-escalation-admin.ts); the times are not recorded, the address is.
   'role-address.escalation-set',
   'role-address.escalation-cleared',
+  // A role address's own message retention bound set (its days in `retentionDays`), or cleared
+  // back to the organisation's (server/directory/role-retention-admin.ts).
+  'role-address.retention-set',
+  'role-address.retention-cleared',
   // A person made lead of their department, or no longer (server/accounts/department-lead.ts): the
   // person is the target; the department is the accounts row's, not the trail's.
   'account.lead-set',
@@ -43,7 +47,19 @@ export const ADMIN_EVENT_ACTIONS = [
   'template.restored',
   'legal-hold.placed',
   'legal-hold.released',
+  // Legal holds on messages (server/holds/message-holds.ts): the hold by id, its custodian as the
+  // target (none for a conversation's); never the matter's name, which may name a party.
+  'message-hold.placed',
+  'message-hold.released',
+  // A matter's held messages exported for eDiscovery: the package by its digest in `subject`, how
+  // many messages it holds in `affected` (server/holds/matter-export.ts).
+  'matter.exported',
   'audit.purged',
+  // A message retention run (server/retention/message-retention-run.ts): how many envelopes and
+  // attachment blobs it deleted, accepted before which time, under a bound of how many days. The
+  // organisation's bound says how many role addresses had their own (`roleAddressBounds`); an
+  // address whose own bound deleted something has a row of its own naming it in `subject`.
+  'message-retention.ran',
   'siem.enabled',
   'siem.disabled',
   'siem.changed',
@@ -77,10 +93,16 @@ export interface AdminEvent {
   readonly targetUserId: string | null;
   /** The object's own id where it is not an account: a hold id, a role address, a SIEM destination, a device id, a SCIM token. */
   readonly subject: string | null;
-  /** A purge: how many records lost their content. A shift import: how many shifts it stored. */
+  /** A purge: how many records lost their content. A shift import: how many shifts it stored. A retention run: envelopes deleted. */
   readonly affected: number | null;
-  /** A purge: records received before this time were eligible. */
+  /** A purge: records received before this time were eligible. A retention run: envelopes accepted before it. */
   readonly receivedBefore: number | null;
+  /** A message retention run: its bound in days. A role address's own bound set: its days. */
+  readonly retentionDays: number | null;
+  /** A message retention run: attachment blobs deleted with the envelopes. */
+  readonly blobsAffected: number | null;
+  /** A message retention run's organisation bound: how many role addresses had a bound of their own. */
+  readonly roleAddressBounds: number | null;
   readonly outcome: 'success' | 'failure';
   /** A failure's code. */
   readonly reason: string | null;

@@ -1,7 +1,7 @@
 /**
  * Role addresses as the Administration view reads them: a page of addresses with how many
- * members each has, and one address with every member (active or not, with their role) and its
- * escalation times beside the organisation's.
+ * members each has, and one address with every member (active or not, with their role), and its
+ * escalation times and message retention bound beside the organisation's.
  */
 import type { Role } from '../../shared/access/permission-matrix';
 import {
@@ -51,17 +51,20 @@ export async function searchAdminRoleAddresses(
   return { roleAddresses: rows.slice(0, input.limit).map(summaryOf), more: rows.length > input.limit };
 }
 
-/**
- * The address with its members by name, or null if there is none; `organisationEscalation`: the
- * times it follows when it has none of its own.
- */
+/** What an address follows where it has nothing of its own: the server's options. */
+export interface OrganisationDefaults {
+  readonly escalation: RoleEscalationTimes;
+  readonly retentionDays: number;
+}
+
+/** The address with its members by name, or null if there is none. */
 export async function adminRoleAddressOf(
   db: Queryable,
   addressId: string,
-  organisationEscalation: RoleEscalationTimes,
+  organisation: OrganisationDefaults,
 ): Promise<AdminRoleAddress | null> {
-  const [address] = await db.query<SummaryRow & EscalationRow>(
-    `SELECT ${SUMMARY}, ${ESCALATION_COLUMNS} FROM role_addresses r WHERE r.address_id = $1`,
+  const [address] = await db.query<SummaryRow & EscalationRow & { retention_days: number | null }>(
+    `SELECT ${SUMMARY}, ${ESCALATION_COLUMNS}, r.retention_days FROM role_addresses r WHERE r.address_id = $1`,
     [addressId],
   );
   if (address === undefined) return null;
@@ -74,7 +77,9 @@ export async function adminRoleAddressOf(
   return {
     ...summaryOf(address),
     escalation: escalationOf(address),
-    organisationEscalation,
+    organisationEscalation: organisation.escalation,
+    retentionDays: address.retention_days,
+    organisationRetentionDays: organisation.retentionDays,
     members: members.map((row) => ({
       userId: row.user_id,
       displayName: row.display_name,

@@ -18,6 +18,7 @@ import {
   type ObjectOf,
 } from '../../shared/audit/audit-event-builder';
 import type { AccountEventAction } from '../accounts/account-events';
+import { roleAddressId } from '../../shared/protocol/identifiers';
 import { isUserId, type AdminEventAction } from '../admin/admin-events';
 import { siemDestinationObject } from '../admin/siem-configuration';
 import { SERVED_ACTIONS } from './served-events';
@@ -41,6 +42,8 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'role-address.shifts-imported': 'ROLE_SHIFTS_IMPORTED',
   'role-address.escalation-set': 'ROLE_ESCALATION_SET',
   'role-address.escalation-cleared': 'ROLE_ESCALATION_CLEARED',
+  'role-address.retention-set': 'ROLE_RETENTION_SET',
+  'role-address.retention-cleared': 'ROLE_RETENTION_CLEARED',
   'account.lead-set': 'DEPARTMENT_LEAD_SET',
   'account.lead-cleared': 'DEPARTMENT_LEAD_CLEARED',
   'template.created': 'TEMPLATE_CREATED',
@@ -49,7 +52,11 @@ const REASONS: Record<AccountEventAction | AdminEventAction, string> = {
   'template.restored': 'TEMPLATE_RESTORED',
   'legal-hold.placed': 'LEGAL_HOLD_PLACED',
   'legal-hold.released': 'LEGAL_HOLD_RELEASED',
+  'message-hold.placed': 'MESSAGE_HOLD_PLACED',
+  'message-hold.released': 'MESSAGE_HOLD_RELEASED',
+  'matter.exported': 'MATTER_EXPORTED',
   'audit.purged': 'AUDIT_PURGED',
+  'message-retention.ran': 'MESSAGE_RETENTION_RUN',
   'siem.enabled': 'SIEM_FORWARDING_ENABLED',
   'siem.disabled': 'SIEM_FORWARDING_DISABLED',
   'siem.changed': 'SIEM_DESTINATION_CHANGED',
@@ -85,19 +92,25 @@ export interface TrailEvent {
   readonly subject: string | null;
   readonly affected: number | null;
   readonly receivedBefore: number | null;
+  readonly retentionDays: number | null;
+  readonly blobsAffected: number | null;
+  readonly roleAddressBounds: number | null;
   readonly outcome: 'success' | 'failure';
   readonly reason: string | null;
 }
 
 const REASON_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
+const PACKAGE_DIGEST = /^[0-9a-f]{64}$/;
 
-/** The object an event is about, in full: which hold, which role address and member, which purge, which destination, which workstation. */
+/** The object an event is about, in full: which hold, which role address and member, which purge or retention run (and role address), which destination, which workstation. */
 function objectOf(event: TrailEvent): ObjectOf<'admin.action'> {
   const account = event.targetUserId;
   const target = account !== null && isUserId(account) ? account : null;
   switch (event.action) {
     case 'legal-hold.placed':
     case 'legal-hold.released':
+    case 'message-hold.placed':
+    case 'message-hold.released':
       return event.subject === null ? { kind: 'none' } : { kind: 'legal-hold', id: event.subject, userId: target };
     case 'role-address.saved':
     case 'role-address.created':
@@ -110,17 +123,42 @@ function objectOf(event: TrailEvent): ObjectOf<'admin.action'> {
     case 'role-address.shifts-imported':
     case 'role-address.escalation-set':
     case 'role-address.escalation-cleared':
+    case 'role-address.retention-set':
+    case 'role-address.retention-cleared':
       return event.subject === null ? { kind: 'none' } : { kind: 'role-address', id: event.subject, userId: target };
     case 'template.created':
     case 'template.updated':
     case 'template.retired':
     case 'template.restored':
       return event.subject === null ? { kind: 'none' } : { kind: 'template', id: event.subject };
+    case 'matter.exported':
+      return event.subject !== null && PACKAGE_DIGEST.test(event.subject)
+        ? { kind: 'ediscovery-package', id: event.subject }
+        : { kind: 'none' };
     case 'audit.purged':
       // A refused purge removed nothing and never came to a bound.
       return event.affected === null || event.receivedBefore === null
         ? { kind: 'none' }
         : { kind: 'audit-purge', receivedBefore: event.receivedBefore, records: event.affected };
+    case 'message-retention.ran':
+      // A run refused before it came to a bound (another held the job) deleted nothing.
+      return event.affected === null ||
+        event.receivedBefore === null ||
+        event.retentionDays === null ||
+        event.blobsAffected === null
+        ? { kind: 'none' }
+        : {
+            kind: 'message-retention',
+            days: event.retentionDays,
+            removedBefore: event.receivedBefore,
+            messages: event.affected,
+            attachments: event.blobsAffected,
+            // A role address's own bound names it; the organisation's counts how many had one.
+            ...(event.subject !== null && roleAddressId.safeParse(event.subject).success
+              ? { roleAddress: event.subject }
+              : {}),
+            ...(event.roleAddressBounds === null ? {} : { roleAddressBounds: event.roleAddressBounds }),
+          };
     case 'siem.enabled':
     case 'siem.changed':
     case 'siem.disabled':

@@ -10,6 +10,7 @@
 import { blobId as blobIdSchema } from '../../shared/protocol/blob-api';
 import type { Database } from '../db/database';
 import { fail, succeed, type Outcome } from '../outcome';
+import { heldBlobSize } from '../holds/message-hold-store';
 import { blobChunk, readableBlobSize } from './blob-store';
 
 export interface OpenedBlob {
@@ -39,9 +40,25 @@ export async function openBlob(
   userId: string,
   requestedId: string,
 ): Promise<Outcome<OpenedBlob>> {
+  return openIf(deps.db, requestedId, () => readableBlobSize(deps.db, requestedId, userId, deps.clock()));
+}
+
+/**
+ * A compliance officer's download (message-hold-api.ts): a blob of a message a legal hold in
+ * force covers, recalled or expired ones included, since that is what the hold kept them for.
+ */
+export async function openHeldBlob(deps: { readonly db: Database }, requestedId: string): Promise<Outcome<OpenedBlob>> {
+  return openIf(deps.db, requestedId, () => heldBlobSize(deps.db, requestedId));
+}
+
+async function openIf(
+  db: Database,
+  requestedId: string,
+  readableSize: () => Promise<number | null>,
+): Promise<Outcome<OpenedBlob>> {
   // Any id that is not a blob id (another case, a path, a probe) is a blob nobody has.
   if (!blobIdSchema.safeParse(requestedId).success) return fail('NOT_FOUND');
-  const size = await readableBlobSize(deps.db, requestedId, userId, deps.clock());
+  const size = await readableSize();
   if (size === null) return fail('NOT_FOUND');
-  return succeed({ size, chunks: chunksOf(deps.db, requestedId, size) });
+  return succeed({ size, chunks: chunksOf(db, requestedId, size) });
 }

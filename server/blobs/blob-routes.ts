@@ -1,5 +1,6 @@
 /**
- * `POST /v1/blobs` and `GET /v1/blobs/:blobId` (shared/protocol/blob-api.ts): raw bytes, not
+ * `POST /v1/blobs` and `GET /v1/blobs/:blobId` (shared/protocol/blob-api.ts), and the compliance
+ * officer's `GET /v1/compliance/blobs/:blobId` (message-hold-api.ts, `holds.manage`): raw bytes, not
  * JSON, registered beside the route table in a context of their own whose only body parser is
  * `application/octet-stream`, handed over unread so the upload streams (blob-upload.ts).
  *
@@ -13,13 +14,14 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BLOB_ACCESS, BLOB_CONTENT_TYPE, BLOBS_PATH } from '../../shared/protocol/blob-api';
+import { COMPLIANCE_BLOB_ACCESS, COMPLIANCE_BLOBS_PATH } from '../../shared/protocol/message-hold-api';
 import { COMMANDS_PENDING_HEADER, COMMANDS_PENDING_VALUE } from '../../shared/protocol/device-command-api';
 import type { AuthenticatedSession } from '../accounts/session-store';
 import type { Authenticator } from '../http/bearer-auth';
 import { sendFailure } from '../http/error-reply';
 import { routeRefusal } from '../http/route-access';
 import { fail, type Failure } from '../outcome';
-import { openBlob } from './blob-download';
+import { openBlob, openHeldBlob, type OpenedBlob } from './blob-download';
 import { receiveBlob, type BlobDeps } from './blob-upload';
 
 export interface BlobRouteDeps extends BlobDeps {
@@ -59,7 +61,13 @@ export function registerBlobRoutes(app: FastifyInstance, deps: BlobRouteDeps): v
       const session = await deps.authenticate(request.headers.authorization);
       if (session !== null) request.logFields.userId = session.userId;
       if (session?.commandsPending === true) void reply.header(COMMANDS_PENDING_HEADER, COMMANDS_PENDING_VALUE);
-      const refusal = routeRefusal(BLOB_ACCESS, session, deps.clock());
+      // By the route the router matched, never the raw URL: `/v1/compliance/%62lobs/…` is the
+      // compliance route to the router while its raw text starts otherwise.
+      const access =
+        request.routeOptions.url?.startsWith(`${COMPLIANCE_BLOBS_PATH}/`) === true
+          ? COMPLIANCE_BLOB_ACCESS
+          : BLOB_ACCESS;
+      const refusal = routeRefusal(access, session, deps.clock());
       if (refusal === 'UNAUTHENTICATED')
         return refuse(request, reply, fail(await deps.authenticate.refusal(request.headers.authorization)));
       if (refusal !== null || session === null) return refuse(request, reply, fail(refusal ?? 'UNAUTHENTICATED'));
@@ -81,13 +89,22 @@ export function registerBlobRoutes(app: FastifyInstance, deps: BlobRouteDeps): v
     scope.get<{ Params: { blobId: string } }>(`${BLOBS_PATH}/:blobId`, async (request, reply) => {
       const opened = await openBlob(deps, sessionOf(request).userId, request.params.blobId);
       if (!opened.ok) return sendFailure(request, reply, opened);
-      void reply.header('cache-control', 'no-store');
-      void reply.header('content-length', String(opened.value.size));
-      return reply
-        .code(200)
-        .type(BLOB_CONTENT_TYPE)
-        .send(Readable.from(opened.value.chunks, { objectMode: false }));
+      return sendBytes(reply, opened.value);
+    });
+    scope.get<{ Params: { blobId: string } }>(`${COMPLIANCE_BLOBS_PATH}/:blobId`, async (request, reply) => {
+      const opened = await openHeldBlob(deps, request.params.blobId);
+      if (!opened.ok) return sendFailure(request, reply, opened);
+      return sendBytes(reply, opened.value);
     });
     done();
   });
+}
+
+function sendBytes(reply: FastifyReply, blob: OpenedBlob): FastifyReply {
+  void reply.header('cache-control', 'no-store');
+  void reply.header('content-length', String(blob.size));
+  return reply
+    .code(200)
+    .type(BLOB_CONTENT_TYPE)
+    .send(Readable.from(blob.chunks, { objectMode: false }));
 }

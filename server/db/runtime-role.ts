@@ -19,6 +19,8 @@ export const APPEND_ONLY_TABLES = [
   'audit_tree_heads',
   'audit_alerts',
   'audit_legal_holds',
+  'message_holds',
+  'identity_key_history',
   'account_events',
   'admin_events',
   'served_events',

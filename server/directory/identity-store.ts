@@ -4,6 +4,7 @@
  */
 import type { IdentityPublicKeys, IdentityRecord } from '../../shared/protocol/identity';
 import type { Queryable } from '../db/database';
+import { appendKeyHistory, type HistoryAppend } from './key-history-store';
 
 type IdentityRow = {
   user_id: string;
@@ -33,8 +34,19 @@ export async function publicKeysOf(
   return new Map(rows.map((row) => [row.user_id, recordOf(row).publicKeys]));
 }
 
-export async function storeIdentity(db: Queryable, userId: string, record: IdentityRecord, now: number): Promise<void> {
-  await db.query(
+/**
+ * Publishes the person's keys: `identities` holds them from now on, and the key history
+ * (key-history-store.ts) gains them unless they are the latest there already. Run in a
+ * transaction (the upsert's row lock orders two publishes by one person); on 'full' the caller
+ * rolls it back.
+ */
+export async function storeIdentity(
+  tx: Queryable,
+  userId: string,
+  record: IdentityRecord,
+  now: number,
+): Promise<HistoryAppend> {
+  await tx.query(
     `INSERT INTO identities (user_id, signing_key, encryption_key, wrapped_private_keys, fingerprint, published_at)
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (user_id) DO UPDATE SET signing_key = EXCLUDED.signing_key, encryption_key = EXCLUDED.encryption_key,
@@ -48,6 +60,7 @@ export async function storeIdentity(db: Queryable, userId: string, record: Ident
       now,
     ],
   );
+  return appendKeyHistory(tx, userId, record.publicKeys, record.fingerprint, now);
 }
 
 /** An active account's published keys and its role. */
@@ -74,7 +87,8 @@ export async function activeIdentitiesOf(
 /**
  * A password reset: the private keys the old password wrapped can never be opened again, so the
  * published keys go too; the person's next sign-in publishes new ones, and their contacts see a
- * key change. False if none were published.
+ * key change. False if none were published. Their key history stays: what they signed before
+ * still verifies against the key they had then.
  */
 export async function removeIdentity(db: Queryable, userId: string): Promise<boolean> {
   return (await db.query('DELETE FROM identities WHERE user_id = $1 RETURNING user_id', [userId])).length === 1;

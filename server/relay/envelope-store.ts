@@ -32,8 +32,8 @@ export async function insertEnvelope(
   // One statement: the recipients are written only if the envelope row was (a header always names one).
   const rows = await db.query(
     `WITH inserted AS (
-       INSERT INTO envelopes (message_id, conversation_id, sender_id, accepted_at, expires_at, digest, envelope_json)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING RETURNING message_id)
+       INSERT INTO envelopes (message_id, conversation_id, sender_id, accepted_at, expires_at, digest, envelope_json, role_address)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $9) ON CONFLICT (message_id) DO NOTHING RETURNING message_id)
      INSERT INTO envelope_recipients (message_id, user_id)
      SELECT inserted.message_id, r FROM inserted, unnest($8::text[]) AS r RETURNING message_id`,
     [
@@ -45,6 +45,8 @@ export async function insertEnvelope(
       digest,
       JSON.stringify(envelope),
       [...new Set(header.recipients)],
+      // The role address the signed header names (checked by role-address-tag.ts): its retention bound applies.
+      header.roleAddress ?? null,
     ],
   );
   return rows.length > 0;

@@ -6,8 +6,8 @@
  *
  * Order of checks: sender (cheap, and stops anyone resending another user's envelope), expiry,
  * the signed time (CLOCK_SKEW), recipients (active, with keys, and in a role that takes part in
- * messaging) and their keys, the archive key the server requires (envelope-rules.ts), the
- * signature (the only costly one), then the insert, whose conflict on the id finds a resend, then the attachments: every blob the signed header names
+ * messaging) and their keys, the archive key the server requires (envelope-rules.ts), the role
+ * address the header names, if any (role-address-tag.ts), the signature (the only costly one), then the insert, whose conflict on the id finds a resend, then the attachments: every blob the signed header names
  * must be the sender's own finished upload that no message has claimed, and the send claims
  * them all in its transaction or is refused (ATTACHMENT_UNKNOWN) and stores nothing. Any refusal is checked against the stored id before it is
  * given, so a resend of something already accepted is answered as a duplicate whatever changed.
@@ -34,6 +34,7 @@ import {
   sentAtRefused,
 } from './envelope-rules';
 import { envelopeIdentity, insertEnvelope } from './envelope-store';
+import { roleAddressRefusal } from './role-address-tag';
 import { scheduleEscalation } from './escalation-store';
 import { appendFeedEvents } from './feed-store';
 import { recordServed, servedEvent } from '../audit/served-events';
@@ -95,6 +96,8 @@ async function acceptNew(deps: SendDeps, envelope: Envelope, digest: string): Pr
   if (keysFailure) return fail(keysFailure);
   const archiveFailure = archiveKeyFailure(envelope, deps.archive);
   if (archiveFailure) return fail(archiveFailure);
+  const roleFailure = await roleAddressRefusal(deps.db, envelope);
+  if (roleFailure) return fail(roleFailure);
 
   const signingKey = identities.get(senderId)?.publicKeys.signing;
   if (

@@ -12,8 +12,10 @@ export const PERMISSIONS = [
   'messages.use',
   /** Search and export the audit trail. */
   'audit.read',
-  /** Deactivate accounts, wipe devices, set legal holds. */
+  /** Deactivate accounts, wipe devices, set legal holds on the audit trail. */
   'admin.manage',
+  /** Place and release legal holds on messages, and export a matter's held messages (issue 20). */
+  'holds.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -22,7 +24,7 @@ const MATRIX: Readonly<Record<Role, readonly Permission[]>> = {
   physician: ['session.own', 'messages.use'],
   'front-desk': ['session.own', 'messages.use'],
   'it-admin': ['session.own', 'admin.manage'],
-  'compliance-officer': ['session.own', 'audit.read'],
+  'compliance-officer': ['session.own', 'audit.read', 'holds.manage'],
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

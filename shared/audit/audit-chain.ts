@@ -59,6 +59,14 @@ export function canonicalObject(object: AuditObject): string {
       return `{"kind":"identifiers","conversationId":${str(object.conversationId)},"found":[${object.found
         .map((entry) => `{"identifier":${str(entry.identifier)},"count":${String(entry.count)}}`)
         .join(',')}]}`;
+    case 'message-retention':
+      // The role address fields only where present: records without them keep their bytes.
+      return (
+        `{"kind":"message-retention","days":${String(object.days)},"removedBefore":${String(object.removedBefore)},"messages":${String(object.messages)},"attachments":${String(object.attachments)}` +
+        (object.roleAddress === undefined ? '' : `,"roleAddress":${str(object.roleAddress)}`) +
+        (object.roleAddressBounds === undefined ? '' : `,"roleAddressBounds":${String(object.roleAddressBounds)}`) +
+        '}'
+      );
     case 'session':
       return `{"kind":"session","id":${str(object.id)},"userId":${str(object.userId)},"workstationId":${str(object.workstationId)},"until":${String(object.until)}}`;
     default:

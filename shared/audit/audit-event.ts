@@ -17,6 +17,9 @@ import { epochMs, patientReference, roleAddressId, userId, uuid } from '../proto
 import { IDENTIFIER_KINDS, MAX_IDENTIFIER_COUNT } from '../text/identifier-guard/identifier-kinds';
 import { err, ok, type Result } from '../result';
 
+/** Most role addresses a server retention record counts (far more than a hospital has). */
+const MAX_ROLE_ADDRESS_BOUNDS = 1_000_000;
+
 export const AUDIT_ACTIONS = [
   'sign-in.succeeded',
   'sign-in.failed',
@@ -72,6 +75,11 @@ export const AUDIT_ACTIONS = [
    * its `message.sent`: the template by id, never the values filled in.
    */
   'template.used',
+  /**
+   * The workstation's retention job (main/messaging/message-retention.ts) removed a clinician's
+   * messages older than machine policy's bound from their vault: the bound and counts only.
+   */
+  'vault.retention-applied',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -156,6 +164,33 @@ export const auditObject = z.discriminatedUnion('kind', [
   }),
   /** An approved message template by its id (IT changing it, or a message sent from it); never its text. */
   z.strictObject({ kind: z.literal('template'), id: uuid }),
+  /**
+   * An eDiscovery package the server exported, named by its digest (SHA-256 of the package's
+   * canonical bytes, shared/protocol/ediscovery-package.ts): the package carries this record, so
+   * whoever opens it can show the server's signed chain vouches for exactly what it holds.
+   */
+  z.strictObject({ kind: z.literal('ediscovery-package'), id: z.string().regex(/^[0-9a-f]{64}$/) }),
+  /**
+   * A run of message retention: the bound's days, the acceptance time before which messages went
+   * (`removedBefore`), and how many messages and attachments went. Counts only: no message is
+   * named, so the record says nothing of what they were about. A workstation's run (local, by
+   * machine policy) or the server's (its ciphertext, by server option, up to a hundred years).
+   *
+   * The server's run applies its organisation bound to every message but those of role addresses
+   * with a bound of their own: its record of the organisation's bound says how many such
+   * addresses there were (`roleAddressBounds`), and each address whose bound removed something
+   * has a record of its own naming it (`roleAddress`; an address id is not PHI). Both absent from
+   * records made before them, whose canonical bytes are then exactly as they were.
+   */
+  z.strictObject({
+    kind: z.literal('message-retention'),
+    days: z.number().int().min(1).max(36_500),
+    removedBefore: epochMs,
+    messages: z.number().int().nonnegative(),
+    attachments: z.number().int().nonnegative(),
+    roleAddress: roleAddressId.optional(),
+    roleAddressBounds: z.number().int().nonnegative().max(MAX_ROLE_ADDRESS_BOUNDS).optional(),
+  }),
   z.strictObject({ kind: z.literal('none') }),
 ]);
 export type AuditObject = z.infer<typeof auditObject>;
@@ -197,9 +232,11 @@ export const ACTION_OBJECTS = {
     'legal-hold',
     'role-address',
     'audit-purge',
+    'message-retention',
     'siem-destination',
     'workstation',
     'template',
+    'ediscovery-package',
     'none',
   ],
   'vault.created': ['vault'],
@@ -215,6 +252,7 @@ export const ACTION_OBJECTS = {
   'guard.overridden': ['identifiers'],
   'guard.blocked': ['identifiers'],
   'template.used': ['template'],
+  'vault.retention-applied': ['message-retention'],
 } as const satisfies Record<AuditAction, readonly AuditObject['kind'][]>;
 
 export const auditRecord = z.strictObject({

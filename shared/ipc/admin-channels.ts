@@ -21,6 +21,7 @@ import {
 } from '../protocol/admin-directory-api';
 import { adminLogEntry } from '../protocol/admin-log-api';
 import { roleEscalationTimes } from '../protocol/escalation';
+import { retentionDays } from '../protocol/retention-days';
 import {
   forShift,
   roleShift,
@@ -61,6 +62,15 @@ const forMember = z.strictObject({ addressId: roleAddressId, userId });
 const roleAddressRequest = z.strictObject({ addressId: roleAddressId, ...roleAddressFields });
 /** A registered workstation, and whether it is the one this admin is signed in at (which they may not revoke). */
 export const adminWorkstationRow = adminWorkstation.extend({ thisWorkstation: z.boolean() });
+
+/** The password and a fresh authenticator code, for a destructive action (admin and compliance). */
+export const reauthenticationRequest = z.strictObject({
+  password: z.string().min(1).max(1024),
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/),
+});
 
 export const adminChannels = {
   /** People whose user id or name contains `query` (empty: everyone), by user id, a page after `after`. */
@@ -136,6 +146,15 @@ export const adminChannels = {
   /** A role address's own escalation times for STAT messages, or null for the organisation's. */
   'admin.setRoleEscalation': {
     request: z.strictObject({ addressId: roleAddressId, escalation: roleEscalationTimes.nullable() }),
+    response: changed,
+    permission,
+  },
+  /**
+   * A role address's own message retention bound in days (30 to 36500), or null for the
+   * organisation's (may ask for re-authentication: a shorter bound deletes for good).
+   */
+  'admin.setRoleRetention': {
+    request: z.strictObject({ addressId: roleAddressId, retentionDays: retentionDays.nullable() }),
     response: changed,
     permission,
   },
@@ -246,17 +265,7 @@ export const adminChannels = {
     permission,
   },
   /** The admin's password and a code again, so the server lets destructive actions through for five minutes. */
-  'admin.reauthenticate': {
-    request: z.strictObject({
-      password: z.string().min(1).max(1024),
-      code: z
-        .string()
-        .trim()
-        .regex(/^\d{6}$/),
-    }),
-    response: empty,
-    permission,
-  },
+  'admin.reauthenticate': { request: reauthenticationRequest, response: empty, permission },
 } as const satisfies Record<`admin.${string}`, ChannelSpec>;
 
 export type AdminChannelName = keyof typeof adminChannels;

@@ -19,6 +19,7 @@ import { policySchema, policySourceSchema } from '../policy/policy-schema';
 import { auditAlert, auditSearchFilter } from '../audit/audit-entry';
 import { auditRecord } from '../audit/audit-event';
 import { adminChannels } from './admin-channels';
+import { holdChannels } from './hold-channels';
 import { leadChannels } from './lead-channels';
 import { attachmentChannels, attachmentViewSchema, sendAttachments } from './attachment-channels';
 import { searchChannels } from './search-channels';
@@ -456,6 +457,8 @@ export const channels = {
   ...templateChannels,
   /** A department lead keeping their department's templates (lead-channels.ts). */
   ...leadChannels,
+  /** Compliance officers only: legal holds on messages (hold-channels.ts). */
+  ...holdChannels,
   /** IT admins only: the Administration view (admin-channels.ts). */
   ...adminChannels,
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;

@@ -253,6 +253,15 @@ export const POLICY_CATALOGUE: { readonly [K in keyof Policy]: PolicyCatalogueEn
       'The fingerprint of "Archive public key" as "npm run archive:keygen" printed it: 64 hexadecimal digits, spaces between groups allowed. Wardline refuses the whole policy unless it is the fingerprint of that key, so a key copied wrong is caught at start rather than sealing every message to a key nobody holds.',
     whenUnset: 'none.',
   },
+  messageRetentionDays: {
+    category: 'records',
+    displayName: 'Keep messages on this computer for',
+    description:
+      "How many days this computer keeps each user's messages (counted from when the server accepted them) in their encrypted vault. Older messages, with their attachments, receipts and search entries, are removed when the user unlocks Wardline and every 24 hours while it stays unlocked; each run is recorded in the audit trail with counts only. The server keeps its own copy as long as its retention allows, so a user scrolling back in a conversation can fetch them again (they are removed again at the next run). Messages still waiting to be sent, or still waiting for an acknowledgement, are kept until they no longer are. Drafts are not messages and are not affected.",
+    unit: 'days',
+    whenUnset:
+      'no local bound: messages stay on this computer until they expire, are recalled, or the vault is removed.',
+  },
 };
 
 /** The catalogue entry with the per-type fields made optional, for code that handles every key. */

@@ -262,6 +262,15 @@ const RULES: { readonly [K in keyof Policy]: KeyRule } = {
           : "The archive key's fingerprint was checked against the key when the policy was read.",
       ),
   },
+  messageRetentionDays: {
+    safeguard: 'accessControl',
+    judge: (p) =>
+      met(
+        p.messageRetentionDays === null
+          ? 'Messages stay in the encrypted vault on this computer with no local time limit.'
+          : 'Messages older than the days policy sets are removed from this computer; the server keeps its own copy.',
+      ),
+  },
 };
 
 const worst = (statuses: readonly SafeguardStatus[]): SafeguardStatus =>

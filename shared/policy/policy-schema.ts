@@ -206,6 +206,14 @@ const policyShape = {
     })
     .nullable()
     .default(null),
+  /**
+   * How long this workstation keeps a clinician's messages, in days after the server accepted
+   * them: older ones are removed from the vault at unlock and daily (main/messaging/
+   * message-retention.ts). They stay on the server while its own retention keeps them, and a
+   * thread scrolled back fetches them again. Default: no local bound (kept until the server's
+   * expiry, a recall or the vault's purge); 1 to 3650 days.
+   */
+  messageRetentionDays: z.number().int().min(1).max(3650).nullable().default(null),
 };
 
 /**

@@ -12,6 +12,7 @@ import { ADMIN_PAGE_MAX } from './admin-api';
 import { clientVersion } from './client-version';
 import { roleEscalationTimes } from './escalation';
 import { deviceId, epochMs, roleAddressId, userId } from './identifiers';
+import { retentionDays } from './retention-days';
 import type { RouteSpec } from './route-spec';
 
 /** Most members one role address has: the directory lists them all in one entry (api.ts directoryRole). */
@@ -55,6 +56,10 @@ export const adminRoleAddress = adminRoleAddressSummary.extend({
   escalation: roleEscalationTimes.nullable(),
   /** The organisation's times (server option `escalation`), which it follows when it has none of its own. */
   organisationEscalation: roleEscalationTimes,
+  /** How many days the server keeps its messages (shared/protocol/retention-days.ts); null: the organisation's. */
+  retentionDays: retentionDays.nullable(),
+  /** The organisation's bound (server option `messageRetentionDays`), which it follows when it has none of its own. */
+  organisationRetentionDays: retentionDays,
 });
 export type AdminRoleAddress = z.infer<typeof adminRoleAddress>;
 
@@ -159,6 +164,21 @@ export const adminDirectoryRoutes = {
     auth: 'session',
     permission: 'admin.manage',
     request: z.strictObject({ addressId: roleAddressId, escalation: roleEscalationTimes.nullable() }),
+    response: changed,
+  },
+  /**
+   * Sets how many days the server keeps the messages of the address's conversations (30 to
+   * 36500), or with null returns it to the organisation's bound. Applied from the next retention
+   * run on: a bound shorter than before deletes what is then due, for good, so it asks for a
+   * fresh re-authentication. NOT_FOUND for no such address.
+   */
+  adminSetRoleRetention: {
+    method: 'POST',
+    path: '/v1/admin/role-addresses/retention/set',
+    auth: 'session',
+    permission: 'admin.manage',
+    fresh: true,
+    request: z.strictObject({ addressId: roleAddressId, retentionDays: retentionDays.nullable() }),
     response: changed,
   },
   /** Registered workstations, the most recently heard from first, a page at a time. */

@@ -23,10 +23,12 @@ import { availability, availabilityRequest } from './availability';
 import { adminRoutes } from './admin-api';
 import { adminDirectoryRoutes } from './admin-directory-api';
 import { adminLogRoutes } from './admin-log-api';
+import { adminRetentionRoutes } from './admin-retention-api';
 import { adminScheduleRoutes } from './admin-schedule-api';
 import { adminScimRoutes } from './admin-scim-api';
 import { adminWipeRoutes } from './admin-wipe-api';
 import { templateRoutes } from './template-api';
+import { messageHoldRoutes } from './message-hold-api';
 import { leadTemplateRoutes } from './lead-template-api';
 import { deviceCommandRoutes } from './device-command-api';
 import type { RouteSpec } from './route-spec';
@@ -405,11 +407,13 @@ export const routes = {
   ...adminDirectoryRoutes,
   ...adminScheduleRoutes,
   ...adminLogRoutes,
+  ...adminRetentionRoutes,
   ...adminScimRoutes,
   ...adminWipeRoutes,
   ...templateRoutes,
   ...leadTemplateRoutes,
   ...deviceCommandRoutes,
+  ...messageHoldRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;

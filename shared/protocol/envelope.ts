@@ -75,6 +75,15 @@ export const envelopeHeader = z.strictObject({
     .max(MAX_ATTACHMENTS)
     .refine((list) => new Set(list).size === list.length, { message: 'duplicate attachment' })
     .optional(),
+  /**
+   * The role address whose conversation this message belongs to (every message of a role
+   * conversation carries it), so the server can keep it for that address's retention period
+   * (server/relay/role-address-tag.ts checks the sender may name it). The sealed body's
+   * `conversation.roleAddress` names the same address where both are present; a receiving
+   * workstation refuses a message where they differ. Absent from envelopes of other
+   * conversations (and of earlier builds), whose signed bytes are then exactly as before it existed.
+   */
+  roleAddress: roleAddressId.optional(),
 });
 export type EnvelopeHeader = z.infer<typeof envelopeHeader>;
 
@@ -191,6 +200,9 @@ function headerArray(header: EnvelopeHeader): unknown[] {
     // Tagged, unlike the escalation before it: both are optional arrays that would otherwise sit
     // at the same position, so `[…, priority, X]` could be read either way. The tag says which.
     ...(header.attachments === undefined ? [] : [['attachments', header.attachments]]),
+    // Tagged too: a later optional field must never be read as one before it, or an envelope
+    // without attachments but with a role address as one with attachments.
+    ...(header.roleAddress === undefined ? [] : [['roleAddress', header.roleAddress]]),
   ];
 }
 

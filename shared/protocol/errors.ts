@@ -37,6 +37,7 @@ export const PROTOCOL_ERRORS = {
   OUTSIDE_DEPARTMENT: 403,
   /** A lead's department already has as many active templates as a lead may keep (LEAD_TEMPLATES_MAX). */
   TEMPLATE_LIMIT_REACHED: 409,
+  HOLD_LIMIT_REACHED: 409,
   /** Admin: only a person with a department and a role that sends messages can be made its lead. */
   LEAD_NOT_ELIGIBLE: 409,
   NOT_FOUND: 404,
@@ -55,6 +56,13 @@ export const PROTOCOL_ERRORS = {
   ARCHIVE_KEY_REQUIRED: 403,
   /** `send`: an archive key entry for another key than the one the server requires, or more than one. */
   ARCHIVE_KEY_MISMATCH: 403,
+  /** `send`: the role address the signed header names does not exist (server/relay/role-address-tag.ts). */
+  UNKNOWN_ROLE_ADDRESS: 400,
+  /**
+   * `send`: the envelope may not name that role address: neither the sender nor anyone it is
+   * sealed for is a member, and its conversation never named it; or the conversation named another.
+   */
+  ROLE_ADDRESS_NOT_PERMITTED: 403,
   IDEMPOTENCY_CONFLICT: 409,
   /** The object exists already (a new role address's id), or is full (a role address at its member limit). */
   CONFLICT: 409,
@@ -76,6 +84,10 @@ export const PROTOCOL_ERRORS = {
   AUDIT_SIGNATURE_INVALID: 400,
   /** The batch's hashes do not chain, or it does not continue what the server holds (a fork). */
   AUDIT_CHAIN_BROKEN: 409,
+  /** Admin: another message retention run (on this or another instance) holds the job. */
+  RETENTION_RUN_BUSY: 409,
+  /** Admin: the database stopped a message retention run midway; what it did is on the server's chain. */
+  RETENTION_RUN_FAILED: 503,
   INTERNAL: 500,
   UNAVAILABLE: 503,
   /** WebSocket only: a frame that was not valid JSON or not a known frame. */

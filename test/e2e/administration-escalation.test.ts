@@ -6,10 +6,17 @@
  * STAT to the address: the plan her workstation signs carries those times, her thread says the
  * backup is due 4 minutes after sending, and the server releases it to the backup at 4 minutes,
  * not at the default 5. Every state of the section is checked with axe.
+ *
+ * Beside it, the address's own message retention (issue 20): the admin leaves the organisation
+ * default (2,190 days) with the keyboard, meets the range mistake, reads the warning that a
+ * shorter bound deletes for good, and saves 90 days, confirming it is them (the sign-in's proof
+ * has aged); the change is on the server's chain, and the nurse's STAT message names the
+ * address in its signed header, so the server keeps it for those 90 days.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNT_KDF } from '../../server/server';
+import { REAUTHENTICATION_WINDOW_MS } from '../../shared/protocol/route-spec';
 import type { FeedEvent } from '../../shared/protocol/feed';
 import { textsFrom } from '../support/api-correspondent';
 import { startHostProcess, type HostProcess } from '../support/browser-host-process';
@@ -98,6 +105,12 @@ afterAll(async () => {
 const noViolations = async (page: Page) => expect(accessibilityViolations(page)).resolves.toEqual([]);
 const section = (page: Page) =>
   page.getByRole('region', { name: 'On-call cardiology' }).getByRole('form', { name: 'Escalation' });
+const retention = (page: Page) =>
+  page.getByRole('region', { name: 'On-call cardiology' }).getByRole('form', { name: 'Message retention' });
+const daysFocused = (page: Page) =>
+  retention(page)
+    .getByLabel('Keep messages for')
+    .evaluate((element) => element === document.activeElement);
 const isFocused = (page: Page, label: string) =>
   section(page)
     .getByLabel(label, { exact: true })
@@ -184,6 +197,73 @@ describe('a role address’s own escalation times', () => {
     });
   });
 
+  it('sets how long the server keeps the address’s messages with the keyboard, confirming it is them', async () => {
+    const { page } = office;
+    const form = retention(page);
+    const byDefault = form.getByRole('radio', { name: 'Use the organisation default: 2,190 days (6 years)' });
+    await byDefault.waitFor();
+    expect(await byDefault.isChecked()).toBe(true);
+    await expect(form.getByLabel('Keep messages for').count()).resolves.toBe(0);
+    await noViolations(page);
+
+    await byDefault.focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await form.getByRole('radio', { name: 'Set a period for this role address' }).isChecked()).toBe(true);
+    // The field starts from the organisation's days.
+    await page.keyboard.press('Tab');
+    expect(await daysFocused(page)).toBe(true);
+    expect(await form.getByLabel('Keep messages for').inputValue()).toBe('2190');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('20');
+    await page.keyboard.press('Enter');
+    await form.getByText('Enter whole days from 30 to 36,500.').waitFor();
+    expect(await daysFocused(page)).toBe(true);
+    await snapshotAtSizes(page, 'role-retention-mistake');
+    await noViolations(page);
+
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('90');
+    await form
+      .getByText(
+        'Shorter than the organisation’s 2,190 days (6 years): at the next daily run the server deletes this address’s messages older than 90 days, for good.',
+      )
+      .waitFor();
+    await noViolations(page);
+    // The sign-in's proof ages past the window: the server asks the admin to confirm it is them.
+    target.clock.advance(REAUTHENTICATION_WINDOW_MS + 10_000);
+    await page.keyboard.press('Enter');
+    const prove = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await prove.waitFor({ timeout: 30_000 });
+    await noViolations(page);
+    await prove.getByLabel('Password').fill(admin.password);
+    await prove.getByLabel('Authentication code').fill(freshTotpCode(target, admin));
+    await prove.getByLabel('Authentication code').press('Enter');
+    await form
+      .getByRole('status')
+      .filter({ hasText: 'Saved: the server keeps On-call cardiology’s messages for 90 days.' })
+      .waitFor({ timeout: 30_000 });
+    await expect(prove.count()).resolves.toBe(0);
+    // Back to the workstations' time, which checks signed times against the server's (clock skew).
+    target.clock.advance(-(REAUTHENTICATION_WINDOW_MS + 10_000));
+    await expect(form.getByText('Enter whole days').count()).resolves.toBe(0);
+    await expect(form.getByRole('button', { name: 'Undo changes' }).count()).resolves.toBe(0);
+    expect(await form.getByLabel('Keep messages for').inputValue()).toBe('90');
+    await snapshotAtSizes(page, 'role-retention-saved');
+    await noViolations(page);
+
+    const { roleAddress } = await target.api.ok('adminGetRoleAddress', { addressId: ADDRESS }, token(admin));
+    expect(roleAddress).toMatchObject({ retentionDays: 90, organisationRetentionDays: 2190 });
+    await target.server.foldServerTrail();
+    const records = await target.server.admin.auditRecords({ action: 'admin.action', limit: 1000 });
+    expect(records.filter(({ record }) => record.reason === 'ROLE_RETENTION_SET').map(({ record }) => record)).toEqual([
+      expect.objectContaining({
+        actor: { userId: admin.userId, role: 'it-admin' },
+        object: { kind: 'role-address', id: ADDRESS, userId: null },
+        outcome: 'success',
+      }),
+    ]);
+  });
+
   it('a nurse’s STAT message to the address carries those times, and escalates to the backup at 4 minutes', async () => {
     const { page } = ward;
     await signInWithCode(page, target, nurse);
@@ -206,6 +286,8 @@ describe('a role address’s own escalation times', () => {
       .toBe(true);
     const { envelope, acceptedAt } = await receivedStat();
     expect(envelope.header.recipients).toEqual(['dr.patel']);
+    // Named in the signed header: the server keeps it for the address's 90 days.
+    expect(envelope.header.roleAddress).toBe(ADDRESS);
     expect(envelope.header.escalation).toEqual({
       repeatEveryMs: 3 * MINUTE,
       steps: [

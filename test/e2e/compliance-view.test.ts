@@ -6,7 +6,8 @@
  * record proven against the signed tree head, pages through a long result, and exports the
  * selection. The nurse's own page is refused by the channel, not just the screen.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,7 +86,20 @@ beforeAll(async () => {
   await apiSignIn(target, doctor);
   await publishIdentity(target, doctor);
   const serverArgs = ['--server', target.server.url, '--ca', target.server.caCertPath];
-  [wardHost, officeHost] = await Promise.all([startHostProcess(serverArgs), startHostProcess(serverArgs)]);
+  // The officer's workstation knows the hospital's archive key (RFC 7748's Alice key), as every
+  // workstation would: an eDiscovery export names it.
+  const policy = path.join(mkdtempSync(path.join(os.tmpdir(), 'wardline-policy-')), 'policy.json');
+  writeFileSync(
+    policy,
+    JSON.stringify({
+      archivePublicKey: 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=',
+      archiveKeyFingerprint: '300c9c9603b92a4b39ed3958bf9240114804db4fd373012c0ca47432d63425ae',
+    }),
+  );
+  [wardHost, officeHost] = await Promise.all([
+    startHostProcess(serverArgs),
+    startHostProcess([...serverArgs, '--policy', policy]),
+  ]);
   browser = await launchChromium();
   [ward, office] = await Promise.all([
     openClinicianPage(browser, wardHost.url),
@@ -373,6 +387,45 @@ describe('in information governance', () => {
     if (process.env.WARDLINE_COMPLIANCE_SCREENSHOT)
       await page.screenshot({ path: process.env.WARDLINE_COMPLIANCE_SCREENSHOT, fullPage: true });
     await expect(accessibilityViolations(page)).resolves.toEqual([]);
+  });
+
+  it("places a legal hold on the nurse's messages for a matter, and releases it after proving who she is", async () => {
+    const { page } = office;
+    const holds = page.getByRole('region', { name: 'Legal holds on messages' });
+    const form = holds.getByRole('form', { name: 'Place a legal hold' });
+    // Nothing sent without a matter; the field says why and takes focus.
+    await form.getByLabel('Person', { exact: true }).fill(nurse.userId);
+    await form.getByRole('button', { name: 'Place hold' }).click();
+    await expect(form.getByLabel('Matter').evaluate((field) => field === document.activeElement)).resolves.toBe(true);
+    await form.getByText('Name the matter in one line').waitFor();
+    await form.getByLabel('Matter').fill('Okafor v. St. Elsewhere');
+    await form.getByLabel('Reason').selectOption('subpoena');
+    await form.getByRole('button', { name: 'Place hold' }).click();
+    const row = holds.getByRole('row').filter({ hasText: 'Okafor v. St. Elsewhere' });
+    await row.waitFor();
+    await expect(row.innerText()).resolves.toMatch(/Ngozi Okafor \(nurse\.okafor\)[\s\S]*Subpoena/);
+    // The server has it, and keeps the nurse's conversation for the matter.
+    const listed = await page.evaluate(() => window.wardline!.holds.list());
+    expect(listed.ok && listed.value.holds.map((hold) => hold.custodian?.userId)).toEqual([nurse.userId]);
+    // The matter's export: a package in the officer's exports folder, named by no party.
+    await holds.getByRole('button', { name: 'Export the matter Okafor v. St. Elsewhere' }).click();
+    const exported = holds.getByRole('status').filter({ hasText: /Exported \d+ messages? and 0 attachments/ });
+    await exported.waitFor({ timeout: 60_000 });
+    const folderName = (await exported.locator('code').innerText()).trim();
+    expect(folderName).toMatch(/^matter-[0-9a-f]{12}-\d{8}T\d{6}\.wardline-matter$/);
+    expect(folderName).not.toContain('Okafor');
+    await snapshot(page, 'compliance-holds');
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
+
+    // The sign-in is older than the window: releasing asks for the password and a code first.
+    target.clock.advance(6 * 60_000);
+    await row.getByRole('button', { name: 'Release the hold for Okafor v. St. Elsewhere' }).click();
+    const prove = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await prove.waitFor();
+    await prove.getByLabel('Password').fill(officer.password);
+    await prove.getByLabel('Authentication code').fill(freshTotpCode(target, officer));
+    await prove.getByRole('button', { name: 'Confirm and continue' }).click();
+    await holds.getByText('No holds are in force.').waitFor();
   });
 
   it('keeps the title plain, breaks no CSP rule, and drops the records on sign-out', async () => {

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEnvelope } from '../../main/crypto/envelope-open';
+import { openEnvelope } from '../../shared/node/crypto/envelope-open';
 import { sealEnvelope } from '../../main/crypto/envelope-seal';
 import { archiveKeyPairOf, type ArchiveKeyPair } from '../../shared/node/archive/archive-key-pair';
 import { toBase64 } from '../../shared/node/crypto/base64';

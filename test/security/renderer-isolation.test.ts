@@ -85,6 +85,7 @@ describe('renderer isolation in Chromium', () => {
         'conversations',
         'directory',
         'events',
+        'holds',
         'lead',
         'message',
         'policy',

@@ -5,7 +5,7 @@
  * the real ones the relay carries.
  */
 import { randomUUID } from 'node:crypto';
-import { openEnvelope } from '../../main/crypto/envelope-open';
+import { openEnvelope } from '../../shared/node/crypto/envelope-open';
 import { sealEnvelope } from '../../main/crypto/envelope-seal';
 import { token, type TestServer, type TestUser } from './server-fixtures';
 

@@ -24,6 +24,7 @@ export const AUDIT_OBJECT_KINDS = [
   'role-address',
   'workstation',
   'audit-purge',
+  'message-retention',
   'siem-destination',
   'session',
   'availability',
@@ -82,6 +83,23 @@ export function auditObjectArb(kind: AuditObject['kind']): fc.Arbitrary<AuditObj
       return fc
         .record({ receivedBefore: fc.integer({ min: 0, max: LAST_INSTANT_MS }), records: fc.maxSafeNat() })
         .map((fields) => ({ kind, ...fields }));
+    case 'message-retention':
+      return fc
+        .record(
+          {
+            days: fc.integer({ min: 1, max: 36_500 }),
+            removedBefore: fc.integer({ min: 0, max: LAST_INSTANT_MS }),
+            messages: fc.maxSafeNat(),
+            attachments: fc.maxSafeNat(),
+            // A server run's: the address of its own bound, or how many addresses had one.
+            roleAddress: fc
+              .tuple(over(LOWER_DIGITS, 1, 1), over(`${LOWER_DIGITS}-`, 0, 74))
+              .map(([first, rest]) => `role:${first}${rest}`),
+            roleAddressBounds: fc.integer({ min: 0, max: 1_000_000 }),
+          },
+          { requiredKeys: ['days', 'removedBefore', 'messages', 'attachments'] },
+        )
+        .map((fields) => ({ kind, ...fields }));
     case 'siem-destination':
       return fc
         .record({
@@ -126,6 +144,8 @@ export function auditObjectArb(kind: AuditObject['kind']): fc.Arbitrary<AuditObj
             ),
         })
         .map((fields) => ({ kind, ...fields }));
+    case 'ediscovery-package':
+      return hexArb(64).map((id) => ({ kind, id }));
     case 'template':
       return uuidArb.map((id) => ({ kind, id }));
     case 'none':

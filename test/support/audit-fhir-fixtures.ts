@@ -49,6 +49,25 @@ export const OBJECTS: readonly AuditObject[] = [
   { kind: 'workstation', id: CONVERSATION, userId: 'dr.appiah' },
   { kind: 'workstation', id: MESSAGE, userId: null },
   { kind: 'audit-purge', receivedBefore: 1_600_000_000_000, records: 0 },
+  { kind: 'message-retention', days: 30, removedBefore: 1_600_000_000_000, messages: 412, attachments: 3 },
+  { kind: 'message-retention', days: 1, removedBefore: 0, messages: 0, attachments: 0 },
+  // A server run: its organisation bound with how many role addresses had their own, and one of those.
+  {
+    kind: 'message-retention',
+    days: 2190,
+    removedBefore: 1_600_000_000_000,
+    messages: 12,
+    attachments: 0,
+    roleAddressBounds: 2,
+  },
+  {
+    kind: 'message-retention',
+    days: 30,
+    removedBefore: 1_700_000_000_000,
+    messages: 5,
+    attachments: 1,
+    roleAddress: 'role:oncall-renal',
+  },
   { kind: 'siem-destination', host: 'siem.hospital.example', port: 6514, caSha256: '0123456789abcdef0123456789abcdef' },
   { kind: 'session', id: MESSAGE, userId: 'nurse.adams', workstationId: WORKSTATION, until: 1_600_000_000_000 },
   { kind: 'availability', id: 'dr.okafor', state: 'off-duty', coverUserId: 'dr.appiah' },
@@ -73,6 +92,7 @@ export const OBJECTS: readonly AuditObject[] = [
     ],
   },
   { kind: 'template', id: MESSAGE },
+  { kind: 'ediscovery-package', id: '0123456789abcdef'.repeat(4) },
   { kind: 'none' },
 ];
 
@@ -100,10 +120,12 @@ export const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(va
 /** Every action with every object kind, with and without a patient and an actor. */
 export function catalogue(): StoredEntry[] {
   const entries: StoredEntry[] = [];
-  for (const action of AUDIT_ACTIONS) {
-    for (const object of OBJECTS) {
+  for (const [actionIndex, action] of AUDIT_ACTIONS.entries()) {
+    for (const [objectIndex, object] of OBJECTS.entries()) {
       const seq = entries.length;
-      const anonymous = seq % 3 === 0;
+      // By the object's place and the action's, not by seq: every object kind meets both kinds of
+      // actor however many kinds there are (a third of the actions leave each one anonymous).
+      const anonymous = (objectIndex + actionIndex) % 3 === 0;
       entries.push(
         entry(
           {

@@ -18,6 +18,8 @@ export interface HostileMessage {
   readonly priority: Priority;
   /** What the sealed body claims about the conversation, participants included. */
   readonly conversation: MessageBody['conversation'];
+  /** The role address the signed header names, if any (the server checks it may). */
+  readonly roleAddress?: string;
 }
 
 /** Seals `message` as the raw session's user, to `message.to`'s key as the directory publishes it. */
@@ -37,6 +39,7 @@ export async function sealHostileEnvelope(raw: RawSession, message: HostileMessa
       sentAt: Date.now(),
       expiresAt: null,
       priority: message.priority,
+      ...(message.roleAddress === undefined ? {} : { roleAddress: message.roleAddress }),
     },
     body: { kind: 'text', text: message.text, conversation: message.conversation },
     recipientKeys: [

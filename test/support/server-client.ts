@@ -13,6 +13,8 @@ export interface RawResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly text: string;
+  /** The body as received, for raw byte routes. */
+  readonly bytes: Buffer;
 }
 
 export interface ApiClient {
@@ -50,6 +52,7 @@ export function apiClient(baseUrl: string, caPem: string, options: ApiClientOpti
             status: response.statusCode ?? 0,
             headers: response.headers,
             text: Buffer.concat(chunks).toString('utf8'),
+            bytes: Buffer.concat(chunks),
           }),
         );
         response.on('error', reject);

@@ -389,6 +389,8 @@ export interface MessageSpec {
   readonly attachments?: readonly string[];
   /** Key recipients beyond the readers and the sender, such as an archive (`archive:<id>`). */
   readonly extraKeys?: readonly { readonly recipient: string; readonly encryptionKey: string }[];
+  /** A role conversation's address: named in the signed header and, by the same id, in the sealed body. */
+  readonly roleAddress?: string;
 }
 
 /** A sealed, signed envelope from `from` to `to`, exactly as the client builds one. */
@@ -428,15 +430,16 @@ export async function sealMessage(target: TestServer, spec: MessageSpec): Promis
             },
           }),
       ...(spec.attachments === undefined ? {} : { attachments: [...spec.attachments] }),
+      ...(spec.roleAddress === undefined ? {} : { roleAddress: spec.roleAddress }),
     },
     body: {
       kind: 'text',
       text: spec.text,
       conversation: {
-        kind: spec.to.length > 1 ? 'group' : 'direct',
+        kind: spec.roleAddress !== undefined ? 'role' : spec.to.length > 1 ? 'group' : 'direct',
         title: null,
         participants: everyone.map((user) => user.userId),
-        roleAddress: null,
+        roleAddress: spec.roleAddress === undefined ? null : { id: spec.roleAddress, displayName: spec.roleAddress },
       },
     },
     recipientKeys: [...new Map(keys.map((entry) => [entry.recipient, entry])).values(), ...(spec.extraKeys ?? [])],

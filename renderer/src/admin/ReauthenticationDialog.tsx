@@ -1,6 +1,6 @@
 import { useRef, useState, type SubmitEvent } from 'react';
 import { Button, Dialog, Heading, Input, Label, Modal, ModalOverlay, Text, TextField } from 'react-aria-components';
-import type { WardlineApi } from '../../../preload/api-factory';
+import type { IpcResult } from '../../../shared/ipc/result';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { isCompleteCode, normalizeCode } from '../sign-in/authentication-code';
 import { describeAdminError } from './admin-labels';
@@ -11,12 +11,15 @@ import { describeAdminError } from './admin-labels';
  * lives in this form's state only while the dialog is open. A wrong answer keeps the dialog open
  * with the reason; `onDone(true)` once the server accepted, `onDone(false)` on Cancel or Escape.
  */
+/** Sends the proof to main: the Administration view's channel, or the compliance officer's. */
+export type Prove = (proof: { password: string; code: string }) => Promise<IpcResult<unknown>>;
+
 export function ReauthenticationDialog({
-  bridge,
+  prove,
   isOpen,
   onDone,
 }: {
-  readonly bridge: WardlineApi;
+  readonly prove: Prove;
   readonly isOpen: boolean;
   readonly onDone: (proved: boolean) => void;
 }) {
@@ -33,7 +36,7 @@ export function ReauthenticationDialog({
     >
       <Modal className="modal">
         <Dialog className="dialog">
-          <ReauthenticationForm bridge={bridge} busy={busy} setBusy={setBusy} onDone={onDone} />
+          <ReauthenticationForm prove={prove} busy={busy} setBusy={setBusy} onDone={onDone} />
         </Dialog>
       </Modal>
     </ModalOverlay>
@@ -41,12 +44,12 @@ export function ReauthenticationDialog({
 }
 
 function ReauthenticationForm({
-  bridge,
+  prove,
   busy,
   setBusy,
   onDone,
 }: {
-  readonly bridge: WardlineApi;
+  readonly prove: Prove;
   readonly busy: boolean;
   readonly setBusy: (busy: boolean) => void;
   readonly onDone: (proved: boolean) => void;
@@ -76,7 +79,7 @@ function ReauthenticationForm({
     setBusy(true);
     setError(null);
     setInvalid(null);
-    const result = await bridge.admin.reauthenticate({ password, code: normalized });
+    const result = await prove({ password, code: normalized });
     pending.current = false;
     setBusy(false);
     if (result.ok) {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { WardlineApi } from '../../../preload/api-factory';
-import { ReauthenticationDialog } from './ReauthenticationDialog';
+import { ReauthenticationDialog, type Prove } from './ReauthenticationDialog';
 import { ReauthenticationContext, type WithReauthentication } from './use-reauthentication';
 
 /**
@@ -10,9 +10,12 @@ import { ReauthenticationContext, type WithReauthentication } from './use-reauth
  */
 export function ReauthenticationProvider({
   bridge,
+  prove,
   children,
 }: {
   readonly bridge: WardlineApi;
+  /** Where the proof goes; the Administration view's channel unless the view says otherwise. */
+  readonly prove?: Prove;
   readonly children: ReactNode;
 }) {
   const [asking, setAsking] = useState(false);
@@ -41,7 +44,7 @@ export function ReauthenticationProvider({
   return (
     <ReauthenticationContext value={withReauthentication}>
       {children}
-      <ReauthenticationDialog bridge={bridge} isOpen={asking} onDone={settle} />
+      <ReauthenticationDialog prove={prove ?? bridge.admin.reauthenticate} isOpen={asking} onDone={settle} />
     </ReauthenticationContext>
   );
 }

@@ -7,6 +7,7 @@ import { AuditResultsTable } from './AuditResultsTable';
 import type { AuditSearchFilter } from './audit-types';
 import { combineVerification, count } from './audit-verification';
 import { ExportSelection } from './ExportSelection';
+import { MessageHolds } from './MessageHolds';
 import { TrailAlerts } from './TrailAlerts';
 import { useAuditSearch } from './use-audit-search';
 import { VerificationStatus } from './VerificationStatus';
@@ -105,6 +106,7 @@ export function ComplianceScreen({ bridge }: { readonly bridge: WardlineApi }) {
           )}
         </section>
       )}
+      <MessageHolds bridge={bridge} />
     </section>
   );
 }

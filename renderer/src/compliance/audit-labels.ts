@@ -57,6 +57,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'guard.overridden': 'Identifiers sent after a warning',
   'guard.blocked': 'Identifiers refused by policy',
   'template.used': 'Message sent from a template',
+  'vault.retention-applied': 'Old messages removed from a workstation by policy',
 };
 
 export function actionLabel(action: AuditAction): string {
@@ -129,6 +130,18 @@ export function objectText(object: AuditObject): ObjectText {
         text: `Purge: ${String(object.records)} ${object.records === 1 ? 'record' : 'records'} received before ${object.receivedBefore <= LAST_ISO_MS ? utcTime(object.receivedBefore).slice(0, 10) : '—'}`,
         full: object.receivedBefore <= LAST_ISO_MS ? `Received before ${utcTime(object.receivedBefore)}` : null,
       };
+    case 'message-retention': {
+      // A server run: a role address's own bound names it; the organisation's counts how many had one.
+      const whose = object.roleAddress === undefined ? '' : ` for ${object.roleAddress}`;
+      const others =
+        object.roleAddressBounds === undefined || object.roleAddressBounds === 0
+          ? ''
+          : ` (${String(object.roleAddressBounds)} ${object.roleAddressBounds === 1 ? 'role address' : 'role addresses'} on their own)`;
+      return {
+        text: `Retention ${String(object.days)} ${object.days === 1 ? 'day' : 'days'}${whose}${others}: ${String(object.messages)} ${object.messages === 1 ? 'message' : 'messages'}, ${String(object.attachments)} ${object.attachments === 1 ? 'attachment' : 'attachments'} removed`,
+        full: object.removedBefore <= LAST_ISO_MS ? `Accepted before ${utcTime(object.removedBefore)}` : null,
+      };
+    }
     case 'siem-destination':
       return { text: `SIEM ${object.host}:${String(object.port)}`, full: `CA certificate SHA-256 ${object.caSha256}…` };
     case 'session':
@@ -153,6 +166,8 @@ export function objectText(object: AuditObject): ObjectText {
     }
     case 'template':
       return { text: `Template ${shortId(object.id)}`, full: object.id };
+    case 'ediscovery-package':
+      return { text: `eDiscovery package ${object.id.slice(0, 16)}`, full: `Package digest ${object.id}` };
     case 'none':
       return { text: '—', full: null };
   }

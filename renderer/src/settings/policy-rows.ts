@@ -47,6 +47,12 @@ export function archiveFingerprintText(value: string | null): string | null {
   return fingerprint === null ? null : groupedFingerprint(fingerprint);
 }
 
+/** The local retention in force, in plain words (message-retention.ts in main applies it). */
+export function retentionText(days: number | null): string {
+  if (days === null) return 'No time limit set: messages stay until they expire or are recalled';
+  return `Messages older than ${String(days)} ${days === 1 ? 'day' : 'days'} are removed from this workstation; the server may keep them longer`;
+}
+
 /**
  * `dataFolder`: the workstation data folder in force (main resolves it from the policy and the
  * platform: main/fs/data-locations.ts), so IT sees where the data is, not only what policy says.
@@ -158,6 +164,11 @@ export function policyRows(policy: Policy, dataFolder: string | null = null): Po
       key: 'archiveKeyFingerprint',
       label: 'Archive key fingerprint',
       value: archiveFingerprintText(policy.archiveKeyFingerprint) ?? 'None',
+    },
+    {
+      key: 'messageRetentionDays',
+      label: 'Messages kept on this workstation',
+      value: retentionText(policy.messageRetentionDays),
     },
   ];
 }

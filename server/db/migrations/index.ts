@@ -33,6 +33,10 @@ import { MIGRATION_0019 } from './0019-role-escalation-times';
 import { MIGRATION_0020 } from './0020-message-templates';
 import { MIGRATION_0021 } from './0021-attachment-blobs';
 import { MIGRATION_0022 } from './0022-department-leads';
+import { MIGRATION_0023 } from './0023-message-legal-holds';
+import { MIGRATION_0024 } from './0024-message-retention';
+import { MIGRATION_0025 } from './0025-identity-key-history';
+import { MIGRATION_0026 } from './0026-role-address-retention';
 
 export type { Migration } from '../migration';
 
@@ -59,4 +63,8 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0020,
   MIGRATION_0021,
   MIGRATION_0022,
+  MIGRATION_0023,
+  MIGRATION_0024,
+  MIGRATION_0025,
+  MIGRATION_0026,
 ];

@@ -4,7 +4,7 @@
  * workstation's policy check, the server's envelope check, and later `archive:open`).
  *
  * A key pair is shaped as an envelope reader (`recipient` and `encryption`), so the function that
- * opens a clinician's envelope opens an archived one unchanged (main/crypto/envelope-open.ts).
+ * opens a clinician's envelope opens an archived one unchanged (shared/node/crypto/envelope-open.ts).
  */
 import { hash } from 'node:crypto';
 import { archiveRecipientOf } from '../../protocol/archive-key';

@@ -75,6 +75,22 @@ export function objectEntity(object: AuditObject): AuditEventEntity | null {
           { type: DETAIL.records, valueString: String(object.records) },
         ],
       };
+    case 'message-retention':
+      // The clinician's vault (the record's actor says whose), whose older messages went.
+      return {
+        type: SYSTEM_OBJECT,
+        role: ROLE_PURGED_REPOSITORY,
+        detail: [
+          { type: DETAIL.retentionDays, valueString: String(object.days) },
+          { type: DETAIL.removedBefore, valueString: instant(object.removedBefore, 'object.removedBefore') },
+          { type: DETAIL.messagesRemoved, valueString: String(object.messages) },
+          { type: DETAIL.attachmentsRemoved, valueString: String(object.attachments) },
+          ...(object.roleAddress === undefined ? [] : [{ type: DETAIL.roleAddress, valueString: object.roleAddress }]),
+          ...(object.roleAddressBounds === undefined
+            ? []
+            : [{ type: DETAIL.roleAddressBounds, valueString: String(object.roleAddressBounds) }]),
+        ],
+      };
     case 'siem-destination':
       return {
         what: identifier(WARDLINE_FHIR.siemDestinations, `${object.host}:${String(object.port)}`),
@@ -140,6 +156,31 @@ export function decodeObject(entity: unknown): Decoded<AuditObject> {
   if (get(entity, 'role', 'code') === ROLE_QUERY.code) {
     const resultCount = decimal(detail(entity, DETAIL.resultCount));
     return resultCount === undefined ? problem('entity.detail.resultCount') : ok({ kind: 'search', resultCount });
+  }
+  const retentionDays = detail(entity, DETAIL.retentionDays);
+  if (retentionDays !== undefined) {
+    const days = decimal(retentionDays);
+    const removedBefore = parseInstant(detail(entity, DETAIL.removedBefore));
+    const messages = decimal(detail(entity, DETAIL.messagesRemoved));
+    const attachments = decimal(detail(entity, DETAIL.attachmentsRemoved));
+    if (days === undefined || get(entity, 'what') !== undefined) return problem('entity.detail.retentionDays');
+    if (removedBefore === undefined) return problem('entity.detail.removedBefore');
+    if (messages === undefined) return problem('entity.detail.messagesRemoved');
+    if (attachments === undefined) return problem('entity.detail.attachmentsRemoved');
+    // Optional (server runs only); the record's schema checks the address's form.
+    const roleAddress = detail(entity, DETAIL.roleAddress);
+    const boundsText = detail(entity, DETAIL.roleAddressBounds);
+    const roleAddressBounds = boundsText === undefined ? undefined : decimal(boundsText);
+    if (boundsText !== undefined && roleAddressBounds === undefined) return problem('entity.detail.roleAddressBounds');
+    return ok({
+      kind: 'message-retention',
+      days,
+      removedBefore,
+      messages,
+      attachments,
+      ...(roleAddress === undefined ? {} : { roleAddress }),
+      ...(roleAddressBounds === undefined ? {} : { roleAddressBounds }),
+    });
   }
   if (get(entity, 'role', 'code') === ROLE_PURGED_REPOSITORY.code && get(entity, 'what') === undefined) {
     const receivedBefore = parseInstant(detail(entity, DETAIL.receivedBefore));

@@ -60,6 +60,8 @@ export const WARDLINE_FHIR = {
   sessionIds: `${WARDLINE_FHIR_BASE}/sid/session`,
   /** An approved message template, by its id. */
   templateIds: `${WARDLINE_FHIR_BASE}/sid/message-template`,
+  /** An eDiscovery package, by its SHA-256 digest. */
+  ediscoveryPackages: `${WARDLINE_FHIR_BASE}/sid/ediscovery-package`,
   /** A workstation's hash chain; the entity also carries the entry's place and hashes. */
   auditChains: `${WARDLINE_FHIR_BASE}/sid/audit-chain`,
   /** The server's Merkle tree, by root hash. */
@@ -158,6 +160,8 @@ export const ACTIONS: Readonly<Record<AuditAction, ActionMapping>> = {
   'guard.blocked': { type: SECURITY_ALERT, action: 'E' },
   // The message itself is `message.sent`; this says which approved text it was made from.
   'template.used': { type: APPLICATION_ACTIVITY, action: 'C', user: AUTHOR },
+  // Local copies removed by machine policy, no person's choice: the server keeps its own.
+  'vault.retention-applied': { type: APPLICATION_ACTIVITY, action: 'D' },
 };
 
 const entityType = (code: '1' | '2', display: string): Coding => ({ system: ENTITY_TYPE, code, display });
@@ -181,6 +185,7 @@ export type IdentifiedKind = Exclude<
   | 'role-address'
   | 'workstation'
   | 'audit-purge'
+  | 'message-retention'
   | 'siem-destination'
   | 'session'
   | 'availability'
@@ -196,6 +201,8 @@ export const OBJECT_ENTITIES: Readonly<Record<IdentifiedKind, { readonly system:
   vault: { system: WARDLINE_FHIR.vaultIds, role: objectRole('17', 'Data Repository') },
   // Approved text a clinician's message was built from (the message is the sent record's object).
   template: { system: WARDLINE_FHIR.templateIds, role: objectRole('4', 'Domain Resource') },
+  // Held messages exported for eDiscovery: a copy of records, held elsewhere.
+  'ediscovery-package': { system: WARDLINE_FHIR.ediscoveryPackages, role: objectRole('17', 'Data Repository') },
 };
 /** Kinds told by an identifier, with the account concerned (a hold's, or a role's member) as a detail. */
 export const WITH_USER_ENTITIES: Readonly<
@@ -214,6 +221,15 @@ export const DETAIL = {
   userId: 'userId',
   receivedBefore: 'receivedBefore',
   records: 'records',
+  /** A local retention run: the policy's days, the bound, and messages and attachments removed. */
+  retentionDays: 'retentionDays',
+  removedBefore: 'removedBefore',
+  messagesRemoved: 'messagesRemoved',
+  attachmentsRemoved: 'attachmentsRemoved',
+  /** A server retention run: the role address whose own bound this record is of, by id. */
+  roleAddress: 'roleAddress',
+  /** A server retention run of the organisation's bound: how many role addresses had their own. */
+  roleAddressBounds: 'roleAddressBounds',
   caSha256: 'caSha256',
   workstationId: 'workstationId',
   until: 'until',

@@ -232,6 +232,16 @@ function decodeObject(params: ReadonlyMap<string, string>): unknown {
       return { kind, id: params.get('objId'), userId: params.get('objUser') ?? null };
     case 'audit-purge':
       return { kind, receivedBefore: number('before'), records: number('count') };
+    case 'message-retention':
+      return {
+        kind,
+        days: number('days'),
+        removedBefore: number('before'),
+        messages: number('count'),
+        attachments: number('files'),
+        ...(params.has('roleAddr') ? { roleAddress: params.get('roleAddr') } : {}),
+        ...(params.has('roleBounds') ? { roleAddressBounds: number('roleBounds') } : {}),
+      };
     case 'siem-destination':
       return { kind, host: params.get('host'), port: number('port'), caSha256: params.get('ca') };
     case 'session':

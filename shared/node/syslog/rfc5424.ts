@@ -153,6 +153,16 @@ function objectParams(object: AuditRecord['object']): [string, ParamValue][] {
         ['before', object.receivedBefore],
         ['count', object.records],
       ];
+    case 'message-retention':
+      return [
+        ['days', object.days],
+        ['before', object.removedBefore],
+        ['count', object.messages],
+        ['files', object.attachments],
+        // Absent (undefined) from records without them, which are then written as before.
+        ['roleAddr', object.roleAddress],
+        ['roleBounds', object.roleAddressBounds],
+      ];
     case 'siem-destination':
       return [
         ['host', object.host],

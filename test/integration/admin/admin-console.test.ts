@@ -76,6 +76,7 @@ const REQUESTS: { readonly [C in AdminChannelName]: RequestOf<C> } = {
     addressId: 'role:night-pharmacy',
     escalation: { repeatEveryMs: null, backupAfterMs: 300_000, everyoneAfterMs: 600_000 },
   },
+  'admin.setRoleRetention': { addressId: 'role:night-pharmacy', retentionDays: 90 },
   'admin.listShifts': { addressId: 'role:night-pharmacy', from: 0, to: 3_600_000, after: null },
   'admin.addShift': {
     addressId: 'role:night-pharmacy',

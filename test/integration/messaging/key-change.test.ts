@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentityKeys, publicKeysOf, wrapIdentityKeys } from '../../../main/crypto/identity-keys';
-import { openEnvelope } from '../../../main/crypto/envelope-open';
+import { openEnvelope } from '../../../shared/node/crypto/envelope-open';
 import { sealHostileEnvelope } from '../../support/hostile-envelope';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { openRawSession } from '../../support/raw-session';

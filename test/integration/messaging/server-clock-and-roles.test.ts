@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealEnvelope } from '../../../main/crypto/envelope-seal';
-import { signRecall } from '../../../main/crypto/recall-signature';
+import { signRecall } from '../../../shared/node/crypto/recall-signature';
 import { appCodeOf } from '../../../main/server-link/api-error-code';
 import { account, signIn, startTestServer, type TestServer } from '../../support/messaging-server';
 import { openRawSession, type RawSession } from '../../support/raw-session';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAcknowledgement, verifyAcknowledgement } from '../../../main/crypto/acknowledgement-signature';
-import { signRecall } from '../../../main/crypto/recall-signature';
+import { signRecall } from '../../../shared/node/crypto/recall-signature';
 import type { QuickReply } from '../../../shared/protocol/acknowledgement';
 import { routes } from '../../../shared/protocol/api';
 import { MAX_CLOCK_SKEW_MS } from '../../../shared/protocol/clock-skew';

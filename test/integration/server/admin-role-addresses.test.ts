@@ -49,6 +49,8 @@ function bodyOf(name: DirectoryRoute): unknown {
         addressId: ADDRESS,
         escalation: { repeatEveryMs: 60_000, backupAfterMs: 120_000, everyoneAfterMs: 180_000 },
       };
+    case 'adminSetRoleRetention':
+      return { addressId: ADDRESS, retentionDays: 90 };
     case 'adminListWorkstations':
       return { after: null, limit: 10 };
     case 'adminRevokeWorkstation':
@@ -143,6 +145,8 @@ describe('role addresses through the admin API', () => {
       members: [],
       escalation: null,
       organisationEscalation: DEFAULT_ESCALATION_TIMES,
+      retentionDays: null,
+      organisationRetentionDays: 2190,
     });
     const unknown = await refused('adminUpdateRoleAddress', address('role:nothing-here'));
     expect(unknown).toMatchObject({ status: 404, body: { error: 'NOT_FOUND' } });

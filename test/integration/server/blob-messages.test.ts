@@ -8,7 +8,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signRecall } from '../../../main/crypto/recall-signature';
+import { signRecall } from '../../../shared/node/crypto/recall-signature';
 import { createBlobClient, type BlobClient } from '../../../main/server-link/blob-client';
 import { routes } from '../../../shared/protocol/api';
 import { blobPath } from '../../../shared/protocol/blob-api';

@@ -125,7 +125,7 @@ describe.each(BACKENDS)('escalation on %s', (backend) => {
 
   it('stops at a recall', async () => {
     const messageId = await sendStat();
-    const { signRecall } = await import('../../../main/crypto/recall-signature');
+    const { signRecall } = await import('../../../shared/node/crypto/recall-signature');
     const recalledAt = target.clock.now();
     const signature = await signRecall(
       { messageId, senderId: nurse.userId, recalledAt },

@@ -7,10 +7,17 @@
  *
  * Rows are written with the current store functions where the table has not changed since, and
  * with the SQL of that version where it has (auth_throttle before migration 9, sessions before
- * the served_events outbox that createSession now writes to).
+ * the served_events outbox that createSession now writes to, admin_events before migration 24,
+ * envelopes before migration 26).
  */
 import { insertTemplate } from '../../../server/templates/template-store';
 import { ledDepartmentOf } from '../../../server/accounts/department-lead-store';
+import {
+  releaseRetentionLease,
+  retentionRunDue,
+  takeRetentionLease,
+} from '../../../server/retention/message-retention-store';
+import { insertMessageHoldPlaced, messageHoldsInForce } from '../../../server/holds/message-hold-store';
 import { DEFAULT_BLOB_LIMITS } from '../../../server/blobs/blob-limits';
 import {
   appendChunk,
@@ -37,7 +44,7 @@ import { findChallenge, insertChallenge } from '../../../server/accounts/mfa-cha
 import { serverSecret } from '../../../server/accounts/server-secret-store';
 import { liveSessionsOf, sessionStatus } from '../../../server/accounts/session-store';
 import { readThrottle } from '../../../server/accounts/throttle-store';
-import { adminEvents, recordAdminEvent } from '../../../server/admin/admin-event-store';
+import { adminEvents } from '../../../server/admin/admin-event-store';
 import { adminRoleAddressOf } from '../../../server/admin/admin-role-address-store';
 import { auditAlerts, recordAuditAlert } from '../../../server/audit/audit-alert-store';
 import { auditBatches, treeHeads } from '../../../server/audit/audit-head-store';
@@ -58,9 +65,10 @@ import { MIGRATIONS } from '../../../server/db/migrations';
 import { openPgliteDatabase } from '../../../server/db/pglite-database';
 import { openPostgresDatabase } from '../../../server/db/postgres-database';
 import { searchDirectory } from '../../../server/directory/directory-search';
-import { findIdentity, storeIdentity } from '../../../server/directory/identity-store';
+import { findIdentity } from '../../../server/directory/identity-store';
+import { publishedSigningKeysOf } from '../../../server/directory/key-history-store';
 import { storeRoleAddress } from '../../../server/directory/role-address-store';
-import { envelopeIdentity, heldEnvelope, insertEnvelope } from '../../../server/relay/envelope-store';
+import { envelopeIdentity, heldEnvelope } from '../../../server/relay/envelope-store';
 import { acknowledgementOf, insertAcknowledgement } from '../../../server/relay/acknowledgement-store';
 import { claimDueAlerts, scheduleEscalation } from '../../../server/relay/escalation-store';
 import { readFeed } from '../../../server/relay/feed-store';
@@ -172,6 +180,8 @@ const CHALLENGE = randomUUID();
 const MESSAGE = randomUUID();
 const CONVERSATION = randomUUID();
 const HOLD = randomUUID();
+const MESSAGE_HOLD = randomUUID();
+const MESSAGE_HOLD_CONVERSATION = randomUUID();
 const SCIM_TOKEN = randomUUID();
 const LEASE_HOLDER = randomUUID();
 const BLOB = randomUUID();
@@ -217,16 +227,19 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
       NOW - 5000,
     );
   }
-  await storeIdentity(
-    db,
-    NURSE,
-    {
-      publicKeys: { signing: 'c2lnbmluZw==', encryption: 'ZW5jcnlwdGlvbg==' },
-      wrappedPrivateKeys: 'd3JhcHBlZA==',
-      fingerprint: 'ab12',
-    },
-    NOW - 4000,
+  // With the SQL of every version before the key history (migration 25), which storeIdentity also writes.
+  await db.query(
+    `INSERT INTO identities (user_id, signing_key, encryption_key, wrapped_private_keys, fingerprint, published_at)
+     VALUES ($1, 'c2lnbmluZw==', 'ZW5jcnlwdGlvbg==', 'd3JhcHBlZA==', 'ab12', $2)`,
+    [NURSE, NOW - 4000],
   );
+  // A version 25 server kept the history too (its own rows, not the backfill's).
+  if (version >= 25)
+    await db.query(
+      `INSERT INTO identity_key_history (user_id, signing_key, encryption_key, fingerprint, published_at)
+       VALUES ($1, 'c2lnbmluZw==', 'ZW5jcnlwdGlvbg==', 'ab12', $2)`,
+      [NURSE, NOW - 4000],
+    );
   await storeRoleAddress(
     db,
     {
@@ -257,7 +270,13 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
      VALUES ('account:nurse.adams', 2, $1, NULL)`,
     [NOW - 2000],
   );
-  await insertEnvelope(db, envelopeOf(), 'ZGlnZXN0', NOW - 900);
+  // With the SQL of versions 1 to 25: migration 26 added the role address an envelope names.
+  await db.query(
+    `INSERT INTO envelopes (message_id, conversation_id, sender_id, accepted_at, expires_at, digest, envelope_json)
+     VALUES ($1, $2, $3, $4, NULL, 'ZGlnZXN0', $5)`,
+    [MESSAGE, CONVERSATION, DOCTOR, NOW - 900, JSON.stringify(envelopeOf())],
+  );
+  await db.query('INSERT INTO envelope_recipients (message_id, user_id) VALUES ($1, $2)', [MESSAGE, NURSE]);
   // Feed rows as every version writes them (today's appendFeedEvents writes columns added later).
   await db.query(
     `INSERT INTO feed_events (user_id, type, message_id, actor_id, receipt_kind, at, signature, created_at)
@@ -309,12 +328,12 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
     await db.query('INSERT INTO audit_server_cursor (id, last_event) VALUES (1, 1)');
   }
   if (version >= 5) {
-    await recordAdminEvent(db, {
-      at: NOW - 400,
-      actor: 'it.admin',
-      action: 'account.created',
-      targetUserId: NURSE,
-    });
+    // With the SQL of versions 5 to 23: migration 24 added the retention run's columns.
+    await db.query(
+      `INSERT INTO admin_events (at, actor, action, target_user_id, subject, affected, received_before, outcome, reason)
+       VALUES ($1, 'it.admin', 'account.created', $2, NULL, NULL, NULL, 'success', NULL)`,
+      [NOW - 400, NURSE],
+    );
   }
   if (version >= 7) {
     // What a purge leaves of a record: its leaf, and its place and hash.
@@ -427,6 +446,23 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
     await completeBlob(db, BLOB);
     await claimBlobs(db, MESSAGE, DOCTOR, [BLOB]);
   }
+  // A version 23 server held a conversation's messages for a matter (the hold kept in force).
+  if (version >= 23)
+    await insertMessageHoldPlaced(db, {
+      holdId: MESSAGE_HOLD,
+      matter: 'Matter 2026-114',
+      reasonCode: 'litigation',
+      custodianId: null,
+      conversationId: MESSAGE_HOLD_CONVERSATION,
+      at: NOW - 3,
+      actor: 'compliance.chen',
+    });
+  // A version 24 server ran message retention: a run finished two days ago, and the job is free.
+  if (version >= 24) {
+    const holder = randomUUID();
+    await takeRetentionLease(db, { holder, ttlMs: 60_000, lastCompletedBy: null });
+    await releaseRetentionLease(db, holder, NOW - 2 * 24 * 3_600_000);
+  }
   return { audit, secret };
 }
 
@@ -443,14 +479,24 @@ async function expectReadable(
     totpLastStep: null,
   });
   expect(await findIdentity(db, NURSE)).toMatchObject({ fingerprint: 'ab12', wrappedPrivateKeys: 'd3JhcHBlZA==' });
+  // The key history (migration 25) begins with the keys each person had, from when they were published.
+  expect(Object.fromEntries(await publishedSigningKeysOf(db, [NURSE, DOCTOR]))).toEqual({
+    [NURSE]: [{ key: 'c2lnbmluZw==', publishedAt: NOW - 4000 }],
+    [DOCTOR]: [],
+  });
   const directory = await searchDirectory(db, 'cardiology', 10, NOW);
   expect(JSON.stringify(directory)).toContain('cardiology-on-call');
   // Addresses from before their own escalation times (migration 19) follow the organisation's.
   expect(directory.entries.find((entry) => entry.kind === 'role')).toMatchObject({
     escalation: version >= 19 ? OWN_ESCALATION : DEFAULT_ESCALATION_TIMES,
   });
-  expect(await adminRoleAddressOf(db, 'cardiology-on-call', DEFAULT_ESCALATION_TIMES)).toMatchObject({
+  // Role addresses from before their own retention bound (migration 26) follow the organisation's.
+  expect(
+    await adminRoleAddressOf(db, 'cardiology-on-call', { escalation: DEFAULT_ESCALATION_TIMES, retentionDays: 2190 }),
+  ).toMatchObject({
     escalation: version >= 19 ? OWN_ESCALATION : null,
+    retentionDays: null,
+    organisationRetentionDays: 2190,
   });
   // Templates (migration 20): none before it; a version 20 server's kept, offered to front desk only.
   expect(await activeTemplatesFor(db, NURSE, 10)).toEqual([]);
@@ -464,6 +510,12 @@ async function expectReadable(
   }
   // Department leads (migration 22): nobody led a department before it.
   expect(await ledDepartmentOf(db, NURSE)).toBeNull();
+  // Legal holds on messages (migration 23): none before it; a version 23 server's still in force.
+  expect((await messageHoldsInForce(db)).map((hold) => [hold.holdId, hold.conversationId, hold.placedBy])).toEqual(
+    version >= 23 ? [[MESSAGE_HOLD, MESSAGE_HOLD_CONVERSATION, 'compliance.chen']] : [],
+  );
+  // Message retention (migration 24): no run before it, or one two days ago: the next scheduled one is due.
+  expect(await retentionRunDue(db, NOW)).toBe(true);
   expect(await deviceKeyOf(db, DEVICE)).toBe('ZGV2aWNla2V5');
   expect(await findChallenge(db, CHALLENGE)).toMatchObject({ userId: NURSE, deviceName: 'Ward 3 desk' });
   expect(await sessionStatus(db, SESSION, NOW)).toEqual({ state: 'live', endReason: null });
@@ -474,6 +526,10 @@ async function expectReadable(
     lockedAt: null,
   });
   expect(await envelopeIdentity(db, MESSAGE)).toEqual({ senderId: DOCTOR, digest: 'ZGlnZXN0', acceptedAt: NOW - 900 });
+  // Stored before envelopes named a role address (migration 26): none, so the organisation's bound.
+  expect(await db.query('SELECT role_address FROM envelopes WHERE message_id = $1', [MESSAGE])).toEqual([
+    { role_address: null },
+  ]);
   expect(await heldEnvelope(db, MESSAGE, NOW)).toMatchObject({ recipients: [NURSE], recalledAt: null });
   const feed = await readFeed(db, NURSE, 0, 10, NOW);
   expect(feed.events).toEqual([expect.objectContaining({ type: 'envelope', envelope: envelopeOf() })]);

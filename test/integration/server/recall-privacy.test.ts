@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signRecall } from '../../../main/crypto/recall-signature';
+import { signRecall } from '../../../shared/node/crypto/recall-signature';
 import { routes } from '../../../shared/protocol/api';
 import { usePostgres } from '../../support/postgres';
 import {

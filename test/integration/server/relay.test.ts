@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEnvelope } from '../../../main/crypto/envelope-open';
-import { signRecall } from '../../../main/crypto/recall-signature';
+import { openEnvelope } from '../../../shared/node/crypto/envelope-open';
+import { signRecall } from '../../../shared/node/crypto/recall-signature';
 import type { Envelope } from '../../../shared/protocol/envelope';
 import type { FeedEvent } from '../../../shared/protocol/feed';
 import type { ServerFrame } from '../../../shared/protocol/stream';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signRecall } from '../../../main/crypto/recall-signature';
+import { signRecall } from '../../../shared/node/crypto/recall-signature';
 import { MAX_CLOCK_SKEW_MS, MAX_SEND_DELAY_MS } from '../../../shared/protocol/clock-skew';
 import type { Envelope } from '../../../shared/protocol/envelope';
 import { usePostgres } from '../../support/postgres';

@@ -84,6 +84,12 @@ function populate(db: Db, version: number): void {
       INSERT INTO escalation_events (message_id, step, at) VALUES ('m1', 0, 3400);
     `);
   }
+  if (version >= 9) {
+    db.exec(`
+      UPDATE attachments SET content_file = '${'ab'.repeat(16)}', state = 'ready' WHERE id = 'a1';
+      INSERT INTO attachment_files_discarded (name) VALUES ('${'cd'.repeat(16)}');
+    `);
+  }
 }
 
 type Snapshot = Map<string, Record<string, unknown>[]>;
@@ -258,6 +264,15 @@ describe('vault upgrade', () => {
         expect(searchIds(upgraded, 'bloods')).toEqual(['m2']);
         expect(conversationSearchIds(upgraded, 'cardiology')).toEqual(['c2']);
         expect(conversationSearchIds(upgraded, 'smith')).toEqual(version >= 4 ? ['c1'] : []);
+        // v10: retention finds old messages by acceptance time from an index, and a deleted
+        // message's words leave the full-text index at once.
+        expect(
+          upgraded.prepare("SELECT tbl_name FROM sqlite_schema WHERE name = 'messages_by_acceptance'").get(),
+        ).toEqual({ tbl_name: 'messages' });
+        for (const index of ['message_search', 'conversation_search'])
+          expect(upgraded.prepare(`SELECT v FROM ${index}_config WHERE k = 'secure-delete'`).get(), index).toEqual({
+            v: 1,
+          });
       } finally {
         upgraded.close();
       }

@@ -23,6 +23,16 @@ function reference(record: AuditRecord): string {
         return { kind: o.kind, id: o.id, userId: o.userId };
       case 'audit-purge':
         return { kind: o.kind, receivedBefore: o.receivedBefore, records: o.records };
+      case 'message-retention':
+        return {
+          kind: o.kind,
+          days: o.days,
+          removedBefore: o.removedBefore,
+          messages: o.messages,
+          attachments: o.attachments,
+          ...(o.roleAddress === undefined ? {} : { roleAddress: o.roleAddress }),
+          ...(o.roleAddressBounds === undefined ? {} : { roleAddressBounds: o.roleAddressBounds }),
+        };
       case 'siem-destination':
         return { kind: o.kind, host: o.host, port: o.port, caSha256: o.caSha256 };
       case 'session':

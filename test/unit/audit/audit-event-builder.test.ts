@@ -42,6 +42,8 @@ const SAMPLES: Record<AuditObject['kind'], AuditObject> = {
   availability: { kind: 'availability', id: 'dr.patel', state: 'off-duty', coverUserId: 'dr.nguyen' },
   identifiers: { kind: 'identifiers', conversationId: null, found: [{ identifier: 'ssn', count: 1 }] },
   template: { kind: 'template', id: '00000000-0000-4000-8000-000000000007' },
+  'ediscovery-package': { kind: 'ediscovery-package', id: 'ab'.repeat(32) },
+  'message-retention': { kind: 'message-retention', days: 30, removedBefore: 1, messages: 2, attachments: 1 },
   none: { kind: 'none' },
 };
 

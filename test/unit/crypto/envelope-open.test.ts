@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openEnvelope, verifyEnvelopeSignature, type OpenResult } from '../../../main/crypto/envelope-open';
+import { openEnvelope, verifyEnvelopeSignature, type OpenResult } from '../../../shared/node/crypto/envelope-open';
 import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
 import { envelope, envelopeHeaderBytes, type Envelope } from '../../../shared/protocol/envelope';
 import { b64, bodyFor, flipBit, makeUser, readerOf, resign, sealFor, unb64, type TestUser } from './fixtures';

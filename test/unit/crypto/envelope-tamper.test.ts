@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openEnvelope, verifyEnvelopeSignature, type OpenError } from '../../../main/crypto/envelope-open';
+import { openEnvelope, verifyEnvelopeSignature, type OpenError } from '../../../shared/node/crypto/envelope-open';
 import { envelope, PRIORITIES, type Envelope, type EnvelopeHeader } from '../../../shared/protocol/envelope';
 import { flipBit, flipChar, makeUser, readerOf, resign, sealFor, type TestUser } from './fixtures';
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Envelope, EnvelopeHeader, MessageBody } from '../../../shared/protocol/envelope';
 import { envelopeSignedBytes } from '../../../shared/protocol/envelope';
 import type { IdentityPublicKeys } from '../../../shared/protocol/identity';
-import type { EnvelopeReader } from '../../../main/crypto/envelope-open';
+import type { EnvelopeReader } from '../../../shared/node/crypto/envelope-open';
 import { sealEnvelope, type RecipientKey } from '../../../main/crypto/envelope-seal';
 import { generateIdentityKeys, publicKeysOf, type IdentityKeyPairs } from '../../../main/crypto/identity-keys';
 import { loadSodium } from '../../../shared/node/crypto/sodium';

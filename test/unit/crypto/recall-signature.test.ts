@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { signRecall, verifyRecall, type RecallInput } from '../../../main/crypto/recall-signature';
+import { signRecall, verifyRecall, type RecallInput } from '../../../shared/node/crypto/recall-signature';
 import { loadSodium, type Sodium } from '../../../shared/node/crypto/sodium';
 import { envelopeHeaderBytes, recallSignedBytes } from '../../../shared/protocol/envelope';
 import { b64, flipBit, flipChar, headerFor, makeUser, unb64, type TestUser } from './fixtures';

@@ -26,6 +26,8 @@ describe('admin tool commands', () => {
         body: { deviceId: '0b9c1e7a-6f2d-4e3b-8a5c-9d8e7f6a5b4c', confirmName: 'WARD4B-PC07' },
       },
     });
+    expect(request('run-retention')).toEqual({ ok: true, value: { route: 'adminRunMessageRetention', body: {} } });
+    expect(request('run-retention', '30')).toMatchObject({ ok: false });
     expect(request('call', 'adminUnlock', '{"userId":"dr.patel"}')).toMatchObject({
       ok: true,
       value: { route: 'adminUnlock' },

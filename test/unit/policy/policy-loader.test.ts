@@ -36,6 +36,7 @@ const DEFAULTS = {
   templatesOnlyRoles: null,
   archivePublicKey: null,
   archiveKeyFingerprint: null,
+  messageRetentionDays: null,
 };
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-policy-'));
@@ -110,6 +111,10 @@ describe('policy from a file', () => {
     ['a PIN too short to mean anything', { pinMinLength: 2 }, ['pinMinLength']],
     ['a password shorter than any guidance allows', { passwordMinLength: 6 }, ['passwordMinLength']],
     ['a vault purge after no days at all', { vaultPurgeAfterDays: 0 }, ['vaultPurgeAfterDays']],
+    ['a message retention of no days at all', { messageRetentionDays: 0 }, ['messageRetentionDays']],
+    ['a message retention past ten years', { messageRetentionDays: 3651 }, ['messageRetentionDays']],
+    ['a message retention in part-days', { messageRetentionDays: 1.5 }, ['messageRetentionDays']],
+    ['a message retention written as text', { messageRetentionDays: '30' }, ['messageRetentionDays']],
     ['an idle source that does not exist', { idleSource: 'anywhere' }, ['idleSource']],
   ])('refuses %s whole, naming the key and never the value', async (_name, content, keys) => {
     const read = await loadPolicy({ platform: 'linux', overrideFile: policyFile(JSON.stringify(content)) });

@@ -63,6 +63,17 @@ describe('the action labels', () => {
     expect(objectText({ kind: 'audit-purge', receivedBefore: 8.64e15, records: 0 }).text).toBe(
       'Purge: 0 records received before —',
     );
+    const run = { kind: 'message-retention', removedBefore: Date.UTC(2020, 0, 1), attachments: 1 } as const;
+    expect(objectText({ ...run, days: 2190, messages: 12 }).text).toBe(
+      'Retention 2190 days: 12 messages, 1 attachment removed',
+    );
+    expect(objectText({ ...run, days: 2190, messages: 12, roleAddressBounds: 2 }).text).toBe(
+      'Retention 2190 days (2 role addresses on their own): 12 messages, 1 attachment removed',
+    );
+    expect(objectText({ ...run, days: 30, messages: 1, roleAddress: 'role:oncall-renal' })).toEqual({
+      text: 'Retention 30 days for role:oncall-renal: 1 message, 1 attachment removed',
+      full: 'Accepted before 2020-01-01T00:00:00.000Z',
+    });
     expect(
       objectText({ kind: 'siem-destination', host: 'siem.hospital.example', port: 6514, caSha256: 'ab'.repeat(16) })
         .text,

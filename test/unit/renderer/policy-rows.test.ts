@@ -17,6 +17,16 @@ describe('the policy as the Settings view lists it', () => {
     expect([row(null), row(1), row(90)]).toEqual(['Never', '1 day', '90 days']);
   });
 
+  it('says in plain words how long messages stay on this workstation, and that the server may keep them longer', () => {
+    const row = (messageRetentionDays: number | null) =>
+      policyRows(policySchema.parse({ messageRetentionDays })).find((r) => r.key === 'messageRetentionDays')?.value;
+    expect([row(null), row(1), row(30)]).toEqual([
+      'No time limit set: messages stay until they expire or are recalled',
+      'Messages older than 1 day are removed from this workstation; the server may keep them longer',
+      'Messages older than 30 days are removed from this workstation; the server may keep them longer',
+    ]);
+  });
+
   it('says what keeps the session unlocked, and when that is the default for the workstation', () => {
     const row = (values: Record<string, unknown>) =>
       policyRows(policySchema.parse(values)).find((r) => r.key === 'idleSource')?.value;

@@ -156,6 +156,34 @@ describe('server command line', () => {
     });
   });
 
+  it('takes the message retention bound as whole days within its range, and leaves the default to the server', () => {
+    const retention = (value: string) => parseCliArguments(['--data', 'd', '--message-retention-days', value], {});
+    for (const [given, days] of [
+      ['30', 30],
+      ['2190', 2190],
+      ['36500', 36500],
+    ] as const)
+      expect(retention(given)).toMatchObject({ ok: true, value: { options: { messageRetentionDays: days } } });
+    for (const given of ['29', '0', '-1', '36501', '6.5', '1e3', 'six', '', '0x10'])
+      expect(retention(given)).toEqual({
+        ok: false,
+        error: '--message-retention-days needs a whole number of days (30-36500; default 2190)',
+      });
+    expect(parseCliArguments(['--data', 'd', '--message-retention-days'], {})).toMatchObject({ ok: false });
+    expect(parseCliArguments(['--data', 'd'], {})).toMatchObject({
+      ok: true,
+      value: {
+        options: expect.not.objectContaining({ messageRetentionDays: expect.anything() as unknown }) as unknown,
+      },
+    });
+    expect(
+      parseCliArguments(
+        ['--migrate-only', '--database-url', 'postgres://o@h/db', '--message-retention-days', '90'],
+        {},
+      ),
+    ).toEqual({ ok: false, error: '--message-retention-days is not used with --migrate-only' });
+  });
+
   it("reads --migrate-only with the owner's database URL and an optional runtime role", () => {
     expect(
       parseCliArguments(

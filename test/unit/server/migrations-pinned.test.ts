@@ -31,6 +31,10 @@ const RELEASED: Readonly<Record<number, string>> = {
   20: '979b15fdf9c82bf60bd709a1a0ada3ccc958a7097c2c4a04e472e8cfb2aa1bef',
   21: '351ea11a6f8aee5c89cbbc816457ffe89b59ebb342aa094c300c7b5751cd7f5b',
   22: '114eeccbe9b5651fe1026f8522dd4c34b0cd22d139c871647b41f93766065285',
+  23: '9926061b8bac546ba77395affab5e361f12d650bd331be02e49f395c1fb0c304',
+  24: 'c3de1b25cd2d2c195eee2cababa652465c54c4bec4cab24f519563af47ed8eb0',
+  25: '6b2cf6e3b0daea5e2633586c6d479eccf8086a045b7316160d375c9b42c16a92',
+  26: '43ae70156578cfe7b38dc5f29fb032a2af38b3936e07aa3149674f58d494eecc',
 };
 
 const digest = (statements: readonly string[]) => createHash('sha256').update(JSON.stringify(statements)).digest('hex');

@@ -78,6 +78,8 @@ describe('route access', () => {
       'adminResetPassword',
       'adminRevokeScimToken',
       'adminRevokeWorkstation',
+      // A role address's own retention bound: a shorter one deletes for good at the next run.
+      'adminSetRoleRetention',
       'adminWipeUser',
       'adminWipeWorkstation',
     ]);

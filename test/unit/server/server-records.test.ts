@@ -40,6 +40,9 @@ const adminRow = (fields: Partial<TrailEvent>): TrailEvent => ({
   subject: HOLD,
   affected: null,
   receivedBefore: null,
+  retentionDays: null,
+  blobsAffected: null,
+  roleAddressBounds: null,
   outcome: 'success',
   reason: null,
   ...fields,
@@ -183,6 +186,79 @@ describe("what an account or admin row becomes on the server's chain", () => {
     expect(admin({ action: 'account.deactivated', subject: null })).toMatchObject({
       object: { kind: 'account', id: 'nurse.okafor' },
       reason: 'ACCOUNT_DEACTIVATED',
+    });
+  });
+
+  it('records a message retention run by its bound and counts, and a run that came to no bound as about nothing', () => {
+    const run = { action: 'message-retention.ran', targetUserId: null, subject: null } as const;
+    expect(
+      admin({ ...run, actor: '(server)', affected: 12, receivedBefore: 9, retentionDays: 2190, blobsAffected: 3 }),
+    ).toMatchObject({
+      actor: { userId: null, role: null },
+      object: { kind: 'message-retention', days: 2190, removedBefore: 9, messages: 12, attachments: 3 },
+      outcome: 'success',
+      reason: 'MESSAGE_RETENTION_RUN',
+    });
+    expect(
+      admin({
+        ...run,
+        affected: 2,
+        receivedBefore: 9,
+        retentionDays: 30,
+        blobsAffected: 0,
+        outcome: 'failure',
+        reason: 'MESSAGE_RETENTION_FAILED',
+      }),
+    ).toMatchObject({
+      object: { kind: 'message-retention', days: 30, messages: 2 },
+      outcome: 'failure',
+      reason: 'MESSAGE_RETENTION_FAILED',
+    });
+    expect(admin({ ...run, outcome: 'failure', reason: 'MESSAGE_RETENTION_BUSY' })).toMatchObject({
+      object: { kind: 'none' },
+      reason: 'MESSAGE_RETENTION_BUSY',
+    });
+  });
+
+  it('records the organisation bound with how many role addresses had their own, and each such address by id', () => {
+    const run = { action: 'message-retention.ran', targetUserId: null, affected: 4, receivedBefore: 9 } as const;
+    const counts = { retentionDays: 2190, blobsAffected: 1 };
+    expect(admin({ ...run, ...counts, subject: null, roleAddressBounds: 2 }).object).toEqual({
+      kind: 'message-retention',
+      days: 2190,
+      removedBefore: 9,
+      messages: 4,
+      attachments: 1,
+      roleAddressBounds: 2,
+    });
+    expect(admin({ ...run, retentionDays: 30, blobsAffected: 0, subject: 'role:oncall-renal' }).object).toEqual({
+      kind: 'message-retention',
+      days: 30,
+      removedBefore: 9,
+      messages: 4,
+      attachments: 0,
+      roleAddress: 'role:oncall-renal',
+    });
+    // A row whose subject is no role address (written by hand) keeps its counts, without it.
+    expect(admin({ ...run, ...counts, subject: 'not an address' }).object).toEqual({
+      kind: 'message-retention',
+      days: 2190,
+      removedBefore: 9,
+      messages: 4,
+      attachments: 1,
+    });
+  });
+
+  it('names the role address whose retention bound IT set or cleared', () => {
+    const role = { kind: 'role-address', id: 'role:oncall-renal', userId: null };
+    const change = { targetUserId: null, subject: 'role:oncall-renal' } as const;
+    expect(admin({ ...change, action: 'role-address.retention-set', retentionDays: 90 })).toMatchObject({
+      object: role,
+      reason: 'ROLE_RETENTION_SET',
+    });
+    expect(admin({ ...change, action: 'role-address.retention-cleared' })).toMatchObject({
+      object: role,
+      reason: 'ROLE_RETENTION_CLEARED',
     });
   });
 

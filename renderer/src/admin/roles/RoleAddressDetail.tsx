@@ -8,6 +8,7 @@ import type { RoleAddress, RoleAddressSummary } from '../admin-types';
 import { RoleAddressDetails } from './RoleAddressDetails';
 import { RoleAddressEscalation } from './RoleAddressEscalation';
 import { RoleAddressMembers } from './RoleAddressMembers';
+import { RoleAddressRetention } from './RoleAddressRetention';
 import { RoleAddressSchedule } from './RoleAddressSchedule';
 
 /** A role address as its row in the table shows it. */
@@ -18,8 +19,8 @@ export function summaryOf(address: RoleAddress): RoleAddressSummary {
 
 /**
  * One role address, opened from the table: who answers it (members to add and remove), who of
- * them is on call when (the schedule), how its unacknowledged STAT messages escalate, then what
- * senders see of it (editable). It is asked for again after every change, so what is shown is
+ * them is on call when (the schedule), how its unacknowledged STAT messages escalate, how long
+ * the server keeps its messages, then what senders see of it (editable). It is asked for again after every change, so what is shown is
  * what the server holds, and its row in the table follows.
  */
 export function RoleAddressDetail({
@@ -95,6 +96,7 @@ export function RoleAddressDetail({
         name={name}
       />
       <RoleAddressEscalation bridge={bridge} address={address} name={name} onSaved={load} />
+      <RoleAddressRetention bridge={bridge} address={address} name={name} onSaved={load} />
       <RoleAddressDetails bridge={bridge} address={address} onSaved={load} />
     </section>
   );

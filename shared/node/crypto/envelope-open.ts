@@ -21,11 +21,11 @@ import {
   SEALED_KEY_BYTES,
   type Envelope,
   type MessageBody,
-} from '../../shared/protocol/envelope';
-import { NONCE_BYTES, SIGNATURE_BYTES } from '../../shared/protocol/binary';
-import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
-import { fromBase64, toBase64 } from '../../shared/node/crypto/base64';
-import { err, ok, type Result } from '../../shared/result';
+} from '../../protocol/envelope';
+import { NONCE_BYTES, SIGNATURE_BYTES } from '../../protocol/binary';
+import { loadSodium, type Sodium } from './sodium';
+import { fromBase64, toBase64 } from './base64';
+import { err, ok, type Result } from '../../result';
 
 export type OpenError =
   'ENVELOPE_INVALID' | 'SIGNATURE_INVALID' | 'NOT_A_RECIPIENT' | 'KEY_MISMATCH' | 'DECRYPT_FAILED' | 'BODY_INVALID';

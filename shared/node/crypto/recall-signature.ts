@@ -3,11 +3,11 @@
  * anyone else) cannot recall a message on a sender's behalf; recipients check it before hiding
  * anything.
  */
-import { SIGNATURE_BYTES } from '../../shared/protocol/binary';
-import { recallSignedBytes } from '../../shared/protocol/envelope';
-import { epochMs, messageId, userId } from '../../shared/protocol/identifiers';
-import { loadSodium } from '../../shared/node/crypto/sodium';
-import { fromBase64, toBase64 } from '../../shared/node/crypto/base64';
+import { SIGNATURE_BYTES } from '../../protocol/binary';
+import { recallSignedBytes } from '../../protocol/envelope';
+import { epochMs, messageId, userId } from '../../protocol/identifiers';
+import { loadSodium } from './sodium';
+import { fromBase64, toBase64 } from './base64';
 
 export interface RecallInput {
   readonly messageId: string;
