@@ -152,16 +152,35 @@ export interface SessionStatus {
   readonly endReason: SessionEndReason | null;
 }
 
-/** Whether a session can still be used at `now` (what an open stream checks from time to time). */
-export async function sessionStatus(db: Queryable, sessionId: string, now: number): Promise<SessionStatus | null> {
-  const rows = await db.query<SessionRow & { end_reason: SessionEndReason | null }>(
-    `SELECT ${SESSION_COLUMNS}, s.end_reason FROM sessions s JOIN accounts a ON a.user_id = s.user_id WHERE s.session_id = $1`,
-    [sessionId],
-  );
-  const row = rows[0];
-  if (!row) return null;
-  if (!row.active) return { state: 'ended', endReason: row.end_reason ?? 'deactivated' };
-  return { state: stateOf(row, now), endReason: row.end_reason };
+/** Sessions one query reads: an instance's every open stream, checked in a few statements. */
+export const SESSION_STATUS_BATCH = 1000;
+
+/**
+ * Whether each session can still be used at `now` (what open streams check from time to time).
+ * A session missing from the map no longer exists. One query per `SESSION_STATUS_BATCH` ids.
+ */
+export async function sessionStatuses(
+  db: Queryable,
+  sessionIds: readonly string[],
+  now: number,
+): Promise<Map<string, SessionStatus>> {
+  const statuses = new Map<string, SessionStatus>();
+  const unique = [...new Set(sessionIds)];
+  for (let start = 0; start < unique.length; start += SESSION_STATUS_BATCH) {
+    const rows = await db.query<SessionRow & { end_reason: SessionEndReason | null }>(
+      `SELECT ${SESSION_COLUMNS}, s.end_reason FROM sessions s JOIN accounts a ON a.user_id = s.user_id
+       WHERE s.session_id = ANY($1::uuid[])`,
+      [unique.slice(start, start + SESSION_STATUS_BATCH)],
+    );
+    for (const row of rows)
+      statuses.set(
+        row.session_id,
+        row.active
+          ? { state: stateOf(row, now), endReason: row.end_reason }
+          : { state: 'ended', endReason: row.end_reason ?? 'deactivated' },
+      );
+  }
+  return statuses;
 }
 
 /** A new token for a live session; the old one stops working at once. */

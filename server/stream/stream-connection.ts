@@ -20,8 +20,11 @@ export const SHUTDOWN_CLOSE_CODE = 1001;
 
 export interface StreamConnection {
   readonly session: AuthenticatedSession;
-  /** Something was appended to this user's feed (or may have been: re-read either way). */
-  feedChanged(): void;
+  /**
+   * Something was appended to this user's feed (or may have been: re-read either way). Resolves
+   * when the read it started ends (at once when a read under way will pick the change up).
+   */
+  feedChanged(): Promise<void>;
   endSession(reason: SessionEndReason): void;
   /** IT queued a command for this session's workstation: tell it to fetch (a hint, no content). */
   commandsPending(): void;
@@ -134,7 +137,7 @@ export function openStreamConnection(
   return {
     session,
     closed,
-    feedChanged: () => void pump(),
+    feedChanged: pump,
     commandsPending() {
       if (!ended) void send({ type: 'commands-pending' });
     },

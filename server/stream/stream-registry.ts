@@ -5,14 +5,16 @@
  * it to fetch). Notifications come through the database, so a change made on
  * any instance reaches streams on all of them.
  *
- * Expiry is not announced by anyone: `checkSessions` looks at every stream's session (run on a
- * timer and by the housekeeping sweep) and ends those whose token or maximum age has run out.
+ * Expiry is not announced by anyone: `checkSessions` looks at every stream's session in one
+ * query per thousand (run on a timer and by the housekeeping sweep) and ends those whose token or
+ * maximum age has run out.
  */
-import { sessionStatus } from '../accounts/session-store';
+import { sessionStatuses } from '../accounts/session-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { DEVICE_COMMANDS_CHANNEL, FEED_CHANNEL, parseSessionEnded, SESSION_ENDED_CHANNEL } from '../events/channels';
 import { devicesWithPendingCommands } from '../devices/device-command-store';
+import { createFeedReread } from './feed-reread';
 import type { StreamConnection } from './stream-connection';
 
 export interface StreamRegistry {
@@ -26,6 +28,8 @@ export interface StreamRegistry {
 
 /** How often each stream is pinged; one missed answer and it is closed. */
 const HEARTBEAT_INTERVAL_MS = 30_000;
+/** Streams re-reading at once after a listener drop: under the pool of ten, so sends still get a connection. */
+export const REREAD_CONCURRENCY = 4;
 
 export async function startStreamRegistry(db: Database, clock: Clock): Promise<StreamRegistry> {
   const byUser = new Map<string, Set<StreamConnection>>();
@@ -38,10 +42,11 @@ export async function startStreamRegistry(db: Database, clock: Clock): Promise<S
     if (set?.size === 0) byUser.delete(connection.session.userId);
   };
 
+  const reread = createFeedReread(() => all, REREAD_CONCURRENCY);
   const stopFeed = await db.listen(FEED_CHANNEL, (userId) => {
     // null: notifications may have been lost while the listener reconnected, so re-read all.
-    const targets = userId === null ? all : (byUser.get(userId) ?? []);
-    for (const connection of targets) connection.feedChanged();
+    if (userId === null) void reread.run();
+    else for (const connection of byUser.get(userId) ?? []) void connection.feedChanged();
   });
   const stopSessions = await db.listen(SESSION_ENDED_CHANNEL, (payload) => {
     if (payload === null) {
@@ -77,9 +82,15 @@ export async function startStreamRegistry(db: Database, clock: Clock): Promise<S
 
   async function checkSessions(): Promise<void> {
     const now = clock();
-    for (const connection of [...all]) {
-      const status = await sessionStatus(db, connection.session.sessionId, now);
-      if (status === null) connection.endSession('revoked');
+    const open = [...all];
+    const statuses = await sessionStatuses(
+      db,
+      open.map((connection) => connection.session.sessionId),
+      now,
+    );
+    for (const connection of open) {
+      const status = statuses.get(connection.session.sessionId);
+      if (status === undefined) connection.endSession('revoked');
       else if (status.state === 'expired') connection.endSession('expired');
       else if (status.state === 'ended') connection.endSession(status.endReason ?? 'revoked');
     }

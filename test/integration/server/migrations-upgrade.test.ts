@@ -42,7 +42,7 @@ import { deviceKeyOf, registerDevice } from '../../../server/accounts/device-sto
 import { enrollmentExpiryOf, storeEnrollmentCode } from '../../../server/accounts/enrollment-code-store';
 import { findChallenge, insertChallenge } from '../../../server/accounts/mfa-challenge-store';
 import { serverSecret } from '../../../server/accounts/server-secret-store';
-import { liveSessionsOf, sessionStatus } from '../../../server/accounts/session-store';
+import { liveSessionsOf, sessionStatuses } from '../../../server/accounts/session-store';
 import { readThrottle } from '../../../server/accounts/throttle-store';
 import { adminEvents } from '../../../server/admin/admin-event-store';
 import { adminRoleAddressOf } from '../../../server/admin/admin-role-address-store';
@@ -518,7 +518,7 @@ async function expectReadable(
   expect(await retentionRunDue(db, NOW)).toBe(true);
   expect(await deviceKeyOf(db, DEVICE)).toBe('ZGV2aWNla2V5');
   expect(await findChallenge(db, CHALLENGE)).toMatchObject({ userId: NURSE, deviceName: 'Ward 3 desk' });
-  expect(await sessionStatus(db, SESSION, NOW)).toEqual({ state: 'live', endReason: null });
+  expect((await sessionStatuses(db, [SESSION], NOW)).get(SESSION)).toEqual({ state: 'live', endReason: null });
   expect(await liveSessionsOf(db, NURSE, NOW)).toEqual([expect.objectContaining({ sessionId: SESSION })]);
   expect(await readThrottle(db, 'account:nurse.adams')).toEqual({
     failures: 2,
