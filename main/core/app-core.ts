@@ -26,7 +26,7 @@ import { createMatterExport } from '../audit/matter-export';
 import { createMessageHoldChannels } from '../audit/message-hold-channels';
 import { archiveFingerprintOfBase64 } from '../../shared/node/archive/archive-key-pair';
 import { readWitnessedHead } from '../audit/witnessed-head-file';
-import { derivePasswordKeys } from '../keys/password-kdf';
+import { derivePasswordKeys, prepareKdf, releaseKdfStandby } from '../keys/password-kdf';
 import { createLeadTemplates } from '../messaging/lead-templates';
 import type { MessagingService } from '../messaging/messaging-service';
 import { createBlobClient } from '../server-link/blob-client';
@@ -188,7 +188,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     ...(options.initialSyncWindowMs === undefined ? {} : { initialSyncWindowMs: options.initialSyncWindowMs }),
     onCommandsPending: () => void commands?.check(),
     events: {
-      session: (state) => emit('session.changed', state),
+      session: (state) => {
+        // A sign-in or lock screen is up: the next derivation's worker gets ready while the password is typed.
+        if (state.state !== 'unlocked') prepareKdf(policy.kdfMemoryMiB);
+        emit('session.changed', state);
+      },
       lockWarning: (lockAt) => emit('session.lockWarning', { lockAt }),
       notify: (notice) => emit('notification.show', notice),
       badge: (unread) => emit('badge.changed', { unread }),
@@ -197,6 +201,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       threadChanged: (conversationId) => emit('thread.changed', { conversationId }),
     },
   });
+  // The app starts at the sign-in screen.
+  prepareKdf(policy.kdfMemoryMiB);
   if (api !== null) {
     commands = createDeviceCommands({
       api,
@@ -433,6 +439,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       await session.close();
       await vaults.lockAll();
       await audit.close();
+      await releaseKdfStandby();
       const identity = await identityLoad?.catch(() => null);
       if (identity?.ok) identity.value.close();
       api?.close();

@@ -3,7 +3,7 @@
  * blocks the app, and it exits when done so libsodium's WebAssembly heap (as large as the memory
  * cost, up to gigabytes) goes back to the OS instead of staying mapped in main for good.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { deriveArgon2id } from '../../shared/node/crypto/argon2id';
 import { loadSodium, type Sodium } from '../../shared/node/crypto/sodium';
 import { err, ok, type Result } from '../../shared/result';
@@ -22,6 +22,14 @@ export type KdfResponse = Result<ArrayBuffer, 'KDF_FAILED'>;
 
 const port = parentPort;
 if (port === null) throw new Error('kdf-worker runs only as a worker thread');
+
+/** A standby worker (password-kdf.ts `prepareKdf`): how much of its heap to fault in before the request. */
+const prefaultMiB = (workerData as { prefaultMiB?: unknown } | undefined)?.prefaultMiB;
+if (typeof prefaultMiB === 'number')
+  void loadSodium().then(
+    (sodium) => prefault(sodium, prefaultMiB),
+    () => undefined,
+  );
 
 // `once`: the port stops holding the thread open after one request, so it exits by itself.
 port.once('message', (request: KdfRequest) => {
@@ -45,11 +53,35 @@ async function derive(request: KdfRequest): Promise<KdfResponse> {
   }
 }
 
+interface SodiumHeap {
+  readonly HEAPU8: Uint8Array;
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+}
+
+const heapOf = (sodium: Sodium) => (sodium as unknown as { libsodium?: SodiumHeap }).libsodium;
+
+/**
+ * Grows libsodium's heap by the derivation's memory cost and writes every page, so the kernel
+ * maps them now, then frees the block: Argon2id's allocation reuses it.
+ */
+function prefault(sodium: Sodium, memoryMiB: number): void {
+  const heap = heapOf(sodium);
+  if (heap === undefined) return;
+  // A little more than the cost: Argon2id allocates its blocks plus a few small buffers.
+  const bytes = (memoryMiB + 1) * 1024 * 1024;
+  const pointer = heap._malloc(bytes);
+  if (pointer === 0) return;
+  // Read HEAPU8 after the allocation: growing the heap replaces the view.
+  heap.HEAPU8.fill(0, pointer, pointer + bytes);
+  heap._free(pointer);
+}
+
 /**
  * libsodium.js copies the password and the result into its heap and frees them without wiping.
  * Nothing runs in this thread after the derivation, so the whole heap can be zeroed.
  */
 function wipeHeap(sodium: Sodium): void {
-  const heap = (sodium as unknown as { libsodium?: { HEAPU8?: unknown } }).libsodium?.HEAPU8;
+  const heap = heapOf(sodium)?.HEAPU8;
   if (heap instanceof Uint8Array) heap.fill(0);
 }

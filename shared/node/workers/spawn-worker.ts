@@ -22,8 +22,12 @@ const SOURCE_EXEC_ARGV = [
   pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'register-tsx.mjs')).href,
 ];
 
-let spawned = 0;
-let live = 0;
+interface Counts {
+  spawned: number;
+  live: number;
+}
+const counts = new Map<string, Counts>();
+const total: Counts = { spawned: 0, live: 0 };
 
 /**
  * `name` is the worker's file name without extension, beside the module at `callerUrl`.
@@ -42,16 +46,25 @@ export function spawnWorker(
   const worker = caller.endsWith('.ts')
     ? new Worker(path.join(dir, `${name}.ts`), { workerData, execArgv: SOURCE_EXEC_ARGV, ...limits })
     : new Worker(path.join(dir, `${name}.cjs`), { workerData, ...limits });
-  spawned += 1;
-  live += 1;
+  const named = counts.get(name) ?? { spawned: 0, live: 0 };
+  counts.set(name, named);
+  for (const count of [total, named]) {
+    count.spawned += 1;
+    count.live += 1;
+  }
   // Registered before any caller's listener, so the count is already down when theirs runs.
   worker.once('exit', () => {
-    live -= 1;
+    total.live -= 1;
+    named.live -= 1;
   });
   return worker;
 }
 
-/** How many workers were started, and how many have not exited yet (tests and diagnostics). */
-export function workerCounts(): { readonly spawned: number; readonly live: number } {
-  return { spawned, live };
+/**
+ * How many workers were started, and how many have not exited yet: all of them, or those of one
+ * name (tests and diagnostics).
+ */
+export function workerCounts(name?: string): { readonly spawned: number; readonly live: number } {
+  const count = name === undefined ? total : (counts.get(name) ?? { spawned: 0, live: 0 });
+  return { spawned: count.spawned, live: count.live };
 }

@@ -8,6 +8,8 @@ import { KDF_FLOOR } from '../../../main/keys/kdf-params';
 import {
   derivePasswordKeys,
   KeyDerivationError,
+  prepareKdf,
+  releaseKdfStandby,
   runArgon2id,
   zeroPasswordKeys,
   type PasswordKeys,
@@ -145,5 +147,31 @@ describe('derivePasswordKeys', () => {
     expect(keys.authKey.every((b) => b === 0)).toBe(true);
     expect(keys.wrapKey.every((b) => b === 0)).toBe(true);
     expect(keys.wrapKey).toHaveLength(32);
+  });
+
+  it('hands a prepared worker to the next derivation, which starts none of its own', async () => {
+    const before = workerCounts();
+    prepareKdf(64);
+    prepareKdf(64);
+    // One standby however often a screen asks for it.
+    expect(workerCounts()).toEqual({ spawned: before.spawned + 1, live: before.live + 1 });
+    const keys = await derivePasswordKeys(PASSWORD, SALT, KDF_FLOOR);
+    expect(hex(keys.wrapKey)).toBe(PINNED_WRAP_KEY);
+    // Taken, used and exited: nothing left holding the derivation's memory.
+    expect(workerCounts()).toEqual({ spawned: before.spawned + 1, live: before.live });
+    // The next derivation without a standby starts its own again.
+    await derivePasswordKeys(PASSWORD, SALT, KDF_FLOOR);
+    expect(workerCounts()).toEqual({ spawned: before.spawned + 2, live: before.live });
+  });
+
+  it('ends a standby that is no longer wanted', async () => {
+    const before = workerCounts();
+    prepareKdf(64);
+    expect(workerCounts().live).toBe(before.live + 1);
+    await releaseKdfStandby();
+    await expect.poll(() => workerCounts().live).toBe(before.live);
+    const keys = await derivePasswordKeys(PASSWORD, SALT, KDF_FLOOR);
+    expect(hex(keys.authKey)).toBe(PINNED_AUTH_KEY);
+    expect(workerCounts().spawned).toBe(before.spawned + 2);
   });
 });
