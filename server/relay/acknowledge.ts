@@ -54,9 +54,9 @@ export async function acknowledgeMessage(
       const first = await acknowledgementOf(tx, request.messageId, userId);
       return first === null ? fail('NOT_FOUND') : succeed(answer(first));
     }
-    await appendFeedEvents(tx, [held.senderId, ...held.recipients], { type: 'acknowledgement', ...ack }, now);
-    // The loop is closed: no further re-alert or escalation step.
+    // The loop is closed: no further re-alert or escalation step. Before the feeds: their locks come last.
     await cancelEscalation(tx, request.messageId, now);
+    await appendFeedEvents(tx, [held.senderId, ...held.recipients], { type: 'acknowledgement', ...ack }, now);
     await recordServed(
       tx,
       servedEvent({

@@ -16,7 +16,8 @@ import { recordServed, servedEvent } from '../audit/served-events';
 import type { Queryable } from '../db/database';
 import { insertReachedRecipients, parseStoredEnvelope } from './envelope-store';
 import { claimDueAlerts, markAlertDone, postponeAlert, type DueAlert } from './escalation-store';
-import { appendFeedEvents } from './feed-store';
+import { escalationRecipients } from '../../shared/protocol/escalation';
+import { appendFeedEvents, lockFeeds } from './feed-store';
 import type { RelayDeps } from './send-message';
 
 /** Alerts released per transaction: bounds a transaction's length when many fall due at once. */
@@ -39,12 +40,46 @@ export async function releaseDueEscalations(deps: ReleaseDeps): Promise<number> 
     const now = deps.clock();
     const batch = await deps.db.transaction(async (tx) => {
       const due = await claimDueAlerts(tx, now, BATCH);
+      await lockBatch(tx, due);
       for (const alert of due) await releaseAlone(tx, alert, now, deps);
       return due.length;
     });
     handled += batch;
     if (batch < BATCH) return handled;
   }
+}
+
+/**
+ * A batch appends to many feeds over many statements, so it locks up front everything it will
+ * touch, in the order every other writer takes locks (feed-store.ts): the batch's envelopes (a
+ * concurrent recall waits here, not holding a feed), then the feed of everyone the alerts may
+ * reach: senders, recipients so far, and every step's people.
+ */
+async function lockBatch(tx: Queryable, due: readonly DueAlert[]): Promise<void> {
+  if (due.length === 0) return;
+  const ids = [...new Set(due.map((alert) => alert.messageId))];
+  const envelopes = await tx.query<{ sender_id: string; envelope_json: string | null }>(
+    'SELECT sender_id, envelope_json FROM envelopes WHERE message_id = ANY($1::uuid[]) ORDER BY message_id FOR KEY SHARE',
+    [ids],
+  );
+  const recipients = await tx.query<{ user_id: string }>(
+    'SELECT DISTINCT user_id FROM envelope_recipients WHERE message_id = ANY($1::uuid[])',
+    [ids],
+  );
+  const stepPeople = envelopes.flatMap((row) => {
+    if (row.envelope_json === null) return [];
+    try {
+      return escalationRecipients(parseStoredEnvelope(row.envelope_json).header.escalation);
+    } catch {
+      // Unreadable: its release fails alone (releaseAlone) and appends nothing.
+      return [];
+    }
+  });
+  await lockFeeds(tx, [
+    ...envelopes.map((row) => row.sender_id),
+    ...recipients.map((row) => row.user_id),
+    ...stepPeople,
+  ]);
 }
 
 async function releaseAlone(tx: Queryable, alert: DueAlert, now: number, deps: ReleaseDeps): Promise<void> {
@@ -98,14 +133,18 @@ async function release(tx: Queryable, alert: DueAlert, now: number): Promise<voi
       }),
     );
   }
-  const audience = await tx.query<{ user_id: string }>(
-    'SELECT user_id FROM envelope_recipients WHERE message_id = $1',
-    [alert.messageId],
-  );
   await appendFeedEvents(
     tx,
-    [row.sender_id, ...audience.map((r) => r.user_id)],
+    [row.sender_id, ...(await audienceOf(tx, alert.messageId))],
     { type: 'escalation', messageId: alert.messageId, step: alert.step },
     now,
   );
+}
+
+/** Everyone the message reaches so far (the reached recipients included). */
+async function audienceOf(tx: Queryable, messageId: string): Promise<string[]> {
+  const rows = await tx.query<{ user_id: string }>('SELECT user_id FROM envelope_recipients WHERE message_id = $1', [
+    messageId,
+  ]);
+  return rows.map((r) => r.user_id);
 }

@@ -1,20 +1,22 @@
 /**
- * Each user's feed: envelope, receipt, recall and acknowledgement events in one global sequence,
- * read per user.
+ * Each user's feed: envelope, receipt, recall and acknowledgement events, numbered per user.
  *
- * Appends take one transaction-scoped advisory lock, so events become visible in sequence
- * order: a reader that has seen event N can never later find a committed event below N that it
- * skipped. Without it, two concurrent sends could commit out of order and a stream that moved
- * its cursor past the later one would never deliver the earlier.
+ * A stream must never skip a committed event: a reader that has seen event N of a user can
+ * never later find a committed event of theirs below N. So a user's numbers are handed out from
+ * their row in `feed_heads`, which an append updates and therefore holds until it commits: a
+ * second append to the same person waits, and commits after, with the next number. Appends to
+ * different people do not wait for each other (migration 0027; until then one global lock
+ * ordered every send in the hospital).
+ *
+ * Deadlocks: one append locks its heads in user id order, in one statement. A transaction that
+ * appends more than once calls `lockFeeds` first with everyone it will append to, after the
+ * other rows it locks (envelopes, receipts): head locks are always the last a transaction takes.
  */
 import type { QuickReply } from '../../shared/protocol/acknowledgement';
 import type { FeedEvent } from '../../shared/protocol/feed';
 import type { Queryable } from '../db/database';
 import { announceFeed } from '../events/channels';
 import { parseStoredEnvelope } from './envelope-store';
-
-/** Arbitrary, fixed: the advisory lock id that orders feed appends. */
-const FEED_APPEND_LOCK_ID = 0x46_45_45_44;
 
 export type FeedAppend =
   | { readonly type: 'envelope'; readonly messageId: string }
@@ -57,6 +59,18 @@ function actorColumns(event: FeedAppend): { actor: string | null; at: number | n
   }
 }
 
+/**
+ * Locks the feeds of `userIds` until the transaction ends, in user id order: a transaction that
+ * appends more than once takes every head it will need at once, so it never holds one while
+ * waiting for another.
+ */
+export async function lockFeeds(tx: Queryable, userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await tx.query('SELECT 1 FROM feed_heads WHERE user_id = ANY($1::text[]) ORDER BY user_id FOR UPDATE', [
+    [...new Set(userIds)],
+  ]);
+}
+
 /** Appends one event per user (inside the caller's transaction) and announces it on commit. */
 export async function appendFeedEvents(
   tx: Queryable,
@@ -65,11 +79,17 @@ export async function appendFeedEvents(
   now: number,
 ): Promise<void> {
   if (userIds.length === 0) return;
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_APPEND_LOCK_ID]);
   const { actor, at, signature } = actorColumns(event);
+  // Each head is bumped (and so locked until commit) in user id order; a new person starts at 1.
   await tx.query(
-    `INSERT INTO feed_events (user_id, type, message_id, actor_id, receipt_kind, at, signature, reply, step, created_at)
-     SELECT u, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM unnest($1::text[]) AS u`,
+    `WITH heads AS (
+       INSERT INTO feed_heads AS h (user_id, seq)
+       SELECT u, 1 FROM unnest($1::text[]) AS u ORDER BY u
+       ON CONFLICT (user_id) DO UPDATE SET seq = h.seq + 1
+       RETURNING h.user_id, h.seq
+     )
+     INSERT INTO feed_events (user_id, seq, type, message_id, actor_id, receipt_kind, at, signature, reply, step, created_at)
+     SELECT heads.user_id, heads.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM heads`,
     [
       [...new Set(userIds)],
       event.type,

@@ -7,7 +7,7 @@
 import type { RouteRequest, RouteResponse } from '../../shared/protocol/api';
 import type { AuthenticatedSession } from '../accounts/session-store';
 import { sendersToRecipient } from './envelope-store';
-import { appendFeedEvents } from './feed-store';
+import { appendFeedEvents, lockFeeds } from './feed-store';
 import { insertReceipt } from './receipt-store';
 import type { RelayDeps } from './send-message';
 
@@ -28,6 +28,7 @@ export async function recordReceipts(
       now,
     );
     let accepted = 0;
+    const firsts: { receipt: (typeof unique)[number]; senderId: string }[] = [];
     for (const receipt of unique) {
       const senderId = senders.get(receipt.messageId);
       if (senderId === undefined) continue;
@@ -38,14 +39,17 @@ export async function recordReceipts(
         kind: receipt.kind,
         at: now,
       });
-      if (!first) continue;
+      if (first) firsts.push({ receipt, senderId });
+    }
+    // Every feed this batch appends to, locked at once and last (feed-store.ts: no deadlock).
+    await lockFeeds(tx, [session.userId, ...firsts.map((f) => f.senderId)]);
+    for (const { receipt, senderId } of firsts)
       await appendFeedEvents(
         tx,
         [senderId, session.userId],
         { type: 'receipt', messageId: receipt.messageId, userId: session.userId, kind: receipt.kind, at: now },
         now,
       );
-    }
     return { accepted };
   });
 }

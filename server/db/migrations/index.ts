@@ -37,6 +37,7 @@ import { MIGRATION_0023 } from './0023-message-legal-holds';
 import { MIGRATION_0024 } from './0024-message-retention';
 import { MIGRATION_0025 } from './0025-identity-key-history';
 import { MIGRATION_0026 } from './0026-role-address-retention';
+import { MIGRATION_0027 } from './0027-feed-heads';
 
 export type { Migration } from '../migration';
 
@@ -67,4 +68,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0024,
   MIGRATION_0025,
   MIGRATION_0026,
+  MIGRATION_0027,
 ];

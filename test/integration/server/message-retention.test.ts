@@ -7,6 +7,7 @@
  * covers from then on; a scheduled run waits a day after the last; a run the
  * database refuses midway is reported with its code and what it had done, and recorded so.
  */
+import { appendFeedEvents } from '../../../server/relay/feed-store';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -67,10 +68,7 @@ async function stored(db: Database, acceptedAt: number, blobs = 0): Promise<stri
     id,
     acceptedAt,
   ]);
-  await db.query(
-    `INSERT INTO feed_events (user_id, type, message_id, created_at) VALUES ('dr.okafor', 'envelope', $1, $2)`,
-    [id, acceptedAt],
-  );
+  await db.transaction((tx) => appendFeedEvents(tx, ['dr.okafor'], { type: 'envelope', messageId: id }, acceptedAt));
   for (let i = 0; i < blobs; i += 1) {
     const blobId = randomUUID();
     await db.query(

@@ -71,7 +71,7 @@ import { storeRoleAddress } from '../../../server/directory/role-address-store';
 import { envelopeIdentity, heldEnvelope } from '../../../server/relay/envelope-store';
 import { acknowledgementOf, insertAcknowledgement } from '../../../server/relay/acknowledgement-store';
 import { claimDueAlerts, scheduleEscalation } from '../../../server/relay/escalation-store';
-import { readFeed } from '../../../server/relay/feed-store';
+import { appendFeedEvents, readFeed } from '../../../server/relay/feed-store';
 import { insertScimToken, scimTokenOf } from '../../../server/scim/scim-token-store';
 import { readSiemCursor } from '../../../server/siem/siem-cursor-store';
 import { holdsLease, takeLease } from '../../../server/siem/siem-lease-store';
@@ -602,6 +602,18 @@ async function expectReadable(
   expect(await devicesOfUser(db, NURSE)).toEqual([DEVICE]);
   expect(await devicesOfUser(db, DOCTOR)).toEqual(version >= 8 ? [DEVICE] : []);
   expect(await currentDeviceName(db, DEVICE)).toBe('Ward 3 desk');
+
+  // Cursors held before migration 27 are numbers of one global sequence: everyone's next event
+  // is numbered above every one of them; someone new starts at 1.
+  const held = (await readFeed(db, DOCTOR, 0, 10, NOW)).cursor;
+  await db.transaction((tx) =>
+    appendFeedEvents(tx, [NURSE, 'new.person'], { type: 'envelope', messageId: MESSAGE }, NOW),
+  );
+  const nurseNext = await readFeed(db, NURSE, held, 10, NOW);
+  expect(nurseNext.events).toEqual([expect.objectContaining({ type: 'envelope', seq: held + 1 })]);
+  expect((await readFeed(db, 'new.person', 0, 10, NOW)).events).toEqual([
+    expect.objectContaining({ type: 'envelope', seq: 1 }),
+  ]);
 }
 
 describe.each(BACKENDS)('server database upgrade (%s)', (backend) => {
