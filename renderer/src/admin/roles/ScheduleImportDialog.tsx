@@ -87,6 +87,12 @@ function ImportBody({
   const summary = useRef<HTMLHeadingElement>(null);
 
   async function choose(event: ChangeEvent<HTMLInputElement>) {
+    // One file at a time: the input stays enabled while a file is read (disabling it would drop
+    // its focus, and the dialog would take it back after the preview had taken it).
+    if (busy !== null) {
+      event.target.value = '';
+      return;
+    }
     const file = event.target.files?.[0];
     setChosen(null);
     setFileError(null);
@@ -143,7 +149,7 @@ function ImportBody({
           id={`${id}-file`}
           type="file"
           accept=".ics,.csv,text/calendar,text/csv"
-          disabled={busy !== null}
+          disabled={busy === 'replace'}
           onChange={(event) => void choose(event)}
         />
       </div>
