@@ -59,6 +59,12 @@ const SWEEP_EVERY_MS = 5 * 60_000;
 export function createAttachmentService(deps: AttachmentServiceDeps) {
   // File times are the OS clock's, whatever clock the rest is given.
   const sessionStart = Date.now();
+  // A sweep or fetch under way when the session stops meets a closed vault: that is the stop, not
+  // a problem worth a log line.
+  let stopped = false;
+  const onProblem = (code: string) => {
+    if (!stopped) deps.onProblem(code);
+  };
   // Sealing and opening run in one worker thread of this session's, ended with it.
   const cipher = createCipherThread();
   const drafts = createAttachmentDrafts({
@@ -71,7 +77,7 @@ export function createAttachmentService(deps: AttachmentServiceDeps) {
     newId: deps.newId,
   });
   const sweep = () => {
-    sweepDiscardedFiles(deps.store, deps.files).catch(() => deps.onProblem('ATTACHMENT_SWEEP_FAILED'));
+    sweepDiscardedFiles(deps.store, deps.files).catch(() => onProblem('ATTACHMENT_SWEEP_FAILED'));
   };
   const fetcher = createAttachmentFetcher({
     store: deps.store,
@@ -82,7 +88,7 @@ export function createAttachmentService(deps: AttachmentServiceDeps) {
     now: deps.now,
     setTimer: deps.setTimer,
     onChanged: deps.onChanged,
-    onProblem: deps.onProblem,
+    onProblem,
   });
   const access = createAttachmentAccess({
     store: deps.store,
@@ -98,7 +104,7 @@ export function createAttachmentService(deps: AttachmentServiceDeps) {
   });
   sweepOrphanFiles(deps.store, deps.files, sessionStart)
     .then(sweep)
-    .catch(() => deps.onProblem('ATTACHMENT_SWEEP_FAILED'));
+    .catch(() => onProblem('ATTACHMENT_SWEEP_FAILED'));
   let sweeper = deps.setTimer(function again() {
     sweep();
     sweeper = deps.setTimer(again, SWEEP_EVERY_MS);
@@ -137,6 +143,7 @@ export function createAttachmentService(deps: AttachmentServiceDeps) {
     /** A message was recalled or expired: its files can go now. */
     sweep,
     stop() {
+      stopped = true;
       sweeper.cancel();
       fetcher.stop();
       cipher.stop();

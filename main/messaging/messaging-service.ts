@@ -122,14 +122,16 @@ export function createMessagingService(deps: MessagingDeps) {
   let connection: StreamState = 'connecting';
   let retry: NodeJS.Timeout | null = null;
   let ownAvailabilityCheck: NodeJS.Timeout | null = null;
+  let stopped = false;
   /**
    * Work nobody awaits (outbox drains, sweeps) can meet a vault closed by sign-out or a full
-   * disk; it is retried later, and its failure is logged by code, never left unhandled.
+   * disk; it is retried later, and its failure is logged by code, never left unhandled. Once
+   * stopped, a failure is the closed vault of the stop itself and says nothing.
    */
   const background = (work: Promise<unknown>) =>
-    void work.catch((error: unknown) =>
-      deps.onRejected(error instanceof StoreError ? error.code : 'BACKGROUND_FAILED'),
-    );
+    void work.catch((error: unknown) => {
+      if (!stopped) deps.onRejected(error instanceof StoreError ? error.code : 'BACKGROUND_FAILED');
+    });
 
   const outbox = createOutboxSender({
     api,
@@ -365,6 +367,7 @@ export function createMessagingService(deps: MessagingDeps) {
     },
 
     async stop() {
+      stopped = true;
       expiry.stop();
       await retention.stop();
       attachments.stop();
