@@ -8,6 +8,8 @@ import { startServer, type RunningServer, type ServerOptions } from '../../serve
 import { totpCodeAt } from '../../server/accounts/totp';
 import type { TestAccount } from './test-account';
 import type { ServerEndpoint } from '../../main/server-link/server-endpoint';
+import { seedPgliteFromTemplate } from './pglite-template';
+import { TEST_AUTH_KEY_HASH_COST } from './server-fixtures';
 import { tempDir } from './vault-fixtures';
 import type { Workstation } from './workstation';
 
@@ -24,7 +26,15 @@ export async function startTestServer(
   options: Partial<ServerOptions> = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir('wardline-server-');
-  const server = await startServer({ dataDir, port: 0, log: { level: 'silent' }, ...options });
+  // A new embedded database starts from the initialised template (server-fixtures.ts), not initdb.
+  if (options.dataDir === undefined && options.databaseUrl === undefined) await seedPgliteFromTemplate(dataDir);
+  const server = await startServer({
+    dataDir,
+    port: 0,
+    log: { level: 'silent' },
+    authKeyHashCost: TEST_AUTH_KEY_HASH_COST,
+    ...options,
+  });
   for (const a of accounts) await server.admin.createAccount(a);
   return { server, dataDir, endpoint: { url: server.url, caPem: readFileSync(server.caCertPath, 'utf8') } };
 }

@@ -11,8 +11,7 @@
  * server-key-derivation.test.ts pins it to main/keys/password-kdf.ts at the real cost.
  */
 import { hkdfSync, randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -32,6 +31,7 @@ import { AUTH_KEY_INFO, loginProofBytes, refreshProofBytes, WRAP_KEY_INFO } from
 import type { Envelope, Priority } from '../../shared/protocol/envelope';
 import type { EscalationReason } from '../../shared/protocol/escalation';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/server';
+import { seedPgliteFromTemplate } from './pglite-template';
 import type { PostgresCluster } from './postgres';
 import { apiClient, openStream, type ApiClient, type StreamClient } from './server-client';
 
@@ -85,37 +85,6 @@ export interface TestServer {
   /** Stops the server; the data dir and database stay until `dispose`. */
   close(): Promise<void>;
   dispose(): Promise<void>;
-}
-
-/**
- * PGlite's first start runs initdb in WebAssembly (~2.5 s). Test servers start instead from a
- * copy of a freshly initialised, never-migrated PGlite folder, made once per PGlite version and
- * shared by every test file; the server then opens and migrates it exactly as it would reopen
- * its own. Tests that need the genuine first start pass `freshDatabase: true` (and the CLI test
- * always has one).
- */
-async function pgliteTemplate(): Promise<string> {
-  const manifest = path.resolve(import.meta.dirname, '../../node_modules/@electric-sql/pglite/package.json');
-  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
-  const template = path.join(os.tmpdir(), `wardline-test-pglite-${version}`);
-  if (existsSync(path.join(template, 'PG_VERSION'))) return template;
-  const staging = mkdtempSync(`${template}-staging-`);
-  try {
-    const db = await PGlite.create(path.join(staging, 'data'));
-    await db.close();
-    renameSync(path.join(staging, 'data'), template);
-  } catch (error) {
-    // Another test file made it first: use theirs.
-    if (!existsSync(path.join(template, 'PG_VERSION'))) throw error;
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-  return template;
-}
-
-/** Gives a new data dir the template's PGlite folder, where the server looks for its database. */
-export async function seedPgliteFromTemplate(dataDir: string): Promise<void> {
-  cpSync(await pgliteTemplate(), path.join(dataDir, 'pglite'), { recursive: true });
 }
 
 /** The KDF cost test servers give new accounts unless a test asks for another. */

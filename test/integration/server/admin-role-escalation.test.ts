@@ -23,13 +23,13 @@ import {
   BACKENDS,
   createUser,
   HOOK_TIMEOUT_MS,
-  seedPgliteFromTemplate,
   signIn,
   startTestServer,
   token,
   type TestServer,
   type TestUser,
 } from '../../support/server-fixtures';
+import { seedPgliteFromTemplate } from '../../support/pglite-template';
 
 const postgres = usePostgres();
 

@@ -24,7 +24,8 @@ import {
 import { legalHolds } from '../../../server/audit/legal-hold-store';
 import { adminEvents } from '../../../server/admin/admin-event-store';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate } from '../../support/server-fixtures';
+import { BACKENDS, HOOK_TIMEOUT_MS } from '../../support/server-fixtures';
+import { seedPgliteFromTemplate } from '../../support/pglite-template';
 
 const postgres = usePostgres();
 const cleanups: (() => Promise<void>)[] = [];

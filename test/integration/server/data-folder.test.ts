@@ -27,10 +27,10 @@ import {
   HOOK_TIMEOUT_MS,
   readyUsers,
   sealMessage,
-  seedPgliteFromTemplate,
   startTestServer,
   token,
 } from '../../support/server-fixtures';
+import { seedPgliteFromTemplate } from '../../support/pglite-template';
 
 /** Every path under `folder` (itself included) whose mode lets group or others in at all. */
 function openToOthers(folder: string): string[] {

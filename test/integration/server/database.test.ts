@@ -12,7 +12,8 @@ import { migrate, SchemaTooNewError } from '../../../server/db/migrate';
 import { openDatabase } from '../../../server/db/open-database';
 import { MIGRATIONS } from '../../../server/db/migrations';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate } from '../../support/server-fixtures';
+import { BACKENDS, HOOK_TIMEOUT_MS } from '../../support/server-fixtures';
+import { seedPgliteFromTemplate } from '../../support/pglite-template';
 
 const postgres = usePostgres();
 const cleanups: (() => Promise<void>)[] = [];

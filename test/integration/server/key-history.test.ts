@@ -27,12 +27,12 @@ import {
   HOOK_TIMEOUT_MS,
   readyUsers,
   sealMessage,
-  seedPgliteFromTemplate,
   startTestServer,
   token,
   type TestServer,
   type TestUser,
 } from '../../support/server-fixtures';
+import { seedPgliteFromTemplate } from '../../support/pglite-template';
 
 const postgres = usePostgres();
 const WRAPPED = Buffer.alloc(64, 1).toString('base64');

@@ -22,7 +22,8 @@ import { insertMessageHoldPlaced, lockHolds } from '../../../server/holds/messag
 import { retentionBound } from '../../../server/retention/message-retention';
 import { runMessageRetention, type MessageRetentionDeps } from '../../../server/retention/message-retention-run';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate, type Backend } from '../../support/server-fixtures';
+import { BACKENDS, HOOK_TIMEOUT_MS, type Backend } from '../../support/server-fixtures';
+import { seedPgliteFromTemplate } from '../../support/pglite-template';
 
 const postgres = usePostgres();
 const cleanups: (() => Promise<void>)[] = [];

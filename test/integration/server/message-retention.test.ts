@@ -24,7 +24,8 @@ import {
   type MessageRetentionDeps,
 } from '../../../server/retention/message-retention-run';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate, type Backend } from '../../support/server-fixtures';
+import { BACKENDS, HOOK_TIMEOUT_MS, type Backend } from '../../support/server-fixtures';
+import { seedPgliteFromTemplate } from '../../support/pglite-template';
 
 const postgres = usePostgres();
 const cleanups: (() => Promise<void>)[] = [];

@@ -84,7 +84,8 @@ import {
 } from '../../../server/devices/device-command-store';
 import { chainRecords, chainStart } from '../../support/audit-batches';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate, type Backend } from '../../support/server-fixtures';
+import { BACKENDS, HOOK_TIMEOUT_MS, type Backend } from '../../support/server-fixtures';
+import { seedPgliteFromTemplate } from '../../support/pglite-template';
 
 /** Times a version 19 server may have kept for a role address. */
 const OWN_ESCALATION = { repeatEveryMs: null, backupAfterMs: 240_000, everyoneAfterMs: 420_000 };

@@ -22,7 +22,8 @@ import {
   shiftsInWindow,
 } from '../../../server/directory/role-shift-store';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate } from '../../support/server-fixtures';
+import { BACKENDS, HOOK_TIMEOUT_MS } from '../../support/server-fixtures';
+import { seedPgliteFromTemplate } from '../../support/pglite-template';
 
 const postgres = usePostgres();
 const ADDRESS = 'role:oncall-cardiology';

@@ -24,7 +24,8 @@ import { startSiemRelay } from '../../../server/siem/siem-relay';
 import type { SyslogForwarder } from '../../../server/siem/syslog-forwarder';
 import { chainRecords, chainStart, pointAfter } from '../../support/audit-batches';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, HOOK_TIMEOUT_MS, seedPgliteFromTemplate, type Backend } from '../../support/server-fixtures';
+import { BACKENDS, HOOK_TIMEOUT_MS, type Backend } from '../../support/server-fixtures';
+import { seedPgliteFromTemplate } from '../../support/pglite-template';
 
 const postgres = usePostgres();
 const cleanups: (() => Promise<void>)[] = [];
