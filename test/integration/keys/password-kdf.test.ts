@@ -24,11 +24,13 @@ const SALT = Uint8Array.from({ length: 16 }, (_, i) => i);
 const PINNED_AUTH_KEY = '51424cc9e3f2d7ef81a7d08e6166db061337a3654133fa9d8103e95690f595a6';
 const PINNED_WRAP_KEY = 'ba070f9c628b73c035f137152561d6efdd2120594e2c9681ed180883a9e51099';
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+/** KDF workers only: files before this one in the same test worker may leave others ending. */
+const kdfWorkers = () => workerCounts('kdf-worker');
 
 /** Runs a derivation and reports the most workers seen alive at once while it ran. */
 async function watchingWorkers<T>(run: () => Promise<T>): Promise<{ result: T; maxLive: number }> {
   let maxLive = 0;
-  const timer = setInterval(() => (maxLive = Math.max(maxLive, workerCounts().live)), 2);
+  const timer = setInterval(() => (maxLive = Math.max(maxLive, kdfWorkers().live)), 2);
   try {
     return { result: await run(), maxLive };
   } finally {
@@ -46,16 +48,19 @@ async function rejection(promise: Promise<unknown>): Promise<KeyDerivationError>
 }
 
 let base: PasswordKeys;
-let concurrent: { again: PasswordKeys; maxLive: number; spawned: number; after: ReturnType<typeof workerCounts> };
+let concurrent: { again: PasswordKeys; maxLive: number; spawned: number; after: ReturnType<typeof kdfWorkers> };
 
 // The two derivations every test compares against, started together.
 beforeAll(async () => {
-  const spawned = workerCounts().spawned;
+  // A standby an earlier file's core prepared would serve the first derivation here.
+  await releaseKdfStandby();
+  while (kdfWorkers().live > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  const spawned = kdfWorkers().spawned;
   const { result, maxLive } = await watchingWorkers(() =>
     Promise.all([derivePasswordKeys(PASSWORD, SALT, KDF_FLOOR), derivePasswordKeys(PASSWORD, SALT, KDF_FLOOR)]),
   );
   base = result[0];
-  concurrent = { again: result[1], maxLive, spawned, after: workerCounts() };
+  concurrent = { again: result[1], maxLive, spawned, after: kdfWorkers() };
 });
 
 describe('derivePasswordKeys', () => {
@@ -94,15 +99,15 @@ describe('derivePasswordKeys', () => {
   });
 
   it('gives different keys for a different password or salt, with one exited worker each', async () => {
-    const before = workerCounts().spawned;
+    const before = kdfWorkers().spawned;
     const otherPassword = await derivePasswordKeys('Cafe night-shift 7', SALT, KDF_FLOOR);
-    expect(workerCounts()).toEqual({ spawned: before + 1, live: 0 });
+    expect(kdfWorkers()).toEqual({ spawned: before + 1, live: 0 });
     const otherSalt = await derivePasswordKeys(
       PASSWORD,
       SALT.map((b) => b ^ 0xff),
       KDF_FLOOR,
     );
-    expect(workerCounts()).toEqual({ spawned: before + 2, live: 0 });
+    expect(kdfWorkers()).toEqual({ spawned: before + 2, live: 0 });
     const all = [base, otherPassword, otherSalt].flatMap((keys) => [hex(keys.authKey), hex(keys.wrapKey)]);
     expect(new Set(all).size).toBe(6);
   });
@@ -119,25 +124,25 @@ describe('derivePasswordKeys', () => {
     [{ memoryMiB: 64, passes: 21 }, 'KDF_INVALID'],
     [{ memoryMiB: 64.5, passes: 3 }, 'KDF_INVALID'],
   ])('rejects %o with %s without starting a worker', async (params, code) => {
-    const before = workerCounts();
+    const before = kdfWorkers();
     expect((await rejection(derivePasswordKeys(PASSWORD, SALT, params))).code).toBe(code);
-    expect(workerCounts()).toEqual(before);
+    expect(kdfWorkers()).toEqual(before);
   });
 
   it.each([0, 15, 17, 32])('rejects a %i-byte salt without starting a worker', async (length) => {
-    const before = workerCounts();
+    const before = kdfWorkers();
     expect((await rejection(derivePasswordKeys(PASSWORD, new Uint8Array(length), KDF_FLOOR))).code).toBe('BAD_SALT');
-    expect(workerCounts()).toEqual(before);
+    expect(kdfWorkers()).toEqual(before);
   });
 
   it('reports a failure inside the worker as KDF_FAILED, once the worker has exited', async () => {
     // libsodium.js has a 2 GiB heap and refuses a 4 GiB memory cost at once: a real in-worker
     // failure. Policy never allows that cost, so the worker is driven below the policy check.
-    const before = workerCounts().spawned;
+    const before = kdfWorkers().spawned;
     const error = await rejection(runArgon2id(PASSWORD, SALT, { memoryMiB: 4096, passes: 3 }));
     expect(error.code).toBe('KDF_FAILED');
     expect(error.message).not.toContain(PASSWORD);
-    expect(workerCounts()).toEqual({ spawned: before + 1, live: 0 });
+    expect(kdfWorkers()).toEqual({ spawned: before + 1, live: 0 });
   });
 
   it('zeroes both keys', async () => {
@@ -150,28 +155,28 @@ describe('derivePasswordKeys', () => {
   });
 
   it('hands a prepared worker to the next derivation, which starts none of its own', async () => {
-    const before = workerCounts();
+    const before = kdfWorkers();
     prepareKdf(64);
     prepareKdf(64);
     // One standby however often a screen asks for it.
-    expect(workerCounts()).toEqual({ spawned: before.spawned + 1, live: before.live + 1 });
+    expect(kdfWorkers()).toEqual({ spawned: before.spawned + 1, live: before.live + 1 });
     const keys = await derivePasswordKeys(PASSWORD, SALT, KDF_FLOOR);
     expect(hex(keys.wrapKey)).toBe(PINNED_WRAP_KEY);
     // Taken, used and exited: nothing left holding the derivation's memory.
-    expect(workerCounts()).toEqual({ spawned: before.spawned + 1, live: before.live });
+    expect(kdfWorkers()).toEqual({ spawned: before.spawned + 1, live: before.live });
     // The next derivation without a standby starts its own again.
     await derivePasswordKeys(PASSWORD, SALT, KDF_FLOOR);
-    expect(workerCounts()).toEqual({ spawned: before.spawned + 2, live: before.live });
+    expect(kdfWorkers()).toEqual({ spawned: before.spawned + 2, live: before.live });
   });
 
   it('ends a standby that is no longer wanted', async () => {
-    const before = workerCounts();
+    const before = kdfWorkers();
     prepareKdf(64);
-    expect(workerCounts().live).toBe(before.live + 1);
+    expect(kdfWorkers().live).toBe(before.live + 1);
     await releaseKdfStandby();
-    await expect.poll(() => workerCounts().live).toBe(before.live);
+    await expect.poll(() => kdfWorkers().live).toBe(before.live);
     const keys = await derivePasswordKeys(PASSWORD, SALT, KDF_FLOOR);
     expect(hex(keys.authKey)).toBe(PINNED_AUTH_KEY);
-    expect(workerCounts().spawned).toBe(before.spawned + 2);
+    expect(kdfWorkers().spawned).toBe(before.spawned + 2);
   });
 });
