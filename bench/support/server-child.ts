@@ -25,26 +25,29 @@ traceFramesSent(trace.frames);
  * without it.
  */
 const queries = new Map<string, { count: number; totalMs: number; maxMs: number }>();
-function timed<T>(sql: string, run: () => Promise<T>): Promise<T> {
-  const started = monoMs();
-  return run().finally(() => {
-    const key = sql.replace(/\s+/g, ' ').slice(0, 90);
-    const entry = queries.get(key) ?? { count: 0, totalMs: 0, maxMs: 0 };
-    const ms = monoMs() - started;
-    entry.count += 1;
-    entry.totalMs += ms;
-    entry.maxMs = Math.max(entry.maxMs, ms);
-    queries.set(key, entry);
-  });
+function record(sql: string, ms: number): void {
+  const key = sql.replace(/\s+/g, ' ').slice(0, 90);
+  const entry = queries.get(key) ?? { count: 0, totalMs: 0, maxMs: 0 };
+  entry.count += 1;
+  entry.totalMs += ms;
+  entry.maxMs = Math.max(entry.maxMs, ms);
+  queries.set(key, entry);
 }
 if (process.env.WARDLINE_BENCH_PROFILE) {
-  type Query = (this: unknown, sql: string, ...rest: unknown[]) => Promise<unknown>;
+  type Query = (this: unknown, sql: string, ...rest: unknown[]) => unknown;
   const wrapQuery = (target: { query: Query }) => {
     const original = target.query;
     target.query = function (this: unknown, sql: string, ...rest: unknown[]) {
-      return typeof sql === 'string'
-        ? timed(sql, () => original.call(this, sql, ...rest))
-        : original.call(this, sql, ...rest);
+      if (typeof sql !== 'string') return original.call(this, sql, ...rest);
+      const started = monoMs();
+      const callback = rest.at(-1);
+      // pg-pool's pool.query calls the client with a callback and gets no promise back.
+      if (typeof callback === 'function')
+        return original.call(this, sql, ...rest.slice(0, -1), (...answer: unknown[]) => {
+          record(sql, monoMs() - started);
+          (callback as (...args: unknown[]) => void)(...answer);
+        });
+      return (original.call(this, sql, ...rest) as Promise<unknown>).finally(() => record(sql, monoMs() - started));
     };
   };
   const lite = PGlite.prototype as unknown as {
