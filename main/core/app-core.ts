@@ -194,6 +194,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         emit('session.changed', state);
       },
       lockWarning: (lockAt) => emit('session.lockWarning', { lockAt }),
+      progress: (step) => emit('session.progress', { step }),
       notify: (notice) => emit('notification.show', notice),
       badge: (unread) => emit('badge.changed', { unread }),
       connection: (state) => emit('connection.changed', state),

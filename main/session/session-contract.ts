@@ -8,6 +8,7 @@ import type {
   ConnectionState,
   SessionState,
   SignedOutReason,
+  SignInProgress,
   SignInStep as IpcSignInStep,
 } from '../../shared/ipc/contract';
 import type { IpcResult } from '../../shared/ipc/result';
@@ -29,6 +30,8 @@ import type { LockReason } from './session-machine';
 export interface SessionEvents {
   readonly session: (state: SessionState) => void;
   readonly lockWarning: (lockAt: number | null) => void;
+  /** The step a sign-in or unlock is at; null when it has ended. */
+  readonly progress: (step: SignInProgress | null) => void;
   readonly notify: (notice: Notice) => void;
   readonly badge: (unread: number) => void;
   readonly connection: (state: ConnectionState) => void;

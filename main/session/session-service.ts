@@ -70,6 +70,16 @@ export function createSessionService(deps: SessionDeps): SessionService {
     chain = run.catch(() => undefined);
     return run;
   };
+  /** A sign-in or unlock whose steps the screen follows: it hears when the attempt has ended, either way. */
+  const followed =
+    <T>(task: () => Promise<T>) =>
+    async (): Promise<T> => {
+      try {
+        return await task();
+      } finally {
+        deps.events.progress(null);
+      }
+    };
 
   const serverEnded = (reason: string) =>
     void dispatch(
@@ -224,43 +234,47 @@ export function createSessionService(deps: SessionDeps): SessionService {
     role: () => (current.state === 'unlocked' ? current.user.role : null),
 
     signIn: (userId, password, enrollmentCode) =>
-      serial(async (): Promise<IpcResult<IpcSignInStep>> => {
-        // A password chosen now must meet policy (one signed in with is whatever IT once allowed).
-        if (enrollmentCode !== undefined && !passwordLongEnough(password, deps.policy.passwordMinLength))
-          return fail(appError('PASSWORD_TOO_SHORT'));
-        if (active !== null) {
-          // Someone is signed in (locked): on a shared workstation a colleague's sign-in ends
-          // their session at once; on a personal one it waits for them.
-          if (!deps.policy.sharedWorkstation) return fail(appError('VAULT_IN_USE'));
-          await apply({ type: 'other-user', at: deps.now() });
-        }
-        const ready = await signIns.ready();
-        if (!ready.ok) return fail(ready.error);
-        const flow = ready.value;
-        const result = await flow.begin(userId, password, enrollmentCode);
-        if (!result.ok) {
-          deps.logger.info({ code: result.error.code }, 'sign-in refused');
-          await deps.audit.note(refusal(result.error.code, 'sign-in.failed', flow.confirmed));
-          return fail(result.error);
-        }
-        const stepResult = result.value;
-        if (stepResult.step !== 'signed-in') return ok(stepResult);
-        const activated = await activate(stepResult.signedIn);
-        return activated.ok ? ok({ step: 'signed-in', state: activated.value }) : activated;
-      }),
+      serial(
+        followed(async (): Promise<IpcResult<IpcSignInStep>> => {
+          // A password chosen now must meet policy (one signed in with is whatever IT once allowed).
+          if (enrollmentCode !== undefined && !passwordLongEnough(password, deps.policy.passwordMinLength))
+            return fail(appError('PASSWORD_TOO_SHORT'));
+          if (active !== null) {
+            // Someone is signed in (locked): on a shared workstation a colleague's sign-in ends
+            // their session at once; on a personal one it waits for them.
+            if (!deps.policy.sharedWorkstation) return fail(appError('VAULT_IN_USE'));
+            await apply({ type: 'other-user', at: deps.now() });
+          }
+          const ready = await signIns.ready();
+          if (!ready.ok) return fail(ready.error);
+          const flow = ready.value;
+          const result = await flow.begin(userId, password, enrollmentCode);
+          if (!result.ok) {
+            deps.logger.info({ code: result.error.code }, 'sign-in refused');
+            await deps.audit.note(refusal(result.error.code, 'sign-in.failed', flow.confirmed));
+            return fail(result.error);
+          }
+          const stepResult = result.value;
+          if (stepResult.step !== 'signed-in') return ok(stepResult);
+          const activated = await activate(stepResult.signedIn);
+          return activated.ok ? ok({ step: 'signed-in', state: activated.value }) : activated;
+        }),
+      ),
 
     verifyMfa: (code) =>
-      serial(async (): Promise<IpcResult<SessionState>> => {
-        const flow = signIns.flow;
-        if (flow === null || !flow.inProgress) return fail(appError('NO_SIGN_IN_IN_PROGRESS'));
-        const result = await flow.verify(code);
-        if (!result.ok) {
-          deps.logger.info({ code: result.error.code }, 'second factor refused');
-          await deps.audit.note(refusal(result.error.code, 'mfa.failed', flow.confirmed));
-          return fail(result.error);
-        }
-        return activate(result.value);
-      }),
+      serial(
+        followed(async (): Promise<IpcResult<SessionState>> => {
+          const flow = signIns.flow;
+          if (flow === null || !flow.inProgress) return fail(appError('NO_SIGN_IN_IN_PROGRESS'));
+          const result = await flow.verify(code);
+          if (!result.ok) {
+            deps.logger.info({ code: result.error.code }, 'second factor refused');
+            await deps.audit.note(refusal(result.error.code, 'mfa.failed', flow.confirmed));
+            return fail(result.error);
+          }
+          return activate(result.value);
+        }),
+      ),
 
     cancelSignIn() {
       signIns.cancel();
@@ -282,36 +296,40 @@ export function createSessionService(deps: SessionDeps): SessionService {
       }),
 
     unlock: (secret) =>
-      serial(async (): Promise<IpcResult<SessionState>> => {
-        const session = active;
-        if (session === null || machine.kind !== 'locked' || session.scope !== null)
-          return fail(appError('NOT_LOCKED'));
-        const key = await unlockKey(unlocking, session, secret);
-        if (!key.ok) return key;
-        await stopWatch(session);
-        const reopened = await reopenScope(unlocking, session, key.value);
-        if (!reopened.ok) return reopened;
-        session.scope = reopened.value;
-        await apply({ type: 'unlocked', at: deps.now(), method: 'pin' in secret ? 'pin' : 'password' });
-        try {
-          await deps.audit.record(
-            auditEvent({
-              action: 'session.unlocked',
-              actor: actorOf(session),
-              reason: 'pin' in secret ? 'PIN' : 'PASSWORD',
-            }),
-          );
-        } catch {
-          // Nothing is shown unrecorded: locked again at once.
-          await apply({ type: 'lock', at: deps.now(), reason: 'request' });
-          return fail(appError('AUDIT_UNAVAILABLE'));
-        }
-        session.badge.seen();
-        session.badge.refresh();
-        const state = unlockedState(session);
-        set(state);
-        return ok(state);
-      }),
+      serial(
+        followed(async (): Promise<IpcResult<SessionState>> => {
+          const session = active;
+          if (session === null || machine.kind !== 'locked' || session.scope !== null)
+            return fail(appError('NOT_LOCKED'));
+          deps.events.progress('credentials');
+          const key = await unlockKey(unlocking, session, secret);
+          if (!key.ok) return key;
+          deps.events.progress('messages');
+          await stopWatch(session);
+          const reopened = await reopenScope(unlocking, session, key.value);
+          if (!reopened.ok) return reopened;
+          session.scope = reopened.value;
+          await apply({ type: 'unlocked', at: deps.now(), method: 'pin' in secret ? 'pin' : 'password' });
+          try {
+            await deps.audit.record(
+              auditEvent({
+                action: 'session.unlocked',
+                actor: actorOf(session),
+                reason: 'pin' in secret ? 'PIN' : 'PASSWORD',
+              }),
+            );
+          } catch {
+            // Nothing is shown unrecorded: locked again at once.
+            await apply({ type: 'lock', at: deps.now(), reason: 'request' });
+            return fail(appError('AUDIT_UNAVAILABLE'));
+          }
+          session.badge.seen();
+          session.badge.refresh();
+          const state = unlockedState(session);
+          set(state);
+          return ok(state);
+        }),
+      ),
 
     activity() {
       if (machine.kind !== 'unlocked') return;

@@ -108,6 +108,7 @@ export function createSignInActivation(deps: SessionDeps, hooks: SignInActivatio
         now: deps.now,
         mfaRequired: deps.policy.mfaRequired,
         kdfFloor: { memoryMiB: deps.policy.kdfMemoryMiB, passes: deps.policy.kdfPasses },
+        onProgress: deps.events.progress,
       });
       return { ok: true, value: flow };
     },

@@ -27,6 +27,7 @@ import { appCodeOf } from '../server-link/api-error-code';
 import type { OpenVault, VaultManager } from '../vault/vault-manager';
 import { vaultIdOf } from '../vault/vault-layout';
 import { fail, type IpcResult } from '../../shared/ipc/result';
+import type { SignInProgress } from '../../shared/ipc/contract';
 
 export interface SignInDeps {
   readonly api: ApiClient;
@@ -40,6 +41,8 @@ export interface SignInDeps {
   readonly mfaRequired: boolean;
   /** Policy: the cheapest password derivation accepted from the server (above the built-in floor). */
   readonly kdfFloor: KdfParams;
+  /** Each step as it starts, for the screen (session-service.ts says when the attempt has ended). */
+  readonly onProgress: (step: SignInProgress) => void;
 }
 
 /** What unlocking a locked session needs again, without the server: see session-service.ts. */
@@ -122,6 +125,7 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
     timings: SignInTimings,
   ): Promise<IpcResult<SignedIn>> {
     confirmed = { userId: session.account.userId, role: session.account.role };
+    deps.onProgress('keys');
     const identityStarted = performance.now();
     let identity: IdentityKeyPairs | null = null;
     let wrappedIdentity: UnlockMaterial['wrappedIdentity'] | null = session.identity;
@@ -146,6 +150,7 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
         }
       }
       const userId = session.account.userId;
+      deps.onProgress('messages');
       const vaultStarted = performance.now();
       timings.identity += vaultStarted - identityStarted;
       const existing = deps.vaults.readKdf(userId);
@@ -198,6 +203,7 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
       confirmed = null;
       const userId = normalizeUserId(rawUserId);
       const timings: SignInTimings = { server: 0, kdf: 0, identity: 0, vault: 0 };
+      deps.onProgress('credentials');
       let started = performance.now();
       const pre = await deps.api.call('prelogin', { userId });
       timings.server += performance.now() - started;
@@ -272,6 +278,7 @@ export function createSignInFlow(deps: SignInDeps): SignInFlow {
         forget();
         return failWith('MFA_EXPIRED');
       }
+      deps.onProgress('code');
       const started = performance.now();
       const result = await deps.api.call('verifyMfa', { challengeId: current.challengeId, code });
       current.timings.server += performance.now() - started;

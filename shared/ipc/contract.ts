@@ -72,6 +72,14 @@ export const sessionStateSchema = z.discriminatedUnion('state', [
 ]);
 export type SessionState = z.infer<typeof sessionStateSchema>;
 
+/**
+ * What a sign-in or unlock is doing now, for the screen to say once it has taken over a second:
+ * checking the password or PIN (the derivation and the server), the authentication code, the
+ * identity keys, then opening the vault and messaging. Names a step, never a value.
+ */
+export const SIGN_IN_PROGRESS = ['credentials', 'code', 'keys', 'messages'] as const;
+export type SignInProgress = (typeof SIGN_IN_PROGRESS)[number];
+
 export const appInfoSchema = z.strictObject({
   name: z.literal('Wardline'),
   version: z.string().max(50),
@@ -471,6 +479,8 @@ export type ResponseOf<C extends ChannelName> = z.output<(typeof channels)[C]['r
 /** Main-to-renderer events. Payloads are validated in preload before any listener sees them. */
 export const events = {
   'session.changed': sessionStateSchema,
+  /** The step a sign-in or unlock is at, or null once it has ended either way. */
+  'session.progress': z.strictObject({ step: z.enum(SIGN_IN_PROGRESS).nullable() }),
   /** The idle countdown: when the screen will lock, or null once input cancelled it. */
   'session.lockWarning': z.strictObject({ lockAt: time.nullable() }),
   /** An OS notification to show: decided by main/notifications/ (never message text). */

@@ -13,7 +13,8 @@ import { DEFAULT_ACCOUNT_KDF } from '../../server/server';
 import { OPEN_VAULTS_PATH } from '../../main/browser-host/browser-host';
 import { launchChromium } from '../support/chromium';
 import { startHostProcess, type HostProcess } from '../support/browser-host-process';
-import { createUser, startTestServer, type TestServer, type TestUser } from '../support/server-fixtures';
+import { createUser, freshTotpCode, startTestServer, type TestServer, type TestUser } from '../support/server-fixtures';
+import { startTcpRelay, type TcpRelay } from '../support/tcp-relay';
 import {
   accessibilityViolations,
   openClinicianPage,
@@ -32,6 +33,9 @@ let registrar: TestUser;
 let doctor: TestUser;
 let host: HostProcess;
 let broken: HostProcess;
+/** A host that reaches the server over a slow link (the relay holds each answer back). */
+let slow: HostProcess;
+let slowLink: TcpRelay;
 let browser: Browser;
 let ward: ClinicianPage;
 
@@ -74,9 +78,11 @@ beforeAll(async () => {
   const invalid = path.join(dir, 'invalid.json');
   writeFileSync(invalid, JSON.stringify({ idleLockSeconds: 8, notificationContent: 'everything' }));
   const serverArgs = ['--server', target.server.url, '--ca', target.server.caCertPath];
-  [host, broken] = await Promise.all([
+  slowLink = await startTcpRelay(target.server.url);
+  [host, broken, slow] = await Promise.all([
     startHostProcess([...serverArgs, '--policy', policy]),
     startHostProcess([...serverArgs, '--policy', invalid]),
+    startHostProcess(['--server', slowLink.url, '--ca', target.server.caCertPath]),
   ]);
   browser = await launchChromium();
   ward = await openClinicianPage(browser, host.url);
@@ -90,7 +96,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser.close();
-  await Promise.all([host.stop(), broken.stop()]);
+  await Promise.all([host.stop(), broken.stop(), slow.stop()]);
+  await slowLink.close();
   await target.dispose();
 }, 60_000);
 
@@ -210,6 +217,37 @@ describe('a shared ward workstation', () => {
     await snapshotAtSizes(page, 'settings-safeguards');
     await expect(accessibilityViolations(page)).resolves.toEqual([]);
     await settings.getByRole('button', { name: 'Close settings' }).click();
+  });
+});
+
+describe('a sign-in that takes more than a second', () => {
+  it('says which step it is at, in a live region, and nothing once the step has ended', async () => {
+    const { page } = await openClinicianPage(browser, slow.url);
+    const progress = page.getByRole('status').filter({ hasText: /Checking|Unlocking|Opening/ });
+    // Each answer from the server is held back 1.5 s: the password step takes over a second.
+    slowLink.delay(1500);
+    await page.getByLabel('User ID').fill(registrar.userId);
+    await page.getByLabel('Password').fill(registrar.password);
+    await page.keyboard.press('Enter');
+    await progress.filter({ hasText: 'Checking your password…' }).waitFor({ timeout: 10_000 });
+    await snapshot(page, 'sign-in-progress');
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
+    await page.getByLabel('Authentication code').waitFor({ timeout: 30_000 });
+    // Nothing said once the step has ended.
+    await expect(progress.count()).resolves.toBe(0);
+
+    await page.getByLabel('Authentication code').fill(freshTotpCode(target, registrar));
+    await page.keyboard.press('Enter');
+    await progress
+      .filter({ hasText: /Checking your code…|Unlocking your encryption keys…|Opening your messages…/ })
+      .waitFor({
+        timeout: 10_000,
+      });
+    await page.getByRole('listbox', { name: 'Conversations' }).waitFor({ timeout: 30_000 });
+    await expect(progress.count()).resolves.toBe(0);
+
+    slowLink.delay(0);
+    await page.context().close();
   });
 });
 

@@ -3,7 +3,8 @@
  * when the test says so. `cut()` drops every connection and resets each new one (as a pulled
  * cable or a dead switch does to a client), `restore()` forwards again. TLS passes through
  * untouched, so the relay reads nothing; the server's certificate names 127.0.0.1, which is the
- * relay's address too.
+ * relay's address too. `delay(ms)` holds each chunk from the server that long before passing it
+ * on (in order), as a slow link does.
  */
 import net from 'node:net';
 
@@ -15,6 +16,8 @@ export interface TcpRelay {
   /** Drops every open connection now, and resets each new one until `restore`. */
   cut(): void;
   restore(): void;
+  /** Holds every chunk from the server `ms` before forwarding it; 0 forwards at once again. */
+  delay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export async function startTcpRelay(serverUrl: string): Promise<TcpRelay> {
   const open = new Set<net.Socket>();
   let cut = false;
   let accepted = 0;
+  let delayMs = 0;
 
   const drop = (socket: net.Socket) => {
     if (!socket.destroyed) socket.resetAndDestroy();
@@ -47,7 +51,17 @@ export async function startTcpRelay(serverUrl: string): Promise<TcpRelay> {
       });
     }
     client.pipe(server);
-    server.pipe(client);
+    // Each chunk leaves `delayMs` after it came, in the order it came.
+    let sent = Promise.resolve();
+    server.on('data', (chunk: Buffer) => {
+      const due = Date.now() + delayMs;
+      sent = sent
+        .then(() => new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now()))))
+        .then(() => {
+          if (!client.destroyed) client.write(chunk);
+        });
+    });
+    server.on('end', () => void sent.then(() => client.end()));
   });
   await new Promise<void>((resolve, reject) => {
     relay.once('error', reject);
@@ -64,6 +78,9 @@ export async function startTcpRelay(serverUrl: string): Promise<TcpRelay> {
     },
     restore() {
       cut = false;
+    },
+    delay(ms) {
+      delayMs = ms;
     },
     close() {
       cut = true;

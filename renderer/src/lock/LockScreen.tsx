@@ -4,6 +4,7 @@ import type { SessionState } from '../../../shared/ipc/contract';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ShownText } from '../components/ShownText';
 import { describeError } from '../error-messages';
+import { SignInProgressNote, useSignInProgress } from '../sign-in/SignInProgressNote';
 import './lock.css';
 
 type Locked = Extract<SessionState, { state: 'locked' }>;
@@ -28,6 +29,7 @@ export function LockScreen({
   const pending = useRef(false);
   const id = useId();
   const withPin = locked.unlockWith === 'pin';
+  const progress = useSignInProgress(bridge);
 
   async function unlock(event: SubmitEvent) {
     event.preventDefault();
@@ -91,6 +93,7 @@ export function LockScreen({
             Switch user
           </button>
         </div>
+        <SignInProgressNote step={busy ? progress : null} secret={withPin ? 'PIN' : 'password'} />
       </form>
     </section>
   );

@@ -7,6 +7,7 @@ import { MfaStep } from '../sign-in/MfaStep';
 import { PasswordForm } from '../sign-in/PasswordForm';
 import { signedOutNotice } from '../sign-in/signed-out-notice';
 import { useSignInFlow } from '../sign-in/use-sign-in-flow';
+import { useSignInProgress } from '../sign-in/SignInProgressNote';
 import '../sign-in/sign-in.css';
 
 /**
@@ -28,6 +29,7 @@ export function SignInScreen({
 }) {
   const flow = useSignInFlow(bridge, onSignedIn);
   const demo = useDemoServer(bridge);
+  const progress = useSignInProgress(bridge);
   switch (flow.step.step) {
     case 'password':
       return (
@@ -38,6 +40,7 @@ export function SignInScreen({
           onEnroll={() => flow.showEnrollment(true)}
           demoServer={demo}
           notice={signedOutReason === undefined ? null : signedOutNotice(signedOutReason)}
+          progress={progress}
         />
       );
     case 'enroll':
@@ -47,12 +50,20 @@ export function SignInScreen({
           passwordMinLength={passwordMinLength}
           onSubmit={flow.submitEnrollment}
           onBack={() => flow.showEnrollment(false)}
+          progress={progress}
         />
       );
     case 'mfa':
-      return <MfaStep onVerify={flow.submitCode} onCancel={flow.cancel} />;
+      return <MfaStep onVerify={flow.submitCode} onCancel={flow.cancel} progress={progress} />;
     case 'enroll-mfa':
-      return <EnrollMfaStep otpauthUri={flow.step.otpauthUri} onVerify={flow.submitCode} onCancel={flow.cancel} />;
+      return (
+        <EnrollMfaStep
+          otpauthUri={flow.step.otpauthUri}
+          onVerify={flow.submitCode}
+          onCancel={flow.cancel}
+          progress={progress}
+        />
+      );
   }
 }
 

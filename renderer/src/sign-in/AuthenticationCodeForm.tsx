@@ -1,5 +1,7 @@
 import { useId, useRef, useState, type SubmitEvent } from 'react';
+import type { SignInProgress } from '../../../shared/ipc/contract';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { SignInProgressNote } from './SignInProgressNote';
 import { isCompleteCode, normalizeCode } from './authentication-code';
 
 /**
@@ -10,9 +12,11 @@ import { isCompleteCode, normalizeCode } from './authentication-code';
 export function AuthenticationCodeForm({
   onVerify,
   onCancel,
+  progress,
 }: {
   readonly onVerify: (code: string) => Promise<string | null>;
   readonly onCancel: () => Promise<void>;
+  readonly progress: SignInProgress | null;
 }) {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
@@ -84,6 +88,7 @@ export function AuthenticationCodeForm({
           Cancel
         </button>
       </div>
+      <SignInProgressNote step={busy ? progress : null} secret="password" />
     </form>
   );
 }

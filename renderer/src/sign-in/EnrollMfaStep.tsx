@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import type { SignInProgress } from '../../../shared/ipc/contract';
 import { AuthenticationCodeForm } from './AuthenticationCodeForm';
 import { groupSecret, parseOtpauthUri } from './otpauth-details';
 import { QrCode } from './QrCode';
@@ -11,10 +12,12 @@ export function EnrollMfaStep({
   otpauthUri,
   onVerify,
   onCancel,
+  progress,
 }: {
   readonly otpauthUri: string;
   readonly onVerify: (code: string) => Promise<string | null>;
   readonly onCancel: () => Promise<void>;
+  readonly progress: SignInProgress | null;
 }) {
   const details = parseOtpauthUri(otpauthUri);
   const keyId = useId();
@@ -57,7 +60,7 @@ export function EnrollMfaStep({
           </div>
         </div>
       )}
-      <AuthenticationCodeForm onVerify={onVerify} onCancel={onCancel} />
+      <AuthenticationCodeForm onVerify={onVerify} onCancel={onCancel} progress={progress} />
     </section>
   );
 }

@@ -1,6 +1,8 @@
 import { useId, useRef, useState, type SubmitEvent } from 'react';
 import { passwordLongEnough } from '../../../shared/text/password-length';
+import type { SignInProgress } from '../../../shared/ipc/contract';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { SignInProgressNote } from './SignInProgressNote';
 
 /**
  * First sign-in with the one-time enrollment code IT gave (a new account, or after a password
@@ -12,11 +14,13 @@ export function EnrollmentForm({
   passwordMinLength,
   onSubmit,
   onBack,
+  progress,
 }: {
   readonly initialUserId: string;
   readonly passwordMinLength: number;
   readonly onSubmit: (userId: string, enrollmentCode: string, password: string) => Promise<string | null>;
   readonly onBack: () => void;
+  readonly progress: SignInProgress | null;
 }) {
   const [userId, setUserId] = useState(initialUserId);
   const [code, setCode] = useState('');
@@ -130,6 +134,7 @@ export function EnrollmentForm({
         <button type="submit" className="button button-primary button-wide" disabled={busy} aria-busy={busy}>
           {busy ? 'Setting up…' : 'Set password and continue'}
         </button>
+        <SignInProgressNote step={busy ? progress : null} secret="password" />
       </form>
       <button type="button" className="button button-link" onClick={onBack}>
         Back to sign-in

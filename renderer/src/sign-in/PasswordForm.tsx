@@ -1,5 +1,7 @@
 import { useId, useRef, useState, type SubmitEvent } from 'react';
+import type { SignInProgress } from '../../../shared/ipc/contract';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { SignInProgressNote } from './SignInProgressNote';
 
 /** First step: User ID and Password. The password is cleared from state as soon as it is sent. */
 export function PasswordForm({
@@ -9,6 +11,7 @@ export function PasswordForm({
   onEnroll,
   demoServer,
   notice = null,
+  progress,
 }: {
   readonly initialUserId: string;
   readonly initialError: string | null;
@@ -19,6 +22,8 @@ export function PasswordForm({
   readonly demoServer: boolean;
   /** Why the last person here was signed out, when it was not their own doing. */
   readonly notice?: string | null;
+  /** The step main is at, while this form's sign-in runs. */
+  readonly progress: SignInProgress | null;
 }) {
   const [userId, setUserId] = useState(initialUserId);
   const [password, setPassword] = useState('');
@@ -92,6 +97,7 @@ export function PasswordForm({
         <button type="submit" className="button button-primary button-wide" disabled={busy} aria-busy={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <SignInProgressNote step={busy ? progress : null} secret="password" />
       </form>
       <p className="enroll-offer">
         New to Wardline, or IT reset your password?{' '}
