@@ -15,8 +15,10 @@ const E2E_FILES = 2;
  * Test files of the node tiers share their worker's module graph (`isolate: false`): on this
  * 2-core machine the suite is CPU-bound, and importing the core and the server anew for every
  * file cost about a third of the integration tier's CPU (measured on test/integration/messaging
- * and session: 377 s → 258 s). Their files keep no state in modules they share, and clean up
- * what they start. The e2e tier stays isolated: each file drives its own browser and hosts.
+ * and session: 377 s → 258 s). What a module holds therefore carries over from the file before
+ * in the same worker: the worker counters (spawn-worker.ts) and the process's KDF standby
+ * (password-kdf.ts) among them. A file that asserts on such state counts only its own kind and
+ * clears what an earlier file left (see password-kdf.test.ts). The e2e tier stays isolated.
  */
 const SHARED_MODULES = { isolate: false } as const;
 
