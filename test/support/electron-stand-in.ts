@@ -212,8 +212,11 @@ export function requireWithElectron(file: string, standIn: ElectronStandIn): unk
   const original = loader._load;
   loader._load = (request, parent, isMain) =>
     request === 'electron' ? standIn.module : original.call(Module, request, parent, isMain);
+  // Test files share a process (vitest.config.ts): load the bundle afresh, as Electron would.
+  const load = Module.createRequire(file);
+  Reflect.deleteProperty(load.cache, load.resolve(file));
   try {
-    return Module.createRequire(file)(file);
+    return load(file);
   } finally {
     loader._load = original;
   }
