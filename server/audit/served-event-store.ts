@@ -4,6 +4,7 @@
  * into the server's chain (server-trail.ts). Append-only, enforced by the database.
  */
 import { auditObject, type AuditObject, type AuditRecord } from '../../shared/audit/audit-event';
+import { ComposedStatement, gatedBy } from '../db/composed-statement';
 import type { Queryable } from '../db/database';
 import { AUDIT_OUTBOX_LOCK_ID } from './audit-tree-store';
 
@@ -17,23 +18,30 @@ export interface ServedInsert {
   readonly reason: string | null;
 }
 
-export async function insertServedEvents(tx: Queryable, rows: readonly ServedInsert[]): Promise<void> {
-  // One statement, so the outbox lock is held from before the ids are drawn to the commit
-  // (of the caller's transaction, or of this statement alone).
-  await tx.query(
+/**
+ * Appends the rows (if `gate` has its row), taking the outbox lock in the same statement, so it
+ * is held from before the ids are drawn to the commit.
+ */
+export function insertServedEventsPart(s: ComposedStatement, gate: string | null, rows: readonly ServedInsert[]): void {
+  s.with(
+    'served_events_added',
     `INSERT INTO served_events (at, actor_user_id, action, object, outcome, reason)
-     SELECT t.* FROM (SELECT pg_advisory_xact_lock_shared($7)) AS outbox,
-       unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t`,
-    [
-      rows.map((row) => row.at),
-      rows.map((row) => row.actor),
-      rows.map((row) => row.action),
-      rows.map((row) => row.object),
-      rows.map((row) => row.outcome),
-      rows.map((row) => row.reason),
-      AUDIT_OUTBOX_LOCK_ID,
-    ],
+     SELECT t.* FROM ${gatedBy(gate)}(SELECT pg_advisory_xact_lock_shared(${s.param(AUDIT_OUTBOX_LOCK_ID)})) AS outbox,
+       unnest(${[
+         s.param(rows.map((row) => row.at)) + '::bigint[]',
+         s.param(rows.map((row) => row.actor)) + '::text[]',
+         s.param(rows.map((row) => row.action)) + '::text[]',
+         s.param(rows.map((row) => row.object)) + '::text[]',
+         s.param(rows.map((row) => row.outcome)) + '::text[]',
+         s.param(rows.map((row) => row.reason)) + '::text[]',
+       ].join(', ')}) AS t`,
   );
+}
+
+export async function insertServedEvents(tx: Queryable, rows: readonly ServedInsert[]): Promise<void> {
+  const s = new ComposedStatement();
+  insertServedEventsPart(s, null, rows);
+  await s.run(tx, {});
 }
 
 export interface ServedRow {

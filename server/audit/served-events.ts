@@ -13,7 +13,8 @@ import { auditObject, type AuditRecord } from '../../shared/audit/audit-event';
 import { actionEvent, type ActionEvent, type ActionEventSpec } from '../../shared/audit/audit-event-builder';
 import type { Queryable } from '../db/database';
 import type { SessionEndReason } from '../events/channels';
-import { insertServedEvents } from './served-event-store';
+import type { ComposedStatement } from '../db/composed-statement';
+import { insertServedEvents, insertServedEventsPart, type ServedInsert } from './served-event-store';
 
 export const SERVED_ACTIONS = [
   'session.issued',
@@ -63,20 +64,28 @@ export const SESSION_END_CODES: Readonly<Record<SessionEndReason, string>> = {
   expired: 'SESSION_EXPIRED',
 };
 
-export async function recordServed(tx: Queryable, events: ServedEvent | readonly ServedEvent[]): Promise<void> {
+/** The outbox rows of `events`, each checked against the catalogue first. */
+function servedRows(events: ServedEvent | readonly ServedEvent[]): ServedInsert[] {
   const list = Array.isArray(events) ? (events as readonly ServedEvent[]) : [events as ServedEvent];
-  if (list.length === 0) return;
   // Checked here, at the source: a record the catalogue would refuse is a bug, never stored.
   for (const { event } of list) auditObject.parse(event.object);
-  await insertServedEvents(
-    tx,
-    list.map(({ at, actor, event }) => ({
-      at,
-      actor,
-      action: event.action,
-      object: canonicalObject(event.object),
-      outcome: event.outcome,
-      reason: event.reason,
-    })),
-  );
+  return list.map(({ at, actor, event }) => ({
+    at,
+    actor,
+    action: event.action,
+    object: canonicalObject(event.object),
+    outcome: event.outcome,
+    reason: event.reason,
+  }));
+}
+
+export async function recordServed(tx: Queryable, events: ServedEvent | readonly ServedEvent[]): Promise<void> {
+  const rows = servedRows(events);
+  if (rows.length > 0) await insertServedEvents(tx, rows);
+}
+
+/** recordServed as part of the statement that did what it records (if `gate` has its row). */
+export function recordServedPart(s: ComposedStatement, gate: string, events: ServedEvent | readonly ServedEvent[]): void {
+  const rows = servedRows(events);
+  if (rows.length > 0) insertServedEventsPart(s, gate, rows);
 }

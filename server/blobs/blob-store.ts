@@ -6,6 +6,7 @@
  * pass their bounds however many uploads start at once, and a chunk is never added to a blob
  * that was deleted, finished, or would grow past what it reserved.
  */
+import { ComposedStatement, gatedBy } from '../db/composed-statement';
 import type { Database, Queryable } from '../db/database';
 import type { BlobLimits } from './blob-limits';
 
@@ -72,25 +73,30 @@ export async function deleteBlob(db: Queryable, blobId: string): Promise<void> {
 }
 
 /**
- * Claims every listed blob for the message, in one statement that locks them in id order (so
- * two sends naming overlapping blobs wait for each other instead of deadlocking): only the
- * owner's own finished blobs that no message has claimed. True only if every one was claimed;
- * otherwise the caller rolls back its transaction, which releases any it did claim.
+ * Claims every listed blob for the message (if `gate` has its row), locking them in id order so
+ * two sends naming overlapping blobs wait for each other instead of deadlocking: only the
+ * owner's own finished blobs that no message has claimed. Unless every one is claimed, the whole
+ * statement is refused with `refusal`, which releases any it did claim.
  */
-export async function claimBlobs(
-  tx: Queryable,
-  messageId: string,
-  ownerId: string,
-  blobIds: readonly string[],
-): Promise<boolean> {
-  const rows = await tx.query(
-    `WITH locked AS (SELECT blob_id FROM blobs WHERE blob_id = ANY($3::uuid[]) ORDER BY blob_id FOR UPDATE)
-     UPDATE blobs b SET message_id = $1 FROM locked
-     WHERE b.blob_id = locked.blob_id AND b.owner_id = $2 AND b.completed AND b.message_id IS NULL
-     RETURNING b.blob_id`,
-    [messageId, ownerId, [...new Set(blobIds)]],
+export function claimBlobsPart(
+  s: ComposedStatement,
+  gate: string | null,
+  claim: { readonly messageId: string; readonly ownerId: string; readonly blobIds: readonly string[] },
+  refusal: string,
+): void {
+  const blobIds = [...new Set(claim.blobIds)];
+  const locked = s.with(
+    'blobs_locked',
+    `SELECT blob_id FROM ${gatedBy(gate)}blobs WHERE blob_id = ANY(${s.param(blobIds)}::uuid[]) ORDER BY blob_id FOR UPDATE OF blobs`,
   );
-  return rows.length === new Set(blobIds).size;
+  const claimed = s.with(
+    'blobs_claimed',
+    `UPDATE blobs b SET message_id = ${s.param(claim.messageId)} FROM ${locked}
+     WHERE b.blob_id = ${locked}.blob_id AND b.owner_id = ${s.param(claim.ownerId)} AND b.completed AND b.message_id IS NULL
+     RETURNING b.blob_id`,
+  );
+  const gated = gate === null ? 'true' : `EXISTS (SELECT 1 FROM ${gate})`;
+  s.refuseIf(`${gated} AND (SELECT count(*) FROM ${claimed}) <> ${s.param(blobIds.length)}`, refusal);
 }
 
 /** Deletes the blobs a message claimed (its recall): chunks and rows. */

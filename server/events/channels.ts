@@ -5,6 +5,7 @@
  * only: a listener re-reads what changed from the database.
  */
 import { SESSION_END_REASONS } from '../../shared/protocol/stream';
+import { gatedBy, type ComposedStatement } from '../db/composed-statement';
 import { notify, notifyEach, type Queryable } from '../db/database';
 
 /** Payload: a user id whose feed has new events. */
@@ -20,9 +21,13 @@ export const SIEM_LEASE_CHANNEL = 'wardline_siem_lease';
 
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
-/** Each user whose feed has new events, once, in one round trip however many there are. */
-export async function announceFeed(tx: Queryable, userIds: Iterable<string>): Promise<void> {
-  await notifyEach(tx, FEED_CHANNEL, [...new Set(userIds)]);
+/** Each user whose feed has new events, once, within the statement that appended them (if `gate` has its row). */
+export function announceFeedPart(s: ComposedStatement, gate: string | null, userIds: Iterable<string>): void {
+  s.with(
+    'feed_announced',
+    `SELECT pg_notify(${s.param(FEED_CHANNEL)}, u) FROM ${gatedBy(gate)}unnest(${s.param([...new Set(userIds)])}::text[]) AS u`,
+    { evaluate: true },
+  );
 }
 
 /** Each workstation IT just queued a command for: its streams tell it to fetch now. */

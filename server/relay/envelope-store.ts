@@ -4,6 +4,7 @@
  * id stays taken; an expired one is deleted with everything that refers to it.
  */
 import type { Envelope } from '../../shared/protocol/envelope';
+import type { ComposedStatement } from '../db/composed-statement';
 import type { Queryable } from '../db/database';
 
 export interface EnvelopeIdentity {
@@ -21,35 +22,36 @@ export async function envelopeIdentity(db: Queryable, messageId: string): Promis
   return row ? { senderId: row.sender_id, digest: row.digest, acceptedAt: row.accepted_at } : null;
 }
 
-/** False if the id is already taken (a concurrent resend won). */
-export async function insertEnvelope(
-  db: Queryable,
-  envelope: Envelope,
-  digest: string,
-  acceptedAt: number,
-): Promise<boolean> {
+/**
+ * Inserts the envelope and its recipients unless its id is taken (a resend, or a concurrent one
+ * that got there first); answers the relation that holds the message id if it was inserted: the
+ * gate of everything else a send writes.
+ */
+export function insertEnvelopePart(s: ComposedStatement, envelope: Envelope, digest: string, acceptedAt: number): string {
   const { header } = envelope;
-  // One statement: the recipients are written only if the envelope row was (a header always names one).
-  const rows = await db.query(
-    `WITH inserted AS (
-       INSERT INTO envelopes (message_id, conversation_id, sender_id, accepted_at, expires_at, digest, envelope_json, role_address)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $9) ON CONFLICT (message_id) DO NOTHING RETURNING message_id)
-     INSERT INTO envelope_recipients (message_id, user_id)
-     SELECT inserted.message_id, r FROM inserted, unnest($8::text[]) AS r RETURNING message_id`,
-    [
-      header.id,
-      header.conversationId,
-      header.sender.userId,
-      acceptedAt,
-      header.expiresAt,
-      digest,
-      JSON.stringify(envelope),
-      [...new Set(header.recipients)],
-      // The role address the signed header names (checked by role-address-tag.ts): its retention bound applies.
-      header.roleAddress ?? null,
-    ],
+  const inserted = s.with(
+    'envelope',
+    `INSERT INTO envelopes (message_id, conversation_id, sender_id, accepted_at, expires_at, digest, envelope_json, role_address)
+     VALUES (${[
+       header.id,
+       header.conversationId,
+       header.sender.userId,
+       acceptedAt,
+       header.expiresAt,
+       digest,
+       JSON.stringify(envelope),
+       // The role address the signed header names (checked by role-address-tag.ts): its retention bound applies.
+       header.roleAddress ?? null,
+     ]
+       .map((value) => s.param(value))
+       .join(', ')}) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
   );
-  return rows.length > 0;
+  s.with(
+    'envelope_recipients',
+    `INSERT INTO envelope_recipients (message_id, user_id)
+     SELECT ${inserted}.message_id, r FROM ${inserted}, unnest(${s.param([...new Set(header.recipients)])}::text[]) AS r`,
+  );
+  return inserted;
 }
 
 /** Adds people an escalation step reaches as recipients; answers those who were not already. */

@@ -4,20 +4,25 @@
  * Due alerts are claimed with SKIP LOCKED, so several server instances release each one once.
  */
 import { alertTimes, type EscalationPlan } from '../../shared/protocol/escalation';
+import type { ComposedStatement } from '../db/composed-statement';
 import type { Queryable } from '../db/database';
 
-export async function scheduleEscalation(
-  tx: Queryable,
+/** Schedules the plan's alerts, if `gate` has its row (the envelope was inserted). */
+export function scheduleEscalationPart(
+  s: ComposedStatement,
+  gate: string,
   messageId: string,
   plan: EscalationPlan,
   acceptedAt: number,
-): Promise<void> {
+): void {
   const alerts = alertTimes(plan);
   if (alerts.length === 0) return;
-  await tx.query(
+  s.with(
+    'escalation_alerts',
     `INSERT INTO escalation_alerts (message_id, seq, step, due_at)
-     SELECT $1, ord::int - 1, s, d FROM unnest($2::int[], $3::bigint[]) WITH ORDINALITY AS t(s, d, ord)`,
-    [messageId, alerts.map((alert) => alert.step), alerts.map((alert) => acceptedAt + alert.afterMs)],
+     SELECT ${s.param(messageId)}, ord::int - 1, st, due FROM ${gate},
+       unnest(${s.param(alerts.map((alert) => alert.step))}::int[], ${s.param(alerts.map((alert) => acceptedAt + alert.afterMs))}::bigint[])
+       WITH ORDINALITY AS t(st, due, ord)`,
   );
 }
 

@@ -14,8 +14,9 @@
  */
 import type { QuickReply } from '../../shared/protocol/acknowledgement';
 import type { FeedEvent } from '../../shared/protocol/feed';
+import { ComposedStatement, gatedBy } from '../db/composed-statement';
 import type { Queryable } from '../db/database';
-import { announceFeed } from '../events/channels';
+import { announceFeedPart } from '../events/channels';
 import { parseStoredEnvelope } from './envelope-store';
 
 export type FeedAppend =
@@ -71,7 +72,48 @@ export async function lockFeeds(tx: Queryable, userIds: readonly string[]): Prom
   ]);
 }
 
-/** Appends one event per user (inside the caller's transaction) and announces it on commit. */
+/**
+ * Appends one event per user and announces it on commit, if `gate` has its row: part of the
+ * statement that made the change (a send), so the feed moves with it or not at all.
+ */
+export function appendFeedEventsPart(
+  s: ComposedStatement,
+  gate: string | null,
+  userIds: readonly string[],
+  event: FeedAppend,
+  now: number,
+): void {
+  const users = [...new Set(userIds)];
+  if (users.length === 0) return;
+  const { actor, at, signature } = actorColumns(event);
+  // Each head is bumped (and so locked until commit) in user id order; a new person starts at 1.
+  const heads = s.with(
+    'feed_heads_bumped',
+    `INSERT INTO feed_heads AS h (user_id, seq)
+     SELECT u, 1 FROM ${gatedBy(gate)}unnest(${s.param(users)}::text[]) AS u ORDER BY u
+     ON CONFLICT (user_id) DO UPDATE SET seq = h.seq + 1
+     RETURNING h.user_id, h.seq`,
+  );
+  const columns = [
+    event.type,
+    event.messageId,
+    actor,
+    event.type === 'receipt' ? event.kind : null,
+    at,
+    signature,
+    event.type === 'acknowledgement' ? event.reply : null,
+    event.type === 'escalation' ? event.step : null,
+    now,
+  ].map((value) => s.param(value));
+  s.with(
+    'feed_appended',
+    `INSERT INTO feed_events (user_id, seq, type, message_id, actor_id, receipt_kind, at, signature, reply, step, created_at)
+     SELECT ${heads}.user_id, ${heads}.seq, ${columns.join(', ')} FROM ${heads}`,
+  );
+  announceFeedPart(s, gate, users);
+}
+
+/** appendFeedEventsPart on its own, inside the caller's transaction: one round trip. */
 export async function appendFeedEvents(
   tx: Queryable,
   userIds: readonly string[],
@@ -79,31 +121,9 @@ export async function appendFeedEvents(
   now: number,
 ): Promise<void> {
   if (userIds.length === 0) return;
-  const { actor, at, signature } = actorColumns(event);
-  // Each head is bumped (and so locked until commit) in user id order; a new person starts at 1.
-  await tx.query(
-    `WITH heads AS (
-       INSERT INTO feed_heads AS h (user_id, seq)
-       SELECT u, 1 FROM unnest($1::text[]) AS u ORDER BY u
-       ON CONFLICT (user_id) DO UPDATE SET seq = h.seq + 1
-       RETURNING h.user_id, h.seq
-     )
-     INSERT INTO feed_events (user_id, seq, type, message_id, actor_id, receipt_kind, at, signature, reply, step, created_at)
-     SELECT heads.user_id, heads.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM heads`,
-    [
-      [...new Set(userIds)],
-      event.type,
-      event.messageId,
-      actor,
-      event.type === 'receipt' ? event.kind : null,
-      at,
-      signature,
-      event.type === 'acknowledgement' ? event.reply : null,
-      event.type === 'escalation' ? event.step : null,
-      now,
-    ],
-  );
-  await announceFeed(tx, userIds);
+  const s = new ComposedStatement();
+  appendFeedEventsPart(s, null, userIds, event, now);
+  await s.run(tx, {});
 }
 
 /** The cursor before this user's first event at or after `since`: where a new workstation starts. */

@@ -38,6 +38,7 @@ import { MIGRATION_0024 } from './0024-message-retention';
 import { MIGRATION_0025 } from './0025-identity-key-history';
 import { MIGRATION_0026 } from './0026-role-address-retention';
 import { MIGRATION_0027 } from './0027-feed-heads';
+import { MIGRATION_0028 } from './0028-statement-refusal';
 
 export type { Migration } from '../migration';
 
@@ -69,4 +70,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0025,
   MIGRATION_0026,
   MIGRATION_0027,
+  MIGRATION_0028,
 ];

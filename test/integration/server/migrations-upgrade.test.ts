@@ -22,7 +22,6 @@ import { DEFAULT_BLOB_LIMITS } from '../../../server/blobs/blob-limits';
 import {
   appendChunk,
   blobChunk,
-  claimBlobs,
   completeBlob,
   createBlob,
   readableBlobSize,
@@ -34,7 +33,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredEntry } from '../../../shared/audit/audit-entry';
 import type { Envelope } from '../../../shared/protocol/envelope';
-import { DEFAULT_ESCALATION_TIMES } from '../../../shared/protocol/escalation';
+import { alertTimes, DEFAULT_ESCALATION_TIMES } from '../../../shared/protocol/escalation';
 import { accountEventsOf, recordAccountEvent } from '../../../server/accounts/account-event-store';
 import { findAccount, insertAccount } from '../../../server/accounts/account-store';
 import { spendProof } from '../../../server/accounts/spent-proof-store';
@@ -70,7 +69,7 @@ import { publishedSigningKeysOf } from '../../../server/directory/key-history-st
 import { storeRoleAddress } from '../../../server/directory/role-address-store';
 import { envelopeIdentity, heldEnvelope } from '../../../server/relay/envelope-store';
 import { acknowledgementOf, insertAcknowledgement } from '../../../server/relay/acknowledgement-store';
-import { claimDueAlerts, scheduleEscalation } from '../../../server/relay/escalation-store';
+import { claimDueAlerts } from '../../../server/relay/escalation-store';
 import { appendFeedEvents, readFeed } from '../../../server/relay/feed-store';
 import { insertScimToken, scimTokenOf } from '../../../server/scim/scim-token-store';
 import { readSiemCursor } from '../../../server/siem/siem-cursor-store';
@@ -278,12 +277,21 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
     [MESSAGE, CONVERSATION, DOCTOR, NOW - 900, JSON.stringify(envelopeOf())],
   );
   await db.query('INSERT INTO envelope_recipients (message_id, user_id) VALUES ($1, $2)', [MESSAGE, NURSE]);
-  // Feed rows as every version writes them (today's appendFeedEvents writes columns added later).
-  await db.query(
-    `INSERT INTO feed_events (user_id, type, message_id, actor_id, receipt_kind, at, signature, created_at)
-     VALUES ($1, 'envelope', $3, NULL, NULL, NULL, NULL, $4), ($2, 'receipt', $3, $1, 'delivered', $5, NULL, $5)`,
-    [NURSE, DOCTOR, MESSAGE, NOW - 900, NOW - 800],
-  );
+  // Feed rows as every version writes them: numbered by one global sequence before migration 27
+  // (today's appendFeedEvents writes columns added later), by each person's head since.
+  if (version >= 27) {
+    await db.transaction(async (tx) => {
+      await appendFeedEvents(tx, [NURSE], { type: 'envelope', messageId: MESSAGE }, NOW - 900);
+      const receipt = { type: 'receipt', messageId: MESSAGE, userId: NURSE, kind: 'delivered', at: NOW - 800 } as const;
+      await appendFeedEvents(tx, [DOCTOR], receipt, NOW - 800);
+    });
+  } else {
+    await db.query(
+      `INSERT INTO feed_events (user_id, type, message_id, actor_id, receipt_kind, at, signature, created_at)
+       VALUES ($1, 'envelope', $3, NULL, NULL, NULL, NULL, $4), ($2, 'receipt', $3, $1, 'delivered', $5, NULL, $5)`,
+      [NURSE, DOCTOR, MESSAGE, NOW - 900, NOW - 800],
+    );
+  }
   await db.query(`INSERT INTO receipts (message_id, user_id, kind, at) VALUES ($1, $2, 'delivered', $3)`, [
     MESSAGE,
     NURSE,
@@ -419,12 +427,12 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
       signature: 'c2ln',
       acceptedAt: NOW - 40,
     });
-    // A re-alert and a step still due when the server stopped.
-    await scheduleEscalation(
-      db,
-      MESSAGE,
-      { repeatEveryMs: 60_000, steps: [{ afterMs: 120_000, to: [DOCTOR], reason: 'backup' }] },
-      NOW - 30,
+    // A re-alert and a step still due when the server stopped, with the SQL of version 18.
+    const alerts = alertTimes({ repeatEveryMs: 60_000, steps: [{ afterMs: 120_000, to: [DOCTOR], reason: 'backup' }] });
+    await db.query(
+      `INSERT INTO escalation_alerts (message_id, seq, step, due_at)
+       SELECT $1, ord::int - 1, s, d FROM unnest($2::int[], $3::bigint[]) WITH ORDINALITY AS t(s, d, ord)`,
+      [MESSAGE, alerts.map((alert) => alert.step), alerts.map((alert) => NOW - 30 + alert.afterMs)],
     );
   }
   // A version 19 server kept a role address's own escalation times.
@@ -445,7 +453,8 @@ async function populate(db: Database, version: number): Promise<{ audit: StoredE
     await createBlob(db, blob, DEFAULT_BLOB_LIMITS);
     await appendChunk(db, BLOB, 0, BLOB_BYTES);
     await completeBlob(db, BLOB);
-    await claimBlobs(db, MESSAGE, DOCTOR, [BLOB]);
+    // With the SQL of version 21 (the send claims its blobs in its own statement since migration 28).
+    await db.query('UPDATE blobs SET message_id = $1 WHERE blob_id = $2', [MESSAGE, BLOB]);
   }
   // A version 23 server held a conversation's messages for a matter (the hold kept in force).
   if (version >= 23)

@@ -36,6 +36,7 @@ const RELEASED: Readonly<Record<number, string>> = {
   25: '6b2cf6e3b0daea5e2633586c6d479eccf8086a045b7316160d375c9b42c16a92',
   26: '43ae70156578cfe7b38dc5f29fb032a2af38b3936e07aa3149674f58d494eecc',
   27: 'e8ca8a575a66230819520ee6791015a0d1189fae4c68be97ad86207dce501c3e',
+  28: '6923c7fa8ff33736213f72c0c8e22873ffeec781b5dbe0c3ca94d2fb8df7efe1',
 };
 
 const digest = (statements: readonly string[]) => createHash('sha256').update(JSON.stringify(statements)).digest('hex');
