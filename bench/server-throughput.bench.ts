@@ -40,7 +40,8 @@ import { monoMs, type ChildHandle } from './support/child-rpc';
 import { benchAccount, signInMany, type RawClient } from './support/clients';
 import { leanSender, leanStream, type LeanSender, type LeanStream } from './support/lean-load';
 import { loadOver, machineBusyMs, postgresCpuMs, type LoadReport } from './support/machine-load';
-import { profiled, startServerProcess, type ServerProcess } from './support/server-process';
+import { resetStatementStats, writeStatementStats } from './support/postgres-statements';
+import { profileDir, profiled, startServerProcess, type ServerProcess } from './support/server-process';
 import { percentile, round } from './support/stats';
 import { sleep } from './support/timing';
 
@@ -49,7 +50,7 @@ const RECIPIENTS = 16;
 const WARMUP_MS = 1_500;
 const MEASURE_MS = 5_000;
 /** Envelopes sealed per sender: enough for the whole run at well above the rates seen. */
-const PER_SENDER = Number(process.env.WARDLINE_BENCH_PER_SENDER ?? 700);
+const PER_SENDER = Number(process.env.WARDLINE_BENCH_PER_SENDER ?? 1_500);
 const TEXT =
   'Bed 12: K+ 6.1 on the 14:00 bloods, repeat sent. ECG shows peaked T waves. Calcium gluconate and insulin-dextrose given per protocol. Please review on your round and advise on further management; family aware and updated at 14:40.';
 
@@ -272,8 +273,11 @@ export const benchmark: Benchmark = {
     const rigs: Rig[] = [];
     try {
       rigs.push(await rig('pglite', root, undefined));
-      cluster = await startPostgres();
-      rigs.push(await rig('postgres', root, await cluster.createDatabase()));
+      const dir = profileDir();
+      cluster = await startPostgres({ statementStats: dir !== null });
+      const databaseUrl = await cluster.createDatabase();
+      rigs.push(await rig('postgres', root, databaseUrl));
+      if (dir !== null) await resetStatementStats(databaseUrl);
       const windows = new Map<Rig, { start: Snapshot; end: Snapshot }[]>(rigs.map((r) => [r, []]));
       // Alternating windows (and alternating which goes first), so whatever else the machine
       // does in the meantime weighs on both databases alike.
@@ -295,6 +299,7 @@ export const benchmark: Benchmark = {
         if (r.delivered() !== r.accepted() * 2)
           throw new Error(`${r.database}: delivered ${String(r.delivered())} of ${String(r.accepted() * 2)} expected`);
       }
+      if (dir !== null) await writeStatementStats(databaseUrl, path.join(dir, 'throughput-postgres-statements.json'));
       const [pglite, postgres] = rigs.map((r) => summarise(r, windows.get(r) ?? []));
       if (pglite === undefined || postgres === undefined) throw new Error('missing results');
       report(pglite);

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import type { Database, NotificationHandler, Queryable, Row } from './database';
+import { isStalePreparedPlan, StatementNames } from './statement-names';
 
 const RECONNECT_DELAY_MS = 1000;
 
@@ -72,8 +73,21 @@ export async function openPostgresDatabase(
     }, RECONNECT_DELAY_MS);
   }
 
-  const query = async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
-    (await pool.query<R>(sql, [...params])).rows;
+  const names = new StatementNames();
+  const config = (sql: string, params: readonly unknown[]): pg.QueryConfig => {
+    // Without parameters a text goes by the simple protocol, which also runs scripts (migrations).
+    const name = params.length === 0 ? undefined : names.nameOf(sql);
+    return name === undefined ? { text: sql, values: [...params] } : { name, text: sql, values: [...params] };
+  };
+  const query = async <R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> => {
+    try {
+      return (await pool.query<R>(config(sql, params))).rows;
+    } catch (error) {
+      if (!isStalePreparedPlan(error)) throw error;
+      names.unprepare(sql);
+      return (await pool.query<R>(sql, [...params])).rows;
+    }
+  };
 
   await connectListener().catch(async (error: unknown) => {
     await pool.end();
@@ -89,8 +103,15 @@ export async function openPostgresDatabase(
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
-          query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
-            (await client.query<R>(sql, [...params])).rows,
+          query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => {
+            try {
+              return (await client.query<R>(config(sql, params))).rows;
+            } catch (error) {
+              // The transaction is aborted: the caller's retry runs the text unprepared.
+              if (isStalePreparedPlan(error)) names.unprepare(sql);
+              throw error;
+            }
+          },
         };
         const result = await work(tx);
         await client.query('COMMIT');

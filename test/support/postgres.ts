@@ -52,7 +52,11 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<PostgresCluster> {
+/**
+ * `statementStats`: loads pg_stat_statements, so a benchmark's profile mode can say which
+ * statements PostgreSQL spends its time on (bench/support/postgres-statements.ts).
+ */
+export async function startPostgres(options: { readonly statementStats?: boolean } = {}): Promise<PostgresCluster> {
   const bin = binDirectory();
   const asRoot = process.getuid?.() === 0;
   const run = (command: string, args: readonly string[]) => {
@@ -83,7 +87,9 @@ export async function startPostgres(): Promise<PostgresCluster> {
   };
   try {
     run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--no-locale']);
-    const settings = `-p ${String(port)} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    const settings = `-p ${String(port)} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off${
+      options.statementStats === true ? ' -c shared_preload_libraries=pg_stat_statements' : ''
+    }`;
     run('pg_ctl', ['start', '-D', data, '-w', '-s', '-l', path.join(directory, 'server.log'), '-o', settings]);
   } catch (error) {
     rmSync(directory, { recursive: true, force: true });

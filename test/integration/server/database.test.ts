@@ -106,3 +106,27 @@ describe('two instances migrating one PostgreSQL at once', () => {
     expect(await second.query('SELECT 1 FROM accounts')).toEqual([]);
   });
 });
+
+describe('prepared statements on PostgreSQL', () => {
+  it('keeps answering a statement whose table another instance changed under it', async () => {
+    const databaseUrl = await postgres().createDatabase();
+    const [db, other] = await Promise.all([open('postgres', databaseUrl), open('postgres', databaseUrl)]);
+    await db.query('CREATE TABLE wards (name text PRIMARY KEY)');
+    await db.query('INSERT INTO wards (name) VALUES ($1)', ['Ward 3']);
+    // Prepared on every pooled connection the reads happen to use.
+    const read = () => db.query('SELECT * FROM wards WHERE name = $1', ['Ward 3']);
+    await Promise.all(Array.from({ length: 10 }, read));
+    // A newer instance's migration adds a column: the prepared plan's result no longer fits.
+    await other.query('ALTER TABLE wards ADD COLUMN beds int');
+    const answers = await Promise.all(Array.from({ length: 10 }, read));
+    expect(answers).toEqual(Array.from({ length: 10 }, () => [{ name: 'Ward 3', beds: null }]));
+    // In a transaction the first failure aborts it (the caller retries); the retry runs unprepared.
+    const inTransaction = () =>
+      db.transaction((tx) => tx.query('SELECT * FROM wards WHERE name = $1 LIMIT 1', ['Ward 3']));
+    // Ten at once: prepared on each of the pool's ten connections.
+    await Promise.all(Array.from({ length: 10 }, inTransaction));
+    await other.query('ALTER TABLE wards ADD COLUMN floor int');
+    await expect(inTransaction()).rejects.toMatchObject({ code: '0A000' });
+    expect(await inTransaction()).toEqual([{ name: 'Ward 3', beds: null, floor: null }]);
+  });
+});
