@@ -4,7 +4,7 @@
  * into the server's chain (server-trail.ts). Append-only, enforced by the database.
  */
 import { auditObject, type AuditObject, type AuditRecord } from '../../shared/audit/audit-event';
-import { ComposedStatement, gatedBy } from '../db/composed-statement';
+import { ComposedStatement } from '../db/composed-statement';
 import type { Queryable } from '../db/database';
 import { AUDIT_OUTBOX_LOCK_ID } from './audit-tree-store';
 
@@ -20,13 +20,14 @@ export interface ServedInsert {
 
 /**
  * Appends the rows (if `gate` has its row), taking the outbox lock in the same statement, so it
- * is held from before the ids are drawn to the commit.
+ * is held from before the ids are drawn to the commit. The lock is taken once the gate has its
+ * row, so the caller decides which of its locks come first (the feed heads, for a send).
  */
 export function insertServedEventsPart(s: ComposedStatement, gate: string | null, rows: readonly ServedInsert[]): void {
   s.with(
     'served_events_added',
     `INSERT INTO served_events (at, actor_user_id, action, object, outcome, reason)
-     SELECT t.* FROM ${gatedBy(gate)}(SELECT pg_advisory_xact_lock_shared(${s.param(AUDIT_OUTBOX_LOCK_ID)})) AS outbox,
+     SELECT t.* FROM (SELECT pg_advisory_xact_lock_shared(${s.param(AUDIT_OUTBOX_LOCK_ID)})${gate === null ? '' : ` FROM ${gate}`}) AS outbox,
        unnest(${[
          s.param(rows.map((row) => row.at)) + '::bigint[]',
          s.param(rows.map((row) => row.actor)) + '::text[]',

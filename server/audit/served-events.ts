@@ -85,7 +85,11 @@ export async function recordServed(tx: Queryable, events: ServedEvent | readonly
 }
 
 /** recordServed as part of the statement that did what it records (if `gate` has its row). */
-export function recordServedPart(s: ComposedStatement, gate: string, events: ServedEvent | readonly ServedEvent[]): void {
+export function recordServedPart(
+  s: ComposedStatement,
+  gate: string,
+  events: ServedEvent | readonly ServedEvent[],
+): void {
   const rows = servedRows(events);
   if (rows.length > 0) insertServedEventsPart(s, gate, rows);
 }

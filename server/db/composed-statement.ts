@@ -11,19 +11,20 @@
  * A part may refuse: `refuseIf` raises `wardline_refuse` (migration 0028) inside the statement, so
  * everything the statement did is undone, and `run` answers the refusal's code.
  */
-import type { Queryable, Row } from './database';
+import type { Database, Queryable, Row } from './database';
 
 /** SQLSTATE raised by `wardline_refuse(code)`, its message the refusal's code. */
 export const REFUSAL_SQLSTATE = 'WL001';
 
 export type StatementOutcome<R extends Row> =
-  | { readonly ok: true; readonly row: R }
-  | { readonly ok: false; readonly refusal: string };
+  { readonly ok: true; readonly row: R } | { readonly ok: false; readonly refusal: string };
 
 export class ComposedStatement {
   private readonly ctes: string[] = [];
   private readonly evaluated: string[] = [];
   private readonly values: unknown[] = [];
+  private readonly names = new Set<string>();
+  private refusals = 0;
 
   /** Adds a parameter; answers its placeholder. */
   param(value: unknown): string {
@@ -32,28 +33,39 @@ export class ComposedStatement {
   }
 
   /**
-   * Adds `name AS (sql)` and answers the name actually used (suffixed if taken). A SELECT whose
-   * point is a side effect (a notification, a refusal) passes `evaluate`: PostgreSQL runs a
-   * data-modifying expression whether or not anything reads it, but a SELECT only if read.
+   * Adds `name AS (sql)` and answers the name. A name is used once: a part added twice would write
+   * the same rows twice under one snapshot. A SELECT whose point is a side effect (a notification,
+   * a refusal) passes `evaluate`: PostgreSQL runs a data-modifying expression whether or not
+   * anything reads it, but a SELECT only if read.
    */
   with(name: string, sql: string, options: { readonly evaluate?: boolean } = {}): string {
-    let unique = name;
-    for (let n = 2; this.ctes.some((cte) => cte.startsWith(`${unique} AS (`)); n += 1) unique = `${name}_${String(n)}`;
-    this.ctes.push(`${unique} AS (${sql})`);
-    if (options.evaluate === true) this.evaluated.push(unique);
-    return unique;
+    if (this.names.has(name)) throw new Error(`a composed statement has two parts named ${name}`);
+    this.names.add(name);
+    this.ctes.push(`${name} AS (${sql})`);
+    if (options.evaluate === true) this.evaluated.push(name);
+    return name;
   }
 
-  /** Refuses the whole statement with `code` when `condition` (an SQL boolean) holds. */
+  /**
+   * Refuses the whole statement with `code` when `condition` (an SQL boolean) holds. Such a
+   * statement runs on its own, never inside a transaction: the refusal would abort it.
+   */
   refuseIf(condition: string, code: string): void {
-    this.with('refusal', `SELECT wardline_refuse(${this.param(code)}) WHERE ${condition}`, { evaluate: true });
+    this.refusals += 1;
+    this.with(`refusal_${String(this.refusals)}`, `SELECT wardline_refuse(${this.param(code)}) WHERE ${condition}`, {
+      evaluate: true,
+    });
   }
 
   /**
    * Runs the statement. `outputs` are the columns of the one row it answers (SQL expressions by
    * name, e.g. `EXISTS (SELECT 1 FROM envelope)`).
    */
-  async run<R extends Row>(db: Queryable, outputs: Readonly<Record<keyof R & string, string>>): Promise<StatementOutcome<R>> {
+  async run<R extends Row>(
+    db: Queryable | Database,
+    outputs: Readonly<Record<keyof R & string, string>>,
+  ): Promise<StatementOutcome<R>> {
+    if (this.refusals > 0 && !('transaction' in db)) throw new Error('a statement that may refuse runs on its own');
     const columns = [
       ...Object.entries(outputs).map(([name, sql]) => `${sql} AS ${name}`),
       ...this.evaluated.map((name) => `(SELECT count(*) FROM ${name}) AS ${name}_count`),

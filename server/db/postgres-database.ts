@@ -89,6 +89,34 @@ export async function openPostgresDatabase(
     }
   };
 
+  async function transactionOnce<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const tx: Queryable = {
+        query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => {
+          try {
+            return (await client.query<R>(config(sql, params))).rows;
+          } catch (error) {
+            if (isStalePreparedPlan(error)) names.unprepare(sql);
+            throw error;
+          }
+        },
+      };
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   await connectListener().catch(async (error: unknown) => {
     await pool.end();
     throw error;
@@ -98,31 +126,12 @@ export async function openPostgresDatabase(
     kind: 'postgres',
     query,
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      let broken = false;
       try {
-        await client.query('BEGIN');
-        const tx: Queryable = {
-          query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => {
-            try {
-              return (await client.query<R>(config(sql, params))).rows;
-            } catch (error) {
-              // The transaction is aborted: the caller's retry runs the text unprepared.
-              if (isStalePreparedPlan(error)) names.unprepare(sql);
-              throw error;
-            }
-          },
-        };
-        const result = await work(tx);
-        await client.query('COMMIT');
-        return result;
+        return await transactionOnce(work);
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw error;
-      } finally {
-        client.release(broken);
+        // Rolled back before anything committed, its stale text now unprepared: once more.
+        if (!isStalePreparedPlan(error)) throw error;
+        return transactionOnce(work);
       }
     },
     async listen(channel: string, handler: NotificationHandler) {

@@ -7,17 +7,22 @@
  * compositions of them), so the set is small; a cap keeps a text built from data from growing
  * every connection's statement cache without bound. A text PostgreSQL can no longer run as
  * prepared (a migration by another instance changed a table under a `SELECT *`: "cached plan
- * must not change result type") is run unprepared from then on.
+ * must not change result type") is run unprepared from then on: a query outside a transaction
+ * is retried at once, a transaction is rolled back and run once more (postgres-database.ts).
  */
 import { createHash } from 'node:crypto';
 
 export const MAX_PREPARED_STATEMENTS = 500;
 
-/** PostgreSQL's answer to a prepared statement whose result columns changed under it. */
+/**
+ * PostgreSQL's answer to a prepared statement whose result columns changed under it ("cached
+ * plan must not change result type"), known by its code and the function that raises it, not by
+ * its text, which follows the server's language.
+ */
 export function isStalePreparedPlan(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
+  const { code, routine } = error as { code?: unknown; routine?: unknown };
+  return code === '0A000' && routine === 'RevalidateCachedQuery';
 }
 
 export class StatementNames {

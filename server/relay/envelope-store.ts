@@ -27,7 +27,12 @@ export async function envelopeIdentity(db: Queryable, messageId: string): Promis
  * that got there first); answers the relation that holds the message id if it was inserted: the
  * gate of everything else a send writes.
  */
-export function insertEnvelopePart(s: ComposedStatement, envelope: Envelope, digest: string, acceptedAt: number): string {
+export function insertEnvelopePart(
+  s: ComposedStatement,
+  envelope: Envelope,
+  digest: string,
+  acceptedAt: number,
+): string {
   const { header } = envelope;
   const inserted = s.with(
     'envelope',
@@ -47,7 +52,7 @@ export function insertEnvelopePart(s: ComposedStatement, envelope: Envelope, dig
        .join(', ')}) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
   );
   s.with(
-    'envelope_recipients',
+    'recipients_added',
     `INSERT INTO envelope_recipients (message_id, user_id)
      SELECT ${inserted}.message_id, r FROM ${inserted}, unnest(${s.param([...new Set(header.recipients)])}::text[]) AS r`,
   );

@@ -18,7 +18,7 @@ export function scheduleEscalationPart(
   const alerts = alertTimes(plan);
   if (alerts.length === 0) return;
   s.with(
-    'escalation_alerts',
+    'alerts_scheduled',
     `INSERT INTO escalation_alerts (message_id, seq, step, due_at)
      SELECT ${s.param(messageId)}, ord::int - 1, st, due FROM ${gate},
        unnest(${s.param(alerts.map((alert) => alert.step))}::int[], ${s.param(alerts.map((alert) => acceptedAt + alert.afterMs))}::bigint[])

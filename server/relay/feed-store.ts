@@ -74,7 +74,9 @@ export async function lockFeeds(tx: Queryable, userIds: readonly string[]): Prom
 
 /**
  * Appends one event per user and announces it on commit, if `gate` has its row: part of the
- * statement that made the change (a send), so the feed moves with it or not at all.
+ * statement that made the change (a send), so the feed moves with it or not at all. Answers a
+ * gate that has its row once every head is bumped: a later part that takes a lock (the audit
+ * outbox's) reads it first, so head locks stay ahead of it, as in a transaction (above).
  */
 export function appendFeedEventsPart(
   s: ComposedStatement,
@@ -82,9 +84,9 @@ export function appendFeedEventsPart(
   userIds: readonly string[],
   event: FeedAppend,
   now: number,
-): void {
+): string | null {
   const users = [...new Set(userIds)];
-  if (users.length === 0) return;
+  if (users.length === 0) return gate;
   const { actor, at, signature } = actorColumns(event);
   // Each head is bumped (and so locked until commit) in user id order; a new person starts at 1.
   const heads = s.with(
@@ -105,12 +107,14 @@ export function appendFeedEventsPart(
     event.type === 'escalation' ? event.step : null,
     now,
   ].map((value) => s.param(value));
-  s.with(
+  const appended = s.with(
     'feed_appended',
     `INSERT INTO feed_events (user_id, seq, type, message_id, actor_id, receipt_kind, at, signature, reply, step, created_at)
-     SELECT ${heads}.user_id, ${heads}.seq, ${columns.join(', ')} FROM ${heads}`,
+     SELECT ${heads}.user_id, ${heads}.seq, ${columns.join(', ')} FROM ${heads} RETURNING user_id`,
   );
   announceFeedPart(s, gate, users);
+  // count(*) reads every row, so every head is bumped (and locked) before this answers.
+  return s.with('feed_done', `SELECT 1 AS done WHERE (SELECT count(*) FROM ${appended}) > 0`);
 }
 
 /** appendFeedEventsPart on its own, inside the caller's transaction: one round trip. */

@@ -114,9 +114,15 @@ async function acceptNew(deps: SendDeps, envelope: Envelope, digest: string): Pr
  * Stores the accepted envelope in one statement, its own transaction: the envelope and its
  * recipients, then only if that insert happened (the id was free) its attachments' claim, the
  * feed events with their notification, the escalation alerts, and the server's own record
- * (served-events.ts). One round trip instead of eight; the database's work is the same.
+ * (served-events.ts). One round trip instead of eight; the database's work is the same, and its
+ * locks are taken in the same order: envelope, blobs, feed heads, then the audit outbox.
  */
-async function storeAccepted(db: Queryable, envelope: Envelope, digest: string, now: number): Promise<Outcome<SendResponse>> {
+async function storeAccepted(
+  db: Queryable,
+  envelope: Envelope,
+  digest: string,
+  now: number,
+): Promise<Outcome<SendResponse>> {
   const { id, conversationId, attachments, escalation } = envelope.header;
   const senderId = envelope.header.sender.userId;
   const s = new ComposedStatement();
@@ -124,12 +130,24 @@ async function storeAccepted(db: Queryable, envelope: Envelope, digest: string, 
   // One claim per blob: of twenty sends naming one blob, one claims it and nineteen are refused.
   if (attachments !== undefined)
     claimBlobsPart(s, stored, { messageId: id, ownerId: senderId, blobIds: attachments }, 'ATTACHMENT_UNKNOWN');
-  appendFeedEventsPart(s, stored, envelopeAudience(envelope), { type: 'envelope', messageId: id }, now);
-  if (escalation !== undefined) scheduleEscalationPart(s, stored, id, escalation, now);
-  recordServedPart(
+  const appended = appendFeedEventsPart(
     s,
     stored,
-    servedEvent({ at: now, actor: senderId, action: 'message.accepted', object: { kind: 'message', id, conversationId } }),
+    envelopeAudience(envelope),
+    { type: 'envelope', messageId: id },
+    now,
+  );
+  if (escalation !== undefined) scheduleEscalationPart(s, stored, id, escalation, now);
+  // After the feed heads: the audit outbox's lock is the last the send takes (feed-store.ts).
+  recordServedPart(
+    s,
+    appended ?? stored,
+    servedEvent({
+      at: now,
+      actor: senderId,
+      action: 'message.accepted',
+      object: { kind: 'message', id, conversationId },
+    }),
   );
   const outcome = await s.run<{ stored: boolean }>(db, { stored: `EXISTS (SELECT 1 FROM ${stored})` });
   if (!outcome.ok) {

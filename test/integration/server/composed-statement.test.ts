@@ -52,7 +52,10 @@ async function eventually(check: () => boolean): Promise<void> {
 
 /** A ward, then (only if the ward was new) its beds and a notification naming it. */
 function addWard(s: ComposedStatement, name: string, beds: readonly number[]): string {
-  const ward = s.with('ward', `INSERT INTO wards (name) VALUES (${s.param(name)}) ON CONFLICT DO NOTHING RETURNING name`);
+  const ward = s.with(
+    'ward',
+    `INSERT INTO wards (name) VALUES (${s.param(name)}) ON CONFLICT DO NOTHING RETURNING name`,
+  );
   s.with(
     'beds',
     `INSERT INTO beds (ward, bed) SELECT ${ward}.name, b FROM ${gatedBy(ward)}unnest(${s.param(beds)}::int[]) AS b`,

@@ -19,13 +19,7 @@ import {
 } from '../../../server/retention/message-retention-store';
 import { insertMessageHoldPlaced, messageHoldsInForce } from '../../../server/holds/message-hold-store';
 import { DEFAULT_BLOB_LIMITS } from '../../../server/blobs/blob-limits';
-import {
-  appendChunk,
-  blobChunk,
-  completeBlob,
-  createBlob,
-  readableBlobSize,
-} from '../../../server/blobs/blob-store';
+import { appendChunk, blobChunk, completeBlob, createBlob, readableBlobSize } from '../../../server/blobs/blob-store';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -26,9 +26,12 @@ describe('prepared statement names', () => {
   });
 
   it("recognises PostgreSQL's stale-plan error and nothing else", () => {
-    expect(isStalePreparedPlan({ code: '0A000', message: 'cached plan must not change result type' })).toBe(true);
-    expect(isStalePreparedPlan({ code: '0A000', message: 'something else unsupported' })).toBe(false);
-    expect(isStalePreparedPlan({ code: '23505', message: 'cached plan must not change result type' })).toBe(false);
+    // Known by code and routine: the message is in the server's language.
+    expect(isStalePreparedPlan({ code: '0A000', routine: 'RevalidateCachedQuery', message: 'le plan en cache…' })).toBe(
+      true,
+    );
+    expect(isStalePreparedPlan({ code: '0A000', routine: 'ExecInitNode', message: 'not supported' })).toBe(false);
+    expect(isStalePreparedPlan({ code: '23505', routine: 'RevalidateCachedQuery' })).toBe(false);
     expect(isStalePreparedPlan(new Error('cached plan must not change result type'))).toBe(false);
   });
 });
