@@ -10,10 +10,43 @@ export interface Figure {
   readonly goal: string | null;
 }
 
+/**
+ * What a benchmark may draw beside its figures (bench/report.ts renders them):
+ * - `distribution`: each series' percentiles 0 to 100 of one measure (a latency), drawn as the
+ *   share of samples at or under each value;
+ * - `line`: each series' points (x, y), e.g. a rate per window or memory over time.
+ */
+export type Chart =
+  | {
+      readonly kind: 'distribution';
+      readonly title: string;
+      readonly unit: string;
+      readonly series: Readonly<Record<string, readonly number[]>>;
+    }
+  | {
+      readonly kind: 'line';
+      readonly title: string;
+      readonly x: string;
+      readonly y: string;
+      readonly series: Readonly<Record<string, readonly (readonly [number, number])[]>>;
+    };
+
+/** Collects a run's charts; a benchmark that draws none ignores it. */
+export interface Charts {
+  add(chart: Chart): void;
+}
+
 export interface Benchmark {
   readonly name: string;
   readonly description: string;
-  run(): Promise<Record<string, Figure>>;
+  run(charts: Charts): Promise<Record<string, Figure>>;
+}
+
+/** What bench/results/<name>.json holds. */
+export interface BenchResult {
+  readonly name: string;
+  readonly figures: Readonly<Record<string, Figure>>;
+  readonly charts?: readonly Chart[];
 }
 
 /** Runs `body` repeatedly for about `millis` and answers operations per second. */

@@ -76,7 +76,7 @@ import {
 } from './support/clients';
 import { cpuMs, cpuOf, describeLoad, loadOver, machineBusyMs } from './support/machine-load';
 import { profileDir, profiled, startServerProcess } from './support/server-process';
-import { percentile, round } from './support/stats';
+import { percentile, percentiles, round } from './support/stats';
 import { sleep } from './support/timing';
 import type { Trace } from './support/trace';
 
@@ -103,7 +103,7 @@ export function roundTripBenchmark(database: RoundTripDatabase): Benchmark {
   return {
     name: database === 'postgres' ? 'message-round-trip' : 'message-round-trip-pglite',
     description: `A sends → B's main process has verified, decrypted and stored it, through the server (${database === 'postgres' ? 'PostgreSQL' : 'PGlite'}) over loopback; ${String(SAMPLES)} samples per series and level, vs the same payload relayed without client encryption`,
-    async run() {
+    async run(charts) {
       const root = mkdtempSync(path.join(os.tmpdir(), 'wardline-bench-rt-'));
       const children: ChildHandle[] = [];
       const crowd: RawClient[] = [];
@@ -291,6 +291,28 @@ export function roundTripBenchmark(database: RoundTripDatabase): Benchmark {
             'other processes %': r.load ? round(r.load.others * 100, 0) : '',
           })),
         );
+
+        charts.add({
+          kind: 'distribution',
+          title: `Round trip, sender to stored at the recipient (${database === 'postgres' ? 'PostgreSQL' : 'PGlite'})`,
+          unit: 'ms',
+          series: Object.fromEntries(
+            results.flatMap((r) => [
+              [`end to end encrypted, ${String(r.level)} connected`, percentiles(r.encrypted)],
+              [`relayed without encryption, ${String(r.level)} connected`, percentiles(r.baseline)],
+            ]),
+          ),
+        });
+        charts.add({
+          kind: 'line',
+          title: 'Round trip p99 against connected clients',
+          x: 'connected clients',
+          y: 'ms',
+          series: {
+            'end to end encrypted': results.map((r) => [r.level, round(percentile(r.encrypted, 99))] as const),
+            'relayed without encryption': results.map((r) => [r.level, round(percentile(r.baseline, 99))] as const),
+          },
+        });
 
         const figures: Record<string, Figure> = {};
         for (const r of results) {

@@ -1,11 +1,13 @@
 /**
  * `npm run bench [-- <name>]`: runs the benchmarks in bench/*.bench.ts (or the one named),
- * prints a table and writes bench/results/<name>.json.
+ * prints a table and writes bench/results/<name>.json, then bench/results/report.html from every
+ * result there (bench/report.ts).
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { meetsGoal, type Benchmark } from './bench-kit';
+import { meetsGoal, type Benchmark, type BenchResult, type Chart } from './bench-kit';
+import { writeReport } from './report';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
@@ -24,7 +26,8 @@ mkdirSync(path.join(here, 'results'), { recursive: true });
 let missed = 0;
 for (const bench of benchmarks) {
   process.stdout.write(`\n${bench.name}: ${bench.description}\n`);
-  const figures = await bench.run();
+  const charts: Chart[] = [];
+  const figures = await bench.run({ add: (chart) => charts.push(chart) });
   const rows = Object.entries(figures).map(([figure, f]) => {
     const verdict = meetsGoal(f);
     if (verdict === false) missed += 1;
@@ -39,7 +42,8 @@ for (const bench of benchmarks) {
   console.table(rows);
   writeFileSync(
     path.join(here, 'results', `${bench.name}.json`),
-    `${JSON.stringify({ name: bench.name, figures }, null, 2)}\n`,
+    `${JSON.stringify({ name: bench.name, figures, ...(charts.length > 0 ? { charts } : {}) } satisfies BenchResult, null, 2)}\n`,
   );
 }
+process.stdout.write(`\nreport: ${path.relative(process.cwd(), await writeReport(path.join(here, 'results')))}\n`);
 process.exit(missed === 0 ? 0 : 1);

@@ -42,7 +42,7 @@ import { leanSender, leanStream, type LeanSender, type LeanStream } from './supp
 import { loadOver, machineBusyMs, postgresCpuMs, type LoadReport } from './support/machine-load';
 import { resetStatementStats, writeStatementStats } from './support/postgres-statements';
 import { profileDir, profiled, startServerProcess, type ServerProcess } from './support/server-process';
-import { percentile, round } from './support/stats';
+import { percentile, percentiles, round } from './support/stats';
 import { sleep } from './support/timing';
 
 const SENDERS = 16;
@@ -64,6 +64,10 @@ interface RunResult {
   readonly acceptedPerSecond: number;
   readonly deliveredPerSecond: number;
   readonly latencyMs: { p50: number; p99: number };
+  /** Every send's latency in the measured windows, ms. */
+  readonly latencies: readonly number[];
+  /** Per measured window: when it ended (s since the run's first window began), its rate and the server's RSS. */
+  readonly windows: readonly { readonly endS: number; readonly acceptedPerSecond: number; readonly rssMiB: number }[];
   /** Share of one core used by the server process while measured. */
   readonly serverCpu: number;
   /** Server process plus PostgreSQL (if any) CPU ms per accepted envelope, fan-out included. */
@@ -80,6 +84,7 @@ interface Snapshot {
   readonly databaseCpu: number;
   readonly machineBusy: number | null;
   readonly ownCpu: number;
+  readonly serverRss: number;
 }
 
 /** One server with its clients, envelopes sealed, streams connected; senders run only inside `window`. */
@@ -169,6 +174,7 @@ async function rig(database: DatabaseKind, root: string, databaseUrl: string | u
         databaseCpu: databasePort === null ? 0 : (postgresCpuMs(databasePort) ?? Number.NaN),
         machineBusy: machineBusyMs(),
         ownCpu: (own.user + own.system) / 1000,
+        serverRss: await server.rssBytes(),
       };
     };
 
@@ -229,7 +235,7 @@ async function rig(database: DatabaseKind, root: string, databaseUrl: string | u
 }
 
 /** Sums the windows of one rig into rates, CPU and load. */
-function summarise(r: Rig, windows: readonly { start: Snapshot; end: Snapshot }[]): RunResult {
+function summarise(r: Rig, windows: readonly { start: Snapshot; end: Snapshot }[], runStart: number): RunResult {
   let ms = 0;
   let accepted = 0;
   let delivered = 0;
@@ -256,6 +262,12 @@ function summarise(r: Rig, windows: readonly { start: Snapshot; end: Snapshot }[
     acceptedPerSecond: (accepted * 1000) / ms,
     deliveredPerSecond: (delivered * 1000) / ms,
     latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
+    latencies,
+    windows: windows.map(({ start, end }) => ({
+      endS: (end.at - runStart) / 1000,
+      acceptedPerSecond: ((end.accepted - start.accepted) * 1000) / (end.at - start.at),
+      rssMiB: end.serverRss / 2 ** 20,
+    })),
     serverCpu: serverCpu / ms,
     cpuMsPerEnvelope: (serverCpu + databaseCpu) / accepted,
     // Ours: the server, its PostgreSQL and this load generator (both rigs' idle parts count as ours too: negligible).
@@ -267,7 +279,7 @@ function summarise(r: Rig, windows: readonly { start: Snapshot; end: Snapshot }[
 export const benchmark: Benchmark = {
   name: 'server-throughput',
   description: `envelopes/s accepted and fan-out deliveries/s, ${String(SENDERS)} concurrent senders, ${String(RECIPIENTS)} recipients, all streams connected; PGlite vs PostgreSQL in alternating windows`,
-  async run() {
+  async run(charts) {
     const root = mkdtempSync(path.join(os.tmpdir(), 'wardline-bench-tp-'));
     let cluster: PostgresCluster | null = null;
     const rigs: Rig[] = [];
@@ -300,10 +312,34 @@ export const benchmark: Benchmark = {
           throw new Error(`${r.database}: delivered ${String(r.delivered())} of ${String(r.accepted() * 2)} expected`);
       }
       if (dir !== null) await writeStatementStats(databaseUrl, path.join(dir, 'throughput-postgres-statements.json'));
-      const [pglite, postgres] = rigs.map((r) => summarise(r, windows.get(r) ?? []));
+      const runStart = Math.min(...[...windows.values()].flat().map((w) => w.start.at));
+      const [pglite, postgres] = rigs.map((r) => summarise(r, windows.get(r) ?? [], runStart));
       if (pglite === undefined || postgres === undefined) throw new Error('missing results');
       report(pglite);
       report(postgres);
+      const both = { PGlite: pglite, PostgreSQL: postgres };
+      const each = <T>(f: (result: RunResult) => T) =>
+        Object.fromEntries(Object.entries(both).map(([name, result]) => [name, f(result)]));
+      charts.add({
+        kind: 'distribution',
+        title: `Send latency, ${String(SENDERS)} concurrent senders`,
+        unit: 'ms',
+        series: each((result) => percentiles(result.latencies)),
+      });
+      charts.add({
+        kind: 'line',
+        title: 'Accepted envelopes per second, each measured window',
+        x: 'seconds into the measurement',
+        y: 'envelopes/s',
+        series: each((result) => result.windows.map((w) => [round(w.endS, 1), round(w.acceptedPerSecond, 1)] as const)),
+      });
+      charts.add({
+        kind: 'line',
+        title: 'Server resident memory at the end of each window',
+        x: 'seconds into the measurement',
+        y: 'MiB',
+        series: each((result) => result.windows.map((w) => [round(w.endS, 1), round(w.rssMiB, 1)] as const)),
+      });
       return {
         accepted_per_s_pglite: { value: round(pglite.acceptedPerSecond, 1), unit: 'envelopes/s', goal: null },
         delivered_per_s_pglite: { value: round(pglite.deliveredPerSecond, 1), unit: 'deliveries/s', goal: null },

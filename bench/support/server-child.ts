@@ -92,6 +92,7 @@ serveChild(
       return null;
     },
     cpuUsage: () => process.cpuUsage(),
+    rssBytes: () => process.memoryUsage.rss(),
     trace: (): Trace => ({ http: drain(trace.http), frames: drain(trace.frames) }),
     /** Per statement: count, total and longest wall time (profile mode only); resets. */
     queries() {

@@ -13,6 +13,8 @@ export interface ServerProcess {
   createAccounts(accounts: readonly BenchAccount[]): Promise<void>;
   createRoleAddress(input: RoleAddress & { readonly members: readonly string[] }): Promise<void>;
   cpuMs(): Promise<number>;
+  /** The server process's resident memory. */
+  rssBytes(): Promise<number>;
 }
 
 /**
@@ -64,5 +66,6 @@ export async function startServerProcess(options: {
       await child.call('createRoleAddress', input);
     },
     cpuMs: () => cpuOf(child),
+    rssBytes: () => child.call<number>('rssBytes'),
   };
 }

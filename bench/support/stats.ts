@@ -8,6 +8,16 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? Number.NaN;
 }
 
+/** Percentiles 0 to 100 of unsorted values (101 numbers), rounded: a distribution chart's series. */
+export function percentiles(values: readonly number[], digits = 2): number[] {
+  if (values.length === 0) return [];
+  const sorted = [...values].sort((a, b) => a - b);
+  return Array.from({ length: 101 }, (_, p) => {
+    const rank = Math.ceil((p / 100) * sorted.length);
+    return Number((sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? Number.NaN).toFixed(digits));
+  });
+}
+
 export const median = (values: readonly number[]): number => percentile(values, 50);
 
 /**
