@@ -18,20 +18,16 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { generateIdentityKeys, publicKeysOf, wrapIdentityKeys } from '../main/crypto/identity-keys';
-import { sealEnvelope } from '../main/crypto/envelope-seal';
-import { totpCodeAt } from '../server/accounts/totp';
 import { startHostProcess, type HostProcess } from '../test/support/browser-host-process';
 import { launchChromium } from '../test/support/chromium';
 import buildWeb from '../test/support/build-web';
 import { account, startTestServer, type TestAccount, type TestServer } from '../test/support/messaging-server';
-import { openRawSession } from '../test/support/raw-session';
 import { createWorkstation, eventually } from '../test/support/workstation';
 import type { Benchmark, Figure } from './bench-kit';
+import { freshTotp, sealAndSend } from './support/seed-messages';
 import { median, round } from './support/stats';
 
 /** `WARDLINE_BENCH_SWITCH_CONVERSATIONS=<n>`: a smaller seed, to try the bench out quickly. */
@@ -39,7 +35,6 @@ const CONVERSATIONS = Number(process.env.WARDLINE_BENCH_SWITCH_CONVERSATIONS ?? 
 const PER_CONVERSATION = 100;
 const SWITCHES = 6;
 const LOCKS = 12;
-const STEP_MS = 30_000;
 
 interface Switch {
   readonly totalMs: number;
@@ -61,19 +56,7 @@ export const benchmark: Benchmark = {
     let server: TestServer | null = null;
     let host: HostProcess | null = null;
     const browser = await launchChromium();
-    const lastStep = new Map<string, number>();
-    /** A code for a TOTP step this account has not used, waiting for one if need be. */
-    const code = async (user: TestAccount): Promise<string> => {
-      for (;;) {
-        const now = Math.floor(Date.now() / STEP_MS);
-        const step = Math.max(now, (lastStep.get(user.userId) ?? -1) + 1);
-        if (step <= now + 1) {
-          lastStep.set(user.userId, step);
-          return totpCodeAt(user.totpSecret, step * STEP_MS + 1);
-        }
-        await sleep(1000);
-      }
-    };
+    const { code } = freshTotp();
     try {
       server = await startTestServer([nurse, doctor, writer]);
       const dataDir = path.join(root, 'workstation');
@@ -281,64 +264,11 @@ async function seed(
       await signInWith(reader);
       await station.call('session.signOut', {});
     }
-    const raw = await openRawSession(server.endpoint, writer, 0);
-    const keys = await generateIdentityKeys();
-    const published = await raw.api.call(
-      'publishIdentity',
-      { publicKeys: publicKeysOf(keys), wrappedPrivateKeys: await wrapIdentityKeys(keys, raw.wrapKey) },
-      raw.session.token,
-    );
-    if (!published.ok) throw new Error(published.error.code);
-    const looked = await raw.api.call('lookupKeys', { userIds: readers.map((r) => r.userId) }, raw.session.token);
-    if (!looked.ok) throw new Error(looked.error.code);
-    const recipientKeys = looked.value.users.map((entry) => ({
-      recipient: entry.user.userId,
-      encryptionKey: entry.publicKeys?.encryption ?? '',
-    }));
-    const own = { recipient: writer.userId, encryptionKey: Buffer.from(keys.encryption.publicKey).toString('base64') };
-    const recipients = readers.map((r) => r.userId);
-    const startedAt = Date.now() - CONVERSATIONS * PER_CONVERSATION * 1000;
-    const jobs: (() => Promise<void>)[] = [];
-    let lastConversation = '';
-    for (let c = 0; c < CONVERSATIONS; c += 1) {
-      const conversationId = randomUUID();
-      lastConversation = conversationId;
-      for (let m = 0; m < PER_CONVERSATION; m += 1) {
-        const sentAt = startedAt + (c * PER_CONVERSATION + m) * 1000;
-        jobs.push(async () => {
-          const envelope = await sealEnvelope({
-            header: {
-              v: 1,
-              id: randomUUID(),
-              conversationId,
-              sender: { userId: writer.userId, deviceId: raw.deviceId },
-              recipients,
-              sentAt,
-              expiresAt: null,
-              priority: 'routine',
-            },
-            body: {
-              kind: 'text',
-              text: `Round note ${String(m + 1)}: obs stable, plan unchanged, review at handover (bench message ${String(c)}-${String(m)}).`,
-              conversation: {
-                kind: 'group',
-                title: `Ward round ${String(c + 1)}`,
-                participants: [writer.userId, ...recipients],
-                roleAddress: null,
-                startedAt,
-              },
-            },
-            recipientKeys: [...recipientKeys, own],
-            signingKey: keys.signing.privateKey,
-          });
-          const sent = await raw.api.call('send', { envelope }, raw.session.token);
-          if (!sent.ok) throw new Error(sent.error.code);
-        });
-      }
-    }
-    // Sends in order per conversation matter little here; a few at a time keep the server busy.
-    for (let i = 0; i < jobs.length; i += 8) await Promise.all(jobs.slice(i, i + 8).map((job) => job()));
-    raw.close();
+    const { conversationIds } = await sealAndSend(server.endpoint, writer, readers, {
+      conversations: CONVERSATIONS,
+      perConversation: PER_CONVERSATION,
+    });
+    const lastConversation = conversationIds.at(-1) ?? '';
     for (const reader of readers) {
       await signInWith(reader);
       await eventually(
