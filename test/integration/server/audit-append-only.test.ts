@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../server/db/database';
-import { openDatabase } from '../../../server/db/open-database';
 import { migrate } from '../../../server/db/migrate';
 import { MIGRATIONS } from '../../../server/db/migrations';
 import { openPgliteDatabase } from '../../../server/db/pglite-database';
@@ -26,6 +25,7 @@ import { adminEvents } from '../../../server/admin/admin-event-store';
 import { usePostgres } from '../../support/postgres';
 import { BACKENDS, HOOK_TIMEOUT_MS } from '../../support/server-fixtures';
 import { seedPgliteFromTemplate } from '../../support/pglite-template';
+import { useTestDatabases } from '../../support/test-databases';
 
 const postgres = usePostgres();
 const cleanups: (() => Promise<void>)[] = [];
@@ -33,17 +33,7 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 }, HOOK_TIMEOUT_MS);
 
-async function open(backend: (typeof BACKENDS)[number]): Promise<Database> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-audit-db-'));
-  const url = backend === 'postgres' ? await postgres().createDatabase() : undefined;
-  if (backend === 'pglite') await seedPgliteFromTemplate(dataDir);
-  const db = await openDatabase({ dataDir, databaseUrl: url });
-  cleanups.push(async () => {
-    await db.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  return db;
-}
+const open = useTestDatabases(postgres);
 
 /** A database as an earlier server version left it: migrated only up to `version`. */
 async function openAt(backend: (typeof BACKENDS)[number], version: number): Promise<Database> {

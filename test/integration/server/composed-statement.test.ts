@@ -3,32 +3,17 @@
  * transaction: a refusal in any part undoes every other part and the notifications they queued,
  * and a part behind an empty gate writes nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ComposedStatement, gatedBy } from '../../../server/db/composed-statement';
 import type { Database } from '../../../server/db/database';
-import { openDatabase } from '../../../server/db/open-database';
-import { seedPgliteFromTemplate } from '../../support/pglite-template';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, HOOK_TIMEOUT_MS } from '../../support/server-fixtures';
+import { BACKENDS } from '../../support/server-fixtures';
+import { useTestDatabases } from '../../support/test-databases';
 
-const postgres = usePostgres();
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-}, HOOK_TIMEOUT_MS);
+const openDatabase = useTestDatabases(usePostgres());
 
 async function open(backend: (typeof BACKENDS)[number]): Promise<Database> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-composed-'));
-  const databaseUrl = backend === 'postgres' ? await postgres().createDatabase() : undefined;
-  if (backend === 'pglite') await seedPgliteFromTemplate(dataDir);
-  const db = await openDatabase({ dataDir, databaseUrl });
-  cleanups.push(async () => {
-    await db.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const db = await openDatabase(backend);
   await db.query('CREATE TABLE wards (name text PRIMARY KEY)');
   await db.query('CREATE TABLE beds (ward text NOT NULL, bed int NOT NULL)');
   return db;

@@ -3,35 +3,15 @@
  * a whole, notifications go out on commit only, and migrations run once, forward only, even
  * when two instances start together.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../server/db/database';
+import { describe, expect, it } from 'vitest';
 import { migrate, SchemaTooNewError } from '../../../server/db/migrate';
-import { openDatabase } from '../../../server/db/open-database';
 import { MIGRATIONS } from '../../../server/db/migrations';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, HOOK_TIMEOUT_MS } from '../../support/server-fixtures';
-import { seedPgliteFromTemplate } from '../../support/pglite-template';
+import { BACKENDS } from '../../support/server-fixtures';
+import { useTestDatabases } from '../../support/test-databases';
 
 const postgres = usePostgres();
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-}, HOOK_TIMEOUT_MS);
-
-async function open(backend: (typeof BACKENDS)[number], databaseUrl?: string): Promise<Database> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-db-'));
-  const url = backend === 'postgres' ? (databaseUrl ?? (await postgres().createDatabase())) : undefined;
-  if (backend === 'pglite') await seedPgliteFromTemplate(dataDir);
-  const db = await openDatabase({ dataDir, databaseUrl: url });
-  cleanups.push(async () => {
-    await db.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  return db;
-}
+const open = useTestDatabases(postgres);
 
 const until = (predicate: () => boolean, timeoutMs = 3000) =>
   new Promise<void>((resolve, reject) => {
