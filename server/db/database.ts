@@ -23,6 +23,9 @@ export interface Database extends Queryable {
   /**
    * Runs `work` in one transaction, committed if it resolves and rolled back if it throws.
    * Inside, use only `tx`: on PGlite the database itself waits for the transaction to end.
+   * `work` may run twice: on PostgreSQL, a transaction that met a stale prepared plan is rolled
+   * back and run once more (statement-names.ts), so it does nothing outside `tx` that a second
+   * run would repeat wrongly.
    */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** `LISTEN` on a fixed channel name; resolves to the function that stops listening. */

@@ -6,16 +6,12 @@
  * and its successor sends from where the cursor truly is. Lease expiry is simulated by moving
  * `expires_at` into the past (the database's clock is the lease's clock), never by sleeping.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendBatch } from '../../../server/audit/audit-intake';
 import { loadAuditSigningKey } from '../../../server/audit/audit-signing-key';
 import { createAuditTree } from '../../../server/audit/audit-tree';
 import { committedTreeSize } from '../../../server/audit/audit-head-store';
 import type { Database } from '../../../server/db/database';
-import { openDatabase } from '../../../server/db/open-database';
 import { advanceSiemCursor, readSiemCursor } from '../../../server/siem/siem-cursor-store';
 import { holdsLease, releaseLease, renewLease, takeLease } from '../../../server/siem/siem-lease-store';
 import { startSiemForwarding } from '../../../server/siem/siem-forwarding';
@@ -24,14 +20,11 @@ import { startSiemRelay } from '../../../server/siem/siem-relay';
 import type { SyslogForwarder } from '../../../server/siem/syslog-forwarder';
 import { chainRecords, chainStart, pointAfter } from '../../support/audit-batches';
 import { usePostgres } from '../../support/postgres';
-import { BACKENDS, HOOK_TIMEOUT_MS, type Backend } from '../../support/server-fixtures';
-import { seedPgliteFromTemplate } from '../../support/pglite-template';
+import { BACKENDS } from '../../support/server-fixtures';
+import { useTestDatabases } from '../../support/test-databases';
 
 const postgres = usePostgres();
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-}, HOOK_TIMEOUT_MS);
+const open = useTestDatabases(postgres);
 
 const HOLDERS = [
   '0f9e8d7c-6b5a-4948-8372-615049382716',
@@ -43,18 +36,6 @@ const HOLDERS = [
 const [A, B] = HOLDERS as [string, string];
 const DEVICE = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b';
 const TTL_MS = 60_000;
-
-async function open(backend: Backend, databaseUrl?: string): Promise<Database> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-lease-'));
-  const url = backend === 'postgres' ? (databaseUrl ?? (await postgres().createDatabase())) : undefined;
-  if (backend === 'pglite') await seedPgliteFromTemplate(dataDir);
-  const db = await openDatabase({ dataDir, databaseUrl: url });
-  cleanups.push(async () => {
-    await db.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  return db;
-}
 
 /** The lease's end moved into the past in the database's clock: what the passing of its time does. */
 const expire = (db: Database) => db.query('UPDATE siem_forwarder_lease SET expires_at = 0 WHERE id = 1');
