@@ -166,7 +166,9 @@ describe('archive:keygen splitting the private key into shares', () => {
     });
 
     const secret = Buffer.from((JSON.parse(two) as { secret: string }).secret, 'base64');
-    secret[0] = (secret[0] ?? 0) ^ 1;
+    // A middle byte: X25519 clamps the low bits of byte 0 (and the top of byte 31), so a change
+    // there can rebuild the same key (it did, about one run in forty).
+    secret[10] = (secret[10] ?? 0) ^ 1;
     const damaged = text({ ...(JSON.parse(two) as object), secret: secret.toString('base64') });
     expect(await loadArchiveKey([one, damaged])).toEqual({
       ok: false,
