@@ -27,7 +27,7 @@ import { loadOrCreateDeviceIdentity, type DeviceIdentity } from '../../main/devi
 import { loginProof, refreshProof } from '../../main/device/device-proof';
 import { derivePasswordKeys, type PasswordKeys } from '../../main/keys/password-kdf';
 import { createApiClient, type ApiClient } from '../../main/server-link/api-client';
-import { createFeedStream, type FeedStream } from '../../main/server-link/feed-stream';
+import { asArrived, createFeedStream, type FeedStream } from '../../main/server-link/feed-stream';
 import type { ServerEndpoint } from '../../main/server-link/server-endpoint';
 import { createServerSession, type ServerSession } from '../../main/session/server-session';
 import { account, type TestAccount } from '../../test/support/test-account';
@@ -241,11 +241,14 @@ export function connectStream(
     endpoint,
     token: () => client.server.token(),
     cursor: () => Promise.resolve(cursor),
-    onEvent: (event) => {
-      cursor = Math.max(cursor, event.seq);
-      if (event.type === 'envelope') {
-        envelopes += 1;
-        onEnvelope?.(event);
+    prepare: asArrived,
+    onEvents: (events) => {
+      for (const event of events) {
+        cursor = Math.max(cursor, event.seq);
+        if (event.type === 'envelope') {
+          envelopes += 1;
+          onEnvelope?.(event);
+        }
       }
       return Promise.resolve();
     },

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { createOutboxSender, type OutboxSender } from '../../main/messaging/outbox-sender';
 import { createReceiptQueue, type ReceiptQueue } from '../../main/messaging/receipt-queue';
-import { createFeedStream, type FeedStream } from '../../main/server-link/feed-stream';
+import { asArrived, createFeedStream, type FeedStream } from '../../main/server-link/feed-stream';
 import type { ServerEndpoint } from '../../main/server-link/server-endpoint';
 import { openStore, type StoreClient } from '../../main/store/store-client';
 import type { Envelope } from '../../shared/protocol/envelope';
@@ -127,7 +127,11 @@ export async function startRelay(setup: SetupParams): Promise<Relay> {
     endpoint: setup.endpoint,
     token,
     cursor: async () => Number((await store.call('setting.get', { key: FEED_CURSOR })) ?? '0'),
-    onEvent,
+    // The baseline stores one event at a time, as the core did before pages (feed-receiver.ts).
+    prepare: asArrived,
+    onEvents: async (events) => {
+      for (const event of events) await onEvent(event);
+    },
     onState: (state) => {
       if (state === 'online') {
         markOnline();

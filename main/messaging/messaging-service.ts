@@ -31,6 +31,7 @@ import { createExpirySweeper } from './expiry-sweeper';
 import { createMessageRetention } from './message-retention';
 import { firstSyncSince } from './retention-bound';
 import { createFeedReceiver } from './feed-receiver';
+import { createCatchUpProgress, type CatchUp } from './catch-up-progress';
 import { createKeyChangeAcceptance } from './key-change-acceptance';
 import { createMessageSearch } from './message-search';
 import { toConversationSummary, toDirectoryEntryView } from './message-view';
@@ -120,6 +121,13 @@ export function createMessagingService(deps: MessagingDeps) {
   // Held for this messaging session only: a lock or sign-out stops it, and `stop` empties it.
   const templates = createTemplateBook({ api, token: deps.token });
   let connection: StreamState = 'connecting';
+  let catchingUp: CatchUp | null = null;
+  const connectionState = (): ConnectionState =>
+    catchingUp === null ? { state: connection } : { state: connection, catchUp: catchingUp };
+  const catchUp = createCatchUpProgress((progress) => {
+    catchingUp = progress;
+    deps.onConnection(connectionState());
+  });
   let retry: NodeJS.Timeout | null = null;
   let ownAvailabilityCheck: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -199,10 +207,19 @@ export function createMessagingService(deps: MessagingDeps) {
     token: deps.token,
     cursor: () => receiver.cursor(),
     since: () => firstSyncSince(deps.now(), deps.initialSyncWindowMs ?? INITIAL_SYNC_WINDOW_MS, deps.retentionDays),
-    onEvent: (event) => receiver.handle(event),
+    prepare: (event) => receiver.prepare(event),
+    onEvents: async (page) => {
+      await receiver.handle(page);
+      catchUp.stored(await receiver.cursor());
+    },
+    onBacklog: (through) => background(receiver.cursor().then((from) => catchUp.backlog(from, through))),
     onState: (state) => {
       connection = state;
-      deps.onConnection({ state });
+      if (state !== 'connecting') {
+        catchUp.cancel();
+        catchingUp = null;
+      }
+      deps.onConnection(connectionState());
       if (state === 'online') {
         background(outbox.drainNow());
         background(receipts.flush());
@@ -379,7 +396,7 @@ export function createMessagingService(deps: MessagingDeps) {
       await stream.stop();
     },
 
-    connectionState: (): ConnectionState => ({ state: connection }),
+    connectionState,
 
     /** The feed position stored in the vault: where a locked session's watch resumes. */
     cursor: () => receiver.cursor(),

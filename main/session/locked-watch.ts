@@ -10,8 +10,9 @@
  * is recalled, and a re-alert of one still kept raises the count-only notice.
  */
 import type { Priority } from '../../shared/protocol/envelope';
+import type { FeedEvent } from '../../shared/protocol/feed';
 import type { ServerEndpoint } from '../server-link/server-endpoint';
-import { createFeedStream, type SessionEndReason } from '../server-link/feed-stream';
+import { asArrived, createFeedStream, type SessionEndReason } from '../server-link/feed-stream';
 
 export interface LockedWatchDeps {
   readonly endpoint: ServerEndpoint;
@@ -38,26 +39,30 @@ export interface LockedWatch {
 export function startLockedWatch(deps: LockedWatchDeps): LockedWatch {
   const counted = new Set<string>();
   const awaiting = new Set(deps.awaiting);
+  const seen = (event: FeedEvent) => {
+    if (
+      event.type === 'envelope' &&
+      event.envelope.header.sender.userId !== deps.userId &&
+      !counted.has(event.envelope.header.id)
+    ) {
+      const { id, priority } = event.envelope.header;
+      counted.add(id);
+      // A routine message may ask too, but only inside its sealed body: unknown here, and never re-alerted.
+      if (priority !== 'routine') awaiting.add(id);
+      deps.onIncoming(counted.size, priority);
+    } else if (event.type === 'acknowledgement' || event.type === 'recall') {
+      awaiting.delete(event.messageId);
+    } else if (event.type === 'escalation' && event.step === null && awaiting.has(event.messageId)) {
+      deps.onAwaitingAcknowledgement(awaiting.size);
+    }
+  };
   const stream = createFeedStream({
     endpoint: deps.endpoint,
     token: deps.token,
     cursor: () => Promise.resolve(deps.cursor),
-    onEvent: (event) => {
-      if (
-        event.type === 'envelope' &&
-        event.envelope.header.sender.userId !== deps.userId &&
-        !counted.has(event.envelope.header.id)
-      ) {
-        const { id, priority } = event.envelope.header;
-        counted.add(id);
-        // A routine message may ask too, but only inside its sealed body: unknown here, and never re-alerted.
-        if (priority !== 'routine') awaiting.add(id);
-        deps.onIncoming(counted.size, priority);
-      } else if (event.type === 'acknowledgement' || event.type === 'recall') {
-        awaiting.delete(event.messageId);
-      } else if (event.type === 'escalation' && event.step === null && awaiting.has(event.messageId)) {
-        deps.onAwaitingAcknowledgement(awaiting.size);
-      }
+    prepare: asArrived,
+    onEvents: (events) => {
+      events.forEach(seen);
       return Promise.resolve();
     },
     onState: () => undefined,

@@ -9,6 +9,7 @@
 import { contactKeyReads, contactKeyWrites } from './ops/contact-key-ops';
 import { conversationReads, conversationWrites } from './ops/conversation-ops';
 import { expiryReads, expiryWrites } from './ops/expiry-ops';
+import { feedReads, feedWrites } from './ops/feed-ops';
 import { messageReads, messageWrites } from './ops/message-ops';
 import { outboxReads, outboxWrites } from './ops/outbox-ops';
 import { readStateReads, readStateWrites } from './ops/read-state-ops';
@@ -31,6 +32,7 @@ export const vaultReads = {
   ...acknowledgementReads,
   ...attachmentReads,
   ...searchReads,
+  ...feedReads,
 } as const;
 
 /** Operations that change the vault. */
@@ -46,6 +48,7 @@ export const vaultWrites = {
   ...attachmentWrites,
   ...contactKeyWrites,
   ...settingWrites,
+  ...feedWrites,
 } as const;
 
 export const storeOps = { ...vaultReads, ...vaultWrites } as const;

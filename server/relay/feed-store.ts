@@ -203,6 +203,12 @@ function eventOf(row: FeedRow): FeedEvent | null {
   }
 }
 
+/** The last sequence appended to `userId`'s feed (0 for none). */
+export async function feedHead(db: Queryable, userId: string): Promise<number> {
+  const rows = await db.query<{ seq: string | number }>('SELECT seq FROM feed_heads WHERE user_id = $1', [userId]);
+  return Number(rows[0]?.seq ?? 0);
+}
+
 export interface FeedPage {
   readonly events: FeedEvent[];
   /** The last sequence this page covers: `after` for the next call. */

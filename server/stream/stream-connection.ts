@@ -10,7 +10,7 @@ import type { AuthenticatedSession } from '../accounts/session-store';
 import type { Clock } from '../clock';
 import type { Queryable } from '../db/database';
 import type { SessionEndReason } from '../events/channels';
-import { feedCursorBefore, readFeed } from '../relay/feed-store';
+import { feedCursorBefore, feedHead, readFeed } from '../relay/feed-store';
 import { frameBytes, parseClientFrame } from './client-frames';
 
 const PAGE_SIZE = 200;
@@ -51,6 +51,8 @@ export function openStreamConnection(
   /** Bumped by every `resume`: a page read for an older resume is dropped, not sent. */
   let generation = 0;
   let readyOwed = false;
+  /** A resume's first page is still to be read: if more follow, the client is told how far they run. */
+  let backlogOwed = false;
   let pumping = false;
   let dirty = false;
   let ended = false;
@@ -87,6 +89,14 @@ export function openStreamConnection(
         }
         const page = await readFeed(deps.db, session.userId, cursor, PAGE_SIZE, deps.clock());
         if (superseded(started)) continue;
+        if (backlogOwed) {
+          backlogOwed = false;
+          if (page.more) {
+            const through = await feedHead(deps.db, session.userId);
+            if (superseded(started)) continue;
+            await send({ type: 'backlog', through });
+          }
+        }
         for (const event of page.events) {
           if (superseded(started)) break;
           await send({ type: 'event', event });
@@ -131,6 +141,7 @@ export function openStreamConnection(
     cursor = frame.after;
     since = frame.after === 0 && frame.since !== undefined ? frame.since : null;
     readyOwed = true;
+    backlogOwed = true;
     void pump();
   });
 

@@ -101,9 +101,13 @@ export type SignInStep = z.infer<typeof signInStepSchema>;
 const text = (max: number) => z.string().max(max);
 const time = z.number().int().nonnegative();
 
+const count = z.number().int().nonnegative();
+
 export const connectionStateSchema = z.strictObject({
   /** `offline`: the server cannot be reached; sent messages wait in the encrypted outbox. */
   state: z.enum(['online', 'connecting', 'offline']),
+  /** While connecting after time away: feed events stored of those that were waiting (counts only). */
+  catchUp: z.strictObject({ stored: count, total: count }).optional(),
 });
 export type ConnectionState = z.infer<typeof connectionStateSchema>;
 

@@ -27,6 +27,11 @@ export const SESSION_END_REASONS = ['signed-out', 'revoked', 'expired', 'deactiv
 
 export const serverFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('event'), event: feedEvent }),
+  /**
+   * A resume found more than a page of events waiting: they run up to `through` (a feed
+   * sequence). Counts only, for the workstation's catch-up progress; sent before the events.
+   */
+  z.strictObject({ type: z.literal('backlog'), through: z.number().int().nonnegative() }),
   /** Everything up to `cursor` has been sent; later events follow as they happen. */
   z.strictObject({ type: z.literal('ready'), cursor: z.number().int().nonnegative() }),
   z.strictObject({ type: z.literal('error'), code: z.enum(protocolErrorCodes) }),

@@ -143,6 +143,45 @@ function toStored(raw: RawStored): StoredMessage {
   };
 }
 
+/**
+ * Stores a decrypted message and its conversation once: true if it is new. A message seen again
+ * (push and fetch overlap) is ignored. Runs inside the caller's transaction.
+ */
+export function receiveMessage(
+  db: Database,
+  input: { conversation: ConversationRecord; message: IncomingMessage },
+): boolean {
+  upsertConversation(db, input.conversation);
+  const m = input.message;
+  const inserted =
+    sql(
+      db,
+      `INSERT INTO messages (id, conversation_id, sender_id, sent_at, received_at, priority, expires_at, envelope, body,
+         direction, send_state, recipient_count, ack_requested, escalation_plan)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ).run(
+      m.id,
+      m.conversationId,
+      m.senderId,
+      m.sentAt,
+      m.receivedAt,
+      m.priority,
+      m.expiresAt,
+      Buffer.from(m.envelope),
+      m.body,
+      m.direction,
+      m.direction === 'out' ? 'sent' : null,
+      m.recipientCount,
+      m.ackRequested === true ? 1 : 0,
+      m.escalationPlan == null ? null : JSON.stringify(m.escalationPlan),
+    ).changes === 1;
+  if (inserted) {
+    touchConversation(db, m.conversationId, m.sentAt);
+    if (m.attachments !== undefined) insertAttachments(db, m.id, m.attachments);
+  }
+  return inserted;
+}
+
 export const messageReads = {
   /** Newest `limit` messages before `before`, answered oldest first. */
   'message.thread': (
@@ -171,39 +210,7 @@ export const messageWrites = {
   'message.receive': (
     db: Database,
     input: { conversation: ConversationRecord; message: IncomingMessage },
-  ): { inserted: boolean } => {
-    return db.transaction(() => {
-      upsertConversation(db, input.conversation);
-      const m = input.message;
-      const inserted =
-        sql(
-          db,
-          `INSERT INTO messages (id, conversation_id, sender_id, sent_at, received_at, priority, expires_at, envelope, body,
-             direction, send_state, recipient_count, ack_requested, escalation_plan)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-        ).run(
-          m.id,
-          m.conversationId,
-          m.senderId,
-          m.sentAt,
-          m.receivedAt,
-          m.priority,
-          m.expiresAt,
-          Buffer.from(m.envelope),
-          m.body,
-          m.direction,
-          m.direction === 'out' ? 'sent' : null,
-          m.recipientCount,
-          m.ackRequested === true ? 1 : 0,
-          m.escalationPlan == null ? null : JSON.stringify(m.escalationPlan),
-        ).changes === 1;
-      if (inserted) {
-        touchConversation(db, m.conversationId, m.sentAt);
-        if (m.attachments !== undefined) insertAttachments(db, m.id, m.attachments);
-      }
-      return { inserted };
-    })();
-  },
+  ): { inserted: boolean } => db.transaction(() => ({ inserted: receiveMessage(db, input) }))(),
 
   /** The message shown at once as pending, and its sealed envelope queued: one transaction. */
   'message.queueOutgoing': (

@@ -130,7 +130,7 @@ export function SignedInScreen({
       }
     >
       <LockCountdown bridge={bridge} />
-      <OfflineNotice state={connection} />
+      <OfflineNotice state={connection.state} />
       {offerPin && (
         <PinOffer
           bridge={bridge}

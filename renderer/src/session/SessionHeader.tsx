@@ -23,7 +23,7 @@ export function SessionHeader({
 }: {
   readonly displayName: string;
   readonly role: Role;
-  readonly connection: ConnectionState['state'];
+  readonly connection: ConnectionState;
   readonly onLock: () => void;
   readonly onSettings: () => void;
   /** A department lead's own templates (DepartmentTemplatesScreen); absent for everyone else. */
@@ -45,7 +45,7 @@ export function SessionHeader({
   return (
     <div className={onTemplates === undefined ? 'session-header' : 'session-header session-header-lead'}>
       {search}
-      <ConnectionStatus state={connection} />
+      <ConnectionStatus connection={connection} />
       <span className="who">
         <ShownText text={displayName} className="who-name" />
         <span className="who-role">{roleLabel(role)}</span>

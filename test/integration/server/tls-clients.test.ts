@@ -10,7 +10,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../main/server-link/api-client';
-import { createFeedStream } from '../../../main/server-link/feed-stream';
+import { asArrived, createFeedStream } from '../../../main/server-link/feed-stream';
 import { localAdminFile } from '../../../server/admin/local-admin';
 import { readTrail } from '../../../server/audit/trail-source';
 import { createSyslogForwarder } from '../../../server/siem/syslog-forwarder';
@@ -73,7 +73,8 @@ const clients: Record<string, (port: number) => () => Promise<void>> = {
       endpoint: { url: `https://localhost:${String(port)}`, caPem },
       token: () => 'token',
       cursor: () => Promise.resolve(0),
-      onEvent: () => Promise.resolve(),
+      prepare: asArrived,
+      onEvents: () => Promise.resolve(),
       onState: () => undefined,
       onSessionEnded: () => undefined,
       backoffMs: () => 60_000,

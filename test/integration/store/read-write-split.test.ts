@@ -34,6 +34,11 @@ const READ_ARGS: { readonly [K in keyof Reads]: Parameters<Reads[K]>[1] } = {
   'attachment.filesInUse': {},
   'attachment.dueToFetch': { now: message(2).sentAt + 1000, limit: 10 },
   'attachment.nextFetchAt': {},
+  'feed.threads': {
+    conversationIds: [conversation.id, 'conv-role', 'conv-none'],
+    messageIds: [message(1).id, 'message-none'],
+    plansFor: [conversation.id],
+  },
   'message.search': { text: 'quigley potassium', selfId: 'nurse.adams', now: message(2).sentAt, limit: 10 },
 };
 
