@@ -178,7 +178,10 @@ export function createFeedStream<Prepared>(options: FeedStreamOptions<Prepared>)
         enqueue({ ws, event: 'ready' });
         break;
       case 'backlog':
-        if (ws === socket) options.onBacklog?.(frame.through);
+        if (ws !== socket) break;
+        // Connected and catching up: no longer "offline", even after an outage.
+        setState('connecting');
+        options.onBacklog?.(frame.through);
         break;
       case 'session-ended':
         running = false;

@@ -59,6 +59,24 @@ function streamFor(
   });
 }
 
+/**
+ * A stand-in vault: its cursor, and every event it was handed out of order. Not an expect: the
+ * stream takes a throw from the store for a failed page.
+ */
+function orderedVault() {
+  const vault = {
+    cursor: 0,
+    skipped: [] as number[],
+    store(page: readonly FeedEvent[]) {
+      for (const event of page) {
+        if (event.seq !== vault.cursor + 1) vault.skipped.push(event.seq);
+        vault.cursor = event.seq;
+      }
+    },
+  };
+  return vault;
+}
+
 async function until(condition: () => boolean): Promise<void> {
   for (let waited = 0; !condition(); waited += 20) {
     if (waited > 30_000) throw new Error('timed out');
@@ -68,28 +86,24 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe('the feed in pages', () => {
   it('hands a backlog over in order, in pages of many, none larger than the limit', async () => {
-    let cursor = 0;
-    const skipped: number[] = [];
+    const vault = orderedVault();
     const pages: number[] = [];
     const backlog: number[] = [];
     const stream = streamFor(
       async (page) => {
         pages.push(page.length);
-        for (const event of page) {
-          if (event.seq !== cursor + 1) skipped.push(event.seq);
-          cursor = event.seq;
-        }
+        vault.store(page);
         // A vault takes its time (the first page longest): the backlog piles up meanwhile.
         await new Promise((resolve) => setTimeout(resolve, pages.length === 1 ? 500 : 30));
       },
-      () => cursor,
+      () => vault.cursor,
       asArrived,
       (through) => backlog.push(through),
     );
     stream.start();
     try {
-      await until(() => cursor === BACKLOG);
-      expect(skipped).toEqual([]);
+      await until(() => vault.cursor === BACKLOG);
+      expect(vault.skipped).toEqual([]);
       // The server said how far the backlog runs, for the header's progress.
       expect(backlog).toEqual([BACKLOG]);
       // Everything else arrived during the first page: it comes in full pages, none larger.
@@ -123,8 +137,7 @@ describe('the feed in pages', () => {
   });
 
   it('stores nothing past a page that failed: the rest comes again from the cursor', async () => {
-    let cursor = 0;
-    const skipped: number[] = [];
+    const vault = orderedVault();
     let failedOnce = false;
     const handed: number[] = [];
     const stream = streamFor(
@@ -135,21 +148,17 @@ describe('the feed in pages', () => {
           failedOnce = true;
           throw new Error('disk full');
         }
-        // Not an expect: the stream takes a throw here for a failed store.
-        for (const event of page) {
-          if (event.seq !== cursor + 1) skipped.push(event.seq);
-          cursor = event.seq;
-        }
+        vault.store(page);
         // The first page takes long enough for the rest to arrive: events wait behind the failure.
-        await new Promise((resolve) => setTimeout(resolve, cursor < 3 ? 500 : 5));
+        await new Promise((resolve) => setTimeout(resolve, vault.cursor < 3 ? 500 : 5));
       },
-      () => cursor,
+      () => vault.cursor,
     );
     stream.start();
     try {
-      await until(() => cursor === BACKLOG);
+      await until(() => vault.cursor === BACKLOG);
       expect(failedOnce).toBe(true);
-      expect(skipped).toEqual([]);
+      expect(vault.skipped).toEqual([]);
       // Event 3 came again, after the failure, and so did whatever had arrived after it.
       expect(handed.filter((seq) => seq === 3)).toHaveLength(2);
     } finally {
@@ -202,6 +211,37 @@ describe('the feed in pages', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(handed).toBe(atStop);
     expect(atStop).toBeLessThan(BACKLOG);
+  });
+
+  it('says it is catching up, not offline, once the server answers with a backlog after an outage', async () => {
+    const states: string[] = [];
+    // Nothing listens on port 1 at first: the stream goes offline and retries.
+    let url = 'https://127.0.0.1:1';
+    const stream = createFeedStream({
+      endpoint: {
+        get url() {
+          return url;
+        },
+        caPem: target.caPem,
+      },
+      token: () => token(doctor),
+      cursor: () => Promise.resolve(0),
+      prepare: asArrived,
+      onEvents: () => new Promise((resolve) => setTimeout(resolve, 20)),
+      onState: (state) => states.push(state),
+      onBacklog: () => states.push('backlog'),
+      onSessionEnded: () => undefined,
+      backoffMs: () => 50,
+    });
+    stream.start();
+    try {
+      await until(() => states.includes('offline'));
+      url = target.server.url;
+      await until(() => states.at(-1) === 'online');
+      expect(states.slice(states.lastIndexOf('offline'))).toEqual(['offline', 'connecting', 'backlog', 'online']);
+    } finally {
+      await stream.stop();
+    }
   });
 
   // Last: it signs the doctor in again, and ends that session.
