@@ -79,6 +79,11 @@ export interface FeedReceiver {
   /** Verifies, opens and stores an envelope fetched outside the feed (history); the cursor stays. */
   ingest(envelope: Envelope, acceptedAt: number): Promise<void>;
   cursor(): Promise<number>;
+  /**
+   * A lock or sign-out: envelopes queued for preparation are not opened any more (their
+   * preparation rejects, so no page holding them is stored; they come again at the next start).
+   */
+  close(): void;
 }
 
 export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
@@ -316,6 +321,7 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
 
   const update = createMessageUpdates(deps);
   let preparing: Promise<void> = Promise.resolve();
+  let closed = false;
   async function handleOne(event: MessageUpdate): Promise<void> {
     await update(event);
     if (event.seq > (await cursor())) {
@@ -328,11 +334,10 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
     prepare(event) {
       if (event.type !== 'envelope') return Promise.resolve(event);
       // In order, one at a time: the first envelope from a new sender asks the directory once.
-      const prepared = preparing.then(async () => ({
-        type: 'envelope' as const,
-        seq: event.seq,
-        opened: await opened(event),
-      }));
+      const prepared = preparing.then(async () => {
+        if (closed) throw new Error('FEED_RECEIVER_CLOSED');
+        return { type: 'envelope' as const, seq: event.seq, opened: await opened(event) };
+      });
       preparing = prepared.then(
         () => undefined,
         () => undefined,
@@ -365,5 +370,8 @@ export function createFeedReceiver(deps: FeedReceiverDeps): FeedReceiver {
       if (message !== null) await storeRun([message], null, false);
     },
     cursor,
+    close() {
+      closed = true;
+    },
   };
 }

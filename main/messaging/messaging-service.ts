@@ -385,6 +385,8 @@ export function createMessagingService(deps: MessagingDeps) {
 
     async stop() {
       stopped = true;
+      // First: nothing more is decrypted for a session that is ending.
+      receiver.close();
       expiry.stop();
       await retention.stop();
       attachments.stop();
